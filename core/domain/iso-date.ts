@@ -1,0 +1,76 @@
+/**
+ * Calendar dates as 'YYYY-MM-DD' strings (SPEC.md a.3).
+ *
+ * Dates never go through a JavaScript `Date` in local time: arithmetic works on epoch-day
+ * integers computed with `Date.UTC`, so no host time zone can shift a day. Strings compare
+ * in date order, so `<`/`>` on two IsoDates is a date comparison.
+ */
+import { z } from 'zod';
+
+export type IsoDate = string & { readonly __brand: 'IsoDate' };
+
+const ISO_DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/** True when `s` is a real calendar date written as YYYY-MM-DD (2025-02-30 is not). */
+export function isIsoDate(s: string): s is IsoDate {
+  const m = ISO_DATE_RE.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  if (mo < 1 || mo > 12 || d < 1) return false;
+  return d <= daysInMonth(y, mo);
+}
+
+export function daysInMonth(year: number, month1: number): number {
+  return new Date(Date.UTC(year, month1, 0)).getUTCDate();
+}
+
+/** Parses a date string, throwing a RangeError naming the input when it is not a valid date. */
+export function parseIsoDate(s: string): IsoDate {
+  if (!isIsoDate(s)) throw new RangeError(`not a valid date (expected YYYY-MM-DD): ${JSON.stringify(s)}`);
+  return s;
+}
+
+/** zod schema for an IsoDate, with a message that says what to do. */
+export const isoDateSchema = z
+  .string()
+  .refine(isIsoDate, { message: 'expected a real calendar date written as YYYY-MM-DD' })
+  .transform((s) => s as IsoDate);
+
+/** Days since 1970-01-01 (UTC). */
+export function toEpochDay(d: IsoDate): number {
+  return Math.round(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / MS_PER_DAY);
+}
+
+export function fromEpochDay(n: number): IsoDate {
+  const dt = new Date(n * MS_PER_DAY);
+  return makeIsoDate(dt.getUTCFullYear(), dt.getUTCMonth() + 1, dt.getUTCDate());
+}
+
+export function makeIsoDate(year: number, month1: number, day: number): IsoDate {
+  return `${String(year).padStart(4, '0')}-${String(month1).padStart(2, '0')}-${String(day).padStart(2, '0')}` as IsoDate;
+}
+
+export function addCalendarDays(d: IsoDate, n: number): IsoDate {
+  return fromEpochDay(toEpochDay(d) + n);
+}
+
+/** Calendar days from a to b (positive when b is later). */
+export function calendarDaysBetween(a: IsoDate, b: IsoDate): number {
+  return toEpochDay(b) - toEpochDay(a);
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(d: IsoDate): number {
+  return (((toEpochDay(d) + 4) % 7) + 7) % 7;
+}
+
+export function minDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a < b ? a : b;
+}
+
+export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a > b ? a : b;
+}

@@ -1,0 +1,103 @@
+/**
+ * Market-data ports (SPEC.md e.1, e.7, e.8). Adapters (yahoo-finance2, CSV directory,
+ * synthetic generator) implement them in market-data/; the market_data and fundamentals
+ * phases call them. Adapters never throw for expected failures: they return an outcome.
+ */
+import type { IsoDate } from '../domain/iso-date';
+
+export type PriceSourceName = 'yahoo' | 'csv' | 'synthetic';
+
+/** Outcome of one logical request (after its retries), as stored in market_data_fetch_log. */
+export type FetchOutcome = 'ok' | 'no_data' | 'rate_limited' | 'provider_error' | 'invalid';
+
+/** One daily quote as the source returned it; validation (SPEC.md e.4) happens in core. */
+export interface Quote {
+  readonly date: IsoDate;
+  readonly close: number;
+  readonly volume: number | null;
+  readonly open: number | null;
+  readonly high: number | null;
+  readonly low: number | null;
+}
+
+export interface PriceRequest {
+  /** Canonical symbol (SPEC.md e.5); the adapter applies its own aliases. */
+  readonly symbol: string;
+  /** Inclusive range. */
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+}
+
+export interface PriceResponse {
+  readonly symbol: string;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly outcome: FetchOutcome;
+  readonly quotes: readonly Quote[];
+  /** From provider metadata when known. */
+  readonly firstTradeDate: IsoDate | null;
+  /** Provider error text, or null. */
+  readonly error: string | null;
+  /** True when the failure came from rate limiting (HTTP 429, or a circuit opened by it). */
+  readonly rateLimited: boolean;
+  /** True when the circuit breaker refused the request without contacting the source. */
+  readonly circuitOpen: boolean;
+  /** HTTP requests actually sent, retries included. */
+  readonly requests: number;
+  readonly retries: number;
+}
+
+export interface PriceSource {
+  readonly name: PriceSourceName;
+  fetchPrices(request: PriceRequest, signal: AbortSignal): Promise<PriceResponse>;
+}
+
+/** Kept profile fields (SPEC.md b.2 company_profiles, e.7 mapping). */
+export interface CompanyProfile {
+  readonly symbol: string;
+  readonly companyName: string | null;
+  readonly sector: string | null;
+  readonly industry: string | null;
+  readonly exchange: string | null;
+  readonly country: string | null;
+  readonly marketCap: number | null;
+  readonly description: string | null;
+  readonly isEtf: boolean;
+  readonly isFund: boolean;
+  readonly beta: number | null;
+  readonly peRatio: number | null;
+  readonly forwardPe: number | null;
+  readonly dividendYield: number | null;
+  readonly week52High: number | null;
+  readonly week52Low: number | null;
+  readonly employees: number | null;
+  readonly website: string | null;
+  readonly dataSource: string;
+}
+
+export interface ProfileResponse {
+  readonly symbol: string;
+  readonly outcome: FetchOutcome;
+  readonly profile: CompanyProfile | null;
+  readonly error: string | null;
+  readonly rateLimited: boolean;
+  readonly circuitOpen: boolean;
+  readonly requests: number;
+  readonly retries: number;
+}
+
+export interface ProfileSource {
+  readonly name: PriceSourceName;
+  fetchProfile(symbol: string, signal: AbortSignal): Promise<ProfileResponse>;
+}
+
+/**
+ * Provider-level telemetry the adapters report (SPEC.md h.2 named metrics provider_request,
+ * provider_retry, circuit_state). The host wires it to recordMetric.
+ */
+export type ProviderMetric =
+  | { readonly name: 'provider_request'; readonly provider: PriceSourceName; readonly symbol: string; readonly status: number | 'network_error' | 'timeout' | 'circuit_open'; readonly durationMs: number }
+  | { readonly name: 'provider_retry'; readonly provider: PriceSourceName; readonly symbol: string; readonly attempt: number; readonly delayMs: number; readonly cause: string }
+  | { readonly name: 'circuit_state'; readonly provider: PriceSourceName; readonly state: 'closed' | 'open' | 'half_open'; readonly cause: 'rate_limited' | 'errors' | null };
+
+export type ProviderMetricListener = (metric: ProviderMetric) => void;
