@@ -1,0 +1,203 @@
+/**
+ * Opening a batchdesk database (SPEC.md b.1): pragmas, migration-history check, pending
+ * migrations. Every refusal is a DatabaseOpenError with a code the hosts map to exit code 5
+ * and a message that says what to do. A refused open never creates or changes a file.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+
+export type SqliteDatabase = Database.Database;
+
+export type DatabaseOpenErrorCode =
+  | 'directory_missing'
+  | 'not_found'
+  | 'not_sqlite'
+  | 'not_batchdesk'
+  | 'newer_version'
+  | 'history_mismatch'
+  | 'io_error';
+
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly code: DatabaseOpenErrorCode,
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+export interface OpenDatabaseOptions {
+  /** Open read-only (a second connection for views); no migrations are applied. */
+  readonly readonly?: boolean;
+  /** Refuse instead of creating a missing file. */
+  readonly mustExist?: boolean;
+  /** Folder holding the drizzle migrations (packaged apps pass an absolute path). */
+  readonly migrationsFolder?: string;
+  /** busy_timeout in ms (SPEC.md b.1: 5000). */
+  readonly busyTimeoutMs?: number;
+  /** Log every SQL statement (run --sql-echo). */
+  readonly verbose?: (sql: string) => void;
+}
+
+const MIGRATIONS_TABLE = '__drizzle_migrations';
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+export const DEFAULT_MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface ShippedMigration {
+  readonly hash: string;
+  readonly createdAt: number;
+  readonly statements: readonly string[];
+}
+
+export function shippedMigrations(folder = DEFAULT_MIGRATIONS_FOLDER): ShippedMigration[] {
+  return readMigrationFiles({ migrationsFolder: folder }).map((m) => ({
+    hash: m.hash,
+    createdAt: m.folderMillis,
+    statements: m.sql.map((s) => s.trim()).filter((s) => s.length > 0),
+  }));
+}
+
+interface AppliedMigration {
+  readonly hash: string;
+  readonly createdAt: number;
+}
+
+function appliedMigrations(db: SqliteDatabase): AppliedMigration[] | null {
+  const exists = db
+    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
+    .get(MIGRATIONS_TABLE);
+  if (!exists) return null;
+  return (
+    db.prepare(`SELECT hash, created_at AS createdAt FROM "${MIGRATIONS_TABLE}" ORDER BY created_at`).all() as {
+      hash: string;
+      createdAt: number | string;
+    }[]
+  ).map((r) => ({ hash: r.hash, createdAt: Number(r.createdAt) }));
+}
+
+/**
+ * Compares the applied history with the shipped list. The applied list must be a prefix of
+ * the shipped one: more entries, or an unknown timestamp, mean a newer batchdesk wrote the
+ * file; a known timestamp with another hash means the history was edited.
+ */
+export function checkMigrationHistory(
+  applied: readonly AppliedMigration[],
+  shipped: readonly ShippedMigration[],
+  path: string,
+): void {
+  for (let i = 0; i < applied.length; i++) {
+    const a = applied[i]!;
+    const s = shipped[i];
+    if (!s || a.createdAt > shipped[shipped.length - 1]!.createdAt) {
+      throw new DatabaseOpenError(
+        'newer_version',
+        `${path} was written by a newer version of batchdesk (it has ${applied.length} migrations, this version knows ${shipped.length}). Update batchdesk, or open a backup made by this version.`,
+        path,
+      );
+    }
+    if (a.createdAt !== s.createdAt || a.hash !== s.hash) {
+      throw new DatabaseOpenError(
+        'history_mismatch',
+        `${path} has a migration history that does not match this version of batchdesk (migration ${i + 1} differs). The file was edited or comes from another build; restore a backup or re-import the data.`,
+        path,
+      );
+    }
+  }
+}
+
+function looksLikeSqlite(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true; // an empty file is a valid empty database
+  if (size < 100) return false;
+  const head = readFileSync(path, { encoding: 'latin1', flag: 'r' }).slice(0, 16);
+  return head === SQLITE_MAGIC;
+}
+
+function applyPragmas(db: SqliteDatabase, busyTimeoutMs: number, readonly: boolean): void {
+  db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+}
+
+function migrate(db: SqliteDatabase, shipped: readonly ShippedMigration[], path: string): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
+  const apply = db.transaction(() => {
+    const applied = appliedMigrations(db) ?? [];
+    checkMigrationHistory(applied, shipped, path);
+    const insert = db.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" (hash, created_at) VALUES (?, ?)`);
+    for (const m of shipped.slice(applied.length)) {
+      for (const stmt of m.statements) db.exec(stmt);
+      insert.run(m.hash, m.createdAt);
+    }
+  });
+  apply.immediate();
+}
+
+/**
+ * Opens (creating when allowed) a batchdesk database and brings it to the shipped schema.
+ * Refuses a missing directory, a file that is not SQLite, a SQLite file of another
+ * application, a file from a newer version, and an edited migration history.
+ */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
+  const abs = resolve(path);
+  const dir = dirname(abs);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new DatabaseOpenError('directory_missing', `cannot open ${abs}: the folder ${dir} does not exist. Create it first or choose another --db path.`, abs);
+  }
+  const exists = existsSync(abs);
+  if (!exists && (options.mustExist || options.readonly)) {
+    throw new DatabaseOpenError('not_found', `database ${abs} does not exist. Create it with \`batchdesk seed-demo --db ${path}\` or import a dump.`, abs);
+  }
+  if (exists) {
+    if (statSync(abs).isDirectory()) {
+      throw new DatabaseOpenError('not_sqlite', `${abs} is a folder, not a database file.`, abs);
+    }
+    if (!looksLikeSqlite(abs)) {
+      throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database. Check the --db path (it must point at a batchdesk .sqlite file).`, abs);
+    }
+  }
+  const shipped = shippedMigrations(options.migrationsFolder);
+  let db: SqliteDatabase;
+  try {
+    db = new Database(abs, { readonly: options.readonly ?? false, fileMustExist: exists, verbose: options.verbose as ((m?: unknown) => void) | undefined });
+  } catch (err) {
+    throw new DatabaseOpenError('io_error', `cannot open ${abs}: ${(err as Error).message}`, abs);
+  }
+  try {
+    applyPragmas(db, options.busyTimeoutMs ?? 5000, options.readonly ?? false);
+    const applied = appliedMigrations(db);
+    if (applied === null) {
+      const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).get() as { n: number };
+      if (tables.n > 0) {
+        throw new DatabaseOpenError('not_batchdesk', `${abs} is a SQLite database of another application (it has tables but no batchdesk migration history). Choose a batchdesk database, or import data with \`batchdesk import\`.`, abs);
+      }
+    } else {
+      checkMigrationHistory(applied, shipped, abs);
+    }
+    if (options.readonly) {
+      if ((applied?.length ?? 0) < shipped.length) {
+        throw new DatabaseOpenError('newer_version', `${abs} needs migrations this read-only connection cannot apply; open it once for writing first.`, abs);
+      }
+    } else {
+      migrate(db, shipped, abs);
+    }
+    return db;
+  } catch (err) {
+    db.close();
+    if (err instanceof DatabaseOpenError) throw err;
+    const e = err as Error & { code?: string };
+    if (e.code === 'SQLITE_NOTADB') {
+      throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted/corrupt). Check the --db path.`, abs);
+    }
+    throw new DatabaseOpenError('io_error', `cannot open ${abs}: ${e.message}`, abs);
+  }
+}
