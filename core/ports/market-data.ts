@@ -3,6 +3,7 @@
  * synthetic generator) implement them in market-data/; the market_data and fundamentals
  * phases call them. Adapters never throw for expected failures: they return an outcome.
  */
+import type { AbortSignalLike } from '../domain/abort-signal';
 import type { IsoDate } from '../domain/iso-date';
 
 export type PriceSourceName = 'yahoo' | 'csv' | 'synthetic';
@@ -49,7 +50,7 @@ export interface PriceResponse {
 
 export interface PriceSource {
   readonly name: PriceSourceName;
-  fetchPrices(request: PriceRequest, signal: AbortSignal): Promise<PriceResponse>;
+  fetchPrices(request: PriceRequest, signal: AbortSignalLike): Promise<PriceResponse>;
 }
 
 /** Kept profile fields (SPEC.md b.2 company_profiles, e.7 mapping). */
@@ -88,7 +89,7 @@ export interface ProfileResponse {
 
 export interface ProfileSource {
   readonly name: PriceSourceName;
-  fetchProfile(symbol: string, signal: AbortSignal): Promise<ProfileResponse>;
+  fetchProfile(symbol: string, signal: AbortSignalLike): Promise<ProfileResponse>;
 }
 
 /**
