@@ -1,0 +1,34 @@
+/**
+ * Student's t distribution with ν degrees of freedom (SPEC.md d.5, d.11).
+ *
+ * With x = ν / (ν + t²) and its complement y = t² / (ν + t²) (no cancellation):
+ *   two-sided tail  P(|T| ≥ |t|) = I_x(ν/2, 1/2)
+ *   CDF             F(t) = 1 − ½ I_x(ν/2, 1/2) for t ≥ 0, and ½ I_x(ν/2, 1/2) for t < 0.
+ * Source: Abramowitz & Stegun 26.7.1 / 26.5.27; the regularised incomplete beta is in
+ * incomplete-beta.ts.
+ *
+ * Edge cases: ν ≤ 0 or NaN, or NaN t → null. t = ±∞ gives a tail of 0 (CDF 0 or 1); t = 0
+ * gives a tail of 1. ν need not be an integer.
+ */
+import { regularizedIncompleteBeta } from './incomplete-beta';
+
+/** Two-sided tail probability P(|T| ≥ |t|), T ~ t(ν). In [0, 1]; null for invalid inputs. */
+export function studentTTwoSidedP(t: number, df: number): number | null {
+  if (Number.isNaN(t) || !(df > 0)) return null;
+  if (!Number.isFinite(t)) return 0;
+  if (t === 0) return 1;
+  const t2 = t * t;
+  const denom = df + t2;
+  return clamp01(regularizedIncompleteBeta(df / denom, df / 2, 0.5, t2 / denom));
+}
+
+/** Cumulative distribution function P(T ≤ t), T ~ t(ν). Null for invalid inputs. */
+export function studentTCdf(t: number, df: number): number | null {
+  const tail = studentTTwoSidedP(t, df);
+  if (tail === null) return null;
+  return t >= 0 ? 1 - tail / 2 : tail / 2;
+}
+
+function clamp01(p: number): number {
+  return p < 0 ? 0 : p > 1 ? 1 : p;
+}
