@@ -140,7 +140,7 @@ export function leastSquaresQr(
   const coefficients = new Float64Array(p);
   const aliased: boolean[] = new Array<boolean>(p).fill(true);
   for (let k = 0; k < rank; k++) {
-    coefficients[perm[k]!] = bPerm[k]!;
+    coefficients[perm[k]!] = bPerm[k]! + 0; // + 0 turns −0 into 0
     aliased[perm[k]!] = false;
   }
 
