@@ -17,7 +17,9 @@
  *
  * Draw order within a stream: `normal()` returns z1 of a fresh pair and keeps z2 for the next
  * `normal()` call; `uniform()` always consumes two fresh outputs and leaves a kept z2 alone.
- * The independent Python implementation in test/fixtures/synthetic/ reproduces the sequence.
+ * The independent Python implementation in test/fixtures/synthetic/ reproduces the sequence
+ * (integers and uniforms exactly; normals to the last bit of the platform's log/sin/cos, which
+ * V8 implements itself, so output is identical on every machine running the same Node).
  */
 
 /** SPEC.md e.9 mix32 on an unsigned 32-bit integer. */
