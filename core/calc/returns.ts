@@ -38,3 +38,11 @@ export function consecutiveReturns(
   for (let i = 0; i < n; i++) target[i] = periodReturn(values[i]!, values[i + 1]!, kind);
   return n === target.length ? target : target.subarray(0, n);
 }
+
+/** Number of valid closes in `series[from..to]` (inclusive, clipped to the series). */
+export function countValidCloses(series: ArrayLike<number>, from: number, to: number): number {
+  let count = 0;
+  const end = Math.min(to, series.length - 1);
+  for (let d = Math.max(0, from); d <= end; d++) if (isValidClose(series[d]!)) count++;
+  return count;
+}

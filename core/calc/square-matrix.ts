@@ -1,0 +1,30 @@
+/**
+ * A dense square matrix stored row-major in a Float64Array: element (i, j) is
+ * `data[i * size + j]`. Used for correlation matrices (d.11, d.12) and eigen-decompositions.
+ */
+export interface SquareMatrix {
+  readonly size: number;
+  readonly data: Float64Array;
+}
+
+export function squareMatrix(size: number, data: Float64Array = new Float64Array(size * size)): SquareMatrix {
+  if (data.length !== size * size) throw new RangeError(`squareMatrix: ${data.length} values for size ${size}`);
+  return { size, data };
+}
+
+export function identityMatrix(size: number): SquareMatrix {
+  const m = squareMatrix(size);
+  for (let i = 0; i < size; i++) m.data[i * size + i] = 1;
+  return m;
+}
+
+export function matrixAt(m: SquareMatrix, i: number, j: number): number {
+  return m.data[i * m.size + j]!;
+}
+
+/** Rows as plain arrays (for JSON output and tests). */
+export function matrixRows(m: SquareMatrix): number[][] {
+  const rows: number[][] = [];
+  for (let i = 0; i < m.size; i++) rows.push(Array.from(m.data.subarray(i * m.size, (i + 1) * m.size)));
+  return rows;
+}
