@@ -1,0 +1,116 @@
+/**
+ * argv parsing (node:util parseArgs, strict) with the usage errors of SPEC.md k.1: an
+ * unknown flag or a bad value is exit code 2 with a one-line explanation and, for a misspelt
+ * flag, the nearest valid one.
+ */
+import { parseArgs } from 'node:util';
+import { usageError } from '../core/api/errors';
+import type { CommandSpec, FlagSpec, FlagValues } from './command';
+
+export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  db: { type: 'string', valueName: 'PATH', description: 'database file (else BATCHDESK_DB, else the app default)' },
+  help: { type: 'boolean', description: 'show help for the command' },
+  version: { type: 'boolean', description: 'print the version' },
+  quiet: { type: 'boolean', description: 'print only errors and results' },
+  verbose: { type: 'boolean', description: 'print more detail' },
+  color: { type: 'boolean', description: 'ANSI colours on a terminal (NO_COLOR wins)' },
+};
+
+function levenshtein(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+export function nearest(word: string, candidates: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(word, c);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+export interface ParsedCommandArgs {
+  readonly flags: FlagValues;
+  readonly positionals: string[];
+}
+
+/** Expands flags whose value is optional (`--resume` alone) into `--resume=<optionalValue>`. */
+function expandOptionalValues(argv: readonly string[], flags: Readonly<Record<string, FlagSpec>>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
+    const spec = name ? flags[name] : undefined;
+    if (spec?.optionalValue !== undefined) {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) {
+        out.push(`--${name}=${spec.optionalValue}`);
+        continue;
+      }
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedCommandArgs {
+  const all: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...spec.flags };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const [name, f] of Object.entries(all)) options[name] = f.multiple ? { type: f.type, multiple: true } : { type: f.type };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: expandOptionalValues(argv, all), options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(e.message);
+    if (unknown) {
+      const flag = unknown[1]!.replace(/^-+/, '').split('=')[0]!;
+      const suggestion = nearest(flag, Object.keys(all));
+      throw usageError(
+        `unknown flag --${flag} for \`batchdesk ${spec.name}\`${suggestion ? `; did you mean --${suggestion}?` : ''} (see \`batchdesk ${spec.name} --help\`)`,
+      );
+    }
+    const missing = /Option '(-{1,2}[^']+)(?: <value>)?' argument missing/.exec(e.message);
+    if (missing) throw usageError(`flag ${missing[1]} needs a value (see \`batchdesk ${spec.name} --help\`)`);
+    throw usageError(`${e.message.split('\n')[0]} (see \`batchdesk ${spec.name} --help\`)`);
+  }
+  const positionals = [...parsed.positionals];
+  const allowed = spec.positionals ?? [];
+  if (!parsed.values['help']) {
+    const required = allowed.filter((p) => p.required).length;
+    if (positionals.length < required) {
+      throw usageError(`\`batchdesk ${spec.name}\` needs ${allowed.filter((p) => p.required).map((p) => `<${p.name}>`).join(' ')} (see \`batchdesk ${spec.name} --help\`)`);
+    }
+    if (positionals.length > allowed.length) {
+      throw usageError(`unexpected argument ${JSON.stringify(positionals[allowed.length])} for \`batchdesk ${spec.name}\` (see \`batchdesk ${spec.name} --help\`)`);
+    }
+  }
+  return { flags: parsed.values as FlagValues, positionals };
+}
+
+/** Comma-separated or repeated values of a multiple flag, trimmed, empty parts dropped. */
+export function listFlag(v: string | boolean | string[] | undefined): string[] {
+  if (v === undefined || typeof v === 'boolean') return [];
+  const items = Array.isArray(v) ? v : [v];
+  return items.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+export function stringFlag(v: string | boolean | string[] | undefined): string | undefined {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v[v.length - 1];
+  return undefined;
+}

@@ -1,0 +1,55 @@
+/** Shape of a CLI command: its flags (for parsing and help) and its handler. */
+import type { CliIO } from './io';
+
+export interface FlagSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly description: string;
+  /** Shown in help after the flag, e.g. YYYY-MM-DD. */
+  readonly valueName?: string;
+  /** Shown in help as the default. */
+  readonly defaultText?: string;
+  /** The value may be omitted (`--resume` or `--resume RUN_ID`); omitted gives this value. */
+  readonly optionalValue?: string;
+}
+
+export interface PositionalSpec {
+  readonly name: string;
+  readonly required: boolean;
+  readonly description: string;
+}
+
+export type FlagValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
+
+export interface GlobalOptions {
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly color: boolean;
+  /** --db, else BATCHDESK_DB, else the app's default database; null until resolved. */
+  readonly dbPath: string;
+  /** True when the path came from neither --db nor BATCHDESK_DB. */
+  readonly dbIsDefault: boolean;
+}
+
+export interface CommandContext {
+  readonly io: CliIO;
+  readonly flags: FlagValues;
+  readonly positionals: readonly string[];
+  readonly global: GlobalOptions;
+  /** Resolves when the user asks to stop (first SIGINT/SIGTERM). */
+  readonly signal: AbortSignal;
+  /** Aborted on a second signal: stop at once. */
+  readonly hardSignal: AbortSignal;
+}
+
+export interface CommandSpec {
+  /** One or two words: 'run', 'prices import'. */
+  readonly name: string;
+  readonly summary: string;
+  readonly positionals?: readonly PositionalSpec[];
+  readonly flags: Readonly<Record<string, FlagSpec>>;
+  readonly example: string;
+  run(ctx: CommandContext): Promise<number>;
+}
+
+export const JSON_FLAG: FlagSpec = { type: 'boolean', description: 'machine-readable JSON output on stdout' };

@@ -1,0 +1,7 @@
+/**
+ * Every CLI command (SPEC.md k.2), in help order. Each command lives in its own file and
+ * exports one CommandSpec; add new commands here.
+ */
+import type { CommandSpec } from '../command';
+
+export const COMMANDS: readonly CommandSpec[] = [];

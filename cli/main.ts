@@ -1,0 +1,123 @@
+/**
+ * The CLI entry: finds the command, parses and validates its flags, resolves the database
+ * path and maps every failure onto the exit codes of SPEC.md k.3. `main` never throws.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BatchdeskError, EXIT } from '../core/api/errors';
+import { DatabaseOpenError } from '../db/open-database';
+import { APP_VERSION } from '../host/app-version';
+import { parseCommandArgs, stringFlag } from './args';
+import type { CommandSpec, GlobalOptions } from './command';
+import { COMMANDS } from './commands';
+import { defaultDatabasePath } from './default-db';
+import { commandHelp, globalHelp } from './help';
+import { processIO, type CliIO } from './io';
+
+function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | null {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const two = words.length >= 2 && argv.indexOf(words[0]!) === 0 ? `${words[0]} ${words[1]}` : null;
+  if (two) {
+    const spec = COMMANDS.find((c) => c.name === two);
+    if (spec) {
+      const rest = [...argv];
+      rest.splice(rest.indexOf(words[0]!), 1);
+      rest.splice(rest.indexOf(words[1]!), 1);
+      return { spec, rest };
+    }
+  }
+  if (argv[0] && !argv[0].startsWith('-')) {
+    const spec = COMMANDS.find((c) => c.name === argv[0]);
+    if (spec) return { spec, rest: argv.slice(1) };
+  }
+  return null;
+}
+
+export interface MainOptions {
+  readonly io?: CliIO;
+  readonly signal?: AbortSignal;
+  readonly hardSignal?: AbortSignal;
+}
+
+function resolveDb(flag: string | undefined, io: CliIO): { dbPath: string; dbIsDefault: boolean } {
+  if (flag) return { dbPath: resolve(io.cwd, flag), dbIsDefault: false };
+  const env = io.env['BATCHDESK_DB'];
+  if (env) return { dbPath: resolve(io.cwd, env), dbIsDefault: false };
+  return { dbPath: defaultDatabasePath(io.env), dbIsDefault: true };
+}
+
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io = options.io ?? processIO();
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      io.out(globalHelp(COMMANDS, APP_VERSION));
+      return EXIT.ok;
+    }
+    if (argv[0] === '--version' || argv[0] === '-v') {
+      io.out(APP_VERSION);
+      return EXIT.ok;
+    }
+    const found = findCommand(argv);
+    if (!found) {
+      const word = argv.find((a) => !a.startsWith('-')) ?? argv[0]!;
+      const names = COMMANDS.map((c) => c.name.split(' ')[0]!);
+      const { nearest } = await import('./args');
+      const near = nearest(word, [...new Set(names)]);
+      throw new BatchdeskError('usage', `unknown command ${JSON.stringify(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
+    }
+    const { spec, rest } = found;
+    const parsed = parseCommandArgs(spec, rest);
+    if (parsed.flags['help']) {
+      io.out(commandHelp(spec));
+      return EXIT.ok;
+    }
+    if (parsed.flags['version']) {
+      io.out(APP_VERSION);
+      return EXIT.ok;
+    }
+    const db = resolveDb(stringFlag(parsed.flags['db']), io);
+    if (db.dbIsDefault) mkdirSync(dirname(db.dbPath), { recursive: true });
+    const global: GlobalOptions = {
+      quiet: parsed.flags['quiet'] === true,
+      verbose: parsed.flags['verbose'] === true,
+      color: parsed.flags['color'] === true && io.stderrIsTTY && io.env['NO_COLOR'] === undefined,
+      ...db,
+    };
+    return await spec.run({
+      io,
+      flags: parsed.flags,
+      positionals: parsed.positionals,
+      global,
+      signal: options.signal ?? new AbortController().signal,
+      hardSignal: options.hardSignal ?? new AbortController().signal,
+    });
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+export function reportError(err: unknown, io: CliIO): number {
+  if (err instanceof BatchdeskError) {
+    io.err(`error: ${err.message}`);
+    return err.exitCode;
+  }
+  if (err instanceof DatabaseOpenError) {
+    io.err(`error: ${err.message}`);
+    return EXIT.data;
+  }
+  const e = err as Error & { code?: string };
+  if (e?.code === 'SQLITE_FULL') {
+    io.err(`error: the disk is full (${e.message}); free some space and run the command again. Nothing was changed.`);
+    return EXIT.data;
+  }
+  if (e?.code === 'SQLITE_BUSY') {
+    io.err('error: the database is locked by another process; try again when it has finished.');
+    return EXIT.locked;
+  }
+  if (typeof e?.code === 'string' && (e.code.startsWith('SQLITE_') || e.code.startsWith('E'))) {
+    io.err(`error: ${e.message} (${e.code})`);
+    return EXIT.data;
+  }
+  io.err(`internal error: ${e?.stack ?? String(err)}`);
+  return EXIT.data;
+}

@@ -1,0 +1,56 @@
+/**
+ * Run options (SPEC.md g.1): produced by the CLI flags and the app's run dialog, validated
+ * here once. Cross-field rules (target date vs range, end before start) live in the schema.
+ */
+import { z } from 'zod';
+import { isoDateSchema } from '../domain/iso-date';
+import { PHASE_NAMES } from '../domain/phase';
+
+export const marketDataModeSchema = z.enum(['online', 'offline', 'synthetic']);
+export type MarketDataMode = z.infer<typeof marketDataModeSchema>;
+
+export const runOptionsSchema = z
+  .object({
+    startDate: isoDateSchema.optional(),
+    endDate: isoDateSchema.optional(),
+    targetDate: isoDateSchema.optional(),
+    portfolios: z.array(z.string().min(1)).default([]),
+    phases: z.array(z.enum(PHASE_NAMES)).default([]),
+    withPrerequisites: z.boolean().default(false),
+    chunkDays: z.number().int().min(0).max(36_500).default(0),
+    retryFailedPhases: z.boolean().default(false),
+    /** A run id, or 'latest' for the latest interrupted or cancelled run. */
+    resume: z.string().min(1).optional(),
+    dryRun: z.boolean().default(false),
+    monitorOnly: z.boolean().default(false),
+    trace: z.string().min(1).optional(),
+    maxMissingMarks: z.number().min(0).max(1).optional(),
+    marketData: marketDataModeSchema.optional(),
+    csvDir: z.string().min(1).optional(),
+    seed: z.number().int().optional(),
+    allowMixedSources: z.boolean().default(false),
+    impliedVol: z.number().positive().max(5).optional(),
+    riskFreeRate: z.number().min(-0.5).max(1).optional(),
+    guard: z.boolean().default(true),
+    ignoreGate: z.boolean().default(false),
+    triggeredBy: z.enum(['cli', 'app', 'schedule', 'serve']).default('cli'),
+  })
+  .superRefine((o, ctx) => {
+    if (o.targetDate && (o.startDate || o.endDate)) {
+      ctx.addIssue({ code: 'custom', message: '--target-date cannot be combined with --start-date/--end-date', path: ['targetDate'] });
+    }
+    if (o.endDate && !o.startDate && !o.retryFailedPhases) {
+      ctx.addIssue({ code: 'custom', message: '--end-date needs --start-date', path: ['endDate'] });
+    }
+    if (o.startDate && o.endDate && o.endDate < o.startDate) {
+      ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
+    }
+    if (o.trace && !o.monitorOnly) ctx.addIssue({ code: 'custom', message: '--trace needs --monitor-only', path: ['trace'] });
+    if (o.resume && (o.startDate || o.targetDate || o.retryFailedPhases)) {
+      ctx.addIssue({ code: 'custom', message: '--resume cannot be combined with dates or --retry-failed-phases', path: ['resume'] });
+    }
+    if (o.dryRun && o.monitorOnly) ctx.addIssue({ code: 'custom', message: '--dry-run and --monitor-only exclude each other', path: ['dryRun'] });
+  });
+
+export type RunOptions = z.infer<typeof runOptionsSchema>;
+export type RunOptionsInput = z.input<typeof runOptionsSchema>;

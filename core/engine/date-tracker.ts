@@ -1,0 +1,186 @@
+/**
+ * The tracking row of one date (SPEC.md h.4): every phase's status, duration, reason and
+ * error, per portfolio for portfolio phases, plus the metadata (coverage, counts, analytics
+ * job outcomes) and the legacy columns. Entries of portfolios this run does not touch are
+ * kept from the stored row. Each portfolio's entries are written inside that portfolio-date's
+ * transaction: `withPortfolio` returns a new tracker, adopted only after the commit.
+ */
+import type { IsoDate } from '../domain/iso-date';
+import type { DateStatus, PhaseName } from '../domain/phase';
+import { PHASE_NAMES } from '../domain/phase';
+import type { TrackingRecord, TrackingWrite } from '../ports/store';
+
+export interface PhaseEntry {
+  status: string;
+  started_at?: string | null;
+  duration_ms: number;
+  reason: string | null;
+  error: string | null;
+}
+
+export interface PortfolioPhaseBlock {
+  status: string;
+  duration_ms: number;
+  portfolios: Record<string, PhaseEntry>;
+}
+
+type PhaseStatusJson = { schema: 1 } & Partial<Record<PhaseName, PhaseEntry | PortfolioPhaseBlock>>;
+
+const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_tags', 'analytics'];
+const CRITICAL = new Set<PhaseName>(['market_data', 'marks', 'snapshots']);
+const BENIGN_SKIPS = new Set(['no_positions', 'not_selected', 'before_first_entry', 'up_to_date']);
+
+function clone<T>(x: T): T {
+  return JSON.parse(JSON.stringify(x)) as T;
+}
+
+export function aggregateStatus(entries: readonly PhaseEntry[]): string {
+  if (entries.length === 0) return 'not_run';
+  if (entries.some((e) => e.status === 'stale')) return 'stale';
+  if (entries.some((e) => e.status === 'running')) return 'running';
+  const failed = entries.filter((e) => e.status === 'failed').length;
+  const ok = entries.filter((e) => e.status === 'success' || e.status === 'not_applicable' || (e.status === 'skipped' && BENIGN_SKIPS.has(e.reason ?? ''))).length;
+  if (failed === entries.length) return 'failed';
+  if (failed > 0) return 'partial';
+  if (entries.every((e) => e.status === 'not_run')) return 'not_run';
+  if (ok === entries.length || entries.every((e) => e.status === 'success' || e.status === 'not_run' || e.status === 'not_applicable')) return 'success';
+  if (entries.every((e) => e.status === 'skipped')) return 'skipped';
+  return 'partial';
+}
+
+export class DateTracker {
+  private constructor(
+    readonly date: IsoDate,
+    private phaseStatus: PhaseStatusJson,
+    private metadata: Record<string, unknown>,
+    readonly startedAt: string,
+    readonly createdAt: string | null,
+  ) {}
+
+  static start(date: IsoDate, stored: TrackingRecord | null, base: { runId: string; batchRunId: string; mode: string }, nowIso: string): DateTracker {
+    const ps = (stored?.phaseStatus as PhaseStatusJson | null) ?? { schema: 1 };
+    const md = stored?.metadata ? clone(stored.metadata) : {};
+    const t = new DateTracker(date, clone({ ...ps, schema: 1 }), { ...md, schema: 1, run_id: base.runId, batch_run_id: base.batchRunId, mode: base.mode }, nowIso, stored?.createdAt ?? null);
+    return t;
+  }
+
+  private block(phase: PhaseName): PortfolioPhaseBlock {
+    const existing = this.phaseStatus[phase] as PortfolioPhaseBlock | undefined;
+    if (existing && 'portfolios' in existing) return existing;
+    const b: PortfolioPhaseBlock = { status: 'not_run', duration_ms: 0, portfolios: {} };
+    this.phaseStatus[phase] = b;
+    return b;
+  }
+
+  setDatePhase(phase: PhaseName, entry: PhaseEntry, metrics?: Record<string, unknown>): void {
+    this.phaseStatus[phase] = entry;
+    if (metrics) this.metadata[phase] = metrics;
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.metadata[key] = value;
+  }
+
+  /** A copy with one portfolio's entries replaced (written in that portfolio's transaction). */
+  withPortfolio(portfolioId: string, entries: Partial<Record<PhaseName, PhaseEntry>>, metrics: Partial<Record<PhaseName, unknown>>): DateTracker {
+    const next = new DateTracker(this.date, clone(this.phaseStatus), clone(this.metadata), this.startedAt, this.createdAt);
+    for (const phase of PORTFOLIO_PHASES) {
+      const e = entries[phase];
+      if (!e) continue;
+      const b = next.block(phase);
+      b.portfolios[portfolioId] = e;
+      const all = Object.values(b.portfolios);
+      b.status = aggregateStatus(all);
+      b.duration_ms = all.reduce((s, x) => s + (x.duration_ms ?? 0), 0);
+    }
+    const portfolios = ((next.metadata['portfolios'] as Record<string, unknown> | undefined) ?? {}) as Record<string, Record<string, unknown>>;
+    portfolios[portfolioId] = { ...(portfolios[portfolioId] ?? {}), ...(metrics as Record<string, unknown>) };
+    next.metadata['portfolios'] = portfolios;
+    return next;
+  }
+
+  portfolioEntry(phase: PhaseName, portfolioId: string): PhaseEntry | null {
+    const b = this.phaseStatus[phase] as PortfolioPhaseBlock | undefined;
+    return b && 'portfolios' in b ? (b.portfolios[portfolioId] ?? null) : null;
+  }
+
+  datePhase(phase: PhaseName): PhaseEntry | null {
+    const e = this.phaseStatus[phase];
+    return e && !('portfolios' in e) ? (e as PhaseEntry) : null;
+  }
+
+  /** Date status (h.4): failed on a critical failure, partial on a non-critical failure or guard skip. */
+  status(): DateStatus {
+    let partial = false;
+    for (const phase of PHASE_NAMES) {
+      const e = this.phaseStatus[phase];
+      if (!e) continue;
+      const entries = 'portfolios' in e ? Object.values(e.portfolios) : [e as PhaseEntry];
+      for (const x of entries) {
+        if (x.status === 'failed') {
+          if (CRITICAL.has(phase)) return 'failed';
+          partial = true;
+        }
+        if (x.status === 'skipped' && x.reason === 'upstream_failed') return 'failed';
+        if (x.status === 'skipped' && x.reason === 'insufficient_marks') partial = true;
+        if (x.status === 'stale') partial = true;
+      }
+    }
+    return partial ? 'partial' : 'success';
+  }
+
+  phaseAggregates(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const phase of PHASE_NAMES) {
+      const e = this.phaseStatus[phase];
+      out[phase] = !e ? 'not_run' : 'portfolios' in e ? e.status : (e as PhaseEntry).status;
+    }
+    return out;
+  }
+
+  get phaseStatusJson(): Record<string, unknown> {
+    return this.phaseStatus;
+  }
+
+  get metadataJson(): Record<string, unknown> {
+    return this.metadata;
+  }
+
+  toWrite(runId: string, status: string, completedAt: string | null, errors: readonly string[]): TrackingWrite {
+    const md = this.datePhase('market_data');
+    const legacyStatus = (s: string | undefined) => (s === undefined || s === 'not_run' ? null : s === 'partial' ? 'failed' : s === 'running' ? 'in_progress' : s);
+    const agg = this.phaseAggregates();
+    const snapBlock = this.phaseStatus.snapshots as PortfolioPhaseBlock | undefined;
+    const anaBlock = this.phaseStatus.analytics as PortfolioPhaseBlock | undefined;
+    const coverage = (this.metadata['symbol_coverage'] as { coverage_pct?: number } | undefined)?.coverage_pct ?? null;
+    const fetched = (this.metadata['symbols_fetched'] as number | undefined) ?? null;
+    const errorMessage =
+      status === 'success' || status === 'running'
+        ? null
+        : JSON.stringify({
+            errors: errors.slice(0, 20),
+            phase_status: { phase_1_5: this.phaseStatus.fundamentals ?? null, phase_2_5: this.phaseStatus.marks ?? null, phase_2_75: this.phaseStatus.sector_tags ?? null },
+          });
+    return {
+      runDate: this.date,
+      status,
+      runId,
+      phaseStatus: this.phaseStatus,
+      metadata: { ...this.metadata, errors: errors.slice(0, 20) },
+      startedAt: this.startedAt,
+      completedAt,
+      legacy: {
+        phase1Status: md ? legacyStatus(md.status) : null,
+        phase2Status: legacyStatus(agg['snapshots']),
+        phase3Status: legacyStatus(agg['analytics']),
+        phase1DurationSeconds: md ? Math.round(md.duration_ms / 1000) : null,
+        phase2DurationSeconds: snapBlock ? Math.round(snapBlock.duration_ms / 1000) : null,
+        phase3DurationSeconds: anaBlock ? Math.round(anaBlock.duration_ms / 1000) : null,
+        portfoliosProcessed: snapBlock ? Object.values(snapBlock.portfolios).filter((e) => e.status === 'success').length : null,
+        symbolsFetched: fetched,
+        dataCoveragePct: coverage,
+        errorMessage,
+      },
+    };
+  }
+}

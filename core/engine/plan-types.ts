@@ -1,0 +1,36 @@
+/** The plan a run executes (SPEC.md g.4): dates in chunks, per date the portfolios with phases and reasons. */
+import type { IsoDate } from '../domain/iso-date';
+import type { PhaseName } from '../domain/phase';
+
+export interface PlannedPortfolio {
+  readonly portfolioId: string;
+  readonly phases: readonly PhaseName[];
+  readonly reason: string;
+}
+
+export interface SkippedPortfolio {
+  readonly portfolioId: string;
+  readonly reason: string;
+}
+
+export interface PlannedDate {
+  readonly date: IsoDate;
+  /** Date-scoped phases that run on this date. */
+  readonly datePhases: readonly PhaseName[];
+  readonly portfolios: readonly PlannedPortfolio[];
+  readonly skipped: readonly SkippedPortfolio[];
+}
+
+export interface RunPlan {
+  readonly targetDate: IsoDate;
+  readonly targetDerivation: string;
+  readonly mode: 'normal' | 'monitor' | 'retry' | 'resume';
+  readonly selectedPhases: readonly PhaseName[];
+  readonly portfolioScope: 'all' | readonly string[];
+  readonly dates: readonly PlannedDate[];
+  readonly chunks: readonly (readonly IsoDate[])[];
+  readonly warnings: readonly string[];
+  /** Set when the automatic range is empty. */
+  readonly upToDateMessage: string | null;
+  readonly resumedRunId: string | null;
+}

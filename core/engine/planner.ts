@@ -1,0 +1,297 @@
+/**
+ * Planning a run (SPEC.md g.2, g.3, c.11, m.3, m.5): which dates, which portfolios and
+ * phases on each, and why. Usage problems (a date after the target date, a non-trading
+ * --target-date, unknown portfolios, missing prerequisites) are BatchdeskError('usage').
+ */
+import { BatchdeskError, usageError } from '../api/errors';
+import type { RunOptions } from '../api/run-options';
+import {
+  CALENDAR_END,
+  CALENDAR_START,
+  firstTradingDayOnOrAfter,
+  isTradingDay,
+  nextTradingDay,
+  previousTradingDay,
+  targetDate as targetDateOf,
+  tradingDaysBetween,
+} from '../calendar';
+import type { IsoDate } from '../domain/iso-date';
+import { PHASE_NAMES, type PhaseName } from '../domain/phase';
+import type { Lot } from '../domain/portfolio';
+import type { EngineStore } from '../ports/engine-store';
+import type { PortfolioRecord, TrackingRecord } from '../ports/store';
+import { chunkDates } from './chunks';
+import { dependentsOf, PHASE_TABLE } from './phase-table';
+import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
+
+export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking'>;
+
+export interface PlannerInput {
+  readonly options: RunOptions;
+  readonly nowMs: number;
+  /** Every non-deleted portfolio. */
+  readonly portfolios: readonly PortfolioRecord[];
+  readonly lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>;
+  readonly store: PlannerStore;
+}
+
+const DATE_PHASES: readonly PhaseName[] = ['market_data', 'fundamentals'];
+
+function ordered(phases: Iterable<PhaseName>): PhaseName[] {
+  const set = new Set(phases);
+  return PHASE_NAMES.filter((p) => set.has(p));
+}
+
+/** Producer phases of each phase's inputs (c.11), from the declarations. */
+function producersOf(name: PhaseName): PhaseName[] {
+  const p = PHASE_TABLE.find((x) => x.name === name)!;
+  const idx = PHASE_TABLE.indexOf(p);
+  return PHASE_TABLE.slice(0, idx)
+    .filter((q) => q.writes.some((w) => p.reads.includes(w)))
+    .map((q) => q.name);
+}
+
+function earliestEntry(lots: readonly Lot[] | undefined): IsoDate | null {
+  let min: IsoDate | null = null;
+  for (const l of lots ?? []) if (min === null || l.entryDate < min) min = l.entryDate;
+  return min;
+}
+
+function checkDate(d: IsoDate, target: IsoDate, flag: string): void {
+  if (d < CALENDAR_START || d > CALENDAR_END) throw usageError(`${flag} ${d} is outside the calendar range ${CALENDAR_START}..${CALENDAR_END}`);
+  if (d > target) throw usageError(`${flag} ${d} is after the target date ${target}: its close is not settled yet`);
+}
+
+function scopePortfolios(input: PlannerInput): PortfolioRecord[] {
+  const { options } = input;
+  const byId = new Map(input.portfolios.map((p) => [p.id, p]));
+  if (options.portfolios.length) {
+    const unknown = options.portfolios.filter((id) => !byId.has(id));
+    if (unknown.length) {
+      throw usageError(`unknown portfolio ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known ids: ${[...byId.keys()].join(', ') || 'none'}`);
+    }
+  }
+  const list = options.portfolios.length ? options.portfolios.map((id) => byId.get(id)!) : input.portfolios.filter((p) => p.isActive);
+  return [...new Set(list)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+}
+
+function selectedPhases(options: RunOptions): PhaseName[] {
+  const chosen = options.phases.length ? ordered(options.phases) : [...PHASE_NAMES];
+  if (!options.withPrerequisites) return chosen;
+  const all = new Set(chosen);
+  for (const p of chosen) for (const q of producersOf(p)) all.add(q);
+  return ordered(all);
+}
+
+interface PortfolioCursor {
+  readonly next: IsoDate | null;
+  readonly reason: 'after_watermark' | 'new_portfolio' | 'no_positions';
+  readonly firstEntry: IsoDate | null;
+}
+
+function cursorOf(p: PortfolioRecord, input: PlannerInput, incomplete: IsoDate | null): PortfolioCursor {
+  const lots = input.lotsByPortfolio.get(p.id);
+  const firstEntry = earliestEntry(lots);
+  if (!firstEntry) return { next: null, reason: 'no_positions', firstEntry: null };
+  const latest = input.store.latestSnapshotDate(p.id);
+  if (latest === null) return { next: firstTradingDayOnOrAfter(firstEntry), reason: 'new_portfolio', firstEntry };
+  let next = nextTradingDay(latest);
+  if (incomplete && incomplete < next && incomplete >= firstEntry) next = incomplete;
+  return { next, reason: 'after_watermark', firstEntry };
+}
+
+function portfolioStatusIn(t: TrackingRecord, phase: PhaseName, portfolioId: string): { status: string; reason: string | null } | null {
+  const entry = (t.phaseStatus as Record<string, { portfolios?: Record<string, { status: string; reason: string | null }> }> | null)?.[phase];
+  return entry?.portfolios?.[portfolioId] ?? null;
+}
+
+function dateStatusIn(t: TrackingRecord, phase: PhaseName): string | null {
+  return ((t.phaseStatus as Record<string, { status?: string }> | null)?.[phase]?.status as string | undefined) ?? null;
+}
+
+/** g.3 retry rows: the failed, skipped-by-failure, guard-skipped or stale cells plus their dependents. */
+function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], selected: ReadonlySet<PhaseName>): { date: PhaseName[]; portfolios: Map<string, Set<PhaseName>>; legacy: boolean } {
+  const portfolios = new Map<string, Set<PhaseName>>();
+  const datePhases = new Set<PhaseName>();
+  const add = (pid: string, phases: Iterable<PhaseName>) => {
+    let s = portfolios.get(pid);
+    if (!s) portfolios.set(pid, (s = new Set()));
+    for (const p of phases) if (selected.has(p)) s.add(p);
+  };
+  if (!t.phaseStatus) {
+    const legacyFailed = t.status === 'failed' || t.status === 'imported' ? t.status === 'failed' : false;
+    if (legacyFailed) {
+      for (const p of DATE_PHASES) if (selected.has(p)) datePhases.add(p);
+      for (const p of scope) add(p.id, PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x)));
+    }
+    return { date: ordered(datePhases), portfolios, legacy: legacyFailed };
+  }
+  for (const dp of DATE_PHASES) {
+    const st = dateStatusIn(t, dp);
+    if (st === 'failed' || st === 'stale') {
+      if (selected.has(dp)) datePhases.add(dp);
+      const later = dp === 'market_data' ? PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x)) : dependentsOf(dp).filter((x) => !DATE_PHASES.includes(x));
+      for (const p of scope) add(p.id, later);
+    }
+  }
+  for (const p of scope) {
+    for (const phase of PHASE_NAMES) {
+      if (DATE_PHASES.includes(phase)) continue;
+      const e = portfolioStatusIn(t, phase, p.id);
+      if (!e) continue;
+      const redo = e.status === 'failed' || e.status === 'stale' || (e.status === 'skipped' && (e.reason === 'upstream_failed' || e.reason === 'insufficient_marks'));
+      if (redo) add(p.id, [phase, ...dependentsOf(phase)]);
+    }
+  }
+  return { date: ordered(datePhases), portfolios, legacy: false };
+}
+
+function planRetry(input: PlannerInput, scope: readonly PortfolioRecord[], selected: ReadonlySet<PhaseName>, target: IsoDate): PlannedDate[] {
+  const { options } = input;
+  let rows: TrackingRecord[];
+  if (options.targetDate) rows = input.store.loadTrackingRange(options.targetDate, options.targetDate);
+  else if (options.startDate) rows = input.store.loadTrackingRange(options.startDate, options.endDate ?? target);
+  else rows = input.store.loadTrackingRange(null, target).filter((r) => r.status === 'failed' || r.status === 'partial' || r.status === 'stale');
+  const out: PlannedDate[] = [];
+  for (const t of rows) {
+    if (t.runDate > target) continue;
+    const cells = retryCells(t, scope, selected);
+    const planned: PlannedPortfolio[] = [];
+    for (const p of scope) {
+      const phases = cells.portfolios.get(p.id);
+      if (phases && phases.size) planned.push({ portfolioId: p.id, phases: ordered(phases), reason: cells.legacy ? 'retry_legacy' : `retry:${ordered(phases)[0]}:${t.runId ?? 'unknown'}` });
+    }
+    if (planned.length === 0 && cells.date.length === 0) continue;
+    out.push({ date: t.runDate, datePhases: cells.date, portfolios: planned, skipped: [] });
+  }
+  return out;
+}
+
+export function planRun(input: PlannerInput): RunPlan {
+  const { options } = input;
+  const target = targetDateOf(input.nowMs);
+  const scope = scopePortfolios(input);
+  const selected = selectedPhases(options);
+  const selectedSet = new Set(selected);
+  const warnings: string[] = [];
+  let resumedRunId: string | null = null;
+
+  if (options.resume) {
+    const run = options.resume === 'latest' ? input.store.latestResumable() : input.store.getRun(options.resume);
+    if (!run) throw usageError(options.resume === 'latest' ? 'there is no interrupted or cancelled run to resume' : `run ${options.resume} not found; see \`batchdesk history\``);
+    if (run.status !== 'interrupted' && run.status !== 'cancelled') throw usageError(`run ${run.id} ended ${run.status}; only interrupted or cancelled runs can be resumed`);
+    const stored = run.options as RunOptions;
+    const inner = planRun({ ...input, options: { ...stored, resume: undefined, dryRun: options.dryRun, triggeredBy: options.triggeredBy } });
+    resumedRunId = run.id;
+    const dates = inner.dates
+      .map((pd) => {
+        const t = input.store.loadTracking(pd.date);
+        const done = (pid: string, phases: readonly PhaseName[]) =>
+          t !== null && t.completedAt !== null && t.runId === run.id && phases.every((ph) => portfolioStatusIn(t, ph, pid)?.status === 'success');
+        return { ...pd, portfolios: pd.portfolios.filter((p) => !done(p.portfolioId, p.phases)).map((p) => ({ ...p, reason: `resume:${run.batchRunId}` })) };
+      })
+      .filter((pd) => pd.portfolios.length > 0);
+    return { ...inner, mode: 'resume', dates, chunks: chunkDates(dates.map((d) => d.date), stored.chunkDays ?? 0), resumedRunId };
+  }
+
+  let dates: PlannedDate[];
+  let upToDate: string | null = null;
+  const datePhasesFor = (portfolios: readonly PlannedPortfolio[]) => (portfolios.length ? DATE_PHASES.filter((p) => selectedSet.has(p)) : []);
+  const entryOf = new Map(scope.map((p) => [p.id, earliestEntry(input.lotsByPortfolio.get(p.id))]));
+
+  if (options.retryFailedPhases) {
+    dates = planRetry(input, scope, selectedSet, target);
+  } else if (options.targetDate || options.startDate) {
+    let days: readonly IsoDate[];
+    if (options.targetDate) {
+      const d = options.targetDate;
+      checkDate(d, target, '--target-date');
+      if (!isTradingDay(d)) throw usageError(`--target-date ${d} is not a trading day; the previous trading day is ${previousTradingDay(d)}`);
+      days = [d];
+    } else {
+      const start = options.startDate!;
+      const end = options.endDate ?? target;
+      checkDate(start, target, '--start-date');
+      checkDate(end, target, '--end-date');
+      days = tradingDaysBetween(start, end);
+    }
+    dates = days.map((d) => {
+      const planned: PlannedPortfolio[] = [];
+      const skipped: SkippedPortfolio[] = [];
+      for (const p of scope) {
+        const first = entryOf.get(p.id) ?? null;
+        if (!first) skipped.push({ portfolioId: p.id, reason: 'no_positions' });
+        else if (d < first) skipped.push({ portfolioId: p.id, reason: 'before_first_entry' });
+        else planned.push({ portfolioId: p.id, phases: selected.filter((x) => !DATE_PHASES.includes(x)), reason: 'explicit' });
+      }
+      return { date: d, datePhases: datePhasesFor(planned), portfolios: planned, skipped };
+    });
+  } else {
+    const incomplete = input.store.loadTrackingRange(null, target).find((t) => t.completedAt === null && t.status !== 'imported')?.runDate ?? null;
+    const cursors = new Map(scope.map((p) => [p.id, cursorOf(p, input, incomplete)]));
+    const nexts = [...cursors.values()].map((c) => c.next).filter((n): n is IsoDate => n !== null);
+    const first = nexts.length ? nexts.reduce((a, b) => (a < b ? a : b)) : null;
+    if (!first || first > target) {
+      upToDate = `Already up to date as of ${target}`;
+      dates = [];
+    } else {
+      dates = tradingDaysBetween(first, target).map((d) => {
+        const planned: PlannedPortfolio[] = [];
+        const skipped: SkippedPortfolio[] = [];
+        for (const p of scope) {
+          const c = cursors.get(p.id)!;
+          if (c.next === null) skipped.push({ portfolioId: p.id, reason: 'no_positions' });
+          else if (c.firstEntry && d < c.firstEntry) skipped.push({ portfolioId: p.id, reason: 'before_first_entry' });
+          else if (d < c.next) skipped.push({ portfolioId: p.id, reason: 'up_to_date' });
+          else planned.push({ portfolioId: p.id, phases: selected.filter((x) => !DATE_PHASES.includes(x)), reason: c.reason });
+        }
+        return { date: d, datePhases: datePhasesFor(planned), portfolios: planned, skipped };
+      });
+    }
+  }
+  dates = dates.filter((d) => d.portfolios.length > 0 || d.datePhases.length > 0);
+
+  // Prerequisites (c.11): inputs of selected phases whose producers are not selected.
+  if (!options.withPrerequisites && !options.retryFailedPhases) {
+    const problems: string[] = [];
+    for (const pd of dates) {
+      for (const pp of pd.portfolios) {
+        const has = new Set<PhaseName>([...pd.datePhases, ...pp.phases]);
+        if (has.has('marks') && !has.has('market_data')) {
+          const t = input.store.loadTracking(pd.date);
+          if (!t || dateStatusIn(t, 'market_data') !== 'success') problems.push(`${pd.date}: marks needs market_data`);
+        }
+        if (has.has('snapshots') && !has.has('marks') && !input.store.hasMarks(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: snapshots needs marks`);
+        if (has.has('analytics') && !has.has('snapshots') && !input.store.snapshotOf(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs snapshots`);
+        if (has.has('analytics') && !has.has('marks') && !input.store.hasMarks(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs marks`);
+        if (problems.length > 20) break;
+      }
+    }
+    if (problems.length) {
+      throw new BatchdeskError('usage', `missing prerequisites for --phase: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}. Add the producer phases or use --with-prerequisites.`, { problems });
+    }
+  }
+
+  for (const pd of dates) {
+    for (const pp of pd.portfolios) {
+      const latest = input.store.latestSnapshotDate(pp.portfolioId);
+      if ((pp.phases.includes('snapshots') || pp.phases.includes('marks')) && latest !== null && latest > pd.date && !options.retryFailedPhases) {
+        const msg = `re-running ${pd.date} makes later snapshots of ${pp.portfolioId} stale unless they are re-run too`;
+        if (!warnings.includes(msg) && !dates.some((x) => x.date > pd.date && x.portfolios.some((y) => y.portfolioId === pp.portfolioId))) warnings.push(msg);
+      }
+    }
+  }
+
+  return {
+    targetDate: target,
+    targetDerivation: 'the latest trading day whose close is settled (16:30 America/New_York)',
+    mode: options.monitorOnly ? 'monitor' : options.retryFailedPhases ? 'retry' : 'normal',
+    selectedPhases: selected,
+    portfolioScope: options.portfolios.length ? scope.map((p) => p.id) : 'all',
+    dates,
+    chunks: chunkDates(dates.map((d) => d.date), options.chunkDays),
+    warnings,
+    upToDateMessage: upToDate,
+    resumedRunId,
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Phase fundamentals (date scope, non-critical; SPEC.md c.6): keep company profiles fresh
+ * enough for sector tags, the provider beta and the ETF flag. A profile is fetched when it
+ * is missing or older than profile_max_age_days (measured from now); offline nothing is
+ * fetched. Profiles are not point-in-time, so a backfill fetches each at most once.
+ */
+import { isActiveOn } from '../domain/portfolio';
+import { isOptionContractSymbol, isPrivateLookingSymbol } from '../domain/symbols';
+import { outcome, type DatePhase } from '../engine/phase-types';
+
+const DAY_MS = 86_400_000;
+
+export const fundamentalsPhase: DatePhase = {
+  name: 'fundamentals',
+  scope: 'date',
+  critical: false,
+  reads: ['portfolios', 'positions', 'company_profiles', 'settings'],
+  writes: ['company_profiles'],
+  async run(ctx) {
+    const { run, date: d } = ctx;
+    const symbols = new Set<string>();
+    for (const id of ctx.portfolioIds) {
+      for (const lot of run.lotsByPortfolio.get(id) ?? []) {
+        if (lot.investmentClass === 'PUBLIC' && isActiveOn(lot, d) && !isPrivateLookingSymbol(lot.symbol) && !isOptionContractSymbol(lot.symbol)) symbols.add(lot.symbol);
+      }
+    }
+    const maxAgeMs = run.settings['fundamentals.profile_max_age_days'] * DAY_MS;
+    const now = run.clock.now();
+    const stale = [...symbols].filter((s) => {
+      const p = run.profiles.get(s);
+      return !p || now - p.lastUpdatedMs > maxAgeMs;
+    });
+    const failed: string[] = [];
+    let fetched = 0;
+    const source = run.profileSource;
+    if (source) {
+      for (const symbol of stale.sort()) {
+        if (run.signal.aborted) break;
+        const r = await source.fetchProfile(symbol, run.signal);
+        if (r.outcome === 'ok' && r.profile) {
+          fetched++;
+          const nowIso = run.nowIso();
+          if (!run.monitorOnly) run.store.transaction(() => run.store.upsertProfile(r.profile!, nowIso));
+          run.profiles.set(symbol, {
+            symbol,
+            sector: r.profile.sector,
+            isEtf: r.profile.isEtf,
+            isFund: r.profile.isFund,
+            beta: r.profile.beta,
+            dataSource: r.profile.dataSource,
+            lastUpdatedMs: now,
+          });
+        } else failed.push(symbol);
+      }
+    }
+    const missing = [...symbols].filter((s) => !run.profiles.has(s)).length;
+    const metrics = {
+      profiles_needed: symbols.size,
+      profiles_fresh: symbols.size - stale.length,
+      profiles_fetched: fetched,
+      profiles_failed: failed.length,
+      profiles_missing: missing,
+      failed_symbols: failed.slice(0, 10),
+      source: source?.name ?? 'none',
+    };
+    if (source && stale.length > 0 && fetched === 0 && failed.length > 0) {
+      return outcome('failed', metrics, 'all_fetches_failed', `every profile fetch failed (${failed.length}): ${failed.slice(0, 5).join(', ')}`);
+    }
+    return outcome('success', metrics);
+  },
+};

@@ -1,0 +1,145 @@
+/**
+ * Phase market_data (date scope, critical; SPEC.md c.5): make sure every needed symbol has a
+ * close for D and record every gap. The chunk prefetch has loaded and filled the price table;
+ * this phase asks once more for symbols still missing D whose last request failed or that
+ * were never asked, writes D's missing_prices rows with reasons and resolutions (replacing
+ * the previous ones at once), and fails the date when SPY has no usable close or fewer than
+ * min_usable_coverage of the needed symbols have one.
+ */
+import { lookbackStart, previousTradingDay } from '../calendar';
+import type { MissingPriceRow } from '../ports/store';
+import { outcome, type DatePhase, type DateContext } from '../engine/phase-types';
+import { fetchRange } from './market-data/fetch-range';
+import { PRICE_WINDOW_DAYS } from './market-data/fetch-plan';
+import { missingReason } from './market-data/missing-reason';
+import { symbolsNeeded } from './market-data/symbols-needed';
+
+export const MARKET_DATA_SHARED_KEY = 'market_data';
+
+export interface MarketDataShared {
+  readonly requested: number;
+  readonly exact: number;
+  readonly fallback: number;
+  readonly missing: number;
+  readonly coveragePct: number;
+  readonly usableCoveragePct: number;
+  readonly missingSymbols: readonly { symbol: string; reason: string; resolution: string }[];
+}
+
+function lotsOf(ctx: DateContext) {
+  return ctx.portfolioIds.flatMap((id) => ctx.run.lotsByPortfolio.get(id) ?? []);
+}
+
+export const marketDataPhase: DatePhase = {
+  name: 'market_data',
+  scope: 'date',
+  critical: true,
+  reads: ['portfolios', 'positions', 'market_data_cache', 'market_data_fetch_log', 'settings'],
+  writes: ['market_data_cache', 'market_data_fetch_log', 'missing_prices'],
+  async run(ctx) {
+    const { run, date: d } = ctx;
+    const s = run.settings;
+    const needed = symbolsNeeded(lotsOf(ctx), d, s['market_data.fetch_option_contracts']);
+    const before = { ...run.marketData.counters };
+    const fallbackDays = s['marks.fallback_trading_days'];
+    const latestStorable = d;
+
+    // Second pass: symbols without a close on D whose last request failed, or never asked.
+    if (run.priceSources.length > 0) {
+      for (const symbol of needed.keys()) {
+        if (run.signal.aborted) break;
+        if (run.prices.closeOn(symbol, d) !== null) continue;
+        const last = run.marketData.lastCovering(symbol, d);
+        if (last && last.outcome !== 'rate_limited' && last.outcome !== 'provider_error') continue;
+        const from = last ? d : lookbackStart(d, PRICE_WINDOW_DAYS);
+        await fetchRange(run, symbol, from, d, latestStorable);
+      }
+    }
+
+    const rows: MissingPriceRow[] = [];
+    let exact = 0;
+    let fallback = 0;
+    for (const [symbol, need] of needed) {
+      if (run.prices.closeOn(symbol, d) !== null) {
+        exact++;
+        continue;
+      }
+      const hit = run.prices.lookup(symbol, d, fallbackDays);
+      if (hit) fallback++;
+      const lastKnown = run.prices.lastKnownBefore(symbol, d);
+      const last = run.marketData.lastCovering(symbol, d);
+      const why = missingReason({
+        d,
+        firstTradeDate: run.marketData.firstTradeDate(symbol),
+        invalidReason: run.marketData.invalidReason(symbol, d),
+        lastRequest: last,
+        fallbackDate: hit?.date ?? null,
+        lastKnownDate: lastKnown?.date ?? null,
+      });
+      rows.push({
+        priceDate: d,
+        symbol,
+        reason: why.reason,
+        resolution: hit ? 'fallback' : 'missing',
+        fallbackPriceDate: hit?.date ?? null,
+        lastKnownPriceDate: lastKnown?.date ?? null,
+        provider: last?.provider ?? (run.priceSources.length === 0 ? 'cache' : null),
+        detail: why.detail,
+        positionsAffected: need.positions,
+        portfoliosAffected: need.portfolios.size,
+      });
+    }
+    if (!run.monitorOnly) run.store.transaction(() => run.store.replaceMissingPrices(d, rows, run.runId, run.nowIso()));
+    else run.store.rollbackOnly(() => run.store.replaceMissingPrices(d, rows, run.runId, run.nowIso()));
+
+    const requested = needed.size;
+    const coveragePct = requested ? Math.round((exact / requested) * 10_000) / 100 : 100;
+    const usableCoveragePct = requested ? Math.round(((exact + fallback) / requested) * 10_000) / 100 : 100;
+    const missingCount = rows.filter((r) => r.resolution === 'missing').length;
+    const c = run.marketData.counters;
+    const shared: MarketDataShared = {
+      requested,
+      exact,
+      fallback,
+      missing: missingCount,
+      coveragePct,
+      usableCoveragePct,
+      missingSymbols: rows.map((r) => ({ symbol: r.symbol, reason: r.reason, resolution: r.resolution })),
+    };
+    ctx.shared.set(MARKET_DATA_SHARED_KEY, shared);
+    const metrics = {
+      symbols_requested: requested,
+      symbols_with_exact_close: exact,
+      symbols_with_fallback: fallback,
+      symbols_missing: missingCount,
+      coverage_pct: coveragePct,
+      usable_coverage_pct: usableCoveragePct,
+      requests_made: c.requests - before.requests,
+      retries: c.retries - before.retries,
+      rate_limited_count: c.rateLimited - before.rateLimited,
+      circuit_open_count: c.circuitOpens - before.circuitOpens,
+      rows_upserted: c.rowsUpserted - before.rowsUpserted,
+      invalid_prices: c.invalidPrices - before.invalidPrices,
+      price_jumps_flagged: c.jumpsFlagged - before.jumpsFlagged,
+      missing_price_count: rows.length,
+      fallback_count: fallback,
+      sources: run.priceSources.map((p) => p.name),
+      missing_symbols: rows.slice(0, 20).map((r) => r.symbol),
+    };
+    const spy = run.prices.lookup('SPY', d, fallbackDays);
+    if (!spy) {
+      return outcome('failed', metrics, 'benchmark_missing', `SPY has no close on ${d} or in the ${fallbackDays} trading days before (previous trading day ${previousTradingDay(d)}); add prices or check the provider`);
+    }
+    const floor = s['market_data.min_usable_coverage'];
+    if (requested > 0 && (exact + fallback) / requested < floor) {
+      return outcome(
+        'failed',
+        metrics,
+        'insufficient_price_coverage',
+        `only ${usableCoveragePct}% of the ${requested} needed symbols have a usable close on ${d} (minimum ${Math.round(floor * 100)}%)`,
+      );
+    }
+    return outcome('success', metrics);
+  },
+};
+

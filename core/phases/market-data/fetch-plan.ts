@@ -1,0 +1,85 @@
+/**
+ * The fetch plan of a chunk (SPEC.md e.3): per symbol, the required trading days are the
+ * union of the windows [D − 366, D] of the chunk's dates on which it is needed; a day is
+ * satisfied by a valid cached close, by an earlier answered request (ok or no_data) made
+ * after the day's settle time, or by lying before the symbol's first trade date. The
+ * unsatisfied days are grouped into ranges, merging gaps of up to 10 trading days; one
+ * request per range.
+ */
+import { lookbackStart, tradingDayAt, tradingIndexOnOrAfter, tradingIndexOnOrBefore } from '../../calendar';
+import type { IsoDate } from '../../domain/iso-date';
+import type { FetchLogEntry } from '../../ports/store';
+
+export const PRICE_WINDOW_DAYS = 366;
+const MERGE_GAP_TRADING_DAYS = 10;
+
+export interface FetchRange {
+  readonly symbol: string;
+  readonly start: IsoDate;
+  readonly end: IsoDate;
+  readonly days: number;
+}
+
+export type FetchMode = 'cached' | 'incremental' | 'gap_fill' | 'full_backfill';
+
+/** Global trading-day indexes required for a symbol over the chunk's dates that need it. */
+export function requiredIndexes(dates: readonly IsoDate[]): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const d of [...dates].sort()) {
+    const from = tradingIndexOnOrAfter(lookbackStart(d, PRICE_WINDOW_DAYS));
+    const to = tradingIndexOnOrBefore(d);
+    const last = spans[spans.length - 1];
+    if (last && from <= last[1] + 1) last[1] = Math.max(last[1], to);
+    else spans.push([from, to]);
+  }
+  return spans;
+}
+
+export interface SatisfiedCheck {
+  /** True when the cache holds a valid close for the symbol on this trading day. */
+  hasClose(globalIndex: number): boolean;
+  /** Answered requests (ok or no_data) for the symbol. */
+  readonly answered: readonly FetchLogEntry[];
+  readonly firstTradeDate: IsoDate | null;
+  /** Epoch ms of a day's settle time (settle_hour New York). */
+  settleMs(d: IsoDate): number;
+}
+
+export function planSymbol(symbol: string, spans: readonly [number, number][], check: SatisfiedCheck): FetchRange[] {
+  const missing: number[] = [];
+  for (const [from, to] of spans) {
+    for (let i = from; i <= to; i++) {
+      if (check.hasClose(i)) continue;
+      const day = tradingDayAt(i);
+      if (check.firstTradeDate && day < check.firstTradeDate) continue;
+      const settle = check.settleMs(day);
+      const answered = check.answered.some((e) => e.rangeStart <= day && e.rangeEnd >= day && Date.parse(e.requestedAt) >= settle);
+      if (!answered) missing.push(i);
+    }
+  }
+  const ranges: FetchRange[] = [];
+  let start = -1;
+  let prev = -1;
+  let count = 0;
+  for (const i of missing) {
+    if (start >= 0 && i - prev <= MERGE_GAP_TRADING_DAYS) {
+      prev = i;
+      count++;
+      continue;
+    }
+    if (start >= 0) ranges.push({ symbol, start: tradingDayAt(start), end: tradingDayAt(prev), days: count });
+    start = prev = i;
+    count = 1;
+  }
+  if (start >= 0) ranges.push({ symbol, start: tradingDayAt(start), end: tradingDayAt(prev), days: count });
+  return ranges;
+}
+
+/** fetch_mode for metrics (e.3 step 4). */
+export function fetchModeOf(ranges: readonly FetchRange[], lastDate: IsoDate | null): FetchMode {
+  if (ranges.length === 0 || lastDate === null) return 'cached';
+  const recent = tradingIndexOnOrBefore(lastDate) - 7;
+  if (ranges.every((r) => tradingIndexOnOrAfter(r.start) >= recent)) return 'incremental';
+  const total = ranges.reduce((s, r) => s + r.days, 0);
+  return total <= 30 ? 'gap_fill' : 'full_backfill';
+}

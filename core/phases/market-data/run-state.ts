@@ -1,0 +1,87 @@
+/**
+ * Market-data state kept for one run: what was asked of which source and how it ended (the
+ * fetch log, loaded once and appended as requests are made), closes that failed validation,
+ * and the counters the phase metrics and the run summary report.
+ */
+import type { IsoDate } from '../../domain/iso-date';
+import type { FetchLogEntry } from '../../ports/store';
+
+export interface MarketDataCounters {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  circuitOpens: number;
+  rowsUpserted: number;
+  invalidPrices: number;
+  jumpsFlagged: number;
+  providers: Record<string, { requests: number; failures: number; rows: number }>;
+}
+
+export class MarketDataRunState {
+  private readonly log = new Map<string, FetchLogEntry[]>();
+  /** symbol -> date -> why the close was rejected. */
+  readonly invalid = new Map<string, Map<IsoDate, string>>();
+  readonly counters: MarketDataCounters = {
+    requests: 0,
+    retries: 0,
+    rateLimited: 0,
+    circuitOpens: 0,
+    rowsUpserted: 0,
+    invalidPrices: 0,
+    jumpsFlagged: 0,
+    providers: {},
+  };
+  /** Symbols for which a source returned rows, per processed date (legacy symbols_fetched). */
+  readonly fetchedSymbols = new Set<string>();
+  /** The run told the user once that it works offline. */
+  offlineNoticeGiven = false;
+
+  constructor(entries: readonly FetchLogEntry[] = []) {
+    for (const e of entries) this.record(e);
+  }
+
+  record(entry: FetchLogEntry): void {
+    let list = this.log.get(entry.symbol);
+    if (!list) this.log.set(entry.symbol, (list = []));
+    list.push(entry);
+  }
+
+  entries(symbol: string): readonly FetchLogEntry[] {
+    return this.log.get(symbol) ?? [];
+  }
+
+  /** The latest request whose range covers D. */
+  lastCovering(symbol: string, d: IsoDate): FetchLogEntry | null {
+    const list = this.log.get(symbol);
+    if (!list) return null;
+    let best: FetchLogEntry | null = null;
+    for (const e of list) {
+      if (e.rangeStart <= d && e.rangeEnd >= d && (!best || e.requestedAt >= best.requestedAt)) best = e;
+    }
+    return best;
+  }
+
+  /** The earliest first trade date any source reported. */
+  firstTradeDate(symbol: string): IsoDate | null {
+    let best: IsoDate | null = null;
+    for (const e of this.log.get(symbol) ?? []) if (e.firstTradeDate && (!best || e.firstTradeDate < best)) best = e.firstTradeDate;
+    return best;
+  }
+
+  markInvalid(symbol: string, d: IsoDate, why: string): void {
+    let m = this.invalid.get(symbol);
+    if (!m) this.invalid.set(symbol, (m = new Map()));
+    m.set(d, why);
+  }
+
+  invalidReason(symbol: string, d: IsoDate): string | null {
+    return this.invalid.get(symbol)?.get(d) ?? null;
+  }
+
+  countProvider(name: string, failed: boolean, rows: number): void {
+    const p = (this.counters.providers[name] ??= { requests: 0, failures: 0, rows: 0 });
+    p.requests++;
+    if (failed) p.failures++;
+    p.rows += rows;
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Symbols needed on D (SPEC.md e.2): the symbol of every PUBLIC lot active on D, the
+ * underlying of every OPTIONS lot active on D (and the contract itself only when
+ * fetch_option_contracts is on), and the eight factor ETFs. Private-looking symbols and
+ * option contracts are never requested. Also counts the lots and portfolios that need each
+ * symbol, directly or as an underlying (missing_prices.positions_affected).
+ */
+import type { IsoDate } from '../../domain/iso-date';
+import { isActiveOn, type Lot } from '../../domain/portfolio';
+import { FACTOR_ETFS, isOptionContractSymbol, isPrivateLookingSymbol, parseOptionContract } from '../../domain/symbols';
+
+export interface SymbolNeed {
+  positions: number;
+  portfolios: Set<string>;
+}
+
+export function underlyingOf(lot: Lot): string | null {
+  return lot.underlyingSymbol ?? parseOptionContract(lot.symbol)?.root ?? null;
+}
+
+export function symbolsNeeded(lots: Iterable<Lot>, d: IsoDate, fetchOptionContracts: boolean): Map<string, SymbolNeed> {
+  const out = new Map<string, SymbolNeed>();
+  const add = (symbol: string | null, lot: Lot | null) => {
+    if (!symbol || isPrivateLookingSymbol(symbol)) return;
+    if (isOptionContractSymbol(symbol) && !fetchOptionContracts) return;
+    let n = out.get(symbol);
+    if (!n) out.set(symbol, (n = { positions: 0, portfolios: new Set() }));
+    if (lot) {
+      n.positions++;
+      n.portfolios.add(lot.portfolioId);
+    }
+  };
+  for (const etf of FACTOR_ETFS) add(etf, null);
+  for (const lot of lots) {
+    if (!isActiveOn(lot, d)) continue;
+    if (lot.investmentClass === 'PUBLIC') add(lot.symbol, lot);
+    else if (lot.investmentClass === 'OPTIONS') {
+      add(underlyingOf(lot), lot);
+      if (fetchOptionContracts) add(lot.symbol, lot);
+    }
+  }
+  return out;
+}

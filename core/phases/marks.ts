@@ -1,0 +1,96 @@
+/**
+ * Phase marks (portfolio scope, critical; SPEC.md c.7, d.1-d.3): a mark for every lot of the
+ * portfolio on D with its provenance and P&L contribution. Missing prices never fail it; a
+ * lot whose as-of quantity is undefined (closes exceeding the holding) does, naming the lot.
+ */
+import { markLot } from '../calc/lot-mark';
+import { lotAsOf } from '../calc/lot-quantity';
+import type { LotMark } from '../domain/mark';
+import { isActiveOn } from '../domain/portfolio';
+import { outcome, type PortfolioDateContext, type PortfolioPhase } from '../engine/phase-types';
+import { symbolsNeeded } from './market-data/symbols-needed';
+
+export function lotsConsidered(ctx: PortfolioDateContext) {
+  const d = ctx.date;
+  return ctx.lots.filter((lot) => {
+    if (lot.entryDate > d) return false;
+    if (isActiveOn(lot, d)) return true;
+    return (ctx.run.eventsByLot.get(lot.id) ?? []).some((e) => e.tradeDate === d);
+  });
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return out;
+}
+
+export const marksPhase: PortfolioPhase = {
+  name: 'marks',
+  scope: 'portfolio',
+  critical: true,
+  reads: ['portfolios', 'positions', 'position_realized_events', 'market_data_cache', 'position_marks', 'settings'],
+  writes: ['position_marks', 'positions.mark'],
+  prerequisite(ctx) {
+    if (ctx.selected.has('market_data')) return null;
+    const missingRows = ctx.run.store.missingPriceSymbols(ctx.date);
+    const needed = symbolsNeeded(ctx.lots, ctx.date, ctx.run.settings['market_data.fetch_option_contracts']);
+    const uncovered = [...needed.keys()].filter((s) => ctx.run.prices.closeOn(s, ctx.date) === null && !missingRows.has(s));
+    return uncovered.length ? `market_data has not run for ${ctx.date}: no close and no missing_prices row for ${uncovered.slice(0, 5).join(', ')}` : null;
+  },
+  run(ctx) {
+    const { run, date: d, portfolio } = ctx;
+    const s = run.settings;
+    const previous = run.store.previousMarks(portfolio.id, d);
+    const firstPrices = run.store.firstMarkPrices(portfolio.id, d);
+    const earliest = run.store.earliestMarkDate(portfolio.id);
+    const baseline = earliest !== null && earliest < d ? earliest : d;
+    const marks: LotMark[] = [];
+    const reconstructed: string[] = [];
+    for (const lot of lotsConsidered(ctx)) {
+      const asOf = lotAsOf(lot, run.eventsByLot.get(lot.id) ?? [], d);
+      if (!asOf.ok) return outcome('failed', { positions_total: ctx.lots.length }, 'lot_quantity_invalid', asOf.error);
+      if (asOf.qD !== lot.quantity) reconstructed.push(lot.id);
+      marks.push(
+        markLot({
+          lot,
+          asOf,
+          d,
+          prices: run.prices,
+          settings: { fallbackTradingDays: s['marks.fallback_trading_days'], impliedVol: s['options.implied_vol'], riskFreeRate: s['options.risk_free_rate'] },
+          previousMark: previous.get(lot.id) ?? null,
+          baseline,
+          firstMarkPrice: firstPrices.get(lot.id) ?? null,
+        }),
+      );
+    }
+    run.store.replaceMarks(portfolio.id, d, marks, run.runId, run.nowIso());
+    ctx.state.marks = marks;
+    const active = marks.filter((m) => m.isActive);
+    const eligible = active.filter((m) => {
+      const lot = ctx.lots.find((l) => l.id === m.positionId)!;
+      return lot.investmentClass !== 'PRIVATE';
+    });
+    const bySource = countBy(active, (m) => m.priceSource);
+    const unmarked = active.filter((m) => m.priceSource === 'missing');
+    const missingSymbols = [...new Set(unmarked.map((m) => ctx.lots.find((l) => l.id === m.positionId)!.symbol))];
+    const flagCounts: Record<string, number> = {};
+    for (const m of marks) for (const f of m.flags) flagCounts[f] = (flagCounts[f] ?? 0) + 1;
+    return outcome('success', {
+      positions_total: active.length,
+      positions_eligible: eligible.length,
+      marked_exact: bySource['exact'] ?? 0,
+      marked_fallback: bySource['fallback'] ?? 0,
+      marked_model: bySource['model'] ?? 0,
+      marked_entry: bySource['entry'] ?? 0,
+      unmarked: unmarked.length,
+      missing_ratio: eligible.length ? Math.round((unmarked.length / eligible.length) * 10_000) / 10_000 : 0,
+      missing_price_count: missingSymbols.length,
+      fallback_count: bySource['fallback'] ?? 0,
+      closes_today: marks.filter((m) => m.closedQuantity > 0).length,
+      quantities_reconstructed: reconstructed.length,
+      missing_symbols: missingSymbols.slice(0, 20),
+      flags: flagCounts,
+    });
+  },
+};

@@ -1,0 +1,24 @@
+/** Everything the engine reads and writes, plus transactions (implemented over SQLite in db/). */
+import type { AnalyticsStore } from './analytics-store';
+import type { HistoryStore, LockStore, MarkStore, PriceStore, ReferenceStore, SnapshotStore, TagStore, TrackingStore } from './store';
+
+export interface TransactionRunner {
+  /** Runs fn in a write transaction (BEGIN IMMEDIATE); nested calls use savepoints. Throwing rolls back. */
+  transaction<T>(fn: () => T): T;
+  /** Runs fn in a transaction that is always rolled back (monitor-only mode). */
+  rollbackOnly<T>(fn: () => T): T;
+  /** WAL checkpoint at chunk end. */
+  checkpoint(): void;
+}
+
+export interface EngineStore
+  extends TransactionRunner,
+    ReferenceStore,
+    PriceStore,
+    MarkStore,
+    SnapshotStore,
+    TagStore,
+    AnalyticsStore,
+    TrackingStore,
+    LockStore,
+    HistoryStore {}

@@ -1,0 +1,319 @@
+/**
+ * What the engine needs from the database (implemented by db/ over SQLite). All methods
+ * are synchronous: better-sqlite3 is synchronous and a write transaction must never contain
+ * an await (SPEC.md 0.5). Reads return typed, already-parsed values.
+ */
+import type { SnapshotValues } from '../calc/snapshot';
+import type { IsoDate } from '../domain/iso-date';
+import type { LotMark } from '../domain/mark';
+import type { EquityChange, Lot, RealizedEvent } from '../domain/portfolio';
+import type { CompanyProfile, FetchOutcome, PriceSourceName } from './market-data';
+
+export interface PortfolioRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly name: string;
+  readonly isActive: boolean;
+  readonly equityBalance: number | null;
+  readonly initialEquity: number | null;
+}
+
+export interface ProfileRecord {
+  readonly symbol: string;
+  readonly sector: string | null;
+  readonly isEtf: boolean;
+  readonly isFund: boolean;
+  readonly beta: number | null;
+  readonly dataSource: string;
+  /** Epoch ms of last_updated. */
+  readonly lastUpdatedMs: number;
+}
+
+export interface FactorRecord {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface ScenarioRecord {
+  readonly id: string;
+  readonly scenarioId: string;
+  readonly name: string;
+  readonly category: string | null;
+  readonly severity: string | null;
+  readonly active: boolean;
+  readonly shocks: Readonly<Record<string, number>>;
+}
+
+export interface ReferenceStore {
+  listPortfolios(): PortfolioRecord[];
+  loadLots(portfolioIds: readonly string[]): Lot[];
+  loadRealizedEvents(portfolioIds: readonly string[]): (RealizedEvent & { readonly portfolioId: string })[];
+  loadEquityChanges(portfolioIds: readonly string[]): EquityChange[];
+  loadProfiles(): Map<string, ProfileRecord>;
+  loadFactors(): FactorRecord[];
+  loadScenarios(): ScenarioRecord[];
+  /** Raw settings values (JSON-decoded) by key. */
+  loadSettings(): Record<string, unknown>;
+  setSetting(key: string, value: unknown, nowIso: string): void;
+}
+
+export interface StoredPrice {
+  readonly symbol: string;
+  readonly date: IsoDate;
+  readonly close: number;
+  readonly jump: boolean;
+}
+
+export interface ValidatedQuote {
+  readonly date: IsoDate;
+  readonly close: number;
+  readonly volume: number | null;
+  readonly open: number | null;
+  readonly high: number | null;
+  readonly low: number | null;
+  readonly jump: boolean;
+}
+
+export interface MergeResult {
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  /** Kept the stored close: a flagged jump never replaces a stored valid close (m.13). */
+  readonly keptStored: number;
+}
+
+export interface FetchLogEntry {
+  readonly symbol: string;
+  readonly provider: PriceSourceName;
+  readonly rangeStart: IsoDate;
+  readonly rangeEnd: IsoDate;
+  readonly requestedAt: string;
+  readonly outcome: FetchOutcome;
+  readonly rowsReturned: number;
+  readonly firstTradeDate: IsoDate | null;
+  readonly error: string | null;
+  readonly runId: string | null;
+}
+
+export interface MissingPriceRow {
+  readonly priceDate: IsoDate;
+  readonly symbol: string;
+  readonly reason: 'no_data' | 'provider_error' | 'rate_limited' | 'stale_beyond_fallback' | 'invalid_price' | 'not_listed_yet';
+  readonly resolution: 'fallback' | 'missing';
+  readonly fallbackPriceDate: IsoDate | null;
+  readonly lastKnownPriceDate: IsoDate | null;
+  readonly provider: string | null;
+  readonly detail: string | null;
+  readonly positionsAffected: number;
+  readonly portfoliosAffected: number;
+}
+
+export interface PriceStore {
+  loadPrices(symbols: readonly string[], start: IsoDate, end: IsoDate): StoredPrice[];
+  /** Merge, never purge (SPEC.md e.3, m.13). */
+  mergeQuotes(symbol: string, source: PriceSourceName, quotes: readonly ValidatedQuote[], nowIso: string): MergeResult;
+  appendFetchLog(entry: FetchLogEntry): void;
+  loadFetchLog(symbols: readonly string[]): FetchLogEntry[];
+  replaceMissingPrices(date: IsoDate, rows: readonly MissingPriceRow[], runId: string, nowIso: string): void;
+  missingPriceSymbols(date: IsoDate): Set<string>;
+  upsertProfile(profile: CompanyProfile, nowIso: string): void;
+}
+
+export interface PreviousMarkRecord {
+  readonly price: number;
+  readonly date: IsoDate;
+}
+
+export interface MarkStore {
+  /** Latest mark strictly before D with a non-null price, per lot of the portfolio. */
+  previousMarks(portfolioId: string, d: IsoDate): Map<string, PreviousMarkRecord>;
+  /** Price of each lot's first priced mark strictly before D. */
+  firstMarkPrices(portfolioId: string, d: IsoDate): Map<string, number>;
+  /** Earliest mark_date of the portfolio, or null. */
+  earliestMarkDate(portfolioId: string): IsoDate | null;
+  loadMarks(portfolioId: string, d: IsoDate): LotMark[];
+  hasMarks(portfolioId: string, d: IsoDate): boolean;
+  /** Deletes the portfolio-date's marks and writes these; refreshes the positions.mark cache where D >= marked_as_of. */
+  replaceMarks(portfolioId: string, d: IsoDate, marks: readonly LotMark[], runId: string, nowIso: string): void;
+}
+
+export interface SnapshotRecord {
+  readonly portfolioId: string;
+  readonly snapshotDate: IsoDate;
+  readonly totalValue: number;
+  readonly cashValue: number;
+  readonly longValue: number;
+  readonly shortValue: number;
+  readonly grossExposure: number;
+  readonly netExposure: number;
+  readonly dailyPnl: number | null;
+  readonly cumulativePnl: number | null;
+  readonly cumulativePnlRaw: number | null;
+  readonly cumulativeRealizedPnl: number | null;
+  readonly cumulativeCapitalFlow: number | null;
+  readonly equityBalance: number | null;
+  readonly numPositions: number;
+  readonly isBaseline: boolean;
+}
+
+export interface SnapshotStore {
+  previousSnapshot(portfolioId: string, d: IsoDate): SnapshotRecord | null;
+  snapshotOf(portfolioId: string, d: IsoDate): SnapshotRecord | null;
+  latestSnapshotDate(portfolioId: string): IsoDate | null;
+  /** Upserts the core columns, keeping the analytics columns of an existing row. */
+  writeSnapshotCore(row: SnapshotValues & { readonly portfolioId: string }, runId: string, nowIso: string): void;
+  setEquityBalance(portfolioId: string, equity: number, nowIso: string): void;
+  /** Snapshot dates after D for the portfolio (to mark them stale). */
+  snapshotDatesAfter(portfolioId: string, d: IsoDate): IsoDate[];
+}
+
+export interface TagRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string | null;
+  readonly usageCount: number;
+}
+
+export interface TagLinkRecord {
+  readonly id: string;
+  readonly positionId: string;
+  readonly tagId: string;
+}
+
+export interface TagStore {
+  loadUserTags(userId: string): TagRecord[];
+  createTag(tag: { id: string; userId: string; name: string; color: string; description: string }, nowIso: string): void;
+  loadLinks(positionIds: readonly string[]): TagLinkRecord[];
+  addLink(link: TagLinkRecord & { assignedBy: string }, nowIso: string): void;
+  removeLink(linkId: string): void;
+  adjustUsage(tagId: string, delta: number, nowIso: string): void;
+}
+
+export interface TrackingRecord {
+  readonly id: string;
+  readonly runDate: IsoDate;
+  readonly status: string | null;
+  readonly runId: string | null;
+  readonly phaseStatus: Record<string, unknown> | null;
+  readonly metadata: Record<string, unknown> | null;
+  readonly startedAt: string | null;
+  readonly completedAt: string | null;
+  readonly createdAt: string;
+}
+
+export interface TrackingWrite {
+  readonly runDate: IsoDate;
+  readonly status: string;
+  readonly runId: string;
+  readonly phaseStatus: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+  readonly startedAt: string;
+  readonly completedAt: string | null;
+  readonly legacy: {
+    readonly phase1Status: string | null;
+    readonly phase2Status: string | null;
+    readonly phase3Status: string | null;
+    readonly phase1DurationSeconds: number | null;
+    readonly phase2DurationSeconds: number | null;
+    readonly phase3DurationSeconds: number | null;
+    readonly portfoliosProcessed: number | null;
+    readonly symbolsFetched: number | null;
+    readonly dataCoveragePct: number | null;
+    readonly errorMessage: string | null;
+  };
+}
+
+export interface TrackingStore {
+  loadTracking(d: IsoDate): TrackingRecord | null;
+  /** Tracking rows in [start, end] (either bound optional), ascending. */
+  loadTrackingRange(start: IsoDate | null, end: IsoDate | null): TrackingRecord[];
+  /** Upsert by run_date. */
+  writeTracking(row: TrackingWrite, nowIso: string): void;
+  /** Marks the given portfolios' phase entries of later dates stale (g.8). */
+  markStale(dates: readonly IsoDate[], portfolioId: string, phases: readonly string[], nowIso: string): number;
+}
+
+export type LockKind = 'run' | 'rebuild' | 'purge' | 'restore' | 'import';
+export type LockHolder = 'cli' | 'app' | 'serve';
+
+export interface LockRecord {
+  readonly kind: LockKind;
+  readonly runId: string | null;
+  readonly holder: LockHolder;
+  readonly host: string;
+  readonly pid: number;
+  readonly acquiredAt: string;
+  readonly heartbeatAt: string;
+  readonly cancelRequested: boolean;
+}
+
+export type AcquireResult =
+  | { readonly acquired: true; readonly tookOver: LockRecord | null }
+  | { readonly acquired: false; readonly holder: LockRecord };
+
+export interface LockStore {
+  readLock(): LockRecord | null;
+  /**
+   * In one immediate transaction: take the lock when it is free or stale (isStale decides),
+   * else report the holder. Taking over a stale lock marks its run interrupted.
+   */
+  acquireLock(want: Omit<LockRecord, 'cancelRequested'>, isStale: (held: LockRecord) => boolean, nowIso: string): AcquireResult;
+  heartbeat(runId: string | null, nowIso: string): void;
+  releaseLock(runId: string | null): void;
+  requestCancel(nowIso: string): boolean;
+  isCancelRequested(): boolean;
+}
+
+export type RunMode = 'normal' | 'monitor' | 'retry' | 'resume' | 'rebuild';
+export type RunStatus = 'running' | 'completed' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
+
+export interface HistoryStart {
+  readonly id: string;
+  readonly batchRunId: string;
+  readonly triggeredBy: string;
+  readonly startedAt: string;
+  readonly mode: RunMode;
+  readonly options: unknown;
+  readonly totalJobs: number;
+  readonly portfolioId: string | null;
+  readonly host: string;
+  readonly pid: number;
+  readonly appVersion: string;
+}
+
+export interface HistoryProgress {
+  readonly completedJobs: number;
+  readonly failedJobs: number;
+  readonly heartbeatAt: string;
+  readonly activityLog?: readonly unknown[];
+}
+
+export interface HistoryFinish extends HistoryProgress {
+  readonly status: RunStatus;
+  readonly completedAt: string;
+  readonly phaseDurations: Record<string, number>;
+  readonly errorSummary: unknown;
+  readonly summary: unknown;
+}
+
+export interface HistoryRecord {
+  readonly id: string;
+  readonly batchRunId: string;
+  readonly status: string | null;
+  readonly mode: string | null;
+  readonly options: unknown;
+  readonly startedAt: string;
+  readonly completedAt: string | null;
+  readonly heartbeatAt: string | null;
+}
+
+export interface HistoryStore {
+  startRun(row: HistoryStart): void;
+  progressRun(id: string, p: HistoryProgress): void;
+  finishRun(id: string, f: HistoryFinish): void;
+  /** Marks a run interrupted (stale lock takeover) and its open tracking rows failed. */
+  markInterrupted(runId: string, nowIso: string): void;
+  latestResumable(): HistoryRecord | null;
+  getRun(runId: string): HistoryRecord | null;
+  pruneHistory(olderThanIso: string): number;
+}
