@@ -73,7 +73,7 @@ function handMatrix(): FactorCorrelationMatrix {
   return { factors: MATRIX_FACTORS, matrix: squareMatrix(n, data), observations: 250 };
 }
 
-const row = (factorName: string, exposureValue: number, exposureDollar: number | null, date = D): FactorExposureRow => ({
+const row = (factorName: string, exposureValue: number, exposureDollar: number | null, date: string = D): FactorExposureRow => ({
   factorName,
   calculationDate: date as IsoDate,
   exposureValue,
