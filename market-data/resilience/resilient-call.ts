@@ -1,7 +1,7 @@
 /**
  * One logical provider request with the SPEC.md e.7 politeness rules around it: circuit
  * admission, retries of retryable failures with backoff (or Retry-After), and the result fed
- * back to the breaker. The HTTP layer (the attempt) does the rate limiting per HTTP request,
+ * back to the breaker. A half-open trial is not retried. The HTTP layer (the attempt) does the rate limiting per HTTP request,
  * counts requests, and re-checks the circuit before each one (CircuitRefusalError).
  *
  * Cancellation is not a failure: when `signal` aborts, the call rejects with the signal's
@@ -89,8 +89,12 @@ export async function resilientCall<T>(deps: ResilientCallDeps, input: Resilient
       failure = input.classify(error);
     }
 
+    // A half-open trial is one request: its failure re-opens the circuit without retries.
     const giveUp =
-      !isRetryable(failure.kind) || retries >= deps.policy.maxRetries || deps.breaker.recheck(permit) !== null;
+      !isRetryable(failure.kind) ||
+      permit.trial ||
+      retries >= deps.policy.maxRetries ||
+      deps.breaker.recheck(permit) !== null;
     if (giveUp) {
       if (countsAgainstCircuit(failure.kind)) deps.breaker.recordFailure(permit, failure.kind === 'rate_limited');
       else deps.breaker.recordSuccess(permit);

@@ -108,6 +108,15 @@ describe('resilientCall (SPEC e.7 retries)', () => {
     expect(r).toMatchObject({ status: 'failed', failure: { kind: 'server_error' }, requests: 1, retries: 0 });
   });
 
+  it('does not retry a half-open trial: its failure re-opens the circuit at once', async () => {
+    const { deps, breaker, time } = setup();
+    for (let i = 0; i < 5; i += 1) await resilientCall(deps, { signal: never, classify, attempt: scripted(['invalid_response']) });
+    time.advance(60_000);
+    const trial = await resilientCall(deps, { signal: never, classify, attempt: scripted(['server_error', 'ok']) });
+    expect(trial).toMatchObject({ status: 'failed', requests: 1, retries: 0 });
+    expect(breaker.snapshot()).toMatchObject({ state: 'open', cooldownMs: 120_000 });
+  });
+
   it('a CircuitRefusalError from the HTTP layer becomes a refusal', async () => {
     const { deps } = setup();
     const r = await resilientCall(deps, {
