@@ -40,8 +40,14 @@ export interface OlsFit {
 
 export type OlsResult = OlsFit | CalcFailure<OlsFailureReason>;
 
-/** Fits y = α + β x on the first `n` values of x and y (default: all of x). */
-export function olsSimple(x: ArrayLike<number>, y: ArrayLike<number>, n: number = x.length): OlsResult {
+/**
+ * Fits y = α + β x on the first `n` values of x and y (default: all of x).
+ *
+ * `xScale` (optional) is the magnitude of the data x was derived from, for the zero-variance
+ * guard: a spread r_long − r_short of two identical return series is rounding noise of the
+ * size of r_long, not of its own (tiny) size, and must count as zero variance.
+ */
+export function olsSimple(x: ArrayLike<number>, y: ArrayLike<number>, n: number = x.length, xScale = 0): OlsResult {
   if (n > x.length || n > y.length) throw new RangeError(`olsSimple: n = ${n} exceeds the input length`);
   if (n < 3) return calcFailure('insufficient_observations');
 
@@ -96,7 +102,7 @@ export function olsSimple(x: ArrayLike<number>, y: ArrayLike<number>, n: number 
   sxx += csxx;
   sxy += csxy;
   syy += csyy;
-  if (isNoiseLevelSpread(sxx, n, maxX)) return calcFailure('zero_variance');
+  if (isNoiseLevelSpread(sxx, n, Math.max(maxX, xScale))) return calcFailure('zero_variance');
 
   const beta = sxy / sxx;
   const alpha = my - beta * mx;
