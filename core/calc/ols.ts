@@ -43,9 +43,11 @@ export type OlsResult = OlsFit | CalcFailure<OlsFailureReason>;
 /**
  * Fits y = α + β x on the first `n` values of x and y (default: all of x).
  *
- * `xScale` (optional) is the magnitude of the data x was derived from, for the zero-variance
- * guard: a spread r_long − r_short of two identical return series is rounding noise of the
- * size of r_long, not of its own (tiny) size, and must count as zero variance.
+ * `xScale` (optional) is the magnitude at which x was rounded, for the zero-variance guard.
+ * Simple returns are ratios minus 1 (p_t / p_(t−1) − 1), so their rounding error is about
+ * ε × 1: pass 1 (or 1 + max |r| for a difference of returns) and a series that differs from a
+ * constant only by that noise (for example the spread of two identical return series, at
+ * ~1e−16) fails as zero_variance instead of producing a beta of 1e15.
  */
 export function olsSimple(x: ArrayLike<number>, y: ArrayLike<number>, n: number = x.length, xScale = 0): OlsResult {
   if (n > x.length || n > y.length) throw new RangeError(`olsSimple: n = ${n} exceeds the input length`);

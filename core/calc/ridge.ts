@@ -30,6 +30,11 @@ export interface RidgeOptions {
   readonly minObservations?: number;
   /** Clip bound for betas, default 5. */
   readonly betaCap?: number;
+  /**
+   * Rounding scale of the factor values for the zero-variance test (see olsSimple's xScale):
+   * 1 for simple returns. Default 0: judge each column on its own magnitude.
+   */
+  readonly noiseScale?: number;
 }
 
 export interface RidgeFit {
@@ -59,6 +64,7 @@ export function ridgeStandardized(
   const alpha = options.alpha ?? 1.0;
   const minObs = options.minObservations ?? 30;
   const cap = options.betaCap ?? DEFAULT_BETA_CAP;
+  const noiseScale = options.noiseScale ?? 0;
   const p = factors.length;
   if (y.length < n) throw new RangeError('ridgeStandardized: y is shorter than n');
   for (const f of factors) if (f.length < n) throw new RangeError('ridgeStandardized: a factor is shorter than n');
@@ -84,7 +90,7 @@ export function ridgeStandardized(
       const d = col[i]! - mu;
       ss += d * d;
     }
-    if (isNoiseLevelSpread(ss, n, maxAbs(col, 0, n))) continue; // column stays 0, σ_f = 0
+    if (isNoiseLevelSpread(ss, n, Math.max(maxAbs(col, 0, n), noiseScale))) continue; // column stays 0, σ_f = 0
     const sd = Math.sqrt(ss / n);
     sigma[f] = sd;
     const base = f * n;

@@ -95,14 +95,14 @@ export function spreadBetas(
   for (const d of config.definitions) {
     const long = table.columns[column.get(d.long)!]!;
     const short = table.columns[column.get(d.short)!]!;
-    let scale = 0;
+    let scale = 1;
     for (let i = 0; i < n; i++) {
       spread[i] = long[i]! - short[i]!;
-      const m = Math.max(Math.abs(long[i]!), Math.abs(short[i]!));
+      const m = 1 + Math.max(Math.abs(long[i]!), Math.abs(short[i]!));
       if (m > scale) scale = m;
     }
-    // Two identical return series leave a spread of pure rounding noise: judge its variance
-    // against the size of the legs (olsSimple's xScale), so it fails as zero_variance.
+    // Two identical return series leave a spread of pure rounding noise (~1e−16, the rounding of
+    // p_t / p_(t−1) near 1): olsSimple's xScale makes it fail as zero_variance.
     const fit = olsSimple(spread, y, n, scale);
     if (!fit.ok) {
       factors.push({ name: d.name, ok: false, reason: fit.reason });

@@ -58,6 +58,7 @@ export function styleFactorBetas(
     alpha: config.alpha,
     minObservations: config.minObservations,
     betaCap: config.betaCap,
+    noiseScale: 1, // simple returns: rounded at the scale of the price ratio
   });
   if (!fit.ok) return { ok: false, reason: fit.reason, observations: n };
   return {

@@ -55,7 +55,8 @@ export function symbolOlsBeta(
   const table = alignedReturns([symbolPrices, benchmarkPrices], range, 'simple', workspace);
   const n = table.observations;
   if (n < config.minObservations || n < 3) return { ok: false, reason: 'insufficient_observations', observations: n };
-  const fit = olsSimple(table.columns[1]!, table.columns[0]!, n);
+  // xScale 1: returns are rounded at the scale of the price ratio (see olsSimple).
+  const fit = olsSimple(table.columns[1]!, table.columns[0]!, n, 1);
   if (!fit.ok) return { ok: false, reason: fit.reason, observations: n };
   return {
     ok: true,

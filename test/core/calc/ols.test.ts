@@ -84,11 +84,15 @@ describe('simple OLS (SPEC.md d.5)', () => {
     expect(olsSimple([1, 2, 3, 4], [1, 2, Infinity, 4])).toEqual({ ok: false, reason: 'non_finite_input' });
   });
 
-  it('xScale: rounding noise left by subtracting two equal series counts as zero variance', () => {
+  it('xScale: rounding noise left by subtracting two equal return series counts as zero variance', () => {
+    // Returns p_t/p_(t−1) − 1 are rounded at the scale of 1 (ulp 2.2e−16); two identical paths at
+    // different price levels differ by that much.
     const noise = [2.2e-16, 0, -1.1e-16, 0, 2.2e-16, -2.2e-16];
     const y = [0.01, -0.02, 0.005, 0.0, 0.013, -0.007];
     expect(olsSimple(noise, y).ok).toBe(true); // on its own scale the noise looks like data
-    expect(olsSimple(noise, y, 6, 0.02)).toEqual({ ok: false, reason: 'zero_variance' });
+    expect(olsSimple(noise, y, 6, 1)).toEqual({ ok: false, reason: 'zero_variance' });
+    // Genuine returns are far above the bound.
+    expect(olsSimple([0.01, -0.004, 0.002, 0.0], [1, 2, 3, 4], 4, 1).ok).toBe(true);
   });
 
   it('constant y: R² 0, beta 0, p 1', () => {

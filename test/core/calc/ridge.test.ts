@@ -88,6 +88,18 @@ describe('ridge on standardised factors (SPEC.md d.7)', () => {
     expectClose(withFlat.rSquared, without.rSquared, 1e-12);
   });
 
+  it('noiseScale 1: a factor of rounding noise (~1e−16 returns) counts as constant', () => {
+    const rng = seededRng(37);
+    const n = 40;
+    const a = normalSeries(rng, n, 0, 0.01);
+    const noise = Float64Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 2.2e-16 : i % 3 === 1 ? -1.1e-16 : 0));
+    const y = a.map((v) => v + 0.002 * rng.normal());
+    expect(fitOf(y, [a, noise], n).factorStd[1]).toBeGreaterThan(0); // judged on its own scale
+    const f = fitOf(y, [a, noise], n, { noiseScale: 1 });
+    expect(f.factorStd[1]).toBe(0);
+    expect(f.betas[1]).toBe(0);
+  });
+
   it('clips betas to [−5, 5] but reports the unclipped ones too', () => {
     const rng = seededRng(34);
     const n = 50;
