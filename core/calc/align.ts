@@ -13,7 +13,8 @@
  *
  * Performance: this runs tens of thousands of times per backfill, so it allocates nothing per
  * row. Pass an AlignWorkspace to reuse buffers across calls: the result then aliases the
- * workspace and is valid until the next call with the same workspace.
+ * workspace and is valid until the next call with the same workspace. A workspace too small
+ * for the call (fewer series or days than needed) is ignored and fresh arrays are allocated.
  */
 import { isValidClose, type ReturnKind } from './returns';
 
