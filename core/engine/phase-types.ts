@@ -3,7 +3,7 @@
  * its handler. Date-scoped handlers may await providers; portfolio-scoped handlers are
  * synchronous because they run inside the portfolio-date transaction.
  */
-import type { AnalyticsRunnerOutcome } from '../phases/analytics/job-types';
+import type { AnalyticsRunnerOutcome } from '../phases/analytics/runner-outcome';
 import type { SnapshotValues } from '../calc/snapshot';
 import type { IsoDate } from '../domain/iso-date';
 import type { LotMark } from '../domain/mark';

@@ -8,6 +8,9 @@ import type { LotMark } from '../../domain/mark';
 import type { Lot } from '../../domain/portfolio';
 import type { PortfolioDateContext } from '../../engine/phase-types';
 import type { SnapshotRecord } from '../../ports/store';
+import type { JobOutcome } from './runner-outcome';
+
+export type { AnalyticsRunnerOutcome, JobOutcome } from './runner-outcome';
 
 export const JOB_NAMES = [
   'market_beta',
@@ -26,13 +29,6 @@ export type JobStatus = 'success' | 'failed' | 'not_applicable' | 'benign_skip';
 
 export interface JobResult {
   readonly status: JobStatus;
-  readonly reason: string | null;
-  readonly metrics: Readonly<Record<string, unknown>>;
-}
-
-/** The stored form of a job outcome (h.4). */
-export interface JobOutcome {
-  readonly success: boolean;
   readonly reason: string | null;
   readonly metrics: Readonly<Record<string, unknown>>;
 }
@@ -57,13 +53,3 @@ export const jobFailed = (reason: string, metrics: Record<string, unknown> = {})
 export const jobNotApplicable = (metrics: Record<string, unknown> = {}, reason = 'not_applicable'): JobResult => ({ status: 'not_applicable', reason, metrics });
 export const jobBenignSkip = (reason: string, metrics: Record<string, unknown> = {}): JobResult => ({ status: 'benign_skip', reason, metrics });
 
-export interface AnalyticsRunnerOutcome {
-  readonly jobsExpected: number;
-  readonly jobsCompleted: number;
-  readonly jobsFailed: number;
-  readonly jobsSkipped: number;
-  readonly jobsNotApplicable: number;
-  readonly analyticsSkipped: boolean;
-  readonly skipReason: string | null;
-  readonly jobs: Readonly<Record<string, JobOutcome>>;
-}

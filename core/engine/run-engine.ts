@@ -1,0 +1,736 @@
+/**
+ * The orchestrator (SPEC.md g.6): one loop over a declared phase table. It validates the
+ * options and the phase order, plans, takes the run lock, checks the gate, writes the
+ * history row, then per chunk prefetches prices and per date runs the date-scoped phases,
+ * the analytics symbol stage and one transaction per portfolio-date. Cancellation stops at
+ * a portfolio-date boundary; a crash leaves every committed portfolio-date intact and
+ * nothing of the one in progress.
+ */
+import { BatchdeskError, EXIT } from '../api/errors';
+import type { RunOptions } from '../api/run-options';
+import type { IsoDate } from '../domain/iso-date';
+import { PHASE_NAMES, type PhaseName, type PhaseOutcome } from '../domain/phase';
+import { isActiveOn } from '../domain/portfolio';
+import { formatTimestamp } from '../domain/timestamp';
+import { MARKET_DATA_SHARED_KEY, type MarketDataShared } from '../phases/market-data';
+import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
+import { symbolsNeeded } from '../phases/market-data/symbols-needed';
+import type { LockRecord, RunStatus } from '../ports/store';
+import { createTelemetry, type Telemetry } from '../telemetry/record-metric';
+import { DateTracker, type PhaseEntry } from './date-tracker';
+import { PHASE_TABLE, validatePhaseOrder } from './phase-table';
+import type { DateContext, PortfolioDateContext, PortfolioPhase, RunContext } from './phase-types';
+import type { PlannedDate, PlannedPortfolio, RunPlan } from './plan-types';
+import { planRun } from './planner';
+import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
+import { RUN_SUMMARY_SCHEMA, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
+
+export type RunResult =
+  | { readonly kind: 'plan'; readonly plan: RunPlan; readonly exitCode: number }
+  | { readonly kind: 'up_to_date'; readonly plan: RunPlan; readonly message: string; readonly exitCode: number }
+  | { readonly kind: 'run'; readonly plan: RunPlan; readonly summary: RunSummary; readonly exitCode: number };
+
+const DATE_PHASES = PHASE_TABLE.filter((p) => p.scope === 'date');
+const PORTFOLIO_PHASES = PHASE_TABLE.filter((p): p is PortfolioPhase => p.scope === 'portfolio');
+const BENIGN = new Set(['no_positions', 'not_selected']);
+
+class CriticalFailure extends Error {
+  constructor(
+    readonly phase: PhaseName,
+    readonly outcome: PhaseOutcome,
+  ) {
+    super(outcome.error ?? outcome.reason ?? 'critical failure');
+  }
+}
+
+function randomHex(deps: EngineDeps, n: number): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += Math.floor(deps.random.next() * 16).toString(16);
+  return s;
+}
+
+function newRunIds(deps: EngineDeps): { runId: string; batchRunId: string } {
+  const h = randomHex(deps, 32);
+  const runId = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20)}`;
+  const ts = formatTimestamp(deps.clock.now());
+  const batchRunId = `batch_${ts.slice(0, 10).replace(/-/g, '')}_${ts.slice(11, 19).replace(/:/g, '')}_${randomHex(deps, 4)}`;
+  return { runId, batchRunId };
+}
+
+function entryOf(o: PhaseOutcome, durationMs: number, startedAt?: string): PhaseEntry {
+  return { status: o.status, ...(startedAt ? { started_at: startedAt } : {}), duration_ms: durationMs, reason: o.reason, error: o.error };
+}
+
+function safeRun(fn: () => PhaseOutcome): PhaseOutcome {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CriticalFailure) throw err;
+    const e = err as Error & { code?: string };
+    if (e.code === 'SQLITE_FULL' || e.code === 'SQLITE_READONLY' || e.code === 'SQLITE_IOERR' || e.code === 'SQLITE_CANTOPEN') throw err;
+    return { status: 'failed', reason: 'exception', error: `${e.message}${e.code ? ` (${e.code})` : ''}`, metrics: {} };
+  }
+}
+
+async function safeRunAsync(fn: () => Promise<PhaseOutcome>): Promise<PhaseOutcome> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (e.code === 'SQLITE_FULL' || e.code === 'SQLITE_READONLY' || e.code === 'SQLITE_IOERR' || e.code === 'SQLITE_CANTOPEN') throw err;
+    return { status: 'failed', reason: 'exception', error: `${e.message}${e.code ? ` (${e.code})` : ''}`, metrics: {} };
+  }
+}
+
+/** Plans (and for a dry run, stops); otherwise executes the plan. */
+export async function runBatch(deps: EngineDeps, input: RunOptions, control: RunControl): Promise<RunResult> {
+  validatePhaseOrder(PHASE_TABLE);
+  const store = deps.store;
+  const startedMs = deps.clock.now();
+  const storedSettings = store.loadSettings();
+  const settings = resolveRunSettings(storedSettings, input);
+  const inputs = loadRunInputs(store);
+  const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store });
+  if (input.dryRun) return { kind: 'plan', plan, exitCode: EXIT.ok };
+  if (plan.upToDateMessage) return { kind: 'up_to_date', plan, message: plan.upToDateMessage, exitCode: EXIT.ok };
+
+  // m.16: the lock is checked (read) before the gate.
+  const held = store.readLock();
+  const staleAfter = settings['lock.stale_after_ms'];
+  const isStale = (l: LockRecord) =>
+    startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
+  if (held && !isStale(held)) throw lockedError(held);
+  const gate = storedSettings['gate'] as { state?: string; since?: string; findings?: unknown[] } | undefined;
+  if (gate?.state === 'closed' && !input.ignoreGate && !input.monitorOnly) {
+    throw new BatchdeskError(
+      'gate_closed',
+      `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${(gate.findings ?? []).length} finding(s)); fix the data and run \`batchdesk verify guard\`, reopen it with \`batchdesk verify guard --reopen --reason TEXT\`, or start with --ignore-gate`,
+      { findings: gate.findings ?? [] },
+    );
+  }
+  const { runId, batchRunId } = newRunIds(deps);
+  const nowIso = () => formatTimestamp(deps.clock.now());
+  const acquired = store.acquireLock(
+    { kind: 'run', runId, holder: deps.host.holder, host: deps.host.host, pid: deps.host.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() },
+    isStale,
+    nowIso(),
+  );
+  if (!acquired.acquired) throw lockedError(acquired.holder);
+
+  const activity: { timestamp: string; message: string; level: string }[] = [];
+  const telemetry = createTelemetry({
+    clock: deps.clock,
+    strict: deps.strictTelemetry ?? false,
+    runId,
+    sinks: [
+      ...deps.sinks,
+      {
+        name: 'history_activity_log',
+        handle: (e) => {
+          if (e.level === 'debug' || activity.length >= 5000) return;
+          if (e.event === 'metric' && e.level === 'info') return;
+          activity.push({ timestamp: e.ts, level: e.level, message: `${e.event}${'date' in e.payload ? ` ${String(e.payload.date)}` : ''}${'phase' in e.payload ? ` ${String(e.payload.phase)}` : ''}${'status' in e.payload ? ` ${String(e.payload.status)}` : ''}` });
+        },
+      },
+    ],
+  });
+  const mode = input.monitorOnly ? 'monitor' : plan.mode === 'retry' ? 'retry' : plan.mode === 'resume' ? 'resume' : 'normal';
+  try {
+    const retention = settings['history.retention_days'];
+    if (!input.monitorOnly) store.pruneHistory(formatTimestamp(startedMs - retention * 86_400_000));
+    store.startRun({
+      id: runId,
+      batchRunId,
+      triggeredBy: input.triggeredBy,
+      startedAt: nowIso(),
+      mode,
+      options: { ...input, ...(plan.resumedRunId ? { resumed_run_id: plan.resumedRunId } : {}) },
+      totalJobs: plan.dates.length,
+      portfolioId: input.portfolios.length === 1 ? input.portfolios[0]! : null,
+      host: deps.host.host,
+      pid: deps.host.pid,
+      appVersion: deps.host.appVersion,
+    });
+    const neededSymbols = [...new Set(plan.dates.flatMap((pd) => [...symbolsFor(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]))];
+    const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
+    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, settings });
+  } finally {
+    store.releaseLock(runId);
+  }
+}
+
+function lockedError(holder: LockRecord): BatchdeskError {
+  return new BatchdeskError(
+    'locked',
+    `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}, run ${holder.runId ?? 'n/a'}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); wait for it to finish or stop it with \`batchdesk cancel\``,
+    { holder },
+  );
+}
+
+function symbolsFor(pd: PlannedDate, lotsByPortfolio: ReadonlyMap<string, readonly import('../domain/portfolio').Lot[]>, fetchOptions: boolean): Set<string> {
+  const lots = pd.portfolios.flatMap((p) => lotsByPortfolio.get(p.portfolioId) ?? []);
+  return new Set(symbolsNeeded(lots, pd.date, fetchOptions).keys());
+}
+
+interface ExecuteArgs {
+  deps: EngineDeps;
+  run: RunContext;
+  plan: RunPlan;
+  control: RunControl;
+  telemetry: Telemetry;
+  activity: { timestamp: string; message: string; level: string }[];
+  mode: string;
+  startedMs: number;
+  settings: RunContext['settings'];
+}
+
+async function execute(a: ExecuteArgs): Promise<RunResult> {
+  const { deps, run, plan, telemetry } = a;
+  const store = deps.store;
+  const opts = run.options;
+  const results: DateResult[] = [];
+  const chunks: RunSummary['chunks'] = [];
+  const phaseTotals: Record<string, { runs: number; success: number; failed: number; skipped: number; not_applicable: number; stale: number; duration_seconds: number }> = {};
+  for (const p of PHASE_NAMES) phaseTotals[p] = { runs: 0, success: 0, failed: 0, skipped: 0, not_applicable: 0, stale: 0, duration_seconds: 0 };
+  const analyticsTotals = { jobs_expected: 0, jobs_completed: 0, jobs_failed: 0, jobs_skipped: 0, guard_skips: 0 };
+  const errors: string[] = [];
+  const warnings: string[] = [...plan.warnings];
+  let cancelled = false;
+  let fatal: Error | null = null;
+  let lastHeartbeat = deps.clock.now();
+  const rewritten = new Map<string, Set<IsoDate>>();
+  const countPhase = (name: string, o: { status: string }, ms: number) => {
+    const t = phaseTotals[name]!;
+    t.runs++;
+    if (o.status === 'success') t.success++;
+    else if (o.status === 'failed') t.failed++;
+    else if (o.status === 'skipped') t.skipped++;
+    else if (o.status === 'not_applicable') t.not_applicable++;
+    else if (o.status === 'stale') t.stale++;
+    t.duration_seconds += ms / 1000;
+  };
+  const heartbeat = (force = false) => {
+    const now = deps.clock.now();
+    if (!force && now - lastHeartbeat < run.settings['lock.heartbeat_interval_ms']) return;
+    lastHeartbeat = now;
+    const iso = formatTimestamp(now);
+    store.heartbeat(run.runId, iso);
+    store.progressRun(run.runId, { completedJobs: results.filter((r) => r.status === 'success' || r.status === 'partial').length, failedJobs: results.filter((r) => r.status === 'failed').length, heartbeatAt: iso });
+    telemetry.metric('heartbeat', null, { level: 'debug' });
+  };
+  const wantsStop = () => run.signal.aborted || (a.control.hardSignal?.aborted ?? false) || store.isCancelRequested();
+
+  const firstDate = plan.dates[0]?.date ?? null;
+  const lastDate = plan.dates[plan.dates.length - 1]?.date ?? null;
+  telemetry.recordMetric('run_start', {
+    batch_run_id: run.batchRunId,
+    mode: a.mode,
+    triggered_by: opts.triggeredBy,
+    database: deps.host.databaseName,
+    target_date: plan.targetDate,
+    first_date: firstDate,
+    last_date: lastDate,
+    date_count: plan.dates.length,
+    chunk_days: opts.chunkDays,
+    chunk_count: plan.chunks.length,
+    phases: [...plan.selectedPhases],
+    portfolio_scope: plan.portfolioScope === 'all' ? 'all' : [...plan.portfolioScope],
+    options: { ...opts },
+    app_version: deps.host.appVersion,
+  });
+  if (run.settings['market_data.mode'] === 'offline' && !run.marketData.offlineNoticeGiven) {
+    run.marketData.offlineNoticeGiven = true;
+    telemetry.metric('market_data_mode', null, { tags: { mode: 'offline', message: 'offline mode: using the local price cache only; nothing is fetched' }, source: 'market_data', level: 'warn' });
+  }
+
+  const plannedByDate = new Map(plan.dates.map((d) => [d.date, d]));
+  try {
+    for (let ci = 0; ci < plan.chunks.length && !cancelled; ci++) {
+      const chunk = plan.chunks[ci]!;
+      const chunkStart = deps.clock.now();
+      const needByDate = new Map<IsoDate, Set<string>>();
+      for (const d of chunk) needByDate.set(d, symbolsFor(plannedByDate.get(d)!, run.lotsByPortfolio, run.settings['market_data.fetch_option_contracts']));
+      const usesMarketData = chunk.some((d) => plannedByDate.get(d)!.datePhases.includes('market_data'));
+      let prefetchMetrics: Record<string, unknown> | null = null;
+      if (usesMarketData) {
+        const r = await prefetchChunk(run, chunk, needByDate, plan.targetDate);
+        prefetchMetrics = { ...r };
+      } else {
+        const all = [...new Set([...needByDate.values()].flatMap((s) => [...s]))];
+        run.prices = chunkPriceTable(run, chunk, all);
+      }
+      const chunkResults: DateResult[] = [];
+      for (const d of chunk) {
+        if (wantsStop()) {
+          cancelled = true;
+          break;
+        }
+        const r = await processDate({ ...a, results, errors, countPhase, analyticsTotals, heartbeat, wantsStop, rewritten }, plannedByDate.get(d)!, ci, d === chunk[0] ? prefetchMetrics : null);
+        results.push(r.result);
+        chunkResults.push(r.result);
+        if (r.cancelled) {
+          cancelled = true;
+          break;
+        }
+      }
+      const statuses = chunkResults.map((r) => r.status);
+      chunks.push({
+        index: ci,
+        first_date: chunk[0]!,
+        last_date: chunk[chunk.length - 1]!,
+        dates: chunkResults.length,
+        status: cancelled ? 'cancelled' : statuses.includes('failed') ? 'failed' : statuses.includes('partial') ? 'partial' : 'completed',
+        duration_seconds: (deps.clock.now() - chunkStart) / 1000,
+      });
+      telemetry.metric('chunk_result', chunkResults.length, {
+        tags: { index: ci, first_date: chunk[0], last_date: chunk[chunk.length - 1], statuses, duration_ms: deps.clock.now() - chunkStart, missing_price_count: chunkResults.reduce((s, r) => s + r.missing_price_count, 0) },
+      });
+      heartbeat(true);
+      if (!run.monitorOnly) store.progressRun(run.runId, { completedJobs: results.filter((r) => r.status !== 'failed').length, failedJobs: results.filter((r) => r.status === 'failed').length, heartbeatAt: run.nowIso(), activityLog: a.activity });
+      store.checkpoint();
+    }
+    if (!run.monitorOnly) markStaleAfterRewrites(run, rewritten, plan);
+  } catch (err) {
+    fatal = err as Error;
+    errors.push(`fatal: ${(err as Error).message}`);
+  }
+
+  // Guard (i.4) over the run's dates, unless disabled.
+  let guard: GuardReport | null = null;
+  const processedDates = results.map((r) => r.date as IsoDate);
+  if (!fatal && !cancelled && !run.monitorOnly && opts.guard && run.settings['guard.after_run'] && deps.postRunGuard && processedDates.length) {
+    guard = deps.postRunGuard(processedDates, run.runId);
+    telemetry.metric('guard_result', guard.findings.length, { tags: { status: guard.status }, level: guard.status === 'pass' ? 'info' : 'error' });
+  }
+
+  const counts = {
+    success: results.filter((r) => r.status === 'success').length,
+    partial: results.filter((r) => r.status === 'partial').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+  };
+  const runStatus: RunStatus = cancelled
+    ? 'cancelled'
+    : fatal
+      ? 'failed'
+      : results.length > 0 && counts.success === results.length
+        ? 'completed'
+        : results.length > 0 && counts.failed === results.length
+          ? 'failed'
+          : 'partial';
+  const exitCode = cancelled ? EXIT.cancelled : fatal ? EXIT.data : counts.failed + counts.partial > 0 ? EXIT.partial : guard?.status === 'fail' ? EXIT.checkFailed : EXIT.ok;
+  const completedMs = deps.clock.now();
+  const mdc = run.marketData.counters;
+  const summary: RunSummary = {
+    schema: RUN_SUMMARY_SCHEMA,
+    run_id: run.runId,
+    batch_run_id: run.batchRunId,
+    mode: a.mode,
+    status: runStatus,
+    exit_code: exitCode,
+    started_at: formatTimestamp(a.startedMs),
+    completed_at: formatTimestamp(completedMs),
+    duration_seconds: (completedMs - a.startedMs) / 1000,
+    database: deps.host.databaseName,
+    target_date: plan.targetDate,
+    options: { ...opts },
+    dates: { planned: plan.dates.length, processed: results.length, ...counts, skipped: plan.dates.length - results.length, first: firstDate, last: lastDate },
+    chunks,
+    phases: phaseTotals,
+    market_data: {
+      symbols: new Set(plan.dates.flatMap((pd) => [...symbolsFor(pd, run.lotsByPortfolio, false)])).size,
+      requests: mdc.requests,
+      retries: mdc.retries,
+      rate_limited: mdc.rateLimited,
+      circuit_opens: mdc.circuitOpens,
+      rows_upserted: mdc.rowsUpserted,
+      missing_price_count: results.reduce((s, r) => s + r.missing_price_count, 0),
+      fallback_count: results.reduce((s, r) => s + r.fallback_count, 0),
+      model_count: results.reduce((s, r) => s + r.portfolios.reduce((x, p) => x + (p.marks['model'] ?? 0), 0), 0),
+      invalid_prices: mdc.invalidPrices,
+      price_jumps_flagged: mdc.jumpsFlagged,
+      mode: run.settings['market_data.mode'],
+      sources: run.priceSources.map((s) => s.name),
+      providers: mdc.providers,
+    },
+    analytics: analyticsTotals,
+    results,
+    guard: guard ? { status: guard.status, findings: [...guard.findings] } : null,
+    warnings: [...warnings, ...telemetry.disabledSinks.map((s) => `telemetry sink ${s} failed and was disabled`)],
+    errors: errors.slice(0, 100),
+  };
+  const phaseDurations: Record<string, number> = {};
+  for (const [k, v] of Object.entries(phaseTotals)) phaseDurations[k] = Math.round(v.duration_seconds * 1000) / 1000;
+  phaseDurations['total_duration'] = summary.duration_seconds;
+  const prefixes = [...new Set(errors.map((e) => e.split(':')[0]!))].slice(0, 5);
+  try {
+    store.finishRun(run.runId, {
+      status: runStatus,
+      completedAt: formatTimestamp(completedMs),
+      completedJobs: counts.success + counts.partial,
+      failedJobs: counts.failed,
+      heartbeatAt: formatTimestamp(completedMs),
+      phaseDurations,
+      errorSummary: { count: errors.length, types: prefixes, details: errors.slice(0, 10) },
+      summary,
+      activityLog: a.activity,
+    });
+  } catch (err) {
+    if (!fatal) fatal = err as Error;
+  }
+  telemetry.recordMetric('run_result', {
+    status: runStatus,
+    exit_code: exitCode,
+    dates_planned: plan.dates.length,
+    dates_succeeded: counts.success,
+    dates_partial: counts.partial,
+    dates_failed: counts.failed,
+    dates_skipped: plan.dates.length - results.length,
+    duration_ms: completedMs - a.startedMs,
+    cancelled,
+    guard_status: guard?.status ?? null,
+  });
+  if (fatal) {
+    const e = fatal as Error & { code?: string };
+    if (e instanceof BatchdeskError) throw e;
+    const what = e.code === 'SQLITE_FULL' ? 'the disk is full' : e.code === 'SQLITE_READONLY' ? 'the database is read-only' : e.message;
+    throw new BatchdeskError('io', `the run stopped: ${what}${e.code ? ` (${e.code})` : ''}. Every committed portfolio-date is intact; free space or fix the file, then run again to continue.`, { summary });
+  }
+  return { kind: 'run', plan, summary, exitCode };
+}
+
+interface DateArgs extends ExecuteArgs {
+  results: DateResult[];
+  errors: string[];
+  countPhase(name: string, o: { status: string }, ms: number): void;
+  analyticsTotals: { jobs_expected: number; jobs_completed: number; jobs_failed: number; jobs_skipped: number; guard_skips: number };
+  heartbeat(force?: boolean): void;
+  wantsStop(): boolean;
+  rewritten: Map<string, Set<IsoDate>>;
+}
+
+async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, prefetch: Record<string, unknown> | null): Promise<{ result: DateResult; cancelled: boolean }> {
+  const { deps, run, telemetry } = a;
+  const store = deps.store;
+  const d = pd.date;
+  const t0 = deps.clock.now();
+  const writeTx = <T>(fn: () => T): T => (run.monitorOnly ? store.rollbackOnly(fn) : store.transaction(fn));
+  let tracker = DateTracker.start(d, store.loadTracking(d), { runId: run.runId, batchRunId: run.batchRunId, mode: a.mode }, run.nowIso());
+  const dateErrors: string[] = [];
+  const writeTracking = (t: DateTracker, status: string, completedAt: string | null) => store.writeTracking(t.toWrite(run.runId, status, completedAt, dateErrors), run.nowIso());
+  writeTx(() => writeTracking(tracker, 'running', null));
+  run.marketData.fetchedSymbols.clear();
+
+  const dateCtx: DateContext = { run, date: d, chunkIndex, portfolioIds: pd.portfolios.map((p) => p.portfolioId), shared: new Map() };
+  let dateFailed = false;
+  for (const phase of DATE_PHASES) {
+    if (!pd.datePhases.includes(phase.name)) continue;
+    deps.hooks?.beforePhase?.(phase.name, d, null);
+    const startedAt = run.nowIso();
+    telemetry.recordMetric('phase_start', { date: d, phase: phase.name, scope: 'date', portfolio_id: null, portfolio_index: null, portfolio_count: pd.portfolios.length, chunk_index: chunkIndex });
+    const p0 = deps.clock.now();
+    const o = await safeRunAsync(() => phase.run(dateCtx));
+    const ms = deps.clock.now() - p0;
+    const metrics = phase.name === 'market_data' && prefetch ? { ...o.metrics, prefetch, fetch_mode: prefetch['fetchMode'] } : o.metrics;
+    tracker.setDatePhase(phase.name, entryOf(o, ms, startedAt), metrics);
+    a.countPhase(phase.name, o, ms);
+    if (o.status === 'failed') dateErrors.push(`${phase.name}: ${o.error ?? o.reason}`);
+    telemetry.recordMetric(
+      'phase_result',
+      {
+        date: d,
+        phase: phase.name,
+        portfolio_id: null,
+        status: o.status,
+        critical: phase.critical,
+        duration_ms: ms,
+        reason: o.reason,
+        error: o.error,
+        metrics,
+        ...(phase.name === 'market_data' ? { missing_price_count: Number(o.metrics['missing_price_count'] ?? 0), fallback_count: Number(o.metrics['fallback_count'] ?? 0) } : {}),
+      },
+      { source: phase.name === 'market_data' ? 'market_data' : 'engine', level: o.status === 'failed' ? 'error' : 'info' },
+    );
+    if (o.status === 'failed' && phase.critical) dateFailed = true;
+  }
+  const md = dateCtx.shared.get(MARKET_DATA_SHARED_KEY) as MarketDataShared | undefined;
+  if (md) {
+    tracker.setMeta('symbol_coverage', { requested: md.requested, exact: md.exact, fallback: md.fallback, missing: md.missing, coverage_pct: md.coveragePct, usable_coverage_pct: md.usableCoveragePct });
+    tracker.setMeta('missing_price_count', md.missingSymbols.length);
+    tracker.setMeta('fallback_count', md.fallback);
+    tracker.setMeta('symbols_fetched', run.marketData.fetchedSymbols.size);
+  }
+  writeTx(() => writeTracking(tracker, 'running', null));
+
+  // The analytics symbol stage, once per date, before the portfolio transactions.
+  const analyticsPlanned = !dateFailed && pd.portfolios.some((p) => p.phases.includes('analytics'));
+  let symbolStageFailed: string | null = null;
+  if (analyticsPlanned) {
+    const analytics = PORTFOLIO_PHASES.find((p) => p.name === 'analytics')!;
+    const o = safeRun(() => analytics.prepareDate!(dateCtx));
+    if (o.status === 'failed') {
+      symbolStageFailed = o.error ?? o.reason;
+      dateErrors.push(`analytics symbol stage: ${symbolStageFailed}`);
+    }
+    tracker.setMeta('analytics_symbol_stage', { status: o.status, reason: o.reason, error: o.error, ...o.metrics });
+    dateCtx.shared.set('symbol_stage_failed', symbolStageFailed);
+  }
+
+  const portfolioResults: PortfolioResult[] = [];
+  let cancelled = false;
+  let modelCount = 0;
+  for (let i = 0; i < pd.portfolios.length; i++) {
+    const pp = pd.portfolios[i]!;
+    const portfolio = run.portfolios.get(pp.portfolioId)!;
+    if (a.wantsStop()) {
+      cancelled = true;
+      for (const rest of pd.portfolios.slice(i)) {
+        const p = run.portfolios.get(rest.portfolioId)!;
+        portfolioResults.push({ portfolio_id: p.id, name: p.name, status: 'cancelled', nav: null, daily_pnl: null, cash: null, phases: {}, analytics_jobs: {}, marks: {} });
+      }
+      break;
+    }
+    a.heartbeat();
+    const r = processPortfolioDate(a, tracker, pp, portfolio, dateCtx, i, pd.portfolios.length, dateFailed, dateErrors);
+    tracker = r.tracker;
+    portfolioResults.push(r.result);
+    modelCount += r.result.marks['model'] ?? 0;
+    if (r.rewroteMarks) (a.rewritten.get(portfolio.id) ?? a.rewritten.set(portfolio.id, new Set()).get(portfolio.id)!).add(d);
+    deps.hooks?.afterPortfolioDate?.(d, portfolio.id);
+  }
+
+  const status = tracker.status();
+  const completedAt = cancelled ? null : run.nowIso();
+  const aTotals = { expected: 0, completed: 0, failed: 0, guard: 0 };
+  const portfoliosMeta = (tracker.metadataJson['portfolios'] ?? {}) as Record<string, { analytics?: { jobs_expected?: number; jobs_completed?: number; jobs_failed?: number; jobs_not_applicable?: number; analytics_skipped?: boolean } }>;
+  for (const pp of pd.portfolios) {
+    const an = portfoliosMeta[pp.portfolioId]?.analytics;
+    if (!an) continue;
+    aTotals.expected += an.jobs_expected ?? 0;
+    aTotals.completed += an.jobs_completed ?? 0;
+    aTotals.failed += an.jobs_failed ?? 0;
+    if (an.analytics_skipped) aTotals.guard++;
+  }
+  a.analyticsTotals.jobs_expected += aTotals.expected;
+  a.analyticsTotals.jobs_completed += aTotals.completed;
+  a.analyticsTotals.jobs_failed += aTotals.failed;
+  a.analyticsTotals.guard_skips += aTotals.guard;
+  tracker.setMeta('model_count', modelCount);
+  tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: 0, guard_skips: aTotals.guard });
+  if (!cancelled) writeTx(() => writeTracking(tracker, status, completedAt));
+  a.errors.push(...dateErrors.map((e) => `${d} ${e}`));
+  const durationMs = deps.clock.now() - t0;
+  const missing = md ? md.missingSymbols.length : 0;
+  const fallback = md ? md.fallback : 0;
+  telemetry.recordMetric(
+    'date_result',
+    {
+      date: d,
+      status: cancelled ? 'cancelled' : status,
+      duration_ms: durationMs,
+      portfolios_total: pd.portfolios.length,
+      portfolios_succeeded: portfolioResults.filter((p) => p.status === 'success').length,
+      portfolios_failed: portfolioResults.filter((p) => p.status === 'failed').length,
+      portfolios_skipped: portfolioResults.filter((p) => p.status === 'skipped' || p.status === 'cancelled').length,
+      phases: tracker.phaseAggregates(),
+      symbol_coverage_pct: md ? md.coveragePct : null,
+      missing_price_count: missing,
+      fallback_count: fallback,
+      model_count: modelCount,
+      analytics_jobs_expected: aTotals.expected,
+      analytics_jobs_completed: aTotals.completed,
+      errors: dateErrors.slice(0, 20),
+    },
+    { level: status === 'failed' ? 'error' : status === 'partial' ? 'warn' : 'info' },
+  );
+  return {
+    result: {
+      date: d,
+      status: cancelled ? 'cancelled' : status,
+      duration_seconds: durationMs / 1000,
+      missing_price_count: missing,
+      fallback_count: fallback,
+      missing_symbols: md ? [...md.missingSymbols] : [],
+      portfolios: portfolioResults,
+      errors: dateErrors.slice(0, 20),
+    },
+    cancelled,
+  };
+}
+
+function processPortfolioDate(
+  a: DateArgs,
+  trackerIn: DateTracker,
+  pp: PlannedPortfolio,
+  portfolio: RunContext['portfolios'] extends ReadonlyMap<string, infer P> ? P : never,
+  dateCtx: DateContext,
+  index: number,
+  count: number,
+  dateFailed: boolean,
+  dateErrors: string[],
+): { tracker: DateTracker; result: PortfolioResult; rewroteMarks: boolean } {
+  const { deps, run, telemetry } = a;
+  const store = deps.store;
+  const d = dateCtx.date;
+  const selected = new Set<PhaseName>(pp.phases);
+  const lots = (run.lotsByPortfolio.get(portfolio.id) ?? []).filter((l) => l.entryDate <= d);
+  const ctx: PortfolioDateContext = { run, date: d, dateContext: dateCtx, portfolio, lots: run.lotsByPortfolio.get(portfolio.id) ?? [], state: {}, selected };
+  const entries: Partial<Record<PhaseName, PhaseEntry>> = {};
+  const metrics: Partial<Record<PhaseName, unknown>> = {};
+  const results: PortfolioResult['phases'] = {};
+  const record = (name: PhaseName, o: PhaseOutcome, ms: number, critical: boolean) => {
+    entries[name] = entryOf(o, ms);
+    metrics[name] = o.metrics;
+    results[name] = { status: o.status, duration_ms: ms, reason: o.reason, error: o.error };
+    a.countPhase(name, o, ms);
+    if (o.status === 'failed') dateErrors.push(`${name}[${portfolio.id.slice(0, 8)}]: ${o.error ?? o.reason}`);
+    telemetry.recordMetric(
+      'phase_result',
+      {
+        date: d,
+        phase: name,
+        portfolio_id: portfolio.id,
+        status: o.status,
+        critical,
+        duration_ms: ms,
+        reason: o.reason,
+        error: o.error,
+        metrics: o.metrics,
+        ...(name === 'marks' ? { missing_price_count: Number(o.metrics['missing_price_count'] ?? 0), fallback_count: Number(o.metrics['fallback_count'] ?? 0) } : {}),
+        ...(name === 'analytics' ? { analytics_skipped: o.reason === 'insufficient_marks' } : {}),
+      },
+      { source: name === 'analytics' ? 'analytics' : 'engine', level: o.status === 'failed' ? (critical ? 'error' : 'warn') : 'info' },
+    );
+  };
+  const noLots = lots.filter((l) => isActiveOn(l, d) || (run.eventsByLot.get(l.id) ?? []).some((e) => e.tradeDate === d)).length === 0;
+  let tracker = trackerIn;
+  let failedPhase: PhaseName | null = null;
+  const writeTx = <T>(fn: () => T): T => (run.monitorOnly ? store.rollbackOnly(fn) : store.transaction(fn));
+
+  const runPhases = (upstreamFailed: boolean, rolledBackFrom: PhaseName | null) => {
+    let upstream = upstreamFailed;
+    for (const phase of PORTFOLIO_PHASES) {
+      if (!selected.has(phase.name)) continue;
+      if (upstream) {
+        record(phase.name, { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} }, 0, phase.critical);
+        continue;
+      }
+      if (rolledBackFrom && phase.name === rolledBackFrom) {
+        upstream = true;
+        continue;
+      }
+      if (rolledBackFrom) {
+        record(phase.name, { status: 'failed', reason: 'rolled_back', error: `rolled back: ${rolledBackFrom} failed in the same portfolio-date`, metrics: {} }, 0, phase.critical);
+        continue;
+      }
+      deps.hooks?.beforePhase?.(phase.name, d, portfolio.id);
+      telemetry.recordMetric('phase_start', { date: d, phase: phase.name, scope: 'portfolio', portfolio_id: portfolio.id, portfolio_index: index, portfolio_count: count, chunk_index: dateCtx.chunkIndex });
+      const p0 = deps.clock.now();
+      let o: PhaseOutcome;
+      if (noLots && (phase.name === 'analytics' || phase.name === 'sector_tags')) o = { status: 'not_applicable', reason: 'no_positions', error: null, metrics: {} };
+      else {
+        const problem = phase.prerequisite?.(ctx) ?? null;
+        o = problem ? { status: 'failed', reason: 'prerequisite_missing', error: problem, metrics: {} } : safeRun(() => phase.run(ctx));
+      }
+      const ms = deps.clock.now() - p0;
+      if (o.status === 'failed' && phase.critical) throw new CriticalFailure(phase.name, o);
+      record(phase.name, o, ms, phase.critical);
+    }
+  };
+
+  if (dateFailed) {
+    for (const phase of PORTFOLIO_PHASES) if (selected.has(phase.name)) record(phase.name, { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} }, 0, phase.critical);
+    const next = tracker.withPortfolio(portfolio.id, entries, metrics);
+    writeTx(() => store.writeTracking(next.toWrite(run.runId, 'running', null, dateErrors), run.nowIso()));
+    tracker = next;
+  } else {
+    try {
+      const next = writeTx(() => {
+        runPhases(false, null);
+        markDependentsStale(tracker, portfolio.id, selected, entries);
+        const t = tracker.withPortfolio(portfolio.id, entries, { ...metrics, ...(ctx.state.analytics ? { analytics: analyticsMeta(ctx) } : {}) });
+        store.writeTracking(t.toWrite(run.runId, 'running', null, dateErrors), run.nowIso());
+        return t;
+      });
+      tracker = next;
+    } catch (err) {
+      if (!(err instanceof CriticalFailure)) throw err;
+      failedPhase = err.phase;
+      // Rolled back: record the failure and the skipped later phases in their own small transaction.
+      for (const k of Object.keys(entries) as PhaseName[]) delete entries[k];
+      const crit = PORTFOLIO_PHASES.find((p) => p.name === err.phase)!;
+      const before = PORTFOLIO_PHASES.slice(0, PORTFOLIO_PHASES.indexOf(crit)).filter((p) => selected.has(p.name));
+      for (const p of before) record(p.name, { status: 'failed', reason: 'rolled_back', error: `rolled back: ${err.phase} failed`, metrics: {} }, 0, p.critical);
+      record(err.phase, err.outcome, 0, true);
+      for (const p of PORTFOLIO_PHASES.slice(PORTFOLIO_PHASES.indexOf(crit) + 1)) if (selected.has(p.name)) record(p.name, { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} }, 0, p.critical);
+      const t = tracker.withPortfolio(portfolio.id, entries, metrics);
+      writeTx(() => store.writeTracking(t.toWrite(run.runId, 'running', null, dateErrors), run.nowIso()));
+      tracker = t;
+    }
+  }
+  const snap = ctx.state.snapshot;
+  const marks = ctx.state.marks ?? [];
+  const markCounts: Record<string, number> = {};
+  for (const m of marks) if (m.isActive) markCounts[m.priceSource] = (markCounts[m.priceSource] ?? 0) + 1;
+  const anyFailed = Object.values(results).some((r) => r.status === 'failed');
+  const guardSkip = results['analytics']?.reason === 'insufficient_marks';
+  return {
+    tracker,
+    rewroteMarks: !dateFailed && failedPhase === null && (selected.has('marks') || selected.has('snapshots')),
+    result: {
+      portfolio_id: portfolio.id,
+      name: portfolio.name,
+      status: dateFailed || failedPhase ? 'failed' : anyFailed || guardSkip ? 'partial' : Object.values(results).every((r) => r.status === 'skipped' && BENIGN.has(r.reason ?? '')) ? 'skipped' : 'success',
+      nav: snap?.totalValue ?? null,
+      daily_pnl: snap?.dailyPnl ?? null,
+      cash: snap?.cashValue ?? null,
+      phases: results,
+      analytics_jobs: ctx.state.analytics ? { ...ctx.state.analytics.jobs } : {},
+      marks: markCounts,
+    },
+  };
+}
+
+function analyticsMeta(ctx: PortfolioDateContext): Record<string, unknown> {
+  const r = ctx.state.analytics!;
+  return {
+    jobs_expected: r.jobsExpected,
+    jobs_completed: r.jobsCompleted,
+    jobs_failed: r.jobsFailed,
+    jobs_skipped: r.jobsSkipped,
+    jobs_not_applicable: r.jobsNotApplicable,
+    analytics_skipped: r.analyticsSkipped,
+    skip_reason: r.skipReason,
+    jobs: r.jobs,
+  };
+}
+
+/** g.8: a later phase that reads what a re-run phase wrote, and did not run itself, becomes stale. */
+function markDependentsStale(tracker: DateTracker, portfolioId: string, selected: ReadonlySet<PhaseName>, entries: Partial<Record<PhaseName, PhaseEntry>>): void {
+  const order = PORTFOLIO_PHASES.map((p) => p.name);
+  const ran = order.filter((p) => selected.has(p) && entries[p]?.status === 'success');
+  if (ran.length === 0) return;
+  const dirty = new Set(PORTFOLIO_PHASES.filter((p) => ran.includes(p.name)).flatMap((p) => p.writes));
+  for (const p of PORTFOLIO_PHASES) {
+    if (selected.has(p.name)) {
+      if (ran.includes(p.name)) for (const w of p.writes) dirty.add(w);
+      continue;
+    }
+    if (!p.reads.some((r) => dirty.has(r))) continue;
+    const existing = tracker.portfolioEntry(p.name, portfolioId);
+    if (existing && existing.status === 'success') entries[p.name] = { ...existing, status: 'stale' };
+    for (const w of p.writes) dirty.add(w);
+  }
+}
+
+/** g.8: later snapshot dates of a portfolio whose marks or snapshots were rewritten, and not rewritten in this run, become stale. */
+function markStaleAfterRewrites(run: RunContext, rewritten: ReadonlyMap<string, ReadonlySet<IsoDate>>, plan: RunPlan): void {
+  for (const [pid, dates] of rewritten) {
+    const earliest = [...dates].sort()[0];
+    if (!earliest) continue;
+    const later = run.store.snapshotDatesAfter(pid, earliest).filter((x) => !dates.has(x));
+    if (later.length === 0) continue;
+    const n = run.store.transaction(() => run.store.markStale(later, pid, ['marks', 'snapshots', 'analytics'], run.nowIso()));
+    if (n > 0) run.telemetry.metric('stale_marked', n, { portfolioId: pid, tags: { from: later[0], to: later[later.length - 1], after: earliest, target_date: plan.targetDate }, level: 'warn' });
+  }
+}
+

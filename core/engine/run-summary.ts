@@ -1,0 +1,66 @@
+/**
+ * The run summary (SPEC.md h.5): one JSON document at the end of a run, also stored in
+ * batch_run_history.summary. Built from the per-date results the engine collected.
+ */
+import { z } from 'zod';
+
+export const RUN_SUMMARY_SCHEMA = 'batchdesk.run-summary/1';
+
+export interface PortfolioResult {
+  portfolio_id: string;
+  name: string;
+  status: 'success' | 'partial' | 'failed' | 'skipped' | 'cancelled';
+  nav: number | null;
+  daily_pnl: number | null;
+  cash: number | null;
+  phases: Record<string, { status: string; duration_ms: number; reason: string | null; error: string | null }>;
+  analytics_jobs: Record<string, unknown>;
+  marks: Record<string, number>;
+}
+
+export interface DateResult {
+  date: string;
+  status: string;
+  duration_seconds: number;
+  missing_price_count: number;
+  fallback_count: number;
+  missing_symbols: { symbol: string; reason: string; resolution: string }[];
+  portfolios: PortfolioResult[];
+  errors: string[];
+}
+
+export const runSummarySchema = z.object({
+  schema: z.literal(RUN_SUMMARY_SCHEMA),
+  run_id: z.string(),
+  batch_run_id: z.string(),
+  mode: z.string(),
+  status: z.string(),
+  exit_code: z.number().int(),
+  started_at: z.string(),
+  completed_at: z.string(),
+  duration_seconds: z.number(),
+  database: z.string(),
+  target_date: z.string(),
+  options: z.record(z.string(), z.unknown()),
+  dates: z.object({
+    planned: z.number().int(),
+    processed: z.number().int(),
+    success: z.number().int(),
+    partial: z.number().int(),
+    failed: z.number().int(),
+    skipped: z.number().int(),
+    first: z.string().nullable(),
+    last: z.string().nullable(),
+  }),
+  chunks: z.array(z.object({ index: z.number().int(), first_date: z.string(), last_date: z.string(), dates: z.number().int(), status: z.string(), duration_seconds: z.number() })),
+  phases: z.record(z.string(), z.object({ runs: z.number(), success: z.number(), failed: z.number(), skipped: z.number(), not_applicable: z.number(), stale: z.number(), duration_seconds: z.number() })),
+  market_data: z.record(z.string(), z.unknown()),
+  analytics: z.object({ jobs_expected: z.number(), jobs_completed: z.number(), jobs_failed: z.number(), jobs_skipped: z.number(), guard_skips: z.number() }),
+  results: z.array(z.unknown()),
+  guard: z.object({ status: z.string(), findings: z.array(z.unknown()) }).nullable(),
+  monitor: z.unknown().optional(),
+  warnings: z.array(z.string()),
+  errors: z.array(z.string()),
+});
+
+export type RunSummary = z.infer<typeof runSummarySchema> & { results: DateResult[] };

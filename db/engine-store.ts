@@ -1,0 +1,55 @@
+/**
+ * The SQLite implementation of the engine's store ports: one object composed of the
+ * repositories, plus transactions (better-sqlite3 nests them as savepoints).
+ */
+import type { EngineStore } from '../core/ports/engine-store';
+import type { SqliteDatabase } from './open-database';
+import { analyticsRepository } from './repositories/analytics-repository';
+import { historyRepository } from './repositories/history-repository';
+import { lockRepository } from './repositories/lock-repository';
+import { markRepository } from './repositories/mark-repository';
+import { priceRepository } from './repositories/price-repository';
+import { referenceRepository } from './repositories/reference-repository';
+import { snapshotRepository } from './repositories/snapshot-repository';
+import { tagRepository } from './repositories/tag-repository';
+import { trackingRepository } from './repositories/tracking-repository';
+
+class Rollback extends Error {
+  constructor(readonly value: unknown) {
+    super('rollback');
+  }
+}
+
+export function createEngineStore(db: SqliteDatabase): EngineStore {
+  const history = historyRepository(db);
+  return {
+    transaction<T>(fn: () => T): T {
+      return db.inTransaction ? db.transaction(fn)() : db.transaction(fn).immediate();
+    },
+    rollbackOnly<T>(fn: () => T): T {
+      try {
+        db.transaction(() => {
+          throw new Rollback(fn());
+        }).immediate();
+      } catch (err) {
+        if (err instanceof Rollback) return err.value as T;
+        throw err;
+      }
+      throw new Error('unreachable');
+    },
+    checkpoint() {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    },
+    ...referenceRepository(db),
+    ...priceRepository(db),
+    ...markRepository(db),
+    ...snapshotRepository(db),
+    ...tagRepository(db),
+    ...analyticsRepository(db),
+    ...trackingRepository(db),
+    ...lockRepository(db, (stale, nowIso) => {
+      if (stale.runId) history.markInterrupted(stale.runId, nowIso);
+    }),
+    ...history,
+  };
+}

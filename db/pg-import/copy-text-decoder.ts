@@ -1,0 +1,289 @@
+/**
+ * COPY text-format decoder (pg-import.md section 6), byte-exact and streaming.
+ *
+ * - Rows end at LF; a CR right before the LF is dropped (files that passed through Windows
+ *   tools; pg_dump itself always escapes CR as \r, so a raw CR never belongs to a value).
+ * - Fields split at raw TAB. A field that is exactly `\N` is NULL.
+ * - Escapes are resolved at the byte level before the text is decoded: `\b \f \n \r \t \v`,
+ *   `\\`, 1-3 octal digits, `\x` with 1-2 hex digits; a backslash before any other byte
+ *   stands for that byte (so `\<TAB>` is a TAB inside the value, as in PostgreSQL).
+ * - A line that is exactly `\.` ends the data; anything after it is ignored. Reaching the
+ *   end of the stream without it is an error.
+ * - Text is decoded with the dump's encoding; invalid bytes are an error naming the table,
+ *   row and column (never replaced silently).
+ *
+ * Input pieces may cut rows and multi-byte characters anywhere: the unfinished line is
+ * carried over to the next piece. Lines without a backslash take a fast path (native
+ * indexOf splitting, one validity check per line).
+ */
+import { DumpError } from './dump-error';
+import type { TextCodec } from './text-encoding';
+
+const LF = 10;
+const CR = 13;
+const TAB = 9;
+const BSL = 92;
+
+export type TextRow = (string | null)[];
+
+export interface CopyDecoderOptions {
+  readonly codec: TextCodec;
+  /** Names the table in error messages. */
+  readonly table: string;
+  /** Column names in data order; the field count of every row is checked against it. */
+  readonly columns: readonly string[] | null;
+  /** Longest line accepted (default 1 GiB, PostgreSQL's largest field). */
+  readonly maxLineBytes?: number;
+}
+
+function hexVal(b: number): number {
+  if (b >= 48 && b <= 57) return b - 48;
+  if (b >= 65 && b <= 70) return b - 55;
+  if (b >= 97 && b <= 102) return b - 87;
+  return -1;
+}
+
+export class CopyTextDecoder {
+  private carry: Buffer | null = null;
+  private scratch: Buffer = Buffer.allocUnsafe(4096);
+  private rowNo = 0;
+  private done = false;
+  private readonly expected: number | null;
+  private readonly maxLine: number;
+  // Next TAB / backslash at or after a position of the current buffer, found with one native
+  // indexOf and reused while lines advance, so scanning stays linear in the piece size.
+  private tabBuf: Buffer | null = null;
+  private tabAt = -1;
+  private bsBuf: Buffer | null = null;
+  private bsAt = -1;
+
+  constructor(private readonly opts: CopyDecoderOptions) {
+    this.expected = opts.columns ? opts.columns.length : null;
+    this.maxLine = opts.maxLineBytes ?? 1024 * 1024 * 1024;
+  }
+
+  /** True once the `\.` line was seen. */
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** Number of data rows decoded so far. */
+  get rows(): number {
+    return this.rowNo;
+  }
+
+  /** Decodes the complete rows in `chunk` (plus any carried partial line) into `out`. */
+  push(chunk: Uint8Array, out: TextRow[]): void {
+    if (this.done || chunk.length === 0) return;
+    this.tabBuf = null;
+    this.bsBuf = null;
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let pos = 0;
+    if (this.carry !== null) {
+      const nl = buf.indexOf(LF);
+      if (nl < 0) {
+        if (this.carry.length + buf.length > this.maxLine) this.tooLong();
+        this.carry = Buffer.concat([this.carry, buf]);
+        return;
+      }
+      const line = Buffer.concat([this.carry, buf.subarray(0, nl)]);
+      this.carry = null;
+      this.line(line, 0, line.length, out);
+      if (this.done) return;
+      pos = nl + 1;
+    }
+    const len = buf.length;
+    while (pos < len) {
+      const nl = buf.indexOf(LF, pos);
+      if (nl < 0) {
+        if (len - pos > this.maxLine) this.tooLong();
+        this.carry = Buffer.from(buf.subarray(pos));
+        return;
+      }
+      this.line(buf, pos, nl, out);
+      if (this.done) return;
+      pos = nl + 1;
+    }
+  }
+
+  /** Call at the end of the stream: a missing `\.` (or a last line without LF) is an error. */
+  end(): void {
+    if (this.done) return;
+    if (this.carry !== null && this.carry.length > 0) {
+      const c = this.carry;
+      const n = c.length - (c[c.length - 1] === CR ? 1 : 0);
+      if (n === 2 && c[0] === BSL && c[1] === 0x2e) {
+        this.done = true;
+        return;
+      }
+    }
+    throw new DumpError(
+      'missing_copy_end',
+      `the COPY data of ${this.opts.table} ends after ${this.rowNo} rows without the \\. end marker; the file is truncated`,
+      { table: this.opts.table, row: this.rowNo },
+    );
+  }
+
+  private tooLong(): never {
+    throw new DumpError('too_large', `row ${this.rowNo + 1} of ${this.opts.table} is longer than ${this.maxLine} bytes`, {
+      table: this.opts.table,
+      row: this.rowNo + 1,
+    });
+  }
+
+  private line(buf: Buffer, start: number, end: number, out: TextRow[]): void {
+    if (end > start && buf[end - 1] === CR) end--;
+    if (end - start === 2 && buf[start] === BSL && buf[start + 1] === 0x2e) {
+      this.done = true;
+      return;
+    }
+    this.rowNo++;
+    const row = this.nextBackslash(buf, start) >= end ? this.plainLine(buf, start, end) : this.escapedLine(buf, start, end);
+    if (this.expected !== null && row.length !== this.expected) {
+      throw new DumpError(
+        'bad_copy_row',
+        `row ${this.rowNo} of ${this.opts.table} has ${row.length} fields, expected ${this.expected}; the data is damaged`,
+        { table: this.opts.table, row: this.rowNo },
+      );
+    }
+    out.push(row);
+  }
+
+  private nextTab(buf: Buffer, from: number): number {
+    if (this.tabBuf !== buf || this.tabAt < from) {
+      const i = buf.indexOf(TAB, from);
+      this.tabBuf = buf;
+      this.tabAt = i < 0 ? buf.length : i;
+    }
+    return this.tabAt;
+  }
+
+  private nextBackslash(buf: Buffer, from: number): number {
+    if (this.bsBuf !== buf || this.bsAt < from) {
+      const i = buf.indexOf(BSL, from);
+      this.bsBuf = buf;
+      this.bsAt = i < 0 ? buf.length : i;
+    }
+    return this.bsAt;
+  }
+
+  /** Fast path: no backslash in the line, so no escapes and no NULLs. */
+  private plainLine(buf: Buffer, start: number, end: number): TextRow {
+    const codec = this.opts.codec;
+    if (!codec.total && !codec.isValid(buf.subarray(start, end))) this.invalidIn(buf, start, end);
+    const row: TextRow = [];
+    let fs = start;
+    for (;;) {
+      let tab = this.nextTab(buf, fs);
+      if (tab > end) tab = end;
+      row.push(codec.decodeTrusted(buf, fs, tab));
+      if (tab >= end) break;
+      fs = tab + 1;
+    }
+    return row;
+  }
+
+  /** Slow path: split and unescape byte by byte. */
+  private escapedLine(buf: Buffer, start: number, end: number): TextRow {
+    const row: TextRow = [];
+    if (this.scratch.length < end - start) this.scratch = Buffer.allocUnsafe(Math.max(end - start, this.scratch.length * 2));
+    const s = this.scratch;
+    let fs = start;
+    let w = 0;
+    let i = start;
+    // A field is NULL when its raw bytes are exactly `\N`.
+    const field = (fe: number) => {
+      if (fe - fs === 2 && buf[fs] === BSL && buf[fs + 1] === 0x4e) row.push(null);
+      else row.push(this.decodeScratch(w, row.length));
+      w = 0;
+    };
+    while (i < end) {
+      const b = buf[i]!;
+      if (b === TAB) {
+        field(i);
+        fs = ++i;
+        continue;
+      }
+      if (b !== BSL) {
+        s[w++] = b;
+        i++;
+        continue;
+      }
+      if (i + 1 >= end) {
+        // A lone backslash at the end of the line stands for itself.
+        s[w++] = BSL;
+        i++;
+        continue;
+      }
+      const c = buf[i + 1]!;
+      i += 2;
+      switch (c) {
+        case 0x62: s[w++] = 8; break; // \b
+        case 0x66: s[w++] = 12; break; // \f
+        case 0x6e: s[w++] = LF; break; // \n
+        case 0x72: s[w++] = CR; break; // \r
+        case 0x74: s[w++] = TAB; break; // \t
+        case 0x76: s[w++] = 11; break; // \v
+        case 0x78: { // \x with 1-2 hex digits; otherwise the letter x
+          const h1 = i < end ? hexVal(buf[i]!) : -1;
+          if (h1 < 0) {
+            s[w++] = 0x78;
+            break;
+          }
+          let v = h1;
+          i++;
+          const h2 = i < end ? hexVal(buf[i]!) : -1;
+          if (h2 >= 0) {
+            v = v * 16 + h2;
+            i++;
+          }
+          s[w++] = v;
+          break;
+        }
+        default:
+          if (c >= 0x30 && c <= 0x37) {
+            let v = c - 0x30;
+            for (let k = 0; k < 2 && i < end && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++) v = v * 8 + (buf[i++]! - 0x30);
+            s[w++] = v & 0xff;
+          } else {
+            s[w++] = c;
+          }
+      }
+    }
+    field(end);
+    return row;
+  }
+
+  private decodeScratch(len: number, col: number): string {
+    const codec = this.opts.codec;
+    if (!codec.total && !codec.isValid(this.scratch.subarray(0, len))) this.invalidField(this.scratch.subarray(0, len), col);
+    return codec.decodeTrusted(this.scratch, 0, len);
+  }
+
+  private columnName(col: number): string {
+    return this.opts.columns?.[col] ?? `#${col + 1}`;
+  }
+
+  private invalidIn(buf: Buffer, start: number, end: number): never {
+    let col = 0;
+    let fs = start;
+    for (let i = start; i <= end; i++) {
+      if (i === end || buf[i] === TAB) {
+        const field = buf.subarray(fs, i);
+        if (!this.opts.codec.isValid(field)) this.invalidField(field, col);
+        col++;
+        fs = i + 1;
+      }
+    }
+    this.invalidField(buf.subarray(start, end), 0);
+  }
+
+  private invalidField(bytes: Uint8Array, col: number): never {
+    const hex = Array.from(bytes.subarray(0, 16), (x) => x.toString(16).padStart(2, '0')).join(' ');
+    throw new DumpError(
+      'invalid_text',
+      `invalid ${this.opts.codec.encoding} text in ${this.opts.table}, row ${this.rowNo}, column ${this.columnName(col)} (bytes ${hex}${bytes.length > 16 ? ' …' : ''})`,
+      { table: this.opts.table, row: this.rowNo, column: this.columnName(col) },
+    );
+  }
+}

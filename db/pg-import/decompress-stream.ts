@@ -1,0 +1,152 @@
+/**
+ * Streaming decompression of a sequence of byte pieces (pg-import.md 2.7, 3):
+ *
+ * - `zlib`: the stream inside a custom archive's gzip-compressed data chunks (2-byte header,
+ *   Adler-32 trailer): zlib inflate, not gunzip.
+ * - `gzip`: real gzip files (`.dat.gz`, `.sql.gz`, wrappers), possibly several members.
+ * - `lz4`: LZ4 frames (our bounds-checked frame decoder).
+ * - `zstd`: zstd frames. Node 20 has no zstd in `zlib`, so `fzstd` decodes them (feature
+ *   detection would pick Node's decoder on runtimes that have one).
+ * - `none`: passed through.
+ *
+ * Memory stays bounded: Node's zlib streams apply backpressure, the LZ4 decoder holds one
+ * block, and fzstd is fed at most 512 bytes per call (so one call can produce at most a few
+ * MB even from a decompression bomb) with its output handed on before the next call.
+ */
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import { DumpError, isDumpError } from './dump-error';
+import { decodeLz4Frames } from './lz4-frame-decoder';
+
+export type StreamCompression = 'none' | 'zlib' | 'gzip' | 'lz4' | 'zstd';
+
+/** zstd frames whose window exceeds this are refused (pg_dump's default level uses a few MB). */
+const ZSTD_MAX_WINDOW = 256 * 1024 * 1024;
+const ZSTD_PIECE = 512;
+
+export function decompressStream(
+  kind: StreamCompression,
+  input: AsyncIterable<Uint8Array>,
+  what: string,
+): AsyncIterable<Uint8Array> {
+  switch (kind) {
+    case 'none':
+      return input;
+    case 'zlib':
+      return zlibStream(input, () => zlib.createInflate({ chunkSize: 64 * 1024 }), what, 'zlib');
+    case 'gzip':
+      return zlibStream(input, () => zlib.createGunzip({ chunkSize: 64 * 1024 }), what, 'gzip');
+    case 'lz4':
+      return decodeLz4Frames(input, what);
+    case 'zstd':
+      return zstdStream(input, what);
+  }
+}
+
+async function* nonEmpty(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const b of input) if (b.length > 0) yield b;
+}
+
+async function* zlibStream(
+  input: AsyncIterable<Uint8Array>,
+  create: () => zlib.Inflate | zlib.Gunzip,
+  what: string,
+  label: string,
+): AsyncGenerator<Uint8Array> {
+  // An entry with no chunks at all (an empty table written without a stream) has no data.
+  const it = nonEmpty(input)[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  async function* rest(): AsyncGenerator<Uint8Array> {
+    yield first.value as Uint8Array;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield n.value;
+    }
+  }
+  const source = Readable.from(rest(), { objectMode: false, highWaterMark: 1 });
+  const z = create();
+  let sourceError: unknown = null;
+  source.on('error', (e) => {
+    sourceError = e;
+    z.destroy(e instanceof Error ? e : new Error(String(e)));
+  });
+  source.pipe(z);
+  try {
+    for await (const out of z) yield out as Buffer;
+  } catch (e) {
+    if (sourceError !== null) throw sourceError;
+    if (isDumpError(e)) throw e;
+    const msg = (e as Error).message;
+    if (/unexpected end of file/i.test(msg)) {
+      throw new DumpError('truncated', `the ${label} stream of ${what} ends early; the file is truncated or damaged`);
+    }
+    throw new DumpError('decompress_failed', `corrupt ${label} data in ${what}: ${msg}`);
+  } finally {
+    source.destroy();
+    z.destroy();
+    await it.return?.(undefined);
+  }
+}
+
+/** Window size of a zstd frame header at `b` (null when the bytes are not a zstd frame header). */
+function zstdWindow(b: Uint8Array): number | null {
+  if (b.length < 6 || b[0] !== 0x28 || b[1] !== 0xb5 || b[2] !== 0x2f || b[3] !== 0xfd) return null;
+  const fhd = b[4]!;
+  const singleSegment = (fhd >> 5) & 1;
+  if (singleSegment) return null; // the window equals the content size, checked by fzstd
+  const wd = b[5]!;
+  const base = 2 ** (10 + (wd >> 3));
+  return base + (base / 8) * (wd & 7);
+}
+
+async function* zstdStream(input: AsyncIterable<Uint8Array>, what: string): AsyncGenerator<Uint8Array> {
+  const pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  const d = new ZstdDecompress((chunk) => {
+    if (chunk.length === 0) return;
+    pendingBytes += chunk.length;
+    if (pendingBytes > 64 * 1024 * 1024) {
+      throw new DumpError('decompress_failed', `zstd data in ${what} expands by more than 64 MB from ${ZSTD_PIECE} bytes; refusing it as a decompression bomb`);
+    }
+    // fzstd reuses its window buffer: copy what it hands us.
+    pending.push(chunk.slice());
+  });
+  const push = (piece: Uint8Array, final: boolean) => {
+    try {
+      d.push(piece, final);
+    } catch (e) {
+      if (isDumpError(e)) throw e;
+      const code = (e as { code?: number }).code;
+      if (code === 5) throw new DumpError('truncated', `the zstd stream of ${what} ends early; the file is truncated or damaged`);
+      if (e instanceof RangeError) throw new DumpError('decompress_failed', `zstd data in ${what} needs more memory than allowed`);
+      throw new DumpError('decompress_failed', `corrupt zstd data in ${what}: ${(e as Error).message}`);
+    }
+  };
+  let sawData = false;
+  let checkedHeader = false;
+  for await (const chunk of input) {
+    if (chunk.length === 0) continue;
+    if (!checkedHeader) {
+      checkedHeader = true;
+      const w = zstdWindow(chunk);
+      if (w !== null && w > ZSTD_MAX_WINDOW) {
+        throw new DumpError('decompress_failed', `zstd data in ${what} asks for a ${w}-byte window, above the limit of ${ZSTD_MAX_WINDOW}`);
+      }
+    }
+    sawData = true;
+    for (let i = 0; i < chunk.length; i += ZSTD_PIECE) {
+      push(chunk.subarray(i, Math.min(chunk.length, i + ZSTD_PIECE)), false);
+      if (pending.length > 0) {
+        const out = pending.splice(0, pending.length);
+        pendingBytes = 0;
+        for (const o of out) yield o;
+      }
+    }
+  }
+  if (!sawData) return;
+  push(new Uint8Array(0), true);
+  for (const o of pending) yield o;
+}

@@ -1,0 +1,76 @@
+/** batch_run_history rows (SPEC.md b.4, h.6), written synchronously at start, chunk ends and the end. */
+import type { HistoryRecord, HistoryStore } from '../../core/ports/store';
+import type { SqliteDatabase } from '../open-database';
+
+function toRecord(r: Record<string, unknown> | undefined): HistoryRecord | null {
+  if (!r) return null;
+  return {
+    id: r['id'] as string,
+    batchRunId: r['batch_run_id'] as string,
+    status: (r['status'] as string | null) ?? null,
+    mode: (r['mode'] as string | null) ?? null,
+    options: r['options'] ? JSON.parse(r['options'] as string) : null,
+    startedAt: r['started_at'] as string,
+    completedAt: (r['completed_at'] as string | null) ?? null,
+    heartbeatAt: (r['heartbeat_at'] as string | null) ?? null,
+  };
+}
+
+export function historyRepository(db: SqliteDatabase): HistoryStore {
+  return {
+    startRun(h) {
+      db.prepare(
+        `INSERT INTO batch_run_history (id, batch_run_id, triggered_by, started_at, status, total_jobs, completed_jobs, failed_jobs, portfolio_id, created_at, mode, options, heartbeat_at, host, pid, app_version)
+         VALUES (?, ?, ?, ?, 'running', ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(h.id, h.batchRunId, h.triggeredBy, h.startedAt, h.totalJobs, h.portfolioId, h.startedAt, h.mode, JSON.stringify(h.options), h.startedAt, h.host, h.pid, h.appVersion);
+    },
+    progressRun(id, p) {
+      db.prepare(`UPDATE batch_run_history SET completed_jobs = ?, failed_jobs = ?, heartbeat_at = ?, activity_log = COALESCE(?, activity_log) WHERE id = ?`).run(
+        p.completedJobs,
+        p.failedJobs,
+        p.heartbeatAt,
+        p.activityLog ? JSON.stringify(p.activityLog) : null,
+        id,
+      );
+    },
+    finishRun(id, f) {
+      db.prepare(
+        `UPDATE batch_run_history SET status = ?, completed_at = ?, completed_jobs = ?, failed_jobs = ?, heartbeat_at = ?, phase_durations = ?, error_summary = ?, summary = ?, activity_log = COALESCE(?, activity_log) WHERE id = ?`,
+      ).run(
+        f.status,
+        f.completedAt,
+        f.completedJobs,
+        f.failedJobs,
+        f.heartbeatAt,
+        JSON.stringify(f.phaseDurations),
+        JSON.stringify(f.errorSummary),
+        JSON.stringify(f.summary),
+        f.activityLog ? JSON.stringify(f.activityLog) : null,
+        id,
+      );
+    },
+    markInterrupted(runId, nowIso) {
+      const run = db.prepare(`SELECT heartbeat_at, completed_jobs FROM batch_run_history WHERE id = ?`).get(runId) as { heartbeat_at: string | null; completed_jobs: number | null } | undefined;
+      db.prepare(`UPDATE batch_run_history SET status = 'interrupted', completed_at = ?, error_summary = ? WHERE id = ? AND status = 'running'`).run(
+        nowIso,
+        JSON.stringify({ interrupted: true, last_heartbeat_at: run?.heartbeat_at ?? null, crashed_after_dates: run?.completed_jobs ?? 0 }),
+        runId,
+      );
+      db.prepare(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, error_message = ?, updated_at = ? WHERE run_id = ? AND completed_at IS NULL`).run(
+        nowIso,
+        JSON.stringify({ errors: ['interrupted: the run stopped before this date finished'], reason: 'interrupted' }),
+        nowIso,
+        runId,
+      );
+    },
+    latestResumable() {
+      return toRecord(db.prepare(`SELECT * FROM batch_run_history WHERE status IN ('interrupted', 'cancelled') ORDER BY started_at DESC LIMIT 1`).get() as Record<string, unknown> | undefined);
+    },
+    getRun(runId) {
+      return toRecord(db.prepare(`SELECT * FROM batch_run_history WHERE id = ? OR batch_run_id = ?`).get(runId, runId) as Record<string, unknown> | undefined);
+    },
+    pruneHistory(olderThanIso) {
+      return db.prepare(`DELETE FROM batch_run_history WHERE started_at < ? AND status != 'running'`).run(olderThanIso).changes;
+    },
+  };
+}

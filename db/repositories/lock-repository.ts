@@ -1,0 +1,87 @@
+/**
+ * The run lock (SPEC.md g.9, m.16, m.17): at most one row. Acquire reads and writes it in one
+ * immediate transaction; a stale holder (the caller decides: dead pid on this host, or a
+ * heartbeat older than the timeout) is taken over and its run marked interrupted.
+ * SQLITE_BUSY while acquiring is reported as "locked", never a crash.
+ */
+import type { AcquireResult, LockRecord, LockStore } from '../../core/ports/store';
+import type { SqliteDatabase } from '../open-database';
+
+interface LockRow {
+  kind: LockRecord['kind'];
+  run_id: string | null;
+  holder: LockRecord['holder'];
+  host: string;
+  pid: number;
+  acquired_at: string;
+  heartbeat_at: string;
+  cancel_requested: number;
+}
+
+const toRecord = (r: LockRow): LockRecord => ({
+  kind: r.kind,
+  runId: r.run_id,
+  holder: r.holder,
+  host: r.host,
+  pid: r.pid,
+  acquiredAt: r.acquired_at,
+  heartbeatAt: r.heartbeat_at,
+  cancelRequested: r.cancel_requested === 1,
+});
+
+export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecord, nowIso: string) => void): LockStore {
+  const read = db.prepare(`SELECT * FROM run_lock WHERE id = 1`);
+  const del = db.prepare(`DELETE FROM run_lock WHERE id = 1`);
+  const insert = db.prepare(
+    `INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0)`,
+  );
+  const readLock = (): LockRecord | null => {
+    const r = read.get() as LockRow | undefined;
+    return r ? toRecord(r) : null;
+  };
+  return {
+    readLock,
+    acquireLock(want, isStale, nowIso): AcquireResult {
+      const tx = db.transaction((): AcquireResult => {
+        const held = readLock();
+        let tookOver: LockRecord | null = null;
+        if (held) {
+          if (!isStale(held)) return { acquired: false, holder: held };
+          tookOver = held;
+          onTakeover(held, nowIso);
+          del.run();
+        }
+        insert.run(want.kind, want.runId, want.holder, want.host, want.pid, want.acquiredAt, want.heartbeatAt);
+        return { acquired: true, tookOver };
+      });
+      try {
+        return tx.immediate();
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_BUSY') {
+          const held = (() => {
+            try {
+              return readLock();
+            } catch {
+              return null;
+            }
+          })();
+          return { acquired: false, holder: held ?? { kind: 'run', runId: null, holder: 'cli', host: 'unknown (database busy)', pid: 0, acquiredAt: nowIso, heartbeatAt: nowIso, cancelRequested: false } };
+        }
+        throw err;
+      }
+    },
+    heartbeat(runId, nowIso) {
+      db.prepare(`UPDATE run_lock SET heartbeat_at = ? WHERE id = 1 AND run_id IS ?`).run(nowIso, runId);
+    },
+    releaseLock(runId) {
+      db.prepare(`DELETE FROM run_lock WHERE id = 1 AND run_id IS ?`).run(runId);
+    },
+    requestCancel(nowIso) {
+      return db.prepare(`UPDATE run_lock SET cancel_requested = 1, cancel_requested_at = ? WHERE id = 1`).run(nowIso).changes > 0;
+    },
+    isCancelRequested() {
+      const r = db.prepare(`SELECT cancel_requested FROM run_lock WHERE id = 1`).get() as { cancel_requested: number } | undefined;
+      return r?.cancel_requested === 1;
+    },
+  };
+}

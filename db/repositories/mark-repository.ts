@@ -1,0 +1,123 @@
+/**
+ * position_marks and the positions.mark cache (SPEC.md b.3, c.7, g.8). The cache columns of
+ * a lot are written only when D is on or after its marked_as_of, so re-running an old date
+ * never replaces a newer mark.
+ */
+import type { IsoDate } from '../../core/domain/iso-date';
+import type { LotMark, PrevBasis, PriceSource } from '../../core/domain/mark';
+import type { MarkStore } from '../../core/ports/store';
+import { positionMarks } from '../schema';
+import type { SqliteDatabase } from '../open-database';
+import { prepareInsert } from '../typed-insert';
+
+function toMark(r: Record<string, unknown>): LotMark {
+  return {
+    positionId: r['position_id'] as string,
+    portfolioId: r['portfolio_id'] as string,
+    markDate: r['mark_date'] as IsoDate,
+    isActive: r['is_active'] === 1,
+    quantity: r['quantity'] as number,
+    multiplier: r['multiplier'] as number,
+    price: (r['price'] as number | null) ?? null,
+    priceDate: (r['price_date'] as IsoDate | null) ?? null,
+    priceSource: r['price_source'] as PriceSource,
+    marketValue: (r['market_value'] as number | null) ?? null,
+    costBasis: (r['cost_basis'] as number | null) ?? 0,
+    unrealizedPnl: (r['unrealized_pnl'] as number | null) ?? null,
+    prevPrice: (r['prev_price'] as number | null) ?? null,
+    prevPriceDate: (r['prev_price_date'] as IsoDate | null) ?? null,
+    prevBasis: ((r['prev_basis'] as PrevBasis | null) ?? 'none') as PrevBasis,
+    closedQuantity: r['closed_quantity'] as number,
+    closingPnl: r['closing_pnl'] as number,
+    dailyPnl: r['daily_pnl'] as number,
+    underlyingPrice: (r['underlying_price'] as number | null) ?? null,
+    underlyingPriceDate: (r['underlying_price_date'] as IsoDate | null) ?? null,
+    impliedVol: (r['implied_vol'] as number | null) ?? null,
+    riskFreeRate: (r['risk_free_rate'] as number | null) ?? null,
+    timeToExpiry: (r['time_to_expiry'] as number | null) ?? null,
+    delta: (r['delta'] as number | null) ?? null,
+    gamma: (r['gamma'] as number | null) ?? null,
+    theta: (r['theta'] as number | null) ?? null,
+    vega: (r['vega'] as number | null) ?? null,
+    flags: r['flags'] ? (JSON.parse(r['flags'] as string) as string[]) : [],
+  };
+}
+
+export function markRepository(db: SqliteDatabase): MarkStore {
+  const insert = prepareInsert(db, positionMarks);
+  const previous = db.prepare(
+    `SELECT m.position_id, m.price, m.mark_date FROM position_marks m
+     WHERE m.portfolio_id = ? AND m.mark_date < ? AND m.price IS NOT NULL
+       AND m.mark_date = (SELECT MAX(x.mark_date) FROM position_marks x WHERE x.position_id = m.position_id AND x.mark_date < ? AND x.price IS NOT NULL)`,
+  );
+  const first = db.prepare(
+    `SELECT m.position_id, m.price FROM position_marks m
+     WHERE m.portfolio_id = ? AND m.mark_date < ? AND m.price IS NOT NULL
+       AND m.mark_date = (SELECT MIN(x.mark_date) FROM position_marks x WHERE x.position_id = m.position_id AND x.price IS NOT NULL)`,
+  );
+  const earliest = db.prepare(`SELECT MIN(mark_date) AS d FROM position_marks WHERE portfolio_id = ?`);
+  const load = db.prepare(`SELECT * FROM position_marks WHERE portfolio_id = ? AND mark_date = ? ORDER BY position_id`);
+  const has = db.prepare(`SELECT 1 FROM position_marks WHERE portfolio_id = ? AND mark_date = ? LIMIT 1`);
+  const del = db.prepare(`DELETE FROM position_marks WHERE portfolio_id = ? AND mark_date = ?`);
+  const cache = db.prepare(
+    `UPDATE positions SET last_price = ?, market_value = ?, unrealized_pnl = ?, price_date = ?, price_source = ?, marked_as_of = ?, updated_at = ?
+     WHERE id = ? AND (marked_as_of IS NULL OR marked_as_of <= ?)`,
+  );
+  return {
+    previousMarks(portfolioId, d) {
+      const out = new Map<string, { price: number; date: IsoDate }>();
+      for (const r of previous.raw().all(portfolioId, d, d) as [string, number, IsoDate][]) out.set(r[0], { price: r[1], date: r[2] });
+      return out;
+    },
+    firstMarkPrices(portfolioId, d) {
+      return new Map((first.raw().all(portfolioId, d) as [string, number][]).map((r) => [r[0], r[1]]));
+    },
+    earliestMarkDate(portfolioId) {
+      return ((earliest.get(portfolioId) as { d: IsoDate | null }).d ?? null) as IsoDate | null;
+    },
+    loadMarks(portfolioId, d) {
+      return (load.all(portfolioId, d) as Record<string, unknown>[]).map(toMark);
+    },
+    hasMarks(portfolioId, d) {
+      return has.get(portfolioId, d) !== undefined;
+    },
+    replaceMarks(portfolioId, d, marks, runId, nowIso) {
+      del.run(portfolioId, d);
+      for (const m of marks) {
+        insert({
+          positionId: m.positionId,
+          portfolioId: m.portfolioId,
+          markDate: m.markDate,
+          isActive: m.isActive ? 1 : 0,
+          quantity: m.quantity,
+          multiplier: m.multiplier,
+          price: m.price,
+          priceDate: m.priceDate,
+          priceSource: m.priceSource,
+          marketValue: m.marketValue,
+          costBasis: m.costBasis,
+          unrealizedPnl: m.unrealizedPnl,
+          prevPrice: m.prevPrice,
+          prevPriceDate: m.prevPriceDate,
+          prevBasis: m.prevBasis,
+          closedQuantity: m.closedQuantity,
+          closingPnl: m.closingPnl,
+          dailyPnl: m.dailyPnl,
+          underlyingPrice: m.underlyingPrice,
+          underlyingPriceDate: m.underlyingPriceDate,
+          impliedVol: m.impliedVol,
+          riskFreeRate: m.riskFreeRate,
+          timeToExpiry: m.timeToExpiry,
+          delta: m.delta,
+          gamma: m.gamma,
+          theta: m.theta,
+          vega: m.vega,
+          flags: m.flags.length ? JSON.stringify(m.flags) : null,
+          runId,
+          computedAt: nowIso,
+        });
+        cache.run(m.price, m.marketValue, m.unrealizedPnl, m.priceDate, m.priceSource, d, nowIso, m.positionId, d);
+      }
+    },
+  };
+}

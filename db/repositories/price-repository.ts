@@ -1,0 +1,123 @@
+/**
+ * The price cache, the fetch log, missing-price records and profile upserts (SPEC.md b.2,
+ * e.3, e.4, m.13). Stored rows are merged, never purged: a short or empty answer deletes
+ * nothing; a different valid close replaces the stored one (provider corrections); a
+ * flagged jump never replaces a stored valid close; synthetic data never overwrites a
+ * close from another source (m.8). Writes go in batches of 1,000 rows per transaction.
+ */
+import type { IsoDate } from '../../core/domain/iso-date';
+import type { CompanyProfile } from '../../core/ports/market-data';
+import type { FetchLogEntry, MergeResult, PriceStore, StoredPrice } from '../../core/ports/store';
+import { md5Uuid } from '../ids';
+import type { SqliteDatabase } from '../open-database';
+import { inList } from './sql-lists';
+
+const BATCH = 1000;
+
+/** Deterministic cache row id, so identical data gives identical rows whatever the source. */
+export const priceRowId = (symbol: string, date: string): string => md5Uuid(`market_data_cache:${symbol}:${date}`);
+
+export function priceRepository(db: SqliteDatabase): PriceStore {
+  const existing = db.prepare(`SELECT close, volume, data_source, validation_flag FROM market_data_cache WHERE symbol = ? AND date = ?`);
+  const insert = db.prepare(
+    `INSERT INTO market_data_cache (id, symbol, date, open, high, low, close, volume, data_source, validation_flag, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const update = db.prepare(
+    `UPDATE market_data_cache SET open = ?, high = ?, low = ?, close = ?, volume = ?, data_source = ?, validation_flag = ?, updated_at = ? WHERE symbol = ? AND date = ?`,
+  );
+  const logInsert = db.prepare(
+    `INSERT INTO market_data_fetch_log (symbol, provider, range_start, range_end, requested_at, outcome, rows_returned, first_trade_date, error, run_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return {
+    loadPrices(symbols, start, end) {
+      if (symbols.length === 0) return [];
+      const rows = db
+        .prepare(`SELECT symbol, date, close, validation_flag FROM market_data_cache WHERE date >= ? AND date <= ? AND symbol IN (${inList(symbols)})`)
+        .raw()
+        .all(start, end, ...symbols) as [string, IsoDate, number, string | null][];
+      return rows.map((r): StoredPrice => ({ symbol: r[0], date: r[1], close: r[2], jump: r[3] === 'jump' }));
+    },
+    mergeQuotes(symbol, source, quotes, nowIso): MergeResult {
+      const result = { inserted: 0, updated: 0, unchanged: 0, keptStored: 0 };
+      for (let i = 0; i < quotes.length; i += BATCH) {
+        const batch = quotes.slice(i, i + BATCH);
+        db.transaction(() => {
+          for (const q of batch) {
+            const flag = q.jump ? 'jump' : null;
+            const cur = existing.get(symbol, q.date) as { close: number; volume: number | null; data_source: string; validation_flag: string | null } | undefined;
+            if (!cur) {
+              insert.run(priceRowId(symbol, q.date), symbol, q.date, q.open, q.high, q.low, q.close, q.volume, source, flag, nowIso, nowIso);
+              result.inserted++;
+            } else if (cur.close === q.close && (q.volume === null || cur.volume === q.volume)) {
+              result.unchanged++;
+            } else if ((q.jump && cur.validation_flag !== 'jump') || (source === 'synthetic' && cur.data_source !== 'synthetic')) {
+              result.keptStored++;
+            } else {
+              update.run(q.open, q.high, q.low, q.close, q.volume ?? cur.volume, source, flag, nowIso, symbol, q.date);
+              result.updated++;
+            }
+          }
+        })();
+      }
+      return result;
+    },
+    appendFetchLog(e) {
+      logInsert.run(e.symbol, e.provider, e.rangeStart, e.rangeEnd, e.requestedAt, e.outcome, e.rowsReturned, e.firstTradeDate, e.error, e.runId);
+    },
+    loadFetchLog(symbols) {
+      if (symbols.length === 0) return [];
+      return (
+        db
+          .prepare(
+            `SELECT symbol, provider, range_start, range_end, requested_at, outcome, rows_returned, first_trade_date, error, run_id FROM market_data_fetch_log WHERE symbol IN (${inList(symbols)}) ORDER BY id`,
+          )
+          .all(...symbols) as Record<string, unknown>[]
+      ).map(
+        (r): FetchLogEntry => ({
+          symbol: r['symbol'] as string,
+          provider: r['provider'] as FetchLogEntry['provider'],
+          rangeStart: r['range_start'] as IsoDate,
+          rangeEnd: r['range_end'] as IsoDate,
+          requestedAt: r['requested_at'] as string,
+          outcome: r['outcome'] as FetchLogEntry['outcome'],
+          rowsReturned: (r['rows_returned'] as number | null) ?? 0,
+          firstTradeDate: (r['first_trade_date'] as IsoDate | null) ?? null,
+          error: (r['error'] as string | null) ?? null,
+          runId: (r['run_id'] as string | null) ?? null,
+        }),
+      );
+    },
+    replaceMissingPrices(date, rows, runId, nowIso) {
+      db.prepare(`DELETE FROM missing_prices WHERE price_date = ?`).run(date);
+      const ins = db.prepare(
+        `INSERT INTO missing_prices (price_date, symbol, reason, resolution, fallback_price_date, last_known_price_date, provider, detail, positions_affected, portfolios_affected, run_id, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const r of rows) {
+        ins.run(r.priceDate, r.symbol, r.reason, r.resolution, r.fallbackPriceDate, r.lastKnownPriceDate, r.provider, r.detail, r.positionsAffected, r.portfoliosAffected, runId, nowIso);
+      }
+    },
+    missingPriceSymbols(date) {
+      return new Set((db.prepare(`SELECT symbol FROM missing_prices WHERE price_date = ?`).all(date) as { symbol: string }[]).map((r) => r.symbol));
+    },
+    upsertProfile(p: CompanyProfile, nowIso) {
+      db.prepare(
+        `INSERT INTO company_profiles (symbol, company_name, sector, industry, exchange, country, market_cap, description, is_etf, is_fund, beta, pe_ratio, forward_pe,
+           dividend_yield, week_52_high, week_52_low, employees, website, data_source, last_updated, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(symbol) DO UPDATE SET company_name = excluded.company_name, sector = excluded.sector, industry = excluded.industry,
+           exchange = excluded.exchange, country = excluded.country, market_cap = excluded.market_cap, description = excluded.description,
+           is_etf = excluded.is_etf, is_fund = excluded.is_fund, beta = excluded.beta, pe_ratio = excluded.pe_ratio, forward_pe = excluded.forward_pe,
+           dividend_yield = excluded.dividend_yield, week_52_high = excluded.week_52_high, week_52_low = excluded.week_52_low,
+           employees = excluded.employees, website = excluded.website, data_source = excluded.data_source, last_updated = excluded.last_updated,
+           updated_at = excluded.updated_at`,
+      ).run(
+        p.symbol, p.companyName, p.sector, p.industry, p.exchange, p.country, p.marketCap, p.description?.slice(0, 1000) ?? null,
+        p.isEtf ? 1 : 0, p.isFund ? 1 : 0, p.beta, p.peRatio, p.forwardPe, p.dividendYield, p.week52High, p.week52Low,
+        p.employees, p.website, p.dataSource, nowIso, nowIso, nowIso,
+      );
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/** batch_run_tracking rows (SPEC.md b.4, h.4): one per date, upserted by run_date. */
+import type { IsoDate } from '../../core/domain/iso-date';
+import type { TrackingRecord, TrackingStore } from '../../core/ports/store';
+import { md5Uuid } from '../ids';
+import type { SqliteDatabase } from '../open-database';
+
+function toRecord(r: Record<string, unknown>): TrackingRecord {
+  return {
+    id: r['id'] as string,
+    runDate: r['run_date'] as IsoDate,
+    status: (r['status'] as string | null) ?? null,
+    runId: (r['run_id'] as string | null) ?? null,
+    phaseStatus: r['phase_status'] ? (JSON.parse(r['phase_status'] as string) as Record<string, unknown>) : null,
+    metadata: r['metadata'] ? (JSON.parse(r['metadata'] as string) as Record<string, unknown>) : null,
+    startedAt: (r['started_at'] as string | null) ?? null,
+    completedAt: (r['completed_at'] as string | null) ?? null,
+    createdAt: r['created_at'] as string,
+  };
+}
+
+export function trackingRepository(db: SqliteDatabase): TrackingStore {
+  const one = db.prepare(`SELECT * FROM batch_run_tracking WHERE run_date = ?`);
+  const upsert = db.prepare(
+    `INSERT INTO batch_run_tracking (id, run_date, phase_1_status, phase_2_status, phase_3_status, phase_1_duration_seconds, phase_2_duration_seconds,
+       phase_3_duration_seconds, portfolios_processed, symbols_fetched, data_coverage_pct, error_message, completed_at, created_at, run_id, status,
+       phase_status, metadata, started_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(run_date) DO UPDATE SET phase_1_status = excluded.phase_1_status, phase_2_status = excluded.phase_2_status,
+       phase_3_status = excluded.phase_3_status, phase_1_duration_seconds = excluded.phase_1_duration_seconds,
+       phase_2_duration_seconds = excluded.phase_2_duration_seconds, phase_3_duration_seconds = excluded.phase_3_duration_seconds,
+       portfolios_processed = excluded.portfolios_processed, symbols_fetched = excluded.symbols_fetched, data_coverage_pct = excluded.data_coverage_pct,
+       error_message = excluded.error_message, completed_at = excluded.completed_at, run_id = excluded.run_id, status = excluded.status,
+       phase_status = excluded.phase_status, metadata = excluded.metadata, started_at = excluded.started_at, updated_at = excluded.updated_at`,
+  );
+  return {
+    loadTracking(d) {
+      const r = one.get(d) as Record<string, unknown> | undefined;
+      return r ? toRecord(r) : null;
+    },
+    loadTrackingRange(start, end) {
+      return (
+        db
+          .prepare(`SELECT * FROM batch_run_tracking WHERE (? IS NULL OR run_date >= ?) AND (? IS NULL OR run_date <= ?) ORDER BY run_date`)
+          .all(start, start, end, end) as Record<string, unknown>[]
+      ).map(toRecord);
+    },
+    writeTracking(t, nowIso) {
+      const l = t.legacy;
+      upsert.run(
+        md5Uuid(`batch_run_tracking:${t.runDate}`), t.runDate, l.phase1Status, l.phase2Status, l.phase3Status, l.phase1DurationSeconds,
+        l.phase2DurationSeconds, l.phase3DurationSeconds, l.portfoliosProcessed, l.symbolsFetched, l.dataCoveragePct, l.errorMessage,
+        t.completedAt, nowIso, t.runId, t.status, JSON.stringify(t.phaseStatus), JSON.stringify(t.metadata), t.startedAt, nowIso,
+      );
+    },
+    markStale(dates, portfolioId, phases, nowIso) {
+      let n = 0;
+      for (const d of dates) {
+        const r = one.get(d) as Record<string, unknown> | undefined;
+        if (!r || !r['phase_status']) continue;
+        const ps = JSON.parse(r['phase_status'] as string) as Record<string, { status?: string; portfolios?: Record<string, { status: string }> }>;
+        let changed = false;
+        for (const phase of phases) {
+          const entry = ps[phase]?.portfolios?.[portfolioId];
+          if (entry && entry.status === 'success') {
+            entry.status = 'stale';
+            ps[phase]!.status = 'stale';
+            changed = true;
+          }
+        }
+        if (!changed) continue;
+        db.prepare(`UPDATE batch_run_tracking SET phase_status = ?, status = 'stale', updated_at = ? WHERE run_date = ?`).run(JSON.stringify(ps), nowIso, d);
+        n++;
+      }
+      return n;
+    },
+  };
+}
