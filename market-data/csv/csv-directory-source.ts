@@ -1,0 +1,104 @@
+/**
+ * The CSV directory price source (SPEC.md e.8), a PriceSource named 'csv'.
+ *
+ * For a request (symbol, [start, end]) it reads every `<SYMBOL>.csv` of the directory whose
+ * name is that symbol in canonical form (so `BRK.B.csv` and `brk-b.csv` both serve BRK-B;
+ * files in sorted name order, a date already read is a reported duplicate) and the rows of
+ * that symbol in `prices.csv`, which fill only dates the per-symbol files lack. Bad rows are
+ * skipped and returned as problems with file and line (price-file.ts); every request returns
+ * the problems of its symbol's rows, wherever they lie, and those no symbol can be named for.
+ *
+ * Outcomes: `ok` with quotes in the range; `no_data` when the files have none for it (or
+ * there are no files for the symbol); `provider_error` when the directory or a file cannot be
+ * read. Parsed files are kept per source instance and re-read when their size or mtime changes.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { canonicalSymbol } from '../../core/domain/symbols';
+import type { PriceRequest, PriceResponse, PriceSource, Quote } from '../../core/ports/market-data';
+import type { CsvProblem } from './csv-problem';
+import { readPriceFile, type PriceFile, type PriceFileLayout } from './price-file';
+
+/** PriceResponse plus what the CSV files said about this symbol. */
+export interface CsvPriceResponse extends PriceResponse {
+  /** Bad rows of this symbol (skipped), with file and line. */
+  readonly problems: readonly CsvProblem[];
+  /** Files read for this request (names inside the directory). */
+  readonly files: readonly string[];
+}
+
+export const COMBINED_PRICE_FILE = 'prices.csv';
+
+interface CachedFile {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly parsed: PriceFile;
+}
+
+export class CsvDirectorySource implements PriceSource {
+  readonly name = 'csv' as const;
+  private readonly cache = new Map<string, CachedFile>();
+
+  constructor(readonly dir: string) {}
+
+  async fetchPrices(request: PriceRequest, signal: AbortSignal): Promise<CsvPriceResponse> {
+    signal.throwIfAborted();
+    if (request.start > request.end) throw new RangeError(`price request range is reversed: ${request.start} > ${request.end}`);
+    const symbol = canonicalSymbol(request.symbol);
+    const base = { symbol, start: request.start, end: request.end, firstTradeDate: null, rateLimited: false, circuitOpen: false, retries: 0 };
+
+    let names: string[];
+    try {
+      names = (await readdir(this.dir)).sort();
+    } catch (error) {
+      return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read the CSV directory ${this.dir}: ${message(error)}`, requests: 0, problems: [], files: [] };
+    }
+    const perSymbol = names.filter((n) => /\.csv$/i.test(n) && n.toLowerCase() !== COMBINED_PRICE_FILE && canonicalSymbol(n.slice(0, -4)) === symbol);
+    const combined = names.find((n) => n.toLowerCase() === COMBINED_PRICE_FILE);
+    const files = combined ? [...perSymbol, combined] : perSymbol;
+
+    const byDate = new Map<string, Quote>();
+    const problems: CsvProblem[] = [];
+    for (const name of files) {
+      signal.throwIfAborted();
+      const layout: PriceFileLayout = name === combined ? 'combined' : 'per_symbol';
+      let parsed: PriceFile;
+      try {
+        parsed = await this.parsed(name, layout, signal);
+      } catch (error) {
+        if (signal.aborted) throw signal.reason;
+        return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read ${join(this.dir, name)}: ${message(error)}`, requests: files.length, problems, files };
+      }
+      for (const row of parsed.rows) {
+        if (row.symbol !== symbol || byDate.has(row.date)) continue;
+        byDate.set(row.date, { date: row.date, close: row.close, volume: row.volume, open: row.open, high: row.high, low: row.low });
+      }
+      // Problems of this symbol's rows, and those that cannot be attributed to a symbol
+      // (no header, unreadable CSV, an empty symbol cell).
+      problems.push(...parsed.problems.filter((p) => p.symbol === null || p.symbol === symbol).map(({ symbol: _s, ...p }) => p));
+    }
+    const quotes = [...byDate.values()].filter((q) => q.date >= request.start && q.date <= request.end).sort((a, b) => (a.date < b.date ? -1 : 1));
+    const outcome = quotes.length > 0 ? 'ok' : 'no_data';
+    const error = quotes.length > 0 ? null : files.length === 0 ? `no CSV file for ${symbol} in ${this.dir}` : `no rows for ${symbol} in the requested range`;
+    return { ...base, outcome, quotes, error, requests: files.length, problems, files };
+  }
+
+  private async parsed(name: string, layout: PriceFileLayout, signal: AbortSignal): Promise<PriceFile> {
+    const path = join(this.dir, name);
+    const info = await stat(path);
+    const cached = this.cache.get(path);
+    if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.parsed;
+    const text = await readFile(path, { encoding: 'utf8', signal });
+    const parsed = readPriceFile(text, name, layout, layout === 'per_symbol' ? name.slice(0, -4) : undefined);
+    this.cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, parsed });
+    return parsed;
+  }
+}
+
+export function createCsvDirectorySource(dir: string): CsvDirectorySource {
+  return new CsvDirectorySource(dir);
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,39 @@
+/**
+ * A problem found in a CSV file, with where it is: the file, the line (1-based, where the
+ * record starts; the header is line 1 unless blank lines precede it) and the column (its
+ * header name and 1-based position). Import commands print these (SPEC.md k.2: "the first bad
+ * row ... stops it with its line and column"); the CSV directory source returns them.
+ */
+export type CsvProblemKind =
+  | 'malformed_csv'
+  | 'missing_header'
+  | 'duplicate_header'
+  | 'missing_column'
+  | 'extra_column'
+  | 'missing_value'
+  | 'bad_symbol'
+  | 'bad_date'
+  | 'bad_number'
+  | 'non_positive_close'
+  | 'bad_boolean'
+  | 'bad_timestamp'
+  | 'too_long'
+  | 'duplicate';
+
+export interface CsvProblem {
+  readonly file: string | null;
+  readonly line: number;
+  /** Header name of the column, or null when the problem is not about one column. */
+  readonly column: string | null;
+  /** 1-based column position, or null. */
+  readonly columnNumber: number | null;
+  readonly kind: CsvProblemKind;
+  readonly message: string;
+}
+
+/** "prices.csv line 7, column 3 (close): expected a number, got "abc"" */
+export function formatCsvProblem(problem: CsvProblem): string {
+  const where = [problem.file, `line ${problem.line}`].filter((p) => p !== null).join(' ');
+  const column = problem.column === null ? '' : `, column ${problem.columnNumber ?? '?'} (${problem.column})`;
+  return `${where}${column}: ${problem.message}`;
+}

@@ -1,0 +1,97 @@
+/**
+ * Lenient reading of the CSV price files of a CSV directory (SPEC.md e.8), where a bad row is
+ * skipped and reported (with file and line) and the rest is used:
+ *
+ * - a per-symbol file `<SYMBOL>.csv`: a header containing `date` and `close` (any case) and
+ *   optionally `volume`, `open`, `high`, `low`. The common download layout
+ *   `Date,Open,High,Low,Close,Adj Close,Volume` fits: `Close` is used, never `Adj Close`;
+ * - the combined file `prices.csv`: `symbol,date,close` and optionally `volume` (and open,
+ *   high, low).
+ *
+ * Dates are YYYY-MM-DD. A close must be a number (its positivity is the e.4 validation the
+ * engine applies to every source); Yahoo's "null" placeholders count as a bad row for the
+ * close and as absent for the other numbers. Within one file a repeated date (per symbol) is
+ * a bad row; the first one is kept.
+ */
+import { canonicalSymbol } from '../../core/domain/symbols';
+import type { Quote } from '../../core/ports/market-data';
+import { dateCell, numberCell, optionalNumberCell } from './csv-cells';
+import type { CsvProblem } from './csv-problem';
+import { checkHeader, RowCells } from './csv-row-cells';
+import { columnIndex, readCsvTable } from './csv-table';
+
+export type PriceFileLayout = 'per_symbol' | 'combined';
+
+export interface PriceFileRow extends Quote {
+  /** Canonical symbol: the row's (combined) or the file's (per symbol). */
+  readonly symbol: string;
+  readonly line: number;
+}
+
+/** A skipped row, with the symbol written on it when readable (null: unknown or whole file). */
+export interface PriceFileProblem extends CsvProblem {
+  readonly symbol: string | null;
+}
+
+export interface PriceFile {
+  readonly rows: readonly PriceFileRow[];
+  readonly problems: readonly PriceFileProblem[];
+}
+
+/**
+ * Reads one file. For a per-symbol file `symbol` names the symbol (canonicalised). A file that
+ * cannot be used at all (no header, a required column absent) gives no rows and one problem.
+ */
+export function readPriceFile(text: string, file: string, layout: PriceFileLayout, symbol?: string): PriceFile {
+  const fileSymbol = symbol === undefined ? null : canonicalSymbol(symbol);
+  const unattributed = (p: CsvProblem): PriceFileProblem => ({ ...p, symbol: fileSymbol });
+  const read = readCsvTable(text, { file, skipMalformed: true });
+  if (!read.ok) return { rows: [], problems: [unattributed(read.problem)] };
+  const { header, headerLine, records } = read.table;
+  const headerProblem = checkHeader(header, layout === 'combined' ? ['symbol', 'date', 'close'] : ['date', 'close'], headerLine, file);
+  if (headerProblem) return { rows: [], problems: [...read.skipped, headerProblem].map(unattributed) };
+
+  const at = {
+    symbol: layout === 'combined' ? columnIndex(header, 'symbol') : -1,
+    date: columnIndex(header, 'date'),
+    close: columnIndex(header, 'close'),
+    volume: columnIndex(header, 'volume'),
+    open: columnIndex(header, 'open'),
+    high: columnIndex(header, 'high'),
+    low: columnIndex(header, 'low'),
+  };
+  const rows: PriceFileRow[] = [];
+  const problems: PriceFileProblem[] = read.skipped.map(unattributed);
+  const seen = new Map<string, number>();
+  for (const record of records) {
+    const cells = new RowCells(record, header, file);
+    const rowSymbol =
+      at.symbol >= 0
+        ? cells.get(at.symbol, (t) => (t === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(t) }))
+        : fileSymbol;
+    const date = cells.get(at.date, dateCell);
+    const close = cells.get(at.close, (t) => numberCell(t.toLowerCase() === 'null' ? '' : t, 'close'));
+    const volume = cells.get(at.volume, optionalNumberCell);
+    const open = cells.get(at.open, optionalNumberCell);
+    const high = cells.get(at.high, optionalNumberCell);
+    const low = cells.get(at.low, optionalNumberCell);
+    let problem = cells.problem;
+    if (!problem && rowSymbol) {
+      const key = `${rowSymbol} ${date}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'duplicate', message: `${rowSymbol} on ${date} again (first on line ${first}, which is used)` };
+      } else {
+        seen.set(key, record.line);
+      }
+    }
+    if (problem || !rowSymbol) {
+      const written = at.symbol >= 0 ? canonicalSymbol(record.cells[at.symbol] ?? '') : fileSymbol;
+      if (problem) problems.push({ ...problem, symbol: written === '' ? null : written });
+      continue;
+    }
+    rows.push({ symbol: rowSymbol, line: record.line, date: date!, close: close!, volume: volume ?? null, open: open ?? null, high: high ?? null, low: low ?? null });
+  }
+  problems.sort((a, b) => a.line - b.line);
+  return { rows, problems };
+}

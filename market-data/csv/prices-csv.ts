@@ -1,0 +1,92 @@
+/**
+ * `prices import FILE` / `prices export` file format (SPEC.md k.2, m.14):
+ *
+ *   symbol,date,close,volume
+ *   AAPL,2024-01-02,185.64,82488700
+ *
+ * Parsing is all or nothing: the first bad row stops it with its line and column (missing
+ * column, empty or non-numeric value, bad date, non-positive close, the same (symbol, date)
+ * twice in the file); with `skipBadRows` every bad row is skipped and reported instead.
+ * The header must name symbol, date and close (any case, any order); volume is optional,
+ * other columns are ignored. Symbols are stored canonical (e.4: BRK.B -> BRK-B). A UTF-8 BOM
+ * and CRLF line ends are accepted.
+ *
+ * Writing gives the canonical form: that header, rows sorted by symbol then date, numbers in
+ * JavaScript's shortest round-trip form, LF line ends, no BOM. So an export of an import of
+ * a canonical file is the same file, byte for byte, and parse(format(rows)) == rows.
+ *
+ * Value checks beyond these (trading day, jump flag, negative volume) are the e.4 validation
+ * the importer applies to every source.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { canonicalSymbol } from '../../core/domain/symbols';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { closeCell, dateCell, optionalNumberCell } from './csv-cells';
+import type { CsvProblem } from './csv-problem';
+import { checkHeader, RowCells, type CsvParse, type CsvParseOptions } from './csv-row-cells';
+import { columnIndex, readCsvTable } from './csv-table';
+
+export interface PriceCsvRow {
+  readonly symbol: string;
+  readonly date: IsoDate;
+  readonly close: number;
+  readonly volume: number | null;
+}
+
+export const PRICE_CSV_COLUMNS = ['symbol', 'date', 'close', 'volume'] as const;
+const REQUIRED = ['symbol', 'date', 'close'] as const;
+
+export function parsePricesCsv(text: string, options: CsvParseOptions = {}): CsvParse<PriceCsvRow> {
+  const file = options.file ?? null;
+  const skipBadRows = options.skipBadRows === true;
+  const read = readCsvTable(text, { file, skipMalformed: skipBadRows });
+  if (!read.ok) return read;
+  const { header, headerLine, records } = read.table;
+
+  const headerProblem = checkHeader(header, REQUIRED, headerLine, file);
+  if (headerProblem) return { ok: false, problem: headerProblem };
+  const at = { symbol: columnIndex(header, 'symbol'), date: columnIndex(header, 'date'), close: columnIndex(header, 'close'), volume: columnIndex(header, 'volume') };
+
+  const rows: PriceCsvRow[] = [];
+  const skipped: CsvProblem[] = [...read.skipped];
+  const firstLine = new Map<string, number>();
+  for (const record of records) {
+    const cells = new RowCells(record, header, file);
+    const symbol = cells.get(at.symbol, (t) => (t === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(t) }));
+    const date = cells.get(at.date, dateCell);
+    const close = cells.get(at.close, closeCell);
+    const volume = at.volume >= 0 ? cells.get(at.volume, optionalNumberCell) : null;
+    cells.checkLength();
+    let problem = cells.problem;
+    if (!problem) {
+      const key = `${symbol} ${date}`;
+      const first = firstLine.get(key);
+      if (first !== undefined) {
+        problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'duplicate', message: `${symbol} on ${date} again (first on line ${first})` };
+      } else {
+        firstLine.set(key, record.line);
+      }
+    }
+    if (problem) {
+      if (!skipBadRows) return { ok: false, problem };
+      skipped.push(problem);
+      continue;
+    }
+    rows.push({ symbol: symbol!, date: date!, close: close!, volume: volume ?? null });
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  return { ok: true, rows, skipped };
+}
+
+/** The canonical file for these rows (sorted by symbol, then date). */
+export function formatPricesCsv(rows: Iterable<PriceCsvRow>): string {
+  const sorted = [...rows].sort((a, b) => compare(a.symbol, b.symbol) || compare(a.date, b.date));
+  return stringify(
+    sorted.map((r) => [r.symbol, r.date, String(r.close), r.volume === null ? '' : String(r.volume)]),
+    { header: true, columns: [...PRICE_CSV_COLUMNS], record_delimiter: '\n', quoted_match: /^\s|\s$/ },
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,205 @@
+/**
+ * `profiles import FILE` / `profiles export` file format (SPEC.md k.2: "profiles import|export
+ * does the same for company profiles"). Columns are the company_profiles columns (b.2):
+ *
+ *   symbol,company_name,sector,industry,exchange,country,market_cap,description,is_etf,is_fund,
+ *   beta,pe_ratio,forward_pe,dividend_yield,week_52_high,week_52_low,employees,website,
+ *   data_source,last_updated
+ *
+ * Only `symbol` is required in the header; an absent column reads as empty. Empty text and
+ * numbers are null, an empty is_etf/is_fund is false (0/1/true/false accepted), an empty
+ * data_source is 'csv', an empty last_updated is null (the importer stamps now). All or
+ * nothing like prices-csv.ts: the first bad row (missing column, non-numeric number, employees
+ * not a whole number, bad boolean or timestamp, a description over 1,000 characters, the same
+ * symbol twice) stops the parse with its line and column, unless skipBadRows.
+ *
+ * Writing gives every column in the order above, rows sorted by symbol, booleans as 0/1,
+ * numbers in shortest round-trip form, LF line ends: an export of an import of such a file is
+ * the same file.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { canonicalSymbol } from '../../core/domain/symbols';
+import type { Timestamp } from '../../core/domain/timestamp';
+import type { CompanyProfile } from '../../core/ports/market-data';
+import { booleanCell, optionalIntegerCell, optionalNumberCell, optionalTextCell, optionalTimestampCell, type CellResult } from './csv-cells';
+import type { CsvProblem } from './csv-problem';
+import { checkHeader, RowCells, type CsvParse, type CsvParseOptions } from './csv-row-cells';
+import { columnIndex, readCsvTable } from './csv-table';
+
+export interface ProfileCsvRow {
+  readonly profile: CompanyProfile;
+  /** company_profiles.last_updated, or null when the file leaves it empty. */
+  readonly lastUpdated: Timestamp | null;
+}
+
+export const PROFILE_CSV_COLUMNS = [
+  'symbol',
+  'company_name',
+  'sector',
+  'industry',
+  'exchange',
+  'country',
+  'market_cap',
+  'description',
+  'is_etf',
+  'is_fund',
+  'beta',
+  'pe_ratio',
+  'forward_pe',
+  'dividend_yield',
+  'week_52_high',
+  'week_52_low',
+  'employees',
+  'website',
+  'data_source',
+  'last_updated',
+] as const;
+
+type ProfileColumn = (typeof PROFILE_CSV_COLUMNS)[number];
+
+/** SPEC.md b.2: description at most 1,000 characters. */
+export const PROFILE_DESCRIPTION_MAX_CHARS = 1000;
+/** data_source of imported rows that do not name one. */
+export const PROFILE_CSV_DEFAULT_SOURCE = 'csv';
+
+function descriptionCell(text: string): CellResult<string | null> {
+  const length = Array.from(text).length;
+  if (length > PROFILE_DESCRIPTION_MAX_CHARS) {
+    return { ok: false, kind: 'too_long', message: `the description has ${length} characters, at most ${PROFILE_DESCRIPTION_MAX_CHARS} are kept` };
+  }
+  return optionalTextCell(text);
+}
+
+function symbolCell(text: string): CellResult<string> {
+  return text === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(text) };
+}
+
+export function parseProfilesCsv(text: string, options: CsvParseOptions = {}): CsvParse<ProfileCsvRow> {
+  const file = options.file ?? null;
+  const skipBadRows = options.skipBadRows === true;
+  const read = readCsvTable(text, { file, skipMalformed: skipBadRows });
+  if (!read.ok) return read;
+  const { header, headerLine, records } = read.table;
+  const headerProblem = checkHeader(header, ['symbol'], headerLine, file);
+  if (headerProblem) return { ok: false, problem: headerProblem };
+  const at = Object.fromEntries(PROFILE_CSV_COLUMNS.map((c) => [c, columnIndex(header, c)])) as Record<ProfileColumn, number>;
+
+  const rows: ProfileCsvRow[] = [];
+  const skipped: CsvProblem[] = [...read.skipped];
+  const firstLine = new Map<string, number>();
+  for (const record of records) {
+    const cells = new RowCells(record, header, file);
+    // Converted in file order so the reported column is the leftmost bad one.
+    const order = PROFILE_CSV_COLUMNS.filter((c) => at[c] >= 0).sort((a, b) => at[a] - at[b]);
+    const values: Partial<Record<ProfileColumn, unknown>> = {};
+    for (const column of order) values[column] = cells.get(at[column], converterOf(column));
+    cells.checkLength();
+    let problem = cells.problem;
+    const symbol = values.symbol as string | undefined;
+    if (!problem && symbol !== undefined) {
+      const first = firstLine.get(symbol);
+      if (first !== undefined) {
+        problem = { file, line: record.line, column: header[at.symbol]!, columnNumber: at.symbol + 1, kind: 'duplicate', message: `${symbol} again (first on line ${first})` };
+      } else {
+        firstLine.set(symbol, record.line);
+      }
+    }
+    if (problem) {
+      if (!skipBadRows) return { ok: false, problem };
+      skipped.push(problem);
+      continue;
+    }
+    rows.push(rowOf(values));
+  }
+  skipped.sort((a, b) => a.line - b.line);
+  return { ok: true, rows, skipped };
+}
+
+function converterOf(column: ProfileColumn): (text: string) => CellResult<unknown> {
+  switch (column) {
+    case 'symbol':
+      return symbolCell;
+    case 'description':
+      return descriptionCell;
+    case 'is_etf':
+    case 'is_fund':
+      return booleanCell;
+    case 'employees':
+      return optionalIntegerCell;
+    case 'last_updated':
+      return optionalTimestampCell;
+    case 'market_cap':
+    case 'beta':
+    case 'pe_ratio':
+    case 'forward_pe':
+    case 'dividend_yield':
+    case 'week_52_high':
+    case 'week_52_low':
+      return optionalNumberCell;
+    default:
+      return optionalTextCell;
+  }
+}
+
+function rowOf(v: Partial<Record<ProfileColumn, unknown>>): ProfileCsvRow {
+  const text = (c: ProfileColumn): string | null => (v[c] as string | null | undefined) ?? null;
+  const num = (c: ProfileColumn): number | null => (v[c] as number | null | undefined) ?? null;
+  return {
+    profile: {
+      symbol: v.symbol as string,
+      companyName: text('company_name'),
+      sector: text('sector'),
+      industry: text('industry'),
+      exchange: text('exchange'),
+      country: text('country'),
+      marketCap: num('market_cap'),
+      description: text('description'),
+      isEtf: (v.is_etf as boolean | undefined) ?? false,
+      isFund: (v.is_fund as boolean | undefined) ?? false,
+      beta: num('beta'),
+      peRatio: num('pe_ratio'),
+      forwardPe: num('forward_pe'),
+      dividendYield: num('dividend_yield'),
+      week52High: num('week_52_high'),
+      week52Low: num('week_52_low'),
+      employees: num('employees'),
+      website: text('website'),
+      dataSource: text('data_source') ?? PROFILE_CSV_DEFAULT_SOURCE,
+    },
+    lastUpdated: (v.last_updated as Timestamp | null | undefined) ?? null,
+  };
+}
+
+/** The canonical file for these profiles (sorted by symbol). */
+export function formatProfilesCsv(rows: Iterable<ProfileCsvRow>): string {
+  const sorted = [...rows].sort((a, b) => (a.profile.symbol < b.profile.symbol ? -1 : a.profile.symbol > b.profile.symbol ? 1 : 0));
+  const t = (s: string | null): string => s ?? '';
+  const n = (x: number | null): string => (x === null ? '' : String(x));
+  const b = (x: boolean): string => (x ? '1' : '0');
+  return stringify(
+    sorted.map(({ profile: p, lastUpdated }) => [
+      p.symbol,
+      t(p.companyName),
+      t(p.sector),
+      t(p.industry),
+      t(p.exchange),
+      t(p.country),
+      n(p.marketCap),
+      t(p.description),
+      b(p.isEtf),
+      b(p.isFund),
+      n(p.beta),
+      n(p.peRatio),
+      n(p.forwardPe),
+      n(p.dividendYield),
+      n(p.week52High),
+      n(p.week52Low),
+      n(p.employees),
+      t(p.website),
+      p.dataSource,
+      t(lastUpdated),
+    ]),
+    // Quote cells with edge spaces, which the reader would otherwise trim.
+    { header: true, columns: [...PROFILE_CSV_COLUMNS], record_delimiter: '\n', quoted_match: /^\s|\s$/ },
+  );
+}

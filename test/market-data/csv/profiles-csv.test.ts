@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { Timestamp } from '../../../core/domain/timestamp';
+import type { CompanyProfile } from '../../../core/ports/market-data';
+import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileCsvRow } from '../../../market-data/csv/profiles-csv';
+
+const HEADER = PROFILE_CSV_COLUMNS.join(',');
+const AAPL_LINE =
+  'AAPL,Apple Inc.,Technology,Consumer Electronics,NasdaqGS,United States,2875068203008,"Apple Inc. designs, manufactures, and markets smartphones.",0,0,1.29,30.23,27.58,0.0052,199.62,128.12,161000,https://www.apple.com,yahoo,2024-01-16T01:00:00.000000Z';
+const SPY_LINE = 'SPY,SPDR S&P 500 ETF Trust,,,NYSEArca,,,,1,0,,24.93,,,478.6,377.83,,,yahoo,2024-01-16T01:00:00.000000Z';
+const VFIAX_LINE = 'VFIAX,"Vanguard 500 Index Fund ""Admiral"" Shares",,,Nasdaq,,,"Line one\nline two",0,1,,,,,438.86,348.85,,,csv,';
+const CANONICAL = [HEADER, AAPL_LINE, SPY_LINE, VFIAX_LINE, ''].join('\n');
+
+const profile = (p: Partial<CompanyProfile> & { symbol: string }): CompanyProfile => ({
+  companyName: null,
+  sector: null,
+  industry: null,
+  exchange: null,
+  country: null,
+  marketCap: null,
+  description: null,
+  isEtf: false,
+  isFund: false,
+  beta: null,
+  peRatio: null,
+  forwardPe: null,
+  dividendYield: null,
+  week52High: null,
+  week52Low: null,
+  employees: null,
+  website: null,
+  dataSource: 'csv',
+  ...p,
+});
+
+describe('parseProfilesCsv (profiles import)', () => {
+  it('reads every column', () => {
+    const r = parseProfilesCsv(CANONICAL);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.rows[0]).toEqual({
+      lastUpdated: '2024-01-16T01:00:00.000000Z',
+      profile: profile({
+        symbol: 'AAPL',
+        companyName: 'Apple Inc.',
+        sector: 'Technology',
+        industry: 'Consumer Electronics',
+        exchange: 'NasdaqGS',
+        country: 'United States',
+        marketCap: 2875068203008,
+        description: 'Apple Inc. designs, manufactures, and markets smartphones.',
+        beta: 1.29,
+        peRatio: 30.23,
+        forwardPe: 27.58,
+        dividendYield: 0.0052,
+        week52High: 199.62,
+        week52Low: 128.12,
+        employees: 161000,
+        website: 'https://www.apple.com',
+        dataSource: 'yahoo',
+      }),
+    });
+    expect(r.rows[1]!.profile).toMatchObject({ symbol: 'SPY', isEtf: true, sector: null, marketCap: null, peRatio: 24.93 });
+    expect(r.rows[2]).toMatchObject({ lastUpdated: null, profile: { symbol: 'VFIAX', isFund: true, companyName: 'Vanguard 500 Index Fund "Admiral" Shares', description: 'Line one\nline two', dataSource: 'csv' } });
+  });
+
+  it('needs only the symbol column; absent columns read as empty', () => {
+    const r = parseProfilesCsv('\ufeffSymbol,Sector,IS_ETF\r\nbrk.b,Financial Services,true\r\n');
+    expect(r).toEqual({ ok: true, skipped: [], rows: [{ lastUpdated: null, profile: profile({ symbol: 'BRK-B', sector: 'Financial Services', isEtf: true }) }] });
+  });
+
+  it.each([
+    ['missing column', 'X,Name', 'missing_column', 'sector', 3],
+    ['empty symbol', ',Name,,,,,,,0,0,,,,,,,,,,', 'missing_value', 'symbol', 1],
+    ['non-numeric market cap', 'X,,,,,,2.8T,,0,0,,,,,,,,,,', 'bad_number', 'market_cap', 7],
+    ['bad boolean', 'X,,,,,,,,yes,0,,,,,,,,,,', 'bad_boolean', 'is_etf', 9],
+    ['employees not whole', 'X,,,,,,,,0,0,,,,,,,1.5,,,', 'bad_number', 'employees', 17],
+    ['bad timestamp', 'X,,,,,,,,0,0,,,,,,,,,,2024-01-16', 'bad_timestamp', 'last_updated', 20],
+    ['description too long', `X,,,,,,,${'d'.repeat(1001)},0,0,,,,,,,,,,`, 'too_long', 'description', 8],
+    ['duplicate symbol', 'aapl,,,,,,,,0,0,,,,,,,,,,', 'duplicate', 'symbol', 1],
+  ])('%s stops the import with line 3 and the column', (_label, row, kind, column, columnNumber) => {
+    const r = parseProfilesCsv(`${HEADER}\n${AAPL_LINE}\n${row}\n${SPY_LINE}\n`, { file: 'profiles.csv' });
+    expect(r).toMatchObject({ ok: false, problem: { file: 'profiles.csv', line: 3, kind, column, columnNumber } });
+  });
+
+  it('with skipBadRows keeps the good rows and reports the others', () => {
+    const r = parseProfilesCsv(`${HEADER}\n${AAPL_LINE}\nX,,,,,,bad,,0,0,,,,,,,,,,\n${SPY_LINE}\nAAPL,,,,,,,,0,0,,,,,,,,,,\n`, { skipBadRows: true });
+    expect(r.ok && r.rows.map((x) => x.profile.symbol)).toEqual(['AAPL', 'SPY']);
+    expect(r.ok && r.skipped.map((p) => [p.line, p.kind])).toEqual([
+      [3, 'bad_number'],
+      [5, 'duplicate'],
+    ]);
+  });
+
+  it('a 1,000-character description is accepted', () => {
+    const r = parseProfilesCsv(`symbol,description\nX,${'d'.repeat(1000)}\n`);
+    expect(r.ok && r.rows[0]!.profile.description).toHaveLength(1000);
+  });
+
+  it('refuses a header without symbol', () => {
+    expect(parseProfilesCsv('ticker,sector\nX,Y\n')).toMatchObject({ ok: false, problem: { line: 1, kind: 'missing_column', column: 'symbol' } });
+  });
+});
+
+describe('formatProfilesCsv (profiles export)', () => {
+  it('export of an import gives the same file back', () => {
+    const r = parseProfilesCsv(CANONICAL);
+    expect(r.ok && formatProfilesCsv(r.rows)).toBe(CANONICAL);
+  });
+
+  it('invariant: parse(format(rows)) == rows, including quotes, commas, line breaks and edge spaces', () => {
+    const rows: ProfileCsvRow[] = [
+      { lastUpdated: null, profile: profile({ symbol: 'B', companyName: ' padded ', description: 'a "quoted", multi\r\nline text', isFund: true, employees: 0, beta: -0.5 }) },
+      { lastUpdated: '2024-02-01T00:00:00.000000Z' as Timestamp, profile: profile({ symbol: 'A', dataSource: 'yahoo', marketCap: 1e21, dividendYield: 1e-7 }) },
+    ];
+    const text = formatProfilesCsv(rows);
+    const back = parseProfilesCsv(text);
+    expect(back.ok && back.rows).toEqual([rows[1], rows[0]]);
+    expect(back.ok && formatProfilesCsv(back.rows)).toBe(text);
+  });
+});
