@@ -124,7 +124,7 @@ function upsertDemoRows(db: SqliteDatabase, nowIso: string): { usersAdded: numbe
       if (equityChanged) db.prepare(`UPDATE portfolios SET equity_balance = ?, initial_equity = ?, updated_at = ? WHERE id = ?`).run(p.equity_balance, p.equity_balance, nowIso, p.portfolio_id_deterministic);
     }
     for (const pos of p.positions) {
-      if (!pos.seeded_by_seeder) continue;
+      if (!pos.seeded_by_seeder || !pos.position_id_deterministic) continue;
       positions++;
       const values = {
         symbol: pos.symbol,
@@ -138,17 +138,18 @@ function upsertDemoRows(db: SqliteDatabase, nowIso: string): { usersAdded: numbe
         investment_class: pos.investment_class,
         investment_subtype: pos.investment_subtype,
       };
-      const existing = db.prepare(`SELECT ${Object.keys(values).join(', ')} FROM positions WHERE id = ?`).get(pos.position_id_deterministic) as Record<string, unknown> | undefined;
+      const id = pos.position_id_deterministic;
+      const existing = db.prepare(`SELECT ${Object.keys(values).join(', ')} FROM positions WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
       if (!existing) {
         db.prepare(
           `INSERT INTO positions (id, portfolio_id, ${Object.keys(values).join(', ')}, created_at, updated_at) VALUES (?, ?, ${Object.keys(values).map(() => '?').join(', ')}, ?, ?)`,
-        ).run(pos.position_id_deterministic, p.portfolio_id_deterministic, ...Object.values(values), nowIso, nowIso);
+        ).run(id, p.portfolio_id_deterministic, ...Object.values(values), nowIso, nowIso);
         positionsAdded++;
       } else if (Object.entries(values).some(([k, v]) => existing[k] !== v)) {
         db.prepare(`UPDATE positions SET ${Object.keys(values).map((k) => `${k} = ?`).join(', ')}, updated_at = ? WHERE id = ?`).run(
           ...Object.values(values),
           nowIso,
-          pos.position_id_deterministic,
+          id,
         );
       }
     }

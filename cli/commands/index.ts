@@ -3,5 +3,7 @@
  * exports one CommandSpec; add new commands here.
  */
 import type { CommandSpec } from '../command';
+import { runCommand } from './run';
+import { seedDemoCommand } from './seed-demo';
 
-export const COMMANDS: readonly CommandSpec[] = [];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand];

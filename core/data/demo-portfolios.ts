@@ -18,7 +18,7 @@ const demoPositionSchema = z.object({
   investment_class: z.enum(['PUBLIC', 'OPTIONS', 'PRIVATE']),
   investment_subtype: z.string().nullable(),
   seeded_by_seeder: z.boolean(),
-  position_id_deterministic: uuid,
+  position_id_deterministic: uuid.optional(),
   underlying_symbol: z.string().optional(),
   strike_price: decimal.optional(),
   expiration_date: isoDateSchema.optional(),

@@ -41,13 +41,15 @@ export const marksPhase: PortfolioPhase = {
   run(ctx) {
     const { run, date: d, portfolio } = ctx;
     const s = run.settings;
-    const previous = run.store.previousMarks(portfolio.id, d);
-    const firstPrices = run.store.firstMarkPrices(portfolio.id, d);
+    const considered = lotsConsidered(ctx);
+    const previous = run.store.previousMarks(considered.map((l) => l.id), d);
+    const zeroPremium = considered.filter((l) => l.investmentClass === 'OPTIONS' && l.entryPrice === 0).map((l) => l.id);
+    const firstPrices = run.store.firstMarkPrices(zeroPremium, d);
     const earliest = run.store.earliestMarkDate(portfolio.id);
     const baseline = earliest !== null && earliest < d ? earliest : d;
     const marks: LotMark[] = [];
     const reconstructed: string[] = [];
-    for (const lot of lotsConsidered(ctx)) {
+    for (const lot of considered) {
       const asOf = lotAsOf(lot, run.eventsByLot.get(lot.id) ?? [], d);
       if (!asOf.ok) return outcome('failed', { positions_total: ctx.lots.length }, 'lot_quantity_invalid', asOf.error);
       if (asOf.qD !== lot.quantity) reconstructed.push(lot.id);

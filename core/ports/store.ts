@@ -125,10 +125,10 @@ export interface PreviousMarkRecord {
 }
 
 export interface MarkStore {
-  /** Latest mark strictly before D with a non-null price, per lot of the portfolio. */
-  previousMarks(portfolioId: string, d: IsoDate): Map<string, PreviousMarkRecord>;
+  /** Latest mark strictly before D with a non-null price, per lot. */
+  previousMarks(lotIds: readonly string[], d: IsoDate): Map<string, PreviousMarkRecord>;
   /** Price of each lot's first priced mark strictly before D. */
-  firstMarkPrices(portfolioId: string, d: IsoDate): Map<string, number>;
+  firstMarkPrices(lotIds: readonly string[], d: IsoDate): Map<string, number>;
   /** Earliest mark_date of the portfolio, or null. */
   earliestMarkDate(portfolioId: string): IsoDate | null;
   loadMarks(portfolioId: string, d: IsoDate): LotMark[];

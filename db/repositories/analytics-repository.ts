@@ -4,8 +4,9 @@
  */
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { AnalyticsStore, SnapshotAnalyticsFields, SymbolExposureRow } from '../../core/ports/analytics-store';
-import { md5Uuid } from '../ids';
+import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
+import { statementCache } from '../statement-cache';
 import {
   correlationCalculations,
   factorExposures,
@@ -38,6 +39,7 @@ const SNAPSHOT_ANALYTICS_COLUMNS: Record<keyof SnapshotAnalyticsFields, string> 
 };
 
 export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
+  const sql = statementCache(db);
   const insSymbol = prepareInsert(db, symbolFactorExposures);
   const insFactor = prepareInsert(db, factorExposures);
   const insPosFactor = prepareInsert(db, positionFactorExposures);
@@ -51,21 +53,21 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
     .map((c) => `${c} = NULL`)
     .join(', ')}, analytics_computed_at = NULL WHERE portfolio_id = ? AND snapshot_date = ?`;
   const clearStatements = [
-    db.prepare(`DELETE FROM factor_exposures WHERE portfolio_id = ? AND calculation_date = ?`),
-    db.prepare(`DELETE FROM position_market_betas WHERE portfolio_id = ? AND calc_date = ?`),
-    db.prepare(`DELETE FROM position_interest_rate_betas WHERE portfolio_id = ? AND calculation_date = ?`),
-    db.prepare(`DELETE FROM pairwise_correlations WHERE correlation_calculation_id IN (SELECT id FROM correlation_calculations WHERE portfolio_id = ? AND calculation_date = ?)`),
-    db.prepare(`DELETE FROM correlation_calculations WHERE portfolio_id = ? AND calculation_date = ?`),
-    db.prepare(`DELETE FROM stress_test_results WHERE portfolio_id = ? AND calculation_date = ?`),
-    db.prepare(nullAnalytics),
+    sql(`DELETE FROM factor_exposures WHERE portfolio_id = ? AND calculation_date = ?`),
+    sql(`DELETE FROM position_market_betas WHERE portfolio_id = ? AND calc_date = ?`),
+    sql(`DELETE FROM position_interest_rate_betas WHERE portfolio_id = ? AND calculation_date = ?`),
+    sql(`DELETE FROM pairwise_correlations WHERE correlation_calculation_id IN (SELECT id FROM correlation_calculations WHERE portfolio_id = ? AND calculation_date = ?)`),
+    sql(`DELETE FROM correlation_calculations WHERE portfolio_id = ? AND calculation_date = ?`),
+    sql(`DELETE FROM stress_test_results WHERE portfolio_id = ? AND calculation_date = ?`),
+    sql(nullAnalytics),
   ];
   return {
     replaceSymbolExposures(date, symbols, rows, nowIso) {
-      if (symbols.length) db.prepare(`DELETE FROM symbol_factor_exposures WHERE calculation_date = ? AND symbol IN (${inList(symbols)})`).run(date, ...symbols);
-      for (const r of rows) insSymbol({ id: md5Uuid(`symbol_factor_exposures:${r.symbol}:${r.factorId}:${date}`), ...r, createdAt: nowIso });
+      if (symbols.length) sql(`DELETE FROM symbol_factor_exposures WHERE calculation_date = ? AND symbol IN (${inList(symbols)})`).run(date, ...symbols);
+      for (const r of rows) insSymbol({ id: datedRowId(date, `symbol_factor_exposures:${r.symbol}:${r.factorId}:${date}`), ...r, createdAt: nowIso });
     },
     loadSymbolExposures(date) {
-      return (db.prepare(`SELECT * FROM symbol_factor_exposures WHERE calculation_date = ?`).all(date) as Record<string, unknown>[]).map(
+      return (sql(`SELECT * FROM symbol_factor_exposures WHERE calculation_date = ?`).all(date) as Record<string, unknown>[]).map(
         (r): SymbolExposureRow => ({
           symbol: r['symbol'] as string,
           factorId: r['factor_id'] as string,
@@ -92,36 +94,36 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
     clearPortfolioAnalytics(portfolioId, date, lotIds) {
       for (const s of clearStatements) s.run(portfolioId, date);
       if (lotIds.length) {
-        db.prepare(`DELETE FROM position_factor_exposures WHERE calculation_date = ? AND position_id IN (${inList(lotIds)})`).run(date, ...lotIds);
-        db.prepare(`DELETE FROM position_volatility WHERE calculation_date = ? AND position_id IN (${inList(lotIds)})`).run(date, ...lotIds);
+        sql(`DELETE FROM position_factor_exposures WHERE calculation_date = ? AND position_id IN (${inList(lotIds)})`).run(date, ...lotIds);
+        sql(`DELETE FROM position_volatility WHERE calculation_date = ? AND position_id IN (${inList(lotIds)})`).run(date, ...lotIds);
       }
     },
     insertFactorExposures(rows, nowIso) {
-      for (const r of rows) insFactor({ id: md5Uuid(`factor_exposures:${r.portfolioId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso });
+      for (const r of rows) insFactor({ id: datedRowId(r.calculationDate, `factor_exposures:${r.portfolioId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso });
     },
     insertPositionFactorExposures(rows, nowIso) {
-      for (const r of rows) insPosFactor({ id: md5Uuid(`position_factor_exposures:${r.positionId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso });
+      for (const r of rows) insPosFactor({ id: datedRowId(r.calculationDate, `position_factor_exposures:${r.positionId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso });
     },
     insertPositionMarketBetas(rows, nowIso) {
       for (const r of rows) {
-        insBeta({ id: md5Uuid(`position_market_betas:${r.portfolioId}:${r.positionId}:${r.calcDate}`), ...r, windowDays: 90, method: 'OLS_SIMPLE', marketIndex: 'SPY', createdAt: nowIso, updatedAt: nowIso });
+        insBeta({ id: datedRowId(r.calcDate, `position_market_betas:${r.portfolioId}:${r.positionId}:${r.calcDate}`), ...r, windowDays: 90, method: 'OLS_SIMPLE', marketIndex: 'SPY', createdAt: nowIso, updatedAt: nowIso });
       }
     },
     insertPositionIrBetas(rows, nowIso) {
-      for (const r of rows) insIr({ id: md5Uuid(`position_interest_rate_betas:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso });
+      for (const r of rows) insIr({ id: datedRowId(r.calculationDate, `position_interest_rate_betas:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso });
     },
     insertPositionVolatility(rows, nowIso) {
-      for (const r of rows) insVol({ id: md5Uuid(`position_volatility:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso });
+      for (const r of rows) insVol({ id: datedRowId(r.calculationDate, `position_volatility:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso });
     },
     insertCorrelation(row, pairs, nowIso) {
-      const id = md5Uuid(`correlation_calculations:${row.portfolioId}:${row.durationDays}:${row.calculationDate}`);
+      const id = datedRowId(row.calculationDate, `correlation_calculations:${row.portfolioId}:${row.durationDays}:${row.calculationDate}`);
       insCorr({ id, ...row, correlationConcentrationScore: 0, createdAt: nowIso });
-      for (const p of pairs) insPair({ id: md5Uuid(`pairwise_correlations:${id}:${p.symbol1}:${p.symbol2}`), correlationCalculationId: id, ...p });
+      for (const p of pairs) insPair({ id: datedRowId(row.calculationDate, `pairwise_correlations:${id}:${p.symbol1}:${p.symbol2}`), correlationCalculationId: id, ...p });
     },
     insertStressResults(rows, nowIso) {
       for (const r of rows) {
         insStress({
-          id: md5Uuid(`stress_test_results:${r.portfolioId}:${r.scenarioRowId}:${r.calculationDate}`),
+          id: datedRowId(r.calculationDate, `stress_test_results:${r.portfolioId}:${r.scenarioRowId}:${r.calculationDate}`),
           portfolioId: r.portfolioId,
           scenarioId: r.scenarioRowId,
           calculationDate: r.calculationDate,
@@ -141,7 +143,7 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
         const v = fields[k];
         return k === 'sectorExposure' && v !== null && v !== undefined ? JSON.stringify(v) : (v ?? null);
       });
-      db.prepare(`UPDATE portfolio_snapshots SET ${[...sets, 'analytics_computed_at = ?'].join(', ')} WHERE portfolio_id = ? AND snapshot_date = ?`).run(
+      sql(`UPDATE portfolio_snapshots SET ${[...sets, 'analytics_computed_at = ?'].join(', ')} WHERE portfolio_id = ? AND snapshot_date = ?`).run(
         ...values,
         nowIso,
         portfolioId,

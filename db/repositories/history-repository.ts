@@ -1,6 +1,7 @@
 /** batch_run_history rows (SPEC.md b.4, h.6), written synchronously at start, chunk ends and the end. */
 import type { HistoryRecord, HistoryStore } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
+import { statementCache } from '../statement-cache';
 
 function toRecord(r: Record<string, unknown> | undefined): HistoryRecord | null {
   if (!r) return null;
@@ -17,15 +18,16 @@ function toRecord(r: Record<string, unknown> | undefined): HistoryRecord | null 
 }
 
 export function historyRepository(db: SqliteDatabase): HistoryStore {
+  const sql = statementCache(db);
   return {
     startRun(h) {
-      db.prepare(
+      sql(
         `INSERT INTO batch_run_history (id, batch_run_id, triggered_by, started_at, status, total_jobs, completed_jobs, failed_jobs, portfolio_id, created_at, mode, options, heartbeat_at, host, pid, app_version)
          VALUES (?, ?, ?, ?, 'running', ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(h.id, h.batchRunId, h.triggeredBy, h.startedAt, h.totalJobs, h.portfolioId, h.startedAt, h.mode, JSON.stringify(h.options), h.startedAt, h.host, h.pid, h.appVersion);
     },
     progressRun(id, p) {
-      db.prepare(`UPDATE batch_run_history SET completed_jobs = ?, failed_jobs = ?, heartbeat_at = ?, activity_log = COALESCE(?, activity_log) WHERE id = ?`).run(
+      sql(`UPDATE batch_run_history SET completed_jobs = ?, failed_jobs = ?, heartbeat_at = ?, activity_log = COALESCE(?, activity_log) WHERE id = ?`).run(
         p.completedJobs,
         p.failedJobs,
         p.heartbeatAt,
@@ -34,7 +36,7 @@ export function historyRepository(db: SqliteDatabase): HistoryStore {
       );
     },
     finishRun(id, f) {
-      db.prepare(
+      sql(
         `UPDATE batch_run_history SET status = ?, completed_at = ?, completed_jobs = ?, failed_jobs = ?, heartbeat_at = ?, phase_durations = ?, error_summary = ?, summary = ?, activity_log = COALESCE(?, activity_log) WHERE id = ?`,
       ).run(
         f.status,
@@ -50,13 +52,13 @@ export function historyRepository(db: SqliteDatabase): HistoryStore {
       );
     },
     markInterrupted(runId, nowIso) {
-      const run = db.prepare(`SELECT heartbeat_at, completed_jobs FROM batch_run_history WHERE id = ?`).get(runId) as { heartbeat_at: string | null; completed_jobs: number | null } | undefined;
-      db.prepare(`UPDATE batch_run_history SET status = 'interrupted', completed_at = ?, error_summary = ? WHERE id = ? AND status = 'running'`).run(
+      const run = sql(`SELECT heartbeat_at, completed_jobs FROM batch_run_history WHERE id = ?`).get(runId) as { heartbeat_at: string | null; completed_jobs: number | null } | undefined;
+      sql(`UPDATE batch_run_history SET status = 'interrupted', completed_at = ?, error_summary = ? WHERE id = ? AND status = 'running'`).run(
         nowIso,
         JSON.stringify({ interrupted: true, last_heartbeat_at: run?.heartbeat_at ?? null, crashed_after_dates: run?.completed_jobs ?? 0 }),
         runId,
       );
-      db.prepare(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, error_message = ?, updated_at = ? WHERE run_id = ? AND completed_at IS NULL`).run(
+      sql(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, error_message = ?, updated_at = ? WHERE run_id = ? AND completed_at IS NULL`).run(
         nowIso,
         JSON.stringify({ errors: ['interrupted: the run stopped before this date finished'], reason: 'interrupted' }),
         nowIso,
@@ -64,13 +66,13 @@ export function historyRepository(db: SqliteDatabase): HistoryStore {
       );
     },
     latestResumable() {
-      return toRecord(db.prepare(`SELECT * FROM batch_run_history WHERE status IN ('interrupted', 'cancelled') ORDER BY started_at DESC LIMIT 1`).get() as Record<string, unknown> | undefined);
+      return toRecord(sql(`SELECT * FROM batch_run_history WHERE status IN ('interrupted', 'cancelled') ORDER BY started_at DESC LIMIT 1`).get() as Record<string, unknown> | undefined);
     },
     getRun(runId) {
-      return toRecord(db.prepare(`SELECT * FROM batch_run_history WHERE id = ? OR batch_run_id = ?`).get(runId, runId) as Record<string, unknown> | undefined);
+      return toRecord(sql(`SELECT * FROM batch_run_history WHERE id = ? OR batch_run_id = ?`).get(runId, runId) as Record<string, unknown> | undefined);
     },
     pruneHistory(olderThanIso) {
-      return db.prepare(`DELETE FROM batch_run_history WHERE started_at < ? AND status != 'running'`).run(olderThanIso).changes;
+      return sql(`DELETE FROM batch_run_history WHERE started_at < ? AND status != 'running'`).run(olderThanIso).changes;
     },
   };
 }

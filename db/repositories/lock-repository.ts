@@ -6,6 +6,7 @@
  */
 import type { AcquireResult, LockRecord, LockStore } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
+import { statementCache } from '../statement-cache';
 
 interface LockRow {
   kind: LockRecord['kind'];
@@ -30,9 +31,10 @@ const toRecord = (r: LockRow): LockRecord => ({
 });
 
 export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecord, nowIso: string) => void): LockStore {
-  const read = db.prepare(`SELECT * FROM run_lock WHERE id = 1`);
-  const del = db.prepare(`DELETE FROM run_lock WHERE id = 1`);
-  const insert = db.prepare(
+  const sql = statementCache(db);
+  const read = sql(`SELECT * FROM run_lock WHERE id = 1`);
+  const del = sql(`DELETE FROM run_lock WHERE id = 1`);
+  const insert = sql(
     `INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0)`,
   );
   const readLock = (): LockRecord | null => {
@@ -71,16 +73,16 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
       }
     },
     heartbeat(runId, nowIso) {
-      db.prepare(`UPDATE run_lock SET heartbeat_at = ? WHERE id = 1 AND run_id IS ?`).run(nowIso, runId);
+      sql(`UPDATE run_lock SET heartbeat_at = ? WHERE id = 1 AND run_id IS ?`).run(nowIso, runId);
     },
     releaseLock(runId) {
-      db.prepare(`DELETE FROM run_lock WHERE id = 1 AND run_id IS ?`).run(runId);
+      sql(`DELETE FROM run_lock WHERE id = 1 AND run_id IS ?`).run(runId);
     },
     requestCancel(nowIso) {
-      return db.prepare(`UPDATE run_lock SET cancel_requested = 1, cancel_requested_at = ? WHERE id = 1`).run(nowIso).changes > 0;
+      return sql(`UPDATE run_lock SET cancel_requested = 1, cancel_requested_at = ? WHERE id = 1`).run(nowIso).changes > 0;
     },
     isCancelRequested() {
-      const r = db.prepare(`SELECT cancel_requested FROM run_lock WHERE id = 1`).get() as { cancel_requested: number } | undefined;
+      const r = sql(`SELECT cancel_requested FROM run_lock WHERE id = 1`).get() as { cancel_requested: number } | undefined;
       return r?.cancel_requested === 1;
     },
   };

@@ -45,16 +45,9 @@ function toMark(r: Record<string, unknown>): LotMark {
 
 export function markRepository(db: SqliteDatabase): MarkStore {
   const insert = prepareInsert(db, positionMarks);
-  const previous = db.prepare(
-    `SELECT m.position_id, m.price, m.mark_date FROM position_marks m
-     WHERE m.portfolio_id = ? AND m.mark_date < ? AND m.price IS NOT NULL
-       AND m.mark_date = (SELECT MAX(x.mark_date) FROM position_marks x WHERE x.position_id = m.position_id AND x.mark_date < ? AND x.price IS NOT NULL)`,
-  );
-  const first = db.prepare(
-    `SELECT m.position_id, m.price FROM position_marks m
-     WHERE m.portfolio_id = ? AND m.mark_date < ? AND m.price IS NOT NULL
-       AND m.mark_date = (SELECT MIN(x.mark_date) FROM position_marks x WHERE x.position_id = m.position_id AND x.price IS NOT NULL)`,
-  );
+  // One indexed probe per lot on the primary key (position_id, mark_date).
+  const previous = db.prepare(`SELECT price, mark_date FROM position_marks WHERE position_id = ? AND mark_date < ? AND price IS NOT NULL ORDER BY mark_date DESC LIMIT 1`).raw();
+  const first = db.prepare(`SELECT price FROM position_marks WHERE position_id = ? AND mark_date < ? AND price IS NOT NULL ORDER BY mark_date ASC LIMIT 1`).raw();
   const earliest = db.prepare(`SELECT MIN(mark_date) AS d FROM position_marks WHERE portfolio_id = ?`);
   const load = db.prepare(`SELECT * FROM position_marks WHERE portfolio_id = ? AND mark_date = ? ORDER BY position_id`);
   const has = db.prepare(`SELECT 1 FROM position_marks WHERE portfolio_id = ? AND mark_date = ? LIMIT 1`);
@@ -64,13 +57,21 @@ export function markRepository(db: SqliteDatabase): MarkStore {
      WHERE id = ? AND (marked_as_of IS NULL OR marked_as_of <= ?)`,
   );
   return {
-    previousMarks(portfolioId, d) {
+    previousMarks(lotIds, d) {
       const out = new Map<string, { price: number; date: IsoDate }>();
-      for (const r of previous.raw().all(portfolioId, d, d) as [string, number, IsoDate][]) out.set(r[0], { price: r[1], date: r[2] });
+      for (const id of lotIds) {
+        const r = previous.get(id, d) as [number, IsoDate] | undefined;
+        if (r) out.set(id, { price: r[0], date: r[1] });
+      }
       return out;
     },
-    firstMarkPrices(portfolioId, d) {
-      return new Map((first.raw().all(portfolioId, d) as [string, number][]).map((r) => [r[0], r[1]]));
+    firstMarkPrices(lotIds, d) {
+      const out = new Map<string, number>();
+      for (const id of lotIds) {
+        const r = first.get(id, d) as [number] | undefined;
+        if (r) out.set(id, r[0]);
+      }
+      return out;
     },
     earliestMarkDate(portfolioId) {
       return ((earliest.get(portfolioId) as { d: IsoDate | null }).d ?? null) as IsoDate | null;

@@ -8,25 +8,27 @@
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { CompanyProfile } from '../../core/ports/market-data';
 import type { FetchLogEntry, MergeResult, PriceStore, StoredPrice } from '../../core/ports/store';
-import { md5Uuid } from '../ids';
+import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
+import { statementCache } from '../statement-cache';
 import { inList } from './sql-lists';
 
 const BATCH = 1000;
 
 /** Deterministic cache row id, so identical data gives identical rows whatever the source. */
-export const priceRowId = (symbol: string, date: string): string => md5Uuid(`market_data_cache:${symbol}:${date}`);
+export const priceRowId = (symbol: string, date: string): string => datedRowId(date, `market_data_cache:${symbol}:${date}`);
 
 export function priceRepository(db: SqliteDatabase): PriceStore {
-  const existing = db.prepare(`SELECT close, volume, data_source, validation_flag FROM market_data_cache WHERE symbol = ? AND date = ?`);
-  const insert = db.prepare(
+  const sql = statementCache(db);
+  const existing = sql(`SELECT close, volume, data_source, validation_flag FROM market_data_cache WHERE symbol = ? AND date = ?`);
+  const insert = sql(
     `INSERT INTO market_data_cache (id, symbol, date, open, high, low, close, volume, data_source, validation_flag, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const update = db.prepare(
+  const update = sql(
     `UPDATE market_data_cache SET open = ?, high = ?, low = ?, close = ?, volume = ?, data_source = ?, validation_flag = ?, updated_at = ? WHERE symbol = ? AND date = ?`,
   );
-  const logInsert = db.prepare(
+  const logInsert = sql(
     `INSERT INTO market_data_fetch_log (symbol, provider, range_start, range_end, requested_at, outcome, rows_returned, first_trade_date, error, run_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
@@ -90,8 +92,8 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
       );
     },
     replaceMissingPrices(date, rows, runId, nowIso) {
-      db.prepare(`DELETE FROM missing_prices WHERE price_date = ?`).run(date);
-      const ins = db.prepare(
+      sql(`DELETE FROM missing_prices WHERE price_date = ?`).run(date);
+      const ins = sql(
         `INSERT INTO missing_prices (price_date, symbol, reason, resolution, fallback_price_date, last_known_price_date, provider, detail, positions_affected, portfolios_affected, run_id, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -100,10 +102,10 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
       }
     },
     missingPriceSymbols(date) {
-      return new Set((db.prepare(`SELECT symbol FROM missing_prices WHERE price_date = ?`).all(date) as { symbol: string }[]).map((r) => r.symbol));
+      return new Set((sql(`SELECT symbol FROM missing_prices WHERE price_date = ?`).all(date) as { symbol: string }[]).map((r) => r.symbol));
     },
     upsertProfile(p: CompanyProfile, nowIso) {
-      db.prepare(
+      sql(
         `INSERT INTO company_profiles (symbol, company_name, sector, industry, exchange, country, market_cap, description, is_etf, is_fund, beta, pe_ratio, forward_pe,
            dividend_yield, week_52_high, week_52_low, employees, website, data_source, last_updated, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

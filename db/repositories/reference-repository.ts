@@ -5,9 +5,11 @@ import type { InvestmentClass } from '../../core/domain/symbols';
 import type { ReferenceStore } from '../../core/ports/store';
 import { timestampToEpochMs } from '../../core/domain/timestamp';
 import type { SqliteDatabase } from '../open-database';
+import { statementCache } from '../statement-cache';
 import { inList } from './sql-lists';
 
 export function referenceRepository(db: SqliteDatabase): ReferenceStore {
+  const sql = statementCache(db);
   return {
     listPortfolios() {
       return (
@@ -81,7 +83,7 @@ export function referenceRepository(db: SqliteDatabase): ReferenceStore {
       );
     },
     loadProfiles() {
-      const rows = db.prepare(`SELECT symbol, sector, is_etf, is_fund, beta, data_source, last_updated FROM company_profiles`).all() as Record<string, unknown>[];
+      const rows = sql(`SELECT symbol, sector, is_etf, is_fund, beta, data_source, last_updated FROM company_profiles`).all() as Record<string, unknown>[];
       return new Map(
         rows.map((r) => [
           r['symbol'] as string,
@@ -98,11 +100,11 @@ export function referenceRepository(db: SqliteDatabase): ReferenceStore {
       );
     },
     loadFactors() {
-      return db.prepare(`SELECT id, name FROM factor_definitions WHERE is_active = 1 ORDER BY display_order, name`).all() as { id: string; name: string }[];
+      return sql(`SELECT id, name FROM factor_definitions WHERE is_active = 1 ORDER BY display_order, name`).all() as { id: string; name: string }[];
     },
     loadScenarios() {
       return (
-        db.prepare(`SELECT id, scenario_id, name, category, severity, active, shock_config FROM stress_test_scenarios ORDER BY scenario_id`).all() as Record<string, unknown>[]
+        sql(`SELECT id, scenario_id, name, category, severity, active, shock_config FROM stress_test_scenarios ORDER BY scenario_id`).all() as Record<string, unknown>[]
       ).map((r) => ({
         id: r['id'] as string,
         scenarioId: r['scenario_id'] as string,
@@ -115,12 +117,12 @@ export function referenceRepository(db: SqliteDatabase): ReferenceStore {
     },
     loadSettings() {
       const out: Record<string, unknown> = {};
-      for (const r of db.prepare(`SELECT key, value FROM settings`).all() as { key: string; value: string }[]) out[r.key] = JSON.parse(r.value);
+      for (const r of sql(`SELECT key, value FROM settings`).all() as { key: string; value: string }[]) out[r.key] = JSON.parse(r.value);
       return out;
     },
     setSetting(key, value, nowIso) {
       const json = JSON.stringify(value);
-      db.prepare(
+      sql(
         `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at WHERE settings.value IS NOT excluded.value`,
       ).run(key, json, nowIso);
     },

@@ -4,7 +4,7 @@
  */
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { SnapshotRecord, SnapshotStore } from '../../core/ports/store';
-import { md5Uuid } from '../ids';
+import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
 
 const CORE =
@@ -32,7 +32,7 @@ function toRecord(r: Record<string, unknown> | undefined): SnapshotRecord | null
   };
 }
 
-export const snapshotRowId = (portfolioId: string, date: string): string => md5Uuid(`portfolio_snapshots:${portfolioId}:${date}`);
+export const snapshotRowId = (portfolioId: string, date: string): string => datedRowId(date, `portfolio_snapshots:${portfolioId}:${date}`);
 
 export function snapshotRepository(db: SqliteDatabase): SnapshotStore {
   const prev = db.prepare(`SELECT * FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date < ? ORDER BY snapshot_date DESC LIMIT 1`);

@@ -1,8 +1,9 @@
 /** batch_run_tracking rows (SPEC.md b.4, h.4): one per date, upserted by run_date. */
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { TrackingRecord, TrackingStore } from '../../core/ports/store';
-import { md5Uuid } from '../ids';
+import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
+import { statementCache } from '../statement-cache';
 
 function toRecord(r: Record<string, unknown>): TrackingRecord {
   return {
@@ -19,8 +20,9 @@ function toRecord(r: Record<string, unknown>): TrackingRecord {
 }
 
 export function trackingRepository(db: SqliteDatabase): TrackingStore {
-  const one = db.prepare(`SELECT * FROM batch_run_tracking WHERE run_date = ?`);
-  const upsert = db.prepare(
+  const sql = statementCache(db);
+  const one = sql(`SELECT * FROM batch_run_tracking WHERE run_date = ?`);
+  const upsert = sql(
     `INSERT INTO batch_run_tracking (id, run_date, phase_1_status, phase_2_status, phase_3_status, phase_1_duration_seconds, phase_2_duration_seconds,
        phase_3_duration_seconds, portfolios_processed, symbols_fetched, data_coverage_pct, error_message, completed_at, created_at, run_id, status,
        phase_status, metadata, started_at, updated_at)
@@ -47,7 +49,7 @@ export function trackingRepository(db: SqliteDatabase): TrackingStore {
     writeTracking(t, nowIso) {
       const l = t.legacy;
       upsert.run(
-        md5Uuid(`batch_run_tracking:${t.runDate}`), t.runDate, l.phase1Status, l.phase2Status, l.phase3Status, l.phase1DurationSeconds,
+        datedRowId(t.runDate, `batch_run_tracking:${t.runDate}`), t.runDate, l.phase1Status, l.phase2Status, l.phase3Status, l.phase1DurationSeconds,
         l.phase2DurationSeconds, l.phase3DurationSeconds, l.portfoliosProcessed, l.symbolsFetched, l.dataCoveragePct, l.errorMessage,
         t.completedAt, nowIso, t.runId, t.status, JSON.stringify(t.phaseStatus), JSON.stringify(t.metadata), t.startedAt, nowIso,
       );
@@ -68,7 +70,7 @@ export function trackingRepository(db: SqliteDatabase): TrackingStore {
           }
         }
         if (!changed) continue;
-        db.prepare(`UPDATE batch_run_tracking SET phase_status = ?, status = 'stale', updated_at = ? WHERE run_date = ?`).run(JSON.stringify(ps), nowIso, d);
+        sql(`UPDATE batch_run_tracking SET phase_status = ?, status = 'stale', updated_at = ? WHERE run_date = ?`).run(JSON.stringify(ps), nowIso, d);
         n++;
       }
       return n;

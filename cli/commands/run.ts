@@ -1,0 +1,169 @@
+/** `batchdesk run`: run the batch over a date range (SPEC.md g, k.2, k.3, m.16). */
+import { z } from 'zod';
+import { EXIT } from '../../core/api/errors';
+import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
+import type { RunPlan } from '../../core/engine/plan-types';
+import type { RunSummary } from '../../core/engine/run-summary';
+import type { TelemetrySink } from '../../core/telemetry/record-metric';
+import { runOnDatabase } from '../../host/engine-host';
+import { systemClock } from '../../host/system-ports';
+import { listFlag, stringFlag } from '../args';
+import { BANNER, asciiJson, table } from '../ascii';
+import type { CommandContext, CommandSpec, FlagValues } from '../command';
+import { fileSink, streamSink } from '../telemetry/log-file-sinks';
+import { progressSink } from '../telemetry/progress-sink';
+import { parseOrUsage } from '../validate';
+
+const num = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseOrUsage(z.coerce.number().finite(), v, 'run', flag));
+
+export function runOptionsFromFlags(f: FlagValues, triggeredBy: RunOptions['triggeredBy'] = 'cli'): RunOptions {
+  const resume = stringFlag(f['resume']);
+  return parseOrUsage(
+    runOptionsSchema,
+    {
+      startDate: stringFlag(f['start-date']),
+      endDate: stringFlag(f['end-date']),
+      targetDate: stringFlag(f['target-date']),
+      portfolios: listFlag(f['portfolio']),
+      phases: listFlag(f['phase']),
+      withPrerequisites: f['with-prerequisites'] === true,
+      chunkDays: num(stringFlag(f['chunk-days']), '--chunk-days') ?? 0,
+      retryFailedPhases: f['retry-failed-phases'] === true,
+      resume,
+      dryRun: f['dry-run'] === true,
+      monitorOnly: f['monitor-only'] === true,
+      trace: stringFlag(f['trace']),
+      maxMissingMarks: num(stringFlag(f['max-missing-marks']), '--max-missing-marks'),
+      marketData: stringFlag(f['market-data']),
+      csvDir: stringFlag(f['csv-dir']),
+      seed: num(stringFlag(f['seed']), '--seed'),
+      allowMixedSources: f['allow-mixed-sources'] === true,
+      impliedVol: num(stringFlag(f['implied-vol']), '--implied-vol'),
+      riskFreeRate: num(stringFlag(f['risk-free-rate']), '--risk-free-rate'),
+      guard: f['no-guard'] !== true,
+      ignoreGate: f['ignore-gate'] === true,
+      triggeredBy,
+    },
+    'run',
+  );
+}
+
+export function planDocument(plan: RunPlan): Record<string, unknown> {
+  return {
+    schema: 'batchdesk.run-plan/1',
+    target_date: plan.targetDate,
+    target_derivation: plan.targetDerivation,
+    mode: plan.mode,
+    phases: plan.selectedPhases,
+    portfolio_scope: plan.portfolioScope,
+    up_to_date: plan.upToDateMessage,
+    chunks: plan.chunks.map((c, i) => ({ index: i, first_date: c[0], last_date: c[c.length - 1], dates: c.length })),
+    dates: plan.dates.map((d) => ({
+      date: d.date,
+      date_phases: d.datePhases,
+      portfolios: d.portfolios.map((p) => ({ portfolio_id: p.portfolioId, phases: p.phases, reason: p.reason })),
+      skipped: d.skipped.map((s) => ({ portfolio_id: s.portfolioId, reason: s.reason })),
+    })),
+    warnings: plan.warnings,
+  };
+}
+
+function printPlan(ctx: CommandContext, plan: RunPlan): void {
+  const lines = [BANNER, `batchdesk run --dry-run   Target date: ${plan.targetDate} (${plan.targetDerivation})`, BANNER];
+  if (plan.upToDateMessage) lines.push(plan.upToDateMessage);
+  lines.push(`Dates: ${plan.dates.length} in ${plan.chunks.length} chunk(s)   Phases: ${plan.selectedPhases.join(', ')}`);
+  const rows: string[][] = [];
+  for (const d of plan.dates) {
+    for (const p of d.portfolios) rows.push([d.date, p.portfolioId.slice(0, 8), 'run', [...d.datePhases, ...p.phases].join(','), p.reason]);
+    for (const s of d.skipped) rows.push([d.date, s.portfolioId.slice(0, 8), 'skip', '-', s.reason]);
+  }
+  if (rows.length) lines.push('', table(['date', 'portfolio', 'action', 'phases', 'why'], rows));
+  for (const w of plan.warnings) lines.push(`warning: ${w}`);
+  lines.push('', 'Dry run: nothing was written.');
+  ctx.io.out(lines.join('\n'));
+}
+
+function printSummary(ctx: CommandContext, s: RunSummary): void {
+  const d = s.dates;
+  ctx.io.err(
+    [
+      BANNER,
+      `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`,
+      `Missing prices: ${String(s.market_data['missing_price_count'])}  Fallbacks: ${String(s.market_data['fallback_count'])}  Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
+      `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`,
+      `Guard: ${s.guard ? s.guard.status : 'not run'}`,
+      ...s.errors.slice(0, 10).map((e) => `  ${e}`),
+      BANNER,
+    ].join('\n'),
+  );
+}
+
+export const runCommand: CommandSpec = {
+  name: 'run',
+  summary: 'run the batch: backfill a date range, one date, or everything missing',
+  flags: {
+    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date of an explicit range' },
+    'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date', defaultText: 'the target date' },
+    'target-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'one date (not with --start-date/--end-date)' },
+    portfolio: { type: 'string', multiple: true, valueName: 'ID', description: 'restrict to a portfolio' },
+    phase: { type: 'string', multiple: true, valueName: 'NAME', description: 'run only these phases (comma-separated or repeated)' },
+    'with-prerequisites': { type: 'boolean', description: 'add missing producer phases instead of refusing' },
+    'chunk-days': { type: 'string', valueName: 'N', description: 'chunk size in calendar days; 0 = one chunk', defaultText: '0' },
+    'retry-failed-phases': { type: 'boolean', description: 'redo only failed, skipped-by-failure, guard-skipped and stale work' },
+    resume: { type: 'string', valueName: 'RUN_ID', optionalValue: 'latest', description: 'resume an interrupted or cancelled run' },
+    'dry-run': { type: 'boolean', description: 'print the plan and exit; writes nothing' },
+    'monitor-only': { type: 'boolean', description: 'compute without publishing and report differences' },
+    'summary-json': { type: 'boolean', description: 'print the run summary as one JSON document on stdout' },
+    'log-json': { type: 'boolean', description: 'JSON-lines event log (to --log-file, else stderr)' },
+    'log-file': { type: 'string', valueName: 'PATH', description: 'write the event log to PATH' },
+    'market-data': { type: 'string', valueName: 'online|offline|synthetic', description: 'price source mode', defaultText: 'settings, else online' },
+    'csv-dir': { type: 'string', valueName: 'DIR', description: 'CSV price directory' },
+    seed: { type: 'string', valueName: 'N', description: 'synthetic seed' },
+    'allow-mixed-sources': { type: 'boolean', description: 'allow online fetching on a database that holds synthetic prices' },
+    'max-missing-marks': { type: 'string', valueName: 'FRACTION', description: 'missing-marks guard threshold; 1 disables', defaultText: '0.05' },
+    'implied-vol': { type: 'string', valueName: 'X', description: 'option model implied volatility', defaultText: '0.30' },
+    'risk-free-rate': { type: 'string', valueName: 'X', description: 'option model risk-free rate', defaultText: '0.04' },
+    'no-guard': { type: 'boolean', description: 'do not run the regression guard after the run' },
+    'ignore-gate': { type: 'boolean', description: 'start although the gate is closed' },
+    'sql-echo': { type: 'boolean', description: 'log every SQL statement at debug level' },
+    trace: { type: 'string', valueName: 'DIR', description: 'with --monitor-only: write per-phase inputs, outputs and differences' },
+  },
+  example: 'batchdesk run --start-date 2025-07-01 --end-date 2025-09-30 --chunk-days 7 --log-json --log-file logs/backfill.jsonl',
+  async run(ctx) {
+    const f = ctx.flags;
+    const options = runOptionsFromFlags(f);
+    const clock = systemClock(ctx.io.env);
+    const sinks: TelemetrySink[] = [];
+    const logFile = stringFlag(f['log-file']);
+    const file = logFile ? fileSink(logFile, f['log-json'] ? 'json' : 'kv') : null;
+    if (file) sinks.push(file);
+    if (f['log-json'] && !logFile) sinks.push(streamSink((l) => ctx.io.err(l), 'json'));
+    else if (!options.dryRun) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, quiet: ctx.global.quiet, verbose: ctx.global.verbose, now: () => clock.now() }));
+    try {
+      const result = await runOnDatabase({
+        dbPath: ctx.global.dbPath,
+        options,
+        holder: 'cli',
+        sinks,
+        control: { signal: ctx.signal, hardSignal: ctx.hardSignal },
+        clock,
+        ...(f['sql-echo'] ? { sqlEcho: (sql: string) => ctx.io.err(`sql: ${sql}`) } : {}),
+      });
+      if (result.kind === 'plan') {
+        if (f['summary-json']) ctx.io.out(asciiJson(planDocument(result.plan)));
+        else printPlan(ctx, result.plan);
+        return EXIT.ok;
+      }
+      if (result.kind === 'up_to_date') {
+        if (f['summary-json']) ctx.io.out(asciiJson({ ...planDocument(result.plan), schema: 'batchdesk.run-summary/1', status: 'up_to_date', exit_code: 0, message: result.message }));
+        else ctx.io.err(result.message);
+        return EXIT.ok;
+      }
+      if (!ctx.global.quiet || f['summary-json']) printSummary(ctx, result.summary);
+      if (f['summary-json']) ctx.io.out(asciiJson(result.summary));
+      return result.exitCode;
+    } finally {
+      file?.close();
+    }
+  },
+};

@@ -1,0 +1,71 @@
+/** `batchdesk seed-demo`: create or refresh the demo database (SPEC.md j.6, m.7). */
+import { z } from 'zod';
+import { usageError } from '../../core/api/errors';
+import { targetDate } from '../../core/calendar';
+import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
+import { openStore } from '../../host/engine-host';
+import { systemClock } from '../../host/system-ports';
+import { stringFlag } from '../args';
+import { BANNER, asciiJson } from '../ascii';
+import { JSON_FLAG, type CommandSpec } from '../command';
+import { parseOrUsage } from '../validate';
+
+export const seedDemoCommand: CommandSpec = {
+  name: 'seed-demo',
+  summary: 'create the five demo portfolios with synthetic prices (idempotent)',
+  flags: {
+    prices: { type: 'string', valueName: 'synthetic|online|none', description: 'where demo prices come from', defaultText: 'synthetic' },
+    seed: { type: 'string', valueName: 'N', description: 'synthetic generator seed', defaultText: '42' },
+    profile: { type: 'string', valueName: 'realistic|independent', description: 'synthetic factor profile', defaultText: 'realistic' },
+    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'demo entry date and first backfill date', defaultText: '2025-06-30' },
+    'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date with prices', defaultText: 'the target date' },
+    reset: { type: 'boolean', description: 'delete the demo portfolios and their derived rows first' },
+    json: JSON_FLAG,
+  },
+  example: 'batchdesk seed-demo --db /tmp/demo.db',
+  async run(ctx) {
+    const clock = systemClock(ctx.io.env);
+    const f = ctx.flags;
+    const options = parseOrUsage(
+      seedDemoOptionsSchema,
+      {
+        prices: stringFlag(f['prices']),
+        seed: stringFlag(f['seed']) === undefined ? undefined : parseOrUsage(z.coerce.number().int(), stringFlag(f['seed']), 'seed-demo', '--seed'),
+        profile: stringFlag(f['profile']),
+        startDate: stringFlag(f['start-date']),
+        endDate: stringFlag(f['end-date']) ?? targetDate(clock.now()),
+        reset: f['reset'] === true,
+      },
+      'seed-demo',
+    );
+    if (options.endDate > targetDate(clock.now())) throw usageError(`--end-date ${options.endDate} is after the target date ${targetDate(clock.now())}`);
+    const opened = openStore(ctx.global.dbPath);
+    try {
+      const r = seedDemo(opened.db, options, clock.now());
+      if (f['json']) {
+        ctx.io.out(asciiJson({ database: ctx.global.dbPath, ...r }, 2));
+        return 0;
+      }
+      ctx.io.out(
+        [
+          BANNER,
+          `batchdesk seed-demo  ${ctx.global.dbPath}`,
+          BANNER,
+          `Portfolios: ${r.portfolios}   Positions: ${r.positions} (${r.positionsAdded} added)`,
+          `Factor definitions added: ${r.factorsAdded}   Stress scenarios added: ${r.scenariosAdded}`,
+          r.priceRange
+            ? `Prices: synthetic, seed ${options.seed} (${options.profile}), ${r.symbols} symbols, ${r.priceRange.start} .. ${r.priceRange.end}, ${r.priceRowsAdded} rows added`
+            : `Prices: ${options.prices} (nothing generated)`,
+          r.reset ? 'Reset: the demo portfolios and their derived rows were deleted first.' : '',
+          '',
+          `Next: batchdesk run${ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`}   (the automatic range starts at ${options.startDate})`,
+        ]
+          .filter((l, i, a) => l !== '' || i === a.length - 2)
+          .join('\n'),
+      );
+      return 0;
+    } finally {
+      opened.close();
+    }
+  },
+};

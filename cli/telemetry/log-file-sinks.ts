@@ -1,0 +1,57 @@
+/**
+ * Event log files (SPEC.md h.3): JSON lines (one envelope per line, keys in a fixed order,
+ * non-ASCII escaped) or key=value lines. Written synchronously so a crash loses at most the
+ * line being written.
+ */
+import { appendFileSync, closeSync, openSync, writeSync } from 'node:fs';
+import type { TelemetryEvent } from '../../core/api/telemetry-events';
+import type { TelemetrySink } from '../../core/telemetry/record-metric';
+import { asciiJson, toAscii } from '../ascii';
+
+const ENVELOPE_ORDER = ['event', 'schema', 'run_id', 'seq', 'ts', 'source', 'level', 'payload'] as const;
+
+export function jsonLine(e: TelemetryEvent): string {
+  const ordered: Record<string, unknown> = {};
+  for (const k of ENVELOPE_ORDER) ordered[k] = e[k];
+  return asciiJson(ordered);
+}
+
+function kvValue(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'object') return asciiJson(v);
+  const s = toAscii(String(v));
+  return /[\s"=]/.test(s) ? JSON.stringify(s) : s;
+}
+
+/** `2025-07-01T22:30:04.123000Z info phase_result date=... phase=marks portfolio=1d8ddd95 status=success ...` */
+export function kvLine(e: TelemetryEvent): string {
+  const p = e.payload as Record<string, unknown>;
+  const parts: string[] = [`${e.ts} ${e.level} ${e.event}`];
+  for (const [k, v] of Object.entries(p)) {
+    if (k === 'metrics' || k === 'options' || k === 'tags' || v === undefined) continue;
+    if (k === 'portfolio_id') {
+      if (v !== null) parts.push(`portfolio=${String(v).slice(0, 8)}`);
+      continue;
+    }
+    parts.push(`${k}=${kvValue(v)}`);
+  }
+  return parts.join(' ');
+}
+
+export function fileSink(path: string, format: 'json' | 'kv'): TelemetrySink & { close(): void } {
+  appendFileSync(path, '');
+  const fd = openSync(path, 'a');
+  return {
+    name: `log_file:${format}`,
+    handle(e) {
+      writeSync(fd, `${format === 'json' ? jsonLine(e) : kvLine(e)}\n`);
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+export function streamSink(write: (line: string) => void, format: 'json' | 'kv'): TelemetrySink {
+  return { name: `stream:${format}`, handle: (e) => write(format === 'json' ? jsonLine(e) : kvLine(e)) };
+}

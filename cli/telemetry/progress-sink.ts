@@ -1,0 +1,98 @@
+/**
+ * Human progress on stderr for `run` (SPEC.md k.1): a banner, a line per chunk, a line per
+ * date (date, phases, duration, missing prices), and on a terminal a progress bar with an ETA.
+ */
+import type { TelemetryEvent } from '../../core/api/telemetry-events';
+import type { TelemetrySink } from '../../core/telemetry/record-metric';
+import { BANNER } from '../ascii';
+
+function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+}
+
+export function progressSink(write: (line: string) => void, options: { tty: boolean; quiet: boolean; verbose: boolean; now: () => number }): TelemetrySink {
+  let total = 0;
+  let done = 0;
+  let started = options.now();
+  let barShown = false;
+  const clearBar = () => {
+    if (barShown) {
+      process.stderr.write('\r\x1b[2K');
+      barShown = false;
+    }
+  };
+  const bar = () => {
+    if (!options.tty || total === 0) return;
+    const width = 30;
+    const filled = Math.round((done / total) * width);
+    const elapsed = options.now() - started;
+    const eta = done > 0 ? (elapsed / done) * (total - done) : 0;
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} dates  ETA ${duration(eta)}`);
+    barShown = true;
+  };
+  const line = (text: string) => {
+    clearBar();
+    write(text);
+    bar();
+  };
+  return {
+    name: 'progress',
+    handle(e: TelemetryEvent) {
+      if (options.quiet && e.event !== 'run_result') return;
+      switch (e.event) {
+        case 'run_start': {
+          const p = e.payload;
+          total = p.date_count;
+          started = options.now();
+          line(
+            [
+              BANNER,
+              `batchdesk run  ${p.batch_run_id}`,
+              `Database: ${p.database}   Target date: ${p.target_date}`,
+              `Dates: ${p.first_date ?? '-'} .. ${p.last_date ?? '-'} (${p.date_count} trading days, ${p.chunk_count} chunk${p.chunk_count === 1 ? '' : 's'})`,
+              BANNER,
+            ].join('\n'),
+          );
+          break;
+        }
+        case 'phase_result': {
+          const p = e.payload;
+          if (p.phase === 'market_data') {
+            const m = p.metrics as Record<string, number>;
+            line(
+              `${p.date}  market_data  ${p.status === 'success' ? 'ok' : p.status.toUpperCase()}  ${m['symbols_with_exact_close'] ?? 0}/${m['symbols_requested'] ?? 0} symbols  fallback ${p.fallback_count ?? 0}  missing ${m['symbols_missing'] ?? 0}  ${duration(p.duration_ms)}${p.error ? `  ${p.error}` : ''}`,
+            );
+          } else if (options.verbose || p.status === 'failed') {
+            line(`${p.date}  ${p.phase.padEnd(12)} ${(p.portfolio_id ?? '').slice(0, 8)}  ${p.status}${p.reason ? ` (${p.reason})` : ''}${p.error ? `: ${p.error}` : ''}`);
+          }
+          break;
+        }
+        case 'date_result': {
+          const p = e.payload;
+          done++;
+          line(
+            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : p.status}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  missing prices ${p.missing_price_count}  ${duration(p.duration_ms)}`,
+          );
+          break;
+        }
+        case 'metric': {
+          const p = e.payload;
+          if (p.name === 'fetch_plan') line(`prefetch: ${String(p.tags['symbols'])} symbols, ${p.value ?? 0} requests (${String(p.tags['fetch_mode'])})`);
+          else if (p.name === 'market_data_mode') line(String(p.tags['message']));
+          else if (p.name === 'stale_marked') line(`warning: ${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`);
+          else if (p.name === 'insufficient_coverage' && options.verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
+          break;
+        }
+        case 'run_result':
+          clearBar();
+          break;
+        default:
+          break;
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** zod parsing at the CLI boundary: a failure is a usage error (exit 2) naming the flag. */
+import type { z } from 'zod';
+import { usageError } from '../core/api/errors';
+
+const FLAG_NAMES: Record<string, string> = {
+  startDate: '--start-date',
+  endDate: '--end-date',
+  targetDate: '--target-date',
+  chunkDays: '--chunk-days',
+  maxMissingMarks: '--max-missing-marks',
+  impliedVol: '--implied-vol',
+  riskFreeRate: '--risk-free-rate',
+  marketData: '--market-data',
+  phases: '--phase',
+  portfolios: '--portfolio',
+};
+
+export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, command: string, flagName?: string): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const key = issue.path.length ? String(issue.path[0]) : '';
+  const flag = flagName ?? FLAG_NAMES[key] ?? (key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : command);
+  const shown = key && typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : value;
+  throw usageError(`${flag}${shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : ''}: ${issue.message} (see \`batchdesk ${command} --help\`)`);
+}

@@ -1,0 +1,154 @@
+/**
+ * The engine host: the composition root that binds core to SQLite and the market-data
+ * adapters. The CLI, `serve` and the Electron worker all run the engine through here.
+ */
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import { BatchdeskError } from '../core/api/errors';
+import type { RunOptions } from '../core/api/run-options';
+import { targetDate } from '../core/calendar';
+import { lookbackStart } from '../core/calendar';
+import type { IsoDate } from '../core/domain/iso-date';
+import { isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/symbols';
+import { formatTimestamp } from '../core/domain/timestamp';
+import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
+import { runBatch, type RunResult } from '../core/engine/run-engine';
+import type { EngineSettings } from '../core/engine/settings';
+import type { Clock } from '../core/ports/clock';
+import type { EngineStore } from '../core/ports/engine-store';
+import type { PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
+import type { LockHolder } from '../core/ports/store';
+import type { TelemetrySink } from '../core/telemetry/record-metric';
+import { createEngineStore } from '../db/engine-store';
+import { openDatabase, type SqliteDatabase } from '../db/open-database';
+import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
+import { createYahooAdapter } from '../market-data/yahoo/yahoo-adapter';
+import { yahooConfigFromSettings } from '../market-data/yahoo/yahoo-settings';
+import { APP_VERSION } from './app-version';
+import { systemClock, systemRandom } from './system-ports';
+
+export interface OpenedDatabase {
+  readonly db: SqliteDatabase;
+  readonly store: EngineStore;
+  readonly path: string;
+  close(): void;
+}
+
+export function openStore(path: string, options: { mustExist?: boolean; sqlEcho?: (sql: string) => void } = {}): OpenedDatabase {
+  const db = openDatabase(path, { mustExist: options.mustExist, verbose: options.sqlEcho });
+  return { db, store: createEngineStore(db), path, close: () => db.close() };
+}
+
+export function isPidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function engineHost(holder: LockHolder, dbPath: string): EngineHost {
+  return { holder, host: hostname(), pid: process.pid, appVersion: APP_VERSION, databaseName: basename(dbPath), isPidAlive };
+}
+
+/**
+ * The synthetic generator configuration of a database: the one seed-demo stored, else one
+ * derived from the lots (m.8: each symbol anchored at its earliest lot's entry price on that
+ * date, else 100.00 at the window start), which is then stored so later runs agree.
+ */
+export function syntheticConfigFor(store: EngineStore, seed: number | undefined, nowMs: number): SyntheticConfigInput {
+  const stored = store.loadSettings()['synthetic'] as SyntheticConfigInput | undefined;
+  if (stored && (seed === undefined || stored.seed === seed)) return { ...stored, end: maxDate(stored.end as IsoDate, targetDate(nowMs)) };
+  const portfolios = store.listPortfolios();
+  const lots = store.loadLots(portfolios.map((p) => p.id));
+  const anchors: Record<string, { date: IsoDate; price: number }> = {};
+  let earliest: IsoDate | null = null;
+  for (const l of [...lots].sort((a, b) => (a.entryDate < b.entryDate ? -1 : 1))) {
+    if (!earliest || l.entryDate < earliest) earliest = l.entryDate;
+    if (l.investmentClass !== 'PUBLIC' || isPrivateLookingSymbol(l.symbol) || isOptionContractSymbol(l.symbol) || l.entryPrice <= 0) continue;
+    if (!anchors[l.symbol]) anchors[l.symbol] = { date: l.entryDate, price: l.entryPrice };
+  }
+  const end = targetDate(nowMs);
+  const start = lookbackStart(earliest ?? end, 400);
+  const config = { seed: seed ?? 42, profile: 'realistic' as const, start, end, anchors };
+  store.transaction(() => store.setSetting('synthetic', config, formatTimestamp(nowMs)));
+  return config;
+}
+
+function maxDate(a: IsoDate, b: IsoDate): IsoDate {
+  return a > b ? a : b;
+}
+
+export interface Sources {
+  readonly priceSources: PriceSource[];
+  readonly profileSource: ProfileSource | null;
+}
+
+/** The source chain of SPEC.md e.1 for the resolved mode. */
+export function buildSources(
+  store: EngineStore,
+  settings: EngineSettings,
+  options: Pick<RunOptions, 'seed' | 'allowMixedSources' | 'marketData'>,
+  nowMs: number,
+  extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener } = {},
+): Sources {
+  const mode = settings['market_data.mode'];
+  const csv: PriceSource[] = [];
+  if (mode === 'synthetic') {
+    const gen = createSyntheticGenerator(syntheticConfigFor(store, options.seed, nowMs));
+    return { priceSources: [createSyntheticPriceSource(gen)], profileSource: createSyntheticProfileSource(gen) };
+  }
+  if (mode === 'offline') return { priceSources: csv, profileSource: null };
+  if (store.loadSettings()['synthetic'] !== undefined && !options.allowMixedSources) {
+    throw new BatchdeskError(
+      'usage',
+      'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.',
+    );
+  }
+  const yahoo = createYahooAdapter({
+    config: yahooConfigFromSettings((k) => store.loadSettings()[k]),
+    logger: { debug() {}, info() {}, warn() {}, error() {} },
+    ...(extra.fetch ? { transport: extra.fetch } : {}),
+    ...(extra.onProviderMetric ? { onMetric: extra.onProviderMetric } : {}),
+  });
+  return { priceSources: [...csv, yahoo], profileSource: yahoo };
+}
+
+export interface RunOnDatabaseArgs {
+  readonly dbPath: string;
+  readonly options: RunOptions;
+  readonly holder: LockHolder;
+  readonly sinks: readonly TelemetrySink[];
+  readonly control: RunControl;
+  readonly clock?: Clock;
+  readonly sqlEcho?: (sql: string) => void;
+  readonly fetch?: typeof fetch;
+  readonly postRunGuard?: EngineDeps['postRunGuard'];
+  readonly hooks?: EngineDeps['hooks'];
+}
+
+/** Opens the database, composes the engine and runs it; the database is closed afterwards. */
+export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult> {
+  const clock = args.clock ?? systemClock();
+  const opened = openStore(args.dbPath, { mustExist: true, sqlEcho: args.sqlEcho });
+  try {
+    const settings = resolveRunSettings(opened.store.loadSettings(), args.options);
+    const sources = args.options.dryRun ? { priceSources: [], profileSource: null } : buildSources(opened.store, settings, args.options, clock.now(), { fetch: args.fetch });
+    const deps: EngineDeps = {
+      store: opened.store,
+      clock,
+      random: systemRandom(),
+      sinks: args.sinks,
+      priceSources: sources.priceSources,
+      profileSource: sources.profileSource,
+      host: engineHost(args.holder, args.dbPath),
+      ...(args.postRunGuard ? { postRunGuard: args.postRunGuard } : {}),
+      ...(args.hooks ? { hooks: args.hooks } : {}),
+    };
+    return await runBatch(deps, args.options, args.control);
+  } finally {
+    opened.close();
+  }
+}
