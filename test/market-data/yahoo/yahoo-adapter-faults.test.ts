@@ -1,7 +1,7 @@
 /**
  * Transport faults through yahoo-finance2's real code path against the mock: outcomes, retry
  * counts, backoff and Retry-After waits (virtual clock, so waits are exact and free), request
- * timeouts (real, shrunk to 300 ms), cancellation and the in-flight limit.
+ * timeouts (real, shrunk to a few hundred ms), cancellation and the in-flight limit.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../core/domain/iso-date';
@@ -125,10 +125,10 @@ describe('HTTP 5xx', () => {
   });
 });
 
-describe('timeouts (timeout_ms shrunk to 300 ms)', () => {
+describe('timeouts (timeout_ms shrunk to milliseconds)', () => {
   it('a hanging request times out and is retried', async () => {
     mock.script('AAPL', [{ kind: 'hang' }]);
-    const { adapter, metrics } = createMockYahooAdapter(mock);
+    const { adapter, metrics } = createMockYahooAdapter(mock, { config: { timeoutMs: 250 } });
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
     expect(r).toMatchObject({ outcome: 'ok', requests: 2, retries: 1 });
     expect(mock.requests.map((q) => q.status)).toEqual(['hang', 200]);
@@ -212,7 +212,8 @@ describe('politeness', () => {
     // The other two wait for a slot; give them every chance to (wrongly) start.
     for (let i = 0; i < 20; i += 1) await new Promise((r) => setImmediate(r));
     await new Promise((r) => setTimeout(r, 50));
-    expect(mock.requests.map((q) => q.symbol).sort()).toEqual(['H1', 'H2']);
+    expect(mock.requests).toHaveLength(2);
+    expect(new Set(mock.requests.map((q) => q.symbol)).size).toBe(2);
     controller.abort(new Error('done'));
     const results = await Promise.all(pending);
     expect(results.every((e) => e instanceof Error && e.message === 'done')).toBe(true);

@@ -5,7 +5,8 @@
  * runs the cookie/crumb flow itself.
  *
  * time 'virtual' (default): waits cost nothing and are recorded (VirtualTime); SPEC waits,
- *   except the request timeout, which is real and shrunk to 300 ms.
+ *   except the request timeout, which runs on real timers: 2 s here (loopback answers take
+ *   milliseconds, so only a 'hang' fault reaches it; hang tests shrink it further).
  * time 'real': real clock and timers with every wait shrunk to milliseconds (m.17), for
  *   end-to-end runs of the engine against the mock.
  */
@@ -29,7 +30,7 @@ export const SHRUNK_REAL_TIME_CONFIG: YahooConfigInput = {
   backoffBaseMs: 2,
   backoffCapMs: 20,
   retryAfterCapMs: 50,
-  timeoutMs: 300,
+  timeoutMs: 1_000,
   circuit: { cooldownMs: 100, cooldownMaxMs: 1_000 },
 };
 
@@ -56,7 +57,7 @@ export function createMockYahooAdapter(mock: YahooMock, options: MockAdapterOpti
   const clock: Clock = time ?? { now: () => Date.now() };
   const logger = recordingLogger();
   const metrics: ProviderMetric[] = [];
-  const defaults: YahooConfigInput = virtual ? { timeoutMs: 300 } : SHRUNK_REAL_TIME_CONFIG;
+  const defaults: YahooConfigInput = virtual ? { timeoutMs: 2_000 } : SHRUNK_REAL_TIME_CONFIG;
   const adapter = new YahooAdapter({
     config: { ...defaults, ...options.config, circuit: { ...defaults.circuit, ...options.config?.circuit } },
     logger,
