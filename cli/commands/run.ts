@@ -6,6 +6,7 @@ import type { RunPlan } from '../../core/engine/plan-types';
 import type { RunSummary } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { runOnDatabase } from '../../host/engine-host';
+import { planDocument } from '../../host/plan-document';
 import { systemClock } from '../../host/system-ports';
 import { listFlag, stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
@@ -46,26 +47,6 @@ export function runOptionsFromFlags(f: FlagValues, triggeredBy: RunOptions['trig
     },
     'run',
   );
-}
-
-export function planDocument(plan: RunPlan): Record<string, unknown> {
-  return {
-    schema: 'batchdesk.run-plan/1',
-    target_date: plan.targetDate,
-    target_derivation: plan.targetDerivation,
-    mode: plan.mode,
-    phases: plan.selectedPhases,
-    portfolio_scope: plan.portfolioScope,
-    up_to_date: plan.upToDateMessage,
-    chunks: plan.chunks.map((c, i) => ({ index: i, first_date: c[0], last_date: c[c.length - 1], dates: c.length })),
-    dates: plan.dates.map((d) => ({
-      date: d.date,
-      date_phases: d.datePhases,
-      portfolios: d.portfolios.map((p) => ({ portfolio_id: p.portfolioId, phases: p.phases, reason: p.reason })),
-      skipped: d.skipped.map((s) => ({ portfolio_id: s.portfolioId, reason: s.reason })),
-    })),
-    warnings: plan.warnings,
-  };
 }
 
 function printPlan(ctx: CommandContext, plan: RunPlan): void {

@@ -1,0 +1,72 @@
+/** Run control commands (SPEC.md 0.4, g): start, cancel, status, plan, list. */
+import { z } from 'zod';
+import { defineCommand } from '../command-definition';
+import { runOptionsSchema } from '../run-options';
+
+const runStateSchema = z.enum(['idle', 'running', 'cancelling', 'completed', 'partial', 'failed', 'cancelled', 'interrupted']);
+
+export const runStatusSchema = z.object({
+  state: runStateSchema,
+  runId: z.string().nullable(),
+  batchRunId: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  datesPlanned: z.number().int(),
+  datesDone: z.number().int(),
+  exitCode: z.number().int().nullable(),
+  /** The run summary (SPEC.md h.5) once finished. */
+  summary: z.unknown().nullable(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Another process holds the database lock. */
+  lockHolder: z.record(z.string(), z.unknown()).nullable(),
+});
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+export const runCommands = {
+  startRun: defineCommand({
+    summary: 'start a run in the background; progress arrives as telemetry events',
+    input: runOptionsSchema,
+    output: z.object({ accepted: z.boolean(), status: runStatusSchema }),
+    mutates: true,
+  }),
+  cancelRun: defineCommand({
+    summary: 'ask the running batch to stop after the current portfolio-date',
+    input: z.object({ force: z.boolean().default(false) }).default({ force: false }),
+    output: z.object({ requested: z.boolean(), status: runStatusSchema }),
+    mutates: false,
+  }),
+  getRunStatus: defineCommand({
+    summary: 'the state of the current or last run of this host',
+    input: z.object({}).default({}),
+    output: runStatusSchema,
+    mutates: false,
+  }),
+  planRun: defineCommand({
+    summary: 'the plan of a run (dry run): dates, portfolios, phases and reasons',
+    input: runOptionsSchema,
+    output: z.object({ plan: z.record(z.string(), z.unknown()) }),
+    mutates: false,
+  }),
+  listRuns: defineCommand({
+    summary: 'recent runs from batch_run_history',
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(50) }).default({ limit: 50 }),
+    output: z.object({
+      runs: z.array(
+        z.object({
+          id: z.string(),
+          batchRunId: z.string(),
+          status: z.string().nullable(),
+          mode: z.string().nullable(),
+          triggeredBy: z.string().nullable(),
+          startedAt: z.string(),
+          completedAt: z.string().nullable(),
+          totalJobs: z.number().nullable(),
+          completedJobs: z.number().nullable(),
+          failedJobs: z.number().nullable(),
+          durationSeconds: z.number().nullable(),
+          options: z.unknown(),
+        }),
+      ),
+    }),
+    mutates: false,
+  }),
+} as const;

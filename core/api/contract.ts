@@ -1,0 +1,23 @@
+/**
+ * The engine contract (SPEC.md 0.4): every command with its input and output schema, and the
+ * telemetry events. Defined once here; bound to the worker message port (Electron), HTTP
+ * (`serve`) and the CLI. Nobody types a channel string by hand: the names are the keys.
+ */
+import type { z } from 'zod';
+import { runCommands } from './commands/run-commands';
+
+export const CONTRACT = {
+  ...runCommands,
+} as const;
+
+export type Contract = typeof CONTRACT;
+export type CommandName = keyof Contract;
+export type CommandInput<N extends CommandName> = z.input<Contract[N]['input']>;
+export type ParsedInput<N extends CommandName> = z.output<Contract[N]['input']>;
+export type CommandOutput<N extends CommandName> = z.output<Contract[N]['output']>;
+
+export const COMMAND_NAMES = Object.keys(CONTRACT) as CommandName[];
+
+export function isCommandName(s: string): s is CommandName {
+  return Object.prototype.hasOwnProperty.call(CONTRACT, s);
+}

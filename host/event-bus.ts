@@ -1,0 +1,41 @@
+/**
+ * Telemetry fan-out inside a host process: the engine's sink publishes here; the Electron
+ * bridge, the server-sent-event stream and tests subscribe. Keeps the last 5,000 events so a
+ * reloaded view can rebuild (SPEC.md h.1 in-memory ring, h.7).
+ */
+import type { TelemetryEvent } from '../core/api/telemetry-events';
+import type { TelemetrySink } from '../core/telemetry/record-metric';
+
+export type EventListener = (e: TelemetryEvent) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<EventListener>();
+  private readonly ring: TelemetryEvent[] = [];
+
+  constructor(private readonly capacity = 5000) {}
+
+  publish(e: TelemetryEvent): void {
+    this.ring.push(e);
+    if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
+    for (const l of this.listeners) {
+      try {
+        l(e);
+      } catch {
+        this.listeners.delete(l);
+      }
+    }
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  recent(): readonly TelemetryEvent[] {
+    return this.ring;
+  }
+
+  sink(): TelemetrySink {
+    return { name: 'event_bus', handle: (e) => this.publish(e) };
+  }
+}

@@ -1,0 +1,19 @@
+/** The host side of the contract: one handler per command, typed by the contract's schemas. */
+import type { CommandName, CommandOutput, ParsedInput } from '../core/api/contract';
+import type { Clock } from '../core/ports/clock';
+import type { LockHolder } from '../core/ports/store';
+import type { EventBus } from './event-bus';
+import type { RunManager } from './run-manager';
+
+export interface HostContext {
+  readonly dbPath: string;
+  readonly holder: LockHolder;
+  readonly triggeredBy: 'cli' | 'app' | 'serve';
+  readonly clock: Clock;
+  readonly bus: EventBus;
+  readonly runs: RunManager;
+}
+
+export type Handler<N extends CommandName> = (input: ParsedInput<N>, ctx: HostContext) => Promise<CommandOutput<N>>;
+
+export type HandlerMap<N extends CommandName> = { readonly [K in N]: Handler<K> };

@@ -1,0 +1,50 @@
+/** Handlers of the run commands (core/api/commands/run-commands.ts). */
+import { planDocument } from '../plan-document';
+import type { HandlerMap } from '../handler-types';
+import { runOnDatabase, openStore } from '../engine-host';
+
+export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'planRun' | 'listRuns'> = {
+  async startRun(input, ctx) {
+    const status = ctx.runs.start({ ...input, dryRun: false, triggeredBy: ctx.triggeredBy });
+    return { accepted: true, status };
+  },
+  async cancelRun(input, ctx) {
+    const requested = ctx.runs.cancel(input.force);
+    return { requested, status: ctx.runs.status() };
+  },
+  async getRunStatus(_input, ctx) {
+    return ctx.runs.status();
+  },
+  async planRun(input, ctx) {
+    const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock });
+    return { plan: planDocument(r.plan) };
+  },
+  async listRuns(input, ctx) {
+    const opened = openStore(ctx.dbPath, { mustExist: true });
+    try {
+      const rows = opened.db
+        .prepare(
+          `SELECT id, batch_run_id, status, mode, triggered_by, started_at, completed_at, total_jobs, completed_jobs, failed_jobs, options FROM batch_run_history ORDER BY started_at DESC LIMIT ?`,
+        )
+        .all(input.limit) as Record<string, unknown>[];
+      return {
+        runs: rows.map((r) => ({
+          id: r['id'] as string,
+          batchRunId: r['batch_run_id'] as string,
+          status: (r['status'] as string | null) ?? null,
+          mode: (r['mode'] as string | null) ?? null,
+          triggeredBy: (r['triggered_by'] as string | null) ?? null,
+          startedAt: r['started_at'] as string,
+          completedAt: (r['completed_at'] as string | null) ?? null,
+          totalJobs: (r['total_jobs'] as number | null) ?? null,
+          completedJobs: (r['completed_jobs'] as number | null) ?? null,
+          failedJobs: (r['failed_jobs'] as number | null) ?? null,
+          durationSeconds: r['completed_at'] ? (Date.parse(r['completed_at'] as string) - Date.parse(r['started_at'] as string)) / 1000 : null,
+          options: r['options'] ? JSON.parse(r['options'] as string) : null,
+        })),
+      };
+    } finally {
+      opened.close();
+    }
+  },
+};
