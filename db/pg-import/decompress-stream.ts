@@ -25,48 +25,69 @@ export type StreamCompression = 'none' | 'zlib' | 'gzip' | 'lz4' | 'zstd';
 const ZSTD_MAX_WINDOW = 256 * 1024 * 1024;
 const ZSTD_PIECE = 512;
 
-export function decompressStream(
+/**
+ * Decompresses `input`. A compressed entry with no bytes at all (an empty table whose block
+ * holds only the end marker) has no data: nothing is yielded and no error is raised.
+ */
+export async function* decompressStream(
   kind: StreamCompression,
   input: AsyncIterable<Uint8Array>,
   what: string,
-): AsyncIterable<Uint8Array> {
+): AsyncGenerator<Uint8Array> {
+  const it = input[Symbol.asyncIterator]();
+  let first: Uint8Array | null = null;
+  try {
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      if (n.value.length > 0) {
+        first = n.value;
+        break;
+      }
+    }
+  } catch (e) {
+    await it.return?.(undefined);
+    throw e;
+  }
+  const firstPiece = first;
+  async function* all(): AsyncGenerator<Uint8Array> {
+    try {
+      yield firstPiece;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        if (n.value.length > 0) yield n.value;
+      }
+    } finally {
+      await it.return?.(undefined);
+    }
+  }
   switch (kind) {
     case 'none':
-      return input;
+      yield* all();
+      return;
     case 'zlib':
-      return zlibStream(input, () => zlib.createInflate({ chunkSize: 64 * 1024 }), what, 'zlib');
+      yield* zlibStream(all(), () => zlib.createInflate({ chunkSize: 64 * 1024 }), what, 'zlib');
+      return;
     case 'gzip':
-      return zlibStream(input, () => zlib.createGunzip({ chunkSize: 64 * 1024 }), what, 'gzip');
+      yield* zlibStream(all(), () => zlib.createGunzip({ chunkSize: 64 * 1024 }), what, 'gzip');
+      return;
     case 'lz4':
-      return decodeLz4Frames(input, what);
+      yield* decodeLz4Frames(all(), what);
+      return;
     case 'zstd':
-      return zstdStream(input, what);
+      yield* zstdStream(all(), what);
+      return;
   }
 }
 
-async function* nonEmpty(input: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  for await (const b of input) if (b.length > 0) yield b;
-}
-
 async function* zlibStream(
-  input: AsyncIterable<Uint8Array>,
+  input: AsyncGenerator<Uint8Array>,
   create: () => zlib.Inflate | zlib.Gunzip,
   what: string,
   label: string,
 ): AsyncGenerator<Uint8Array> {
-  // An entry with no chunks at all (an empty table written without a stream) has no data.
-  const it = nonEmpty(input)[Symbol.asyncIterator]();
-  const first = await it.next();
-  if (first.done) return;
-  async function* rest(): AsyncGenerator<Uint8Array> {
-    yield first.value as Uint8Array;
-    for (;;) {
-      const n = await it.next();
-      if (n.done) return;
-      yield n.value;
-    }
-  }
-  const source = Readable.from(rest(), { objectMode: false, highWaterMark: 1 });
+  const source = Readable.from(input, { objectMode: false, highWaterMark: 1 });
   const z = create();
   let sourceError: unknown = null;
   source.on('error', (e) => {
@@ -87,7 +108,6 @@ async function* zlibStream(
   } finally {
     source.destroy();
     z.destroy();
-    await it.return?.(undefined);
   }
 }
 
@@ -125,7 +145,6 @@ async function* zstdStream(input: AsyncIterable<Uint8Array>, what: string): Asyn
       throw new DumpError('decompress_failed', `corrupt zstd data in ${what}: ${(e as Error).message}`);
     }
   };
-  let sawData = false;
   let checkedHeader = false;
   for await (const chunk of input) {
     if (chunk.length === 0) continue;
@@ -136,7 +155,6 @@ async function* zstdStream(input: AsyncIterable<Uint8Array>, what: string): Asyn
         throw new DumpError('decompress_failed', `zstd data in ${what} asks for a ${w}-byte window, above the limit of ${ZSTD_MAX_WINDOW}`);
       }
     }
-    sawData = true;
     for (let i = 0; i < chunk.length; i += ZSTD_PIECE) {
       push(chunk.subarray(i, Math.min(chunk.length, i + ZSTD_PIECE)), false);
       if (pending.length > 0) {
@@ -146,7 +164,6 @@ async function* zstdStream(input: AsyncIterable<Uint8Array>, what: string): Asyn
       }
     }
   }
-  if (!sawData) return;
   push(new Uint8Array(0), true);
   for (const o of pending) yield o;
 }

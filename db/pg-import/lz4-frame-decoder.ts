@@ -10,6 +10,7 @@
  * checksums are skipped (they protect against disk errors, not against us). Skippable
  * frames and several concatenated frames are accepted.
  */
+/// <reference path="./lz4js.d.ts" />
 import * as xxh32 from 'lz4js/xxh32.js';
 import { ChunkReader } from './chunk-reader';
 import { DumpError } from './dump-error';

@@ -4,7 +4,8 @@
  * numeric → REAL, with the round-trip check: the REAL formatted back at the text's scale
  * (pg_dump pads numeric(p,s) to s digits, so that is the column's scale) must give the same
  * decimal, after normalising the sign of zero and leading zeros. Values with at most 15
- * significant digits always pass (DBL_DIG = 15), which is the fast path; the rest are
+ * significant digits always pass (DBL_DIG = 15: the double nearest such a decimal prints back
+ * to it at 15 significant digits), which is also the fast path; the rest are
  * formatted exactly (toFixed for |x| < 1e21 and scale ≤ 100, exact BigInt arithmetic
  * otherwise). A failing value is kept and reported as lossy. NaN and ±Infinity become null
  * with a warning (in float columns too: SQLite would store NaN as NULL anyway).

@@ -5,7 +5,7 @@
  * - UTF8: validated (invalid bytes are an error naming where they are), then decoded.
  * - LATIN1: ISO 8859-1, every byte is the code point of the same number. (The WHATWG
  *   "latin1" label means windows-1252, so it is not used here.)
- * - WIN1252: windows-1252 through TextDecoder.
+ * - WIN1252: windows-1252 (our own table for 0x80-0x9F).
  * - SQL_ASCII: the server never checked the bytes; decoded as UTF-8 with replacement
  *   characters, and the reader reports a warning.
  */
@@ -46,7 +46,29 @@ export function parseEncodingName(name: string): DumpEncoding | null {
   return ALIASES[name.trim().toUpperCase()] ?? null;
 }
 
-const win1252 = new TextDecoder('windows-1252');
+/**
+ * windows-1252 bytes 0x80-0x9F (the rest is ISO 8859-1). Written out because Node 20's
+ * TextDecoder('windows-1252') returns nothing for these bytes. The five bytes the code page
+ * leaves undefined map to the C1 control of the same number, as in the WHATWG encoding.
+ */
+const WIN1252_HIGH =
+  '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F' +
+  '\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+function decodeWin1252(bytes: Uint8Array, start: number, end: number): string {
+  let out = '';
+  let run = start;
+  for (let i = start; i < end; i++) {
+    const b = bytes[i]!;
+    if (b >= 0x80 && b <= 0x9f) {
+      if (i > run) out += Buffer.from(bytes.buffer, bytes.byteOffset + run, i - run).toString('latin1');
+      out += WIN1252_HIGH[b - 0x80];
+      run = i + 1;
+    }
+  }
+  if (end > run) out += Buffer.from(bytes.buffer, bytes.byteOffset + run, end - run).toString('latin1');
+  return out;
+}
 const utf8Lossy = new TextDecoder('utf-8', { fatal: false });
 
 function asBuffer(b: Uint8Array): Buffer {
@@ -81,8 +103,8 @@ export function textCodec(encoding: DumpEncoding): TextCodec {
         encoding,
         total: true,
         isValid: () => true,
-        decodeTrusted: (bytes, start, end) => win1252.decode(bytes.subarray(start, end)),
-        decode: (bytes) => win1252.decode(bytes),
+        decodeTrusted: (bytes, start, end) => decodeWin1252(bytes, start, end),
+        decode: (bytes) => decodeWin1252(bytes, 0, bytes.length),
       };
     case 'SQL_ASCII':
       return {
