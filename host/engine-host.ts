@@ -22,6 +22,7 @@ import type { TelemetrySink } from '../core/telemetry/record-metric';
 import { createEngineStore } from '../db/engine-store';
 import { openDatabase, type SqliteDatabase } from '../db/open-database';
 import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
+import { CsvDirectorySource } from '../market-data/csv/csv-directory-source';
 import { createYahooAdapter } from '../market-data/yahoo/yahoo-adapter';
 import { yahooConfigFromSettings } from '../market-data/yahoo/yahoo-settings';
 import { APP_VERSION } from './app-version';
@@ -95,7 +96,8 @@ export function buildSources(
   extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener } = {},
 ): Sources {
   const mode = settings['market_data.mode'];
-  const csv: PriceSource[] = [];
+  const csvDir = settings['market_data.csv_dir'];
+  const csv: PriceSource[] = csvDir ? [new CsvDirectorySource(csvDir)] : [];
   if (mode === 'synthetic') {
     const gen = createSyntheticGenerator(syntheticConfigFor(store, options.seed, nowMs));
     return { priceSources: [createSyntheticPriceSource(gen)], profileSource: createSyntheticProfileSource(gen) };
