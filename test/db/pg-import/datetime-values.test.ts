@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { civilFromDays, convertDate, convertTimestamp, convertTimestamptz, daysFromCivil } from '../../../db/pg-import/datetime-values';
+import type { ValueConverter } from '../../../db/pg-import/value-issue';
 import { COMMITTED, readJsonl, readOracle } from '../../support/pg-fixtures';
 import { run } from '../../support/issue-collector';
 
@@ -75,11 +76,11 @@ describe('timestamptz → UTC with six fraction digits', () => {
     let compared = 0;
     for (const r of rows) {
       const o = oracle.get(r[0]!)!;
-      const pairs: [string | null | undefined, (t: string, s: never) => string | null, unknown][] = [
-        [r[4], convertTimestamptz as never, o[1]],
-        [r[5], convertTimestamptz as never, o[2]],
-        [r[3], convertTimestamp as never, o[3]],
-        [r[2], convertDate as never, o[4]],
+      const pairs: [string | null | undefined, ValueConverter, unknown][] = [
+        [r[4], convertTimestamptz, o[1]],
+        [r[5], convertTimestamptz, o[2]],
+        [r[3], convertTimestamp, o[3]],
+        [r[2], convertDate, o[4]],
       ];
       for (const [text, conv, expected] of pairs) {
         if (text === null || text === undefined) continue;
