@@ -21,6 +21,7 @@ export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, com
   const issue = r.error.issues[0]!;
   const key = issue.path.length ? String(issue.path[0]) : '';
   const flag = flagName ?? FLAG_NAMES[key] ?? (key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : command);
-  const shown = key && typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : value;
+  let shown: unknown = value;
+  for (const k of issue.path) shown = shown !== null && typeof shown === 'object' ? (shown as Record<string | number, unknown>)[k as string | number] : undefined;
   throw usageError(`${flag}${shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : ''}: ${issue.message} (see \`batchdesk ${command} --help\`)`);
 }

@@ -424,11 +424,13 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   let dateFailed = false;
   for (const phase of DATE_PHASES) {
     if (!pd.datePhases.includes(phase.name)) continue;
-    deps.hooks?.beforePhase?.(phase.name, d, null);
     const startedAt = run.nowIso();
     telemetry.recordMetric('phase_start', { date: d, phase: phase.name, scope: 'date', portfolio_id: null, portfolio_index: null, portfolio_count: pd.portfolios.length, chunk_index: chunkIndex });
     const p0 = deps.clock.now();
-    const o = await safeRunAsync(() => phase.run(dateCtx));
+    const o = await safeRunAsync(async () => {
+      deps.hooks?.beforePhase?.(phase.name, d, null);
+      return phase.run(dateCtx);
+    });
     const ms = deps.clock.now() - p0;
     const metrics = phase.name === 'market_data' && prefetch ? { ...o.metrics, prefetch, fetch_mode: prefetch['fetchMode'] } : o.metrics;
     tracker.setDatePhase(phase.name, entryOf(o, ms, startedAt), metrics);
@@ -622,14 +624,18 @@ function processPortfolioDate(
         record(phase.name, { status: 'failed', reason: 'rolled_back', error: `rolled back: ${rolledBackFrom} failed in the same portfolio-date`, metrics: {} }, 0, phase.critical);
         continue;
       }
-      deps.hooks?.beforePhase?.(phase.name, d, portfolio.id);
       telemetry.recordMetric('phase_start', { date: d, phase: phase.name, scope: 'portfolio', portfolio_id: portfolio.id, portfolio_index: index, portfolio_count: count, chunk_index: dateCtx.chunkIndex });
       const p0 = deps.clock.now();
       let o: PhaseOutcome;
       if (noLots && (phase.name === 'analytics' || phase.name === 'sector_tags')) o = { status: 'not_applicable', reason: 'no_positions', error: null, metrics: {} };
       else {
         const problem = phase.prerequisite?.(ctx) ?? null;
-        o = problem ? { status: 'failed', reason: 'prerequisite_missing', error: problem, metrics: {} } : safeRun(() => phase.run(ctx));
+        o = problem
+          ? { status: 'failed', reason: 'prerequisite_missing', error: problem, metrics: {} }
+          : safeRun(() => {
+              deps.hooks?.beforePhase?.(phase.name, d, portfolio.id);
+              return phase.run(ctx);
+            });
       }
       const ms = deps.clock.now() - p0;
       if (o.status === 'failed' && phase.critical) throw new CriticalFailure(phase.name, o);

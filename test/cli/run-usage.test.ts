@@ -1,0 +1,65 @@
+/**
+ * `batchdesk run` bad input (issue 3, SPEC.md k.3, m.5, m.22): a clear message, exit code 2 and
+ * no change to the database. Also --dry-run writes nothing.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../support/cli';
+import { tableContents } from '../support/db-content';
+
+const NOW = '2025-09-30T23:00:00Z';
+
+describe('run: bad input and dry runs', () => {
+  const dir = tempDir();
+  const db = join(dir, 'demo.db');
+  let before: Record<string, string>;
+  beforeAll(async () => {
+    expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    before = tableContents(db);
+  });
+
+  const cases: [string, string[], RegExp][] = [
+    ['unknown phase', ['--phase', 'markz'], /--phase.*markz|markz/],
+    ['end before start', ['--start-date', '2025-08-10', '--end-date', '2025-08-01'], /before --start-date/],
+    ['a date that does not parse', ['--start-date', '2025-13-01'], /--start-date.*YYYY-MM-DD/],
+    ['a non-trading --target-date', ['--target-date', '2025-07-04'], /not a trading day.*2025-07-03/],
+    ['a date after the target date', ['--target-date', '2025-10-01'], /after the target date 2025-09-30/],
+    ['an unknown portfolio', ['--portfolio', 'nope'], /unknown portfolio "nope"/],
+    ['a misspelt flag', ['--chunk-day', '7'], /unknown flag --chunk-day.*did you mean --chunk-days/],
+    ['target date with a range', ['--target-date', '2025-07-01', '--start-date', '2025-07-01'], /cannot be combined/],
+    ['a negative chunk size', ['--chunk-days', '-3'], /--chunk-days/],
+    ['a guard threshold above 1', ['--max-missing-marks', '1.5'], /--max-missing-marks/],
+    ['an unknown market-data mode', ['--market-data', 'carrier-pigeon'], /--market-data/],
+    ['a missing prerequisite', ['--phase', 'snapshots', '--target-date', '2025-07-01'], /prerequisites.*snapshots needs marks/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(`refuses ${name} with exit 2 and changes nothing`, async () => {
+      const r = await runCli(['run', '--db', db, ...args], { BATCHDESK_NOW: NOW });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+      expect(tableContents(db)).toEqual(before);
+    });
+  }
+
+  it('--dry-run prints the plan and writes nothing', async () => {
+    const r = await runCli(['run', '--db', db, '--dry-run'], { BATCHDESK_NOW: NOW });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Dates: 65 in 1 chunk/);
+    expect(r.stdout).toMatch(/2025-06-30\s+1d8ddd95\s+run\s+market_data,fundamentals,marks,snapshots,sector_tags,analytics\s+new_portfolio/);
+    expect(r.stdout).toMatch(/Dry run: nothing was written/);
+    expect(tableContents(db)).toEqual(before);
+    const json = await runCli(['run', '--db', db, '--dry-run', '--summary-json', '--chunk-days', '7'], { BATCHDESK_NOW: NOW });
+    const plan = JSON.parse(json.stdout) as { schema: string; dates: unknown[]; chunks: unknown[] };
+    expect(plan.schema).toBe('batchdesk.run-plan/1');
+    expect(plan.dates.length).toBe(65);
+    expect(plan.chunks.length).toBe(14);
+    expect(tableContents(db)).toEqual(before);
+  });
+
+  it('refuses a database path in a folder that does not exist with exit 5 and creates nothing', async () => {
+    const r = await runCli(['run', '--db', join(dir, 'missing', 'x.db')], { BATCHDESK_NOW: NOW });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/does not exist/);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Run control (issue 3 acceptance, SPEC.md g.2-g.11, m.3, m.4, m.16): --retry-failed-phases
+ * re-runs only the failed cells and their dependents; a second run is refused while another
+ * process holds the lock and a dead holder's lock is taken over; a cancelled run stops at a
+ * portfolio-date boundary with exit 130 and --resume completes it.
+ */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, REPO_ROOT } from '../../support/cli';
+import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
+
+const NOW = '2025-07-31T23:00:00Z';
+const HF = 'fcd71196-e93e-f000-5a74-31a9eead3118';
+const IND = '1d8ddd95-3b45-0ac5-35bf-cf81af94a5fe';
+
+function computedAt(path: string): Map<string, string> {
+  const db = new Database(path, { readonly: true });
+  const rows = db.prepare(`SELECT portfolio_id, snapshot_date, computed_at FROM portfolio_snapshots`).all() as { portfolio_id: string; snapshot_date: string; computed_at: string }[];
+  db.close();
+  return new Map(rows.map((r) => [`${r.portfolio_id}|${r.snapshot_date}`, r.computed_at]));
+}
+
+function marksComputedAt(path: string): Map<string, string> {
+  const db = new Database(path, { readonly: true });
+  const rows = db.prepare(`SELECT position_id, mark_date, computed_at FROM position_marks`).all() as { position_id: string; mark_date: string; computed_at: string }[];
+  db.close();
+  return new Map(rows.map((r) => [`${r.position_id}|${r.mark_date}`, r.computed_at]));
+}
+
+describe('retry of failed phases', () => {
+  it('re-runs exactly the failed cells and the cells that depend on them', async () => {
+    const path = seedDemoDb(NOW);
+    const first = await runDemo(path, NOW, {}, {
+      hooks: {
+        beforePhase: (phase, date, pid) => {
+          if (phase === 'marks' && date === '2025-07-22' && pid === HF) throw new Error('injected marks failure');
+          if (phase === 'sector_tags' && date === '2025-07-10' && pid === IND) throw new Error('injected sector_tags failure');
+        },
+      },
+    });
+    expect(first.kind).toBe('run');
+    expect(first.exitCode).toBe(1);
+    const db = new Database(path, { readonly: true });
+    const statuses = db.prepare(`SELECT run_date, status FROM batch_run_tracking WHERE status != 'success' ORDER BY run_date`).all() as { run_date: string; status: string }[];
+    db.close();
+    expect(statuses[0]).toEqual({ run_date: '2025-07-10', status: 'partial' });
+    expect(statuses.filter((s) => s.status === 'failed').map((s) => s.run_date)[0]).toBe('2025-07-22');
+    const snapsBefore = computedAt(path);
+    const marksBefore = marksComputedAt(path);
+    expect([...snapsBefore.keys()].filter((k) => k.startsWith(HF) && k.split('|')[1]! >= '2025-07-22')).toEqual([]);
+
+    const retry = await runDemo(path, '2025-07-31T23:30:00Z', { retryFailedPhases: true });
+    expect(retry.kind).toBe('run');
+    expect(retry.exitCode).toBe(0);
+    const snapsAfter = computedAt(path);
+    const marksAfter = marksComputedAt(path);
+    // Every snapshot that existed is untouched; the hedge fund's missing dates now exist.
+    for (const [k, v] of snapsBefore) expect(snapsAfter.get(k), k).toBe(v);
+    const added = [...snapsAfter.keys()].filter((k) => !snapsBefore.has(k));
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((k) => k.startsWith(HF) && k.split('|')[1]! >= '2025-07-22')).toBe(true);
+    for (const [k, v] of marksBefore) expect(marksAfter.get(k), k).toBe(v);
+    const db2 = new Database(path, { readonly: true });
+    expect((db2.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE status != 'success'`).get() as { n: number }).n).toBe(0);
+    const ps = JSON.parse((db2.prepare(`SELECT phase_status FROM batch_run_tracking WHERE run_date = '2025-07-10'`).get() as { phase_status: string }).phase_status);
+    expect(ps.sector_tags.portfolios[IND].status).toBe('success');
+    db2.close();
+  }, 300_000);
+});
+
+describe('the run lock', () => {
+  it('refuses a second run with exit 3 naming the holder, and takes over a dead holder at once', async () => {
+    const path = seedDemoDb(NOW);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), path], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => child.stdout!.once('data', (d: Buffer) => resolve(d.toString())));
+    expect(line).toMatch(/^locked \d+/);
+    const refused = await runCli(['run', '--db', path], { BATCHDESK_NOW: NOW });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(new RegExp(`locked by another run \\(cli pid ${child.pid} on`));
+    const db = new Database(path, { readonly: true });
+    expect((db.prepare(`SELECT count(*) AS n FROM portfolio_snapshots`).get() as { n: number }).n).toBe(0);
+    db.close();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const ok = await runCli(['run', '--db', path, '--quiet'], { BATCHDESK_NOW: NOW });
+    expect(ok.code, ok.stderr).toBe(0);
+    const db2 = new Database(path, { readonly: true });
+    expect((db2.prepare(`SELECT count(*) AS n FROM run_lock`).get() as { n: number }).n).toBe(0);
+    db2.close();
+  }, 300_000);
+});
+
+describe('cancel and resume', () => {
+  it('stops after the current portfolio-date with exit 130, and --resume finishes the same content', async () => {
+    const seeded = seedDemoDb(NOW);
+    const reference = copyDb(seeded);
+    const path = copyDb(seeded);
+    await runDemo(reference, NOW);
+    const controller = new AbortController();
+    let dates = 0;
+    const r = await runDemo(path, NOW, {}, {
+      signal: controller.signal,
+      sinks: [{ name: 'cancel-after-5', handle: (e) => { if (e.event === 'date_result' && ++dates === 5) controller.abort(); } }],
+    });
+    expect(r.kind).toBe('run');
+    expect(r.exitCode).toBe(130);
+    const db = new Database(path, { readonly: true });
+    const hist = db.prepare(`SELECT status FROM batch_run_history`).get() as { status: string };
+    expect(hist.status).toBe('cancelled');
+    expect((db.prepare(`SELECT count(DISTINCT snapshot_date) AS n FROM portfolio_snapshots`).get() as { n: number }).n).toBe(5);
+    db.close();
+    const resumed = await runDemo(path, NOW, { resume: 'latest' });
+    expect(resumed.kind).toBe('run');
+    expect(resumed.exitCode).toBe(0);
+    const snap = (p: string) => {
+      const d = new Database(p, { readonly: true });
+      const rows = d.prepare(`SELECT portfolio_id, snapshot_date, total_value, cash_value, daily_pnl, cumulative_pnl FROM portfolio_snapshots ORDER BY 1, 2`).all();
+      d.close();
+      return rows;
+    };
+    expect(snap(path)).toEqual(snap(reference));
+  }, 300_000);
+});

@@ -1,0 +1,49 @@
+/** A seeded demo database for engine tests, plus an in-process run with a pinned clock. */
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runOptionsSchema, type RunOptionsInput } from '../../core/api/run-options';
+import { targetDate } from '../../core/calendar';
+import type { RunResult } from '../../core/engine/run-engine';
+import type { EngineDeps } from '../../core/engine/run-context';
+import type { TelemetrySink } from '../../core/telemetry/record-metric';
+import { openStore, runOnDatabase } from '../../host/engine-host';
+import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
+import { systemClock } from '../../host/system-ports';
+import { tempDir } from './cli';
+
+export function seedDemoDb(now: string, dir = tempDir()): string {
+  const path = join(dir, 'demo.db');
+  const clock = systemClock({ BATCHDESK_NOW: now });
+  const opened = openStore(path);
+  try {
+    seedDemo(opened.db, seedDemoOptionsSchema.parse({ endDate: targetDate(clock.now()) }), clock.now());
+  } finally {
+    opened.close();
+  }
+  return path;
+}
+
+/** Copies a database file (and no WAL: callers pass closed databases). */
+export function copyDb(path: string, dir = tempDir()): string {
+  const to = join(dir, 'copy.db');
+  copyFileSync(path, to);
+  if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, `${to}-wal`);
+  return to;
+}
+
+export async function runDemo(
+  path: string,
+  now: string,
+  options: RunOptionsInput = {},
+  extra: { sinks?: TelemetrySink[]; hooks?: EngineDeps['hooks']; signal?: AbortSignal } = {},
+): Promise<RunResult> {
+  return runOnDatabase({
+    dbPath: path,
+    options: runOptionsSchema.parse(options),
+    holder: 'cli',
+    sinks: extra.sinks ?? [],
+    control: { signal: extra.signal ?? new AbortController().signal },
+    clock: systemClock({ BATCHDESK_NOW: now }),
+    ...(extra.hooks ? { hooks: extra.hooks } : {}),
+  });
+}
