@@ -1,0 +1,56 @@
+/**
+ * CLI basics (SPEC.md k.1-k.3, Appendix C.21): --help lists every command, each command's
+ * help lists its flags of k.2 with one example, --version, unknown commands, and ASCII only
+ * on every stream (also through the real package bin).
+ */
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../cli/commands';
+import { runCli, runCliProcess } from '../support/cli';
+
+const K2_RUN_FLAGS = [
+  'start-date', 'end-date', 'target-date', 'portfolio', 'phase', 'with-prerequisites', 'chunk-days', 'retry-failed-phases', 'resume', 'dry-run',
+  'monitor-only', 'summary-json', 'log-json', 'log-file', 'market-data', 'csv-dir', 'seed', 'allow-mixed-sources', 'max-missing-marks',
+  'implied-vol', 'risk-free-rate', 'no-guard', 'ignore-gate', 'sql-echo', 'trace',
+];
+
+describe('CLI basics', () => {
+  it('prints the command list and the version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const c of COMMANDS) expect(help.stdout).toContain(c.name);
+    const version = await runCli(['--version']);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('lists every flag of `run` (k.2) with an example', async () => {
+    const r = await runCli(['run', '--help']);
+    expect(r.code).toBe(0);
+    for (const f of K2_RUN_FLAGS) expect(r.stdout, f).toContain(`--${f}`);
+    expect(r.stdout).toMatch(/Example:\n {2}batchdesk run/);
+  });
+
+  it('gives every command a help text with its flags and an example', async () => {
+    for (const c of COMMANDS) {
+      const r = await runCli([...c.name.split(' '), '--help']);
+      expect(r.code, c.name).toBe(0);
+      expect(r.stdout).toContain(`Usage: batchdesk ${c.name}`);
+      for (const f of Object.keys(c.flags)) expect(r.stdout, `${c.name} --${f}`).toContain(`--${f}`);
+      expect(r.stdout).toContain('Example:');
+    }
+  });
+
+  it('refuses an unknown command with exit 2 and a suggestion', async () => {
+    const r = await runCli(['rnu']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "rnu"; did you mean `run`\?/);
+  });
+
+  it('writes ASCII only through the real bin, even for non-ASCII input', () => {
+    for (const args of [['--help'], ['run', '--help'], ['run', '--db', '/nonexistent/\u00e9t\u00e9/db.sqlite'], ['seed-demo', '--profile', 'r\u00e9aliste', '--db', '/tmp/x.db']]) {
+      const r = runCliProcess(args);
+      for (const stream of [r.stdout, r.stderr]) {
+        expect([...stream].every((c) => c.charCodeAt(0) < 0x80), `${args.join(' ')}: ${stream}`).toBe(true);
+      }
+    }
+  });
+});
