@@ -3,6 +3,7 @@ import type { CommandName, CommandOutput, ParsedInput } from '../core/api/contra
 import type { Clock } from '../core/ports/clock';
 import type { LockHolder } from '../core/ports/store';
 import type { EventBus } from './event-bus';
+import type { ReadConnection } from './read-connection';
 import type { RunManager } from './run-manager';
 
 export interface HostContext {
@@ -12,6 +13,8 @@ export interface HostContext {
   readonly clock: Clock;
   readonly bus: EventBus;
   readonly runs: RunManager;
+  /** The views' read-only connection, kept open by long-lived hosts (worker, serve); absent = open one per call. */
+  readonly reader?: ReadConnection;
 }
 
 export type Handler<N extends CommandName> = (input: ParsedInput<N>, ctx: HostContext) => Promise<CommandOutput<N>>;

@@ -5,9 +5,13 @@
  */
 import type { z } from 'zod';
 import { runCommands } from './commands/run-commands';
+import { settingsCommands } from './commands/settings-commands';
+import { viewCommands } from './commands/view-commands';
 
 export const CONTRACT = {
   ...runCommands,
+  ...viewCommands,
+  ...settingsCommands,
 } as const;
 
 export type Contract = typeof CONTRACT;

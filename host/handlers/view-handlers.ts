@@ -1,0 +1,88 @@
+/**
+ * Handlers of the view and settings commands (core/api/commands/view-commands.ts,
+ * settings-commands.ts). Reads go through the host's read-only connection (or a short-lived
+ * one when the host keeps none); settings writes open the database for writing.
+ */
+import type { SqliteDatabase } from '../../db/open-database';
+import { openDatabase } from '../../db/open-database';
+import type { HandlerMap, HostContext } from '../handler-types';
+import { analyticsView } from '../views/analytics-view';
+import { databaseInfo } from '../views/database-info-view';
+import { marksOn } from '../views/marks-view';
+import { missingPrices } from '../views/missing-prices-view';
+import { portfolioList } from '../views/portfolios-view';
+import { readSettings, writeSettings } from '../views/settings-view';
+import { snapshotOn, snapshotSeries } from '../views/snapshots-view';
+import { dateDetail, trackingRows } from '../views/tracking-view';
+
+/** Runs a read on the host's read-only connection, or on a fresh one closed afterwards. */
+export function withReader<T>(ctx: HostContext, fn: (db: SqliteDatabase) => T): T {
+  if (ctx.reader) return ctx.reader.read(fn);
+  const db = openDatabase(ctx.dbPath, { readonly: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+type ViewCommand =
+  | 'listPortfolios'
+  | 'getTracking'
+  | 'getDateDetail'
+  | 'getMissingPrices'
+  | 'getSnapshots'
+  | 'getMarks'
+  | 'getAnalytics'
+  | 'getDatabaseInfo'
+  | 'recentEvents'
+  | 'getSettings'
+  | 'setSettings';
+
+export const viewHandlers: HandlerMap<ViewCommand> = {
+  async listPortfolios(input, ctx) {
+    return { portfolios: withReader(ctx, (db) => portfolioList(db, input.includeDeleted)) };
+  },
+  async getTracking(input, ctx) {
+    return withReader(ctx, (db) => trackingRows(db, input));
+  },
+  async getDateDetail(input, ctx) {
+    return withReader(ctx, (db) => dateDetail(db, input.date, input.includeIncomplete));
+  },
+  async getMissingPrices(input, ctx) {
+    return withReader(ctx, (db) => missingPrices(db, input));
+  },
+  async getSnapshots(input, ctx) {
+    return { portfolioId: input.portfolioId, rows: withReader(ctx, (db) => snapshotSeries(db, input)) };
+  },
+  async getMarks(input, ctx) {
+    return withReader(ctx, (db) => ({
+      portfolioId: input.portfolioId,
+      date: input.date,
+      snapshot: snapshotOn(db, input.portfolioId, input.date, input.includeIncomplete),
+      marks: marksOn(db, input.portfolioId, input.date, input.includeIncomplete),
+    }));
+  },
+  async getAnalytics(input, ctx) {
+    return withReader(ctx, (db) => analyticsView(db, input.portfolioId, input.date));
+  },
+  async getDatabaseInfo(_input, ctx) {
+    return withReader(ctx, (db) => databaseInfo(db, ctx.dbPath));
+  },
+  async recentEvents(input, ctx) {
+    const events = ctx.bus.recent().filter((e) => (input.runId === undefined || e.run_id === input.runId) && (input.afterSeq === undefined || e.seq > input.afterSeq));
+    return { events: events.slice(-input.limit) };
+  },
+  async getSettings(_input, ctx) {
+    return withReader(ctx, readSettings);
+  },
+  async setSettings(input, ctx) {
+    const db = openDatabase(ctx.dbPath, { mustExist: true });
+    try {
+      const changed = writeSettings(db, input.values, ctx.clock.now());
+      return { changed, settings: readSettings(db).settings };
+    } finally {
+      db.close();
+    }
+  },
+};

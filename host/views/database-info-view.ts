@@ -1,0 +1,43 @@
+/** Facts about the open database for the Data screen: size, row counts per table, gate, maintenance, lock. */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import type { SqliteDatabase } from '../../db/open-database';
+import { parseJsonColumn } from './json-column';
+
+/** Row counts of every batchdesk table (names from sqlite_master, quoted as identifiers). */
+export function rowCounts(db: SqliteDatabase): Record<string, number> {
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' ORDER BY name`)
+    .all() as { name: string }[];
+  const out: Record<string, number> = {};
+  for (const { name } of tables) out[name] = (db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n;
+  return out;
+}
+
+const record = z.record(z.string(), z.unknown());
+
+export function databaseInfo(db: SqliteDatabase, path: string) {
+  const setting = (key: string) => {
+    const r = db.prepare(`SELECT value FROM settings WHERE key = ?`).get(key) as { value: string } | undefined;
+    return parseJsonColumn(r?.value, record);
+  };
+  const lock = db.prepare(`SELECT kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested FROM run_lock WHERE id = 1`).get() as Record<string, unknown> | undefined;
+  const latest = db.prepare(`SELECT max(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null };
+  let sizeBytes = 0;
+  try {
+    sizeBytes = statSync(path).size;
+  } catch {
+    sizeBytes = 0;
+  }
+  return {
+    path,
+    name: basename(path),
+    sizeBytes,
+    rowCounts: rowCounts(db),
+    latestCompleteDate: latest.d,
+    gate: setting('gate'),
+    maintenance: setting('maintenance'),
+    lock: lock ?? null,
+  };
+}
