@@ -28,7 +28,8 @@ export function kvLine(e: TelemetryEvent): string {
   const p = e.payload as Record<string, unknown>;
   const parts: string[] = [`${e.ts} ${e.level} ${e.event}`];
   for (const [k, v] of Object.entries(p)) {
-    if (k === 'metrics' || k === 'options' || k === 'tags' || v === undefined) continue;
+    // Nulls and the static `critical` flag add nothing to a human-readable line (h.3 example).
+    if (k === 'metrics' || k === 'options' || k === 'tags' || k === 'critical' || v === undefined || v === null) continue;
     if (k === 'portfolio_id') {
       if (v !== null) parts.push(`portfolio=${String(v).slice(0, 8)}`);
       continue;
