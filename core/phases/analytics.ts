@@ -8,6 +8,7 @@
 import type { PhaseOutcome } from '../domain/phase';
 import type { Lot } from '../domain/portfolio';
 import { outcome, type PortfolioDateContext, type PortfolioPhase } from '../engine/phase-types';
+import { analyticsDateCache } from './analytics/analytics-date-cache';
 import { ANALYTICS_JOBS } from './analytics/jobs';
 import { evaluateMissingMarksGuard } from './analytics/missing-marks-guard';
 import { prepareSymbolStage } from './analytics/symbol-stage';
@@ -68,7 +69,7 @@ export function runAnalytics(ctx: PortfolioDateContext, jobs: readonly Analytics
   let completed = 0;
   let failed = 0;
   let notApplicable = 0;
-  const jobCtx = { pd: ctx, marks, lotsById, snapshot, nowIso };
+  const jobCtx = { pd: ctx, marks, lotsById, snapshot, nowIso, cache: analyticsDateCache(ctx.dateContext) };
   for (const job of jobs) {
     const t0 = run.clock.now();
     const r = runJob(job, () => job.run(jobCtx), run.store);

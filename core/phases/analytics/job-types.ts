@@ -8,6 +8,7 @@ import type { LotMark } from '../../domain/mark';
 import type { Lot } from '../../domain/portfolio';
 import type { PortfolioDateContext } from '../../engine/phase-types';
 import type { SnapshotRecord } from '../../ports/store';
+import type { AnalyticsDateCache } from './analytics-date-cache';
 import type { JobOutcome } from './runner-outcome';
 
 export type { AnalyticsRunnerOutcome, JobOutcome } from './runner-outcome';
@@ -41,6 +42,8 @@ export interface JobContext {
   /** The complete snapshot of D. */
   readonly snapshot: SnapshotRecord;
   readonly nowIso: string;
+  /** What the portfolios of D share: symbol betas, return series, the factor matrix. */
+  readonly cache: AnalyticsDateCache;
 }
 
 export interface AnalyticsJob {
