@@ -1,0 +1,103 @@
+/**
+ * Engine benchmarks (issue 3 and 4 figures): the demo backfill over its automatic range
+ * (2025-06-30 to the pinned target date), wall time, time per date, peak memory, and the
+ * ratio of its time to a raw better-sqlite3 insert of the same derived rows.
+ */
+import Database from 'better-sqlite3';
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runOptionsSchema, type RunOptionsInput } from '../../core/api/run-options';
+import { runOnDatabase } from '../../host/engine-host';
+import { systemClock } from '../../host/system-ports';
+import { tempDir } from '../support/cli';
+import { seedDemoDb } from '../support/demo-db';
+
+export const BENCH_NOW = '2026-11-27T23:00:00Z';
+
+const DERIVED = [
+  'position_marks', 'missing_prices', 'portfolio_snapshots', 'symbol_factor_exposures', 'factor_exposures', 'position_factor_exposures',
+  'position_market_betas', 'position_interest_rate_betas', 'position_volatility', 'correlation_calculations', 'pairwise_correlations',
+  'stress_test_results', 'batch_run_tracking', 'tags_v2', 'position_tags',
+];
+
+export interface BackfillFigures {
+  readonly label: string;
+  readonly dates: number;
+  readonly portfolioDates: number;
+  readonly wallMs: number;
+  readonly msPerDate: number;
+  readonly peakRssMb: number;
+  readonly rowsWritten: number;
+  readonly rawInsertMs: number;
+  readonly ratioToRawInsert: number;
+  readonly exitCode: number;
+}
+
+/** Inserts every derived row of `source` into an empty database with the same schema, raw, one transaction per table. */
+export function rawInsertMs(source: string): { rows: number; ms: number } {
+  const dir = tempDir('batchdesk-raw-');
+  const target = join(dir, 'raw.db');
+  const src = new Database(source, { readonly: true });
+  const dst = new Database(target);
+  dst.pragma('journal_mode = WAL');
+  dst.pragma('synchronous = NORMAL');
+  dst.pragma('cache_size = -65536');
+  dst.pragma('foreign_keys = OFF');
+  for (const t of DERIVED) {
+    const ddl = (src.prepare(`SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?`).get(t) as { sql: string }).sql;
+    dst.exec(ddl);
+    for (const idx of src.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL`).all(t) as { sql: string }[]) dst.exec(idx.sql);
+  }
+  let rows = 0;
+  const data = DERIVED.map((t) => ({ t, rows: src.prepare(`SELECT * FROM "${t}"`).raw().all() as unknown[][] }));
+  src.close();
+  const t0 = performance.now();
+  for (const { t, rows: r } of data) {
+    if (r.length === 0) continue;
+    const ins = dst.prepare(`INSERT INTO "${t}" VALUES (${r[0]!.map(() => '?').join(', ')})`);
+    dst.transaction(() => {
+      for (const row of r) ins.run(row);
+    })();
+    rows += r.length;
+  }
+  const ms = performance.now() - t0;
+  dst.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { rows, ms };
+}
+
+export async function benchDemoBackfill(label: string, options: RunOptionsInput = {}, seeded?: string): Promise<BackfillFigures> {
+  const base = seeded ?? seedDemoDb(BENCH_NOW);
+  const dir = tempDir('batchdesk-bench-');
+  const path = join(dir, 'bench.db');
+  copyFileSync(base, path);
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const t0 = performance.now();
+  const r = await runOnDatabase({
+    dbPath: path,
+    options: runOptionsSchema.parse({ guard: false, ...options }),
+    holder: 'cli',
+    sinks: [],
+    control: { signal: new AbortController().signal },
+    clock: systemClock({ BATCHDESK_NOW: BENCH_NOW }),
+  });
+  const wallMs = performance.now() - t0;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const dates = r.kind === 'run' ? r.summary.dates.processed : 0;
+  const raw = rawInsertMs(path);
+  rmSync(dir, { recursive: true, force: true });
+  return {
+    label,
+    dates,
+    portfolioDates: dates * 5,
+    wallMs,
+    msPerDate: dates ? wallMs / dates : 0,
+    peakRssMb: peak / 1024 / 1024,
+    rowsWritten: raw.rows,
+    rawInsertMs: raw.ms,
+    ratioToRawInsert: wallMs / raw.ms,
+    exitCode: r.exitCode,
+  };
+}
