@@ -129,6 +129,9 @@ function applyPragmas(db: SqliteDatabase, busyTimeoutMs: number, readonly: boole
   // hot index pages in memory (the default is 2 MB).
   db.pragma('cache_size = -65536');
   db.pragma('temp_store = MEMORY');
+  // Checkpoint every ~40 MB of WAL instead of every 4 MB: fewer fsyncs during a backfill (the
+  // engine also checkpoints at every chunk end).
+  if (!readonly) db.pragma('wal_autocheckpoint = 10000');
   db.pragma('foreign_keys = ON');
 }
 
