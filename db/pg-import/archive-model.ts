@@ -161,12 +161,12 @@ export function buildArchiveModel(input: ArchiveModelInput): DumpModel {
     sizeBytes: input.sizeBytes,
     warnings,
   };
+  const text = { codec: textCodec(toc.encoding), standardStrings };
   return {
     facts,
     tables,
     enums: catalog.enums,
-    codec: textCodec(toc.encoding),
-    standardStrings,
+    textOf: () => text,
     openData(table, progress, signal) {
       const e = byId.get(table.id);
       if (!e) throw new DumpError('no_such_table', `${table.schema}.${table.name} is not a table of this dump`);

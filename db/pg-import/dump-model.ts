@@ -1,6 +1,6 @@
 /**
  * The shape every dump format is reduced to before rows are read: facts for the report, the
- * tables with data, the dump's enums, its text codec, and a way to open a table's
+ * tables with data, the dump's enums, the text settings of each table's data, and a way to open a table's
  * decompressed data bytes. The archive readers (custom, directory, tar) and the plain reader
  * each build one; DumpReader turns it into rows.
  */
@@ -66,8 +66,8 @@ export interface DumpModel {
   readonly facts: DumpFacts;
   readonly tables: readonly DumpTable[];
   readonly enums: ReadonlyMap<string, readonly string[]>;
-  readonly codec: TextCodec;
-  readonly standardStrings: boolean;
+  /** The encoding and standard_conforming_strings in effect for a table's data. */
+  textOf(table: DumpTable): { readonly codec: TextCodec; readonly standardStrings: boolean };
   /** The table's decompressed data bytes; `progress.bytes` counts dump bytes consumed. */
   openData(table: DumpTable, progress: ReadProgress, signal?: AbortSignal): AsyncIterable<Uint8Array>;
   close(): Promise<void>;

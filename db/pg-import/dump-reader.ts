@@ -69,9 +69,10 @@ export class DumpReader {
     const label = `${table.schema}.${table.name}`;
     const data = this.model.openData(table, progress, options.signal);
     const names = table.columns.map((c) => c.name);
+    const text = this.model.textOf(table);
     let out: TextRow[] = [];
     if (table.dataKind === 'copy') {
-      const dec = new CopyTextDecoder({ codec: this.model.codec, table: label, columns: names });
+      const dec = new CopyTextDecoder({ codec: text.codec, table: label, columns: names });
       for await (const piece of data) {
         throwIfAborted(options.signal);
         dec.push(piece, out);
@@ -93,8 +94,8 @@ export class DumpReader {
       );
     }
     const index = new Map(names.map((n, i) => [n, i]));
-    const codec = this.model.codec;
-    let std = this.model.standardStrings;
+    const codec = text.codec;
+    let std = text.standardStrings;
     let statementNo = 0;
     const scanner: SqlStreamScanner = new SqlStreamScanner(
       {

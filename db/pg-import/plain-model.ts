@@ -20,9 +20,17 @@ import { identValue, isPunct, lexSql } from './sql-lexer';
 import { SqlStreamScanner } from './sql-stream-scanner';
 import { parseEncodingName, textCodec, type DumpEncoding } from './text-encoding';
 
+interface TextSettings {
+  readonly encoding: DumpEncoding;
+  readonly encodingName: string;
+  readonly std: boolean;
+}
+
 interface CopyBlock {
   readonly table: TableRef;
   readonly columns: readonly string[] | null;
+  /** The settings in effect where the data appears (a cluster dump changes them between databases). */
+  readonly text: TextSettings;
   dataStart: number;
   dataEnd: number;
 }
@@ -33,6 +41,7 @@ interface InsertRun {
   /** The bytes `INSERT INTO <name>` of the first statement, to recognise the next ones cheaply. */
   readonly prefix: Buffer;
   readonly ranges: { start: number; end: number }[];
+  readonly text: TextSettings;
 }
 
 interface Section {
@@ -59,6 +68,10 @@ function newSection(name: string | null): Section {
     serverVersion: null,
     pgDumpVersion: null,
   };
+}
+
+function settingsOf(s: Section): TextSettings {
+  return { encoding: s.encoding, encodingName: s.encodingName, std: s.std };
 }
 
 /** Index of the first byte that is not whitespace or part of a comment. */
@@ -124,6 +137,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
   let currentCopy: CopyBlock | null = null;
   let lastRun: InsertRun | null = null;
 
+  const settings = (): TextSettings => ({ encoding: cur.encoding, encodingName: cur.encodingName, std: cur.std });
   const decode = (b: Buffer) => textCodec(cur.encoding === 'UTF8' ? 'SQL_ASCII' : cur.encoding).decode(b, input.path);
   const scanner: SqlStreamScanner = new SqlStreamScanner(
     {
@@ -161,7 +175,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
           }
           const nameEnd = tokens[qn.next - 1]!.end;
           const prefix = Buffer.from(body.subarray(0, Buffer.byteLength(headText.slice(0, nameEnd + 1), cur.encoding === 'UTF8' ? 'utf8' : 'latin1')));
-          const run: InsertRun = { table: toRef(qn.name), columns, prefix, ranges: [{ start: start + t, end }] };
+          const run: InsertRun = { table: toRef(qn.name), columns, prefix, ranges: [{ start: start + t, end }], text: settings() };
           cur.inserts.push(run);
           lastRun = run;
           return false;
@@ -193,7 +207,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
         if (w1 === 'copy') {
           const c = parseCopyStatement(decode(bytes.subarray(t)));
           if (!c || !c.fromStdin) return false;
-          currentCopy = { table: toRef(c.table), columns: c.columns, dataStart: -1, dataEnd: -1 };
+          currentCopy = { table: toRef(c.table), columns: c.columns, text: settings(), dataStart: -1, dataEnd: -1 };
           cur.copies.push(currentCopy);
           return true;
         }
@@ -257,9 +271,11 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
   const tables: DumpTable[] = [];
   const copyById = new Map<string, CopyBlock>();
   const runById = new Map<string, InsertRun>();
+  const textById = new Map<string, TextSettings>();
   section.copies.forEach((c, n) => {
     const id = `copy:${n + 1}`;
     copyById.set(id, c);
+    textById.set(id, c.text);
     const { columns, defined } = catalog.dataColumns(c.table, c.columns, 'copy', input.hint);
     tables.push({
       id,
@@ -285,6 +301,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
   for (const r of merged.values()) {
     const id = `insert:${++n}`;
     runById.set(id, r);
+    textById.set(id, r.text);
     const { columns, defined } = catalog.dataColumns(r.table, catalog.hasTable(r.table) ? null : r.columns, 'insert', input.hint);
     tables.push({
       id,
@@ -298,8 +315,10 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
       rowCount: null,
     });
   }
+  // The section's encoding is the one its data was written in (the first data block's).
+  const first = [...textById.values()][0] ?? settingsOf(section);
   const warnings: string[] = [];
-  if (section.encoding === 'SQL_ASCII') {
+  if (first.encoding === 'SQL_ASCII') {
     warnings.push('the dump is in SQL_ASCII (the server never checked its bytes); text is read as UTF-8 and invalid bytes become U+FFFD');
   }
   const facts: DumpFacts = {
@@ -309,8 +328,8 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     archiveVersion: null,
     compression: 'none',
     compressionLevel: null,
-    encoding: section.encodingName,
-    standardConformingStrings: section.std,
+    encoding: first.encodingName,
+    standardConformingStrings: first.std,
     databaseName: isCluster ? (input.database ?? null) : null,
     serverVersion: section.serverVersion,
     pgDumpVersion: section.pgDumpVersion,
@@ -325,8 +344,10 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     facts,
     tables,
     enums: catalog.enums,
-    codec: textCodec(section.encoding),
-    standardStrings: section.std,
+    textOf(table: DumpTable) {
+      const t = textById.get(table.id) ?? first;
+      return { codec: textCodec(t.encoding), standardStrings: t.std };
+    },
     openData(table: DumpTable, p: ReadProgress) {
       const c = copyById.get(table.id);
       if (c) return readRange(source, c.dataStart, c.dataEnd, p);
