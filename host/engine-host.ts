@@ -2,8 +2,9 @@
  * The engine host: the composition root that binds core to SQLite and the market-data
  * adapters. The CLI, `serve` and the Electron worker all run the engine through here.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../core/api/errors';
 import type { RunOptions } from '../core/api/run-options';
 import { targetDate } from '../core/calendar';
@@ -19,7 +20,11 @@ import type { EngineStore } from '../core/ports/engine-store';
 import type { PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
 import type { LockHolder } from '../core/ports/store';
 import type { TelemetrySink } from '../core/telemetry/record-metric';
+import type { ProviderMetricBinding } from '../core/phases/market-data/provider-metrics';
+import type { TraceWriter } from '../core/ports/derived-rows';
+import { createDerivedRowsReader } from '../db/derived-rows-reader';
 import { createEngineStore } from '../db/engine-store';
+import { postRunGuardFor } from './diagnostics/guard';
 import { openDatabase, type SqliteDatabase } from '../db/open-database';
 import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
 import { CsvDirectorySource } from '../market-data/csv/csv-directory-source';
@@ -109,13 +114,38 @@ export function buildSources(
       'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.',
     );
   }
-  const yahoo = createYahooAdapter({
+  const relay = providerMetricRelay(extra.onProviderMetric);
+  const adapter = createYahooAdapter({
     config: yahooConfigFromSettings((k) => store.loadSettings()[k]),
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     ...(extra.fetch ? { transport: extra.fetch } : {}),
-    ...(extra.onProviderMetric ? { onMetric: extra.onProviderMetric } : {}),
+    onMetric: relay.emit,
   });
+  const yahoo: PriceSource & ProfileSource & ProviderMetricBinding = {
+    name: 'yahoo',
+    fetchPrices: (request, signal) => adapter.fetchPrices(request, signal as AbortSignal),
+    fetchProfile: (symbol, signal) => adapter.fetchProfile(symbol, signal as AbortSignal),
+    bindProviderMetrics: relay.bind,
+  };
   return { priceSources: [...csv, yahoo], profileSource: yahoo };
+}
+
+/**
+ * The adapter reports provider metrics (provider_request, provider_retry, circuit_state) from
+ * its construction on; the engine binds its run telemetry once the run has one
+ * (core/phases/market-data/provider-metrics.ts). `also` receives every metric too (tests).
+ */
+function providerMetricRelay(also?: ProviderMetricListener): { emit: ProviderMetricListener; bind(listener: ProviderMetricListener | null): void } {
+  let target: ProviderMetricListener | null = null;
+  return {
+    emit: (m) => {
+      also?.(m);
+      target?.(m);
+    },
+    bind: (listener) => {
+      target = listener;
+    },
+  };
 }
 
 export interface RunOnDatabaseArgs {
@@ -127,17 +157,74 @@ export interface RunOnDatabaseArgs {
   readonly clock?: Clock;
   readonly sqlEcho?: (sql: string) => void;
   readonly fetch?: typeof fetch;
+  /** Every provider metric of the run's Yahoo adapter, besides the run's telemetry (tests). */
+  readonly onProviderMetric?: ProviderMetricListener;
+  /** The post-run guard; default: the regression guard and gate of SPEC.md i.4 on this database. */
   readonly postRunGuard?: EngineDeps['postRunGuard'];
   readonly hooks?: EngineDeps['hooks'];
+  /** Run under a lock this process already holds (rebuild, j.5). */
+  readonly inheritLock?: string;
+}
+
+/** `--trace DIR`: one JSON file per document under DIR (created on first write). */
+export function directoryTraceWriter(dir: string): TraceWriter {
+  const root = resolve(dir);
+  return {
+    write(relativePath, document) {
+      const file = join(root, relativePath);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(document, null, 2).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+    },
+  };
+}
+
+/** How often a run checks the database for a `batchdesk cancel` from another process. */
+const CANCEL_POLL_MS = 500;
+
+/**
+ * The run's cancel signal: aborted by the caller's graceful or hard signal, or by a cancel
+ * requested in the database (g.10). Requests in flight take this signal, so a cancel aborts
+ * them at once; the engine still stops at a portfolio-date boundary.
+ */
+function cancelSignal(store: EngineStore, control: RunControl): { signal: AbortSignal; dispose(): void } {
+  const abort = new AbortController();
+  const stop = (why: unknown) => {
+    if (!abort.signal.aborted) abort.abort(why);
+  };
+  const sources = [control.signal, control.hardSignal].filter((s): s is NonNullable<typeof s> => s !== undefined);
+  const listeners = sources.map((s) => {
+    const l = () => stop(s.reason ?? new Error('cancelled'));
+    if (s.aborted) l();
+    else s.addEventListener('abort', l, { once: true });
+    return () => s.removeEventListener('abort', l);
+  });
+  const timer = setInterval(() => {
+    try {
+      if (store.isCancelRequested()) stop(new Error('cancel requested'));
+    } catch {
+      // A busy database is checked again at the next tick; the engine checks too.
+    }
+  }, CANCEL_POLL_MS);
+  timer.unref();
+  return {
+    signal: abort.signal,
+    dispose: () => {
+      clearInterval(timer);
+      for (const off of listeners) off();
+    },
+  };
 }
 
 /** Opens the database, composes the engine and runs it; the database is closed afterwards. */
 export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult> {
   const clock = args.clock ?? systemClock();
   const opened = openStore(args.dbPath, { mustExist: true, sqlEcho: args.sqlEcho });
+  const cancel = cancelSignal(opened.store, args.control);
   try {
     const settings = resolveRunSettings(opened.store.loadSettings(), args.options);
-    const sources = args.options.dryRun ? { priceSources: [], profileSource: null } : buildSources(opened.store, settings, args.options, clock.now(), { fetch: args.fetch });
+    const sources = args.options.dryRun
+      ? { priceSources: [], profileSource: null }
+      : buildSources(opened.store, settings, args.options, clock.now(), { fetch: args.fetch, ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}) });
     const deps: EngineDeps = {
       store: opened.store,
       clock,
@@ -146,11 +233,15 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
       priceSources: sources.priceSources,
       profileSource: sources.profileSource,
       host: engineHost(args.holder, args.dbPath),
-      ...(args.postRunGuard ? { postRunGuard: args.postRunGuard } : {}),
+      postRunGuard: args.postRunGuard ?? postRunGuardFor(opened.db, clock),
       ...(args.hooks ? { hooks: args.hooks } : {}),
+      ...(args.inheritLock ? { inheritLock: args.inheritLock } : {}),
+      ...(args.options.monitorOnly ? { derivedRows: createDerivedRowsReader(opened.db) } : {}),
+      ...(args.options.monitorOnly && args.options.trace ? { trace: directoryTraceWriter(args.options.trace) } : {}),
     };
-    return await runBatch(deps, args.options, args.control);
+    return await runBatch(deps, args.options, { ...args.control, signal: cancel.signal });
   } finally {
+    cancel.dispose();
     opened.close();
   }
 }

@@ -15,6 +15,7 @@ import type { Telemetry, TelemetrySink } from '../telemetry/record-metric';
 import { MarketDataRunState } from '../phases/market-data/run-state';
 import type { IsoDate } from '../domain/iso-date';
 import type { RunContext } from './phase-types';
+import type { DerivedRowsReader, TraceWriter } from '../ports/derived-rows';
 import { PriceTable } from './price-table';
 import { parseEngineSettings, type EngineSettings } from './settings';
 
@@ -31,6 +32,8 @@ export interface EngineHost {
 export interface GuardReport {
   readonly status: 'pass' | 'fail';
   readonly findings: readonly unknown[];
+  /** Set when the guard opened or closed the gate (emitted as a gate_changed metric). */
+  readonly gateChange?: { readonly state: 'open' | 'closed'; readonly reason: string } | null;
 }
 
 export interface EngineDeps {
@@ -45,6 +48,15 @@ export interface EngineDeps {
   readonly strictTelemetry?: boolean;
   /** The regression guard after a normal run (SPEC.md i.4); absent = not run. */
   readonly postRunGuard?: (dates: readonly IsoDate[], runId: string) => GuardReport;
+  /**
+   * The run_id of a lock this process already holds (a rebuild's, j.5): the run works under
+   * it instead of taking its own, heartbeats it, and leaves it for the holder to release.
+   */
+  readonly inheritLock?: string;
+  /** Monitor-only (g.12): reads stored and computed rows for the difference report. */
+  readonly derivedRows?: DerivedRowsReader;
+  /** Monitor-only with --trace: receives one JSON document per file (relative path). */
+  readonly trace?: TraceWriter;
   /** Test seams: called after each committed portfolio-date and before each phase. */
   readonly hooks?: {
     readonly afterPortfolioDate?: (date: IsoDate, portfolioId: string) => void;

@@ -22,6 +22,9 @@ import { PHASE_TABLE, validatePhaseOrder } from './phase-table';
 import type { DateContext, PortfolioDateContext, PortfolioPhase, RunContext } from './phase-types';
 import type { PlannedDate, PlannedPortfolio, RunPlan } from './plan-types';
 import { planRun } from './planner';
+import { MonitorRecorder } from './monitor-recorder';
+import { phaseTraceInputs } from './monitor-trace-inputs';
+import type { EngineStore } from '../ports/engine-store';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
 import { RUN_SUMMARY_SCHEMA, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
 
@@ -83,8 +86,10 @@ async function safeRunAsync(fn: () => Promise<PhaseOutcome>): Promise<PhaseOutco
 }
 
 /** Plans (and for a dry run, stops); otherwise executes the plan. */
-export async function runBatch(deps: EngineDeps, input: RunOptions, control: RunControl): Promise<RunResult> {
+export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control: RunControl): Promise<RunResult> {
   validatePhaseOrder(PHASE_TABLE);
+  const monitor = input.monitorOnly && baseDeps.derivedRows ? new MonitorRecorder(baseDeps.derivedRows, input.trace ? (baseDeps.trace ?? null) : null, input.trace ?? null) : null;
+  const deps = monitor ? monitoredDeps(baseDeps, monitor) : baseDeps;
   const store = deps.store;
   const startedMs = deps.clock.now();
   const storedSettings = store.loadSettings();
@@ -99,7 +104,8 @@ export async function runBatch(deps: EngineDeps, input: RunOptions, control: Run
   const staleAfter = settings['lock.stale_after_ms'];
   const isStale = (l: LockRecord) =>
     startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
-  if (held && !isStale(held)) throw lockedError(held);
+  const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
+  if (held && !inherited && !isStale(held)) throw lockedError(held);
   const gate = storedSettings['gate'] as { state?: string; since?: string; findings?: unknown[] } | undefined;
   if (gate?.state === 'closed' && !input.ignoreGate && !input.monitorOnly) {
     throw new BatchdeskError(
@@ -110,12 +116,15 @@ export async function runBatch(deps: EngineDeps, input: RunOptions, control: Run
   }
   const { runId, batchRunId } = newRunIds(deps);
   const nowIso = () => formatTimestamp(deps.clock.now());
-  const acquired = store.acquireLock(
-    { kind: 'run', runId, holder: deps.host.holder, host: deps.host.host, pid: deps.host.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() },
-    isStale,
-    nowIso(),
-  );
-  if (!acquired.acquired) throw lockedError(acquired.holder);
+  const lockId = inherited ? deps.inheritLock! : runId;
+  if (!inherited) {
+    const acquired = store.acquireLock(
+      { kind: 'run', runId, holder: deps.host.holder, host: deps.host.host, pid: deps.host.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() },
+      isStale,
+      nowIso(),
+    );
+    if (!acquired.acquired) throw lockedError(acquired.holder);
+  }
 
   const activity: { timestamp: string; message: string; level: string }[] = [];
   const telemetry = createTelemetry({
@@ -153,10 +162,26 @@ export async function runBatch(deps: EngineDeps, input: RunOptions, control: Run
     });
     const neededSymbols = [...new Set(plan.dates.flatMap((pd) => [...symbolsFor(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]))];
     const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
-    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, settings });
+    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, settings, lockId, monitor });
   } finally {
-    store.releaseLock(runId);
+    if (!inherited) store.releaseLock(runId);
   }
+}
+
+/** Monitor-only: every rolled-back transaction lets the recorder read the computed rows first. */
+function monitoredDeps(deps: EngineDeps, monitor: MonitorRecorder): EngineDeps {
+  const base = deps.store;
+  const store: EngineStore = {
+    ...base,
+    rollbackOnly<T>(fn: () => T): T {
+      return base.rollbackOnly(() => {
+        const v = fn();
+        monitor.beforeRollback();
+        return v;
+      });
+    },
+  };
+  return { ...deps, store };
 }
 
 function lockedError(holder: LockRecord): BatchdeskError {
@@ -182,6 +207,10 @@ interface ExecuteArgs {
   mode: string;
   startedMs: number;
   settings: RunContext['settings'];
+  /** The run_id of the lock row this run heartbeats (its own, or an inherited one). */
+  lockId: string;
+  /** Monitor-only difference recorder (g.12). */
+  monitor: MonitorRecorder | null;
 }
 
 async function execute(a: ExecuteArgs): Promise<RunResult> {
@@ -214,7 +243,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     if (!force && now - lastHeartbeat < run.settings['lock.heartbeat_interval_ms']) return;
     lastHeartbeat = now;
     const iso = formatTimestamp(now);
-    store.heartbeat(run.runId, iso);
+    store.heartbeat(a.lockId, iso);
     store.progressRun(run.runId, { completedJobs: results.filter((r) => r.status === 'success' || r.status === 'partial').length, failedJobs: results.filter((r) => r.status === 'failed').length, heartbeatAt: iso });
     telemetry.metric('heartbeat', null, { level: 'debug' });
   };
@@ -301,6 +330,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   if (!fatal && !cancelled && !run.monitorOnly && opts.guard && run.settings['guard.after_run'] && deps.postRunGuard && processedDates.length) {
     guard = deps.postRunGuard(processedDates, run.runId);
     telemetry.metric('guard_result', guard.findings.length, { tags: { status: guard.status }, level: guard.status === 'pass' ? 'info' : 'error' });
+    if (guard.gateChange) telemetry.metric('gate_changed', null, { tags: { state: guard.gateChange.state, reason: guard.gateChange.reason }, level: guard.gateChange.state === 'closed' ? 'error' : 'info' });
   }
 
   const counts = {
@@ -317,7 +347,20 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
         : results.length > 0 && counts.failed === results.length
           ? 'failed'
           : 'partial';
-  const exitCode = cancelled ? EXIT.cancelled : fatal ? EXIT.data : counts.failed + counts.partial > 0 ? EXIT.partial : guard?.status === 'fail' ? EXIT.checkFailed : EXIT.ok;
+  const monitorReport = a.monitor ? a.monitor.report() : null;
+  const exitCode = cancelled
+    ? EXIT.cancelled
+    : fatal
+      ? EXIT.data
+      : monitorReport
+        ? monitorReport.clean
+          ? EXIT.ok
+          : EXIT.checkFailed
+        : counts.failed + counts.partial > 0
+          ? EXIT.partial
+          : guard?.status === 'fail'
+            ? EXIT.checkFailed
+            : EXIT.ok;
   const completedMs = deps.clock.now();
   const mdc = run.marketData.counters;
   const summary: RunSummary = {
@@ -355,6 +398,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     analytics: analyticsTotals,
     results,
     guard: guard ? { status: guard.status, findings: [...guard.findings] } : null,
+    ...(monitorReport ? { monitor: monitorReport } : {}),
     warnings: [...warnings, ...telemetry.disabledSinks.map((s) => `telemetry sink ${s} failed and was disabled`)],
     errors: errors.slice(0, 100),
   };
@@ -414,6 +458,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   const d = pd.date;
   const t0 = deps.clock.now();
   const writeTx = <T>(fn: () => T): T => (run.monitorOnly ? store.rollbackOnly(fn) : store.transaction(fn));
+  a.monitor?.beginDate(d);
   let tracker = DateTracker.start(d, store.loadTracking(d), { runId: run.runId, batchRunId: run.batchRunId, mode: a.mode }, run.nowIso());
   const dateErrors: string[] = [];
   const writeTracking = (t: DateTracker, status: string, completedAt: string | null) => store.writeTracking(t.toWrite(run.runId, status, completedAt, dateErrors), run.nowIso());
@@ -519,6 +564,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   tracker.setMeta('model_count', modelCount);
   tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: 0, guard_skips: aTotals.guard });
   if (!cancelled) writeTx(() => writeTracking(tracker, status, completedAt));
+  a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: modelCount });
   a.errors.push(...dateErrors.map((e) => `${d} ${e}`));
   const durationMs = deps.clock.now() - t0;
   const missing = md ? md.missingSymbols.length : 0;
@@ -640,9 +686,11 @@ function processPortfolioDate(
       const ms = deps.clock.now() - p0;
       if (o.status === 'failed' && phase.critical) throw new CriticalFailure(phase.name, o);
       record(phase.name, o, ms, phase.critical);
+      if (a.monitor?.tracing) a.monitor.afterPhase(phase.name, { outcome: o, ...phaseTraceInputs(phase.name, ctx) });
     }
   };
 
+  a.monitor?.beginPortfolio(d, portfolio.id, portfolio.name);
   if (dateFailed) {
     for (const phase of PORTFOLIO_PHASES) if (selected.has(phase.name)) record(phase.name, { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} }, 0, phase.critical);
     const next = tracker.withPortfolio(portfolio.id, entries, metrics);
@@ -679,6 +727,7 @@ function processPortfolioDate(
   for (const m of marks) if (m.isActive) markCounts[m.priceSource] = (markCounts[m.priceSource] ?? 0) + 1;
   const anyFailed = Object.values(results).some((r) => r.status === 'failed');
   const guardSkip = results['analytics']?.reason === 'insufficient_marks';
+  a.monitor?.endPortfolio({ nav: snap?.totalValue ?? null, cash: snap?.cashValue ?? null, daily_pnl: snap?.dailyPnl ?? null, marks: markCounts, phases: results });
   return {
     tracker,
     rewroteMarks: !dateFailed && failedPhase === null && (selected.has('marks') || selected.has('snapshots')),

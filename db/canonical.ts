@@ -1,0 +1,134 @@
+/**
+ * The canonical content of a database (SPEC.md m.12), read with SQL: rows of every content
+ * table keyed by their natural key, foreign ids replaced by natural keys (factor names,
+ * scenario keys, a correlation calculation's portfolio/window/date, tag names), volatile
+ * columns dropped. Per-table SHA-256 checksums over the canonical rows make "same content"
+ * one comparison; restore round trips, crash consistency, baselines and monitor-only use it.
+ *
+ *   const a = contentChecksums(db);            // { position_marks: { rows, sha256 }, ... }
+ *   const diff = diffChecksums(a, contentChecksums(other));
+ */
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import {
+  canonicalRowText,
+  isVolatileName,
+  sortKeyedRows,
+  type CanonicalScalar,
+  type JsonColumns,
+  type KeyedRow,
+} from '../core/validation/canonical-form';
+import { TABLE_CATALOG, tableSpec, type IdMapping, type TableSpec } from '../core/validation/table-catalog';
+import type { SqliteDatabase } from './open-database';
+import { scopeWhere, type RowScope } from './table-scope';
+
+export type { RowScope } from './table-scope';
+
+export interface TableChecksum {
+  readonly rows: number;
+  readonly sha256: string;
+}
+
+export type ContentChecksums = Readonly<Record<string, TableChecksum>>;
+
+/** Lookups from foreign ids to natural keys, loaded once per reader. */
+export interface IdMaps {
+  readonly factor: ReadonlyMap<string, string>;
+  readonly scenario: ReadonlyMap<string, string>;
+  readonly correlation: ReadonlyMap<string, string>;
+  readonly tag: ReadonlyMap<string, string>;
+}
+
+function tableExists(db: SqliteDatabase, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
+
+/** Loads the id → natural key maps (correlation keys only for the given calculation ids when provided). */
+export function loadIdMaps(db: SqliteDatabase): IdMaps {
+  const pairs = (sql: string) => new Map((db.prepare(sql).raw().all() as [string, string][]).map(([a, b]) => [a, b]));
+  return {
+    factor: pairs(`SELECT id, name FROM factor_definitions`),
+    scenario: pairs(`SELECT id, scenario_id FROM stress_test_scenarios`),
+    correlation: pairs(`SELECT id, portfolio_id || '|' || duration_days || '|' || calculation_date FROM correlation_calculations`),
+    tag: pairs(`SELECT id, user_id || '|' || name FROM tags_v2`),
+  };
+}
+
+export function jsonColumnsOf(spec: TableSpec): JsonColumns {
+  return { columns: new Set(spec.json), dropKeys: new Set(spec.dropJsonKeys ?? []) };
+}
+
+/** One stored row in comparable form (volatile and id columns dropped, foreign ids mapped). */
+export function toKeyedRow(spec: TableSpec, row: Record<string, unknown>, maps: IdMaps): KeyedRow {
+  const values: Record<string, CanonicalScalar> = {};
+  const drop = new Set(spec.dropColumns);
+  for (const [col, v] of Object.entries(row)) {
+    if (drop.has(col) || isVolatileName(col)) continue;
+    const mapping: IdMapping | undefined = spec.mapIds?.[col];
+    const value = (typeof v === 'bigint' ? Number(v) : v) as CanonicalScalar;
+    if (mapping) values[mapping] = value === null ? null : (maps[mapping].get(String(value)) ?? `unknown:${String(value)}`);
+    else values[col] = value;
+  }
+  return { key: JSON.stringify(spec.key.map((k) => values[k] ?? null)), values };
+}
+
+/** Rows of a table in comparable form, sorted by natural key, restricted to a scope (derived tables). */
+export function readKeyedRows(db: SqliteDatabase, table: string, scope: RowScope = {}, maps: IdMaps = loadIdMaps(db)): KeyedRow[] {
+  const spec = tableSpec(table);
+  if (!spec) throw new Error(`no canonical form for table ${table}`);
+  const { where, params } = scopeWhere(spec, scope);
+  const rows = db.prepare(`SELECT * FROM "${table}" WHERE ${where}`).all(...params) as Record<string, unknown>[];
+  return sortKeyedRows(
+    rows.map((r) => toKeyedRow(spec, r, maps)),
+    jsonColumnsOf(spec),
+  );
+}
+
+/** SHA-256 over the canonical rows of a table (one line per row, in natural-key order). */
+export function checksumRows(spec: TableSpec, rows: readonly KeyedRow[]): TableChecksum {
+  const h = createHash('sha256');
+  const json = jsonColumnsOf(spec);
+  for (const r of rows) h.update(`${canonicalRowText(r, json)}\n`);
+  return { rows: rows.length, sha256: h.digest('hex') };
+}
+
+export interface ChecksumOptions {
+  /** Tables to include (default: every content table of the catalog). */
+  readonly tables?: readonly string[];
+  readonly scope?: RowScope;
+}
+
+/** Per-table canonical checksums of a database's content. */
+export function contentChecksums(db: SqliteDatabase, options: ChecksumOptions = {}): ContentChecksums {
+  const maps = loadIdMaps(db);
+  const names = options.tables ?? TABLE_CATALOG.map((t) => t.name);
+  const out: Record<string, TableChecksum> = {};
+  for (const name of names) {
+    if (!tableExists(db, name)) continue;
+    out[name] = checksumRows(tableSpec(name)!, readKeyedRows(db, name, options.scope ?? {}, maps));
+  }
+  return out;
+}
+
+/** Checksums of a database file, opened read-only (the file is not changed). */
+export function fileContentChecksums(path: string, options: ChecksumOptions = {}): ContentChecksums {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return contentChecksums(db, options);
+  } finally {
+    db.close();
+  }
+}
+
+/** One digest over all table checksums (table names included). */
+export function contentDigest(checksums: ContentChecksums): string {
+  const h = createHash('sha256');
+  for (const name of Object.keys(checksums).sort()) h.update(`${name} ${checksums[name]!.rows} ${checksums[name]!.sha256}\n`);
+  return h.digest('hex');
+}
+
+/** Tables whose checksums differ (or exist on one side only). */
+export function diffChecksums(a: ContentChecksums, b: ContentChecksums): string[] {
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names].filter((n) => a[n]?.sha256 !== b[n]?.sha256).sort();
+}

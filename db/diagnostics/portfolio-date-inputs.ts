@@ -1,0 +1,234 @@
+/**
+ * Reads what the diagnostics need per portfolio-date (SPEC.md i.1, i.2, i.4): the snapshot,
+ * the previous snapshot, D's marks, the lots active on D with the value an unmarked lot is
+ * given, realized events, tracking state, and for the guard the timestamps, the positions.mark
+ * cache and the analytics row counts. Lots, events and tracking rows are loaded once per reader.
+ */
+import { lotAsOf } from '../../core/calc/lot-quantity';
+import type { IsoDate } from '../../core/domain/iso-date';
+import type { LotMark } from '../../core/domain/mark';
+import { isActiveOn, multiplierOf, type Lot, type RealizedEvent } from '../../core/domain/portfolio';
+import type { PortfolioRecord, TrackingRecord } from '../../core/ports/store';
+import { ANALYTICS_TABLES, type CacheMismatch, type GuardPortfolioDate, type StoredJob } from '../../core/validation/regression-guard';
+import { reconcilePortfolioDate, type ReconcileInput, type ReconcileLot, type ReconcileResult } from '../../core/validation/reconciliation';
+import { tableSpec } from '../../core/validation/table-catalog';
+import { createEngineStore } from '../engine-store';
+import type { SqliteDatabase } from '../open-database';
+import { scopeWhere } from '../table-scope';
+
+export interface PortfolioDateRef {
+  readonly portfolioId: string;
+  readonly portfolioName: string;
+  readonly date: IsoDate;
+}
+
+export interface DateScope {
+  readonly start: IsoDate | null;
+  readonly end: IsoDate | null;
+  readonly portfolioIds: readonly string[];
+}
+
+/** Portfolio-dates with a snapshot in the scope, for non-deleted portfolios, by date then name. */
+export function snapshotRefs(db: SqliteDatabase, scope: DateScope): PortfolioDateRef[] {
+  const params: unknown[] = [scope.start, scope.start, scope.end, scope.end];
+  let pf = '';
+  if (scope.portfolioIds.length) {
+    pf = ` AND p.id IN (${scope.portfolioIds.map(() => '?').join(', ')})`;
+    params.push(...scope.portfolioIds);
+  }
+  return (
+    db
+      .prepare(
+        `SELECT s.portfolio_id, p.name, s.snapshot_date FROM portfolio_snapshots s JOIN portfolios p ON p.id = s.portfolio_id
+         WHERE p.deleted_at IS NULL AND (? IS NULL OR s.snapshot_date >= ?) AND (? IS NULL OR s.snapshot_date <= ?)${pf}
+         ORDER BY s.snapshot_date, p.name, p.id`,
+      )
+      .all(...params) as { portfolio_id: string; name: string; snapshot_date: IsoDate }[]
+  ).map((r) => ({ portfolioId: r.portfolio_id, portfolioName: r.name, date: r.snapshot_date }));
+}
+
+type Row = Record<string, unknown>;
+
+/** A reader over one connection; caches the per-portfolio raw inputs. */
+export class PortfolioDateReader {
+  private readonly store;
+  private readonly portfolios = new Map<string, PortfolioRecord>();
+  private readonly lots = new Map<string, Lot[]>();
+  private readonly events = new Map<string, RealizedEvent[]>();
+  private readonly tracking = new Map<string, TrackingRecord | null>();
+  private readonly latestClose;
+  private readonly snapshotRow;
+  private readonly prevRow;
+  private readonly latestDate;
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.store = createEngineStore(db);
+    for (const p of this.store.listPortfolios()) this.portfolios.set(p.id, p);
+    const ids = [...this.portfolios.keys()];
+    for (const l of this.store.loadLots(ids)) (this.lots.get(l.portfolioId) ?? this.lots.set(l.portfolioId, []).get(l.portfolioId)!).push(l);
+    for (const e of this.store.loadRealizedEvents(ids)) (this.events.get(e.positionId) ?? this.events.set(e.positionId, []).get(e.positionId)!).push(e);
+    this.latestClose = db.prepare(`SELECT close, date FROM market_data_cache WHERE symbol = ? AND date <= ? AND close > 0 ORDER BY date DESC LIMIT 1`);
+    this.snapshotRow = db.prepare(`SELECT * FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ?`);
+    this.prevRow = db.prepare(`SELECT cumulative_pnl, equity_balance FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date < ? ORDER BY snapshot_date DESC LIMIT 1`);
+    this.latestDate = db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots WHERE portfolio_id = ?`);
+  }
+
+  portfolio(id: string): PortfolioRecord | undefined {
+    return this.portfolios.get(id);
+  }
+
+  lotsOf(portfolioId: string): readonly Lot[] {
+    return this.lots.get(portfolioId) ?? [];
+  }
+
+  eventsOf(lotId: string): readonly RealizedEvent[] {
+    return this.events.get(lotId) ?? [];
+  }
+
+  trackingOf(d: IsoDate): TrackingRecord | null {
+    if (!this.tracking.has(d)) this.tracking.set(d, this.store.loadTracking(d));
+    return this.tracking.get(d)!;
+  }
+
+  marks(portfolioId: string, d: IsoDate): LotMark[] {
+    return this.store.loadMarks(portfolioId, d);
+  }
+
+  snapshot(portfolioId: string, d: IsoDate): Row | null {
+    return (this.snapshotRow.get(portfolioId, d) as Row | undefined) ?? null;
+  }
+
+  /** Active lots of D with the value S_all gives an unmarked lot. */
+  reconcileLots(portfolioId: string, d: IsoDate, marks: readonly LotMark[]): ReconcileLot[] {
+    const byLot = new Map(marks.map((m) => [m.positionId, m]));
+    return this.lotsOf(portfolioId)
+      .filter((l) => isActiveOn(l, d))
+      .map((l) => {
+        const m = byLot.get(l.id) ?? null;
+        const asOf = lotAsOf(l, this.eventsOf(l.id), d);
+        const q = m ? m.quantity : asOf.ok ? asOf.qD : l.quantity;
+        const close = this.latestClose.get(l.symbol, d) as { close: number; date: string } | undefined;
+        const price = close ? close.close : l.entryPrice;
+        return {
+          positionId: l.id,
+          symbol: l.symbol,
+          mark: m ? { priceSource: m.priceSource, marketValue: m.marketValue, priceDate: m.priceDate } : null,
+          unmarkedValue: q * multiplierOf(l) * price,
+          unmarkedBasis: close ? ('latest_close' as const) : ('entry_price' as const),
+          unmarkedPriceDate: close ? close.date : null,
+        };
+      });
+  }
+
+  /** Whether tracking marks this portfolio-date stale. */
+  isStale(portfolioId: string, d: IsoDate): boolean {
+    const t = this.trackingOf(d);
+    if (!t) return false;
+    const ps = t.phaseStatus ?? {};
+    const entries = Object.values(ps).map((v) => (v as { portfolios?: Record<string, { status?: string }> } | null)?.portfolios?.[portfolioId]?.status);
+    if (entries.some((s) => s === 'stale')) return true;
+    return t.status === 'stale' && entries.every((s) => s === undefined);
+  }
+
+  reconcileInput(ref: PortfolioDateRef): ReconcileInput | null {
+    const s = this.snapshot(ref.portfolioId, ref.date);
+    if (!s) return null;
+    const p = this.portfolios.get(ref.portfolioId);
+    const marks = this.marks(ref.portfolioId, ref.date);
+    const prev = this.prevRow.get(ref.portfolioId, ref.date) as { cumulative_pnl: number | null; equity_balance: number | null } | undefined;
+    const latest = (this.latestDate.get(ref.portfolioId) as { d: string | null }).d;
+    const lots = this.lotsOf(ref.portfolioId);
+    const realizedToday = lots.reduce((acc, l) => acc + this.eventsOf(l.id).filter((e) => e.tradeDate === ref.date).reduce((a, e) => a + e.realizedPnl, 0), 0);
+    const t = this.trackingOf(ref.date);
+    const num = (k: string) => (s[k] as number | null) ?? null;
+    return {
+      portfolioId: ref.portfolioId,
+      portfolioName: ref.portfolioName,
+      date: ref.date,
+      snapshot: {
+        totalValue: s['total_value'] as number,
+        cashValue: s['cash_value'] as number,
+        dailyPnl: num('daily_pnl'),
+        cumulativePnl: num('cumulative_pnl'),
+        equityBalance: num('equity_balance'),
+        dailyCapitalFlow: num('daily_capital_flow'),
+        grossExposure: s['gross_exposure'] as number,
+        longValue: s['long_value'] as number,
+        shortValue: s['short_value'] as number,
+      },
+      previous: prev ? { cumulativePnl: prev.cumulative_pnl, equityBalance: prev.equity_balance } : null,
+      initialEquity: p?.initialEquity ?? null,
+      portfolioEquityBalance: p?.equityBalance ?? null,
+      isLatestDate: latest === ref.date,
+      lots: this.reconcileLots(ref.portfolioId, ref.date, marks),
+      realizedToday,
+      closingPnlToday: marks.reduce((a, m) => a + m.closingPnl, 0),
+      stale: this.isStale(ref.portfolioId, ref.date),
+      importedWithoutMarks: t?.status === 'imported' && marks.length === 0,
+    };
+  }
+
+  reconcile(ref: PortfolioDateRef, threshold: number): ReconcileResult | null {
+    const input = this.reconcileInput(ref);
+    return input ? reconcilePortfolioDate(input, threshold) : null;
+  }
+
+  /** Row counts of the analytics tables for a portfolio-date. */
+  analyticsRowCounts(portfolioId: string, d: IsoDate): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of ANALYTICS_TABLES) {
+      const w = scopeWhere(tableSpec(t)!, { start: d, end: d, portfolioIds: [portfolioId] });
+      out[t] = (this.db.prepare(`SELECT count(*) AS n FROM "${t}" WHERE ${w.where}`).get(...w.params) as { n: number }).n;
+    }
+    return out;
+  }
+
+  guardInput(ref: PortfolioDateRef, threshold: number): GuardPortfolioDate | null {
+    const reconcile = this.reconcile(ref, threshold);
+    if (!reconcile) return null;
+    const s = this.snapshot(ref.portfolioId, ref.date)!;
+    const marked = this.db.prepare(`SELECT position_id, computed_at FROM position_marks WHERE portfolio_id = ? AND mark_date = ?`).all(ref.portfolioId, ref.date) as { position_id: string; computed_at: string }[];
+    const markedIds = new Set(marked.map((m) => m.position_id));
+    const lotsWithoutMark = this.lotsOf(ref.portfolioId).filter((l) => isActiveOn(l, ref.date) && !markedIds.has(l.id)).map((l) => l.id);
+    const latestMarkComputedAt = marked.reduce<string | null>((a, m) => (a === null || m.computed_at > a ? m.computed_at : a), null);
+    let earliest: string | null = null;
+    for (const t of ANALYTICS_TABLES) {
+      if (t === 'pairwise_correlations') continue;
+      const w = scopeWhere(tableSpec(t)!, { start: ref.date, end: ref.date, portfolioIds: [ref.portfolioId] });
+      const r = this.db.prepare(`SELECT MIN(created_at) AS m FROM "${t}" WHERE ${w.where}`).get(...w.params) as { m: string | null };
+      if (r.m && (earliest === null || r.m < earliest)) earliest = r.m;
+    }
+    const cacheRows = this.db
+      .prepare(
+        `SELECT p.id, p.last_price, p.market_value, p.price_source, p.price_date, m.price, m.market_value AS m_value, m.price_source AS m_source, m.price_date AS m_date
+         FROM positions p JOIN position_marks m ON m.position_id = p.id AND m.mark_date = ?
+         WHERE p.portfolio_id = ? AND p.deleted_at IS NULL AND p.marked_as_of = ?`,
+      )
+      .all(ref.date, ref.portfolioId, ref.date) as Row[];
+    const cacheMismatches: CacheMismatch[] = [];
+    for (const r of cacheRows) {
+      const pairs: [string, unknown, unknown][] = [
+        ['last_price', r['price'], r['last_price']],
+        ['market_value', r['m_value'], r['market_value']],
+        ['price_source', r['m_source'], r['price_source']],
+        ['price_date', r['m_date'], r['price_date']],
+      ];
+      for (const [field, expected, actual] of pairs) if ((expected ?? null) !== (actual ?? null)) cacheMismatches.push({ positionId: r['id'] as string, field, expected, actual });
+    }
+    const meta = this.trackingOf(ref.date)?.metadata ?? null;
+    const an = ((meta?.['portfolios'] ?? {}) as Record<string, { analytics?: { jobs?: Record<string, StoredJob> } }>)[ref.portfolioId]?.analytics;
+    return {
+      portfolioId: ref.portfolioId,
+      portfolioName: ref.portfolioName,
+      date: ref.date,
+      lotsWithoutMark,
+      latestMarkComputedAt,
+      analyticsComputedAt: (s['analytics_computed_at'] as string | null) ?? null,
+      earliestAnalyticsRowAt: earliest,
+      cacheMismatches,
+      jobs: an?.jobs ?? null,
+      rowCounts: this.analyticsRowCounts(ref.portfolioId, ref.date),
+      reconcile,
+    };
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The manifest written next to every backup (`<backup>.json`, SPEC.md j.1): schema,
+ * created_at, source file name, reason, app version, migrations, SHA-256 of the file, row
+ * counts per table and the integrity result. Restore checks the checksum when it exists.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export const BACKUP_MANIFEST_SCHEMA = 'batchdesk.backup/1';
+
+export const backupManifestSchema = z.object({
+  schema: z.literal(BACKUP_MANIFEST_SCHEMA),
+  created_at: z.string(),
+  source: z.string(),
+  file: z.string(),
+  reason: z.string(),
+  app_version: z.string(),
+  migrations: z.array(z.string()),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int(),
+  row_counts: z.record(z.string(), z.number().int()),
+  integrity: z.string(),
+  foreign_key_violations: z.number().int(),
+  row_counts_verified: z.boolean(),
+  mid_run: z.boolean(),
+});
+
+export type BackupManifest = z.infer<typeof backupManifestSchema>;
+
+export const manifestPathOf = (backupFile: string): string => `${backupFile}.json`;
+
+export function writeManifest(backupFile: string, manifest: BackupManifest): void {
+  writeFileSync(manifestPathOf(backupFile), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** The manifest of a backup: null when there is none; `invalid` when it does not parse. */
+export function readManifest(backupFile: string): BackupManifest | null | 'invalid' {
+  const p = manifestPathOf(backupFile);
+  if (!existsSync(p)) return null;
+  try {
+    const r = backupManifestSchema.safeParse(JSON.parse(readFileSync(p, 'utf8')));
+    return r.success ? r.data : 'invalid';
+  } catch {
+    return 'invalid';
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Checks of a database file on disk (SPEC.md j.1, j.3): opened read-only, `integrity_check`
+ * must return exactly `ok`, `foreign_key_check` no rows, the applied migrations must equal
+ * (backup) or be a prefix of (restore) the expected list, and optionally the row counts
+ * must equal the source's. A file that cannot be opened is reported, never thrown.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { SqliteDatabase } from '../open-database';
+import { tableRowCounts, type RowCounts } from '../table-counts';
+
+export interface FileVerification {
+  readonly ok: boolean;
+  readonly integrity: string;
+  readonly foreignKeyViolations: number;
+  readonly migrations: readonly string[];
+  readonly rowCounts: RowCounts;
+  readonly problems: readonly string[];
+}
+
+export interface VerifyExpectations {
+  /** Migration hashes the file must have: exactly ('equal') or as a prefix of the list ('prefix'). */
+  readonly migrations?: { readonly hashes: readonly string[]; readonly mode: 'equal' | 'prefix' };
+  /** Row counts that must match exactly (only when nothing wrote during the copy). */
+  readonly rowCounts?: RowCounts;
+}
+
+/** Applied migration hashes in order (empty when the file has no history). */
+export function appliedMigrationHashes(db: SqliteDatabase): string[] {
+  const t = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get();
+  if (!t) return [];
+  return (db.prepare(`SELECT hash FROM "__drizzle_migrations" ORDER BY created_at`).all() as { hash: string }[]).map((r) => r.hash);
+}
+
+export function verifyDatabaseFile(path: string, expect: VerifyExpectations = {}): FileVerification {
+  const problems: string[] = [];
+  let db: SqliteDatabase | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const integrityRows = db.prepare('PRAGMA integrity_check').all() as { integrity_check: string }[];
+    const integrity = integrityRows.map((r) => r.integrity_check).join('; ');
+    if (integrity !== 'ok') problems.push(`integrity_check: ${integrity.slice(0, 500)}`);
+    const fk = db.prepare('PRAGMA foreign_key_check').all();
+    if (fk.length) problems.push(`foreign_key_check: ${fk.length} violation(s)`);
+    const migrations = appliedMigrationHashes(db);
+    if (migrations.length === 0) problems.push('the file has no batchdesk migration history');
+    if (expect.migrations) {
+      const want = expect.migrations.hashes;
+      const prefixOk = migrations.length <= want.length && migrations.every((h, i) => h === want[i]);
+      if (expect.migrations.mode === 'equal' && !(prefixOk && migrations.length === want.length)) problems.push(`applied migrations (${migrations.length}) differ from the source's (${want.length})`);
+      if (expect.migrations.mode === 'prefix' && !prefixOk) problems.push(`applied migrations (${migrations.length}) are not a prefix of this version's list (${want.length}); the file comes from a newer or different build`);
+    }
+    const rowCounts = tableRowCounts(db);
+    if (expect.rowCounts) {
+      for (const t of new Set([...Object.keys(expect.rowCounts), ...Object.keys(rowCounts)])) {
+        if ((expect.rowCounts[t] ?? -1) !== (rowCounts[t] ?? -1)) problems.push(`row count of ${t}: ${rowCounts[t] ?? 'absent'} in the copy, ${expect.rowCounts[t] ?? 'absent'} in the source`);
+      }
+    }
+    return { ok: problems.length === 0, integrity, foreignKeyViolations: fk.length, migrations, rowCounts, problems };
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    problems.push(`cannot read the file as a SQLite database: ${e.message}${e.code ? ` (${e.code})` : ''}`);
+    return { ok: false, integrity: 'unreadable', foreignKeyViolations: 0, migrations: [], rowCounts: {}, problems };
+  } finally {
+    db?.close();
+  }
+}
+
+export function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/** Flushes a file's contents to disk. */
+export function fsyncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Online backup of an open database into `target` (SPEC.md j.1: SQLite's backup API copies a
+ * consistent image of committed data while readers keep working), then switched to rollback
+ * journal mode so the copy is one self-contained file, and flushed to disk.
+ */
+export async function copyDatabase(db: SqliteDatabase, target: string): Promise<void> {
+  await db.backup(target);
+  const copy = new Database(target, { fileMustExist: true });
+  try {
+    copy.pragma('journal_mode = DELETE');
+  } finally {
+    copy.close();
+  }
+  fsyncFile(target);
+}

@@ -1,0 +1,176 @@
+/**
+ * Verified backups (SPEC.md j.1, j.2): SQLite's online backup into `<destination>.partial`,
+ * verification of the copy (integrity_check, foreign_key_check, migrations, and row counts
+ * when nothing can have written meanwhile), SHA-256 manifest, rename, a maintenance_log row,
+ * then retention. On any failure the partial file is deleted and the error is an I/O error
+ * (exit code 5); the source database is never changed except for its maintenance_log row.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { BatchdeskError } from '../../core/api/errors';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import { parseEngineSettings } from '../../core/engine/settings';
+import { applyRetention, type BackupEntry } from '../../core/maintenance/backup-retention';
+import type { Clock } from '../../core/ports/clock';
+import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
+import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
+import { logMaintenance } from '../../db/maintenance/maintenance-log';
+import { tableRowCounts } from '../../db/table-counts';
+import { APP_VERSION } from '../app-version';
+import type { OpenedDatabase } from '../engine-host';
+import { activeLockHolder } from './maintenance-lock';
+
+export const BACKUP_REASONS = ['manual', 'pre-purge', 'pre-rebuild', 'pre-restore', 'pre-import', 'scheduled'] as const;
+export type BackupReason = (typeof BACKUP_REASONS)[number];
+
+export interface BackupRequest {
+  readonly reason: BackupReason;
+  /** Explicit destination file (`--out`). */
+  readonly out?: string;
+  /** Overrides backup.keep for this run's retention. */
+  readonly keep?: number;
+  /** The caller holds the run lock, so nothing writes during the copy. */
+  readonly holdsLock: boolean;
+}
+
+export interface BackupResult {
+  readonly file: string;
+  readonly manifestFile: string;
+  readonly manifest: BackupManifest;
+  readonly warnings: readonly string[];
+  readonly deleted: readonly string[];
+  readonly maintenanceId: number;
+}
+
+/** `20251107T223000Z` */
+export function backupStamp(epochMs: number): string {
+  return formatTimestamp(epochMs).slice(0, 19).replace(/[-:]/g, '') + 'Z';
+}
+
+export function databaseBaseName(dbPath: string): string {
+  const b = basename(dbPath);
+  return extname(b) ? b.slice(0, -extname(b).length) : b;
+}
+
+/** backup.dir, else a `backups` folder next to the database. */
+export function backupDirOf(opened: OpenedDatabase): string {
+  const configured = parseEngineSettings(opened.store.loadSettings())['backup.dir'];
+  return configured ? resolve(dirname(opened.path), configured) : join(dirname(resolve(opened.path)), 'backups');
+}
+
+export interface ListedBackup {
+  readonly file: string;
+  readonly manifest: BackupManifest;
+}
+
+/** Backups of this database in a folder, newest first (files that have a valid manifest). */
+export function listBackupsIn(dir: string, sourceName: string | null): ListedBackup[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const out: ListedBackup[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.sqlite')) continue;
+    const file = join(dir, name);
+    const m = readManifest(file);
+    if (!m || m === 'invalid') continue;
+    if (sourceName !== null && m.source !== sourceName) continue;
+    out.push({ file, manifest: m });
+  }
+  return out.sort((a, b) => (a.manifest.created_at < b.manifest.created_at ? 1 : a.manifest.created_at > b.manifest.created_at ? -1 : a.file < b.file ? 1 : -1));
+}
+
+function ioError(message: string, cause?: unknown): BatchdeskError {
+  const e = cause as (Error & { code?: string }) | undefined;
+  return new BatchdeskError('io', `${message}${e ? `: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}` : ''}`);
+}
+
+export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clock: Clock): Promise<BackupResult> {
+  const started = formatTimestamp(clock.now());
+  const dir = backupDirOf(opened);
+  const file = resolve(req.out ?? join(dir, `${databaseBaseName(opened.path)}.${backupStamp(clock.now())}.${req.reason}.sqlite`));
+  const partial = `${file}.partial`;
+  const warnings: string[] = [];
+  const fail = (message: string, cause?: unknown): never => {
+    try {
+      rmSync(partial, { force: true });
+    } catch {
+      // the partial file may not exist or its folder may be unusable
+    }
+    const err = ioError(message, cause);
+    try {
+      logMaintenance(opened.db, 'backup', 'failed', { reason: req.reason, file, error: err.message }, started, formatTimestamp(clock.now()));
+    } catch {
+      // logging must not hide the backup failure
+    }
+    throw err;
+  };
+  if (existsSync(file)) fail(`backup destination ${file} already exists; choose another --out`);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (err) {
+    fail(`cannot create the backup folder ${dirname(file)}`, err);
+  }
+  const midRun = !req.holdsLock && activeLockHolder(opened.store, clock, opened.path) !== null;
+  if (midRun) warnings.push('a run or maintenance operation holds the lock: this backup is a mid-run image (row counts not compared)');
+  const migrations = appliedMigrationHashes(opened.db);
+  const sourceCounts = midRun ? undefined : tableRowCounts(opened.db);
+  try {
+    rmSync(partial, { force: true });
+    await copyDatabase(opened.db, partial);
+  } catch (err) {
+    fail(`backup to ${partial} failed`, err);
+  }
+  const v = verifyDatabaseFile(partial, { migrations: { hashes: migrations, mode: 'equal' }, ...(sourceCounts ? { rowCounts: sourceCounts } : {}) });
+  if (!v.ok) fail(`backup verification failed (${v.problems.join('; ')})`);
+  let sha = '';
+  let bytes = 0;
+  try {
+    sha = sha256File(partial);
+    bytes = statSync(partial).size;
+    renameSync(partial, file);
+  } catch (err) {
+    fail(`cannot finish the backup ${file}`, err);
+  }
+  const manifest: BackupManifest = {
+    schema: BACKUP_MANIFEST_SCHEMA,
+    created_at: formatTimestamp(clock.now()),
+    source: basename(opened.path),
+    file: basename(file),
+    reason: req.reason,
+    app_version: APP_VERSION,
+    migrations,
+    sha256: sha,
+    bytes,
+    row_counts: v.rowCounts,
+    integrity: v.integrity,
+    foreign_key_violations: v.foreignKeyViolations,
+    row_counts_verified: sourceCounts !== undefined,
+    mid_run: midRun,
+  };
+  try {
+    writeManifest(file, manifest);
+  } catch (err) {
+    rmSync(file, { force: true });
+    fail(`cannot write the manifest of ${file}`, err);
+  }
+  const deleted: string[] = [];
+  if (resolve(dirname(file)) === resolve(dir)) {
+    const settings = parseEngineSettings(opened.store.loadSettings());
+    const entries: BackupEntry[] = listBackupsIn(dir, basename(opened.path)).map((b) => ({ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }));
+    const decision = applyRetention(entries, clock.now(), { keep: req.keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
+    for (const d of decision.delete) {
+      if (d.file === file) continue;
+      rmSync(d.file, { force: true });
+      rmSync(manifestPathOf(d.file), { force: true });
+      deleted.push(d.file);
+    }
+  }
+  const maintenanceId = logMaintenance(
+    opened.db,
+    'backup',
+    'success',
+    { reason: req.reason, file, sha256: sha, bytes, row_counts: v.rowCounts, row_counts_verified: manifest.row_counts_verified, mid_run: midRun, integrity: v.integrity, retention_deleted: deleted },
+    started,
+    formatTimestamp(clock.now()),
+  );
+  return { file, manifestFile: manifestPathOf(file), manifest, warnings, deleted, maintenanceId };
+}

@@ -1,0 +1,67 @@
+/**
+ * The run lock for maintenance operations (SPEC.md g.9): purge, restore and rebuild take it
+ * with their own kind after the in-flight check. The lock must be free (or stale: a dead pid
+ * on this host, or a heartbeat older than lock.stale_after_ms), and no tracking row may be
+ * open unless it belongs to a run that is no longer alive (it is then marked interrupted).
+ */
+import { randomUUID } from 'node:crypto';
+import { BatchdeskError } from '../../core/api/errors';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import { parseEngineSettings } from '../../core/engine/settings';
+import type { Clock } from '../../core/ports/clock';
+import type { EngineStore } from '../../core/ports/engine-store';
+import type { LockHolder, LockKind, LockRecord } from '../../core/ports/store';
+import type { SqliteDatabase } from '../../db/open-database';
+import { engineHost } from '../engine-host';
+
+export interface HeldLock {
+  readonly lockId: string;
+  readonly kind: LockKind;
+  heartbeat(): void;
+  release(): void;
+}
+
+export function lockedMessage(holder: LockRecord): string {
+  return `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}, run ${holder.runId ?? 'n/a'}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); wait for it to finish or stop it with \`batchdesk cancel\``;
+}
+
+/** Whether a lock row is stale for this process (m.17). */
+export function staleJudge(store: EngineStore, clock: Clock, dbPath: string): (l: LockRecord) => boolean {
+  const staleAfter = parseEngineSettings(store.loadSettings())['lock.stale_after_ms'];
+  const me = engineHost('cli', dbPath);
+  return (l) => clock.now() - Date.parse(l.heartbeatAt) > staleAfter || (l.host === me.host && l.pid !== me.pid && !me.isPidAlive(l.pid));
+}
+
+/** The lock as another process holds it (not stale), or null. */
+export function activeLockHolder(store: EngineStore, clock: Clock, dbPath: string): LockRecord | null {
+  const held = store.readLock();
+  return held && !staleJudge(store, clock, dbPath)(held) ? held : null;
+}
+
+/**
+ * Takes the lock with `kind` after the in-flight check; throws BatchdeskError('locked')
+ * (exit code 3) naming the holder when a live run or maintenance operation holds it.
+ */
+export function acquireMaintenanceLock(db: SqliteDatabase, store: EngineStore, kind: LockKind, holder: LockHolder, clock: Clock, dbPath: string): HeldLock {
+  const nowIso = () => formatTimestamp(clock.now());
+  const me = engineHost(holder, dbPath);
+  const lockId = `${kind}-${randomUUID()}`;
+  const r = store.acquireLock({ kind, runId: lockId, holder, host: me.host, pid: me.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() }, staleJudge(store, clock, dbPath), nowIso());
+  if (!r.acquired) throw new BatchdeskError('locked', lockedMessage(r.holder), { holder: r.holder });
+  // In-flight check: with the lock ours, any open tracking row belongs to a run that is gone.
+  const open = db.prepare(`SELECT DISTINCT run_id FROM batch_run_tracking WHERE completed_at IS NULL`).all() as { run_id: string | null }[];
+  if (open.length) {
+    store.transaction(() => {
+      for (const o of open) {
+        if (o.run_id) store.markInterrupted(o.run_id, nowIso());
+        else db.prepare(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, updated_at = ? WHERE completed_at IS NULL AND run_id IS NULL`).run(nowIso(), nowIso());
+      }
+    });
+  }
+  return {
+    lockId,
+    kind,
+    heartbeat: () => store.heartbeat(lockId, nowIso()),
+    release: () => store.releaseLock(lockId),
+  };
+}

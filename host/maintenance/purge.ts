@@ -1,0 +1,75 @@
+/**
+ * Purge (SPEC.md j.4): in-flight check and lock (kind 'purge'), a verified backup (reason
+ * pre-purge) unless explicitly disabled (if it fails nothing is purged), row counts before,
+ * the purge in one transaction, row counts after, all in one maintenance_log row.
+ */
+import type { IsoDate } from '../../core/domain/iso-date';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import type { Clock } from '../../core/ports/clock';
+import type { LockHolder } from '../../core/ports/store';
+import { finishMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
+import { countPurge, purgeDerived, type PurgeOutcome } from '../../db/maintenance/purge-derived';
+import { tableRowCounts } from '../../db/table-counts';
+import type { OpenedDatabase } from '../engine-host';
+import { makeBackup } from './backup';
+import { acquireMaintenanceLock } from './maintenance-lock';
+
+export interface PurgeRequest {
+  readonly start: IsoDate | null;
+  readonly end: IsoDate | null;
+  readonly portfolioIds: readonly string[];
+  readonly keepTracking: boolean;
+  readonly backup: boolean;
+  readonly dryRun: boolean;
+  readonly holder: LockHolder;
+  /** The caller already holds the lock (rebuild); no lock or in-flight check here. */
+  readonly lockHeld?: boolean;
+}
+
+export interface PurgeReport {
+  readonly dryRun: boolean;
+  readonly range: { readonly start: IsoDate | null; readonly end: IsoDate | null };
+  readonly portfolioIds: readonly string[];
+  readonly backupFile: string | null;
+  readonly countsBefore: Record<string, number>;
+  readonly countsAfter: Record<string, number>;
+  readonly outcome: PurgeOutcome;
+  readonly maintenanceId: number | null;
+}
+
+export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock: Clock): Promise<PurgeReport> {
+  const scope = { start: req.start, end: req.end, portfolioIds: req.portfolioIds, keepTracking: req.keepTracking };
+  const range = { start: req.start, end: req.end };
+  if (req.dryRun) {
+    const counts = tableRowCounts(opened.db);
+    return { dryRun: true, range, portfolioIds: req.portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null };
+  }
+  const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path);
+  try {
+    const started = formatTimestamp(clock.now());
+    let backupFile: string | null = null;
+    if (req.backup) {
+      try {
+        backupFile = (await makeBackup(opened, { reason: 'pre-purge', holdsLock: true }, clock)).file;
+      } catch (err) {
+        const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: req.portfolioIds, error: `backup failed, nothing purged: ${(err as Error).message}` }, started);
+        finishMaintenance(opened.db, id, 'failed', {}, formatTimestamp(clock.now()));
+        throw err;
+      }
+    }
+    const countsBefore = tableRowCounts(opened.db);
+    const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: req.portfolioIds, keep_tracking: req.keepTracking, backup_file: backupFile, counts_before: countsBefore }, started, lock?.lockId ?? null);
+    let outcome: PurgeOutcome;
+    try {
+      outcome = purgeDerived(opened.db, scope, formatTimestamp(clock.now()));
+    } catch (err) {
+      finishMaintenance(opened.db, id, 'failed', { error: (err as Error).message }, formatTimestamp(clock.now()));
+      throw err;
+    }
+    const countsAfter = tableRowCounts(opened.db);
+    finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
+    return { dryRun: false, range, portfolioIds: req.portfolioIds, backupFile, countsBefore, countsAfter, outcome, maintenanceId: id };
+  } finally {
+    lock?.release();
+  }
+}

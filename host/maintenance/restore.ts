@@ -1,0 +1,123 @@
+/**
+ * Restore of a backup (SPEC.md j.3):
+ *   1. verify the backup: manifest checksum (when a manifest exists), integrity_check,
+ *      foreign_key_check, migrations a prefix of the shipped list;
+ *   2. refuse while a run or another maintenance operation is in flight; take the lock
+ *      (kind 'restore');
+ *   3. a verified safety backup of the current database (reason pre-restore), unless disabled;
+ *   4. copy the backup next to the database and flush it; close the connection, checkpoint,
+ *      remove -wal and -shm, rename the copy over the database, reopen and migrate;
+ *   5. record the restore in the restored database's maintenance_log; the lock row of the old
+ *      file is gone with it, and any lock row captured in the image is cleared.
+ * Bad input (a missing or corrupt file) changes nothing and is a data error (exit code 5).
+ */
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BatchdeskError } from '../../core/api/errors';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import type { Clock } from '../../core/ports/clock';
+import type { LockHolder } from '../../core/ports/store';
+import { readManifest } from '../../db/maintenance/backup-manifest';
+import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
+import { logMaintenance } from '../../db/maintenance/maintenance-log';
+import { shippedMigrations } from '../../db/open-database';
+import { tableRowCounts } from '../../db/table-counts';
+import { openStore } from '../engine-host';
+import { makeBackup } from './backup';
+import { acquireMaintenanceLock } from './maintenance-lock';
+
+export interface RestoreRequest {
+  readonly dbPath: string;
+  readonly file: string;
+  readonly safetyBackup: boolean;
+  readonly holder: LockHolder;
+}
+
+export interface RestoreResult {
+  readonly database: string;
+  readonly restoredFrom: string;
+  readonly safetyBackup: string | null;
+  readonly manifestChecked: boolean;
+  readonly migrationsApplied: number;
+  readonly rowCounts: Record<string, number>;
+  readonly maintenanceId: number;
+}
+
+/** Step 1: checks a backup file without changing anything; throws a data error naming the problem. */
+export function verifyBackupFile(file: string): { manifestChecked: boolean; migrations: number } {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new BatchdeskError('not_found', `backup file ${file} not found`);
+  const manifest = readManifest(file);
+  if (manifest === 'invalid') throw new BatchdeskError('data', `the manifest ${file}.json is not a valid batchdesk backup manifest; remove it to restore without a checksum check`);
+  if (manifest) {
+    const sha = sha256File(file);
+    if (sha !== manifest.sha256) throw new BatchdeskError('data', `backup ${file} is corrupt: its SHA-256 ${sha.slice(0, 12)}... differs from the manifest's ${manifest.sha256.slice(0, 12)}...`);
+  }
+  const v = verifyDatabaseFile(file, { migrations: { hashes: shippedMigrations().map((m) => m.hash), mode: 'prefix' } });
+  if (!v.ok) throw new BatchdeskError('data', `backup ${file} cannot be restored: ${v.problems.join('; ')}`);
+  return { manifestChecked: manifest !== null, migrations: v.migrations.length };
+}
+
+export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<RestoreResult> {
+  const file = resolve(req.file);
+  const dbPath = resolve(req.dbPath);
+  const checked = verifyBackupFile(file);
+  const started = formatTimestamp(clock.now());
+  let safety: string | null = null;
+  const exists = existsSync(dbPath);
+  if (exists) {
+    const opened = openStore(dbPath, { mustExist: true });
+    let lock: ReturnType<typeof acquireMaintenanceLock> | null = null;
+    let swapped = false;
+    try {
+      lock = acquireMaintenanceLock(opened.db, opened.store, 'restore', req.holder, clock, dbPath);
+      if (req.safetyBackup) safety = (await makeBackup(opened, { reason: 'pre-restore', holdsLock: true }, clock)).file;
+      const tmp = join(dirname(dbPath), `.${basename(dbPath)}.restore-${process.pid}.tmp`);
+      try {
+        rmSync(tmp, { force: true });
+        copyFileSync(file, tmp);
+        fsyncFile(tmp);
+      } catch (err) {
+        rmSync(tmp, { force: true });
+        throw new BatchdeskError('io', `cannot copy ${file} next to the database: ${(err as Error).message}`);
+      }
+      opened.db.pragma('wal_checkpoint(TRUNCATE)');
+      opened.close();
+      for (const suffix of ['-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+      renameSync(tmp, dbPath);
+      swapped = true;
+    } catch (err) {
+      if (!swapped) {
+        try {
+          lock?.release();
+          logMaintenance(opened.db, 'restore', 'failed', { file, error: (err as Error).message, safety_backup: safety }, started, formatTimestamp(clock.now()));
+          opened.close();
+        } catch {
+          // the connection may already be closed
+        }
+      }
+      throw err;
+    }
+  } else {
+    if (!existsSync(dirname(dbPath))) throw new BatchdeskError('io', `cannot restore to ${dbPath}: the folder ${dirname(dbPath)} does not exist`);
+    const tmp = `${dbPath}.restore-${process.pid}.tmp`;
+    copyFileSync(file, tmp);
+    fsyncFile(tmp);
+    renameSync(tmp, dbPath);
+  }
+  const reopened = openStore(dbPath, { mustExist: true });
+  try {
+    const migrationsApplied = shippedMigrations().length - checked.migrations;
+    reopened.db.prepare(`DELETE FROM run_lock`).run();
+    const maintenanceId = logMaintenance(
+      reopened.db,
+      'restore',
+      'success',
+      { file, manifest_checked: checked.manifestChecked, safety_backup: safety, migrations_applied: migrationsApplied },
+      started,
+      formatTimestamp(clock.now()),
+    );
+    return { database: dbPath, restoredFrom: file, safetyBackup: safety, manifestChecked: checked.manifestChecked, migrationsApplied, rowCounts: tableRowCounts(reopened.db), maintenanceId };
+  } finally {
+    reopened.close();
+  }
+}
