@@ -20,7 +20,7 @@ interface Scenario {
   lot: Lot;
   events: RealizedEvent[];
   prices: MapPriceLookup;
-  days: IsoDate[];
+  days: readonly IsoDate[];
   flows: EquityChange[];
 }
 
