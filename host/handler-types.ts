@@ -6,13 +6,16 @@ import type { EventBus } from './event-bus';
 import type { ReadConnection } from './read-connection';
 import type { RunManager } from './run-manager';
 
+/** The background-run surface handlers use: RunManager (in-process) or ThreadedRunManager (a run worker per run). */
+export type RunController = Pick<RunManager, 'start' | 'cancel' | 'status' | 'running' | 'settled'>;
+
 export interface HostContext {
   readonly dbPath: string;
   readonly holder: LockHolder;
   readonly triggeredBy: 'cli' | 'app' | 'serve';
   readonly clock: Clock;
   readonly bus: EventBus;
-  readonly runs: RunManager;
+  readonly runs: RunController;
   /** The views' read-only connection, kept open by long-lived hosts (worker, serve); absent = open one per call. */
   readonly reader?: ReadConnection;
 }
