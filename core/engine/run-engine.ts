@@ -283,7 +283,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
       let prefetchMetrics: Record<string, unknown> | null = null;
       if (usesMarketData) {
         const r = await prefetchChunk(run, chunk, needByDate, plan.targetDate);
-        prefetchMetrics = { ...r };
+        prefetchMetrics = { symbols: r.symbols, ranges: r.ranges, requested_days: r.requestedDays, fetch_mode: r.fetchMode, duration_ms: r.durationMs, sources: r.sources };
       } else {
         const all = [...new Set([...needByDate.values()].flatMap((s) => [...s]))];
         run.prices = chunkPriceTable(run, chunk, all);
@@ -477,7 +477,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       return phase.run(dateCtx);
     });
     const ms = deps.clock.now() - p0;
-    const metrics = phase.name === 'market_data' && prefetch ? { ...o.metrics, prefetch, fetch_mode: prefetch['fetchMode'] } : o.metrics;
+    const metrics = phase.name === 'market_data' && prefetch ? { ...o.metrics, prefetch, fetch_mode: prefetch['fetch_mode'] } : o.metrics;
     tracker.setDatePhase(phase.name, entryOf(o, ms, startedAt), metrics);
     a.countPhase(phase.name, o, ms);
     if (o.status === 'failed') dateErrors.push(`${phase.name}: ${o.error ?? o.reason}`);
