@@ -55,6 +55,7 @@ export class EngineWorkerClient {
   private worker: WorkerLike | null = null;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(e: TelemetryEvent) => void>();
+  private readonly statusListeners = new Set<(s: EngineStatus) => void>();
   private nextId = 1;
   private ready: Promise<void> | null = null;
   private restartTimes: number[] = [];
@@ -102,6 +103,12 @@ export class EngineWorkerClient {
     return () => this.listeners.delete(listener);
   }
 
+  /** Status changes (starting, ready, crashed, failed, stopped) for the UI. */
+  onStatus(listener: (s: EngineStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
   /** Graceful shutdown: cancel the run after its current portfolio-date, close the database, exit. */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -123,6 +130,7 @@ export class EngineWorkerClient {
   private setStatus(s: EngineStatus): void {
     this.status = s;
     this.opts.onStatus?.(s);
+    for (const l of this.statusListeners) l(s);
   }
 
   private spawn(): Promise<void> {

@@ -5,5 +5,6 @@
 import type { CommandSpec } from '../command';
 import { runCommand } from './run';
 import { seedDemoCommand } from './seed-demo';
+import { serveCommand } from './serve';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, serveCommand];

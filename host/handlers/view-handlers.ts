@@ -6,13 +6,13 @@
 import type { SqliteDatabase } from '../../db/open-database';
 import { openDatabase } from '../../db/open-database';
 import type { HandlerMap, HostContext } from '../handler-types';
-import { analyticsView } from '../views/analytics-view';
+import { analyticsView, factorExposuresFor, stressResultsFor } from '../views/analytics-view';
 import { databaseInfo } from '../views/database-info-view';
 import { marksOn } from '../views/marks-view';
 import { missingPrices } from '../views/missing-prices-view';
 import { portfolioList } from '../views/portfolios-view';
 import { readSettings, writeSettings } from '../views/settings-view';
-import { snapshotOn, snapshotSeries } from '../views/snapshots-view';
+import { latestSnapshotDate, snapshotOn, snapshotSeries } from '../views/snapshots-view';
 import { dateDetail, trackingRows } from '../views/tracking-view';
 
 /** Runs a read on the host's read-only connection, or on a fresh one closed afterwards. */
@@ -34,6 +34,8 @@ type ViewCommand =
   | 'getSnapshots'
   | 'getMarks'
   | 'getAnalytics'
+  | 'getFactorExposures'
+  | 'getStressResults'
   | 'getDatabaseInfo'
   | 'recentEvents'
   | 'getSettings'
@@ -65,6 +67,18 @@ export const viewHandlers: HandlerMap<ViewCommand> = {
   },
   async getAnalytics(input, ctx) {
     return withReader(ctx, (db) => analyticsView(db, input.portfolioId, input.date));
+  },
+  async getFactorExposures(input, ctx) {
+    return withReader(ctx, (db) => {
+      const date = input.date ?? latestSnapshotDate(db, input.portfolioId);
+      return { portfolioId: input.portfolioId, date: (date ?? null) as never, factorExposures: date ? factorExposuresFor(db, input.portfolioId, date) : [] };
+    });
+  },
+  async getStressResults(input, ctx) {
+    return withReader(ctx, (db) => {
+      const date = input.date ?? latestSnapshotDate(db, input.portfolioId);
+      return { portfolioId: input.portfolioId, date: (date ?? null) as never, stressTests: date ? stressResultsFor(db, input.portfolioId, date) : [] };
+    });
   },
   async getDatabaseInfo(_input, ctx) {
     return withReader(ctx, (db) => databaseInfo(db, ctx.dbPath));

@@ -269,6 +269,18 @@ export const viewCommands = {
     output: analyticsViewSchema,
     mutates: false,
   }),
+  getFactorExposures: defineCommand({
+    summary: "a portfolio-date's factor exposures (serve: GET /api/analytics/factors)",
+    input: portfolioDate,
+    output: z.object({ portfolioId: z.string(), date: isoDateSchema.nullable(), factorExposures: z.array(factorExposureSchema) }),
+    mutates: false,
+  }),
+  getStressResults: defineCommand({
+    summary: "a portfolio-date's stress test results (serve: GET /api/analytics/stress-tests)",
+    input: portfolioDate,
+    output: z.object({ portfolioId: z.string(), date: isoDateSchema.nullable(), stressTests: z.array(stressResultSchema) }),
+    mutates: false,
+  }),
   getDatabaseInfo: defineCommand({
     summary: 'the database file, its row counts per table, the gate and maintenance state, the lock holder',
     input: z.object({}).default({}),
