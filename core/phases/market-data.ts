@@ -1,17 +1,19 @@
 /**
  * Phase market_data (date scope, critical; SPEC.md c.5): make sure every needed symbol has a
  * close for D and record every gap. The chunk prefetch has loaded and filled the price table;
- * this phase asks once more for symbols still missing D whose last request failed or that
- * were never asked, writes D's missing_prices rows with reasons and resolutions (replacing
- * the previous ones at once), and fails the date when SPY has no usable close or fewer than
- * min_usable_coverage of the needed symbols have one.
+ * this phase asks once more for the missing days of symbols still missing D whose last
+ * request failed (rate_limited, provider_error) or that were never asked, writes D's
+ * missing_prices rows with reasons and resolutions (e.6; replacing the previous ones at
+ * once), and fails the date when SPY has no usable close or fewer than min_usable_coverage of
+ * the needed symbols have one.
  */
-import { lookbackStart, previousTradingDay } from '../calendar';
+import { previousTradingDay } from '../calendar';
 import type { MissingPriceRow } from '../ports/store';
 import { outcome, type DatePhase, type DateContext } from '../engine/phase-types';
 import { fetchRange } from './market-data/fetch-range';
-import { PRICE_WINDOW_DAYS } from './market-data/fetch-plan';
+import { symbolHistory } from './market-data/first-trade-date';
 import { missingReason } from './market-data/missing-reason';
+import { planSymbolRanges } from './market-data/prefetch';
 import { symbolsNeeded } from './market-data/symbols-needed';
 
 export const MARKET_DATA_SHARED_KEY = 'market_data';
@@ -24,6 +26,10 @@ export interface MarketDataShared {
   readonly coveragePct: number;
   readonly usableCoveragePct: number;
   readonly missingSymbols: readonly { symbol: string; reason: string; resolution: string }[];
+}
+
+function copyProviderCounters(p: Record<string, { requests: number; failures: number; rows: number }>) {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, { ...v }]));
 }
 
 function lotsOf(ctx: DateContext) {
@@ -40,19 +46,24 @@ export const marketDataPhase: DatePhase = {
     const { run, date: d } = ctx;
     const s = run.settings;
     const needed = symbolsNeeded(lotsOf(ctx), d, s['market_data.fetch_option_contracts']);
-    const before = { ...run.marketData.counters };
+    const before = { ...run.marketData.counters, providers: copyProviderCounters(run.marketData.counters.providers) };
     const fallbackDays = s['marks.fallback_trading_days'];
     const latestStorable = d;
 
-    // Second pass: symbols without a close on D whose last request failed, or never asked.
+    // Second pass: symbols without a close on D whose last request failed, or never asked:
+    // their missing days (the unsatisfied days of D's window) are requested once more.
     if (run.priceSources.length > 0) {
       for (const symbol of needed.keys()) {
         if (run.signal.aborted) break;
         if (run.prices.closeOn(symbol, d) !== null) continue;
+        const listed = run.marketData.firstTradeDate(symbol);
+        if (listed !== null && d < listed) continue;
         const last = run.marketData.lastCovering(symbol, d);
         if (last && last.outcome !== 'rate_limited' && last.outcome !== 'provider_error') continue;
-        const from = last ? d : lookbackStart(d, PRICE_WINDOW_DAYS);
-        await fetchRange(run, symbol, from, d, latestStorable);
+        for (const r of planSymbolRanges(run, symbol, [d])) {
+          if (run.signal.aborted) break;
+          await fetchRange(run, symbol, r.start, r.end, latestStorable);
+        }
       }
     }
 
@@ -68,13 +79,15 @@ export const marketDataPhase: DatePhase = {
       if (hit) fallback++;
       const lastKnown = run.prices.lastKnownBefore(symbol, d);
       const last = run.marketData.lastCovering(symbol, d);
+      const history = lastKnown ? { firstTradeDate: run.marketData.firstTradeDate(symbol), neverPriced: false } : symbolHistory(run, symbol, d);
       const why = missingReason({
         d,
-        firstTradeDate: run.marketData.firstTradeDate(symbol),
+        firstTradeDate: history.firstTradeDate,
         invalidReason: run.marketData.invalidReason(symbol, d),
         lastRequest: last,
         fallbackDate: hit?.date ?? null,
         lastKnownDate: lastKnown?.date ?? null,
+        neverPriced: history.neverPriced,
       });
       rows.push({
         priceDate: d,
@@ -123,7 +136,14 @@ export const marketDataPhase: DatePhase = {
       price_jumps_flagged: c.jumpsFlagged - before.jumpsFlagged,
       missing_price_count: rows.length,
       fallback_count: fallback,
+      providers: Object.fromEntries(
+        Object.entries(c.providers).map(([name, p]) => {
+          const b = before.providers[name] ?? { requests: 0, failures: 0, rows: 0 };
+          return [name, { requests: p.requests - b.requests, failures: p.failures - b.failures, rows: p.rows - b.rows }];
+        }),
+      ),
       sources: run.priceSources.map((p) => p.name),
+      mode: s['market_data.mode'],
       missing_symbols: rows.slice(0, 20).map((r) => r.symbol),
     };
     const spy = run.prices.lookup('SPY', d, fallbackDays);

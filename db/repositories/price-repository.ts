@@ -3,7 +3,11 @@
  * e.3, e.4, m.13). Stored rows are merged, never purged: a short or empty answer deletes
  * nothing; a different valid close replaces the stored one (provider corrections); a
  * flagged jump never replaces a stored valid close; synthetic data never overwrites a
- * close from another source (m.8). Writes go in batches of 1,000 rows per transaction.
+ * close from another source (m.8); an unchanged close and volume keep the stored row as it
+ * is, data_source included (m.14). Writes go in batches of 1,000 rows per transaction.
+ *
+ * A fetched profile replaces the stored one, except that a field the provider left empty
+ * keeps its stored value (a fund's answer without assetProfile does not erase its sector).
  */
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { CompanyProfile } from '../../core/ports/market-data';
@@ -54,7 +58,7 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
               result.inserted++;
             } else if (cur.close === q.close && (q.volume === null || cur.volume === q.volume)) {
               result.unchanged++;
-            } else if ((q.jump && cur.validation_flag !== 'jump') || (source === 'synthetic' && cur.data_source !== 'synthetic')) {
+            } else if ((q.jump && cur.validation_flag !== 'jump' && Number.isFinite(cur.close) && cur.close > 0) || (source === 'synthetic' && cur.data_source !== 'synthetic')) {
               result.keptStored++;
             } else {
               update.run(q.open, q.high, q.low, q.close, q.volume ?? cur.volume, source, flag, nowIso, symbol, q.date);
@@ -109,11 +113,26 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
         `INSERT INTO company_profiles (symbol, company_name, sector, industry, exchange, country, market_cap, description, is_etf, is_fund, beta, pe_ratio, forward_pe,
            dividend_yield, week_52_high, week_52_low, employees, website, data_source, last_updated, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(symbol) DO UPDATE SET company_name = excluded.company_name, sector = excluded.sector, industry = excluded.industry,
-           exchange = excluded.exchange, country = excluded.country, market_cap = excluded.market_cap, description = excluded.description,
-           is_etf = excluded.is_etf, is_fund = excluded.is_fund, beta = excluded.beta, pe_ratio = excluded.pe_ratio, forward_pe = excluded.forward_pe,
-           dividend_yield = excluded.dividend_yield, week_52_high = excluded.week_52_high, week_52_low = excluded.week_52_low,
-           employees = excluded.employees, website = excluded.website, data_source = excluded.data_source, last_updated = excluded.last_updated,
+         ON CONFLICT(symbol) DO UPDATE SET
+           company_name = coalesce(excluded.company_name, company_profiles.company_name),
+           sector = coalesce(excluded.sector, company_profiles.sector),
+           industry = coalesce(excluded.industry, company_profiles.industry),
+           exchange = coalesce(excluded.exchange, company_profiles.exchange),
+           country = coalesce(excluded.country, company_profiles.country),
+           market_cap = coalesce(excluded.market_cap, company_profiles.market_cap),
+           description = coalesce(excluded.description, company_profiles.description),
+           beta = coalesce(excluded.beta, company_profiles.beta),
+           pe_ratio = coalesce(excluded.pe_ratio, company_profiles.pe_ratio),
+           forward_pe = coalesce(excluded.forward_pe, company_profiles.forward_pe),
+           dividend_yield = coalesce(excluded.dividend_yield, company_profiles.dividend_yield),
+           week_52_high = coalesce(excluded.week_52_high, company_profiles.week_52_high),
+           week_52_low = coalesce(excluded.week_52_low, company_profiles.week_52_low),
+           employees = coalesce(excluded.employees, company_profiles.employees),
+           website = coalesce(excluded.website, company_profiles.website),
+           is_etf = excluded.is_etf,
+           is_fund = excluded.is_fund,
+           data_source = excluded.data_source,
+           last_updated = excluded.last_updated,
            updated_at = excluded.updated_at`,
       ).run(
         p.symbol, p.companyName, p.sector, p.industry, p.exchange, p.country, p.marketCap, p.description?.slice(0, 1000) ?? null,

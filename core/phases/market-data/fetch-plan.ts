@@ -4,7 +4,8 @@
  * satisfied by a valid cached close, by an earlier answered request (ok or no_data) made
  * after the day's settle time, or by lying before the symbol's first trade date. The
  * unsatisfied days are grouped into ranges, merging gaps of up to 10 trading days; one
- * request per range.
+ * request per range. A close stored from an answer made before its day's settle time does
+ * not satisfy the day: the next run asks again.
  */
 import { lookbackStart, tradingDayAt, tradingIndexOnOrAfter, tradingIndexOnOrBefore } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
@@ -45,12 +46,37 @@ export interface SatisfiedCheck {
   settleMs(d: IsoDate): number;
 }
 
+/**
+ * Days whose stored close came from an answer made before the day's settle time and that no
+ * answer after the settle time has covered since: their close is provisional (an intraday
+ * price, or a mutual fund's price not yet published), so they are asked for again (e.3).
+ */
+export function provisionalDays(check: Pick<SatisfiedCheck, 'answered' | 'settleMs'>): Set<IsoDate> {
+  const early = new Set<IsoDate>();
+  for (const e of check.answered) {
+    if (e.outcome !== 'ok') continue;
+    const at = Date.parse(e.requestedAt);
+    // Only the last days of a range can be fetched before their settle time.
+    for (let i = tradingIndexOnOrBefore(e.rangeEnd); i >= 0; i--) {
+      const day = tradingDayAt(i);
+      if (day < e.rangeStart || check.settleMs(day) <= at) break;
+      early.add(day);
+    }
+  }
+  for (const day of [...early]) {
+    const settle = check.settleMs(day);
+    if (check.answered.some((e) => e.rangeStart <= day && e.rangeEnd >= day && Date.parse(e.requestedAt) >= settle)) early.delete(day);
+  }
+  return early;
+}
+
 export function planSymbol(symbol: string, spans: readonly [number, number][], check: SatisfiedCheck): FetchRange[] {
+  const provisional = provisionalDays(check);
   const missing: number[] = [];
   for (const [from, to] of spans) {
     for (let i = from; i <= to; i++) {
-      if (check.hasClose(i)) continue;
       const day = tradingDayAt(i);
+      if (check.hasClose(i) && !provisional.has(day)) continue;
       if (check.firstTradeDate && day < check.firstTradeDate) continue;
       const settle = check.settleMs(day);
       const answered = check.answered.some((e) => e.rangeStart <= day && e.rangeEnd >= day && Date.parse(e.requestedAt) >= settle);

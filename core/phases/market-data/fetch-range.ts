@@ -1,14 +1,30 @@
 /**
- * Asking the source chain for one range of one symbol (SPEC.md e.1, e.3): each source in
- * order until one returns rows; every request is logged; quotes are validated (e.4) and
- * merged into the cache (never purging, m.13), or kept in memory only in monitor-only mode.
- * Quotes after the target date or after today's New York date are never stored.
+ * Asking the source chain for one range of one symbol (SPEC.md e.1, e.3, e.4, e.8, m.13).
+ *
+ * - The range is cut at the latest storable date: the target date, and today's New York date
+ *   (quotes after either are never stored).
+ * - Sources are asked in chain order (online: CSV directory, then Yahoo). Each later source
+ *   is asked only for what the cache still lacks after the previous ones: the span from the
+ *   first to the last trading day of the range that still has no valid close.
+ * - Every request writes a fetch-log row with its outcome. A close rejected by validation
+ *   also writes a one-day `invalid` row (same request time), unless a valid close for that
+ *   day is stored and stays, so the reason `invalid_price` survives into later runs; an
+ *   answer whose rows were all rejected has the outcome `invalid` itself.
+ * - Quotes are validated (validate-quotes.ts) and merged into the cache, never purging; a
+ *   flagged jump or an invalid close never replaces a stored valid close. In monitor-only
+ *   mode nothing is written; the quotes only reach the run's price table.
+ * - Bad rows reported by the CSV directory source are reported once per run, with file and
+ *   line, as `csv_bad_row` warnings.
+ * - A cancelled run stops asking; the request in flight is aborted by the signal and is not
+ *   logged as a provider failure.
  */
+import { newYorkDate, tradingDayAt, tradingIndexOnOrAfter, tradingIndexOnOrBefore } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
-import type { FetchOutcome, PriceResponse } from '../../ports/market-data';
+import type { FetchOutcome, PriceResponse, PriceSource } from '../../ports/market-data';
 import type { FetchLogEntry } from '../../ports/store';
 import type { RunContext } from '../../engine/phase-types';
-import { validateQuotes } from './validate-quotes';
+import { bindProviderMetrics } from './provider-metrics';
+import { validateQuotes, type StoredCloses } from './validate-quotes';
 
 export interface RangeFetchResult {
   readonly outcome: FetchOutcome;
@@ -17,69 +33,152 @@ export interface RangeFetchResult {
   readonly error: string | null;
 }
 
+/** A CSV problem as the CSV directory source reports it (structural: core does not import it). */
+interface ReportedProblem {
+  readonly file: string | null;
+  readonly line: number;
+  readonly column: string | null;
+  readonly message: string;
+}
+
+function problemsOf(resp: PriceResponse): readonly ReportedProblem[] {
+  const p = (resp as PriceResponse & { problems?: unknown }).problems;
+  return Array.isArray(p) ? (p as ReportedProblem[]) : [];
+}
+
+/** The run's price table as the validator's view of the stored closes. */
+export function storedClosesOf(run: RunContext, symbol: string): StoredCloses {
+  return {
+    on: (d) => {
+      const close = run.prices.closeOn(symbol, d);
+      return close === null ? null : { close, jump: run.prices.isJump(symbol, d) };
+    },
+    before: (d) => {
+      const hit = run.prices.lastKnownBefore(symbol, d);
+      return hit ? { date: hit.date, close: hit.price } : null;
+    },
+  };
+}
+
+/** First and last trading day of [start, end] without a valid close in the price table, or null. */
+function stillMissing(run: RunContext, symbol: string, start: IsoDate, end: IsoDate): { start: IsoDate; end: IsoDate } | null {
+  const firstTrade = run.marketData.firstTradeDate(symbol);
+  let first: IsoDate | null = null;
+  let last: IsoDate | null = null;
+  for (let i = tradingIndexOnOrAfter(start), to = tradingIndexOnOrBefore(end); i <= to; i++) {
+    const day = tradingDayAt(i);
+    if (firstTrade && day < firstTrade) continue;
+    if (run.prices.closeOn(symbol, day) !== null) continue;
+    first ??= day;
+    last = day;
+  }
+  return first && last ? { start: first, end: last } : null;
+}
+
+async function ask(run: RunContext, source: PriceSource, symbol: string, start: IsoDate, end: IsoDate): Promise<PriceResponse | null> {
+  try {
+    return await source.fetchPrices({ symbol, start, end }, run.signal);
+  } catch (err) {
+    if (run.signal.aborted) return null;
+    // Adapters report expected failures as outcomes; anything thrown is a provider fault.
+    return { symbol, start, end, outcome: 'provider_error', quotes: [], firstTradeDate: null, error: (err as Error).message, rateLimited: false, circuitOpen: false, requests: 1, retries: 0 };
+  }
+}
+
 export async function fetchRange(run: RunContext, symbol: string, start: IsoDate, end: IsoDate, latestStorable: IsoDate): Promise<RangeFetchResult> {
   let last: RangeFetchResult = { outcome: 'no_data', rows: 0, provider: null, error: null };
-  if (start > latestStorable) return last;
-  const rangeEnd = end > latestStorable ? latestStorable : end;
+  const today = newYorkDate(run.clock.now());
+  const cap = latestStorable < today ? latestStorable : today;
+  if (start > cap) return last;
+  bindProviderMetrics(run);
+  let span: { start: IsoDate; end: IsoDate } | null = { start, end: end > cap ? cap : end };
   for (const source of run.priceSources) {
-    if (run.signal.aborted) break;
+    if (span === null || run.signal.aborted) break;
+    const { start: from, end: to } = span;
     const requestedAt = run.nowIso();
-    let resp: PriceResponse;
-    try {
-      resp = await source.fetchPrices({ symbol, start, end: rangeEnd }, run.signal);
-    } catch (err) {
-      // Adapters report expected failures as outcomes; anything thrown is a provider fault.
-      resp = { symbol, start, end: rangeEnd, outcome: 'provider_error', quotes: [], firstTradeDate: null, error: (err as Error).message, rateLimited: false, circuitOpen: false, requests: 1, retries: 0 };
-    }
+    const resp = await ask(run, source, symbol, from, to);
+    if (resp === null) break;
     const c = run.marketData.counters;
     c.requests += resp.requests;
     c.retries += resp.retries;
     if (resp.rateLimited) c.rateLimited++;
     if (resp.circuitOpen) c.circuitOpens++;
 
-    const storable = resp.quotes.filter((q) => q.date >= start && q.date <= rangeEnd);
-    const v = validateQuotes(symbol, storable, (d) => run.prices.lastKnownBefore(symbol, d)?.price ?? null, run.settings['market_data.jump_threshold']);
-    for (const r of v.rejected) {
-      c.invalidPrices++;
-      run.marketData.markInvalid(symbol, r.date, r.why);
-    }
+    const inRange = resp.quotes.filter((q) => q.date >= from && q.date <= to);
+    const v = validateQuotes(symbol, inRange, storedClosesOf(run, symbol), run.settings['market_data.jump_threshold']);
     let rows = 0;
     if (v.valid.length > 0) {
       if (!run.monitorOnly) {
         const merged = run.store.mergeQuotes(symbol, source.name, v.valid, run.nowIso());
         rows = merged.inserted + merged.updated;
-      } else rows = v.valid.length;
+      } else rows = v.valid.filter((q) => !q.keepsStored).length;
       c.rowsUpserted += rows;
-      for (const q of v.valid) run.prices.set(symbol, q.date, q.close, q.jump);
+      for (const q of v.valid) if (!q.keepsStored) run.prices.set(symbol, q.date, q.close, q.jump);
       run.marketData.fetchedSymbols.add(symbol);
     }
-    for (const d of v.jumps) {
+    for (const j of v.jumps) {
       c.jumpsFlagged++;
-      run.telemetry.metric('price_validation_flag', null, { date: d, tags: { symbol, flag: 'jump', provider: source.name }, source: 'market_data', level: 'warn' });
+      run.telemetry.metric('price_validation_flag', j.close, {
+        date: j.date,
+        tags: { symbol, flag: 'jump', provider: source.name, reference: j.reference, stored_close_kept: j.keepsStored },
+        source: 'market_data',
+        level: 'warn',
+      });
     }
+    for (const r of v.rejected) {
+      c.invalidPrices++;
+      if (!r.storedStays) run.marketData.markInvalid(symbol, r.date, r.why);
+      run.telemetry.metric('price_validation_flag', Number.isFinite(r.close) ? r.close : null, {
+        date: r.date,
+        tags: { symbol, flag: 'invalid', provider: source.name, why: r.why, stored_close_kept: r.storedStays },
+        source: 'market_data',
+        level: 'warn',
+      });
+    }
+    const problems = problemsOf(resp);
+    for (const p of problems) {
+      const key = `${p.file ?? ''}:${p.line}`;
+      if (run.marketData.reportedCsvProblems.has(key)) continue;
+      run.marketData.reportedCsvProblems.add(key);
+      run.telemetry.metric('csv_bad_row', p.line, {
+        tags: { symbol, file: p.file, line: p.line, column: p.column, message: p.message },
+        source: 'market_data',
+        level: 'warn',
+      });
+    }
+
     const outcome: FetchOutcome = resp.outcome === 'ok' && v.valid.length === 0 && v.rejected.length > 0 ? 'invalid' : resp.outcome;
+    const rejectedText = v.rejected.map((r) => `${r.date}: ${r.why}`).slice(0, 5).join('; ');
+    const problemText = problems.length ? `${problems.length} bad CSV row(s) skipped, first: ${problems[0]!.file ?? ''} line ${problems[0]!.line}: ${problems[0]!.message}` : '';
     const entry: FetchLogEntry = {
       symbol,
       provider: source.name,
-      rangeStart: start,
-      rangeEnd,
+      rangeStart: from,
+      rangeEnd: to,
       requestedAt,
       outcome,
       rowsReturned: resp.quotes.length,
       firstTradeDate: resp.firstTradeDate,
-      error: resp.error ?? (v.rejected.length ? v.rejected.map((r) => `${r.date}: ${r.why}`).slice(0, 5).join('; ') : null),
+      error: resp.error ?? ([rejectedText, problemText].filter((t) => t !== '').join('; ') || null),
       runId: run.runId,
     };
-    run.marketData.record(entry);
-    if (!run.monitorOnly) run.store.appendFetchLog(entry);
+    const entries: FetchLogEntry[] = [entry];
+    for (const r of v.rejected) {
+      if (!r.storedStays) entries.push({ ...entry, rangeStart: r.date, rangeEnd: r.date, outcome: 'invalid', rowsReturned: 1, firstTradeDate: null, error: `${r.why} from ${source.name}` });
+    }
+    for (const e of entries) {
+      run.marketData.record(e);
+      if (!run.monitorOnly) run.store.appendFetchLog(e);
+    }
     run.marketData.countProvider(source.name, outcome !== 'ok' && outcome !== 'no_data', v.valid.length);
     run.telemetry.metric('provider_request', resp.requests, {
-      tags: { symbol, provider: source.name, outcome, start, end: rangeEnd, rows: v.valid.length },
+      unit: 'requests',
+      tags: { scope: 'range', symbol, provider: source.name, outcome, start: from, end: to, rows: v.valid.length, retries: resp.retries },
       source: 'market_data',
       level: outcome === 'ok' || outcome === 'no_data' ? 'debug' : 'warn',
     });
     last = { outcome, rows: v.valid.length, provider: source.name, error: entry.error };
-    if (outcome === 'ok' && v.valid.length > 0) break;
+    span = stillMissing(run, symbol, from, to);
   }
   return last;
 }

@@ -2,13 +2,17 @@
  * The chunk prefetch (SPEC.md e.3): loads the chunk's price table from the cache, plans the
  * unsatisfied ranges of every needed symbol and asks the sources for them, a few at a time
  * (adapters enforce their own rate limits). Returns what the first date's metrics report.
+ *
+ * Offline (e.8), the chain is at most the CSV directory and the prefetch mostly computes
+ * coverage; it then reports once per symbol what is stale: the needed symbols without a
+ * cached close on the last chunk date that needs them, with their last cached close.
  */
 import { lookbackStart, tradingDayIndex } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
 import { PriceTable } from '../../engine/price-table';
 import type { RunContext } from '../../engine/phase-types';
 import { fetchRange } from './fetch-range';
-import { fetchModeOf, planSymbol, PRICE_WINDOW_DAYS, requiredIndexes, type FetchMode, type FetchRange } from './fetch-plan';
+import { fetchModeOf, planSymbol, PRICE_WINDOW_DAYS, requiredIndexes, type FetchMode, type FetchRange, type SatisfiedCheck } from './fetch-plan';
 import { settleInstantMs } from './settle-time';
 
 export interface PrefetchReport {
@@ -18,9 +22,12 @@ export interface PrefetchReport {
   readonly fetchMode: FetchMode;
   readonly durationMs: number;
   readonly sources: readonly string[];
+  /** Offline: needed symbols without a cached close on the last date that needs them. */
+  readonly staleSymbols: number;
 }
 
 const CONCURRENCY = 4;
+const STALE_NAMES_SHOWN = 10;
 
 export function chunkPriceTable(run: RunContext, dates: readonly IsoDate[], symbols: readonly string[]): PriceTable {
   const first = dates[0]!;
@@ -29,6 +36,52 @@ export function chunkPriceTable(run: RunContext, dates: readonly IsoDate[], symb
   table.declare(symbols);
   table.load(run.store.loadPrices(symbols, table.start, last));
   return table;
+}
+
+/** What satisfies a required day of `symbol` (e.3 step 2), over the run's current price table. */
+export function satisfiedCheck(run: RunContext, symbol: string): SatisfiedCheck {
+  const table = run.prices;
+  const series = table.seriesOf(symbol);
+  const settleHour = run.settings['market_data.settle_hour'];
+  return {
+    hasClose: (g) => {
+      const i = g - table.startIndex;
+      return series !== null && i >= 0 && i < table.length && !Number.isNaN(series[i]!);
+    },
+    answered: run.marketData.entries(symbol).filter((e) => e.outcome === 'ok' || e.outcome === 'no_data'),
+    firstTradeDate: run.marketData.firstTradeDate(symbol),
+    settleMs: (d) => settleInstantMs(d, settleHour),
+  };
+}
+
+/** Unsatisfied ranges of one symbol over the windows of the dates that need it. */
+export function planSymbolRanges(run: RunContext, symbol: string, dates: readonly IsoDate[]): FetchRange[] {
+  return planSymbol(symbol, requiredIndexes(dates), satisfiedCheck(run, symbol));
+}
+
+function reportStale(run: RunContext, datesBySymbol: ReadonlyMap<string, IsoDate[]>): number {
+  const stale: { symbol: string; on: IsoDate; last: IsoDate | null }[] = [];
+  for (const [symbol, dates] of datesBySymbol) {
+    const on = dates[dates.length - 1]!;
+    if (run.prices.closeOn(symbol, on) !== null || run.marketData.reportedStale.has(symbol)) continue;
+    run.marketData.reportedStale.add(symbol);
+    stale.push({ symbol, on, last: run.prices.lastKnownBefore(symbol, on)?.date ?? null });
+  }
+  if (stale.length === 0) return 0;
+  const names = stale.slice(0, STALE_NAMES_SHOWN).map((s) => `${s.symbol} (${s.last ? `last close ${s.last}` : 'no cached close'})`);
+  const more = stale.length > STALE_NAMES_SHOWN ? ` and ${stale.length - STALE_NAMES_SHOWN} more` : '';
+  run.telemetry.metric('market_data_mode', stale.length, {
+    date: stale[0]!.on,
+    tags: {
+      mode: 'offline',
+      kind: 'stale',
+      symbols: stale.map((s) => ({ symbol: s.symbol, needed_on: s.on, last_close: s.last })),
+      message: `offline: the cache has no close for ${stale.length} needed symbol(s) up to ${stale[stale.length - 1]!.on}: ${names.join(', ')}${more}; fallback closes are used where they exist, the rest is recorded in missing_prices`,
+    },
+    source: 'market_data',
+    level: 'warn',
+  });
+  return stale.length;
 }
 
 export async function prefetchChunk(
@@ -42,23 +95,8 @@ export async function prefetchChunk(
   for (const d of dates) for (const s of needByDate.get(d) ?? []) (datesBySymbol.get(s) ?? datesBySymbol.set(s, []).get(s)!).push(d);
   const symbols = [...datesBySymbol.keys()].sort();
   run.prices = chunkPriceTable(run, dates, symbols);
-  const table = run.prices;
-  const settleHour = run.settings['market_data.settle_hour'];
   const ranges: FetchRange[] = [];
-  for (const symbol of symbols) {
-    const series = table.seriesOf(symbol)!;
-    ranges.push(
-      ...planSymbol(symbol, requiredIndexes(datesBySymbol.get(symbol)!), {
-        hasClose: (g) => {
-          const i = g - table.startIndex;
-          return i >= 0 && i < table.length && !Number.isNaN(series[i]!);
-        },
-        answered: run.marketData.entries(symbol).filter((e) => e.outcome === 'ok' || e.outcome === 'no_data'),
-        firstTradeDate: run.marketData.firstTradeDate(symbol),
-        settleMs: (d) => settleInstantMs(d, settleHour),
-      }),
-    );
-  }
+  for (const symbol of symbols) ranges.push(...planSymbolRanges(run, symbol, datesBySymbol.get(symbol)!));
   if (run.priceSources.length > 0) {
     let next = 0;
     const worker = async () => {
@@ -69,7 +107,7 @@ export async function prefetchChunk(
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ranges.length) }, worker));
   }
-  const report: PrefetchReport = {
+  const report: Omit<PrefetchReport, 'staleSymbols'> = {
     symbols: symbols.length,
     ranges: ranges.length,
     requestedDays: ranges.reduce((s, r) => s + r.days, 0),
@@ -82,5 +120,6 @@ export async function prefetchChunk(
     tags: { symbols: report.symbols, requested_days: report.requestedDays, fetch_mode: report.fetchMode, sources: report.sources, first_index: dates[0] ? tradingDayIndex(dates[0]) : null },
     source: 'market_data',
   });
-  return report;
+  const staleSymbols = run.settings['market_data.mode'] === 'offline' ? reportStale(run, datesBySymbol) : 0;
+  return { ...report, staleSymbols };
 }

@@ -35,6 +35,16 @@ export class MarketDataRunState {
   readonly fetchedSymbols = new Set<string>();
   /** The run told the user once that it works offline. */
   offlineNoticeGiven = false;
+  /** The run told the user once that the provider cannot be reached. */
+  unreachableNoticeGiven = false;
+  /** Provider metrics are bound to this run's telemetry (provider-metrics.ts). */
+  providerMetricsBound = false;
+  /** Symbols whose profile fetch was attempted in this run (c.6: at most once per run). */
+  readonly profileAttempts = new Set<string>();
+  /** CSV problems already reported (file:line), so a bad row is reported once per run. */
+  readonly reportedCsvProblems = new Set<string>();
+  /** Symbols already reported stale in offline mode. */
+  readonly reportedStale = new Set<string>();
 
   constructor(entries: readonly FetchLogEntry[] = []) {
     for (const e of entries) this.record(e);
@@ -61,7 +71,7 @@ export class MarketDataRunState {
     return best;
   }
 
-  /** The earliest first trade date any source reported. */
+  /** The earliest first trade date any source reported in its metadata. */
   firstTradeDate(symbol: string): IsoDate | null {
     let best: IsoDate | null = null;
     for (const e of this.log.get(symbol) ?? []) if (e.firstTradeDate && (!best || e.firstTradeDate < best)) best = e.firstTradeDate;
