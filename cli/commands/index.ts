@@ -3,8 +3,12 @@
  * exports one CommandSpec; add new commands here.
  */
 import type { CommandSpec } from '../command';
+import { pricesExportCommand } from './prices-export';
+import { pricesImportCommand } from './prices-import';
+import { profilesExportCommand } from './profiles-export';
+import { profilesImportCommand } from './profiles-import';
 import { runCommand } from './run';
 import { seedDemoCommand } from './seed-demo';
 import { serveCommand } from './serve';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, serveCommand];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, pricesImportCommand, pricesExportCommand, profilesImportCommand, profilesExportCommand, serveCommand];

@@ -34,9 +34,17 @@ export interface PriceCsvRow {
 }
 
 export const PRICE_CSV_COLUMNS = ['symbol', 'date', 'close', 'volume'] as const;
+
+export interface PricesCsvParseOptions extends CsvParseOptions {
+  /**
+   * A further check of each well-formed date (the importer refuses days that are not trading
+   * days, SPEC.md e.4): a message makes the row bad (kind bad_date) with its line and column.
+   */
+  readonly checkDate?: (date: IsoDate) => string | null;
+}
 const REQUIRED = ['symbol', 'date', 'close'] as const;
 
-export function parsePricesCsv(text: string, options: CsvParseOptions = {}): CsvParse<PriceCsvRow> {
+export function parsePricesCsv(text: string, options: PricesCsvParseOptions = {}): CsvParse<PriceCsvRow> {
   const file = options.file ?? null;
   const skipBadRows = options.skipBadRows === true;
   const read = readCsvTable(text, { file, skipMalformed: skipBadRows });
@@ -53,7 +61,11 @@ export function parsePricesCsv(text: string, options: CsvParseOptions = {}): Csv
   for (const record of records) {
     const cells = new RowCells(record, header, file);
     const symbol = cells.get(at.symbol, (t) => (t === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(t) }));
-    const date = cells.get(at.date, dateCell);
+    const date = cells.get(at.date, (t) => {
+      const parsed = dateCell(t);
+      const why = parsed.ok && options.checkDate ? options.checkDate(parsed.value) : null;
+      return why === null ? parsed : { ok: false, kind: 'bad_date', message: why };
+    });
     const close = cells.get(at.close, closeCell);
     const volume = at.volume >= 0 ? cells.get(at.volume, optionalNumberCell) : null;
     cells.checkLength();

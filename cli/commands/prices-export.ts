@@ -1,0 +1,49 @@
+/** `batchdesk prices export --out FILE`: write cached closes as CSV (SPEC.md k.2, m.14). */
+import { z } from 'zod';
+import { EXIT, usageError } from '../../core/api/errors';
+import { isoDateSchema } from '../../core/domain/iso-date';
+import { exportPricesCsv } from '../../db/csv-transfer/price-transfer';
+import { openStore } from '../../host/engine-host';
+import { listFlag, stringFlag } from '../args';
+import type { CommandSpec } from '../command';
+import { parseOrUsage } from '../validate';
+import { writeOutputFile } from '../transfer-files';
+
+const optionsSchema = z
+  .object({
+    out: z.string().min(1, 'is required'),
+    startDate: isoDateSchema.optional(),
+    endDate: isoDateSchema.optional(),
+    symbols: z.array(z.string().min(1)),
+  })
+  .refine((o) => !o.startDate || !o.endDate || o.startDate <= o.endDate, { message: 'is before --start-date', path: ['endDate'] });
+
+export const pricesExportCommand: CommandSpec = {
+  name: 'prices export',
+  summary: 'write cached closes to a CSV file (symbol,date,close,volume)',
+  flags: {
+    out: { type: 'string', valueName: 'FILE', description: 'the CSV file to write (required)' },
+    symbols: { type: 'string', multiple: true, valueName: 'A,B', description: 'only these symbols', defaultText: 'all' },
+    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date' },
+    'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date' },
+  },
+  example: 'batchdesk prices export --out prices.csv --symbols SPY,AAPL --start-date 2025-01-02 --end-date 2025-06-30',
+  async run(ctx) {
+    const f = ctx.flags;
+    if (stringFlag(f['out']) === undefined) throw usageError('`batchdesk prices export` needs --out FILE (see `batchdesk prices export --help`)');
+    const o = parseOrUsage(
+      optionsSchema,
+      { out: stringFlag(f['out']), startDate: stringFlag(f['start-date']), endDate: stringFlag(f['end-date']), symbols: listFlag(f['symbols']) },
+      'prices export',
+    );
+    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    try {
+      const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
+      const path = writeOutputFile(ctx.io.cwd, o.out, r.text);
+      ctx.io.out(`Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
+      return EXIT.ok;
+    } finally {
+      opened.close();
+    }
+  },
+};

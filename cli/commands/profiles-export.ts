@@ -1,0 +1,29 @@
+/** `batchdesk profiles export --out FILE`: write every company profile as CSV (SPEC.md k.2). */
+import { EXIT, usageError } from '../../core/api/errors';
+import { exportProfilesCsv } from '../../db/csv-transfer/profile-transfer';
+import { openStore } from '../../host/engine-host';
+import { stringFlag } from '../args';
+import type { CommandSpec } from '../command';
+import { writeOutputFile } from '../transfer-files';
+
+export const profilesExportCommand: CommandSpec = {
+  name: 'profiles export',
+  summary: 'write every company profile to a CSV file',
+  flags: {
+    out: { type: 'string', valueName: 'FILE', description: 'the CSV file to write (required)' },
+  },
+  example: 'batchdesk profiles export --out profiles.csv',
+  async run(ctx) {
+    const out = stringFlag(ctx.flags['out']);
+    if (out === undefined || out === '') throw usageError('`batchdesk profiles export` needs --out FILE (see `batchdesk profiles export --help`)');
+    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    try {
+      const r = exportProfilesCsv(opened.db);
+      const path = writeOutputFile(ctx.io.cwd, out, r.text);
+      ctx.io.out(`Exported ${r.rows} profile(s) to ${path}`);
+      return EXIT.ok;
+    } finally {
+      opened.close();
+    }
+  },
+};

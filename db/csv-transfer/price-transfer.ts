@@ -1,0 +1,159 @@
+/**
+ * `prices import FILE` and `prices export` (SPEC.md k.2, e.4, m.13, m.14): moving closes in
+ * and out of market_data_cache as CSV (`symbol,date,close,volume`).
+ *
+ * Import is all or nothing. The file is parsed first (market-data/csv/prices-csv.ts): the
+ * first bad row (a missing column, a bad date or a day that is not a trading day, an empty,
+ * non-numeric or non-positive close, the same (symbol, date) twice) stops it with its line
+ * and column, and nothing is written, unless `skipBadRows` (then every skipped row is
+ * reported). The good rows are then validated like any source's quotes (e.4, the engine's
+ * validateQuotes against the stored closes) and merged in ONE transaction with
+ * data_source = 'csv':
+ * - a new (symbol, date) is inserted;
+ * - an unchanged close and volume leave the stored row alone, data_source included (m.14);
+ * - a different close replaces the stored one (a correction), unless it is a flagged jump
+ *   over a stored valid close: then the stored close stays and the row is reported (m.13);
+ * - nothing is ever deleted.
+ *
+ * Export writes the canonical file (sorted by symbol then date, LF, no BOM) of the valid
+ * stored closes, optionally limited to symbols and a date range, so an export of an import of
+ * a canonical file gives the same file back.
+ */
+import { isTradingDay } from '../../core/calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { canonicalSymbol } from '../../core/domain/symbols';
+import { validateQuotes, type StoredCloses } from '../../core/phases/market-data/validate-quotes';
+import type { Quote } from '../../core/ports/market-data';
+import type { CsvProblem } from '../../market-data/csv/csv-problem';
+import { formatPricesCsv, parsePricesCsv, type PriceCsvRow } from '../../market-data/csv/prices-csv';
+import type { SqliteDatabase } from '../open-database';
+import { priceRepository } from '../repositories/price-repository';
+import { inList } from '../repositories/sql-lists';
+
+export interface PriceImportOptions {
+  /** Named in problems (the file name as given). */
+  readonly file: string;
+  readonly skipBadRows: boolean;
+  readonly nowIso: string;
+  /** market_data.jump_threshold. */
+  readonly jumpThreshold: number;
+}
+
+export interface ImportedJump {
+  readonly symbol: string;
+  readonly date: IsoDate;
+  readonly close: number;
+  readonly reference: number;
+  /** The stored close stayed (m.13); otherwise the row was stored flagged `jump`. */
+  readonly storedCloseKept: boolean;
+}
+
+export interface PriceImportSummary {
+  /** Good rows in the file. */
+  readonly rows: number;
+  readonly symbols: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly keptStored: number;
+  readonly jumps: readonly ImportedJump[];
+  /** Rows skipped with skipBadRows, in line order. */
+  readonly skipped: readonly CsvProblem[];
+}
+
+export type PriceImportResult = { readonly ok: true; readonly summary: PriceImportSummary } | { readonly ok: false; readonly problem: CsvProblem };
+
+/** Why a date cannot hold a close (e.4), or null when it is a trading day. */
+export function tradingDayProblem(d: IsoDate): string | null {
+  try {
+    return isTradingDay(d) ? null : `${d} is not a NYSE trading day`;
+  } catch {
+    return `${d} is outside the trading calendar (2000-2030)`;
+  }
+}
+
+/** The stored valid closes of a symbol up to `end`, as the validator's view. */
+function storedCloses(db: SqliteDatabase, symbol: string, end: IsoDate): StoredCloses {
+  const rows = (db.prepare(`SELECT date, close, validation_flag FROM market_data_cache WHERE symbol = ? AND date <= ? ORDER BY date`).all(symbol, end) as {
+    date: IsoDate;
+    close: number;
+    validation_flag: string | null;
+  }[]).filter((r) => Number.isFinite(r.close) && r.close > 0);
+  const byDate = new Map(rows.map((r) => [r.date, r]));
+  return {
+    on: (d) => {
+      const r = byDate.get(d);
+      return r ? { close: r.close, jump: r.validation_flag === 'jump' } : null;
+    },
+    before: (d) => {
+      // Binary search for the last row strictly before d.
+      let lo = 0;
+      let hi = rows.length - 1;
+      let found = -1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (rows[mid]!.date < d) {
+          found = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
+      }
+      return found < 0 ? null : { date: rows[found]!.date, close: rows[found]!.close };
+    },
+  };
+}
+
+export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImportOptions): PriceImportResult {
+  const parsed = parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, checkDate: tradingDayProblem });
+  if (!parsed.ok) return parsed;
+  const bySymbol = new Map<string, PriceCsvRow[]>();
+  for (const r of parsed.rows) (bySymbol.get(r.symbol) ?? bySymbol.set(r.symbol, []).get(r.symbol)!).push(r);
+  const repo = priceRepository(db);
+  const totals = { inserted: 0, updated: 0, unchanged: 0, keptStored: 0 };
+  const jumps: ImportedJump[] = [];
+  db.transaction(() => {
+    for (const [symbol, rows] of [...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const quotes: Quote[] = rows.map((r) => ({ date: r.date, close: r.close, volume: r.volume, open: null, high: null, low: null }));
+      const end = rows.reduce((m, r) => (r.date > m ? r.date : m), rows[0]!.date);
+      const v = validateQuotes(symbol, quotes, storedCloses(db, symbol, end), o.jumpThreshold);
+      for (const j of v.jumps) jumps.push({ symbol, date: j.date, close: j.close, reference: j.reference, storedCloseKept: j.keepsStored });
+      const m = repo.mergeQuotes(symbol, 'csv', v.valid, o.nowIso);
+      totals.inserted += m.inserted;
+      totals.updated += m.updated;
+      totals.unchanged += m.unchanged;
+      totals.keptStored += m.keptStored;
+    }
+  }).immediate();
+  return { ok: true, summary: { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, skipped: parsed.skipped } };
+}
+
+export interface PriceExportOptions {
+  readonly symbols?: readonly string[];
+  readonly start?: IsoDate;
+  readonly end?: IsoDate;
+}
+
+/** The canonical CSV of the stored valid closes (and how many rows and symbols it holds). */
+export function exportPricesCsv(db: SqliteDatabase, o: PriceExportOptions = {}): { text: string; rows: number; symbols: number } {
+  const where = ['close > 0'];
+  const args: unknown[] = [];
+  const symbols = o.symbols?.map(canonicalSymbol);
+  if (symbols && symbols.length > 0) {
+    where.push(`symbol IN (${inList(symbols)})`);
+    args.push(...symbols);
+  }
+  if (o.start) {
+    where.push('date >= ?');
+    args.push(o.start);
+  }
+  if (o.end) {
+    where.push('date <= ?');
+    args.push(o.end);
+  }
+  const rows = (db.prepare(`SELECT symbol, date, close, volume FROM market_data_cache WHERE ${where.join(' AND ')} ORDER BY symbol, date`).all(...args) as PriceCsvRow[]).map((r) => ({
+    symbol: r.symbol,
+    date: r.date,
+    close: r.close,
+    volume: r.volume ?? null,
+  }));
+  return { text: formatPricesCsv(rows), rows: rows.length, symbols: new Set(rows.map((r) => r.symbol)).size };
+}

@@ -1,0 +1,153 @@
+/**
+ * `profiles import FILE` and `profiles export` (SPEC.md k.2 "profiles import|export does the
+ * same for company profiles", b.2 company_profiles): the company_profiles columns as CSV
+ * (market-data/csv/profiles-csv.ts).
+ *
+ * Import is all or nothing like `prices import`: the first bad row stops it with its line and
+ * column and nothing is written, unless `skipBadRows`. The good rows are upserted in ONE
+ * transaction:
+ * - a new symbol is inserted;
+ * - a profile whose fields all equal the stored ones is left alone, data_source and
+ *   last_updated included (m.14's "an unchanged value keeps its data_source");
+ * - otherwise the row is replaced by the file's values (an empty cell clears the field), with
+ *   the file's data_source (empty: 'csv') and last_updated (empty: now).
+ *
+ * Export writes every profile, sorted by symbol; an export of an import gives the same file.
+ */
+import { formatTimestamp, isTimestamp, type Timestamp } from '../../core/domain/timestamp';
+import type { CompanyProfile } from '../../core/ports/market-data';
+import type { CsvProblem } from '../../market-data/csv/csv-problem';
+import { formatProfilesCsv, parseProfilesCsv, type ProfileCsvRow } from '../../market-data/csv/profiles-csv';
+import type { SqliteDatabase } from '../open-database';
+
+export interface ProfileImportOptions {
+  readonly file: string;
+  readonly skipBadRows: boolean;
+  readonly nowIso: string;
+}
+
+export interface ProfileImportSummary {
+  readonly rows: number;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly skipped: readonly CsvProblem[];
+}
+
+export type ProfileImportResult = { readonly ok: true; readonly summary: ProfileImportSummary } | { readonly ok: false; readonly problem: CsvProblem };
+
+const COLUMNS = [
+  'symbol',
+  'company_name',
+  'sector',
+  'industry',
+  'exchange',
+  'country',
+  'market_cap',
+  'description',
+  'is_etf',
+  'is_fund',
+  'beta',
+  'pe_ratio',
+  'forward_pe',
+  'dividend_yield',
+  'week_52_high',
+  'week_52_low',
+  'employees',
+  'website',
+] as const;
+
+type StoredProfile = Record<(typeof COLUMNS)[number] | 'data_source' | 'last_updated', unknown>;
+
+/** The profile's values in COLUMNS order, as stored (booleans 0/1). */
+function valuesOf(p: CompanyProfile): unknown[] {
+  return [
+    p.symbol,
+    p.companyName,
+    p.sector,
+    p.industry,
+    p.exchange,
+    p.country,
+    p.marketCap,
+    p.description,
+    p.isEtf ? 1 : 0,
+    p.isFund ? 1 : 0,
+    p.beta,
+    p.peRatio,
+    p.forwardPe,
+    p.dividendYield,
+    p.week52High,
+    p.week52Low,
+    p.employees,
+    p.website,
+  ];
+}
+
+export function importProfilesCsv(db: SqliteDatabase, text: string, o: ProfileImportOptions): ProfileImportResult {
+  const parsed = parseProfilesCsv(text, { file: o.file, skipBadRows: o.skipBadRows });
+  if (!parsed.ok) return parsed;
+  const select = db.prepare(`SELECT ${COLUMNS.join(', ')}, data_source, last_updated FROM company_profiles WHERE symbol = ?`);
+  const insert = db.prepare(
+    `INSERT INTO company_profiles (${COLUMNS.join(', ')}, data_source, last_updated, created_at, updated_at) VALUES (${[...COLUMNS, 'a', 'b', 'c', 'd'].map(() => '?').join(', ')})`,
+  );
+  const update = db.prepare(`UPDATE company_profiles SET ${COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ')}, data_source = ?, last_updated = ?, updated_at = ? WHERE symbol = ?`);
+  const totals = { inserted: 0, updated: 0, unchanged: 0 };
+  db.transaction(() => {
+    for (const { profile, lastUpdated } of parsed.rows) {
+      const values = valuesOf(profile);
+      const stamp = lastUpdated ?? o.nowIso;
+      const cur = select.get(profile.symbol) as StoredProfile | undefined;
+      if (!cur) {
+        insert.run(...values, profile.dataSource, stamp, o.nowIso, o.nowIso);
+        totals.inserted++;
+      } else if (COLUMNS.every((c, i) => cur[c] === values[i]) && (lastUpdated === null || cur.last_updated === lastUpdated)) {
+        totals.unchanged++;
+      } else {
+        update.run(...values.slice(1), profile.dataSource, stamp, o.nowIso, profile.symbol);
+        totals.updated++;
+      }
+    }
+  }).immediate();
+  return { ok: true, summary: { rows: parsed.rows.length, ...totals, skipped: parsed.skipped } };
+}
+
+/** A stored last_updated in the canonical timestamp form, or null when it cannot be read. */
+function canonicalTimestamp(value: unknown): Timestamp | null {
+  if (typeof value !== 'string' || value === '') return null;
+  if (isTimestamp(value)) return value;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? formatTimestamp(ms) : null;
+}
+
+/** The canonical CSV of every stored profile. */
+export function exportProfilesCsv(db: SqliteDatabase): { text: string; rows: number } {
+  const rows = db.prepare(`SELECT ${COLUMNS.join(', ')}, data_source, last_updated FROM company_profiles ORDER BY symbol`).all() as StoredProfile[];
+  const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+  const out: ProfileCsvRow[] = rows.map((r) => ({
+    profile: {
+      symbol: r.symbol as string,
+      companyName: text(r.company_name),
+      sector: text(r.sector),
+      industry: text(r.industry),
+      exchange: text(r.exchange),
+      country: text(r.country),
+      marketCap: num(r.market_cap),
+      // b.2 keeps at most 1,000 characters; an older import may hold more.
+      description: text(r.description) === null ? null : Array.from(r.description as string).slice(0, 1000).join(''),
+      isEtf: r.is_etf === 1,
+      isFund: r.is_fund === 1,
+      beta: num(r.beta),
+      peRatio: num(r.pe_ratio),
+      forwardPe: num(r.forward_pe),
+      dividendYield: num(r.dividend_yield),
+      week52High: num(r.week_52_high),
+      week52Low: num(r.week_52_low),
+      employees: num(r.employees),
+      website: text(r.website),
+      dataSource: text(r.data_source) ?? 'csv',
+    },
+    lastUpdated: canonicalTimestamp(r.last_updated),
+  }));
+  return { text: formatProfilesCsv(out), rows: out.length };
+}
