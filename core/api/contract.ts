@@ -4,6 +4,9 @@
  * (`serve`) and the CLI. Nobody types a channel string by hand: the names are the keys.
  */
 import type { z } from 'zod';
+import { diagnosticsCommands } from './commands/diagnostics-commands';
+import { historyCommands } from './commands/history-commands';
+import { maintenanceCommands } from './commands/maintenance-commands';
 import { runCommands } from './commands/run-commands';
 import { settingsCommands } from './commands/settings-commands';
 import { viewCommands } from './commands/view-commands';
@@ -12,6 +15,9 @@ export const CONTRACT = {
   ...runCommands,
   ...viewCommands,
   ...settingsCommands,
+  ...maintenanceCommands,
+  ...diagnosticsCommands,
+  ...historyCommands,
 } as const;
 
 export type Contract = typeof CONTRACT;

@@ -1,10 +1,16 @@
 /** Every handler of the contract; the type requires one per command. */
 import type { CommandName } from '../../core/api/contract';
 import type { HandlerMap } from '../handler-types';
+import { diagnosticsHandlers } from './diagnostics-handlers';
+import { historyHandlers } from './history-handlers';
+import { maintenanceHandlers } from './maintenance-handlers';
 import { runHandlers } from './run-handlers';
 import { viewHandlers } from './view-handlers';
 
 export const HANDLERS: HandlerMap<CommandName> = {
   ...runHandlers,
   ...viewHandlers,
+  ...maintenanceHandlers,
+  ...diagnosticsHandlers,
+  ...historyHandlers,
 };

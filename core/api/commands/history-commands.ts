@@ -1,0 +1,38 @@
+/** Run and date history, the in-flight view, and baselines (SPEC.md i.5, i.7). */
+import { z } from 'zod';
+import { isoDateSchema } from '../../domain/iso-date';
+import { defineCommand } from '../command-definition';
+
+const record = z.record(z.string(), z.unknown());
+const list = z.array(record);
+
+export const historyCommands = {
+  getHistory: defineCommand({
+    summary: 'runs and tracked dates of the last days, with short and failed dates (i.5)',
+    input: z.object({ days: z.number().int().min(1).max(36_500).default(30), status: z.string().min(1).optional() }).default({ days: 30 }),
+    output: z.object({ since: z.string(), runs: list, dates: list, shortDates: list, failedDates: list, untrackedDays: z.array(z.string()) }),
+    mutates: false,
+  }),
+  getRunningState: defineCommand({
+    summary: 'the lock holder, the running run and the latest committed dates (history --running)',
+    input: z.object({}).default({}),
+    output: z.object({ lock: record.nullable(), run: record.nullable(), openDates: z.array(z.string()), latestCompletedDate: z.string().nullable(), portfolios: list }),
+    mutates: false,
+  }),
+  exportBaseline: defineCommand({
+    summary: 'archive the tracking summaries and key derived values of a range (i.7)',
+    input: z
+      .object({ startDate: isoDateSchema, endDate: isoDateSchema, out: z.string().min(1).optional() })
+      .superRefine((o, ctx) => {
+        if (o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
+      }),
+    output: z.object({ file: z.string().nullable(), dates: z.number().int(), outputs: z.number().int(), baseline: record.nullable() }),
+    mutates: false,
+  }),
+  compareBaselines: defineCommand({
+    summary: 'compare two baseline files, or a baseline file with the database (i.7)',
+    input: z.object({ a: z.string().min(1), b: z.string().min(1), toleranceMoney: z.number().min(0).default(0.01), toleranceRatio: z.number().min(0).default(1e-6) }),
+    output: z.object({ matched: z.boolean(), compared_fields: z.number().int(), matching_fields: z.number().int(), match_share: z.number(), totals: z.record(z.string(), z.number().int()), differences: list }),
+    mutates: false,
+  }),
+} as const;

@@ -1,0 +1,113 @@
+/** Data management commands (SPEC.md j.1-j.5, g.10): backup, restore, purge, rebuild, cancel. */
+import { z } from 'zod';
+import { isoDateSchema } from '../../domain/iso-date';
+import { defineCommand } from '../command-definition';
+import { marketDataModeSchema } from '../run-options';
+
+const record = z.record(z.string(), z.unknown());
+const counts = z.record(z.string(), z.number().int());
+
+export const backupReasonSchema = z.enum(['manual', 'pre-purge', 'pre-rebuild', 'pre-restore', 'pre-import', 'scheduled']);
+
+const rangeRefine = (o: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (o.from && o.to && o.to < o.from) ctx.addIssue({ code: 'custom', message: `--to ${o.to} is before --from ${o.from}`, path: ['to'] });
+};
+
+export const purgeInputSchema = z
+  .object({
+    from: isoDateSchema.optional(),
+    to: isoDateSchema.optional(),
+    portfolios: z.array(z.string().min(1)).default([]),
+    keepTracking: z.boolean().default(false),
+    backup: z.boolean().default(true),
+    dryRun: z.boolean().default(false),
+  })
+  .superRefine(rangeRefine);
+
+export const rebuildInputSchema = z
+  .object({
+    startDate: isoDateSchema,
+    endDate: isoDateSchema.optional(),
+    chunkDays: z.number().int().min(0).max(36_500).default(7),
+    portfolios: z.array(z.string().min(1)).default([]),
+    marketData: marketDataModeSchema.optional(),
+    csvDir: z.string().min(1).optional(),
+    monitorDays: z.number().int().min(0).max(60).default(3),
+  })
+  .superRefine((o, ctx) => {
+    if (o.endDate && o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
+  });
+
+const backupOutput = z.object({
+  file: z.string(),
+  manifestFile: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  rowCounts: counts,
+  rowCountsVerified: z.boolean(),
+  midRun: z.boolean(),
+  warnings: z.array(z.string()),
+  deleted: z.array(z.string()),
+});
+
+export const maintenanceCommands = {
+  createBackup: defineCommand({
+    summary: 'make a verified online backup of the database (j.1) and apply retention (j.2)',
+    input: z.object({ out: z.string().min(1).optional(), reason: backupReasonSchema.default('manual'), keep: z.number().int().min(1).optional() }).default({ reason: 'manual' }),
+    output: backupOutput,
+    mutates: true,
+  }),
+  listBackups: defineCommand({
+    summary: 'the backups of this database in the backup folder, newest first',
+    input: z.object({}).default({}),
+    output: z.object({ dir: z.string(), backups: z.array(z.object({ file: z.string(), createdAt: z.string(), reason: z.string(), sha256: z.string(), bytes: z.number().int(), rowCountsVerified: z.boolean() })) }),
+    mutates: false,
+  }),
+  restoreBackup: defineCommand({
+    summary: 'restore a backup over the database after a safety backup (j.3)',
+    input: z.object({ file: z.string().min(1), safetyBackup: z.boolean().default(true) }),
+    output: z.object({ database: z.string(), restoredFrom: z.string(), safetyBackup: z.string().nullable(), manifestChecked: z.boolean(), migrationsApplied: z.number().int(), rowCounts: counts }),
+    mutates: true,
+  }),
+  purgeDerived: defineCommand({
+    summary: 'delete derived rows of a range after a verified backup, with row counts (j.4)',
+    input: purgeInputSchema,
+    output: z.object({
+      dryRun: z.boolean(),
+      range: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
+      portfolioIds: z.array(z.string()),
+      backupFile: z.string().nullable(),
+      countsBefore: counts,
+      countsAfter: counts,
+      deleted: counts,
+      positionsReset: z.number().int(),
+      portfoliosReset: z.number().int(),
+      trackingDeleted: z.number().int(),
+      trackingMarkedStale: z.number().int(),
+      maintenanceId: z.number().int().nullable(),
+    }),
+    mutates: true,
+  }),
+  rebuildHistory: defineCommand({
+    summary: 'backup, baseline, purge, backfill and verification of a range in one procedure (j.5)',
+    input: rebuildInputSchema,
+    output: z.object({
+      status: z.enum(['success', 'failed']),
+      range: z.object({ start: z.string(), end: z.string() }),
+      folder: z.string(),
+      backupFile: z.string().nullable(),
+      steps: z.array(z.object({ step: z.string(), status: z.enum(['pass', 'fail', 'info', 'skipped']), detail: z.string() })),
+      failures: z.array(z.string()),
+      maintenanceId: z.number().int(),
+      monitorDays: z.number().int(),
+      runExitCode: z.number().int().nullable(),
+    }),
+    mutates: true,
+  }),
+  requestCancel: defineCommand({
+    summary: 'ask the batch holding this database (any process) to stop (g.10)',
+    input: z.object({ force: z.boolean().default(false), waitMs: z.number().int().min(0).max(600_000).default(30_000) }).default({ force: false, waitMs: 30_000 }),
+    output: z.object({ requested: z.boolean(), holder: record.nullable(), stopped: z.boolean(), forced: z.boolean(), message: z.string() }),
+    mutates: true,
+  }),
+} as const;

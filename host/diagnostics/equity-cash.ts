@@ -1,0 +1,90 @@
+/**
+ * `diagnose equity-cash` (SPEC.md i.2): per portfolio, for one date (default the latest
+ * processed date), equity, NAV, Σ position MV with the lot count, snapshot and derived cash,
+ * long and short exposure, the three comparisons, and data-quality notes. Uses the date's own
+ * marks and equity, never today's values for a past date.
+ */
+import type { IsoDate } from '../../core/domain/iso-date';
+import { roundCents } from '../../core/domain/money';
+import { isActiveOn } from '../../core/domain/portfolio';
+import type { ReconcileResult } from '../../core/validation/reconciliation';
+import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
+import type { SqliteDatabase } from '../../db/open-database';
+import { latestProcessedDate, thresholdOf } from './reconcile';
+
+export interface EquityCashLine {
+  readonly portfolioId: string;
+  readonly portfolioName: string;
+  readonly date: string | null;
+  readonly equity: number | null;
+  readonly portfolioEquity: number | null;
+  readonly nav: number | null;
+  readonly positionsValue: number | null;
+  readonly positionsCount: number;
+  readonly snapshotCash: number | null;
+  readonly derivedCash: number | null;
+  readonly longExposure: number | null;
+  readonly shortExposure: number | null;
+  readonly checks: readonly { readonly name: string; readonly difference: number | null; readonly status: string }[];
+  readonly flagged: boolean;
+  readonly notes: readonly string[];
+}
+
+export interface EquityCashReport {
+  readonly date: string | null;
+  readonly threshold: number;
+  readonly lines: readonly EquityCashLine[];
+  readonly flagged: number;
+}
+
+export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[]; threshold?: number }): EquityCashReport {
+  const threshold = thresholdOf(db, args.threshold);
+  const date = args.date ?? latestProcessedDate(db);
+  const reader = new PortfolioDateReader(db);
+  const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => args.portfolioIds.length === 0 || args.portfolioIds.includes(p.id));
+  const lines: EquityCashLine[] = portfolios.map((p) => {
+    const notes: string[] = [];
+    const lots = reader.lotsOf(p.id);
+    for (const l of lots) {
+      if (l.investmentClass === 'OPTIONS' && l.entryPrice === 0) notes.push(`zero-premium option lot ${l.id} (${l.symbol})`);
+      if (l.exitDate !== null && reader.eventsOf(l.id).length === 0) notes.push(`lot ${l.id} (${l.symbol}) is closed without realized events`);
+    }
+    const priv = db.prepare(`SELECT id, symbol, quantity, entry_price, market_value FROM positions WHERE portfolio_id = ? AND deleted_at IS NULL AND investment_class = 'PRIVATE' AND market_value IS NOT NULL`).all(p.id) as { id: string; symbol: string; quantity: number; entry_price: number; market_value: number }[];
+    for (const r of priv) if (Math.abs(r.market_value - roundCents(r.quantity * r.entry_price)) > threshold) notes.push(`private lot ${r.id} (${r.symbol}) holds value ${r.market_value.toFixed(2)}, its entry value is ${roundCents(r.quantity * r.entry_price).toFixed(2)}`);
+    const rec: ReconcileResult | null = date ? reader.reconcile({ portfolioId: p.id, portfolioName: p.name, date }, threshold) : null;
+    if (!rec || !date) {
+      const active = date ? lots.filter((l) => isActiveOn(l, date)).length : 0;
+      return { portfolioId: p.id, portfolioName: p.name, date, equity: null, portfolioEquity: reader.portfolio(p.id)?.equityBalance ?? null, nav: null, positionsValue: null, positionsCount: active, snapshotCash: null, derivedCash: null, longExposure: null, shortExposure: null, checks: [], flagged: false, notes: [...notes, `no snapshot on ${date ?? 'any date'}`] };
+    }
+    const s = reader.snapshot(p.id, date)!;
+    const equity = (s['equity_balance'] as number | null) ?? (s['total_value'] as number);
+    const cash = s['cash_value'] as number;
+    if (cash < 0) notes.push(`negative cash ${cash.toFixed(2)} (leverage)`);
+    if (reader.isStale(p.id, date)) notes.push(`${date} is stale in tracking`);
+    const pick = (id: number, name: string) => {
+      const c = rec.checks.find((x) => x.id === id)!;
+      return { name, difference: c.difference, status: c.status };
+    };
+    const checks = [pick(1, 'NAV - cash vs positions'), pick(4, 'equity vs NAV'), pick(5, 'cash vs derived')];
+    const isLatest = (db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots WHERE portfolio_id = ?`).get(p.id) as { d: string }).d === date;
+    return {
+      portfolioId: p.id,
+      portfolioName: p.name,
+      date,
+      equity,
+      portfolioEquity: isLatest ? (reader.portfolio(p.id)?.equityBalance ?? null) : null,
+      nav: s['total_value'] as number,
+      positionsValue: rec.sMarked,
+      positionsCount: rec.markedLots,
+      snapshotCash: cash,
+      derivedCash: roundCents(equity - rec.sMarked),
+      longExposure: s['long_value'] as number,
+      shortExposure: s['short_value'] as number,
+      checks,
+      flagged: checks.some((c) => c.status === 'flag'),
+      notes,
+    };
+  });
+  lines.sort((a, b) => (a.flagged !== b.flagged ? (a.flagged ? -1 : 1) : a.portfolioName < b.portfolioName ? -1 : 1));
+  return { date, threshold, lines, flagged: lines.filter((l) => l.flagged).length };
+}

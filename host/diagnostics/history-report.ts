@@ -1,0 +1,97 @@
+/**
+ * `history` and `history --running` (SPEC.md i.5): the runs and tracked dates of a period,
+ * dates with fewer analytics jobs than expected or failed phases, untracked trading days
+ * between tracked ones, and the in-flight view (lock holder, progress, latest committed dates).
+ */
+import { tradingDaysBetween } from '../../core/calendar';
+import { addCalendarDays, type IsoDate } from '../../core/domain/iso-date';
+import { historyDateLine, type HistoryDateLine } from '../../core/validation/history-report';
+import { createEngineStore } from '../../db/engine-store';
+import type { SqliteDatabase } from '../../db/open-database';
+
+export interface HistoryRun {
+  readonly id: string;
+  readonly batchRunId: string;
+  readonly startedAt: string;
+  readonly durationSeconds: number | null;
+  readonly mode: string | null;
+  readonly triggeredBy: string | null;
+  readonly status: string | null;
+  readonly datesPlanned: number | null;
+  readonly datesCompleted: number | null;
+  readonly datesFailed: number | null;
+}
+
+export interface HistoryReport {
+  readonly since: string;
+  readonly runs: readonly HistoryRun[];
+  readonly dates: readonly HistoryDateLine[];
+  readonly shortDates: readonly HistoryDateLine[];
+  readonly failedDates: readonly HistoryDateLine[];
+  readonly untrackedDays: readonly string[];
+}
+
+export function historyReport(db: SqliteDatabase, args: { days: number; status: string | null; today: IsoDate; nowIso: string }): HistoryReport {
+  const since = addCalendarDays(args.today, -args.days);
+  const sinceTs = `${since}T00:00:00.000000Z`;
+  const runs = (
+    db
+      .prepare(`SELECT * FROM batch_run_history WHERE started_at >= ? AND (? IS NULL OR status = ?) ORDER BY started_at DESC`)
+      .all(sinceTs, args.status, args.status) as Record<string, unknown>[]
+  ).map((r) => ({
+    id: r['id'] as string,
+    batchRunId: r['batch_run_id'] as string,
+    startedAt: r['started_at'] as string,
+    durationSeconds: r['completed_at'] ? (Date.parse((r['completed_at'] as string).slice(0, 23) + 'Z') - Date.parse((r['started_at'] as string).slice(0, 23) + 'Z')) / 1000 : null,
+    mode: (r['mode'] as string | null) ?? null,
+    triggeredBy: (r['triggered_by'] as string | null) ?? null,
+    status: (r['status'] as string | null) ?? null,
+    datesPlanned: (r['total_jobs'] as number | null) ?? null,
+    datesCompleted: (r['completed_jobs'] as number | null) ?? null,
+    datesFailed: (r['failed_jobs'] as number | null) ?? null,
+  }));
+  const store = createEngineStore(db);
+  const tracked = store.loadTrackingRange(since, null).filter((t) => args.status === null || t.status === args.status);
+  const dates = tracked.map((t) => historyDateLine({ runDate: t.runDate, status: t.status, phaseStatus: t.phaseStatus, metadata: t.metadata, completedAt: t.completedAt }));
+  let untrackedDays: string[] = [];
+  if (tracked.length >= 2 && args.status === null) {
+    const have = new Set(tracked.map((t) => t.runDate as string));
+    untrackedDays = tradingDaysBetween(tracked[0]!.runDate, tracked[tracked.length - 1]!.runDate).filter((d) => !have.has(d));
+  }
+  return { since, runs, dates, shortDates: dates.filter((d) => d.short), failedDates: dates.filter((d) => d.failedPhases.length > 0), untrackedDays };
+}
+
+export interface RunningReport {
+  readonly lock: Record<string, unknown> | null;
+  readonly run: { readonly id: string; readonly batchRunId: string; readonly status: string | null; readonly datesPlanned: number | null; readonly datesCompleted: number | null; readonly datesFailed: number | null; readonly heartbeatAt: string | null; readonly startedAt: string } | null;
+  readonly openDates: readonly string[];
+  readonly latestCompletedDate: string | null;
+  readonly portfolios: readonly { readonly portfolioId: string; readonly name: string; readonly latestSnapshot: string | null }[];
+}
+
+export function runningReport(db: SqliteDatabase): RunningReport {
+  const store = createEngineStore(db);
+  const lock = store.readLock();
+  const row = (lock?.runId ? db.prepare(`SELECT * FROM batch_run_history WHERE id = ?`).get(lock.runId) : db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`).get()) as Record<string, unknown> | undefined;
+  const openDates = (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE completed_at IS NULL ORDER BY run_date`).all() as { run_date: string }[]).map((r) => r.run_date);
+  const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null }).d;
+  const portfolios = (db.prepare(`SELECT p.id, p.name, (SELECT MAX(snapshot_date) FROM portfolio_snapshots s WHERE s.portfolio_id = p.id) AS latest FROM portfolios p WHERE p.deleted_at IS NULL ORDER BY p.name, p.id`).all() as { id: string; name: string; latest: string | null }[]).map((p) => ({ portfolioId: p.id, name: p.name, latestSnapshot: p.latest }));
+  return {
+    lock: lock ? { ...lock } : null,
+    run: row
+      ? {
+          id: row['id'] as string,
+          batchRunId: row['batch_run_id'] as string,
+          status: (row['status'] as string | null) ?? null,
+          datesPlanned: (row['total_jobs'] as number | null) ?? null,
+          datesCompleted: (row['completed_jobs'] as number | null) ?? null,
+          datesFailed: (row['failed_jobs'] as number | null) ?? null,
+          heartbeatAt: (row['heartbeat_at'] as string | null) ?? null,
+          startedAt: row['started_at'] as string,
+        }
+      : null,
+    openDates,
+    latestCompletedDate: latest,
+    portfolios,
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `reconcile` and `diagnose equity-cash` over a database (SPEC.md i.1, i.2): portfolio-dates
+ * in a scope, reconciled with the shared checks of core/validation, sorted flagged first.
+ */
+import type { IsoDate } from '../../core/domain/iso-date';
+import { parseEngineSettings } from '../../core/engine/settings';
+import { sortReconcileResults, type ReconcileResult } from '../../core/validation/reconciliation';
+import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
+import { createEngineStore } from '../../db/engine-store';
+import type { SqliteDatabase } from '../../db/open-database';
+
+export interface ReconcileScope {
+  readonly start: IsoDate | null;
+  readonly end: IsoDate | null;
+  readonly portfolioIds: readonly string[];
+  /** Flag threshold in dollars; default the reconcile.threshold setting (1.00). */
+  readonly threshold?: number;
+}
+
+export interface ReconcileReport {
+  readonly threshold: number;
+  readonly range: { readonly start: string | null; readonly end: string | null };
+  readonly results: readonly ReconcileResult[];
+  readonly flagged: number;
+  readonly total: number;
+}
+
+/** The latest date with a complete tracking row (or any snapshot) on or before `onOrBefore`. */
+export function latestProcessedDate(db: SqliteDatabase, onOrBefore: IsoDate | null = null): IsoDate | null {
+  const t = db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL AND (? IS NULL OR run_date <= ?)`).get(onOrBefore, onOrBefore) as { d: IsoDate | null };
+  if (t.d) return t.d;
+  const s = db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots WHERE (? IS NULL OR snapshot_date <= ?)`).get(onOrBefore, onOrBefore) as { d: IsoDate | null };
+  return s.d;
+}
+
+export function thresholdOf(db: SqliteDatabase, override?: number): number {
+  return override ?? parseEngineSettings(createEngineStore(db).loadSettings())['reconcile.threshold'];
+}
+
+export function reconcileScope(db: SqliteDatabase, scope: ReconcileScope): ReconcileReport {
+  const threshold = thresholdOf(db, scope.threshold);
+  let { start, end } = scope;
+  if (!start && !end) start = end = latestProcessedDate(db);
+  const reader = new PortfolioDateReader(db);
+  const results = start || end ? snapshotRefs(db, { start, end, portfolioIds: scope.portfolioIds }).map((r) => reader.reconcile(r, threshold)!).filter(Boolean) : [];
+  const sorted = sortReconcileResults(results);
+  return { threshold, range: { start, end }, results: sorted, flagged: sorted.filter((r) => r.flagged).length, total: sorted.length };
+}

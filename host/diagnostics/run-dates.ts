@@ -1,0 +1,15 @@
+/** The default scope of `verify guard` (SPEC.md i.4): the dates processed by the latest run. */
+import { BatchdeskError } from '../../core/api/errors';
+import type { IsoDate } from '../../core/domain/iso-date';
+import type { SqliteDatabase } from '../../db/open-database';
+
+export function latestRunDates(db: SqliteDatabase): { start: IsoDate; end: IsoDate; dates: IsoDate[] } {
+  const run = db.prepare(`SELECT id FROM batch_run_history WHERE mode != 'monitor' OR mode IS NULL ORDER BY started_at DESC LIMIT 1`).get() as { id: string } | undefined;
+  let dates: IsoDate[] = run ? (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE run_id = ? ORDER BY run_date`).all(run.id) as { run_date: IsoDate }[]).map((r) => r.run_date) : [];
+  if (dates.length === 0) {
+    const latest = (db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots`).get() as { d: IsoDate | null }).d;
+    if (!latest) throw new BatchdeskError('data', 'nothing to check: the database has no snapshots; run a backfill first or give --date/--start-date');
+    dates = [latest];
+  }
+  return { start: dates[0]!, end: dates[dates.length - 1]!, dates };
+}

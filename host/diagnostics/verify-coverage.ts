@@ -1,0 +1,68 @@
+/**
+ * `verify coverage` (SPEC.md i.6): for every trading day D in [S, E] and every in-scope
+ * portfolio whose earliest entry date is <= D: a complete snapshot; marks when lots are
+ * active; position and portfolio factor exposures and stress results when the portfolio had a
+ * public marked lot and the missing-marks guard did not trip (and the jobs writing them were
+ * not legitimately inapplicable); a tracking row with status success or partial, not stale.
+ */
+import { tradingDaysBetween } from '../../core/calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { isActiveOn } from '../../core/domain/portfolio';
+import { coverageGaps, type CoverageDay, type CoverageGap } from '../../core/validation/coverage-gaps';
+import { JOB_TABLES, type StoredJob } from '../../core/validation/regression-guard';
+import { tableSpec } from '../../core/validation/table-catalog';
+import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
+import type { SqliteDatabase } from '../../db/open-database';
+import { scopeWhere } from '../../db/table-scope';
+
+/** Job reasons that mean "nothing to compute", not a failure (m.23). */
+export const BENIGN_JOB_REASONS: ReadonlySet<string> = new Set(['not_applicable', 'insufficient_observations', 'no_symbol_beta', 'no_factor_exposures', 'no_positions']);
+
+const ANALYTICS_REQUIRED = ['position_factor_exposures', 'factor_exposures', 'stress_test_results'];
+
+export interface CoverageReport {
+  readonly start: string;
+  readonly end: string;
+  readonly tradingDays: number;
+  readonly checked: number;
+  readonly gaps: readonly (CoverageGap & { readonly portfolioName: string })[];
+}
+
+export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: IsoDate; portfolioIds: readonly string[] }): CoverageReport {
+  const days = tradingDaysBetween(args.start, args.end);
+  const reader = new PortfolioDateReader(db);
+  const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL AND is_active = 1 ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => args.portfolioIds.length === 0 || args.portfolioIds.includes(p.id));
+  const has = (table: string, pid: string, d: IsoDate) => {
+    const w = scopeWhere(tableSpec(table)!, { start: d, end: d, portfolioIds: [pid] });
+    return db.prepare(`SELECT 1 FROM "${table}" WHERE ${w.where} LIMIT 1`).get(...w.params) !== undefined;
+  };
+  const complete = db.prepare(`SELECT 1 FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ? AND is_complete = 1`);
+  const out: CoverageDay[] = [];
+  for (const p of portfolios) {
+    const lots = reader.lotsOf(p.id);
+    if (lots.length === 0) continue;
+    const earliest = lots.reduce((a, l) => (l.entryDate < a ? l.entryDate : a), lots[0]!.entryDate);
+    for (const d of days) {
+      if (d < earliest) continue;
+      const required: Record<string, boolean> = { portfolio_snapshots: complete.get(p.id, d) !== undefined };
+      if (lots.some((l) => isActiveOn(l, d))) required['position_marks'] = has('position_marks', p.id, d);
+      const marks = reader.marks(p.id, d);
+      const publicIds = new Set(lots.filter((l) => l.investmentClass === 'PUBLIC').map((l) => l.id));
+      const publicMarked = marks.some((m) => m.isActive && publicIds.has(m.positionId) && m.priceSource !== 'missing');
+      const t = reader.trackingOf(d);
+      const an = ((t?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: { analytics_skipped?: boolean; jobs?: Record<string, StoredJob> } }>)[p.id]?.analytics;
+      if (publicMarked && !an?.analytics_skipped) {
+        for (const table of ANALYTICS_REQUIRED) {
+          const writers = Object.entries(an?.jobs ?? {}).filter(([name]) => (JOB_TABLES[name] ?? []).includes(table));
+          const benign = writers.length > 0 && writers.every(([, j]) => !j.success && BENIGN_JOB_REASONS.has(j.reason ?? ''));
+          if (!benign) required[table] = has(table, p.id, d);
+        }
+      }
+      const entryStale = reader.isStale(p.id, d);
+      required['batch_run_tracking'] = t !== null && (t.status === 'success' || t.status === 'partial') && t.completedAt !== null && !entryStale;
+      out.push({ date: d, portfolioId: p.id, required });
+    }
+  }
+  const names = new Map(portfolios.map((p) => [p.id, p.name]));
+  return { start: args.start, end: args.end, tradingDays: days.length, checked: out.length, gaps: coverageGaps(out, days).map((g) => ({ ...g, portfolioName: names.get(g.portfolioId) ?? g.portfolioId })) };
+}

@@ -1,0 +1,43 @@
+/**
+ * `verify rowcounts [--since-purge [ID]]` (SPEC.md i.8): today's row counts against the counts
+ * recorded before the latest purge (or the given maintenance id).
+ */
+import { BatchdeskError } from '../../core/api/errors';
+import { compareRowCount, rowCountsFailed, type RowCountLine } from '../../core/validation/row-count-comparison';
+import { EXCLUDED_TABLES, GROWABLE_RAW_TABLES, tableSpec } from '../../core/validation/table-catalog';
+import { getMaintenance, latestMaintenance } from '../../db/maintenance/maintenance-log';
+import type { SqliteDatabase } from '../../db/open-database';
+import { tableRowCounts } from '../../db/table-counts';
+import { scopeWhere } from '../../db/table-scope';
+
+export interface RowCountReport {
+  readonly maintenanceId: number;
+  readonly purgedAt: string | null;
+  readonly lines: readonly RowCountLine[];
+  readonly failed: boolean;
+}
+
+export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null): RowCountReport {
+  const m = maintenanceId === null ? latestMaintenance(db, 'purge') : getMaintenance(db, maintenanceId);
+  if (!m || m.operation !== 'purge') throw new BatchdeskError('data', maintenanceId === null ? 'no completed purge is recorded in maintenance_log; nothing to compare with' : `maintenance_log row ${maintenanceId} is not a purge`);
+  const before = (m.details['counts_before'] ?? {}) as Record<string, number>;
+  const range = (m.details['range'] ?? {}) as { start?: string | null; end?: string | null };
+  const now = tableRowCounts(db);
+  const lines: RowCountLine[] = [];
+  for (const table of Object.keys(now).sort()) {
+    if (EXCLUDED_TABLES.includes(table) || table.startsWith('__')) continue;
+    const spec = tableSpec(table);
+    const cls = spec?.class ?? 'raw';
+    let after: number | null = null;
+    if (spec && (cls === 'derived' || cls === 'bookkeeping') && (now[table] ?? 0) > (before[table] ?? 0)) {
+      // Rows dated after the last date present before the purge: the purge's end (or, unbounded, none).
+      const last = range.end ?? null;
+      if (last && spec.dateColumn !== null) {
+        const w = scopeWhere(spec, { start: null, end: null });
+        after = (db.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${w.where} AND ${spec.dateColumn} > ?`).get(...w.params, last) as { n: number }).n;
+      }
+    }
+    lines.push(compareRowCount({ table, class: cls, before: before[table] ?? null, now: now[table] ?? 0, rowsAfterLastDate: after, growable: GROWABLE_RAW_TABLES.has(table) }));
+  }
+  return { maintenanceId: m.id, purgedAt: m.completedAt, lines, failed: rowCountsFailed(lines) };
+}

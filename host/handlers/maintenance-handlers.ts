@@ -1,0 +1,85 @@
+/** Handlers of the data management commands (core/api/commands/maintenance-commands.ts). */
+import type { HandlerMap } from '../handler-types';
+import { backupDirOf, listBackupsIn, makeBackup } from '../maintenance/backup';
+import { cancelRun } from '../maintenance/cancel';
+import { runPurge } from '../maintenance/purge';
+import { rebuild } from '../maintenance/rebuild';
+import { restoreBackup } from '../maintenance/restore';
+import { basename } from 'node:path';
+import { plain, withDatabase } from './with-database';
+
+export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'restoreBackup' | 'purgeDerived' | 'rebuildHistory' | 'requestCancel'> = {
+  async createBackup(input, ctx) {
+    return withDatabase(ctx, async (opened) => {
+      const r = await makeBackup(opened, { reason: input.reason, ...(input.out ? { out: input.out } : {}), ...(input.keep ? { keep: input.keep } : {}), holdsLock: false }, ctx.clock);
+      return {
+        file: r.file,
+        manifestFile: r.manifestFile,
+        sha256: r.manifest.sha256,
+        bytes: r.manifest.bytes,
+        rowCounts: r.manifest.row_counts,
+        rowCountsVerified: r.manifest.row_counts_verified,
+        midRun: r.manifest.mid_run,
+        warnings: [...r.warnings],
+        deleted: [...r.deleted],
+      };
+    });
+  },
+  async listBackups(_input, ctx) {
+    return withDatabase(ctx, (opened) => {
+      const dir = backupDirOf(opened);
+      return {
+        dir,
+        backups: listBackupsIn(dir, basename(opened.path)).map((b) => ({ file: b.file, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified })),
+      };
+    });
+  },
+  async restoreBackup(input, ctx) {
+    const r = await restoreBackup({ dbPath: ctx.dbPath, file: input.file, safetyBackup: input.safetyBackup, holder: ctx.holder }, ctx.clock);
+    return { database: r.database, restoredFrom: r.restoredFrom, safetyBackup: r.safetyBackup, manifestChecked: r.manifestChecked, migrationsApplied: r.migrationsApplied, rowCounts: r.rowCounts };
+  },
+  async purgeDerived(input, ctx) {
+    return withDatabase(ctx, async (opened) => {
+      const r = await runPurge(opened, { start: input.from ?? null, end: input.to ?? null, portfolioIds: input.portfolios, keepTracking: input.keepTracking, backup: input.backup, dryRun: input.dryRun, holder: ctx.holder }, ctx.clock);
+      return {
+        dryRun: r.dryRun,
+        range: r.range,
+        portfolioIds: [...r.portfolioIds],
+        backupFile: r.backupFile,
+        countsBefore: r.countsBefore,
+        countsAfter: r.countsAfter,
+        deleted: r.outcome.deleted,
+        positionsReset: r.outcome.positionsReset,
+        portfoliosReset: r.outcome.portfoliosReset,
+        trackingDeleted: r.outcome.trackingDeleted,
+        trackingMarkedStale: r.outcome.trackingMarkedStale,
+        maintenanceId: r.maintenanceId,
+      };
+    });
+  },
+  async rebuildHistory(input, ctx) {
+    const r = await rebuild(
+      {
+        dbPath: ctx.dbPath,
+        start: input.startDate,
+        end: input.endDate ?? null,
+        chunkDays: input.chunkDays,
+        portfolioIds: input.portfolios,
+        ...(input.marketData ? { marketData: input.marketData } : {}),
+        ...(input.csvDir ? { csvDir: input.csvDir } : {}),
+        monitorDays: input.monitorDays,
+        holder: ctx.holder,
+        sinks: [ctx.bus.sink()],
+        logFile: null,
+      },
+      ctx.clock,
+    );
+    return plain({ ...r, steps: [...r.steps], failures: [...r.failures] });
+  },
+  async requestCancel(input, ctx) {
+    return withDatabase(ctx, async (opened) => {
+      const r = await cancelRun(opened, { force: input.force, waitMs: input.waitMs }, ctx.clock);
+      return { requested: r.requested, holder: r.holder ? { ...r.holder } : null, stopped: r.stopped, forced: r.forced, message: r.message };
+    });
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * Cross-process cancel (SPEC.md g.10): sets run_lock.cancel_requested; the running engine
+ * checks it at every portfolio-date boundary. With force, a holder on this host that has not
+ * let go within the wait is treated as stale: its run is marked interrupted and the lock freed.
+ */
+import { formatTimestamp } from '../../core/domain/timestamp';
+import type { Clock } from '../../core/ports/clock';
+import type { LockRecord } from '../../core/ports/store';
+import type { OpenedDatabase } from '../engine-host';
+import { engineHost } from '../engine-host';
+
+export interface CancelResult {
+  readonly requested: boolean;
+  readonly holder: LockRecord | null;
+  /** The lock was released within the wait (the run stopped). */
+  readonly stopped: boolean;
+  /** force: the holder did not respond and its lock was taken away. */
+  readonly forced: boolean;
+  readonly message: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number }, clock: Clock): Promise<CancelResult> {
+  const holder = opened.store.readLock();
+  if (!holder) return { requested: false, holder: null, stopped: false, forced: false, message: 'no batch or maintenance operation holds the lock on this database; nothing to cancel' };
+  opened.store.requestCancel(formatTimestamp(clock.now()));
+  if (!args.force) return { requested: true, holder, stopped: false, forced: false, message: `cancel requested; ${holder.kind} ${holder.runId ?? ''} (pid ${holder.pid} on ${holder.host}) stops after its current portfolio-date` };
+  const until = Date.now() + args.waitMs;
+  while (Date.now() < until) {
+    const now = opened.store.readLock();
+    if (!now || now.runId !== holder.runId) return { requested: true, holder, stopped: true, forced: false, message: 'the run stopped' };
+    await sleep(Math.min(250, Math.max(1, until - Date.now())));
+  }
+  const me = engineHost('cli', opened.path);
+  if (holder.host !== me.host) return { requested: true, holder, stopped: false, forced: false, message: `the holder runs on another host (${holder.host}); it is taken over only after the heartbeat timeout` };
+  opened.store.transaction(() => {
+    if (holder.runId) opened.store.markInterrupted(holder.runId, formatTimestamp(clock.now()));
+    opened.db.prepare(`DELETE FROM run_lock WHERE id = 1 AND run_id IS ?`).run(holder.runId);
+  });
+  return { requested: true, holder, stopped: false, forced: true, message: `the holder (pid ${holder.pid}) did not respond within ${Math.round(args.waitMs / 1000)} s; its lock was released and its run marked interrupted` };
+}

@@ -1,0 +1,220 @@
+/**
+ * Rebuild (SPEC.md j.5): the whole validation procedure in one command, recorded in one
+ * maintenance_log row (operation 'rebuild').
+ *
+ *   0 safeguards: in-flight check and lock (kind 'rebuild', held to the end; the embedded run
+ *     works under it), settings.maintenance = { active, reason, since }, a verified backup;
+ *   1 baseline before.json of [S, E] and the purge of [S, E] with counts;
+ *   2 a normal run over [S, E] (JSON-lines log and summary next to it), then one retry of
+ *     failed dates with --retry-failed-phases;
+ *   4 verification: row counts since the purge, verify demo (when the demo exists), reconcile,
+ *     coverage, the guard and the views over [S, E]; after.json and its comparison with
+ *     before.json (kept with both files);
+ *   5 settings.maintenance cleared; the CLI prints the monitor-only suggestion.
+ * A failing safeguard, purge or backfill stops the procedure; failed verifications close the
+ * gate. Every failure names the backup to restore.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { BatchdeskError } from '../../core/api/errors';
+import type { RunOptions } from '../../core/api/run-options';
+import { DEMO_PORTFOLIOS } from '../../core/data/demo-portfolios';
+import { targetDate } from '../../core/calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import type { RunSummary } from '../../core/engine/run-summary';
+import type { Clock } from '../../core/ports/clock';
+import type { LockHolder } from '../../core/ports/store';
+import type { TelemetrySink } from '../../core/telemetry/record-metric';
+import type { GuardFinding } from '../../core/validation/regression-guard';
+import { finishMaintenance, startMaintenance, updateMaintenance } from '../../db/maintenance/maintenance-log';
+import { exportBaseline, writeBaselineFile } from '../diagnostics/baseline';
+import { closeGate, guardAndGate } from '../diagnostics/guard';
+import { reconcileScope } from '../diagnostics/reconcile';
+import { verifyCoverage } from '../diagnostics/verify-coverage';
+import { verifyDemo } from '../diagnostics/verify-demo';
+import { verifyRowCounts } from '../diagnostics/verify-rowcounts';
+import { verifyViews } from '../diagnostics/verify-views';
+import { compareBaselines } from '../../core/validation/baseline';
+import { openStore, runOnDatabase } from '../engine-host';
+import { backupStamp, makeBackup } from './backup';
+import { acquireMaintenanceLock } from './maintenance-lock';
+import { runPurge } from './purge';
+
+export interface RebuildRequest {
+  readonly dbPath: string;
+  readonly start: IsoDate;
+  readonly end: IsoDate | null;
+  readonly chunkDays: number;
+  readonly portfolioIds: readonly string[];
+  readonly marketData?: RunOptions['marketData'];
+  readonly csvDir?: string;
+  readonly monitorDays: number;
+  readonly holder: LockHolder;
+  /** Telemetry sinks of the embedded run (the CLI passes its JSON-lines log file). */
+  readonly sinks: readonly TelemetrySink[];
+  /** Where the embedded run's log goes (reported; the caller's sink writes it). */
+  readonly logFile: string | null;
+  /** Folder for before.json, after.json, the comparison and the summary (default: next to the database). */
+  readonly folder?: string;
+  readonly signal?: AbortSignal;
+}
+
+export type StepStatus = 'pass' | 'fail' | 'info' | 'skipped';
+
+export interface RebuildStep {
+  readonly step: string;
+  readonly status: StepStatus;
+  readonly detail: string;
+}
+
+export interface RebuildReport {
+  readonly status: 'success' | 'failed';
+  readonly range: { readonly start: string; readonly end: string };
+  readonly folder: string;
+  readonly backupFile: string | null;
+  readonly steps: readonly RebuildStep[];
+  readonly failures: readonly string[];
+  readonly maintenanceId: number;
+  readonly monitorDays: number;
+  readonly runExitCode: number | null;
+}
+
+export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line: string) => void = () => {}): Promise<RebuildReport> {
+  const dbPath = resolve(req.dbPath);
+  const end = req.end ?? targetDate(clock.now());
+  if (end < req.start) throw new BatchdeskError('usage', `--end-date ${end} is before --start-date ${req.start}`);
+  const opened = openStore(dbPath, { mustExist: true });
+  const steps: RebuildStep[] = [];
+  const failures: string[] = [];
+  const step = (s: RebuildStep) => {
+    steps.push(s);
+    if (s.status === 'fail') failures.push(`${s.step}: ${s.detail}`);
+    progress(`[${s.status.toUpperCase().padEnd(4)}] ${s.step}: ${s.detail}`);
+  };
+  const now = () => formatTimestamp(clock.now());
+  const lock = acquireMaintenanceLock(opened.db, opened.store, 'rebuild', req.holder, clock, dbPath);
+  const folder = resolve(req.folder ?? join(dirname(dbPath), 'rebuilds', `rebuild_${req.start}_to_${end}_${backupStamp(clock.now())}`));
+  const maintId = startMaintenance(opened.db, 'rebuild', { range: { start: req.start, end }, portfolio_ids: req.portfolioIds, folder }, now(), lock.lockId);
+  let backupFile: string | null = null;
+  let runExitCode: number | null = null;
+  const finish = (status: 'success' | 'failed'): RebuildReport => {
+    const report: RebuildReport = { status, range: { start: req.start, end }, folder, backupFile, steps, failures, maintenanceId: maintId, monitorDays: req.monitorDays, runExitCode };
+    finishMaintenance(opened.db, maintId, status, { steps, failures, backup_file: backupFile, run_exit_code: runExitCode }, now());
+    try {
+      writeFileSync(join(folder, 'rebuild-report.json'), `${JSON.stringify(report, null, 2)}\n`);
+    } catch {
+      // the folder may be the failing part; the maintenance_log row has the report
+    }
+    return report;
+  };
+  const stop = (why: string): RebuildReport => {
+    failures.push(`${why}${backupFile ? `; restore the backup with \`batchdesk restore ${backupFile}\`` : ''}`);
+    const findings: GuardFinding[] = [{ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'rebuild completed', actual: why, message: `rebuild failed: ${why}` }];
+    try {
+      closeGate(opened.db, findings, [], lock.lockId, clock);
+    } catch {
+      // keep the original failure
+    }
+    return finish('failed');
+  };
+  try {
+    // Step 0: safeguards.
+    opened.store.transaction(() => opened.store.setSetting('maintenance', { active: true, reason: 'rebuild', since: now() }, now()));
+    step({ step: 'lock', status: 'pass', detail: `lock taken (kind rebuild), consumers paused (settings.maintenance)` });
+    try {
+      mkdirSync(folder, { recursive: true });
+      backupFile = (await makeBackup(opened, { reason: 'pre-rebuild', holdsLock: true }, clock)).file;
+      step({ step: 'backup', status: 'pass', detail: backupFile });
+    } catch (err) {
+      step({ step: 'backup', status: 'fail', detail: (err as Error).message });
+      return stop('the verified backup failed; nothing was purged');
+    }
+    // Step 1: baseline and purge.
+    const before = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
+    writeBaselineFile(join(folder, 'before.json'), before);
+    step({ step: 'baseline before', status: 'pass', detail: `${join(folder, 'before.json')} (${before.tracking.length} dates, ${before.outputs.length} portfolio-dates)` });
+    const purge = await runPurge(opened, { start: req.start, end, portfolioIds: req.portfolioIds, keepTracking: false, backup: false, dryRun: false, holder: req.holder, lockHeld: true }, clock);
+    const deleted = Object.values(purge.outcome.deleted).reduce((a, b) => a + b, 0);
+    step({ step: 'purge', status: 'pass', detail: `${deleted} derived rows deleted (maintenance #${purge.maintenanceId})` });
+    updateMaintenance(opened.db, maintId, { purge_maintenance_id: purge.maintenanceId, counts_before: purge.countsBefore, counts_after_purge: purge.countsAfter });
+    // Step 2: backfill, then one retry of failed dates.
+    const base = {
+      startDate: req.start,
+      endDate: end,
+      chunkDays: req.chunkDays,
+      portfolios: [...req.portfolioIds],
+      ...(req.marketData ? { marketData: req.marketData } : {}),
+      ...(req.csvDir ? { csvDir: req.csvDir } : {}),
+    };
+    const runOnce = async (options: Partial<RunOptions>): Promise<RunSummary | null> => {
+      const r = await runOnDatabase({
+        dbPath,
+        options: { phases: [], withPrerequisites: false, retryFailedPhases: false, dryRun: false, monitorOnly: false, allowMixedSources: false, guard: false, ignoreGate: true, triggeredBy: req.holder === 'app' ? 'app' : req.holder === 'serve' ? 'serve' : 'cli', portfolios: [], chunkDays: 0, ...options } as RunOptions,
+        holder: req.holder,
+        sinks: req.sinks,
+        control: { signal: req.signal ?? new AbortController().signal },
+        clock,
+        inheritLock: lock.lockId,
+      });
+      runExitCode = r.exitCode;
+      return r.kind === 'run' ? r.summary : null;
+    };
+    let summary: RunSummary | null;
+    try {
+      summary = await runOnce(base);
+    } catch (err) {
+      step({ step: 'backfill', status: 'fail', detail: (err as Error).message });
+      return stop('the backfill stopped');
+    }
+    if (summary) {
+      const dir = req.logFile ? dirname(resolve(req.logFile)) : folder;
+      writeFileSync(join(dir, `rebuild_${req.start}_to_${end}.summary.json`), `${JSON.stringify(summary, null, 2)}\n`);
+      step({ step: 'backfill', status: summary.status === 'cancelled' ? 'fail' : 'pass', detail: `${summary.dates.processed} dates: ${summary.dates.success} success, ${summary.dates.partial} partial, ${summary.dates.failed} failed${req.logFile ? `; log ${req.logFile}` : ''}` });
+      if (summary.status === 'cancelled') return stop('the backfill was cancelled');
+      if (summary.dates.failed > 0) {
+        const retry = await runOnce({ ...base, retryFailedPhases: true });
+        step({ step: 'retry failed dates', status: retry && retry.dates.failed > 0 ? 'fail' : 'pass', detail: retry ? `${retry.dates.processed} dates retried: ${retry.dates.failed} still failed` : 'nothing to retry' });
+      }
+    } else {
+      step({ step: 'backfill', status: 'info', detail: 'nothing to run' });
+    }
+    // Step 4: post-run verification.
+    const rc = verifyRowCounts(opened.db, purge.maintenanceId);
+    const missing = rc.lines.filter((l) => l.status === 'missing' || l.status === 'changed');
+    step({ step: 'verify rowcounts', status: rc.failed ? 'fail' : 'pass', detail: rc.failed ? missing.map((l) => `${l.table} ${l.before} -> ${l.now}`).join(', ') : 'counts match the pre-purge baseline or grew by new dates' });
+    const demoPresent = DEMO_PORTFOLIOS.some((p) => opened.db.prepare(`SELECT 1 FROM portfolios WHERE id = ? AND deleted_at IS NULL`).get(p.portfolio_id_deterministic) !== undefined);
+    if (demoPresent) {
+      const demo = verifyDemo(opened.db, targetDate(clock.now()));
+      step({ step: 'verify demo', status: demo.ready ? 'pass' : 'fail', detail: `${demo.label} (readiness ${demo.readiness.toFixed(2)})` });
+    } else step({ step: 'verify demo', status: 'skipped', detail: 'no demo portfolios in this database' });
+    const rec = reconcileScope(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds });
+    step({ step: 'reconcile', status: rec.flagged ? 'fail' : 'pass', detail: `flagged portfolio-dates: ${rec.flagged} / ${rec.total}` });
+    const cov = verifyCoverage(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds });
+    step({ step: 'verify coverage', status: cov.gaps.length ? 'fail' : 'pass', detail: cov.gaps.length ? cov.gaps.slice(0, 5).map((g) => `${g.portfolioName}: ${g.table} missing ${g.from}..${g.to}`).join('; ') : `${cov.checked} portfolio-dates without gaps` });
+    const guard = guardAndGate(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds }, lock.lockId, clock);
+    step({ step: 'verify guard', status: guard.status === 'pass' ? 'pass' : 'fail', detail: `${guard.status} (${guard.findings.length} finding(s))` });
+    const views = verifyViews(opened.db, { date: end, portfolioIds: req.portfolioIds });
+    step({ step: 'verify views', status: views.failed ? 'fail' : 'pass', detail: `${views.checks.filter((c) => c.status === 'ok').length} views with rows on ${views.date ?? 'n/a'}` });
+    const after = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
+    writeBaselineFile(join(folder, 'after.json'), after);
+    const cmp = compareBaselines(before, after);
+    writeFileSync(join(folder, 'comparison.json'), `${JSON.stringify(cmp, null, 2)}\n`);
+    step({ step: 'compare baselines', status: 'info', detail: `${cmp.differences.length} difference(s); ${(cmp.match_share * 100).toFixed(2)}% of ${cmp.compared_fields} fields match (${join(folder, 'comparison.json')})` });
+    const verificationFailed = steps.some((s) => s.status === 'fail');
+    if (verificationFailed) {
+      const findings: GuardFinding[] = failures.map((f) => ({ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'verification passed', actual: f, message: `rebuild verification failed: ${f}` }));
+      closeGate(opened.db, [...guard.findings, ...findings], guard.dates, lock.lockId, clock);
+      failures.push(`the gate is closed; restore the backup with \`batchdesk restore ${backupFile}\` if the rebuilt data cannot be trusted`);
+      return finish('failed');
+    }
+    return finish('success');
+  } finally {
+    try {
+      opened.store.transaction(() => opened.store.setSetting('maintenance', { active: false, reason: null, since: now() }, now()));
+    } finally {
+      lock.release();
+      opened.close();
+    }
+  }
+}
