@@ -13,8 +13,8 @@
  *   row and column (never replaced silently).
  *
  * Input pieces may cut rows and multi-byte characters anywhere: the unfinished line is
- * carried over to the next piece. Lines without a backslash take a fast path (native
- * indexOf splitting, one validity check per line).
+ * carried over to the next piece. Lines take a fast path (native indexOf splitting, one
+ * validity check per line, only fields with a backslash unescaped).
  */
 import { DumpError } from './dump-error';
 import type { TextCodec } from './text-encoding';
@@ -138,7 +138,7 @@ export class CopyTextDecoder {
       return;
     }
     this.rowNo++;
-    const row = this.nextBackslash(buf, start) >= end ? this.plainLine(buf, start, end) : this.escapedLine(buf, start, end);
+    const row = this.fastLine(buf, start, end);
     if (this.expected !== null && row.length !== this.expected) {
       throw new DumpError(
         'bad_copy_row',
@@ -167,20 +167,94 @@ export class CopyTextDecoder {
     return this.bsAt;
   }
 
-  /** Fast path: no backslash in the line, so no escapes and no NULLs. */
-  private plainLine(buf: Buffer, start: number, end: number): TextRow {
+  /**
+   * Fast path: fields split with native indexOf; a field without a backslash is decoded as it
+   * is, a field that is exactly `\N` is NULL, any other field with a backslash is unescaped on
+   * its own. A TAB preceded by an odd run of backslashes is an escaped TAB inside a value:
+   * such (hand-made) lines go through the byte-by-byte path.
+   */
+  private fastLine(buf: Buffer, start: number, end: number): TextRow {
     const codec = this.opts.codec;
-    if (!codec.total && !codec.isValid(buf.subarray(start, end))) this.invalidIn(buf, start, end);
+    // Invalid raw bytes may still be parts of characters completed by escapes (`\303` then a
+    // raw 0xA9): the byte-by-byte path validates each field after unescaping.
+    if (!codec.total && !codec.isValid(buf.subarray(start, end))) return this.escapedLine(buf, start, end);
     const row: TextRow = [];
     let fs = start;
     for (;;) {
-      let tab = this.nextTab(buf, fs);
-      if (tab > end) tab = end;
-      row.push(codec.decodeTrusted(buf, fs, tab));
-      if (tab >= end) break;
-      fs = tab + 1;
+      let fe = this.nextTab(buf, fs);
+      if (fe > end) fe = end;
+      if (this.nextBackslash(buf, fs) >= fe) {
+        row.push(codec.decodeTrusted(buf, fs, fe));
+      } else if (fe - fs === 2 && buf[fs] === BSL && buf[fs + 1] === 0x4e) {
+        row.push(null);
+      } else {
+        if (fe < end) {
+          let k = fe - 1;
+          while (k >= fs && buf[k] === BSL) k--;
+          if ((fe - 1 - k) % 2 === 1) return this.escapedLine(buf, start, end);
+        }
+        row.push(this.decodeScratch(this.unescapeField(buf, fs, fe), row.length));
+      }
+      if (fe >= end) break;
+      fs = fe + 1;
     }
     return row;
+  }
+
+  /** Unescapes buf[fs, fe) into the scratch buffer; returns the length. */
+  private unescapeField(buf: Buffer, fs: number, fe: number): number {
+    if (this.scratch.length < fe - fs) this.scratch = Buffer.allocUnsafe(Math.max(fe - fs, this.scratch.length * 2));
+    const s = this.scratch;
+    let w = 0;
+    let i = fs;
+    while (i < fe) {
+      const b = buf[i]!;
+      if (b !== BSL) {
+        s[w++] = b;
+        i++;
+        continue;
+      }
+      if (i + 1 >= fe) {
+        s[w++] = BSL;
+        i++;
+        continue;
+      }
+      const c = buf[i + 1]!;
+      i += 2;
+      switch (c) {
+        case 0x62: s[w++] = 8; break;
+        case 0x66: s[w++] = 12; break;
+        case 0x6e: s[w++] = LF; break;
+        case 0x72: s[w++] = CR; break;
+        case 0x74: s[w++] = TAB; break;
+        case 0x76: s[w++] = 11; break;
+        case 0x78: {
+          const h1 = i < fe ? hexVal(buf[i]!) : -1;
+          if (h1 < 0) {
+            s[w++] = 0x78;
+            break;
+          }
+          let v = h1;
+          i++;
+          const h2 = i < fe ? hexVal(buf[i]!) : -1;
+          if (h2 >= 0) {
+            v = v * 16 + h2;
+            i++;
+          }
+          s[w++] = v;
+          break;
+        }
+        default:
+          if (c >= 0x30 && c <= 0x37) {
+            let v = c - 0x30;
+            for (let k = 0; k < 2 && i < fe && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++) v = v * 8 + (buf[i++]! - 0x30);
+            s[w++] = v & 0xff;
+          } else {
+            s[w++] = c;
+          }
+      }
+    }
+    return w;
   }
 
   /** Slow path: split and unescape byte by byte. */
@@ -191,16 +265,13 @@ export class CopyTextDecoder {
     let fs = start;
     let w = 0;
     let i = start;
-    // A field is NULL when its raw bytes are exactly `\N`.
-    const field = (fe: number) => {
-      if (fe - fs === 2 && buf[fs] === BSL && buf[fs + 1] === 0x4e) row.push(null);
-      else row.push(this.decodeScratch(w, row.length));
-      w = 0;
-    };
     while (i < end) {
       const b = buf[i]!;
       if (b === TAB) {
-        field(i);
+        // A field is NULL when its raw bytes are exactly `\N`.
+        if (i - fs === 2 && buf[fs] === BSL && buf[fs + 1] === 0x4e) row.push(null);
+        else row.push(this.decodeScratch(w, row.length));
+        w = 0;
         fs = ++i;
         continue;
       }
@@ -250,7 +321,8 @@ export class CopyTextDecoder {
           }
       }
     }
-    field(end);
+    if (end - fs === 2 && buf[fs] === BSL && buf[fs + 1] === 0x4e) row.push(null);
+    else row.push(this.decodeScratch(w, row.length));
     return row;
   }
 
@@ -262,20 +334,6 @@ export class CopyTextDecoder {
 
   private columnName(col: number): string {
     return this.opts.columns?.[col] ?? `#${col + 1}`;
-  }
-
-  private invalidIn(buf: Buffer, start: number, end: number): never {
-    let col = 0;
-    let fs = start;
-    for (let i = start; i <= end; i++) {
-      if (i === end || buf[i] === TAB) {
-        const field = buf.subarray(fs, i);
-        if (!this.opts.codec.isValid(field)) this.invalidField(field, col);
-        col++;
-        fs = i + 1;
-      }
-    }
-    this.invalidField(buf.subarray(start, end), 0);
   }
 
   private invalidField(bytes: Uint8Array, col: number): never {

@@ -74,8 +74,26 @@ function special(text: string, sink: IssueSink): boolean {
   return false;
 }
 
+const d2 = (t: string, i: number) => (t.charCodeAt(i) - 48) * 10 + (t.charCodeAt(i + 1) - 48);
+
+function isDigits(t: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = t.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** `YYYY-MM-DD` with a 4-digit year, checked without allocating. */
+function fastYmd(t: string): boolean {
+  if (t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || !isDigits(t, 0, 4) || !isDigits(t, 5, 7) || !isDigits(t, 8, 10)) return false;
+  const y = (t.charCodeAt(0) - 48) * 1000 + d2(t, 1) * 10 + (t.charCodeAt(3) - 48);
+  return y >= 1 && validYmd(y, d2(t, 5), d2(t, 8));
+}
+
 /** date → `YYYY-MM-DD`. */
 export function convertDate(text: string, sink: IssueSink): string | null {
+  if (text.length === 10 && fastYmd(text)) return text;
   if (special(text, sink)) return null;
   const m = DATE_RE.exec(text);
   if (!m) return invalid(text, sink, 'date');
@@ -106,8 +124,27 @@ export function convertTimestamp(text: string, sink: IssueSink): string | null {
   return `${p4(y)}-${p2(mo)}-${p2(d)} ${p2(h)}:${p2(mi)}:${p2(s)}.${frac}`;
 }
 
+const ZEROS = ['000000', '00000', '0000', '000', '00', '0', ''];
+
+/**
+ * The common case `YYYY-MM-DD HH:MM:SS[.f…]+00` (a UTC session): no offset arithmetic.
+ * Returns null when the text is not in that exact form.
+ */
+function fastUtc(t: string): string | null {
+  const n = t.length;
+  if (n < 22 || t.charCodeAt(n - 3) !== 43 || t.charCodeAt(n - 2) !== 48 || t.charCodeAt(n - 1) !== 48) return null;
+  if (t.charCodeAt(10) !== 32 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58 || !fastYmd(t)) return null;
+  if (!isDigits(t, 11, 13) || !isDigits(t, 14, 16) || !isDigits(t, 17, 19) || d2(t, 11) > 23 || d2(t, 14) > 59 || d2(t, 17) > 59) return null;
+  const fracLen = n - 3 - 19;
+  if (fracLen === 0) return `${t.slice(0, 10)}T${t.slice(11, 19)}.000000Z`;
+  if (t.charCodeAt(19) !== 46 || fracLen < 2 || fracLen > 7 || !isDigits(t, 20, n - 3)) return null;
+  return `${t.slice(0, 10)}T${t.slice(11, n - 3)}${ZEROS[fracLen - 1]}Z`;
+}
+
 /** timestamptz (any offset) → UTC `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
 export function convertTimestamptz(text: string, sink: IssueSink): string | null {
+  const fast = fastUtc(text);
+  if (fast !== null) return fast;
   if (special(text, sink)) return null;
   const m = TSTZ_RE.exec(text);
   if (!m) return invalid(text, sink, 'timestamp with time zone');

@@ -82,6 +82,14 @@ export function exactFixed(x: number, scale: number): string {
 
 /** True when the REAL `v` prints back to the decimal `text` at the text's own scale. */
 export function numericRoundTrips(text: string, v: number): boolean {
+  // At most 15 digits in all: at most 15 significant digits (no allocation on this path).
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 101 || c === 69) break; // exponent: the slow path counts properly
+  }
+  if (digits <= 15 && !/[eE]/.test(text)) return true;
   const p = plainParts(text);
   if (significantDigits(p.int, p.frac) <= 15) return true;
   const expected = p.frac.length > 0 ? `${p.int}.${p.frac}` : p.int;

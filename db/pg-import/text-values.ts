@@ -7,7 +7,20 @@ import type { IssueSink, ValueConverter } from './value-issue';
 
 const UUID_RE = /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/;
 
+/** True for the canonical lowercase form PostgreSQL prints (the common case: no allocation). */
+function isCanonicalUuid(t: string): boolean {
+  if (t.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = t.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 export function convertUuid(text: string, sink: IssueSink): string | null {
+  if (isCanonicalUuid(text)) return text;
   if (!UUID_RE.test(text)) {
     sink.issue('invalid_value', 'error', text, `${JSON.stringify(text.slice(0, 60))} is not a uuid`);
     return null;
