@@ -86,7 +86,10 @@ export const TABLE_CATALOG: readonly TableSpec[] = [
     link: 'none',
     key: ['run_date'],
     json: ['phase_status', 'metadata', 'error_message'],
-    dropJsonKeys: ['mode'],
+    // What a run did rather than what the date is: requests, retries, rows upserted and the
+    // chunk prefetch depend on how a range was split into runs (a resumed run after a crash
+    // fetches nothing and starts a new chunk), so they are not content.
+    dropJsonKeys: ['mode', 'prefetch', 'fetch_mode', 'requests_made', 'retries', 'rows_upserted', 'rate_limited_count', 'circuit_open_count', 'providers', 'symbols_fetched'],
     dropColumns: ['id'],
   },
 ];
