@@ -164,7 +164,11 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
     const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
     return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, settings, lockId, monitor });
   } finally {
-    if (!inherited) store.releaseLock(runId);
+    try {
+      if (!inherited) store.releaseLock(runId);
+    } catch {
+      // A failing disk may refuse even this; the lock is then stale (dead pid) for the next run.
+    }
   }
 }
 
