@@ -9,6 +9,7 @@ import { profilesExportCommand } from './profiles-export';
 import { profilesImportCommand } from './profiles-import';
 import { runCommand } from './run';
 import { seedDemoCommand } from './seed-demo';
+import { SAFEGUARD_COMMANDS } from './safeguard-commands';
 import { serveCommand } from './serve';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, pricesImportCommand, pricesExportCommand, profilesImportCommand, profilesExportCommand, serveCommand];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, pricesImportCommand, pricesExportCommand, profilesImportCommand, profilesExportCommand, serveCommand, ...SAFEGUARD_COMMANDS];

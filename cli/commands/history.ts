@@ -1,0 +1,158 @@
+/** `batchdesk history`, `history export-baseline`, `history compare` (SPEC.md i.5, i.7, m.24). */
+import { basename, resolve } from 'node:path';
+import { z } from 'zod';
+import { EXIT } from '../../core/api/errors';
+import { targetDate } from '../../core/calendar';
+import { isoDateSchema } from '../../core/domain/iso-date';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import { compareBaselines } from '../../core/validation/baseline';
+import { exportBaseline, readBaselineFile, writeBaselineFile } from '../../host/diagnostics/baseline';
+import { historyReport, runningReport } from '../../host/diagnostics/history-report';
+import { openStore } from '../../host/engine-host';
+import { systemClock } from '../../host/system-ports';
+import { stringFlag } from '../args';
+import { BANNER, asciiJson, table } from '../ascii';
+import { JSON_FLAG, type CommandSpec } from '../command';
+import { parseOrUsage } from '../validate';
+import { END_FLAG, START_FLAG } from './diagnostic-flags';
+import { usageError } from '../../core/api/errors';
+
+export const historyCommand: CommandSpec = {
+  name: 'history',
+  summary: 'recent runs and tracked dates: phase letters, missing prices, jobs; --running for the run in flight',
+  flags: {
+    days: { type: 'string', valueName: 'N', description: 'period in calendar days', defaultText: '30' },
+    status: { type: 'string', valueName: 'S', description: 'only runs and dates with this status' },
+    running: { type: 'boolean', description: 'the lock holder, the running run and the latest committed dates' },
+    json: JSON_FLAG,
+  },
+  example: 'batchdesk history --days 7',
+  async run(ctx) {
+    const f = ctx.flags;
+    const clock = systemClock(ctx.io.env);
+    const days = parseOrUsage(z.coerce.number().int().min(1), stringFlag(f['days']) ?? '30', 'history', '--days');
+    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    try {
+      if (f['running']) {
+        const r = runningReport(opened.db);
+        if (f['json']) ctx.io.out(asciiJson(r, 2));
+        else
+          ctx.io.out(
+            [
+              BANNER,
+              'batchdesk history --running',
+              BANNER,
+              r.lock ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}` : 'Lock: free (no run in flight)',
+              r.run ? `Run: ${r.run.batchRunId} ${r.run.status ?? ''}  dates ${r.run.datesCompleted ?? 0}/${r.run.datesPlanned ?? 0} done, ${r.run.datesFailed ?? 0} failed, heartbeat ${r.run.heartbeatAt ?? 'n/a'}` : 'Run: none',
+              `Dates in progress: ${r.openDates.join(', ') || 'none'}   Latest completed date: ${r.latestCompletedDate ?? 'none'}`,
+              table(['portfolio', 'latest snapshot'], r.portfolios.map((p) => [p.name, p.latestSnapshot ?? '-'])),
+            ].join('\n'),
+          );
+        return EXIT.ok;
+      }
+      const r = historyReport(opened.db, { days, status: stringFlag(f['status']) ?? null, today: targetDate(clock.now()), nowIso: formatTimestamp(clock.now()) });
+      if (f['json']) {
+        ctx.io.out(asciiJson(r, 2));
+        return EXIT.ok;
+      }
+      ctx.io.out(
+        [
+          BANNER,
+          `batchdesk history  since ${r.since}`,
+          BANNER,
+          table(['batch run id', 'start', 'duration', 'mode', 'trigger', 'status', 'planned', 'completed', 'failed'], r.runs.map((x) => [x.batchRunId, x.startedAt.slice(0, 19), x.durationSeconds === null ? '-' : `${x.durationSeconds.toFixed(1)}s`, x.mode ?? '-', x.triggeredBy ?? '-', x.status ?? '-', String(x.datesPlanned ?? '-'), String(x.datesCompleted ?? '-'), String(x.datesFailed ?? '-')])),
+          '',
+          'Phases: market_data fundamentals marks snapshots sector_tags analytics (S success, P partial, F failed, K skipped, T stale, R running, - not run)',
+          table(['date', 'status', 'phases', 'missing', 'fallbacks', 'jobs', ''], r.dates.map((d) => [d.date, d.status, d.phases, String(d.missingPrices), String(d.fallbacks), `${d.jobsCompleted}/${d.jobsExpected}`, d.short ? '!' : ''])),
+          '',
+          `Dates with fewer analytics jobs than expected: ${r.shortDates.length}`,
+          ...r.shortDates.flatMap((d) => [`  ${d.date}: ${d.jobsCompleted}/${d.jobsExpected}`, ...d.reasons.map((x) => `    ${x}`)]),
+          `Dates with failed phases: ${r.failedDates.length}${r.failedDates.length ? ` (${r.failedDates.map((d) => `${d.date} ${d.failedPhases.join('+')}`).join(', ')})` : ''}`,
+          `Trading days without a tracking row between tracked dates: ${r.untrackedDays.length}${r.untrackedDays.length ? ` (${r.untrackedDays.slice(0, 10).join(', ')}${r.untrackedDays.length > 10 ? ', ...' : ''})` : ''}`,
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    } finally {
+      opened.close();
+    }
+  },
+};
+
+export const exportBaselineCommand: CommandSpec = {
+  name: 'history export-baseline',
+  summary: 'archive the tracking summaries and key derived values of a range as a baseline file',
+  flags: { 'start-date': START_FLAG, 'end-date': END_FLAG, out: { type: 'string', valueName: 'FILE', description: 'baseline file to write' }, json: JSON_FLAG },
+  example: 'batchdesk history export-baseline --start-date 2025-07-01 --end-date 2025-09-30 --out before.json',
+  async run(ctx) {
+    const f = ctx.flags;
+    const start = parseOrUsage(isoDateSchema, stringFlag(f['start-date']), 'history export-baseline', '--start-date');
+    const end = parseOrUsage(isoDateSchema, stringFlag(f['end-date']), 'history export-baseline', '--end-date');
+    if (end < start) throw usageError(`--end-date ${end} is before --start-date ${start}`);
+    const out = stringFlag(f['out']);
+    if (!out) throw usageError('history export-baseline needs --out FILE (see `batchdesk history export-baseline --help`)');
+    const clock = systemClock(ctx.io.env);
+    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    try {
+      const b = exportBaseline(opened.db, { start, end, databaseName: basename(opened.path), nowMs: clock.now() });
+      const file = resolve(ctx.io.cwd, out);
+      writeBaselineFile(file, b);
+      if (f['json']) ctx.io.out(asciiJson({ file, dates: b.tracking.length, outputs: b.outputs.length }, 2));
+      else ctx.io.out(`Baseline ${file}: ${start} .. ${end}, ${b.tracking.length} tracked dates, ${b.outputs.length} portfolio-dates`);
+      return EXIT.ok;
+    } finally {
+      opened.close();
+    }
+  },
+};
+
+export const compareBaselineCommand: CommandSpec = {
+  name: 'history compare',
+  summary: 'compare two baselines (or a baseline with `db`) field by field with tolerances',
+  positionals: [
+    { name: 'A', required: true, description: 'the reference baseline file' },
+    { name: 'B', required: true, description: 'another baseline file, or `db` for the current database over A\'s range' },
+  ],
+  flags: {
+    'tolerance-money': { type: 'string', valueName: 'X', description: 'money tolerance in dollars', defaultText: '0.01' },
+    'tolerance-ratio': { type: 'string', valueName: 'X', description: 'tolerance for other numbers', defaultText: '1e-6' },
+    json: JSON_FLAG,
+  },
+  example: 'batchdesk history compare before.json after.json',
+  async run(ctx) {
+    const f = ctx.flags;
+    const tol = {
+      money: parseOrUsage(z.coerce.number().min(0), stringFlag(f['tolerance-money']) ?? '0.01', 'history compare', '--tolerance-money'),
+      ratio: parseOrUsage(z.coerce.number().min(0), stringFlag(f['tolerance-ratio']) ?? '1e-6', 'history compare', '--tolerance-ratio'),
+    };
+    const [pa, pb] = ctx.positionals as [string, string];
+    const a = readBaselineFile(resolve(ctx.io.cwd, pa));
+    let b;
+    if (pb === 'db') {
+      const opened = openStore(ctx.global.dbPath, { mustExist: true });
+      try {
+        b = exportBaseline(opened.db, { start: a.range.start as never, end: a.range.end as never, databaseName: basename(opened.path), nowMs: systemClock(ctx.io.env).now() });
+      } finally {
+        opened.close();
+      }
+    } else b = readBaselineFile(resolve(ctx.io.cwd, pb));
+    const r = compareBaselines(a, b, tol);
+    if (f['json']) ctx.io.out(asciiJson(r, 2));
+    else {
+      const show = (v: unknown) => (typeof v === 'string' && v.length > 16 ? `${v.slice(0, 12)}...` : JSON.stringify(v));
+      ctx.io.out(
+        [
+          BANNER,
+          `batchdesk history compare  ${pa}  vs  ${pb}   (money +/-${tol.money}, ratios +/-${tol.ratio})`,
+          BANNER,
+          ...(r.differences.length
+            ? [table(['date', 'portfolio', 'kind', 'field', 'A', 'B', '|diff|'], r.differences.slice(0, 500).map((d) => [d.date, d.portfolio_id ? d.portfolio_id.slice(0, 8) : '-', d.kind, d.field, show(d.a), show(d.b), d.abs_diff === undefined ? '' : String(d.abs_diff)]))]
+            : ['No differences.']),
+          '',
+          `Totals: ${Object.entries(r.totals).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+          `Matching fields: ${r.matching_fields} / ${r.compared_fields} (${(r.match_share * 100).toFixed(2)}%)`,
+        ].join('\n'),
+      );
+    }
+    return r.matched ? EXIT.ok : EXIT.checkFailed;
+  },
+};

@@ -1,0 +1,64 @@
+/** `batchdesk purge`: delete derived rows of a range after a verified backup (SPEC.md j.4). */
+import { EXIT } from '../../core/api/errors';
+import { purgeInputSchema } from '../../core/api/commands/maintenance-commands';
+import { openStore } from '../../host/engine-host';
+import { runPurge } from '../../host/maintenance/purge';
+import { systemClock } from '../../host/system-ports';
+import { listFlag, stringFlag } from '../args';
+import { BANNER, asciiJson, table } from '../ascii';
+import { JSON_FLAG, type CommandSpec } from '../command';
+import { parseOrUsage } from '../validate';
+import { confirmOrAbort } from './confirm';
+
+export const purgeCommand: CommandSpec = {
+  name: 'purge',
+  summary: 'delete derived rows (marks, snapshots, analytics, tracking) of a range; raw data is never touched',
+  flags: {
+    from: { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date to purge', defaultText: 'everything' },
+    to: { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date to purge', defaultText: 'everything' },
+    portfolio: { type: 'string', multiple: true, valueName: 'ID', description: 'only these portfolios (date-level rows are kept)' },
+    'keep-tracking': { type: 'boolean', description: 'keep the batch_run_tracking rows of the range' },
+    'no-backup': { type: 'boolean', description: 'skip the verified backup (not recommended)' },
+    'dry-run': { type: 'boolean', description: 'print what would be deleted; change nothing' },
+    yes: { type: 'boolean', description: 'do not ask for confirmation' },
+    json: JSON_FLAG,
+  },
+  example: 'batchdesk purge --from 2025-07-01 --to 2025-09-30 --yes',
+  async run(ctx) {
+    const f = ctx.flags;
+    const input = parseOrUsage(
+      purgeInputSchema,
+      { from: stringFlag(f['from']), to: stringFlag(f['to']), portfolios: listFlag(f['portfolio']), keepTracking: f['keep-tracking'] === true, backup: f['no-backup'] !== true, dryRun: f['dry-run'] === true },
+      'purge',
+    );
+    const clock = systemClock(ctx.io.env);
+    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    try {
+      if (!input.dryRun) await confirmOrAbort(`Purge derived rows ${input.from ?? 'from the start'} .. ${input.to ?? 'to the end'} in ${ctx.global.dbPath}?`, f['yes'] === true);
+      const r = await runPurge(opened, { start: input.from ?? null, end: input.to ?? null, portfolioIds: input.portfolios, keepTracking: input.keepTracking, backup: input.backup, dryRun: input.dryRun, holder: 'cli' }, clock);
+      if (f['json']) {
+        ctx.io.out(asciiJson(r, 2));
+        return EXIT.ok;
+      }
+      const tables = [...new Set([...Object.keys(r.countsBefore), ...Object.keys(r.countsAfter)])].sort();
+      const rows = r.dryRun
+        ? Object.entries(r.outcome.deleted).map(([t, n]) => [t, String(r.countsBefore[t] ?? 0), String(n)])
+        : tables.map((t) => [t, String(r.countsBefore[t] ?? 0), String(r.countsAfter[t] ?? 0), String(r.outcome.deleted[t] ?? 0)]);
+      ctx.io.out(
+        [
+          BANNER,
+          `batchdesk purge${r.dryRun ? ' --dry-run' : ''}  ${ctx.global.dbPath}`,
+          `Range: ${r.range.start ?? 'start'} .. ${r.range.end ?? 'end'}   Portfolios: ${r.portfolioIds.length ? r.portfolioIds.join(', ') : 'all'}`,
+          BANNER,
+          r.dryRun ? table(['table', 'rows', 'would delete'], rows, ['l', 'r', 'r']) : table(['table', 'before', 'after', 'deleted'], rows, ['l', 'r', 'r', 'r']),
+          '',
+          `Lots whose mark cache is reset: ${r.outcome.positionsReset}   Portfolios whose equity is reset: ${r.outcome.portfoliosReset}`,
+          r.dryRun ? 'Dry run: nothing was changed.' : `Backup: ${r.backupFile ?? 'none (--no-backup)'}   maintenance_log #${r.maintenanceId}`,
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    } finally {
+      opened.close();
+    }
+  },
+};

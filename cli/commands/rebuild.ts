@@ -1,0 +1,95 @@
+/** `batchdesk rebuild`: backup, baseline, purge, backfill and verification in one procedure (SPEC.md j.5). */
+import { resolve } from 'node:path';
+import { EXIT } from '../../core/api/errors';
+import { rebuildInputSchema } from '../../core/api/commands/maintenance-commands';
+import { z } from 'zod';
+import { rebuild } from '../../host/maintenance/rebuild';
+import { systemClock } from '../../host/system-ports';
+import { listFlag, stringFlag } from '../args';
+import { BANNER, asciiJson } from '../ascii';
+import { JSON_FLAG, type CommandSpec } from '../command';
+import { fileSink } from '../telemetry/log-file-sinks';
+import { parseOrUsage } from '../validate';
+import { confirmOrAbort } from './confirm';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const rebuildCommand: CommandSpec = {
+  name: 'rebuild',
+  summary: 'rebuild a range: backup, baseline, purge, backfill, then verify rowcounts, demo, reconcile, coverage, guard, views',
+  flags: {
+    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date to rebuild' },
+    'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date', defaultText: 'the target date' },
+    'chunk-days': { type: 'string', valueName: 'N', description: 'chunk size in calendar days', defaultText: '7' },
+    portfolio: { type: 'string', multiple: true, valueName: 'ID', description: 'only these portfolios' },
+    'market-data': { type: 'string', valueName: 'online|offline|synthetic', description: 'price source mode', defaultText: 'settings' },
+    'csv-dir': { type: 'string', valueName: 'DIR', description: 'CSV price directory' },
+    'log-file': { type: 'string', valueName: 'PATH', description: 'JSON-lines log of the backfill', defaultText: 'logs/rebuild_<S>_to_<E>.jsonl' },
+    'monitor-days': { type: 'string', valueName: 'N', description: 'suggested monitor-only days afterwards', defaultText: '3' },
+    yes: { type: 'boolean', description: 'do not ask for confirmation' },
+    json: JSON_FLAG,
+  },
+  example: 'batchdesk rebuild --start-date 2025-07-01 --end-date 2025-09-30 --chunk-days 7 --yes',
+  async run(ctx) {
+    const f = ctx.flags;
+    const int = (flag: string) => (stringFlag(f[flag]) === undefined ? undefined : parseOrUsage(z.coerce.number().int(), stringFlag(f[flag]), 'rebuild', `--${flag}`));
+    const input = parseOrUsage(
+      rebuildInputSchema,
+      {
+        startDate: stringFlag(f['start-date']),
+        endDate: stringFlag(f['end-date']),
+        chunkDays: int('chunk-days'),
+        portfolios: listFlag(f['portfolio']),
+        marketData: stringFlag(f['market-data']),
+        csvDir: stringFlag(f['csv-dir']),
+        monitorDays: int('monitor-days'),
+      },
+      'rebuild',
+    );
+    const clock = systemClock(ctx.io.env);
+    await confirmOrAbort(`Rebuild ${input.startDate} .. ${input.endDate ?? 'the target date'} in ${ctx.global.dbPath} (backup, purge, backfill)?`, f['yes'] === true);
+    const end = input.endDate ?? 'target';
+    const logFile = resolve(ctx.io.cwd, stringFlag(f['log-file']) ?? `logs/rebuild_${input.startDate}_to_${end}.jsonl`);
+    mkdirSync(dirname(logFile), { recursive: true });
+    const sink = fileSink(logFile, 'json');
+    try {
+      const r = await rebuild(
+        {
+          dbPath: ctx.global.dbPath,
+          start: input.startDate,
+          end: input.endDate ?? null,
+          chunkDays: input.chunkDays,
+          portfolioIds: input.portfolios,
+          ...(input.marketData ? { marketData: input.marketData } : {}),
+          ...(input.csvDir ? { csvDir: resolve(ctx.io.cwd, input.csvDir) } : {}),
+          monitorDays: input.monitorDays,
+          holder: 'cli',
+          sinks: [sink],
+          logFile,
+          signal: ctx.signal,
+        },
+        clock,
+        f['json'] || ctx.global.quiet ? () => {} : (line) => ctx.io.err(line),
+      );
+      if (f['json']) ctx.io.out(asciiJson(r, 2));
+      else
+        ctx.io.out(
+          [
+            BANNER,
+            `batchdesk rebuild  ${r.range.start} .. ${r.range.end}: ${r.status.toUpperCase()}`,
+            BANNER,
+            ...r.steps.map((s) => `[${s.status.toUpperCase().padEnd(7)}] ${s.step}: ${s.detail}`),
+            ...(r.failures.length ? ['', 'Failures:', ...r.failures.map((x) => `  ${x}`)] : []),
+            '',
+            `Folder: ${r.folder}   Backup: ${r.backupFile ?? 'none'}   maintenance_log #${r.maintenanceId}`,
+            r.status === 'success'
+              ? `Next: watch the fallback pricing for ${r.monitorDays} trading day(s) with \`batchdesk run --monitor-only\` before trusting new results.`
+              : `The gate is closed. Restore with \`batchdesk restore ${r.backupFile ?? '<backup>'}\` if needed.`,
+          ].join('\n'),
+        );
+      return r.status === 'success' ? EXIT.ok : EXIT.checkFailed;
+    } finally {
+      sink.close();
+    }
+  },
+};

@@ -1,0 +1,46 @@
+/** `batchdesk reconcile`: the six reconciliation checks per portfolio-date (SPEC.md i.1). */
+import { EXIT } from '../../core/api/errors';
+import { reconcileInputSchema } from '../../core/api/commands/diagnostics-commands';
+import { openStore } from '../../host/engine-host';
+import { reconcileScope } from '../../host/diagnostics/reconcile';
+import { BANNER, asciiJson, formatMoney, toAscii } from '../ascii';
+import { JSON_FLAG, type CommandSpec } from '../command';
+import { parseOrUsage } from '../validate';
+import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
+
+export const reconcileCommand: CommandSpec = {
+  name: 'reconcile',
+  summary: 'reconcile NAV, positions, cash, P&L and equity per portfolio-date; leverage is informational',
+  flags: { date: DATE_FLAG, 'start-date': START_FLAG, 'end-date': END_FLAG, portfolio: PORTFOLIO_FLAG, threshold: THRESHOLD_FLAG, json: JSON_FLAG },
+  example: 'batchdesk reconcile --start-date 2025-07-01 --end-date 2025-09-30',
+  async run(ctx) {
+    const input = parseOrUsage(reconcileInputSchema, scopeFlags(ctx.flags, 'reconcile'), 'reconcile');
+    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    try {
+      const r = reconcileScope(opened.db, {
+        start: input.date ?? input.startDate ?? null,
+        end: input.date ?? input.endDate ?? input.startDate ?? null,
+        portfolioIds: input.portfolios,
+        ...(input.threshold ? { threshold: input.threshold } : {}),
+      });
+      if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
+      else {
+        const lines = [BANNER, `batchdesk reconcile  ${r.range.start ?? 'n/a'} .. ${r.range.end ?? 'n/a'}   threshold ${formatMoney(r.threshold)}`, BANNER];
+        for (const x of r.results) {
+          lines.push('', `${toAscii(x.portfolioName)}  ${x.date}${x.flagged ? '  FLAGGED' : ''}   marked lots ${x.markedLots}, unmarked ${x.unmarkedLots}`);
+          for (const c of x.checks) {
+            lines.push(`  ${mark(c.status)} ${c.id} ${c.name.padEnd(40)} ${c.note ?? formatMoney(c.difference)}`);
+            if (c.secondary) lines.push(`         ${c.secondary.name.padEnd(40)} ${formatMoney(c.secondary.difference)} ${mark(c.secondary.status)}`);
+          }
+          for (const i of x.info) lines.push(`  ${i.kind}: ${i.text}`);
+          for (const e of x.explanations) lines.push(`  cause: ${toAscii(e)}`);
+        }
+        lines.push('', `Flagged portfolio-dates: ${r.flagged} / ${r.total}`);
+        ctx.io.out(lines.join('\n'));
+      }
+      return r.flagged > 0 ? EXIT.checkFailed : EXIT.ok;
+    } finally {
+      opened.close();
+    }
+  },
+};

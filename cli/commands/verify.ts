@@ -1,0 +1,187 @@
+/** `batchdesk verify demo|guard|coverage|rowcounts|views` (SPEC.md i.3, i.4, i.6, i.8). */
+import { z } from 'zod';
+import { EXIT } from '../../core/api/errors';
+import { coverageInputSchema, guardInputSchema } from '../../core/api/commands/diagnostics-commands';
+import { targetDate } from '../../core/calendar';
+import { isoDateSchema, type IsoDate } from '../../core/domain/iso-date';
+import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
+import { latestRunDates } from '../../host/diagnostics/run-dates';
+import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
+import { verifyDemo } from '../../host/diagnostics/verify-demo';
+import { verifyRowCounts } from '../../host/diagnostics/verify-rowcounts';
+import { verifyViews } from '../../host/diagnostics/verify-views';
+import { openStore, type OpenedDatabase } from '../../host/engine-host';
+import { systemClock } from '../../host/system-ports';
+import { stringFlag } from '../args';
+import { BANNER, asciiJson, table, toAscii } from '../ascii';
+import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
+import { parseOrUsage } from '../validate';
+import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, scopeFlags } from './diagnostic-flags';
+
+async function withDb(ctx: CommandContext, fn: (o: OpenedDatabase) => number): Promise<number> {
+  const opened = openStore(ctx.global.dbPath, { mustExist: true });
+  try {
+    return fn(opened);
+  } finally {
+    opened.close();
+  }
+}
+
+export const verifyDemoCommand: CommandSpec = {
+  name: 'verify demo',
+  summary: 'demo readiness: structure, data completeness, freshness, price coverage and score',
+  flags: { json: JSON_FLAG },
+  example: 'batchdesk verify demo',
+  run: (ctx) =>
+    withDb(ctx, (o) => {
+      const r = verifyDemo(o.db, targetDate(systemClock(ctx.io.env).now()));
+      if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
+      else
+        ctx.io.out(
+          [
+            BANNER,
+            `batchdesk verify demo  target date ${r.targetDate}`,
+            BANNER,
+            `Structure:    ${r.portfoliosFound}/${r.portfoliosExpected} portfolios, ${r.positionsFound}/${r.positionsExpected} positions`,
+            ...r.structureIssues.map((s) => `  ${toAscii(s)}`),
+            `Completeness: ${r.completenessLabel} (${(r.completeness * 100).toFixed(0)}%)  option marks with Greeks ${r.counts['optionMarksWithGreeks']}, position factor exposures ${r.counts['positionFactorExposures']}, correlations ${r.counts['correlationCalculations']}, snapshots ${r.counts['portfolioSnapshots']}, symbols ${r.counts['marketDataSymbols']}, positions ${r.counts['positions']}`,
+            `Freshness:    ${r.freshnessLabel} (latest price ${r.latestPriceDate ?? 'none'}, ${r.freshnessDays ?? 'n/a'} days)`,
+            `Coverage:     ${r.coverageLabel} (${(r.priceCoverage * 100).toFixed(1)}%)`,
+            `Readiness:    ${r.readiness.toFixed(3)}  ${r.label}`,
+            ...r.recommendations.map((x) => `  recommendation: ${x}`),
+          ].join('\n'),
+        );
+      return r.ready ? EXIT.ok : EXIT.checkFailed;
+    }),
+};
+
+export const verifyGuardCommand: CommandSpec = {
+  name: 'verify guard',
+  summary: 'regression guard (marks before analytics, analytics row counts, NAV vs marks); controls the gate',
+  flags: {
+    date: DATE_FLAG,
+    'start-date': START_FLAG,
+    'end-date': END_FLAG,
+    portfolio: PORTFOLIO_FLAG,
+    reopen: { type: 'boolean', description: 'reopen the gate without a passing guard (needs --reason)' },
+    reason: { type: 'string', valueName: 'TEXT', description: 'why the gate is reopened (recorded in maintenance_log)' },
+    json: JSON_FLAG,
+  },
+  example: 'batchdesk verify guard --start-date 2025-07-01 --end-date 2025-09-30',
+  async run(ctx) {
+    const clock = systemClock(ctx.io.env);
+    const f = ctx.flags;
+    if (f['reopen']) {
+      const reason = stringFlag(f['reason']) ?? '';
+      return withDb(ctx, (o) => {
+        reopenGate(o.db, reason, clock);
+        const g = readGate(o.db);
+        if (f['json']) ctx.io.out(asciiJson({ gate: g }, 2));
+        else ctx.io.out(`Gate reopened: ${toAscii(reason)}`);
+        return EXIT.ok;
+      });
+    }
+    if (stringFlag(f['reason']) !== undefined) throw new (await import('../../core/api/errors')).BatchdeskError('usage', '--reason only goes with --reopen');
+    const s = scopeFlags(f, 'verify guard');
+    const input = parseOrUsage(guardInputSchema, s, 'verify guard');
+    return withDb(ctx, (o) => {
+      const scope = input.date
+        ? { start: input.date, end: input.date }
+        : input.startDate
+          ? { start: input.startDate, end: (input.endDate ?? targetDate(clock.now())) as IsoDate }
+          : latestRunDates(o.db);
+      const r = guardAndGate(o.db, { ...scope, portfolioIds: input.portfolios }, null, clock);
+      if (f['json']) ctx.io.out(asciiJson(r, 2));
+      else
+        ctx.io.out(
+          [
+            BANNER,
+            `batchdesk verify guard  ${scope.start} .. ${scope.end}   ${r.checked} portfolio-date(s)`,
+            BANNER,
+            ...(r.findings.length ? [table(['check', 'date', 'portfolio', 'expected', 'actual'], r.findings.map((x) => [x.check, x.date, toAscii(x.portfolio_name ?? '-'), toAscii(x.expected), toAscii(x.actual)]))] : []),
+            `Guard: ${r.status}`,
+            `Gate: ${r.gate.state}${r.gateChange ? ` (${r.gateChange.state === 'closed' ? 'closed now' : 'reopened now'}: ${r.gateChange.reason})` : ''}`,
+          ].join('\n'),
+        );
+      return r.status === 'pass' ? EXIT.ok : EXIT.checkFailed;
+    });
+  },
+};
+
+export const verifyCoverageCommand: CommandSpec = {
+  name: 'verify coverage',
+  summary: 'snapshots, marks, exposures, stress results and tracking without gaps over a range',
+  flags: { 'start-date': START_FLAG, 'end-date': END_FLAG, portfolio: PORTFOLIO_FLAG, json: JSON_FLAG },
+  example: 'batchdesk verify coverage --start-date 2025-07-01 --end-date 2025-09-30',
+  run: (ctx) => {
+    const s = scopeFlags(ctx.flags, 'verify coverage');
+    const input = parseOrUsage(coverageInputSchema, { startDate: s.startDate, endDate: s.endDate ?? targetDate(systemClock(ctx.io.env).now()), portfolios: s.portfolios }, 'verify coverage');
+    return withDb(ctx, (o) => {
+      const r = verifyCoverage(o.db, { start: input.startDate, end: input.endDate, portfolioIds: input.portfolios });
+      if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
+      else
+        ctx.io.out(
+          [
+            BANNER,
+            `batchdesk verify coverage  ${r.start} .. ${r.end}   ${r.tradingDays} trading days, ${r.checked} portfolio-dates`,
+            BANNER,
+            ...r.gaps.map((g) => `${toAscii(g.portfolioName)}: ${g.table} missing ${g.from}..${g.to} (${g.days} trading day${g.days === 1 ? '' : 's'})`),
+            `Gaps: ${r.gaps.length}`,
+          ].join('\n'),
+        );
+      return r.gaps.length ? EXIT.checkFailed : EXIT.ok;
+    });
+  },
+};
+
+export const verifyRowcountsCommand: CommandSpec = {
+  name: 'verify rowcounts',
+  summary: 'row counts against the counts recorded before the latest (or a given) purge',
+  flags: { 'since-purge': { type: 'string', valueName: 'ID', optionalValue: 'latest', description: 'the purge to compare with (maintenance_log id)', defaultText: 'the latest purge' }, json: JSON_FLAG },
+  example: 'batchdesk verify rowcounts --since-purge',
+  run: (ctx) => {
+    const v = stringFlag(ctx.flags['since-purge']);
+    const id = v === undefined || v === 'latest' ? null : parseOrUsage(z.coerce.number().int().positive(), v, 'verify rowcounts', '--since-purge');
+    return withDb(ctx, (o) => {
+      const r = verifyRowCounts(o.db, id);
+      if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
+      else
+        ctx.io.out(
+          [
+            BANNER,
+            `batchdesk verify rowcounts  since purge #${r.maintenanceId} (${r.purgedAt ?? 'n/a'})`,
+            BANNER,
+            table(['table', 'before', 'now', 'result', 'note'], r.lines.map((l) => [l.table, String(l.before ?? '-'), String(l.now), l.status, l.note ?? ''])),
+            `Result: ${r.failed ? 'missing rows' : 'ok'}`,
+          ].join('\n'),
+        );
+      return r.failed ? EXIT.checkFailed : EXIT.ok;
+    });
+  },
+};
+
+export const verifyViewsCommand: CommandSpec = {
+  name: 'verify views',
+  summary: 'the factor and stress view queries return rows for every portfolio where analytics applied',
+  flags: { date: DATE_FLAG, portfolio: PORTFOLIO_FLAG, json: JSON_FLAG },
+  example: 'batchdesk verify views --date 2025-09-30',
+  run: (ctx) => {
+    const s = scopeFlags(ctx.flags, 'verify views');
+    const date = s.date ? parseOrUsage(isoDateSchema, s.date, 'verify views', '--date') : null;
+    return withDb(ctx, (o) => {
+      const r = verifyViews(o.db, { date, portfolioIds: s.portfolios });
+      if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
+      else
+        ctx.io.out(
+          [
+            BANNER,
+            `batchdesk verify views  date ${r.date ?? 'n/a'}`,
+            BANNER,
+            table(['portfolio', 'view', 'rows', 'result', 'note'], r.checks.map((c) => [toAscii(c.portfolioName), c.view, String(c.rows), c.status, c.note ?? ''])),
+            `Result: ${r.failed ? 'empty views' : 'ok'}`,
+          ].join('\n'),
+        );
+      return r.failed ? EXIT.checkFailed : EXIT.ok;
+    });
+  },
+};
