@@ -1,0 +1,206 @@
+/**
+ * `prices import|export` and `profiles import|export` (issue 5 acceptance; SPEC.md k.2, k.3,
+ * e.4, m.13, m.14): round trips give the same rows, a bad file names its line and column,
+ * exits 5 and imports nothing, --skip-bad-rows reports every skipped row, an unchanged value
+ * keeps its data_source, and a jump never replaces a stored close.
+ */
+import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../support/cli';
+import { tableContents } from '../support/db-content';
+
+const NOW = '2025-07-11T23:00:00Z';
+
+const CANONICAL = [
+  'symbol,date,close,volume',
+  'AAPL,2025-01-02,243.85,55740700',
+  'AAPL,2025-01-03,243.36,40244100',
+  'BRK-B,2025-01-02,453.2,',
+  'SPY,2025-01-02,584.64,50204000',
+  'SPY,2025-01-03,591.95,37888500',
+  '',
+].join('\n');
+
+function rows(path: string, sql: string): unknown[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).all();
+  } finally {
+    db.close();
+  }
+}
+
+describe('prices import / export', () => {
+  const dir = tempDir('batchdesk-prices-csv-');
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('round trip: an import (BOM, CRLF, BRK.B) then an export gives the canonical file back', async () => {
+    const db = join(dir, 'rt.db');
+    const input = `\ufeff${CANONICAL.replace('BRK-B', 'BRK.B').replace(/\n/g, '\r\n')}`;
+    const imp = await runCli(['prices', 'import', file('rt.csv', input), '--db', db], { BATCHDESK_NOW: NOW });
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.stdout).toContain('Rows: 5 (3 symbols)   Added: 5   Replaced: 0   Unchanged: 0   Kept stored: 0');
+    const out = join(dir, 'rt-out.csv');
+    const exp = await runCli(['prices', 'export', '--out', out, '--db', db]);
+    expect(exp.code, exp.stderr).toBe(0);
+    expect(exp.stdout).toBe(`Exported 5 row(s) of 3 symbol(s) to ${out}`);
+    expect(readFileSync(out, 'utf8')).toBe(CANONICAL);
+    expect(rows(db, `SELECT DISTINCT data_source FROM market_data_cache`)).toEqual([{ data_source: 'csv' }]);
+
+    // Importing the export again changes nothing at all.
+    const before = tableContents(db);
+    const again = await runCli(['prices', 'import', out, '--db', db], { BATCHDESK_NOW: '2025-08-01T00:00:00Z' });
+    expect(again.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 5');
+    expect(tableContents(db)).toEqual(before);
+  });
+
+  it('export filters by symbols and dates', async () => {
+    const db = join(dir, 'filter.db');
+    expect((await runCli(['prices', 'import', file('f.csv', CANONICAL), '--db', db])).code).toBe(0);
+    const out = join(dir, 'filter-out.csv');
+    const r = await runCli(['prices', 'export', '--out', out, '--symbols', 'spy,BRK.B', '--start-date', '2025-01-02', '--end-date', '2025-01-02', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe('symbol,date,close,volume\nBRK-B,2025-01-02,453.2,\nSPY,2025-01-02,584.64,50204000\n');
+  });
+
+  it('round trip of the seeded demo cache through a new database', async () => {
+    const demo = join(dir, 'demo.db');
+    expect((await runCli(['seed-demo', '--db', demo], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    const first = join(dir, 'demo-prices.csv');
+    expect((await runCli(['prices', 'export', '--out', first, '--db', demo])).code).toBe(0);
+    const copy = join(dir, 'demo-copy.db');
+    const imp = await runCli(['prices', 'import', first, '--db', copy]);
+    expect(imp.code, imp.stderr).toBe(0);
+    const second = join(dir, 'demo-prices-2.csv');
+    expect((await runCli(['prices', 'export', '--out', second, '--db', copy])).code).toBe(0);
+    const text = readFileSync(first, 'utf8');
+    expect(text.split('\n').length).toBeGreaterThan(10_000);
+    expect(readFileSync(second, 'utf8')).toBe(text);
+  });
+
+  describe('a bad file: line and column, exit 5, nothing imported', () => {
+    const db = join(dir, 'bad.db');
+    let before: Record<string, string>;
+    beforeAll(async () => {
+      expect((await runCli(['prices', 'import', file('good.csv', CANONICAL), '--db', db])).code).toBe(0);
+      before = tableContents(db);
+    });
+
+    it.each([
+      ['missing column', 'symbol,date,volume\nAAPL,2025-01-06,1\n', 'line 1, column ? (close): the header has no "close" column (found: symbol, date, volume)'],
+      ['missing cell', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07\n', 'line 3, column 3 (close): the row has 2 of the header\'s 4 columns; "close" is missing'],
+      ['bad date', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-02-30,246.0,1\n', 'line 3, column 2 (date): expected a real calendar date written as YYYY-MM-DD, got "2025-02-30"'],
+      ['not a trading day', 'symbol,date,close\nAAPL,2025-01-04,245.0\n', 'line 2, column 2 (date): 2025-01-04 is not a NYSE trading day'],
+      ['non-numeric close', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07,abc,1\n', 'line 3, column 3 (close): expected a number, got "abc"'],
+      ['non-positive close', 'symbol,date,close\nAAPL,2025-01-06,-1\n', 'line 2, column 3 (close): the close must be > 0, got "-1"'],
+      ['duplicate rows', 'symbol,date,close\nAAPL,2025-01-06,245\nMSFT,2025-01-06,420\naapl,2025-01-06,245\n', 'line 4, column 2 (date): AAPL on 2025-01-06 again (first on line 2)'],
+    ])('%s', async (_kind, text, message) => {
+      const name = `bad-${_kind.replace(/ /g, '-')}.csv`;
+      const r = await runCli(['prices', 'import', file(name, text), '--db', db]);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (fix the row, or pass --skip-bad-rows to import the other rows)`);
+      expect(tableContents(db)).toEqual(before);
+    });
+
+    it('an unreadable path is exit 5 too', async () => {
+      const r = await runCli(['prices', 'import', join(dir, 'nope.csv'), '--db', db]);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toContain('no such file; nothing was imported');
+      expect(tableContents(db)).toEqual(before);
+    });
+  });
+
+  it('--skip-bad-rows imports the good rows and reports every skipped one', async () => {
+    const db = join(dir, 'skip.db');
+    const text = 'symbol,date,close\nAAPL,2025-01-06,245\nAAPL,2025-01-07,abc\nAAPL,2025-01-08,246\nAAPL,2025-01-06,245\n';
+    const r = await runCli(['prices', 'import', file('skip.csv', text), '--skip-bad-rows', '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Rows: 2 (1 symbols)   Added: 2');
+    expect(r.stdout).toContain(
+      ['Skipped 2 bad row(s):', '  skip.csv line 3, column 3 (close): expected a number, got "abc"', '  skip.csv line 5, column 2 (date): AAPL on 2025-01-06 again (first on line 2)'].join('\n'),
+    );
+  });
+
+  it('an unchanged close keeps its data_source; a correction becomes csv; a jump never replaces a stored close', async () => {
+    const db = join(dir, 'merge.db');
+    expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    const stored = rows(db, `SELECT date, close, volume FROM market_data_cache WHERE symbol = 'SPY' AND date IN ('2025-07-07', '2025-07-08', '2025-07-09') ORDER BY date`) as {
+      date: string;
+      close: number;
+      volume: number;
+    }[];
+    const [same, corrected, jumped] = stored;
+    const text = [
+      'symbol,date,close,volume',
+      `SPY,${same!.date},${same!.close},${same!.volume}`,
+      `SPY,${corrected!.date},${corrected!.close + 0.01},${corrected!.volume}`,
+      `SPY,${jumped!.date},${jumped!.close * 10},${jumped!.volume}`,
+      '',
+    ].join('\n');
+    const r = await runCli(['prices', 'import', file('merge.csv', text), '--db', db], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Added: 0   Replaced: 1   Unchanged: 1   Kept stored: 1');
+    expect(r.stdout).toContain(`warning: SPY ${jumped!.date} close ${jumped!.close * 10} differs from the stored ${jumped!.close} beyond the jump threshold; the stored close stays`);
+    expect(rows(db, `SELECT date, close, data_source, validation_flag FROM market_data_cache WHERE symbol = 'SPY' AND date IN ('2025-07-07', '2025-07-08', '2025-07-09') ORDER BY date`)).toEqual([
+      { date: same!.date, close: same!.close, data_source: 'synthetic', validation_flag: null },
+      { date: corrected!.date, close: corrected!.close + 0.01, data_source: 'csv', validation_flag: null },
+      { date: jumped!.date, close: jumped!.close, data_source: 'synthetic', validation_flag: null },
+    ]);
+  });
+
+  it('export needs --out (usage, exit 2)', async () => {
+    const r = await runCli(['prices', 'export', '--db', join(dir, 'rt.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: `batchdesk prices export` needs --out FILE (see `batchdesk prices export --help`)');
+  });
+});
+
+describe('profiles import / export', () => {
+  const dir = tempDir('batchdesk-profiles-csv-');
+  const HEADER =
+    'symbol,company_name,sector,industry,exchange,country,market_cap,description,is_etf,is_fund,beta,pe_ratio,forward_pe,dividend_yield,week_52_high,week_52_low,employees,website,data_source,last_updated';
+  const CANONICAL_PROFILES = [
+    HEADER,
+    'AAPL,Apple Inc.,Technology,Consumer Electronics,NMS,United States,3500000000000,"Designs phones, computers and wearables.",0,0,1.24,37.5,30.1,0.0044,260.1,164.08,164000,https://www.apple.com,yahoo,2025-07-01T00:00:00.000000Z',
+    'SPY,SPDR S&P 500 ETF Trust,,,PCX,,,,1,0,1,,,0.012,613.23,481.8,,,csv,2025-07-02T10:00:00.000000Z',
+    '',
+  ].join('\n');
+
+  it('round trip: import then export gives the same file; a second import changes nothing', async () => {
+    const db = join(dir, 'p.db');
+    const input = join(dir, 'profiles.csv');
+    writeFileSync(input, CANONICAL_PROFILES.replace(/\n/g, '\r\n'));
+    const r = await runCli(['profiles', 'import', input, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Profiles: 2   Added: 2   Replaced: 0   Unchanged: 0');
+    const out = join(dir, 'profiles-out.csv');
+    expect((await runCli(['profiles', 'export', '--out', out, '--db', db])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(CANONICAL_PROFILES);
+    const before = tableContents(db);
+    const again = await runCli(['profiles', 'import', out, '--db', db]);
+    expect(again.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 2');
+    expect(tableContents(db)).toEqual(before);
+  });
+
+  it.each([
+    ['non-numeric beta', `${HEADER}\nAAPL,Apple,,,,,,,0,0,high,,,,,,,,,\n`, 'line 2, column 11 (beta): expected a number or nothing, got "high"'],
+    ['duplicate symbol', 'symbol,sector\nAAPL,Technology\nMSFT,Technology\nAAPL,Technology\n', 'line 4, column 1 (symbol): AAPL again (first on line 2)'],
+    ['missing symbol column', 'ticker,sector\nAAPL,Technology\n', 'line 1, column ? (symbol): the header has no "symbol" column (found: ticker, sector)'],
+  ])('a bad file (%s): line and column, exit 5, nothing imported', async (kind, text, message) => {
+    const db = join(dir, 'bad.db');
+    expect((await runCli(['profiles', 'import', join(dir, 'profiles.csv'), '--db', db])).code).toBe(0);
+    const before = tableContents(db);
+    const name = `bad-${kind.replace(/ /g, '-')}.csv`;
+    writeFileSync(join(dir, name), text);
+    const r = await runCli(['profiles', 'import', join(dir, name), '--db', db]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (fix the row, or pass --skip-bad-rows to import the other rows)`);
+    expect(tableContents(db)).toEqual(before);
+  });
+});

@@ -1,0 +1,99 @@
+/**
+ * The circuit breaker through the whole engine (issue 5 acceptance; SPEC.md e.7, e.6, m.17):
+ * with the Yahoo mock failing every call, a backfill of a fresh database completes, records
+ * every needed symbol on every date as provider_error (or rate_limited), and neither hangs nor
+ * hammers the server. Also: an unreachable provider is announced once.
+ *
+ * The request bound. Settings: max_retries 3 (4 HTTP attempts per logical request), breaker
+ * opening after 5 consecutive failed logical requests, at most 2 requests in flight, cooldown
+ * 100 ms doubling to at most 400 ms. The prefetch starts 11 chart requests (4 at a time) and
+ * the fundamentals phase 3 profile requests (whose crumb flow also fails); until the circuit
+ * opens at most 5 + 4 (in flight) + 1 logical requests run their 4 attempts, so fewer than
+ * 10 * 4 = 40 HTTP requests, plus the crumb routes. After that every half-open trial is one
+ * HTTP request (no retries): at most one per cooldown, and the cooldown is at least 100 ms.
+ * A run of 5 dates that lasted T ms can have at most T / 100 trials. The test asserts
+ * requests <= 40 + 10 + T / 100.
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { tempDir } from '../support/cli';
+import { advancingClock, createSmallDatabase, missingPrices, runEngine, SHRUNK_WAIT_SETTINGS } from '../support/market-data-engine';
+import { guardNetwork, startYahooMock, type MockFault, type NetworkGuard, type YahooMock } from '../support/yahoo-mock';
+
+const ENTRY = '2025-03-03' as IsoDate;
+const LOTS = ['MSFT', 'KO', 'NVDA'].map((symbol) => ({ symbol, quantity: 100, entryDate: ENTRY }));
+const NOW = '2025-03-15T12:00:00Z';
+const DATES = ['2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07'];
+const NEEDED = ['IWM', 'KO', 'MSFT', 'MTUM', 'NVDA', 'QUAL', 'SPY', 'TLT', 'USMV', 'VTV', 'VUG'];
+
+describe('circuit breaker through the engine', () => {
+  const dir = tempDir('batchdesk-md-circuit-');
+  let mock: YahooMock;
+  let guard: NetworkGuard;
+  let n = 0;
+  beforeEach(async () => {
+    mock = await startYahooMock();
+    guard = guardNetwork();
+  });
+  afterEach(async () => {
+    guard.verify(mock);
+    await mock.close();
+  });
+
+  it.each([
+    ['HTTP 500', 'provider_error', { kind: 'server_error' } as MockFault],
+    ['HTTP 429', 'rate_limited', { kind: 'rate_limit' } as MockFault],
+  ])('with every call failing (%s) a backfill completes, every symbol %s, requests bounded', async (_label, reason, fault) => {
+    const db = join(dir, `fail-${++n}.db`);
+    createSmallDatabase(db, LOTS, SHRUNK_WAIT_SETTINGS, Date.parse(NOW));
+    mock.failEverything(fault);
+    const started = Date.now();
+    const run = await runEngine(db, { startDate: DATES[0], endDate: DATES[4] }, mock.fetch, advancingClock(NOW));
+    const elapsed = Date.now() - started;
+
+    // The run completes: every date is processed and fails on the SPY floor (c.5), exit 1.
+    expect(run.result.kind).toBe('run');
+    if (run.result.kind !== 'run') return;
+    expect(run.result.exitCode).toBe(1);
+    expect(run.result.summary.dates.processed).toBe(5);
+    expect(run.result.summary.dates.failed).toBe(5);
+    expect(run.result.summary.errors.some((e) => e.includes('SPY has no close'))).toBe(true);
+
+    const rows = missingPrices(db);
+    expect(rows.map((r) => `${r.price_date} ${r.symbol}`)).toEqual(DATES.flatMap((d) => NEEDED.map((s) => `${d} ${s}`)));
+    for (const r of rows) {
+      expect(r.reason, `${r.price_date} ${r.symbol}`).toBe(reason);
+      expect(r.resolution).toBe('missing');
+      expect(r.provider).toBe('yahoo');
+      expect(r.detail).not.toBeNull();
+    }
+
+    const opened = run.events.filter((e) => e.event === 'metric' && e.payload.name === 'circuit_state' && e.payload.tags['state'] === 'open');
+    expect(opened.length).toBeGreaterThan(0);
+    expect(run.result.summary.market_data['circuit_opens']).toBeGreaterThan(0);
+    const bound = 40 + 10 + elapsed / 100;
+    expect(mock.requests.length).toBeLessThanOrEqual(bound);
+  });
+
+  it('an unreachable provider (connection refused) is announced once; the run goes on with the cache', async () => {
+    const db = join(dir, `unreachable-${++n}.db`);
+    createSmallDatabase(db, LOTS, SHRUNK_WAIT_SETTINGS, Date.parse(NOW));
+    const dead = await startYahooMock();
+    await dead.close();
+    guard.alsoAllow(dead, { closed: true });
+    const run = await runEngine(db, { startDate: DATES[0], endDate: DATES[1] }, dead.fetch, advancingClock(NOW));
+    expect(run.result.kind).toBe('run');
+    const notices = run.events.filter((e) => e.event === 'metric' && e.payload.name === 'market_data_mode');
+    expect(notices.length).toBe(1);
+    const tags = notices[0]!.event === 'metric' ? notices[0]!.payload.tags : {};
+    expect(tags['kind']).toBe('unreachable');
+    expect(String(tags['message'])).toContain('the run goes on with the local price cache alone');
+    const rows = missingPrices(db);
+    expect(rows.length).toBe(2 * NEEDED.length);
+    for (const r of rows) expect(r.reason).toBe('provider_error');
+    // Before the circuit opened the detail is the network error, afterwards the refusal.
+    expect(rows.some((r) => /^network error: /.test(r.detail ?? ''))).toBe(true);
+    expect(rows.every((r) => /^network error: |^circuit open after provider errors/.test(r.detail ?? ''))).toBe(true);
+  });
+});
