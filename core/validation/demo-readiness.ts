@@ -78,12 +78,14 @@ export function demoReadiness(input: DemoReadinessInput): DemoReadiness {
   const freshnessLabel = input.freshnessDays === null ? 'no data' : input.freshnessDays <= 7 ? 'fresh' : input.freshnessDays <= 30 ? 'warning' : 'stale';
   const priceCoverage = input.activeLots > 0 ? input.coveredLots / input.activeLots : 0;
   const coverageLabel = priceCoverage >= 0.9 ? 'good' : priceCoverage >= 0.7 ? 'warning' : 'poor';
-  const readiness =
+  // Rounded to 1e-9 so float noise (0.3 × 4/6 = 0.19999999999999998) never moves a label boundary.
+  const raw =
     0.3 * (expected > 0 ? found / expected : 0) +
     0.2 * Math.min(1, positionsExpected > 0 ? positionsFound / positionsExpected : 0) +
     0.3 * completeness +
     0.1 * (fresh ? 1 : 0.5) +
     0.1 * priceCoverage;
+  const readiness = Math.round(raw * 1e9) / 1e9;
   const label = readiness >= 0.9 ? 'READY' : readiness >= 0.7 ? 'MOSTLY READY' : 'NOT READY';
   const recommendations: string[] = [];
   if (found < expected) recommendations.push('seed the demo: batchdesk seed-demo');

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { applyRetention, type BackupEntry } from '../../../core/maintenance/backup-retention';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2025, 9, 1);
+const b = (file: string, ageDays: number, reason = 'manual'): BackupEntry => ({ file, createdMs: NOW - ageDays * DAY, reason });
+
+describe('backup retention (SPEC.md j.2)', () => {
+  it('keeps the newest N, everything younger than keepDays and the newest of each reason', () => {
+    const list = [b('m1', 100), b('m2', 90), b('m3', 80), b('p1', 200, 'pre-purge'), b('p2', 150, 'pre-purge'), b('young', 5), b('r1', 300, 'pre-rebuild')];
+    const d = applyRetention(list, NOW, { keep: 2, keepDays: 30 });
+    // newest two: young (5 d), m3 (80 d); young is also < 30 d; newest pre-purge p2; newest pre-rebuild r1
+    expect(d.keep.map((x) => x.file).sort()).toEqual(['m3', 'p2', 'r1', 'young']);
+    expect(d.delete.map((x) => x.file).sort()).toEqual(['m1', 'm2', 'p1']);
+    expect(d.why['young']).toBe('newest');
+    expect(d.why['p2']).toBe('newest_of_reason');
+  });
+
+  it('invariants: every backup is kept or deleted once; order of input does not matter', () => {
+    const list = Array.from({ length: 25 }, (_, i) => b(`f${i}`, i * 3, i % 3 === 0 ? 'scheduled' : 'manual'));
+    const a = applyRetention(list, NOW, { keep: 10, keepDays: 30 });
+    const r = applyRetention([...list].reverse(), NOW, { keep: 10, keepDays: 30 });
+    expect(a.keep.length + a.delete.length).toBe(25);
+    expect(a.keep.map((x) => x.file)).toEqual(r.keep.map((x) => x.file));
+    // ages 0..72 days step 3: 10 newest (0..27 d) are also the ones < 30 d; newest scheduled/manual already kept
+    expect(a.keep).toHaveLength(10);
+    expect(applyRetention([], NOW).keep).toEqual([]);
+  });
+});

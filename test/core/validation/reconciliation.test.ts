@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { reconcilePortfolioDate, sortReconcileResults, type ReconcileInput, type ReconcileLot } from '../../../core/validation/reconciliation';
+
+const lot = (id: string, mv: number | null, source = 'exact', unmarkedValue = 0): ReconcileLot => ({
+  positionId: id,
+  symbol: id.toUpperCase(),
+  mark: mv === null && source === 'none' ? null : { priceSource: source, marketValue: mv, priceDate: '2025-07-02' },
+  unmarkedValue,
+  unmarkedBasis: 'latest_close',
+  unmarkedPriceDate: '2025-07-01',
+});
+
+// Hand-built consistent portfolio-date: equity 1,000 = positions 900 (600 + 300) + cash 100;
+// previous equity 990, daily P&L 10 (cumulative 10 -> 20), no flows.
+const base: ReconcileInput = {
+  portfolioId: 'p1',
+  portfolioName: 'P',
+  date: '2025-07-02',
+  snapshot: { totalValue: 1000, cashValue: 100, dailyPnl: 10, cumulativePnl: 20, equityBalance: 1000, dailyCapitalFlow: 0, grossExposure: 900, longValue: 900, shortValue: 0 },
+  previous: { cumulativePnl: 10, equityBalance: 990 },
+  initialEquity: 980,
+  portfolioEquityBalance: 1000,
+  isLatestDate: true,
+  lots: [lot('a', 600), lot('b', 300)],
+  realizedToday: 0,
+  closingPnlToday: 0,
+  stale: false,
+  importedWithoutMarks: false,
+};
+
+describe('reconciliation (SPEC.md i.1)', () => {
+  it('a consistent portfolio-date passes all six checks', () => {
+    const r = reconcilePortfolioDate(base);
+    expect(r.flagged).toBe(false);
+    expect(r.checks.map((c) => c.difference)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(r.sMarked).toBe(900);
+  });
+
+  it('a lot without a mark flags checks 1, 2 and 5 and is named as the cause', () => {
+    const r = reconcilePortfolioDate({ ...base, lots: [lot('a', 600), { ...lot('b', null, 'none', 305), mark: null }] });
+    expect(r.checks.find((c) => c.id === 1)!.difference).toBe(300); // (1000 - 100) - 600
+    expect(r.checks.find((c) => c.id === 2)!.difference).toBe(-5); // 1000 - (905 + 100)
+    expect(r.checks.find((c) => c.id === 5)!.difference).toBe(-300); // 100 - (1000 - 600)
+    expect(r.checks.filter((c) => c.status === 'flag').map((c) => c.id)).toEqual([1, 2, 5]);
+    expect(r.explanations.join('\n')).toMatch(/lot b \(B\) is active on 2025-07-02 but has no mark/);
+  });
+
+  it('a wrong snapshot cash flags 1 and 5 and says no lot explains it', () => {
+    const r = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, cashValue: 150 } });
+    expect(r.checks.filter((c) => c.status === 'flag').map((c) => c.id)).toEqual([1, 2, 5]);
+    expect(r.explanations.join('\n')).toMatch(/no lot without a mark explains the break/);
+  });
+
+  it('leverage is an informational line, never a flag (m.11)', () => {
+    const r = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, cashValue: -200, grossExposure: 1200, longValue: 1200 }, lots: [lot('a', 900), lot('b', 300)] });
+    expect(r.flagged).toBe(false);
+    const lev = r.info.find((i) => i.kind === 'LEVERAGE')!;
+    expect(lev.values['borrowed']).toBe(200);
+    expect(lev.values['gross_to_equity']).toBeCloseTo(1.2, 12);
+  });
+
+  it('threshold: a difference of exactly T is OK, above T is flagged; imported dates skip 1, 2 and 5', () => {
+    const one = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, equityBalance: 1001, totalValue: 1001 }, previous: { cumulativePnl: 10, equityBalance: 991 } }, 1);
+    expect(one.checks.find((c) => c.id === 1)!.status).toBe('ok'); // 901 - 900 = 1.00
+    const two = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, equityBalance: 1001.01, totalValue: 1001.01 }, previous: { cumulativePnl: 10, equityBalance: 991.01 } }, 1);
+    expect(two.checks.find((c) => c.id === 1)!.status).toBe('flag');
+    const imp = reconcilePortfolioDate({ ...base, lots: [], importedWithoutMarks: true });
+    expect(imp.checks.filter((c) => c.status === 'n/a').map((c) => c.id)).toEqual([1, 2, 5]);
+    expect(imp.flagged).toBe(false);
+  });
+
+  it('checks 3, 4 and 6 catch P&L, equity and roll-forward breaks; flagged results sort first', () => {
+    const r = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, dailyPnl: 12 }, portfolioEquityBalance: 1005 });
+    expect(r.checks.find((c) => c.id === 3)!.difference).toBe(2);
+    expect(r.checks.find((c) => c.id === 6)!.difference).toBe(-2); // 1000 - (990 + 12)
+    expect(r.checks.find((c) => c.id === 4)!.secondary!.difference).toBe(5);
+    const sorted = sortReconcileResults([reconcilePortfolioDate({ ...base, portfolioName: 'A' }), r]);
+    expect(sorted[0]!.flagged).toBe(true);
+  });
+});

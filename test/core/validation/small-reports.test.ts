@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { coverageGaps } from '../../../core/validation/coverage-gaps';
+import { historyDateLine, phaseLetter } from '../../../core/validation/history-report';
+import { compareRowCount, rowCountsFailed } from '../../../core/validation/row-count-comparison';
+
+describe('coverage gaps (SPEC.md i.6)', () => {
+  it('groups missing trading days into ranges per portfolio and table', () => {
+    const days = ['2025-08-08', '2025-08-11', '2025-08-12', '2025-08-13', '2025-08-14'];
+    const req = (date: string, ok: boolean) => ({ date, portfolioId: 'p', required: { portfolio_snapshots: ok, position_marks: true } });
+    const gaps = coverageGaps([req('2025-08-08', true), req('2025-08-11', false), req('2025-08-12', false), req('2025-08-13', false), req('2025-08-14', true)], days);
+    expect(gaps).toEqual([{ portfolioId: 'p', table: 'portfolio_snapshots', from: '2025-08-11', to: '2025-08-13', days: 3 }]);
+    expect(coverageGaps([req('2025-08-08', false), req('2025-08-12', false)], days)).toHaveLength(2);
+  });
+});
+
+describe('history letters (SPEC.md i.5)', () => {
+  it('maps statuses to S P F K T - and detects short analytics', () => {
+    expect(['success', 'partial', 'failed', 'skipped', 'stale', undefined].map(phaseLetter).join('')).toBe('SPFKT-');
+    const l = historyDateLine({
+      runDate: '2025-07-01',
+      status: 'partial',
+      completedAt: 'x',
+      phaseStatus: { market_data: { status: 'success' }, marks: { status: 'success' }, analytics: { status: 'partial' } },
+      metadata: { missing_price_count: 2, portfolios: { p1: { analytics: { jobs_expected: 9, jobs_completed: 8, jobs: { correlations: { success: false, reason: 'insufficient_observations' } } } } } },
+    });
+    expect(l.phases).toBe('S-S--P');
+    expect(l).toMatchObject({ short: true, jobsExpected: 9, jobsCompleted: 8, missingPrices: 2, failedPhases: ['analytics'] });
+    expect(l.reasons[0]).toMatch(/correlations insufficient_observations/);
+  });
+});
+
+describe('row counts since a purge (SPEC.md i.8)', () => {
+  it('derived: equal, grown (explained by later dates) or missing; raw tables must not change', () => {
+    expect(compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 10, rowsAfterLastDate: null, growable: false }).status).toBe('equal');
+    const g = compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 15, rowsAfterLastDate: 5, growable: false });
+    expect(g.status).toBe('grown');
+    expect(g.note).toMatch(/after the last date/);
+    const m = compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 9, rowsAfterLastDate: null, growable: false });
+    expect(m.status).toBe('missing');
+    expect(compareRowCount({ table: 'market_data_cache', class: 'raw', before: 10, now: 12, rowsAfterLastDate: null, growable: true }).status).toBe('grown');
+    const raw = compareRowCount({ table: 'positions', class: 'raw', before: 10, now: 11, rowsAfterLastDate: null, growable: false });
+    expect(raw.status).toBe('changed');
+    expect(rowCountsFailed([m])).toBe(true);
+    expect(rowCountsFailed([g])).toBe(false);
+  });
+});
