@@ -1,0 +1,97 @@
+/**
+ * Fixtures of the safeguard tests: a backfilled demo database (seeded with synthetic prices
+ * and run in process over 2025-06-30 .. 2025-07-10, 8 trading days), copies of it, a child
+ * process that holds the run lock, and content checksums of a file (SPEC.md m.12).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { fileContentChecksums, type ContentChecksums } from '../../db/canonical';
+import { REPO_ROOT, tempDir } from './cli';
+import { runDemo, seedDemoDb } from './demo-db';
+
+/** 2025-07-10 after the close: the demo backfill covers 8 trading days. */
+export const SAFE_NOW = '2025-07-10T23:00:00Z';
+export const ENV = { BATCHDESK_NOW: SAFE_NOW };
+
+export const INDIVIDUAL = '1d8ddd95-3b45-0ac5-35bf-cf81af94a5fe';
+export const FAMILY_GROWTH = '9381dd8d-db58-9843-f5e4-4eea0ae62e9a';
+export const FAMILY_PRIVATE = 'ab46c3c0-ed71-6f5b-b3f3-d36fa65e210c';
+
+/** A seeded and backfilled demo database (closed, no WAL left). */
+export async function backfilledDemo(now = SAFE_NOW): Promise<string> {
+  const path = seedDemoDb(now);
+  const r = await runDemo(path, now, { guard: true });
+  if (r.kind !== 'run') throw new Error(`demo backfill did not run: ${r.kind}`);
+  return path;
+}
+
+/** A copy of a closed database in a new folder, named `name`. */
+export function copyTo(path: string, name = 'portfolios.sqlite'): string {
+  const to = join(tempDir(), name);
+  copyFileSync(path, to);
+  return to;
+}
+
+export interface LockHolder {
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Spawns test/support/hold-lock.ts: a real process that takes the run lock and keeps it. */
+export async function holdLockInChild(dbPath: string): Promise<LockHolder> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    child.stdout!.once('data', (d: Buffer) => resolve(d.toString()));
+    child.once('exit', (code) => reject(new Error(`hold-lock exited with ${code}`)));
+  });
+  if (!/^locked \d+/.test(line)) throw new Error(`hold-lock did not take the lock: ${line}`);
+  return {
+    child,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Canonical content checksums of a closed database file. */
+export function checksumsOf(path: string, tables?: readonly string[]): ContentChecksums {
+  return fileContentChecksums(path, tables ? { tables } : {});
+}
+
+/** Row counts of every table, read-only. */
+export function rowCountsOf(path: string): Record<string, number> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const out: Record<string, number> = {};
+    for (const { name } of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[]) {
+      out[name] = (db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n;
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
+
+/** Runs SQL on a database file (test injections), then closes it. */
+export function execOn(path: string, fn: (db: Database.Database) => void): void {
+  const db = new Database(path, { fileMustExist: true });
+  try {
+    fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** True when every byte is ASCII (SPEC.md k.1). */
+export function isAscii(text: string): boolean {
+  return /^[\x00-\x7f]*$/.test(text);
+}
+
+export function readJson(path: string): any {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
