@@ -27,7 +27,12 @@ export type DumpErrorCode =
   | 'cluster_dump_needs_database'
   | 'database_not_in_cluster'
   | 'no_such_table'
-  | 'cancelled';
+  | 'cancelled'
+  // import stage (SPEC.md j.7, m.15)
+  | 'no_data'
+  | 'no_batchdesk_tables'
+  | 'target_exists'
+  | 'strict_violation';
 
 export interface DumpErrorContext {
   readonly table?: string;

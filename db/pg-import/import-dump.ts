@@ -1,0 +1,516 @@
+/**
+ * The PostgreSQL dump import (SPEC.md j.7, m.15): tables and columns map by name from the
+ * dump's schema (default `public`) to ours; the table rules and value conversions apply;
+ * post-steps run in the same atomic unit; the report is stored in maintenance_log.
+ *
+ * Atomicity — a failed import changes nothing:
+ * - importIntoNewFile (default, and the first half of --replace): writes `<db>.importing`
+ *   with our schema (journal off, synchronous off while loading), runs the post-steps and
+ *   checks, switches the file to WAL, closes it and renames it to `<db>` (which must not
+ *   exist). With `keepTemp` the finished file is left for the host, which takes the lock,
+ *   makes the verified pre-import backup and renames it over the live file (as a restore).
+ *   On failure or cancellation the temporary file is deleted.
+ * - mergeIntoDatabase (--merge): one transaction on the live database, which the caller
+ *   holds the run lock (kind `import`) for; conflicts on the primary key or a natural unique
+ *   key follow --on-conflict (skip or replace); any failure rolls everything back.
+ *
+ * --strict fails on the first value or row that cannot be converted or inserted; by default
+ * such rows are skipped and reported.
+ */
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import { newId } from '../ids';
+import { logMaintenance } from '../maintenance/maintenance-log';
+import { openDatabase, shippedMigrations, type SqliteDatabase } from '../open-database';
+import type { SchemaHint } from './dump-catalog';
+import { DumpError, throwIfAborted } from './dump-error';
+import type { DumpTable } from './dump-model';
+import type { DumpReader } from './dump-reader';
+import { bootstrapMarks, deleteOrphans, integrityCheck, setInitialEquity } from './import-post-steps';
+import { IMPORT_NOTE, newTableReport, noteChange, noteSkip, noteValue, type ImportReport, type SkippedTable, type TableImportReport } from './import-report';
+import { KEEP_NEWEST_DUPLICATE, ruleFor, type ImportRow } from './import-table-rules';
+import { FLAG_COLUMNS, readTargetTables, referenceTypeOf, type TargetTable } from './import-target';
+import { openDump } from './open-dump';
+import type { SqliteValue } from './value-issue';
+
+export type ReferenceSeeder = (db: SqliteDatabase, nowIso: string) => { factorsAdded: number; scenariosAdded: number };
+
+export interface ImportProgress {
+  readonly table: string;
+  readonly source: string;
+  /** Dump bytes of this table consumed so far, and its size when known. */
+  readonly bytes: number;
+  readonly totalBytes: number | null;
+  readonly rows: number;
+}
+
+export interface ImportOptions {
+  readonly dumpPath: string;
+  /** The dump schema whose tables map to ours (default `public`). */
+  readonly schema?: string;
+  /** The database of a pg_dumpall cluster dump. */
+  readonly database?: string;
+  readonly strict?: boolean;
+  /** Permit a dump with none of our tables (m.15). */
+  readonly allowEmpty?: boolean;
+  readonly tempDir?: string;
+  readonly signal?: AbortSignal;
+  /** Timestamps in SPEC.md a.3 form; default the system clock. */
+  readonly now?: () => string;
+  readonly onProgress?: (p: ImportProgress) => void;
+  /** Seeds missing factor definitions and stress scenarios (host/reference-data). */
+  readonly seedReferenceData?: ReferenceSeeder;
+  /** Rows per transaction when loading a new file (default 20,000). */
+  readonly transactionRows?: number;
+}
+
+const defaultNow = () => formatTimestamp(Date.now());
+
+/** Our tables as the shipped migrations define them (an in-memory database). */
+export function shippedTargetTables(): Map<string, TargetTable> {
+  const db = new Database(':memory:');
+  try {
+    for (const m of shippedMigrations()) for (const stmt of m.statements) db.exec(stmt);
+    return readTargetTables(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Reference column types for data-only dumps, inferred from our schema. */
+export function schemaHintFor(targets: ReadonlyMap<string, TargetTable>, schema: string): SchemaHint {
+  return (s, table) => {
+    if (s !== schema) return null;
+    const t = targets.get(table);
+    return t ? t.columns.map((c) => ({ name: c.name, type: referenceTypeOf(table, c) })) : null;
+  };
+}
+
+interface LoadState {
+  readonly report: ImportReport;
+  readonly portfolios: Set<string>;
+  readonly snapshotPortfolios: Set<string>;
+}
+
+function emptyReport(reader: DumpReader, mode: ImportReport['mode'], onConflict: ImportReport['onConflict'], schema: string, startedAt: string): ImportReport {
+  const f = reader.facts;
+  return {
+    source: f.path,
+    format: f.format,
+    wrapper: f.wrapper,
+    archiveVersion: f.archiveVersion,
+    compression: f.compression,
+    encoding: f.encoding,
+    serverVersion: f.serverVersion,
+    pgDumpVersion: f.pgDumpVersion,
+    databaseName: f.databaseName,
+    mode,
+    onConflict,
+    schema,
+    startedAt,
+    completedAt: null,
+    durationMs: null,
+    tables: [],
+    tablesSkipped: [],
+    postSteps: { orphansDeleted: {}, initialEquitySet: 0, baselinesSet: 0, marksBootstrapped: [], factorsSeeded: null, scenariosSeeded: null, integrityCheck: null },
+    warnings: [...f.warnings],
+    resultFile: null,
+    note: IMPORT_NOTE,
+  };
+}
+
+/** Which dump tables go where (also the --dry-run plan). */
+export function planTables(
+  reader: DumpReader,
+  targets: ReadonlyMap<string, TargetTable>,
+  schema: string,
+): { mapped: { table: DumpTable; target: TargetTable }[]; skipped: SkippedTable[] } {
+  const mapped: { table: DumpTable; target: TargetTable }[] = [];
+  const skipped = new Map<string, SkippedTable>();
+  for (const t of reader.tables()) {
+    const name = `${t.target.schema}.${t.target.name}`;
+    if (t.target.schema !== schema) {
+      skipped.set(name, { table: name, reason: 'other_schema', rows: null });
+      continue;
+    }
+    if (t.target.name === 'run_lock' || t.target.name === 'maintenance_log') {
+      skipped.set(name, { table: name, reason: 'never_imported', rows: null });
+      continue;
+    }
+    const target = targets.get(t.target.name);
+    if (!target) {
+      skipped.set(name, { table: name, reason: 'not_in_batchdesk', rows: null });
+      continue;
+    }
+    mapped.push({ table: t, target });
+  }
+  return { mapped, skipped: [...skipped.values()] };
+}
+
+function coerce(v: SqliteValue | undefined, col: { type: string; name: string }): SqliteValue {
+  if (v === undefined || v === null) return null;
+  if (col.type === 'INTEGER') {
+    if (typeof v === 'string') {
+      if (/^-?\d+$/.test(v)) return Number(v);
+      if (FLAG_COLUMNS.has(col.name)) return v === 't' || v === 'true' ? 1 : v === 'f' || v === 'false' ? 0 : v;
+    }
+    return v;
+  }
+  if (col.type === 'REAL' && typeof v === 'string' && /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(v)) return Number(v);
+  if (col.type === 'TEXT' && typeof v === 'number') return String(v);
+  return v;
+}
+
+function isConstraint(e: unknown): e is Error & { code: string } {
+  return typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
+}
+
+interface LoadOptions {
+  readonly db: SqliteDatabase;
+  readonly reader: DumpReader;
+  readonly targets: ReadonlyMap<string, TargetTable>;
+  readonly state: LoadState;
+  readonly strict: boolean;
+  readonly onConflict: 'skip' | 'replace' | 'fail';
+  readonly nowIso: string;
+  readonly signal: AbortSignal | undefined;
+  readonly onProgress: ImportOptions['onProgress'];
+  /** Called between batches (new-file mode commits there). */
+  readonly betweenBatches: () => void;
+  readonly schema: string;
+}
+
+async function loadTables(o: LoadOptions): Promise<void> {
+  const { db, reader, state, strict } = o;
+  const { mapped, skipped } = planTables(reader, o.targets, o.schema);
+  state.report.tablesSkipped.push(...skipped);
+  const reports = new Map<string, TableImportReport>();
+  for (const { table, target } of mapped) {
+    throwIfAborted(o.signal);
+    let rep = reports.get(target.name);
+    if (!rep) {
+      rep = newTableReport(target.name);
+      reports.set(target.name, rep);
+      state.report.tables.push(rep);
+    }
+    rep.sources.push(`${table.schema}.${table.name}`);
+    const byName = new Map(target.columns.map((c) => [c.name, c]));
+    const mappedIdx: { from: number; name: string }[] = [];
+    table.columns.forEach((c, i) => {
+      if (byName.has(c.name)) mappedIdx.push({ from: i, name: c.name });
+      else if (!c.generated && !rep!.columnsSkipped.includes(c.name)) rep!.columnsSkipped.push(c.name);
+    });
+    const present = new Set(mappedIdx.map((m) => m.name));
+    const rule = ruleFor(target.name);
+    const written = new Set([...present, ...(rule?.writes ?? [])].filter((c) => byName.has(c)));
+    // NOT NULL columns without a default that nothing fills: timestamps get the import time.
+    const stamped = target.columns.filter((c) => c.notNull && !c.hasDefault && !written.has(c.name) && /_at$/.test(c.name)).map((c) => c.name);
+    for (const c of stamped) written.add(c);
+    for (const c of written) if (!present.has(c) && !rep.columnsDefaulted.includes(c)) rep.columnsDefaulted.push(c);
+    const cols = target.columns.filter((c) => written.has(c.name));
+    const quoted = cols.map((c) => `"${c.name}"`).join(', ');
+    const insert = db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const pk = target.primaryKey;
+    const updateByPk =
+      pk.length > 0 && o.onConflict === 'replace'
+        ? db.prepare(`UPDATE "${target.name}" SET ${cols.filter((c) => !pk.includes(c.name)).map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
+        : null;
+    const pkExists = pk.length > 0 ? db.prepare(`SELECT 1 FROM "${target.name}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
+    const natural = target.uniqueKeys[0] ?? null;
+    const byNatural = natural ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
+    const keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
+    const label = `${table.schema}.${table.name}`;
+
+    for await (const batch of reader.batches(table, { batchSize: 5000, signal: o.signal })) {
+      for (const dr of batch.rows) {
+        rep.rowsRead++;
+        const row: ImportRow = {};
+        for (const m of mappedIdx) row[m.name] = coerce(dr.values[m.from], byName.get(m.name)!);
+        const key = pk.length > 0 && pk.every((k) => row[k] !== null && row[k] !== undefined) ? pk.map((k) => String(row[k])).join('/') : `row ${dr.rowNumber}`;
+        if (dr.issues) {
+          for (const is of dr.issues) {
+            const ex = { row: key, column: is.column, value: is.raw, detail: is.message };
+            if (is.code === 'lossy_numeric') noteValue(rep.lossy, ex);
+            else if (is.severity === 'error') noteValue(rep.unconvertible, ex);
+            else if (is.code === 'unknown_enum_label') noteChange(rep, key, 'unknown_enum_labels', `${is.column}=${is.raw}`);
+            else noteValue(rep.nulled, ex);
+          }
+          if (dr.hasErrors) {
+            const first = dr.issues.find((i) => i.severity === 'error')!;
+            if (strict) {
+              throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber}, column ${first.column}: ${first.message}`, {
+                table: label,
+                row: dr.rowNumber,
+                column: first.column,
+              });
+            }
+            noteSkip(rep, key, 'unconvertible_value', `${first.column}: ${first.message}`);
+            continue;
+          }
+        }
+        for (const c of stamped) row[c] = o.nowIso;
+        const reason = rule ? rule.apply(row, { nowIso: o.nowIso, present, report: rep, key }) : null;
+        if (reason !== null) {
+          noteSkip(rep, key, reason);
+          continue;
+        }
+        const values = cols.map((c) => row[c.name] ?? null);
+        try {
+          if (o.onConflict !== 'fail' && pkExists && pkExists.get(...pk.map((k) => row[k] ?? null))) {
+            if (o.onConflict === 'replace' && updateByPk) {
+              updateByPk.run(...cols.filter((c) => !pk.includes(c.name)).map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
+              noteChange(rep, key, 'replaced_existing', key);
+              rep.imported++;
+            } else {
+              noteSkip(rep, key, 'exists');
+            }
+            continue;
+          }
+          insert.run(...values);
+          rep.imported++;
+        } catch (e) {
+          if (!isConstraint(e)) throw e;
+          const code = (e as { code: string }).code;
+          if ((code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && byNatural && natural) {
+            const existing = byNatural.get(...natural.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
+            if (existing && keepNewest) {
+              // Duplicates of the new unique key: the newest created_at stays (j.7).
+              if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
+                db.prepare(`DELETE FROM "${target.name}" WHERE rowid = ?`).run(existing['rid']);
+                insert.run(...values);
+                noteChange(rep, key, 'duplicates_dropped', `${String(existing['id'])} (older than ${key})`);
+              } else {
+                noteChange(rep, key, 'duplicates_dropped', `${key} (older than ${String(existing['id'])})`);
+              }
+              continue;
+            }
+            if (existing && o.onConflict === 'replace') {
+              const setCols = cols.filter((c) => !pk.includes(c.name));
+              db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(
+                ...setCols.map((c) => row[c.name] ?? null),
+                existing['rid'],
+              );
+              noteChange(rep, key, 'replaced_existing', `${key} → existing ${String(existing['id'] ?? existing['rid'])}`);
+              rep.imported++;
+              continue;
+            }
+          }
+          if (strict) {
+            throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber} (${key}) cannot be stored: ${(e as Error).message}`, { table: label, row: dr.rowNumber });
+          }
+          noteSkip(rep, key, code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'duplicate_key' : 'constraint_violation', (e as Error).message);
+          continue;
+        }
+        if (target.name === 'portfolios' && typeof row['id'] === 'string') state.portfolios.add(row['id']);
+        if (target.name === 'portfolio_snapshots' && typeof row['portfolio_id'] === 'string') state.snapshotPortfolios.add(row['portfolio_id']);
+      }
+      o.onProgress?.({ table: target.name, source: label, bytes: batch.bytesConsumed, totalBytes: table.dataBytes, rows: rep.rowsRead });
+      o.betweenBatches();
+    }
+  }
+}
+
+function runPostSteps(db: SqliteDatabase, state: LoadState, strict: boolean, runId: string, nowIso: string, seed: ReferenceSeeder | undefined): void {
+  const ps = state.report.postSteps;
+  ps.orphansDeleted = deleteOrphans(db, strict);
+  // Rows deleted as orphans no longer count as imported.
+  for (const t of state.report.tables) {
+    const n = ps.orphansDeleted[t.table];
+    if (n) {
+      t.imported -= n;
+      t.skipped['orphan'] = (t.skipped['orphan'] ?? 0) + n;
+    }
+  }
+  const existing = (ids: Iterable<string>) => [...ids].filter((id) => db.prepare(`SELECT 1 FROM portfolios WHERE id = ?`).get(id));
+  const eq = setInitialEquity(db, existing(state.portfolios));
+  ps.initialEquitySet = eq.initialEquitySet;
+  ps.baselinesSet = eq.baselinesSet;
+  ps.marksBootstrapped = bootstrapMarks(db, existing(state.snapshotPortfolios), runId, nowIso);
+  if (seed) {
+    const s = seed(db, nowIso);
+    ps.factorsSeeded = s.factorsAdded;
+    ps.scenariosSeeded = s.scenariosAdded;
+  } else {
+    state.report.warnings.push('missing factor definitions and stress scenarios were not seeded (no seeder given)');
+  }
+}
+
+async function openForImport(o: ImportOptions, targets: ReadonlyMap<string, TargetTable>): Promise<DumpReader> {
+  const schema = o.schema ?? 'public';
+  const reader = await openDump(o.dumpPath, { database: o.database, tempDir: o.tempDir, signal: o.signal, schemaHint: schemaHintFor(targets, schema) });
+  try {
+    if (!reader.facts.hasData) throw new DumpError('no_data', `${o.dumpPath}: this dump contains no data (it was made with --schema-only)`);
+    if (!o.allowEmpty && planTables(reader, targets, schema).mapped.length === 0) {
+      throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; use --allow-empty to import it anyway, or --schema to pick another schema`);
+    }
+    return reader;
+  } catch (e) {
+    await reader.close();
+    throw e;
+  }
+}
+
+function finish(report: ImportReport, now: () => string, t0: number): void {
+  report.completedAt = now();
+  report.durationMs = Math.round(performance.now() - t0);
+}
+
+/**
+ * Imports into a fresh database file (see the file comment). Returns the report and the
+ * path of the finished file: `targetPath`, or with `keepTemp` the `.importing` file.
+ */
+export async function importIntoNewFile(o: ImportOptions & { readonly targetPath: string; readonly keepTemp?: boolean }): Promise<{ report: ImportReport; path: string }> {
+  const now = o.now ?? defaultNow;
+  const t0 = performance.now();
+  const startedAt = now();
+  if (!o.keepTemp && existsSync(o.targetPath)) {
+    throw new DumpError('target_exists', `${o.targetPath} already exists; import into a new file, or use --replace or --merge`);
+  }
+  const tmp = `${o.targetPath}.importing`;
+  const removeTmp = () => {
+    for (const s of ['', '-wal', '-shm', '-journal']) rmSync(tmp + s, { force: true });
+  };
+  removeTmp();
+  const targets = shippedTargetTables();
+  const reader = await openForImport(o, targets);
+  let db: SqliteDatabase | null = null;
+  try {
+    db = openDatabase(tmp);
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('foreign_keys = OFF');
+    const report = emptyReport(reader, o.keepTemp ? 'replace' : 'new', null, o.schema ?? 'public', startedAt);
+    const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set() };
+    const d = db;
+    const every = o.transactionRows ?? 20_000;
+    let pending = 0;
+    d.exec('BEGIN');
+    await loadTables({
+      db: d,
+      reader,
+      targets: readTargetTables(d),
+      state,
+      strict: o.strict ?? false,
+      onConflict: 'fail',
+      nowIso: startedAt,
+      signal: o.signal,
+      onProgress: o.onProgress,
+      schema: o.schema ?? 'public',
+      betweenBatches: () => {
+        pending += 5000;
+        if (pending >= every) {
+          d.exec('COMMIT');
+          d.exec('BEGIN');
+          pending = 0;
+        }
+      },
+    });
+    throwIfAborted(o.signal);
+    runPostSteps(d, state, o.strict ?? false, `import-${newId()}`, startedAt, o.seedReferenceData);
+    d.exec('COMMIT');
+    report.postSteps.integrityCheck = integrityCheck(d);
+    if (report.postSteps.integrityCheck !== 'ok') {
+      throw new DumpError('bad_copy_row', `the imported database fails integrity_check: ${report.postSteps.integrityCheck.slice(0, 300)}`);
+    }
+    report.resultFile = o.keepTemp ? tmp : o.targetPath;
+    finish(report, now, t0);
+    logMaintenance(d, 'import', 'success', report as unknown as Record<string, unknown>, report.startedAt, report.completedAt!);
+    d.pragma('journal_mode = WAL');
+    d.close();
+    db = null;
+    if (!o.keepTemp) renameSync(tmp, o.targetPath);
+    return { report, path: o.keepTemp ? tmp : o.targetPath };
+  } catch (e) {
+    if (db) {
+      try {
+        db.close();
+      } catch {
+        /* closing a failed connection */
+      }
+    }
+    removeTmp();
+    throw e;
+  } finally {
+    await reader.close();
+  }
+}
+
+/**
+ * Merges a dump into an open database in one transaction (--merge). The caller holds the
+ * run lock (kind `import`). Foreign keys are checked when the transaction ends; orphans are
+ * deleted and reported first (--strict: the merge fails).
+ */
+export async function mergeIntoDatabase(
+  db: SqliteDatabase,
+  o: ImportOptions & { readonly databasePath: string; readonly onConflict?: 'skip' | 'replace' },
+): Promise<ImportReport> {
+  const now = o.now ?? defaultNow;
+  const t0 = performance.now();
+  const startedAt = now();
+  const targets = readTargetTables(db);
+  const reader = await openForImport(o, targets);
+  const report = emptyReport(reader, 'merge', o.onConflict ?? 'skip', o.schema ?? 'public', startedAt);
+  const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set() };
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.pragma('defer_foreign_keys = ON');
+    await loadTables({
+      db,
+      reader,
+      targets,
+      state,
+      strict: o.strict ?? false,
+      onConflict: o.onConflict ?? 'skip',
+      nowIso: startedAt,
+      signal: o.signal,
+      onProgress: o.onProgress,
+      schema: o.schema ?? 'public',
+      betweenBatches: () => {},
+    });
+    throwIfAborted(o.signal);
+    runPostSteps(db, state, o.strict ?? false, `import-${newId()}`, startedAt, o.seedReferenceData);
+    report.postSteps.integrityCheck = integrityCheck(db);
+    if (report.postSteps.integrityCheck !== 'ok') throw new DumpError('bad_copy_row', `integrity_check failed: ${report.postSteps.integrityCheck.slice(0, 300)}`);
+    report.resultFile = o.databasePath;
+    finish(report, now, t0);
+    logMaintenance(db, 'import', 'success', report as unknown as Record<string, unknown>, report.startedAt, report.completedAt!);
+    db.exec('COMMIT');
+    return report;
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** --dry-run: what would be read and where it would go, without reading any rows. */
+export async function planDumpImport(o: ImportOptions): Promise<{
+  facts: DumpReader['facts'];
+  tables: { source: string; target: string; dataKind: 'copy' | 'insert'; columnsSkipped: string[]; columnsMissing: string[]; dataBytes: number | null }[];
+  tablesSkipped: SkippedTable[];
+}> {
+  const targets = shippedTargetTables();
+  const reader = await openDump(o.dumpPath, { database: o.database, tempDir: o.tempDir, signal: o.signal, schemaHint: schemaHintFor(targets, o.schema ?? 'public') });
+  try {
+    const plan = planTables(reader, targets, o.schema ?? 'public');
+    return {
+      facts: reader.facts,
+      tables: plan.mapped.map(({ table, target }) => {
+        const names = new Set(table.columns.map((c) => c.name));
+        return {
+          source: `${table.schema}.${table.name}`,
+          target: target.name,
+          dataKind: table.dataKind,
+          columnsSkipped: table.columns.filter((c) => !target.columns.some((t) => t.name === c.name) && !c.generated).map((c) => c.name),
+          columnsMissing: target.columns.filter((c) => !names.has(c.name)).map((c) => c.name),
+          dataBytes: table.dataBytes,
+        };
+      }),
+      tablesSkipped: plan.skipped,
+    };
+  } finally {
+    await reader.close();
+  }
+}

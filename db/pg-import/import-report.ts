@@ -1,0 +1,142 @@
+/**
+ * The import report (SPEC.md j.7 "Report", m.15): source facts, per-table counts (read,
+ * imported, skipped by reason, columns skipped, lossy values and values that could not be
+ * converted, each with up to 20 examples), tables skipped, post-steps, duration and the
+ * resulting file. Printed by the hosts, saved with --report, stored in maintenance_log.
+ */
+import type { DumpFacts } from './dump-model';
+
+export const MAX_EXAMPLES = 20;
+
+export interface ValueExample {
+  /** The row's key (its id or natural key), or `row N`. */
+  readonly row: string;
+  readonly column: string;
+  readonly value: string;
+  readonly detail?: string;
+}
+
+export interface TableImportReport {
+  readonly table: string;
+  /** The dump relations read into it (partitions keep their own names). */
+  readonly sources: string[];
+  rowsRead: number;
+  imported: number;
+  skipped: Record<string, number>;
+  skippedExamples: { row: string; reason: string; detail?: string }[];
+  /** Dump columns batchdesk does not keep (reported once per table). */
+  columnsSkipped: string[];
+  /** Our columns the dump lacks, filled with defaults or derived values. */
+  columnsDefaulted: string[];
+  lossy: { count: number; examples: ValueExample[] };
+  /** Values that became null with a warning (NaN, infinities, dates out of range). */
+  nulled: { count: number; examples: ValueExample[] };
+  /** Values that could not be converted (their rows are skipped). */
+  unconvertible: { count: number; examples: ValueExample[] };
+  /** Rule-specific counts: symbols canonicalised, classes filled, duplicates dropped … */
+  changes: Record<string, number>;
+  changeExamples: { row: string; change: string }[];
+}
+
+export interface SkippedTable {
+  readonly table: string;
+  readonly reason: 'not_in_batchdesk' | 'other_schema' | 'never_imported';
+  readonly rows: null;
+}
+
+export interface ImportReport {
+  readonly source: string;
+  readonly format: DumpFacts['format'];
+  readonly wrapper: DumpFacts['wrapper'];
+  readonly archiveVersion: string | null;
+  readonly compression: DumpFacts['compression'];
+  readonly encoding: string;
+  readonly serverVersion: string | null;
+  readonly pgDumpVersion: string | null;
+  readonly databaseName: string | null;
+  readonly mode: 'new' | 'replace' | 'merge';
+  readonly onConflict: 'skip' | 'replace' | null;
+  readonly schema: string;
+  readonly startedAt: string;
+  completedAt: string | null;
+  durationMs: number | null;
+  readonly tables: TableImportReport[];
+  readonly tablesSkipped: SkippedTable[];
+  postSteps: {
+    orphansDeleted: Record<string, number>;
+    initialEquitySet: number;
+    baselinesSet: number;
+    marksBootstrapped: { portfolio: string; date: string; marks: number; missing: number }[];
+    factorsSeeded: number | null;
+    scenariosSeeded: number | null;
+    integrityCheck: string | null;
+  };
+  warnings: string[];
+  resultFile: string | null;
+  readonly note: string;
+}
+
+export const IMPORT_NOTE =
+  "Imported derived rows follow the reference system's rules (cash floored at 0, realized P&L counted twice, options unpriced); `batchdesk rebuild` recomputes them with batchdesk's rules.";
+
+export function newTableReport(table: string): TableImportReport {
+  return {
+    table,
+    sources: [],
+    rowsRead: 0,
+    imported: 0,
+    skipped: {},
+    skippedExamples: [],
+    columnsSkipped: [],
+    columnsDefaulted: [],
+    lossy: { count: 0, examples: [] },
+    nulled: { count: 0, examples: [] },
+    unconvertible: { count: 0, examples: [] },
+    changes: {},
+    changeExamples: [],
+  };
+}
+
+export function noteSkip(t: TableImportReport, row: string, reason: string, detail?: string): void {
+  t.skipped[reason] = (t.skipped[reason] ?? 0) + 1;
+  if (t.skippedExamples.length < MAX_EXAMPLES) t.skippedExamples.push(detail === undefined ? { row, reason } : { row, reason, detail });
+}
+
+export function noteChange(t: TableImportReport, row: string, kind: string, change: string): void {
+  t.changes[kind] = (t.changes[kind] ?? 0) + 1;
+  if (t.changeExamples.length < MAX_EXAMPLES) t.changeExamples.push({ row, change });
+}
+
+export function noteValue(bucket: { count: number; examples: ValueExample[] }, ex: ValueExample): void {
+  bucket.count++;
+  if (bucket.examples.length < MAX_EXAMPLES) bucket.examples.push(ex);
+}
+
+/** Human-readable summary (the CLI prints it; --report saves the JSON). */
+export function formatImportReport(r: ImportReport): string {
+  const lines: string[] = [];
+  lines.push(`import of ${r.source}`);
+  lines.push(
+    `  format ${r.format}${r.wrapper ? ` (wrapped in ${r.wrapper})` : ''}${r.archiveVersion ? `, archive ${r.archiveVersion}` : ''}, compression ${r.compression}, encoding ${r.encoding}`,
+  );
+  lines.push(`  server ${r.serverVersion ?? 'unknown'}, pg_dump ${r.pgDumpVersion ?? 'unknown'}${r.databaseName ? `, database ${r.databaseName}` : ''}`);
+  for (const t of r.tables) {
+    const skipped = Object.entries(t.skipped).map(([k, v]) => `${k} ${v}`).join(', ');
+    lines.push(`  ${t.table}: read ${t.rowsRead}, imported ${t.imported}${skipped ? `, skipped ${skipped}` : ''}`);
+    if (t.columnsSkipped.length) lines.push(`    columns not kept: ${t.columnsSkipped.join(', ')}`);
+    if (t.columnsDefaulted.length) lines.push(`    columns filled with defaults: ${t.columnsDefaulted.join(', ')}`);
+    if (t.lossy.count) lines.push(`    lossy values: ${t.lossy.count} (e.g. ${t.lossy.examples.slice(0, 3).map((e) => `${e.row} ${e.column}=${e.value}`).join('; ')})`);
+    if (t.nulled.count) lines.push(`    values stored as null: ${t.nulled.count}`);
+    if (t.unconvertible.count) lines.push(`    values that could not be converted: ${t.unconvertible.count}`);
+    for (const [k, v] of Object.entries(t.changes)) lines.push(`    ${k.replace(/_/g, ' ')}: ${v}`);
+  }
+  if (r.tablesSkipped.length) lines.push(`  tables skipped: ${r.tablesSkipped.map((t) => `${t.table} (${t.reason.replace(/_/g, ' ')})`).join(', ')}`);
+  const orphans = Object.entries(r.postSteps.orphansDeleted);
+  if (orphans.length) lines.push(`  orphan rows deleted: ${orphans.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  for (const m of r.postSteps.marksBootstrapped) lines.push(`  bootstrap marks: portfolio ${m.portfolio} on ${m.date}: ${m.marks} lots (${m.missing} without a price)`);
+  lines.push(`  integrity check: ${r.postSteps.integrityCheck ?? 'not run'}`);
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  if (r.durationMs !== null) lines.push(`  duration ${(r.durationMs / 1000).toFixed(1)} s${r.resultFile ? `, result ${r.resultFile}` : ''}`);
+  lines.push(`  note: ${r.note}`);
+  return lines.join('\n');
+}

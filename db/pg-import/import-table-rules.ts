@@ -1,0 +1,179 @@
+/**
+ * Per-table rules of the import (SPEC.md j.7 "Table rules", m.15), applied to each row after
+ * the column-by-name mapping and before the insert. A rule may change the row, fill columns
+ * the dump lacks, or return a skip reason. Every change is counted in the table's report.
+ *
+ * | table | rule |
+ * |---|---|
+ * | users | user_key = 'user_' + the first 8 hex digits of the id |
+ * | portfolios | account_name = name, account_type 'taxable', is_active 1 when the dump lacks them; initial_equity is a post-step |
+ * | positions | symbols canonicalised; a missing investment_class filled by e.5; null entry_date, unknown position_type, negative or missing entry price / quantity skipped; mark provenance null |
+ * | position_realized_events | exit_price null (derived when needed) |
+ * | market_data_cache | close ≤ 0 skipped (profile metadata rows); symbol canonical; data_source kept |
+ * | stress_test_scenarios | category_key and period from our catalog by scenario_id |
+ * | portfolio_snapshots | is_complete = false skipped; cumulative_pnl_raw = cumulative_pnl; flows and realized fields 0 when absent |
+ * | correlation_calculations | calculation_date → the UTC date of the timestamp |
+ * | batch_run_tracking | status 'imported'; phase_status, metadata, run_id null |
+ * | batch_run_history | mode null |
+ */
+import { STRESS_CATALOG } from '../../core/data/stress-scenarios';
+import { POSITION_TYPES } from '../../core/domain/portfolio';
+import { canonicalSymbol, classifySymbol } from '../../core/domain/symbols';
+import { noteChange, type TableImportReport } from './import-report';
+import type { SqliteValue } from './value-issue';
+
+export type ImportRow = Record<string, SqliteValue>;
+
+export interface RuleContext {
+  readonly nowIso: string;
+  /** Columns the dump has for this table. */
+  readonly present: ReadonlySet<string>;
+  readonly report: TableImportReport;
+  /** The row's key for examples. */
+  readonly key: string;
+}
+
+export interface TableRule {
+  /** Columns the rule may write, so they are part of the insert. */
+  readonly writes: readonly string[];
+  /** Returns a skip reason, or null to insert the (possibly changed) row. */
+  apply(row: ImportRow, ctx: RuleContext): string | null;
+}
+
+const SCENARIOS = new Map(STRESS_CATALOG.scenarios.map((s) => [s.id, s]));
+const POSITION_TYPE_SET = new Set<string>(POSITION_TYPES);
+
+function defaultWhenAbsent(row: ImportRow, ctx: RuleContext, column: string, value: SqliteValue): void {
+  if (!ctx.present.has(column) || row[column] === null || row[column] === undefined) row[column] = value;
+}
+
+function canonical(row: ImportRow, column: string, ctx: RuleContext): void {
+  const v = row[column];
+  if (typeof v !== 'string') return;
+  const c = canonicalSymbol(v);
+  if (c !== v) {
+    row[column] = c;
+    noteChange(ctx.report, ctx.key, 'symbols_canonicalised', `${column} ${v} → ${c}`);
+  }
+}
+
+const RULES: Record<string, TableRule> = {
+  users: {
+    writes: ['user_key'],
+    apply(row) {
+      const id = typeof row['id'] === 'string' ? row['id'] : '';
+      row['user_key'] = `user_${id.replace(/-/g, '').slice(0, 8)}`;
+      return null;
+    },
+  },
+  portfolios: {
+    writes: ['account_name', 'account_type', 'is_active', 'currency'],
+    apply(row, ctx) {
+      defaultWhenAbsent(row, ctx, 'account_name', row['name'] ?? null);
+      defaultWhenAbsent(row, ctx, 'account_type', 'taxable');
+      defaultWhenAbsent(row, ctx, 'is_active', 1);
+      defaultWhenAbsent(row, ctx, 'currency', 'USD');
+      return null;
+    },
+  },
+  positions: {
+    writes: ['investment_class', 'realized_pnl', 'price_date', 'price_source', 'marked_as_of'],
+    apply(row, ctx) {
+      canonical(row, 'symbol', ctx);
+      canonical(row, 'underlying_symbol', ctx);
+      if (row['entry_date'] === null || row['entry_date'] === undefined) return 'missing_entry_date';
+      if (typeof row['position_type'] !== 'string' || !POSITION_TYPE_SET.has(row['position_type'])) return 'invalid_position_type';
+      if (typeof row['entry_price'] !== 'number' || row['entry_price'] < 0) return 'invalid_entry_price';
+      if (typeof row['quantity'] !== 'number') return 'missing_quantity';
+      const cls = row['investment_class'];
+      if (cls === null || cls === undefined || cls === '') {
+        const filled = classifySymbol(String(row['symbol']));
+        row['investment_class'] = filled;
+        noteChange(ctx.report, ctx.key, 'investment_class_filled', `${String(row['symbol'])} → ${filled}`);
+      } else if (cls !== 'PUBLIC' && cls !== 'OPTIONS' && cls !== 'PRIVATE') {
+        return 'invalid_investment_class';
+      }
+      if (!ctx.present.has('realized_pnl')) row['realized_pnl'] = 0;
+      row['price_date'] = null;
+      row['price_source'] = null;
+      row['marked_as_of'] = null;
+      return null;
+    },
+  },
+  position_realized_events: {
+    writes: ['exit_price'],
+    apply(row) {
+      row['exit_price'] = null;
+      return null;
+    },
+  },
+  market_data_cache: {
+    writes: ['validation_flag'],
+    apply(row, ctx) {
+      canonical(row, 'symbol', ctx);
+      const close = row['close'];
+      if (typeof close !== 'number' || !Number.isFinite(close) || close <= 0) return 'close_not_positive';
+      row['validation_flag'] = null;
+      return null;
+    },
+  },
+  stress_test_scenarios: {
+    writes: ['category_key', 'period_start', 'period_end', 'active'],
+    apply(row, ctx) {
+      const s = SCENARIOS.get(String(row['scenario_id']));
+      if (s) {
+        row['category_key'] = s.category_key;
+        row['period_start'] = s.period?.start ?? null;
+        row['period_end'] = s.period?.end ?? null;
+      } else {
+        noteChange(ctx.report, ctx.key, 'scenarios_not_in_catalog', String(row['scenario_id']));
+      }
+      defaultWhenAbsent(row, ctx, 'active', 1);
+      return null;
+    },
+  },
+  portfolio_snapshots: {
+    writes: ['cumulative_pnl_raw', 'is_complete', 'daily_realized_pnl', 'cumulative_realized_pnl', 'daily_capital_flow', 'cumulative_capital_flow'],
+    apply(row, ctx) {
+      if (row['is_complete'] === 0) return 'incomplete_snapshot';
+      row['is_complete'] = 1;
+      row['cumulative_pnl_raw'] = row['cumulative_pnl'] ?? null;
+      for (const c of ['daily_realized_pnl', 'cumulative_realized_pnl', 'daily_capital_flow', 'cumulative_capital_flow']) {
+        if (!ctx.present.has(c)) row[c] = 0;
+      }
+      return null;
+    },
+  },
+  correlation_calculations: {
+    writes: [],
+    apply(row) {
+      const d = row['calculation_date'];
+      if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(d)) row['calculation_date'] = d.slice(0, 10);
+      return null;
+    },
+  },
+  batch_run_tracking: {
+    writes: ['status', 'phase_status', 'metadata', 'run_id'],
+    apply(row) {
+      row['status'] = 'imported';
+      row['phase_status'] = null;
+      row['metadata'] = null;
+      row['run_id'] = null;
+      return null;
+    },
+  },
+  batch_run_history: {
+    writes: ['mode'],
+    apply(row) {
+      row['mode'] = null;
+      return null;
+    },
+  },
+};
+
+/** Tables whose duplicates of the new unique key keep the newest created_at (j.7). */
+export const KEEP_NEWEST_DUPLICATE = new Set(['position_interest_rate_betas', 'stress_test_results']);
+
+export function ruleFor(table: string): TableRule | null {
+  return RULES[table] ?? null;
+}

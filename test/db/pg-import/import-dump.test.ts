@@ -1,0 +1,267 @@
+/**
+ * The import stage (SPEC.md j.7, m.15) on the committed reference dump (PostgreSQL 15.18,
+ * seed.sql part 2) and hand-written plain dumps. Expected values are hand-computed from the
+ * seed rows: initial equity = first complete snapshot's equity − daily P&L − daily flow
+ * (100000 − 0 − 0 for Growth; 50300 − 300 − 0 for Retirement), the newest created_at of each
+ * duplicate, the UTC date of 2025-07-01 23:59:30-04 (2025-07-02), closes as dumped.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { seedReferenceData } from '../../../host/reference-data';
+import { DumpError } from '../../../db/pg-import/dump-error';
+import { importIntoNewFile, mergeIntoDatabase, planDumpImport } from '../../../db/pg-import/import-dump';
+import { formatImportReport, type ImportReport } from '../../../db/pg-import/import-report';
+import { openDatabase } from '../../../db/open-database';
+import { COMMITTED, fullFixtures, HAS_POSTGRES } from '../../support/pg-fixtures';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pg-import-db-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const now = () => '2025-07-03T12:00:00.000000Z';
+let n = 0;
+const fresh = () => join(tmp, `db-${++n}.sqlite`);
+const REF = join(COMMITTED, 'reference.dump');
+
+function table(r: ImportReport, name: string) {
+  const t = r.tables.find((x) => x.table === name);
+  if (!t) throw new Error(`no report for ${name}`);
+  return t;
+}
+
+function query<T = Record<string, unknown>>(path: string, sql: string, ...args: unknown[]): T[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).all(...args) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('import into a new database file', () => {
+  it('maps the reference tables, applies the table rules and the post-steps', async () => {
+    const target = fresh();
+    const { report, path } = await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    expect(path).toBe(target);
+    expect(existsSync(`${target}.importing`)).toBe(false);
+    expect(report).toMatchObject({ format: 'custom', archiveVersion: '1.14-0', compression: 'gzip', encoding: 'UTF8', mode: 'new', resultFile: target });
+    expect(report.tablesSkipped.map((t) => `${t.table}:${t.reason}`).sort()).toEqual([
+      'extra.positions:other_schema',
+      'public.batch_jobs:not_in_batchdesk',
+      'public.symbol_universe:not_in_batchdesk',
+    ]);
+
+    const users = table(report, 'users');
+    expect(users).toMatchObject({ rowsRead: 2, imported: 2 });
+    expect(users.columnsSkipped.sort()).toEqual(['clerk_user_id', 'hashed_password', 'tier']);
+    expect(query(target, `SELECT user_key FROM users ORDER BY user_key`)).toEqual([{ user_key: 'user_0a1b2c3d' }, { user_key: 'user_6f1c2a9e' }]);
+
+    const positions = table(report, 'positions');
+    expect(positions).toMatchObject({ rowsRead: 8, imported: 7, skipped: { missing_entry_date: 1 } });
+    expect(positions.changes).toMatchObject({ symbols_canonicalised: 1, investment_class_filled: 1 });
+    expect(query(target, `SELECT symbol, investment_class, quantity, entry_price FROM positions WHERE id = 'b2000000-0000-4000-8000-000000000002'`)).toEqual([
+      { symbol: 'BRK-B', investment_class: 'PUBLIC', quantity: 10, entry_price: 410 },
+    ]);
+
+    expect(table(report, 'market_data_cache')).toMatchObject({ rowsRead: 8, imported: 6, skipped: { close_not_positive: 2 } });
+    expect(query(target, `SELECT close, data_source, created_at FROM market_data_cache WHERE symbol = 'SPY'`)).toEqual([
+      { close: 603.1234, data_source: 'yahoo', created_at: '2025-07-01T22:00:00.000000Z' },
+    ]);
+
+    const snaps = table(report, 'portfolio_snapshots');
+    expect(snaps).toMatchObject({ rowsRead: 4, imported: 3, skipped: { incomplete_snapshot: 1 } });
+    expect(snaps.columnsSkipped.sort()).toEqual(['target_price_return_eoy', 'target_price_upside_weighted']);
+    expect(query(target, `SELECT snapshot_date, cumulative_pnl, cumulative_pnl_raw, is_baseline, is_complete FROM portfolio_snapshots WHERE portfolio_id = 'a1000000-0000-4000-8000-000000000001' ORDER BY snapshot_date`)).toEqual([
+      { snapshot_date: '2025-06-30', cumulative_pnl: 0, cumulative_pnl_raw: 0, is_baseline: 1, is_complete: 1 },
+      { snapshot_date: '2025-07-01', cumulative_pnl: 500.75, cumulative_pnl_raw: 500.75, is_baseline: 0, is_complete: 1 },
+    ]);
+    expect(query(target, `SELECT id, equity_balance, initial_equity FROM portfolios ORDER BY id`)).toEqual([
+      { id: 'a1000000-0000-4000-8000-000000000001', equity_balance: 101250.75, initial_equity: 100000 },
+      { id: 'a1000000-0000-4000-8000-000000000002', equity_balance: 50000, initial_equity: 50000 },
+      { id: 'a1000000-0000-4000-8000-000000000003', equity_balance: 0, initial_equity: 0 },
+    ]);
+
+    expect(table(report, 'position_interest_rate_betas').changes).toMatchObject({ duplicates_dropped: 1 });
+    expect(query(target, `SELECT id FROM position_interest_rate_betas ORDER BY id`).map((r) => r['id'])).toEqual([
+      'ab000000-0000-4000-8000-000000000002',
+      'ab000000-0000-4000-8000-000000000003',
+    ]);
+    expect(query(target, `SELECT id FROM stress_test_results ORDER BY id`).map((r) => r['id'])).toEqual([
+      'ac000000-0000-4000-8000-000000000002',
+      'ac000000-0000-4000-8000-000000000003',
+    ]);
+    expect(query(target, `SELECT calculation_date FROM correlation_calculations`)).toEqual([{ calculation_date: '2025-07-02' }]);
+    expect(query(target, `SELECT run_date, status, phase_status, phase_1_status, data_coverage_pct FROM batch_run_tracking ORDER BY run_date`)).toEqual([
+      { run_date: '2025-06-30', status: 'imported', phase_status: null, phase_1_status: 'success', data_coverage_pct: 100 },
+      { run_date: '2025-07-01', status: 'imported', phase_status: null, phase_1_status: 'success', data_coverage_pct: 83.33 },
+    ]);
+    expect(query(target, `SELECT mode, phase_durations FROM batch_run_history ORDER BY id LIMIT 1`)).toEqual([{ mode: null, phase_durations: '{"phase_1": 12.5, "phase_3": 40.25}' }]);
+    expect(query(target, `SELECT exit_price FROM position_realized_events`)).toEqual([{ exit_price: null }]);
+    const scen = query(target, `SELECT scenario_id, category_key FROM stress_test_scenarios WHERE scenario_id IN ('market_down_10', 'rates_up_100bp') ORDER BY scenario_id`);
+    expect(scen.every((s) => typeof s['category_key'] === 'string')).toBe(true);
+    expect(report.postSteps.factorsSeeded).toBeGreaterThan(0);
+    expect(query(target, `SELECT id FROM factor_definitions WHERE name = 'Market Beta'`)).toEqual([{ id: 'f6000000-0000-4000-8000-000000000001' }]);
+
+    // bootstrap marks on the latest imported snapshot date (2025-07-02 is incomplete, so 2025-07-01)
+    const boot = report.postSteps.marksBootstrapped.find((m) => m.portfolio === 'a1000000-0000-4000-8000-000000000001')!;
+    expect(boot.date).toBe('2025-07-01');
+    const marks = query(target, `SELECT p.symbol, m.price, m.price_source, m.daily_pnl, m.flags FROM position_marks m JOIN positions p ON p.id = m.position_id WHERE m.portfolio_id = ? ORDER BY p.symbol`, boot.portfolio);
+    expect(marks.map((m) => [m['symbol'], m['price'], m['price_source'], m['daily_pnl']])).toEqual([
+      ['AAPL', 195.1, 'exact', 0],
+      ['AAPL250919C00200000', expect.any(Number), 'model', 0],
+      ['BRK-B', 410, 'fallback', 0],
+      ['TSLA', 244.44, 'exact', 0],
+    ]);
+    expect(marks.every((m) => JSON.parse(m['flags'] as string).includes('bootstrap'))).toBe(true);
+    expect(query(target, `SELECT last_price, price_source, marked_as_of FROM positions WHERE symbol = 'AAPL'`)).toEqual([
+      { last_price: 195.1, price_source: 'exact', marked_as_of: '2025-07-01' },
+    ]);
+
+    expect(report.postSteps.integrityCheck).toBe('ok');
+    const log = query(target, `SELECT operation, status, details FROM maintenance_log WHERE operation = 'import'`);
+    expect(log).toHaveLength(1);
+    expect(JSON.parse(log[0]!['details'] as string).source).toBe(REF);
+    expect(query(target, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(formatImportReport(report)).toMatch(/users: read 2, imported 2/);
+    expect(report.note).toMatch(/rebuild/);
+    // the file opens as a batchdesk database
+    openDatabase(target, { mustExist: true }).close();
+  });
+
+  it('plain --inserts dumps give the same rows as the custom archive', async () => {
+    const a = fresh();
+    const b = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: a, now });
+    await importIntoNewFile({ dumpPath: join(COMMITTED, 'reference-inserts.sql'), targetPath: b, now });
+    for (const t of ['users', 'portfolios', 'positions', 'market_data_cache', 'portfolio_snapshots', 'stress_test_results']) {
+      expect(query(b, `SELECT * FROM ${t} ORDER BY 1, 2`), t).toEqual(query(a, `SELECT * FROM ${t} ORDER BY 1, 2`));
+    }
+    // marks carry a per-import run id
+    const marks = `SELECT position_id, mark_date, price, price_source, market_value, flags FROM position_marks ORDER BY 1, 2`;
+    expect(query(b, marks)).toEqual(query(a, marks));
+  });
+
+  it('older reference schemas get defaults; orphans are deleted and reported; data-only dumps use our types', async () => {
+    const dump = join(tmp, 'old.sql');
+    writeFileSync(
+      dump,
+      [
+        '--\n-- PostgreSQL database dump\n--\n',
+        "SET client_encoding = 'UTF8';\nSET standard_conforming_strings = on;\n",
+        'CREATE TABLE public.users (id uuid NOT NULL, email character varying(255), created_at timestamp with time zone NOT NULL);',
+        'CREATE TABLE public.portfolios (id uuid NOT NULL, user_id uuid NOT NULL, name character varying(255) NOT NULL, equity_balance numeric(16,2), created_at timestamp with time zone NOT NULL);',
+        'COPY public.users (id, email, created_at) FROM stdin;',
+        '11111111-1111-1111-1111-111111111111\tx@example.com\t2025-01-01 00:00:00+01',
+        '\\.',
+        'COPY public.portfolios (id, user_id, name, equity_balance, created_at) FROM stdin;',
+        '22222222-2222-2222-2222-222222222222\t11111111-1111-1111-1111-111111111111\tMain\t1000.50\t2025-01-01 00:00:00+00',
+        '33333333-3333-3333-3333-333333333333\t99999999-9999-9999-9999-999999999999\tOrphan\t5.00\t2025-01-01 00:00:00+00',
+        '\\.',
+        // data only: no CREATE TABLE for market_data_cache, types come from our schema
+        'COPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;',
+        '44444444-4444-4444-4444-444444444444\tbrk.b\t2025-06-30\t410.2500\t100\tyahoo\t2025-06-30 18:00:00-04',
+        '\\.',
+        '',
+      ].join('\n'),
+    );
+    const target = fresh();
+    const { report } = await importIntoNewFile({ dumpPath: dump, targetPath: target, now });
+    expect(query(target, `SELECT name, account_name, account_type, is_active, initial_equity FROM portfolios`)).toEqual([
+      { name: 'Main', account_name: 'Main', account_type: 'taxable', is_active: 1, initial_equity: 1000.5 },
+    ]);
+    expect(table(report, 'portfolios').columnsDefaulted).toEqual(expect.arrayContaining(['account_name', 'account_type', 'is_active']));
+    expect(report.postSteps.orphansDeleted).toEqual({ portfolios: 1 });
+    expect(table(report, 'portfolios')).toMatchObject({ imported: 1, skipped: { orphan: 1 } });
+    expect(query(target, `SELECT created_at FROM users`)).toEqual([{ created_at: '2024-12-31T23:00:00.000000Z' }]);
+    expect(query(target, `SELECT symbol, close, volume, created_at FROM market_data_cache`)).toEqual([
+      { symbol: 'BRK-B', close: 410.25, volume: 100, created_at: '2025-06-30T22:00:00.000000Z' },
+    ]);
+  });
+
+  it('a failed or cancelled import changes nothing and leaves no temporary file', async () => {
+    const bad = join(tmp, 'bad.sql');
+    writeFileSync(
+      bad,
+      "--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\nCREATE TABLE public.market_data_cache (id uuid, symbol text, date date, close numeric(12,4), volume bigint, data_source text, created_at timestamp with time zone);\nCOPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;\n44444444-4444-4444-4444-444444444444\tAAPL\t2025-06-30\t1.0\t9223372036854775807\tyahoo\t2025-06-30 00:00:00+00\n\\.\n",
+    );
+    const target = fresh();
+    const strict = await importIntoNewFile({ dumpPath: bad, targetPath: target, now, strict: true }).catch((e: unknown) => e);
+    expect((strict as DumpError).code).toBe('strict_violation');
+    expect((strict as DumpError).message).toMatch(/volume/);
+    expect(existsSync(target) || existsSync(`${target}.importing`)).toBe(false);
+    const lenient = await importIntoNewFile({ dumpPath: bad, targetPath: target, now });
+    expect(table(lenient.report, 'market_data_cache')).toMatchObject({ imported: 0, skipped: { unconvertible_value: 1 }, unconvertible: { count: 1 } });
+
+    const cancelled = fresh();
+    const ac = new AbortController();
+    ac.abort();
+    expect(((await importIntoNewFile({ dumpPath: REF, targetPath: cancelled, now, signal: ac.signal }).catch((e: unknown) => e)) as DumpError).code).toBe('cancelled');
+    expect(readdirSync(tmp).filter((f) => f.startsWith(cancelled.split('/').pop()!))).toEqual([]);
+
+    expect(((await importIntoNewFile({ dumpPath: REF, targetPath: target, now }).catch((e: unknown) => e)) as DumpError).code).toBe('target_exists');
+    expect(((await importIntoNewFile({ dumpPath: join(COMMITTED, 'custom.dump'), targetPath: fresh(), now }).catch((e: unknown) => e)) as DumpError).code).toBe('no_batchdesk_tables');
+  });
+
+  it('keepTemp leaves the finished file for the host to swap in (--replace)', async () => {
+    const target = fresh();
+    writeFileSync(target, 'live file stays untouched');
+    const { path, report } = await importIntoNewFile({ dumpPath: REF, targetPath: target, now, keepTemp: true });
+    expect(path).toBe(`${target}.importing`);
+    expect(report.mode).toBe('replace');
+    expect(query(path, `SELECT count(*) AS n FROM users`)).toEqual([{ n: 2 }]);
+    rmSync(path);
+  });
+
+  it('plans without reading rows (--dry-run)', async () => {
+    const plan = await planDumpImport({ dumpPath: REF });
+    expect(plan.tables.find((t) => t.target === 'users')).toMatchObject({ source: 'public.users', columnsSkipped: ['hashed_password', 'clerk_user_id', 'tier'] });
+    expect(plan.tables.find((t) => t.target === 'users')!.columnsMissing).toContain('user_key');
+    expect(plan.tablesSkipped.map((t) => t.table)).toContain('public.symbol_universe');
+  });
+});
+
+describe('merge into an existing database', () => {
+  it('skips or replaces conflicting rows, in one transaction', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      const before = db.prepare(`SELECT count(*) AS n FROM market_data_cache`).get();
+      const skip = await mergeIntoDatabase(db, { dumpPath: join(COMMITTED, 'reference-inserts.sql'), databasePath: target, now });
+      expect(table(skip, 'users')).toMatchObject({ rowsRead: 2, imported: 0, skipped: { exists: 2 } });
+      expect(db.prepare(`SELECT count(*) AS n FROM market_data_cache`).get()).toEqual(before);
+      db.prepare(`UPDATE portfolios SET name = 'renamed' WHERE id = 'a1000000-0000-4000-8000-000000000001'`).run();
+      const replace = await mergeIntoDatabase(db, { dumpPath: REF, databasePath: target, now, onConflict: 'replace' });
+      expect(table(replace, 'portfolios').changes['replaced_existing']).toBe(3);
+      expect(db.prepare(`SELECT name FROM portfolios WHERE id = 'a1000000-0000-4000-8000-000000000001'`).get()).toEqual({ name: 'Growth' });
+      expect(db.prepare(`SELECT count(*) AS n FROM maintenance_log WHERE operation = 'import'`).get()).toEqual({ n: 3 });
+
+      // a failure part-way rolls the whole merge back
+      const bad = join(tmp, 'bad-merge.sql');
+      writeFileSync(
+        bad,
+        "--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\nCREATE TABLE public.users (id uuid, email text, created_at timestamp with time zone);\nCOPY public.users (id, email, created_at) FROM stdin;\n55555555-5555-5555-5555-555555555555\tnew@example.com\t2025-01-01 00:00:00+00\n\\.\nCREATE TABLE public.market_data_cache (id uuid, symbol text, date date, close numeric, volume bigint, data_source text, created_at timestamp with time zone);\nCOPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;\n66666666-6666-6666-6666-666666666666\tX\t2025-06-30\t1\t9223372036854775807\ty\t2025-06-30 00:00:00+00\n\\.\n",
+      );
+      const usersBefore = db.prepare(`SELECT count(*) AS n FROM users`).get();
+      const e = await mergeIntoDatabase(db, { dumpPath: bad, databasePath: target, now, strict: true }).catch((x: unknown) => x);
+      expect((e as DumpError).code).toBe('strict_violation');
+      expect(db.inTransaction).toBe(false);
+      expect(db.prepare(`SELECT count(*) AS n FROM users`).get()).toEqual(usersBefore);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe.skipIf(!HAS_POSTGRES)('import of the full PostgreSQL 15 fixture dumps', () => {
+  it.each(['custom.dump', 'plain.sql', 'directory', 'archive.tar', 'custom-inserts.dump', 'load-via-root.dump', 'kolkata.dump'])('%s imports with the same rows', async (file) => {
+    const dir = fullFixtures();
+    const target = fresh();
+    const { report } = await importIntoNewFile({ dumpPath: join(dir, file), targetPath: target, now, seedReferenceData });
+    expect(report.postSteps.integrityCheck).toBe('ok');
+    expect(table(report, 'positions').imported).toBe(7);
+    expect(query(target, `SELECT count(*) AS n FROM market_data_cache`)).toEqual([{ n: 6 }]);
+    expect(report.tablesSkipped.map((t) => t.table)).toEqual(expect.arrayContaining(['public.awkward_text', 'public.measurements', 'extra.positions']));
+  });
+});
