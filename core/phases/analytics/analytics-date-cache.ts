@@ -52,10 +52,10 @@ export class AnalyticsDateCache {
     return this.etf;
   }
 
-  /** One workspace sized for the longest regression window (the spreads) and 7 series. */
+  /** One workspace for every aligned table of the date: up to 8 series over the longest window (the stress matrix's). */
   get workspace(): AlignWorkspace {
     if (!this.ws) {
-      const r = windowRange(this.run.prices, this.date, SPREAD_FETCH_DAYS);
+      const r = windowRange(this.run.prices, this.date, Math.max(SPREAD_FETCH_DAYS, STRESS_MATRIX_WINDOW_DAYS));
       this.ws = createAlignWorkspace(8, Math.max(1, r.to - r.from + 1));
     }
     return this.ws;
@@ -128,7 +128,7 @@ export class AnalyticsDateCache {
   factorMatrix(): FactorCorrelationMatrix {
     if (!this.matrix) {
       const range = windowRange(this.run.prices, this.date, STRESS_MATRIX_WINDOW_DAYS);
-      this.matrix = factorCorrelationMatrix(STRESS_MATRIX_FACTORS, this.etfPrices, range, EWMA_CONFIG);
+      this.matrix = factorCorrelationMatrix(STRESS_MATRIX_FACTORS, this.etfPrices, range, EWMA_CONFIG, this.workspace);
     }
     return this.matrix;
   }
