@@ -88,8 +88,10 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     } catch (err) {
       if (!swapped) {
         try {
-          lock?.release();
-          logMaintenance(opened.db, 'restore', 'failed', { file, error: (err as Error).message, safety_backup: safety }, started, formatTimestamp(clock.now()));
+          if (lock) {
+            lock.release();
+            logMaintenance(opened.db, 'restore', 'failed', { file, error: (err as Error).message, safety_backup: safety }, started, formatTimestamp(clock.now()));
+          }
           opened.close();
         } catch {
           // the connection may already be closed

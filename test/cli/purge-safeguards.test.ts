@@ -1,0 +1,110 @@
+/**
+ * Issue 7 acceptance for purge: it refuses while a run is held by another process (a real
+ * child process holding the lock: exit 3, nothing changed), refuses when its backup fails
+ * (the backup folder's parent is a file: tests run as root, m.18; exit 5, nothing purged),
+ * rejects a range whose end is before its start (exit 2), and resets exactly the derived
+ * columns of j.4 (positions.mark to the latest remaining mark, equity to the latest
+ * remaining snapshot) in one transaction, with counts before and after.
+ */
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli';
+import { tableContents } from '../support/db-content';
+import { backfilledDemo, copyTo, ENV, execOn, FAMILY_GROWTH, holdLockInChild, INDIVIDUAL, rowCountsOf, type LockHolder } from '../support/safeguards';
+
+let template = '';
+beforeAll(async () => {
+  template = await backfilledDemo();
+}, 300_000);
+
+const except = (c: Record<string, string>, ...tables: string[]) => Object.fromEntries(Object.entries(c).filter(([t]) => !tables.includes(t)));
+
+describe('purge refuses', () => {
+  describe('while another process holds a run', () => {
+    let holder: LockHolder;
+    let db = '';
+    beforeAll(async () => {
+      db = copyTo(template);
+      holder = await holdLockInChild(db);
+    });
+    afterAll(async () => holder.stop());
+
+    it('exit 3 naming the holder; no backup, no row changed', async () => {
+      const before = except(tableContents(db), 'run_lock');
+      const r = await runCli(['purge', '--db', db, '--yes'], ENV);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toMatch(new RegExp(`locked by another run \\(cli pid ${holder.child.pid} on .*\\); wait for it to finish`));
+      expect(except(tableContents(db), 'run_lock')).toEqual(before);
+    });
+  });
+
+  it('when the backup fails (its folder parent is a file): exit 5 and nothing purged', async () => {
+    const db = copyTo(template);
+    const file = join(dirname(db), 'not-a-folder');
+    writeFileSync(file, 'x');
+    execOn(db, (d) => d.prepare(`INSERT INTO settings (key, value) VALUES ('backup.dir', ?)`).run(JSON.stringify(join(file, 'backups'))));
+    const before = tableContents(db);
+    const r = await runCli(['purge', '--db', db, '--yes'], ENV);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/cannot create the backup folder .*not-a-folder\/backups/);
+    const after = tableContents(db);
+    expect(except(after, 'maintenance_log')).toEqual(except(before, 'maintenance_log'));
+    const log = new Database(db, { readonly: true }).prepare(`SELECT operation, status FROM maintenance_log ORDER BY id`).all();
+    expect(log).toEqual([
+      { operation: 'backup', status: 'failed' },
+      { operation: 'purge', status: 'failed' },
+    ]);
+    // `backup --out` under a file is the same I/O error.
+    const b = await runCli(['backup', '--db', db, '--out', join(file, 'x.sqlite')], ENV);
+    expect(b.code).toBe(5);
+  });
+
+  it('a range with the end before the start: exit 2, unchanged', async () => {
+    const db = copyTo(template);
+    const before = tableContents(db);
+    const r = await runCli(['purge', '--db', db, '--from', '2025-07-10', '--to', '2025-07-01', '--yes'], ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--to 2025-07-01 is before --from 2025-07-10/);
+    const bad = await runCli(['purge', '--db', db, '--from', '2025-02-30', '--yes'], ENV);
+    expect(bad.code).toBe(2);
+    expect(tableContents(db)).toEqual(before);
+  });
+});
+
+describe('purge of a range and a portfolio', () => {
+  it('dry run changes nothing and counts what would go', async () => {
+    const db = copyTo(template);
+    const before = tableContents(db);
+    const r = await runCli(['purge', '--db', db, '--from', '2025-07-09', '--dry-run', '--json'], ENV);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.outcome.deleted).toMatchObject({ position_marks: 97 * 2, portfolio_snapshots: 10, batch_run_tracking: 2 });
+    expect(tableContents(db)).toEqual(before);
+  });
+
+  it('deletes only derived rows, resets the mark cache and equity to the latest remaining values, marks tracking stale', async () => {
+    const db = copyTo(template);
+    const counts = rowCountsOf(db);
+    const r = await runCli(['purge', '--db', db, '--from', '2025-07-09', '--portfolio', INDIVIDUAL, '--yes', '--json'], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.outcome.deleted['position_marks']).toBe(16 * 2);
+    expect(out.outcome.deleted['symbol_factor_exposures']).toBeUndefined(); // date-level rows stay with a portfolio filter
+    expect(out.outcome.positionsReset).toBe(16);
+    const d = new Database(db, { readonly: true });
+    const lot = d.prepare(`SELECT p.last_price, p.market_value, p.marked_as_of, m.price, m.market_value AS mv FROM positions p JOIN position_marks m ON m.position_id = p.id AND m.mark_date = '2025-07-08' WHERE p.portfolio_id = ? LIMIT 1`).get(INDIVIDUAL) as Record<string, unknown>;
+    const eq = d.prepare(`SELECT p.equity_balance, s.equity_balance AS snap FROM portfolios p JOIN portfolio_snapshots s ON s.portfolio_id = p.id AND s.snapshot_date = '2025-07-08' WHERE p.id = ?`).get(INDIVIDUAL) as Record<string, number>;
+    const other = d.prepare(`SELECT count(*) AS n FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date >= '2025-07-09'`).get(FAMILY_GROWTH) as { n: number };
+    const tracking = d.prepare(`SELECT status, phase_status FROM batch_run_tracking WHERE run_date = '2025-07-10'`).get() as { status: string; phase_status: string };
+    d.close();
+    expect(lot).toMatchObject({ marked_as_of: '2025-07-08', last_price: lot['price'], market_value: lot['mv'] });
+    expect(eq.equity_balance).toBe(eq.snap);
+    expect(other.n).toBe(2);
+    expect(tracking.status).toBe('stale');
+    expect(JSON.parse(tracking.phase_status).marks.portfolios[INDIVIDUAL]).toBeUndefined();
+    const after = rowCountsOf(db);
+    for (const t of ['users', 'portfolios', 'positions', 'market_data_cache', 'company_profiles', 'position_realized_events', 'equity_changes']) expect(after[t]).toBe(counts[t]);
+  });
+});
