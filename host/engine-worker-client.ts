@@ -8,17 +8,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { CommandName, CommandInput } from '../core/api/contract';
+import type { EngineStatus } from '../core/api/engine-status';
 import type { ErrorShape } from '../core/api/errors';
 import type { TelemetryEvent } from '../core/api/telemetry-events';
 import type { DispatchResult } from './dispatcher';
 import { ENGINE_WORKER_KIND, workerToHostSchema, type HostToWorker, type WorkerOptions } from './worker-protocol';
 
-export type EngineStatus =
-  | { readonly state: 'starting' }
-  | { readonly state: 'ready'; readonly restarts: number; readonly recoveredLock: string | null }
-  | { readonly state: 'crashed'; readonly message: string; readonly restarts: number }
-  | { readonly state: 'failed'; readonly message: string }
-  | { readonly state: 'stopped' };
+export type { EngineStatus };
 
 /** The part of a worker_threads Worker the client uses (a seam for tests and electron-vite's ?nodeWorker). */
 export interface WorkerLike {

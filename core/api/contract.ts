@@ -4,6 +4,7 @@
  * (`serve`) and the CLI. Nobody types a channel string by hand: the names are the keys.
  */
 import type { z } from 'zod';
+import { debugCommands } from './commands/debug-commands';
 import { diagnosticsCommands } from './commands/diagnostics-commands';
 import { historyCommands } from './commands/history-commands';
 import { maintenanceCommands } from './commands/maintenance-commands';
@@ -15,6 +16,7 @@ export const CONTRACT = {
   ...runCommands,
   ...viewCommands,
   ...settingsCommands,
+  ...debugCommands,
   ...maintenanceCommands,
   ...diagnosticsCommands,
   ...historyCommands,

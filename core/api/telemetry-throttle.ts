@@ -25,6 +25,8 @@ export interface ThrottleTimer {
 
 export interface TelemetryThrottle {
   push(event: TelemetryEvent): void;
+  /** Merge an already-throttled batch (from a transport): its counts are kept, its events coalesced again. */
+  pushBatch(batch: TelemetryBatch): void;
   /** Deliver what is pending now (end of stream, shutdown). */
   flush(): void;
   /** Stop the timer; pending events are dropped. */
@@ -78,6 +80,17 @@ export function createTelemetryThrottle(deliver: (batch: TelemetryBatch) => void
     deliver(batch);
   };
 
+  const add = (event: TelemetryEvent): void => {
+    const order = arrivals++;
+    if (isDiscreteEvent(event)) {
+      discrete.push({ order, event });
+      return;
+    }
+    const key = coalesceKey(event);
+    if (latest.has(key)) coalesced += 1;
+    latest.set(key, { order, event });
+  };
+
   const schedule = (): void => {
     if (handle !== null || disposed) return;
     const wait = Math.max(0, lastDelivery + intervalMs - timer.now());
@@ -87,15 +100,18 @@ export function createTelemetryThrottle(deliver: (batch: TelemetryBatch) => void
   return {
     push(event) {
       if (disposed) return;
-      const order = arrivals++;
-      if (isDiscreteEvent(event)) {
-        discrete.push({ order, event });
-      } else {
+      if (!isDiscreteEvent(event)) {
         const key = coalesceKey(event);
         counts[key] = (counts[key] ?? 0) + 1;
-        if (latest.has(key)) coalesced += 1;
-        latest.set(key, { order, event });
       }
+      add(event);
+      schedule();
+    },
+    pushBatch(batch) {
+      if (disposed) return;
+      for (const e of batch.events) add(e);
+      for (const [k, n] of Object.entries(batch.counts)) counts[k] = (counts[k] ?? 0) + n;
+      coalesced += batch.coalesced;
       schedule();
     },
     flush,

@@ -1,6 +1,7 @@
 /** Every handler of the contract; the type requires one per command. */
 import type { CommandName } from '../../core/api/contract';
 import type { HandlerMap } from '../handler-types';
+import { debugHandlers } from './debug-handlers';
 import { diagnosticsHandlers } from './diagnostics-handlers';
 import { historyHandlers } from './history-handlers';
 import { maintenanceHandlers } from './maintenance-handlers';
@@ -10,6 +11,7 @@ import { viewHandlers } from './view-handlers';
 export const HANDLERS: HandlerMap<CommandName> = {
   ...runHandlers,
   ...viewHandlers,
+  ...debugHandlers,
   ...maintenanceHandlers,
   ...diagnosticsHandlers,
   ...historyHandlers,

@@ -1,0 +1,44 @@
+/**
+ * Single-date debug (SPEC.md g.12, m.21): monitor-only with a trace on the working database.
+ * Everything rolls back; the host returns the trace documents (per portfolio-date and phase:
+ * inputs read, rows computed, stored rows, differences) and the monitor report.
+ */
+import { z } from 'zod';
+import { isoDateSchema } from '../../domain/iso-date';
+import { PHASE_NAMES } from '../../domain/phase';
+import { defineCommand } from '../command-definition';
+
+export const traceDocumentSchema = z.object({
+  /** Path inside the trace folder: DATE/PORTFOLIO_ID|date/PHASE.json or .../summary.json. */
+  file: z.string(),
+  date: z.string().nullable(),
+  /** Null for date-level documents. */
+  portfolioId: z.string().nullable(),
+  /** The phase, or 'summary'. */
+  phase: z.string(),
+  document: z.unknown(),
+});
+export type TraceDocument = z.infer<typeof traceDocumentSchema>;
+
+export const debugCommands = {
+  debugDate: defineCommand({
+    summary: 'monitor-only run of one date with a trace: per-phase inputs, outputs and differences; nothing is published',
+    input: z.object({
+      date: isoDateSchema,
+      portfolios: z.array(z.string().min(1)).max(50).default([]),
+      phases: z.array(z.enum(PHASE_NAMES)).default([]),
+      withPrerequisites: z.boolean().default(true),
+    }),
+    output: z.object({
+      state: z.string(),
+      exitCode: z.number().int().nullable(),
+      batchRunId: z.string().nullable(),
+      monitor: z.unknown(),
+      documents: z.array(traceDocumentSchema),
+      /** Documents left out because the trace exceeded the size limit. */
+      omitted: z.number().int(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    }),
+    mutates: true,
+  }),
+} as const;

@@ -1,0 +1,74 @@
+/**
+ * The single-date debug command: runs monitor-only with `trace` into a temporary folder
+ * through the host's run manager (so it takes the lock and shows on the live view like any
+ * run), waits for it, reads the trace documents back and removes the folder.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import type { TraceDocument } from '../../core/api/commands/debug-commands';
+import { BatchdeskError } from '../../core/api/errors';
+import { runOptionsSchema } from '../../core/api/run-options';
+import type { HandlerMap } from '../handler-types';
+
+/** Trace documents returned at most (bytes of JSON); the rest are counted as omitted. */
+export const TRACE_LIMIT_BYTES = 32 * 1024 * 1024;
+
+function listJson(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...listJson(p));
+    else if (name.endsWith('.json')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Reads DIR/DATE/(PORTFOLIO|date)/PHASE.json documents, summaries first, within the size limit. */
+export function readTraceDocuments(dir: string, limit = TRACE_LIMIT_BYTES): { documents: TraceDocument[]; omitted: number } {
+  const files = listJson(dir).sort((a, b) => Number(!a.endsWith('summary.json')) - Number(!b.endsWith('summary.json')) || (a < b ? -1 : 1));
+  const documents: TraceDocument[] = [];
+  let used = 0;
+  let omitted = 0;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    if (used + text.length > limit) {
+      omitted++;
+      continue;
+    }
+    used += text.length;
+    const rel = relative(dir, f).split(sep).join('/');
+    const parts = rel.split('/');
+    const phase = parts[parts.length - 1]!.replace(/\.json$/, '');
+    const scope = parts.length >= 3 ? parts[parts.length - 2]! : null;
+    documents.push({ file: rel, date: parts.length >= 2 ? parts[0]! : null, portfolioId: scope && scope !== 'date' ? scope : null, phase, document: JSON.parse(text) as unknown });
+  }
+  return { documents, omitted };
+}
+
+export const debugHandlers: HandlerMap<'debugDate'> = {
+  async debugDate(input, ctx) {
+    const dir = mkdtempSync(join(tmpdir(), 'batchdesk-trace-'));
+    try {
+      const options = runOptionsSchema.parse({
+        targetDate: input.date,
+        portfolios: input.portfolios,
+        phases: input.phases,
+        withPrerequisites: input.withPrerequisites,
+        monitorOnly: true,
+        trace: dir,
+        guard: false,
+        triggeredBy: ctx.triggeredBy,
+      });
+      ctx.runs.start(options);
+      await ctx.runs.settled();
+      const status = ctx.runs.status();
+      if (status.error && status.state === 'failed' && status.exitCode !== 4) throw new BatchdeskError(status.error.code as never, status.error.message);
+      const { documents, omitted } = readTraceDocuments(dir);
+      const summary = status.summary as { monitor?: unknown; batch_run_id?: string } | null;
+      return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, documents, omitted, error: status.error };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,142 @@
+/**
+ * The app shell: header (database, engine and stream state, the gate banner), the screen
+ * navigation and the current screen. Screens stay independent; the live run state lives in
+ * the shared store, so leaving the Live screen loses nothing.
+ */
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { EngineStatus } from '../core/api/engine-status';
+import { useClient, useServices } from './app-context';
+import type { ConnectionState } from './engine-client/transport';
+import { AnalyticsScreen } from './features/analytics/analytics-screen';
+import { DataScreen } from './features/data/data-screen';
+import { DebugScreen } from './features/debug/debug-screen';
+import { HistoryScreen } from './features/history/history-screen';
+import { MissingPricesScreen } from './features/missing-prices/missing-prices-screen';
+import { ReconciliationScreen } from './features/reconciliation/reconciliation-screen';
+import { RunScreen } from './features/run/run-screen';
+import { LiveScreen } from './features/telemetry/live-screen';
+import { GateBanner } from './features/run/gate-banner';
+import { NavigationContext, SCREENS, type Route, type ScreenId } from './navigation';
+
+function engineLabel(s: EngineStatus): string {
+  switch (s.state) {
+    case 'ready':
+      return s.restarts > 0 ? `engine ready (restarted ${s.restarts}x)` : 'engine ready';
+    case 'crashed':
+      return 'engine restarting...';
+    case 'failed':
+      return 'engine stopped';
+    case 'starting':
+      return 'engine starting...';
+    case 'stopped':
+      return 'engine stopped';
+  }
+}
+
+function useEngineState(): { status: EngineStatus; connection: ConnectionState } {
+  const client = useClient();
+  const [status, setStatus] = useState(client.engineStatus);
+  const [connection, setConnection] = useState(client.connectionState);
+  useEffect(() => {
+    const a = client.onEngineStatus(setStatus);
+    const b = client.onConnection(setConnection);
+    return () => {
+      a();
+      b();
+    };
+  }, [client]);
+  return { status, connection };
+}
+
+function Screen({ route }: { route: Route }): ReactNode {
+  switch (route.screen) {
+    case 'run':
+      return <RunScreen />;
+    case 'live':
+      return <LiveScreen />;
+    case 'missing':
+      return <MissingPricesScreen />;
+    case 'reconciliation':
+      return <ReconciliationScreen initialDate={route.params['date']} initialPortfolio={route.params['portfolio']} />;
+    case 'history':
+      return <HistoryScreen />;
+    case 'analytics':
+      return <AnalyticsScreen initialPortfolio={route.params['portfolio']} />;
+    case 'data':
+      return <DataScreen />;
+    case 'debug':
+      return <DebugScreen initialDate={route.params['date']} initialPortfolio={route.params['portfolio']} initialPhase={route.params['phase']} />;
+  }
+}
+
+export function App() {
+  const { client, live } = useServices();
+  const [route, setRoute] = useState<Route>({ screen: 'live', params: {} });
+  const [dbName, setDbName] = useState<string | null>(null);
+  const { status, connection } = useEngineState();
+  const mainRef = useRef<HTMLElement>(null);
+  const nav = useMemo(
+    () => ({
+      route,
+      navigate: (screen: ScreenId, params: Record<string, string> = {}) => {
+        setRoute({ screen, params });
+        // Move focus to the new screen's heading for keyboard and screen-reader users.
+        requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
+      },
+    }),
+    [route],
+  );
+  useEffect(() => {
+    client.connect();
+    live.start();
+    void live.rebuild().catch(() => undefined);
+    void client.call('getDatabaseInfo', {}).then(
+      (i) => setDbName(i.name),
+      () => setDbName(null),
+    );
+    return () => live.stop();
+  }, [client, live]);
+  return (
+    <NavigationContext.Provider value={nav}>
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), mainRef.current?.querySelector<HTMLElement>('h1')?.focus())}>
+        Skip to content
+      </a>
+      <header className="app-header">
+        <span className="brand">batchdesk</span>
+        <span className="db" title="database">
+          {dbName ?? 'database'}
+        </span>
+        <span className={`pill engine-${status.state}`} role="status" data-testid="engine-status">
+          {engineLabel(status)}
+        </span>
+        {client.transport.kind === 'http' && connection !== 'open' ? (
+          <span className="pill warn" role="status">
+            {connection === 'connecting' ? 'connecting to the event stream...' : 'event stream closed'}
+          </span>
+        ) : null}
+        {status.state === 'failed' || status.state === 'crashed' ? (
+          <span className="pill bad" role="alert">
+            {status.message}
+          </span>
+        ) : null}
+      </header>
+      <GateBanner />
+      <div className="app-body">
+        <nav className="app-nav" aria-label="Screens">
+          <ul>
+            {SCREENS.map((s) => (
+              <li key={s.id}>
+                <button type="button" aria-current={route.screen === s.id ? 'page' : undefined} onClick={() => nav.navigate(s.id)} data-testid={`nav-${s.id}`}>
+                  {s.label}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <main id="main" ref={mainRef} className="app-main" data-screen={route.screen}>
+          <Screen route={route} />
+        </main>
+      </div>
+    </NavigationContext.Provider>
+  );
+}

@@ -1,0 +1,279 @@
+/**
+ * Analytics per portfolio: NAV and cumulative P&L, exposures over time, volatility over time
+ * (from the snapshots), and for one date the factor exposure bars, the stress test results,
+ * position volatility and correlations (getAnalytics).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import type { EChartsCoreOption } from 'echarts/core';
+import type { AnalyticsView, SnapshotRow } from '../../../core/api/commands/view-commands';
+import { useClient } from '../../app-context';
+import { Chart } from '../../ui/chart';
+import { downloadText } from '../../ui/export-file';
+import { fmtMoney, fmtNum, fmtPct } from '../../ui/format';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
+import { useAsync } from '../../ui/use-async';
+
+const money = (v: number) => Math.round(v).toLocaleString('en-US');
+
+function lineOption(rows: readonly SnapshotRow[], series: { name: string; value: (r: SnapshotRow) => number | null; axis?: number }[], axes: { name: string; percent?: boolean }[]): EChartsCoreOption {
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 70, right: axes.length > 1 ? 70 : 20, top: 30, bottom: 50 },
+    dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
+    xAxis: { type: 'category', data: rows.map((r) => r.date) },
+    yAxis: axes.map((a) => ({ type: 'value', name: a.name, scale: true, axisLabel: { formatter: a.percent ? (v: number) => `${(v * 100).toFixed(0)}%` : (v: number) => money(v) } })),
+    series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: false, yAxisIndex: s.axis ?? 0, data: rows.map(s.value), sampling: 'lttb' })),
+  };
+}
+
+function barOption(labels: string[], values: number[], name: string, horizontal = true): EChartsCoreOption {
+  const cat = { type: 'category', data: labels, axisLabel: { width: 160, overflow: 'truncate' } };
+  const val = { type: 'value', axisLabel: { formatter: (v: number) => money(v) } };
+  return {
+    animation: false,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: horizontal ? 170 : 60, right: 30, top: 20, bottom: 30 },
+    xAxis: horizontal ? val : cat,
+    yAxis: horizontal ? cat : val,
+    series: [{ name, type: 'bar', data: values.map((v) => ({ value: v, itemStyle: { color: v < 0 ? '#c0392b' : '#2e7d32' } })) }],
+  };
+}
+
+function DateAnalytics({ view }: { view: AnalyticsView }) {
+  const factors = view.factorExposures;
+  const stress = view.stressTests;
+  const factorOption = useMemo(() => {
+    const o = barOption(factors.map((f) => f.name), factors.map((f) => f.exposureValue), 'exposure (beta)');
+    return { ...o, xAxis: { type: 'value' } };
+  }, [factors]);
+  const stressOption = useMemo(() => barOption(stress.map((s) => s.name), stress.map((s) => s.correlatedPnl ?? s.directPnl ?? 0), 'correlated P&L ($)'), [stress]);
+  const corr = view.correlations[0] ?? null;
+  const jobs = Object.entries(view.jobs);
+  return (
+    <>
+      <div className="two-col">
+        <section aria-labelledby="factor-title">
+          <h2 id="factor-title">Factor exposures on {view.date}</h2>
+          {factors.length === 0 ? (
+            <EmptyState title="No factor exposures">{jobOutcomeText(view, ['market_beta', 'ridge_factors', 'spread_factors'])}</EmptyState>
+          ) : (
+            <Chart option={factorOption} label={`Factor exposures of the portfolio on ${view.date}`} height={Math.max(220, factors.length * 26 + 60)} testId="chart-factors" />
+          )}
+        </section>
+        <section aria-labelledby="stress-title">
+          <h2 id="stress-title">Stress tests on {view.date}</h2>
+          {stress.length === 0 ? (
+            <EmptyState title="No stress results">{jobOutcomeText(view, ['stress_tests'])}</EmptyState>
+          ) : (
+            <Chart option={stressOption} label={`Stress test P&L of the portfolio on ${view.date}`} height={Math.max(220, stress.length * 22 + 60)} testId="chart-stress" />
+          )}
+        </section>
+      </div>
+      <div className="two-col">
+        <section aria-labelledby="posvol-title">
+          <h2 id="posvol-title">Position volatility</h2>
+          {view.positionVolatility.length === 0 ? (
+            <EmptyState title="No position volatility">{jobOutcomeText(view, ['volatility'])}</EmptyState>
+          ) : (
+            <table className="simple" data-testid="position-volatility">
+              <thead>
+                <tr>
+                  <th>Symbol</th>
+                  <th className="num">21d</th>
+                  <th className="num">63d</th>
+                  <th className="num">Expected 21d</th>
+                  <th>Trend</th>
+                </tr>
+              </thead>
+              <tbody>
+                {view.positionVolatility.map((p) => (
+                  <tr key={p.positionId}>
+                    <td>{p.symbol}</td>
+                    <td className="num">{fmtPct(p.realizedVol21d)}</td>
+                    <td className="num">{fmtPct(p.realizedVol63d)}</td>
+                    <td className="num">{fmtPct(p.expectedVol21d)}</td>
+                    <td>{p.volTrend ?? '-'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+        <section aria-labelledby="corr-title">
+          <h2 id="corr-title">Correlations</h2>
+          {corr ? (
+            <dl className="metrics">
+              <div>
+                <dt>Window</dt>
+                <dd>{corr.durationDays} days</dd>
+              </div>
+              <div>
+                <dt>Overall correlation</dt>
+                <dd>{fmtNum(corr.overallCorrelation, 3)}</dd>
+              </div>
+              <div>
+                <dt>Concentration score</dt>
+                <dd>{fmtNum(corr.concentrationScore, 3)}</dd>
+              </div>
+              <div>
+                <dt>Effective positions</dt>
+                <dd>{fmtNum(corr.effectivePositions, 2)}</dd>
+              </div>
+              <div>
+                <dt>Positions in / out</dt>
+                <dd>
+                  {corr.positionsIncluded ?? '-'} / {corr.positionsExcluded ?? '-'}
+                </dd>
+              </div>
+              <div>
+                <dt>Pairs</dt>
+                <dd>{corr.pairs.length}</dd>
+              </div>
+            </dl>
+          ) : (
+            <EmptyState title="No correlations">{jobOutcomeText(view, ['correlations'])}</EmptyState>
+          )}
+          {jobs.length > 0 ? (
+            <details>
+              <summary>Analytics job outcomes</summary>
+              <table className="simple">
+                <tbody>
+                  {jobs.map(([name, j]) => (
+                    <tr key={name}>
+                      <td>{name}</td>
+                      <td>{j.success ? 'success' : 'failed'}</td>
+                      <td>{j.reason ?? ''}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </details>
+          ) : null}
+        </section>
+      </div>
+    </>
+  );
+}
+
+function jobOutcomeText(view: AnalyticsView, jobs: string[]): string {
+  const reasons = jobs.map((j) => (view.jobs[j] ? `${j}: ${view.jobs[j]!.success ? 'ran' : (view.jobs[j]!.reason ?? 'failed')}` : null)).filter(Boolean);
+  return reasons.length ? reasons.join('; ') : 'The analytics did not run for this portfolio-date.';
+}
+
+export function AnalyticsScreen({ initialPortfolio }: { initialPortfolio?: string | undefined }) {
+  const client = useClient();
+  const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
+  const [portfolio, setPortfolio] = useState(initialPortfolio ?? '');
+  const [date, setDate] = useState('');
+  useEffect(() => {
+    // Default to the largest portfolio with snapshots: most likely to have every analytics job.
+    const withData = (portfolios.data?.portfolios ?? []).filter((p) => p.latestSnapshotDate);
+    const first = [...withData].sort((a, b) => b.positions - a.positions)[0] ?? portfolios.data?.portfolios[0];
+    if (!portfolio && first) setPortfolio(first.id);
+  }, [portfolios.data, portfolio]);
+  const snapshots = useAsync(() => (portfolio ? client.call('getSnapshots', { portfolioId: portfolio }) : Promise.resolve(null)), [client, portfolio]);
+  const view = useAsync(() => (portfolio ? client.call('getAnalytics', { portfolioId: portfolio, ...(date ? { date } : {}) }) : Promise.resolve(null)), [client, portfolio, date]);
+  const rows = snapshots.data?.rows ?? [];
+  const navOption = useMemo(
+    () =>
+      lineOption(
+        rows,
+        [
+          { name: 'NAV', value: (r) => r.totalValue },
+          { name: 'Cumulative P&L', value: (r) => r.cumulativePnl, axis: 1 },
+        ],
+        [{ name: 'NAV ($)' }, { name: 'P&L ($)' }],
+      ),
+    [rows],
+  );
+  const exposureOption = useMemo(
+    () =>
+      lineOption(
+        rows,
+        [
+          { name: 'Long', value: (r) => r.longValue },
+          { name: 'Short', value: (r) => r.shortValue },
+          { name: 'Gross', value: (r) => r.grossExposure },
+          { name: 'Net', value: (r) => r.netExposure },
+        ],
+        [{ name: 'Exposure ($)' }],
+      ),
+    [rows],
+  );
+  const volOption = useMemo(
+    () =>
+      lineOption(
+        rows,
+        [
+          { name: 'Realized 21d', value: (r) => r.realizedVolatility21d },
+          { name: 'Realized 63d', value: (r) => r.realizedVolatility63d },
+          { name: 'Expected 21d (HAR)', value: (r) => r.expectedVolatility21d },
+        ],
+        [{ name: 'Annualized volatility', percent: true }],
+      ),
+    [rows],
+  );
+  const last = rows[rows.length - 1];
+  return (
+    <section aria-labelledby="analytics-title" data-testid="screen-analytics">
+      <h1 id="analytics-title" tabIndex={-1}>
+        Analytics
+      </h1>
+      <div className="filters">
+        <label>
+          Portfolio
+          <select value={portfolio} onChange={(e) => (setPortfolio(e.target.value), setDate(''))} data-testid="analytics-portfolio">
+            {(portfolios.data?.portfolios ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Date
+          <select value={date} onChange={(e) => setDate(e.target.value)} data-testid="analytics-date">
+            <option value="">latest</option>
+            {[...rows].reverse().map((r) => (
+              <option key={r.date} value={r.date}>
+                {r.date}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" disabled={rows.length === 0} onClick={() => downloadText('snapshots.json', JSON.stringify(rows, null, 2), 'application/json')}>
+          Export snapshots JSON
+        </button>
+      </div>
+      {portfolios.error ? <ErrorState error={portfolios.error} onRetry={portfolios.reload} /> : null}
+      {snapshots.error ? <ErrorState error={snapshots.error} onRetry={snapshots.reload} /> : null}
+      {snapshots.loading && !snapshots.data ? <LoadingState /> : null}
+      {snapshots.data && rows.length === 0 ? <EmptyState title="No snapshots yet">Run a backfill: NAV, P&L and exposures appear once a date completes.</EmptyState> : null}
+      {rows.length > 0 ? (
+        <>
+          {last ? (
+            <p className="muted" data-testid="analytics-latest">
+              {last.date}: NAV {fmtMoney(last.totalValue)}, cumulative P&L {fmtMoney(last.cumulativePnl)}, cash {fmtMoney(last.cashValue)}, beta (90d) {fmtNum(last.betaCalculated90d, 2)}
+            </p>
+          ) : null}
+          <section aria-labelledby="nav-title">
+            <h2 id="nav-title">NAV and cumulative P&L</h2>
+            <Chart option={navOption} label="NAV and cumulative P&L over time" testId="chart-nav" />
+          </section>
+          <section aria-labelledby="exp-title">
+            <h2 id="exp-title">Exposures over time</h2>
+            <Chart option={exposureOption} label="Long, short, gross and net exposure over time" testId="chart-exposures" />
+          </section>
+          <section aria-labelledby="vol-title">
+            <h2 id="vol-title">Volatility</h2>
+            <Chart option={volOption} label="Realized and expected portfolio volatility over time" testId="chart-volatility" />
+          </section>
+        </>
+      ) : null}
+      {view.error ? <ErrorState error={view.error} onRetry={view.reload} /> : null}
+      {view.data && view.data.date ? <DateAnalytics view={view.data} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,346 @@
+/**
+ * Data: the database and its row counts; backups (list, make one, restore one); the one-click
+ * "back up, then purge" with row counts before and after (SPEC.md j.1-j.4); and the import of
+ * a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
+ * dialog; SPEC.md m.19) with its progress and report.
+ */
+import { useMemo, useState } from 'react';
+import { z } from 'zod';
+import type { CommandOutput } from '../../../core/api/contract';
+import { useClient, useLive } from '../../app-context';
+import { errorText } from '../../engine-client/engine-error';
+import { fmtBytes, fmtInt } from '../../ui/format';
+import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
+import { useAsync } from '../../ui/use-async';
+
+type PurgeResult = CommandOutput<'purgeDerived'>;
+
+function CountsTable({ before, after, deleted }: { before: Record<string, number>; after: Record<string, number>; deleted?: Record<string, number> }) {
+  const tables = Object.keys({ ...before, ...after }).sort();
+  return (
+    <table className="simple" data-testid="purge-counts">
+      <thead>
+        <tr>
+          <th>Table</th>
+          <th className="num">Before</th>
+          <th className="num">After</th>
+          <th className="num">Deleted</th>
+        </tr>
+      </thead>
+      <tbody>
+        {tables.map((t) => {
+          const b = before[t] ?? 0;
+          const a = after[t] ?? 0;
+          return (
+            <tr key={t} className={b !== a ? 'changed' : undefined} data-testid={`purge-row-${t}`}>
+              <td>{t}</td>
+              <td className="num">{fmtInt(b)}</td>
+              <td className="num">{fmtInt(a)}</td>
+              <td className="num">{fmtInt(deleted?.[t] ?? b - a)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function PurgePanel({ onDone }: { onDone: () => void }) {
+  const client = useClient();
+  const live = useLive();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<PurgeResult | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  if (!client.has('purgeDerived'))
+    return (
+      <section className="panel">
+        <h2>Back up, then purge</h2>
+        <Unavailable command="purgeDerived" />
+      </section>
+    );
+  const running = live.phase === 'running';
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await client.call('purgeDerived', { ...(from ? { from } : {}), ...(to ? { to } : {}), backup: true });
+      setResult(r);
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+  return (
+    <section aria-labelledby="purge-title" className="panel">
+      <h2 id="purge-title">Back up, then purge</h2>
+      <p>Makes a verified backup, then deletes the derived rows (marks, snapshots, analytics, missing prices, tracking) so a backfill can rebuild them. Raw data is never purged.</p>
+      <div className="row">
+        <label>
+          From (optional)
+          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        </label>
+        <label>
+          To (optional)
+          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        </label>
+      </div>
+      {!confirming ? (
+        <button type="button" className="danger" disabled={busy || running} onClick={() => setConfirming(true)} data-testid="purge-start">
+          Back up, then purge {from || to ? `${from || 'start'} .. ${to || 'end'}` : 'all derived rows'}
+        </button>
+      ) : (
+        <div className="confirm" role="alertdialog" aria-labelledby="purge-confirm-text">
+          <p id="purge-confirm-text">A backup is made first; the purge only runs if it is verified. Continue?</p>
+          <button type="button" className="danger" disabled={busy} onClick={run} data-testid="purge-confirm">
+            {busy ? 'Backing up and purging...' : 'Yes, back up and purge'}
+          </button>
+          <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+            No
+          </button>
+        </div>
+      )}
+      {running ? <p className="note">A run is in progress: purge waits until it ends.</p> : null}
+      {error ? <ErrorState error={error} /> : null}
+      {result ? (
+        <div data-testid="purge-result">
+          <p role="status">
+            Backup <code>{result.backupFile ?? 'none'}</code>. Purged {result.range.start ?? 'start'} .. {result.range.end ?? 'end'}: {fmtInt(Object.values(result.deleted).reduce((a, b) => a + b, 0))} rows deleted,{' '}
+            {fmtInt(result.trackingDeleted)} tracking rows deleted, {fmtInt(result.positionsReset)} positions reset.
+          </p>
+          <CountsTable before={result.countsBefore} after={result.countsAfter} deleted={result.deleted} />
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
+  const client = useClient();
+  const backups = useAsync(() => (client.has('listBackups') ? client.call('listBackups', {}) : Promise.resolve(null)), [client, refresh]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [restoreFile, setRestoreFile] = useState<string | null>(null);
+  if (!client.has('listBackups'))
+    return (
+      <section className="panel">
+        <h2>Backups</h2>
+        <Unavailable command="listBackups" />
+      </section>
+    );
+  const backup = async () => {
+    setBusy('backup');
+    try {
+      const r = await client.call('createBackup', { reason: 'manual' });
+      setMessage(`Backup ${r.file} (${fmtBytes(r.bytes)}) ${r.rowCountsVerified ? 'verified' : 'NOT verified'}.`);
+      onChanged();
+    } catch (err) {
+      setMessage(errorText(err));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const restore = async (file: string) => {
+    setBusy('restore');
+    try {
+      const r = await client.call('restoreBackup', { file, safetyBackup: true });
+      setMessage(`Restored ${r.restoredFrom}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`);
+      onChanged();
+    } catch (err) {
+      setMessage(errorText(err));
+    } finally {
+      setBusy(null);
+      setRestoreFile(null);
+    }
+  };
+  return (
+    <section aria-labelledby="backups-title" className="panel">
+      <h2 id="backups-title">Backups</h2>
+      <button type="button" onClick={backup} disabled={busy !== null} data-testid="backup-now">
+        {busy === 'backup' ? 'Backing up...' : 'Back up now'}
+      </button>
+      {message ? (
+        <p className="note" role="status">
+          {message}
+        </p>
+      ) : null}
+      {backups.error ? <ErrorState error={backups.error} onRetry={backups.reload} /> : null}
+      {backups.loading && !backups.data ? <LoadingState /> : null}
+      {backups.data ? (
+        backups.data.backups.length === 0 ? (
+          <EmptyState title="No backups yet">Backups go to {backups.data.dir}.</EmptyState>
+        ) : (
+          <table className="simple" data-testid="backups-table">
+            <thead>
+              <tr>
+                <th>File</th>
+                <th>Made</th>
+                <th>Reason</th>
+                <th className="num">Size</th>
+                <th>Verified</th>
+                <th>
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {backups.data.backups.map((b) => (
+                <tr key={b.file}>
+                  <td>
+                    <code>{b.file.split(/[\\/]/).pop()}</code>
+                  </td>
+                  <td>{b.createdAt.slice(0, 19).replace('T', ' ')}</td>
+                  <td>{b.reason}</td>
+                  <td className="num">{fmtBytes(b.bytes)}</td>
+                  <td>{b.rowCountsVerified ? 'yes' : 'no'}</td>
+                  <td>
+                    {restoreFile === b.file ? (
+                      <span role="alertdialog" aria-label="Confirm restore">
+                        Replace the database with this backup (a safety backup is made first)?{' '}
+                        <button type="button" className="danger" disabled={busy !== null} onClick={() => restore(b.file)}>
+                          Restore
+                        </button>{' '}
+                        <button type="button" onClick={() => setRestoreFile(null)}>
+                          No
+                        </button>
+                      </span>
+                    ) : (
+                      <button type="button" disabled={busy !== null} onClick={() => setRestoreFile(b.file)}>
+                        Restore...
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )
+      ) : null}
+    </section>
+  );
+}
+
+const importReportSchema = z.record(z.string(), z.unknown());
+
+function ImportPanel({ onDone }: { onDone: () => void }) {
+  const client = useClient();
+  const live = useLive();
+  const [file, setFile] = useState<File | null>(null);
+  const [path, setPath] = useState<string | null>(null);
+  const [progress, setProgress] = useState<string | null>(null);
+  const [report, setReport] = useState<unknown>(null);
+  const [error, setError] = useState<unknown>(null);
+  const transport = client.transport;
+  const importLines = useMemo(() => live.log.filter((l) => l.text.includes('import')).slice(-8), [live.log]);
+  if (!client.has('importDump'))
+    return (
+      <section aria-labelledby="import-title" className="panel">
+        <h2 id="import-title">Import a PostgreSQL dump</h2>
+        <Unavailable command="importDump" />
+      </section>
+    );
+  const start = async () => {
+    setError(null);
+    setReport(null);
+    try {
+      let target = path;
+      if (!target && file && transport.uploadDump) {
+        setProgress('Uploading...');
+        const up = await transport.uploadDump(file, (sent, total) => setProgress(`Uploading ${fmtBytes(sent)} of ${fmtBytes(total)}...`));
+        target = up.path;
+      }
+      if (!target) return;
+      setProgress('Importing...');
+      setReport(await client.callNamed('importDump', { path: target }, importReportSchema));
+      setProgress(null);
+      onDone();
+    } catch (err) {
+      setError(err);
+      setProgress(null);
+    }
+  };
+  return (
+    <section aria-labelledby="import-title" className="panel">
+      <h2 id="import-title">Import a PostgreSQL dump</h2>
+      {transport.chooseDumpFile ? (
+        <button type="button" onClick={async () => setPath(await transport.chooseDumpFile!())}>
+          Choose a dump file...
+        </button>
+      ) : (
+        <label>
+          Dump file (plain SQL, custom, directory as .tar, or tar)
+          <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+      )}
+      {path ? <p className="muted">{path}</p> : null}
+      <button type="button" className="primary" disabled={(!file && !path) || progress !== null} onClick={start}>
+        Import
+      </button>
+      {progress ? (
+        <p role="status" aria-live="polite">
+          {progress}
+        </p>
+      ) : null}
+      {importLines.length > 0 && progress ? (
+        <ul className="muted">
+          {importLines.map((l) => (
+            <li key={l.key}>{l.text}</li>
+          ))}
+        </ul>
+      ) : null}
+      {error ? <ErrorState error={error} /> : null}
+      {report ? (
+        <details open>
+          <summary>Import report</summary>
+          <pre className="json">{JSON.stringify(report, null, 2)}</pre>
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
+export function DataScreen() {
+  const client = useClient();
+  const [refresh, setRefresh] = useState(0);
+  const info = useAsync(() => client.call('getDatabaseInfo', {}), [client, refresh]);
+  const bump = () => setRefresh((r) => r + 1);
+  const counts = info.data?.rowCounts ?? {};
+  return (
+    <section aria-labelledby="data-title" data-testid="screen-data">
+      <h1 id="data-title" tabIndex={-1}>
+        Data
+      </h1>
+      {info.error ? <ErrorState error={info.error} onRetry={info.reload} /> : null}
+      {info.data ? (
+        <section className="panel" aria-labelledby="db-title">
+          <h2 id="db-title">Database</h2>
+          <p>
+            <code>{info.data.path}</code>, {fmtBytes(info.data.sizeBytes)}, latest complete date {info.data.latestCompleteDate ?? 'none'}
+            {info.data.lock ? `, locked by ${String(info.data.lock['holder'])} (${String(info.data.lock['kind'])})` : ''}.
+          </p>
+          <details>
+            <summary>Row counts ({Object.keys(counts).length} tables)</summary>
+            <table className="simple" data-testid="row-counts">
+              <tbody>
+                {Object.entries(counts).map(([t, n]) => (
+                  <tr key={t}>
+                    <td>{t}</td>
+                    <td className="num">{fmtInt(n)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </section>
+      ) : null}
+      <PurgePanel onDone={bump} />
+      <BackupsPanel refresh={refresh} onChanged={bump} />
+      <ImportPanel onDone={bump} />
+    </section>
+  );
+}

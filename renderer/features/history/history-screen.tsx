@@ -1,0 +1,191 @@
+/**
+ * History: a calendar heatmap of date coverage (each weekday coloured by its tracking
+ * status; weekends blank) and the runs list with outcome, duration and options.
+ */
+import { useMemo, useState } from 'react';
+import type { TrackingRow } from '../../../core/api/commands/view-commands';
+import { useClient } from '../../app-context';
+import { useNavigation } from '../../navigation';
+import { cellClass } from '../../state/live-run';
+import { DataTable, type Column } from '../../ui/data-table';
+import { downloadText } from '../../ui/export-file';
+import { fmtDuration, fmtInt } from '../../ui/format';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
+import { useAsync } from '../../ui/use-async';
+
+interface Month {
+  readonly key: string;
+  readonly label: string;
+  /** Weeks of the month, Monday first; null outside the month. */
+  readonly weeks: (string | null)[][];
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Months from the first to the last date, each as weeks of ISO dates (Monday-first). */
+export function calendarMonths(first: string, last: string): Month[] {
+  const months: Month[] = [];
+  let y = Number(first.slice(0, 4));
+  let m = Number(first.slice(5, 7));
+  const endKey = last.slice(0, 7);
+  for (;;) {
+    const key = `${y}-${pad(m)}`;
+    const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const firstDow = (new Date(Date.UTC(y, m - 1, 1)).getUTCDay() + 6) % 7;
+    const weeks: (string | null)[][] = [];
+    let week: (string | null)[] = Array.from({ length: firstDow }, () => null);
+    for (let d = 1; d <= days; d++) {
+      week.push(`${key}-${pad(d)}`);
+      if (week.length === 7) {
+        weeks.push(week);
+        week = [];
+      }
+    }
+    if (week.length > 0) weeks.push([...week, ...Array.from({ length: 7 - week.length }, () => null)]);
+    months.push({ key, label: new Date(Date.UTC(y, m - 1, 1)).toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' }), weeks });
+    if (key >= endKey) break;
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return months;
+}
+
+function Heatmap({ rows }: { rows: readonly TrackingRow[] }) {
+  const { navigate } = useNavigation();
+  const byDate = useMemo(() => new Map<string, TrackingRow>(rows.map((r) => [r.date, r])), [rows]);
+  if (rows.length === 0) return <EmptyState title="No tracked dates yet">Run a backfill: each processed date appears here.</EmptyState>;
+  const months = calendarMonths(rows[0]!.date, rows[rows.length - 1]!.date);
+  return (
+    <div className="heatmap" data-testid="history-heatmap">
+      {months.map((mo) => (
+        <figure key={mo.key} className="month">
+          <figcaption>{mo.label}</figcaption>
+          <div className="month-grid" role="grid" aria-label={mo.label}>
+            {['M', 'T', 'W', 'T', 'F', 'S', 'S'].map((d, i) => (
+              <span key={i} className="dow" aria-hidden="true">
+                {d}
+              </span>
+            ))}
+            {mo.weeks.flat().map((d, i) => {
+              if (!d) return <span key={`${mo.key}-${i}`} className="day empty" />;
+              const r = byDate.get(d);
+              const cls = r ? cellClass(r.status) : 'none';
+              return r ? (
+                <button
+                  key={d}
+                  type="button"
+                  className={`day c-${cls}`}
+                  title={`${d}: ${r.status}, missing ${r.missingPriceCount}, jobs ${r.jobsCompleted}/${r.jobsExpected}`}
+                  aria-label={`${d} ${r.status}`}
+                  data-testid={`day-${d}`}
+                  onClick={() => navigate('reconciliation', { date: d })}
+                >
+                  {Number(d.slice(8))}
+                </button>
+              ) : (
+                <span key={d} className="day c-none" aria-label={`${d} not tracked`}>
+                  {Number(d.slice(8))}
+                </span>
+              );
+            })}
+          </div>
+        </figure>
+      ))}
+      <p className="legend">
+        <span className="day c-ok">1</span> success <span className="day c-warning">1</span> partial or stale <span className="day c-failed">1</span> failed{' '}
+        <span className="day c-skipped">1</span> cancelled <span className="day c-none">1</span> not tracked (weekend, holiday or not run). Click a day to reconcile it.
+      </p>
+    </div>
+  );
+}
+
+interface RunRow {
+  id: string;
+  batchRunId: string;
+  status: string | null;
+  mode: string | null;
+  triggeredBy: string | null;
+  startedAt: string;
+  durationSeconds: number | null;
+  totalJobs: number | null;
+  completedJobs: number | null;
+  failedJobs: number | null;
+  options: unknown;
+}
+
+function optionsText(o: unknown): string {
+  if (!o || typeof o !== 'object') return '-';
+  const entries = Object.entries(o as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0) && v !== '');
+  return entries.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ') || 'defaults';
+}
+
+const RUN_COLUMNS: Column<RunRow>[] = [
+  { key: 'id', header: 'Run', width: '15rem', render: (r) => <code>{r.batchRunId}</code> },
+  { key: 'started', header: 'Started', width: '11rem', render: (r) => r.startedAt.slice(0, 19).replace('T', ' ') },
+  { key: 'status', header: 'Outcome', width: '7rem', render: (r) => <span className={`pill st-${cellClass(r.status)}`}>{r.status ?? '-'}</span> },
+  { key: 'dur', header: 'Duration', width: '6rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
+  { key: 'mode', header: 'Mode', width: '5rem', render: (r) => r.mode ?? '-' },
+  { key: 'by', header: 'By', width: '4rem', render: (r) => r.triggeredBy ?? '-' },
+  { key: 'dates', header: 'Dates ok/failed/planned', width: '9rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
+  { key: 'opts', header: 'Options', width: 'minmax(10rem, 1fr)', render: (r) => <span title={JSON.stringify(r.options)}>{optionsText(r.options)}</span> },
+];
+
+export function HistoryScreen() {
+  const client = useClient();
+  const tracking = useAsync(() => client.call('getTracking', { limit: 20_000 }), [client]);
+  const runs = useAsync(() => client.call('listRuns', { limit: 200 }), [client]);
+  const [selectedRun, setSelectedRun] = useState<RunRow | null>(null);
+  const counts = useMemo(() => {
+    const c: Record<string, number> = {};
+    for (const r of tracking.data?.dates ?? []) c[r.status] = (c[r.status] ?? 0) + 1;
+    return c;
+  }, [tracking.data]);
+  return (
+    <section aria-labelledby="history-title" data-testid="screen-history">
+      <h1 id="history-title" tabIndex={-1}>
+        History
+      </h1>
+      <h2>Date coverage</h2>
+      {tracking.error ? <ErrorState error={tracking.error} onRetry={tracking.reload} /> : null}
+      {tracking.loading && !tracking.data ? <LoadingState /> : null}
+      {tracking.data ? (
+        <>
+          <p className="muted" data-testid="history-counts">
+            {Object.entries(counts)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ') || 'no dates'}
+          </p>
+          <Heatmap rows={tracking.data.dates} />
+        </>
+      ) : null}
+      <h2>Runs</h2>
+      {runs.error ? <ErrorState error={runs.error} onRetry={runs.reload} /> : null}
+      {runs.data ? (
+        runs.data.runs.length === 0 ? (
+          <EmptyState title="No runs yet" />
+        ) : (
+          <>
+            <div className="actions">
+              <button type="button" onClick={runs.reload}>
+                Refresh
+              </button>
+              <button type="button" onClick={() => downloadText('runs.json', JSON.stringify(runs.data?.runs, null, 2), 'application/json')}>
+                Export JSON
+              </button>
+            </div>
+            <DataTable label="Runs" rows={runs.data.runs} columns={RUN_COLUMNS} rowKey={(r) => r.id} onActivate={setSelectedRun} selectedKey={selectedRun?.id ?? null} height={Math.min(360, 30 * runs.data.runs.length + 4)} testId="runs-table" />
+          </>
+        )
+      ) : null}
+      {selectedRun ? (
+        <section aria-label="Run options">
+          <h3>{selectedRun.batchRunId}</h3>
+          <pre className="json">{JSON.stringify(selectedRun.options, null, 2)}</pre>
+        </section>
+      ) : null}
+    </section>
+  );
+}

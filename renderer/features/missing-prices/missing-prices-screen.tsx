@@ -1,0 +1,170 @@
+/**
+ * Missing prices: every (date, symbol) without an exact close, with its reason, the fallback
+ * used and its age, and the portfolios touched; filters run in the engine (bound SQL), and
+ * the list exports as CSV or JSON. The table is virtualized for long backfills.
+ */
+import { useMemo, useState } from 'react';
+import { MISSING_REASONS, type MissingPriceRow } from '../../../core/api/commands/view-commands';
+import { useClient } from '../../app-context';
+import { useNavigation } from '../../navigation';
+import { DataTable, type Column } from '../../ui/data-table';
+import { downloadText, toCsv, type CsvColumn } from '../../ui/export-file';
+import { fmtInt } from '../../ui/format';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
+import { useAsync } from '../../ui/use-async';
+
+type Reason = (typeof MISSING_REASONS)[number];
+
+interface Filters {
+  startDate: string;
+  endDate: string;
+  reasons: Reason[];
+  resolution: '' | 'fallback' | 'missing';
+  symbols: string;
+  portfolioId: string;
+}
+
+const COLUMNS: Column<MissingPriceRow>[] = [
+  { key: 'date', header: 'Date', width: '7rem', render: (r) => r.date },
+  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong> },
+  { key: 'reason', header: 'Reason', width: '11rem', render: (r) => <code>{r.reason}</code> },
+  { key: 'resolution', header: 'Resolution', width: '6rem', render: (r) => <span className={`pill ${r.resolution === 'missing' ? 'st-failed' : 'st-warning'}`}>{r.resolution}</span> },
+  { key: 'fallback', header: 'Fallback close', width: '7rem', render: (r) => r.fallbackPriceDate ?? '-' },
+  { key: 'age', header: 'Age (days)', width: '5rem', align: 'right', render: (r) => (r.fallbackAgeDays === null ? '-' : r.fallbackAgeDays) },
+  { key: 'last', header: 'Last known', width: '7rem', render: (r) => r.lastKnownPriceDate ?? '-' },
+  { key: 'portfolios', header: 'Portfolios', width: '5rem', align: 'right', render: (r) => r.portfoliosAffected },
+  { key: 'lots', header: 'Lots', width: '4rem', align: 'right', render: (r) => r.positionsAffected },
+  { key: 'detail', header: 'Detail', width: 'minmax(8rem, 1fr)', render: (r) => <span title={r.detail ?? ''}>{[r.provider, r.detail].filter(Boolean).join(': ') || '-'}</span> },
+];
+
+const CSV: CsvColumn<MissingPriceRow>[] = [
+  { header: 'date', value: (r) => r.date },
+  { header: 'symbol', value: (r) => r.symbol },
+  { header: 'reason', value: (r) => r.reason },
+  { header: 'resolution', value: (r) => r.resolution },
+  { header: 'fallback_price_date', value: (r) => r.fallbackPriceDate },
+  { header: 'fallback_age_days', value: (r) => r.fallbackAgeDays },
+  { header: 'last_known_price_date', value: (r) => r.lastKnownPriceDate },
+  { header: 'portfolios_affected', value: (r) => r.portfoliosAffected },
+  { header: 'positions_affected', value: (r) => r.positionsAffected },
+  { header: 'provider', value: (r) => r.provider },
+  { header: 'detail', value: (r) => r.detail },
+];
+
+export function MissingPricesScreen() {
+  const client = useClient();
+  const { route } = useNavigation();
+  const initialDate = route.params['date'] ?? '';
+  const [draft, setDraft] = useState<Filters>({ startDate: initialDate, endDate: initialDate, reasons: [], resolution: '', symbols: '', portfolioId: '' });
+  const [filters, setFilters] = useState<Filters>(draft);
+  const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
+  const query = useMemo(
+    () => ({
+      ...(filters.startDate ? { startDate: filters.startDate } : {}),
+      ...(filters.endDate ? { endDate: filters.endDate } : {}),
+      reasons: filters.reasons,
+      ...(filters.resolution ? { resolution: filters.resolution } : {}),
+      symbols: filters.symbols
+        .split(/[\s,]+/)
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean),
+      ...(filters.portfolioId ? { portfolioId: filters.portfolioId } : {}),
+    }),
+    [filters],
+  );
+  const data = useAsync(() => client.call('getMissingPrices', query), [client, query]);
+  const rows = data.data?.rows ?? [];
+  const toggleReason = (r: Reason) => setDraft((d) => ({ ...d, reasons: d.reasons.includes(r) ? d.reasons.filter((x) => x !== r) : [...d.reasons, r] }));
+  const stamp = `${filters.startDate || 'all'}_${filters.endDate || 'all'}`;
+  return (
+    <section aria-labelledby="missing-title" data-testid="screen-missing">
+      <h1 id="missing-title" tabIndex={-1}>
+        Missing prices
+      </h1>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters(draft);
+        }}
+        aria-label="Missing price filters"
+      >
+        <label>
+          From
+          <input type="date" value={draft.startDate} onChange={(e) => setDraft({ ...draft, startDate: e.target.value })} data-testid="missing-from" />
+        </label>
+        <label>
+          To
+          <input type="date" value={draft.endDate} onChange={(e) => setDraft({ ...draft, endDate: e.target.value })} data-testid="missing-to" />
+        </label>
+        <label>
+          Symbols
+          <input type="text" value={draft.symbols} placeholder="AAPL, ZM" onChange={(e) => setDraft({ ...draft, symbols: e.target.value })} data-testid="missing-symbols" />
+        </label>
+        <label>
+          Resolution
+          <select value={draft.resolution} onChange={(e) => setDraft({ ...draft, resolution: e.target.value as Filters['resolution'] })} data-testid="missing-resolution">
+            <option value="">any</option>
+            <option value="fallback">fallback used</option>
+            <option value="missing">missing (no usable close)</option>
+          </select>
+        </label>
+        <label>
+          Portfolio
+          <select value={draft.portfolioId} onChange={(e) => setDraft({ ...draft, portfolioId: e.target.value })}>
+            <option value="">all</option>
+            {(portfolios.data?.portfolios ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset>
+          <legend>Reasons</legend>
+          {MISSING_REASONS.map((r) => (
+            <label key={r} className="inline">
+              <input type="checkbox" checked={draft.reasons.includes(r)} onChange={() => toggleReason(r)} data-testid={`missing-reason-${r}`} />
+              {r}
+            </label>
+          ))}
+        </fieldset>
+        <div className="actions">
+          <button type="submit" className="primary" data-testid="missing-apply">
+            Apply filters
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              const empty: Filters = { startDate: '', endDate: '', reasons: [], resolution: '', symbols: '', portfolioId: '' };
+              setDraft(empty);
+              setFilters(empty);
+            }}
+          >
+            Clear
+          </button>
+          <button type="button" disabled={rows.length === 0} onClick={() => downloadText(`missing-prices_${stamp}.csv`, toCsv(rows, CSV), 'text/csv')} data-testid="missing-export-csv">
+            Export CSV
+          </button>
+          <button type="button" disabled={rows.length === 0} onClick={() => downloadText(`missing-prices_${stamp}.json`, JSON.stringify(rows, null, 2), 'application/json')}>
+            Export JSON
+          </button>
+        </div>
+      </form>
+      {data.error ? <ErrorState error={data.error} onRetry={data.reload} /> : null}
+      {data.loading && !data.data ? <LoadingState /> : null}
+      {data.data ? (
+        <>
+          <p className="muted" role="status" data-testid="missing-count">
+            {fmtInt(rows.length)} row(s){data.data.truncated ? ` of ${fmtInt(data.data.total)} (refine the filters to see the rest)` : ''}
+          </p>
+          {rows.length === 0 ? (
+            <EmptyState title="No missing prices">Every needed symbol had an exact close on the dates shown{filters !== draft ? '' : ''}.</EmptyState>
+          ) : (
+            <DataTable label="Missing prices" rows={rows} columns={COLUMNS} rowKey={(r) => `${r.date}:${r.symbol}`} height={480} testId="missing-table" />
+          )}
+        </>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,260 @@
+/**
+ * Reconciliation (SPEC.md i.1): per portfolio and date, the six checks with their flags and
+ * the explanation of each break; a row opens the positions and marks of that portfolio-date
+ * with their provenance (source, price date, previous price and basis).
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { z } from 'zod';
+import type { MarkRow } from '../../../core/api/commands/view-commands';
+import { useClient } from '../../app-context';
+import { DataTable, type Column } from '../../ui/data-table';
+import { downloadText } from '../../ui/export-file';
+import { fmtInt, fmtMoney, fmtNum } from '../../ui/format';
+import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
+import { useAsync } from '../../ui/use-async';
+
+const checkSchema = z
+  .object({
+    id: z.number(),
+    name: z.string(),
+    difference: z.number().nullable(),
+    status: z.string(),
+    note: z.string().optional(),
+    secondary: z.object({ name: z.string(), difference: z.number(), status: z.string() }).optional(),
+  })
+  .loose();
+
+export const reconcileResultSchema = z
+  .object({
+    portfolioId: z.string(),
+    portfolioName: z.string(),
+    date: z.string(),
+    flagged: z.boolean(),
+    checks: z.array(checkSchema),
+    sMarked: z.number().nullable().optional(),
+    sAll: z.number().nullable().optional(),
+    markedLots: z.number().optional(),
+    unmarkedLots: z.number().optional(),
+    info: z.array(z.object({ kind: z.string(), text: z.string() }).loose()).default([]),
+    explanations: z.array(z.string()).default([]),
+  })
+  .loose();
+export type ReconcileResultView = z.infer<typeof reconcileResultSchema>;
+
+const reconcileOutputSchema = z.object({ threshold: z.number(), flagged: z.number(), total: z.number(), results: z.array(reconcileResultSchema) }).loose();
+
+const statusClass = (s: string) => (s === 'flag' ? 'st-failed' : s === 'ok' ? 'st-ok' : 'st-skipped');
+
+const RESULT_COLUMNS: Column<ReconcileResultView>[] = [
+  { key: 'flag', header: 'Result', width: '5.5rem', render: (r) => <span className={`pill ${r.flagged ? 'st-failed' : 'st-ok'}`}>{r.flagged ? 'FLAG' : 'OK'}</span> },
+  { key: 'date', header: 'Date', width: '7rem', render: (r) => r.date },
+  { key: 'portfolio', header: 'Portfolio', width: 'minmax(12rem, 1fr)', render: (r) => r.portfolioName },
+  {
+    key: 'checks',
+    header: 'Checks 1-6',
+    width: '10rem',
+    render: (r) => (
+      <span className="check-dots">
+        {r.checks.map((c) => (
+          <span key={c.id} className={`dot ${statusClass(c.status)}`} title={`${c.id}. ${c.name}: ${c.status}`}>
+            {c.id}
+          </span>
+        ))}
+      </span>
+    ),
+  },
+  { key: 'marked', header: 'Marked positions', width: '9rem', align: 'right', render: (r) => fmtMoney(r.sMarked ?? null) },
+  { key: 'unmarked', header: 'Unmarked lots', width: '6rem', align: 'right', render: (r) => fmtInt(r.unmarkedLots ?? 0) },
+];
+
+const MARK_COLUMNS: Column<MarkRow>[] = [
+  { key: 'symbol', header: 'Symbol', width: '7rem', render: (m) => <strong>{m.symbol}</strong> },
+  { key: 'type', header: 'Type', width: '4rem', render: (m) => m.positionType },
+  { key: 'qty', header: 'Quantity', width: '6rem', align: 'right', render: (m) => fmtNum(m.quantity, 2) },
+  { key: 'price', header: 'Price', width: '6rem', align: 'right', render: (m) => fmtMoney(m.price) },
+  { key: 'source', header: 'Source', width: '5.5rem', render: (m) => <span className={`pill src-${m.priceSource}`}>{m.priceSource}</span> },
+  { key: 'pdate', header: 'Price date', width: '7rem', render: (m) => m.priceDate ?? '-' },
+  { key: 'mv', header: 'Market value', width: '8rem', align: 'right', render: (m) => fmtMoney(m.marketValue) },
+  { key: 'pnl', header: 'Daily P&L', width: '7rem', align: 'right', render: (m) => fmtMoney(m.dailyPnl) },
+  { key: 'prev', header: 'Previous', width: 'minmax(10rem, 1fr)', render: (m) => (m.prevPrice !== null ? `${fmtMoney(m.prevPrice)} on ${m.prevPriceDate ?? '?'} (${m.prevBasis ?? '-'})` : (m.prevBasis ?? '-')) },
+  { key: 'active', header: 'Active', width: '4rem', render: (m) => (m.isActive ? 'yes' : 'no') },
+];
+
+function ResultDetail({ result }: { result: ReconcileResultView }) {
+  const client = useClient();
+  const marks = useAsync(() => client.call('getMarks', { portfolioId: result.portfolioId, date: result.date }), [client, result.portfolioId, result.date]);
+  return (
+    <section className="recon-detail" aria-labelledby="recon-detail-title" data-testid="recon-detail">
+      <h2 id="recon-detail-title">
+        {result.portfolioName} on {result.date}
+      </h2>
+      <table className="simple">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Check</th>
+            <th className="num">Difference</th>
+            <th>Result</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.checks.map((c) => (
+            <tr key={c.id} data-testid={`recon-check-${c.id}`}>
+              <td>{c.id}</td>
+              <td>
+                {c.name}
+                {c.note ? <div className="muted">{c.note}</div> : null}
+                {c.secondary ? (
+                  <div className="muted">
+                    {c.secondary.name}: {fmtMoney(c.secondary.difference)} [{c.secondary.status.toUpperCase()}]
+                  </div>
+                ) : null}
+              </td>
+              <td className="num">{fmtMoney(c.difference)}</td>
+              <td>
+                <span className={`pill ${statusClass(c.status)}`}>{c.status === 'flag' ? 'FLAG' : c.status === 'ok' ? 'OK' : 'n/a'}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.explanations.length > 0 ? (
+        <>
+          <h3>Why it breaks</h3>
+          <ul data-testid="recon-explanations">
+            {result.explanations.map((e, i) => (
+              <li key={i}>{e}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {result.info.length > 0 ? (
+        <ul className="info-lines">
+          {result.info.map((i, k) => (
+            <li key={k}>
+              <strong>{i.kind}</strong> {i.text}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <h3>Positions and marks</h3>
+      {marks.error ? <ErrorState error={marks.error} onRetry={marks.reload} /> : null}
+      {marks.loading && !marks.data ? <LoadingState /> : null}
+      {marks.data ? (
+        marks.data.marks.length === 0 ? (
+          <EmptyState title="No marks for this portfolio-date">Imported history has no marks, or the date is not complete.</EmptyState>
+        ) : (
+          <DataTable label="Marks with provenance" rows={marks.data.marks} columns={MARK_COLUMNS} rowKey={(m) => m.positionId} height={320} testId="recon-marks" />
+        )
+      ) : null}
+    </section>
+  );
+}
+
+export function ReconciliationScreen({ initialDate, initialPortfolio }: { initialDate?: string | undefined; initialPortfolio?: string | undefined }) {
+  const client = useClient();
+  const available = client.has('reconcile');
+  const info = useAsync(() => client.call('getDatabaseInfo', {}), [client]);
+  const [date, setDate] = useState(initialDate ?? '');
+  const [range, setRange] = useState<{ start: string; end: string }>({ start: '', end: '' });
+  const [threshold, setThreshold] = useState('');
+  const [portfolio, setPortfolio] = useState(initialPortfolio ?? '');
+  const [applied, setApplied] = useState<Record<string, unknown> | null>(null);
+  const [selected, setSelected] = useState<ReconcileResultView | null>(null);
+  const [onlyFlagged, setOnlyFlagged] = useState(false);
+  const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
+  useEffect(() => {
+    if (!date && info.data?.latestCompleteDate && !range.start) setDate(info.data.latestCompleteDate);
+  }, [info.data, date, range.start]);
+  useEffect(() => {
+    if (applied === null && date) setApplied({ date, portfolios: portfolio ? [portfolio] : [] });
+  }, [applied, date, portfolio]);
+  const data = useAsync(
+    () => (applied && available ? client.callNamed('reconcile', applied, reconcileOutputSchema) : Promise.resolve(null)),
+    [client, applied, available],
+  );
+  const rows = useMemo(() => (data.data?.results ?? []).filter((r) => !onlyFlagged || r.flagged), [data.data, onlyFlagged]);
+  if (!available) return <section data-testid="screen-reconciliation"><h1 tabIndex={-1}>Reconciliation</h1><Unavailable command="reconcile" /></section>;
+  const apply = () => {
+    const t = threshold === '' ? {} : { threshold: Number(threshold) };
+    const p = portfolio ? [portfolio] : [];
+    setSelected(null);
+    setApplied(range.start ? { startDate: range.start, ...(range.end ? { endDate: range.end } : {}), portfolios: p, ...t } : { ...(date ? { date } : {}), portfolios: p, ...t });
+  };
+  return (
+    <section aria-labelledby="recon-title" data-testid="screen-reconciliation">
+      <h1 id="recon-title" tabIndex={-1}>
+        Reconciliation
+      </h1>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply();
+        }}
+      >
+        <label>
+          Date
+          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="recon-date" />
+        </label>
+        <label>
+          or from
+          <input type="date" value={range.start} onChange={(e) => setRange({ ...range, start: e.target.value })} />
+        </label>
+        <label>
+          to
+          <input type="date" value={range.end} onChange={(e) => setRange({ ...range, end: e.target.value })} />
+        </label>
+        <label>
+          Portfolio
+          <select value={portfolio} onChange={(e) => setPortfolio(e.target.value)}>
+            <option value="">all</option>
+            {(portfolios.data?.portfolios ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Threshold ($)
+          <input type="number" min={0} step={0.01} value={threshold} placeholder={data.data ? String(data.data.threshold) : '1.00'} onChange={(e) => setThreshold(e.target.value)} />
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} />
+          flagged only
+        </label>
+        <div className="actions">
+          <button type="submit" className="primary" data-testid="recon-apply">
+            Reconcile
+          </button>
+          <button type="button" disabled={!data.data} onClick={() => downloadText('reconciliation.json', JSON.stringify(data.data, null, 2), 'application/json')}>
+            Export JSON
+          </button>
+        </div>
+      </form>
+      {data.error ? <ErrorState error={data.error} onRetry={data.reload} /> : null}
+      {data.loading && !data.data ? <LoadingState /> : null}
+      {data.data ? (
+        <p className="muted" role="status" data-testid="recon-summary">
+          Flagged portfolio-dates: {data.data.flagged} / {data.data.total} (threshold {fmtMoney(data.data.threshold)})
+        </p>
+      ) : null}
+      {data.data && rows.length === 0 ? <EmptyState title="Nothing to reconcile">No complete portfolio-date in this scope{onlyFlagged ? ' is flagged' : ''}.</EmptyState> : null}
+      {rows.length > 0 ? (
+        <DataTable
+          label="Reconciliation results"
+          rows={rows}
+          columns={RESULT_COLUMNS}
+          rowKey={(r) => `${r.portfolioId}:${r.date}`}
+          selectedKey={selected ? `${selected.portfolioId}:${selected.date}` : null}
+          onActivate={setSelected}
+          rowClass={(r) => (r.flagged ? 'flagged' : '')}
+          height={Math.min(360, 30 * rows.length + 4)}
+          testId="recon-table"
+        />
+      ) : null}
+      {selected ? <ResultDetail result={selected} /> : null}
+    </section>
+  );
+}

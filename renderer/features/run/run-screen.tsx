@@ -1,0 +1,332 @@
+/**
+ * Run: choose dates (automatic, a range or one date), phases, chunk size, retry-failed, the
+ * coverage-guard threshold and the provider; preview the plan (a dry run) before starting;
+ * start, cancel and resume. A closed gate disables starting (SPEC.md i.4).
+ */
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { z } from 'zod';
+import type { RunOptionsInput } from '../../../core/api/run-options';
+import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
+import { useClient, useLive, useServices } from '../../app-context';
+import { errorText } from '../../engine-client/engine-error';
+import { useNavigation } from '../../navigation';
+import { fmtInt, phaseLabel } from '../../ui/format';
+import { ErrorState } from '../../ui/states';
+import { useAsync } from '../../ui/use-async';
+import { useGate } from './use-gate';
+
+const planSchema = z
+  .object({
+    target_date: z.string(),
+    mode: z.string().optional(),
+    phases: z.array(z.string()).optional(),
+    up_to_date: z.string().nullable().optional(),
+    chunks: z.array(z.object({ index: z.number(), first_date: z.string().optional(), last_date: z.string().optional(), dates: z.number() }).loose()).default([]),
+    dates: z
+      .array(
+        z
+          .object({
+            date: z.string(),
+            date_phases: z.array(z.string()).default([]),
+            portfolios: z.array(z.object({ portfolio_id: z.string(), phases: z.array(z.string()), reason: z.string().nullable().optional() }).loose()).default([]),
+            skipped: z.array(z.object({ portfolio_id: z.string(), reason: z.string() }).loose()).default([]),
+          })
+          .loose(),
+      )
+      .default([]),
+    warnings: z.array(z.unknown()).default([]),
+  })
+  .loose();
+type Plan = z.infer<typeof planSchema>;
+
+type DateMode = 'automatic' | 'range' | 'single';
+
+interface FormState {
+  dateMode: DateMode;
+  startDate: string;
+  endDate: string;
+  targetDate: string;
+  phases: PhaseName[];
+  withPrerequisites: boolean;
+  chunkDays: string;
+  retryFailedPhases: boolean;
+  maxMissingMarks: string;
+  marketData: '' | 'online' | 'offline' | 'synthetic';
+  portfolio: string;
+}
+
+const INITIAL: FormState = {
+  dateMode: 'automatic',
+  startDate: '',
+  endDate: '',
+  targetDate: '',
+  phases: [],
+  withPrerequisites: false,
+  chunkDays: '0',
+  retryFailedPhases: false,
+  maxMissingMarks: '',
+  marketData: '',
+  portfolio: '',
+};
+
+/** The run options of the form, or a message saying what is missing. */
+export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; message: string } {
+  const o: RunOptionsInput = { phases: f.phases, withPrerequisites: f.withPrerequisites, retryFailedPhases: f.retryFailedPhases, triggeredBy: 'app' };
+  if (f.dateMode === 'range') {
+    if (!f.startDate) return { ok: false, message: 'Choose a start date.' };
+    o.startDate = f.startDate;
+    if (f.endDate) o.endDate = f.endDate;
+  } else if (f.dateMode === 'single') {
+    if (!f.targetDate) return { ok: false, message: 'Choose the date.' };
+    o.targetDate = f.targetDate;
+  }
+  const chunk = Number(f.chunkDays || '0');
+  if (!Number.isInteger(chunk) || chunk < 0) return { ok: false, message: 'Chunk size is a whole number of days (0 = one chunk).' };
+  o.chunkDays = chunk;
+  if (f.maxMissingMarks !== '') {
+    const g = Number(f.maxMissingMarks);
+    if (!(g >= 0 && g <= 1)) return { ok: false, message: 'The coverage guard is a fraction between 0 and 1.' };
+    o.maxMissingMarks = g;
+  }
+  if (f.marketData) o.marketData = f.marketData;
+  if (f.portfolio) o.portfolios = [f.portfolio];
+  return { ok: true, options: o };
+}
+
+export function RunScreen() {
+  const client = useClient();
+  const { live: store } = useServices();
+  const live = useLive();
+  const { navigate } = useNavigation();
+  const gate = useGate();
+  const [form, setForm] = useState<FormState>(INITIAL);
+  const [plan, setPlan] = useState<{ plan: Plan; key: string } | null>(null);
+  const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);
+  const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
+  const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
+  const settings = useAsync(() => client.call('getSettings', {}), [client]);
+  const status = useAsync(() => client.call('getRunStatus', {}), [client, live.phase]);
+  const built = optionsOf(form);
+  const key = built.ok ? JSON.stringify(built.options) : '';
+  const planIsCurrent = plan !== null && plan.key === key;
+  const running = live.phase === 'running' || status.data?.state === 'running' || status.data?.state === 'cancelling';
+  const gateClosed = gate?.state === 'closed';
+  const storedMode = settings.data?.settings.find((s) => s.key === 'market_data.mode')?.value as string | undefined;
+  const storedGuard = settings.data?.settings.find((s) => s.key === 'guard.max_missing_marks')?.value as number | undefined;
+
+  useEffect(() => setMessage(null), [key]);
+
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
+  const togglePhase = (p: PhaseName) => set('phases', form.phases.includes(p) ? form.phases.filter((x) => x !== p) : PHASE_NAMES.filter((x) => x === p || form.phases.includes(x)));
+
+  const preview = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!built.ok) return setMessage({ kind: 'error', text: built.message });
+    setBusy('plan');
+    try {
+      const r = await client.call('planRun', built.options);
+      setPlan({ plan: planSchema.parse(r.plan), key });
+    } catch (err) {
+      setPlan(null);
+      setMessage({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const start = async () => {
+    if (!built.ok || !planIsCurrent) return;
+    setBusy('start');
+    try {
+      const r = await client.call('startRun', built.options);
+      if (!r.accepted) throw new Error('the engine did not accept the run');
+      store.setPlannedDates(plan!.plan.dates.map((d) => d.date));
+      navigate('live');
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const cancel = async () => {
+    setBusy('cancel');
+    try {
+      const r = await client.call('cancelRun', { force: false });
+      setMessage({ kind: 'info', text: r.requested ? 'Cancel requested: the run stops after its current portfolio-date.' : 'No run is in progress in this app.' });
+      status.reload();
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const resume = async () => {
+    setBusy('resume');
+    try {
+      await client.call('startRun', { resume: 'latest', triggeredBy: 'app' });
+      navigate('live');
+    } catch (err) {
+      setMessage({ kind: 'error', text: errorText(err) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const planSummary = useMemo(() => {
+    if (!plan) return null;
+    const p = plan.plan;
+    const portfolioDates = p.dates.reduce((a, d) => a + d.portfolios.length, 0);
+    return { dates: p.dates.length, chunks: p.chunks.length, portfolioDates };
+  }, [plan]);
+
+  return (
+    <section aria-labelledby="run-title" data-testid="screen-run">
+      <h1 id="run-title" tabIndex={-1}>
+        Run the batch
+      </h1>
+      <form className="run-form" onSubmit={preview}>
+        <fieldset>
+          <legend>Dates</legend>
+          {(['automatic', 'range', 'single'] as const).map((m) => (
+            <label key={m} className="inline">
+              <input type="radio" name="dateMode" value={m} checked={form.dateMode === m} onChange={() => set('dateMode', m)} />
+              {m === 'automatic' ? 'Automatic (from the last processed date)' : m === 'range' ? 'Date range' : 'Single date'}
+            </label>
+          ))}
+          {form.dateMode === 'range' ? (
+            <div className="row">
+              <label>
+                Start date
+                <input type="date" value={form.startDate} onChange={(e) => set('startDate', e.target.value)} data-testid="run-start-date" />
+              </label>
+              <label>
+                End date
+                <input type="date" value={form.endDate} onChange={(e) => set('endDate', e.target.value)} data-testid="run-end-date" />
+              </label>
+            </div>
+          ) : null}
+          {form.dateMode === 'single' ? (
+            <label>
+              Date
+              <input type="date" value={form.targetDate} onChange={(e) => set('targetDate', e.target.value)} data-testid="run-target-date" />
+            </label>
+          ) : null}
+        </fieldset>
+        <fieldset>
+          <legend>Phases (none checked = all)</legend>
+          {PHASE_NAMES.map((p) => (
+            <label key={p} className="inline">
+              <input type="checkbox" checked={form.phases.includes(p)} onChange={() => togglePhase(p)} />
+              {phaseLabel(p)}
+            </label>
+          ))}
+          <label className="inline">
+            <input type="checkbox" checked={form.withPrerequisites} onChange={(e) => set('withPrerequisites', e.target.checked)} />
+            add missing prerequisite phases
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Options</legend>
+          <div className="row">
+            <label>
+              Chunk size (calendar days, 0 = one chunk)
+              <input type="number" min={0} step={1} value={form.chunkDays} onChange={(e) => set('chunkDays', e.target.value)} />
+            </label>
+            <label>
+              Coverage guard (max missing marks, 0..1)
+              <input type="number" min={0} max={1} step={0.01} placeholder={storedGuard !== undefined ? String(storedGuard) : '0.05'} value={form.maxMissingMarks} onChange={(e) => set('maxMissingMarks', e.target.value)} />
+            </label>
+            <label>
+              Provider
+              <select value={form.marketData} onChange={(e) => set('marketData', e.target.value as FormState['marketData'])}>
+                <option value="">setting ({storedMode ?? 'online'})</option>
+                <option value="online">online (Yahoo)</option>
+                <option value="offline">offline (cache and CSV)</option>
+                <option value="synthetic">synthetic</option>
+              </select>
+            </label>
+            <label>
+              Portfolio
+              <select value={form.portfolio} onChange={(e) => set('portfolio', e.target.value)}>
+                <option value="">all portfolios</option>
+                {(portfolios.data?.portfolios ?? []).map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <label className="inline">
+            <input type="checkbox" checked={form.retryFailedPhases} onChange={(e) => set('retryFailedPhases', e.target.checked)} />
+            retry failed phases only (failed, skipped by a failure, guard-skipped and stale cells)
+          </label>
+        </fieldset>
+        <div className="actions">
+          <button type="submit" disabled={busy !== null} data-testid="run-preview">
+            {busy === 'plan' ? 'Planning...' : 'Preview plan'}
+          </button>
+          <button type="button" className="primary" disabled={!planIsCurrent || busy !== null || running || gateClosed || !planSummary?.dates} onClick={start} data-testid="run-start">
+            {busy === 'start' ? 'Starting...' : 'Start run'}
+          </button>
+          <button type="button" disabled={!running || busy !== null} onClick={cancel} data-testid="run-cancel">
+            Cancel run
+          </button>
+          <button type="button" disabled={running || busy !== null || gateClosed} onClick={resume} data-testid="run-resume">
+            Resume last cancelled or interrupted run
+          </button>
+        </div>
+        {gateClosed ? <p className="note bad">The regression gate is closed: starting a run is disabled.</p> : null}
+        {!planIsCurrent && plan ? <p className="note">The options changed since the preview: preview the plan again before starting.</p> : null}
+        {message ? (
+          <p className={message.kind === 'error' ? 'note bad' : 'note'} role={message.kind === 'error' ? 'alert' : 'status'}>
+            {message.text}
+          </p>
+        ) : null}
+      </form>
+      {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : null}
+      {plan ? (
+        <section className="plan" aria-labelledby="plan-title" data-testid="plan-preview">
+          <h2 id="plan-title">Plan (dry run)</h2>
+          {plan.plan.up_to_date ? <p className="note">{plan.plan.up_to_date}</p> : null}
+          <p>
+            Target date <strong>{plan.plan.target_date}</strong>, mode {plan.plan.mode ?? 'normal'}: <strong data-testid="plan-dates">{fmtInt(planSummary?.dates)}</strong> date(s) in{' '}
+            {fmtInt(planSummary?.chunks)} chunk(s), {fmtInt(planSummary?.portfolioDates)} portfolio-date(s).
+          </p>
+          {plan.plan.warnings.length > 0 ? (
+            <ul className="warnings">
+              {plan.plan.warnings.map((w, i) => (
+                <li key={i}>{typeof w === 'string' ? w : JSON.stringify(w)}</li>
+              ))}
+            </ul>
+          ) : null}
+          <details>
+            <summary>Dates, portfolios and phases</summary>
+            <table className="simple">
+              <thead>
+                <tr>
+                  <th>Date</th>
+                  <th>Date phases</th>
+                  <th>Portfolios</th>
+                  <th>Skipped</th>
+                </tr>
+              </thead>
+              <tbody>
+                {plan.plan.dates.slice(0, 500).map((d) => (
+                  <tr key={d.date}>
+                    <td>{d.date}</td>
+                    <td>{d.date_phases.join(', ') || '-'}</td>
+                    <td>{d.portfolios.length}</td>
+                    <td>{d.skipped.length ? d.skipped.map((s) => s.reason).join(', ') : '-'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
+        </section>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+/** The log tail (SPEC.md h.7): human lines of the events, filtered by level, event and text. */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { EVENT_LEVELS, EVENT_NAMES, type EventLevel, type EventName } from '../../../core/api/telemetry-events';
+import type { LogEntry } from '../../state/live-run';
+
+const RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+export function filterLog(log: readonly LogEntry[], minLevel: EventLevel, events: ReadonlySet<EventName>, text: string): LogEntry[] {
+  const needle = text.trim().toLowerCase();
+  return log.filter((l) => RANK[l.level] >= RANK[minLevel] && events.has(l.event) && (needle === '' || l.text.toLowerCase().includes(needle)));
+}
+
+export function EventLog({ log }: { log: readonly LogEntry[] }) {
+  const [minLevel, setMinLevel] = useState<EventLevel>('info');
+  const [events, setEvents] = useState<ReadonlySet<EventName>>(new Set(EVENT_NAMES.filter((e) => e !== 'phase_start')));
+  const [text, setText] = useState('');
+  const lines = useMemo(() => filterLog(log, minLevel, events, text), [log, minLevel, events, text]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => 22, overscan: 20 });
+  useEffect(() => {
+    if (atBottom.current && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
+  }, [lines.length, virtualizer]);
+  const toggle = (e: EventName) => {
+    const next = new Set(events);
+    if (next.has(e)) next.delete(e);
+    else next.add(e);
+    setEvents(next);
+  };
+  return (
+    <section className="event-log" aria-labelledby="log-title" data-testid="event-log">
+      <h2 id="log-title">Event log</h2>
+      <div className="filters" role="group" aria-label="Log filters">
+        <label>
+          Level at least
+          <select value={minLevel} onChange={(e) => setMinLevel(e.target.value as EventLevel)} data-testid="log-level">
+            {EVENT_LEVELS.map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        {EVENT_NAMES.map((e) => (
+          <label key={e} className="inline">
+            <input type="checkbox" checked={events.has(e)} onChange={() => toggle(e)} />
+            {e}
+          </label>
+        ))}
+        <label>
+          Contains
+          <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="date, phase, reason..." data-testid="log-search" />
+        </label>
+        <span className="muted">
+          {lines.length} of {log.length} lines
+        </span>
+      </div>
+      <div
+        ref={scrollRef}
+        className="log-body"
+        tabIndex={0}
+        role="log"
+        aria-label="Event log lines"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 30;
+        }}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const l = lines[v.index]!;
+            return (
+              <div key={l.key} className={`log-line lvl-${l.level}`} style={{ transform: `translateY(${v.start}px)` }}>
+                <span className="ts">{l.ts.slice(11, 23)}</span> <span className="lvl">{l.level}</span> {l.text}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
+}

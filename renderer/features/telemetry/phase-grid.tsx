@@ -1,0 +1,125 @@
+/**
+ * The date x phase grid, coloured by status (pending, running, ok, warning, failed, skipped)
+ * and virtualized by row. Keyboard: one tab stop; arrow keys move between cells, Enter or
+ * Space opens the cell (roving focus inside the grid).
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
+import { cellClass, type GridRow } from '../../state/live-run';
+import { phaseLabel } from '../../ui/format';
+
+export interface CellRef {
+  readonly date: string;
+  readonly phase: PhaseName;
+}
+
+const ROW = 28;
+
+export function PhaseGrid({ dates, rows, selected, onOpen, follow }: { dates: readonly string[]; rows: Readonly<Record<string, GridRow>>; selected: CellRef | null; onOpen: (c: CellRef) => void; follow: string | null }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [focus, setFocus] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
+  const virtualizer = useVirtualizer({ count: dates.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
+  // Keep the running date in view while the run progresses.
+  useEffect(() => {
+    if (!follow) return;
+    const i = dates.indexOf(follow);
+    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+  }, [follow, dates, virtualizer]);
+
+  const moveTo = (r: number, c: number) => {
+    const rr = Math.max(0, Math.min(dates.length - 1, r));
+    const cc = Math.max(0, Math.min(PHASE_NAMES.length - 1, c));
+    setFocus({ r: rr, c: cc });
+    virtualizer.scrollToIndex(rr, { align: 'auto' });
+    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLButtonElement>(`[data-cell="${rr}:${cc}"]`)?.focus());
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    const map: Record<string, () => void> = {
+      ArrowDown: () => moveTo(focus.r + 1, focus.c),
+      ArrowUp: () => moveTo(focus.r - 1, focus.c),
+      ArrowRight: () => moveTo(focus.r, focus.c + 1),
+      ArrowLeft: () => moveTo(focus.r, focus.c - 1),
+      Home: () => moveTo(0, focus.c),
+      End: () => moveTo(dates.length - 1, focus.c),
+    };
+    const f = map[e.key];
+    if (f) {
+      e.preventDefault();
+      f();
+    }
+  };
+  return (
+    <div className="grid" role="grid" aria-label="Dates by phase" aria-rowcount={dates.length + 1} data-testid="phase-grid" onKeyDown={onKeyDown}>
+      <div className="grid-row grid-head" role="row">
+        <div role="columnheader">Date</div>
+        <div role="columnheader">Status</div>
+        {PHASE_NAMES.map((p) => (
+          <div key={p} role="columnheader">
+            {phaseLabel(p)}
+          </div>
+        ))}
+        <div role="columnheader" className="num">
+          Missing
+        </div>
+        <div role="columnheader" className="num">
+          Fallback
+        </div>
+        <div role="columnheader" className="num">
+          Jobs
+        </div>
+      </div>
+      <div ref={scrollRef} className="grid-body">
+        {dates.length === 0 ? <p className="state state-empty">No dates yet. Start a run, or run one with the CLI: its dates appear here.</p> : null}
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const date = dates[v.index]!;
+            const row = rows[date];
+            return (
+              <div key={date} className={`grid-row${row?.live ? ' live' : ''}`} role="row" aria-rowindex={v.index + 2} style={{ transform: `translateY(${v.start}px)`, height: ROW }} data-date={date}>
+                <div role="rowheader">{date}</div>
+                <div role="gridcell">
+                  <span className={`pill st-${cellClass(row?.status)}`}>{row?.status ?? 'pending'}</span>
+                </div>
+                {PHASE_NAMES.map((p, c) => {
+                  const cell = row?.cells[p];
+                  const status = cell?.status ?? (row ? 'not run' : 'pending');
+                  const cls = row && !cell ? 'skipped' : cellClass(cell?.status);
+                  const isSel = selected?.date === date && selected.phase === p;
+                  const tab = focus.r === v.index && focus.c === c ? 0 : -1;
+                  return (
+                    <div key={p} role="gridcell" aria-selected={isSel}>
+                      <button
+                        type="button"
+                        className={`cell c-${cls}${isSel ? ' selected' : ''}`}
+                        tabIndex={tab}
+                        data-cell={`${v.index}:${c}`}
+                        data-testid={`cell-${date}-${p}`}
+                        data-status={cls}
+                        aria-label={`${date} ${phaseLabel(p)}: ${status}`}
+                        title={`${phaseLabel(p)}: ${status}${cell?.reason ? ` (${cell.reason})` : ''}`}
+                        onFocus={() => setFocus({ r: v.index, c })}
+                        onClick={() => onOpen({ date, phase: p })}
+                      >
+                        {cls === 'running' ? '...' : cls === 'failed' ? '!' : cls === 'warning' ? '~' : cls === 'ok' ? '' : cls === 'skipped' ? '-' : ''}
+                      </button>
+                    </div>
+                  );
+                })}
+                <div role="gridcell" className="num">
+                  {row?.missingPrices ?? ''}
+                </div>
+                <div role="gridcell" className="num">
+                  {row?.fallbacks ?? ''}
+                </div>
+                <div role="gridcell" className="num">
+                  {row && row.jobsExpected > 0 ? `${row.jobsCompleted}/${row.jobsExpected}` : ''}
+                </div>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

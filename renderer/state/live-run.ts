@@ -1,0 +1,341 @@
+/**
+ * The live view's state (SPEC.md h.7), built from the tracking table and the telemetry
+ * stream: a date x phase grid with per-portfolio detail, the running cell, progress with an
+ * ETA, running totals and a log tail. Pure functions: `applyBatch` folds one throttled batch
+ * into a new state, `seedFromTracking` lays the stored rows underneath.
+ */
+import type { TrackingRow } from '../../core/api/commands/view-commands';
+import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
+import type { EventPayload, TelemetryEvent } from '../../core/api/telemetry-events';
+import { PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
+
+export interface PortfolioCell {
+  readonly status: string;
+  readonly reason: string | null;
+  readonly error: string | null;
+  readonly durationMs: number | null;
+  readonly metrics: Readonly<Record<string, unknown>> | null;
+}
+
+export interface GridCell extends PortfolioCell {
+  /** Portfolio-scoped phases: one entry per portfolio; empty for date-scoped phases. */
+  readonly portfolios: Readonly<Record<string, PortfolioCell>>;
+}
+
+export interface GridRow {
+  readonly date: string;
+  readonly status: string;
+  readonly cells: Readonly<Partial<Record<PhaseName, GridCell>>>;
+  readonly missingPrices: number;
+  readonly fallbacks: number;
+  readonly jobsExpected: number;
+  readonly jobsCompleted: number;
+  /** The tracking row is complete (or the date finished in the live run). */
+  readonly complete: boolean;
+  /** Touched by the live run. */
+  readonly live: boolean;
+  readonly errors: readonly string[];
+}
+
+export interface RunInfo {
+  readonly runId: string | null;
+  readonly batchRunId: string;
+  readonly mode: string;
+  readonly triggeredBy: string;
+  readonly firstDate: string | null;
+  readonly lastDate: string | null;
+  readonly datesPlanned: number;
+  readonly chunkCount: number;
+  readonly phases: readonly string[];
+  readonly startedAt: string;
+}
+
+export interface LogEntry {
+  readonly key: string;
+  readonly seq: number;
+  readonly ts: string;
+  readonly level: TelemetryEvent['level'];
+  readonly event: TelemetryEvent['event'];
+  readonly text: string;
+}
+
+export interface Counters {
+  readonly missingPrices: number;
+  readonly fallbacks: number;
+  readonly modelMarks: number;
+  readonly providerRequests: number;
+  readonly retries: number;
+  readonly circuitState: string | null;
+  readonly failedPhases: number;
+}
+
+export interface LiveState {
+  readonly phase: 'idle' | 'running' | 'finished';
+  readonly run: RunInfo | null;
+  readonly result: EventPayload<'run_result'> | null;
+  readonly rows: Readonly<Record<string, GridRow>>;
+  /** Dates the UI planned (plan preview) and that have no row yet: shown as pending. */
+  readonly plannedDates: readonly string[];
+  readonly current: { readonly date: string; readonly phase: string; readonly portfolioId: string | null; readonly index: number | null; readonly count: number } | null;
+  readonly datesDone: number;
+  readonly recentDateMs: readonly number[];
+  readonly counters: Counters;
+  readonly log: readonly LogEntry[];
+  readonly lastSeq: number;
+  /** Timestamp (engine clock) of the last event received. */
+  readonly lastTs: string | null;
+  /** Wall-clock receipt of the last batch (ms, performance.now()), for the ETA. */
+  readonly updatedAt: number;
+}
+
+export const LOG_CAPACITY = 2000;
+
+const ZERO: Counters = { missingPrices: 0, fallbacks: 0, modelMarks: 0, providerRequests: 0, retries: 0, circuitState: null, failedPhases: 0 };
+
+export const EMPTY_LIVE: LiveState = {
+  phase: 'idle',
+  run: null,
+  result: null,
+  rows: {},
+  plannedDates: [],
+  current: null,
+  datesDone: 0,
+  recentDateMs: [],
+  counters: ZERO,
+  log: [],
+  lastSeq: 0,
+  lastTs: null,
+  updatedAt: 0,
+};
+
+/** The six display classes of a raw status (issue 8: pending, running, ok, warning, failed, skipped). */
+export type CellClass = 'pending' | 'running' | 'ok' | 'warning' | 'failed' | 'skipped';
+
+export function cellClass(status: string | undefined | null): CellClass {
+  switch (status) {
+    case 'success':
+    case 'not_applicable':
+    case 'imported':
+    case 'completed':
+      return 'ok';
+    case 'partial':
+    case 'stale':
+    case 'warning':
+      return 'warning';
+    case 'failed':
+    case 'rolled_back':
+    case 'interrupted':
+      return 'failed';
+    case 'skipped':
+    case 'cancelled':
+      return 'skipped';
+    case 'running':
+    case 'in_progress':
+      return 'running';
+    default:
+      return 'pending';
+  }
+}
+
+/** Aggregate of a portfolio phase over its portfolios (SPEC.md h.4). */
+export function aggregateStatus(portfolios: readonly PortfolioCell[]): string {
+  if (portfolios.length === 0) return 'pending';
+  const s = portfolios.map((p) => p.status);
+  if (s.some((x) => x === 'running')) return 'running';
+  if (s.some((x) => x === 'stale')) return 'stale';
+  const failed = s.filter((x) => x === 'failed').length;
+  if (failed === s.length) return 'failed';
+  if (failed > 0) return 'partial';
+  if (s.every((x) => x === 'skipped')) return 'skipped';
+  return 'success';
+}
+
+const emptyRow = (date: string): GridRow => ({ date, status: 'pending', cells: {}, missingPrices: 0, fallbacks: 0, jobsExpected: 0, jobsCompleted: 0, complete: false, live: false, errors: [] });
+
+function rowFromTracking(t: TrackingRow): GridRow {
+  const cells: Partial<Record<PhaseName, GridCell>> = {};
+  for (const name of PHASE_NAMES) {
+    const p = t.phases[name];
+    if (!p) continue;
+    const portfolios: Record<string, PortfolioCell> = {};
+    for (const [id, c] of Object.entries(p.portfolios ?? {})) portfolios[id] = { status: c.status, reason: c.reason, error: c.error, durationMs: c.durationMs, metrics: null };
+    cells[name] = { status: p.status, reason: p.reason, error: p.error, durationMs: p.durationMs, metrics: null, portfolios };
+  }
+  return {
+    date: t.date,
+    status: t.complete ? t.status : 'running',
+    cells,
+    missingPrices: t.missingPriceCount,
+    fallbacks: t.fallbackCount,
+    jobsExpected: t.jobsExpected,
+    jobsCompleted: t.jobsCompleted,
+    complete: t.complete,
+    live: false,
+    errors: t.errors,
+  };
+}
+
+/** Lays stored tracking rows under the live state; rows the live run is working on win. */
+export function seedFromTracking(state: LiveState, rows: readonly TrackingRow[]): LiveState {
+  const next: Record<string, GridRow> = { ...state.rows };
+  for (const t of rows) {
+    const live = next[t.date];
+    if (live?.live && state.phase === 'running' && !t.complete) continue;
+    if (live?.live && state.phase === 'running' && live.status === 'running') continue;
+    next[t.date] = rowFromTracking(t);
+  }
+  return { ...state, rows: next };
+}
+
+export function withPlannedDates(state: LiveState, dates: readonly string[]): LiveState {
+  return { ...state, plannedDates: dates };
+}
+
+/** Sorted dates of the grid: rows plus planned dates without a row. */
+export function gridDates(state: LiveState): string[] {
+  const set = new Set(Object.keys(state.rows));
+  for (const d of state.plannedDates) set.add(d);
+  return [...set].sort();
+}
+
+function setPortfolioCell(row: GridRow, phase: PhaseName, portfolioId: string, cell: PortfolioCell): GridRow {
+  const prev = row.cells[phase];
+  const portfolios = { ...(prev?.portfolios ?? {}), [portfolioId]: cell };
+  const status = aggregateStatus(Object.values(portfolios));
+  const agg: GridCell = { status, reason: status === 'failed' ? cell.reason : (prev?.reason ?? null), error: cell.error ?? prev?.error ?? null, durationMs: (prev?.durationMs ?? 0) + (cell.durationMs ?? 0), metrics: prev?.metrics ?? null, portfolios };
+  return { ...row, cells: { ...row.cells, [phase]: agg } };
+}
+
+function describe(e: TelemetryEvent): string {
+  switch (e.event) {
+    case 'run_start':
+      return `run ${e.payload.batch_run_id} started: ${e.payload.date_count} date(s) ${e.payload.first_date ?? ''}..${e.payload.last_date ?? ''}, ${e.payload.chunk_count} chunk(s), mode ${e.payload.mode}`;
+    case 'phase_start':
+      return `${e.payload.date} ${e.payload.phase}${e.payload.portfolio_id ? ` [${e.payload.portfolio_id.slice(0, 8)}]` : ''} started`;
+    case 'phase_result': {
+      const p = e.payload;
+      const extra = [p.reason ? `reason=${p.reason}` : '', p.error ? `error=${p.error}` : '', p.missing_price_count ? `missing=${p.missing_price_count}` : '', p.fallback_count ? `fallback=${p.fallback_count}` : ''].filter(Boolean).join(' ');
+      return `${p.date} ${p.phase}${p.portfolio_id ? ` [${p.portfolio_id.slice(0, 8)}]` : ''} ${p.status} ${Math.round(p.duration_ms)}ms${extra ? ` ${extra}` : ''}`;
+    }
+    case 'date_result': {
+      const p = e.payload;
+      return `${p.date} ${p.status}: portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ok, missing ${p.missing_price_count}, fallback ${p.fallback_count}, jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}, ${Math.round(p.duration_ms)}ms`;
+    }
+    case 'run_result': {
+      const p = e.payload;
+      return `run ${p.status} (exit ${p.exit_code}): ${p.dates_succeeded} success, ${p.dates_partial} partial, ${p.dates_failed} failed${p.cancelled ? ', cancelled' : ''}`;
+    }
+    case 'metric': {
+      const p = e.payload;
+      const tags = Object.entries(p.tags)
+        .slice(0, 4)
+        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+        .join(' ');
+      return `${p.name}${p.value !== null ? `=${p.value}${p.unit ? p.unit : ''}` : ''}${p.date ? ` date=${p.date}` : ''}${tags ? ` ${tags}` : ''}`;
+    }
+  }
+}
+
+function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<string, number>>): LiveState {
+  switch (e.event) {
+    case 'run_start': {
+      const p = e.payload;
+      return {
+        ...s,
+        phase: 'running',
+        result: null,
+        current: null,
+        datesDone: 0,
+        recentDateMs: [],
+        counters: ZERO,
+        run: { runId: e.run_id, batchRunId: p.batch_run_id, mode: p.mode, triggeredBy: p.triggered_by, firstDate: p.first_date, lastDate: p.last_date, datesPlanned: p.date_count, chunkCount: p.chunk_count, phases: p.phases, startedAt: e.ts },
+      };
+    }
+    case 'phase_start': {
+      const p = e.payload;
+      const phase = p.phase as PhaseName;
+      let row = { ...(s.rows[p.date] ?? emptyRow(p.date)), live: true, complete: false, status: 'running' };
+      if (p.portfolio_id) row = setPortfolioCell(row, phase, p.portfolio_id, { status: 'running', reason: null, error: null, durationMs: null, metrics: null });
+      else row = { ...row, cells: { ...row.cells, [phase]: { status: 'running', reason: null, error: null, durationMs: null, metrics: null, portfolios: {} } } };
+      return { ...s, phase: s.phase === 'idle' ? 'running' : s.phase, rows: { ...s.rows, [p.date]: row }, current: { date: p.date, phase: p.phase, portfolioId: p.portfolio_id, index: p.portfolio_index, count: p.portfolio_count } };
+    }
+    case 'phase_result': {
+      const p = e.payload;
+      const phase = p.phase as PhaseName;
+      const cell: PortfolioCell = { status: p.status, reason: p.reason, error: p.error, durationMs: p.duration_ms, metrics: p.metrics };
+      let row = { ...(s.rows[p.date] ?? emptyRow(p.date)), live: true };
+      if (p.portfolio_id) row = setPortfolioCell(row, phase, p.portfolio_id, cell);
+      else row = { ...row, cells: { ...row.cells, [phase]: { ...cell, portfolios: {} } } };
+      const counters = p.status === 'failed' ? { ...s.counters, failedPhases: s.counters.failedPhases + 1 } : s.counters;
+      return { ...s, rows: { ...s.rows, [p.date]: row }, counters };
+    }
+    case 'date_result': {
+      const p = e.payload;
+      const prev = s.rows[p.date] ?? emptyRow(p.date);
+      const cells: Partial<Record<PhaseName, GridCell>> = { ...prev.cells };
+      for (const [name, status] of Object.entries(p.phases)) {
+        const c = cells[name as PhaseName];
+        cells[name as PhaseName] = c ? { ...c, status } : { status, reason: null, error: null, durationMs: null, metrics: null, portfolios: {} };
+      }
+      const row: GridRow = {
+        ...prev,
+        cells,
+        status: p.status,
+        missingPrices: p.missing_price_count,
+        fallbacks: p.fallback_count,
+        jobsExpected: p.analytics_jobs_expected,
+        jobsCompleted: p.analytics_jobs_completed,
+        complete: p.status !== 'cancelled',
+        live: true,
+        errors: p.errors,
+      };
+      return {
+        ...s,
+        rows: { ...s.rows, [p.date]: row },
+        datesDone: s.datesDone + (p.status === 'cancelled' ? 0 : 1),
+        recentDateMs: [...s.recentDateMs, p.duration_ms].slice(-30),
+        counters: { ...s.counters, missingPrices: s.counters.missingPrices + p.missing_price_count, fallbacks: s.counters.fallbacks + p.fallback_count, modelMarks: s.counters.modelMarks + p.model_count },
+      };
+    }
+    case 'run_result':
+      return { ...s, phase: 'finished', result: e.payload, current: null };
+    case 'metric': {
+      const p = e.payload;
+      const n = counts[`metric:${p.name}`] ?? 1;
+      if (p.name === 'provider_request') return { ...s, counters: { ...s.counters, providerRequests: s.counters.providerRequests + n } };
+      if (p.name === 'provider_retry') return { ...s, counters: { ...s.counters, retries: s.counters.retries + n } };
+      if (p.name === 'circuit_state') return { ...s, counters: { ...s.counters, circuitState: String(p.tags['state'] ?? p.value ?? 'unknown') } };
+      return s;
+    }
+  }
+}
+
+/** Folds one throttled batch into the state (one UI update). */
+export function applyBatch(state: LiveState, batch: TelemetryBatch, nowMs: number): LiveState {
+  let s = state;
+  const log: LogEntry[] = [];
+  for (const e of batch.events) {
+    s = applyEvent(s, e, batch.counts);
+    log.push({ key: `${e.run_id ?? '-'}:${e.seq}:${e.event}`, seq: e.seq, ts: e.ts, level: e.level, event: e.event, text: describe(e) });
+  }
+  const last = batch.events[batch.events.length - 1];
+  const merged = s.log.length + log.length > LOG_CAPACITY ? [...s.log, ...log].slice(-LOG_CAPACITY) : [...s.log, ...log];
+  return { ...s, log: merged, lastSeq: last ? last.seq : s.lastSeq, lastTs: last ? last.ts : s.lastTs, updatedAt: nowMs };
+}
+
+/** Run time so far on the engine's clock (BATCHDESK_NOW may pin it), from the run start to the last event. */
+export function elapsedOf(s: LiveState): number | null {
+  if (!s.run || !s.lastTs) return null;
+  const ms = Date.parse(s.lastTs) - Date.parse(s.run.startedAt);
+  return Number.isFinite(ms) ? Math.max(0, ms) : null;
+}
+
+/** Progress in [0, 1] and the ETA in ms from the mean of recent date durations; null before the first date. */
+export function progressOf(s: LiveState): { fraction: number; done: number; planned: number; etaMs: number | null } {
+  const planned = s.run?.datesPlanned ?? 0;
+  const done = Math.min(s.datesDone, planned || s.datesDone);
+  const fraction = planned > 0 ? done / planned : s.phase === 'finished' ? 1 : 0;
+  if (s.phase !== 'running' || s.recentDateMs.length === 0 || planned === 0) return { fraction, done, planned, etaMs: s.phase === 'finished' ? 0 : null };
+  const mean = s.recentDateMs.reduce((a, b) => a + b, 0) / s.recentDateMs.length;
+  return { fraction, done, planned, etaMs: Math.max(0, (planned - done) * mean) };
+}

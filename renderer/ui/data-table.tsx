@@ -1,0 +1,110 @@
+/**
+ * A virtualized table (@tanstack/react-virtual): only the visible rows are in the DOM, so
+ * 100k rows stay fast. Keyboard: the table is one tab stop; arrow keys, Page Up/Down, Home
+ * and End move the active row (aria-activedescendant), Enter or Space opens it.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+
+export interface Column<T> {
+  readonly key: string;
+  readonly header: string;
+  /** CSS grid track, e.g. '8rem' or '1fr'. */
+  readonly width: string;
+  readonly align?: 'left' | 'right';
+  readonly render: (row: T) => ReactNode;
+}
+
+export interface DataTableProps<T> {
+  readonly label: string;
+  readonly rows: readonly T[];
+  readonly columns: readonly Column<T>[];
+  readonly rowKey: (row: T) => string;
+  readonly onActivate?: (row: T) => void;
+  readonly selectedKey?: string | null;
+  readonly rowClass?: (row: T) => string;
+  /** Height of the scroll area in px. */
+  readonly height?: number;
+  readonly testId?: string;
+}
+
+const ROW_HEIGHT = 30;
+
+export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selectedKey, rowClass, height = 420, testId }: DataTableProps<T>) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState(0);
+  const id = useId();
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const template = columns.map((c) => c.width).join(' ');
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min(rows.length - 1, to));
+    setActive(i);
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
+    const keys: Record<string, () => void> = {
+      ArrowDown: () => move(active + 1),
+      ArrowUp: () => move(active - 1),
+      PageDown: () => move(active + page),
+      PageUp: () => move(active - page),
+      Home: () => move(0),
+      End: () => move(rows.length - 1),
+      Enter: () => rows[active] && onActivate?.(rows[active]!),
+      ' ': () => rows[active] && onActivate?.(rows[active]!),
+    };
+    const f = keys[e.key];
+    if (f && rows.length > 0) {
+      e.preventDefault();
+      f();
+    }
+  };
+  return (
+    <div className="table" role="grid" aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
+      <div className="table-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+        {columns.map((c) => (
+          <div key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : undefined}>
+            {c.header}
+          </div>
+        ))}
+      </div>
+      <div
+        ref={scrollRef}
+        className="table-body"
+        style={{ height }}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        aria-activedescendant={rows.length > 0 ? `${id}-r${active}` : undefined}
+      >
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((v) => {
+            const row = rows[v.index]!;
+            const key = rowKey(row);
+            const classes = ['table-row', v.index === active ? 'active' : '', key === selectedKey ? 'selected' : '', rowClass?.(row) ?? ''].filter(Boolean).join(' ');
+            return (
+              <div
+                key={key}
+                id={`${id}-r${v.index}`}
+                role="row"
+                aria-rowindex={v.index + 2}
+                aria-selected={key === selectedKey}
+                className={classes}
+                style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
+                onClick={() => {
+                  setActive(v.index);
+                  onActivate?.(row);
+                }}
+              >
+                {columns.map((c) => (
+                  <div key={c.key} role="gridcell" className={c.align === 'right' ? 'num' : undefined}>
+                    {c.render(row)}
+                  </div>
+                ))}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,43 @@
+/** Display formatting for the views: money with separators, percentages, durations, counts. */
+
+const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+export function fmtMoney(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : money.format(v);
+}
+
+export function fmtInt(v: number | null | undefined): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : int.format(v);
+}
+
+export function fmtNum(v: number | null | undefined, digits = 4): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits);
+}
+
+/** A ratio (0.1234) as a percentage ("12.34%"). */
+export function fmtPct(v: number | null | undefined, digits = 2): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : `${(v * 100).toFixed(digits)}%`;
+}
+
+export function fmtDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '-';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}
+
+/** Phase names as people read them. */
+export function phaseLabel(phase: string): string {
+  return phase.replace('_', ' ');
+}

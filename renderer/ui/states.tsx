@@ -1,0 +1,42 @@
+/** Readable empty, loading and error states shared by every screen. */
+import type { ReactNode } from 'react';
+import { errorText } from '../engine-client/engine-error';
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty" role="status">
+      <p className="state-title">{title}</p>
+      {children ? <div className="state-body">{children}</div> : null}
+    </div>
+  );
+}
+
+export function LoadingState({ label = 'Loading...' }: { label?: string }) {
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      {label}
+    </div>
+  );
+}
+
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  return (
+    <div className="state state-error" role="alert">
+      <p className="state-title">Something went wrong</p>
+      <p className="state-body">{errorText(error)}</p>
+      {onRetry ? (
+        <button type="button" onClick={onRetry}>
+          Try again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function Unavailable({ command }: { command: string }) {
+  return (
+    <EmptyState title="Not available in this version">
+      This engine has no <code>{command}</code> command yet.
+    </EmptyState>
+  );
+}
