@@ -22,14 +22,14 @@ export const providerBetaJob: AnalyticsJob = {
     const { pd } = ctx;
     const { run } = pd;
     const lots = publicMarkedLots(ctx).filter((l) => (l.lot.positionType === 'LONG' || l.lot.positionType === 'SHORT') && l.marketValue !== 0 && Number.isFinite(l.marketValue));
-    if (lots.length === 0) return jobNotApplicable({ lots: 0, detail: 'no_public_long_short_lots' });
+    if (lots.length === 0) return jobNotApplicable({ positions: 0, detail: 'no_public_long_short_lots' });
     const equity = equityOf(ctx.snapshot);
-    if (!(equity > 0) || !Number.isFinite(equity)) return jobFailed('non_positive_equity', { lots: lots.length, equity });
+    if (!(equity > 0) || !Number.isFinite(equity)) return jobFailed('non_positive_equity', { positions: lots.length, equity });
     const betas = ctx.cache.symbolBetas();
     const table = betas.ok ? betas.table : null;
     const marketId = ctx.cache.factorIds.byName.get(MARKET_BETA_FACTOR) ?? null;
     const providerId = ctx.cache.factorIds.byName.get(PROVIDER_BETA_FACTOR);
-    if (providerId === undefined) return jobFailed('factor_definitions_missing', { lots: lots.length, missing_factors: [PROVIDER_BETA_FACTOR] });
+    if (providerId === undefined) return jobFailed('factor_definitions_missing', { positions: lots.length, missing_factors: [PROVIDER_BETA_FACTOR] });
 
     let covered = 0;
     let gross = 0;
@@ -45,15 +45,15 @@ export const providerBetaJob: AnalyticsJob = {
     const r = providerBeta(inputs, equity);
     const stageNote = betas.ok ? {} : { symbol_stage_failed: betas.error };
     if (!r.ok) {
-      if (r.reason === 'no_qualifying_lots') return jobNotApplicable({ lots: lots.length, detail: 'no_lot_with_beta', ...stageNote });
-      return jobFailed(r.reason, { lots: lots.length, ...stageNote });
+      if (r.reason === 'no_qualifying_lots') return jobNotApplicable({ positions: lots.length, detail: 'no_lot_with_beta', ...stageNote });
+      return jobFailed(r.reason, { positions: lots.length, ...stageNote });
     }
     const coverage = gross > 0 ? covered / gross : null;
     run.store.insertFactorExposures([{ portfolioId: pd.portfolio.id, factorId: providerId, calculationDate: pd.date, exposureValue: r.beta, exposureDollar: r.exposureDollar, coverage }], ctx.nowIso);
     run.store.updateSnapshotAnalytics(pd.portfolio.id, pd.date, { betaProvider1y: r.beta }, ctx.nowIso);
     return jobSuccess({
-      lots: lots.length,
-      lots_used: r.lotsUsed,
+      positions: lots.length,
+      positions_used: r.lotsUsed,
       beta_sources: r.sources,
       rows_factor_exposures: 1,
       beta: r.beta,

@@ -52,11 +52,11 @@ const BENIGN_REASONS: ReadonlySet<string> = new Set(['insufficient_observations'
 
 export function aggregateRegressionFactors(ctx: JobContext, factorNames: readonly string[]): RegressionAggregation | { readonly ok: false; readonly result: JobResult } {
   const lots = publicMarkedLots(ctx);
-  if (lots.length === 0) return { ok: false, result: jobNotApplicable({ lots: 0, detail: 'no_public_marked_lots' }) };
+  if (lots.length === 0) return { ok: false, result: jobNotApplicable({ positions: 0, detail: 'no_public_marked_lots' }) };
   const equity = equityOf(ctx.snapshot);
-  if (!(equity > 0) || !Number.isFinite(equity)) return { ok: false, result: jobFailed('non_positive_equity', { lots: lots.length, equity }) };
+  if (!(equity > 0) || !Number.isFinite(equity)) return { ok: false, result: jobFailed('non_positive_equity', { positions: lots.length, equity }) };
   const betas = ctx.cache.symbolBetas();
-  if (!betas.ok) return { ok: false, result: jobFailed('symbol_stage_failed', { lots: lots.length, error: betas.error }) };
+  if (!betas.ok) return { ok: false, result: jobFailed('symbol_stage_failed', { positions: lots.length, error: betas.error }) };
   const table = betas.table;
   const ids = ctx.cache.factorIds.byName;
 
@@ -90,9 +90,9 @@ export function aggregateRegressionFactors(ctx: JobContext, factorNames: readonl
   }
 
   const metrics: Record<string, unknown> = {
-    lots: lots.length,
-    lots_with_beta: lotsWithRows.length,
-    lots_without_beta: lots.length - lotsWithRows.length,
+    positions: lots.length,
+    positions_with_beta: lotsWithRows.length,
+    positions_without_beta: lots.length - lotsWithRows.length,
     ...(Object.keys(missing).length > 0 ? { missing_reasons: missing } : {}),
     symbol_betas: betas.source,
   };

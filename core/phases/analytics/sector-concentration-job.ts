@@ -16,9 +16,9 @@ export const sectorConcentrationJob: AnalyticsJob = {
   run(ctx) {
     const { pd } = ctx;
     const lots = valuedLots(ctx);
-    if (lots.length === 0) return jobNotApplicable({ lots: 0, detail: 'no_valued_lots' });
+    if (lots.length === 0) return jobNotApplicable({ positions: 0, detail: 'no_valued_lots' });
     const conc = concentration(lots.map((l) => ({ symbol: l.lot.symbol, marketValue: l.marketValue })));
-    if (!conc.ok) return jobNotApplicable({ lots: lots.length, detail: conc.reason });
+    if (!conc.ok) return jobNotApplicable({ positions: lots.length, detail: conc.reason });
     const equity = equityOf(ctx.snapshot);
     const sectors = sectorExposure(
       lots.map((l) => {
@@ -27,7 +27,7 @@ export const sectorConcentrationJob: AnalyticsJob = {
       }),
       equity,
     );
-    if (!sectors.ok) return jobFailed(sectors.reason, { lots: lots.length, equity });
+    if (!sectors.ok) return jobFailed(sectors.reason, { positions: lots.length, equity });
     pd.run.store.updateSnapshotAnalytics(
       pd.portfolio.id,
       pd.date,
@@ -41,10 +41,10 @@ export const sectorConcentrationJob: AnalyticsJob = {
       ctx.nowIso,
     );
     return jobSuccess({
-      lots: lots.length,
+      positions: lots.length,
       symbols: conc.symbolCount,
       buckets: Object.keys(sectors.exposure).length,
-      left_out_lots: sectors.leftOutLots,
+      positions_left_out: sectors.leftOutLots,
       hhi: conc.hhi,
       effective_num_positions: conc.effectiveNumPositions,
       top_3_concentration: conc.top3Concentration,

@@ -31,7 +31,7 @@ export const volatilityJob: AnalyticsJob = {
       .filter((l) => l.lot.investmentClass !== 'PRIVATE')
       .map((l) => ({ ...l, priceSymbol: l.lot.investmentClass === 'OPTIONS' ? underlyingOf(l.lot) : l.lot.symbol }))
       .filter((l): l is typeof l & { priceSymbol: string } => l.priceSymbol !== null && !isPrivateLookingSymbol(l.priceSymbol));
-    if (eligible.length === 0) return jobNotApplicable({ lots: 0, detail: 'no_lot_with_price_history' });
+    if (eligible.length === 0) return jobNotApplicable({ positions: 0, detail: 'no_lot_with_price_history' });
 
     const rows: PositionVolatilityRow[] = [];
     const failures: Record<string, number> = {};
@@ -57,7 +57,7 @@ export const volatilityJob: AnalyticsJob = {
         modelRSquared: v.modelRSquared,
       });
     }
-    const base = { lots: eligible.length, rows_position_volatility: rows.length, ...(Object.keys(failures).length ? { lot_failures: failures } : {}) };
+    const base = { positions: eligible.length, rows_position_volatility: rows.length, ...(Object.keys(failures).length ? { position_failures: failures } : {}) };
     if (rows.length === 0) {
       const reason = failures['insufficient_observations'] ? 'insufficient_observations' : 'no_price_data';
       return jobBenignSkip(reason, base);
@@ -90,6 +90,6 @@ export const volatilityJob: AnalyticsJob = {
       },
       ctx.nowIso,
     );
-    return jobSuccess({ ...base, portfolio_lots: stockLots.length, realized_vol_21d: p.realizedVol21d, realized_vol_63d: p.realizedVol63d, expected_vol_21d: p.expectedVol21d, observations: p.observations });
+    return jobSuccess({ ...base, portfolio_positions: stockLots.length, realized_vol_21d: p.realizedVol21d, realized_vol_63d: p.realizedVol63d, expected_vol_21d: p.expectedVol21d, observations: p.observations });
   },
 };
