@@ -5,6 +5,7 @@
  * holds every close the backfill needs, so the two runs must agree row for row (the canonical
  * content checksums of m.12 over every derived table).
  */
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diffChecksums, fileContentChecksums } from '../../db/canonical';
@@ -66,5 +67,23 @@ describe('offline demo backfill', () => {
     // The cache covers every needed close: nothing is reported stale.
     expect(offlineRun.stderr).not.toContain('offline: the cache has no close');
     expect(diffChecksums(cacheBefore, fileContentChecksums(offline, { tables: ['market_data_cache', 'company_profiles'] }))).toEqual([]);
+  });
+
+  it('reports once what is stale when the cache ends before the target date, and falls back', async () => {
+    const stale = join(dir, 'stale.db');
+    copyDatabase(seeded, stale);
+    // Two trading days later than the seeded closes (2025-07-14 and 07-15).
+    const r = await runCli(['run', '--db', stale, '--no-guard', '--market-data', 'offline'], { BATCHDESK_NOW: '2025-07-15T23:00:00Z' });
+    expect(r.code, r.stderr).toBeLessThanOrEqual(1);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('offline: the cache has no close for '));
+    expect(lines.length).toBe(1);
+    expect(lines[0]).toMatch(/^offline: the cache has no close for \d+ needed symbol\(s\) up to 2025-07-15: .*SPY \(last close 2025-07-11\)/);
+    const db = new Database(stale, { readonly: true });
+    const rows = db.prepare(`SELECT price_date, reason, resolution, fallback_price_date, provider, count(*) AS n FROM missing_prices GROUP BY 1, 2, 3, 4, 5 ORDER BY 1`).all();
+    db.close();
+    expect(rows).toEqual([
+      { price_date: '2025-07-14', reason: 'no_data', resolution: 'fallback', fallback_price_date: '2025-07-11', provider: 'cache', n: expect.any(Number) },
+      { price_date: '2025-07-15', reason: 'no_data', resolution: 'fallback', fallback_price_date: '2025-07-11', provider: 'cache', n: expect.any(Number) },
+    ]);
   });
 });
