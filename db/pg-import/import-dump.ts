@@ -227,8 +227,10 @@ async function loadTables(o: LoadOptions): Promise<void> {
         rep.rowsRead++;
         const row: ImportRow = {};
         for (const m of mappedIdx) row[m.name] = coerce(dr.values[m.from], byName.get(m.name)!);
-        const key = pk.length > 0 && pk.every((k) => row[k] !== null && row[k] !== undefined) ? pk.map((k) => String(row[k])).join('/') : `row ${dr.rowNumber}`;
+        const keyOf = () =>
+          pk.length > 0 && pk.every((k) => row[k] !== null && row[k] !== undefined) ? pk.map((k) => String(row[k])).join('/') : `row ${dr.rowNumber}`;
         if (dr.issues) {
+          const key = keyOf();
           for (const is of dr.issues) {
             const ex = { row: key, column: is.column, value: is.raw, detail: is.message };
             if (is.code === 'lossy_numeric') noteValue(rep.lossy, ex);
@@ -250,9 +252,9 @@ async function loadTables(o: LoadOptions): Promise<void> {
           }
         }
         for (const c of stamped) row[c] = o.nowIso;
-        const reason = rule ? rule.apply(row, { nowIso: o.nowIso, present, report: rep, key }) : null;
+        const reason = rule ? rule.apply(row, { nowIso: o.nowIso, present, report: rep, key: keyOf }) : null;
         if (reason !== null) {
-          noteSkip(rep, key, reason);
+          noteSkip(rep, keyOf(), reason);
           continue;
         }
         const values = cols.map((c) => row[c.name] ?? null);
@@ -260,10 +262,10 @@ async function loadTables(o: LoadOptions): Promise<void> {
           if (o.onConflict !== 'fail' && pkExists && pkExists.get(...pk.map((k) => row[k] ?? null))) {
             if (o.onConflict === 'replace' && updateByPk) {
               updateByPk.run(...cols.filter((c) => !pk.includes(c.name)).map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
-              noteChange(rep, key, 'replaced_existing', key);
+              noteChange(rep, keyOf(), 'replaced_existing', keyOf());
               rep.imported++;
             } else {
-              noteSkip(rep, key, 'exists');
+              noteSkip(rep, keyOf(), 'exists');
             }
             continue;
           }
@@ -279,9 +281,9 @@ async function loadTables(o: LoadOptions): Promise<void> {
               if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
                 db.prepare(`DELETE FROM "${target.name}" WHERE rowid = ?`).run(existing['rid']);
                 insert.run(...values);
-                noteChange(rep, key, 'duplicates_dropped', `${String(existing['id'])} (older than ${key})`);
+                noteChange(rep, keyOf(), 'duplicates_dropped', `${String(existing['id'])} (older than ${keyOf()})`);
               } else {
-                noteChange(rep, key, 'duplicates_dropped', `${key} (older than ${String(existing['id'])})`);
+                noteChange(rep, keyOf(), 'duplicates_dropped', `${keyOf()} (older than ${String(existing['id'])})`);
               }
               continue;
             }
@@ -291,15 +293,15 @@ async function loadTables(o: LoadOptions): Promise<void> {
                 ...setCols.map((c) => row[c.name] ?? null),
                 existing['rid'],
               );
-              noteChange(rep, key, 'replaced_existing', `${key} → existing ${String(existing['id'] ?? existing['rid'])}`);
+              noteChange(rep, keyOf(), 'replaced_existing', `${keyOf()} → existing ${String(existing['id'] ?? existing['rid'])}`);
               rep.imported++;
               continue;
             }
           }
           if (strict) {
-            throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber} (${key}) cannot be stored: ${(e as Error).message}`, { table: label, row: dr.rowNumber });
+            throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber} (${keyOf()}) cannot be stored: ${(e as Error).message}`, { table: label, row: dr.rowNumber });
           }
-          noteSkip(rep, key, code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'duplicate_key' : 'constraint_violation', (e as Error).message);
+          noteSkip(rep, keyOf(), code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'duplicate_key' : 'constraint_violation', (e as Error).message);
           continue;
         }
         if (target.name === 'portfolios' && typeof row['id'] === 'string') state.portfolios.add(row['id']);
@@ -380,6 +382,8 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
     db.pragma('foreign_keys = OFF');
+    // Random uuid keys touch index pages all over: a 64 MB page cache keeps them in memory.
+    db.pragma('cache_size = -65536');
     const report = emptyReport(reader, o.keepTemp ? 'replace' : 'new', null, o.schema ?? 'public', startedAt);
     const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set() };
     const d = db;

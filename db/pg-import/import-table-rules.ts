@@ -29,8 +29,8 @@ export interface RuleContext {
   /** Columns the dump has for this table. */
   readonly present: ReadonlySet<string>;
   readonly report: TableImportReport;
-  /** The row's key for examples. */
-  readonly key: string;
+  /** The row's key for examples (computed only when a change or skip is reported). */
+  key(): string;
 }
 
 export interface TableRule {
@@ -53,7 +53,7 @@ function canonical(row: ImportRow, column: string, ctx: RuleContext): void {
   const c = canonicalSymbol(v);
   if (c !== v) {
     row[column] = c;
-    noteChange(ctx.report, ctx.key, 'symbols_canonicalised', `${column} ${v} → ${c}`);
+    noteChange(ctx.report, ctx.key(), 'symbols_canonicalised', `${column} ${v} → ${c}`);
   }
 }
 
@@ -89,7 +89,7 @@ const RULES: Record<string, TableRule> = {
       if (cls === null || cls === undefined || cls === '') {
         const filled = classifySymbol(String(row['symbol']));
         row['investment_class'] = filled;
-        noteChange(ctx.report, ctx.key, 'investment_class_filled', `${String(row['symbol'])} → ${filled}`);
+        noteChange(ctx.report, ctx.key(), 'investment_class_filled', `${String(row['symbol'])} → ${filled}`);
       } else if (cls !== 'PUBLIC' && cls !== 'OPTIONS' && cls !== 'PRIVATE') {
         return 'invalid_investment_class';
       }
@@ -126,7 +126,7 @@ const RULES: Record<string, TableRule> = {
         row['period_start'] = s.period?.start ?? null;
         row['period_end'] = s.period?.end ?? null;
       } else {
-        noteChange(ctx.report, ctx.key, 'scenarios_not_in_catalog', String(row['scenario_id']));
+        noteChange(ctx.report, ctx.key(), 'scenarios_not_in_catalog', String(row['scenario_id']));
       }
       defaultWhenAbsent(row, ctx, 'active', 1);
       return null;
