@@ -37,7 +37,7 @@ export function startPgCluster(): PgCluster {
     '-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-k ${sock} -c listen_addresses='' -c timezone=UTC -c fsync=off`, 'start',
   ]);
   execFileSync(p2, a2, { stdio: 'pipe' });
-  const env = { ...process.env, PGHOST: sock, PGUSER: 'postgres', PGTZ: 'UTC', PGCLIENTENCODING: 'UTF8' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PGHOST: sock, PGUSER: 'postgres', PGTZ: 'UTC', PGCLIENTENCODING: 'UTF8' };
   delete env.PGOPTIONS;
   delete env.PGDATABASE;
   return {
