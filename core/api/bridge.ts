@@ -2,9 +2,8 @@
  * The desktop bridge: what the Electron preload exposes to the renderer (SPEC.md 0.2, m.20)
  * and the IPC channel names main listens on. Defined once here so that neither side types a
  * channel string by hand. The preload forwards only these; main validates every message.
+ * No runtime dependency: the sandboxed CommonJS preload bundles this file as it is.
  */
-import { z } from 'zod';
-
 /** `window[BRIDGE_KEY]` in the renderer. */
 export const BRIDGE_KEY = 'batchdesk';
 
@@ -19,8 +18,11 @@ export const IPC_CHANNELS = {
   engineStatus: 'batchdesk:engine-status',
 } as const;
 
-export const commandRequestSchema = z.object({ name: z.string().min(1).max(100).regex(/^[A-Za-z][A-Za-z0-9]*$/), input: z.unknown() });
-export type CommandRequest = z.infer<typeof commandRequestSchema>;
+/** What the preload sends on IPC_CHANNELS.command (main parses it with zod). */
+export interface CommandRequest {
+  readonly name: string;
+  readonly input: unknown;
+}
 
 export interface BatchdeskBridge {
   /** Sends a contract command; resolves with the raw result ({ ok, output } | { ok: false, error }). */
