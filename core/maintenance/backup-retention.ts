@@ -36,7 +36,8 @@ export function applyRetention(backups: readonly BackupEntry[], nowMs: number, p
   const sorted = [...backups].sort((a, b) => b.createdMs - a.createdMs || (a.file < b.file ? 1 : a.file > b.file ? -1 : 0));
   const why: Record<string, 'newest' | 'young' | 'newest_of_reason'> = {};
   sorted.slice(0, Math.max(0, policy.keep)).forEach((b) => (why[b.file] = 'newest'));
-  for (const b of sorted) if (!why[b.file] && nowMs - b.createdMs < policy.keepDays * DAY_MS) why[b.file] = 'young';
+  // keepDays 0 turns the age rule off (also for backups stamped slightly after `now` by another clock).
+  if (policy.keepDays > 0) for (const b of sorted) if (!why[b.file] && nowMs - b.createdMs < policy.keepDays * DAY_MS) why[b.file] = 'young';
   const seenReason = new Set<string>();
   for (const b of sorted) {
     if (seenReason.has(b.reason)) continue;

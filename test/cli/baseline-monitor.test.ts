@@ -88,7 +88,7 @@ describe('monitor-only', () => {
     expect(s.monitor.entries_compared).toBe(3 * 6); // 3 dates x (5 portfolios + date-level rows)
     expect(checksumsOf(db)).toEqual(before);
     const d = new Database(db, { readonly: true });
-    expect(d.prepare(`SELECT mode, status FROM batch_run_history ORDER BY started_at DESC LIMIT 1`).get()).toEqual({ mode: 'monitor', status: 'completed' });
+    expect(d.prepare(`SELECT mode, status FROM batch_run_history WHERE mode = 'monitor'`).all()).toEqual([{ mode: 'monitor', status: 'completed' }]);
     expect((d.prepare(`SELECT count(*) AS n FROM run_lock`).get() as { n: number }).n).toBe(0);
     d.close();
   });

@@ -25,5 +25,7 @@ describe('backup retention (SPEC.md j.2)', () => {
     // ages 0..72 days step 3: 10 newest (0..27 d) are also the ones < 30 d; newest scheduled/manual already kept
     expect(a.keep).toHaveLength(10);
     expect(applyRetention([], NOW).keep).toEqual([]);
+    // keepDays 0 disables the age rule, even for a backup stamped after `now`.
+    expect(applyRetention([b('a', -0.001), b('b', 1)], NOW, { keep: 1, keepDays: 0 }).delete.map((x) => x.file)).toEqual(['b']);
   });
 });
