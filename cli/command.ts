@@ -49,6 +49,8 @@ export interface CommandSpec {
   readonly positionals?: readonly PositionalSpec[];
   readonly flags: Readonly<Record<string, FlagSpec>>;
   readonly example: string;
+  /** False for commands that may run without any database (m.24): the default folder is then not created. */
+  readonly usesDatabase?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 

@@ -76,7 +76,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       return EXIT.ok;
     }
     const db = resolveDb(stringFlag(parsed.flags['db']), io);
-    if (db.dbIsDefault) mkdirSync(dirname(db.dbPath), { recursive: true });
+    if (db.dbIsDefault && spec.usesDatabase !== false) mkdirSync(dirname(db.dbPath), { recursive: true });
     const global: GlobalOptions = {
       quiet: parsed.flags['quiet'] === true,
       verbose: parsed.flags['verbose'] === true,

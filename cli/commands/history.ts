@@ -107,6 +107,7 @@ export const exportBaselineCommand: CommandSpec = {
 
 export const compareBaselineCommand: CommandSpec = {
   name: 'history compare',
+  usesDatabase: false,
   summary: 'compare two baselines (or a baseline with `db`) field by field with tolerances',
   positionals: [
     { name: 'A', required: true, description: 'the reference baseline file' },
