@@ -117,4 +117,18 @@ describe('telemetry throttle', () => {
     expect(got).toHaveLength(1);
     expect(timer.pendingTasks).toBe(0);
   });
+
+  it('pushBatch merges already-throttled batches: counts add up, events coalesce again, discrete ones stay', () => {
+    const timer = new ManualTimer();
+    const got: TelemetryBatch[] = [];
+    const t = createTelemetryThrottle((b) => got.push(b), timer);
+    t.pushBatch({ events: [metricEvent('provider_request', 1, 5), dateResultEvent('2025-07-01', 'success', 6)], counts: { 'metric:provider_request': 5 }, coalesced: 4 });
+    t.pushBatch({ events: [metricEvent('provider_request', 1, 9)], counts: { 'metric:provider_request': 3 }, coalesced: 2 });
+    t.push(metricEvent('provider_request', 1, 10));
+    timer.advance(0);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.events.map((e) => e.seq)).toEqual([6, 10]);
+    expect(got[0]!.counts).toEqual({ 'metric:provider_request': 9 });
+    expect(got[0]!.coalesced).toBe(4 + 2 + 2);
+  });
 });

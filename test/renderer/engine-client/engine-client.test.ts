@@ -1,0 +1,62 @@
+/**
+ * The renderer's engine client: results parsed with the contract's output schemas, the one
+ * error shape turned into EngineError, commands unknown to this engine refused locally, the
+ * URL-fragment token of browser mode, and engine status validation.
+ */
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { EngineClient } from '../../../renderer/engine-client/engine-client';
+import { EngineError, errorText } from '../../../renderer/engine-client/engine-error';
+import { tokenFromLocation } from '../../../renderer/engine-client/http-transport';
+import { FakeTransport } from '../../support/app/fake-transport';
+
+const timer = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+
+describe('engine client', () => {
+  it('returns outputs that match the contract and rejects those that do not', async () => {
+    const t = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getTracking: () => ({ dates: 'nope' }) });
+    const c = new EngineClient(t, timer);
+    expect(await c.call('listPortfolios', {})).toEqual({ portfolios: [] });
+    await expect(c.call('getTracking', {})).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('does not match the contract') });
+  });
+
+  it('turns the error shape into an EngineError', async () => {
+    const c = new EngineClient(new FakeTransport(), timer);
+    const err = await c.call('listPortfolios', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).code).toBe('not_found');
+    expect(errorText(err)).toMatch(/\(not_found\)$/);
+  });
+
+  it('callNamed refuses a command this engine does not have without sending it', async () => {
+    const t = new FakeTransport();
+    const c = new EngineClient(t, timer);
+    expect(c.has('getTracking')).toBe(true);
+    expect(c.has('fooBar')).toBe(false);
+    await expect(c.callNamed('fooBar', {}, z.unknown())).rejects.toMatchObject({ code: 'not_found' });
+    expect(t.calls).toEqual([]);
+  });
+
+  it('keeps valid engine statuses only', () => {
+    const t = new FakeTransport();
+    const c = new EngineClient(t, timer);
+    const seen: string[] = [];
+    c.onEngineStatus((s) => seen.push(s.state));
+    c.connect();
+    t.status({ state: 'crashed', message: 'x', restarts: 1 });
+    t.status({ state: 'exploded' });
+    t.status({ state: 'ready', restarts: 1, recoveredLock: null });
+    expect(seen).toEqual(['crashed', 'ready']);
+    expect(c.connectionState).toBe('open');
+    c.disconnect();
+    expect(t.subscribed).toBe(false);
+  });
+
+  it('reads the token from the URL fragment only', () => {
+    expect(tokenFromLocation('#token=abc_DEF-123')).toBe('abc_DEF-123');
+    expect(tokenFromLocation('#x=1&token=abc')).toBe('abc');
+    expect(tokenFromLocation('')).toBeNull();
+    expect(tokenFromLocation('#token=')).toBeNull();
+    expect(tokenFromLocation('#token=<script>')).toBeNull();
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * The live view's state (SPEC.md h.7): how telemetry batches build the date x phase grid,
+ * the aggregate of portfolio phases (h.4), counters, progress with an ETA, the log, and how
+ * stored tracking rows lie under the live ones.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrackingRow } from '../../../core/api/commands/view-commands';
+import type { TelemetryEvent } from '../../../core/api/telemetry-events';
+import { aggregateStatus, applyBatch, cellClass, EMPTY_LIVE, gridDates, LOG_CAPACITY, progressOf, seedFromTracking, withPlannedDates } from '../../../renderer/state/live-run';
+import { dateResultEvent, metricEvent, phaseResultEvent, phaseStartEvent } from '../../support/telemetry/event-builders';
+
+const batch = (events: TelemetryEvent[], counts: Record<string, number> = {}) => ({ events, counts, coalesced: 0 });
+
+function runStart(seq: number, dates = 3): TelemetryEvent {
+  return {
+    event: 'run_start',
+    schema: 1,
+    run_id: 'run-1',
+    seq,
+    ts: '2025-09-30T23:00:00.000000Z',
+    source: 'engine',
+    level: 'info',
+    payload: { batch_run_id: 'batch_x', mode: 'normal', triggered_by: 'app', database: 'demo.db', target_date: '2025-07-03', first_date: '2025-07-01', last_date: '2025-07-03', date_count: dates, chunk_days: 0, chunk_count: 1, phases: [], portfolio_scope: 'all', options: {}, app_version: '0.1.0' },
+  };
+}
+
+describe('cell classes', () => {
+  it('maps raw statuses onto the six display classes', () => {
+    expect(['success', 'not_applicable', 'imported'].map(cellClass)).toEqual(['ok', 'ok', 'ok']);
+    expect(['partial', 'stale'].map(cellClass)).toEqual(['warning', 'warning']);
+    expect(['failed', 'rolled_back'].map(cellClass)).toEqual(['failed', 'failed']);
+    expect(cellClass('skipped')).toBe('skipped');
+    expect(cellClass('running')).toBe('running');
+    expect(cellClass(undefined)).toBe('pending');
+  });
+
+  it('aggregates portfolio phases as SPEC.md h.4 says', () => {
+    const p = (status: string) => ({ status, reason: null, error: null, durationMs: 1, metrics: null });
+    expect(aggregateStatus([p('success'), p('success')])).toBe('success');
+    expect(aggregateStatus([p('success'), p('failed')])).toBe('partial');
+    expect(aggregateStatus([p('failed'), p('failed')])).toBe('failed');
+    expect(aggregateStatus([p('skipped'), p('skipped')])).toBe('skipped');
+    expect(aggregateStatus([p('success'), p('running')])).toBe('running');
+    expect(aggregateStatus([p('stale'), p('success')])).toBe('stale');
+    expect(aggregateStatus([p('success'), p('not_applicable')])).toBe('success');
+  });
+});
+
+describe('applyBatch', () => {
+  it('builds the grid live: running cells, per-portfolio results, date results and the run result', () => {
+    let s = applyBatch(EMPTY_LIVE, batch([runStart(1), phaseStartEvent('2025-07-01', 'market_data', null, 2)]), 0);
+    expect(s.phase).toBe('running');
+    expect(s.rows['2025-07-01']!.cells.market_data!.status).toBe('running');
+    expect(s.current).toMatchObject({ date: '2025-07-01', phase: 'market_data' });
+    s = applyBatch(
+      s,
+      batch([
+        phaseResultEvent('2025-07-01', 'market_data', null, 'success', 3),
+        phaseStartEvent('2025-07-01', 'marks', 'p1', 4),
+        phaseResultEvent('2025-07-01', 'marks', 'p1', 'success', 5),
+        phaseResultEvent('2025-07-01', 'marks', 'p2', 'failed', 6, { reason: 'exception', error: 'boom' }),
+      ]),
+      0,
+    );
+    const marks = s.rows['2025-07-01']!.cells.marks!;
+    expect(marks.status).toBe('partial');
+    expect(marks.portfolios['p2']).toMatchObject({ status: 'failed', reason: 'exception', error: 'boom' });
+    expect(s.counters.failedPhases).toBe(1);
+    s = applyBatch(s, batch([dateResultEvent('2025-07-01', 'partial', 7)]), 0);
+    expect(s.rows['2025-07-01']).toMatchObject({ status: 'partial', complete: true, live: true, jobsExpected: 9 });
+    expect(s.datesDone).toBe(1);
+    const end: TelemetryEvent = { ...runStart(8), event: 'run_result', payload: { status: 'partial', exit_code: 1, dates_planned: 3, dates_succeeded: 0, dates_partial: 1, dates_failed: 0, dates_skipped: 0, duration_ms: 100, cancelled: false, guard_status: null } } as TelemetryEvent;
+    s = applyBatch(s, batch([end]), 0);
+    expect(s.phase).toBe('finished');
+    expect(s.current).toBeNull();
+    expect(s.log.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(s.log[5]!.text).toContain('reason=exception error=boom');
+  });
+
+  it('counts coalesced provider requests from the batch counts', () => {
+    const s = applyBatch(EMPTY_LIVE, batch([metricEvent('provider_request', 1, 9), metricEvent('provider_retry', 1, 10)], { 'metric:provider_request': 40, 'metric:provider_retry': 3 }), 0);
+    expect(s.counters.providerRequests).toBe(40);
+    expect(s.counters.retries).toBe(3);
+  });
+
+  it('progress and ETA come from the planned dates and the mean date duration', () => {
+    let s = applyBatch(EMPTY_LIVE, batch([runStart(1, 4)]), 0);
+    expect(progressOf(s)).toMatchObject({ fraction: 0, etaMs: null, planned: 4 });
+    s = applyBatch(s, batch([dateResultEvent('2025-07-01', 'success', 2), dateResultEvent('2025-07-02', 'success', 3)]), 0);
+    // date_result durations are 100 ms each; 2 dates left
+    expect(progressOf(s)).toEqual({ fraction: 0.5, done: 2, planned: 4, etaMs: 200 });
+  });
+
+  it('keeps at most LOG_CAPACITY log lines, the newest', () => {
+    let s = EMPTY_LIVE;
+    for (let i = 0; i < 5; i++) s = applyBatch(s, batch(Array.from({ length: 600 }, (_, k) => dateResultEvent('2025-07-01', 'success', i * 600 + k + 1))), 0);
+    expect(s.log).toHaveLength(LOG_CAPACITY);
+    expect(s.log[s.log.length - 1]!.seq).toBe(3000);
+  });
+});
+
+describe('tracking rows under the live state', () => {
+  const row = (date: string, status: string, complete = true): TrackingRow => ({
+    date: date as TrackingRow['date'],
+    status,
+    complete,
+    startedAt: null,
+    completedAt: complete ? 'x' : null,
+    runId: 'r',
+    batchRunId: 'b',
+    mode: 'normal',
+    phases: { market_data: { status: 'failed', startedAt: null, durationMs: 1, reason: 'benchmark_missing', error: 'SPY has no close', portfolios: null } },
+    missingPriceCount: 2,
+    fallbackCount: 1,
+    modelCount: 0,
+    coveragePct: 90,
+    usableCoveragePct: 95,
+    jobsExpected: 0,
+    jobsCompleted: 0,
+    errors: [],
+  });
+
+  it('seeds stored rows, keeps the row the live run is working on, and lists planned dates as pending', () => {
+    let s = applyBatch(EMPTY_LIVE, batch([runStart(1), phaseStartEvent('2025-07-02', 'marks', 'p1', 2)]), 0);
+    s = seedFromTracking(s, [row('2025-07-01', 'failed'), row('2025-07-02', 'running', false)]);
+    expect(s.rows['2025-07-01']!.cells.market_data).toMatchObject({ status: 'failed', reason: 'benchmark_missing' });
+    expect(s.rows['2025-07-02']!.cells.marks!.status).toBe('running');
+    s = withPlannedDates(s, ['2025-07-01', '2025-07-02', '2025-07-03']);
+    expect(gridDates(s)).toEqual(['2025-07-01', '2025-07-02', '2025-07-03']);
+  });
+});
