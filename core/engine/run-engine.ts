@@ -551,7 +551,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
 
   const status = tracker.status();
   const completedAt = cancelled ? null : run.nowIso();
-  const aTotals = { expected: 0, completed: 0, failed: 0, guard: 0 };
+  const aTotals = { expected: 0, completed: 0, failed: 0, notApplicable: 0, guard: 0 };
   const portfoliosMeta = (tracker.metadataJson['portfolios'] ?? {}) as Record<string, { analytics?: { jobs_expected?: number; jobs_completed?: number; jobs_failed?: number; jobs_not_applicable?: number; analytics_skipped?: boolean } }>;
   for (const pp of pd.portfolios) {
     const an = portfoliosMeta[pp.portfolioId]?.analytics;
@@ -559,6 +559,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
     aTotals.expected += an.jobs_expected ?? 0;
     aTotals.completed += an.jobs_completed ?? 0;
     aTotals.failed += an.jobs_failed ?? 0;
+    aTotals.notApplicable += an.jobs_not_applicable ?? 0;
     if (an.analytics_skipped) aTotals.guard++;
   }
   a.analyticsTotals.jobs_expected += aTotals.expected;
@@ -566,7 +567,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   a.analyticsTotals.jobs_failed += aTotals.failed;
   a.analyticsTotals.guard_skips += aTotals.guard;
   tracker.setMeta('model_count', modelCount);
-  tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: 0, guard_skips: aTotals.guard });
+  tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: aTotals.notApplicable, guard_skips: aTotals.guard });
   if (!cancelled) writeTx(() => writeTracking(tracker, status, completedAt));
   a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: modelCount });
   a.errors.push(...dateErrors.map((e) => `${d} ${e}`));

@@ -12,7 +12,7 @@
 import { providerBeta, type ProviderBetaLot } from '../../calc/factor-aggregation';
 import { MARKET_BETA_FACTOR, PROVIDER_BETA_FACTOR } from '../../domain/factor-names';
 import { equityOf, publicMarkedLots } from './job-lots';
-import { jobFailed, jobNotApplicable, jobSuccess, type AnalyticsJob } from './job-types';
+import { jobBenignSkip, jobFailed, jobNotApplicable, jobSuccess, type AnalyticsJob } from './job-types';
 
 const usable = (b: number | null): b is number => b !== null && Number.isFinite(b);
 
@@ -24,7 +24,7 @@ export const providerBetaJob: AnalyticsJob = {
     const lots = publicMarkedLots(ctx).filter((l) => (l.lot.positionType === 'LONG' || l.lot.positionType === 'SHORT') && l.marketValue !== 0 && Number.isFinite(l.marketValue));
     if (lots.length === 0) return jobNotApplicable({ positions: 0, detail: 'no_public_long_short_lots' });
     const equity = equityOf(ctx.snapshot);
-    if (!(equity > 0) || !Number.isFinite(equity)) return jobFailed('non_positive_equity', { positions: lots.length, equity });
+    if (!(equity > 0) || !Number.isFinite(equity)) return jobBenignSkip('non_positive_equity', { positions: lots.length, equity });
     const betas = ctx.cache.symbolBetas();
     const table = betas.ok ? betas.table : null;
     const marketId = ctx.cache.factorIds.byName.get(MARKET_BETA_FACTOR) ?? null;

@@ -3,7 +3,8 @@
  * ir_beta, spread_factors and ridge_factors.
  *
  * 1. Lots: the public marked lots of D; none → not_applicable.
- * 2. E = the snapshot's equity; E ≤ 0 → failed `non_positive_equity`.
+ * 2. E = the snapshot's equity; E ≤ 0 → `non_positive_equity`, a benign skip (m.22, m.23: weights
+ *    over a non-positive equity are undefined; the run completes with the coded reason).
  * 3. The symbol betas of D; a failed symbol stage → failed `symbol_stage_failed`.
  * 4. Per factor: β_p = Σ w_i β_i with w_i = MV_i / E, coverage = Σ|w| with a beta / Σ|w|
  *    (portfolioFactorBeta). A factor no lot has a beta for gets no row.
@@ -54,7 +55,7 @@ export function aggregateRegressionFactors(ctx: JobContext, factorNames: readonl
   const lots = publicMarkedLots(ctx);
   if (lots.length === 0) return { ok: false, result: jobNotApplicable({ positions: 0, detail: 'no_public_marked_lots' }) };
   const equity = equityOf(ctx.snapshot);
-  if (!(equity > 0) || !Number.isFinite(equity)) return { ok: false, result: jobFailed('non_positive_equity', { positions: lots.length, equity }) };
+  if (!(equity > 0) || !Number.isFinite(equity)) return { ok: false, result: jobBenignSkip('non_positive_equity', { positions: lots.length, equity }) };
   const betas = ctx.cache.symbolBetas();
   if (!betas.ok) return { ok: false, result: jobFailed('symbol_stage_failed', { positions: lots.length, error: betas.error }) };
   const table = betas.table;

@@ -4,12 +4,13 @@
  * PRIVATE and OPTIONS lots 'Unclassified', ETFs 'ETFs', else the profile sector; public lots
  * with neither are left out), hhi, effective_num_positions, top_3_concentration and
  * top_10_concentration (|MV| aggregated per symbol).
- * No valued lot, or a zero gross value → not_applicable; E ≤ 0 → failed non_positive_equity.
+ * No valued lot, or a zero gross value → not_applicable; E ≤ 0 → non_positive_equity, a benign
+ * skip (m.22, m.23).
  */
 import { concentration } from '../../calc/concentration';
 import { sectorExposure } from '../../calc/sector-exposure';
 import { equityOf, valuedLots } from './job-lots';
-import { jobFailed, jobNotApplicable, jobSuccess, type AnalyticsJob } from './job-types';
+import { jobBenignSkip, jobFailed, jobNotApplicable, jobSuccess, type AnalyticsJob } from './job-types';
 
 export const sectorConcentrationJob: AnalyticsJob = {
   name: 'sector_concentration',
@@ -27,7 +28,7 @@ export const sectorConcentrationJob: AnalyticsJob = {
       }),
       equity,
     );
-    if (!sectors.ok) return jobFailed(sectors.reason, { positions: lots.length, equity });
+    if (!sectors.ok) return jobBenignSkip(sectors.reason, { positions: lots.length, equity });
     pd.run.store.updateSnapshotAnalytics(
       pd.portfolio.id,
       pd.date,

@@ -57,10 +57,10 @@ describe('a symbol listed 14 trading days ago, and zero equity', () => {
   });
   afterAll(() => fx.close());
 
-  it('the run completes; zero equity makes the dates partial (exit code 1), nothing throws', () => {
+  it('the run completes with exit 0: zero equity is an edge input with coded reasons, not a failure (m.22, m.23)', () => {
     expect(run.result.kind).toBe('run');
-    expect(run.result.exitCode).toBe(1);
-    expect(trackingOf(fx, D0).status).toBe('partial');
+    expect(run.result.exitCode).toBe(0);
+    expect(trackingOf(fx, D0).status).toBe('success');
   });
 
   it('before the windows fill: regression, volatility and stress jobs are benign skips; the phase stays successful (m.23)', () => {
@@ -80,7 +80,7 @@ describe('a symbol listed 14 trading days ago, and zero equity', () => {
     expect(sym).toEqual([{ calculation_method: 'provider' }]);
   });
 
-  it('zero equity: the jobs that need E > 0 fail with non_positive_equity; the others still run', () => {
+  it('zero equity: the jobs that need E > 0 skip with non_positive_equity (an edge input, m.22/m.23); the others still run', () => {
     const jobs = jobsOf(fx, D0, ZERO);
     for (const j of ['market_beta', 'provider_beta', 'ir_beta', 'spread_factors', 'ridge_factors', 'sector_concentration']) {
       expect(jobs[j]).toMatchObject({ success: false, reason: 'non_positive_equity' });
@@ -88,7 +88,7 @@ describe('a symbol listed 14 trading days ago, and zero equity', () => {
     expect(jobs['volatility']).toMatchObject({ success: true });
     expect(jobs['correlations']).toMatchObject({ success: false, reason: 'not_applicable' });
     expect(jobs['stress_tests']).toMatchObject({ success: false, reason: 'no_factor_exposures' });
-    expect(analyticsStatus(fx, D0, ZERO)).toMatchObject({ status: 'failed', reason: 'job_failed' });
+    expect(analyticsStatus(fx, D0, ZERO)).toMatchObject({ status: 'success' });
     const lot = fixtureLotId(ZERO, 0);
     expect(fx.db.prepare(`SELECT count(*) AS n FROM position_market_betas WHERE position_id = ? AND calc_date = ?`).get(lot, D0)).toEqual({ n: 0 });
     expect(fx.db.prepare(`SELECT count(*) AS n FROM position_volatility WHERE position_id = ? AND calculation_date = ?`).get(lot, D0)).toEqual({ n: 1 });

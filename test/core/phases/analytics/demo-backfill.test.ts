@@ -9,7 +9,7 @@
  * results. The private-assets portfolio has no public lot and says so with coded reasons.
  * The synthetic hedge-fund book is levered about five times through deep in-the-money calls and
  * its equity turns negative in August 2025 on this seed; from then on the jobs that need a
- * positive equity report non_positive_equity (d.9) while the others keep running.
+ * positive equity report non_positive_equity (d.9) as a benign skip (m.22, m.23) while the others keep running.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../../core/domain/iso-date';
