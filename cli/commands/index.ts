@@ -3,6 +3,7 @@
  * exports one CommandSpec; add new commands here.
  */
 import type { CommandSpec } from '../command';
+import { importCommand } from './import';
 import { pricesExportCommand } from './prices-export';
 import { pricesImportCommand } from './prices-import';
 import { profilesExportCommand } from './profiles-export';
@@ -12,4 +13,4 @@ import { seedDemoCommand } from './seed-demo';
 import { SAFEGUARD_COMMANDS } from './safeguard-commands';
 import { serveCommand } from './serve';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, pricesImportCommand, pricesExportCommand, profilesImportCommand, profilesExportCommand, serveCommand, ...SAFEGUARD_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, importCommand, pricesImportCommand, pricesExportCommand, profilesImportCommand, profilesExportCommand, serveCommand, ...SAFEGUARD_COMMANDS];

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { debugCommands } from './commands/debug-commands';
 import { diagnosticsCommands } from './commands/diagnostics-commands';
 import { historyCommands } from './commands/history-commands';
+import { importCommands } from './commands/import-commands';
 import { maintenanceCommands } from './commands/maintenance-commands';
 import { runCommands } from './commands/run-commands';
 import { settingsCommands } from './commands/settings-commands';
@@ -20,6 +21,7 @@ export const CONTRACT = {
   ...maintenanceCommands,
   ...diagnosticsCommands,
   ...historyCommands,
+  ...importCommands,
 } as const;
 
 export type Contract = typeof CONTRACT;

@@ -489,26 +489,55 @@ export async function mergeIntoDatabase(
   }
 }
 
-/** --dry-run: what would be read and where it would go, without reading any rows. */
-export async function planDumpImport(o: ImportOptions): Promise<{
-  facts: DumpReader['facts'];
-  tables: { source: string; target: string; dataKind: 'copy' | 'insert'; columnsSkipped: string[]; columnsMissing: string[]; dataBytes: number | null }[];
-  tablesSkipped: SkippedTable[];
-}> {
+export interface PlannedTable {
+  readonly source: string;
+  readonly target: string;
+  readonly dataKind: 'copy' | 'insert';
+  /** Dump columns batchdesk does not keep. */
+  readonly columnsSkipped: string[];
+  /** Our columns the dump lacks (defaults or derived values). */
+  readonly columnsMissing: string[];
+  /** Each mapped column's conversion: the dump's PostgreSQL type to our SQLite type. */
+  readonly conversions: { column: string; from: string; to: string }[];
+  /** Size of the table's data in the dump, when the format records it. */
+  readonly dataBytes: number | null;
+}
+
+export interface DumpImportPlan {
+  readonly facts: DumpReader['facts'];
+  readonly schema: string;
+  readonly tables: PlannedTable[];
+  readonly tablesSkipped: SkippedTable[];
+}
+
+/**
+ * --dry-run: what would be read and where it would go, without reading any rows. A dump with
+ * none of our tables is refused as the import would refuse it, unless `allowEmpty`.
+ */
+export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'database' | 'tempDir' | 'signal' | 'allowEmpty'>): Promise<DumpImportPlan> {
   const targets = shippedTargetTables();
-  const reader = await openDump(o.dumpPath, { database: o.database, tempDir: o.tempDir, signal: o.signal, schemaHint: schemaHintFor(targets, o.schema ?? 'public') });
+  const schema = o.schema ?? 'public';
+  const reader = await openDump(o.dumpPath, { database: o.database, tempDir: o.tempDir, signal: o.signal, schemaHint: schemaHintFor(targets, schema) });
   try {
-    const plan = planTables(reader, targets, o.schema ?? 'public');
+    const plan = planTables(reader, targets, schema);
+    if (o.allowEmpty === false && plan.mapped.length === 0) {
+      throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; use --allow-empty to import it anyway, or --schema to pick another schema`);
+    }
     return {
       facts: reader.facts,
+      schema,
       tables: plan.mapped.map(({ table, target }) => {
         const names = new Set(table.columns.map((c) => c.name));
+        const byName = new Map(target.columns.map((c) => [c.name, c]));
         return {
           source: `${table.schema}.${table.name}`,
           target: target.name,
           dataKind: table.dataKind,
-          columnsSkipped: table.columns.filter((c) => !target.columns.some((t) => t.name === c.name) && !c.generated).map((c) => c.name),
+          columnsSkipped: table.columns.filter((c) => !byName.has(c.name) && !c.generated).map((c) => c.name),
           columnsMissing: target.columns.filter((c) => !names.has(c.name)).map((c) => c.name),
+          conversions: table.columns
+            .filter((c) => byName.has(c.name) && !c.generated)
+            .map((c) => ({ column: c.name, from: c.type?.raw ?? 'unknown', to: byName.get(c.name)!.type })),
           dataBytes: table.dataBytes,
         };
       }),

@@ -5,6 +5,7 @@
  * resulting file. Printed by the hosts, saved with --report, stored in maintenance_log.
  */
 import type { DumpFacts } from './dump-model';
+import type { DumpImportPlan } from './import-dump';
 
 export const MAX_EXAMPLES = 20;
 
@@ -138,5 +139,44 @@ export function formatImportReport(r: ImportReport): string {
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   if (r.durationMs !== null) lines.push(`  duration ${(r.durationMs / 1000).toFixed(1)} s${r.resultFile ? `, result ${r.resultFile}` : ''}`);
   lines.push(`  note: ${r.note}`);
+  return lines.join('\n');
+}
+
+/** How the import converts the PostgreSQL types whose conversion is not a plain copy (j.7). */
+const CONVERSION_NOTES: Record<string, string> = {
+  uuid: ' (lowercase)',
+  numeric: ' (round-trip checked, lossy values reported)',
+  'timestamp with time zone': ' (UTC, 6 fraction digits)',
+  'timestamp without time zone': ' (ISO text)',
+  boolean: ' (0/1)',
+  date: ' (YYYY-MM-DD; out-of-range dates become null)',
+  bigint: ' (beyond 2^53 fails the value)',
+  character: ' (right-trimmed)',
+};
+
+/** Human-readable --dry-run plan: per table the source, the kind of data, columns and conversions. */
+export function formatImportPlan(p: DumpImportPlan): string {
+  const f = p.facts;
+  const lines: string[] = [];
+  lines.push(`import plan of ${f.path} (dry run: nothing is read or written)`);
+  lines.push(
+    `  format ${f.format}${f.wrapper ? ` (wrapped in ${f.wrapper})` : ''}${f.archiveVersion ? `, archive ${f.archiveVersion}` : ''}, compression ${f.compression}, encoding ${f.encoding}`,
+  );
+  lines.push(`  server ${f.serverVersion ?? 'unknown'}, pg_dump ${f.pgDumpVersion ?? 'unknown'}${f.databaseName ? `, database ${f.databaseName}` : ''}; schema ${p.schema}`);
+  for (const t of p.tables) {
+    const size = t.dataBytes === null ? 'size unknown' : `${t.dataBytes} bytes of data`;
+    lines.push(`  ${t.source} -> ${t.target}: ${t.dataKind === 'copy' ? 'COPY' : 'INSERT'} data, ${size}; rows are counted while importing`);
+    if (t.columnsSkipped.length) lines.push(`    columns not kept: ${t.columnsSkipped.join(', ')}`);
+    if (t.columnsMissing.length) lines.push(`    columns filled with defaults or derived: ${t.columnsMissing.join(', ')}`);
+    const groups = new Map<string, string[]>();
+    for (const c of t.conversions) {
+      const key = `${c.from.replace(/\(.*?\)/g, '')} -> ${c.to}${CONVERSION_NOTES[`${c.from.replace(/\(.*?\)/g, '')}`] ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), c.column]);
+    }
+    for (const [k, cols] of groups) lines.push(`    ${k}: ${cols.join(', ')}`);
+  }
+  if (p.tables.length === 0) lines.push('  no table maps to batchdesk (--allow-empty given)');
+  if (p.tablesSkipped.length) lines.push(`  tables skipped: ${p.tablesSkipped.map((t) => `${t.table} (${t.reason.replace(/_/g, ' ')})`).join(', ')}`);
+  for (const w of f.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import type { HandlerMap } from '../handler-types';
 import { debugHandlers } from './debug-handlers';
 import { diagnosticsHandlers } from './diagnostics-handlers';
 import { historyHandlers } from './history-handlers';
+import { importHandlers } from './import-handlers';
 import { maintenanceHandlers } from './maintenance-handlers';
 import { runHandlers } from './run-handlers';
 import { viewHandlers } from './view-handlers';
@@ -15,4 +16,5 @@ export const HANDLERS: HandlerMap<CommandName> = {
   ...maintenanceHandlers,
   ...diagnosticsHandlers,
   ...historyHandlers,
+  ...importHandlers,
 };

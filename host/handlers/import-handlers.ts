@@ -1,0 +1,62 @@
+/**
+ * Handler of the import command (core/api/commands/import-commands.ts). New-file imports
+ * write `target` (else the host's database, which must not exist); replace and merge work on
+ * the host's database. Progress reaches the host's event bus as `import_progress` metrics; a
+ * long-lived host's read connection is closed before the file is swapped.
+ */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BatchdeskError } from '../../core/api/errors';
+import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
+import type { HandlerMap } from '../handler-types';
+import { importDumpFile, planDumpFile } from '../maintenance/dump-import';
+import { plain } from './with-database';
+
+/** Refuses, before anything is imported, a --report path whose folder does not exist (exit code 5). */
+export function checkImportReportPath(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BatchdeskError('io', `cannot write the report to ${path}: the folder ${dir} does not exist`);
+}
+
+/** Writes the --report JSON; a path that cannot be written is an I/O error. */
+export function writeImportReport(path: string, value: unknown): void {
+  try {
+    writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+  } catch (err) {
+    throw new BatchdeskError('io', `cannot write the import report to ${path}: ${(err as Error).message}`);
+  }
+}
+
+export const importHandlers: HandlerMap<'importDump'> = {
+  async importDump(input, ctx) {
+    const dbPath = resolve(input.mode === 'new' && input.target ? input.target : ctx.dbPath);
+    const common = {
+      dumpPath: resolve(input.path),
+      dbPath,
+      schema: input.schema,
+      ...(input.database ? { database: input.database } : {}),
+      allowEmpty: input.allowEmpty,
+    };
+    if (input.reportPath) checkImportReportPath(resolve(input.reportPath));
+    if (input.dryRun) {
+      const plan = await planDumpFile(common);
+      if (input.reportPath) writeImportReport(resolve(input.reportPath), { dryRun: true, plan });
+      return { dryRun: true, mode: input.mode, database: dbPath, backupFile: null, report: null, plan: plain(plan), text: formatImportPlan(plan) };
+    }
+    const r = await importDumpFile(
+      {
+        ...common,
+        mode: input.mode,
+        ...(input.onConflict ? { onConflict: input.onConflict } : {}),
+        strict: input.strict,
+        holder: ctx.holder,
+        sinks: [ctx.bus.sink()],
+        beforeSwap: () => ctx.reader?.close(),
+      },
+      ctx.clock,
+    );
+    if (dbPath === resolve(ctx.dbPath)) ctx.reader?.close();
+    if (input.reportPath) writeImportReport(resolve(input.reportPath), { ...r.report, backupFile: r.backupFile });
+    return { dryRun: false, mode: r.mode, database: r.database, backupFile: r.backupFile, report: plain(r.report), plan: null, text: formatImportReport(r.report) };
+  },
+};

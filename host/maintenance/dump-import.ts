@@ -1,0 +1,252 @@
+/**
+ * The PostgreSQL dump import procedure of the hosts (SPEC.md j.7, m.15), shared by the CLI
+ * `import` command and the `importDump` contract command. The reading, mapping and loading
+ * live in db/pg-import; this file adds what needs the host: the run lock, the verified
+ * pre-import backup, the file swap, telemetry and the mapping of failures onto error codes.
+ *
+ * | mode | what happens | a failure leaves |
+ * |---|---|---|
+ * | new | `<db>.importing` is built and renamed to `<db>`; `<db>` must not exist | nothing: the temporary file is deleted |
+ * | replace | the lock (kind `import`) is taken, `<db>.importing` is built, a verified `pre-import` backup of the live file is made, then the new file is flushed and renamed over the live one with every connection closed, as for a restore (j.3) | the live file as it was; no temporary file, no backup |
+ * | merge | the lock (kind `import`) is taken, a verified `pre-import` backup is made, then the dump is merged in one transaction | the live file as it was (rolled back); the backup of this attempt, its manifest and its log row are removed again |
+ *
+ * Every bad dump (truncated, corrupt, wrong magic, future version, a COPY block cut short,
+ * none of our tables, an unreadable path) is a data error (exit code 5) whose message names
+ * the problem; cancellation is exit code 130. Progress goes out as `metric` events named
+ * `import_progress` (source `import`): dump bytes consumed per table.
+ */
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { BatchdeskError, usageError } from '../../core/api/errors';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import type { Clock } from '../../core/ports/clock';
+import type { LockHolder } from '../../core/ports/store';
+import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
+import { manifestPathOf } from '../../db/maintenance/backup-manifest';
+import { fsyncFile } from '../../db/maintenance/database-file';
+import { isDumpError } from '../../db/pg-import/dump-error';
+import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type DumpImportPlan, type ImportOptions, type ImportProgress } from '../../db/pg-import/import-dump';
+import type { ImportReport } from '../../db/pg-import/import-report';
+import { openStore, type OpenedDatabase } from '../engine-host';
+import { seedReferenceData } from '../reference-data';
+import { makeBackup, type BackupResult } from './backup';
+import { acquireMaintenanceLock, type HeldLock } from './maintenance-lock';
+
+export type DumpImportMode = 'new' | 'replace' | 'merge';
+
+export interface DumpImportRequest {
+  readonly dumpPath: string;
+  /** The database: the file to create (new), or the live file (replace, merge). */
+  readonly dbPath: string;
+  readonly mode: DumpImportMode;
+  /** --merge only: what a row whose key exists already does (default skip). */
+  readonly onConflict?: 'skip' | 'replace';
+  readonly schema?: string;
+  readonly database?: string;
+  readonly strict?: boolean;
+  readonly allowEmpty?: boolean;
+  readonly holder: LockHolder;
+  /** Receive the `import_progress` metric events. */
+  readonly sinks?: readonly TelemetrySink[];
+  readonly signal?: AbortSignal;
+  /** Called right before the live file is replaced, so long-lived hosts close their connections. */
+  readonly beforeSwap?: () => void;
+}
+
+export interface DumpImportResult {
+  readonly mode: DumpImportMode;
+  readonly database: string;
+  /** The verified pre-import backup (replace, merge). */
+  readonly backupFile: string | null;
+  readonly report: ImportReport;
+}
+
+/** A DumpError (or a cancellation) in the hosts' error vocabulary: exit code 5, or 130. */
+export function hostImportError(err: unknown): unknown {
+  if (!isDumpError(err)) return err;
+  if (err.code === 'cancelled') return new BatchdeskError('cancelled', 'the import was cancelled; nothing was changed');
+  return new BatchdeskError('data', `import failed: ${err.message}; nothing was changed`, { reason: err.code, ...err.context });
+}
+
+/** Refusals that need no dump: the target's state against the mode (m.15, m.22). */
+export function checkImportTarget(dbPath: string, mode: DumpImportMode, dbIsDefault = false): void {
+  const dir = dirname(dbPath);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new BatchdeskError('io', `cannot import into ${dbPath}: the folder ${dir} does not exist`);
+  }
+  const exists = existsSync(dbPath);
+  if (mode === 'new' && exists) {
+    throw usageError(
+      dbIsDefault
+        ? `the default database ${dbPath} already exists; pass --merge to merge the dump into it, --replace to replace it (after a verified backup), or --db NEW.sqlite to import into a new file`
+        : `${dbPath} already exists; import into a new file, or pass --replace (after a verified backup) or --merge`,
+    );
+  }
+  if (mode === 'merge' && !exists) throw new BatchdeskError('not_found', `cannot merge into ${dbPath}: it does not exist (import without --merge to create it)`);
+}
+
+function importTelemetry(req: DumpImportRequest, clock: Clock, lock: HeldLock | null): (p: ImportProgress) => void {
+  const telemetry = createTelemetry({ clock, sinks: req.sinks ?? [] });
+  let lastBeat = clock.now();
+  return (p) => {
+    telemetry.metric('import_progress', p.bytes, {
+      unit: 'bytes',
+      source: 'import',
+      tags: { table: p.table, source_table: p.source, total_bytes: p.totalBytes, rows: p.rows },
+    });
+    // A long load keeps the lock's heartbeat fresh so no other process judges it stale.
+    if (lock && clock.now() - lastBeat > 2000) {
+      lastBeat = clock.now();
+      lock.heartbeat();
+    }
+  };
+}
+
+function baseOptions(req: DumpImportRequest, clock: Clock, onProgress: (p: ImportProgress) => void): ImportOptions {
+  return {
+    dumpPath: req.dumpPath,
+    ...(req.schema ? { schema: req.schema } : {}),
+    ...(req.database ? { database: req.database } : {}),
+    strict: req.strict ?? false,
+    allowEmpty: req.allowEmpty ?? false,
+    // Wrapped dumps are unpacked next to the database (same disk), and removed again.
+    tempDir: dirname(resolve(req.dbPath)),
+    ...(req.signal ? { signal: req.signal } : {}),
+    now: () => formatTimestamp(clock.now()),
+    onProgress,
+    seedReferenceData,
+  };
+}
+
+function removeFileSet(path: string): void {
+  for (const s of ['', '-wal', '-shm', '-journal']) rmSync(path + s, { force: true });
+}
+
+/** Undoes a backup made for an import that then failed: the file, its manifest and its log row. */
+function discardBackup(opened: OpenedDatabase, b: BackupResult): void {
+  rmSync(b.file, { force: true });
+  rmSync(manifestPathOf(b.file), { force: true });
+  opened.db.prepare(`DELETE FROM maintenance_log WHERE id = ?`).run(b.maintenanceId);
+}
+
+async function importNew(req: DumpImportRequest, dbPath: string, clock: Clock): Promise<DumpImportResult> {
+  const { report } = await importIntoNewFile({ ...baseOptions(req, clock, importTelemetry(req, clock, null)), targetPath: dbPath });
+  return { mode: 'new', database: dbPath, backupFile: null, report };
+}
+
+async function importReplace(req: DumpImportRequest, dbPath: string, clock: Clock): Promise<DumpImportResult> {
+  const opened = openStore(dbPath, { mustExist: true });
+  let lock: HeldLock | null = null;
+  let tmp: string | null = null;
+  let backup: BackupResult | null = null;
+  let swapped = false;
+  try {
+    lock = acquireMaintenanceLock(opened.db, opened.store, 'import', req.holder, clock, dbPath);
+    const built = await importIntoNewFile({ ...baseOptions(req, clock, importTelemetry(req, clock, lock)), targetPath: dbPath, keepTemp: true });
+    tmp = built.path;
+    backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true }, clock);
+    const backupFile = backup.file;
+    // The import's maintenance_log row in the new file names the backup of the file it replaced.
+    const fresh = new Database(tmp, { fileMustExist: true });
+    try {
+      fresh.prepare(`UPDATE maintenance_log SET details = json_set(details, '$.preImportBackup', ?) WHERE operation = 'import' AND id = (SELECT max(id) FROM maintenance_log WHERE operation = 'import')`).run(backupFile);
+      fresh.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      fresh.close();
+    }
+    for (const s of ['-wal', '-shm']) rmSync(tmp + s, { force: true });
+    fsyncFile(tmp);
+    // As for a restore (j.3): close every connection, checkpoint, drop -wal/-shm, rename.
+    req.beforeSwap?.();
+    opened.db.pragma('wal_checkpoint(TRUNCATE)');
+    opened.close();
+    for (const s of ['-wal', '-shm']) rmSync(dbPath + s, { force: true });
+    renameSync(tmp, dbPath);
+    swapped = true;
+    built.report.resultFile = dbPath;
+    return { mode: 'replace', database: dbPath, backupFile, report: built.report };
+  } catch (err) {
+    if (!swapped) {
+      if (tmp) removeFileSet(tmp);
+      try {
+        if (backup) discardBackup(opened, backup);
+        lock?.release();
+      } catch {
+        // the connection may be closed already; the original error matters
+      }
+      try {
+        opened.close();
+      } catch {
+        // closed already
+      }
+    }
+    throw err;
+  }
+}
+
+async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock): Promise<DumpImportResult> {
+  const opened = openStore(dbPath, { mustExist: true });
+  let lock: HeldLock | null = null;
+  let backup: BackupResult | null = null;
+  try {
+    lock = acquireMaintenanceLock(opened.db, opened.store, 'import', req.holder, clock, dbPath);
+    // Retention waits for the next backup: a merge that fails must not have deleted older backups.
+    backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true, keep: Number.MAX_SAFE_INTEGER }, clock);
+    const report = await mergeIntoDatabase(opened.db, {
+      ...baseOptions(req, clock, importTelemetry(req, clock, lock)),
+      databasePath: dbPath,
+      onConflict: req.onConflict ?? 'skip',
+    });
+    return { mode: 'merge', database: dbPath, backupFile: backup.file, report };
+  } catch (err) {
+    try {
+      if (backup) discardBackup(opened, backup);
+    } catch {
+      // the original error matters
+    }
+    throw err;
+  } finally {
+    try {
+      lock?.release();
+    } finally {
+      opened.close();
+    }
+  }
+}
+
+/**
+ * Imports a dump (see the file comment). Throws BatchdeskError: usage (2) for a target that
+ * contradicts the mode, locked (3), data or io (5) for a bad dump or file, cancelled (130).
+ */
+export async function importDumpFile(req: DumpImportRequest, clock: Clock, options: { dbIsDefault?: boolean } = {}): Promise<DumpImportResult> {
+  const dbPath = resolve(req.dbPath);
+  const mode: DumpImportMode = req.mode === 'replace' && !existsSync(dbPath) ? 'new' : req.mode;
+  checkImportTarget(dbPath, mode, options.dbIsDefault ?? false);
+  try {
+    if (mode === 'new') {
+      const r = await importNew(req, dbPath, clock);
+      if (req.mode === 'replace') r.report.warnings.push(`${dbPath} did not exist: there was nothing to replace, a new file was written`);
+      return r;
+    }
+    return mode === 'replace' ? await importReplace(req, dbPath, clock) : await importMerge(req, dbPath, clock);
+  } catch (err) {
+    throw hostImportError(err);
+  }
+}
+
+/** --dry-run: the plan, reading no rows and touching no database. */
+export async function planDumpFile(req: Pick<DumpImportRequest, 'dumpPath' | 'schema' | 'database' | 'allowEmpty' | 'signal' | 'dbPath'>): Promise<DumpImportPlan> {
+  try {
+    return await planDumpImport({
+      dumpPath: req.dumpPath,
+      ...(req.schema ? { schema: req.schema } : {}),
+      ...(req.database ? { database: req.database } : {}),
+      allowEmpty: req.allowEmpty ?? false,
+      tempDir: dirname(resolve(req.dbPath)),
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  } catch (err) {
+    throw hostImportError(err);
+  }
+}
