@@ -409,8 +409,7 @@ CREATE TABLE `correlation_calculations` (
 	FOREIGN KEY (`portfolio_id`) REFERENCES `portfolios`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `correlation_calculations_uq` ON `correlation_calculations` (`portfolio_id`,`duration_days`,`calculation_date`);--> statement-breakpoint
-CREATE INDEX `correlation_calculations_date_idx` ON `correlation_calculations` (`calculation_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `correlation_calculations_uq` ON `correlation_calculations` (`calculation_date`,`portfolio_id`,`duration_days`);--> statement-breakpoint
 CREATE TABLE `factor_exposures` (
 	`id` text PRIMARY KEY NOT NULL,
 	`portfolio_id` text NOT NULL,
@@ -425,8 +424,8 @@ CREATE TABLE `factor_exposures` (
 	FOREIGN KEY (`factor_id`) REFERENCES `factor_definitions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `factor_exposures_uq` ON `factor_exposures` (`portfolio_id`,`factor_id`,`calculation_date`);--> statement-breakpoint
-CREATE INDEX `factor_exposures_date_idx` ON `factor_exposures` (`calculation_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `factor_exposures_uq` ON `factor_exposures` (`calculation_date`,`portfolio_id`,`factor_id`);--> statement-breakpoint
+CREATE INDEX `factor_exposures_portfolio_date_idx` ON `factor_exposures` (`portfolio_id`,`calculation_date`);--> statement-breakpoint
 CREATE TABLE `pairwise_correlations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`correlation_calculation_id` text NOT NULL,
@@ -451,8 +450,7 @@ CREATE TABLE `position_factor_exposures` (
 	FOREIGN KEY (`factor_id`) REFERENCES `factor_definitions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `position_factor_exposures_uq` ON `position_factor_exposures` (`position_id`,`factor_id`,`calculation_date`);--> statement-breakpoint
-CREATE INDEX `position_factor_exposures_date_idx` ON `position_factor_exposures` (`calculation_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `position_factor_exposures_uq` ON `position_factor_exposures` (`calculation_date`,`position_id`,`factor_id`);--> statement-breakpoint
 CREATE TABLE `position_interest_rate_betas` (
 	`id` text PRIMARY KEY NOT NULL,
 	`portfolio_id` text NOT NULL,
@@ -465,8 +463,7 @@ CREATE TABLE `position_interest_rate_betas` (
 	FOREIGN KEY (`position_id`) REFERENCES `positions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `position_interest_rate_betas_uq` ON `position_interest_rate_betas` (`position_id`,`calculation_date`);--> statement-breakpoint
-CREATE INDEX `position_interest_rate_betas_date_idx` ON `position_interest_rate_betas` (`calculation_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `position_interest_rate_betas_uq` ON `position_interest_rate_betas` (`calculation_date`,`position_id`);--> statement-breakpoint
 CREATE TABLE `position_market_betas` (
 	`id` text PRIMARY KEY NOT NULL,
 	`portfolio_id` text NOT NULL,
@@ -487,8 +484,7 @@ CREATE TABLE `position_market_betas` (
 	FOREIGN KEY (`position_id`) REFERENCES `positions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `position_market_betas_uq` ON `position_market_betas` (`portfolio_id`,`position_id`,`calc_date`,`method`,`window_days`);--> statement-breakpoint
-CREATE INDEX `position_market_betas_date_idx` ON `position_market_betas` (`calc_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `position_market_betas_uq` ON `position_market_betas` (`calc_date`,`portfolio_id`,`position_id`,`method`,`window_days`);--> statement-breakpoint
 CREATE TABLE `position_volatility` (
 	`id` text PRIMARY KEY NOT NULL,
 	`position_id` text NOT NULL,
@@ -510,8 +506,7 @@ CREATE TABLE `position_volatility` (
 	CONSTRAINT "position_volatility_trend_in" CHECK("position_volatility"."vol_trend" IN ('increasing', 'decreasing', 'stable'))
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `position_volatility_uq` ON `position_volatility` (`position_id`,`calculation_date`);--> statement-breakpoint
-CREATE INDEX `position_volatility_date_idx` ON `position_volatility` (`calculation_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `position_volatility_uq` ON `position_volatility` (`calculation_date`,`position_id`);--> statement-breakpoint
 CREATE TABLE `stress_test_results` (
 	`id` text PRIMARY KEY NOT NULL,
 	`portfolio_id` text NOT NULL,
@@ -529,8 +524,7 @@ CREATE TABLE `stress_test_results` (
 	CONSTRAINT "stress_test_results_metadata_json" CHECK("stress_test_results"."calculation_metadata" IS NULL OR json_valid("stress_test_results"."calculation_metadata"))
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `stress_test_results_uq` ON `stress_test_results` (`portfolio_id`,`scenario_id`,`calculation_date`);--> statement-breakpoint
-CREATE INDEX `stress_test_results_date_idx` ON `stress_test_results` (`calculation_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `stress_test_results_uq` ON `stress_test_results` (`calculation_date`,`portfolio_id`,`scenario_id`);--> statement-breakpoint
 CREATE INDEX `stress_test_results_scenario_idx` ON `stress_test_results` (`scenario_id`);--> statement-breakpoint
 CREATE TABLE `symbol_factor_exposures` (
 	`id` text PRIMARY KEY NOT NULL,
@@ -552,8 +546,7 @@ CREATE TABLE `symbol_factor_exposures` (
 	CONSTRAINT "symbol_factor_exposures_method_in" CHECK("symbol_factor_exposures"."calculation_method" IN ('ridge_regression', 'spread_regression', 'ols_market', 'ols_ir', 'provider'))
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `symbol_factor_exposures_uq` ON `symbol_factor_exposures` (`symbol`,`factor_id`,`calculation_date`);--> statement-breakpoint
-CREATE INDEX `symbol_factor_exposures_date_idx` ON `symbol_factor_exposures` (`calculation_date`);--> statement-breakpoint
+CREATE UNIQUE INDEX `symbol_factor_exposures_uq` ON `symbol_factor_exposures` (`calculation_date`,`symbol`,`factor_id`);--> statement-breakpoint
 CREATE TABLE `batch_run_history` (
 	`id` text PRIMARY KEY NOT NULL,
 	`batch_run_id` text NOT NULL,
