@@ -64,39 +64,36 @@ export class DateTracker {
     return t;
   }
 
-  private block(phase: PhaseName): PortfolioPhaseBlock {
-    const existing = this.phaseStatus[phase] as PortfolioPhaseBlock | undefined;
-    if (existing && 'portfolios' in existing) return existing;
-    const b: PortfolioPhaseBlock = { status: 'not_run', duration_ms: 0, portfolios: {} };
-    this.phaseStatus[phase] = b;
-    return b;
-  }
-
   setDatePhase(phase: PhaseName, entry: PhaseEntry, metrics?: Record<string, unknown>): void {
-    this.phaseStatus[phase] = entry;
-    if (metrics) this.metadata[phase] = metrics;
+    this.phaseStatus = { ...this.phaseStatus, [phase]: entry };
+    if (metrics) this.metadata = { ...this.metadata, [phase]: metrics };
   }
 
   setMeta(key: string, value: unknown): void {
-    this.metadata[key] = value;
+    this.metadata = { ...this.metadata, [key]: value };
   }
 
-  /** A copy with one portfolio's entries replaced (written in that portfolio's transaction). */
+  /**
+   * A copy with one portfolio's entries replaced (written in that portfolio's transaction).
+   * Copies are shallow along the changed path only: nested objects are never mutated in place,
+   * so the old tracker stays valid if the transaction rolls back.
+   */
   withPortfolio(portfolioId: string, entries: Partial<Record<PhaseName, PhaseEntry>>, metrics: Partial<Record<PhaseName, unknown>>): DateTracker {
-    const next = new DateTracker(this.date, clone(this.phaseStatus), clone(this.metadata), this.startedAt, this.createdAt);
+    const phaseStatus: PhaseStatusJson = { ...this.phaseStatus };
     for (const phase of PORTFOLIO_PHASES) {
       const e = entries[phase];
       if (!e) continue;
-      const b = next.block(phase);
-      b.portfolios[portfolioId] = e;
-      const all = Object.values(b.portfolios);
-      b.status = aggregateStatus(all);
-      b.duration_ms = all.reduce((s, x) => s + (x.duration_ms ?? 0), 0);
+      const existing = phaseStatus[phase] as PortfolioPhaseBlock | undefined;
+      const portfolios = { ...(existing && 'portfolios' in existing ? existing.portfolios : {}), [portfolioId]: e };
+      const all = Object.values(portfolios);
+      phaseStatus[phase] = { status: aggregateStatus(all), duration_ms: all.reduce((s, x) => s + (x.duration_ms ?? 0), 0), portfolios };
     }
-    const portfolios = ((next.metadata['portfolios'] as Record<string, unknown> | undefined) ?? {}) as Record<string, Record<string, unknown>>;
-    portfolios[portfolioId] = { ...(portfolios[portfolioId] ?? {}), ...(metrics as Record<string, unknown>) };
-    next.metadata['portfolios'] = portfolios;
-    return next;
+    const portfolios = (this.metadata['portfolios'] as Record<string, Record<string, unknown>> | undefined) ?? {};
+    const metadata = {
+      ...this.metadata,
+      portfolios: { ...portfolios, [portfolioId]: { ...(portfolios[portfolioId] ?? {}), ...(metrics as Record<string, unknown>) } },
+    };
+    return new DateTracker(this.date, phaseStatus, metadata, this.startedAt, this.createdAt);
   }
 
   portfolioEntry(phase: PhaseName, portfolioId: string): PhaseEntry | null {
