@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { EngineStatus } from '../core/api/engine-status';
-import { useClient, useServices } from './app-context';
+import { useClient, useLive, useServices } from './app-context';
 import type { ConnectionState } from './engine-client/transport';
 import { AnalyticsScreen } from './features/analytics/analytics-screen';
 import { DataScreen } from './features/data/data-screen';
@@ -69,6 +69,18 @@ function Screen({ route }: { route: Route }): ReactNode {
   }
 }
 
+/** The run in the header, on every screen: state and dates done. */
+function HeaderRun({ onOpen }: { onOpen: () => void }) {
+  const live = useLive();
+  const state = live.phase === 'finished' ? (live.result?.cancelled ? 'cancelled' : (live.result?.status ?? 'finished')) : live.phase;
+  if (!live.run && live.phase === 'idle') return <span data-testid="header-run" data-state="idle" hidden />;
+  return (
+    <button type="button" className="header-run" data-testid="header-run" data-state={state} data-done={live.datesDone} onClick={onOpen}>
+      run {state}: {live.datesDone}/{live.run?.datesPlanned ?? '?'} dates
+    </button>
+  );
+}
+
 export function App() {
   const { client, live } = useServices();
   const [route, setRoute] = useState<Route>({ screen: 'live', params: {} });
@@ -109,6 +121,7 @@ export function App() {
         <span className={`pill engine-${status.state}`} role="status" data-testid="engine-status">
           {engineLabel(status)}
         </span>
+        <HeaderRun onOpen={() => nav.navigate('live')} />
         {client.transport.kind === 'http' && connection !== 'open' ? (
           <span className="pill warn" role="status">
             {connection === 'connecting' ? 'connecting to the event stream...' : 'event stream closed'}

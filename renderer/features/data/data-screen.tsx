@@ -5,7 +5,6 @@
  * dialog; SPEC.md m.19) with its progress and report.
  */
 import { useMemo, useState } from 'react';
-import { z } from 'zod';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
@@ -36,7 +35,7 @@ function CountsTable({ before, after, deleted }: { before: Record<string, number
               <td>{t}</td>
               <td className="num">{fmtInt(b)}</td>
               <td className="num">{fmtInt(a)}</td>
-              <td className="num">{fmtInt(deleted?.[t] ?? b - a)}</td>
+              <td className="num">{fmtInt(deleted ? (deleted[t] ?? 0) : b - a)}</td>
             </tr>
           );
         })}
@@ -225,18 +224,19 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
   );
 }
 
-const importReportSchema = z.record(z.string(), z.unknown());
+type ImportResult = CommandOutput<'importDump'>;
 
 function ImportPanel({ onDone }: { onDone: () => void }) {
   const client = useClient();
   const live = useLive();
   const [file, setFile] = useState<File | null>(null);
   const [path, setPath] = useState<string | null>(null);
+  const [mode, setMode] = useState<'merge' | 'replace'>('merge');
   const [progress, setProgress] = useState<string | null>(null);
-  const [report, setReport] = useState<unknown>(null);
+  const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const transport = client.transport;
-  const importLines = useMemo(() => live.log.filter((l) => l.text.includes('import')).slice(-8), [live.log]);
+  const importLines = useMemo(() => live.log.filter((l) => l.text.startsWith('import_progress')).slice(-5), [live.log]);
   if (!client.has('importDump'))
     return (
       <section aria-labelledby="import-title" className="panel">
@@ -244,21 +244,22 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
         <Unavailable command="importDump" />
       </section>
     );
-  const start = async () => {
+  const start = async (dryRun: boolean) => {
     setError(null);
-    setReport(null);
+    setResult(null);
     try {
       let target = path;
       if (!target && file && transport.uploadDump) {
         setProgress('Uploading...');
         const up = await transport.uploadDump(file, (sent, total) => setProgress(`Uploading ${fmtBytes(sent)} of ${fmtBytes(total)}...`));
         target = up.path;
+        setPath(up.path);
       }
       if (!target) return;
-      setProgress('Importing...');
-      setReport(await client.callNamed('importDump', { path: target }, importReportSchema));
+      setProgress(dryRun ? 'Planning the import...' : mode === 'replace' ? 'Backing up, then importing...' : 'Importing...');
+      setResult(await client.call('importDump', { path: target, mode, dryRun }));
       setProgress(null);
-      onDone();
+      if (!dryRun) onDone();
     } catch (err) {
       setError(err);
       setProgress(null);
@@ -267,20 +268,41 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
   return (
     <section aria-labelledby="import-title" className="panel">
       <h2 id="import-title">Import a PostgreSQL dump</h2>
-      {transport.chooseDumpFile ? (
-        <button type="button" onClick={async () => setPath(await transport.chooseDumpFile!())}>
-          Choose a dump file...
-        </button>
-      ) : (
+      <div className="row">
+        {transport.chooseDumpFile ? (
+          <button type="button" onClick={async () => setPath(await transport.chooseDumpFile!())}>
+            Choose a dump file...
+          </button>
+        ) : (
+          <label>
+            Dump file (plain SQL, custom, directory as .tar, or tar)
+            <input
+              type="file"
+              onChange={(e) => {
+                setFile(e.target.files?.[0] ?? null);
+                setPath(null);
+              }}
+              data-testid="import-file"
+            />
+          </label>
+        )}
         <label>
-          Dump file (plain SQL, custom, directory as .tar, or tar)
-          <input type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          Into this database
+          <select value={mode} onChange={(e) => setMode(e.target.value as 'merge' | 'replace')}>
+            <option value="merge">merge (one transaction)</option>
+            <option value="replace">replace (after a verified backup)</option>
+          </select>
         </label>
-      )}
+      </div>
       {path ? <p className="muted">{path}</p> : null}
-      <button type="button" className="primary" disabled={(!file && !path) || progress !== null} onClick={start}>
-        Import
-      </button>
+      <div className="actions">
+        <button type="button" disabled={(!file && !path) || progress !== null} onClick={() => start(true)}>
+          Preview (dry run)
+        </button>
+        <button type="button" className="primary" disabled={(!file && !path) || progress !== null} onClick={() => start(false)}>
+          Import
+        </button>
+      </div>
       {progress ? (
         <p role="status" aria-live="polite">
           {progress}
@@ -294,11 +316,24 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
         </ul>
       ) : null}
       {error ? <ErrorState error={error} /> : null}
-      {report ? (
-        <details open>
-          <summary>Import report</summary>
-          <pre className="json">{JSON.stringify(report, null, 2)}</pre>
-        </details>
+      {result ? (
+        <div data-testid="import-result">
+          <p role="status">
+            {result.dryRun ? 'Plan for' : 'Imported into'} <code>{result.database}</code>
+            {result.backupFile ? (
+              <>
+                {' '}
+                (backup first: <code>{result.backupFile}</code>)
+              </>
+            ) : null}
+            .
+          </p>
+          <pre className="json">{result.text}</pre>
+          <details>
+            <summary>{result.dryRun ? 'Plan' : 'Report'} as JSON</summary>
+            <pre className="json">{JSON.stringify(result.dryRun ? result.plan : result.report, null, 2)}</pre>
+          </details>
+        </div>
       ) : null}
     </section>
   );

@@ -70,7 +70,7 @@ function Heatmap({ rows }: { rows: readonly TrackingRow[] }) {
               </span>
             ))}
             {mo.weeks.flat().map((d, i) => {
-              if (!d) return <span key={`${mo.key}-${i}`} className="day empty" />;
+              if (!d) return <span key={`empty-${mo.key}-${i}`} className="day empty" />;
               const r = byDate.get(d);
               const cls = r ? cellClass(r.status) : 'none';
               return r ? (

@@ -53,7 +53,7 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
   };
   const jobsOf = (pid: string): Json | null => obj(obj(obj(obj(meta?.['portfolios'])?.[pid])?.['analytics'])?.['jobs']) ?? obj(livePortfolios[pid]?.metrics?.['jobs']);
   return (
-    <aside className="cell-detail" aria-labelledby="cell-detail-title" data-testid="cell-detail">
+    <aside className="cell-detail" aria-labelledby="cell-detail-title" data-testid="cell-detail" data-loaded={detail.data ? 'true' : 'false'}>
       <header>
         <h2 id="cell-detail-title">
           {cell.date} - {phaseLabel(cell.phase)}
@@ -78,7 +78,7 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
       ) : null}
       {detail.loading && !detail.data ? <LoadingState /> : null}
       {detail.error ? <ErrorState error={detail.error} onRetry={detail.reload} /> : null}
-      {merged.length === 0 ? (
+      {detail.loading && !detail.data ? null : merged.length === 0 ? (
         <>
           <h3>Metrics</h3>
           <MetricsList metrics={metricsOf(null)} />

@@ -1,6 +1,6 @@
 /** The log tail (SPEC.md h.7): human lines of the events, filtered by level, event and text. */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { EVENT_LEVELS, EVENT_NAMES, type EventLevel, type EventName } from '../../../core/api/telemetry-events';
 import type { LogEntry } from '../../state/live-run';
 
@@ -11,6 +11,14 @@ export function filterLog(log: readonly LogEntry[], minLevel: EventLevel, events
   return log.filter((l) => RANK[l.level] >= RANK[minLevel] && events.has(l.event) && (needle === '' || l.text.toLowerCase().includes(needle)));
 }
 
+const LogLine = memo(function LogLine({ line, start }: { line: LogEntry; start: number }) {
+  return (
+    <div className={`log-line lvl-${line.level}`} style={{ transform: `translateY(${start}px)` }}>
+      <span className="ts">{line.ts.slice(11, 23)}</span> <span className="lvl">{line.level}</span> {line.text}
+    </div>
+  );
+});
+
 export function EventLog({ log }: { log: readonly LogEntry[] }) {
   const [minLevel, setMinLevel] = useState<EventLevel>('info');
   const [events, setEvents] = useState<ReadonlySet<EventName>>(new Set(EVENT_NAMES.filter((e) => e !== 'phase_start')));
@@ -18,7 +26,7 @@ export function EventLog({ log }: { log: readonly LogEntry[] }) {
   const lines = useMemo(() => filterLog(log, minLevel, events, text), [log, minLevel, events, text]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
-  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => 22, overscan: 20 });
+  const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => 22, overscan: 8 });
   useEffect(() => {
     if (atBottom.current && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
   }, [lines.length, virtualizer]);
@@ -68,14 +76,9 @@ export function EventLog({ log }: { log: readonly LogEntry[] }) {
         }}
       >
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((v) => {
-            const l = lines[v.index]!;
-            return (
-              <div key={l.key} className={`log-line lvl-${l.level}`} style={{ transform: `translateY(${v.start}px)` }}>
-                <span className="ts">{l.ts.slice(11, 23)}</span> <span className="lvl">{l.level}</span> {l.text}
-              </div>
-            );
-          })}
+          {virtualizer.getVirtualItems().map((v) => (
+            <LogLine key={lines[v.index]!.key} line={lines[v.index]!} start={v.start} />
+          ))}
         </div>
       </div>
     </section>

@@ -4,7 +4,7 @@
  * Space opens the cell (roving focus inside the grid).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { cellClass, type GridRow } from '../../state/live-run';
 import { phaseLabel } from '../../ui/format';
@@ -16,10 +16,72 @@ export interface CellRef {
 
 const ROW = 28;
 
+interface GridRowProps {
+  readonly date: string;
+  readonly row: GridRow | undefined;
+  readonly index: number;
+  readonly start: number;
+  readonly selectedPhase: PhaseName | null;
+  readonly focusCol: number | null;
+  readonly onFocusCell: (f: { r: number; c: number }) => void;
+  readonly onOpen: (c: CellRef) => void;
+}
+
+/** One date's row; memoized so a telemetry update re-renders only the rows it changed. */
+const GridRowView = memo(function GridRowView({ date, row, index, start, selectedPhase, focusCol, onFocusCell, onOpen }: GridRowProps) {
+  return (
+    <div className={`grid-row${row?.live ? ' live' : ''}`} role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${start}px)`, height: ROW }} data-date={date}>
+      <div role="rowheader">{date}</div>
+      <div role="gridcell">
+        <span className={`pill st-${cellClass(row?.status)}`}>{row?.status ?? 'pending'}</span>
+      </div>
+      {PHASE_NAMES.map((p, c) => {
+        const cell = row?.cells[p];
+        const status = cell?.status ?? (row ? 'not run' : 'pending');
+        const cls = row && !cell ? 'skipped' : cellClass(cell?.status);
+        const isSel = selectedPhase === p;
+        return (
+          <div key={p} role="gridcell" aria-selected={isSel}>
+            <button
+              type="button"
+              className={`cell c-${cls}${isSel ? ' selected' : ''}`}
+              tabIndex={focusCol === c ? 0 : -1}
+              data-cell={`${index}:${c}`}
+              data-testid={`cell-${date}-${p}`}
+              data-status={cls}
+              aria-label={`${date} ${phaseLabel(p)}: ${status}`}
+              title={`${phaseLabel(p)}: ${status}${cell?.reason ? ` (${cell.reason})` : ''}`}
+              onFocus={() => onFocusCell({ r: index, c })}
+              onClick={() => onOpen({ date, phase: p })}
+            >
+              {CELL_MARK[cls]}
+            </button>
+          </div>
+        );
+      })}
+      <div role="gridcell" className="num">
+        {row?.missingPrices ?? ''}
+      </div>
+      <div role="gridcell" className="num">
+        {row?.fallbacks ?? ''}
+      </div>
+      <div role="gridcell" className="num">
+        {row && row.jobsExpected > 0 ? `${row.jobsCompleted}/${row.jobsExpected}` : ''}
+      </div>
+    </div>
+  );
+});
+
+/** Column headings short enough for the split view; the full name is in the title. */
+const PHASE_SHORT: Record<PhaseName, string> = { market_data: 'market', fundamentals: 'fund.', marks: 'marks', snapshots: 'snaps', sector_tags: 'sectors', analytics: 'analytics' };
+
+/** A symbol per class, so that status does not rely on colour alone. */
+const CELL_MARK: Record<ReturnType<typeof cellClass>, string> = { running: '...', failed: '!', warning: '~', ok: '', skipped: '-', pending: '' };
+
 export function PhaseGrid({ dates, rows, selected, onOpen, follow }: { dates: readonly string[]; rows: Readonly<Record<string, GridRow>>; selected: CellRef | null; onOpen: (c: CellRef) => void; follow: string | null }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
-  const virtualizer = useVirtualizer({ count: dates.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
+  const virtualizer = useVirtualizer({ count: dates.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 6 });
   // Keep the running date in view while the run progresses.
   useEffect(() => {
     if (!follow) return;
@@ -55,8 +117,8 @@ export function PhaseGrid({ dates, rows, selected, onOpen, follow }: { dates: re
         <div role="columnheader">Date</div>
         <div role="columnheader">Status</div>
         {PHASE_NAMES.map((p) => (
-          <div key={p} role="columnheader">
-            {phaseLabel(p)}
+          <div key={p} role="columnheader" title={phaseLabel(p)}>
+            <abbr title={phaseLabel(p)}>{PHASE_SHORT[p]}</abbr>
           </div>
         ))}
         <div role="columnheader" className="num">
@@ -74,48 +136,18 @@ export function PhaseGrid({ dates, rows, selected, onOpen, follow }: { dates: re
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((v) => {
             const date = dates[v.index]!;
-            const row = rows[date];
             return (
-              <div key={date} className={`grid-row${row?.live ? ' live' : ''}`} role="row" aria-rowindex={v.index + 2} style={{ transform: `translateY(${v.start}px)`, height: ROW }} data-date={date}>
-                <div role="rowheader">{date}</div>
-                <div role="gridcell">
-                  <span className={`pill st-${cellClass(row?.status)}`}>{row?.status ?? 'pending'}</span>
-                </div>
-                {PHASE_NAMES.map((p, c) => {
-                  const cell = row?.cells[p];
-                  const status = cell?.status ?? (row ? 'not run' : 'pending');
-                  const cls = row && !cell ? 'skipped' : cellClass(cell?.status);
-                  const isSel = selected?.date === date && selected.phase === p;
-                  const tab = focus.r === v.index && focus.c === c ? 0 : -1;
-                  return (
-                    <div key={p} role="gridcell" aria-selected={isSel}>
-                      <button
-                        type="button"
-                        className={`cell c-${cls}${isSel ? ' selected' : ''}`}
-                        tabIndex={tab}
-                        data-cell={`${v.index}:${c}`}
-                        data-testid={`cell-${date}-${p}`}
-                        data-status={cls}
-                        aria-label={`${date} ${phaseLabel(p)}: ${status}`}
-                        title={`${phaseLabel(p)}: ${status}${cell?.reason ? ` (${cell.reason})` : ''}`}
-                        onFocus={() => setFocus({ r: v.index, c })}
-                        onClick={() => onOpen({ date, phase: p })}
-                      >
-                        {cls === 'running' ? '...' : cls === 'failed' ? '!' : cls === 'warning' ? '~' : cls === 'ok' ? '' : cls === 'skipped' ? '-' : ''}
-                      </button>
-                    </div>
-                  );
-                })}
-                <div role="gridcell" className="num">
-                  {row?.missingPrices ?? ''}
-                </div>
-                <div role="gridcell" className="num">
-                  {row?.fallbacks ?? ''}
-                </div>
-                <div role="gridcell" className="num">
-                  {row && row.jobsExpected > 0 ? `${row.jobsCompleted}/${row.jobsExpected}` : ''}
-                </div>
-              </div>
+              <GridRowView
+                key={date}
+                date={date}
+                row={rows[date]}
+                index={v.index}
+                start={v.start}
+                selectedPhase={selected?.date === date ? selected.phase : null}
+                focusCol={focus.r === v.index ? focus.c : null}
+                onFocusCell={setFocus}
+                onOpen={onOpen}
+              />
             );
           })}
         </div>
