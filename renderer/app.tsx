@@ -33,19 +33,22 @@ function engineLabel(s: EngineStatus): string {
   }
 }
 
-function useEngineState(): { status: EngineStatus; connection: ConnectionState } {
+function useEngineState(): { status: EngineStatus; connection: ConnectionState; rebuilding: boolean } {
   const client = useClient();
   const [status, setStatus] = useState(client.engineStatus);
   const [connection, setConnection] = useState(client.connectionState);
+  const [rebuilding, setRebuilding] = useState(client.rebuilding);
   useEffect(() => {
     const a = client.onEngineStatus(setStatus);
     const b = client.onConnection(setConnection);
+    const c = client.onRebuilding(setRebuilding);
     return () => {
       a();
       b();
+      c();
     };
   }, [client]);
-  return { status, connection };
+  return { status, connection, rebuilding };
 }
 
 function Screen({ route }: { route: Route }): ReactNode {
@@ -85,7 +88,7 @@ export function App() {
   const { client, live } = useServices();
   const [route, setRoute] = useState<Route>({ screen: 'live', params: {} });
   const [dbName, setDbName] = useState<string | null>(null);
-  const { status, connection } = useEngineState();
+  const { status, connection, rebuilding } = useEngineState();
   const mainRef = useRef<HTMLElement>(null);
   const nav = useMemo(
     () => ({
@@ -122,6 +125,11 @@ export function App() {
           {engineLabel(status)}
         </span>
         <HeaderRun onOpen={() => nav.navigate('live')} />
+        {rebuilding ? (
+          <span className="pill warn" role="status" data-testid="rebuilding">
+            rebuilding history: results may change
+          </span>
+        ) : null}
         {client.transport.kind === 'http' && connection !== 'open' ? (
           <span className="pill warn" role="status">
             {connection === 'connecting' ? 'connecting to the event stream...' : 'event stream closed'}

@@ -71,9 +71,12 @@ function sendError(res: ServerResponse, error: ErrorShape, status = STATUS_BY_CO
   sendJson(res, status, { ok: false, error });
 }
 
-function sendResult(res: ServerResponse, result: DispatchResult): void {
-  sendJson(res, result.ok ? 200 : STATUS_BY_CODE[result.error.code], result);
+function sendResult(res: ServerResponse, result: DispatchResult, rebuilding = false): void {
+  sendJson(res, result.ok ? 200 : STATUS_BY_CODE[result.error.code], rebuilding ? { ...result, rebuilding: true } : result);
 }
+
+/** How long the maintenance flag is trusted before it is read again. */
+const MAINTENANCE_TTL_MS = 1000;
 
 /** A safe file name for an upload: the base name with anything unusual replaced. */
 export function uploadFileName(raw: string | undefined): string {
@@ -87,6 +90,21 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
   const uploadDir = options.uploadDir ?? mkdtempSync(join(tmpdir(), 'batchdesk-uploads-'));
   const streams = new Set<() => void>();
   let port = 0;
+  // SPEC.md k.2: while settings.maintenance.active is true, data responses carry "rebuilding": true.
+  const maintenance = { active: false, checkedAt: Number.NEGATIVE_INFINITY, pending: null as Promise<void> | null };
+  const rebuilding = async (): Promise<boolean> => {
+    if (Date.now() - maintenance.checkedAt > MAINTENANCE_TTL_MS) {
+      maintenance.pending ??= options.engine
+        .call('getMaintenanceState', {})
+        .then((r) => {
+          maintenance.active = r.ok && (r.output as { active: boolean }).active;
+          maintenance.checkedAt = Date.now();
+        })
+        .finally(() => (maintenance.pending = null));
+      await maintenance.pending;
+    }
+    return maintenance.active;
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const guard = checkRequest({ url: req.url ?? '/', headers: req.headers }, { port, token });
@@ -110,7 +128,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
     if (method === 'POST' && path.startsWith('/api/commands/')) {
       const name = decodeURIComponent(path.slice('/api/commands/'.length));
       const body = await readJsonBody(req);
-      sendResult(res, await options.engine.call(name, body));
+      const result = await options.engine.call(name, body);
+      sendResult(res, result, await rebuilding());
       return;
     }
     if (method === 'GET' && path === '/api/events') {
@@ -123,7 +142,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       const portfolioId = url.searchParams.get('portfolio_id') ?? '';
       const date = url.searchParams.get('date');
       const input = { portfolioId, ...(date ? { date } : {}) };
-      sendResult(res, await options.engine.call(path.endsWith('factors') ? 'getFactorExposures' : 'getStressResults', input));
+      const result = await options.engine.call(path.endsWith('factors') ? 'getFactorExposures' : 'getStressResults', input);
+      sendResult(res, result, await rebuilding());
       return;
     }
     if (method === 'POST' && path === '/api/uploads') {

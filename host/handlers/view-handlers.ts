@@ -7,7 +7,7 @@ import type { SqliteDatabase } from '../../db/open-database';
 import { openDatabase } from '../../db/open-database';
 import type { HandlerMap, HostContext } from '../handler-types';
 import { analyticsView, factorExposuresFor, stressResultsFor } from '../views/analytics-view';
-import { databaseInfo } from '../views/database-info-view';
+import { databaseInfo, maintenanceOf } from '../views/database-info-view';
 import { marksOn } from '../views/marks-view';
 import { missingPrices } from '../views/missing-prices-view';
 import { portfolioList } from '../views/portfolios-view';
@@ -37,6 +37,7 @@ type ViewCommand =
   | 'getFactorExposures'
   | 'getStressResults'
   | 'getDatabaseInfo'
+  | 'getMaintenanceState'
   | 'recentEvents'
   | 'getSettings'
   | 'setSettings';
@@ -82,6 +83,12 @@ export const viewHandlers: HandlerMap<ViewCommand> = {
   },
   async getDatabaseInfo(_input, ctx) {
     return withReader(ctx, (db) => databaseInfo(db, ctx.dbPath));
+  },
+  async getMaintenanceState(_input, ctx) {
+    return withReader(ctx, (db) => {
+      const m = maintenanceOf(db);
+      return { active: m?.['active'] === true, reason: typeof m?.['reason'] === 'string' ? m['reason'] : null, since: typeof m?.['since'] === 'string' ? m['since'] : null };
+    });
   },
   async recentEvents(input, ctx) {
     const events = ctx.bus.recent().filter((e) => (input.runId === undefined || e.run_id === input.runId) && (input.afterSeq === undefined || e.seq > input.afterSeq));

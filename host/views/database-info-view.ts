@@ -17,6 +17,12 @@ export function rowCounts(db: SqliteDatabase): Record<string, number> {
 
 const record = z.record(z.string(), z.unknown());
 
+/** settings.maintenance (written by rebuild: { active, reason, since }), or null. */
+export function maintenanceOf(db: SqliteDatabase): Record<string, unknown> | null {
+  const r = db.prepare(`SELECT value FROM settings WHERE key = 'maintenance'`).get() as { value: string } | undefined;
+  return parseJsonColumn(r?.value, record);
+}
+
 export function databaseInfo(db: SqliteDatabase, path: string) {
   const setting = (key: string) => {
     const r = db.prepare(`SELECT value FROM settings WHERE key = ?`).get(key) as { value: string } | undefined;

@@ -29,6 +29,8 @@ export class EngineClient {
   private status: EngineStatus = { state: 'starting' };
   private connection: ConnectionState = 'connecting';
   private invalidEvents = 0;
+  private rebuildingFlag = false;
+  private readonly rebuildingListeners = new Set<(on: boolean) => void>();
   private readonly throttle;
 
   constructor(
@@ -75,6 +77,16 @@ export class EngineClient {
   /** Telemetry events that failed validation and were dropped. */
   get droppedInvalid(): number {
     return this.invalidEvents;
+  }
+
+  /** Browser mode: the last answer said a rebuild holds the database (SPEC.md k.2 "rebuilding"). */
+  get rebuilding(): boolean {
+    return this.rebuildingFlag;
+  }
+
+  onRebuilding(listener: (on: boolean) => void): () => void {
+    this.rebuildingListeners.add(listener);
+    return () => this.rebuildingListeners.delete(listener);
   }
 
   /** Whether this engine knows a command (commands land in the contract over time). */
@@ -130,7 +142,12 @@ export class EngineClient {
   }
 
   private unwrap(name: string, raw: unknown, schema: z.ZodType): unknown {
-    const r = raw as { ok?: unknown; output?: unknown; error?: unknown };
+    const r = raw as { ok?: unknown; output?: unknown; error?: unknown; rebuilding?: unknown };
+    const rebuilding = r?.rebuilding === true;
+    if (rebuilding !== this.rebuildingFlag) {
+      this.rebuildingFlag = rebuilding;
+      for (const l of this.rebuildingListeners) l(rebuilding);
+    }
     if (r && r.ok === true) {
       const parsed = schema.safeParse(r.output);
       if (!parsed.success) throw new EngineError({ code: 'internal', message: `${name}: the engine's answer does not match the contract (${parsed.error.issues[0]?.message ?? ''})` });

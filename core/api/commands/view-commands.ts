@@ -296,6 +296,12 @@ export const viewCommands = {
     }),
     mutates: false,
   }),
+  getMaintenanceState: defineCommand({
+    summary: 'whether a rebuild holds the database in maintenance (serve marks data responses "rebuilding": true)',
+    input: z.object({}).default({}),
+    output: z.object({ active: z.boolean(), reason: z.string().nullable(), since: z.string().nullable() }),
+    mutates: false,
+  }),
   recentEvents: defineCommand({
     summary: 'the in-memory telemetry ring (last 5,000 events) for rebuilding a live view after a reload',
     input: z.object({ afterSeq: z.number().int().min(0).optional(), runId: z.string().optional(), limit: z.number().int().min(1).max(5000).default(5000) }).default({ limit: 5000 }),

@@ -21,7 +21,9 @@ class StubEngine implements EngineConnection {
   readonly calls: { name: string; input: unknown }[] = [];
   private readonly listeners = new Set<(e: TelemetryEvent) => void>();
   currentStatus: EngineStatus = { state: 'ready', restarts: 0, recoveredLock: null };
+  maintenance = false;
   async call(name: string, input: unknown) {
+    if (name === 'getMaintenanceState') return { ok: true as const, output: { active: this.maintenance, reason: this.maintenance ? 'rebuild' : null, since: null } };
     this.calls.push({ name, input });
     if (name === 'listPortfolios') return { ok: true as const, output: { portfolios: [] } };
     return { ok: false as const, error: { code: 'not_found' as const, message: `unknown command "${name}"` } };
@@ -149,6 +151,19 @@ describe('serve: access control', () => {
       });
       expect(refused, `connection to ${address}`).toBe(true);
     }
+  });
+});
+
+describe('serve: maintenance', () => {
+  it('while a rebuild holds the database, data responses carry "rebuilding": true', async () => {
+    engine.maintenance = true;
+    await new Promise((r) => setTimeout(r, 1100)); // past the flag's 1 s cache
+    const on = await send(server, { method: 'POST', path: '/api/commands/listPortfolios', headers: auth, body: '{}' });
+    expect(JSON.parse(on.body)).toEqual({ ok: true, output: { portfolios: [] }, rebuilding: true });
+    engine.maintenance = false;
+    await new Promise((r) => setTimeout(r, 1100));
+    const off = await send(server, { method: 'POST', path: '/api/commands/listPortfolios', headers: auth, body: '{}' });
+    expect(JSON.parse(off.body)).toEqual({ ok: true, output: { portfolios: [] } });
   });
 });
 

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch, type DispatchResult } from '../../../host/dispatcher';
 import type { HostContext } from '../../../host/handler-types';
 import { metricEvent } from '../../support/telemetry/event-builders';
-import { DEMO_PORTFOLIOS, injectPriceGaps, runDemoBackfill, seedDemoDatabase, SHORT_NOW, tempDir } from '../../support/app/demo-fixture';
+import { DEMO_PORTFOLIOS, injectPriceGaps, putSettings, runDemoBackfill, seedDemoDatabase, SHORT_NOW, tempDir } from '../../support/app/demo-fixture';
 import { testHostContext } from '../../support/app/host-context';
 
 const GAPS = [
@@ -218,6 +218,17 @@ describe('settings', () => {
     expect((await ok('getSettings', {}, c)).settings.find((s: any) => s.key === 'backup.keep')).toMatchObject({ value: 10, stored: false });
     const sched = await ok('setSettings', { values: { schedule: { enabled: true, time: '18:30', mode: 'normal', monitor_until: null } } }, c);
     expect(sched.changed).toEqual(['schedule']);
+  });
+});
+
+describe('getMaintenanceState', () => {
+  it('is inactive by default and follows settings.maintenance', async () => {
+    expect(await ok('getMaintenanceState', {})).toEqual({ active: false, reason: null, since: null });
+    const copy = join(tempDir(), 'maint.db');
+    copyFileSync(dbPath, copy);
+    putSettings(copy, { maintenance: { active: true, reason: 'rebuild', since: '2025-07-15T23:00:00.000000Z' } });
+    const c = testHostContext(copy, SHORT_NOW);
+    expect(await ok('getMaintenanceState', {}, c)).toEqual({ active: true, reason: 'rebuild', since: '2025-07-15T23:00:00.000000Z' });
   });
 });
 
