@@ -51,17 +51,20 @@ describe('backup', () => {
   it('retention keeps the newest N (and the newest of each reason) and deletes the rest with their manifests', async () => {
     const db = copyTo(seeded);
     const files: string[] = [];
+    // The real clock: a pinned BATCHDESK_NOW restarts at the same instant in every command, so
+    // the backups' creation order would be arbitrary.
     for (let i = 0; i < 3; i++) {
-      const r = await runCli(['backup', '--db', db, '--out', join(dirname(db), 'backups', `portfolios.old${i}.manual.sqlite`), '--json'], ENV);
+      const r = await runCli(['backup', '--db', db, '--out', join(dirname(db), 'backups', `portfolios.old${i}.manual.sqlite`), '--json']);
       expect(r.code, r.stderr).toBe(0);
       files.push(JSON.parse(r.stdout).file);
     }
     // All made "now": keep_days keeps them; with keep_days 0 only the newest 2 and newest per reason stay.
     execOn(db, (d) => d.prepare(`INSERT INTO settings (key, value) VALUES ('backup.keep_days', '0')`).run());
-    const r = await runCli(['backup', '--db', db, '--keep', '2', '--json'], ENV);
+    const r = await runCli(['backup', '--db', db, '--keep', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.deleted).toHaveLength(2);
+    expect(out.deleted.map((f: string) => f.split('/').pop()).sort()).toEqual(['portfolios.old0.manual.sqlite', 'portfolios.old1.manual.sqlite']);
     const left = readdirSync(join(dirname(db), 'backups')).filter((f) => f.endsWith('.sqlite'));
     expect(left).toHaveLength(2);
     for (const d of out.deleted) expect(existsSync(`${d}.json`)).toBe(false);
