@@ -35,6 +35,8 @@ export interface GridRow {
   /** Touched by the live run. */
   readonly live: boolean;
   readonly errors: readonly string[];
+  /** Portfolios the live run processes on this date (from phase_start); null when unknown. */
+  readonly portfolioCount: number | null;
 }
 
 export interface RunInfo {
@@ -150,7 +152,7 @@ export function aggregateStatus(portfolios: readonly PortfolioCell[]): string {
   return 'success';
 }
 
-const emptyRow = (date: string): GridRow => ({ date, status: 'pending', cells: {}, missingPrices: 0, fallbacks: 0, jobsExpected: 0, jobsCompleted: 0, complete: false, live: false, errors: [] });
+const emptyRow = (date: string): GridRow => ({ date, status: 'pending', cells: {}, missingPrices: 0, fallbacks: 0, jobsExpected: 0, jobsCompleted: 0, complete: false, live: false, errors: [], portfolioCount: null });
 
 function rowFromTracking(t: TrackingRow): GridRow {
   const cells: Partial<Record<PhaseName, GridCell>> = {};
@@ -172,6 +174,7 @@ function rowFromTracking(t: TrackingRow): GridRow {
     complete: t.complete,
     live: false,
     errors: t.errors,
+    portfolioCount: null,
   };
 }
 
@@ -201,7 +204,9 @@ export function gridDates(state: LiveState): string[] {
 function setPortfolioCell(row: GridRow, phase: PhaseName, portfolioId: string, cell: PortfolioCell): GridRow {
   const prev = row.cells[phase];
   const portfolios = { ...(prev?.portfolios ?? {}), [portfolioId]: cell };
-  const status = aggregateStatus(Object.values(portfolios));
+  // While the date runs, a phase that some portfolios have not reached yet is still in progress.
+  const waiting = !row.complete && row.portfolioCount !== null && Object.keys(portfolios).length < row.portfolioCount;
+  const status = waiting ? 'running' : aggregateStatus(Object.values(portfolios));
   const agg: GridCell = { status, reason: status === 'failed' ? cell.reason : (prev?.reason ?? null), error: cell.error ?? prev?.error ?? null, durationMs: (prev?.durationMs ?? 0) + (cell.durationMs ?? 0), metrics: prev?.metrics ?? null, portfolios };
   return { ...row, cells: { ...row.cells, [phase]: agg } };
 }
@@ -254,7 +259,7 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
     case 'phase_start': {
       const p = e.payload;
       const phase = p.phase as PhaseName;
-      let row = { ...(s.rows[p.date] ?? emptyRow(p.date)), live: true, complete: false, status: 'running' };
+      let row: GridRow = { ...(s.rows[p.date] ?? emptyRow(p.date)), live: true, complete: false, status: 'running', portfolioCount: p.portfolio_count };
       if (p.portfolio_id) row = setPortfolioCell(row, phase, p.portfolio_id, { status: 'running', reason: null, error: null, durationMs: null, metrics: null });
       else row = { ...row, cells: { ...row.cells, [phase]: { status: 'running', reason: null, error: null, durationMs: null, metrics: null, portfolios: {} } } };
       return { ...s, phase: s.phase === 'idle' ? 'running' : s.phase, rows: { ...s.rows, [p.date]: row }, current: { date: p.date, phase: p.phase, portfolioId: p.portfolio_id, index: p.portfolio_index, count: p.portfolio_count } };
@@ -273,6 +278,10 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
       const p = e.payload;
       const prev = s.rows[p.date] ?? emptyRow(p.date);
       const cells: Partial<Record<PhaseName, GridCell>> = { ...prev.cells };
+      // The date is over: portfolio phases aggregate what they got (the engine's statuses below win).
+      for (const [name, c] of Object.entries(cells) as [PhaseName, GridCell][]) {
+        if (Object.keys(c.portfolios).length > 0) cells[name] = { ...c, status: aggregateStatus(Object.values(c.portfolios)) };
+      }
       for (const [name, status] of Object.entries(p.phases)) {
         const c = cells[name as PhaseName];
         cells[name as PhaseName] = c ? { ...c, status } : { status, reason: null, error: null, durationMs: null, metrics: null, portfolios: {} };

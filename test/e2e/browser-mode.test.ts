@@ -128,6 +128,7 @@ describe('browser mode, end to end', () => {
     expect(okCells).toBeGreaterThan(0);
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid=progress]')?.getAttribute('data-done')) > n, first, { timeout: 60_000 });
     expect(await progressDone()).toBeGreaterThan(first);
+    await page.waitForSelector('[data-testid=current-date] tbody tr');
     await shot('03-live-running');
   });
 
@@ -188,6 +189,12 @@ describe('browser mode, end to end', () => {
     // A portfolio cell of the failed date: skipped because upstream failed.
     await page.click(`[data-testid=cell-${FAILED_DATE}-marks]`);
     await page.waitForFunction(() => document.querySelector('[data-testid=cell-detail-portfolios]')?.textContent?.includes('upstream_failed'));
+    // After a reload the live view rebuilds from the engine's event ring and the tracking table.
+    await page.reload();
+    await page.waitForSelector('[data-testid=screen-live]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=header-run]')?.getAttribute('data-state') === 'partial');
+    await page.locator('.grid-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForSelector(`[data-testid=cell-${FAILED_DATE}-market_data][data-status=failed]`);
   });
 
   it('filters missing prices by symbol and by reason', async () => {

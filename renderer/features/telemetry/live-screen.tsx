@@ -8,6 +8,7 @@ import { errorText } from '../../engine-client/engine-error';
 import { gridDates } from '../../state/live-run';
 import { useAsync } from '../../ui/use-async';
 import { CellDetail } from './cell-detail';
+import { CurrentDate } from './current-date';
 import { EventLog } from './event-log';
 import { PhaseGrid, type CellRef } from './phase-grid';
 import { RunProgress } from './run-progress';
@@ -19,6 +20,9 @@ export function LiveScreen() {
   const [note, setNote] = useState<string | null>(null);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
   const dates = useMemo(() => gridDates(live), [live]);
+  // The date being processed, else the last date the live run touched.
+  const currentDate = live.current?.date ?? (live.run ? [...dates].reverse().find((d) => live.rows[d]?.live) : undefined);
+  const currentRow = currentDate ? live.rows[currentDate] : undefined;
   const cancel = async () => {
     try {
       const r = await client.call('cancelRun', { force: false });
@@ -47,6 +51,7 @@ export function LiveScreen() {
         <PhaseGrid dates={dates} rows={live.rows} selected={selected} onOpen={setSelected} follow={live.current?.date ?? null} />
         {selected ? <CellDetail cell={selected} row={live.rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={() => setSelected(null)} /> : null}
       </div>
+      {currentRow ? <CurrentDate row={currentRow} portfolios={portfolios.data?.portfolios ?? []} /> : null}
       <EventLog log={live.log} />
     </section>
   );

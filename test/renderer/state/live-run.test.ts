@@ -63,10 +63,12 @@ describe('applyBatch', () => {
       0,
     );
     const marks = s.rows['2025-07-01']!.cells.marks!;
-    expect(marks.status).toBe('partial');
+    // 2 of the date's 5 portfolios (phase_start's portfolio_count) are done: still in progress.
+    expect(marks.status).toBe('running');
     expect(marks.portfolios['p2']).toMatchObject({ status: 'failed', reason: 'exception', error: 'boom' });
     expect(s.counters.failedPhases).toBe(1);
     s = applyBatch(s, batch([dateResultEvent('2025-07-01', 'partial', 7)]), 0);
+    expect(s.rows['2025-07-01']!.cells.marks!.status).toBe('partial');
     expect(s.rows['2025-07-01']).toMatchObject({ status: 'partial', complete: true, live: true, jobsExpected: 9 });
     expect(s.datesDone).toBe(1);
     const end: TelemetryEvent = { ...runStart(8), event: 'run_result', payload: { status: 'partial', exit_code: 1, dates_planned: 3, dates_succeeded: 0, dates_partial: 1, dates_failed: 0, dates_skipped: 0, duration_ms: 100, cancelled: false, guard_status: null } } as TelemetryEvent;
