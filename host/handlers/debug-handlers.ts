@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { TraceDocument } from '../../core/api/commands/debug-commands';
-import { BatchdeskError } from '../../core/api/errors';
+import { BatchdeskError, ERROR_CODES, type ErrorCode } from '../../core/api/errors';
 import { runOptionsSchema } from '../../core/api/run-options';
 import type { HandlerMap } from '../handler-types';
 
@@ -63,7 +63,12 @@ export const debugHandlers: HandlerMap<'debugDate'> = {
       ctx.runs.start(options);
       await ctx.runs.settled();
       const status = ctx.runs.status();
-      if (status.error && status.state === 'failed' && status.exitCode !== 4) throw new BatchdeskError(status.error.code as never, status.error.message);
+      // A run that could not start or broke (locked, bad options, I/O) is the command's error;
+      // differences found (exit code 4) are its result.
+      if (status.error) {
+        const code: ErrorCode = (ERROR_CODES as readonly string[]).includes(status.error.code) ? (status.error.code as ErrorCode) : 'internal';
+        throw new BatchdeskError(code, status.error.message);
+      }
       const { documents, omitted } = readTraceDocuments(dir);
       const summary = status.summary as { monitor?: unknown; batch_run_id?: string } | null;
       return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, documents, omitted, error: status.error };

@@ -1,0 +1,82 @@
+/**
+ * Single-date debug (SPEC.md g.12, m.21): debugDate runs monitor-only with a trace through the
+ * host's run manager, returns per-phase documents (inputs, outputs, stored rows, differences)
+ * and the monitor report, and leaves the database unchanged. Trace reading honours its size
+ * limit.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../host/dispatcher';
+import { readTraceDocuments } from '../../../host/handlers/debug-handlers';
+import { DEMO_PORTFOLIOS, runDemoBackfill, seedDemoDatabase, SHORT_NOW, tempDir } from '../../support/app/demo-fixture';
+import { testHostContext } from '../../support/app/host-context';
+
+let dbPath = '';
+
+function snapshotRows(path: string): unknown[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(`SELECT * FROM portfolio_snapshots ORDER BY portfolio_id, snapshot_date`).all();
+  } finally {
+    db.close();
+  }
+}
+
+beforeAll(async () => {
+  dbPath = seedDemoDatabase(SHORT_NOW);
+  await runDemoBackfill(dbPath, SHORT_NOW);
+});
+
+describe('debugDate', () => {
+  it('returns each phase of the portfolio-date with inputs, outputs, stored rows and differences; nothing changes', async () => {
+    const before = snapshotRows(dbPath);
+    const db = new Database(dbPath);
+    db.prepare(`UPDATE portfolio_snapshots SET total_value = total_value + 100 WHERE portfolio_id = ? AND snapshot_date = '2025-07-10'`).run(DEMO_PORTFOLIOS.publicGrowth);
+    db.close();
+    const altered = snapshotRows(dbPath);
+    const ctx = testHostContext(dbPath, SHORT_NOW);
+    const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const out = r.output as { state: string; exitCode: number; documents: { phase: string; portfolioId: string | null; document: Record<string, unknown> }[]; monitor: { clean: boolean } };
+    const phases = out.documents.filter((d) => d.portfolioId === DEMO_PORTFOLIOS.publicGrowth).map((d) => d.phase);
+    expect(phases).toEqual(expect.arrayContaining(['summary', 'marks', 'snapshots', 'sector_tags', 'analytics']));
+    const snap = out.documents.find((d) => d.phase === 'snapshots')!.document;
+    expect(Object.keys(snap)).toEqual(expect.arrayContaining(['inputs', 'outputs', 'stored', 'differences']));
+    // The altered stored snapshot differs from the recomputed one.
+    expect(out.monitor.clean).toBe(false);
+    expect(out.exitCode).toBe(4);
+    expect(snapshotRows(dbPath)).toEqual(altered);
+    expect(altered).not.toEqual(before);
+  });
+
+  it('a non-trading date is a usage error and runs nothing (m.5)', async () => {
+    const ctx = testHostContext(dbPath, SHORT_NOW);
+    const r = await dispatch('debugDate', { date: '2025-07-04', portfolios: [] }, ctx);
+    // 2025-07-04 is a holiday: a usage error from the run options (m.5).
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('usage');
+  });
+});
+
+describe('readTraceDocuments', () => {
+  it('names date, portfolio and phase from the path, puts summaries first, and counts what the limit leaves out', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, '2025-07-10', 'p1'), { recursive: true });
+    mkdirSync(join(dir, '2025-07-10', 'date'), { recursive: true });
+    writeFileSync(join(dir, '2025-07-10', 'p1', 'marks.json'), JSON.stringify({ x: 'a'.repeat(100) }));
+    writeFileSync(join(dir, '2025-07-10', 'p1', 'summary.json'), '{"s":1}');
+    writeFileSync(join(dir, '2025-07-10', 'date', 'summary.json'), '{"d":1}');
+    const all = readTraceDocuments(dir);
+    expect(all.documents.map((d) => [d.file, d.date, d.portfolioId, d.phase])).toEqual([
+      ['2025-07-10/date/summary.json', '2025-07-10', null, 'summary'],
+      ['2025-07-10/p1/summary.json', '2025-07-10', 'p1', 'summary'],
+      ['2025-07-10/p1/marks.json', '2025-07-10', 'p1', 'marks'],
+    ]);
+    const limited = readTraceDocuments(dir, 50);
+    expect(limited.documents.map((d) => d.phase)).toEqual(['summary', 'summary']);
+    expect(limited.omitted).toBe(1);
+  });
+});
