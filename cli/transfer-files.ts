@@ -6,6 +6,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { dataError } from '../core/api/errors';
+import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
 import type { CsvProblem } from '../market-data/csv/csv-problem';
 import { formatCsvProblem } from '../market-data/csv/csv-problem';
 
@@ -20,9 +21,14 @@ export function readInputFile(cwd: string, path: string): { text: string; name: 
   }
 }
 
-/** Writes through a temporary file in the same directory, so a failed write leaves no half file. */
-export function writeOutputFile(cwd: string, path: string, text: string): string {
+/**
+ * Writes through a temporary file in the same directory, so a failed write leaves no half file.
+ * Never over a database file: not `database` (the command's --db), its companions, or any file
+ * that is a SQLite database (a usage error, exit code 2).
+ */
+export function writeOutputFile(cwd: string, path: string, text: string, database: string): string {
   const full = resolve(cwd, path);
+  refuseDatabaseOverwrite(full, 'the export', [database]);
   const tmp = `${full}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, text, 'utf8');

@@ -2,10 +2,10 @@
  * The engine host: the composition root that binds core to SQLite and the market-data
  * adapters. The CLI, `serve` and the Electron worker all run the engine through here.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { BatchdeskError } from '../core/api/errors';
+import { BatchdeskError, usageError } from '../core/api/errors';
 import type { RunOptions } from '../core/api/run-options';
 import { targetDate } from '../core/calendar';
 import { lookbackStart } from '../core/calendar';
@@ -166,9 +166,15 @@ export interface RunOnDatabaseArgs {
   readonly inheritLock?: string;
 }
 
-/** `--trace DIR`: one JSON file per document under DIR (created on first write). */
+/**
+ * `--trace DIR`: one JSON file per document under DIR (created on first write). A DIR that is
+ * a file, or lies under one, is refused up front (usage error), before anything runs.
+ */
 export function directoryTraceWriter(dir: string): TraceWriter {
   const root = resolve(dir);
+  let existing = root;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) throw usageError(`--trace ${root}: ${existing} is not a folder; name a folder for the trace files`);
   return {
     write(relativePath, document) {
       const file = join(root, relativePath);

@@ -59,7 +59,7 @@ export const importCommand: CommandSpec = {
     );
     const dumpPath = resolve(ctx.io.cwd, input.path);
     const reportPath = input.reportPath ? resolve(ctx.io.cwd, input.reportPath) : null;
-    if (reportPath) checkImportReportPath(reportPath);
+    if (reportPath) checkImportReportPath(reportPath, [ctx.global.dbPath]);
     const common = { dumpPath, dbPath: ctx.global.dbPath, schema: input.schema, ...(input.database ? { database: input.database } : {}), allowEmpty: input.allowEmpty, signal: ctx.signal };
 
     if (input.dryRun) {

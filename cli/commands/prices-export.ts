@@ -39,7 +39,7 @@ export const pricesExportCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
-      const path = writeOutputFile(ctx.io.cwd, o.out, r.text);
+      const path = writeOutputFile(ctx.io.cwd, o.out, r.text, ctx.global.dbPath);
       ctx.io.out(`Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
       return EXIT.ok;
     } finally {

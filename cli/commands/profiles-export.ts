@@ -19,7 +19,7 @@ export const profilesExportCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = exportProfilesCsv(opened.db);
-      const path = writeOutputFile(ctx.io.cwd, out, r.text);
+      const path = writeOutputFile(ctx.io.cwd, out, r.text, ctx.global.dbPath);
       ctx.io.out(`Exported ${r.rows} profile(s) to ${path}`);
       return EXIT.ok;
     } finally {

@@ -51,7 +51,7 @@ export const rebuildCommand: CommandSpec = {
     const end = input.endDate ?? 'target';
     const logFile = resolve(ctx.io.cwd, stringFlag(f['log-file']) ?? `logs/rebuild_${input.startDate}_to_${end}.jsonl`);
     mkdirSync(dirname(logFile), { recursive: true });
-    const sink = fileSink(logFile, 'json');
+    const sink = fileSink(logFile, 'json', ctx.global.dbPath);
     try {
       const r = await rebuild(
         {

@@ -1,4 +1,5 @@
 /** `batchdesk run`: run the batch over a date range (SPEC.md g, k.2, k.3, m.16). */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
@@ -116,7 +117,7 @@ export const runCommand: CommandSpec = {
     const clock = systemClock(ctx.io.env);
     const sinks: TelemetrySink[] = [];
     const logFile = stringFlag(f['log-file']);
-    const file = logFile ? fileSink(logFile, f['log-json'] ? 'json' : 'kv') : null;
+    const file = logFile ? fileSink(resolve(ctx.io.cwd, logFile), f['log-json'] ? 'json' : 'kv', ctx.global.dbPath) : null;
     if (file) sinks.push(file);
     if (f['log-json'] && !logFile) sinks.push(streamSink((l) => ctx.io.err(l), 'json'));
     else if (!options.dryRun) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, quiet: ctx.global.quiet, verbose: ctx.global.verbose, now: () => clock.now() }));

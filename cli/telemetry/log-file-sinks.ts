@@ -6,6 +6,7 @@
 import { appendFileSync, closeSync, openSync, writeSync } from 'node:fs';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
+import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { asciiJson, toAscii } from '../ascii';
 
 const ENVELOPE_ORDER = ['event', 'schema', 'run_id', 'seq', 'ts', 'source', 'level', 'payload'] as const;
@@ -39,7 +40,9 @@ export function kvLine(e: TelemetryEvent): string {
   return parts.join(' ');
 }
 
-export function fileSink(path: string, format: 'json' | 'kv'): TelemetrySink & { close(): void } {
+/** Appends events to `path`; never to `database` (the command's --db), its companions or any SQLite file. */
+export function fileSink(path: string, format: 'json' | 'kv', database: string): TelemetrySink & { close(): void } {
+  refuseDatabaseOverwrite(path, 'the event log', [database]);
   appendFileSync(path, '');
   const fd = openSync(path, 'a');
   return {

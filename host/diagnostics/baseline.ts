@@ -13,6 +13,7 @@ import { BASELINE_SCHEMA, baselineSchema, compareBaselines, type Baseline, type 
 import type { Tolerances } from '../../core/validation/row-diff';
 import { PORTFOLIO_DATE_TABLES, tableSpec } from '../../core/validation/table-catalog';
 import { checksumRows, loadIdMaps, readKeyedRows, toKeyedRow } from '../../db/canonical';
+import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
 import { APP_VERSION } from '../app-version';
@@ -54,7 +55,9 @@ export function exportBaseline(db: SqliteDatabase, args: { start: IsoDate; end: 
   return { schema: BASELINE_SCHEMA, created_at: formatTimestamp(args.nowMs), database: args.databaseName, app_version: APP_VERSION, range: { start: args.start, end: args.end }, tracking, outputs };
 }
 
-export function writeBaselineFile(path: string, b: Baseline): void {
+/** Writes the baseline JSON; never over `database`, its companions or any SQLite file (usage error). */
+export function writeBaselineFile(path: string, b: Baseline, database: string): void {
+  refuseDatabaseOverwrite(path, 'the baseline', [database]);
   try {
     writeFileSync(path, `${JSON.stringify(b, null, 1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
   } catch (err) {

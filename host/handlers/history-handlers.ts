@@ -18,7 +18,7 @@ export const historyHandlers: HandlerMap<'getHistory' | 'getRunningState' | 'exp
   async exportBaseline(input, ctx) {
     return withDatabase(ctx, (o) => {
       const b = exportBaseline(o.db, { start: input.startDate, end: input.endDate, databaseName: basename(o.path), nowMs: ctx.clock.now() });
-      if (input.out) writeBaselineFile(resolve(input.out), b);
+      if (input.out) writeBaselineFile(resolve(input.out), b, o.path);
       return { file: input.out ? resolve(input.out) : null, dates: b.tracking.length, outputs: b.outputs.length, baseline: input.out ? null : plain(b) };
     });
   },

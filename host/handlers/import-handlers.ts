@@ -7,13 +7,19 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
+import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
 import type { HandlerMap } from '../handler-types';
 import { importDumpFile, planDumpFile } from '../maintenance/dump-import';
 import { plain } from './with-database';
 
-/** Refuses, before anything is imported, a --report path whose folder does not exist (exit code 5). */
-export function checkImportReportPath(path: string): void {
+/**
+ * Refuses, before anything is imported, a --report path whose folder does not exist (exit code
+ * 5) or that names a database: the import's own target or the host's database, their
+ * companions, or any SQLite file (usage error, exit code 2).
+ */
+export function checkImportReportPath(path: string, databases: readonly string[]): void {
+  refuseDatabaseOverwrite(path, 'the import report', databases);
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BatchdeskError('io', `cannot write the report to ${path}: the folder ${dir} does not exist`);
 }
@@ -37,7 +43,7 @@ export const importHandlers: HandlerMap<'importDump'> = {
       ...(input.database ? { database: input.database } : {}),
       allowEmpty: input.allowEmpty,
     };
-    if (input.reportPath) checkImportReportPath(resolve(input.reportPath));
+    if (input.reportPath) checkImportReportPath(resolve(input.reportPath), [dbPath, ctx.dbPath]);
     if (input.dryRun) {
       const plan = await planDumpFile(common);
       if (input.reportPath) writeImportReport(resolve(input.reportPath), { dryRun: true, plan });

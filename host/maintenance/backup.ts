@@ -14,6 +14,7 @@ import { applyRetention, type BackupEntry } from '../../core/maintenance/backup-
 import type { Clock } from '../../core/ports/clock';
 import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
+import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
@@ -103,7 +104,10 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     }
     throw err;
   };
-  if (existsSync(file)) fail(`backup destination ${file} already exists; choose another --out`);
+  // Refusals of the request itself change nothing, not even the maintenance log (m.22).
+  if (existsSync(file)) throw ioError(`backup destination ${file} already exists; choose another --out`);
+  // The partial copy and the manifest are written (and the partial removed on failure) too.
+  for (const [path, what] of [[partial, 'the partial backup'], [manifestPathOf(file), 'the backup manifest']] as const) refuseDatabaseOverwrite(path, what, [opened.path]);
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (err) {

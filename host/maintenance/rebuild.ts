@@ -132,7 +132,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     }
     // Step 1: baseline and purge.
     const before = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
-    writeBaselineFile(join(folder, 'before.json'), before);
+    writeBaselineFile(join(folder, 'before.json'), before, opened.path);
     step({ step: 'baseline before', status: 'pass', detail: `${join(folder, 'before.json')} (${before.tracking.length} dates, ${before.outputs.length} portfolio-dates)` });
     const purge = await runPurge(opened, { start: req.start, end, portfolioIds: req.portfolioIds, keepTracking: false, backup: false, dryRun: false, holder: req.holder, lockHeld: true }, clock);
     const deleted = Object.values(purge.outcome.deleted).reduce((a, b) => a + b, 0);
@@ -197,7 +197,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     const views = verifyViews(opened.db, { date: end, portfolioIds: req.portfolioIds });
     step({ step: 'verify views', status: views.failed ? 'fail' : 'pass', detail: `${views.checks.filter((c) => c.status === 'ok').length} views with rows on ${views.date ?? 'n/a'}` });
     const after = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
-    writeBaselineFile(join(folder, 'after.json'), after);
+    writeBaselineFile(join(folder, 'after.json'), after, opened.path);
     const cmp = compareBaselines(before, after);
     writeFileSync(join(folder, 'comparison.json'), `${JSON.stringify(cmp, null, 2)}\n`);
     step({ step: 'compare baselines', status: 'info', detail: `${cmp.differences.length} difference(s); ${(cmp.match_share * 100).toFixed(2)}% of ${cmp.compared_fields} fields match (${join(folder, 'comparison.json')})` });

@@ -19,6 +19,7 @@ import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { readManifest } from '../../db/maintenance/backup-manifest';
 import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
+import { DATABASE_COMPANION_SUFFIXES, isSameFile } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { shippedMigrations } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
@@ -60,6 +61,10 @@ export function verifyBackupFile(file: string): { manifestChecked: boolean; migr
 export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<RestoreResult> {
   const file = resolve(req.file);
   const dbPath = resolve(req.dbPath);
+  // The live file itself (or a link to it) is no backup: copying it would drop its WAL.
+  for (const suffix of ['', ...DATABASE_COMPANION_SUFFIXES]) {
+    if (isSameFile(file, dbPath + suffix)) throw new BatchdeskError('usage', `cannot restore ${file}: it is the database being restored${suffix ? ` (its ${suffix.slice(1)} file)` : ''}; name a backup file`);
+  }
   const checked = verifyBackupFile(file);
   const started = formatTimestamp(clock.now());
   let safety: string | null = null;

@@ -1,0 +1,99 @@
+/**
+ * Output paths against database files (issue 9, SPEC.md j.1, j.3, j.7): a path given for an
+ * export, a report, a baseline, a log file or a backup must never name a SQLite database or
+ * one of a database's companion files (`-wal`, `-shm`, `-journal`), and a restore must never
+ * read the live database as its backup. Otherwise a mistyped or crafted name would overwrite
+ * the live database with text, or swap it with an image that lacks its WAL.
+ *
+ * A path is refused when, after resolving it:
+ *   - it is one of the protected database paths (or their companions), compared by resolved
+ *     name and, when both exist, by device and inode (symbolic and hard links); or
+ *   - it exists and starts with the SQLite file header or the WAL header; or
+ *   - it ends in -wal, -shm or -journal and the file without that suffix is a SQLite database.
+ * Refusals are usage errors (exit code 2): the value of a flag or argument is invalid, and
+ * nothing has been written yet.
+ */
+import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { BatchdeskError } from '../../core/api/errors';
+
+export const DATABASE_COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\u0000', 'latin1');
+/** The two WAL magic numbers (big-endian), SQLite file format section 4.1. */
+const WAL_MAGICS = [0x377f0682, 0x377f0683];
+
+/** The path with symbolic links resolved as far as it exists. */
+export function canonicalPath(path: string): string {
+  const abs = resolve(path);
+  try {
+    return realpathSync(abs);
+  } catch {
+    try {
+      return join(realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
+  }
+}
+
+function sameFile(a: string, b: string): boolean {
+  if (canonicalPath(a) === canonicalPath(b)) return true;
+  try {
+    const sa = statSync(a);
+    const sb = statSync(b);
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+function header(path: string): Buffer | null {
+  try {
+    if (!statSync(path).isFile()) return null;
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(16);
+      const n = readSync(fd, buf, 0, 16, 0);
+      return buf.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+/** True when the file exists and is a SQLite database or a WAL file, by its first bytes. */
+export function looksLikeDatabaseFile(path: string): boolean {
+  const h = header(path);
+  if (!h) return false;
+  if (h.length >= SQLITE_HEADER.length && h.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) return true;
+  return h.length >= 4 && WAL_MAGICS.includes(h.readUInt32BE(0));
+}
+
+/** Why `target` must not be written, or null when it is safe. */
+export function databaseOverwriteReason(target: string, protectedDatabases: readonly string[] = []): string | null {
+  const abs = resolve(target);
+  for (const db of protectedDatabases) {
+    for (const suffix of ['', ...DATABASE_COMPANION_SUFFIXES]) {
+      if (sameFile(abs, resolve(db) + suffix)) return suffix ? `it is the ${suffix.slice(1)} file of the database ${resolve(db)}` : `it is the database ${resolve(db)}`;
+    }
+  }
+  if (looksLikeDatabaseFile(abs)) return 'it is a SQLite database file';
+  for (const suffix of DATABASE_COMPANION_SUFFIXES) {
+    if (abs.endsWith(suffix) && looksLikeDatabaseFile(abs.slice(0, -suffix.length))) return `it is the ${suffix.slice(1)} file of the database ${abs.slice(0, -suffix.length)}`;
+  }
+  return null;
+}
+
+/** Throws a usage error when writing `target` could overwrite a database (see the file comment). */
+export function refuseDatabaseOverwrite(target: string, what: string, protectedDatabases: readonly string[] = []): void {
+  const why = databaseOverwriteReason(target, protectedDatabases);
+  if (why) throw new BatchdeskError('usage', `refusing to write ${what} to ${resolve(target)}: ${why}; choose another path`);
+}
+
+/** True when both paths name the same existing file (also through links). */
+export function isSameFile(a: string, b: string): boolean {
+  return existsSync(a) && existsSync(b) && sameFile(a, b);
+}
