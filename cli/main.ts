@@ -62,6 +62,16 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       const word = argv.find((a) => !a.startsWith('-')) ?? argv[0]!;
       const names = COMMANDS.map((c) => c.name.split(' ')[0]!);
       const { nearest } = await import('./args');
+      // A command group (`verify demo|guard|...`) with an unknown or missing subcommand.
+      const subs = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name.split(' ')[1]!);
+      if (subs.length > 0) {
+        const sub = argv[1] !== undefined && !argv[1].startsWith('-') ? argv[1] : undefined;
+        const near = sub ? nearest(sub, subs) : null;
+        throw new BatchdeskError(
+          'usage',
+          `${sub ? `unknown subcommand ${JSON.stringify(sub)} of \`${argv[0]}\`` : `\`${argv[0]}\` needs a subcommand`}; one of: ${subs.join(', ')}${near ? `; did you mean \`${argv[0]} ${near}\`?` : ''} (see \`batchdesk --help\`)`,
+        );
+      }
       const near = nearest(word, [...new Set(names)]);
       throw new BatchdeskError('usage', `unknown command ${JSON.stringify(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
     }
@@ -103,7 +113,7 @@ export function reportError(err: unknown, io: CliIO): number {
   }
   if (err instanceof DatabaseOpenError) {
     io.err(`error: ${err.message}`);
-    return EXIT.data;
+    return err.code === 'busy' ? EXIT.locked : EXIT.data;
   }
   const e = err as Error & { code?: string };
   if (e?.code === 'SQLITE_FULL') {

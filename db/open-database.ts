@@ -1,7 +1,9 @@
 /**
  * Opening a batchdesk database (SPEC.md b.1): pragmas, migration-history check, pending
  * migrations. Every refusal is a DatabaseOpenError with a code the hosts map to exit code 5
- * and a message that says what to do. A refused open never creates or changes a file.
+ * (`busy`, another process holding the write lock, maps to 3 as SPEC.md m.16 says) and a
+ * message that says what to do. A refused open never creates or changes a file. Opening a
+ * database that is up to date writes nothing, so it never waits for another writer.
  */
 import Database from 'better-sqlite3';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -18,6 +20,7 @@ export type DatabaseOpenErrorCode =
   | 'not_batchdesk'
   | 'newer_version'
   | 'history_mismatch'
+  | 'busy'
   | 'io_error';
 
 export class DatabaseOpenError extends Error {
@@ -119,12 +122,10 @@ function looksLikeSqlite(path: string): boolean {
   return head === SQLITE_MAGIC;
 }
 
+/** Connection settings only: nothing here writes to the file. */
 function applyPragmas(db: SqliteDatabase, busyTimeoutMs: number, readonly: boolean): void {
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
-  if (!readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
+  if (!readonly) db.pragma('synchronous = NORMAL');
   // A backfill writes hundreds of thousands of index entries: a 64 MB page cache keeps the
   // hot index pages in memory (the default is 2 MB).
   db.pragma('cache_size = -65536');
@@ -135,7 +136,18 @@ function applyPragmas(db: SqliteDatabase, busyTimeoutMs: number, readonly: boole
   db.pragma('foreign_keys = ON');
 }
 
+/**
+ * WAL mode is stored in the file header, so it is switched on only after the file has been
+ * recognised as a batchdesk database: a refused file keeps every byte.
+ */
+function enableWal(db: SqliteDatabase): void {
+  db.pragma('journal_mode = WAL');
+}
+
 function migrate(db: SqliteDatabase, shipped: readonly ShippedMigration[], path: string): void {
+  // Up to date (the caller has checked the history): no write transaction, so an open never
+  // waits for, or fails on, another process's write lock.
+  if ((appliedMigrations(db)?.length ?? -1) === shipped.length) return;
   db.exec(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`);
   const apply = db.transaction(() => {
     const applied = appliedMigrations(db) ?? [];
@@ -195,6 +207,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
         throw new DatabaseOpenError('newer_version', `${abs} needs migrations this read-only connection cannot apply; open it once for writing first.`, abs);
       }
     } else {
+      enableWal(db);
       migrate(db, shipped, abs);
     }
     return db;
@@ -204,6 +217,9 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     const e = err as Error & { code?: string };
     if (e.code === 'SQLITE_NOTADB') {
       throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted/corrupt). Check the --db path.`, abs);
+    }
+    if (e.code?.startsWith('SQLITE_BUSY')) {
+      throw new DatabaseOpenError('busy', `cannot open ${abs}: another process is writing to it (${e.message}); try again when it has finished`, abs);
     }
     throw new DatabaseOpenError('io_error', `cannot open ${abs}: ${e.message}`, abs);
   }

@@ -13,7 +13,7 @@ export type DispatchResult<N extends CommandName = CommandName> = { readonly ok:
 
 export function toErrorShape(err: unknown): ErrorShape {
   if (err instanceof BatchdeskError) return err.toShape();
-  if (err instanceof DatabaseOpenError) return { code: 'data', message: err.message, details: { reason: err.code } };
+  if (err instanceof DatabaseOpenError) return { code: err.code === 'busy' ? 'locked' : 'data', message: err.message, details: { reason: err.code } };
   const e = err as Error & { code?: string };
   if (e?.code === 'SQLITE_BUSY') return { code: 'locked', message: 'the database is busy; try again in a moment' };
   if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) return { code: 'io', message: `${e.message} (${e.code})` };
