@@ -567,6 +567,10 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   a.analyticsTotals.jobs_failed += aTotals.failed;
   a.analyticsTotals.guard_skips += aTotals.guard;
   tracker.setMeta('model_count', modelCount);
+  // Portfolios the planner left out of this date, with its reason code (g.3; an empty portfolio
+  // is edge input, m.22: recorded, not an error).
+  const skippedPortfolios = pd.skipped.map((s) => ({ portfolio_id: s.portfolioId, reason: s.reason }));
+  if (skippedPortfolios.length > 0) tracker.setMeta('skipped_portfolios', skippedPortfolios);
   tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: aTotals.notApplicable, guard_skips: aTotals.guard });
   if (!cancelled) writeTx(() => writeTracking(tracker, status, completedAt));
   a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: modelCount });
@@ -604,6 +608,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       fallback_count: fallback,
       missing_symbols: md ? [...md.missingSymbols] : [],
       portfolios: portfolioResults,
+      ...(skippedPortfolios.length > 0 ? { skipped_portfolios: skippedPortfolios } : {}),
       errors: dateErrors.slice(0, 20),
     },
     cancelled,

@@ -26,6 +26,8 @@ export interface DateResult {
   fallback_count: number;
   missing_symbols: { symbol: string; reason: string; resolution: string }[];
   portfolios: PortfolioResult[];
+  /** Portfolios the planner left out of the date, with the reason code of g.3 (e.g. no_positions). */
+  skipped_portfolios?: { portfolio_id: string; reason: string }[];
   errors: string[];
 }
 
