@@ -1,0 +1,265 @@
+/**
+ * The catalogue of bad inputs (issue 9; SPEC.md k.3, m.16, m.19, m.22). Bad input gives an
+ * error with the exit code of k.3 and a message that names the problem, and leaves the
+ * database exactly as it was (every row of every table, timestamps included). Edge input is
+ * not an error: the run completes and records coded reasons (see edge-inputs.test.ts); the
+ * one edge case that belongs to a surface here, a CSV with a byte-order mark and CRLF line
+ * ends, is at the end of this file.
+ *
+ * Every case runs on a fresh copy of a backfilled demo database (8 trading days), so a case
+ * that wrongly writes cannot hide behind another. A case states: the surface, what is given,
+ * the expected exit code, a fragment of the message, and (optionally) files other than the
+ * database that must keep their bytes. HTTP cases go to one real `batchdesk serve` process on
+ * its own copy, which each case must also leave unchanged.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, REPO_ROOT, tempDir } from '../support/cli';
+import { tableContents } from '../support/db-content';
+import { backfilledDemo, FAMILY_GROWTH, SAFE_NOW } from '../support/safeguards';
+import { startServeProcess, type ServeProcess } from '../support/serve-process';
+import { bearer, cli, contract, holdWriteLock, http, liveProcess, sha256, sqlOn, stopChild, writeLiveLock, type Outcome } from './bad-input-harness';
+
+const ENV = { BATCHDESK_NOW: SAFE_NOW };
+const PG = join(REPO_ROOT, 'test/fixtures/pg/committed');
+
+interface CaseEnv {
+  /** A fresh copy of the backfilled demo (for HTTP cases: the serve process's database). */
+  readonly db: string;
+  /** An empty folder for the case's files. */
+  readonly dir: string;
+  readonly serve: ServeProcess;
+}
+
+interface BadInput {
+  readonly surface: 'cli' | 'contract' | 'http' | 'csv' | 'dump' | 'database file';
+  /** What is given, in the user's words. */
+  readonly input: string;
+  readonly exit: number;
+  readonly message: RegExp;
+  /** HTTP status, for HTTP cases. */
+  readonly status?: number;
+  /** Setup on the copy (writes files, edits the copy); the "unchanged" snapshot is taken after it. */
+  readonly prepare?: (env: CaseEnv) => void | Promise<void>;
+  readonly run: (env: CaseEnv) => Promise<Outcome>;
+  /** Files (made by prepare) whose bytes must not change, e.g. a non-SQLite --db. */
+  readonly keepBytes?: (env: CaseEnv) => readonly string[];
+  /** Paths that must not exist afterwards (a refused new database or its folder). */
+  readonly absent?: (env: CaseEnv) => readonly string[];
+  /** More assertions after the run. */
+  readonly check?: (env: CaseEnv) => void;
+}
+
+const run = (env: CaseEnv, ...args: string[]) => cli(['run', '--db', env.db, ...args], ENV);
+const file = (env: CaseEnv, name: string, text: string | Buffer) => {
+  writeFileSync(join(env.dir, name), text);
+  return join(env.dir, name);
+};
+/** Backup files (and manifests) left in the copy's backups folder: a refused command leaves none. */
+const backupsOf = (env: CaseEnv) => {
+  const dir = join(env.dir, 'backups');
+  return existsSync(dir) ? readdirSync(dir).map((n) => join(dir, n)) : [];
+};
+
+const helds: ChildProcess[] = [];
+async function hold(p: Promise<ChildProcess> | ChildProcess): Promise<ChildProcess> {
+  const c = await p;
+  helds.push(c);
+  return c;
+}
+
+const CASES: readonly BadInput[] = [
+  // ---------------------------------------------------------------- CLI: dates, flags, phases
+  { surface: 'cli', input: 'run --start-date 2025-13-01 (no such month)', exit: 2, message: /--start-date.*YYYY-MM-DD/, run: (e) => run(e, '--start-date', '2025-13-01') },
+  { surface: 'cli', input: 'run --start-date 2025-02-30 (no such day)', exit: 2, message: /--start-date.*real calendar date/, run: (e) => run(e, '--start-date', '2025-02-30') },
+  { surface: 'cli', input: 'run --start-date 07/01/2025 (not ISO)', exit: 2, message: /--start-date.*YYYY-MM-DD/, run: (e) => run(e, '--start-date', '07/01/2025') },
+  { surface: 'cli', input: 'run --start-date 2025-07-08 --end-date 2025-07-01 (inverted)', exit: 2, message: /--end-date 2025-07-01 is before --start-date 2025-07-08/, run: (e) => run(e, '--start-date', '2025-07-08', '--end-date', '2025-07-01') },
+  { surface: 'cli', input: 'run --target-date 2025-07-05 (a Saturday)', exit: 2, message: /not a trading day.*previous trading day is 2025-07-03/, run: (e) => run(e, '--target-date', '2025-07-05') },
+  { surface: 'cli', input: 'run --target-date with --start-date', exit: 2, message: /cannot be combined/, run: (e) => run(e, '--target-date', '2025-07-07', '--start-date', '2025-07-01') },
+  { surface: 'cli', input: 'run --target-date 2025-07-14 (after the target date)', exit: 2, message: /after the target date 2025-07-10/, run: (e) => run(e, '--target-date', '2025-07-14') },
+  { surface: 'cli', input: 'run --start-date 1900-01-01 (a huge range, outside the calendar)', exit: 2, message: /outside the calendar range 2000-01-01\.\.2030-12-31/, run: (e) => run(e, '--start-date', '1900-01-01') },
+  { surface: 'cli', input: 'run --chunk-days 100000 (a huge chunk)', exit: 2, message: /--chunk-days/, run: (e) => run(e, '--chunk-days', '100000') },
+  { surface: 'cli', input: 'run --bogus (unknown flag)', exit: 2, message: /unknown flag --bogus/, run: (e) => run(e, '--bogus') },
+  { surface: 'cli', input: 'run --portfoli X (misspelt flag)', exit: 2, message: /unknown flag --portfoli .*did you mean --portfolio\?/, run: (e) => run(e, '--portfoli', 'X') },
+  { surface: 'cli', input: 'run --phase bogus (unknown phase)', exit: 2, message: /--phase.*bogus|bogus/, run: (e) => run(e, '--phase', 'bogus') },
+  { surface: 'cli', input: 'run --phase snapshots on a date without marks (missing prerequisite)', exit: 2, message: /prerequisites/, run: (e) => run(e, '--phase', 'snapshots', '--target-date', '2025-07-10', '--portfolio', FAMILY_GROWTH), prepare: (e) => sqlOn(e.db, `DELETE FROM position_marks WHERE mark_date = '2025-07-10'`) },
+  { surface: 'cli', input: 'run --portfolio no-such-portfolio', exit: 2, message: /unknown portfolio "no-such-portfolio"/, run: (e) => run(e, '--portfolio', 'no-such-portfolio') },
+  { surface: 'cli', input: 'run --market-data carrier-pigeon', exit: 2, message: /--market-data/, run: (e) => run(e, '--market-data', 'carrier-pigeon') },
+  { surface: 'cli', input: 'run --max-missing-marks 2', exit: 2, message: /--max-missing-marks/, run: (e) => run(e, '--max-missing-marks', '2') },
+  { surface: 'cli', input: 'run --resume batch_does_not_exist', exit: 2, message: /batch_does_not_exist not found/, run: (e) => run(e, '--resume', 'batch_does_not_exist') },
+  { surface: 'cli', input: 'run --trace DIR without --monitor-only', exit: 2, message: /--trace needs --monitor-only/, run: (e) => run(e, '--trace', join(e.dir, 'trace')) },
+  { surface: 'cli', input: 'run --dry-run --monitor-only', exit: 2, message: /exclude each other/, run: (e) => run(e, '--dry-run', '--monitor-only') },
+  { surface: 'cli', input: 'run --monitor-only --trace FILE (the trace folder is a file)', exit: 2, message: /--trace .*not a folder/, prepare: (e) => void file(e, 'trace.txt', 'x'), run: (e) => run(e, '--monitor-only', '--target-date', '2025-07-10', '--trace', join(e.dir, 'trace.txt')) },
+  { surface: 'cli', input: 'frobnicate (unknown command)', exit: 2, message: /unknown command "frobnicate"/, run: (e) => cli(['frobnicate', '--db', e.db], ENV) },
+  { surface: 'cli', input: 'verify bogus (unknown subcommand)', exit: 2, message: /unknown subcommand "bogus" of `verify`.*demo/, run: (e) => cli(['verify', 'bogus', '--db', e.db], ENV) },
+  { surface: 'cli', input: 'purge --from 2025-07-08 --to 2025-07-01 (inverted)', exit: 2, message: /--to 2025-07-01 is before --from 2025-07-08/, run: (e) => cli(['purge', '--db', e.db, '--from', '2025-07-08', '--to', '2025-07-01', '--yes'], ENV) },
+  { surface: 'cli', input: 'reconcile --date 2025-02-30', exit: 2, message: /--date.*real calendar date/, run: (e) => cli(['reconcile', '--db', e.db, '--date', '2025-02-30'], ENV) },
+  { surface: 'cli', input: 'history --days abc', exit: 2, message: /--days/, run: (e) => cli(['history', '--db', e.db, '--days', 'abc'], ENV) },
+  { surface: 'cli', input: 'seed-demo --prices bogus', exit: 2, message: /--prices/, run: (e) => cli(['seed-demo', '--db', e.db, '--prices', 'bogus'], ENV) },
+  // ---------------------------------------------------------------- CLI: paths
+  { surface: 'cli', input: 'restore a backup file that does not exist', exit: 5, message: /backup file .*nope\.sqlite not found/, run: (e) => cli(['restore', join(e.dir, 'nope.sqlite'), '--db', e.db, '--yes'], ENV) },
+  { surface: 'cli', input: 'restore a CSV file as a backup', exit: 5, message: /cannot be restored.*not a database/, prepare: (e) => void file(e, 'prices.csv', 'symbol,date,close\n'), run: (e) => cli(['restore', join(e.dir, 'prices.csv'), '--db', e.db, '--yes'], ENV) },
+  { surface: 'cli', input: 'restore the live database onto itself', exit: 2, message: /it is the database being restored/, run: (e) => cli(['restore', e.db, '--db', e.db, '--yes'], ENV) },
+  { surface: 'cli', input: 'backup --out an existing file', exit: 5, message: /already exists; choose another --out/, prepare: (e) => void file(e, 'taken.sqlite', 'keep me'), run: (e) => cli(['backup', '--db', e.db, '--out', join(e.dir, 'taken.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'taken.sqlite')] },
+  { surface: 'cli', input: 'prices export --out the live database', exit: 2, message: /refusing to write the export .*it is the database/, run: (e) => cli(['prices', 'export', '--db', e.db, '--out', e.db], ENV) },
+  { surface: 'cli', input: 'profiles export --out the live database -wal file', exit: 2, message: /refusing to write the export .*wal file of the database/, run: (e) => cli(['profiles', 'export', '--db', e.db, '--out', `${e.db}-wal`], ENV), check: (e) => expect(existsSync(`${e.db}-wal`) ? readFileSync(`${e.db}-wal`, 'latin1') : '').not.toMatch(/symbol,/) },
+  { surface: 'cli', input: 'history export-baseline --out the live database', exit: 2, message: /refusing to write the baseline .*it is the database/, run: (e) => cli(['history', 'export-baseline', '--db', e.db, '--start-date', '2025-06-30', '--end-date', '2025-07-10', '--out', e.db], ENV) },
+  { surface: 'cli', input: 'run --log-file the live database', exit: 2, message: /refusing to write the event log .*it is the database/, run: (e) => run(e, '--target-date', '2025-07-10', '--log-file', e.db) },
+  // ---------------------------------------------------------------- CSV
+  { surface: 'csv', input: 'prices import of a file that does not exist', exit: 5, message: /cannot read .*missing\.csv: no such file; nothing was imported/, run: (e) => cli(['prices', 'import', join(e.dir, 'missing.csv'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import with a negative close', exit: 5, message: /line 2, column 3 \(close\): the close must be > 0/, run: (e) => cli(['prices', 'import', file(e, 'neg.csv', 'symbol,date,close,volume\nAAPL,2025-07-01,-3,100\n'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import with a non-numeric close', exit: 5, message: /line 2, column 3 \(close\): expected a number, got "abc"/, run: (e) => cli(['prices', 'import', file(e, 'nan.csv', 'symbol,date,close,volume\nAAPL,2025-07-01,abc,1\n'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import with the same (symbol, date) twice', exit: 5, message: /line 3, column 2 \(date\): AAPL on 2025-07-01 again \(first on line 2\)/, run: (e) => cli(['prices', 'import', file(e, 'dup.csv', 'symbol,date,close,volume\nAAPL,2025-07-01,3,100\nAAPL,2025-07-01,3,100\n'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import with a weekend date', exit: 5, message: /line 2, column 2 \(date\): 2025-07-05 is not a NYSE trading day/, run: (e) => cli(['prices', 'import', file(e, 'sat.csv', 'symbol,date,close,volume\nAAPL,2025-07-05,3,1\n'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import with a bad date', exit: 5, message: /line 2, column 2 \(date\)/, run: (e) => cli(['prices', 'import', file(e, 'bd.csv', 'symbol,date,close,volume\nAAPL,2025-13-01,3,100\n'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import with a row shorter than the header', exit: 5, message: /line 2, column 3 \(close\): the row has 2 of the header's 4 columns/, run: (e) => cli(['prices', 'import', file(e, 'short.csv', 'symbol,date,close,volume\nAAPL,2025-07-01\n'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import with a wrong header', exit: 5, message: /line 1/, run: (e) => cli(['prices', 'import', file(e, 'hdr.csv', 'sym,day,px\nAAPL,2025-07-01,3\n'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import of an empty file', exit: 5, message: /line 1: the file has no header row/, run: (e) => cli(['prices', 'import', file(e, 'zero.csv', ''), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'prices import of a binary file (a SQLite database)', exit: 5, message: /not valid CSV|line \d+/, prepare: (e) => copyFileSync(e.db, join(e.dir, 'binary.csv')), run: (e) => cli(['prices', 'import', join(e.dir, 'binary.csv'), '--db', e.db], ENV) },
+  { surface: 'csv', input: 'profiles import with a non-numeric beta', exit: 5, message: /line 2.*beta/, run: (e) => cli(['profiles', 'import', file(e, 'p.csv', 'symbol,company_name,sector,beta\nZZZ,Z Inc,Technology,high\n'), '--db', e.db], ENV) },
+  // ---------------------------------------------------------------- dumps
+  { surface: 'dump', input: 'import a truncated custom dump into a new file', exit: 5, message: /the file is truncated or damaged; nothing was changed/, prepare: (e) => void file(e, 'cut.dump', readFileSync(join(PG, 'reference.dump')).subarray(0, 20_000)), run: (e) => cli(['import', join(e.dir, 'cut.dump'), '--db', join(e.dir, 'new.sqlite')], ENV), absent: (e) => [join(e.dir, 'new.sqlite')] },
+  { surface: 'dump', input: 'import --merge of a truncated custom dump', exit: 5, message: /truncated or damaged; nothing was changed/, prepare: (e) => void file(e, 'cut.dump', readFileSync(join(PG, 'reference.dump')).subarray(0, 20_000)), run: (e) => cli(['import', join(e.dir, 'cut.dump'), '--db', e.db, '--merge'], ENV) },
+  { surface: 'dump', input: 'import --replace of a plain dump cut inside COPY data', exit: 5, message: /ends inside COPY data .*truncated; nothing was changed/, prepare: (e) => void file(e, 'cut.sql', readFileSync(join(PG, 'plain.sql')).subarray(0, 6000)), run: (e) => cli(['import', join(e.dir, 'cut.sql'), '--db', e.db, '--replace'], ENV) },
+  { surface: 'dump', input: 'import of a file that is not a dump (CSV)', exit: 5, message: /is not a PostgreSQL dump/, run: (e) => cli(['import', file(e, 'x.csv', 'symbol,date,close\n'), '--db', join(e.dir, 'new.sqlite')], ENV), absent: (e) => [join(e.dir, 'new.sqlite')] },
+  { surface: 'dump', input: 'import of the live database as a dump', exit: 5, message: /is not a PostgreSQL dump/, run: (e) => cli(['import', e.db, '--db', e.db, '--merge'], ENV) },
+  { surface: 'dump', input: 'import of a dump path that does not exist', exit: 5, message: /does not exist; nothing was changed/, run: (e) => cli(['import', join(e.dir, 'nope.dump'), '--db', join(e.dir, 'new.sqlite')], ENV), absent: (e) => [join(e.dir, 'new.sqlite')] },
+  { surface: 'dump', input: 'import into an existing database without --merge or --replace', exit: 2, message: /already exists; import into a new file, or pass --replace/, run: (e) => cli(['import', join(PG, 'reference.dump'), '--db', e.db], ENV) },
+  { surface: 'dump', input: 'import --merge --replace', exit: 2, message: /--merge and --replace exclude each other/, run: (e) => cli(['import', join(PG, 'reference.dump'), '--db', e.db, '--merge', '--replace'], ENV) },
+  { surface: 'dump', input: 'import --merge --on-conflict bogus', exit: 2, message: /--on-conflict/, run: (e) => cli(['import', join(PG, 'reference.dump'), '--db', e.db, '--merge', '--on-conflict', 'bogus'], ENV) },
+  { surface: 'dump', input: 'import --merge --report the live database', exit: 2, message: /refusing to write the import report .*it is the database/, run: (e) => cli(['import', join(PG, 'reference.dump'), '--db', e.db, '--merge', '--report', e.db], ENV) },
+  // ---------------------------------------------------------------- the database file
+  { surface: 'database file', input: '--db a text file', exit: 5, message: /is not a SQLite database/, prepare: (e) => void file(e, 'notes.sqlite', 'hello\n'), run: (e) => cli(['run', '--db', join(e.dir, 'notes.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'notes.sqlite')] },
+  { surface: 'database file', input: '--db a folder', exit: 5, message: /is a folder, not a database file/, prepare: (e) => mkdirSync(join(e.dir, 'folder.sqlite')), run: (e) => cli(['verify', 'demo', '--db', join(e.dir, 'folder.sqlite')], ENV) },
+  { surface: 'database file', input: '--db whose parent is a file', exit: 5, message: /the folder .* does not exist/, prepare: (e) => void file(e, 'plain-file', 'x'), run: (e) => cli(['run', '--db', join(e.dir, 'plain-file', 'db.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'plain-file')] },
+  { surface: 'database file', input: '--db in a folder that does not exist', exit: 5, message: /the folder .* does not exist/, run: (e) => cli(['seed-demo', '--db', join(e.dir, 'missing', 'db.sqlite')], ENV), absent: (e) => [join(e.dir, 'missing')] },
+  {
+    surface: 'database file',
+    input: "--db another application's SQLite file",
+    exit: 5,
+    message: /SQLite database of another application/,
+    prepare: (e) => {
+      const other = new Database(join(e.dir, 'other.sqlite'));
+      other.exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES ('keep me')`);
+      other.close();
+    },
+    run: (e) => cli(['run', '--db', join(e.dir, 'other.sqlite')], ENV),
+    keepBytes: (e) => [join(e.dir, 'other.sqlite')],
+  },
+  { surface: 'database file', input: 'a database whose migration history was edited', exit: 5, message: /migration history that does not match/, prepare: (e) => sqlOn(e.db, `UPDATE __drizzle_migrations SET hash = 'edited'`), run: (e) => run(e, '--target-date', '2025-07-10') },
+  { surface: 'database file', input: 'a database written by a newer version', exit: 5, message: /written by a newer version of batchdesk/, prepare: (e) => sqlOn(e.db, `INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', 99999999999999)`), run: (e) => cli(['reconcile', '--db', e.db], ENV) },
+  { surface: 'database file', input: 'a truncated database file', exit: 5, message: /malformed|not a SQLite database/, prepare: (e) => void file(e, 'cut.sqlite', readFileSync(e.db).subarray(0, 20_000)), run: (e) => cli(['verify', 'demo', '--db', join(e.dir, 'cut.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'cut.sqlite')] },
+  { surface: 'database file', input: 'run on a database locked by a live batch', exit: 3, message: /locked by another run \(cli pid \d+ on /, prepare: async (e) => writeLiveLock(e.db, (await hold(liveProcess())).pid!, SAFE_NOW), run: (e) => run(e, '--target-date', '2025-07-10') },
+  { surface: 'database file', input: 'purge on a database locked by a live batch', exit: 3, message: /locked by another run/, prepare: async (e) => writeLiveLock(e.db, (await hold(liveProcess())).pid!, SAFE_NOW), run: (e) => cli(['purge', '--db', e.db, '--yes'], ENV) },
+  { surface: 'database file', input: 'restore onto a database locked by a live batch', exit: 3, message: /locked by another run/, prepare: async (e) => {
+      copyFileSync(e.db, join(e.dir, 'b.sqlite'));
+      writeLiveLock(e.db, (await hold(liveProcess())).pid!, SAFE_NOW);
+    }, run: (e) => cli(['restore', join(e.dir, 'b.sqlite'), '--db', e.db, '--yes'], ENV) },
+  { surface: 'database file', input: 'import --merge into a database locked by a live batch', exit: 3, message: /locked by another run/, prepare: async (e) => writeLiveLock(e.db, (await hold(liveProcess())).pid!, SAFE_NOW), run: (e) => cli(['import', join(PG, 'reference.dump'), '--db', e.db, '--merge'], ENV) },
+  { surface: 'database file', input: "run while another process holds SQLite's write lock (SQLITE_BUSY)", exit: 3, message: /locked/, prepare: async (e) => void (await hold(holdWriteLock(e.db))), run: (e) => run(e, '--target-date', '2025-07-10') },
+  // ---------------------------------------------------------------- the contract (dispatcher)
+  { surface: 'contract', input: 'dropEverything (unknown command)', exit: 5, message: /unknown command "dropEverything"/, run: (e) => contract(e.db, SAFE_NOW, 'dropEverything', {}) },
+  { surface: 'contract', input: 'startRun { startDate: "2025-13-01" }', exit: 2, message: /startDate.*real calendar date/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { startDate: '2025-13-01' }) },
+  { surface: 'contract', input: 'startRun with endDate before startDate', exit: 2, message: /before --start-date/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { startDate: '2025-07-08', endDate: '2025-07-01' }) },
+  { surface: 'contract', input: 'startRun { phases: ["bogus"] }', exit: 2, message: /phases\.0/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { phases: ['bogus'] }) },
+  { surface: 'contract', input: 'startRun { portfolios: ["nope"] } (refused by the run)', exit: 2, message: /unknown portfolio "nope"/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { portfolios: ['nope'] }) },
+  { surface: 'contract', input: 'startRun { startDate: "1900-01-01" } (refused by the run)', exit: 2, message: /outside the calendar range/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { startDate: '1900-01-01' }) },
+  { surface: 'contract', input: 'getSnapshots without portfolioId', exit: 2, message: /portfolioId/, run: (e) => contract(e.db, SAFE_NOW, 'getSnapshots', {}) },
+  { surface: 'contract', input: 'getTracking { limit: -1 }', exit: 2, message: /limit/, run: (e) => contract(e.db, SAFE_NOW, 'getTracking', { limit: -1 }) },
+  { surface: 'contract', input: 'getMissingPrices { symbols: [10,000 chars] }', exit: 2, message: /symbols/, run: (e) => contract(e.db, SAFE_NOW, 'getMissingPrices', { symbols: ['X'.repeat(10_000)] }) },
+  { surface: 'contract', input: 'purgeDerived with to before from', exit: 2, message: /--to 2025-07-01 is before --from 2025-07-08/, run: (e) => contract(e.db, SAFE_NOW, 'purgeDerived', { from: '2025-07-08', to: '2025-07-01' }) },
+  { surface: 'contract', input: 'restoreBackup of a missing file', exit: 5, message: /not found/, run: (e) => contract(e.db, SAFE_NOW, 'restoreBackup', { file: join(e.dir, 'nope.sqlite') }) },
+  { surface: 'contract', input: 'restoreBackup of the live database', exit: 2, message: /it is the database being restored/, run: (e) => contract(e.db, SAFE_NOW, 'restoreBackup', { file: e.db }) },
+  { surface: 'contract', input: 'exportBaseline { out: the live database }', exit: 2, message: /refusing to write the baseline/, run: (e) => contract(e.db, SAFE_NOW, 'exportBaseline', { startDate: '2025-06-30', endDate: '2025-07-10', out: e.db }) },
+  { surface: 'contract', input: 'importDump { reportPath: the live database }', exit: 2, message: /refusing to write the import report/, run: (e) => contract(e.db, SAFE_NOW, 'importDump', { path: join(PG, 'reference.dump'), mode: 'merge', reportPath: e.db }) },
+  { surface: 'contract', input: 'importDump of a truncated dump (merge)', exit: 5, message: /truncated or damaged/, prepare: (e) => void file(e, 'cut.dump', readFileSync(join(PG, 'reference.dump')).subarray(0, 20_000)), run: (e) => contract(e.db, SAFE_NOW, 'importDump', { path: join(e.dir, 'cut.dump'), mode: 'merge' }) },
+  // ---------------------------------------------------------------- HTTP (a real `batchdesk serve`)
+  { surface: 'http', input: 'POST /api/commands/listPortfolios without a token', exit: 2, status: 401, message: /access token is missing/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/listPortfolios', body: '{}' }) },
+  { surface: 'http', input: 'POST a command with a wrong token', exit: 2, status: 401, message: /access token is wrong/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/listPortfolios', headers: bearer(e.serve, 'x'.repeat(43)), body: '{}' }) },
+  { surface: 'http', input: 'POST a command with the token only in the query', exit: 2, status: 401, message: /access token is missing/, run: (e) => http(e.serve, { method: 'POST', path: `/api/commands/listPortfolios?token=${e.serve.token}`, body: '{}' }) },
+  { surface: 'http', input: 'GET /api/events without a token', exit: 2, status: 401, message: /access token is missing/, run: (e) => http(e.serve, { path: '/api/events' }) },
+  { surface: 'http', input: 'GET /api/events?token=wrong', exit: 2, status: 401, message: /access token is wrong/, run: (e) => http(e.serve, { path: '/api/events?token=wrong' }) },
+  { surface: 'http', input: 'GET /api/analytics/factors without a token', exit: 2, status: 401, message: /access token is missing/, run: (e) => http(e.serve, { path: `/api/analytics/factors?portfolio_id=${FAMILY_GROWTH}` }) },
+  { surface: 'http', input: 'POST /api/uploads without a token', exit: 2, status: 401, message: /access token is missing/, run: (e) => http(e.serve, { method: 'POST', path: '/api/uploads', body: 'PGDMP' }) },
+  { surface: 'http', input: 'a command from another Origin (with the token)', exit: 2, status: 403, message: /another origin/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/listPortfolios', headers: { ...bearer(e.serve), origin: 'http://evil.example' }, body: '{}' }) },
+  { surface: 'http', input: 'a command with Origin: null', exit: 2, status: 403, message: /another origin/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/listPortfolios', headers: { ...bearer(e.serve), origin: 'null' }, body: '{}' }) },
+  { surface: 'http', input: 'a command with a foreign Host header (DNS rebinding)', exit: 2, status: 403, message: /Host header must be 127\.0\.0\.1/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/listPortfolios', headers: { ...bearer(e.serve), host: 'evil.example' }, body: '{}' }) },
+  { surface: 'http', input: 'a JSON body over 10 MB', exit: 2, status: 413, message: /larger than 10485760 bytes/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/getTracking', headers: bearer(e.serve), body: Buffer.alloc(10 * 1024 * 1024 + 1, 32) }) },
+  { surface: 'http', input: 'a malformed JSON body', exit: 2, status: 400, message: /not valid JSON/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/getTracking', headers: bearer(e.serve), body: '{"limit":' }) },
+  { surface: 'http', input: 'POST /api/commands/dropEverything', exit: 5, status: 404, message: /unknown command "dropEverything"/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/dropEverything', headers: bearer(e.serve), body: '{}' }) },
+  { surface: 'http', input: 'getTracking { limit: "all" }', exit: 2, status: 400, message: /limit/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/getTracking', headers: bearer(e.serve), body: '{"limit":"all"}' }) },
+  { surface: 'http', input: 'GET /api/analytics/factors?date=2025-02-30', exit: 2, status: 400, message: /date.*real calendar date/, run: (e) => http(e.serve, { path: `/api/analytics/factors?portfolio_id=${FAMILY_GROWTH}&date=2025-02-30`, headers: bearer(e.serve) }) },
+  { surface: 'http', input: 'restoreBackup { file: the live database } over HTTP', exit: 2, status: 400, message: /it is the database being restored/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/restoreBackup', headers: bearer(e.serve), body: JSON.stringify({ file: e.db }) }) },
+];
+
+let template = '';
+beforeAll(async () => {
+  template = await backfilledDemo();
+}, 300_000);
+
+describe('bad input: an error with the exit code of k.3, and the database unchanged', () => {
+  let serveDb = '';
+  let serveDir = '';
+  let serve: ServeProcess;
+
+  beforeAll(async () => {
+    serveDir = tempDir('batchdesk-bad-http-');
+    serveDb = join(serveDir, 'portfolios.sqlite');
+    copyFileSync(template, serveDb);
+    serve = await startServeProcess(serveDb, ENV);
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of helds) await stopChild(c);
+    await serve?.stop();
+  });
+
+  it('has at least 40 cases across every surface', () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(CASES.map((c) => c.surface))).toEqual(new Set(['cli', 'contract', 'http', 'csv', 'dump', 'database file']));
+  });
+
+  for (const c of CASES) {
+    it(`${c.surface}: ${c.input} -> exit ${c.exit}${c.status ? ` (HTTP ${c.status})` : ''}`, async () => {
+      let env: CaseEnv;
+      if (c.surface === 'http') env = { db: serveDb, dir: serveDir, serve };
+      else {
+        const dir = tempDir('batchdesk-bad-');
+        env = { db: join(dir, 'portfolios.sqlite'), dir, serve };
+        copyFileSync(template, env.db);
+      }
+      await c.prepare?.(env);
+      const before = tableContents(env.db);
+      const kept = (c.keepBytes?.(env) ?? []).map((p) => [p, sha256(p)] as const);
+      const out = await c.run(env);
+      expect(out.code, out.text).toBe(c.exit);
+      expect(out.text).toMatch(c.message);
+      if (c.status !== undefined) expect(out.status).toBe(c.status);
+      expect(tableContents(env.db)).toEqual(before);
+      for (const [p, sum] of kept) expect(sha256(p), p).toBe(sum);
+      for (const p of c.absent?.(env) ?? []) expect(existsSync(p), `${p} must not exist`).toBe(false);
+      c.check?.(env);
+      if (c.surface !== 'http') expect(backupsOf(env)).toEqual([]);
+    }, 60_000);
+  }
+});
+
+describe('edge input on a surface: a CSV with a byte-order mark and CRLF line ends', () => {
+  it('is accepted: exit 0, every row imported as csv, the BOM not part of the first column name', async () => {
+    const dir = tempDir('batchdesk-bom-');
+    const db = join(dir, 'portfolios.sqlite');
+    copyFileSync(template, db);
+    const csv = join(dir, 'bom.csv');
+    writeFileSync(csv, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('symbol,date,close,volume\r\nZZTOP,2025-07-01,12.5,100\r\nZZTOP,2025-07-02,12.75,\r\n')]));
+    const r = await runCli(['prices', 'import', csv, '--db', db], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = new Database(db, { readonly: true }).prepare(`SELECT symbol, date, close, volume, data_source FROM market_data_cache WHERE symbol = 'ZZTOP' ORDER BY date`).all();
+    expect(rows).toEqual([
+      { symbol: 'ZZTOP', date: '2025-07-01', close: 12.5, volume: 100, data_source: 'csv' },
+      { symbol: 'ZZTOP', date: '2025-07-02', close: 12.75, volume: null, data_source: 'csv' },
+    ]);
+  }, 120_000);
+});
