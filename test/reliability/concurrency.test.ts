@@ -1,0 +1,198 @@
+/**
+ * Concurrency (issue 9; SPEC.md g.7, g.9, g.11, m.16, m.17):
+ *   - while a real `batchdesk run` process backfills, a second run, a purge, a restore, an
+ *     import and a rebuild are refused with exit code 3 and change nothing;
+ *   - the UI's read-only connection (the views through the dispatcher) reads all the while
+ *     without a single SQLITE_BUSY, and never sees a date that is not complete;
+ *   - a lock left by a run killed with SIGKILL is taken over at once (its pid is dead on this
+ *     host), not after the heartbeat timeout, and the killed run is marked interrupted;
+ *   - a lock held from another host is respected while its heartbeat is fresh and taken over
+ *     once it is older than lock.stale_after_ms (shrunk to 1 s in the settings table).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import { dispatch } from '../../host/dispatcher';
+import { testHostContext } from '../support/app/host-context';
+import { runCli, startCliProcess, tempDir } from '../support/cli';
+import { tableContents } from '../support/db-content';
+import { seedDemoDb } from '../support/demo-db';
+import { partialPortfolioDates } from './crash-harness';
+import { sqlOn, stopChild } from './bad-input-harness';
+
+/** 2025-07-31 after the close: the demo backfill is 23 trading days, long enough to overlap. */
+const NOW = '2025-07-31T23:00:00Z';
+const ENV = { BATCHDESK_NOW: NOW };
+
+function countOf(path: string, sql: string): number {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare(sql).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+/** Resolves once the child's progress shows `dates` finished dates. */
+function afterDates(child: ChildProcess, dates: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    const onData = (c: Buffer) => {
+      seen += (c.toString().match(/ portfolios \d+\/\d+ /g) ?? []).length;
+      if (seen >= dates) {
+        child.stderr!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the run exited (${code}) before ${dates} dates`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code ?? -1));
+  });
+}
+
+describe('while a batch runs in another process', () => {
+  const dir = tempDir('batchdesk-concurrency-');
+  let seeded = '';
+  let path = '';
+  let backup = '';
+  let child: ChildProcess;
+  let childExit: Promise<number>;
+
+  beforeAll(async () => {
+    seeded = seedDemoDb(NOW);
+    path = join(dir, 'portfolios.sqlite');
+    copyFileSync(seeded, path);
+    backup = join(dir, 'a-backup.sqlite');
+    copyFileSync(seeded, backup);
+    child = startCliProcess(['run', '--db', path], ENV);
+    child.stdout!.resume();
+    childExit = exited(child);
+    await afterDates(child, 1);
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopChild(child);
+  });
+
+  it('a second run, a purge, a restore, an import and a rebuild are refused with exit 3, naming the holder', async () => {
+    const attempts: [string, string[]][] = [
+      ['run', ['run', '--db', path, '--target-date', '2025-07-01']],
+      ['purge', ['purge', '--db', path, '--yes']],
+      ['restore', ['restore', backup, '--db', path, '--yes']],
+      ['import', ['import', join(dir, 'missing.dump'), '--db', path, '--merge']],
+      ['rebuild', ['rebuild', '--db', path, '--start-date', '2025-07-01', '--yes', '--log-file', join(dir, 'rebuild.jsonl')]],
+    ];
+    for (const [name, args] of attempts) {
+      const r = await runCli(args, ENV);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(3);
+      expect(r.stderr, name).toMatch(new RegExp(`locked by another run \\(cli pid ${child.pid} on `));
+    }
+    expect(child.exitCode, 'the run was still going while every attempt was refused').toBeNull();
+  }, 120_000);
+
+  it('the views read on the read-only connection while the run writes: no SQLITE_BUSY, only complete dates', async () => {
+    const ctx = testHostContext(path, NOW);
+    const errors: string[] = [];
+    let reads = 0;
+    let readsWhileRunning = 0;
+    let running = true;
+    void childExit.then(() => (running = false));
+    try {
+      do {
+        for (const [name, input] of [
+          ['getTracking', {}],
+          ['getTracking', { includeIncomplete: true }],
+          ['getMissingPrices', {}],
+          ['listPortfolios', {}],
+          ['getDatabaseInfo', {}],
+        ] as const) {
+          const r = await dispatch(name, input, ctx);
+          reads++;
+          if (running) readsWhileRunning++;
+          if (!r.ok) errors.push(`${name}: ${r.error.code} ${r.error.message}`);
+          else if (name === 'getTracking' && !('includeIncomplete' in input)) {
+            const dates = (r.output as { dates: { complete: boolean; date: string }[] }).dates;
+            for (const d of dates) if (!d.complete) errors.push(`getTracking showed the incomplete date ${d.date}`);
+          }
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      } while (running);
+    } finally {
+      ctx.reader?.close();
+    }
+    expect(errors).toEqual([]);
+    expect(readsWhileRunning).toBeGreaterThan(20);
+    expect(reads).toBeGreaterThanOrEqual(readsWhileRunning);
+  }, 300_000);
+
+  it('the run itself completed undisturbed: exit 0, lock released, no partial portfolio-date', async () => {
+    expect(await childExit).toBe(0);
+    expect(countOf(path, `SELECT count(*) AS n FROM run_lock`)).toBe(0);
+    expect(countOf(path, `SELECT count(*) AS n FROM batch_run_tracking WHERE completed_at IS NULL`)).toBe(0);
+    expect(partialPortfolioDates(path)).toEqual([]);
+    expect(countOf(path, `SELECT count(*) AS n FROM maintenance_log`)).toBe(0);
+  });
+});
+
+describe('stale locks', () => {
+  it('a run killed with SIGKILL: its lock is taken over at once (dead pid on this host), its run marked interrupted', async () => {
+    const path = join(tempDir('batchdesk-sigkill-'), 'portfolios.sqlite');
+    copyFileSync(seedDemoDb(NOW), path);
+    // A heartbeat timeout of an hour: only the dead pid can make the lock stale here.
+    sqlOn(path, `INSERT INTO settings (key, value, updated_at) VALUES ('lock.stale_after_ms', '3600000', NULL)`);
+    const child = startCliProcess(['run', '--db', path], ENV);
+    child.stdout!.resume();
+    await afterDates(child, 2);
+    child.kill('SIGKILL');
+    await exited(child);
+    const left = new Database(path, { readonly: true });
+    const lock = left.prepare(`SELECT run_id, pid FROM run_lock`).get() as { run_id: string; pid: number } | undefined;
+    left.close();
+    expect(lock?.pid).toBe(child.pid);
+
+    const r = await runCli(['run', '--db', path, '--quiet'], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const db = new Database(path, { readonly: true });
+    const killed = db.prepare(`SELECT status FROM batch_run_history WHERE id = ?`).get(lock!.run_id) as { status: string };
+    const lockAfter = (db.prepare(`SELECT count(*) AS n FROM run_lock`).get() as { n: number }).n;
+    const open = (db.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE completed_at IS NULL`).get() as { n: number }).n;
+    db.close();
+    expect(killed.status).toBe('interrupted');
+    expect(lockAfter).toBe(0);
+    expect(open).toBe(0);
+    expect(partialPortfolioDates(path)).toEqual([]);
+  }, 300_000);
+
+  it('a lock from another host: refused while its heartbeat is fresh, taken over after lock.stale_after_ms', async () => {
+    const path = join(tempDir('batchdesk-otherhost-'), 'portfolios.sqlite');
+    copyFileSync(seedDemoDb(NOW), path);
+    sqlOn(path, `INSERT INTO settings (key, value, updated_at) VALUES ('lock.stale_after_ms', '1000', NULL)`);
+    const t0 = Date.now();
+    const at = formatTimestamp(Date.parse(NOW));
+    // pid 1 is alive here, but on another host a pid says nothing: only the heartbeat counts.
+    sqlOn(path, `INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, 'run', 'batch_other_host', 'app', 'another-host.example', 1, ?, ?, 0)`, at, at);
+    const before = tableContents(path);
+    /** The pinned clock, advanced by the real time since the lock row was written. */
+    const env = () => ({ BATCHDESK_NOW: new Date(Date.parse(NOW) + (Date.now() - t0)).toISOString() });
+
+    const fresh = await runCli(['run', '--db', path, '--target-date', '2025-07-01'], env());
+    expect(fresh.code, fresh.stderr).toBe(3);
+    expect(fresh.stderr).toMatch(/locked by another run \(app pid 1 on another-host\.example/);
+    expect(tableContents(path)).toEqual(before);
+
+    await new Promise((r) => setTimeout(r, Math.max(0, 1500 - (Date.now() - t0))));
+    const later = await runCli(['run', '--db', path, '--target-date', '2025-07-01', '--quiet'], env());
+    expect(later.code, later.stderr).toBe(0);
+    expect(countOf(path, `SELECT count(*) AS n FROM run_lock`)).toBe(0);
+    expect(countOf(path, `SELECT count(*) AS n FROM portfolio_snapshots WHERE snapshot_date = '2025-07-01'`)).toBe(5);
+  }, 300_000);
+});
