@@ -711,7 +711,7 @@ function processPortfolioDate(
       const next = writeTx(() => {
         runPhases(false, null);
         markDependentsStale(tracker, portfolio.id, selected, entries);
-        const t = tracker.withPortfolio(portfolio.id, entries, { ...metrics, ...(ctx.state.analytics ? { analytics: analyticsMeta(ctx) } : {}) });
+        const t = tracker.withPortfolio(portfolio.id, entries, metrics);
         store.writeTracking(t.toWrite(run.runId, 'running', null, dateErrors), run.nowIso());
         return t;
       });
@@ -752,20 +752,6 @@ function processPortfolioDate(
       analytics_jobs: ctx.state.analytics ? { ...ctx.state.analytics.jobs } : {},
       marks: markCounts,
     },
-  };
-}
-
-function analyticsMeta(ctx: PortfolioDateContext): Record<string, unknown> {
-  const r = ctx.state.analytics!;
-  return {
-    jobs_expected: r.jobsExpected,
-    jobs_completed: r.jobsCompleted,
-    jobs_failed: r.jobsFailed,
-    jobs_skipped: r.jobsSkipped,
-    jobs_not_applicable: r.jobsNotApplicable,
-    analytics_skipped: r.analyticsSkipped,
-    skip_reason: r.skipReason,
-    jobs: r.jobs,
   };
 }
 
