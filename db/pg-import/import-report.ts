@@ -5,7 +5,6 @@
  * resulting file. Printed by the hosts, saved with --report, stored in maintenance_log.
  */
 import type { DumpFacts } from './dump-model';
-import type { DumpImportPlan } from './import-dump';
 
 export const MAX_EXAMPLES = 20;
 
@@ -140,6 +139,27 @@ export function formatImportReport(r: ImportReport): string {
   if (r.durationMs !== null) lines.push(`  duration ${(r.durationMs / 1000).toFixed(1)} s${r.resultFile ? `, result ${r.resultFile}` : ''}`);
   lines.push(`  note: ${r.note}`);
   return lines.join('\n');
+}
+
+export interface PlannedTable {
+  readonly source: string;
+  readonly target: string;
+  readonly dataKind: 'copy' | 'insert';
+  /** Dump columns batchdesk does not keep. */
+  readonly columnsSkipped: string[];
+  /** Our columns the dump lacks (defaults or derived values). */
+  readonly columnsMissing: string[];
+  /** Each mapped column's conversion: the dump's PostgreSQL type to our SQLite type. */
+  readonly conversions: { column: string; from: string; to: string }[];
+  /** Size of the table's data in the dump, when the format records it. */
+  readonly dataBytes: number | null;
+}
+
+export interface DumpImportPlan {
+  readonly facts: DumpFacts;
+  readonly schema: string;
+  readonly tables: PlannedTable[];
+  readonly tablesSkipped: SkippedTable[];
 }
 
 /** How the import converts the PostgreSQL types whose conversion is not a plain copy (j.7). */

@@ -9,7 +9,7 @@
  * | portfolios | account_name = name, account_type 'taxable', is_active 1 when the dump lacks them; initial_equity is a post-step |
  * | positions | symbols canonicalised; a missing investment_class filled by e.5; null entry_date, unknown position_type, negative or missing entry price / quantity skipped; mark provenance null |
  * | position_realized_events | exit_price null (derived when needed) |
- * | market_data_cache | close ≤ 0 skipped (profile metadata rows); symbol canonical; data_source kept |
+ * | market_data_cache | close ≤ 0 skipped (profile metadata rows); symbol canonical; data_source kept; id date-prefixed (datePrefixedId) |
  * | stress_test_scenarios | category_key and period from our catalog by scenario_id |
  * | portfolio_snapshots | is_complete = false skipped; cumulative_pnl_raw = cumulative_pnl; flows and realized fields 0 when absent |
  * | correlation_calculations | calculation_date → the UTC date of the timestamp |
@@ -31,6 +31,20 @@ export interface RuleContext {
   readonly report: TableImportReport;
   /** The row's key for examples (computed only when a change or skip is reported). */
   key(): string;
+  /**
+   * Per-table memos of values derived from a few distinct inputs (canonical symbols, the day
+   * prefix of a date), so a million price rows do not redo the same string work.
+   */
+  readonly memo: RuleMemo;
+}
+
+export interface RuleMemo {
+  readonly symbols: Map<string, string>;
+  readonly days: Map<string, string>;
+}
+
+export function newRuleMemo(): RuleMemo {
+  return { symbols: new Map(), days: new Map() };
 }
 
 export interface TableRule {
@@ -40,6 +54,38 @@ export interface TableRule {
   apply(row: ImportRow, ctx: RuleContext): string | null;
 }
 
+/** True for a canonical lowercase uuid (the form the uuid converter writes). */
+function isUuidText(id: string): boolean {
+  if (id.length !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = id.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** The epoch day of a `YYYY-MM-DD` date as 8 hex digits (db/ids.ts datedRowId), or null. */
+export function epochDayHex(date: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const day = Math.round(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000);
+  return Number.isFinite(day) && day >= 0 && day <= 0xffffffff ? day.toString(16).padStart(8, '0') : null;
+}
+
+/**
+ * A price row's id with its first 8 hex digits replaced by the row's epoch day, as
+ * batchdesk keys its own dated rows (db/ids.ts datedRowId); the other 24 digits are the
+ * dump's. The reference's ids are random, so a large price cache would be inserted all over
+ * the primary-key index; dated ids put each date's rows together and the index grows at its
+ * end. Nothing references a price row's id. Null when the id is not a uuid or the date is bad.
+ */
+export function datePrefixedId(date: string, id: string, memo?: Map<string, string>): string | null {
+  if (!isUuidText(id)) return null;
+  const day = memo ? memoized(memo, date, (d) => epochDayHex(d) ?? '') : (epochDayHex(date) ?? '');
+  return day === '' ? null : `${day}${id.slice(8)}`;
+}
+
 const SCENARIOS = new Map(STRESS_CATALOG.scenarios.map((s) => [s.id, s]));
 const POSITION_TYPE_SET = new Set<string>(POSITION_TYPES);
 
@@ -47,10 +93,21 @@ function defaultWhenAbsent(row: ImportRow, ctx: RuleContext, column: string, val
   if (!ctx.present.has(column) || row[column] === null || row[column] === undefined) row[column] = value;
 }
 
+/** Memo entries kept per table; beyond that values are computed without memo. */
+const MEMO_LIMIT = 100_000;
+
+function memoized(memo: Map<string, string>, key: string, compute: (key: string) => string): string {
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const v = compute(key);
+  if (memo.size < MEMO_LIMIT) memo.set(key, v);
+  return v;
+}
+
 function canonical(row: ImportRow, column: string, ctx: RuleContext): void {
   const v = row[column];
   if (typeof v !== 'string') return;
-  const c = canonicalSymbol(v);
+  const c = memoized(ctx.memo.symbols, v, canonicalSymbol);
   if (c !== v) {
     row[column] = c;
     noteChange(ctx.report, ctx.key(), 'symbols_canonicalised', `${column} ${v} → ${c}`);
@@ -114,6 +171,15 @@ const RULES: Record<string, TableRule> = {
       const close = row['close'];
       if (typeof close !== 'number' || !Number.isFinite(close) || close <= 0) return 'close_not_positive';
       row['validation_flag'] = null;
+      const id = row['id'];
+      const date = row['date'];
+      if (typeof id === 'string' && typeof date === 'string') {
+        const dated = datePrefixedId(date, id, ctx.memo.days);
+        if (dated !== null) {
+          row['id'] = dated;
+          ctx.report.changes['ids_date_prefixed'] = (ctx.report.changes['ids_date_prefixed'] ?? 0) + 1;
+        }
+      }
       return null;
     },
   },

@@ -8,7 +8,9 @@
  * REAL → numeric, 0/1 flags → boolean, INTEGER → bigint, `*_at` / `last_updated` →
  * timestamptz, dates by name → date, the rest text.
  */
-import type { SqliteDatabase } from '../open-database';
+import Database from 'better-sqlite3';
+import { shippedMigrations, type SqliteDatabase } from '../open-database';
+import type { SchemaHint } from './dump-catalog';
 
 export interface TargetColumn {
   readonly name: string;
@@ -72,4 +74,24 @@ export function referenceTypeOf(table: string, c: TargetColumn): string {
     return 'date';
   }
   return 'text';
+}
+
+/** Our tables as the shipped migrations define them (an in-memory database). */
+export function shippedTargetTables(): Map<string, TargetTable> {
+  const db = new Database(':memory:');
+  try {
+    for (const m of shippedMigrations()) for (const stmt of m.statements) db.exec(stmt);
+    return readTargetTables(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Reference column types for data-only dumps, inferred from our schema. */
+export function schemaHintFor(targets: ReadonlyMap<string, TargetTable>, schema: string): SchemaHint {
+  return (s, table) => {
+    if (s !== schema) return null;
+    const t = targets.get(table);
+    return t ? t.columns.map((c) => ({ name: c.name, type: referenceTypeOf(table, c) })) : null;
+  };
 }

@@ -26,8 +26,8 @@ import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record
 import { manifestPathOf } from '../../db/maintenance/backup-manifest';
 import { fsyncFile } from '../../db/maintenance/database-file';
 import { isDumpError } from '../../db/pg-import/dump-error';
-import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type DumpImportPlan, type ImportOptions, type ImportProgress } from '../../db/pg-import/import-dump';
-import type { ImportReport } from '../../db/pg-import/import-report';
+import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress } from '../../db/pg-import/import-dump';
+import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { openStore, type OpenedDatabase } from '../engine-host';
 import { seedReferenceData } from '../reference-data';
 import { makeBackup, type BackupResult } from './backup';

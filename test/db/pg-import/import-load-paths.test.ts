@@ -1,0 +1,135 @@
+/**
+ * The load paths that make large imports fast must not change what is imported:
+ * - price rows get date-prefixed ids (datePrefixedId): the epoch day in the first 8 hex
+ *   digits (hand-computed: 2000-01-01 is day 10957 = 0x2acd, 2025-06-30 is day 20269 =
+ *   0x4f2d), the dump's other 24 digits kept;
+ * - indexes built after the load: a duplicate natural key (brk.b and BRK-B on one date, equal
+ *   after canonicalisation) is resolved as the live index of --merge resolves it (the first
+ *   row stays, the other is reported as duplicate_key), --strict fails, and the file ends with
+ *   exactly the indexes of the migrations;
+ * - reading in a worker thread gives the same database as reading in this thread.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DumpError } from '../../../db/pg-import/dump-error';
+import { importIntoNewFile, mergeIntoDatabase } from '../../../db/pg-import/import-dump';
+import { datePrefixedId, epochDayHex } from '../../../db/pg-import/import-table-rules';
+import { openDatabase } from '../../../db/open-database';
+import { COMMITTED } from '../../support/pg-fixtures';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pg-import-paths-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const now = () => '2025-07-03T12:00:00.000000Z';
+let n = 0;
+const fresh = () => join(tmp, `db-${++n}.sqlite`);
+
+function all(path: string, sql: string): Record<string, unknown>[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(sql).all() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
+const DUPS = join(tmp, 'dups.sql');
+writeFileSync(
+  DUPS,
+  [
+    '--\n-- PostgreSQL database dump\n--',
+    "SET client_encoding = 'UTF8';",
+    'CREATE TABLE public.market_data_cache (id text NOT NULL, symbol character varying(20) NOT NULL, date date NOT NULL, close numeric(12,4) NOT NULL, data_source character varying(50) NOT NULL, created_at timestamp with time zone NOT NULL);',
+    'COPY public.market_data_cache (id, symbol, date, close, data_source, created_at) FROM stdin;',
+    'e5000000-0000-4000-8000-000000000001\tbrk.b\t2025-06-30\t410.0000\tyahoo\t2025-06-30 22:00:00+00',
+    'e5000000-0000-4000-8000-000000000002\tAAPL\t2025-06-30\t190.2500\tyahoo\t2025-06-30 22:00:00+00',
+    'e5000000-0000-4000-8000-000000000003\tBRK-B\t2025-06-30\t411.0000\tpolygon\t2025-06-30 22:00:00+00',
+    'not-a-uuid\tMSFT\t2025-06-30\t420.0000\tyahoo\t2025-06-30 22:00:00+00',
+    '\\.',
+    '',
+  ].join('\n'),
+);
+
+describe('date-prefixed price ids', () => {
+  it.each([
+    ['2000-01-01', 'e5000000-0000-4000-8000-000000000001', '00002acd-0000-4000-8000-000000000001'],
+    ['2025-06-30', '0fe3a1b2-9c8d-4e7f-a6b5-c4d3e2f1a0b9', '00004f2d-9c8d-4e7f-a6b5-c4d3e2f1a0b9'],
+    ['1970-01-01', 'ffffffff-ffff-4fff-bfff-ffffffffffff', '00000000-ffff-4fff-bfff-ffffffffffff'],
+    ['2025-06-30', 'not-a-uuid', null],
+    ['2025-06-30', 'E5000000-0000-4000-8000-000000000001', null],
+    ['1969-12-31', 'e5000000-0000-4000-8000-000000000001', null],
+    ['30/06/2025', 'e5000000-0000-4000-8000-000000000001', null],
+  ])('%s %s -> %s', (date, id, expected) => {
+    expect(datePrefixedId(date, id)).toBe(expected);
+    const memo = new Map<string, string>();
+    expect(datePrefixedId(date, id, memo)).toBe(expected);
+    expect(datePrefixedId(date, id, memo)).toBe(expected);
+  });
+
+  it('the day prefix orders ids by date (invariant over a year of dates)', () => {
+    const days: string[] = [];
+    for (let d = Date.UTC(2024, 0, 1); d < Date.UTC(2025, 0, 1); d += 86_400_000) days.push(epochDayHex(new Date(d).toISOString().slice(0, 10))!);
+    expect([...days].sort()).toEqual(days);
+    expect(new Set(days).size).toBe(366);
+  });
+});
+
+describe('indexes built after the load', () => {
+  it('a duplicate natural key: the first row stays, the other is reported, as with a live index', async () => {
+    const target = fresh();
+    const { report } = await importIntoNewFile({ dumpPath: DUPS, targetPath: target, now });
+    const t = report.tables.find((x) => x.table === 'market_data_cache')!;
+    expect(t).toMatchObject({ rowsRead: 4, imported: 3, skipped: { duplicate_key: 1 } });
+    expect(t.changes['ids_date_prefixed']).toBe(3);
+    expect(t.skippedExamples[0]).toMatchObject({ row: '00004f2d-0000-4000-8000-000000000003', reason: 'duplicate_key' });
+    const rows = all(target, `SELECT id, symbol, close, data_source FROM market_data_cache ORDER BY symbol`);
+    expect(rows).toEqual([
+      { id: '00004f2d-0000-4000-8000-000000000002', symbol: 'AAPL', close: 190.25, data_source: 'yahoo' },
+      { id: '00004f2d-0000-4000-8000-000000000001', symbol: 'BRK-B', close: 410, data_source: 'yahoo' },
+      { id: 'not-a-uuid', symbol: 'MSFT', close: 420, data_source: 'yahoo' },
+    ]);
+
+    // --merge into an empty database meets the same duplicate through the live index
+    const live = fresh();
+    openDatabase(live).close();
+    const db = openDatabase(live, { mustExist: true });
+    try {
+      const merged = await mergeIntoDatabase(db, { dumpPath: DUPS, databasePath: live, now });
+      expect(merged.tables.find((x) => x.table === 'market_data_cache')).toMatchObject({ rowsRead: 4, imported: 3, skipped: { duplicate_key: 1 } });
+    } finally {
+      db.close();
+    }
+    expect(all(live, `SELECT id, symbol, close, data_source FROM market_data_cache ORDER BY symbol`)).toEqual(rows);
+
+    const strict = await importIntoNewFile({ dumpPath: DUPS, targetPath: fresh(), now, strict: true }).catch((e: unknown) => e);
+    expect((strict as DumpError).code).toBe('strict_violation');
+    expect((strict as DumpError).message).toMatch(/market_data_cache row 00004f2d-0000-4000-8000-000000000003 .*UNIQUE constraint failed: market_data_cache.symbol, market_data_cache.date/);
+  });
+
+  it('the imported file has exactly the schema of the migrations', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: join(COMMITTED, 'reference.dump'), targetPath: target, now });
+    const plain = fresh();
+    openDatabase(plain).close();
+    const schema = (p: string) => all(p, `SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name`);
+    expect(schema(target)).toEqual(schema(plain));
+  });
+});
+
+describe('reading in a worker thread', () => {
+  it.each(['reference.dump', 'reference-inserts.sql'])('%s: the same database either way', async (file) => {
+    const a = fresh();
+    const b = fresh();
+    const ra = await importIntoNewFile({ dumpPath: join(COMMITTED, file), targetPath: a, now, readInWorker: true });
+    const rb = await importIntoNewFile({ dumpPath: join(COMMITTED, file), targetPath: b, now, readInWorker: false });
+    expect(ra.report.tables).toEqual(rb.report.tables);
+    const tables = all(a, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('maintenance_log') ORDER BY name`).map((r) => r['name'] as string);
+    for (const t of tables) {
+      const q = `SELECT * FROM "${t}" ORDER BY 1`;
+      const strip = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, run_id: undefined }));
+      expect(strip(all(a, q)), t).toEqual(strip(all(b, q)));
+    }
+  });
+});
