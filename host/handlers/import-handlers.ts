@@ -36,6 +36,8 @@ export function writeImportReport(path: string, value: unknown): void {
 export const importHandlers: HandlerMap<'importDump'> = {
   async importDump(input, ctx) {
     const dbPath = resolve(input.mode === 'new' && input.target ? input.target : ctx.dbPath);
+    // A new file must not be the host's database or one of its -wal/-shm/-journal files.
+    if (dbPath !== resolve(ctx.dbPath)) refuseDatabaseOverwrite(dbPath, 'the imported database', [ctx.dbPath]);
     const common = {
       dumpPath: resolve(input.path),
       dbPath,

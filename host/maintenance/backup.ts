@@ -104,10 +104,10 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     }
     throw err;
   };
-  // Refusals of the request itself change nothing, not even the maintenance log (m.22).
+  // Refusals of the request itself change nothing, not even the maintenance log (m.22). The
+  // partial copy and the manifest are written (and the partial removed on failure) too.
+  for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [manifestPathOf(file), 'the backup manifest']] as const) refuseDatabaseOverwrite(path, what, [opened.path]);
   if (existsSync(file)) throw ioError(`backup destination ${file} already exists; choose another --out`);
-  // The partial copy and the manifest are written (and the partial removed on failure) too.
-  for (const [path, what] of [[partial, 'the partial backup'], [manifestPathOf(file), 'the backup manifest']] as const) refuseDatabaseOverwrite(path, what, [opened.path]);
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (err) {
