@@ -26,7 +26,7 @@ import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record
 import { manifestPathOf } from '../../db/maintenance/backup-manifest';
 import { fsyncFile } from '../../db/maintenance/database-file';
 import { isDumpError } from '../../db/pg-import/dump-error';
-import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress } from '../../db/pg-import/import-dump';
+import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { openStore, type OpenedDatabase } from '../engine-host';
 import { seedReferenceData } from '../reference-data';
@@ -115,9 +115,34 @@ function baseOptions(req: DumpImportRequest, clock: Clock, onProgress: (p: Impor
     ...(req.signal ? { signal: req.signal } : {}),
     now: () => formatTimestamp(clock.now()),
     onProgress,
-    seedReferenceData,
+    seedReferenceData: seedMissingReferenceData,
   };
 }
+
+/** Columns of the reference tables that come from batchdesk's catalog even for imported rows (j.7). */
+const CATALOG_COLUMNS: Record<string, readonly string[]> = {
+  factor_definitions: [],
+  stress_test_scenarios: ['category_key', 'period_start', 'period_end'],
+};
+
+/**
+ * Post-step 4 of j.7: factor definitions and stress scenarios missing from the dump are
+ * seeded from the catalog (host/reference-data). Rows the dump brought keep their imported
+ * values (ids, names, descriptions, shocks), except the scenario columns the catalog fills
+ * (category key and period), although the seeder refreshes catalog rows in a live database.
+ */
+export const seedMissingReferenceData: ReferenceSeeder = (db, nowIso) => {
+  const before = new Map<string, Record<string, unknown>[]>();
+  for (const table of Object.keys(CATALOG_COLUMNS)) before.set(table, db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[]);
+  const seeded = seedReferenceData(db, nowIso);
+  for (const [table, rows] of before) {
+    const keep = rows.length ? Object.keys(rows[0]!).filter((c) => c !== 'id' && !CATALOG_COLUMNS[table]!.includes(c)) : [];
+    if (keep.length === 0) continue;
+    const restore = db.prepare(`UPDATE "${table}" SET ${keep.map((c) => `"${c}" = ?`).join(', ')} WHERE id = ?`);
+    for (const r of rows) restore.run(...keep.map((c) => r[c] ?? null), r['id']);
+  }
+  return seeded;
+};
 
 function removeFileSet(path: string): void {
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(path + s, { force: true });
