@@ -15,8 +15,9 @@
  * the problem; cancellation is exit code 130. Progress goes out as `metric` events named
  * `import_progress` (source `import`): dump bytes consumed per table.
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { BatchdeskError, usageError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -28,10 +29,10 @@ import { fsyncFile } from '../../db/maintenance/database-file';
 import { isDumpError } from '../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
-import { openStore, type OpenedDatabase } from '../engine-host';
+import { engineHost, openStore, type OpenedDatabase } from '../engine-host';
 import { seedReferenceData } from '../reference-data';
-import { makeBackup, type BackupResult } from './backup';
-import { acquireMaintenanceLock, type HeldLock } from './maintenance-lock';
+import { backupDirOf, backupStamp, databaseBaseName, makeBackup, type BackupResult } from './backup';
+import { lockedMessage, staleJudge, type HeldLock } from './maintenance-lock';
 
 export type DumpImportMode = 'new' | 'replace' | 'merge';
 
@@ -144,15 +145,48 @@ export const seedMissingReferenceData: ReferenceSeeder = (db, nowIso) => {
   return seeded;
 };
 
+/**
+ * Takes the run lock with kind `import` (SPEC.md g.9): free, or stale (a dead pid on this
+ * host, an old heartbeat); else exit code 3 naming the holder. Unlike the other maintenance
+ * operations it leaves tracking rows alone: a failed import must change nothing, and the
+ * tracking rows an import brings (status `imported`, `completed_at` as the reference left it)
+ * are no run in flight.
+ */
+function acquireImportLock(opened: OpenedDatabase, holder: LockHolder, clock: Clock, dbPath: string): HeldLock {
+  const nowIso = () => formatTimestamp(clock.now());
+  const me = engineHost(holder, dbPath);
+  const lockId = `import-${randomUUID()}`;
+  const r = opened.store.acquireLock(
+    { kind: 'import', runId: lockId, holder, host: me.host, pid: me.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() },
+    staleJudge(opened.store, clock, dbPath),
+    nowIso(),
+  );
+  if (!r.acquired) throw new BatchdeskError('locked', lockedMessage(r.holder), { holder: r.holder });
+  return { lockId, kind: 'import', heartbeat: () => opened.store.heartbeat(lockId, nowIso()), release: () => opened.store.releaseLock(lockId) };
+}
+
 function removeFileSet(path: string): void {
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(path + s, { force: true });
 }
 
-/** Undoes a backup made for an import that then failed: the file, its manifest and its log row. */
-function discardBackup(opened: OpenedDatabase, b: BackupResult): void {
+/** The pre-import backup's file: the usual name, with a counter when one of that second exists. */
+function preImportBackupPath(opened: OpenedDatabase, clock: Clock): string {
+  const stem = join(backupDirOf(opened), `${databaseBaseName(opened.path)}.${backupStamp(clock.now())}`);
+  let path = `${stem}.pre-import.sqlite`;
+  for (let i = 2; existsSync(path) || existsSync(`${path}.partial`); i++) path = `${stem}-${i}.pre-import.sqlite`;
+  return path;
+}
+
+/**
+ * Undoes a backup made for an import that then failed: the file, its manifest, its log row,
+ * and the backup folder when this backup created it.
+ */
+function discardBackup(opened: OpenedDatabase, b: BackupResult, folderExisted: boolean): void {
   rmSync(b.file, { force: true });
   rmSync(manifestPathOf(b.file), { force: true });
   opened.db.prepare(`DELETE FROM maintenance_log WHERE id = ?`).run(b.maintenanceId);
+  const dir = dirname(b.file);
+  if (!folderExisted && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
 }
 
 async function importNew(req: DumpImportRequest, dbPath: string, clock: Clock): Promise<DumpImportResult> {
@@ -165,17 +199,22 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
   let lock: HeldLock | null = null;
   let tmp: string | null = null;
   let backup: BackupResult | null = null;
+  let folderExisted = true;
   let swapped = false;
   try {
-    lock = acquireMaintenanceLock(opened.db, opened.store, 'import', req.holder, clock, dbPath);
+    lock = acquireImportLock(opened, req.holder, clock, dbPath);
     const built = await importIntoNewFile({ ...baseOptions(req, clock, importTelemetry(req, clock, lock)), targetPath: dbPath, keepTemp: true });
     tmp = built.path;
-    backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true }, clock);
+    folderExisted = existsSync(backupDirOf(opened));
+    backup = await makeBackup(opened, { reason: 'pre-import', out: preImportBackupPath(opened, clock), holdsLock: true }, clock);
     const backupFile = backup.file;
-    // The import's maintenance_log row in the new file names the backup of the file it replaced.
+    // The import's maintenance_log row in the new file names the backup of the file it replaced
+    // and the file's final name.
     const fresh = new Database(tmp, { fileMustExist: true });
     try {
-      fresh.prepare(`UPDATE maintenance_log SET details = json_set(details, '$.preImportBackup', ?) WHERE operation = 'import' AND id = (SELECT max(id) FROM maintenance_log WHERE operation = 'import')`).run(backupFile);
+      fresh
+        .prepare(`UPDATE maintenance_log SET details = json_set(details, '$.preImportBackup', ?, '$.resultFile', ?) WHERE id = (SELECT max(id) FROM maintenance_log WHERE operation = 'import')`)
+        .run(backupFile, dbPath);
       fresh.pragma('wal_checkpoint(TRUNCATE)');
     } finally {
       fresh.close();
@@ -195,7 +234,7 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
     if (!swapped) {
       if (tmp) removeFileSet(tmp);
       try {
-        if (backup) discardBackup(opened, backup);
+        if (backup) discardBackup(opened, backup, folderExisted);
         lock?.release();
       } catch {
         // the connection may be closed already; the original error matters
@@ -214,10 +253,12 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
   const opened = openStore(dbPath, { mustExist: true });
   let lock: HeldLock | null = null;
   let backup: BackupResult | null = null;
+  let folderExisted = true;
   try {
-    lock = acquireMaintenanceLock(opened.db, opened.store, 'import', req.holder, clock, dbPath);
+    lock = acquireImportLock(opened, req.holder, clock, dbPath);
+    folderExisted = existsSync(backupDirOf(opened));
     // Retention waits for the next backup: a merge that fails must not have deleted older backups.
-    backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true, keep: Number.MAX_SAFE_INTEGER }, clock);
+    backup = await makeBackup(opened, { reason: 'pre-import', out: preImportBackupPath(opened, clock), holdsLock: true, keep: Number.MAX_SAFE_INTEGER }, clock);
     const report = await mergeIntoDatabase(opened.db, {
       ...baseOptions(req, clock, importTelemetry(req, clock, lock)),
       databasePath: dbPath,
@@ -226,7 +267,7 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
     return { mode: 'merge', database: dbPath, backupFile: backup.file, report };
   } catch (err) {
     try {
-      if (backup) discardBackup(opened, backup);
+      if (backup) discardBackup(opened, backup, folderExisted);
     } catch {
       // the original error matters
     }
