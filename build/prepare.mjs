@@ -19,6 +19,6 @@ try {
   process.exit(0);
 }
 if (!existsSync(join(root, 'build', 'vite.renderer.config.ts'))) process.exit(0);
-const r = spawnSync(process.execPath, [viteBin, 'build', '--config', 'build/vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const r = spawnSync(process.execPath, [viteBin, 'build', '--config', 'build/vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 if (r.status === 0) console.log('prepare: renderer built into dist/renderer');
 else console.warn(`prepare: the renderer build failed (exit ${r.status}); \`batchdesk serve\` will try again on first start`);

@@ -3,7 +3,7 @@
  * navigation and the current screen. Screens stay independent; the live run state lives in
  * the shared store, so leaving the Live screen loses nothing.
  */
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { Activity, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { EngineStatus } from '../core/api/engine-status';
 import { useClient, useLive, useServices } from './app-context';
 import type { ConnectionState } from './engine-client/transport';
@@ -56,7 +56,8 @@ function Screen({ route }: { route: Route }): ReactNode {
     case 'run':
       return <RunScreen />;
     case 'live':
-      return <LiveScreen />;
+      // Always mounted, below: see App.
+      return null;
     case 'missing':
       return <MissingPricesScreen />;
     case 'reconciliation':
@@ -84,6 +85,12 @@ function HeaderRun({ onOpen }: { onOpen: () => void }) {
   );
 }
 
+/** Focuses the heading of the screen on show (the hidden Live screen's heading is skipped). */
+function focusHeading(main: HTMLElement | null): void {
+  const h1 = [...(main?.querySelectorAll<HTMLElement>('h1') ?? [])].find((h) => h.offsetParent !== null);
+  h1?.focus();
+}
+
 export function App() {
   const { client, live } = useServices();
   const [route, setRoute] = useState<Route>({ screen: 'live', params: {} });
@@ -96,7 +103,7 @@ export function App() {
       navigate: (screen: ScreenId, params: Record<string, string> = {}) => {
         setRoute({ screen, params });
         // Move focus to the new screen's heading for keyboard and screen-reader users.
-        requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
+        requestAnimationFrame(() => focusHeading(mainRef.current));
       },
     }),
     [route],
@@ -113,7 +120,7 @@ export function App() {
   }, [client, live]);
   return (
     <NavigationContext.Provider value={nav}>
-      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), mainRef.current?.querySelector<HTMLElement>('h1')?.focus())}>
+      <a className="skip-link" href="#main" onClick={(e) => (e.preventDefault(), focusHeading(mainRef.current))}>
         Skip to content
       </a>
       <header className="app-header">
@@ -155,6 +162,11 @@ export function App() {
           </ul>
         </nav>
         <main id="main" ref={mainRef} className="app-main" data-screen={route.screen}>
+          {/* The Live screen stays mounted (hidden while another screen shows) so that going
+              back to it during a backfill is a visibility switch, not a fresh mount. */}
+          <Activity mode={route.screen === 'live' ? 'visible' : 'hidden'}>
+            <LiveScreen />
+          </Activity>
           <Screen route={route} />
         </main>
       </div>

@@ -23,7 +23,7 @@ export function buildRenderer(log: (line: string) => void): void {
   const require = createRequire(import.meta.url);
   const viteBin = join(dirname(require.resolve('vite/package.json')), 'bin', 'vite.js');
   log('Building the renderer (first serve)...');
-  const r = spawnSync(process.execPath, [viteBin, 'build', '--config', RENDERER_CONFIG, '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [viteBin, 'build', '--config', RENDERER_CONFIG, '--logLevel', 'warn'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0 || !rendererBuilt()) throw new BatchdeskError('data', `the renderer build failed: ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`);
 }
 

@@ -1,3 +1,4 @@
+/// <reference types="electron-vite/node" />
 /**
  * Electron main (SPEC.md 0.2): a thin broker. It never opens the database: the engine runs
  * in a worker thread (the same module `serve` starts), supervised with restarts and stopped

@@ -67,13 +67,14 @@ async function runState(): Promise<string> {
   return (await page.getAttribute('[data-testid=header-run]', 'data-state')) ?? '';
 }
 
-/** Click a nav button and time until the new screen is in the DOM and two frames have been painted. */
+/** Click a nav button and time until the new screen is shown (in the DOM and visible) and two frames have been painted. */
 async function clickToPaint(screen: string): Promise<number> {
   return page.evaluate(async (target) => {
     const t0 = performance.now();
     (document.querySelector(`[data-testid=nav-${target}]`) as HTMLButtonElement).click();
     await new Promise<void>((resolve) => {
-      const check = () => (document.querySelector(`[data-testid=screen-${target}]`) ? resolve() : requestAnimationFrame(check));
+      const shown = () => (document.querySelector(`[data-testid=screen-${target}]`) as HTMLElement | null)?.checkVisibility() === true;
+      const check = () => (shown() ? resolve() : requestAnimationFrame(check));
       check();
     });
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));

@@ -19,7 +19,8 @@ let build: { status: number | null; output: string };
 beforeAll(() => {
   const r = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build', '--config', 'build/electron.vite.config.ts', '--logLevel', 'warn'], {
     cwd: root,
-    env: { ...process.env, BATCHDESK_ELECTRON_OUT: out, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+    // vitest sets NODE_ENV=test; the app is built for production as `npm run build:electron` does.
+    env: { ...process.env, NODE_ENV: 'production', BATCHDESK_ELECTRON_OUT: out, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
     encoding: 'utf8',
   });
   build = { status: r.status, output: `${r.stdout}\n${r.stderr}` };
@@ -60,10 +61,12 @@ describe('electron-vite build (no Electron binary)', () => {
     expect(JSON.parse(readFileSync(join(out, 'main/package.json'), 'utf8')).version).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
   });
 
-  it('the renderer page carries the strict CSP and relative asset paths', () => {
+  it('the renderer page carries the strict CSP and relative asset paths, and React is the production build', () => {
     const html = readFileSync(join(out, 'renderer/index.html'), 'utf8');
     expect(html).toContain("script-src 'self'");
     expect(html).toMatch(/src="\.\/assets\//);
+    const js = readdirSync(join(out, 'renderer/assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(out, 'renderer/assets', f), 'utf8')).join('\n');
+    expect(js).not.toContain('jsxDEV');
   });
 
   it('the bundled engine worker runs in plain Node: commands, and a backfill in a run worker from the same bundle', { timeout: 120_000 }, async () => {

@@ -27,9 +27,11 @@ export function EventLog({ log }: { log: readonly LogEntry[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => 22, overscan: 8 });
+  // Stick to the newest line while the user has not scrolled up (a direct scroll: cheap per update).
   useEffect(() => {
-    if (atBottom.current && lines.length > 0) virtualizer.scrollToIndex(lines.length - 1, { align: 'end' });
-  }, [lines.length, virtualizer]);
+    const el = scrollRef.current;
+    if (el && atBottom.current) el.scrollTop = el.scrollHeight;
+  }, [lines.length]);
   const toggle = (e: EventName) => {
     const next = new Set(events);
     if (next.has(e)) next.delete(e);

@@ -82,12 +82,14 @@ export function PhaseGrid({ dates, rows, selected, onOpen, follow }: { dates: re
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
   const virtualizer = useVirtualizer({ count: dates.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 6 });
-  // Keep the running date in view while the run progresses.
+  // Keep the running date in view while the run progresses (a direct scroll: cheap at 10 updates a second).
+  const followIndex = follow ? dates.indexOf(follow) : -1;
   useEffect(() => {
-    if (!follow) return;
-    const i = dates.indexOf(follow);
-    if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
-  }, [follow, dates, virtualizer]);
+    const el = scrollRef.current;
+    if (!el || followIndex < 0) return;
+    const top = followIndex * ROW;
+    if (top < el.scrollTop || top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - el.clientHeight + 2 * ROW);
+  }, [followIndex]);
 
   const moveTo = (r: number, c: number) => {
     const rr = Math.max(0, Math.min(dates.length - 1, r));
