@@ -4,10 +4,20 @@ import type { Clock } from '../core/ports/clock';
 import type { LockHolder } from '../core/ports/store';
 import type { EventBus } from './event-bus';
 import type { ReadConnection } from './read-connection';
-import type { RunManager } from './run-manager';
+import type { RunStatus } from '../core/api/commands/run-commands';
+import type { RunOptions } from '../core/api/run-options';
 
-/** The background-run surface handlers use: RunManager (in-process) or ThreadedRunManager (a run worker per run). */
-export type RunController = Pick<RunManager, 'start' | 'cancel' | 'status' | 'running' | 'settled'>;
+/**
+ * The background-run surface handlers use (ThreadedRunManager in the app and `serve`: one run
+ * worker thread per run; tests may pass an in-process implementation).
+ */
+export interface RunController {
+  start(options: RunOptions): RunStatus;
+  cancel(force: boolean): boolean;
+  status(): RunStatus;
+  readonly running: boolean;
+  settled(): Promise<void>;
+}
 
 export interface HostContext {
   readonly dbPath: string;

@@ -2,7 +2,7 @@
 import type { HostContext } from '../../../host/handler-types';
 import { EventBus } from '../../../host/event-bus';
 import { ReadConnection } from '../../../host/read-connection';
-import { RunManager } from '../../../host/run-manager';
+import { InProcessRunManager } from './in-process-run-manager';
 import { systemClock } from '../../../host/system-ports';
 
 export function testHostContext(dbPath: string, now: string, options: { reader?: boolean } = {}): HostContext & { bus: EventBus } {
@@ -14,7 +14,7 @@ export function testHostContext(dbPath: string, now: string, options: { reader?:
     triggeredBy: 'serve',
     clock,
     bus,
-    runs: new RunManager({ dbPath, holder: 'serve', bus, clock }),
+    runs: new InProcessRunManager({ dbPath, holder: 'serve', bus, clock }),
     ...(options.reader === false ? {} : { reader: new ReadConnection(dbPath) }),
   };
 }

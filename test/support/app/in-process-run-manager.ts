@@ -1,15 +1,17 @@
 /**
- * One background run per host (app worker or `serve`): starts the engine without awaiting
- * it, tracks its state from telemetry, and cancels it gracefully on request.
+ * An in-process RunController for handler tests: starts the engine without awaiting it in the
+ * test's own thread, tracks its state from telemetry, cancels gracefully. The hosts use
+ * host/threaded-run-manager.ts (a run worker thread per run).
  */
-import { BatchdeskError } from '../core/api/errors';
-import type { RunStatus } from '../core/api/commands/run-commands';
-import type { RunOptions } from '../core/api/run-options';
-import type { Clock } from '../core/ports/clock';
-import type { LockHolder } from '../core/ports/store';
-import type { EventBus } from './event-bus';
-import { runOnDatabase } from './engine-host';
-import type { EngineDeps } from '../core/engine/run-context';
+import { BatchdeskError } from '../../../core/api/errors';
+import type { RunStatus } from '../../../core/api/commands/run-commands';
+import type { RunOptions } from '../../../core/api/run-options';
+import type { Clock } from '../../../core/ports/clock';
+import type { LockHolder } from '../../../core/ports/store';
+import type { EventBus } from '../../../host/event-bus';
+import type { RunController } from '../../../host/handler-types';
+import { runOnDatabase } from '../../../host/engine-host';
+import type { EngineDeps } from '../../../core/engine/run-context';
 
 export interface RunManagerOptions {
   readonly dbPath: string;
@@ -22,13 +24,13 @@ export interface RunManagerOptions {
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
 
-export class RunManager {
+export class InProcessRunManager implements RunController {
   private current: { controller: AbortController; hard: AbortController; promise: Promise<void> } | null = null;
   private state: RunStatus = IDLE;
 
   constructor(private readonly options: RunManagerOptions) {
     options.bus.subscribe((e) => {
-      if (!this.current) return;
+      if (this.state.state !== 'running' && this.state.state !== 'cancelling') return;
       if (e.event === 'run_start') this.state = { ...this.state, runId: e.run_id, batchRunId: e.payload.batch_run_id, datesPlanned: e.payload.date_count, startedAt: e.ts };
       else if (e.event === 'date_result') this.state = { ...this.state, datesDone: this.state.datesDone + 1 };
     });
