@@ -67,10 +67,10 @@ export async function* decompressStream(
       yield* all();
       return;
     case 'zlib':
-      yield* zlibStream(all(), () => zlib.createInflate({ chunkSize: 64 * 1024 }), what, 'zlib');
+      yield* zlibStream(coalesce(all()), () => zlib.createInflate({ chunkSize: 64 * 1024 }), what, 'zlib');
       return;
     case 'gzip':
-      yield* zlibStream(all(), () => zlib.createGunzip({ chunkSize: 64 * 1024 }), what, 'gzip');
+      yield* zlibStream(coalesce(all()), () => zlib.createGunzip({ chunkSize: 64 * 1024 }), what, 'gzip');
       return;
     case 'lz4':
       yield* decodeLz4Frames(all(), what);
@@ -78,6 +78,32 @@ export async function* decompressStream(
     case 'zstd':
       yield* zstdStream(all(), what);
       return;
+  }
+}
+
+/** Pieces joined up to this size before they go to zlib: one thread-pool job each. */
+const ZLIB_INPUT_BYTES = 256 * 1024;
+
+/**
+ * pg_dump writes compressed data in 4 KB chunks; handing zlib one at a time costs a
+ * thread-pool round trip each. Joined pieces keep memory bounded by ZLIB_INPUT_BYTES.
+ */
+async function* coalesce(input: AsyncGenerator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const piece of input) {
+      parts.push(piece);
+      size += piece.length;
+      if (size >= ZLIB_INPUT_BYTES) {
+        yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+        parts = [];
+        size = 0;
+      }
+    }
+    if (size > 0) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+  } finally {
+    await input.return(undefined);
   }
 }
 

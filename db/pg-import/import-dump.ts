@@ -205,6 +205,7 @@ function emptyReport(reader: DumpRowSource, mode: ImportReport['mode'], onConfli
     postSteps: { orphansDeleted: {}, initialEquitySet: 0, baselinesSet: 0, marksBootstrapped: [], factorsSeeded: null, scenariosSeeded: null, integrityCheck: null },
     warnings: [...f.warnings],
     resultFile: null,
+    timings: {},
     note: IMPORT_NOTE,
   };
 }
@@ -483,6 +484,19 @@ async function openForImport(o: ImportOptions, targets: ReadonlyMap<string, Targ
   }
 }
 
+/** Milliseconds since the previous lap (the report's phase timings). */
+function phaseClock(): { lap(): number } {
+  let last = performance.now();
+  return {
+    lap() {
+      const t = performance.now();
+      const ms = Math.round(t - last);
+      last = t;
+      return ms;
+    },
+  };
+}
+
 function finish(report: ImportReport, now: () => string, t0: number): void {
   report.completedAt = now();
   report.durationMs = Math.round(performance.now() - t0);
@@ -504,10 +518,10 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
     for (const s of ['', '-wal', '-shm', '-journal']) rmSync(tmp + s, { force: true });
   };
   removeTmp();
-  const targets = shippedTargetTables();
-  const reader = await openForImport(o, targets);
+  const reader = await openForImport(o, shippedTargetTables());
   let db: SqliteDatabase | null = null;
   try {
+    const clock = phaseClock();
     db = openDatabase(tmp);
     // Nobody else sees this file until it is renamed: no journal, no syncs while loading (j.7).
     db.pragma('journal_mode = OFF');
@@ -521,6 +535,7 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
     let pending = 0;
     const targets = readTargetTables(d);
     const deferred = deferIndexes(d);
+    report.timings['openMs'] = clock.lap();
     d.exec('BEGIN');
     await loadTables({
       db: d,
@@ -542,11 +557,15 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
         }
       },
     });
+    report.timings['loadMs'] = clock.lap();
     for (const ix of deferred) rebuildIndex(d, ix, report, o.strict ?? false, targets.get(ix.table)?.primaryKey ?? []);
+    report.timings['indexesMs'] = clock.lap();
     throwIfAborted(o.signal);
     runPostSteps(d, state, o.strict ?? false, `import-${newId()}`, startedAt, o.seedReferenceData);
     d.exec('COMMIT');
+    report.timings['postStepsMs'] = clock.lap();
     report.postSteps.integrityCheck = integrityCheck(d);
+    report.timings['integrityCheckMs'] = clock.lap();
     if (report.postSteps.integrityCheck !== 'ok') {
       throw new DumpError('bad_copy_row', `the imported database fails integrity_check: ${report.postSteps.integrityCheck.slice(0, 300)}`);
     }
@@ -589,6 +608,7 @@ export async function mergeIntoDatabase(
   const reader = await openForImport(o, targets);
   const report = emptyReport(reader, 'merge', o.onConflict ?? 'skip', o.schema ?? 'public', startedAt);
   const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set() };
+  const clock = phaseClock();
   db.exec('BEGIN IMMEDIATE');
   try {
     db.pragma('defer_foreign_keys = ON');
@@ -605,9 +625,12 @@ export async function mergeIntoDatabase(
       schema: o.schema ?? 'public',
       betweenBatches: () => {},
     });
+    report.timings['loadMs'] = clock.lap();
     throwIfAborted(o.signal);
     runPostSteps(db, state, o.strict ?? false, `import-${newId()}`, startedAt, o.seedReferenceData);
+    report.timings['postStepsMs'] = clock.lap();
     report.postSteps.integrityCheck = integrityCheck(db);
+    report.timings['integrityCheckMs'] = clock.lap();
     if (report.postSteps.integrityCheck !== 'ok') throw new DumpError('bad_copy_row', `integrity_check failed: ${report.postSteps.integrityCheck.slice(0, 300)}`);
     report.resultFile = o.databasePath;
     finish(report, now, t0);

@@ -73,6 +73,8 @@ export interface ImportReport {
   };
   warnings: string[];
   resultFile: string | null;
+  /** Milliseconds per phase: openMs, loadMs, indexesMs (new files), postStepsMs, integrityCheckMs. */
+  readonly timings: Record<string, number>;
   readonly note: string;
 }
 
@@ -136,7 +138,10 @@ export function formatImportReport(r: ImportReport): string {
   for (const m of r.postSteps.marksBootstrapped) lines.push(`  bootstrap marks: portfolio ${m.portfolio} on ${m.date}: ${m.marks} lots (${m.missing} without a price)`);
   lines.push(`  integrity check: ${r.postSteps.integrityCheck ?? 'not run'}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
-  if (r.durationMs !== null) lines.push(`  duration ${(r.durationMs / 1000).toFixed(1)} s${r.resultFile ? `, result ${r.resultFile}` : ''}`);
+  const phases = Object.entries(r.timings ?? {})
+    .map(([k, ms]) => `${k.replace(/Ms$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${(ms / 1000).toFixed(1)}`)
+    .join(', ');
+  if (r.durationMs !== null) lines.push(`  duration ${(r.durationMs / 1000).toFixed(1)} s${phases ? ` (${phases})` : ''}${r.resultFile ? `, result ${r.resultFile}` : ''}`);
   lines.push(`  note: ${r.note}`);
   return lines.join('\n');
 }

@@ -104,9 +104,19 @@ function memoized(memo: Map<string, string>, key: string, compute: (key: string)
   return v;
 }
 
+/** True when canonicalSymbol would return the text unchanged: A-Z, digits and symbol marks only. */
+function isCanonicalText(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    // A-Z, 0-9, - ^ = _ and the other marks tickers use; no lowercase, space, '.' or '/'
+    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 94 || c === 61 || c === 95 || c === 43 || c === 35 || c === 33 || c === 36 || c === 37 || c === 38 || c === 42 || c === 64)) return false;
+  }
+  return true;
+}
+
 function canonical(row: ImportRow, column: string, ctx: RuleContext): void {
   const v = row[column];
-  if (typeof v !== 'string') return;
+  if (typeof v !== 'string' || isCanonicalText(v)) return;
   const c = memoized(ctx.memo.symbols, v, canonicalSymbol);
   if (c !== v) {
     row[column] = c;

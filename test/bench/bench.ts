@@ -6,6 +6,7 @@ import { PHASE_NAMES } from '../../core/domain/phase';
 import { runCalcBench } from './calc-bench';
 import { BENCH_NOW, benchDemoBackfill, type BackfillFigures } from './engine-bench';
 import { seedDemoDb } from '../support/demo-db';
+import { printPgImportBench } from './pg-import-bench';
 
 function line(f: BackfillFigures, target: string): string {
   return [
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < 5; i++) calc.push(runCalcBench({ symbols: 1200 }));
   calc.sort((a, b) => a - b);
   console.log(`symbol betas (market, IR, ridge, spreads) for 1,200 symbols on one date: median ${calc[2]!.toFixed(0)} ms of 5   [target <= 1 s]`);
+  await printPgImportBench();
 }
 
 await main();

@@ -6,12 +6,16 @@
  * decode and convert every value to its SQLite form, in 10,000-row batches, as the importer
  * does (without the SQLite insert). Reports rows per second and peak memory.
  *
+ * runPgFullImportBench times the whole `batchdesk import` of the same dump into a new file.
+ *
  * Not a vitest test: the bench runner imports runPgImportBench and prints the figures.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
+import { memoryIO } from '../../cli/io';
+import { main } from '../../cli/main';
 import { openDump } from '../../db/pg-import/open-dump';
 import { parseArchive, writeArchive } from '../support/pg-archive-writer';
 import { COMMITTED, HAS_POSTGRES } from '../support/pg-fixtures';
@@ -23,6 +27,8 @@ export interface PgImportBenchOptions {
   /** Who writes the dump: PostgreSQL when installed (default), or the test writer. */
   readonly source?: 'auto' | 'postgres' | 'writer';
   readonly batchSize?: number;
+  /** A dump made already by generateBenchDump (with `rows` rows and this `source`): no generation. */
+  readonly dumpFile?: string;
 }
 
 export interface PgImportBenchFigures {
@@ -104,18 +110,28 @@ function viaPostgres(rows: number, file: string): void {
   }
 }
 
+/** Who writes the bench dump for the given option: PostgreSQL when installed, else the test writer. */
+export function benchDumpSource(option: PgImportBenchOptions['source']): 'postgres' | 'writer' {
+  return option === 'writer' || (option !== 'postgres' && !HAS_POSTGRES) ? 'writer' : 'postgres';
+}
+
+/** Writes the custom-format bench dump with `rows` market_data_cache rows to `file`. */
+export async function generateBenchDump(rows: number, file: string, source: 'postgres' | 'writer'): Promise<void> {
+  if (source === 'postgres') viaPostgres(rows, file);
+  else await viaWriter(rows, file);
+}
+
 /** Generates the dump, reads it once, and returns the figures. */
 export async function runPgImportBench(options: PgImportBenchOptions = {}): Promise<PgImportBenchFigures> {
   const rows = options.rows ?? 1_000_000;
-  const source = options.source === 'writer' || (options.source !== 'postgres' && !HAS_POSTGRES) ? 'writer' : 'postgres';
+  const source = benchDumpSource(options.source);
   const dir = mkdtempSync(join(tmpdir(), 'pg-import-bench-'));
-  const file = join(dir, 'bench.dump');
+  const file = options.dumpFile ?? join(dir, 'bench.dump');
   try {
     const g0 = performance.now();
-    if (source === 'postgres') viaPostgres(rows, file);
-    else await viaWriter(rows, file);
+    if (!options.dumpFile) await generateBenchDump(rows, file, source);
     const generateMs = performance.now() - g0;
-    const dumpBytes = readFileSync(file).length;
+    const dumpBytes = statSync(file).size;
 
     (globalThis as { gc?: () => void }).gc?.();
     const rssBefore = process.memoryUsage().rss;
@@ -157,6 +173,125 @@ export async function runPgImportBench(options: PgImportBenchOptions = {}): Prom
       peakHeapMb: peakHeap / 2 ** 20,
       rowsWithIssues: issues,
     };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface PgFullImportFigures {
+  readonly source: 'postgres' | 'writer';
+  readonly rows: number;
+  readonly dumpBytes: number;
+  readonly generateMs: number;
+  /** `batchdesk import <dump> --db <new file>` end to end, in process. */
+  readonly importMs: number;
+  readonly rowsPerSecond: number;
+  /** Phase timings of the import report (open, load, indexes, post-steps, integrity check). */
+  readonly timings: Record<string, number>;
+  readonly peakRssMb: number;
+  readonly rssRiseMb: number;
+  /** CPU seconds per thread (Linux): the importing thread and the dump reader thread. */
+  readonly threadCpuSeconds: Record<string, number>;
+  readonly exitCode: number;
+  readonly imported: number;
+}
+
+/** CPU seconds of each thread of this process, from /proc (empty where there is no /proc). */
+function threadCpu(): Map<string, { name: string; seconds: number }> {
+  const out = new Map<string, { name: string; seconds: number }>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(f[11]) + Number(f[12])) / 100 });
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+}
+
+/**
+ * Generates the 1,000,000-row dump (outside the timed section), then imports it end to end
+ * through the CLI command into a new database file and reports the figures. The target is
+ * <= 10 s (>= 100k rows/s) with bounded memory.
+ */
+export async function runPgFullImportBench(options: PgImportBenchOptions = {}): Promise<PgFullImportFigures> {
+  const rows = options.rows ?? 1_000_000;
+  const source = benchDumpSource(options.source);
+  const dir = mkdtempSync(join(tmpdir(), 'pg-full-import-bench-'));
+  const file = options.dumpFile ?? join(dir, 'bench.dump');
+  try {
+    const g0 = performance.now();
+    if (!options.dumpFile) await generateBenchDump(rows, file, source);
+    const generateMs = performance.now() - g0;
+    const dumpBytes = statSync(file).size;
+    (globalThis as { gc?: () => void }).gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let peakRss = rssBefore;
+    const cpuBefore = threadCpu();
+    const cpuPeak = threadCpu();
+    const timer = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      // threads that end before the import does are kept at their last reading
+      for (const [tid, v] of threadCpu()) cpuPeak.set(tid, v);
+    }, 50);
+    const io = memoryIO({ BATCHDESK_NOW: '2025-07-03T23:00:00Z' }, dir);
+    const t0 = performance.now();
+    let exitCode: number;
+    try {
+      exitCode = await main(['import', file, '--db', join(dir, 'bench.sqlite'), '--json'], { io });
+    } finally {
+      clearInterval(timer);
+    }
+    const importMs = performance.now() - t0;
+    for (const [tid, v] of threadCpu()) cpuPeak.set(tid, v);
+    const threadCpuSeconds: Record<string, number> = {};
+    for (const [tid, v] of cpuPeak) {
+      const used = v.seconds - (cpuBefore.get(tid)?.seconds ?? 0);
+      if (used >= 0.2) threadCpuSeconds[`${tid === String(process.pid) ? 'main' : v.name} ${tid}`] = Math.round(used * 10) / 10;
+    }
+    if (exitCode !== 0) throw new Error(`import failed (${exitCode}): ${io.stderr.join('\n')}`);
+    const report = JSON.parse(io.stdout.join('\n')).report as { tables: { table: string; imported: number }[]; timings: Record<string, number> };
+    const imported = report.tables.find((t) => t.table === 'market_data_cache')?.imported ?? 0;
+    if (imported !== rows) throw new Error(`imported ${imported} rows, expected ${rows}`);
+    return {
+      source,
+      rows,
+      dumpBytes,
+      generateMs,
+      importMs,
+      rowsPerSecond: rows / (importMs / 1000),
+      timings: report.timings,
+      peakRssMb: peakRss / 2 ** 20,
+      rssRiseMb: (peakRss - rssBefore) / 2 ** 20,
+      threadCpuSeconds,
+      exitCode,
+      imported,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `npm run bench`'s import lines: one dump, the reader alone, then `batchdesk import` end to end. */
+export async function printPgImportBench(log: (line: string) => void = console.log): Promise<void> {
+  const rows = 1_000_000;
+  const source = benchDumpSource('auto');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-pg-dump-'));
+  try {
+    const dumpFile = join(dir, 'bench.dump');
+    const g0 = performance.now();
+    await generateBenchDump(rows, dumpFile, source);
+    log(`pg import: ${rows.toLocaleString('en-US')}-row market_data_cache custom dump (${(statSync(dumpFile).size / 2 ** 20).toFixed(0)} MB) written by ${source === 'postgres' ? 'PostgreSQL 15' : 'the test archive writer'} in ${((performance.now() - g0) / 1000).toFixed(1)} s (not timed)`);
+    const r = await runPgImportBench({ rows, source, dumpFile });
+    log(`  reader only (inflate, COPY decode, convert): ${(r.readMs / 1000).toFixed(2)} s, ${Math.round(r.rowsPerSecond).toLocaleString('en-US')} rows/s, peak RSS ${r.peakRssMb.toFixed(0)} MB`);
+    const f = await runPgFullImportBench({ rows, source, dumpFile });
+    const phases = Object.entries(f.timings).map(([k, ms]) => `${k.replace(/Ms$/, '')} ${(ms / 1000).toFixed(2)}`).join(', ');
+    const cpu = Object.entries(f.threadCpuSeconds).map(([k, v]) => `${k.split(' ')[0]} ${v.toFixed(1)}`).join(', ');
+    log(`  batchdesk import into a new file: ${(f.importMs / 1000).toFixed(2)} s, ${Math.round(f.rowsPerSecond).toLocaleString('en-US')} rows/s, peak RSS ${f.peakRssMb.toFixed(0)} MB (+${f.rssRiseMb.toFixed(0)})   [target <= 10 s, >= 100k rows/s]`);
+    log(`    phases (s): ${phases}`);
+    if (cpu) log(`    CPU seconds per thread: ${cpu}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -16,7 +16,9 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DumpError } from '../../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase } from '../../../db/pg-import/import-dump';
-import { datePrefixedId, epochDayHex } from '../../../db/pg-import/import-table-rules';
+import { datePrefixedId, epochDayHex, newRuleMemo, ruleFor, type ImportRow } from '../../../db/pg-import/import-table-rules';
+import { newTableReport } from '../../../db/pg-import/import-report';
+import { canonicalSymbol } from '../../../core/domain/symbols';
 import { openDatabase } from '../../../db/open-database';
 import { COMMITTED } from '../../support/pg-fixtures';
 
@@ -73,6 +75,22 @@ describe('date-prefixed price ids', () => {
     for (let d = Date.UTC(2024, 0, 1); d < Date.UTC(2025, 0, 1); d += 86_400_000) days.push(epochDayHex(new Date(d).toISOString().slice(0, 10))!);
     expect([...days].sort()).toEqual(days);
     expect(new Set(days).size).toBe(366);
+  });
+});
+
+describe('canonical symbols in the price rule', () => {
+  it('equal canonicalSymbol for 20,000 random printable strings (the fast path changes nothing)', () => {
+    const rule = ruleFor('market_data_cache')!;
+    const ctx = { nowIso: '2025-07-03T12:00:00.000000Z', present: new Set(['symbol']), report: newTableReport('market_data_cache'), key: () => 'k', memo: newRuleMemo() };
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      let sym = '';
+      for (let j = 0, n = 1 + Math.floor(rnd() * 8); j < n; j++) sym += String.fromCharCode(rnd() < 0.05 ? 0xe9 : 32 + Math.floor(rnd() * 95));
+      const row: ImportRow = { id: null, symbol: sym, date: '2025-06-30', close: 1 };
+      rule.apply(row, ctx);
+      expect(row['symbol'], JSON.stringify(sym)).toBe(canonicalSymbol(sym));
+    }
   });
 });
 
