@@ -53,6 +53,8 @@ export interface DumpImportRequest {
   readonly signal?: AbortSignal;
   /** Called right before the live file is replaced, so long-lived hosts close their connections. */
   readonly beforeSwap?: () => void;
+  /** Read the dump in a worker thread: 'auto' (default) for dumps of 16 MB and more. */
+  readonly readInWorker?: boolean | 'auto';
 }
 
 export interface DumpImportResult {
@@ -117,6 +119,7 @@ function baseOptions(req: DumpImportRequest, clock: Clock, onProgress: (p: Impor
     now: () => formatTimestamp(clock.now()),
     onProgress,
     seedReferenceData: seedMissingReferenceData,
+    ...(req.readInWorker !== undefined ? { readInWorker: req.readInWorker } : {}),
   };
 }
 
