@@ -25,18 +25,19 @@
  * price rows get date-prefixed ids so the primary-key index grows at its end; the per-row
  * work allocates one row object and reuses one value array per table.
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { newId } from '../ids';
 import { logMaintenance } from '../maintenance/maintenance-log';
 import { openDatabase, type SqliteDatabase } from '../open-database';
 import { DumpError, throwIfAborted } from './dump-error';
 import type { DumpTable } from './dump-model';
+import { deferIndexes, rebuildIndex } from './deferred-indexes';
 import { bootstrapMarks, deleteOrphans, integrityCheck, setInitialEquity } from './import-post-steps';
 import { IMPORT_NOTE, newTableReport, noteChange, noteSkip, noteValue, type DumpImportPlan, type ImportReport, type SkippedTable, type TableImportReport } from './import-report';
 import { KEEP_NEWEST_DUPLICATE, newRuleMemo, ruleFor, type ImportRow } from './import-table-rules';
-import { FLAG_COLUMNS, readTargetTables, schemaHintFor, shippedTargetTables, type TargetTable } from './import-target';
+import { readTargetTables, schemaHintFor, shippedTargetTables, type TargetTable } from './import-target';
+import { coerce, coercionOf } from './target-coercion';
 import { openDump } from './open-dump';
 import type { SqliteValue } from './value-issue';
 import { openDumpForImport, type DumpRowSource } from './worker-dump-reader';
@@ -80,101 +81,12 @@ export interface ImportOptions {
 
 const defaultNow = () => formatTimestamp(Date.now());
 
-/** Dumps from this size on are read in a worker thread ('auto'). */
-const WORKER_MIN_BYTES = 16 * 2 ** 20;
-
-/** The size of a dump file, or of the files of a directory-format dump; 0 when unreadable. */
-function dumpBytes(path: string): number {
-  try {
-    const st = statSync(path);
-    if (!st.isDirectory()) return st.size;
-    let total = 0;
-    for (const name of readdirSync(path)) {
-      const s = statSync(join(path, name));
-      if (s.isFile()) total += s.size;
-    }
-    return total;
-  } catch {
-    return 0;
-  }
-}
-
 /** Rows per batch read from the dump. */
 const BATCH_ROWS = 5000;
 /** Rows per transaction while loading a new file. */
 const DEFAULT_TRANSACTION_ROWS = 100_000;
 /** Page cache while loading a new file (KiB): the hot index pages of a large table stay in memory. */
 const LOAD_CACHE_KIB = 65_536;
-
-interface DeferredIndex {
-  readonly table: string;
-  readonly name: string;
-  /** The CREATE statement exactly as the migrations wrote it. */
-  readonly sql: string;
-  readonly unique: boolean;
-  readonly columns: readonly string[];
-}
-
-/**
- * Drops the indexes of a freshly created file that the load can do without, to build each
- * once after the load (a sort) instead of updating it row by row: every non-unique index,
- * and the unique indexes of natural keys except where duplicates keep the newest row (those
- * are needed while loading). Primary keys stay.
- */
-function deferIndexes(db: SqliteDatabase): DeferredIndex[] {
-  const rows = db.prepare(`SELECT name, tbl_name AS tbl, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as { name: string; tbl: string; sql: string }[];
-  const out: DeferredIndex[] = [];
-  for (const r of rows) {
-    const unique = /^CREATE\s+UNIQUE\b/i.test(r.sql);
-    if (unique && KEEP_NEWEST_DUPLICATE.has(r.tbl)) continue;
-    const columns = (db.prepare(`PRAGMA index_info("${r.name.replace(/"/g, '""')}")`).all() as { name: string | null }[]).map((c) => c.name ?? '');
-    out.push({ table: r.tbl, name: r.name, sql: r.sql, unique, columns });
-    db.exec(`DROP INDEX "${r.name.replace(/"/g, '""')}"`);
-  }
-  return out;
-}
-
-/**
- * Rebuilds a deferred index. When a unique index meets duplicates of its natural key, the
- * first row loaded stays and the later ones are removed and reported as `duplicate_key`,
- * exactly as a live index would have refused them (--strict: the import fails).
- */
-function rebuildIndex(db: SqliteDatabase, ix: DeferredIndex, report: ImportReport, strict: boolean, primaryKey: readonly string[]): void {
-  try {
-    db.exec(ix.sql);
-    return;
-  } catch (e) {
-    if (!ix.unique || (e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
-  }
-  const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
-  const keys = ix.columns.map(q).join(', ');
-  const dups = db
-    .prepare(
-      `SELECT rowid AS rid, ${keys}${primaryKey.length ? `, ${primaryKey.map(q).join(', ')}` : ''} FROM ${q(ix.table)}
-       WHERE (${keys}) IN (SELECT ${keys} FROM ${q(ix.table)} WHERE ${ix.columns.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')} GROUP BY ${keys} HAVING count(*) > 1)
-       ORDER BY ${keys}, rowid`,
-    )
-    .all() as Record<string, SqliteValue>[];
-  const rep = report.tables.find((t) => t.table === ix.table);
-  const del = db.prepare(`DELETE FROM ${q(ix.table)} WHERE rowid = ?`);
-  let group = '';
-  for (const d of dups) {
-    const g = JSON.stringify(ix.columns.map((c) => d[c] ?? null));
-    if (g !== group) {
-      group = g; // the first row loaded with this key stays
-      continue;
-    }
-    const key = primaryKey.length && primaryKey.every((k) => d[k] !== null && d[k] !== undefined) ? primaryKey.map((k) => String(d[k])).join('/') : `rowid ${String(d['rid'])}`;
-    const detail = `UNIQUE constraint failed: ${ix.columns.map((c) => `${ix.table}.${c}`).join(', ')}`;
-    if (strict) throw new DumpError('strict_violation', `--strict: ${ix.table} row ${key} cannot be stored: ${detail}`, { table: ix.table });
-    del.run(d['rid']);
-    if (rep) {
-      rep.imported--;
-      noteSkip(rep, key, 'duplicate_key', detail);
-    }
-  }
-  db.exec(ix.sql);
-}
 
 interface LoadState {
   readonly report: ImportReport;
@@ -236,37 +148,6 @@ export function planTables(
     mapped.push({ table: t, target });
   }
   return { mapped, skipped: [...skipped.values()] };
-}
-
-/** How a mapped column's converted value is fitted to our column's declared type. */
-type Coercion = 'integer' | 'flag' | 'real' | 'text' | 'none';
-
-function coercionOf(col: { type: string; name: string }): Coercion {
-  if (col.type === 'INTEGER') return FLAG_COLUMNS.has(col.name) ? 'flag' : 'integer';
-  if (col.type === 'REAL') return 'real';
-  if (col.type === 'TEXT') return 'text';
-  return 'none';
-}
-
-const INTEGER_TEXT = /^-?\d+$/;
-const DECIMAL_TEXT = /^-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-function coerce(v: SqliteValue | undefined, how: Coercion): SqliteValue {
-  if (v === undefined || v === null) return null;
-  switch (how) {
-    case 'text':
-      return typeof v === 'number' ? String(v) : v;
-    case 'real':
-      return typeof v === 'string' && DECIMAL_TEXT.test(v) ? Number(v) : v;
-    case 'integer':
-      return typeof v === 'string' && INTEGER_TEXT.test(v) ? Number(v) : v;
-    case 'flag':
-      if (typeof v !== 'string') return v;
-      if (INTEGER_TEXT.test(v)) return Number(v);
-      return v === 't' || v === 'true' ? 1 : v === 'f' || v === 'false' ? 0 : v;
-    default:
-      return v;
-  }
 }
 
 function isConstraint(e: unknown): e is Error & { code: string } {
@@ -470,7 +351,7 @@ async function openForImport(o: ImportOptions, targets: ReadonlyMap<string, Targ
     ...(o.database ? { database: o.database } : {}),
     ...(o.tempDir ? { tempDir: o.tempDir } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
-    inWorker: o.readInWorker === 'auto' || o.readInWorker === undefined ? dumpBytes(o.dumpPath) >= WORKER_MIN_BYTES : o.readInWorker,
+    inWorker: o.readInWorker ?? 'auto',
   });
   try {
     if (!reader.facts.hasData) throw new DumpError('no_data', `${o.dumpPath}: this dump contains no data (it was made with --schema-only)`);

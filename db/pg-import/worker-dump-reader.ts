@@ -10,6 +10,8 @@
  * When no worker can be started (a bundled build without the worker file), openDumpForImport
  * reads in the calling thread instead; the rows are the same either way.
  */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DecodedRow } from './column-converter';
 import { DumpError, throwIfAborted, type DumpErrorCode, type DumpErrorContext } from './dump-error';
@@ -167,6 +169,25 @@ class WorkerDumpReader implements DumpRowSource {
   }
 }
 
+/** Dumps from this size on are read in a worker thread ('auto'): smaller ones do not pay for its start. */
+const WORKER_MIN_BYTES = 16 * 2 ** 20;
+
+/** The size of a dump file, or of the files of a directory-format dump; 0 when unreadable. */
+function dumpBytes(path: string): number {
+  try {
+    const st = statSync(path);
+    if (!st.isDirectory()) return st.size;
+    let total = 0;
+    for (const name of readdirSync(path)) {
+      const s = statSync(join(path, name));
+      if (s.isFile()) total += s.size;
+    }
+    return total;
+  } catch {
+    return 0;
+  }
+}
+
 const WORKER_ENTRY = new URL('./dump-read-worker.mjs', import.meta.url);
 
 async function openInWorker(req: WorkerOpenRequest, signal: AbortSignal | undefined): Promise<DumpRowSource> {
@@ -208,11 +229,12 @@ async function openInWorker(req: WorkerOpenRequest, signal: AbortSignal | undefi
 }
 
 /**
- * Opens a dump for the importer: in a worker thread when `inWorker` (and a worker can be
- * started), else in this thread. Dump errors are thrown either way.
+ * Opens a dump for the importer: in a worker thread when `inWorker` is true, or 'auto' and
+ * the dump is large (and a worker can be started), else in this thread. Dump errors are
+ * thrown either way.
  */
-export async function openDumpForImport(req: WorkerOpenRequest & { readonly signal?: AbortSignal; readonly inWorker: boolean }): Promise<DumpRowSource> {
-  if (req.inWorker) {
+export async function openDumpForImport(req: WorkerOpenRequest & { readonly signal?: AbortSignal; readonly inWorker: boolean | 'auto' }): Promise<DumpRowSource> {
+  if (req.inWorker === true || (req.inWorker === 'auto' && dumpBytes(req.path) >= WORKER_MIN_BYTES)) {
     try {
       return await openInWorker({ path: req.path, schema: req.schema, ...(req.database ? { database: req.database } : {}), ...(req.tempDir ? { tempDir: req.tempDir } : {}) }, req.signal);
     } catch (e) {
