@@ -10,7 +10,7 @@ import { BatchdeskError, EXIT } from '../api/errors';
 import type { RunOptions } from '../api/run-options';
 import type { IsoDate } from '../domain/iso-date';
 import { PHASE_NAMES, type PhaseName, type PhaseOutcome } from '../domain/phase';
-import { isActiveOn } from '../domain/portfolio';
+import { isActiveOn, type Lot } from '../domain/portfolio';
 import { formatTimestamp } from '../domain/timestamp';
 import { MARKET_DATA_SHARED_KEY, type MarketDataShared } from '../phases/market-data';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
@@ -189,6 +189,10 @@ function monitoredDeps(deps: EngineDeps, monitor: MonitorRecorder): EngineDeps {
 }
 
 function lockedError(holder: LockRecord): BatchdeskError {
+  if (holder.pid === 0) {
+    // SQLITE_BUSY while taking the lock: another connection holds SQLite's write lock (m.16).
+    return new BatchdeskError('locked', 'the database is busy: another process is writing to it (a run, an import or a maintenance operation); try again when it has finished', { holder });
+  }
   return new BatchdeskError(
     'locked',
     `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}, run ${holder.runId ?? 'n/a'}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); wait for it to finish or stop it with \`batchdesk cancel\``,
@@ -196,7 +200,7 @@ function lockedError(holder: LockRecord): BatchdeskError {
   );
 }
 
-function symbolsFor(pd: PlannedDate, lotsByPortfolio: ReadonlyMap<string, readonly import('../domain/portfolio').Lot[]>, fetchOptions: boolean): Set<string> {
+function symbolsFor(pd: PlannedDate, lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>, fetchOptions: boolean): Set<string> {
   const lots = pd.portfolios.flatMap((p) => lotsByPortfolio.get(p.portfolioId) ?? []);
   return new Set(symbolsNeeded(lots, pd.date, fetchOptions).keys());
 }
