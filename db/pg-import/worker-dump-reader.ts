@@ -48,6 +48,9 @@ export type FromWorker =
   | { type: 'error'; seq: number | null; error: WorkerError }
   | { type: 'closed' };
 
+/** Young-generation heap of the reader thread (MB). */
+const READER_YOUNG_GENERATION_MB = 64;
+
 /** Batches the worker may run ahead of the importer. */
 const WINDOW = 4;
 
@@ -193,7 +196,9 @@ const WORKER_ENTRY = new URL('./dump-read-worker.mjs', import.meta.url);
 async function openInWorker(req: WorkerOpenRequest, signal: AbortSignal | undefined): Promise<DumpRowSource> {
   let worker: Worker;
   try {
-    worker = new Worker(WORKER_ENTRY, { workerData: req });
+    // Decoding allocates a string per field: a young generation that holds a few batches
+    // lets them die young instead of being promoted and marked by the GC helper threads.
+    worker = new Worker(WORKER_ENTRY, { workerData: req, resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB } });
   } catch (e) {
     throw new WorkerUnavailable((e as Error).message);
   }
