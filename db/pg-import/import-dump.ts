@@ -527,10 +527,11 @@ export async function mergeIntoDatabase(
 }
 
 /**
- * --dry-run: what would be read and where it would go, without reading any rows. A dump with
- * none of our tables is refused as the import would refuse it, unless `allowEmpty`.
+ * --dry-run: what would be read and where it would go. With `countRows` each mapped table's
+ * data is decoded to count its rows (nothing is converted or written). A dump with none of
+ * our tables is refused as the import would refuse it, unless `allowEmpty`.
  */
-export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'database' | 'tempDir' | 'signal' | 'allowEmpty'>): Promise<DumpImportPlan> {
+export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'database' | 'tempDir' | 'signal' | 'allowEmpty'> & { readonly countRows?: boolean }): Promise<DumpImportPlan> {
   const targets = shippedTargetTables();
   const schema = o.schema ?? 'public';
   const reader = await openDump(o.dumpPath, { database: o.database, tempDir: o.tempDir, signal: o.signal, schemaHint: schemaHintFor(targets, schema) });
@@ -538,6 +539,14 @@ export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema
     const plan = planTables(reader, targets, schema);
     if (o.allowEmpty === false && plan.mapped.length === 0) {
       throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; use --allow-empty to import it anyway, or --schema to pick another schema`);
+    }
+    const rows = new Map<string, number>();
+    if (o.countRows) {
+      for (const { table } of plan.mapped) {
+        let n = 0;
+        for await (const b of reader.textBatches(table, { batchSize: 20_000, signal: o.signal })) n += b.rows.length;
+        rows.set(table.id, n);
+      }
     }
     return {
       facts: reader.facts,
@@ -555,6 +564,7 @@ export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema
             .filter((c) => byName.has(c.name) && !c.generated)
             .map((c) => ({ column: c.name, from: c.type?.raw ?? 'unknown', to: byName.get(c.name)!.type })),
           dataBytes: table.dataBytes,
+          rows: rows.get(table.id) ?? null,
         };
       }),
       tablesSkipped: plan.skipped,

@@ -158,6 +158,8 @@ export interface PlannedTable {
   readonly conversions: { column: string; from: string; to: string }[];
   /** Size of the table's data in the dump, when the format records it. */
   readonly dataBytes: number | null;
+  /** Rows in the dump (before the table rules), when they were counted. */
+  readonly rows: number | null;
 }
 
 export interface DumpImportPlan {
@@ -183,14 +185,15 @@ const CONVERSION_NOTES: Record<string, string> = {
 export function formatImportPlan(p: DumpImportPlan): string {
   const f = p.facts;
   const lines: string[] = [];
-  lines.push(`import plan of ${f.path} (dry run: nothing is read or written)`);
+  lines.push(`import plan of ${f.path} (dry run: nothing is converted or written)`);
   lines.push(
     `  format ${f.format}${f.wrapper ? ` (wrapped in ${f.wrapper})` : ''}${f.archiveVersion ? `, archive ${f.archiveVersion}` : ''}, compression ${f.compression}, encoding ${f.encoding}`,
   );
   lines.push(`  server ${f.serverVersion ?? 'unknown'}, pg_dump ${f.pgDumpVersion ?? 'unknown'}${f.databaseName ? `, database ${f.databaseName}` : ''}; schema ${p.schema}`);
   for (const t of p.tables) {
-    const size = t.dataBytes === null ? 'size unknown' : `${t.dataBytes} bytes of data`;
-    lines.push(`  ${t.source} -> ${t.target}: ${t.dataKind === 'copy' ? 'COPY' : 'INSERT'} data, ${size}; rows are counted while importing`);
+    const size = t.dataBytes === null ? '' : `, ${t.dataBytes} bytes of data`;
+    const rows = t.rows === null ? 'rows not counted' : `${t.rows} row${t.rows === 1 ? '' : 's'} before the table rules`;
+    lines.push(`  ${t.source} -> ${t.target}: ${rows} (${t.dataKind === 'copy' ? 'COPY' : 'INSERT'} data${size})`);
     if (t.columnsSkipped.length) lines.push(`    columns not kept: ${t.columnsSkipped.join(', ')}`);
     if (t.columnsMissing.length) lines.push(`    columns filled with defaults or derived: ${t.columnsMissing.join(', ')}`);
     const groups = new Map<string, string[]>();

@@ -304,7 +304,7 @@ export async function importDumpFile(req: DumpImportRequest, clock: Clock, optio
   }
 }
 
-/** --dry-run: the plan, reading no rows and touching no database. */
+/** --dry-run: the plan, with each table's rows counted; no database is opened or written. */
 export async function planDumpFile(req: Pick<DumpImportRequest, 'dumpPath' | 'schema' | 'database' | 'allowEmpty' | 'signal' | 'dbPath'>): Promise<DumpImportPlan> {
   try {
     return await planDumpImport({
@@ -312,6 +312,7 @@ export async function planDumpFile(req: Pick<DumpImportRequest, 'dumpPath' | 'sc
       ...(req.schema ? { schema: req.schema } : {}),
       ...(req.database ? { database: req.database } : {}),
       allowEmpty: req.allowEmpty ?? false,
+      countRows: true,
       tempDir: dirname(resolve(req.dbPath)),
       ...(req.signal ? { signal: req.signal } : {}),
     });

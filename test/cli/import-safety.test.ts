@@ -227,13 +227,18 @@ describe('targets, flags and outputs', () => {
     const db = join(dir, 'p.sqlite');
     const plan = await runCli(['import', REF, '--db', db, '--dry-run'], ENV);
     expect(plan.code, plan.stderr).toBe(0);
-    expect(plan.stdout).toMatch(/public\.users -> users: COPY data/);
+    expect(plan.stdout).toMatch(/public\.users -> users: 2 rows before the table rules \(COPY data, \d+ bytes of data\)/);
+    expect(plan.stdout).toMatch(/public\.market_data_cache -> market_data_cache: 8 rows before the table rules/);
     expect(plan.stdout).toMatch(/columns not kept: hashed_password, clerk_user_id, tier/);
     expect(plan.stdout).toMatch(/numeric -> REAL \(round-trip checked, lossy values reported\): .*equity_balance/);
     expect(plan.stdout).toMatch(/tables skipped: .*public\.symbol_universe \(not in batchdesk\)/);
     expect(readdirSync(dir)).toEqual([]);
     const refused = await runCli(['import', join(COMMITTED, 'custom.dump'), '--db', db, '--dry-run'], ENV);
     expect(refused.code).toBe(5);
+    // the dry run reads the data to count rows, so a damaged dump fails it as it would the import
+    const damaged = await runCli(['import', BAD['truncated.dump']!.file, '--db', db, '--dry-run'], ENV);
+    expect(damaged.code).toBe(5);
+    expect(readdirSync(dir)).toEqual([]);
 
     const reportFile = join(dir, 'report.json');
     const r = await runCli(['import', REF, '--db', db, '--report', reportFile], ENV);
