@@ -9,7 +9,7 @@
 import { BatchdeskError, EXIT } from '../api/errors';
 import type { RunOptions } from '../api/run-options';
 import type { IsoDate } from '../domain/iso-date';
-import { PHASE_NAMES, type PhaseName, type PhaseOutcome } from '../domain/phase';
+import { PHASE_NAMES, type DateStatus, type PhaseName, type PhaseOutcome } from '../domain/phase';
 import { isActiveOn, type Lot } from '../domain/portfolio';
 import { formatTimestamp } from '../domain/timestamp';
 import { MARKET_DATA_SHARED_KEY, type MarketDataShared } from '../phases/market-data';
@@ -516,67 +516,77 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   }
   writeTx(() => writeTracking(tracker, 'running', null));
 
-  // The analytics symbol stage, once per date, before the portfolio transactions.
-  const analyticsPlanned = !dateFailed && pd.portfolios.some((p) => p.phases.includes('analytics'));
+  // One transaction for the date's portfolio work: the symbol stage and every portfolio-date,
+  // each in its own savepoint (all or nothing per portfolio-date, m.1), and the finished tracking
+  // row. A crash or an I/O failure rolls the unfinished date back whole; a cancel finishes the
+  // current portfolio-date and commits what is done. Fewer, larger commits keep a backfill's
+  // write volume close to its row count (no await happens inside).
   let symbolStageFailed: string | null = null;
-  if (analyticsPlanned) {
-    const analytics = PORTFOLIO_PHASES.find((p) => p.name === 'analytics')!;
-    const o = safeRun(() => analytics.prepareDate!(dateCtx));
-    if (o.status === 'failed') {
-      symbolStageFailed = o.error ?? o.reason;
-      dateErrors.push(`analytics symbol stage: ${symbolStageFailed}`);
-    }
-    tracker.setMeta('analytics_symbol_stage', { status: o.status, reason: o.reason, error: o.error, ...o.metrics });
-    dateCtx.shared.set('symbol_stage_failed', symbolStageFailed);
-  }
-
   const portfolioResults: PortfolioResult[] = [];
   let cancelled = false;
   let modelCount = 0;
-  for (let i = 0; i < pd.portfolios.length; i++) {
-    const pp = pd.portfolios[i]!;
-    const portfolio = run.portfolios.get(pp.portfolioId)!;
-    if (a.wantsStop()) {
-      cancelled = true;
-      for (const rest of pd.portfolios.slice(i)) {
-        const p = run.portfolios.get(rest.portfolioId)!;
-        portfolioResults.push({ portfolio_id: p.id, name: p.name, status: 'cancelled', nav: null, daily_pnl: null, cash: null, phases: {}, analytics_jobs: {}, marks: {} });
-      }
-      break;
-    }
-    a.heartbeat();
-    const r = processPortfolioDate(a, tracker, pp, portfolio, dateCtx, i, pd.portfolios.length, dateFailed, dateErrors);
-    tracker = r.tracker;
-    portfolioResults.push(r.result);
-    modelCount += r.result.marks['model'] ?? 0;
-    if (r.rewroteMarks) (a.rewritten.get(portfolio.id) ?? a.rewritten.set(portfolio.id, new Set()).get(portfolio.id)!).add(d);
-    deps.hooks?.afterPortfolioDate?.(d, portfolio.id);
-  }
-
-  const status = tracker.status();
-  const completedAt = cancelled ? null : run.nowIso();
-  const aTotals = { expected: 0, completed: 0, failed: 0, notApplicable: 0, guard: 0 };
-  const portfoliosMeta = (tracker.metadataJson['portfolios'] ?? {}) as Record<string, { analytics?: { jobs_expected?: number; jobs_completed?: number; jobs_failed?: number; jobs_not_applicable?: number; analytics_skipped?: boolean } }>;
-  for (const pp of pd.portfolios) {
-    const an = portfoliosMeta[pp.portfolioId]?.analytics;
-    if (!an) continue;
-    aTotals.expected += an.jobs_expected ?? 0;
-    aTotals.completed += an.jobs_completed ?? 0;
-    aTotals.failed += an.jobs_failed ?? 0;
-    aTotals.notApplicable += an.jobs_not_applicable ?? 0;
-    if (an.analytics_skipped) aTotals.guard++;
-  }
-  a.analyticsTotals.jobs_expected += aTotals.expected;
-  a.analyticsTotals.jobs_completed += aTotals.completed;
-  a.analyticsTotals.jobs_failed += aTotals.failed;
-  a.analyticsTotals.guard_skips += aTotals.guard;
-  tracker.setMeta('model_count', modelCount);
+  let status: DateStatus = tracker.status();
   // Portfolios the planner left out of this date, with its reason code (g.3; an empty portfolio
   // is edge input, m.22: recorded, not an error).
-  const skippedPortfolios = pd.skipped.map((s) => ({ portfolio_id: s.portfolioId, reason: s.reason }));
-  if (skippedPortfolios.length > 0) tracker.setMeta('skipped_portfolios', skippedPortfolios);
-  tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: aTotals.notApplicable, guard_skips: aTotals.guard });
-  if (!cancelled) writeTx(() => writeTracking(tracker, status, completedAt));
+  const skippedPortfolios = pd.skipped.map((sk) => ({ portfolio_id: sk.portfolioId, reason: sk.reason }));
+  const aTotals = { expected: 0, completed: 0, failed: 0, notApplicable: 0, guard: 0 };
+  const portfolioWork = (): void => {
+    // The analytics symbol stage, once per date, before the portfolio transactions.
+    const analyticsPlanned = !dateFailed && pd.portfolios.some((p) => p.phases.includes('analytics'));
+    if (analyticsPlanned) {
+      const analytics = PORTFOLIO_PHASES.find((p) => p.name === 'analytics')!;
+      const o = safeRun(() => analytics.prepareDate!(dateCtx));
+      if (o.status === 'failed') {
+        symbolStageFailed = o.error ?? o.reason;
+        dateErrors.push(`analytics symbol stage: ${symbolStageFailed}`);
+      }
+      tracker.setMeta('analytics_symbol_stage', { status: o.status, reason: o.reason, error: o.error, ...o.metrics });
+      dateCtx.shared.set('symbol_stage_failed', symbolStageFailed);
+    }
+
+    for (let i = 0; i < pd.portfolios.length; i++) {
+      const pp = pd.portfolios[i]!;
+      const portfolio = run.portfolios.get(pp.portfolioId)!;
+      if (a.wantsStop()) {
+        cancelled = true;
+        for (const rest of pd.portfolios.slice(i)) {
+          const p = run.portfolios.get(rest.portfolioId)!;
+          portfolioResults.push({ portfolio_id: p.id, name: p.name, status: 'cancelled', nav: null, daily_pnl: null, cash: null, phases: {}, analytics_jobs: {}, marks: {} });
+        }
+        break;
+      }
+      a.heartbeat();
+      const r = processPortfolioDate(a, tracker, pp, portfolio, dateCtx, i, pd.portfolios.length, dateFailed, dateErrors);
+      tracker = r.tracker;
+      portfolioResults.push(r.result);
+      modelCount += r.result.marks['model'] ?? 0;
+      if (r.rewroteMarks) (a.rewritten.get(portfolio.id) ?? a.rewritten.set(portfolio.id, new Set()).get(portfolio.id)!).add(d);
+      deps.hooks?.afterPortfolioDate?.(d, portfolio.id);
+    }
+
+    status = tracker.status();
+    const completedAt = cancelled ? null : run.nowIso();
+    const portfoliosMeta = (tracker.metadataJson['portfolios'] ?? {}) as Record<string, { analytics?: { jobs_expected?: number; jobs_completed?: number; jobs_failed?: number; jobs_not_applicable?: number; analytics_skipped?: boolean } }>;
+    for (const pp of pd.portfolios) {
+      const an = portfoliosMeta[pp.portfolioId]?.analytics;
+      if (!an) continue;
+      aTotals.expected += an.jobs_expected ?? 0;
+      aTotals.completed += an.jobs_completed ?? 0;
+      aTotals.failed += an.jobs_failed ?? 0;
+      aTotals.notApplicable += an.jobs_not_applicable ?? 0;
+      if (an.analytics_skipped) aTotals.guard++;
+    }
+    a.analyticsTotals.jobs_expected += aTotals.expected;
+    a.analyticsTotals.jobs_completed += aTotals.completed;
+    a.analyticsTotals.jobs_failed += aTotals.failed;
+    a.analyticsTotals.guard_skips += aTotals.guard;
+    tracker.setMeta('model_count', modelCount);
+    if (skippedPortfolios.length > 0) tracker.setMeta('skipped_portfolios', skippedPortfolios);
+    tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: aTotals.notApplicable, guard_skips: aTotals.guard });
+    if (!cancelled) writeTx(() => writeTracking(tracker, status, completedAt));
+  };
+  if (run.monitorOnly) portfolioWork();
+  else store.transaction(portfolioWork);
   a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: modelCount });
   a.errors.push(...dateErrors.map((e) => `${d} ${e}`));
   const durationMs = deps.clock.now() - t0;
