@@ -583,7 +583,9 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
     tracker.setMeta('model_count', modelCount);
     if (skippedPortfolios.length > 0) tracker.setMeta('skipped_portfolios', skippedPortfolios);
     tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: aTotals.notApplicable, guard_skips: aTotals.guard });
-    if (!cancelled) writeTx(() => writeTracking(tracker, status, completedAt));
+    // Every portfolio-date's entry commits with its rows: this write is inside the date
+    // transaction (a cancelled date keeps completed_at null and is redone by the next run).
+    writeTx(() => writeTracking(tracker, cancelled ? 'running' : status, completedAt));
   };
   if (run.monitorOnly) portfolioWork();
   else store.transaction(portfolioWork);
@@ -717,32 +719,27 @@ function processPortfolioDate(
   a.monitor?.beginPortfolio(d, portfolio.id, portfolio.name);
   if (dateFailed) {
     for (const phase of PORTFOLIO_PHASES) if (selected.has(phase.name)) record(phase.name, { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} }, 0, phase.critical);
-    const next = tracker.withPortfolio(portfolio.id, entries, metrics);
-    writeTx(() => store.writeTracking(next.toWrite(run.runId, 'running', null, dateErrors), run.nowIso()));
-    tracker = next;
+    tracker = tracker.withPortfolio(portfolio.id, entries, metrics);
   } else {
     try {
       const next = writeTx(() => {
         runPhases(false, null);
         markDependentsStale(tracker, portfolio.id, selected, entries);
-        const t = tracker.withPortfolio(portfolio.id, entries, metrics);
-        store.writeTracking(t.toWrite(run.runId, 'running', null, dateErrors), run.nowIso());
-        return t;
+        return tracker.withPortfolio(portfolio.id, entries, metrics);
       });
       tracker = next;
     } catch (err) {
       if (!(err instanceof CriticalFailure)) throw err;
       failedPhase = err.phase;
-      // Rolled back: record the failure and the skipped later phases in their own small transaction.
+      // Rolled back: record the failure and the skipped later phases (the date's tracking write,
+      // in the same date transaction, carries them).
       for (const k of Object.keys(entries) as PhaseName[]) delete entries[k];
       const crit = PORTFOLIO_PHASES.find((p) => p.name === err.phase)!;
       const before = PORTFOLIO_PHASES.slice(0, PORTFOLIO_PHASES.indexOf(crit)).filter((p) => selected.has(p.name));
       for (const p of before) record(p.name, { status: 'failed', reason: 'rolled_back', error: `rolled back: ${err.phase} failed`, metrics: {} }, 0, p.critical);
       record(err.phase, err.outcome, 0, true);
       for (const p of PORTFOLIO_PHASES.slice(PORTFOLIO_PHASES.indexOf(crit) + 1)) if (selected.has(p.name)) record(p.name, { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} }, 0, p.critical);
-      const t = tracker.withPortfolio(portfolio.id, entries, metrics);
-      writeTx(() => store.writeTracking(t.toWrite(run.runId, 'running', null, dateErrors), run.nowIso()));
-      tracker = t;
+      tracker = tracker.withPortfolio(portfolio.id, entries, metrics);
     }
   }
   const snap = ctx.state.snapshot;
