@@ -6,8 +6,10 @@
  * standard deviation; annualised with √252. Units: annualised volatility as a decimal.
  *
  * Position series: the valid closes of the symbol in `[D − 365, D]` (not aligned with anything),
- * returns on consecutive closes: symbolReturnSeries builds it once per symbol and date, so the
- * engine shares it across every lot of the symbol (options use their underlying's series).
+ * returns on consecutive closes. symbolReturnSeries is the definition; over a backfill the engine
+ * slices the same series, with its HAR components, from a table-wide history
+ * (volatility-history.ts; a test checks the two agree exactly) and shares it across every lot of
+ * the symbol (options use their underlying's series).
  *
  * With r_1 … r_n, n ≥ 63 (else `insufficient_observations`, or `no_price_data` without closes):
  *   realized_vol_21d = std(last 21) √252    realized_vol_63d = std(last 63) √252
@@ -21,7 +23,7 @@
  */
 import { alignedReturns, type DayRange } from './align';
 import { sampleStd } from './descriptive-stats';
-import { ANNUALISATION, HAR_MONTH, harComponents, harForecast } from './har';
+import { ANNUALISATION, HAR_MONTH, harComponents, harForecast, type HarComponents } from './har';
 import { olsSimple } from './ols';
 import type { CalcFailure } from './outcome';
 
@@ -80,19 +82,21 @@ export type VolatilityFailure = CalcFailure<'no_price_data' | 'insufficient_obse
 };
 
 /** Volatility metrics of a position from its symbol's series (SPEC.md d.10, position level). */
-export function positionVolatility(series: ReturnSeries): VolatilityMetrics | VolatilityFailure {
+export function positionVolatility(series: ReturnSeries, components?: HarComponents): VolatilityMetrics | VolatilityFailure {
   if (series.validCloses === 0) return { ok: false, reason: 'no_price_data', observations: 0 };
-  return volatilityMetrics(series.returns);
+  return volatilityMetrics(series.returns, series.returns.length, components);
 }
 
 /** Volatility metrics of a return series r_1 … r_n (SPEC.md d.10). Non-finite returns must not occur. */
 export function volatilityMetrics(
   returns: ArrayLike<number>,
   n: number = returns.length,
+  /** The HAR components of these returns when already known (volatility-history.ts); else computed. */
+  precomputed?: HarComponents,
 ): VolatilityMetrics | VolatilityFailure {
   if (n < VOL_MIN_OBSERVATIONS) return { ok: false, reason: 'insufficient_observations', observations: n };
   const std = (k: number) => sampleStd(returns, n - k, k) * ANNUALISATION;
-  const components = harComponents(returns, n);
+  const components = precomputed ?? harComponents(returns, n);
   const har = harForecast(components);
 
   // rv_m values: indices HAR_MONTH − 1 … n − 1.

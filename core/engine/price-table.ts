@@ -12,6 +12,8 @@ import type { StoredPrice } from '../ports/store';
 export class PriceTable implements PriceLookup {
   private readonly series = new Map<string, Float64Array>();
   private readonly jumps = new Map<string, Set<number>>();
+  /** Values derived from this table's series (computed on first use; dropped with the table). */
+  private readonly memo = new Map<string, unknown>();
   /** Trading-day index of element 0. */
   readonly startIndex: number;
   readonly length: number;
@@ -43,8 +45,20 @@ export class PriceTable implements PriceLookup {
     for (const s of symbols) this.ensure(s);
   }
 
+  /**
+   * A value derived from the table (for example a symbol's table-wide volatility history),
+   * built once. Writing a close clears the memo, so a derived value never outlives its inputs.
+   */
+  derived<T>(key: string, build: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = build();
+    this.memo.set(key, v);
+    return v;
+  }
+
   /** Stores a row; non-trading days and rows outside the window are ignored. */
   set(symbol: string, date: IsoDate, close: number, jump = false): void {
+    if (this.memo.size > 0) this.memo.clear();
     const idx = tradingDayIndex(date) - this.startIndex;
     if (idx < 0 || idx >= this.length) return;
     this.ensure(symbol)[idx] = Number.isFinite(close) && close > 0 ? close : NaN;

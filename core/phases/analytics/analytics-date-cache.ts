@@ -9,7 +9,9 @@
 import { createAlignWorkspace, type AlignWorkspace } from '../../calc/align';
 import { factorCorrelationMatrix, type FactorCorrelationMatrix } from '../../calc/ewma-correlation';
 import { countValidCloses } from '../../calc/returns';
-import { positionVolatility, symbolReturnSeries, type ReturnSeries, type VolatilityFailure, type VolatilityMetrics } from '../../calc/volatility';
+import type { HarComponents } from '../../calc/har';
+import { positionVolatility, type ReturnSeries, type VolatilityFailure, type VolatilityMetrics } from '../../calc/volatility';
+import { volatilityHistory, windowVolatilityInputs } from '../../calc/volatility-history';
 import type { IsoDate } from '../../domain/iso-date';
 import { FACTOR_ETFS } from '../../domain/symbols';
 import type { DateContext, RunContext } from '../../engine/phase-types';
@@ -30,7 +32,7 @@ export class AnalyticsDateCache {
   private ws: AlignWorkspace | null = null;
   private betas: SymbolBetaTable | null = null;
   private betasSource: 'stage' | 'stored' = 'stage';
-  private readonly series = new Map<string, ReturnSeries | null>();
+  private readonly series = new Map<string, { series: ReturnSeries; components: HarComponents } | null>();
   private readonly vol = new Map<string, VolatilityMetrics | VolatilityFailure>();
   private matrix: FactorCorrelationMatrix | null = null;
   private ids: { byName: Map<string, string>; byId: Map<string, string> } | null = null;
@@ -94,23 +96,33 @@ export class AnalyticsDateCache {
     return { ok: true, table: this.betas, source: this.betasSource };
   }
 
-  /** The symbol's returns on consecutive valid closes in `[D − 365, D]`; null when the table has no such symbol. */
-  returnSeries(symbol: string): ReturnSeries | null {
+  /**
+   * The symbol's returns on consecutive valid closes in `[D − 365, D]` with their HAR
+   * components, sliced from the symbol's table-wide history (built once per price table);
+   * null when the table has no such symbol.
+   */
+  private volatilityInputs(symbol: string): { series: ReturnSeries; components: HarComponents } | null {
     let s = this.series.get(symbol);
     if (s === undefined) {
-      const prices = this.run.prices.seriesOf(symbol);
-      s = prices ? symbolReturnSeries(prices, windowRange(this.run.prices, this.date, VOLATILITY_WINDOW_DAYS)) : null;
+      const table = this.run.prices;
+      const prices = table.seriesOf(symbol);
+      s = prices ? windowVolatilityInputs(table.derived(`volatility_history:${symbol}`, () => volatilityHistory(prices)), prices, windowRange(table, this.date, VOLATILITY_WINDOW_DAYS)) : null;
       this.series.set(symbol, s);
     }
     return s;
+  }
+
+  /** The symbol's returns on consecutive valid closes in `[D − 365, D]`; null when the table has no such symbol. */
+  returnSeries(symbol: string): ReturnSeries | null {
+    return this.volatilityInputs(symbol)?.series ?? null;
   }
 
   /** Position volatility metrics of a symbol (d.10), once per date. */
   volatility(symbol: string): VolatilityMetrics | VolatilityFailure {
     let v = this.vol.get(symbol);
     if (v === undefined) {
-      const s = this.returnSeries(symbol);
-      v = s ? positionVolatility(s) : { ok: false, reason: 'no_price_data', observations: 0 };
+      const s = this.volatilityInputs(symbol);
+      v = s ? positionVolatility(s.series, s.components) : { ok: false, reason: 'no_price_data', observations: 0 };
       this.vol.set(symbol, v);
     }
     return v;
