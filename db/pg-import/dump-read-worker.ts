@@ -1,15 +1,15 @@
 /**
  * The dump reader thread (see worker-dump-reader.ts): opens the dump, announces its facts and
- * tables, then streams each requested table as packed batches of decoded rows, or of rows
- * prepared for the insert by the importer's plan, at most `window` batches ahead of it. `close` cancels any read, closes the reader (removing temporary files) and
+ * tables, then streams each requested table as packed batches, at most `window` batches ahead
+ * of the importer. `close` cancels any read, closes the reader (removing temporary files) and
  * answers `closed`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { DumpReader } from './dump-reader';
 import { schemaHintFor, shippedTargetTables } from './import-target';
 import { openDump } from './open-dump';
-import { packBatch, packPreparedRows } from './row-batch-packing';
-import { prepareInThread, toWorkerError, type FromWorker, type ToWorker, type WorkerOpenRequest } from './worker-dump-reader';
+import { packBatch } from './row-batch-packing';
+import { toWorkerError, type FromWorker, type ToWorker, type WorkerOpenRequest } from './worker-dump-reader';
 
 const port = parentPort!;
 const req = workerData as WorkerOpenRequest;
@@ -44,7 +44,7 @@ const opening = (async () => {
   }
 })();
 
-async function readTable(m: Extract<ToWorker, { type: 'read' | 'prepare' }>): Promise<void> {
+async function readTable(m: Extract<ToWorker, { type: 'read' }>): Promise<void> {
   const gen = ++generation;
   credits = m.window;
   creditSeq = m.seq;
@@ -53,20 +53,10 @@ async function readTable(m: Extract<ToWorker, { type: 'read' | 'prepare' }>): Pr
     const r = reader;
     const table = r?.tables().find((t) => t.id === m.tableId);
     if (!r || !table) throw new Error(`the dump reader thread has no table ${m.tableId}`);
-    const options = { batchSize: m.batchSize, signal: abort.signal };
-    const batches =
-      m.type === 'read'
-        ? mapAsync(r.batches(table, options), (b) => {
-            const { packed, transfer } = packBatch(b.rows, table.columns.length);
-            return { message: { type: 'batch', seq: m.seq, batch: packed, bytesConsumed: b.bytesConsumed } as FromWorker, transfer };
-          })
-        : mapAsync(prepareInThread(r, table, m.plan, { ...options, nowIso: m.nowIso, strict: m.strict }), (b) => {
-            const { packed, transfer } = packPreparedRows(b.rows, m.plan.columns.length);
-            return { message: { type: 'prepared', seq: m.seq, rows: packed, report: b.report, bytesConsumed: b.bytesConsumed } as FromWorker, transfer };
-          });
-    for await (const { message, transfer } of batches) {
+    for await (const b of r.batches(table, { batchSize: m.batchSize, signal: abort.signal })) {
       if (gen !== generation || closing) return;
-      post(message, transfer);
+      const { packed, transfer } = packBatch(b.rows, table.columns.length);
+      post({ type: 'batch', seq: m.seq, batch: packed, bytesConsumed: b.bytesConsumed }, transfer);
       credits--;
       while (credits <= 0 && gen === generation && !closing) await new Promise<void>((resolve) => (wake = resolve));
       if (gen !== generation || closing) return;
@@ -75,10 +65,6 @@ async function readTable(m: Extract<ToWorker, { type: 'read' | 'prepare' }>): Pr
   } catch (e) {
     if (gen === generation && !closing) post({ type: 'error', seq: m.seq, error: toWorkerError(e) });
   }
-}
-
-async function* mapAsync<T, U>(source: AsyncIterable<T>, f: (t: T) => U): AsyncGenerator<U> {
-  for await (const t of source) yield f(t);
 }
 
 async function shutdown(): Promise<void> {
@@ -103,7 +89,7 @@ port.on('message', (m: ToWorker) => {
       credits++;
       wakeUp();
     }
-  } else if ((m.type === 'read' || m.type === 'prepare') && !closing) {
+  } else if (m.type === 'read' && !closing) {
     void readTable(m);
   }
 });

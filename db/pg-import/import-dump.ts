@@ -17,13 +17,13 @@
  * --strict fails on the first value or row that cannot be converted or inserted; by default
  * such rows are skipped and reported.
  *
- * Speed (a 1,000,000-row price cache, `npm run bench`): large dumps are read, decompressed,
- * converted and prepared for the insert (mapping, table rules, value checks:
- * row-preparation.ts) in a worker thread while this thread inserts (worker-dump-reader.ts);
- * a new file loads with journal and syncs off in 100,000-row transactions, with its
- * non-unique indexes and most natural-key unique indexes built once after the load
- * (deferred-indexes.ts: a duplicate key is then resolved as a live index would have); price
- * rows get date-prefixed ids so the primary-key index grows at its end.
+ * Speed (a 1,000,000-row price cache, `npm run bench`): large dumps are read, decompressed
+ * and converted in a worker thread while this thread inserts (worker-dump-reader.ts); a new
+ * file loads with journal and syncs off in 100,000-row transactions, with its non-unique
+ * indexes and most natural-key unique indexes built once after the load (a duplicate key is
+ * then resolved as a live index would have: the first row stays, the others are reported);
+ * price rows get date-prefixed ids so the primary-key index grows at its end; the per-row
+ * work allocates one row object and reuses one value array per table.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -34,12 +34,12 @@ import { DumpError, throwIfAborted } from './dump-error';
 import type { DumpTable } from './dump-model';
 import { deferIndexes, rebuildIndex } from './deferred-indexes';
 import { bootstrapMarks, deleteOrphans, integrityCheck, setInitialEquity } from './import-post-steps';
-import { IMPORT_NOTE, newTableReport, noteChange, noteSkip, type DumpImportPlan, type ImportReport, type SkippedTable, type TableImportReport } from './import-report';
-import { KEEP_NEWEST_DUPLICATE } from './import-table-rules';
+import { IMPORT_NOTE, newTableReport, noteChange, noteSkip, noteValue, type DumpImportPlan, type ImportReport, type SkippedTable, type TableImportReport } from './import-report';
+import { KEEP_NEWEST_DUPLICATE, newRuleMemo, ruleFor, type ImportRow } from './import-table-rules';
 import { readTargetTables, schemaHintFor, shippedTargetTables, type TargetTable } from './import-target';
+import { coerce, coercionOf } from './target-coercion';
 import { openDump } from './open-dump';
 import type { SqliteValue } from './value-issue';
-import { mergeTableReport, planTableLoad } from './row-preparation';
 import { openDumpForImport, type DumpRowSource } from './worker-dump-reader';
 
 export type ReferenceSeeder = (db: SqliteDatabase, nowIso: string) => { factorsAdded: number; scenariosAdded: number };
@@ -124,7 +124,7 @@ function emptyReport(reader: DumpRowSource, mode: ImportReport['mode'], onConfli
 
 /** Which dump tables go where (also the --dry-run plan). */
 export function planTables(
-  reader: Pick<DumpRowSource, 'tables'>,
+  reader: DumpRowSource,
   targets: ReadonlyMap<string, TargetTable>,
   schema: string,
 ): { mapped: { table: DumpTable; target: TargetTable }[]; skipped: SkippedTable[] } {
@@ -183,43 +183,90 @@ async function loadTables(o: LoadOptions): Promise<void> {
       state.report.tables.push(rep);
     }
     rep.sources.push(`${table.schema}.${table.name}`);
-    const plan = planTableLoad(table, target);
-    for (const c of plan.columnsSkipped) if (!rep.columnsSkipped.includes(c)) rep.columnsSkipped.push(c);
-    for (const c of plan.columnsDefaulted) if (!rep.columnsDefaulted.includes(c)) rep.columnsDefaulted.push(c);
-    const cols = plan.columns;
-    const at = new Map(cols.map((c, i) => [c, i]));
-    const insert = db.prepare(`INSERT INTO "${target.name}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+    const byName = new Map(target.columns.map((c) => [c.name, c]));
+    const mappedIdx: { from: number; name: string }[] = [];
+    table.columns.forEach((c, i) => {
+      if (byName.has(c.name)) mappedIdx.push({ from: i, name: c.name });
+      else if (!c.generated && !rep!.columnsSkipped.includes(c.name)) rep!.columnsSkipped.push(c.name);
+    });
+    const present = new Set(mappedIdx.map((m) => m.name));
+    const rule = ruleFor(target.name);
+    const written = new Set([...present, ...(rule?.writes ?? [])].filter((c) => byName.has(c)));
+    // NOT NULL columns without a default that nothing fills: timestamps get the import time.
+    const stamped = target.columns.filter((c) => c.notNull && !c.hasDefault && !written.has(c.name) && /_at$/.test(c.name)).map((c) => c.name);
+    for (const c of stamped) written.add(c);
+    for (const c of written) if (!present.has(c) && !rep.columnsDefaulted.includes(c)) rep.columnsDefaulted.push(c);
+    const cols = target.columns.filter((c) => written.has(c.name));
+    const quoted = cols.map((c) => `"${c.name}"`).join(', ');
+    const insert = db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES (${cols.map(() => '?').join(', ')})`);
     const pk = target.primaryKey;
-    const setCols = cols.filter((c) => !pk.includes(c));
     const updateByPk =
-      pk.length > 0 && o.onConflict === 'replace' ? db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
+      pk.length > 0 && o.onConflict === 'replace'
+        ? db.prepare(`UPDATE "${target.name}" SET ${cols.filter((c) => !pk.includes(c.name)).map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
+        : null;
     const pkExists = pk.length > 0 ? db.prepare(`SELECT 1 FROM "${target.name}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
     const natural = target.uniqueKeys[0] ?? null;
     // Looked up only where a duplicate key is resolved (keep the newest, or --on-conflict replace).
     const byNatural = natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || o.onConflict === 'replace') ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
     const keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
-    const label = plan.label;
+    const label = `${table.schema}.${table.name}`;
+    // The per-row work is kept free of allocations it does not need: one row object, one
+    // value array, and a rule context shared by every row of the table.
+    const sources = mappedIdx.map((m) => ({ from: m.from, name: m.name, how: coercionOf(byName.get(m.name)!) }));
+    const colNames = cols.map((c) => c.name);
     const trackPortfolios = target.name === 'portfolios';
     const trackSnapshots = target.name === 'portfolio_snapshots';
-    let values: SqliteValue[] = [];
+    let row: ImportRow = {};
     let rowNumber = 0;
-    const get = (c: string): SqliteValue => {
-      const i = at.get(c);
-      return i === undefined ? null : (values[i] ?? null);
-    };
-    const keyOf = (): string => (pk.length > 0 && pk.every((k) => get(k) !== null) ? pk.map((k) => String(get(k))).join('/') : `row ${rowNumber}`);
+    const keyOf = (): string =>
+      pk.length > 0 && pk.every((k) => row[k] !== null && row[k] !== undefined) ? pk.map((k) => String(row[k])).join('/') : `row ${rowNumber}`;
+    // SQLite copies bound values, so one array serves every insert of the table.
+    const values = new Array<SqliteValue>(colNames.length);
+    const ctx = { nowIso: o.nowIso, present, report: rep, key: keyOf, memo: newRuleMemo() };
 
-    // Rows arrive mapped, checked and ruled (row-preparation.ts, in the reader thread for large
-    // dumps); this thread stores them and resolves conflicts with rows already stored.
-    for await (const batch of reader.prepared(table, plan, { batchSize: BATCH_ROWS, signal: o.signal, nowIso: o.nowIso, strict })) {
-      mergeTableReport(rep, batch.report);
-      for (const pr of batch.rows) {
-        values = pr.values;
-        rowNumber = pr.rowNumber;
+    for await (const batch of reader.batches(table, { batchSize: BATCH_ROWS, signal: o.signal })) {
+      for (const dr of batch.rows) {
+        rep.rowsRead++;
+        row = {};
+        rowNumber = dr.rowNumber;
+        const dv = dr.values;
+        for (let k = 0; k < sources.length; k++) {
+          const m = sources[k]!;
+          row[m.name] = coerce(dv[m.from], m.how);
+        }
+        if (dr.issues) {
+          const key = keyOf();
+          for (const is of dr.issues) {
+            const ex = { row: key, column: is.column, value: is.raw, detail: is.message };
+            if (is.code === 'lossy_numeric') noteValue(rep.lossy, ex);
+            else if (is.severity === 'error') noteValue(rep.unconvertible, ex);
+            else if (is.code === 'unknown_enum_label') noteChange(rep, key, 'unknown_enum_labels', `${is.column}=${is.raw}`);
+            else noteValue(rep.nulled, ex);
+          }
+          if (dr.hasErrors) {
+            const first = dr.issues.find((i) => i.severity === 'error')!;
+            if (strict) {
+              throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber}, column ${first.column}: ${first.message}`, {
+                table: label,
+                row: dr.rowNumber,
+                column: first.column,
+              });
+            }
+            noteSkip(rep, key, 'unconvertible_value', `${first.column}: ${first.message}`);
+            continue;
+          }
+        }
+        for (const c of stamped) row[c] = o.nowIso;
+        const reason = rule ? rule.apply(row, ctx) : null;
+        if (reason !== null) {
+          noteSkip(rep, keyOf(), reason);
+          continue;
+        }
+        for (let k = 0; k < colNames.length; k++) values[k] = row[colNames[k]!] ?? null;
         try {
-          if (o.onConflict !== 'fail' && pkExists && pkExists.get(pk.map(get))) {
+          if (o.onConflict !== 'fail' && pkExists && pkExists.get(pk.map((k) => row[k] ?? null))) {
             if (o.onConflict === 'replace' && updateByPk) {
-              updateByPk.run(...setCols.map(get), ...pk.map(get));
+              updateByPk.run(...cols.filter((c) => !pk.includes(c.name)).map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
               noteChange(rep, keyOf(), 'replaced_existing', keyOf());
               rep.imported++;
             } else {
@@ -233,10 +280,10 @@ async function loadTables(o: LoadOptions): Promise<void> {
           if (!isConstraint(e)) throw e;
           const code = (e as { code: string }).code;
           if ((code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && byNatural && natural) {
-            const existing = byNatural.get(natural.map(get)) as Record<string, unknown> | undefined;
+            const existing = byNatural.get(natural.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
             if (existing && keepNewest) {
               // Duplicates of the new unique key: the newest created_at stays (j.7).
-              if (String(get('created_at') ?? '') > String(existing['created_at'] ?? '')) {
+              if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
                 db.prepare(`DELETE FROM "${target.name}" WHERE rowid = ?`).run(existing['rid']);
                 insert.run(values);
                 noteChange(rep, keyOf(), 'duplicates_dropped', `${String(existing['id'])} (older than ${keyOf()})`);
@@ -246,23 +293,27 @@ async function loadTables(o: LoadOptions): Promise<void> {
               continue;
             }
             if (existing && o.onConflict === 'replace') {
-              db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c}" = ?`).join(', ')} WHERE rowid = ?`).run(...setCols.map(get), existing['rid']);
+              const setCols = cols.filter((c) => !pk.includes(c.name));
+              db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(
+                ...setCols.map((c) => row[c.name] ?? null),
+                existing['rid'],
+              );
               noteChange(rep, keyOf(), 'replaced_existing', `${keyOf()} → existing ${String(existing['id'] ?? existing['rid'])}`);
               rep.imported++;
               continue;
             }
           }
           if (strict) {
-            throw new DumpError('strict_violation', `--strict: ${label} row ${rowNumber} (${keyOf()}) cannot be stored: ${(e as Error).message}`, { table: label, row: rowNumber });
+            throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber} (${keyOf()}) cannot be stored: ${(e as Error).message}`, { table: label, row: dr.rowNumber });
           }
           noteSkip(rep, keyOf(), code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'duplicate_key' : 'constraint_violation', (e as Error).message);
           continue;
         }
-        if (trackPortfolios && typeof get('id') === 'string') state.portfolios.add(get('id') as string);
-        if (trackSnapshots && typeof get('portfolio_id') === 'string') state.snapshotPortfolios.add(get('portfolio_id') as string);
+        if (trackPortfolios && typeof row['id'] === 'string') state.portfolios.add(row['id']);
+        if (trackSnapshots && typeof row['portfolio_id'] === 'string') state.snapshotPortfolios.add(row['portfolio_id']);
       }
       o.onProgress?.({ table: target.name, source: label, bytes: batch.bytesConsumed, totalBytes: table.dataBytes, rows: rep.rowsRead });
-      o.betweenBatches(batch.report.rowsRead);
+      o.betweenBatches(batch.rows.length);
     }
   }
 }

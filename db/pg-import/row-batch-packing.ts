@@ -5,11 +5,10 @@
  * array. Structured cloning of 5,000 row objects costs several times more than packing and
  * unpacking them this way. Conversion issues travel as a sparse list.
  *
- * Row numbers of a batch of decoded rows are consecutive (the reader numbers rows 1, 2, 3 …),
- * so only the first is sent; rows prepared for the insert (row-preparation.ts) carry theirs.
+ * Row numbers of a batch are consecutive (the reader numbers rows 1, 2, 3 …), so only the
+ * first is sent.
  */
 import type { DecodedRow } from './column-converter';
-import type { PreparedRow } from './row-preparation';
 import type { SqliteValue, ValueIssue } from './value-issue';
 
 export type PackedColumn =
@@ -25,15 +24,12 @@ export interface PackedBatch {
   readonly issues: readonly { readonly at: number; readonly issues: readonly ValueIssue[]; readonly hasErrors: boolean }[];
 }
 
-/** Anything with a value list: a decoded row, or a row prepared for the insert. */
-type WithValues = { readonly values: readonly SqliteValue[] };
-
-function anyColumn(rows: readonly WithValues[], c: number): PackedColumn {
+function anyColumn(rows: readonly DecodedRow[], c: number): PackedColumn {
   return { kind: 'any', values: rows.map((r) => r.values[c] ?? null) };
 }
 
 /** One pass: the first non-null value picks numbers or strings; anything else is sent as is. */
-function packColumn(rows: readonly WithValues[], c: number): PackedColumn {
+function packColumn(rows: readonly DecodedRow[], c: number): PackedColumn {
   const n = rows.length;
   let first = 0;
   while (first < n && (rows[first]!.values[c] ?? null) === null) first++;
@@ -66,7 +62,8 @@ function packColumn(rows: readonly WithValues[], c: number): PackedColumn {
   return anyColumn(rows, c);
 }
 
-function packColumns(rows: readonly WithValues[], columnCount: number): { columns: PackedColumn[]; transfer: ArrayBuffer[] } {
+/** Packs a batch; the second result lists the buffers to transfer. */
+export function packBatch(rows: readonly DecodedRow[], columnCount: number): { packed: PackedBatch; transfer: ArrayBuffer[] } {
   const columns: PackedColumn[] = [];
   const transfer: ArrayBuffer[] = [];
   for (let c = 0; c < columnCount; c++) {
@@ -77,16 +74,24 @@ function packColumns(rows: readonly WithValues[], columnCount: number): { column
     } else if (col.kind === 'str') transfer.push(col.lengths.buffer as ArrayBuffer);
     columns.push(col);
   }
-  return { columns, transfer };
+  const issues: { at: number; issues: readonly ValueIssue[]; hasErrors: boolean }[] = [];
+  const firstRow = rows.length > 0 ? rows[0]!.rowNumber : 1;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (r.rowNumber !== firstRow + i) throw new Error(`row numbers of a batch are not consecutive (${r.rowNumber} at ${i} after ${firstRow})`);
+    if (r.issues) issues.push({ at: i, issues: r.issues, hasErrors: r.hasErrors });
+  }
+  return { packed: { rows: rows.length, firstRow, columns, issues }, transfer };
 }
 
-/** Value lists of `n` rows from packed columns (blobs come back as Buffers). */
-function unpackColumns(columns: readonly PackedColumn[], n: number): SqliteValue[][] {
-  const width = columns.length;
+/** The rows of a packed batch (blobs come back as Buffers, as the reader made them). */
+export function unpackBatch(p: PackedBatch): DecodedRow[] {
+  const n = p.rows;
+  const width = p.columns.length;
   const values: SqliteValue[][] = new Array(n);
   for (let i = 0; i < n; i++) values[i] = new Array<SqliteValue>(width);
   for (let c = 0; c < width; c++) {
-    const col = columns[c]!;
+    const col = p.columns[c]!;
     switch (col.kind) {
       case 'null':
         for (let i = 0; i < n; i++) values[i]![c] = null;
@@ -115,53 +120,11 @@ function unpackColumns(columns: readonly PackedColumn[], n: number): SqliteValue
         break;
     }
   }
-  return values;
-}
-
-/** Packs a batch; the second result lists the buffers to transfer. */
-export function packBatch(rows: readonly DecodedRow[], columnCount: number): { packed: PackedBatch; transfer: ArrayBuffer[] } {
-  const { columns, transfer } = packColumns(rows, columnCount);
-  const issues: { at: number; issues: readonly ValueIssue[]; hasErrors: boolean }[] = [];
-  const firstRow = rows.length > 0 ? rows[0]!.rowNumber : 1;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    if (r.rowNumber !== firstRow + i) throw new Error(`row numbers of a batch are not consecutive (${r.rowNumber} at ${i} after ${firstRow})`);
-    if (r.issues) issues.push({ at: i, issues: r.issues, hasErrors: r.hasErrors });
-  }
-  return { packed: { rows: rows.length, firstRow, columns, issues }, transfer };
-}
-
-/** The rows of a packed batch (blobs come back as Buffers, as the reader made them). */
-export function unpackBatch(p: PackedBatch): DecodedRow[] {
-  const n = p.rows;
-  const values = unpackColumns(p.columns, n);
   const out: DecodedRow[] = new Array(n);
   let next = 0;
   for (let i = 0; i < n; i++) {
     const extra = next < p.issues.length && p.issues[next]!.at === i ? p.issues[next++]! : null;
     out[i] = { rowNumber: p.firstRow + i, values: values[i]!, issues: extra ? extra.issues : null, hasErrors: extra ? extra.hasErrors : false };
   }
-  return out;
-}
-
-/** Rows prepared for the insert, packed: their values by column and their row numbers. */
-export interface PackedPreparedRows {
-  readonly columns: readonly PackedColumn[];
-  readonly rowNumbers: Float64Array;
-}
-
-export function packPreparedRows(rows: readonly PreparedRow[], columnCount: number): { packed: PackedPreparedRows; transfer: ArrayBuffer[] } {
-  const { columns, transfer } = packColumns(rows, columnCount);
-  const rowNumbers = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) rowNumbers[i] = rows[i]!.rowNumber;
-  transfer.push(rowNumbers.buffer as ArrayBuffer);
-  return { packed: { columns, rowNumbers }, transfer };
-}
-
-export function unpackPreparedRows(p: PackedPreparedRows): PreparedRow[] {
-  const n = p.rowNumbers.length;
-  const values = unpackColumns(p.columns, n);
-  const out: PreparedRow[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = { rowNumber: p.rowNumbers[i]!, values: values[i]! };
   return out;
 }

@@ -1,9 +1,8 @@
 /**
  * Reading a dump in a worker thread, so that decompression, COPY decoding and value
  * conversion run on one core while the importer inserts on another. The worker opens the dump
- * (dump-read-worker.ts) and streams packed batches (row-batch-packing.ts), either decoded
- * rows or rows already prepared for the insert (row-preparation.ts: mapping, table rules,
- * value checks), so the importer's thread is left with little more than the inserts.
+ * (dump-read-worker.ts) and streams packed batches (row-batch-packing.ts); this side offers
+ * the same surface as DumpReader: facts, tables(), batches(), close().
  *
  * Memory stays bounded: the worker sends at most WINDOW batches ahead of the importer and
  * waits for a credit per batch consumed. Errors keep their DumpError code and message.
@@ -14,64 +13,20 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { DecodedRow } from './column-converter';
 import { DumpError, throwIfAborted, type DumpErrorCode, type DumpErrorContext } from './dump-error';
 import type { DumpFacts, DumpTable } from './dump-model';
 import type { ReadOptions, RowBatch } from './dump-reader';
 import { openDump } from './open-dump';
 import { schemaHintFor, shippedTargetTables } from './import-target';
-import type { DumpReader } from './dump-reader';
-import type { TableImportReport } from './import-report';
-import { unpackBatch, unpackPreparedRows, type PackedBatch, type PackedPreparedRows } from './row-batch-packing';
-import { RowPreparer, type PreparedBatch, type TablePlan } from './row-preparation';
+import { unpackBatch, type PackedBatch } from './row-batch-packing';
 
-/** Options of preparing a table's rows for the insert (row-preparation.ts). */
-export interface PrepareOptions extends ReadOptions {
-  readonly nowIso: string;
-  readonly strict: boolean;
-}
-
-/** What the importer needs of a reader: the dump's facts and tables, rows decoded or prepared. */
+/** What the importer needs of a reader (DumpReader has it all). */
 export interface DumpRowSource {
   readonly facts: DumpFacts;
   tables(): readonly DumpTable[];
   batches(table: DumpTable, options?: ReadOptions): AsyncIterable<RowBatch>;
-  /** The table's rows ready to insert by `plan`, batch by batch. */
-  prepared(table: DumpTable, plan: TablePlan, options: PrepareOptions): AsyncIterable<PreparedBatch>;
   close(): Promise<void>;
-}
-
-/** Rows prepared in the calling thread. */
-export async function* prepareInThread(source: Pick<DumpRowSource, 'batches'>, table: DumpTable, plan: TablePlan, options: PrepareOptions): AsyncGenerator<PreparedBatch> {
-  const preparer = new RowPreparer(plan, options);
-  for await (const b of source.batches(table, options)) {
-    const { rows, report } = preparer.prepare(b.rows);
-    yield { rows, report, bytesConsumed: b.bytesConsumed };
-  }
-}
-
-/** A DumpReader of this thread as a DumpRowSource. */
-class InThreadSource implements DumpRowSource {
-  constructor(private readonly reader: DumpReader) {}
-
-  get facts(): DumpFacts {
-    return this.reader.facts;
-  }
-
-  tables(): readonly DumpTable[] {
-    return this.reader.tables();
-  }
-
-  batches(table: DumpTable, options?: ReadOptions): AsyncIterable<RowBatch> {
-    return this.reader.batches(table, options);
-  }
-
-  prepared(table: DumpTable, plan: TablePlan, options: PrepareOptions): AsyncIterable<PreparedBatch> {
-    return prepareInThread(this.reader, table, plan, options);
-  }
-
-  close(): Promise<void> {
-    return this.reader.close();
-  }
 }
 
 export interface WorkerOpenRequest {
@@ -84,22 +39,17 @@ export interface WorkerOpenRequest {
 
 export type WorkerError = { readonly name: string; readonly code: DumpErrorCode | null; readonly message: string; readonly context: DumpErrorContext };
 
-export type ToWorker =
-  | { type: 'read'; seq: number; tableId: string; batchSize: number; window: number }
-  | { type: 'prepare'; seq: number; tableId: string; batchSize: number; window: number; plan: TablePlan; nowIso: string; strict: boolean }
-  | { type: 'credit'; seq: number }
-  | { type: 'close' };
+export type ToWorker = { type: 'read'; seq: number; tableId: string; batchSize: number; window: number } | { type: 'credit'; seq: number } | { type: 'close' };
 
 export type FromWorker =
   | { type: 'opened'; facts: DumpFacts; tables: DumpTable[] }
   | { type: 'batch'; seq: number; batch: PackedBatch; bytesConsumed: number }
-  | { type: 'prepared'; seq: number; rows: PackedPreparedRows; report: TableImportReport; bytesConsumed: number }
   | { type: 'end'; seq: number }
   | { type: 'error'; seq: number | null; error: WorkerError }
   | { type: 'closed' };
 
 /** Young-generation heap of the reader thread (MB). */
-const READER_YOUNG_GENERATION_MB = 128;
+const READER_YOUNG_GENERATION_MB = 64;
 
 /** Batches the worker may run ahead of the importer. */
 const WINDOW = 4;
@@ -178,33 +128,19 @@ class WorkerDumpReader implements DumpRowSource {
   async *batches(table: DumpTable, options: ReadOptions = {}): AsyncGenerator<RowBatch> {
     const seq = ++this.seq;
     this.send({ type: 'read', seq, tableId: table.id, batchSize: options.batchSize ?? 5000, window: WINDOW });
-    for await (const m of this.replies(seq, options.signal)) {
-      if (m.type === 'batch') yield { rows: unpackBatch(m.batch), bytesConsumed: m.bytesConsumed };
-    }
-  }
-
-  async *prepared(table: DumpTable, plan: TablePlan, options: PrepareOptions): AsyncGenerator<PreparedBatch> {
-    const seq = ++this.seq;
-    this.send({ type: 'prepare', seq, tableId: table.id, batchSize: options.batchSize ?? 5000, window: WINDOW, plan, nowIso: options.nowIso, strict: options.strict });
-    for await (const m of this.replies(seq, options.signal)) {
-      if (m.type === 'prepared') yield { rows: unpackPreparedRows(m.rows), report: m.report, bytesConsumed: m.bytesConsumed };
-    }
-  }
-
-  /** The batches of one request, a credit returned for each; errors thrown as DumpErrors. */
-  private async *replies(seq: number, signal: AbortSignal | undefined): AsyncGenerator<FromWorker> {
     for (;;) {
-      throwIfAborted(signal);
+      throwIfAborted(options.signal);
       const m = await this.next();
       if (m.type === 'error') {
         if (m.seq === seq || m.seq === null) throw fromWorkerError(m.error);
         continue;
       }
-      if ((m.type === 'batch' || m.type === 'prepared' || m.type === 'end') && m.seq !== seq) continue;
+      if ((m.type === 'batch' || m.type === 'end') && m.seq !== seq) continue;
       if (m.type === 'end') return;
-      if (m.type === 'batch' || m.type === 'prepared') {
+      if (m.type === 'batch') {
         this.send({ type: 'credit', seq });
-        yield m;
+        const rows: DecodedRow[] = unpackBatch(m.batch);
+        yield { rows, bytesConsumed: m.bytesConsumed };
       }
     }
   }
@@ -310,5 +246,5 @@ export async function openDumpForImport(req: WorkerOpenRequest & { readonly sign
       if (!(e instanceof WorkerUnavailable)) throw e;
     }
   }
-  return new InThreadSource(await openDump(req.path, { database: req.database, tempDir: req.tempDir, signal: req.signal, schemaHint: schemaHintFor(shippedTargetTables(), req.schema) }));
+  return openDump(req.path, { database: req.database, tempDir: req.tempDir, signal: req.signal, schemaHint: schemaHintFor(shippedTargetTables(), req.schema) });
 }

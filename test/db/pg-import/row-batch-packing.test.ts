@@ -7,8 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DecodedRow } from '../../../db/pg-import/column-converter';
-import { packBatch, packPreparedRows, unpackBatch, unpackPreparedRows } from '../../../db/pg-import/row-batch-packing';
-import type { PreparedRow } from '../../../db/pg-import/row-preparation';
+import { packBatch, unpackBatch } from '../../../db/pg-import/row-batch-packing';
 
 const rows: DecodedRow[] = [
   { rowNumber: 7, values: [1, 'a', null, Buffer.from([0, 255]), 1, null], issues: null, hasErrors: false },
@@ -33,16 +32,6 @@ describe('packed row batches', () => {
     expect(unpackBatch(packBatch([], 3).packed)).toEqual([]);
     const one: DecodedRow[] = [{ rowNumber: 1, values: [null], issues: null, hasErrors: false }];
     expect(unpackBatch(packBatch(one, 1).packed)).toEqual(one);
-  });
-
-  it('rows prepared for the insert keep their own row numbers (skipped rows leave gaps)', () => {
-    const prepared: PreparedRow[] = [
-      { rowNumber: 3, values: ['a', 1.5, null] },
-      { rowNumber: 9, values: ['', -2, Buffer.from([7])] },
-      { rowNumber: 2 ** 40, values: [null, null, null] },
-    ];
-    const { packed, transfer } = packPreparedRows(prepared, 3);
-    expect(unpackPreparedRows(structuredClone(packed, { transfer }))).toEqual(prepared);
   });
 
   it('refuses batches whose row numbers are not consecutive (a bug, not input)', () => {
