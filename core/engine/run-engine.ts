@@ -191,7 +191,7 @@ function monitoredDeps(deps: EngineDeps, monitor: MonitorRecorder): EngineDeps {
 function lockedError(holder: LockRecord): BatchdeskError {
   if (holder.pid === 0) {
     // SQLITE_BUSY while taking the lock: another connection holds SQLite's write lock (m.16).
-    return new BatchdeskError('locked', 'the database is busy: another process is writing to it (a run, an import or a maintenance operation); try again when it has finished', { holder });
+    return new BatchdeskError('locked', 'the database is locked: another process is writing to it (a run, an import or a maintenance operation); try again when it has finished', { holder });
   }
   return new BatchdeskError(
     'locked',

@@ -73,7 +73,7 @@ export function runningReport(db: SqliteDatabase): RunningReport {
   const store = createEngineStore(db);
   const lock = store.readLock();
   const row = (lock?.runId ? db.prepare(`SELECT * FROM batch_run_history WHERE id = ?`).get(lock.runId) : db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`).get()) as Record<string, unknown> | undefined;
-  const openDates = (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE completed_at IS NULL ORDER BY run_date`).all() as { run_date: string }[]).map((r) => r.run_date);
+  const openDates = (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported' ORDER BY run_date`).all() as { run_date: string }[]).map((r) => r.run_date);
   const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null }).d;
   const portfolios = (db.prepare(`SELECT p.id, p.name, (SELECT MAX(snapshot_date) FROM portfolio_snapshots s WHERE s.portfolio_id = p.id) AS latest FROM portfolios p WHERE p.deleted_at IS NULL ORDER BY p.name, p.id`).all() as { id: string; name: string; latest: string | null }[]).map((p) => ({ portfolioId: p.id, name: p.name, latestSnapshot: p.latest }));
   return {

@@ -49,12 +49,13 @@ export function acquireMaintenanceLock(db: SqliteDatabase, store: EngineStore, k
   const r = store.acquireLock({ kind, runId: lockId, holder, host: me.host, pid: me.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() }, staleJudge(store, clock, dbPath), nowIso());
   if (!r.acquired) throw new BatchdeskError('locked', lockedMessage(r.holder), { holder: r.holder });
   // In-flight check: with the lock ours, any open tracking row belongs to a run that is gone.
-  const open = db.prepare(`SELECT DISTINCT run_id FROM batch_run_tracking WHERE completed_at IS NULL`).all() as { run_id: string | null }[];
+  // Imported rows (status 'imported') describe the reference system's history, not a run here.
+  const open = db.prepare(`SELECT DISTINCT run_id FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported'`).all() as { run_id: string | null }[];
   if (open.length) {
     store.transaction(() => {
       for (const o of open) {
         if (o.run_id) store.markInterrupted(o.run_id, nowIso());
-        else db.prepare(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, updated_at = ? WHERE completed_at IS NULL AND run_id IS NULL`).run(nowIso(), nowIso());
+        else db.prepare(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, updated_at = ? WHERE completed_at IS NULL AND run_id IS NULL AND status IS NOT 'imported'`).run(nowIso(), nowIso());
       }
     });
   }
