@@ -18,7 +18,7 @@ export function phaseTraceInputs(phase: PhaseName, ctx: PortfolioDateContext): R
       lots: lots.map((l) => ({ ...l, active: isActiveOn(l, d), events: run.eventsByLot.get(l.id) ?? [] })),
       prices: Object.fromEntries(symbols.map((s) => [s, run.prices.lookup(s, d, fallbackDays), ])),
       last_known_before: Object.fromEntries(symbols.map((s) => [s, run.prices.lastKnownBefore(s, d)])),
-      previous_marks: Object.fromEntries(run.store.previousMarks(lots.map((l) => l.id), d)),
+      previous_marks: (run.markHistory.ensure(lots.map((l) => l.id)), Object.fromEntries(lots.flatMap((l) => { const p = run.markHistory.previous(l.id, d); return p ? [[l.id, p]] : []; }))),
       settings: { fallback_trading_days: fallbackDays, implied_vol: run.settings['options.implied_vol'], risk_free_rate: run.settings['options.risk_free_rate'] },
     };
   }

@@ -18,6 +18,7 @@ import type { FactorRecord, PortfolioRecord, ProfileRecord, ScenarioRecord } fro
 import type { Telemetry } from '../telemetry/record-metric';
 import type { RunOptions } from '../api/run-options';
 import type { EngineSettings } from './settings';
+import type { MarkHistory } from './mark-history';
 import type { PriceTable } from './price-table';
 import type { MarketDataRunState } from '../phases/market-data/run-state';
 
@@ -45,6 +46,8 @@ export interface RunContext {
   readonly factors: readonly FactorRecord[];
   readonly scenarios: readonly ScenarioRecord[];
   prices: PriceTable;
+  /** The lots' priced marks, kept equal to the store (previous marks, d.3). */
+  readonly markHistory: MarkHistory;
   readonly marketData: MarketDataRunState;
   nowIso(): string;
 }

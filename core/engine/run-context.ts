@@ -16,6 +16,7 @@ import { MarketDataRunState } from '../phases/market-data/run-state';
 import type { IsoDate } from '../domain/iso-date';
 import type { RunContext } from './phase-types';
 import type { DerivedRowsReader, TraceWriter } from '../ports/derived-rows';
+import { MarkHistory } from './mark-history';
 import { PriceTable } from './price-table';
 import { parseEngineSettings, type EngineSettings } from './settings';
 
@@ -138,6 +139,7 @@ export function createRunContext(args: {
     scenarios: store.loadScenarios(),
     prices: new PriceTable('2000-01-03' as IsoDate, '2000-01-03' as IsoDate),
     marketData: new MarketDataRunState(store.loadFetchLog(args.neededSymbols)),
+    markHistory: new MarkHistory((ids) => store.loadPricedMarks(ids)),
     nowIso: () => formatTimestamp(deps.clock.now()),
   };
 }

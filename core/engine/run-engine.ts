@@ -744,6 +744,8 @@ function processPortfolioDate(
   }
   const snap = ctx.state.snapshot;
   const marks = ctx.state.marks ?? [];
+  // Keep the in-memory priced marks equal to the store: only marks that stay written count.
+  if (!run.monitorOnly && !dateFailed && failedPhase === null) for (const m of marks) run.markHistory.record(m.positionId, d, m.price);
   const markCounts: Record<string, number> = {};
   for (const m of marks) if (m.isActive) markCounts[m.priceSource] = (markCounts[m.priceSource] ?? 0) + 1;
   const anyFailed = Object.values(results).some((r) => r.status === 'failed');

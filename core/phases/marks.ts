@@ -42,9 +42,7 @@ export const marksPhase: PortfolioPhase = {
     const { run, date: d, portfolio } = ctx;
     const s = run.settings;
     const considered = lotsConsidered(ctx);
-    const previous = run.store.previousMarks(considered.map((l) => l.id), d);
-    const zeroPremium = considered.filter((l) => l.investmentClass === 'OPTIONS' && l.entryPrice === 0).map((l) => l.id);
-    const firstPrices = run.store.firstMarkPrices(zeroPremium, d);
+    run.markHistory.ensure(considered.map((l) => l.id));
     const earliest = run.store.earliestMarkDate(portfolio.id);
     const baseline = earliest !== null && earliest < d ? earliest : d;
     const marks: LotMark[] = [];
@@ -60,9 +58,9 @@ export const marksPhase: PortfolioPhase = {
           d,
           prices: run.prices,
           settings: { fallbackTradingDays: s['marks.fallback_trading_days'], impliedVol: s['options.implied_vol'], riskFreeRate: s['options.risk_free_rate'] },
-          previousMark: previous.get(lot.id) ?? null,
+          previousMark: run.markHistory.previous(lot.id, d),
           baseline,
-          firstMarkPrice: firstPrices.get(lot.id) ?? null,
+          firstMarkPrice: lot.investmentClass === 'OPTIONS' && lot.entryPrice === 0 ? run.markHistory.firstPrice(lot.id, d) : null,
         }),
       );
     }

@@ -125,10 +125,8 @@ export interface PreviousMarkRecord {
 }
 
 export interface MarkStore {
-  /** Latest mark strictly before D with a non-null price, per lot. */
-  previousMarks(lotIds: readonly string[], d: IsoDate): Map<string, PreviousMarkRecord>;
-  /** Price of each lot's first priced mark strictly before D. */
-  firstMarkPrices(lotIds: readonly string[], d: IsoDate): Map<string, number>;
+  /** Every priced mark (non-null price) of these lots, ascending by date (the engine keeps them in memory). */
+  loadPricedMarks(lotIds: readonly string[]): Map<string, { dates: IsoDate[]; prices: number[] }>;
   /** Earliest mark_date of the portfolio, or null. */
   earliestMarkDate(portfolioId: string): IsoDate | null;
   loadMarks(portfolioId: string, d: IsoDate): LotMark[];

@@ -323,7 +323,7 @@ CREATE TABLE `position_marks` (
 	`flags` text,
 	`run_id` text,
 	`computed_at` text NOT NULL,
-	PRIMARY KEY(`position_id`, `mark_date`),
+	PRIMARY KEY(`mark_date`, `position_id`),
 	FOREIGN KEY (`position_id`) REFERENCES `positions`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`portfolio_id`) REFERENCES `portfolios`(`id`) ON UPDATE no action ON DELETE no action,
 	CONSTRAINT "position_marks_is_active_bool" CHECK("position_marks"."is_active" IN (0, 1)),

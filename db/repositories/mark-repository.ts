@@ -45,9 +45,7 @@ function toMark(r: Record<string, unknown>): LotMark {
 
 export function markRepository(db: SqliteDatabase): MarkStore {
   const insert = prepareInsert(db, positionMarks);
-  // One indexed probe per lot on the primary key (position_id, mark_date).
-  const previous = db.prepare(`SELECT price, mark_date FROM position_marks WHERE position_id = ? AND mark_date < ? AND price IS NOT NULL ORDER BY mark_date DESC LIMIT 1`).raw();
-  const first = db.prepare(`SELECT price FROM position_marks WHERE position_id = ? AND mark_date < ? AND price IS NOT NULL ORDER BY mark_date ASC LIMIT 1`).raw();
+  const pricedMarks = db.prepare(`SELECT position_id, mark_date, price FROM position_marks WHERE price IS NOT NULL ORDER BY mark_date`).raw();
   const earliest = db.prepare(`SELECT MIN(mark_date) AS d FROM position_marks WHERE portfolio_id = ?`);
   const load = db.prepare(`SELECT * FROM position_marks WHERE portfolio_id = ? AND mark_date = ? ORDER BY position_id`);
   const has = db.prepare(`SELECT 1 FROM position_marks WHERE portfolio_id = ? AND mark_date = ? LIMIT 1`);
@@ -57,19 +55,17 @@ export function markRepository(db: SqliteDatabase): MarkStore {
      WHERE id = ? AND (marked_as_of IS NULL OR marked_as_of <= ?)`,
   );
   return {
-    previousMarks(lotIds, d) {
-      const out = new Map<string, { price: number; date: IsoDate }>();
-      for (const id of lotIds) {
-        const r = previous.get(id, d) as [number, IsoDate] | undefined;
-        if (r) out.set(id, { price: r[0], date: r[1] });
-      }
-      return out;
-    },
-    firstMarkPrices(lotIds, d) {
-      const out = new Map<string, number>();
-      for (const id of lotIds) {
-        const r = first.get(id, d) as [number] | undefined;
-        if (r) out.set(id, r[0]);
+    loadPricedMarks(lotIds) {
+      const out = new Map<string, { dates: IsoDate[]; prices: number[] }>();
+      if (lotIds.length === 0) return out;
+      const wanted = new Set(lotIds);
+      // One pass over the table (its key leads with the date, so a backfill appends to it).
+      for (const [id, date, price] of pricedMarks.all() as [string, IsoDate, number][]) {
+        if (!wanted.has(id)) continue;
+        let h = out.get(id);
+        if (!h) out.set(id, (h = { dates: [], prices: [] }));
+        h.dates.push(date);
+        h.prices.push(price);
       }
       return out;
     },

@@ -38,7 +38,10 @@ export const positionMarks = sqliteTable(
     computedAt: text('computed_at').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.positionId, t.markDate] }),
+    // Declared date first (the same key as SPEC.md b.3's (position_id, mark_date)): a backfill
+    // appends each date's marks instead of touching one index page per lot; previous marks are
+    // read once per run into memory (core/engine/mark-history.ts), not probed per lot.
+    primaryKey({ columns: [t.markDate, t.positionId] }),
     index('position_marks_portfolio_date_idx').on(t.portfolioId, t.markDate),
     checkBool('position_marks_is_active_bool', t.isActive),
     checkIn('position_marks_price_source_in', t.priceSource, PRICE_SOURCE_VALUES),
