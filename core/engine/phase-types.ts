@@ -46,6 +46,8 @@ export interface RunContext {
   readonly factors: readonly FactorRecord[];
   readonly scenarios: readonly ScenarioRecord[];
   prices: PriceTable;
+  /** Run-scoped values a phase keeps between dates (each key documents what it caches). */
+  readonly memo: Map<string, unknown>;
   /** The lots' priced marks, kept equal to the store (previous marks, d.3). */
   readonly markHistory: MarkHistory;
   readonly marketData: MarketDataRunState;

@@ -140,6 +140,7 @@ export function createRunContext(args: {
     prices: new PriceTable('2000-01-03' as IsoDate, '2000-01-03' as IsoDate),
     marketData: new MarketDataRunState(store.loadFetchLog(args.neededSymbols)),
     markHistory: new MarkHistory((ids) => store.loadPricedMarks(ids)),
+    memo: new Map(),
     nowIso: () => formatTimestamp(deps.clock.now()),
   };
 }

@@ -31,6 +31,13 @@ export const sectorTagsPhase: PortfolioPhase = {
       if (name === UNCATEGORIZED) uncategorized++;
       wanted.set(lot.id, name);
     }
+    // Within a run nothing else writes this portfolio's links: when the wanted set equals the one
+    // this phase last left in place, the links are unchanged without reading them again.
+    const memoKey = `sector_tags:${portfolio.id}`;
+    const signature = [...wanted].map(([lot, name]) => `${lot}=${name}`).sort().join('\n');
+    if (run.memo.get(memoKey) === signature) {
+      return outcome('success', { positions_tagged: wanted.size, tags_created: 0, links_added: 0, links_removed: 0, uncategorized_count: uncategorized, unchanged: true });
+    }
     const tags = run.store.loadUserTags(portfolio.userId);
     const byName = new Map(tags.map((t) => [t.name, t]));
     const isSectorTag = (t: { name: string; description: string | null }) => t.name === UNCATEGORIZED || (t.description ?? '').startsWith('Sector:');
@@ -42,7 +49,10 @@ export const sectorTagsPhase: PortfolioPhase = {
       links.every((l) => wanted.get(l.positionId) === tagNameById.get(l.tagId)) &&
       new Set(links.map((l) => l.positionId)).size === links.length;
     const metrics = { positions_tagged: wanted.size, tags_created: 0, links_added: 0, links_removed: 0, uncategorized_count: uncategorized, unchanged };
-    if (unchanged) return outcome('success', metrics);
+    if (unchanged) {
+      if (!run.monitorOnly) run.memo.set(memoKey, signature);
+      return outcome('success', metrics);
+    }
 
     const nowIso = run.nowIso();
     for (const name of new Set(wanted.values())) {
@@ -76,6 +86,7 @@ export const sectorTagsPhase: PortfolioPhase = {
       run.store.adjustUsage(tag.id, 1, nowIso);
       metrics.links_added++;
     }
+    if (!run.monitorOnly) run.memo.set(memoKey, signature);
     return outcome('success', metrics);
   },
 };
