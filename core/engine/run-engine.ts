@@ -407,7 +407,12 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     results,
     guard: guard ? { status: guard.status, findings: [...guard.findings] } : null,
     ...(monitorReport ? { monitor: monitorReport } : {}),
-    warnings: [...warnings, ...telemetry.disabledSinks.map((s) => `telemetry sink ${s} failed and was disabled`)],
+    warnings: [
+      ...warnings,
+      ...(mdc.jumpsFlagged > 0 ? [`${mdc.jumpsFlagged} price(s) moved beyond the jump threshold in one day; they are kept and listed as suspect prices for review`] : []),
+      ...(mdc.invalidPrices > 0 ? [`${mdc.invalidPrices} invalid close(s) (non-finite or not positive) were rejected and never stored`] : []),
+      ...telemetry.disabledSinks.map((s) => `telemetry sink ${s} failed and was disabled`),
+    ],
     errors: errors.slice(0, 100),
   };
   const phaseDurations: Record<string, number> = {};

@@ -10,6 +10,7 @@ import { analyticsView, factorExposuresFor, stressResultsFor } from '../views/an
 import { databaseInfo, maintenanceOf } from '../views/database-info-view';
 import { marksOn } from '../views/marks-view';
 import { missingPrices } from '../views/missing-prices-view';
+import { suspectPrices } from '../views/suspect-prices-view';
 import { portfolioList } from '../views/portfolios-view';
 import { readSettings, writeSettings } from '../views/settings-view';
 import { latestSnapshotDate, snapshotOn, snapshotSeries } from '../views/snapshots-view';
@@ -31,6 +32,7 @@ type ViewCommand =
   | 'getTracking'
   | 'getDateDetail'
   | 'getMissingPrices'
+  | 'getSuspectPrices'
   | 'getSnapshots'
   | 'getMarks'
   | 'getAnalytics'
@@ -54,6 +56,9 @@ export const viewHandlers: HandlerMap<ViewCommand> = {
   },
   async getMissingPrices(input, ctx) {
     return withReader(ctx, (db) => missingPrices(db, input));
+  },
+  async getSuspectPrices(input, ctx) {
+    return withReader(ctx, (db) => suspectPrices(db, input));
   },
   async getSnapshots(input, ctx) {
     return { portfolioId: input.portfolioId, rows: withReader(ctx, (db) => snapshotSeries(db, input)) };

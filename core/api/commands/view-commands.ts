@@ -19,6 +19,19 @@ const range = {
   includeIncomplete: z.boolean().default(false),
 };
 
+/** A stored close flagged `jump` (SPEC.md e.4): kept and used, listed for review. */
+export const suspectPriceRowSchema = z.object({
+  date: isoDateSchema,
+  symbol: z.string(),
+  close: z.number(),
+  previousDate: isoDateSchema.nullable(),
+  previousClose: nullableNumber,
+  /** close / previous close − 1, as a fraction. */
+  change: nullableNumber,
+  dataSource: z.string(),
+});
+export type SuspectPriceRow = z.infer<typeof suspectPriceRowSchema>;
+
 /** One phase entry of a tracking row's phase_status (SPEC.md h.4). */
 export const phaseCellSchema = z.object({
   status: z.string(),
@@ -249,6 +262,19 @@ export const viewCommands = {
       })
       .default({ includeIncomplete: false, symbols: [], reasons: [], limit: 200_000 }),
     output: z.object({ rows: z.array(missingPriceRowSchema), total: z.number().int(), truncated: z.boolean() }),
+    mutates: false,
+  }),
+  getSuspectPrices: defineCommand({
+    summary: "stored closes flagged as one-day jumps beyond the threshold (SPEC.md e.4's suspect prices), with the previous close",
+    input: z
+      .object({
+        startDate: isoDateSchema.optional(),
+        endDate: isoDateSchema.optional(),
+        symbols: z.array(z.string().min(1).max(64)).max(500).default([]),
+        limit: z.number().int().min(1).max(100_000).default(10_000),
+      })
+      .default({ symbols: [], limit: 10_000 }),
+    output: z.object({ rows: z.array(suspectPriceRowSchema), total: z.number().int(), truncated: z.boolean() }),
     mutates: false,
   }),
   getSnapshots: defineCommand({

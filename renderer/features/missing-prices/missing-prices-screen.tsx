@@ -1,10 +1,11 @@
 /**
  * Missing prices: every (date, symbol) without an exact close, with its reason, the fallback
  * used and its age, and the portfolios touched; filters run in the engine (bound SQL), and
- * the list exports as CSV or JSON. The table is virtualized for long backfills.
+ * the list exports as CSV or JSON. The table is virtualized for long backfills. Below it, the
+ * suspect prices (SPEC.md e.4): stored closes flagged as one-day jumps, kept but listed for review.
  */
 import { useMemo, useState } from 'react';
-import { MISSING_REASONS, type MissingPriceRow } from '../../../core/api/commands/view-commands';
+import { MISSING_REASONS, type MissingPriceRow, type SuspectPriceRow } from '../../../core/api/commands/view-commands';
 import { useClient } from '../../app-context';
 import { useNavigation } from '../../navigation';
 import { DataTable, type Column } from '../../ui/data-table';
@@ -51,6 +52,15 @@ const CSV: CsvColumn<MissingPriceRow>[] = [
   { header: 'detail', value: (r) => r.detail },
 ];
 
+const SUSPECT_COLUMNS: Column<SuspectPriceRow>[] = [
+  { key: 'date', header: 'Date', width: '7rem', render: (r) => r.date },
+  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong> },
+  { key: 'close', header: 'Close', width: '7rem', align: 'right', render: (r) => r.close.toFixed(4) },
+  { key: 'prev', header: 'Previous close', width: '10rem', align: 'right', render: (r) => (r.previousClose === null ? '-' : `${r.previousClose.toFixed(4)} (${r.previousDate})`) },
+  { key: 'change', header: 'Change', width: '6rem', align: 'right', render: (r) => (r.change === null ? '-' : `${(r.change * 100).toFixed(1)} %`) },
+  { key: 'source', header: 'Source', width: 'minmax(5rem, 1fr)', render: (r) => r.dataSource },
+];
+
 export function MissingPricesScreen() {
   const client = useClient();
   const { route } = useNavigation();
@@ -73,6 +83,9 @@ export function MissingPricesScreen() {
     [filters],
   );
   const data = useAsync(() => client.call('getMissingPrices', query), [client, query]);
+  const suspectQuery = useMemo(() => ({ ...(query.startDate ? { startDate: query.startDate } : {}), ...(query.endDate ? { endDate: query.endDate } : {}), symbols: query.symbols }), [query]);
+  const suspect = useAsync(() => (client.has('getSuspectPrices') ? client.call('getSuspectPrices', suspectQuery) : Promise.resolve(null)), [client, suspectQuery]);
+  const suspectRows = suspect.data?.rows ?? [];
   const rows = data.data?.rows ?? [];
   const toggleReason = (r: Reason) => setDraft((d) => ({ ...d, reasons: d.reasons.includes(r) ? d.reasons.filter((x) => x !== r) : [...d.reasons, r] }));
   const stamp = `${filters.startDate || 'all'}_${filters.endDate || 'all'}`;
@@ -164,6 +177,16 @@ export function MissingPricesScreen() {
             <DataTable label="Missing prices" rows={rows} columns={COLUMNS} rowKey={(r) => `${r.date}:${r.symbol}`} height={480} testId="missing-table" />
           )}
         </>
+      ) : null}
+      <h2 id="suspect-title">Suspect prices</h2>
+      <p className="muted">Closes that moved more than the jump threshold in one day. They are kept and used (real moves and splits look the same); check them against another source.</p>
+      {suspect.error ? <ErrorState error={suspect.error} onRetry={suspect.reload} /> : null}
+      {suspect.data ? (
+        suspectRows.length === 0 ? (
+          <EmptyState title="No suspect prices">No stored close in this range moved beyond the jump threshold.</EmptyState>
+        ) : (
+          <DataTable label="Suspect prices" rows={suspectRows} columns={SUSPECT_COLUMNS} rowKey={(r) => `${r.date}:${r.symbol}`} height={240} testId="suspect-table" />
+        )
       ) : null}
     </section>
   );

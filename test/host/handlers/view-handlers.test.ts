@@ -243,3 +243,22 @@ describe('recentEvents', () => {
     expect((await ok('recentEvents', { runId: 'other' }, c)).events).toEqual([]);
   });
 });
+
+describe('getSuspectPrices', () => {
+  it('lists closes flagged as jumps with the previous close and the change (SPEC.md e.4)', async () => {
+    const path = join(tempDir(), 'suspect.db');
+    copyFileSync(dbPath, path);
+    const db = new Database(path);
+    db.prepare(`UPDATE market_data_cache SET close = close * 10, validation_flag = 'jump' WHERE symbol = 'NVDA' AND date = '2025-07-10'`).run();
+    db.close();
+    const c = testHostContext(path, SHORT_NOW);
+    const out = await ok('getSuspectPrices', { startDate: '2025-07-01', endDate: '2025-07-15' }, c);
+    expect(out.total).toBe(1);
+    const row = out.rows[0];
+    expect(row).toMatchObject({ date: '2025-07-10', symbol: 'NVDA', previousDate: '2025-07-09', dataSource: 'synthetic' });
+    expect(row.change).toBeCloseTo(row.close / row.previousClose - 1, 12);
+    expect(row.change).toBeGreaterThan(5);
+    expect((await ok('getSuspectPrices', { symbols: ['aapl'] }, c)).total).toBe(0);
+    expect((await ok('getSuspectPrices', { endDate: '2025-07-09' }, c)).total).toBe(0);
+  });
+});
