@@ -81,6 +81,7 @@ export class SqlStreamScanner {
   // copy mode
   private copyLineLen = 0;
   private copyPrefix: number[] = [];
+  private copyTarget: string | null = null;
   private absolute = 0; // absolute offset of the next byte to be fed
 
   constructor(
@@ -146,7 +147,7 @@ export class SqlStreamScanner {
         this.mode = Mode.Sql;
         return;
       }
-      throw new DumpError('missing_copy_end', `${this.what} ends inside COPY data without the \\. end marker; the file is truncated`, {
+      throw new DumpError('missing_copy_end', `${this.what} ends inside the COPY data${this.copyTarget ? ` of ${this.copyTarget}` : ''} without the \\. end marker; the file is truncated`, {
         offset: this.absolute,
       });
     }
@@ -331,6 +332,8 @@ export class SqlStreamScanner {
                 this.i = i;
                 if (this.h.statement(b.subarray(start, i), this.base + start, this.base + i)) {
                   this.mode = Mode.SkipLine;
+                  // The COPY target, to name it if the data ends without its end marker.
+                  this.copyTarget = /\bCOPY\s+((?:"(?:[^"]|"")*"|[^\s(]+)(?:\.(?:"(?:[^"]|"")*"|[^\s(]+))?)/i.exec(b.toString('utf8', start, Math.min(i, start + 4096)))?.[1] ?? null;
                   return true;
                 }
               } else {
