@@ -17,7 +17,7 @@
 import { formatTimestamp, isTimestamp, type Timestamp } from '../../core/domain/timestamp';
 import type { CompanyProfile } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
-import { formatProfilesCsv, parseProfilesCsv, type ProfileCsvRow } from '../../market-data/csv/profiles-csv';
+import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileCsvRow } from '../../market-data/csv/profiles-csv';
 import type { SqliteDatabase } from '../open-database';
 
 export interface ProfileImportOptions {
@@ -36,26 +36,8 @@ export interface ProfileImportSummary {
 
 export type ProfileImportResult = { readonly ok: true; readonly summary: ProfileImportSummary } | { readonly ok: false; readonly problem: CsvProblem };
 
-const COLUMNS = [
-  'symbol',
-  'company_name',
-  'sector',
-  'industry',
-  'exchange',
-  'country',
-  'market_cap',
-  'description',
-  'is_etf',
-  'is_fund',
-  'beta',
-  'pe_ratio',
-  'forward_pe',
-  'dividend_yield',
-  'week_52_high',
-  'week_52_low',
-  'employees',
-  'website',
-] as const;
+/** The value columns of a profile: the CSV's columns without its bookkeeping ones. */
+const COLUMNS = PROFILE_CSV_COLUMNS.filter((c): c is Exclude<(typeof PROFILE_CSV_COLUMNS)[number], 'data_source' | 'last_updated'> => c !== 'data_source' && c !== 'last_updated');
 
 type StoredProfile = Record<(typeof COLUMNS)[number] | 'data_source' | 'last_updated', unknown>;
 

@@ -4,19 +4,10 @@
  * navigation away from the app, no new windows, no permissions.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../../core/api/content-security-policy';
 
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The renderer's policy (core/api/content-security-policy.ts), shared with browser mode. */
+export const APP_CSP = CONTENT_SECURITY_POLICY;
 
 export function secureWebPreferences(preload: string): WebPreferences {
   return {
