@@ -43,6 +43,53 @@ function hexVal(b: number): number {
   return -1;
 }
 
+/**
+ * Resolves the escape starting at the backslash buf[i] (escapes end at `end`), writes the one
+ * byte it stands for to s[w] and returns the position after the escape. A lone backslash at
+ * the end stands for itself.
+ */
+function unescapeOne(buf: Buffer, i: number, end: number, s: Buffer, w: number): number {
+  if (i + 1 >= end) {
+    s[w] = BSL;
+    return i + 1;
+  }
+  const c = buf[i + 1]!;
+  i += 2;
+  switch (c) {
+    case 0x62: s[w] = 8; return i; // \b
+    case 0x66: s[w] = 12; return i; // \f
+    case 0x6e: s[w] = LF; return i; // \n
+    case 0x72: s[w] = CR; return i; // \r
+    case 0x74: s[w] = TAB; return i; // \t
+    case 0x76: s[w] = 11; return i; // \v
+    case 0x78: { // \x with 1-2 hex digits; otherwise the letter x
+      const h1 = i < end ? hexVal(buf[i]!) : -1;
+      if (h1 < 0) {
+        s[w] = 0x78;
+        return i;
+      }
+      let v = h1;
+      i++;
+      const h2 = i < end ? hexVal(buf[i]!) : -1;
+      if (h2 >= 0) {
+        v = v * 16 + h2;
+        i++;
+      }
+      s[w] = v;
+      return i;
+    }
+    default:
+      if (c >= 0x30 && c <= 0x37) {
+        let v = c - 0x30;
+        for (let k = 0; k < 2 && i < end && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++) v = v * 8 + (buf[i++]! - 0x30);
+        s[w] = v & 0xff;
+      } else {
+        s[w] = c;
+      }
+      return i;
+  }
+}
+
 export class CopyTextDecoder {
   private carry: Buffer | null = null;
   private scratch: Buffer = Buffer.allocUnsafe(4096);
@@ -214,45 +261,7 @@ export class CopyTextDecoder {
         i++;
         continue;
       }
-      if (i + 1 >= fe) {
-        s[w++] = BSL;
-        i++;
-        continue;
-      }
-      const c = buf[i + 1]!;
-      i += 2;
-      switch (c) {
-        case 0x62: s[w++] = 8; break;
-        case 0x66: s[w++] = 12; break;
-        case 0x6e: s[w++] = LF; break;
-        case 0x72: s[w++] = CR; break;
-        case 0x74: s[w++] = TAB; break;
-        case 0x76: s[w++] = 11; break;
-        case 0x78: {
-          const h1 = i < fe ? hexVal(buf[i]!) : -1;
-          if (h1 < 0) {
-            s[w++] = 0x78;
-            break;
-          }
-          let v = h1;
-          i++;
-          const h2 = i < fe ? hexVal(buf[i]!) : -1;
-          if (h2 >= 0) {
-            v = v * 16 + h2;
-            i++;
-          }
-          s[w++] = v;
-          break;
-        }
-        default:
-          if (c >= 0x30 && c <= 0x37) {
-            let v = c - 0x30;
-            for (let k = 0; k < 2 && i < fe && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++) v = v * 8 + (buf[i++]! - 0x30);
-            s[w++] = v & 0xff;
-          } else {
-            s[w++] = c;
-          }
-      }
+      i = unescapeOne(buf, i, fe, s, w++);
     }
     return w;
   }
@@ -280,46 +289,7 @@ export class CopyTextDecoder {
         i++;
         continue;
       }
-      if (i + 1 >= end) {
-        // A lone backslash at the end of the line stands for itself.
-        s[w++] = BSL;
-        i++;
-        continue;
-      }
-      const c = buf[i + 1]!;
-      i += 2;
-      switch (c) {
-        case 0x62: s[w++] = 8; break; // \b
-        case 0x66: s[w++] = 12; break; // \f
-        case 0x6e: s[w++] = LF; break; // \n
-        case 0x72: s[w++] = CR; break; // \r
-        case 0x74: s[w++] = TAB; break; // \t
-        case 0x76: s[w++] = 11; break; // \v
-        case 0x78: { // \x with 1-2 hex digits; otherwise the letter x
-          const h1 = i < end ? hexVal(buf[i]!) : -1;
-          if (h1 < 0) {
-            s[w++] = 0x78;
-            break;
-          }
-          let v = h1;
-          i++;
-          const h2 = i < end ? hexVal(buf[i]!) : -1;
-          if (h2 >= 0) {
-            v = v * 16 + h2;
-            i++;
-          }
-          s[w++] = v;
-          break;
-        }
-        default:
-          if (c >= 0x30 && c <= 0x37) {
-            let v = c - 0x30;
-            for (let k = 0; k < 2 && i < end && buf[i]! >= 0x30 && buf[i]! <= 0x37; k++) v = v * 8 + (buf[i++]! - 0x30);
-            s[w++] = v & 0xff;
-          } else {
-            s[w++] = c;
-          }
-      }
+      i = unescapeOne(buf, i, end, s, w++);
     }
     if (end - fs === 2 && buf[fs] === BSL && buf[fs + 1] === 0x4e) row.push(null);
     else row.push(this.decodeScratch(w, row.length));

@@ -194,8 +194,8 @@ describe('a book hedged to zero net value, and an options-only book', () => {
           name: 'Hedged',
           equity: 500_000,
           lots: [
-            { symbol: 'XXX', quantity: 1000, entryPrice: 100, entryDate: D0 },
-            { symbol: 'XXX', quantity: -1000, entryPrice: 100, entryDate: D0 },
+            { symbol: 'QQQ1', quantity: 1000, entryPrice: 100, entryDate: D0 },
+            { symbol: 'QQQ1', quantity: -1000, entryPrice: 100, entryDate: D0 },
           ],
         },
         {
