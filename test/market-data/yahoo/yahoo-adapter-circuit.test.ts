@@ -3,37 +3,22 @@
  * yahoo-finance2's real code path. Virtual clock for the SPEC waits; one test in real time
  * with every wait shrunk to milliseconds (m.17), as an end-to-end run would use.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../core/domain/iso-date';
 import type { PriceResponse, ProviderMetric } from '../../../core/ports/market-data';
-import { createMockYahooAdapter, guardNetwork, startYahooMock, type NetworkGuard, type YahooMock } from '../../support/yahoo-mock';
+import { createMockYahooAdapter, startYahooMock, useGuardedYahooMock } from '../../support/yahoo-mock';
 
 const range = { start: '2024-01-02' as IsoDate, end: '2024-01-05' as IsoDate };
 const signal = new AbortController().signal;
 const symbols = (n: number): string[] => Array.from({ length: n }, (_, i) => `S${String(i).padStart(2, '0')}`);
 const circuitEvents = (metrics: ProviderMetric[]) => metrics.filter((m) => m.name === 'circuit_state').map((m) => m.name === 'circuit_state' && [m.state, m.cause]);
 
-let mock: YahooMock;
-let guard: NetworkGuard;
-
-beforeAll(async () => {
-  mock = await startYahooMock();
-});
-afterAll(async () => {
-  await mock.close();
-});
-beforeEach(() => {
-  mock.reset();
-  guard = guardNetwork();
-});
-afterEach(() => {
-  guard.verify(mock);
-});
+const yahoo = useGuardedYahooMock();
 
 describe('circuit breaker when everything fails', () => {
   it('opens after 5 failed requests; the rest are refused at once; the mock sees at most 5 x 4 requests', async () => {
-    mock.failEverything({ kind: 'server_error' });
-    const { adapter, metrics } = createMockYahooAdapter(mock);
+    yahoo.mock.failEverything({ kind: 'server_error' });
+    const { adapter, metrics } = createMockYahooAdapter(yahoo.mock);
     const results: PriceResponse[] = [];
     for (const symbol of symbols(30)) results.push(await adapter.fetchPrices({ symbol, ...range }, signal));
 
@@ -43,15 +28,15 @@ describe('circuit breaker when everything fails', () => {
       expect(r.error).toMatch(/^circuit open after provider errors/);
     }
     // Provenance: 5 logical requests x (1 + max_retries 3) HTTP requests.
-    expect(mock.requests).toHaveLength(20);
+    expect(yahoo.mock.requests).toHaveLength(20);
     expect(circuitEvents(metrics)).toEqual([['open', 'errors']]);
     expect(metrics.filter((m) => m.name === 'provider_request' && m.status === 'circuit_open')).toHaveLength(25);
     expect(adapter.circuit()).toMatchObject({ state: 'open', cause: 'errors' });
   });
 
   it('refusals after rate limiting say rate_limited (e.6 reason rate_limited)', async () => {
-    mock.failEverything({ kind: 'rate_limit' });
-    const { adapter, metrics } = createMockYahooAdapter(mock);
+    yahoo.mock.failEverything({ kind: 'rate_limit' });
+    const { adapter, metrics } = createMockYahooAdapter(yahoo.mock);
     const results: PriceResponse[] = [];
     for (const symbol of symbols(8)) results.push(await adapter.fetchPrices({ symbol, ...range }, signal));
     expect(results.slice(0, 5).every((r) => r.outcome === 'rate_limited' && r.rateLimited && !r.circuitOpen)).toBe(true);
@@ -60,8 +45,8 @@ describe('circuit breaker when everything fails', () => {
   });
 
   it('bounds the requests with 4 concurrent callers too: at most (5 + 3) x 4', async () => {
-    mock.failEverything({ kind: 'server_error' });
-    const { adapter } = createMockYahooAdapter(mock);
+    yahoo.mock.failEverything({ kind: 'server_error' });
+    const { adapter } = createMockYahooAdapter(yahoo.mock);
     const queue = symbols(40);
     const results: PriceResponse[] = [];
     const worker = async (): Promise<void> => {
@@ -71,34 +56,34 @@ describe('circuit breaker when everything fails', () => {
     // Provenance: when the 5th logical failure opens the circuit, the 3 other workers each have
     // one call in progress with at most 4 requests sent (its last may be in flight); the
     // circuit re-check before each HTTP request stops everything after that.
-    expect(mock.requests.length).toBeLessThanOrEqual((5 + 3) * 4);
+    expect(yahoo.mock.requests.length).toBeLessThanOrEqual((5 + 3) * 4);
     expect(results).toHaveLength(40);
     expect(results.filter((r) => r.circuitOpen).length).toBeGreaterThanOrEqual(40 - 8);
   });
 
   it('profiles share the provider circuit with prices', async () => {
-    mock.failEverything({ kind: 'server_error' });
-    const { adapter } = createMockYahooAdapter(mock);
+    yahoo.mock.failEverything({ kind: 'server_error' });
+    const { adapter } = createMockYahooAdapter(yahoo.mock);
     for (const symbol of symbols(5)) await adapter.fetchPrices({ symbol, ...range }, signal);
     const r = await adapter.fetchProfile('AAPL', signal);
     expect(r).toMatchObject({ outcome: 'provider_error', circuitOpen: true, requests: 0, profile: null });
   });
 
   it('half-open after the cooldown: a failed trial (no retries) doubles the cooldown, a good one closes it', async () => {
-    mock.failEverything({ kind: 'server_error' });
-    const { adapter, time, metrics } = createMockYahooAdapter(mock);
+    yahoo.mock.failEverything({ kind: 'server_error' });
+    const { adapter, time, metrics } = createMockYahooAdapter(yahoo.mock);
     for (const symbol of symbols(5)) await adapter.fetchPrices({ symbol, ...range }, signal);
     expect(adapter.circuit()).toMatchObject({ state: 'open', cooldownMs: 60_000 });
 
     const openedAt = adapter.circuit().openUntil! - 60_000;
     time!.advance(openedAt + 60_000 - time!.now());
-    const before = mock.requests.length;
+    const before = yahoo.mock.requests.length;
     const trial = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
     expect(trial).toMatchObject({ outcome: 'provider_error', circuitOpen: false, requests: 1, retries: 0 });
-    expect(mock.requests.length - before).toBe(1);
+    expect(yahoo.mock.requests.length - before).toBe(1);
     expect(adapter.circuit()).toMatchObject({ state: 'open', cooldownMs: 120_000 });
 
-    mock.failEverything(null);
+    yahoo.mock.failEverything(null);
     time!.advance(119_999);
     expect((await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal)).circuitOpen).toBe(true);
     time!.advance(1);
@@ -116,7 +101,7 @@ describe('circuit breaker when everything fails', () => {
 
   it('a not-found answer is not a failure: many unknown symbols never open the circuit', async () => {
     const strict = await startYahooMock({ unknownSymbols: 'not_found' });
-    guard.alsoAllow(strict);
+    yahoo.guard.alsoAllow(strict);
     try {
       const { adapter } = createMockYahooAdapter(strict);
       for (const symbol of symbols(12)) expect((await adapter.fetchPrices({ symbol, ...range }, signal)).outcome).toBe('no_data');
@@ -127,12 +112,12 @@ describe('circuit breaker when everything fails', () => {
   });
 
   it('in real time with shrunk waits (m.17): opens, cools down in milliseconds, recovers', async () => {
-    mock.failEverything({ kind: 'server_error' });
-    const { adapter } = createMockYahooAdapter(mock, { time: 'real' });
+    yahoo.mock.failEverything({ kind: 'server_error' });
+    const { adapter } = createMockYahooAdapter(yahoo.mock, { time: 'real' });
     for (const symbol of symbols(6)) await adapter.fetchPrices({ symbol, ...range }, signal);
     expect(adapter.circuit().state).toBe('open');
-    expect(mock.requests).toHaveLength(20);
-    mock.failEverything(null);
+    expect(yahoo.mock.requests).toHaveLength(20);
+    yahoo.mock.failEverything(null);
     const cooldown = adapter.circuit().openUntil! - Date.now();
     await new Promise((r) => setTimeout(r, Math.max(0, cooldown) + 20));
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);

@@ -4,8 +4,8 @@
  * the mock, and nothing may be written to the console (yahoo-finance2 must log through the
  * injected logger). Use in beforeEach/afterEach.
  */
-import { expect, vi, type MockInstance } from 'vitest';
-import type { YahooMock } from './yahoo-mock-server';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi, type MockInstance } from 'vitest';
+import { startYahooMock, type YahooMock } from './yahoo-mock-server';
 
 export interface NetworkGuard {
   /** URLs the global fetch was called with. */
@@ -50,6 +50,43 @@ export function guardNetwork(): NetworkGuard {
         fetchSpy.mockRestore();
         for (const spy of consoleSpies) spy.mockRestore();
       }
+    },
+  };
+}
+
+export interface GuardedYahooMock {
+  /** The mock of the current file, reset before each test. */
+  readonly mock: YahooMock;
+  /** The network guard of the current test, verified after it. */
+  readonly guard: NetworkGuard;
+}
+
+/**
+ * Registers the usual hooks of a provider test file: one mock for the file, reset and guarded
+ * for each test, closed at the end. Read `mock` and `guard` inside tests, not at import time.
+ */
+export function useGuardedYahooMock(): GuardedYahooMock {
+  let mock: YahooMock | undefined;
+  let guard: NetworkGuard | undefined;
+  beforeAll(async () => {
+    mock = await startYahooMock();
+  });
+  afterAll(async () => {
+    await mock?.close();
+  });
+  beforeEach(() => {
+    mock!.reset();
+    guard = guardNetwork();
+  });
+  afterEach(() => {
+    guard!.verify(mock!);
+  });
+  return {
+    get mock() {
+      return mock!;
+    },
+    get guard() {
+      return guard!;
     },
   };
 }
