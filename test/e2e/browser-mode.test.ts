@@ -16,7 +16,8 @@ import { networkInterfaces } from 'node:os';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PORTFOLIOS, FULL_NOW, injectPriceGaps, seedDemoDatabase } from '../support/app/demo-fixture';
+import { DEMO_PORTFOLIOS, FULL_NOW, injectPriceGaps } from '../support/app/demo-fixture';
+import { seedDemoDb } from '../support/demo-db';
 import { artifactPath, launchChromium } from '../support/e2e/browser';
 import { ensureFreshRenderer } from '../support/e2e/fresh-renderer';
 import { startServe, type ServeProcess } from '../support/e2e/serve-process';
@@ -84,7 +85,7 @@ async function clickToPaint(screen: string): Promise<number> {
 
 beforeAll(async () => {
   ensureFreshRenderer();
-  dbPath = seedDemoDatabase(FULL_NOW);
+  dbPath = seedDemoDb(FULL_NOW);
   injectPriceGaps(dbPath, GAPS);
   serve = await startServe(dbPath, { BATCHDESK_NOW: FULL_NOW });
   browser = await launchChromium();

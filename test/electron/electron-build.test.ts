@@ -10,7 +10,9 @@ import { existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineWorkerClient } from '../../host/engine-worker-client';
-import { seedDemoDatabase, SHORT_NOW, tempDir } from '../support/app/demo-fixture';
+import { SHORT_NOW } from '../support/app/demo-fixture';
+import { seedDemoDb } from '../support/demo-db';
+import { tempDir } from '../support/cli';
 
 const root = resolve(import.meta.dirname, '../..');
 const out = tempDir('batchdesk-electron-out-');
@@ -70,7 +72,7 @@ describe('electron-vite build (no Electron binary)', () => {
   });
 
   it('the bundled engine worker runs in plain Node: commands, and a backfill in a run worker from the same bundle', { timeout: 120_000 }, async () => {
-    const dbPath = seedDemoDatabase(SHORT_NOW);
+    const dbPath = seedDemoDb(SHORT_NOW);
     process.env['BATCHDESK_NOW'] = SHORT_NOW;
     const faults: string[] = [];
     const client = new EngineWorkerClient({ workerPath: join(out, 'main/chunks', workerChunk()!), options: { dbPath, holder: 'app' }, onFault: (m) => faults.push(m), maxRestarts: 0 });

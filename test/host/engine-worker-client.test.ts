@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import { recoverOrphanedLock } from '../../host/command-worker';
 import { EngineWorkerClient, type EngineStatus, type WorkerLike } from '../../host/engine-worker-client';
-import { seedDemoDatabase, SHORT_NOW } from '../support/app/demo-fixture';
+import { SHORT_NOW } from '../support/app/demo-fixture';
+import { seedDemoDb } from '../support/demo-db';
 
 const BOOTSTRAP = new URL('../../host/engine-worker-bootstrap.mjs', import.meta.url);
 // A longer range than SHORT_NOW so that views are asked while the run is still going.
@@ -26,7 +27,7 @@ describe('engine worker (real thread)', () => {
 
   beforeAll(async () => {
     process.env['BATCHDESK_NOW'] = MID_NOW;
-    dbPath = seedDemoDatabase(MID_NOW);
+    dbPath = seedDemoDb(MID_NOW);
     client = new EngineWorkerClient({ workerPath: BOOTSTRAP, options: { dbPath, holder: 'serve' }, onStatus: (s) => statuses.push(s), onFault: (m) => faults.push(m) });
     client.onEvent((e) => events.push(e));
     await client.start();
@@ -106,7 +107,7 @@ describe('engine worker (real thread)', () => {
   });
 
   it('shuts down gracefully while a run is going: the run is cancelled, not interrupted', async () => {
-    const path = seedDemoDatabase(MID_NOW);
+    const path = seedDemoDb(MID_NOW);
     const c = new EngineWorkerClient({ workerPath: BOOTSTRAP, options: { dbPath: path, holder: 'serve' } });
     const seen: TelemetryEvent[] = [];
     c.onEvent((e) => seen.push(e));
@@ -136,7 +137,7 @@ async function waitIdle(client: EngineWorkerClient): Promise<void> {
 
 describe('orphaned lock recovery', () => {
   it('releases a lock left by a crashed engine worker of this process and marks its run interrupted', () => {
-    const path = seedDemoDatabase(SHORT_NOW);
+    const path = seedDemoDb(SHORT_NOW);
     const db = new Database(path);
     db.prepare(`INSERT INTO batch_run_history (id, batch_run_id, started_at, status, created_at, mode) VALUES ('r1', 'batch_x', '2025-07-15T23:00:00.000000Z', 'running', '2025-07-15T23:00:00.000000Z', 'normal')`).run();
     const lock = db.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (1, 'run', 'r1', 'serve', ?, ?, 'x', 'x')`);

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main';
 import { memoryIO } from '../../../cli/io';
-import { seedDemoDatabase, SHORT_NOW, tempDir } from '../../support/app/demo-fixture';
+import { SHORT_NOW } from '../../support/app/demo-fixture';
+import { seedDemoDb } from '../../support/demo-db';
+import { tempDir } from '../../support/cli';
 
 describe('batchdesk serve', () => {
   it('prints the URL first, serves the contract with the token, and stops on the signal', { timeout: 120_000 }, async () => {
-    const db = seedDemoDatabase(SHORT_NOW);
+    const db = seedDemoDb(SHORT_NOW);
     const io = memoryIO({ BATCHDESK_NOW: SHORT_NOW });
     const stop = new AbortController();
     const running = main(['serve', '--db', db, '--port', '0'], { io, signal: stop.signal });
@@ -38,7 +40,7 @@ describe('batchdesk serve', () => {
     const io = memoryIO();
     expect(await main(['serve', '--db', join(tempDir(), 'none.db')], { io })).toBe(5);
     expect(io.stderr.join('\n')).toMatch(/does not exist/);
-    const db = seedDemoDatabase(SHORT_NOW);
+    const db = seedDemoDb(SHORT_NOW);
     expect(await main(['serve', '--db', db, '--port', '70000'], { io: memoryIO() })).toBe(2);
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

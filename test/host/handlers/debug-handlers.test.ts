@@ -10,7 +10,9 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../host/dispatcher';
 import { readTraceDocuments } from '../../../host/handlers/debug-handlers';
-import { DEMO_PORTFOLIOS, runDemoBackfill, seedDemoDatabase, SHORT_NOW, tempDir } from '../../support/app/demo-fixture';
+import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
+import { runDemo, seedDemoDb } from '../../support/demo-db';
+import { tempDir } from '../../support/cli';
 import { testHostContext } from '../../support/app/host-context';
 
 let dbPath = '';
@@ -25,8 +27,8 @@ function snapshotRows(path: string): unknown[] {
 }
 
 beforeAll(async () => {
-  dbPath = seedDemoDatabase(SHORT_NOW);
-  await runDemoBackfill(dbPath, SHORT_NOW);
+  dbPath = seedDemoDb(SHORT_NOW);
+  await runDemo(dbPath, SHORT_NOW);
 });
 
 describe('debugDate', () => {

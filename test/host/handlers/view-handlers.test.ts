@@ -12,7 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch, type DispatchResult } from '../../../host/dispatcher';
 import type { HostContext } from '../../../host/handler-types';
 import { metricEvent } from '../../support/telemetry/event-builders';
-import { DEMO_PORTFOLIOS, injectPriceGaps, putSettings, runDemoBackfill, seedDemoDatabase, SHORT_NOW, tempDir } from '../../support/app/demo-fixture';
+import { DEMO_PORTFOLIOS, injectPriceGaps, putSettings, SHORT_NOW } from '../../support/app/demo-fixture';
+import { runDemo, seedDemoDb } from '../../support/demo-db';
+import { tempDir } from '../../support/cli';
 import { testHostContext } from '../../support/app/host-context';
 
 const GAPS = [
@@ -31,9 +33,9 @@ async function ok(name: string, input: unknown, c: HostContext = ctx): Promise<a
 }
 
 beforeAll(async () => {
-  dbPath = seedDemoDatabase(SHORT_NOW);
+  dbPath = seedDemoDb(SHORT_NOW);
   injectPriceGaps(dbPath, GAPS);
-  await runDemoBackfill(dbPath, SHORT_NOW);
+  await runDemo(dbPath, SHORT_NOW);
   ctx = testHostContext(dbPath, SHORT_NOW);
 });
 

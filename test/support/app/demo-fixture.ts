@@ -1,19 +1,11 @@
 /**
- * Demo databases for the app's tests (views, worker, serve, E2E): a seeded demo with a pinned
- * clock, optional injected price gaps, and an in-process backfill. Gaps are injected the way
- * m.8 allows: the synthetic generator's test-only faults drop the close, and the seeded cache
- * rows for those (symbol, date) pairs are deleted so no stored close hides the gap.
+ * Demo database details for the app's tests (views, worker, serve, E2E): pinned clocks, the
+ * demo portfolio ids, injected price gaps and raw settings (seeding and runs: ../demo-db).
+ * Gaps are injected the way m.8 allows: the synthetic generator's test-only faults drop the
+ * close, and the seeded cache rows for those (symbol, date) pairs are deleted so no stored
+ * close hides the gap.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { runOptionsSchema, type RunOptionsInput } from '../../../core/api/run-options';
-import { targetDate } from '../../../core/calendar';
-import type { TelemetrySink } from '../../../core/telemetry/record-metric';
-import { openStore, runOnDatabase } from '../../../host/engine-host';
-import { seedDemo, seedDemoOptionsSchema } from '../../../host/seed-demo';
-import { systemClock } from '../../../host/system-ports';
 
 export const SHORT_NOW = '2025-07-15T23:00:00Z';
 export const FULL_NOW = '2025-09-30T23:00:00Z';
@@ -25,22 +17,6 @@ export const DEMO_PORTFOLIOS = {
   publicGrowth: '9381dd8d-db58-9843-f5e4-4eea0ae62e9a',
   privateOpportunities: 'ab46c3c0-ed71-6f5b-b3f3-d36fa65e210c',
 } as const;
-
-export function tempDir(prefix = 'batchdesk-app-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-export function seedDemoDatabase(now: string, dir = tempDir()): string {
-  const path = join(dir, 'demo.db');
-  const clock = systemClock({ BATCHDESK_NOW: now });
-  const opened = openStore(path);
-  try {
-    seedDemo(opened.db, seedDemoOptionsSchema.parse({ endDate: targetDate(clock.now()) }), clock.now());
-  } finally {
-    opened.close();
-  }
-  return path;
-}
 
 export interface PriceGap {
   readonly symbol: string;
@@ -81,15 +57,4 @@ export function putSettings(path: string, values: Record<string, unknown>): void
   } finally {
     db.close();
   }
-}
-
-export async function runDemoBackfill(path: string, now: string, options: RunOptionsInput = {}, sinks: TelemetrySink[] = []) {
-  return runOnDatabase({
-    dbPath: path,
-    options: runOptionsSchema.parse(options),
-    holder: 'cli',
-    sinks,
-    control: { signal: new AbortController().signal },
-    clock: systemClock({ BATCHDESK_NOW: now }),
-  });
 }
