@@ -1,14 +1,19 @@
 /**
  * Shared by the CSV transfer commands (`prices import|export`, `profiles import|export`):
  * reading the input file and writing the output file, with failures as data/IO errors
- * (exit code 5, SPEC.md k.3) that name the path.
+ * (exit code 5, SPEC.md k.3) that name the path, and the flow of an all-or-nothing import.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { dataError } from '../core/api/errors';
+import { dataError, EXIT } from '../core/api/errors';
+import { formatTimestamp } from '../core/domain/timestamp';
 import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
+import { openStore, type OpenedDatabase } from '../host/engine-host';
+import { systemClock } from '../host/system-ports';
 import type { CsvProblem } from '../market-data/csv/csv-problem';
 import { formatCsvProblem } from '../market-data/csv/csv-problem';
+import { asciiJson, BANNER } from './ascii';
+import type { CommandContext } from './command';
 
 /** The file's text (UTF-8; a BOM is left for the CSV reader, which accepts it). */
 export function readInputFile(cwd: string, path: string): { text: string; name: string } {
@@ -48,4 +53,40 @@ export function refusedImport(problem: CsvProblem): Error {
 /** Lines reporting the rows skipped with --skip-bad-rows (every one). */
 export function skippedLines(skipped: readonly CsvProblem[]): string[] {
   return skipped.length === 0 ? [] : [`Skipped ${skipped.length} bad row(s):`, ...skipped.map((p) => `  ${formatCsvProblem(p)}`)];
+}
+
+export interface CsvImportInput {
+  readonly text: string;
+  readonly file: string;
+  readonly skipBadRows: boolean;
+  readonly nowIso: string;
+}
+
+export type CsvImportResult<S> = { readonly ok: true; readonly summary: S } | { readonly ok: false; readonly problem: CsvProblem };
+
+/**
+ * `<what> import FILE`: reads the file named by the first positional, imports it into the
+ * command's database (refused whole on a bad row unless --skip-bad-rows), then prints the
+ * summary as JSON (--json) or as the banner, `report`'s lines and the skipped rows.
+ */
+export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[] }>(
+  ctx: CommandContext,
+  command: string,
+  importFile: (opened: OpenedDatabase, input: CsvImportInput) => CsvImportResult<S>,
+  report: (summary: S) => string[],
+): number {
+  const { text, name } = readInputFile(ctx.io.cwd, ctx.positionals[0]!);
+  const nowIso = formatTimestamp(systemClock(ctx.io.env).now());
+  const opened = openStore(ctx.global.dbPath);
+  try {
+    const r = importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso });
+    if (!r.ok) throw refusedImport(r.problem);
+    const s = r.summary;
+    ctx.io.out(
+      ctx.flags['json'] ? asciiJson({ file: name, ...s }, 2) : [BANNER, `batchdesk ${command}  ${name}`, BANNER, ...report(s), ...skippedLines(s.skipped)].join('\n'),
+    );
+    return EXIT.ok;
+  } finally {
+    opened.close();
+  }
 }
