@@ -19,8 +19,11 @@ beforeAll(() => {
 
 describe('cancel', () => {
   it('stops a run in another process at a portfolio-date boundary (exit 130)', async () => {
-    const db = copyTo(seeded);
-    const child = startCliProcess(['run', '--db', db, '--log-json'], ENV);
+    // A backfill of about 130 dates, so that it is still going when the cancel command (a
+    // second process) has started, however loaded the machine is.
+    const longNow = '2025-12-31T23:00:00Z';
+    const db = seedDemoDb(longNow);
+    const child = startCliProcess(['run', '--db', db, '--log-json'], { BATCHDESK_NOW: longNow });
     let stderr = '';
     await new Promise<void>((resolve) => {
       child.stderr!.on('data', (d: Buffer) => {
@@ -28,7 +31,7 @@ describe('cancel', () => {
         if (stderr.includes('"event":"date_result"')) resolve();
       });
     });
-    const r = await runCli(['cancel', '--db', db], ENV);
+    const r = await runCli(['cancel', '--db', db], { BATCHDESK_NOW: longNow });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cancel requested/);
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
@@ -40,7 +43,7 @@ describe('cancel', () => {
     d.close();
     expect(run.status).toBe('cancelled');
     expect(done.n).toBeGreaterThanOrEqual(1);
-    expect(done.n).toBeLessThan(8);
+    expect(done.n).toBeLessThan(130);
     expect(lock.n).toBe(0);
   }, 120_000);
 
