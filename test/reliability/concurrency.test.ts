@@ -23,8 +23,8 @@ import { seedDemoDb } from '../support/demo-db';
 import { partialPortfolioDates } from './crash-harness';
 import { sqlOn, stopChild } from './bad-input-harness';
 
-/** 2025-07-31 after the close: the demo backfill is 23 trading days, long enough to overlap. */
-const NOW = '2025-07-31T23:00:00Z';
+/** 2025-10-31 after the close: the demo backfill is 88 trading days, long enough to overlap on a loaded machine. */
+const NOW = '2025-10-31T23:00:00Z';
 const ENV = { BATCHDESK_NOW: NOW };
 
 function countOf(path: string, sql: string): number {
