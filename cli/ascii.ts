@@ -1,7 +1,7 @@
 /**
  * ASCII-only output (SPEC.md k.1): every byte the CLI writes is ASCII. Data text is
  * transliterated when a plain equivalent exists, else printed as '?'. JSON escapes every
- * non-ASCII character as \uXXXX.
+ * non-ASCII character as a \u escape (\u00e9 for an e with an acute accent).
  */
 const REPLACEMENTS: Record<string, string> = {
   '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201B': "'",
@@ -31,7 +31,7 @@ export function toAscii(text: string): string {
   return out;
 }
 
-/** JSON text with every non-ASCII character escaped as \uXXXX (surrogate pairs for astral characters). */
+/** JSON text with every non-ASCII character written as a \u escape, surrogate pairs for astral characters. */
 export function asciiJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
