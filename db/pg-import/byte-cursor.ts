@@ -101,7 +101,7 @@ export class ByteCursor {
     return out;
   }
 
-  async skip(n: number, what = 'data'): Promise<void> {
+  async skipBytes(n: number, what = 'data'): Promise<void> {
     if (n < 0 || n > this.remaining) {
       throw new DumpError('truncated', `the ${this.what} ends inside ${what} at byte ${this.pos} (skipping ${n} bytes, ${this.remaining} left)`, {
         offset: this.pos,

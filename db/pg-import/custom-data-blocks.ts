@@ -34,7 +34,7 @@ async function skipChunks(c: ByteCursor, intSize: number, what: string): Promise
     const len = await c.readInt(intSize, `a chunk length of ${what}`);
     if (len === 0) return;
     if (len < 0) throw new DumpError('bad_length', `negative chunk length ${len} at byte ${at} in ${what}; the file is damaged`, { offset: at });
-    await c.skip(len, `a chunk of ${what}`);
+    await c.skipBytes(len, `a chunk of ${what}`);
   }
 }
 
