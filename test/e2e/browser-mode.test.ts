@@ -68,6 +68,23 @@ async function runState(): Promise<string> {
   return (await page.getAttribute('[data-testid=header-run]', 'data-state')) ?? '';
 }
 
+/**
+ * Scroll the virtualized grid to its last rows until the failed date's market_data cell is drawn as failed.
+ * Rows can arrive after the run state (after a reload they are rebuilt from the tracking table), so the
+ * scroll is repeated on every poll rather than done once.
+ */
+async function scrollToFailedCell(): Promise<void> {
+  await page.waitForFunction(
+    (d) => {
+      const body = document.querySelector('.grid-body');
+      if (body) body.scrollTop = body.scrollHeight;
+      return document.querySelector(`[data-testid=cell-${d}-market_data][data-status=failed]`) !== null;
+    },
+    FAILED_DATE,
+    { timeout: 30_000 },
+  );
+}
+
 /** Click a nav button and time until the new screen is shown (in the DOM and visible) and two frames have been painted. */
 async function clickToPaint(screen: string): Promise<number> {
   return page.evaluate(async (target) => {
@@ -174,10 +191,8 @@ describe('browser mode, end to end', () => {
   });
 
   it('opens a failed cell: market_data failed for lack of a benchmark close', async () => {
-    await page.locator('.grid-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await scrollToFailedCell();
     const cell = page.locator(`[data-testid=cell-${FAILED_DATE}-market_data]`);
-    await cell.waitFor();
-    expect(await cell.getAttribute('data-status')).toBe('failed');
     // The rest of the failed date: fundamentals ran, the portfolio phases were skipped.
     const row = await page.evaluate((d) => [...document.querySelectorAll(`[data-date="${d}"] button`)].map((b) => b.getAttribute('data-status')), FAILED_DATE);
     expect(row).toEqual(['failed', 'ok', 'skipped', 'skipped', 'skipped', 'skipped']);
@@ -195,8 +210,7 @@ describe('browser mode, end to end', () => {
     await page.reload();
     await page.waitForSelector('[data-testid=screen-live]');
     await page.waitForFunction(() => document.querySelector('[data-testid=header-run]')?.getAttribute('data-state') === 'partial');
-    await page.locator('.grid-body').evaluate((el) => (el.scrollTop = el.scrollHeight));
-    await page.waitForSelector(`[data-testid=cell-${FAILED_DATE}-market_data][data-status=failed]`);
+    await scrollToFailedCell();
   });
 
   it('filters missing prices by symbol and by reason', async () => {
