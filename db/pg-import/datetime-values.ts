@@ -106,19 +106,30 @@ export function convertDate(text: string, sink: IssueSink): string | null {
   return `${p4(y)}-${p2(mo)}-${p2(d)}`;
 }
 
+interface WallClock {
+  readonly y: number;
+  readonly mo: number;
+  readonly d: number;
+  readonly h: number;
+  readonly mi: number;
+  readonly s: number;
+}
+
+/** The fields of a TS_RE or TSTZ_RE match (groups 1-6), or null when they are not a valid date and time of day. */
+function wallClock(m: RegExpExecArray): WallClock | null {
+  const c = { y: Number(m[1]), mo: Number(m[2]), d: Number(m[3]), h: Number(m[4]), mi: Number(m[5]), s: Number(m[6]) };
+  return validYmd(c.y, c.mo, c.d) && c.h <= 23 && c.mi <= 59 && c.s <= 59 ? c : null;
+}
+
 /** timestamp without time zone → `YYYY-MM-DD HH:MM:SS.ffffff`. */
 export function convertTimestamp(text: string, sink: IssueSink): string | null {
   if (special(text, sink)) return null;
   const m = TS_RE.exec(text);
   if (!m) return invalid(text, sink, 'timestamp');
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const h = Number(m[4]);
-  const mi = Number(m[5]);
-  const s = Number(m[6]);
   if (m[8]) return outOfRange(text, sink, 'is a BC timestamp');
-  if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return invalid(text, sink, 'timestamp');
+  const c = wallClock(m);
+  if (!c) return invalid(text, sink, 'timestamp');
+  const { y, mo, d, h, mi, s } = c;
   if (y > 9999 || y < 1) return outOfRange(text, sink, 'has a year outside 1-9999');
   const frac = (m[7] ?? '').padEnd(6, '0');
   return `${p4(y)}-${p2(mo)}-${p2(d)} ${p2(h)}:${p2(mi)}:${p2(s)}.${frac}`;
@@ -148,14 +159,10 @@ export function convertTimestamptz(text: string, sink: IssueSink): string | null
   if (special(text, sink)) return null;
   const m = TSTZ_RE.exec(text);
   if (!m) return invalid(text, sink, 'timestamp with time zone');
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  const h = Number(m[4]);
-  const mi = Number(m[5]);
-  const s = Number(m[6]);
   if (m[12]) return outOfRange(text, sink, 'is a BC timestamp');
-  if (!validYmd(y, mo, d) || h > 23 || mi > 59 || s > 59) return invalid(text, sink, 'timestamp with time zone');
+  const c = wallClock(m);
+  if (!c) return invalid(text, sink, 'timestamp with time zone');
+  const { y, mo, d, h, mi, s } = c;
   let offset = 0;
   if (m[8]) {
     const oh = Number(m[9]);
