@@ -12,6 +12,7 @@ import { downloadText } from '../../ui/export-file';
 import { fmtMoney, fmtNum, fmtPct } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { PortfolioOptions } from '../../ui/portfolio-options';
 
 const money = (v: number) => Math.round(v).toLocaleString('en-US');
 
@@ -225,11 +226,7 @@ export function AnalyticsScreen({ initialPortfolio }: { initialPortfolio?: strin
         <label>
           Portfolio
           <select value={portfolio} onChange={(e) => (setPortfolio(e.target.value), setDate(''))} data-testid="analytics-portfolio">
-            {(portfolios.data?.portfolios ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <PortfolioOptions list={portfolios.data} />
           </select>
         </label>
         <label>

@@ -13,6 +13,7 @@ import { downloadText } from '../../ui/export-file';
 import { phaseLabel } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { PortfolioOptions } from '../../ui/portfolio-options';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -135,12 +136,7 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
         <label>
           Portfolio
           <select value={portfolio} onChange={(e) => setPortfolio(e.target.value)} data-testid="debug-portfolio">
-            <option value="">all portfolios</option>
-            {(portfolios.data?.portfolios ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <PortfolioOptions list={portfolios.data} allLabel="all portfolios" />
           </select>
         </label>
         <fieldset>

@@ -13,6 +13,7 @@ import { downloadText, toCsv, type CsvColumn } from '../../ui/export-file';
 import { fmtInt } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { PortfolioOptions } from '../../ui/portfolio-options';
 
 type Reason = (typeof MISSING_REASONS)[number];
 
@@ -125,12 +126,7 @@ export function MissingPricesScreen() {
         <label>
           Portfolio
           <select value={draft.portfolioId} onChange={(e) => setDraft({ ...draft, portfolioId: e.target.value })}>
-            <option value="">all</option>
-            {(portfolios.data?.portfolios ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <PortfolioOptions list={portfolios.data} allLabel="all" />
           </select>
         </label>
         <fieldset>

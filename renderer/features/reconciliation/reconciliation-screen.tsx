@@ -12,6 +12,7 @@ import { downloadText } from '../../ui/export-file';
 import { fmtInt, fmtMoney, fmtNum } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { PortfolioOptions } from '../../ui/portfolio-options';
 
 const checkSchema = z
   .object({
@@ -208,12 +209,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
         <label>
           Portfolio
           <select value={portfolio} onChange={(e) => setPortfolio(e.target.value)}>
-            <option value="">all</option>
-            {(portfolios.data?.portfolios ?? []).map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
+            <PortfolioOptions list={portfolios.data} allLabel="all" />
           </select>
         </label>
         <label>

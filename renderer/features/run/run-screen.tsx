@@ -14,6 +14,7 @@ import { fmtInt, phaseLabel } from '../../ui/format';
 import { ErrorState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { useGate } from './use-gate';
+import { PortfolioOptions } from '../../ui/portfolio-options';
 
 const planSchema = z
   .object({
@@ -250,12 +251,7 @@ export function RunScreen() {
             <label>
               Portfolio
               <select value={form.portfolio} onChange={(e) => set('portfolio', e.target.value)}>
-                <option value="">all portfolios</option>
-                {(portfolios.data?.portfolios ?? []).map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name}
-                  </option>
-                ))}
+                <PortfolioOptions list={portfolios.data} allLabel="all portfolios" />
               </select>
             </label>
           </div>
