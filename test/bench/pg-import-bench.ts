@@ -121,19 +121,38 @@ export async function generateBenchDump(rows: number, file: string, source: 'pos
   else await viaWriter(rows, file);
 }
 
-/** Generates the dump, reads it once, and returns the figures. */
-export async function runPgImportBench(options: PgImportBenchOptions = {}): Promise<PgImportBenchFigures> {
+interface BenchDump {
+  readonly rows: number;
+  readonly source: 'postgres' | 'writer';
+  readonly dir: string;
+  readonly file: string;
+  readonly generateMs: number;
+  readonly dumpBytes: number;
+}
+
+/**
+ * Runs `body` with the bench dump (made now unless options.dumpFile gives one) and a scratch
+ * folder, removed afterwards. The heap is collected first when --expose-gc allows it.
+ */
+async function withBenchDump<T>(options: PgImportBenchOptions, prefix: string, body: (d: BenchDump) => Promise<T>): Promise<T> {
   const rows = options.rows ?? 1_000_000;
   const source = benchDumpSource(options.source);
-  const dir = mkdtempSync(join(tmpdir(), 'pg-import-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const file = options.dumpFile ?? join(dir, 'bench.dump');
   try {
     const g0 = performance.now();
     if (!options.dumpFile) await generateBenchDump(rows, file, source);
     const generateMs = performance.now() - g0;
-    const dumpBytes = statSync(file).size;
-
     (globalThis as { gc?: () => void }).gc?.();
+    return await body({ rows, source, dir, file, generateMs, dumpBytes: statSync(file).size });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Generates the dump, reads it once, and returns the figures. */
+export async function runPgImportBench(options: PgImportBenchOptions = {}): Promise<PgImportBenchFigures> {
+  return withBenchDump(options, 'pg-import-bench-', async ({ rows, source, file, generateMs, dumpBytes }) => {
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     let peakHeap = process.memoryUsage().heapUsed;
@@ -173,9 +192,7 @@ export async function runPgImportBench(options: PgImportBenchOptions = {}): Prom
       peakHeapMb: peakHeap / 2 ** 20,
       rowsWithIssues: issues,
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 export interface PgFullImportFigures {
@@ -217,16 +234,7 @@ function threadCpu(): Map<string, { name: string; seconds: number }> {
  * <= 10 s (>= 100k rows/s) with bounded memory.
  */
 export async function runPgFullImportBench(options: PgImportBenchOptions = {}): Promise<PgFullImportFigures> {
-  const rows = options.rows ?? 1_000_000;
-  const source = benchDumpSource(options.source);
-  const dir = mkdtempSync(join(tmpdir(), 'pg-full-import-bench-'));
-  const file = options.dumpFile ?? join(dir, 'bench.dump');
-  try {
-    const g0 = performance.now();
-    if (!options.dumpFile) await generateBenchDump(rows, file, source);
-    const generateMs = performance.now() - g0;
-    const dumpBytes = statSync(file).size;
-    (globalThis as { gc?: () => void }).gc?.();
+  return withBenchDump(options, 'pg-full-import-bench-', async ({ rows, source, dir, file, generateMs, dumpBytes }) => {
     const rssBefore = process.memoryUsage().rss;
     let peakRss = rssBefore;
     const cpuBefore = threadCpu();
@@ -269,9 +277,7 @@ export async function runPgFullImportBench(options: PgImportBenchOptions = {}): 
       exitCode,
       imported,
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** `npm run bench`'s import lines: one dump, the reader alone, then `batchdesk import` end to end. */
