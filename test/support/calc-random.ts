@@ -1,5 +1,6 @@
 /**
- * Deterministic random data for the calculation tests and the calc micro-benchmark:
+ * Deterministic random data for the tests and the calc micro-benchmark (the pg import fuzz
+ * cases and the Yahoo test doubles draw from it too):
  * mulberry32 (a small, well-known 32-bit generator), standard normal draws by Box–Muller, and
  * price paths built from returns. Same seed, same numbers, on every machine.
  */

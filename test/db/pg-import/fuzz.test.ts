@@ -15,18 +15,9 @@ import { buildPlainModel } from '../../../db/pg-import/plain-model';
 import { readTarIndex } from '../../../db/pg-import/tar-index';
 import { parseArchive, writeArchive } from '../../support/pg-archive-writer';
 import { COMMITTED } from '../../support/pg-fixtures';
+import { seededRng } from '../../support/calc-random';
 
 const CASES = Number(process.env.PG_IMPORT_FUZZ_CASES ?? 2500);
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'custom' | 'tar' | 'plain';
 
@@ -170,7 +161,7 @@ describe('damaged dumps end in a typed error, never a crash or a hang', () => {
   });
 
   it(`random mutations (${CASES} seeded cases)`, async () => {
-    const rnd = mulberry32(20250701);
+    const rnd = seededRng(20250701).next;
     const inputs: [Buffer, Kind][] = [
       [custom, 'custom'],
       [piped16, 'custom'],

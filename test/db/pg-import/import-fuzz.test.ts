@@ -17,21 +17,12 @@ import { DumpError } from '../../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase } from '../../../db/pg-import/import-dump';
 import { openDatabase } from '../../../db/open-database';
 import { COMMITTED } from '../../support/pg-fixtures';
+import { seededRng } from '../../support/calc-random';
 
 const CASES = Number(process.env.PG_IMPORT_FUZZ_IMPORT_CASES ?? 300);
 const tmp = mkdtempSync(join(tmpdir(), 'pg-import-fuzz-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const now = () => '2025-07-03T12:00:00.000000Z';
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(src: Buffer, rnd: () => number): Buffer {
   const b = Buffer.from(src);
@@ -79,7 +70,7 @@ function counts(path: string): Record<string, number> {
 
 describe('mutated dumps through the import', () => {
   it(`${CASES} cases into new files: imported whole, or a DumpError and no file`, async () => {
-    const rnd = mulberry32(20250703);
+    const rnd = seededRng(20250703).next;
     const outcomes: Record<string, number> = {};
     for (let i = 0; i < CASES; i++) {
       const [name, src] = sources[i % sources.length]!;
@@ -105,7 +96,7 @@ describe('mutated dumps through the import', () => {
   }, 300_000);
 
   it(`${Math.ceil(CASES / 3)} cases merged into a database: merged whole, or nothing changed`, async () => {
-    const rnd = mulberry32(7);
+    const rnd = seededRng(7).next;
     const target = join(tmp, 'merge.sqlite');
     for (let i = 0; i < Math.ceil(CASES / 3); i++) {
       copyFileSync(live, target);

@@ -4,19 +4,16 @@
  */
 import type { Random } from '../../../core/ports/random';
 import type { ProviderLogger } from '../../../market-data/yahoo/provider-logger';
+import { seededRng } from '../calc-random';
 
-/** mulberry32 (Tommy Ettinger's public-domain 32-bit generator): uniform in [0, 1). */
+/** The shared seeded generator (mulberry32), recording every draw. */
 export function seededRandom(seed: number): Random & { readonly draws: number[] } {
-  let a = seed >>> 0;
+  const rng = seededRng(seed);
   const draws: number[] = [];
   return {
     draws,
     next() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const value = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+      const value = rng.next();
       draws.push(value);
       return value;
     },
