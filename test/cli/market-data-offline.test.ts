@@ -11,23 +11,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { diffChecksums, fileContentChecksums } from '../../db/canonical';
 import { runCli, tempDir, type CliResult } from '../support/cli';
 import { copyDatabase } from '../support/market-data-engine';
+import { DERIVED_TABLES } from '../../core/validation/table-catalog';
 
 /** After the close of Friday 2025-07-11: the automatic range is 2025-06-30 .. 07-11 (9 trading days). */
 const NOW = '2025-07-11T23:00:00Z';
-const DERIVED = [
-  'portfolio_snapshots',
-  'position_marks',
-  'missing_prices',
-  'symbol_factor_exposures',
-  'factor_exposures',
-  'position_factor_exposures',
-  'position_market_betas',
-  'position_interest_rate_betas',
-  'position_volatility',
-  'correlation_calculations',
-  'pairwise_correlations',
-  'stress_test_results',
-];
+/** The spec's derived tables (b.4), from the table catalog. */
+const DERIVED = DERIVED_TABLES.map((t) => t.name);
 
 describe('offline demo backfill', () => {
   const dir = tempDir('batchdesk-md-offline-');
