@@ -1,7 +1,9 @@
 /**
  * Telemetry fan-out inside a host process: the engine's sink publishes here; the Electron
  * bridge, the server-sent-event stream and tests subscribe. Keeps the last 5,000 events so a
- * reloaded view can rebuild (SPEC.md h.1 in-memory ring, h.7).
+ * reloaded view can rebuild (SPEC.md h.1 in-memory ring, h.7), and the latest run's run_start
+ * even after it has left the ring: a long backfill emits far more than 5,000 events, and a
+ * view rebuilt without the run's header would not know a run exists.
  */
 import type { TelemetryEvent } from '../core/api/telemetry-events';
 import type { TelemetrySink } from '../core/telemetry/record-metric';
@@ -11,10 +13,12 @@ export type EventListener = (e: TelemetryEvent) => void;
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
   private readonly ring: TelemetryEvent[] = [];
+  private runStart: TelemetryEvent | null = null;
 
   constructor(private readonly capacity = 5000) {}
 
   publish(e: TelemetryEvent): void {
+    if (e.event === 'run_start') this.runStart = e;
     this.ring.push(e);
     if (this.ring.length > this.capacity) this.ring.splice(0, this.ring.length - this.capacity);
     for (const l of this.listeners) {
@@ -33,6 +37,11 @@ export class EventBus {
 
   recent(): readonly TelemetryEvent[] {
     return this.ring;
+  }
+
+  /** The latest run's run_start, kept after it has left the ring; null before the first run. */
+  latestRunStart(): TelemetryEvent | null {
+    return this.runStart;
   }
 
   sink(): TelemetrySink {

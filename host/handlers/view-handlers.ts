@@ -97,7 +97,8 @@ export const viewHandlers: HandlerMap<ViewCommand> = {
   },
   async recentEvents(input, ctx) {
     const events = ctx.bus.recent().filter((e) => (input.runId === undefined || e.run_id === input.runId) && (input.afterSeq === undefined || e.seq > input.afterSeq));
-    return { events: events.slice(-input.limit) };
+    const runStart = ctx.bus.latestRunStart();
+    return { events: events.slice(-input.limit), runStart: runStart !== null && (input.runId === undefined || runStart.run_id === input.runId) ? runStart : null };
   },
   async getSettings(_input, ctx) {
     return withReader(ctx, readSettings);

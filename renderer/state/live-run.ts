@@ -190,6 +190,36 @@ export function seedFromTracking(state: LiveState, rows: readonly TrackingRow[])
   return { ...state, rows: next };
 }
 
+/**
+ * After a reload: the run's finished dates whose events have left the ring (a long backfill
+ * emits far more than the ring holds) count from their tracking rows, so progress and the
+ * running totals are whole again. Dates the replayed events finished are already counted.
+ */
+export function countTrackedDates(state: LiveState, rows: readonly TrackingRow[]): LiveState {
+  const runId = state.run?.runId;
+  if (!runId) return state;
+  let { datesDone, counters } = state;
+  for (const t of rows) {
+    if (t.runId !== runId || !t.complete) continue;
+    const replayed = state.rows[t.date];
+    if (replayed?.live && replayed.complete) continue;
+    let failedPhases = 0;
+    for (const p of Object.values(t.phases)) {
+      if (p.portfolios) failedPhases += Object.values(p.portfolios).filter((c) => c.status === 'failed').length;
+      else if (p.status === 'failed') failedPhases++;
+    }
+    datesDone++;
+    counters = {
+      ...counters,
+      missingPrices: counters.missingPrices + t.missingPriceCount,
+      fallbacks: counters.fallbacks + t.fallbackCount,
+      modelMarks: counters.modelMarks + t.modelCount,
+      failedPhases: counters.failedPhases + failedPhases,
+    };
+  }
+  return datesDone === state.datesDone ? state : { ...state, datesDone, counters };
+}
+
 export function withPlannedDates(state: LiveState, dates: readonly string[]): LiveState {
   return { ...state, plannedDates: dates };
 }

@@ -5,7 +5,7 @@
  * when a run ends.
  */
 import type { EngineClient } from '../engine-client/engine-client';
-import { applyBatch, EMPTY_LIVE, seedFromTracking, withPlannedDates, type LiveState } from './live-run';
+import { applyBatch, countTrackedDates, EMPTY_LIVE, seedFromTracking, withPlannedDates, type LiveState } from './live-run';
 
 export class LiveStore {
   private state: LiveState = EMPTY_LIVE;
@@ -46,22 +46,18 @@ export class LiveStore {
     this.set(seedFromTracking(this.state, t.dates));
   }
 
-  /** After a reload: replay the latest run from the ring, then lay the tracking table under it. */
+  /**
+   * After a reload: replay the latest run from its run_start and the ring, then lay the
+   * tracking table under it; dates whose events left the ring count from their tracking rows.
+   */
   async rebuild(): Promise<void> {
-    const ring = await this.client.call('recentEvents', { limit: 5000 });
-    const events = ring.events;
-    let from = -1;
-    for (let i = events.length - 1; i >= 0; i--) {
-      if (events[i]!.event === 'run_start') {
-        from = i;
-        break;
-      }
+    const { events, runStart } = await this.client.call('recentEvents', { limit: 5000 });
+    if (runStart) {
+      const runEvents = events.filter((e) => e.run_id === runStart.run_id && e.seq > runStart.seq);
+      this.set(applyBatch(EMPTY_LIVE, { events: [runStart, ...runEvents], counts: {}, coalesced: 0 }, performance.now()));
     }
-    if (from >= 0) {
-      const runEvents = events.slice(from).filter((e) => e.run_id === events[from]!.run_id);
-      this.set(applyBatch(EMPTY_LIVE, { events: runEvents, counts: {}, coalesced: 0 }, performance.now()));
-    }
-    await this.refreshTracking();
+    const t = await this.client.call('getTracking', { includeIncomplete: true, limit: 20_000 });
+    this.set(seedFromTracking(countTrackedDates(this.state, t.dates), t.dates));
   }
 
   private set(next: LiveState): void {

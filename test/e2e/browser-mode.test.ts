@@ -206,10 +206,13 @@ describe('browser mode, end to end', () => {
     // A portfolio cell of the failed date: skipped because upstream failed.
     await page.click(`[data-testid=cell-${FAILED_DATE}-marks]`);
     await page.waitForFunction(() => document.querySelector('[data-testid=cell-detail-portfolios]')?.textContent?.includes('upstream_failed'));
-    // After a reload the live view rebuilds from the engine's event ring and the tracking table.
+    // After a reload the live view rebuilds from the engine's event ring and the tracking table,
+    // even though this run's events overflowed the 5,000-event ring.
+    const doneBeforeReload = await headerDone();
     await page.reload();
     await page.waitForSelector('[data-testid=screen-live]');
     await page.waitForFunction(() => document.querySelector('[data-testid=header-run]')?.getAttribute('data-state') === 'partial');
+    expect(await headerDone()).toBe(doneBeforeReload);
     await scrollToFailedCell();
   });
 

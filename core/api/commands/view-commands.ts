@@ -329,9 +329,13 @@ export const viewCommands = {
     mutates: false,
   }),
   recentEvents: defineCommand({
-    summary: 'the in-memory telemetry ring (last 5,000 events) for rebuilding a live view after a reload',
+    summary: 'the in-memory telemetry ring (last 5,000 events) and the latest run start, for rebuilding a live view after a reload',
     input: z.object({ afterSeq: z.number().int().min(0).optional(), runId: z.string().optional(), limit: z.number().int().min(1).max(5000).default(5000) }).default({ limit: 5000 }),
-    output: z.object({ events: z.array(telemetryEventSchema) }),
+    output: z.object({
+      events: z.array(telemetryEventSchema),
+      /** The latest run's run_start (of runId when given), kept after a long run has pushed it out of the ring. */
+      runStart: telemetryEventSchema.nullable(),
+    }),
     mutates: false,
   }),
 } as const;

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch, type DispatchResult } from '../../../host/dispatcher';
 import type { HostContext } from '../../../host/handler-types';
-import { metricEvent } from '../../support/telemetry/event-builders';
+import { metricEvent, runStartEvent } from '../../support/telemetry/event-builders';
 import { DEMO_PORTFOLIOS, injectPriceGaps, putSettings, SHORT_NOW } from '../../support/app/demo-fixture';
 import { runDemo, seedDemoDb } from '../../support/demo-db';
 import { tempDir } from '../../support/cli';
@@ -243,6 +243,20 @@ describe('recentEvents', () => {
     const after = await ok('recentEvents', { afterSeq: 3, runId: 'run-1' }, c);
     expect(after.events.map((e: any) => e.seq)).toEqual([4, 5]);
     expect((await ok('recentEvents', { runId: 'other' }, c)).events).toEqual([]);
+  });
+
+  it('returns the latest run start even when a long run has pushed it out of the 5,000-event ring', async () => {
+    const c = testHostContext(dbPath, SHORT_NOW);
+    expect((await ok('recentEvents', {}, c)).runStart).toBeNull();
+    const start = runStartEvent(1);
+    c.bus.publish(start);
+    for (let seq = 2; seq <= 5002; seq++) c.bus.publish(metricEvent('heartbeat', seq, seq));
+    const out = await ok('recentEvents', {}, c);
+    expect(out.events).toHaveLength(5000);
+    expect(out.events[0].seq).toBe(5003 - 5000);
+    expect(out.runStart).toEqual(start);
+    expect((await ok('recentEvents', { runId: 'run-1' }, c)).runStart).toEqual(start);
+    expect((await ok('recentEvents', { runId: 'other' }, c)).runStart).toBeNull();
   });
 });
 

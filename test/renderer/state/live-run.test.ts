@@ -6,23 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
-import { aggregateStatus, applyBatch, cellClass, EMPTY_LIVE, gridDates, LOG_CAPACITY, progressOf, seedFromTracking, withPlannedDates } from '../../../renderer/state/live-run';
-import { dateResultEvent, metricEvent, phaseResultEvent, phaseStartEvent } from '../../support/telemetry/event-builders';
+import { aggregateStatus, applyBatch, cellClass, countTrackedDates, EMPTY_LIVE, gridDates, LOG_CAPACITY, progressOf, seedFromTracking, withPlannedDates } from '../../../renderer/state/live-run';
+import { dateResultEvent, metricEvent, phaseResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
 const batch = (events: TelemetryEvent[], counts: Record<string, number> = {}) => ({ events, counts, coalesced: 0 });
 
-function runStart(seq: number, dates = 3): TelemetryEvent {
-  return {
-    event: 'run_start',
-    schema: 1,
-    run_id: 'run-1',
-    seq,
-    ts: '2025-09-30T23:00:00.000000Z',
-    source: 'engine',
-    level: 'info',
-    payload: { batch_run_id: 'batch_x', mode: 'normal', triggered_by: 'app', database: 'demo.db', target_date: '2025-07-03', first_date: '2025-07-01', last_date: '2025-07-03', date_count: dates, chunk_days: 0, chunk_count: 1, phases: [], portfolio_scope: 'all', options: {}, app_version: '0.1.0' },
-  };
-}
+const runStart = (seq: number, dates = 3) => runStartEvent(seq, { dates });
 
 describe('cell classes', () => {
   it('maps raw statuses onto the six display classes', () => {
@@ -102,13 +91,13 @@ describe('applyBatch', () => {
 });
 
 describe('tracking rows under the live state', () => {
-  const row = (date: string, status: string, complete = true): TrackingRow => ({
+  const row = (date: string, status: string, complete = true, runId = 'r'): TrackingRow => ({
     date: date as TrackingRow['date'],
     status,
     complete,
     startedAt: null,
     completedAt: complete ? 'x' : null,
-    runId: 'r',
+    runId,
     batchRunId: 'b',
     mode: 'normal',
     phases: { market_data: { status: 'failed', startedAt: null, durationMs: 1, reason: 'benchmark_missing', error: 'SPY has no close', portfolios: null } },
@@ -129,5 +118,17 @@ describe('tracking rows under the live state', () => {
     expect(s.rows['2025-07-02']!.cells.marks!.status).toBe('running');
     s = withPlannedDates(s, ['2025-07-01', '2025-07-02', '2025-07-03']);
     expect(gridDates(s)).toEqual(['2025-07-01', '2025-07-02', '2025-07-03']);
+  });
+
+  it('after a reload, counts the run\'s finished dates whose events left the ring from their tracking rows', () => {
+    // The ring kept the run start and only the last date's events; 07-01 and 07-02 were finished by this run.
+    let s = applyBatch(EMPTY_LIVE, batch([runStart(1), phaseStartEvent('2025-07-03', 'market_data', null, 900), dateResultEvent('2025-07-03', 'success', 901)]), 0);
+    expect(s.datesDone).toBe(1);
+    const rows = [row('2025-07-01', 'failed', true, 'run-1'), row('2025-07-02', 'failed', true, 'run-1'), row('2025-07-03', 'success', true, 'run-1'), row('2025-06-30', 'failed', true, 'older-run'), row('2025-07-04', 'running', false, 'run-1')];
+    s = countTrackedDates(s, rows);
+    expect(s.datesDone).toBe(3); // 07-03 is not counted twice, the older run's and the unfinished date not at all
+    expect(s.counters).toMatchObject({ missingPrices: 4, fallbacks: 2, modelMarks: 0, failedPhases: 2 });
+    expect(countTrackedDates(s, [])).toBe(s);
+    expect(countTrackedDates(EMPTY_LIVE, rows)).toBe(EMPTY_LIVE); // no run, nothing to count
   });
 });

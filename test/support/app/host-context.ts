@@ -5,8 +5,8 @@ import { ReadConnection } from '../../../host/read-connection';
 import { InProcessRunManager } from './in-process-run-manager';
 import { systemClock } from '../../../host/system-ports';
 
-export function testHostContext(dbPath: string, now: string, options: { reader?: boolean } = {}): HostContext & { bus: EventBus } {
-  const bus = new EventBus();
+export function testHostContext(dbPath: string, now: string, options: { reader?: boolean; ringCapacity?: number } = {}): HostContext & { bus: EventBus } {
+  const bus = new EventBus(options.ringCapacity);
   const clock = systemClock({ BATCHDESK_NOW: now });
   return {
     dbPath,

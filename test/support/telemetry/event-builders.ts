@@ -1,8 +1,18 @@
 /** Builders of valid telemetry envelopes (SPEC.md h.2) for bridge, throttle and UI tests. */
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
 
-function envelope(seq: number | undefined) {
-  return { schema: 1 as const, run_id: 'run-1', seq: seq ?? 1, ts: '2025-09-30T23:00:00.000000Z', source: 'engine' as const, level: 'info' as const };
+function envelope(seq: number | undefined, runId = 'run-1') {
+  return { schema: 1 as const, run_id: runId, seq: seq ?? 1, ts: '2025-09-30T23:00:00.000000Z', source: 'engine' as const, level: 'info' as const };
+}
+
+/** The start of a run over 2025-07-01 .. 2025-07-03 (`dates` planned). */
+export function runStartEvent(seq: number, options: { runId?: string; dates?: number } = {}): TelemetryEvent {
+  const runId = options.runId ?? 'run-1';
+  return {
+    ...envelope(seq, runId),
+    event: 'run_start',
+    payload: { batch_run_id: `batch_${runId}`, mode: 'normal', triggered_by: 'app', database: 'demo.db', target_date: '2025-07-03', first_date: '2025-07-01', last_date: '2025-07-03', date_count: options.dates ?? 3, chunk_days: 0, chunk_count: 1, phases: [], portfolio_scope: 'all', options: {}, app_version: '0.1.0' },
+  };
 }
 
 export function metricEvent(name: string, value: number | null = 1, seq?: number): TelemetryEvent {
