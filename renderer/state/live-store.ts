@@ -42,8 +42,8 @@ export class LiveStore {
   }
 
   async refreshTracking(): Promise<void> {
-    const t = await this.client.call('getTracking', { includeIncomplete: true, limit: 20_000 });
-    this.set(seedFromTracking(this.state, t.dates));
+    const rows = await this.trackingRows();
+    this.set(seedFromTracking(this.state, rows));
   }
 
   /**
@@ -56,8 +56,12 @@ export class LiveStore {
       const runEvents = events.filter((e) => e.run_id === runStart.run_id && e.seq > runStart.seq);
       this.set(applyBatch(EMPTY_LIVE, { events: [runStart, ...runEvents], counts: {}, coalesced: 0 }, performance.now()));
     }
-    const t = await this.client.call('getTracking', { includeIncomplete: true, limit: 20_000 });
-    this.set(seedFromTracking(countTrackedDates(this.state, t.dates), t.dates));
+    const rows = await this.trackingRows();
+    this.set(seedFromTracking(countTrackedDates(this.state, rows), rows));
+  }
+
+  private async trackingRows() {
+    return (await this.client.call('getTracking', { includeIncomplete: true, limit: 20_000 })).dates;
   }
 
   private set(next: LiveState): void {
