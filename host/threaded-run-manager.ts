@@ -5,12 +5,12 @@
  * Events from the run worker are published on the host's event bus as they arrive.
  */
 import { Worker } from 'node:worker_threads';
-import { BatchdeskError } from '../core/api/errors';
 import type { RunStatus } from '../core/api/commands/run-commands';
 import type { RunOptions } from '../core/api/run-options';
 import type { Clock } from '../core/ports/clock';
 import type { EventBus } from './event-bus';
 import type { RunController } from './handler-types';
+import { IDLE_RUN_STATUS, runInProgressError, startingRunStatus, withRunError, withRunEvent, withRunSummary } from './run-status';
 import { CANCEL_GRACEFUL, CANCEL_NOW, RUN_WORKER_KIND, runWorkerToHostSchema, type RunOutcome, type RunWorkerData } from './worker-protocol';
 
 /** What the manager needs of a run worker thread (a seam for tests). */
@@ -33,8 +33,6 @@ export interface ThreadedRunManagerOptions {
   readonly onFault?: (message: string) => void;
 }
 
-const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
-
 const defaultCreate = (entry: string | URL, data: RunWorkerData): RunWorkerLike => new Worker(entry, { workerData: data }) as unknown as RunWorkerLike;
 
 /** Worker entries are passed around as strings; a file URL string must become a URL again. */
@@ -46,7 +44,7 @@ export class ThreadedRunManager implements RunController {
   private current: { flag: Int32Array; worker: RunWorkerLike } | null = null;
   /** The last run worker's exit (a finished run's thread may still be closing). */
   private exited: Promise<void> = Promise.resolve();
-  private state: RunStatus = IDLE;
+  private state: RunStatus = IDLE_RUN_STATUS;
 
   constructor(private readonly options: ThreadedRunManagerOptions) {}
 
@@ -59,7 +57,7 @@ export class ThreadedRunManager implements RunController {
   }
 
   start(options: RunOptions): RunStatus {
-    if (this.current) throw new BatchdeskError('locked', `a run is already in progress in this app (${this.state.batchRunId ?? 'starting'}); cancel it or wait`);
+    if (this.current) throw runInProgressError(this.state);
     const flag = new Int32Array(new SharedArrayBuffer(4));
     const data: RunWorkerData = {
       kind: RUN_WORKER_KIND,
@@ -69,7 +67,7 @@ export class ThreadedRunManager implements RunController {
       cancelFlag: flag.buffer as SharedArrayBuffer,
       ...(this.options.migrationsFolder ? { migrationsFolder: this.options.migrationsFolder } : {}),
     };
-    this.state = { ...IDLE, state: 'running', startedAt: new Date(this.options.clock.now()).toISOString() };
+    this.state = startingRunStatus(this.options.clock.now());
     const worker = (this.options.createWorker ?? defaultCreate)(this.options.entry, data);
     let finished = false;
     const exited = new Promise<void>((resolve) => {
@@ -80,10 +78,8 @@ export class ThreadedRunManager implements RunController {
           return;
         }
         if (m.data.type === 'event') {
-          const e = m.data.event;
-          if (e.event === 'run_start') this.state = { ...this.state, runId: e.run_id, batchRunId: e.payload.batch_run_id, datesPlanned: e.payload.date_count, startedAt: e.ts };
-          else if (e.event === 'date_result') this.state = { ...this.state, datesDone: this.state.datesDone + 1 };
-          this.options.bus.publish(e);
+          this.state = withRunEvent(this.state, m.data.event);
+          this.options.bus.publish(m.data.event);
         } else {
           finished = true;
           this.finish(m.data.outcome);
@@ -123,14 +119,8 @@ export class ThreadedRunManager implements RunController {
   }
 
   private finish(o: RunOutcome): void {
-    if (o.kind === 'run') {
-      const s = o.status;
-      this.state = { ...this.state, state: s === 'completed' ? 'completed' : s === 'cancelled' ? 'cancelled' : s === 'failed' ? 'failed' : 'partial', exitCode: o.exitCode, summary: o.summary };
-    } else if (o.kind === 'no_run') {
-      this.state = { ...this.state, state: 'completed', exitCode: o.exitCode, summary: { message: o.message } };
-    } else {
-      const holder = o.error.code === 'locked' ? ((o.error.details as { holder?: Record<string, unknown> } | undefined)?.holder ?? null) : null;
-      this.state = { ...this.state, state: 'failed', exitCode: o.exitCode, error: { code: o.error.code, message: o.error.message }, lockHolder: holder };
-    }
+    if (o.kind === 'run') this.state = withRunSummary(this.state, o.status, o.exitCode, o.summary);
+    else if (o.kind === 'no_run') this.state = { ...this.state, state: 'completed', exitCode: o.exitCode, summary: { message: o.message } };
+    else this.state = withRunError(this.state, o.exitCode, o.error);
   }
 }

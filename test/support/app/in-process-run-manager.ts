@@ -12,6 +12,7 @@ import type { EventBus } from '../../../host/event-bus';
 import type { RunController } from '../../../host/handler-types';
 import { runOnDatabase } from '../../../host/engine-host';
 import type { EngineDeps } from '../../../core/engine/run-context';
+import { IDLE_RUN_STATUS, runInProgressError, startingRunStatus, withRunError, withRunEvent, withRunSummary } from '../../../host/run-status';
 
 export interface RunManagerOptions {
   readonly dbPath: string;
@@ -22,17 +23,14 @@ export interface RunManagerOptions {
   readonly fetch?: typeof fetch;
 }
 
-const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
-
 export class InProcessRunManager implements RunController {
   private current: { controller: AbortController; hard: AbortController; promise: Promise<void> } | null = null;
-  private state: RunStatus = IDLE;
+  private state: RunStatus = IDLE_RUN_STATUS;
 
   constructor(private readonly options: RunManagerOptions) {
     options.bus.subscribe((e) => {
       if (this.state.state !== 'running' && this.state.state !== 'cancelling') return;
-      if (e.event === 'run_start') this.state = { ...this.state, runId: e.run_id, batchRunId: e.payload.batch_run_id, datesPlanned: e.payload.date_count, startedAt: e.ts };
-      else if (e.event === 'date_result') this.state = { ...this.state, datesDone: this.state.datesDone + 1 };
+      this.state = withRunEvent(this.state, e);
     });
   }
 
@@ -46,10 +44,10 @@ export class InProcessRunManager implements RunController {
 
   /** Resolves once the run has started (or failed to); the run continues in the background. */
   start(options: RunOptions): RunStatus {
-    if (this.current) throw new BatchdeskError('locked', `a run is already in progress in this app (${this.state.batchRunId ?? 'starting'}); cancel it or wait`);
+    if (this.current) throw runInProgressError(this.state);
     const controller = new AbortController();
     const hard = new AbortController();
-    this.state = { ...IDLE, state: 'running', startedAt: new Date(this.options.clock.now()).toISOString() };
+    this.state = startingRunStatus(this.options.clock.now());
     const promise = runOnDatabase({
       dbPath: this.options.dbPath,
       options,
@@ -62,21 +60,14 @@ export class InProcessRunManager implements RunController {
     })
       .then((r) => {
         if (r.kind === 'run') {
-          const s = r.summary.status;
-          this.state = { ...this.state, state: s === 'completed' ? 'completed' : s === 'cancelled' ? 'cancelled' : s === 'failed' ? 'failed' : 'partial', exitCode: r.exitCode, summary: r.summary };
+          this.state = withRunSummary(this.state, r.summary.status, r.exitCode, r.summary);
         } else {
           this.state = { ...this.state, state: 'completed', exitCode: r.exitCode, summary: { message: r.kind === 'up_to_date' ? r.message : 'plan only' } };
         }
       })
       .catch((err: unknown) => {
         const e = err instanceof BatchdeskError ? err : new BatchdeskError('internal', (err as Error).message);
-        this.state = {
-          ...this.state,
-          state: 'failed',
-          exitCode: e.exitCode,
-          error: { code: e.code, message: e.message },
-          lockHolder: e.code === 'locked' ? ((e.details as { holder?: Record<string, unknown> } | undefined)?.holder ?? null) : null,
-        };
+        this.state = withRunError(this.state, e.exitCode, e);
       })
       .finally(() => {
         this.current = null;
