@@ -19,23 +19,12 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImportAgainstOracle } from '../support/import-oracle';
 import { parseArchive, writeArchive, type WriteOptions } from '../support/pg-archive-writer';
-import { COMMITTED, fullFixtures, HAS_POSTGRES } from '../support/pg-fixtures';
+import { COMMITTED, fullFixtures, HAS_LZ4, HAS_POSTGRES, HAS_ZSTD } from '../support/pg-fixtures';
 import { runCli } from '../support/cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'import-formats-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const ENV = { BATCHDESK_NOW: '2025-07-03T23:00:00Z' };
-
-const hasCli = (p: string) => {
-  try {
-    execFileSync(p, ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const HAS_LZ4 = hasCli('lz4');
-const HAS_ZSTD = hasCli('zstd');
 
 let n = 0;
 async function importToNew(dump: string): Promise<{ db: string; report: Record<string, unknown> }> {

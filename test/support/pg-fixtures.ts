@@ -19,6 +19,18 @@ import { join, resolve } from 'node:path';
 export const PG_BIN = process.env.PGBIN ?? '/usr/lib/postgresql/15/bin';
 export const HAS_POSTGRES = existsSync(join(PG_BIN, 'initdb')) && existsSync(join(PG_BIN, 'pg_dump'));
 
+function hasCli(name: string): boolean {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** The lz4 and zstd command-line tools, for dumps compressed as PostgreSQL 16+ does. */
+export const HAS_LZ4 = hasCli('lz4');
+export const HAS_ZSTD = hasCli('zstd');
+
 export const FIXTURE_DIR = resolve(import.meta.dirname, '../fixtures/pg');
 export const COMMITTED = join(FIXTURE_DIR, 'committed');
 

@@ -15,23 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDump } from '../../../db/pg-import/open-dump';
 import type { DumpReader } from '../../../db/pg-import/dump-reader';
 import { parseArchive, writeArchive, type Compression, type RawArchive, type WriteOptions } from '../../support/pg-archive-writer';
-import { COMMITTED, HAS_POSTGRES, PG_BIN, readOracle, sortRows } from '../../support/pg-fixtures';
+import { COMMITTED, HAS_LZ4, HAS_POSTGRES, HAS_ZSTD, PG_BIN, readOracle, sortRows } from '../../support/pg-fixtures';
 import { startPgCluster } from '../../support/pg-cluster';
 import { tableKey, textRows } from '../../support/dump-rows';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pg-import-versions-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const hasCli = (p: string) => {
-  try {
-    execFileSync(p, ['--version'], { stdio: 'pipe' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-const HAS_LZ4 = hasCli('lz4');
-const HAS_ZSTD = hasCli('zstd');
 
 let original: RawArchive;
 let expected: Map<string, (string | null)[][]>;
