@@ -4,7 +4,7 @@
  */
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { AnalyticsStore, SnapshotAnalyticsFields, SymbolExposureRow } from '../../core/ports/analytics-store';
-import { datedRowId } from '../ids';
+import { datedRowId, datedRowIds } from '../ids';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
 import {
@@ -64,7 +64,8 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
   return {
     replaceSymbolExposures(date, symbols, rows, nowIso) {
       if (symbols.length) sql(`DELETE FROM symbol_factor_exposures WHERE calculation_date = ? AND symbol IN (${inList(symbols)})`).run(date, ...symbols);
-      for (const r of rows) insSymbol({ id: datedRowId(date, `symbol_factor_exposures:${r.symbol}:${r.factorId}:${date}`), ...r, createdAt: nowIso });
+      const idOf = datedRowIds(date, 'symbol_factor_exposures:');
+      for (const r of rows) insSymbol({ id: idOf(`${r.symbol}:${r.factorId}:${date}`), ...r, createdAt: nowIso });
     },
     loadSymbolExposures(date) {
       return (sql(`SELECT * FROM symbol_factor_exposures WHERE calculation_date = ?`).all(date) as Record<string, unknown>[]).map(
@@ -86,9 +87,7 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
       );
     },
     latestMarketBetaBefore(symbol, date, marketFactorId) {
-      const r = db
-        .prepare(`SELECT beta_value FROM symbol_factor_exposures WHERE symbol = ? AND factor_id = ? AND calculation_date < ? ORDER BY calculation_date DESC LIMIT 1`)
-        .get(symbol, marketFactorId, date) as { beta_value: number } | undefined;
+      const r = sql(`SELECT beta_value FROM symbol_factor_exposures WHERE symbol = ? AND factor_id = ? AND calculation_date < ? ORDER BY calculation_date DESC LIMIT 1`).get(symbol, marketFactorId, date) as { beta_value: number } | undefined;
       return r?.beta_value ?? null;
     },
     clearPortfolioAnalytics(portfolioId, date, lotIds) {
@@ -118,7 +117,8 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
     insertCorrelation(row, pairs, nowIso) {
       const id = datedRowId(row.calculationDate, `correlation_calculations:${row.portfolioId}:${row.durationDays}:${row.calculationDate}`);
       insCorr({ id, ...row, correlationConcentrationScore: 0, createdAt: nowIso });
-      for (const p of pairs) insPair({ id: datedRowId(row.calculationDate, `pairwise_correlations:${id}:${p.symbol1}:${p.symbol2}`), correlationCalculationId: id, ...p });
+      const pairIdOf = datedRowIds(row.calculationDate, `pairwise_correlations:${id}:`);
+      for (const p of pairs) insPair({ id: pairIdOf(`${p.symbol1}:${p.symbol2}`), correlationCalculationId: id, ...p });
     },
     insertStressResults(rows, nowIso) {
       for (const r of rows) {
@@ -152,11 +152,7 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
     },
     recentFactorExposures(portfolioId, date, limit) {
       return (
-        db
-          .prepare(
-            `SELECT factor_id, calculation_date, exposure_value, exposure_dollar FROM factor_exposures WHERE portfolio_id = ? AND calculation_date <= ? ORDER BY calculation_date DESC, factor_id LIMIT ?`,
-          )
-          .all(portfolioId, date, limit) as { factor_id: string; calculation_date: IsoDate; exposure_value: number; exposure_dollar: number | null }[]
+        sql(`SELECT factor_id, calculation_date, exposure_value, exposure_dollar FROM factor_exposures WHERE portfolio_id = ? AND calculation_date <= ? ORDER BY calculation_date DESC, factor_id LIMIT ?`).all(portfolioId, date, limit) as { factor_id: string; calculation_date: IsoDate; exposure_value: number; exposure_dollar: number | null }[]
       ).map((r) => ({ factorId: r.factor_id, calculationDate: r.calculation_date, exposureValue: r.exposure_value, exposureDollar: r.exposure_dollar }));
     },
   };

@@ -1,7 +1,7 @@
 /** Row ids (db/ids.ts): the demo's MD5 ids and the date-prefixed derived-row ids. */
 import { describe, expect, it } from 'vitest';
 import { addCalendarDays, toEpochDay, type IsoDate } from '../../core/domain/iso-date';
-import { datedRowId, md5Uuid } from '../../db/ids';
+import { datedRowId, datedRowIds, md5Uuid } from '../../db/ids';
 
 describe('row ids', () => {
   it('md5Uuid formats the MD5 digest as a UUID (the demo file was made this way)', () => {
@@ -26,5 +26,20 @@ describe('row ids', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 200_000; i++) seen.add(datedRowId('2025-07-01', `pairwise_correlations:calc:${i % 97}:${i}`));
     expect(seen.size).toBe(200_000);
+  });
+
+  it('keeps the ids of earlier versions (stored rows keep their ids when a date is re-run)', () => {
+    // Provenance: the values the first released datedRowId (one-pass cyrb128) gave for these keys.
+    expect(datedRowId('2025-07-01', 'factor_exposures:p:f:2025-07-01')).toBe('00004f2e-1a87-2055-a298-0ea4d3689273');
+    expect(datedRowId('2026-11-27', 'pairwise_correlations:x:AAPL:MSFT')).toBe('00005130-967f-3cda-4d06-42096a18f6d0');
+  });
+
+  it('datedRowIds hashes a shared prefix once and gives the same id as datedRowId of the whole key', () => {
+    const prefixes = ['', 'pairwise_correlations:', 'symbol_factor_exposures:é✓:', 'x'.repeat(300)];
+    const suffixes = ['', 'AAPL:MSFT', 'ü:€:𝄞', '0'.repeat(97)];
+    for (const p of prefixes) {
+      const idOf = datedRowIds('2026-02-27', p);
+      for (const s of suffixes) expect(idOf(s)).toBe(datedRowId('2026-02-27', p + s));
+    }
   });
 });
