@@ -10,6 +10,7 @@
  */
 import type { DayRange } from './align';
 import { HAR_MONTH, HAR_WEEK, harComponents, type HarComponents } from './har';
+import { lowerBound } from './lower-bound';
 import { isValidClose } from './returns';
 import type { ReturnSeries } from './volatility';
 
@@ -46,18 +47,6 @@ export function volatilityHistory(prices: ArrayLike<number>): VolatilityHistory 
   }
   const r = returns.slice(0, count);
   return { returns: r, startDays: startDays.slice(0, count), endDays: endDays.slice(0, count), components: harComponents(r, count) };
-}
-
-/** First index whose value is >= x in a sorted array (length when none). */
-function lowerBound(a: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The window's return series and its HAR components (undefined positions NaN), from the history. */

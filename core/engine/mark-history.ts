@@ -5,6 +5,7 @@
  * recording every portfolio-date's marks as they are written; lookups are binary searches
  * instead of one indexed query per lot and date.
  */
+import { lowerBound } from '../calc/lower-bound';
 import type { IsoDate } from '../domain/iso-date';
 import type { PreviousMarkRecord } from '../ports/store';
 
@@ -15,18 +16,6 @@ export interface PricedMarks {
 }
 
 export type PricedMarksLoader = (lotIds: readonly string[]) => Map<string, PricedMarks>;
-
-/** Index of the first date >= d. */
-function lowerBound(dates: readonly IsoDate[], d: IsoDate): number {
-  let lo = 0;
-  let hi = dates.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (dates[mid]! < d) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 export class MarkHistory {
   private readonly lots = new Map<string, PricedMarks>();
