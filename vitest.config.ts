@@ -6,6 +6,8 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+    // Removes each file's scratch folders (test/support/temp-dirs.ts) when the file ends.
+    setupFiles: ['test/support/vitest-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Spawned CLI processes and real PostgreSQL/Chromium make some files heavy; two cores.

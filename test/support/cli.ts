@@ -3,8 +3,6 @@
  * child process through the package bin (for signals, locks and crashes).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../../cli/main';
 import { memoryIO } from '../../cli/io';
@@ -33,9 +31,7 @@ export function startCliProcess(args: readonly string[], env: Record<string, str
   return spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-export function tempDir(prefix = 'batchdesk-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
+export { tempDir } from './temp-dirs';
 
 /** A fixed clock for demo runs: 2025-09-30 after the close, so the demo backfill is 66 trading days. */
 export const DEMO_NOW_SHORT = '2025-09-30T23:00:00Z';

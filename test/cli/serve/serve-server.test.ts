@@ -5,10 +5,10 @@
  * files without traversal, and a listener on 127.0.0.1 only. The engine is a stub here; the
  * real worker is exercised by serve-command.test.ts and the E2E suite.
  */
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
@@ -16,6 +16,7 @@ import type { EngineStatus } from '../../../host/engine-worker-client';
 import { startServeServer, uploadFileName, type EngineConnection, type ServeServer } from '../../../cli/serve/serve-server';
 import { resolveStatic } from '../../../cli/serve/static-files';
 import { dateResultEvent, metricEvent } from '../../support/telemetry/event-builders';
+import { tempDir } from '../../support/temp-dirs';
 
 class StubEngine implements EngineConnection {
   readonly calls: { name: string; input: unknown }[] = [];
@@ -69,8 +70,8 @@ function send(s: ServeServer, opts: { method?: string; path: string; headers?: R
 
 let server: ServeServer;
 const engine = new StubEngine();
-const staticDir = mkdtempSync(join(tmpdir(), 'serve-static-'));
-const uploadDir = mkdtempSync(join(tmpdir(), 'serve-uploads-'));
+const staticDir = tempDir('serve-static-');
+const uploadDir = tempDir('serve-uploads-');
 
 beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>batchdesk</title>');

@@ -5,8 +5,7 @@
  * helper that runs the whole engine (runBatch) on it with a fixed clock and collects the
  * telemetry events. Nothing here reaches the network.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runOptionsSchema, type RunOptionsInput } from '../../../core/api/run-options';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
@@ -24,6 +23,7 @@ import { openDatabase, type SqliteDatabase } from '../../../db/open-database';
 import { priceRowId } from '../../../db/repositories/price-repository';
 import { seedReferenceData } from '../../../host/reference-data';
 import { createSyntheticGenerator, type SyntheticGenerator } from '../../../market-data/synthetic';
+import { tempDir } from '../temp-dirs';
 
 export interface FixtureLot {
   readonly id?: string;
@@ -56,7 +56,7 @@ const FIXED_NOW_ISO = '2025-06-01T00:00:00.000000Z';
 
 /** A new database file in a fresh temporary directory, migrated, with the reference data seeded. */
 export function createFixtureDatabase(): FixtureDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'batchdesk-analytics-'));
+  const dir = tempDir('batchdesk-analytics-');
   const path = join(dir, 'test.db');
   const db = openDatabase(path);
   db.transaction(() => seedReferenceData(db, FIXED_NOW_ISO))();
