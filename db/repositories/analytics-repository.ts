@@ -65,7 +65,7 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
     replaceSymbolExposures(date, symbols, rows, nowIso) {
       if (symbols.length) sql(`DELETE FROM symbol_factor_exposures WHERE calculation_date = ? AND symbol IN (${inList(symbols)})`).run(date, ...symbols);
       const idOf = datedRowIds(date, 'symbol_factor_exposures:');
-      for (const r of rows) insSymbol({ id: idOf(`${r.symbol}:${r.factorId}:${date}`), ...r, createdAt: nowIso });
+      insSymbol.many(rows.map((r) => ({ id: idOf(`${r.symbol}:${r.factorId}:${date}`), ...r, createdAt: nowIso })));
     },
     loadSymbolExposures(date) {
       return (sql(`SELECT * FROM symbol_factor_exposures WHERE calculation_date = ?`).all(date) as Record<string, unknown>[]).map(
@@ -98,31 +98,31 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
       }
     },
     insertFactorExposures(rows, nowIso) {
-      for (const r of rows) insFactor({ id: datedRowId(r.calculationDate, `factor_exposures:${r.portfolioId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso });
+      insFactor.many(rows.map((r) => ({ id: datedRowId(r.calculationDate, `factor_exposures:${r.portfolioId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso })));
     },
     insertPositionFactorExposures(rows, nowIso) {
-      for (const r of rows) insPosFactor({ id: datedRowId(r.calculationDate, `position_factor_exposures:${r.positionId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso });
+      insPosFactor.many(rows.map((r) => ({ id: datedRowId(r.calculationDate, `position_factor_exposures:${r.positionId}:${r.factorId}:${r.calculationDate}`), ...r, createdAt: nowIso })));
     },
     insertPositionMarketBetas(rows, nowIso) {
-      for (const r of rows) {
-        insBeta({ id: datedRowId(r.calcDate, `position_market_betas:${r.portfolioId}:${r.positionId}:${r.calcDate}`), ...r, windowDays: 90, method: 'OLS_SIMPLE', marketIndex: 'SPY', createdAt: nowIso, updatedAt: nowIso });
-      }
+      insBeta.many(
+        rows.map((r) => ({ id: datedRowId(r.calcDate, `position_market_betas:${r.portfolioId}:${r.positionId}:${r.calcDate}`), ...r, windowDays: 90, method: 'OLS_SIMPLE', marketIndex: 'SPY', createdAt: nowIso, updatedAt: nowIso })),
+      );
     },
     insertPositionIrBetas(rows, nowIso) {
-      for (const r of rows) insIr({ id: datedRowId(r.calculationDate, `position_interest_rate_betas:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso });
+      insIr.many(rows.map((r) => ({ id: datedRowId(r.calculationDate, `position_interest_rate_betas:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso })));
     },
     insertPositionVolatility(rows, nowIso) {
-      for (const r of rows) insVol({ id: datedRowId(r.calculationDate, `position_volatility:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso });
+      insVol.many(rows.map((r) => ({ id: datedRowId(r.calculationDate, `position_volatility:${r.positionId}:${r.calculationDate}`), ...r, createdAt: nowIso, updatedAt: nowIso })));
     },
     insertCorrelation(row, pairs, nowIso) {
       const id = datedRowId(row.calculationDate, `correlation_calculations:${row.portfolioId}:${row.durationDays}:${row.calculationDate}`);
       insCorr({ id, ...row, correlationConcentrationScore: 0, createdAt: nowIso });
       const pairIdOf = datedRowIds(row.calculationDate, `pairwise_correlations:${id}:`);
-      for (const p of pairs) insPair({ id: pairIdOf(`${p.symbol1}:${p.symbol2}`), correlationCalculationId: id, ...p });
+      insPair.many(pairs.map((p) => ({ id: pairIdOf(`${p.symbol1}:${p.symbol2}`), correlationCalculationId: id, ...p })));
     },
     insertStressResults(rows, nowIso) {
-      for (const r of rows) {
-        insStress({
+      insStress.many(
+        rows.map((r) => ({
           id: datedRowId(r.calculationDate, `stress_test_results:${r.portfolioId}:${r.scenarioRowId}:${r.calculationDate}`),
           portfolioId: r.portfolioId,
           scenarioId: r.scenarioRowId,
@@ -133,8 +133,8 @@ export function analyticsRepository(db: SqliteDatabase): AnalyticsStore {
           factorImpacts: JSON.stringify(r.factorImpacts),
           calculationMetadata: JSON.stringify(r.calculationMetadata),
           createdAt: nowIso,
-        });
-      }
+        })),
+      );
     },
     updateSnapshotAnalytics(portfolioId, date, fields, nowIso) {
       const keys = Object.keys(fields) as (keyof SnapshotAnalyticsFields)[];

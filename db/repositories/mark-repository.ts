@@ -80,8 +80,8 @@ export function markRepository(db: SqliteDatabase): MarkStore {
     },
     replaceMarks(portfolioId, d, marks, runId, nowIso) {
       del.run(portfolioId, d);
-      for (const m of marks) {
-        insert({
+      insert.many(
+        marks.map((m) => ({
           positionId: m.positionId,
           portfolioId: m.portfolioId,
           markDate: m.markDate,
@@ -112,9 +112,9 @@ export function markRepository(db: SqliteDatabase): MarkStore {
           flags: m.flags.length ? JSON.stringify(m.flags) : null,
           runId,
           computedAt: nowIso,
-        });
-        cache.run(m.price, m.marketValue, m.unrealizedPnl, m.priceDate, m.priceSource, d, nowIso, m.positionId, d);
-      }
+        })),
+      );
+      for (const m of marks) cache.run(m.price, m.marketValue, m.unrealizedPnl, m.priceDate, m.priceSource, d, nowIso, m.positionId, d);
     },
   };
 }

@@ -186,10 +186,10 @@ describe('several rows per INSERT statement', () => {
     }
     // --strict names the same first failing row either way (row 5's duplicate, not row 9's date)
     const strictErrors = await Promise.all(
-      [1, 10].map((g) => importIntoNewFile({ dumpPath: GROUPS, targetPath: fresh(), now, strict: true, insertGroupRows: g }).catch((e: unknown) => e as DumpError)),
+      [1, 10].map((g) => importIntoNewFile({ dumpPath: GROUPS, targetPath: fresh(), now, strict: true, insertGroupRows: g }).then(() => null, (e: unknown) => e as DumpError)),
     );
-    expect(strictErrors[0]!.message).toMatch(/market_data_cache row 5 \(00004f2d-0000-4000-8000-000000000002\) cannot be stored: UNIQUE constraint failed: market_data_cache.id/);
-    expect(strictErrors[1]!.message).toBe(strictErrors[0]!.message);
+    expect(strictErrors[0]?.message).toMatch(/market_data_cache row 5 \(00004f2d-0000-4000-8000-000000000002\) cannot be stored: UNIQUE constraint failed: market_data_cache.id/);
+    expect(strictErrors[1]?.message).toBe(strictErrors[0]?.message);
   });
 });
 
