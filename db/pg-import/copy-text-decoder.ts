@@ -215,16 +215,22 @@ export class CopyTextDecoder {
   }
 
   /**
-   * Fast path: fields split with native indexOf; a field without a backslash is decoded as it
-   * is, a field that is exactly `\N` is NULL, any other field with a backslash is unescaped on
-   * its own. A TAB preceded by an odd run of backslashes is an escaped TAB inside a value:
-   * such (hand-made) lines go through the byte-by-byte path.
+   * Fast path. A line whose only backslashes are `\N` fields (the usual line) is decoded at
+   * once and split at its TABs: a TAB byte is never part of a multi-byte character in any
+   * supported encoding, so this equals decoding field by field, with one native call per
+   * line instead of one per field. Otherwise fields are split with native indexOf; a field
+   * without a backslash is decoded as it is, a field that is exactly `\N` is NULL, any other
+   * field with a backslash is unescaped on its own. A TAB preceded by an odd run of
+   * backslashes is an escaped TAB inside a value: such (hand-made) lines go through the
+   * byte-by-byte path.
    */
   private fastLine(buf: Buffer, start: number, end: number): TextRow {
     const codec = this.opts.codec;
     // Invalid raw bytes may still be parts of characters completed by escapes (`\303` then a
     // raw 0xA9): the byte-by-byte path validates each field after unescaping.
     if (!codec.total && !codec.isValid(buf.subarray(start, end))) return this.escapedLine(buf, start, end);
+    const whole = this.splitLine(buf, start, end);
+    if (whole !== null) return whole;
     const row: TextRow = [];
     let fs = start;
     for (;;) {
@@ -246,6 +252,21 @@ export class CopyTextDecoder {
       fs = fe + 1;
     }
     return row;
+  }
+
+  /** The fields of a line whose only backslashes are `\N` fields, or null for any other line. */
+  private splitLine(buf: Buffer, start: number, end: number): TextRow | null {
+    let nulls = false;
+    for (let p = this.nextBackslash(buf, start); p < end; p = this.nextBackslash(buf, p + 1)) {
+      if ((p !== start && buf[p - 1] !== TAB) || buf[p + 1] !== 0x4e || (p + 2 !== end && buf[p + 2] !== TAB)) {
+        this.bsAt = -1; // the caller searches again from the line's start
+        return null;
+      }
+      nulls = true;
+    }
+    const fields: TextRow = this.opts.codec.decodeTrusted(buf, start, end).split('\t');
+    if (nulls) for (let i = 0; i < fields.length; i++) if (fields[i] === '\\N') fields[i] = null;
+    return fields;
   }
 
   /** Unescapes buf[fs, fe) into the scratch buffer; returns the length. */

@@ -1,7 +1,8 @@
 /**
  * COPY text decoding (pg-import.md section 6). Expected rows are written by hand from the
  * COPY text format rules (PostgreSQL documentation, "COPY … File Formats, Text Format"); the
- * split tests compare the decoder against itself fed whole.
+ * split tests compare the decoder against itself fed whole; the random-lines test compares it
+ * with a byte-by-byte reading of the same rules written here.
  */
 import { describe, expect, it } from 'vitest';
 import { CopyTextDecoder, type TextRow } from '../../../db/pg-import/copy-text-decoder';
@@ -28,7 +29,63 @@ function errorOf(fn: () => unknown): DumpError {
   throw new Error('expected a DumpError');
 }
 
+/** The text format read byte by byte (escapes of the generator below only): the reference. */
+function referenceLine(raw: Buffer): TextRow {
+  const out: TextRow = [];
+  let cur: number[] = [];
+  let fieldStart = 0;
+  const finish = (end: number) => {
+    out.push(end - fieldStart === 2 && raw[fieldStart] === 0x5c && raw[fieldStart + 1] === 0x4e ? null : Buffer.from(cur).toString('utf8'));
+    cur = [];
+  };
+  const simple: Record<string, number> = { b: 8, f: 12, n: 10, r: 13, t: 9, v: 11 };
+  let i = 0;
+  while (i < raw.length) {
+    const b = raw[i]!;
+    if (b === 9) {
+      finish(i);
+      fieldStart = ++i;
+    } else if (b !== 0x5c) {
+      cur.push(b);
+      i++;
+    } else {
+      const c = String.fromCharCode(raw[i + 1]!);
+      if (/[0-7]/.test(c)) {
+        cur.push(parseInt(raw.subarray(i + 1, i + 4).toString('latin1'), 8) & 0xff); // the generator writes 3 digits
+        i += 4;
+      } else {
+        cur.push(simple[c] ?? raw[i + 1]!);
+        i += 2;
+      }
+    }
+  }
+  finish(raw.length);
+  return out;
+}
+
 describe('COPY text decoder', () => {
+  it('random lines of plain text, whole and partial \\N, escapes and multi-byte characters read as the reference reads them', () => {
+    let seed = 20261129;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const tokens = ['abc', 'N', '7', 'é', '€', '𝄞', ' ', '\\N', '\\\\', '\\t', '\\n', '\\\t', '\\101', '\\303\\251', 'x\\N'];
+    const lines: string[] = [];
+    for (let l = 0; l < 3000; l++) {
+      const fields: string[] = [];
+      const width = 1 + rand(6);
+      for (let f = 0; f < width; f++) {
+        if (rand(3) === 0) fields.push(rand(2) ? '\\N' : '');
+        else fields.push(Array.from({ length: 1 + rand(4) }, () => tokens[rand(tokens.length)]).join(''));
+      }
+      lines.push(fields.join('\t') + (rand(10) === 0 ? '\r' : ''));
+    }
+    const expected = lines.map((line) => referenceLine(Buffer.from(line.replace(/\r$/, ''), 'utf8')));
+    expect(expected.some((r) => r.includes(null))).toBe(true);
+    for (const piece of [Infinity, 4096, 7]) expect(decode(`${lines.join('\n')}\n\\.\n`, piece)).toEqual(expected);
+  });
+
   it('splits rows at LF and fields at TAB, and stops at the \\. line', () => {
     expect(decode('1\ta\n2\tb\n\\.\n\n\n')).toEqual([
       ['1', 'a'],
