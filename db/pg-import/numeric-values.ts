@@ -101,8 +101,29 @@ function notFinite(text: string, sink: IssueSink): null {
   return null;
 }
 
+/**
+ * The value of a plain decimal (optional sign, digits, optional point and digits, at least one
+ * digit) with at most 15 digits, which always converts exactly (see the file comment); NaN for
+ * any other text, which takes the full path.
+ */
+function shortPlainDecimal(text: string): number {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 45 || text.charCodeAt(0) === 43 ? 1 : 0;
+  let digits = 0;
+  let point = false;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c === 46 && !point) point = true;
+    else return NaN;
+  }
+  return digits > 0 && digits <= 15 ? Number(text) : NaN;
+}
+
 /** numeric → REAL (see the file comment). */
 export function convertNumeric(text: string, sink: IssueSink): number | null {
+  const fast = shortPlainDecimal(text);
+  if (fast === fast) return fast === 0 ? 0 : fast; // not NaN: exact
   if (text === 'NaN' || text === 'Infinity' || text === '-Infinity' || text === '+Infinity') return notFinite(text, sink);
   if (!DECIMAL_RE.test(text)) {
     sink.issue('invalid_value', 'error', text, `${JSON.stringify(text.slice(0, 40))} is not a number`);

@@ -37,6 +37,18 @@ describe('numeric → REAL with the round-trip check', () => {
     ['1e+300', 1e300, []],
     ['abc', null, ['invalid_value']],
     ['', null, ['invalid_value']],
+    // the short plain-decimal fast path and its edges
+    ['+5', 5, []],
+    ['.5', 0.5, []],
+    ['1.', 1, []],
+    ['000123.4500', 123.45, []],
+    ['123456789012345', 123456789012345, []], // 15 digits: fast path
+    ['1234567890123456', 1234567890123456, []], // 16 digits: full path, exact double
+    ['-', null, ['invalid_value']],
+    ['.', null, ['invalid_value']],
+    ['1.2.3', null, ['invalid_value']],
+    ['1 ', null, ['invalid_value']],
+    ['--1', null, ['invalid_value']],
   ];
   it.each(cases)('%s', (text, value, codes) => {
     const r = run(convertNumeric, text);
