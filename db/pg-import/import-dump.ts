@@ -299,7 +299,8 @@ async function loadTables(o: LoadOptions): Promise<void> {
     // skip is noted, keeping the report's order. Tables whose duplicates keep the newest row
     // are stored row by row.
     const groupRows = Math.min(o.groupRows, Math.floor(32_766 / cols.length));
-    const grouped = groupRows > 1 && o.onConflict === 'fail' && !keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${new Array(groupRows).fill(`(${cols.map(() => '?').join(', ')})`).join(', ')}`) : null;
+    const tuple = `(${cols.map(() => '?').join(', ')})`;
+    const grouped = groupRows > 1 && o.onConflict === 'fail' && !keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${new Array(groupRows).fill(tuple).join(', ')}`) : null;
     const groupValues = new Array<SqliteValue>(groupRows * colNames.length);
     const pendingRows: ImportRow[] = [];
     const pendingNumbers: number[] = [];

@@ -85,6 +85,7 @@ const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     "natural.map((k) => `\"${k}\" IS ?`).join(' AND ')": 'natural-key columns of our own schema with placeholders',
     "cols.filter((c) => !pk.includes(c.name)).map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema with placeholders',
     "setCols.map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema with placeholders',
+    "new Array(groupRows).fill(tuple).join(', ')": 'groupRows copies of one tuple of ? placeholders (a number computed from the column count)',
   },
   'db/pg-import/import-post-steps.ts': { 'r.table': 'a table name reported by PRAGMA foreign_key_check on our own schema' },
   'host/maintenance/dump-import.ts': {

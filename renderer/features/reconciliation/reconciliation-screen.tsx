@@ -164,11 +164,14 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   const [selected, setSelected] = useState<ReconcileResultView | null>(null);
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
+  // Defaults only: the updaters see the current state, so a date typed (or a filter applied)
+  // before these effects run is never replaced by the default.
   useEffect(() => {
-    if (!date && info.data?.latestCompleteDate && !range.start) setDate(info.data.latestCompleteDate);
+    const latest = info.data?.latestCompleteDate;
+    if (!date && latest && !range.start) setDate((d) => d || latest);
   }, [info.data, date, range.start]);
   useEffect(() => {
-    if (applied === null && date) setApplied({ date, portfolios: portfolio ? [portfolio] : [] });
+    if (applied === null && date) setApplied((a) => a ?? { date, portfolios: portfolio ? [portfolio] : [] });
   }, [applied, date, portfolio]);
   const data = useAsync(
     () => (applied && available ? client.callNamed('reconcile', applied, reconcileOutputSchema) : Promise.resolve(null)),
