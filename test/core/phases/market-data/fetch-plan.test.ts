@@ -62,3 +62,19 @@ describe('planSymbol', () => {
     expect(planSymbol('X', span('2025-03-10', '2025-03-14'), check(closes, later))).toEqual([]);
   });
 });
+
+describe('settleInstantMs', () => {
+  it('is the settle hour in New York on both sides of a DST change, the same on every call', () => {
+    // Hand-computed: 2025-03-07 is EST (UTC-5), 2025-03-10 EDT (UTC-4, DST began 2025-03-09),
+    // 2025-11-03 EST again (DST ended 2025-11-02).
+    const cases: [string, number, string][] = [
+      ['2025-03-07', 20, '2025-03-08T01:00:00.000Z'],
+      ['2025-03-10', 20, '2025-03-11T00:00:00.000Z'],
+      ['2025-10-31', 16, '2025-10-31T20:00:00.000Z'],
+      ['2025-11-03', 16, '2025-11-03T21:00:00.000Z'],
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [day, hour, utc] of cases) expect(new Date(settleInstantMs(d(day), hour)).toISOString()).toBe(utc);
+    }
+  });
+});
