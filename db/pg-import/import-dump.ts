@@ -23,8 +23,8 @@
  * indexes and most natural-key unique indexes built once after the load (a duplicate key is
  * then resolved as a live index would have: the first row stays, the others are reported);
  * price rows get date-prefixed ids so the primary-key index grows at its end; the per-row
- * work allocates one row object and reuses one value array per table; a new file takes ten
- * rows per INSERT statement.
+ * work allocates one row object per row; a new file takes ten rows per INSERT statement
+ * (table-writer.ts stores the rows).
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -36,11 +36,11 @@ import type { DumpTable } from './dump-model';
 import { deferIndexes, rebuildIndex } from './deferred-indexes';
 import { bootstrapMarks, deleteOrphans, integrityCheck, setInitialEquity } from './import-post-steps';
 import { IMPORT_NOTE, newTableReport, noteChange, noteSkip, noteValue, type DumpImportPlan, type ImportReport, type SkippedTable, type TableImportReport } from './import-report';
-import { KEEP_NEWEST_DUPLICATE, newRuleMemo, ruleFor, type ImportRow } from './import-table-rules';
+import { newRuleMemo, ruleFor, type ImportRow } from './import-table-rules';
 import { readTargetTables, schemaHintFor, shippedTargetTables, type TargetTable } from './import-target';
 import { coerce, coercionOf } from './target-coercion';
 import { openDump } from './open-dump';
-import type { SqliteValue } from './value-issue';
+import { rowKey, TableWriter } from './table-writer';
 import { openDumpForImport, type DumpRowSource } from './worker-dump-reader';
 
 export type ReferenceSeeder = (db: SqliteDatabase, nowIso: string) => { factorsAdded: number; scenariosAdded: number };
@@ -155,10 +155,6 @@ export function planTables(
   return { mapped, skipped: [...skipped.values()] };
 }
 
-function isConstraint(e: unknown): e is Error & { code: string } {
-  return typeof (e as { code?: unknown })?.code === 'string' && (e as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
-}
-
 interface LoadOptions {
   readonly db: SqliteDatabase;
   readonly reader: DumpRowSource;
@@ -204,131 +200,28 @@ async function loadTables(o: LoadOptions): Promise<void> {
     for (const c of stamped) written.add(c);
     for (const c of written) if (!present.has(c) && !rep.columnsDefaulted.includes(c)) rep.columnsDefaulted.push(c);
     const cols = target.columns.filter((c) => written.has(c.name));
-    const quoted = cols.map((c) => `"${c.name}"`).join(', ');
-    const insert = db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES (${cols.map(() => '?').join(', ')})`);
-    const pk = target.primaryKey;
-    const updateByPk =
-      pk.length > 0 && o.onConflict === 'replace'
-        ? db.prepare(`UPDATE "${target.name}" SET ${cols.filter((c) => !pk.includes(c.name)).map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
-        : null;
-    const pkExists = pk.length > 0 ? db.prepare(`SELECT 1 FROM "${target.name}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
-    const natural = target.uniqueKeys[0] ?? null;
-    // Looked up only where a duplicate key is resolved (keep the newest, or --on-conflict replace).
-    const byNatural = natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || o.onConflict === 'replace') ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
-    const keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
     const label = `${table.schema}.${table.name}`;
-    // The per-row work is kept free of allocations it does not need: one row object, one
-    // value array, and a rule context shared by every row of the table.
+    const writer = new TableWriter({
+      db,
+      target,
+      columns: cols,
+      report: rep,
+      label,
+      strict,
+      onConflict: o.onConflict,
+      groupRows: o.groupRows,
+      onInserted: (r) => {
+        if (target.name === 'portfolios' && typeof r['id'] === 'string') state.portfolios.add(r['id']);
+        if (target.name === 'portfolio_snapshots' && typeof r['portfolio_id'] === 'string') state.snapshotPortfolios.add(r['portfolio_id']);
+      },
+    });
+    // The per-row work is kept free of allocations it does not need: one row object, and a
+    // rule context shared by every row of the table.
     const sources = mappedIdx.map((m) => ({ from: m.from, name: m.name, how: coercionOf(byName.get(m.name)!) }));
-    const colNames = cols.map((c) => c.name);
-    const trackPortfolios = target.name === 'portfolios';
-    const trackSnapshots = target.name === 'portfolio_snapshots';
     let row: ImportRow = {};
     let rowNumber = 0;
-    const keyOf = (): string =>
-      pk.length > 0 && pk.every((k) => row[k] !== null && row[k] !== undefined) ? pk.map((k) => String(row[k])).join('/') : `row ${rowNumber}`;
-    // SQLite copies bound values, so one array serves every insert of the table.
-    const values = new Array<SqliteValue>(colNames.length);
+    const keyOf = (): string => rowKey(target.primaryKey, row, rowNumber);
     const ctx = { nowIso: o.nowIso, present, report: rep, key: keyOf, memo: newRuleMemo() };
-
-    /** Notes a skipped row (strict: fails) after a constraint error of its insert. */
-    const onConstraint = (e: Error & { code: string }): void => {
-      const code = e.code;
-      if (strict) {
-        throw new DumpError('strict_violation', `--strict: ${label} row ${rowNumber} (${keyOf()}) cannot be stored: ${e.message}`, { table: label, row: rowNumber });
-      }
-      noteSkip(rep, keyOf(), code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ? 'duplicate_key' : 'constraint_violation', e.message);
-    };
-    const inserted = (): void => {
-      rep.imported++;
-      if (trackPortfolios && typeof row['id'] === 'string') state.portfolios.add(row['id']);
-      if (trackSnapshots && typeof row['portfolio_id'] === 'string') state.snapshotPortfolios.add(row['portfolio_id']);
-    };
-    /** Stores `row` on its own: the conflict rules of --merge, the duplicate rules, the skip reports. */
-    const storeRow = (): void => {
-      for (let k = 0; k < colNames.length; k++) values[k] = row[colNames[k]!] ?? null;
-      try {
-        if (o.onConflict !== 'fail' && pkExists && pkExists.get(pk.map((k) => row[k] ?? null))) {
-          if (o.onConflict === 'replace' && updateByPk) {
-            updateByPk.run(...cols.filter((c) => !pk.includes(c.name)).map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
-            noteChange(rep, keyOf(), 'replaced_existing', keyOf());
-            rep.imported++;
-          } else {
-            noteSkip(rep, keyOf(), 'exists');
-          }
-          return;
-        }
-        insert.run(values);
-      } catch (e) {
-        if (!isConstraint(e)) throw e;
-        const code = e.code;
-        if ((code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && byNatural && natural) {
-          const existing = byNatural.get(natural.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
-          if (existing && keepNewest) {
-            // Duplicates of the new unique key: the newest created_at stays (j.7).
-            if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
-              db.prepare(`DELETE FROM "${target.name}" WHERE rowid = ?`).run(existing['rid']);
-              insert.run(values);
-              noteChange(rep, keyOf(), 'duplicates_dropped', `${String(existing['id'])} (older than ${keyOf()})`);
-            } else {
-              noteChange(rep, keyOf(), 'duplicates_dropped', `${keyOf()} (older than ${String(existing['id'])})`);
-            }
-            return;
-          }
-          if (existing && o.onConflict === 'replace') {
-            const setCols = cols.filter((c) => !pk.includes(c.name));
-            db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(
-              ...setCols.map((c) => row[c.name] ?? null),
-              existing['rid'],
-            );
-            noteChange(rep, keyOf(), 'replaced_existing', `${keyOf()} → existing ${String(existing['id'] ?? existing['rid'])}`);
-            rep.imported++;
-            return;
-          }
-        }
-        onConstraint(e);
-        return;
-      }
-      inserted();
-    };
-
-    // A new file inserts several rows per statement (o.groupRows, within SQLite's limit of
-    // 32,766 bound values). A group that fails a constraint is undone by SQLite as a whole (the
-    // statement journal works with journal_mode OFF) and its rows are stored one by one, so
-    // skips are reported exactly as without grouping. Pending rows are stored before any other
-    // skip is noted, keeping the report's order. Tables whose duplicates keep the newest row
-    // are stored row by row.
-    const groupRows = Math.min(o.groupRows, Math.floor(32_766 / cols.length));
-    const tuple = `(${cols.map(() => '?').join(', ')})`;
-    const grouped = groupRows > 1 && o.onConflict === 'fail' && !keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${new Array(groupRows).fill(tuple).join(', ')}`) : null;
-    const groupValues = new Array<SqliteValue>(groupRows * colNames.length);
-    const pendingRows: ImportRow[] = [];
-    const pendingNumbers: number[] = [];
-    const flushGroup = (): void => {
-      const n = pendingRows.length;
-      if (n === 0) return;
-      const current = row;
-      const currentNumber = rowNumber;
-      let stored = false;
-      if (n === groupRows && grouped) {
-        try {
-          grouped.run(groupValues);
-          stored = true;
-        } catch (e) {
-          if (!isConstraint(e)) throw e;
-        }
-      }
-      for (let i = 0; i < n; i++) {
-        row = pendingRows[i]!;
-        rowNumber = pendingNumbers[i]!;
-        if (stored) inserted();
-        else storeRow();
-      }
-      pendingRows.length = 0;
-      pendingNumbers.length = 0;
-      row = current;
-      rowNumber = currentNumber;
-    };
 
     for await (const batch of reader.batches(table, { batchSize: BATCH_ROWS, signal: o.signal })) {
       for (const dr of batch.rows) {
@@ -350,7 +243,7 @@ async function loadTables(o: LoadOptions): Promise<void> {
             else noteValue(rep.nulled, ex);
           }
           if (dr.hasErrors) {
-            flushGroup();
+            writer.flush();
             const first = dr.issues.find((i) => i.severity === 'error')!;
             if (strict) {
               throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber}, column ${first.column}: ${first.message}`, {
@@ -366,21 +259,13 @@ async function loadTables(o: LoadOptions): Promise<void> {
         for (const c of stamped) row[c] = o.nowIso;
         const reason = rule ? rule.apply(row, ctx) : null;
         if (reason !== null) {
-          flushGroup();
+          writer.flush();
           noteSkip(rep, keyOf(), reason);
           continue;
         }
-        if (!grouped) {
-          storeRow();
-          continue;
-        }
-        const base = pendingRows.length * colNames.length;
-        for (let k = 0; k < colNames.length; k++) groupValues[base + k] = row[colNames[k]!] ?? null;
-        pendingRows.push(row);
-        pendingNumbers.push(rowNumber);
-        if (pendingRows.length === groupRows) flushGroup();
+        writer.add(row, rowNumber);
       }
-      flushGroup();
+      writer.flush();
       o.onProgress?.({ table: target.name, source: label, bytes: batch.bytesConsumed, totalBytes: table.dataBytes, rows: rep.rowsRead });
       o.betweenBatches(batch.rows.length);
     }

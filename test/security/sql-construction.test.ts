@@ -72,15 +72,10 @@ const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     verb: "'INSERT' or 'INSERT OR REPLACE', chosen by the caller in code",
     "columns.map(([, c]) => `\"${c.name}\"`).join(', ')": 'column names of a drizzle schema table object',
   },
-  'db/pg-import/import-dump.ts': {
+  'db/pg-import/table-writer.ts': {
     'target.name': 'a table of our own schema (the import target), never a name from the dump',
-    'c.name': 'a column of our own schema (PRAGMA table_info of the target)',
-    k: 'a primary or natural key column of our own schema',
-    keys: 'quoted index columns of our own schema (PRAGMA index_info)',
+    table: 'o.target.name: a table of our own schema (the import target)',
     quoted: 'quoted column names of our own schema',
-    'q(ix.table)': 'a quoted table name of our own schema (sqlite_master)',
-    "primaryKey.length ? `, ${primaryKey.map(q).join(', ')}` : ''": 'quoted primary-key columns of our own schema',
-    "ix.columns.map((c) => `${q(c)} IS NOT NULL`).join(' AND ')": 'quoted index columns of our own schema',
     "pk.map((k) => `\"${k}\" = ?`).join(' AND ')": 'primary-key columns of our own schema with placeholders',
     "natural.map((k) => `\"${k}\" IS ?`).join(' AND ')": 'natural-key columns of our own schema with placeholders',
     "cols.filter((c) => !pk.includes(c.name)).map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema with placeholders',
