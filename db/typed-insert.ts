@@ -4,10 +4,11 @@
  * and values bind positionally. Used for every hot write path.
  *
  * `many(rows)` binds GROUP_ROWS rows per statement (one multi-row VALUES list) and the rest one
- * by one: a quarter fewer seconds per row than a call per row. The rows land in the same
- * order with the same conflict handling; a group that fails is undone by SQLite as a whole
- * (statement rollback) and its error is thrown, so the caller's transaction decides, as it
- * does when a single insert fails.
+ * by one: fewer calls into SQLite, measured 5-10% less time per row inside the engine's
+ * savepoints (each such statement opens a statement journal) and 25% with no journal. The
+ * rows land in the same order with the same conflict handling; a group that fails is undone
+ * by SQLite as a whole (statement rollback) and its error is thrown, so the caller's
+ * transaction decides, as it does when a single insert fails.
  */
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
