@@ -218,7 +218,10 @@ async function loadTables(o: LoadOptions): Promise<void> {
     // The per-row work is kept free of allocations it does not need: one row object, and a
     // rule context shared by every row of the table.
     const sources = mappedIdx.map((m) => ({ from: m.from, name: m.name, how: coercionOf(byName.get(m.name)!) }));
-    let row: ImportRow = {};
+    // Every row starts as a copy of one template holding the written columns (null), so all rows
+    // share one shape and the per-column stores below update existing properties.
+    const template: ImportRow = Object.fromEntries(cols.map((c) => [c.name, null]));
+    let row: ImportRow = template;
     let rowNumber = 0;
     const keyOf = (): string => rowKey(target.primaryKey, row, rowNumber);
     const ctx = { nowIso: o.nowIso, present, report: rep, key: keyOf, memo: newRuleMemo() };
@@ -226,7 +229,7 @@ async function loadTables(o: LoadOptions): Promise<void> {
     for await (const batch of reader.batches(table, { batchSize: BATCH_ROWS, signal: o.signal })) {
       for (const dr of batch.rows) {
         rep.rowsRead++;
-        row = {};
+        row = { ...template };
         rowNumber = dr.rowNumber;
         const dv = dr.values;
         for (let k = 0; k < sources.length; k++) {
