@@ -13,6 +13,7 @@
 import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { SqliteDatabase } from './open-database';
+import { valueRows } from './sql-lists';
 
 export type InsertRow<T extends SQLiteTable> = T['$inferInsert'];
 
@@ -25,15 +26,14 @@ export interface TypedInsert<T extends SQLiteTable> {
   readonly sql: string;
 }
 
-/** Rows per statement of `many` (every table has fewer than 32,766 / 16 columns). */
+/** Rows per statement of `many` (every table has fewer than MAX_BOUND_VALUES / 16 columns). */
 export const GROUP_ROWS = 16;
 
 export function prepareInsert<T extends SQLiteTable>(db: SqliteDatabase, table: T, mode: ConflictMode = 'abort'): TypedInsert<T> {
   const columns = Object.entries(getTableColumns(table)) as [string, { name: string; default?: unknown }][];
   const verb = mode === 'ignore' ? 'INSERT OR IGNORE' : mode === 'replace' ? 'INSERT OR REPLACE' : 'INSERT';
   const head = `${verb} INTO "${getTableName(table)}" (${columns.map(([, c]) => `"${c.name}"`).join(', ')})`;
-  const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const sql = `${head} VALUES ${tuple}`;
+  const sql = `${head} VALUES ${valueRows(columns.length, 1)}`;
   const stmt = db.prepare(sql);
   const keys = columns.map(([k]) => k);
   // Omitted properties take the column's literal default, as an INSERT without the column would.
@@ -55,7 +55,7 @@ export function prepareInsert<T extends SQLiteTable>(db: SqliteDatabase, table: 
   const many = (rows: readonly InsertRow<T>[]): void => {
     let i = 0;
     if (rows.length >= GROUP_ROWS) {
-      group ??= { stmt: db.prepare(`${head} VALUES ${new Array(GROUP_ROWS).fill(tuple).join(', ')}`), values: new Array(GROUP_ROWS * width) };
+      group ??= { stmt: db.prepare(`${head} VALUES ${valueRows(width, GROUP_ROWS)}`), values: new Array(GROUP_ROWS * width) };
       for (; i + GROUP_ROWS <= rows.length; i += GROUP_ROWS) {
         for (let k = 0; k < GROUP_ROWS; k++) bind(rows[i + k]!, group.values, k * width);
         group.stmt.run(group.values);

@@ -28,7 +28,7 @@ import type { CsvProblem } from '../../market-data/csv/csv-problem';
 import { formatPricesCsv, parsePricesCsv, type PriceCsvRow } from '../../market-data/csv/prices-csv';
 import type { SqliteDatabase } from '../open-database';
 import { priceRepository } from '../repositories/price-repository';
-import { inList } from '../repositories/sql-lists';
+import { inList } from '../sql-lists';
 
 export interface PriceImportOptions {
   /** Named in problems (the file name as given). */

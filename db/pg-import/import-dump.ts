@@ -172,6 +172,21 @@ interface LoadOptions {
   readonly groupRows: number;
 }
 
+/** Remembers the imported portfolios and the portfolios with imported snapshots (for the post-steps). */
+function trackInserted(table: string, state: LoadState): (row: ImportRow) => void {
+  if (table === 'portfolios') {
+    return (r) => {
+      if (typeof r['id'] === 'string') state.portfolios.add(r['id']);
+    };
+  }
+  if (table === 'portfolio_snapshots') {
+    return (r) => {
+      if (typeof r['portfolio_id'] === 'string') state.snapshotPortfolios.add(r['portfolio_id']);
+    };
+  }
+  return () => {};
+}
+
 async function loadTables(o: LoadOptions): Promise<void> {
   const { db, reader, state, strict } = o;
   const { mapped, skipped } = planTables(reader, o.targets, o.schema);
@@ -210,10 +225,7 @@ async function loadTables(o: LoadOptions): Promise<void> {
       strict,
       onConflict: o.onConflict,
       groupRows: o.groupRows,
-      onInserted: (r) => {
-        if (target.name === 'portfolios' && typeof r['id'] === 'string') state.portfolios.add(r['id']);
-        if (target.name === 'portfolio_snapshots' && typeof r['portfolio_id'] === 'string') state.snapshotPortfolios.add(r['portfolio_id']);
-      },
+      onInserted: trackInserted(target.name, state),
     });
     // The per-row work is kept free of allocations it does not need: one row object, and a
     // rule context shared by every row of the table.
@@ -382,7 +394,7 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
       state,
       strict: o.strict ?? false,
       onConflict: 'fail',
-      groupRows: Math.max(1, Math.floor(o.insertGroupRows ?? DEFAULT_GROUP_ROWS)),
+      groupRows: o.insertGroupRows ?? DEFAULT_GROUP_ROWS,
       nowIso: startedAt,
       signal: o.signal,
       onProgress: o.onProgress,

@@ -22,7 +22,7 @@ import { parseEngineSettings } from '../../core/engine/settings';
 import type { SqliteDatabase } from '../open-database';
 import { markRepository } from '../repositories/mark-repository';
 import { referenceRepository } from '../repositories/reference-repository';
-import { inList } from '../repositories/sql-lists';
+import { inList } from '../sql-lists';
 import { DumpError } from './dump-error';
 import type { ImportReport } from './import-report';
 

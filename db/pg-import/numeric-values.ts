@@ -123,7 +123,7 @@ function shortPlainDecimal(text: string): number {
 /** numeric → REAL (see the file comment). */
 export function convertNumeric(text: string, sink: IssueSink): number | null {
   const fast = shortPlainDecimal(text);
-  if (fast === fast) return fast === 0 ? 0 : fast; // not NaN: exact
+  if (!Number.isNaN(fast)) return fast === 0 ? 0 : fast; // exact
   if (text === 'NaN' || text === 'Infinity' || text === '-Infinity' || text === '+Infinity') return notFinite(text, sink);
   if (!DECIMAL_RE.test(text)) {
     sink.issue('invalid_value', 'error', text, `${JSON.stringify(text.slice(0, 40))} is not a number`);

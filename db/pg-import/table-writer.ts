@@ -5,13 +5,15 @@
  * fails a constraint is skipped and reported (--strict: the import fails).
  *
  * A new file (`onConflict: 'fail'`) inserts several rows per statement (`groupRows`, within
- * SQLite's limit of 32,766 bound values): a quarter fewer seconds per row. A group that fails
+ * SQLite's limit of bound values): a quarter fewer seconds per row. A group that fails
  * a constraint is undone by SQLite as a whole (the statement journal works with journal_mode
  * OFF) and its rows are stored one by one, so each skip is reported exactly as without
  * grouping. The caller flushes before noting any skip of its own, which keeps the report's
  * order. Tables whose duplicates keep the newest row are stored row by row.
  */
+import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../open-database';
+import { MAX_BOUND_VALUES, valueRows } from '../sql-lists';
 import { DumpError } from './dump-error';
 import { noteChange, noteSkip, type TableImportReport } from './import-report';
 import { KEEP_NEWEST_DUPLICATE, type ImportRow } from './import-table-rules';
@@ -48,13 +50,13 @@ const isKeyConflict = (code: string) => code === 'SQLITE_CONSTRAINT_UNIQUE' || c
 export class TableWriter {
   private readonly names: readonly string[];
   private readonly pk: readonly string[];
-  private readonly insert;
-  private readonly updateByPk;
-  private readonly pkExists;
+  private readonly insert: Statement;
+  private readonly updateByPk: Statement | null;
+  private readonly pkExists: Statement | null;
   private readonly natural: readonly string[] | null;
-  private readonly byNatural;
+  private readonly byNatural: Statement | null;
   private readonly keepNewest: boolean;
-  private readonly grouped;
+  private readonly grouped: Statement | null;
   private readonly groupRows: number;
   // SQLite copies bound values, so one array serves every insert of the table.
   private readonly values: SqliteValue[];
@@ -67,8 +69,7 @@ export class TableWriter {
     this.names = cols.map((c) => c.name);
     const pk = (this.pk = target.primaryKey);
     const quoted = cols.map((c) => `"${c.name}"`).join(', ');
-    const tuple = `(${cols.map(() => '?').join(', ')})`;
-    this.insert = db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${tuple}`);
+    this.insert = db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, 1)}`);
     this.updateByPk =
       pk.length > 0 && o.onConflict === 'replace'
         ? db.prepare(`UPDATE "${target.name}" SET ${cols.filter((c) => !pk.includes(c.name)).map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
@@ -79,8 +80,8 @@ export class TableWriter {
     this.byNatural =
       natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || o.onConflict === 'replace') ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
     this.keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
-    const groupRows = (this.groupRows = Math.max(1, Math.min(o.groupRows, Math.floor(32_766 / cols.length))));
-    this.grouped = groupRows > 1 && o.onConflict === 'fail' && !this.keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${new Array(groupRows).fill(tuple).join(', ')}`) : null;
+    const groupRows = (this.groupRows = Math.max(1, Math.min(Math.floor(o.groupRows), Math.floor(MAX_BOUND_VALUES / cols.length))));
+    this.grouped = groupRows > 1 && o.onConflict === 'fail' && !this.keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, groupRows)}`) : null;
     this.values = new Array<SqliteValue>(cols.length);
     this.groupValues = new Array<SqliteValue>(this.grouped ? groupRows * cols.length : 0);
   }

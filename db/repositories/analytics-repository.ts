@@ -19,7 +19,7 @@ import {
   symbolFactorExposures,
 } from '../schema';
 import { prepareInsert } from '../typed-insert';
-import { inList } from './sql-lists';
+import { inList } from '../sql-lists';
 
 const SNAPSHOT_ANALYTICS_COLUMNS: Record<keyof SnapshotAnalyticsFields, string> = {
   realizedVolatility21d: 'realized_volatility_21d',

@@ -15,7 +15,7 @@ import type { FetchLogEntry, MergeResult, PriceStore, StoredPrice } from '../../
 import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
-import { inList } from './sql-lists';
+import { inList } from '../sql-lists';
 
 const BATCH = 1000;
 

@@ -6,7 +6,7 @@ import type { ReferenceStore } from '../../core/ports/store';
 import { timestampToEpochMs } from '../../core/domain/timestamp';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
-import { inList } from './sql-lists';
+import { inList } from '../sql-lists';
 
 export function referenceRepository(db: SqliteDatabase): ReferenceStore {
   const sql = statementCache(db);

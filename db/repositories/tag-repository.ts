@@ -2,7 +2,7 @@
 import type { TagStore } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
-import { inList } from './sql-lists';
+import { inList } from '../sql-lists';
 
 export function tagRepository(db: SqliteDatabase): TagStore {
   const sql = statementCache(db);

@@ -8,7 +8,7 @@
  * with SQL statements, clauses or placeholders in it). Each piece spliced in must be one of
  * the reviewed patterns below, else the test names the file, the line and the expression:
  *
- *   1. placeholders: `x.map(() => '?').join(', ')`, `inList(...)`, `marks(n)`: only `?` and
+ *   1. placeholders: `x.map(() => '?').join(', ')`, `inList(...)`, `valueRows(c, r)`, `marks(n)`: only `?` and
  *      commas, however many values there are;
  *   2. constants: an expression whose free identifiers are all UPPER_SNAKE constants (column
  *      lists, table names, fixed clauses), even when mapped or joined;
@@ -80,7 +80,6 @@ const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     "natural.map((k) => `\"${k}\" IS ?`).join(' AND ')": 'natural-key columns of our own schema with placeholders',
     "cols.filter((c) => !pk.includes(c.name)).map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema with placeholders',
     "setCols.map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema with placeholders',
-    "new Array(groupRows).fill(tuple).join(', ')": 'groupRows copies of one tuple of ? placeholders (a number computed from the column count)',
   },
   'db/pg-import/import-post-steps.ts': { 'r.table': 'a table name reported by PRAGMA foreign_key_check on our own schema' },
   'host/maintenance/dump-import.ts': {
@@ -157,7 +156,7 @@ function freeIdentifiers(expr: ts.Expression): string[] {
   return free.filter((id) => !bound.has(id) && id !== 'Object' && id !== 'undefined');
 }
 
-const PLACEHOLDERS = [/\.map\(\(\) => '\?'\)\.join\(', '\)$/, /^inList(\(.*\))?$/, /^marks\(.*\)$/];
+const PLACEHOLDERS = [/\.map\(\(\) => '\?'\)\.join\(', '\)$/, /^inList(\(.*\))?$/, /^valueRows\(.*\)$/, /^marks\(.*\)$/];
 const QUOTED_IDENTIFIER = /\.replace\(\/"\/g, '""'\)$|\.replaceAll\('"', '""'\)$/;
 const FIXED_HELPERS = [/^visibleDateSql\('[a-z_.]+'\)$/, /^getTableName\(table\)$/, /^sql\.raw\(quoteList\(values\)\)$/];
 
