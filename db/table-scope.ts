@@ -67,3 +67,22 @@ export function scopeWhere(spec: TableSpec, scope: RowScope = {}): ScopeSql {
   }
   return { where: parts.length ? parts.join(' AND ') : '1 = 1', params };
 }
+
+/**
+ * SELECT of one date's rows of a portfolio-date table grouped by portfolio: `pid` and the
+ * given aggregates over the table's rows, aliased `t` (one `?`, the date). The portfolio is
+ * found as scopeWhere finds it, so the groups are what per-portfolio scopes would select.
+ */
+export function groupedByPortfolioOnDate(spec: TableSpec, aggregates: string): string {
+  const table = `"${spec.name}" t`;
+  switch (spec.link) {
+    case 'portfolio_id':
+      return `SELECT t.portfolio_id AS pid, ${aggregates} FROM ${table} WHERE t.${spec.dateColumn} = ? GROUP BY t.portfolio_id`;
+    case 'position_id':
+      return `SELECT p.portfolio_id AS pid, ${aggregates} FROM ${table} JOIN positions p ON p.id = t.position_id WHERE t.${spec.dateColumn} = ? GROUP BY p.portfolio_id`;
+    case 'correlation':
+      return `SELECT c.portfolio_id AS pid, ${aggregates} FROM ${table} JOIN correlation_calculations c ON c.id = t.correlation_calculation_id WHERE c.calculation_date = ? GROUP BY c.portfolio_id`;
+    case 'none':
+      throw new Error(`${spec.name} has no portfolio link`);
+  }
+}

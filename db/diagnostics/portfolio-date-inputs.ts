@@ -2,7 +2,9 @@
  * Reads what the diagnostics need per portfolio-date (SPEC.md i.1, i.2, i.4): the snapshot,
  * the previous snapshot, D's marks, the lots active on D with the value an unmarked lot is
  * given, realized events, tracking state, and for the guard the timestamps, the positions.mark
- * cache and the analytics row counts. Lots, events and tracking rows are loaded once per reader.
+ * cache and the analytics row counts. Lots, events and tracking rows are loaded once per reader;
+ * the rows of a date are read for every portfolio at once (one query per table) and kept until
+ * another date is asked for, so a walk over refs date by date reads each table once per date.
  */
 import { lotAsOf } from '../../core/calc/lot-quantity';
 import type { IsoDate } from '../../core/domain/iso-date';
@@ -14,7 +16,8 @@ import { reconcilePortfolioDate, type ReconcileInput, type ReconcileLot, type Re
 import { tableSpec } from '../../core/validation/table-catalog';
 import { createEngineStore } from '../engine-store';
 import type { SqliteDatabase } from '../open-database';
-import { scopeWhere } from '../table-scope';
+import { markFromRow } from '../repositories/mark-repository';
+import { groupedByPortfolioOnDate } from '../table-scope';
 
 export interface PortfolioDateRef {
   readonly portfolioId: string;
@@ -49,6 +52,23 @@ export function snapshotRefs(db: SqliteDatabase, scope: DateScope): PortfolioDat
 
 type Row = Record<string, unknown>;
 
+function groupBy<T extends Row>(rows: readonly T[], key: string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const r of rows) {
+    const k = r[key] as string;
+    (out.get(k) ?? out.set(k, []).get(k)!).push(r);
+  }
+  return out;
+}
+
+/** A portfolio's analytics rows of one date: count per table, and the earliest created_at (pairwise rows have none). */
+interface AnalyticsRows {
+  counts: Record<string, number>;
+  earliest: string | null;
+}
+
+const noAnalyticsRows = (): AnalyticsRows => ({ counts: Object.fromEntries(ANALYTICS_TABLES.map((t) => [t, 0])), earliest: null });
+
 /** A reader over one connection; caches the per-portfolio raw inputs. */
 export class PortfolioDateReader {
   private readonly store;
@@ -57,9 +77,14 @@ export class PortfolioDateReader {
   private readonly events = new Map<string, RealizedEvent[]>();
   private readonly tracking = new Map<string, TrackingRecord | null>();
   private readonly latestClose;
-  private readonly snapshotRow;
   private readonly prevRow;
   private readonly latestDate;
+  private readonly snapshotsOn;
+  private readonly marksOn;
+  private readonly cacheRowsOn;
+  private readonly analyticsOn;
+  /** The rows of one date per kind (snapshots, marks, ...), with the date they belong to. */
+  private readonly dateRows = new Map<string, { date: IsoDate; rows: unknown }>();
 
   constructor(private readonly db: SqliteDatabase) {
     this.store = createEngineStore(db);
@@ -68,9 +93,39 @@ export class PortfolioDateReader {
     for (const l of this.store.loadLots(ids)) (this.lots.get(l.portfolioId) ?? this.lots.set(l.portfolioId, []).get(l.portfolioId)!).push(l);
     for (const e of this.store.loadRealizedEvents(ids)) (this.events.get(e.positionId) ?? this.events.set(e.positionId, []).get(e.positionId)!).push(e);
     this.latestClose = db.prepare(`SELECT close, date FROM market_data_cache WHERE symbol = ? AND date <= ? AND close > 0 ORDER BY date DESC LIMIT 1`);
-    this.snapshotRow = db.prepare(`SELECT * FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ?`);
     this.prevRow = db.prepare(`SELECT cumulative_pnl, equity_balance FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date < ? ORDER BY snapshot_date DESC LIMIT 1`);
     this.latestDate = db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots WHERE portfolio_id = ?`);
+    this.snapshotsOn = db.prepare(`SELECT * FROM portfolio_snapshots WHERE snapshot_date = ?`);
+    this.marksOn = db.prepare(`SELECT * FROM position_marks WHERE mark_date = ? ORDER BY portfolio_id, position_id`);
+    this.cacheRowsOn = db.prepare(
+      `SELECT p.portfolio_id, p.id, p.last_price, p.market_value, p.price_source, p.price_date, m.price, m.market_value AS m_value, m.price_source AS m_source, m.price_date AS m_date
+       FROM position_marks m JOIN positions p ON p.id = m.position_id
+       WHERE m.mark_date = ? AND p.deleted_at IS NULL AND p.marked_as_of = m.mark_date`,
+    );
+    this.analyticsOn = ANALYTICS_TABLES.map((t) => ({
+      table: t,
+      statement: db.prepare(groupedByPortfolioOnDate(tableSpec(t)!, t === 'pairwise_correlations' ? 'count(*) AS n, NULL AS m' : 'count(*) AS n, MIN(t.created_at) AS m')),
+    }));
+  }
+
+  /** The rows of kind `kind` on date d, loaded by `load` unless they are the ones kept from the last call. */
+  private onDate<T>(kind: string, d: IsoDate, load: () => T): T {
+    const kept = this.dateRows.get(kind);
+    if (kept && kept.date === d) return kept.rows as T;
+    const rows = load();
+    this.dateRows.set(kind, { date: d, rows });
+    return rows;
+  }
+
+  /** The latest positive close of a symbol on or before d (any age), kept per date for every portfolio holding it. */
+  private latestCloseOn(symbol: string, d: IsoDate): { close: number; date: string } | undefined {
+    const closes = this.onDate('closes', d, () => new Map<string, { close: number; date: string } | undefined>());
+    if (!closes.has(symbol)) closes.set(symbol, this.latestClose.get(symbol, d) as { close: number; date: string } | undefined);
+    return closes.get(symbol);
+  }
+
+  private markRowsOf(portfolioId: string, d: IsoDate): readonly Row[] {
+    return this.onDate('marks', d, () => groupBy(this.marksOn.all(d) as Row[], 'portfolio_id')).get(portfolioId) ?? [];
   }
 
   portfolio(id: string): PortfolioRecord | undefined {
@@ -91,11 +146,11 @@ export class PortfolioDateReader {
   }
 
   marks(portfolioId: string, d: IsoDate): LotMark[] {
-    return this.store.loadMarks(portfolioId, d);
+    return this.markRowsOf(portfolioId, d).map(markFromRow);
   }
 
   snapshot(portfolioId: string, d: IsoDate): Row | null {
-    return (this.snapshotRow.get(portfolioId, d) as Row | undefined) ?? null;
+    return this.onDate('snapshots', d, () => new Map((this.snapshotsOn.all(d) as Row[]).map((r) => [r['portfolio_id'] as string, r]))).get(portfolioId) ?? null;
   }
 
   /** Active lots of D with the value S_all gives an unmarked lot. */
@@ -107,7 +162,7 @@ export class PortfolioDateReader {
         const m = byLot.get(l.id) ?? null;
         const asOf = lotAsOf(l, this.eventsOf(l.id), d);
         const q = m ? m.quantity : asOf.ok ? asOf.qD : l.quantity;
-        const close = this.latestClose.get(l.symbol, d) as { close: number; date: string } | undefined;
+        const close = this.latestCloseOn(l.symbol, d);
         const price = close ? close.close : l.entryPrice;
         return {
           positionId: l.id,
@@ -173,38 +228,37 @@ export class PortfolioDateReader {
     return input ? reconcilePortfolioDate(input, threshold) : null;
   }
 
+  private analyticsRows(portfolioId: string, d: IsoDate): AnalyticsRows {
+    const byPortfolio = this.onDate('analytics', d, () => {
+      const out = new Map<string, AnalyticsRows>();
+      for (const { table, statement } of this.analyticsOn) {
+        for (const r of statement.all(d) as { pid: string; n: number; m: string | null }[]) {
+          let a = out.get(r.pid);
+          if (!a) out.set(r.pid, (a = noAnalyticsRows()));
+          a.counts[table] = r.n;
+          if (r.m !== null && (a.earliest === null || r.m < a.earliest)) a.earliest = r.m;
+        }
+      }
+      return out;
+    });
+    return byPortfolio.get(portfolioId) ?? noAnalyticsRows();
+  }
+
   /** Row counts of the analytics tables for a portfolio-date. */
   analyticsRowCounts(portfolioId: string, d: IsoDate): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const t of ANALYTICS_TABLES) {
-      const w = scopeWhere(tableSpec(t)!, { start: d, end: d, portfolioIds: [portfolioId] });
-      out[t] = (this.db.prepare(`SELECT count(*) AS n FROM "${t}" WHERE ${w.where}`).get(...w.params) as { n: number }).n;
-    }
-    return out;
+    return { ...this.analyticsRows(portfolioId, d).counts };
   }
 
   guardInput(ref: PortfolioDateRef, threshold: number): GuardPortfolioDate | null {
     const reconcile = this.reconcile(ref, threshold);
     if (!reconcile) return null;
     const s = this.snapshot(ref.portfolioId, ref.date)!;
-    const marked = this.db.prepare(`SELECT position_id, computed_at FROM position_marks WHERE portfolio_id = ? AND mark_date = ?`).all(ref.portfolioId, ref.date) as { position_id: string; computed_at: string }[];
+    const marked = this.markRowsOf(ref.portfolioId, ref.date) as readonly { position_id: string; computed_at: string }[];
     const markedIds = new Set(marked.map((m) => m.position_id));
     const lotsWithoutMark = this.lotsOf(ref.portfolioId).filter((l) => isActiveOn(l, ref.date) && !markedIds.has(l.id)).map((l) => l.id);
     const latestMarkComputedAt = marked.reduce<string | null>((a, m) => (a === null || m.computed_at > a ? m.computed_at : a), null);
-    let earliest: string | null = null;
-    for (const t of ANALYTICS_TABLES) {
-      if (t === 'pairwise_correlations') continue;
-      const w = scopeWhere(tableSpec(t)!, { start: ref.date, end: ref.date, portfolioIds: [ref.portfolioId] });
-      const r = this.db.prepare(`SELECT MIN(created_at) AS m FROM "${t}" WHERE ${w.where}`).get(...w.params) as { m: string | null };
-      if (r.m && (earliest === null || r.m < earliest)) earliest = r.m;
-    }
-    const cacheRows = this.db
-      .prepare(
-        `SELECT p.id, p.last_price, p.market_value, p.price_source, p.price_date, m.price, m.market_value AS m_value, m.price_source AS m_source, m.price_date AS m_date
-         FROM positions p JOIN position_marks m ON m.position_id = p.id AND m.mark_date = ?
-         WHERE p.portfolio_id = ? AND p.deleted_at IS NULL AND p.marked_as_of = ?`,
-      )
-      .all(ref.date, ref.portfolioId, ref.date) as Row[];
+    const analytics = this.analyticsRows(ref.portfolioId, ref.date);
+    const cacheRows = this.onDate('cache', ref.date, () => groupBy(this.cacheRowsOn.all(ref.date) as Row[], 'portfolio_id')).get(ref.portfolioId) ?? [];
     const cacheMismatches: CacheMismatch[] = [];
     for (const r of cacheRows) {
       const pairs: [string, unknown, unknown][] = [
@@ -224,10 +278,10 @@ export class PortfolioDateReader {
       lotsWithoutMark,
       latestMarkComputedAt,
       analyticsComputedAt: (s['analytics_computed_at'] as string | null) ?? null,
-      earliestAnalyticsRowAt: earliest,
+      earliestAnalyticsRowAt: analytics.earliest,
       cacheMismatches,
       jobs: an?.jobs ?? null,
-      rowCounts: this.analyticsRowCounts(ref.portfolioId, ref.date),
+      rowCounts: analytics.counts,
       reconcile,
     };
   }

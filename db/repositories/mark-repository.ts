@@ -10,7 +10,8 @@ import { positionMarks } from '../schema';
 import type { SqliteDatabase } from '../open-database';
 import { prepareInsert } from '../typed-insert';
 
-function toMark(r: Record<string, unknown>): LotMark {
+/** A position_marks row (all columns) as the engine's LotMark. */
+export function markFromRow(r: Record<string, unknown>): LotMark {
   return {
     positionId: r['position_id'] as string,
     portfolioId: r['portfolio_id'] as string,
@@ -73,7 +74,7 @@ export function markRepository(db: SqliteDatabase): MarkStore {
       return ((earliest.get(portfolioId) as { d: IsoDate | null }).d ?? null) as IsoDate | null;
     },
     loadMarks(portfolioId, d) {
-      return (load.all(portfolioId, d) as Record<string, unknown>[]).map(toMark);
+      return (load.all(portfolioId, d) as Record<string, unknown>[]).map(markFromRow);
     },
     hasMarks(portfolioId, d) {
       return has.get(portfolioId, d) !== undefined;

@@ -10,10 +10,8 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { isActiveOn } from '../../core/domain/portfolio';
 import { coverageGaps, type CoverageDay, type CoverageGap } from '../../core/validation/coverage-gaps';
 import { JOB_TABLES, type StoredJob } from '../../core/validation/regression-guard';
-import { tableSpec } from '../../core/validation/table-catalog';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
-import { scopeWhere } from '../../db/table-scope';
 
 /** Job reasons that mean "nothing to compute", not a failure (m.23). */
 export const BENIGN_JOB_REASONS: ReadonlySet<string> = new Set(['not_applicable', 'insufficient_observations', 'no_symbol_beta', 'no_factor_exposures', 'no_positions']);
@@ -32,30 +30,28 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
   const days = tradingDaysBetween(args.start, args.end);
   const reader = new PortfolioDateReader(db);
   const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL AND is_active = 1 ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => args.portfolioIds.length === 0 || args.portfolioIds.includes(p.id));
-  const has = (table: string, pid: string, d: IsoDate) => {
-    const w = scopeWhere(tableSpec(table)!, { start: d, end: d, portfolioIds: [pid] });
-    return db.prepare(`SELECT 1 FROM "${table}" WHERE ${w.where} LIMIT 1`).get(...w.params) !== undefined;
-  };
   const complete = db.prepare(`SELECT 1 FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ? AND is_complete = 1`);
+  const inScope = portfolios
+    .map((p) => ({ p, lots: reader.lotsOf(p.id) }))
+    .filter(({ lots }) => lots.length > 0)
+    .map(({ p, lots }) => ({ p, lots, earliest: lots.reduce((a, l) => (l.entryDate < a ? l.entryDate : a), lots[0]!.entryDate), publicIds: new Set(lots.filter((l) => l.investmentClass === 'PUBLIC').map((l) => l.id)) }));
   const out: CoverageDay[] = [];
-  for (const p of portfolios) {
-    const lots = reader.lotsOf(p.id);
-    if (lots.length === 0) continue;
-    const earliest = lots.reduce((a, l) => (l.entryDate < a ? l.entryDate : a), lots[0]!.entryDate);
-    for (const d of days) {
+  // Date by date: the reader reads a date's rows for every portfolio at once.
+  for (const d of days) {
+    const t = reader.trackingOf(d);
+    for (const { p, lots, earliest, publicIds } of inScope) {
       if (d < earliest) continue;
-      const required: Record<string, boolean> = { portfolio_snapshots: complete.get(p.id, d) !== undefined };
-      if (lots.some((l) => isActiveOn(l, d))) required['position_marks'] = has('position_marks', p.id, d);
       const marks = reader.marks(p.id, d);
-      const publicIds = new Set(lots.filter((l) => l.investmentClass === 'PUBLIC').map((l) => l.id));
+      const required: Record<string, boolean> = { portfolio_snapshots: complete.get(p.id, d) !== undefined };
+      if (lots.some((l) => isActiveOn(l, d))) required['position_marks'] = marks.length > 0;
       const publicMarked = marks.some((m) => m.isActive && publicIds.has(m.positionId) && m.priceSource !== 'missing');
-      const t = reader.trackingOf(d);
       const an = ((t?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: { analytics_skipped?: boolean; jobs?: Record<string, StoredJob> } }>)[p.id]?.analytics;
       if (publicMarked && !an?.analytics_skipped) {
+        const counts = reader.analyticsRowCounts(p.id, d);
         for (const table of ANALYTICS_REQUIRED) {
           const writers = Object.entries(an?.jobs ?? {}).filter(([name]) => (JOB_TABLES[name] ?? []).includes(table));
           const benign = writers.length > 0 && writers.every(([, j]) => !j.success && BENIGN_JOB_REASONS.has(j.reason ?? ''));
-          if (!benign) required[table] = has(table, p.id, d);
+          if (!benign) required[table] = (counts[table] ?? 0) > 0;
         }
       }
       const entryStale = reader.isStale(p.id, d);
