@@ -6,7 +6,7 @@
  * database that is up to date writes nothing, so it never waits for another writer.
  */
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -118,8 +118,15 @@ function looksLikeSqlite(path: string): boolean {
   const size = statSync(path).size;
   if (size === 0) return true; // an empty file is a valid empty database
   if (size < 100) return false;
-  const head = readFileSync(path, { encoding: 'latin1', flag: 'r' }).slice(0, 16);
-  return head === SQLITE_MAGIC;
+  // The first 16 bytes only: the file may be gigabytes.
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return head.toString('latin1') === SQLITE_MAGIC;
 }
 
 /** Connection settings only: nothing here writes to the file. */

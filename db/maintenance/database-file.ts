@@ -5,7 +5,7 @@
  * must equal the source's. A file that cannot be opened is reported, never thrown.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../open-database';
 import { tableRowCounts, type RowCounts } from '../table-counts';
@@ -67,8 +67,17 @@ export function verifyDatabaseFile(path: string, expect: VerifyExpectations = {}
   }
 }
 
+/** SHA-256 of a file, read in 1 MB pieces (a database may be larger than a Buffer can hold). */
 export function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
+  const hash = createHash('sha256');
+  const piece = Buffer.allocUnsafe(1 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, piece, 0, piece.length, null); n > 0; n = readSync(fd, piece, 0, piece.length, null)) hash.update(piece.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
 }
 
 /** Flushes a file's contents to disk. */
