@@ -47,6 +47,8 @@ const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'db/table-scope.ts': {
     'spec.dateColumn': 'a date column name from the constant table catalog',
     "inner.join(' AND ')": 'clauses built above from literals and marks(n) placeholders',
+    table: 'the quoted name of a table of the constant catalog',
+    aggregates: 'groupedByPortfolioOnDate() is called with literal aggregate lists only',
   },
   'db/maintenance/purge-derived.ts': {
     column: 'rangeSql() is called with literal column names only',
