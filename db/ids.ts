@@ -4,6 +4,7 @@
  * so that the same seed gives byte-identical rows).
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { toEpochDay, type IsoDate } from '../core/domain/iso-date';
 
 export function newId(): string {
   return randomUUID();
@@ -57,20 +58,6 @@ const hexHigh = (n: number): string => BYTE_HEX[n >>> 24]! + BYTE_HEX[(n >>> 16)
 const hexLow = (n: number): string => BYTE_HEX[(n >>> 8) & 255]! + BYTE_HEX[n & 255]!;
 const hex8 = (n: number): string => hexHigh(n) + hexLow(n);
 
-/** Days since 1970-01-01 of a 'YYYY-MM-DD' string, without building a Date. */
-function epochDay(date: string): number {
-  let y = (date.charCodeAt(0) - 48) * 1000 + (date.charCodeAt(1) - 48) * 100 + (date.charCodeAt(2) - 48) * 10 + (date.charCodeAt(3) - 48);
-  const m = (date.charCodeAt(5) - 48) * 10 + (date.charCodeAt(6) - 48);
-  const d = (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48);
-  // Days from civil (H. Hinnant's algorithm), exact for the proleptic Gregorian calendar.
-  y -= m <= 2 ? 1 : 0;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 /**
  * A deterministic id for a derived row of one processed date, in UUID form: the date's epoch
  * day (8 hex digits) followed by 96 bits of a hash of the row's natural key. Rows of a date
@@ -78,7 +65,7 @@ function epochDay(date: string): number {
  * touching pages all over it, and two runs that compute the same rows write the same ids.
  */
 export function datedRowId(date: string, key: string): string {
-  return formatDatedId(hex8(epochDay(date)), cyrb128Absorb(CYRB128_SEED, key));
+  return formatDatedId(hex8(toEpochDay(date as IsoDate)), cyrb128Absorb(CYRB128_SEED, key));
 }
 
 /**
@@ -87,7 +74,7 @@ export function datedRowId(date: string, key: string): string {
  * `datedRowIds(d, p)(s) === datedRowId(d, p + s)`.
  */
 export function datedRowIds(date: string, prefix: string): (suffix: string) => string {
-  const day = hex8(epochDay(date));
+  const day = hex8(toEpochDay(date as IsoDate));
   const state = cyrb128Absorb(CYRB128_SEED, prefix);
   return (suffix) => formatDatedId(day, cyrb128Absorb(state, suffix));
 }

@@ -2,8 +2,8 @@
  * Calendar dates as 'YYYY-MM-DD' strings (SPEC.md a.3).
  *
  * Dates never go through a JavaScript `Date` in local time: arithmetic works on epoch-day
- * integers computed with `Date.UTC`, so no host time zone can shift a day. Strings compare
- * in date order, so `<`/`>` on two IsoDates is a date comparison.
+ * integers, so no host time zone can shift a day. Strings compare in date order, so `<`/`>`
+ * on two IsoDates is a date comparison.
  */
 import { z } from 'zod';
 
@@ -23,8 +23,12 @@ export function isIsoDate(s: string): s is IsoDate {
   return d <= daysInMonth(y, mo);
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days of a month of the proleptic Gregorian calendar (month1 = 1..12). */
 export function daysInMonth(year: number, month1: number): number {
-  return new Date(Date.UTC(year, month1, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month1 === 2 && leap ? 29 : MONTH_DAYS[month1 - 1]!;
 }
 
 /** Parses a date string, throwing a RangeError naming the input when it is not a valid date. */
@@ -39,9 +43,22 @@ export const isoDateSchema = z
   .refine(isIsoDate, { message: 'expected a real calendar date written as YYYY-MM-DD' })
   .transform((s) => s as IsoDate);
 
-/** Days since 1970-01-01 (UTC). */
+/**
+ * Days since 1970-01-01 of a 'YYYY-MM-DD' date (negative before it), by H. Hinnant's
+ * days-from-civil algorithm on the digits: exact for the proleptic Gregorian calendar over
+ * years 0000-9999, without building a Date (a backfill calls this hundreds of thousands of
+ * times; `Date.UTC` would also read years 0000-0099 as 1900-1999).
+ */
 export function toEpochDay(d: IsoDate): number {
-  return Math.round(Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / MS_PER_DAY);
+  let y = (d.charCodeAt(0) - 48) * 1000 + (d.charCodeAt(1) - 48) * 100 + (d.charCodeAt(2) - 48) * 10 + (d.charCodeAt(3) - 48);
+  const m = (d.charCodeAt(5) - 48) * 10 + (d.charCodeAt(6) - 48);
+  const day = (d.charCodeAt(8) - 48) * 10 + (d.charCodeAt(9) - 48);
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 export function fromEpochDay(n: number): IsoDate {

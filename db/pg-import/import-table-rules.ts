@@ -17,6 +17,7 @@
  * | batch_run_history | mode null |
  */
 import { STRESS_CATALOG } from '../../core/data/stress-scenarios';
+import { toEpochDay, type IsoDate } from '../../core/domain/iso-date';
 import { POSITION_TYPES } from '../../core/domain/portfolio';
 import { canonicalSymbol, classifySymbol } from '../../core/domain/symbols';
 import { noteChange, type TableImportReport } from './import-report';
@@ -69,8 +70,8 @@ function isUuidText(id: string): boolean {
 /** The epoch day of a `YYYY-MM-DD` date as 8 hex digits (db/ids.ts datedRowId), or null. */
 export function epochDayHex(date: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
-  const day = Math.round(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000);
-  return Number.isFinite(day) && day >= 0 && day <= 0xffffffff ? day.toString(16).padStart(8, '0') : null;
+  const day = toEpochDay(date as IsoDate);
+  return day >= 0 ? day.toString(16).padStart(8, '0') : null;
 }
 
 /**
