@@ -145,8 +145,11 @@ export async function providerFaultBackfill(mock: YahooMock, o: ProviderFaultOpt
   const firstFaultyRequest = mock.requests.length;
   for (const s of symbols) mock.script(s, faultScript(rng, o.faultRate, 400), 'any');
   // A hang costs one request time limit: 150 ms keeps dozens of them cheap. One retry only, so
-  // a share of the requests fails for good and leaves gaps the run must explain.
-  writeSettings(path, { 'market_data.timeout_ms': 150, 'market_data.max_retries': 1 });
+  // a share of the requests fails for good and leaves gaps the run must explain. The circuit
+  // still opens on runs of failures, but for 10 to 40 ms: with the shrunk 100-400 ms, a run
+  // whose chunks pass quickly found it open at most chunk starts and sent only a few dozen
+  // requests (once in CI), so how many faults it met depended on the machine's speed.
+  writeSettings(path, { 'market_data.timeout_ms': 150, 'market_data.max_retries': 1, 'market_data.circuit_cooldown_ms': 10, 'market_data.circuit_cooldown_max_ms': 40 });
 
   // Three-week chunks: one prefetch request per symbol and chunk, so hundreds of requests meet faults.
   const end = targetDate(Date.parse(PROVIDER_FAULT_NOW));
