@@ -23,11 +23,16 @@ export interface ReconcileLot {
   readonly symbol: string;
   /** The lot's mark of D, or null when no position_marks row exists for it. */
   readonly mark: { readonly priceSource: string; readonly marketValue: number | null; readonly priceDate: string | null } | null;
-  /** Value used by S_all when unmarked: q_D × multiplier × latest close (any age), else entry price. */
-  readonly unmarkedValue: number;
-  readonly unmarkedBasis: 'latest_close' | 'entry_price';
+  /** How S_all values the lot without a usable mark (hasUsableMark); null when its mark is used. */
+  readonly unmarked: UnmarkedValue | null;
+}
+
+/** The value S_all gives a lot without a usable mark: q_D × multiplier × latest close (any age), else entry price. */
+export interface UnmarkedValue {
+  readonly value: number;
+  readonly basis: 'latest_close' | 'entry_price';
   /** Date of that latest close (null for the entry price). */
-  readonly unmarkedPriceDate: string | null;
+  readonly priceDate: string | null;
 }
 
 export interface ReconcileSnapshot {
@@ -97,7 +102,10 @@ export interface ReconcileResult {
   readonly explanations: readonly string[];
 }
 
-const isMarked = (l: ReconcileLot) => l.mark !== null && l.mark.priceSource !== 'missing' && l.mark.marketValue !== null;
+/** Whether S_marked counts the lot's mark: it exists, has a price and a value. */
+export const hasUsableMark = (mark: ReconcileLot['mark']): boolean => mark !== null && mark.priceSource !== 'missing' && mark.marketValue !== null;
+const isMarked = (l: ReconcileLot) => hasUsableMark(l.mark);
+const unmarkedValue = (l: ReconcileLot) => l.unmarked?.value ?? 0;
 
 /** Previous equity as the snapshot roll-forward takes it (SPEC.md d.4). */
 export function previousEquity(input: Pick<ReconcileInput, 'previous' | 'initialEquity' | 'portfolioEquityBalance'>): number {
@@ -114,7 +122,7 @@ export function reconcilePortfolioDate(input: ReconcileInput, threshold = 1): Re
   const marked = input.lots.filter(isMarked);
   const unmarked = input.lots.filter((l) => !isMarked(l));
   const sMarked = roundCents(marked.reduce((acc, l) => acc + l.mark!.marketValue!, 0));
-  const sAll = roundCents(sMarked + unmarked.reduce((acc, l) => acc + l.unmarkedValue, 0));
+  const sAll = roundCents(sMarked + unmarked.reduce((acc, l) => acc + unmarkedValue(l), 0));
   const equity = s.equityBalance ?? s.totalValue;
   const noMarks = input.importedWithoutMarks;
   const d1 = noMarks ? null : roundCents(s.totalValue - s.cashValue - sMarked);
@@ -165,7 +173,7 @@ function explainBreaks(input: ReconcileInput, checks: readonly ReconcileCheck[],
   const out: string[] = [];
   const byId = (id: number) => checks.find((c) => c.id === id)!;
   for (const l of unmarked) {
-    const value = `${l.unmarkedBasis === 'latest_close' ? `valued at its latest close of ${l.unmarkedPriceDate}` : 'valued at its entry price'}: ${l.unmarkedValue.toFixed(2)}`;
+    const value = `${l.unmarked?.basis === 'latest_close' ? `valued at its latest close of ${l.unmarked.priceDate}` : 'valued at its entry price'}: ${unmarkedValue(l).toFixed(2)}`;
     if (l.mark === null) out.push(`lot ${l.positionId} (${l.symbol}) is active on ${input.date} but has no mark (${value})`);
     else out.push(`lot ${l.positionId} (${l.symbol}) has no price on ${input.date} (mark source missing; ${value})`);
   }
@@ -175,7 +183,7 @@ function explainBreaks(input: ReconcileInput, checks: readonly ReconcileCheck[],
   }
   const c1 = byId(1);
   const c5 = byId(5);
-  const unmarkedSum = roundCents(unmarked.reduce((a, l) => a + (l.mark === null ? l.unmarkedValue : 0), 0));
+  const unmarkedSum = roundCents(unmarked.reduce((a, l) => a + (l.mark === null ? unmarkedValue(l) : 0), 0));
   if ((c1.status === 'flag' || c5.status === 'flag') && unmarked.every((l) => l.mark !== null)) {
     out.push(`no lot without a mark explains the break: the snapshot's cash (${input.snapshot.cashValue.toFixed(2)}) disagrees with equity - marked positions (${roundCents((input.snapshot.equityBalance ?? input.snapshot.totalValue) - sMarked).toFixed(2)}); the snapshot or its marks were changed after the run`);
   } else if (c1.status === 'flag' && c1.difference !== null && Math.abs(c1.difference - unmarkedSum) > 1) {

@@ -12,7 +12,7 @@ import type { LotMark } from '../../core/domain/mark';
 import { isActiveOn, multiplierOf, type Lot, type RealizedEvent } from '../../core/domain/portfolio';
 import type { PortfolioRecord, TrackingRecord } from '../../core/ports/store';
 import { ANALYTICS_TABLES, type CacheMismatch, type GuardPortfolioDate, type StoredJob } from '../../core/validation/regression-guard';
-import { reconcilePortfolioDate, type ReconcileInput, type ReconcileLot, type ReconcileResult } from '../../core/validation/reconciliation';
+import { hasUsableMark, reconcilePortfolioDate, type ReconcileInput, type ReconcileLot, type ReconcileResult, type UnmarkedValue } from '../../core/validation/reconciliation';
 import { tableSpec } from '../../core/validation/table-catalog';
 import { createEngineStore } from '../engine-store';
 import type { SqliteDatabase } from '../open-database';
@@ -153,26 +153,28 @@ export class PortfolioDateReader {
     return this.onDate('snapshots', d, () => new Map((this.snapshotsOn.all(d) as Row[]).map((r) => [r['portfolio_id'] as string, r]))).get(portfolioId) ?? null;
   }
 
-  /** Active lots of D with the value S_all gives an unmarked lot. */
+  /** Active lots of D with their marks, and the value S_all gives a lot without a usable mark. */
   reconcileLots(portfolioId: string, d: IsoDate, marks: readonly LotMark[]): ReconcileLot[] {
     const byLot = new Map(marks.map((m) => [m.positionId, m]));
     return this.lotsOf(portfolioId)
       .filter((l) => isActiveOn(l, d))
       .map((l) => {
         const m = byLot.get(l.id) ?? null;
-        const asOf = lotAsOf(l, this.eventsOf(l.id), d);
-        const q = m ? m.quantity : asOf.ok ? asOf.qD : l.quantity;
-        const close = this.latestCloseOn(l.symbol, d);
-        const price = close ? close.close : l.entryPrice;
-        return {
-          positionId: l.id,
-          symbol: l.symbol,
-          mark: m ? { priceSource: m.priceSource, marketValue: m.marketValue, priceDate: m.priceDate } : null,
-          unmarkedValue: q * multiplierOf(l) * price,
-          unmarkedBasis: close ? ('latest_close' as const) : ('entry_price' as const),
-          unmarkedPriceDate: close ? close.date : null,
-        };
+        const mark = m ? { priceSource: m.priceSource, marketValue: m.marketValue, priceDate: m.priceDate } : null;
+        return { positionId: l.id, symbol: l.symbol, mark, unmarked: hasUsableMark(mark) ? null : this.unmarkedValue(l, m, d) };
       });
+  }
+
+  private quantityOn(l: Lot, d: IsoDate): number {
+    const asOf = lotAsOf(l, this.eventsOf(l.id), d);
+    return asOf.ok ? asOf.qD : l.quantity;
+  }
+
+  /** q_D × multiplier × the latest close of any age, else the entry price (SPEC.md i.1's S_all). */
+  private unmarkedValue(l: Lot, m: LotMark | null, d: IsoDate): UnmarkedValue {
+    const q = m ? m.quantity : this.quantityOn(l, d);
+    const close = this.latestCloseOn(l.symbol, d);
+    return close ? { value: q * multiplierOf(l) * close.close, basis: 'latest_close', priceDate: close.date } : { value: q * multiplierOf(l) * l.entryPrice, basis: 'entry_price', priceDate: null };
   }
 
   /** Whether tracking marks this portfolio-date stale. */

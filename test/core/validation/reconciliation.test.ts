@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { reconcilePortfolioDate, sortReconcileResults, type ReconcileInput, type ReconcileLot } from '../../../core/validation/reconciliation';
+import { hasUsableMark, reconcilePortfolioDate, sortReconcileResults, type ReconcileInput, type ReconcileLot } from '../../../core/validation/reconciliation';
 
-const lot = (id: string, mv: number | null, source = 'exact', unmarkedValue = 0): ReconcileLot => ({
-  positionId: id,
-  symbol: id.toUpperCase(),
-  mark: mv === null && source === 'none' ? null : { priceSource: source, marketValue: mv, priceDate: '2025-07-02' },
-  unmarkedValue,
-  unmarkedBasis: 'latest_close',
-  unmarkedPriceDate: '2025-07-01',
-});
+const lot = (id: string, mv: number | null, source = 'exact', unmarkedValue = 0): ReconcileLot => {
+  const mark = mv === null && source === 'none' ? null : { priceSource: source, marketValue: mv, priceDate: '2025-07-02' };
+  return { positionId: id, symbol: id.toUpperCase(), mark, unmarked: hasUsableMark(mark) ? null : { value: unmarkedValue, basis: 'latest_close', priceDate: '2025-07-01' } };
+};
 
 // Hand-built consistent portfolio-date: equity 1,000 = positions 900 (600 + 300) + cash 100;
 // previous equity 990, daily P&L 10 (cumulative 10 -> 20), no flows.

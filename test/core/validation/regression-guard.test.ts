@@ -11,7 +11,7 @@ const reconcile = reconcilePortfolioDate({
   initialEquity: 100,
   portfolioEquityBalance: 100,
   isLatestDate: false,
-  lots: [{ positionId: 'l', symbol: 'X', mark: { priceSource: 'exact', marketValue: 100, priceDate: '2025-07-02' }, unmarkedValue: 0, unmarkedBasis: 'latest_close', unmarkedPriceDate: null }],
+  lots: [{ positionId: 'l', symbol: 'X', mark: { priceSource: 'exact', marketValue: 100, priceDate: '2025-07-02' }, unmarked: null }],
   realizedToday: 0,
   closingPnlToday: 0,
   stale: false,
