@@ -31,10 +31,13 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
   const reader = new PortfolioDateReader(db);
   const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL AND is_active = 1 ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => args.portfolioIds.length === 0 || args.portfolioIds.includes(p.id));
   const complete = db.prepare(`SELECT 1 FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ? AND is_complete = 1`);
-  const inScope = portfolios
-    .map((p) => ({ p, lots: reader.lotsOf(p.id) }))
-    .filter(({ lots }) => lots.length > 0)
-    .map(({ p, lots }) => ({ p, lots, earliest: lots.reduce((a, l) => (l.entryDate < a ? l.entryDate : a), lots[0]!.entryDate), publicIds: new Set(lots.filter((l) => l.investmentClass === 'PUBLIC').map((l) => l.id)) }));
+  // Portfolios with lots, each checked from its earliest entry date.
+  const inScope = portfolios.flatMap((p) => {
+    const lots = reader.lotsOf(p.id);
+    if (lots.length === 0) return [];
+    const earliest = lots.reduce((a, l) => (l.entryDate < a ? l.entryDate : a), lots[0]!.entryDate);
+    return [{ p, lots, earliest, publicIds: new Set(lots.filter((l) => l.investmentClass === 'PUBLIC').map((l) => l.id)) }];
+  });
   const out: CoverageDay[] = [];
   // Date by date: the reader reads a date's rows for every portfolio at once.
   for (const d of days) {
