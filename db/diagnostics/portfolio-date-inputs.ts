@@ -52,14 +52,16 @@ export function snapshotRefs(db: SqliteDatabase, scope: DateScope): PortfolioDat
 
 type Row = Record<string, unknown>;
 
-function groupBy<T extends Row>(rows: readonly T[], key: string): Map<string, T[]> {
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = r[key] as string;
-    (out.get(k) ?? out.set(k, []).get(k)!).push(r);
+  for (const x of items) {
+    const k = keyOf(x);
+    (out.get(k) ?? out.set(k, []).get(k)!).push(x);
   }
   return out;
 }
+
+const byPortfolioColumn = (r: Row) => r['portfolio_id'] as string;
 
 /** A portfolio's analytics rows of one date: count per table, and the earliest created_at (pairwise rows have none). */
 interface AnalyticsRows {
@@ -73,8 +75,9 @@ const noAnalyticsRows = (): AnalyticsRows => ({ counts: Object.fromEntries(ANALY
 export class PortfolioDateReader {
   private readonly store;
   private readonly portfolios = new Map<string, PortfolioRecord>();
-  private readonly lots = new Map<string, Lot[]>();
-  private readonly events = new Map<string, RealizedEvent[]>();
+  private readonly lots: ReadonlyMap<string, Lot[]>;
+  private readonly events: ReadonlyMap<string, RealizedEvent[]>;
+  private readonly latestDates = new Map<string, string | null>();
   private readonly tracking = new Map<string, TrackingRecord | null>();
   private readonly latestClose;
   private readonly prevRow;
@@ -90,8 +93,8 @@ export class PortfolioDateReader {
     this.store = createEngineStore(db);
     for (const p of this.store.listPortfolios()) this.portfolios.set(p.id, p);
     const ids = [...this.portfolios.keys()];
-    for (const l of this.store.loadLots(ids)) (this.lots.get(l.portfolioId) ?? this.lots.set(l.portfolioId, []).get(l.portfolioId)!).push(l);
-    for (const e of this.store.loadRealizedEvents(ids)) (this.events.get(e.positionId) ?? this.events.set(e.positionId, []).get(e.positionId)!).push(e);
+    this.lots = groupBy(this.store.loadLots(ids), (l) => l.portfolioId);
+    this.events = groupBy(this.store.loadRealizedEvents(ids), (e) => e.positionId);
     this.latestClose = db.prepare(`SELECT close, date FROM market_data_cache WHERE symbol = ? AND date <= ? AND close > 0 ORDER BY date DESC LIMIT 1`);
     this.prevRow = db.prepare(`SELECT cumulative_pnl, equity_balance FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date < ? ORDER BY snapshot_date DESC LIMIT 1`);
     this.latestDate = db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots WHERE portfolio_id = ?`);
@@ -124,8 +127,14 @@ export class PortfolioDateReader {
     return closes.get(symbol);
   }
 
+  /** A portfolio's latest snapshot date, read once per reader. */
+  private latestDateOf(portfolioId: string): string | null {
+    if (!this.latestDates.has(portfolioId)) this.latestDates.set(portfolioId, (this.latestDate.get(portfolioId) as { d: string | null }).d);
+    return this.latestDates.get(portfolioId)!;
+  }
+
   private markRowsOf(portfolioId: string, d: IsoDate): readonly Row[] {
-    return this.onDate('marks', d, () => groupBy(this.marksOn.all(d) as Row[], 'portfolio_id')).get(portfolioId) ?? [];
+    return this.onDate('marks', d, () => groupBy(this.marksOn.all(d) as Row[], byPortfolioColumn)).get(portfolioId) ?? [];
   }
 
   portfolio(id: string): PortfolioRecord | undefined {
@@ -193,7 +202,7 @@ export class PortfolioDateReader {
     const p = this.portfolios.get(ref.portfolioId);
     const marks = this.marks(ref.portfolioId, ref.date);
     const prev = this.prevRow.get(ref.portfolioId, ref.date) as { cumulative_pnl: number | null; equity_balance: number | null } | undefined;
-    const latest = (this.latestDate.get(ref.portfolioId) as { d: string | null }).d;
+    const latest = this.latestDateOf(ref.portfolioId);
     const lots = this.lotsOf(ref.portfolioId);
     const realizedToday = lots.reduce((acc, l) => acc + this.eventsOf(l.id).filter((e) => e.tradeDate === ref.date).reduce((a, e) => a + e.realizedPnl, 0), 0);
     const t = this.trackingOf(ref.date);
@@ -260,7 +269,7 @@ export class PortfolioDateReader {
     const lotsWithoutMark = this.lotsOf(ref.portfolioId).filter((l) => isActiveOn(l, ref.date) && !markedIds.has(l.id)).map((l) => l.id);
     const latestMarkComputedAt = marked.reduce<string | null>((a, m) => (a === null || m.computed_at > a ? m.computed_at : a), null);
     const analytics = this.analyticsRows(ref.portfolioId, ref.date);
-    const cacheRows = this.onDate('cache', ref.date, () => groupBy(this.cacheRowsOn.all(ref.date) as Row[], 'portfolio_id')).get(ref.portfolioId) ?? [];
+    const cacheRows = this.onDate('cache', ref.date, () => groupBy(this.cacheRowsOn.all(ref.date) as Row[], byPortfolioColumn)).get(ref.portfolioId) ?? [];
     const cacheMismatches: CacheMismatch[] = [];
     for (const r of cacheRows) {
       const pairs: [string, unknown, unknown][] = [

@@ -30,7 +30,6 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
   const days = tradingDaysBetween(args.start, args.end);
   const reader = new PortfolioDateReader(db);
   const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL AND is_active = 1 ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => args.portfolioIds.length === 0 || args.portfolioIds.includes(p.id));
-  const complete = db.prepare(`SELECT 1 FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ? AND is_complete = 1`);
   // Portfolios with lots, each checked from its earliest entry date.
   const inScope = portfolios.flatMap((p) => {
     const lots = reader.lotsOf(p.id);
@@ -45,7 +44,7 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
     for (const { p, lots, earliest, publicIds } of inScope) {
       if (d < earliest) continue;
       const marks = reader.marks(p.id, d);
-      const required: Record<string, boolean> = { portfolio_snapshots: complete.get(p.id, d) !== undefined };
+      const required: Record<string, boolean> = { portfolio_snapshots: reader.snapshot(p.id, d)?.['is_complete'] === 1 };
       if (lots.some((l) => isActiveOn(l, d))) required['position_marks'] = marks.length > 0;
       const publicMarked = marks.some((m) => m.isActive && publicIds.has(m.positionId) && m.priceSource !== 'missing');
       const an = ((t?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: { analytics_skipped?: boolean; jobs?: Record<string, StoredJob> } }>)[p.id]?.analytics;

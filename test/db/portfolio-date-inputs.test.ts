@@ -4,7 +4,7 @@
  * backfilled demo database: the analytics row counts equal counts through scopeWhere (the
  * purge and export filter), the marks equal the engine store's loadMarks, and the guard
  * finds a row-count break (G2) and analytics rows older than the marks (G1) for exactly the
- * portfolio-date that has them; verify coverage finds a table missing on one portfolio-date.
+ * portfolio-date that has them; verify coverage finds a table missing and an incomplete snapshot on one portfolio-date each.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../core/domain/iso-date';
@@ -78,7 +78,7 @@ describe('PortfolioDateReader', () => {
     }
   });
 
-  it('verify coverage passes on the backfill and finds factor exposures deleted on one portfolio-date', () => {
+  it('verify coverage passes on the backfill and finds deleted factor exposures and an incomplete snapshot', () => {
     const path = copyTo(template);
     const scope = { start: '2025-06-30' as IsoDate, end: '2025-07-10' as IsoDate, portfolioIds: [] };
     const before = openDatabase(path, { readonly: true });
@@ -86,12 +86,18 @@ describe('PortfolioDateReader', () => {
     before.close();
     expect(clean.gaps).toEqual([]);
     expect(clean.checked).toBeGreaterThan(30);
-    execOn(path, (d) => d.prepare(`DELETE FROM factor_exposures WHERE portfolio_id = ? AND calculation_date = ?`).run(FAMILY_GROWTH, D));
+    execOn(path, (d) => {
+      d.prepare(`DELETE FROM factor_exposures WHERE portfolio_id = ? AND calculation_date = ?`).run(FAMILY_GROWTH, D);
+      d.prepare(`UPDATE portfolio_snapshots SET is_complete = 0 WHERE portfolio_id = ? AND snapshot_date = '2025-07-08'`).run(FAMILY_GROWTH);
+    });
     const db = openDatabase(path, { readonly: true });
     try {
       const r = verifyCoverage(db, scope);
       expect(r.checked).toBe(clean.checked);
-      expect(r.gaps.map((g) => [g.portfolioId, g.table, g.from, g.to, g.days])).toEqual([[FAMILY_GROWTH, 'factor_exposures', D, D, 1]]);
+      expect(r.gaps.map((g) => [g.portfolioId, g.table, g.from, g.to, g.days]).sort()).toEqual([
+        [FAMILY_GROWTH, 'factor_exposures', D, D, 1],
+        [FAMILY_GROWTH, 'portfolio_snapshots', '2025-07-08', '2025-07-08', 1],
+      ]);
     } finally {
       db.close();
     }
