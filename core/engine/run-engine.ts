@@ -540,12 +540,14 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
     const analyticsPlanned = !dateFailed && pd.portfolios.some((p) => p.phases.includes('analytics'));
     if (analyticsPlanned) {
       const analytics = PORTFOLIO_PHASES.find((p) => p.name === 'analytics')!;
+      const s0 = deps.clock.now();
       const o = safeRun(() => analytics.prepareDate!(dateCtx));
+      const stageMs = deps.clock.now() - s0;
       if (o.status === 'failed') {
         symbolStageFailed = o.error ?? o.reason;
         dateErrors.push(`analytics symbol stage: ${symbolStageFailed}`);
       }
-      tracker.setMeta('analytics_symbol_stage', { status: o.status, reason: o.reason, error: o.error, ...o.metrics });
+      tracker.setMeta('analytics_symbol_stage', { status: o.status, reason: o.reason, error: o.error, duration_ms: stageMs, ...o.metrics });
       dateCtx.shared.set('symbol_stage_failed', symbolStageFailed);
     }
 

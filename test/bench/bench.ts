@@ -31,6 +31,9 @@ function report(runs: readonly BackfillFigures[], target: string): string {
     `${f.label}: ${f.dates} trading days x 5 portfolios (${f.portfolioDates} portfolio-dates), exit ${runs.map((r) => r.exitCode).join('/')}`,
     `  wall: cold ${sec(f.wallMs)}; warm median ${sec(warmMedian)} of ${warm.length} (min ${sec(Math.min(...warmWall))}, max ${sec(Math.max(...warmWall))}); ${(warmMedian / f.dates).toFixed(1)} ms per date warm`,
     `  post-run guard over the backfilled dates (run after a backfill unless --no-guard; not in the wall time above): median ${sec(median(runs.map((r) => r.guardMs)))}`,
+    `  where the warm time went (median of each part): ${Object.keys(f.split)
+      .map((k) => `${k} ${sec(median((warm.length ? warm : runs).map((r) => r.split[k] ?? 0)))}`)
+      .join(', ')}`,
     `  peak RSS ${f.peakRssMb.toFixed(0)} MB (cold run, fresh process); rows written ${f.rowsWritten}; raw better-sqlite3 insert of the same rows ${sec(raw)} (median); ratio ${(warmMedian / raw).toFixed(2)}x warm, ${(f.wallMs / raw).toFixed(2)}x cold   [target ${target}]`,
   ].join('\n');
 }

@@ -120,6 +120,9 @@ describe('the run', () => {
     expect(book).toMatchObject({ jobs_expected: 9, jobs_completed: 9, jobs_failed: 0, analytics_skipped: false });
     for (const o of Object.values(book.jobs) as { success: boolean; reason: unknown }[]) expect(o).toMatchObject({ success: true, reason: null });
     expect(meta.analytics_symbol_stage).toMatchObject({ status: 'success', symbols: 4, rows: 4 * 12 + 3 });
+    // The symbol stage runs once per date outside the portfolio entries; its time is its own.
+    expect(meta.analytics_symbol_stage.duration_ms).toEqual(expect.any(Number));
+    expect(meta.analytics_symbol_stage.duration_ms).toBeGreaterThanOrEqual(0);
   });
 
   it('the private-only book: beta, factor, volatility and correlation jobs not applicable; stress tests a benign skip (no_factor_exposures)', () => {
