@@ -137,6 +137,11 @@ export class PortfolioDateReader {
     return this.onDate('marks', d, () => groupBy(this.marksOn.all(d) as Row[], byPortfolioColumn)).get(portfolioId) ?? [];
   }
 
+  /** D's positions.mark cache rows beside the marks they should equal. */
+  private cacheRowsOf(portfolioId: string, d: IsoDate): readonly Row[] {
+    return this.onDate('cache', d, () => groupBy(this.cacheRowsOn.all(d) as Row[], byPortfolioColumn)).get(portfolioId) ?? [];
+  }
+
   portfolio(id: string): PortfolioRecord | undefined {
     return this.portfolios.get(id);
   }
@@ -269,7 +274,7 @@ export class PortfolioDateReader {
     const lotsWithoutMark = this.lotsOf(ref.portfolioId).filter((l) => isActiveOn(l, ref.date) && !markedIds.has(l.id)).map((l) => l.id);
     const latestMarkComputedAt = marked.reduce<string | null>((a, m) => (a === null || m.computed_at > a ? m.computed_at : a), null);
     const analytics = this.analyticsRows(ref.portfolioId, ref.date);
-    const cacheRows = this.onDate('cache', ref.date, () => groupBy(this.cacheRowsOn.all(ref.date) as Row[], byPortfolioColumn)).get(ref.portfolioId) ?? [];
+    const cacheRows = this.cacheRowsOf(ref.portfolioId, ref.date);
     const cacheMismatches: CacheMismatch[] = [];
     for (const r of cacheRows) {
       const pairs: [string, unknown, unknown][] = [
