@@ -37,7 +37,7 @@ import { quotesFromChart, type ChartQuotes } from './chart-quotes';
 import { profileFromQuoteSummary } from './company-profile-mapping';
 import { describeRefusal, planProviderSymbol } from './provider-symbol';
 import type { ProviderLogger } from './provider-logger';
-import { createYahooClient, type YahooClient } from './yahoo-client';
+import { createYahooClient, type YahooClient, type YahooClientOptions } from './yahoo-client';
 import { yahooConfigSchema, type YahooConfig, type YahooConfigInput } from './yahoo-config';
 import { classifyYahooError, classifyYahooResponse, isAssetProfileValidationError } from './yahoo-failures';
 
@@ -72,7 +72,8 @@ export class YahooAdapter implements PriceSource, ProfileSource {
   private readonly breaker: CircuitBreaker;
   private readonly limiter: RequestLimiter;
   private readonly timedFetch: FetchLike;
-  private readonly client: YahooClient;
+  private readonly clientOptions: YahooClientOptions;
+  private client: Promise<YahooClient> | null = null;
 
   constructor(options: YahooAdapterOptions) {
     this.config = yahooConfigSchema.parse(options.config ?? {});
@@ -88,12 +89,18 @@ export class YahooAdapter implements PriceSource, ProfileSource {
     });
     this.limiter = new RequestLimiter(this.config, this.clock, this.sleep);
     this.timedFetch = withTimeout(options.transport ?? ((input, init) => globalThis.fetch(input, init)), this.config.timeoutMs);
-    this.client = createYahooClient({
+    this.clientOptions = {
       fetch: this.timedFetch,
       logger: this.logger,
-      cookieJar: options.cookieJar,
+      ...(options.cookieJar ? { cookieJar: options.cookieJar } : {}),
       queueConcurrency: Math.max(4, this.config.maxInFlight * 2),
-    });
+    };
+  }
+
+  /** The yahoo-finance2 client, made on the first request (yahoo-client.ts loads the library then). */
+  private yahoo(): Promise<YahooClient> {
+    this.client ??= createYahooClient(this.clientOptions);
+    return this.client;
   }
 
   /** The circuit breaker's current state (for diagnostics and tests). */
@@ -120,7 +127,8 @@ export class YahooAdapter implements PriceSource, ProfileSource {
     }
     const providerSymbol = plan.providerSymbol;
     const result = await this.call(plan.canonical, signal, async (context): Promise<ChartQuotes> => {
-      const raw = await this.client.chart(
+      const client = await this.yahoo();
+      const raw = await client.chart(
         providerSymbol,
         { period1: addCalendarDays(request.start, -1), period2: addCalendarDays(request.end, 1), interval: '1d' },
         { fetch: this.gated(plan.canonical, context) as typeof fetch },
@@ -162,14 +170,15 @@ export class YahooAdapter implements PriceSource, ProfileSource {
     let modules: readonly string[] = PROFILE_MODULES;
     const result = await this.call(plan.canonical, signal, async (context) => {
       const fetch = this.gated(plan.canonical, context) as typeof globalThis.fetch;
+      const client = await this.yahoo();
       let raw: unknown;
       try {
-        raw = await this.client.quoteSummary(providerSymbol, { modules: [...modules] as never }, { fetch });
+        raw = await client.quoteSummary(providerSymbol, { modules: [...modules] as never }, { fetch });
       } catch (error) {
         if (modules === PROFILE_FALLBACK_MODULES || !moduleUnavailable(error)) throw error;
         this.logger.info(`yahoo quoteSummary ${providerSymbol}: a module is unavailable, retrying with ${PROFILE_FALLBACK_MODULES.join(', ')}`);
         modules = PROFILE_FALLBACK_MODULES;
-        raw = await this.client.quoteSummary(providerSymbol, { modules: [...modules] as never }, { fetch });
+        raw = await client.quoteSummary(providerSymbol, { modules: [...modules] as never }, { fetch });
       }
       const parsed = profileFromQuoteSummary(plan.canonical, raw);
       if (!parsed.ok) {

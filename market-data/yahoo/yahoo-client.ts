@@ -5,9 +5,13 @@
  * the library's "Unsupported environment: Requires Node >= 22" warning on Node 20), and a
  * cookie jar of its own (the library's default jar is one object shared by the process).
  * Results are still validated against the library's schemas (a failure is provider_error).
+ *
+ * The library is imported when the first client is made, not with this module: it is a tenth
+ * of a second of loading that every CLI command would otherwise pay, and most runs (synthetic,
+ * offline, CSV) never call Yahoo.
  */
-import YahooFinance from 'yahoo-finance2';
-import { ExtendedCookieJar } from 'yahoo-finance2/lib/cookieJar';
+import type YahooFinance from 'yahoo-finance2';
+import type { ExtendedCookieJar } from 'yahoo-finance2/lib/cookieJar';
 import type { FetchLike } from '../resilience/timed-fetch';
 import { yahooLibraryLogger, type ProviderLogger } from './provider-logger';
 
@@ -22,7 +26,8 @@ export interface YahooClientOptions {
   readonly queueConcurrency: number;
 }
 
-export function createYahooClient(options: YahooClientOptions): YahooClient {
+export async function createYahooClient(options: YahooClientOptions): Promise<YahooClient> {
+  const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([import('yahoo-finance2'), import('yahoo-finance2/lib/cookieJar')]);
   return new YahooFinance({
     fetch: options.fetch as typeof fetch,
     versionCheck: false,

@@ -5,10 +5,10 @@ import { recordingLogger } from '../../support/yahoo-mock/test-doubles';
 const refuse = () => Promise.reject(new Error('no network in this test'));
 
 describe('createYahooClient (SPEC e.7 client options)', () => {
-  it('turns the version check off, suppresses notices, uses our fetch and logger, a jar per client', () => {
+  it('turns the version check off, suppresses notices, uses our fetch and logger, a jar per client', async () => {
     const logger = recordingLogger();
-    const a = createYahooClient({ fetch: refuse, logger, queueConcurrency: 4 });
-    const b = createYahooClient({ fetch: refuse, logger, queueConcurrency: 4 });
+    const a = await createYahooClient({ fetch: refuse, logger, queueConcurrency: 4 });
+    const b = await createYahooClient({ fetch: refuse, logger, queueConcurrency: 4 });
     const opts = (a as unknown as { _opts: Record<string, unknown> })._opts;
     expect(opts.versionCheck).toBe(false);
     expect(opts.suppressNotices).toEqual(['yahooSurvey', 'ripHistorical']);
@@ -17,9 +17,9 @@ describe('createYahooClient (SPEC e.7 client options)', () => {
     expect(opts.validation).toMatchObject({ logErrors: false });
   });
 
-  it('sends its runtime warning to the injected logger (Node < 22)', () => {
+  it('sends its runtime warning to the injected logger (Node < 22)', async () => {
     const logger = recordingLogger();
-    createYahooClient({ fetch: refuse, logger, queueConcurrency: 4 });
+    await createYahooClient({ fetch: refuse, logger, queueConcurrency: 4 });
     const major = Number(process.versions.node.split('.')[0]);
     expect(logger.lines.filter((l) => l.level === 'warn' && l.message.startsWith('[yahoo-finance2] Unsupported environment'))).toHaveLength(major < 22 ? 1 : 0);
   });
