@@ -26,7 +26,7 @@ import { MonitorRecorder } from './monitor-recorder';
 import { phaseTraceInputs } from './monitor-trace-inputs';
 import type { EngineStore } from '../ports/engine-store';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
-import { RUN_SUMMARY_SCHEMA, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
+import { RUN_SUMMARY_SCHEMA, runVerdict, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
 
 export type RunResult =
   | { readonly kind: 'plan'; readonly plan: RunPlan; readonly exitCode: number }
@@ -341,34 +341,8 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     if (guard.gateChange) telemetry.metric('gate_changed', null, { tags: { state: guard.gateChange.state, reason: guard.gateChange.reason }, level: guard.gateChange.state === 'closed' ? 'error' : 'info' });
   }
 
-  const counts = {
-    success: results.filter((r) => r.status === 'success').length,
-    partial: results.filter((r) => r.status === 'partial').length,
-    failed: results.filter((r) => r.status === 'failed').length,
-  };
-  const runStatus: RunStatus = cancelled
-    ? 'cancelled'
-    : fatal
-      ? 'failed'
-      : results.length > 0 && counts.success === results.length
-        ? 'completed'
-        : results.length > 0 && counts.failed === results.length
-          ? 'failed'
-          : 'partial';
   const monitorReport = a.monitor ? a.monitor.report() : null;
-  const exitCode = cancelled
-    ? EXIT.cancelled
-    : fatal
-      ? EXIT.data
-      : monitorReport
-        ? monitorReport.clean
-          ? EXIT.ok
-          : EXIT.checkFailed
-        : counts.failed + counts.partial > 0
-          ? EXIT.partial
-          : guard?.status === 'fail'
-            ? EXIT.checkFailed
-            : EXIT.ok;
+  const { status: runStatus, exitCode, counts } = runVerdict({ results, cancelled, fatal: fatal !== null, monitorClean: monitorReport ? monitorReport.clean : null, guardStatus: guard?.status ?? null });
   const completedMs = deps.clock.now();
   const mdc = run.marketData.counters;
   const summary: RunSummary = {

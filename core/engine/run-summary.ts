@@ -3,6 +3,8 @@
  * batch_run_history.summary. Built from the per-date results the engine collected.
  */
 import { z } from 'zod';
+import { EXIT } from '../api/errors';
+import type { RunStatus } from '../ports/store';
 
 export const RUN_SUMMARY_SCHEMA = 'batchdesk.run-summary/1';
 
@@ -66,3 +68,52 @@ export const runSummarySchema = z.object({
 });
 
 export type RunSummary = z.infer<typeof runSummarySchema> & { results: DateResult[] };
+
+export interface RunEnding {
+  /** The dates processed, in order. */
+  readonly results: readonly Pick<DateResult, 'status'>[];
+  readonly cancelled: boolean;
+  /** The run stopped on an error outside any portfolio-date (I/O, disk full). */
+  readonly fatal: boolean;
+  /** Monitor-only (g.12): whether the recomputed rows matched the stored ones; null in a normal run. */
+  readonly monitorClean: boolean | null;
+  /** The post-run guard's status (i.4), or null when it did not run. */
+  readonly guardStatus: string | null;
+}
+
+export interface RunVerdict {
+  readonly status: Exclude<RunStatus, 'running' | 'interrupted'>;
+  readonly exitCode: number;
+  readonly counts: { readonly success: number; readonly partial: number; readonly failed: number };
+}
+
+/**
+ * How a run ended (SPEC.md g.6, k.3, m.16). Status: cancelled, else failed on a fatal error,
+ * else completed when every processed date succeeded, failed when every one failed, otherwise
+ * partial. Exit code, first match: 130 cancelled; 5 fatal; monitor-only 0 when clean, else 4;
+ * 1 when a date failed or is partial; 4 when the guard failed; 0.
+ */
+export function runVerdict(e: RunEnding): RunVerdict {
+  const counts = { success: 0, partial: 0, failed: 0 };
+  for (const r of e.results) {
+    if (r.status === 'success') counts.success++;
+    else if (r.status === 'partial') counts.partial++;
+    else if (r.status === 'failed') counts.failed++;
+  }
+  const n = e.results.length;
+  const status = e.cancelled ? 'cancelled' : e.fatal ? 'failed' : n > 0 && counts.success === n ? 'completed' : n > 0 && counts.failed === n ? 'failed' : 'partial';
+  const exitCode = e.cancelled
+    ? EXIT.cancelled
+    : e.fatal
+      ? EXIT.data
+      : e.monitorClean !== null
+        ? e.monitorClean
+          ? EXIT.ok
+          : EXIT.checkFailed
+        : counts.failed + counts.partial > 0
+          ? EXIT.partial
+          : e.guardStatus === 'fail'
+            ? EXIT.checkFailed
+            : EXIT.ok;
+  return { status, exitCode, counts };
+}
