@@ -249,7 +249,19 @@ export function planRun(input: PlannerInput): RunPlan {
       });
     }
   }
+  const requested = dates;
   dates = dates.filter((d) => d.portfolios.length > 0 || d.datePhases.length > 0);
+  // Nothing to do is said plainly, as for an empty automatic range, and records no run.
+  if (dates.length === 0 && upToDate === null) {
+    if (options.retryFailedPhases) {
+      upToDate = `Nothing to retry as of ${target}: no failed, skipped-by-failure, guard-skipped or stale phase in the tracked dates`;
+    } else {
+      const reasons = new Map<string, number>();
+      for (const sk of requested.flatMap((d) => d.skipped)) reasons.set(sk.reason, (reasons.get(sk.reason) ?? 0) + 1);
+      const why = [...reasons].map(([r, n]) => `${r} x${n}`).join(', ');
+      upToDate = `Nothing to run: no portfolio in scope is processed on the requested dates${why ? ` (portfolio-dates left out: ${why})` : ''}`;
+    }
+  }
 
   // Prerequisites (c.11): inputs of selected phases whose producers are not selected.
   if (!options.withPrerequisites && !options.retryFailedPhases) {

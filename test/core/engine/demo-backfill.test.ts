@@ -146,4 +146,15 @@ describe('demo backfill', () => {
     expect((db.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(1);
     db.close();
   });
+
+  it('says there is nothing to run for dates before every portfolio, exit 0, and writes no history row', async () => {
+    // 2025-06-02..06 is before the demo's first entry date (2025-06-30): 5 days x 5 portfolios left out.
+    const r = await runDemo(path, NOW, { startDate: '2025-06-02', endDate: '2025-06-06' });
+    expect(r.kind).toBe('up_to_date');
+    expect(r.exitCode).toBe(0);
+    if (r.kind === 'up_to_date') expect(r.message).toBe('Nothing to run: no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x25)');
+    const db = new Database(path, { readonly: true });
+    expect((db.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(1);
+    db.close();
+  });
 });

@@ -66,7 +66,17 @@ describe('retry of failed phases', () => {
     expect((db2.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE status != 'success'`).get() as { n: number }).n).toBe(0);
     const ps = JSON.parse((db2.prepare(`SELECT phase_status FROM batch_run_tracking WHERE run_date = '2025-07-10'`).get() as { phase_status: string }).phase_status);
     expect(ps.sector_tags.portfolios[IND].status).toBe('success');
+    const historyRows = (db2.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n;
     db2.close();
+
+    // Nothing left to retry: said so, exit 0, and no run is recorded.
+    const again = await runDemo(path, '2025-07-31T23:30:00Z', { retryFailedPhases: true });
+    expect(again.kind).toBe('up_to_date');
+    expect(again.exitCode).toBe(0);
+    if (again.kind === 'up_to_date') expect(again.message).toMatch(/^Nothing to retry as of 2025-07-31/);
+    const db3 = new Database(path, { readonly: true });
+    expect((db3.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(historyRows);
+    db3.close();
   }, 300_000);
 });
 
