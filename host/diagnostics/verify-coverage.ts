@@ -8,13 +8,11 @@
 import { tradingDaysBetween } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { isActiveOn } from '../../core/domain/portfolio';
+import { isBenignSkip } from '../../core/phases/analytics/job-types';
 import { coverageGaps, type CoverageDay, type CoverageGap } from '../../core/validation/coverage-gaps';
 import { JOB_TABLES, type StoredJob } from '../../core/validation/regression-guard';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
-
-/** Job reasons that mean "nothing to compute", not a failure (m.23). */
-export const BENIGN_JOB_REASONS: ReadonlySet<string> = new Set(['not_applicable', 'insufficient_observations', 'no_symbol_beta', 'no_factor_exposures', 'no_positions']);
 
 const ANALYTICS_REQUIRED = ['position_factor_exposures', 'factor_exposures', 'stress_test_results'];
 
@@ -52,7 +50,7 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
         const counts = reader.analyticsRowCounts(p.id, d);
         for (const table of ANALYTICS_REQUIRED) {
           const writers = Object.entries(an?.jobs ?? {}).filter(([name]) => (JOB_TABLES[name] ?? []).includes(table));
-          const benign = writers.length > 0 && writers.every(([, j]) => !j.success && BENIGN_JOB_REASONS.has(j.reason ?? ''));
+          const benign = writers.length > 0 && writers.every(([, j]) => isBenignSkip(j));
           if (!benign) required[table] = (counts[table] ?? 0) > 0;
         }
       }

@@ -8,7 +8,7 @@ import type { StoredJob } from '../../core/validation/regression-guard';
 import { factorView, stressView } from '../../db/diagnostics/analytics-views';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
-import { BENIGN_JOB_REASONS } from './verify-coverage';
+import { isBenignSkip } from '../../core/phases/analytics/job-types';
 import { latestProcessedDate } from './reconcile';
 
 export interface ViewCheck {
@@ -34,7 +34,9 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
   for (const ref of snapshotRefs(db, { start: date, end: date, portfolioIds: args.portfolioIds })) {
     const an = ((reader.trackingOf(date)?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: { analytics_skipped?: boolean; jobs?: Record<string, StoredJob> } }>)[ref.portfolioId]?.analytics;
     const jobs = an?.jobs ?? {};
-    const applicable = (names: string[]) => !an || an.analytics_skipped ? false : names.some((n) => jobs[n] && (jobs[n]!.success || !BENIGN_JOB_REASONS.has(jobs[n]!.reason ?? '')));
+    const applicable = (names: string[]) => !an || an.analytics_skipped ? false : names.some((n) => jobs[n] && !isBenignSkip(jobs[n]!));
+    // Why a view's writers had nothing to write (their benign reasons), for the note.
+    const skipReasons = (names: string[]) => [...new Set(names.flatMap((n) => (jobs[n] && isBenignSkip(jobs[n]!) && jobs[n]!.reason !== 'not_applicable' ? [jobs[n]!.reason ?? ''] : [])))].join(', ');
     const views: [ViewCheck['view'], number, string[]][] = [
       ['factors', factorView(db, ref.portfolioId, date).length, ['market_beta', 'provider_beta', 'ir_beta', 'spread_factors', 'ridge_factors']],
       ['stress-tests', stressView(db, ref.portfolioId, date).length, ['stress_tests']],
@@ -48,7 +50,13 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
         view,
         rows,
         status: ok ? 'ok' : app ? 'empty' : 'not_applicable',
-        note: ok ? null : app ? 'the view returns no rows although its analytics applied' : an?.analytics_skipped ? 'analytics skipped by the missing-marks guard' : 'analytics not applicable',
+        note: ok
+          ? null
+          : app
+            ? 'the view returns no rows although its analytics applied'
+            : an?.analytics_skipped
+              ? 'analytics skipped by the missing-marks guard'
+              : `analytics not applicable${skipReasons(writers) ? ` (${skipReasons(writers)})` : ''}`,
       });
     }
   }

@@ -16,7 +16,7 @@
 import { COVERAGE_WARNING_BELOW, portfolioFactorBeta } from '../../calc/factor-aggregation';
 import type { FactorExposureRow, SymbolExposureRow } from '../../ports/analytics-store';
 import { equityOf, publicMarkedLots, type MarkedLot } from './job-lots';
-import { jobBenignSkip, jobFailed, jobNotApplicable, type JobContext, type JobResult } from './job-types';
+import { jobBenignSkip, jobFailed, jobNotApplicable, type BenignSkipReason, type JobContext, type JobResult } from './job-types';
 import { NO_SYMBOL_BETA, type SymbolBetaTable } from './symbol-beta-table';
 
 export interface FactorAggregate {
@@ -48,8 +48,9 @@ export interface RegressionAggregation {
   readonly metrics: Record<string, unknown>;
 }
 
-/** Reasons that mean "the data legitimately do not exist yet" (m.23). */
-const BENIGN_REASONS: ReadonlySet<string> = new Set(['insufficient_observations', NO_SYMBOL_BETA]);
+/** Symbol-beta reasons that mean "the data legitimately do not exist yet" (m.23); any other fails the job. */
+const BENIGN_REASONS: ReadonlySet<string> = new Set<BenignSkipReason>(['insufficient_observations', NO_SYMBOL_BETA]);
+const isBenignReason = (reason: string): reason is BenignSkipReason => BENIGN_REASONS.has(reason);
 
 export function aggregateRegressionFactors(ctx: JobContext, factorNames: readonly string[]): RegressionAggregation | { readonly ok: false; readonly result: JobResult } {
   const lots = publicMarkedLots(ctx);
@@ -99,7 +100,7 @@ export function aggregateRegressionFactors(ctx: JobContext, factorNames: readonl
   };
   if (factors.length === 0) {
     const reason = dominantReason(missing) ?? NO_SYMBOL_BETA;
-    return { ok: false, result: BENIGN_REASONS.has(reason) ? jobBenignSkip(reason, metrics) : jobFailed(reason, metrics) };
+    return { ok: false, result: isBenignReason(reason) ? jobBenignSkip(reason, metrics) : jobFailed(reason, metrics) };
   }
   const warnings = factors.filter((f) => f.coverageWarning).map((f) => f.name);
   return {
