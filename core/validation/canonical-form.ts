@@ -132,8 +132,21 @@ export function canonicalRowText(row: KeyedRow, json: JsonColumns): string {
   return JSON.stringify([row.key, canonicalRow(row.values, json)]);
 }
 
-/** Sorts keyed rows by key (ties, which a natural key should not have, by canonical text). */
+/**
+ * Sorts keyed rows by key; ties, which a natural key should not have, by canonical text,
+ * computed only for the rows that tie (a row's canonical text is the costly part of a checksum).
+ */
 export function sortKeyedRows(rows: readonly KeyedRow[], json: JsonColumns): KeyedRow[] {
-  const text = new Map(rows.map((r) => [r, canonicalRowText(r, json)]));
-  return [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : text.get(a)! < text.get(b)! ? -1 : text.get(a)! > text.get(b)! ? 1 : 0));
+  const text = new Map<KeyedRow, string>();
+  const textOf = (r: KeyedRow): string => {
+    let t = text.get(r);
+    if (t === undefined) text.set(r, (t = canonicalRowText(r, json)));
+    return t;
+  };
+  const byText = (a: KeyedRow, b: KeyedRow): number => {
+    const ta = textOf(a);
+    const tb = textOf(b);
+    return ta < tb ? -1 : ta > tb ? 1 : 0;
+  };
+  return [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : byText(a, b)));
 }

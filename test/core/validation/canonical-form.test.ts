@@ -36,4 +36,16 @@ describe('canonical form (SPEC.md m.12)', () => {
     const sorted = sortKeyedRows([{ key: '["b"]', values: {} }, { key: '["a"]', values: {} }], NO_JSON);
     expect(sorted.map((r) => r.key)).toEqual(['["a"]', '["b"]']);
   });
+
+  it('rows with the same key sort by their canonical text, whatever the input order', () => {
+    const rows = [
+      { key: '["k"]', values: { v: 2 } },
+      { key: '["a"]', values: { v: 9 } },
+      { key: '["k"]', values: { v: 1 } },
+    ];
+    // Canonical texts: ["[\"k\"]",{"v":1}] < ["[\"k\"]",{"v":2}].
+    for (const input of [rows, [...rows].reverse()]) {
+      expect(sortKeyedRows(input, NO_JSON).map((r) => `${r.key}${r.values['v']}`)).toEqual(['["a"]9', '["k"]1', '["k"]2']);
+    }
+  });
 });
