@@ -59,18 +59,51 @@ export function jsonColumnsOf(spec: TableSpec): JsonColumns {
   return { columns: new Set(spec.json), dropKeys: new Set(spec.dropJsonKeys ?? []) };
 }
 
-/** One stored row in comparable form (volatile and id columns dropped, foreign ids mapped). */
-export function toKeyedRow(spec: TableSpec, row: Record<string, unknown>, maps: IdMaps): KeyedRow {
+/** How a table's stored columns become comparable values: which are kept, under which name, mapped how. */
+interface ColumnPlan {
+  readonly column: string;
+  /** The comparable name: the column's, or its id mapping's. */
+  readonly as: string;
+  readonly mapping: IdMapping | null;
+}
+
+const plans = new WeakMap<TableSpec, Map<string, readonly (ColumnPlan | null)[]>>();
+
+/** The plan of each column in `columns` (null = dropped: a volatile or non-content id column), once per table and column list. */
+function columnPlan(spec: TableSpec, columns: readonly string[]): readonly (ColumnPlan | null)[] {
+  let bySignature = plans.get(spec);
+  if (!bySignature) plans.set(spec, (bySignature = new Map()));
+  const signature = columns.join('\u0000');
+  let plan = bySignature.get(signature);
+  if (!plan) {
+    const drop = new Set(spec.dropColumns);
+    plan = columns.map((column) => {
+      if (drop.has(column) || isVolatileName(column)) return null;
+      const mapping = spec.mapIds?.[column] ?? null;
+      return { column, as: mapping ?? column, mapping };
+    });
+    bySignature.set(signature, plan);
+  }
+  return plan;
+}
+
+/** One stored row (its values in `plan` order) in comparable form. */
+function keyedRow(spec: TableSpec, plan: readonly (ColumnPlan | null)[], row: readonly unknown[], maps: IdMaps): KeyedRow {
   const values: Record<string, CanonicalScalar> = {};
-  const drop = new Set(spec.dropColumns);
-  for (const [col, v] of Object.entries(row)) {
-    if (drop.has(col) || isVolatileName(col)) continue;
-    const mapping: IdMapping | undefined = spec.mapIds?.[col];
+  for (let i = 0; i < plan.length; i++) {
+    const c = plan[i];
+    if (!c) continue;
+    const v = row[i];
     const value = (typeof v === 'bigint' ? Number(v) : v) as CanonicalScalar;
-    if (mapping) values[mapping] = value === null ? null : (maps[mapping].get(String(value)) ?? `unknown:${String(value)}`);
-    else values[col] = value;
+    values[c.as] = c.mapping ? (value === null ? null : (maps[c.mapping].get(String(value)) ?? `unknown:${String(value)}`)) : value;
   }
   return { key: JSON.stringify(spec.key.map((k) => values[k] ?? null)), values };
+}
+
+/** One stored row in comparable form (volatile and id columns dropped, foreign ids mapped). */
+export function toKeyedRow(spec: TableSpec, row: Record<string, unknown>, maps: IdMaps): KeyedRow {
+  const columns = Object.keys(row);
+  return keyedRow(spec, columnPlan(spec, columns), columns.map((c) => row[c]), maps);
 }
 
 /**
@@ -90,9 +123,12 @@ export function readKeyedRows(db: SqliteDatabase, table: string, scope: RowScope
   const spec = tableSpec(table);
   if (!spec) throw new Error(`no canonical form for table ${table}`);
   const { where, params } = scopeWhere(spec, scope);
-  const rows = preparedOn(db, `SELECT * FROM "${table}" WHERE ${where}`).all(...params) as Record<string, unknown>[];
+  // Rows as arrays in column order (cheaper than objects), read through the table's column plan.
+  const stmt = preparedOn(db, `SELECT * FROM "${table}" WHERE ${where}`).raw(true);
+  const plan = columnPlan(spec, stmt.columns().map((c) => c.name));
+  const rows = stmt.all(...params) as unknown[][];
   return sortKeyedRows(
-    rows.map((r) => toKeyedRow(spec, r, maps)),
+    rows.map((r) => keyedRow(spec, plan, r, maps)),
     jsonColumnsOf(spec),
   );
 }
