@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { EXIT } from '../../core/api/errors';
 import { rebuildInputSchema } from '../../core/api/commands/maintenance-commands';
 import { z } from 'zod';
-import { rebuild } from '../../host/maintenance/rebuild';
+import { formatSeconds, rebuild } from '../../host/maintenance/rebuild';
 import { systemClock } from '../../host/system-ports';
 import { listFlag, stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
@@ -78,7 +78,7 @@ export const rebuildCommand: CommandSpec = {
             BANNER,
             `batchdesk rebuild  ${r.range.start} .. ${r.range.end}: ${r.status.toUpperCase()}`,
             BANNER,
-            ...r.steps.map((s) => `[${s.status.toUpperCase().padEnd(7)}] ${s.step}: ${s.detail}`),
+            ...r.steps.map((s) => `[${s.status.toUpperCase().padEnd(7)}] ${formatSeconds(s.durationMs).padStart(7)}  ${s.step}: ${s.detail}`),
             ...(r.failures.length ? ['', 'Failures:', ...r.failures.map((x) => `  ${x}`)] : []),
             '',
             `Folder: ${r.folder}   Backup: ${r.backupFile ?? 'none'}   maintenance_log #${r.maintenanceId}`,

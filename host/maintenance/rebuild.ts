@@ -66,6 +66,8 @@ export interface RebuildStep {
   readonly step: string;
   readonly status: StepStatus;
   readonly detail: string;
+  /** Wall time since the previous step ended (the rebuild's start for the first). */
+  readonly durationMs: number;
 }
 
 export interface RebuildReport {
@@ -80,6 +82,11 @@ export interface RebuildReport {
   readonly runExitCode: number | null;
 }
 
+/** A step's duration for the report lines: "0.4 s", "12.3 s". */
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
 export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line: string) => void = () => {}): Promise<RebuildReport> {
   const dbPath = resolve(req.dbPath);
   const end = req.end ?? targetDate(clock.now());
@@ -87,10 +94,14 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
   const opened = openStore(dbPath, { mustExist: true });
   const steps: RebuildStep[] = [];
   const failures: string[] = [];
-  const step = (s: RebuildStep) => {
+  let stepStart = clock.now();
+  const step = (fields: Omit<RebuildStep, 'durationMs'>) => {
+    const t = clock.now();
+    const s: RebuildStep = { ...fields, durationMs: t - stepStart };
+    stepStart = t;
     steps.push(s);
     if (s.status === 'fail') failures.push(`${s.step}: ${s.detail}`);
-    progress(`[${s.status.toUpperCase().padEnd(4)}] ${s.step}: ${s.detail}`);
+    progress(`[${s.status.toUpperCase().padEnd(4)}] ${formatSeconds(s.durationMs).padStart(7)}  ${s.step}: ${s.detail}`);
   };
   const now = () => formatTimestamp(clock.now());
   const lock = acquireMaintenanceLock(opened.db, opened.store, 'rebuild', req.holder, clock, dbPath);

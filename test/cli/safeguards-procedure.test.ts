@@ -118,6 +118,10 @@ describe('backup -> purge -> backfill -> verify guard -> reconcile -> export-bas
       'compare baselines',
     ]);
     expect(report.steps.filter((s: { status: string }) => s.status === 'fail')).toEqual([]);
+    // Each step says how long it took: the backfill of 3 dates takes measurable time, the lock step almost none.
+    const durations = new Map(report.steps.map((s: { step: string; durationMs: number }) => [s.step, s.durationMs]));
+    for (const d of durations.values()) expect(d).toBeGreaterThanOrEqual(0);
+    expect(durations.get('backfill')).toBeGreaterThan(0);
     for (const f of ['before.json', 'after.json', 'comparison.json', 'rebuild-report.json']) expect(existsSync(join(report.folder, f))).toBe(true);
     expect(readJson(join(report.folder, 'comparison.json')).matched).toBe(true);
     expect(existsSync(join(folder, 'rebuild.jsonl'))).toBe(true);

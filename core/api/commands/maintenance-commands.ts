@@ -96,7 +96,7 @@ export const maintenanceCommands = {
       range: z.object({ start: z.string(), end: z.string() }),
       folder: z.string(),
       backupFile: z.string().nullable(),
-      steps: z.array(z.object({ step: z.string(), status: z.enum(['pass', 'fail', 'info', 'skipped']), detail: z.string() })),
+      steps: z.array(z.object({ step: z.string(), status: z.enum(['pass', 'fail', 'info', 'skipped']), detail: z.string(), durationMs: z.number().nonnegative() })),
       failures: z.array(z.string()),
       maintenanceId: z.number().int(),
       monitorDays: z.number().int(),
