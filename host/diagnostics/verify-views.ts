@@ -35,8 +35,15 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
     const an = ((reader.trackingOf(date)?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: { analytics_skipped?: boolean; jobs?: Record<string, StoredJob> } }>)[ref.portfolioId]?.analytics;
     const jobs = an?.jobs ?? {};
     const applicable = (names: string[]) => !an || an.analytics_skipped ? false : names.some((n) => jobs[n] && !isBenignSkip(jobs[n]!));
-    // Why a view's writers had nothing to write (their benign reasons), for the note.
-    const skipReasons = (names: string[]) => [...new Set(names.flatMap((n) => (jobs[n] && isBenignSkip(jobs[n]!) && jobs[n]!.reason !== 'not_applicable' ? [jobs[n]!.reason ?? ''] : [])))].join(', ');
+    // Why a view's writers had nothing to write: their benign reasons, for the note.
+    const skipReasons = (names: string[]): string => {
+      const reasons = new Set<string>();
+      for (const n of names) {
+        const j = jobs[n];
+        if (j && isBenignSkip(j) && j.reason !== 'not_applicable') reasons.add(j.reason ?? '');
+      }
+      return [...reasons].join(', ');
+    };
     const views: [ViewCheck['view'], number, string[]][] = [
       ['factors', factorView(db, ref.portfolioId, date).length, ['market_beta', 'provider_beta', 'ir_beta', 'spread_factors', 'ridge_factors']],
       ['stress-tests', stressView(db, ref.portfolioId, date).length, ['stress_tests']],
@@ -44,6 +51,7 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
     for (const [view, rows, writers] of views) {
       const ok = rows > 0;
       const app = applicable(writers);
+      const why = skipReasons(writers);
       checks.push({
         portfolioId: ref.portfolioId,
         portfolioName: ref.portfolioName,
@@ -56,7 +64,7 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
             ? 'the view returns no rows although its analytics applied'
             : an?.analytics_skipped
               ? 'analytics skipped by the missing-marks guard'
-              : `analytics not applicable${skipReasons(writers) ? ` (${skipReasons(writers)})` : ''}`,
+              : `analytics not applicable${why ? ` (${why})` : ''}`,
       });
     }
   }
