@@ -81,7 +81,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
         }
         case 'metric': {
           const p = e.payload;
-          if (p.name === 'fetch_plan') line(`prefetch: ${String(p.tags['symbols'])} symbols, ${p.value ?? 0} requests (${String(p.tags['fetch_mode'])})`);
+          if (p.name === 'fetch_plan') line(`prefetch: ${String(p.tags['symbols'])} symbols, ${p.value ?? 0} ranges to fetch (${String(p.tags['fetch_mode'])})`);
           else if (p.name === 'market_data_mode') line(String(p.tags['message']));
           else if (p.name === 'csv_bad_row') line(`warning: bad CSV row skipped: ${String(p.tags['file'] ?? '')} line ${String(p.tags['line'])}${p.tags['column'] ? ` column ${String(p.tags['column'])}` : ''}: ${String(p.tags['message'])}`);
           else if (p.name === 'price_validation_flag') line(`warning: ${String(p.tags['symbol'])} on ${p.date}: the close moved beyond the jump threshold; kept and listed as a suspect price`);

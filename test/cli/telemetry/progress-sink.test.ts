@@ -1,0 +1,123 @@
+/**
+ * `run`'s human progress on stderr (SPEC.md k.1, issue 3 item 6): a banner, a prefetch line,
+ * a line per date (date, portfolios, jobs, missing prices, duration), failed phases, and on a
+ * terminal a progress bar with an ETA. Events go through the real telemetry sink (validated
+ * payloads, strict); the expected lines are written out by hand from the events.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createTelemetry, type Telemetry } from '../../../core/telemetry/record-metric';
+import { progressSink } from '../../../cli/telemetry/progress-sink';
+
+function setup(options: { tty: boolean; quiet?: boolean }): { lines: string[]; telemetry: Telemetry; tick: (ms: number) => void } {
+  let now = 0;
+  const lines: string[] = [];
+  const sink = progressSink((l) => lines.push(l), { tty: options.tty, quiet: options.quiet ?? false, verbose: false, now: () => now });
+  const telemetry = createTelemetry({ clock: { now: () => Date.parse('2026-11-27T23:00:00Z') + now }, sinks: [sink], strict: true, runId: 'r1' });
+  return { lines, telemetry, tick: (ms) => (now += ms) };
+}
+
+function runStart(t: Telemetry, dates: number): void {
+  t.recordMetric('run_start', {
+    batch_run_id: 'batch_20261127_230000_abcd',
+    mode: 'normal',
+    triggered_by: 'cli',
+    database: 'demo.db',
+    target_date: '2026-11-27',
+    first_date: '2026-11-24',
+    last_date: '2026-11-25',
+    date_count: dates,
+    chunk_days: 7,
+    chunk_count: 1,
+    phases: ['market_data', 'marks'],
+    portfolio_scope: 'all',
+    options: {},
+    app_version: '0.1.0',
+  });
+}
+
+function dateResult(t: Telemetry, date: string, ms: number): void {
+  t.recordMetric('date_result', {
+    date,
+    status: 'success',
+    duration_ms: ms,
+    portfolios_total: 5,
+    portfolios_succeeded: 5,
+    portfolios_failed: 0,
+    portfolios_skipped: 0,
+    phases: { market_data: 'success', marks: 'success' },
+    symbol_coverage_pct: 100,
+    missing_price_count: 2,
+    fallback_count: 1,
+    model_count: 0,
+    analytics_jobs_expected: 31,
+    analytics_jobs_completed: 30,
+    errors: [],
+  });
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('progress on stderr', () => {
+  it('prints the banner, the prefetch plan, market data, failed phases and a line per date, in ASCII', () => {
+    const { lines, telemetry } = setup({ tty: false });
+    runStart(telemetry, 2);
+    telemetry.metric('fetch_plan', 54, { tags: { symbols: 54, fetch_mode: 'incremental' } });
+    telemetry.recordMetric('phase_result', {
+      date: '2026-11-24',
+      phase: 'market_data',
+      portfolio_id: null,
+      status: 'success',
+      critical: true,
+      duration_ms: 19,
+      reason: null,
+      error: null,
+      metrics: { symbols_with_exact_close: 53, symbols_requested: 54, symbols_missing: 0 },
+      missing_price_count: 0,
+      fallback_count: 1,
+    });
+    telemetry.recordMetric('phase_result', {
+      date: '2026-11-24',
+      phase: 'snapshots',
+      portfolio_id: '1d8ddd95-3b45-0ac5-35bf-cf81af94a5fe',
+      status: 'failed',
+      critical: true,
+      duration_ms: 3,
+      reason: 'exception',
+      error: 'disk I/O error',
+      metrics: {},
+    });
+    dateResult(telemetry, '2026-11-24', 985);
+    expect(lines.join('\n').split('\n')).toEqual([
+      '============================================================',
+      'batchdesk run  batch_20261127_230000_abcd',
+      'Database: demo.db   Target date: 2026-11-27',
+      'Dates: 2026-11-24 .. 2026-11-25 (2 trading days, 1 chunk)',
+      '============================================================',
+      'prefetch: 54 symbols, 54 ranges to fetch (incremental)',
+      '2026-11-24  market_data  ok  53/54 symbols  fallback 1  missing 0  19ms',
+      '2026-11-24  snapshots    1d8ddd95  failed (exception): disk I/O error',
+      '2026-11-24  portfolios 5/5 ok  jobs 30/31  missing prices 2  985ms',
+    ]);
+    expect(lines.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+
+  it('on a terminal, draws a progress bar with the dates done and an ETA from the elapsed time', () => {
+    const writes: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
+    const { telemetry, tick } = setup({ tty: true });
+    runStart(telemetry, 4);
+    tick(3000);
+    dateResult(telemetry, '2026-11-24', 3000);
+    // 1 of 4 dates in 3 s: 9 s to go.
+    expect(writes.at(-1)).toBe(`\r[${'#'.repeat(8)}${'.'.repeat(22)}] 1/4 dates  ETA 9.0s`);
+    telemetry.recordMetric('run_result', { status: 'completed', exit_code: 0, dates_planned: 4, dates_succeeded: 4, dates_partial: 0, dates_failed: 0, dates_skipped: 0, duration_ms: 12000, cancelled: false, guard_status: 'pass' });
+    expect(writes.at(-1)).toBe('\r\x1b[2K'); // the bar is cleared before the summary
+  });
+
+  it('prints nothing with --quiet', () => {
+    const { lines, telemetry } = setup({ tty: false, quiet: true });
+    runStart(telemetry, 1);
+    dateResult(telemetry, '2026-11-24', 10);
+    expect(lines).toEqual([]);
+  });
+});
