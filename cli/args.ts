@@ -84,6 +84,12 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
         `unknown flag --${flag} for \`batchdesk ${spec.name}\`${suggestion ? `; did you mean --${suggestion}?` : ''} (see \`batchdesk ${spec.name} --help\`)`,
       );
     }
+    const ambiguous = /Option '(-{1,2}[^' ]+)[^']*' argument is ambiguous/.exec(e.message);
+    if (ambiguous) {
+      const flag = ambiguous[1]!;
+      const value = argv[argv.indexOf(flag) + 1] ?? '';
+      throw usageError(`${flag} ${value}: a value that starts with "-" reads like a flag; if you mean it, write ${flag}=${value} (see \`batchdesk ${spec.name} --help\`)`);
+    }
     const missing = /Option '(-{1,2}[^']+)(?: <value>)?' argument missing/.exec(e.message);
     if (missing) throw usageError(`flag ${missing[1]} needs a value (see \`batchdesk ${spec.name} --help\`)`);
     throw usageError(`${e.message.split('\n')[0]} (see \`batchdesk ${spec.name} --help\`)`);
