@@ -23,5 +23,7 @@ export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, com
   const flag = flagName ?? FLAG_NAMES[key] ?? (key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : command);
   let shown: unknown = value;
   for (const k of issue.path) shown = shown !== null && typeof shown === 'object' ? (shown as Record<string | number, unknown>)[k as string | number] : undefined;
-  throw usageError(`${flag}${shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : ''}: ${issue.message} (see \`batchdesk ${command} --help\`)`);
+  // A required flag left out: zod says "expected string, received undefined"; say it plainly.
+  const message = shown === undefined && issue.code === 'invalid_type' ? 'this flag is required' : issue.message;
+  throw usageError(`${flag}${shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : ''}: ${message} (see \`batchdesk ${command} --help\`)`);
 }

@@ -43,6 +43,13 @@ describe('run: bad input and dry runs', () => {
     });
   }
 
+  it('a required flag left out is named plainly (verify coverage without --start-date), exit 2', async () => {
+    const r = await runCli(['verify', 'coverage', '--db', db], { BATCHDESK_NOW: NOW });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--start-date: this flag is required \(see `batchdesk verify coverage --help`\)/);
+    expect(tableContents(db)).toEqual(before);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const r = await runCli(['run', '--db', db, '--dry-run'], { BATCHDESK_NOW: NOW });
     expect(r.code).toBe(0);
