@@ -178,7 +178,7 @@ export const verifyViewsCommand: CommandSpec = {
             `batchdesk verify views  date ${r.date ?? 'n/a'}`,
             BANNER,
             table(['portfolio', 'view', 'rows', 'result', 'note'], r.checks.map((c) => [toAscii(c.portfolioName), c.view, String(c.rows), c.status, c.note ?? ''])),
-            `Result: ${r.failed ? 'empty views' : 'ok'}`,
+            `Result: ${r.message ?? (r.failed ? 'empty views' : 'ok')}`,
           ].join('\n'),
         );
       return r.failed ? EXIT.checkFailed : EXIT.ok;

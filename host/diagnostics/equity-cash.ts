@@ -10,6 +10,7 @@ import { isActiveOn } from '../../core/domain/portfolio';
 import type { ReconcileResult } from '../../core/validation/reconciliation';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
+import { reportDate } from './run-dates';
 import { latestProcessedDate, thresholdOf } from './reconcile';
 
 export interface EquityCashLine {
@@ -39,7 +40,7 @@ export interface EquityCashReport {
 
 export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[]; threshold?: number }): EquityCashReport {
   const threshold = thresholdOf(db, args.threshold);
-  const date = args.date ?? latestProcessedDate(db);
+  const date = reportDate(args.date) ?? latestProcessedDate(db);
   const reader = new PortfolioDateReader(db);
   const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => args.portfolioIds.length === 0 || args.portfolioIds.includes(p.id));
   const lines: EquityCashLine[] = portfolios.map((p) => {

@@ -10,6 +10,7 @@ import { symbolsNeeded, underlyingOf } from '../../core/phases/market-data/symbo
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import { createEngineStore } from '../../db/engine-store';
 import type { SqliteDatabase } from '../../db/open-database';
+import { reportDate } from './run-dates';
 import { latestProcessedDate } from './reconcile';
 
 export interface SymbolDiagnosis {
@@ -33,7 +34,7 @@ export interface PriceDiagnosis {
 }
 
 export function diagnosePrices(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[] }): PriceDiagnosis {
-  const date = args.date ?? latestProcessedDate(db);
+  const date = reportDate(args.date) ?? latestProcessedDate(db);
   if (!date) return { date: null, symbols: [], unmarkedLots: [], counts: { exact: 0, fallback: 0, missing: 0, suspect: 0 } };
   const settings = parseEngineSettings(createEngineStore(db).loadSettings());
   const reader = new PortfolioDateReader(db);

@@ -1,5 +1,9 @@
-/** The default scope of `verify guard` (SPEC.md i.4): the dates processed by the latest run. */
+/**
+ * The dates of the report commands: the default scope of `verify guard` (SPEC.md i.4, the
+ * dates processed by the latest run), and the check on a report's single `--date`.
+ */
 import { BatchdeskError } from '../../core/api/errors';
+import { isTradingDay, previousTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { SqliteDatabase } from '../../db/open-database';
 
@@ -12,4 +16,14 @@ export function latestRunDates(db: SqliteDatabase): { start: IsoDate; end: IsoDa
     dates = [latest];
   }
   return { start: dates[0]!, end: dates[dates.length - 1]!, dates };
+}
+
+/**
+ * A report's single date must be a trading day, as `run --target-date` must (m.5): on a weekend
+ * or holiday nothing is ever processed, so a report would only list every lot as unmarked or
+ * check nothing. A usage error names the previous trading day.
+ */
+export function reportDate(date: IsoDate | null, flag = '--date'): IsoDate | null {
+  if (date !== null && !isTradingDay(date)) throw new BatchdeskError('usage', `${flag} ${date} is not a trading day; the previous trading day is ${previousTradingDay(date)}`);
+  return date;
 }

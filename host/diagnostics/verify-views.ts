@@ -10,6 +10,7 @@ import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfoli
 import type { SqliteDatabase } from '../../db/open-database';
 import { isBenignSkip } from '../../core/phases/analytics/job-types';
 import { latestProcessedDate } from './reconcile';
+import { reportDate } from './run-dates';
 
 export interface ViewCheck {
   readonly portfolioId: string;
@@ -24,11 +25,13 @@ export interface ViewsReport {
   readonly date: string | null;
   readonly checks: readonly ViewCheck[];
   readonly failed: boolean;
+  /** Why nothing was checked, or null. */
+  readonly message: string | null;
 }
 
 export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[] }): ViewsReport {
-  const date = args.date ?? latestProcessedDate(db);
-  if (!date) return { date: null, checks: [], failed: false };
+  const date = reportDate(args.date) ?? latestProcessedDate(db);
+  if (!date) return { date: null, checks: [], failed: false, message: 'nothing to check: no date has been processed yet' };
   const reader = new PortfolioDateReader(db);
   const checks: ViewCheck[] = [];
   for (const ref of snapshotRefs(db, { start: date, end: date, portfolioIds: args.portfolioIds })) {
@@ -68,5 +71,7 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
       });
     }
   }
-  return { date, checks, failed: checks.some((c) => c.status === 'empty') };
+  // A date no portfolio was processed on is not a pass: it checked nothing (a mistyped --date, a date not run yet).
+  if (checks.length === 0) return { date, checks, failed: true, message: `no portfolio has a snapshot on ${date}, so no view was checked; the latest processed date is ${latestProcessedDate(db) ?? 'none'}` };
+  return { date, checks, failed: checks.some((c) => c.status === 'empty'), message: null };
 }

@@ -50,6 +50,21 @@ describe('run: bad input and dry runs', () => {
     expect(tableContents(db)).toEqual(before);
   });
 
+  it("a report's --date on a weekend or holiday is a usage error naming the previous trading day", async () => {
+    // 2025-07-05 is a Saturday and 2025-07-04 a holiday (NYSE calendar).
+    for (const args of [['diagnose', 'prices'], ['diagnose', 'equity-cash'], ['verify', 'views']]) {
+      const r = await runCli([...args, '--db', db, '--date', '2025-07-05'], { BATCHDESK_NOW: NOW });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/--date 2025-07-05 is not a trading day; the previous trading day is 2025-07-03/);
+    }
+  });
+
+  it('verify views on a date nothing was processed on fails and says so, instead of passing with nothing checked', async () => {
+    const r = await runCli(['verify', 'views', '--db', db, '--date', '2025-07-01'], { BATCHDESK_NOW: NOW });
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/Result: no portfolio has a snapshot on 2025-07-01, so no view was checked; the latest processed date is none/);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const r = await runCli(['run', '--db', db, '--dry-run'], { BATCHDESK_NOW: NOW });
     expect(r.code).toBe(0);

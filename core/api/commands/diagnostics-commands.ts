@@ -95,7 +95,7 @@ export const diagnosticsCommands = {
   verifyViews: defineCommand({
     summary: 'the factor and stress view queries return rows where analytics applied (i.8)',
     input: oneDate,
-    output: z.object({ date: z.string().nullable(), failed: z.boolean(), checks: list }),
+    output: z.object({ date: z.string().nullable(), failed: z.boolean(), checks: list, message: z.string().nullable() }),
     mutates: false,
   }),
 } as const;
