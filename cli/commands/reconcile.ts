@@ -2,7 +2,7 @@
 import { EXIT } from '../../core/api/errors';
 import { reconcileInputSchema } from '../../core/api/commands/diagnostics-commands';
 import { openStore } from '../../host/engine-host';
-import { reconcileScope } from '../../host/diagnostics/reconcile';
+import { reconcileInput } from '../../host/diagnostics/reconcile';
 import { BANNER, asciiJson, formatMoney, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
@@ -17,12 +17,7 @@ export const reconcileCommand: CommandSpec = {
     const input = parseOrUsage(reconcileInputSchema, scopeFlags(ctx.flags, 'reconcile'), 'reconcile');
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
-      const r = reconcileScope(opened.db, {
-        start: input.date ?? input.startDate ?? null,
-        end: input.date ?? input.endDate ?? input.startDate ?? null,
-        portfolioIds: input.portfolios,
-        ...(input.threshold ? { threshold: input.threshold } : {}),
-      });
+      const r = reconcileInput(opened.db, input);
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
       else {
         const lines = [BANNER, `batchdesk reconcile  ${r.range.start ?? 'n/a'} .. ${r.range.end ?? 'n/a'}   threshold ${formatMoney(r.threshold)}`, BANNER];

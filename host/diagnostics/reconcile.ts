@@ -2,12 +2,14 @@
  * `reconcile` and `diagnose equity-cash` over a database (SPEC.md i.1, i.2): portfolio-dates
  * in a scope, reconciled with the shared checks of core/validation, sorted flagged first.
  */
+import type { ReconcileInput } from '../../core/api/commands/diagnostics-commands';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { parseEngineSettings } from '../../core/engine/settings';
 import { sortReconcileResults, type ReconcileResult } from '../../core/validation/reconciliation';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import { createEngineStore } from '../../db/engine-store';
 import type { SqliteDatabase } from '../../db/open-database';
+import { reportDate } from './run-dates';
 
 export interface ReconcileScope {
   readonly start: IsoDate | null;
@@ -35,6 +37,18 @@ export function latestProcessedDate(db: SqliteDatabase, onOrBefore: IsoDate | nu
 
 export function thresholdOf(db: SqliteDatabase, override?: number): number {
   return override ?? parseEngineSettings(createEngineStore(db).loadSettings())['reconcile.threshold'];
+}
+
+/**
+ * The reconcile command's input, the same for the CLI and the app: `date` is one trading day;
+ * a range without an end runs to the latest processed date; nothing given means the latest
+ * processed date.
+ */
+export function reconcileInput(db: SqliteDatabase, input: ReconcileInput): ReconcileReport {
+  const date = reportDate(input.date ?? null);
+  const start = date ?? input.startDate ?? null;
+  const end = date ?? input.endDate ?? (start ? latestProcessedDate(db) : null);
+  return reconcileScope(db, { start, end, portfolioIds: input.portfolios, ...(input.threshold ? { threshold: input.threshold } : {}) });
 }
 
 export function reconcileScope(db: SqliteDatabase, scope: ReconcileScope): ReconcileReport {

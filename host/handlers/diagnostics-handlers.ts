@@ -5,7 +5,7 @@ import { guardAndGate, readGate, reopenGate } from '../diagnostics/guard';
 import { diagnoseEquityCash } from '../diagnostics/equity-cash';
 import { diagnosePrices } from '../diagnostics/price-diagnosis';
 import { latestRunDates } from '../diagnostics/run-dates';
-import { reconcileScope } from '../diagnostics/reconcile';
+import { reconcileInput } from '../diagnostics/reconcile';
 import { verifyCoverage } from '../diagnostics/verify-coverage';
 import { verifyDemo } from '../diagnostics/verify-demo';
 import { verifyRowCounts } from '../diagnostics/verify-rowcounts';
@@ -17,7 +17,7 @@ type Names = 'reconcile' | 'diagnoseEquityCash' | 'diagnosePrices' | 'verifyDemo
 
 export const diagnosticsHandlers: HandlerMap<Names> = {
   async reconcile(input, ctx) {
-    return withDatabase(ctx, (o) => plain(reconcileScope(o.db, { start: input.date ?? input.startDate ?? null, end: input.date ?? input.endDate ?? null, portfolioIds: input.portfolios, ...(input.threshold ? { threshold: input.threshold } : {}) })));
+    return withDatabase(ctx, (o) => plain(reconcileInput(o.db, input)));
   },
   async diagnoseEquityCash(input, ctx) {
     return withDatabase(ctx, (o) => plain(diagnoseEquityCash(o.db, { date: input.date ?? null, portfolioIds: input.portfolios, ...(input.threshold ? { threshold: input.threshold } : {}) })));

@@ -52,7 +52,7 @@ describe('run: bad input and dry runs', () => {
 
   it("a report's --date on a weekend or holiday is a usage error naming the previous trading day", async () => {
     // 2025-07-05 is a Saturday and 2025-07-04 a holiday (NYSE calendar).
-    for (const args of [['diagnose', 'prices'], ['diagnose', 'equity-cash'], ['verify', 'views']]) {
+    for (const args of [['diagnose', 'prices'], ['diagnose', 'equity-cash'], ['verify', 'views'], ['reconcile']]) {
       const r = await runCli([...args, '--db', db, '--date', '2025-07-05'], { BATCHDESK_NOW: NOW });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/--date 2025-07-05 is not a trading day; the previous trading day is 2025-07-03/);

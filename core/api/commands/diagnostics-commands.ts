@@ -19,6 +19,7 @@ const dateScope = z
   });
 
 export const reconcileInputSchema = z.intersection(dateScope, z.object({ threshold: z.number().positive().optional() }));
+export type ReconcileInput = z.infer<typeof reconcileInputSchema>;
 export const guardInputSchema = dateScope;
 export const coverageInputSchema = z
   .object({ startDate: isoDateSchema, endDate: isoDateSchema, portfolios: z.array(z.string().min(1)).default([]) })

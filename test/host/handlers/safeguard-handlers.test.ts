@@ -41,6 +41,8 @@ describe('safeguard contract commands', () => {
 
   it('reconcile, diagnose, verify, gate, history', async () => {
     expect(await ok('reconcile', { startDate: '2025-06-30', endDate: '2025-07-10' })).toMatchObject({ flagged: 0, total: 40 });
+    // A start without an end runs to the latest processed date (the CLI's reading too): 07-09 and 07-10.
+    expect(await ok('reconcile', { startDate: '2025-07-09' })).toMatchObject({ range: { start: '2025-07-09', end: '2025-07-10' }, total: 10 });
     expect((await ok('diagnoseEquityCash', {})).lines).toHaveLength(5);
     expect((await ok('diagnosePrices', { date: '2025-07-10' })).counts.missing).toBe(0);
     expect(await ok('verifyDemo', {})).toMatchObject({ ready: true, label: 'READY' });
