@@ -11,7 +11,7 @@ import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, 
 export const reconcileCommand: CommandSpec = {
   name: 'reconcile',
   summary: 'reconcile NAV, positions, cash, P&L and equity per portfolio-date; leverage is informational',
-  flags: { date: DATE_FLAG, 'start-date': START_FLAG, 'end-date': END_FLAG, portfolio: PORTFOLIO_FLAG, threshold: THRESHOLD_FLAG, json: JSON_FLAG },
+  flags: { date: DATE_FLAG, 'start-date': START_FLAG, 'end-date': { ...END_FLAG, defaultText: 'the latest processed date' }, portfolio: PORTFOLIO_FLAG, threshold: THRESHOLD_FLAG, json: JSON_FLAG },
   example: 'batchdesk reconcile --start-date 2025-07-01 --end-date 2025-09-30',
   async run(ctx) {
     const input = parseOrUsage(reconcileInputSchema, scopeFlags(ctx.flags, 'reconcile'), 'reconcile');
