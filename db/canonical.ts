@@ -59,9 +59,8 @@ export function jsonColumnsOf(spec: TableSpec): JsonColumns {
   return { columns: new Set(spec.json), dropKeys: new Set(spec.dropJsonKeys ?? []) };
 }
 
-/** How a table's stored columns become comparable values: which are kept, under which name, mapped how. */
+/** How a kept stored column becomes a comparable value: under which name, mapped how. */
 interface ColumnPlan {
-  readonly column: string;
   /** The comparable name: the column's, or its id mapping's. */
   readonly as: string;
   readonly mapping: IdMapping | null;
@@ -80,7 +79,7 @@ function columnPlan(spec: TableSpec, columns: readonly string[]): readonly (Colu
     plan = columns.map((column) => {
       if (drop.has(column) || isVolatileName(column)) return null;
       const mapping = spec.mapIds?.[column] ?? null;
-      return { column, as: mapping ?? column, mapping };
+      return { as: mapping ?? column, mapping };
     });
     bySignature.set(signature, plan);
   }
