@@ -63,6 +63,12 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 const byPortfolioColumn = (r: Row) => r['portfolio_id'] as string;
 
+/** A portfolio-date's analytics entry in its tracking metadata: the guard's skip and each job's outcome. */
+export interface StoredAnalytics {
+  readonly analytics_skipped?: boolean;
+  readonly jobs?: Readonly<Record<string, StoredJob>>;
+}
+
 /** A portfolio's analytics rows of one date: count per table, and the earliest created_at (pairwise rows have none). */
 interface AnalyticsRows {
   counts: Record<string, number>;
@@ -157,6 +163,12 @@ export class PortfolioDateReader {
   trackingOf(d: IsoDate): TrackingRecord | null {
     if (!this.tracking.has(d)) this.tracking.set(d, this.store.loadTracking(d));
     return this.tracking.get(d)!;
+  }
+
+  /** The analytics outcome the tracking row of D recorded for the portfolio (h.4), or null. */
+  analyticsOutcome(portfolioId: string, d: IsoDate): StoredAnalytics | null {
+    const portfolios = (this.trackingOf(d)?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: StoredAnalytics }>;
+    return portfolios[portfolioId]?.analytics ?? null;
   }
 
   marks(portfolioId: string, d: IsoDate): LotMark[] {
@@ -285,8 +297,7 @@ export class PortfolioDateReader {
       ];
       for (const [field, expected, actual] of pairs) if ((expected ?? null) !== (actual ?? null)) cacheMismatches.push({ positionId: r['id'] as string, field, expected, actual });
     }
-    const meta = this.trackingOf(ref.date)?.metadata ?? null;
-    const an = ((meta?.['portfolios'] ?? {}) as Record<string, { analytics?: { jobs?: Record<string, StoredJob> } }>)[ref.portfolioId]?.analytics;
+    const an = this.analyticsOutcome(ref.portfolioId, ref.date);
     return {
       portfolioId: ref.portfolioId,
       portfolioName: ref.portfolioName,

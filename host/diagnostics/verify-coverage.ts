@@ -10,7 +10,7 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { isActiveOn } from '../../core/domain/portfolio';
 import { isBenignSkip } from '../../core/phases/analytics/job-types';
 import { coverageGaps, type CoverageDay, type CoverageGap } from '../../core/validation/coverage-gaps';
-import { JOB_TABLES, type StoredJob } from '../../core/validation/regression-guard';
+import { JOB_TABLES } from '../../core/validation/regression-guard';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
 
@@ -45,7 +45,7 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
       const required: Record<string, boolean> = { portfolio_snapshots: reader.snapshot(p.id, d)?.['is_complete'] === 1 };
       if (lots.some((l) => isActiveOn(l, d))) required['position_marks'] = marks.length > 0;
       const publicMarked = marks.some((m) => m.isActive && publicIds.has(m.positionId) && m.priceSource !== 'missing');
-      const an = ((t?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: { analytics_skipped?: boolean; jobs?: Record<string, StoredJob> } }>)[p.id]?.analytics;
+      const an = reader.analyticsOutcome(p.id, d);
       if (publicMarked && !an?.analytics_skipped) {
         const counts = reader.analyticsRowCounts(p.id, d);
         for (const table of ANALYTICS_REQUIRED) {

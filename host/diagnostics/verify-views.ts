@@ -4,7 +4,6 @@
  * analytics were not applicable for that portfolio-date.
  */
 import type { IsoDate } from '../../core/domain/iso-date';
-import type { StoredJob } from '../../core/validation/regression-guard';
 import { factorView, stressView } from '../../db/diagnostics/analytics-views';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
@@ -35,7 +34,7 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
   const reader = new PortfolioDateReader(db);
   const checks: ViewCheck[] = [];
   for (const ref of snapshotRefs(db, { start: date, end: date, portfolioIds: args.portfolioIds })) {
-    const an = ((reader.trackingOf(date)?.metadata?.['portfolios'] ?? {}) as Record<string, { analytics?: { analytics_skipped?: boolean; jobs?: Record<string, StoredJob> } }>)[ref.portfolioId]?.analytics;
+    const an = reader.analyticsOutcome(ref.portfolioId, date);
     const jobs = an?.jobs ?? {};
     const applicable = (names: string[]) => !an || an.analytics_skipped ? false : names.some((n) => jobs[n] && !isBenignSkip(jobs[n]!));
     // Why a view's writers had nothing to write: their benign reasons, for the note.
