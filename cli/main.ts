@@ -33,6 +33,27 @@ function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string
   return null;
 }
 
+/**
+ * Global flags written before the command (`batchdesk --db F history`) move behind it, where
+ * the command's parser reads them with its own. Only the value-less globals and `--db PATH`
+ * (or `--db=PATH`) can lead; anything else leaves argv as it is.
+ */
+function leadingGlobals(argv: readonly string[]): { globals: string[]; rest: string[] } {
+  const globals: string[] = [];
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    if (a === '--quiet' || a === '--verbose' || a === '--color' || a.startsWith('--db=')) {
+      globals.push(a);
+      i += 1;
+    } else if (a === '--db' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) {
+      globals.push(a, argv[i + 1]!);
+      i += 2;
+    } else break;
+  }
+  return { globals, rest: argv.slice(i) };
+}
+
 export interface MainOptions {
   readonly io?: CliIO;
   readonly signal?: AbortSignal;
@@ -46,9 +67,10 @@ function resolveDb(flag: string | undefined, io: CliIO): { dbPath: string; dbIsD
   return { dbPath: defaultDatabasePath(io.env), dbIsDefault: true };
 }
 
-export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+export async function main(fullArgv: readonly string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIO();
   try {
+    const { globals, rest: argv } = leadingGlobals(fullArgv);
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       io.out(globalHelp(COMMANDS, APP_VERSION));
       return EXIT.ok;
@@ -59,6 +81,10 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     }
     const found = findCommand(argv);
     if (!found) {
+      if (argv[0] === '--db') throw new BatchdeskError('usage', '--db needs a value: --db PATH (the database file)');
+      if (argv[0]!.startsWith('-')) {
+        throw new BatchdeskError('usage', `${JSON.stringify(argv[0])} cannot come before the command; only --db PATH, --quiet, --verbose and --color can, a command's own flags follow it (batchdesk <command> [flags]; see \`batchdesk --help\`)`);
+      }
       const word = argv.find((a) => !a.startsWith('-')) ?? argv[0]!;
       const names = COMMANDS.map((c) => c.name.split(' ')[0]!);
       const { nearest } = await import('./args');
@@ -76,7 +102,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       throw new BatchdeskError('usage', `unknown command ${JSON.stringify(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
     }
     const { spec, rest } = found;
-    const parsed = parseCommandArgs(spec, rest);
+    const parsed = parseCommandArgs(spec, [...rest, ...globals]);
     if (parsed.flags['help']) {
       io.out(commandHelp(spec));
       return EXIT.ok;

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands';
-import { runCli, runCliProcess } from '../support/cli';
+import { join } from 'node:path';
+import { runCli, runCliProcess, tempDir } from '../support/cli';
 
 const K2_RUN_FLAGS = [
   'start-date', 'end-date', 'target-date', 'portfolio', 'phase', 'with-prerequisites', 'chunk-days', 'retry-failed-phases', 'resume', 'dry-run',
@@ -43,6 +44,22 @@ describe('CLI basics', () => {
     const r = await runCli(['rnu']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command "rnu"; did you mean `run`\?/);
+  });
+
+  it('reads the global flags before the command as after it, and says which flags can lead', async () => {
+    const dir = tempDir('batchdesk-leading-');
+    const db = join(dir, 'lead.sqlite');
+    expect((await runCli(['--db', db, 'seed-demo'])).code).toBe(0);
+    const before = await runCli(['--quiet', `--db=${db}`, 'verify', 'demo', '--json']);
+    const after = await runCli(['verify', 'demo', '--json', '--db', db, '--quiet']);
+    expect(before.code).toBe(after.code);
+    expect(JSON.parse(before.stdout)).toEqual(JSON.parse(after.stdout));
+    const flag = await runCli(['--start-date', '2025-07-01', 'run', '--db', db]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/"--start-date" cannot come before the command; only --db PATH, --quiet, --verbose and --color can/);
+    const bare = await runCli(['--db']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/--db needs a value/);
   });
 
   it('writes ASCII only through the real bin, even for non-ASCII input', () => {
