@@ -9,6 +9,7 @@ import { dataError, EXIT } from '../core/api/errors';
 import { formatTimestamp } from '../core/domain/timestamp';
 import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
 import { openStore, type OpenedDatabase } from '../host/engine-host';
+import { acquireMaintenanceLock } from '../host/maintenance/maintenance-lock';
 import { systemClock } from '../host/system-ports';
 import type { CsvProblem } from '../market-data/csv/csv-problem';
 import { formatCsvProblem } from '../market-data/csv/csv-problem';
@@ -66,7 +67,8 @@ export type CsvImportResult<S> = { readonly ok: true; readonly summary: S } | { 
 
 /**
  * `<what> import FILE`: reads the file named by the first positional, imports it into the
- * command's database (refused whole on a bad row unless --skip-bad-rows), then prints the
+ * command's database under the run lock (refused whole on a bad row unless --skip-bad-rows;
+ * refused with exit code 3 while a run or maintenance operation holds the lock), then prints the
  * summary as JSON (--json) or as the banner, `report`'s lines and the skipped rows.
  */
 export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[] }>(
@@ -76,10 +78,18 @@ export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[]
   report: (summary: S) => string[],
 ): number {
   const { text, name } = readInputFile(ctx.io.cwd, ctx.positionals[0]!);
-  const nowIso = formatTimestamp(systemClock(ctx.io.env).now());
+  const clock = systemClock(ctx.io.env);
+  const nowIso = formatTimestamp(clock.now());
   const opened = openStore(ctx.global.dbPath);
   try {
-    const r = importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso });
+    // A run in flight read the old data and would record its dates as current: refused (exit 3).
+    const lock = acquireMaintenanceLock(opened.db, opened.store, 'import', 'cli', clock, opened.path);
+    let r: CsvImportResult<S>;
+    try {
+      r = importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso });
+    } finally {
+      lock.release();
+    }
     if (!r.ok) throw refusedImport(r.problem);
     const s = r.summary;
     ctx.io.out(

@@ -22,6 +22,9 @@ export const pricesImportCommand: CommandSpec = {
         `Rows: ${s.rows} (${s.symbols} symbols)   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}   Kept stored: ${s.keptStored}`,
         ...s.jumps.filter((j) => !j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split)`),
         ...s.jumps.filter((j) => j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} differs from the stored ${j.reference} beyond the jump threshold; the stored close stays`),
+        ...(s.stale.dates > 0
+          ? [`Stale: ${s.stale.dates} processed date(s) from ${s.stale.first} to ${s.stale.last} read closes this import changed; \`batchdesk run --retry-failed-phases\` recomputes them`]
+          : []),
       ],
     );
   },

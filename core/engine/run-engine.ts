@@ -774,7 +774,7 @@ function markStaleAfterRewrites(run: RunContext, rewritten: ReadonlyMap<string, 
     if (!earliest) continue;
     const later = run.store.snapshotDatesAfter(pid, earliest).filter((x) => !dates.has(x));
     if (later.length === 0) continue;
-    const n = run.store.transaction(() => run.store.markStale(later, pid, ['marks', 'snapshots', 'analytics'], run.nowIso()));
+    const n = run.store.transaction(() => run.store.markStale(later, pid, ['marks', 'snapshots', 'analytics'], run.nowIso())).length;
     if (n > 0) run.telemetry.metric('stale_marked', n, { portfolioId: pid, tags: { from: later[0], to: later[later.length - 1], after: earliest, target_date: plan.targetDate }, level: 'warn' });
   }
 }

@@ -80,6 +80,8 @@ export interface MergeResult {
   readonly unchanged: number;
   /** Kept the stored close: a flagged jump never replaces a stored valid close (m.13). */
   readonly keptStored: number;
+  /** The earliest date whose close (or jump flag) was inserted or replaced; null when none was. */
+  readonly earliestChange: IsoDate | null;
 }
 
 export interface FetchLogEntry {
@@ -228,7 +230,11 @@ export interface TrackingStore {
   /** Upsert by run_date. */
   writeTracking(row: TrackingWrite, nowIso: string): void;
   /** Marks the given portfolios' phase entries of later dates stale (g.8). */
-  markStale(dates: readonly IsoDate[], portfolioId: string, phases: readonly string[], nowIso: string): number;
+  /**
+   * Sets the successful entries of `phases` to `stale` on the tracked `dates`: the portfolio's
+   * entries, or with `portfolioId` null the date-level entries. Returns the dates it changed.
+   */
+  markStale(dates: readonly IsoDate[], portfolioId: string | null, phases: readonly string[], nowIso: string): IsoDate[];
 }
 
 export type LockKind = 'run' | 'rebuild' | 'purge' | 'restore' | 'import';

@@ -46,7 +46,10 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
       return rows.map((r): StoredPrice => ({ symbol: r[0], date: r[1], close: r[2], jump: r[3] === 'jump' }));
     },
     mergeQuotes(symbol, source, quotes, nowIso): MergeResult {
-      const result = { inserted: 0, updated: 0, unchanged: 0, keptStored: 0 };
+      const result: { -readonly [K in keyof MergeResult]: MergeResult[K] } = { inserted: 0, updated: 0, unchanged: 0, keptStored: 0, earliestChange: null };
+      const changed = (d: IsoDate) => {
+        if (result.earliestChange === null || d < result.earliestChange) result.earliestChange = d;
+      };
       for (let i = 0; i < quotes.length; i += BATCH) {
         const batch = quotes.slice(i, i + BATCH);
         db.transaction(() => {
@@ -56,6 +59,7 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
             if (!cur) {
               insert.run(priceRowId(symbol, q.date), symbol, q.date, q.open, q.high, q.low, q.close, q.volume, source, flag, nowIso, nowIso);
               result.inserted++;
+              changed(q.date);
             } else if (cur.close === q.close && (q.volume === null || cur.volume === q.volume)) {
               result.unchanged++;
             } else if ((q.jump && cur.validation_flag !== 'jump' && Number.isFinite(cur.close) && cur.close > 0) || (source === 'synthetic' && cur.data_source !== 'synthetic')) {
@@ -63,6 +67,7 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
             } else {
               update.run(q.open, q.high, q.low, q.close, q.volume ?? cur.volume, source, flag, nowIso, symbol, q.date);
               result.updated++;
+              if (cur.close !== q.close || cur.validation_flag !== flag) changed(q.date);
             }
           }
         })();

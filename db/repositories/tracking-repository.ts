@@ -55,14 +55,14 @@ export function trackingRepository(db: SqliteDatabase): TrackingStore {
       );
     },
     markStale(dates, portfolioId, phases, nowIso) {
-      let n = 0;
+      const changedDates: IsoDate[] = [];
       for (const d of dates) {
         const r = one.get(d) as Record<string, unknown> | undefined;
         if (!r || !r['phase_status']) continue;
         const ps = JSON.parse(r['phase_status'] as string) as Record<string, { status?: string; portfolios?: Record<string, { status: string }> }>;
         let changed = false;
         for (const phase of phases) {
-          const entry = ps[phase]?.portfolios?.[portfolioId];
+          const entry = portfolioId === null ? ps[phase] : ps[phase]?.portfolios?.[portfolioId];
           if (entry && entry.status === 'success') {
             entry.status = 'stale';
             ps[phase]!.status = 'stale';
@@ -71,9 +71,9 @@ export function trackingRepository(db: SqliteDatabase): TrackingStore {
         }
         if (!changed) continue;
         sql(`UPDATE batch_run_tracking SET phase_status = ?, status = 'stale', updated_at = ? WHERE run_date = ?`).run(JSON.stringify(ps), nowIso, d);
-        n++;
+        changedDates.push(d);
       }
-      return n;
+      return changedDates;
     },
   };
 }

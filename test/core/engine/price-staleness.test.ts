@@ -1,0 +1,96 @@
+/**
+ * staleAfterCloseChanges (core/engine/price-staleness.ts): which tracked work a change of
+ * stored closes makes stale. Expected spans are written out by hand from the rule: holders
+ * (lot symbol or option underlying) get marks and its readers from the symbol's earliest
+ * change, every portfolio gets analytics from a factor ETF's earliest change, and the
+ * date-level market_data entry goes stale on the dates the symbol was recorded missing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../../core/domain/iso-date';
+import type { Lot } from '../../../core/domain/portfolio';
+import { staleAfterCloseChanges } from '../../../core/engine/price-staleness';
+
+const d = (s: string) => s as IsoDate;
+
+function lot(portfolioId: string, symbol: string, extra: Partial<Lot> = {}): Lot {
+  return {
+    id: `${portfolioId}-${symbol}`,
+    portfolioId,
+    symbol,
+    positionType: 'LONG',
+    quantity: 10,
+    entryPrice: 100,
+    entryDate: d('2025-06-30'),
+    exitDate: null,
+    underlyingSymbol: null,
+    strikePrice: null,
+    expirationDate: null,
+    investmentClass: 'PUBLIC',
+    ...extra,
+  };
+}
+
+const LOTS: Lot[] = [
+  lot('p1', 'AAPL'),
+  lot('p1', 'MSFT'),
+  lot('p2', 'MSFT'),
+  lot('p3', 'AAPL250919C00200000', { positionType: 'LC', investmentClass: 'OPTIONS', underlyingSymbol: 'AAPL', strikePrice: 200, expirationDate: d('2025-09-19') }),
+  lot('p4', 'PRIVATE_FUND_A', { investmentClass: 'PRIVATE' }),
+];
+
+const HOLDER = ['marks', 'snapshots', 'analytics'];
+
+describe('staleAfterCloseChanges', () => {
+  it('changes nothing when no close changed', () => {
+    expect(staleAfterCloseChanges(new Map(), LOTS, new Map())).toEqual({ spans: [], marketDataDates: [] });
+  });
+
+  it('makes a held symbol stale for its holders, options through their underlying, from its earliest change', () => {
+    const r = staleAfterCloseChanges(new Map([['AAPL', d('2025-07-08')]]), LOTS, new Map());
+    expect(r.spans).toEqual([
+      { portfolioId: 'p1', from: '2025-07-08', phases: HOLDER },
+      { portfolioId: 'p3', from: '2025-07-08', phases: HOLDER },
+    ]);
+    expect(r.marketDataDates).toEqual([]);
+  });
+
+  it('takes the earliest change over the symbols a portfolio holds', () => {
+    const r = staleAfterCloseChanges(new Map([['AAPL', d('2025-07-09')], ['MSFT', d('2025-07-03')]]), LOTS, new Map());
+    expect(r.spans).toEqual([
+      { portfolioId: 'p1', from: '2025-07-03', phases: HOLDER },
+      { portfolioId: 'p2', from: '2025-07-03', phases: HOLDER },
+      { portfolioId: 'p3', from: '2025-07-09', phases: HOLDER },
+    ]);
+  });
+
+  it('makes analytics of every portfolio stale from a factor ETF change, unless a held change already covers it', () => {
+    const r = staleAfterCloseChanges(new Map([['SPY', d('2025-07-10')], ['MSFT', d('2025-07-07')]]), LOTS, new Map());
+    expect(r.spans).toEqual([
+      { portfolioId: 'p1', from: '2025-07-07', phases: HOLDER },
+      { portfolioId: 'p2', from: '2025-07-07', phases: HOLDER },
+      { portfolioId: 'p3', from: '2025-07-10', phases: ['analytics'] },
+      { portfolioId: 'p4', from: '2025-07-10', phases: ['analytics'] },
+    ]);
+    const earlier = staleAfterCloseChanges(new Map([['SPY', d('2025-07-02')], ['MSFT', d('2025-07-07')]]), LOTS, new Map());
+    expect(earlier.spans.filter((s) => s.portfolioId === 'p1')).toEqual([
+      { portfolioId: 'p1', from: '2025-07-07', phases: HOLDER },
+      { portfolioId: 'p1', from: '2025-07-02', phases: ['analytics'] },
+    ]);
+  });
+
+  it('leaves a symbol nobody holds and no factor reads alone, except where it was recorded missing', () => {
+    const r = staleAfterCloseChanges(new Map([['ZZZZ', d('2025-07-08')]]), LOTS, new Map([['ZZZZ', [d('2025-07-10'), d('2025-07-07'), d('2025-07-08')]]]));
+    expect(r.spans).toEqual([]);
+    // A missing record before the change read nothing the import changed.
+    expect(r.marketDataDates).toEqual(['2025-07-08', '2025-07-10']);
+  });
+
+  it('lists each missing date once, ascending, over several symbols', () => {
+    const r = staleAfterCloseChanges(
+      new Map([['AAPL', d('2025-07-08')], ['MSFT', d('2025-07-01')]]),
+      LOTS,
+      new Map([['AAPL', [d('2025-07-09'), d('2025-07-03')]], ['MSFT', [d('2025-07-09'), d('2025-07-02')]]]),
+    );
+    expect(r.marketDataDates).toEqual(['2025-07-02', '2025-07-09']);
+  });
+});
