@@ -41,6 +41,18 @@ export interface SeedDemoResult {
   readonly priceRowsAdded: number;
   readonly priceRange: { start: IsoDate; end: IsoDate } | null;
   readonly reset: boolean;
+  /**
+   * When every demo portfolio already has snapshots (a re-seed of a backfilled file): the
+   * earliest of their latest snapshot dates, after which the automatic range continues. Null
+   * when a demo portfolio has none, so the automatic range starts at the entry date.
+   */
+  readonly backfilledThrough: IsoDate | null;
+}
+
+function backfilledThrough(db: SqliteDatabase): IsoDate | null {
+  const latest = db.prepare(`SELECT max(snapshot_date) AS d FROM portfolio_snapshots WHERE portfolio_id = ?`);
+  const dates = DEMO_PORTFOLIOS.map((p) => (latest.get(p.portfolio_id_deterministic) as { d: IsoDate | null }).d);
+  return dates.some((d) => d === null) ? null : (dates as IsoDate[]).sort()[0]!;
 }
 
 /** Symbols the demo needs prices for: public lots, option underlyings and the factor ETFs. */
@@ -222,6 +234,7 @@ export function seedDemo(db: SqliteDatabase, options: SeedDemoOptions, nowMs: nu
       priceRowsAdded,
       priceRange,
       reset: options.reset,
+      backfilledThrough: backfilledThrough(db),
     };
   });
   return apply.immediate();

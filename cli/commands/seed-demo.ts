@@ -58,7 +58,9 @@ export const seedDemoCommand: CommandSpec = {
             : `Prices: ${options.prices} (nothing generated)`,
           r.reset ? 'Reset: the demo portfolios and their derived rows were deleted first.' : '',
           '',
-          `Next: batchdesk run${ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`}   (the automatic range starts at ${options.startDate})`,
+          `Next: batchdesk run${ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`}   ${
+            r.backfilledThrough ? `(the demo is backfilled through ${r.backfilledThrough}; the automatic range continues after it)` : `(the automatic range starts at ${options.startDate})`
+          }`,
         ]
           .filter((l, i, a) => l !== '' || i === a.length - 2)
           .join('\n'),

@@ -75,6 +75,23 @@ export function countPurge(db: SqliteDatabase, scope: PurgeScope): PurgeOutcome 
   };
 }
 
+/**
+ * How a backfill rebuilds what the purge deletes: from the earliest purged snapshot date, and
+ * whether a run without dates gets there (the automatic range resumes after each portfolio's
+ * latest snapshot, g.2, so it does only when no snapshot of the scope remains after the
+ * range). Null when the range holds no snapshot of the scope.
+ */
+export function rebuildAfterPurge(db: SqliteDatabase, scope: PurgeScope): { readonly startDate: IsoDate; readonly automatic: boolean } | null {
+  const snapshots = DERIVED_TABLES.find((t) => t.name === 'portfolio_snapshots')!;
+  const inRange = scopeWhere(snapshots, { start: scope.start, end: scope.end, portfolioIds: scope.portfolioIds });
+  const first = (db.prepare(`SELECT min(snapshot_date) AS d FROM portfolio_snapshots WHERE ${inRange.where}`).get(...inRange.params) as { d: IsoDate | null }).d;
+  if (first === null) return null;
+  if (scope.end === null) return { startDate: first, automatic: true };
+  const after = scopeWhere(snapshots, { portfolioIds: scope.portfolioIds });
+  const later = db.prepare(`SELECT 1 FROM portfolio_snapshots WHERE ${after.where} AND snapshot_date > ? LIMIT 1`).get(...after.params, scope.end);
+  return { startDate: first, automatic: later === undefined };
+}
+
 /** Lots whose mark cache points at a date in the range (so at a mark the purge deletes). */
 function lotResetSql(scope: PurgeScope): { where: string; params: unknown[] } {
   const r = rangeSql('marked_as_of', scope);

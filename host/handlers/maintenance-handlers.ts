@@ -54,6 +54,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
         trackingDeleted: r.outcome.trackingDeleted,
         trackingMarkedStale: r.outcome.trackingMarkedStale,
         maintenanceId: r.maintenanceId,
+        rebuild: r.rebuild,
       };
     });
   },

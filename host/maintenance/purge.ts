@@ -8,7 +8,7 @@ import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { finishMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
-import { countPurge, purgeDerived, type PurgeOutcome } from '../../db/maintenance/purge-derived';
+import { countPurge, purgeDerived, rebuildAfterPurge, type PurgeOutcome } from '../../db/maintenance/purge-derived';
 import { tableRowCounts } from '../../db/table-counts';
 import type { OpenedDatabase } from '../engine-host';
 import { makeBackup } from './backup';
@@ -35,6 +35,8 @@ export interface PurgeReport {
   readonly countsAfter: Record<string, number>;
   readonly outcome: PurgeOutcome;
   readonly maintenanceId: number | null;
+  /** How a backfill rebuilds the purged rows (rebuildAfterPurge); null when no snapshot was in the range. */
+  readonly rebuild: { readonly startDate: IsoDate; readonly automatic: boolean } | null;
 }
 
 export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock: Clock): Promise<PurgeReport> {
@@ -42,7 +44,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
   const range = { start: req.start, end: req.end };
   if (req.dryRun) {
     const counts = tableRowCounts(opened.db);
-    return { dryRun: true, range, portfolioIds: req.portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null };
+    return { dryRun: true, range, portfolioIds: req.portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null, rebuild: rebuildAfterPurge(opened.db, scope) };
   }
   const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path);
   try {
@@ -58,6 +60,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
       }
     }
     const countsBefore = tableRowCounts(opened.db);
+    const rebuild = rebuildAfterPurge(opened.db, scope);
     const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: req.portfolioIds, keep_tracking: req.keepTracking, backup_file: backupFile, counts_before: countsBefore }, started, lock?.lockId ?? null);
     let outcome: PurgeOutcome;
     try {
@@ -68,7 +71,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     }
     const countsAfter = tableRowCounts(opened.db);
     finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
-    return { dryRun: false, range, portfolioIds: req.portfolioIds, backupFile, countsBefore, countsAfter, outcome, maintenanceId: id };
+    return { dryRun: false, range, portfolioIds: req.portfolioIds, backupFile, countsBefore, countsAfter, outcome, maintenanceId: id, rebuild };
   } finally {
     lock?.release();
   }

@@ -12,7 +12,9 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { tableContents } from '../support/db-content';
-import { backfilledDemo, copyTo, ENV, execOn, FAMILY_GROWTH, holdLockInChild, INDIVIDUAL, rowCountsOf, type LockHolder } from '../support/safeguards';
+import { DERIVED_TABLES } from '../../core/validation/table-catalog';
+import { diffChecksums } from '../../db/canonical';
+import { backfilledDemo, checksumsOf, copyTo, ENV, execOn, FAMILY_GROWTH, holdLockInChild, INDIVIDUAL, rowCountsOf, type LockHolder } from '../support/safeguards';
 
 let template = '';
 beforeAll(async () => {
@@ -106,5 +108,36 @@ describe('purge of a range and a portfolio', () => {
     expect(JSON.parse(tracking.phase_status).marks.portfolios[INDIVIDUAL]).toBeUndefined();
     const after = rowCountsOf(db);
     for (const t of ['users', 'portfolios', 'positions', 'market_data_cache', 'company_profiles', 'position_realized_events', 'equity_changes']) expect(after[t]).toBe(counts[t]);
+  });
+
+  it('names the run that rebuilds what it purged, and that run gives the purged rows back', async () => {
+    const derivedOf = (db: string) => checksumsOf(db, DERIVED_TABLES.map((t) => t.name));
+    const baseline = derivedOf(template);
+
+    // A middle range of one portfolio: later snapshots remain, so the run needs a start date.
+    const middle = copyTo(template);
+    const p = await runCli(['purge', '--db', middle, '--from', '2025-07-02', '--to', '2025-07-03', '--portfolio', INDIVIDUAL, '--yes', '--no-backup'], ENV);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout).toContain(
+      `Rebuild: batchdesk run --start-date 2025-07-02 --portfolio ${INDIVIDUAL}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`,
+    );
+    const automatic = await runCli(['run', '--db', middle], ENV);
+    expect(automatic.stderr).toContain('Already up to date');
+    const named = await runCli(['run', '--db', middle, '--start-date', '2025-07-02', '--portfolio', INDIVIDUAL], ENV);
+    expect(named.code, named.stderr).toBe(0);
+    expect(diffChecksums(baseline, derivedOf(middle))).toEqual([]);
+
+    // The end of the range: a run without dates gets there, from the first purged date.
+    const tail = copyTo(template);
+    const dry = await runCli(['purge', '--db', tail, '--from', '2025-07-09', '--dry-run', '--json'], ENV);
+    expect(JSON.parse(dry.stdout).rebuild).toEqual({ startDate: '2025-07-09', automatic: true });
+    const t = await runCli(['purge', '--db', tail, '--from', '2025-07-09', '--yes', '--no-backup'], ENV);
+    expect(t.stdout).toContain('Rebuild: batchdesk run   (no later snapshot remains, so the automatic range starts again at 2025-07-09)');
+    expect((await runCli(['run', '--db', tail], ENV)).code).toBe(0);
+    expect(diffChecksums(baseline, derivedOf(tail))).toEqual([]);
+
+    // Nothing of the scope in the range: nothing to rebuild, no line.
+    const none = await runCli(['purge', '--db', copyTo(template), '--from', '2026-01-05', '--dry-run', '--json'], ENV);
+    expect(JSON.parse(none.stdout).rebuild).toBeNull();
   });
 });

@@ -107,4 +107,16 @@ describe('seed-demo', () => {
     expect(reset.code).toBe(0);
     expect(priceRows(path)).not.toBe(JSON.stringify(before['market_data_cache']));
   });
+
+  it('names the next run: the entry date on a fresh file, the continuation on a backfilled one', async () => {
+    const path = join(dir, 'next.db');
+    const env = { BATCHDESK_NOW: '2025-07-03T23:00:00Z' };
+    const fresh = await runCli(['seed-demo', '--db', path], env);
+    expect(fresh.stdout).toContain(`Next: batchdesk run --db ${path}   (the automatic range starts at 2025-06-30)`);
+    expect((await runCli(['run', '--db', path, '--no-guard'], env)).code).toBe(0);
+    const again = await runCli(['seed-demo', '--db', path, '--json'], env);
+    expect(JSON.parse(again.stdout).backfilledThrough).toBe('2025-07-03');
+    const text = await runCli(['seed-demo', '--db', path], env);
+    expect(text.stdout).toContain(`Next: batchdesk run --db ${path}   (the demo is backfilled through 2025-07-03; the automatic range continues after it)`);
+  });
 });

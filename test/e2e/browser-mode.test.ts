@@ -299,6 +299,8 @@ describe('browser mode, end to end', () => {
     expect(Number(cells[1]!.replace(/,/g, ''))).toBeGreaterThan(0);
     expect(cells[2]).toBe('0');
     expect(await page.textContent('[data-testid=purge-result]')).toMatch(/Backup .*\.sqlite|Backup .*\.db/);
+    // Everything was purged, so a run without dates rebuilds it from the first purged date.
+    expect(await page.textContent('[data-testid=purge-rebuild]')).toMatch(/^To rebuild: run without dates; the automatic range starts again at \d{4}-\d{2}-\d{2}\.$/);
     await shot('12-data-purged');
   });
 

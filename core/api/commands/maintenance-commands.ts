@@ -85,6 +85,8 @@ export const maintenanceCommands = {
       trackingDeleted: z.number().int(),
       trackingMarkedStale: z.number().int(),
       maintenanceId: z.number().int().nullable(),
+      /** How a backfill rebuilds the purged rows: from startDate to the latest date; `automatic` when a run without dates does it. */
+      rebuild: z.object({ startDate: z.string(), automatic: z.boolean() }).nullable(),
     }),
     mutates: true,
   }),

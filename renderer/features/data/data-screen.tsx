@@ -112,6 +112,14 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
             Backup <code>{result.backupFile ?? 'none'}</code>. Purged {result.range.start ?? 'start'} .. {result.range.end ?? 'end'}: {fmtInt(Object.values(result.deleted).reduce((a, b) => a + b, 0))} rows deleted,{' '}
             {fmtInt(result.trackingDeleted)} tracking rows deleted, {fmtInt(result.positionsReset)} positions reset.
           </p>
+          {result.rebuild ? (
+            <p data-testid="purge-rebuild">
+              To rebuild:{' '}
+              {result.rebuild.automatic
+                ? `run without dates; the automatic range starts again at ${result.rebuild.startDate}.`
+                : `run from ${result.rebuild.startDate} to the latest date. Later snapshots remain, so a run without dates would resume after them and skip the purged dates.`}
+            </p>
+          ) : null}
           <CountsTable before={result.countsBefore} after={result.countsAfter} deleted={result.deleted} />
         </div>
       ) : null}
