@@ -11,7 +11,10 @@
  *   analytics regress on: analytics from that date on (a changed close sits in the windows of
  *   all later dates);
  * - the date-level market_data entry of a date on which the symbol was recorded missing (its
- *   missing_prices record and coverage may no longer hold), from the earliest change on.
+ *   missing_prices record and coverage may no longer hold), from the earliest change on. A
+ *   retry re-runs every portfolio of such a date (g.3: everything reads market_data), which
+ *   rewrites their snapshots, so every portfolio is stale from the first such date on, as a
+ *   holder is (otherwise the retry would leave their later dates stale, g.8).
  *
  * A date before the earliest change is untouched: nothing there read the changed closes.
  * `run --retry-failed-phases` then recomputes exactly the stale cells (g.3).
@@ -72,13 +75,13 @@ export function staleAfterCloseChanges(
     const u = underlyingOf(lot);
     if (u) held.add(u);
   }
+  const marketDataDates = [...new Set([...changes].flatMap(([symbol, from]) => (missingDates.get(symbol) ?? []).filter((d) => d >= from)))].sort();
   const factorFrom = earliest(FACTOR_ETFS.map((s) => changes.get(s)));
   const spans: StaleSpan[] = [];
   for (const [portfolioId, held] of [...holdings].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const heldFrom = earliest([...held].map((s) => changes.get(s)));
+    const heldFrom = earliest([...held].map((s) => changes.get(s)).concat(marketDataDates[0]));
     if (heldFrom !== null) spans.push({ portfolioId, from: heldFrom, phases: phases.holder });
     if (factorFrom !== null && (heldFrom === null || factorFrom < heldFrom)) spans.push({ portfolioId, from: factorFrom, phases: phases.factor });
   }
-  const marketDataDates = new Set([...changes].flatMap(([symbol, from]) => (missingDates.get(symbol) ?? []).filter((d) => d >= from)));
-  return { spans, marketDataDates: [...marketDataDates].sort() };
+  return { spans, marketDataDates };
 }

@@ -78,11 +78,15 @@ describe('staleAfterCloseChanges', () => {
     ]);
   });
 
-  it('leaves a symbol nobody holds and no factor reads alone, except where it was recorded missing', () => {
+  it('leaves a symbol nobody holds and no factor reads alone', () => {
+    expect(staleAfterCloseChanges(new Map([['ZZZZ', d('2025-07-08')]]), LOTS, new Map([['AAPL', [d('2025-07-09')]]]))).toEqual({ spans: [], marketDataDates: [] });
+  });
+
+  it('makes market_data stale where the symbol was recorded missing, and every portfolio from the first such date (a retry re-runs them all there)', () => {
     const r = staleAfterCloseChanges(new Map([['ZZZZ', d('2025-07-08')]]), LOTS, new Map([['ZZZZ', [d('2025-07-10'), d('2025-07-07'), d('2025-07-08')]]]));
-    expect(r.spans).toEqual([]);
     // A missing record before the change read nothing the import changed.
     expect(r.marketDataDates).toEqual(['2025-07-08', '2025-07-10']);
+    expect(r.spans).toEqual(['p1', 'p2', 'p3', 'p4'].map((portfolioId) => ({ portfolioId, from: '2025-07-08', phases: HOLDER })));
   });
 
   it('lists each missing date once, ascending, over several symbols', () => {
