@@ -22,6 +22,7 @@ import type { EngineStore } from '../ports/engine-store';
 import type { PortfolioRecord, TrackingRecord } from '../ports/store';
 import { chunkDates } from './chunks';
 import { dependentsOf, PHASE_TABLE } from './phase-table';
+import { resolvePortfolioIds } from './portfolio-scope';
 import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
 
 export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking'>;
@@ -65,13 +66,8 @@ function checkDate(d: IsoDate, target: IsoDate, flag: string): void {
 function scopePortfolios(input: PlannerInput): PortfolioRecord[] {
   const { options } = input;
   const byId = new Map(input.portfolios.map((p) => [p.id, p]));
-  if (options.portfolios.length) {
-    const unknown = options.portfolios.filter((id) => !byId.has(id));
-    if (unknown.length) {
-      throw usageError(`unknown portfolio ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known ids: ${[...byId.keys()].join(', ') || 'none'}`);
-    }
-  }
-  const list = options.portfolios.length ? options.portfolios.map((id) => byId.get(id)!) : input.portfolios.filter((p) => p.isActive);
+  const requested = resolvePortfolioIds(input.portfolios, options.portfolios);
+  const list = requested.length ? requested.map((id) => byId.get(id)!) : input.portfolios.filter((p) => p.isActive);
   return [...new Set(list)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
 }
 

@@ -17,10 +17,12 @@ import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
 import { APP_VERSION } from '../app-version';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 
 const LEGACY = ['phase_1_status', 'phase_2_status', 'phase_3_status', 'portfolios_processed', 'symbols_fetched', 'data_coverage_pct', 'error_message'];
 
 export function exportBaseline(db: SqliteDatabase, args: { start: IsoDate; end: IsoDate; databaseName: string; nowMs: number; portfolioIds?: readonly string[] }): Baseline {
+  const portfolioIds = portfolioIdsIn(db, args.portfolioIds);
   const trackingRows = db.prepare(`SELECT * FROM batch_run_tracking WHERE run_date >= ? AND run_date <= ? ORDER BY run_date`).all(args.start, args.end) as Record<string, unknown>[];
   const complete = new Set(trackingRows.filter((r) => r['completed_at'] !== null).map((r) => r['run_date'] as string));
   const tracked = new Set(trackingRows.map((r) => r['run_date'] as string));
@@ -37,7 +39,7 @@ export function exportBaseline(db: SqliteDatabase, args: { start: IsoDate; end: 
   const maps = loadIdMaps(db);
   const snapSpec = tableSpec('portfolio_snapshots')!;
   const snapRow = db.prepare(`SELECT * FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ?`);
-  const outputs = snapshotRefs(db, { start: args.start, end: args.end, portfolioIds: args.portfolioIds ?? [] })
+  const outputs = snapshotRefs(db, { start: args.start, end: args.end, portfolioIds })
     .filter((r) => complete.has(r.date) || !tracked.has(r.date))
     .map((ref) => {
       const values = toKeyedRow(snapSpec, snapRow.get(ref.portfolioId, ref.date) as Record<string, unknown>, maps).values;

@@ -16,6 +16,7 @@ import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfoli
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import type { SqliteDatabase } from '../../db/open-database';
 import { createEngineStore } from '../../db/engine-store';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 
 export interface GateState {
   readonly state: 'open' | 'closed';
@@ -43,7 +44,7 @@ export interface GuardScope {
 export function evaluateGuardOn(db: SqliteDatabase, scope: GuardScope): GuardResult & { readonly dates: readonly string[] } {
   const threshold = parseEngineSettings(createEngineStore(db).loadSettings())['reconcile.threshold'];
   const only = scope.dates ? new Set<string>(scope.dates) : null;
-  const refs = snapshotRefs(db, { start: scope.start, end: scope.end, portfolioIds: scope.portfolioIds ?? [] }).filter((r) => !only || only.has(r.date));
+  const refs = snapshotRefs(db, { start: scope.start, end: scope.end, portfolioIds: portfolioIdsIn(db, scope.portfolioIds) }).filter((r) => !only || only.has(r.date));
   const reader = new PortfolioDateReader(db);
   const inputs = refs.map((r) => reader.guardInput(r, threshold)).filter((x): x is NonNullable<typeof x> => x !== null);
   const result = evaluateGuard(inputs, { start: scope.start, end: scope.end });

@@ -10,6 +10,7 @@ import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfoli
 import { createEngineStore } from '../../db/engine-store';
 import type { SqliteDatabase } from '../../db/open-database';
 import { reportDate } from './run-dates';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 
 export interface ReconcileScope {
   readonly start: IsoDate | null;
@@ -52,11 +53,12 @@ export function reconcileInput(db: SqliteDatabase, input: ReconcileInput): Recon
 }
 
 export function reconcileScope(db: SqliteDatabase, scope: ReconcileScope): ReconcileReport {
+  const portfolioIds = portfolioIdsIn(db, scope.portfolioIds);
   const threshold = thresholdOf(db, scope.threshold);
   let { start, end } = scope;
   if (!start && !end) start = end = latestProcessedDate(db);
   const reader = new PortfolioDateReader(db);
-  const results = start || end ? snapshotRefs(db, { start, end, portfolioIds: scope.portfolioIds }).map((r) => reader.reconcile(r, threshold)!).filter(Boolean) : [];
+  const results = start || end ? snapshotRefs(db, { start, end, portfolioIds }).map((r) => reader.reconcile(r, threshold)!).filter(Boolean) : [];
   const sorted = sortReconcileResults(results);
   return { threshold, range: { start, end }, results: sorted, flagged: sorted.filter((r) => r.flagged).length, total: sorted.length };
 }

@@ -10,6 +10,7 @@ import type { SqliteDatabase } from '../../db/open-database';
 import { isBenignSkip } from '../../core/phases/analytics/job-types';
 import { latestProcessedDate } from './reconcile';
 import { reportDate } from './run-dates';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 
 export interface ViewCheck {
   readonly portfolioId: string;
@@ -29,11 +30,12 @@ export interface ViewsReport {
 }
 
 export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[] }): ViewsReport {
+  const portfolioIds = portfolioIdsIn(db, args.portfolioIds);
   const date = reportDate(args.date) ?? latestProcessedDate(db);
   if (!date) return { date: null, checks: [], failed: false, message: 'nothing to check: no date has been processed yet' };
   const reader = new PortfolioDateReader(db);
   const checks: ViewCheck[] = [];
-  for (const ref of snapshotRefs(db, { start: date, end: date, portfolioIds: args.portfolioIds })) {
+  for (const ref of snapshotRefs(db, { start: date, end: date, portfolioIds })) {
     const an = reader.analyticsOutcome(ref.portfolioId, date);
     const jobs = an?.jobs ?? {};
     const applicable = (names: string[]) => !an || an.analytics_skipped ? false : names.some((n) => jobs[n] && !isBenignSkip(jobs[n]!));

@@ -9,6 +9,7 @@ import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { finishMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
 import { countPurge, purgeDerived, rebuildAfterPurge, type PurgeOutcome } from '../../db/maintenance/purge-derived';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 import { tableRowCounts } from '../../db/table-counts';
 import type { OpenedDatabase } from '../engine-host';
 import { makeBackup } from './backup';
@@ -40,11 +41,12 @@ export interface PurgeReport {
 }
 
 export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock: Clock): Promise<PurgeReport> {
-  const scope = { start: req.start, end: req.end, portfolioIds: req.portfolioIds, keepTracking: req.keepTracking };
+  const portfolioIds = portfolioIdsIn(opened.db, req.portfolioIds);
+  const scope = { start: req.start, end: req.end, portfolioIds, keepTracking: req.keepTracking };
   const range = { start: req.start, end: req.end };
   if (req.dryRun) {
     const counts = tableRowCounts(opened.db);
-    return { dryRun: true, range, portfolioIds: req.portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null, rebuild: rebuildAfterPurge(opened.db, scope) };
+    return { dryRun: true, range, portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null, rebuild: rebuildAfterPurge(opened.db, scope) };
   }
   const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path);
   try {
@@ -54,14 +56,14 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
       try {
         backupFile = (await makeBackup(opened, { reason: 'pre-purge', holdsLock: true }, clock)).file;
       } catch (err) {
-        const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: req.portfolioIds, error: `backup failed, nothing purged: ${(err as Error).message}` }, started);
+        const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: portfolioIds, error: `backup failed, nothing purged: ${(err as Error).message}` }, started);
         finishMaintenance(opened.db, id, 'failed', {}, formatTimestamp(clock.now()));
         throw err;
       }
     }
     const countsBefore = tableRowCounts(opened.db);
     const rebuild = rebuildAfterPurge(opened.db, scope);
-    const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: req.portfolioIds, keep_tracking: req.keepTracking, backup_file: backupFile, counts_before: countsBefore }, started, lock?.lockId ?? null);
+    const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: portfolioIds, keep_tracking: req.keepTracking, backup_file: backupFile, counts_before: countsBefore }, started, lock?.lockId ?? null);
     let outcome: PurgeOutcome;
     try {
       outcome = purgeDerived(opened.db, scope, formatTimestamp(clock.now()));
@@ -71,7 +73,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     }
     const countsAfter = tableRowCounts(opened.db);
     finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
-    return { dryRun: false, range, portfolioIds: req.portfolioIds, backupFile, countsBefore, countsAfter, outcome, maintenanceId: id, rebuild };
+    return { dryRun: false, range, portfolioIds, backupFile, countsBefore, countsAfter, outcome, maintenanceId: id, rebuild };
   } finally {
     lock?.release();
   }

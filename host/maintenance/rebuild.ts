@@ -40,6 +40,7 @@ import { openStore, runOnDatabase } from '../engine-host';
 import { backupStamp, makeBackup } from './backup';
 import { acquireMaintenanceLock } from './maintenance-lock';
 import { runPurge } from './purge';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 
 export interface RebuildRequest {
   readonly dbPath: string;
@@ -92,6 +93,13 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
   const end = req.end ?? targetDate(clock.now());
   if (end < req.start) throw new BatchdeskError('usage', `--end-date ${end} is before --start-date ${req.start}`);
   const opened = openStore(dbPath, { mustExist: true });
+  try {
+    // --portfolio values as full ids (an unknown one is a usage error before anything starts).
+    req = { ...req, portfolioIds: portfolioIdsIn(opened.db, req.portfolioIds) };
+  } catch (err) {
+    opened.close();
+    throw err;
+  }
   const steps: RebuildStep[] = [];
   const failures: string[] = [];
   let stepStart = clock.now();

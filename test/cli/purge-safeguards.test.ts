@@ -114,9 +114,11 @@ describe('purge of a range and a portfolio', () => {
     const derivedOf = (db: string) => checksumsOf(db, DERIVED_TABLES.map((t) => t.name));
     const baseline = derivedOf(template);
 
-    // A middle range of one portfolio: later snapshots remain, so the run needs a start date.
+    // A middle range of one portfolio (named by the short id plan tables print): later
+    // snapshots remain, so the run needs a start date.
     const middle = copyTo(template);
-    const p = await runCli(['purge', '--db', middle, '--from', '2025-07-02', '--to', '2025-07-03', '--portfolio', INDIVIDUAL, '--yes', '--no-backup'], ENV);
+    const p = await runCli(['purge', '--db', middle, '--from', '2025-07-02', '--to', '2025-07-03', '--portfolio', INDIVIDUAL.slice(0, 8), '--yes', '--no-backup'], ENV);
+    expect(p.stdout).toContain(`Portfolios: ${INDIVIDUAL}`);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toContain(
       `Rebuild: batchdesk run --start-date 2025-07-02 --portfolio ${INDIVIDUAL}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`,

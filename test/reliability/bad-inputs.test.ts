@@ -87,6 +87,25 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'run --phase bogus (unknown phase)', exit: 2, message: /--phase.*bogus|bogus/, run: (e) => run(e, '--phase', 'bogus') },
   { surface: 'cli', input: 'run --phase snapshots on a date without marks (missing prerequisite)', exit: 2, message: /prerequisites/, run: (e) => run(e, '--phase', 'snapshots', '--target-date', '2025-07-10', '--portfolio', FAMILY_GROWTH), prepare: (e) => sqlOn(e.db, `DELETE FROM position_marks WHERE mark_date = '2025-07-10'`) },
   { surface: 'cli', input: 'run --portfolio no-such-portfolio', exit: 2, message: /unknown portfolio "no-such-portfolio"/, run: (e) => run(e, '--portfolio', 'no-such-portfolio') },
+  // A report limited to a portfolio that does not exist would check nothing and pass.
+  ...([
+    ['verify coverage', '--start-date', '2025-07-01', '--end-date', '2025-07-10'],
+    ['verify guard'],
+    ['verify views', '--date', '2025-07-10'],
+    ['reconcile', '--date', '2025-07-10'],
+    ['diagnose equity-cash'],
+    ['diagnose prices', '--date', '2025-07-10'],
+    ['purge', '--from', '2025-07-08', '--yes'],
+    ['rebuild', '--start-date', '2025-07-08'],
+  ] as const).map(
+    ([command, ...flags]): BadInput => ({
+      surface: 'cli',
+      input: `${command} --portfolio no-such-portfolio`,
+      exit: 2,
+      message: /unknown portfolio "no-such-portfolio"; known ids: .*\(an id or its first 8 or more characters\)/,
+      run: (e) => cli([...command.split(' '), ...flags, '--portfolio', 'no-such-portfolio', '--db', e.db], ENV),
+    }),
+  ),
   { surface: 'cli', input: 'run --market-data carrier-pigeon', exit: 2, message: /--market-data/, run: (e) => run(e, '--market-data', 'carrier-pigeon') },
   { surface: 'cli', input: 'run --max-missing-marks 2', exit: 2, message: /--max-missing-marks/, run: (e) => run(e, '--max-missing-marks', '2') },
   { surface: 'cli', input: 'run --resume batch_does_not_exist', exit: 2, message: /batch_does_not_exist not found/, run: (e) => run(e, '--resume', 'batch_does_not_exist') },
@@ -163,6 +182,7 @@ const CASES: readonly BadInput[] = [
   // ---------------------------------------------------------------- the contract (dispatcher)
   { surface: 'contract', input: 'dropEverything (unknown command)', exit: 5, message: /unknown command "dropEverything"/, run: (e) => contract(e.db, SAFE_NOW, 'dropEverything', {}) },
   { surface: 'contract', input: 'startRun { startDate: "2025-13-01" }', exit: 2, message: /startDate.*real calendar date/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { startDate: '2025-13-01' }) },
+  { surface: 'contract', input: 'purgeDerived { portfolios: ["nope"] }', exit: 2, message: /unknown portfolio "nope"/, run: (e) => contract(e.db, SAFE_NOW, 'purgeDerived', { portfolios: ['nope'], backup: false }) },
   { surface: 'contract', input: 'startRun with endDate before startDate', exit: 2, message: /before --start-date/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { startDate: '2025-07-08', endDate: '2025-07-01' }) },
   { surface: 'contract', input: 'startRun { phases: ["bogus"] }', exit: 2, message: /phases\.0/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { phases: ['bogus'] }) },
   { surface: 'contract', input: 'startRun { portfolios: ["nope"] } (refused by the run)', exit: 2, message: /unknown portfolio "nope"/, run: (e) => contract(e.db, SAFE_NOW, 'startRun', { portfolios: ['nope'] }) },

@@ -1,0 +1,31 @@
+/**
+ * The portfolios a command is limited to (`--portfolio ID`, repeatable; a contract command's
+ * `portfolios`): each given value must name exactly one known portfolio, by its id or by a
+ * prefix of at least 8 characters (the short form plan tables print). Anything else is a usage
+ * error listing the known ids; a report limited to an unknown id would otherwise check nothing
+ * and pass.
+ */
+import { usageError } from '../api/errors';
+
+export const MIN_ID_PREFIX = 8;
+
+/** The full ids of `requested`, in order, without repeats; [] (every portfolio) for []. */
+export function resolvePortfolioIds(known: readonly { readonly id: string }[], requested: readonly string[]): string[] {
+  const ids = known.map((p) => p.id);
+  const unknown: string[] = [];
+  const out = new Set<string>();
+  for (const r of requested) {
+    if (ids.includes(r)) {
+      out.add(r);
+      continue;
+    }
+    const matches = r.length >= MIN_ID_PREFIX ? ids.filter((id) => id.startsWith(r)) : [];
+    if (matches.length > 1) throw usageError(`portfolio ${JSON.stringify(r)} is ambiguous: it starts ${matches.join(', ')}; give more of the id`);
+    if (matches.length === 1) out.add(matches[0]!);
+    else unknown.push(r);
+  }
+  if (unknown.length) {
+    throw usageError(`unknown portfolio ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known ids: ${ids.join(', ') || 'none'} (an id or its first ${MIN_ID_PREFIX} or more characters)`);
+  }
+  return [...out];
+}

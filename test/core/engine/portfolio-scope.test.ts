@@ -1,0 +1,42 @@
+/**
+ * resolvePortfolioIds (core/engine/portfolio-scope.ts): `--portfolio` values name known
+ * portfolios by id or by a unique prefix of at least 8 characters; anything else is a usage
+ * error (exit code 2) listing the known ids.
+ */
+import { describe, expect, it } from 'vitest';
+import { BatchdeskError } from '../../../core/api/errors';
+import { resolvePortfolioIds } from '../../../core/engine/portfolio-scope';
+
+const KNOWN = [{ id: 'ab46c3c0-ed71-6f5b-b3f3-d36fa65e210c' }, { id: 'ab46c3c0-ffff-0000-0000-000000000000' }, { id: 'fcd71196-e93e-f000-5a74-31a9eead3118' }];
+
+function usage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(BatchdeskError);
+    expect((err as BatchdeskError).exitCode).toBe(2);
+    return (err as Error).message;
+  }
+  throw new Error('no error');
+}
+
+describe('resolvePortfolioIds', () => {
+  it('keeps every portfolio for no value', () => {
+    expect(resolvePortfolioIds(KNOWN, [])).toEqual([]);
+  });
+
+  it('takes full ids and unique prefixes of 8 or more characters, in order, without repeats', () => {
+    expect(resolvePortfolioIds(KNOWN, ['fcd71196', 'ab46c3c0-ed71', 'fcd71196-e93e-f000-5a74-31a9eead3118'])).toEqual(['fcd71196-e93e-f000-5a74-31a9eead3118', 'ab46c3c0-ed71-6f5b-b3f3-d36fa65e210c']);
+  });
+
+  it('refuses an unknown value, a prefix shorter than 8 characters, and lists the known ids', () => {
+    expect(usage(() => resolvePortfolioIds(KNOWN, ['nope', 'fcd7']))).toBe(
+      `unknown portfolio "nope", "fcd7"; known ids: ${KNOWN.map((k) => k.id).join(', ')} (an id or its first 8 or more characters)`,
+    );
+    expect(usage(() => resolvePortfolioIds([], ['x']))).toMatch(/known ids: none/);
+  });
+
+  it('refuses a prefix that starts two ids, naming both', () => {
+    expect(usage(() => resolvePortfolioIds(KNOWN, ['ab46c3c0']))).toBe(`portfolio "ab46c3c0" is ambiguous: it starts ${KNOWN[0]!.id}, ${KNOWN[1]!.id}; give more of the id`);
+  });
+});
