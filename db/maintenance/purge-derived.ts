@@ -83,12 +83,12 @@ export function countPurge(db: SqliteDatabase, scope: PurgeScope): PurgeOutcome 
  */
 export function rebuildAfterPurge(db: SqliteDatabase, scope: PurgeScope): { readonly startDate: IsoDate; readonly automatic: boolean } | null {
   const snapshots = DERIVED_TABLES.find((t) => t.name === 'portfolio_snapshots')!;
-  const inRange = scopeWhere(snapshots, { start: scope.start, end: scope.end, portfolioIds: scope.portfolioIds });
-  const first = (db.prepare(`SELECT min(snapshot_date) AS d FROM portfolio_snapshots WHERE ${inRange.where}`).get(...inRange.params) as { d: IsoDate | null }).d;
+  const snaps = scopeWhere(snapshots, { start: scope.start, end: scope.end, portfolioIds: scope.portfolioIds });
+  const first = (db.prepare(`SELECT min(snapshot_date) AS d FROM portfolio_snapshots WHERE ${snaps.where}`).get(...snaps.params) as { d: IsoDate | null }).d;
   if (first === null) return null;
   if (scope.end === null) return { startDate: first, automatic: true };
-  const after = scopeWhere(snapshots, { portfolioIds: scope.portfolioIds });
-  const later = db.prepare(`SELECT 1 FROM portfolio_snapshots WHERE ${after.where} AND snapshot_date > ? LIMIT 1`).get(...after.params, scope.end);
+  const w = scopeWhere(snapshots, { portfolioIds: scope.portfolioIds });
+  const later = db.prepare(`SELECT 1 FROM portfolio_snapshots WHERE ${w.where} AND snapshot_date > ? LIMIT 1`).get(...w.params, scope.end);
   return { startDate: first, automatic: later === undefined };
 }
 
