@@ -59,7 +59,8 @@ export const verifyGuardCommand: CommandSpec = {
   name: 'verify guard',
   summary: 'regression guard (marks before analytics, analytics row counts, NAV vs marks); controls the gate',
   flags: {
-    date: DATE_FLAG,
+    // i.4: without dates the guard checks what the latest run processed, not one date.
+    date: { ...DATE_FLAG, defaultText: 'the dates the latest run processed' },
     'start-date': START_FLAG,
     'end-date': END_FLAG,
     portfolio: PORTFOLIO_FLAG,

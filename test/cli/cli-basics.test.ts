@@ -40,6 +40,11 @@ describe('CLI basics', () => {
     }
   });
 
+  it("states verify guard's default scope as i.4 has it: the latest run's dates", async () => {
+    const r = await runCli(['verify', 'guard', '--help']);
+    expect(r.stdout).toMatch(/--date YYYY-MM-DD +one date \(default: the dates the latest run processed\)/);
+  });
+
   it('refuses an unknown command with exit 2 and a suggestion', async () => {
     const r = await runCli(['rnu']);
     expect(r.code).toBe(2);
