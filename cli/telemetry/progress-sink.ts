@@ -19,6 +19,9 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
   let done = 0;
   let started = options.now();
   let barShown = false;
+  // The date-level phases' time on the current date: the market_data line shows it, so the
+  // portfolios line shows the rest of the date (k.1's layout), not the date's total again.
+  let datePhaseMs = 0;
   const clearBar = () => {
     if (barShown) {
       process.stderr.write('\r\x1b[2K');
@@ -61,6 +64,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
         }
         case 'phase_result': {
           const p = e.payload;
+          if (p.portfolio_id === null) datePhaseMs += p.duration_ms;
           if (p.phase === 'market_data') {
             const m = p.metrics as Record<string, number>;
             line(
@@ -74,8 +78,10 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
         case 'date_result': {
           const p = e.payload;
           done++;
+          const portfoliosMs = Math.max(0, p.duration_ms - datePhaseMs);
+          datePhaseMs = 0;
           line(
-            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : p.status}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  missing prices ${p.missing_price_count}  ${duration(p.duration_ms)}`,
+            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : p.status}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  missing prices ${p.missing_price_count}  ${duration(portfoliosMs)}`,
           );
           break;
         }

@@ -1,6 +1,7 @@
 /**
  * `run`'s human progress on stderr (SPEC.md k.1, issue 3 item 6): a banner, a prefetch line,
- * a line per date (date, portfolios, jobs, missing prices, duration), failed phases, and on a
+ * a line per date (date, portfolios, jobs, missing prices, the portfolios' part of the date's
+ * duration), failed phases, and on a
  * terminal a progress bar with an ETA. Events go through the real telemetry sink (validated
  * payloads, strict); the expected lines are written out by hand from the events.
  */
@@ -96,7 +97,8 @@ describe('progress on stderr', () => {
       'prefetch: 54 symbols, 54 ranges to fetch (incremental)',
       '2026-11-24  market_data  ok  53/54 symbols  fallback 1  missing 0  19ms',
       '2026-11-24  snapshots    1d8ddd95  failed (exception): disk I/O error',
-      '2026-11-24  portfolios 5/5 ok  jobs 30/31  missing prices 2  985ms',
+      // The portfolios' part of the date: 985 ms less market_data's 19 ms.
+      '2026-11-24  portfolios 5/5 ok  jobs 30/31  missing prices 2  966ms',
     ]);
     expect(lines.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
   });
