@@ -240,6 +240,9 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
       profileSource: sources.profileSource,
       host: engineHost(args.holder, args.dbPath),
       postRunGuard: args.postRunGuard ?? postRunGuardFor(opened.db, clock),
+      // One turn of the event loop between dates: a Ctrl-C (the CLI's signal handler) is seen
+      // at the next date instead of after the run.
+      yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),
       ...(args.hooks ? { hooks: args.hooks } : {}),
       ...(args.inheritLock ? { inheritLock: args.inheritLock } : {}),
       ...(args.options.monitorOnly ? { derivedRows: createDerivedRowsReader(opened.db) } : {}),

@@ -58,6 +58,12 @@ export interface EngineDeps {
   readonly derivedRows?: DerivedRowsReader;
   /** Monitor-only with --trace: receives one JSON document per file (relative path). */
   readonly trace?: TraceWriter;
+  /**
+   * Lets the host handle its pending events (a Ctrl-C, a cancel message) between dates: with
+   * cached prices a backfill never waits on I/O, so without it those events would only be
+   * handled once the run had finished.
+   */
+  readonly yieldToHost?: () => Promise<void>;
   /** Test seams: called after each committed portfolio-date and before each phase. */
   readonly hooks?: {
     readonly afterPortfolioDate?: (date: IsoDate, portfolioId: string) => void;

@@ -298,6 +298,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
       }
       const chunkResults: DateResult[] = [];
       for (const d of chunk) {
+        await deps.yieldToHost?.();
         if (wantsStop()) {
           cancelled = true;
           break;
