@@ -75,6 +75,12 @@ export function runningReport(db: SqliteDatabase): RunningReport {
   const row = (lock?.runId ? db.prepare(`SELECT * FROM batch_run_history WHERE id = ?`).get(lock.runId) : db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`).get()) as Record<string, unknown> | undefined;
   const openDates = (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported' ORDER BY run_date`).all() as { run_date: string }[]).map((r) => r.run_date);
   const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null }).d;
+  // A run in flight writes its progress to history only with its heartbeat; its tracking rows
+  // are committed date by date, so they give the dates done so far.
+  const live =
+    row && row['status'] === 'running'
+      ? (db.prepare(`SELECT count(*) FILTER (WHERE status IS NOT 'failed') AS done, count(*) FILTER (WHERE status = 'failed') AS failed FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`).get(row['id']) as { done: number; failed: number })
+      : null;
   const portfolios = (db.prepare(`SELECT p.id, p.name, (SELECT MAX(snapshot_date) FROM portfolio_snapshots s WHERE s.portfolio_id = p.id) AS latest FROM portfolios p WHERE p.deleted_at IS NULL ORDER BY p.name, p.id`).all() as { id: string; name: string; latest: string | null }[]).map((p) => ({ portfolioId: p.id, name: p.name, latestSnapshot: p.latest }));
   return {
     lock: lock ? { ...lock } : null,
@@ -84,8 +90,8 @@ export function runningReport(db: SqliteDatabase): RunningReport {
           batchRunId: row['batch_run_id'] as string,
           status: (row['status'] as string | null) ?? null,
           datesPlanned: (row['total_jobs'] as number | null) ?? null,
-          datesCompleted: (row['completed_jobs'] as number | null) ?? null,
-          datesFailed: (row['failed_jobs'] as number | null) ?? null,
+          datesCompleted: live ? live.done : ((row['completed_jobs'] as number | null) ?? null),
+          datesFailed: live ? live.failed : ((row['failed_jobs'] as number | null) ?? null),
           heartbeatAt: (row['heartbeat_at'] as string | null) ?? null,
           startedAt: row['started_at'] as string,
         }
