@@ -4,7 +4,7 @@ import { EXIT, usageError } from '../../core/api/errors';
 import { isoDateSchema } from '../../core/domain/iso-date';
 import { exportPricesCsv } from '../../db/csv-transfer/price-transfer';
 import { openStore } from '../../host/engine-host';
-import { listFlag, stringFlag } from '../args';
+import { listFlag, nearest, stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { writeOutputFile } from '../transfer-files';
@@ -41,6 +41,11 @@ export const pricesExportCommand: CommandSpec = {
       const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
       const path = writeOutputFile(ctx.io.cwd, o.out, r.text, ctx.global.dbPath);
       ctx.io.out(`Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
+      // A symbol that exported nothing is most often a typo or a range outside the cache.
+      for (const e of r.empty) {
+        const near = e.cached ? null : nearest(e.symbol, r.cachedSymbols);
+        ctx.io.err(`warning: no cached close for ${e.symbol}${e.cached ? ' in the requested dates' : ` at all${near ? `; did you mean ${near}?` : ''}`}`);
+      }
       return EXIT.ok;
     } finally {
       opened.close();

@@ -166,8 +166,18 @@ export interface PriceExportOptions {
   readonly end?: IsoDate;
 }
 
+export interface PriceExport {
+  readonly text: string;
+  readonly rows: number;
+  readonly symbols: number;
+  /** Requested symbols without a row in the export, each with whether the cache holds it at all (outside the range). */
+  readonly empty: readonly { readonly symbol: string; readonly cached: boolean }[];
+  /** Every symbol the cache holds (for suggestions), filled only when a requested symbol is empty. */
+  readonly cachedSymbols: readonly string[];
+}
+
 /** The canonical CSV of the stored valid closes (and how many rows and symbols it holds). */
-export function exportPricesCsv(db: SqliteDatabase, o: PriceExportOptions = {}): { text: string; rows: number; symbols: number } {
+export function exportPricesCsv(db: SqliteDatabase, o: PriceExportOptions = {}): PriceExport {
   const where = ['close > 0'];
   const args: unknown[] = [];
   const symbols = o.symbols?.map(canonicalSymbol);
@@ -189,5 +199,9 @@ export function exportPricesCsv(db: SqliteDatabase, o: PriceExportOptions = {}):
     close: r.close,
     volume: r.volume ?? null,
   }));
-  return { text: formatPricesCsv(rows), rows: rows.length, symbols: new Set(rows.map((r) => r.symbol)).size };
+  const exported = new Set(rows.map((r) => r.symbol));
+  const emptySymbols = [...new Set(symbols ?? [])].filter((s) => !exported.has(s));
+  const cachedSymbols = emptySymbols.length ? (db.prepare(`SELECT DISTINCT symbol FROM market_data_cache WHERE close > 0 ORDER BY symbol`).all() as { symbol: string }[]).map((r) => r.symbol) : [];
+  const empty = emptySymbols.map((symbol) => ({ symbol, cached: cachedSymbols.includes(symbol) }));
+  return { text: formatPricesCsv(rows), rows: rows.length, symbols: exported.size, empty, cachedSymbols };
 }

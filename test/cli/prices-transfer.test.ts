@@ -67,6 +67,19 @@ describe('prices import / export', () => {
     const r = await runCli(['prices', 'export', '--out', out, '--symbols', 'spy,BRK.B', '--start-date', '2025-01-02', '--end-date', '2025-01-02', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe('symbol,date,close,volume\nBRK-B,2025-01-02,453.2,\nSPY,2025-01-02,584.64,50204000\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('export warns about a requested symbol that exported nothing: a likely typo, or dates outside the cache', async () => {
+    const db = join(dir, 'warn.db');
+    expect((await runCli(['prices', 'import', file('w.csv', CANONICAL), '--db', db])).code).toBe(0);
+    const out = join(dir, 'warn-out.csv');
+    const typo = await runCli(['prices', 'export', '--out', out, '--symbols', 'APPL,SPY,ZZZQ', '--db', db]);
+    expect(typo.code, typo.stderr).toBe(0);
+    expect(typo.stdout).toBe(`Exported 2 row(s) of 1 symbol(s) to ${out}`);
+    expect(typo.stderr.trim().split('\n')).toEqual(['warning: no cached close for APPL at all; did you mean AAPL?', 'warning: no cached close for ZZZQ at all']);
+    const range = await runCli(['prices', 'export', '--out', out, '--symbols', 'AAPL', '--start-date', '2025-02-01', '--db', db]);
+    expect(range.stderr.trim()).toBe('warning: no cached close for AAPL in the requested dates');
   });
 
   it('round trip of the seeded demo cache through a new database', async () => {
