@@ -51,6 +51,11 @@ export function refusedImport(problem: CsvProblem): Error {
   return dataError(`${formatCsvProblem(problem)}; nothing was imported (fix the row, or pass --skip-bad-rows to import the other rows)`, { problem });
 }
 
+/** The line naming the processed dates an import made stale, and how to recompute them; none when nothing went stale. */
+export function staleLines(stale: { readonly dates: number; readonly first: string | null; readonly last: string | null }, what: string): string[] {
+  return stale.dates > 0 ? [`Stale: ${stale.dates} processed date(s) from ${stale.first} to ${stale.last} read ${what} this import changed; \`batchdesk run --retry-failed-phases\` recomputes them`] : [];
+}
+
 /** Lines reporting the rows skipped with --skip-bad-rows (every one). */
 export function skippedLines(skipped: readonly CsvProblem[]): string[] {
   return skipped.length === 0 ? [] : [`Skipped ${skipped.length} bad row(s):`, ...skipped.map((p) => `  ${formatCsvProblem(p)}`)];

@@ -11,7 +11,7 @@ import { targetDate } from '../core/calendar';
 import { lookbackStart } from '../core/calendar';
 import type { IsoDate } from '../core/domain/iso-date';
 import { isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/symbols';
-import { formatTimestamp } from '../core/domain/timestamp';
+import { formatTimestamp, timestampToEpochMs } from '../core/domain/timestamp';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
 import type { EngineSettings } from '../core/engine/settings';
@@ -221,10 +221,29 @@ function cancelSignal(store: EngineStore, control: RunControl): { signal: AbortS
   };
 }
 
+/** How far a run's clock is moved forward at most to stay after the runs already recorded. */
+const MAX_CLOCK_CATCH_UP_MS = 60 * 60 * 1000;
+
+/**
+ * The run's clock, moved forward when the latest run recorded in the database ended after
+ * "now" (by at most an hour): a pinned clock (BATCHDESK_NOW) starts again at its instant in
+ * every process, and a system clock can step back. Without this a later run's rows could carry
+ * earlier timestamps than an earlier run's, and the guard's G1 (marks computed before
+ * analytics, i.4) compares them: re-running analytics alone would then fail it. A real clock
+ * is normally ahead of every recorded run and is left as it is; so is a history from a clock
+ * set far ahead (more than the hour), which this cannot order.
+ */
+export function caughtUpClock(db: SqliteDatabase, clock: Clock): Clock {
+  const latest = (db.prepare(`SELECT max(max(started_at, coalesce(completed_at, ''), coalesce(heartbeat_at, ''))) AS t FROM batch_run_history`).get() as { t: string | null }).t;
+  const behind = latest ? timestampToEpochMs(latest) + 1 - clock.now() : 0;
+  if (!(behind > 0 && behind <= MAX_CLOCK_CATCH_UP_MS)) return clock;
+  return { now: () => clock.now() + behind };
+}
+
 /** Opens the database, composes the engine and runs it; the database is closed afterwards. */
 export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult> {
-  const clock = args.clock ?? systemClock();
   const opened = openStore(args.dbPath, { mustExist: true, sqlEcho: args.sqlEcho });
+  const clock = caughtUpClock(opened.db, args.clock ?? systemClock());
   const cancel = cancelSignal(opened.store, args.control);
   try {
     const settings = resolveRunSettings(opened.store.loadSettings(), args.options);

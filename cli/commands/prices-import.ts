@@ -2,7 +2,7 @@
 import { parseEngineSettings } from '../../core/engine/settings';
 import { importPricesCsv } from '../../db/csv-transfer/price-transfer';
 import { JSON_FLAG, type CommandSpec } from '../command';
-import { runCsvImport } from '../transfer-files';
+import { runCsvImport, staleLines } from '../transfer-files';
 
 export const pricesImportCommand: CommandSpec = {
   name: 'prices import',
@@ -22,9 +22,7 @@ export const pricesImportCommand: CommandSpec = {
         `Rows: ${s.rows} (${s.symbols} symbols)   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}   Kept stored: ${s.keptStored}`,
         ...s.jumps.filter((j) => !j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split)`),
         ...s.jumps.filter((j) => j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} differs from the stored ${j.reference} beyond the jump threshold; the stored close stays`),
-        ...(s.stale.dates > 0
-          ? [`Stale: ${s.stale.dates} processed date(s) from ${s.stale.first} to ${s.stale.last} read closes this import changed; \`batchdesk run --retry-failed-phases\` recomputes them`]
-          : []),
+        ...staleLines(s.stale, 'closes'),
       ],
     );
   },

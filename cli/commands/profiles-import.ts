@@ -1,7 +1,7 @@
 /** `batchdesk profiles import FILE`: add or replace company profiles from CSV (SPEC.md k.2). */
 import { importProfilesCsv } from '../../db/csv-transfer/profile-transfer';
 import { JSON_FLAG, type CommandSpec } from '../command';
-import { runCsvImport } from '../transfer-files';
+import { runCsvImport, staleLines } from '../transfer-files';
 
 export const profilesImportCommand: CommandSpec = {
   name: 'profiles import',
@@ -17,7 +17,7 @@ export const profilesImportCommand: CommandSpec = {
       ctx,
       'profiles import',
       (opened, input) => importProfilesCsv(opened.db, input.text, input),
-      (s) => [`Profiles: ${s.rows}   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}`],
+      (s) => [`Profiles: ${s.rows}   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}`, ...staleLines(s.stale, 'profiles')],
     );
   },
 };

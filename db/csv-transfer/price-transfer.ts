@@ -15,7 +15,7 @@
  *   over a stored valid close: then the stored close stays and the row is reported (m.13);
  * - nothing is ever deleted.
  * In the same transaction, the tracked work that read a changed close is marked stale
- * (core/engine/price-staleness.ts), so `run --retry-failed-phases` recomputes it.
+ * (core/engine/input-staleness.ts), so `run --retry-failed-phases` recomputes it.
  *
  * Export writes the canonical file (sorted by symbol then date, LF, no BOM) of the valid
  * stored closes, optionally limited to symbols and a date range, so an export of an import of
@@ -24,16 +24,15 @@
 import { isTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { canonicalSymbol } from '../../core/domain/symbols';
-import { staleAfterCloseChanges } from '../../core/engine/price-staleness';
+import { staleAfterCloseChanges } from '../../core/engine/input-staleness';
 import { validateQuotes, type StoredCloses } from '../../core/phases/market-data/validate-quotes';
 import type { Quote } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
 import { formatPricesCsv, parsePricesCsv, type PriceCsvRow } from '../../market-data/csv/prices-csv';
 import type { SqliteDatabase } from '../open-database';
 import { priceRepository } from '../repositories/price-repository';
-import { referenceRepository } from '../repositories/reference-repository';
-import { trackingRepository } from '../repositories/tracking-repository';
 import { inList } from '../sql-lists';
+import { allLots, markImportStaleness, type StaleSummary } from './import-staleness';
 
 export interface PriceImportOptions {
   /** Named in problems (the file name as given). */
@@ -66,7 +65,7 @@ export interface PriceImportSummary {
    * Tracked dates whose marks, snapshots or analytics read a close this import changed, now
    * marked stale (`run --retry-failed-phases` recomputes them): how many, first and last.
    */
-  readonly stale: { readonly dates: number; readonly first: IsoDate | null; readonly last: IsoDate | null };
+  readonly stale: StaleSummary;
   /** Rows skipped with skipBadRows, in line order. */
   readonly skipped: readonly CsvProblem[];
 }
@@ -112,6 +111,15 @@ function storedCloses(db: SqliteDatabase, symbol: string, end: IsoDate): StoredC
   };
 }
 
+/** The dates on which each of `symbols` was recorded missing. */
+function missingDatesOf(db: SqliteDatabase, symbols: readonly string[]): Map<string, IsoDate[]> {
+  const out = new Map<string, IsoDate[]>();
+  for (const r of db.prepare(`SELECT symbol, price_date FROM missing_prices WHERE symbol IN (${inList(symbols)})`).all(...symbols) as { symbol: string; price_date: IsoDate }[]) {
+    (out.get(r.symbol) ?? out.set(r.symbol, []).get(r.symbol)!).push(r.price_date);
+  }
+  return out;
+}
+
 export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImportOptions): PriceImportResult {
   const parsed = parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, checkDate: tradingDayProblem });
   if (!parsed.ok) return parsed;
@@ -121,7 +129,7 @@ export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImport
   const totals = { inserted: 0, updated: 0, unchanged: 0, keptStored: 0 };
   const jumps: ImportedJump[] = [];
   const changes = new Map<string, IsoDate>();
-  let staleDates: IsoDate[] = [];
+  let stale: StaleSummary = { dates: 0, first: null, last: null };
   db.transaction(() => {
     for (const [symbol, rows] of [...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const quotes: Quote[] = rows.map((r) => ({ date: r.date, close: r.close, volume: r.volume, open: null, high: null, low: null }));
@@ -135,30 +143,11 @@ export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImport
       totals.keptStored += m.keptStored;
       if (m.earliestChange) changes.set(symbol, m.earliestChange);
     }
-    staleDates = markStaleAfterCloseChanges(db, changes, o.nowIso);
+    if (changes.size > 0) stale = markImportStaleness(db, staleAfterCloseChanges(changes, allLots(db), missingDatesOf(db, [...changes.keys()])), o.nowIso);
   }).immediate();
-  const stale = { dates: staleDates.length, first: staleDates[0] ?? null, last: staleDates[staleDates.length - 1] ?? null };
   return { ok: true, summary: { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, stale, skipped: parsed.skipped } };
 }
 
-/** Marks stale the tracked work that read the changed closes (core's staleAfterCloseChanges); returns the dates changed, ascending. */
-function markStaleAfterCloseChanges(db: SqliteDatabase, changes: ReadonlyMap<string, IsoDate>, nowIso: string): IsoDate[] {
-  if (changes.size === 0) return [];
-  const reference = referenceRepository(db);
-  const lots = reference.loadLots(reference.listPortfolios().map((p) => p.id));
-  const symbols = [...changes.keys()];
-  const missingDates = new Map<string, IsoDate[]>();
-  for (const r of db.prepare(`SELECT symbol, price_date FROM missing_prices WHERE symbol IN (${inList(symbols)})`).all(...symbols) as { symbol: string; price_date: IsoDate }[]) {
-    (missingDates.get(r.symbol) ?? missingDates.set(r.symbol, []).get(r.symbol)!).push(r.price_date);
-  }
-  const { spans, marketDataDates } = staleAfterCloseChanges(changes, lots, missingDates);
-  const from = [...changes.values()].sort()[0]!;
-  const tracked = (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE run_date >= ? ORDER BY run_date`).all(from) as { run_date: IsoDate }[]).map((r) => r.run_date);
-  const tracking = trackingRepository(db);
-  const changed = new Set<IsoDate>(tracking.markStale(marketDataDates, null, ['market_data'], nowIso));
-  for (const span of spans) for (const d of tracking.markStale(tracked.filter((t) => t >= span.from), span.portfolioId, span.phases, nowIso)) changed.add(d);
-  return [...changed].sort();
-}
 
 export interface PriceExportOptions {
   readonly symbols?: readonly string[];

@@ -12,13 +12,20 @@
  * - otherwise the row is replaced by the file's values (an empty cell clears the field), with
  *   the file's data_source (empty: 'csv') and last_updated (empty: now).
  *
+ * In the same transaction, the holders' tracked work that read a changed field the engine reads
+ * (sector, ETF and fund flags, beta) is marked stale (core/engine/input-staleness.ts).
+ *
  * Export writes every profile, sorted by symbol; an export of an import gives the same file.
  */
 import { formatTimestamp, isTimestamp, type Timestamp } from '../../core/domain/timestamp';
 import type { CompanyProfile } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
 import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileCsvRow } from '../../market-data/csv/profiles-csv';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { staleAfterProfileChanges } from '../../core/engine/input-staleness';
 import type { SqliteDatabase } from '../open-database';
+import { PROFILE_ENGINE_COLUMNS } from '../repositories/reference-repository';
+import { allLots, markImportStaleness, type StaleSummary } from './import-staleness';
 
 export interface ProfileImportOptions {
   readonly file: string;
@@ -31,6 +38,11 @@ export interface ProfileImportSummary {
   readonly inserted: number;
   readonly updated: number;
   readonly unchanged: number;
+  /**
+   * Tracked dates whose sector tags or analytics read a profile field this import changed (one
+   * the engine reads: PROFILE_ENGINE_COLUMNS), now marked stale for the holders.
+   */
+  readonly stale: StaleSummary;
   readonly skipped: readonly CsvProblem[];
 }
 
@@ -74,6 +86,9 @@ export function importProfilesCsv(db: SqliteDatabase, text: string, o: ProfileIm
   );
   const update = db.prepare(`UPDATE company_profiles SET ${COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ')}, data_source = ?, last_updated = ?, updated_at = ? WHERE symbol = ?`);
   const totals = { inserted: 0, updated: 0, unchanged: 0 };
+  const engineRead = PROFILE_ENGINE_COLUMNS.map((c) => COLUMNS.indexOf(c));
+  const changed = new Set<string>();
+  let stale: StaleSummary = { dates: 0, first: null, last: null };
   db.transaction(() => {
     for (const { profile, lastUpdated } of parsed.rows) {
       const values = valuesOf(profile);
@@ -82,15 +97,21 @@ export function importProfilesCsv(db: SqliteDatabase, text: string, o: ProfileIm
       if (!cur) {
         insert.run(...values, profile.dataSource, stamp, o.nowIso, o.nowIso);
         totals.inserted++;
+        changed.add(profile.symbol);
       } else if (COLUMNS.every((c, i) => cur[c] === values[i]) && (lastUpdated === null || cur.last_updated === lastUpdated)) {
         totals.unchanged++;
       } else {
         update.run(...values.slice(1), profile.dataSource, stamp, o.nowIso, profile.symbol);
         totals.updated++;
+        if (engineRead.some((i) => cur[COLUMNS[i]!] !== values[i])) changed.add(profile.symbol);
       }
     }
+    if (changed.size > 0) {
+      const first = (db.prepare(`SELECT min(run_date) AS d FROM batch_run_tracking`).get() as { d: IsoDate | null }).d;
+      stale = markImportStaleness(db, staleAfterProfileChanges(changed, allLots(db), first), o.nowIso);
+    }
   }).immediate();
-  return { ok: true, summary: { rows: parsed.rows.length, ...totals, skipped: parsed.skipped } };
+  return { ok: true, summary: { rows: parsed.rows.length, ...totals, stale, skipped: parsed.skipped } };
 }
 
 /** A stored last_updated in the canonical timestamp form, or null when it cannot be read. */

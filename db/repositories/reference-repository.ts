@@ -8,6 +8,9 @@ import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
 import { inList } from '../sql-lists';
 
+/** The company_profiles columns the engine reads (ProfileRecord): a change to any other does not change a result. */
+export const PROFILE_ENGINE_COLUMNS = ['sector', 'is_etf', 'is_fund', 'beta'] as const;
+
 export function referenceRepository(db: SqliteDatabase): ReferenceStore {
   const sql = statementCache(db);
   return {
@@ -83,7 +86,7 @@ export function referenceRepository(db: SqliteDatabase): ReferenceStore {
       );
     },
     loadProfiles() {
-      const rows = sql(`SELECT symbol, sector, is_etf, is_fund, beta, data_source, last_updated FROM company_profiles`).all() as Record<string, unknown>[];
+      const rows = sql(`SELECT symbol, ${PROFILE_ENGINE_COLUMNS.join(', ')}, data_source, last_updated FROM company_profiles`).all() as Record<string, unknown>[];
       return new Map(
         rows.map((r) => [
           r['symbol'] as string,

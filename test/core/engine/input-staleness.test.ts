@@ -1,6 +1,6 @@
 /**
- * staleAfterCloseChanges (core/engine/price-staleness.ts): which tracked work a change of
- * stored closes makes stale. Expected spans are written out by hand from the rule: holders
+ * core/engine/input-staleness.ts: which tracked work a change of stored closes
+ * (staleAfterCloseChanges) or profiles (staleAfterProfileChanges) makes stale. Expected spans are written out by hand from the rule: holders
  * (lot symbol or option underlying) get marks and its readers from the symbol's earliest
  * change, every portfolio gets analytics from a factor ETF's earliest change, and the
  * date-level market_data entry goes stale on the dates the symbol was recorded missing.
@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../core/domain/iso-date';
 import type { Lot } from '../../../core/domain/portfolio';
-import { staleAfterCloseChanges } from '../../../core/engine/price-staleness';
+import { staleAfterCloseChanges, staleAfterProfileChanges } from '../../../core/engine/input-staleness';
 
 const d = (s: string) => s as IsoDate;
 
@@ -96,5 +96,22 @@ describe('staleAfterCloseChanges', () => {
       new Map([['AAPL', [d('2025-07-09'), d('2025-07-03')]], ['MSFT', [d('2025-07-09'), d('2025-07-02')]]]),
     );
     expect(r.marketDataDates).toEqual(['2025-07-02', '2025-07-09']);
+  });
+});
+
+describe('staleAfterProfileChanges', () => {
+  it("makes the holders' sector tags and analytics stale on every tracked date (a profile is not dated)", () => {
+    expect(staleAfterProfileChanges(new Set(['AAPL']), LOTS, d('2025-06-30'))).toEqual({
+      spans: [
+        { portfolioId: 'p1', from: '2025-06-30', phases: ['sector_tags', 'analytics'] },
+        { portfolioId: 'p3', from: '2025-06-30', phases: ['sector_tags', 'analytics'] },
+      ],
+      marketDataDates: [],
+    });
+  });
+
+  it('changes nothing for a symbol nobody holds, or when no date is tracked', () => {
+    expect(staleAfterProfileChanges(new Set(['ZZZZ']), LOTS, d('2025-06-30')).spans).toEqual([]);
+    expect(staleAfterProfileChanges(new Set(['AAPL']), LOTS, null).spans).toEqual([]);
   });
 });

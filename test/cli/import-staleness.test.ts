@@ -1,13 +1,14 @@
 /**
- * `prices import` over processed dates (g.8 applied to the price cache): closes an import
- * changes make the tracked work that read them stale, and `run --retry-failed-phases` then
- * recomputes exactly that work. The proof is an invariant: import-then-retry leaves the same
- * derived rows, in the canonical form of m.12, as importing the same file before the backfill.
- * Also: a close that fills a missing price re-runs that date's market_data, and an import is
- * refused (exit code 3, nothing changed) while a run holds the lock.
+ * `prices import` and `profiles import` over processed dates (g.8 applied to imported inputs):
+ * closes or profile fields an import changes make the tracked work that read them stale, and
+ * `run --retry-failed-phases` then recomputes exactly that work. The proof is an invariant:
+ * import-then-retry leaves the same derived rows, in the canonical form of m.12, as importing
+ * the same file before the backfill. Also: a close that fills a missing price re-runs that
+ * date's market_data, and an import is refused (exit code 3, nothing changed) while a run holds
+ * the lock.
  */
 import Database from 'better-sqlite3';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DERIVED_TABLES } from '../../core/validation/table-catalog';
@@ -168,5 +169,50 @@ describe('prices import over processed dates', () => {
     } finally {
       await holder.stop();
     }
+  });
+
+  it('profiles: a changed sector makes the holders stale on every tracked date; a field the engine does not read changes nothing', async () => {
+    const profiles = join(dir, 'profiles.csv');
+    expect((await runCli(['profiles', 'export', '--out', profiles, '--db', seeded], ENV)).code).toBe(0);
+    const lines = readFileSync(profiles, 'utf8').split('\n');
+    const header = lines[0]!.split(',');
+    const edit = (symbol: string, column: string, value: string) => {
+      const i = lines.findIndex((l) => l.startsWith(`${symbol},`));
+      const cells = lines[i]!.split(',');
+      // The demo's descriptions hold commas inside quotes: edit only columns before it.
+      cells[header.indexOf(column)] = value;
+      lines[i] = cells.join(',');
+    };
+    edit('AAPL', 'sector', 'Utilities');
+    const sectorFile = join(dir, 'profiles-sector.csv');
+    writeFileSync(sectorFile, lines.join('\n'));
+
+    const late = copyDb(seeded, tempDir('batchdesk-profile-stale-late-'));
+    await run(late);
+    const imp = await runCli(['profiles', 'import', sectorFile, '--db', late], ENV);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.stdout).toContain('Replaced: 1');
+    expect(imp.stdout).toContain('Stale: 9 processed date(s) from 2025-06-30 to 2025-07-11 read profiles this import changed');
+    const ps = phaseStatus(late, '2025-07-01');
+    for (const p of holders) expect([cell(ps, 'marks', p), cell(ps, 'sector_tags', p), cell(ps, 'analytics', p)]).toEqual(['success', 'stale', 'stale']);
+    for (const p of others) expect(cell(ps, 'sector_tags', p)).not.toBe('stale');
+    // With the guard: the retried analytics come after the marks they read (G1).
+    const retry = await runCli(['run', '--market-data', 'offline', '--retry-failed-phases', '--db', late], ENV);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stderr).toMatch(/Guard: pass/);
+
+    const first = copyDb(seeded, tempDir('batchdesk-profile-stale-first-'));
+    expect((await runCli(['profiles', 'import', sectorFile, '--db', first], ENV)).code).toBe(0);
+    await run(first);
+    expect(diffChecksums(derived(first), derived(late))).toEqual([]);
+
+    // Importing the same file again, or one that changes only what the engine does not read, makes nothing stale.
+    const same = await runCli(['profiles', 'import', sectorFile, '--db', late], ENV);
+    expect(same.stdout).not.toContain('Stale:');
+    edit('MSFT', 'company_name', 'Renamed Corp');
+    writeFileSync(sectorFile, lines.join('\n'));
+    const cosmetic = await runCli(['profiles', 'import', sectorFile, '--db', late], ENV);
+    expect(cosmetic.stdout).toContain('Replaced: 1');
+    expect(cosmetic.stdout).not.toContain('Stale:');
   });
 });
