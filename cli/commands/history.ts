@@ -45,6 +45,7 @@ export const historyCommand: CommandSpec = {
               r.lock ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}` : 'Lock: free (no run in flight)',
               r.run ? `Run: ${r.run.batchRunId} ${r.run.status ?? ''}  dates ${r.run.datesCompleted ?? 0}/${r.run.datesPlanned ?? 0} done, ${r.run.datesFailed ?? 0} failed, heartbeat ${r.run.heartbeatAt ?? 'n/a'}` : 'Run: none',
               `Dates in progress: ${r.openDates.join(', ') || 'none'}   Latest completed date: ${r.latestCompletedDate ?? 'none'}`,
+              ...(r.unfinishedDates.length ? [`Dates left unfinished by a cancelled or interrupted run: ${r.unfinishedDates.join(', ')} (the next run redoes them)`] : []),
               table(['portfolio', 'latest snapshot'], r.portfolios.map((p) => [p.name, p.latestSnapshot ?? '-'])),
             ].join('\n'),
           );

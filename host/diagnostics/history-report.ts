@@ -51,7 +51,18 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
     datesFailed: (r['failed_jobs'] as number | null) ?? null,
   }));
   const store = createEngineStore(db);
-  const tracked = store.loadTrackingRange(since, null).filter((t) => args.status === null || t.status === args.status);
+  const runStatus = db.prepare(`SELECT status FROM batch_run_history WHERE id = ?`);
+  // A date a cancelled or interrupted run left open still says 'running' in tracking (the next
+  // run redoes it); shown with what happened to its run instead, as no run is working on it.
+  const shownStatus = (t: { status: string | null; completedAt: string | null; runId: string | null }): string | null => {
+    if (t.status !== 'running' || t.completedAt !== null || t.runId === null) return t.status;
+    const run = (runStatus.get(t.runId) as { status: string | null } | undefined)?.status;
+    return run && run !== 'running' ? run : t.status;
+  };
+  const tracked = store
+    .loadTrackingRange(since, null)
+    .map((t) => ({ ...t, status: shownStatus(t) }))
+    .filter((t) => args.status === null || t.status === args.status);
   const dates = tracked.map((t) => historyDateLine({ runDate: t.runDate, status: t.status, phaseStatus: t.phaseStatus, metadata: t.metadata, completedAt: t.completedAt }));
   let untrackedDays: string[] = [];
   if (tracked.length >= 2 && args.status === null) {
@@ -64,7 +75,10 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
 export interface RunningReport {
   readonly lock: Record<string, unknown> | null;
   readonly run: { readonly id: string; readonly batchRunId: string; readonly status: string | null; readonly datesPlanned: number | null; readonly datesCompleted: number | null; readonly datesFailed: number | null; readonly heartbeatAt: string | null; readonly startedAt: string } | null;
+  /** Dates the run in flight has started and not finished. */
   readonly openDates: readonly string[];
+  /** Dates a cancelled or interrupted run left unfinished (the next run redoes them). */
+  readonly unfinishedDates: readonly string[];
   readonly latestCompletedDate: string | null;
   readonly portfolios: readonly { readonly portfolioId: string; readonly name: string; readonly latestSnapshot: string | null }[];
 }
@@ -73,7 +87,10 @@ export function runningReport(db: SqliteDatabase): RunningReport {
   const store = createEngineStore(db);
   const lock = store.readLock();
   const row = (lock?.runId ? db.prepare(`SELECT * FROM batch_run_history WHERE id = ?`).get(lock.runId) : db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`).get()) as Record<string, unknown> | undefined;
-  const openDates = (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported' ORDER BY run_date`).all() as { run_date: string }[]).map((r) => r.run_date);
+  const open = db.prepare(`SELECT run_date, run_id FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported' ORDER BY run_date`).all() as { run_date: string; run_id: string | null }[];
+  const inFlight = row && row['status'] === 'running' && lock ? (row['id'] as string) : null;
+  const openDates = open.filter((r) => r.run_id !== null && r.run_id === inFlight).map((r) => r.run_date);
+  const unfinishedDates = open.filter((r) => r.run_id === null || r.run_id !== inFlight).map((r) => r.run_date);
   const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null }).d;
   // A run in flight writes its progress to history only with its heartbeat; its tracking rows
   // are committed date by date, so they give the dates done so far.
@@ -97,6 +114,7 @@ export function runningReport(db: SqliteDatabase): RunningReport {
         }
       : null,
     openDates,
+    unfinishedDates,
     latestCompletedDate: latest,
     portfolios,
   };

@@ -16,7 +16,7 @@ export const historyCommands = {
   getRunningState: defineCommand({
     summary: 'the lock holder, the running run and the latest committed dates (history --running)',
     input: z.object({}).default({}),
-    output: z.object({ lock: record.nullable(), run: record.nullable(), openDates: z.array(z.string()), latestCompletedDate: z.string().nullable(), portfolios: list }),
+    output: z.object({ lock: record.nullable(), run: record.nullable(), openDates: z.array(z.string()), unfinishedDates: z.array(z.string()), latestCompletedDate: z.string().nullable(), portfolios: list }),
     mutates: false,
   }),
   exportBaseline: defineCommand({
