@@ -15,6 +15,7 @@ import type { CommandContext, CommandSpec, FlagValues } from '../command';
 import { fileSink, streamSink } from '../telemetry/log-file-sinks';
 import { progressSink } from '../telemetry/progress-sink';
 import { parseOrUsage } from '../validate';
+import type { MonitorReport } from '../../core/engine/monitor-recorder';
 
 const num = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseOrUsage(z.coerce.number().finite(), v, 'run', flag));
 
@@ -65,6 +66,28 @@ function printPlan(ctx: CommandContext, plan: RunPlan): void {
   ctx.io.out(lines.join('\n'));
 }
 
+/** Monitor-only runs (g.12): the verdict, and each portfolio-date and table that differs or is new (the first 20). */
+function monitorLines(report: MonitorReport): string[] {
+  const t = report.totals;
+  const head = report.clean
+    ? `Monitor: clean: ${report.entries_compared} entr${report.entries_compared === 1 ? 'y' : 'ies'} compared, ${report.entries_new} new; nothing was written`
+    : `Monitor: DIFFERENT: ${report.entries_compared} compared, ${report.entries_different} different, ${report.entries_new} new (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written`;
+  const rows: string[] = [];
+  for (const e of report.entries) {
+    if (e.status === 'same') continue;
+    const who = `${e.date}  ${e.portfolio_id ? e.portfolio_id.slice(0, 8) : 'date    '}`;
+    if (e.status === 'new') rows.push(`  ${who}  new: nothing stored yet`);
+    for (const tb of e.tables) {
+      if (tb.added + tb.removed + tb.changed === 0) continue;
+      const [col, diff] = Object.entries(tb.max_abs_diff).sort((a, b) => b[1] - a[1])[0] ?? [];
+      rows.push(`  ${who}  ${tb.table}  added ${tb.added}, removed ${tb.removed}, changed ${tb.changed}${col && diff ? `  largest difference: ${col} ${diff}` : ''}`);
+    }
+  }
+  const shown = rows.slice(0, 20);
+  if (rows.length > shown.length) shown.push(`  ... ${rows.length - shown.length} more (the whole report: --trace DIR or --summary-json)`);
+  return [head, ...shown];
+}
+
 function printSummary(ctx: CommandContext, s: RunSummary): void {
   const d = s.dates;
   ctx.io.err(
@@ -74,6 +97,7 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       `Missing prices: ${String(s.market_data['missing_price_count'])}  Fallbacks: ${String(s.market_data['fallback_count'])}  Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
       `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`,
       `Guard: ${s.guard ? s.guard.status : 'not run'}`,
+      ...(s.monitor ? monitorLines(s.monitor as MonitorReport) : []),
       ...s.errors.slice(0, 10).map((e) => `  ${e}`),
       BANNER,
     ].join('\n'),
