@@ -48,6 +48,17 @@ export function backupStamp(epochMs: number): string {
   return formatTimestamp(epochMs).slice(0, 19).replace(/[-:]/g, '') + 'Z';
 }
 
+/**
+ * `<stem>.<reason>.sqlite` in `dir`, or `<stem>-2.<reason>.sqlite`, `-3`, ... when a backup of
+ * the same second already has that name (two purges in one second, or a pinned clock).
+ */
+function freeBackupName(dir: string, stem: string, reason: string): string {
+  for (let n = 1; ; n++) {
+    const file = join(dir, `${stem}${n === 1 ? '' : `-${n}`}.${reason}.sqlite`);
+    if (!existsSync(file) && !existsSync(`${file}.json`)) return file;
+  }
+}
+
 export function databaseBaseName(dbPath: string): string {
   const b = basename(dbPath);
   return extname(b) ? b.slice(0, -extname(b).length) : b;
@@ -87,7 +98,7 @@ function ioError(message: string, cause?: unknown): BatchdeskError {
 export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clock: Clock): Promise<BackupResult> {
   const started = formatTimestamp(clock.now());
   const dir = backupDirOf(opened);
-  const file = resolve(req.out ?? join(dir, `${databaseBaseName(opened.path)}.${backupStamp(clock.now())}.${req.reason}.sqlite`));
+  const file = resolve(req.out ?? freeBackupName(dir, `${databaseBaseName(opened.path)}.${backupStamp(clock.now())}`, req.reason));
   const partial = `${file}.partial`;
   const warnings: string[] = [];
   const fail = (message: string, cause?: unknown): never => {

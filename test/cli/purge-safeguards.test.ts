@@ -6,7 +6,7 @@
  * columns of j.4 (positions.mark to the latest remaining mark, equity to the latest
  * remaining snapshot) in one transaction, with counts before and after.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,16 @@ describe('purge refuses', () => {
     // `backup --out` under a file is the same I/O error.
     const b = await runCli(['backup', '--db', db, '--out', join(file, 'x.sqlite')], ENV);
     expect(b.code).toBe(5);
+  });
+
+  it('without --yes and without a terminal to ask on: exit 2 naming --yes, no backup, unchanged', async () => {
+    const db = copyTo(template);
+    const before = tableContents(db);
+    const r = await runCli(['purge', '--db', db, '--from', '2025-07-09'], ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Purge derived rows 2025-07-09 \.\. to the end in .*\? There is no terminal to ask on: pass --yes to confirm\. Nothing was changed\./);
+    expect(tableContents(db)).toEqual(before);
+    expect(existsSync(join(dirname(db), 'backups'))).toBe(false);
   });
 
   it('a range with the end before the start: exit 2, unchanged', async () => {

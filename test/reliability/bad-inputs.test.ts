@@ -96,7 +96,7 @@ const CASES: readonly BadInput[] = [
     ['diagnose equity-cash'],
     ['diagnose prices', '--date', '2025-07-10'],
     ['purge', '--from', '2025-07-08', '--yes'],
-    ['rebuild', '--start-date', '2025-07-08'],
+    ['rebuild', '--start-date', '2025-07-08', '--yes'],
   ] as const).map(
     ([command, ...flags]): BadInput => ({
       surface: 'cli',

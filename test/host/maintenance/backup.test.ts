@@ -18,6 +18,17 @@ beforeAll(() => {
 }, 120_000);
 
 describe('backup', () => {
+  it('names a second backup of the same second apart instead of refusing it (a pinned clock gives every backup that second)', async () => {
+    const db = copyTo(seeded);
+    const files = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await runCli(['backup', '--db', db, '--json'], ENV);
+      expect(r.code, r.stderr).toBe(0);
+      files.push(basename(JSON.parse(r.stdout).file as string));
+    }
+    expect(files).toEqual(['portfolios.20250710T230000Z.manual.sqlite', 'portfolios.20250710T230000Z-2.manual.sqlite', 'portfolios.20250710T230000Z-3.manual.sqlite']);
+  });
+
   it('writes a verified copy and a manifest whose checksum matches the file', async () => {
     const db = copyTo(seeded);
     const r = await runCli(['backup', '--db', db, '--json'], ENV);
