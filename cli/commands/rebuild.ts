@@ -11,8 +11,6 @@ import { JSON_FLAG, type CommandSpec } from '../command';
 import { fileSink } from '../telemetry/log-file-sinks';
 import { parseOrUsage } from '../validate';
 import { confirmOrAbort } from './confirm';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 
 export const rebuildCommand: CommandSpec = {
   name: 'rebuild',
@@ -50,7 +48,6 @@ export const rebuildCommand: CommandSpec = {
     await confirmOrAbort(`Rebuild ${input.startDate} .. ${input.endDate ?? 'the target date'} in ${ctx.global.dbPath} (backup, purge, backfill)?`, f['yes'] === true);
     const end = input.endDate ?? 'target';
     const logFile = resolve(ctx.io.cwd, stringFlag(f['log-file']) ?? `logs/rebuild_${input.startDate}_to_${end}.jsonl`);
-    mkdirSync(dirname(logFile), { recursive: true });
     const sink = fileSink(logFile, 'json', ctx.global.dbPath);
     try {
       const r = await rebuild(

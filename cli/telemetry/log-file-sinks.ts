@@ -3,7 +3,9 @@
  * non-ASCII escaped) or key=value lines. Written synchronously so a crash loses at most the
  * line being written.
  */
-import { appendFileSync, closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { dataError } from '../../core/api/errors';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
@@ -40,11 +42,21 @@ export function kvLine(e: TelemetryEvent): string {
   return parts.join(' ');
 }
 
-/** Appends events to `path`; never to `database` (the command's --db), its companions or any SQLite file. */
+/**
+ * Appends events to `path`, creating its folder (`--log-file logs/backfill.jsonl` on a fresh
+ * checkout); never to `database` (the command's --db), its companions or any SQLite file. A
+ * path that cannot be written is a data/IO error naming it, before the run starts.
+ */
 export function fileSink(path: string, format: 'json' | 'kv', database: string): TelemetrySink & { close(): void } {
   refuseDatabaseOverwrite(path, 'the event log', [database]);
-  appendFileSync(path, '');
-  const fd = openSync(path, 'a');
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'a');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw dataError(`cannot write the event log to ${path}: ${e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its folder is a file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}; nothing was run`);
+  }
   return {
     name: `log_file:${format}`,
     handle(e) {

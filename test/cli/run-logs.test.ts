@@ -3,7 +3,8 @@
  * envelope per line with keys in the fixed order; without --log-json the file is key=value
  * lines; --summary-json prints exactly one JSON document on stdout that the schema accepts.
  */
-import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { telemetryEventSchema } from '../../core/api/telemetry-events';
@@ -44,5 +45,23 @@ describe('run logs and summary', () => {
     expect(again.code, again.stderr).toBe(0);
     const kvLines = readFileSync(kv, 'utf8').trim().split('\n');
     expect(kvLines.some((l) => /^\S+Z info phase_result date=2025-07-07 phase=marks portfolio=[0-9a-f]{8} status=success duration_ms=\d+/.test(l))).toBe(true);
+  });
+
+  it('creates the log file folder (the README example writes to logs/), and refuses a folder that is a file before running', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'demo.db');
+    expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    const nested = join(dir, 'logs', 'nightly', 'run.jsonl');
+    const r = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--log-json', '--log-file', nested], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(nested, 'utf8')).toMatch(/^\{"event":"run_start"/);
+
+    writeFileSync(join(dir, 'afile'), 'x');
+    const bad = await runCli(['run', '--db', db, '--target-date', '2025-07-02', '--log-file', join(dir, 'afile', 'run.log')], { BATCHDESK_NOW: NOW });
+    expect(bad.code).toBe(5);
+    expect(bad.stderr).toContain(`error: cannot write the event log to ${join(dir, 'afile', 'run.log')}: a part of its folder is a file; nothing was run`);
+    const d = new Database(db, { readonly: true });
+    expect((d.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(1);
+    d.close();
   });
 });
