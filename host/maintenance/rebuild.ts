@@ -214,7 +214,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     const guard = guardAndGate(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds }, lock.lockId, clock);
     step({ step: 'verify guard', status: guard.status === 'pass' ? 'pass' : 'fail', detail: `${guard.status} (${guard.findings.length} finding(s))` });
     const views = verifyViews(opened.db, { date: end, portfolioIds: req.portfolioIds });
-    step({ step: 'verify views', status: views.failed ? 'fail' : 'pass', detail: `${views.checks.filter((c) => c.status === 'ok').length} views with rows on ${views.date ?? 'n/a'}` });
+    step({ step: 'verify views', status: views.failed ? 'fail' : 'pass', detail: `${views.checks.filter((c) => c.status === 'ok').length} view(s) with rows on ${views.date ?? 'n/a'}` });
     const after = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
     writeBaselineFile(join(folder, 'after.json'), after, opened.path);
     const cmp = compareBaselines(before, after);
