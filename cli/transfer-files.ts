@@ -7,6 +7,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT } from '../core/api/errors';
 import { formatTimestamp } from '../core/domain/timestamp';
+import type { StaleSummary } from '../db/csv-transfer/import-staleness';
 import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
 import { openStore, type OpenedDatabase } from '../host/engine-host';
 import { acquireMaintenanceLock } from '../host/maintenance/maintenance-lock';
@@ -52,7 +53,7 @@ export function refusedImport(problem: CsvProblem): Error {
 }
 
 /** The line naming the processed dates an import made stale, and how to recompute them; none when nothing went stale. */
-export function staleLines(stale: { readonly dates: number; readonly first: string | null; readonly last: string | null }, what: string): string[] {
+export function staleLines(stale: StaleSummary, what: string): string[] {
   return stale.dates > 0 ? [`Stale: ${stale.dates} processed date(s) from ${stale.first} to ${stale.last} read ${what} this import changed; \`batchdesk run --retry-failed-phases\` recomputes them`] : [];
 }
 

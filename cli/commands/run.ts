@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
+import type { MonitorReport } from '../../core/engine/monitor-recorder';
 import type { RunPlan } from '../../core/engine/plan-types';
 import type { RunSummary } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
@@ -15,7 +16,6 @@ import type { CommandContext, CommandSpec, FlagValues } from '../command';
 import { fileSink, streamSink } from '../telemetry/log-file-sinks';
 import { progressSink } from '../telemetry/progress-sink';
 import { parseOrUsage } from '../validate';
-import type { MonitorReport } from '../../core/engine/monitor-recorder';
 
 const num = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseOrUsage(z.coerce.number().finite(), v, 'run', flag));
 
