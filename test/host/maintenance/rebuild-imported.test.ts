@@ -1,0 +1,59 @@
+/**
+ * `rebuild` of a range imported from the reference system (j.5, j.7): its derived rows were
+ * made by the reference's rules, so after the recompute a table may hold fewer rows (here the
+ * reference's correlation row for a portfolio whose positions d.11's filters drop). The
+ * row-count step reports that as information and the rebuild succeeds, which is what the
+ * import's note tells the user to do; the same drop over dates batchdesk computed itself
+ * still fails the rebuild and closes the gate.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli, tempDir } from '../../support/cli';
+
+const ENV = { BATCHDESK_NOW: '2025-07-10T23:00:00Z' };
+const DUMP = join(REPO_ROOT, 'test/fixtures/pg/committed/reference-z0.dump');
+
+async function importedDb(): Promise<string> {
+  const db = join(tempDir('batchdesk-rebuild-imported-'), 'imported.sqlite');
+  const r = await runCli(['import', DUMP, '--db', db], ENV);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toContain('`batchdesk rebuild` recomputes them');
+  return db;
+}
+
+const rebuildOf = (db: string) => runCli(['rebuild', '--db', db, '--start-date', '2025-07-01', '--market-data', 'synthetic', '--yes', '--json', '--log-file', join(tempDir(), 'rebuild.jsonl')], ENV);
+const stepOf = (out: string, name: string) => (JSON.parse(out) as { steps: { step: string; status: string; detail: string }[] }).steps.find((s) => s.step === name)!;
+const gateOf = (db: string) => {
+  const d = new Database(db, { readonly: true });
+  try {
+    return JSON.parse((d.prepare(`SELECT value FROM settings WHERE key = 'gate'`).get() as { value: string } | undefined)?.value ?? '{"state":"open"}').state as string;
+  } finally {
+    d.close();
+  }
+};
+
+describe('rebuild of imported dates', () => {
+  it("reports fewer derived rows than the reference kept as information, and succeeds", async () => {
+    const db = await importedDb();
+    const r = await rebuildOf(db);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).status).toBe('success');
+    expect(stepOf(r.stdout, 'verify rowcounts')).toMatchObject({
+      status: 'info',
+      detail: "the range held 1 date(s) imported from the reference system, now recomputed with batchdesk's rules: correlation_calculations 1 -> 0",
+    });
+    expect(gateOf(db)).toBe('open');
+  });
+
+  it('still fails when the dates were computed by batchdesk', async () => {
+    const db = await importedDb();
+    const d = new Database(db);
+    d.prepare(`UPDATE batch_run_tracking SET status = 'success' WHERE status = 'imported'`).run();
+    d.close();
+    const r = await rebuildOf(db);
+    expect(r.code).toBe(4);
+    expect(stepOf(r.stdout, 'verify rowcounts')).toMatchObject({ status: 'fail', detail: 'correlation_calculations 1 -> 0' });
+    expect(gateOf(db)).toBe('closed');
+  });
+});
