@@ -84,7 +84,8 @@ export const rebuildCommand: CommandSpec = {
               : `The gate is closed. Restore with \`batchdesk restore ${r.backupFile ?? '<backup>'}\` if needed.`,
           ].join('\n'),
         );
-      return r.status === 'success' ? EXIT.ok : EXIT.checkFailed;
+      // A backfill stopped by Ctrl-C (or `batchdesk cancel`) ends the rebuild as cancelled (k.3: 130).
+      return r.status === 'success' ? EXIT.ok : r.runExitCode === EXIT.cancelled ? EXIT.cancelled : EXIT.checkFailed;
     } finally {
       sink.close();
     }

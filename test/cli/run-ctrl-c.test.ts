@@ -6,6 +6,7 @@
  * day loop never waits on I/O, so this needs the engine to let the process see the signal.
  */
 import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DERIVED_TABLES } from '../../core/validation/table-catalog';
 import { diffChecksums, fileContentChecksums } from '../../db/canonical';
@@ -54,5 +55,29 @@ describe('Ctrl-C during a run', () => {
     const resumed = await runCli(['run', '--db', path, '--no-guard', '--resume'], ENV);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(diffChecksums(derived(reference), derived(path))).toEqual([]);
+  }, 120_000);
+
+  it('a rebuild stopped by Ctrl-C during its backfill ends cancelled (exit 130), names the backup, and closes the gate', async () => {
+    const path = seedDemoDb(DEMO_NOW_SHORT, tempDir('batchdesk-ctrl-c-rebuild-'));
+    expect((await runCli(['run', '--db', path, '--no-guard'], ENV)).code).toBe(0);
+    const child = startCliProcess(['rebuild', '--db', path, '--start-date', '2025-07-01', '--yes', '--log-file', join(tempDir(), 'rebuild.jsonl')], ENV);
+    let stderr = '';
+    let sent = false;
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      // The purge is done and the backfill is starting: the worst moment, and the one to handle.
+      if (!sent && /\] +[0-9.]+ s +purge: /.test(stderr)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    let stdout = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(sent).toBe(true);
+    expect(code, stderr).toBe(130);
+    expect(stdout).toMatch(/rebuild .*: FAILED/);
+    expect(stdout).toMatch(/the backfill was cancelled; restore the backup with `batchdesk restore .*pre-rebuild\.sqlite`/);
+    expect(stdout).toContain('The gate is closed.');
   }, 120_000);
 });
