@@ -37,6 +37,12 @@ export interface GuardReport {
   readonly gateChange?: { readonly state: 'open' | 'closed'; readonly reason: string } | null;
 }
 
+/** A portfolio-date a run processed (its phases ran, whatever their outcome). */
+export interface ProcessedPortfolioDate {
+  readonly date: IsoDate;
+  readonly portfolioId: string;
+}
+
 export interface EngineDeps {
   readonly store: EngineStore;
   readonly clock: Clock;
@@ -47,8 +53,11 @@ export interface EngineDeps {
   readonly host: EngineHost;
   /** Throw on invalid telemetry payloads (tests). */
   readonly strictTelemetry?: boolean;
-  /** The regression guard after a normal run (SPEC.md i.4); absent = not run. */
-  readonly postRunGuard?: (dates: readonly IsoDate[], runId: string) => GuardReport;
+  /**
+   * The regression guard after a normal run (SPEC.md i.4) over the portfolio-dates the run
+   * processed; absent = not run.
+   */
+  readonly postRunGuard?: (processed: readonly ProcessedPortfolioDate[], runId: string) => GuardReport;
   /**
    * The run_id of a lock this process already holds (a rebuild's, j.5): the run works under
    * it instead of taking its own, heartbeats it, and leaves it for the holder to release.

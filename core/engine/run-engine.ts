@@ -333,11 +333,12 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     errors.push(`fatal: ${(err as Error).message}`);
   }
 
-  // Guard (i.4) over the run's dates, unless disabled.
+  // Guard (i.4) over the run's dates, unless disabled: the portfolio-dates this run processed
+  // (other portfolios' rows on those dates, imported or left by other runs, are not its output).
   let guard: GuardReport | null = null;
-  const processedDates = results.map((r) => r.date as IsoDate);
-  if (!fatal && !cancelled && !run.monitorOnly && opts.guard && run.settings['guard.after_run'] && deps.postRunGuard && processedDates.length) {
-    guard = deps.postRunGuard(processedDates, run.runId);
+  const processed = results.flatMap((r) => r.portfolios.filter((p) => p.status !== 'skipped' && p.status !== 'cancelled').map((p) => ({ date: r.date as IsoDate, portfolioId: p.portfolio_id })));
+  if (!fatal && !cancelled && !run.monitorOnly && opts.guard && run.settings['guard.after_run'] && deps.postRunGuard && processed.length) {
+    guard = deps.postRunGuard(processed, run.runId);
     telemetry.metric('guard_result', guard.findings.length, { tags: { status: guard.status }, level: guard.status === 'pass' ? 'info' : 'error' });
     if (guard.gateChange) telemetry.metric('gate_changed', null, { tags: { state: guard.gateChange.state, reason: guard.gateChange.reason }, level: guard.gateChange.state === 'closed' ? 'error' : 'info' });
   }

@@ -12,6 +12,7 @@ import type { GuardReport } from '../../core/engine/run-context';
 import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import { evaluateGuard, type GuardFinding, type GuardResult } from '../../core/validation/regression-guard';
+import type { EngineDeps } from '../../core/engine/run-context';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import type { SqliteDatabase } from '../../db/open-database';
@@ -37,6 +38,8 @@ export interface GuardScope {
   readonly end: IsoDate;
   /** When given, only these dates of the range are checked (a run's processed dates). */
   readonly dates?: readonly IsoDate[];
+  /** When given, only these portfolio-dates are checked (a run's own output, `${date}|${portfolioId}`). */
+  readonly portfolioDates?: ReadonlySet<string>;
   readonly portfolioIds?: readonly string[];
 }
 
@@ -44,7 +47,9 @@ export interface GuardScope {
 export function evaluateGuardOn(db: SqliteDatabase, scope: GuardScope): GuardResult & { readonly dates: readonly string[] } {
   const threshold = parseEngineSettings(createEngineStore(db).loadSettings())['reconcile.threshold'];
   const only = scope.dates ? new Set<string>(scope.dates) : null;
-  const refs = snapshotRefs(db, { start: scope.start, end: scope.end, portfolioIds: portfolioIdsIn(db, scope.portfolioIds) }).filter((r) => !only || only.has(r.date));
+  const refs = snapshotRefs(db, { start: scope.start, end: scope.end, portfolioIds: portfolioIdsIn(db, scope.portfolioIds) }).filter(
+    (r) => (!only || only.has(r.date)) && (!scope.portfolioDates || scope.portfolioDates.has(`${r.date}|${r.portfolioId}`)),
+  );
   const reader = new PortfolioDateReader(db);
   const inputs = refs.map((r) => reader.guardInput(r, threshold)).filter((x): x is NonNullable<typeof x> => x !== null);
   const result = evaluateGuard(inputs, { start: scope.start, end: scope.end });
@@ -109,10 +114,11 @@ export function reopenGate(db: SqliteDatabase, reason: string, clock: Clock): Ga
 }
 
 /** The engine's post-run guard over the run's processed dates (SPEC.md i.4). */
-export function postRunGuardFor(db: SqliteDatabase, clock: Clock): (dates: readonly IsoDate[], runId: string) => GuardReport {
-  return (dates, runId) => {
-    const sorted = [...dates].sort();
-    const o = guardAndGate(db, { start: sorted[0]!, end: sorted[sorted.length - 1]!, dates: sorted }, runId, clock);
+export function postRunGuardFor(db: SqliteDatabase, clock: Clock): NonNullable<EngineDeps['postRunGuard']> {
+  return (processed, runId) => {
+    const sorted = [...new Set(processed.map((p) => p.date))].sort();
+    const portfolioDates = new Set(processed.map((p) => `${p.date}|${p.portfolioId}`));
+    const o = guardAndGate(db, { start: sorted[0]!, end: sorted[sorted.length - 1]!, dates: sorted, portfolioDates }, runId, clock);
     return { status: o.status, findings: o.findings, gateChange: o.gateChange };
   };
 }

@@ -1,4 +1,9 @@
 /**
+ * Imported reference rows and batchdesk's checks. A run's guard (i.4) checks the run's own
+ * portfolio-dates: merged into the demo, the reference's rows on the demo's dates (made by its
+ * rules, j.7) do not fail a run that did not write them; `verify guard` over those dates still
+ * reports them.
+ *
  * `rebuild` of a range imported from the reference system (j.5, j.7): its derived rows were
  * made by the reference's rules, so after the recompute a table may hold fewer rows (here the
  * reference's correlation row for a portfolio whose positions d.11's filters drop). The
@@ -10,6 +15,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, tempDir } from '../../support/cli';
+import { seedDemoDb } from '../../support/demo-db';
 
 const ENV = { BATCHDESK_NOW: '2025-07-10T23:00:00Z' };
 const DUMP = join(REPO_ROOT, 'test/fixtures/pg/committed/reference-z0.dump');
@@ -55,5 +61,19 @@ describe('rebuild of imported dates', () => {
     expect(r.code).toBe(4);
     expect(stepOf(r.stdout, 'verify rowcounts')).toMatchObject({ status: 'fail', detail: 'correlation_calculations 1 -> 0' });
     expect(gateOf(db)).toBe('closed');
+  });
+
+  it("merged into the demo: a run's guard checks what the run wrote, not the reference's rows on the same dates", async () => {
+    const db = seedDemoDb(ENV.BATCHDESK_NOW, tempDir('batchdesk-merge-guard-'));
+    const imp = await runCli(['import', DUMP, '--db', db, '--merge'], ENV);
+    expect(imp.code, imp.stderr).toBe(0);
+    const run = await runCli(['run', '--db', db, '--summary-json'], ENV);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).guard).toMatchObject({ status: 'pass' });
+    expect(gateOf(db)).toBe('open');
+    // The imported portfolio-dates themselves still fail an explicit check.
+    const explicit = await runCli(['verify', 'guard', '--db', db, '--start-date', '2025-06-30', '--end-date', '2025-07-01'], ENV);
+    expect(explicit.code).toBe(4);
+    expect(explicit.stdout).toMatch(/G1 +2025-06-30 +Growth +a mark of D for every active lot/);
   });
 });
