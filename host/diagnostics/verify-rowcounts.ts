@@ -22,6 +22,7 @@ export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null
   if (!m || m.operation !== 'purge') throw new BatchdeskError('data', maintenanceId === null ? 'no completed purge is recorded in maintenance_log; nothing to compare with' : `maintenance_log row ${maintenanceId} is not a purge`);
   const before = (m.details['counts_before'] ?? {}) as Record<string, number>;
   const range = (m.details['range'] ?? {}) as { start?: string | null; end?: string | null };
+  const importedRange = Number(m.details['imported_dates'] ?? 0) > 0;
   const now = tableRowCounts(db);
   const lines: RowCountLine[] = [];
   for (const table of Object.keys(now).sort()) {
@@ -37,7 +38,7 @@ export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null
         after = (db.prepare(`SELECT count(*) AS n FROM "${table}" WHERE ${w.where} AND ${spec.dateColumn} > ?`).get(...w.params, last) as { n: number }).n;
       }
     }
-    lines.push(compareRowCount({ table, class: cls, before: before[table] ?? null, now: now[table] ?? 0, rowsAfterLastDate: after, growable: GROWABLE_RAW_TABLES.has(table) }));
+    lines.push(compareRowCount({ table, class: cls, before: before[table] ?? null, now: now[table] ?? 0, rowsAfterLastDate: after, growable: GROWABLE_RAW_TABLES.has(table), importedRange }));
   }
   return { maintenanceId: m.id, purgedAt: m.completedAt, lines, failed: rowCountsFailed(lines) };
 }

@@ -63,7 +63,15 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     }
     const countsBefore = tableRowCounts(opened.db);
     const rebuild = rebuildAfterPurge(opened.db, scope);
-    const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: portfolioIds, keep_tracking: req.keepTracking, backup_file: backupFile, counts_before: countsBefore }, started, lock?.lockId ?? null);
+    // Dates imported from the reference system: their rows followed its rules (verify rowcounts).
+    const importedDates = (opened.db.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE status = 'imported' AND (? IS NULL OR run_date >= ?) AND (? IS NULL OR run_date <= ?)`).get(req.start, req.start, req.end, req.end) as { n: number }).n;
+    const id = startMaintenance(
+      opened.db,
+      'purge',
+      { range, portfolio_ids: portfolioIds, keep_tracking: req.keepTracking, backup_file: backupFile, counts_before: countsBefore, imported_dates: importedDates },
+      started,
+      lock?.lockId ?? null,
+    );
     let outcome: PurgeOutcome;
     try {
       outcome = purgeDerived(opened.db, scope, formatTimestamp(clock.now()));

@@ -31,16 +31,26 @@ describe('history letters (SPEC.md i.5)', () => {
 
 describe('row counts since a purge (SPEC.md i.8)', () => {
   it('derived: equal, grown (explained by later dates) or missing; raw tables must not change', () => {
-    expect(compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 10, rowsAfterLastDate: null, growable: false }).status).toBe('equal');
-    const g = compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 15, rowsAfterLastDate: 5, growable: false });
+    expect(compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 10, rowsAfterLastDate: null, growable: false, importedRange: false }).status).toBe('equal');
+    const g = compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 15, rowsAfterLastDate: 5, growable: false, importedRange: false });
     expect(g.status).toBe('grown');
     expect(g.note).toMatch(/after the last date/);
-    const m = compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 9, rowsAfterLastDate: null, growable: false });
+    const m = compareRowCount({ table: 'position_marks', class: 'derived', before: 10, now: 9, rowsAfterLastDate: null, growable: false, importedRange: false });
     expect(m.status).toBe('missing');
-    expect(compareRowCount({ table: 'market_data_cache', class: 'raw', before: 10, now: 12, rowsAfterLastDate: null, growable: true }).status).toBe('grown');
-    const raw = compareRowCount({ table: 'positions', class: 'raw', before: 10, now: 11, rowsAfterLastDate: null, growable: false });
+    expect(compareRowCount({ table: 'market_data_cache', class: 'raw', before: 10, now: 12, rowsAfterLastDate: null, growable: true, importedRange: false }).status).toBe('grown');
+    const raw = compareRowCount({ table: 'positions', class: 'raw', before: 10, now: 11, rowsAfterLastDate: null, growable: false, importedRange: false });
     expect(raw.status).toBe('changed');
     expect(rowCountsFailed([m])).toBe(true);
     expect(rowCountsFailed([g])).toBe(false);
+  });
+
+  it('a smaller derived table after a purge of imported dates is recomputed, not missing; a raw table still must not change', () => {
+    const r = compareRowCount({ table: 'correlation_calculations', class: 'derived', before: 1, now: 0, rowsAfterLastDate: null, growable: false, importedRange: true });
+    expect(r).toMatchObject({ status: 'recomputed', note: "1 rows fewer: the purged range held rows imported from the reference system, now made by batchdesk's rules" });
+    expect(rowCountsFailed([r])).toBe(false);
+    const tracking = compareRowCount({ table: 'batch_run_tracking', class: 'bookkeeping', before: 2, now: 1, rowsAfterLastDate: null, growable: false, importedRange: true });
+    expect(tracking.status).toBe('missing');
+    const raw = compareRowCount({ table: 'positions', class: 'raw', before: 10, now: 9, rowsAfterLastDate: null, growable: false, importedRange: true });
+    expect(rowCountsFailed([raw])).toBe(true);
   });
 });

@@ -47,9 +47,13 @@ describe('rebuild of imported dates', () => {
     expect(JSON.parse(r.stdout).status).toBe('success');
     expect(stepOf(r.stdout, 'verify rowcounts')).toMatchObject({
       status: 'info',
-      detail: "the range held 1 date(s) imported from the reference system, now recomputed with batchdesk's rules: correlation_calculations 1 -> 0",
+      detail: "the range held rows imported from the reference system, now made by batchdesk's rules: correlation_calculations 1 -> 0",
     });
     expect(gateOf(db)).toBe('open');
+    // verify rowcounts on its own says the same.
+    const rc = await runCli(['verify', 'rowcounts', '--db', db, '--json'], ENV);
+    expect(rc.code, rc.stdout).toBe(0);
+    expect(JSON.parse(rc.stdout).lines.find((l: { table: string }) => l.table === 'correlation_calculations')).toMatchObject({ before: 1, now: 0, status: 'recomputed' });
   });
 
   it('still fails when the dates were computed by batchdesk', async () => {
