@@ -96,14 +96,14 @@ const CASES: readonly BadInput[] = [
     ['diagnose equity-cash'],
     ['diagnose prices', '--date', '2025-07-10'],
     ['purge', '--from', '2025-07-08', '--yes'],
-    ['rebuild', '--start-date', '2025-07-08', '--yes'],
+    ['rebuild', '--start-date', '2025-07-08', '--yes', '--log-file', 'IN_CASE_DIR'],
   ] as const).map(
     ([command, ...flags]): BadInput => ({
       surface: 'cli',
       input: `${command} --portfolio no-such-portfolio`,
       exit: 2,
       message: /unknown portfolio "no-such-portfolio"; known ids: .*\(an id or its first 8 or more characters\)/,
-      run: (e) => cli([...command.split(' '), ...flags, '--portfolio', 'no-such-portfolio', '--db', e.db], ENV),
+      run: (e) => cli([...command.split(' '), ...flags.map((f) => (f === 'IN_CASE_DIR' ? join(e.dir, 'rebuild.jsonl') : f)), '--portfolio', 'no-such-portfolio', '--db', e.db], ENV),
     }),
   ),
   { surface: 'cli', input: 'run --market-data carrier-pigeon', exit: 2, message: /--market-data/, run: (e) => run(e, '--market-data', 'carrier-pigeon') },
