@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { BatchdeskError, EXIT } from '../core/api/errors';
 import { DatabaseOpenError } from '../db/open-database';
 import { APP_VERSION } from '../host/app-version';
-import { parseCommandArgs, stringFlag } from './args';
+import { GLOBAL_FLAGS, parseCommandArgs, stringFlag } from './args';
 import type { CommandSpec, GlobalOptions } from './command';
 import { COMMANDS } from './commands';
 import { defaultDatabasePath } from './default-db';
@@ -33,23 +33,30 @@ function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string
   return null;
 }
 
+/** The global flags that may come before the command (--help and --version lead on their own). */
+const LEADING_GLOBALS = Object.entries(GLOBAL_FLAGS).filter(([name]) => name !== 'help' && name !== 'version');
+
 /**
  * Global flags written before the command (`batchdesk --db F history`) move behind it, where
- * the command's parser reads them with its own. Only the value-less globals and `--db PATH`
- * (or `--db=PATH`) can lead; anything else leaves argv as it is.
+ * the command's parser reads them with its own: the value-less ones, and the ones with a value
+ * as `--name VALUE` or `--name=VALUE`. Anything else leaves argv as it is.
  */
 function leadingGlobals(argv: readonly string[]): { globals: string[]; rest: string[] } {
   const globals: string[] = [];
   let i = 0;
   while (i < argv.length) {
     const a = argv[i]!;
-    if (a === '--quiet' || a === '--verbose' || a === '--color' || a.startsWith('--db=')) {
+    const flag = LEADING_GLOBALS.find(([name]) => a === `--${name}` || a.startsWith(`--${name}=`));
+    if (!flag) break;
+    const [name, spec] = flag;
+    const next = argv[i + 1];
+    if (spec.type === 'boolean' || a.includes('=')) {
       globals.push(a);
       i += 1;
-    } else if (a === '--db' && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) {
-      globals.push(a, argv[i + 1]!);
+    } else if (next !== undefined && !next.startsWith('-')) {
+      globals.push(a, next);
       i += 2;
-    } else break;
+    } else throw new BatchdeskError('usage', `--${name} needs a value: --${name} ${spec.valueName ?? 'VALUE'}`);
   }
   return { globals, rest: argv.slice(i) };
 }
@@ -81,9 +88,12 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
     }
     const found = findCommand(argv);
     if (!found) {
-      if (argv[0] === '--db') throw new BatchdeskError('usage', '--db needs a value: --db PATH (the database file)');
       if (argv[0]!.startsWith('-')) {
-        throw new BatchdeskError('usage', `${JSON.stringify(argv[0])} cannot come before the command; only --db PATH, --quiet, --verbose and --color can, a command's own flags follow it (batchdesk <command> [flags]; see \`batchdesk --help\`)`);
+        const leading = LEADING_GLOBALS.map(([name, spec]) => (spec.type === 'boolean' ? `--${name}` : `--${name} ${spec.valueName ?? 'VALUE'}`));
+        throw new BatchdeskError(
+          'usage',
+          `${JSON.stringify(argv[0])} cannot come before the command; only ${leading.slice(0, -1).join(', ')} and ${leading.at(-1)} can, a command's own flags follow it (batchdesk <command> [flags]; see \`batchdesk --help\`)`,
+        );
       }
       const word = argv.find((a) => !a.startsWith('-')) ?? argv[0]!;
       const names = COMMANDS.map((c) => c.name.split(' ')[0]!);

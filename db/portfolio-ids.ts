@@ -7,3 +7,13 @@ export function portfolioIdsIn(db: SqliteDatabase, requested: readonly string[] 
   if (requested.length === 0) return [];
   return resolvePortfolioIds(db.prepare(`SELECT id FROM portfolios WHERE deleted_at IS NULL ORDER BY id`).all() as { id: string }[], requested);
 }
+
+/**
+ * The scope's portfolios (id and name, by name), resolved as portfolioIdsIn does: every
+ * non-deleted one (only the active ones with `activeOnly`) for no value.
+ */
+export function portfoliosIn(db: SqliteDatabase, requested: readonly string[], options: { activeOnly?: boolean } = {}): { id: string; name: string }[] {
+  const scope = portfolioIdsIn(db, requested);
+  const all = db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL${options.activeOnly ? ' AND is_active = 1' : ''} ORDER BY name, id`).all() as { id: string; name: string }[];
+  return scope.length === 0 ? all : all.filter((p) => scope.includes(p.id));
+}

@@ -12,7 +12,7 @@ import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs'
 import type { SqliteDatabase } from '../../db/open-database';
 import { reportDate } from './run-dates';
 import { latestProcessedDate, thresholdOf } from './reconcile';
-import { portfolioIdsIn } from '../../db/portfolio-ids';
+import { portfoliosIn } from '../../db/portfolio-ids';
 
 export interface EquityCashLine {
   readonly portfolioId: string;
@@ -40,11 +40,10 @@ export interface EquityCashReport {
 }
 
 export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[]; threshold?: number }): EquityCashReport {
-  const scope = portfolioIdsIn(db, args.portfolioIds);
+  const portfolios = portfoliosIn(db, args.portfolioIds);
   const threshold = thresholdOf(db, args.threshold);
   const date = reportDate(args.date) ?? latestProcessedDate(db);
   const reader = new PortfolioDateReader(db);
-  const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => scope.length === 0 || scope.includes(p.id));
   const lines: EquityCashLine[] = portfolios.map((p) => {
     const notes: string[] = [];
     const lots = reader.lotsOf(p.id);

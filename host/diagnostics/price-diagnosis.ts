@@ -12,7 +12,7 @@ import { createEngineStore } from '../../db/engine-store';
 import type { SqliteDatabase } from '../../db/open-database';
 import { reportDate } from './run-dates';
 import { latestProcessedDate } from './reconcile';
-import { portfolioIdsIn } from '../../db/portfolio-ids';
+import { portfoliosIn } from '../../db/portfolio-ids';
 
 export interface SymbolDiagnosis {
   readonly symbol: string;
@@ -35,12 +35,11 @@ export interface PriceDiagnosis {
 }
 
 export function diagnosePrices(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[] }): PriceDiagnosis {
-  const scope = portfolioIdsIn(db, args.portfolioIds);
+  const portfolios = portfoliosIn(db, args.portfolioIds);
   const date = reportDate(args.date) ?? latestProcessedDate(db);
   if (!date) return { date: null, symbols: [], unmarkedLots: [], counts: { exact: 0, fallback: 0, missing: 0, suspect: 0 } };
   const settings = parseEngineSettings(createEngineStore(db).loadSettings());
   const reader = new PortfolioDateReader(db);
-  const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => scope.length === 0 || scope.includes(p.id));
   const lots = portfolios.flatMap((p) => [...reader.lotsOf(p.id)]);
   const needed = symbolsNeeded(lots, date, settings['market_data.fetch_option_contracts']);
   const fallbackFrom = addTradingDays(date, -settings['marks.fallback_trading_days']);

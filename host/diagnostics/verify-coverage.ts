@@ -13,7 +13,7 @@ import { coverageGaps, type CoverageDay, type CoverageGap } from '../../core/val
 import { JOB_TABLES } from '../../core/validation/regression-guard';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
-import { portfolioIdsIn } from '../../db/portfolio-ids';
+import { portfoliosIn } from '../../db/portfolio-ids';
 
 const ANALYTICS_REQUIRED = ['position_factor_exposures', 'factor_exposures', 'stress_test_results'];
 
@@ -26,10 +26,9 @@ export interface CoverageReport {
 }
 
 export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: IsoDate; portfolioIds: readonly string[] }): CoverageReport {
-  const scope = portfolioIdsIn(db, args.portfolioIds);
+  const portfolios = portfoliosIn(db, args.portfolioIds, { activeOnly: true });
   const days = tradingDaysBetween(args.start, args.end);
   const reader = new PortfolioDateReader(db);
-  const portfolios = (db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL AND is_active = 1 ORDER BY name, id`).all() as { id: string; name: string }[]).filter((p) => scope.length === 0 || scope.includes(p.id));
   // Portfolios with lots, each checked from its earliest entry date.
   const inScope = portfolios.flatMap((p) => {
     const lots = reader.lotsOf(p.id);
