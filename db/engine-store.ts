@@ -22,15 +22,18 @@ class Rollback extends Error {
 
 export function createEngineStore(db: SqliteDatabase): EngineStore {
   const history = historyRepository(db);
+  // One wrapper for every transaction: better-sqlite3 builds four closures per
+  // db.transaction() call, and a backfill opens tens of thousands (savepoints included).
+  const inTransaction = db.transaction(<T>(fn: () => T): T => fn());
   return {
     transaction<T>(fn: () => T): T {
-      return db.inTransaction ? db.transaction(fn)() : db.transaction(fn).immediate();
+      return (db.inTransaction ? inTransaction(fn) : inTransaction.immediate(fn)) as T;
     },
     rollbackOnly<T>(fn: () => T): T {
       try {
-        db.transaction(() => {
+        inTransaction.immediate(() => {
           throw new Rollback(fn());
-        }).immediate();
+        });
       } catch (err) {
         if (err instanceof Rollback) return err.value as T;
         throw err;
