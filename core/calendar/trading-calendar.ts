@@ -9,7 +9,7 @@
  * look-back window (the `a` of tradingDaysBetween, firstTradingDayOnOrAfter,
  * tradingIndexOnOrAfter), which is clipped to 2000-01-01 (SPEC.md f.1).
  */
-import { addCalendarDays, dayOfWeek, fromEpochDay, maxDate, toEpochDay, type IsoDate } from '../domain/iso-date';
+import { addCalendarDays, dayOfWeek, fromEpochDay, maxDate, minDate, toEpochDay, type IsoDate } from '../domain/iso-date';
 import {
   assertInCalendarRange,
   CALENDAR_END,
@@ -144,6 +144,17 @@ export function tradingDaysBetween(a: IsoDate, b: IsoDate): readonly IsoDate[] {
   const hi = tradingIndexOnOrBefore(b);
   if (a > b) return [];
   return TABLES.days.slice(tradingIndexOnOrAfter(a), hi + 1);
+}
+
+/**
+ * The trading days from the first to the last of `dates` (ascending) that are not among
+ * them: the gaps of a tracked history. Dates after the calendar's end are ignored, so an
+ * imported history that reaches beyond it still gets its gaps inside the range.
+ */
+export function tradingDaysMissingBetween(dates: readonly IsoDate[]): IsoDate[] {
+  if (dates.length === 0 || dates[0]! > CALENDAR_END) return [];
+  const have = new Set<string>(dates);
+  return tradingDaysBetween(dates[0]!, minDate(dates[dates.length - 1]!, CALENDAR_END)).filter((d) => !have.has(d));
 }
 
 /** Number of trading days in [a, b] (same range rules as tradingDaysBetween). */

@@ -3,7 +3,7 @@
  * dates with fewer analytics jobs than expected or failed phases, untracked trading days
  * between tracked ones, and the in-flight view (lock holder, progress, latest committed dates).
  */
-import { tradingDaysBetween } from '../../core/calendar';
+import { tradingDaysMissingBetween } from '../../core/calendar';
 import { addCalendarDays, type IsoDate } from '../../core/domain/iso-date';
 import { historyDateLine, type HistoryDateLine } from '../../core/validation/history-report';
 import { createEngineStore } from '../../db/engine-store';
@@ -64,11 +64,7 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
     .map((t) => ({ ...t, status: shownStatus(t) }))
     .filter((t) => args.status === null || t.status === args.status);
   const dates = tracked.map((t) => historyDateLine({ runDate: t.runDate, status: t.status, phaseStatus: t.phaseStatus, metadata: t.metadata, completedAt: t.completedAt }));
-  let untrackedDays: string[] = [];
-  if (tracked.length >= 2 && args.status === null) {
-    const have = new Set(tracked.map((t) => t.runDate as string));
-    untrackedDays = tradingDaysBetween(tracked[0]!.runDate, tracked[tracked.length - 1]!.runDate).filter((d) => !have.has(d));
-  }
+  const untrackedDays = args.status === null ? tradingDaysMissingBetween(tracked.map((t) => t.runDate)) : [];
   return { since, runs, dates, shortDates: dates.filter((d) => d.short), failedDates: dates.filter((d) => d.failedPhases.length > 0), untrackedDays };
 }
 

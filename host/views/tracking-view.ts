@@ -3,6 +3,8 @@
  * its per-portfolio entries, and the date's counters from the metadata.
  */
 import { z } from 'zod';
+import { tradingDaysMissingBetween } from '../../core/calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
 import type { PhaseCell, TrackingPhase, TrackingRow } from '../../core/api/commands/view-commands';
 import { PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
 import type { SqliteDatabase } from '../../db/open-database';
@@ -90,7 +92,7 @@ const COLUMNS = 't.run_date, t.status, t.started_at, t.completed_at, t.run_id, t
 export function trackingRows(
   db: SqliteDatabase,
   q: { startDate?: string | undefined; endDate?: string | undefined; includeIncomplete: boolean; limit: number },
-): { dates: TrackingRow[]; truncated: boolean } {
+): { dates: TrackingRow[]; truncated: boolean; untrackedTradingDays: IsoDate[] } {
   const rows = db
     .prepare(
       `SELECT ${COLUMNS} FROM batch_run_tracking t
@@ -99,7 +101,8 @@ export function trackingRows(
     )
     .all(q.startDate ?? null, q.startDate ?? null, q.endDate ?? null, q.endDate ?? null, includeFlag(q.includeIncomplete), q.limit + 1) as TrackingDbRow[];
   const truncated = rows.length > q.limit;
-  return { dates: rows.slice(0, q.limit).map(toTrackingRow), truncated };
+  const dates = rows.slice(0, q.limit).map(toTrackingRow);
+  return { dates, truncated, untrackedTradingDays: tradingDaysMissingBetween(dates.map((d) => d.date)) };
 }
 
 export function dateDetail(

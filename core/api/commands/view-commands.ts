@@ -235,7 +235,16 @@ export const viewCommands = {
   getTracking: defineCommand({
     summary: 'tracking rows (date x phase statuses and counters) for a range',
     input: z.object({ ...range, limit: z.number().int().min(1).max(20_000).default(5000) }).default({ includeIncomplete: false, limit: 5000 }),
-    output: z.object({ dates: z.array(trackingRowSchema), truncated: z.boolean() }),
+    output: z.object({
+      dates: z.array(trackingRowSchema),
+      truncated: z.boolean(),
+      /**
+       * Trading days between the first and the last listed date without a listed row: never
+       * run, purged, or (unless includeIncomplete) not finished. A calendar shows them apart
+       * from weekends and holidays.
+       */
+      untrackedTradingDays: z.array(isoDateSchema),
+    }),
     mutates: false,
   }),
   getDateDetail: defineCommand({

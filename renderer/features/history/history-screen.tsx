@@ -1,6 +1,7 @@
 /**
- * History: a calendar heatmap of date coverage (each weekday coloured by its tracking
- * status; weekends blank) and the runs list with outcome, duration and options.
+ * History: a calendar heatmap of date coverage (each tracked date coloured by its status, a
+ * trading day without a tracked run marked as a gap, weekends and holidays blank) and the
+ * runs list with outcome, duration and options.
  */
 import { useMemo, useState } from 'react';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
@@ -53,9 +54,10 @@ export function calendarMonths(first: string, last: string): Month[] {
   return months;
 }
 
-function Heatmap({ rows }: { rows: readonly TrackingRow[] }) {
+function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked: readonly string[] }) {
   const { navigate } = useNavigation();
   const byDate = useMemo(() => new Map<string, TrackingRow>(rows.map((r) => [r.date, r])), [rows]);
+  const notRun = useMemo(() => new Set(untracked), [untracked]);
   if (rows.length === 0) return <EmptyState title="No tracked dates yet">Run a backfill: each processed date appears here.</EmptyState>;
   const months = calendarMonths(rows[0]!.date, rows[rows.length - 1]!.date);
   return (
@@ -85,6 +87,16 @@ function Heatmap({ rows }: { rows: readonly TrackingRow[] }) {
                 >
                   {Number(d.slice(8))}
                 </button>
+              ) : notRun.has(d) ? (
+                <span
+                  key={d}
+                  className="day c-gap"
+                  title={`${d}: a trading day with no tracked run (never run, or purged). Run it from Run > Date range.`}
+                  aria-label={`${d} trading day not run`}
+                  data-testid={`day-${d}`}
+                >
+                  {Number(d.slice(8))}
+                </span>
               ) : (
                 <span key={d} className="day c-none" aria-label={`${d} not tracked`}>
                   {Number(d.slice(8))}
@@ -96,7 +108,8 @@ function Heatmap({ rows }: { rows: readonly TrackingRow[] }) {
       ))}
       <p className="legend">
         <span className="day c-ok">1</span> success <span className="day c-warning">1</span> partial or stale <span className="day c-failed">1</span> failed{' '}
-        <span className="day c-skipped">1</span> cancelled <span className="day c-none">1</span> not tracked (weekend, holiday or not run). Click a day to reconcile it.
+        <span className="day c-skipped">1</span> cancelled <span className="day c-gap">1</span> trading day not run (never run, or purged) <span className="day c-none">1</span> weekend or
+        holiday. Click a day to reconcile it.
       </p>
     </div>
   );
@@ -141,6 +154,8 @@ export function HistoryScreen() {
   const counts = useMemo(() => {
     const c: Record<string, number> = {};
     for (const r of tracking.data?.dates ?? []) c[r.status] = (c[r.status] ?? 0) + 1;
+    const gaps = tracking.data?.untrackedTradingDays.length ?? 0;
+    if (gaps > 0) c[gaps === 1 ? 'trading day not run' : 'trading days not run'] = gaps;
     return c;
   }, [tracking.data]);
   return (
@@ -158,7 +173,7 @@ export function HistoryScreen() {
               .map(([k, v]) => `${v} ${k}`)
               .join(', ') || 'no dates'}
           </p>
-          <Heatmap rows={tracking.data.dates} />
+          <Heatmap rows={tracking.data.dates} untracked={tracking.data.untrackedTradingDays} />
         </>
       ) : null}
       <h2>Runs</h2>

@@ -16,6 +16,7 @@ import {
   tradingDayAt,
   tradingDayIndex,
   tradingDaysBetween,
+  tradingDaysMissingBetween,
   tradingIndexOnOrAfter,
   tradingIndexOnOrBefore,
 } from '../../../core/calendar/trading-calendar';
@@ -245,5 +246,20 @@ describe('look-back clipping', () => {
     expect(lookbackStart(D('2000-03-01'), 120)).toBe('2000-01-01');
     expect(lookbackStart(D('2025-06-30'), 120)).toBe('2025-03-02');
     expect(() => lookbackStart(D('2031-01-01'), 10)).toThrow(CalendarRangeError);
+  });
+});
+
+describe('tradingDaysMissingBetween (the gaps of a tracked history)', () => {
+  it('lists the trading days between the first and the last date that are not given, never weekends or holidays', () => {
+    // 2025-07-04 is Independence Day and 07-05/06 a weekend (hand-checked on a calendar).
+    expect(tradingDaysMissingBetween([D('2025-07-02'), D('2025-07-08')])).toEqual(['2025-07-03', '2025-07-07']);
+    expect(tradingDaysMissingBetween([D('2025-07-02'), D('2025-07-03'), D('2025-07-07')])).toEqual([]);
+  });
+
+  it('is empty for no dates or one, and ignores dates after the calendar end instead of throwing', () => {
+    expect(tradingDaysMissingBetween([])).toEqual([]);
+    expect(tradingDaysMissingBetween([D('2025-07-05')])).toEqual([]);
+    expect(tradingDaysMissingBetween([D('2030-12-27'), D('2031-01-05')])).toEqual(['2030-12-30', '2030-12-31']);
+    expect(tradingDaysMissingBetween([D('2031-01-02'), D('2031-01-05')])).toEqual([]);
   });
 });

@@ -53,6 +53,22 @@ describe('getTracking', () => {
     expect(jul09.missingPriceCount).toBe(3);
     expect(jul09.fallbackCount).toBe(2);
     expect(jul09.complete).toBe(true);
+    // Every trading day from the first to the last row is tracked (07-04 is a holiday).
+    expect(out.untrackedTradingDays).toEqual([]);
+  });
+
+  it('lists the trading days without a row between the first and the last (a purged or never-run date), not weekends or holidays', async () => {
+    const copy = join(tempDir(), 'gap.db');
+    copyFileSync(dbPath, copy);
+    const raw = new Database(copy);
+    raw.prepare(`DELETE FROM batch_run_tracking WHERE run_date IN ('2025-07-03', '2025-07-07', '2025-07-15')`).run();
+    raw.close();
+    const c = testHostContext(copy, SHORT_NOW, { reader: false });
+    const out = await ok('getTracking', {}, c);
+    // 07-04 (Independence Day) and the weekend 07-05/06 lie between them and are not gaps; 07-15,
+    // now after the last row, is outside the listed span.
+    expect(out.untrackedTradingDays).toEqual(['2025-07-03', '2025-07-07']);
+    expect((await ok('getTracking', { startDate: '2025-07-08' }, c)).untrackedTradingDays).toEqual([]);
   });
 
   it('filters by range and truncates at the limit', async () => {
