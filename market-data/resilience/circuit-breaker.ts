@@ -16,6 +16,7 @@
  * before the circuit opened must not re-open it or extend the cooldown).
  */
 import type { Clock } from '../../core/ports/clock';
+import { CircuitRefusalError } from './provider-failure';
 
 export type CircuitState = 'closed' | 'open' | 'half_open';
 export type CircuitCause = 'rate_limited' | 'errors';
@@ -67,6 +68,7 @@ export class CircuitBreaker {
   private trialOut = false;
   private consecutive: Result[] = [];
   private window: Result[] = [];
+  private opening = new AbortController();
 
   constructor(
     private readonly options: CircuitBreakerOptions,
@@ -97,6 +99,14 @@ export class CircuitBreaker {
     if (this.state === 'closed') return null;
     if (this.state === 'half_open' && permit.trial && permit.generation === this.generation) return null;
     return this.refusal();
+  }
+
+  /**
+   * Aborts when the circuit next opens, with the refusal (a CircuitRefusalError) as reason: a
+   * request waiting for the rate limiter stops waiting then, since it would only be refused.
+   */
+  get openedSignal(): AbortSignal {
+    return this.opening.signal;
   }
 
   recordSuccess(permit: CircuitPermit): void {
@@ -162,6 +172,9 @@ export class CircuitBreaker {
   private open(cause: CircuitCause): void {
     this.transition('open', cause);
     this.openUntil = this.clock.now() + this.cooldown;
+    const opened = this.opening;
+    this.opening = new AbortController();
+    opened.abort(new CircuitRefusalError(cause, this.cooldown));
   }
 
   private close(): void {

@@ -1,7 +1,7 @@
 /**
  * The fetch one logical request hands to the provider library: every HTTP request it makes
- * (retries and cookie/crumb calls included) waits for the rate limiter, is re-checked against
- * the circuit, is counted, reports a provider_request metric, and has its HTTP status
+ * (retries and cookie/crumb calls included) is checked against the circuit, waits for the rate
+ * limiter (a circuit opening meanwhile ends the wait with its refusal), is re-checked, is counted, reports a provider_request metric, and has its HTTP status
  * classified here, where the status and headers are still known.
  */
 import type { Clock } from '../../core/ports/clock';
@@ -36,13 +36,18 @@ export interface GatedFetchDeps {
 export function gatedFetch(deps: GatedFetchDeps, context: AttemptContext): FetchLike {
   return async (input, init) => {
     const { signal } = context;
-    const release = await deps.limiter.acquire(signal);
+    const refuseIfOpen = (): void => {
+      const refusal = deps.breaker.recheck(context.permit);
+      if (refusal) throw new CircuitRefusalError(refusal.cause, refusal.retryInMs);
+    };
+    refuseIfOpen();
+    // A circuit that opens while this request waits for a slot or a token refuses it at once.
+    const release = await deps.limiter.acquire(AbortSignal.any([signal, deps.breaker.openedSignal]));
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     let response: Response;
     const started = deps.clock.now();
     try {
-      const refusal = deps.breaker.recheck(context.permit);
-      if (refusal) throw new CircuitRefusalError(refusal.cause, refusal.retryInMs);
+      refuseIfOpen();
       context.countRequest();
       try {
         response = await deps.fetch(input, { ...init, signal });

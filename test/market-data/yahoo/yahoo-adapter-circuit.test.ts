@@ -61,6 +61,19 @@ describe('circuit breaker when everything fails', () => {
     expect(results.filter((r) => r.circuitOpen).length).toBeGreaterThanOrEqual(40 - 8);
   });
 
+  it('callers queued at the rate limiter when the circuit opens are refused at once, not one token apart', async () => {
+    yahoo.mock.failEverything({ kind: 'server_error' });
+    const { adapter, time, metrics } = createMockYahooAdapter(yahoo.mock);
+    // A prefetch asks for every range at once: 12 calls queue behind the 2 request slots.
+    const results = await Promise.all(symbols(12).map((symbol) => adapter.fetchPrices({ symbol, ...range }, signal)));
+    const openedAt = adapter.circuit().openUntil! - 60_000;
+    expect(circuitEvents(metrics)).toEqual([['open', 'errors']]);
+    expect(results.filter((r) => r.circuitOpen).length).toBeGreaterThanOrEqual(12 - 7);
+    // Provenance: at 1 request per second, each refused caller would otherwise wait about 1 s for
+    // a token before its circuit re-check; refused at once, all of them end when the circuit opens.
+    expect(time!.now() - openedAt).toBeLessThan(1_000);
+  });
+
   it('profiles share the provider circuit with prices', async () => {
     yahoo.mock.failEverything({ kind: 'server_error' });
     const { adapter } = createMockYahooAdapter(yahoo.mock);
