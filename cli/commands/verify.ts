@@ -4,6 +4,7 @@ import { EXIT } from '../../core/api/errors';
 import { coverageInputSchema, guardInputSchema } from '../../core/api/commands/diagnostics-commands';
 import { targetDate } from '../../core/calendar';
 import { isoDateSchema, type IsoDate } from '../../core/domain/iso-date';
+import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestRunDates } from '../../host/diagnostics/run-dates';
 import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
@@ -126,8 +127,9 @@ export const verifyCoverageCommand: CommandSpec = {
             BANNER,
             `batchdesk verify coverage  ${r.start} .. ${r.end}   ${r.tradingDays} trading days, ${r.checked} portfolio-dates`,
             BANNER,
-            ...r.gaps.map((g) => `${toAscii(g.portfolioName)}: ${g.table} missing ${g.from}..${g.to} (${g.days} trading day${g.days === 1 ? '' : 's'})`),
+            ...r.gaps.map((g) => `${toAscii(g.portfolioName)}: ${describeCoverageGap(g)}`),
             `Gaps: ${r.gaps.length}`,
+            ...coverageRemedies(r.gaps),
           ].join('\n'),
         );
       return r.gaps.length ? EXIT.checkFailed : EXIT.ok;

@@ -1,19 +1,25 @@
 /**
  * Coverage without gaps (SPEC.md i.6): for every trading day in [S, E] and every portfolio
- * whose earliest entry date is <= D, the required rows must exist. Missing days are grouped
- * into runs of consecutive trading days per portfolio and table.
+ * whose earliest entry date is <= D, the required rows must exist and be usable. Failing days
+ * are grouped into runs of consecutive trading days per portfolio, table and problem.
  */
 
 export interface CoverageDay {
   readonly date: string;
   readonly portfolioId: string;
-  /** Table (or 'tracking') → present. Absent keys are not required on that day. */
-  readonly required: Readonly<Record<string, boolean>>;
+  /**
+   * Table → true when the required rows are there and usable; false when they are missing; or
+   * what is wrong with the rows that are there ('stale', 'unfinished', a tracking status such as
+   * 'failed'). Absent keys are not required on that day.
+   */
+  readonly required: Readonly<Record<string, boolean | string>>;
 }
 
 export interface CoverageGap {
   readonly portfolioId: string;
   readonly table: string;
+  /** 'missing', or what is wrong with the rows that exist ('stale', 'failed', ...). */
+  readonly problem: string;
   readonly from: string;
   readonly to: string;
   /** Trading days in the gap. */
@@ -28,9 +34,9 @@ export function coverageGaps(days: readonly CoverageDay[], tradingDays: readonly
   const index = new Map(tradingDays.map((d, i) => [d, i]));
   const missing = new Map<string, number[]>();
   for (const d of days) {
-    for (const [table, ok] of Object.entries(d.required)) {
-      if (ok) continue;
-      const k = `${d.portfolioId}\u0000${table}`;
+    for (const [table, state] of Object.entries(d.required)) {
+      if (state === true) continue;
+      const k = `${d.portfolioId}\u0000${table}\u0000${state === false ? 'missing' : state}`;
       const i = index.get(d.date);
       if (i === undefined) continue;
       (missing.get(k) ?? missing.set(k, []).get(k)!).push(i);
@@ -38,7 +44,7 @@ export function coverageGaps(days: readonly CoverageDay[], tradingDays: readonly
   }
   const gaps: CoverageGap[] = [];
   for (const [k, idx] of missing) {
-    const [portfolioId, table] = k.split('\u0000') as [string, string];
+    const [portfolioId, table, problem] = k.split('\u0000') as [string, string, string];
     const sorted = [...new Set(idx)].sort((a, b) => a - b);
     let start = sorted[0]!;
     let prev = start;
@@ -47,10 +53,28 @@ export function coverageGaps(days: readonly CoverageDay[], tradingDays: readonly
         prev = i;
         continue;
       }
-      gaps.push({ portfolioId, table, from: tradingDays[start]!, to: tradingDays[prev]!, days: prev - start + 1 });
+      gaps.push({ portfolioId, table, problem, from: tradingDays[start]!, to: tradingDays[prev]!, days: prev - start + 1 });
       start = i;
       prev = i;
     }
   }
   return gaps.sort((a, b) => (a.portfolioId !== b.portfolioId ? (a.portfolioId < b.portfolioId ? -1 : 1) : a.table !== b.table ? (a.table < b.table ? -1 : 1) : a.from < b.from ? -1 : 1));
+}
+
+/** One gap as a line: `position_marks missing 2025-08-11..2025-08-13 (3 trading days)`. */
+export function describeCoverageGap(g: CoverageGap): string {
+  return `${g.table} ${g.problem} ${g.from}..${g.to} (${g.days} trading day${g.days === 1 ? '' : 's'})`;
+}
+
+/**
+ * What fills the gaps: a backfill from the first missing date (to the latest date, since the
+ * later dates it rewrites would otherwise go stale), and a retry for rows that exist but are
+ * stale, failed or unfinished.
+ */
+export function coverageRemedies(gaps: readonly CoverageGap[]): string[] {
+  const missing = gaps.filter((g) => g.problem === 'missing');
+  const out: string[] = [];
+  if (missing.length) out.push(`Missing dates: batchdesk run --start-date ${missing.reduce((a, g) => (g.from < a ? g.from : a), missing[0]!.from)}`);
+  if (gaps.some((g) => g.problem !== 'missing')) out.push('Stale, failed or unfinished dates: batchdesk run --retry-failed-phases');
+  return out;
 }

@@ -7,6 +7,7 @@
  */
 import { tradingDaysBetween } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
+import type { TrackingRecord } from '../../core/ports/store';
 import { isActiveOn } from '../../core/domain/portfolio';
 import { isBenignSkip } from '../../core/phases/analytics/job-types';
 import { coverageGaps, type CoverageDay, type CoverageGap } from '../../core/validation/coverage-gaps';
@@ -43,7 +44,7 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
     for (const { p, lots, earliest, publicIds } of inScope) {
       if (d < earliest) continue;
       const marks = reader.marks(p.id, d);
-      const required: Record<string, boolean> = { portfolio_snapshots: reader.snapshot(p.id, d)?.['is_complete'] === 1 };
+      const required: Record<string, boolean | string> = { portfolio_snapshots: reader.snapshot(p.id, d)?.['is_complete'] === 1 };
       if (lots.some((l) => isActiveOn(l, d))) required['position_marks'] = marks.length > 0;
       const publicMarked = marks.some((m) => m.isActive && publicIds.has(m.positionId) && m.priceSource !== 'missing');
       const an = reader.analyticsOutcome(p.id, d);
@@ -55,11 +56,18 @@ export function verifyCoverage(db: SqliteDatabase, args: { start: IsoDate; end: 
           if (!benign) required[table] = (counts[table] ?? 0) > 0;
         }
       }
-      const entryStale = reader.isStale(p.id, d);
-      required['batch_run_tracking'] = t !== null && (t.status === 'success' || t.status === 'partial') && t.completedAt !== null && !entryStale;
+      required['batch_run_tracking'] = trackingState(t, reader.isStale(p.id, d));
       out.push({ date: d, portfolioId: p.id, required });
     }
   }
   const names = new Map(portfolios.map((p) => [p.id, p.name]));
   return { start: args.start, end: args.end, tradingDays: days.length, checked: out.length, gaps: coverageGaps(out, days).map((g) => ({ ...g, portfolioName: names.get(g.portfolioId) ?? g.portfolioId })) };
+}
+
+/** True for a finished success or partial that is not stale, else what is wrong (i.6). */
+function trackingState(t: TrackingRecord | null, stale: boolean): boolean | string {
+  if (t === null) return false;
+  if (t.completedAt === null) return 'unfinished';
+  if (stale) return 'stale';
+  return t.status === 'success' || t.status === 'partial' ? true : (t.status ?? 'unfinished');
 }

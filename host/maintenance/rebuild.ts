@@ -36,6 +36,7 @@ import { verifyDemo } from '../diagnostics/verify-demo';
 import { verifyRowCounts } from '../diagnostics/verify-rowcounts';
 import { verifyViews } from '../diagnostics/verify-views';
 import { compareBaselines } from '../../core/validation/baseline';
+import { describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { openStore, runOnDatabase } from '../engine-host';
 import { backupStamp, makeBackup } from './backup';
 import { acquireMaintenanceLock } from './maintenance-lock';
@@ -213,7 +214,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     const rec = reconcileScope(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds });
     step({ step: 'reconcile', status: rec.flagged ? 'fail' : 'pass', detail: `flagged portfolio-dates: ${rec.flagged} / ${rec.total}` });
     const cov = verifyCoverage(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds });
-    step({ step: 'verify coverage', status: cov.gaps.length ? 'fail' : 'pass', detail: cov.gaps.length ? cov.gaps.slice(0, 5).map((g) => `${g.portfolioName}: ${g.table} missing ${g.from}..${g.to}`).join('; ') : `${cov.checked} portfolio-dates without gaps` });
+    step({ step: 'verify coverage', status: cov.gaps.length ? 'fail' : 'pass', detail: cov.gaps.length ? cov.gaps.slice(0, 5).map((g) => `${g.portfolioName}: ${describeCoverageGap(g)}`).join('; ') : `${cov.checked} portfolio-dates without gaps` });
     const guard = guardAndGate(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds }, lock.lockId, clock);
     step({ step: 'verify guard', status: guard.status === 'pass' ? 'pass' : 'fail', detail: `${guard.status} (${guard.findings.length} finding(s))` });
     const views = verifyViews(opened.db, { date: end, portfolioIds: req.portfolioIds });

@@ -16,6 +16,7 @@ import { openDatabase } from '../../db/open-database';
 import { scopeWhere } from '../../db/table-scope';
 import { evaluateGuardOn } from '../../host/diagnostics/guard';
 import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
+import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { backfilledDemo, copyTo, execOn, FAMILY_GROWTH } from '../support/safeguards';
 
 let template = '';
@@ -98,6 +99,33 @@ describe('PortfolioDateReader', () => {
         [FAMILY_GROWTH, 'factor_exposures', D, D, 1],
         [FAMILY_GROWTH, 'portfolio_snapshots', '2025-07-08', '2025-07-08', 1],
       ]);
+      expect(r.gaps.every((g) => g.problem === 'missing')).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('verify coverage says what is wrong with a tracking row that exists (stale, failed, unfinished) apart from a missing one', () => {
+    const path = copyTo(template);
+    const scope = { start: '2025-06-30' as IsoDate, end: '2025-07-10' as IsoDate, portfolioIds: [FAMILY_GROWTH] };
+    execOn(path, (d) => {
+      d.prepare(`DELETE FROM batch_run_tracking WHERE run_date = '2025-07-01'`).run();
+      d.prepare(`UPDATE batch_run_tracking SET status = 'stale' WHERE run_date IN ('2025-07-02', '2025-07-03')`).run();
+      d.prepare(`UPDATE batch_run_tracking SET status = 'failed' WHERE run_date = '2025-07-08'`).run();
+      d.prepare(`UPDATE batch_run_tracking SET completed_at = NULL WHERE run_date = '2025-07-10'`).run();
+    });
+    const db = openDatabase(path, { readonly: true });
+    try {
+      const r = verifyCoverage(db, scope);
+      expect(r.gaps.filter((g) => g.table === 'batch_run_tracking').map((g) => [g.problem, g.from, g.to, g.days])).toEqual([
+        ['missing', '2025-07-01', '2025-07-01', 1],
+        ['stale', '2025-07-02', '2025-07-03', 2],
+        ['failed', '2025-07-08', '2025-07-08', 1],
+        ['unfinished', '2025-07-10', '2025-07-10', 1],
+      ]);
+      expect(describeCoverageGap(r.gaps.find((g) => g.problem === 'stale')!)).toBe('batch_run_tracking stale 2025-07-02..2025-07-03 (2 trading days)');
+      // The missing date is backfilled from there on; the others are retried.
+      expect(coverageRemedies(r.gaps)).toEqual(['Missing dates: batchdesk run --start-date 2025-07-01', 'Stale, failed or unfinished dates: batchdesk run --retry-failed-phases']);
     } finally {
       db.close();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageGaps } from '../../../core/validation/coverage-gaps';
+import { coverageGaps, coverageRemedies, describeCoverageGap } from '../../../core/validation/coverage-gaps';
 import { historyDateLine, phaseLetter } from '../../../core/validation/history-report';
 import { compareRowCount, rowCountsFailed } from '../../../core/validation/row-count-comparison';
 
@@ -8,8 +8,22 @@ describe('coverage gaps (SPEC.md i.6)', () => {
     const days = ['2025-08-08', '2025-08-11', '2025-08-12', '2025-08-13', '2025-08-14'];
     const req = (date: string, ok: boolean) => ({ date, portfolioId: 'p', required: { portfolio_snapshots: ok, position_marks: true } });
     const gaps = coverageGaps([req('2025-08-08', true), req('2025-08-11', false), req('2025-08-12', false), req('2025-08-13', false), req('2025-08-14', true)], days);
-    expect(gaps).toEqual([{ portfolioId: 'p', table: 'portfolio_snapshots', from: '2025-08-11', to: '2025-08-13', days: 3 }]);
+    expect(gaps).toEqual([{ portfolioId: 'p', table: 'portfolio_snapshots', problem: 'missing', from: '2025-08-11', to: '2025-08-13', days: 3 }]);
     expect(coverageGaps([req('2025-08-08', false), req('2025-08-12', false)], days)).toHaveLength(2);
+  });
+
+  it('keeps rows that exist but are unusable apart from missing ones, each run by its problem', () => {
+    const days = ['2025-08-08', '2025-08-11', '2025-08-12'];
+    const req = (date: string, state: boolean | string) => ({ date, portfolioId: 'p', required: { batch_run_tracking: state } });
+    const gaps = coverageGaps([req('2025-08-08', 'stale'), req('2025-08-11', false), req('2025-08-12', 'stale')], days);
+    expect(gaps.map((g) => [g.problem, g.from, g.to])).toEqual([
+      ['stale', '2025-08-08', '2025-08-08'],
+      ['missing', '2025-08-11', '2025-08-11'],
+      ['stale', '2025-08-12', '2025-08-12'],
+    ]);
+    expect(describeCoverageGap(gaps[1]!)).toBe('batch_run_tracking missing 2025-08-11..2025-08-11 (1 trading day)');
+    expect(coverageRemedies([])).toEqual([]);
+    expect(coverageRemedies(gaps.filter((g) => g.problem === 'stale'))).toEqual(['Stale, failed or unfinished dates: batchdesk run --retry-failed-phases']);
   });
 });
 
