@@ -99,6 +99,11 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       `Guard: ${s.guard ? s.guard.status : 'not run'}`,
       ...(s.monitor ? monitorLines(s.monitor as MonitorReport) : []),
       ...s.errors.slice(0, 10).map((e) => `  ${e}`),
+      ...(s.errors.length > 10 ? [`  ... ${s.errors.length - 10} more errors (all of them: --summary-json)`] : []),
+      ...s.blocked.map(
+        (b) =>
+          `  ${b.first_date}..${b.last_date} (${b.dates} date${b.dates === 1 ? '' : 's'}, ${b.portfolios.length} portfolio${b.portfolios.length === 1 ? '' : 's'}): blocked by ${b.blocked_by}, which has no snapshot; once it succeeds, batchdesk run --retry-failed-phases`,
+      ),
       BANNER,
     ].join('\n'),
   );

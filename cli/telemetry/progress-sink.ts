@@ -22,6 +22,9 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
   // The date-level phases' time on the current date: the market_data line shows it, so the
   // portfolios line shows the rest of the date (k.1's layout), not the date's total again.
   let datePhaseMs = 0;
+  // Portfolios of the current date blocked by an earlier date without a snapshot, by that date:
+  // one note on the date line instead of two failure lines per portfolio (g.3).
+  const blockedBy = new Map<string, number>();
   const clearBar = () => {
     if (barShown) {
       process.stderr.write('\r\x1b[2K');
@@ -70,7 +73,11 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
             line(
               `${p.date}  market_data  ${p.status === 'success' ? 'ok' : p.status.toUpperCase()}  ${m['symbols_with_exact_close'] ?? 0}/${m['symbols_requested'] ?? 0} symbols  fallback ${p.fallback_count ?? 0}  missing ${m['symbols_missing'] ?? 0}  ${duration(p.duration_ms)}${p.error ? `  ${p.error}` : ''}`,
             );
-          } else if (options.verbose || p.status === 'failed') {
+          } else if (!options.verbose && p.status === 'failed' && p.reason === 'previous_day_missing') {
+            const by = String(p.metrics['blocked_by'] ?? 'an earlier date');
+            blockedBy.set(by, (blockedBy.get(by) ?? 0) + 1);
+          } else if (options.verbose || (p.status === 'failed' && p.reason !== 'rolled_back')) {
+            // A phase rolled back by a later critical failure is not a cause: that failure has its own line.
             line(`${p.date}  ${p.phase.padEnd(12)} ${(p.portfolio_id ?? '').slice(0, 8)}  ${p.status}${p.reason ? ` (${p.reason})` : ''}${p.error ? `: ${p.error}` : ''}`);
           }
           break;
@@ -80,8 +87,10 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           done++;
           const portfoliosMs = Math.max(0, p.duration_ms - datePhaseMs);
           datePhaseMs = 0;
+          const blocked = [...blockedBy].map(([by, n]) => `${n} blocked by ${by}`).join(', ');
+          blockedBy.clear();
           line(
-            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : p.status}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  missing prices ${p.missing_price_count}  ${duration(portfoliosMs)}`,
+            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : p.status}${blocked ? ` (${blocked})` : ''}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  missing prices ${p.missing_price_count}  ${duration(portfoliosMs)}`,
           );
           break;
         }

@@ -26,7 +26,7 @@ import { MonitorRecorder } from './monitor-recorder';
 import { phaseTraceInputs } from './monitor-trace-inputs';
 import type { EngineStore } from '../ports/engine-store';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
-import { RUN_SUMMARY_SCHEMA, runVerdict, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
+import { groupBlocked, RUN_SUMMARY_SCHEMA, runVerdict, type BlockedPortfolioDate, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
 
 export type RunResult =
   | { readonly kind: 'plan'; readonly plan: RunPlan; readonly exitCode: number }
@@ -231,6 +231,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   for (const p of PHASE_NAMES) phaseTotals[p] = { runs: 0, success: 0, failed: 0, skipped: 0, not_applicable: 0, stale: 0, duration_seconds: 0 };
   const analyticsTotals = { jobs_expected: 0, jobs_completed: 0, jobs_failed: 0, jobs_skipped: 0, guard_skips: 0 };
   const errors: string[] = [];
+  const blocked: BlockedPortfolioDate[] = [];
   const warnings: string[] = [...plan.warnings];
   let cancelled = false;
   let fatal: Error | null = null;
@@ -303,7 +304,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
           cancelled = true;
           break;
         }
-        const r = await processDate({ ...a, results, errors, countPhase, analyticsTotals, heartbeat, wantsStop, rewritten }, plannedByDate.get(d)!, ci, d === chunk[0] ? prefetchMetrics : null);
+        const r = await processDate({ ...a, results, errors, blocked, countPhase, analyticsTotals, heartbeat, wantsStop, rewritten }, plannedByDate.get(d)!, ci, d === chunk[0] ? prefetchMetrics : null);
         results.push(r.result);
         chunkResults.push(r.result);
         if (r.cancelled) {
@@ -390,6 +391,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
       ...telemetry.disabledSinks.map((s) => `telemetry sink ${s} failed and was disabled`),
     ],
     errors: errors.slice(0, 100),
+    blocked: groupBlocked(blocked),
   };
   const phaseDurations: Record<string, number> = {};
   for (const [k, v] of Object.entries(phaseTotals)) phaseDurations[k] = Math.round(v.duration_seconds * 1000) / 1000;
@@ -434,6 +436,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
 interface DateArgs extends ExecuteArgs {
   results: DateResult[];
   errors: string[];
+  blocked: BlockedPortfolioDate[];
   countPhase(name: string, o: { status: string }, ms: number): void;
   analyticsTotals: { jobs_expected: number; jobs_completed: number; jobs_failed: number; jobs_skipped: number; guard_skips: number };
   heartbeat(force?: boolean): void;
@@ -450,6 +453,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   a.monitor?.beginDate(d);
   let tracker = DateTracker.start(d, store.loadTracking(d), { runId: run.runId, batchRunId: run.batchRunId, mode: a.mode }, run.nowIso());
   const dateErrors: string[] = [];
+  const blockedErrors = new Set<number>();
   const writeTracking = (t: DateTracker, status: string, completedAt: string | null) => store.writeTracking(t.toWrite(run.runId, status, completedAt, dateErrors), run.nowIso());
   writeTx(() => writeTracking(tracker, 'running', null));
   run.marketData.fetchedSymbols.clear();
@@ -539,7 +543,12 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
         break;
       }
       a.heartbeat();
+      const errorsBefore = dateErrors.length;
       const r = processPortfolioDate(a, tracker, pp, portfolio, dateCtx, i, pd.portfolios.length, dateFailed, dateErrors);
+      if (r.blockedBy) {
+        a.blocked.push({ date: d, portfolioId: portfolio.id, blockedBy: r.blockedBy });
+        for (let k = errorsBefore; k < dateErrors.length; k++) blockedErrors.add(k);
+      }
       tracker = r.tracker;
       portfolioResults.push(r.result);
       modelCount += r.result.marks['model'] ?? 0;
@@ -573,7 +582,8 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   if (run.monitorOnly) portfolioWork();
   else store.transaction(portfolioWork);
   a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: modelCount });
-  a.errors.push(...dateErrors.map((e) => `${d} ${e}`));
+  // The run's error list leaves out blocked portfolio-dates: the summary groups them (g.3).
+  a.errors.push(...dateErrors.filter((_, k) => !blockedErrors.has(k)).map((e) => `${d} ${e}`));
   const durationMs = deps.clock.now() - t0;
   const missing = md ? md.missingSymbols.length : 0;
   const fallback = md ? md.fallback : 0;
@@ -624,7 +634,7 @@ function processPortfolioDate(
   count: number,
   dateFailed: boolean,
   dateErrors: string[],
-): { tracker: DateTracker; result: PortfolioResult; rewroteMarks: boolean } {
+): { tracker: DateTracker; result: PortfolioResult; rewroteMarks: boolean; blockedBy: string | null } {
   const { deps, run, telemetry } = a;
   const store = deps.store;
   const d = dateCtx.date;
@@ -661,6 +671,7 @@ function processPortfolioDate(
   const noLots = lots.filter((l) => isActiveOn(l, d) || (run.eventsByLot.get(l.id) ?? []).some((e) => e.tradeDate === d)).length === 0;
   let tracker = trackerIn;
   let failedPhase: PhaseName | null = null;
+  let blockedBy: string | null = null;
   const writeTx = <T>(fn: () => T): T => (run.monitorOnly ? store.rollbackOnly(fn) : store.transaction(fn));
 
   const runPhases = (upstreamFailed: boolean, rolledBackFrom: PhaseName | null) => {
@@ -714,6 +725,7 @@ function processPortfolioDate(
     } catch (err) {
       if (!(err instanceof CriticalFailure)) throw err;
       failedPhase = err.phase;
+      if (err.outcome.reason === 'previous_day_missing') blockedBy = String(err.outcome.metrics['blocked_by']);
       // Rolled back: record the failure and the skipped later phases (the date's tracking write,
       // in the same date transaction, carries them).
       for (const k of Object.keys(entries) as PhaseName[]) delete entries[k];
@@ -736,6 +748,7 @@ function processPortfolioDate(
   a.monitor?.endPortfolio({ nav: snap?.totalValue ?? null, cash: snap?.cashValue ?? null, daily_pnl: snap?.dailyPnl ?? null, marks: markCounts, phases: results });
   return {
     tracker,
+    blockedBy,
     rewroteMarks: !dateFailed && failedPhase === null && (selected.has('marks') || selected.has('snapshots')),
     result: {
       portfolio_id: portfolio.id,

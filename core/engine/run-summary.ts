@@ -64,7 +64,13 @@ export const runSummarySchema = z.object({
   guard: z.object({ status: z.string(), findings: z.array(z.unknown()) }).nullable(),
   monitor: z.unknown().optional(),
   warnings: z.array(z.string()),
+  /** Errors of the run, except those of blocked portfolio-dates (listed in `blocked`). */
   errors: z.array(z.string()),
+  /**
+   * Portfolio-dates that failed only because an earlier date has no snapshot (reason
+   * previous_day_missing, g.3), grouped by that blocking date.
+   */
+  blocked: z.array(z.object({ blocked_by: z.string(), portfolios: z.array(z.string()), first_date: z.string(), last_date: z.string(), dates: z.number().int() })),
 });
 
 export type RunSummary = z.infer<typeof runSummarySchema> & { results: DateResult[] };
@@ -116,4 +122,27 @@ export function runVerdict(e: RunEnding): RunVerdict {
             ? EXIT.checkFailed
             : EXIT.ok;
   return { status, exitCode, counts };
+}
+
+/** A portfolio-date whose snapshot could not be computed because `blockedBy` has none. */
+export interface BlockedPortfolioDate {
+  readonly date: string;
+  readonly portfolioId: string;
+  readonly blockedBy: string;
+}
+
+/** Groups blocked portfolio-dates by the date that blocks them, in date order. */
+export function groupBlocked(blocked: readonly BlockedPortfolioDate[]): RunSummary['blocked'] {
+  const groups = new Map<string, { portfolios: Set<string>; dates: Set<string> }>();
+  for (const b of blocked) {
+    const g = groups.get(b.blockedBy) ?? groups.set(b.blockedBy, { portfolios: new Set(), dates: new Set() }).get(b.blockedBy)!;
+    g.portfolios.add(b.portfolioId);
+    g.dates.add(b.date);
+  }
+  return [...groups]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([blockedBy, g]) => {
+      const dates = [...g.dates].sort();
+      return { blocked_by: blockedBy, portfolios: [...g.portfolios].sort(), first_date: dates[0]!, last_date: dates[dates.length - 1]!, dates: dates.length };
+    });
 }

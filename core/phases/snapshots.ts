@@ -5,7 +5,7 @@
  * portfolios.equity_balance follows only the latest snapshot date, so re-running an old date
  * never overwrites the current equity.
  */
-import { previousTradingDay } from '../calendar';
+import { nextTradingDay, previousTradingDay } from '../calendar';
 import { computeSnapshot } from '../calc/snapshot';
 import { compensatedSum } from '../domain/money';
 import { outcome, type PortfolioPhase } from '../engine/phase-types';
@@ -24,11 +24,13 @@ export const snapshotsPhase: PortfolioPhase = {
     const { run, date: d, portfolio } = ctx;
     const previous = run.store.previousSnapshot(portfolio.id, d);
     if (previous && previous.snapshotDate !== previousTradingDay(d)) {
+      // The first date without a snapshot blocks this one and every later one (g.3).
+      const blockedBy = nextTradingDay(previous.snapshotDate);
       return outcome(
         'failed',
-        { previous_snapshot: previous.snapshotDate },
+        { previous_snapshot: previous.snapshotDate, blocked_by: blockedBy },
         'previous_day_missing',
-        `${portfolio.name} has no snapshot for ${previousTradingDay(d)} (latest before ${d}: ${previous.snapshotDate}); run the missing days first or use --retry-failed-phases`,
+        `${portfolio.name} has no snapshot for ${previousTradingDay(d)} (latest before ${d}: ${previous.snapshotDate}); blocked by ${blockedBy}: run that date first (--retry-failed-phases redoes failed dates in order)`,
       );
     }
     const marks = ctx.state.marks ?? run.store.loadMarks(portfolio.id, d);
