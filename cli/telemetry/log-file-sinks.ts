@@ -3,7 +3,7 @@
  * non-ASCII escaped) or key=value lines. Written synchronously so a crash loses at most the
  * line being written.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { dataError } from '../../core/api/errors';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
@@ -47,23 +47,42 @@ export function kvLine(e: TelemetryEvent): string {
  * checkout); never to `database` (the command's --db), its companions or any SQLite file. A
  * path that cannot be written is a data/IO error naming it, before the run starts.
  */
+/**
+ * Appends events to `path`, opened (and its folder made) at once so that an unwritable path
+ * fails before anything runs. A command refused before its first event leaves no trace: an
+ * empty file this sink created, and the folders it made for it, are removed on close.
+ */
 export function fileSink(path: string, format: 'json' | 'kv', database: string): TelemetrySink & { close(): void } {
   refuseDatabaseOverwrite(path, 'the event log', [database]);
   let fd: number;
+  let madeFolder: string | undefined;
+  const existed = existsSync(path);
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    madeFolder = mkdirSync(dirname(path), { recursive: true });
     fd = openSync(path, 'a');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw dataError(`cannot write the event log to ${path}: ${e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its folder is a file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}; nothing was run`);
   }
+  let written = 0;
   return {
     name: `log_file:${format}`,
     handle(e) {
       writeSync(fd, `${format === 'json' ? jsonLine(e) : kvLine(e)}\n`);
+      written++;
     },
     close() {
       closeSync(fd);
+      if (existed || written > 0) return;
+      rmSync(path, { force: true });
+      // The folders made for the file, innermost first; one that is not empty stays.
+      for (let dir = dirname(path); madeFolder && dir.length >= madeFolder.length; dir = dirname(dir)) {
+        try {
+          rmdirSync(dir);
+        } catch {
+          break;
+        }
+      }
     },
   };
 }

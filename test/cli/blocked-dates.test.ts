@@ -11,7 +11,7 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { groupBlocked, runSummarySchema } from '../../core/engine/run-summary';
+import { groupBlocked, runSummarySchema, type DateResult } from '../../core/engine/run-summary';
 import { DEMO_PORTFOLIOS, injectPriceGaps, SHORT_NOW } from '../support/app/demo-fixture';
 import { runCli, tempDir } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
@@ -33,7 +33,7 @@ describe('dates blocked by an earlier failed date', () => {
     expect(summary.errors.some((e) => e.startsWith('2025-07-11 market_data: SPY has no close'))).toBe(true);
     expect(summary.errors.filter((e) => e.startsWith('2025-07-15'))).toEqual([]);
     // The date's own result keeps every failure, with the blocking date in the message.
-    const jul15 = summary.results.find((d) => d.date === '2025-07-15')!;
+    const jul15 = (summary.results as DateResult[]).find((d) => d.date === '2025-07-15')!;
     expect(jul15.errors.filter((e) => e.startsWith('snapshots['))).toHaveLength(5);
     expect(jul15.errors.find((e) => e.startsWith('snapshots['))).toMatch(/has no snapshot for 2025-07-14 \(latest before 2025-07-15: 2025-07-10\); blocked by 2025-07-11: run that date first/);
 

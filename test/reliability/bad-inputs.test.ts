@@ -103,9 +103,12 @@ const CASES: readonly BadInput[] = [
       input: `${command} --portfolio no-such-portfolio`,
       exit: 2,
       message: /unknown portfolio "no-such-portfolio"; known ids: .*\(an id or its first 8 or more characters\)/,
-      run: (e) => cli([...command.split(' '), ...flags.map((f) => (f === 'IN_CASE_DIR' ? join(e.dir, 'rebuild.jsonl') : f)), '--portfolio', 'no-such-portfolio', '--db', e.db], ENV),
+      run: (e) => cli([...command.split(' '), ...flags.map((f) => (f === 'IN_CASE_DIR' ? join(e.dir, 'logs', 'rebuild.jsonl') : f)), '--portfolio', 'no-such-portfolio', '--db', e.db], ENV),
+      // The refused rebuild leaves no empty event log (nor the folder made for it).
+      absent: (e) => [join(e.dir, 'logs')],
     }),
   ),
+  { surface: 'cli', input: 'run --log-file F --portfolio no-such-portfolio', exit: 2, message: /unknown portfolio "no-such-portfolio"/, run: (e) => run(e, '--log-file', join(e.dir, 'run-logs', 'run.log'), '--portfolio', 'no-such-portfolio'), absent: (e) => [join(e.dir, 'run-logs')] },
   { surface: 'cli', input: 'run --market-data carrier-pigeon', exit: 2, message: /--market-data/, run: (e) => run(e, '--market-data', 'carrier-pigeon') },
   { surface: 'cli', input: 'run --max-missing-marks 2', exit: 2, message: /--max-missing-marks/, run: (e) => run(e, '--max-missing-marks', '2') },
   { surface: 'cli', input: 'run --resume batch_does_not_exist', exit: 2, message: /batch_does_not_exist not found/, run: (e) => run(e, '--resume', 'batch_does_not_exist') },
