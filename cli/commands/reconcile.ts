@@ -2,7 +2,7 @@
 import { EXIT } from '../../core/api/errors';
 import { reconcileInputSchema } from '../../core/api/commands/diagnostics-commands';
 import { openStore } from '../../host/engine-host';
-import { reconcileInput } from '../../host/diagnostics/reconcile';
+import { latestProcessedDate, reconcileInput } from '../../host/diagnostics/reconcile';
 import { BANNER, asciiJson, formatMoney, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
@@ -18,6 +18,9 @@ export const reconcileCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = reconcileInput(opened.db, input);
+      // A range without a complete snapshot is not a pass: nothing was checked (a date not run
+      // yet, purged, or mistyped).
+      const nothing = r.total === 0;
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
       else {
         const lines = [BANNER, `batchdesk reconcile  ${r.range.start ?? 'n/a'} .. ${r.range.end ?? 'n/a'}   threshold ${formatMoney(r.threshold)}`, BANNER];
@@ -31,9 +34,10 @@ export const reconcileCommand: CommandSpec = {
           for (const e of x.explanations) lines.push(`  cause: ${toAscii(e)}`);
         }
         lines.push('', `Flagged portfolio-dates: ${r.flagged} / ${r.total}`);
+        if (nothing) lines.push(`Result: no complete snapshot in this range${input.portfolios.length ? ' for these portfolios' : ''}, so nothing was reconciled; the latest processed date is ${latestProcessedDate(opened.db) ?? 'none'}`);
         ctx.io.out(lines.join('\n'));
       }
-      return r.flagged > 0 ? EXIT.checkFailed : EXIT.ok;
+      return r.flagged > 0 || nothing ? EXIT.checkFailed : EXIT.ok;
     } finally {
       opened.close();
     }

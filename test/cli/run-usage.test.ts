@@ -65,6 +65,13 @@ describe('run: bad input and dry runs', () => {
     expect(r.stdout).toMatch(/Result: no portfolio has a snapshot on 2025-07-01, so no view was checked; the latest processed date is none/);
   });
 
+  it('reconcile over dates without a complete snapshot fails and says so, instead of passing with nothing checked', async () => {
+    const r = await runCli(['reconcile', '--db', db, '--date', '2025-07-01'], { BATCHDESK_NOW: NOW });
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/Flagged portfolio-dates: 0 \/ 0\nResult: no complete snapshot in this range, so nothing was reconciled; the latest processed date is none/);
+    expect(tableContents(db)).toEqual(before);
+  });
+
   it('--dry-run prints the plan and writes nothing', async () => {
     const r = await runCli(['run', '--db', db, '--dry-run'], { BATCHDESK_NOW: NOW });
     expect(r.code).toBe(0);
