@@ -47,6 +47,12 @@ export function formatMoney(x: number | null | undefined): string {
 export const BANNER = '='.repeat(60);
 
 /** Fixed-width text table, columns padded with spaces. */
+/** ` (a, b, ...)`: at most `max` items of a list on one line, with how many were left out; '' when empty. */
+export function inlineList(items: readonly string[], max = 10): string {
+  if (items.length === 0) return '';
+  return ` (${items.slice(0, max).join(', ')}${items.length > max ? `, ... ${items.length - max} more` : ''})`;
+}
+
 export function table(headers: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: readonly string[]) =>

@@ -11,7 +11,7 @@ import { historyReport, runningReport } from '../../host/diagnostics/history-rep
 import { openStore } from '../../host/engine-host';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
-import { BANNER, asciiJson, table } from '../ascii';
+import { BANNER, asciiJson, inlineList, table } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
@@ -68,8 +68,8 @@ export const historyCommand: CommandSpec = {
           '',
           `Dates with fewer analytics jobs than expected: ${r.shortDates.length}`,
           ...r.shortDates.flatMap((d) => [`  ${d.date}: ${d.jobsCompleted}/${d.jobsExpected}`, ...d.reasons.map((x) => `    ${x}`)]),
-          `Dates with failed phases: ${r.failedDates.length}${r.failedDates.length ? ` (${r.failedDates.map((d) => `${d.date} ${d.failedPhases.join('+')}`).join(', ')})` : ''}`,
-          `Trading days without a tracking row between tracked dates: ${r.untrackedDays.length}${r.untrackedDays.length ? ` (${r.untrackedDays.slice(0, 10).join(', ')}${r.untrackedDays.length > 10 ? ', ...' : ''})` : ''}`,
+          `Dates with failed phases: ${r.failedDates.length}${inlineList(r.failedDates.map((d) => `${d.date} ${d.failedPhases.join('+')}`))}`,
+          `Trading days without a tracking row between tracked dates: ${r.untrackedDays.length}${inlineList(r.untrackedDays)}`,
         ].join('\n'),
       );
       return EXIT.ok;

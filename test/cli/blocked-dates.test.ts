@@ -45,6 +45,10 @@ describe('dates blocked by an earlier failed date', () => {
     expect(r.stderr).toContain('  2025-07-15..2025-07-15 (1 date, 5 portfolios): blocked by 2025-07-11, which has no snapshot; once it succeeds, batchdesk run --retry-failed-phases');
     // Rolled-back phases are consequences: their cause has the line.
     expect(r.stderr).not.toMatch(/failed \(rolled_back\)/);
+
+    const history = await runCli(['history', '--db', db, '--days', '30'], { BATCHDESK_NOW: SHORT_NOW });
+    expect(history.code, history.stderr).toBe(0);
+    expect(history.stdout).toContain('Dates with failed phases: 3 (2025-07-11 market_data, 2025-07-14 market_data, 2025-07-15 marks+snapshots)');
   });
 });
 
