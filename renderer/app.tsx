@@ -54,7 +54,7 @@ function useEngineState(): { status: EngineStatus; connection: ConnectionState; 
 function Screen({ route }: { route: Route }): ReactNode {
   switch (route.screen) {
     case 'run':
-      return <RunScreen />;
+      return <RunScreen initialStartDate={route.params['startDate']} />;
     case 'live':
       // Always mounted, below: see App.
       return null;

@@ -54,10 +54,32 @@ export function calendarMonths(first: string, last: string): Month[] {
   return months;
 }
 
+/**
+ * Each untracked trading day → the first day of its gap (the run of untracked days with no
+ * tracked date between them): a backfill must start there, since each date needs the
+ * previous day's snapshot. Both lists are ascending.
+ */
+export function gapStarts(tracked: readonly string[], untracked: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  let t = 0;
+  let start = '';
+  for (let i = 0; i < untracked.length; i++) {
+    const d = untracked[i]!;
+    let trackedBetween = i === 0;
+    while (t < tracked.length && tracked[t]! < d) {
+      if (i > 0 && tracked[t]! > untracked[i - 1]!) trackedBetween = true;
+      t++;
+    }
+    if (trackedBetween) start = d;
+    out.set(d, start);
+  }
+  return out;
+}
+
 function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked: readonly string[] }) {
   const { navigate } = useNavigation();
   const byDate = useMemo(() => new Map<string, TrackingRow>(rows.map((r) => [r.date, r])), [rows]);
-  const notRun = useMemo(() => new Set(untracked), [untracked]);
+  const gapStart = useMemo(() => gapStarts(rows.map((r) => r.date), untracked), [rows, untracked]);
   if (rows.length === 0) return <EmptyState title="No tracked dates yet">Run a backfill: each processed date appears here.</EmptyState>;
   const months = calendarMonths(rows[0]!.date, rows[rows.length - 1]!.date);
   return (
@@ -87,16 +109,18 @@ function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked:
                 >
                   {Number(d.slice(8))}
                 </button>
-              ) : notRun.has(d) ? (
-                <span
+              ) : gapStart.has(d) ? (
+                <button
                   key={d}
+                  type="button"
                   className="day c-gap"
-                  title={`${d}: a trading day with no tracked run (never run, or purged). Run it from Run > Date range.`}
+                  title={`${d}: a trading day with no tracked run (never run, or purged). Click to run from ${gapStart.get(d)}, the first day of this gap, to the latest.`}
                   aria-label={`${d} trading day not run`}
                   data-testid={`day-${d}`}
+                  onClick={() => navigate('run', { startDate: gapStart.get(d)! })}
                 >
                   {Number(d.slice(8))}
-                </span>
+                </button>
               ) : (
                 <span key={d} className="day c-none" aria-label={`${d} not tracked`}>
                   {Number(d.slice(8))}
@@ -109,7 +133,7 @@ function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked:
       <p className="legend">
         <span className="day c-ok">1</span> success <span className="day c-warning">1</span> partial or stale <span className="day c-failed">1</span> failed{' '}
         <span className="day c-skipped">1</span> cancelled <span className="day c-gap">1</span> trading day not run (never run, or purged) <span className="day c-none">1</span> weekend or
-        holiday. Click a day to reconcile it.
+        holiday. Click a day to reconcile it, or a day not run to run from there.
       </p>
     </div>
   );

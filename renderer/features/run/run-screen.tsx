@@ -94,13 +94,14 @@ export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } 
   return { ok: true, options: o };
 }
 
-export function RunScreen() {
+/** `initialStartDate` (from History's gaps) opens the form on a date range from that date to the latest. */
+export function RunScreen({ initialStartDate }: { initialStartDate?: string | undefined } = {}) {
   const client = useClient();
   const { live: store } = useServices();
   const live = useLive();
   const { navigate } = useNavigation();
   const gate = useGate();
-  const [form, setForm] = useState<FormState>(INITIAL);
+  const [form, setForm] = useState<FormState>(initialStartDate ? { ...INITIAL, dateMode: 'range', startDate: initialStartDate } : INITIAL);
   const [plan, setPlan] = useState<{ plan: Plan; key: string } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
