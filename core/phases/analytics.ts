@@ -22,12 +22,14 @@ interface TimedResult {
   readonly durationMs: number;
 }
 
+const thrown = (job: AnalyticsJob, err: unknown): JobResult => ({ status: 'failed', reason: 'exception', metrics: { error: `${job.name}: ${(err as Error).message}` } });
+
 /** A job's result; an exception is a failed result. */
 function attempt(job: AnalyticsJob, run: () => JobResult): JobResult {
   try {
     return run();
   } catch (err) {
-    return { status: 'failed', reason: 'exception', metrics: { error: `${job.name}: ${(err as Error).message}` } };
+    return thrown(job, err);
   }
 }
 
@@ -40,8 +42,7 @@ function runIsolated(job: AnalyticsJob, run: () => JobResult, store: Store): Job
       return r;
     });
   } catch (err) {
-    if (err instanceof Rollback) return err.result;
-    return { status: 'failed', reason: 'exception', metrics: { error: `${job.name}: ${(err as Error).message}` } };
+    return err instanceof Rollback ? err.result : thrown(job, err);
   }
 }
 
