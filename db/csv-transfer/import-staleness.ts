@@ -16,6 +16,8 @@ export interface StaleSummary {
   readonly last: IsoDate | null;
 }
 
+export const NOTHING_STALE: StaleSummary = { dates: 0, first: null, last: null };
+
 /** The lots of every portfolio, as the staleness rules take them. */
 export function allLots(db: SqliteDatabase): Lot[] {
   const reference = referenceRepository(db);

@@ -32,7 +32,7 @@ import { formatPricesCsv, parsePricesCsv, type PriceCsvRow } from '../../market-
 import type { SqliteDatabase } from '../open-database';
 import { priceRepository } from '../repositories/price-repository';
 import { inList } from '../sql-lists';
-import { allLots, markImportStaleness, type StaleSummary } from './import-staleness';
+import { allLots, markImportStaleness, NOTHING_STALE, type StaleSummary } from './import-staleness';
 
 export interface PriceImportOptions {
   /** Named in problems (the file name as given). */
@@ -129,7 +129,7 @@ export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImport
   const totals = { inserted: 0, updated: 0, unchanged: 0, keptStored: 0 };
   const jumps: ImportedJump[] = [];
   const changes = new Map<string, IsoDate>();
-  let stale: StaleSummary = { dates: 0, first: null, last: null };
+  let stale: StaleSummary = NOTHING_STALE;
   db.transaction(() => {
     for (const [symbol, rows] of [...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const quotes: Quote[] = rows.map((r) => ({ date: r.date, close: r.close, volume: r.volume, open: null, high: null, low: null }));
@@ -147,7 +147,6 @@ export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImport
   }).immediate();
   return { ok: true, summary: { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, stale, skipped: parsed.skipped } };
 }
-
 
 export interface PriceExportOptions {
   readonly symbols?: readonly string[];

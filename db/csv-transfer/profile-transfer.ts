@@ -17,15 +17,15 @@
  *
  * Export writes every profile, sorted by symbol; an export of an import gives the same file.
  */
+import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp, isTimestamp, type Timestamp } from '../../core/domain/timestamp';
+import { staleAfterProfileChanges } from '../../core/engine/input-staleness';
 import type { CompanyProfile } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
 import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileCsvRow } from '../../market-data/csv/profiles-csv';
-import type { IsoDate } from '../../core/domain/iso-date';
-import { staleAfterProfileChanges } from '../../core/engine/input-staleness';
 import type { SqliteDatabase } from '../open-database';
 import { PROFILE_ENGINE_COLUMNS } from '../repositories/reference-repository';
-import { allLots, markImportStaleness, type StaleSummary } from './import-staleness';
+import { allLots, markImportStaleness, NOTHING_STALE, type StaleSummary } from './import-staleness';
 
 export interface ProfileImportOptions {
   readonly file: string;
@@ -88,7 +88,7 @@ export function importProfilesCsv(db: SqliteDatabase, text: string, o: ProfileIm
   const totals = { inserted: 0, updated: 0, unchanged: 0 };
   const engineRead = PROFILE_ENGINE_COLUMNS.map((c) => COLUMNS.indexOf(c));
   const changed = new Set<string>();
-  let stale: StaleSummary = { dates: 0, first: null, last: null };
+  let stale: StaleSummary = NOTHING_STALE;
   db.transaction(() => {
     for (const { profile, lastUpdated } of parsed.rows) {
       const values = valuesOf(profile);

@@ -8,11 +8,10 @@
 import { BatchdeskError } from '../../core/api/errors';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import type { GuardReport } from '../../core/engine/run-context';
+import type { EngineDeps, GuardReport } from '../../core/engine/run-context';
 import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import { evaluateGuard, type GuardFinding, type GuardResult } from '../../core/validation/regression-guard';
-import type { EngineDeps } from '../../core/engine/run-context';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import type { SqliteDatabase } from '../../db/open-database';
