@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { usageError } from '../core/api/errors';
 import { lookbackStart } from '../core/calendar';
 import { DEMO_PORTFOLIOS, DEMO_START_DATE } from '../core/data/demo-portfolios';
-import { isoDateSchema, type IsoDate } from '../core/domain/iso-date';
+import { calendarDateSchema } from '../core/calendar/calendar-range-error';
+import type { IsoDate } from '../core/domain/iso-date';
 import { FACTOR_ETFS, isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/symbols';
 import { settleInstantMs } from '../core/phases/market-data/settle-time';
 import { formatTimestamp } from '../core/domain/timestamp';
@@ -23,8 +24,8 @@ export const seedDemoOptionsSchema = z
     prices: z.enum(['synthetic', 'online', 'none']).default('synthetic'),
     seed: z.number().int().min(0).max(0xffffffff).default(42),
     profile: z.enum(['realistic', 'independent']).default('realistic'),
-    startDate: isoDateSchema.default(DEMO_START_DATE as IsoDate),
-    endDate: isoDateSchema,
+    startDate: calendarDateSchema.default(DEMO_START_DATE as IsoDate),
+    endDate: calendarDateSchema,
     reset: z.boolean().default(false),
   })
   .refine((o) => o.startDate <= o.endDate, { message: 'the end date is before the start date', path: ['endDate'] });

@@ -3,7 +3,7 @@ import { EXIT } from '../../core/api/errors';
 import { diagnoseEquityCash } from '../../host/diagnostics/equity-cash';
 import { diagnosePrices } from '../../host/diagnostics/price-diagnosis';
 import { openStore } from '../../host/engine-host';
-import { isoDateSchema } from '../../core/domain/iso-date';
+import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { BANNER, asciiJson, formatMoney, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
@@ -11,7 +11,7 @@ import { DATE_FLAG, PORTFOLIO_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './d
 
 async function equityCash(ctx: CommandContext): Promise<number> {
   const s = scopeFlags(ctx.flags, 'diagnose equity-cash');
-  const date = s.date ? parseOrUsage(isoDateSchema, s.date, 'diagnose equity-cash', '--date') : null;
+  const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'diagnose equity-cash', '--date') : null;
   const opened = openStore(ctx.global.dbPath, { mustExist: true });
   try {
     const r = diagnoseEquityCash(opened.db, { date, portfolioIds: s.portfolios, ...(s.threshold ? { threshold: s.threshold } : {}) });
@@ -66,7 +66,7 @@ export const diagnosePricesCommand: CommandSpec = {
   example: 'batchdesk diagnose prices --date 2025-09-30',
   async run(ctx) {
     const s = scopeFlags(ctx.flags, 'diagnose prices');
-    const date = s.date ? parseOrUsage(isoDateSchema, s.date, 'diagnose prices', '--date') : null;
+    const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'diagnose prices', '--date') : null;
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = diagnosePrices(opened.db, { date, portfolioIds: s.portfolios });

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { coverageInputSchema, guardInputSchema } from '../../core/api/commands/diagnostics-commands';
 import { targetDate } from '../../core/calendar';
-import { isoDateSchema, type IsoDate } from '../../core/domain/iso-date';
+import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
+import type { IsoDate } from '../../core/domain/iso-date';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestRunDates } from '../../host/diagnostics/run-dates';
@@ -170,7 +171,7 @@ export const verifyViewsCommand: CommandSpec = {
   example: 'batchdesk verify views --date 2025-09-30',
   run: (ctx) => {
     const s = scopeFlags(ctx.flags, 'verify views');
-    const date = s.date ? parseOrUsage(isoDateSchema, s.date, 'verify views', '--date') : null;
+    const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'verify views', '--date') : null;
     return withDb(ctx, (o) => {
       const r = verifyViews(o.db, { date, portfolioIds: s.portfolios });
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));

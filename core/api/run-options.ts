@@ -3,7 +3,7 @@
  * here once. Cross-field rules (target date vs range, end before start) live in the schema.
  */
 import { z } from 'zod';
-import { isoDateSchema } from '../domain/iso-date';
+import { calendarDateSchema } from '../calendar/calendar-range-error';
 import { PHASE_NAMES } from '../domain/phase';
 
 export const marketDataModeSchema = z.enum(['online', 'offline', 'synthetic']);
@@ -11,9 +11,9 @@ export type MarketDataMode = z.infer<typeof marketDataModeSchema>;
 
 export const runOptionsSchema = z
   .object({
-    startDate: isoDateSchema.optional(),
-    endDate: isoDateSchema.optional(),
-    targetDate: isoDateSchema.optional(),
+    startDate: calendarDateSchema.optional(),
+    endDate: calendarDateSchema.optional(),
+    targetDate: calendarDateSchema.optional(),
     portfolios: z.array(z.string().min(1)).default([]),
     phases: z.array(z.enum(PHASE_NAMES)).default([]),
     withPrerequisites: z.boolean().default(false),

@@ -6,8 +6,6 @@
 import { BatchdeskError, usageError } from '../api/errors';
 import type { RunOptions } from '../api/run-options';
 import {
-  CALENDAR_END,
-  CALENDAR_START,
   firstTradingDayOnOrAfter,
   isTradingDay,
   nextTradingDay,
@@ -58,8 +56,11 @@ function earliestEntry(lots: readonly Lot[] | undefined): IsoDate | null {
   return min;
 }
 
-function checkDate(d: IsoDate, target: IsoDate, flag: string): void {
-  if (d < CALENDAR_START || d > CALENDAR_END) throw usageError(`${flag} ${d} is outside the calendar range ${CALENDAR_START}..${CALENDAR_END}`);
+/**
+ * A requested date must be settled: on or before the target date (its place in the calendar is
+ * checked by the options schema). Also used by rebuild before it purges anything.
+ */
+export function checkSettledDate(d: IsoDate, target: IsoDate, flag: string): void {
   if (d > target) throw usageError(`${flag} ${d} is after the target date ${target}: its close is not settled yet`);
 }
 
@@ -201,14 +202,14 @@ export function planRun(input: PlannerInput): RunPlan {
     let days: readonly IsoDate[];
     if (options.targetDate) {
       const d = options.targetDate;
-      checkDate(d, target, '--target-date');
+      checkSettledDate(d, target, '--target-date');
       if (!isTradingDay(d)) throw usageError(`--target-date ${d} is not a trading day; the previous trading day is ${previousTradingDay(d)}`);
       days = [d];
     } else {
       const start = options.startDate!;
       const end = options.endDate ?? target;
-      checkDate(start, target, '--start-date');
-      checkDate(end, target, '--end-date');
+      checkSettledDate(start, target, '--start-date');
+      checkSettledDate(end, target, '--end-date');
       days = tradingDaysBetween(start, end);
     }
     dates = days.map((d) => {

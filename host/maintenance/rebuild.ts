@@ -19,7 +19,8 @@ import { dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 import type { RunOptions } from '../../core/api/run-options';
 import { DEMO_PORTFOLIOS } from '../../core/data/demo-portfolios';
-import { targetDate } from '../../core/calendar';
+import { targetDate, tradingDaysBetween } from '../../core/calendar';
+import { checkSettledDate } from '../../core/engine/planner';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { RunSummary } from '../../core/engine/run-summary';
@@ -91,8 +92,14 @@ export function formatSeconds(ms: number): string {
 
 export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line: string) => void = () => {}): Promise<RebuildReport> {
   const dbPath = resolve(req.dbPath);
-  const end = req.end ?? targetDate(clock.now());
+  // The range is checked before anything is written: a bad date must not cost a purge.
+  const target = targetDate(clock.now());
+  const end = req.end ?? target;
   if (end < req.start) throw new BatchdeskError('usage', `--end-date ${end} is before --start-date ${req.start}`);
+  checkSettledDate(end, target, '--end-date');
+  const days = tradingDaysBetween(req.start, end);
+  if (days.length === 0) throw new BatchdeskError('usage', `${req.start} .. ${end} holds no trading day, so there is nothing to rebuild; widen the range`);
+  const lastDay = days[days.length - 1]!;
   const opened = openStore(dbPath, { mustExist: true });
   try {
     // --portfolio values as full ids (an unknown one is a usage error before anything starts).
@@ -208,7 +215,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     else step({ step: 'verify rowcounts', status: 'pass', detail: 'counts match the pre-purge baseline or grew by new dates' });
     const demoPresent = DEMO_PORTFOLIOS.some((p) => opened.db.prepare(`SELECT 1 FROM portfolios WHERE id = ? AND deleted_at IS NULL`).get(p.portfolio_id_deterministic) !== undefined);
     if (demoPresent) {
-      const demo = verifyDemo(opened.db, targetDate(clock.now()));
+      const demo = verifyDemo(opened.db, target);
       step({ step: 'verify demo', status: demo.ready ? 'pass' : 'fail', detail: `${demo.label} (readiness ${demo.readiness.toFixed(2)})` });
     } else step({ step: 'verify demo', status: 'skipped', detail: 'no demo portfolios in this database' });
     const rec = reconcileScope(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds });
@@ -217,7 +224,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     step({ step: 'verify coverage', status: cov.gaps.length ? 'fail' : 'pass', detail: cov.gaps.length ? cov.gaps.slice(0, 5).map((g) => `${g.portfolioName}: ${describeCoverageGap(g)}`).join('; ') : `${cov.checked} portfolio-dates without gaps` });
     const guard = guardAndGate(opened.db, { start: req.start, end, portfolioIds: req.portfolioIds }, lock.lockId, clock);
     step({ step: 'verify guard', status: guard.status === 'pass' ? 'pass' : 'fail', detail: `${guard.status} (${guard.findings.length} finding(s))` });
-    const views = verifyViews(opened.db, { date: end, portfolioIds: req.portfolioIds });
+    const views = verifyViews(opened.db, { date: lastDay, portfolioIds: req.portfolioIds });
     step({ step: 'verify views', status: views.failed ? 'fail' : 'pass', detail: `${views.checks.filter((c) => c.status === 'ok').length} view(s) with rows on ${views.date ?? 'n/a'}` });
     const after = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
     writeBaselineFile(join(folder, 'after.json'), after, opened.path);
@@ -232,6 +239,15 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
       return finish('failed');
     }
     return finish('success');
+  } catch (err) {
+    // An unexpected error still closes the maintenance_log row and the gate, naming the backup.
+    try {
+      step({ step: 'rebuild', status: 'fail', detail: (err as Error).message });
+      stop('the rebuild stopped on an unexpected error');
+    } catch {
+      // keep the original error
+    }
+    throw err;
   } finally {
     try {
       opened.store.transaction(() => opened.store.setSetting('maintenance', { active: false, reason: null, since: now() }, now()));

@@ -12,7 +12,7 @@
  * - faults: test-only injected gaps and bad prints (m.8).
  */
 import { z } from 'zod';
-import { CALENDAR_END, CALENDAR_START } from '../../core/calendar/calendar-range-error';
+import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { isoDateSchema } from '../../core/domain/iso-date';
 import { canonicalSymbol } from '../../core/domain/symbols';
 
@@ -20,10 +20,6 @@ const symbolSchema = z
   .string()
   .transform(canonicalSymbol)
   .refine((s) => s.length > 0, { message: 'symbol must not be empty' });
-
-const calendarDateSchema = isoDateSchema.refine((d) => d >= CALENDAR_START && d <= CALENDAR_END, {
-  message: `date must lie in the trading calendar, ${CALENDAR_START} to ${CALENDAR_END}`,
-});
 
 export const anchorSchema = z.object({
   date: calendarDateSchema,

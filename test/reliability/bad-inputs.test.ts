@@ -108,6 +108,30 @@ const CASES: readonly BadInput[] = [
       absent: (e) => [join(e.dir, 'logs')],
     }),
   ),
+  // A date outside the calendar is a usage error on every command, not an internal error.
+  ...([
+    ['reconcile', '--date', '1999-12-31'],
+    ['diagnose equity-cash', '--date', '2031-01-02'],
+    ['diagnose prices', '--date', '1999-12-31'],
+    ['verify views', '--date', '1999-12-31'],
+    ['verify coverage', '--start-date', '1999-12-31', '--end-date', '2025-07-10'],
+    ['purge', '--from', '1999-12-31', '--yes'],
+    ['seed-demo', '--start-date', '1999-01-01'],
+    ['rebuild', '--start-date', '1999-12-31', '--end-date', '2025-07-10', '--yes', '--log-file', 'IN_CASE_DIR'],
+  ] as const).map(
+    ([command, ...flags]): BadInput => ({
+      surface: 'cli',
+      input: `${command} ${flags.filter((f) => f !== 'IN_CASE_DIR' && f !== '--log-file').join(' ')} (outside the calendar)`,
+      exit: 2,
+      message: /--(date|start-date|from) "(1999-12-31|2031-01-02|1999-01-01)": outside the calendar range 2000-01-01\.\.2030-12-31/,
+      run: (e) => cli([...command.split(' '), ...flags.map((f) => (f === 'IN_CASE_DIR' ? join(e.dir, 'logs', 'rebuild.jsonl') : f)), '--db', e.db], ENV),
+      absent: (e) => [join(e.dir, 'logs'), join(e.dir, 'rebuilds')],
+    }),
+  ),
+  // rebuild checks its range before the backup and the purge: a bad range costs nothing.
+  { surface: 'cli', input: 'rebuild --end-date after the target date', exit: 2, message: /--end-date 2026-01-05 is after the target date 2025-07-10/, run: (e) => cli(['rebuild', '--db', e.db, '--start-date', '2025-07-08', '--end-date', '2026-01-05', '--yes', '--log-file', join(e.dir, 'logs', 'r.jsonl')], ENV), absent: (e) => [join(e.dir, 'logs'), join(e.dir, 'rebuilds')] },
+  { surface: 'cli', input: 'rebuild of a range without a trading day (2025-07-04, a holiday)', exit: 2, message: /2025-07-04 \.\. 2025-07-04 holds no trading day/, run: (e) => cli(['rebuild', '--db', e.db, '--start-date', '2025-07-04', '--end-date', '2025-07-04', '--yes', '--log-file', join(e.dir, 'logs', 'r.jsonl')], ENV), absent: (e) => [join(e.dir, 'logs'), join(e.dir, 'rebuilds')] },
+  { surface: 'contract', input: 'diagnosePrices { date: "1999-12-31" }', exit: 2, message: /outside the calendar range/, run: (e) => contract(e.db, SAFE_NOW, 'diagnosePrices', { date: '1999-12-31' }) },
   { surface: 'cli', input: 'run --log-file F --portfolio no-such-portfolio', exit: 2, message: /unknown portfolio "no-such-portfolio"/, run: (e) => run(e, '--log-file', join(e.dir, 'run-logs', 'run.log'), '--portfolio', 'no-such-portfolio'), absent: (e) => [join(e.dir, 'run-logs')] },
   { surface: 'cli', input: 'run --market-data carrier-pigeon', exit: 2, message: /--market-data/, run: (e) => run(e, '--market-data', 'carrier-pigeon') },
   { surface: 'cli', input: 'run --max-missing-marks 2', exit: 2, message: /--max-missing-marks/, run: (e) => run(e, '--max-missing-marks', '2') },

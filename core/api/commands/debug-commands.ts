@@ -4,7 +4,7 @@
  * inputs read, rows computed, stored rows, differences) and the monitor report.
  */
 import { z } from 'zod';
-import { isoDateSchema } from '../../domain/iso-date';
+import { calendarDateSchema } from '../../calendar/calendar-range-error';
 import { PHASE_NAMES } from '../../domain/phase';
 import { defineCommand } from '../command-definition';
 
@@ -24,7 +24,7 @@ export const debugCommands = {
   debugDate: defineCommand({
     summary: 'monitor-only run of one date with a trace: per-phase inputs, outputs and differences; nothing is published',
     input: z.object({
-      date: isoDateSchema,
+      date: calendarDateSchema,
       portfolios: z.array(z.string().min(1)).max(50).default([]),
       phases: z.array(z.enum(PHASE_NAMES)).default([]),
       withPrerequisites: z.boolean().default(true),

@@ -1,6 +1,6 @@
 /** Diagnostics and validation commands (SPEC.md i.1-i.8): reconcile, diagnose, verify, gate, history, baselines. */
 import { z } from 'zod';
-import { isoDateSchema } from '../../domain/iso-date';
+import { calendarDateSchema } from '../../calendar/calendar-range-error';
 import { defineCommand } from '../command-definition';
 
 const record = z.record(z.string(), z.unknown());
@@ -8,9 +8,9 @@ const list = z.array(record);
 
 const dateScope = z
   .object({
-    date: isoDateSchema.optional(),
-    startDate: isoDateSchema.optional(),
-    endDate: isoDateSchema.optional(),
+    date: calendarDateSchema.optional(),
+    startDate: calendarDateSchema.optional(),
+    endDate: calendarDateSchema.optional(),
     portfolios: z.array(z.string().min(1)).default([]),
   })
   .superRefine((o, ctx) => {
@@ -22,12 +22,12 @@ export const reconcileInputSchema = z.intersection(dateScope, z.object({ thresho
 export type ReconcileInput = z.infer<typeof reconcileInputSchema>;
 export const guardInputSchema = dateScope;
 export const coverageInputSchema = z
-  .object({ startDate: isoDateSchema, endDate: isoDateSchema, portfolios: z.array(z.string().min(1)).default([]) })
+  .object({ startDate: calendarDateSchema, endDate: calendarDateSchema, portfolios: z.array(z.string().min(1)).default([]) })
   .superRefine((o, ctx) => {
     if (o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
   });
 
-const oneDate = z.object({ date: isoDateSchema.optional(), portfolios: z.array(z.string().min(1)).default([]) });
+const oneDate = z.object({ date: calendarDateSchema.optional(), portfolios: z.array(z.string().min(1)).default([]) });
 
 export const gateSchema = z.object({
   state: z.enum(['open', 'closed']),

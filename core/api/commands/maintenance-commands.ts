@@ -1,6 +1,6 @@
 /** Data management commands (SPEC.md j.1-j.5, g.10): backup, restore, purge, rebuild, cancel. */
 import { z } from 'zod';
-import { isoDateSchema } from '../../domain/iso-date';
+import { calendarDateSchema } from '../../calendar/calendar-range-error';
 import { defineCommand } from '../command-definition';
 import { marketDataModeSchema } from '../run-options';
 
@@ -15,8 +15,8 @@ const rangeRefine = (o: { from?: string | undefined; to?: string | undefined }, 
 
 export const purgeInputSchema = z
   .object({
-    from: isoDateSchema.optional(),
-    to: isoDateSchema.optional(),
+    from: calendarDateSchema.optional(),
+    to: calendarDateSchema.optional(),
     portfolios: z.array(z.string().min(1)).default([]),
     keepTracking: z.boolean().default(false),
     backup: z.boolean().default(true),
@@ -26,8 +26,8 @@ export const purgeInputSchema = z
 
 export const rebuildInputSchema = z
   .object({
-    startDate: isoDateSchema,
-    endDate: isoDateSchema.optional(),
+    startDate: calendarDateSchema,
+    endDate: calendarDateSchema.optional(),
     chunkDays: z.number().int().min(0).max(36_500).default(7),
     portfolios: z.array(z.string().min(1)).default([]),
     marketData: marketDataModeSchema.optional(),

@@ -6,6 +6,7 @@
  * (completed_at unset, SPEC.md g.7, m.1) unless `includeIncomplete` is set.
  */
 import { z } from 'zod';
+import { calendarDateSchema } from '../../calendar/calendar-range-error';
 import { isoDateSchema } from '../../domain/iso-date';
 import { PHASE_NAMES } from '../../domain/phase';
 import { defineCommand } from '../command-definition';
@@ -13,8 +14,8 @@ import { telemetryEventSchema } from '../telemetry-events';
 
 const nullableNumber = z.number().nullable();
 const range = {
-  startDate: isoDateSchema.optional(),
-  endDate: isoDateSchema.optional(),
+  startDate: calendarDateSchema.optional(),
+  endDate: calendarDateSchema.optional(),
   /** Also return dates whose tracking row is not complete (a running or interrupted date). */
   includeIncomplete: z.boolean().default(false),
 };
@@ -223,7 +224,7 @@ export const analyticsViewSchema = z.object({
 });
 export type AnalyticsView = z.infer<typeof analyticsViewSchema>;
 
-const portfolioDate = z.object({ portfolioId: z.string().min(1), date: isoDateSchema.optional() });
+const portfolioDate = z.object({ portfolioId: z.string().min(1), date: calendarDateSchema.optional() });
 
 export const viewCommands = {
   listPortfolios: defineCommand({
@@ -249,7 +250,7 @@ export const viewCommands = {
   }),
   getDateDetail: defineCommand({
     summary: "one date's tracking row in full: phase_status and metadata (phase metrics, job outcomes)",
-    input: z.object({ date: isoDateSchema, includeIncomplete: z.boolean().default(false) }),
+    input: z.object({ date: calendarDateSchema, includeIncomplete: z.boolean().default(false) }),
     output: z.object({
       row: trackingRowSchema.nullable(),
       phaseStatus: z.record(z.string(), z.unknown()).nullable(),
@@ -277,8 +278,8 @@ export const viewCommands = {
     summary: "stored closes flagged as one-day jumps beyond the threshold (SPEC.md e.4's suspect prices), with the previous close",
     input: z
       .object({
-        startDate: isoDateSchema.optional(),
-        endDate: isoDateSchema.optional(),
+        startDate: calendarDateSchema.optional(),
+        endDate: calendarDateSchema.optional(),
         symbols: z.array(z.string().min(1).max(64)).max(500).default([]),
         limit: z.number().int().min(1).max(100_000).default(10_000),
       })
@@ -294,7 +295,7 @@ export const viewCommands = {
   }),
   getMarks: defineCommand({
     summary: "a portfolio-date's positions with their marks and provenance",
-    input: z.object({ portfolioId: z.string().min(1), date: isoDateSchema, includeIncomplete: z.boolean().default(false) }),
+    input: z.object({ portfolioId: z.string().min(1), date: calendarDateSchema, includeIncomplete: z.boolean().default(false) }),
     output: z.object({ portfolioId: z.string(), date: isoDateSchema, snapshot: snapshotRowSchema.nullable(), marks: z.array(markRowSchema) }),
     mutates: false,
   }),
