@@ -35,7 +35,7 @@ export function globalHelp(specs: readonly CommandSpec[], version: string): stri
     'Commands:',
     ...specs.map((s) => `  ${s.name.padEnd(22)} ${s.summary}`),
     '',
-    'Global flags (--db, --quiet, --verbose and --color may also come before the command):',
+    'Global flags (anywhere after the command; --db, --quiet, --verbose and --color also before it):',
     ...Object.entries(GLOBAL_FLAGS).map(([n, f]) => flagLine(n, f)),
     '',
     'Database: --db PATH, else BATCHDESK_DB, else the desktop app default database.',

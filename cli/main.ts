@@ -7,30 +7,37 @@ import { dirname, resolve } from 'node:path';
 import { BatchdeskError, EXIT } from '../core/api/errors';
 import { DatabaseOpenError } from '../db/open-database';
 import { APP_VERSION } from '../host/app-version';
-import { GLOBAL_FLAGS, parseCommandArgs, stringFlag } from './args';
+import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
 import type { CommandSpec, GlobalOptions } from './command';
 import { COMMANDS } from './commands';
 import { defaultDatabasePath } from './default-db';
 import { commandHelp, globalHelp } from './help';
 import { processIO, type CliIO } from './io';
 
-function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | null {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  const two = words.length >= 2 && argv.indexOf(words[0]!) === 0 ? `${words[0]} ${words[1]}` : null;
-  if (two) {
-    const spec = COMMANDS.find((c) => c.name === two);
-    if (spec) {
-      const rest = [...argv];
-      rest.splice(rest.indexOf(words[0]!), 1);
-      rest.splice(rest.indexOf(words[1]!), 1);
-      return { spec, rest };
-    }
-  }
-  if (argv[0] && !argv[0].startsWith('-')) {
-    const spec = COMMANDS.find((c) => c.name === argv[0]);
-    if (spec) return { spec, rest: argv.slice(1) };
+/**
+ * The index of a command group's subcommand in `argv` (`verify --db F views`): the first word
+ * after the command that is neither a flag nor a global flag's value. Null when there is none.
+ */
+function subcommandIndex(argv: readonly string[]): number | null {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-')) return i;
+    if (GLOBAL_FLAGS[a.slice(2)]?.type === 'string') i += 1;
   }
   return null;
+}
+
+/**
+ * The command `argv` starts with: two words (`verify views`) when they name one, else one;
+ * the rest is the command's flags and arguments, global flags anywhere among them.
+ */
+function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string[] } | null {
+  if (!argv[0] || argv[0].startsWith('-')) return null;
+  const sub = subcommandIndex(argv);
+  const two = sub === null ? undefined : COMMANDS.find((c) => c.name === `${argv[0]} ${argv[sub]}`);
+  if (two) return { spec: two, rest: argv.filter((_, i) => i !== 0 && i !== sub) };
+  const one = COMMANDS.find((c) => c.name === argv[0]);
+  return one ? { spec: one, rest: argv.slice(1) } : null;
 }
 
 /** The global flags that may come before the command (--help and --version lead on their own). */
@@ -97,11 +104,11 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       }
       const word = argv.find((a) => !a.startsWith('-')) ?? argv[0]!;
       const names = COMMANDS.map((c) => c.name.split(' ')[0]!);
-      const { nearest } = await import('./args');
       // A command group (`verify demo|guard|...`) with an unknown or missing subcommand.
       const subs = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name.split(' ')[1]!);
       if (subs.length > 0) {
-        const sub = argv[1] !== undefined && !argv[1].startsWith('-') ? argv[1] : undefined;
+        const at = subcommandIndex(argv);
+        const sub = at === null ? undefined : argv[at];
         const near = sub ? nearest(sub, subs) : null;
         throw new BatchdeskError(
           'usage',

@@ -1,9 +1,10 @@
 /** `batchdesk history`, `history export-baseline`, `history compare` (SPEC.md i.5, i.7, m.24). */
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
-import { EXIT } from '../../core/api/errors';
+import { historyStatusSchema } from '../../core/api/commands/history-commands';
+import { EXIT, usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
-import { isoDateSchema } from '../../core/domain/iso-date';
+import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { compareBaselines } from '../../core/validation/baseline';
 import { exportBaseline, readBaselineFile, writeBaselineFile } from '../../host/diagnostics/baseline';
@@ -15,7 +16,6 @@ import { BANNER, asciiJson, inlineList, table } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
-import { usageError } from '../../core/api/errors';
 
 export const historyCommand: CommandSpec = {
   name: 'history',
@@ -31,6 +31,8 @@ export const historyCommand: CommandSpec = {
     const f = ctx.flags;
     const clock = systemClock(ctx.io.env);
     const days = parseOrUsage(z.coerce.number().int().min(1), stringFlag(f['days']) ?? '30', 'history', '--days');
+    const statusFlag = stringFlag(f['status']);
+    const status = statusFlag === undefined ? null : parseOrUsage(historyStatusSchema, statusFlag, 'history', '--status');
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       if (f['running']) {
@@ -51,7 +53,7 @@ export const historyCommand: CommandSpec = {
           );
         return EXIT.ok;
       }
-      const r = historyReport(opened.db, { days, status: stringFlag(f['status']) ?? null, today: targetDate(clock.now()), nowIso: formatTimestamp(clock.now()) });
+      const r = historyReport(opened.db, { days, status, today: targetDate(clock.now()), nowIso: formatTimestamp(clock.now()) });
       if (f['json']) {
         ctx.io.out(asciiJson(r, 2));
         return EXIT.ok;
@@ -86,8 +88,8 @@ export const exportBaselineCommand: CommandSpec = {
   example: 'batchdesk history export-baseline --start-date 2025-07-01 --end-date 2025-09-30 --out before.json',
   async run(ctx) {
     const f = ctx.flags;
-    const start = parseOrUsage(isoDateSchema, stringFlag(f['start-date']), 'history export-baseline', '--start-date');
-    const end = parseOrUsage(isoDateSchema, stringFlag(f['end-date']), 'history export-baseline', '--end-date');
+    const start = parseOrUsage(calendarDateSchema, stringFlag(f['start-date']), 'history export-baseline', '--start-date');
+    const end = parseOrUsage(calendarDateSchema, stringFlag(f['end-date']), 'history export-baseline', '--end-date');
     if (end < start) throw usageError(`--end-date ${end} is before --start-date ${start}`);
     const out = stringFlag(f['out']);
     if (!out) throw usageError('history export-baseline needs --out FILE (see `batchdesk history export-baseline --help`)');

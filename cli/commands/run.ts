@@ -148,7 +148,10 @@ export const runCommand: CommandSpec = {
     const logFile = stringFlag(f['log-file']);
     const file = logFile ? fileSink(resolve(ctx.io.cwd, logFile), f['log-json'] ? 'json' : 'kv', ctx.global.dbPath) : null;
     if (file) sinks.push(file);
-    if (f['log-json'] && !logFile) sinks.push(streamSink((l) => ctx.io.err(l), 'json'));
+    // `--log-json` without `--log-file` (h.3): stderr carries the JSON lines and no human line;
+    // the summary's numbers are in the run_result and date_result events (all of it: --summary-json).
+    const jsonOnStderr = f['log-json'] === true && !logFile;
+    if (jsonOnStderr) sinks.push(streamSink((l) => ctx.io.err(l), 'json'));
     else if (!options.dryRun) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, quiet: ctx.global.quiet, verbose: ctx.global.verbose, now: () => clock.now() }));
     try {
       const result = await runOnDatabase({
@@ -167,10 +170,10 @@ export const runCommand: CommandSpec = {
       }
       if (result.kind === 'up_to_date') {
         if (f['summary-json']) ctx.io.out(asciiJson({ ...planDocument(result.plan), schema: 'batchdesk.run-summary/1', status: 'up_to_date', exit_code: 0, message: result.message }));
-        else ctx.io.err(result.message);
+        else if (!jsonOnStderr) ctx.io.err(result.message);
         return EXIT.ok;
       }
-      if (!ctx.global.quiet || f['summary-json']) printSummary(ctx, result.summary);
+      if (!jsonOnStderr && (!ctx.global.quiet || f['summary-json'])) printSummary(ctx, result.summary);
       if (f['summary-json']) ctx.io.out(asciiJson(result.summary));
       return result.exitCode;
     } finally {

@@ -1,9 +1,9 @@
 /**
  * The portfolios a command is limited to (`--portfolio ID`, repeatable; a contract command's
  * `portfolios`): each given value must name exactly one known portfolio, by its id or by a
- * prefix of at least 8 characters (the short form plan tables print). Anything else is a usage
- * error listing the known ids; a report limited to an unknown id would otherwise check nothing
- * and pass.
+ * prefix of at least 8 characters (the short form plan tables print), in either case (ids are
+ * lowercase UUIDs, so `FCD71196` names fcd71196-...). Anything else is a usage error listing the
+ * known ids; a report limited to an unknown id would otherwise check nothing and pass.
  */
 import { usageError } from '../api/errors';
 
@@ -15,11 +15,13 @@ export function resolvePortfolioIds(known: readonly { readonly id: string }[], r
   const unknown: string[] = [];
   const out = new Set<string>();
   for (const r of requested) {
-    if (ids.includes(r)) {
-      out.add(r);
+    const wanted = r.toLowerCase();
+    const exact = ids.includes(r) ? r : ids.find((id) => id.toLowerCase() === wanted);
+    if (exact !== undefined) {
+      out.add(exact);
       continue;
     }
-    const matches = r.length >= MIN_ID_PREFIX ? ids.filter((id) => id.startsWith(r)) : [];
+    const matches = r.length >= MIN_ID_PREFIX ? ids.filter((id) => id.toLowerCase().startsWith(wanted)) : [];
     if (matches.length > 1) throw usageError(`portfolio ${JSON.stringify(r)} is ambiguous: it starts ${matches.join(', ')}; give more of the id`);
     if (matches.length === 1) out.add(matches[0]!);
     else unknown.push(r);

@@ -1,15 +1,33 @@
 /** Run and date history, the in-flight view, and baselines (SPEC.md i.5, i.7). */
 import { z } from 'zod';
-import { isoDateSchema } from '../../domain/iso-date';
+import { calendarDateSchema } from '../../calendar/calendar-range-error';
+import type { DateStatus } from '../../domain/phase';
+import type { RunStatus } from '../../ports/store';
 import { defineCommand } from '../command-definition';
 
 const record = z.record(z.string(), z.unknown());
 const list = z.array(record);
 
+/**
+ * What a history status filter matches: a run's status (h.6) or a tracked date's (h.4). Checked
+ * against both unions, so a status added to either type must be added here too.
+ */
+export const historyStatusSchema = z.enum({
+  running: 'running',
+  completed: 'completed',
+  partial: 'partial',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  interrupted: 'interrupted',
+  success: 'success',
+  stale: 'stale',
+  imported: 'imported',
+} satisfies { readonly [S in RunStatus | DateStatus]: S });
+
 export const historyCommands = {
   getHistory: defineCommand({
     summary: 'runs and tracked dates of the last days, with short and failed dates (i.5)',
-    input: z.object({ days: z.number().int().min(1).max(36_500).default(30), status: z.string().min(1).optional() }).default({ days: 30 }),
+    input: z.object({ days: z.number().int().min(1).max(36_500).default(30), status: historyStatusSchema.optional() }).default({ days: 30 }),
     output: z.object({ since: z.string(), runs: list, dates: list, shortDates: list, failedDates: list, untrackedDays: z.array(z.string()) }),
     mutates: false,
   }),
@@ -22,7 +40,7 @@ export const historyCommands = {
   exportBaseline: defineCommand({
     summary: 'archive the tracking summaries and key derived values of a range (i.7)',
     input: z
-      .object({ startDate: isoDateSchema, endDate: isoDateSchema, out: z.string().min(1).optional() })
+      .object({ startDate: calendarDateSchema, endDate: calendarDateSchema, out: z.string().min(1).optional() })
       .superRefine((o, ctx) => {
         if (o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
       }),

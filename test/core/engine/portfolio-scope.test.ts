@@ -25,6 +25,13 @@ describe('resolvePortfolioIds', () => {
     expect(resolvePortfolioIds(KNOWN, [])).toEqual([]);
   });
 
+  it('matches ids and prefixes in any case (ids are lowercase UUIDs); an exact id wins over a case-folded one', () => {
+    expect(resolvePortfolioIds(KNOWN, ['FCD71196', 'AB46C3C0-ED71-6F5B-B3F3-D36FA65E210C'])).toEqual(['fcd71196-e93e-f000-5a74-31a9eead3118', 'ab46c3c0-ed71-6f5b-b3f3-d36fa65e210c']);
+    expect(usage(() => resolvePortfolioIds(KNOWN, ['AB46C3C0']))).toMatch(/is ambiguous/);
+    expect(usage(() => resolvePortfolioIds(KNOWN, ['FCD7']))).toMatch(/unknown portfolio "FCD7"/);
+    expect(resolvePortfolioIds([{ id: 'Mixed-Case-Id' }, { id: 'mixed-case-id' }], ['Mixed-Case-Id'])).toEqual(['Mixed-Case-Id']);
+  });
+
   it('takes full ids and unique prefixes of 8 or more characters, in order, without repeats', () => {
     expect(resolvePortfolioIds(KNOWN, ['fcd71196', 'ab46c3c0-ed71', 'fcd71196-e93e-f000-5a74-31a9eead3118'])).toEqual(['fcd71196-e93e-f000-5a74-31a9eead3118', 'ab46c3c0-ed71-6f5b-b3f3-d36fa65e210c']);
   });
