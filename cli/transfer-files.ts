@@ -6,6 +6,8 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT } from '../core/api/errors';
+import { newYorkDate } from '../core/calendar';
+import type { IsoDate } from '../core/domain/iso-date';
 import { formatTimestamp } from '../core/domain/timestamp';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
 import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
@@ -66,7 +68,10 @@ export interface CsvImportInput {
   readonly text: string;
   readonly file: string;
   readonly skipBadRows: boolean;
+  /** The clock's now, stamped on the rows written. */
   readonly nowIso: string;
+  /** Today: the New York date of the same instant (SPEC.md f.3); no close may be dated after it. */
+  readonly today: IsoDate;
 }
 
 export type CsvImportResult<S> = { readonly ok: true; readonly summary: S } | { readonly ok: false; readonly problem: CsvProblem };
@@ -85,14 +90,16 @@ export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[]
 ): number {
   const { text, name } = readInputFile(ctx.io.cwd, ctx.positionals[0]!);
   const clock = systemClock(ctx.io.env);
-  const nowIso = formatTimestamp(clock.now());
+  const now = clock.now();
+  const nowIso = formatTimestamp(now);
+  const today = newYorkDate(now);
   const opened = openStore(ctx.global.dbPath);
   try {
     // A run in flight read the old data and would record its dates as current: refused (exit 3).
     const lock = acquireMaintenanceLock(opened.db, opened.store, 'import', 'cli', clock, opened.path);
     let r: CsvImportResult<S>;
     try {
-      r = importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso });
+      r = importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso, today });
     } finally {
       lock.release();
     }

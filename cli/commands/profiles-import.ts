@@ -1,4 +1,7 @@
-/** `batchdesk profiles import FILE`: add or replace company profiles from CSV (SPEC.md k.2). */
+/**
+ * `batchdesk profiles import FILE`: add company profiles from CSV, or update the columns the
+ * file carries on stored ones (SPEC.md k.2).
+ */
 import { importProfilesCsv } from '../../db/csv-transfer/profile-transfer';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { runCsvImport, staleLines } from '../transfer-files';
@@ -6,7 +9,7 @@ import { runCsvImport, staleLines } from '../transfer-files';
 export const profilesImportCommand: CommandSpec = {
   name: 'profiles import',
   summary: 'import company profiles from a CSV file (the company_profiles columns); all or nothing',
-  positionals: [{ name: 'file', required: true, description: 'CSV file with a symbol column and any company_profiles columns' }],
+  positionals: [{ name: 'file', required: true, description: 'CSV file with a symbol column and any company_profiles columns (the others keep their stored values)' }],
   flags: {
     'skip-bad-rows': { type: 'boolean', description: 'skip bad rows (each is reported) instead of refusing the whole file' },
     json: JSON_FLAG,
@@ -17,7 +20,7 @@ export const profilesImportCommand: CommandSpec = {
       ctx,
       'profiles import',
       (opened, input) => importProfilesCsv(opened.db, input.text, input),
-      (s) => [`Profiles: ${s.rows}   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}`, ...staleLines(s.stale, 'profiles')],
+      (s) => [`Profiles: ${s.rows}   Added: ${s.inserted}   Updated: ${s.updated}   Unchanged: ${s.unchanged}`, ...staleLines(s.stale, 'profiles')],
     );
   },
 };

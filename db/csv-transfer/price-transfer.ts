@@ -3,12 +3,12 @@
  * and out of market_data_cache as CSV (`symbol,date,close,volume`).
  *
  * Import is all or nothing. The file is parsed first (market-data/csv/prices-csv.ts): the
- * first bad row (a missing column, a bad date or a day that is not a trading day, an empty,
- * non-numeric or non-positive close, the same (symbol, date) twice) stops it with its line
- * and column, and nothing is written, unless `skipBadRows` (then every skipped row is
- * reported). The good rows are then validated like any source's quotes (e.4, the engine's
- * validateQuotes against the stored closes) and merged in ONE transaction with
- * data_source = 'csv':
+ * first bad row (a missing column, a bad date, a day that is not a trading day or is after
+ * today, an empty, non-numeric or non-positive close, a volume that is not a whole number,
+ * the same (symbol, date) twice) stops it with its line and column, and nothing is
+ * written, unless `skipBadRows` (then every skipped row is reported). The good rows are then
+ * validated like any source's quotes (e.4, the engine's validateQuotes against the stored
+ * closes) and merged in ONE transaction with data_source = 'csv':
  * - a new (symbol, date) is inserted;
  * - an unchanged close and volume leave the stored row alone, data_source included (m.14);
  * - a different close replaces the stored one (a correction), unless it is a flagged jump
@@ -39,6 +39,8 @@ export interface PriceImportOptions {
   readonly file: string;
   readonly skipBadRows: boolean;
   readonly nowIso: string;
+  /** Today, the New York date of the clock (SPEC.md f.3): a close dated after it is a bad row. */
+  readonly today: IsoDate;
   /** market_data.jump_threshold. */
   readonly jumpThreshold: number;
 }
@@ -121,7 +123,7 @@ function missingDatesOf(db: SqliteDatabase, symbols: readonly string[]): Map<str
 }
 
 export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImportOptions): PriceImportResult {
-  const parsed = parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, checkDate: tradingDayProblem });
+  const parsed = parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, today: o.today, checkDate: tradingDayProblem });
   if (!parsed.ok) return parsed;
   const bySymbol = new Map<string, PriceCsvRow[]>();
   for (const r of parsed.rows) (bySymbol.get(r.symbol) ?? bySymbol.set(r.symbol, []).get(r.symbol)!).push(r);

@@ -4,13 +4,15 @@
  * (market-data/csv/profiles-csv.ts).
  *
  * Import is all or nothing like `prices import`: the first bad row stops it with its line and
- * column and nothing is written, unless `skipBadRows`. The good rows are upserted in ONE
- * transaction:
- * - a new symbol is inserted;
- * - a profile whose fields all equal the stored ones is left alone, data_source and
- *   last_updated included (m.14's "an unchanged value keeps its data_source");
- * - otherwise the row is replaced by the file's values (an empty cell clears the field), with
- *   the file's data_source (empty: 'csv') and last_updated (empty: now).
+ * column and nothing is written, unless `skipBadRows`. A file may carry only some columns
+ * (symbol and any others); the good rows are upserted in ONE transaction:
+ * - a new symbol is inserted with the file's columns, the others null (is_etf, is_fund: 0);
+ * - a stored profile keeps the columns the file does not carry; when the columns it carries
+ *   all equal the stored ones, the row is left alone, data_source and last_updated included
+ *   (m.14's "an unchanged value keeps its data_source");
+ * - otherwise those columns are updated to the file's values (an empty cell clears the
+ *   field), with the file's data_source (absent or empty: 'csv') and last_updated (absent or
+ *   empty: now).
  *
  * In the same transaction, the holders' tracked work that read a changed field the engine reads
  * (sector, ETF and fund flags, beta) is marked stale (core/engine/input-staleness.ts).
@@ -85,20 +87,25 @@ export function importProfilesCsv(db: SqliteDatabase, text: string, o: ProfileIm
     `INSERT INTO company_profiles (${COLUMNS.join(', ')}, data_source, last_updated, created_at, updated_at) VALUES (${[...COLUMNS, 'a', 'b', 'c', 'd'].map(() => '?').join(', ')})`,
   );
   const update = db.prepare(`UPDATE company_profiles SET ${COLUMNS.slice(1).map((c) => `${c} = ?`).join(', ')}, data_source = ?, last_updated = ?, updated_at = ? WHERE symbol = ?`);
+  const given = new Set<string>(parsed.columns);
   const totals = { inserted: 0, updated: 0, unchanged: 0 };
   const engineRead = PROFILE_ENGINE_COLUMNS.map((c) => COLUMNS.indexOf(c));
   const changed = new Set<string>();
   let stale: StaleSummary = NOTHING_STALE;
   db.transaction(() => {
     for (const { profile, lastUpdated } of parsed.rows) {
-      const values = valuesOf(profile);
       const stamp = lastUpdated ?? o.nowIso;
       const cur = select.get(profile.symbol) as StoredProfile | undefined;
       if (!cur) {
-        insert.run(...values, profile.dataSource, stamp, o.nowIso, o.nowIso);
+        insert.run(...valuesOf(profile), profile.dataSource, stamp, o.nowIso, o.nowIso);
         totals.inserted++;
         changed.add(profile.symbol);
-      } else if (COLUMNS.every((c, i) => cur[c] === values[i]) && (lastUpdated === null || cur.last_updated === lastUpdated)) {
+        continue;
+      }
+      // The row as it would be: the file's values over the stored ones, column by column.
+      const fileValues = valuesOf(profile);
+      const values = COLUMNS.map((c, i) => (given.has(c) ? fileValues[i] : cur[c]));
+      if (COLUMNS.every((c, i) => cur[c] === values[i]) && (lastUpdated === null || cur.last_updated === lastUpdated)) {
         totals.unchanged++;
       } else {
         update.run(...values.slice(1), profile.dataSource, stamp, o.nowIso, profile.symbol);

@@ -10,6 +10,7 @@ export type CsvProblemKind =
   | 'duplicate_header'
   | 'missing_column'
   | 'extra_column'
+  | 'unknown_column'
   | 'missing_value'
   | 'bad_symbol'
   | 'bad_date'

@@ -17,8 +17,19 @@ export type CsvParse<Row> =
   | { readonly ok: true; readonly rows: readonly Row[]; readonly skipped: readonly CsvProblem[] }
   | { readonly ok: false; readonly problem: CsvProblem };
 
-/** A header problem: a required column absent, or a column named twice. */
-export function checkHeader(header: readonly string[], required: readonly string[], line: number, file: string | null): CsvProblem | null {
+/**
+ * A header problem: a required column absent, a column named twice, or, when `accepted` is
+ * given (the file has a closed set of columns), a column not in it; all the unknown ones are
+ * named, with the accepted ones. Without `accepted`, other columns are allowed (callers ignore
+ * them).
+ */
+export function checkHeader(
+  header: readonly string[],
+  required: readonly string[],
+  line: number,
+  file: string | null,
+  accepted?: readonly string[],
+): CsvProblem | null {
   for (const name of required) {
     if (columnIndex(header, name) < 0) {
       return { file, line, column: name, columnNumber: null, kind: 'missing_column', message: `the header has no "${name}" column (found: ${header.join(', ')})` };
@@ -26,6 +37,15 @@ export function checkHeader(header: readonly string[], required: readonly string
   }
   const twice = duplicateHeader(header);
   if (twice) return { file, line, column: twice.name, columnNumber: twice.columnNumber, kind: 'duplicate_header', message: `the column "${twice.name}" is named twice` };
+  if (accepted) {
+    const unknown = header.map((name, i) => ({ name, columnNumber: i + 1 })).filter((h) => columnIndex(accepted, h.name) < 0);
+    const first = unknown[0];
+    if (first) {
+      const named = unknown.map((h) => JSON.stringify(h.name)).join(', ');
+      const message = `unknown column${unknown.length > 1 ? 's' : ''} ${named} (accepted: ${accepted.join(', ')})`;
+      return { file, line, column: first.name, columnNumber: first.columnNumber, kind: 'unknown_column', message };
+    }
+  }
   return null;
 }
 

@@ -5,8 +5,9 @@
  *   AAPL,2024-01-02,185.64,82488700
  *
  * Parsing is all or nothing: the first bad row stops it with its line and column (missing
- * column, empty or non-numeric value, bad date, non-positive close, the same (symbol, date)
- * twice in the file); with `skipBadRows` every bad row is skipped and reported instead.
+ * column, empty or non-numeric value, bad date, a date after `today`, non-positive close, a
+ * volume that is not a whole number, the same (symbol, date) twice in the file); with
+ * `skipBadRows` every bad row is skipped and reported instead.
  * The header must name symbol, date and close (any case, any order); volume is optional,
  * other columns are ignored. Symbols are stored canonical (e.4: BRK.B -> BRK-B). A UTF-8 BOM
  * and CRLF line ends are accepted.
@@ -15,13 +16,13 @@
  * JavaScript's shortest round-trip form, LF line ends, no BOM. So an export of an import of
  * a canonical file is the same file, byte for byte, and parse(format(rows)) == rows.
  *
- * Value checks beyond these (trading day, jump flag, negative volume) are the e.4 validation
- * the importer applies to every source.
+ * Value checks beyond these (trading day, jump flag, a negative volume stored as null) are the
+ * e.4 validation the importer applies to every source.
  */
 import { stringify } from 'csv-stringify/sync';
 import { canonicalSymbol } from '../../core/domain/symbols';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { closeCell, dateCell, optionalNumberCell } from './csv-cells';
+import { closeCell, dateCell, optionalIntegerCell, type CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells, type CsvParse, type CsvParseOptions } from './csv-row-cells';
 import { columnIndex, readCsvTable } from './csv-table';
@@ -36,6 +37,11 @@ export interface PriceCsvRow {
 export const PRICE_CSV_COLUMNS = ['symbol', 'date', 'close', 'volume'] as const;
 
 export interface PricesCsvParseOptions extends CsvParseOptions {
+  /**
+   * Today, the New York date of the importer's clock (SPEC.md f.3): a close dated after it
+   * cannot have happened yet, and makes the row bad (kind bad_date). Absent: no such check.
+   */
+  readonly today?: IsoDate;
   /**
    * A further check of each well-formed date (the importer refuses days that are not trading
    * days, SPEC.md e.4): a message makes the row bad (kind bad_date) with its line and column.
@@ -61,13 +67,9 @@ export function parsePricesCsv(text: string, options: PricesCsvParseOptions = {}
   for (const record of records) {
     const cells = new RowCells(record, header, file);
     const symbol = cells.get(at.symbol, (t) => (t === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(t) }));
-    const date = cells.get(at.date, (t) => {
-      const parsed = dateCell(t);
-      const why = parsed.ok && options.checkDate ? options.checkDate(parsed.value) : null;
-      return why === null ? parsed : { ok: false, kind: 'bad_date', message: why };
-    });
+    const date = cells.get(at.date, (t) => closeDateCell(t, options));
     const close = cells.get(at.close, closeCell);
-    const volume = at.volume >= 0 ? cells.get(at.volume, optionalNumberCell) : null;
+    const volume = at.volume >= 0 ? cells.get(at.volume, optionalIntegerCell) : null;
     cells.checkLength();
     let problem = cells.problem;
     if (!problem) {
@@ -88,6 +90,17 @@ export function parsePricesCsv(text: string, options: PricesCsvParseOptions = {}
   }
   skipped.sort((a, b) => a.line - b.line);
   return { ok: true, rows, skipped };
+}
+
+/** A date cell that can carry a close: a real date, not after `today`, and passing `checkDate`. */
+function closeDateCell(text: string, options: PricesCsvParseOptions): CellResult<IsoDate> {
+  const parsed = dateCell(text);
+  if (!parsed.ok) return parsed;
+  const why =
+    options.today !== undefined && parsed.value > options.today
+      ? `${parsed.value} is after today (${options.today} in New York)`
+      : (options.checkDate?.(parsed.value) ?? null);
+  return why === null ? parsed : { ok: false, kind: 'bad_date', message: why };
 }
 
 /** The canonical file for these rows (sorted by symbol, then date). */

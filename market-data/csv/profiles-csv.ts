@@ -6,12 +6,16 @@
  *   beta,pe_ratio,forward_pe,dividend_yield,week_52_high,week_52_low,employees,website,
  *   data_source,last_updated
  *
- * Only `symbol` is required in the header; an absent column reads as empty. Empty text and
- * numbers are null, an empty is_etf/is_fund is false (0/1/true/false accepted), an empty
- * data_source is 'csv', an empty last_updated is null (the importer stamps now). All or
- * nothing like prices-csv.ts: the first bad row (missing column, non-numeric number, employees
- * not a whole number, bad boolean or timestamp, a description over 1,000 characters, the same
- * symbol twice) stops the parse with its line and column, unless skipBadRows.
+ * The header names columns in any order and case. Only `symbol` is required; any other must be
+ * one of these (an unknown one refuses the file, naming it and the accepted ones). The parse
+ * lists the columns the header names (`columns`): a file may carry only some, and the importer
+ * then sets only those on a stored profile, keeping the others. In `profile` an absent column
+ * reads as empty. Empty text and numbers are null, an empty is_etf/is_fund is false
+ * (0/1/true/false accepted), an empty data_source is 'csv', an empty last_updated is null (the
+ * importer stamps now). All or nothing like prices-csv.ts: the first bad row (missing column,
+ * non-numeric number, employees not a whole number, bad boolean or timestamp, a description
+ * over 1,000 characters, the same symbol twice) stops the parse with its line and column,
+ * unless skipBadRows.
  *
  * Writing gives every column in the order above, rows sorted by symbol, booleans as 0/1,
  * numbers in shortest round-trip form, LF line ends: an export of an import of such a file is
@@ -23,7 +27,7 @@ import type { Timestamp } from '../../core/domain/timestamp';
 import type { CompanyProfile } from '../../core/ports/market-data';
 import { booleanCell, optionalIntegerCell, optionalNumberCell, optionalTextCell, optionalTimestampCell, type CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
-import { checkHeader, RowCells, type CsvParse, type CsvParseOptions } from './csv-row-cells';
+import { checkHeader, RowCells, type CsvParseOptions } from './csv-row-cells';
 import { columnIndex, readCsvTable } from './csv-table';
 
 export interface ProfileCsvRow {
@@ -55,7 +59,12 @@ export const PROFILE_CSV_COLUMNS = [
   'last_updated',
 ] as const;
 
-type ProfileColumn = (typeof PROFILE_CSV_COLUMNS)[number];
+export type ProfileColumn = (typeof PROFILE_CSV_COLUMNS)[number];
+
+/** CsvParse of a profiles file, plus the columns its header names (in PROFILE_CSV_COLUMNS order). */
+export type ProfilesCsvParse =
+  | { readonly ok: true; readonly rows: readonly ProfileCsvRow[]; readonly skipped: readonly CsvProblem[]; readonly columns: readonly ProfileColumn[] }
+  | { readonly ok: false; readonly problem: CsvProblem };
 
 /** SPEC.md b.2: description at most 1,000 characters. */
 export const PROFILE_DESCRIPTION_MAX_CHARS = 1000;
@@ -74,23 +83,24 @@ function symbolCell(text: string): CellResult<string> {
   return text === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(text) };
 }
 
-export function parseProfilesCsv(text: string, options: CsvParseOptions = {}): CsvParse<ProfileCsvRow> {
+export function parseProfilesCsv(text: string, options: CsvParseOptions = {}): ProfilesCsvParse {
   const file = options.file ?? null;
   const skipBadRows = options.skipBadRows === true;
   const read = readCsvTable(text, { file, skipMalformed: skipBadRows });
   if (!read.ok) return read;
   const { header, headerLine, records } = read.table;
-  const headerProblem = checkHeader(header, ['symbol'], headerLine, file);
+  const headerProblem = checkHeader(header, ['symbol'], headerLine, file, PROFILE_CSV_COLUMNS);
   if (headerProblem) return { ok: false, problem: headerProblem };
   const at = Object.fromEntries(PROFILE_CSV_COLUMNS.map((c) => [c, columnIndex(header, c)])) as Record<ProfileColumn, number>;
+  const columns = PROFILE_CSV_COLUMNS.filter((c) => at[c] >= 0);
+  // Converted in file order so the reported column is the leftmost bad one.
+  const order = [...columns].sort((a, b) => at[a] - at[b]);
 
   const rows: ProfileCsvRow[] = [];
   const skipped: CsvProblem[] = [...read.skipped];
   const firstLine = new Map<string, number>();
   for (const record of records) {
     const cells = new RowCells(record, header, file);
-    // Converted in file order so the reported column is the leftmost bad one.
-    const order = PROFILE_CSV_COLUMNS.filter((c) => at[c] >= 0).sort((a, b) => at[a] - at[b]);
     const values: Partial<Record<ProfileColumn, unknown>> = {};
     for (const column of order) values[column] = cells.get(at[column], converterOf(column));
     cells.checkLength();
@@ -112,7 +122,7 @@ export function parseProfilesCsv(text: string, options: CsvParseOptions = {}): C
     rows.push(rowOf(values));
   }
   skipped.sort((a, b) => a.line - b.line);
-  return { ok: true, rows, skipped };
+  return { ok: true, rows, skipped, columns };
 }
 
 function converterOf(column: ProfileColumn): (text: string) => CellResult<unknown> {

@@ -191,7 +191,7 @@ describe('prices import over processed dates', () => {
     await run(late);
     const imp = await runCli(['profiles', 'import', sectorFile, '--db', late], ENV);
     expect(imp.code, imp.stderr).toBe(0);
-    expect(imp.stdout).toContain('Replaced: 1');
+    expect(imp.stdout).toContain('Updated: 1');
     expect(imp.stdout).toContain('Stale: 9 processed date(s) from 2025-06-30 to 2025-07-11 read profiles this import changed');
     const ps = phaseStatus(late, '2025-07-01');
     for (const p of holders) expect([cell(ps, 'marks', p), cell(ps, 'sector_tags', p), cell(ps, 'analytics', p)]).toEqual(['success', 'stale', 'stale']);
@@ -212,7 +212,7 @@ describe('prices import over processed dates', () => {
     edit('MSFT', 'company_name', 'Renamed Corp');
     writeFileSync(sectorFile, lines.join('\n'));
     const cosmetic = await runCli(['profiles', 'import', sectorFile, '--db', late], ENV);
-    expect(cosmetic.stdout).toContain('Replaced: 1');
+    expect(cosmetic.stdout).toContain('Updated: 1');
     expect(cosmetic.stdout).not.toContain('Stale:');
   });
 });

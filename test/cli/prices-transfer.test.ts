@@ -1,8 +1,9 @@
 /**
  * `prices import|export` and `profiles import|export` (issue 5 acceptance; SPEC.md k.2, k.3,
- * e.4, m.13, m.14): round trips give the same rows, a bad file names its line and column,
- * exits 5 and imports nothing, --skip-bad-rows reports every skipped row, an unchanged value
- * keeps its data_source, and a jump never replaces a stored close.
+ * e.4, m.13, m.14, m.22): round trips give the same rows, a bad file names its line and
+ * column, exits 5 and imports nothing, --skip-bad-rows reports every skipped row, an unchanged
+ * value keeps its data_source, a jump never replaces a stored close, and a profiles file with
+ * only some columns updates those and keeps the others.
  */
 import Database from 'better-sqlite3';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -112,10 +113,13 @@ describe('prices import / export', () => {
       ['not a trading day', 'symbol,date,close\nAAPL,2025-01-04,245.0\n', 'line 2, column 2 (date): 2025-01-04 is not a NYSE trading day'],
       ['non-numeric close', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07,abc,1\n', 'line 3, column 3 (close): expected a number, got "abc"'],
       ['non-positive close', 'symbol,date,close\nAAPL,2025-01-06,-1\n', 'line 2, column 3 (close): the close must be > 0, got "-1"'],
+      ['fractional volume', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1.5\n', 'line 2, column 4 (volume): expected a whole number or nothing, got "1.5"'],
+      // NOW is Friday 2025-07-11 after the close; the Monday after is a trading day not yet come.
+      ['close dated after today', 'symbol,date,close,volume\nAAPL,2025-07-11,245.0,1\nAAPL,2025-07-14,246.0,1\n', 'line 3, column 2 (date): 2025-07-14 is after today (2025-07-11 in New York)'],
       ['duplicate rows', 'symbol,date,close\nAAPL,2025-01-06,245\nMSFT,2025-01-06,420\naapl,2025-01-06,245\n', 'line 4, column 2 (date): AAPL on 2025-01-06 again (first on line 2)'],
     ])('%s', async (_kind, text, message) => {
       const name = `bad-${_kind.replace(/ /g, '-')}.csv`;
-      const r = await runCli(['prices', 'import', file(name, text), '--db', db]);
+      const r = await runCli(['prices', 'import', file(name, text), '--db', db], { BATCHDESK_NOW: NOW });
       expect(r.code).toBe(5);
       expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (fix the row, or pass --skip-bad-rows to import the other rows)`);
       expect(tableContents(db)).toEqual(before);
@@ -191,13 +195,37 @@ describe('profiles import / export', () => {
     writeFileSync(input, CANONICAL_PROFILES.replace(/\n/g, '\r\n'));
     const r = await runCli(['profiles', 'import', input, '--db', db]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Profiles: 2   Added: 2   Replaced: 0   Unchanged: 0');
+    expect(r.stdout).toContain('Profiles: 2   Added: 2   Updated: 0   Unchanged: 0');
     const out = join(dir, 'profiles-out.csv');
     expect((await runCli(['profiles', 'export', '--out', out, '--db', db])).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(CANONICAL_PROFILES);
     const before = tableContents(db);
     const again = await runCli(['profiles', 'import', out, '--db', db]);
-    expect(again.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 2');
+    expect(again.stdout).toContain('Added: 0   Updated: 0   Unchanged: 2');
+    expect(tableContents(db)).toEqual(before);
+  });
+
+  it('a file with only some columns sets those on a stored profile and keeps the others; a new symbol gets them and empties', async () => {
+    const db = join(dir, 'partial.db');
+    const full = join(dir, 'partial-full.csv');
+    writeFileSync(full, CANONICAL_PROFILES);
+    expect((await runCli(['profiles', 'import', full, '--db', db])).code).toBe(0);
+    const profile = (symbol: string) => rows(db, `SELECT * FROM company_profiles WHERE symbol = '${symbol}'`)[0] as Record<string, unknown>;
+    const aapl = profile('AAPL');
+
+    const partial = join(dir, 'partial.csv');
+    writeFileSync(partial, 'symbol,sector,beta\nAAPL,Tech,\nMSFT,Technology,0.9\n');
+    const r = await runCli(['profiles', 'import', partial, '--db', db], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Profiles: 2   Added: 1   Updated: 1   Unchanged: 0');
+    // An empty cell clears its column; the columns the file does not carry keep their values.
+    expect(profile('AAPL')).toEqual({ ...aapl, sector: 'Tech', beta: null, data_source: 'csv', last_updated: '2025-07-11T23:00:00.000000Z', updated_at: expect.any(String) });
+    expect(profile('MSFT')).toMatchObject({ company_name: null, sector: 'Technology', industry: null, market_cap: null, is_etf: 0, is_fund: 0, beta: 0.9, data_source: 'csv' });
+
+    // The same file again changes nothing: the stored values of the absent columns are not differences.
+    const before = tableContents(db);
+    const again = await runCli(['profiles', 'import', partial, '--db', db]);
+    expect(again.stdout).toContain('Profiles: 2   Added: 0   Updated: 0   Unchanged: 2');
     expect(tableContents(db)).toEqual(before);
   });
 
@@ -205,6 +233,11 @@ describe('profiles import / export', () => {
     ['non-numeric beta', `${HEADER}\nAAPL,Apple,,,,,,,0,0,high,,,,,,,,,\n`, 'line 2, column 11 (beta): expected a number or nothing, got "high"'],
     ['duplicate symbol', 'symbol,sector\nAAPL,Technology\nMSFT,Technology\nAAPL,Technology\n', 'line 4, column 1 (symbol): AAPL again (first on line 2)'],
     ['missing symbol column', 'ticker,sector\nAAPL,Technology\n', 'line 1, column ? (symbol): the header has no "symbol" column (found: ticker, sector)'],
+    [
+      'unknown column',
+      'symbol,bogus_col\nAAPL,x\n',
+      `line 1, column 2 (bogus_col): unknown column "bogus_col" (accepted: ${HEADER.replace(/,/g, ', ')})`,
+    ],
   ])('a bad file (%s): line and column, exit 5, nothing imported', async (kind, text, message) => {
     const db = join(dir, 'bad.db');
     expect((await runCli(['profiles', 'import', join(dir, 'profiles.csv'), '--db', db])).code).toBe(0);

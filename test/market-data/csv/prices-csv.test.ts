@@ -37,6 +37,7 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
     ['zero close', 'AAPL,2024-01-04,0,1', 'non_positive_close', 'close', 3],
     ['negative close', 'AAPL,2024-01-04,-1.5,1', 'non_positive_close', 'close', 3],
     ['non-numeric volume', 'AAPL,2024-01-04,1,lots', 'bad_number', 'volume', 4],
+    ['fractional volume', 'AAPL,2024-01-04,1,1.5', 'bad_number', 'volume', 4],
     ['extra cell', 'AAPL,2024-01-04,1,1,9', 'extra_column', null, 5],
     ['duplicate (symbol, date)', 'AAPL,2024-01-02,186,1', 'duplicate', 'date', 2],
     ['duplicate after canonicalisation', 'aapl,2024-01-02,186,1', 'duplicate', 'date', 2],
@@ -44,6 +45,32 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
     const text = `symbol,date,close,volume\nAAPL,2024-01-02,185.64,82488700\n${row}\nAAPL,2024-01-05,181.18,1\n`;
     const r = parsePricesCsv(text, { file: 'in.csv' });
     expect(r).toMatchObject({ ok: false, problem: { file: 'in.csv', line: 3, kind, column, columnNumber } });
+  });
+
+  it('a volume is a whole number, in any decimal notation, or empty (a negative one is read; e.4 stores it as null)', () => {
+    const r = parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,0\nA,2024-01-03,1,2.0\nA,2024-01-04,1,1e3\nA,2024-01-05,1,\nA,2024-01-08,1,-3\n');
+    expect(r.ok && r.rows.map((x) => x.volume)).toEqual([0, 2, 1000, null, -3]);
+    expect(parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,1.5\n')).toMatchObject({
+      ok: false,
+      problem: { line: 2, column: 'volume', columnNumber: 4, kind: 'bad_number', message: 'expected a whole number or nothing, got "1.5"' },
+    });
+  });
+
+  it('a close dated after today is a bad row; today and earlier are not', () => {
+    const text = 'symbol,date,close\nA,2024-01-04,1\nA,2024-01-05,1\nA,2024-01-08,1\n';
+    const today = '2024-01-05' as IsoDate;
+    expect(parsePricesCsv(text, { file: 'in.csv', today })).toMatchObject({
+      ok: false,
+      problem: { file: 'in.csv', line: 4, column: 'date', columnNumber: 2, kind: 'bad_date', message: '2024-01-08 is after today (2024-01-05 in New York)' },
+    });
+    const skipping = parsePricesCsv(text, { today, skipBadRows: true });
+    expect(skipping.ok && skipping.rows.map((x) => x.date)).toEqual(['2024-01-04', '2024-01-05']);
+    expect(skipping.ok && skipping.skipped.map((p) => [p.line, p.kind])).toEqual([[4, 'bad_date']]);
+    // Checked before checkDate, which would give a less telling reason.
+    expect(parsePricesCsv('symbol,date,close\nA,2024-01-08,1\n', { today, checkDate: () => 'not a trading day' })).toMatchObject({
+      ok: false,
+      problem: { line: 2, message: '2024-01-08 is after today (2024-01-05 in New York)' },
+    });
   });
 
   it('names the leftmost bad column of a row', () => {

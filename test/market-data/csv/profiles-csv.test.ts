@@ -61,11 +61,31 @@ describe('parseProfilesCsv (profiles import)', () => {
     });
     expect(r.rows[1]!.profile).toMatchObject({ symbol: 'SPY', isEtf: true, sector: null, marketCap: null, peRatio: 24.93 });
     expect(r.rows[2]).toMatchObject({ lastUpdated: null, profile: { symbol: 'VFIAX', isFund: true, companyName: 'Vanguard 500 Index Fund "Admiral" Shares', description: 'Line one\nline two', dataSource: 'csv' } });
+    expect(r.columns).toEqual(PROFILE_CSV_COLUMNS);
   });
 
-  it('needs only the symbol column; absent columns read as empty', () => {
-    const r = parseProfilesCsv('\ufeffSymbol,Sector,IS_ETF\r\nbrk.b,Financial Services,true\r\n');
-    expect(r).toEqual({ ok: true, skipped: [], rows: [{ lastUpdated: null, profile: profile({ symbol: 'BRK-B', sector: 'Financial Services', isEtf: true }) }] });
+  it('needs only the symbol column; absent columns read as empty and are not among the columns', () => {
+    const r = parseProfilesCsv('\ufeffIS_ETF,Symbol,Sector\r\ntrue,brk.b,Financial Services\r\n');
+    expect(r).toEqual({
+      ok: true,
+      skipped: [],
+      rows: [{ lastUpdated: null, profile: profile({ symbol: 'BRK-B', sector: 'Financial Services', isEtf: true }) }],
+      columns: ['symbol', 'sector', 'is_etf'],
+    });
+  });
+
+  it('refuses a header with a column that is not a company_profiles column, naming every unknown one and the accepted ones', () => {
+    const accepted = `(accepted: ${PROFILE_CSV_COLUMNS.join(', ')})`;
+    for (const skipBadRows of [false, true]) {
+      expect(parseProfilesCsv('symbol,bogus_col\nAAPL,x\n', { file: 'p.csv', skipBadRows })).toEqual({
+        ok: false,
+        problem: { file: 'p.csv', line: 1, column: 'bogus_col', columnNumber: 2, kind: 'unknown_column', message: `unknown column "bogus_col" ${accepted}` },
+      });
+    }
+    expect(parseProfilesCsv('symbol,Sector,ticker,,marketcap\n')).toMatchObject({
+      ok: false,
+      problem: { column: 'ticker', columnNumber: 3, kind: 'unknown_column', message: `unknown columns "ticker", "", "marketcap" ${accepted}` },
+    });
   });
 
   it.each([
