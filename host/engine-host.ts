@@ -27,7 +27,7 @@ import { createEngineStore } from '../db/engine-store';
 import { postRunGuardFor } from './diagnostics/guard';
 import { openDatabase, type SqliteDatabase } from '../db/open-database';
 import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
-import { CsvDirectorySource } from '../market-data/csv/csv-directory-source';
+import { assertCsvDirectory, CsvDirectorySource } from '../market-data/csv/csv-directory-source';
 import { createYahooAdapter } from '../market-data/yahoo/yahoo-adapter';
 import { yahooConfigFromSettings } from '../market-data/yahoo/yahoo-settings';
 import { APP_VERSION } from './app-version';
@@ -101,12 +101,13 @@ export function buildSources(
   extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener } = {},
 ): Sources {
   const mode = settings['market_data.mode'];
-  const csvDir = settings['market_data.csv_dir'];
-  const csv: PriceSource[] = csvDir ? [new CsvDirectorySource(csvDir)] : [];
   if (mode === 'synthetic') {
     const gen = createSyntheticGenerator(syntheticConfigFor(store, options.seed, nowMs));
     return { priceSources: [createSyntheticPriceSource(gen)], profileSource: createSyntheticProfileSource(gen) };
   }
+  const csvDir = settings['market_data.csv_dir'];
+  if (csvDir) assertCsvDirectory(csvDir);
+  const csv: PriceSource[] = csvDir ? [new CsvDirectorySource(csvDir)] : [];
   if (mode === 'offline') return { priceSources: csv, profileSource: null };
   if (store.loadSettings()['synthetic'] !== undefined && !options.allowMixedSources) {
     throw new BatchdeskError(

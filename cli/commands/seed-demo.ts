@@ -4,6 +4,7 @@ import { usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
 import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
 import { openStore } from '../../host/engine-host';
+import { acquireMaintenanceLock } from '../../host/maintenance/maintenance-lock';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
@@ -41,7 +42,15 @@ export const seedDemoCommand: CommandSpec = {
     if (options.endDate > targetDate(clock.now())) throw usageError(`--end-date ${options.endDate} is after the target date ${targetDate(clock.now())}`);
     const opened = openStore(ctx.global.dbPath);
     try {
-      const r = seedDemo(opened.db, options, clock.now());
+      // Seeding rewrites raw rows (and --reset deletes derived ones) under a run that would
+      // record its dates as done: a live run or maintenance operation refuses it (exit 3).
+      const lock = acquireMaintenanceLock(opened.db, opened.store, 'import', 'cli', clock, opened.path);
+      let r: ReturnType<typeof seedDemo>;
+      try {
+        r = seedDemo(opened.db, options, clock.now());
+      } finally {
+        lock.release();
+      }
       if (f['json']) {
         ctx.io.out(asciiJson({ database: ctx.global.dbPath, ...r }, 2));
         return 0;

@@ -38,6 +38,7 @@ import { verifyRowCounts } from '../diagnostics/verify-rowcounts';
 import { verifyViews } from '../diagnostics/verify-views';
 import { compareBaselines } from '../../core/validation/baseline';
 import { describeCoverageGap } from '../../core/validation/coverage-gaps';
+import { assertCsvDirectory } from '../../market-data/csv/csv-directory-source';
 import { openStore, runOnDatabase } from '../engine-host';
 import { backupStamp, makeBackup } from './backup';
 import { acquireMaintenanceLock } from './maintenance-lock';
@@ -100,6 +101,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
   const days = tradingDaysBetween(req.start, end);
   if (days.length === 0) throw new BatchdeskError('usage', `${req.start} .. ${end} holds no trading day, so there is nothing to rebuild; widen the range`);
   const lastDay = days[days.length - 1]!;
+  if (req.csvDir) assertCsvDirectory(req.csvDir);
   const opened = openStore(dbPath, { mustExist: true });
   try {
     // --portfolio values as full ids (an unknown one is a usage error before anything starts).

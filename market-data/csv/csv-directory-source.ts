@@ -12,8 +12,10 @@
  * there are no files for the symbol); `provider_error` when the directory or a file cannot be
  * read. Parsed files are kept per source instance and re-read when their size or mtime changes.
  */
+import { accessSync, constants, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { usageError } from '../../core/api/errors';
 import { canonicalSymbol } from '../../core/domain/symbols';
 import type { PriceRequest, PriceResponse, PriceSource, Quote } from '../../core/ports/market-data';
 import type { CsvProblem } from './csv-problem';
@@ -28,6 +30,26 @@ export interface CsvPriceResponse extends PriceResponse {
 }
 
 export const COMBINED_PRICE_FILE = 'prices.csv';
+
+/**
+ * Checks, before a run writes anything, that the CSV price folder (`--csv-dir` or the setting
+ * `market_data.csv_dir`) is a folder this process can read: a mistyped path would otherwise
+ * fail every date with "no close" instead of naming the path (a usage error, exit 2).
+ */
+export function assertCsvDirectory(dir: string): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    throw usageError(`the CSV price folder ${dir} does not exist; give an existing folder with --csv-dir (or fix the setting market_data.csv_dir)`);
+  }
+  if (!isFolder) throw usageError(`the CSV price folder ${dir} is a file, not a folder; --csv-dir takes the folder that holds <SYMBOL>.csv or prices.csv`);
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+  } catch {
+    throw usageError(`the CSV price folder ${dir} cannot be read by this user; check its permissions`);
+  }
+}
 
 interface CachedFile {
   readonly size: number;
