@@ -206,6 +206,11 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
       if (tables.n > 0) {
         throw new DatabaseOpenError('not_batchdesk', `${abs} is a SQLite database of another application (it has tables but no batchdesk migration history). Choose a batchdesk database, or import data with \`batchdesk import\`.`, abs);
       }
+      // An empty file (0 bytes, or SQLite without tables) is not a database yet: a command that
+      // needs one refuses it as it refuses a missing file, instead of turning it into one.
+      if (options.mustExist) {
+        throw new DatabaseOpenError('not_found', `database ${abs} is empty (not a batchdesk database yet). Create it with \`batchdesk seed-demo --db ${path}\` or import a dump.`, abs);
+      }
     } else {
       checkMigrationHistory(applied, shipped, abs);
     }

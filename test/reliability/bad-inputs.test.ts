@@ -183,6 +183,17 @@ const CASES: readonly BadInput[] = [
   // ---------------------------------------------------------------- the database file
   { surface: 'database file', input: '--db a text file', exit: 5, message: /is not a SQLite database/, prepare: (e) => void file(e, 'notes.sqlite', 'hello\n'), run: (e) => cli(['run', '--db', join(e.dir, 'notes.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'notes.sqlite')] },
   { surface: 'database file', input: '--db a folder', exit: 5, message: /is a folder, not a database file/, prepare: (e) => mkdirSync(join(e.dir, 'folder.sqlite')), run: (e) => cli(['verify', 'demo', '--db', join(e.dir, 'folder.sqlite')], ENV) },
+  ...(['history', 'verify demo', 'backup', 'run'] as const).map(
+    (command): BadInput => ({
+      surface: 'database file',
+      input: `${command} --db an empty (0-byte) file`,
+      exit: 5,
+      message: /is empty \(not a batchdesk database yet\)\. Create it with `batchdesk seed-demo/,
+      prepare: (e) => void file(e, 'empty.sqlite', ''),
+      run: (e) => cli([...command.split(' '), '--db', join(e.dir, 'empty.sqlite')], ENV),
+      keepBytes: (e) => [join(e.dir, 'empty.sqlite')],
+    }),
+  ),
   { surface: 'database file', input: '--db whose parent is a file', exit: 5, message: /the folder .* does not exist/, prepare: (e) => void file(e, 'plain-file', 'x'), run: (e) => cli(['run', '--db', join(e.dir, 'plain-file', 'db.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'plain-file')] },
   { surface: 'database file', input: '--db in a folder that does not exist', exit: 5, message: /the folder .* does not exist/, run: (e) => cli(['seed-demo', '--db', join(e.dir, 'missing', 'db.sqlite')], ENV), absent: (e) => [join(e.dir, 'missing')] },
   {
