@@ -26,6 +26,21 @@ export interface PortfolioPhaseBlock {
 
 type PhaseStatusJson = { schema: 1 } & Partial<Record<PhaseName, PhaseEntry | PortfolioPhaseBlock>>;
 
+/** The parts of a portfolio's metadata entry that date-level totals read. */
+interface PortfolioMetrics {
+  readonly marks?: { readonly marked_model?: number };
+  readonly analytics?: { readonly jobs_expected?: number; readonly jobs_completed?: number; readonly jobs_failed?: number; readonly jobs_not_applicable?: number; readonly analytics_skipped?: boolean };
+}
+
+/** Analytics job counts of portfolio-dates; `guard` counts portfolios whose analytics the guard skipped. */
+export interface AnalyticsTotals {
+  readonly expected: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly notApplicable: number;
+  readonly guard: number;
+}
+
 const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_tags', 'analytics'];
 const CRITICAL = new Set<PhaseName>(['market_data', 'marks', 'snapshots']);
 const BENIGN_SKIPS = new Set(['no_positions', 'not_selected', 'before_first_entry', 'up_to_date']);
@@ -94,6 +109,28 @@ export class DateTracker {
       portfolios: { ...portfolios, [portfolioId]: { ...(portfolios[portfolioId] ?? {}), ...(metrics as Record<string, unknown>) } },
     };
     return new DateTracker(this.date, phaseStatus, metadata, this.startedAt, this.createdAt);
+  }
+
+  /**
+   * The analytics job counts and model marks summed over portfolios' metadata: over every
+   * portfolio of the date by default, so a run over some of them (`--portfolio`) keeps the
+   * date-level totals of the others (h.4), or over `only` (this run's share).
+   */
+  portfolioTotals(only?: readonly string[]): AnalyticsTotals & { readonly modelMarks: number } {
+    const all = (this.metadata['portfolios'] ?? {}) as Record<string, PortfolioMetrics | undefined>;
+    const t = { expected: 0, completed: 0, failed: 0, notApplicable: 0, guard: 0, modelMarks: 0 };
+    for (const id of only ?? Object.keys(all)) {
+      const m = all[id];
+      t.modelMarks += m?.marks?.marked_model ?? 0;
+      const an = m?.analytics;
+      if (!an) continue;
+      t.expected += an.jobs_expected ?? 0;
+      t.completed += an.jobs_completed ?? 0;
+      t.failed += an.jobs_failed ?? 0;
+      t.notApplicable += an.jobs_not_applicable ?? 0;
+      if (an.analytics_skipped) t.guard++;
+    }
+    return t;
   }
 
   portfolioEntry(phase: PhaseName, portfolioId: string): PhaseEntry | null {

@@ -509,12 +509,11 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   let symbolStageFailed: string | null = null;
   const portfolioResults: PortfolioResult[] = [];
   let cancelled = false;
-  let modelCount = 0;
   let status: DateStatus = tracker.status();
   // Portfolios the planner left out of this date, with its reason code (g.3; an empty portfolio
   // is edge input, m.22: recorded, not an error).
   const skippedPortfolios = pd.skipped.map((sk) => ({ portfolio_id: sk.portfolioId, reason: sk.reason }));
-  const aTotals = { expected: 0, completed: 0, failed: 0, notApplicable: 0, guard: 0 };
+  let dateTotals: ReturnType<DateTracker['portfolioTotals']> = tracker.portfolioTotals();
   const portfolioWork = (): void => {
     // The analytics symbol stage, once per date, before the portfolio transactions.
     const analyticsPlanned = !dateFailed && pd.portfolios.some((p) => p.phases.includes('analytics'));
@@ -551,37 +550,30 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       }
       tracker = r.tracker;
       portfolioResults.push(r.result);
-      modelCount += r.result.marks['model'] ?? 0;
       if (r.rewroteMarks) (a.rewritten.get(portfolio.id) ?? a.rewritten.set(portfolio.id, new Set()).get(portfolio.id)!).add(d);
       deps.hooks?.afterPortfolioDate?.(d, portfolio.id);
     }
 
     status = tracker.status();
     const completedAt = cancelled ? null : run.nowIso();
-    const portfoliosMeta = (tracker.metadataJson['portfolios'] ?? {}) as Record<string, { analytics?: { jobs_expected?: number; jobs_completed?: number; jobs_failed?: number; jobs_not_applicable?: number; analytics_skipped?: boolean } }>;
-    for (const pp of pd.portfolios) {
-      const an = portfoliosMeta[pp.portfolioId]?.analytics;
-      if (!an) continue;
-      aTotals.expected += an.jobs_expected ?? 0;
-      aTotals.completed += an.jobs_completed ?? 0;
-      aTotals.failed += an.jobs_failed ?? 0;
-      aTotals.notApplicable += an.jobs_not_applicable ?? 0;
-      if (an.analytics_skipped) aTotals.guard++;
-    }
-    a.analyticsTotals.jobs_expected += aTotals.expected;
-    a.analyticsTotals.jobs_completed += aTotals.completed;
-    a.analyticsTotals.jobs_failed += aTotals.failed;
-    a.analyticsTotals.guard_skips += aTotals.guard;
-    tracker.setMeta('model_count', modelCount);
+    // The run's totals count this run's portfolios; the date's count every portfolio of the
+    // date, so re-running some of them keeps the others' share (h.4).
+    const mine = tracker.portfolioTotals(pd.portfolios.map((p) => p.portfolioId));
+    a.analyticsTotals.jobs_expected += mine.expected;
+    a.analyticsTotals.jobs_completed += mine.completed;
+    a.analyticsTotals.jobs_failed += mine.failed;
+    a.analyticsTotals.guard_skips += mine.guard;
+    dateTotals = tracker.portfolioTotals();
+    tracker.setMeta('model_count', dateTotals.modelMarks);
     if (skippedPortfolios.length > 0) tracker.setMeta('skipped_portfolios', skippedPortfolios);
-    tracker.setMeta('analytics_totals', { jobs_expected: aTotals.expected, jobs_completed: aTotals.completed, jobs_failed: aTotals.failed, jobs_skipped: aTotals.guard, jobs_not_applicable: aTotals.notApplicable, guard_skips: aTotals.guard });
+    tracker.setMeta('analytics_totals', { jobs_expected: dateTotals.expected, jobs_completed: dateTotals.completed, jobs_failed: dateTotals.failed, jobs_skipped: dateTotals.guard, jobs_not_applicable: dateTotals.notApplicable, guard_skips: dateTotals.guard });
     // Every portfolio-date's entry commits with its rows: this write is inside the date
     // transaction (a cancelled date keeps completed_at null and is redone by the next run).
     writeTx(() => writeTracking(tracker, cancelled ? 'running' : status, completedAt));
   };
   if (run.monitorOnly) portfolioWork();
   else store.transaction(portfolioWork);
-  a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: modelCount });
+  a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: dateTotals.modelMarks });
   // The run's error list leaves out blocked portfolio-dates: the summary groups them (g.3).
   a.errors.push(...dateErrors.filter((_, k) => !blockedErrors.has(k)).map((e) => `${d} ${e}`));
   const durationMs = deps.clock.now() - t0;
@@ -601,9 +593,9 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       symbol_coverage_pct: md ? md.coveragePct : null,
       missing_price_count: missing,
       fallback_count: fallback,
-      model_count: modelCount,
-      analytics_jobs_expected: aTotals.expected,
-      analytics_jobs_completed: aTotals.completed,
+      model_count: dateTotals.modelMarks,
+      analytics_jobs_expected: dateTotals.expected,
+      analytics_jobs_completed: dateTotals.completed,
       errors: dateErrors.slice(0, 20),
     },
     { level: status === 'failed' ? 'error' : status === 'partial' ? 'warn' : 'info' },

@@ -14,7 +14,7 @@ import { fetchRange } from './market-data/fetch-range';
 import { symbolHistory } from './market-data/first-trade-date';
 import { missingReason } from './market-data/missing-reason';
 import { planSymbolRanges } from './market-data/prefetch';
-import { symbolsNeeded } from './market-data/symbols-needed';
+import { symbolsNeeded, type SymbolNeed } from './market-data/symbols-needed';
 
 export const MARKET_DATA_SHARED_KEY = 'market_data';
 
@@ -36,6 +36,17 @@ function lotsOf(ctx: DateContext) {
   return ctx.portfolioIds.flatMap((id) => ctx.run.lotsByPortfolio.get(id) ?? []);
 }
 
+/**
+ * What the date's other active portfolios (outside the run's scope, `--portfolio`) need on D.
+ * Their symbols are neither fetched nor judged (e.2), so their missing-price rows are kept; a
+ * symbol both need counts every lot that needs it in positions_affected/portfolios_affected.
+ */
+function othersNeeds(ctx: DateContext, fetchOptionContracts: boolean): Map<string, SymbolNeed> {
+  const inScope = new Set(ctx.portfolioIds);
+  const lots = [...ctx.run.portfolios.values()].filter((p) => p.isActive && !inScope.has(p.id)).flatMap((p) => ctx.run.lotsByPortfolio.get(p.id) ?? []);
+  return lots.length ? symbolsNeeded(lots, ctx.date, fetchOptionContracts) : new Map();
+}
+
 export const marketDataPhase: DatePhase = {
   name: 'market_data',
   scope: 'date',
@@ -46,6 +57,7 @@ export const marketDataPhase: DatePhase = {
     const { run, date: d } = ctx;
     const s = run.settings;
     const needed = symbolsNeeded(lotsOf(ctx), d, s['market_data.fetch_option_contracts']);
+    const others = othersNeeds(ctx, s['market_data.fetch_option_contracts']);
     const before = { ...run.marketData.counters, providers: copyProviderCounters(run.marketData.counters.providers) };
     const fallbackDays = s['marks.fallback_trading_days'];
     const latestStorable = d;
@@ -98,12 +110,13 @@ export const marketDataPhase: DatePhase = {
         lastKnownPriceDate: lastKnown?.date ?? null,
         provider: last?.provider ?? (run.priceSources.length === 0 ? 'cache' : null),
         detail: why.detail,
-        positionsAffected: need.positions,
-        portfoliosAffected: need.portfolios.size,
+        positionsAffected: need.positions + (others.get(symbol)?.positions ?? 0),
+        portfoliosAffected: need.portfolios.size + (others.get(symbol)?.portfolios.size ?? 0),
       });
     }
-    if (!run.monitorOnly) run.store.transaction(() => run.store.replaceMissingPrices(d, rows, run.runId, run.nowIso()));
-    else run.store.rollbackOnly(() => run.store.replaceMissingPrices(d, rows, run.runId, run.nowIso()));
+    const keep = new Set([...others.keys()].filter((symbol) => !needed.has(symbol)));
+    if (!run.monitorOnly) run.store.transaction(() => run.store.replaceMissingPrices(d, rows, keep, run.runId, run.nowIso()));
+    else run.store.rollbackOnly(() => run.store.replaceMissingPrices(d, rows, keep, run.runId, run.nowIso()));
 
     const requested = needed.size;
     const coveragePct = requested ? Math.round((exact / requested) * 10_000) / 100 : 100;

@@ -116,7 +116,11 @@ export interface PriceStore {
   mergeQuotes(symbol: string, source: PriceSourceName, quotes: readonly ValidatedQuote[], nowIso: string): MergeResult;
   appendFetchLog(entry: FetchLogEntry): void;
   loadFetchLog(symbols: readonly string[]): FetchLogEntry[];
-  replaceMissingPrices(date: IsoDate, rows: readonly MissingPriceRow[], runId: string, nowIso: string): void;
+  /**
+   * Replaces the missing-price rows of `date` with `rows`, except the rows of `keepSymbols`
+   * (symbols only portfolios outside the run's scope need: not this run's to judge).
+   */
+  replaceMissingPrices(date: IsoDate, rows: readonly MissingPriceRow[], keepSymbols: ReadonlySet<string>, runId: string, nowIso: string): void;
   missingPriceSymbols(date: IsoDate): Set<string>;
   upsertProfile(profile: CompanyProfile, nowIso: string): void;
 }

@@ -100,8 +100,8 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
         }),
       );
     },
-    replaceMissingPrices(date, rows, runId, nowIso) {
-      sql(`DELETE FROM missing_prices WHERE price_date = ?`).run(date);
+    replaceMissingPrices(date, rows, keepSymbols, runId, nowIso) {
+      sql(`DELETE FROM missing_prices WHERE price_date = ? AND symbol NOT IN (SELECT value FROM json_each(?))`).run(date, JSON.stringify([...keepSymbols]));
       const ins = sql(
         `INSERT INTO missing_prices (price_date, symbol, reason, resolution, fallback_price_date, last_known_price_date, provider, detail, positions_affected, portfolios_affected, run_id, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
