@@ -14,7 +14,7 @@ import { isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/s
 import { formatTimestamp, timestampToEpochMs } from '../core/domain/timestamp';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
-import type { EngineSettings } from '../core/engine/settings';
+import { mixedSourcesProblem, type EngineSettings } from '../core/engine/settings';
 import type { Clock } from '../core/ports/clock';
 import type { EngineStore } from '../core/ports/engine-store';
 import type { PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
@@ -109,12 +109,8 @@ export function buildSources(
   if (csvDir) assertCsvDirectory(csvDir);
   const csv: PriceSource[] = csvDir ? [new CsvDirectorySource(csvDir)] : [];
   if (mode === 'offline') return { priceSources: csv, profileSource: null };
-  if (store.loadSettings()['synthetic'] !== undefined && !options.allowMixedSources) {
-    throw new BatchdeskError(
-      'usage',
-      'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.',
-    );
-  }
+  const mixed = mixedSourcesProblem(store.loadSettings(), settings, options);
+  if (mixed) throw usageError(mixed);
   const relay = providerMetricRelay(extra.onProviderMetric);
   const adapter = createYahooAdapter({
     config: yahooConfigFromSettings((k) => store.loadSettings()[k]),

@@ -25,6 +25,7 @@ import { planRun } from './planner';
 import { MonitorRecorder } from './monitor-recorder';
 import { phaseTraceInputs } from './monitor-trace-inputs';
 import type { EngineStore } from '../ports/engine-store';
+import { mixedSourcesProblem } from './settings';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
 import { groupBlocked, RUN_SUMMARY_SCHEMA, runVerdict, type BlockedPortfolioDate, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
 
@@ -96,24 +97,32 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const settings = resolveRunSettings(storedSettings, input);
   const inputs = loadRunInputs(store);
   const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store });
-  if (input.dryRun) return { kind: 'plan', plan, exitCode: EXIT.ok };
-  if (plan.upToDateMessage) return { kind: 'up_to_date', plan, message: plan.upToDateMessage, exitCode: EXIT.ok };
 
-  // m.16: the lock is checked (read) before the gate.
+  // m.16: the lock is checked (read) before the gate. A dry run lists what would refuse the
+  // run as plan warnings (g.4) instead of refusing.
   const held = store.readLock();
   const staleAfter = settings['lock.stale_after_ms'];
   const isStale = (l: LockRecord) =>
     startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
   const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
-  if (held && !inherited && !isStale(held)) throw lockedError(held);
   const gate = storedSettings['gate'] as { state?: string; since?: string; findings?: unknown[] } | undefined;
-  if (gate?.state === 'closed' && !input.ignoreGate && !input.monitorOnly) {
-    throw new BatchdeskError(
-      'gate_closed',
-      `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${(gate.findings ?? []).length} finding(s)); fix the data and run \`batchdesk verify guard\`, reopen it with \`batchdesk verify guard --reopen --reason TEXT\`, or start with --ignore-gate`,
-      { findings: gate.findings ?? [] },
-    );
+  const refusals = [
+    held && !inherited && !isStale(held) ? lockedError(held) : null,
+    gate?.state === 'closed' && !input.ignoreGate && !input.monitorOnly
+      ? new BatchdeskError(
+          'gate_closed',
+          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${(gate.findings ?? []).length} finding(s)); fix the data and run \`batchdesk verify guard\`, reopen it with \`batchdesk verify guard --reopen --reason TEXT\`, or start with --ignore-gate`,
+          { findings: gate.findings ?? [] },
+        )
+      : null,
+  ].filter((e): e is BatchdeskError => e !== null);
+  if (input.dryRun) {
+    const mixed = mixedSourcesProblem(storedSettings, settings, input);
+    const warnings = [...plan.warnings, ...refusals.map((e) => `a run now would be refused: ${e.message}`), ...(mixed ? [`a run now would be refused: ${mixed}`] : [])];
+    return { kind: 'plan', plan: { ...plan, warnings }, exitCode: EXIT.ok };
   }
+  if (plan.upToDateMessage) return { kind: 'up_to_date', plan, message: plan.upToDateMessage, exitCode: EXIT.ok };
+  if (refusals[0]) throw refusals[0];
   const { runId, batchRunId } = newRunIds(deps);
   const nowIso = () => formatTimestamp(deps.clock.now());
   const lockId = inherited ? deps.inheritLock! : runId;

@@ -54,3 +54,13 @@ export function parseEngineSettings(stored: Record<string, unknown>): EngineSett
   const bad = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   throw new Error(`invalid settings in the database (${bad}); fix them with \`batchdesk settings\` or delete the rows`);
 }
+
+/**
+ * Why a run would mix real and synthetic prices (an online run on a database that holds
+ * synthetic prices, without --allow-mixed-sources), or null: the run is refused with it, and a
+ * dry run lists it as a warning (g.4).
+ */
+export function mixedSourcesProblem(stored: Record<string, unknown>, settings: EngineSettings, options: { readonly allowMixedSources: boolean }): string | null {
+  if (settings['market_data.mode'] !== 'online' || stored['synthetic'] === undefined || options.allowMixedSources) return null;
+  return 'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.';
+}

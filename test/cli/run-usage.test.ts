@@ -2,8 +2,10 @@
  * `batchdesk run` bad input (issue 3, SPEC.md k.3, m.5, m.22): a clear message, exit code 2 and
  * no change to the database. Also --dry-run writes nothing.
  */
+import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { liveProcess, sqlOn, writeLiveLock } from '../reliability/bad-input-harness';
 import { runCli, tempDir } from '../support/cli';
 import { tableContents } from '../support/db-content';
 
@@ -85,6 +87,30 @@ describe('run: bad input and dry runs', () => {
     expect(plan.dates.length).toBe(65);
     expect(plan.chunks.length).toBe(14);
     expect(tableContents(db)).toEqual(before);
+  });
+
+  it('--dry-run warns of what would refuse the run: a live lock, a closed gate, synthetic prices on an online run (g.4)', async () => {
+    const copy = join(tempDir(), 'held.db');
+    copyFileSync(db, copy);
+    const holder = liveProcess();
+    try {
+      writeLiveLock(copy, holder.pid!, NOW);
+      sqlOn(copy, `INSERT INTO settings (key, value, updated_at) VALUES ('gate', json('{"state":"closed","since":"2025-09-29T22:00:00.000Z","findings":[]}'), '2025-09-29T22:00:00.000Z')`);
+      const held = tableContents(copy);
+      const r = await runCli(['run', '--db', copy, '--dry-run', '--market-data', 'online', '--summary-json'], { BATCHDESK_NOW: NOW });
+      expect(r.code, r.stderr).toBe(0);
+      const warnings = (JSON.parse(r.stdout) as { warnings: string[] }).warnings;
+      expect(warnings).toEqual([
+        expect.stringMatching(/^a run now would be refused: the database is locked by another run \(cli pid \d+ on /),
+        expect.stringMatching(/^a run now would be refused: the regression gate is closed since 2025-09-29T22:00:00.000Z/),
+        expect.stringMatching(/^a run now would be refused: this database holds synthetic prices; an online run would mix them/),
+      ]);
+      const text = await runCli(['run', '--db', copy, '--dry-run'], { BATCHDESK_NOW: NOW });
+      expect(text.stdout).toMatch(/\nwarning: a run now would be refused: the regression gate is closed/);
+      expect(tableContents(copy)).toEqual(held);
+    } finally {
+      holder.kill();
+    }
   });
 
   it('refuses a database path in a folder that does not exist with exit 5 and creates nothing', async () => {
