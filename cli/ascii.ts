@@ -36,23 +36,15 @@ export function asciiJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, null, indent).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** Money for humans: thousands separators and 2 decimals (SPEC.md k.1). */
-export function formatMoney(x: number | null | undefined): string {
-  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
-  const sign = x < 0 ? '-' : '';
-  const [int, frac] = Math.abs(x).toFixed(2).split('.');
-  return `${sign}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-}
-
 export const BANNER = '='.repeat(60);
 
-/** Fixed-width text table, columns padded with spaces. */
 /** ` (a, b, ...)`: at most `max` items of a list on one line, with how many were left out; '' when empty. */
 export function inlineList(items: readonly string[], max = 10): string {
   if (items.length === 0) return '';
   return ` (${items.slice(0, max).join(', ')}${items.length > max ? `, ... ${items.length - max} more` : ''})`;
 }
 
+/** Fixed-width text table, columns padded with spaces. */
 export function table(headers: readonly string[], rows: readonly (readonly string[])[], align: readonly ('l' | 'r')[] = []): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: readonly string[]) =>

@@ -1,10 +1,11 @@
 /** `batchdesk diagnose [equity-cash|prices]` (SPEC.md i.2). */
 import { EXIT } from '../../core/api/errors';
+import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
+import { formatMoney } from '../../core/domain/money';
 import { diagnoseEquityCash } from '../../host/diagnostics/equity-cash';
 import { diagnosePrices } from '../../host/diagnostics/price-diagnosis';
 import { openStore } from '../../host/engine-host';
-import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
-import { BANNER, asciiJson, formatMoney, table, toAscii } from '../ascii';
+import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { DATE_FLAG, PORTFOLIO_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';

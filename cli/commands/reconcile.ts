@@ -1,9 +1,10 @@
 /** `batchdesk reconcile`: the six reconciliation checks per portfolio-date (SPEC.md i.1). */
 import { EXIT } from '../../core/api/errors';
+import { formatMoney } from '../../core/domain/money';
 import { reconcileInputSchema } from '../../core/api/commands/diagnostics-commands';
 import { openStore } from '../../host/engine-host';
 import { latestProcessedDate, reconcileInput } from '../../host/diagnostics/reconcile';
-import { BANNER, asciiJson, formatMoney, toAscii } from '../ascii';
+import { BANNER, asciiJson, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';

@@ -42,3 +42,12 @@ export class CompensatedSum {
     return this.sum + this.c;
   }
 }
+
+/** Money for humans: rounded to cents (roundCents), thousands separators, 2 decimals (SPEC.md k.1). */
+export function formatMoney(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return 'n/a';
+  const cents = roundCents(x);
+  const sign = cents < 0 ? '-' : '';
+  const [int, frac] = Math.abs(cents).toFixed(2).split('.');
+  return `${sign}${int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}

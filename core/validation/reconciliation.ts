@@ -16,7 +16,7 @@
  * are informational lines, never flags. A flagged check is explained by its contributors: lots
  * without a mark row, lots whose price is missing, and lots marked by fallback or by the model.
  */
-import { roundCents } from '../domain/money';
+import { formatMoney, roundCents } from '../domain/money';
 
 export interface ReconcileLot {
   readonly positionId: string;
@@ -151,7 +151,7 @@ export function reconcilePortfolioDate(input: ReconcileInput, threshold = 1): Re
     const lev = equity !== 0 ? s.grossExposure / equity : null;
     info.push({
       kind: 'LEVERAGE',
-      text: `borrowed ${roundCents(-s.cashValue).toFixed(2)}; gross exposure / equity = ${lev === null ? 'n/a' : lev.toFixed(4)}`,
+      text: `borrowed ${formatMoney(-s.cashValue)}; gross exposure / equity = ${lev === null ? 'n/a' : lev.toFixed(4)}`,
       values: { borrowed: roundCents(-s.cashValue), gross_exposure: s.grossExposure, equity, gross_to_equity: lev },
     });
   }
@@ -159,7 +159,7 @@ export function reconcilePortfolioDate(input: ReconcileInput, threshold = 1): Re
   if (input.realizedToday !== 0 || input.closingPnlToday !== 0) {
     info.push({
       kind: 'REALIZED',
-      text: `realized events of D ${roundCents(input.realizedToday).toFixed(2)}; closing P&L in D's marks ${roundCents(input.closingPnlToday).toFixed(2)} (realized gains reach P&L through price moves and are not added twice)`,
+      text: `realized events of D ${formatMoney(input.realizedToday)}; closing P&L in D's marks ${formatMoney(input.closingPnlToday)} (realized gains reach P&L through price moves and are not added twice)`,
       values: { realized_pnl: roundCents(input.realizedToday), closing_pnl: roundCents(input.closingPnlToday) },
     });
   }
@@ -178,19 +178,19 @@ function explainBreaks(input: ReconcileInput, checks: readonly ReconcileCheck[],
     else out.push(`lot ${l.positionId} (${l.symbol}) has no price on ${input.date} (mark source missing; ${value})`);
   }
   for (const l of marked) {
-    if (l.mark!.priceSource === 'fallback') out.push(`lot ${l.positionId} (${l.symbol}) is marked by fallback (close of ${l.mark!.priceDate}): ${l.mark!.marketValue!.toFixed(2)}`);
-    else if (l.mark!.priceSource === 'model') out.push(`lot ${l.positionId} (${l.symbol}) is marked by the option model: ${l.mark!.marketValue!.toFixed(2)}`);
+    if (l.mark!.priceSource === 'fallback') out.push(`lot ${l.positionId} (${l.symbol}) is marked by fallback (close of ${l.mark!.priceDate}): ${formatMoney(l.mark!.marketValue)}`);
+    else if (l.mark!.priceSource === 'model') out.push(`lot ${l.positionId} (${l.symbol}) is marked by the option model: ${formatMoney(l.mark!.marketValue)}`);
   }
   const c1 = byId(1);
   const c5 = byId(5);
   const unmarkedSum = roundCents(unmarked.reduce((a, l) => a + (l.mark === null ? unmarkedValue(l) : 0), 0));
   if ((c1.status === 'flag' || c5.status === 'flag') && unmarked.every((l) => l.mark !== null)) {
-    out.push(`no lot without a mark explains the break: the snapshot's cash (${input.snapshot.cashValue.toFixed(2)}) disagrees with equity - marked positions (${roundCents((input.snapshot.equityBalance ?? input.snapshot.totalValue) - sMarked).toFixed(2)}); the snapshot or its marks were changed after the run`);
+    out.push(`no lot without a mark explains the break: the snapshot's cash (${formatMoney(input.snapshot.cashValue)}) disagrees with equity - marked positions (${formatMoney((input.snapshot.equityBalance ?? input.snapshot.totalValue) - sMarked)}); the snapshot or its marks were changed after the run`);
   } else if (c1.status === 'flag' && c1.difference !== null && Math.abs(c1.difference - unmarkedSum) > 1) {
-    out.push(`lots without a mark account for ${unmarkedSum.toFixed(2)} of the ${c1.difference.toFixed(2)} difference; the rest (${roundCents(c1.difference - unmarkedSum).toFixed(2)}) is not explained by the marks (snapshot cash or NAV changed after the run)`);
+    out.push(`lots without a mark account for ${formatMoney(unmarkedSum)} of the ${formatMoney(c1.difference)} difference; the rest (${formatMoney(c1.difference - unmarkedSum)}) is not explained by the marks (snapshot cash or NAV changed after the run)`);
   }
   if (byId(3).status === 'flag') out.push(`daily P&L ${String(input.snapshot.dailyPnl)} does not equal the change in cumulative P&L (${String(input.snapshot.cumulativePnl)} - ${String(input.previous?.cumulativePnl ?? 0)})`);
-  if (byId(6).status === 'flag') out.push(`equity ${String(input.snapshot.equityBalance)} does not roll forward from the previous equity ${previousEquity(input).toFixed(2)} + daily P&L + capital flow`);
+  if (byId(6).status === 'flag') out.push(`equity ${formatMoney(input.snapshot.equityBalance)} does not roll forward from the previous equity ${formatMoney(previousEquity(input))} + daily P&L + capital flow`);
   if (byId(4).status === 'flag') out.push(`equity and NAV disagree${byId(4).secondary?.status === 'flag' ? ' (portfolios.equity_balance differs from the latest snapshot)' : ''}`);
   return out;
 }

@@ -5,7 +5,7 @@
  * marks and equity, never today's values for a past date.
  */
 import type { IsoDate } from '../../core/domain/iso-date';
-import { roundCents } from '../../core/domain/money';
+import { formatMoney, roundCents } from '../../core/domain/money';
 import { isActiveOn } from '../../core/domain/portfolio';
 import type { ReconcileResult } from '../../core/validation/reconciliation';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
@@ -52,7 +52,7 @@ export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | n
       if (l.exitDate !== null && reader.eventsOf(l.id).length === 0) notes.push(`lot ${l.id} (${l.symbol}) is closed without realized events`);
     }
     const priv = db.prepare(`SELECT id, symbol, quantity, entry_price, market_value FROM positions WHERE portfolio_id = ? AND deleted_at IS NULL AND investment_class = 'PRIVATE' AND market_value IS NOT NULL`).all(p.id) as { id: string; symbol: string; quantity: number; entry_price: number; market_value: number }[];
-    for (const r of priv) if (Math.abs(r.market_value - roundCents(r.quantity * r.entry_price)) > threshold) notes.push(`private lot ${r.id} (${r.symbol}) holds value ${r.market_value.toFixed(2)}, its entry value is ${roundCents(r.quantity * r.entry_price).toFixed(2)}`);
+    for (const r of priv) if (Math.abs(r.market_value - roundCents(r.quantity * r.entry_price)) > threshold) notes.push(`private lot ${r.id} (${r.symbol}) holds value ${formatMoney(r.market_value)}, its entry value is ${formatMoney(r.quantity * r.entry_price)}`);
     const rec: ReconcileResult | null = date ? reader.reconcile({ portfolioId: p.id, portfolioName: p.name, date }, threshold) : null;
     if (!rec || !date) {
       const active = date ? lots.filter((l) => isActiveOn(l, date)).length : 0;
@@ -61,7 +61,7 @@ export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | n
     const s = reader.snapshot(p.id, date)!;
     const equity = (s['equity_balance'] as number | null) ?? (s['total_value'] as number);
     const cash = s['cash_value'] as number;
-    if (cash < 0) notes.push(`negative cash ${cash.toFixed(2)} (leverage)`);
+    if (cash < 0) notes.push(`negative cash ${formatMoney(cash)} (leverage)`);
     if (reader.isStale(p.id, date)) notes.push(`${date} is stale in tracking`);
     const pick = (id: number, name: string) => {
       const c = rec.checks.find((x) => x.id === id)!;

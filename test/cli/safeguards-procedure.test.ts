@@ -76,7 +76,7 @@ describe('backup -> purge -> backfill -> verify guard -> reconcile -> export-bas
     expect(rec.stdout).toMatch(/Flagged portfolio-dates: 0 \/ 40/);
     // The family-office growth portfolio is slightly levered: an informational line, not a flag (m.11).
     const block = rec.stdout.split('\n\n').find((x) => x.startsWith('Demo Family Office Public Growth  2025-07-10'))!;
-    expect(block).toMatch(/LEVERAGE: borrowed [\d.]+; gross exposure \/ equity = 1\.00\d\d/);
+    expect(block).toMatch(/LEVERAGE: borrowed [\d,]+\.\d\d; gross exposure \/ equity = 1\.00\d\d/);
     expect(block).not.toMatch(/\[FLAG\]/);
 
     const out = join(tempDir(), 'baseline.json');
