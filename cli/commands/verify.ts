@@ -5,6 +5,7 @@ import { coverageInputSchema, guardInputSchema } from '../../core/api/commands/d
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import type { IsoDate } from '../../core/domain/iso-date';
+import { checkSettledDate } from '../../core/engine/planner';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestRunDates } from '../../host/diagnostics/run-dates';
@@ -118,7 +119,10 @@ export const verifyCoverageCommand: CommandSpec = {
   example: 'batchdesk verify coverage --start-date 2025-07-01 --end-date 2025-09-30',
   run: (ctx) => {
     const s = scopeFlags(ctx.flags, 'verify coverage');
-    const input = parseOrUsage(coverageInputSchema, { startDate: s.startDate, endDate: s.endDate ?? targetDate(systemClock(ctx.io.env).now()), portfolios: s.portfolios }, 'verify coverage');
+    const target = targetDate(systemClock(ctx.io.env).now());
+    const input = parseOrUsage(coverageInputSchema, { startDate: s.startDate, endDate: s.endDate ?? target, portfolios: s.portfolios }, 'verify coverage');
+    // A date after the target date is not a gap: nothing can be processed there yet.
+    checkSettledDate(input.endDate, target, '--end-date');
     return withDb(ctx, (o) => {
       const r = verifyCoverage(o.db, { start: input.startDate, end: input.endDate, portfolioIds: input.portfolios });
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));

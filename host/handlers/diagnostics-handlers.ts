@@ -1,6 +1,7 @@
 /** Handlers of the diagnostics commands (core/api/commands/diagnostics-commands.ts). */
 import { targetDate } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
+import { checkSettledDate } from '../../core/engine/planner';
 import { guardAndGate, readGate, reopenGate } from '../diagnostics/guard';
 import { diagnoseEquityCash } from '../diagnostics/equity-cash';
 import { diagnosePrices } from '../diagnostics/price-diagnosis';
@@ -48,6 +49,8 @@ export const diagnosticsHandlers: HandlerMap<Names> = {
     return withDatabase(ctx, (o) => plain({ gate: readGate(o.db) }));
   },
   async verifyCoverage(input, ctx) {
+    // A date after the target date is not a gap: nothing can be processed there yet.
+    checkSettledDate(input.endDate, targetDate(ctx.clock.now()), '--end-date');
     return withDatabase(ctx, (o) => plain(verifyCoverage(o.db, { start: input.startDate, end: input.endDate, portfolioIds: input.portfolios })));
   },
   async verifyRowcounts(input, ctx) {
