@@ -46,7 +46,8 @@ export interface RestoreResult {
 
 /** Step 1: checks a backup file without changing anything; throws a data error naming the problem. */
 export function verifyBackupFile(file: string): { manifestChecked: boolean; migrations: number } {
-  if (!existsSync(file) || !statSync(file).isFile()) throw new BatchdeskError('not_found', `backup file ${file} not found`);
+  if (!existsSync(file)) throw new BatchdeskError('not_found', `backup file ${file} not found`);
+  if (!statSync(file).isFile()) throw new BatchdeskError('not_found', `${file} is a folder, not a backup file; give the .sqlite file inside it (see \`batchdesk backup --help\`)`);
   const manifest = readManifest(file);
   if (manifest === 'invalid') throw new BatchdeskError('data', `the manifest ${file}.json is not a valid batchdesk backup manifest; remove it to restore without a checksum check`);
   if (manifest) {

@@ -150,6 +150,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'history --days abc', exit: 2, message: /--days/, run: (e) => cli(['history', '--db', e.db, '--days', 'abc'], ENV) },
   { surface: 'cli', input: 'seed-demo --prices bogus', exit: 2, message: /--prices/, run: (e) => cli(['seed-demo', '--db', e.db, '--prices', 'bogus'], ENV) },
   // ---------------------------------------------------------------- CLI: paths
+  { surface: 'cli', input: 'restore a folder', exit: 5, message: /is a folder, not a backup file/, prepare: (e) => mkdirSync(join(e.dir, 'a-folder')), run: (e) => cli(['restore', join(e.dir, 'a-folder'), '--db', e.db, '--yes'], ENV) },
   { surface: 'cli', input: 'restore a backup file that does not exist', exit: 5, message: /backup file .*nope\.sqlite not found/, run: (e) => cli(['restore', join(e.dir, 'nope.sqlite'), '--db', e.db, '--yes'], ENV) },
   { surface: 'cli', input: 'restore a CSV file as a backup', exit: 5, message: /cannot be restored.*not a database/, prepare: (e) => void file(e, 'prices.csv', 'symbol,date,close\n'), run: (e) => cli(['restore', join(e.dir, 'prices.csv'), '--db', e.db, '--yes'], ENV) },
   { surface: 'cli', input: 'restore the live database onto itself', exit: 2, message: /it is the database being restored/, run: (e) => cli(['restore', e.db, '--db', e.db, '--yes'], ENV) },
