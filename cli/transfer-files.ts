@@ -14,8 +14,7 @@ import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
 import { openStore, type OpenedDatabase } from '../host/engine-host';
 import { acquireMaintenanceLock } from '../host/maintenance/maintenance-lock';
 import { systemClock } from '../host/system-ports';
-import type { CsvProblem } from '../market-data/csv/csv-problem';
-import { formatCsvProblem } from '../market-data/csv/csv-problem';
+import { formatCsvProblem, isFileProblem, type CsvProblem } from '../market-data/csv/csv-problem';
 import { asciiJson, BANNER } from './ascii';
 import type { CommandContext } from './command';
 
@@ -51,7 +50,8 @@ export function writeOutputFile(cwd: string, path: string, text: string, databas
 
 /** The refusal of an all-or-nothing import: the first bad row with its line and column. */
 export function refusedImport(problem: CsvProblem): Error {
-  return dataError(`${formatCsvProblem(problem)}; nothing was imported (fix the row, or pass --skip-bad-rows to import the other rows)`, { problem });
+  const fix = isFileProblem(problem) ? 'fix the header or the file' : 'fix the row, or pass --skip-bad-rows to import the other rows';
+  return dataError(`${formatCsvProblem(problem)}; nothing was imported (${fix})`, { problem });
 }
 
 /** The line naming the processed dates an import made stale, and how to recompute them; none when nothing went stale. */

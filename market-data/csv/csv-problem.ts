@@ -38,3 +38,22 @@ export function formatCsvProblem(problem: CsvProblem): string {
   const column = problem.column === null ? '' : `, column ${problem.columnNumber ?? '?'} (${problem.column})`;
   return `${where}${column}: ${problem.message}`;
 }
+
+/**
+ * Whether a problem is the file's as a whole (it cannot be parsed, or its header lacks, repeats
+ * or adds a column: a required column the header lacks has no position), so skipping bad rows
+ * cannot step over it.
+ */
+export function isFileProblem(problem: CsvProblem): boolean {
+  switch (problem.kind) {
+    case 'malformed_csv':
+    case 'missing_header':
+    case 'duplicate_header':
+    case 'unknown_column':
+      return true;
+    case 'missing_column':
+      return problem.columnNumber === null;
+    default:
+      return false;
+  }
+}
