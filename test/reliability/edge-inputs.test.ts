@@ -127,7 +127,7 @@ describe('edge input: the run completes and records coded reasons', () => {
         expect(p.marks).toEqual({ exact: 1 });
         if (!(dates as readonly string[]).includes(date)) return;
         expect(p.analytics_jobs['market_beta']).toMatchObject({ success: false, reason: 'non_positive_equity' });
-        expect(p.analytics_jobs['sector_concentration']).toMatchObject({ success: false, reason: 'non_positive_equity' });
+        expect(p.analytics_jobs['sector_concentration']).toMatchObject({ success: true }); // concentration needs no equity (d.13)
       },
     })),
     {

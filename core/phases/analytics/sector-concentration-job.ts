@@ -4,13 +4,14 @@
  * PRIVATE and OPTIONS lots 'Unclassified', ETFs 'ETFs', else the profile sector; public lots
  * with neither are left out), hhi, effective_num_positions, top_3_concentration and
  * top_10_concentration (|MV| aggregated per symbol).
- * No valued lot, or a zero gross value → not_applicable; E ≤ 0 → non_positive_equity, a benign
- * skip (m.22, m.23).
+ * No valued lot, or a zero gross value → not_applicable. Concentration does not depend on E;
+ * the sector weights do, so with E ≤ 0 the job still writes the concentration fields and leaves
+ * sector_exposure null, its reason (non_positive_equity) in the metrics.
  */
 import { concentration } from '../../calc/concentration';
 import { sectorExposure } from '../../calc/sector-exposure';
 import { equityOf, valuedLots } from './job-lots';
-import { jobBenignSkip, jobFailed, jobNotApplicable, jobSuccess, type AnalyticsJob } from './job-types';
+import { jobNotApplicable, jobSuccess, type AnalyticsJob } from './job-types';
 
 export const sectorConcentrationJob: AnalyticsJob = {
   name: 'sector_concentration',
@@ -28,12 +29,11 @@ export const sectorConcentrationJob: AnalyticsJob = {
       }),
       equity,
     );
-    if (!sectors.ok) return jobBenignSkip(sectors.reason, { positions: lots.length, equity });
     pd.run.store.updateSnapshotAnalytics(
       pd.portfolio.id,
       pd.date,
       {
-        sectorExposure: { ...sectors.exposure },
+        sectorExposure: sectors.ok ? { ...sectors.exposure } : null,
         hhi: conc.hhi,
         effectiveNumPositions: conc.effectiveNumPositions,
         top3Concentration: conc.top3Concentration,
@@ -44,8 +44,7 @@ export const sectorConcentrationJob: AnalyticsJob = {
     return jobSuccess({
       positions: lots.length,
       symbols: conc.symbolCount,
-      buckets: Object.keys(sectors.exposure).length,
-      positions_left_out: sectors.leftOutLots,
+      ...(sectors.ok ? { buckets: Object.keys(sectors.exposure).length, positions_left_out: sectors.leftOutLots } : { sector_exposure: null, sector_exposure_reason: sectors.reason, equity }),
       hhi: conc.hhi,
       effective_num_positions: conc.effectiveNumPositions,
       top_3_concentration: conc.top3Concentration,

@@ -82,9 +82,12 @@ describe('a symbol listed 14 trading days ago, and zero equity', () => {
 
   it('zero equity: the jobs that need E > 0 skip with non_positive_equity (an edge input, m.22/m.23); the others still run', () => {
     const jobs = jobsOf(fx, D0, ZERO);
-    for (const j of ['market_beta', 'provider_beta', 'ir_beta', 'spread_factors', 'ridge_factors', 'sector_concentration']) {
+    for (const j of ['market_beta', 'provider_beta', 'ir_beta', 'spread_factors', 'ridge_factors']) {
       expect(jobs[j]).toMatchObject({ success: false, reason: 'non_positive_equity' });
     }
+    // Concentration needs no equity (d.13): written, with sector_exposure left null.
+    expect(jobs['sector_concentration']).toMatchObject({ success: true, metrics: { sector_exposure: null, sector_exposure_reason: 'non_positive_equity' } });
+    expect(fx.db.prepare(`SELECT hhi, effective_num_positions AS eff, sector_exposure AS sectors FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ?`).get(ZERO, D0)).toEqual({ hhi: 10_000, eff: 1, sectors: null });
     expect(jobs['volatility']).toMatchObject({ success: true });
     expect(jobs['correlations']).toMatchObject({ success: false, reason: 'not_applicable' });
     expect(jobs['stress_tests']).toMatchObject({ success: false, reason: 'no_factor_exposures' });

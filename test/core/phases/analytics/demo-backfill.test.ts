@@ -117,12 +117,19 @@ describe('demo backfill 2025-06-30 .. 2025-12-31 (129 dates)', () => {
   });
 
   it('the hedge fund with a non-positive equity: the jobs needing E > 0 say non_positive_equity, the others succeed', () => {
-    const negative = all(`SELECT s.snapshot_date AS d, s.portfolio_id AS pid FROM portfolio_snapshots s JOIN portfolios p ON p.id = s.portfolio_id WHERE p.name = ? AND s.equity_balance <= 0`, HEDGE_FUND);
-    for (const { d, pid } of negative) {
+    const negative = all(
+      `SELECT s.snapshot_date AS d, s.portfolio_id AS pid, s.hhi, s.top_3_concentration AS top3, s.sector_exposure AS sectors FROM portfolio_snapshots s JOIN portfolios p ON p.id = s.portfolio_id WHERE p.name = ? AND s.equity_balance <= 0`,
+      HEDGE_FUND,
+    );
+    expect(negative.length).toBeGreaterThan(0);
+    for (const { d, pid, hhi, top3, sectors } of negative) {
       const meta = JSON.parse(all(`SELECT metadata FROM batch_run_tracking WHERE run_date = ?`, d)[0]!['metadata'] as string);
       const jobs = meta.portfolios[pid as string].analytics.jobs;
-      for (const j of ['market_beta', 'provider_beta', 'ir_beta', 'spread_factors', 'ridge_factors', 'sector_concentration']) expect(jobs[j]).toMatchObject({ success: false, reason: 'non_positive_equity' });
+      for (const j of ['market_beta', 'provider_beta', 'ir_beta', 'spread_factors', 'ridge_factors']) expect(jobs[j]).toMatchObject({ success: false, reason: 'non_positive_equity' });
       for (const j of ['volatility', 'correlations', 'stress_tests']) expect(jobs[j]).toMatchObject({ success: true });
+      // Concentration does not depend on equity (d.13); sector weights of a negative equity do.
+      expect(jobs['sector_concentration']).toMatchObject({ success: true, metrics: { sector_exposure: null, sector_exposure_reason: 'non_positive_equity' } });
+      expect([typeof hhi, typeof top3, sectors]).toEqual(['number', 'number', null]);
     }
   });
 
