@@ -1,6 +1,6 @@
 /** `batchdesk verify demo|guard|coverage|rowcounts|views` (SPEC.md i.3, i.4, i.6, i.8). */
 import { z } from 'zod';
-import { EXIT } from '../../core/api/errors';
+import { EXIT, usageError } from '../../core/api/errors';
 import { coverageInputSchema, guardInputSchema } from '../../core/api/commands/diagnostics-commands';
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
@@ -8,6 +8,7 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { checkSettledDate } from '../../core/engine/planner';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
+import { latestProcessedDate } from '../../host/diagnostics/reconcile';
 import { latestRunDates } from '../../host/diagnostics/run-dates';
 import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
 import { verifyDemo } from '../../host/diagnostics/verify-demo';
@@ -85,7 +86,7 @@ export const verifyGuardCommand: CommandSpec = {
         return EXIT.ok;
       });
     }
-    if (stringFlag(f['reason']) !== undefined) throw new (await import('../../core/api/errors')).BatchdeskError('usage', '--reason only goes with --reopen');
+    if (stringFlag(f['reason']) !== undefined) throw usageError('--reason only goes with --reopen');
     const s = scopeFlags(f, 'verify guard');
     const input = parseOrUsage(guardInputSchema, s, 'verify guard');
     return withDb(ctx, (o) => {
@@ -95,6 +96,9 @@ export const verifyGuardCommand: CommandSpec = {
           ? { start: input.startDate, end: (input.endDate ?? targetDate(clock.now())) as IsoDate }
           : latestRunDates(o.db);
       const r = guardAndGate(o.db, { ...scope, portfolioIds: input.portfolios }, null, clock);
+      // A range without a processed portfolio-date is not a pass: nothing was checked (the
+      // gate is left as it was).
+      const nothing = r.checked === 0;
       if (f['json']) ctx.io.out(asciiJson(r, 2));
       else
         ctx.io.out(
@@ -105,9 +109,10 @@ export const verifyGuardCommand: CommandSpec = {
             ...(r.findings.length ? [table(['check', 'date', 'portfolio', 'expected', 'actual'], r.findings.map((x) => [x.check, x.date, toAscii(x.portfolio_name ?? '-'), toAscii(x.expected), toAscii(x.actual)]))] : []),
             `Guard: ${r.status}`,
             `Gate: ${r.gate.state}${r.gateChange ? ` (${r.gateChange.state === 'closed' ? 'closed now' : 'reopened now'}: ${r.gateChange.reason})` : ''}`,
+            ...(nothing ? [`Result: no processed portfolio-date in this range, so nothing was checked; the latest processed date is ${latestProcessedDate(o.db) ?? 'none'}`] : []),
           ].join('\n'),
         );
-      return r.status === 'pass' ? EXIT.ok : EXIT.checkFailed;
+      return r.status === 'pass' && !nothing ? EXIT.ok : EXIT.checkFailed;
     });
   },
 };

@@ -67,6 +67,13 @@ describe('run: bad input and dry runs', () => {
     expect(r.stdout).toMatch(/Result: no portfolio has a snapshot on 2025-07-01, so no view was checked; the latest processed date is none/);
   });
 
+  it('verify guard over dates nothing was processed on fails and says so, and leaves the gate as it was', async () => {
+    const r = await runCli(['verify', 'guard', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-03'], { BATCHDESK_NOW: NOW });
+    expect(r.code).toBe(4);
+    expect(r.stdout).toMatch(/0 portfolio-date\(s\)[\s\S]*Gate: open\nResult: no processed portfolio-date in this range, so nothing was checked; the latest processed date is none/);
+    expect(tableContents(db)).toEqual(before);
+  });
+
   it('reconcile over dates without a complete snapshot fails and says so, instead of passing with nothing checked', async () => {
     const r = await runCli(['reconcile', '--db', db, '--date', '2025-07-01'], { BATCHDESK_NOW: NOW });
     expect(r.code).toBe(4);
