@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { calendarDateSchema } from '../calendar/calendar-range-error';
+import { endNotBeforeStart } from './date-range';
 import { PHASE_NAMES } from '../domain/phase';
 
 export const marketDataModeSchema = z.enum(['online', 'offline', 'synthetic']);
@@ -42,9 +43,7 @@ export const runOptionsSchema = z
     if (o.endDate && !o.startDate && !o.retryFailedPhases) {
       ctx.addIssue({ code: 'custom', message: '--end-date needs --start-date', path: ['endDate'] });
     }
-    if (o.startDate && o.endDate && o.endDate < o.startDate) {
-      ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
-    }
+    endNotBeforeStart(o, ctx);
     if (o.trace && !o.monitorOnly) ctx.addIssue({ code: 'custom', message: '--trace needs --monitor-only', path: ['trace'] });
     if (o.resume && (o.startDate || o.targetDate || o.retryFailedPhases)) {
       ctx.addIssue({ code: 'custom', message: '--resume cannot be combined with dates or --retry-failed-phases', path: ['resume'] });

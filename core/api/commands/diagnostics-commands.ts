@@ -1,6 +1,7 @@
 /** Diagnostics and validation commands (SPEC.md i.1-i.8): reconcile, diagnose, verify, gate, history, baselines. */
 import { z } from 'zod';
 import { calendarDateSchema } from '../../calendar/calendar-range-error';
+import { endNotBeforeStart } from '../date-range';
 import { defineCommand } from '../command-definition';
 
 const record = z.record(z.string(), z.unknown());
@@ -15,7 +16,7 @@ const dateScope = z
   })
   .superRefine((o, ctx) => {
     if (o.date && (o.startDate || o.endDate)) ctx.addIssue({ code: 'custom', message: '--date cannot be combined with --start-date/--end-date', path: ['date'] });
-    if (o.startDate && o.endDate && o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
+    endNotBeforeStart(o, ctx);
   });
 
 export const reconcileInputSchema = z.intersection(dateScope, z.object({ threshold: z.number().positive().optional() }));
@@ -23,9 +24,7 @@ export type ReconcileInput = z.infer<typeof reconcileInputSchema>;
 export const guardInputSchema = dateScope;
 export const coverageInputSchema = z
   .object({ startDate: calendarDateSchema, endDate: calendarDateSchema, portfolios: z.array(z.string().min(1)).default([]) })
-  .superRefine((o, ctx) => {
-    if (o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
-  });
+  .superRefine(endNotBeforeStart);
 
 const oneDate = z.object({ date: calendarDateSchema.optional(), portfolios: z.array(z.string().min(1)).default([]) });
 

@@ -4,6 +4,7 @@ import { calendarDateSchema } from '../../calendar/calendar-range-error';
 import type { DateStatus } from '../../domain/phase';
 import type { RunStatus } from '../../ports/store';
 import { defineCommand } from '../command-definition';
+import { endNotBeforeStart } from '../date-range';
 
 const record = z.record(z.string(), z.unknown());
 const list = z.array(record);
@@ -41,9 +42,7 @@ export const historyCommands = {
     summary: 'archive the tracking summaries and key derived values of a range (i.7)',
     input: z
       .object({ startDate: calendarDateSchema, endDate: calendarDateSchema, out: z.string().min(1).optional() })
-      .superRefine((o, ctx) => {
-        if (o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
-      }),
+      .superRefine(endNotBeforeStart),
     output: z.object({ file: z.string().nullable(), dates: z.number().int(), outputs: z.number().int(), baseline: record.nullable() }),
     mutates: false,
   }),

@@ -1,6 +1,7 @@
 /** Data management commands (SPEC.md j.1-j.5, g.10): backup, restore, purge, rebuild, cancel. */
 import { z } from 'zod';
 import { calendarDateSchema } from '../../calendar/calendar-range-error';
+import { endNotBeforeStart } from '../date-range';
 import { defineCommand } from '../command-definition';
 import { marketDataModeSchema } from '../run-options';
 
@@ -34,9 +35,7 @@ export const rebuildInputSchema = z
     csvDir: z.string().min(1).optional(),
     monitorDays: z.number().int().min(0).max(60).default(3),
   })
-  .superRefine((o, ctx) => {
-    if (o.endDate && o.endDate < o.startDate) ctx.addIssue({ code: 'custom', message: `--end-date ${o.endDate} is before --start-date ${o.startDate}`, path: ['endDate'] });
-  });
+  .superRefine(endNotBeforeStart);
 
 const backupOutput = z.object({
   file: z.string(),

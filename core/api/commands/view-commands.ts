@@ -10,6 +10,7 @@ import { calendarDateSchema } from '../../calendar/calendar-range-error';
 import { isoDateSchema } from '../../domain/iso-date';
 import { PHASE_NAMES } from '../../domain/phase';
 import { defineCommand } from '../command-definition';
+import { endNotBeforeStart } from '../date-range';
 import { telemetryEventSchema } from '../telemetry-events';
 
 const nullableNumber = z.number().nullable();
@@ -235,7 +236,7 @@ export const viewCommands = {
   }),
   getTracking: defineCommand({
     summary: 'tracking rows (date x phase statuses and counters) for a range',
-    input: z.object({ ...range, limit: z.number().int().min(1).max(20_000).default(5000) }).default({ includeIncomplete: false, limit: 5000 }),
+    input: z.object({ ...range, limit: z.number().int().min(1).max(20_000).default(5000) }).superRefine(endNotBeforeStart).default({ includeIncomplete: false, limit: 5000 }),
     output: z.object({
       dates: z.array(trackingRowSchema),
       truncated: z.boolean(),
@@ -270,6 +271,7 @@ export const viewCommands = {
         portfolioId: z.string().min(1).optional(),
         limit: z.number().int().min(1).max(500_000).default(200_000),
       })
+      .superRefine(endNotBeforeStart)
       .default({ includeIncomplete: false, symbols: [], reasons: [], limit: 200_000 }),
     output: z.object({ rows: z.array(missingPriceRowSchema), total: z.number().int(), truncated: z.boolean() }),
     mutates: false,
@@ -283,13 +285,14 @@ export const viewCommands = {
         symbols: z.array(z.string().min(1).max(64)).max(500).default([]),
         limit: z.number().int().min(1).max(100_000).default(10_000),
       })
+      .superRefine(endNotBeforeStart)
       .default({ symbols: [], limit: 10_000 }),
     output: z.object({ rows: z.array(suspectPriceRowSchema), total: z.number().int(), truncated: z.boolean() }),
     mutates: false,
   }),
   getSnapshots: defineCommand({
     summary: "a portfolio's daily snapshots (NAV, P&L, exposures, volatility) over a range",
-    input: z.object({ portfolioId: z.string().min(1), ...range }),
+    input: z.object({ portfolioId: z.string().min(1), ...range }).superRefine(endNotBeforeStart),
     output: z.object({ portfolioId: z.string(), rows: z.array(snapshotRowSchema) }),
     mutates: false,
   }),
