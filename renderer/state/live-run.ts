@@ -2,12 +2,14 @@
  * The live view's state (SPEC.md h.7), built from the tracking table and the telemetry
  * stream: a date x phase grid with per-portfolio detail, the running cell, progress with an
  * ETA, running totals and a log tail. Pure functions: `applyBatch` folds one throttled batch
- * into a new state, `seedFromTracking` lays the stored rows underneath.
+ * into a new state, `seedFromTracking` rebuilds the rows from the stored ones, and `gridView`
+ * adds the dates still to run and the dates a cancelled run did not run.
  */
 import type { TrackingRow } from '../../core/api/commands/view-commands';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
 import type { EventPayload, TelemetryEvent } from '../../core/api/telemetry-events';
 import { PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
+import type { EngineError } from '../engine-client/engine-error';
 
 export interface PortfolioCell {
   readonly status: string;
@@ -71,13 +73,33 @@ export interface Counters {
   readonly failedPhases: number;
 }
 
+/**
+ * This window's last start request, until the run's first event: a run the engine refuses
+ * (another process holds the lock, bad options; SPEC.md g.9, m.16) or ends before it starts
+ * emits no event at all, only a run status, so the store follows that status meanwhile.
+ */
+export type RunStart =
+  | { readonly state: 'starting' }
+  | {
+      readonly state: 'refused';
+      readonly error: EngineError;
+      readonly exitCode: number | null;
+      /** The lock row of the process that holds the database, for a lock refusal. */
+      readonly lockHolder: Readonly<Record<string, unknown>> | null;
+    }
+  /** The engine found nothing to run (its message), e.g. another process ran the dates meanwhile. */
+  | { readonly state: 'nothing_to_run'; readonly message: string };
+
 export interface LiveState {
   readonly phase: 'idle' | 'running' | 'finished';
   readonly run: RunInfo | null;
   readonly result: EventPayload<'run_result'> | null;
   readonly rows: Readonly<Record<string, GridRow>>;
-  /** Dates the UI planned (plan preview) and that have no row yet: shown as pending. */
+  /** Dates the UI planned (plan preview) for the run it starts: shown as pending until they get a row or the run ends. */
   readonly plannedDates: readonly string[];
+  /** Dates the finished run planned and did not finish because it was cancelled (g.10): shown as not run. */
+  readonly notRunDates: readonly string[];
+  readonly start: RunStart | null;
   readonly current: { readonly date: string; readonly phase: string; readonly portfolioId: string | null; readonly index: number | null; readonly count: number } | null;
   readonly datesDone: number;
   readonly recentDateMs: readonly number[];
@@ -100,6 +122,8 @@ export const EMPTY_LIVE: LiveState = {
   result: null,
   rows: {},
   plannedDates: [],
+  notRunDates: [],
+  start: null,
   current: null,
   datesDone: 0,
   recentDateMs: [],
@@ -154,7 +178,8 @@ export function aggregateStatus(portfolios: readonly PortfolioCell[]): string {
 
 const emptyRow = (date: string): GridRow => ({ date, status: 'pending', cells: {}, missingPrices: 0, fallbacks: 0, jobsExpected: 0, jobsCompleted: 0, complete: false, live: false, errors: [], portfolioCount: null });
 
-function rowFromTracking(t: TrackingRow): GridRow {
+/** A stored row; `ended`: its run is over, so an unfinished row was cancelled rather than running. */
+function rowFromTracking(t: TrackingRow, ended: boolean): GridRow {
   const cells: Partial<Record<PhaseName, GridCell>> = {};
   for (const name of PHASE_NAMES) {
     const p = t.phases[name];
@@ -165,7 +190,7 @@ function rowFromTracking(t: TrackingRow): GridRow {
   }
   return {
     date: t.date,
-    status: t.complete ? t.status : 'running',
+    status: t.complete ? t.status : ended ? 'cancelled' : 'running',
     cells,
     missingPrices: t.missingPriceCount,
     fallbacks: t.fallbackCount,
@@ -178,14 +203,21 @@ function rowFromTracking(t: TrackingRow): GridRow {
   };
 }
 
-/** Lays stored tracking rows under the live state; rows the live run is working on win. */
+/**
+ * Rebuilds the rows from the stored tracking rows (SPEC.md h.7). A date without one (purged,
+ * or never finished) has no row, whatever the replayed events said: an incomplete date is
+ * visible in no view (m.1). Only the dates the running live run is working on keep their live
+ * rows, as their tracking rows lag behind its events. Once the live run is over, its
+ * unfinished rows are the dates its cancel stopped (g.10).
+ */
 export function seedFromTracking(state: LiveState, rows: readonly TrackingRow[]): LiveState {
-  const next: Record<string, GridRow> = { ...state.rows };
+  const next: Record<string, GridRow> = {};
+  if (state.phase === 'running') for (const r of Object.values(state.rows)) if (r.live) next[r.date] = r;
+  const endedRun = state.phase === 'finished' ? (state.run?.runId ?? null) : null;
   for (const t of rows) {
     const live = next[t.date];
-    if (live?.live && state.phase === 'running' && !t.complete) continue;
-    if (live?.live && state.phase === 'running' && live.status === 'running') continue;
-    next[t.date] = rowFromTracking(t);
+    if (live && (!t.complete || live.status === 'running')) continue;
+    next[t.date] = rowFromTracking(t, endedRun !== null && t.runId === endedRun);
   }
   return { ...state, rows: next };
 }
@@ -224,11 +256,25 @@ export function withPlannedDates(state: LiveState, dates: readonly string[]): Li
   return { ...state, plannedDates: dates };
 }
 
-/** Sorted dates of the grid: rows plus planned dates without a row. */
-export function gridDates(state: LiveState): string[] {
-  const set = new Set(Object.keys(state.rows));
-  for (const d of state.plannedDates) set.add(d);
-  return [...set].sort();
+export function withNotRunDates(state: LiveState, dates: readonly string[]): LiveState {
+  return { ...state, notRunDates: dates };
+}
+
+export function withStart(state: LiveState, start: RunStart | null): LiveState {
+  return { ...state, start };
+}
+
+/**
+ * What the grid shows: the rows, sorted by date, plus the planned dates without a row
+ * (no row: pending) and the dates the cancelled run did not run (a `cancelled` row without
+ * cells: each phase reads "not run").
+ */
+export function gridView(state: LiveState): { dates: string[]; rows: Readonly<Record<string, GridRow>> } {
+  const missing = state.notRunDates.filter((d) => !state.rows[d]);
+  const rows = missing.length === 0 ? state.rows : { ...state.rows, ...Object.fromEntries(missing.map((d) => [d, { ...emptyRow(d), status: 'cancelled' }])) };
+  const dates = new Set(Object.keys(rows));
+  for (const d of state.plannedDates) dates.add(d);
+  return { dates: [...dates].sort(), rows };
 }
 
 function setPortfolioCell(row: GridRow, phase: PhaseName, portfolioId: string, cell: PortfolioCell): GridRow {
@@ -279,6 +325,8 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
         ...s,
         phase: 'running',
         result: null,
+        notRunDates: [],
+        start: null,
         current: null,
         datesDone: 0,
         recentDateMs: [],
@@ -337,7 +385,8 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
       };
     }
     case 'run_result':
-      return { ...s, phase: 'finished', result: e.payload, current: null };
+      // What the run left undone is no longer pending: the store asks the engine which dates those are.
+      return { ...s, phase: 'finished', result: e.payload, current: null, plannedDates: [] };
     case 'metric': {
       const p = e.payload;
       const n = counts[`metric:${p.name}`] ?? 1;

@@ -1,11 +1,31 @@
 /**
- * The live run store shared by every screen: folds throttled telemetry batches into the live
- * state (one React update per batch, so at most 10 a second), rebuilds itself after a reload
- * from the engine's event ring and the tracking table (SPEC.md h.7), and re-reads tracking
- * when a run ends.
+ * The live run store shared by every screen: starts runs and follows each start until the
+ * run's first event (or the engine's refusal), folds throttled telemetry batches into the
+ * live state (one React update per batch, so at most 10 a second), rebuilds itself after a
+ * reload from the engine's event ring and the tracking table (SPEC.md h.7), and re-reads
+ * tracking when a run ends or the data changes.
  */
+import { z } from 'zod';
+import type { RunStatus } from '../../core/api/commands/run-commands';
+import { errorShapeSchema } from '../../core/api/errors';
+import type { RunOptionsInput } from '../../core/api/run-options';
 import type { EngineClient } from '../engine-client/engine-client';
-import { applyBatch, countTrackedDates, EMPTY_LIVE, seedFromTracking, withPlannedDates, type LiveState } from './live-run';
+import { EngineError } from '../engine-client/engine-error';
+import { applyBatch, countTrackedDates, EMPTY_LIVE, seedFromTracking, withNotRunDates, withPlannedDates, withStart, type LiveState, type RunStart } from './live-run';
+import { planSchema } from './run-plan';
+
+/** How often a starting run's status is read until its first event (ms). */
+const START_POLL_MS = 250;
+
+const noRunSummarySchema = z.object({ message: z.string() }).loose();
+
+/** What a run status that ended before the run's first event says: a refusal, or nothing to run. */
+function endedBeforeStart(s: RunStatus): RunStart {
+  if (s.state === 'completed') return { state: 'nothing_to_run', message: noRunSummarySchema.safeParse(s.summary).data?.message ?? 'Nothing to run.' };
+  const shape = errorShapeSchema.safeParse(s.error);
+  const error = new EngineError(shape.success ? shape.data : { code: 'internal', message: s.error?.message ?? `the run ended (${s.state}, exit code ${s.exitCode ?? '-'}) before it started` });
+  return { state: 'refused', error, exitCode: s.exitCode, lockHolder: s.lockHolder };
+}
 
 export class LiveStore {
   private state: LiveState = EMPTY_LIVE;
@@ -14,7 +34,10 @@ export class LiveStore {
   /** UI updates applied (one per delivered batch); the throttle test reads it. */
   updates = 0;
 
-  constructor(private readonly client: EngineClient) {}
+  constructor(
+    private readonly client: EngineClient,
+    private readonly startPollMs = START_POLL_MS,
+  ) {}
 
   readonly getSnapshot = (): LiveState => this.state;
 
@@ -28,7 +51,8 @@ export class LiveStore {
     this.off = this.client.onTelemetry((batch) => {
       const finished = batch.events.some((e) => e.event === 'run_result');
       this.set(applyBatch(this.state, batch, performance.now()));
-      if (finished) void this.refreshTracking();
+      // A failed re-read leaves the rows the events built; the next run or reload reads again.
+      if (finished) void this.afterRun().catch(() => undefined);
     });
   }
 
@@ -37,8 +61,23 @@ export class LiveStore {
     this.off = null;
   }
 
-  setPlannedDates(dates: readonly string[]): void {
-    this.set(withPlannedDates(this.state, dates));
+  /**
+   * Starts a run (new, or a resume) whose plan covers `plannedDates`, and follows it until it
+   * has a run id. Resolves true once it has started; false when the engine refused it or
+   * ended it before it started, which `state.start` then describes until the next start.
+   */
+  async startRun(options: RunOptionsInput, plannedDates: readonly string[] = []): Promise<boolean> {
+    this.set(withStart(withPlannedDates(this.state, plannedDates), { state: 'starting' }));
+    let outcome: RunStart | null;
+    try {
+      const r = await this.client.call('startRun', options);
+      outcome = r.accepted ? await this.followStart() : { state: 'refused', error: new EngineError({ code: 'internal', message: 'the engine did not accept the run' }), exitCode: null, lockHolder: null };
+    } catch (err) {
+      const error = err instanceof EngineError ? err : new EngineError({ code: 'internal', message: (err as Error).message });
+      outcome = { state: 'refused', error, exitCode: null, lockHolder: null };
+    }
+    this.set(withStart(outcome ? withPlannedDates(this.state, []) : this.state, outcome));
+    return outcome === null;
   }
 
   async refreshTracking(): Promise<void> {
@@ -47,8 +86,9 @@ export class LiveStore {
   }
 
   /**
-   * After a reload: replay the latest run from its run_start and the ring, then lay the
-   * tracking table under it; dates whose events left the ring count from their tracking rows.
+   * After a reload: replay the latest run from its run_start and the ring, then rebuild the
+   * rows from the tracking table; dates whose events left the ring count from their tracking
+   * rows. A cancelled run's dates it did not run are read again, as after the run.
    */
   async rebuild(): Promise<void> {
     const { events, runStart } = await this.client.call('recentEvents', { limit: 5000 });
@@ -58,6 +98,34 @@ export class LiveStore {
     }
     const rows = await this.trackingRows();
     this.set(seedFromTracking(countTrackedDates(this.state, rows), rows));
+    await this.readNotRunDates();
+  }
+
+  /** Reads the run status until the run has an id (started: null) or has ended without one. */
+  private async followStart(): Promise<RunStart | null> {
+    for (;;) {
+      const s = await this.client.call('getRunStatus', {});
+      if (s.runId !== null) return null;
+      if (s.state !== 'running' && s.state !== 'cancelling') return endedBeforeStart(s);
+      await new Promise((resolve) => setTimeout(resolve, this.startPollMs));
+    }
+  }
+
+  private async afterRun(): Promise<void> {
+    await this.refreshTracking();
+    await this.readNotRunDates();
+  }
+
+  /**
+   * The dates a cancelled run planned and did not finish (g.10) are the dates of its resume
+   * plan: resume re-plans the run and leaves out what it finished (g.11).
+   */
+  private async readNotRunDates(): Promise<void> {
+    const { run, result } = this.state;
+    if (!run?.runId || !result?.cancelled) return;
+    const { plan } = await this.client.call('planRun', { resume: run.runId });
+    const dates = planSchema.parse(plan).dates.map((d) => d.date);
+    if (this.state.run?.runId === run.runId) this.set(withNotRunDates(this.state, dates));
   }
 
   private async trackingRows() {

@@ -1,6 +1,6 @@
 /** Readable empty, loading and error states shared by every screen. */
 import type { ReactNode } from 'react';
-import { errorText } from '../engine-client/engine-error';
+import { errorText, type FieldLabels } from '../engine-client/engine-error';
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
   return (
@@ -19,11 +19,12 @@ export function LoadingState({ label = 'Loading...' }: { label?: string }) {
   );
 }
 
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** `labels`: the form's words for the fields the failed command took (see errorText). */
+export function ErrorState({ error, onRetry, labels }: { error: unknown; onRetry?: () => void; labels?: FieldLabels }) {
   return (
     <div className="state state-error" role="alert">
       <p className="state-title">Something went wrong</p>
-      <p className="state-body">{errorText(error)}</p>
+      <p className="state-body">{errorText(error, labels)}</p>
       {onRetry ? (
         <button type="button" onClick={onRetry}>
           Try again

@@ -1,4 +1,8 @@
-/** Loads data with a command (or any promise) and tracks loading, error and reloads. */
+/**
+ * Loads data with a command (or any promise) and tracks loading, error and reloads. The last
+ * data stays while a new load runs, and goes when a load fails: an error never stands above
+ * the results of an earlier query.
+ */
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export interface AsyncState<T> {
@@ -26,6 +30,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: readonly unknown[]): A
       },
       (e: unknown) => {
         if (id !== latest.current) return;
+        setData(undefined);
         setError(e);
         setLoading(false);
       },

@@ -1,22 +1,28 @@
 /**
  * End-to-end in real Chromium (headless, Debian's /usr/bin/chromium via playwright-core)
  * against `batchdesk serve` on a freshly seeded demo database (issue 8):
- *   start a backfill and watch the grid fill and the progress advance; cancel, then resume;
+ *   a start refused while another process holds the lock says so on the form, naming it;
+ *   start a backfill and watch the grid fill and the progress advance; cancel (the dates it
+ *   did not run show as not run, also after a reload), then resume;
  *   open a failed cell (a price gap injected for SPY makes market_data fail on the last dates);
  *   filter missing prices; open a reconciliation break (a snapshot is altered after the run);
- *   open the analytics charts; debug a date; back up then purge and see the counts.
+ *   open the analytics charts; debug a date; back up then purge and see the counts, and the
+ *   purged dates leave the live grid.
  * During the backfill it measures click-to-paint of screen switches (reported, not asserted).
  * Screenshots of every screen go to test-artifacts/e2e/ (gitignored). The same real `serve`
  * process is probed for the browser-mode security rules.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PORTFOLIOS, FULL_NOW, injectPriceGaps } from '../support/app/demo-fixture';
+import { REPO_ROOT } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
 import { artifactPath, launchChromium } from '../support/e2e/browser';
 import { ensureFreshRenderer } from '../support/e2e/fresh-renderer';
@@ -129,6 +135,30 @@ describe('browser mode, end to end', () => {
     await shot('01-live-empty');
   });
 
+  it('a run refused at start (another process holds the lock) says so under the form, naming the holder', async () => {
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      expect(await new Promise<string>((resolve) => holder.stdout!.once('data', (d: Buffer) => resolve(d.toString())))).toMatch(/^locked \d+/);
+      await nav('run');
+      await page.getByLabel('Single date').check();
+      await page.fill('[data-testid=run-target-date]', '2025-07-01');
+      await page.click('[data-testid=run-preview]');
+      await page.waitForSelector('[data-testid=plan-preview]');
+      await page.click('[data-testid=run-start]');
+      await page.waitForSelector('[data-testid=screen-run] [data-testid=start-outcome][data-state=refused]');
+      expect(await page.textContent('[data-testid=screen-run] [data-testid=start-refusal-holder]')).toContain(`pid ${holder.pid} on`);
+      expect(await page.getAttribute('main', 'data-screen')).toBe('run');
+      await shot('02-run-refused');
+      // The Live screen says it too (and leaving the Run screen resets its form for the next test).
+      await nav('live');
+      await page.waitForSelector('[data-testid=screen-live] [data-testid=start-outcome][data-state=refused]');
+    } finally {
+      const exited = new Promise((r) => holder.once('exit', r));
+      holder.kill('SIGKILL');
+      await exited;
+    }
+  });
+
   it('previews the plan, starts a backfill, and the grid fills while the progress advances', async () => {
     await nav('run');
     await page.getByLabel('Date range').check();
@@ -157,6 +187,16 @@ describe('browser mode, end to end', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=run-state]')?.textContent?.trim() === 'cancelled', undefined, { timeout: 60_000 });
     const doneAtCancel = await progressDone();
     expect(doneAtCancel).toBeLessThan(65);
+    // The dates the cancelled run did not run show as not run, the same after a reload.
+    for (const reload of [false, true]) {
+      if (reload) await page.reload();
+      await page.waitForFunction(() => {
+        const body = document.querySelector('.grid-body');
+        if (body) body.scrollTop = body.scrollHeight;
+        return document.querySelector('[data-testid=cell-2025-09-30-marks]')?.getAttribute('aria-label') === '2025-09-30 marks: not run';
+      }, undefined, { timeout: 30_000 });
+      expect(await page.textContent('[data-date="2025-09-30"] [role=gridcell] .pill')).toBe('cancelled');
+    }
     await shot('04-live-cancelled');
     await nav('run');
     await page.waitForFunction(() => !(document.querySelector('[data-testid=run-resume]') as HTMLButtonElement)?.disabled, undefined, { timeout: 30_000 });
@@ -203,6 +243,12 @@ describe('browser mode, end to end', () => {
     expect(await page.textContent('[data-testid=cell-detail-error]')).toContain('SPY has no close');
     await page.waitForSelector('[data-testid=cell-detail][data-loaded=true]');
     await shot('06-live-failed-cell');
+    // Escape closes the detail and gives the focus back to the cell.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid=cell-detail]', { state: 'detached' });
+    await page.waitForFunction((d) => document.activeElement?.getAttribute('data-testid') === `cell-${d}-market_data`, FAILED_DATE);
+    await cell.click();
+    await page.waitForSelector('[data-testid=cell-detail][data-loaded=true]');
     // A portfolio cell of the failed date: skipped because upstream failed.
     await page.click(`[data-testid=cell-${FAILED_DATE}-marks]`);
     await page.waitForFunction(() => document.querySelector('[data-testid=cell-detail-portfolios]')?.textContent?.includes('upstream_failed'));
@@ -302,6 +348,13 @@ describe('browser mode, end to end', () => {
     // Everything was purged, so a run without dates rebuilds it from the first purged date.
     expect(await page.textContent('[data-testid=purge-rebuild]')).toMatch(/^To rebuild: run without dates; the automatic range starts again at \d{4}-\d{2}-\d{2}\.$/);
     await shot('12-data-purged');
+    // Every date was purged: none is left in the live grid, before or after a reload.
+    for (const reload of [false, true]) {
+      if (reload) await page.reload();
+      await nav('live');
+      await page.waitForSelector('[data-testid=phase-grid] .state-empty');
+      expect(await page.locator('[data-testid=phase-grid] [data-date]').count()).toBe(0);
+    }
   });
 
   it('raised no page errors and no CSP violations', () => {

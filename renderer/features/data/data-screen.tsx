@@ -6,13 +6,16 @@
  */
 import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
-import { useClient, useLive } from '../../app-context';
+import { useClient, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { fmtBytes, fmtInt } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 
 type PurgeResult = CommandOutput<'purgeDerived'>;
+
+/** The purge form's words for the purge input, for the engine's messages. */
+const PURGE_LABELS = { from: 'the From date', to: 'the To date' };
 
 function CountsTable({ before, after, deleted }: { before: Record<string, number>; after: Record<string, number>; deleted?: Record<string, number> }) {
   const tables = Object.keys({ ...before, ...after }).sort();
@@ -105,7 +108,7 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
         </div>
       )}
       {running ? <p className="note">A run is in progress: purge waits until it ends.</p> : null}
-      {error ? <ErrorState error={error} /> : null}
+      {error ? <ErrorState error={error} labels={PURGE_LABELS} /> : null}
       {result ? (
         <div data-testid="purge-result">
           <p role="status">
@@ -348,10 +351,15 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
 }
 
 export function DataScreen() {
-  const client = useClient();
+  const { client, live } = useServices();
   const [refresh, setRefresh] = useState(0);
   const info = useAsync(() => client.call('getDatabaseInfo', {}), [client, refresh]);
-  const bump = () => setRefresh((r) => r + 1);
+  // The database changed: this screen re-reads it, and the Live grid its tracking rows (a
+  // purged date has none, so it leaves the grid). A failed re-read leaves the grid as it was.
+  const bump = () => {
+    setRefresh((r) => r + 1);
+    void live.refreshTracking().catch(() => undefined);
+  };
   const counts = info.data?.rowCounts ?? {};
   return (
     <section aria-labelledby="data-title" data-testid="screen-data">

@@ -15,6 +15,9 @@ import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 
+/** The form's words for the debugDate input, for the engine's messages. */
+const DEBUG_LABELS = { date: 'date', portfolios: 'portfolio', phases: 'phases' };
+
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 
@@ -158,7 +161,7 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
         </div>
       </form>
       {busy ? <LoadingState label="Running the date in monitor-only mode..." /> : null}
-      {error ? <ErrorState error={error} onRetry={run} /> : null}
+      {error ? <ErrorState error={error} onRetry={run} labels={DEBUG_LABELS} /> : null}
       {result ? (
         <div data-testid="debug-result">
           <p role="status">

@@ -3,6 +3,8 @@
  * used and its age, and the portfolios touched; filters run in the engine (bound SQL), and
  * the list exports as CSV or JSON. The table is virtualized for long backfills. Below it, the
  * suspect prices (SPEC.md e.4): stored closes flagged as one-day jumps, kept but listed for review.
+ * A reversed range is caught by the form before any query (the engine refuses it too), so it
+ * never reads as an all-clear.
  */
 import { useMemo, useState } from 'react';
 import { MISSING_REASONS, type MissingPriceRow, type SuspectPriceRow } from '../../../core/api/commands/view-commands';
@@ -24,6 +26,14 @@ interface Filters {
   resolution: '' | 'fallback' | 'missing';
   symbols: string;
   portfolioId: string;
+}
+
+/** The filter form's words for the getMissingPrices input, for the engine's messages. */
+const MISSING_LABELS = { startDate: 'the From date', endDate: 'the To date', symbols: 'symbols', portfolioId: 'portfolio', reasons: 'reasons', resolution: 'resolution' };
+
+/** What is wrong with the filters, or null. */
+function filtersProblem(f: Filters): string | null {
+  return f.startDate && f.endDate && f.endDate < f.startDate ? `The To date ${f.endDate} is before the From date ${f.startDate}.` : null;
 }
 
 const COLUMNS: Column<MissingPriceRow>[] = [
@@ -83,9 +93,10 @@ export function MissingPricesScreen() {
     }),
     [filters],
   );
-  const data = useAsync(() => client.call('getMissingPrices', query), [client, query]);
+  const problem = filtersProblem(filters);
+  const data = useAsync(() => (problem ? Promise.resolve(null) : client.call('getMissingPrices', query)), [client, query, problem]);
   const suspectQuery = useMemo(() => ({ ...(query.startDate ? { startDate: query.startDate } : {}), ...(query.endDate ? { endDate: query.endDate } : {}), symbols: query.symbols }), [query]);
-  const suspect = useAsync(() => (client.has('getSuspectPrices') ? client.call('getSuspectPrices', suspectQuery) : Promise.resolve(null)), [client, suspectQuery]);
+  const suspect = useAsync(() => (!problem && client.has('getSuspectPrices') ? client.call('getSuspectPrices', suspectQuery) : Promise.resolve(null)), [client, suspectQuery, problem]);
   const suspectRows = suspect.data?.rows ?? [];
   const rows = data.data?.rows ?? [];
   const toggleReason = (r: Reason) => setDraft((d) => ({ ...d, reasons: d.reasons.includes(r) ? d.reasons.filter((x) => x !== r) : [...d.reasons, r] }));
@@ -160,7 +171,12 @@ export function MissingPricesScreen() {
           </button>
         </div>
       </form>
-      {data.error ? <ErrorState error={data.error} onRetry={data.reload} /> : null}
+      {problem ? (
+        <p className="note bad" role="alert" data-testid="missing-problem">
+          {problem}
+        </p>
+      ) : null}
+      {data.error ? <ErrorState error={data.error} onRetry={data.reload} labels={MISSING_LABELS} /> : null}
       {data.loading && !data.data ? <LoadingState /> : null}
       {data.data ? (
         <>
@@ -168,7 +184,7 @@ export function MissingPricesScreen() {
             {fmtInt(rows.length)} row(s){data.data.truncated ? ` of ${fmtInt(data.data.total)} (refine the filters to see the rest)` : ''}
           </p>
           {rows.length === 0 ? (
-            <EmptyState title="No missing prices">Every needed symbol had an exact close on the dates shown{filters !== draft ? '' : ''}.</EmptyState>
+            <EmptyState title="No missing prices">Every needed symbol had an exact close on the dates shown.</EmptyState>
           ) : (
             <DataTable label="Missing prices" rows={rows} columns={COLUMNS} rowKey={(r) => `${r.date}:${r.symbol}`} height={480} testId="missing-table" />
           )}
@@ -176,7 +192,7 @@ export function MissingPricesScreen() {
       ) : null}
       <h2 id="suspect-title">Suspect prices</h2>
       <p className="muted">Closes that moved more than the jump threshold in one day. They are kept and used (real moves and splits look the same); check them against another source.</p>
-      {suspect.error ? <ErrorState error={suspect.error} onRetry={suspect.reload} /> : null}
+      {suspect.error ? <ErrorState error={suspect.error} onRetry={suspect.reload} labels={MISSING_LABELS} /> : null}
       {suspect.data ? (
         suspectRows.length === 0 ? (
           <EmptyState title="No suspect prices">No stored close in this range moved beyond the jump threshold.</EmptyState>

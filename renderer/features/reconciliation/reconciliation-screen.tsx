@@ -44,6 +44,9 @@ export type ReconcileResultView = z.infer<typeof reconcileResultSchema>;
 
 const reconcileOutputSchema = z.object({ threshold: z.number(), flagged: z.number(), total: z.number(), results: z.array(reconcileResultSchema) }).loose();
 
+/** The filter form's words for the reconcile input, for the engine's messages. */
+const RECONCILE_LABELS = { date: 'date', startDate: 'the from date', endDate: 'the to date', portfolios: 'portfolio', threshold: 'threshold' };
+
 const statusClass = (s: string) => (s === 'flag' ? 'st-failed' : s === 'ok' ? 'st-ok' : 'st-skipped');
 
 const RESULT_COLUMNS: Column<ReconcileResultView>[] = [
@@ -232,7 +235,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
           </button>
         </div>
       </form>
-      {data.error ? <ErrorState error={data.error} onRetry={data.reload} /> : null}
+      {data.error ? <ErrorState error={data.error} onRetry={data.reload} labels={RECONCILE_LABELS} /> : null}
       {data.loading && !data.data ? <LoadingState /> : null}
       {data.data ? (
         <p className="muted" role="status" data-testid="recon-summary">

@@ -4,41 +4,19 @@
  * start, cancel and resume. A closed gate disables starting (SPEC.md i.4).
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { z } from 'zod';
 import type { RunOptionsInput } from '../../../core/api/run-options';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
+import { planSchema, type Plan } from '../../state/run-plan';
 import { fmtInt, phaseLabel } from '../../ui/format';
 import { ErrorState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { useGate } from './use-gate';
 import { PortfolioOptions } from '../../ui/portfolio-options';
-
-const planSchema = z
-  .object({
-    target_date: z.string(),
-    mode: z.string().optional(),
-    phases: z.array(z.string()).optional(),
-    up_to_date: z.string().nullable().optional(),
-    chunks: z.array(z.object({ index: z.number(), first_date: z.string().optional(), last_date: z.string().optional(), dates: z.number() }).loose()).default([]),
-    dates: z
-      .array(
-        z
-          .object({
-            date: z.string(),
-            date_phases: z.array(z.string()).default([]),
-            portfolios: z.array(z.object({ portfolio_id: z.string(), phases: z.array(z.string()), reason: z.string().nullable().optional() }).loose()).default([]),
-            skipped: z.array(z.object({ portfolio_id: z.string(), reason: z.string() }).loose()).default([]),
-          })
-          .loose(),
-      )
-      .default([]),
-    warnings: z.array(z.unknown()).default([]),
-  })
-  .loose();
-type Plan = z.infer<typeof planSchema>;
+import { RUN_FORM_LABELS } from './run-form-labels';
+import { StartOutcome } from './start-outcome';
 
 type DateMode = 'automatic' | 'range' | 'single';
 
@@ -130,25 +108,19 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
       setPlan({ plan: planSchema.parse(r.plan), key });
     } catch (err) {
       setPlan(null);
-      setMessage({ kind: 'error', text: errorText(err) });
+      setMessage({ kind: 'error', text: errorText(err, RUN_FORM_LABELS) });
     } finally {
       setBusy(null);
     }
   };
 
+  // The form stays until the run has started: a refusal shows under it (StartOutcome).
   const start = async () => {
-    if (!built.ok || !planIsCurrent) return;
+    if (!built.ok || !plan || !planIsCurrent) return;
     setBusy('start');
-    try {
-      const r = await client.call('startRun', built.options);
-      if (!r.accepted) throw new Error('the engine did not accept the run');
-      store.setPlannedDates(plan!.plan.dates.map((d) => d.date));
-      navigate('live');
-    } catch (err) {
-      setMessage({ kind: 'error', text: errorText(err) });
-    } finally {
-      setBusy(null);
-    }
+    const started = await store.startRun(built.options, plan.plan.dates.map((d) => d.date));
+    setBusy(null);
+    if (started) navigate('live');
   };
 
   const cancel = async () => {
@@ -166,21 +138,16 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
 
   const resume = async () => {
     setBusy('resume');
-    try {
-      await client.call('startRun', { resume: 'latest', triggeredBy: 'app' });
-      navigate('live');
-    } catch (err) {
-      setMessage({ kind: 'error', text: errorText(err) });
-    } finally {
-      setBusy(null);
-    }
+    const started = await store.startRun({ resume: 'latest', triggeredBy: 'app' });
+    setBusy(null);
+    if (started) navigate('live');
   };
 
   const planSummary = useMemo(() => {
     if (!plan) return null;
     const p = plan.plan;
     const portfolioDates = p.dates.reduce((a, d) => a + d.portfolios.length, 0);
-    return { dates: p.dates.length, chunks: p.chunks.length, portfolioDates };
+    return { dates: p.dates.length, chunks: p.chunks.length, portfolioDates, first: p.dates[0]?.date, last: p.dates[p.dates.length - 1]?.date };
   }, [plan]);
 
   return (
@@ -282,6 +249,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
             {message.text}
           </p>
         ) : null}
+        <StartOutcome start={live.start} />
       </form>
       {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : null}
       {plan ? (
@@ -289,8 +257,19 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
           <h2 id="plan-title">Plan (dry run)</h2>
           {plan.plan.up_to_date ? <p className="note">{plan.plan.up_to_date}</p> : null}
           <p>
-            Target date <strong>{plan.plan.target_date}</strong>, mode {plan.plan.mode ?? 'normal'}: <strong data-testid="plan-dates">{fmtInt(planSummary?.dates)}</strong> date(s) in{' '}
-            {fmtInt(planSummary?.chunks)} chunk(s), {fmtInt(planSummary?.portfolioDates)} portfolio-date(s).
+            {planSummary?.first ? (
+              <>
+                {planSummary.first === planSummary.last ? 'Date' : 'Dates'}{' '}
+                <strong data-testid="plan-span">{planSummary.first === planSummary.last ? planSummary.first : `${planSummary.first} .. ${planSummary.last}`}</strong> (the latest settled date is{' '}
+                {plan.plan.target_date})
+              </>
+            ) : (
+              <>
+                Latest settled date <strong>{plan.plan.target_date}</strong>
+              </>
+            )}
+            , mode {plan.plan.mode ?? 'normal'}: <strong data-testid="plan-dates">{fmtInt(planSummary?.dates)}</strong> date(s) in {fmtInt(planSummary?.chunks)} chunk(s),{' '}
+            {fmtInt(planSummary?.portfolioDates)} portfolio-date(s).
           </p>
           {plan.plan.warnings.length > 0 ? (
             <ul className="warnings">

@@ -1,28 +1,33 @@
 /**
  * Live: the running batch phase by phase. Progress with ETA and counters, the date x phase
- * grid coloured by status, a drill-down for any cell, and the event log.
+ * grid coloured by status, a drill-down for any cell (Escape or Close returns to the cell),
+ * and the event log. A run this window started that did not start says why here too.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useClient, useLive } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
-import { gridDates } from '../../state/live-run';
+import { useNavigation } from '../../navigation';
+import { gridView } from '../../state/live-run';
 import { useAsync } from '../../ui/use-async';
+import { StartOutcome } from '../run/start-outcome';
 import { CellDetail } from './cell-detail';
 import { CurrentDate } from './current-date';
 import { EventLog } from './event-log';
-import { PhaseGrid, type CellRef } from './phase-grid';
+import { PhaseGrid, type CellRef, type PhaseGridHandle } from './phase-grid';
 import { RunProgress } from './run-progress';
 
 export function LiveScreen() {
   const client = useClient();
   const live = useLive();
+  const { navigate } = useNavigation();
   const [selected, setSelected] = useState<CellRef | null>(null);
   const [note, setNote] = useState<string | null>(null);
+  const grid = useRef<PhaseGridHandle>(null);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
-  const dates = useMemo(() => gridDates(live), [live]);
+  const { dates, rows } = useMemo(() => gridView(live), [live]);
   // The date being processed, else the last date the live run touched.
-  const currentDate = live.current?.date ?? (live.run ? [...dates].reverse().find((d) => live.rows[d]?.live) : undefined);
-  const currentRow = currentDate ? live.rows[currentDate] : undefined;
+  const currentDate = live.current?.date ?? (live.run ? [...dates].reverse().find((d) => rows[d]?.live) : undefined);
+  const currentRow = currentDate ? rows[currentDate] : undefined;
   const cancel = async () => {
     try {
       const r = await client.call('cancelRun', { force: false });
@@ -30,6 +35,16 @@ export function LiveScreen() {
     } catch (err) {
       setNote(errorText(err));
     }
+  };
+  const closeDetail = () => {
+    if (!selected) return;
+    setSelected(null);
+    grid.current?.focusCell(selected);
+  };
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape' || !selected) return;
+    e.preventDefault();
+    closeDetail();
   };
   return (
     <section aria-labelledby="live-title" data-testid="screen-live">
@@ -46,10 +61,11 @@ export function LiveScreen() {
           {note}
         </p>
       ) : null}
+      <StartOutcome start={live.start} onBack={() => navigate('run')} />
       <RunProgress live={live} />
-      <div className={selected ? 'split' : undefined}>
-        <PhaseGrid dates={dates} rows={live.rows} selected={selected} onOpen={setSelected} follow={live.current?.date ?? null} />
-        {selected ? <CellDetail cell={selected} row={live.rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={() => setSelected(null)} /> : null}
+      <div className={selected ? 'split' : undefined} onKeyDown={onKeyDown}>
+        <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={live.current?.date ?? null} />
+        {selected ? <CellDetail cell={selected} row={rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={closeDetail} /> : null}
       </div>
       {currentRow ? <CurrentDate row={currentRow} portfolios={portfolios.data?.portfolios ?? []} /> : null}
       <EventLog log={live.log} />

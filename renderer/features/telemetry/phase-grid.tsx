@@ -1,10 +1,11 @@
 /**
  * The date x phase grid, coloured by status (pending, running, ok, warning, failed, skipped)
  * and virtualized by row. Keyboard: one tab stop; arrow keys move between cells, Enter or
- * Space opens the cell (roving focus inside the grid).
+ * Space opens the cell (roving focus inside the grid). The screen can move the focus back to
+ * a cell (after its detail closes) through the grid's handle.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { cellClass, type GridRow } from '../../state/live-run';
 import { phaseLabel } from '../../ui/format';
@@ -12,6 +13,11 @@ import { phaseLabel } from '../../ui/format';
 export interface CellRef {
   readonly date: string;
   readonly phase: PhaseName;
+}
+
+export interface PhaseGridHandle {
+  /** Scrolls the cell into view and focuses it (no-op for a date the grid no longer shows). */
+  focusCell(cell: CellRef): void;
 }
 
 const ROW = 28;
@@ -29,6 +35,8 @@ interface GridRowProps {
 
 /** One date's row; memoized so a telemetry update re-renders only the rows it changed. */
 const GridRowView = memo(function GridRowView({ date, row, index, start, selectedPhase, focusCol, onFocusCell, onOpen }: GridRowProps) {
+  // A date no phase ran on (not run yet, or not run by a cancelled run) has no counts.
+  const counted = row && Object.keys(row.cells).length > 0 ? row : undefined;
   return (
     <div className={`grid-row${row?.live ? ' live' : ''}`} role="row" aria-rowindex={index + 2} style={{ transform: `translateY(${start}px)`, height: ROW }} data-date={date}>
       <div role="rowheader">{date}</div>
@@ -60,13 +68,13 @@ const GridRowView = memo(function GridRowView({ date, row, index, start, selecte
         );
       })}
       <div role="gridcell" className="num">
-        {row?.missingPrices ?? ''}
+        {counted?.missingPrices ?? ''}
       </div>
       <div role="gridcell" className="num">
-        {row?.fallbacks ?? ''}
+        {counted?.fallbacks ?? ''}
       </div>
       <div role="gridcell" className="num">
-        {row && row.jobsExpected > 0 ? `${row.jobsCompleted}/${row.jobsExpected}` : ''}
+        {counted && counted.jobsExpected > 0 ? `${counted.jobsCompleted}/${counted.jobsExpected}` : ''}
       </div>
     </div>
   );
@@ -78,7 +86,21 @@ const PHASE_SHORT: Record<PhaseName, string> = { market_data: 'market', fundamen
 /** A symbol per class, so that status does not rely on colour alone. */
 const CELL_MARK: Record<ReturnType<typeof cellClass>, string> = { running: '...', failed: '!', warning: '~', ok: '', skipped: '-', pending: '' };
 
-export function PhaseGrid({ dates, rows, selected, onOpen, follow }: { dates: readonly string[]; rows: Readonly<Record<string, GridRow>>; selected: CellRef | null; onOpen: (c: CellRef) => void; follow: string | null }) {
+export function PhaseGrid({
+  dates,
+  rows,
+  selected,
+  onOpen,
+  follow,
+  ref,
+}: {
+  dates: readonly string[];
+  rows: Readonly<Record<string, GridRow>>;
+  selected: CellRef | null;
+  onOpen: (c: CellRef) => void;
+  follow: string | null;
+  ref?: Ref<PhaseGridHandle>;
+}) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
   const virtualizer = useVirtualizer({ count: dates.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 6 });
@@ -98,6 +120,12 @@ export function PhaseGrid({ dates, rows, selected, onOpen, follow }: { dates: re
     virtualizer.scrollToIndex(rr, { align: 'auto' });
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLButtonElement>(`[data-cell="${rr}:${cc}"]`)?.focus());
   };
+  useImperativeHandle(ref, () => ({
+    focusCell: (cell) => {
+      const r = dates.indexOf(cell.date);
+      if (r >= 0) moveTo(r, PHASE_NAMES.indexOf(cell.phase));
+    },
+  }));
   const onKeyDown = (e: KeyboardEvent) => {
     const map: Record<string, () => void> = {
       ArrowDown: () => moveTo(focus.r + 1, focus.c),

@@ -52,6 +52,21 @@ describe('engine client', () => {
     expect(t.subscribed).toBe(false);
   });
 
+  it("words errors in the form's language: no command prefix, the form's labels for flags and fields, no usage code", () => {
+    const usage = (message: string, path: string[], prefix = `planRun: ${path.join('.')}: `) => new EngineError({ code: 'usage', message: `${prefix}${message}`, details: { issues: [{ code: 'custom', message, path }] } });
+    const labels = { startDate: 'start date', endDate: 'end date', targetDate: 'date', chunkDays: 'chunk size' };
+    expect(errorText(usage('--end-date 2026-11-10 is before --start-date 2026-11-20', ['endDate']), labels)).toBe('End date 2026-11-10 is before start date 2026-11-20');
+    // A generic issue gets its field's label; a field the form does not label reads as words.
+    expect(errorText(usage('Too small: expected number to be >=0', ['chunkDays']), labels)).toBe('Chunk size: Too small: expected number to be >=0');
+    expect(errorText(usage('Too small: expected number to be >=0', ['riskFreeRate']))).toBe('Risk free rate: Too small: expected number to be >=0');
+    // Usage errors raised by the engine itself carry no issues and no prefix.
+    expect(errorText(new EngineError({ code: 'usage', message: '--target-date 2026-11-26 is not a trading day; the previous trading day is 2026-11-25' }), labels)).toBe(
+      'Date 2026-11-26 is not a trading day; the previous trading day is 2026-11-25',
+    );
+    // Other codes keep their code.
+    expect(errorText(new EngineError({ code: 'locked', message: 'the database is locked by another run (cli pid 7 on h)' }))).toBe('The database is locked by another run (cli pid 7 on h) (locked)');
+  });
+
   it('reads the token from the URL fragment only', () => {
     expect(tokenFromLocation('#token=abc_DEF-123')).toBe('abc_DEF-123');
     expect(tokenFromLocation('#x=1&token=abc')).toBe('abc');

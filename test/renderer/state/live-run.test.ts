@@ -6,12 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
-import { aggregateStatus, applyBatch, cellClass, countTrackedDates, EMPTY_LIVE, gridDates, LOG_CAPACITY, progressOf, seedFromTracking, withPlannedDates } from '../../../renderer/state/live-run';
+import { aggregateStatus, applyBatch, cellClass, countTrackedDates, EMPTY_LIVE, gridView, LOG_CAPACITY, progressOf, seedFromTracking, withNotRunDates, withPlannedDates, withStart } from '../../../renderer/state/live-run';
 import { dateResultEvent, metricEvent, phaseResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
 const batch = (events: TelemetryEvent[], counts: Record<string, number> = {}) => ({ events, counts, coalesced: 0 });
 
 const runStart = (seq: number, dates = 3) => runStartEvent(seq, { dates });
+
+const runResultEvent = (seq: number, cancelled: boolean): TelemetryEvent =>
+  ({ ...runStart(seq), event: 'run_result', payload: { status: cancelled ? 'cancelled' : 'completed', exit_code: cancelled ? 130 : 0, dates_planned: 3, dates_succeeded: 1, dates_partial: 0, dates_failed: 0, dates_skipped: 2, duration_ms: 100, cancelled, guard_status: null } }) as TelemetryEvent;
 
 describe('cell classes', () => {
   it('maps raw statuses onto the six display classes', () => {
@@ -117,7 +120,47 @@ describe('tracking rows under the live state', () => {
     expect(s.rows['2025-07-01']!.cells.market_data).toMatchObject({ status: 'failed', reason: 'benchmark_missing' });
     expect(s.rows['2025-07-02']!.cells.marks!.status).toBe('running');
     s = withPlannedDates(s, ['2025-07-01', '2025-07-02', '2025-07-03']);
-    expect(gridDates(s)).toEqual(['2025-07-01', '2025-07-02', '2025-07-03']);
+    expect(gridView(s).dates).toEqual(['2025-07-01', '2025-07-02', '2025-07-03']);
+  });
+
+  it('after the run, a date without a tracking row (purged) has no row, whatever the events said (m.1)', () => {
+    const events = [runStart(1), dateResultEvent('2025-07-01', 'success', 2), dateResultEvent('2025-07-02', 'success', 3), dateResultEvent('2025-07-03', 'success', 4)];
+    const finished = applyBatch(EMPTY_LIVE, batch([...events, runResultEvent(5, false)]), 0);
+    expect(Object.keys(finished.rows)).toEqual(['2025-07-01', '2025-07-02', '2025-07-03']);
+    // 07-02 and 07-03 were purged: only 07-01 keeps a tracking row.
+    const s = seedFromTracking(finished, [row('2025-07-01', 'success', true, 'run-1')]);
+    expect(gridView(s).dates).toEqual(['2025-07-01']);
+    expect(s.rows['2025-07-01']).toMatchObject({ status: 'success', live: false });
+    // A stored row that is gone on the next read leaves the grid too.
+    expect(seedFromTracking(s, []).rows).toEqual({});
+    // While the run runs, the dates it is working on keep their live rows.
+    const running = applyBatch(EMPTY_LIVE, batch([runStart(1), phaseStartEvent('2025-07-02', 'marks', 'p1', 2)]), 0);
+    expect(seedFromTracking(running, []).rows['2025-07-02']!.cells.marks!.status).toBe('running');
+  });
+
+  it('once the run is over, its unfinished row is the date its cancel stopped', () => {
+    const cancelled = applyBatch(EMPTY_LIVE, batch([runStart(1), dateResultEvent('2025-07-01', 'success', 2), dateResultEvent('2025-07-02', 'cancelled', 3), runResultEvent(4, true)]), 0);
+    const s = seedFromTracking(cancelled, [row('2025-07-01', 'success', true, 'run-1'), row('2025-07-02', 'running', false, 'run-1'), row('2025-07-06', 'running', false, 'other-run')]);
+    expect(s.rows['2025-07-02']!.status).toBe('cancelled');
+    expect(cellClass(s.rows['2025-07-02']!.status)).toBe('skipped');
+    // Another process's unfinished date is still running.
+    expect(s.rows['2025-07-06']!.status).toBe('running');
+  });
+
+  it("shows a cancelled run's dates it did not run as not run; a run's end leaves nothing pending", () => {
+    let s = withPlannedDates(applyBatch(EMPTY_LIVE, batch([runStart(1)]), 0), ['2025-07-01', '2025-07-02', '2025-07-03']);
+    s = applyBatch(s, batch([dateResultEvent('2025-07-01', 'success', 2), runResultEvent(3, true)]), 0);
+    expect(s.plannedDates).toEqual([]);
+    s = withNotRunDates(seedFromTracking(s, [row('2025-07-01', 'success', true, 'run-1')]), ['2025-07-02', '2025-07-03']);
+    const view = gridView(s);
+    expect(view.dates).toEqual(['2025-07-01', '2025-07-02', '2025-07-03']);
+    expect(view.rows['2025-07-03']).toMatchObject({ status: 'cancelled', cells: {}, complete: false });
+    expect(view.rows['2025-07-01']).toBe(s.rows['2025-07-01']);
+    // A date that has a row shows its row; the next run starts with no not-run dates and no start outcome.
+    expect(gridView(withNotRunDates(s, ['2025-07-01'])).rows).toBe(s.rows);
+    const next = applyBatch(withStart(s, { state: 'starting' }), batch([runStartEvent(10, { runId: 'run-2' })]), 0);
+    expect(next.notRunDates).toEqual([]);
+    expect(next.start).toBeNull();
   });
 
   it('after a reload, counts the run\'s finished dates whose events left the ring from their tracking rows', () => {

@@ -1,0 +1,31 @@
+/**
+ * The plan of a run as `planRun` returns it (SPEC.md g.4, the run-plan document): the target
+ * date, chunks, and per date the date phases, the portfolios with their phases and reasons,
+ * and the portfolios left out. The Run screen previews it; the live store reads a cancelled
+ * run's resume plan from it (the dates that run did not finish, g.10 and g.11).
+ */
+import { z } from 'zod';
+
+export const planSchema = z
+  .object({
+    target_date: z.string(),
+    mode: z.string().optional(),
+    phases: z.array(z.string()).optional(),
+    up_to_date: z.string().nullable().optional(),
+    chunks: z.array(z.object({ index: z.number(), first_date: z.string().optional(), last_date: z.string().optional(), dates: z.number() }).loose()).default([]),
+    dates: z
+      .array(
+        z
+          .object({
+            date: z.string(),
+            date_phases: z.array(z.string()).default([]),
+            portfolios: z.array(z.object({ portfolio_id: z.string(), phases: z.array(z.string()), reason: z.string().nullable().optional() }).loose()).default([]),
+            skipped: z.array(z.object({ portfolio_id: z.string(), reason: z.string() }).loose()).default([]),
+          })
+          .loose(),
+      )
+      .default([]),
+    warnings: z.array(z.unknown()).default([]),
+  })
+  .loose();
+export type Plan = z.infer<typeof planSchema>;

@@ -1,0 +1,70 @@
+// @vitest-environment happy-dom
+/**
+ * The Live screen's cell detail is a keyboard-friendly drill-down: Escape closes it, from the
+ * panel or from the grid, and the focus goes back to the cell it was opened from, as it does
+ * after the Close button.
+ */
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ServicesProvider } from '../../../renderer/app-context';
+import { EngineClient } from '../../../renderer/engine-client/engine-client';
+import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
+import { LiveStore } from '../../../renderer/state/live-store';
+import { FakeTransport } from '../../support/app/fake-transport';
+import { dateResultEvent, phaseResultEvent, runStartEvent } from '../../support/telemetry/event-builders';
+
+beforeEach(() => {
+  // happy-dom has no layout: give scroll areas a size so the virtualized grid renders rows.
+  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ x: 0, y: 0, top: 0, left: 0, bottom: 400, right: 1000, width: 1000, height: 400, toJSON: () => ({}) } as DOMRect);
+  vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockReturnValue(400);
+  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(400);
+  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
+  vi.spyOn(HTMLElement.prototype, 'offsetWidth', 'get').mockReturnValue(1000);
+});
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+async function renderLive() {
+  const transport = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getDateDetail: () => ({ row: null, phaseStatus: null, metadata: null }) });
+  const client = new EngineClient(transport);
+  client.connect();
+  const live = new LiveStore(client);
+  live.start();
+  render(
+    <ServicesProvider value={{ client, live }}>
+      <LiveScreen />
+    </ServicesProvider>,
+  );
+  await act(async () => {
+    transport.emit({ events: [runStartEvent(1), phaseResultEvent('2025-07-01', 'market_data', null, 'success', 2), dateResultEvent('2025-07-01', 'success', 3), dateResultEvent('2025-07-02', 'success', 4)], counts: {}, coalesced: 0 });
+  });
+  await waitFor(() => expect(screen.getByTestId('cell-2025-07-02-marks')).toBeTruthy());
+}
+
+describe('the Live cell detail', () => {
+  it('closes with Escape from the panel and gives the focus back to its cell', async () => {
+    await renderLive();
+    const cell = screen.getByTestId('cell-2025-07-02-marks');
+    fireEvent.click(cell);
+    const panel = await screen.findByTestId('cell-detail');
+    fireEvent.keyDown(panel.querySelector('button')!, { key: 'Escape' });
+    expect(screen.queryByTestId('cell-detail')).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('cell-2025-07-02-marks')));
+  });
+
+  it('closes with Escape while the focus is in the grid, and after Close the focus is on the cell', async () => {
+    await renderLive();
+    const cell = screen.getByTestId('cell-2025-07-01-market_data');
+    cell.focus();
+    fireEvent.click(cell);
+    await screen.findByTestId('cell-detail');
+    fireEvent.keyDown(cell, { key: 'Escape' });
+    expect(screen.queryByTestId('cell-detail')).toBeNull();
+    fireEvent.click(screen.getByTestId('cell-2025-07-02-marks'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Close the cell detail' }));
+    expect(screen.queryByTestId('cell-detail')).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('cell-2025-07-02-marks')));
+  });
+});
