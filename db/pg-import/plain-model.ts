@@ -127,6 +127,32 @@ export interface PlainModelInput {
   readonly closeSource: () => Promise<void>;
 }
 
+/**
+ * pg_dump ends a plain dump with the comment `-- PostgreSQL database dump complete` (pg_dumpall:
+ * `... cluster dump complete`), followed in releases since August 2025 by `\unrestrict <key>`
+ * when the file began with `\restrict <key>` (5.1). A file without that ending was cut short:
+ * cut between statements, it would still parse and import part of the tables, and a replace
+ * would then delete the rest, so it is refused before any row is read (after the scan, whose
+ * errors name a cut inside a statement or a COPY block more precisely).
+ */
+async function checkComplete(source: ByteSource, head: string, isCluster: boolean, path: string): Promise<void> {
+  const tailStart = Math.max(0, source.size - 4096);
+  let tail = (await source.read(tailStart, source.size - tailStart)).toString('latin1').replace(/\r\n/g, '\n').trimEnd();
+  // A cluster dump restricts each database section apart and ends with its own trailer.
+  const restrict = isCluster ? null : /^\\restrict (\S+)/m.exec(head);
+  if (restrict) {
+    const last = /\n\\unrestrict (\S+)$/.exec(tail);
+    if (!last || last[1] !== restrict[1]) {
+      throw new DumpError('truncated', `${path} began with \\restrict but does not end with its \\unrestrict line: the file is truncated; make the dump again`);
+    }
+    tail = tail.slice(0, last.index).trimEnd();
+  }
+  const trailer = `-- PostgreSQL database ${isCluster ? 'cluster ' : ''}dump complete\n--`;
+  if (!tail.endsWith(trailer)) {
+    throw new DumpError('truncated', `${path} does not end with pg_dump's "${trailer.split('\n')[0]}" line: the file is truncated (or was edited); make the dump again`);
+  }
+}
+
 export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel> {
   const { source } = input;
   const head = (await source.read(0, 8192)).toString('latin1');
@@ -246,6 +272,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     scanner.push(piece);
   }
   scanner.end();
+  await checkComplete(source, head, isCluster, input.path);
 
   let section: Section;
   const names = [...sections.keys()].filter((k): k is string => k !== null);

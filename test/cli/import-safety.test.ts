@@ -53,6 +53,12 @@ beforeAll(async () => {
   const plain = readFileSync(join(COMMITTED, 'reference-plain.sql'), 'latin1');
   const copy = plain.indexOf('COPY public.market_data_cache');
   put('cut-in-copy.sql', Buffer.from(plain.slice(0, plain.indexOf('\n', plain.indexOf('\n', copy) + 1) + 1), 'latin1'), /ends inside the COPY data of public\.\w+ without the \\. end marker; the file is truncated/);
+  // Cut between statements: every statement is whole, only pg_dump's closing lines tell.
+  const inserts = readFileSync(join(COMMITTED, 'reference-inserts.sql'), 'latin1');
+  const firstPosition = inserts.indexOf('INSERT INTO public.positions');
+  put('cut-between-inserts.sql', Buffer.from(inserts.slice(0, inserts.indexOf('\n', firstPosition) + 1), 'latin1'), /does not end with its \\unrestrict line: the file is truncated/);
+  const noRestrict = plain.replace(/^\\(un)?restrict .*\n/gm, '');
+  put('cut-before-trailer.sql', Buffer.from(noRestrict.slice(0, noRestrict.indexOf('-- PostgreSQL database dump complete')), 'latin1'), /does not end with pg_dump's "-- PostgreSQL database dump complete" line: the file is truncated/);
   BAD['other-schema.dump'] = { file: join(COMMITTED, 'custom.dump'), message: /none of batchdesk's tables in schema public.*--allow-empty/ };
   BAD['missing-file'] = { file: join(bad, 'no-such.dump'), message: /no-such\.dump does not exist/ };
   mkdirSync(join(bad, 'empty-folder'));
@@ -74,7 +80,7 @@ function snapshot(dir: string, db: string) {
 }
 
 describe('bad input: exit code 5, a message naming the problem, nothing left behind', () => {
-  it.each(['truncated.dump', 'corrupt-chunk.dump', 'wrong-magic.dump', 'future-version.dump', 'cut-in-copy.sql', 'other-schema.dump', 'missing-file', 'not-a-dump-folder', 'path-under-a-file'])(
+  it.each(['truncated.dump', 'corrupt-chunk.dump', 'wrong-magic.dump', 'future-version.dump', 'cut-in-copy.sql', 'cut-between-inserts.sql', 'cut-before-trailer.sql', 'other-schema.dump', 'missing-file', 'not-a-dump-folder', 'path-under-a-file'])(
     '%s into a new file',
     async (name) => {
       const { file, message } = BAD[name]!;
@@ -90,7 +96,7 @@ describe('bad input: exit code 5, a message naming the problem, nothing left beh
     },
   );
 
-  it.each(['truncated.dump', 'corrupt-chunk.dump', 'cut-in-copy.sql', 'future-version.dump', 'other-schema.dump'])('%s with --replace and with --merge: the database is unchanged', async (name) => {
+  it.each(['truncated.dump', 'corrupt-chunk.dump', 'cut-in-copy.sql', 'cut-between-inserts.sql', 'cut-before-trailer.sql', 'future-version.dump', 'other-schema.dump'])('%s with --replace and with --merge: the database is unchanged', async (name) => {
     const { file, message } = BAD[name]!;
     const { dir, db } = await liveDatabase();
     const before = snapshot(dir, db);

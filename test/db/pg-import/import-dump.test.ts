@@ -16,6 +16,7 @@ import { importIntoNewFile, mergeIntoDatabase, planDumpImport } from '../../../d
 import { formatImportReport, type ImportReport } from '../../../db/pg-import/import-report';
 import { openDatabase } from '../../../db/open-database';
 import { COMMITTED, fullFixtures, HAS_POSTGRES } from '../../support/pg-fixtures';
+import { PLAIN_DUMP_TAIL } from '../../support/plain-dump';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pg-import-db-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -162,7 +163,7 @@ describe('import into a new database file', () => {
         'COPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;',
         '44444444-4444-4444-4444-444444444444\tbrk.b\t2025-06-30\t410.2500\t100\tyahoo\t2025-06-30 18:00:00-04',
         '\\.',
-        '',
+        PLAIN_DUMP_TAIL,
       ].join('\n'),
     );
     const target = fresh();
@@ -183,7 +184,7 @@ describe('import into a new database file', () => {
     const bad = join(tmp, 'bad.sql');
     writeFileSync(
       bad,
-      "--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\nCREATE TABLE public.market_data_cache (id uuid, symbol text, date date, close numeric(12,4), volume bigint, data_source text, created_at timestamp with time zone);\nCOPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;\n44444444-4444-4444-4444-444444444444\tAAPL\t2025-06-30\t1.0\t9223372036854775807\tyahoo\t2025-06-30 00:00:00+00\n\\.\n",
+      `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\nCREATE TABLE public.market_data_cache (id uuid, symbol text, date date, close numeric(12,4), volume bigint, data_source text, created_at timestamp with time zone);\nCOPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;\n44444444-4444-4444-4444-444444444444\tAAPL\t2025-06-30\t1.0\t9223372036854775807\tyahoo\t2025-06-30 00:00:00+00\n\\.\n${PLAIN_DUMP_TAIL}`,
     );
     const target = fresh();
     const strict = await importIntoNewFile({ dumpPath: bad, targetPath: target, now, strict: true }).catch((e: unknown) => e);
@@ -241,7 +242,7 @@ describe('merge into an existing database', () => {
       const bad = join(tmp, 'bad-merge.sql');
       writeFileSync(
         bad,
-        "--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\nCREATE TABLE public.users (id uuid, email text, created_at timestamp with time zone);\nCOPY public.users (id, email, created_at) FROM stdin;\n55555555-5555-5555-5555-555555555555\tnew@example.com\t2025-01-01 00:00:00+00\n\\.\nCREATE TABLE public.market_data_cache (id uuid, symbol text, date date, close numeric, volume bigint, data_source text, created_at timestamp with time zone);\nCOPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;\n66666666-6666-6666-6666-666666666666\tX\t2025-06-30\t1\t9223372036854775807\ty\t2025-06-30 00:00:00+00\n\\.\n",
+        `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\nCREATE TABLE public.users (id uuid, email text, created_at timestamp with time zone);\nCOPY public.users (id, email, created_at) FROM stdin;\n55555555-5555-5555-5555-555555555555\tnew@example.com\t2025-01-01 00:00:00+00\n\\.\nCREATE TABLE public.market_data_cache (id uuid, symbol text, date date, close numeric, volume bigint, data_source text, created_at timestamp with time zone);\nCOPY public.market_data_cache (id, symbol, date, close, volume, data_source, created_at) FROM stdin;\n66666666-6666-6666-6666-666666666666\tX\t2025-06-30\t1\t9223372036854775807\ty\t2025-06-30 00:00:00+00\n\\.\n${PLAIN_DUMP_TAIL}`,
       );
       const usersBefore = db.prepare(`SELECT count(*) AS n FROM users`).get();
       const e = await mergeIntoDatabase(db, { dumpPath: bad, databasePath: target, now, strict: true }).catch((x: unknown) => x);

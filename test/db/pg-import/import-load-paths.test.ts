@@ -23,6 +23,7 @@ import { newTableReport } from '../../../db/pg-import/import-report';
 import { canonicalSymbol } from '../../../core/domain/symbols';
 import { openDatabase } from '../../../db/open-database';
 import { COMMITTED } from '../../support/pg-fixtures';
+import { PLAIN_DUMP_TAIL } from '../../support/plain-dump';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pg-import-paths-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -52,7 +53,7 @@ writeFileSync(
     'e5000000-0000-4000-8000-000000000003\tBRK-B\t2025-06-30\t411.0000\tpolygon\t2025-06-30 22:00:00+00',
     'not-a-uuid\tMSFT\t2025-06-30\t420.0000\tyahoo\t2025-06-30 22:00:00+00',
     '\\.',
-    '',
+    PLAIN_DUMP_TAIL,
   ].join('\n'),
 );
 
@@ -159,7 +160,7 @@ const GROUPS = join(tmp, 'groups.sql');
       'COPY public.market_data_cache (id, symbol, date, close, data_source, created_at) FROM stdin;',
       ...lines,
       '\\.',
-      '',
+      PLAIN_DUMP_TAIL,
     ].join('\n'),
   );
 }

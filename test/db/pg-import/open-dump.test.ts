@@ -219,7 +219,7 @@ describe('openDump on committed real dumps', () => {
     const cluster = join(tmp, 'cluster.sql');
     writeFileSync(
       cluster,
-      `--\n-- PostgreSQL database cluster dump\n--\n\nCREATE ROLE postgres;\n\n\\connect template1\n\nSET client_encoding = 'UTF8';\n\n\\connect -reuse-previous=on "dbname='fixture'"\n\n${plain}\n\\connect postgres\n\nSELECT 1;\n`,
+      `--\n-- PostgreSQL database cluster dump\n--\n\nCREATE ROLE postgres;\n\n\\connect template1\n\nSET client_encoding = 'UTF8';\n\n\\connect -reuse-previous=on "dbname='fixture'"\n\n${plain}\n\\connect postgres\n\nSELECT 1;\n\n--\n-- PostgreSQL database cluster dump complete\n--\n`,
     );
     const e = await openDump(cluster).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DumpError);
