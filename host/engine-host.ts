@@ -259,6 +259,11 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
       // One turn of the event loop between dates: a Ctrl-C (the CLI's signal handler) is seen
       // at the next date instead of after the run.
       yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),
+      every: (ms, fn) => {
+        const timer = setInterval(fn, ms);
+        timer.unref();
+        return () => clearInterval(timer);
+      },
       ...(args.hooks ? { hooks: args.hooks } : {}),
       ...(args.inheritLock ? { inheritLock: args.inheritLock } : {}),
       ...(args.options.monitorOnly ? { derivedRows: createDerivedRowsReader(opened.db) } : {}),

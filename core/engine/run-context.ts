@@ -73,6 +73,13 @@ export interface EngineDeps {
    * handled once the run had finished.
    */
   readonly yieldToHost?: () => Promise<void>;
+  /**
+   * Calls `fn` every `ms` until the returned stop function is called. The run beats its lock
+   * with it (g.6), so a run that waits on a provider (a prefetch, retries, a rate limit) keeps
+   * its lock fresh; the callback runs at the run's awaits, never inside a transaction. Absent,
+   * the run beats only between portfolio-dates and chunks.
+   */
+  readonly every?: (ms: number, fn: () => void) => () => void;
   /** Test seams: called after each committed portfolio-date and before each phase. */
   readonly hooks?: {
     readonly afterPortfolioDate?: (date: IsoDate, portfolioId: string) => void;

@@ -291,6 +291,15 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   }
 
   const plannedByDate = new Map(plan.dates.map((d) => [d.date, d]));
+  // g.6: a heartbeat every interval, also while the run waits on a provider. A failed beat
+  // (a busy database) is tried again at the next tick.
+  const stopBeating = deps.every?.(run.settings['lock.heartbeat_interval_ms'], () => {
+    try {
+      heartbeat(true);
+    } catch {
+      // the next tick or the next portfolio-date beats again
+    }
+  });
   try {
     for (let ci = 0; ci < plan.chunks.length && !cancelled; ci++) {
       const chunk = plan.chunks[ci]!;
@@ -341,6 +350,8 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   } catch (err) {
     fatal = err as Error;
     errors.push(`fatal: ${(err as Error).message}`);
+  } finally {
+    stopBeating?.();
   }
 
   // Guard (i.4) over the run's dates, unless disabled: the portfolio-dates this run processed

@@ -17,6 +17,7 @@ import { systemClock } from '../../../host/system-ports';
 import { runCli, tempDir } from '../../support/cli';
 import { COMMITTED, fullFixtures, HAS_POSTGRES } from '../../support/pg-fixtures';
 import { checksumsOf, rowCountsOf } from '../../support/safeguards';
+import { PLAIN_DUMP_TAIL } from '../../support/plain-dump';
 
 const clock = systemClock({ BATCHDESK_NOW: '2025-07-03T23:00:00Z' });
 const REF = join(COMMITTED, 'reference.dump');
@@ -73,7 +74,7 @@ describe('--schema, --strict and cluster dumps', () => {
         'e5000000-0000-4000-8000-000000000001\tAAPL\t2025-06-30\t190.2500\t100\tyahoo',
         'e5000000-0000-4000-8000-000000000002\tMSFT\t2025-06-30\t420.0000\t9223372036854775807\tyahoo',
         '\\.',
-        '',
+        PLAIN_DUMP_TAIL,
       ].join('\n'),
     );
     const refused = await runCli(['import', dump, '--db', join(dir, 'a.sqlite')], {});
