@@ -96,14 +96,17 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const storedSettings = store.loadSettings();
   const settings = resolveRunSettings(storedSettings, input);
   const inputs = loadRunInputs(store);
+  const staleAfter = settings['lock.stale_after_ms'];
+  const isStale = (l: LockRecord) =>
+    startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
+  // g.11: a run killed without a word (kill -9, a crash) still reads 'running' and holds a
+  // stale lock; resuming it first takes that lock away, which marks the run interrupted.
+  if (input.resume && !input.dryRun && deps.inheritLock === undefined) store.clearStaleLock(isStale, formatTimestamp(startedMs));
   const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store });
 
   // m.16: the lock is checked (read) before the gate. A dry run lists what would refuse the
   // run as plan warnings (g.4) instead of refusing.
   const held = store.readLock();
-  const staleAfter = settings['lock.stale_after_ms'];
-  const isStale = (l: LockRecord) =>
-    startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
   const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
   const gate = storedSettings['gate'] as { state?: string; since?: string; findings?: unknown[] } | undefined;
   const refusals = [

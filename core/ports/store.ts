@@ -268,6 +268,11 @@ export interface LockStore {
   acquireLock(want: Omit<LockRecord, 'cancelRequested'>, isStale: (held: LockRecord) => boolean, nowIso: string): AcquireResult;
   heartbeat(runId: string | null, nowIso: string): void;
   releaseLock(runId: string | null): void;
+  /**
+   * In one immediate transaction: when the lock is held and isStale says its holder is gone,
+   * delete it and mark its run interrupted (as a takeover does) and return it; else null.
+   */
+  clearStaleLock(isStale: (held: LockRecord) => boolean, nowIso: string): LockRecord | null;
   requestCancel(nowIso: string): boolean;
   isCancelRequested(): boolean;
 }

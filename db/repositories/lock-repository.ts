@@ -72,6 +72,17 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
         throw err;
       }
     },
+    clearStaleLock(isStale, nowIso) {
+      return db
+        .transaction((): LockRecord | null => {
+          const held = readLock();
+          if (!held || !isStale(held)) return null;
+          onTakeover(held, nowIso);
+          del.run();
+          return held;
+        })
+        .immediate();
+    },
     heartbeat(runId, nowIso) {
       sql(`UPDATE run_lock SET heartbeat_at = ? WHERE id = 1 AND run_id IS ?`).run(nowIso, runId);
     },

@@ -1,13 +1,15 @@
 /**
  * Cross-process cancel (SPEC.md g.10): sets run_lock.cancel_requested; the running engine
- * checks it at every portfolio-date boundary. With force, a holder on this host that has not
- * let go within the wait is treated as stale: its run is marked interrupted and the lock freed.
+ * checks it at every portfolio-date boundary. A holder that is already gone (stale, m.17) has
+ * its lock released at once. With force, a holder on this host that has not let go within the
+ * wait is treated as stale: its run is marked interrupted and the lock freed.
  */
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockRecord } from '../../core/ports/store';
 import type { OpenedDatabase } from '../engine-host';
 import { engineHost } from '../engine-host';
+import { staleJudge } from './maintenance-lock';
 
 export interface CancelResult {
   readonly requested: boolean;
@@ -24,6 +26,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number }, clock: Clock): Promise<CancelResult> {
   const holder = opened.store.readLock();
   if (!holder) return { requested: false, holder: null, stopped: false, forced: false, message: 'no batch or maintenance operation holds the lock on this database; nothing to cancel' };
+  // A holder that is gone (a dead pid on this host, or a heartbeat past the timeout, m.17)
+  // cannot stop: its lock is released at once and its run marked interrupted.
+  const gone = opened.store.clearStaleLock(staleJudge(opened.store, clock, opened.path), formatTimestamp(clock.now()));
+  if (gone) {
+    return {
+      requested: false,
+      holder,
+      stopped: true,
+      forced: false,
+      message: `the ${holder.kind} holding the lock (${holder.runId ?? 'n/a'}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume\` continues it)`,
+    };
+  }
   opened.store.requestCancel(formatTimestamp(clock.now()));
   if (!args.force) return { requested: true, holder, stopped: false, forced: false, message: `cancel requested; ${holder.kind} ${holder.runId ?? ''} (pid ${holder.pid} on ${holder.host}) stops after its current portfolio-date` };
   const until = Date.now() + args.waitMs;
@@ -34,9 +48,6 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
   }
   const me = engineHost('cli', opened.path);
   if (holder.host !== me.host) return { requested: true, holder, stopped: false, forced: false, message: `the holder runs on another host (${holder.host}); it is taken over only after the heartbeat timeout` };
-  opened.store.transaction(() => {
-    if (holder.runId) opened.store.markInterrupted(holder.runId, formatTimestamp(clock.now()));
-    opened.db.prepare(`DELETE FROM run_lock WHERE id = 1 AND run_id IS ?`).run(holder.runId);
-  });
+  opened.store.clearStaleLock((held) => held.runId === holder.runId, formatTimestamp(clock.now()));
   return { requested: true, holder, stopped: false, forced: true, message: `the holder (pid ${holder.pid}) did not respond within ${Math.round(args.waitMs / 1000)} s; its lock was released and its run marked interrupted` };
 }

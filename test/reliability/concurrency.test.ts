@@ -172,6 +172,54 @@ describe('stale locks', () => {
     expect(partialPortfolioDates(path)).toEqual([]);
   }, 300_000);
 
+  it('a run killed with SIGKILL can be resumed at once (--resume takes its stale lock), and cancel releases a dead holder', async () => {
+    const path = join(tempDir('batchdesk-sigkill-resume-'), 'portfolios.sqlite');
+    copyFileSync(seedDemoDb(NOW), path);
+    sqlOn(path, `INSERT INTO settings (key, value, updated_at) VALUES ('lock.stale_after_ms', '3600000', NULL)`);
+    const killAfter = async (args: string[]) => {
+      const child = startCliProcess([...args, '--db', path], ENV);
+      child.stdout!.resume();
+      await afterDates(child, 2);
+      child.kill('SIGKILL');
+      await exited(child);
+      return child.pid!;
+    };
+    const statusOf = (runId: string) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return (db.prepare(`SELECT status FROM batch_run_history WHERE id = ?`).get(runId) as { status: string }).status;
+      } finally {
+        db.close();
+      }
+    };
+    const lockRunId = () => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return (db.prepare(`SELECT run_id FROM run_lock`).get() as { run_id: string } | undefined)?.run_id ?? null;
+      } finally {
+        db.close();
+      }
+    };
+
+    // cancel on a dead holder: released at once, not "cancel requested" (nor a 30 s wait with --force).
+    const pid = await killAfter(['run']);
+    const first = lockRunId()!;
+    const cancel = await runCli(['cancel', '--db', path], ENV);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toMatch(new RegExp(`pid ${pid} on .*\\) is no longer running; its lock was released and its run marked interrupted`));
+    expect([lockRunId(), statusOf(first)]).toEqual([null, 'interrupted']);
+
+    // --resume of a run killed a moment ago: its lock is still there and the run reads 'running'.
+    await killAfter(['run', '--resume', 'latest']);
+    const second = lockRunId()!;
+    expect(statusOf(second)).toBe('running');
+    const resumed = await runCli(['run', '--db', path, '--resume', 'latest', '--quiet'], ENV);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect([lockRunId(), statusOf(second)]).toEqual([null, 'interrupted']);
+    expect(countOf(path, `SELECT count(*) AS n FROM batch_run_tracking WHERE completed_at IS NULL`)).toBe(0);
+    expect(partialPortfolioDates(path)).toEqual([]);
+  }, 300_000);
+
   it('a lock from another host: refused while its heartbeat is fresh, taken over after lock.stale_after_ms', async () => {
     const path = join(tempDir('batchdesk-otherhost-'), 'portfolios.sqlite');
     copyFileSync(seedDemoDb(NOW), path);
