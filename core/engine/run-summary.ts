@@ -108,19 +108,17 @@ export function runVerdict(e: RunEnding): RunVerdict {
   }
   const n = e.results.length;
   const status = e.cancelled ? 'cancelled' : e.fatal ? 'failed' : n > 0 && counts.success === n ? 'completed' : n > 0 && counts.failed === n ? 'failed' : 'partial';
+  // m.16: 130, else 5, else 1 for a failed or partial date, else 4 for a failed check (the
+  // post-run guard, or a monitor-only run that found differences), else 0.
   const exitCode = e.cancelled
     ? EXIT.cancelled
     : e.fatal
       ? EXIT.data
-      : e.monitorClean !== null
-        ? e.monitorClean
-          ? EXIT.ok
-          : EXIT.checkFailed
-        : counts.failed + counts.partial > 0
-          ? EXIT.partial
-          : e.guardStatus === 'fail'
-            ? EXIT.checkFailed
-            : EXIT.ok;
+      : counts.failed + counts.partial > 0
+        ? EXIT.partial
+        : e.monitorClean === false || e.guardStatus === 'fail'
+          ? EXIT.checkFailed
+          : EXIT.ok;
   return { status, exitCode, counts };
 }
 

@@ -20,8 +20,11 @@ describe('runVerdict', () => {
     ['cancelled, even with failed dates', { ...normal, results: dates('failed'), cancelled: true }, 'cancelled', 130],
     ['cancelled before any date', { ...normal, results: [], cancelled: true }, 'cancelled', 130],
     ['a fatal error', { ...normal, results: dates('success'), fatal: true }, 'failed', 5],
-    ['monitor-only, rows match', { ...normal, results: dates('partial'), monitorClean: true }, 'partial', 0],
+    ['monitor-only, rows match', { ...normal, results: dates('success'), monitorClean: true }, 'completed', 0],
     ['monitor-only, rows differ', { ...normal, results: dates('success'), monitorClean: false }, 'completed', 4],
+    // m.16: a failed or partial date (1) outranks a failed check (4), in a monitor-only run too.
+    ['monitor-only, a partial date whose rows match', { ...normal, results: dates('partial'), monitorClean: true }, 'partial', 1],
+    ['monitor-only, a failed date', { ...normal, results: dates('failed'), monitorClean: false }, 'failed', 1],
     ['nothing processed', { ...normal, results: [] }, 'partial', 0],
   ] as const)('%s', (_, ending, status, exitCode) => {
     const v = runVerdict(ending);
