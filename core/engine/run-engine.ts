@@ -290,7 +290,11 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   });
   if (run.settings['market_data.mode'] === 'offline' && !run.marketData.offlineNoticeGiven) {
     run.marketData.offlineNoticeGiven = true;
-    telemetry.metric('market_data_mode', null, { tags: { mode: 'offline', message: 'offline mode: using the local price cache only; nothing is fetched' }, source: 'market_data', level: 'warn' });
+    const csvDir = run.settings['market_data.csv_dir'];
+    const message = csvDir
+      ? `offline mode: closes come from the local price cache and the CSV folder ${csvDir}; nothing is fetched from the network`
+      : 'offline mode: using the local price cache only; nothing is fetched';
+    telemetry.metric('market_data_mode', null, { tags: { mode: 'offline', message }, source: 'market_data', level: 'warn' });
   }
 
   const plannedByDate = new Map(plan.dates.map((d) => [d.date, d]));

@@ -58,6 +58,16 @@ describe('offline demo backfill', () => {
     expect(diffChecksums(cacheBefore, fileContentChecksums(offline, { tables: ['market_data_cache', 'company_profiles'] }))).toEqual([]);
   });
 
+  it('with a CSV folder, the notice names the folder (closes come from it too)', async () => {
+    const folder = tempDir('batchdesk-md-offline-csv-');
+    const withCsv = join(dir, 'offline-csv.db');
+    copyDatabase(seeded, withCsv);
+    const r = await runCli(['run', '--db', withCsv, '--no-guard', '--market-data', 'offline', '--csv-dir', folder, '--target-date', '2025-06-30'], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`offline mode: closes come from the local price cache and the CSV folder ${folder}; nothing is fetched from the network`);
+    expect(r.stderr).not.toContain('using the local price cache only');
+  });
+
   it('reports once what is stale when the cache ends before the target date, and falls back', async () => {
     const stale = join(dir, 'stale.db');
     copyDatabase(seeded, stale);
