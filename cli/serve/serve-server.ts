@@ -56,7 +56,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   cancelled: 409,
   check_failed: 422,
   payload_too_large: 413,
-  data: 500,
+  data: 422,
   io: 500,
   internal: 500,
 };

@@ -259,6 +259,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'http', input: 'POST /api/commands/dropEverything', exit: 5, status: 404, message: /unknown command "dropEverything"/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/dropEverything', headers: bearer(e.serve), body: '{}' }) },
   { surface: 'http', input: 'getTracking { limit: "all" }', exit: 2, status: 400, message: /limit/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/getTracking', headers: bearer(e.serve), body: '{"limit":"all"}' }) },
   { surface: 'http', input: 'GET /api/analytics/factors?date=2025-02-30', exit: 2, status: 400, message: /date.*real calendar date/, run: (e) => http(e.serve, { path: `/api/analytics/factors?portfolio_id=${FAMILY_GROWTH}&date=2025-02-30`, headers: bearer(e.serve) }) },
+  { surface: 'http', input: 'restoreBackup { file: a text file } over HTTP: a data error is 422, not a server error', exit: 5, status: 422, message: /not a SQLite|not a batchdesk|backup/, prepare: (e) => void file(e, 'notes.sqlite', 'hello\n'), run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/restoreBackup', headers: bearer(e.serve), body: JSON.stringify({ file: join(e.dir, 'notes.sqlite') }) }) },
   { surface: 'http', input: 'restoreBackup { file: the live database } over HTTP', exit: 2, status: 400, message: /it is the database being restored/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/restoreBackup', headers: bearer(e.serve), body: JSON.stringify({ file: e.db }) }) },
 ];
 
