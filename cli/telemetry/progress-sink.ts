@@ -14,6 +14,18 @@ function duration(ms: number): string {
   return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }
 
+/**
+ * The warning for a price_validation_flag metric (e.4): a jump is kept and listed as a suspect
+ * price (unless a stored valid close stays); an invalid close (not finite, or <= 0) is rejected.
+ */
+function priceFlagLine(tags: Readonly<Record<string, unknown>>, date: string | null): string {
+  const where = `${String(tags['symbol'])} on ${date ?? '?'} from ${String(tags['provider'] ?? 'the provider')}`;
+  if (tags['flag'] === 'invalid') return `warning: ${where}: ${String(tags['why'] ?? 'invalid close')}; rejected, not stored${tags['stored_close_kept'] ? ' (the stored close stays)' : ''}`;
+  return tags['stored_close_kept']
+    ? `warning: ${where}: the close moved beyond the jump threshold; the stored close stays`
+    : `warning: ${where}: the close moved beyond the jump threshold; kept and listed as a suspect price`;
+}
+
 export function progressSink(write: (line: string) => void, options: { tty: boolean; quiet: boolean; verbose: boolean; now: () => number }): TelemetrySink {
   let total = 0;
   let done = 0;
@@ -99,7 +111,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           if (p.name === 'fetch_plan') line(`prefetch: ${String(p.tags['symbols'])} symbols, ${p.value ?? 0} ranges to fetch (${String(p.tags['fetch_mode'])})`);
           else if (p.name === 'market_data_mode') line(String(p.tags['message']));
           else if (p.name === 'csv_bad_row') line(`warning: bad CSV row skipped: ${String(p.tags['file'] ?? '')} line ${String(p.tags['line'])}${p.tags['column'] ? ` column ${String(p.tags['column'])}` : ''}: ${String(p.tags['message'])}`);
-          else if (p.name === 'price_validation_flag') line(`warning: ${String(p.tags['symbol'])} on ${p.date}: the close moved beyond the jump threshold; kept and listed as a suspect price`);
+          else if (p.name === 'price_validation_flag') line(priceFlagLine(p.tags, p.date));
           else if (p.name === 'stale_marked') line(`warning: ${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`);
           else if (p.name === 'insufficient_coverage' && options.verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;

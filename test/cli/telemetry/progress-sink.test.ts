@@ -122,4 +122,18 @@ describe('progress on stderr', () => {
     dateResult(telemetry, '2026-11-24', 10);
     expect(lines).toEqual([]);
   });
+  it('says what happened to a flagged close: a jump is kept (or the stored close stays), an invalid close is rejected', () => {
+    const { lines, telemetry } = setup({ tty: false });
+    const flag = (date: string, value: number, tags: Record<string, unknown>) => telemetry.metric('price_validation_flag', value, { date, tags: { symbol: 'AAPL', provider: 'csv', ...tags }, source: 'market_data', level: 'warn' });
+    flag('2025-08-04', 400, { flag: 'jump', reference: 200, stored_close_kept: false });
+    flag('2025-08-05', 401, { flag: 'jump', reference: 200, stored_close_kept: true });
+    flag('2025-08-06', -12.5, { flag: 'invalid', why: 'invalid close -12.5', stored_close_kept: false });
+    flag('2025-08-07', 0, { flag: 'invalid', why: 'invalid close 0', stored_close_kept: true });
+    expect(lines).toEqual([
+      'warning: AAPL on 2025-08-04 from csv: the close moved beyond the jump threshold; kept and listed as a suspect price',
+      'warning: AAPL on 2025-08-05 from csv: the close moved beyond the jump threshold; the stored close stays',
+      'warning: AAPL on 2025-08-06 from csv: invalid close -12.5; rejected, not stored',
+      'warning: AAPL on 2025-08-07 from csv: invalid close 0; rejected, not stored (the stored close stays)',
+    ]);
+  });
 });
