@@ -1,7 +1,8 @@
 /**
  * `diagnose prices` (SPEC.md i.2): for each symbol needed on D, whether its close was exact,
  * a fallback or missing, the missing-price reason, the latest known close, the last fetch-log
- * outcome, the lots left without a mark, and suspect prices (jump flags).
+ * outcome, the lots left without a mark, and suspect prices (jump flags). Symbols no source
+ * has ever priced come first (e.6: usually a typo or a renamed ticker).
  */
 import { addTradingDays } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
@@ -23,6 +24,8 @@ export interface SymbolDiagnosis {
   readonly latestKnown: { readonly date: string; readonly close: number } | null;
   readonly lastFetch: { readonly provider: string; readonly outcome: string; readonly requestedAt: string; readonly error: string | null } | null;
   readonly jump: boolean;
+  /** No source has ever returned a close for the symbol (e.6: "never priced: check the symbol"). */
+  readonly neverPriced: boolean;
   readonly positions: number;
   readonly portfolios: number;
 }
@@ -48,9 +51,9 @@ export function diagnosePrices(db: SqliteDatabase, args: { date: IsoDate | null;
   const latestQ = db.prepare(`SELECT close, date FROM market_data_cache WHERE symbol = ? AND date <= ? AND close > 0 ORDER BY date DESC LIMIT 1`);
   const missingQ = db.prepare(`SELECT reason FROM missing_prices WHERE price_date = ? AND symbol = ?`);
   const fetchQ = db.prepare(`SELECT provider, outcome, requested_at, error FROM market_data_fetch_log WHERE symbol = ? ORDER BY requested_at DESC, id DESC LIMIT 1`);
+  const pricedQ = db.prepare(`SELECT 1 FROM market_data_cache WHERE symbol = ? LIMIT 1`);
   const symbols: SymbolDiagnosis[] = [...needed.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([symbol, need]) => {
+    .map(([symbol, need]): SymbolDiagnosis => {
       const exact = exactQ.get(symbol, date) as { close: number; validation_flag: string | null } | undefined;
       const fb = exact ? undefined : (fallbackQ.get(symbol, date, fallbackFrom) as { close: number; date: string } | undefined);
       const latest = latestQ.get(symbol, date) as { close: number; date: string } | undefined;
@@ -65,10 +68,12 @@ export function diagnosePrices(db: SqliteDatabase, args: { date: IsoDate | null;
         latestKnown: latest ? { date: latest.date, close: latest.close } : null,
         lastFetch: fetch ? { provider: fetch.provider, outcome: fetch.outcome, requestedAt: fetch.requested_at, error: fetch.error } : null,
         jump: exact?.validation_flag === 'jump',
+        neverPriced: pricedQ.get(symbol) === undefined,
         positions: need.positions,
         portfolios: need.portfolios.size,
       };
-    });
+    })
+    .sort((a, b) => Number(b.neverPriced) - Number(a.neverPriced) || (a.symbol < b.symbol ? -1 : 1));
   const unmarkedLots: PriceDiagnosis['unmarkedLots'][number][] = [];
   for (const p of portfolios) {
     const marks = reader.marks(p.id, date);
