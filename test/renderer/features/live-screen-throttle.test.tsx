@@ -13,6 +13,7 @@ import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { LiveStore } from '../../../renderer/state/live-store';
+import { fakeLayout } from '../../support/app/fake-layout';
 import { FakeTransport } from '../../support/app/fake-transport';
 import { dateResultEvent, metricEvent, phaseResultEvent, phaseStartEvent } from '../../support/telemetry/event-builders';
 
@@ -34,12 +35,7 @@ function flood(): TelemetryEvent[] {
 }
 
 beforeEach(() => {
-  // happy-dom has no layout: give scroll areas a size so the virtualized grid renders rows.
-  vi.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({ x: 0, y: 0, top: 0, left: 0, bottom: 400, right: 1000, width: 1000, height: 400, toJSON: () => ({}) } as DOMRect);
-  vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockReturnValue(400);
-  vi.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(400);
-  vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(1000);
-  vi.spyOn(HTMLElement.prototype, 'offsetWidth', 'get').mockReturnValue(1000);
+  fakeLayout(); // so the virtualized grid renders rows
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
 });
 afterEach(() => {
