@@ -97,8 +97,12 @@ export function MissingPricesScreen() {
   const data = useAsync(() => (problem ? Promise.resolve(null) : client.call('getMissingPrices', query)), [client, query, problem]);
   const suspectQuery = useMemo(() => ({ ...(query.startDate ? { startDate: query.startDate } : {}), ...(query.endDate ? { endDate: query.endDate } : {}), symbols: query.symbols }), [query]);
   const suspect = useAsync(() => (!problem && client.has('getSuspectPrices') ? client.call('getSuspectPrices', suspectQuery) : Promise.resolve(null)), [client, suspectQuery, problem]);
-  const suspectRows = suspect.data?.rows ?? [];
-  const rows = data.data?.rows ?? [];
+  // With a reversed range nothing is shown, not even the previous filters' results while the
+  // loaders settle: an empty list there would read as an all-clear.
+  const shown = problem ? null : data.data;
+  const suspectShown = problem ? null : suspect.data;
+  const suspectRows = suspectShown?.rows ?? [];
+  const rows = shown?.rows ?? [];
   const toggleReason = (r: Reason) => setDraft((d) => ({ ...d, reasons: d.reasons.includes(r) ? d.reasons.filter((x) => x !== r) : [...d.reasons, r] }));
   const stamp = `${filters.startDate || 'all'}_${filters.endDate || 'all'}`;
   return (
@@ -178,10 +182,10 @@ export function MissingPricesScreen() {
       ) : null}
       {data.error ? <ErrorState error={data.error} onRetry={data.reload} labels={MISSING_LABELS} /> : null}
       {data.loading && !data.data ? <LoadingState /> : null}
-      {data.data ? (
+      {shown ? (
         <>
           <p className="muted" role="status" data-testid="missing-count">
-            {fmtInt(rows.length)} row(s){data.data.truncated ? ` of ${fmtInt(data.data.total)} (refine the filters to see the rest)` : ''}
+            {fmtInt(rows.length)} row(s){shown.truncated ? ` of ${fmtInt(shown.total)} (refine the filters to see the rest)` : ''}
           </p>
           {rows.length === 0 ? (
             <EmptyState title="No missing prices">Every needed symbol had an exact close on the dates shown.</EmptyState>
@@ -193,7 +197,7 @@ export function MissingPricesScreen() {
       <h2 id="suspect-title">Suspect prices</h2>
       <p className="muted">Closes that moved more than the jump threshold in one day. They are kept and used (real moves and splits look the same); check them against another source.</p>
       {suspect.error ? <ErrorState error={suspect.error} onRetry={suspect.reload} labels={MISSING_LABELS} /> : null}
-      {suspect.data ? (
+      {suspectShown ? (
         suspectRows.length === 0 ? (
           <EmptyState title="No suspect prices">No stored close in this range moved beyond the jump threshold.</EmptyState>
         ) : (
