@@ -12,7 +12,7 @@ import { formatTimestamp } from '../core/domain/timestamp';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
 import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
 import { openStore, type OpenedDatabase } from '../host/engine-host';
-import { acquireMaintenanceLock } from '../host/maintenance/maintenance-lock';
+import { withMaintenanceLock } from '../host/maintenance/maintenance-lock';
 import { systemClock } from '../host/system-ports';
 import { formatCsvProblem, isFileProblem, type CsvProblem } from '../market-data/csv/csv-problem';
 import { asciiJson, BANNER } from './ascii';
@@ -96,13 +96,7 @@ export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[]
   const opened = openStore(ctx.global.dbPath);
   try {
     // A run in flight read the old data and would record its dates as current: refused (exit 3).
-    const lock = acquireMaintenanceLock(opened.db, opened.store, 'import', 'cli', clock, opened.path);
-    let r: CsvImportResult<S>;
-    try {
-      r = importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso, today });
-    } finally {
-      lock.release();
-    }
+    const r = withMaintenanceLock(opened, 'import', 'cli', clock, () => importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso, today }));
     if (!r.ok) throw refusedImport(r.problem);
     const s = r.summary;
     ctx.io.out(

@@ -4,7 +4,7 @@ import { usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
 import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
 import { openStore } from '../../host/engine-host';
-import { acquireMaintenanceLock } from '../../host/maintenance/maintenance-lock';
+import { withMaintenanceLock } from '../../host/maintenance/maintenance-lock';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
@@ -44,13 +44,7 @@ export const seedDemoCommand: CommandSpec = {
     try {
       // Seeding rewrites raw rows (and --reset deletes derived ones) under a run that would
       // record its dates as done: a live run or maintenance operation refuses it (exit 3).
-      const lock = acquireMaintenanceLock(opened.db, opened.store, 'import', 'cli', clock, opened.path);
-      let r: ReturnType<typeof seedDemo>;
-      try {
-        r = seedDemo(opened.db, options, clock.now());
-      } finally {
-        lock.release();
-      }
+      const r = withMaintenanceLock(opened, 'import', 'cli', clock, () => seedDemo(opened.db, options, clock.now()));
       if (f['json']) {
         ctx.io.out(asciiJson({ database: ctx.global.dbPath, ...r }, 2));
         return 0;

@@ -12,7 +12,7 @@ import type { Clock } from '../../core/ports/clock';
 import type { EngineStore } from '../../core/ports/engine-store';
 import type { LockHolder, LockKind, LockRecord } from '../../core/ports/store';
 import type { SqliteDatabase } from '../../db/open-database';
-import { engineHost } from '../engine-host';
+import { engineHost, type OpenedDatabase } from '../engine-host';
 
 export interface HeldLock {
   readonly lockId: string;
@@ -65,4 +65,14 @@ export function acquireMaintenanceLock(db: SqliteDatabase, store: EngineStore, k
     heartbeat: () => store.heartbeat(lockId, nowIso()),
     release: () => store.releaseLock(lockId),
   };
+}
+
+/** Runs `fn` holding the lock with `kind` (taken as acquireMaintenanceLock takes it) and releases it after. */
+export function withMaintenanceLock<T>(opened: OpenedDatabase, kind: LockKind, holder: LockHolder, clock: Clock, fn: () => T): T {
+  const lock = acquireMaintenanceLock(opened.db, opened.store, kind, holder, clock, opened.path);
+  try {
+    return fn();
+  } finally {
+    lock.release();
+  }
 }
