@@ -374,6 +374,8 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   const monitorReport = a.monitor ? a.monitor.report() : null;
   const { status: runStatus, exitCode, counts } = runVerdict({ results, cancelled, fatal: fatal !== null, monitorClean: monitorReport ? monitorReport.clean : null, guardStatus: guard?.status ?? null });
   const completedMs = deps.clock.now();
+  const reached = new Set(results.map((r) => r.date));
+  const notRun = plan.dates.map((pd) => pd.date).filter((d) => !reached.has(d));
   const mdc = run.marketData.counters;
   const summary: RunSummary = {
     schema: RUN_SUMMARY_SCHEMA,
@@ -388,7 +390,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     database: deps.host.databaseName,
     target_date: plan.targetDate,
     options: { ...opts },
-    dates: { planned: plan.dates.length, processed: results.length, ...counts, skipped: plan.dates.length - results.length, first: firstDate, last: lastDate },
+    dates: { planned: plan.dates.length, processed: results.length, ...counts, not_run: notRun.length, not_run_dates: notRun, first: firstDate, last: lastDate },
     chunks,
     phases: phaseTotals,
     market_data: {
@@ -446,7 +448,8 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     dates_succeeded: counts.success,
     dates_partial: counts.partial,
     dates_failed: counts.failed,
-    dates_skipped: plan.dates.length - results.length,
+    dates_skipped: counts.skipped,
+    dates_not_run: notRun.length,
     duration_ms: completedMs - a.startedMs,
     cancelled,
     guard_status: guard?.status ?? null,

@@ -116,6 +116,11 @@ describe('cancel and resume', () => {
     });
     expect(r.kind).toBe('run');
     expect(r.exitCode).toBe(130);
+    // The dates never reached are listed as not run, not counted as skipped (h.5).
+    if (r.kind !== 'run') throw new Error('a run was expected');
+    const d = r.summary.dates;
+    expect(d).toMatchObject({ processed: 5, success: 5, skipped: 0, not_run: d.planned - 5 });
+    expect(d.not_run_dates).toEqual(r.plan.dates.slice(5).map((pd) => pd.date));
     const db = new Database(path, { readonly: true });
     const hist = db.prepare(`SELECT status FROM batch_run_history`).get() as { status: string };
     expect(hist.status).toBe('cancelled');
