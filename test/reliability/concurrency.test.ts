@@ -156,17 +156,22 @@ describe('stale locks', () => {
     await exited(child);
     const left = new Database(path, { readonly: true });
     const lock = left.prepare(`SELECT run_id, pid FROM run_lock`).get() as { run_id: string; pid: number } | undefined;
+    const committed = (left.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`).get(lock?.run_id) as { n: number }).n;
     left.close();
     expect(lock?.pid).toBe(child.pid);
+    expect(committed).toBeGreaterThanOrEqual(2);
 
     const r = await runCli(['run', '--db', path, '--quiet'], ENV);
     expect(r.code, r.stderr).toBe(0);
     const db = new Database(path, { readonly: true });
-    const killed = db.prepare(`SELECT status FROM batch_run_history WHERE id = ?`).get(lock!.run_id) as { status: string };
+    const killed = db.prepare(`SELECT status, completed_jobs, failed_jobs, error_summary FROM batch_run_history WHERE id = ?`).get(lock!.run_id) as { status: string; completed_jobs: number; failed_jobs: number; error_summary: string };
     const lockAfter = (db.prepare(`SELECT count(*) AS n FROM run_lock`).get() as { n: number }).n;
     const open = (db.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE completed_at IS NULL`).get() as { n: number }).n;
     db.close();
     expect(killed.status).toBe('interrupted');
+    // Its counters are the dates it committed, not the last heartbeat's (chunk-end) figures.
+    expect([killed.completed_jobs, killed.failed_jobs]).toEqual([committed, 0]);
+    expect(JSON.parse(killed.error_summary)).toMatchObject({ interrupted: true, crashed_after_dates: committed });
     expect(lockAfter).toBe(0);
     expect(open).toBe(0);
     expect(partialPortfolioDates(path)).toEqual([]);
