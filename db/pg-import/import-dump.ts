@@ -14,6 +14,16 @@
  *   holds the run lock (kind `import`) for; conflicts on the primary key or a natural unique
  *   key follow --on-conflict (skip or replace); any failure rolls everything back.
  *
+ * The merge rule (MERGE_RULE, also in the report): a merge inserts the rows the database lacks;
+ * a row that exists already (by primary key or natural key) is skipped, or with --on-conflict
+ * replace updated from the dump, except its locally derived columns (`portfolios.equity_balance`
+ * and the `positions.mark` cache, SPEC.md b.5), which the merge never writes into an existing
+ * row: they belong to the local batch's latest processed date. For the same reason the mark
+ * bootstrap (post-step 2) leaves a portfolio-date that already has marks alone. A dump row
+ * matched to an existing row under another id stands for that row: the dump's rows that
+ * reference it are re-pointed to the existing id (merged-ids.ts; not a portfolio's lots), and
+ * the referenced tables are loaded first for that.
+ *
  * --strict fails on the first value or row that cannot be converted or inserted; by default
  * such rows are skipped and reported.
  *
@@ -35,11 +45,12 @@ import { DumpError, throwIfAborted } from './dump-error';
 import type { DumpTable } from './dump-model';
 import { deferIndexes, rebuildIndex } from './deferred-indexes';
 import { bootstrapMarks, deleteOrphans, integrityCheck, setInitialEquity } from './import-post-steps';
-import { IMPORT_NOTE, newTableReport, noteChange, noteSkip, noteValue, type DumpImportPlan, type ImportReport, type SkippedTable, type TableImportReport } from './import-report';
+import { IMPORT_NOTE, MERGE_RULE, newTableReport, noteChange, noteSkip, noteValue, type DumpImportPlan, type ImportReport, type SkippedTable, type TableImportReport } from './import-report';
 import { newRuleMemo, ruleFor, type ImportRow } from './import-table-rules';
 import { readTargetTables, schemaHintFor, shippedTargetTables, type TargetTable } from './import-target';
 import { coerce, coercionOf } from './target-coercion';
 import { openDump } from './open-dump';
+import { MergedIds, parentsFirst } from './merged-ids';
 import { rowKey, TableWriter } from './table-writer';
 import { openDumpForImport, type DumpRowSource } from './worker-dump-reader';
 
@@ -124,6 +135,7 @@ function emptyReport(reader: DumpRowSource, mode: ImportReport['mode'], onConfli
     resultFile: null,
     timings: {},
     note: IMPORT_NOTE,
+    mergeRule: mode === 'merge' ? MERGE_RULE : null,
   };
 }
 
@@ -170,6 +182,8 @@ interface LoadOptions {
   readonly schema: string;
   /** Rows per INSERT statement (new file only; 1: row by row). */
   readonly groupRows: number;
+  /** --merge: re-points references to rows matched by natural key (the referenced tables load first). */
+  readonly mergedIds?: MergedIds;
 }
 
 /** Remembers the imported portfolios and the portfolios with imported snapshots (for the post-steps). */
@@ -192,7 +206,7 @@ async function loadTables(o: LoadOptions): Promise<void> {
   const { mapped, skipped } = planTables(reader, o.targets, o.schema);
   state.report.tablesSkipped.push(...skipped);
   const reports = new Map<string, TableImportReport>();
-  for (const { table, target } of mapped) {
+  for (const { table, target } of o.mergedIds ? parentsFirst(mapped, (m) => m.target) : mapped) {
     throwIfAborted(o.signal);
     let rep = reports.get(target.name);
     if (!rep) {
@@ -226,6 +240,7 @@ async function loadTables(o: LoadOptions): Promise<void> {
       onConflict: o.onConflict,
       groupRows: o.groupRows,
       onInserted: trackInserted(target.name, state),
+      ...(o.mergedIds ? { mergedIds: o.mergedIds } : {}),
     });
     // The per-row work is kept free of allocations it does not need: one row object, and a
     // rule context shared by every row of the table.
@@ -302,7 +317,8 @@ function runPostSteps(db: SqliteDatabase, state: LoadState, strict: boolean, run
   const eq = setInitialEquity(db, existing(state.portfolios));
   ps.initialEquitySet = eq.initialEquitySet;
   ps.baselinesSet = eq.baselinesSet;
-  ps.marksBootstrapped = bootstrapMarks(db, existing(state.snapshotPortfolios), runId, nowIso);
+  // A merge keeps the marks the local batch computed (the merge rule in the file comment).
+  ps.marksBootstrapped = bootstrapMarks(db, existing(state.snapshotPortfolios), runId, nowIso, { keepExistingMarks: state.report.mode === 'merge' });
   if (seed) {
     const s = seed(db, nowIso);
     ps.factorsSeeded = s.factorsAdded;
@@ -448,9 +464,9 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
 }
 
 /**
- * Merges a dump into an open database in one transaction (--merge). The caller holds the
- * run lock (kind `import`). Foreign keys are checked when the transaction ends; orphans are
- * deleted and reported first (--strict: the merge fails).
+ * Merges a dump into an open database in one transaction (--merge), by the merge rule of the
+ * file comment. The caller holds the run lock (kind `import`). Foreign keys are checked when
+ * the transaction ends; orphans are deleted and reported first (--strict: the merge fails).
  */
 export async function mergeIntoDatabase(
   db: SqliteDatabase,
@@ -480,6 +496,7 @@ export async function mergeIntoDatabase(
       onProgress: o.onProgress,
       schema: o.schema ?? 'public',
       betweenBatches: () => {},
+      mergedIds: new MergedIds(targets),
     });
     report.timings['loadMs'] = clock.lap();
     throwIfAborted(o.signal);

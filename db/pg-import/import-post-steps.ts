@@ -8,7 +8,9 @@
  *    is_baseline = 1 on each imported portfolio's first snapshot;
  * 3. mark bootstrap: for each portfolio with imported snapshots, marks (d.2) for its latest
  *    snapshot date from the imported price cache, with daily_pnl = 0 and the flag
- *    `bootstrap`; the positions.mark columns are set from them;
+ *    `bootstrap`; the positions.mark columns are set from them (where that date is on or
+ *    after the lot's marked_as_of); a merge leaves a portfolio-date that has marks already
+ *    alone (the local batch's marks, and the cache set from them, stay);
  * 4. missing factor definitions and stress scenarios are seeded (by the host's seeder);
  * 5. `PRAGMA integrity_check`.
  */
@@ -82,8 +84,17 @@ function readSettings(db: SqliteDatabase) {
   return parseEngineSettings(stored);
 }
 
-/** Bootstrap marks on each portfolio's latest imported snapshot date (daily_pnl 0, flag bootstrap). */
-export function bootstrapMarks(db: SqliteDatabase, portfolioIds: readonly string[], runId: string, nowIso: string): ImportReport['postSteps']['marksBootstrapped'] {
+/**
+ * Bootstrap marks on each portfolio's latest snapshot date (daily_pnl 0, flag bootstrap). With
+ * `keepExistingMarks` (a merge) a portfolio whose latest date has marks already is skipped.
+ */
+export function bootstrapMarks(
+  db: SqliteDatabase,
+  portfolioIds: readonly string[],
+  runId: string,
+  nowIso: string,
+  options: { readonly keepExistingMarks: boolean },
+): ImportReport['postSteps']['marksBootstrapped'] {
   const out: ImportReport['postSteps']['marksBootstrapped'] = [];
   if (portfolioIds.length === 0) return out;
   const settings = readSettings(db);
@@ -92,7 +103,7 @@ export function bootstrapMarks(db: SqliteDatabase, portfolioIds: readonly string
   const latest = db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots WHERE portfolio_id = ?`);
   for (const pid of portfolioIds) {
     const d = (latest.get(pid) as { d: IsoDate | null }).d;
-    if (d === null) continue;
+    if (d === null || (options.keepExistingMarks && marks.hasMarks(pid, d))) continue;
     const lots = refs.loadLots([pid]);
     const events = refs.loadRealizedEvents([pid]);
     const byLot = new Map<string, typeof events>();

@@ -76,10 +76,18 @@ export interface ImportReport {
   /** Milliseconds per phase: openMs, loadMs, indexesMs (new files), postStepsMs, integrityCheckMs. */
   readonly timings: Record<string, number>;
   readonly note: string;
+  /** --merge: what the merge does with rows that exist already (MERGE_RULE); null otherwise. */
+  readonly mergeRule: string | null;
 }
 
 export const IMPORT_NOTE =
   "Imported derived rows follow the reference system's rules (cash floored at 0, realized P&L counted twice, options unpriced); `batchdesk rebuild` recomputes them with batchdesk's rules.";
+
+export const MERGE_RULE =
+  'the merge inserts the rows the database lacks; existing rows (same id or natural key) are skipped, or with --on-conflict replace updated, ' +
+  "but their locally derived columns (portfolios.equity_balance, the positions' mark cache) are never overwritten, and the mark bootstrap leaves a portfolio-date that has marks alone; " +
+  "the dump's rows that point at a row matched by natural key under another id are re-pointed to the existing id (counted as repointed to existing), " +
+  "except the lots of a portfolio matched by its account: they would double the local lots, so they are deleted as orphans and reported.";
 
 export function newTableReport(table: string): TableImportReport {
   return {
@@ -137,6 +145,7 @@ export function formatImportReport(r: ImportReport): string {
   if (orphans.length) lines.push(`  orphan rows deleted: ${orphans.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const m of r.postSteps.marksBootstrapped) lines.push(`  bootstrap marks: portfolio ${m.portfolio} on ${m.date}: ${m.marks} lots (${m.missing} without a price)`);
   lines.push(`  integrity check: ${r.postSteps.integrityCheck ?? 'not run'}`);
+  if (r.mergeRule) lines.push(`  merge rule: ${r.mergeRule}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   const phases = Object.entries(r.timings ?? {})
     .map(([k, ms]) => `${k.replace(/Ms$/, '').replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${(ms / 1000).toFixed(1)}`)

@@ -248,6 +248,18 @@ const RULES: Record<string, TableRule> = {
   },
 };
 
+/**
+ * The columns of raw rows that the local batch derives and caches (SPEC.md b.5 column groups
+ * `portfolios.equity` and `positions.mark`). A merge stores the dump's values only in rows it
+ * inserts; it never writes them into a row that already exists, not even with --on-conflict
+ * replace, so an existing portfolio's equity and its lots' marks stay those of its latest
+ * processed date (b.2) and reconcile (i.1) keeps agreeing with them.
+ */
+export const LOCALLY_DERIVED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  portfolios: ['equity_balance'],
+  positions: ['last_price', 'market_value', 'unrealized_pnl', 'price_date', 'price_source', 'marked_as_of'],
+};
+
 /** Tables whose duplicates of the new unique key keep the newest created_at (j.7). */
 export const KEEP_NEWEST_DUPLICATE = new Set(['position_interest_rate_betas', 'stress_test_results']);
 

@@ -1,7 +1,8 @@
 /**
  * The import's target: batchdesk's own tables as the migrations created them (SPEC.md b),
  * read with `PRAGMA table_info` so the mapping always follows the shipped schema. Tables and
- * columns map by name from the dump (j.7). Bookkeeping tables only batchdesk writes
+ * columns map by name from the dump (j.7); the foreign keys tell --merge what to re-point
+ * (merged-ids.ts). Bookkeeping tables only batchdesk writes
  * (run_lock, maintenance_log) and the migration history are never imported.
  *
  * For data-only dumps (no CREATE TABLE) the reference column types are inferred from ours:
@@ -28,6 +29,14 @@ export interface TargetTable {
   readonly primaryKey: readonly string[];
   /** Unique indexes (column lists), the natural keys. */
   readonly uniqueKeys: readonly (readonly string[])[];
+  /** Single-column foreign keys: `column` references `parentColumn` of `parent`. */
+  readonly foreignKeys: readonly TargetForeignKey[];
+}
+
+export interface TargetForeignKey {
+  readonly column: string;
+  readonly parent: string;
+  readonly parentColumn: string;
 }
 
 const NEVER_IMPORTED = new Set(['run_lock', 'maintenance_log', '__drizzle_migrations']);
@@ -56,7 +65,12 @@ export function readTargetTables(db: SqliteDatabase): Map<string, TargetTable> {
       const cols = (db.prepare(`PRAGMA index_info("${idx.name.replace(/"/g, '""')}")`).all() as { name: string }[]).map((c) => c.name);
       uniqueKeys.push(cols);
     }
-    out.set(name, { name, columns, primaryKey, uniqueKeys });
+    const fkRows = db.prepare(`PRAGMA foreign_key_list("${name.replace(/"/g, '""')}")`).all() as { id: number; table: string; from: string; to: string | null }[];
+    // Composite keys (none in our schema) are left out: re-pointing follows single-column references.
+    const foreignKeys = fkRows
+      .filter((f) => f.to !== null && fkRows.filter((g) => g.id === f.id).length === 1)
+      .map((f) => ({ column: f.from, parent: f.table, parentColumn: f.to! }));
+    out.set(name, { name, columns, primaryKey, uniqueKeys, foreignKeys });
   }
   return out;
 }

@@ -4,6 +4,12 @@
  * row); duplicates of the new unique keys, where the newest `created_at` stays; a row that
  * fails a constraint is skipped and reported (--strict: the import fails).
  *
+ * In a merge (`mergedIds` given), a dump row that resolves by its natural key to an existing row
+ * with another id is remembered as that row, and the references of the rows stored later are
+ * re-pointed to it (merged-ids.ts). Replacing a stored row never writes its locally derived
+ * columns (LOCALLY_DERIVED_COLUMNS): they stay as the local batch left them, and the row is
+ * counted as `derived_columns_kept`.
+ *
  * A new file (`onConflict: 'fail'`) inserts several rows per statement (`groupRows`, within
  * SQLite's limit of bound values): a quarter fewer seconds per row. A group that fails
  * a constraint is undone by SQLite as a whole (the statement journal works with journal_mode
@@ -16,8 +22,9 @@ import type { SqliteDatabase } from '../open-database';
 import { MAX_BOUND_VALUES, valueRows } from '../sql-lists';
 import { DumpError } from './dump-error';
 import { noteChange, noteSkip, type TableImportReport } from './import-report';
-import { KEEP_NEWEST_DUPLICATE, type ImportRow } from './import-table-rules';
+import { KEEP_NEWEST_DUPLICATE, LOCALLY_DERIVED_COLUMNS, type ImportRow } from './import-table-rules';
 import type { TargetColumn, TargetTable } from './import-target';
+import type { MergedIds } from './merged-ids';
 import type { SqliteValue } from './value-issue';
 
 export interface TableWriterOptions {
@@ -34,6 +41,8 @@ export interface TableWriterOptions {
   readonly groupRows: number;
   /** Called once for every row stored as a new row. */
   readonly onInserted: (row: ImportRow) => void;
+  /** --merge: ids resolved to existing rows, shared by the writers of one import. */
+  readonly mergedIds?: MergedIds;
 }
 
 /** The key a report gives a row: its primary key when complete, else its row number in the dump. */
@@ -52,10 +61,20 @@ export class TableWriter {
   private readonly pk: readonly string[];
   private readonly insert: Statement;
   private readonly updateByPk: Statement | null;
+  /** The columns a replace writes: not the key, not the locally derived ones. */
+  private readonly updateCols: readonly TargetColumn[];
+  private readonly keepsDerived: boolean;
+  /** The merge's id map, when some foreign key references this table's primary key. */
+  private readonly mergedIds: MergedIds | null;
   private readonly pkExists: Statement | null;
   private readonly natural: readonly string[] | null;
   private readonly byNatural: Statement | null;
   private readonly keepNewest: boolean;
+  /**
+   * A merge's natural keys of the keep-newest rows this dump stored: newest-wins settles
+   * duplicates within the dump only; a conflict with a row the database had follows --on-conflict.
+   */
+  private readonly storedFromDump: Set<string> | null;
   private readonly grouped: Statement | null;
   private readonly groupRows: number;
   // SQLite copies bound values, so one array serves every insert of the table.
@@ -70,16 +89,22 @@ export class TableWriter {
     const pk = (this.pk = target.primaryKey);
     const quoted = cols.map((c) => `"${c.name}"`).join(', ');
     this.insert = db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, 1)}`);
+    const derived = LOCALLY_DERIVED_COLUMNS[target.name] ?? [];
+    this.updateCols = cols.filter((c) => !pk.includes(c.name) && !derived.includes(c.name));
+    this.keepsDerived = cols.some((c) => derived.includes(c.name));
     this.updateByPk =
-      pk.length > 0 && o.onConflict === 'replace'
-        ? db.prepare(`UPDATE "${target.name}" SET ${cols.filter((c) => !pk.includes(c.name)).map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
+      pk.length > 0 && o.onConflict === 'replace' && this.updateCols.length > 0
+        ? db.prepare(`UPDATE "${target.name}" SET ${this.updateCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
         : null;
+    this.mergedIds = o.mergedIds && pk.length === 1 && o.mergedIds.isReferenced(target.name, pk[0]!) ? o.mergedIds : null;
     this.pkExists = pk.length > 0 ? db.prepare(`SELECT 1 FROM "${target.name}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
     const natural = (this.natural = target.uniqueKeys[0] ?? null);
-    // Looked up only where a duplicate key is resolved (keep the newest, or --on-conflict replace).
+    // Looked up only where a duplicate key is resolved (keep the newest, --on-conflict replace,
+    // or a merge's re-pointing to the existing row).
     this.byNatural =
-      natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || o.onConflict === 'replace') ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
+      natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || o.onConflict === 'replace' || this.mergedIds) ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
     this.keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
+    this.storedFromDump = this.keepNewest && o.onConflict !== 'fail' ? new Set() : null;
     const groupRows = (this.groupRows = Math.max(1, Math.min(Math.floor(o.groupRows), Math.floor(MAX_BOUND_VALUES / cols.length))));
     this.grouped = groupRows > 1 && o.onConflict === 'fail' && !this.keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, groupRows)}`) : null;
     this.values = new Array<SqliteValue>(cols.length);
@@ -88,6 +113,7 @@ export class TableWriter {
 
   /** Stores the row, or queues it for the next group statement. */
   add(row: ImportRow, rowNumber: number): void {
+    if (this.o.mergedIds) this.o.mergedIds.repoint(this.o.target, row, this.o.report, () => rowKey(this.pk, row, rowNumber));
     if (!this.grouped) {
       this.store(row, rowNumber);
       return;
@@ -135,15 +161,15 @@ export class TableWriter {
     try {
       if (o.onConflict !== 'fail' && this.pkExists && this.pkExists.get(pk.map((k) => row[k] ?? null))) {
         if (o.onConflict === 'replace' && this.updateByPk) {
-          this.updateByPk.run(...o.columns.filter((c) => !pk.includes(c.name)).map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
-          noteChange(rep, key(), 'replaced_existing', key());
-          rep.imported++;
+          this.updateByPk.run(...this.updateCols.map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
+          this.replaced(key(), key());
         } else {
           noteSkip(rep, key(), 'exists');
         }
         return;
       }
       this.insert.run(values);
+      this.storedFromDump?.add(this.naturalKeyOf(row));
     } catch (e) {
       if (!isConstraint(e)) throw e;
       if (isKeyConflict(e.code) && this.byNatural && this.natural && this.resolveDuplicate(row, key)) return;
@@ -156,29 +182,55 @@ export class TableWriter {
     this.inserted(row);
   }
 
-  /** A duplicate natural key: keep the newest row, or replace the stored one (--on-conflict replace). False when neither applies. */
+  /** A stored row was replaced by the dump's (its locally derived columns excepted). */
+  private replaced(key: string, change: string): void {
+    const rep = this.o.report;
+    noteChange(rep, key, 'replaced_existing', change);
+    if (this.keepsDerived) rep.changes['derived_columns_kept'] = (rep.changes['derived_columns_kept'] ?? 0) + 1;
+    rep.imported++;
+  }
+
+  /**
+   * A duplicate natural key: keep the newest row (duplicates within the dump), or replace the
+   * stored one (--on-conflict replace). A merge remembers the stored row as the dump's when the stored row stays. False
+   * when the row is still to be skipped.
+   */
   private resolveDuplicate(row: ImportRow, key: () => string): boolean {
-    const { o, pk, values } = this;
+    const { o, values } = this;
     const table = o.target.name;
     const rep = o.report;
     const existing = this.byNatural!.get(this.natural!.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
     if (!existing) return false;
-    if (this.keepNewest) {
-      // Duplicates of the new unique key: the newest created_at stays (j.7).
+    if (this.keepNewest && (!this.storedFromDump || this.storedFromDump.has(this.naturalKeyOf(row)))) {
+      // Duplicates of the new unique key within the dump: the newest created_at stays (j.7).
       if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
         o.db.prepare(`DELETE FROM "${table}" WHERE rowid = ?`).run(existing['rid']);
         this.insert.run(values);
         noteChange(rep, key(), 'duplicates_dropped', `${String(existing['id'])} (older than ${key()})`);
       } else {
         noteChange(rep, key(), 'duplicates_dropped', `${key()} (older than ${String(existing['id'])})`);
+        this.rememberExisting(row, existing);
       }
       return true;
     }
+    this.rememberExisting(row, existing);
     if (o.onConflict !== 'replace') return false;
-    const setCols = o.columns.filter((c) => !pk.includes(c.name));
-    o.db.prepare(`UPDATE "${table}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(...setCols.map((c) => row[c.name] ?? null), existing['rid']);
-    noteChange(rep, key(), 'replaced_existing', `${key()} → existing ${String(existing['id'] ?? existing['rid'])}`);
-    rep.imported++;
+    const setCols = this.updateCols;
+    if (setCols.length > 0) {
+      o.db.prepare(`UPDATE "${table}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(...setCols.map((c) => row[c.name] ?? null), existing['rid']);
+    }
+    this.replaced(key(), `${key()} → existing ${String(existing['id'] ?? existing['rid'])}`);
     return true;
+  }
+
+  private naturalKeyOf(row: ImportRow): string {
+    return this.natural!.map((k) => String(row[k] ?? '\u0000')).join('\u0001');
+  }
+
+  /** --merge: the dump's row is the stored `existing` row, under the stored row's id. */
+  private rememberExisting(row: ImportRow, existing: Record<string, unknown>): void {
+    if (!this.mergedIds) return;
+    const id = this.pk[0]!;
+    this.mergedIds.remember(this.o.target.name, id, row[id] ?? null, (existing[id] ?? null) as SqliteValue);
   }
 }

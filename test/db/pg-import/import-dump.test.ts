@@ -255,6 +255,155 @@ describe('merge into an existing database', () => {
   });
 });
 
+describe('merge: rows matched by natural key under another id', () => {
+  const GROWTH = 'a1000000-0000-4000-8000-000000000001';
+  const DUMP_SCENARIO = 'dd000000-0000-4000-8000-000000000001';
+  const DUMP_FACTOR = 'dd000000-0000-4000-8000-000000000002';
+  const RESULT = 'dd000000-0000-4000-8000-000000000003';
+  const EXPOSURE = 'dd000000-0000-4000-8000-000000000004';
+
+  /**
+   * A plain dump whose scenario and factor definition exist in the target under other ids (same
+   * scenario_id, same name), with a stress result and a factor exposure pointing at the dump's
+   * ids. The referencing tables come first, as pg_dump orders data by name.
+   */
+  function naturalKeyDump(scenarioKey: string, factorName: string): string {
+    const path = join(tmp, `natural-key-${++n}.sql`);
+    writeFileSync(
+      path,
+      [
+        `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
+        `CREATE TABLE public.factor_exposures (id uuid, portfolio_id uuid, factor_id uuid, calculation_date date, exposure_value numeric(12,6), created_at timestamp with time zone);\n`,
+        `COPY public.factor_exposures (id, portfolio_id, factor_id, calculation_date, exposure_value, created_at) FROM stdin;\n`,
+        `${EXPOSURE}\t${GROWTH}\t${DUMP_FACTOR}\t2025-08-01\t1.050000\t2025-08-01 22:00:00+00\n\\.\n`,
+        `CREATE TABLE public.factor_definitions (id uuid, name text, factor_type text, is_active boolean);\n`,
+        `COPY public.factor_definitions (id, name, factor_type, is_active) FROM stdin;\n${DUMP_FACTOR}\t${factorName}\tmarket\tt\n\\.\n`,
+        `CREATE TABLE public.stress_test_results (id uuid, portfolio_id uuid, scenario_id uuid, calculation_date date, direct_pnl numeric(16,2), created_at timestamp with time zone);\n`,
+        `COPY public.stress_test_results (id, portfolio_id, scenario_id, calculation_date, direct_pnl, created_at) FROM stdin;\n`,
+        `${RESULT}\t${GROWTH}\t${DUMP_SCENARIO}\t2025-08-01\t-1234.50\t2025-08-01 22:00:00+00\n\\.\n`,
+        `CREATE TABLE public.stress_test_scenarios (id uuid, scenario_id text, name text, shock_config jsonb, active boolean);\n`,
+        `COPY public.stress_test_scenarios (id, scenario_id, name, shock_config, active) FROM stdin;\n${DUMP_SCENARIO}\t${scenarioKey}\tFrom the dump\t{"Market Beta": -0.1}\tt\n\\.\n`,
+        PLAIN_DUMP_TAIL,
+      ].join(''),
+    );
+    return path;
+  }
+
+  it('re-points the rows that reference them to the existing ids (skip and replace), and reports them', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      const scenario = db.prepare(`SELECT id, scenario_id, name FROM stress_test_scenarios WHERE id <> ? ORDER BY scenario_id LIMIT 1`).get(DUMP_SCENARIO) as Record<string, string>;
+      const factor = db.prepare(`SELECT id, name FROM factor_definitions ORDER BY name LIMIT 1`).get() as Record<string, string>;
+      const dump = naturalKeyDump(scenario['scenario_id']!, factor['name']!);
+
+      const skip = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, seedReferenceData });
+      expect(table(skip, 'stress_test_scenarios')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { duplicate_key: 1 } });
+      expect(table(skip, 'stress_test_results')).toMatchObject({ rowsRead: 1, imported: 1, skipped: {}, changes: { repointed_to_existing: 1 } });
+      expect(table(skip, 'factor_definitions')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { duplicate_key: 1 } });
+      expect(table(skip, 'factor_exposures')).toMatchObject({ rowsRead: 1, imported: 1, skipped: {}, changes: { repointed_to_existing: 1 } });
+      expect(table(skip, 'stress_test_results').changeExamples).toEqual([{ row: RESULT, change: `${RESULT}: scenario_id ${DUMP_SCENARIO} → ${scenario['id']}` }]);
+      expect(skip.postSteps.orphansDeleted).toEqual({});
+      // the referenced tables were loaded first
+      const order = skip.tables.map((t) => t.table);
+      expect(order.indexOf('stress_test_scenarios')).toBeLessThan(order.indexOf('stress_test_results'));
+      expect(order.indexOf('factor_definitions')).toBeLessThan(order.indexOf('factor_exposures'));
+      expect(formatImportReport(skip)).toMatch(/stress_test_results: read 1, imported 1\n {4}repointed to existing: 1/);
+      expect(db.prepare(`SELECT scenario_id, direct_pnl FROM stress_test_results WHERE id = ?`).get(RESULT)).toEqual({ scenario_id: scenario['id'], direct_pnl: -1234.5 });
+      expect(db.prepare(`SELECT factor_id FROM factor_exposures WHERE id = ?`).get(EXPOSURE)).toEqual({ factor_id: factor['id'] });
+      expect(db.prepare(`SELECT count(*) AS n FROM stress_test_scenarios WHERE id = ?`).get(DUMP_SCENARIO)).toEqual({ n: 0 });
+
+      // replace: the stored scenario takes the dump's values under its own id; the stored result
+      // (same id) is replaced and still points at the existing scenario
+      const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
+      expect(table(replace, 'stress_test_scenarios').changes).toMatchObject({ replaced_existing: 1 });
+      expect(table(replace, 'stress_test_results')).toMatchObject({ imported: 1, changes: { replaced_existing: 1, repointed_to_existing: 1 } });
+      expect(replace.postSteps.orphansDeleted).toEqual({});
+      expect(db.prepare(`SELECT id, name FROM stress_test_scenarios WHERE scenario_id = ?`).get(scenario['scenario_id'])).toEqual({ id: scenario['id'], name: 'From the dump' });
+      expect(db.prepare(`SELECT scenario_id FROM stress_test_results WHERE id = ?`).get(RESULT)).toEqual({ scenario_id: scenario['id'] });
+      expect(db.prepare(`SELECT factor_id FROM factor_exposures WHERE id = ?`).get(EXPOSURE)).toEqual({ factor_id: factor['id'] });
+      expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('merge: a stress result that the database has under another id', () => {
+  it('follows --on-conflict (skip keeps the stored row even when the dump is newer; replace takes the dump row)', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      const portfolio = (db.prepare(`SELECT id FROM portfolios ORDER BY id LIMIT 1`).get() as { id: string }).id;
+      const scenario = (db.prepare(`SELECT id FROM stress_test_scenarios ORDER BY scenario_id LIMIT 1`).get() as { id: string }).id;
+      const stored = 'ff000000-0000-4000-8000-000000000001';
+      db.prepare(
+        `INSERT INTO stress_test_results (id, portfolio_id, scenario_id, calculation_date, direct_pnl, correlated_pnl, correlation_effect, factor_impacts, calculation_metadata, created_at)
+         VALUES (?, ?, ?, '2025-08-01', -100, -100, 0, '{}', '{}', '2025-08-01T22:00:00.000000Z')`,
+      ).run(stored, portfolio, scenario);
+      const dumpResult = 'ff000000-0000-4000-8000-000000000002';
+      const dump = join(tmp, `newer-result-${++n}.sql`);
+      writeFileSync(
+        dump,
+        [
+          `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
+          `CREATE TABLE public.stress_test_results (id uuid, portfolio_id uuid, scenario_id uuid, calculation_date date, direct_pnl numeric(16,2), created_at timestamp with time zone);\n`,
+          `COPY public.stress_test_results (id, portfolio_id, scenario_id, calculation_date, direct_pnl, created_at) FROM stdin;\n`,
+          `${dumpResult}\t${portfolio}\t${scenario}\t2025-08-01\t-999.00\t2025-09-01 22:00:00+00\n\\.\n`,
+          PLAIN_DUMP_TAIL,
+        ].join(''),
+      );
+      const pnl = () => db.prepare(`SELECT id, direct_pnl FROM stress_test_results WHERE portfolio_id = ? AND scenario_id = ? AND calculation_date = '2025-08-01'`).all(portfolio, scenario);
+      const skip = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now });
+      expect(table(skip, 'stress_test_results')).toMatchObject({ imported: 0, skipped: { duplicate_key: 1 } });
+      expect(pnl()).toEqual([{ id: stored, direct_pnl: -100 }]);
+      const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
+      expect(table(replace, 'stress_test_results').changes).toMatchObject({ replaced_existing: 1 });
+      expect(pnl()).toEqual([{ id: stored, direct_pnl: -999 }]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('merge: a portfolio matched by its account under another id', () => {
+  it('is not re-pointed: its lots would double the local ones, so they stay orphans and are reported', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      const local = db.prepare(`SELECT id, user_id, name, account_name FROM portfolios ORDER BY id LIMIT 1`).get() as Record<string, string>;
+      const lotsBefore = db.prepare(`SELECT count(*) AS n FROM positions WHERE portfolio_id = ?`).get(local['id']);
+      const dumpPortfolio = 'ee000000-0000-4000-8000-000000000001';
+      const dumpLot = 'ee000000-0000-4000-8000-000000000002';
+      const dump = join(tmp, `same-account-${++n}.sql`);
+      writeFileSync(
+        dump,
+        [
+          `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
+          `CREATE TABLE public.portfolios (id uuid, user_id uuid, name text, account_name text, created_at timestamp with time zone);\n`,
+          `COPY public.portfolios (id, user_id, name, account_name, created_at) FROM stdin;\n`,
+          `${dumpPortfolio}\t${local['user_id']}\t${local['name']}\t${local['account_name']}\t2025-01-01 00:00:00+00\n\\.\n`,
+          `CREATE TABLE public.positions (id uuid, portfolio_id uuid, symbol text, position_type text, quantity numeric, entry_price numeric, entry_date date, created_at timestamp with time zone);\n`,
+          `COPY public.positions (id, portfolio_id, symbol, position_type, quantity, entry_price, entry_date, created_at) FROM stdin;\n`,
+          `${dumpLot}\t${dumpPortfolio}\tAAPL\tLONG\t10\t150\t2025-01-02\t2025-01-02 00:00:00+00\n\\.\n`,
+          PLAIN_DUMP_TAIL,
+        ].join(''),
+      );
+      const report = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, seedReferenceData });
+      expect(table(report, 'portfolios')).toMatchObject({ imported: 0, skipped: { duplicate_key: 1 } });
+      expect(table(report, 'positions').changes['repointed_to_existing']).toBeUndefined();
+      expect(report.postSteps.orphansDeleted).toMatchObject({ positions: 1 });
+      expect(db.prepare(`SELECT count(*) AS n FROM positions WHERE id = ?`).get(dumpLot)).toEqual({ n: 0 });
+      expect(db.prepare(`SELECT count(*) AS n FROM positions WHERE portfolio_id = ?`).get(local['id'])).toEqual(lotsBefore);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe.skipIf(!HAS_POSTGRES)('import of the full PostgreSQL 15 fixture dumps', () => {
   it.each(['custom.dump', 'plain.sql', 'directory', 'archive.tar', 'custom-inserts.dump', 'load-via-root.dump', 'kolkata.dump'])('%s imports with the same rows', async (file) => {
     const dir = fullFixtures();
