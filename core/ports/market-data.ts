@@ -12,6 +12,12 @@ export type PriceSourceName = 'yahoo' | 'csv' | 'synthetic';
 export type FetchOutcome = 'ok' | 'no_data' | 'rate_limited' | 'provider_error' | 'invalid';
 
 /** One daily quote as the source returned it; validation (SPEC.md e.4) happens in core. */
+/** Where a quote was read, when its source can say (the CSV directory source: file and line). */
+export interface QuoteOrigin {
+  readonly file: string;
+  readonly line: number;
+}
+
 export interface Quote {
   readonly date: IsoDate;
   readonly close: number;
@@ -19,6 +25,8 @@ export interface Quote {
   readonly open: number | null;
   readonly high: number | null;
   readonly low: number | null;
+  /** Set by sources that read rows from files, so that validation can point at the row (e.4). */
+  readonly origin?: QuoteOrigin;
 }
 
 export interface PriceRequest {

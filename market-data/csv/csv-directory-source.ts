@@ -7,6 +7,8 @@
  * that symbol in `prices.csv`, which fill only dates the per-symbol files lack. Bad rows are
  * skipped and returned as problems with file and line (price-file.ts); every request returns
  * the problems of its symbol's rows, wherever they lie, and those no symbol can be named for.
+ * Each quote carries the file and line it came from (`origin`), so the engine's validation can
+ * point at the row too.
  *
  * Outcomes: `ok` with quotes in the range; `no_data` when the files have none for it (or
  * there are no files for the symbol); `provider_error` when the directory or a file cannot be
@@ -17,12 +19,22 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '../../core/api/errors';
 import { canonicalSymbol } from '../../core/domain/symbols';
-import type { PriceRequest, PriceResponse, PriceSource, Quote } from '../../core/ports/market-data';
+import type { PriceRequest, PriceResponse, PriceSource, Quote, QuoteOrigin } from '../../core/ports/market-data';
 import type { CsvProblem } from './csv-problem';
 import { readPriceFile, type PriceFile, type PriceFileLayout } from './price-file';
 
+/**
+ * A quote with the file (name inside the directory) and line it was read from. The engine's
+ * validation (SPEC.md e.4) names them when it rejects the close, flags a jump or drops the
+ * row for a date that is not a trading day.
+ */
+export interface CsvQuote extends Quote {
+  readonly origin: QuoteOrigin;
+}
+
 /** PriceResponse plus what the CSV files said about this symbol. */
 export interface CsvPriceResponse extends PriceResponse {
+  readonly quotes: readonly CsvQuote[];
   /** Bad rows of this symbol (skipped), with file and line. */
   readonly problems: readonly CsvProblem[];
   /** Files read for this request (names inside the directory). */
@@ -79,7 +91,7 @@ export class CsvDirectorySource implements PriceSource {
     const combined = names.find((n) => n.toLowerCase() === COMBINED_PRICE_FILE);
     const files = combined ? [...perSymbol, combined] : perSymbol;
 
-    const byDate = new Map<string, Quote>();
+    const byDate = new Map<string, CsvQuote>();
     const problems: CsvProblem[] = [];
     for (const name of files) {
       signal.throwIfAborted();
@@ -93,7 +105,7 @@ export class CsvDirectorySource implements PriceSource {
       }
       for (const row of parsed.rows) {
         if (row.symbol !== symbol || byDate.has(row.date)) continue;
-        byDate.set(row.date, { date: row.date, close: row.close, volume: row.volume, open: row.open, high: row.high, low: row.low });
+        byDate.set(row.date, { date: row.date, close: row.close, volume: row.volume, open: row.open, high: row.high, low: row.low, origin: { file: name, line: row.line } });
       }
       // Problems of this symbol's rows, and those that cannot be attributed to a symbol
       // (no header, unreadable CSV, an empty symbol cell).

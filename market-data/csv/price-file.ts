@@ -8,10 +8,11 @@
  * - the combined file `prices.csv`: `symbol,date,close` and optionally `volume` (and open,
  *   high, low).
  *
- * Dates are YYYY-MM-DD. A close must be a number (its positivity is the e.4 validation the
- * engine applies to every source); Yahoo's "null" placeholders count as a bad row for the
- * close and as absent for the other numbers. Within one file a repeated date (per symbol) is
- * a bad row; the first one is kept.
+ * Dates are YYYY-MM-DD. A close must be a number: its positivity and the trading day are the
+ * e.4 validation the engine applies to every source, which names the row's file and line (the
+ * directory source passes each row's `line` on as its quote's origin). Yahoo's "null"
+ * placeholders count as a bad row for the close and as absent for the other numbers. Within
+ * one file a repeated date (per symbol) is a bad row; the first one is kept.
  */
 import { canonicalSymbol } from '../../core/domain/symbols';
 import type { Quote } from '../../core/ports/market-data';

@@ -71,9 +71,39 @@ describe('circuit breaker through the engine', () => {
 
     const opened = run.events.filter((e) => e.event === 'metric' && e.payload.name === 'circuit_state' && e.payload.tags['state'] === 'open');
     expect(opened.length).toBeGreaterThan(0);
-    expect(run.result.summary.market_data['circuit_opens']).toBeGreaterThan(0);
+    expect(run.result.summary.market_data['circuit_opens']).toBe(opened.length);
     const bound = 40 + 10 + elapsed / 100;
     expect(mock.requests.length).toBeLessThanOrEqual(bound);
+  });
+
+  it('while the circuit stays open, refusals are logged once per symbol, not once per date; circuit_opens counts openings', async () => {
+    // The SPEC cooldown (60 s): the circuit opens during the prefetch and stays open for the
+    // whole run, so every later request of every date is refused without a trial.
+    const db = join(dir, `open-${++n}.db`);
+    createSmallDatabase(db, LOTS, { ...SHRUNK_WAIT_SETTINGS, 'market_data.circuit_cooldown_ms': 60_000, 'market_data.circuit_cooldown_max_ms': 600_000 }, Date.parse(NOW));
+    mock.failEverything({ kind: 'server_error' });
+    const run = await runEngine(db, { startDate: DATES[0], endDate: DATES[4] }, mock.fetch, advancingClock(NOW));
+    expect(run.result.kind).toBe('run');
+    if (run.result.kind !== 'run') return;
+
+    // Every date still fails on the SPY floor, and every symbol of every date has its reason.
+    expect(run.result.summary.dates.failed).toBe(5);
+    const rows = missingPrices(db);
+    expect(rows.length).toBe(DATES.length * NEEDED.length);
+    for (const r of rows) expect([r.reason, r.resolution, r.provider]).toEqual(['provider_error', 'missing', 'yahoo']);
+    expect(rows.filter((r) => r.detail?.startsWith('circuit open after provider errors')).length).toBeGreaterThan(0);
+
+    // One opening, counted once (not once per refusal).
+    const opened = run.events.filter((e) => e.event === 'metric' && e.payload.name === 'circuit_state' && e.payload.tags['state'] === 'open');
+    expect(opened.length).toBe(1);
+    expect(run.result.summary.market_data['circuit_opens']).toBe(1);
+
+    // Refusals stay visible (e.7), one row per refused symbol for this opening; each symbol
+    // has at most one more row, its request that failed before the circuit opened.
+    const refused = querySql<{ symbol: string; n: number }>(db, `SELECT symbol, count(*) AS n FROM market_data_fetch_log WHERE error LIKE 'circuit open%' GROUP BY symbol ORDER BY symbol`);
+    expect(refused).toEqual(NEEDED.map((symbol) => ({ symbol, n: 1 })));
+    const perSymbol = querySql<{ symbol: string; n: number }>(db, `SELECT symbol, count(*) AS n FROM market_data_fetch_log GROUP BY symbol`);
+    for (const r of perSymbol) expect(r.n, r.symbol).toBeLessThanOrEqual(2);
   });
 
   it('an unreachable provider (connection refused) is announced once; the run goes on with the cache', async () => {

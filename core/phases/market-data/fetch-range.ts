@@ -6,25 +6,29 @@
  * - Sources are asked in chain order (online: CSV directory, then Yahoo). Each later source
  *   is asked only for what the cache still lacks after the previous ones: the span from the
  *   first to the last trading day of the range that still has no valid close.
- * - Every request writes a fetch-log row with its outcome. A close rejected by validation
- *   also writes a one-day `invalid` row (same request time), unless a valid close for that
- *   day is stored and stays, so the reason `invalid_price` survives into later runs; an
- *   answer whose rows were all rejected has the outcome `invalid` itself.
+ * - Every request writes a fetch-log row with its outcome; a refusal of an open circuit does
+ *   so only the first time the symbol is refused since the circuit opened (run-state.ts), and
+ *   is otherwise kept in the run's memory, where it gives the dates their reasons. A close
+ *   rejected by validation also writes a one-day `invalid` row (same request time), unless a
+ *   valid close for that day is stored and stays, so the reason `invalid_price` survives into
+ *   later runs; an answer whose rows were all rejected has the outcome `invalid` itself.
  * - Quotes are validated (validate-quotes.ts) and merged into the cache, never purging; a
  *   flagged jump or an invalid close never replaces a stored valid close. In monitor-only
  *   mode nothing is written; the quotes only reach the run's price table.
  * - Bad rows reported by the CSV directory source are reported once per run, with file and
- *   line, as `csv_bad_row` warnings.
+ *   line, as `csv_bad_row` warnings; so are rows of its files dropped for a date that is not a
+ *   trading day. A rejected close or a flagged jump read from a file names its file and line
+ *   (the quote's origin) in the warning, and a rejection also in its reason.
  * - A cancelled run stops asking; the request in flight is aborted by the signal and is not
  *   logged as a provider failure.
  */
 import { newYorkDate, tradingDayAt, tradingIndexOnOrAfter, tradingIndexOnOrBefore } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
-import type { FetchOutcome, PriceResponse, PriceSource } from '../../ports/market-data';
+import type { FetchOutcome, PriceResponse, PriceSource, QuoteOrigin } from '../../ports/market-data';
 import type { FetchLogEntry } from '../../ports/store';
 import type { RunContext } from '../../engine/phase-types';
 import { bindProviderMetrics } from './provider-metrics';
-import { validateQuotes, type StoredCloses } from './validate-quotes';
+import { validateQuotes, type DroppedQuote, type StoredCloses } from './validate-quotes';
 
 export interface RangeFetchResult {
   readonly outcome: FetchOutcome;
@@ -44,6 +48,16 @@ interface ReportedProblem {
 function problemsOf(resp: PriceResponse): readonly ReportedProblem[] {
   const p = (resp as PriceResponse & { problems?: unknown }).problems;
   return Array.isArray(p) ? (p as ReportedProblem[]) : [];
+}
+
+/** A row dropped for its non-trading date, as a problem of its file (quotes with an origin only). */
+function nonTradingProblems(dropped: readonly DroppedQuote[]): ReportedProblem[] {
+  return dropped.flatMap(({ date, origin }) => (origin ? [{ file: origin.file, line: origin.line, column: null, message: `${date} is not a trading day; the row is dropped` }] : []));
+}
+
+/** The `file` and `line` tags of a validation warning, when the quote's source named them. */
+function originTags(origin: QuoteOrigin | null): { file?: string; line?: number } {
+  return origin ? { file: origin.file, line: origin.line } : {};
 }
 
 /** The run's price table as the validator's view of the stored closes. */
@@ -102,7 +116,8 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     c.requests += resp.requests;
     c.retries += resp.retries;
     if (resp.rateLimited) c.rateLimited++;
-    if (resp.circuitOpen) c.circuitOpens++;
+    // A refusal of an open circuit is logged once per symbol and opening (run-state.ts).
+    const logged = !resp.circuitOpen || run.marketData.logsRefusal(source.name, symbol);
 
     const inRange = resp.quotes.filter((q) => q.date >= from && q.date <= to);
     const v = validateQuotes(symbol, inRange, storedClosesOf(run, symbol), run.settings['market_data.jump_threshold']);
@@ -120,7 +135,7 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
       c.jumpsFlagged++;
       run.telemetry.metric('price_validation_flag', j.close, {
         date: j.date,
-        tags: { symbol, flag: 'jump', provider: source.name, reference: j.reference, stored_close_kept: j.keepsStored },
+        tags: { symbol, flag: 'jump', provider: source.name, reference: j.reference, stored_close_kept: j.keepsStored, ...originTags(j.origin) },
         source: 'market_data',
         level: 'warn',
       });
@@ -130,12 +145,12 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
       if (!r.storedStays) run.marketData.markInvalid(symbol, r.date, r.why);
       run.telemetry.metric('price_validation_flag', Number.isFinite(r.close) ? r.close : null, {
         date: r.date,
-        tags: { symbol, flag: 'invalid', provider: source.name, why: r.why, stored_close_kept: r.storedStays },
+        tags: { symbol, flag: 'invalid', provider: source.name, why: r.why, stored_close_kept: r.storedStays, ...originTags(r.origin) },
         source: 'market_data',
         level: 'warn',
       });
     }
-    const problems = problemsOf(resp);
+    const problems = [...problemsOf(resp), ...nonTradingProblems(v.droppedNonTrading)];
     for (const p of problems) {
       const key = `${p.file ?? ''}:${p.line}`;
       if (run.marketData.reportedCsvProblems.has(key)) continue;
@@ -168,7 +183,7 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     }
     for (const e of entries) {
       run.marketData.record(e);
-      if (!run.monitorOnly) run.store.appendFetchLog(e);
+      if (!run.monitorOnly && logged) run.store.appendFetchLog(e);
     }
     run.marketData.countProvider(source.name, outcome !== 'ok' && outcome !== 'no_data', v.valid.length);
     run.telemetry.metric('provider_request', resp.requests, {

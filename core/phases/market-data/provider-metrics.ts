@@ -11,6 +11,9 @@
  *   provider_retry    value = delay before the retry (ms); tags provider, symbol, attempt, cause
  *   circuit_state     value = null; tags provider, state (closed, open, half_open), cause
  *
+ * Each transition to open is counted (the run summary's `circuit_opens`) and starts a new round
+ * of logged refusals (run-state.ts).
+ *
  * When the circuit opens after network errors or timeouts only, the provider is unreachable:
  * the run says so once, clearly, and goes on with the local cache (issue: "no network
  * reachable runs on the cache alone and says so once").
@@ -53,6 +56,7 @@ export function providerMetricListener(run: RunContext): ProviderMetricListener 
         });
         return;
       case 'circuit_state':
+        if (m.state === 'open') run.marketData.circuitOpened(m.provider);
         run.telemetry.metric('circuit_state', null, {
           tags: { provider: m.provider, state: m.state, cause: m.cause },
           source: 'market_data',

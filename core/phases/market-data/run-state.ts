@@ -2,6 +2,11 @@
  * Market-data state kept for one run: what was asked of which source and how it ended (the
  * fetch log, loaded once and appended as requests are made), closes that failed validation,
  * and the counters the phase metrics and the run summary report.
+ *
+ * Refusals of an open circuit (SPEC.md e.7) are kept here per symbol, since they explain the
+ * dates' missing-price reasons, but only a provider's first refusal of a symbol after its
+ * circuit opened is written to the fetch log: a backfill without network would otherwise log
+ * every needed symbol again on every date while the circuit stays open.
  */
 import type { IsoDate } from '../../domain/iso-date';
 import type { FetchLogEntry } from '../../ports/store';
@@ -10,6 +15,7 @@ export interface MarketDataCounters {
   requests: number;
   retries: number;
   rateLimited: number;
+  /** Transitions of a provider's circuit to open (circuit_state metrics), not its refusals. */
   circuitOpens: number;
   rowsUpserted: number;
   invalidPrices: number;
@@ -45,6 +51,8 @@ export class MarketDataRunState {
   readonly reportedCsvProblems = new Set<string>();
   /** Symbols already reported stale in offline mode. */
   readonly reportedStale = new Set<string>();
+  /** Per provider: symbols whose refusal is in the fetch log since its circuit last opened. */
+  private readonly refusalsLogged = new Map<string, Set<string>>();
 
   constructor(entries: readonly FetchLogEntry[] = []) {
     for (const e of entries) this.record(e);
@@ -86,6 +94,25 @@ export class MarketDataRunState {
 
   invalidReason(symbol: string, d: IsoDate): string | null {
     return this.invalid.get(symbol)?.get(d) ?? null;
+  }
+
+  /** The provider's circuit opened: counted, and its next refusal of each symbol is logged again. */
+  circuitOpened(provider: string): void {
+    this.counters.circuitOpens++;
+    this.refusalsLogged.delete(provider);
+  }
+
+  /**
+   * True when this refusal of `symbol` by `provider`'s open circuit is the first since the
+   * circuit last opened (or in the run, for a source that reports no circuit state), so it
+   * goes to the fetch log; later ones are kept in memory only.
+   */
+  logsRefusal(provider: string, symbol: string): boolean {
+    let logged = this.refusalsLogged.get(provider);
+    if (!logged) this.refusalsLogged.set(provider, (logged = new Set()));
+    if (logged.has(symbol)) return false;
+    logged.add(symbol);
+    return true;
   }
 
   countProvider(name: string, failed: boolean, rows: number): void {

@@ -18,11 +18,15 @@
  * is replaced by a different valid close, whose flag is evaluated again (e.4).
  *
  * A quote equal to the stored close changes nothing and is not flagged again.
+ *
+ * A quote may say where it was read (`origin`, the CSV directory source's file and line); a
+ * rejected, dropped or flagged quote carries it on, and a rejection's reason names it, so the
+ * warnings and the missing-price reason point at the row to fix.
  */
 import { isTradingDay } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
 import { isOptionContractSymbol } from '../../domain/symbols';
-import type { Quote } from '../../ports/market-data';
+import type { Quote, QuoteOrigin } from '../../ports/market-data';
 import type { ValidatedQuote } from '../../ports/store';
 
 /** What the cache holds for one (symbol, day). */
@@ -42,7 +46,9 @@ export interface StoredCloses {
 export interface RejectedQuote {
   readonly date: IsoDate;
   readonly close: number;
+  /** "invalid close 0", followed by the origin when known: "invalid close 0 (AAPL.csv line 7)". */
   readonly why: string;
+  readonly origin: QuoteOrigin | null;
   /** A valid close for the day is stored and stays. */
   readonly storedStays: boolean;
 }
@@ -54,6 +60,13 @@ export interface FlaggedJump {
   readonly reference: number;
   /** The quote is not stored: the stored valid close of the day stays (m.13). */
   readonly keepsStored: boolean;
+  readonly origin: QuoteOrigin | null;
+}
+
+/** A quote dropped because its date is not a trading day. */
+export interface DroppedQuote {
+  readonly date: IsoDate;
+  readonly origin: QuoteOrigin | null;
 }
 
 export interface ValidatedForMerge extends ValidatedQuote {
@@ -65,8 +78,8 @@ export interface QuoteValidation {
   /** Quotes to merge, in date order (including those whose stored close stays). */
   readonly valid: readonly ValidatedForMerge[];
   readonly rejected: readonly RejectedQuote[];
-  /** Dates of quotes dropped because they are not trading days. */
-  readonly droppedNonTrading: readonly IsoDate[];
+  /** Quotes dropped because they are not dated on trading days. */
+  readonly droppedNonTrading: readonly DroppedQuote[];
   readonly jumps: readonly FlaggedJump[];
 }
 
@@ -84,6 +97,11 @@ function isJump(close: number, reference: number, threshold: number): boolean {
 
 const finiteOrNull = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
 
+/** "AAPL.csv line 7" */
+export function describeOrigin(origin: QuoteOrigin): string {
+  return `${origin.file} line ${origin.line}`;
+}
+
 /**
  * @param symbol canonical symbol (option contracts skip the jump check)
  * @param quotes the answer, any order; one quote per date (a later duplicate is ignored)
@@ -94,7 +112,7 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
   const sorted = [...quotes].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const valid: ValidatedForMerge[] = [];
   const rejected: RejectedQuote[] = [];
-  const dropped: IsoDate[] = [];
+  const dropped: DroppedQuote[] = [];
   const jumps: FlaggedJump[] = [];
   const checkJumps = !isOptionContractSymbol(symbol);
   // The close the cache will hold on the latest day seen so far in this answer.
@@ -103,13 +121,15 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
   for (const q of sorted) {
     if (q.date === lastDate) continue;
     lastDate = q.date;
+    const origin = q.origin ?? null;
     if (!tradingDayOrFalse(q.date)) {
-      dropped.push(q.date);
+      dropped.push({ date: q.date, origin });
       continue;
     }
     const current = stored.on(q.date);
     if (!Number.isFinite(q.close) || q.close <= 0) {
-      rejected.push({ date: q.date, close: q.close, why: `invalid close ${String(q.close)}`, storedStays: current !== null });
+      const why = `invalid close ${String(q.close)}${origin ? ` (${describeOrigin(origin)})` : ''}`;
+      rejected.push({ date: q.date, close: q.close, why, origin, storedStays: current !== null });
       if (current) effective = { date: q.date, close: current.close };
       continue;
     }
@@ -129,7 +149,7 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
       }
     }
     const keepsStored = jump && current !== null && !current.jump && current.close !== q.close;
-    if (jump && !(current && current.close === q.close)) jumps.push({ date: q.date, close: q.close, reference, keepsStored });
+    if (jump && !(current && current.close === q.close)) jumps.push({ date: q.date, close: q.close, reference, keepsStored, origin });
     valid.push({
       date: q.date,
       close: q.close,

@@ -33,10 +33,11 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
     const r = await source.fetchPrices({ symbol: 'AAPL', start: d('2024-01-02'), end: d('2024-01-05') }, signal);
     expect(source.name).toBe('csv');
     expect(r).toMatchObject({ symbol: 'AAPL', outcome: 'ok', error: null, firstTradeDate: null, rateLimited: false, circuitOpen: false, retries: 0, requests: 1, files: ['AAPL.csv'] });
+    // Each quote says where it was read (line 1 is the header).
     expect(r.quotes).toEqual([
-      { date: '2024-01-02', close: 185.64, open: 187.15, high: 188.44, low: 183.89, volume: 82488700 },
-      { date: '2024-01-03', close: 184.25, open: 184.22, high: 185.88, low: 183.43, volume: 58414500 },
-      { date: '2024-01-05', close: 181.18, open: 181.99, high: 182.76, low: 180.17, volume: 62303300 },
+      { date: '2024-01-02', close: 185.64, open: 187.15, high: 188.44, low: 183.89, volume: 82488700, origin: { file: 'AAPL.csv', line: 2 } },
+      { date: '2024-01-03', close: 184.25, open: 184.22, high: 185.88, low: 183.43, volume: 58414500, origin: { file: 'AAPL.csv', line: 3 } },
+      { date: '2024-01-05', close: 181.18, open: 181.99, high: 182.76, low: 180.17, volume: 62303300, origin: { file: 'AAPL.csv', line: 5 } },
     ]);
     expect(r.problems).toEqual([{ file: 'AAPL.csv', line: 4, column: 'Close', columnNumber: 5, kind: 'missing_value', message: 'the close is empty' }]);
   });
@@ -44,7 +45,7 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
   it('reads a minimal date,close file in any header case, and matches file names canonically (BRK.B.csv serves BRK-B)', async () => {
     writeFileSync(join(dir, 'BRK.B.csv'), 'DATE,CLOSE\n2024-01-02,362.5\n2024-01-03,abc\n2024-01-02,999\n');
     const r = await new CsvDirectorySource(dir).fetchPrices({ symbol: 'BRK-B', start: d('2024-01-01'), end: d('2024-01-31') }, signal);
-    expect(r.quotes).toEqual([{ date: '2024-01-02', close: 362.5, volume: null, open: null, high: null, low: null }]);
+    expect(r.quotes).toEqual([{ date: '2024-01-02', close: 362.5, volume: null, open: null, high: null, low: null, origin: { file: 'BRK.B.csv', line: 2 } }]);
     expect(r.problems.map((p) => [p.file, p.line, p.kind, p.column])).toEqual([
       ['BRK.B.csv', 3, 'bad_number', 'CLOSE'],
       ['BRK.B.csv', 4, 'duplicate', 'DATE'],
@@ -56,10 +57,10 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
     writeFileSync(join(dir, 'MSFT.csv'), 'date,close\n2024-01-05,367.8\n');
     const r = await new CsvDirectorySource(dir).fetchPrices({ symbol: 'MSFT', start: d('2024-01-01'), end: d('2024-01-31') }, signal);
     expect(r.files).toEqual(['MSFT.csv', 'prices.csv']);
-    expect(r.quotes.map((q) => [q.date, q.close, q.volume])).toEqual([
-      ['2024-01-02', 370.87, 25258600],
-      ['2024-01-03', 370.6, null],
-      ['2024-01-05', 367.8, null],
+    expect(r.quotes.map((q) => [q.date, q.close, q.volume, `${q.origin.file}:${q.origin.line}`])).toEqual([
+      ['2024-01-02', 370.87, 25258600, 'prices.csv:2'],
+      ['2024-01-03', 370.6, null, 'prices.csv:3'],
+      ['2024-01-05', 367.8, null, 'MSFT.csv:2'],
     ]);
     // SPY's rows are not MSFT's business; MSFT's bad row is.
     expect(r.problems.map((p) => [p.file, p.line, p.kind])).toEqual([['prices.csv', 5, 'bad_number']]);

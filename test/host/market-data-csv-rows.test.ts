@@ -1,0 +1,66 @@
+/**
+ * CSV rows that pass parsing but fail the engine's validation (SPEC.md e.4, e.8), through the
+ * whole engine in offline mode with a CSV folder: a close of 0, a row dated on a Saturday and a
+ * 10x jump in MSFT.csv. Each is reported with its file and line, and the invalid close's
+ * missing-price reason names them too, so the user knows which row to fix.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { tempDir } from '../support/cli';
+import { advancingClock, createSmallDatabase, missingPrices, querySql, runEngine } from '../support/market-data-engine';
+
+const NOW = '2025-03-15T12:00:00Z';
+const LOTS = [{ symbol: 'MSFT', quantity: 100, entryDate: '2025-03-03' as IsoDate }];
+
+describe('bad CSV rows found by validation (offline, CSV folder)', () => {
+  const dir = tempDir('batchdesk-md-csv-rows-');
+
+  it('names the file and line of an invalid close, a non-trading-day row and a jump', async () => {
+    const csvDir = join(dir, 'csv');
+    mkdirSync(csvDir, { recursive: true });
+    writeFileSync(
+      join(csvDir, 'MSFT.csv'),
+      [
+        'Date,Close', // line 1
+        '2025-03-01,100', // line 2: a Saturday
+        '2025-03-03,100',
+        '2025-03-04,0', // line 4: invalid close
+        '2025-03-05,101',
+        '2025-03-06,1010', // line 6: a 10x jump
+        '2025-03-07,1011',
+        '',
+      ].join('\n'),
+    );
+    const db = join(dir, 'offline.db');
+    createSmallDatabase(db, LOTS, { 'market_data.mode': 'offline', 'market_data.csv_dir': csvDir }, Date.parse(NOW));
+    const offline = () => Promise.reject(new Error('offline: nothing is fetched'));
+    const run = await runEngine(db, { startDate: '2025-03-03', endDate: '2025-03-07' }, offline, advancingClock(NOW));
+    expect(run.result.kind).toBe('run');
+    const metrics = (name: string) => run.events.flatMap((e) => (e.event === 'metric' && e.payload.name === name ? [{ date: e.payload.date, tags: e.payload.tags }] : []));
+
+    // The invalid close: its warning and the date's reason name the row.
+    const invalid = metrics('price_validation_flag').filter((m) => m.tags['flag'] === 'invalid');
+    expect(invalid.length).toBeGreaterThan(0);
+    for (const m of invalid) expect(m).toMatchObject({ date: '2025-03-04', tags: { symbol: 'MSFT', provider: 'csv', why: 'invalid close 0 (MSFT.csv line 4)', file: 'MSFT.csv', line: 4 } });
+    const msft = missingPrices(db).filter((r) => r.symbol === 'MSFT');
+    expect(msft).toMatchObject([{ price_date: '2025-03-04', reason: 'invalid_price', resolution: 'fallback', detail: 'invalid close 0 (MSFT.csv line 4)' }]);
+    expect(querySql(db, `SELECT range_start, error FROM market_data_fetch_log WHERE symbol = 'MSFT' AND outcome = 'invalid'`)).toEqual([
+      { range_start: '2025-03-04', error: 'invalid close 0 (MSFT.csv line 4) from csv' },
+    ]);
+
+    // The Saturday row is dropped, and reported once with its file and line like a bad row.
+    expect(metrics('csv_bad_row').map((m) => m.tags)).toEqual([
+      { symbol: 'MSFT', file: 'MSFT.csv', line: 2, column: null, message: '2025-03-01 is not a trading day; the row is dropped' },
+    ]);
+    expect(querySql(db, `SELECT count(*) AS n FROM market_data_cache WHERE symbol = 'MSFT' AND date = '2025-03-01'`)).toEqual([{ n: 0 }]);
+    const [read] = querySql<{ error: string }>(db, `SELECT error FROM market_data_fetch_log WHERE symbol = 'MSFT' AND provider = 'csv' AND outcome = 'ok' ORDER BY id LIMIT 1`);
+    expect(read?.error).toContain('1 bad CSV row(s) skipped, first: MSFT.csv line 2: 2025-03-01 is not a trading day');
+
+    // The jump is kept and listed as suspect; its warning names the row.
+    expect(metrics('price_validation_flag').filter((m) => m.tags['flag'] === 'jump')).toEqual([
+      { date: '2025-03-06', tags: expect.objectContaining({ symbol: 'MSFT', provider: 'csv', file: 'MSFT.csv', line: 6, stored_close_kept: false }) },
+    ]);
+  });
+});
