@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { z } from 'zod';
 import type { TraceDocument } from '../../core/api/commands/debug-commands';
 import { BatchdeskError, ERROR_CODES, type ErrorCode } from '../../core/api/errors';
 import { runOptionsSchema } from '../../core/api/run-options';
@@ -46,6 +47,26 @@ export function readTraceDocuments(dir: string, limit = TRACE_LIMIT_BYTES): { do
   return { documents, omitted };
 }
 
+/** The parts of the run summary (SPEC.md h.5) that say why a run failed. */
+const failureSummarySchema = z
+  .object({
+    results: z.array(z.object({ date: z.string(), errors: z.array(z.string()) }).loose()),
+    errors: z.array(z.string()),
+  })
+  .loose();
+
+/**
+ * Why a run failed, from its summary: each date's failed phases with their reasons (the lines
+ * the CLI prints, blocked portfolio-dates included, which the run-level list leaves out), then
+ * the run's own errors that no date carries (a fatal error).
+ */
+export function runFailures(summary: unknown): string[] {
+  const s = failureSummarySchema.safeParse(summary);
+  if (!s.success) return [];
+  const lines = s.data.results.flatMap((r) => r.errors.map((e) => `${r.date} ${e}`));
+  return [...lines, ...s.data.errors.filter((e) => !lines.includes(e))];
+}
+
 export const debugHandlers: HandlerMap<'debugDate'> = {
   async debugDate(input, ctx) {
     const dir = mkdtempSync(join(tmpdir(), 'batchdesk-trace-'));
@@ -71,7 +92,8 @@ export const debugHandlers: HandlerMap<'debugDate'> = {
       }
       const { documents, omitted } = readTraceDocuments(dir);
       const summary = status.summary as { monitor?: unknown; batch_run_id?: string } | null;
-      return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, documents, omitted, error: status.error };
+      const failures = status.state === 'completed' ? [] : runFailures(status.summary);
+      return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, failures, documents, omitted, error: status.error };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -34,6 +34,11 @@ export const debugCommands = {
       exitCode: z.number().int().nullable(),
       batchRunId: z.string().nullable(),
       monitor: z.unknown(),
+      /**
+       * Why a run that did not complete failed: each date's failed phases with their reasons
+       * (as the CLI prints them), then run-level errors no date carries. Empty otherwise.
+       */
+      failures: z.array(z.string()),
       documents: z.array(traceDocumentSchema),
       /** Documents left out because the trace exceeded the size limit. */
       omitted: z.number().int(),

@@ -2,7 +2,8 @@
  * Debug a date (SPEC.md g.12, m.21): pick a date, a portfolio and phases; the engine runs
  * monitor-only with a trace on the working database (everything rolls back) and this screen
  * shows, per phase, the inputs it read, the rows it computed, the stored rows and the
- * differences.
+ * differences. A run that fails (a phase failed, or a portfolio-date is blocked by a date
+ * without a snapshot) says so, with each failed phase's reason as the CLI prints it.
  */
 import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
@@ -20,6 +21,31 @@ const DEBUG_LABELS = { date: 'date', portfolios: 'portfolio', phases: 'phases' }
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+
+/** The monitor report's verdict (g.12): differences beyond tolerance, and entries with nothing stored yet. */
+function monitorVerdict(monitor: Json): string {
+  if (monitor['clean'] === true) return 'Nothing differs from the stored results.';
+  if (monitor['clean'] !== false) return '';
+  const fresh = Number(monitor['entries_new'] ?? 0);
+  return `${String(monitor['entries_different'] ?? '?')} portfolio-date(s) differ from the stored results${fresh > 0 ? `, ${fresh} new (nothing stored yet)` : ''}.`;
+}
+
+function RunFailures({ state, failures }: { state: string; failures: readonly string[] }) {
+  return (
+    <div className="note bad" role="alert" data-testid="debug-failures">
+      <p>The monitor-only run {state}: the rows below are only what was computed before the failure.</p>
+      {failures.length === 0 ? (
+        <p>Its reasons are in the run's log (the Live screen's event log).</p>
+      ) : (
+        <ul>
+          {failures.map((f) => (
+            <li key={f}>{f}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
 
 function JsonBlock({ value, label }: { value: unknown; label: string }) {
   const text = useMemo(() => JSON.stringify(value, null, 2) ?? 'null', [value]);
@@ -165,12 +191,12 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
       {result ? (
         <div data-testid="debug-result">
           <p role="status">
-            Monitor-only run {result.batchRunId ?? ''}: {result.state}, exit code {result.exitCode ?? '-'}.{' '}
-            {monitor['clean'] === true ? 'Nothing differs from the stored results.' : monitor['clean'] === false ? `${String(monitor['entries_different'] ?? '?')} portfolio-date(s) differ from the stored results.` : ''}
+            Monitor-only run {result.batchRunId ?? ''}: {result.state}, exit code {result.exitCode ?? '-'}. {monitorVerdict(monitor)}
             {result.omitted > 0 ? ` ${result.omitted} trace document(s) left out (too large).` : ''}
           </p>
           {result.error ? <ErrorState error={result.error} /> : null}
-          {byScope.size === 0 ? <EmptyState title="No trace documents">The date was not processed (not a trading day, or nothing to do for these phases).</EmptyState> : null}
+          {result.state !== 'completed' && !result.error ? <RunFailures state={result.state} failures={result.failures} /> : null}
+          {byScope.size === 0 && result.state === 'completed' ? <EmptyState title="No trace documents">The date was not processed (not a trading day, or nothing to do for these phases).</EmptyState> : null}
           {[...byScope.entries()].map(([scope, docs]) => (
             <section key={scope} aria-label={scope === 'date' ? 'Date-level phases' : (names.get(scope) ?? scope)}>
               <h2>{scope === 'date' ? 'Date-level phases' : (names.get(scope) ?? scope)}</h2>

@@ -1,0 +1,48 @@
+/**
+ * Why a monitor-only debug run failed, on the real host handlers: on the demo run through
+ * 2025-07-08 only, debugging 07-10 fails its snapshots (07-09 has none, so the portfolio-date
+ * is blocked). debugDate returns each failed phase with its reason, as the CLI prints them;
+ * the blocked one included, which the run-level error list leaves out (g.3).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../host/dispatcher';
+import type { HostContext } from '../../../host/handler-types';
+import { runFailures } from '../../../host/handlers/debug-handlers';
+import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
+import { testHostContext } from '../../support/app/host-context';
+import { runDemo, seedDemoDb } from '../../support/demo-db';
+
+let ctx: HostContext;
+beforeAll(async () => {
+  const db = seedDemoDb(SHORT_NOW);
+  await runDemo(db, SHORT_NOW, { startDate: '2025-06-30', endDate: '2025-07-08' });
+  ctx = testHostContext(db, SHORT_NOW);
+}, 120_000);
+
+const growth = DEMO_PORTFOLIOS.publicGrowth.slice(0, 8);
+const BLOCKED_REASON = `2025-07-10 snapshots[${growth}]: Demo Family Office Public Growth has no snapshot for 2025-07-09 (latest before 2025-07-10: 2025-07-08); blocked by 2025-07-09: run that date first (--retry-failed-phases redoes failed dates in order)`;
+
+describe('a failed monitor-only debug run', () => {
+  it('returns each failed phase with its reason', async () => {
+    const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
+    if (!r.ok) throw new Error(r.error.message);
+    const out = r.output as { state: string; exitCode: number; failures: string[]; monitor: Record<string, unknown> };
+    expect(out).toMatchObject({ state: 'failed', exitCode: 1, monitor: { clean: false, entries_different: 0, entries_new: 1 } });
+    expect(out.failures).toContain(BLOCKED_REASON);
+    expect(out.failures).toContain(`2025-07-10 marks[${growth}]: rolled back: snapshots failed`);
+  }, 60_000);
+
+  it('a completed run has no failures', async () => {
+    const r = await dispatch('debugDate', { date: '2025-07-08', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.output).toMatchObject({ state: 'completed', failures: [] });
+  }, 60_000);
+});
+
+describe('runFailures', () => {
+  it("lists each date's errors, then a run-level error no date carries, once", () => {
+    const summary = { results: [{ date: '2025-07-10', errors: ['market_data: coverage 40%'] }], errors: ['2025-07-10 market_data: coverage 40%', 'fatal: disk full'] };
+    expect(runFailures(summary)).toEqual(['2025-07-10 market_data: coverage 40%', 'fatal: disk full']);
+    expect(runFailures({ message: 'Nothing to run.' })).toEqual([]);
+  });
+});
