@@ -30,7 +30,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
       const dir = backupDirOf(opened);
       return {
         dir,
-        backups: listBackupsIn(dir, basename(opened.path)).map((b) => ({ file: b.file, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified })),
+        backups: listBackupsIn(dir, basename(opened.path)).map((b) => ({ file: b.file, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification: b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem } })),
       };
     });
   },

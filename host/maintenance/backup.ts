@@ -4,6 +4,7 @@
  * when nothing can have written meanwhile), SHA-256 manifest, rename, a maintenance_log row,
  * then retention. On any failure the partial file is deleted and the error is an I/O error
  * (exit code 5); the source database is never changed except for its maintenance_log row.
+ * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
 import type { OpenedDatabase } from '../engine-host';
+import { readVerification, verificationPathOf, type BackupVerification } from './backup-verification';
 import { activeLockHolder } from './maintenance-lock';
 
 export const BACKUP_REASONS = ['manual', 'pre-purge', 'pre-rebuild', 'pre-restore', 'pre-import', 'scheduled'] as const;
@@ -73,6 +75,8 @@ export function backupDirOf(opened: OpenedDatabase): string {
 export interface ListedBackup {
   readonly file: string;
   readonly manifest: BackupManifest;
+  /** The latest check after the backup was made (at restore), or null. */
+  readonly verification: BackupVerification | null;
 }
 
 /** Backups of this database in a folder, newest first (files that have a valid manifest). */
@@ -85,7 +89,7 @@ export function listBackupsIn(dir: string, sourceName: string | null): ListedBac
     const m = readManifest(file);
     if (!m || m === 'invalid') continue;
     if (sourceName !== null && m.source !== sourceName) continue;
-    out.push({ file, manifest: m });
+    out.push({ file, manifest: m, verification: readVerification(file) });
   }
   return out.sort((a, b) => (a.manifest.created_at < b.manifest.created_at ? 1 : a.manifest.created_at > b.manifest.created_at ? -1 : a.file < b.file ? 1 : -1));
 }
@@ -130,6 +134,8 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   const sourceCounts = midRun ? undefined : tableRowCounts(opened.db);
   try {
     rmSync(partial, { force: true });
+    // A verdict left by a deleted backup of the same name is not about this copy.
+    rmSync(verificationPathOf(file), { force: true });
     await copyDatabase(opened.db, partial);
   } catch (err) {
     fail(`backup to ${partial} failed`, err);
@@ -176,6 +182,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
       if (d.file === file) continue;
       rmSync(d.file, { force: true });
       rmSync(manifestPathOf(d.file), { force: true });
+      rmSync(verificationPathOf(d.file), { force: true });
       deleted.push(d.file);
     }
   }

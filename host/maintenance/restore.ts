@@ -1,7 +1,8 @@
 /**
  * Restore of a backup (SPEC.md j.3):
  *   1. verify the backup: manifest checksum (when a manifest exists), integrity_check,
- *      foreign_key_check, migrations a prefix of the shipped list;
+ *      foreign_key_check, migrations a prefix of the shipped list; the verdict, passed or
+ *      failed, is kept next to the backup for the Backups list (backup-verification.ts);
  *   2. refuse while a run or another maintenance operation is in flight; take the lock
  *      (kind 'restore');
  *   3. a verified safety backup of the current database (reason pre-restore), unless disabled;
@@ -9,7 +10,8 @@
  *      remove -wal and -shm, rename the copy over the database, reopen and migrate;
  *   5. record the restore in the restored database's maintenance_log; the lock row of the old
  *      file is gone with it, and any lock row captured in the image is cleared.
- * Bad input (a missing or corrupt file) changes nothing and is a data error (exit code 5).
+ * Bad input (a missing or corrupt file) changes nothing in the database and is a data error
+ * (exit code 5).
  */
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -25,6 +27,7 @@ import { shippedMigrations } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
 import { openStore } from '../engine-host';
 import { makeBackup } from './backup';
+import { recordVerification } from './backup-verification';
 import { acquireMaintenanceLock } from './maintenance-lock';
 
 export interface RestoreRequest {
@@ -59,6 +62,18 @@ export function verifyBackupFile(file: string): { manifestChecked: boolean; migr
   return { manifestChecked: manifest !== null, migrations: v.migrations.length };
 }
 
+/** Step 1 with its verdict recorded beside the backup; a file that is not there has none. */
+function verifyAndRecord(file: string, clock: Clock): ReturnType<typeof verifyBackupFile> {
+  try {
+    const checked = verifyBackupFile(file);
+    recordVerification(file, clock.now(), null);
+    return checked;
+  } catch (err) {
+    if (err instanceof BatchdeskError && err.code === 'data') recordVerification(file, clock.now(), err.message);
+    throw err;
+  }
+}
+
 export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<RestoreResult> {
   const file = resolve(req.file);
   const dbPath = resolve(req.dbPath);
@@ -66,7 +81,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
   for (const suffix of ['', ...DATABASE_COMPANION_SUFFIXES]) {
     if (isSameFile(file, dbPath + suffix)) throw new BatchdeskError('usage', `cannot restore ${file}: it is the database being restored${suffix ? ` (its ${suffix.slice(1)} file)` : ''}; name a backup file`);
   }
-  const checked = verifyBackupFile(file);
+  const checked = verifyAndRecord(file, clock);
   const started = formatTimestamp(clock.now());
   let safety: string | null = null;
   const exists = existsSync(dbPath);

@@ -30,6 +30,11 @@ export function fmtDuration(ms: number | null | undefined): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** A stored UTC timestamp (SPEC.md a.3) to the second: "2025-07-10 23:00:00". */
+export function fmtTimestamp(ts: string): string {
+  return ts.slice(0, 19).replace('T', ' ');
+}
+
 export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;

@@ -59,7 +59,21 @@ export const maintenanceCommands = {
   listBackups: defineCommand({
     summary: 'the backups of this database in the backup folder, newest first',
     input: z.object({}).default({}),
-    output: z.object({ dir: z.string(), backups: z.array(z.object({ file: z.string(), createdAt: z.string(), reason: z.string(), sha256: z.string(), bytes: z.number().int(), rowCountsVerified: z.boolean() })) }),
+    output: z.object({
+      dir: z.string(),
+      backups: z.array(
+        z.object({
+          file: z.string(),
+          createdAt: z.string(),
+          reason: z.string(),
+          sha256: z.string(),
+          bytes: z.number().int(),
+          rowCountsVerified: z.boolean(),
+          /** The latest check of the file after it was made (restore verifies it again, j.3); null when none. */
+          lastVerification: z.object({ checkedAt: z.string(), stage: z.literal('restore'), ok: z.boolean(), problem: z.string().nullable() }).nullable(),
+        }),
+      ),
+    }),
     mutates: false,
   }),
   restoreBackup: defineCommand({

@@ -8,7 +8,7 @@ import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
-import { fmtBytes, fmtInt } from '../../ui/format';
+import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 
@@ -130,6 +130,19 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
   );
 }
 
+type ListedBackup = CommandOutput<'listBackups'>['backups'][number];
+
+/**
+ * A backup's verification as the list shows it: the latest check of the file when restore
+ * has checked it since (passed or failed, with its reason), else its manifest's word from
+ * when it was made (row counts compared with the source's, SPEC.md j.1).
+ */
+export function verifiedText(b: ListedBackup): string {
+  const v = b.lastVerification;
+  if (v) return v.ok ? `yes (checked at ${v.stage} on ${fmtTimestamp(v.checkedAt)})` : `failed at ${v.stage} on ${fmtTimestamp(v.checkedAt)}: ${v.problem ?? 'no reason recorded'}`;
+  return b.rowCountsVerified ? 'yes' : 'no';
+}
+
 function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
   const client = useClient();
   const backups = useAsync(() => (client.has('listBackups') ? client.call('listBackups', {}) : Promise.resolve(null)), [client, refresh]);
@@ -163,6 +176,8 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
       onChanged();
     } catch (err) {
       setMessage(errorText(err));
+      // A backup that failed its check now carries that verdict: show it in the list.
+      onChanged();
     } finally {
       setBusy(null);
       setRestoreFile(null);
@@ -204,10 +219,10 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
                   <td>
                     <code>{b.file.split(/[\\/]/).pop()}</code>
                   </td>
-                  <td>{b.createdAt.slice(0, 19).replace('T', ' ')}</td>
+                  <td>{fmtTimestamp(b.createdAt)}</td>
                   <td>{b.reason}</td>
                   <td className="num">{fmtBytes(b.bytes)}</td>
-                  <td>{b.rowCountsVerified ? 'yes' : 'no'}</td>
+                  <td className={b.lastVerification?.ok === false ? 'error-text' : undefined}>{verifiedText(b)}</td>
                   <td>
                     {restoreFile === b.file ? (
                       <span role="alertdialog" aria-label="Confirm restore">

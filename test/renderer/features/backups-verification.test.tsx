@@ -1,0 +1,53 @@
+// @vitest-environment happy-dom
+/**
+ * The Backups table shows each backup's latest verification: a backup that failed the check
+ * at restore reads "failed at restore on <time>: <reason>" (not its manifest's "yes"), and a
+ * failed restore re-reads the list so the verdict appears at once.
+ */
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CommandOutput } from '../../../core/api/contract';
+import { ServicesProvider } from '../../../renderer/app-context';
+import { EngineClient } from '../../../renderer/engine-client/engine-client';
+import { DataScreen, verifiedText } from '../../../renderer/features/data/data-screen';
+import { LiveStore } from '../../../renderer/state/live-store';
+import { FakeTransport } from '../../support/app/fake-transport';
+
+afterEach(cleanup);
+
+type Listed = CommandOutput<'listBackups'>['backups'][number];
+const FILE = '/data/backups/portfolios.20250710T230000Z.manual.sqlite';
+const REASON = `backup ${FILE} is corrupt: its SHA-256 0e1d1aeff6b0... differs from the manifest's eef7ad3f84af...`;
+const backup = (lastVerification: Listed['lastVerification']): Listed => ({ file: FILE, createdAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification });
+
+describe('Backups table', () => {
+  it('a failed restore check replaces the manifest verdict with the failure and its reason', async () => {
+    let checked: Listed['lastVerification'] = null;
+    const transport = new FakeTransport({
+      listBackups: () => ({ dir: '/data/backups', backups: [backup(checked)] }),
+      restoreBackup: () => {
+        checked = { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: false, problem: REASON };
+        throw new Error(REASON);
+      },
+    });
+    const client = new EngineClient(transport);
+    client.connect();
+    render(
+      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+        <DataScreen />
+      </ServicesProvider>,
+    );
+    const table = await screen.findByTestId('backups-table');
+    const row = within(table).getAllByRole('row')[1]!;
+    expect(within(row).getAllByRole('cell')[4]!.textContent).toBe('yes');
+    fireEvent.click(within(row).getByText('Restore...'));
+    fireEvent.click(within(row).getByText('Restore'));
+    await waitFor(() => expect(within(screen.getByTestId('backups-table')).getAllByRole('row')[1]!.textContent).toContain('failed at restore on 2025-07-11 08:15:02: '));
+    expect(within(screen.getByTestId('backups-table')).getAllByRole('cell')[4]!.textContent).toBe(`failed at restore on 2025-07-11 08:15:02: ${REASON}`);
+  });
+
+  it('says a check that passed, and falls back to the manifest without one', () => {
+    expect(verifiedText(backup({ checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null }))).toBe('yes (checked at restore on 2025-07-11 08:15:02)');
+    expect(verifiedText({ ...backup(null), rowCountsVerified: false })).toBe('no');
+  });
+});
