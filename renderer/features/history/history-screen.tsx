@@ -1,16 +1,16 @@
 /**
  * History: a calendar heatmap of date coverage (each tracked date coloured by its status, a
- * trading day without a tracked run marked as a gap, weekends and holidays blank) and the
- * runs list with outcome, duration and options.
+ * trading day without a tracked run marked as a gap, weekends and holidays blank; one tab
+ * stop, arrow keys between days) and the runs list with outcome, duration and options.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import { useClient } from '../../app-context';
 import { useNavigation } from '../../navigation';
 import { cellClass } from '../../state/live-run';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
-import { fmtDuration, fmtInt } from '../../ui/format';
+import { fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 
@@ -76,64 +76,153 @@ export function gapStarts(tracked: readonly string[], untracked: readonly string
   return out;
 }
 
+/** Where each day of the calendar sits: its month and week, for the grid's keyboard moves. */
+interface DayPosition {
+  readonly index: number;
+  readonly month: number;
+  readonly week: number;
+}
+
+/** Every day of `months` in order (consecutive calendar days), with its position. */
+function dayPositions(months: readonly Month[]): { days: string[]; at: Map<string, DayPosition> } {
+  const days: string[] = [];
+  const at = new Map<string, DayPosition>();
+  months.forEach((mo, month) =>
+    mo.weeks.forEach((w, week) => {
+      for (const d of w) {
+        if (!d) continue;
+        at.set(d, { index: days.length, month, week });
+        days.push(d);
+      }
+    }),
+  );
+  return { days, at };
+}
+
+/**
+ * The day the grid's keyboard moves to from `from` (WAI-ARIA grid pattern): arrows by day and
+ * by week, Home/End to the first/last day of the week row, Ctrl+Home/End to the first/last
+ * day of the calendar. Null for any other key; the same day at an edge.
+ */
+export function heatmapMove(months: readonly Month[], from: string, key: string, ctrl: boolean): string | null {
+  const { days, at } = dayPositions(months);
+  const p = at.get(from);
+  if (!p) return null;
+  const row = months[p.month]!.weeks[p.week]!.filter((d): d is string => d !== null);
+  const by = (n: number) => days[Math.max(0, Math.min(days.length - 1, p.index + n))]!;
+  // Up and down keep the weekday: they stay put when no such day exists (the calendar's first or last week).
+  const week = (n: number) => days[p.index + n] ?? from;
+  const moves: Record<string, () => string> = {
+    ArrowRight: () => by(1),
+    ArrowLeft: () => by(-1),
+    ArrowDown: () => week(7),
+    ArrowUp: () => week(-7),
+    Home: () => (ctrl ? days[0]! : row[0]!),
+    End: () => (ctrl ? days[days.length - 1]! : row[row.length - 1]!),
+  };
+  return moves[key]?.() ?? null;
+}
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * The calendar heatmap: one grid (WAI-ARIA grid pattern) of months, weeks and days with a
+ * roving tabindex, so it is a single tab stop. Arrow keys, Home/End and Ctrl+Home/End move
+ * between days (see heatmapMove); Enter or Space opens the day as a click does: a tracked
+ * date its reconciliation, a day not run the Run screen from the first day of its gap.
+ */
 function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked: readonly string[] }) {
   const { navigate } = useNavigation();
   const byDate = useMemo(() => new Map<string, TrackingRow>(rows.map((r) => [r.date, r])), [rows]);
   const gapStart = useMemo(() => gapStarts(rows.map((r) => r.date), untracked), [rows, untracked]);
+  const months = useMemo(() => (rows.length === 0 ? [] : calendarMonths(rows[0]!.date, rows[rows.length - 1]!.date)), [rows]);
+  const shown = useMemo(() => dayPositions(months).at, [months]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+  // The one tab stop: the day last moved to or clicked, else the latest tracked date.
+  const active = chosen !== null && shown.has(chosen) ? chosen : (rows[rows.length - 1]?.date ?? '');
   if (rows.length === 0) return <EmptyState title="No tracked dates yet">Run a backfill: each processed date appears here.</EmptyState>;
-  const months = calendarMonths(rows[0]!.date, rows[rows.length - 1]!.date);
+  const open = (d: string) => {
+    if (byDate.has(d)) navigate('reconciliation', { date: d });
+    else if (gapStart.has(d)) navigate('run', { startDate: gapStart.get(d)! });
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const from = (e.target as HTMLElement).dataset['date'];
+    if (!from) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      open(from);
+      return;
+    }
+    const to = heatmapMove(months, from, e.key, e.ctrlKey);
+    if (to === null) return;
+    e.preventDefault();
+    setChosen(to);
+    gridRef.current?.querySelector<HTMLElement>(`[data-date="${to}"]`)?.focus();
+  };
   return (
-    <div className="heatmap" data-testid="history-heatmap">
-      {months.map((mo) => (
-        <figure key={mo.key} className="month">
-          <figcaption>{mo.label}</figcaption>
-          <div className="month-grid" role="grid" aria-label={mo.label}>
-            {['M', 'T', 'W', 'T', 'F', 'S', 'S'].map((d, i) => (
-              <span key={i} className="dow" aria-hidden="true">
-                {d}
-              </span>
-            ))}
-            {mo.weeks.flat().map((d, i) => {
-              if (!d) return <span key={`empty-${mo.key}-${i}`} className="day empty" />;
-              const r = byDate.get(d);
-              const cls = r ? cellClass(r.status) : 'none';
-              return r ? (
-                <button
-                  key={d}
-                  type="button"
-                  className={`day c-${cls}`}
-                  title={`${d}: ${r.status}, missing ${r.missingPriceCount}, jobs ${r.jobsCompleted}/${r.jobsExpected}`}
-                  aria-label={`${d} ${r.status}`}
-                  data-testid={`day-${d}`}
-                  onClick={() => navigate('reconciliation', { date: d })}
-                >
-                  {Number(d.slice(8))}
-                </button>
-              ) : gapStart.has(d) ? (
-                <button
-                  key={d}
-                  type="button"
-                  className="day c-gap"
-                  title={`${d}: a trading day with no tracked run (never run, or purged). Click to run from ${gapStart.get(d)}, the first day of this gap, to the latest.`}
-                  aria-label={`${d} trading day not run`}
-                  data-testid={`day-${d}`}
-                  onClick={() => navigate('run', { startDate: gapStart.get(d)! })}
-                >
-                  {Number(d.slice(8))}
-                </button>
-              ) : (
-                <span key={d} className="day c-none" aria-label={`${d} not tracked`}>
-                  {Number(d.slice(8))}
-                </span>
-              );
-            })}
+    <div data-testid="history-heatmap">
+      <div ref={gridRef} className="heatmap" role="grid" aria-label="Date coverage" onKeyDown={onKeyDown}>
+        {months.map((mo) => (
+          <div key={mo.key} className="month" role="rowgroup" aria-label={mo.label}>
+            <div className="month-caption" aria-hidden="true">
+              {mo.label}
+            </div>
+            <div className="month-grid">
+              <div className="week" role="row">
+                {WEEKDAYS.map((w) => (
+                  <span key={w} className="dow" role="columnheader" aria-label={w}>
+                    {w[0]}
+                  </span>
+                ))}
+              </div>
+              {mo.weeks.map((week, wi) => (
+                <div key={wi} className="week" role="row">
+                  {week.map((d, i) => {
+                    if (!d) return <span key={`empty-${i}`} className="day empty" role="gridcell" />;
+                    const r = byDate.get(d);
+                    const gap = !r && gapStart.has(d);
+                    const common = { role: 'gridcell', tabIndex: d === active ? 0 : -1, 'data-date': d, onFocus: () => setChosen(d) } as const;
+                    return r ? (
+                      <span
+                        key={d}
+                        {...common}
+                        className={`day c-${cellClass(r.status)} open`}
+                        title={`${d}: ${r.status}, missing ${r.missingPriceCount}, jobs ${r.jobsCompleted}/${r.jobsExpected}`}
+                        aria-label={`${d} ${r.status}`}
+                        data-testid={`day-${d}`}
+                        onClick={() => open(d)}
+                      >
+                        {Number(d.slice(8))}
+                      </span>
+                    ) : gap ? (
+                      <span
+                        key={d}
+                        {...common}
+                        className="day c-gap open"
+                        title={`${d}: a trading day with no tracked run (never run, or purged). Click to run from ${gapStart.get(d)}, the first day of this gap, to the latest.`}
+                        aria-label={`${d} trading day not run`}
+                        data-testid={`day-${d}`}
+                        onClick={() => open(d)}
+                      >
+                        {Number(d.slice(8))}
+                      </span>
+                    ) : (
+                      <span key={d} {...common} className="day c-none" aria-label={`${d} not tracked`}>
+                        {Number(d.slice(8))}
+                      </span>
+                    );
+                  })}
+                </div>
+              ))}
+            </div>
           </div>
-        </figure>
-      ))}
+        ))}
+      </div>
       <p className="legend">
         <span className="day c-ok">1</span> success <span className="day c-warning">1</span> partial or stale <span className="day c-failed">1</span> failed{' '}
         <span className="day c-skipped">1</span> cancelled <span className="day c-gap">1</span> trading day not run (never run, or purged) <span className="day c-none">1</span> weekend or
-        holiday. Click a day to reconcile it, or a day not run to run from there.
+        holiday. Click a day (or move to it with the arrow keys and press Enter) to reconcile it, or a day not run to run from there.
       </p>
     </div>
   );
@@ -161,7 +250,7 @@ function optionsText(o: unknown): string {
 
 const RUN_COLUMNS: Column<RunRow>[] = [
   { key: 'id', header: 'Run', width: '15rem', render: (r) => <code>{r.batchRunId}</code> },
-  { key: 'started', header: 'Started', width: '11rem', render: (r) => r.startedAt.slice(0, 19).replace('T', ' ') },
+  { key: 'started', header: 'Started', width: '11rem', render: (r) => fmtTimestamp(r.startedAt) },
   { key: 'status', header: 'Outcome', width: '7rem', render: (r) => <span className={`pill st-${cellClass(r.status)}`}>{r.status ?? '-'}</span> },
   { key: 'dur', header: 'Duration', width: '6rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
   { key: 'mode', header: 'Mode', width: '5rem', render: (r) => r.mode ?? '-' },
