@@ -19,7 +19,9 @@ function duration(ms: number): string {
  * price (unless a stored valid close stays); an invalid close (not finite, or <= 0) is rejected.
  */
 function priceFlagLine(tags: Readonly<Record<string, unknown>>, date: string | null): string {
-  const where = `${String(tags['symbol'])} on ${date ?? '?'} from ${String(tags['provider'] ?? 'the provider')}`;
+  // A row read from a file names it (the invalid close's reason already does).
+  const row = tags['file'] !== undefined && tags['flag'] !== 'invalid' ? ` (${String(tags['file'])} line ${String(tags['line'])})` : '';
+  const where = `${String(tags['symbol'])} on ${date ?? '?'} from ${String(tags['provider'] ?? 'the provider')}${row}`;
   if (tags['flag'] === 'invalid') return `warning: ${where}: ${String(tags['why'] ?? 'invalid close')}; rejected, not stored${tags['stored_close_kept'] ? ' (the stored close stays)' : ''}`;
   return tags['stored_close_kept']
     ? `warning: ${where}: the close moved beyond the jump threshold; the stored close stays`

@@ -129,11 +129,16 @@ describe('progress on stderr', () => {
     flag('2025-08-05', 401, { flag: 'jump', reference: 200, stored_close_kept: true });
     flag('2025-08-06', -12.5, { flag: 'invalid', why: 'invalid close -12.5', stored_close_kept: false });
     flag('2025-08-07', 0, { flag: 'invalid', why: 'invalid close 0', stored_close_kept: true });
+    // A row read from a CSV file names its file and line (an invalid close's reason carries them).
+    flag('2025-08-08', 402, { flag: 'jump', reference: 200, stored_close_kept: false, file: 'AAPL.csv', line: 9 });
+    flag('2025-08-11', 0, { flag: 'invalid', why: 'invalid close 0 (AAPL.csv line 10)', stored_close_kept: false, file: 'AAPL.csv', line: 10 });
     expect(lines).toEqual([
       'warning: AAPL on 2025-08-04 from csv: the close moved beyond the jump threshold; kept and listed as a suspect price',
       'warning: AAPL on 2025-08-05 from csv: the close moved beyond the jump threshold; the stored close stays',
       'warning: AAPL on 2025-08-06 from csv: invalid close -12.5; rejected, not stored',
       'warning: AAPL on 2025-08-07 from csv: invalid close 0; rejected, not stored (the stored close stays)',
+      'warning: AAPL on 2025-08-08 from csv (AAPL.csv line 9): the close moved beyond the jump threshold; kept and listed as a suspect price',
+      'warning: AAPL on 2025-08-11 from csv: invalid close 0 (AAPL.csv line 10); rejected, not stored',
     ]);
   });
 });
