@@ -104,6 +104,15 @@ describe('circuit breaker through the engine', () => {
     expect(refused).toEqual(NEEDED.map((symbol) => ({ symbol, n: 1 })));
     const perSymbol = querySql<{ symbol: string; n: number }>(db, `SELECT symbol, count(*) AS n FROM market_data_fetch_log GROUP BY symbol`);
     for (const r of perSymbol) expect(r.n, r.symbol).toBeLessThanOrEqual(2);
+
+    // The event log warns about each failed request and each symbol's first refusal of the
+    // opening; the refusals after that are debug events (the circuit_state event warned).
+    const requests = run.events.flatMap((e) => (e.event === 'metric' && e.payload.name === 'provider_request' ? [{ level: e.level, tags: e.payload.tags }] : []));
+    const warned = requests.filter((r) => r.level === 'warn');
+    const refusedAgain = requests.filter((r) => r.level === 'debug' && (r.tags['status'] === 'circuit_open' || r.tags['outcome'] === 'provider_error'));
+    expect(refusedAgain.length).toBeGreaterThan(0);
+    expect(warned.filter((r) => r.tags['scope'] === 'range').length).toBeLessThanOrEqual(2 * NEEDED.length);
+    expect(warned.filter((r) => r.tags['status'] === 'circuit_open')).toEqual([]);
   });
 
   it('an unreachable provider (connection refused) is announced once; the run goes on with the cache', async () => {

@@ -190,7 +190,8 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
       unit: 'requests',
       tags: { scope: 'range', symbol, provider: source.name, outcome, start: from, end: to, rows: v.valid.length, retries: resp.retries },
       source: 'market_data',
-      level: outcome === 'ok' || outcome === 'no_data' ? 'debug' : 'warn',
+      // A refusal already logged for this opening is routine while the circuit stays open.
+      level: outcome === 'ok' || outcome === 'no_data' || !logged ? 'debug' : 'warn',
     });
     last = { outcome, rows: v.valid.length, provider: source.name, error: entry.error };
     span = stillMissing(run, symbol, from, to);

@@ -7,7 +7,8 @@
  *
  * Metric shapes:
  *   provider_request  value = duration (ms); tags provider, symbol, status (HTTP status,
- *                     network_error, timeout, circuit_open), scope 'http'
+ *                     network_error, timeout, circuit_open), scope 'http'; warn for a failed
+ *                     request, debug for an answer and for a refusal of the open circuit
  *   provider_retry    value = delay before the retry (ms); tags provider, symbol, attempt, cause
  *   circuit_state     value = null; tags provider, state (closed, open, half_open), cause
  *
@@ -43,7 +44,8 @@ export function providerMetricListener(run: RunContext): ProviderMetricListener 
           unit: 'ms',
           tags: { scope: 'http', provider: m.provider, symbol: m.symbol, status: m.status },
           source: 'market_data',
-          level: answered && (m.status as number) < 400 ? 'debug' : 'warn',
+          // A refusal of the open circuit sends nothing: the circuit_state event said it opened.
+          level: m.status === 'circuit_open' || (answered && (m.status as number) < 400) ? 'debug' : 'warn',
         });
         return;
       }
