@@ -72,6 +72,10 @@ describe('circuit breaker through the engine', () => {
     const opened = run.events.filter((e) => e.event === 'metric' && e.payload.name === 'circuit_state' && e.payload.tags['state'] === 'open');
     expect(opened.length).toBeGreaterThan(0);
     expect(run.result.summary.market_data['circuit_opens']).toBe(opened.length);
+    // rate_limited counts answers that were rate limited, not the circuit's refusals after them.
+    const limited = run.result.summary.market_data['rate_limited'] as number;
+    if (reason === 'rate_limited') expect(limited).toBeGreaterThan(0);
+    expect(limited).toBeLessThanOrEqual(reason === 'rate_limited' ? mock.requests.length : 0);
     const bound = 40 + 10 + elapsed / 100;
     expect(mock.requests.length).toBeLessThanOrEqual(bound);
   });

@@ -115,7 +115,8 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     const c = run.marketData.counters;
     c.requests += resp.requests;
     c.retries += resp.retries;
-    if (resp.rateLimited) c.rateLimited++;
+    // Rate-limited answers (HTTP 429); a refusal of a circuit opened by them sent nothing.
+    if (resp.rateLimited && !resp.circuitOpen) c.rateLimited++;
     // A refusal of an open circuit is logged once per symbol and opening (run-state.ts).
     const logged = !resp.circuitOpen || run.marketData.logsRefusal(source.name, symbol);
 
