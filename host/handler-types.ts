@@ -13,6 +13,8 @@ import type { RunOptions } from '../core/api/run-options';
  */
 export interface RunController {
   start(options: RunOptions): RunStatus;
+  /** Resolves with the status once the current run has its id, or has ended without one (refused, nothing to run). */
+  started(): Promise<RunStatus>;
   cancel(force: boolean): boolean;
   status(): RunStatus;
   readonly running: boolean;

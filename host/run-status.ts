@@ -36,3 +36,25 @@ export function withRunError(s: RunStatus, exitCode: number, error: { code: stri
   const holder = error.code === 'locked' ? ((error.details as { holder?: Record<string, unknown> } | undefined)?.holder ?? null) : null;
   return { ...s, state: 'failed', exitCode, error: { code: error.code, message: error.message }, lockHolder: holder };
 }
+
+/** True once the run has its id (its run_start event) or has ended without one (refused, nothing to run). */
+const startSettled = (s: RunStatus): boolean => s.runId !== null || (s.state !== 'running' && s.state !== 'cancelling');
+
+/**
+ * The callers waiting for a run's start (RunController.started): a run manager hands it every
+ * new status, and the waiters get the first one that has a run id or ends the run.
+ */
+export class StartWaiters {
+  private waiting: ((s: RunStatus) => void)[] = [];
+
+  wait(current: RunStatus): Promise<RunStatus> {
+    return startSettled(current) ? Promise.resolve(current) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  update(s: RunStatus): void {
+    if (!startSettled(s) || this.waiting.length === 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve(s);
+  }
+}

@@ -10,7 +10,7 @@ import type { RunOptions } from '../core/api/run-options';
 import type { Clock } from '../core/ports/clock';
 import type { EventBus } from './event-bus';
 import type { RunController } from './handler-types';
-import { IDLE_RUN_STATUS, runInProgressError, startingRunStatus, withRunError, withRunEvent, withRunSummary } from './run-status';
+import { IDLE_RUN_STATUS, runInProgressError, StartWaiters, startingRunStatus, withRunError, withRunEvent, withRunSummary } from './run-status';
 import { CANCEL_GRACEFUL, CANCEL_NOW, RUN_WORKER_KIND, runWorkerToHostSchema, type RunOutcome, type RunWorkerData } from './worker-protocol';
 
 /** What the manager needs of a run worker thread (a seam for tests). */
@@ -45,11 +45,16 @@ export class ThreadedRunManager implements RunController {
   /** The last run worker's exit (a finished run's thread may still be closing). */
   private exited: Promise<void> = Promise.resolve();
   private state: RunStatus = IDLE_RUN_STATUS;
+  private readonly starts = new StartWaiters();
 
   constructor(private readonly options: ThreadedRunManagerOptions) {}
 
   status(): RunStatus {
     return this.state;
+  }
+
+  started(): Promise<RunStatus> {
+    return this.starts.wait(this.state);
   }
 
   get running(): boolean {
@@ -79,6 +84,7 @@ export class ThreadedRunManager implements RunController {
         }
         if (m.data.type === 'event') {
           this.state = withRunEvent(this.state, m.data.event);
+          this.starts.update(this.state);
           this.options.bus.publish(m.data.event);
         } else {
           finished = true;
@@ -122,5 +128,6 @@ export class ThreadedRunManager implements RunController {
     if (o.kind === 'run') this.state = withRunSummary(this.state, o.status, o.exitCode, o.summary);
     else if (o.kind === 'no_run') this.state = { ...this.state, state: 'completed', exitCode: o.exitCode, summary: { message: o.message } };
     else this.state = withRunError(this.state, o.exitCode, o.error);
+    this.starts.update(this.state);
   }
 }

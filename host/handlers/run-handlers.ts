@@ -5,8 +5,10 @@ import { runOnDatabase, openStore } from '../engine-host';
 
 export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'planRun' | 'listRuns'> = {
   async startRun(input, ctx) {
-    const status = ctx.runs.start({ ...input, dryRun: false, triggeredBy: ctx.triggeredBy });
-    return { accepted: true, status };
+    ctx.runs.start({ ...input, dryRun: false, triggeredBy: ctx.triggeredBy });
+    // Answered once the run has its id or was refused (a held lock, bad options found by the
+    // engine, nothing to run): the caller learns the outcome of its start without polling.
+    return { accepted: true, status: await ctx.runs.started() };
   },
   async cancelRun(input, ctx) {
     const requested = ctx.runs.cancel(input.force);

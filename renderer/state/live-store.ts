@@ -1,6 +1,6 @@
 /**
- * The live run store shared by every screen: starts runs and follows each start until the
- * run's first event (or the engine's refusal), folds throttled telemetry batches into the
+ * The live run store shared by every screen: starts runs (the engine answers a start once the
+ * run has its id or was refused), folds throttled telemetry batches into the
  * live state (one React update per batch, so at most 10 a second), rebuilds itself after a
  * reload from the engine's event ring and the tracking table (SPEC.md h.7), and re-reads
  * tracking when a run ends or the data changes.
@@ -13,9 +13,6 @@ import type { EngineClient } from '../engine-client/engine-client';
 import { EngineError } from '../engine-client/engine-error';
 import { applyBatch, countTrackedDates, EMPTY_LIVE, seedFromTracking, withNotRunDates, withPlannedDates, withStart, type LiveState, type RunStart } from './live-run';
 import { planSchema } from './run-plan';
-
-/** How often a starting run's status is read until its first event (ms). */
-const START_POLL_MS = 250;
 
 const noRunSummarySchema = z.object({ message: z.string() }).loose();
 
@@ -34,10 +31,7 @@ export class LiveStore {
   /** UI updates applied (one per delivered batch); the throttle test reads it. */
   updates = 0;
 
-  constructor(
-    private readonly client: EngineClient,
-    private readonly startPollMs = START_POLL_MS,
-  ) {}
+  constructor(private readonly client: EngineClient) {}
 
   readonly getSnapshot = (): LiveState => this.state;
 
@@ -62,16 +56,21 @@ export class LiveStore {
   }
 
   /**
-   * Starts a run (new, or a resume) whose plan covers `plannedDates`, and follows it until it
-   * has a run id. Resolves true once it has started; false when the engine refused it or
-   * ended it before it started, which `state.start` then describes until the next start.
+   * Starts a run (new, or a resume) whose plan covers `plannedDates`; the engine answers once
+   * the run has its id or was refused. Resolves true once it has started; false when the
+   * engine refused it or ended it before it started, which `state.start` then describes until
+   * the next start.
    */
   async startRun(options: RunOptionsInput, plannedDates: readonly string[] = []): Promise<boolean> {
     this.set(withStart(withPlannedDates(this.state, plannedDates), { state: 'starting' }));
     let outcome: RunStart | null;
     try {
       const r = await this.client.call('startRun', options);
-      outcome = r.accepted ? await this.followStart() : { state: 'refused', error: new EngineError({ code: 'internal', message: 'the engine did not accept the run' }), exitCode: null, lockHolder: null };
+      outcome = !r.accepted
+        ? { state: 'refused', error: new EngineError({ code: 'internal', message: 'the engine did not accept the run' }), exitCode: null, lockHolder: null }
+        : r.status.runId !== null
+          ? null
+          : endedBeforeStart(r.status);
     } catch (err) {
       const error = err instanceof EngineError ? err : new EngineError({ code: 'internal', message: (err as Error).message });
       outcome = { state: 'refused', error, exitCode: null, lockHolder: null };
@@ -99,16 +98,6 @@ export class LiveStore {
     const rows = await this.trackingRows();
     this.set(seedFromTracking(countTrackedDates(this.state, rows), rows));
     await this.readNotRunDates();
-  }
-
-  /** Reads the run status until the run has an id (started: null) or has ended without one. */
-  private async followStart(): Promise<RunStart | null> {
-    for (;;) {
-      const s = await this.client.call('getRunStatus', {});
-      if (s.runId !== null) return null;
-      if (s.state !== 'running' && s.state !== 'cancelling') return endedBeforeStart(s);
-      await new Promise((resolve) => setTimeout(resolve, this.startPollMs));
-    }
   }
 
   private async afterRun(): Promise<void> {

@@ -53,6 +53,9 @@ describe('engine worker (real thread)', () => {
   it('runs a backfill in a run worker, relays its events, and answers views while it runs', async () => {
     const started = await client.call('startRun', {});
     expect(started.ok).toBe(true);
+    // The answer comes once the run has its id: the caller need not poll for it.
+    const startedStatus = (started as { output: { status: { state: string; runId: string | null } } }).output.status;
+    expect(startedStatus.runId).not.toBeNull();
     let answeredWhileRunning = 0;
     for (;;) {
       const st = await client.call('getRunStatus', {});

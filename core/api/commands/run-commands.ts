@@ -23,7 +23,7 @@ export type RunStatus = z.infer<typeof runStatusSchema>;
 
 export const runCommands = {
   startRun: defineCommand({
-    summary: 'start a run in the background; progress arrives as telemetry events',
+    summary: 'start a run in the background; answers once it has started (its run id) or was refused; progress arrives as telemetry events',
     input: runOptionsSchema,
     output: z.object({ accepted: z.boolean(), status: runStatusSchema }),
     mutates: true,

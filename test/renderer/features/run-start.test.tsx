@@ -54,7 +54,7 @@ function renderRun(commands: Record<string, FakeHandler>, refusals: Record<strin
   );
   const client = new EngineClient(transport);
   client.connect();
-  const live = new LiveStore(client, 5);
+  const live = new LiveStore(client);
   live.start();
   const navigate = vi.fn();
   const view = (screenEl: React.ReactNode) => (
@@ -76,16 +76,10 @@ afterEach(cleanup);
 
 describe('starting a run', () => {
   it('a refusal at start stays on the form, names the lock holder, and shows on the Live screen with the way back', async () => {
-    let status = IDLE;
     const { navigate, live, view, rerender } = renderRun({
       planRun: () => plan(['2026-11-02']),
-      startRun: () => {
-        // The engine accepts the command; its run worker then finds the lock held.
-        status = { ...IDLE, state: 'running', startedAt: LOCKED.startedAt };
-        setTimeout(() => (status = LOCKED), 20);
-        return { accepted: true, status };
-      },
-      getRunStatus: () => status,
+      // The engine accepts the command; its run worker finds the lock held, and the answer says so.
+      startRun: () => ({ accepted: true, status: LOCKED }),
     });
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));
@@ -105,15 +99,9 @@ describe('starting a run', () => {
   });
 
   it('a run that starts opens the Live screen with its dates pending', async () => {
-    let status = IDLE;
     const { navigate, live } = renderRun({
       planRun: () => plan(['2026-11-02']),
-      startRun: () => {
-        status = { ...IDLE, state: 'running', startedAt: LOCKED.startedAt };
-        setTimeout(() => (status = { ...status, runId: 'run-9', batchRunId: 'batch_9', datesPlanned: 1 }), 20);
-        return { accepted: true, status };
-      },
-      getRunStatus: () => status,
+      startRun: () => ({ accepted: true, status: { ...IDLE, state: 'running', startedAt: LOCKED.startedAt, runId: 'run-9', batchRunId: 'batch_9', datesPlanned: 1 } }),
     });
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));

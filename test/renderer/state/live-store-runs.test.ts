@@ -40,7 +40,7 @@ function hostTransport(ctx: HostContext): Transport {
 function followingStore(ctx: HostContext): { store: LiveStore; client: EngineClient } {
   const client = new EngineClient(hostTransport(ctx), nodeTimer);
   client.connect();
-  const store = new LiveStore(client, 20);
+  const store = new LiveStore(client);
   store.start();
   return { store, client };
 }

@@ -12,7 +12,7 @@ import type { EventBus } from '../../../host/event-bus';
 import type { RunController } from '../../../host/handler-types';
 import { runOnDatabase } from '../../../host/engine-host';
 import type { EngineDeps } from '../../../core/engine/run-context';
-import { IDLE_RUN_STATUS, runInProgressError, startingRunStatus, withRunError, withRunEvent, withRunSummary } from '../../../host/run-status';
+import { IDLE_RUN_STATUS, runInProgressError, StartWaiters, startingRunStatus, withRunError, withRunEvent, withRunSummary } from '../../../host/run-status';
 
 export interface RunManagerOptions {
   readonly dbPath: string;
@@ -26,12 +26,22 @@ export interface RunManagerOptions {
 export class InProcessRunManager implements RunController {
   private current: { controller: AbortController; hard: AbortController; promise: Promise<void> } | null = null;
   private state: RunStatus = IDLE_RUN_STATUS;
+  private readonly starts = new StartWaiters();
 
   constructor(private readonly options: RunManagerOptions) {
     options.bus.subscribe((e) => {
       if (this.state.state !== 'running' && this.state.state !== 'cancelling') return;
-      this.state = withRunEvent(this.state, e);
+      this.set(withRunEvent(this.state, e));
     });
+  }
+
+  started(): Promise<RunStatus> {
+    return this.starts.wait(this.state);
+  }
+
+  private set(s: RunStatus): void {
+    this.state = s;
+    this.starts.update(s);
   }
 
   status(): RunStatus {
@@ -60,14 +70,14 @@ export class InProcessRunManager implements RunController {
     })
       .then((r) => {
         if (r.kind === 'run') {
-          this.state = withRunSummary(this.state, r.summary.status, r.exitCode, r.summary);
+          this.set(withRunSummary(this.state, r.summary.status, r.exitCode, r.summary));
         } else {
-          this.state = { ...this.state, state: 'completed', exitCode: r.exitCode, summary: { message: r.kind === 'up_to_date' ? r.message : 'plan only' } };
+          this.set({ ...this.state, state: 'completed', exitCode: r.exitCode, summary: { message: r.kind === 'up_to_date' ? r.message : 'plan only' } });
         }
       })
       .catch((err: unknown) => {
         const e = err instanceof BatchdeskError ? err : new BatchdeskError('internal', (err as Error).message);
-        this.state = withRunError(this.state, e.exitCode, e);
+        this.set(withRunError(this.state, e.exitCode, e));
       })
       .finally(() => {
         this.current = null;
