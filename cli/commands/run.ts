@@ -88,9 +88,18 @@ function monitorLines(report: MonitorReport): string[] {
   return [head, ...shown];
 }
 
-/** The dates a run never reached, as one range when they are consecutive in the plan (the usual case: a cancel). */
-function notRunRange(dates: readonly string[]): string {
-  return dates.length === 1 ? dates[0]! : `${dates.length} dates from ${dates[0]!} to ${dates.at(-1)!}`;
+/**
+ * The dates a run did not finish, and how to run them: a cancelled run is resumed by its id
+ * (g.11); a run stopped by an error cannot be resumed, so its remaining range is run again.
+ */
+function notRunLine(ctx: CommandContext, s: RunSummary): string {
+  const dates = s.dates.not_run_dates;
+  const first = dates[0]!;
+  const last = dates.at(-1)!;
+  const db = ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`;
+  const what = dates.length === 1 ? first : `${dates.length} dates from ${first} to ${last}`;
+  const how = s.status === 'cancelled' ? `batchdesk run --resume ${s.run_id}${db}` : `batchdesk run --start-date ${first} --end-date ${last}${db}`;
+  return `Not run: ${what}; to run them: ${how}`;
 }
 
 function printSummary(ctx: CommandContext, s: RunSummary): void {
@@ -98,8 +107,8 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
   ctx.io.err(
     [
       BANNER,
-      `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} skipped` : ''}${d.not_run ? `, ${d.not_run} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`,
-      ...(d.not_run ? [`Not run: ${notRunRange(d.not_run_dates)}; batchdesk run --resume runs them`] : []),
+      `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`,
+      ...(d.skipped ? [notRunLine(ctx, s)] : []),
       `Missing prices: ${String(s.market_data['missing_price_count'])}  Fallbacks: ${String(s.market_data['fallback_count'])}  Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
       `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`,
       `Guard: ${s.guard ? s.guard.status : 'not run'}`,

@@ -78,9 +78,8 @@ export const payloadSchemas = {
     dates_succeeded: z.number().int(),
     dates_partial: z.number().int(),
     dates_failed: z.number().int(),
+    /** Planned dates the run did not finish (never reached, or cancelled part-way). */
     dates_skipped: z.number().int(),
-    /** Planned dates the run never reached (cancelled, or stopped on an error). */
-    dates_not_run: z.number().int(),
     duration_ms: z.number(),
     cancelled: z.boolean(),
     guard_status: z.string().nullable(),

@@ -374,8 +374,9 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   const monitorReport = a.monitor ? a.monitor.report() : null;
   const { status: runStatus, exitCode, counts } = runVerdict({ results, cancelled, fatal: fatal !== null, monitorClean: monitorReport ? monitorReport.clean : null, guardStatus: guard?.status ?? null });
   const completedMs = deps.clock.now();
-  const reached = new Set(results.map((r) => r.date));
-  const notRun = plan.dates.map((pd) => pd.date).filter((d) => !reached.has(d));
+  // A date cancelled part-way is redone by a resume: it is not run, like the dates never reached.
+  const finished = new Set(results.filter((r) => r.status !== 'cancelled').map((r) => r.date));
+  const notRun = plan.dates.map((pd) => pd.date).filter((d) => !finished.has(d));
   const mdc = run.marketData.counters;
   const summary: RunSummary = {
     schema: RUN_SUMMARY_SCHEMA,
@@ -390,7 +391,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     database: deps.host.databaseName,
     target_date: plan.targetDate,
     options: { ...opts },
-    dates: { planned: plan.dates.length, processed: results.length, ...counts, not_run: notRun.length, not_run_dates: notRun, first: firstDate, last: lastDate },
+    dates: { planned: plan.dates.length, processed: results.length, ...counts, skipped: notRun.length, not_run_dates: notRun, first: firstDate, last: lastDate },
     chunks,
     phases: phaseTotals,
     market_data: {
@@ -448,8 +449,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     dates_succeeded: counts.success,
     dates_partial: counts.partial,
     dates_failed: counts.failed,
-    dates_skipped: counts.skipped,
-    dates_not_run: notRun.length,
+    dates_skipped: notRun.length,
     duration_ms: completedMs - a.startedMs,
     cancelled,
     guard_status: guard?.status ?? null,

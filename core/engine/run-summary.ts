@@ -52,11 +52,12 @@ export const runSummarySchema = z.object({
     success: z.number().int(),
     partial: z.number().int(),
     failed: z.number().int(),
-    /** Processed dates on which every phase was skipped for a benign reason (they have results). */
+    /**
+     * Planned dates the run did not finish: never reached (after a cancel or a fatal error) or
+     * cancelled part-way. planned = success + partial + failed + skipped.
+     */
     skipped: z.number().int(),
-    /** Planned dates the run never reached (cancelled, or stopped on an error): planned − processed. */
-    not_run: z.number().int(),
-    /** Those dates, in order: what a resume will run. */
+    /** Those dates, in order: what a resume of a cancelled run runs. */
     not_run_dates: z.array(z.string()),
     first: z.string().nullable(),
     last: z.string().nullable(),
@@ -95,25 +96,24 @@ export interface RunEnding {
 export interface RunVerdict {
   readonly status: Exclude<RunStatus, 'running' | 'interrupted'>;
   readonly exitCode: number;
-  readonly counts: { readonly success: number; readonly partial: number; readonly failed: number; readonly skipped: number };
+  readonly counts: { readonly success: number; readonly partial: number; readonly failed: number };
 }
 
 /**
  * How a run ended (SPEC.md g.6, k.3, m.16). Status: cancelled, else failed on a fatal error,
- * else completed when every processed date succeeded or was skipped for a benign reason, failed when every one failed, otherwise
+ * else completed when every processed date succeeded, failed when every one failed, otherwise
  * partial. Exit code, first match: 130 cancelled; 5 fatal; monitor-only 0 when clean, else 4;
  * 1 when a date failed or is partial; 4 when the guard failed; 0.
  */
 export function runVerdict(e: RunEnding): RunVerdict {
-  const counts = { success: 0, partial: 0, failed: 0, skipped: 0 };
+  const counts = { success: 0, partial: 0, failed: 0 };
   for (const r of e.results) {
     if (r.status === 'success') counts.success++;
     else if (r.status === 'partial') counts.partial++;
     else if (r.status === 'failed') counts.failed++;
-    else if (r.status === 'skipped') counts.skipped++;
   }
   const n = e.results.length;
-  const status = e.cancelled ? 'cancelled' : e.fatal ? 'failed' : n > 0 && counts.success + counts.skipped === n ? 'completed' : n > 0 && counts.failed === n ? 'failed' : 'partial';
+  const status = e.cancelled ? 'cancelled' : e.fatal ? 'failed' : n > 0 && counts.success === n ? 'completed' : n > 0 && counts.failed === n ? 'failed' : 'partial';
   // m.16: 130, else 5, else 1 for a failed or partial date, else 4 for a failed check (the
   // post-run guard, or a monitor-only run that found differences), else 0.
   const exitCode = e.cancelled

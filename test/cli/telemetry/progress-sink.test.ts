@@ -112,7 +112,7 @@ describe('progress on stderr', () => {
     dateResult(telemetry, '2026-11-24', 3000);
     // 1 of 4 dates in 3 s: 9 s to go.
     expect(writes.at(-1)).toBe(`\r[${'#'.repeat(8)}${'.'.repeat(22)}] 1/4 dates  ETA 9.0s`);
-    telemetry.recordMetric('run_result', { status: 'completed', exit_code: 0, dates_planned: 4, dates_succeeded: 4, dates_partial: 0, dates_failed: 0, dates_skipped: 0, dates_not_run: 0, duration_ms: 12000, cancelled: false, guard_status: 'pass' });
+    telemetry.recordMetric('run_result', { status: 'completed', exit_code: 0, dates_planned: 4, dates_succeeded: 4, dates_partial: 0, dates_failed: 0, dates_skipped: 0, duration_ms: 12000, cancelled: false, guard_status: 'pass' });
     expect(writes.at(-1)).toBe('\r\x1b[2K'); // the bar is cleared before the summary
   });
 

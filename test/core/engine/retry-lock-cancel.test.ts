@@ -116,10 +116,10 @@ describe('cancel and resume', () => {
     });
     expect(r.kind).toBe('run');
     expect(r.exitCode).toBe(130);
-    // The dates never reached are listed as not run, not counted as skipped (h.5).
+    // The dates never reached are counted as skipped and listed (h.5): what the resume runs.
     if (r.kind !== 'run') throw new Error('a run was expected');
     const d = r.summary.dates;
-    expect(d).toMatchObject({ processed: 5, success: 5, skipped: 0, not_run: d.planned - 5 });
+    expect(d).toMatchObject({ processed: 5, success: 5, skipped: d.planned - 5 });
     expect(d.not_run_dates).toEqual(r.plan.dates.slice(5).map((pd) => pd.date));
     const db = new Database(path, { readonly: true });
     const hist = db.prepare(`SELECT status FROM batch_run_history`).get() as { status: string };
@@ -136,5 +136,23 @@ describe('cancel and resume', () => {
       return rows;
     };
     expect(snap(path)).toEqual(snap(reference));
+  }, 300_000);
+
+  it('a date cancelled part-way is not run: counted as skipped and listed for the resume', async () => {
+    const path = copyDb(seedDemoDb(NOW));
+    const controller = new AbortController();
+    const r = await runDemo(path, NOW, {}, {
+      signal: controller.signal,
+      // Cancel inside the first date, once its first portfolio has its marks: the date stops
+      // after that portfolio-date, its other portfolios cancelled.
+      sinks: [{ name: 'cancel-in-date', handle: (e) => { if (e.event === 'phase_result' && e.payload.phase === 'marks') controller.abort(); } }],
+    });
+    if (r.kind !== 'run') throw new Error('a run was expected');
+    const d = r.summary.dates;
+    const cancelledDates = r.summary.results.filter((x) => x.status === 'cancelled').map((x) => x.date);
+    expect(cancelledDates).toHaveLength(1);
+    expect(d.not_run_dates[0]).toBe(cancelledDates[0]);
+    expect(d.skipped).toBe(d.planned - d.success - d.partial - d.failed);
+    expect(d.not_run_dates).toEqual(r.plan.dates.map((pd) => pd.date).filter((x) => !r.summary.results.some((res) => res.date === x && res.status !== 'cancelled')));
   }, 300_000);
 });

@@ -26,8 +26,6 @@ describe('runVerdict', () => {
     ['monitor-only, a partial date whose rows match', { ...normal, results: dates('partial'), monitorClean: true }, 'partial', 1],
     ['monitor-only, a failed date', { ...normal, results: dates('failed'), monitorClean: false }, 'failed', 1],
     ['nothing processed', { ...normal, results: [] }, 'partial', 0],
-    // A date on which every phase was skipped for a benign reason is not a partial run.
-    ['a benign skipped date among successes', { ...normal, results: dates('success', 'skipped') }, 'completed', 0],
   ] as const)('%s', (_, ending, status, exitCode) => {
     const v = runVerdict(ending);
     expect(v.status).toBe(status);
@@ -35,6 +33,6 @@ describe('runVerdict', () => {
   });
 
   it('counts each date status', () => {
-    expect(runVerdict({ ...normal, results: dates('success', 'partial', 'failed', 'success', 'skipped', 'stale') }).counts).toEqual({ success: 2, partial: 1, failed: 1, skipped: 1 });
+    expect(runVerdict({ ...normal, results: dates('success', 'partial', 'failed', 'success', 'stale') }).counts).toEqual({ success: 2, partial: 1, failed: 1 });
   });
 });

@@ -14,7 +14,7 @@ const batch = (events: TelemetryEvent[], counts: Record<string, number> = {}) =>
 const runStart = (seq: number, dates = 3) => runStartEvent(seq, { dates });
 
 const runResultEvent = (seq: number, cancelled: boolean): TelemetryEvent =>
-  ({ ...runStart(seq), event: 'run_result', payload: { status: cancelled ? 'cancelled' : 'completed', exit_code: cancelled ? 130 : 0, dates_planned: 3, dates_succeeded: 1, dates_partial: 0, dates_failed: 0, dates_skipped: 0, dates_not_run: 2, duration_ms: 100, cancelled, guard_status: null } }) as TelemetryEvent;
+  ({ ...runStart(seq), event: 'run_result', payload: { status: cancelled ? 'cancelled' : 'completed', exit_code: cancelled ? 130 : 0, dates_planned: 3, dates_succeeded: 1, dates_partial: 0, dates_failed: 0, dates_skipped: 2, duration_ms: 100, cancelled, guard_status: null } }) as TelemetryEvent;
 
 describe('cell classes', () => {
   it('maps raw statuses onto the six display classes', () => {
@@ -63,7 +63,7 @@ describe('applyBatch', () => {
     expect(s.rows['2025-07-01']!.cells.marks!.status).toBe('partial');
     expect(s.rows['2025-07-01']).toMatchObject({ status: 'partial', complete: true, live: true, jobsExpected: 9 });
     expect(s.datesDone).toBe(1);
-    const end: TelemetryEvent = { ...runStart(8), event: 'run_result', payload: { status: 'partial', exit_code: 1, dates_planned: 3, dates_succeeded: 0, dates_partial: 1, dates_failed: 0, dates_skipped: 0, dates_not_run: 0, duration_ms: 100, cancelled: false, guard_status: null } } as TelemetryEvent;
+    const end: TelemetryEvent = { ...runStart(8), event: 'run_result', payload: { status: 'partial', exit_code: 1, dates_planned: 3, dates_succeeded: 0, dates_partial: 1, dates_failed: 0, dates_skipped: 0, duration_ms: 100, cancelled: false, guard_status: null } } as TelemetryEvent;
     s = applyBatch(s, batch([end]), 0);
     expect(s.phase).toBe('finished');
     expect(s.current).toBeNull();
