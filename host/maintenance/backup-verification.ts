@@ -9,9 +9,10 @@
  * the check is bad input, which leaves the database unchanged (m.22), and the file can be
  * restored into another database. It is written, replaced and deleted with the backup.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatTimestamp } from '../../core/domain/timestamp';
+import { databaseOverwriteReason } from '../../db/maintenance/database-paths';
 
 export const BACKUP_VERIFICATION_SCHEMA = 'batchdesk.backup-verification/1';
 
@@ -31,14 +32,22 @@ export const verificationPathOf = (backupFile: string): string => `${backupFile}
 
 /**
  * Records the verdict of a check of `backupFile` at `epochMs`. Best effort: a folder that
- * cannot be written loses the record, never the check's own outcome.
+ * cannot be written loses the record, never the check's own outcome. The verdict file is
+ * written to a temporary name and renamed, and never where a database (or one of
+ * `protectedDatabases`) is: a crafted backup path cannot make it overwrite one.
  */
-export function recordVerification(backupFile: string, epochMs: number, problem: string | null): void {
+export function recordVerification(backupFile: string, epochMs: number, problem: string | null, protectedDatabases: readonly string[]): void {
   const v: BackupVerification = { schema: BACKUP_VERIFICATION_SCHEMA, checked_at: formatTimestamp(epochMs), stage: 'restore', ok: problem === null, problem };
+  const target = verificationPathOf(backupFile);
+  const partial = `${target}.partial`;
   try {
-    writeFileSync(verificationPathOf(backupFile), `${JSON.stringify(v, null, 2)}\n`);
+    if (databaseOverwriteReason(target, protectedDatabases) !== null || databaseOverwriteReason(partial, protectedDatabases) !== null) return;
+    rmSync(partial, { force: true });
+    writeFileSync(partial, `${JSON.stringify(v, null, 2)}\n`, { flag: 'wx' });
+    renameSync(partial, target);
   } catch {
     // the backup's folder may be read-only or gone; the restore reports its own result
+    rmSync(partial, { force: true });
   }
 }
 

@@ -62,14 +62,22 @@ export function verifyBackupFile(file: string): { manifestChecked: boolean; migr
   return { manifestChecked: manifest !== null, migrations: v.migrations.length };
 }
 
-/** Step 1 with its verdict recorded beside the backup; a file that is not there has none. */
-function verifyAndRecord(file: string, clock: Clock): ReturnType<typeof verifyBackupFile> {
+/**
+ * Step 1, with its verdict recorded beside the backup when the file is a listed backup (it has
+ * a valid manifest): the Backups list shows it. Any other file gets no verdict file, and a
+ * file that is not there has none.
+ */
+function verifyAndRecord(file: string, dbPath: string, clock: Clock): ReturnType<typeof verifyBackupFile> {
+  const m = existsSync(file) ? readManifest(file) : null;
+  const record = (problem: string | null) => {
+    if (m !== null && m !== 'invalid') recordVerification(file, clock.now(), problem, [dbPath]);
+  };
   try {
     const checked = verifyBackupFile(file);
-    recordVerification(file, clock.now(), null);
+    record(null);
     return checked;
   } catch (err) {
-    if (err instanceof BatchdeskError && err.code === 'data') recordVerification(file, clock.now(), err.message);
+    if (err instanceof BatchdeskError && err.code === 'data') record(err.message);
     throw err;
   }
 }
@@ -81,7 +89,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
   for (const suffix of ['', ...DATABASE_COMPANION_SUFFIXES]) {
     if (isSameFile(file, dbPath + suffix)) throw new BatchdeskError('usage', `cannot restore ${file}: it is the database being restored${suffix ? ` (its ${suffix.slice(1)} file)` : ''}; name a backup file`);
   }
-  const checked = verifyAndRecord(file, clock);
+  const checked = verifyAndRecord(file, dbPath, clock);
   const started = formatTimestamp(clock.now());
   let safety: string | null = null;
   const exists = existsSync(dbPath);

@@ -149,10 +149,11 @@ describe('cancel and resume', () => {
     });
     if (r.kind !== 'run') throw new Error('a run was expected');
     const d = r.summary.dates;
-    const cancelledDates = r.summary.results.filter((x) => x.status === 'cancelled').map((x) => x.date);
+    const results = r.summary.results as { date: string; status: string }[];
+    const cancelledDates = results.filter((x) => x.status === 'cancelled').map((x) => x.date);
     expect(cancelledDates).toHaveLength(1);
     expect(d.not_run_dates[0]).toBe(cancelledDates[0]);
     expect(d.skipped).toBe(d.planned - d.success - d.partial - d.failed);
-    expect(d.not_run_dates).toEqual(r.plan.dates.map((pd) => pd.date).filter((x) => !r.summary.results.some((res) => res.date === x && res.status !== 'cancelled')));
+    expect(d.not_run_dates).toEqual(r.plan.dates.map((pd) => pd.date).filter((x) => !results.some((res) => res.date === x && res.status !== 'cancelled')));
   }, 300_000);
 });

@@ -4,7 +4,7 @@
  * failed that check as failed, with the reason, instead of its manifest's "verified" from
  * when it was made. A failed check leaves the database unchanged (m.22).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../host/dispatcher';
@@ -61,5 +61,24 @@ describe('backup verification at restore', () => {
     await ok('createBackup', { out });
     expect(existsSync(out)).toBe(true);
     expect(existsSync(verificationPathOf(out))).toBe(false);
+  });
+
+  it('a file without a manifest gets no verdict file (it is not a listed backup)', async () => {
+    const bare = join(tempDir(), 'bare.sqlite');
+    writeFileSync(bare, 'not a database at all, and no manifest beside it');
+    expect(await dispatch('restoreBackup', { file: bare }, ctx)).toMatchObject({ ok: false, error: { code: 'data' } });
+    expect(existsSync(verificationPathOf(bare))).toBe(false);
+  });
+
+  it('never writes its verdict through a link to a database', async () => {
+    const file = (await ok('createBackup', {})).file as string;
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 100] = bytes[bytes.length - 100]! ^ 0xff;
+    writeFileSync(file, bytes);
+    symlinkSync(db, verificationPathOf(file));
+    const before = readFileSync(db);
+    expect(await dispatch('restoreBackup', { file }, ctx)).toMatchObject({ ok: false, error: { code: 'data' } });
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect(lstatSync(verificationPathOf(file)).isSymbolicLink()).toBe(true);
   });
 });
