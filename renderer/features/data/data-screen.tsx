@@ -132,15 +132,18 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
 
 type ListedBackup = CommandOutput<'listBackups'>['backups'][number];
 
+/** How a backup was verified when it was made (SPEC.md j.1): a mid-run image skips the row-count comparison. */
+const madeText = (rowCountsVerified: boolean): string => (rowCountsVerified ? 'yes' : 'yes, a mid-run image (row counts not compared)');
+
 /**
- * A backup's verification as the list shows it: the latest check of the file when restore
- * has checked it since (passed or failed, with its reason), else its manifest's word from
- * when it was made (row counts compared with the source's, SPEC.md j.1).
+ * A backup's verification as the list shows it: what was checked when it was made (every
+ * listed backup passed j.1 steps 1-4), and the latest check of the file since, by restore:
+ * a failure, with its reason, replaces the rest.
  */
 export function verifiedText(b: ListedBackup): string {
   const v = b.lastVerification;
-  if (v) return v.ok ? `yes (checked at ${v.stage} on ${fmtTimestamp(v.checkedAt)})` : `failed at ${v.stage} on ${fmtTimestamp(v.checkedAt)}: ${v.problem ?? 'no reason recorded'}`;
-  return b.rowCountsVerified ? 'yes' : 'no';
+  if (v && !v.ok) return `failed at ${v.stage} on ${fmtTimestamp(v.checkedAt)}: ${v.problem ?? 'no reason recorded'}`;
+  return v ? `${madeText(b.rowCountsVerified)}; checked again at ${v.stage} on ${fmtTimestamp(v.checkedAt)}` : madeText(b.rowCountsVerified);
 }
 
 function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
@@ -160,7 +163,7 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
     setBusy('backup');
     try {
       const r = await client.call('createBackup', { reason: 'manual' });
-      setMessage(`Backup ${r.file} (${fmtBytes(r.bytes)}) ${r.rowCountsVerified ? 'verified' : 'NOT verified'}.`);
+      setMessage(`Backup ${r.file} (${fmtBytes(r.bytes)}) verified${r.rowCountsVerified ? '' : ': a mid-run image, row counts not compared'}.`);
       onChanged();
     } catch (err) {
       setMessage(errorText(err));
