@@ -11,13 +11,13 @@ export type PriceSourceName = 'yahoo' | 'csv' | 'synthetic';
 /** Outcome of one logical request (after its retries), as stored in market_data_fetch_log. */
 export type FetchOutcome = 'ok' | 'no_data' | 'rate_limited' | 'provider_error' | 'invalid';
 
-/** One daily quote as the source returned it; validation (SPEC.md e.4) happens in core. */
 /** Where a quote was read, when its source can say (the CSV directory source: file and line). */
 export interface QuoteOrigin {
   readonly file: string;
   readonly line: number;
 }
 
+/** One daily quote as the source returned it; validation (SPEC.md e.4) happens in core. */
 export interface Quote {
   readonly date: IsoDate;
   readonly close: number;

@@ -55,21 +55,25 @@ export function historyRepository(db: SqliteDatabase): HistoryStore {
       const run = sql(`SELECT heartbeat_at FROM batch_run_history WHERE id = ?`).get(runId) as { heartbeat_at: string | null } | undefined;
       // The history row's counters are written at chunk ends and on heartbeats, so after a
       // kill they lag; the dates the run committed are its finished tracking rows.
-      const done = sql(
-        `SELECT count(*) AS dates, coalesce(sum(status IN ('success', 'partial')), 0) AS ok, coalesce(sum(status = 'failed'), 0) AS failed
-         FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`,
-      ).get(runId) as { dates: number; ok: number; failed: number };
-      sql(`UPDATE batch_run_history SET status = 'interrupted', completed_at = ?, completed_jobs = ?, failed_jobs = ?, error_summary = ? WHERE id = ? AND status = 'running'`).run(
-        nowIso,
-        done.ok,
-        done.failed,
-        JSON.stringify({ interrupted: true, last_heartbeat_at: run?.heartbeat_at ?? null, crashed_after_dates: done.dates }),
-        runId,
-      );
+      const countDone = () =>
+        sql(
+          `SELECT count(*) AS dates, coalesce(sum(status IN ('success', 'partial')), 0) AS ok, coalesce(sum(status = 'failed'), 0) AS failed
+           FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`,
+        ).get(runId) as { dates: number; ok: number; failed: number };
+      const committed = countDone().dates;
+      // The date in flight at the kill is failed (interrupted), and counted so, as History shows it.
       sql(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, error_message = ?, updated_at = ? WHERE run_id = ? AND completed_at IS NULL`).run(
         nowIso,
         JSON.stringify({ errors: ['interrupted: the run stopped before this date finished'], reason: 'interrupted' }),
         nowIso,
+        runId,
+      );
+      const done = countDone();
+      sql(`UPDATE batch_run_history SET status = 'interrupted', completed_at = ?, completed_jobs = ?, failed_jobs = ?, error_summary = ? WHERE id = ? AND status = 'running'`).run(
+        nowIso,
+        done.ok,
+        done.failed,
+        JSON.stringify({ interrupted: true, last_heartbeat_at: run?.heartbeat_at ?? null, crashed_after_dates: committed }),
         runId,
       );
     },

@@ -157,6 +157,7 @@ describe('stale locks', () => {
     const left = new Database(path, { readonly: true });
     const lock = left.prepare(`SELECT run_id, pid FROM run_lock`).get() as { run_id: string; pid: number } | undefined;
     const committed = (left.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`).get(lock?.run_id) as { n: number }).n;
+    const inFlight = (left.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NULL`).get(lock?.run_id) as { n: number }).n;
     left.close();
     expect(lock?.pid).toBe(child.pid);
     expect(committed).toBeGreaterThanOrEqual(2);
@@ -169,8 +170,9 @@ describe('stale locks', () => {
     const open = (db.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE completed_at IS NULL`).get() as { n: number }).n;
     db.close();
     expect(killed.status).toBe('interrupted');
-    // Its counters are the dates it committed, not the last heartbeat's (chunk-end) figures.
-    expect([killed.completed_jobs, killed.failed_jobs]).toEqual([committed, 0]);
+    // Its counters are the dates it committed, not the last heartbeat's (chunk-end) figures;
+    // the date in flight at the kill (if any) is failed, as its tracking row now says.
+    expect([killed.completed_jobs, killed.failed_jobs]).toEqual([committed, inFlight]);
     expect(JSON.parse(killed.error_summary)).toMatchObject({ interrupted: true, crashed_after_dates: committed });
     expect(lockAfter).toBe(0);
     expect(open).toBe(0);
