@@ -11,6 +11,7 @@ import { exportBaseline, readBaselineFile, writeBaselineFile } from '../../host/
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
 import { openStore } from '../../host/engine-host';
 import { systemClock } from '../../host/system-ports';
+import { staleJudge } from '../../host/maintenance/maintenance-lock';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, inlineList, table } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
@@ -36,7 +37,7 @@ export const historyCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       if (f['running']) {
-        const r = runningReport(opened.db);
+        const r = runningReport(opened.db, staleJudge(opened.store, clock, opened.path));
         if (f['json']) ctx.io.out(asciiJson(r, 2));
         else
           ctx.io.out(
@@ -44,7 +45,10 @@ export const historyCommand: CommandSpec = {
               BANNER,
               'batchdesk history --running',
               BANNER,
-              r.lock ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}` : 'Lock: free (no run in flight)',
+              r.lock
+                ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}${r.lock['stale'] ? ' (stale: its process is gone; the next run or `batchdesk cancel` releases it)' : ''}`
+                : 'Lock: free (no run in flight)',
+              ...(r.run?.processGone ? [`Run ${r.run.batchRunId} stopped without finishing (its process is gone): continue it with \`batchdesk run --resume ${r.run.id}\``] : []),
               r.run ? `Run: ${r.run.batchRunId} ${r.run.status ?? ''}  dates ${r.run.datesCompleted ?? 0}/${r.run.datesPlanned ?? 0} done, ${r.run.datesFailed ?? 0} failed, heartbeat ${r.run.heartbeatAt ?? 'n/a'}` : 'Run: none',
               `Dates in progress: ${r.openDates.join(', ') || 'none'}   Latest completed date: ${r.latestCompletedDate ?? 'none'}`,
               ...(r.unfinishedDates.length ? [`Dates left unfinished by a cancelled or interrupted run: ${r.unfinishedDates.join(', ')} (the next run redoes them)`] : []),
@@ -53,7 +57,7 @@ export const historyCommand: CommandSpec = {
           );
         return EXIT.ok;
       }
-      const r = historyReport(opened.db, { days, status, today: targetDate(clock.now()), nowIso: formatTimestamp(clock.now()) });
+      const r = historyReport(opened.db, { days, status, today: targetDate(clock.now()), nowIso: formatTimestamp(clock.now()), isStale: staleJudge(opened.store, clock, opened.path) });
       if (f['json']) {
         ctx.io.out(asciiJson(r, 2));
         return EXIT.ok;

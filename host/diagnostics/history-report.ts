@@ -6,8 +6,31 @@
 import { tradingDaysMissingBetween } from '../../core/calendar';
 import { addCalendarDays, type IsoDate } from '../../core/domain/iso-date';
 import { historyDateLine, type HistoryDateLine } from '../../core/validation/history-report';
+import type { LockRecord } from '../../core/ports/store';
 import { createEngineStore } from '../../db/engine-store';
 import type { SqliteDatabase } from '../../db/open-database';
+
+/** Whether a lock row is stale: its holder is gone (maintenance-lock.ts staleJudge). */
+export type LockStaleness = (lock: LockRecord) => boolean;
+
+/**
+ * The ids of runs whose history row says 'running' but whose process is gone: no live lock is
+ * held for them (killed, or the machine stopped). Their row is set to 'interrupted' only when
+ * the next run, a resume or `cancel` takes the stale lock; until then the reports say so.
+ */
+function goneRuns(db: SqliteDatabase, isStale: LockStaleness): Set<string> {
+  const lock = createEngineStore(db).readLock();
+  const live = lock && !isStale(lock) ? lock.runId : null;
+  const running = db.prepare(`SELECT id FROM batch_run_history WHERE status = 'running'`).all() as { id: string }[];
+  return new Set(running.map((r) => r.id).filter((id) => id !== live));
+}
+
+/** A run's dates done and failed so far, from its committed tracking rows (its history row lags). */
+function trackedProgress(db: SqliteDatabase, runId: string): { done: number; failed: number } {
+  return db
+    .prepare(`SELECT count(*) FILTER (WHERE status IS NOT 'failed') AS done, count(*) FILTER (WHERE status = 'failed') AS failed FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`)
+    .get(runId) as { done: number; failed: number };
+}
 
 export interface HistoryRun {
   readonly id: string;
@@ -20,6 +43,8 @@ export interface HistoryRun {
   readonly datesPlanned: number | null;
   readonly datesCompleted: number | null;
   readonly datesFailed: number | null;
+  /** Its row says 'running' but its process is gone (shown as interrupted; see goneRuns). */
+  readonly processGone: boolean;
 }
 
 export interface HistoryReport {
@@ -31,31 +56,41 @@ export interface HistoryReport {
   readonly untrackedDays: readonly string[];
 }
 
-export function historyReport(db: SqliteDatabase, args: { days: number; status: string | null; today: IsoDate; nowIso: string }): HistoryReport {
+export function historyReport(db: SqliteDatabase, args: { days: number; status: string | null; today: IsoDate; nowIso: string; isStale: LockStaleness }): HistoryReport {
   const since = addCalendarDays(args.today, -args.days);
   const sinceTs = `${since}T00:00:00.000000Z`;
+  const gone = goneRuns(db, args.isStale);
   const runs = (
     db
-      .prepare(`SELECT * FROM batch_run_history WHERE started_at >= ? AND (? IS NULL OR status = ?) ORDER BY started_at DESC`)
-      .all(sinceTs, args.status, args.status) as Record<string, unknown>[]
-  ).map((r) => ({
-    id: r['id'] as string,
-    batchRunId: r['batch_run_id'] as string,
-    startedAt: r['started_at'] as string,
-    durationSeconds: r['completed_at'] ? (Date.parse((r['completed_at'] as string).slice(0, 23) + 'Z') - Date.parse((r['started_at'] as string).slice(0, 23) + 'Z')) / 1000 : null,
-    mode: (r['mode'] as string | null) ?? null,
-    triggeredBy: (r['triggered_by'] as string | null) ?? null,
-    status: (r['status'] as string | null) ?? null,
-    datesPlanned: (r['total_jobs'] as number | null) ?? null,
-    datesCompleted: (r['completed_jobs'] as number | null) ?? null,
-    datesFailed: (r['failed_jobs'] as number | null) ?? null,
-  }));
+      .prepare(`SELECT * FROM batch_run_history WHERE started_at >= ? ORDER BY started_at DESC`)
+      .all(sinceTs) as Record<string, unknown>[]
+  )
+    .map((r): HistoryRun => {
+      const id = r['id'] as string;
+      const processGone = gone.has(id);
+      const progress = processGone ? trackedProgress(db, id) : null;
+      return {
+        id,
+        batchRunId: r['batch_run_id'] as string,
+        startedAt: r['started_at'] as string,
+        durationSeconds: r['completed_at'] ? (Date.parse((r['completed_at'] as string).slice(0, 23) + 'Z') - Date.parse((r['started_at'] as string).slice(0, 23) + 'Z')) / 1000 : null,
+        mode: (r['mode'] as string | null) ?? null,
+        triggeredBy: (r['triggered_by'] as string | null) ?? null,
+        status: processGone ? 'interrupted' : ((r['status'] as string | null) ?? null),
+        datesPlanned: (r['total_jobs'] as number | null) ?? null,
+        datesCompleted: progress ? progress.done : ((r['completed_jobs'] as number | null) ?? null),
+        datesFailed: progress ? progress.failed : ((r['failed_jobs'] as number | null) ?? null),
+        processGone,
+      };
+    })
+    .filter((r) => args.status === null || r.status === args.status);
   const store = createEngineStore(db);
   const runStatus = db.prepare(`SELECT status FROM batch_run_history WHERE id = ?`);
   // A date a cancelled or interrupted run left open still says 'running' in tracking (the next
   // run redoes it); shown with what happened to its run instead, as no run is working on it.
   const shownStatus = (t: { status: string | null; completedAt: string | null; runId: string | null }): string | null => {
     if (t.status !== 'running' || t.completedAt !== null || t.runId === null) return t.status;
+    if (gone.has(t.runId)) return 'interrupted';
     const run = (runStatus.get(t.runId) as { status: string | null } | undefined)?.status;
     return run && run !== 'running' ? run : t.status;
   };
@@ -70,7 +105,7 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
 
 export interface RunningReport {
   readonly lock: Record<string, unknown> | null;
-  readonly run: { readonly id: string; readonly batchRunId: string; readonly status: string | null; readonly datesPlanned: number | null; readonly datesCompleted: number | null; readonly datesFailed: number | null; readonly heartbeatAt: string | null; readonly startedAt: string } | null;
+  readonly run: { readonly id: string; readonly batchRunId: string; readonly status: string | null; readonly processGone: boolean; readonly datesPlanned: number | null; readonly datesCompleted: number | null; readonly datesFailed: number | null; readonly heartbeatAt: string | null; readonly startedAt: string } | null;
   /** Dates the run in flight has started and not finished. */
   readonly openDates: readonly string[];
   /** Dates a cancelled or interrupted run left unfinished (the next run redoes them). */
@@ -79,29 +114,30 @@ export interface RunningReport {
   readonly portfolios: readonly { readonly portfolioId: string; readonly name: string; readonly latestSnapshot: string | null }[];
 }
 
-export function runningReport(db: SqliteDatabase): RunningReport {
+export function runningReport(db: SqliteDatabase, isStale: LockStaleness): RunningReport {
   const store = createEngineStore(db);
   const lock = store.readLock();
+  const stale = lock !== null && isStale(lock);
   const row = (lock?.runId ? db.prepare(`SELECT * FROM batch_run_history WHERE id = ?`).get(lock.runId) : db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`).get()) as Record<string, unknown> | undefined;
   const open = db.prepare(`SELECT run_date, run_id FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported' ORDER BY run_date`).all() as { run_date: string; run_id: string | null }[];
-  const inFlight = row && row['status'] === 'running' && lock ? (row['id'] as string) : null;
+  const processGone = row !== undefined && row['status'] === 'running' && (lock === null || stale);
+  const inFlight = row && row['status'] === 'running' && lock && !stale ? (row['id'] as string) : null;
   const openDates = open.filter((r) => r.run_id !== null && r.run_id === inFlight).map((r) => r.run_date);
   const unfinishedDates = open.filter((r) => r.run_id === null || r.run_id !== inFlight).map((r) => r.run_date);
   const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null }).d;
   // A run in flight writes its progress to history only with its heartbeat; its tracking rows
-  // are committed date by date, so they give the dates done so far.
-  const live =
-    row && row['status'] === 'running'
-      ? (db.prepare(`SELECT count(*) FILTER (WHERE status IS NOT 'failed') AS done, count(*) FILTER (WHERE status = 'failed') AS failed FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`).get(row['id']) as { done: number; failed: number })
-      : null;
+  // are committed date by date, so they give the dates done so far (also for a run whose
+  // process is gone).
+  const live = row && row['status'] === 'running' ? trackedProgress(db, row['id'] as string) : null;
   const portfolios = (db.prepare(`SELECT p.id, p.name, (SELECT MAX(snapshot_date) FROM portfolio_snapshots s WHERE s.portfolio_id = p.id) AS latest FROM portfolios p WHERE p.deleted_at IS NULL ORDER BY p.name, p.id`).all() as { id: string; name: string; latest: string | null }[]).map((p) => ({ portfolioId: p.id, name: p.name, latestSnapshot: p.latest }));
   return {
-    lock: lock ? { ...lock } : null,
+    lock: lock ? { ...lock, stale } : null,
     run: row
       ? {
           id: row['id'] as string,
           batchRunId: row['batch_run_id'] as string,
-          status: (row['status'] as string | null) ?? null,
+          status: processGone ? 'interrupted' : ((row['status'] as string | null) ?? null),
+          processGone,
           datesPlanned: (row['total_jobs'] as number | null) ?? null,
           datesCompleted: live ? live.done : ((row['completed_jobs'] as number | null) ?? null),
           datesFailed: live ? live.failed : ((row['failed_jobs'] as number | null) ?? null),

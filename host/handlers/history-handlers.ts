@@ -6,14 +6,17 @@ import { compareBaselines } from '../../core/validation/baseline';
 import { exportBaseline, readBaselineFile, writeBaselineFile } from '../diagnostics/baseline';
 import { historyReport, runningReport } from '../diagnostics/history-report';
 import type { HandlerMap } from '../handler-types';
+import { staleJudge } from '../maintenance/maintenance-lock';
 import { plain, withDatabase } from './with-database';
 
 export const historyHandlers: HandlerMap<'getHistory' | 'getRunningState' | 'exportBaseline' | 'compareBaselines'> = {
   async getHistory(input, ctx) {
-    return withDatabase(ctx, (o) => plain(historyReport(o.db, { days: input.days, status: input.status ?? null, today: targetDate(ctx.clock.now()), nowIso: formatTimestamp(ctx.clock.now()) })));
+    return withDatabase(ctx, (o) =>
+      plain(historyReport(o.db, { days: input.days, status: input.status ?? null, today: targetDate(ctx.clock.now()), nowIso: formatTimestamp(ctx.clock.now()), isStale: staleJudge(o.store, ctx.clock, o.path) })),
+    );
   },
   async getRunningState(_input, ctx) {
-    return withDatabase(ctx, (o) => plain(runningReport(o.db)));
+    return withDatabase(ctx, (o) => plain(runningReport(o.db, staleJudge(o.store, ctx.clock, o.path))));
   },
   async exportBaseline(input, ctx) {
     return withDatabase(ctx, (o) => {

@@ -5,12 +5,15 @@
  * middle of a real demo backfill, as another terminal would. A date a cancelled run left open
  * is "unfinished" (and `cancelled` in `history`), not "in progress".
  */
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../core/domain/iso-date';
 import { openDatabase } from '../../../db/open-database';
 import { historyReport, runningReport, type RunningReport } from '../../../host/diagnostics/history-report';
 import { DEMO_NOW_SHORT, tempDir } from '../../support/cli';
 import { runDemo, seedDemoDb } from '../../support/demo-db';
+
+const NEVER_STALE = () => false;
 
 describe('runningReport', () => {
   it('counts the dates a running run has committed, not the last heartbeat', async () => {
@@ -26,7 +29,7 @@ describe('runningReport', () => {
             if (e.event !== 'date_result' || ++dates % 20 !== 0) return;
             const db = openDatabase(path, { readonly: true });
             try {
-              seen.push(runningReport(db));
+              seen.push(runningReport(db, NEVER_STALE));
             } finally {
               db.close();
             }
@@ -52,14 +55,39 @@ describe('runningReport', () => {
     expect(r.exitCode).toBe(130);
     const db = openDatabase(path, { readonly: true });
     try {
-      const running = runningReport(db);
+      const running = runningReport(db, NEVER_STALE);
       expect(running).toMatchObject({ lock: null, run: null, openDates: [], unfinishedDates: ['2025-07-02'], latestCompletedDate: '2025-07-01' });
-      const history = historyReport(db, { days: 30, status: null, today: '2025-07-03' as IsoDate, nowIso: '2025-07-03T00:00:00.000000Z' });
+      const history = historyReport(db, { days: 30, status: null, today: '2025-07-03' as IsoDate, nowIso: '2025-07-03T00:00:00.000000Z', isStale: NEVER_STALE });
       expect(history.dates.map((d) => [d.date, d.status])).toEqual([
         ['2025-06-30', 'success'],
         ['2025-07-01', 'success'],
         ['2025-07-02', 'cancelled'],
       ]);
+    } finally {
+      db.close();
+    }
+  }, 120_000);
+
+  it("a run whose process is gone (killed; its stale lock still there) reads as interrupted, with the dates it committed", async () => {
+    const path = seedDemoDb(DEMO_NOW_SHORT, tempDir('batchdesk-running-gone-'));
+    await runDemo(path, DEMO_NOW_SHORT);
+    // What a kill -9 leaves: the history row still 'running' with lagging counters, and its lock row.
+    const w = new Database(path);
+    const run = w.prepare(`SELECT id FROM batch_run_history`).get() as { id: string };
+    w.prepare(`UPDATE batch_run_history SET status = 'running', completed_at = NULL, completed_jobs = 0`).run();
+    w.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, 'run', ?, 'cli', 'h', 999999, '2025-07-03T00:00:00.000000Z', '2025-07-03T00:00:00.000000Z', 0)`).run(run.id);
+    const committed = (w.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE run_id = ?`).get(run.id) as { n: number }).n;
+    w.close();
+    const db = openDatabase(path, { readonly: true });
+    try {
+      const live = runningReport(db, NEVER_STALE);
+      expect(live.run).toMatchObject({ status: 'running', processGone: false });
+      const gone = runningReport(db, () => true);
+      expect(gone.lock).toMatchObject({ stale: true });
+      expect(gone.run).toMatchObject({ id: run.id, status: 'interrupted', processGone: true, datesCompleted: committed });
+      const history = historyReport(db, { days: 30, status: null, today: '2025-07-03' as IsoDate, nowIso: '2025-07-03T00:00:00.000000Z', isStale: () => true });
+      expect(history.runs.map((r) => [r.status, r.processGone, r.datesCompleted])).toEqual([['interrupted', true, committed]]);
+      expect(historyReport(db, { days: 30, status: 'interrupted', today: '2025-07-03' as IsoDate, nowIso: '2025-07-03T00:00:00.000000Z', isStale: () => true }).runs).toHaveLength(1);
     } finally {
       db.close();
     }
