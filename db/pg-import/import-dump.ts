@@ -20,9 +20,11 @@
  * and the `positions.mark` cache, SPEC.md b.5), which the merge never writes into an existing
  * row: they belong to the local batch's latest processed date. For the same reason the mark
  * bootstrap (post-step 2) leaves a portfolio-date that already has marks alone. A dump row
- * matched to an existing row under another id stands for that row: the dump's rows that
- * reference it are re-pointed to the existing id (merged-ids.ts; not a portfolio's lots), and
- * the referenced tables are loaded first for that.
+ * matched to an existing row under another id (a portfolio by its account included) stands for
+ * that row: the dump's rows that reference it are re-pointed to the existing id (merged-ids.ts),
+ * and the referenced tables are loaded first for that. A replace never points a stored row at
+ * a parent that does not exist, and never replaces the local bookkeeping (batch_run_tracking,
+ * batch_run_history). Newest-wins applies among the rows the dump wrote (table-writer.ts).
  *
  * --strict fails on the first value or row that cannot be converted or inserted; by default
  * such rows are skipped and reported.

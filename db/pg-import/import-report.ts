@@ -85,9 +85,11 @@ export const IMPORT_NOTE =
 
 export const MERGE_RULE =
   'the merge inserts the rows the database lacks; existing rows (same id or natural key) are skipped, or with --on-conflict replace updated, ' +
-  "but their locally derived columns (portfolios.equity_balance, the positions' mark cache) are never overwritten, and the mark bootstrap leaves a portfolio-date that has marks alone; " +
-  "the dump's rows that point at a row matched by natural key under another id are re-pointed to the existing id (counted as repointed to existing), " +
-  "except the lots of a portfolio matched by its account: they would double the local lots, so they are deleted as orphans and reported.";
+  "but their locally derived columns (portfolios.equity_balance, the positions' mark cache) are never overwritten, a replace never points a stored row at a missing parent (skipped as missing parent), " +
+  'and the mark bootstrap leaves a portfolio-date that has marks alone; ' +
+  "the dump's rows that point at a row matched by natural key under another id (a portfolio by its account, a scenario, a factor, a user) are re-pointed to the existing id (counted as repointed to existing); " +
+  'duplicates among the rows the dump wrote keep the newest created_at (stress_test_results, position_interest_rate_betas); ' +
+  'existing batch_run_tracking and batch_run_history rows describe local runs and are never replaced, whatever --on-conflict says (skipped as local bookkeeping kept).';
 
 export function newTableReport(table: string): TableImportReport {
   return {

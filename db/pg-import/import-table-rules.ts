@@ -260,6 +260,13 @@ export const LOCALLY_DERIVED_COLUMNS: Readonly<Record<string, readonly string[]>
   positions: ['last_price', 'market_value', 'unrealized_pnl', 'price_date', 'price_source', 'marked_as_of'],
 };
 
+/**
+ * Bookkeeping tables whose stored rows describe this database's own runs (SPEC.md b.4, h.4,
+ * h.6). A merge inserts the rows they lack but never replaces a stored one, whatever
+ * --on-conflict says: the dump's row is skipped and reported as `local_bookkeeping_kept`.
+ */
+export const KEEP_LOCAL_ROWS: ReadonlySet<string> = new Set(['batch_run_tracking', 'batch_run_history']);
+
 /** Tables whose duplicates of the new unique key keep the newest created_at (j.7). */
 export const KEEP_NEWEST_DUPLICATE = new Set(['position_interest_rate_betas', 'stress_test_results']);
 

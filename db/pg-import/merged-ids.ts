@@ -8,10 +8,11 @@
  * does not exist.
  *
  * Only ids that some single-column foreign key references are remembered (a re-imported price
- * cache resolves every row by its natural key, and nothing references a price row). Portfolios
- * are not re-pointed: a dump portfolio that matches a local account under another id brings
- * lots with their own ids, which would sit beside the local lots of the same holdings and
- * double the account's positions; its rows stay orphans and are reported as such. The merge
+ * cache resolves every row by its natural key, and nothing references a price row). A portfolio
+ * matched by its account (`user_id`, `account_name`) is re-pointed like any other row: its
+ * lots, snapshots and results join the local portfolio, a lot whose id is stored already is
+ * skipped or replaced by that id (never doubled), and a replaced lot stays under the local
+ * portfolio instead of pointing at the dump's id, which does not exist here. The merge
  * loads referenced tables before the tables that reference them (`parentsFirst`), so every id
  * is known before the rows pointing at it arrive. Each re-pointed row is counted in its table's
  * report as `repointed_to_existing`, with examples.
@@ -23,15 +24,12 @@ import type { SqliteValue } from './value-issue';
 
 const refKey = (table: string, column: string) => `${table}.${column}`;
 
-/** Tables whose natural-key matches are not re-pointed (see above). */
-const NOT_REPOINTED: ReadonlySet<string> = new Set(['portfolios']);
-
 export class MergedIds {
   /** `table.column` → the dump's value → the existing row's value. */
   private readonly ids = new Map<string, Map<SqliteValue, SqliteValue>>();
 
   constructor(targets: ReadonlyMap<string, TargetTable>) {
-    for (const t of targets.values()) for (const fk of t.foreignKeys) if (!NOT_REPOINTED.has(fk.parent)) this.ids.set(refKey(fk.parent, fk.parentColumn), new Map());
+    for (const t of targets.values()) for (const fk of t.foreignKeys) this.ids.set(refKey(fk.parent, fk.parentColumn), new Map());
   }
 
   /** True when some foreign key references `table.column` (only those ids are remembered). */

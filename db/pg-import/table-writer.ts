@@ -8,7 +8,11 @@
  * with another id is remembered as that row, and the references of the rows stored later are
  * re-pointed to it (merged-ids.ts). Replacing a stored row never writes its locally derived
  * columns (LOCALLY_DERIVED_COLUMNS): they stay as the local batch left them, and the row is
- * counted as `derived_columns_kept`.
+ * counted as `derived_columns_kept`. Nor does a replace point a stored row at a parent that does
+ * not exist (`missing_parent`): the foreign-key post-step would delete the local row and
+ * everything under it. The stored rows of the local bookkeeping (KEEP_LOCAL_ROWS) are never
+ * replaced. Newest-wins settles the duplicates among the rows this dump wrote (inserted or
+ * replaced); a conflict with a row the database had follows --on-conflict.
  *
  * A new file (`onConflict: 'fail'`) inserts several rows per statement (`groupRows`, within
  * SQLite's limit of bound values): a quarter fewer seconds per row. A group that fails
@@ -22,8 +26,8 @@ import type { SqliteDatabase } from '../open-database';
 import { MAX_BOUND_VALUES, valueRows } from '../sql-lists';
 import { DumpError } from './dump-error';
 import { noteChange, noteSkip, type TableImportReport } from './import-report';
-import { KEEP_NEWEST_DUPLICATE, LOCALLY_DERIVED_COLUMNS, type ImportRow } from './import-table-rules';
-import type { TargetColumn, TargetTable } from './import-target';
+import { KEEP_LOCAL_ROWS, KEEP_NEWEST_DUPLICATE, LOCALLY_DERIVED_COLUMNS, type ImportRow } from './import-table-rules';
+import type { TargetColumn, TargetForeignKey, TargetTable } from './import-target';
 import type { MergedIds } from './merged-ids';
 import type { SqliteValue } from './value-issue';
 
@@ -59,6 +63,12 @@ const isKeyConflict = (code: string) => code === 'SQLITE_CONSTRAINT_UNIQUE' || c
 export class TableWriter {
   private readonly names: readonly string[];
   private readonly pk: readonly string[];
+  /** --on-conflict for this table: 'skip' for the local bookkeeping (KEEP_LOCAL_ROWS). */
+  private readonly onConflict: 'skip' | 'replace' | 'fail';
+  /** A merge into a KEEP_LOCAL_ROWS table: a key conflict keeps the stored row. */
+  private readonly keepsLocal: boolean;
+  /** With --on-conflict replace: one look-up per foreign key, whether the parent exists. */
+  private readonly parents: readonly { readonly fk: TargetForeignKey; readonly exists: Statement }[];
   private readonly insert: Statement;
   private readonly updateByPk: Statement | null;
   /** The columns a replace writes: not the key, not the locally derived ones. */
@@ -71,8 +81,9 @@ export class TableWriter {
   private readonly byNatural: Statement | null;
   private readonly keepNewest: boolean;
   /**
-   * A merge's natural keys of the keep-newest rows this dump stored: newest-wins settles
-   * duplicates within the dump only; a conflict with a row the database had follows --on-conflict.
+   * A merge's natural keys of the keep-newest rows this dump wrote, inserted or replaced:
+   * newest-wins settles duplicates within the dump only; a conflict with a row the database had
+   * follows --on-conflict.
    */
   private readonly storedFromDump: Set<string> | null;
   private readonly grouped: Statement | null;
@@ -87,26 +98,30 @@ export class TableWriter {
     const { db, target, columns: cols } = o;
     this.names = cols.map((c) => c.name);
     const pk = (this.pk = target.primaryKey);
+    this.keepsLocal = o.onConflict !== 'fail' && KEEP_LOCAL_ROWS.has(target.name);
+    const onConflict = (this.onConflict = this.keepsLocal ? 'skip' : o.onConflict);
     const quoted = cols.map((c) => `"${c.name}"`).join(', ');
     this.insert = db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, 1)}`);
     const derived = LOCALLY_DERIVED_COLUMNS[target.name] ?? [];
     this.updateCols = cols.filter((c) => !pk.includes(c.name) && !derived.includes(c.name));
     this.keepsDerived = cols.some((c) => derived.includes(c.name));
     this.updateByPk =
-      pk.length > 0 && o.onConflict === 'replace' && this.updateCols.length > 0
+      pk.length > 0 && onConflict === 'replace' && this.updateCols.length > 0
         ? db.prepare(`UPDATE "${target.name}" SET ${this.updateCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
         : null;
+    this.parents =
+      onConflict === 'replace' ? target.foreignKeys.map((fk) => ({ fk, exists: db.prepare(`SELECT 1 FROM "${fk.parent}" WHERE "${fk.parentColumn}" = ?`) })) : [];
     this.mergedIds = o.mergedIds && pk.length === 1 && o.mergedIds.isReferenced(target.name, pk[0]!) ? o.mergedIds : null;
     this.pkExists = pk.length > 0 ? db.prepare(`SELECT 1 FROM "${target.name}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
     const natural = (this.natural = target.uniqueKeys[0] ?? null);
     // Looked up only where a duplicate key is resolved (keep the newest, --on-conflict replace,
     // or a merge's re-pointing to the existing row).
     this.byNatural =
-      natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || o.onConflict === 'replace' || this.mergedIds) ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
+      natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || onConflict === 'replace' || this.mergedIds) ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
     this.keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
-    this.storedFromDump = this.keepNewest && o.onConflict !== 'fail' ? new Set() : null;
+    this.storedFromDump = this.keepNewest && onConflict !== 'fail' ? new Set() : null;
     const groupRows = (this.groupRows = Math.max(1, Math.min(Math.floor(o.groupRows), Math.floor(MAX_BOUND_VALUES / cols.length))));
-    this.grouped = groupRows > 1 && o.onConflict === 'fail' && !this.keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, groupRows)}`) : null;
+    this.grouped = groupRows > 1 && onConflict === 'fail' && !this.keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, groupRows)}`) : null;
     this.values = new Array<SqliteValue>(cols.length);
     this.groupValues = new Array<SqliteValue>(this.grouped ? groupRows * cols.length : 0);
   }
@@ -159,12 +174,13 @@ export class TableWriter {
     const key = () => rowKey(pk, row, rowNumber);
     for (let k = 0; k < names.length; k++) values[k] = row[names[k]!] ?? null;
     try {
-      if (o.onConflict !== 'fail' && this.pkExists && this.pkExists.get(pk.map((k) => row[k] ?? null))) {
-        if (o.onConflict === 'replace' && this.updateByPk) {
+      if (this.onConflict !== 'fail' && this.pkExists && this.pkExists.get(pk.map((k) => row[k] ?? null))) {
+        if (this.onConflict === 'replace' && this.updateByPk) {
+          if (this.parentMissing(row, rowNumber, key())) return;
           this.updateByPk.run(...this.updateCols.map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
-          this.replaced(key(), key());
+          this.replaced(row, key(), key());
         } else {
-          noteSkip(rep, key(), 'exists');
+          noteSkip(rep, key(), this.keepsLocal ? 'local_bookkeeping_kept' : 'exists');
         }
         return;
       }
@@ -172,7 +188,11 @@ export class TableWriter {
       this.storedFromDump?.add(this.naturalKeyOf(row));
     } catch (e) {
       if (!isConstraint(e)) throw e;
-      if (isKeyConflict(e.code) && this.byNatural && this.natural && this.resolveDuplicate(row, key)) return;
+      if (isKeyConflict(e.code) && this.keepsLocal) {
+        noteSkip(rep, key(), 'local_bookkeeping_kept');
+        return;
+      }
+      if (isKeyConflict(e.code) && this.byNatural && this.natural && this.resolveDuplicate(row, rowNumber, key)) return;
       if (o.strict) {
         throw new DumpError('strict_violation', `--strict: ${o.label} row ${rowNumber} (${key()}) cannot be stored: ${e.message}`, { table: o.label, row: rowNumber });
       }
@@ -182,12 +202,36 @@ export class TableWriter {
     this.inserted(row);
   }
 
-  /** A stored row was replaced by the dump's (its locally derived columns excepted). */
-  private replaced(key: string, change: string): void {
+  /** A stored row was replaced by the dump's `row` (its locally derived columns excepted). */
+  private replaced(row: ImportRow, key: string, change: string): void {
     const rep = this.o.report;
+    this.storedFromDump?.add(this.naturalKeyOf(row));
     noteChange(rep, key, 'replaced_existing', change);
     if (this.keepsDerived) rep.changes['derived_columns_kept'] = (rep.changes['derived_columns_kept'] ?? 0) + 1;
     rep.imported++;
+  }
+
+  /**
+   * True when the dump's `row` would point a stored row at a parent that does not exist (its
+   * parent was skipped, or is neither in the dump nor here; parents load first, `parentsFirst`):
+   * the stored row is kept as it is and the dump's row is skipped as `missing_parent`
+   * (--strict: the import fails, as for an orphan).
+   */
+  private parentMissing(row: ImportRow, rowNumber: number, key: string): boolean {
+    for (const { fk, exists } of this.parents) {
+      const v = row[fk.column];
+      if (v === null || v === undefined || exists.get(v)) continue;
+      const detail = `${fk.column} ${String(v)}: no such ${fk.parent} row`;
+      if (this.o.strict) {
+        throw new DumpError('strict_violation', `--strict: ${this.o.label} row ${rowNumber} (${key}) would point a stored row at a missing parent (${detail})`, {
+          table: this.o.label,
+          row: rowNumber,
+        });
+      }
+      noteSkip(this.o.report, key, 'missing_parent', detail);
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -195,7 +239,7 @@ export class TableWriter {
    * stored one (--on-conflict replace). A merge remembers the stored row as the dump's when the stored row stays. False
    * when the row is still to be skipped.
    */
-  private resolveDuplicate(row: ImportRow, key: () => string): boolean {
+  private resolveDuplicate(row: ImportRow, rowNumber: number, key: () => string): boolean {
     const { o, values } = this;
     const table = o.target.name;
     const rep = o.report;
@@ -214,12 +258,13 @@ export class TableWriter {
       return true;
     }
     this.rememberExisting(row, existing);
-    if (o.onConflict !== 'replace') return false;
+    if (this.onConflict !== 'replace') return false;
+    if (this.parentMissing(row, rowNumber, key())) return true;
     const setCols = this.updateCols;
     if (setCols.length > 0) {
       o.db.prepare(`UPDATE "${table}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(...setCols.map((c) => row[c.name] ?? null), existing['rid']);
     }
-    this.replaced(key(), `${key()} → existing ${String(existing['id'] ?? existing['rid'])}`);
+    this.replaced(row, key(), `${key()} → existing ${String(existing['id'] ?? existing['rid'])}`);
     return true;
   }
 

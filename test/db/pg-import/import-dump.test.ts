@@ -331,37 +331,70 @@ describe('merge: rows matched by natural key under another id', () => {
 });
 
 describe('merge: a stress result that the database has under another id', () => {
-  it('follows --on-conflict (skip keeps the stored row even when the dump is newer; replace takes the dump row)', async () => {
+  const STORED = 'ff000000-0000-4000-8000-000000000001';
+
+  /** A database with one stress result (2025-08-01, direct P&L -100, created that evening). */
+  async function withStoredResult(): Promise<{ db: ReturnType<typeof openDatabase>; target: string; portfolio: string; scenario: string }> {
     const target = fresh();
     await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
     const db = openDatabase(target, { mustExist: true });
+    const portfolio = (db.prepare(`SELECT id FROM portfolios ORDER BY id LIMIT 1`).get() as { id: string }).id;
+    const scenario = (db.prepare(`SELECT id FROM stress_test_scenarios ORDER BY scenario_id LIMIT 1`).get() as { id: string }).id;
+    db.prepare(
+      `INSERT INTO stress_test_results (id, portfolio_id, scenario_id, calculation_date, direct_pnl, correlated_pnl, correlation_effect, factor_impacts, calculation_metadata, created_at)
+       VALUES (?, ?, ?, '2025-08-01', -100, -100, 0, '{}', '{}', '2025-08-01T22:00:00.000000Z')`,
+    ).run(STORED, portfolio, scenario);
+    return { db, target, portfolio, scenario };
+  }
+
+  /** A plain dump of stress results for 2025-08-01: `[id, direct P&L, created_at]`, in dump order. */
+  function resultsDump(portfolio: string, scenario: string, rows: readonly (readonly [string, string, string])[]): string {
+    const path = join(tmp, `results-${++n}.sql`);
+    writeFileSync(
+      path,
+      [
+        `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
+        `CREATE TABLE public.stress_test_results (id uuid, portfolio_id uuid, scenario_id uuid, calculation_date date, direct_pnl numeric(16,2), created_at timestamp with time zone);\n`,
+        `COPY public.stress_test_results (id, portfolio_id, scenario_id, calculation_date, direct_pnl, created_at) FROM stdin;\n`,
+        ...rows.map(([id, pnl, created]) => `${id}\t${portfolio}\t${scenario}\t2025-08-01\t${pnl}\t${created}\n`),
+        `\\.\n`,
+        PLAIN_DUMP_TAIL,
+      ].join(''),
+    );
+    return path;
+  }
+
+  const pnl = (db: ReturnType<typeof openDatabase>, portfolio: string, scenario: string) =>
+    db.prepare(`SELECT id, direct_pnl FROM stress_test_results WHERE portfolio_id = ? AND scenario_id = ? AND calculation_date = '2025-08-01'`).all(portfolio, scenario);
+
+  it('follows --on-conflict (skip keeps the stored row even when the dump is newer; replace takes the dump row)', async () => {
+    const { db, target, portfolio, scenario } = await withStoredResult();
     try {
-      const portfolio = (db.prepare(`SELECT id FROM portfolios ORDER BY id LIMIT 1`).get() as { id: string }).id;
-      const scenario = (db.prepare(`SELECT id FROM stress_test_scenarios ORDER BY scenario_id LIMIT 1`).get() as { id: string }).id;
-      const stored = 'ff000000-0000-4000-8000-000000000001';
-      db.prepare(
-        `INSERT INTO stress_test_results (id, portfolio_id, scenario_id, calculation_date, direct_pnl, correlated_pnl, correlation_effect, factor_impacts, calculation_metadata, created_at)
-         VALUES (?, ?, ?, '2025-08-01', -100, -100, 0, '{}', '{}', '2025-08-01T22:00:00.000000Z')`,
-      ).run(stored, portfolio, scenario);
-      const dumpResult = 'ff000000-0000-4000-8000-000000000002';
-      const dump = join(tmp, `newer-result-${++n}.sql`);
-      writeFileSync(
-        dump,
-        [
-          `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
-          `CREATE TABLE public.stress_test_results (id uuid, portfolio_id uuid, scenario_id uuid, calculation_date date, direct_pnl numeric(16,2), created_at timestamp with time zone);\n`,
-          `COPY public.stress_test_results (id, portfolio_id, scenario_id, calculation_date, direct_pnl, created_at) FROM stdin;\n`,
-          `${dumpResult}\t${portfolio}\t${scenario}\t2025-08-01\t-999.00\t2025-09-01 22:00:00+00\n\\.\n`,
-          PLAIN_DUMP_TAIL,
-        ].join(''),
-      );
-      const pnl = () => db.prepare(`SELECT id, direct_pnl FROM stress_test_results WHERE portfolio_id = ? AND scenario_id = ? AND calculation_date = '2025-08-01'`).all(portfolio, scenario);
+      const dump = resultsDump(portfolio, scenario, [['ff000000-0000-4000-8000-000000000002', '-999.00', '2025-09-01 22:00:00+00']]);
       const skip = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now });
       expect(table(skip, 'stress_test_results')).toMatchObject({ imported: 0, skipped: { duplicate_key: 1 } });
-      expect(pnl()).toEqual([{ id: stored, direct_pnl: -100 }]);
+      expect(pnl(db, portfolio, scenario)).toEqual([{ id: STORED, direct_pnl: -100 }]);
       const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
       expect(table(replace, 'stress_test_results').changes).toMatchObject({ replaced_existing: 1 });
-      expect(pnl()).toEqual([{ id: stored, direct_pnl: -999 }]);
+      expect(pnl(db, portfolio, scenario)).toEqual([{ id: STORED, direct_pnl: -999 }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('replace: among the dump rows of one key the newest created_at wins, whatever their order, once one has replaced the stored row', async () => {
+    const { db, target, portfolio, scenario } = await withStoredResult();
+    try {
+      const NEWER = 'ff000000-0000-4000-8000-000000000003';
+      const OLDER = 'ff000000-0000-4000-8000-000000000004';
+      const dump = resultsDump(portfolio, scenario, [
+        [NEWER, '-300.00', '2025-09-02 22:00:00+00'],
+        [OLDER, '-200.00', '2025-09-01 22:00:00+00'],
+      ]);
+      const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
+      expect(table(replace, 'stress_test_results')).toMatchObject({ rowsRead: 2, imported: 1, changes: { replaced_existing: 1, duplicates_dropped: 1 } });
+      expect(table(replace, 'stress_test_results').changeExamples).toContainEqual({ row: OLDER, change: `${OLDER} (older than ${STORED})` });
+      expect(pnl(db, portfolio, scenario)).toEqual([{ id: STORED, direct_pnl: -300 }]);
     } finally {
       db.close();
     }
@@ -369,35 +402,150 @@ describe('merge: a stress result that the database has under another id', () => 
 });
 
 describe('merge: a portfolio matched by its account under another id', () => {
-  it('is not re-pointed: its lots would double the local ones, so they stay orphans and are reported', async () => {
+  const GROWTH = 'a1000000-0000-4000-8000-000000000001';
+  const AAPL_LOT = 'b2000000-0000-4000-8000-000000000001';
+  const DUMP_PORTFOLIO = 'ee000000-0000-4000-8000-000000000001';
+  const DUMP_LOT = 'ee000000-0000-4000-8000-000000000002';
+  const DUMP_SNAPSHOT = 'ee000000-0000-4000-8000-000000000003';
+
+  /** Growth under the dump's own id (same user and account), with a lot stored here, a new lot and a new snapshot. */
+  function sameAccountDump(local: Record<string, string>): string {
+    const path = join(tmp, `same-account-${++n}.sql`);
+    writeFileSync(
+      path,
+      [
+        `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
+        `CREATE TABLE public.portfolio_snapshots (id uuid, portfolio_id uuid, snapshot_date date, total_value numeric, cash_value numeric, long_value numeric, short_value numeric, gross_exposure numeric, net_exposure numeric, num_positions integer, num_long_positions integer, num_short_positions integer, equity_balance numeric, created_at timestamp with time zone);\n`,
+        `COPY public.portfolio_snapshots (id, portfolio_id, snapshot_date, total_value, cash_value, long_value, short_value, gross_exposure, net_exposure, num_positions, num_long_positions, num_short_positions, equity_balance, created_at) FROM stdin;\n`,
+        `${DUMP_SNAPSHOT}\t${DUMP_PORTFOLIO}\t2025-07-02\t101000\t60000\t46000\t-5000\t51000\t41000\t4\t3\t1\t101000\t2025-07-02 23:00:00+00\n\\.\n`,
+        `CREATE TABLE public.portfolios (id uuid, user_id uuid, name text, account_name text, created_at timestamp with time zone);\n`,
+        `COPY public.portfolios (id, user_id, name, account_name, created_at) FROM stdin;\n`,
+        `${DUMP_PORTFOLIO}\t${local['user_id']}\tGrowth (dump)\t${local['account_name']}\t2025-01-01 00:00:00+00\n\\.\n`,
+        `CREATE TABLE public.positions (id uuid, portfolio_id uuid, symbol text, position_type text, quantity numeric, entry_price numeric, entry_date date, created_at timestamp with time zone);\n`,
+        `COPY public.positions (id, portfolio_id, symbol, position_type, quantity, entry_price, entry_date, created_at) FROM stdin;\n`,
+        `${AAPL_LOT}\t${DUMP_PORTFOLIO}\tAAPL\tLONG\t100\t191.00\t2025-06-30\t2025-06-30 00:00:00+00\n`,
+        `${DUMP_LOT}\t${DUMP_PORTFOLIO}\tMSFT\tLONG\t10\t420\t2025-07-02\t2025-07-02 00:00:00+00\n\\.\n`,
+        PLAIN_DUMP_TAIL,
+      ].join(''),
+    );
+    return path;
+  }
+
+  it('is re-pointed: its rows join the local portfolio, nothing is orphaned, and a replace keeps the local lots under it', async () => {
     const target = fresh();
     await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
     const db = openDatabase(target, { mustExist: true });
     try {
-      const local = db.prepare(`SELECT id, user_id, name, account_name FROM portfolios ORDER BY id LIMIT 1`).get() as Record<string, string>;
-      const lotsBefore = db.prepare(`SELECT count(*) AS n FROM positions WHERE portfolio_id = ?`).get(local['id']);
-      const dumpPortfolio = 'ee000000-0000-4000-8000-000000000001';
-      const dumpLot = 'ee000000-0000-4000-8000-000000000002';
-      const dump = join(tmp, `same-account-${++n}.sql`);
+      const local = db.prepare(`SELECT id, user_id, account_name FROM portfolios WHERE id = ?`).get(GROWTH) as Record<string, string>;
+      const lots = () => db.prepare(`SELECT id FROM positions WHERE portfolio_id = ? ORDER BY id`).all(GROWTH).map((r) => (r as { id: string }).id);
+      const localLots = lots();
+      const aaplMarks = db.prepare(`SELECT * FROM position_marks WHERE position_id = ? AND mark_date = '2025-07-01'`).all(AAPL_LOT);
+      expect(aaplMarks).toHaveLength(1);
+      const dump = sameAccountDump(local);
+
+      const skip = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, seedReferenceData });
+      expect(table(skip, 'portfolios')).toMatchObject({ imported: 0, skipped: { duplicate_key: 1 } });
+      expect(table(skip, 'positions')).toMatchObject({ imported: 1, skipped: { exists: 1 }, changes: { repointed_to_existing: 2 } });
+            expect(table(skip, 'portfolio_snapshots')).toMatchObject({ imported: 1, changes: { repointed_to_existing: 1 } });
+      expect(table(skip, 'positions').changeExamples).toContainEqual({ row: DUMP_LOT, change: `${DUMP_LOT}: portfolio_id ${DUMP_PORTFOLIO} → ${GROWTH}` });
+      expect(skip.postSteps.orphansDeleted).toEqual({});
+      expect(lots()).toEqual([...localLots, DUMP_LOT].sort());
+      expect(db.prepare(`SELECT portfolio_id FROM portfolio_snapshots WHERE id = ?`).get(DUMP_SNAPSHOT)).toEqual({ portfolio_id: GROWTH });
+      expect(db.prepare(`SELECT count(*) AS n FROM portfolios WHERE id = ?`).get(DUMP_PORTFOLIO)).toEqual({ n: 0 });
+
+      // replace: the local lot matched by its id takes the dump's values but stays under the
+      // local portfolio (it used to move to the dump's id and be deleted as an orphan, marks and all)
+      const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
+      expect(table(replace, 'portfolios').changes).toMatchObject({ replaced_existing: 1 });
+      expect(table(replace, 'positions')).toMatchObject({ imported: 2, skipped: {}, changes: { replaced_existing: 2, repointed_to_existing: 2 } });
+      expect(replace.postSteps.orphansDeleted).toEqual({});
+      expect(db.prepare(`SELECT name FROM portfolios WHERE id = ?`).get(GROWTH)).toEqual({ name: 'Growth (dump)' });
+      expect(db.prepare(`SELECT portfolio_id, entry_price FROM positions WHERE id = ?`).get(AAPL_LOT)).toEqual({ portfolio_id: GROWTH, entry_price: 191 });
+      expect(lots()).toEqual([...localLots, DUMP_LOT].sort());
+      expect(db.prepare(`SELECT * FROM position_marks WHERE position_id = ? AND mark_date = '2025-07-01'`).all(AAPL_LOT)).toEqual(aaplMarks);
+      expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('merge --on-conflict replace: a dump row whose parent exists nowhere', () => {
+  it('leaves the stored row as it is (never points it at a missing parent, so nothing local is deleted as an orphan)', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      const RETIREMENT = 'a1000000-0000-4000-8000-000000000002';
+      const BRK_LOT = 'b2000000-0000-4000-8000-000000000002';
+      const NO_USER = 'ee000000-0000-4000-8000-000000000008';
+      const NO_PORTFOLIO = 'ee000000-0000-4000-8000-000000000009';
+      const counts = () =>
+        Object.fromEntries(['portfolios', 'positions', 'position_marks', 'portfolio_snapshots'].map((t) => [t, (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+      const before = counts();
+      const stored = () => [
+        db.prepare(`SELECT user_id, name FROM portfolios WHERE id = ?`).get(RETIREMENT),
+        db.prepare(`SELECT portfolio_id, entry_price FROM positions WHERE id = ?`).get(BRK_LOT),
+      ];
+      const storedBefore = stored();
+      const dump = join(tmp, `missing-parent-${++n}.sql`);
       writeFileSync(
         dump,
         [
           `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
           `CREATE TABLE public.portfolios (id uuid, user_id uuid, name text, account_name text, created_at timestamp with time zone);\n`,
           `COPY public.portfolios (id, user_id, name, account_name, created_at) FROM stdin;\n`,
-          `${dumpPortfolio}\t${local['user_id']}\t${local['name']}\t${local['account_name']}\t2025-01-01 00:00:00+00\n\\.\n`,
+          `${RETIREMENT}\t${NO_USER}\tRetirement (dump)\tFidelity IRA\t2025-01-01 00:00:00+00\n\\.\n`,
           `CREATE TABLE public.positions (id uuid, portfolio_id uuid, symbol text, position_type text, quantity numeric, entry_price numeric, entry_date date, created_at timestamp with time zone);\n`,
           `COPY public.positions (id, portfolio_id, symbol, position_type, quantity, entry_price, entry_date, created_at) FROM stdin;\n`,
-          `${dumpLot}\t${dumpPortfolio}\tAAPL\tLONG\t10\t150\t2025-01-02\t2025-01-02 00:00:00+00\n\\.\n`,
+          `${BRK_LOT}\t${NO_PORTFOLIO}\tBRK-B\tLONG\t10\t999\t2025-06-30\t2025-06-30 00:00:00+00\n\\.\n`,
           PLAIN_DUMP_TAIL,
         ].join(''),
       );
-      const report = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, seedReferenceData });
-      expect(table(report, 'portfolios')).toMatchObject({ imported: 0, skipped: { duplicate_key: 1 } });
-      expect(table(report, 'positions').changes['repointed_to_existing']).toBeUndefined();
-      expect(report.postSteps.orphansDeleted).toMatchObject({ positions: 1 });
-      expect(db.prepare(`SELECT count(*) AS n FROM positions WHERE id = ?`).get(dumpLot)).toEqual({ n: 0 });
-      expect(db.prepare(`SELECT count(*) AS n FROM positions WHERE portfolio_id = ?`).get(local['id'])).toEqual(lotsBefore);
+      const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
+      expect(table(replace, 'portfolios')).toMatchObject({ imported: 0, skipped: { missing_parent: 1 } });
+      expect(table(replace, 'positions')).toMatchObject({ imported: 0, skipped: { missing_parent: 1 } });
+      expect(table(replace, 'positions').skippedExamples).toEqual([{ row: BRK_LOT, reason: 'missing_parent', detail: `portfolio_id ${NO_PORTFOLIO}: no such portfolios row` }]);
+      expect(replace.postSteps.orphansDeleted).toEqual({});
+      expect(stored()).toEqual(storedBefore);
+      expect(counts()).toEqual(before);
+      expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+
+      const strict = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace', strict: true }).catch((x: unknown) => x);
+      expect((strict as DumpError).code).toBe('strict_violation');
+      expect(counts()).toEqual(before);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('merge: the local bookkeeping (batch_run_tracking, batch_run_history)', () => {
+  it('is never replaced, whatever --on-conflict says; the rows it lacks are inserted', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      // a local run's rows: one date tracked under a local id (same run_date as the dump's), one
+      // history row under the dump's id; the dump's second date is missing here
+      db.prepare(
+        `UPDATE batch_run_tracking SET id = 'local-tracking', status = 'success', phase_status = '{"marks":"success"}', metadata = '{"local":true}', run_id = 'batch_local' WHERE id = 'a9000000-0000-4000-8000-000000000001'`,
+      ).run();
+      db.prepare(`DELETE FROM batch_run_tracking WHERE id = 'a9000000-0000-4000-8000-000000000002'`).run();
+      db.prepare(`UPDATE batch_run_history SET mode = 'normal', status = 'success', summary = '{"local":true}' WHERE id = 'aa000000-0000-4000-8000-000000000001'`).run();
+      const local = () => [db.prepare(`SELECT * FROM batch_run_tracking WHERE id = 'local-tracking'`).get(), db.prepare(`SELECT * FROM batch_run_history ORDER BY id`).all()];
+      const localBefore = local();
+
+      for (const onConflict of ['replace', 'skip'] as const) {
+        const r = await mergeIntoDatabase(db, { dumpPath: REF, databasePath: target, now, onConflict });
+        expect(table(r, 'batch_run_tracking')).toMatchObject({ rowsRead: 2, imported: onConflict === 'replace' ? 1 : 0, skipped: { local_bookkeeping_kept: onConflict === 'replace' ? 1 : 2 } });
+        expect(table(r, 'batch_run_history')).toMatchObject({ rowsRead: 2, imported: 0, skipped: { local_bookkeeping_kept: 2 } });
+        expect(table(r, 'batch_run_tracking').changes['replaced_existing']).toBeUndefined();
+        expect(table(r, 'batch_run_history').changes['replaced_existing']).toBeUndefined();
+        expect(r.mergeRule).toMatch(/batch_run_tracking and batch_run_history rows .* never replaced/);
+        expect(local()).toEqual(localBefore);
+      }
+      expect(db.prepare(`SELECT run_date, status FROM batch_run_tracking WHERE id = 'a9000000-0000-4000-8000-000000000002'`).get()).toEqual({ run_date: '2025-07-01', status: 'imported' });
     } finally {
       db.close();
     }
