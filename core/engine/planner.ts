@@ -23,7 +23,7 @@ import { dependentsOf, PHASE_TABLE } from './phase-table';
 import { resolvePortfolioIds } from './portfolio-scope';
 import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
 
-export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking'>;
+export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking' | 'previousSnapshot'>;
 
 export interface PlannerInput {
   readonly options: RunOptions;
@@ -164,6 +164,31 @@ function planRetry(input: PlannerInput, scope: readonly PortfolioRecord[], selec
   return out;
 }
 
+/**
+ * The portfolios whose first planned snapshot cannot be computed: the equity chain (d.4) needs
+ * the previous trading day's snapshot, and the plan neither has it nor runs it, so that date
+ * and every later one of the portfolio would fail with previous_day_missing (g.3). Said in the
+ * plan, before anything runs, with the date to start from.
+ */
+function brokenChainWarnings(dates: readonly PlannedDate[], scope: readonly PortfolioRecord[], store: PlannerStore): string[] {
+  // Portfolio names by (first planned date, latest snapshot before it): one line per gap.
+  const gaps = new Map<string, { first: IsoDate; latest: IsoDate; names: string[] }>();
+  for (const p of scope) {
+    const first = dates.find((pd) => pd.portfolios.some((pp) => pp.portfolioId === p.id && pp.phases.includes('snapshots')));
+    if (!first) continue;
+    const previous = store.previousSnapshot(p.id, first.date);
+    if (!previous || previous.snapshotDate === previousTradingDay(first.date)) continue;
+    const key = `${first.date}|${previous.snapshotDate}`;
+    const gap = gaps.get(key) ?? gaps.set(key, { first: first.date, latest: previous.snapshotDate, names: [] }).get(key)!;
+    gap.names.push(p.name);
+  }
+  return [...gaps.values()].map(
+    (g) =>
+      `${g.names.join(', ')} ${g.names.length === 1 ? 'has' : 'have'} no snapshot for ${previousTradingDay(g.first)} (the latest before ${g.first} is ${g.latest}): ` +
+      `the planned dates from ${g.first} would fail (previous_day_missing); start at ${nextTradingDay(g.latest)} instead`,
+  );
+}
+
 export function planRun(input: PlannerInput): RunPlan {
   const { options } = input;
   const target = targetDateOf(input.nowMs);
@@ -290,6 +315,8 @@ export function planRun(input: PlannerInput): RunPlan {
       }
     }
   }
+
+  if (!options.monitorOnly) warnings.push(...brokenChainWarnings(dates, scope, input.store));
 
   return {
     targetDate: target,

@@ -120,6 +120,21 @@ describe('run: bad input and dry runs', () => {
     }
   });
 
+  it('--dry-run warns when a range starts after a date without snapshots: its dates would fail (g.3)', async () => {
+    const copy = join(tempDir(), 'gap.db');
+    copyFileSync(db, copy);
+    expect((await runCli(['run', '--db', copy, '--start-date', '2025-06-30', '--end-date', '2025-07-08', '--no-guard', '--quiet'], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    const r = await runCli(['run', '--db', copy, '--start-date', '2025-07-10', '--end-date', '2025-07-11', '--dry-run', '--summary-json'], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    // One line for the gap, naming every portfolio it blocks and where to start instead.
+    expect((JSON.parse(r.stdout) as { warnings: string[] }).warnings).toEqual([
+      expect.stringMatching(/^Demo .*, Demo .* have no snapshot for 2025-07-09 \(the latest before 2025-07-10 is 2025-07-08\): the planned dates from 2025-07-10 would fail \(previous_day_missing\); start at 2025-07-09 instead$/),
+    ]);
+    // A range that starts where the chain ends is not warned about.
+    const ok = await runCli(['run', '--db', copy, '--start-date', '2025-07-09', '--end-date', '2025-07-11', '--dry-run', '--summary-json'], { BATCHDESK_NOW: NOW });
+    expect((JSON.parse(ok.stdout) as { warnings: string[] }).warnings).toEqual([]);
+  });
+
   it('refuses a database path in a folder that does not exist with exit 5 and creates nothing', async () => {
     const r = await runCli(['run', '--db', join(dir, 'missing', 'x.db')], { BATCHDESK_NOW: NOW });
     expect(r.code).toBe(5);
