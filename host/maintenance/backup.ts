@@ -72,6 +72,11 @@ export function backupDirOf(opened: OpenedDatabase): string {
   return configured ? resolve(dirname(opened.path), configured) : join(dirname(resolve(opened.path)), 'backups');
 }
 
+/** Deletes a backup with the files that go with it: its manifest and its latest verdict. */
+export function removeBackupFiles(file: string): void {
+  for (const f of [file, manifestPathOf(file), verificationPathOf(file)]) rmSync(f, { force: true });
+}
+
 export interface ListedBackup {
   readonly file: string;
   readonly manifest: BackupManifest;
@@ -180,9 +185,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     const decision = applyRetention(entries, clock.now(), { keep: req.keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
     for (const d of decision.delete) {
       if (d.file === file) continue;
-      rmSync(d.file, { force: true });
-      rmSync(manifestPathOf(d.file), { force: true });
-      rmSync(verificationPathOf(d.file), { force: true });
+      removeBackupFiles(d.file);
       deleted.push(d.file);
     }
   }

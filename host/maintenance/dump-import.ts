@@ -24,14 +24,13 @@ import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
-import { manifestPathOf } from '../../db/maintenance/backup-manifest';
 import { fsyncFile } from '../../db/maintenance/database-file';
 import { isDumpError } from '../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { engineHost, openStore, type OpenedDatabase } from '../engine-host';
 import { seedReferenceData } from '../reference-data';
-import { backupDirOf, backupStamp, databaseBaseName, makeBackup, type BackupResult } from './backup';
+import { backupDirOf, backupStamp, databaseBaseName, makeBackup, removeBackupFiles, type BackupResult } from './backup';
 import { lockedMessage, staleJudge, type HeldLock } from './maintenance-lock';
 
 export type DumpImportMode = 'new' | 'replace' | 'merge';
@@ -185,8 +184,7 @@ function preImportBackupPath(opened: OpenedDatabase, clock: Clock): string {
  * and the backup folder when this backup created it.
  */
 function discardBackup(opened: OpenedDatabase, b: BackupResult, folderExisted: boolean): void {
-  rmSync(b.file, { force: true });
-  rmSync(manifestPathOf(b.file), { force: true });
+  removeBackupFiles(b.file);
   opened.db.prepare(`DELETE FROM maintenance_log WHERE id = ?`).run(b.maintenanceId);
   const dir = dirname(b.file);
   if (!folderExisted && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
