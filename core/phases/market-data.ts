@@ -14,6 +14,7 @@ import { fetchRange } from './market-data/fetch-range';
 import { symbolHistory } from './market-data/first-trade-date';
 import { missingReason } from './market-data/missing-reason';
 import { planSymbolRanges } from './market-data/prefetch';
+import { providerCountsSince } from './market-data/run-state';
 import { symbolsNeeded, type SymbolNeed } from './market-data/symbols-needed';
 
 export const MARKET_DATA_SHARED_KEY = 'market_data';
@@ -26,10 +27,6 @@ export interface MarketDataShared {
   readonly coveragePct: number;
   readonly usableCoveragePct: number;
   readonly missingSymbols: readonly { symbol: string; reason: string; resolution: string }[];
-}
-
-function copyProviderCounters(p: Record<string, { requests: number; failures: number; rows: number }>) {
-  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, { ...v }]));
 }
 
 function lotsOf(ctx: DateContext) {
@@ -58,7 +55,8 @@ export const marketDataPhase: DatePhase = {
     const s = run.settings;
     const needed = symbolsNeeded(lotsOf(ctx), d, s['market_data.fetch_option_contracts']);
     const others = othersNeeds(ctx, s['market_data.fetch_option_contracts']);
-    const before = { ...run.marketData.counters, providers: copyProviderCounters(run.marketData.counters.providers) };
+    // The provider counts since nothing: a copy of them.
+    const before = { ...run.marketData.counters, providers: providerCountsSince(run.marketData.counters.providers, {}) };
     const fallbackDays = s['marks.fallback_trading_days'];
     const latestStorable = d;
 
@@ -149,12 +147,7 @@ export const marketDataPhase: DatePhase = {
       price_jumps_flagged: c.jumpsFlagged - before.jumpsFlagged,
       missing_price_count: rows.length,
       fallback_count: fallback,
-      providers: Object.fromEntries(
-        Object.entries(c.providers).map(([name, p]) => {
-          const b = before.providers[name] ?? { requests: 0, failures: 0, rows: 0 };
-          return [name, { requests: p.requests - b.requests, failures: p.failures - b.failures, rows: p.rows - b.rows }];
-        }),
-      ),
+      providers: providerCountsSince(c.providers, before.providers),
       sources: run.priceSources.map((p) => p.name),
       mode: s['market_data.mode'],
       missing_symbols: rows.slice(0, 20).map((r) => r.symbol),

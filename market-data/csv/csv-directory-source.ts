@@ -25,8 +25,8 @@ import { readPriceFile, type PriceFile, type PriceFileLayout } from './price-fil
 
 /**
  * A quote with the file (name inside the directory) and line it was read from. The engine's
- * validation (SPEC.md e.4) names them when it rejects the close, flags a jump or drops the
- * row for a date that is not a trading day.
+ * validation (SPEC.md e.4) names them when it rejects the close or flags a jump. A row dated
+ * on a day that is not a trading day never becomes a quote: it is a bad row (price-file.ts).
  */
 export interface CsvQuote extends Quote {
   readonly origin: QuoteOrigin;

@@ -14,6 +14,7 @@ export type CsvProblemKind =
   | 'missing_value'
   | 'bad_symbol'
   | 'bad_date'
+  | 'not_trading_day'
   | 'bad_number'
   | 'non_positive_close'
   | 'bad_boolean'

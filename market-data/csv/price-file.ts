@@ -8,12 +8,19 @@
  * - the combined file `prices.csv`: `symbol,date,close` and optionally `volume` (and open,
  *   high, low).
  *
- * Dates are YYYY-MM-DD. A close must be a number: its positivity and the trading day are the
- * e.4 validation the engine applies to every source, which names the row's file and line (the
+ * Dates are YYYY-MM-DD. A row dated on a day that is not a trading day (SPEC.md e.4; or
+ * outside the trading calendar) is a bad row of kind `not_trading_day`: the engine would drop
+ * its quote anyway, and as a bad row it is reported wherever it lies, also on a day no request
+ * range covers (ranges run from trading day to trading day, so a holiday or weekend between
+ * two chunks' ranges is never requested). A close must be a number: its positivity is the e.4
+ * validation the engine applies to every source, which names the row's file and line (the
  * directory source passes each row's `line` on as its quote's origin). Yahoo's "null"
  * placeholders count as a bad row for the close and as absent for the other numbers. Within
  * one file a repeated date (per symbol) is a bad row; the first one is kept.
  */
+import { CALENDAR_END, CALENDAR_START } from '../../core/calendar/calendar-range-error';
+import { isTradingDay } from '../../core/calendar/trading-calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
 import { canonicalSymbol } from '../../core/domain/symbols';
 import type { Quote } from '../../core/ports/market-data';
 import { dateCell, numberCell, optionalNumberCell } from './csv-cells';
@@ -77,7 +84,10 @@ export function readPriceFile(text: string, file: string, layout: PriceFileLayou
     const high = cells.get(at.high, optionalNumberCell);
     const low = cells.get(at.low, optionalNumberCell);
     let problem = cells.problem;
-    if (!problem && rowSymbol) {
+    const notTrading = problem ? null : notTradingMessage(date!);
+    if (notTrading !== null) {
+      problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'not_trading_day', message: notTrading };
+    } else if (!problem && rowSymbol) {
       const key = `${rowSymbol} ${date}`;
       const first = seen.get(key);
       if (first !== undefined) {
@@ -95,4 +105,10 @@ export function readPriceFile(text: string, file: string, layout: PriceFileLayou
   }
   problems.sort((a, b) => a.line - b.line);
   return { rows, problems };
+}
+
+/** Why a row dated `date` carries no close (not a trading day, or outside the calendar), or null. */
+function notTradingMessage(date: IsoDate): string | null {
+  if (date < CALENDAR_START || date > CALENDAR_END) return `${date} is outside the trading calendar (${CALENDAR_START} to ${CALENDAR_END}); the row is dropped`;
+  return isTradingDay(date) ? null : `${date} is not a trading day; the row is dropped`;
 }

@@ -256,11 +256,16 @@ function failureFields(failure: ProviderFailure): { outcome: FetchOutcome; error
   return { outcome: outcomeOfFailure(failure.kind), error: failure.message, rateLimited: failure.kind === 'rate_limited', circuitOpen: false };
 }
 
+/** "20 ms" under a second (shrunk cooldowns, m.17), else whole seconds rounded up: "60 s". */
+function describeWait(ms: number): string {
+  return ms < 1000 ? `${Math.ceil(ms)} ms` : `${Math.ceil(ms / 1000)} s`;
+}
+
 function refusalFields(cause: 'rate_limited' | 'errors', retryInMs: number): { outcome: FetchOutcome; error: string; rateLimited: boolean; circuitOpen: true } {
   const rateLimited = cause === 'rate_limited';
   return {
     outcome: rateLimited ? 'rate_limited' : 'provider_error',
-    error: `circuit open after ${rateLimited ? 'rate limiting' : 'provider errors'}; not requested (retry in ${Math.ceil(retryInMs / 1000)} s)`,
+    error: `circuit open after ${rateLimited ? 'rate limiting' : 'provider errors'}; not requested (retry in ${describeWait(retryInMs)})`,
     rateLimited,
     circuitOpen: true,
   };

@@ -25,6 +25,7 @@ const ENTRY = '2025-03-03' as IsoDate;
 const LOTS = ['MSFT', 'KO', 'NVDA'].map((symbol) => ({ symbol, quantity: 100, entryDate: ENTRY }));
 const NOW = '2025-03-15T12:00:00Z';
 const DATES = ['2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07'];
+const TWO_WEEKS = [...DATES, '2025-03-10', '2025-03-11', '2025-03-12', '2025-03-13', '2025-03-14'];
 const NEEDED = ['IWM', 'KO', 'MSFT', 'MTUM', 'NVDA', 'QUAL', 'SPY', 'TLT', 'USMV', 'VTV', 'VUG'];
 
 describe('circuit breaker through the engine', () => {
@@ -102,11 +103,14 @@ describe('circuit breaker through the engine', () => {
     expect(opened.length).toBe(1);
     expect(run.result.summary.market_data['circuit_opens']).toBe(1);
 
-    // Refusals stay visible (e.7), one row per refused symbol for this opening; each symbol
-    // has at most one more row, its request that failed before the circuit opened.
+    // Refusals stay visible (e.7): one row for each symbol whose prefetch was refused; a symbol
+    // whose prefetch failed before the circuit opened has that failure logged, which covers its
+    // refusals with the same reason. Every symbol has one or two rows, not one per date.
     const refused = querySql<{ symbol: string; n: number }>(db, `SELECT symbol, count(*) AS n FROM market_data_fetch_log WHERE error LIKE 'circuit open%' GROUP BY symbol ORDER BY symbol`);
-    expect(refused).toEqual(NEEDED.map((symbol) => ({ symbol, n: 1 })));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) expect(r.n, r.symbol).toBe(1);
     const perSymbol = querySql<{ symbol: string; n: number }>(db, `SELECT symbol, count(*) AS n FROM market_data_fetch_log GROUP BY symbol`);
+    expect(perSymbol.length).toBe(NEEDED.length);
     for (const r of perSymbol) expect(r.n, r.symbol).toBeLessThanOrEqual(2);
 
     // The event log warns about each failed request and each symbol's first refusal of the
@@ -117,6 +121,66 @@ describe('circuit breaker through the engine', () => {
     expect(refusedAgain.length).toBeGreaterThan(0);
     expect(warned.filter((r) => r.tags['scope'] === 'range').length).toBeLessThanOrEqual(2 * NEEDED.length);
     expect(warned.filter((r) => r.tags['status'] === 'circuit_open')).toEqual([]);
+  });
+
+  it('a multi-chunk backfill with the circuit open logs every refused date, few rows; a later run from the log gives the same reasons', async () => {
+    const db = join(dir, `chunks-${++n}.db`);
+    createSmallDatabase(db, LOTS, { ...SHRUNK_WAIT_SETTINGS, 'market_data.circuit_cooldown_ms': 60_000, 'market_data.circuit_cooldown_max_ms': 600_000 }, Date.parse(NOW));
+    mock.failEverything({ kind: 'server_error' });
+    // Two chunks: 2025-03-03..07 and 2025-03-10..14; the circuit opens in the first prefetch.
+    const run = await runEngine(db, { startDate: TWO_WEEKS[0], endDate: TWO_WEEKS.at(-1), chunkDays: 7 }, mock.fetch, advancingClock(NOW));
+    expect(run.result.kind).toBe('run');
+    if (run.result.kind !== 'run') return;
+    expect(run.result.summary.chunks.length).toBe(2);
+    const reasons = missingPrices(db).map((r) => `${r.price_date} ${r.symbol} ${r.reason} ${r.provider}`);
+    expect(reasons).toEqual(TWO_WEEKS.flatMap((d) => NEEDED.map((s) => `${d} ${s} provider_error yahoo`)));
+
+    // Every refused date is covered by the fetch log: the latest logged request covering it
+    // failed at Yahoo (a refusal, or the failure that opened the circuit).
+    const log = querySql<{ symbol: string; provider: string; range_start: string; range_end: string; requested_at: string; outcome: string }>(
+      db,
+      `SELECT symbol, provider, range_start, range_end, requested_at, outcome FROM market_data_fetch_log ORDER BY id`,
+    );
+    for (const d of TWO_WEEKS) {
+      for (const symbol of NEEDED) {
+        const covering = log.filter((e) => e.symbol === symbol && e.range_start <= d && e.range_end >= d);
+        const latest = covering.reduce<(typeof covering)[number] | null>((best, e) => (!best || e.requested_at >= best.requested_at ? e : best), null);
+        expect(latest && [latest.provider, latest.outcome], `${d} ${symbol}`).toEqual(['yahoo', 'provider_error']);
+      }
+    }
+    // And few rows: per symbol at most one per chunk, plus its failure before the opening.
+    expect(log.filter((e) => e.outcome === 'provider_error').length).toBeGreaterThan(NEEDED.length);
+    for (const symbol of NEEDED) expect(log.filter((e) => e.symbol === symbol).length, symbol).toBeLessThanOrEqual(3);
+
+    // A later offline retry reads the log and gives every date the same reason.
+    const retry = await runEngine(db, { retryFailedPhases: true, marketData: 'offline' }, mock.fetch, advancingClock(NOW));
+    expect(retry.result.kind).toBe('run');
+    if (retry.result.kind !== 'run') return;
+    expect(retry.result.summary.dates.processed).toBe(TWO_WEEKS.length);
+    expect(missingPrices(db).map((r) => `${r.price_date} ${r.symbol} ${r.reason} ${r.provider}`)).toEqual(reasons);
+  });
+
+  it('per provider, requests are the HTTP requests sent, failures those that failed, refusals apart (h.5)', async () => {
+    const db = join(dir, `counts-${++n}.db`);
+    createSmallDatabase(db, LOTS, { ...SHRUNK_WAIT_SETTINGS, 'market_data.circuit_cooldown_ms': 60_000, 'market_data.circuit_cooldown_max_ms': 600_000 }, Date.parse(NOW));
+    mock.failEverything({ kind: 'server_error' });
+    const run = await runEngine(db, { startDate: DATES[0], endDate: DATES[4] }, mock.fetch, advancingClock(NOW));
+    expect(run.result.kind).toBe('run');
+    if (run.result.kind !== 'run') return;
+    const md = run.result.summary.market_data;
+    const yahoo = (md['providers'] as Record<string, Record<string, number>>)['yahoo']!;
+    // The run's HTTP requests (the CLI's "Provider requests") are Yahoo's: every one failed.
+    expect(md['requests']).toBeGreaterThan(0);
+    expect(yahoo['requests']).toBe(md['requests']);
+    expect(yahoo['failures']).toBe(yahoo['requests']);
+    // They are the chart requests the mock received (profiles are not price requests).
+    expect(yahoo['requests']).toBe(mock.count({ endpoint: 'chart' }));
+    // Every range request but those that failed (each logged) was refused by the open circuit.
+    const ranges = run.events.filter((e) => e.event === 'metric' && e.payload.name === 'provider_request' && e.payload.tags['scope'] === 'range').length;
+    const failed = querySql<{ n: number }>(db, `SELECT count(*) AS n FROM market_data_fetch_log WHERE error NOT LIKE 'circuit open%'`)[0]!.n;
+    expect(yahoo['refused']).toBe(ranges - failed);
+    expect(yahoo['refused']).toBeGreaterThan(NEEDED.length);
+    expect(yahoo['rows']).toBe(0);
   });
 
   it('an unreachable provider (connection refused) is announced once; the run goes on with the cache', async () => {

@@ -7,8 +7,9 @@
  *   is asked only for what the cache still lacks after the previous ones: the span from the
  *   first to the last trading day of the range that still has no valid close.
  * - Every request writes a fetch-log row with its outcome; a refusal of an open circuit does
- *   so only the first time the symbol is refused since the circuit opened (run-state.ts), and
- *   is otherwise kept in the run's memory, where it gives the dates their reasons. A close
+ *   so only when the log does not already give every date of its range the same reason
+ *   (run-state.ts logsRefusal), and is otherwise kept in the run's memory, where it gives the
+ *   dates their reasons (the logged row gives them the same ones in a later run). A close
  *   rejected by validation also writes a one-day `invalid` row (same request time), unless a
  *   valid close for that day is stored and stays, so the reason `invalid_price` survives into
  *   later runs; an answer whose rows were all rejected has the outcome `invalid` itself.
@@ -16,9 +17,13 @@
  *   flagged jump or an invalid close never replaces a stored valid close. In monitor-only
  *   mode nothing is written; the quotes only reach the run's price table.
  * - Bad rows reported by the CSV directory source are reported once per run, with file and
- *   line, as `csv_bad_row` warnings; so are rows of its files dropped for a date that is not a
- *   trading day. A rejected close or a flagged jump read from a file names its file and line
- *   (the quote's origin) in the warning, and a rejection also in its reason.
+ *   line, as `csv_bad_row` warnings; among them its rows dated on a day that is not a trading
+ *   day, wherever they lie in its files (price-file.ts). Those and the quotes validation drops
+ *   for such a date are counted as the provider's `dropped` rows (e.4). A rejected close or a
+ *   flagged jump read from a file names its file and line (the quote's origin) in the warning,
+ *   and a rejection also in its reason.
+ * - Per provider the run counts the requests actually sent, the failed ones, and the refusals
+ *   of its open circuit apart (run-state.ts countProvider).
  * - A cancelled run stops asking; the request in flight is aborted by the signal and is not
  *   logged as a provider failure.
  */
@@ -28,7 +33,7 @@ import type { FetchOutcome, PriceResponse, PriceSource, QuoteOrigin } from '../.
 import type { FetchLogEntry } from '../../ports/store';
 import type { RunContext } from '../../engine/phase-types';
 import { bindProviderMetrics } from './provider-metrics';
-import { validateQuotes, type DroppedQuote, type StoredCloses } from './validate-quotes';
+import { validateQuotes, type StoredCloses } from './validate-quotes';
 
 export interface RangeFetchResult {
   readonly outcome: FetchOutcome;
@@ -39,6 +44,8 @@ export interface RangeFetchResult {
 
 /** A CSV problem as the CSV directory source reports it (structural: core does not import it). */
 interface ReportedProblem {
+  /** Its CsvProblemKind; `not_trading_day` for a row dropped for its date. */
+  readonly kind: string;
   readonly file: string | null;
   readonly line: number;
   readonly column: string | null;
@@ -48,11 +55,6 @@ interface ReportedProblem {
 function problemsOf(resp: PriceResponse): readonly ReportedProblem[] {
   const p = (resp as PriceResponse & { problems?: unknown }).problems;
   return Array.isArray(p) ? (p as ReportedProblem[]) : [];
-}
-
-/** A row dropped for its non-trading date, as a problem of its file (quotes with an origin only). */
-function nonTradingProblems(dropped: readonly DroppedQuote[]): ReportedProblem[] {
-  return dropped.flatMap(({ date, origin }) => (origin ? [{ file: origin.file, line: origin.line, column: null, message: `${date} is not a trading day; the row is dropped` }] : []));
 }
 
 /** The `file` and `line` tags of a validation warning, when the quote's source named them. */
@@ -117,8 +119,6 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     c.retries += resp.retries;
     // Rate-limited answers (HTTP 429); a refusal of a circuit opened by them sent nothing.
     if (resp.rateLimited && !resp.circuitOpen) c.rateLimited++;
-    // A refusal of an open circuit is logged once per symbol and opening (run-state.ts).
-    const logged = !resp.circuitOpen || run.marketData.logsRefusal(source.name, symbol);
 
     const inRange = resp.quotes.filter((q) => q.date >= from && q.date <= to);
     const v = validateQuotes(symbol, inRange, storedClosesOf(run, symbol), run.settings['market_data.jump_threshold']);
@@ -151,11 +151,13 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
         level: 'warn',
       });
     }
-    const problems = [...problemsOf(resp), ...nonTradingProblems(v.droppedNonTrading)];
+    const problems = problemsOf(resp);
+    let dropped = v.droppedNonTrading.length;
     for (const p of problems) {
       const key = `${p.file ?? ''}:${p.line}`;
       if (run.marketData.reportedCsvProblems.has(key)) continue;
       run.marketData.reportedCsvProblems.add(key);
+      if (p.kind === 'not_trading_day') dropped++;
       run.telemetry.metric('csv_bad_row', p.line, {
         tags: { symbol, file: p.file, line: p.line, column: p.column, message: p.message },
         source: 'market_data',
@@ -178,20 +180,30 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
       error: resp.error ?? ([rejectedText, problemText].filter((t) => t !== '').join('; ') || null),
       runId: run.runId,
     };
+    // A refusal of an open circuit is logged unless the log already gives its dates the same
+    // reason (run-state.ts).
+    const logged = !resp.circuitOpen || run.marketData.logsRefusal(entry);
     const entries: FetchLogEntry[] = [entry];
     for (const r of v.rejected) {
       if (!r.storedStays) entries.push({ ...entry, rangeStart: r.date, rangeEnd: r.date, outcome: 'invalid', rowsReturned: 1, firstTradeDate: null, error: `${r.why} from ${source.name}` });
     }
     for (const e of entries) {
-      run.marketData.record(e);
+      run.marketData.record(e, logged);
       if (!run.monitorOnly && logged) run.store.appendFetchLog(e);
     }
-    run.marketData.countProvider(source.name, outcome !== 'ok' && outcome !== 'no_data', v.valid.length);
+    run.marketData.countProvider(source.name, {
+      requests: resp.requests,
+      retries: resp.retries,
+      failed: outcome !== 'ok' && outcome !== 'no_data',
+      refused: resp.circuitOpen,
+      rows: v.valid.length,
+      dropped,
+    });
     run.telemetry.metric('provider_request', resp.requests, {
       unit: 'requests',
       tags: { scope: 'range', symbol, provider: source.name, outcome, start: from, end: to, rows: v.valid.length, retries: resp.retries },
       source: 'market_data',
-      // A refusal already logged for this opening is routine while the circuit stays open.
+      // A refusal whose dates the log already explains is routine while the circuit stays open.
       level: outcome === 'ok' || outcome === 'no_data' || !logged ? 'debug' : 'warn',
     });
     last = { outcome, rows: v.valid.length, provider: source.name, error: entry.error };

@@ -12,8 +12,8 @@
  *   provider_retry    value = delay before the retry (ms); tags provider, symbol, attempt, cause
  *   circuit_state     value = null; tags provider, state (closed, open, half_open), cause
  *
- * Each transition to open is counted (the run summary's `circuit_opens`) and starts a new round
- * of logged refusals (run-state.ts).
+ * Each transition to open is counted once (the run summary's `circuit_opens`), however many
+ * refusals follow.
  *
  * When the circuit opens after network errors or timeouts only, the provider is unreachable:
  * the run says so once, clearly, and goes on with the local cache (issue: "no network
@@ -58,7 +58,7 @@ export function providerMetricListener(run: RunContext): ProviderMetricListener 
         });
         return;
       case 'circuit_state':
-        if (m.state === 'open') run.marketData.circuitOpened(m.provider);
+        if (m.state === 'open') run.marketData.circuitOpened();
         run.telemetry.metric('circuit_state', null, {
           tags: { provider: m.provider, state: m.state, cause: m.cause },
           source: 'market_data',

@@ -4,9 +4,11 @@
  * and the counters the phase metrics and the run summary report.
  *
  * Refusals of an open circuit (SPEC.md e.7) are kept here per symbol, since they explain the
- * dates' missing-price reasons, but only a provider's first refusal of a symbol after its
- * circuit opened is written to the fetch log: a backfill without network would otherwise log
- * every needed symbol again on every date while the circuit stays open.
+ * dates' missing-price reasons, but a refusal is written to the fetch log only when the log
+ * does not already give every date of its range the same reason (logsRefusal): a backfill
+ * without network would otherwise log every needed symbol again on every date while the
+ * circuit stays open. So a later run reading the log gives each refused date the reason this
+ * run gave it (missing-reason.ts), while a backfill logs about one row per symbol and chunk.
  */
 import type { IsoDate } from '../../domain/iso-date';
 import type { FetchLogEntry } from '../../ports/store';
@@ -20,11 +22,54 @@ export interface MarketDataCounters {
   rowsUpserted: number;
   invalidPrices: number;
   jumpsFlagged: number;
-  providers: Record<string, { requests: number; failures: number; rows: number }>;
+  providers: Record<string, ProviderCounters>;
+}
+
+/** What the run summary and the phase metrics report per provider (SPEC.md c.5, h.5). */
+export interface ProviderCounters {
+  /** Requests actually sent (HTTP requests with their retries; files read, for the CSV folder). */
+  requests: number;
+  /** Of those, the ones that failed: every request of a failed answer, the retried ones of another. */
+  failures: number;
+  /** Answers refused by the provider's open circuit (e.7); what one sent before it opened counts above. */
+  refused: number;
+  /** Valid rows returned. */
+  rows: number;
+  /** Rows dropped because their date is not a trading day (e.4). */
+  dropped: number;
+}
+
+/** One answer of a provider, as countProvider counts it. */
+export interface ProviderAnswer {
+  /** Requests sent for it (PriceResponse.requests), and how many of them were retries. */
+  readonly requests: number;
+  readonly retries: number;
+  /** The answer failed (any outcome but ok and no_data). */
+  readonly failed: boolean;
+  /** The open circuit refused the request (PriceResponse.circuitOpen). */
+  readonly refused: boolean;
+  readonly rows: number;
+  readonly dropped: number;
+}
+
+const NO_PROVIDER_COUNTS: Readonly<ProviderCounters> = { requests: 0, failures: 0, refused: 0, rows: 0, dropped: 0 };
+
+/** Per provider, the counts of `now` minus those of `before` (a phase's share of the run's). */
+export function providerCountsSince(now: Readonly<Record<string, ProviderCounters>>, before: Readonly<Record<string, ProviderCounters>>): Record<string, ProviderCounters> {
+  const since = (p: ProviderCounters, b: ProviderCounters): ProviderCounters => ({
+    requests: p.requests - b.requests,
+    failures: p.failures - b.failures,
+    refused: p.refused - b.refused,
+    rows: p.rows - b.rows,
+    dropped: p.dropped - b.dropped,
+  });
+  return Object.fromEntries(Object.entries(now).map(([name, p]) => [name, since(p, before[name] ?? NO_PROVIDER_COUNTS)]));
 }
 
 export class MarketDataRunState {
   private readonly log = new Map<string, FetchLogEntry[]>();
+  /** The entries of `log` written to the fetch log: all but the refusals kept in memory only. */
+  private readonly logged = new Map<string, FetchLogEntry[]>();
   /** symbol -> date -> why the close was rejected. */
   readonly invalid = new Map<string, Map<IsoDate, string>>();
   readonly counters: MarketDataCounters = {
@@ -51,17 +96,18 @@ export class MarketDataRunState {
   readonly reportedCsvProblems = new Set<string>();
   /** Symbols already reported stale in offline mode. */
   readonly reportedStale = new Set<string>();
-  /** Per provider: symbols whose refusal is in the fetch log since its circuit last opened. */
-  private readonly refusalsLogged = new Map<string, Set<string>>();
 
   constructor(entries: readonly FetchLogEntry[] = []) {
     for (const e of entries) this.record(e);
   }
 
-  record(entry: FetchLogEntry): void {
-    let list = this.log.get(entry.symbol);
-    if (!list) this.log.set(entry.symbol, (list = []));
-    list.push(entry);
+  /** Adds a request to the run's log; `logged`: it is (or, monitor-only, would be) in the fetch log too. */
+  record(entry: FetchLogEntry, logged = true): void {
+    for (const map of logged ? [this.log, this.logged] : [this.log]) {
+      let list = map.get(entry.symbol);
+      if (!list) map.set(entry.symbol, (list = []));
+      list.push(entry);
+    }
   }
 
   entries(symbol: string): readonly FetchLogEntry[] {
@@ -96,29 +142,41 @@ export class MarketDataRunState {
     return this.invalid.get(symbol)?.get(d) ?? null;
   }
 
-  /** The provider's circuit opened: counted, and its next refusal of each symbol is logged again. */
-  circuitOpened(provider: string): void {
+  /** The provider's circuit opened (a transition, counted once however many refusals follow). */
+  circuitOpened(): void {
     this.counters.circuitOpens++;
-    this.refusalsLogged.delete(provider);
   }
 
   /**
-   * True when this refusal of `symbol` by `provider`'s open circuit is the first since the
-   * circuit last opened (or in the run, for a source that reports no circuit state), so it
-   * goes to the fetch log; later ones are kept in memory only.
+   * True when `refusal` (a refusal of an open circuit, not yet recorded) must go to the fetch
+   * log: unless the latest logged request of the symbol whose range overlaps the refusal's is
+   * the same provider's, with the same outcome, and covers the whole range. That request then
+   * stays the latest logged one covering each date of the range, so a later run reading the log
+   * gives those dates the reason and provider this run gives them (lastCovering). A backfill
+   * whose circuit stays open so logs each symbol's first refusal, or none when its failed
+   * request before the opening covers the range, and again when a chunk reaches later dates.
    */
-  logsRefusal(provider: string, symbol: string): boolean {
-    let logged = this.refusalsLogged.get(provider);
-    if (!logged) this.refusalsLogged.set(provider, (logged = new Set()));
-    if (logged.has(symbol)) return false;
-    logged.add(symbol);
-    return true;
+  logsRefusal(refusal: FetchLogEntry): boolean {
+    let latest: FetchLogEntry | null = null;
+    for (const e of this.logged.get(refusal.symbol) ?? []) {
+      if (e.rangeStart <= refusal.rangeEnd && e.rangeEnd >= refusal.rangeStart && (!latest || e.requestedAt >= latest.requestedAt)) latest = e;
+    }
+    if (!latest || latest.provider !== refusal.provider || latest.outcome !== refusal.outcome) return true;
+    return latest.rangeStart > refusal.rangeStart || latest.rangeEnd < refusal.rangeEnd;
   }
 
-  countProvider(name: string, failed: boolean, rows: number): void {
-    const p = (this.counters.providers[name] ??= { requests: 0, failures: 0, rows: 0 });
-    p.requests++;
-    if (failed) p.failures++;
-    p.rows += rows;
+  /**
+   * Counts one answer of provider `name`: the requests it sent, and as failures all of them
+   * when it failed, else its retries (each followed a failed request); a refusal of the open
+   * circuit is counted as refused, not as a request (it sent nothing, or only its failed
+   * attempts before the circuit opened).
+   */
+  countProvider(name: string, answer: ProviderAnswer): void {
+    const p = (this.counters.providers[name] ??= { ...NO_PROVIDER_COUNTS });
+    p.requests += answer.requests;
+    p.failures += answer.failed ? answer.requests : answer.retries;
+    if (answer.refused) p.refused++;
+    p.rows += answer.rows;
+    p.dropped += answer.dropped;
   }
 }

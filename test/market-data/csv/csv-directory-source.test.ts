@@ -72,6 +72,22 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
     expect(r.quotes.map((q) => q.date)).toEqual(['2024-01-05', '2024-01-08']);
   });
 
+  it('a row dated on a weekend, a holiday or outside the calendar is a bad row, reported wherever it lies', async () => {
+    // 2025-07-04 is Independence Day, 2025-07-06 a Sunday; the request covers neither.
+    writeFileSync(join(dir, 'AAPL.csv'), 'Date,Close\n2025-07-03,203\n2025-07-04,204\n2025-07-06,205\n2025-07-07,206\n1999-12-31,1\nbad,1\n');
+    const r = await new CsvDirectorySource(dir).fetchPrices({ symbol: 'AAPL', start: d('2025-07-07'), end: d('2025-07-07') }, signal);
+    expect(r.quotes.map((q) => q.date)).toEqual(['2025-07-07']);
+    expect(r.problems.map((p) => [p.line, p.column, p.columnNumber, p.kind, p.message])).toEqual([
+      [3, 'Date', 1, 'not_trading_day', '2025-07-04 is not a trading day; the row is dropped'],
+      [4, 'Date', 1, 'not_trading_day', '2025-07-06 is not a trading day; the row is dropped'],
+      [6, 'Date', 1, 'not_trading_day', '1999-12-31 is outside the trading calendar (2000-01-01 to 2030-12-31); the row is dropped'],
+      [7, 'Date', 1, 'bad_date', 'expected a real calendar date written as YYYY-MM-DD, got "bad"'],
+    ]);
+    // Inside the range, such a row is no quote either.
+    const all = await new CsvDirectorySource(dir).fetchPrices({ symbol: 'AAPL', start: d('2025-07-01'), end: d('2025-07-31') }, signal);
+    expect(all.quotes.map((q) => q.date)).toEqual(['2025-07-03', '2025-07-07']);
+  });
+
   it('no file for the symbol, or no rows in the range, is no_data', async () => {
     writeFileSync(join(dir, 'AAPL.csv'), AAPL_DOWNLOAD);
     const source = new CsvDirectorySource(dir);

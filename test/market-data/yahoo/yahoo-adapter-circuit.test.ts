@@ -34,6 +34,20 @@ describe('circuit breaker when everything fails', () => {
     expect(adapter.circuit()).toMatchObject({ state: 'open', cause: 'errors' });
   });
 
+  it('a refusal says when the circuit is tried again: milliseconds under a second, else seconds', async () => {
+    yahoo.mock.failEverything({ kind: 'server_error' });
+    const wait = async (cooldownMs: number): Promise<string | null> => {
+      const { adapter } = createMockYahooAdapter(yahoo.mock, { config: { circuit: { cooldownMs, cooldownMaxMs: cooldownMs * 4 } } });
+      for (const symbol of symbols(5)) await adapter.fetchPrices({ symbol, ...range }, signal);
+      const refused = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
+      expect(refused.circuitOpen).toBe(true);
+      return refused.error;
+    };
+    expect(await wait(20)).toBe('circuit open after provider errors; not requested (retry in 20 ms)');
+    expect(await wait(1_500)).toBe('circuit open after provider errors; not requested (retry in 2 s)');
+    expect(await wait(60_000)).toBe('circuit open after provider errors; not requested (retry in 60 s)');
+  });
+
   it('refusals after rate limiting say rate_limited (e.6 reason rate_limited)', async () => {
     yahoo.mock.failEverything({ kind: 'rate_limit' });
     const { adapter, metrics } = createMockYahooAdapter(yahoo.mock);

@@ -1,20 +1,92 @@
 /**
- * The run's market-data state: circuit openings are counted as transitions, and a refusal of
- * an open circuit goes to the fetch log once per symbol and opening (SPEC.md e.7, h.5).
+ * The run's market-data state: circuit openings are counted as transitions, a refusal of an
+ * open circuit goes to the fetch log unless the log already gives every date of its range the
+ * same reason (SPEC.md e.7, e.6), and the per-provider counts tell requests sent, failed ones
+ * and refusals apart (h.5).
  */
 import { describe, expect, it } from 'vitest';
-import { MarketDataRunState } from '../../../../core/phases/market-data/run-state';
+import type { IsoDate } from '../../../../core/domain/iso-date';
+import type { FetchLogEntry } from '../../../../core/ports/store';
+import { MarketDataRunState, providerCountsSince } from '../../../../core/phases/market-data/run-state';
+
+const d = (s: string): IsoDate => s as IsoDate;
 
 describe('MarketDataRunState circuit refusals', () => {
-  it('logs the first refusal of each symbol per opening, per provider; counts openings', () => {
+  const at = (i: number) => `2025-03-15T12:00:${String(i).padStart(2, '0')}.000000Z`;
+  let clock = 0;
+  const entry = (symbol: string, outcome: FetchLogEntry['outcome'], start: string, end: string, provider: FetchLogEntry['provider'] = 'yahoo'): FetchLogEntry => ({
+    symbol,
+    provider,
+    rangeStart: d(start),
+    rangeEnd: d(end),
+    requestedAt: at(clock++),
+    outcome,
+    rowsReturned: 0,
+    firstTradeDate: null,
+    error: outcome === 'ok' ? null : 'circuit open after provider errors; not requested (retry in 60 s)',
+    runId: 'run',
+  });
+  /** Asks whether a refusal is logged, and records it as fetch-range.ts does. */
+  const refuse = (s: MarketDataRunState, e: FetchLogEntry): boolean => {
+    const logged = s.logsRefusal(e);
+    s.record(e, logged);
+    return logged;
+  };
+
+  it('logs a refusal unless the latest logged request overlapping it covers it with the same provider and outcome', () => {
     const s = new MarketDataRunState();
-    s.circuitOpened('yahoo');
-    expect([s.logsRefusal('yahoo', 'SPY'), s.logsRefusal('yahoo', 'SPY'), s.logsRefusal('yahoo', 'KO'), s.logsRefusal('yahoo', 'KO')]).toEqual([true, false, true, false]);
-    // Another provider keeps its own record.
-    expect(s.logsRefusal('csv', 'SPY')).toBe(true);
-    // A new opening (after a failed half-open trial) logs each symbol's refusal once again.
-    s.circuitOpened('yahoo');
-    expect([s.logsRefusal('yahoo', 'SPY'), s.logsRefusal('yahoo', 'SPY'), s.logsRefusal('csv', 'SPY')]).toEqual([true, false, false]);
+    // A chunk's range, then the dates' second-pass windows inside it: logged once.
+    expect(refuse(s, entry('SPY', 'provider_error', '2024-03-01', '2025-03-07'))).toBe(true);
+    expect([refuse(s, entry('SPY', 'provider_error', '2024-03-03', '2025-03-03')), refuse(s, entry('SPY', 'provider_error', '2024-03-07', '2025-03-07'))]).toEqual([false, false]);
+    // The next chunk's range reaches later dates: logged, and covers its own dates from then on.
+    expect([refuse(s, entry('SPY', 'provider_error', '2024-03-10', '2025-03-14')), refuse(s, entry('SPY', 'provider_error', '2024-03-10', '2025-03-10'))]).toEqual([true, false]);
+    // Covered by an older row, but a newer logged row overlaps it: the older one would no
+    // longer be the latest covering its dates.
+    expect(refuse(s, entry('SPY', 'provider_error', '2024-03-01', '2024-03-12'))).toBe(true);
+    // Another outcome (a circuit opened by rate limiting), provider or symbol is logged.
+    expect(refuse(s, entry('SPY', 'rate_limited', '2025-03-03', '2025-03-03'))).toBe(true);
+    expect(refuse(s, entry('SPY', 'provider_error', '2025-03-11', '2025-03-11', 'csv'))).toBe(true);
+    expect([refuse(s, entry('KO', 'provider_error', '2025-03-03', '2025-03-03')), refuse(s, entry('KO', 'provider_error', '2025-03-03', '2025-03-03'))]).toEqual([true, false]);
+    // The refusals kept in memory still give the dates their reasons in this run.
+    expect(s.lastCovering('SPY', d('2025-03-10'))).toMatchObject({ provider: 'yahoo', rangeStart: '2024-03-10', rangeEnd: '2025-03-10' });
+  });
+
+  it('a failed request logged before the circuit opened covers its refusals; an answer logged since does not', () => {
+    // The fetch log of an earlier run is the logged part.
+    const s = new MarketDataRunState([entry('MSFT', 'provider_error', '2024-03-01', '2025-03-07')]);
+    expect(refuse(s, entry('MSFT', 'provider_error', '2024-03-05', '2025-03-05'))).toBe(false);
+    s.record(entry('MSFT', 'ok', '2025-03-06', '2025-03-06'));
+    expect(refuse(s, entry('MSFT', 'provider_error', '2024-03-05', '2025-03-07'))).toBe(true);
+  });
+
+  it('counts openings, not refusals', () => {
+    const s = new MarketDataRunState();
+    s.circuitOpened();
+    s.circuitOpened();
     expect(s.counters.circuitOpens).toBe(2);
+  });
+});
+
+describe('MarketDataRunState provider counts', () => {
+  it('counts requests sent, failed ones (a failed answer all, another its retries) and refusals apart', () => {
+    const s = new MarketDataRunState();
+    const answer = { requests: 0, retries: 0, failed: false, refused: false, rows: 0, dropped: 0 };
+    s.countProvider('yahoo', { ...answer, requests: 4, retries: 3, failed: true });
+    s.countProvider('yahoo', { ...answer, requests: 2, retries: 1, rows: 5 });
+    s.countProvider('yahoo', { ...answer, failed: true, refused: true });
+    s.countProvider('yahoo', { ...answer, requests: 2, retries: 1, failed: true, refused: true });
+    s.countProvider('csv', { ...answer, requests: 1, rows: 3, dropped: 2 });
+    expect(s.counters.providers).toEqual({
+      yahoo: { requests: 8, failures: 7, refused: 2, rows: 5, dropped: 0 },
+      csv: { requests: 1, failures: 0, refused: 0, rows: 3, dropped: 2 },
+    });
+    const before = providerCountsSince(s.counters.providers, {});
+    s.countProvider('yahoo', { ...answer, failed: true, refused: true });
+    s.countProvider('synthetic', { ...answer, rows: 1 });
+    expect(providerCountsSince(s.counters.providers, before)).toEqual({
+      yahoo: { requests: 0, failures: 0, refused: 1, rows: 0, dropped: 0 },
+      csv: { requests: 0, failures: 0, refused: 0, rows: 0, dropped: 0 },
+      synthetic: { requests: 0, failures: 0, refused: 0, rows: 1, dropped: 0 },
+    });
   });
 });
