@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { TraceDocument } from '../../core/api/commands/debug-commands';
 import { BatchdeskError, ERROR_CODES, type ErrorCode } from '../../core/api/errors';
 import { runOptionsSchema } from '../../core/api/run-options';
+import { isMoneyColumn } from '../../core/validation/canonical-form';
 import type { HandlerMap } from '../handler-types';
 
 /** Trace documents returned at most (bytes of JSON); the rest are counted as omitted. */
@@ -45,6 +46,22 @@ export function readTraceDocuments(dir: string, limit = TRACE_LIMIT_BYTES): { do
     documents.push({ file: rel, date: parts.length >= 2 ? parts[0]! : null, portfolioId: scope && scope !== 'date' ? scope : null, phase, document: JSON.parse(text) as unknown });
   }
   return { documents, omitted };
+}
+
+/**
+ * A trace document with `money_columns`: the columns of its differences' largest absolute
+ * differences that are money (compared in cents, g.12; the rest are ratios, compared to 1e-6),
+ * so the app can print each at its own precision without knowing the column classes.
+ */
+export function withMoneyColumns(doc: TraceDocument): TraceDocument {
+  const d = doc.document;
+  if (!d || typeof d !== 'object' || !Array.isArray((d as { differences?: unknown }).differences)) return doc;
+  const columns = new Set<string>();
+  for (const t of (d as { differences: unknown[] }).differences) {
+    const max = (t as { maxAbsDiff?: unknown } | null)?.maxAbsDiff;
+    if (max && typeof max === 'object') for (const c of Object.keys(max)) if (isMoneyColumn(c)) columns.add(c);
+  }
+  return { ...doc, document: { ...d, money_columns: [...columns].sort() } };
 }
 
 /** The parts of the run summary (SPEC.md h.5) that say why a run failed. */
@@ -93,7 +110,7 @@ export const debugHandlers: HandlerMap<'debugDate'> = {
       const { documents, omitted } = readTraceDocuments(dir);
       const summary = status.summary as { monitor?: unknown; batch_run_id?: string } | null;
       const failures = status.state === 'completed' ? [] : runFailures(status.summary);
-      return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, failures, documents, omitted, error: status.error };
+      return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, failures, documents: documents.map(withMoneyColumns), omitted, error: status.error };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

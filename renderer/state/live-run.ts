@@ -287,6 +287,23 @@ function setPortfolioCell(row: GridRow, phase: PhaseName, portfolioId: string, c
   return { ...row, cells: { ...row.cells, [phase]: agg } };
 }
 
+/**
+ * A price the validator flagged (SPEC.md e.4), as the CLI's warning says it: the symbol, date
+ * and provider, the file and line of a row read from a file (an invalid close's reason names
+ * it already), and what became of the close.
+ */
+function priceFlagText(tags: Readonly<Record<string, unknown>>, date: string | null): string {
+  const row = tags['file'] !== undefined && tags['flag'] !== 'invalid' ? ` (${String(tags['file'])} line ${String(tags['line'])})` : '';
+  const where = `${String(tags['symbol'])} on ${date ?? '?'} from ${String(tags['provider'] ?? 'the provider')}${row}`;
+  if (tags['flag'] === 'invalid') return `${where}: ${String(tags['why'] ?? 'invalid close')}; rejected, not stored${tags['stored_close_kept'] ? ' (the stored close stays)' : ''}`;
+  return `${where}: the close moved beyond the jump threshold; ${tags['stored_close_kept'] ? 'the stored close stays' : 'kept and listed as a suspect price'}`;
+}
+
+/** A skipped row of a price file, as the CLI's warning says it: file, line, column and why. */
+function csvBadRowText(tags: Readonly<Record<string, unknown>>): string {
+  return `bad CSV row skipped: ${String(tags['file'] ?? '')} line ${String(tags['line'])}${tags['column'] ? ` column ${String(tags['column'])}` : ''}: ${String(tags['message'])}`;
+}
+
 function describe(e: TelemetryEvent): string {
   switch (e.event) {
     case 'run_start':
@@ -308,6 +325,9 @@ function describe(e: TelemetryEvent): string {
     }
     case 'metric': {
       const p = e.payload;
+      // These two carry their whole message in their tags: they read as the CLI's warnings.
+      if (p.name === 'price_validation_flag') return `${p.name}: ${priceFlagText(p.tags, p.date)}`;
+      if (p.name === 'csv_bad_row') return `${p.name}: ${csvBadRowText(p.tags)}`;
       const tags = Object.entries(p.tags)
         .slice(0, 4)
         .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)

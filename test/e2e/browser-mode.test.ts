@@ -311,6 +311,25 @@ describe('browser mode, end to end', () => {
     expect(await page.getAttribute(`[data-testid=day-${FAILED_DATE}]`, 'class')).toContain('c-failed');
     expect(await page.locator('[data-testid=runs-table] .table-row').count()).toBeGreaterThanOrEqual(2);
     await shot('09-history');
+    // At 1280px no header of the runs table runs into the next ("Dates ok/failed/planned" into "Options").
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    try {
+      const overflowing = await page.$$eval('[data-testid=runs-table] [role=columnheader]', (cells) =>
+        cells.filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight).map((c) => c.textContent),
+      );
+      expect(overflowing).toEqual([]);
+      const head = await page.$eval('[data-testid=runs-table] .table-head', (h) => ({ scroll: h.scrollHeight, client: h.clientHeight }));
+      expect(head.scroll).toBeLessThanOrEqual(head.client);
+      // Only the focused widget looks focused: the runs table's current row is outlined while the table has the focus, not while a day has it.
+      const activeOutline = () => page.$eval('[data-testid=runs-table] .table-row.active', (r) => getComputedStyle(r).outlineStyle);
+      await page.focus('[data-testid=runs-table] .table-body');
+      expect(await activeOutline()).toBe('solid');
+      await page.focus(`[data-testid=day-${FAILED_DATE}]`);
+      expect(await activeOutline()).toBe('none');
+      await shot('09-history-1280');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    }
   });
 
   it('opens the analytics charts', async () => {
@@ -333,6 +352,13 @@ describe('browser mode, end to end', () => {
     await page.waitForSelector('[data-testid=debug-phase-snapshots]');
     // The altered snapshot differs from what the engine computes.
     expect(await page.textContent('[data-testid=debug-result]')).toMatch(/differ/);
+    // The date-level rows come first, then the phases in pipeline order; the largest
+    // differences are per-column values that wrap inside the window.
+    const cards = await page.$$eval('[data-testid=debug-result] article', (els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(cards).toEqual(['debug-phase-date', 'debug-phase-marks', 'debug-phase-snapshots', 'debug-phase-sector_tags', 'debug-phase-analytics']);
+    expect(await page.textContent('[data-testid=debug-phase-snapshots] [data-testid=debug-differences]')).not.toContain('{');
+    const width = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+    expect(width.page).toBeLessThanOrEqual(width.window);
     await shot('11-debug-date');
   });
 

@@ -80,8 +80,10 @@ const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     quoted: 'quoted column names of our own schema',
     "pk.map((k) => `\"${k}\" = ?`).join(' AND ')": 'primary-key columns of our own schema with placeholders',
     "natural.map((k) => `\"${k}\" IS ?`).join(' AND ')": 'natural-key columns of our own schema with placeholders',
-    "cols.filter((c) => !pk.includes(c.name)).map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema with placeholders',
+    "this.updateCols.map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema (PRAGMA table_info of the target) with placeholders',
     "setCols.map((c) => `\"${c.name}\" = ?`).join(', ')": 'columns of our own schema with placeholders',
+    'fk.parent': 'a parent table named by PRAGMA foreign_key_list of our own schema',
+    'fk.parentColumn': 'a parent column named by PRAGMA foreign_key_list of our own schema',
   },
   'db/pg-import/import-post-steps.ts': { 'r.table': 'a table name reported by PRAGMA foreign_key_check on our own schema' },
   'host/maintenance/dump-import.ts': {

@@ -7,7 +7,6 @@
 import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
-import { errorText } from '../../engine-client/engine-error';
 import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
@@ -146,11 +145,24 @@ export function verifiedText(b: ListedBackup): string {
   return v ? `${madeText(b.rowCountsVerified)}; checked again at ${v.stage} on ${fmtTimestamp(v.checkedAt)}` : madeText(b.rowCountsVerified);
 }
 
+/** A backup whose latest check failed (a corrupt or altered file): restoring it would be refused. */
+const failedCheck = (b: ListedBackup): boolean => b.lastVerification?.ok === false;
+
+/**
+ * A refused backup or restore in the engine's words: the message says what is wrong with the
+ * file or why the operation cannot run now, so it stands alone, without the error's code.
+ */
+function refusalText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
   const client = useClient();
   const backups = useAsync(() => (client.has('listBackups') ? client.call('listBackups', {}) : Promise.resolve(null)), [client, refresh]);
   const [busy, setBusy] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  // The outcome of the last backup or restore: a success is a status, a refusal an alert.
+  const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null);
   const [restoreFile, setRestoreFile] = useState<string | null>(null);
   if (!client.has('listBackups'))
     return (
@@ -163,10 +175,10 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
     setBusy('backup');
     try {
       const r = await client.call('createBackup', { reason: 'manual' });
-      setMessage(`Backup ${r.file} (${fmtBytes(r.bytes)}) verified${r.rowCountsVerified ? '' : ': a mid-run image, row counts not compared'}.`);
+      setMessage({ text: `Backup ${r.file} (${fmtBytes(r.bytes)}) verified${r.rowCountsVerified ? '' : ': a mid-run image, row counts not compared'}.`, failed: false });
       onChanged();
     } catch (err) {
-      setMessage(errorText(err));
+      setMessage({ text: refusalText(err), failed: true });
     } finally {
       setBusy(null);
     }
@@ -175,10 +187,10 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
     setBusy('restore');
     try {
       const r = await client.call('restoreBackup', { file, safetyBackup: true });
-      setMessage(`Restored ${r.restoredFrom}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`);
+      setMessage({ text: `Restored ${r.restoredFrom}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`, failed: false });
       onChanged();
     } catch (err) {
-      setMessage(errorText(err));
+      setMessage({ text: refusalText(err), failed: true });
       // A backup that failed its check now carries that verdict: show it in the list.
       onChanged();
     } finally {
@@ -193,8 +205,8 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
         {busy === 'backup' ? 'Backing up...' : 'Back up now'}
       </button>
       {message ? (
-        <p className="note" role="status">
-          {message}
+        <p className={message.failed ? 'note bad' : 'note'} role={message.failed ? 'alert' : 'status'} data-testid="backup-message">
+          {message.text}
         </p>
       ) : null}
       {backups.error ? <ErrorState error={backups.error} onRetry={backups.reload} /> : null}
@@ -225,7 +237,7 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
                   <td>{fmtTimestamp(b.createdAt)}</td>
                   <td>{b.reason}</td>
                   <td className="num">{fmtBytes(b.bytes)}</td>
-                  <td className={b.lastVerification?.ok === false ? 'error-text' : undefined}>{verifiedText(b)}</td>
+                  <td className={failedCheck(b) ? 'error-text' : undefined}>{verifiedText(b)}</td>
                   <td>
                     {restoreFile === b.file ? (
                       <span role="alertdialog" aria-label="Confirm restore">
@@ -238,7 +250,12 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
                         </button>
                       </span>
                     ) : (
-                      <button type="button" disabled={busy !== null} onClick={() => setRestoreFile(b.file)}>
+                      <button
+                        type="button"
+                        disabled={busy !== null || failedCheck(b)}
+                        title={failedCheck(b) ? 'This backup failed its latest check: restoring it would be refused.' : undefined}
+                        onClick={() => setRestoreFile(b.file)}
+                      >
                         Restore...
                       </button>
                     )}

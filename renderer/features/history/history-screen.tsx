@@ -1,13 +1,19 @@
 /**
- * History: a calendar heatmap of date coverage (each tracked date coloured by its status, a
- * trading day without a tracked run marked as a gap, weekends and holidays blank; one tab
- * stop, arrow keys between days) and the runs list with outcome, duration and options.
+ * History: a calendar heatmap of date coverage from the first tracked date to the latest
+ * settled date (SPEC.md f.3): each tracked date coloured by its status, a trading day without
+ * a tracked run (a gap, or a day after the last processed one) marked as not run, weekends and
+ * holidays, days before the first tracked date and days not settled yet each drawn and named
+ * apart; one tab stop, arrow keys between days. Below it, the runs list with outcome, duration
+ * and options. Refresh and the end of a run re-read both.
  */
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
-import { useClient } from '../../app-context';
+import { useClient, useServices } from '../../app-context';
+import type { EngineClient } from '../../engine-client/engine-client';
+import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
 import { cellClass } from '../../state/live-run';
+import { planSchema } from '../../state/run-plan';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
 import { fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
@@ -102,7 +108,8 @@ function dayPositions(months: readonly Month[]): { days: string[]; at: Map<strin
 /**
  * The day the grid's keyboard moves to from `from` (WAI-ARIA grid pattern): arrows by day and
  * by week, Home/End to the first/last day of the week row, Ctrl+Home/End to the first/last
- * day of the calendar. Null for any other key; the same day at an edge.
+ * day of the calendar, PageUp/PageDown to the same day of the previous/next month (its last
+ * day when the month is shorter). Null for any other key; the same day at an edge.
  */
 export function heatmapMove(months: readonly Month[], from: string, key: string, ctrl: boolean): string | null {
   const { days, at } = dayPositions(months);
@@ -112,6 +119,12 @@ export function heatmapMove(months: readonly Month[], from: string, key: string,
   const by = (n: number) => days[Math.max(0, Math.min(days.length - 1, p.index + n))]!;
   // Up and down keep the weekday: they stay put when no such day exists (the calendar's first or last week).
   const week = (n: number) => days[p.index + n] ?? from;
+  const month = (n: number) => {
+    const to = months[p.month + n];
+    if (!to) return from;
+    const length = to.weeks.flat().filter((d) => d !== null).length;
+    return `${to.key}-${pad(Math.min(Number(from.slice(8)), length))}`;
+  };
   const moves: Record<string, () => string> = {
     ArrowRight: () => by(1),
     ArrowLeft: () => by(-1),
@@ -119,6 +132,8 @@ export function heatmapMove(months: readonly Month[], from: string, key: string,
     ArrowUp: () => week(-7),
     Home: () => (ctrl ? days[0]! : row[0]!),
     End: () => (ctrl ? days[days.length - 1]! : row[row.length - 1]!),
+    PageUp: () => month(-1),
+    PageDown: () => month(1),
   };
   return moves[key]?.() ?? null;
 }
@@ -126,24 +141,61 @@ export function heatmapMove(months: readonly Month[], from: string, key: string,
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /**
- * The calendar heatmap: one grid (WAI-ARIA grid pattern) of months, weeks and days with a
- * roving tabindex, so it is a single tab stop. Arrow keys, Home/End and Ctrl+Home/End move
- * between days (see heatmapMove); Enter or Space opens the day as a click does: a tracked
- * date its reconciliation, a day not run the Run screen from the first day of its gap.
+ * A calendar day without a tracked date: a trading day not run (a gap between tracked dates,
+ * or a day after the last one up to the latest settled date), a weekend or holiday, a day
+ * before the first tracked date, a day not settled yet (after the latest settled date), or,
+ * when the latest settled date could not be read, a day after the last tracked date.
  */
-function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked: readonly string[] }) {
+type OtherDay = 'notRun' | 'closed' | 'before' | 'unsettled' | 'unknown';
+
+/** Each kind's class (its colour) and its name, for the day's aria-label and the legend. */
+const OTHER_DAYS: Record<OtherDay, { readonly className: string; readonly label: string }> = {
+  notRun: { className: 'c-gap', label: 'trading day not run' },
+  closed: { className: 'c-none', label: 'weekend or holiday' },
+  before: { className: 'c-before', label: 'before the first tracked date' },
+  unsettled: { className: 'c-after', label: 'not settled yet' },
+  unknown: { className: 'c-after', label: 'after the last tracked date' },
+};
+
+/**
+ * The kind of the untracked day `d` on a calendar of tracked dates from `first`, ending at `end`
+ * (the latest settled date `target`, or the last tracked date when later or when `target` is
+ * unknown); `notRun` has the trading days not run as keys.
+ */
+function otherDay(d: string, notRun: ReadonlyMap<string, unknown>, first: string, end: string, target: string | null): OtherDay {
+  if (notRun.has(d)) return 'notRun';
+  if (d < first) return 'before';
+  if (d > end) return target === null ? 'unknown' : 'unsettled';
+  return 'closed';
+}
+
+/**
+ * The calendar heatmap: one grid (WAI-ARIA grid pattern) of months, weeks and days with a
+ * roving tabindex, so it is a single tab stop, from the first tracked date to the latest
+ * settled date `target` (to the last tracked date while that is unknown). Arrow keys,
+ * Home/End, Ctrl+Home/End and PageUp/PageDown move between days (see heatmapMove); Enter or
+ * Space opens the day as a click does: a tracked date its reconciliation, a failed one the
+ * Debug screen on that date (where its failures show), a day not run the Run screen from the
+ * first day of its gap. `notRun` lists the trading days not run, ascending.
+ */
+function Heatmap({ rows, notRun, target }: { rows: readonly TrackingRow[]; notRun: readonly string[]; target: string | null }) {
   const { navigate } = useNavigation();
   const byDate = useMemo(() => new Map<string, TrackingRow>(rows.map((r) => [r.date, r])), [rows]);
-  const gapStart = useMemo(() => gapStarts(rows.map((r) => r.date), untracked), [rows, untracked]);
-  const months = useMemo(() => (rows.length === 0 ? [] : calendarMonths(rows[0]!.date, rows[rows.length - 1]!.date)), [rows]);
+  const gapStart = useMemo(() => gapStarts(rows.map((r) => r.date), notRun), [rows, notRun]);
+  const first = rows[0]?.date ?? '';
+  const last = rows[rows.length - 1]?.date ?? '';
+  const end = target !== null && target > last ? target : last;
+  const months = useMemo(() => (first === '' ? [] : calendarMonths(first, end)), [first, end]);
   const shown = useMemo(() => dayPositions(months).at, [months]);
   const [chosen, setChosen] = useState<string | null>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   // The one tab stop: the day last moved to or clicked, else the latest tracked date.
-  const active = chosen !== null && shown.has(chosen) ? chosen : (rows[rows.length - 1]?.date ?? '');
+  const active = chosen !== null && shown.has(chosen) ? chosen : last;
   if (rows.length === 0) return <EmptyState title="No tracked dates yet">Run a backfill: each processed date appears here.</EmptyState>;
+  const failed = (r: TrackingRow) => cellClass(r.status) === 'failed';
   const open = (d: string) => {
-    if (byDate.has(d)) navigate('reconciliation', { date: d });
+    const r = byDate.get(d);
+    if (r) navigate(failed(r) ? 'debug' : 'reconciliation', { date: d });
     else if (gapStart.has(d)) navigate('run', { startDate: gapStart.get(d)! });
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -160,6 +212,14 @@ function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked:
     setChosen(to);
     gridRef.current?.querySelector<HTMLElement>(`[data-date="${to}"]`)?.focus();
   };
+  const legend: [string, string][] = [
+    ['c-ok', 'success'],
+    ['c-warning', 'partial or stale'],
+    ['c-failed', 'failed'],
+    ['c-skipped', 'cancelled'],
+    ['c-gap', `${OTHER_DAYS.notRun.label} (never run, or purged), up to the latest settled date${target === null ? '' : ` (${target})`}`],
+    ...(['closed', 'before', target === null ? 'unknown' : 'unsettled'] as const).map((k): [string, string] => [OTHER_DAYS[k].className, OTHER_DAYS[k].label]),
+  ];
   return (
     <div data-testid="history-heatmap">
       <div ref={gridRef} className="heatmap" role="grid" aria-label="Date coverage" onKeyDown={onKeyDown}>
@@ -181,34 +241,34 @@ function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked:
                   {week.map((d, i) => {
                     if (!d) return <span key={`empty-${i}`} className="day empty" role="gridcell" />;
                     const r = byDate.get(d);
-                    const gap = !r && gapStart.has(d);
+                    const kind = r ? null : otherDay(d, gapStart, first, end, target);
                     const common = { role: 'gridcell', tabIndex: d === active ? 0 : -1, 'data-date': d, onFocus: () => setChosen(d) } as const;
                     return r ? (
                       <span
                         key={d}
                         {...common}
                         className={`day c-${cellClass(r.status)} open`}
-                        title={`${d}: ${r.status}, missing ${r.missingPriceCount}, jobs ${r.jobsCompleted}/${r.jobsExpected}`}
+                        title={`${d}: ${r.status}, missing ${r.missingPriceCount}, jobs ${r.jobsCompleted}/${r.jobsExpected}. Click to ${failed(r) ? 'debug it' : 'reconcile it'}.`}
                         aria-label={`${d} ${r.status}`}
                         data-testid={`day-${d}`}
                         onClick={() => open(d)}
                       >
                         {Number(d.slice(8))}
                       </span>
-                    ) : gap ? (
+                    ) : kind === 'notRun' ? (
                       <span
                         key={d}
                         {...common}
-                        className="day c-gap open"
-                        title={`${d}: a trading day with no tracked run (never run, or purged). Click to run from ${gapStart.get(d)}, the first day of this gap, to the latest.`}
-                        aria-label={`${d} trading day not run`}
+                        className={`day ${OTHER_DAYS.notRun.className} open`}
+                        title={`${d}: a trading day with no tracked run (never run, or purged). Click to run from ${gapStart.get(d)}, the first day of this gap, to the latest settled date.`}
+                        aria-label={`${d} ${OTHER_DAYS.notRun.label}`}
                         data-testid={`day-${d}`}
                         onClick={() => open(d)}
                       >
                         {Number(d.slice(8))}
                       </span>
                     ) : (
-                      <span key={d} {...common} className="day c-none" aria-label={`${d} not tracked`}>
+                      <span key={d} {...common} className={`day ${OTHER_DAYS[kind!].className}`} aria-label={`${d} ${OTHER_DAYS[kind!].label}`}>
                         {Number(d.slice(8))}
                       </span>
                     );
@@ -219,10 +279,18 @@ function Heatmap({ rows, untracked }: { rows: readonly TrackingRow[]; untracked:
           </div>
         ))}
       </div>
-      <p className="legend">
-        <span className="day c-ok">1</span> success <span className="day c-warning">1</span> partial or stale <span className="day c-failed">1</span> failed{' '}
-        <span className="day c-skipped">1</span> cancelled <span className="day c-gap">1</span> trading day not run (never run, or purged) <span className="day c-none">1</span> weekend or
-        holiday. Click a day (or move to it with the arrow keys and press Enter) to reconcile it, or a day not run to run from there.
+      <p className="legend" data-testid="history-legend">
+        {legend.map(([className, label]) => (
+          <span key={label} className="legend-item">
+            <span className={`day ${className}`} aria-hidden="true">
+              1
+            </span>{' '}
+            {label}
+          </span>
+        ))}
+        <span className="legend-item">
+          Click a day (or move to it with the arrow keys and press Enter) to reconcile it, a failed day to debug it, or a day not run to run from there.
+        </span>
       </p>
     </div>
   );
@@ -255,27 +323,64 @@ const RUN_COLUMNS: Column<RunRow>[] = [
   { key: 'dur', header: 'Duration', width: '6rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
   { key: 'mode', header: 'Mode', width: '5rem', render: (r) => r.mode ?? '-' },
   { key: 'by', header: 'By', width: '4rem', render: (r) => r.triggeredBy ?? '-' },
-  { key: 'dates', header: 'Dates ok/failed/planned', width: '9rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
+  { key: 'dates', header: 'Dates ok/failed/planned', width: '10.5rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
   { key: 'opts', header: 'Options', width: 'minmax(10rem, 1fr)', render: (r) => <span title={JSON.stringify(r.options)}>{optionsText(r.options)}</span> },
 ];
 
+/**
+ * The live store's latest run_result: a new value each time a run ends (and null from a run's
+ * start), read with a selector so that the screen does not re-render on every live update.
+ */
+function useRunResult() {
+  const { live } = useServices();
+  return useSyncExternalStore(live.subscribe, () => live.getSnapshot().result);
+}
+
+/**
+ * The latest settled date (SPEC.md f.3: the plan's target date, which the Run screen shows as
+ * such) and the trading days after `last` up to it, from the plan of a range starting at
+ * `last` (its dates are the range's trading days, g.2).
+ */
+async function settledAfter(client: EngineClient, last: string): Promise<{ target: string; days: string[] }> {
+  const plan = planSchema.parse((await client.call('planRun', { startDate: last })).plan);
+  return { target: plan.target_date, days: plan.dates.map((d) => d.date).filter((d) => d > last) };
+}
+
 export function HistoryScreen() {
   const client = useClient();
-  const tracking = useAsync(() => client.call('getTracking', { limit: 20_000 }), [client]);
-  const runs = useAsync(() => client.call('listRuns', { limit: 200 }), [client]);
+  const runEnd = useRunResult();
+  const tracking = useAsync(() => client.call('getTracking', { limit: 20_000 }), [client, runEnd]);
+  const runs = useAsync(() => client.call('listRuns', { limit: 200 }), [client, runEnd]);
+  const dates = tracking.data?.dates;
+  const last = dates && dates.length > 0 ? dates[dates.length - 1]!.date : null;
+  const settled = useAsync(() => (last === null ? Promise.resolve(null) : settledAfter(client, last)), [client, last, runEnd]);
   const [selectedRun, setSelectedRun] = useState<RunRow | null>(null);
+  const refresh = () => {
+    tracking.reload();
+    settled.reload();
+    runs.reload();
+  };
+  // The gaps between tracked dates, then the days after the last one (read for an earlier `last` while a new read runs).
+  const notRun = useMemo(
+    () => [...(tracking.data?.untrackedTradingDays ?? []), ...(last === null ? [] : (settled.data?.days.filter((d) => d > last) ?? []))],
+    [tracking.data, settled.data, last],
+  );
   const counts = useMemo(() => {
     const c: Record<string, number> = {};
-    for (const r of tracking.data?.dates ?? []) c[r.status] = (c[r.status] ?? 0) + 1;
-    const gaps = tracking.data?.untrackedTradingDays.length ?? 0;
-    if (gaps > 0) c[gaps === 1 ? 'trading day not run' : 'trading days not run'] = gaps;
+    for (const r of dates ?? []) c[r.status] = (c[r.status] ?? 0) + 1;
+    if (notRun.length > 0) c[notRun.length === 1 ? 'trading day not run' : 'trading days not run'] = notRun.length;
     return c;
-  }, [tracking.data]);
+  }, [dates, notRun]);
   return (
     <section aria-labelledby="history-title" data-testid="screen-history">
-      <h1 id="history-title" tabIndex={-1}>
-        History
-      </h1>
+      <div className="screen-head">
+        <h1 id="history-title" tabIndex={-1}>
+          History
+        </h1>
+        <button type="button" onClick={refresh} data-testid="history-refresh">
+          Refresh
+        </button>
+      </div>
       <h2>Date coverage</h2>
       {tracking.error ? <ErrorState error={tracking.error} onRetry={tracking.reload} /> : null}
       {tracking.loading && !tracking.data ? <LoadingState /> : null}
@@ -286,7 +391,12 @@ export function HistoryScreen() {
               .map(([k, v]) => `${v} ${k}`)
               .join(', ') || 'no dates'}
           </p>
-          <Heatmap rows={tracking.data.dates} untracked={tracking.data.untrackedTradingDays} />
+          {settled.error ? (
+            <p className="muted" data-testid="history-settled-error">
+              The latest settled date could not be read ({errorText(settled.error)}), so the calendar ends at the last tracked date.
+            </p>
+          ) : null}
+          <Heatmap rows={tracking.data.dates} notRun={notRun} target={settled.data?.target ?? null} />
         </>
       ) : null}
       <h2>Runs</h2>
@@ -297,9 +407,6 @@ export function HistoryScreen() {
         ) : (
           <>
             <div className="actions">
-              <button type="button" onClick={runs.reload}>
-                Refresh
-              </button>
               <button type="button" onClick={() => downloadText('runs.json', JSON.stringify(runs.data?.runs, null, 2), 'application/json')}>
                 Export JSON
               </button>

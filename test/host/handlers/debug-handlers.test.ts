@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../host/dispatcher';
-import { readTraceDocuments } from '../../../host/handlers/debug-handlers';
+import { readTraceDocuments, withMoneyColumns } from '../../../host/handlers/debug-handlers';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
 import { runDemo, seedDemoDb } from '../../support/demo-db';
 import { tempDir } from '../../support/cli';
@@ -47,6 +47,9 @@ describe('debugDate', () => {
     expect(phases).toEqual(expect.arrayContaining(['summary', 'marks', 'snapshots', 'sector_tags', 'analytics']));
     const snap = out.documents.find((d) => d.phase === 'snapshots')!.document;
     expect(Object.keys(snap)).toEqual(expect.arrayContaining(['inputs', 'outputs', 'stored', 'differences']));
+    // The money columns of its differences, so the app prints them to the cent.
+    expect(snap['money_columns']).toEqual(expect.arrayContaining(['cash_value', 'total_value']));
+    expect(snap['money_columns']).not.toContain('daily_return');
     // The altered stored snapshot differs from the recomputed one.
     expect(out.monitor.clean).toBe(false);
     expect(out.exitCode).toBe(4);
@@ -60,6 +63,19 @@ describe('debugDate', () => {
     // 2025-07-04 is a holiday: a usage error from the run options (m.5).
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('usage');
+  });
+});
+
+describe('withMoneyColumns', () => {
+  it("lists the money columns of a document's largest differences; other documents pass unchanged", () => {
+    const doc = { file: 'd/p/snapshots.json', date: '2025-07-10', portfolioId: 'p', phase: 'snapshots' };
+    const differences = [
+      { table: 'portfolio_snapshots', maxAbsDiff: { total_value: 21.8341, daily_return: 0.0001, num_positions: 0 } },
+      { table: 'position_marks', maxAbsDiff: { market_value: 0, price: 0.5 } },
+    ];
+    expect(withMoneyColumns({ ...doc, document: { differences } }).document).toEqual({ differences, money_columns: ['market_value', 'total_value'] });
+    const report = { ...doc, document: { clean: true } };
+    expect(withMoneyColumns(report)).toBe(report);
   });
 });
 

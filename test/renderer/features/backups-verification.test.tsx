@@ -2,7 +2,9 @@
 /**
  * The Backups table shows each backup's latest verification: a backup that failed the check
  * at restore reads "failed at restore on <time>: <reason>" (not its manifest's "yes"), and a
- * failed restore re-reads the list so the verdict appears at once.
+ * failed restore re-reads the list so the verdict appears at once. The refusal is an error
+ * alert with the engine's message only, and a backup that failed its check cannot be
+ * restored again from the list.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { DataScreen, verifiedText } from '../../../renderer/features/data/data-screen';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { FakeTransport } from '../../support/app/fake-transport';
+import { RefusingTransport } from '../refusing-transport';
 
 afterEach(cleanup);
 
@@ -44,6 +47,37 @@ describe('Backups table', () => {
     fireEvent.click(within(row).getByText('Restore'));
     await waitFor(() => expect(within(screen.getByTestId('backups-table')).getAllByRole('row')[1]!.textContent).toContain('failed at restore on 2025-07-11 08:15:02: '));
     expect(within(screen.getByTestId('backups-table')).getAllByRole('cell')[4]!.textContent).toBe(`failed at restore on 2025-07-11 08:15:02: ${REASON}`);
+  });
+
+  it('a refused restore is an error alert with the message only, and the failed backup can no longer be chosen', async () => {
+    let checked: Listed['lastVerification'] = null;
+    const transport = new RefusingTransport(
+      { listBackups: () => ({ dir: '/data/backups', backups: [backup(checked)] }) },
+      {
+        restoreBackup: () => {
+          checked = { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: false, problem: REASON };
+          return { code: 'data', message: REASON };
+        },
+      },
+    );
+    const client = new EngineClient(transport);
+    client.connect();
+    render(
+      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+        <DataScreen />
+      </ServicesProvider>,
+    );
+    const table = await screen.findByTestId('backups-table');
+    const restore = within(table).getByText('Restore...');
+    expect((restore as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(restore);
+    fireEvent.click(within(table).getByText('Restore'));
+    const message = await screen.findByTestId('backup-message');
+    expect(message.getAttribute('role')).toBe('alert');
+    expect(message.className).toContain('bad');
+    expect(message.textContent).toBe(`B${REASON.slice(1)}`);
+    await waitFor(() => expect((within(screen.getByTestId('backups-table')).getByText('Restore...') as HTMLButtonElement).disabled).toBe(true));
+    expect(within(screen.getByTestId('backups-table')).getByText('Restore...').getAttribute('title')).toContain('failed its latest check');
   });
 
   it('says a check that passed, and falls back to the manifest without one', () => {

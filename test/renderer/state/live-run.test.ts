@@ -77,6 +77,29 @@ describe('applyBatch', () => {
     expect(s.counters.retries).toBe(3);
   });
 
+  it('price flags and bad CSV rows read as the CLI says them, with the file, line and message tags', () => {
+    const metric = (seq: number, name: string, value: number, tags: Record<string, unknown>, date: string | null = '2025-07-03'): TelemetryEvent => {
+      const e = metricEvent(name, value, seq);
+      return { ...e, payload: { ...(e.payload as object), date, tags } } as TelemetryEvent;
+    };
+    const s = applyBatch(
+      EMPTY_LIVE,
+      batch([
+        metric(1, 'price_validation_flag', 412.5, { symbol: 'AAPL', flag: 'jump', provider: 'csv', reference: 201.1, stored_close_kept: false, file: 'prices/aapl.csv', line: 14 }),
+        metric(2, 'price_validation_flag', 188.2, { symbol: 'MSFT', flag: 'jump', provider: 'csv', reference: 401.3, stored_close_kept: true, file: 'prices/msft.csv', line: 9 }),
+        metric(3, 'price_validation_flag', -3, { symbol: 'NVDA', flag: 'invalid', provider: 'csv', why: 'prices/nvda.csv line 4: a close must be positive', stored_close_kept: false, file: 'prices/nvda.csv', line: 4 }),
+        metric(4, 'csv_bad_row', 7, { symbol: 'AAPL', file: 'prices/aapl.csv', line: 7, column: 'date', message: '2025-07-06 is not a trading day; the row is dropped' }, null),
+      ]),
+      0,
+    );
+    expect(s.log.map((l) => l.text)).toEqual([
+      'price_validation_flag: AAPL on 2025-07-03 from csv (prices/aapl.csv line 14): the close moved beyond the jump threshold; kept and listed as a suspect price',
+      'price_validation_flag: MSFT on 2025-07-03 from csv (prices/msft.csv line 9): the close moved beyond the jump threshold; the stored close stays',
+      'price_validation_flag: NVDA on 2025-07-03 from csv: prices/nvda.csv line 4: a close must be positive; rejected, not stored',
+      'csv_bad_row: bad CSV row skipped: prices/aapl.csv line 7 column date: 2025-07-06 is not a trading day; the row is dropped',
+    ]);
+  });
+
   it('progress and ETA come from the planned dates and the mean date duration', () => {
     let s = applyBatch(EMPTY_LIVE, batch([runStart(1, 4)]), 0);
     expect(progressOf(s)).toMatchObject({ fraction: 0, etaMs: null, planned: 4 });
