@@ -16,6 +16,7 @@ import { ReconciliationScreen } from './features/reconciliation/reconciliation-s
 import { RunScreen } from './features/run/run-screen';
 import { LiveScreen } from './features/telemetry/live-screen';
 import { GateBanner } from './features/run/gate-banner';
+import { isMonitorRun, runKindOf, runStateOf } from './state/live-run';
 import { NavigationContext, SCREENS, type Route, type ScreenId } from './navigation';
 
 function engineLabel(s: EngineStatus): string {
@@ -73,14 +74,15 @@ function Screen({ route }: { route: Route }): ReactNode {
   }
 }
 
-/** The run in the header, on every screen: state and dates done. */
-function HeaderRun({ onOpen }: { onOpen: () => void }) {
+/** The run in the header, on every screen: its kind (a monitor-only debug run publishes nothing), state and dates done. */
+export function HeaderRun({ onOpen }: { onOpen: () => void }) {
   const live = useLive();
-  const state = live.phase === 'finished' ? (live.result?.cancelled ? 'cancelled' : (live.result?.status ?? 'finished')) : live.phase;
+  const state = runStateOf(live);
   if (!live.run && live.phase === 'idle') return <span data-testid="header-run" data-state="idle" hidden />;
+  const monitor = isMonitorRun(live.run);
   return (
-    <button type="button" className="header-run" data-testid="header-run" data-state={state} data-done={live.datesDone} onClick={onOpen}>
-      run {state}: {live.datesDone}/{live.run?.datesPlanned ?? '?'} dates
+    <button type="button" className={`header-run${monitor ? ' monitor' : ''}`} data-testid="header-run" data-state={state} data-mode={live.run?.mode ?? ''} data-done={live.datesDone} onClick={onOpen}>
+      {runKindOf(live.run)} {state}: {live.datesDone}/{live.run?.datesPlanned ?? '?'} dates{monitor ? ' computed, not published' : ''}
     </button>
   );
 }

@@ -3,7 +3,9 @@
  * stream: a date x phase grid with per-portfolio detail, the running cell, progress with an
  * ETA, running totals and a log tail. Pure functions: `applyBatch` folds one throttled batch
  * into a new state, `seedFromTracking` rebuilds the rows from the stored ones, and `gridView`
- * adds the dates still to run and the dates a cancelled run did not run.
+ * adds the dates still to run and the dates a cancelled run did not run. A monitor-only run
+ * (g.12: the app's "Debug a date") publishes nothing, so its dates are kept apart from the
+ * database's (`monitorRows`).
  */
 import type { TrackingRow } from '../../core/api/commands/view-commands';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
@@ -79,7 +81,8 @@ export interface Counters {
  * emits no event at all, only a run status, so the store follows that status meanwhile.
  */
 export type RunStart =
-  | { readonly state: 'starting' }
+  /** `resuming`: the cancelled run a resume continues and the dates left to it (its resume plan), when known. */
+  | { readonly state: 'starting'; readonly resuming?: { readonly batchRunId: string; readonly dates: number } }
   | {
       readonly state: 'refused';
       readonly error: EngineError;
@@ -94,7 +97,12 @@ export interface LiveState {
   readonly phase: 'idle' | 'running' | 'finished';
   readonly run: RunInfo | null;
   readonly result: EventPayload<'run_result'> | null;
+  /** The database's dates: tracking rows, and the dates a publishing live run touched. */
   readonly rows: Readonly<Record<string, GridRow>>;
+  /** The dates a monitor-only live run computed (g.12): nothing of them is in the database. */
+  readonly monitorRows: Readonly<Record<string, GridRow>>;
+  /** This window asked the live run to cancel (g.10); cleared by the next run's start. */
+  readonly cancelRequested: boolean;
   /** Dates the UI planned (plan preview) for the run it starts: shown as pending until they get a row or the run ends. */
   readonly plannedDates: readonly string[];
   /** Dates the finished run planned and did not finish because it was cancelled (g.10): shown as not run. */
@@ -121,6 +129,8 @@ export const EMPTY_LIVE: LiveState = {
   run: null,
   result: null,
   rows: {},
+  monitorRows: {},
+  cancelRequested: false,
   plannedDates: [],
   notRunDates: [],
   start: null,
@@ -264,6 +274,37 @@ export function withStart(state: LiveState, start: RunStart | null): LiveState {
   return { ...state, start };
 }
 
+export function withCancelRequested(state: LiveState): LiveState {
+  return { ...state, cancelRequested: true };
+}
+
+/** A monitor-only run (g.12, `mode = 'monitor'`): computes and rolls back, publishes nothing. */
+export function isMonitorRun(run: RunInfo | null): boolean {
+  return run?.mode === 'monitor';
+}
+
+/** The live run's state as the header and the Live screen name it: idle, running, or its outcome. */
+export function runStateOf(s: LiveState): string {
+  if (s.phase !== 'finished') return s.phase;
+  return s.result?.cancelled ? 'cancelled' : (s.result?.status ?? 'finished');
+}
+
+/** What the live run is called: a monitor-only run is the debug kind, which publishes nothing. */
+export function runKindOf(run: RunInfo | null): string {
+  return isMonitorRun(run) ? 'monitor-only (debug) run' : 'run';
+}
+
+/**
+ * The cancel this window asked for (g.10, m.4): requested while the run finishes its current
+ * portfolio-date, then what it came to once the run_result arrived; null otherwise.
+ */
+export function cancelNoteOf(s: LiveState): string | null {
+  if (!s.cancelRequested) return null;
+  if (s.phase === 'running') return 'Cancel requested: the run stops after its current portfolio-date.';
+  if (s.phase === 'finished' && s.result?.cancelled) return `Cancelled after ${s.datesDone} date${s.datesDone === 1 ? '' : 's'}.`;
+  return null;
+}
+
 /**
  * What the grid shows: the rows, sorted by date, plus the planned dates without a row
  * (no row: pending) and the dates the cancelled run did not run (a `cancelled` row without
@@ -337,6 +378,15 @@ function describe(e: TelemetryEvent): string {
   }
 }
 
+/** The rows the live run's events go to: the database's, or a monitor-only run's own. */
+function liveRowsOf(s: LiveState): Readonly<Record<string, GridRow>> {
+  return isMonitorRun(s.run) ? s.monitorRows : s.rows;
+}
+
+function withLiveRow(s: LiveState, row: GridRow): LiveState {
+  return isMonitorRun(s.run) ? { ...s, monitorRows: { ...s.monitorRows, [row.date]: row } } : { ...s, rows: { ...s.rows, [row.date]: row } };
+}
+
 function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<string, number>>): LiveState {
   switch (e.event) {
     case 'run_start': {
@@ -345,6 +395,8 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
         ...s,
         phase: 'running',
         result: null,
+        monitorRows: {},
+        cancelRequested: false,
         notRunDates: [],
         start: null,
         current: null,
@@ -357,24 +409,24 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
     case 'phase_start': {
       const p = e.payload;
       const phase = p.phase as PhaseName;
-      let row: GridRow = { ...(s.rows[p.date] ?? emptyRow(p.date)), live: true, complete: false, status: 'running', portfolioCount: p.portfolio_count };
+      let row: GridRow = { ...(liveRowsOf(s)[p.date] ?? emptyRow(p.date)), live: true, complete: false, status: 'running', portfolioCount: p.portfolio_count };
       if (p.portfolio_id) row = setPortfolioCell(row, phase, p.portfolio_id, { status: 'running', reason: null, error: null, durationMs: null, metrics: null });
       else row = { ...row, cells: { ...row.cells, [phase]: { status: 'running', reason: null, error: null, durationMs: null, metrics: null, portfolios: {} } } };
-      return { ...s, phase: s.phase === 'idle' ? 'running' : s.phase, rows: { ...s.rows, [p.date]: row }, current: { date: p.date, phase: p.phase, portfolioId: p.portfolio_id, index: p.portfolio_index, count: p.portfolio_count } };
+      return { ...withLiveRow(s, row), phase: s.phase === 'idle' ? 'running' : s.phase, current: { date: p.date, phase: p.phase, portfolioId: p.portfolio_id, index: p.portfolio_index, count: p.portfolio_count } };
     }
     case 'phase_result': {
       const p = e.payload;
       const phase = p.phase as PhaseName;
       const cell: PortfolioCell = { status: p.status, reason: p.reason, error: p.error, durationMs: p.duration_ms, metrics: p.metrics };
-      let row = { ...(s.rows[p.date] ?? emptyRow(p.date)), live: true };
+      let row = { ...(liveRowsOf(s)[p.date] ?? emptyRow(p.date)), live: true };
       if (p.portfolio_id) row = setPortfolioCell(row, phase, p.portfolio_id, cell);
       else row = { ...row, cells: { ...row.cells, [phase]: { ...cell, portfolios: {} } } };
       const counters = p.status === 'failed' ? { ...s.counters, failedPhases: s.counters.failedPhases + 1 } : s.counters;
-      return { ...s, rows: { ...s.rows, [p.date]: row }, counters };
+      return { ...withLiveRow(s, row), counters };
     }
     case 'date_result': {
       const p = e.payload;
-      const prev = s.rows[p.date] ?? emptyRow(p.date);
+      const prev = liveRowsOf(s)[p.date] ?? emptyRow(p.date);
       const cells: Partial<Record<PhaseName, GridCell>> = { ...prev.cells };
       // The date is over: portfolio phases aggregate what they got (the engine's statuses below win).
       for (const [name, c] of Object.entries(cells) as [PhaseName, GridCell][]) {
@@ -397,8 +449,7 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
         errors: p.errors,
       };
       return {
-        ...s,
-        rows: { ...s.rows, [p.date]: row },
+        ...withLiveRow(s, row),
         datesDone: s.datesDone + (p.status === 'cancelled' ? 0 : 1),
         recentDateMs: [...s.recentDateMs, p.duration_ms].slice(-30),
         counters: { ...s.counters, missingPrices: s.counters.missingPrices + p.missing_price_count, fallbacks: s.counters.fallbacks + p.fallback_count, modelMarks: s.counters.modelMarks + p.model_count },

@@ -11,7 +11,7 @@ import { errorShapeSchema } from '../../core/api/errors';
 import type { RunOptionsInput } from '../../core/api/run-options';
 import type { EngineClient } from '../engine-client/engine-client';
 import { EngineError } from '../engine-client/engine-error';
-import { applyBatch, countTrackedDates, EMPTY_LIVE, seedFromTracking, withNotRunDates, withPlannedDates, withStart, type LiveState, type RunStart } from './live-run';
+import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withStart, type LiveState, type RunStart } from './live-run';
 import { planSchema } from './run-plan';
 
 const noRunSummarySchema = z.object({ message: z.string() }).loose();
@@ -63,6 +63,33 @@ export class LiveStore {
    */
   async startRun(options: RunOptionsInput, plannedDates: readonly string[] = []): Promise<boolean> {
     this.set(withStart(withPlannedDates(this.state, plannedDates), { state: 'starting' }));
+    return this.awaitStart(options);
+  }
+
+  /**
+   * Resumes the latest cancelled or interrupted run (g.11). When that is the live run, which
+   * this store saw cancelled, its dates not run (its resume plan) are the resume's pending
+   * dates and the start names it.
+   */
+  async resumeRun(): Promise<boolean> {
+    const { run, result, notRunDates } = this.state;
+    const cancelled = run?.runId && result?.cancelled && notRunDates.length > 0 ? run : null;
+    const start: RunStart = cancelled ? { state: 'starting', resuming: { batchRunId: cancelled.batchRunId, dates: notRunDates.length } } : { state: 'starting' };
+    this.set(withStart(withPlannedDates(this.state, cancelled ? notRunDates : []), start));
+    return this.awaitStart({ resume: cancelled?.runId ?? 'latest', triggeredBy: 'app' });
+  }
+
+  /**
+   * Asks the running batch to stop after its current portfolio-date (g.10); the state then
+   * says so until the run_result arrives (`cancelNoteOf`).
+   */
+  async cancelRun(): Promise<{ requested: boolean }> {
+    const r = await this.client.call('cancelRun', { force: false });
+    if (r.requested && this.state.phase === 'running') this.set(withCancelRequested(this.state));
+    return r;
+  }
+
+  private async awaitStart(options: RunOptionsInput): Promise<boolean> {
     let outcome: RunStart | null;
     try {
       const r = await this.client.call('startRun', options);
@@ -111,7 +138,8 @@ export class LiveStore {
    */
   private async readNotRunDates(): Promise<void> {
     const { run, result } = this.state;
-    if (!run?.runId || !result?.cancelled) return;
+    // A monitor-only run's dates are none of the database's (g.12): nothing of them is pending.
+    if (!run?.runId || !result?.cancelled || isMonitorRun(run)) return;
     const { plan } = await this.client.call('planRun', { resume: run.runId });
     const dates = planSchema.parse(plan).dates.map((d) => d.date);
     if (this.state.run?.runId === run.runId) this.set(withNotRunDates(this.state, dates));

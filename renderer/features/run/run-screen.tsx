@@ -16,7 +16,7 @@ import { useAsync } from '../../ui/use-async';
 import { useGate } from './use-gate';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 import { RUN_FORM_LABELS } from './run-form-labels';
-import { StartOutcome } from './start-outcome';
+import { CancelNote, StartOutcome } from './start-outcome';
 
 type DateMode = 'automatic' | 'range' | 'single';
 
@@ -126,8 +126,9 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
   const cancel = async () => {
     setBusy('cancel');
     try {
-      const r = await client.call('cancelRun', { force: false });
-      setMessage({ kind: 'info', text: r.requested ? 'Cancel requested: the run stops after its current portfolio-date.' : 'No run is in progress in this app.' });
+      // A requested cancel shows from the live state (CancelNote) until the run has stopped.
+      const r = await store.cancelRun();
+      if (!r.requested) setMessage({ kind: 'info', text: 'No run is in progress in this app.' });
       status.reload();
     } catch (err) {
       setMessage({ kind: 'error', text: errorText(err) });
@@ -138,7 +139,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
 
   const resume = async () => {
     setBusy('resume');
-    const started = await store.startRun({ resume: 'latest', triggeredBy: 'app' });
+    const started = await store.resumeRun();
     setBusy(null);
     if (started) navigate('live');
   };
@@ -249,6 +250,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
             {message.text}
           </p>
         ) : null}
+        <CancelNote live={live} />
         <StartOutcome start={live.start} />
       </form>
       {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : null}

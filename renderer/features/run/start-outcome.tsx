@@ -1,10 +1,11 @@
 /**
  * Why the last run this window started did not start: the engine's refusal (a lock held by
  * another process, named with its holder; bad options; a closed gate: SPEC.md g.9, m.16) or
- * its "nothing to run". Shown on the Run screen under the form and on the Live screen.
+ * its "nothing to run". Shown on the Run screen under the form and on the Live screen, with
+ * the cancel this window asked for.
  */
 import { errorText } from '../../engine-client/engine-error';
-import type { RunStart } from '../../state/live-run';
+import { cancelNoteOf, type LiveState, type RunStart } from '../../state/live-run';
 import { RUN_FORM_LABELS } from './run-form-labels';
 
 const HOLDERS: Readonly<Record<string, string>> = { cli: 'the CLI', app: 'the desktop app', serve: 'browser mode (batchdesk serve)' };
@@ -24,7 +25,7 @@ export function StartOutcome({ start, onBack }: { start: RunStart | null; onBack
   if (start.state === 'starting')
     return (
       <p className="note" role="status" data-testid="start-outcome" data-state="starting">
-        Starting the run...
+        {start.resuming ? `Resuming ${start.resuming.batchRunId}: ${start.resuming.dates} date${start.resuming.dates === 1 ? '' : 's'}...` : 'Starting the run...'}
       </p>
     );
   if (start.state === 'nothing_to_run')
@@ -46,5 +47,16 @@ export function StartOutcome({ start, onBack }: { start: RunStart | null; onBack
         </button>
       ) : null}
     </div>
+  );
+}
+
+/** The cancel this window asked for: requested until the run stops, then what it came to (g.10). */
+export function CancelNote({ live }: { live: LiveState }) {
+  const text = cancelNoteOf(live);
+  if (text === null) return null;
+  return (
+    <p className="note" role="status" data-testid="cancel-note">
+      {text}
+    </p>
   );
 }

@@ -1,7 +1,8 @@
 /**
  * The current date of the run, per portfolio (SPEC.md h.7): each portfolio phase's status and
  * duration, with the key metrics the phases report: NAV, daily P&L and cash (snapshots),
- * unmarked lots (marks), analytics jobs completed / expected.
+ * unmarked lots (marks), analytics jobs completed / expected. A monitor-only run's date
+ * (`monitor`) says that nothing of it was published.
  */
 import { memo } from 'react';
 import type { PortfolioSummary } from '../../../core/api/commands/view-commands';
@@ -13,14 +14,14 @@ const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_ta
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-export const CurrentDate = memo(function CurrentDate({ row, portfolios }: { row: GridRow; portfolios: readonly PortfolioSummary[] }) {
+export const CurrentDate = memo(function CurrentDate({ row, portfolios, monitor = false }: { row: GridRow; portfolios: readonly PortfolioSummary[]; monitor?: boolean }) {
   const ids = [...new Set(PORTFOLIO_PHASES.flatMap((p) => Object.keys(row.cells[p]?.portfolios ?? {})))];
   const names = new Map(portfolios.map((p) => [p.id, p.name]));
   if (ids.length === 0) return null;
   return (
     <section className="current-date" aria-labelledby="current-date-title" data-testid="current-date">
       <h2 id="current-date-title">
-        {row.date}: portfolios ({row.status})
+        {row.date}: portfolios ({row.status}){monitor ? ', monitor-only: computed and rolled back, not published' : ''}
       </h2>
       <table className="simple">
         <thead>

@@ -1,15 +1,18 @@
 /**
  * Live: the running batch phase by phase. Progress with ETA and counters, the date x phase
  * grid coloured by status, a drill-down for any cell (Escape or Close returns to the cell),
- * and the event log. A run this window started that did not start says why here too.
+ * and the event log. A run this window started that did not start says why here too. With
+ * no run in this session, the grid is the database's tracked dates, under the last run's
+ * outcome from the history. A monitor-only (debug) run's dates stay out of the grid: only its
+ * current date shows, marked as not published.
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useClient, useLive } from '../../app-context';
+import { useClient, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
-import { gridView } from '../../state/live-run';
+import { gridView, isMonitorRun } from '../../state/live-run';
 import { useAsync } from '../../ui/use-async';
-import { StartOutcome } from '../run/start-outcome';
+import { CancelNote, StartOutcome } from '../run/start-outcome';
 import { CellDetail } from './cell-detail';
 import { CurrentDate } from './current-date';
 import { EventLog } from './event-log';
@@ -18,20 +21,27 @@ import { RunProgress } from './run-progress';
 
 export function LiveScreen() {
   const client = useClient();
+  const { live: store } = useServices();
   const live = useLive();
   const { navigate } = useNavigation();
   const [selected, setSelected] = useState<CellRef | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const grid = useRef<PhaseGridHandle>(null);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
+  const hasRun = live.run !== null;
+  // Without a run in this session, the last run the history holds (a CLI run, or one before a restart).
+  const lastRun = useAsync(async () => (hasRun ? null : ((await client.call('listRuns', { limit: 1 })).runs[0] ?? null)), [client, hasRun]);
   const { dates, rows } = useMemo(() => gridView(live), [live]);
+  const monitor = isMonitorRun(live.run);
   // The date being processed, else the last date the live run touched.
-  const currentDate = live.current?.date ?? (live.run ? [...dates].reverse().find((d) => rows[d]?.live) : undefined);
-  const currentRow = currentDate ? rows[currentDate] : undefined;
+  const runRows = monitor ? live.monitorRows : rows;
+  const currentDate = live.current?.date ?? (live.run ? Object.keys(runRows).sort().reverse().find((d) => runRows[d]?.live) : undefined);
+  const currentRow = currentDate ? runRows[currentDate] : undefined;
   const cancel = async () => {
     try {
-      const r = await client.call('cancelRun', { force: false });
-      setNote(r.requested ? 'Cancel requested: the run stops after its current portfolio-date.' : 'No run of this app is in progress.');
+      // A requested cancel shows from the live state (CancelNote) until the run has stopped.
+      const r = await store.cancelRun();
+      setNote(r.requested ? null : 'No run of this app is in progress.');
     } catch (err) {
       setNote(errorText(err));
     }
@@ -61,13 +71,14 @@ export function LiveScreen() {
           {note}
         </p>
       ) : null}
+      <CancelNote live={live} />
       <StartOutcome start={live.start} onBack={() => navigate('run')} />
-      <RunProgress live={live} />
+      <RunProgress live={live} trackedDates={dates.length} lastRun={lastRun.data ?? null} />
       <div className={selected ? 'split' : undefined} onKeyDown={onKeyDown}>
-        <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={live.current?.date ?? null} />
+        <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={monitor ? null : (live.current?.date ?? null)} />
         {selected ? <CellDetail cell={selected} row={rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={closeDetail} /> : null}
       </div>
-      {currentRow ? <CurrentDate row={currentRow} portfolios={portfolios.data?.portfolios ?? []} /> : null}
+      {currentRow ? <CurrentDate row={currentRow} portfolios={portfolios.data?.portfolios ?? []} monitor={monitor} /> : null}
       <EventLog log={live.log} />
     </section>
   );

@@ -1,17 +1,54 @@
-/** Progress bar with ETA, and the running totals of the live run (SPEC.md h.7). */
-import { elapsedOf, progressOf, type LiveState } from '../../state/live-run';
+/**
+ * Progress bar with ETA, and the running totals of the live run (SPEC.md h.7). With no run in
+ * this session: what the grid shows (the dates tracked in the database) and the outcome of the
+ * last run in the history.
+ */
+import type { CommandOutput } from '../../../core/api/contract';
+import { elapsedOf, isMonitorRun, progressOf, runKindOf, runStateOf, type LiveState } from '../../state/live-run';
 import { fmtDuration, fmtInt } from '../../ui/format';
 
-export function RunProgress({ live }: { live: LiveState }) {
+/** A row of `listRuns` (batch_run_history). */
+export type HistoryRun = CommandOutput<'listRuns'>['runs'][number];
+
+/** The last run of the history, in words: its id, kind, outcome and end. */
+function lastRunText(r: HistoryRun): string {
+  const kind = r.mode === 'monitor' ? 'monitor-only (debug) run' : 'run';
+  const end = r.completedAt ? `, ended ${r.completedAt}` : `, started ${r.startedAt}`;
+  return `The last ${kind} in the history, ${r.batchRunId}: ${r.status ?? 'unknown'}${end}.`;
+}
+
+function IdleSummary({ trackedDates, lastRun }: { trackedDates: number; lastRun: HistoryRun | null }) {
+  return (
+    <section className="run-progress" aria-label="Run progress" data-testid="run-progress">
+      <div className="run-title">
+        <strong>Tracked dates</strong>
+        <span className="pill st-idle" data-testid="run-state">
+          idle
+        </span>
+      </div>
+      <p className="idle-summary" data-testid="idle-summary">
+        No run in this session. The grid shows the {fmtInt(trackedDates)} date{trackedDates === 1 ? '' : 's'} tracked in the database.
+        {lastRun ? ` ${lastRunText(lastRun)}` : ' The history holds no run yet.'}
+      </p>
+    </section>
+  );
+}
+
+export function RunProgress({ live, trackedDates, lastRun }: { live: LiveState; trackedDates: number; lastRun: HistoryRun | null }) {
+  if (!live.run && live.phase === 'idle') return <IdleSummary trackedDates={trackedDates} lastRun={lastRun} />;
   const p = progressOf(live);
   const c = live.counters;
   const elapsed = elapsedOf(live);
   const pct = Math.round(p.fraction * 1000) / 10;
-  const state = live.phase === 'finished' ? (live.result?.cancelled ? 'cancelled' : (live.result?.status ?? 'finished')) : live.phase;
+  const state = runStateOf(live);
+  const monitor = isMonitorRun(live.run);
   return (
     <section className="run-progress" aria-label="Run progress" data-testid="run-progress">
       <div className="run-title">
-        <strong>{live.run ? live.run.batchRunId : 'No run yet'}</strong>
+        <strong>{live.run ? live.run.batchRunId : 'Run'}</strong>
+        <span className="run-kind" data-testid="run-kind">
+          {runKindOf(live.run)}
+        </span>
         <span className={`pill st-${state}`} data-testid="run-state">
           {state}
         </span>
@@ -22,10 +59,18 @@ export function RunProgress({ live }: { live: LiveState }) {
           </span>
         ) : null}
       </div>
-      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label="Dates done" data-testid="progress" data-done={p.done}>
-        <div className="progress-fill" style={{ width: `${pct}%` }} />
-        <span className="progress-text">
-          {fmtInt(p.done)} / {fmtInt(p.planned)} dates ({pct}%)
+      {monitor ? (
+        <p className="note" data-testid="monitor-note">
+          Monitor-only: every date is computed and rolled back, nothing is published. Its dates are not in the grid of tracked dates; see Debug a date for its results.
+        </p>
+      ) : null}
+      {/* The text sits beside the bar, not on it: the fill's edge marker would cross it. */}
+      <div className="progress-line">
+        <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={monitor ? 'Dates computed' : 'Dates done'} data-testid="progress" data-done={p.done}>
+          <div className="progress-fill" style={{ width: `${pct}%` }} />
+        </div>
+        <span className="progress-text" data-testid="progress-text">
+          {fmtInt(p.done)} / {fmtInt(p.planned)} dates {monitor ? 'computed' : 'done'} ({pct}%)
           {p.etaMs !== null && live.phase === 'running' ? `, about ${fmtDuration(p.etaMs)} left` : ''}
           {elapsed !== null ? `, ${fmtDuration(elapsed)} ${live.phase === 'running' ? 'elapsed' : 'in all'}` : ''}
         </span>

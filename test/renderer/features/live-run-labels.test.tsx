@@ -1,0 +1,210 @@
+// @vitest-environment happy-dom
+/**
+ * What the Live screen, the Run screen and the header say about the run (SPEC.md h.7, g.10,
+ * g.11, g.12):
+ *   - with no run in this session, the grid is the database's tracked dates, and the last run
+ *     of the history gives its outcome (not "No run yet");
+ *   - a requested cancel is said until the run_result arrives, then becomes what it came to;
+ *   - a monitor-only (debug) run is labelled so in the header and on Live, and its dates stay
+ *     out of the grid of the database's dates;
+ *   - resuming the cancelled live run names it and the dates left to it while it starts;
+ *   - the progress text sits beside the bar, and the count columns leave room for their headings.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RunStatus } from '../../../core/api/commands/run-commands';
+import type { TrackingRow } from '../../../core/api/commands/view-commands';
+import type { TelemetryEvent } from '../../../core/api/telemetry-events';
+import type { IsoDate } from '../../../core/domain/iso-date';
+import { HeaderRun } from '../../../renderer/app';
+import { ServicesProvider } from '../../../renderer/app-context';
+import { EngineClient } from '../../../renderer/engine-client/engine-client';
+import { RunScreen } from '../../../renderer/features/run/run-screen';
+import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
+import { NavigationContext } from '../../../renderer/navigation';
+import { LiveStore } from '../../../renderer/state/live-store';
+import { fakeLayout } from '../../support/app/fake-layout';
+import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
+import { dateResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
+
+const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
+
+const tracked = (date: string, status = 'success'): TrackingRow => ({
+  date: date as IsoDate,
+  status,
+  complete: true,
+  startedAt: null,
+  completedAt: null,
+  runId: 'old-run',
+  batchRunId: 'batch_old',
+  mode: 'normal',
+  phases: { market_data: { status, startedAt: null, durationMs: 1, reason: null, error: null, portfolios: null } },
+  missingPriceCount: 0,
+  fallbackCount: 0,
+  modelCount: 0,
+  coveragePct: null,
+  usableCoveragePct: null,
+  jobsExpected: 0,
+  jobsCompleted: 0,
+  errors: [],
+});
+
+const runResult = (seq: number, status: string, cancelled: boolean, runId = 'run-1'): TelemetryEvent => ({
+  schema: 1,
+  run_id: runId,
+  seq,
+  ts: '2025-09-30T23:00:01.000000Z',
+  source: 'engine',
+  level: 'info',
+  event: 'run_result',
+  payload: { status, exit_code: cancelled ? 130 : 0, dates_planned: 3, dates_succeeded: 1, dates_partial: 0, dates_failed: 0, dates_skipped: cancelled ? 2 : 0, duration_ms: 10, cancelled, guard_status: null },
+});
+
+const resumePlan = (dates: string[]) => ({ plan: { target_date: '2025-07-03', dates: dates.map((date) => ({ date })) } });
+
+function setup(commands: Record<string, FakeHandler>, tracking: TrackingRow[] = []) {
+  const transport = new FakeTransport({
+    listPortfolios: () => ({ portfolios: [] }),
+    getSettings: () => ({ settings: [], extra: {} }),
+    getRunStatus: () => IDLE,
+    getTracking: () => ({ dates: tracking, truncated: false, untrackedTradingDays: [] }),
+    listRuns: () => ({ runs: [] }),
+    getGate: () => ({ gate: null }),
+    ...commands,
+  });
+  const client = new EngineClient(transport);
+  client.connect();
+  const live = new LiveStore(client);
+  live.start();
+  const navigate = vi.fn();
+  const view = (el: React.ReactNode) => (
+    <ServicesProvider value={{ client, live }}>
+      <NavigationContext.Provider value={{ route: { screen: 'live', params: {} }, navigate }}>{el}</NavigationContext.Provider>
+    </ServicesProvider>
+  );
+  return { transport, client, live, navigate, view };
+}
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+describe('the Live screen with no run in this session', () => {
+  it("says the grid is the database's tracked dates and gives the last run's outcome from the history", async () => {
+    fakeLayout();
+    const { live, view } = setup(
+      { listRuns: () => ({ runs: [{ id: 'h1', batchRunId: 'batch_2025', status: 'cancelled', mode: 'normal', triggeredBy: 'cli', startedAt: '2025-09-30T22:00:00Z', completedAt: '2025-09-30T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 300, options: {} }] }) },
+      [tracked('2025-07-01'), tracked('2025-07-02'), tracked('2025-07-03')],
+    );
+    await live.refreshTracking();
+    render(view(<LiveScreen />));
+    await waitFor(() => expect(screen.getByTestId('idle-summary').textContent).toContain('batch_2025'));
+    const text = screen.getByTestId('idle-summary').textContent ?? '';
+    expect(text).toContain('The grid shows the 3 dates tracked in the database.');
+    expect(text).toContain('The last run in the history, batch_2025: cancelled, ended 2025-09-30T22:05:00Z.');
+    expect(screen.getByTestId('run-progress').textContent).not.toContain('No run yet');
+    expect(screen.getByTestId('run-progress').textContent).not.toContain('0 / 0 dates');
+  });
+});
+
+describe('a cancel this window asked for', () => {
+  it('is said while the run finishes its portfolio-date, and becomes "Cancelled after N dates" once the run_result arrives', async () => {
+    fakeLayout();
+    const { transport, live, view } = setup({
+      cancelRun: () => ({ requested: true, status: { ...IDLE, state: 'cancelling' } }),
+      planRun: () => resumePlan(['2025-07-02', '2025-07-03']),
+    });
+    render(view(<LiveScreen />));
+    transport.emit(runStartEvent(1));
+    transport.emit(phaseStartEvent('2025-07-01', 'market_data', null, 2));
+    await waitFor(() => expect(live.getSnapshot().phase).toBe('running'));
+    fireEvent.click(screen.getByTestId('live-cancel'));
+    await waitFor(() => expect(screen.getByTestId('cancel-note').textContent).toBe('Cancel requested: the run stops after its current portfolio-date.'));
+    transport.emit(dateResultEvent('2025-07-01', 'success', 3));
+    transport.emit(runResult(4, 'cancelled', true));
+    await waitFor(() => expect(screen.getByTestId('cancel-note').textContent).toBe('Cancelled after 1 date.'));
+    expect(screen.getByTestId('screen-live').textContent).not.toContain('Cancel requested');
+  });
+});
+
+describe('a monitor-only (debug) run', () => {
+  it('is labelled as such in the header and on Live, and its dates stay out of the grid of tracked dates', async () => {
+    fakeLayout();
+    const { transport, live, view } = setup({}, [tracked('2025-07-01')]);
+    await live.refreshTracking();
+    render(
+      view(
+        <>
+          <HeaderRun onOpen={() => undefined} />
+          <LiveScreen />
+        </>,
+      ),
+    );
+    const start = runStartEvent(1, { dates: 1 });
+    transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor', first_date: '2025-07-01', last_date: '2025-07-01' } });
+    transport.emit(phaseStartEvent('2025-07-01', 'market_data', null, 2));
+    transport.emit(dateResultEvent('2025-07-01', 'failed', 3));
+    transport.emit(runResult(4, 'failed', false));
+    await waitFor(() => expect(screen.getByTestId('header-run').getAttribute('data-state')).toBe('failed'));
+    expect(screen.getByTestId('header-run').textContent).toBe('monitor-only (debug) run failed: 1/1 dates computed, not published');
+    expect(screen.getByTestId('run-kind').textContent).toBe('monitor-only (debug) run');
+    expect(screen.getByTestId('monitor-note').textContent).toContain('nothing is published');
+    expect(screen.getByTestId('progress-text').textContent).toContain('1 / 1 dates computed');
+    // The database's date keeps its stored status: the debug run's failure is not its.
+    await waitFor(() => expect(screen.getByTestId('cell-2025-07-01-market_data').getAttribute('data-status')).toBe('ok'));
+    expect(live.getSnapshot().rows['2025-07-01']?.status).toBe('success');
+    expect(live.getSnapshot().monitorRows['2025-07-01']?.status).toBe('failed');
+  });
+
+  it('a normal run keeps the plain label', async () => {
+    const { transport, view } = setup({});
+    render(view(<HeaderRun onOpen={() => undefined} />));
+    transport.emit(runStartEvent(1));
+    await waitFor(() => expect(screen.getByTestId('header-run').textContent).toBe('run running: 0/3 dates'));
+  });
+});
+
+describe('resuming the cancelled live run', () => {
+  it('names the run and its dates left while it starts, and resumes that run', async () => {
+    fakeLayout();
+    let answer: (v: unknown) => void = () => undefined;
+    const { transport, live, view } = setup({
+      planRun: () => resumePlan(['2025-07-02', '2025-07-03']),
+      startRun: () => new Promise((r) => (answer = r)),
+    });
+    transport.emit(runStartEvent(1));
+    transport.emit(dateResultEvent('2025-07-01', 'success', 2));
+    transport.emit(runResult(3, 'cancelled', true));
+    await waitFor(() => expect(live.getSnapshot().notRunDates).toEqual(['2025-07-02', '2025-07-03']));
+    render(view(<RunScreen />));
+    fireEvent.click(screen.getByTestId('run-resume'));
+    await waitFor(() => expect(screen.getByTestId('start-outcome').textContent).toBe('Resuming batch_run-1: 2 dates...'));
+    expect(transport.calls.find((c) => c.name === 'startRun')?.input).toMatchObject({ resume: 'run-1' });
+    expect(live.getSnapshot().plannedDates).toEqual(['2025-07-02', '2025-07-03']);
+    answer({ accepted: true, status: { ...IDLE, state: 'running', runId: 'run-2', batchRunId: 'batch_run-2' } });
+  });
+});
+
+describe('the progress line and the grid columns', () => {
+  it('shows the progress text beside the bar, not on it', async () => {
+    const { transport, view } = setup({});
+    render(view(<LiveScreen />));
+    transport.emit(runStartEvent(1));
+    await waitFor(() => expect(screen.getByTestId('progress-text').textContent).toContain('0 / 3 dates done'));
+    expect(screen.getByTestId('progress').contains(screen.getByTestId('progress-text'))).toBe(false);
+  });
+
+  it('gives Missing and Fallback columns room for their headings, with a gap between columns', () => {
+    const css = readFileSync(resolve(import.meta.dirname, '../../../renderer/styles.css'), 'utf8');
+    const rule = /\.grid-row \{([^}]*)\}/.exec(css)?.[1] ?? '';
+    const columns = /grid-template-columns:\s*([^;]+);/.exec(rule)?.[1]?.trim().split(/\s+(?![^(]*\))/) ?? [];
+    const [missing, fallback] = columns.slice(-3).map((c) => Number(/^([\d.]+)rem$/.exec(c)?.[1] ?? 0));
+    // "Fallback" in 12px bold is about 52px wide: 4.5rem (72px) leaves room on both sides.
+    expect(missing).toBeGreaterThanOrEqual(4.5);
+    expect(fallback).toBeGreaterThanOrEqual(4.5);
+    expect(Number(/column-gap:\s*(\d+)px/.exec(rule)?.[1] ?? /\bgap:\s*(\d+)px/.exec(rule)?.[1] ?? 0)).toBeGreaterThanOrEqual(8);
+  });
+});
