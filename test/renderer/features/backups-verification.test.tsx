@@ -23,6 +23,17 @@ const FILE = '/data/backups/portfolios.20250710T230000Z.manual.sqlite';
 const REASON = `backup ${FILE} is corrupt: its SHA-256 0e1d1aeff6b0... differs from the manifest's eef7ad3f84af...`;
 const backup = (lastVerification: Listed['lastVerification']): Listed => ({ file: FILE, createdAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification });
 
+/** The Data screen on its own client over `transport`. */
+function renderData(transport: ConstructorParameters<typeof EngineClient>[0]): void {
+  const client = new EngineClient(transport);
+  client.connect();
+  render(
+    <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+      <DataScreen />
+    </ServicesProvider>,
+  );
+}
+
 describe('Backups table', () => {
   it('a failed restore check replaces the manifest verdict with the failure and its reason', async () => {
     let checked: Listed['lastVerification'] = null;
@@ -33,13 +44,7 @@ describe('Backups table', () => {
         throw new Error(REASON);
       },
     });
-    const client = new EngineClient(transport);
-    client.connect();
-    render(
-      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-        <DataScreen />
-      </ServicesProvider>,
-    );
+    renderData(transport);
     const table = await screen.findByTestId('backups-table');
     const row = within(table).getAllByRole('row')[1]!;
     expect(within(row).getAllByRole('cell')[4]!.textContent).toBe('yes');
@@ -60,13 +65,7 @@ describe('Backups table', () => {
         },
       },
     );
-    const client = new EngineClient(transport);
-    client.connect();
-    render(
-      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-        <DataScreen />
-      </ServicesProvider>,
-    );
+    renderData(transport);
     const table = await screen.findByTestId('backups-table');
     const restore = within(table).getByText('Restore...');
     expect((restore as HTMLButtonElement).disabled).toBe(false);
