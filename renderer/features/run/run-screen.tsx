@@ -173,8 +173,12 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
               </label>
               <label>
                 End date
-                <input type="date" value={form.endDate} onChange={(e) => set('endDate', e.target.value)} data-testid="run-end-date" />
+                <input type="date" value={form.endDate} onChange={(e) => set('endDate', e.target.value)} data-testid="run-end-date" aria-describedby="run-end-date-hint" />
               </label>
+              {/* An empty end date runs to the latest settled date (g.1), as History's gaps ask. */}
+              <span id="run-end-date-hint" className="hint" data-testid="run-end-date-hint">
+                {form.endDate ? '' : 'Empty: up to the latest settled date.'}
+              </span>
             </div>
           ) : null}
           {form.dateMode === 'single' ? (

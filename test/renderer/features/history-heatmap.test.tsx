@@ -175,6 +175,10 @@ describe('History heatmap', () => {
     expect((screen.getByDisplayValue('range') as HTMLInputElement).checked).toBe(true);
     expect((screen.getByTestId('run-start-date') as HTMLInputElement).value).toBe('2025-07-03');
     expect((screen.getByTestId('run-end-date') as HTMLInputElement).value).toBe('');
+    // The empty end date says what it means: up to the latest settled date.
+    expect(screen.getByTestId('run-end-date-hint').textContent).toBe('Empty: up to the latest settled date.');
+    fireEvent.change(screen.getByTestId('run-end-date'), { target: { value: '2025-07-08' } });
+    expect(screen.getByTestId('run-end-date-hint').textContent).toBe('');
   });
 
   it('is one tab stop: arrow keys, Home/End and Ctrl+Home/End move the focus between days; Enter and Space open the day', async () => {
