@@ -2,6 +2,7 @@
  * Human progress on stderr for `run` (SPEC.md k.1): a banner, a line per chunk, a line per
  * date (date, phases, duration, missing prices), and on a terminal a progress bar with an ETA.
  */
+import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { BANNER } from '../ascii';
@@ -12,20 +13,6 @@ function duration(ms: number): string {
   if (s < 60) return `${s.toFixed(1)}s`;
   const m = Math.floor(s / 60);
   return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-}
-
-/**
- * The warning for a price_validation_flag metric (e.4): a jump is kept and listed as a suspect
- * price (unless a stored valid close stays); an invalid close (not finite, or <= 0) is rejected.
- */
-function priceFlagLine(tags: Readonly<Record<string, unknown>>, date: string | null): string {
-  // A row read from a file names it (the invalid close's reason already does).
-  const row = tags['file'] !== undefined && tags['flag'] !== 'invalid' ? ` (${String(tags['file'])} line ${String(tags['line'])})` : '';
-  const where = `${String(tags['symbol'])} on ${date ?? '?'} from ${String(tags['provider'] ?? 'the provider')}${row}`;
-  if (tags['flag'] === 'invalid') return `warning: ${where}: ${String(tags['why'] ?? 'invalid close')}; rejected, not stored${tags['stored_close_kept'] ? ' (the stored close stays)' : ''}`;
-  return tags['stored_close_kept']
-    ? `warning: ${where}: the close moved beyond the jump threshold; the stored close stays`
-    : `warning: ${where}: the close moved beyond the jump threshold; kept and listed as a suspect price`;
 }
 
 export function progressSink(write: (line: string) => void, options: { tty: boolean; quiet: boolean; verbose: boolean; now: () => number }): TelemetrySink {
@@ -112,8 +99,8 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           const p = e.payload;
           if (p.name === 'fetch_plan') line(`prefetch: ${String(p.tags['symbols'])} symbols, ${p.value ?? 0} ranges to fetch (${String(p.tags['fetch_mode'])})`);
           else if (p.name === 'market_data_mode') line(String(p.tags['message']));
-          else if (p.name === 'csv_bad_row') line(`warning: bad CSV row skipped: ${String(p.tags['file'] ?? '')} line ${String(p.tags['line'])}${p.tags['column'] ? ` column ${String(p.tags['column'])}` : ''}: ${String(p.tags['message'])}`);
-          else if (p.name === 'price_validation_flag') line(priceFlagLine(p.tags, p.date));
+          else if (p.name === 'csv_bad_row') line(`warning: ${csvBadRowText(p.tags)}`);
+          else if (p.name === 'price_validation_flag') line(`warning: ${priceFlagText(p.tags, p.date)}`);
           else if (p.name === 'stale_marked') line(`warning: ${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`);
           else if (p.name === 'insufficient_coverage' && options.verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;

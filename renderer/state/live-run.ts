@@ -8,6 +8,7 @@
  * database's (`monitorRows`).
  */
 import type { TrackingRow } from '../../core/api/commands/view-commands';
+import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
 import type { EventPayload, TelemetryEvent } from '../../core/api/telemetry-events';
 import { PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
@@ -326,23 +327,6 @@ function setPortfolioCell(row: GridRow, phase: PhaseName, portfolioId: string, c
   const status = waiting ? 'running' : aggregateStatus(Object.values(portfolios));
   const agg: GridCell = { status, reason: status === 'failed' ? cell.reason : (prev?.reason ?? null), error: cell.error ?? prev?.error ?? null, durationMs: (prev?.durationMs ?? 0) + (cell.durationMs ?? 0), metrics: prev?.metrics ?? null, portfolios };
   return { ...row, cells: { ...row.cells, [phase]: agg } };
-}
-
-/**
- * A price the validator flagged (SPEC.md e.4), as the CLI's warning says it: the symbol, date
- * and provider, the file and line of a row read from a file (an invalid close's reason names
- * it already), and what became of the close.
- */
-function priceFlagText(tags: Readonly<Record<string, unknown>>, date: string | null): string {
-  const row = tags['file'] !== undefined && tags['flag'] !== 'invalid' ? ` (${String(tags['file'])} line ${String(tags['line'])})` : '';
-  const where = `${String(tags['symbol'])} on ${date ?? '?'} from ${String(tags['provider'] ?? 'the provider')}${row}`;
-  if (tags['flag'] === 'invalid') return `${where}: ${String(tags['why'] ?? 'invalid close')}; rejected, not stored${tags['stored_close_kept'] ? ' (the stored close stays)' : ''}`;
-  return `${where}: the close moved beyond the jump threshold; ${tags['stored_close_kept'] ? 'the stored close stays' : 'kept and listed as a suspect price'}`;
-}
-
-/** A skipped row of a price file, as the CLI's warning says it: file, line, column and why. */
-function csvBadRowText(tags: Readonly<Record<string, unknown>>): string {
-  return `bad CSV row skipped: ${String(tags['file'] ?? '')} line ${String(tags['line'])}${tags['column'] ? ` column ${String(tags['column'])}` : ''}: ${String(tags['message'])}`;
 }
 
 function describe(e: TelemetryEvent): string {

@@ -1,0 +1,20 @@
+/**
+ * The human text of metric events that the CLI's progress lines and the app's event log both
+ * show, written once: a flagged close (price_validation_flag, SPEC.md e.4) and a skipped row of
+ * a price file (csv_bad_row, e.8). Each host adds its own prefix ("warning: ", the metric name).
+ */
+type Tags = Readonly<Record<string, unknown>>;
+
+/** A jump is kept and listed as a suspect price (unless a stored valid close stays); an invalid close is rejected. */
+export function priceFlagText(tags: Tags, date: string | null): string {
+  // A row read from a file names it (an invalid close's reason already does).
+  const row = tags['file'] !== undefined && tags['flag'] !== 'invalid' ? ` (${String(tags['file'])} line ${String(tags['line'])})` : '';
+  const where = `${String(tags['symbol'])} on ${date ?? '?'} from ${String(tags['provider'] ?? 'the provider')}${row}`;
+  if (tags['flag'] === 'invalid') return `${where}: ${String(tags['why'] ?? 'invalid close')}; rejected, not stored${tags['stored_close_kept'] ? ' (the stored close stays)' : ''}`;
+  return `${where}: the close moved beyond the jump threshold; ${tags['stored_close_kept'] ? 'the stored close stays' : 'kept and listed as a suspect price'}`;
+}
+
+/** A skipped row of a price file: file, line, column and why. */
+export function csvBadRowText(tags: Tags): string {
+  return `bad CSV row skipped: ${String(tags['file'] ?? '')} line ${String(tags['line'])}${tags['column'] ? ` column ${String(tags['column'])}` : ''}: ${String(tags['message'])}`;
+}
