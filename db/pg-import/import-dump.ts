@@ -17,9 +17,10 @@
  * The merge rule (MERGE_RULE, also in the report): a merge inserts the rows the database lacks;
  * a row that exists already (by primary key or natural key) is skipped, or with --on-conflict
  * replace updated from the dump, except its locally derived columns (`portfolios.equity_balance`
- * and the `positions.mark` cache, SPEC.md b.5), which the merge never writes into an existing
- * row: they belong to the local batch's latest processed date. For the same reason the mark
- * bootstrap (post-step 2) leaves a portfolio-date that already has marks alone. A dump row
+ * and the `positions.mark` cache, SPEC.md b.5, and the local handle `users.user_key`), which the
+ * merge never writes into an existing row: they belong to the local batch's latest processed
+ * date, and to this database. For the same reason the mark bootstrap (post-step 2) leaves a
+ * portfolio-date that already has marks alone. A dump row
  * matched to an existing row under another id (a portfolio by its account included) stands for
  * that row: the dump's rows that reference it are re-pointed to the existing id (merged-ids.ts),
  * and the referenced tables are loaded first for that. A replace never points a stored row at

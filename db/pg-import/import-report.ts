@@ -85,7 +85,7 @@ export const IMPORT_NOTE =
 
 export const MERGE_RULE =
   'the merge inserts the rows the database lacks; existing rows (same id or natural key) are skipped, or with --on-conflict replace updated, ' +
-  "but their locally derived columns (portfolios.equity_balance, the positions' mark cache) are never overwritten, a replace never points a stored row at a missing parent (skipped as missing parent), " +
+  "but their locally derived columns (portfolios.equity_balance, the positions' mark cache, users.user_key) are never overwritten, a replace never points a stored row at a missing parent (skipped as missing parent), " +
   'and the mark bootstrap leaves a portfolio-date that has marks alone; ' +
   "the dump's rows that point at a row matched by natural key under another id (a portfolio by its account, a scenario, a factor, a user) are re-pointed to the existing id (counted as repointed to existing); " +
   'duplicates among the rows the dump wrote keep the newest created_at (stress_test_results, position_interest_rate_betas); ' +

@@ -5,7 +5,7 @@
  *
  * | table | rule |
  * |---|---|
- * | users | user_key = 'user_' + the first 8 hex digits of the id |
+ * | users | user_key = 'user_' + the first 8 hex digits of the id (a merge's replace keeps a stored user's key: LOCALLY_DERIVED_COLUMNS) |
  * | portfolios | account_name = name, account_type 'taxable', is_active 1 when the dump lacks them; initial_equity is a post-step |
  * | positions | symbols canonicalised; a missing investment_class filled by e.5; null entry_date, unknown position_type, negative or missing entry price / quantity skipped; mark provenance null |
  * | position_realized_events | exit_price null (derived when needed) |
@@ -249,13 +249,17 @@ const RULES: Record<string, TableRule> = {
 };
 
 /**
- * The columns of raw rows that the local batch derives and caches (SPEC.md b.5 column groups
- * `portfolios.equity` and `positions.mark`). A merge stores the dump's values only in rows it
- * inserts; it never writes them into a row that already exists, not even with --on-conflict
+ * The columns of raw rows that belong to this database, not to the dump: what the local batch
+ * derives and caches (SPEC.md b.5 column groups `portfolios.equity` and `positions.mark`), and
+ * `users.user_key`, the neutral local handle (b; the import only derives one for the users it
+ * inserts, as the reference has no such column). A merge stores the dump's values only in rows
+ * it inserts; it never writes them into a row that already exists, not even with --on-conflict
  * replace, so an existing portfolio's equity and its lots' marks stay those of its latest
- * processed date (b.2) and reconcile (i.1) keeps agreeing with them.
+ * processed date (b.2) and reconcile (i.1) keeps agreeing with them, and a user keeps its key
+ * (`demo_individual` stays `demo_individual`).
  */
 export const LOCALLY_DERIVED_COLUMNS: Readonly<Record<string, readonly string[]>> = {
+  users: ['user_key'],
   portfolios: ['equity_balance'],
   positions: ['last_price', 'market_value', 'unrealized_pnl', 'price_date', 'price_source', 'marked_as_of'],
 };

@@ -27,7 +27,12 @@ export interface TargetTable {
   readonly columns: readonly TargetColumn[];
   /** Primary-key column names in key order. */
   readonly primaryKey: readonly string[];
-  /** Unique indexes (column lists), the natural keys. */
+  /**
+   * Unique indexes (column lists), the natural keys, in index-name order: the first is the one a
+   * merge matches by (table-writer.ts), whatever order SQLite lists a file's indexes in (a file
+   * whose indexes were rebuilt lists them otherwise). So users match by `email`, not by the
+   * `user_key` the import derives from the id.
+   */
   readonly uniqueKeys: readonly (readonly string[])[];
   /** Single-column foreign keys: `column` references `parentColumn` of `parent`. */
   readonly foreignKeys: readonly TargetForeignKey[];
@@ -60,7 +65,8 @@ export function readTargetTables(db: SqliteDatabase): Map<string, TargetTable> {
     const columns = info.map((c) => ({ name: c.name, type: c.type.toUpperCase(), notNull: c.notnull === 1, hasDefault: c.dflt_value !== null, pk: c.pk > 0 }));
     const primaryKey = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
     const uniqueKeys: string[][] = [];
-    for (const idx of db.prepare(`PRAGMA index_list("${name.replace(/"/g, '""')}")`).all() as { name: string; unique: number; origin: string }[]) {
+    const indexes = db.prepare(`PRAGMA index_list("${name.replace(/"/g, '""')}")`).all() as { name: string; unique: number; origin: string }[];
+    for (const idx of indexes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (idx.unique !== 1 || idx.origin === 'pk') continue;
       const cols = (db.prepare(`PRAGMA index_info("${idx.name.replace(/"/g, '""')}")`).all() as { name: string }[]).map((c) => c.name);
       uniqueKeys.push(cols);

@@ -1,7 +1,7 @@
 /**
  * --merge's re-pointing (SPEC.md j.7): a dump row whose natural key resolves to a row that
  * already exists under another id (`scenario_id` of a stress scenario, `name` of a factor
- * definition, `user_key` of a user, …) is that existing row, whether
+ * definition, `email` of a user, …) is that existing row, whether
  * --on-conflict skips the dump row or replaces the stored one in place. The dump's rows that
  * reference it by the dump's id are re-pointed to the existing id before they are stored, so
  * they are neither orphans (deleted by the foreign-key post-step) nor attached to a row that

@@ -2,17 +2,20 @@
  * Stores the converted rows of one dump table in its target table (SPEC.md j.7): the insert;
  * --merge's conflicts on the primary key or the natural key (`skip`, or `replace` the stored
  * row); duplicates of the new unique keys, where the newest `created_at` stays; a row that
- * fails a constraint is skipped and reported (--strict: the import fails).
+ * fails a constraint is skipped and reported (--strict: the import fails). A merge's key
+ * conflict is no such failure: with `skip` the dump's row is skipped as planned (`exists` or
+ * `duplicate_key`), --strict or not.
  *
  * In a merge (`mergedIds` given), a dump row that resolves by its natural key to an existing row
  * with another id is remembered as that row, and the references of the rows stored later are
  * re-pointed to it (merged-ids.ts). Replacing a stored row never writes its locally derived
- * columns (LOCALLY_DERIVED_COLUMNS): they stay as the local batch left them, and the row is
- * counted as `derived_columns_kept`. Nor does a replace point a stored row at a parent that does
- * not exist (`missing_parent`): the foreign-key post-step would delete the local row and
- * everything under it. The stored rows of the local bookkeeping (KEEP_LOCAL_ROWS) are never
+ * columns (LOCALLY_DERIVED_COLUMNS: the local batch's caches, a user's local key): they stay as
+ * they are here, and the row is counted as `derived_columns_kept`. Nor does a replace point a
+ * stored row at a parent that does not exist (`missing_parent`): the foreign-key post-step would
+ * delete the local row and everything under it. The stored rows of the local bookkeeping (KEEP_LOCAL_ROWS) are never
  * replaced. Newest-wins settles the duplicates among the rows this dump wrote (inserted or
- * replaced); a conflict with a row the database had follows --on-conflict.
+ * replaced); a conflict with a row the database had follows --on-conflict. A stored row keeps its
+ * own id whichever dump row of its key wins: a newer one updates it in place.
  *
  * A new file (`onConflict: 'fail'`) inserts several rows per statement (`groupRows`, within
  * SQLite's limit of bound values): a quarter fewer seconds per row. A group that fails
@@ -71,6 +74,8 @@ export class TableWriter {
   private readonly parents: readonly { readonly fk: TargetForeignKey; readonly exists: Statement }[];
   private readonly insert: Statement;
   private readonly updateByPk: Statement | null;
+  /** With --on-conflict replace: a stored row matched by its natural key takes the dump's values. */
+  private readonly updateByRowid: Statement | null;
   /** The columns a replace writes: not the key, not the locally derived ones. */
   private readonly updateCols: readonly TargetColumn[];
   private readonly keepsDerived: boolean;
@@ -81,11 +86,12 @@ export class TableWriter {
   private readonly byNatural: Statement | null;
   private readonly keepNewest: boolean;
   /**
-   * A merge's natural keys of the keep-newest rows this dump wrote, inserted or replaced:
-   * newest-wins settles duplicates within the dump only; a conflict with a row the database had
+   * A merge's natural keys of the keep-newest rows this dump wrote, and how: `inserted` (the row
+   * is the dump's) or `replaced` (a stored row holds the dump's values under its own id).
+   * Newest-wins settles duplicates within the dump only; a conflict with a row the database had
    * follows --on-conflict.
    */
-  private readonly storedFromDump: Set<string> | null;
+  private readonly storedFromDump: Map<string, 'inserted' | 'replaced'> | null;
   private readonly grouped: Statement | null;
   private readonly groupRows: number;
   // SQLite copies bound values, so one array serves every insert of the table.
@@ -109,6 +115,9 @@ export class TableWriter {
       pk.length > 0 && onConflict === 'replace' && this.updateCols.length > 0
         ? db.prepare(`UPDATE "${target.name}" SET ${this.updateCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
         : null;
+    const setCols = this.updateCols;
+    this.updateByRowid =
+      onConflict === 'replace' && setCols.length > 0 ? db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`) : null;
     this.parents =
       onConflict === 'replace' ? target.foreignKeys.map((fk) => ({ fk, exists: db.prepare(`SELECT 1 FROM "${fk.parent}" WHERE "${fk.parentColumn}" = ?`) })) : [];
     this.mergedIds = o.mergedIds && pk.length === 1 && o.mergedIds.isReferenced(target.name, pk[0]!) ? o.mergedIds : null;
@@ -119,7 +128,7 @@ export class TableWriter {
     this.byNatural =
       natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || onConflict === 'replace' || this.mergedIds) ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
     this.keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
-    this.storedFromDump = this.keepNewest && onConflict !== 'fail' ? new Set() : null;
+    this.storedFromDump = this.keepNewest && onConflict !== 'fail' ? new Map() : null;
     const groupRows = (this.groupRows = Math.max(1, Math.min(Math.floor(o.groupRows), Math.floor(MAX_BOUND_VALUES / cols.length))));
     this.grouped = groupRows > 1 && onConflict === 'fail' && !this.keepNewest ? db.prepare(`INSERT INTO "${target.name}" (${quoted}) VALUES ${valueRows(cols.length, groupRows)}`) : null;
     this.values = new Array<SqliteValue>(cols.length);
@@ -185,7 +194,7 @@ export class TableWriter {
         return;
       }
       this.insert.run(values);
-      this.storedFromDump?.add(this.naturalKeyOf(row));
+      this.storedFromDump?.set(this.naturalKeyOf(row), 'inserted');
     } catch (e) {
       if (!isConstraint(e)) throw e;
       if (isKeyConflict(e.code) && this.keepsLocal) {
@@ -193,6 +202,12 @@ export class TableWriter {
         return;
       }
       if (isKeyConflict(e.code) && this.byNatural && this.natural && this.resolveDuplicate(row, rowNumber, key)) return;
+      // --on-conflict skip: a row whose key is stored already is skipped as planned, like one whose
+      // primary key is stored ('exists'); it is no row that cannot be stored, so --strict lets it pass.
+      if (isKeyConflict(e.code) && this.onConflict === 'skip') {
+        noteSkip(rep, key(), 'duplicate_key', e.message);
+        return;
+      }
       if (o.strict) {
         throw new DumpError('strict_violation', `--strict: ${o.label} row ${rowNumber} (${key()}) cannot be stored: ${e.message}`, { table: o.label, row: rowNumber });
       }
@@ -205,7 +220,7 @@ export class TableWriter {
   /** A stored row was replaced by the dump's `row` (its locally derived columns excepted). */
   private replaced(row: ImportRow, key: string, change: string): void {
     const rep = this.o.report;
-    this.storedFromDump?.add(this.naturalKeyOf(row));
+    this.storedFromDump?.set(this.naturalKeyOf(row), 'replaced');
     noteChange(rep, key, 'replaced_existing', change);
     if (this.keepsDerived) rep.changes['derived_columns_kept'] = (rep.changes['derived_columns_kept'] ?? 0) + 1;
     rep.imported++;
@@ -235,9 +250,10 @@ export class TableWriter {
   }
 
   /**
-   * A duplicate natural key: keep the newest row (duplicates within the dump), or replace the
-   * stored one (--on-conflict replace). A merge remembers the stored row as the dump's when the stored row stays. False
-   * when the row is still to be skipped.
+   * A duplicate natural key: keep the newest row (duplicates within the dump; a stored row that
+   * an older dump row replaced takes the newer row's values under its own id), or replace the
+   * stored one (--on-conflict replace). A merge remembers the stored row as the dump's when the
+   * stored row stays. False when the row is still to be skipped.
    */
   private resolveDuplicate(row: ImportRow, rowNumber: number, key: () => string): boolean {
     const { o, values } = this;
@@ -245,11 +261,19 @@ export class TableWriter {
     const rep = o.report;
     const existing = this.byNatural!.get(this.natural!.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
     if (!existing) return false;
-    if (this.keepNewest && (!this.storedFromDump || this.storedFromDump.has(this.naturalKeyOf(row)))) {
+    const held = this.storedFromDump?.get(this.naturalKeyOf(row));
+    if (this.keepNewest && (!this.storedFromDump || held)) {
       // Duplicates of the new unique key within the dump: the newest created_at stays (j.7).
       if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
-        o.db.prepare(`DELETE FROM "${table}" WHERE rowid = ?`).run(existing['rid']);
-        this.insert.run(values);
+        if (held === 'replaced') {
+          // A stored row holds the older dump row's values: it takes the newer ones and keeps its id.
+          if (this.parentMissing(row, rowNumber, key())) return true;
+          this.updateByRowid?.run(...this.updateCols.map((c) => row[c.name] ?? null), existing['rid']);
+          this.rememberExisting(row, existing);
+        } else {
+          o.db.prepare(`DELETE FROM "${table}" WHERE rowid = ?`).run(existing['rid']);
+          this.insert.run(values);
+        }
         noteChange(rep, key(), 'duplicates_dropped', `${String(existing['id'])} (older than ${key()})`);
       } else {
         noteChange(rep, key(), 'duplicates_dropped', `${key()} (older than ${String(existing['id'])})`);
@@ -260,10 +284,7 @@ export class TableWriter {
     this.rememberExisting(row, existing);
     if (this.onConflict !== 'replace') return false;
     if (this.parentMissing(row, rowNumber, key())) return true;
-    const setCols = this.updateCols;
-    if (setCols.length > 0) {
-      o.db.prepare(`UPDATE "${table}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`).run(...setCols.map((c) => row[c.name] ?? null), existing['rid']);
-    }
+    this.updateByRowid?.run(...this.updateCols.map((c) => row[c.name] ?? null), existing['rid']);
     this.replaced(row, key(), `${key()} → existing ${String(existing['id'] ?? existing['rid'])}`);
     return true;
   }

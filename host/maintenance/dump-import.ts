@@ -8,7 +8,7 @@
  * |---|---|---|
  * | new | `<db>.importing` is built and renamed to `<db>`; `<db>` must not exist | nothing: the temporary file is deleted |
  * | replace | the lock (kind `import`) is taken, `<db>.importing` is built, a verified `pre-import` backup of the live file is made, then the new file is flushed and renamed over the live one with every connection closed, as for a restore (j.3) | the live file as it was; no temporary file, no backup |
- * | merge | the lock (kind `import`) is taken, a verified `pre-import` backup is made, then the dump is merged in one transaction by the merge rule (db/pg-import/import-dump.ts: missing rows are inserted; existing rows keep their locally derived equity and mark cache; rows matched by natural key under another id have the dump's references re-pointed to them; stored batch_run_tracking and batch_run_history rows are never replaced) | the live file as it was (rolled back); the backup of this attempt, its manifest and its log row are removed again |
+ * | merge | the lock (kind `import`) is taken, a verified `pre-import` backup is made, then the dump is merged in one transaction by the merge rule (db/pg-import/import-dump.ts: missing rows are inserted; existing rows keep their locally derived equity, mark cache and user key; rows matched by natural key under another id have the dump's references re-pointed to them; stored batch_run_tracking and batch_run_history rows are never replaced) | the live file as it was (rolled back); the backup of this attempt, its manifest and its log row are removed again |
  *
  * Every bad dump (truncated, corrupt, wrong magic, future version, a COPY block cut short,
  * none of our tables, an unreadable path) is a data error (exit code 5) whose message names

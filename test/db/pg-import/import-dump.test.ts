@@ -328,6 +328,34 @@ describe('merge: rows matched by natural key under another id', () => {
       db.close();
     }
   });
+
+  it('--strict skip: natural-key and primary-key duplicates are skipped and reported as without --strict', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      const scenario = db.prepare(`SELECT id, scenario_id, name FROM stress_test_scenarios ORDER BY scenario_id LIMIT 1`).get() as Record<string, string>;
+      const factor = db.prepare(`SELECT id, name FROM factor_definitions ORDER BY name LIMIT 1`).get() as Record<string, string>;
+      const dump = naturalKeyDump(scenario['scenario_id']!, factor['name']!);
+
+      // natural-key duplicates (the scenario and the factor exist under other ids)
+      const first = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, seedReferenceData, strict: true });
+      expect(table(first, 'stress_test_scenarios')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { duplicate_key: 1 } });
+      expect(table(first, 'factor_definitions')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { duplicate_key: 1 } });
+      expect(table(first, 'stress_test_results')).toMatchObject({ rowsRead: 1, imported: 1, skipped: {}, changes: { repointed_to_existing: 1 } });
+      expect(db.prepare(`SELECT id, scenario_id, name FROM stress_test_scenarios WHERE scenario_id = ?`).all(scenario['scenario_id'])).toEqual([scenario]);
+      expect(db.prepare(`SELECT scenario_id, direct_pnl FROM stress_test_results WHERE id = ?`).get(RESULT)).toEqual({ scenario_id: scenario['id'], direct_pnl: -1234.5 });
+
+      // primary-key duplicates as well (the result and the exposure are stored now)
+      const second = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, seedReferenceData, strict: true });
+      expect(table(second, 'stress_test_results')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { exists: 1 } });
+      expect(table(second, 'factor_exposures')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { exists: 1 } });
+      expect(table(second, 'stress_test_scenarios')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { duplicate_key: 1 } });
+      expect(db.prepare(`SELECT count(*) AS n FROM maintenance_log WHERE operation = 'import'`).get()).toEqual({ n: 3 });
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describe('merge: a stress result that the database has under another id', () => {
@@ -374,6 +402,10 @@ describe('merge: a stress result that the database has under another id', () => 
       const skip = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now });
       expect(table(skip, 'stress_test_results')).toMatchObject({ imported: 0, skipped: { duplicate_key: 1 } });
       expect(pnl(db, portfolio, scenario)).toEqual([{ id: STORED, direct_pnl: -100 }]);
+      // --strict changes nothing here: the conflict is planned, not a row that cannot be stored
+      const strictSkip = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, strict: true });
+      expect(table(strictSkip, 'stress_test_results')).toMatchObject({ imported: 0, skipped: { duplicate_key: 1 } });
+      expect(pnl(db, portfolio, scenario)).toEqual([{ id: STORED, direct_pnl: -100 }]);
       const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
       expect(table(replace, 'stress_test_results').changes).toMatchObject({ replaced_existing: 1 });
       expect(pnl(db, portfolio, scenario)).toEqual([{ id: STORED, direct_pnl: -999 }]);
@@ -382,23 +414,31 @@ describe('merge: a stress result that the database has under another id', () => 
     }
   });
 
-  it('replace: among the dump rows of one key the newest created_at wins, whatever their order, once one has replaced the stored row', async () => {
-    const { db, target, portfolio, scenario } = await withStoredResult();
-    try {
-      const NEWER = 'ff000000-0000-4000-8000-000000000003';
-      const OLDER = 'ff000000-0000-4000-8000-000000000004';
-      const dump = resultsDump(portfolio, scenario, [
-        [NEWER, '-300.00', '2025-09-02 22:00:00+00'],
-        [OLDER, '-200.00', '2025-09-01 22:00:00+00'],
-      ]);
-      const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
-      expect(table(replace, 'stress_test_results')).toMatchObject({ rowsRead: 2, imported: 1, changes: { replaced_existing: 1, duplicates_dropped: 1 } });
-      expect(table(replace, 'stress_test_results').changeExamples).toContainEqual({ row: OLDER, change: `${OLDER} (older than ${STORED})` });
-      expect(pnl(db, portfolio, scenario)).toEqual([{ id: STORED, direct_pnl: -300 }]);
-    } finally {
-      db.close();
-    }
-  });
+  it.each(['newer first', 'older first'] as const)(
+    'replace: among the dump rows of one key the newest created_at wins and the stored row keeps its id (%s)',
+    async (order) => {
+      const { db, target, portfolio, scenario } = await withStoredResult();
+      try {
+        const NEWER = 'ff000000-0000-4000-8000-000000000003';
+        const OLDER = 'ff000000-0000-4000-8000-000000000004';
+        const newer = [NEWER, '-300.00', '2025-09-02 22:00:00+00'] as const;
+        const older = [OLDER, '-200.00', '2025-09-01 22:00:00+00'] as const;
+        const dump = resultsDump(portfolio, scenario, order === 'newer first' ? [newer, older] : [older, newer]);
+        const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
+        expect(table(replace, 'stress_test_results')).toMatchObject({ rowsRead: 2, imported: 1, changes: { replaced_existing: 1, duplicates_dropped: 1 } });
+        // the dropped dump row is named by its values: the older row's, now held by the stored row
+        expect(table(replace, 'stress_test_results').changeExamples).toContainEqual(
+          order === 'newer first' ? { row: OLDER, change: `${OLDER} (older than ${STORED})` } : { row: NEWER, change: `${STORED} (older than ${NEWER})` },
+        );
+        expect(db.prepare(`SELECT id, direct_pnl, created_at FROM stress_test_results WHERE portfolio_id = ? AND scenario_id = ? AND calculation_date = '2025-08-01'`).all(portfolio, scenario)).toEqual([
+          { id: STORED, direct_pnl: -300, created_at: '2025-09-02T22:00:00.000000Z' },
+        ]);
+        expect(db.prepare(`SELECT count(*) AS n FROM stress_test_results WHERE id IN (?, ?)`).get(NEWER, OLDER)).toEqual({ n: 0 });
+      } finally {
+        db.close();
+      }
+    },
+  );
 });
 
 describe('merge: a portfolio matched by its account under another id', () => {
@@ -514,6 +554,53 @@ describe('merge --on-conflict replace: a dump row whose parent exists nowhere', 
       const strict = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace', strict: true }).catch((x: unknown) => x);
       expect((strict as DumpError).code).toBe('strict_violation');
       expect(counts()).toEqual(before);
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('merge --on-conflict replace: a stored user', () => {
+  const ADA = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
+  const BOB = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+  const DUMP_ADA = 'ee000000-0000-4000-8000-000000000010';
+
+  it('keeps its local user_key, matched by id or by email under another id, and reports it as derived_columns_kept', async () => {
+    const target = fresh();
+    await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
+    const db = openDatabase(target, { mustExist: true });
+    try {
+      db.prepare(`UPDATE users SET user_key = 'demo_individual', full_name = 'local' WHERE id = ?`).run(ADA);
+      db.prepare(`UPDATE users SET user_key = 'demo_hnw', full_name = 'local' WHERE id = ?`).run(BOB);
+      const users = () => db.prepare(`SELECT id, user_key, full_name FROM users ORDER BY id`).all();
+
+      // by id: the reference dump's users
+      const byId = await mergeIntoDatabase(db, { dumpPath: REF, databasePath: target, now, onConflict: 'replace' });
+      expect(table(byId, 'users')).toMatchObject({ rowsRead: 2, imported: 2, changes: { replaced_existing: 2, derived_columns_kept: 2 } });
+      expect(byId.mergeRule).toMatch(/users\.user_key\) are never overwritten/);
+      expect(users()).toEqual([
+        { id: BOB, user_key: 'demo_hnw', full_name: null },
+        { id: ADA, user_key: 'demo_individual', full_name: 'Ada Lovelace' },
+      ]);
+
+      // by email: Ada under the dump's own id
+      const dump = join(tmp, `user-by-email-${++n}.sql`);
+      writeFileSync(
+        dump,
+        [
+          `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
+          `CREATE TABLE public.users (id uuid, email text, full_name text, is_active boolean, created_at timestamp with time zone);\n`,
+          `COPY public.users (id, email, full_name, is_active, created_at) FROM stdin;\n`,
+          `${DUMP_ADA}\tada@example.com\tAda (dump)\tt\t2025-06-01 09:00:00+00\n\\.\n`,
+          PLAIN_DUMP_TAIL,
+        ].join(''),
+      );
+      const byEmail = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
+      expect(table(byEmail, 'users')).toMatchObject({ rowsRead: 1, imported: 1, changes: { replaced_existing: 1, derived_columns_kept: 1 } });
+      expect(users()).toEqual([
+        { id: BOB, user_key: 'demo_hnw', full_name: null },
+        { id: ADA, user_key: 'demo_individual', full_name: 'Ada (dump)' },
+      ]);
     } finally {
       db.close();
     }

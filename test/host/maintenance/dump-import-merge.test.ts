@@ -2,8 +2,9 @@
  * `import --merge` into a database that was already backfilled (SPEC.md j.7, b.2, b.5): the
  * dump (test/support/reference-dump.ts: the demo backfilled to 2025-07-10, written into the
  * reference system's tables) is merged into the same demo backfilled on to 2025-07-17. The merge
- * rule: rows that exist already keep their locally derived columns, `portfolios.equity_balance`
- * and the `positions.mark` cache, even with --on-conflict replace, and the local marks of a
+ * rule: rows that exist already keep their locally derived columns, `portfolios.equity_balance`,
+ * the `positions.mark` cache and the local handle `users.user_key` (`demo_individual`, not the
+ * `user_` + 8 hex digits the import derives), even with --on-conflict replace, and the local marks of a
  * portfolio-date are not replaced by the mark bootstrap; `reconcile` of the latest date still
  * flags nothing afterwards.
  */
@@ -18,6 +19,7 @@ import { writeReferenceDump } from '../../support/reference-dump';
 const NOW = '2025-07-17T23:00:00Z';
 const ENV = { BATCHDESK_NOW: NOW };
 const LOCAL_DERIVED = {
+  userKeys: `SELECT id, user_key FROM users ORDER BY id`,
   equity: `SELECT id, equity_balance FROM portfolios ORDER BY id`,
   markCache: `SELECT id, last_price, market_value, unrealized_pnl, price_date, price_source, marked_as_of FROM positions ORDER BY id`,
   latestMarks: `SELECT * FROM position_marks WHERE mark_date = '2025-07-17' ORDER BY position_id`,
@@ -52,14 +54,17 @@ beforeAll(async () => {
 }, 300_000);
 
 describe('merge into a backfilled database', () => {
-  it('--on-conflict replace updates existing portfolios and lots but keeps their equity and mark cache; reconcile stays clean', async () => {
+  it('--on-conflict replace updates existing users, portfolios and lots but keeps their user keys, equity and mark cache; reconcile stays clean', async () => {
     const db = copyOfBackfilled();
     const before = derivedOf(db);
+    const demoKeys = ['demo_familyoffice', 'demo_hedgefundstyle', 'demo_hnw', 'demo_individual'];
+    expect(before.userKeys.map((u) => (u as { user_key: string }).user_key).sort()).toEqual(demoKeys);
     const imp = await runCli(['import', dump, '--db', db, '--merge', '--on-conflict', 'replace', '--json'], ENV);
     expect(imp.code, imp.stderr).toBe(0);
     expect(derivedOf(db)).toEqual(before);
     const report = JSON.parse(imp.stdout).report;
     const t = (name: string) => report.tables.find((x: { table: string }) => x.table === name);
+    expect(t('users')).toMatchObject({ rowsRead: 4, imported: 4, changes: { replaced_existing: 4, derived_columns_kept: 4 } });
     expect(t('portfolios')).toMatchObject({ rowsRead: 5, imported: 5, changes: { replaced_existing: 5, derived_columns_kept: 5 } });
     expect(t('positions').changes).toMatchObject({ replaced_existing: t('positions').rowsRead, derived_columns_kept: t('positions').rowsRead });
     expect(report.mergeRule).toMatch(/never overwritten/);
