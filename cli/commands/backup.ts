@@ -1,14 +1,15 @@
-/** `batchdesk backup`, `batchdesk restore`: verified backups and restores (SPEC.md j.1-j.3). */
-import { resolve } from 'node:path';
+/** `batchdesk backup`, `backup list`, `restore`: verified backups, the backups list and restores (SPEC.md j.1-j.3). */
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
+import { backupCheckText } from '../../core/api/backup-check-text';
 import { EXIT } from '../../core/api/errors';
 import { backupReasonSchema } from '../../core/api/commands/maintenance-commands';
 import { openStore } from '../../host/engine-host';
-import { makeBackup } from '../../host/maintenance/backup';
+import { backupList, makeBackup } from '../../host/maintenance/backup';
 import { restoreBackup } from '../../host/maintenance/restore';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
-import { BANNER, asciiJson } from '../ascii';
+import { BANNER, asciiJson, table } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { confirmOrAbort } from './confirm';
@@ -49,6 +50,49 @@ export const backupCommand: CommandSpec = {
           ].join('\n'),
         );
       }
+      return EXIT.ok;
+    } finally {
+      opened.close();
+    }
+  },
+};
+
+/** A stored timestamp as the CLI prints times: `YYYY-MM-DD HH:MM:SS` (UTC). */
+const timeText = (ts: string): string => ts.slice(0, 19).replace('T', ' ');
+
+export const backupListCommand: CommandSpec = {
+  name: 'backup list',
+  summary: "the database's backups in the backup folder, newest first, with how each was checked (also files whose manifest is gone)",
+  flags: { json: JSON_FLAG },
+  example: 'batchdesk backup list --db portfolios.sqlite',
+  async run(ctx) {
+    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    try {
+      const list = backupList(opened);
+      if (ctx.flags['json']) {
+        ctx.io.out(asciiJson(list, 2));
+        return EXIT.ok;
+      }
+      const bare = list.backups.filter((b) => !b.hasManifest).length;
+      ctx.io.out(
+        [
+          BANNER,
+          `batchdesk backup list  ${ctx.global.dbPath}`,
+          BANNER,
+          `Folder: ${list.dir}`,
+          ...(list.backups.length === 0
+            ? ['No backups yet: `batchdesk backup` makes one.']
+            : [
+                table(
+                  ['file', 'made (UTC)', 'reason', 'bytes', 'verified'],
+                  list.backups.map((b) => [basename(b.file), b.hasManifest ? timeText(b.createdAt) : `${timeText(b.fileTime)} (file time)`, b.reason, String(b.bytes), backupCheckText(b, timeText)]),
+                  ['l', 'l', 'l', 'r', 'l'],
+                ),
+                '',
+                `${list.backups.length} backup(s)${bare > 0 ? `, ${bare} without a manifest (restore checks their integrity first; no checksum to compare)` : ''}. Restore one with \`batchdesk restore <folder>/<file>\`.`,
+              ]),
+        ].join('\n'),
+      );
       return EXIT.ok;
     } finally {
       opened.close();

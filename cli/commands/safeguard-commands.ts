@@ -1,6 +1,6 @@
 /** The safeguard and diagnostics commands (SPEC.md i, j, g.10), in help order. */
 import type { CommandSpec } from '../command';
-import { backupCommand, restoreCommand } from './backup';
+import { backupCommand, backupListCommand, restoreCommand } from './backup';
 import { cancelCommand } from './cancel';
 import { diagnoseCommand, diagnoseEquityCashCommand, diagnosePricesCommand } from './diagnose';
 import { compareBaselineCommand, exportBaselineCommand, historyCommand } from './history';
@@ -11,6 +11,7 @@ import { verifyCoverageCommand, verifyDemoCommand, verifyGuardCommand, verifyRow
 
 export const SAFEGUARD_COMMANDS: readonly CommandSpec[] = [
   backupCommand,
+  backupListCommand,
   restoreCommand,
   purgeCommand,
   rebuildCommand,

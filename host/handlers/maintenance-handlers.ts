@@ -1,11 +1,10 @@
 /** Handlers of the data management commands (core/api/commands/maintenance-commands.ts). */
 import type { HandlerMap } from '../handler-types';
-import { backupDirOf, listBackupsIn, makeBackup } from '../maintenance/backup';
+import { backupList, makeBackup } from '../maintenance/backup';
 import { cancelRun } from '../maintenance/cancel';
 import { runPurge } from '../maintenance/purge';
 import { rebuild } from '../maintenance/rebuild';
 import { restoreBackup } from '../maintenance/restore';
-import { basename } from 'node:path';
 import { plain, withDatabase } from './with-database';
 
 export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'restoreBackup' | 'purgeDerived' | 'rebuildHistory' | 'requestCancel'> = {
@@ -26,13 +25,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
     });
   },
   async listBackups(_input, ctx) {
-    return withDatabase(ctx, (opened) => {
-      const dir = backupDirOf(opened);
-      return {
-        dir,
-        backups: listBackupsIn(dir, basename(opened.path)).map((b) => ({ file: b.file, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification: b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem } })),
-      };
-    });
+    return withDatabase(ctx, backupList);
   },
   async restoreBackup(input, ctx) {
     const r = await restoreBackup({ dbPath: ctx.dbPath, file: input.file, safetyBackup: input.safetyBackup, holder: ctx.holder }, ctx.clock);

@@ -14,6 +14,7 @@ import { suspectPrices } from '../views/suspect-prices-view';
 import { portfolioList } from '../views/portfolios-view';
 import { readSettings, writeSettings } from '../views/settings-view';
 import { latestSnapshotDate, snapshotOn, snapshotSeries } from '../views/snapshots-view';
+import { settledDaysAfter } from '../views/settled-days';
 import { dateDetail, trackingRows } from '../views/tracking-view';
 
 /** Runs a read on the host's read-only connection, or on a fresh one closed afterwards. */
@@ -49,7 +50,8 @@ export const viewHandlers: HandlerMap<ViewCommand> = {
     return { portfolios: withReader(ctx, (db) => portfolioList(db, input.includeDeleted)) };
   },
   async getTracking(input, ctx) {
-    return withReader(ctx, (db) => trackingRows(db, input));
+    const listing = withReader(ctx, (db) => trackingRows(db, input));
+    return { ...listing, ...settledDaysAfter(listing, input.endDate ?? null, ctx.clock.now()) };
   },
   async getDateDetail(input, ctx) {
     return withReader(ctx, (db) => dateDetail(db, input.date, input.includeIncomplete));

@@ -8,6 +8,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import type { BackupList, ListedBackupView } from '../../core/api/commands/maintenance-commands';
 import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { parseEngineSettings } from '../../core/engine/settings';
@@ -52,13 +53,27 @@ export function backupStamp(epochMs: number): string {
 
 /**
  * `<stem>.<reason>.sqlite` in `dir`, or `<stem>-2.<reason>.sqlite`, `-3`, ... when a backup of
- * the same second already has that name (two purges in one second, or a pinned clock).
+ * the same second already has that name (two purges in one second, or a pinned clock). The
+ * stem is `<database base name>.<backupStamp>`; backupNameReason reads these names back.
  */
 function freeBackupName(dir: string, stem: string, reason: string): string {
   for (let n = 1; ; n++) {
     const file = join(dir, `${stem}${n === 1 ? '' : `-${n}`}.${reason}.sqlite`);
     if (!existsSync(file) && !existsSync(`${file}.json`)) return file;
   }
+}
+
+const BACKUP_NAME_TAIL = /^\.\d{8}T\d{6}Z(?:-\d+)?\.([a-z-]+)\.sqlite$/;
+
+/**
+ * The reason in `name` when it is a backup file name of the database `databaseBase` (its base
+ * name without extension) as freeBackupName makes them, `<base>.<UTC stamp>[-n].<reason>.sqlite`;
+ * null for any other name.
+ */
+export function backupNameReason(databaseBase: string, name: string): BackupReason | null {
+  if (!name.startsWith(databaseBase)) return null;
+  const reason = BACKUP_NAME_TAIL.exec(name.slice(databaseBase.length))?.[1];
+  return BACKUP_REASONS.find((r) => r === reason) ?? null;
 }
 
 export function databaseBaseName(dbPath: string): string {
@@ -77,26 +92,48 @@ export function removeBackupFiles(file: string): void {
   for (const f of [file, manifestPathOf(file), verificationPathOf(file)]) rmSync(f, { force: true });
 }
 
-export interface ListedBackup {
-  readonly file: string;
-  readonly manifest: BackupManifest;
-  /** The latest check after the backup was made (at restore), or null. */
-  readonly verification: BackupVerification | null;
-}
+/** A backup in the backup folder: with its manifest, or a file named as a backup whose manifest is gone. */
+export type ListedBackup =
+  | { readonly hasManifest: true; readonly file: string; readonly manifest: BackupManifest; readonly verification: BackupVerification | null }
+  | { readonly hasManifest: false; readonly file: string; readonly reason: BackupReason; readonly bytes: number; readonly fileTime: string; readonly verification: BackupVerification | null };
 
-/** Backups of this database in a folder, newest first (files that have a valid manifest). */
-export function listBackupsIn(dir: string, sourceName: string | null): ListedBackup[] {
+/** When a listed backup was made: its manifest's time, else the file's. */
+const madeAt = (b: ListedBackup): string => (b.hasManifest ? b.manifest.created_at : b.fileTime);
+
+/**
+ * Backups of the database `dbPath` in a folder, newest first: each file with a valid manifest
+ * naming the database as its source, and each file without a manifest named as a backup of it
+ * (backupNameReason). `verification` is the latest check after it was made (at restore).
+ */
+export function listBackupsIn(dir: string, dbPath: string): ListedBackup[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   const out: ListedBackup[] = [];
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.sqlite')) continue;
     const file = join(dir, name);
     const m = readManifest(file);
-    if (!m || m === 'invalid') continue;
-    if (sourceName !== null && m.source !== sourceName) continue;
-    out.push({ file, manifest: m, verification: readVerification(file) });
+    if (m === 'invalid') continue;
+    if (m) {
+      if (m.source === basename(dbPath)) out.push({ hasManifest: true, file, manifest: m, verification: readVerification(file) });
+      continue;
+    }
+    const reason = backupNameReason(databaseBaseName(dbPath), name);
+    const stat = reason === null ? null : statSync(file, { throwIfNoEntry: false });
+    if (reason !== null && stat?.isFile()) out.push({ hasManifest: false, file, reason, bytes: stat.size, fileTime: formatTimestamp(stat.mtimeMs), verification: readVerification(file) });
   }
-  return out.sort((a, b) => (a.manifest.created_at < b.manifest.created_at ? 1 : a.manifest.created_at > b.manifest.created_at ? -1 : a.file < b.file ? 1 : -1));
+  return out.sort((a, b) => (madeAt(a) < madeAt(b) ? 1 : madeAt(a) > madeAt(b) ? -1 : a.file < b.file ? 1 : -1));
+}
+
+/** The backup folder of a database and its backups (listBackupsIn): the app's Backups list and `backup list`. */
+export function backupList(opened: OpenedDatabase): BackupList {
+  const dir = backupDirOf(opened);
+  const backups = listBackupsIn(dir, opened.path).map((b): ListedBackupView => {
+    const lastVerification = b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem };
+    return b.hasManifest
+      ? { hasManifest: true, file: b.file, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification }
+      : { hasManifest: false, file: b.file, fileTime: b.fileTime, reason: b.reason, bytes: b.bytes, lastVerification };
+  });
+  return { dir, backups };
 }
 
 function ioError(message: string, cause?: unknown): BatchdeskError {
@@ -181,7 +218,8 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   const deleted: string[] = [];
   if (resolve(dirname(file)) === resolve(dir)) {
     const settings = parseEngineSettings(opened.store.loadSettings());
-    const entries: BackupEntry[] = listBackupsIn(dir, basename(opened.path)).map((b) => ({ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }));
+    // Retention counts the backups with a manifest (j.2); a file whose manifest is gone stays until deleted by hand.
+    const entries: BackupEntry[] = listBackupsIn(dir, opened.path).flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
     const decision = applyRetention(entries, clock.now(), { keep: req.keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
     for (const d of decision.delete) {
       if (d.file === file) continue;

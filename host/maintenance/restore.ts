@@ -26,7 +26,7 @@ import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { shippedMigrations } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
 import { openStore } from '../engine-host';
-import { makeBackup } from './backup';
+import { backupNameReason, databaseBaseName, makeBackup } from './backup';
 import { recordVerification } from './backup-verification';
 import { acquireMaintenanceLock } from './maintenance-lock';
 
@@ -63,14 +63,15 @@ export function verifyBackupFile(file: string): { manifestChecked: boolean; migr
 }
 
 /**
- * Step 1, with its verdict recorded beside the backup when the file is a listed backup (it has
- * a valid manifest): the Backups list shows it. Any other file gets no verdict file, and a
- * file that is not there has none.
+ * Step 1, with its verdict recorded beside the backup when the file is one the Backups list
+ * shows (it has a valid manifest, or none and a backup's name of this database): the list
+ * shows the verdict. Any other file gets no verdict file, and a file that is not there has none.
  */
 function verifyAndRecord(file: string, dbPath: string, clock: Clock): ReturnType<typeof verifyBackupFile> {
-  const m = existsSync(file) ? readManifest(file) : null;
+  const m = existsSync(file) ? readManifest(file) : 'absent';
+  const listed = m === null ? backupNameReason(databaseBaseName(dbPath), basename(file)) !== null : m !== 'invalid' && m !== 'absent';
   const record = (problem: string | null) => {
-    if (m !== null && m !== 'invalid') recordVerification(file, clock.now(), problem, [dbPath]);
+    if (listed) recordVerification(file, clock.now(), problem, [dbPath]);
   };
   try {
     const checked = verifyBackupFile(file);

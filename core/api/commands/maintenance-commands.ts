@@ -49,6 +49,41 @@ const backupOutput = z.object({
   deleted: z.array(z.string()),
 });
 
+/** The latest check of a backup file after it was made (restore verifies it again, j.3); null when none. */
+const lastVerificationSchema = z.object({ checkedAt: z.string(), stage: z.literal('restore'), ok: z.boolean(), problem: z.string().nullable() }).nullable();
+
+/**
+ * A backup in the backup folder: one with its manifest (j.1), or a file named as the backup
+ * writer names backups whose manifest was deleted. Restore takes both; without a manifest it
+ * has no checksum to compare and checks the file's integrity, foreign keys and migrations.
+ */
+export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
+  z.object({
+    hasManifest: z.literal(true),
+    file: z.string(),
+    createdAt: z.string(),
+    reason: z.string(),
+    sha256: z.string(),
+    bytes: z.number().int(),
+    rowCountsVerified: z.boolean(),
+    lastVerification: lastVerificationSchema,
+  }),
+  z.object({
+    hasManifest: z.literal(false),
+    file: z.string(),
+    /** The file's modification time: no manifest says when it was made. */
+    fileTime: z.string(),
+    /** From the file name (`<db>.<UTC>.<reason>.sqlite`). */
+    reason: z.string(),
+    bytes: z.number().int(),
+    lastVerification: lastVerificationSchema,
+  }),
+]);
+export type ListedBackupView = z.infer<typeof listedBackupSchema>;
+
+export const backupListSchema = z.object({ dir: z.string(), backups: z.array(listedBackupSchema) });
+export type BackupList = z.infer<typeof backupListSchema>;
+
 export const maintenanceCommands = {
   createBackup: defineCommand({
     summary: 'make a verified online backup of the database (j.1) and apply retention (j.2)',
@@ -57,23 +92,9 @@ export const maintenanceCommands = {
     mutates: true,
   }),
   listBackups: defineCommand({
-    summary: 'the backups of this database in the backup folder, newest first',
+    summary: 'the backups of this database in the backup folder, newest first; files whose manifest is gone too',
     input: z.object({}).default({}),
-    output: z.object({
-      dir: z.string(),
-      backups: z.array(
-        z.object({
-          file: z.string(),
-          createdAt: z.string(),
-          reason: z.string(),
-          sha256: z.string(),
-          bytes: z.number().int(),
-          rowCountsVerified: z.boolean(),
-          /** The latest check of the file after it was made (restore verifies it again, j.3); null when none. */
-          lastVerification: z.object({ checkedAt: z.string(), stage: z.literal('restore'), ok: z.boolean(), problem: z.string().nullable() }).nullable(),
-        }),
-      ),
-    }),
+    output: backupListSchema,
     mutates: false,
   }),
   restoreBackup: defineCommand({

@@ -246,6 +246,16 @@ export const viewCommands = {
        * from weekends and holidays.
        */
       untrackedTradingDays: z.array(isoDateSchema),
+      /**
+       * The latest settled trading day (SPEC.md f.3) at the host's clock; null when that lies
+       * outside the trading calendar.
+       */
+      latestSettledDate: isoDateSchema.nullable(),
+      /**
+       * Trading days after the last listed date up to the latest settled date (and endDate):
+       * not run yet. Empty when the listing is truncated.
+       */
+      tradingDaysAfterLast: z.array(isoDateSchema),
     }),
     mutates: false,
   }),

@@ -1,10 +1,13 @@
 /**
- * Data: the database and its row counts; backups (list, make one, restore one); the one-click
+ * Data: the database and its row counts; backups (list, make one, restore one; a backup file
+ * whose manifest was deleted is listed too, with its file time and size, and restored after the
+ * integrity check restore makes of every backup); the one-click
  * "back up, then purge" with row counts before and after (SPEC.md j.1-j.4); and the import of
  * a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
  * dialog; SPEC.md m.19) with its progress and report.
  */
 import { useMemo, useState } from 'react';
+import { backupCheckText } from '../../../core/api/backup-check-text';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
 import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
@@ -131,20 +134,6 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
 
 type ListedBackup = CommandOutput<'listBackups'>['backups'][number];
 
-/** How a backup was verified when it was made (SPEC.md j.1): a mid-run image skips the row-count comparison. */
-const madeText = (rowCountsVerified: boolean): string => (rowCountsVerified ? 'yes' : 'yes, a mid-run image (row counts not compared)');
-
-/**
- * A backup's verification as the list shows it: what was checked when it was made (every
- * listed backup passed j.1 steps 1-4), and the latest check of the file since, by restore:
- * a failure, with its reason, replaces the rest.
- */
-export function verifiedText(b: ListedBackup): string {
-  const v = b.lastVerification;
-  if (v && !v.ok) return `failed at ${v.stage} on ${fmtTimestamp(v.checkedAt)}: ${v.problem ?? 'no reason recorded'}`;
-  return v ? `${madeText(b.rowCountsVerified)}; checked again at ${v.stage} on ${fmtTimestamp(v.checkedAt)}` : madeText(b.rowCountsVerified);
-}
-
 /** A backup whose latest check failed (a corrupt or altered file): restoring it would be refused. */
 const failedCheck = (b: ListedBackup): boolean => b.lastVerification?.ok === false;
 
@@ -234,10 +223,10 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
                   <td>
                     <code>{b.file.split(/[\\/]/).pop()}</code>
                   </td>
-                  <td>{fmtTimestamp(b.createdAt)}</td>
+                  <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it was made: this is the file's time.">{fmtTimestamp(b.fileTime)} (file time)</span>}</td>
                   <td>{b.reason}</td>
                   <td className="num">{fmtBytes(b.bytes)}</td>
-                  <td className={failedCheck(b) ? 'error-text' : undefined}>{verifiedText(b)}</td>
+                  <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>
                   <td>
                     {restoreFile === b.file ? (
                       <span role="alertdialog" aria-label="Confirm restore">

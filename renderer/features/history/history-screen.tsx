@@ -9,11 +9,8 @@
 import { useMemo, useRef, useState, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import { useClient, useServices } from '../../app-context';
-import type { EngineClient } from '../../engine-client/engine-client';
-import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
 import { cellClass } from '../../state/live-run';
-import { planSchema } from '../../state/run-plan';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
 import { fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
@@ -336,35 +333,19 @@ function useRunResult() {
   return useSyncExternalStore(live.subscribe, () => live.getSnapshot().result);
 }
 
-/**
- * The latest settled date (SPEC.md f.3: the plan's target date, which the Run screen shows as
- * such) and the trading days after `last` up to it, from the plan of a range starting at
- * `last` (its dates are the range's trading days, g.2).
- */
-async function settledAfter(client: EngineClient, last: string): Promise<{ target: string; days: string[] }> {
-  const plan = planSchema.parse((await client.call('planRun', { startDate: last })).plan);
-  return { target: plan.target_date, days: plan.dates.map((d) => d.date).filter((d) => d > last) };
-}
-
 export function HistoryScreen() {
   const client = useClient();
   const runEnd = useRunResult();
   const tracking = useAsync(() => client.call('getTracking', { limit: 20_000 }), [client, runEnd]);
   const runs = useAsync(() => client.call('listRuns', { limit: 200 }), [client, runEnd]);
   const dates = tracking.data?.dates;
-  const last = dates && dates.length > 0 ? dates[dates.length - 1]!.date : null;
-  const settled = useAsync(() => (last === null ? Promise.resolve(null) : settledAfter(client, last)), [client, last, runEnd]);
   const [selectedRun, setSelectedRun] = useState<RunRow | null>(null);
   const refresh = () => {
     tracking.reload();
-    settled.reload();
     runs.reload();
   };
-  // The gaps between tracked dates, then the days after the last one (read for an earlier `last` while a new read runs).
-  const notRun = useMemo(
-    () => [...(tracking.data?.untrackedTradingDays ?? []), ...(last === null ? [] : (settled.data?.days.filter((d) => d > last) ?? []))],
-    [tracking.data, settled.data, last],
-  );
+  // The gaps between tracked dates, then the days after the last one up to the latest settled date.
+  const notRun = useMemo(() => (tracking.data ? [...tracking.data.untrackedTradingDays, ...tracking.data.tradingDaysAfterLast] : []), [tracking.data]);
   const counts = useMemo(() => {
     const c: Record<string, number> = {};
     for (const r of dates ?? []) c[r.status] = (c[r.status] ?? 0) + 1;
@@ -391,12 +372,12 @@ export function HistoryScreen() {
               .map(([k, v]) => `${v} ${k}`)
               .join(', ') || 'no dates'}
           </p>
-          {settled.error ? (
+          {tracking.data.latestSettledDate === null && tracking.data.dates.length > 0 ? (
             <p className="muted" data-testid="history-settled-error">
-              The latest settled date could not be read ({errorText(settled.error)}), so the calendar ends at the last tracked date.
+              The engine's clock lies outside its trading calendar, so the latest settled date is unknown and the calendar ends at the last tracked date.
             </p>
           ) : null}
-          <Heatmap rows={tracking.data.dates} notRun={notRun} target={settled.data?.target ?? null} />
+          <Heatmap rows={tracking.data.dates} notRun={notRun} target={tracking.data.latestSettledDate} />
         </>
       ) : null}
       <h2>Runs</h2>

@@ -71,6 +71,26 @@ describe('getTracking', () => {
     expect((await ok('getTracking', { startDate: '2025-07-08' }, c)).untrackedTradingDays).toEqual([]);
   });
 
+  it('gives the latest settled date and the trading days after the last listed date up to it (SPEC.md f.3), from the host clock', async () => {
+    // SHORT_NOW (2025-07-15 23:00 UTC, 19:00 in New York) settles 2025-07-15, the last tracked date.
+    const out = await ok('getTracking', {});
+    expect(out.latestSettledDate).toBe('2025-07-15');
+    expect(out.tradingDaysAfterLast).toEqual([]);
+    // A week later: 07-16 .. 07-22 were never run (07-19/20 a weekend); before 16:30 New York the day itself is not settled.
+    const later = testHostContext(dbPath, '2025-07-22T23:00:00Z', { reader: false });
+    expect(await ok('getTracking', {}, later)).toMatchObject({ latestSettledDate: '2025-07-22', tradingDaysAfterLast: ['2025-07-16', '2025-07-17', '2025-07-18', '2025-07-21', '2025-07-22'] });
+    const morning = testHostContext(dbPath, '2025-07-22T14:00:00Z', { reader: false });
+    expect(await ok('getTracking', {}, morning)).toMatchObject({ latestSettledDate: '2025-07-21', tradingDaysAfterLast: ['2025-07-16', '2025-07-17', '2025-07-18', '2025-07-21'] });
+    // They end at the range's end; a truncated listing has tracked dates after it, so none are given.
+    expect((await ok('getTracking', { endDate: '2025-07-17' }, later)).tradingDaysAfterLast).toEqual(['2025-07-16', '2025-07-17']);
+    expect((await ok('getTracking', { startDate: '2025-07-07', endDate: '2025-07-09' }, later)).tradingDaysAfterLast).toEqual([]);
+    expect(await ok('getTracking', { limit: 2 }, later)).toMatchObject({ truncated: true, latestSettledDate: '2025-07-22', tradingDaysAfterLast: [] });
+    // A clock outside the trading calendar has no settled date; the listing still answers.
+    const outside = await ok('getTracking', {}, testHostContext(dbPath, '2031-06-01T23:00:00Z', { reader: false }));
+    expect(outside).toMatchObject({ latestSettledDate: null, tradingDaysAfterLast: [] });
+    expect(outside.dates).toHaveLength(11);
+  });
+
   it('filters by range and truncates at the limit', async () => {
     const out = await ok('getTracking', { startDate: '2025-07-07', endDate: '2025-07-09' });
     expect(out.dates.map((d: any) => d.date)).toEqual(['2025-07-07', '2025-07-08', '2025-07-09']);

@@ -4,14 +4,16 @@
  * at restore reads "failed at restore on <time>: <reason>" (not its manifest's "yes"), and a
  * failed restore re-reads the list so the verdict appears at once. The refusal is an error
  * alert with the engine's message only, and a backup that failed its check cannot be
- * restored again from the list.
+ * restored again from the list. A backup file whose manifest was deleted is listed with its
+ * file time and size, marked as such, and restored from the list with the same confirmation.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../core/api/contract';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { DataScreen, verifiedText } from '../../../renderer/features/data/data-screen';
+import { backupCheckText } from '../../../core/api/backup-check-text';
+import { DataScreen } from '../../../renderer/features/data/data-screen';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { FakeTransport } from '../../support/app/fake-transport';
 import { RefusingTransport } from '../refusing-transport';
@@ -21,7 +23,7 @@ afterEach(cleanup);
 type Listed = CommandOutput<'listBackups'>['backups'][number];
 const FILE = '/data/backups/portfolios.20250710T230000Z.manual.sqlite';
 const REASON = `backup ${FILE} is corrupt: its SHA-256 0e1d1aeff6b0... differs from the manifest's eef7ad3f84af...`;
-const backup = (lastVerification: Listed['lastVerification']): Listed => ({ file: FILE, createdAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification });
+const backup = (lastVerification: Listed['lastVerification']): Listed => ({ hasManifest: true, file: FILE, createdAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification });
 
 /** The Data screen on its own client over `transport`. */
 function renderData(transport: ConstructorParameters<typeof EngineClient>[0]): void {
@@ -80,8 +82,50 @@ describe('Backups table', () => {
   });
 
   it('says a check that passed, and falls back to the manifest without one', () => {
-    expect(verifiedText(backup({ checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null }))).toBe('yes; checked again at restore on 2025-07-11 08:15:02');
+    const time = (ts: string) => `<${ts}>`;
+    expect(backupCheckText(backup({ checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null }), time)).toBe('yes; checked again at restore on <2025-07-11T08:15:02.000000Z>');
     // A mid-run image passed every check but the row counts (j.1): it is not "no".
-    expect(verifiedText({ ...backup(null), rowCountsVerified: false })).toBe('yes, a mid-run image (row counts not compared)');
+    expect(backupCheckText({ ...backup(null), rowCountsVerified: false } as Listed, time)).toBe('yes, a mid-run image (row counts not compared)');
+    const bare: Listed = { hasManifest: false, file: FILE, fileTime: '2025-07-10T23:00:04.000000Z', reason: 'manual', bytes: 4096, lastVerification: null };
+    expect(backupCheckText(bare, time)).toBe('no manifest: restore checks integrity first');
+    expect(backupCheckText({ ...bare, lastVerification: { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null } }, time)).toBe('no manifest: restore checks integrity first; passed at restore on <2025-07-11T08:15:02.000000Z>');
+    expect(backupCheckText({ ...bare, lastVerification: { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: false, problem: 'not a database' } }, time)).toBe('failed at restore on <2025-07-11T08:15:02.000000Z>: not a database');
+  });
+
+  it('lists a backup whose manifest was deleted, marked, with its file time and size, and restores it after the same confirmation', async () => {
+    const bare = '/data/backups/portfolios.20250709T230000Z.pre-purge.sqlite';
+    const restored: unknown[] = [];
+    const transport = new FakeTransport({
+      listBackups: () => ({
+        dir: '/data/backups',
+        backups: [backup(null), { hasManifest: false, file: bare, fileTime: '2025-07-09T23:00:07.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null }],
+      }),
+      restoreBackup: (input) => {
+        restored.push(input);
+        return { database: '/data/portfolios.sqlite', restoredFrom: bare, safetyBackup: '/data/backups/portfolios.20250711T081502Z.pre-restore.sqlite', manifestChecked: false, migrationsApplied: 0, rowCounts: {} };
+      },
+    });
+    renderData(transport);
+    const table = await screen.findByTestId('backups-table');
+    const row = within(table).getAllByRole('row')[2]!;
+    expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual([
+      'portfolios.20250709T230000Z.pre-purge.sqlite',
+      '2025-07-09 23:00:07 (file time)',
+      'pre-purge',
+      '3.0 MB',
+      'no manifest: restore checks integrity first',
+      'Restore...',
+    ]);
+    const choose = within(row).getByText('Restore...') as HTMLButtonElement;
+    expect(choose.disabled).toBe(false);
+    fireEvent.click(choose);
+    const confirm = within(row).getByRole('alertdialog', { name: 'Confirm restore' });
+    expect(confirm.textContent).toContain('Replace the database with this backup (a safety backup is made first)?');
+    expect(restored).toEqual([]);
+    fireEvent.click(within(confirm).getByText('Restore'));
+    const message = await screen.findByTestId('backup-message');
+    expect(message.getAttribute('role')).toBe('status');
+    expect(message.textContent).toBe(`Restored ${bare}; the previous state is kept in /data/backups/portfolios.20250711T081502Z.pre-restore.sqlite.`);
+    expect(restored).toEqual([{ file: bare, safetyBackup: true }]);
   });
 });

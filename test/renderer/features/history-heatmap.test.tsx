@@ -3,10 +3,11 @@
  * The History heatmap tells a trading day that was never run (or was purged) apart from a
  * weekend or holiday: the contract lists the untracked trading days, the calendar marks them
  * as gaps, and the summary counts them. A gap opens the Run screen on a range from it. The
- * calendar runs to the latest settled date (the plan's target date), so the trading days after
- * the last processed one are not run too; weekends and holidays, days before the first tracked
- * date and days not settled yet each have their own name. A failed date opens the Debug
- * screen. Refresh and the end of a run (the live store's run_result) re-read the heatmap.
+ * calendar runs to the latest settled date, which the same tracking answer gives with the
+ * trading days after the last processed one (not run too; no run is planned for them);
+ * weekends and holidays, days before the first tracked date and days not settled yet each have
+ * their own name. A failed date opens the Debug screen. Refresh and the end of a run (the live
+ * store's run_result) re-read the heatmap.
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -18,7 +19,7 @@ import { calendarMonths, gapStarts, heatmapMove, HistoryScreen } from '../../../
 import { RunScreen } from '../../../renderer/features/run/run-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
-import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
+import { FakeTransport } from '../../support/app/fake-transport';
 import { runStartEvent } from '../../support/telemetry/event-builders';
 
 const row = (date: string, status = 'success'): TrackingRow =>
@@ -44,16 +45,21 @@ const row = (date: string, status = 'success'): TrackingRow =>
 
 afterEach(cleanup);
 
+/** What the tracking answer says of the latest settled date (null: unknown) and the trading days after the last tracked date up to it. */
+interface Settled {
+  latestSettledDate: string | null;
+  tradingDaysAfterLast: readonly string[];
+}
+
 /**
  * The History screen on a fake engine whose tracking lists `tracked` (each a date, or a date
- * and its status) and `untracked`; `more` adds or replaces commands (planRun: without one, the
- * latest settled date cannot be read). The live store follows the transport's telemetry.
+ * and its status), `untracked` and `settled` (each read again at every call); the engine knows
+ * getTracking and listRuns only. The live store follows the transport's telemetry.
  */
-function renderHistory(tracked: readonly (string | [string, string])[], untracked: readonly string[], more: Record<string, FakeHandler> = {}) {
+function renderHistory(tracked: readonly (string | [string, string])[], untracked: readonly string[], settled: Settled = { latestSettledDate: null, tradingDaysAfterLast: [] }) {
   const transport = new FakeTransport({
-    getTracking: () => ({ dates: tracked.map((t) => (typeof t === 'string' ? row(t) : row(...t))), truncated: false, untrackedTradingDays: untracked }),
+    getTracking: () => ({ dates: tracked.map((t) => (typeof t === 'string' ? row(t) : row(...t))), truncated: false, untrackedTradingDays: untracked, ...settled }),
     listRuns: () => ({ runs: [] }),
-    ...more,
   });
   const client = new EngineClient(transport);
   client.connect();
@@ -70,11 +76,8 @@ function renderHistory(tracked: readonly (string | [string, string])[], untracke
   return { navigate, transport };
 }
 
-/** A plan (planRun's answer) with the target date `target` and these dates. */
-const plan = (target: string, dates: readonly string[]) => ({ plan: { target_date: target, dates: dates.map((date) => ({ date })) } });
-
-/** The trading days of July 2025 from the 8th. */
-const JULY_FROM_8 = ['08', '09', '10', '11', '14', '15', '16', '17', '18', '21', '22', '23', '24', '25', '28', '29', '30', '31'].map((d) => `2025-07-${d}`);
+/** The trading days of July 2025 from the 9th. */
+const JULY_FROM_9 = ['09', '10', '11', '14', '15', '16', '17', '18', '21', '22', '23', '24', '25', '28', '29', '30', '31'].map((d) => `2025-07-${d}`);
 
 const label = (d: string) => screen.getByTestId('history-heatmap').querySelector(`[data-date="${d}"]`)?.getAttribute('aria-label');
 
@@ -95,12 +98,14 @@ describe('History heatmap', () => {
   });
 
   it('runs to the latest settled date: the trading days after the last processed one are not run, and each other day has its own name', async () => {
-    const tail = [...JULY_FROM_8, '2025-08-01'];
-    const planRun = vi.fn(() => plan('2025-08-01', tail));
-    const { navigate } = renderHistory(['2025-06-30', '2025-07-01', '2025-07-02', '2025-07-08'], ['2025-07-03', '2025-07-07'], { planRun });
-    // The plan of a range from the last processed date gives the latest settled date and the trading days up to it.
+    const { navigate, transport } = renderHistory(['2025-06-30', '2025-07-01', '2025-07-02', '2025-07-08'], ['2025-07-03', '2025-07-07'], {
+      latestSettledDate: '2025-08-01',
+      tradingDaysAfterLast: [...JULY_FROM_9, '2025-08-01'],
+    });
+    // The tracking answer gives the latest settled date and the trading days up to it: the screen plans no run for them.
     await waitFor(() => expect(screen.getByTestId('history-counts').textContent).toBe('4 success, 20 trading days not run'));
-    expect(planRun).toHaveBeenCalledWith({ startDate: '2025-07-08' });
+    expect(transport.calls.map((c) => c.name).filter((n) => n !== 'listRuns')).toEqual(['getTracking']);
+    expect(screen.queryByTestId('history-settled-error')).toBeNull();
     // The calendar goes on to the latest settled date's month.
     expect(screen.getByRole('rowgroup', { name: 'August 2025' })).toBeTruthy();
     for (const d of ['2025-07-09', '2025-07-31', '2025-08-01']) {
@@ -125,9 +130,10 @@ describe('History heatmap', () => {
     expect(navigate).toHaveBeenLastCalledWith('run', { startDate: '2025-07-09' });
   });
 
-  it('ends at the last tracked date, and says so, when the latest settled date cannot be read', async () => {
+  it('ends at the last tracked date, and says so, when the latest settled date is unknown', async () => {
     renderHistory(['2025-07-01', '2025-07-02'], []);
     await waitFor(() => screen.getByTestId('history-settled-error'));
+    expect(screen.getByTestId('history-settled-error').textContent).toContain('the calendar ends at the last tracked date');
     expect(screen.queryByRole('rowgroup', { name: 'August 2025' })).toBeNull();
     expect(label('2025-07-03')).toBe('2025-07-03 after the last tracked date');
     expect(screen.getByTestId('history-counts').textContent).toBe('2 success');
@@ -135,21 +141,26 @@ describe('History heatmap', () => {
 
   it('Refresh and the end of a run re-read the heatmap', async () => {
     const tracked = ['2025-07-01'];
-    const { transport } = renderHistory(tracked, [], { planRun: () => plan('2025-07-03', []) });
+    const settled: Settled = { latestSettledDate: '2025-07-03', tradingDaysAfterLast: ['2025-07-02', '2025-07-03'] };
+    const { transport } = renderHistory(tracked, [], settled);
     await waitFor(() => screen.getByTestId('day-2025-07-01'));
+    expect(screen.getByTestId('day-2025-07-02').className).toContain('c-gap');
     // A run ends (run_result through the live store): the date it processed appears.
     tracked.push('2025-07-02');
+    settled.tradingDaysAfterLast = ['2025-07-03'];
     const runResult = { ...runStartEvent(2), event: 'run_result', payload: { status: 'completed', exit_code: 0, dates_planned: 1, dates_succeeded: 1, dates_partial: 0, dates_failed: 0, dates_skipped: 0, duration_ms: 100, cancelled: false, guard_status: null } } as TelemetryEvent;
     await act(async () => {
       transport.emit({ events: [runStartEvent(1), runResult], counts: {}, coalesced: 0 });
     });
     await waitFor(() => expect(screen.getByTestId('day-2025-07-02').className).toContain('c-ok'));
-    // Refresh re-reads it too (here: a date tracked by another process).
+    expect(screen.getByTestId('day-2025-07-03').className).toContain('c-gap');
+    // Refresh re-reads it too (here: a date tracked by another process, and a later settled date).
     tracked.push('2025-07-03');
-    const planned = transport.calls.filter((c) => c.name === 'planRun').length;
+    Object.assign(settled, { latestSettledDate: '2025-07-07', tradingDaysAfterLast: ['2025-07-07'] });
     fireEvent.click(screen.getByTestId('history-refresh'));
     await waitFor(() => expect(screen.getByTestId('day-2025-07-03').className).toContain('c-ok'));
-    expect(transport.calls.filter((c) => c.name === 'planRun').length).toBeGreaterThan(planned);
+    expect(screen.getByTestId('day-2025-07-07').className).toContain('c-gap');
+    expect(label('2025-07-08')).toBe('2025-07-08 not settled yet');
   });
 
   it('a gap starts at its first untracked day; a tracked date between two untracked days splits them', () => {

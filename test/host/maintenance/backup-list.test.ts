@@ -1,0 +1,103 @@
+/**
+ * The backups list (listBackups, the app's Backups table and `backup list`): a backup file
+ * whose manifest was deleted is still listed, found by the name the backup writer gives its
+ * files, with its size and file time; restore takes it after the integrity check (no checksum
+ * to compare) and keeps its verdict beside it for the list. Other files, and other databases'
+ * backups, are not listed; retention leaves a file without a manifest alone.
+ */
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../host/dispatcher';
+import type { HostContext } from '../../../host/handler-types';
+import { backupNameReason } from '../../../host/maintenance/backup';
+import { tableContents } from '../../support/db-content';
+import { seedDemoDb } from '../../support/demo-db';
+import { testHostContext } from '../../support/app/host-context';
+import { copyTo, SAFE_NOW } from '../../support/safeguards';
+import { putSettings } from '../../support/app/demo-fixture';
+
+let db = '';
+let ctx: HostContext;
+beforeAll(() => {
+  db = copyTo(seedDemoDb(SAFE_NOW));
+  ctx = testHostContext(db, SAFE_NOW, { reader: false });
+}, 120_000);
+
+async function ok(name: string, input: unknown): Promise<any> {
+  const r = await dispatch(name, input, ctx);
+  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+  return r.output;
+}
+
+/** The database's contents but its maintenance log (each backup and restore adds a row). */
+function contentsBesidesLog(): Record<string, string> {
+  const { maintenance_log: _log, ...rest } = tableContents(db);
+  return rest;
+}
+
+const listed = async (): Promise<{ file: string; hasManifest: boolean }[]> => (await ok('listBackups', {})).backups;
+
+describe('backups without a manifest', () => {
+  it('are listed by their backup name with size and file time, restored after the integrity check, and keep their verdict', async () => {
+    const made = await ok('createBackup', {});
+    const bare = made.file as string;
+    rmSync(`${bare}.json`);
+    const fileTime = new Date('2025-07-09T12:34:56Z');
+    utimesSync(bare, fileTime, fileTime);
+    const dir = dirname(bare);
+    // Not backups of this database: another name, another database's backup, a partial copy.
+    writeFileSync(join(dir, 'notes.sqlite'), 'x');
+    copyFileSync(bare, join(dir, 'other.20250709T120000Z.manual.sqlite'));
+    copyFileSync(bare, `${bare.replace('.manual.sqlite', '-2.manual.sqlite')}.partial`);
+    const withManifest = (await ok('createBackup', { reason: 'pre-purge' })).file as string;
+
+    const list = await ok('listBackups', {});
+    expect(list.dir).toBe(dir);
+    expect(list.backups).toEqual([
+      expect.objectContaining({ hasManifest: true, file: withManifest, reason: 'pre-purge' }),
+      { hasManifest: false, file: bare, fileTime: '2025-07-09T12:34:56.000000Z', reason: 'manual', bytes: statSync(bare).size, lastVerification: null },
+    ]);
+
+    // The database changes after the backup; the restore brings the backup's state back.
+    const atBackup = contentsBesidesLog();
+    putSettings(db, { 'backup.keep': 7 });
+    expect(contentsBesidesLog()).not.toEqual(atBackup);
+    const r = await ok('restoreBackup', { file: bare });
+    expect(r).toMatchObject({ restoredFrom: bare, manifestChecked: false });
+    expect(existsSync(r.safetyBackup)).toBe(true);
+    expect(contentsBesidesLog()).toEqual(atBackup);
+    const before = tableContents(db);
+    expect((await ok('listBackups', {})).backups.find((b: { file: string }) => b.file === bare)).toMatchObject({ hasManifest: false, lastVerification: { stage: 'restore', ok: true, problem: null } });
+
+    // A damaged one fails the integrity check: refused, the database unchanged, the failure listed.
+    const bytes = readFileSync(bare);
+    bytes.fill(0x41, 0, 100);
+    writeFileSync(bare, bytes);
+    expect(await dispatch('restoreBackup', { file: bare }, ctx)).toMatchObject({ ok: false, error: { code: 'data' } });
+    expect(tableContents(db)).toEqual(before);
+    expect((await ok('listBackups', {})).backups.find((b: { file: string }) => b.file === bare)).toMatchObject({ lastVerification: { ok: false, problem: expect.stringContaining('cannot be restored') } });
+  });
+
+  it('are left alone by retention, which counts the backups with a manifest', async () => {
+    putSettings(db, { 'backup.keep_days': 0 });
+    const bare = (await ok('createBackup', {})).file as string;
+    rmSync(`${bare}.json`);
+    const older = (await ok('createBackup', {})).file as string;
+    const r = await ok('createBackup', { keep: 1 });
+    // The older manual backup goes (keep 1; the newest of each reason stays); the file without a manifest stays.
+    expect(r.deleted).toContain(older);
+    expect(r.deleted).not.toContain(bare);
+    expect(existsSync(bare)).toBe(true);
+    expect((await listed()).find((b) => b.file === bare)).toMatchObject({ hasManifest: false });
+  });
+
+  it('a backup name is the database base name, the UTC stamp, an optional counter and a known reason', () => {
+    expect(backupNameReason('portfolios', 'portfolios.20250709T120000Z.manual.sqlite')).toBe('manual');
+    expect(backupNameReason('portfolios', 'portfolios.20250709T120000Z-3.pre-import.sqlite')).toBe('pre-import');
+    expect(backupNameReason('portfolios', 'portfolios.20250709T120000Z.weekly.sqlite')).toBeNull();
+    expect(backupNameReason('portfolios', 'portfolios2.20250709T120000Z.manual.sqlite')).toBeNull();
+    expect(backupNameReason('portfolios', 'portfolios.sqlite')).toBeNull();
+    expect(backupNameReason('my.db', 'my.db.20250709T120000Z.scheduled.sqlite')).toBe('scheduled');
+  });
+});
