@@ -16,13 +16,17 @@ import { processIO, type CliIO } from './io';
 
 /**
  * The index of a command group's subcommand in `argv` (`verify --db F views`): the first word
- * after the command that is neither a flag nor a global flag's value. Null when there is none.
+ * after the command that is neither a flag nor the value of a global flag or of a flag of the
+ * one-word command (`backup --out list` backs up to `list`). Null when there is none.
  */
 function subcommandIndex(argv: readonly string[]): number | null {
+  const own = COMMANDS.find((c) => c.name === argv[0])?.flags ?? {};
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('-')) return i;
-    if (GLOBAL_FLAGS[a.slice(2)]?.type === 'string') i += 1;
+    const name = a.slice(2);
+    const flag = GLOBAL_FLAGS[name] ?? own[name];
+    if (flag?.type === 'string' && flag.optionalValue === undefined) i += 1;
   }
   return null;
 }

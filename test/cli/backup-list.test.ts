@@ -3,9 +3,11 @@
  * app's Backups list has them (the same listing: its --json is the listBackups answer), in
  * ASCII, with the backup files whose manifest was deleted marked as such; exit codes as k.3.
  */
-import { rmSync, utimesSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryIO } from '../../cli/io';
+import { main } from '../../cli/main';
 import { dispatch } from '../../host/dispatcher';
 import { runCli } from '../support/cli';
 import { testHostContext } from '../support/app/host-context';
@@ -71,5 +73,15 @@ describe('backup list', () => {
     const missing = await runCli(['backup', 'list', '--db', join(db, '..', 'nope.sqlite')], ENV);
     expect(missing.code).toBe(5);
     expect(missing.stderr).toContain('does not exist');
+  });
+
+  it('`backup --out list` is a backup into the file `list`, not the list subcommand', async () => {
+    const db = copyTo(template);
+    const out = join(db, '..', 'list');
+    const io = memoryIO({ ...ENV }, join(db, '..'));
+    const code = await main(['backup', '--db', db, '--out', 'list', '--json'], { io });
+    expect(code, io.stderr.join('\n')).toBe(0);
+    expect(JSON.parse(io.stdout.join('\n')).file).toBe(out);
+    expect(existsSync(out)).toBe(true);
   });
 });
