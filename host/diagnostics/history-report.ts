@@ -105,7 +105,7 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
 
 export interface RunningReport {
   readonly lock: Record<string, unknown> | null;
-  readonly run: { readonly id: string; readonly batchRunId: string; readonly status: string | null; readonly processGone: boolean; readonly datesPlanned: number | null; readonly datesCompleted: number | null; readonly datesFailed: number | null; readonly heartbeatAt: string | null; readonly startedAt: string } | null;
+  readonly run: { readonly id: string; readonly batchRunId: string; readonly mode: string | null; readonly status: string | null; readonly processGone: boolean; readonly datesPlanned: number | null; readonly datesCompleted: number | null; readonly datesFailed: number | null; readonly heartbeatAt: string | null; readonly startedAt: string } | null;
   /** Dates the run in flight has started and not finished. */
   readonly openDates: readonly string[];
   /** Dates a cancelled or interrupted run left unfinished (the next run redoes them). */
@@ -127,8 +127,9 @@ export function runningReport(db: SqliteDatabase, isStale: LockStaleness): Runni
   const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null }).d;
   // A run in flight writes its progress to history only with its heartbeat; its tracking rows
   // are committed date by date, so they give the dates done so far (also for a run whose
-  // process is gone).
-  const live = row && row['status'] === 'running' ? trackedProgress(db, row['id'] as string) : null;
+  // process is gone). A monitor-only run (g.12) rolls its tracking rows back: its heartbeat's
+  // counters are all there is.
+  const live = row && row['status'] === 'running' && row['mode'] !== 'monitor' ? trackedProgress(db, row['id'] as string) : null;
   const portfolios = (db.prepare(`SELECT p.id, p.name, (SELECT MAX(snapshot_date) FROM portfolio_snapshots s WHERE s.portfolio_id = p.id) AS latest FROM portfolios p WHERE p.deleted_at IS NULL ORDER BY p.name, p.id`).all() as { id: string; name: string; latest: string | null }[]).map((p) => ({ portfolioId: p.id, name: p.name, latestSnapshot: p.latest }));
   return {
     lock: lock ? { ...lock, stale } : null,
@@ -136,6 +137,7 @@ export function runningReport(db: SqliteDatabase, isStale: LockStaleness): Runni
       ? {
           id: row['id'] as string,
           batchRunId: row['batch_run_id'] as string,
+          mode: (row['mode'] as string | null) ?? null,
           status: processGone ? 'interrupted' : ((row['status'] as string | null) ?? null),
           processGone,
           datesPlanned: (row['total_jobs'] as number | null) ?? null,

@@ -1,9 +1,14 @@
 /** Handlers of the run commands (core/api/commands/run-commands.ts). */
+import { createEngineStore } from '../../db/engine-store';
 import { planDocument } from '../plan-document';
 import type { HandlerMap } from '../handler-types';
-import { runOnDatabase, openStore } from '../engine-host';
+import { engineHost, runOnDatabase, openStore } from '../engine-host';
+import { staleJudge } from '../maintenance/maintenance-lock';
+import { cancelOtherProcessRun, otherProcessRun } from '../other-process-run';
+import { withReader } from './view-handlers';
+import { withDatabase } from './with-database';
 
-export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'planRun' | 'listRuns'> = {
+export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'getOtherProcessRun' | 'cancelOtherProcessRun' | 'planRun' | 'listRuns'> = {
   async startRun(input, ctx) {
     ctx.runs.start({ ...input, dryRun: false, triggeredBy: ctx.triggeredBy });
     // Answered once the run has its id or was refused (a held lock, bad options found by the
@@ -17,6 +22,12 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
   async getRunStatus(_input, ctx) {
     return ctx.runs.status();
   },
+  async getOtherProcessRun(_input, ctx) {
+    return { run: withReader(ctx, (db) => otherProcessRun(db, staleJudge(createEngineStore(db), ctx.clock, ctx.dbPath), engineHost(ctx.holder, ctx.dbPath))) };
+  },
+  async cancelOtherProcessRun(input, ctx) {
+    return withDatabase(ctx, (o) => cancelOtherProcessRun(o, input.runId, staleJudge(o.store, ctx.clock, o.path), engineHost(ctx.holder, o.path), ctx.clock.now()));
+  },
   async planRun(input, ctx) {
     const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock });
     return { plan: planDocument(r.plan) };
@@ -24,11 +35,12 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
   async listRuns(input, ctx) {
     const opened = openStore(ctx.dbPath, { mustExist: true });
     try {
+      const ids = input.ids ?? null;
       const rows = opened.db
         .prepare(
-          `SELECT id, batch_run_id, status, mode, triggered_by, started_at, completed_at, total_jobs, completed_jobs, failed_jobs, options FROM batch_run_history ORDER BY started_at DESC LIMIT ?`,
+          `SELECT id, batch_run_id, status, mode, triggered_by, started_at, completed_at, total_jobs, completed_jobs, failed_jobs, options FROM batch_run_history${ids ? ` WHERE id IN (${ids.map(() => '?').join(', ')})` : ''} ORDER BY started_at DESC LIMIT ?`,
         )
-        .all(input.limit) as Record<string, unknown>[];
+        .all(...(ids ?? []), input.limit) as Record<string, unknown>[];
       return {
         runs: rows.map((r) => ({
           id: r['id'] as string,

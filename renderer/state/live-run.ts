@@ -109,6 +109,8 @@ export interface LiveState {
   /** Dates the finished run planned and did not finish because it was cancelled (g.10): shown as not run. */
   readonly notRunDates: readonly string[];
   readonly start: RunStart | null;
+  /** The run the live run resumes (g.11), once read from the history: its id and batch run id. */
+  readonly resumes: { readonly runId: string; readonly batchRunId: string } | null;
   readonly current: { readonly date: string; readonly phase: string; readonly portfolioId: string | null; readonly index: number | null; readonly count: number } | null;
   readonly datesDone: number;
   readonly recentDateMs: readonly number[];
@@ -135,6 +137,7 @@ export const EMPTY_LIVE: LiveState = {
   plannedDates: [],
   notRunDates: [],
   start: null,
+  resumes: null,
   current: null,
   datesDone: 0,
   recentDateMs: [],
@@ -228,7 +231,9 @@ export function seedFromTracking(state: LiveState, rows: readonly TrackingRow[])
   for (const t of rows) {
     const live = next[t.date];
     if (live && (!t.complete || live.status === 'running')) continue;
-    next[t.date] = rowFromTracking(t, endedRun !== null && t.runId === endedRun);
+    const stored = rowFromTracking(t, endedRun !== null && t.runId === endedRun);
+    // A date the running live run has finished stays one it touched, now as stored.
+    next[t.date] = live ? { ...stored, live: true } : stored;
   }
   return { ...state, rows: next };
 }
@@ -279,6 +284,11 @@ export function withCancelRequested(state: LiveState): LiveState {
   return { ...state, cancelRequested: true };
 }
 
+/** `runId` (the live run, a resume) continues the run `resumedBatchRunId`; ignored once another run is live. */
+export function withResumedRun(state: LiveState, runId: string, resumedBatchRunId: string): LiveState {
+  return state.run?.runId === runId ? { ...state, resumes: { runId, batchRunId: resumedBatchRunId } } : state;
+}
+
 /** A monitor-only run (g.12, `mode = 'monitor'`): computes and rolls back, publishes nothing. */
 export function isMonitorRun(run: RunInfo | null): boolean {
   return run?.mode === 'monitor';
@@ -309,11 +319,14 @@ export function cancelNoteOf(s: LiveState): string | null {
 /**
  * What the grid shows: the rows, sorted by date, plus the planned dates without a row
  * (no row: pending) and the dates the cancelled run did not run (a `cancelled` row without
- * cells: each phase reads "not run").
+ * cells: each phase reads "not run"). Once the run has started, a planned date it has not
+ * reached yet is pending too, not what an earlier run left there.
  */
 export function gridView(state: LiveState): { dates: string[]; rows: Readonly<Record<string, GridRow>> } {
   const missing = state.notRunDates.filter((d) => !state.rows[d]);
-  const rows = missing.length === 0 ? state.rows : { ...state.rows, ...Object.fromEntries(missing.map((d) => [d, { ...emptyRow(d), status: 'cancelled' }])) };
+  const queued = new Set(state.phase === 'running' && !isMonitorRun(state.run) ? state.plannedDates.filter((d) => state.rows[d] && !state.rows[d].live) : []);
+  let rows = missing.length === 0 ? state.rows : { ...state.rows, ...Object.fromEntries(missing.map((d) => [d, { ...emptyRow(d), status: 'cancelled' }])) };
+  if (queued.size > 0) rows = Object.fromEntries(Object.entries(rows).filter(([d]) => !queued.has(d)));
   const dates = new Set(Object.keys(rows));
   for (const d of state.plannedDates) dates.add(d);
   return { dates: [...dates].sort(), rows };
@@ -367,6 +380,17 @@ function liveRowsOf(s: LiveState): Readonly<Record<string, GridRow>> {
   return isMonitorRun(s.run) ? s.monitorRows : s.rows;
 }
 
+/** The live run's row of a date: the one its events built, else a new one (not an earlier run's cells). */
+function liveRowOf(s: LiveState, date: string): GridRow {
+  const row = liveRowsOf(s)[date];
+  return row?.live ? row : emptyRow(date);
+}
+
+/** The rows as no run has touched them yet: a new run starts from the stored rows, not the last run's. */
+function untouched(rows: Readonly<Record<string, GridRow>>): Readonly<Record<string, GridRow>> {
+  return Object.values(rows).some((r) => r.live) ? Object.fromEntries(Object.entries(rows).map(([d, r]) => [d, r.live ? { ...r, live: false } : r])) : rows;
+}
+
 function withLiveRow(s: LiveState, row: GridRow): LiveState {
   return isMonitorRun(s.run) ? { ...s, monitorRows: { ...s.monitorRows, [row.date]: row } } : { ...s, rows: { ...s.rows, [row.date]: row } };
 }
@@ -379,10 +403,12 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
         ...s,
         phase: 'running',
         result: null,
+        rows: untouched(s.rows),
         monitorRows: {},
         cancelRequested: false,
         notRunDates: [],
         start: null,
+        resumes: null,
         current: null,
         datesDone: 0,
         recentDateMs: [],
@@ -393,7 +419,7 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
     case 'phase_start': {
       const p = e.payload;
       const phase = p.phase as PhaseName;
-      let row: GridRow = { ...(liveRowsOf(s)[p.date] ?? emptyRow(p.date)), live: true, complete: false, status: 'running', portfolioCount: p.portfolio_count };
+      let row: GridRow = { ...liveRowOf(s, p.date), live: true, complete: false, status: 'running', portfolioCount: p.portfolio_count };
       if (p.portfolio_id) row = setPortfolioCell(row, phase, p.portfolio_id, { status: 'running', reason: null, error: null, durationMs: null, metrics: null });
       else row = { ...row, cells: { ...row.cells, [phase]: { status: 'running', reason: null, error: null, durationMs: null, metrics: null, portfolios: {} } } };
       return { ...withLiveRow(s, row), phase: s.phase === 'idle' ? 'running' : s.phase, current: { date: p.date, phase: p.phase, portfolioId: p.portfolio_id, index: p.portfolio_index, count: p.portfolio_count } };
@@ -402,7 +428,7 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
       const p = e.payload;
       const phase = p.phase as PhaseName;
       const cell: PortfolioCell = { status: p.status, reason: p.reason, error: p.error, durationMs: p.duration_ms, metrics: p.metrics };
-      let row = { ...(liveRowsOf(s)[p.date] ?? emptyRow(p.date)), live: true };
+      let row = { ...liveRowOf(s, p.date), live: true };
       if (p.portfolio_id) row = setPortfolioCell(row, phase, p.portfolio_id, cell);
       else row = { ...row, cells: { ...row.cells, [phase]: { ...cell, portfolios: {} } } };
       const counters = p.status === 'failed' ? { ...s.counters, failedPhases: s.counters.failedPhases + 1 } : s.counters;
@@ -410,7 +436,7 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
     }
     case 'date_result': {
       const p = e.payload;
-      const prev = liveRowsOf(s)[p.date] ?? emptyRow(p.date);
+      const prev = liveRowOf(s, p.date);
       const cells: Partial<Record<PhaseName, GridCell>> = { ...prev.cells };
       // The date is over: portfolio phases aggregate what they got (the engine's statuses below win).
       for (const [name, c] of Object.entries(cells) as [PhaseName, GridCell][]) {

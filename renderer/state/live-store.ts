@@ -11,10 +11,13 @@ import { errorShapeSchema } from '../../core/api/errors';
 import type { RunOptionsInput } from '../../core/api/run-options';
 import type { EngineClient } from '../engine-client/engine-client';
 import { EngineError } from '../engine-client/engine-error';
-import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withStart, type LiveState, type RunStart } from './live-run';
+import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withResumedRun, withStart, type LiveState, type RunStart } from './live-run';
 import { planSchema } from './run-plan';
 
 const noRunSummarySchema = z.object({ message: z.string() }).loose();
+
+/** A resume's stored options name the run it continues (SPEC.md g.11). */
+const resumeOptionsSchema = z.object({ resumed_run_id: z.string() }).loose();
 
 /** What a run status that ended before the run's first event says: a refusal, or nothing to run. */
 function endedBeforeStart(s: RunStatus): RunStart {
@@ -43,9 +46,11 @@ export class LiveStore {
   start(): void {
     if (this.off) return;
     this.off = this.client.onTelemetry((batch) => {
+      const started = batch.events.some((e) => e.event === 'run_start');
       const finished = batch.events.some((e) => e.event === 'run_result');
       this.set(applyBatch(this.state, batch, performance.now()));
-      // A failed re-read leaves the rows the events built; the next run or reload reads again.
+      // A failed read leaves the run unnamed (readResumedRun) or the rows the events built; the next run or reload reads again.
+      if (started) void this.readResumedRun().catch(() => undefined);
       if (finished) void this.afterRun().catch(() => undefined);
     });
   }
@@ -121,10 +126,25 @@ export class LiveStore {
     if (runStart) {
       const runEvents = events.filter((e) => e.run_id === runStart.run_id && e.seq > runStart.seq);
       this.set(applyBatch(EMPTY_LIVE, { events: [runStart, ...runEvents], counts: {}, coalesced: 0 }, performance.now()));
+      void this.readResumedRun().catch(() => undefined);
     }
     const rows = await this.trackingRows();
     this.set(seedFromTracking(countTrackedDates(this.state, rows), rows));
     await this.readNotRunDates();
+  }
+
+  /**
+   * Which run the live run resumes (g.11): its history row's options name it (a resume of the
+   * latest cancelled run only learns which one it is there), and that run's row its batch run id.
+   */
+  private async readResumedRun(): Promise<void> {
+    const run = this.state.run;
+    if (!run?.runId || run.mode !== 'resume') return;
+    const [row] = (await this.client.call('listRuns', { ids: [run.runId], limit: 1 })).runs;
+    const resumedId = resumeOptionsSchema.safeParse(row?.options).data?.resumed_run_id;
+    if (!resumedId) return;
+    const [resumed] = (await this.client.call('listRuns', { ids: [resumedId], limit: 1 })).runs;
+    this.set(withResumedRun(this.state, run.runId, resumed?.batchRunId ?? resumedId));
   }
 
   private async afterRun(): Promise<void> {

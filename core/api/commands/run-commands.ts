@@ -21,6 +21,34 @@ export const runStatusSchema = z.object({
 });
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
+/**
+ * A run that another live process (the CLI's `batchdesk run`, another app on the same file) is
+ * doing on this database: the holder from its lock row (SPEC.md g.9) and its progress from its
+ * committed tracking rows, the figures `history --running` prints (i.5).
+ */
+export const otherProcessRunSchema = z.object({
+  /** The run's id (the lock's run id; the history row's id). */
+  runId: z.string(),
+  /** Null until the run has written its history row (the moment after it took the lock). */
+  batchRunId: z.string().nullable(),
+  /** Its history row's mode (normal, resume, retry, monitor, rebuild); null until that row exists. */
+  mode: z.string().nullable(),
+  holder: z.enum(['cli', 'app', 'serve']),
+  host: z.string(),
+  pid: z.number().int(),
+  startedAt: z.string(),
+  heartbeatAt: z.string(),
+  datesPlanned: z.number().int().nullable(),
+  /** From its committed tracking rows; a monitor-only run's (rolled back) from its heartbeat. */
+  datesDone: z.number().int(),
+  datesFailed: z.number().int(),
+  /** The date it is working on: its latest started and unfinished date. */
+  currentDate: z.string().nullable(),
+  /** A cancel was requested (g.10: `batchdesk cancel`, or Live): it stops after its current portfolio-date. */
+  cancelRequested: z.boolean(),
+});
+export type OtherProcessRun = z.infer<typeof otherProcessRunSchema>;
+
 export const runCommands = {
   startRun: defineCommand({
     summary: 'start a run in the background; answers once it has started (its run id) or was refused; progress arrives as telemetry events',
@@ -40,6 +68,18 @@ export const runCommands = {
     output: runStatusSchema,
     mutates: false,
   }),
+  getOtherProcessRun: defineCommand({
+    summary: 'the run another live process is doing on this database (its lock holder and progress, as history --running), or null',
+    input: z.object({}).default({}),
+    output: z.object({ run: otherProcessRunSchema.nullable() }),
+    mutates: false,
+  }),
+  cancelOtherProcessRun: defineCommand({
+    summary: 'ask the run of another process on this database to stop after its current portfolio-date, as `batchdesk cancel` does (g.10); only while that run holds the lock',
+    input: z.object({ runId: z.string().min(1) }),
+    output: z.object({ requested: z.boolean(), message: z.string() }),
+    mutates: true,
+  }),
   planRun: defineCommand({
     summary: 'the plan of a run (dry run): dates, portfolios, phases and reasons',
     input: runOptionsSchema,
@@ -48,7 +88,8 @@ export const runCommands = {
   }),
   listRuns: defineCommand({
     summary: 'recent runs from batch_run_history',
-    input: z.object({ limit: z.number().int().min(1).max(1000).default(50) }).default({ limit: 50 }),
+    /** `ids`: only these runs (by their id), e.g. the run a resume continues. */
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(50), ids: z.array(z.string().min(1)).min(1).max(100).optional() }).default({ limit: 50 }),
     output: z.object({
       runs: z.array(
         z.object({

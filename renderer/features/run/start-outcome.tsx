@@ -8,7 +8,8 @@ import { errorText } from '../../engine-client/engine-error';
 import { cancelNoteOf, type LiveState, type RunStart } from '../../state/live-run';
 import { RUN_FORM_LABELS } from './run-form-labels';
 
-const HOLDERS: Readonly<Record<string, string>> = { cli: 'the CLI', app: 'the desktop app', serve: 'browser mode (batchdesk serve)' };
+/** The lock holders (run_lock.holder) in words. */
+export const HOLDERS: Readonly<Record<string, string>> = { cli: 'the CLI', app: 'the desktop app', serve: 'browser mode (batchdesk serve)' };
 
 /** The process that holds the run lock, from its lock row; pid 0 is SQLite's write lock, whose holder is unknown. */
 function holderText(h: Readonly<Record<string, unknown>>): string {

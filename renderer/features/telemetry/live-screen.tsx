@@ -4,9 +4,10 @@
  * and the event log. A run this window started that did not start says why here too. With
  * no run in this session, the grid is the database's tracked dates, under the last run's
  * outcome from the history. A monitor-only (debug) run's dates stay out of the grid: only its
- * current date shows, marked as not published.
+ * current date shows, marked as not published. While this app's engine is idle, a run another
+ * process is doing on the file shows with its progress (OtherProcessRunPanel).
  */
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useClient, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
@@ -16,6 +17,7 @@ import { CancelNote, StartOutcome } from '../run/start-outcome';
 import { CellDetail } from './cell-detail';
 import { CurrentDate } from './current-date';
 import { EventLog } from './event-log';
+import { OtherProcessRunPanel, useOtherProcessRun } from './other-process-run';
 import { PhaseGrid, type CellRef, type PhaseGridHandle } from './phase-grid';
 import { RunProgress } from './run-progress';
 
@@ -31,12 +33,21 @@ export function LiveScreen() {
   const hasRun = live.run !== null;
   // Without a run in this session, the last run the history holds (a CLI run, or one before a restart).
   const lastRun = useAsync(async () => (hasRun ? null : ((await client.call('listRuns', { limit: 1 })).runs[0] ?? null)), [client, hasRun]);
+  // Once another process's run has ended, its dates and outcome are in the database.
+  const { reload: reloadLastRun } = lastRun;
+  const onOtherRunEnded = useCallback(() => {
+    void store.refreshTracking().catch(() => undefined);
+    reloadLastRun();
+  }, [store, reloadLastRun]);
+  const otherRun = useOtherProcessRun(live.phase !== 'running' && live.start?.state !== 'starting', live.start, onOtherRunEnded);
   const { dates, rows } = useMemo(() => gridView(live), [live]);
   const monitor = isMonitorRun(live.run);
   // The date being processed, else the last date the live run touched.
   const runRows = monitor ? live.monitorRows : rows;
   const currentDate = live.current?.date ?? (live.run ? Object.keys(runRows).sort().reverse().find((d) => runRows[d]?.live) : undefined);
   const currentRow = currentDate ? runRows[currentDate] : undefined;
+  // The grid keeps the date being processed in view; a run that has just started, its first date.
+  const follow = monitor ? null : (live.current?.date ?? (live.phase === 'running' ? (live.plannedDates[0] ?? live.run?.firstDate ?? null) : null));
   const cancel = async () => {
     try {
       // A requested cancel shows from the live state (CancelNote) until the run has stopped.
@@ -73,9 +84,10 @@ export function LiveScreen() {
       ) : null}
       <CancelNote live={live} />
       <StartOutcome start={live.start} onBack={() => navigate('run')} />
+      <OtherProcessRunPanel watch={otherRun} />
       <RunProgress live={live} trackedDates={dates.length} lastRun={lastRun.data ?? null} />
       <div className={selected ? 'split' : undefined} onKeyDown={onKeyDown}>
-        <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={monitor ? null : (live.current?.date ?? null)} />
+        <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={follow} />
         {selected ? <CellDetail cell={selected} row={rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={closeDetail} /> : null}
       </div>
       {currentRow ? <CurrentDate row={currentRow} portfolios={portfolios.data?.portfolios ?? []} monitor={monitor} /> : null}

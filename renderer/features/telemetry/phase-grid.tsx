@@ -1,8 +1,10 @@
 /**
  * The date x phase grid, coloured by status (pending, running, ok, warning, failed, skipped)
- * and virtualized by row. Keyboard: one tab stop; arrow keys move between cells, Enter or
- * Space opens the cell (roving focus inside the grid). The screen can move the focus back to
- * a cell (after its detail closes) through the grid's handle.
+ * and virtualized by row. Keyboard (the WAI-ARIA grid pattern, as the History heatmap): one
+ * tab stop; arrow keys move between cells, Home/End to the first/last cell of the row,
+ * Ctrl+Home/Ctrl+End to the first/last cell of the grid; Enter or Space opens the cell (roving
+ * focus inside the grid). The screen can move the focus back to a cell (after its detail
+ * closes) through the grid's handle.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
@@ -45,8 +47,10 @@ const GridRowView = memo(function GridRowView({ date, row, index, start, selecte
       </div>
       {PHASE_NAMES.map((p, c) => {
         const cell = row?.cells[p];
-        const status = cell?.status ?? (row ? 'not run' : 'pending');
-        const cls = row && !cell ? 'skipped' : cellClass(cell?.status);
+        // A phase without a cell is pending while its date runs, else it was not run (a cancelled date, a --phase subset).
+        const notRun = row !== undefined && !cell && row.status !== 'running';
+        const status = cell?.status ?? (notRun ? 'not run' : 'pending');
+        const cls = notRun ? 'skipped' : cellClass(cell?.status);
         const isSel = selectedPhase === p;
         return (
           <div key={p} role="gridcell" aria-selected={isSel}>
@@ -127,13 +131,14 @@ export function PhaseGrid({
     },
   }));
   const onKeyDown = (e: KeyboardEvent) => {
+    const last = PHASE_NAMES.length - 1;
     const map: Record<string, () => void> = {
       ArrowDown: () => moveTo(focus.r + 1, focus.c),
       ArrowUp: () => moveTo(focus.r - 1, focus.c),
       ArrowRight: () => moveTo(focus.r, focus.c + 1),
       ArrowLeft: () => moveTo(focus.r, focus.c - 1),
-      Home: () => moveTo(0, focus.c),
-      End: () => moveTo(dates.length - 1, focus.c),
+      Home: () => moveTo(e.ctrlKey ? 0 : focus.r, 0),
+      End: () => moveTo(e.ctrlKey ? dates.length - 1 : focus.r, last),
     };
     const f = map[e.key];
     if (f) {

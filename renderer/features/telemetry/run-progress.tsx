@@ -5,7 +5,7 @@
  */
 import type { CommandOutput } from '../../../core/api/contract';
 import { elapsedOf, isMonitorRun, progressOf, runKindOf, runStateOf, type LiveState } from '../../state/live-run';
-import { fmtDuration, fmtInt } from '../../ui/format';
+import { fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
 
 /** A row of `listRuns` (batch_run_history). */
 export type HistoryRun = CommandOutput<'listRuns'>['runs'][number];
@@ -13,7 +13,7 @@ export type HistoryRun = CommandOutput<'listRuns'>['runs'][number];
 /** The last run of the history, in words: its id, kind, outcome and end. */
 function lastRunText(r: HistoryRun): string {
   const kind = r.mode === 'monitor' ? 'monitor-only (debug) run' : 'run';
-  const end = r.completedAt ? `, ended ${r.completedAt}` : `, started ${r.startedAt}`;
+  const end = r.completedAt ? `, ended ${fmtTimestamp(r.completedAt)}` : `, started ${fmtTimestamp(r.startedAt)}`;
   return `The last ${kind} in the history, ${r.batchRunId}: ${r.status ?? 'unknown'}${end}.`;
 }
 
@@ -49,6 +49,11 @@ export function RunProgress({ live, trackedDates, lastRun }: { live: LiveState; 
         <span className="run-kind" data-testid="run-kind">
           {runKindOf(live.run)}
         </span>
+        {live.resumes ? (
+          <span className="run-kind" data-testid="run-resumes">
+            resumes run {live.resumes.batchRunId}
+          </span>
+        ) : null}
         <span className={`pill st-${state}`} data-testid="run-state">
           {state}
         </span>

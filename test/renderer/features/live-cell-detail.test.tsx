@@ -23,7 +23,7 @@ afterEach(() => {
 });
 
 async function renderLive() {
-  const transport = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getDateDetail: () => ({ row: null, phaseStatus: null, metadata: null }) });
+  const transport = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getDateDetail: () => ({ row: null, phaseStatus: null, metadata: null }), getOtherProcessRun: () => ({ run: null }) });
   const client = new EngineClient(transport);
   client.connect();
   const live = new LiveStore(client);

@@ -3,7 +3,7 @@
  * What the Live screen, the Run screen and the header say about the run (SPEC.md h.7, g.10,
  * g.11, g.12):
  *   - with no run in this session, the grid is the database's tracked dates, and the last run
- *     of the history gives its outcome (not "No run yet");
+ *     of the history gives its outcome (not "No run yet"), its time formatted as elsewhere;
  *   - a requested cancel is said until the run_result arrives, then becomes what it came to;
  *   - a monitor-only (debug) run is labelled so in the header and on Live, and its dates stay
  *     out of the grid of the database's dates;
@@ -69,9 +69,10 @@ function setup(commands: Record<string, FakeHandler>, tracking: TrackingRow[] = 
     listPortfolios: () => ({ portfolios: [] }),
     getSettings: () => ({ settings: [], extra: {} }),
     getRunStatus: () => IDLE,
-    getTracking: () => ({ dates: tracking, truncated: false, untrackedTradingDays: [] }),
+    getTracking: () => ({ dates: tracking, truncated: false, untrackedTradingDays: [], latestSettledDate: null, tradingDaysAfterLast: [] }),
     listRuns: () => ({ runs: [] }),
     getGate: () => ({ gate: null }),
+    getOtherProcessRun: () => ({ run: null }),
     ...commands,
   });
   const client = new EngineClient(transport);
@@ -104,7 +105,7 @@ describe('the Live screen with no run in this session', () => {
     await waitFor(() => expect(screen.getByTestId('idle-summary').textContent).toContain('batch_2025'));
     const text = screen.getByTestId('idle-summary').textContent ?? '';
     expect(text).toContain('The grid shows the 3 dates tracked in the database.');
-    expect(text).toContain('The last run in the history, batch_2025: cancelled, ended 2025-09-30T22:05:00Z.');
+    expect(text).toContain('The last run in the history, batch_2025: cancelled, ended 2025-09-30 22:05:00.');
     expect(screen.getByTestId('run-progress').textContent).not.toContain('No run yet');
     expect(screen.getByTestId('run-progress').textContent).not.toContain('0 / 0 dates');
   });

@@ -48,6 +48,7 @@ describe('Live screen under a telemetry flood', () => {
     const transport = new FakeTransport({
       listPortfolios: () => ({ portfolios: [] }),
       getDateDetail: () => ({ row: null, phaseStatus: null, metadata: null }),
+      getOtherProcessRun: () => ({ run: null }),
       cancelRun: () => ({ requested: false, status: { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null } }),
     });
     const client = new EngineClient(transport, { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) });

@@ -1,0 +1,173 @@
+/**
+ * A run that another process (the CLI's `batchdesk run`, another app on the same file) is doing
+ * on this database while this app's engine is idle (SPEC.md g.9, i.5): who holds the file, and
+ * the run's progress from the database (the figures `history --running` prints), read again
+ * every OTHER_RUN_POLL_MS while that run lasts and Live is shown. Its end is said, and it can be
+ * asked to stop after its current portfolio-date, as `batchdesk cancel` does (g.10), after a
+ * confirmation.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { OtherProcessRun } from '../../../core/api/commands/run-commands';
+import { useClient } from '../../app-context';
+import { errorText } from '../../engine-client/engine-error';
+import { fmtInt, fmtTimestamp } from '../../ui/format';
+import { HOLDERS } from '../run/start-outcome';
+
+/** How often the run of another process is read again while it lasts. */
+export const OTHER_RUN_POLL_MS = 2000;
+
+export type OtherRunWatch =
+  | { readonly state: 'none' }
+  | { readonly state: 'running'; readonly run: OtherProcessRun }
+  /** The run it showed no longer holds the file (it ended, was cancelled, or its process is gone). */
+  | { readonly state: 'finished'; readonly run: OtherProcessRun }
+  | { readonly state: 'error'; readonly error: unknown };
+
+/**
+ * Watches for the run of another process while `enabled` (this app's engine is idle): one read,
+ * then one every OTHER_RUN_POLL_MS for as long as such a run is there; reading stops when it
+ * ends (`onEnded` is called), on a failed read, when disabled, and on unmount. A change of
+ * `checkKey` reads again (a start refused because another process holds the file).
+ */
+export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded: () => void): OtherRunWatch {
+  const client = useClient();
+  const [watch, setWatch] = useState<OtherRunWatch>({ state: 'none' });
+  // The run last shown, across reads and re-checks: its disappearance is its end.
+  const shown = useRef<OtherProcessRun | null>(null);
+  const ended = useRef(onEnded);
+  useEffect(() => {
+    ended.current = onEnded;
+  }, [onEnded]);
+  useEffect(() => {
+    if (!enabled) {
+      shown.current = null;
+      setWatch({ state: 'none' });
+      return;
+    }
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const read = async () => {
+      let run: OtherProcessRun | null;
+      try {
+        run = (await client.call('getOtherProcessRun', {})).run;
+      } catch (error) {
+        if (!stopped) setWatch({ state: 'error', error });
+        return;
+      }
+      if (stopped) return;
+      const before = shown.current;
+      shown.current = run;
+      if (before && before.runId !== run?.runId) ended.current();
+      if (run) {
+        setWatch({ state: 'running', run });
+        timer = setTimeout(() => void read(), OTHER_RUN_POLL_MS);
+      } else if (before) setWatch({ state: 'finished', run: before });
+    };
+    void read();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [client, enabled, checkKey]);
+  return watch;
+}
+
+const runName = (r: OtherProcessRun): string => r.batchRunId ?? r.runId;
+
+function Running({ run }: { run: OtherProcessRun }) {
+  const client = useClient();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  // The request this window made (its next read says so too), or why it was not made.
+  const [asked, setAsked] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const cancel = async () => {
+    setBusy(true);
+    setRefusal(null);
+    try {
+      const r = await client.call('cancelOtherProcessRun', { runId: run.runId });
+      if (r.requested) setAsked(true);
+      else setRefusal(r.message);
+    } catch (err) {
+      setRefusal(errorText(err));
+    } finally {
+      setBusy(false);
+      setConfirming(false);
+    }
+  };
+  const planned = run.datesPlanned;
+  const pct = planned ? Math.round((Math.min(run.datesDone, planned) / planned) * 1000) / 10 : null;
+  const cancelRequested = run.cancelRequested || asked;
+  return (
+    <section className="run-progress" aria-label="Run by another process" data-testid="other-run" data-state="running">
+      <div className="run-title">
+        <strong data-testid="other-run-title">
+          A run by another process (pid {run.pid}, started at {fmtTimestamp(run.startedAt)}) is working on this file.
+        </strong>
+        <span className="pill st-running">running</span>
+      </div>
+      <p className="note">
+        Run {runName(run)}, by {HOLDERS[run.holder] ?? run.holder} on {run.host}. This app cannot start a run on this file until it ends.
+      </p>
+      {run.mode === 'monitor' ? (
+        <p className="note" data-testid="other-run-monitor">
+          Monitor-only: it computes and rolls back, nothing is published; its dates done move with its heartbeat (every few seconds).
+        </p>
+      ) : null}
+      <div className="progress-line">
+        {pct !== null ? (
+          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label="Dates done by the other process">
+            <div className="progress-fill" style={{ width: `${pct}%` }} />
+          </div>
+        ) : null}
+        <span className="progress-text" data-testid="other-run-progress">
+          {fmtInt(run.datesDone)} / {planned === null ? '?' : fmtInt(planned)} dates done, {fmtInt(run.datesFailed)} failed{run.currentDate ? `, now on ${run.currentDate}` : ''}
+        </span>
+      </div>
+      {cancelRequested ? (
+        <p className="note" role="status" data-testid="other-run-cancel-note">
+          Cancel requested: it stops after its current portfolio-date.
+        </p>
+      ) : confirming ? (
+        <div className="confirm" role="alertdialog" aria-labelledby="other-run-confirm-text">
+          <p id="other-run-confirm-text">
+            Ask run {runName(run)} (pid {run.pid}) to stop after its current portfolio-date, as <code>batchdesk cancel</code> does? The dates it finished stay; <code>batchdesk run --resume</code> continues it.
+          </p>
+          <button type="button" className="danger" disabled={busy} onClick={cancel} data-testid="other-run-cancel-confirm">
+            Ask it to stop
+          </button>{' '}
+          <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+            Keep it running
+          </button>
+        </div>
+      ) : (
+        <button type="button" onClick={() => setConfirming(true)} data-testid="other-run-cancel">
+          Cancel that run...
+        </button>
+      )}
+      {refusal ? (
+        <p className="note bad" role="status" data-testid="other-run-cancel-refusal">
+          Not cancelled: {refusal}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+export function OtherProcessRunPanel({ watch }: { watch: OtherRunWatch }) {
+  if (watch.state === 'none') return null;
+  if (watch.state === 'error')
+    return (
+      <p className="note bad" role="status" data-testid="other-run" data-state="error">
+        Could not read whether another process is running a batch on this file: {errorText(watch.error)}
+      </p>
+    );
+  if (watch.state === 'finished')
+    return (
+      <p className="note" role="status" data-testid="other-run" data-state="finished">
+        The run by another process (pid {watch.run.pid}), {runName(watch.run)}, has finished. The grid below is read again.
+      </p>
+    );
+  // Keyed by run: a new run of another process starts with no confirmation or answer open.
+  return <Running key={watch.run.runId} run={watch.run} />;
+}

@@ -1,0 +1,181 @@
+// @vitest-environment happy-dom
+/**
+ * Live while this app's engine is idle and another process (the CLI's `batchdesk run`) is
+ * running a batch on the same file (SPEC.md g.9, g.10, i.5):
+ *   - it says so, with the holder's pid and start, and shows the run's progress from the
+ *     database, read again every 2 s while the run lasts (a monitor-only run is said to be one);
+ *   - once the run is gone it says it finished, reads the grid and the last run again, and
+ *     stops reading; with no such run, or once Live is left, nothing is read again;
+ *   - the run can be asked to stop (after a confirmation), as `batchdesk cancel` does;
+ *   - while this app runs its own batch, nothing of it shows and nothing is read.
+ */
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-commands';
+import { ServicesProvider } from '../../../renderer/app-context';
+import { EngineClient } from '../../../renderer/engine-client/engine-client';
+import { OTHER_RUN_POLL_MS } from '../../../renderer/features/telemetry/other-process-run';
+import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
+import { NavigationContext } from '../../../renderer/navigation';
+import { LiveStore } from '../../../renderer/state/live-store';
+import { fakeLayout } from '../../support/app/fake-layout';
+import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
+import { runStartEvent } from '../../support/telemetry/event-builders';
+
+const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
+
+const cliRun = (over: Partial<OtherProcessRun> = {}): OtherProcessRun => ({
+  runId: 'cli-run',
+  batchRunId: 'batch_20250930_230000',
+  mode: 'normal',
+  holder: 'cli',
+  host: 'desk-7',
+  pid: 4242,
+  startedAt: '2025-09-30T23:00:00.000000Z',
+  heartbeatAt: '2025-09-30T23:00:10.000000Z',
+  datesPlanned: 10,
+  datesDone: 3,
+  datesFailed: 1,
+  currentDate: '2025-07-04',
+  cancelRequested: false,
+  ...over,
+});
+
+beforeEach(() => {
+  fakeLayout();
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+/** Answers getOtherProcessRun with `answers` in turn (the last one again once they run out). */
+function setup(answers: (OtherProcessRun | null)[], commands: Record<string, FakeHandler> = {}) {
+  let i = 0;
+  const transport = new FakeTransport({
+    listPortfolios: () => ({ portfolios: [] }),
+    getRunStatus: () => IDLE,
+    getTracking: () => ({ dates: [], truncated: false, untrackedTradingDays: [] }),
+    listRuns: () => ({ runs: [] }),
+    getOtherProcessRun: () => ({ run: answers[Math.min(i++, answers.length - 1)] ?? null }),
+    ...commands,
+  });
+  const client = new EngineClient(transport, { now: () => Date.now(), setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) });
+  client.connect();
+  const live = new LiveStore(client);
+  live.start();
+  const view = render(
+    <ServicesProvider value={{ client, live }}>
+      <NavigationContext.Provider value={{ route: { screen: 'live', params: {} }, navigate: vi.fn() }}>
+        <LiveScreen />
+      </NavigationContext.Provider>
+    </ServicesProvider>,
+  );
+  const calls = (name: string) => transport.calls.filter((c) => c.name === name).length;
+  return { transport, live, view, calls };
+}
+
+const advance = (ms: number) =>
+  act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
+
+describe('Live and a run by another process', () => {
+  it('shows its holder and progress, reads it every 2 s while it lasts, then says it finished and stops reading', async () => {
+    const { calls } = setup([cliRun(), cliRun({ datesDone: 4, currentDate: '2025-07-07' }), null]);
+    await advance(0);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
+    expect(screen.getByTestId('other-run-title').textContent).toBe('A run by another process (pid 4242, started at 2025-09-30 23:00:00) is working on this file.');
+    expect(screen.getByTestId('other-run').textContent).toContain('Run batch_20250930_230000, by the CLI on desk-7.');
+    expect(screen.getByTestId('other-run-progress').textContent).toBe('3 / 10 dates done, 1 failed, now on 2025-07-04');
+    expect(screen.getByRole('progressbar', { name: 'Dates done by the other process' }).getAttribute('aria-valuenow')).toBe('30');
+    expect(calls('getOtherProcessRun')).toBe(1);
+
+    await advance(OTHER_RUN_POLL_MS - 10);
+    expect(calls('getOtherProcessRun')).toBe(1);
+    await advance(10);
+    expect(calls('getOtherProcessRun')).toBe(2);
+    expect(screen.getByTestId('other-run-progress').textContent).toBe('4 / 10 dates done, 1 failed, now on 2025-07-07');
+
+    const tracking = calls('getTracking');
+    const lastRun = calls('listRuns');
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
+    expect(screen.getByTestId('other-run').textContent).toBe('The run by another process (pid 4242), batch_20250930_230000, has finished. The grid below is read again.');
+    // Its dates and its outcome are in the database now.
+    expect(calls('getTracking')).toBe(tracking + 1);
+    expect(calls('listRuns')).toBe(lastRun + 1);
+    await advance(10 * OTHER_RUN_POLL_MS);
+    expect(calls('getOtherProcessRun')).toBe(3);
+  });
+
+  it('says of a monitor-only run that it publishes nothing; a normal run has no such note', async () => {
+    setup([cliRun({ mode: 'monitor' }), cliRun()]);
+    await advance(0);
+    expect(screen.getByTestId('other-run-monitor').textContent).toContain('Monitor-only: it computes and rolls back, nothing is published');
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.queryByTestId('other-run-monitor')).toBeNull();
+  });
+
+  it('with no run of another process: nothing shows, and it is read once', async () => {
+    const { calls } = setup([null]);
+    await advance(10 * OTHER_RUN_POLL_MS);
+    expect(screen.queryByTestId('other-run')).toBeNull();
+    expect(calls('getOtherProcessRun')).toBe(1);
+  });
+
+  it('stops reading once Live is left', async () => {
+    const { calls, view } = setup([cliRun()]);
+    await advance(OTHER_RUN_POLL_MS);
+    expect(calls('getOtherProcessRun')).toBe(2);
+    view.unmount();
+    await advance(10 * OTHER_RUN_POLL_MS);
+    expect(calls('getOtherProcessRun')).toBe(2);
+  });
+
+  it('asks that run to stop after a confirmation, as `batchdesk cancel` does, and says so', async () => {
+    const cancel = vi.fn(() => ({ requested: true, message: 'cancel requested; the run (pid 4242 on desk-7) stops after its current portfolio-date' }));
+    const { transport } = setup([cliRun(), cliRun({ cancelRequested: true })], { cancelOtherProcessRun: cancel });
+    await advance(0);
+    fireEvent.click(screen.getByTestId('other-run-cancel'));
+    expect(screen.getByRole('alertdialog').textContent).toContain('Ask run batch_20250930_230000 (pid 4242) to stop after its current portfolio-date');
+    expect(cancel).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Keep it running' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    fireEvent.click(screen.getByTestId('other-run-cancel'));
+    fireEvent.click(screen.getByTestId('other-run-cancel-confirm'));
+    await advance(0);
+    expect(transport.calls.find((c) => c.name === 'cancelOtherProcessRun')?.input).toEqual({ runId: 'cli-run' });
+    expect(screen.getByTestId('other-run-cancel-note').textContent).toBe('Cancel requested: it stops after its current portfolio-date.');
+    expect(screen.queryByTestId('other-run-cancel')).toBeNull();
+    // The next read says so from the database too (also for a `batchdesk cancel` from a terminal).
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('other-run-cancel-note')).toBeTruthy();
+  });
+
+  it('says why a cancel was not made (the run had ended meanwhile)', async () => {
+    setup([cliRun()], { cancelOtherProcessRun: () => ({ requested: false, message: 'that run no longer holds this database; nothing to cancel' }) });
+    await advance(0);
+    fireEvent.click(screen.getByTestId('other-run-cancel'));
+    fireEvent.click(screen.getByTestId('other-run-cancel-confirm'));
+    await advance(0);
+    expect(screen.getByTestId('other-run-cancel-refusal').textContent).toBe('Not cancelled: that run no longer holds this database; nothing to cancel');
+    expect(screen.queryByTestId('other-run-cancel-note')).toBeNull();
+  });
+
+  it('while this app runs its own batch, nothing of another process shows and nothing is read', async () => {
+    const { transport, live, calls } = setup([cliRun()]);
+    await advance(0);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
+    transport.emit(runStartEvent(1));
+    await advance(200);
+    expect(live.getSnapshot().phase).toBe('running');
+    expect(screen.queryByTestId('other-run')).toBeNull();
+    const reads = calls('getOtherProcessRun');
+    await advance(10 * OTHER_RUN_POLL_MS);
+    expect(calls('getOtherProcessRun')).toBe(reads);
+    expect(screen.queryByTestId('other-run')).toBeNull();
+  });
+});
