@@ -273,7 +273,8 @@ export interface LockStore {
    * delete it and mark its run interrupted (as a takeover does) and return it; else null.
    */
   clearStaleLock(isStale: (held: LockRecord) => boolean, nowIso: string): LockRecord | null;
-  requestCancel(nowIso: string): boolean;
+  /** Sets the cancel request on the lock; with `runId`, only while that run holds it. False when nothing was asked. */
+  requestCancel(nowIso: string, runId?: string): boolean;
   isCancelRequested(): boolean;
 }
 

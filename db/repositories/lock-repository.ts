@@ -89,8 +89,9 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
     releaseLock(runId) {
       sql(`DELETE FROM run_lock WHERE id = 1 AND run_id IS ?`).run(runId);
     },
-    requestCancel(nowIso) {
-      return sql(`UPDATE run_lock SET cancel_requested = 1, cancel_requested_at = ? WHERE id = 1`).run(nowIso).changes > 0;
+    requestCancel(nowIso, runId) {
+      if (runId === undefined) return sql(`UPDATE run_lock SET cancel_requested = 1, cancel_requested_at = ? WHERE id = 1`).run(nowIso).changes > 0;
+      return sql(`UPDATE run_lock SET cancel_requested = 1, cancel_requested_at = ? WHERE id = 1 AND run_id = ?`).run(nowIso, runId).changes > 0;
     },
     isCancelRequested() {
       const r = sql(`SELECT cancel_requested FROM run_lock WHERE id = 1`).get() as { cancel_requested: number } | undefined;

@@ -4,11 +4,10 @@ import { planDocument } from '../plan-document';
 import type { HandlerMap } from '../handler-types';
 import { engineHost, runOnDatabase, openStore } from '../engine-host';
 import { staleJudge } from '../maintenance/maintenance-lock';
-import { cancelOtherProcessRun, otherProcessRun } from '../other-process-run';
+import { otherProcessRun } from '../other-process-run';
 import { withReader } from './view-handlers';
-import { withDatabase } from './with-database';
 
-export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'getOtherProcessRun' | 'cancelOtherProcessRun' | 'planRun' | 'listRuns'> = {
+export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'getOtherProcessRun' | 'planRun' | 'listRuns'> = {
   async startRun(input, ctx) {
     ctx.runs.start({ ...input, dryRun: false, triggeredBy: ctx.triggeredBy });
     // Answered once the run has its id or was refused (a held lock, bad options found by the
@@ -24,9 +23,6 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
   },
   async getOtherProcessRun(_input, ctx) {
     return { run: withReader(ctx, (db) => otherProcessRun(db, staleJudge(createEngineStore(db), ctx.clock, ctx.dbPath), engineHost(ctx.holder, ctx.dbPath))) };
-  },
-  async cancelOtherProcessRun(input, ctx) {
-    return withDatabase(ctx, (o) => cancelOtherProcessRun(o, input.runId, staleJudge(o.store, ctx.clock, o.path), engineHost(ctx.holder, o.path), ctx.clock.now()));
   },
   async planRun(input, ctx) {
     const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock });

@@ -2,7 +2,14 @@
  * Cross-process cancel (SPEC.md g.10): sets run_lock.cancel_requested; the running engine
  * checks it at every portfolio-date boundary. A holder that is already gone (stale, m.17) has
  * its lock released at once. With force, a holder on this host that has not let go within the
- * wait is treated as stale: its run is marked interrupted and the lock freed.
+ * wait is treated as stale: its run is marked interrupted and the lock freed. With a run id, only
+ * that run is asked (the app's Live screen names the run it shows): a run that ended meanwhile,
+ * or the next one that took the lock, is left alone.
+ *
+ * A running engine holds the write lock for each whole date and frees it only briefly in
+ * between, which SQLite's busy wait (sleeping up to 100 ms between tries, blocking the thread)
+ * often misses until its timeout: the request is written without a busy wait, tried every
+ * millisecond for up to WRITE_WAIT_MS, without blocking the thread.
  */
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
@@ -23,12 +30,38 @@ export interface CancelResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number }, clock: Clock): Promise<CancelResult> {
+/** How long a cancel keeps trying to write while the run holds the write lock. */
+const WRITE_WAIT_MS = 10_000;
+
+const isBusy = (err: unknown): boolean => (err as { code?: string } | null)?.code === 'SQLITE_BUSY';
+
+/** `write` on `opened`, retried every millisecond while another connection holds the write lock. */
+async function writeWhenFree<T>(opened: OpenedDatabase, write: () => T): Promise<T> {
+  const busyTimeout = opened.db.pragma('busy_timeout', { simple: true }) as number;
+  opened.db.pragma('busy_timeout = 0');
+  try {
+    const until = Date.now() + WRITE_WAIT_MS;
+    for (;;) {
+      try {
+        return write();
+      } catch (err) {
+        if (!isBusy(err) || Date.now() > until) throw err;
+        await sleep(1);
+      }
+    }
+  } finally {
+    opened.db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+}
+
+export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number; runId?: string }, clock: Clock): Promise<CancelResult> {
   const holder = opened.store.readLock();
   if (!holder) return { requested: false, holder: null, stopped: false, forced: false, message: 'no batch or maintenance operation holds the lock on this database; nothing to cancel' };
+  const notThatRun: CancelResult = { requested: false, holder, stopped: false, forced: false, message: `run ${args.runId ?? holder.runId ?? 'n/a'} no longer holds this database; nothing to cancel` };
+  if (args.runId !== undefined && holder.runId !== args.runId) return notThatRun;
   // A holder that is gone (a dead pid on this host, or a heartbeat past the timeout, m.17)
   // cannot stop: its lock is released at once and its run marked interrupted.
-  const gone = opened.store.clearStaleLock(staleJudge(opened.store, clock, opened.path), formatTimestamp(clock.now()));
+  const gone = await writeWhenFree(opened, () => opened.store.clearStaleLock(staleJudge(opened.store, clock, opened.path), formatTimestamp(clock.now())));
   if (gone) {
     return {
       requested: false,
@@ -38,7 +71,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       message: `the ${holder.kind} holding the lock (${holder.runId ?? 'n/a'}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume\` continues it)`,
     };
   }
-  opened.store.requestCancel(formatTimestamp(clock.now()));
+  if (!(await writeWhenFree(opened, () => opened.store.requestCancel(formatTimestamp(clock.now()), args.runId ?? holder.runId ?? undefined)))) return notThatRun;
   if (!args.force) return { requested: true, holder, stopped: false, forced: false, message: `cancel requested; ${holder.kind} ${holder.runId ?? ''} (pid ${holder.pid} on ${holder.host}) stops after its current portfolio-date` };
   const until = Date.now() + args.waitMs;
   while (Date.now() < until) {
@@ -48,6 +81,6 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
   }
   const me = engineHost('cli', opened.path);
   if (holder.host !== me.host) return { requested: true, holder, stopped: false, forced: false, message: `the holder runs on another host (${holder.host}); it is taken over only after the heartbeat timeout` };
-  opened.store.clearStaleLock((held) => held.runId === holder.runId, formatTimestamp(clock.now()));
+  await writeWhenFree(opened, () => opened.store.clearStaleLock((held) => held.runId === holder.runId, formatTimestamp(clock.now())));
   return { requested: true, holder, stopped: false, forced: true, message: `the holder (pid ${holder.pid}) did not respond within ${Math.round(args.waitMs / 1000)} s; its lock was released and its run marked interrupted` };
 }

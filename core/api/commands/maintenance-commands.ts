@@ -141,8 +141,10 @@ export const maintenanceCommands = {
     mutates: true,
   }),
   requestCancel: defineCommand({
-    summary: 'ask the batch holding this database (any process) to stop (g.10)',
-    input: z.object({ force: z.boolean().default(false), waitMs: z.number().int().min(0).max(600_000).default(30_000) }).default({ force: false, waitMs: 30_000 }),
+    summary: 'ask the batch holding this database (any process) to stop (g.10); with runId, only while that run holds it',
+    input: z
+      .object({ force: z.boolean().default(false), waitMs: z.number().int().min(0).max(600_000).default(30_000), runId: z.string().min(1).optional() })
+      .default({ force: false, waitMs: 30_000 }),
     output: z.object({ requested: z.boolean(), holder: record.nullable(), stopped: z.boolean(), forced: z.boolean(), message: z.string() }),
     mutates: true,
   }),

@@ -74,12 +74,6 @@ export const runCommands = {
     output: z.object({ run: otherProcessRunSchema.nullable() }),
     mutates: false,
   }),
-  cancelOtherProcessRun: defineCommand({
-    summary: 'ask the run of another process on this database to stop after its current portfolio-date, as `batchdesk cancel` does (g.10); only while that run holds the lock',
-    input: z.object({ runId: z.string().min(1) }),
-    output: z.object({ requested: z.boolean(), message: z.string() }),
-    mutates: true,
-  }),
   planRun: defineCommand({
     summary: 'the plan of a run (dry run): dates, portfolios, phases and reasons',
     input: runOptionsSchema,

@@ -85,7 +85,7 @@ function Running({ run }: { run: OtherProcessRun }) {
     setBusy(true);
     setRefusal(null);
     try {
-      const r = await client.call('cancelOtherProcessRun', { runId: run.runId });
+      const r = await client.call('requestCancel', { force: false, waitMs: 0, runId: run.runId });
       if (r.requested) setAsked(true);
       else setRefusal(r.message);
     } catch (err) {

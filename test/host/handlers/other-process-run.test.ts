@@ -1,9 +1,10 @@
 /**
  * The run of another process on the app's database (SPEC.md g.9, g.10, i.5), through the
  * contract dispatcher as the app and `serve` call it: `getOtherProcessRun` names the holder
- * and reads the progress `history --running` prints; `cancelOtherProcessRun` asks that run to
- * stop as `batchdesk cancel` does, and never a run that does not hold the lock. The app's own
- * run (same pid), a stale lock and a free lock are not "another process".
+ * and reads the progress `history --running` prints; `requestCancel` with its run id asks that
+ * run to stop as `batchdesk cancel` does, and never a run that does not hold the lock, without
+ * blocking the host while the run holds the write lock. The app's own run (same pid), a stale
+ * lock and a free lock are not "another process".
  */
 import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
@@ -27,7 +28,7 @@ beforeAll(() => {
   seeded = seedDemoDb(SAFE_NOW);
 }, 120_000);
 
-describe('getOtherProcessRun and cancelOtherProcessRun', () => {
+describe('getOtherProcessRun, and requestCancel with a run id', () => {
   it("a CLI run in another process: its holder and progress while it runs; Live's cancel stops it after a portfolio-date (exit 130)", async () => {
     // The demo's whole range (357 dates): still running when the commands are made.
     const longNow = '2026-11-27T23:00:00Z';
@@ -59,11 +60,11 @@ describe('getOtherProcessRun and cancelOtherProcessRun', () => {
       expect(running.run.startedAt).toBe(run.startedAt);
 
       // A run id that does not hold the lock is never asked to stop.
-      expect(await ok(ctx, 'cancelOtherProcessRun', { runId: 'some-other-run' })).toEqual({ requested: false, message: 'that run no longer holds this database; nothing to cancel' });
+      expect(await ok(ctx, 'requestCancel', { waitMs: 0, runId: 'some-other-run' })).toMatchObject({ requested: false, stopped: false, message: 'run some-other-run no longer holds this database; nothing to cancel' });
       expect((await ok(ctx, 'getOtherProcessRun', {})).run.cancelRequested).toBe(false);
 
-      const cancel = await ok(ctx, 'cancelOtherProcessRun', { runId: run.runId });
-      expect(cancel).toEqual({ requested: true, message: `cancel requested; the run (pid ${child.pid} on ${hostname()}) stops after its current portfolio-date` });
+      const cancel = await ok(ctx, 'requestCancel', { waitMs: 0, runId: run.runId });
+      expect(cancel).toMatchObject({ requested: true, stopped: false, forced: false, message: `cancel requested; run ${run.runId} (pid ${child.pid} on ${hostname()}) stops after its current portfolio-date` });
       expect(await exited).toBe(130);
       expect(await ok(ctx, 'getOtherProcessRun', {})).toEqual({ run: null });
       const d = new Database(db, { readonly: true });
@@ -86,19 +87,21 @@ describe('getOtherProcessRun and cancelOtherProcessRun', () => {
       // Ours: this process's pid on this host.
       opened.store.acquireLock({ kind: 'run', runId: 'ours', holder: 'serve', host: hostname(), pid: process.pid, acquiredAt: now, heartbeatAt: now }, () => false, now);
       expect(await ok(ctx, 'getOtherProcessRun', {})).toEqual({ run: null });
-      expect((await ok(ctx, 'cancelOtherProcessRun', { runId: 'ours' })).requested).toBe(false);
-      expect(opened.store.isCancelRequested()).toBe(false);
       opened.store.releaseLock('ours');
       // Stale: a pid on this host that no longer exists (m.17).
       opened.store.acquireLock({ kind: 'run', runId: 'gone', holder: 'cli', host: hostname(), pid: 2 ** 22 + 12_345, acquiredAt: now, heartbeatAt: now }, () => false, now);
       expect(await ok(ctx, 'getOtherProcessRun', {})).toEqual({ run: null });
-      expect((await ok(ctx, 'cancelOtherProcessRun', { runId: 'gone' })).requested).toBe(false);
+      // Its cancel cannot reach a process: the lock is released and the run marked interrupted.
+      const cancel = await ok(ctx, 'requestCancel', { waitMs: 0, runId: 'gone' });
+      expect(cancel).toMatchObject({ requested: false, stopped: true });
+      expect(cancel.message).toContain('is no longer running; its lock was released');
+      expect(opened.store.readLock()).toBeNull();
     } finally {
       opened.close();
     }
   });
 
-  it("waits for the run's write lock without blocking the host: the request is written in a gap", async () => {
+  it("requestCancel waits for the run's write lock without blocking the host: the request is written in a gap", async () => {
     const db = copyTo(seeded);
     const holder = await holdLockInChild(db);
     const ctx = testHostContext(db, SAFE_NOW, { reader: false });
@@ -110,7 +113,7 @@ describe('getOtherProcessRun and cancelOtherProcessRun', () => {
       const ticking = setInterval(() => ticks++, 10);
       setTimeout(() => writer.prepare('COMMIT').run(), 300);
       const t0 = Date.now();
-      const r = await ok(ctx, 'cancelOtherProcessRun', { runId: 'held-by-test' });
+      const r = await ok(ctx, 'requestCancel', { waitMs: 0, runId: 'held-by-test' });
       clearInterval(ticking);
       expect(r.requested).toBe(true);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(250);

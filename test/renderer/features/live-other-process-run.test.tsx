@@ -136,8 +136,8 @@ describe('Live and a run by another process', () => {
   });
 
   it('asks that run to stop after a confirmation, as `batchdesk cancel` does, and says so', async () => {
-    const cancel = vi.fn(() => ({ requested: true, message: 'cancel requested; the run (pid 4242 on desk-7) stops after its current portfolio-date' }));
-    const { transport } = setup([cliRun(), cliRun({ cancelRequested: true })], { cancelOtherProcessRun: cancel });
+    const cancel = vi.fn(() => ({ requested: true, holder: null, stopped: false, forced: false, message: 'cancel requested; run cli-run (pid 4242 on desk-7) stops after its current portfolio-date' }));
+    const { transport } = setup([cliRun(), cliRun({ cancelRequested: true })], { requestCancel: cancel });
     await advance(0);
     fireEvent.click(screen.getByTestId('other-run-cancel'));
     expect(screen.getByRole('alertdialog').textContent).toContain('Ask run batch_20250930_230000 (pid 4242) to stop after its current portfolio-date');
@@ -147,7 +147,7 @@ describe('Live and a run by another process', () => {
     fireEvent.click(screen.getByTestId('other-run-cancel'));
     fireEvent.click(screen.getByTestId('other-run-cancel-confirm'));
     await advance(0);
-    expect(transport.calls.find((c) => c.name === 'cancelOtherProcessRun')?.input).toEqual({ runId: 'cli-run' });
+    expect(transport.calls.find((c) => c.name === 'requestCancel')?.input).toEqual({ force: false, waitMs: 0, runId: 'cli-run' });
     expect(screen.getByTestId('other-run-cancel-note').textContent).toBe('Cancel requested: it stops after its current portfolio-date.');
     expect(screen.queryByTestId('other-run-cancel')).toBeNull();
     // The next read says so from the database too (also for a `batchdesk cancel` from a terminal).
@@ -156,12 +156,12 @@ describe('Live and a run by another process', () => {
   });
 
   it('says why a cancel was not made (the run had ended meanwhile)', async () => {
-    setup([cliRun()], { cancelOtherProcessRun: () => ({ requested: false, message: 'that run no longer holds this database; nothing to cancel' }) });
+    setup([cliRun()], { requestCancel: () => ({ requested: false, holder: null, stopped: false, forced: false, message: 'run cli-run no longer holds this database; nothing to cancel' }) });
     await advance(0);
     fireEvent.click(screen.getByTestId('other-run-cancel'));
     fireEvent.click(screen.getByTestId('other-run-cancel-confirm'));
     await advance(0);
-    expect(screen.getByTestId('other-run-cancel-refusal').textContent).toBe('Not cancelled: that run no longer holds this database; nothing to cancel');
+    expect(screen.getByTestId('other-run-cancel-refusal').textContent).toBe('Not cancelled: run cli-run no longer holds this database; nothing to cancel');
     expect(screen.queryByTestId('other-run-cancel-note')).toBeNull();
   });
 
