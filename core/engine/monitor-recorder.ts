@@ -8,6 +8,10 @@
  * Date-level rows are written by the phases in their own rolled-back transactions; since each
  * of those starts from the stored state, a capture that differs from the stored rows is what
  * that transaction computed.
+ *
+ * A portfolio-date (or a date's date-level phases) whose critical phase failed is `failed`:
+ * its rows are those computed before the failure, which a normal run would have rolled back.
+ * The report counts the date-level parts and the portfolio-dates apart, as the app shows them.
  */
 import type { IsoDate } from '../domain/iso-date';
 import type { PhaseName } from '../domain/phase';
@@ -16,8 +20,7 @@ import type { KeyedRow } from '../validation/canonical-form';
 import { DEFAULT_TOLERANCES, diffKeyedRows, isClean, type TableDifference, type Tolerances } from '../validation/row-diff';
 
 /** The tables (and column groups) each portfolio phase writes, as the reader names them. */
-export const PHASE_OUTPUT_TABLES: Readonly<Record<string, readonly string[]>> = {
-  market_data: ['missing_prices'],
+export const PORTFOLIO_PHASE_OUTPUT_TABLES: Readonly<Record<string, readonly string[]>> = {
   marks: ['position_marks', 'positions.mark'],
   snapshots: ['portfolio_snapshots', 'portfolios.equity'],
   sector_tags: ['position_tags'],
@@ -31,9 +34,25 @@ export const PHASE_OUTPUT_TABLES: Readonly<Record<string, readonly string[]>> = 
     'correlation_calculations',
     'pairwise_correlations',
     'stress_test_results',
-    'symbol_factor_exposures',
   ],
 };
+
+/** The date-level tables each date phase writes (analytics: its symbol stage). */
+export const DATE_PHASE_OUTPUT_TABLES: Readonly<Record<string, readonly string[]>> = {
+  market_data: ['missing_prices'],
+  fundamentals: [],
+  analytics: ['symbol_factor_exposures'],
+};
+
+/** Per column, the number of rows in which it differs beyond tolerance (text and dates included). */
+export function changedColumns(d: TableDifference): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of d.changed) for (const c of r.columns) out[c.column] = (out[c.column] ?? 0) + 1;
+  return out;
+}
+
+/** A table's differences as the trace documents carry them: with the changed rows per column. */
+const tracedDifference = (d: TableDifference) => ({ ...d, changedColumns: changedColumns(d) });
 
 export interface MonitorTableReport {
   readonly table: string;
@@ -43,34 +62,49 @@ export interface MonitorTableReport {
   readonly removed: number;
   readonly changed: number;
   readonly max_abs_diff: Readonly<Record<string, number>>;
+  /** Per column, the rows in which it differs beyond tolerance. */
+  readonly changed_columns: Readonly<Record<string, number>>;
   /** Up to 5 changed rows with their differing columns, and up to 5 added/removed keys. */
   readonly examples: { readonly changed: TableDifference['changed']; readonly added: readonly string[]; readonly removed: readonly string[] };
 }
 
-export interface MonitorEntry {
+/**
+ * same: nothing differs; different: something differs beyond tolerance; new: nothing was
+ * stored; failed: a critical phase failed (the rows are those computed before the failure).
+ */
+export type MonitorStatus = 'same' | 'different' | 'new' | 'failed';
+
+/** How many of a kind of entry were compared, per status. */
+export type MonitorCounts = { readonly compared: number } & Readonly<Record<MonitorStatus, number>>;
+
+export type MonitorEntry = {
   readonly date: string;
   /** null for the date-level rows of the date. */
   readonly portfolio_id: string | null;
   readonly portfolio_name: string | null;
-  /** same: nothing differs; different: something differs beyond tolerance; new: nothing was stored. */
-  readonly status: 'same' | 'different' | 'new';
+  readonly status: MonitorStatus;
   readonly tables: readonly MonitorTableReport[];
   /** For new portfolio-dates: the computed snapshot values and the coverage figures. */
   readonly computed?: Readonly<Record<string, unknown>>;
-}
+};
 
-export interface MonitorReport {
+export type MonitorReport = {
   readonly schema: 'batchdesk.monitor/1';
   readonly tolerances: Tolerances;
+  /** Every entry is `same`. */
   readonly clean: boolean;
+  /** Entries: each date's date-level rows and each portfolio-date. */
   readonly entries_compared: number;
   readonly entries_different: number;
   readonly entries_new: number;
+  /** The date-level rows of each date, and the portfolio-dates, counted apart. */
+  readonly date_level: MonitorCounts;
+  readonly portfolio_dates: MonitorCounts;
   readonly totals: { readonly rows_added: number; readonly rows_removed: number; readonly rows_changed: number };
   /** Entries that differ (or are new) first, then by date and portfolio. */
   readonly entries: readonly MonitorEntry[];
   readonly trace_dir: string | null;
-}
+};
 
 const sameRows = (a: readonly KeyedRow[] | undefined, b: readonly KeyedRow[] | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
 
@@ -83,6 +117,7 @@ function tableReport(d: TableDifference): MonitorTableReport {
     removed: d.removed.length,
     changed: d.changed.length,
     max_abs_diff: d.maxAbsDiff,
+    changed_columns: changedColumns(d),
     examples: { changed: d.changed.slice(0, 5), added: d.added.slice(0, 5), removed: d.removed.slice(0, 5) },
   };
 }
@@ -93,7 +128,7 @@ interface OpenScope {
   readonly portfolioName: string | null;
   readonly stored: RowsByTable;
   computed: Record<string, readonly KeyedRow[]>;
-  /** Rows after each traced phase (portfolio-dates only). */
+  /** Rows after each traced phase, with the inputs it read. */
   readonly phases: { phase: string; inputs: unknown; rows: RowsByTable }[];
 }
 
@@ -144,23 +179,32 @@ export class MonitorRecorder {
     this.scope.phases.push({ phase, inputs, rows: this.reader.portfolioDate(this.scope.portfolioId!, this.scope.date) });
   }
 
-  /** After the portfolio-date: records its differences. */
-  endPortfolio(computedValues: Readonly<Record<string, unknown>>): void {
+  /**
+   * With --trace: after a date phase (or the analytics symbol stage) ran. Its transaction has
+   * rolled back already; the rows it computed are the date's captures so far.
+   */
+  afterDatePhase(phase: PhaseName, inputs: unknown): void {
+    if (!this.trace || !this.dateScope) return;
+    this.dateScope.phases.push({ phase, inputs, rows: { ...this.dateScope.computed } });
+  }
+
+  /** After the portfolio-date: records its differences; `failed` when a critical phase failed. */
+  endPortfolio(computedValues: Readonly<Record<string, unknown>>, failed: boolean): void {
     const s = this.scope;
     this.scope = null;
     if (!s) return;
-    this.finish(s, computedValues);
+    this.finish(s, computedValues, failed);
   }
 
-  /** After the date's portfolios: records the date-level differences. */
-  endDate(coverage: Readonly<Record<string, unknown>>): void {
+  /** After the date's portfolios: records the date-level differences; `failed` when a critical date phase failed. */
+  endDate(coverage: Readonly<Record<string, unknown>>, failed: boolean): void {
     const s = this.dateScope;
     this.dateScope = null;
     if (!s) return;
-    this.finish(s, coverage);
+    this.finish(s, coverage, failed);
   }
 
-  private finish(s: OpenScope, computedValues: Readonly<Record<string, unknown>>): void {
+  private finish(s: OpenScope, computedValues: Readonly<Record<string, unknown>>, failed: boolean): void {
     const tables = [...new Set([...Object.keys(s.stored), ...Object.keys(s.computed)])].sort();
     const diffs = tables.map((t) => diffKeyedRows(t, s.stored[t] ?? [], s.computed[t] ?? [], this.reader.jsonColumns(t), this.tolerances));
     const storedTotal = tables.reduce((a, t) => a + (s.stored[t]?.length ?? 0), 0);
@@ -170,7 +214,7 @@ export class MonitorRecorder {
       date: s.date,
       portfolio_id: s.portfolioId,
       portfolio_name: s.portfolioName,
-      status: isNew ? 'new' : different ? 'different' : 'same',
+      status: failed ? 'failed' : isNew ? 'new' : different ? 'different' : 'same',
       tables: diffs.filter((d) => d.storedRows + d.computedRows > 0).map(tableReport),
       ...(isNew || s.portfolioId === null ? { computed: computedValues } : {}),
     };
@@ -180,35 +224,41 @@ export class MonitorRecorder {
 
   private writeTrace(s: OpenScope, diffs: readonly TableDifference[], entry: MonitorEntry): void {
     const base = `${s.date}/${s.portfolioId ?? 'date'}`;
+    const phaseTables = s.portfolioId === null ? DATE_PHASE_OUTPUT_TABLES : PORTFOLIO_PHASE_OUTPUT_TABLES;
     let previous: RowsByTable = s.stored;
     for (const p of s.phases) {
-      const tables = PHASE_OUTPUT_TABLES[p.phase] ?? [];
+      const tables = phaseTables[p.phase] ?? [];
       const outputs: Record<string, readonly KeyedRow[]> = {};
-      const differences: TableDifference[] = [];
+      const differences: ReturnType<typeof tracedDifference>[] = [];
       for (const t of tables) {
         outputs[t] = p.rows[t] ?? [];
-        differences.push(diffKeyedRows(t, s.stored[t] ?? [], p.rows[t] ?? [], this.reader.jsonColumns(t), this.tolerances));
+        differences.push(tracedDifference(diffKeyedRows(t, s.stored[t] ?? [], p.rows[t] ?? [], this.reader.jsonColumns(t), this.tolerances)));
       }
       const storedRows: Record<string, readonly KeyedRow[]> = {};
       for (const t of tables) storedRows[t] = s.stored[t] ?? [];
       this.trace!.write(`${base}/${p.phase}.json`, { date: s.date, portfolio_id: s.portfolioId, phase: p.phase, inputs: p.inputs, outputs, stored: storedRows, differences, rows_before_phase: Object.fromEntries(tables.map((t) => [t, (previous[t] ?? []).length])) });
       previous = p.rows;
     }
-    this.trace!.write(`${base}/summary.json`, { ...entry, differences: diffs });
+    this.trace!.write(`${base}/summary.json`, { ...entry, differences: diffs.map(tracedDifference) });
   }
 
   report(): MonitorReport {
     const order = (e: MonitorEntry) => (e.status === 'same' ? 1 : 0);
     const entries = [...this.entries].sort((a, b) => order(a) - order(b) || (a.date < b.date ? -1 : a.date > b.date ? 1 : (a.portfolio_name ?? '') < (b.portfolio_name ?? '') ? -1 : 1));
     const sum = (k: 'added' | 'removed' | 'changed') => this.entries.reduce((acc, e) => acc + e.tables.reduce((x, t) => x + t[k], 0), 0);
-    const different = this.entries.filter((e) => e.status !== 'same').length;
+    const count = (list: readonly MonitorEntry[]): MonitorCounts => {
+      const n = (status: MonitorStatus) => list.filter((e) => e.status === status).length;
+      return { compared: list.length, same: n('same'), different: n('different'), new: n('new'), failed: n('failed') };
+    };
     const r: MonitorReport = {
       schema: 'batchdesk.monitor/1',
       tolerances: this.tolerances,
-      clean: different === 0,
+      clean: this.entries.every((e) => e.status === 'same'),
       entries_compared: this.entries.length,
       entries_different: this.entries.filter((e) => e.status === 'different').length,
       entries_new: this.entries.filter((e) => e.status === 'new').length,
+      date_level: count(this.entries.filter((e) => e.portfolio_id === null)),
+      portfolio_dates: count(this.entries.filter((e) => e.portfolio_id !== null)),
       totals: { rows_added: sum('added'), rows_removed: sum('removed'), rows_changed: sum('changed') },
       entries,
       trace_dir: this.traceDir,

@@ -23,7 +23,7 @@ import type { DateContext, PortfolioDateContext, PortfolioPhase, RunContext } fr
 import type { PlannedDate, PlannedPortfolio, RunPlan } from './plan-types';
 import { planRun } from './planner';
 import { MonitorRecorder } from './monitor-recorder';
-import { phaseTraceInputs } from './monitor-trace-inputs';
+import { datePhaseTraceInputs, phaseTraceInputs } from './monitor-trace-inputs';
 import type { EngineStore } from '../ports/engine-store';
 import { mixedSourcesProblem } from './settings';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
@@ -184,14 +184,23 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   }
 }
 
-/** Monitor-only: every rolled-back transaction lets the recorder read the computed rows first. */
+/**
+ * Monitor-only: every rolled-back transaction lets the recorder read the computed rows first,
+ * also when a critical phase failed in it (the rows computed before the failure).
+ */
 function monitoredDeps(deps: EngineDeps, monitor: MonitorRecorder): EngineDeps {
   const base = deps.store;
   const store: EngineStore = {
     ...base,
     rollbackOnly<T>(fn: () => T): T {
       return base.rollbackOnly(() => {
-        const v = fn();
+        let v: T;
+        try {
+          v = fn();
+        } catch (err) {
+          if (err instanceof CriticalFailure) monitor.beforeRollback();
+          throw err;
+        }
         monitor.beforeRollback();
         return v;
       });
@@ -521,6 +530,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       { source: phase.name === 'market_data' ? 'market_data' : 'engine', level: o.status === 'failed' ? 'error' : 'info' },
     );
     if (o.status === 'failed' && phase.critical) dateFailed = true;
+    if (a.monitor?.tracing) a.monitor.afterDatePhase(phase.name, { outcome: o, ...datePhaseTraceInputs(phase.name, dateCtx) });
   }
   const md = dateCtx.shared.get(MARKET_DATA_SHARED_KEY) as MarketDataShared | undefined;
   if (md) {
@@ -558,6 +568,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       }
       tracker.setMeta('analytics_symbol_stage', { status: o.status, reason: o.reason, error: o.error, duration_ms: stageMs, ...o.metrics });
       dateCtx.shared.set('symbol_stage_failed', symbolStageFailed);
+      if (a.monitor?.tracing) a.monitor.afterDatePhase('analytics', { outcome: o, ...datePhaseTraceInputs('analytics', dateCtx) });
     }
 
     for (let i = 0; i < pd.portfolios.length; i++) {
@@ -603,7 +614,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   };
   if (run.monitorOnly) portfolioWork();
   else store.transaction(portfolioWork);
-  a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: dateTotals.modelMarks });
+  a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: dateTotals.modelMarks }, dateFailed);
   // The run's error list leaves out blocked portfolio-dates: the summary groups them (g.3).
   a.errors.push(...dateErrors.filter((_, k) => !blockedErrors.has(k)).map((e) => `${d} ${e}`));
   const durationMs = deps.clock.now() - t0;
@@ -767,7 +778,7 @@ function processPortfolioDate(
   for (const m of marks) if (m.isActive) markCounts[m.priceSource] = (markCounts[m.priceSource] ?? 0) + 1;
   const anyFailed = Object.values(results).some((r) => r.status === 'failed');
   const guardSkip = results['analytics']?.reason === 'insufficient_marks';
-  a.monitor?.endPortfolio({ nav: snap?.totalValue ?? null, cash: snap?.cashValue ?? null, daily_pnl: snap?.dailyPnl ?? null, marks: markCounts, phases: results });
+  a.monitor?.endPortfolio({ nav: snap?.totalValue ?? null, cash: snap?.cashValue ?? null, daily_pnl: snap?.dailyPnl ?? null, marks: markCounts, phases: results }, dateFailed || failedPhase !== null);
   return {
     tracker,
     blockedBy,

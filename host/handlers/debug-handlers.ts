@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { TraceDocument } from '../../core/api/commands/debug-commands';
 import { BatchdeskError, ERROR_CODES, type ErrorCode } from '../../core/api/errors';
 import { runOptionsSchema } from '../../core/api/run-options';
+import type { MonitorReport } from '../../core/engine/monitor-recorder';
 import { isMoneyColumn } from '../../core/validation/canonical-form';
 import type { HandlerMap } from '../handler-types';
 
@@ -108,7 +109,7 @@ export const debugHandlers: HandlerMap<'debugDate'> = {
         throw new BatchdeskError(code, status.error.message);
       }
       const { documents, omitted } = readTraceDocuments(dir);
-      const summary = status.summary as { monitor?: unknown; batch_run_id?: string } | null;
+      const summary = status.summary as { monitor?: MonitorReport; batch_run_id?: string } | null;
       const failures = status.state === 'completed' ? [] : runFailures(status.summary);
       return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, failures, documents: documents.map(withMoneyColumns), omitted, error: status.error };
     } finally {

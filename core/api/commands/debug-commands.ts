@@ -20,6 +20,24 @@ export const traceDocumentSchema = z.object({
 });
 export type TraceDocument = z.infer<typeof traceDocumentSchema>;
 
+/**
+ * The monitor report's figures the app's verdict reads (the report is core/engine's
+ * MonitorReport): each date's date-level rows and the portfolio-dates counted apart, per
+ * status, and each entry's status so a portfolio's section can say its own.
+ */
+const monitorStatusSchema = z.enum(['same', 'different', 'new', 'failed']);
+const monitorCountsSchema = z.object({ compared: z.number().int(), same: z.number().int(), different: z.number().int(), new: z.number().int(), failed: z.number().int() });
+export const monitorVerdictSchema = z
+  .object({
+    clean: z.boolean(),
+    date_level: monitorCountsSchema,
+    portfolio_dates: monitorCountsSchema,
+    entries: z.array(z.object({ portfolio_id: z.string().nullable(), status: monitorStatusSchema }).loose()).readonly(),
+  })
+  .loose();
+export type MonitorVerdict = z.infer<typeof monitorVerdictSchema>;
+export type MonitorStatusName = z.infer<typeof monitorStatusSchema>;
+
 export const debugCommands = {
   debugDate: defineCommand({
     summary: 'monitor-only run of one date with a trace: per-phase inputs, outputs and differences; nothing is published',
@@ -33,7 +51,8 @@ export const debugCommands = {
       state: z.string(),
       exitCode: z.number().int().nullable(),
       batchRunId: z.string().nullable(),
-      monitor: z.unknown(),
+      /** The monitor report (g.12): the whole report, of which the verdict's figures are checked. */
+      monitor: monitorVerdictSchema.nullable(),
       /**
        * Why a run that did not complete failed: each date's failed phases with their reasons
        * (as the CLI prints them), then run-level errors no date carries. Empty otherwise.

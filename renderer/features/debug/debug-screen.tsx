@@ -2,14 +2,18 @@
  * Debug a date (SPEC.md g.12, m.21): pick a date, a portfolio and phases; the engine runs
  * monitor-only with a trace on the working database (everything rolls back) and this screen
  * shows, per phase, the inputs it read, the rows it computed, the stored rows and the
- * differences, in pipeline order, with the date-level rows first. A run that did not complete
+ * differences, in pipeline order, with the date-level rows first (one card: their differences,
+ * each date phase's inputs, the rows computed and stored). The verdict counts what the
+ * sections show: the date-level rows, and the portfolio-dates by status, each section saying
+ * its own. A table's differences name every column that changed, text and dates included.
+ * A run that did not complete
  * (failed, cancelled, or partial: some phases failed) says so, with each failed phase's reason
  * as the CLI prints it and the portfolio named. A refused date (not a trading day, not settled
  * yet) is a message next to the date; a locked database says who holds the lock.
  */
 import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
-import type { TraceDocument } from '../../../core/api/commands/debug-commands';
+import type { MonitorStatusName, MonitorVerdict, TraceDocument } from '../../../core/api/commands/debug-commands';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
@@ -25,12 +29,29 @@ const DEBUG_LABELS = { date: 'date', portfolios: 'portfolio', phases: 'phases' }
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 
-/** The monitor report's verdict (g.12): differences beyond tolerance, and entries with nothing stored yet. */
-function monitorVerdict(monitor: Json): string {
-  if (monitor['clean'] === true) return 'Nothing differs from the stored results.';
-  if (monitor['clean'] !== false) return '';
-  const fresh = Number(monitor['entries_new'] ?? 0);
-  return `${String(monitor['entries_different'] ?? '?')} portfolio-date(s) differ from the stored results${fresh > 0 ? `, ${fresh} new (nothing stored yet)` : ''}.`;
+/** A status of the monitor (g.12) in the words of the verdict and of each section. */
+const STATUS_WORDS: Record<MonitorStatusName, string> = {
+  failed: 'failed (rolled back)',
+  different: 'differ from the stored results',
+  new: 'new (nothing stored yet)',
+  same: 'the same as stored',
+};
+
+/** The statuses in the order the verdict names them: what needs a look first. */
+const STATUS_ORDER: readonly MonitorStatusName[] = ['failed', 'different', 'new', 'same'];
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The monitor report's verdict (g.12), in the sections' terms: the date-level rows (one date)
+ * by their status, and the portfolio-dates counted per status.
+ */
+function monitorVerdict(m: MonitorVerdict): string {
+  const dateStatus = STATUS_ORDER.find((k) => m.date_level[k] > 0);
+  const p = m.portfolio_dates;
+  if (m.clean) return `Nothing differs from the stored results: the date-level rows and ${plural(p.compared, 'portfolio-date')} are the same.`;
+  const counts = STATUS_ORDER.filter((k) => p[k] > 0).map((k) => (k === 'different' ? `${p[k]} ${p[k] === 1 ? 'differs' : 'differ'} from the stored results` : `${p[k]} ${STATUS_WORDS[k]}`));
+  return [dateStatus ? `Date-level rows: ${STATUS_WORDS[dateStatus]}.` : '', p.compared > 0 ? `Portfolio-dates (${p.compared}): ${counts.join(', ')}.` : ''].filter(Boolean).join(' ');
 }
 
 /** What a run that did not complete means for the rows shown, per run state. */
@@ -101,20 +122,33 @@ function fmtDiff(v: number, money: boolean): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : String(v);
 }
 
-/** A table's largest differences per column: the columns that differ at all, then how many do not. */
-function MaxAbsDiff({ value, money }: { value: unknown; money: ReadonlySet<string> }) {
-  const entries = Object.entries(obj(value)).filter((e): e is [string, number] => typeof e[1] === 'number');
-  if (entries.length === 0) return <>-</>;
-  const differing = entries.filter(([, v]) => v !== 0);
-  const zero = entries.length - differing.length;
+const numbers = (v: unknown): Map<string, number> => new Map(Object.entries(obj(v)).filter((e): e is [string, number] => typeof e[1] === 'number'));
+
+/**
+ * A table's differences per column: each column that changed beyond tolerance in some rows
+ * (text and dates too) or whose numbers differ at all, with its largest absolute difference
+ * when numeric; then how many numeric columns do not differ.
+ */
+function ColumnDifferences({ maxAbsDiff, changedColumns, money }: { maxAbsDiff: unknown; changedColumns: unknown; money: ReadonlySet<string> }) {
+  const largest = numbers(maxAbsDiff);
+  const changed = new Map([...numbers(changedColumns)].filter(([, n]) => n > 0));
+  const listed = [...new Set([...changed.keys(), ...[...largest].filter(([, v]) => v !== 0).map(([c]) => c)])].sort();
+  const zero = [...largest.keys()].filter((c) => !listed.includes(c)).length;
+  if (listed.length === 0 && zero === 0) return <>-</>;
   return (
     <ul className="diff-columns">
-      {differing.map(([c, v]) => (
-        <li key={c}>
-          {c} <span className="num">{fmtDiff(v, money.has(c))}</span>
-        </li>
-      ))}
-      {zero > 0 ? <li className="muted">{differing.length > 0 ? `0 in the other ${zero} column${zero === 1 ? '' : 's'}` : zero === 1 ? '0' : `0 in all ${zero} columns`}</li> : null}
+      {listed.map((c) => {
+        const v = largest.get(c) ?? 0;
+        const rows = changed.get(c);
+        return (
+          <li key={c}>
+            {c} {v !== 0 ? <span className="num">{fmtDiff(v, money.has(c))}</span> : null}
+            {v !== 0 && rows !== undefined ? ', ' : null}
+            {rows !== undefined ? `changed in ${plural(rows, 'row')}` : null}
+          </li>
+        );
+      })}
+      {zero > 0 ? <li className="muted">{listed.length > 0 ? `0 in the other ${plural(zero, 'column')}` : zero === 1 ? '0' : `0 in all ${zero} columns`}</li> : null}
     </ul>
   );
 }
@@ -132,7 +166,7 @@ function Differences({ value, money }: { value: unknown; money: ReadonlySet<stri
           <th className="num">Added</th>
           <th className="num">Removed</th>
           <th className="num">Changed</th>
-          <th>Max abs diff</th>
+          <th>Columns (max abs diff)</th>
         </tr>
       </thead>
       <tbody>
@@ -148,7 +182,7 @@ function Differences({ value, money }: { value: unknown; money: ReadonlySet<stri
               <td className="num">{n('removed')}</td>
               <td className="num">{n('changed')}</td>
               <td>
-                <MaxAbsDiff value={d['maxAbsDiff'] ?? d['max_abs_diff']} money={money} />
+                <ColumnDifferences maxAbsDiff={d['maxAbsDiff'] ?? d['max_abs_diff']} changedColumns={d['changedColumns'] ?? d['changed_columns']} money={money} />
               </td>
             </tr>
           );
@@ -158,24 +192,48 @@ function Differences({ value, money }: { value: unknown; money: ReadonlySet<stri
   );
 }
 
-/**
- * One trace document: a portfolio phase's inputs, computed and stored rows and differences, or
- * the date-level summary (the rows the date-level phases wrote, compared with the stored ones,
- * and the coverage and fallback figures). The host lists the money columns (`money_columns`).
- */
+/** The money columns the host listed in a document (`money_columns`), printed to the cent. */
+const moneyColumns = (d: Json): Set<string> => new Set(Array.isArray(d['money_columns']) ? (d['money_columns'] as string[]) : []);
+
+/** One portfolio phase's trace document: its differences, the inputs it read, the rows computed and stored. */
 function PhaseCard({ doc }: { doc: TraceDocument }) {
   const d = obj(doc.document);
-  const money = new Set(Array.isArray(d['money_columns']) ? (d['money_columns'] as string[]) : []);
-  const dateLevel = doc.portfolioId === null;
   return (
-    <article className="panel phase-card" data-testid={`debug-phase-${dateLevel ? 'date' : doc.phase}`}>
+    <article className="panel phase-card" data-testid={`debug-phase-${doc.phase}`}>
       <h3>
-        {dateLevel ? 'Rows of the date-level phases' : phaseLabel(doc.phase)} <span className="muted">{doc.file}</span>
+        {phaseLabel(doc.phase)} <span className="muted">{doc.file}</span>
       </h3>
-      <Differences value={d['differences']} money={money} />
+      <Differences value={d['differences']} money={moneyColumns(d)} />
       {d['inputs'] !== undefined ? <JsonBlock value={d['inputs']} label="Inputs read" /> : null}
       {d['outputs'] !== undefined ? <JsonBlock value={d['outputs']} label="Rows computed" /> : null}
       {d['stored'] !== undefined ? <JsonBlock value={d['stored']} label="Stored rows" /> : null}
+    </article>
+  );
+}
+
+/** A date phase's name; analytics runs its symbol stage at date level. */
+const datePhaseLabel = (phase: string): string => (phase === 'analytics' ? 'analytics symbol stage' : phaseLabel(phase));
+
+/**
+ * The date-level card: the rows the date phases (market data, fundamentals, the analytics
+ * symbol stage) wrote compared with the stored ones (the date's summary document), the inputs
+ * each phase read, the rows computed and stored (from the phases' documents), and the coverage
+ * and fallback figures.
+ */
+function DateLevelCard({ summary, phases }: { summary: TraceDocument | undefined; phases: readonly TraceDocument[] }) {
+  const d = obj(summary?.document);
+  const merged = (key: string) => Object.assign({}, ...phases.map((p) => obj(obj(p.document)[key]))) as Json;
+  return (
+    <article className="panel phase-card" data-testid="debug-phase-date">
+      <h3>
+        Rows of the date-level phases {summary ? <span className="muted">{summary.file}</span> : null}
+      </h3>
+      <Differences value={d['differences']} money={moneyColumns(d)} />
+      {phases.map((p) => (
+        <JsonBlock key={p.file} value={obj(p.document)['inputs']} label={`Inputs read: ${datePhaseLabel(p.phase)}`} />
+      ))}
+      {phases.length > 0 ? <JsonBlock value={merged('outputs')} label="Rows computed" /> : null}
+      {phases.length > 0 ? <JsonBlock value={merged('stored')} label="Stored rows" /> : null}
       {d['computed'] !== undefined ? <JsonBlock value={d['computed']} label="Coverage and fallbacks" /> : null}
     </article>
   );
@@ -188,9 +246,10 @@ const phaseOrder = (phase: string): number => {
 };
 
 /**
- * The documents to show, by scope: the date-level one first (the engine traces the date-level
- * phases as the date's summary: their rows and differences), then each portfolio's phases in
- * pipeline order. A portfolio's summary repeats its phases' differences and is left out.
+ * The documents to show, by scope: the date-level ones first (the date's summary: the rows of
+ * the date phases and their differences; and each date phase's document), then each
+ * portfolio's phases in pipeline order. A portfolio's summary repeats its phases' differences
+ * and is left out.
  */
 function documentsByScope(documents: readonly TraceDocument[]): Map<string, TraceDocument[]> {
   const m = new Map<string, TraceDocument[]>();
@@ -229,7 +288,9 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
   // A date the engine refuses (not a trading day, not settled yet) is the form's to fix; a
   // lock is another run's; anything else is an error that may pass on a second try.
   const refusal = error instanceof EngineError && (error.code === 'usage' || error.code === 'locked') ? error : null;
-  const monitor = obj(result?.monitor);
+  const monitor = result?.monitor ?? null;
+  /** A section's status in the monitor report: the date-level entry, or the portfolio-date's. */
+  const statusOf = (scope: string) => monitor?.entries.find((e) => e.portfolio_id === (scope === 'date' ? null : scope))?.status;
   return (
     <section aria-labelledby="debug-title" data-testid="screen-debug">
       <h1 id="debug-title" tabIndex={-1}>
@@ -295,7 +356,7 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
       {result ? (
         <div data-testid="debug-result">
           <p role="status">
-            Monitor-only run {result.batchRunId ?? ''}: {result.state}, exit code {result.exitCode ?? '-'}. {monitorVerdict(monitor)}
+            Monitor-only run {result.batchRunId ?? ''}: {result.state}, exit code {result.exitCode ?? '-'}. {monitor ? monitorVerdict(monitor) : ''}
             {result.omitted > 0 ? ` ${result.omitted} trace document(s) left out (too large).` : ''}
           </p>
           {result.error ? <ErrorState error={result.error} /> : null}
@@ -303,14 +364,27 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
           {byScope.size === 0 && result.state === 'completed' ? (
             <EmptyState title="No trace documents">{result.omitted > 0 ? `All ${result.omitted} trace document(s) were too large to show.` : 'The run wrote no trace for this date and these phases.'}</EmptyState>
           ) : null}
-          {[...byScope.entries()].map(([scope, docs]) => (
-            <section key={scope} aria-label={scope === 'date' ? 'Date-level phases' : (names.get(scope) ?? scope)}>
-              <h2>{scope === 'date' ? 'Date-level phases' : (names.get(scope) ?? scope)}</h2>
-              {docs.map((d) => (
-                <PhaseCard key={d.file} doc={d} />
-              ))}
-            </section>
-          ))}
+          {[...byScope.entries()].map(([scope, docs]) => {
+            const title = scope === 'date' ? 'Date-level phases' : (names.get(scope) ?? scope);
+            const status = statusOf(scope);
+            return (
+              <section key={scope} aria-label={title}>
+                <h2>
+                  {title}{' '}
+                  {status ? (
+                    <span className="muted" data-testid="debug-scope-status">
+                      {STATUS_WORDS[status]}
+                    </span>
+                  ) : null}
+                </h2>
+                {scope === 'date' ? (
+                  <DateLevelCard summary={docs.find((d) => d.phase === 'summary')} phases={docs.filter((d) => d.phase !== 'summary')} />
+                ) : (
+                  docs.map((d) => <PhaseCard key={d.file} doc={d} />)
+                )}
+              </section>
+            );
+          })}
         </div>
       ) : null}
     </section>

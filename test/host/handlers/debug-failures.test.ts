@@ -2,11 +2,15 @@
  * Why a monitor-only debug run failed, on the real host handlers: on the demo run through
  * 2025-07-08 only, debugging 07-10 fails its snapshots (07-09 has none, so the portfolio-date
  * is blocked). debugDate returns each failed phase with its reason, as the CLI prints them;
- * the blocked one included, which the run-level error list leaves out (g.3).
+ * the blocked one included, which the run-level error list leaves out (g.3). Its monitor report
+ * counts the blocked portfolio-date as failed, apart from the date-level rows, with the marks
+ * it computed before the failure (its marks card shows them).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../host/dispatcher';
 import type { HostContext } from '../../../host/handler-types';
+import type { CommandOutput } from '../../../core/api/contract';
+import type { MonitorReport } from '../../../core/engine/monitor-recorder';
 import { runFailures } from '../../../host/handlers/debug-handlers';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
 import { testHostContext } from '../../support/app/host-context';
@@ -26,10 +30,26 @@ describe('a failed monitor-only debug run', () => {
   it('returns each failed phase with its reason', async () => {
     const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
     if (!r.ok) throw new Error(r.error.message);
-    const out = r.output as { state: string; exitCode: number; failures: string[]; monitor: Record<string, unknown> };
-    expect(out).toMatchObject({ state: 'failed', exitCode: 1, monitor: { clean: false, entries_different: 0, entries_new: 1 } });
+    const out = r.output as CommandOutput<'debugDate'>;
+    expect(out).toMatchObject({ state: 'failed', exitCode: 1, monitor: { clean: false } });
     expect(out.failures).toContain(BLOCKED_REASON);
     expect(out.failures).toContain(`2025-07-10 marks[${growth}]: rolled back: snapshots failed`);
+  }, 60_000);
+
+  it('counts the blocked portfolio-date as failed, apart from the date-level rows, with the marks it computed', async () => {
+    const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
+    if (!r.ok) throw new Error(r.error.message);
+    const out = r.output as CommandOutput<'debugDate'>;
+    const monitor = out.monitor as MonitorReport;
+    expect(monitor.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 1, failed: 0 });
+    expect(monitor.portfolio_dates).toEqual({ compared: 1, same: 0, different: 0, new: 0, failed: 1 });
+    const entry = monitor.entries.find((e) => e.portfolio_id === DEMO_PORTFOLIOS.publicGrowth)!;
+    expect(entry.status).toBe('failed');
+    // The rows computed before snapshots failed: the ones the marks card shows as added.
+    const marksDoc = out.documents.find((d) => d.portfolioId === DEMO_PORTFOLIOS.publicGrowth && d.phase === 'marks')!.document as { differences: { table: string; added: string[] }[] };
+    const shown = marksDoc.differences.find((d) => d.table === 'position_marks')!.added.length;
+    expect(shown).toBeGreaterThan(0);
+    expect(entry.tables.find((t) => t.table === 'position_marks')).toMatchObject({ stored_rows: 0, computed_rows: shown, added: shown });
   }, 60_000);
 
   it('a completed run has no failures', async () => {

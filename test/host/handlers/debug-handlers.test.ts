@@ -1,13 +1,15 @@
 /**
  * Single-date debug (SPEC.md g.12, m.21): debugDate runs monitor-only with a trace through the
  * host's run manager, returns per-phase documents (inputs, outputs, stored rows, differences)
- * and the monitor report, and leaves the database unchanged. Trace reading honours its size
- * limit.
+ * and the monitor report, and leaves the database unchanged; the date phases (and the analytics
+ * symbol stage) get documents of their own with the inputs they read. Trace reading honours its
+ * size limit.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CommandOutput } from '../../../core/api/contract';
 import { dispatch } from '../../../host/dispatcher';
 import { readTraceDocuments, withMoneyColumns } from '../../../host/handlers/debug-handlers';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
@@ -50,11 +52,36 @@ describe('debugDate', () => {
     // The money columns of its differences, so the app prints them to the cent.
     expect(snap['money_columns']).toEqual(expect.arrayContaining(['cash_value', 'total_value']));
     expect(snap['money_columns']).not.toContain('daily_return');
-    // The altered stored snapshot differs from the recomputed one.
+    // The altered stored snapshot differs from the recomputed one, in its total value.
+    const snapshots = (snap['differences'] as { table: string; changedColumns: Record<string, number> }[]).find((t) => t.table === 'portfolio_snapshots')!;
+    expect(snapshots.changedColumns).toEqual({ total_value: 1 });
     expect(out.monitor.clean).toBe(false);
     expect(out.exitCode).toBe(4);
     expect(snapshotRows(dbPath)).toEqual(altered);
     expect(altered).not.toEqual(before);
+  });
+
+  it('returns a document per date phase with the inputs it read and the rows it computed', async () => {
+    const ctx = testHostContext(dbPath, SHORT_NOW);
+    const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
+    if (!r.ok) throw new Error(r.error.message);
+    const dateDocs = new Map((r.output as CommandOutput<'debugDate'>).documents.filter((d) => d.portfolioId === null && d.date === '2025-07-10').map((d) => [d.phase, d.document as Record<string, Record<string, unknown>>]));
+    expect([...dateDocs.keys()].sort()).toEqual(['analytics', 'fundamentals', 'market_data', 'summary']);
+    // market_data: each needed symbol with its close (date and source) and the fetch settings.
+    const md = dateDocs.get('market_data')!;
+    expect(md['inputs']!['outcome']).toMatchObject({ status: 'success' });
+    expect((md['inputs']!['symbols'] as Record<string, unknown>)['SPY']).toMatchObject({ price: { date: '2025-07-10', source: 'exact' } });
+    expect(Object.keys(md['outputs']!)).toEqual(['missing_prices']);
+    // fundamentals: the profiles it saw.
+    expect(Object.keys(dateDocs.get('fundamentals')!['inputs']!['profiles'] as object).length).toBeGreaterThan(0);
+    // The symbol stage: each symbol's price windows, and the betas it computed (as stored: same run).
+    const stage = dateDocs.get('analytics')!;
+    const aSymbol = Object.values(stage['inputs']!['symbols'] as Record<string, { closes: { ols: { to: string; closes: number } } }>)[0]!;
+    expect(aSymbol.closes.ols.to).toBe('2025-07-10');
+    expect(aSymbol.closes.ols.closes).toBeGreaterThan(0);
+    const computed = (stage['outputs']!['symbol_factor_exposures'] as unknown[]).length;
+    expect(computed).toBeGreaterThan(0);
+    expect(stage['differences']).toMatchObject([{ table: 'symbol_factor_exposures', storedRows: computed, computedRows: computed, changed: [] }]);
   });
 
   it('a non-trading date is a usage error and runs nothing (m.5)', async () => {

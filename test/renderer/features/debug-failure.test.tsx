@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 /**
  * Debug a date (SPEC.md g.12, m.21) when the monitor-only run fails: the screen says the run
- * failed and lists each failed phase's reason, as the CLI does, instead of only "0
- * portfolio-date(s) differ". The answers are those of the real host for a blocked
+ * failed and lists each failed phase's reason, as the CLI does, and its verdict counts the
+ * blocked portfolio-date as failed, apart from the date-level rows (not "0 differ, 1 new"). The answers are those of the real host for a blocked
  * portfolio-date (test/host/handlers/debug-failures.test.ts checks the host gives them); a
  * failed run without reasons still says it failed, and where to find them.
  */
@@ -25,7 +25,21 @@ const debugOutput = (failures: string[]) => ({
   state: 'failed',
   exitCode: 1,
   batchRunId: RUN,
-  monitor: { schema: 'batchdesk.monitor/1', clean: false, entries_compared: 2, entries_different: 0, entries_new: 1, totals: { rows_added: 156, rows_removed: 0, rows_changed: 0 }, entries: [], trace_dir: null },
+  monitor: {
+    schema: 'batchdesk.monitor/1',
+    clean: false,
+    entries_compared: 2,
+    entries_different: 0,
+    entries_new: 1,
+    date_level: { compared: 1, same: 0, different: 0, new: 1, failed: 0 },
+    portfolio_dates: { compared: 1, same: 0, different: 0, new: 0, failed: 1 },
+    totals: { rows_added: 168, rows_removed: 0, rows_changed: 0 },
+    entries: [
+      { date: '2025-07-10', portfolio_id: null, status: 'new', tables: [] },
+      { date: '2025-07-10', portfolio_id: '9381dd8d-db58-9843-f5e4-4eea0ae62e9a', status: 'failed', tables: [] },
+    ],
+    trace_dir: null,
+  },
   failures,
   documents: [],
   omitted: 0,
@@ -47,7 +61,7 @@ describe('Debug screen', () => {
   it('a failed monitor-only run shows the failure and each failed phase reason', async () => {
     renderDebug([`2025-07-10 ${MARKS}`, `2025-07-10 ${SNAPSHOTS}`]);
     const failures = await screen.findByTestId('debug-failures');
-    expect(screen.getByTestId('debug-result').querySelector('[role=status]')!.textContent).toBe(`Monitor-only run ${RUN}: failed, exit code 1. 0 portfolio-date(s) differ from the stored results, 1 new (nothing stored yet).`);
+    expect(screen.getByTestId('debug-result').querySelector('[role=status]')!.textContent).toBe(`Monitor-only run ${RUN}: failed, exit code 1. Date-level rows: new (nothing stored yet). Portfolio-dates (1): 1 failed (rolled back).`);
     expect(failures.getAttribute('role')).toBe('alert');
     expect(failures.textContent).toContain('The monitor-only run failed');
     expect([...failures.querySelectorAll('li')].map((li) => li.textContent)).toEqual([`2025-07-10 ${MARKS}`, `2025-07-10 ${SNAPSHOTS}`]);

@@ -6,9 +6,14 @@
  * run of only "market data" shows them, not "the date was not processed"); phases come in
  * pipeline order; a refused date is a form message next to the date and a lock refusal says
  * who holds the lock, neither a crash with "Try again"; and a run that did not complete says
- * what that means for its state, with the portfolios of its reasons named. The documents are
- * shaped as the real host returns them (test/host/handlers/debug-handlers.test.ts).
+ * what that means for its state, with the portfolios of its reasons named. The verdict counts
+ * what the sections show (the date-level rows, the portfolio-dates per status) and each section
+ * says its own status; a table's changed text and date columns are named with their rows; the
+ * date-level card shows the inputs each date phase read. The documents are shaped as the real
+ * host returns them (test/host/handlers/debug-handlers.test.ts).
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TraceDocument } from '../../../core/api/commands/debug-commands';
@@ -28,15 +33,20 @@ const PRIVATE = 'ab46c3c0-ed71-6f5b-b3f3-d36fa65e210c';
 const portfolio = (id: string, name: string) => ({ id, name, accountName: 'Demo', isActive: true, deleted: false, equityBalance: 1, initialEquity: 1, positions: 3, firstEntryDate: '2025-01-02', latestSnapshotDate: DATE });
 const PORTFOLIOS = [portfolio(GROWTH, 'Demo Family Office Public Growth'), portfolio(PRIVATE, 'Demo Family Office Private Opportunities')];
 
-const difference = (table: string, maxAbsDiff: Record<string, number>, changed = 0) => ({
-  table,
-  storedRows: 1,
-  computedRows: 1,
-  added: [],
-  removed: [],
-  changed: Array.from({ length: changed }, (_, i) => ({ key: `k${i}`, columns: [] })),
-  maxAbsDiff,
-});
+/** A table's differences as a trace document carries them; `changedColumns`: the rows each changed column differs in. */
+const difference = (table: string, maxAbsDiff: Record<string, number>, changedColumns: Record<string, number> = {}) => {
+  const changed = Math.max(0, ...Object.values(changedColumns));
+  return {
+    table,
+    storedRows: Math.max(1, changed),
+    computedRows: Math.max(1, changed),
+    added: [],
+    removed: [],
+    changed: Array.from({ length: changed }, (_, i) => ({ key: `k${i}`, columns: Object.entries(changedColumns).filter(([, n]) => i < n).map(([column]) => ({ column, stored: 1, computed: 2, absDiff: null })) })),
+    maxAbsDiff,
+    changedColumns,
+  };
+};
 
 /** A portfolio phase's document as the host returns it (host/handlers/debug-handlers.ts). */
 const phaseDoc = (phase: string, differences: unknown[] = [difference('position_marks', { price: 0 })], moneyColumns: string[] = []): TraceDocument => ({
@@ -65,14 +75,39 @@ const dateSummary: TraceDocument = {
   },
 };
 
+/** A date phase's document (DATE/date/PHASE.json): what it read, the rows it computed and the stored ones. */
+const datePhaseDoc = (phase: string, inputs: unknown, table: string | null): TraceDocument => ({
+  file: `${DATE}/date/${phase}.json`,
+  date: DATE,
+  portfolioId: null,
+  phase,
+  document: { date: DATE, portfolio_id: null, phase, inputs, outputs: table ? { [table]: [{ key: `["${phase}"]`, values: {} }] } : {}, stored: table ? { [table]: [] } : {}, differences: [], rows_before_phase: {}, money_columns: [] },
+});
+
 const portfolioSummary = (id: string): TraceDocument => ({ file: `${DATE}/${id}/summary.json`, date: DATE, portfolioId: id, phase: 'summary', document: { status: 'same', differences: [] } });
 const monitorReport: TraceDocument = { file: 'monitor-report.json', date: null, portfolioId: null, phase: 'monitor-report', document: { clean: true } };
+
+type Status = 'same' | 'different' | 'new' | 'failed';
+const counts = (statuses: Status[]) => ({ compared: statuses.length, same: 0, different: 0, new: 0, failed: 0, ...Object.fromEntries((['same', 'different', 'new', 'failed'] as const).map((k) => [k, statuses.filter((x) => x === k).length])) });
+
+/** The monitor report (core/engine/monitor-recorder.ts) of one date: its date-level status, then each portfolio-date's. */
+const monitorOf = (dateLevel: Status, portfolios: [string, Status][]) => ({
+  schema: 'batchdesk.monitor/1',
+  clean: dateLevel === 'same' && portfolios.every(([, x]) => x === 'same'),
+  entries_compared: 1 + portfolios.length,
+  date_level: counts([dateLevel]),
+  portfolio_dates: counts(portfolios.map(([, x]) => x)),
+  entries: [{ date: DATE, portfolio_id: null, status: dateLevel, tables: [] }, ...portfolios.map(([id, status]) => ({ date: DATE, portfolio_id: id, status, tables: [] }))],
+});
 
 const output = (documents: TraceDocument[], extra: Record<string, unknown> = {}) => ({
   state: 'completed',
   exitCode: 0,
   batchRunId: 'batch_20250715_230000_d716',
-  monitor: { clean: true, entries_compared: 3, entries_different: 0, entries_new: 0 },
+  monitor: monitorOf('same', [
+    [GROWTH, 'same'],
+    [PRIVATE, 'same'],
+  ]),
   failures: [],
   documents,
   omitted: 0,
@@ -95,12 +130,22 @@ function renderDebug(answer: () => unknown, refusal?: ErrorShape): FakeTransport
 
 describe('Debug screen trace', () => {
   it('shows each column that differs at its precision, and counts the columns that do not', async () => {
-    const snapshots = difference('portfolio_snapshots', { cash_value: 0, daily_return: 0.0001234566999999999, hhi: 0, total_value: 21.834100000094622, num_positions: 0 }, 1);
+    const snapshots = difference('portfolio_snapshots', { cash_value: 0, daily_return: 0.0001234566999999999, hhi: 0, total_value: 21.834100000094622, num_positions: 0 }, { total_value: 1 });
     renderDebug(() => output([phaseDoc('snapshots', [snapshots], ['cash_value', 'total_value'])]));
     const table = await screen.findByTestId('debug-differences');
     const cell = within(table).getAllByRole('row')[1]!.querySelectorAll('td')[6]!;
-    expect([...cell.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['daily_return 0.000123457', 'total_value 21.83', '0 in the other 3 columns']);
+    expect([...cell.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['daily_return 0.000123457', 'total_value 21.83, changed in 1 row', '0 in the other 3 columns']);
     expect(cell.textContent).not.toContain('{');
+  });
+
+  it('names the text and date columns that changed, so "Changed 9" never stands next to "0 in all columns"', async () => {
+    const marks = difference('positions.mark', { last_price: 0, market_value: 0, unrealized_pnl: 0 }, { price_date: 9, price_source: 2 });
+    renderDebug(() => output([phaseDoc('marks', [marks], ['market_value', 'unrealized_pnl'])]));
+    const row = within(await screen.findByTestId('debug-differences')).getAllByRole('row')[1]!;
+    const cells = row.querySelectorAll('td');
+    expect(cells[5]!.textContent).toBe('9');
+    expect([...cells[6]!.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['price_date changed in 9 rows', 'price_source changed in 2 rows', '0 in the other 3 columns']);
+    expect(cells[6]!.textContent).not.toContain('0 in all');
   });
 
   it('a run of only the date-level phases shows their rows, not "the date was not processed"', async () => {
@@ -116,6 +161,29 @@ describe('Debug screen trace', () => {
     expect(screen.queryByRole('region', { name: 'Demo Family Office Public Growth' })).toBeNull();
   });
 
+  it('the date-level card shows the inputs each date phase read, and the rows they computed', async () => {
+    const marketData = datePhaseDoc('market_data', { symbols: { SPY: { price: { price: 512.3, date: DATE, source: 'exact' } } } }, 'missing_prices');
+    const fundamentals = datePhaseDoc('fundamentals', { profiles: { AAPL: { sector: 'Technology' } } }, null);
+    const symbolStage = datePhaseDoc('analytics', { symbols: { AAPL: { profile_beta: 1.2 } } }, 'symbol_factor_exposures');
+    renderDebug(() => output([symbolStage, dateSummary, fundamentals, marketData, phaseDoc('marks')]));
+    const card = await screen.findByTestId('debug-phase-date');
+    // One date-level card, before the portfolios' phases.
+    expect([...screen.getByTestId('debug-result').querySelectorAll('article')].map((a) => a.getAttribute('data-testid'))).toEqual(['debug-phase-date', 'debug-phase-marks']);
+    expect([...card.querySelectorAll('summary')].map((x) => x.firstChild!.textContent!.trim())).toEqual([
+      'Inputs read: market data',
+      'Inputs read: fundamentals',
+      'Inputs read: analytics symbol stage',
+      'Rows computed',
+      'Stored rows',
+      'Coverage and fallbacks',
+    ]);
+    const block = (label: string) => within(card).getByText(label).closest('details')!.querySelector('pre')!.textContent!;
+    expect(JSON.parse(block('Inputs read: market data'))).toEqual({ symbols: { SPY: { price: { price: 512.3, date: DATE, source: 'exact' } } } });
+    expect(Object.keys(JSON.parse(block('Rows computed')))).toEqual(['missing_prices', 'symbol_factor_exposures']);
+    // The differences stay the date's summary's.
+    expect(within(card).getAllByRole('row').map((r) => r.querySelector('td')?.textContent).slice(1)).toEqual(['missing_prices', 'symbol_factor_exposures']);
+  });
+
   it('says so when the run wrote no trace at all', async () => {
     renderDebug(() => output([monitorReport]));
     expect((await screen.findByText('No trace documents')).parentElement!.textContent).toContain('The run wrote no trace for this date and these phases.');
@@ -127,6 +195,51 @@ describe('Debug screen trace', () => {
     const cards = [...screen.getByTestId('debug-result').querySelectorAll('article')].map((a) => a.getAttribute('data-testid'));
     expect(cards).toEqual(['debug-phase-date', 'debug-phase-marks', 'debug-phase-snapshots', 'debug-phase-sector_tags', 'debug-phase-analytics']);
     expect(screen.getByRole('region', { name: 'Demo Family Office Public Growth' })).toBeTruthy();
+  });
+});
+
+describe('Debug screen verdict', () => {
+  const verdict = () => screen.getByTestId('debug-result').querySelector('[role=status]')!.textContent;
+  const statuses = () => screen.getAllByTestId('debug-scope-status').map((x) => [x.closest('section')!.getAttribute('aria-label'), x.textContent]);
+
+  it('a failing date counts its portfolio-dates, apart from the date-level rows, as the sections show them', async () => {
+    // The failed date as the real host returns it (test/host/handlers/debug-failures.test.ts):
+    // nothing stored for the date-level rows; each portfolio-date's snapshots failed after its
+    // marks were computed, and its marks card shows them.
+    const monitor = monitorOf('new', [
+      [GROWTH, 'failed'],
+      [PRIVATE, 'failed'],
+    ]);
+    const marksOf = (id: string): TraceDocument => ({ ...phaseDoc('marks', [{ ...difference('position_marks', {}), storedRows: 0, computedRows: 12, added: ['a'] }]), file: `${DATE}/${id}/marks.json`, portfolioId: id });
+    renderDebug(() => output([dateSummary, marksOf(GROWTH), marksOf(PRIVATE)], { state: 'failed', exitCode: 1, monitor, failures: [`${DATE} snapshots[9381dd8d]: no snapshot for 2025-07-09`] }));
+    await screen.findByTestId('debug-failures');
+    expect(verdict()).toBe('Monitor-only run batch_20250715_230000_d716: failed, exit code 1. Date-level rows: new (nothing stored yet). Portfolio-dates (2): 2 failed (rolled back).');
+    expect(statuses()).toEqual([
+      ['Date-level phases', 'new (nothing stored yet)'],
+      ['Demo Family Office Public Growth', 'failed (rolled back)'],
+      ['Demo Family Office Private Opportunities', 'failed (rolled back)'],
+    ]);
+  });
+
+  it('counts differing, new and same portfolio-dates in words that agree with their sections', async () => {
+    const monitor = monitorOf('same', [
+      [GROWTH, 'different'],
+      [PRIVATE, 'new'],
+    ]);
+    renderDebug(() => output([dateSummary, phaseDoc('marks'), { ...phaseDoc('marks'), file: `${DATE}/${PRIVATE}/marks.json`, portfolioId: PRIVATE }], { exitCode: 4, monitor }));
+    await screen.findAllByTestId('debug-phase-marks');
+    expect(verdict()).toContain('exit code 4. Date-level rows: the same as stored. Portfolio-dates (2): 1 differs from the stored results, 1 new (nothing stored yet).');
+    expect(statuses()).toEqual([
+      ['Date-level phases', 'the same as stored'],
+      ['Demo Family Office Public Growth', 'differ from the stored results'],
+      ['Demo Family Office Private Opportunities', 'new (nothing stored yet)'],
+    ]);
+  });
+
+  it('a clean run says nothing differs, for the date-level rows and every portfolio-date', async () => {
+    renderDebug(() => output([dateSummary, phaseDoc('marks')]));
+    await screen.findByTestId('debug-phase-marks');
+    expect(verdict()).toContain('exit code 0. Nothing differs from the stored results: the date-level rows and 2 portfolio-dates are the same.');
   });
 });
 
@@ -144,6 +257,16 @@ describe('Debug screen refusals', () => {
     fireEvent.change(screen.getByTestId('debug-date'), { target: { value: '2025-07-03' } });
     expect(screen.queryByTestId('debug-date-error')).toBeNull();
     expect(transport.calls.filter((c) => c.name === 'debugDate')).toHaveLength(1);
+  });
+
+  it("the date's message wraps within the field, so the form keeps its width", () => {
+    // Layout is the browser's: the rule that keeps it is checked here (the e2e pass sees it).
+    const css = readFileSync(resolve(import.meta.dirname, '../../../renderer/styles.css'), 'utf8');
+    const rule = /\.field-error \{([^}]*)\}/.exec(css)?.[1] ?? '';
+    // No width of its own (it would widen the field to fit a long message), the field's at least.
+    expect(rule).toMatch(/(^|[;\s])width:\s*0[;\s]/);
+    expect(rule).toMatch(/min-width:\s*100%/);
+    expect(rule).not.toMatch(/max-width/);
   });
 
   it('a locked database says who holds the lock, without "Try again"', async () => {
