@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
-import type { MonitorReport } from '../../core/engine/monitor-recorder';
+import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
 import type { RunPlan } from '../../core/engine/plan-types';
 import type { RunSummary } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
@@ -69,14 +69,18 @@ function printPlan(ctx: CommandContext, plan: RunPlan): void {
 /** Monitor-only runs (g.12): the verdict, and each portfolio-date and table that differs or is new (the first 20). */
 function monitorLines(report: MonitorReport): string[] {
   const t = report.totals;
+  const pd = report.portfolio_dates;
+  const dl = report.date_level;
+  const counts = (c: MonitorCounts) => `${c.compared} compared, ${c.different} different, ${c.new} new${c.failed > 0 ? `, ${c.failed} failed` : ''}`;
   const head = report.clean
-    ? `Monitor: clean: ${report.entries_compared} entr${report.entries_compared === 1 ? 'y' : 'ies'} compared, ${report.entries_new} new; nothing was written`
-    : `Monitor: DIFFERENT: ${report.entries_compared} compared, ${report.entries_different} different, ${report.entries_new} new (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written`;
+    ? `Monitor: clean: ${pd.compared} portfolio-date${pd.compared === 1 ? '' : 's'} and the date-level rows of ${dl.compared} date${dl.compared === 1 ? '' : 's'} compared, all the same; nothing was written`
+    : `Monitor: ${pd.failed + dl.failed > 0 ? 'FAILED' : 'DIFFERENT'}: portfolio-dates ${counts(pd)}; date-level rows ${counts(dl)} (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written`;
   const rows: string[] = [];
   for (const e of report.entries) {
     if (e.status === 'same') continue;
     const who = `${e.date}  ${e.portfolio_id ? e.portfolio_id.slice(0, 8) : 'date    '}`;
     if (e.status === 'new') rows.push(`  ${who}  new: nothing stored yet`);
+    if (e.status === 'failed') rows.push(`  ${who}  failed: a critical phase failed (rolled back); its rows computed before the failure are compared`);
     for (const tb of e.tables) {
       if (tb.added + tb.removed + tb.changed === 0) continue;
       const [col, diff] = Object.entries(tb.max_abs_diff).sort((a, b) => b[1] - a[1])[0] ?? [];
