@@ -737,9 +737,10 @@ function processPortfolioDate(
             });
       }
       const ms = deps.clock.now() - p0;
+      // Traced before a critical failure rolls back, so the debugger sees the inputs that failed.
+      if (a.monitor?.tracing) a.monitor.afterPhase(phase.name, { outcome: o, ...phaseTraceInputs(phase.name, ctx) });
       if (o.status === 'failed' && phase.critical) throw new CriticalFailure(phase.name, o);
       record(phase.name, o, ms, phase.critical);
-      if (a.monitor?.tracing) a.monitor.afterPhase(phase.name, { outcome: o, ...phaseTraceInputs(phase.name, ctx) });
     }
   };
 

@@ -52,6 +52,18 @@ describe('a failed monitor-only debug run', () => {
     expect(entry.tables.find((t) => t.table === 'position_marks')).toMatchObject({ stored_rows: 0, computed_rows: shown, added: shown });
   }, 60_000);
 
+  it('traces the phase that failed with the inputs it read, so the debugger sees why', async () => {
+    const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
+    if (!r.ok) throw new Error(r.error.message);
+    const out = r.output as CommandOutput<'debugDate'>;
+    const doc = out.documents.find((d) => d.portfolioId === DEMO_PORTFOLIOS.publicGrowth && d.phase === 'snapshots')?.document as
+      | { inputs: { outcome: { status: string; reason: string }; previous_snapshot: unknown; marks: unknown[] } }
+      | undefined;
+    expect(doc?.inputs.outcome).toMatchObject({ status: 'failed' });
+    expect(doc!.inputs.previous_snapshot).toMatchObject({ snapshotDate: '2025-07-08' });
+    expect(doc!.inputs.marks.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('a completed run has no failures', async () => {
     const r = await dispatch('debugDate', { date: '2025-07-08', portfolios: [DEMO_PORTFOLIOS.publicGrowth] }, ctx);
     if (!r.ok) throw new Error(r.error.message);
