@@ -5,6 +5,7 @@
  * the cancel this window asked for.
  */
 import { errorText } from '../../engine-client/engine-error';
+import { fmtTimestamp } from '../../ui/format';
 import { cancelNoteOf, type LiveState, type RunStart } from '../../state/live-run';
 import { RUN_FORM_LABELS } from './run-form-labels';
 
@@ -17,7 +18,7 @@ function holderText(h: Readonly<Record<string, unknown>>): string {
   if (v('pid') === '0') return 'another process writing to the database';
   const holder = v('holder');
   const run = v('runId');
-  return `${(holder && HOLDERS[holder]) ?? holder ?? 'another process'} (${v('kind') ?? 'run'}${run ? ` ${run}` : ''}, pid ${v('pid') ?? '?'} on ${v('host') ?? '?'}) since ${v('acquiredAt') ?? '?'}`;
+  return `${(holder && HOLDERS[holder]) ?? holder ?? 'another process'} (${v('kind') ?? 'run'}${run ? ` ${run}` : ''}, pid ${v('pid') ?? '?'} on ${v('host') ?? '?'}) since ${fmtTimestamp(v('acquiredAt') ?? '?')}`;
 }
 
 /** `onBack`: offers the way back to the Run form (from the Live screen). */

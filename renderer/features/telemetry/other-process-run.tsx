@@ -2,7 +2,8 @@
  * A run that another process (the CLI's `batchdesk run`, another app on the same file) is doing
  * on this database while this app's engine is idle (SPEC.md g.9, i.5): who holds the file, and
  * the run's progress from the database (the figures `history --running` prints), read again
- * every OTHER_RUN_POLL_MS while that run lasts and Live is shown. Its end is said, and it can be
+ * every OTHER_RUN_POLL_MS while that run lasts and Live is shown, and every OTHER_RUN_IDLE_POLL_MS
+ * while there is none (a run started from a terminal shows up). Its end is said, and it can be
  * asked to stop after its current portfolio-date, as `batchdesk cancel` does (g.10), after a
  * confirmation.
  */
@@ -15,6 +16,8 @@ import { HOLDERS } from '../run/start-outcome';
 
 /** How often the run of another process is read again while it lasts. */
 export const OTHER_RUN_POLL_MS = 2000;
+/** How often the lock is looked at for a run of another process while there is none (one row read). */
+export const OTHER_RUN_IDLE_POLL_MS = 5000;
 
 export type OtherRunWatch =
   | { readonly state: 'none' }
@@ -25,9 +28,10 @@ export type OtherRunWatch =
 
 /**
  * Watches for the run of another process while `enabled` (this app's engine is idle): one read,
- * then one every OTHER_RUN_POLL_MS for as long as such a run is there; reading stops when it
- * ends (`onEnded` is called), on a failed read, when disabled, and on unmount. A change of
- * `checkKey` reads again (a start refused because another process holds the file).
+ * then one every OTHER_RUN_POLL_MS for as long as such a run is there, and every
+ * OTHER_RUN_IDLE_POLL_MS while there is none. Its end calls `onEnded`. Reading stops on a failed
+ * read, when disabled, and on unmount. A change of `checkKey` reads again at once (a start
+ * refused because another process holds the file).
  */
 export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded: () => void): OtherRunWatch {
   const client = useClient();
@@ -58,10 +62,9 @@ export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded:
       const before = shown.current;
       shown.current = run;
       if (before && before.runId !== run?.runId) ended.current();
-      if (run) {
-        setWatch({ state: 'running', run });
-        timer = setTimeout(() => void read(), OTHER_RUN_POLL_MS);
-      } else if (before) setWatch({ state: 'finished', run: before });
+      if (run) setWatch({ state: 'running', run });
+      else if (before) setWatch({ state: 'finished', run: before });
+      timer = setTimeout(() => void read(), run ? OTHER_RUN_POLL_MS : OTHER_RUN_IDLE_POLL_MS);
     };
     void read();
     return () => {

@@ -4,8 +4,9 @@
  * running a batch on the same file (SPEC.md g.9, g.10, i.5):
  *   - it says so, with the holder's pid and start, and shows the run's progress from the
  *     database, read again every 2 s while the run lasts (a monitor-only run is said to be one);
- *   - once the run is gone it says it finished, reads the grid and the last run again, and
- *     stops reading; with no such run, or once Live is left, nothing is read again;
+ *   - once the run is gone it says it finished and reads the grid and the last run again;
+ *     while there is no such run the lock is looked at every 5 s (a run started from a terminal
+ *     shows up); once Live is left, nothing is read again;
  *   - the run can be asked to stop (after a confirmation), as `batchdesk cancel` does;
  *   - while this app runs its own batch, nothing of it shows and nothing is read.
  */
@@ -14,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-commands';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { OTHER_RUN_POLL_MS } from '../../../renderer/features/telemetry/other-process-run';
+import { OTHER_RUN_IDLE_POLL_MS, OTHER_RUN_POLL_MS } from '../../../renderer/features/telemetry/other-process-run';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
@@ -83,7 +84,7 @@ const advance = (ms: number) =>
   });
 
 describe('Live and a run by another process', () => {
-  it('shows its holder and progress, reads it every 2 s while it lasts, then says it finished and stops reading', async () => {
+  it('shows its holder and progress, reads it every 2 s while it lasts, then says it finished and looks every 5 s', async () => {
     const { calls } = setup([cliRun(), cliRun({ datesDone: 4, currentDate: '2025-07-07' }), null]);
     await advance(0);
     expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
@@ -107,8 +108,11 @@ describe('Live and a run by another process', () => {
     // Its dates and its outcome are in the database now.
     expect(calls('getTracking')).toBe(tracking + 1);
     expect(calls('listRuns')).toBe(lastRun + 1);
-    await advance(10 * OTHER_RUN_POLL_MS);
+    await advance(OTHER_RUN_IDLE_POLL_MS - 10);
     expect(calls('getOtherProcessRun')).toBe(3);
+    await advance(10);
+    expect(calls('getOtherProcessRun')).toBe(4);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
   });
 
   it('says of a monitor-only run that it publishes nothing; a normal run has no such note', async () => {
@@ -119,11 +123,19 @@ describe('Live and a run by another process', () => {
     expect(screen.queryByTestId('other-run-monitor')).toBeNull();
   });
 
-  it('with no run of another process: nothing shows, and it is read once', async () => {
-    const { calls } = setup([null]);
-    await advance(10 * OTHER_RUN_POLL_MS);
-    expect(screen.queryByTestId('other-run')).toBeNull();
+  it('with no run of another process: nothing shows, the lock is looked at every 5 s, and a run started meanwhile shows up', async () => {
+    const { calls } = setup([null, null, cliRun()]);
+    await advance(0);
     expect(calls('getOtherProcessRun')).toBe(1);
+    await advance(OTHER_RUN_IDLE_POLL_MS - 10);
+    expect(calls('getOtherProcessRun')).toBe(1);
+    expect(screen.queryByTestId('other-run')).toBeNull();
+    await advance(10);
+    expect(calls('getOtherProcessRun')).toBe(2);
+    expect(screen.queryByTestId('other-run')).toBeNull();
+    await advance(OTHER_RUN_IDLE_POLL_MS);
+    expect(calls('getOtherProcessRun')).toBe(3);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
   });
 
   it('stops reading once Live is left', async () => {

@@ -48,6 +48,7 @@ function renderRun(commands: Record<string, FakeHandler>, refusals: Record<strin
       getSettings: () => ({ settings: [], extra: {} }),
       getDatabaseInfo: () => ({}),
       getRunStatus: () => IDLE,
+      getOtherProcessRun: () => ({ run: null }),
       ...commands,
     },
     refusals,
@@ -87,7 +88,7 @@ describe('starting a run', () => {
     expect(navigate).not.toHaveBeenCalled();
     expect(screen.getByTestId('start-outcome').textContent).toContain('The run did not start (exit code 3)');
     expect(screen.getByTestId('start-refusal-message').textContent).toMatch(/^The database is locked by another run \(cli pid 4242 on desk-7/);
-    expect(screen.getByTestId('start-refusal-holder').textContent).toBe('The database is held by the CLI (run held-by-cli, pid 4242 on desk-7) since 2026-11-27T22:58:00.000000Z.');
+    expect(screen.getByTestId('start-refusal-holder').textContent).toBe('The database is held by the CLI (run held-by-cli, pid 4242 on desk-7) since 2026-11-27 22:58:00.');
     // The form and its choices are still there; the refused run's dates are not pending anywhere.
     expect((screen.getByTestId('run-target-date') as HTMLInputElement).value).toBe('2026-11-02');
     expect(live.getSnapshot().plannedDates).toEqual([]);
