@@ -10,18 +10,13 @@ import { hostname } from 'node:os';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatTimestamp } from '../../../core/domain/timestamp';
-import { dispatch } from '../../../host/dispatcher';
 import { openStore } from '../../../host/engine-host';
-import { testHostContext } from '../../support/app/host-context';
+import { dispatchOk, testHostContext } from '../../support/app/host-context';
 import { startCliProcess } from '../../support/cli';
 import { seedDemoDb } from '../../support/demo-db';
 import { copyTo, holdLockInChild, SAFE_NOW } from '../../support/safeguards';
 
-async function ok(ctx: ReturnType<typeof testHostContext>, name: string, input: unknown): Promise<any> {
-  const r = await dispatch(name, input, ctx);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.output;
-}
+const ok = dispatchOk;
 
 let seeded = '';
 beforeAll(() => {

@@ -10,7 +10,7 @@ import { dispatch } from '../../../host/dispatcher';
 import { HANDLERS } from '../../../host/handlers';
 import type { HostContext } from '../../../host/handler-types';
 import { tempDir } from '../../support/cli';
-import { testHostContext } from '../../support/app/host-context';
+import { dispatchOk, testHostContext } from '../../support/app/host-context';
 import { backfilledDemo, copyTo, SAFE_NOW } from '../../support/safeguards';
 
 let db = '';
@@ -20,11 +20,7 @@ beforeAll(async () => {
   ctx = testHostContext(db, SAFE_NOW, { reader: false });
 }, 300_000);
 
-async function ok(name: string, input: unknown): Promise<any> {
-  const r = await dispatch(name, input, ctx);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.output;
-}
+const ok = (name: string, input: unknown) => dispatchOk(ctx, name, input);
 
 describe('safeguard contract commands', () => {
   it('every contract command has a handler', () => {

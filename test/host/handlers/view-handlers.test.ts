@@ -9,13 +9,13 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dispatch, type DispatchResult } from '../../../host/dispatcher';
+import { dispatch } from '../../../host/dispatcher';
 import type { HostContext } from '../../../host/handler-types';
 import { metricEvent, runStartEvent } from '../../support/telemetry/event-builders';
 import { DEMO_PORTFOLIOS, injectPriceGaps, putSettings, SHORT_NOW } from '../../support/app/demo-fixture';
 import { runDemo, seedDemoDb } from '../../support/demo-db';
 import { tempDir } from '../../support/cli';
-import { testHostContext } from '../../support/app/host-context';
+import { dispatchOk, testHostContext } from '../../support/app/host-context';
 
 const GAPS = [
   { symbol: 'AAPL', dates: ['2025-07-08', '2025-07-09'] },
@@ -26,11 +26,7 @@ const GAPS = [
 let dbPath = '';
 let ctx: HostContext;
 
-async function ok(name: string, input: unknown, c: HostContext = ctx): Promise<any> {
-  const r: DispatchResult = await dispatch(name, input, c);
-  if (!r.ok) throw new Error(`${name} failed: ${r.error.code} ${r.error.message}`);
-  return r.output;
-}
+const ok = (name: string, input: unknown, c: HostContext = ctx) => dispatchOk(c, name, input);
 
 beforeAll(async () => {
   dbPath = seedDemoDb(SHORT_NOW);

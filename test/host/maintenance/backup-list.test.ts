@@ -13,7 +13,7 @@ import type { HostContext } from '../../../host/handler-types';
 import { backupNameReason } from '../../../host/maintenance/backup';
 import { tableContents } from '../../support/db-content';
 import { seedDemoDb } from '../../support/demo-db';
-import { testHostContext } from '../../support/app/host-context';
+import { dispatchOk, testHostContext } from '../../support/app/host-context';
 import { copyTo, SAFE_NOW } from '../../support/safeguards';
 import { putSettings } from '../../support/app/demo-fixture';
 
@@ -24,11 +24,7 @@ beforeAll(() => {
   ctx = testHostContext(db, SAFE_NOW, { reader: false });
 }, 120_000);
 
-async function ok(name: string, input: unknown): Promise<any> {
-  const r = await dispatch(name, input, ctx);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.output;
-}
+const ok = (name: string, input: unknown) => dispatchOk(ctx, name, input);
 
 /** The database's contents but its maintenance log (each backup and restore adds a row). */
 function contentsBesidesLog(): Record<string, string> {

@@ -13,7 +13,7 @@ import { verificationPathOf } from '../../../host/maintenance/backup-verificatio
 import { tempDir } from '../../support/cli';
 import { tableContents } from '../../support/db-content';
 import { seedDemoDb } from '../../support/demo-db';
-import { testHostContext } from '../../support/app/host-context';
+import { dispatchOk, testHostContext } from '../../support/app/host-context';
 import { copyTo, SAFE_NOW } from '../../support/safeguards';
 
 let db = '';
@@ -23,11 +23,7 @@ beforeAll(() => {
   ctx = testHostContext(db, SAFE_NOW, { reader: false });
 }, 120_000);
 
-async function ok(name: string, input: unknown): Promise<any> {
-  const r = await dispatch(name, input, ctx);
-  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
-  return r.output;
-}
+const ok = (name: string, input: unknown) => dispatchOk(ctx, name, input);
 
 const listed = async (file: string) => ((await ok('listBackups', {})).backups as { file: string; rowCountsVerified: boolean; lastVerification: unknown }[]).find((b) => b.file === file);
 

@@ -19,29 +19,11 @@ import { calendarMonths, gapStarts, heatmapMove, HistoryScreen } from '../../../
 import { RunScreen } from '../../../renderer/features/run/run-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
+import { trackingRow } from '../../support/app/tracking-row';
 import { FakeTransport } from '../../support/app/fake-transport';
 import { runStartEvent } from '../../support/telemetry/event-builders';
 
-const row = (date: string, status = 'success'): TrackingRow =>
-  ({
-    date,
-    status,
-    complete: true,
-    startedAt: null,
-    completedAt: `${date}T23:00:00.000000Z`,
-    runId: null,
-    batchRunId: null,
-    mode: 'normal',
-    phases: {},
-    missingPriceCount: 0,
-    fallbackCount: 0,
-    modelCount: 0,
-    coveragePct: null,
-    usableCoveragePct: null,
-    jobsExpected: 0,
-    jobsCompleted: 0,
-    errors: [],
-  }) as unknown as TrackingRow;
+const row = (date: string, status = 'success'): TrackingRow => trackingRow(date, { status, completedAt: `${date}T23:00:00.000000Z` });
 
 afterEach(cleanup);
 

@@ -12,40 +12,28 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunStatus } from '../../../core/api/commands/run-commands';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
-import type { IsoDate } from '../../../core/domain/iso-date';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
+import { trackingRow } from '../../support/app/tracking-row';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
 import { dateResultEvent, phaseResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
 
-const tracked = (date: string, runId = 'old-run'): TrackingRow => ({
-  date: date as IsoDate,
-  status: 'success',
-  complete: true,
-  startedAt: null,
-  completedAt: '2025-09-29T23:00:00Z',
-  runId,
-  batchRunId: `batch_${runId}`,
-  mode: 'normal',
-  phases: {
-    market_data: { status: 'success', startedAt: null, durationMs: 1, reason: null, error: null, portfolios: null },
-    marks: { status: 'success', startedAt: null, durationMs: 1, reason: null, error: null, portfolios: { p1: { status: 'success', startedAt: null, reason: null, error: null, durationMs: 1 } } },
-  },
-  missingPriceCount: 0,
-  fallbackCount: 0,
-  modelCount: 0,
-  coveragePct: null,
-  usableCoveragePct: null,
-  jobsExpected: 0,
-  jobsCompleted: 0,
-  errors: [],
-});
+const tracked = (date: string, runId = 'old-run'): TrackingRow =>
+  trackingRow(date, {
+    completedAt: '2025-09-29T23:00:00Z',
+    runId,
+    batchRunId: `batch_${runId}`,
+    phases: {
+      market_data: { status: 'success', startedAt: null, durationMs: 1, reason: null, error: null, portfolios: null },
+      marks: { status: 'success', startedAt: null, durationMs: 1, reason: null, error: null, portfolios: { p1: { status: 'success', startedAt: null, reason: null, error: null, durationMs: 1 } } },
+    },
+  });
 
 const historyRun = (id: string, batchRunId: string, mode: string, options: unknown) => ({
   id,

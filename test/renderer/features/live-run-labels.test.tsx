@@ -17,7 +17,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunStatus } from '../../../core/api/commands/run-commands';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
-import type { IsoDate } from '../../../core/domain/iso-date';
 import { HeaderRun } from '../../../renderer/app';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
@@ -26,30 +25,14 @@ import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
+import { trackingRow } from '../../support/app/tracking-row';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
 import { dateResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
 
-const tracked = (date: string, status = 'success'): TrackingRow => ({
-  date: date as IsoDate,
-  status,
-  complete: true,
-  startedAt: null,
-  completedAt: null,
-  runId: 'old-run',
-  batchRunId: 'batch_old',
-  mode: 'normal',
-  phases: { market_data: { status, startedAt: null, durationMs: 1, reason: null, error: null, portfolios: null } },
-  missingPriceCount: 0,
-  fallbackCount: 0,
-  modelCount: 0,
-  coveragePct: null,
-  usableCoveragePct: null,
-  jobsExpected: 0,
-  jobsCompleted: 0,
-  errors: [],
-});
+const tracked = (date: string, status = 'success'): TrackingRow =>
+  trackingRow(date, { status, runId: 'old-run', batchRunId: 'batch_old', phases: { market_data: { status, startedAt: null, durationMs: 1, reason: null, error: null, portfolios: null } } });
 
 const runResult = (seq: number, status: string, cancelled: boolean, runId = 'run-1'): TelemetryEvent => ({
   schema: 1,

@@ -4,6 +4,7 @@ import { EventBus } from '../../../host/event-bus';
 import { ReadConnection } from '../../../host/read-connection';
 import { InProcessRunManager } from './in-process-run-manager';
 import { systemClock } from '../../../host/system-ports';
+import { dispatch } from '../../../host/dispatcher';
 
 export function testHostContext(dbPath: string, now: string, options: { reader?: boolean; ringCapacity?: number } = {}): HostContext & { bus: EventBus } {
   const bus = new EventBus(options.ringCapacity);
@@ -17,4 +18,11 @@ export function testHostContext(dbPath: string, now: string, options: { reader?:
     runs: new InProcessRunManager({ dbPath, holder: 'serve', bus, clock }),
     ...(options.reader === false ? {} : { reader: new ReadConnection(dbPath) }),
   };
+}
+
+/** A command's output through the dispatcher, as the app and `serve` call it; a refusal throws with its code and message. */
+export async function dispatchOk(ctx: HostContext, name: string, input: unknown): Promise<any> {
+  const r = await dispatch(name, input, ctx);
+  if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
+  return r.output;
 }
