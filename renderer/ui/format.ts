@@ -46,3 +46,6 @@ export function fmtBytes(n: number): string {
 export function phaseLabel(phase: string): string {
   return phase.replace('_', ' ');
 }
+
+/** The run lock's holders (run_lock.holder) in words. */
+export const HOLDERS: Readonly<Record<string, string>> = { cli: 'the CLI', app: 'the desktop app', serve: 'browser mode (batchdesk serve)' };

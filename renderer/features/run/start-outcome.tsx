@@ -5,12 +5,10 @@
  * the cancel this window asked for.
  */
 import { errorText } from '../../engine-client/engine-error';
-import { fmtTimestamp } from '../../ui/format';
+import { fmtTimestamp, HOLDERS } from '../../ui/format';
 import { cancelNoteOf, type LiveState, type RunStart } from '../../state/live-run';
 import { RUN_FORM_LABELS } from './run-form-labels';
 
-/** The lock holders (run_lock.holder) in words. */
-export const HOLDERS: Readonly<Record<string, string>> = { cli: 'the CLI', app: 'the desktop app', serve: 'browser mode (batchdesk serve)' };
 
 /** The process that holds the run lock, from its lock row; pid 0 is SQLite's write lock, whose holder is unknown. */
 function holderText(h: Readonly<Record<string, unknown>>): string {

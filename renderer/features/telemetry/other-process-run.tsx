@@ -11,8 +11,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { OtherProcessRun } from '../../../core/api/commands/run-commands';
 import { useClient } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
-import { fmtInt, fmtTimestamp } from '../../ui/format';
-import { HOLDERS } from '../run/start-outcome';
+import { fmtInt, fmtTimestamp, HOLDERS } from '../../ui/format';
 
 /** How often the run of another process is read again while it lasts. */
 export const OTHER_RUN_POLL_MS = 2000;
@@ -29,8 +28,8 @@ export type OtherRunWatch =
 /**
  * Watches for the run of another process while `enabled` (this app's engine is idle): one read,
  * then one every OTHER_RUN_POLL_MS for as long as such a run is there, and every
- * OTHER_RUN_IDLE_POLL_MS while there is none. Its end calls `onEnded`. Reading stops on a failed
- * read, when disabled, and on unmount. A change of `checkKey` reads again at once (a start
+ * OTHER_RUN_IDLE_POLL_MS while there is none or a read failed. Its end calls `onEnded`. Reading
+ * stops when disabled and on unmount. A change of `checkKey` reads again at once (a start
  * refused because another process holds the file).
  */
 export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded: () => void): OtherRunWatch {
@@ -55,7 +54,10 @@ export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded:
       try {
         run = (await client.call('getOtherProcessRun', {})).run;
       } catch (error) {
-        if (!stopped) setWatch({ state: 'error', error });
+        // A failed read (the host busy or restarting) is said, and the lock is looked at again.
+        if (stopped) return;
+        setWatch({ state: 'error', error });
+        timer = setTimeout(() => void read(), OTHER_RUN_IDLE_POLL_MS);
         return;
       }
       if (stopped) return;
@@ -162,7 +164,7 @@ export function OtherProcessRunPanel({ watch }: { watch: OtherRunWatch }) {
   if (watch.state === 'error')
     return (
       <p className="note bad" role="status" data-testid="other-run" data-state="error">
-        Could not read whether another process is running a batch on this file: {errorText(watch.error)}
+        Could not read whether another process is running a batch on this file (trying again every {OTHER_RUN_IDLE_POLL_MS / 1000} s): {errorText(watch.error)}
       </p>
     );
   if (watch.state === 'finished')

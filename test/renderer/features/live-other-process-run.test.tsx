@@ -138,6 +138,22 @@ describe('Live and a run by another process', () => {
     expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
   });
 
+  it('a failed read is said and the lock looked at again: the run then shows', async () => {
+    let n = 0;
+    const { calls } = setup([], {
+      getOtherProcessRun: () => {
+        if (n++ === 0) throw new Error('host restarting');
+        return { run: cliRun() };
+      },
+    });
+    await advance(0);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('error');
+    expect(screen.getByTestId('other-run').textContent).toContain('(trying again every 5 s)');
+    await advance(OTHER_RUN_IDLE_POLL_MS);
+    expect(calls('getOtherProcessRun')).toBe(2);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
+  });
+
   it('stops reading once Live is left', async () => {
     const { calls, view } = setup([cliRun()]);
     await advance(OTHER_RUN_POLL_MS);
