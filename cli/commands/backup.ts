@@ -85,7 +85,7 @@ export const backupListCommand: CommandSpec = {
             : [
                 table(
                   ['file', 'made (UTC)', 'reason', 'bytes', 'verified'],
-                  list.backups.map((b) => [basename(b.file), b.hasManifest ? timeText(b.createdAt) : `${timeText(b.fileTime)} (file time)`, b.reason, String(b.bytes), backupCheckText(b, timeText)]),
+                  list.backups.map((b) => [basename(b.file), timeText(b.hasManifest ? b.createdAt : b.madeAt), b.reason, String(b.bytes), backupCheckText(b, timeText)]),
                   ['l', 'l', 'l', 'r', 'l'],
                 ),
                 '',

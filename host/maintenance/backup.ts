@@ -54,7 +54,7 @@ export function backupStamp(epochMs: number): string {
 /**
  * `<stem>.<reason>.sqlite` in `dir`, or `<stem>-2.<reason>.sqlite`, `-3`, ... when a backup of
  * the same second already has that name (two purges in one second, or a pinned clock). The
- * stem is `<database base name>.<backupStamp>`; backupNameReason reads these names back.
+ * stem is `<database base name>.<backupStamp>`; parseBackupName reads these names back.
  */
 function freeBackupName(dir: string, stem: string, reason: string): string {
   for (let n = 1; ; n++) {
@@ -63,17 +63,20 @@ function freeBackupName(dir: string, stem: string, reason: string): string {
   }
 }
 
-const BACKUP_NAME_TAIL = /^\.\d{8}T\d{6}Z(?:-\d+)?\.([a-z-]+)\.sqlite$/;
+const BACKUP_NAME_TAIL = /^\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-\d+)?\.([a-z-]+)\.sqlite$/;
 
 /**
- * The reason in `name` when it is a backup file name of the database `databaseBase` (its base
- * name without extension) as freeBackupName makes them, `<base>.<UTC stamp>[-n].<reason>.sqlite`;
- * null for any other name.
+ * The reason and the time made (the UTC stamp of backupStamp, to the second) in `name` when it
+ * is a backup file name of the database `databaseBase` (its base name without extension) as
+ * freeBackupName makes them, `<base>.<UTC stamp>[-n].<reason>.sqlite`; null for any other name.
  */
-export function backupNameReason(databaseBase: string, name: string): BackupReason | null {
+export function parseBackupName(databaseBase: string, name: string): { readonly reason: BackupReason; readonly madeAt: string } | null {
   if (!name.startsWith(databaseBase)) return null;
-  const reason = BACKUP_NAME_TAIL.exec(name.slice(databaseBase.length))?.[1];
-  return BACKUP_REASONS.find((r) => r === reason) ?? null;
+  const m = BACKUP_NAME_TAIL.exec(name.slice(databaseBase.length));
+  const reason = m && BACKUP_REASONS.find((r) => r === m[7]);
+  if (!m || !reason) return null;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+  return Number.isNaN(ms) ? null : { reason, madeAt: formatTimestamp(ms) };
 }
 
 export function databaseBaseName(dbPath: string): string {
@@ -95,15 +98,15 @@ export function removeBackupFiles(file: string): void {
 /** A backup in the backup folder: with its manifest, or a file named as a backup whose manifest is gone. */
 export type ListedBackup =
   | { readonly hasManifest: true; readonly file: string; readonly manifest: BackupManifest; readonly verification: BackupVerification | null }
-  | { readonly hasManifest: false; readonly file: string; readonly reason: BackupReason; readonly bytes: number; readonly fileTime: string; readonly verification: BackupVerification | null };
+  | { readonly hasManifest: false; readonly file: string; readonly reason: BackupReason; readonly bytes: number; readonly madeAt: string; readonly verification: BackupVerification | null };
 
-/** When a listed backup was made: its manifest's time, else the file's. */
-const madeAt = (b: ListedBackup): string => (b.hasManifest ? b.manifest.created_at : b.fileTime);
+/** When a listed backup was made: its manifest's time, else the stamp in its name. */
+const madeAt = (b: ListedBackup): string => (b.hasManifest ? b.manifest.created_at : b.madeAt);
 
 /**
  * Backups of the database `dbPath` in a folder, newest first: each file with a valid manifest
  * naming the database as its source, and each file without a manifest named as a backup of it
- * (backupNameReason). `verification` is the latest check after it was made (at restore).
+ * (parseBackupName). `verification` is the latest check after it was made (at restore).
  */
 export function listBackupsIn(dir: string, dbPath: string): ListedBackup[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
@@ -117,9 +120,9 @@ export function listBackupsIn(dir: string, dbPath: string): ListedBackup[] {
       if (m.source === basename(dbPath)) out.push({ hasManifest: true, file, manifest: m, verification: readVerification(file) });
       continue;
     }
-    const reason = backupNameReason(databaseBaseName(dbPath), name);
-    const stat = reason === null ? null : statSync(file, { throwIfNoEntry: false });
-    if (reason !== null && stat?.isFile()) out.push({ hasManifest: false, file, reason, bytes: stat.size, fileTime: formatTimestamp(stat.mtimeMs), verification: readVerification(file) });
+    const named = parseBackupName(databaseBaseName(dbPath), name);
+    const stat = named === null ? null : statSync(file, { throwIfNoEntry: false });
+    if (named !== null && stat?.isFile()) out.push({ hasManifest: false, file, reason: named.reason, bytes: stat.size, madeAt: named.madeAt, verification: readVerification(file) });
   }
   return out.sort((a, b) => (madeAt(a) < madeAt(b) ? 1 : madeAt(a) > madeAt(b) ? -1 : a.file < b.file ? 1 : -1));
 }
@@ -131,7 +134,7 @@ export function backupList(opened: OpenedDatabase): BackupList {
     const lastVerification = b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem };
     return b.hasManifest
       ? { hasManifest: true, file: b.file, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification }
-      : { hasManifest: false, file: b.file, fileTime: b.fileTime, reason: b.reason, bytes: b.bytes, lastVerification };
+      : { hasManifest: false, file: b.file, madeAt: b.madeAt, reason: b.reason, bytes: b.bytes, lastVerification };
   });
   return { dir, backups };
 }

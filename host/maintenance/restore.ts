@@ -26,7 +26,7 @@ import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { shippedMigrations } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
 import { openStore } from '../engine-host';
-import { backupNameReason, databaseBaseName, makeBackup } from './backup';
+import { databaseBaseName, makeBackup, parseBackupName } from './backup';
 import { recordVerification } from './backup-verification';
 import { acquireMaintenanceLock } from './maintenance-lock';
 
@@ -69,7 +69,7 @@ export function verifyBackupFile(file: string): { manifestChecked: boolean; migr
  */
 function verifyAndRecord(file: string, dbPath: string, clock: Clock): ReturnType<typeof verifyBackupFile> {
   const m = existsSync(file) ? readManifest(file) : 'absent';
-  const listed = m === null ? backupNameReason(databaseBaseName(dbPath), basename(file)) !== null : m !== 'invalid' && m !== 'absent';
+  const listed = m === null ? parseBackupName(databaseBaseName(dbPath), basename(file)) !== null : m !== 'invalid' && m !== 'absent';
   const record = (problem: string | null) => {
     if (listed) recordVerification(file, clock.now(), problem, [dbPath]);
   };

@@ -46,7 +46,7 @@ describe('backup list', () => {
     expect(withManifestLine).toBeGreaterThan(0);
     expect(bareLine).toBeGreaterThan(withManifestLine);
     expect(lines[withManifestLine]).toMatch(/ 2025-07-10 23:00:0\d +pre-purge +\d+ +yes$/);
-    expect(lines[bareLine]).toMatch(/ 2025-07-09 12:34:56 \(file time\) +manual +\d+ +no manifest: restore checks integrity first$/);
+    expect(lines[bareLine]).toMatch(/ 2025-07-10 23:00:00 +manual +\d+ +no manifest: restore checks integrity first$/);
     expect(r.stdout).toContain('2 backup(s), 1 without a manifest');
 
     const json = await runCli(['backup', 'list', '--db', db, '--json'], ENV);

@@ -71,8 +71,8 @@ export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
   z.object({
     hasManifest: z.literal(false),
     file: z.string(),
-    /** The file's modification time: no manifest says when it was made. */
-    fileTime: z.string(),
+    /** When it was made, from the UTC stamp in its name (to the second): no manifest says so. */
+    madeAt: z.string(),
     /** From the file name (`<db>.<UTC>.<reason>.sqlite`). */
     reason: z.string(),
     bytes: z.number().int(),

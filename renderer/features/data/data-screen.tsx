@@ -223,7 +223,7 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
                   <td>
                     <code>{b.file.split(/[\\/]/).pop()}</code>
                   </td>
-                  <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it was made: this is the file's time.">{fmtTimestamp(b.fileTime)} (file time)</span>}</td>
+                  <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it was made: this is the time in its name.">{fmtTimestamp(b.madeAt)}</span>}</td>
                   <td>{b.reason}</td>
                   <td className="num">{fmtBytes(b.bytes)}</td>
                   <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>

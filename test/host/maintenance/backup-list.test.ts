@@ -1,7 +1,7 @@
 /**
  * The backups list (listBackups, the app's Backups table and `backup list`): a backup file
  * whose manifest was deleted is still listed, found by the name the backup writer gives its
- * files, with its size and file time; restore takes it after the integrity check (no checksum
+ * files, with its size and the time in its name; restore takes it after the integrity check (no checksum
  * to compare) and keeps its verdict beside it for the list. Other files, and other databases'
  * backups, are not listed; retention leaves a file without a manifest alone.
  */
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../host/dispatcher';
 import type { HostContext } from '../../../host/handler-types';
-import { backupNameReason } from '../../../host/maintenance/backup';
+import { parseBackupName } from '../../../host/maintenance/backup';
 import { tableContents } from '../../support/db-content';
 import { seedDemoDb } from '../../support/demo-db';
 import { dispatchOk, testHostContext } from '../../support/app/host-context';
@@ -35,10 +35,11 @@ function contentsBesidesLog(): Record<string, string> {
 const listed = async (): Promise<{ file: string; hasManifest: boolean }[]> => (await ok('listBackups', {})).backups;
 
 describe('backups without a manifest', () => {
-  it('are listed by their backup name with size and file time, restored after the integrity check, and keep their verdict', async () => {
+  it('are listed by their backup name with size and the time in their name (not the file time), restored after the integrity check, and keep their verdict', async () => {
     const made = await ok('createBackup', {});
     const bare = made.file as string;
     rmSync(`${bare}.json`);
+    // A copied folder has new file times: the time made is the one in the name.
     const fileTime = new Date('2025-07-09T12:34:56Z');
     utimesSync(bare, fileTime, fileTime);
     const dir = dirname(bare);
@@ -52,7 +53,7 @@ describe('backups without a manifest', () => {
     expect(list.dir).toBe(dir);
     expect(list.backups).toEqual([
       expect.objectContaining({ hasManifest: true, file: withManifest, reason: 'pre-purge' }),
-      { hasManifest: false, file: bare, fileTime: '2025-07-09T12:34:56.000000Z', reason: 'manual', bytes: statSync(bare).size, lastVerification: null },
+      { hasManifest: false, file: bare, madeAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', bytes: statSync(bare).size, lastVerification: null },
     ]);
 
     // The database changes after the backup; the restore brings the backup's state back.
@@ -89,11 +90,11 @@ describe('backups without a manifest', () => {
   });
 
   it('a backup name is the database base name, the UTC stamp, an optional counter and a known reason', () => {
-    expect(backupNameReason('portfolios', 'portfolios.20250709T120000Z.manual.sqlite')).toBe('manual');
-    expect(backupNameReason('portfolios', 'portfolios.20250709T120000Z-3.pre-import.sqlite')).toBe('pre-import');
-    expect(backupNameReason('portfolios', 'portfolios.20250709T120000Z.weekly.sqlite')).toBeNull();
-    expect(backupNameReason('portfolios', 'portfolios2.20250709T120000Z.manual.sqlite')).toBeNull();
-    expect(backupNameReason('portfolios', 'portfolios.sqlite')).toBeNull();
-    expect(backupNameReason('my.db', 'my.db.20250709T120000Z.scheduled.sqlite')).toBe('scheduled');
+    expect(parseBackupName('portfolios', 'portfolios.20250709T120000Z.manual.sqlite')).toEqual({ reason: 'manual', madeAt: '2025-07-09T12:00:00.000000Z' });
+    expect(parseBackupName('portfolios', 'portfolios.20250709T120000Z-3.pre-import.sqlite')).toEqual({ reason: 'pre-import', madeAt: '2025-07-09T12:00:00.000000Z' });
+    expect(parseBackupName('portfolios', 'portfolios.20250709T120000Z.weekly.sqlite')).toBeNull();
+    expect(parseBackupName('portfolios', 'portfolios2.20250709T120000Z.manual.sqlite')).toBeNull();
+    expect(parseBackupName('portfolios', 'portfolios.sqlite')).toBeNull();
+    expect(parseBackupName('my.db', 'my.db.20250709T235959Z.scheduled.sqlite')).toEqual({ reason: 'scheduled', madeAt: '2025-07-09T23:59:59.000000Z' });
   });
 });

@@ -5,7 +5,7 @@
  * failed restore re-reads the list so the verdict appears at once. The refusal is an error
  * alert with the engine's message only, and a backup that failed its check cannot be
  * restored again from the list. A backup file whose manifest was deleted is listed with its
- * file time and size, marked as such, and restored from the list with the same confirmation.
+ * time in its name and size, marked as such, and restored from the list with the same confirmation.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -86,19 +86,19 @@ describe('Backups table', () => {
     expect(backupCheckText(backup({ checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null }), time)).toBe('yes; checked again at restore on <2025-07-11T08:15:02.000000Z>');
     // A mid-run image passed every check but the row counts (j.1): it is not "no".
     expect(backupCheckText({ ...backup(null), rowCountsVerified: false } as Listed, time)).toBe('yes, a mid-run image (row counts not compared)');
-    const bare: Listed = { hasManifest: false, file: FILE, fileTime: '2025-07-10T23:00:04.000000Z', reason: 'manual', bytes: 4096, lastVerification: null };
+    const bare: Listed = { hasManifest: false, file: FILE, madeAt: '2025-07-10T23:00:04.000000Z', reason: 'manual', bytes: 4096, lastVerification: null };
     expect(backupCheckText(bare, time)).toBe('no manifest: restore checks integrity first');
     expect(backupCheckText({ ...bare, lastVerification: { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null } }, time)).toBe('no manifest: restore checks integrity first; passed at restore on <2025-07-11T08:15:02.000000Z>');
     expect(backupCheckText({ ...bare, lastVerification: { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: false, problem: 'not a database' } }, time)).toBe('failed at restore on <2025-07-11T08:15:02.000000Z>: not a database');
   });
 
-  it('lists a backup whose manifest was deleted, marked, with its file time and size, and restores it after the same confirmation', async () => {
+  it('lists a backup whose manifest was deleted, marked, with the time in its name and its size, and restores it after the same confirmation', async () => {
     const bare = '/data/backups/portfolios.20250709T230000Z.pre-purge.sqlite';
     const restored: unknown[] = [];
     const transport = new FakeTransport({
       listBackups: () => ({
         dir: '/data/backups',
-        backups: [backup(null), { hasManifest: false, file: bare, fileTime: '2025-07-09T23:00:07.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null }],
+        backups: [backup(null), { hasManifest: false, file: bare, madeAt: '2025-07-09T23:00:07.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null }],
       }),
       restoreBackup: (input) => {
         restored.push(input);
@@ -110,7 +110,7 @@ describe('Backups table', () => {
     const row = within(table).getAllByRole('row')[2]!;
     expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual([
       'portfolios.20250709T230000Z.pre-purge.sqlite',
-      '2025-07-09 23:00:07 (file time)',
+      '2025-07-09 23:00:07',
       'pre-purge',
       '3.0 MB',
       'no manifest: restore checks integrity first',
