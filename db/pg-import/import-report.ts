@@ -89,6 +89,7 @@ export const MERGE_RULE =
   'and the mark bootstrap leaves a portfolio-date that has marks alone; ' +
   "the dump's rows that point at a row matched by natural key under another id (a portfolio by its account, a scenario, a factor, a user) are re-pointed to the existing id (counted as repointed to existing); " +
   'duplicates among the rows the dump wrote keep the newest created_at (stress_test_results, position_interest_rate_betas); ' +
+  'in other tables a dump row that repeats a key of a row the dump wrote is skipped as duplicate in dump (--strict: the import fails); ' +
   'existing batch_run_tracking and batch_run_history rows describe local runs and are never replaced, whatever --on-conflict says (skipped as local bookkeeping kept).';
 
 export function newTableReport(table: string): TableImportReport {

@@ -3,8 +3,14 @@
  * --merge's conflicts on the primary key or the natural key (`skip`, or `replace` the stored
  * row); duplicates of the new unique keys, where the newest `created_at` stays; a row that
  * fails a constraint is skipped and reported (--strict: the import fails). A merge's key
- * conflict is no such failure: with `skip` the dump's row is skipped as planned (`exists` or
- * `duplicate_key`), --strict or not.
+ * conflict with a stored row (one the database had before the import, found by the primary key
+ * or the natural key) is no such failure: with `skip` the dump's row is skipped as planned
+ * (`exists` or `duplicate_key`), --strict or not. A key conflict with a row this writer inserted
+ * is a duplicate within the dump and follows the new file's rules: keep-newest tables keep the
+ * newest row, others fail under --strict or skip the row as `duplicate_in_dump` (a new file's
+ * `duplicate_key`), and the dump's row is neither re-pointed to nor replaces the first one. A
+ * conflict on a unique index other than these two keys is no planned conflict either
+ * (`duplicate_key`; --strict: the import fails).
  *
  * In a merge (`mergedIds` given), a dump row that resolves by its natural key to an existing row
  * with another id is remembered as that row, and the references of the rows stored later are
@@ -81,17 +87,20 @@ export class TableWriter {
   private readonly keepsDerived: boolean;
   /** The merge's id map, when some foreign key references this table's primary key. */
   private readonly mergedIds: MergedIds | null;
-  private readonly pkExists: Statement | null;
+  /** A merge: the row holding the dump row's primary key. */
+  private readonly byPk: Statement | null;
+  /** A merge: the rowids of the rows this writer inserted (a key conflict with one is a duplicate within the dump). */
+  private readonly insertedRowids: Set<number> | null;
   private readonly natural: readonly string[] | null;
   private readonly byNatural: Statement | null;
   private readonly keepNewest: boolean;
   /**
-   * A merge's natural keys of the keep-newest rows this dump wrote, and how: `inserted` (the row
-   * is the dump's) or `replaced` (a stored row holds the dump's values under its own id).
-   * Newest-wins settles duplicates within the dump only; a conflict with a row the database had
-   * follows --on-conflict.
+   * A merge's natural keys of the keep-newest rows this dump wrote, how (`inserted`: the row is
+   * the dump's; `replaced`: a stored row holds the dump's values under its own id) and the key
+   * of the dump row held. Newest-wins settles duplicates within the dump only; a conflict with a
+   * row the database had follows --on-conflict.
    */
-  private readonly storedFromDump: Map<string, 'inserted' | 'replaced'> | null;
+  private readonly storedFromDump: Map<string, { readonly how: 'inserted' | 'replaced'; readonly key: string }> | null;
   private readonly grouped: Statement | null;
   private readonly groupRows: number;
   // SQLite copies bound values, so one array serves every insert of the table.
@@ -121,12 +130,13 @@ export class TableWriter {
     this.parents =
       onConflict === 'replace' ? target.foreignKeys.map((fk) => ({ fk, exists: db.prepare(`SELECT 1 FROM "${fk.parent}" WHERE "${fk.parentColumn}" = ?`) })) : [];
     this.mergedIds = o.mergedIds && pk.length === 1 && o.mergedIds.isReferenced(target.name, pk[0]!) ? o.mergedIds : null;
-    this.pkExists = pk.length > 0 ? db.prepare(`SELECT 1 FROM "${target.name}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
+    this.byPk =
+      pk.length > 0 && onConflict !== 'fail' ? db.prepare(`SELECT rowid AS rid FROM "${target.name}" WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`) : null;
+    this.insertedRowids = onConflict !== 'fail' ? new Set() : null;
     const natural = (this.natural = target.uniqueKeys[0] ?? null);
-    // Looked up only where a duplicate key is resolved (keep the newest, --on-conflict replace,
-    // or a merge's re-pointing to the existing row).
+    // Looked up only where a duplicate key is resolved (keep the newest, or a merge's conflict).
     this.byNatural =
-      natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || onConflict === 'replace' || this.mergedIds) ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
+      natural && (KEEP_NEWEST_DUPLICATE.has(target.name) || onConflict !== 'fail') ? db.prepare(`SELECT rowid AS rid, * FROM "${target.name}" WHERE ${natural.map((k) => `"${k}" IS ?`).join(' AND ')}`) : null;
     this.keepNewest = KEEP_NEWEST_DUPLICATE.has(target.name) && natural !== null;
     this.storedFromDump = this.keepNewest && onConflict !== 'fail' ? new Map() : null;
     const groupRows = (this.groupRows = Math.max(1, Math.min(Math.floor(o.groupRows), Math.floor(MAX_BOUND_VALUES / cols.length))));
@@ -183,7 +193,7 @@ export class TableWriter {
     const key = () => rowKey(pk, row, rowNumber);
     for (let k = 0; k < names.length; k++) values[k] = row[names[k]!] ?? null;
     try {
-      if (this.onConflict !== 'fail' && this.pkExists && this.pkExists.get(pk.map((k) => row[k] ?? null))) {
+      if (this.storedRowid(this.byPk?.get(pk.map((k) => row[k] ?? null)))) {
         if (this.onConflict === 'replace' && this.updateByPk) {
           if (this.parentMissing(row, rowNumber, key())) return;
           this.updateByPk.run(...this.updateCols.map((c) => row[c.name] ?? null), ...pk.map((k) => row[k] ?? null));
@@ -193,34 +203,60 @@ export class TableWriter {
         }
         return;
       }
-      this.insert.run(values);
-      this.storedFromDump?.set(this.naturalKeyOf(row), 'inserted');
+      this.insertRow(row, key());
     } catch (e) {
       if (!isConstraint(e)) throw e;
-      if (isKeyConflict(e.code) && this.keepsLocal) {
+      const existing = isKeyConflict(e.code) ? (this.byNatural?.get(this.natural!.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined) : undefined;
+      const conflict = isKeyConflict(e.code) ? this.conflictWith(row, existing) : null;
+      if (conflict === 'stored' && this.keepsLocal) {
         noteSkip(rep, key(), 'local_bookkeeping_kept');
         return;
       }
-      if (isKeyConflict(e.code) && this.byNatural && this.natural && this.resolveDuplicate(row, rowNumber, key)) return;
+      if (existing && this.resolveDuplicate(row, rowNumber, key, existing, conflict === 'stored')) return;
       // --on-conflict skip: a row whose key is stored already is skipped as planned, like one whose
-      // primary key is stored ('exists'); it is no row that cannot be stored, so --strict lets it pass.
-      if (isKeyConflict(e.code) && this.onConflict === 'skip') {
-        noteSkip(rep, key(), 'duplicate_key', e.message);
-        return;
-      }
-      if (o.strict) {
+      // primary key is stored ('exists'); it is no row that cannot be stored, so --strict lets it
+      // pass. A duplicate within the dump (a merge's `duplicate_in_dump`) is such a row.
+      if (o.strict && !(conflict === 'stored' && this.onConflict === 'skip')) {
         throw new DumpError('strict_violation', `--strict: ${o.label} row ${rowNumber} (${key()}) cannot be stored: ${e.message}`, { table: o.label, row: rowNumber });
       }
-      noteSkip(rep, key(), isKeyConflict(e.code) ? 'duplicate_key' : 'constraint_violation', e.message);
+      noteSkip(rep, key(), conflict === null ? 'constraint_violation' : conflict === 'dump' && this.insertedRowids ? 'duplicate_in_dump' : 'duplicate_key', e.message);
       return;
     }
     this.inserted(row);
   }
 
+  /** Inserts the dump's `row` (bound in `values`) and remembers it as this dump's. */
+  private insertRow(row: ImportRow, key: string): void {
+    const { lastInsertRowid } = this.insert.run(this.values);
+    this.insertedRowids?.add(Number(lastInsertRowid));
+    this.storedFromDump?.set(this.naturalKeyOf(row), { how: 'inserted', key });
+  }
+
+  /** True when `found` (a look-up's `{ rid }`) is a row the database had before this writer. */
+  private storedRowid(found: unknown): boolean {
+    return found !== undefined && !this.insertedRowids?.has((found as { rid: number }).rid);
+  }
+
+  /**
+   * The row a key conflict is with: a row this writer inserted, found by the primary key or the
+   * natural key (`existing`): `dump`, a duplicate within the dump; else one the database had:
+   * `stored`, the merge's planned conflict; neither found: `other`, a conflict on another unique
+   * index. In a new file every row is the dump's.
+   */
+  private conflictWith(row: ImportRow, existing: Record<string, unknown> | undefined): 'stored' | 'dump' | 'other' {
+    const inserted = this.insertedRowids;
+    if (!inserted) return 'dump';
+    const byPk = this.byPk?.get(this.pk.map((k) => row[k] ?? null)) as { rid: number } | undefined;
+    const natural = this.natural?.every((k) => row[k] !== null && row[k] !== undefined) ? (existing as { rid: number } | undefined) : undefined;
+    const found = [byPk, natural].filter((r) => r !== undefined);
+    if (found.length === 0) return 'other';
+    return found.some((r) => inserted.has(r.rid)) ? 'dump' : 'stored';
+  }
+
   /** A stored row was replaced by the dump's `row` (its locally derived columns excepted). */
   private replaced(row: ImportRow, key: string, change: string): void {
     const rep = this.o.report;
-    this.storedFromDump?.set(this.naturalKeyOf(row), 'replaced');
+    this.storedFromDump?.set(this.naturalKeyOf(row), { how: 'replaced', key });
     noteChange(rep, key, 'replaced_existing', change);
     if (this.keepsDerived) rep.changes['derived_columns_kept'] = (rep.changes['derived_columns_kept'] ?? 0) + 1;
     rep.imported++;
@@ -250,37 +286,39 @@ export class TableWriter {
   }
 
   /**
-   * A duplicate natural key: keep the newest row (duplicates within the dump; a stored row that
-   * an older dump row replaced takes the newer row's values under its own id), or replace the
-   * stored one (--on-conflict replace). A merge remembers the stored row as the dump's when the
-   * stored row stays. False when the row is still to be skipped.
+   * A duplicate natural key, `existing` the row holding it: keep the newest row (duplicates within
+   * the dump; a stored row that an older dump row replaced takes the newer row's values under its
+   * own id), or, when `existing` is `stored` (the database had it), replace it (--on-conflict
+   * replace). A merge remembers the stored row as the dump's when the stored row stays. False
+   * when the row is still to be skipped.
    */
-  private resolveDuplicate(row: ImportRow, rowNumber: number, key: () => string): boolean {
-    const { o, values } = this;
+  private resolveDuplicate(row: ImportRow, rowNumber: number, key: () => string, existing: Record<string, unknown>, stored: boolean): boolean {
+    const { o } = this;
     const table = o.target.name;
     const rep = o.report;
-    const existing = this.byNatural!.get(this.natural!.map((k) => row[k] ?? null)) as Record<string, unknown> | undefined;
-    if (!existing) return false;
     const held = this.storedFromDump?.get(this.naturalKeyOf(row));
     if (this.keepNewest && (!this.storedFromDump || held)) {
       // Duplicates of the new unique key within the dump: the newest created_at stays (j.7).
       if (String(row['created_at'] ?? '') > String(existing['created_at'] ?? '')) {
-        if (held === 'replaced') {
+        if (held?.how === 'replaced') {
           // A stored row holds the older dump row's values: it takes the newer ones and keeps its id.
           if (this.parentMissing(row, rowNumber, key())) return true;
           this.updateByRowid?.run(...this.updateCols.map((c) => row[c.name] ?? null), existing['rid']);
+          this.storedFromDump!.set(this.naturalKeyOf(row), { how: 'replaced', key: key() });
           this.rememberExisting(row, existing);
+          noteChange(rep, key(), 'duplicates_dropped', `${held.key} (older than ${key()}; stored ${String(existing['id'])} keeps its id)`);
         } else {
           o.db.prepare(`DELETE FROM "${table}" WHERE rowid = ?`).run(existing['rid']);
-          this.insert.run(values);
+          this.insertRow(row, key());
+          noteChange(rep, key(), 'duplicates_dropped', `${String(existing['id'])} (older than ${key()})`);
         }
-        noteChange(rep, key(), 'duplicates_dropped', `${String(existing['id'])} (older than ${key()})`);
       } else {
         noteChange(rep, key(), 'duplicates_dropped', `${key()} (older than ${String(existing['id'])})`);
         this.rememberExisting(row, existing);
       }
       return true;
     }
+    if (!stored) return false;
     this.rememberExisting(row, existing);
     if (this.onConflict !== 'replace') return false;
     if (this.parentMissing(row, rowNumber, key())) return true;

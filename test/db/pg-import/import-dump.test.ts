@@ -289,6 +289,25 @@ describe('merge: rows matched by natural key under another id', () => {
     return path;
   }
 
+  /** A plain dump of users `[id, email]`, in dump order, and optionally portfolio COPY lines. */
+  function usersDump(users: readonly (readonly [string, string])[], portfolios = ''): string {
+    const path = join(tmp, `users-${++n}.sql`);
+    writeFileSync(
+      path,
+      [
+        `--\n-- PostgreSQL database dump\n--\nSET client_encoding = 'UTF8';\n`,
+        `CREATE TABLE public.users (id uuid, email text, created_at timestamp with time zone);\n`,
+        `COPY public.users (id, email, created_at) FROM stdin;\n`,
+        ...users.map(([id, email]) => `${id}\t${email}\t2025-01-01 00:00:00+00\n`),
+        `\\.\n`,
+        `CREATE TABLE public.portfolios (id uuid, user_id uuid, name text, account_name text, created_at timestamp with time zone);\n`,
+        `COPY public.portfolios (id, user_id, name, account_name, created_at) FROM stdin;\n${portfolios}\\.\n`,
+        PLAIN_DUMP_TAIL,
+      ].join(''),
+    );
+    return path;
+  }
+
   it('re-points the rows that reference them to the existing ids (skip and replace), and reports them', async () => {
     const target = fresh();
     await importIntoNewFile({ dumpPath: REF, targetPath: target, now, seedReferenceData });
@@ -352,6 +371,45 @@ describe('merge: rows matched by natural key under another id', () => {
       expect(table(second, 'factor_exposures')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { exists: 1 } });
       expect(table(second, 'stress_test_scenarios')).toMatchObject({ rowsRead: 1, imported: 0, skipped: { duplicate_key: 1 } });
       expect(db.prepare(`SELECT count(*) AS n FROM maintenance_log WHERE operation = 'import'`).get()).toEqual({ n: 3 });
+
+      // duplicates within the dump (a row conflicting with one this merge inserted) are no planned
+      // conflict: --strict fails as for a new file; without it the later row is skipped as
+      // duplicate_in_dump, and a row referencing it is not re-pointed to the first (an orphan)
+      const users = () => db.prepare(`SELECT id, email FROM users ORDER BY id`).all();
+      const usersBefore = users();
+      const U1 = 'd1000000-0000-4000-8000-000000000011';
+      const U2 = 'd2000000-0000-4000-8000-000000000012';
+      const sameEmail = usersDump([
+        [U1, 'twice@example.com'],
+        [U2, 'twice@example.com'],
+      ], `dd000000-0000-4000-8000-000000000013\t${U2}\tOf the second\tTwice Brokerage\t2025-01-01 00:00:00+00\n`);
+      const sameId = usersDump([
+        [U1, 'first@example.com'],
+        [U1, 'second@example.com'],
+      ]);
+      for (const [dump, failed] of [
+        [sameEmail, 'users.email'],
+        // the same id derives the same user_key, whose index SQLite names; the row is found by its id
+        [sameId, 'users.user_key'],
+      ] as const) {
+        for (const onConflict of ['skip', 'replace'] as const) {
+          const e = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict, strict: true }).catch((x: unknown) => x);
+          expect((e as DumpError).code, `${failed} ${onConflict}`).toBe('strict_violation');
+          expect((e as DumpError).message).toBe(`--strict: public.users row 2 (${dump === sameId ? U1 : U2}) cannot be stored: UNIQUE constraint failed: ${failed}`);
+          expect(users()).toEqual(usersBefore);
+        }
+      }
+      const lenient = await mergeIntoDatabase(db, { dumpPath: sameEmail, databasePath: target, now });
+      expect(table(lenient, 'users')).toMatchObject({ rowsRead: 2, imported: 1, skipped: { duplicate_in_dump: 1 } });
+      expect(table(lenient, 'users').skippedExamples).toEqual([{ row: U2, reason: 'duplicate_in_dump', detail: 'UNIQUE constraint failed: users.email' }]);
+      expect(table(lenient, 'portfolios')).toMatchObject({ rowsRead: 1, imported: 0, changes: {}, skipped: { orphan: 1 } });
+      expect(lenient.postSteps.orphansDeleted).toEqual({ portfolios: 1 });
+      expect(db.prepare(`SELECT id FROM users WHERE email = 'twice@example.com'`).all()).toEqual([{ id: U1 }]);
+      // replace neither: the later row does not overwrite the first
+      db.prepare(`DELETE FROM users WHERE id = ?`).run(U1);
+      const replaced = await mergeIntoDatabase(db, { dumpPath: sameId, databasePath: target, now, onConflict: 'replace' });
+      expect(table(replaced, 'users')).toMatchObject({ rowsRead: 2, imported: 1, changes: {}, skipped: { duplicate_in_dump: 1 } });
+      expect(db.prepare(`SELECT email FROM users WHERE id = ?`).all(U1)).toEqual([{ email: 'first@example.com' }]);
     } finally {
       db.close();
     }
@@ -426,9 +484,11 @@ describe('merge: a stress result that the database has under another id', () => 
         const dump = resultsDump(portfolio, scenario, order === 'newer first' ? [newer, older] : [older, newer]);
         const replace = await mergeIntoDatabase(db, { dumpPath: dump, databasePath: target, now, onConflict: 'replace' });
         expect(table(replace, 'stress_test_results')).toMatchObject({ rowsRead: 2, imported: 1, changes: { replaced_existing: 1, duplicates_dropped: 1 } });
-        // the dropped dump row is named by its values: the older row's, now held by the stored row
+        // the dropped row is the older dump row; the stored row keeps its id (with the newer values)
         expect(table(replace, 'stress_test_results').changeExamples).toContainEqual(
-          order === 'newer first' ? { row: OLDER, change: `${OLDER} (older than ${STORED})` } : { row: NEWER, change: `${STORED} (older than ${NEWER})` },
+          order === 'newer first'
+            ? { row: OLDER, change: `${OLDER} (older than ${STORED})` }
+            : { row: NEWER, change: `${OLDER} (older than ${NEWER}; stored ${STORED} keeps its id)` },
         );
         expect(db.prepare(`SELECT id, direct_pnl, created_at FROM stress_test_results WHERE portfolio_id = ? AND scenario_id = ? AND calculation_date = '2025-08-01'`).all(portfolio, scenario)).toEqual([
           { id: STORED, direct_pnl: -300, created_at: '2025-09-02T22:00:00.000000Z' },
