@@ -112,13 +112,14 @@ describe('indexes built after the load', () => {
       { id: 'not-a-uuid', symbol: 'MSFT', close: 420, data_source: 'yahoo' },
     ]);
 
-    // --merge into an empty database meets the same duplicate through the live index
+    // --merge into an empty database meets the same duplicate through the live index, and names
+    // it a duplicate within the dump (a conflict with a stored row would be duplicate_key).
     const live = fresh();
     openDatabase(live).close();
     const db = openDatabase(live, { mustExist: true });
     try {
       const merged = await mergeIntoDatabase(db, { dumpPath: DUPS, databasePath: live, now });
-      expect(merged.tables.find((x) => x.table === 'market_data_cache')).toMatchObject({ rowsRead: 4, imported: 3, skipped: { duplicate_key: 1 } });
+      expect(merged.tables.find((x) => x.table === 'market_data_cache')).toMatchObject({ rowsRead: 4, imported: 3, skipped: { duplicate_in_dump: 1 } });
     } finally {
       db.close();
     }
