@@ -66,21 +66,25 @@ function printPlan(ctx: CommandContext, plan: RunPlan): void {
   ctx.io.out(lines.join('\n'));
 }
 
-/** Monitor-only runs (g.12): the verdict, and each portfolio-date and table that differs or is new (the first 20). */
+/**
+ * Monitor-only runs (g.12): the verdict, and each portfolio-date and table that differs, is new,
+ * failed or was not run (the first 20).
+ */
 function monitorLines(report: MonitorReport): string[] {
   const t = report.totals;
   const pd = report.portfolio_dates;
   const dl = report.date_level;
-  const counts = (c: MonitorCounts) => `${c.compared} compared, ${c.different} different, ${c.new} new${c.failed > 0 ? `, ${c.failed} failed` : ''}`;
+  const counts = (c: MonitorCounts) => `${c.compared} compared, ${c.different} different, ${c.new} new${c.failed > 0 ? `, ${c.failed} failed` : ''}${c.not_run > 0 ? `, ${c.not_run} not run` : ''}`;
   const head = report.clean
     ? `Monitor: clean: ${pd.compared} portfolio-date${pd.compared === 1 ? '' : 's'} and the date-level rows of ${dl.compared} date${dl.compared === 1 ? '' : 's'} compared, all the same; nothing was written`
-    : `Monitor: ${pd.failed + dl.failed > 0 ? 'FAILED' : 'DIFFERENT'}: portfolio-dates ${counts(pd)}; date-level rows ${counts(dl)} (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written`;
+    : `Monitor: ${pd.failed + pd.not_run + dl.failed > 0 ? 'FAILED' : 'DIFFERENT'}: portfolio-dates ${counts(pd)}; date-level rows ${counts(dl)} (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written`;
   const rows: string[] = [];
   for (const e of report.entries) {
     if (e.status === 'same') continue;
     const who = `${e.date}  ${e.portfolio_id ? e.portfolio_id.slice(0, 8) : 'date    '}`;
     if (e.status === 'new') rows.push(`  ${who}  new: nothing stored yet`);
     if (e.status === 'failed') rows.push(`  ${who}  failed: a critical phase failed (rolled back); its rows computed before the failure are compared`);
+    if (e.status === 'not_run') rows.push(`  ${who}  not run: the date's ${e.date_failed_phase} phase failed before it; nothing was compared`);
     for (const tb of e.tables) {
       if (tb.added + tb.removed + tb.changed === 0) continue;
       const [col, diff] = Object.entries(tb.max_abs_diff).sort((a, b) => b[1] - a[1])[0] ?? [];

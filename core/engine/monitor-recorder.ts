@@ -11,8 +11,12 @@
  *
  * A portfolio-date (or a date's date-level phases) whose critical phase failed is `failed`:
  * its rows are those computed before the failure, which a normal run would have rolled back.
- * The report counts the date-level parts and the portfolio-dates apart, as the app shows them.
+ * A portfolio-date of a date whose critical date phase failed is `not_run`: its phases never
+ * ran, so nothing of it is compared (it counts apart from the compared entries, and the run
+ * is not clean). The report counts the date-level parts and the portfolio-dates apart, as the
+ * app shows them.
  */
+import type { MonitorStatusName } from '../api/commands/debug-commands';
 import type { IsoDate } from '../domain/iso-date';
 import type { PhaseName } from '../domain/phase';
 import type { DerivedRowsReader, RowsByTable, TraceWriter } from '../ports/derived-rows';
@@ -68,32 +72,33 @@ export interface MonitorTableReport {
   readonly examples: { readonly changed: TableDifference['changed']; readonly added: readonly string[]; readonly removed: readonly string[] };
 }
 
-/**
- * same: nothing differs; different: something differs beyond tolerance; new: nothing was
- * stored; failed: a critical phase failed (the rows are those computed before the failure).
- */
-export type MonitorStatus = 'same' | 'different' | 'new' | 'failed';
+/** An entry's status (core/api's monitorStatusSchema says what each means). */
+export type MonitorStatus = MonitorStatusName;
 
-/** How many of a kind of entry were compared, per status. */
+/** How many of a kind of entry were compared (all but the `not_run` ones), and how many have each status. */
 export type MonitorCounts = { readonly compared: number } & Readonly<Record<MonitorStatus, number>>;
 
-export type MonitorEntry = {
+type EntryBase = {
   readonly date: string;
   /** null for the date-level rows of the date. */
   readonly portfolio_id: string | null;
   readonly portfolio_name: string | null;
-  readonly status: MonitorStatus;
   readonly tables: readonly MonitorTableReport[];
   /** For new portfolio-dates: the computed snapshot values and the coverage figures. */
   readonly computed?: Readonly<Record<string, unknown>>;
 };
+
+export type MonitorEntry =
+  | (EntryBase & { readonly status: Exclude<MonitorStatus, 'not_run'> })
+  /** A portfolio-date whose phases never ran: `date_failed_phase` failed before them; no tables. */
+  | (EntryBase & { readonly status: 'not_run'; readonly date_failed_phase: PhaseName });
 
 export type MonitorReport = {
   readonly schema: 'batchdesk.monitor/1';
   readonly tolerances: Tolerances;
   /** Every entry is `same`. */
   readonly clean: boolean;
-  /** Entries: each date's date-level rows and each portfolio-date. */
+  /** Entries compared: each date's date-level rows and each portfolio-date that ran. */
   readonly entries_compared: number;
   readonly entries_different: number;
   readonly entries_new: number;
@@ -188,6 +193,16 @@ export class MonitorRecorder {
     this.dateScope.phases.push({ phase, inputs, rows: { ...this.dateScope.computed } });
   }
 
+  /**
+   * Instead of beginPortfolio/endPortfolio, for a portfolio-date of a date whose critical date
+   * phase failed: its phases never ran, so nothing is read or compared.
+   */
+  portfolioNotRun(d: IsoDate, portfolioId: string, portfolioName: string, dateFailedPhase: PhaseName): void {
+    const entry: MonitorEntry = { date: d, portfolio_id: portfolioId, portfolio_name: portfolioName, status: 'not_run', date_failed_phase: dateFailedPhase, tables: [] };
+    this.entries.push(entry);
+    if (this.trace) this.trace.write(`${d}/${portfolioId}/summary.json`, { ...entry, differences: [] });
+  }
+
   /** After the portfolio-date: records its differences; `failed` when a critical phase failed. */
   endPortfolio(computedValues: Readonly<Record<string, unknown>>, failed: boolean): void {
     const s = this.scope;
@@ -248,13 +263,13 @@ export class MonitorRecorder {
     const sum = (k: 'added' | 'removed' | 'changed') => this.entries.reduce((acc, e) => acc + e.tables.reduce((x, t) => x + t[k], 0), 0);
     const count = (list: readonly MonitorEntry[]): MonitorCounts => {
       const n = (status: MonitorStatus) => list.filter((e) => e.status === status).length;
-      return { compared: list.length, same: n('same'), different: n('different'), new: n('new'), failed: n('failed') };
+      return { compared: list.length - n('not_run'), same: n('same'), different: n('different'), new: n('new'), failed: n('failed'), not_run: n('not_run') };
     };
     const r: MonitorReport = {
       schema: 'batchdesk.monitor/1',
       tolerances: this.tolerances,
       clean: this.entries.every((e) => e.status === 'same'),
-      entries_compared: this.entries.length,
+      entries_compared: this.entries.filter((e) => e.status !== 'not_run').length,
       entries_different: this.entries.filter((e) => e.status === 'different').length,
       entries_new: this.entries.filter((e) => e.status === 'new').length,
       date_level: count(this.entries.filter((e) => e.portfolio_id === null)),

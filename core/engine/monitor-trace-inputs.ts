@@ -2,8 +2,11 @@
  * The inputs a phase read, for `run --monitor-only --trace DIR` (SPEC.md g.12): prices with
  * their dates and sources, previous marks, the previous snapshot, the exposures used; for the
  * date-level phases the needed symbols with their closes and last requests, the profiles, and
- * the price windows of the symbol betas. Read through the same stores and price table the
- * phase used, right after it ran, so they are exactly what the phase saw.
+ * the price windows of the symbol betas. The engine reads them through the same stores and
+ * price table the phase uses, so they are what the phase saw: a date phase's just before it
+ * runs (market_data fills the closes it fetches and logs its requests, which a read afterwards
+ * would show as its inputs); a portfolio phase's right after it ran, inside its transaction
+ * (before a critical failure rolls it back), since none of them changes what is read here.
  */
 import { isValidClose } from '../calc/returns';
 import type { IsoDate } from '../domain/iso-date';

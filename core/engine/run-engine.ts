@@ -498,11 +498,14 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   run.marketData.fetchedSymbols.clear();
 
   const dateCtx: DateContext = { run, date: d, chunkIndex, portfolioIds: pd.portfolios.map((p) => p.portfolioId), shared: new Map() };
-  let dateFailed = false;
+  // The first critical date phase that failed: the date's portfolio-dates do not run.
+  let dateFailedPhase: PhaseName | null = null;
   for (const phase of DATE_PHASES) {
     if (!pd.datePhases.includes(phase.name)) continue;
     const startedAt = run.nowIso();
     telemetry.recordMetric('phase_start', { date: d, phase: phase.name, scope: 'date', portfolio_id: null, portfolio_index: null, portfolio_count: pd.portfolios.length, chunk_index: chunkIndex });
+    // Traced as the phase finds them: market_data fills closes and logs its requests.
+    const traceInputs = a.monitor?.tracing ? datePhaseTraceInputs(phase.name, dateCtx) : null;
     const p0 = deps.clock.now();
     const o = await safeRunAsync(async () => {
       deps.hooks?.beforePhase?.(phase.name, d, null);
@@ -529,8 +532,8 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       },
       { source: phase.name === 'market_data' ? 'market_data' : 'engine', level: o.status === 'failed' ? 'error' : 'info' },
     );
-    if (o.status === 'failed' && phase.critical) dateFailed = true;
-    if (a.monitor?.tracing) a.monitor.afterDatePhase(phase.name, { outcome: o, ...datePhaseTraceInputs(phase.name, dateCtx) });
+    if (o.status === 'failed' && phase.critical) dateFailedPhase ??= phase.name;
+    if (traceInputs) a.monitor?.afterDatePhase(phase.name, { outcome: o, ...traceInputs });
   }
   const md = dateCtx.shared.get(MARKET_DATA_SHARED_KEY) as MarketDataShared | undefined;
   if (md) {
@@ -556,9 +559,10 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   let dateTotals: ReturnType<DateTracker['portfolioTotals']> = tracker.portfolioTotals();
   const portfolioWork = (): void => {
     // The analytics symbol stage, once per date, before the portfolio transactions.
-    const analyticsPlanned = !dateFailed && pd.portfolios.some((p) => p.phases.includes('analytics'));
+    const analyticsPlanned = dateFailedPhase === null && pd.portfolios.some((p) => p.phases.includes('analytics'));
     if (analyticsPlanned) {
       const analytics = PORTFOLIO_PHASES.find((p) => p.name === 'analytics')!;
+      const traceInputs = a.monitor?.tracing ? datePhaseTraceInputs('analytics', dateCtx) : null;
       const s0 = deps.clock.now();
       const o = safeRun(() => analytics.prepareDate!(dateCtx));
       const stageMs = deps.clock.now() - s0;
@@ -568,7 +572,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       }
       tracker.setMeta('analytics_symbol_stage', { status: o.status, reason: o.reason, error: o.error, duration_ms: stageMs, ...o.metrics });
       dateCtx.shared.set('symbol_stage_failed', symbolStageFailed);
-      if (a.monitor?.tracing) a.monitor.afterDatePhase('analytics', { outcome: o, ...datePhaseTraceInputs('analytics', dateCtx) });
+      if (traceInputs) a.monitor?.afterDatePhase('analytics', { outcome: o, ...traceInputs });
     }
 
     for (let i = 0; i < pd.portfolios.length; i++) {
@@ -584,7 +588,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
       }
       a.heartbeat();
       const errorsBefore = dateErrors.length;
-      const r = processPortfolioDate(a, tracker, pp, portfolio, dateCtx, i, pd.portfolios.length, dateFailed, dateErrors);
+      const r = processPortfolioDate(a, tracker, pp, portfolio, dateCtx, i, pd.portfolios.length, dateFailedPhase, dateErrors);
       if (r.blockedBy) {
         a.blocked.push({ date: d, portfolioId: portfolio.id, blockedBy: r.blockedBy });
         for (let k = errorsBefore; k < dateErrors.length; k++) blockedErrors.add(k);
@@ -614,7 +618,7 @@ async function processDate(a: DateArgs, pd: PlannedDate, chunkIndex: number, pre
   };
   if (run.monitorOnly) portfolioWork();
   else store.transaction(portfolioWork);
-  a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: dateTotals.modelMarks }, dateFailed);
+  a.monitor?.endDate({ status, symbol_coverage: (tracker.metadataJson['symbol_coverage'] ?? null) as unknown, missing_price_count: md ? md.missingSymbols.length : 0, fallback_count: md ? md.fallback : 0, model_count: dateTotals.modelMarks }, dateFailedPhase !== null);
   // The run's error list leaves out blocked portfolio-dates: the summary groups them (g.3).
   a.errors.push(...dateErrors.filter((_, k) => !blockedErrors.has(k)).map((e) => `${d} ${e}`));
   const durationMs = deps.clock.now() - t0;
@@ -665,10 +669,11 @@ function processPortfolioDate(
   dateCtx: DateContext,
   index: number,
   count: number,
-  dateFailed: boolean,
+  dateFailedPhase: PhaseName | null,
   dateErrors: string[],
 ): { tracker: DateTracker; result: PortfolioResult; rewroteMarks: boolean; blockedBy: string | null } {
   const { deps, run, telemetry } = a;
+  const dateFailed = dateFailedPhase !== null;
   const store = deps.store;
   const d = dateCtx.date;
   const selected = new Set<PhaseName>(pp.phases);
@@ -744,11 +749,11 @@ function processPortfolioDate(
     }
   };
 
-  a.monitor?.beginPortfolio(d, portfolio.id, portfolio.name);
   if (dateFailed) {
     for (const phase of PORTFOLIO_PHASES) if (selected.has(phase.name)) record(phase.name, { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} }, 0, phase.critical);
     tracker = tracker.withPortfolio(portfolio.id, entries, metrics);
   } else {
+    a.monitor?.beginPortfolio(d, portfolio.id, portfolio.name);
     try {
       const next = writeTx(() => {
         runPhases(false, null);
@@ -779,7 +784,8 @@ function processPortfolioDate(
   for (const m of marks) if (m.isActive) markCounts[m.priceSource] = (markCounts[m.priceSource] ?? 0) + 1;
   const anyFailed = Object.values(results).some((r) => r.status === 'failed');
   const guardSkip = results['analytics']?.reason === 'insufficient_marks';
-  a.monitor?.endPortfolio({ nav: snap?.totalValue ?? null, cash: snap?.cashValue ?? null, daily_pnl: snap?.dailyPnl ?? null, marks: markCounts, phases: results }, dateFailed || failedPhase !== null);
+  if (dateFailedPhase !== null) a.monitor?.portfolioNotRun(d, portfolio.id, portfolio.name, dateFailedPhase);
+  else a.monitor?.endPortfolio({ nav: snap?.totalValue ?? null, cash: snap?.cashValue ?? null, daily_pnl: snap?.dailyPnl ?? null, marks: markCounts, phases: results }, failedPhase !== null);
   return {
     tracker,
     blockedBy,

@@ -3,7 +3,8 @@
  * backfills (canonical form, m.12) and the exact fields after a deliberate change to one
  * price; comparing two files opens no database (m.24). Monitor-only writes nothing (content
  * checksums before and after are equal), reports the differences a price change would make
- * (exit 4, summary `monitor` section) and writes per-phase trace files.
+ * (exit 4, summary `monitor` section) and writes per-phase trace files; a date whose market
+ * data fails reports its portfolio-dates as not run, not as failed.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -132,5 +133,17 @@ describe('monitor-only', () => {
     expect(JSON.parse(r.stdout).monitor.portfolio_dates).toMatchObject({ compared: 5, failed: 5 });
     expect(r.stderr).toMatch(/Monitor: FAILED: portfolio-dates 5 compared, 0 different, 0 new, 5 failed; date-level rows 1 compared, /);
     expect(r.stderr).toContain(`  2025-07-10  ${INDIVIDUAL.slice(0, 8)}  failed: a critical phase failed (rolled back); its rows computed before the failure are compared`);
+  });
+
+  it('a date whose market data fails: its portfolio-dates are not run, neither compared nor failed, and the line names the phase', async () => {
+    const db = copyTo(a);
+    // Offline, SPY without a close within the fallback window: market_data fails the date.
+    execOn(db, (d) => d.prepare(`DELETE FROM market_data_cache WHERE symbol = 'SPY' AND date >= '2025-06-30'`).run());
+    const r = await runCli(['run', '--db', db, '--monitor-only', '--target-date', '2025-07-10', '--market-data', 'offline', '--summary-json'], ENV);
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).monitor.portfolio_dates).toEqual({ compared: 0, same: 0, different: 0, new: 0, failed: 0, not_run: 5 });
+    expect(r.stderr).toMatch(/Monitor: FAILED: portfolio-dates 0 compared, 0 different, 0 new, 5 not run; date-level rows 1 compared, 0 different, 0 new, 1 failed /);
+    expect(r.stderr).toContain(`  2025-07-10  ${INDIVIDUAL.slice(0, 8)}  not run: the date's market_data phase failed before it; nothing was compared`);
+    expect(r.stderr).not.toContain(`${INDIVIDUAL.slice(0, 8)}  failed:`);
   });
 });

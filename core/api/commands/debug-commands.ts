@@ -21,22 +21,36 @@ export const traceDocumentSchema = z.object({
 export type TraceDocument = z.infer<typeof traceDocumentSchema>;
 
 /**
+ * The status of a monitor entry (g.12), the one definition core/engine's MonitorRecorder uses:
+ * same: nothing differs; different: something differs beyond tolerance; new: nothing was
+ * stored; failed: a critical phase failed (the rows are those computed before the failure);
+ * not_run: a portfolio-date whose phases never ran, because a critical date phase failed
+ * first (nothing was compared).
+ */
+export const monitorStatusSchema = z.enum(['same', 'different', 'new', 'failed', 'not_run']);
+export type MonitorStatusName = z.infer<typeof monitorStatusSchema>;
+
+const count = z.number().int();
+/** How many entries were compared (every status but not_run), and how many have each status. */
+const monitorCountsSchema = z.object({ compared: count, ...(Object.fromEntries(monitorStatusSchema.options.map((s) => [s, count])) as Record<MonitorStatusName, typeof count>) });
+
+/**
  * The monitor report's figures the app's verdict reads (the report is core/engine's
  * MonitorReport): each date's date-level rows and the portfolio-dates counted apart, per
- * status, and each entry's status so a portfolio's section can say its own.
+ * status, and each entry's status so a portfolio's section can say its own (with, for a
+ * portfolio-date not run, the date phase that failed before it).
  */
-const monitorStatusSchema = z.enum(['same', 'different', 'new', 'failed']);
-const monitorCountsSchema = z.object({ compared: z.number().int(), same: z.number().int(), different: z.number().int(), new: z.number().int(), failed: z.number().int() });
 export const monitorVerdictSchema = z
   .object({
     clean: z.boolean(),
     date_level: monitorCountsSchema,
     portfolio_dates: monitorCountsSchema,
-    entries: z.array(z.object({ portfolio_id: z.string().nullable(), status: monitorStatusSchema }).loose()).readonly(),
+    entries: z
+      .array(z.object({ portfolio_id: z.string().nullable(), status: monitorStatusSchema, date_failed_phase: z.enum(PHASE_NAMES).optional() }).loose())
+      .readonly(),
   })
   .loose();
 export type MonitorVerdict = z.infer<typeof monitorVerdictSchema>;
-export type MonitorStatusName = z.infer<typeof monitorStatusSchema>;
 
 export const debugCommands = {
   debugDate: defineCommand({

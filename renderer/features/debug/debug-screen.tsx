@@ -5,8 +5,9 @@
  * differences, in pipeline order, with the date-level rows first (one card: their differences,
  * each date phase's inputs, the rows computed and stored). The verdict counts what the
  * sections show: the date-level rows, and the portfolio-dates by status, each section saying
- * its own. A table's differences name every column that changed, text and dates included.
- * A run that did not complete
+ * its own; the portfolio-dates not run because a date-level phase failed first (nothing of
+ * them was compared) are counted apart, naming that phase. A table's differences name every
+ * column that changed, text and dates included. A run that did not complete
  * (failed, cancelled, or partial: some phases failed) says so, with each failed phase's reason
  * as the CLI prints it and the portfolio named. A refused date (not a trading day, not settled
  * yet) is a message next to the date; a locked database says who holds the lock.
@@ -32,26 +33,30 @@ const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(
 /** A status of the monitor (g.12) in the words of the verdict and of each section. */
 const STATUS_WORDS: Record<MonitorStatusName, string> = {
   failed: 'failed (rolled back)',
+  not_run: 'not run (a date-level phase failed first)',
   different: 'differ from the stored results',
   new: 'new (nothing stored yet)',
   same: 'the same as stored',
 };
 
-/** The statuses in the order the verdict names them: what needs a look first. */
-const STATUS_ORDER: readonly MonitorStatusName[] = ['failed', 'different', 'new', 'same'];
+/** The statuses of compared entries in the order the verdict names them: what needs a look first. */
+const STATUS_ORDER: readonly Exclude<MonitorStatusName, 'not_run'>[] = ['failed', 'different', 'new', 'same'];
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * The monitor report's verdict (g.12), in the sections' terms: the date-level rows (one date)
- * by their status, and the portfolio-dates counted per status.
+ * by their status, the portfolio-dates compared counted per status, and those not run because
+ * a date-level phase failed first (nothing of them was compared), naming that phase.
  */
 function monitorVerdict(m: MonitorVerdict): string {
   const dateStatus = STATUS_ORDER.find((k) => m.date_level[k] > 0);
   const p = m.portfolio_dates;
   if (m.clean) return `Nothing differs from the stored results: the date-level rows and ${plural(p.compared, 'portfolio-date')} are the same.`;
   const counts = STATUS_ORDER.filter((k) => p[k] > 0).map((k) => (k === 'different' ? `${p[k]} ${p[k] === 1 ? 'differs' : 'differ'} from the stored results` : `${p[k]} ${STATUS_WORDS[k]}`));
-  return [dateStatus ? `Date-level rows: ${STATUS_WORDS[dateStatus]}.` : '', p.compared > 0 ? `Portfolio-dates (${p.compared}): ${counts.join(', ')}.` : ''].filter(Boolean).join(' ');
+  const failedFirst = m.entries.find((e) => e.status === 'not_run' && e.date_failed_phase)?.date_failed_phase;
+  const notRun = `${plural(p.not_run, 'portfolio-date')} not run: ${failedFirst ? `the date's ${phaseLabel(failedFirst)} phase` : 'a date-level phase'} failed before ${p.not_run === 1 ? 'it' : 'them'}, so nothing of ${p.not_run === 1 ? 'it' : 'them'} was compared.`;
+  return [dateStatus ? `Date-level rows: ${STATUS_WORDS[dateStatus]}.` : '', p.compared > 0 ? `Portfolio-dates (${p.compared}): ${counts.join(', ')}.` : '', p.not_run > 0 ? notRun : ''].filter(Boolean).join(' ');
 }
 
 /** What a run that did not complete means for the rows shown, per run state. */

@@ -1,7 +1,8 @@
 /**
  * Monitor-only (SPEC.md g.12) on a date whose critical date phase fails: the monitor report
- * says the date-level part and every portfolio-date failed (none of them was compared), not
- * that nothing differs.
+ * says the date-level part failed and that the date's portfolio-dates were not run (their
+ * phases never ran, so none of them was compared and none has differences), not that they
+ * failed or that nothing differs.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorReport } from '../../../core/engine/monitor-recorder';
@@ -15,7 +16,7 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('monitor-only run of a date whose market data fails', () => {
-  it('reports the date-level part and each portfolio-date as failed', async () => {
+  it('reports the date-level part as failed and each portfolio-date as not run, none of them compared', async () => {
     const failMarketData = (phase: string) => {
       if (phase === 'market_data') throw new Error('provider down');
     };
@@ -23,8 +24,11 @@ describe('monitor-only run of a date whose market data fails', () => {
     if (r.kind !== 'run') throw new Error(`no run: ${r.kind}`);
     const monitor = (r.summary as { monitor?: MonitorReport }).monitor!;
     expect(monitor.clean).toBe(false);
-    expect(monitor.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 0, failed: 1 });
-    expect(monitor.portfolio_dates.failed).toBe(monitor.portfolio_dates.compared);
-    expect(monitor.portfolio_dates.compared).toBeGreaterThan(0);
+    expect(monitor.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 0, failed: 1, not_run: 0 });
+    const portfolios = monitor.entries.filter((e) => e.portfolio_id !== null);
+    expect(portfolios.length).toBeGreaterThan(0);
+    expect(monitor.portfolio_dates).toEqual({ compared: 0, same: 0, different: 0, new: 0, failed: 0, not_run: portfolios.length });
+    for (const e of portfolios) expect(e).toMatchObject({ status: 'not_run', date_failed_phase: 'market_data', tables: [] });
+    expect(monitor.entries_compared).toBe(1);
   }, 60_000);
 });

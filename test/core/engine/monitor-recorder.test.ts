@@ -2,7 +2,8 @@
  * The monitor-only recorder (SPEC.md g.12) on a fake database: what it reports and traces.
  * - The report counts the date-level rows and the portfolio-dates apart, per status; a
  *   portfolio-date whose critical phase failed is `failed`, with the rows computed before the
- *   failure (the engine lets it read them before the rollback).
+ *   failure (the engine lets it read them before the rollback); one of a date whose critical
+ *   date phase failed is `not_run`, naming that phase, and is not compared.
  * - Every table difference names the rows each column changed in, text and dates included.
  * - With a trace, each date phase (and the analytics symbol stage) gets its own document with
  *   the inputs it read, the rows it computed in its tables, the stored ones and the differences.
@@ -61,8 +62,8 @@ describe('MonitorRecorder', () => {
     recorder.endDate({}, false);
 
     const r = recorder.report();
-    expect(r.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 1, failed: 0 });
-    expect(r.portfolio_dates).toEqual({ compared: 3, same: 1, different: 0, new: 1, failed: 1 });
+    expect(r.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 1, failed: 0, not_run: 0 });
+    expect(r.portfolio_dates).toEqual({ compared: 3, same: 1, different: 0, new: 1, failed: 1, not_run: 0 });
     expect(r.clean).toBe(false);
     const failing = r.entries.find((e) => e.portfolio_id === 'failing')!;
     expect(failing.status).toBe('failed');
@@ -79,6 +80,23 @@ describe('MonitorRecorder', () => {
     same.beginDate(D);
     same.endDate({}, false);
     expect(same.report()).toMatchObject({ clean: true, date_level: { compared: 1, same: 1 } });
+  });
+
+  it('a portfolio-date of a failed date is not run: not read, not compared, and the run is not clean', () => {
+    const db = new FakeRows();
+    db.portfolios.set('p', { position_marks: [row('m1', { price: 10 })] });
+    const docs = new Map<string, unknown>();
+    const recorder = new MonitorRecorder(db, { write: (path, doc) => docs.set(path, doc) }, '/trace');
+    recorder.beginDate(D);
+    recorder.portfolioNotRun(D, 'p', 'P', 'market_data');
+    recorder.endDate({}, true);
+
+    const r = recorder.report();
+    expect(r).toMatchObject({ clean: false, entries_compared: 1, totals: { rows_added: 0, rows_removed: 0, rows_changed: 0 } });
+    expect(r.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 0, failed: 1, not_run: 0 });
+    expect(r.portfolio_dates).toEqual({ compared: 0, same: 0, different: 0, new: 0, failed: 0, not_run: 1 });
+    expect(r.entries.find((e) => e.portfolio_id === 'p')).toEqual({ date: D, portfolio_id: 'p', portfolio_name: 'P', status: 'not_run', date_failed_phase: 'market_data', tables: [] });
+    expect(docs.get(`${D}/p/summary.json`)).toMatchObject({ status: 'not_run', date_failed_phase: 'market_data', differences: [] });
   });
 
   it('names the rows each column changed in, text and dates included', () => {

@@ -41,8 +41,8 @@ describe('a failed monitor-only debug run', () => {
     if (!r.ok) throw new Error(r.error.message);
     const out = r.output as CommandOutput<'debugDate'>;
     const monitor = out.monitor as MonitorReport;
-    expect(monitor.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 1, failed: 0 });
-    expect(monitor.portfolio_dates).toEqual({ compared: 1, same: 0, different: 0, new: 0, failed: 1 });
+    expect(monitor.date_level).toEqual({ compared: 1, same: 0, different: 0, new: 1, failed: 0, not_run: 0 });
+    expect(monitor.portfolio_dates).toEqual({ compared: 1, same: 0, different: 0, new: 0, failed: 1, not_run: 0 });
     const entry = monitor.entries.find((e) => e.portfolio_id === DEMO_PORTFOLIOS.publicGrowth)!;
     expect(entry.status).toBe('failed');
     // The rows computed before snapshots failed: the ones the marks card shows as added.

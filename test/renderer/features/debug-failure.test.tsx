@@ -31,8 +31,8 @@ const debugOutput = (failures: string[]) => ({
     entries_compared: 2,
     entries_different: 0,
     entries_new: 1,
-    date_level: { compared: 1, same: 0, different: 0, new: 1, failed: 0 },
-    portfolio_dates: { compared: 1, same: 0, different: 0, new: 0, failed: 1 },
+    date_level: { compared: 1, same: 0, different: 0, new: 1, failed: 0, not_run: 0 },
+    portfolio_dates: { compared: 1, same: 0, different: 0, new: 0, failed: 1, not_run: 0 },
     totals: { rows_added: 168, rows_removed: 0, rows_changed: 0 },
     entries: [
       { date: '2025-07-10', portfolio_id: null, status: 'new', tables: [] },

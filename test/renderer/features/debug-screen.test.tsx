@@ -7,8 +7,8 @@
  * pipeline order; a refused date is a form message next to the date and a lock refusal says
  * who holds the lock, neither a crash with "Try again"; and a run that did not complete says
  * what that means for its state, with the portfolios of its reasons named. The verdict counts
- * what the sections show (the date-level rows, the portfolio-dates per status) and each section
- * says its own status; a table's changed text and date columns are named with their rows; the
+ * what the sections show (the date-level rows, the portfolio-dates per status, those not run
+ * after a failed date phase apart, naming it) and each section says its own status; a table's changed text and date columns are named with their rows; the
  * date-level card shows the inputs each date phase read. The documents are shaped as the real
  * host returns them (test/host/handlers/debug-handlers.test.ts).
  */
@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TraceDocument } from '../../../core/api/commands/debug-commands';
+import { monitorStatusSchema, type MonitorStatusName, type TraceDocument } from '../../../core/api/commands/debug-commands';
 import type { ErrorShape } from '../../../core/api/errors';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
@@ -87,17 +87,23 @@ const datePhaseDoc = (phase: string, inputs: unknown, table: string | null): Tra
 const portfolioSummary = (id: string): TraceDocument => ({ file: `${DATE}/${id}/summary.json`, date: DATE, portfolioId: id, phase: 'summary', document: { status: 'same', differences: [] } });
 const monitorReport: TraceDocument = { file: 'monitor-report.json', date: null, portfolioId: null, phase: 'monitor-report', document: { clean: true } };
 
-type Status = 'same' | 'different' | 'new' | 'failed';
-const counts = (statuses: Status[]) => ({ compared: statuses.length, same: 0, different: 0, new: 0, failed: 0, ...Object.fromEntries((['same', 'different', 'new', 'failed'] as const).map((k) => [k, statuses.filter((x) => x === k).length])) });
+type Status = MonitorStatusName;
+const counts = (statuses: Status[]) => ({ compared: statuses.filter((x) => x !== 'not_run').length, ...Object.fromEntries(monitorStatusSchema.options.map((k) => [k, statuses.filter((x) => x === k).length])) });
 
-/** The monitor report (core/engine/monitor-recorder.ts) of one date: its date-level status, then each portfolio-date's. */
+/**
+ * The monitor report (core/engine/monitor-recorder.ts) of one date: its date-level status, then
+ * each portfolio-date's (one not run names market_data as the date phase that failed first).
+ */
 const monitorOf = (dateLevel: Status, portfolios: [string, Status][]) => ({
   schema: 'batchdesk.monitor/1',
   clean: dateLevel === 'same' && portfolios.every(([, x]) => x === 'same'),
-  entries_compared: 1 + portfolios.length,
+  entries_compared: 1 + portfolios.filter(([, x]) => x !== 'not_run').length,
   date_level: counts([dateLevel]),
   portfolio_dates: counts(portfolios.map(([, x]) => x)),
-  entries: [{ date: DATE, portfolio_id: null, status: dateLevel, tables: [] }, ...portfolios.map(([id, status]) => ({ date: DATE, portfolio_id: id, status, tables: [] }))],
+  entries: [
+    { date: DATE, portfolio_id: null, status: dateLevel, tables: [] },
+    ...portfolios.map(([id, status]) => ({ date: DATE, portfolio_id: id, status, tables: [], ...(status === 'not_run' ? { date_failed_phase: 'market_data' } : {}) })),
+  ],
 });
 
 const output = (documents: TraceDocument[], extra: Record<string, unknown> = {}) => ({
@@ -219,6 +225,20 @@ describe('Debug screen verdict', () => {
       ['Demo Family Office Public Growth', 'failed (rolled back)'],
       ['Demo Family Office Private Opportunities', 'failed (rolled back)'],
     ]);
+  });
+
+  it("a date whose market data failed says its portfolio-dates were not run, naming the phase, not that they failed", async () => {
+    // Nothing of them ran, so they have no trace documents and no sections of their own.
+    const monitor = monitorOf('failed', [
+      [GROWTH, 'not_run'],
+      [PRIVATE, 'not_run'],
+    ]);
+    renderDebug(() => output([{ ...dateSummary, document: { ...(dateSummary.document as object), status: 'failed' } }], { state: 'failed', exitCode: 1, monitor, failures: [`${DATE} market_data: provider down`] }));
+    await screen.findByTestId('debug-failures');
+    expect(verdict()).toBe(
+      "Monitor-only run batch_20250715_230000_d716: failed, exit code 1. Date-level rows: failed (rolled back). 2 portfolio-dates not run: the date's market data phase failed before them, so nothing of them was compared.",
+    );
+    expect(statuses()).toEqual([['Date-level phases', 'failed (rolled back)']]);
   });
 
   it('counts differing, new and same portfolio-dates in words that agree with their sections', async () => {
