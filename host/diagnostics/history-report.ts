@@ -25,6 +25,30 @@ function goneRuns(db: SqliteDatabase, isStale: LockStaleness): Set<string> {
   return new Set(running.map((r) => r.id).filter((id) => id !== live));
 }
 
+/** A tracking row's fields that openDateStatus reads. */
+export interface TrackedStatus {
+  readonly status: string | null;
+  readonly completedAt: string | null;
+  readonly runId: string | null;
+}
+
+/**
+ * The status a tracking row is shown with. A date a cancelled or interrupted run left open still
+ * says 'running' in tracking (the next run redoes it); as no run is working on it, it shows what
+ * happened to its run ('cancelled', 'failed', or 'interrupted' when the process is gone). A date
+ * the run in flight is on stays 'running'.
+ */
+export function openDateStatus(db: SqliteDatabase, isStale: LockStaleness): (t: TrackedStatus) => string | null {
+  const gone = goneRuns(db, isStale);
+  const runStatus = db.prepare(`SELECT status FROM batch_run_history WHERE id = ?`);
+  return (t) => {
+    if (t.status !== 'running' || t.completedAt !== null || t.runId === null) return t.status;
+    if (gone.has(t.runId)) return 'interrupted';
+    const run = (runStatus.get(t.runId) as { status: string | null } | undefined)?.status;
+    return run && run !== 'running' ? run : t.status;
+  };
+}
+
 /** A run's dates done and failed so far, from its committed tracking rows (its history row lags). */
 function trackedProgress(db: SqliteDatabase, runId: string): { done: number; failed: number } {
   return db
@@ -85,15 +109,7 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
     })
     .filter((r) => args.status === null || r.status === args.status);
   const store = createEngineStore(db);
-  const runStatus = db.prepare(`SELECT status FROM batch_run_history WHERE id = ?`);
-  // A date a cancelled or interrupted run left open still says 'running' in tracking (the next
-  // run redoes it); shown with what happened to its run instead, as no run is working on it.
-  const shownStatus = (t: { status: string | null; completedAt: string | null; runId: string | null }): string | null => {
-    if (t.status !== 'running' || t.completedAt !== null || t.runId === null) return t.status;
-    if (gone.has(t.runId)) return 'interrupted';
-    const run = (runStatus.get(t.runId) as { status: string | null } | undefined)?.status;
-    return run && run !== 'running' ? run : t.status;
-  };
+  const shownStatus = openDateStatus(db, args.isStale);
   const tracked = store
     .loadTrackingRange(since, null)
     .map((t) => ({ ...t, status: shownStatus(t) }))

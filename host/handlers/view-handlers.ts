@@ -16,6 +16,9 @@ import { readSettings, writeSettings } from '../views/settings-view';
 import { latestSnapshotDate, snapshotOn, snapshotSeries } from '../views/snapshots-view';
 import { settledDaysAfter } from '../views/settled-days';
 import { dateDetail, trackingRows } from '../views/tracking-view';
+import { openDateStatus } from '../diagnostics/history-report';
+import { staleJudge } from '../maintenance/maintenance-lock';
+import { createEngineStore } from '../../db/engine-store';
 
 /** Runs a read on the host's read-only connection, or on a fresh one closed afterwards. */
 export function withReader<T>(ctx: HostContext, fn: (db: SqliteDatabase) => T): T {
@@ -50,11 +53,11 @@ export const viewHandlers: HandlerMap<ViewCommand> = {
     return { portfolios: withReader(ctx, (db) => portfolioList(db, input.includeDeleted)) };
   },
   async getTracking(input, ctx) {
-    const listing = withReader(ctx, (db) => trackingRows(db, input));
+    const listing = withReader(ctx, (db) => trackingRows(db, input, openDateStatus(db, staleJudge(createEngineStore(db), ctx.clock, ctx.dbPath))));
     return { ...listing, ...settledDaysAfter(listing, input.endDate ?? null, ctx.clock.now()) };
   },
   async getDateDetail(input, ctx) {
-    return withReader(ctx, (db) => dateDetail(db, input.date, input.includeIncomplete));
+    return withReader(ctx, (db) => dateDetail(db, input.date, input.includeIncomplete, openDateStatus(db, staleJudge(createEngineStore(db), ctx.clock, ctx.dbPath))));
   },
   async getMissingPrices(input, ctx) {
     return withReader(ctx, (db) => missingPrices(db, input));

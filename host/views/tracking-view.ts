@@ -10,6 +10,7 @@ import { PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
 import type { SqliteDatabase } from '../../db/open-database';
 import { includeFlag, visibleDateSql } from './completeness';
 import { parseJsonColumn } from './json-column';
+import { type TrackedStatus } from '../diagnostics/history-report';
 
 const cellJson = z
   .object({
@@ -55,8 +56,11 @@ function toCell(c: z.infer<typeof cellJson>): PhaseCell {
   return { status: c.status, startedAt: c.started_at ?? null, durationMs: c.duration_ms ?? null, reason: c.reason ?? null, error: c.error ?? null };
 }
 
+/** How a row's status is shown (openDateStatus: a date a stopped run left open shows its run's end). */
+type ShownStatus = (t: TrackedStatus) => string | null;
+
 /** Parses one tracking row; a row without phase_status (imported history) shows its legacy status only. */
-export function toTrackingRow(r: TrackingDbRow): TrackingRow {
+function toTrackingRow(r: TrackingDbRow, shown: ShownStatus): TrackingRow {
   const ps = parseJsonColumn(r.phase_status, phaseStatusJson) ?? {};
   const meta = parseJsonColumn(r.metadata, metadataJson);
   const phases: Partial<Record<PhaseName, TrackingPhase>> = {};
@@ -68,7 +72,7 @@ export function toTrackingRow(r: TrackingDbRow): TrackingRow {
   }
   return {
     date: r.run_date as TrackingRow['date'],
-    status: r.status ?? 'imported',
+    status: shown({ status: r.status, completedAt: r.completed_at, runId: r.run_id }) ?? 'imported',
     complete: r.completed_at !== null,
     startedAt: r.started_at,
     completedAt: r.completed_at,
@@ -92,6 +96,7 @@ const COLUMNS = 't.run_date, t.status, t.started_at, t.completed_at, t.run_id, t
 export function trackingRows(
   db: SqliteDatabase,
   q: { startDate?: string | undefined; endDate?: string | undefined; includeIncomplete: boolean; limit: number },
+  shown: ShownStatus,
 ): { dates: TrackingRow[]; truncated: boolean; untrackedTradingDays: IsoDate[] } {
   const rows = db
     .prepare(
@@ -101,7 +106,7 @@ export function trackingRows(
     )
     .all(q.startDate ?? null, q.startDate ?? null, q.endDate ?? null, q.endDate ?? null, includeFlag(q.includeIncomplete), q.limit + 1) as TrackingDbRow[];
   const truncated = rows.length > q.limit;
-  const dates = rows.slice(0, q.limit).map(toTrackingRow);
+  const dates = rows.slice(0, q.limit).map((r) => toTrackingRow(r, shown));
   return { dates, truncated, untrackedTradingDays: tradingDaysMissingBetween(dates.map((d) => d.date)) };
 }
 
@@ -109,11 +114,12 @@ export function dateDetail(
   db: SqliteDatabase,
   date: string,
   includeIncomplete: boolean,
+  shown: ShownStatus,
 ): { row: TrackingRow | null; phaseStatus: Record<string, unknown> | null; metadata: Record<string, unknown> | null } {
   const r = db.prepare(`SELECT ${COLUMNS} FROM batch_run_tracking t WHERE t.run_date = ? AND ${visibleDateSql('t.run_date')}`).get(date, includeFlag(includeIncomplete)) as TrackingDbRow | undefined;
   if (!r) return { row: null, phaseStatus: null, metadata: null };
   return {
-    row: toTrackingRow(r),
+    row: toTrackingRow(r, shown),
     phaseStatus: parseJsonColumn(r.phase_status, phaseStatusJson),
     metadata: parseJsonColumn(r.metadata, z.record(z.string(), z.unknown())),
   };

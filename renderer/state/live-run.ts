@@ -192,7 +192,10 @@ export function aggregateStatus(portfolios: readonly PortfolioCell[]): string {
 
 const emptyRow = (date: string): GridRow => ({ date, status: 'pending', cells: {}, missingPrices: 0, fallbacks: 0, jobsExpected: 0, jobsCompleted: 0, complete: false, live: false, errors: [], portfolioCount: null });
 
-/** A stored row; `ended`: its run is over, so an unfinished row was cancelled rather than running. */
+/**
+ * A stored row; `ended`: its run (this window's) is over, so an unfinished row was cancelled
+ * rather than running. The host shows a date another run left open with that run's end.
+ */
 function rowFromTracking(t: TrackingRow, ended: boolean): GridRow {
   const cells: Partial<Record<PhaseName, GridCell>> = {};
   for (const name of PHASE_NAMES) {
@@ -204,7 +207,7 @@ function rowFromTracking(t: TrackingRow, ended: boolean): GridRow {
   }
   return {
     date: t.date,
-    status: t.complete ? t.status : ended ? 'cancelled' : 'running',
+    status: t.complete || t.status !== 'running' ? t.status : ended ? 'cancelled' : 'running',
     cells,
     missingPrices: t.missingPriceCount,
     fallbacks: t.fallbackCount,

@@ -5,6 +5,7 @@
  * 06-30 for 5 trading days, then stale_beyond_fallback), SPY misses 07-03 .. 07-14 (the
  * market_data phase fails once no SPY close is within 5 trading days: 07-11 and 07-14).
  */
+import { hostname } from 'node:os';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -65,6 +66,29 @@ describe('getTracking', () => {
     // now after the last row, is outside the listed span.
     expect(out.untrackedTradingDays).toEqual(['2025-07-03', '2025-07-07']);
     expect((await ok('getTracking', { startDate: '2025-07-08' }, c)).untrackedTradingDays).toEqual([]);
+  });
+
+  it("shows a date that a stopped run left open with its run's end, and a date of the run in flight as running (as `history` does)", async () => {
+    const copy = join(tempDir(), 'open.db');
+    copyFileSync(dbPath, copy);
+    const raw = new Database(copy);
+    const at = '2025-07-15T23:00:00.000000Z';
+    const history = raw.prepare(`INSERT INTO batch_run_history (id, batch_run_id, started_at, created_at, status, mode) VALUES (?, ?, ?, ?, ?, 'normal')`);
+    history.run('cancelled-run', 'batch_cancelled', at, at, 'cancelled');
+    history.run('gone-run', 'batch_gone', at, at, 'running');
+    history.run('live-run', 'batch_live', at, at, 'running');
+    const open = raw.prepare(`UPDATE batch_run_tracking SET status = 'running', completed_at = NULL, run_id = ? WHERE run_date = ?`);
+    open.run('cancelled-run', '2025-07-10');
+    open.run('gone-run', '2025-07-14');
+    open.run('live-run', '2025-07-15');
+    // The run in flight holds the lock from a live process (this one).
+    raw.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (1, 'run', 'live-run', 'cli', ?, ?, ?, ?)`).run(hostname(), process.pid, at, at);
+    raw.close();
+    const c = testHostContext(copy, SHORT_NOW, { reader: false });
+    const out = await ok('getTracking', { includeIncomplete: true }, c);
+    const status = (d: string) => out.dates.find((r: any) => r.date === d).status;
+    expect([status('2025-07-10'), status('2025-07-14'), status('2025-07-15'), status('2025-07-11')]).toEqual(['cancelled', 'interrupted', 'running', 'failed']);
+    expect((await ok('getDateDetail', { date: '2025-07-10', includeIncomplete: true }, c)).row.status).toBe('cancelled');
   });
 
   it('gives the latest settled date and the trading days after the last listed date up to it (SPEC.md f.3), from the host clock', async () => {

@@ -170,6 +170,12 @@ describe('tracking rows under the live state', () => {
     expect(s.rows['2025-07-06']!.status).toBe('running');
   });
 
+  it("an unfinished date that the host shows with its run's end (cancelled by the CLI, interrupted) reads so, not as running", () => {
+    const s = seedFromTracking(EMPTY_LIVE, [row('2025-07-02', 'cancelled', false, 'cli-run'), row('2025-07-03', 'interrupted', false, 'gone-run')]);
+    expect([s.rows['2025-07-02']!.status, s.rows['2025-07-03']!.status]).toEqual(['cancelled', 'interrupted']);
+    expect([cellClass(s.rows['2025-07-02']!.status), cellClass(s.rows['2025-07-03']!.status)]).toEqual(['skipped', 'failed']);
+  });
+
   it("shows a cancelled run's dates it did not run as not run; a run's end leaves nothing pending", () => {
     let s = withPlannedDates(applyBatch(EMPTY_LIVE, batch([runStart(1)]), 0), ['2025-07-01', '2025-07-02', '2025-07-03']);
     s = applyBatch(s, batch([dateResultEvent('2025-07-01', 'success', 2), runResultEvent(3, true)]), 0);
