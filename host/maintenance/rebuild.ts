@@ -208,6 +208,11 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     } else {
       step({ step: 'backfill', status: 'info', detail: 'nothing to run' });
     }
+    // Dates after the range that build on it are stale now (g.3): say so, with the command that redoes them.
+    const stale = (opened.db.prepare(`SELECT run_date FROM batch_run_tracking WHERE status = 'stale' AND run_date > ? ORDER BY run_date`).all(end) as { run_date: string }[]).map((r) => r.run_date);
+    if (stale.length > 0) {
+      step({ step: 'later dates', status: 'info', detail: `${stale.length} later date(s) from ${stale[0]} to ${stale.at(-1)} are now stale: \`batchdesk run --retry-failed-phases\` redoes them` });
+    }
     // Step 4: post-run verification.
     const rc = verifyRowCounts(opened.db, purge.maintenanceId);
     const countsOf = (statuses: readonly string[]) => rc.lines.filter((l) => statuses.includes(l.status)).map((l) => `${l.table} ${l.before} -> ${l.now}`).join(', ');

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DERIVED_TABLES } from '../../core/validation/table-catalog';
 import { runCli, tempDir, type CliResult } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
-import { checksumsOf, ENV, isAscii, readJson, rowCountsOf, SAFE_NOW } from '../support/safeguards';
+import { checksumsOf, copyTo, ENV, isAscii, readJson, rowCountsOf, SAFE_NOW } from '../support/safeguards';
 
 const DERIVED = DERIVED_TABLES.map((t) => t.name);
 // positions and portfolios get column resets (positions.mark, portfolios.equity); their rows stay.
@@ -137,6 +137,17 @@ describe('backup -> purge -> backfill -> verify guard -> reconcile -> export-bas
     expect(lock.n).toBe(0);
     expect(checksumsOf(db, DERIVED)).toEqual(before);
     expect(rowCountsOf(db)['portfolio_snapshots']).toBe(40);
+  }, 300_000);
+
+  it('rebuild says which later dates it left stale, with the command that redoes them', async () => {
+    const copy = copyTo(db);
+    const r = await runCli(['rebuild', '--db', copy, '--start-date', '2025-07-08', '--end-date', '2025-07-09', '--yes', '--json'], ENV);
+    const report = JSON.parse(r.stdout);
+    expect(r.code, JSON.stringify(report.steps, null, 1)).toBe(0);
+    expect(report.steps.find((s: { step: string }) => s.step === 'later dates')).toMatchObject({
+      status: 'info',
+      detail: '1 later date(s) from 2025-07-10 to 2025-07-10 are now stale: `batchdesk run --retry-failed-phases` redoes them',
+    });
   }, 300_000);
 
   it('writes only ASCII', () => {
