@@ -85,6 +85,23 @@ export function runFailures(summary: unknown): string[] {
   return [...lines, ...s.data.errors.filter((e) => !lines.includes(e))];
 }
 
+/** The summary of a run manager's status when the engine planned nothing (no run recorded). */
+const noRunSummarySchema = z.object({ message: z.string() }).strict();
+
+/** The planner's lead for a request on whose dates no portfolio is processed (core/engine/planner.ts). */
+const NOTHING_TO_RUN_LEAD = /^Nothing to run:\s*/;
+
+/**
+ * Why a completed request ran nothing: the engine's message without its "Nothing to run:" lead
+ * (the CLI prints the whole message), e.g. "no portfolio in scope is processed on the requested
+ * dates (portfolio-dates left out: before_first_entry x5)". Null for a run.
+ */
+export function nothingToRunReason(state: string, summary: unknown): string | null {
+  if (state !== 'completed') return null;
+  const s = noRunSummarySchema.safeParse(summary);
+  return s.success ? s.data.message.replace(NOTHING_TO_RUN_LEAD, '') : null;
+}
+
 export const debugHandlers: HandlerMap<'debugDate'> = {
   async debugDate(input, ctx) {
     const dir = mkdtempSync(join(tmpdir(), 'batchdesk-trace-'));
@@ -111,7 +128,17 @@ export const debugHandlers: HandlerMap<'debugDate'> = {
       const { documents, omitted } = readTraceDocuments(dir);
       const summary = status.summary as { monitor?: MonitorReport; batch_run_id?: string } | null;
       const failures = status.state === 'completed' ? [] : runFailures(status.summary);
-      return { state: status.state, exitCode: status.exitCode, batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null, monitor: summary?.monitor ?? null, failures, documents: documents.map(withMoneyColumns), omitted, error: status.error };
+      return {
+        state: status.state,
+        exitCode: status.exitCode,
+        batchRunId: status.batchRunId ?? summary?.batch_run_id ?? null,
+        nothingToRun: nothingToRunReason(status.state, status.summary),
+        monitor: summary?.monitor ?? null,
+        failures,
+        documents: documents.map(withMoneyColumns),
+        omitted,
+        error: status.error,
+      };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

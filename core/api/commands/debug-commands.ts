@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { calendarDateSchema } from '../../calendar/calendar-range-error';
-import { PHASE_NAMES } from '../../domain/phase';
+import { PHASE_NAMES, type PhaseOutcomeStatus } from '../../domain/phase';
 import { defineCommand } from '../command-definition';
 
 export const traceDocumentSchema = z.object({
@@ -19,6 +19,20 @@ export const traceDocumentSchema = z.object({
   document: z.unknown(),
 });
 export type TraceDocument = z.infer<typeof traceDocumentSchema>;
+
+/**
+ * A phase's outcome as its trace document carries it (`inputs.outcome`): its status, its coded
+ * reason (failed, skipped, not applicable) and its error text (failed). A phase that did not
+ * succeed computed none of its rows: the rows its document holds as computed are not its output.
+ */
+export const tracePhaseOutcomeSchema = z
+  .object({
+    status: z.enum(['success', 'failed', 'skipped', 'not_applicable'] as const satisfies readonly PhaseOutcomeStatus[]),
+    reason: z.string().nullable(),
+    error: z.string().nullable(),
+  })
+  .loose();
+export type TracePhaseOutcome = z.infer<typeof tracePhaseOutcomeSchema>;
 
 /**
  * The status of a monitor entry (g.12), the one definition core/engine's MonitorRecorder uses:
@@ -64,7 +78,14 @@ export const debugCommands = {
     output: z.object({
       state: z.string(),
       exitCode: z.number().int().nullable(),
+      /** Null when no run was recorded (nothing to run). */
       batchRunId: z.string().nullable(),
+      /**
+       * A date on which nothing runs (no portfolio in scope is processed on it, so no run is
+       * recorded and nothing is traced): the engine's reason, as the CLI prints it after
+       * "Nothing to run:". Null when the date ran.
+       */
+      nothingToRun: z.string().nullable(),
       /** The monitor report (g.12): the whole report, of which the verdict's figures are checked. */
       monitor: monitorVerdictSchema.nullable(),
       /**

@@ -3,23 +3,25 @@
  * monitor-only with a trace on the working database (everything rolls back) and this screen
  * shows, per phase, the inputs it read, the rows it computed, the stored rows and the
  * differences, in pipeline order, with the date-level rows first (one card: their differences,
- * each date phase's inputs, the rows computed and stored). The verdict counts what the
- * sections show: the date-level rows, and the portfolio-dates by status, each section saying
- * its own; the portfolio-dates not run because a date-level phase failed first (nothing of
+ * each date phase's inputs, the rows computed and stored). Each card leads with its phase's
+ * outcome; a phase that did not succeed computed none of its rows, so its card says so instead
+ * of comparing them. A date on which nothing runs says so, with the engine's reason. The
+ * verdict counts what the sections show: the date-level rows, and the portfolio-dates by
+ * status, each section saying its own; the portfolio-dates not run because a date-level phase failed first (nothing of
  * them was compared) are counted apart, naming that phase. A table's differences name every
  * column that changed, text and dates included. A run that did not complete
  * (failed, cancelled, or partial: some phases failed) says so, with each failed phase's reason
  * as the CLI prints it and the portfolio named. A refused date (not a trading day, not settled
- * yet) is a message next to the date; a locked database says who holds the lock.
+ * yet) is a message under the form's fields, describing the date; a locked database says who holds the lock.
  */
 import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
-import type { MonitorStatusName, MonitorVerdict, TraceDocument } from '../../../core/api/commands/debug-commands';
+import { tracePhaseOutcomeSchema, type MonitorStatusName, type MonitorVerdict, type TraceDocument, type TracePhaseOutcome } from '../../../core/api/commands/debug-commands';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
 import { downloadText } from '../../ui/export-file';
-import { fmtMoney, phaseLabel } from '../../ui/format';
+import { fmtBytes, fmtMoney, phaseLabel } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
@@ -111,7 +113,7 @@ function JsonBlock({ value, label }: { value: unknown; label: string }) {
   return (
     <details>
       <summary>
-        {label} <span className="muted">({Math.round(text.length / 1024)} KB)</span>
+        {label} <span className="muted">({fmtBytes(new TextEncoder().encode(text).length)})</span>
       </summary>
       <pre className="json">{big ? `${text.slice(0, 200_000)}\n... (truncated; use Export)` : text}</pre>
     </details>
@@ -197,42 +199,101 @@ function Differences({ value, money }: { value: unknown; money: ReadonlySet<stri
   );
 }
 
+/** A date phase's name; analytics runs its symbol stage at date level. */
+const datePhaseLabel = (phase: string): string => (phase === 'analytics' ? 'analytics symbol stage' : phaseLabel(phase));
+
 /** The money columns the host listed in a document (`money_columns`), printed to the cent. */
 const moneyColumns = (d: Json): Set<string> => new Set(Array.isArray(d['money_columns']) ? (d['money_columns'] as string[]) : []);
 
-/** One portfolio phase's trace document: its differences, the inputs it read, the rows computed and stored. */
+/** A phase's outcome from its trace document (`inputs.outcome`); null when the document has none. */
+const outcomeOf = (d: Json): TracePhaseOutcome | null => tracePhaseOutcomeSchema.safeParse(obj(d['inputs'])['outcome']).data ?? null;
+
+/** A phase outcome's status as its status line names it. */
+const OUTCOME_WORDS: Record<TracePhaseOutcome['status'], string> = { success: 'Succeeded', failed: 'Failed', skipped: 'Skipped', not_applicable: 'Not applicable' };
+
+/** What a phase that did not succeed did, for the note under its status line. */
+const NOT_COMPUTED_WORDS: Record<Exclude<TracePhaseOutcome['status'], 'success'>, string> = { failed: 'failed', skipped: 'was skipped', not_applicable: 'did not apply' };
+
+/**
+ * A phase's outcome at the top of its card: a compact line when it succeeded; otherwise its
+ * status, reason and error, marked as a problem, and that the phase computed none of its rows:
+ * the rows the trace read after it are not its output (a portfolio phase's card then compares
+ * nothing; the date-level card's differences are the date's, of every date phase).
+ */
+function PhaseOutcomeLine({ outcome, phase }: { outcome: TracePhaseOutcome; phase?: string | undefined }) {
+  const who = phase ? `${datePhaseLabel(phase)}: ` : '';
+  if (outcome.status === 'success') {
+    return (
+      <p className="phase-outcome muted" data-testid="debug-phase-outcome">
+        {who}
+        {OUTCOME_WORDS.success}
+      </p>
+    );
+  }
+  const did = NOT_COMPUTED_WORDS[outcome.status];
+  return (
+    <div className={`phase-outcome ${outcome.status === 'failed' ? 'bad' : 'warn'}`} data-testid="debug-phase-outcome">
+      <p>
+        <strong>
+          {who}
+          {OUTCOME_WORDS[outcome.status]}
+        </strong>
+        {outcome.reason ? ` (${outcome.reason})` : null}
+        {outcome.error ? `: ${outcome.error}` : null}
+      </p>
+      <p>
+        {phase
+          ? `The phase ${did}, so its rows were not computed: the rows computed below are not its output.`
+          : `The phase ${did}, so its rows were not computed: the rows read after it (below) are not its output, and nothing is compared with the stored rows.`}
+      </p>
+    </div>
+  );
+}
+
+/**
+ * One portfolio phase's trace document: its outcome, its differences, the inputs it read, the
+ * rows computed and stored. A phase that did not succeed has no differences to show: the rows
+ * read after it are not its output.
+ */
 function PhaseCard({ doc }: { doc: TraceDocument }) {
   const d = obj(doc.document);
+  const outcome = outcomeOf(d);
+  const computed = !outcome || outcome.status === 'success';
   return (
     <article className="panel phase-card" data-testid={`debug-phase-${doc.phase}`}>
       <h3>
         {phaseLabel(doc.phase)} <span className="muted">{doc.file}</span>
       </h3>
-      <Differences value={d['differences']} money={moneyColumns(d)} />
+      {outcome ? <PhaseOutcomeLine outcome={outcome} /> : null}
+      {computed ? <Differences value={d['differences']} money={moneyColumns(d)} /> : null}
       {d['inputs'] !== undefined ? <JsonBlock value={d['inputs']} label="Inputs read" /> : null}
-      {d['outputs'] !== undefined ? <JsonBlock value={d['outputs']} label="Rows computed" /> : null}
+      {d['outputs'] !== undefined ? <JsonBlock value={d['outputs']} label={computed ? 'Rows computed' : 'Rows after the phase (not its output)'} /> : null}
       {d['stored'] !== undefined ? <JsonBlock value={d['stored']} label="Stored rows" /> : null}
     </article>
   );
 }
 
-/** A date phase's name; analytics runs its symbol stage at date level. */
-const datePhaseLabel = (phase: string): string => (phase === 'analytics' ? 'analytics symbol stage' : phaseLabel(phase));
-
 /**
  * The date-level card: the rows the date phases (market data, fundamentals, the analytics
  * symbol stage) wrote compared with the stored ones (the date's summary document), the inputs
  * each phase read, the rows computed and stored (from the phases' documents), and the coverage
- * and fallback figures.
+ * and fallback figures; first, each date phase's outcome.
  */
 function DateLevelCard({ summary, phases }: { summary: TraceDocument | undefined; phases: readonly TraceDocument[] }) {
   const d = obj(summary?.document);
   const merged = (key: string) => Object.assign({}, ...phases.map((p) => obj(obj(p.document)[key]))) as Json;
+  const outcomes = phases.flatMap((p) => {
+    const outcome = outcomeOf(obj(p.document));
+    return outcome ? [{ phase: p.phase, outcome }] : [];
+  });
   return (
     <article className="panel phase-card" data-testid="debug-phase-date">
       <h3>
         Rows of the date-level phases {summary ? <span className="muted">{summary.file}</span> : null}
       </h3>
+      {outcomes.map((o) => (
+        <PhaseOutcomeLine key={o.phase} outcome={o.outcome} phase={o.phase} />
+      ))}
       <Differences value={d['differences']} money={moneyColumns(d)} />
       {phases.map((p) => (
         <JsonBlock key={p.file} value={obj(p.document)['inputs']} label={`Inputs read: ${datePhaseLabel(p.phase)}`} />
@@ -274,14 +335,16 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
   const [phases, setPhases] = useState<PhaseName[]>(initialPhase && (PHASE_NAMES as readonly string[]).includes(initialPhase) ? [initialPhase as PhaseName] : []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [result, setResult] = useState<CommandOutput<'debugDate'> | null>(null);
+  /** The last answer, with the date it was asked for (the field may have changed since). */
+  const [answer, setAnswer] = useState<{ date: string; result: CommandOutput<'debugDate'> } | null>(null);
+  const result = answer?.result ?? null;
   const run = async () => {
     if (!date) return;
     setBusy(true);
     setError(null);
-    setResult(null);
+    setAnswer(null);
     try {
-      setResult(await client.call('debugDate', { date, portfolios: portfolio ? [portfolio] : [], phases, withPrerequisites: true }));
+      setAnswer({ date, result: await client.call('debugDate', { date, portfolios: portfolio ? [portfolio] : [], phases, withPrerequisites: true }) });
     } catch (err) {
       setError(err);
     } finally {
@@ -309,28 +372,21 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
           void run();
         }}
       >
-        <div className="field">
-          <label>
-            Date
-            <input
-              type="date"
-              value={date}
-              required
-              onChange={(e) => {
-                setDate(e.target.value);
-                if (refusal?.code === 'usage') setError(null);
-              }}
-              aria-invalid={refusal?.code === 'usage' ? true : undefined}
-              aria-describedby={refusal?.code === 'usage' ? 'debug-date-error' : undefined}
-              data-testid="debug-date"
-            />
-          </label>
-          {refusal?.code === 'usage' ? (
-            <span className="field-error" id="debug-date-error" role="alert" data-testid="debug-date-error">
-              {errorText(refusal, DEBUG_LABELS)}
-            </span>
-          ) : null}
-        </div>
+        <label>
+          Date
+          <input
+            type="date"
+            value={date}
+            required
+            onChange={(e) => {
+              setDate(e.target.value);
+              if (refusal?.code === 'usage') setError(null);
+            }}
+            aria-invalid={refusal?.code === 'usage' ? true : undefined}
+            aria-describedby={refusal?.code === 'usage' ? 'debug-date-error' : undefined}
+            data-testid="debug-date"
+          />
+        </label>
         <label>
           Portfolio
           <select value={portfolio} onChange={(e) => setPortfolio(e.target.value)} data-testid="debug-portfolio">
@@ -354,14 +410,26 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
             Export trace JSON
           </button>
         </div>
+        {/* Under the fields, across the form's width: a message as wide as the date field would run to many lines. */}
+        {refusal?.code === 'usage' ? (
+          <p className="field-error" id="debug-date-error" role="alert" data-testid="debug-date-error">
+            {errorText(refusal, DEBUG_LABELS)}
+          </p>
+        ) : null}
       </form>
       {busy ? <LoadingState label="Running the date in monitor-only mode..." /> : null}
       {refusal?.code === 'locked' ? <LockRefusal error={refusal} /> : null}
       {error && !refusal ? <ErrorState error={error} onRetry={run} labels={DEBUG_LABELS} /> : null}
-      {result ? (
+      {answer && answer.result.nothingToRun !== null ? (
+        <div data-testid="debug-result">
+          <p role="status" className="note">
+            Nothing to run on {answer.date}: {answer.result.nothingToRun}
+          </p>
+        </div>
+      ) : result ? (
         <div data-testid="debug-result">
           <p role="status">
-            Monitor-only run {result.batchRunId ?? ''}: {result.state}, exit code {result.exitCode ?? '-'}. {monitor ? monitorVerdict(monitor) : ''}
+            Monitor-only run{result.batchRunId ? ` ${result.batchRunId}` : ''}: {result.state}, exit code {result.exitCode ?? '-'}. {monitor ? monitorVerdict(monitor) : ''}
             {result.omitted > 0 ? ` ${result.omitted} trace document(s) left out (too large).` : ''}
           </p>
           {result.error ? <ErrorState error={result.error} /> : null}

@@ -2,8 +2,8 @@
  * Single-date debug (SPEC.md g.12, m.21): debugDate runs monitor-only with a trace through the
  * host's run manager, returns per-phase documents (inputs, outputs, stored rows, differences)
  * and the monitor report, and leaves the database unchanged; the date phases (and the analytics
- * symbol stage) get documents of their own with the inputs they read. Trace reading honours its
- * size limit.
+ * symbol stage) get documents of their own with the inputs they read. A date on which nothing
+ * runs gives the engine's reason, not an empty run. Trace reading honours its size limit.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../core/api/contract';
 import { dispatch } from '../../../host/dispatcher';
-import { readTraceDocuments, withMoneyColumns } from '../../../host/handlers/debug-handlers';
+import { nothingToRunReason, readTraceDocuments, withMoneyColumns } from '../../../host/handlers/debug-handlers';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
 import { runDemo, seedDemoDb } from '../../support/demo-db';
 import { tempDir } from '../../support/cli';
@@ -84,6 +84,22 @@ describe('debugDate', () => {
     expect(stage['differences']).toMatchObject([{ table: 'symbol_factor_exposures', storedRows: computed, computedRows: computed, changed: [] }]);
   });
 
+  it("a date before every portfolio's first entry runs nothing and gives the engine's reason, as the CLI prints it", async () => {
+    const ctx = testHostContext(dbPath, SHORT_NOW);
+    const r = await dispatch('debugDate', { date: '2019-01-02', portfolios: [] }, ctx);
+    if (!r.ok) throw new Error(r.error.message);
+    const out = r.output as CommandOutput<'debugDate'>;
+    expect(out).toMatchObject({ state: 'completed', exitCode: 0, batchRunId: null, monitor: null, documents: [] });
+    expect(out.nothingToRun).toMatch(/^no portfolio in scope is processed on the requested dates \(portfolio-dates left out: before_first_entry x\d+\)$/);
+  });
+
+  it('a date that ran has no nothing-to-run reason', async () => {
+    const ctx = testHostContext(dbPath, SHORT_NOW);
+    const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth], phases: ['marks'] }, ctx);
+    if (!r.ok) throw new Error(r.error.message);
+    expect((r.output as CommandOutput<'debugDate'>).nothingToRun).toBeNull();
+  });
+
   it('a non-trading date is a usage error and runs nothing (m.5)', async () => {
     const ctx = testHostContext(dbPath, SHORT_NOW);
     const r = await dispatch('debugDate', { date: '2025-07-04', portfolios: [] }, ctx);
@@ -103,6 +119,17 @@ describe('withMoneyColumns', () => {
     expect(withMoneyColumns({ ...doc, document: { differences } }).document).toEqual({ differences, money_columns: ['market_value', 'total_value'] });
     const report = { ...doc, document: { clean: true } };
     expect(withMoneyColumns(report)).toBe(report);
+  });
+});
+
+describe('nothingToRunReason', () => {
+  it("is the engine's message without its lead, only for a completed request that recorded no run", () => {
+    const message = 'Nothing to run: no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x5)';
+    expect(nothingToRunReason('completed', { message })).toBe('no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x5)');
+    // A run's summary (SPEC.md h.5) or a run that did not complete is no "nothing to run".
+    expect(nothingToRunReason('completed', { schema: 'batchdesk.run-summary/1', batch_run_id: 'batch_x', message })).toBeNull();
+    expect(nothingToRunReason('failed', { message })).toBeNull();
+    expect(nothingToRunReason('completed', null)).toBeNull();
   });
 });
 

@@ -25,6 +25,7 @@ const debugOutput = (failures: string[]) => ({
   state: 'failed',
   exitCode: 1,
   batchRunId: RUN,
+  nothingToRun: null,
   monitor: {
     schema: 'batchdesk.monitor/1',
     clean: false,

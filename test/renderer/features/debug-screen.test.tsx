@@ -4,13 +4,15 @@
  * differences are per-column values at their precision (money to the cent, ratios to 6
  * significant digits), not a JSON object; the date-level phases' rows get their own card (a
  * run of only "market data" shows them, not "the date was not processed"); phases come in
- * pipeline order; a refused date is a form message next to the date and a lock refusal says
+ * pipeline order; a refused date is a form message under the fields, across the form, and a lock refusal says
  * who holds the lock, neither a crash with "Try again"; and a run that did not complete says
  * what that means for its state, with the portfolios of its reasons named. The verdict counts
  * what the sections show (the date-level rows, the portfolio-dates per status, those not run
  * after a failed date phase apart, naming it) and each section says its own status; a table's changed text and date columns are named with their rows; the
- * date-level card shows the inputs each date phase read. The documents are shaped as the real
- * host returns them (test/host/handlers/debug-handlers.test.ts).
+ * date-level card shows the inputs each date phase read. Each card leads with its phase's outcome,
+ * and one that did not succeed is not shown as a comparison; a date on which nothing runs says so
+ * with the engine's reason. The documents are shaped as the real host returns them
+ * (test/host/handlers/debug-handlers.test.ts, debug-failures.test.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -110,6 +112,7 @@ const output = (documents: TraceDocument[], extra: Record<string, unknown> = {})
   state: 'completed',
   exitCode: 0,
   batchRunId: 'batch_20250715_230000_d716',
+  nothingToRun: null,
   monitor: monitorOf('same', [
     [GROWTH, 'same'],
     [PRIVATE, 'same'],
@@ -190,6 +193,15 @@ describe('Debug screen trace', () => {
     expect(within(card).getAllByRole('row').map((r) => r.querySelector('td')?.textContent).slice(1)).toEqual(['missing_prices', 'symbol_factor_exposures']);
   });
 
+  it('the coverage block gives its real size, not "0 KB"', async () => {
+    renderDebug(() => output([dateSummary]));
+    const card = await screen.findByTestId('debug-phase-date');
+    const bytes = new TextEncoder().encode(JSON.stringify((dateSummary.document as { computed: unknown }).computed, null, 2)).length;
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(512);
+    expect(within(card).getByText('Coverage and fallbacks').closest('summary')!.textContent).toBe(`Coverage and fallbacks (${bytes} B)`);
+  });
+
   it('says so when the run wrote no trace at all', async () => {
     renderDebug(() => output([monitorReport]));
     expect((await screen.findByText('No trace documents')).parentElement!.textContent).toContain('The run wrote no trace for this date and these phases.');
@@ -201,6 +213,69 @@ describe('Debug screen trace', () => {
     const cards = [...screen.getByTestId('debug-result').querySelectorAll('article')].map((a) => a.getAttribute('data-testid'));
     expect(cards).toEqual(['debug-phase-date', 'debug-phase-marks', 'debug-phase-snapshots', 'debug-phase-sector_tags', 'debug-phase-analytics']);
     expect(screen.getByRole('region', { name: 'Demo Family Office Public Growth' })).toBeTruthy();
+  });
+});
+
+/** A phase document whose inputs carry the phase's outcome, as the engine traces it. */
+const withOutcome = (doc: TraceDocument, outcome: Record<string, unknown>): TraceDocument => {
+  const d = doc.document as Record<string, unknown>;
+  return { ...doc, document: { ...d, inputs: { ...(d['inputs'] as object), outcome: { error: null, metrics: {}, ...outcome } } } };
+};
+
+describe('Debug screen phase outcome', () => {
+  const NO_SNAPSHOT = 'Demo Family Office Public Growth has no snapshot for 2025-08-14 (latest before 2025-08-15: 2025-08-13); blocked by 2025-08-14: run that date first';
+  const summaries = (card: HTMLElement) => [...card.querySelectorAll('summary')].map((x) => x.firstChild!.textContent!.trim());
+
+  it('a failed phase leads its card with its status, reason and error, and compares nothing: its rows were not computed', async () => {
+    // As the real host returns it: the rows read after the failed phase equal the stored ones.
+    const snapshots = withOutcome(phaseDoc('snapshots', [difference('portfolio_snapshots', { total_value: 0, cash_value: 0 })]), { status: 'failed', reason: 'previous_day_missing', error: NO_SNAPSHOT });
+    renderDebug(() => output([snapshots], { state: 'failed', exitCode: 1 }));
+    const card = await screen.findByTestId('debug-phase-snapshots');
+    const outcome = within(card).getByTestId('debug-phase-outcome');
+    // At the top of the card, under its title, marked as a failure.
+    expect(card.querySelector('h3')!.nextElementSibling).toBe(outcome);
+    expect(outcome.className).toContain('bad');
+    expect(outcome.querySelector('p')!.textContent).toBe(`Failed (previous_day_missing): ${NO_SNAPSHOT}`);
+    expect(outcome.textContent).toContain('The phase failed, so its rows were not computed');
+    // No "1 1 0 0 0 · 0 in all columns" comparison, and no "Rows computed" that are not its output.
+    expect(within(card).queryByTestId('debug-differences')).toBeNull();
+    expect(within(card).queryByText(/0 in all/)).toBeNull();
+    expect(summaries(card)).toEqual(['Inputs read', 'Rows after the phase (not its output)', 'Stored rows']);
+  });
+
+  it.each([
+    ['skipped', 'insufficient_marks', 'Skipped (insufficient_marks)', 'The phase was skipped, so its rows were not computed'],
+    ['not_applicable', 'no_positions', 'Not applicable (no_positions)', 'The phase did not apply, so its rows were not computed'],
+  ])('a %s phase says so at the top of its card, apart from a failure, and compares nothing', async (status, reason, line, note) => {
+    renderDebug(() => output([withOutcome(phaseDoc('analytics'), { status, reason })]));
+    const card = await screen.findByTestId('debug-phase-analytics');
+    const outcome = within(card).getByTestId('debug-phase-outcome');
+    expect(outcome.className).toContain('warn');
+    expect(outcome.querySelector('p')!.textContent).toBe(line);
+    expect(outcome.textContent).toContain(note);
+    expect(within(card).queryByTestId('debug-differences')).toBeNull();
+  });
+
+  it('a phase that succeeded keeps its comparison, under a compact status line', async () => {
+    renderDebug(() => output([withOutcome(phaseDoc('marks'), { status: 'success', reason: null })]));
+    const card = await screen.findByTestId('debug-phase-marks');
+    const outcome = within(card).getByTestId('debug-phase-outcome');
+    expect(outcome.textContent).toBe('Succeeded');
+    expect(outcome.className).not.toMatch(/bad|warn/);
+    expect(within(card).getByTestId('debug-differences')).toBeTruthy();
+    expect(summaries(card)).toEqual(['Inputs read', 'Rows computed', 'Stored rows']);
+  });
+
+  it("the date-level card leads with each date phase's outcome, a failed one marked with its reason", async () => {
+    const marketData = withOutcome(datePhaseDoc('market_data', { symbols: {} }, 'missing_prices'), { status: 'failed', reason: 'insufficient_price_coverage', error: 'coverage 40% below 95%' });
+    const fundamentals = withOutcome(datePhaseDoc('fundamentals', { profiles: {} }, null), { status: 'success', reason: null });
+    renderDebug(() => output([dateSummary, fundamentals, marketData], { state: 'failed', exitCode: 1 }));
+    const card = await screen.findByTestId('debug-phase-date');
+    const outcomes = within(card).getAllByTestId('debug-phase-outcome');
+    expect(outcomes.map((o) => o.querySelector('strong')?.textContent ?? o.textContent)).toEqual(['market data: Failed', 'fundamentals: Succeeded']);
+    expect(outcomes[0]!.className).toContain('bad');
+    expect(outcomes[0]!.querySelector('p')!.textContent).toBe('market data: Failed (insufficient_price_coverage): coverage 40% below 95%');
+    expect(outcomes[0]!.textContent).toContain('The phase failed, so its rows were not computed: the rows computed below are not its output.');
   });
 });
 
@@ -256,6 +331,21 @@ describe('Debug screen verdict', () => {
     ]);
   });
 
+  it('a date on which nothing runs says so with the engine\'s reason, without a run line or "no trace documents"', async () => {
+    const reason = 'no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x5)';
+    renderDebug(() => output([], { batchRunId: null, monitor: null, nothingToRun: reason }));
+    await screen.findByTestId('debug-result');
+    expect(verdict()).toBe(`Nothing to run on ${DATE}: ${reason}`);
+    expect(screen.getByTestId('debug-result').textContent).not.toContain('Monitor-only run');
+    expect(screen.queryByText('No trace documents')).toBeNull();
+  });
+
+  it('a run without a run id prints none, and no stray colon', async () => {
+    renderDebug(() => output([dateSummary], { batchRunId: null }));
+    await screen.findByTestId('debug-phase-date');
+    expect(verdict()).toMatch(/^Monitor-only run: completed, exit code 0\. /);
+  });
+
   it('a clean run says nothing differs, for the date-level rows and every portfolio-date', async () => {
     renderDebug(() => output([dateSummary, phaseDoc('marks')]));
     await screen.findByTestId('debug-phase-marks');
@@ -279,14 +369,22 @@ describe('Debug screen refusals', () => {
     expect(transport.calls.filter((c) => c.name === 'debugDate')).toHaveLength(1);
   });
 
-  it("the date's message wraps within the field, so the form keeps its width", () => {
-    // Layout is the browser's: the rule that keeps it is checked here (the e2e pass sees it).
-    const css = readFileSync(resolve(import.meta.dirname, '../../../renderer/styles.css'), 'utf8');
-    const rule = /\.field-error \{([^}]*)\}/.exec(css)?.[1] ?? '';
-    // No width of its own (it would widen the field to fit a long message), the field's at least.
-    expect(rule).toMatch(/(^|[;\s])width:\s*0[;\s]/);
-    expect(rule).toMatch(/min-width:\s*100%/);
-    expect(rule).not.toMatch(/max-width/);
+  it("the date's message spans the form under its fields, breaking at spaces only, and keeps the form's width", async () => {
+    renderDebug(() => output([]), usageError('debugDate', 'targetDate', '--target-date 2025-08-16 is not a trading day; the previous trading day is 2025-08-15'));
+    const message = await screen.findByTestId('debug-date-error');
+    // A line of the form of its own, after the fields: not inside the date's narrow column.
+    expect(message.parentElement!.tagName).toBe('FORM');
+    expect(message.parentElement!.lastElementChild).toBe(message);
+    // Layout is the browser's: the rule that gives it is checked here (the e2e pass sees it).
+    const css = readFileSync(resolve(import.meta.dirname, '../../../renderer/styles.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+    const rules = [...css.matchAll(/([^{}]*\.field-error[^{}]*)\{([^}]*)\}/g)];
+    expect(rules.map((r) => r[1]!.trim())).toEqual(['.filters > .field-error']);
+    const rule = rules[0]![2]!;
+    // The form's width: a whole line of the wrapping form, with no min-content width to widen it.
+    expect(rule).toMatch(/flex:\s*0 0 100%/);
+    expect(rule).toMatch(/min-width:\s*0[;\s]/);
+    // A date is never broken mid-token ("2025-08-" / "16"): no break-anywhere, no zero width.
+    expect(rule).not.toMatch(/overflow-wrap|word-break|(^|[;\s])width:/);
   });
 
   it('a locked database says who holds the lock, without "Try again"', async () => {
