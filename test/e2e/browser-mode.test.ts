@@ -135,20 +135,24 @@ describe('browser mode, end to end', () => {
     await shot('01-live-empty');
   });
 
-  it('a run refused at start (another process holds the lock) says so under the form, naming the holder', async () => {
+  it('a run refused at start (another process took the lock after the preview) says so under the form, naming the holder; a new preview disables Start', async () => {
+    await nav('run');
+    await page.getByLabel('Single date').check();
+    await page.fill('[data-testid=run-target-date]', '2025-07-01');
+    await page.click('[data-testid=run-preview]');
+    await page.waitForSelector('[data-testid=plan-preview]');
     const holder = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       expect(await new Promise<string>((resolve) => holder.stdout!.once('data', (d: Buffer) => resolve(d.toString())))).toMatch(/^locked \d+/);
-      await nav('run');
-      await page.getByLabel('Single date').check();
-      await page.fill('[data-testid=run-target-date]', '2025-07-01');
-      await page.click('[data-testid=run-preview]');
-      await page.waitForSelector('[data-testid=plan-preview]');
       await page.click('[data-testid=run-start]');
       await page.waitForSelector('[data-testid=screen-run] [data-testid=start-outcome][data-state=refused]');
-      expect(await page.textContent('[data-testid=screen-run] [data-testid=start-refusal-holder]')).toContain(`pid ${holder.pid} on`);
+      expect(await page.textContent('[data-testid=screen-run] [data-testid=start-refusal-message]')).toContain(`pid ${holder.pid} on`);
       expect(await page.getAttribute('main', 'data-screen')).toBe('run');
       await shot('02-run-refused');
+      // The plan previewed now says the file is held: Start is off, with the reason.
+      await page.click('[data-testid=run-preview]');
+      await page.waitForSelector('[data-testid=run-start-held]');
+      expect(await page.isDisabled('[data-testid=run-start]')).toBe(true);
       // The Live screen says it too (and leaving the Run screen resets its form for the next test).
       await nav('live');
       await page.waitForSelector('[data-testid=screen-live] [data-testid=start-outcome][data-state=refused]');

@@ -1,9 +1,12 @@
 /**
  * Run: choose dates (automatic, a range or one date), phases, chunk size, retry-failed, the
  * coverage-guard threshold and the provider; preview the plan (a dry run) before starting;
- * start, cancel and resume. A closed gate disables starting (SPEC.md i.4).
+ * start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
+ * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
+ * start refused for that goes once that process's run is seen to end or a preview finds the
+ * file free.
  */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { RunOptionsInput } from '../../../core/api/run-options';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useLive, useServices } from '../../app-context';
@@ -13,6 +16,7 @@ import { planSchema, type Plan } from '../../state/run-plan';
 import { fmtInt, phaseLabel } from '../../ui/format';
 import { ErrorState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { useOtherProcessRun } from '../telemetry/other-process-run';
 import { useGate } from './use-gate';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 import { RUN_FORM_LABELS } from './run-form-labels';
@@ -47,6 +51,12 @@ const INITIAL: FormState = {
   marketData: '',
   portfolio: '',
 };
+
+/**
+ * The plan's warning that a run now would be refused because the database is held (the
+ * engine's dry run lists what would refuse the run, g.4: a run lock, or SQLite's write lock).
+ */
+const isHeldWarning = (w: unknown): boolean => typeof w === 'string' && w.startsWith('a run now would be refused: the database is locked');
 
 /** The run options of the form, or a message saying what is missing. */
 export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; message: string } {
@@ -96,6 +106,12 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
 
   useEffect(() => setMessage(null), [key]);
 
+  // The plan says the file is held, or a start was refused for it: watch for the end of the run that holds it.
+  const planSaysHeld = plan !== null && plan.plan.warnings.some(isHeldWarning);
+  const refusedHeld = live.start?.state === 'refused' && live.start.error.code === 'locked';
+  const onOtherRunEnded = useCallback(() => store.clearLockRefusal(), [store]);
+  const otherRun = useOtherProcessRun(!running && (planSaysHeld || refusedHeld), live.start, onOtherRunEnded);
+
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
   const togglePhase = (p: PhaseName) => set('phases', form.phases.includes(p) ? form.phases.filter((x) => x !== p) : PHASE_NAMES.filter((x) => x === p || form.phases.includes(x)));
 
@@ -105,7 +121,9 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
     setBusy('plan');
     try {
       const r = await client.call('planRun', built.options);
-      setPlan({ plan: planSchema.parse(r.plan), key });
+      const next = planSchema.parse(r.plan);
+      setPlan({ plan: next, key });
+      if (!next.warnings.some(isHeldWarning)) store.clearLockRefusal();
     } catch (err) {
       setPlan(null);
       setMessage({ kind: 'error', text: errorText(err, RUN_FORM_LABELS) });
@@ -237,7 +255,14 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
           <button type="submit" disabled={busy !== null} data-testid="run-preview">
             {busy === 'plan' ? 'Planning...' : 'Preview plan'}
           </button>
-          <button type="button" className="primary" disabled={!planIsCurrent || busy !== null || running || gateClosed || !planSummary?.dates} onClick={start} data-testid="run-start">
+          <button
+            type="button"
+            className="primary"
+            disabled={!planIsCurrent || busy !== null || running || gateClosed || planSaysHeld || !planSummary?.dates}
+            aria-describedby={planSaysHeld ? 'run-start-held' : undefined}
+            onClick={start}
+            data-testid="run-start"
+          >
             {busy === 'start' ? 'Starting...' : 'Start run'}
           </button>
           <button type="button" disabled={!running || busy !== null} onClick={cancel} data-testid="run-cancel">
@@ -248,6 +273,13 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
           </button>
         </div>
         {gateClosed ? <p className="note bad">The regression gate is closed: starting a run is disabled.</p> : null}
+        {planSaysHeld ? (
+          <p className="note bad" id="run-start-held" data-testid="run-start-held">
+            {otherRun.state === 'finished'
+              ? 'The run by another process that held the database has ended: preview the plan again to start.'
+              : 'Another process holds the database, so the plan says a run now would be refused: starting is disabled. Live shows its run and can ask it to stop; preview the plan again once it has ended.'}
+          </p>
+        ) : null}
         {!planIsCurrent && plan ? <p className="note">The options changed since the preview: preview the plan again before starting.</p> : null}
         {message ? (
           <p className={message.kind === 'error' ? 'note bad' : 'note'} role={message.kind === 'error' ? 'alert' : 'status'}>

@@ -4,19 +4,32 @@
  * its "nothing to run". Shown on the Run screen under the form and on the Live screen, with
  * the cancel this window asked for.
  */
+import { z } from 'zod';
 import { errorText } from '../../engine-client/engine-error';
 import { fmtTimestamp, HOLDERS } from '../../ui/format';
 import { cancelNoteOf, type LiveState, type RunStart } from '../../state/live-run';
 import { RUN_FORM_LABELS } from './run-form-labels';
 
+/**
+ * The lock row of a process that holds the database (SPEC.md g.9). Pid 0 stands for SQLite's
+ * write lock, whose holder is unknown: the engine's message says it all then.
+ */
+const knownHolderSchema = z
+  .object({ kind: z.string(), holder: z.string(), host: z.string(), pid: z.number().int().positive(), acquiredAt: z.string() })
+  .loose();
 
-/** The process that holds the run lock, from its lock row; pid 0 is SQLite's write lock, whose holder is unknown. */
-function holderText(h: Readonly<Record<string, unknown>>): string {
-  const v = (k: string): string | null => (typeof h[k] === 'string' || typeof h[k] === 'number' ? String(h[k]) : null);
-  if (v('pid') === '0') return 'another process writing to the database';
-  const holder = v('holder');
-  const run = v('runId');
-  return `${(holder && HOLDERS[holder]) ?? holder ?? 'another process'} (${v('kind') ?? 'run'}${run ? ` ${run}` : ''}, pid ${v('pid') ?? '?'} on ${v('host') ?? '?'}) since ${fmtTimestamp(v('acquiredAt') ?? '?')}`;
+/** What a lock of each kind is held for (a run is named apart). */
+const HELD_FOR: Readonly<Record<string, string>> = { rebuild: 'a rebuild', purge: 'a purge', restore: 'a restore', import: 'an import' };
+
+/**
+ * The refusal in one sentence, in the UI's words and time format: who holds the database, since
+ * when and for what (a run by its batch run id when the history has it), and what to do.
+ */
+function heldText(holder: z.infer<typeof knownHolderSchema>, batchRunId: string | null): string {
+  const who = HOLDERS[holder.holder] ?? holder.holder;
+  const since = `${who.charAt(0).toUpperCase()}${who.slice(1)} (pid ${holder.pid} on ${holder.host}) has held the database since ${fmtTimestamp(holder.acquiredAt)}`;
+  if (holder.kind !== 'run') return `${since} for ${HELD_FOR[holder.kind] ?? holder.kind}; start the run again once it has finished.`;
+  return `${since} for ${batchRunId ? `run ${batchRunId}` : 'a run'}; Live shows that run and can ask it to stop.`;
 }
 
 /** `onBack`: offers the way back to the Run form (from the Live screen). */
@@ -34,13 +47,29 @@ export function StartOutcome({ start, onBack }: { start: RunStart | null; onBack
         The run did not start: {start.message}
       </p>
     );
+  const holder = knownHolderSchema.safeParse(start.lockHolder);
+  const exitCode = start.exitCode !== null ? ` (exit code ${start.exitCode})` : '';
   return (
     <div className="state state-error" role="alert" data-testid="start-outcome" data-state="refused">
-      <p className="state-title">The run did not start{start.exitCode !== null ? ` (exit code ${start.exitCode})` : ''}</p>
-      <p className="state-body" data-testid="start-refusal-message">
-        {errorText(start.error, RUN_FORM_LABELS)}
-      </p>
-      {start.lockHolder ? <p data-testid="start-refusal-holder">The database is held by {holderText(start.lockHolder)}.</p> : null}
+      <p className="state-title">The run did not start{holder.success ? '' : exitCode}</p>
+      {holder.success ? (
+        <>
+          <p className="state-body" data-testid="start-refusal-message">
+            {heldText(holder.data, start.holderBatchRunId)}
+          </p>
+          <details data-testid="start-refusal-details">
+            <summary>The engine's message</summary>
+            <p>
+              {start.error.message}
+              {exitCode}
+            </p>
+          </details>
+        </>
+      ) : (
+        <p className="state-body" data-testid="start-refusal-message">
+          {errorText(start.error, RUN_FORM_LABELS)}
+        </p>
+      )}
       {onBack ? (
         <button type="button" onClick={onBack} data-testid="start-refusal-back">
           Back to the Run form

@@ -33,9 +33,10 @@ export function LiveScreen() {
   const hasRun = live.run !== null;
   // Without a run in this session, the last run the history holds (a CLI run, or one before a restart).
   const lastRun = useAsync(async () => (hasRun ? null : ((await client.call('listRuns', { limit: 1 })).runs[0] ?? null)), [client, hasRun]);
-  // Once another process's run has ended, its dates and outcome are in the database.
+  // Once another process's run has ended, its dates and outcome are in the database, and a start it refused is past.
   const { reload: reloadLastRun } = lastRun;
   const onOtherRunEnded = useCallback(() => {
+    store.clearLockRefusal();
     void store.refreshTracking().catch(() => undefined);
     reloadLastRun();
   }, [store, reloadLastRun]);

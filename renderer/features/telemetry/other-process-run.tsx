@@ -3,9 +3,9 @@
  * on this database while this app's engine is idle (SPEC.md g.9, i.5): who holds the file, and
  * the run's progress from the database (the figures `history --running` prints), read again
  * every OTHER_RUN_POLL_MS while that run lasts and Live is shown, and every OTHER_RUN_IDLE_POLL_MS
- * while there is none (a run started from a terminal shows up). Its end is said, and it can be
- * asked to stop after its current portfolio-date, as `batchdesk cancel` does (g.10), after a
- * confirmation.
+ * while there is none (a run started from a terminal shows up). Its end is said with how it
+ * ended (its history row), and it can be asked to stop after its current portfolio-date, as
+ * `batchdesk cancel` does (g.10), after a confirmation that takes the focus and gives it back.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { OtherProcessRun } from '../../../core/api/commands/run-commands';
@@ -21,16 +21,19 @@ export const OTHER_RUN_IDLE_POLL_MS = 5000;
 export type OtherRunWatch =
   | { readonly state: 'none' }
   | { readonly state: 'running'; readonly run: OtherProcessRun }
-  /** The run it showed no longer holds the file (it ended, was cancelled, or its process is gone). */
-  | { readonly state: 'finished'; readonly run: OtherProcessRun }
+  /**
+   * The run it showed no longer holds the file (it ended, was cancelled, or its process is gone);
+   * `status`: its history row's status once it let go (null when that row could not be read).
+   */
+  | { readonly state: 'finished'; readonly run: OtherProcessRun; readonly status: string | null }
   | { readonly state: 'error'; readonly error: unknown };
 
 /**
  * Watches for the run of another process while `enabled` (this app's engine is idle): one read,
  * then one every OTHER_RUN_POLL_MS for as long as such a run is there, and every
- * OTHER_RUN_IDLE_POLL_MS while there is none or a read failed. Its end calls `onEnded`. Reading
- * stops when disabled and on unmount. A change of `checkKey` reads again at once (a start
- * refused because another process holds the file).
+ * OTHER_RUN_IDLE_POLL_MS while there is none or a read failed. Its end (its status read from
+ * the history first) calls `onEnded`. Reading stops when disabled and on unmount. A change of
+ * `checkKey` reads again at once (a start refused because another process holds the file).
  */
 export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded: () => void): OtherRunWatch {
   const client = useClient();
@@ -62,11 +65,22 @@ export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded:
       }
       if (stopped) return;
       const before = shown.current;
+      // How the run it showed ended; a read stopped meanwhile leaves it shown, for the next read to say.
+      const status = !run && before ? await endStatus(before.runId) : null;
+      if (stopped) return;
       shown.current = run;
       if (before && before.runId !== run?.runId) ended.current();
       if (run) setWatch({ state: 'running', run });
-      else if (before) setWatch({ state: 'finished', run: before });
+      else if (before) setWatch({ state: 'finished', run: before, status });
       timer = setTimeout(() => void read(), run ? OTHER_RUN_POLL_MS : OTHER_RUN_IDLE_POLL_MS);
+    };
+    // The run's status in its history row, written before it let go of the file; null when it cannot be read.
+    const endStatus = async (runId: string): Promise<string | null> => {
+      try {
+        return (await client.call('listRuns', { ids: [runId], limit: 1 })).runs[0]?.status ?? null;
+      } catch {
+        return null;
+      }
     };
     void read();
     return () => {
@@ -79,10 +93,46 @@ export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded:
 
 const runName = (r: OtherProcessRun): string => r.batchRunId ?? r.runId;
 
+/** How a run ended, from its history status; a run whose process died without a word still reads 'running' there. */
+function endedText(status: string | null): string {
+  switch (status) {
+    case 'completed':
+      return 'has completed';
+    case 'partial':
+      return 'has ended partial: some of its dates did not complete';
+    case 'failed':
+      return 'has failed';
+    case 'cancelled':
+      return 'was cancelled';
+    case 'interrupted':
+      return 'was interrupted';
+    case 'running':
+      return 'has stopped without recording its end (its process is gone)';
+    default:
+      return 'has ended';
+  }
+}
+
 function Running({ run }: { run: OtherProcessRun }) {
   const client = useClient();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const panel = useRef<HTMLElement>(null);
+  const trigger = useRef<HTMLButtonElement>(null);
+  const confirmFirst = useRef<HTMLButtonElement>(null);
+  // The confirmation was closed: the focus goes back to its trigger, else (a cancel requested) to the panel.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (confirming) confirmFirst.current?.focus();
+    else if (refocus.current) {
+      refocus.current = false;
+      (trigger.current ?? panel.current)?.focus();
+    }
+  }, [confirming]);
+  const closeConfirm = () => {
+    refocus.current = true;
+    setConfirming(false);
+  };
   // The request this window made (its next read says so too), or why it was not made.
   const [asked, setAsked] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -97,14 +147,14 @@ function Running({ run }: { run: OtherProcessRun }) {
       setRefusal(errorText(err));
     } finally {
       setBusy(false);
-      setConfirming(false);
+      closeConfirm();
     }
   };
   const planned = run.datesPlanned;
   const pct = planned ? Math.round((Math.min(run.datesDone, planned) / planned) * 1000) / 10 : null;
   const cancelRequested = run.cancelRequested || asked;
   return (
-    <section className="run-progress" aria-label="Run by another process" data-testid="other-run" data-state="running">
+    <section ref={panel} tabIndex={-1} className="run-progress" aria-label="Run by another process" data-testid="other-run" data-state="running">
       <div className="run-title">
         <strong data-testid="other-run-title">
           A run by another process (pid {run.pid}, started at {fmtTimestamp(run.startedAt)}) is working on this file.
@@ -138,15 +188,15 @@ function Running({ run }: { run: OtherProcessRun }) {
           <p id="other-run-confirm-text">
             Ask run {runName(run)} (pid {run.pid}) to stop after its current portfolio-date, as <code>batchdesk cancel</code> does? The dates it finished stay; <code>batchdesk run --resume</code> continues it.
           </p>
-          <button type="button" className="danger" disabled={busy} onClick={cancel} data-testid="other-run-cancel-confirm">
+          <button ref={confirmFirst} type="button" className="danger" disabled={busy} onClick={cancel} data-testid="other-run-cancel-confirm">
             Ask it to stop
           </button>{' '}
-          <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+          <button type="button" disabled={busy} onClick={closeConfirm}>
             Keep it running
           </button>
         </div>
       ) : (
-        <button type="button" onClick={() => setConfirming(true)} data-testid="other-run-cancel">
+        <button ref={trigger} type="button" onClick={() => setConfirming(true)} data-testid="other-run-cancel">
           Cancel that run...
         </button>
       )}
@@ -169,8 +219,8 @@ export function OtherProcessRunPanel({ watch }: { watch: OtherRunWatch }) {
     );
   if (watch.state === 'finished')
     return (
-      <p className="note" role="status" data-testid="other-run" data-state="finished">
-        The run by another process (pid {watch.run.pid}), {runName(watch.run)}, has finished. The grid below is read again.
+      <p className="note" role="status" data-testid="other-run" data-state="finished" data-status={watch.status ?? undefined}>
+        The run by another process (pid {watch.run.pid}), {runName(watch.run)}, {endedText(watch.status)}. The grid below is read again.
       </p>
     );
   // Keyed by run: a new run of another process starts with no confirmation or answer open.

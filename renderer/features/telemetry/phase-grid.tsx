@@ -1,13 +1,17 @@
 /**
  * The date x phase grid, coloured by status (pending, running, ok, warning, failed, skipped)
  * and virtualized by row. Keyboard (the WAI-ARIA grid pattern, as the History heatmap): one
- * tab stop; arrow keys move between cells, Home/End to the first/last cell of the row,
- * Ctrl+Home/Ctrl+End to the first/last cell of the grid; Enter or Space opens the cell (roving
- * focus inside the grid). The screen can move the focus back to a cell (after its detail
+ * tab stop; arrow keys move between cells, PageUp/PageDown by a page of rows, Home/End to the
+ * first/last cell of the row, Ctrl+Home/Ctrl+End to the first/last cell of the grid; Enter or
+ * Space opens the cell (roving focus inside the grid). The row holding the tab stop stays
+ * rendered while scrolled away, so a focused cell keeps the focus; while the focus is elsewhere,
+ * a scroll moves the tab stop to a row in view, so Tab and the arrows go on from what is shown.
+ * The heading row sits in the scroller (sticky): a grid narrower than its columns scrolls
+ * sideways with its headings. The screen can move the focus back to a cell (after its detail
  * closes) through the grid's handle.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useImperativeHandle, useRef, useState, type FocusEvent, type KeyboardEvent, type Ref } from 'react';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { cellClass, type GridRow } from '../../state/live-run';
 import { phaseLabel } from '../../ui/format';
@@ -23,6 +27,13 @@ export interface PhaseGridHandle {
 }
 
 const ROW = 28;
+/** The heading row's height: it sticks over the top of the scroller, above the rows. */
+const HEAD = 30;
+
+/** The rows wholly in view below the sticky heading row (first and last index). */
+function rowsInView(el: HTMLElement): { first: number; last: number } {
+  return { first: Math.ceil(el.scrollTop / ROW), last: Math.floor((el.scrollTop + el.clientHeight - HEAD) / ROW) - 1 };
+}
 
 interface GridRowProps {
   readonly date: string;
@@ -107,22 +118,49 @@ export function PhaseGrid({
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
-  const virtualizer = useVirtualizer({ count: dates.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 6 });
+  // The tab stop's row is always rendered: scrolled out of view, its focused cell keeps the focus.
+  const rangeExtractor = useCallback((range: Range) => {
+    const rows = defaultRangeExtractor(range);
+    return focus.r < range.count && !rows.includes(focus.r) ? [...rows, focus.r].sort((a, b) => a - b) : rows;
+  }, [focus.r]);
+  const virtualizer = useVirtualizer({
+    count: dates.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW,
+    overscan: 6,
+    rangeExtractor,
+    // The rows start below the heading row, which covers the top of the scroller.
+    scrollMargin: HEAD,
+    scrollPaddingStart: HEAD,
+  });
   // Keep the running date in view while the run progresses (a direct scroll: cheap at 10 updates a second).
   const followIndex = follow ? dates.indexOf(follow) : -1;
   useEffect(() => {
     const el = scrollRef.current;
     if (!el || followIndex < 0) return;
-    const top = followIndex * ROW;
-    if (top < el.scrollTop || top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = Math.max(0, top - el.clientHeight + 2 * ROW);
+    const view = rowsInView(el);
+    if (followIndex < view.first || followIndex > view.last) el.scrollTop = Math.max(0, HEAD + (followIndex + 2) * ROW - el.clientHeight);
   }, [followIndex]);
 
-  const moveTo = (r: number, c: number) => {
+  const moveTo = (r: number, c: number, align: 'auto' | 'start' | 'end' = 'auto') => {
     const rr = Math.max(0, Math.min(dates.length - 1, r));
     const cc = Math.max(0, Math.min(PHASE_NAMES.length - 1, c));
     setFocus({ r: rr, c: cc });
-    virtualizer.scrollToIndex(rr, { align: 'auto' });
+    virtualizer.scrollToIndex(rr, { align });
     requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLButtonElement>(`[data-cell="${rr}:${cc}"]`)?.focus());
+  };
+  // While the focus is outside the grid, its tab stop follows the scroll to the first row in view.
+  const tabStopToView = () => {
+    const el = scrollRef.current;
+    if (!el || dates.length === 0) return;
+    const view = rowsInView(el);
+    if (focus.r < view.first || focus.r > view.last) setFocus({ r: Math.min(dates.length - 1, view.first), c: focus.c });
+  };
+  const onScroll = () => {
+    if (!scrollRef.current?.contains(document.activeElement)) tabStopToView();
+  };
+  const onBlur = (e: FocusEvent) => {
+    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) tabStopToView();
   };
   useImperativeHandle(ref, () => ({
     focusCell: (cell) => {
@@ -132,11 +170,15 @@ export function PhaseGrid({
   }));
   const onKeyDown = (e: KeyboardEvent) => {
     const last = PHASE_NAMES.length - 1;
+    const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 0) - HEAD) / ROW));
     const map: Record<string, () => void> = {
       ArrowDown: () => moveTo(focus.r + 1, focus.c),
       ArrowUp: () => moveTo(focus.r - 1, focus.c),
       ArrowRight: () => moveTo(focus.r, focus.c + 1),
       ArrowLeft: () => moveTo(focus.r, focus.c - 1),
+      // A page down brings the rows below the view into it, the focused one at the top.
+      PageDown: () => moveTo(focus.r + page, focus.c, 'start'),
+      PageUp: () => moveTo(focus.r - page, focus.c, 'end'),
       Home: () => moveTo(e.ctrlKey ? 0 : focus.r, 0),
       End: () => moveTo(e.ctrlKey ? dates.length - 1 : focus.r, last),
     };
@@ -147,28 +189,28 @@ export function PhaseGrid({
     }
   };
   return (
-    <div className="grid" role="grid" aria-label="Dates by phase" aria-rowcount={dates.length + 1} data-testid="phase-grid" onKeyDown={onKeyDown}>
-      <div className="grid-row grid-head" role="row">
-        <div role="columnheader">Date</div>
-        <div role="columnheader">Status</div>
-        {PHASE_NAMES.map((p) => (
-          <div key={p} role="columnheader" title={phaseLabel(p)}>
-            <abbr title={phaseLabel(p)}>{PHASE_SHORT[p]}</abbr>
+    <div className="grid" role="grid" aria-label="Dates by phase" aria-rowcount={dates.length + 1} data-testid="phase-grid" onKeyDown={onKeyDown} onBlur={onBlur}>
+      <div ref={scrollRef} className="grid-body" onScroll={onScroll}>
+        <div className="grid-row grid-head" role="row" style={{ height: HEAD }}>
+          <div role="columnheader">Date</div>
+          <div role="columnheader">Status</div>
+          {PHASE_NAMES.map((p) => (
+            <div key={p} role="columnheader" title={phaseLabel(p)}>
+              <abbr title={phaseLabel(p)}>{PHASE_SHORT[p]}</abbr>
+            </div>
+          ))}
+          <div role="columnheader" className="num">
+            Missing
           </div>
-        ))}
-        <div role="columnheader" className="num">
-          Missing
+          <div role="columnheader" className="num">
+            Fallback
+          </div>
+          <div role="columnheader" className="num">
+            Jobs
+          </div>
         </div>
-        <div role="columnheader" className="num">
-          Fallback
-        </div>
-        <div role="columnheader" className="num">
-          Jobs
-        </div>
-      </div>
-      <div ref={scrollRef} className="grid-body">
         {dates.length === 0 ? <p className="state state-empty">No dates yet. Start a run, or run one with the CLI: its dates appear here.</p> : null}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div className="grid-rows" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((v) => {
             const date = dates[v.index]!;
             return (
@@ -177,7 +219,7 @@ export function PhaseGrid({
                 date={date}
                 row={rows[date]}
                 index={v.index}
-                start={v.start}
+                start={v.start - HEAD}
                 selectedPhase={selected?.date === date ? selected.phase : null}
                 focusCol={focus.r === v.index ? focus.c : null}
                 onFocusCell={setFocus}

@@ -4,13 +4,16 @@
  * running a batch on the same file (SPEC.md g.9, g.10, i.5):
  *   - it says so, with the holder's pid and start, and shows the run's progress from the
  *     database, read again every 2 s while the run lasts (a monitor-only run is said to be one);
- *   - once the run is gone it says it finished and reads the grid and the last run again;
+ *   - once the run is gone it says how it ended (its history row: completed, cancelled, failed)
+ *     and reads the grid and the last run again;
  *     while there is no such run the lock is looked at every 5 s (a run started from a terminal
  *     shows up); once Live is left, nothing is read again;
- *   - the run can be asked to stop (after a confirmation), as `batchdesk cancel` does;
+ *   - the run can be asked to stop (after a confirmation), as `batchdesk cancel` does; the
+ *     confirmation takes the focus when it opens and gives it back when it closes;
  *   - while this app runs its own batch, nothing of it shows and nothing is read.
  */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import type { CommandOutput } from '../../../core/api/contract';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-commands';
 import { ServicesProvider } from '../../../renderer/app-context';
@@ -40,6 +43,22 @@ const cliRun = (over: Partial<OtherProcessRun> = {}): OtherProcessRun => ({
   currentDate: '2025-07-04',
   cancelRequested: false,
   ...over,
+});
+
+/** The history row of `run` once it ended with `status`. */
+const historyRow = (run: OtherProcessRun, status: string): CommandOutput<'listRuns'>['runs'][number] => ({
+  id: run.runId,
+  batchRunId: run.batchRunId ?? run.runId,
+  status,
+  mode: 'normal',
+  triggeredBy: 'cli',
+  startedAt: run.startedAt,
+  completedAt: '2025-09-30T23:05:00.000000Z',
+  totalJobs: null,
+  completedJobs: null,
+  failedJobs: null,
+  durationSeconds: 300,
+  options: null,
 });
 
 beforeEach(() => {
@@ -84,8 +103,10 @@ const advance = (ms: number) =>
   });
 
 describe('Live and a run by another process', () => {
-  it('shows its holder and progress, reads it every 2 s while it lasts, then says it finished and looks every 5 s', async () => {
-    const { calls } = setup([cliRun(), cliRun({ datesDone: 4, currentDate: '2025-07-07' }), null]);
+  it('shows its holder and progress, reads it every 2 s while it lasts, then says how it finished and looks every 5 s', async () => {
+    const { calls, transport } = setup([cliRun(), cliRun({ datesDone: 4, currentDate: '2025-07-07' }), null], {
+      listRuns: (input) => ({ runs: (input as { ids?: string[] }).ids?.includes('cli-run') ? [historyRow(cliRun(), 'completed')] : [] }),
+    });
     await advance(0);
     expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
     expect(screen.getByTestId('other-run-title').textContent).toBe('A run by another process (pid 4242, started at 2025-09-30 23:00:00) is working on this file.');
@@ -104,15 +125,53 @@ describe('Live and a run by another process', () => {
     const lastRun = calls('listRuns');
     await advance(OTHER_RUN_POLL_MS);
     expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
-    expect(screen.getByTestId('other-run').textContent).toBe('The run by another process (pid 4242), batch_20250930_230000, has finished. The grid below is read again.');
-    // Its dates and its outcome are in the database now.
+    expect(screen.getByTestId('other-run').textContent).toBe('The run by another process (pid 4242), batch_20250930_230000, has completed. The grid below is read again.');
+    // How it ended is its history row's status; its dates and outcome are in the database now (the last run is read again).
+    expect(transport.calls.filter((c) => c.name === 'listRuns').map((c) => c.input)).toContainEqual({ ids: ['cli-run'], limit: 1 });
     expect(calls('getTracking')).toBe(tracking + 1);
-    expect(calls('listRuns')).toBe(lastRun + 1);
+    expect(calls('listRuns')).toBe(lastRun + 2);
     await advance(OTHER_RUN_IDLE_POLL_MS - 10);
     expect(calls('getOtherProcessRun')).toBe(3);
     await advance(10);
     expect(calls('getOtherProcessRun')).toBe(4);
     expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
+  });
+
+  it.each([
+    ['cancelled', 'was cancelled'],
+    ['failed', 'has failed'],
+    ['interrupted', 'was interrupted'],
+  ])('says a run that ended %s so', async (status, words) => {
+    setup([cliRun(), null], { listRuns: (input) => ({ runs: (input as { ids?: string[] }).ids ? [historyRow(cliRun(), status)] : [] }) });
+    await advance(0);
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
+    expect(screen.getByTestId('other-run').textContent).toBe(`The run by another process (pid 4242), batch_20250930_230000, ${words}. The grid below is read again.`);
+  });
+
+  it('says a run ended without saying how when its history row cannot be read', async () => {
+    setup([cliRun(), null], {
+      listRuns: (input) => {
+        if ((input as { ids?: string[] }).ids) throw new Error('host restarting');
+        return { runs: [] };
+      },
+    });
+    await advance(0);
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('other-run').textContent).toBe('The run by another process (pid 4242), batch_20250930_230000, has ended. The grid below is read again.');
+  });
+
+  it('a start refused because that run held the file goes once the run is seen to end', async () => {
+    const locked: RunStatus = { ...IDLE, state: 'failed', exitCode: 3, error: { code: 'locked', message: 'the database is locked by another run' }, lockHolder: { kind: 'run', runId: 'cli-run', holder: 'cli', host: 'desk-7', pid: 4242, acquiredAt: '2025-09-30T23:00:00.000000Z' } };
+    const { live } = setup([cliRun(), cliRun(), null], { startRun: () => ({ accepted: true, status: locked }) });
+    await advance(0);
+    await act(async () => {
+      await live.startRun({});
+    });
+    expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused');
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
+    expect(screen.queryByTestId('start-outcome')).toBeNull();
   });
 
   it('says of a monitor-only run that it publishes nothing; a normal run has no such note', async () => {
@@ -181,6 +240,33 @@ describe('Live and a run by another process', () => {
     // The next read says so from the database too (also for a `batchdesk cancel` from a terminal).
     await advance(OTHER_RUN_POLL_MS);
     expect(screen.getByTestId('other-run-cancel-note')).toBeTruthy();
+  });
+
+  it('the confirmation takes the focus when it opens and gives it back to its trigger, or to the panel once a cancel is requested', async () => {
+    const cancel = vi.fn(() => ({ requested: true, holder: null, stopped: false, forced: false, message: 'cancel requested' }));
+    setup([cliRun()], { requestCancel: cancel });
+    await advance(0);
+    screen.getByTestId('other-run-cancel').focus();
+    fireEvent.click(screen.getByTestId('other-run-cancel'));
+    expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel-confirm'));
+    fireEvent.click(screen.getByRole('button', { name: 'Keep it running' }));
+    expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel'));
+    fireEvent.click(screen.getByTestId('other-run-cancel'));
+    expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel-confirm'));
+    fireEvent.click(screen.getByTestId('other-run-cancel-confirm'));
+    await advance(0);
+    // The trigger is gone (the cancel is requested): the panel holds the focus.
+    expect(screen.queryByTestId('other-run-cancel')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId('other-run'));
+  });
+
+  it('gives the focus back to the trigger when the cancel was not made', async () => {
+    setup([cliRun()], { requestCancel: () => ({ requested: false, holder: null, stopped: false, forced: false, message: 'run cli-run no longer holds this database; nothing to cancel' }) });
+    await advance(0);
+    fireEvent.click(screen.getByTestId('other-run-cancel'));
+    fireEvent.click(screen.getByTestId('other-run-cancel-confirm'));
+    await advance(0);
+    expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel'));
   });
 
   it('says why a cancel was not made (the run had ended meanwhile)', async () => {

@@ -8,7 +8,9 @@
  *   - a monitor-only (debug) run is labelled so in the header and on Live, and its dates stay
  *     out of the grid of the database's dates;
  *   - resuming the cancelled live run names it and the dates left to it while it starts;
- *   - the progress text sits beside the bar, and the count columns leave room for their headings.
+ *   - the progress text sits beside the bar, and the count columns leave room for their headings;
+ *     a grid narrower than its columns (the split view beside a cell detail at 1280 px) scrolls
+ *     sideways, its headings with its rows, and no heading runs into the next.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -23,6 +25,7 @@ import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { RunScreen } from '../../../renderer/features/run/run-screen';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
+import { PhaseGrid } from '../../../renderer/features/telemetry/phase-grid';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
 import { trackingRow } from '../../support/app/tracking-row';
@@ -190,5 +193,35 @@ describe('the progress line and the grid columns', () => {
     expect(missing).toBeGreaterThanOrEqual(4.5);
     expect(fallback).toBeGreaterThanOrEqual(4.5);
     expect(Number(/column-gap:\s*(\d+)px/.exec(rule)?.[1] ?? /\bgap:\s*(\d+)px/.exec(rule)?.[1] ?? 0)).toBeGreaterThanOrEqual(8);
+  });
+
+  it('keeps every column at least its minimum in a narrow grid, which scrolls sideways with its headings', () => {
+    const css = readFileSync(resolve(import.meta.dirname, '../../../renderer/styles.css'), 'utf8');
+    const ruleOf = (selector: string) => new RegExp(`(?:^|\\n)${selector.replace(/[.[\]'>]/g, (c) => `\\${c}`)} \\{([^}]*)\\}`).exec(css)?.[1] ?? '';
+    const REM = 14; // :root font-size
+    const px = (v: string) => Number(/^([\d.]+)(rem|px)$/.exec(v)?.[1] ?? NaN) * (v.endsWith('rem') ? REM : 1);
+    const row = ruleOf('.grid-row');
+    const tracks = (/grid-template-columns:\s*([^;]+);/.exec(row)?.[1] ?? '').match(/repeat\([^()]*\([^()]*\)\)|\S+/g) ?? [];
+    // Each track's minimum: "6.5rem", or "repeat(6, minmax(4.5rem, 1fr))" for the six phases.
+    const minimums = tracks.flatMap((t) => {
+      const rep = /^repeat\((\d+),\s*minmax\(([\d.]+rem),\s*1fr\)\)$/.exec(t);
+      return rep ? Array.from({ length: Number(rep[1]) }, () => px(rep[2]!)) : [px(t)];
+    });
+    expect(minimums).toHaveLength(11);
+    // "analytics" and "sectors" in 12px bold need about 60px: no phase heading runs into the next.
+    for (const m of minimums.slice(2, 8)) expect(m).toBeGreaterThanOrEqual(4.5 * REM);
+    const gap = px(/column-gap:\s*([\d.]+px)/.exec(row)?.[1] ?? '');
+    const padding = px(/padding:\s*0 ([\d.]+px)/.exec(row)?.[1] ?? '');
+    // The row's min-width (a calc of rem and px terms, some "n * x") is the columns, gaps and padding: never narrower.
+    const calc = /min-width:\s*calc\(([^;]+)\);/.exec(row)?.[1] ?? '';
+    const minWidth = calc.split('+').reduce((sum, term) => sum + term.split('*').map((f) => (/^\s*[\d.]+\s*$/.test(f) ? Number(f) : px(f.trim()))).reduce((a, b) => a * b, 1), 0);
+    expect(minWidth).toBe(minimums.reduce((a, b) => a + b, 0) + gap * (minimums.length - 1) + 2 * padding);
+    // The heading row is in the scroller with the rows (it scrolls sideways with them), stuck to its top.
+    render(<PhaseGrid dates={['2025-07-01']} rows={{}} selected={null} onOpen={() => undefined} follow={null} />);
+    const head = screen.getAllByRole('row')[0]!;
+    expect(head.parentElement).toBe(screen.getByTestId('phase-grid').querySelector('.grid-body'));
+    expect(ruleOf('.grid-head')).toMatch(/position:\s*sticky;[^}]*top:\s*0;/);
+    // A heading too long for its column is cut (its full name is in its title), never drawn over the next one.
+    expect(ruleOf(".grid-head [role='columnheader']")).toMatch(/overflow:\s*hidden;[^}]*white-space:\s*nowrap;/);
   });
 });

@@ -2,16 +2,20 @@
 /**
  * Starting a run from the Run screen. A run the engine refuses at start reports no event,
  * only a failed run status (exit code, error, lock holder: SPEC.md g.9, m.16): the form stays
- * with the refusal under it, naming the holder, and the Live screen shows it too with the way
- * back to the form. The plan preview of a single date names that date; engine messages about
- * the options read in the form's words.
+ * with the refusal under it, naming the holder in one sentence in the UI's words (its run by
+ * batch run id, its time as elsewhere, the engine's message folded away), and the Live screen
+ * shows it too with the way back to the form. A plan saying the file is held disables Start
+ * with the reason; a refusal for a held file goes once the run that held it is seen to end or
+ * a new preview finds the file free. The plan preview of a single date names that date; engine
+ * messages about the options read in the form's words.
  */
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RunStatus } from '../../../core/api/commands/run-commands';
+import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-commands';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { RunScreen } from '../../../renderer/features/run/run-screen';
+import { OTHER_RUN_POLL_MS } from '../../../renderer/features/telemetry/other-process-run';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
@@ -30,16 +34,42 @@ const LOCKED: RunStatus = {
   lockHolder: HOLDER,
 };
 
-const plan = (dates: string[]) => ({
+/** The held-by-cli run's history row: its batch run id. */
+const HOLDER_RUNS = (input: unknown) => ({
+  runs: (input as { ids?: string[] }).ids?.includes('held-by-cli')
+    ? [{ id: 'held-by-cli', batchRunId: 'batch_20261127_225800', status: 'running', mode: 'normal', triggeredBy: 'cli', startedAt: HOLDER.acquiredAt, completedAt: null, totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: null, options: null }]
+    : [],
+});
+
+/** What the engine's dry run says while another process holds the lock (g.4). */
+const HELD_WARNING = 'a run now would be refused: the database is locked by another run (cli pid 4242 on desk-7, run held-by-cli, since 2026-11-27T22:58:00.000000Z, last heartbeat 2026-11-27T22:59:50.000000Z); wait for it to finish or stop it with `batchdesk cancel`';
+
+const plan = (dates: string[], warnings: string[] = []) => ({
   plan: {
     target_date: '2026-11-27',
     mode: 'normal',
     up_to_date: null,
     chunks: [{ index: 0, dates: dates.length }],
     dates: dates.map((date) => ({ date, date_phases: ['market_data'], portfolios: [{ portfolio_id: 'p1', phases: ['marks'] }], skipped: [] })),
-    warnings: [],
+    warnings,
   },
 });
+
+const cliRun: OtherProcessRun = {
+  runId: 'held-by-cli',
+  batchRunId: 'batch_20261127_225800',
+  mode: 'normal',
+  holder: 'cli',
+  host: 'desk-7',
+  pid: 4242,
+  startedAt: HOLDER.acquiredAt,
+  heartbeatAt: HOLDER.heartbeatAt,
+  datesPlanned: 10,
+  datesDone: 3,
+  datesFailed: 0,
+  currentDate: '2026-11-05',
+  cancelRequested: false,
+};
 
 function renderRun(commands: Record<string, FakeHandler>, refusals: Record<string, ErrorShape> = {}) {
   const transport = new RefusingTransport(
@@ -66,37 +96,128 @@ function renderRun(commands: Record<string, FakeHandler>, refusals: Record<strin
   return { transport, navigate, live, view, ...render(view(<RunScreen />)) };
 }
 
-async function previewSingleDate(date: string): Promise<void> {
+async function previewSingleDate(date: string, settle = () => waitFor(() => expect(screen.getByTestId('plan-preview')).toBeTruthy())): Promise<void> {
   fireEvent.click(screen.getByLabelText('Single date'));
   fireEvent.change(screen.getByTestId('run-target-date'), { target: { value: date } });
   fireEvent.click(screen.getByTestId('run-preview'));
-  await waitFor(() => expect(screen.getByTestId('plan-preview')).toBeTruthy());
+  await settle();
 }
 
-afterEach(cleanup);
+/** The refusal's text without its folded-away engine message. */
+function mainText(): string {
+  const outcome = screen.getByTestId('start-outcome').cloneNode(true) as HTMLElement;
+  outcome.querySelector('details')?.remove();
+  return outcome.textContent ?? '';
+}
+
+const advance = (ms: number) =>
+  act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
+
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
 
 describe('starting a run', () => {
-  it('a refusal at start stays on the form, names the lock holder, and shows on the Live screen with the way back', async () => {
+  it('a refusal at start stays on the form, names the lock holder in one sentence, and shows on the Live screen with the way back', async () => {
     const { navigate, live, view, rerender } = renderRun({
       planRun: () => plan(['2026-11-02']),
       // The engine accepts the command; its run worker finds the lock held, and the answer says so.
       startRun: () => ({ accepted: true, status: LOCKED }),
+      listRuns: HOLDER_RUNS,
     });
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));
     await waitFor(() => expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused'));
     expect(navigate).not.toHaveBeenCalled();
-    expect(screen.getByTestId('start-outcome').textContent).toContain('The run did not start (exit code 3)');
-    expect(screen.getByTestId('start-refusal-message').textContent).toMatch(/^The database is locked by another run \(cli pid 4242 on desk-7/);
-    expect(screen.getByTestId('start-refusal-holder').textContent).toBe('The database is held by the CLI (run held-by-cli, pid 4242 on desk-7) since 2026-11-27 22:58:00.');
+    const sentence = 'The CLI (pid 4242 on desk-7) has held the database since 2026-11-27 22:58:00 for run batch_20261127_225800; Live shows that run and can ask it to stop.';
+    expect(mainText()).toBe(`The run did not start${sentence}`);
+    // None of the engine's raw facts in the main text: no ISO time, code, run UUID or CLI command.
+    expect(mainText()).not.toMatch(/T22:58|\.000000Z|\(locked\)|held-by-cli|batchdesk cancel/);
+    // The engine's message stays available, folded away, with the exit code.
+    expect(screen.getByTestId('start-refusal-details').textContent).toContain('the database is locked by another run (cli pid 4242 on desk-7, run held-by-cli');
+    expect(screen.getByTestId('start-refusal-details').textContent).toContain('(exit code 3)');
     // The form and its choices are still there; the refused run's dates are not pending anywhere.
     expect((screen.getByTestId('run-target-date') as HTMLInputElement).value).toBe('2026-11-02');
     expect(live.getSnapshot().plannedDates).toEqual([]);
     rerender(view(<LiveScreen />));
     expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused');
-    expect(screen.getByTestId('start-refusal-holder').textContent).toContain('pid 4242 on desk-7');
+    expect(screen.getByTestId('start-refusal-message').textContent).toBe(sentence);
     fireEvent.click(screen.getByTestId('start-refusal-back'));
     expect(navigate).toHaveBeenCalledWith('run');
+  });
+
+  it('a refusal by a holder whose run the history does not know yet, or by a restore, says so without a run id', async () => {
+    const statuses = [LOCKED, { ...LOCKED, lockHolder: { ...HOLDER, kind: 'restore', runId: null } }];
+    renderRun({
+      planRun: () => plan(['2026-11-02']),
+      startRun: () => ({ accepted: true, status: statuses.shift() }),
+      listRuns: () => ({ runs: [] }),
+    });
+    await previewSingleDate('2026-11-02');
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(screen.getByTestId('start-refusal-message').textContent).toBe('The CLI (pid 4242 on desk-7) has held the database since 2026-11-27 22:58:00 for a run; Live shows that run and can ask it to stop.'));
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(screen.getByTestId('start-refusal-message').textContent).toBe('The CLI (pid 4242 on desk-7) has held the database since 2026-11-27 22:58:00 for a restore; start the run again once it has finished.'));
+  });
+
+  it('a plan saying the file is held disables Start with the reason, until a preview no longer says so', async () => {
+    let held = true;
+    renderRun({ planRun: () => plan(['2026-11-02'], held ? [HELD_WARNING] : []) });
+    await previewSingleDate('2026-11-02');
+    const startButton = screen.getByTestId('run-start') as HTMLButtonElement;
+    expect(startButton.disabled).toBe(true);
+    expect(startButton.getAttribute('aria-describedby')).toBe('run-start-held');
+    expect(screen.getByTestId('run-start-held').id).toBe('run-start-held');
+    expect(screen.getByTestId('run-start-held').textContent).toContain('Another process holds the database, so the plan says a run now would be refused: starting is disabled.');
+    held = false;
+    fireEvent.click(screen.getByTestId('run-preview'));
+    await waitFor(() => expect(startButton.disabled).toBe(false));
+    expect(screen.queryByTestId('run-start-held')).toBeNull();
+    expect(startButton.getAttribute('aria-describedby')).toBeNull();
+  });
+
+  it('a refusal for a held file goes once a new preview finds the file free', async () => {
+    renderRun({ planRun: () => plan(['2026-11-02']), startRun: () => ({ accepted: true, status: LOCKED }), listRuns: HOLDER_RUNS });
+    await previewSingleDate('2026-11-02');
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused'));
+    fireEvent.click(screen.getByTestId('run-preview'));
+    await waitFor(() => expect(screen.queryByTestId('start-outcome')).toBeNull());
+  });
+
+  it('a refusal for a held file goes once the Run screen sees the run that held it end', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const reads = [cliRun, cliRun, null];
+    const { live } = renderRun({
+      planRun: () => plan(['2026-11-02']),
+      startRun: () => ({ accepted: true, status: LOCKED }),
+      listRuns: HOLDER_RUNS,
+      getOtherProcessRun: () => ({ run: reads.shift() ?? null }),
+    });
+    await previewSingleDate('2026-11-02', () => advance(0));
+    fireEvent.click(screen.getByTestId('run-start'));
+    await advance(0);
+    expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused');
+    // The Run screen watches the holder's run while the refusal shows: still running, the refusal stays.
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused');
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.queryByTestId('start-outcome')).toBeNull();
+    expect(live.getSnapshot().start).toBeNull();
+  });
+
+  it('once the run that held the file ends, the reason Start is off says to preview again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const reads = [cliRun, null];
+    renderRun({ planRun: () => plan(['2026-11-02'], [HELD_WARNING]), getOtherProcessRun: () => ({ run: reads.shift() ?? null }) });
+    await previewSingleDate('2026-11-02', () => advance(0));
+    expect(screen.getByTestId('run-start-held').textContent).toContain('Another process holds the database');
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('run-start-held').textContent).toBe('The run by another process that held the database has ended: preview the plan again to start.');
+    expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('a run that starts opens the Live screen with its dates pending', async () => {
