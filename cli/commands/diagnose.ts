@@ -1,10 +1,14 @@
 /** `batchdesk diagnose [equity-cash|prices]` (SPEC.md i.2). */
 import { EXIT } from '../../core/api/errors';
+import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { formatMoney } from '../../core/domain/money';
+import { checkSettledDate } from '../../core/engine/planner';
 import { diagnoseEquityCash } from '../../host/diagnostics/equity-cash';
 import { diagnosePrices } from '../../host/diagnostics/price-diagnosis';
+import { latestProcessedDate } from '../../host/diagnostics/reconcile';
 import { openStore } from '../../host/engine-host';
+import { systemClock } from '../../host/system-ports';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
@@ -16,6 +20,8 @@ async function equityCash(ctx: CommandContext): Promise<number> {
   const opened = openStore(ctx.global.dbPath, { mustExist: true });
   try {
     const r = diagnoseEquityCash(opened.db, { date, portfolioIds: s.portfolios, ...(s.threshold ? { threshold: s.threshold } : {}) });
+    // A date without a snapshot is not a pass: nothing was checked (as reconcile and verify say).
+    const nothing = r.checked === 0;
     if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
     else {
       const lines = [BANNER, `batchdesk diagnose equity-cash  date ${r.date ?? 'n/a'}   threshold ${formatMoney(r.threshold)}`, BANNER];
@@ -34,9 +40,10 @@ async function equityCash(ctx: CommandContext): Promise<number> {
         );
       }
       lines.push('', `Flagged portfolios: ${r.flagged} / ${r.lines.length}`);
+      if (nothing) lines.push(`Result: no snapshot on ${r.date ?? 'any date'}${s.portfolios.length ? ' for these portfolios' : ''}, so nothing was checked; the latest processed date is ${latestProcessedDate(opened.db) ?? 'none'}`);
       ctx.io.out(lines.join('\n'));
     }
-    return r.flagged > 0 ? EXIT.checkFailed : EXIT.ok;
+    return r.flagged > 0 || nothing ? EXIT.checkFailed : EXIT.ok;
   } finally {
     opened.close();
   }
@@ -68,6 +75,8 @@ export const diagnosePricesCommand: CommandSpec = {
   async run(ctx) {
     const s = scopeFlags(ctx.flags, 'diagnose prices');
     const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'diagnose prices', '--date') : null;
+    // After the target date no close is settled yet: every symbol would look missing (k.3).
+    if (date) checkSettledDate(date, targetDate(systemClock(ctx.io.env).now()), '--date');
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = diagnosePrices(opened.db, { date, portfolioIds: s.portfolios });

@@ -6,7 +6,7 @@ import { EXIT, usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import { compareBaselines } from '../../core/validation/baseline';
+import { compareBaselines, differenceSample } from '../../core/validation/baseline';
 import { exportBaseline, readBaselineFile, writeBaselineFile } from '../../host/diagnostics/baseline';
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
 import { openStore } from '../../host/engine-host';
@@ -69,8 +69,12 @@ export const historyCommand: CommandSpec = {
           BANNER,
           table(['batch run id', 'start', 'duration', 'mode', 'trigger', 'status', 'planned', 'completed', 'failed'], r.runs.map((x) => [x.batchRunId, x.startedAt.slice(0, 19), x.durationSeconds === null ? '-' : `${x.durationSeconds.toFixed(1)}s`, x.mode ?? '-', x.triggeredBy ?? '-', x.status ?? '-', String(x.datesPlanned ?? '-'), String(x.datesCompleted ?? '-'), String(x.datesFailed ?? '-')])),
           '',
-          'Phases: market_data fundamentals marks snapshots sector_tags analytics (S success, P partial, F failed, K skipped, T stale, R running, - not run)',
-          table(['date', 'status', 'phases', 'missing', 'fallbacks', 'jobs', ''], r.dates.map((d) => [d.date, d.status, d.phases, String(d.missingPrices), String(d.fallbacks), `${d.jobsCompleted}/${d.jobsExpected}`, d.short ? '!' : ''])),
+          ...(r.dates.length === 0 && r.olderDates
+            ? [`No tracked date in the period shown; ${r.olderDates.count} tracked date(s) are older (from ${r.olderDates.oldest}): use --days ${r.olderDates.days} to see them`]
+            : [
+                'Phases: market_data fundamentals marks snapshots sector_tags analytics (S success, P partial, F failed, K skipped, T stale, R running, - not run)',
+                table(['date', 'status', 'phases', 'missing', 'fallbacks', 'jobs', ''], r.dates.map((d) => [d.date, d.status, d.phases, String(d.missingPrices), String(d.fallbacks), `${d.jobsCompleted}/${d.jobsExpected}`, d.short ? '!' : ''])),
+              ]),
           '',
           `Dates with fewer analytics jobs than expected: ${r.shortDates.length}`,
           ...r.shortDates.flatMap((d) => [`  ${d.date}: ${d.jobsCompleted}/${d.jobsExpected}`, ...d.reasons.map((x) => `    ${x}`)]),
@@ -112,6 +116,9 @@ export const exportBaselineCommand: CommandSpec = {
   },
 };
 
+/** Differences of each kind the human report of `history compare` lists; --json lists them all. */
+const LISTED_PER_KIND = 50;
+
 export const compareBaselineCommand: CommandSpec = {
   name: 'history compare',
   usesDatabase: false,
@@ -147,13 +154,18 @@ export const compareBaselineCommand: CommandSpec = {
     if (f['json']) ctx.io.out(asciiJson(r, 2));
     else {
       const show = (v: unknown) => (typeof v === 'string' && v.length > 16 ? `${v.slice(0, 12)}...` : JSON.stringify(v));
+      const listed = differenceSample(r.differences, LISTED_PER_KIND);
+      const unlisted = r.differences.length - listed.length;
       ctx.io.out(
         [
           BANNER,
           `batchdesk history compare  ${pa}  vs  ${pb}   (money +/-${tol.money}, ratios +/-${tol.ratio})`,
           BANNER,
           ...(r.differences.length
-            ? [table(['date', 'portfolio', 'kind', 'field', 'A', 'B', '|diff|'], r.differences.slice(0, 500).map((d) => [d.date, d.portfolio_id ? d.portfolio_id.slice(0, 8) : '-', d.kind, d.field, show(d.a), show(d.b), d.abs_diff === undefined ? '' : String(d.abs_diff)]))]
+            ? [
+                table(['date', 'portfolio', 'kind', 'field', 'A', 'B', '|diff|'], listed.map((d) => [d.date, d.portfolio_id ? d.portfolio_id.slice(0, 8) : '-', d.kind, d.field, show(d.a), show(d.b), d.abs_diff === undefined ? '' : String(d.abs_diff)])),
+                ...(unlisted ? [`... ${unlisted} more differences (the first ${LISTED_PER_KIND} of each kind are listed): --json lists them all`] : []),
+              ]
             : ['No differences.']),
           '',
           `Totals: ${Object.entries(r.totals).map(([k, v]) => `${k} ${v}`).join(', ')}`,

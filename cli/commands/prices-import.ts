@@ -22,6 +22,7 @@ export const pricesImportCommand: CommandSpec = {
         `Rows: ${s.rows} (${s.symbols} symbols)   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}   Kept stored: ${s.keptStored}`,
         ...s.jumps.filter((j) => !j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split)`),
         ...s.jumps.filter((j) => j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} differs from the stored ${j.reference} beyond the jump threshold; the stored close stays`),
+        ...(s.unneededSymbols.length ? [`warning: ${s.unneededSymbols.length} imported symbol(s) no portfolio or factor needs: ${s.unneededSymbols.join(', ')} (imported anyway; check for a typo)`] : []),
         ...staleLines(s.stale, 'closes'),
       ],
     );

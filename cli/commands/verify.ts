@@ -107,7 +107,7 @@ export const verifyGuardCommand: CommandSpec = {
             `batchdesk verify guard  ${scope.start} .. ${scope.end}   ${r.checked} portfolio-date(s)`,
             BANNER,
             ...(r.findings.length ? [table(['check', 'date', 'portfolio', 'expected', 'actual'], r.findings.map((x) => [x.check, x.date, toAscii(x.portfolio_name ?? '-'), toAscii(x.expected), toAscii(x.actual)]))] : []),
-            `Guard: ${r.status}`,
+            `Guard: ${nothing ? 'not checked' : r.status}`,
             `Gate: ${r.gate.state}${r.gateChange ? ` (${r.gateChange.state === 'closed' ? 'closed now' : 'reopened now'}: ${r.gateChange.reason})` : ''}`,
             ...(nothing ? [`Result: no processed portfolio-date in this range, so nothing was checked; the latest processed date is ${latestProcessedDate(o.db) ?? 'none'}`] : []),
           ].join('\n'),

@@ -11,6 +11,15 @@ export function canonicalSymbol(raw: string): string {
   return raw.trim().toUpperCase().replace(/[./]/g, '-');
 }
 
+/**
+ * A well-formed canonical symbol: 1 to 32 characters, upper-case letters, digits, '-', '_' and
+ * '=' (BRK-B, HOME_EQUITY, GC=F, option contracts), with an optional leading '^' (^VIX).
+ * Anything else (spaces, punctuation such as '!' or '$') is no symbol any source can price.
+ */
+export function isWellFormedSymbol(symbol: string): boolean {
+  return /^\^?[A-Z0-9][A-Z0-9_=-]{0,30}$/.test(symbol);
+}
+
 const PRIVATE_LOOKING = new Set([
   'HOME_EQUITY', 'TREASURY_BILLS', 'CRYPTO_BTC_ETH', 'TWO_SIGMA_FUND', 'A16Z_VC_FUND', 'STARWOOD_REIT',
   'BX_PRIVATE_EQUITY', 'RENTAL_SFH', 'ART_COLLECTIBLES', 'RENTAL_CONDO', 'MONEY_MARKET', 'EQ5D6A2D8F',

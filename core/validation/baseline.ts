@@ -70,6 +70,19 @@ export interface BaselineComparison {
   readonly differences: readonly BaselineDifference[];
 }
 
+/**
+ * The differences a human report lists: at most `perKind` of each kind, in comparison order
+ * (tracking by date, then outputs by date), so one plentiful kind cannot crowd out the others.
+ */
+export function differenceSample(diffs: readonly BaselineDifference[], perKind: number): BaselineDifference[] {
+  const seen = new Map<DifferenceKind, number>();
+  return diffs.filter((d) => {
+    const n = seen.get(d.kind) ?? 0;
+    seen.set(d.kind, n + 1);
+    return n < perKind;
+  });
+}
+
 /** Phase statuses of a tracking row: phase → status, and phase/portfolio → status. */
 export function phaseStatuses(ps: Record<string, unknown> | null): Record<string, string> {
   const out: Record<string, string> = {};

@@ -3,19 +3,20 @@
  * and out of market_data_cache as CSV (`symbol,date,close,volume`).
  *
  * Import is all or nothing. The file is parsed first (market-data/csv/prices-csv.ts): the
- * first bad row (a missing column, a bad date, a day that is not a trading day or is after
- * today, an empty, non-numeric or non-positive close, a volume that is not a whole number,
- * the same (symbol, date) twice) stops it with its line and column, and nothing is
- * written, unless `skipBadRows` (then every skipped row is reported). The good rows are then
- * validated like any source's quotes (e.4, the engine's validateQuotes against the stored
- * closes) and merged in ONE transaction with data_source = 'csv':
+ * first bad row (a missing column, a malformed symbol, a bad date, a day that is not a trading
+ * day or is after today, an empty, non-numeric or non-positive close, a volume that is not a
+ * whole number >= 0, the same (symbol, date) twice) stops it with its line and column, and
+ * nothing is written, unless `skipBadRows` (then every skipped row is reported). The good rows
+ * are then validated like any source's quotes (e.4, the engine's validateQuotes against the
+ * stored closes) and merged in ONE transaction with data_source = 'csv':
  * - a new (symbol, date) is inserted;
  * - an unchanged close and volume leave the stored row alone, data_source included (m.14);
  * - a different close replaces the stored one (a correction), unless it is a flagged jump
  *   over a stored valid close: then the stored close stays and the row is reported (m.13);
  * - nothing is ever deleted.
  * In the same transaction, the tracked work that read a changed close is marked stale
- * (core/engine/input-staleness.ts), so `run --retry-failed-phases` recomputes it.
+ * (core/engine/input-staleness.ts), so `run --retry-failed-phases` recomputes it. Symbols no
+ * lot and no factor needs are imported too, and named in the summary (a warning).
  *
  * Export writes the canonical file (sorted by symbol then date, LF, no BOM) of the valid
  * stored closes, optionally limited to symbols and a date range, so an export of an import of
@@ -23,8 +24,10 @@
  */
 import { isTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { canonicalSymbol } from '../../core/domain/symbols';
+import type { Lot } from '../../core/domain/portfolio';
+import { canonicalSymbol, FACTOR_ETFS } from '../../core/domain/symbols';
 import { staleAfterCloseChanges } from '../../core/engine/input-staleness';
+import { underlyingOf } from '../../core/phases/market-data/symbols-needed';
 import { validateQuotes, type StoredCloses } from '../../core/phases/market-data/validate-quotes';
 import type { Quote } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
@@ -70,6 +73,8 @@ export interface PriceImportSummary {
   readonly stale: StaleSummary;
   /** Rows skipped with skipBadRows, in line order. */
   readonly skipped: readonly CsvProblem[];
+  /** Imported symbols that no lot of any portfolio and no factor needs (a typo, or a ticker not held), sorted. */
+  readonly unneededSymbols: readonly string[];
 }
 
 export type PriceImportResult = { readonly ok: true; readonly summary: PriceImportSummary } | { readonly ok: false; readonly problem: CsvProblem };
@@ -122,6 +127,23 @@ function missingDatesOf(db: SqliteDatabase, symbols: readonly string[]): Map<str
   return out;
 }
 
+/**
+ * The symbols some date can need (SPEC.md e.2), over every lot whatever its dates: the factor
+ * ETFs, every PUBLIC lot's symbol, and every OPTIONS lot's underlying and contract.
+ */
+function symbolsEverNeeded(lots: readonly Lot[]): Set<string> {
+  const out = new Set<string>(FACTOR_ETFS);
+  for (const lot of lots) {
+    if (lot.investmentClass === 'PUBLIC') out.add(lot.symbol);
+    else if (lot.investmentClass === 'OPTIONS') {
+      out.add(lot.symbol);
+      const underlying = underlyingOf(lot);
+      if (underlying) out.add(underlying);
+    }
+  }
+  return out;
+}
+
 export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImportOptions): PriceImportResult {
   const parsed = parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, today: o.today, checkDate: tradingDayProblem });
   if (!parsed.ok) return parsed;
@@ -147,7 +169,9 @@ export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImport
     }
     if (changes.size > 0) stale = markImportStaleness(db, staleAfterCloseChanges(changes, allLots(db), missingDatesOf(db, [...changes.keys()])), o.nowIso);
   }).immediate();
-  return { ok: true, summary: { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, stale, skipped: parsed.skipped } };
+  const needed = symbolsEverNeeded(allLots(db));
+  const unneededSymbols = [...bySymbol.keys()].filter((symbol) => !needed.has(symbol)).sort();
+  return { ok: true, summary: { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, stale, skipped: parsed.skipped, unneededSymbols } };
 }
 
 export interface PriceExportOptions {

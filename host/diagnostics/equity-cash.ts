@@ -37,6 +37,8 @@ export interface EquityCashReport {
   readonly threshold: number;
   readonly lines: readonly EquityCashLine[];
   readonly flagged: number;
+  /** Portfolios with a snapshot on the date, so diagnosed; 0 means nothing was checked. */
+  readonly checked: number;
 }
 
 export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[]; threshold?: number }): EquityCashReport {
@@ -56,7 +58,7 @@ export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | n
     const rec: ReconcileResult | null = date ? reader.reconcile({ portfolioId: p.id, portfolioName: p.name, date }, threshold) : null;
     if (!rec || !date) {
       const active = date ? lots.filter((l) => isActiveOn(l, date)).length : 0;
-      return { portfolioId: p.id, portfolioName: p.name, date, equity: null, portfolioEquity: reader.portfolio(p.id)?.equityBalance ?? null, nav: null, positionsValue: null, positionsCount: active, snapshotCash: null, derivedCash: null, longExposure: null, shortExposure: null, checks: [], flagged: false, notes: [...notes, `no snapshot on ${date ?? 'any date'}`] };
+      return { portfolioId: p.id, portfolioName: p.name, date, equity: null, portfolioEquity: null, nav: null, positionsValue: null, positionsCount: active, snapshotCash: null, derivedCash: null, longExposure: null, shortExposure: null, checks: [], flagged: false, notes: [...notes, `no snapshot on ${date ?? 'any date'}`] };
     }
     const s = reader.snapshot(p.id, date)!;
     const equity = (s['equity_balance'] as number | null) ?? (s['total_value'] as number);
@@ -88,5 +90,5 @@ export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | n
     };
   });
   lines.sort((a, b) => (a.flagged !== b.flagged ? (a.flagged ? -1 : 1) : a.portfolioName < b.portfolioName ? -1 : 1));
-  return { date, threshold, lines, flagged: lines.filter((l) => l.flagged).length };
+  return { date, threshold, lines, flagged: lines.filter((l) => l.flagged).length, checked: lines.filter((l) => l.nav !== null).length };
 }

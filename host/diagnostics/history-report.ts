@@ -4,7 +4,7 @@
  * between tracked ones, and the in-flight view (lock holder, progress, latest committed dates).
  */
 import { tradingDaysMissingBetween } from '../../core/calendar';
-import { addCalendarDays, type IsoDate } from '../../core/domain/iso-date';
+import { addCalendarDays, calendarDaysBetween, type IsoDate } from '../../core/domain/iso-date';
 import { historyDateLine, type HistoryDateLine } from '../../core/validation/history-report';
 import type { LockRecord } from '../../core/ports/store';
 import { createEngineStore } from '../../db/engine-store';
@@ -78,6 +78,8 @@ export interface HistoryReport {
   readonly shortDates: readonly HistoryDateLine[];
   readonly failedDates: readonly HistoryDateLine[];
   readonly untrackedDays: readonly string[];
+  /** Tracked dates (with the status asked for) before the period, and the --days that shows them all. */
+  readonly olderDates: { readonly count: number; readonly oldest: string; readonly days: number } | null;
 }
 
 export function historyReport(db: SqliteDatabase, args: { days: number; status: string | null; today: IsoDate; nowIso: string; isStale: LockStaleness }): HistoryReport {
@@ -110,13 +112,16 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
     .filter((r) => args.status === null || r.status === args.status);
   const store = createEngineStore(db);
   const shownStatus = openDateStatus(db, args.isStale);
-  const tracked = store
-    .loadTrackingRange(since, null)
+  const all = store
+    .loadTrackingRange(null, null)
     .map((t) => ({ ...t, status: shownStatus(t) }))
     .filter((t) => args.status === null || t.status === args.status);
+  const tracked = all.filter((t) => t.runDate >= since);
+  const older = all.filter((t) => t.runDate < since);
+  const olderDates = older.length ? { count: older.length, oldest: older[0]!.runDate, days: calendarDaysBetween(older[0]!.runDate, args.today) } : null;
   const dates = tracked.map((t) => historyDateLine({ runDate: t.runDate, status: t.status, phaseStatus: t.phaseStatus, metadata: t.metadata, completedAt: t.completedAt }));
   const untrackedDays = args.status === null ? tradingDaysMissingBetween(tracked.map((t) => t.runDate)) : [];
-  return { since, runs, dates, shortDates: dates.filter((d) => d.short), failedDates: dates.filter((d) => d.failedPhases.length > 0), untrackedDays };
+  return { since, runs, dates, shortDates: dates.filter((d) => d.short), failedDates: dates.filter((d) => d.failedPhases.length > 0), untrackedDays, olderDates };
 }
 
 export interface RunningReport {

@@ -24,6 +24,8 @@ export const diagnosticsHandlers: HandlerMap<Names> = {
     return withDatabase(ctx, (o) => plain(diagnoseEquityCash(o.db, { date: input.date ?? null, portfolioIds: input.portfolios, ...(input.threshold ? { threshold: input.threshold } : {}) })));
   },
   async diagnosePrices(input, ctx) {
+    // After the target date no close is settled yet: every symbol would look missing.
+    if (input.date) checkSettledDate(input.date, targetDate(ctx.clock.now()), '--date');
     return withDatabase(ctx, (o) => plain(diagnosePrices(o.db, { date: input.date ?? null, portfolioIds: input.portfolios })));
   },
   async verifyDemo(_input, ctx) {

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { isoDateSchema, type IsoDate } from '../../core/domain/iso-date';
+import { canonicalSymbol, isWellFormedSymbol } from '../../core/domain/symbols';
 import { isTimestamp, type Timestamp } from '../../core/domain/timestamp';
 import type { CsvProblemKind } from './csv-problem';
 
@@ -38,6 +39,13 @@ function via<T>(schema: z.ZodType<T>, text: string, kind: CsvProblemKind, expect
 export function dateCell(text: string): CellResult<IsoDate> {
   if (text === '') return { ok: false, kind: 'missing_value', message: 'the date is empty' };
   return via(isoDateSchema, text, 'bad_date', 'a real calendar date written as YYYY-MM-DD');
+}
+
+/** A symbol: not empty, and well formed once canonical (BRK.B -> BRK-B; SPEC.md e.5). */
+export function symbolCell(text: string): CellResult<string> {
+  if (text === '') return { ok: false, kind: 'missing_value', message: 'the symbol is empty' };
+  const symbol = canonicalSymbol(text);
+  return isWellFormedSymbol(symbol) ? { ok: true, value: symbol } : { ok: false, kind: 'bad_symbol', message: `expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got ${shown(text)}` };
 }
 
 export function numberCell(text: string, name: string): CellResult<number> {

@@ -5,8 +5,9 @@
  *   AAPL,2024-01-02,185.64,82488700
  *
  * Parsing is all or nothing: the first bad row stops it with its line and column (missing
- * column, empty or non-numeric value, bad date, a date after `today`, non-positive close, a
- * volume that is not a whole number, the same (symbol, date) twice in the file); with
+ * column, empty or non-numeric value, a malformed symbol, bad date, a date after `today`,
+ * non-positive close, a volume that is not a whole number, the same (symbol, date) twice in
+ * the file); with
  * `skipBadRows` every bad row is skipped and reported instead.
  * The header must name symbol, date and close (any case, any order); volume is optional,
  * other columns are ignored. Symbols are stored canonical (e.4: BRK.B -> BRK-B). A UTF-8 BOM
@@ -20,9 +21,8 @@
  * e.4 validation the importer applies to every source.
  */
 import { stringify } from 'csv-stringify/sync';
-import { canonicalSymbol } from '../../core/domain/symbols';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { closeCell, dateCell, optionalIntegerCell, type CellResult } from './csv-cells';
+import { closeCell, dateCell, optionalIntegerCell, symbolCell, type CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells, type CsvParse, type CsvParseOptions } from './csv-row-cells';
 import { columnIndex, readCsvTable } from './csv-table';
@@ -66,7 +66,7 @@ export function parsePricesCsv(text: string, options: PricesCsvParseOptions = {}
   const firstLine = new Map<string, number>();
   for (const record of records) {
     const cells = new RowCells(record, header, file);
-    const symbol = cells.get(at.symbol, (t) => (t === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(t) }));
+    const symbol = cells.get(at.symbol, symbolCell);
     const date = cells.get(at.date, (t) => closeDateCell(t, options));
     const close = cells.get(at.close, closeCell);
     const volume = at.volume >= 0 ? cells.get(at.volume, optionalIntegerCell) : null;

@@ -114,6 +114,7 @@ describe('prices import / export', () => {
       ['non-numeric close', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07,abc,1\n', 'line 3, column 3 (close): expected a number, got "abc"'],
       ['non-positive close', 'symbol,date,close\nAAPL,2025-01-06,-1\n', 'line 2, column 3 (close): the close must be > 0, got "-1"'],
       ['fractional volume', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1.5\n', 'line 2, column 4 (volume): expected a whole number or nothing, got "1.5"'],
+      ['malformed symbol', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nBADSYM!!,2025-01-06,1.0,1\n', `line 3, column 1 (symbol): expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "BADSYM!!"`],
       // NOW is Friday 2025-07-11 after the close; the Monday after is a trading day not yet come.
       ['close dated after today', 'symbol,date,close,volume\nAAPL,2025-07-11,245.0,1\nAAPL,2025-07-14,246.0,1\n', 'line 3, column 2 (date): 2025-07-14 is after today (2025-07-11 in New York)'],
       ['duplicate rows', 'symbol,date,close\nAAPL,2025-01-06,245\nMSFT,2025-01-06,420\naapl,2025-01-06,245\n', 'line 4, column 2 (date): AAPL on 2025-01-06 again (first on line 2)'],
@@ -144,6 +145,18 @@ describe('prices import / export', () => {
     expect(r.stdout).toContain(
       ['Skipped 2 bad row(s):', '  skip.csv line 3, column 3 (close): expected a number, got "abc"', '  skip.csv line 5, column 2 (date): AAPL on 2025-01-06 again (first on line 2)'].join('\n'),
     );
+  });
+
+  it('warns about imported symbols no portfolio or factor needs, and imports them', async () => {
+    const db = join(dir, 'unneeded.db');
+    expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    const text = 'symbol,date,close,volume\nZZZZQ,2025-07-07,12.5,100\nAAPL,2025-07-07,210,100\nSPY,2025-07-07,600,100\nhome_equity,2025-07-07,1,\n';
+    const r = await runCli(['prices', 'import', file('unneeded.csv', text), '--db', db], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('warning: 2 imported symbol(s) no portfolio or factor needs: HOME_EQUITY, ZZZZQ (imported anyway; check for a typo)');
+    expect(rows(db, `SELECT close FROM market_data_cache WHERE symbol = 'ZZZZQ'`)).toEqual([{ close: 12.5 }]);
+    const json = JSON.parse((await runCli(['prices', 'import', file('unneeded.csv', text), '--db', db, '--json'], { BATCHDESK_NOW: NOW })).stdout);
+    expect(json.unneededSymbols).toEqual(['HOME_EQUITY', 'ZZZZQ']);
   });
 
   it('an unchanged close keeps its data_source; a correction becomes csv; a jump never replaces a stored close', async () => {

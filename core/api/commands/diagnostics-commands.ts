@@ -47,7 +47,7 @@ export const diagnosticsCommands = {
   diagnoseEquityCash: defineCommand({
     summary: 'equity and cash diagnosis per portfolio for one date (i.2)',
     input: z.intersection(oneDate, z.object({ threshold: z.number().positive().optional() })),
-    output: z.object({ date: z.string().nullable(), threshold: z.number(), flagged: z.number().int(), lines: list }),
+    output: z.object({ date: z.string().nullable(), threshold: z.number(), flagged: z.number().int(), checked: z.number().int(), lines: list }),
     mutates: false,
   }),
   diagnosePrices: defineCommand({

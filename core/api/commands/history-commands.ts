@@ -29,7 +29,7 @@ export const historyCommands = {
   getHistory: defineCommand({
     summary: 'runs and tracked dates of the last days, with short and failed dates (i.5)',
     input: z.object({ days: z.number().int().min(1).max(36_500).default(30), status: historyStatusSchema.optional() }).default({ days: 30 }),
-    output: z.object({ since: z.string(), runs: list, dates: list, shortDates: list, failedDates: list, untrackedDays: z.array(z.string()) }),
+    output: z.object({ since: z.string(), runs: list, dates: list, shortDates: list, failedDates: list, untrackedDays: z.array(z.string()), olderDates: z.object({ count: z.number().int(), oldest: z.string(), days: z.number().int() }).nullable() }),
     mutates: false,
   }),
   getRunningState: defineCommand({

@@ -56,6 +56,14 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
     });
   });
 
+  it('a symbol is well formed once canonical; anything else is a bad row', () => {
+    const r = parsePricesCsv('symbol,date,close\nbrk.b,2024-01-02,1\n^VIX,2024-01-02,1\nGC=F,2024-01-02,1\nHOME_EQUITY,2024-01-02,1\nSPY250919C00460000,2024-01-02,1\n');
+    expect(r.ok && r.rows.map((x) => x.symbol)).toEqual(['BRK-B', '^VIX', 'GC=F', 'HOME_EQUITY', 'SPY250919C00460000']);
+    for (const bad of ['BADSYM!!', 'A B', '-A', '$SPY', 'X'.repeat(33)]) {
+      expect(parsePricesCsv(`symbol,date,close\n${bad},2024-01-02,1\n`), bad).toMatchObject({ ok: false, problem: { line: 2, column: 'symbol', columnNumber: 1, kind: 'bad_symbol' } });
+    }
+  });
+
   it('a close dated after today is a bad row; today and earlier are not', () => {
     const text = 'symbol,date,close\nA,2024-01-04,1\nA,2024-01-05,1\nA,2024-01-08,1\n';
     const today = '2024-01-05' as IsoDate;
