@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BatchdeskError, EXIT } from '../core/api/errors';
-import { DatabaseOpenError } from '../db/open-database';
+import { DatabaseOpenError, isReadOnlyError, readOnlyDatabaseMessage } from '../db/open-database';
 import { APP_VERSION } from '../host/app-version';
 import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
 import type { CommandSpec, GlobalOptions } from './command';
@@ -85,8 +85,23 @@ function resolveDb(flag: string | undefined, io: CliIO): { dbPath: string; dbIsD
   return { dbPath: defaultDatabasePath(io.env), dbIsDefault: true };
 }
 
+/** Commands that run the batch: a first Ctrl-C lets the current portfolio-date finish (g.10). */
+const BATCH_COMMANDS: ReadonlySet<string> = new Set(['run', 'rebuild']);
+
+/** What the CLI says on a first Ctrl-C or SIGTERM while `argv` runs. */
+export function stopNotice(argv: readonly string[]): string {
+  let name: string | undefined;
+  try {
+    name = findCommand(leadingGlobals(argv).rest)?.spec.name;
+  } catch {
+    // a bad command line has already failed before any signal can come
+  }
+  return name !== undefined && BATCH_COMMANDS.has(name) ? 'Cancelling after the current portfolio-date... (press Ctrl-C again to stop at once)' : 'Stopping...';
+}
+
 export async function main(fullArgv: readonly string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIO();
+  let dbPath: string | undefined;
   try {
     const { globals, rest: argv } = leadingGlobals(fullArgv);
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -133,6 +148,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       return EXIT.ok;
     }
     const db = resolveDb(stringFlag(parsed.flags['db']), io);
+    dbPath = db.dbPath;
     if (db.dbIsDefault && spec.usesDatabase !== false) mkdirSync(dirname(db.dbPath), { recursive: true });
     const global: GlobalOptions = {
       quiet: parsed.flags['quiet'] === true,
@@ -149,11 +165,11 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       hardSignal: options.hardSignal ?? new AbortController().signal,
     });
   } catch (err) {
-    return reportError(err, io);
+    return reportError(err, io, dbPath);
   }
 }
 
-export function reportError(err: unknown, io: CliIO): number {
+export function reportError(err: unknown, io: CliIO, dbPath?: string): number {
   if (err instanceof BatchdeskError) {
     io.err(`error: ${err.message}`);
     return err.exitCode;
@@ -165,6 +181,10 @@ export function reportError(err: unknown, io: CliIO): number {
   const e = err as Error & { code?: string };
   if (e?.code === 'SQLITE_FULL') {
     io.err(`error: the disk is full (${e.message}); free some space and run the command again. Nothing was changed.`);
+    return EXIT.data;
+  }
+  if (isReadOnlyError(e)) {
+    io.err(`error: ${dbPath === undefined ? `${e.message}; copy the database to a writable folder or fix its permissions` : readOnlyDatabaseMessage(dbPath)}`);
     return EXIT.data;
   }
   if (e?.code === 'SQLITE_BUSY') {

@@ -2,14 +2,15 @@
  * Process wiring for the CLI: signals (first SIGINT/SIGTERM requests a graceful cancel, a
  * second aborts at once; SPEC.md g.10) and the exit code.
  */
-import { main } from './main';
+import { main, stopNotice } from './main';
 
 export async function runFromProcess(argv: readonly string[]): Promise<void> {
   const graceful = new AbortController();
   const hard = new AbortController();
+  const notice = stopNotice(argv);
   const onSignal = (): void => {
     if (!graceful.signal.aborted) {
-      process.stderr.write('Cancelling after the current portfolio-date... (press Ctrl-C again to stop at once)\n');
+      process.stderr.write(`${notice}\n`);
       graceful.abort();
     } else {
       hard.abort();

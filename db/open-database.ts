@@ -6,7 +6,7 @@
  * database that is up to date writes nothing, so it never waits for another writer.
  */
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -21,6 +21,7 @@ export type DatabaseOpenErrorCode =
   | 'newer_version'
   | 'history_mismatch'
   | 'busy'
+  | 'read_only'
   | 'io_error';
 
 export class DatabaseOpenError extends Error {
@@ -112,6 +113,44 @@ export function checkMigrationHistory(
       );
     }
   }
+}
+
+/** SQLite refused to write: SQLITE_READONLY or one of its extended codes. */
+export function isReadOnlyError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_READONLY');
+}
+
+/** What to do about a database SQLite cannot write; `blocked` names the file or folder found read-only. */
+export function readOnlyDatabaseMessage(path: string, blocked?: string): string {
+  return `the database file ${resolve(path)} is read-only (or its folder, -wal or -shm file is${blocked ? `; ${blocked} cannot be written` : ''}): copy it to a writable folder or fix its permissions`;
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why SQLite could not write the database at `path`, or null, checked on the files before a
+ * write or a backup starts. SQLite opens a read-only file read-only without a word, and
+ * opens a -shm file it cannot write (read-only, or not a file at all) as a read-only shared
+ * memory on which every backup step starts over; the folder must be writable when SQLite has
+ * to create the -wal or -shm file. Root passes the permission checks, as it passes SQLite's.
+ */
+export function readOnlyDatabaseProblem(path: string): string | null {
+  const abs = resolve(path);
+  // A missing database or folder is the opener's error to give ("does not exist").
+  if (!existsSync(abs)) return null;
+  const files = [abs, `${abs}-wal`, `${abs}-shm`];
+  const blocked =
+    files.find((f) => existsSync(f) && !(statSync(f).isFile() && writable(f))) ??
+    (files.slice(1).some((f) => !existsSync(f)) && !writable(dirname(abs)) ? `its folder ${dirname(abs)}` : undefined);
+  return blocked === undefined ? null : readOnlyDatabaseMessage(abs, blocked);
 }
 
 function looksLikeSqlite(path: string): boolean {
@@ -230,6 +269,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     if (e.code === 'SQLITE_NOTADB') {
       throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted/corrupt). Check the --db path.`, abs);
     }
+    if (isReadOnlyError(e)) throw new DatabaseOpenError('read_only', readOnlyDatabaseMessage(abs), abs);
     if (e.code?.startsWith('SQLITE_BUSY')) {
       throw new DatabaseOpenError('busy', `cannot open ${abs}: another process is writing to it (${e.message}); try again when it has finished`, abs);
     }

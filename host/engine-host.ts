@@ -25,7 +25,7 @@ import type { TraceWriter } from '../core/ports/derived-rows';
 import { createDerivedRowsReader } from '../db/derived-rows-reader';
 import { createEngineStore } from '../db/engine-store';
 import { postRunGuardFor } from './diagnostics/guard';
-import { openDatabase, type SqliteDatabase } from '../db/open-database';
+import { DatabaseOpenError, openDatabase, readOnlyDatabaseProblem, type SqliteDatabase } from '../db/open-database';
 import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
 import { assertCsvDirectory, CsvDirectorySource } from '../market-data/csv/csv-directory-source';
 import { createYahooAdapter } from '../market-data/yahoo/yahoo-adapter';
@@ -237,8 +237,13 @@ export function caughtUpClock(db: SqliteDatabase, clock: Clock): Clock {
   return { now: () => clock.now() + behind };
 }
 
-/** Opens the database, composes the engine and runs it; the database is closed afterwards. */
+/**
+ * Opens the database, composes the engine and runs it; the database is closed afterwards. A
+ * database that cannot be written is refused before anything runs (a dry run only reads).
+ */
 export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult> {
+  const readOnly = args.options.dryRun ? null : readOnlyDatabaseProblem(args.dbPath);
+  if (readOnly) throw new DatabaseOpenError('read_only', readOnly, resolve(args.dbPath));
   const opened = openStore(args.dbPath, { mustExist: true, sqlEcho: args.sqlEcho });
   const clock = caughtUpClock(opened.db, args.clock ?? systemClock());
   const cancel = cancelSignal(opened.store, args.control);

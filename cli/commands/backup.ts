@@ -32,7 +32,8 @@ export const backupCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const out = stringFlag(f['out']);
-      const r = await makeBackup(opened, { reason, ...(out ? { out: resolve(ctx.io.cwd, out) } : {}), ...(keep ? { keep } : {}), holdsLock: false }, clock);
+      // A first Ctrl-C or SIGTERM stops the copy: nothing is half-done that is worth finishing.
+      const r = await makeBackup(opened, { reason, ...(out ? { out: resolve(ctx.io.cwd, out) } : {}), ...(keep ? { keep } : {}), holdsLock: false, signal: ctx.signal }, clock);
       for (const w of r.warnings) ctx.io.err(`warning: ${w}`);
       if (f['json']) ctx.io.out(asciiJson({ file: r.file, manifest: r.manifest, warnings: r.warnings, deleted: r.deleted }, 2));
       else {

@@ -2,8 +2,11 @@
  * Verified backups (SPEC.md j.1, j.2): SQLite's online backup into `<destination>.partial`,
  * verification of the copy (integrity_check, foreign_key_check, migrations, and row counts
  * when nothing can have written meanwhile), SHA-256 manifest, rename, a maintenance_log row,
- * then retention. On any failure the partial file is deleted and the error is an I/O error
- * (exit code 5); the source database is never changed except for its maintenance_log row.
+ * then retention. A database that cannot be written (the backup records itself in its
+ * maintenance_log) is refused before anything is copied. On any failure every file the backup made is deleted (the
+ * partial copy and its journals, or the backup and its manifest when recording it fails) and
+ * the error is an I/O error (exit code 5), or `cancelled` (130) when the signal stopped the
+ * copy; the source database is never changed except for its maintenance_log row.
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { applyRetention, type BackupEntry } from '../../core/maintenance/backup-
 import type { Clock } from '../../core/ports/clock';
 import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
+import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
 import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
@@ -35,6 +39,8 @@ export interface BackupRequest {
   readonly keep?: number;
   /** The caller holds the run lock, so nothing writes during the copy. */
   readonly holdsLock: boolean;
+  /** Stops the copy at its next step: the backup then fails as cancelled and leaves nothing. */
+  readonly signal?: AbortSignal;
 }
 
 export interface BackupResult {
@@ -144,21 +150,27 @@ function ioError(message: string, cause?: unknown): BatchdeskError {
   return new BatchdeskError('io', `${message}${e ? `: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}` : ''}`);
 }
 
+/** The partial copy and the journals SQLite keeps beside it while writing it. */
+const partialFiles = (partial: string): string[] => [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`];
+
 export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clock: Clock): Promise<BackupResult> {
   const started = formatTimestamp(clock.now());
   const dir = backupDirOf(opened);
   const file = resolve(req.out ?? freeBackupName(dir, `${databaseBaseName(opened.path)}.${backupStamp(clock.now())}`, req.reason));
   const partial = `${file}.partial`;
   const warnings: string[] = [];
+  let renamed = false;
   const fail = (message: string, cause?: unknown): never => {
     try {
-      rmSync(partial, { force: true });
+      for (const f of partialFiles(partial)) rmSync(f, { force: true });
+      if (renamed) removeBackupFiles(file);
     } catch {
-      // the partial file may not exist or its folder may be unusable
+      // the files may not exist or their folder may be unusable
     }
-    const err = ioError(message, cause);
+    const cancelled = req.signal?.aborted === true && cause === req.signal.reason;
+    const err = cancelled ? new BatchdeskError('cancelled', `backup to ${file} cancelled; nothing was kept`) : ioError(message, cause);
     try {
-      logMaintenance(opened.db, 'backup', 'failed', { reason: req.reason, file, error: err.message }, started, formatTimestamp(clock.now()));
+      logMaintenance(opened.db, 'backup', cancelled ? 'cancelled' : 'failed', { reason: req.reason, file, error: err.message }, started, formatTimestamp(clock.now()));
     } catch {
       // logging must not hide the backup failure
     }
@@ -168,6 +180,8 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   // partial copy and the manifest are written (and the partial removed on failure) too.
   for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [manifestPathOf(file), 'the backup manifest']] as const) refuseDatabaseOverwrite(path, what, [opened.path]);
   if (existsSync(file)) throw ioError(`backup destination ${file} already exists; choose another --out`);
+  const readOnly = readOnlyDatabaseProblem(opened.path);
+  if (readOnly) throw new BatchdeskError('io', `cannot back up: ${readOnly}`);
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (err) {
@@ -181,7 +195,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     rmSync(partial, { force: true });
     // A verdict left by a deleted backup of the same name is not about this copy.
     rmSync(verificationPathOf(file), { force: true });
-    await copyDatabase(opened.db, partial);
+    await copyDatabase(opened.db, partial, req.signal ? { signal: req.signal } : {});
   } catch (err) {
     fail(`backup to ${partial} failed`, err);
   }
@@ -193,6 +207,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     sha = sha256File(partial);
     bytes = statSync(partial).size;
     renameSync(partial, file);
+    renamed = true;
   } catch (err) {
     fail(`cannot finish the backup ${file}`, err);
   }
@@ -215,7 +230,6 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   try {
     writeManifest(file, manifest);
   } catch (err) {
-    rmSync(file, { force: true });
     fail(`cannot write the manifest of ${file}`, err);
   }
   const deleted: string[] = [];
@@ -224,19 +238,25 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     // Retention counts the backups with a manifest (j.2); a file whose manifest is gone stays until deleted by hand.
     const entries: BackupEntry[] = listBackupsIn(dir, opened.path).flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
     const decision = applyRetention(entries, clock.now(), { keep: req.keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
-    for (const d of decision.delete) {
-      if (d.file === file) continue;
-      removeBackupFiles(d.file);
-      deleted.push(d.file);
-    }
+    deleted.push(...decision.delete.map((d) => d.file).filter((f) => f !== file));
   }
-  const maintenanceId = logMaintenance(
-    opened.db,
-    'backup',
-    'success',
-    { reason: req.reason, file, sha256: sha, bytes, row_counts: v.rowCounts, row_counts_verified: manifest.row_counts_verified, mid_run: midRun, integrity: v.integrity, retention_deleted: deleted },
-    started,
-    formatTimestamp(clock.now()),
-  );
+  // Recorded before retention deletes anything: a backup that cannot be recorded is removed
+  // (j.1: a failure leaves nothing) and the older backups stay.
+  let maintenanceId = 0;
+  try {
+    maintenanceId = logMaintenance(
+      opened.db,
+      'backup',
+      'success',
+      { reason: req.reason, file, sha256: sha, bytes, row_counts: v.rowCounts, row_counts_verified: manifest.row_counts_verified, mid_run: midRun, integrity: v.integrity, retention_deleted: deleted },
+      started,
+      formatTimestamp(clock.now()),
+    );
+  } catch (err) {
+    const why = 'cannot record the backup in maintenance_log, so it was removed';
+    if (isReadOnlyError(err)) fail(`${why}: ${readOnlyDatabaseMessage(opened.path)}`);
+    fail(why, err);
+  }
+  for (const f of deleted) removeBackupFiles(f);
   return { file, manifestFile: manifestPathOf(file), manifest, warnings, deleted, maintenanceId };
 }

@@ -46,7 +46,7 @@ describe('backups without a manifest', () => {
     // Not backups of this database: another name, another database's backup, a partial copy.
     writeFileSync(join(dir, 'notes.sqlite'), 'x');
     copyFileSync(bare, join(dir, 'other.20250709T120000Z.manual.sqlite'));
-    copyFileSync(bare, `${bare.replace('.manual.sqlite', '-2.manual.sqlite')}.partial`);
+    copyFileSync(bare, `${bare.replace('.manual.sqlite', '-9.manual.sqlite')}.partial`);
     const withManifest = (await ok('createBackup', { reason: 'pre-purge' })).file as string;
 
     const list = await ok('listBackups', {});
