@@ -14,7 +14,7 @@ import { memoryIO } from '../../cli/io';
 import { main, stopNotice } from '../../cli/main';
 import { REPO_ROOT, runCli, tempDir } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
-import { copyTo, ENV, SAFE_NOW } from '../support/safeguards';
+import { copyTo, copyWithUnwritableShm, ENV, SAFE_NOW } from '../support/safeguards';
 
 const READ_ONLY = /^error: (cannot back up: )?the database file \S+ is read-only \(or its folder, -wal or -shm file is[^)]*\): copy it to a writable folder or fix its permissions$/;
 
@@ -29,12 +29,7 @@ beforeAll(() => {
   seeded = seedDemoDb(SAFE_NOW);
 }, 120_000);
 
-function withUnwritableShm(): string {
-  const db = copyTo(seeded);
-  mkdirSync(`${db}-shm`);
-  writeFileSync(`${db}-wal`, '');
-  return db;
-}
+const withUnwritableShm = (): string => copyWithUnwritableShm(seeded);
 
 const backupsOf = (db: string): string[] => (existsSync(join(dirname(db), 'backups')) ? readdirSync(join(dirname(db), 'backups')) : []);
 

@@ -4,7 +4,7 @@
  * process that holds the run lock, and content checksums of a file (SPEC.md m.12).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fileContentChecksums, type ContentChecksums } from '../../db/canonical';
@@ -32,6 +32,14 @@ export function copyTo(path: string, name = 'portfolios.sqlite'): string {
   const to = join(tempDir(), name);
   copyFileSync(path, to);
   return to;
+}
+
+/** A copy of `path` whose -shm is a folder: SQLite can only open it read-only, even for root. */
+export function copyWithUnwritableShm(path: string): string {
+  const db = copyTo(path);
+  mkdirSync(`${db}-shm`);
+  writeFileSync(`${db}-wal`, '');
+  return db;
 }
 
 export interface LockHolder {

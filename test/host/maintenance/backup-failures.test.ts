@@ -19,7 +19,7 @@ import { openStore, type OpenedDatabase } from '../../../host/engine-host';
 import { makeBackup } from '../../../host/maintenance/backup';
 import { systemClock } from '../../../host/system-ports';
 import { seedDemoDb } from '../../support/demo-db';
-import { copyTo, SAFE_NOW } from '../../support/safeguards';
+import { copyTo, copyWithUnwritableShm, SAFE_NOW } from '../../support/safeguards';
 import { tempDir } from '../../support/temp-dirs';
 
 const clock = systemClock({ BATCHDESK_NOW: SAFE_NOW });
@@ -29,13 +29,7 @@ beforeAll(() => {
   seeded = seedDemoDb(SAFE_NOW);
 }, 120_000);
 
-/** A copy of the demo whose -shm is a folder: SQLite can only open it read-only. */
-function withUnwritableShm(): string {
-  const db = copyTo(seeded);
-  mkdirSync(`${db}-shm`);
-  writeFileSync(`${db}-wal`, '');
-  return db;
-}
+const withUnwritableShm = (): string => copyWithUnwritableShm(seeded);
 
 const filesIn = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir) : []);
 
