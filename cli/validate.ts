@@ -15,6 +15,17 @@ const FLAG_NAMES: Record<string, string> = {
   portfolios: '--portfolio',
 };
 
+type Issue = z.ZodError['issues'][number];
+
+/** zod's number messages in the CLI's words ("expected number, received NaN" says nothing to a user). */
+function plainMessage(issue: Issue): string {
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'expected a number';
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'expected a whole number';
+  if (issue.code === 'too_small' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+  if (issue.code === 'too_big' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
+  return issue.message;
+}
+
 export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, command: string, flagName?: string): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
@@ -24,6 +35,6 @@ export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, com
   let shown: unknown = value;
   for (const k of issue.path) shown = shown !== null && typeof shown === 'object' ? (shown as Record<string | number, unknown>)[k as string | number] : undefined;
   // A required flag left out: zod says "expected string, received undefined"; say it plainly.
-  const message = shown === undefined && issue.code === 'invalid_type' ? 'this flag is required' : issue.message;
+  const message = shown === undefined && issue.code === 'invalid_type' ? 'this flag is required' : plainMessage(issue);
   throw usageError(`${flag}${shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : ''}: ${message} (see \`batchdesk ${command} --help\`)`);
 }

@@ -19,7 +19,10 @@ export interface RowCountReport {
 
 export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null): RowCountReport {
   const m = maintenanceId === null ? latestMaintenance(db, 'purge') : getMaintenance(db, maintenanceId);
-  if (!m || m.operation !== 'purge') throw new BatchdeskError('data', maintenanceId === null ? 'no completed purge is recorded in maintenance_log; nothing to compare with' : `maintenance_log row ${maintenanceId} is not a purge`);
+  if (!m && maintenanceId === null) throw new BatchdeskError('data', 'no completed purge is recorded in maintenance_log; nothing to compare with');
+  // A given id that names no purge is a bad flag value (k.3: usage).
+  if (!m) throw new BatchdeskError('usage', `maintenance_log has no row ${maintenanceId}; give a purge's id, or no id for the latest purge`);
+  if (m.operation !== 'purge') throw new BatchdeskError('usage', `maintenance_log row ${maintenanceId} is a ${m.operation}, not a purge; give a purge's id, or no id for the latest purge`);
   const before = (m.details['counts_before'] ?? {}) as Record<string, number>;
   const range = (m.details['range'] ?? {}) as { start?: string | null; end?: string | null };
   const importedRange = Number(m.details['imported_dates'] ?? 0) > 0;

@@ -30,8 +30,10 @@ describe('run: bad input and dry runs', () => {
     ['a misspelt flag', ['--chunk-day', '7'], /unknown flag --chunk-day.*did you mean --chunk-days/],
     ['target date with a range', ['--target-date', '2025-07-01', '--start-date', '2025-07-01'], /cannot be combined/],
     ['a negative chunk size', ['--chunk-days', '-3'], /--chunk-days -3: a value that starts with "-" reads like a flag; if you mean it, write --chunk-days=-3/],
-    ['a negative chunk size written with =', ['--chunk-days=-3'], /--chunk-days.*>=0/],
-    ['a guard threshold above 1', ['--max-missing-marks', '1.5'], /--max-missing-marks/],
+    ['a negative chunk size written with =', ['--chunk-days=-3'], /--chunk-days -3: must be at least 0 \(see/],
+    ['a chunk size that is not a number', ['--chunk-days', 'abc'], /--chunk-days "abc": expected a number \(see/],
+    ['a fractional chunk size', ['--chunk-days', '1.5'], /--chunk-days 1\.5: expected a whole number \(see/],
+    ['a guard threshold above 1', ['--max-missing-marks', '1.5'], /--max-missing-marks 1\.5: must be at most 1 \(see/],
     ['an unknown market-data mode', ['--market-data', 'carrier-pigeon'], /--market-data/],
     ['a missing prerequisite', ['--phase', 'snapshots', '--target-date', '2025-07-01'], /prerequisites.*snapshots needs marks/],
   ];

@@ -90,6 +90,17 @@ describe('backup -> purge -> backfill -> verify guard -> reconcile -> export-bas
 
     const rc = await cli(['verify', 'rowcounts', '--since-purge']);
     expect(rc.code, rc.stdout).toBe(0);
+    // An id that names no purge is a bad flag value (exit 2), saying what to give.
+    const missing = await cli(['verify', 'rowcounts', '--since-purge', '999']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("maintenance_log has no row 999; give a purge's id, or no id for the latest purge");
+    expect((await cli(['backup'])).code).toBe(0);
+    const log = new Database(db, { readonly: true });
+    const backupId = (log.prepare(`SELECT max(id) AS id FROM maintenance_log WHERE operation = 'backup'`).get() as { id: number }).id;
+    log.close();
+    const notPurge = await cli(['verify', 'rowcounts', '--since-purge', String(backupId)]);
+    expect(notPurge.code).toBe(2);
+    expect(notPurge.stderr).toMatch(/maintenance_log row \d+ is a backup, not a purge/);
     for (const check of [['verify', 'coverage', '--start-date', '2025-06-30', '--end-date', '2025-07-10'], ['verify', 'views'], ['verify', 'demo'], ['diagnose', 'equity-cash'], ['history']]) {
       const r = await cli(check);
       expect(r.code, `${check.join(' ')}: ${r.stdout}${r.stderr}`).toBe(0);
