@@ -18,5 +18,6 @@ export function planDocument(plan: RunPlan): Record<string, unknown> {
       skipped: d.skipped.map((s) => ({ portfolio_id: s.portfolioId, reason: s.reason })),
     })),
     warnings: plan.warnings,
+    refused_by: plan.refusedBy,
   };
 }

@@ -30,6 +30,8 @@ export interface RunPlan {
   readonly dates: readonly PlannedDate[];
   readonly chunks: readonly (readonly IsoDate[])[];
   readonly warnings: readonly string[];
+  /** A dry run: the error codes of what would refuse a run now (`locked`, `gate_closed`, `usage`), each also a warning. */
+  readonly refusedBy: readonly string[];
   /** Set when the automatic range is empty. */
   readonly upToDateMessage: string | null;
   readonly resumedRunId: string | null;

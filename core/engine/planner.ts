@@ -327,6 +327,7 @@ export function planRun(input: PlannerInput): RunPlan {
     dates,
     chunks: chunkDates(dates.map((d) => d.date), options.chunkDays),
     warnings,
+    refusedBy: [],
     upToDateMessage: upToDate,
     resumedRunId,
   };

@@ -122,7 +122,8 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   if (input.dryRun) {
     const mixed = mixedSourcesProblem(storedSettings, settings, input);
     const warnings = [...plan.warnings, ...refusals.map((e) => `a run now would be refused: ${e.message}`), ...(mixed ? [`a run now would be refused: ${mixed}`] : [])];
-    return { kind: 'plan', plan: { ...plan, warnings }, exitCode: EXIT.ok };
+    const refusedBy = [...refusals.map((e) => e.code), ...(mixed ? ['usage'] : [])];
+    return { kind: 'plan', plan: { ...plan, warnings, refusedBy }, exitCode: EXIT.ok };
   }
   if (plan.upToDateMessage) return { kind: 'up_to_date', plan, message: plan.upToDateMessage, exitCode: EXIT.ok };
   if (refusals[0]) throw refusals[0];

@@ -26,6 +26,8 @@ export const planSchema = z
       )
       .default([]),
     warnings: z.array(z.unknown()).default([]),
+    /** The error codes of what would refuse a run now (`locked`: another process holds the file). */
+    refused_by: z.array(z.string()).default([]),
   })
   .loose();
 export type Plan = z.infer<typeof planSchema>;

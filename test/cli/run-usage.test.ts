@@ -114,6 +114,8 @@ describe('run: bad input and dry runs', () => {
         expect.stringMatching(/^a run now would be refused: the regression gate is closed since 2025-09-29T22:00:00.000Z/),
         expect.stringMatching(/^a run now would be refused: this database holds synthetic prices; an online run would mix them/),
       ]);
+      // The same refusals by code, for a program (the app disables Start on `locked`).
+      expect((JSON.parse(r.stdout) as { refused_by: string[] }).refused_by).toEqual(['locked', 'gate_closed', 'usage']);
       const text = await runCli(['run', '--db', copy, '--dry-run'], { BATCHDESK_NOW: NOW });
       expect(text.stdout).toMatch(/\nwarning: a run now would be refused: the regression gate is closed/);
       expect(tableContents(copy)).toEqual(held);

@@ -52,11 +52,8 @@ const INITIAL: FormState = {
   portfolio: '',
 };
 
-/**
- * The plan's warning that a run now would be refused because the database is held (the
- * engine's dry run lists what would refuse the run, g.4: a run lock, or SQLite's write lock).
- */
-const isHeldWarning = (w: unknown): boolean => typeof w === 'string' && w.startsWith('a run now would be refused: the database is locked');
+/** The plan says a run now would be refused because the database is held (g.4: a run lock, or SQLite's write lock). */
+const saysHeld = (p: Plan): boolean => p.refused_by.includes('locked');
 
 /** The run options of the form, or a message saying what is missing. */
 export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; message: string } {
@@ -107,7 +104,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
   useEffect(() => setMessage(null), [key]);
 
   // The plan says the file is held, or a start was refused for it: watch for the end of the run that holds it.
-  const planSaysHeld = plan !== null && plan.plan.warnings.some(isHeldWarning);
+  const planSaysHeld = plan !== null && saysHeld(plan.plan);
   const refusedHeld = live.start?.state === 'refused' && live.start.error.code === 'locked';
   const onOtherRunEnded = useCallback(() => store.clearLockRefusal(), [store]);
   const otherRun = useOtherProcessRun(!running && (planSaysHeld || refusedHeld), live.start, onOtherRunEnded);
@@ -123,7 +120,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
       const r = await client.call('planRun', built.options);
       const next = planSchema.parse(r.plan);
       setPlan({ plan: next, key });
-      if (!next.warnings.some(isHeldWarning)) store.clearLockRefusal();
+      if (!saysHeld(next)) store.clearLockRefusal();
     } catch (err) {
       setPlan(null);
       setMessage({ kind: 'error', text: errorText(err, RUN_FORM_LABELS) });

@@ -52,6 +52,8 @@ const plan = (dates: string[], warnings: string[] = []) => ({
     chunks: [{ index: 0, dates: dates.length }],
     dates: dates.map((date) => ({ date, date_phases: ['market_data'], portfolios: [{ portfolio_id: 'p1', phases: ['marks'] }], skipped: [] })),
     warnings,
+    // The engine names the code of each refusal it warns of.
+    refused_by: warnings.includes(HELD_WARNING) ? ['locked'] : [],
   },
 });
 
