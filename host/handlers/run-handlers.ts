@@ -1,11 +1,9 @@
 /** Handlers of the run commands (core/api/commands/run-commands.ts). */
-import { createEngineStore } from '../../db/engine-store';
 import { planDocument } from '../plan-document';
 import type { HandlerMap } from '../handler-types';
 import { engineHost, runOnDatabase, openStore } from '../engine-host';
-import { staleJudge } from '../maintenance/maintenance-lock';
 import { otherProcessRun } from '../other-process-run';
-import { withReader } from './view-handlers';
+import { readerStaleJudge, withReader } from './with-database';
 
 export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'getOtherProcessRun' | 'planRun' | 'listRuns'> = {
   async startRun(input, ctx) {
@@ -22,7 +20,7 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
     return ctx.runs.status();
   },
   async getOtherProcessRun(_input, ctx) {
-    return { run: withReader(ctx, (db) => otherProcessRun(db, staleJudge(createEngineStore(db), ctx.clock, ctx.dbPath), engineHost(ctx.holder, ctx.dbPath))) };
+    return { run: withReader(ctx, (db) => otherProcessRun(db, readerStaleJudge(ctx, db), engineHost(ctx.holder, ctx.dbPath))) };
   },
   async planRun(input, ctx) {
     const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock });

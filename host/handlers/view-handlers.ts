@@ -3,7 +3,6 @@
  * settings-commands.ts). Reads go through the host's read-only connection (or a short-lived
  * one when the host keeps none); settings writes open the database for writing.
  */
-import type { SqliteDatabase } from '../../db/open-database';
 import { openDatabase } from '../../db/open-database';
 import type { HandlerMap, HostContext } from '../handler-types';
 import { analyticsView, factorExposuresFor, stressResultsFor } from '../views/analytics-view';
@@ -17,19 +16,8 @@ import { latestSnapshotDate, snapshotOn, snapshotSeries } from '../views/snapsho
 import { settledDaysAfter } from '../views/settled-days';
 import { dateDetail, trackingRows } from '../views/tracking-view';
 import { openDateStatus } from '../diagnostics/history-report';
-import { staleJudge } from '../maintenance/maintenance-lock';
-import { createEngineStore } from '../../db/engine-store';
+import { readerStaleJudge, withReader } from './with-database';
 
-/** Runs a read on the host's read-only connection, or on a fresh one closed afterwards. */
-export function withReader<T>(ctx: HostContext, fn: (db: SqliteDatabase) => T): T {
-  if (ctx.reader) return ctx.reader.read(fn);
-  const db = openDatabase(ctx.dbPath, { readonly: true });
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
 
 type ViewCommand =
   | 'listPortfolios'
@@ -53,11 +41,11 @@ export const viewHandlers: HandlerMap<ViewCommand> = {
     return { portfolios: withReader(ctx, (db) => portfolioList(db, input.includeDeleted)) };
   },
   async getTracking(input, ctx) {
-    const listing = withReader(ctx, (db) => trackingRows(db, input, openDateStatus(db, staleJudge(createEngineStore(db), ctx.clock, ctx.dbPath))));
+    const listing = withReader(ctx, (db) => trackingRows(db, input, openDateStatus(db, readerStaleJudge(ctx, db))));
     return { ...listing, ...settledDaysAfter(listing, input.endDate ?? null, ctx.clock.now()) };
   },
   async getDateDetail(input, ctx) {
-    return withReader(ctx, (db) => dateDetail(db, input.date, input.includeIncomplete, openDateStatus(db, staleJudge(createEngineStore(db), ctx.clock, ctx.dbPath))));
+    return withReader(ctx, (db) => dateDetail(db, input.date, input.includeIncomplete, openDateStatus(db, readerStaleJudge(ctx, db))));
   },
   async getMissingPrices(input, ctx) {
     return withReader(ctx, (db) => missingPrices(db, input));
