@@ -124,9 +124,8 @@ export class TableWriter {
       pk.length > 0 && onConflict === 'replace' && this.updateCols.length > 0
         ? db.prepare(`UPDATE "${target.name}" SET ${this.updateCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE ${pk.map((k) => `"${k}" = ?`).join(' AND ')}`)
         : null;
-    const setCols = this.updateCols;
     this.updateByRowid =
-      onConflict === 'replace' && setCols.length > 0 ? db.prepare(`UPDATE "${target.name}" SET ${setCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`) : null;
+      onConflict === 'replace' && this.updateCols.length > 0 ? db.prepare(`UPDATE "${target.name}" SET ${this.updateCols.map((c) => `"${c.name}" = ?`).join(', ')} WHERE rowid = ?`) : null;
     this.parents =
       onConflict === 'replace' ? target.foreignKeys.map((fk) => ({ fk, exists: db.prepare(`SELECT 1 FROM "${fk.parent}" WHERE "${fk.parentColumn}" = ?`) })) : [];
     this.mergedIds = o.mergedIds && pk.length === 1 && o.mergedIds.isReferenced(target.name, pk[0]!) ? o.mergedIds : null;
