@@ -5,7 +5,7 @@
  * Profile 'realistic' uses Appendix B's correlation matrix, 'independent' uses C = I.
  */
 import { FACTOR_ETFS, type FactorEtf } from '../../core/domain/symbols';
-import { cholesky } from './cholesky';
+import { cholesky } from '../../core/calc/cholesky';
 
 export type SyntheticProfile = 'realistic' | 'independent';
 
@@ -64,7 +64,7 @@ export function buildFactorModel(profile: SyntheticProfile): FactorModel {
   const mu = Float64Array.from(ANNUAL_DRIFT, (d) => d / TRADING_DAYS_PER_YEAR);
   const cov = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) cov[i * n + j] = sigma[i]! * c[i * n + j]! * sigma[j]!;
-  const l = cholesky(Array.from(cov), n);
+  const l = cholesky(cov, n);
   if (!l) throw new Error(`factor covariance of profile ${profile} is not positive definite`);
   return { profile, mu, sigma, covariance: cov, cholesky: l };
 }

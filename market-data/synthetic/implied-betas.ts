@@ -11,7 +11,7 @@
  * Units: return per unit factor return (dimensionless).
  */
 import { IR_BETA_FACTOR, MARKET_BETA_FACTOR, RIDGE_FACTORS, SPREAD_FACTORS } from '../../core/domain/factor-names';
-import { cholesky, choleskySolve } from './cholesky';
+import { cholesky, solveFactored } from '../../core/calc/cholesky';
 import { FACTOR_COUNT, factorIndex, type FactorModel } from './factor-model';
 
 export interface ImpliedBeta {
@@ -49,7 +49,7 @@ export function impliedBetas(loadings: Float64Array, model: FactorModel): readon
   const sxr = xs.map((i) => quadratic(cov, unit(i), loadings));
   const l = cholesky(sxx, m);
   if (!l) throw new Error('style-factor covariance is not positive definite');
-  const coef = choleskySolve(l, m, sxr);
+  const coef = solveFactored(l, m, sxr);
   RIDGE_FACTORS.forEach((f, k) => out.push({ name: f.name, value: coef[k]! }));
   for (const s of SPREAD_FACTORS) {
     out.push({ name: s.name, value: univariate(unit(factorIndex(s.long), factorIndex(s.short))) });
