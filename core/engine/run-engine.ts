@@ -25,6 +25,7 @@ import { planRun } from './planner';
 import { MonitorRecorder } from './monitor-recorder';
 import { datePhaseTraceInputs, phaseTraceInputs } from './monitor-trace-inputs';
 import type { EngineStore } from '../ports/engine-store';
+import { lockedError } from './locked-error';
 import { mixedSourcesProblem } from './settings';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
 import { groupBlocked, RUN_SUMMARY_SCHEMA, runVerdict, type BlockedPortfolioDate, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
@@ -208,18 +209,6 @@ function monitoredDeps(deps: EngineDeps, monitor: MonitorRecorder): EngineDeps {
     },
   };
   return { ...deps, store };
-}
-
-function lockedError(holder: LockRecord): BatchdeskError {
-  if (holder.pid === 0) {
-    // SQLITE_BUSY while taking the lock: another connection holds SQLite's write lock (m.16).
-    return new BatchdeskError('locked', 'the database is locked: another process is writing to it (a run, an import or a maintenance operation); try again when it has finished', { holder });
-  }
-  return new BatchdeskError(
-    'locked',
-    `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}, run ${holder.runId ?? 'n/a'}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); wait for it to finish or stop it with \`batchdesk cancel\``,
-    { holder },
-  );
 }
 
 function symbolsFor(pd: PlannedDate, lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>, fetchOptions: boolean): Set<string> {

@@ -247,6 +247,8 @@ export type LockHolder = 'cli' | 'app' | 'serve';
 export interface LockRecord {
   readonly kind: LockKind;
   readonly runId: string | null;
+  /** The batch run id of the run holding the lock (its history row's), when the holder is a run that has one. */
+  readonly batchRunId: string | null;
   readonly holder: LockHolder;
   readonly host: string;
   readonly pid: number;
@@ -265,7 +267,7 @@ export interface LockStore {
    * In one immediate transaction: take the lock when it is free or stale (isStale decides),
    * else report the holder. Taking over a stale lock marks its run interrupted.
    */
-  acquireLock(want: Omit<LockRecord, 'cancelRequested'>, isStale: (held: LockRecord) => boolean, nowIso: string): AcquireResult;
+  acquireLock(want: Omit<LockRecord, 'cancelRequested' | 'batchRunId'>, isStale: (held: LockRecord) => boolean, nowIso: string): AcquireResult;
   heartbeat(runId: string | null, nowIso: string): void;
   releaseLock(runId: string | null): void;
   /**

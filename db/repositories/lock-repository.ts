@@ -11,6 +11,7 @@ import { statementCache } from '../statement-cache';
 interface LockRow {
   kind: LockRecord['kind'];
   run_id: string | null;
+  batch_run_id: string | null;
   holder: LockRecord['holder'];
   host: string;
   pid: number;
@@ -22,6 +23,7 @@ interface LockRow {
 const toRecord = (r: LockRow): LockRecord => ({
   kind: r.kind,
   runId: r.run_id,
+  batchRunId: r.batch_run_id,
   holder: r.holder,
   host: r.host,
   pid: r.pid,
@@ -32,7 +34,7 @@ const toRecord = (r: LockRow): LockRecord => ({
 
 export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecord, nowIso: string) => void): LockStore {
   const sql = statementCache(db);
-  const read = sql(`SELECT * FROM run_lock WHERE id = 1`);
+  const read = sql(`SELECT l.*, h.batch_run_id FROM run_lock l LEFT JOIN batch_run_history h ON h.id = l.run_id WHERE l.id = 1`);
   const del = sql(`DELETE FROM run_lock WHERE id = 1`);
   const insert = sql(
     `INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0)`,
@@ -67,7 +69,7 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
               return null;
             }
           })();
-          return { acquired: false, holder: held ?? { kind: 'run', runId: null, holder: 'cli', host: 'unknown (database busy)', pid: 0, acquiredAt: nowIso, heartbeatAt: nowIso, cancelRequested: false } };
+          return { acquired: false, holder: held ?? { kind: 'run', runId: null, batchRunId: null, holder: 'cli', host: 'unknown (database busy)', pid: 0, acquiredAt: nowIso, heartbeatAt: nowIso, cancelRequested: false } };
         }
         throw err;
       }

@@ -57,7 +57,9 @@ async function writeWhenFree<T>(opened: OpenedDatabase, write: () => T): Promise
 export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number; runId?: string }, clock: Clock): Promise<CancelResult> {
   const holder = opened.store.readLock();
   if (!holder) return { requested: false, holder: null, stopped: false, forced: false, message: 'no batch or maintenance operation holds the lock on this database; nothing to cancel' };
-  const notThatRun: CancelResult = { requested: false, holder, stopped: false, forced: false, message: `run ${args.runId ?? holder.runId ?? 'n/a'} no longer holds this database; nothing to cancel` };
+  // Named as `history` names it: a run by its batch run id, a maintenance operation by its lock id.
+  const heldBy = holder.batchRunId ?? holder.runId ?? 'n/a';
+  const notThatRun: CancelResult = { requested: false, holder, stopped: false, forced: false, message: `run ${args.runId ?? heldBy} no longer holds this database; nothing to cancel` };
   if (args.runId !== undefined && holder.runId !== args.runId) return notThatRun;
   // A holder that is gone (a dead pid on this host, or a heartbeat past the timeout, m.17)
   // cannot stop: its lock is released at once and its run marked interrupted.
@@ -68,11 +70,11 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       holder,
       stopped: true,
       forced: false,
-      message: `the ${holder.kind} holding the lock (${holder.runId ?? 'n/a'}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume\` continues it)`,
+      message: `the ${holder.kind} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume\` continues it)`,
     };
   }
   if (!(await writeWhenFree(opened, () => opened.store.requestCancel(formatTimestamp(clock.now()), args.runId ?? holder.runId ?? undefined)))) return notThatRun;
-  if (!args.force) return { requested: true, holder, stopped: false, forced: false, message: `cancel requested; ${holder.kind} ${holder.runId ?? ''} (pid ${holder.pid} on ${holder.host}) stops after its current portfolio-date` };
+  if (!args.force) return { requested: true, holder, stopped: false, forced: false, message: `cancel requested; ${holder.kind} ${heldBy} (pid ${holder.pid} on ${holder.host}) stops after its current portfolio-date` };
   const until = Date.now() + args.waitMs;
   while (Date.now() < until) {
     const now = opened.store.readLock();

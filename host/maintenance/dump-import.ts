@@ -31,7 +31,8 @@ import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-rep
 import { engineHost, openStore, type OpenedDatabase } from '../engine-host';
 import { seedReferenceData } from '../reference-data';
 import { backupDirOf, backupStamp, databaseBaseName, makeBackup, removeBackupFiles, type BackupResult } from './backup';
-import { lockedMessage, staleJudge, type HeldLock } from './maintenance-lock';
+import { staleJudge, type HeldLock } from './maintenance-lock';
+import { lockedError } from '../../core/engine/locked-error';
 
 export type DumpImportMode = 'new' | 'replace' | 'merge';
 
@@ -163,7 +164,7 @@ function acquireImportLock(opened: OpenedDatabase, holder: LockHolder, clock: Cl
     staleJudge(opened.store, clock, dbPath),
     nowIso(),
   );
-  if (!r.acquired) throw new BatchdeskError('locked', lockedMessage(r.holder), { holder: r.holder });
+  if (!r.acquired) throw lockedError(r.holder);
   return { lockId, kind: 'import', heartbeat: () => opened.store.heartbeat(lockId, nowIso()), release: () => opened.store.releaseLock(lockId) };
 }
 

@@ -5,8 +5,8 @@
  * open unless it belongs to a run that is no longer alive (it is then marked interrupted).
  */
 import { randomUUID } from 'node:crypto';
-import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
+import { lockedError } from '../../core/engine/locked-error';
 import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import type { EngineStore } from '../../core/ports/engine-store';
@@ -19,10 +19,6 @@ export interface HeldLock {
   readonly kind: LockKind;
   heartbeat(): void;
   release(): void;
-}
-
-export function lockedMessage(holder: LockRecord): string {
-  return `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}, run ${holder.runId ?? 'n/a'}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); wait for it to finish or stop it with \`batchdesk cancel\``;
 }
 
 /** Whether a lock row is stale for this process (m.17). */
@@ -47,7 +43,7 @@ export function acquireMaintenanceLock(db: SqliteDatabase, store: EngineStore, k
   const me = engineHost(holder, dbPath);
   const lockId = `${kind}-${randomUUID()}`;
   const r = store.acquireLock({ kind, runId: lockId, holder, host: me.host, pid: me.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() }, staleJudge(store, clock, dbPath), nowIso());
-  if (!r.acquired) throw new BatchdeskError('locked', lockedMessage(r.holder), { holder: r.holder });
+  if (!r.acquired) throw lockedError(r.holder);
   // In-flight check: with the lock ours, any open tracking row belongs to a run that is gone.
   // Imported rows (status 'imported') describe the reference system's history, not a run here.
   const open = db.prepare(`SELECT DISTINCT run_id FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported'`).all() as { run_id: string | null }[];

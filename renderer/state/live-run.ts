@@ -90,8 +90,6 @@ export type RunStart =
       readonly exitCode: number | null;
       /** The lock row of the process that holds the database, for a lock refusal. */
       readonly lockHolder: Readonly<Record<string, unknown>> | null;
-      /** The batch run id of the run that holds the database, from the history (null: not a run, or not known). */
-      readonly holderBatchRunId: string | null;
     }
   /** The engine found nothing to run (its message), e.g. another process ran the dates meanwhile. */
   | { readonly state: 'nothing_to_run'; readonly message: string };

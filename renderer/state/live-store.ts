@@ -16,9 +16,6 @@ import { planSchema } from './run-plan';
 
 const noRunSummarySchema = z.object({ message: z.string() }).loose();
 
-/** The lock row of a run (not an import or a maintenance operation): its run id is its history row's. */
-const lockRunSchema = z.object({ kind: z.literal('run'), runId: z.string().min(1) }).loose();
-
 /** A resume's stored options name the run it continues (SPEC.md g.11). */
 const resumeOptionsSchema = z.object({ resumed_run_id: z.string() }).loose();
 
@@ -27,7 +24,7 @@ function endedBeforeStart(s: RunStatus): RunStart {
   if (s.state === 'completed') return { state: 'nothing_to_run', message: noRunSummarySchema.safeParse(s.summary).data?.message ?? 'Nothing to run.' };
   const shape = errorShapeSchema.safeParse(s.error);
   const error = new EngineError(shape.success ? shape.data : { code: 'internal', message: s.error?.message ?? `the run ended (${s.state}, exit code ${s.exitCode ?? '-'}) before it started` });
-  return { state: 'refused', error, exitCode: s.exitCode, lockHolder: s.lockHolder, holderBatchRunId: null };
+  return { state: 'refused', error, exitCode: s.exitCode, lockHolder: s.lockHolder };
 }
 
 export class LiveStore {
@@ -111,33 +108,16 @@ export class LiveStore {
     try {
       const r = await this.client.call('startRun', options);
       outcome = !r.accepted
-        ? { state: 'refused', error: new EngineError({ code: 'internal', message: 'the engine did not accept the run' }), exitCode: null, lockHolder: null, holderBatchRunId: null }
+        ? { state: 'refused', error: new EngineError({ code: 'internal', message: 'the engine did not accept the run' }), exitCode: null, lockHolder: null }
         : r.status.runId !== null
           ? null
           : endedBeforeStart(r.status);
     } catch (err) {
       const error = err instanceof EngineError ? err : new EngineError({ code: 'internal', message: (err as Error).message });
-      outcome = { state: 'refused', error, exitCode: null, lockHolder: null, holderBatchRunId: null };
+      outcome = { state: 'refused', error, exitCode: null, lockHolder: null };
     }
-    if (outcome?.state === 'refused') outcome = await this.withHolderRun(outcome);
     this.set(withStart(outcome ? withPlannedDates(this.state, []) : this.state, outcome));
     return outcome === null;
-  }
-
-  /**
-   * A refusal because another process's run holds the database names that run by its batch run
-   * id, from the history (the lock row has only its id); a run not in the history yet, or a
-   * failed read, leaves it unnamed.
-   */
-  private async withHolderRun(refusal: Extract<RunStart, { state: 'refused' }>): Promise<RunStart> {
-    const holder = lockRunSchema.safeParse(refusal.lockHolder);
-    if (!holder.success) return refusal;
-    try {
-      const [run] = (await this.client.call('listRuns', { ids: [holder.data.runId], limit: 1 })).runs;
-      return { ...refusal, holderBatchRunId: run?.batchRunId ?? null };
-    } catch {
-      return refusal;
-    }
   }
 
   async refreshTracking(): Promise<void> {

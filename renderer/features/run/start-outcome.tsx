@@ -11,11 +11,12 @@ import { cancelNoteOf, type LiveState, type RunStart } from '../../state/live-ru
 import { RUN_FORM_LABELS } from './run-form-labels';
 
 /**
- * The lock row of a process that holds the database (SPEC.md g.9). Pid 0 stands for SQLite's
- * write lock, whose holder is unknown: the engine's message says it all then.
+ * The lock row of a process that holds the database (SPEC.md g.9), with the batch run id of a
+ * run that holds it. Pid 0 stands for SQLite's write lock, whose holder is unknown: the engine's
+ * message says it all then.
  */
 const knownHolderSchema = z
-  .object({ kind: z.string(), holder: z.string(), host: z.string(), pid: z.number().int().positive(), acquiredAt: z.string() })
+  .object({ kind: z.string(), holder: z.string(), host: z.string(), pid: z.number().int().positive(), acquiredAt: z.string(), batchRunId: z.string().nullable().optional() })
   .loose();
 
 /** What a lock of each kind is held for (a run is named apart). */
@@ -25,11 +26,11 @@ const HELD_FOR: Readonly<Record<string, string>> = { rebuild: 'a rebuild', purge
  * The refusal in one sentence, in the UI's words and time format: who holds the database, since
  * when and for what (a run by its batch run id when the history has it), and what to do.
  */
-function heldText(holder: z.infer<typeof knownHolderSchema>, batchRunId: string | null): string {
+function heldText(holder: z.infer<typeof knownHolderSchema>): string {
   const who = HOLDERS[holder.holder] ?? holder.holder;
   const since = `${who.charAt(0).toUpperCase()}${who.slice(1)} (pid ${holder.pid} on ${holder.host}) has held the database since ${fmtTimestamp(holder.acquiredAt)}`;
   if (holder.kind !== 'run') return `${since} for ${HELD_FOR[holder.kind] ?? holder.kind}; start the run again once it has finished.`;
-  return `${since} for ${batchRunId ? `run ${batchRunId}` : 'a run'}; Live shows that run and can ask it to stop.`;
+  return `${since} for ${holder.batchRunId ? `run ${holder.batchRunId}` : 'a run'}; Live shows that run and can ask it to stop.`;
 }
 
 /** `onBack`: offers the way back to the Run form (from the Live screen). */
@@ -55,7 +56,7 @@ export function StartOutcome({ start, onBack }: { start: RunStart | null; onBack
       {holder.success ? (
         <>
           <p className="state-body" data-testid="start-refusal-message">
-            {heldText(holder.data, start.holderBatchRunId)}
+            {heldText(holder.data)}
           </p>
           <details data-testid="start-refusal-details">
             <summary>The engine's message</summary>

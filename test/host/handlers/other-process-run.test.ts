@@ -59,7 +59,7 @@ describe('getOtherProcessRun, and requestCancel with a run id', () => {
       expect((await ok(ctx, 'getOtherProcessRun', {})).run.cancelRequested).toBe(false);
 
       const cancel = await ok(ctx, 'requestCancel', { waitMs: 0, runId: run.runId });
-      expect(cancel).toMatchObject({ requested: true, stopped: false, forced: false, message: `cancel requested; run ${run.runId} (pid ${child.pid} on ${hostname()}) stops after its current portfolio-date` });
+      expect(cancel).toMatchObject({ requested: true, stopped: false, forced: false, message: `cancel requested; run ${run.batchRunId} (pid ${child.pid} on ${hostname()}) stops after its current portfolio-date` });
       expect(await exited).toBe(130);
       expect(await ok(ctx, 'getOtherProcessRun', {})).toEqual({ run: null });
       const d = new Database(db, { readonly: true });

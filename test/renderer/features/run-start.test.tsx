@@ -24,25 +24,18 @@ import type { FakeHandler } from '../../support/app/fake-transport';
 import { RefusingTransport, usageError } from '../refusing-transport';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
-const HOLDER = { kind: 'run', runId: 'held-by-cli', holder: 'cli', host: 'desk-7', pid: 4242, acquiredAt: '2026-11-27T22:58:00.000000Z', heartbeatAt: '2026-11-27T22:59:50.000000Z' };
+const HOLDER = { kind: 'run', runId: 'held-by-cli', batchRunId: 'batch_20261127_225800', holder: 'cli', host: 'desk-7', pid: 4242, acquiredAt: '2026-11-27T22:58:00.000000Z', heartbeatAt: '2026-11-27T22:59:50.000000Z' };
 const LOCKED: RunStatus = {
   ...IDLE,
   state: 'failed',
   startedAt: '2026-11-27T23:00:00.000Z',
   exitCode: 3,
-  error: { code: 'locked', message: 'the database is locked by another run (cli pid 4242 on desk-7, run held-by-cli, since 2026-11-27T22:58:00.000000Z, last heartbeat 2026-11-27T22:59:50.000000Z); wait for it to finish or stop it with `batchdesk cancel`' },
+  error: { code: 'locked', message: 'the database is locked by another run (cli pid 4242 on desk-7, run batch_20261127_225800, since 2026-11-27T22:58:00.000000Z, last heartbeat 2026-11-27T22:59:50.000000Z); wait for it to finish or stop it with `batchdesk cancel`' },
   lockHolder: HOLDER,
 };
 
-/** The held-by-cli run's history row: its batch run id. */
-const HOLDER_RUNS = (input: unknown) => ({
-  runs: (input as { ids?: string[] }).ids?.includes('held-by-cli')
-    ? [{ id: 'held-by-cli', batchRunId: 'batch_20261127_225800', status: 'running', mode: 'normal', triggeredBy: 'cli', startedAt: HOLDER.acquiredAt, completedAt: null, totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: null, options: null }]
-    : [],
-});
-
 /** What the engine's dry run says while another process holds the lock (g.4). */
-const HELD_WARNING = 'a run now would be refused: the database is locked by another run (cli pid 4242 on desk-7, run held-by-cli, since 2026-11-27T22:58:00.000000Z, last heartbeat 2026-11-27T22:59:50.000000Z); wait for it to finish or stop it with `batchdesk cancel`';
+const HELD_WARNING = 'a run now would be refused: the database is locked by another run (cli pid 4242 on desk-7, run batch_20261127_225800, since 2026-11-27T22:58:00.000000Z, last heartbeat 2026-11-27T22:59:50.000000Z); wait for it to finish or stop it with `batchdesk cancel`';
 
 const plan = (dates: string[], warnings: string[] = []) => ({
   plan: {
@@ -128,7 +121,6 @@ describe('starting a run', () => {
       planRun: () => plan(['2026-11-02']),
       // The engine accepts the command; its run worker finds the lock held, and the answer says so.
       startRun: () => ({ accepted: true, status: LOCKED }),
-      listRuns: HOLDER_RUNS,
     });
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));
@@ -139,7 +131,7 @@ describe('starting a run', () => {
     // None of the engine's raw facts in the main text: no ISO time, code, run UUID or CLI command.
     expect(mainText()).not.toMatch(/T22:58|\.000000Z|\(locked\)|held-by-cli|batchdesk cancel/);
     // The engine's message stays available, folded away, with the exit code.
-    expect(screen.getByTestId('start-refusal-details').textContent).toContain('the database is locked by another run (cli pid 4242 on desk-7, run held-by-cli');
+    expect(screen.getByTestId('start-refusal-details').textContent).toContain('the database is locked by another run (cli pid 4242 on desk-7, run batch_20261127_225800');
     expect(screen.getByTestId('start-refusal-details').textContent).toContain('(exit code 3)');
     // The form and its choices are still there; the refused run's dates are not pending anywhere.
     expect((screen.getByTestId('run-target-date') as HTMLInputElement).value).toBe('2026-11-02');
@@ -152,11 +144,10 @@ describe('starting a run', () => {
   });
 
   it('a refusal by a holder whose run the history does not know yet, or by a restore, says so without a run id', async () => {
-    const statuses = [LOCKED, { ...LOCKED, lockHolder: { ...HOLDER, kind: 'restore', runId: null } }];
+    const statuses = [{ ...LOCKED, lockHolder: { ...HOLDER, batchRunId: null } }, { ...LOCKED, lockHolder: { ...HOLDER, kind: 'restore', runId: null, batchRunId: null } }];
     renderRun({
       planRun: () => plan(['2026-11-02']),
       startRun: () => ({ accepted: true, status: statuses.shift() }),
-      listRuns: () => ({ runs: [] }),
     });
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));
@@ -182,7 +173,7 @@ describe('starting a run', () => {
   });
 
   it('a refusal for a held file goes once a new preview finds the file free', async () => {
-    renderRun({ planRun: () => plan(['2026-11-02']), startRun: () => ({ accepted: true, status: LOCKED }), listRuns: HOLDER_RUNS });
+    renderRun({ planRun: () => plan(['2026-11-02']), startRun: () => ({ accepted: true, status: LOCKED }) });
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));
     await waitFor(() => expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused'));
@@ -196,7 +187,6 @@ describe('starting a run', () => {
     const { live } = renderRun({
       planRun: () => plan(['2026-11-02']),
       startRun: () => ({ accepted: true, status: LOCKED }),
-      listRuns: HOLDER_RUNS,
       getOtherProcessRun: () => ({ run: reads.shift() ?? null }),
     });
     await previewSingleDate('2026-11-02', () => advance(0));
