@@ -5,11 +5,12 @@
  * - effective_positions = n² / Σ_i Σ_j ρ_ij, diagonal included (null when the sum is not
  *   positive, e.g. two perfectly anti-correlated series).
  * - statistical_significance of a pair = 1 − p, p the two-sided p-value of
- *   t = ρ √((m − 2) / (1 − ρ²)) with m − 2 degrees of freedom; self pairs and |ρ| = 1 give 1;
- *   null when m ≤ 2 or ρ is not finite.
+ *   t = ρ √((m − 2) / (1 − ρ²)) with m − 2 degrees of freedom, evaluated as the central
+ *   probability P(|T| < |t|) itself: 1 − p would cancel for a small ρ (ρ = 1e−9 gave 0);
+ *   self pairs and |ρ| = 1 give 1; null when m ≤ 2 or ρ is not finite.
  */
 import type { SquareMatrix } from './square-matrix';
-import { studentTTwoSidedP } from './student-t';
+import { studentTCentralP } from './student-t';
 
 export function overallCorrelation(c: SquareMatrix): number | null {
   const n = c.size;
@@ -41,6 +42,5 @@ export function correlationSignificance(rho: number, m: number, selfPair = false
   if (Math.abs(rho) >= 1) return 1;
   if (m <= 2) return null;
   const t = rho * Math.sqrt((m - 2) / (1 - rho * rho));
-  const p = studentTTwoSidedP(t, m - 2);
-  return p === null ? null : 1 - p;
+  return studentTCentralP(t, m - 2);
 }

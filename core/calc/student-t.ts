@@ -3,6 +3,8 @@
  *
  * With x = ν / (ν + t²) and its complement y = t² / (ν + t²) (no cancellation):
  *   two-sided tail  P(|T| ≥ |t|) = I_x(ν/2, 1/2)
+ *   central         P(|T| < |t|) = I_y(1/2, ν/2), its complement, evaluated directly so that
+ *                   a small t keeps full relative accuracy (1 − tail would cancel to 0)
  *   CDF             F(t) = 1 − ½ I_x(ν/2, 1/2) for t ≥ 0, and ½ I_x(ν/2, 1/2) for t < 0.
  * Source: Abramowitz & Stegun 26.7.1 / 26.5.27; the regularised incomplete beta is in
  * incomplete-beta.ts.
@@ -20,6 +22,16 @@ export function studentTTwoSidedP(t: number, df: number): number | null {
   const t2 = t * t;
   const denom = df + t2;
   return clamp01(regularizedIncompleteBeta(df / denom, df / 2, 0.5, t2 / denom));
+}
+
+/** Central probability P(|T| < |t|), T ~ t(ν): 1 − the two-sided tail without cancellation. In [0, 1]; null for invalid inputs. */
+export function studentTCentralP(t: number, df: number): number | null {
+  if (Number.isNaN(t) || !(df > 0)) return null;
+  if (!Number.isFinite(t)) return 1;
+  if (t === 0) return 0;
+  const t2 = t * t;
+  const denom = df + t2;
+  return clamp01(regularizedIncompleteBeta(t2 / denom, 0.5, df / 2, df / denom));
 }
 
 /** Cumulative distribution function P(T ≤ t), T ~ t(ν). Null for invalid inputs. */

@@ -144,6 +144,19 @@ describe('sample correlation matrix and metrics (SPEC.md d.11 steps 7, 9, 11)', 
     expect(correlationSignificance(0.3, 2)).toBeNull();
     expect(correlationSignificance(NaN, 30)).toBeNull();
   });
+
+  it('significance keeps its relative accuracy for a correlation near 0 (no 1 − p cancellation); rel 1e-12', () => {
+    // References: mpmath 1.3.0 at 50 digits, 1 − p = betainc(1/2, ν/2, 0, y, regularized=True)
+    // with ν = m − 2, t² = ρ²ν/(1 − ρ²), y = t²/(ν + t²). The first is a pair of the demo
+    // backfill (2026-11-27, Individual); with 1 − p, the second came out as 0.
+    const cases: [number, number, number][] = [
+      [-4.8299333422782154e-5, 62, 0.00029726743609887070737],
+      [1e-9, 90, 7.4635875738268349102e-9],
+      [0.003, 31, 0.012779078837384574341],
+      [0.25, 62, 0.94996695634854255117],
+    ];
+    for (const [rho, m, want] of cases) expectClose(correlationSignificance(rho, m), want, 1e-12, 0);
+  });
 });
 
 describe('position correlations (SPEC.md d.11 steps 5–11)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { regularizedIncompleteBeta } from '../../../core/calc/incomplete-beta';
 import { logGamma } from '../../../core/calc/log-gamma';
-import { studentTCdf, studentTTwoSidedP } from '../../../core/calc/student-t';
+import { studentTCdf, studentTCentralP, studentTTwoSidedP } from '../../../core/calc/student-t';
 import { expectClose } from '../../support/calc-assert';
 
 describe('log gamma', () => {
@@ -84,5 +84,20 @@ describe('Student t distribution', () => {
     expect(studentTTwoSidedP(NaN, 5)).toBeNull();
     expect(studentTTwoSidedP(1, 0)).toBeNull();
     expect(studentTCdf(1, -2)).toBeNull();
+  });
+});
+
+describe('Student t central probability P(|T| < |t|)', () => {
+  it('is the complement of the two-sided tail, and exact closed forms for ν = 1 (2 atan(t)/π) and ν = 2 (t/√(2 + t²)), rel 1e-13', () => {
+    for (const t of [1e-12, 1e-6, 0.01, 0.5, 1, 3, -2.5]) {
+      expectClose(studentTCentralP(t, 1), (2 * Math.atan(Math.abs(t))) / Math.PI, 1e-13, 0);
+      expectClose(studentTCentralP(t, 2), Math.abs(t) / Math.sqrt(2 + t * t), 1e-13, 0);
+      // The two are evaluated apart; lnΓ of a + b ≈ 100 bounds their agreement (see the incomplete beta above).
+      for (const df of [5, 30, 200]) expectClose(studentTCentralP(t, df)! + studentTTwoSidedP(t, df)!, 1, 1e-12);
+    }
+    expect(studentTCentralP(0, 10)).toBe(0);
+    expect(studentTCentralP(Infinity, 10)).toBe(1);
+    expect(studentTCentralP(NaN, 10)).toBeNull();
+    expect(studentTCentralP(1, 0)).toBeNull();
   });
 });
