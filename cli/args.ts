@@ -1,7 +1,7 @@
 /**
  * argv parsing (node:util parseArgs, strict) with the usage errors of SPEC.md k.1: an
- * unknown flag or a bad value is exit code 2 with a one-line explanation and, for a misspelt
- * flag, the nearest valid one.
+ * unknown flag, a bad value or a required flag left out is exit code 2 with a one-line
+ * explanation and, for a misspelt flag, the nearest valid one.
  */
 import { parseArgs } from 'node:util';
 import { usageError } from '../core/api/errors';
@@ -48,23 +48,38 @@ export interface ParsedCommandArgs {
   readonly positionals: string[];
 }
 
-/** Expands flags whose value is optional (`--resume` alone) into `--resume=<optionalValue>`. */
-function expandOptionalValues(argv: readonly string[], flags: Readonly<Record<string, FlagSpec>>): string[] {
+/**
+ * Writes two shapes of argv as `--name=VALUE` for parseArgs: a flag whose value is optional
+ * given alone (`--resume` is `--resume=<optionalValue>`), and a non-negative number flag with a
+ * value that starts with "-" (`--chunk-days -1` is `--chunk-days=-1`, which the command refuses
+ * with its allowed range).
+ */
+function joinFlagValues(argv: readonly string[], flags: Readonly<Record<string, FlagSpec>>): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
     const spec = name ? flags[name] : undefined;
-    if (spec?.optionalValue !== undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) {
-        out.push(`--${name}=${spec.optionalValue}`);
-        continue;
-      }
+    const next = argv[i + 1];
+    if (spec?.optionalValue !== undefined && (next === undefined || next.startsWith('--'))) {
+      out.push(`--${name}=${spec.optionalValue}`);
+      continue;
+    }
+    if (spec?.nonNegative && next !== undefined && next.startsWith('-') && !next.startsWith('--')) {
+      out.push(`--${name}=${next}`);
+      i += 1;
+      continue;
     }
     out.push(a);
   }
   return out;
+}
+
+/** The required flags left out (or given empty), as help writes them: `--out FILE`. */
+function missingRequiredFlags(spec: CommandSpec, values: FlagValues): string[] {
+  return Object.entries(spec.flags)
+    .filter(([name, f]) => f.required && (values[name] === undefined || values[name] === ''))
+    .map(([name, f]) => `--${name}${f.type === 'string' ? ` ${f.valueName ?? 'VALUE'}` : ''}`);
 }
 
 export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedCommandArgs {
@@ -73,7 +88,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   for (const [name, f] of Object.entries(all)) options[name] = f.multiple ? { type: f.type, multiple: true } : { type: f.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: expandOptionalValues(argv, all), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinFlagValues(argv, all), options, allowPositionals: true, strict: true });
   } catch (err) {
     const e = err as Error & { code?: string };
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(e.message);
@@ -104,6 +119,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     if (positionals.length > allowed.length) {
       throw usageError(`unexpected argument ${JSON.stringify(positionals[allowed.length])} for \`batchdesk ${spec.name}\` (see \`batchdesk ${spec.name} --help\`)`);
     }
+    const missing = missingRequiredFlags(spec, parsed.values as FlagValues);
+    if (missing.length > 0) throw usageError(`\`batchdesk ${spec.name}\` needs ${missing.join(' ')} (see \`batchdesk ${spec.name} --help\`)`);
   }
   return { flags: parsed.values as FlagValues, positionals };
 }

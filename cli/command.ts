@@ -11,6 +11,14 @@ export interface FlagSpec {
   readonly defaultText?: string;
   /** The value may be omitted (`--resume` or `--resume RUN_ID`); omitted gives this value. */
   readonly optionalValue?: string;
+  /** The command refuses to run without this flag; help marks it "(required)". */
+  readonly required?: boolean;
+  /**
+   * A number that cannot be negative. The parser reads `--chunk-days -1` as two flags; for these
+   * flags it takes `-1` as the value, so the command's own check names the allowed range. A
+   * flag that takes negative numbers (`--seed`) is told to be written `--seed=-1` instead.
+   */
+  readonly nonNegative?: boolean;
 }
 
 export interface PositionalSpec {

@@ -1,13 +1,14 @@
-/** Help texts (SPEC.md k.1): the command list, and per command its flags with defaults and one example. */
+/** Help texts (SPEC.md k.1): the command list, and per command its flags (required ones marked) with defaults and one example. */
 import { GLOBAL_FLAGS } from './args';
 import type { CommandSpec, FlagSpec } from './command';
 
 function flagLine(name: string, f: FlagSpec): string {
   const value = f.type === 'string' ? ` ${f.optionalValue !== undefined ? `[${f.valueName ?? 'VALUE'}]` : (f.valueName ?? 'VALUE')}` : '';
   const left = `  --${name}${value}`;
+  const req = f.required ? ' (required)' : '';
   const def = f.defaultText ? ` (default: ${f.defaultText})` : '';
   const rep = f.multiple ? ' (repeatable)' : '';
-  return `${left.padEnd(34)} ${f.description}${def}${rep}`;
+  return `${left.padEnd(34)} ${f.description}${req}${def}${rep}`;
 }
 
 export function commandHelp(spec: CommandSpec): string {

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BatchdeskError, EXIT } from '../core/api/errors';
-import { DatabaseOpenError, isReadOnlyError, readOnlyDatabaseMessage } from '../db/open-database';
+import { DatabaseOpenError, explainReadOnlyError, isReadOnlyError } from '../db/open-database';
 import { APP_VERSION } from '../host/app-version';
 import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
 import type { CommandSpec, GlobalOptions } from './command';
@@ -169,7 +169,8 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
   }
 }
 
-export function reportError(err: unknown, io: CliIO, dbPath?: string): number {
+export function reportError(failure: unknown, io: CliIO, dbPath?: string): number {
+  const err = dbPath === undefined ? failure : explainReadOnlyError(failure, dbPath);
   if (err instanceof BatchdeskError) {
     io.err(`error: ${err.message}`);
     return err.exitCode;
@@ -183,8 +184,9 @@ export function reportError(err: unknown, io: CliIO, dbPath?: string): number {
     io.err(`error: the disk is full (${e.message}); free some space and run the command again. Nothing was changed.`);
     return EXIT.data;
   }
+  // Before the database path is known (explainReadOnlyError names it once it is).
   if (isReadOnlyError(e)) {
-    io.err(`error: ${dbPath === undefined ? `${e.message}; copy the database to a writable folder or fix its permissions` : readOnlyDatabaseMessage(dbPath)}`);
+    io.err(`error: ${e.message}; copy the database to a writable folder or fix its permissions`);
     return EXIT.data;
   }
   if (e?.code === 'SQLITE_BUSY') {
@@ -195,6 +197,14 @@ export function reportError(err: unknown, io: CliIO, dbPath?: string): number {
     io.err(`error: ${e.message} (${e.code})`);
     return EXIT.data;
   }
-  io.err(`internal error: ${e?.stack ?? String(err)}`);
+  // A bug: the one `error:` prefix, the error's class and message, then its stack frames (the
+  // stack's own first line would repeat them as `TypeError: ...`).
+  if (!(err instanceof Error)) {
+    io.err(`error: internal error: ${String(err)}`);
+    return EXIT.data;
+  }
+  const head = `${err.name}: ${err.message}`;
+  const frames = err.stack?.startsWith(head) ? err.stack.slice(head.length) : '';
+  io.err(`error: internal error (${err.name}): ${err.message}${frames}`);
   return EXIT.data;
 }

@@ -153,6 +153,24 @@ export function readOnlyDatabaseProblem(path: string): string | null {
   return blocked === undefined ? null : readOnlyDatabaseMessage(abs, blocked);
 }
 
+/**
+ * Refuses a database SQLite could not write (readOnlyDatabaseProblem) before a command that
+ * writes starts, or asks to: the DatabaseOpenError 'read_only' every host reports (exit code 5).
+ */
+export function refuseReadOnlyDatabase(path: string): void {
+  const problem = readOnlyDatabaseProblem(path);
+  if (problem) throw new DatabaseOpenError('read_only', problem, resolve(path));
+}
+
+/**
+ * `err` as the hosts report it (the CLI's reportError, the dispatcher's toErrorShape): SQLite's
+ * refusal to write (isReadOnlyError) the database at `path` becomes the DatabaseOpenError
+ * 'read_only' that says what to do; any other error is returned as it is.
+ */
+export function explainReadOnlyError(err: unknown, path: string): unknown {
+  return isReadOnlyError(err) ? new DatabaseOpenError('read_only', readOnlyDatabaseMessage(path), resolve(path)) : err;
+}
+
 function looksLikeSqlite(path: string): boolean {
   const size = statSync(path).size;
   if (size === 0) return true; // an empty file is a valid empty database
@@ -269,7 +287,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     if (e.code === 'SQLITE_NOTADB') {
       throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted/corrupt). Check the --db path.`, abs);
     }
-    if (isReadOnlyError(e)) throw new DatabaseOpenError('read_only', readOnlyDatabaseMessage(abs), abs);
+    if (isReadOnlyError(e)) throw explainReadOnlyError(e, abs);
     if (e.code?.startsWith('SQLITE_BUSY')) {
       throw new DatabaseOpenError('busy', `cannot open ${abs}: another process is writing to it (${e.message}); try again when it has finished`, abs);
     }

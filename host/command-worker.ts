@@ -68,7 +68,7 @@ export function startCommandWorker(port: MessagePort, rawData: unknown): void {
     recovered = recoverOrphanedLock(options, clock.now());
   } catch (err) {
     // A missing or unreadable database is reported by each command; the worker still serves.
-    post({ type: 'fault', message: `lock check skipped: ${toErrorShape(err).message}` });
+    post({ type: 'fault', message: `lock check skipped: ${toErrorShape(err, options.dbPath).message}` });
   }
 
   let stopping = false;
@@ -101,7 +101,7 @@ export function startCommandWorker(port: MessagePort, rawData: unknown): void {
     }
     void dispatch(name, input, ctx).then(
       (result) => post({ type: 'result', id, result }),
-      (err: unknown) => post({ type: 'result', id, result: { ok: false, error: toErrorShape(err) } }),
+      (err: unknown) => post({ type: 'result', id, result: { ok: false, error: toErrorShape(err, options.dbPath) } }),
     );
   });
   post({ type: 'ready', recoveredLock: recovered });

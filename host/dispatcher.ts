@@ -5,13 +5,15 @@
  */
 import { CONTRACT, isCommandName, type CommandName, type CommandOutput } from '../core/api/contract';
 import { BatchdeskError, type ErrorShape } from '../core/api/errors';
-import { DatabaseOpenError } from '../db/open-database';
+import { DatabaseOpenError, explainReadOnlyError } from '../db/open-database';
 import type { Handler, HostContext } from './handler-types';
 import { HANDLERS } from './handlers';
 
 export type DispatchResult<N extends CommandName = CommandName> = { readonly ok: true; readonly output: CommandOutput<N> } | { readonly ok: false; readonly error: ErrorShape };
 
-export function toErrorShape(err: unknown): ErrorShape {
+/** A failure as { code, message, details }; SQLite's refusal to write the database at `dbPath` says what to do, as the CLI says it. */
+export function toErrorShape(failure: unknown, dbPath: string): ErrorShape {
+  const err = explainReadOnlyError(failure, dbPath);
   if (err instanceof BatchdeskError) return err.toShape();
   if (err instanceof DatabaseOpenError) return { code: err.code === 'busy' ? 'locked' : 'data', message: err.message, details: { reason: err.code } };
   const e = err as Error & { code?: string };
@@ -35,6 +37,6 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HostContext
     if (!checked.success) return { ok: false, error: { code: 'internal', message: `${name} produced an invalid result: ${checked.error.issues[0]?.message ?? ''}` } };
     return { ok: true, output: checked.data as CommandOutput<typeof name> };
   } catch (err) {
-    return { ok: false, error: toErrorShape(err) };
+    return { ok: false, error: toErrorShape(err, ctx.dbPath) };
   }
 }

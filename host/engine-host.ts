@@ -25,7 +25,7 @@ import type { TraceWriter } from '../core/ports/derived-rows';
 import { createDerivedRowsReader } from '../db/derived-rows-reader';
 import { createEngineStore } from '../db/engine-store';
 import { postRunGuardFor } from './diagnostics/guard';
-import { DatabaseOpenError, openDatabase, readOnlyDatabaseProblem, type SqliteDatabase } from '../db/open-database';
+import { openDatabase, refuseReadOnlyDatabase, type SqliteDatabase } from '../db/open-database';
 import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
 import { assertCsvDirectory, CsvDirectorySource } from '../market-data/csv/csv-directory-source';
 import { createYahooAdapter } from '../market-data/yahoo/yahoo-adapter';
@@ -242,8 +242,7 @@ export function caughtUpClock(db: SqliteDatabase, clock: Clock): Clock {
  * database that cannot be written is refused before anything runs (a dry run only reads).
  */
 export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult> {
-  const readOnly = args.options.dryRun ? null : readOnlyDatabaseProblem(args.dbPath);
-  if (readOnly) throw new DatabaseOpenError('read_only', readOnly, resolve(args.dbPath));
+  if (!args.options.dryRun) refuseReadOnlyDatabase(args.dbPath);
   const opened = openStore(args.dbPath, { mustExist: true, sqlEcho: args.sqlEcho });
   const clock = caughtUpClock(opened.db, args.clock ?? systemClock());
   const cancel = cancelSignal(opened.store, args.control);

@@ -41,7 +41,7 @@ export async function startRunWorker(port: MessagePort, rawData: unknown): Promi
     if (r.kind === 'run') post({ type: 'done', outcome: { kind: 'run', status: r.summary.status, exitCode: r.exitCode, summary: r.summary } });
     else post({ type: 'done', outcome: { kind: 'no_run', exitCode: r.exitCode, message: r.kind === 'up_to_date' ? r.message : 'plan only' } });
   } catch (err) {
-    const error = toErrorShape(err);
+    const error = toErrorShape(err, data.dbPath);
     post({ type: 'done', outcome: { kind: 'error', error, exitCode: exitCodeFor(error.code) } });
   }
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { backupCheckText } from '../../core/api/backup-check-text';
 import { EXIT } from '../../core/api/errors';
 import { backupReasonSchema } from '../../core/api/commands/maintenance-commands';
+import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
 import { backupList, makeBackup } from '../../host/maintenance/backup';
 import { restoreBackup } from '../../host/maintenance/restore';
@@ -20,7 +21,7 @@ export const backupCommand: CommandSpec = {
   flags: {
     out: { type: 'string', valueName: 'PATH', description: 'backup file', defaultText: '<backup.dir>/<db>.<UTC>.<reason>.sqlite' },
     reason: { type: 'string', valueName: 'TEXT', description: 'manual, pre-purge, pre-rebuild, pre-restore, pre-import or scheduled', defaultText: 'manual' },
-    keep: { type: 'string', valueName: 'N', description: 'retention: keep the newest N backups', defaultText: 'backup.keep (10)' },
+    keep: { type: 'string', valueName: 'N', nonNegative: true, description: 'retention: keep the newest N backups', defaultText: 'backup.keep (10)' },
     json: JSON_FLAG,
   },
   example: 'batchdesk backup --db portfolios.sqlite --out /backups/before-rebuild.sqlite',
@@ -114,6 +115,8 @@ export const restoreCommand: CommandSpec = {
   async run(ctx) {
     const clock = systemClock(ctx.io.env);
     const file = ctx.positionals[0]!;
+    // A database that cannot be written cannot be replaced either: refused before the question, as `run` refuses it.
+    refuseReadOnlyDatabase(ctx.global.dbPath);
     await confirmOrAbort(`Replace ${ctx.global.dbPath} with ${file}?`, ctx.flags['yes'] === true);
     const r = await restoreBackup({ dbPath: ctx.global.dbPath, file: resolve(ctx.io.cwd, file), safetyBackup: ctx.flags['no-safety-backup'] !== true, holder: 'cli' }, clock);
     if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));

@@ -3,7 +3,6 @@ import { EXIT } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { formatMoney } from '../../core/domain/money';
-import { checkSettledDate } from '../../core/engine/planner';
 import { diagnoseEquityCash } from '../../host/diagnostics/equity-cash';
 import { diagnosePrices } from '../../host/diagnostics/price-diagnosis';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
@@ -12,11 +11,12 @@ import { systemClock } from '../../host/system-ports';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
-import { DATE_FLAG, PORTFOLIO_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
+import { DATE_FLAG, PORTFOLIO_FLAG, THRESHOLD_FLAG, checkSettledScope, mark, scopeFlags } from './diagnostic-flags';
 
 async function equityCash(ctx: CommandContext): Promise<number> {
   const s = scopeFlags(ctx.flags, 'diagnose equity-cash');
   const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'diagnose equity-cash', '--date') : null;
+  checkSettledScope({ date }, targetDate(systemClock(ctx.io.env).now()));
   const opened = openStore(ctx.global.dbPath, { mustExist: true });
   try {
     const r = diagnoseEquityCash(opened.db, { date, portfolioIds: s.portfolios, ...(s.threshold ? { threshold: s.threshold } : {}) });
@@ -76,7 +76,7 @@ export const diagnosePricesCommand: CommandSpec = {
     const s = scopeFlags(ctx.flags, 'diagnose prices');
     const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'diagnose prices', '--date') : null;
     // After the target date no close is settled yet: every symbol would look missing (k.3).
-    if (date) checkSettledDate(date, targetDate(systemClock(ctx.io.env).now()), '--date');
+    checkSettledScope({ date }, targetDate(systemClock(ctx.io.env).now()));
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = diagnosePrices(opened.db, { date, portfolioIds: s.portfolios });

@@ -1,5 +1,7 @@
 /** Flags shared by the report commands (SPEC.md k.2): dates, portfolios, threshold. */
 import { z } from 'zod';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { checkSettledDate } from '../../core/engine/planner';
 import type { FlagSpec, FlagValues } from '../command';
 import { listFlag, stringFlag } from '../args';
 import { parseOrUsage } from '../validate';
@@ -8,7 +10,7 @@ export const DATE_FLAG: FlagSpec = { type: 'string', valueName: 'YYYY-MM-DD', de
 export const START_FLAG: FlagSpec = { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date of a range' };
 export const END_FLAG: FlagSpec = { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date of a range' };
 export const PORTFOLIO_FLAG: FlagSpec = { type: 'string', multiple: true, valueName: 'ID', description: 'restrict to a portfolio' };
-export const THRESHOLD_FLAG: FlagSpec = { type: 'string', valueName: 'T', description: 'flag money differences above T dollars', defaultText: 'reconcile.threshold (1.00)' };
+export const THRESHOLD_FLAG: FlagSpec = { type: 'string', valueName: 'T', nonNegative: true, description: 'flag money differences above T dollars', defaultText: 'reconcile.threshold (1.00)' };
 
 export function scopeFlags(f: FlagValues, command: string): { date?: string; startDate?: string; endDate?: string; portfolios: string[]; threshold?: number } {
   const t = stringFlag(f['threshold']);
@@ -19,6 +21,16 @@ export function scopeFlags(f: FlagValues, command: string): { date?: string; sta
     portfolios: listFlag(f['portfolio']),
     ...(t !== undefined ? { threshold: parseOrUsage(z.coerce.number().positive(), t, command, '--threshold') } : {}),
   };
+}
+
+/**
+ * Refuses a report date after the target date as `run` refuses it (SPEC.md k.3: a usage error,
+ * exit code 2): no close is settled there yet, so the report could only say nothing was checked.
+ */
+export function checkSettledScope(scope: { readonly date?: IsoDate | null | undefined; readonly startDate?: IsoDate | undefined; readonly endDate?: IsoDate | undefined }, target: IsoDate): void {
+  if (scope.date) checkSettledDate(scope.date, target, '--date');
+  if (scope.startDate) checkSettledDate(scope.startDate, target, '--start-date');
+  if (scope.endDate) checkSettledDate(scope.endDate, target, '--end-date');
 }
 
 /** `[FLAG]` or `[ OK ]` as in SPEC.md i.1; `[ n/a]` for checks that do not apply. */

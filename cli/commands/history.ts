@@ -22,7 +22,7 @@ export const historyCommand: CommandSpec = {
   name: 'history',
   summary: 'recent runs and tracked dates: phase letters, missing prices, jobs; --running for the run in flight',
   flags: {
-    days: { type: 'string', valueName: 'N', description: 'period in calendar days', defaultText: '30' },
+    days: { type: 'string', valueName: 'N', nonNegative: true, description: 'period in calendar days', defaultText: '30' },
     status: { type: 'string', valueName: 'S', description: 'only runs and dates with this status' },
     running: { type: 'boolean', description: 'the lock holder, the running run and the latest committed dates' },
     json: JSON_FLAG,
@@ -92,15 +92,14 @@ export const historyCommand: CommandSpec = {
 export const exportBaselineCommand: CommandSpec = {
   name: 'history export-baseline',
   summary: 'archive the tracking summaries and key derived values of a range as a baseline file',
-  flags: { 'start-date': START_FLAG, 'end-date': END_FLAG, out: { type: 'string', valueName: 'FILE', description: 'baseline file to write' }, json: JSON_FLAG },
+  flags: { 'start-date': { ...START_FLAG, required: true }, 'end-date': { ...END_FLAG, required: true }, out: { type: 'string', valueName: 'FILE', description: 'baseline file to write', required: true }, json: JSON_FLAG },
   example: 'batchdesk history export-baseline --start-date 2025-07-01 --end-date 2025-09-30 --out before.json',
   async run(ctx) {
     const f = ctx.flags;
     const start = parseOrUsage(calendarDateSchema, stringFlag(f['start-date']), 'history export-baseline', '--start-date');
     const end = parseOrUsage(calendarDateSchema, stringFlag(f['end-date']), 'history export-baseline', '--end-date');
     if (end < start) throw usageError(`--end-date ${end} is before --start-date ${start}`);
-    const out = stringFlag(f['out']);
-    if (!out) throw usageError('history export-baseline needs --out FILE (see `batchdesk history export-baseline --help`)');
+    const out = stringFlag(f['out'])!;
     const clock = systemClock(ctx.io.env);
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
@@ -128,8 +127,8 @@ export const compareBaselineCommand: CommandSpec = {
     { name: 'B', required: true, description: 'another baseline file, or `db` for the current database over A\'s range' },
   ],
   flags: {
-    'tolerance-money': { type: 'string', valueName: 'X', description: 'money tolerance in dollars', defaultText: '0.01' },
-    'tolerance-ratio': { type: 'string', valueName: 'X', description: 'tolerance for other numbers', defaultText: '1e-6' },
+    'tolerance-money': { type: 'string', valueName: 'X', nonNegative: true, description: 'money tolerance in dollars', defaultText: '0.01' },
+    'tolerance-ratio': { type: 'string', valueName: 'X', nonNegative: true, description: 'tolerance for other numbers', defaultText: '1e-6' },
     json: JSON_FLAG,
   },
   example: 'batchdesk history compare before.json after.json',

@@ -1,6 +1,6 @@
 /** `batchdesk prices export --out FILE`: write cached closes as CSV (SPEC.md k.2, m.14). */
 import { z } from 'zod';
-import { EXIT, usageError } from '../../core/api/errors';
+import { EXIT } from '../../core/api/errors';
 import { isoDateSchema } from '../../core/domain/iso-date';
 import { exportPricesCsv } from '../../db/csv-transfer/price-transfer';
 import { openStore } from '../../host/engine-host';
@@ -11,7 +11,7 @@ import { writeOutputFile } from '../transfer-files';
 
 const optionsSchema = z
   .object({
-    out: z.string().min(1, 'is required'),
+    out: z.string(),
     startDate: isoDateSchema.optional(),
     endDate: isoDateSchema.optional(),
     symbols: z.array(z.string().min(1)),
@@ -22,7 +22,7 @@ export const pricesExportCommand: CommandSpec = {
   name: 'prices export',
   summary: 'write cached closes to a CSV file (symbol,date,close,volume)',
   flags: {
-    out: { type: 'string', valueName: 'FILE', description: 'the CSV file to write (required)' },
+    out: { type: 'string', valueName: 'FILE', description: 'the CSV file to write', required: true },
     symbols: { type: 'string', multiple: true, valueName: 'A,B', description: 'only these symbols', defaultText: 'all' },
     'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date' },
     'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date' },
@@ -30,7 +30,6 @@ export const pricesExportCommand: CommandSpec = {
   example: 'batchdesk prices export --out prices.csv --symbols SPY,AAPL --start-date 2025-01-02 --end-date 2025-06-30',
   async run(ctx) {
     const f = ctx.flags;
-    if (stringFlag(f['out']) === undefined) throw usageError('`batchdesk prices export` needs --out FILE (see `batchdesk prices export --help`)');
     const o = parseOrUsage(
       optionsSchema,
       { out: stringFlag(f['out']), startDate: stringFlag(f['start-date']), endDate: stringFlag(f['end-date']), symbols: listFlag(f['symbols']) },

@@ -1,5 +1,5 @@
 /** `batchdesk profiles export --out FILE`: write every company profile as CSV (SPEC.md k.2). */
-import { EXIT, usageError } from '../../core/api/errors';
+import { EXIT } from '../../core/api/errors';
 import { exportProfilesCsv } from '../../db/csv-transfer/profile-transfer';
 import { openStore } from '../../host/engine-host';
 import { stringFlag } from '../args';
@@ -10,12 +10,11 @@ export const profilesExportCommand: CommandSpec = {
   name: 'profiles export',
   summary: 'write every company profile to a CSV file',
   flags: {
-    out: { type: 'string', valueName: 'FILE', description: 'the CSV file to write (required)' },
+    out: { type: 'string', valueName: 'FILE', description: 'the CSV file to write', required: true },
   },
   example: 'batchdesk profiles export --out profiles.csv',
   async run(ctx) {
-    const out = stringFlag(ctx.flags['out']);
-    if (out === undefined || out === '') throw usageError('`batchdesk profiles export` needs --out FILE (see `batchdesk profiles export --help`)');
+    const out = stringFlag(ctx.flags['out'])!;
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = exportProfilesCsv(opened.db);

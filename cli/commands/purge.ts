@@ -1,6 +1,7 @@
 /** `batchdesk purge`: delete derived rows of a range after a verified backup (SPEC.md j.4). */
 import { EXIT } from '../../core/api/errors';
 import { purgeInputSchema } from '../../core/api/commands/maintenance-commands';
+import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
 import { runPurge } from '../../host/maintenance/purge';
 import { systemClock } from '../../host/system-ports';
@@ -40,6 +41,8 @@ export const purgeCommand: CommandSpec = {
       'purge',
     );
     const clock = systemClock(ctx.io.env);
+    // A database that cannot be written is refused before the question, as `run` refuses it (a dry run only reads).
+    if (!input.dryRun) refuseReadOnlyDatabase(ctx.global.dbPath);
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       if (!input.dryRun) await confirmOrAbort(`Purge derived rows ${input.from ?? 'from the start'} .. ${input.to ?? 'to the end'} in ${ctx.global.dbPath}?`, f['yes'] === true);

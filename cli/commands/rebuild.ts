@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { EXIT } from '../../core/api/errors';
 import { rebuildInputSchema } from '../../core/api/commands/maintenance-commands';
 import { z } from 'zod';
+import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { formatSeconds, rebuild } from '../../host/maintenance/rebuild';
 import { systemClock } from '../../host/system-ports';
 import { listFlag, stringFlag } from '../args';
@@ -16,14 +17,14 @@ export const rebuildCommand: CommandSpec = {
   name: 'rebuild',
   summary: 'rebuild a range: backup, baseline, purge, backfill, then verify rowcounts, demo, reconcile, coverage, guard, views',
   flags: {
-    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date to rebuild' },
+    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'first date to rebuild', required: true },
     'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date', defaultText: 'the target date' },
-    'chunk-days': { type: 'string', valueName: 'N', description: 'chunk size in calendar days', defaultText: '7' },
+    'chunk-days': { type: 'string', valueName: 'N', nonNegative: true, description: 'chunk size in calendar days', defaultText: '7' },
     portfolio: { type: 'string', multiple: true, valueName: 'ID', description: 'only these portfolios' },
     'market-data': { type: 'string', valueName: 'online|offline|synthetic', description: 'price source mode', defaultText: 'settings' },
     'csv-dir': { type: 'string', valueName: 'DIR', description: 'CSV price directory' },
     'log-file': { type: 'string', valueName: 'PATH', description: 'JSON-lines log of the backfill', defaultText: 'logs/rebuild_<S>_to_<E>.jsonl' },
-    'monitor-days': { type: 'string', valueName: 'N', description: 'suggested monitor-only days afterwards', defaultText: '3' },
+    'monitor-days': { type: 'string', valueName: 'N', nonNegative: true, description: 'suggested monitor-only days afterwards', defaultText: '3' },
     yes: { type: 'boolean', description: 'do not ask for confirmation' },
     json: JSON_FLAG,
   },
@@ -45,6 +46,8 @@ export const rebuildCommand: CommandSpec = {
       'rebuild',
     );
     const clock = systemClock(ctx.io.env);
+    // A database that cannot be written is refused before the question, as `run` refuses it.
+    refuseReadOnlyDatabase(ctx.global.dbPath);
     await confirmOrAbort(`Rebuild ${input.startDate} .. ${input.endDate ?? 'the target date'} in ${ctx.global.dbPath} (backup, purge, backfill)?`, f['yes'] === true);
     const end = input.endDate ?? 'target';
     const logFile = resolve(ctx.io.cwd, stringFlag(f['log-file']) ?? `logs/rebuild_${input.startDate}_to_${end}.jsonl`);

@@ -2,12 +2,14 @@
 import { EXIT } from '../../core/api/errors';
 import { formatMoney } from '../../core/domain/money';
 import { reconcileInputSchema } from '../../core/api/commands/diagnostics-commands';
+import { targetDate } from '../../core/calendar';
 import { openStore } from '../../host/engine-host';
 import { latestProcessedDate, reconcileInput } from '../../host/diagnostics/reconcile';
+import { systemClock } from '../../host/system-ports';
 import { BANNER, asciiJson, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
-import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
+import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, checkSettledScope, mark, scopeFlags } from './diagnostic-flags';
 
 export const reconcileCommand: CommandSpec = {
   name: 'reconcile',
@@ -16,6 +18,7 @@ export const reconcileCommand: CommandSpec = {
   example: 'batchdesk reconcile --start-date 2025-07-01 --end-date 2025-09-30',
   async run(ctx) {
     const input = parseOrUsage(reconcileInputSchema, scopeFlags(ctx.flags, 'reconcile'), 'reconcile');
+    checkSettledScope(input, targetDate(systemClock(ctx.io.env).now()));
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = reconcileInput(opened.db, input);

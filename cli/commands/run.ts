@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
+import { PHASE_NAMES } from '../../core/domain/phase';
 import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
 import type { RunPlan } from '../../core/engine/plan-types';
 import type { RunSummary } from '../../core/engine/run-summary';
@@ -51,10 +52,20 @@ export function runOptionsFromFlags(f: FlagValues, triggeredBy: RunOptions['trig
   );
 }
 
+/**
+ * The phases the plan runs, in phase order: those of its cells, not the selected ones, since a
+ * retry (g.3, m.3) runs only the cells to redo and the ones that depend on them.
+ */
+function plannedPhases(plan: RunPlan): string {
+  const used = new Set(plan.dates.flatMap((d) => [...d.datePhases, ...d.portfolios.flatMap((p) => p.phases)]));
+  const phases = PHASE_NAMES.filter((p) => used.has(p)).join(', ') || 'none';
+  return plan.mode === 'retry' ? `${phases} (retry: only the failed, stale and guard-skipped cells and those that depend on them)` : phases;
+}
+
 function printPlan(ctx: CommandContext, plan: RunPlan): void {
   const lines = [BANNER, `batchdesk run --dry-run   Target date: ${plan.targetDate} (${plan.targetDerivation})`, BANNER];
   if (plan.upToDateMessage) lines.push(plan.upToDateMessage);
-  lines.push(`Dates: ${plan.dates.length} in ${plan.chunks.length} chunk(s)   Phases: ${plan.selectedPhases.join(', ')}`);
+  lines.push(`Dates: ${plan.dates.length} in ${plan.chunks.length} chunk(s)   Phases: ${plannedPhases(plan)}`);
   const rows: string[][] = [];
   for (const d of plan.dates) {
     for (const p of d.portfolios) rows.push([d.date, p.portfolioId.slice(0, 8), 'run', [...d.datePhases, ...p.phases].join(','), p.reason]);
@@ -142,7 +153,7 @@ export const runCommand: CommandSpec = {
     portfolio: { type: 'string', multiple: true, valueName: 'ID', description: 'restrict to a portfolio' },
     phase: { type: 'string', multiple: true, valueName: 'NAME', description: 'run only these phases (comma-separated or repeated)' },
     'with-prerequisites': { type: 'boolean', description: 'add missing producer phases instead of refusing' },
-    'chunk-days': { type: 'string', valueName: 'N', description: 'chunk size in calendar days; 0 = one chunk', defaultText: '0' },
+    'chunk-days': { type: 'string', valueName: 'N', nonNegative: true, description: 'chunk size in calendar days; 0 = one chunk', defaultText: '0' },
     'retry-failed-phases': { type: 'boolean', description: 'redo only failed, skipped-by-failure, guard-skipped and stale work' },
     resume: { type: 'string', valueName: 'RUN_ID', optionalValue: 'latest', description: 'resume an interrupted or cancelled run' },
     'dry-run': { type: 'boolean', description: 'print the plan and exit; writes nothing' },
@@ -154,8 +165,8 @@ export const runCommand: CommandSpec = {
     'csv-dir': { type: 'string', valueName: 'DIR', description: 'CSV price directory' },
     seed: { type: 'string', valueName: 'N', description: 'synthetic seed' },
     'allow-mixed-sources': { type: 'boolean', description: 'allow online fetching on a database that holds synthetic prices' },
-    'max-missing-marks': { type: 'string', valueName: 'FRACTION', description: 'missing-marks guard threshold; 1 disables', defaultText: '0.05' },
-    'implied-vol': { type: 'string', valueName: 'X', description: 'option model implied volatility', defaultText: '0.30' },
+    'max-missing-marks': { type: 'string', valueName: 'FRACTION', nonNegative: true, description: 'missing-marks guard threshold; 1 disables', defaultText: '0.05' },
+    'implied-vol': { type: 'string', valueName: 'X', nonNegative: true, description: 'option model implied volatility', defaultText: '0.30' },
     'risk-free-rate': { type: 'string', valueName: 'X', description: 'option model risk-free rate', defaultText: '0.04' },
     'no-guard': { type: 'boolean', description: 'do not run the regression guard after the run' },
     'ignore-gate': { type: 'boolean', description: 'start although the gate is closed' },

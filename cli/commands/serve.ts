@@ -27,7 +27,7 @@ export const serveCommand: CommandSpec = {
   name: 'serve',
   summary: 'serve the app in a browser on 127.0.0.1 (browser mode)',
   flags: {
-    port: { type: 'string', valueName: 'N', description: 'TCP port on 127.0.0.1 (0 = a free port)', defaultText: '0' },
+    port: { type: 'string', valueName: 'N', nonNegative: true, description: 'TCP port on 127.0.0.1 (0 = a free port)', defaultText: '0' },
     open: { type: 'boolean', description: 'open the default browser' },
   },
   example: 'batchdesk serve --db /tmp/demo.db --port 8765',

@@ -5,7 +5,6 @@ import { coverageInputSchema, guardInputSchema } from '../../core/api/commands/d
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { checkSettledDate } from '../../core/engine/planner';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
@@ -20,7 +19,7 @@ import { stringFlag } from '../args';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
-import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, scopeFlags } from './diagnostic-flags';
+import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, checkSettledScope, scopeFlags } from './diagnostic-flags';
 
 async function withDb(ctx: CommandContext, fn: (o: OpenedDatabase) => number): Promise<number> {
   const opened = openStore(ctx.global.dbPath, { mustExist: true });
@@ -89,6 +88,7 @@ export const verifyGuardCommand: CommandSpec = {
     if (stringFlag(f['reason']) !== undefined) throw usageError('--reason only goes with --reopen');
     const s = scopeFlags(f, 'verify guard');
     const input = parseOrUsage(guardInputSchema, s, 'verify guard');
+    checkSettledScope(input, targetDate(clock.now()));
     return withDb(ctx, (o) => {
       const scope = input.date
         ? { start: input.date, end: input.date }
@@ -120,14 +120,14 @@ export const verifyGuardCommand: CommandSpec = {
 export const verifyCoverageCommand: CommandSpec = {
   name: 'verify coverage',
   summary: 'snapshots, marks, exposures, stress results and tracking without gaps over a range',
-  flags: { 'start-date': START_FLAG, 'end-date': END_FLAG, portfolio: PORTFOLIO_FLAG, json: JSON_FLAG },
+  flags: { 'start-date': { ...START_FLAG, required: true }, 'end-date': END_FLAG, portfolio: PORTFOLIO_FLAG, json: JSON_FLAG },
   example: 'batchdesk verify coverage --start-date 2025-07-01 --end-date 2025-09-30',
   run: (ctx) => {
     const s = scopeFlags(ctx.flags, 'verify coverage');
     const target = targetDate(systemClock(ctx.io.env).now());
     const input = parseOrUsage(coverageInputSchema, { startDate: s.startDate, endDate: s.endDate ?? target, portfolios: s.portfolios }, 'verify coverage');
     // A date after the target date is not a gap: nothing can be processed there yet.
-    checkSettledDate(input.endDate, target, '--end-date');
+    checkSettledScope(input, target);
     return withDb(ctx, (o) => {
       const r = verifyCoverage(o.db, { start: input.startDate, end: input.endDate, portfolioIds: input.portfolios });
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
@@ -150,7 +150,7 @@ export const verifyCoverageCommand: CommandSpec = {
 export const verifyRowcountsCommand: CommandSpec = {
   name: 'verify rowcounts',
   summary: 'row counts against the counts recorded before the latest (or a given) purge',
-  flags: { 'since-purge': { type: 'string', valueName: 'ID', optionalValue: 'latest', description: 'the purge to compare with (maintenance_log id)', defaultText: 'the latest purge' }, json: JSON_FLAG },
+  flags: { 'since-purge': { type: 'string', valueName: 'ID', optionalValue: 'latest', nonNegative: true, description: 'the purge to compare with (maintenance_log id)', defaultText: 'the latest purge' }, json: JSON_FLAG },
   example: 'batchdesk verify rowcounts --since-purge',
   run: (ctx) => {
     const v = stringFlag(ctx.flags['since-purge']);
@@ -181,6 +181,7 @@ export const verifyViewsCommand: CommandSpec = {
   run: (ctx) => {
     const s = scopeFlags(ctx.flags, 'verify views');
     const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'verify views', '--date') : null;
+    checkSettledScope({ date }, targetDate(systemClock(ctx.io.env).now()));
     return withDb(ctx, (o) => {
       const r = verifyViews(o.db, { date, portfolioIds: s.portfolios });
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));

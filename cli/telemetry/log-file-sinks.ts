@@ -43,14 +43,12 @@ export function kvLine(e: TelemetryEvent): string {
 }
 
 /**
- * Appends events to `path`, creating its folder (`--log-file logs/backfill.jsonl` on a fresh
- * checkout); never to `database` (the command's --db), its companions or any SQLite file. A
- * path that cannot be written is a data/IO error naming it, before the run starts.
- */
-/**
- * Appends events to `path`, opened (and its folder made) at once so that an unwritable path
- * fails before anything runs. A command refused before its first event leaves no trace: an
- * empty file this sink created, and the folders it made for it, are removed on close.
+ * Appends events to `path`, never to `database` (the command's --db), its companions or any
+ * SQLite file. A missing folder is made, since `--log-file logs/backfill.jsonl` must work on a
+ * fresh checkout (SPEC.md h.3) and rebuild's default log goes to `logs/` (j.5). The file is
+ * opened at once, so a path that cannot be written is a data/IO error naming it before anything
+ * runs; a command refused before its first event leaves no trace: an empty file this sink
+ * created, and the folders it made for it, are removed on close.
  */
 export function fileSink(path: string, format: 'json' | 'kv', database: string): TelemetrySink & { close(): void } {
   refuseDatabaseOverwrite(path, 'the event log', [database]);

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { isoDateSchema, type IsoDate } from '../../core/domain/iso-date';
 import { canonicalSymbol, isWellFormedSymbol } from '../../core/domain/symbols';
-import { isTimestamp, type Timestamp } from '../../core/domain/timestamp';
+import type { Timestamp } from '../../core/domain/timestamp';
 import type { CsvProblemKind } from './csv-problem';
 
 export type CellResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly kind: CsvProblemKind; readonly message: string };
@@ -27,7 +27,32 @@ export const booleanSchema = z
   .transform((s) => s.toLowerCase())
   .pipe(z.enum(['0', '1', 'true', 'false']))
   .transform((s) => s === '1' || s === 'true');
-export const timestampSchema = z.string().refine(isTimestamp).transform((s) => s as Timestamp);
+
+/**
+ * An ISO 8601 date and time with a zone, as an export or a person writes it: `T` (or a space)
+ * between date and time, seconds and 0 to 6 fraction digits optional, `Z` or an offset
+ * `+HH:MM`, `+HHMM` or `+HH`; or a date alone, read as midnight UTC. Without a zone a time is
+ * no instant (local to where?), so it is refused.
+ */
+const ISO_TIMESTAMP_RE =
+  /^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})(?:[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.(?<frac>\d{1,6}))?)?(?:Z|(?<sign>[+-])(?<oh>\d{2})(?::?(?<om>\d{2}))?))?$/i;
+
+/** The stored form (SPEC.md a.3: UTC, six fraction digits) of an ISO 8601 timestamp, or null when it is none. */
+function storedTimestamp(text: string): Timestamp | null {
+  const g = ISO_TIMESTAMP_RE.exec(text)?.groups;
+  if (!g) return null;
+  const n = (name: string): number => Number(g[name] ?? 0);
+  const [y, mo, d, h, mi, s, oh, om] = ['y', 'mo', 'd', 'h', 'mi', 's', 'oh', 'om'].map(n) as [number, number, number, number, number, number, number, number];
+  if (h > 23 || mi > 59 || s > 59 || oh > 23 || om > 59) return null;
+  const wall = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  // Date.UTC rolls 2025-02-30 over into March, and reads years 0-99 as 19xx: no such date.
+  if (wall.getUTCFullYear() !== y || wall.getUTCMonth() !== mo - 1 || wall.getUTCDate() !== d) return null;
+  const offsetMs = (g['sign'] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  const utc = new Date(wall.getTime() - offsetMs).toISOString();
+  // Shifted past 9999-12-31 (or before year 0), the year has no YYYY form.
+  if (utc.length !== 24) return null;
+  return `${utc.slice(0, 19)}.${(g['frac'] ?? '').padEnd(6, '0')}Z` as Timestamp;
+}
 
 const shown = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
 
@@ -77,9 +102,12 @@ export function booleanCell(text: string): CellResult<boolean> {
   return via(booleanSchema, text, 'bad_boolean', '0, 1, true or false');
 }
 
+/** Empty -> null, else an ISO 8601 timestamp in its stored form (storedTimestamp). */
 export function optionalTimestampCell(text: string): CellResult<Timestamp | null> {
   if (text === '') return { ok: true, value: null };
-  return via(timestampSchema, text, 'bad_timestamp', 'a UTC timestamp YYYY-MM-DDTHH:MM:SS.ffffffZ or nothing');
+  const value = storedTimestamp(text);
+  if (value !== null) return { ok: true, value };
+  return { ok: false, kind: 'bad_timestamp', message: `expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got ${shown(text)}` };
 }
 
 /** Empty -> null, else the text. */

@@ -12,20 +12,22 @@
  * then sets only those on a stored profile, keeping the others. In `profile` an absent column
  * reads as empty. Empty text and numbers are null, an empty is_etf/is_fund is false
  * (0/1/true/false accepted), an empty data_source is 'csv', an empty last_updated is null (the
- * importer stamps now). All or nothing like prices-csv.ts: the first bad row (missing column,
- * non-numeric number, employees not a whole number, bad boolean or timestamp, a description
- * over 1,000 characters, the same symbol twice) stops the parse with its line and column,
- * unless skipBadRows.
+ * importer stamps now). Symbols are stored canonical and must be well formed, as in
+ * prices-csv.ts (csv-cells.ts symbolCell). A last_updated may be any ISO 8601 timestamp with a
+ * zone, or a date (csv-cells.ts optionalTimestampCell); it is stored in the a.3 form. All or
+ * nothing like prices-csv.ts: the first bad row (missing column, a malformed symbol,
+ * non-numeric number, a negative market cap, employees not a whole number, bad boolean or
+ * timestamp, a description over 1,000 characters, the same symbol twice) stops the parse with
+ * its line and column, unless skipBadRows.
  *
  * Writing gives every column in the order above, rows sorted by symbol, booleans as 0/1,
  * numbers in shortest round-trip form, LF line ends: an export of an import of such a file is
  * the same file.
  */
 import { stringify } from 'csv-stringify/sync';
-import { canonicalSymbol } from '../../core/domain/symbols';
 import type { Timestamp } from '../../core/domain/timestamp';
 import type { CompanyProfile } from '../../core/ports/market-data';
-import { booleanCell, optionalIntegerCell, optionalNumberCell, optionalTextCell, optionalTimestampCell, type CellResult } from './csv-cells';
+import { booleanCell, optionalIntegerCell, optionalNumberCell, optionalTextCell, optionalTimestampCell, symbolCell, type CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells, type CsvParseOptions } from './csv-row-cells';
 import { columnIndex, readCsvTable } from './csv-table';
@@ -79,8 +81,9 @@ function descriptionCell(text: string): CellResult<string | null> {
   return optionalTextCell(text);
 }
 
-function symbolCell(text: string): CellResult<string> {
-  return text === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(text) };
+function marketCapCell(text: string): CellResult<number | null> {
+  const cap = optionalNumberCell(text);
+  return !cap.ok || cap.value === null || cap.value >= 0 ? cap : { ok: false, kind: 'bad_number', message: `the market cap must be >= 0, got ${JSON.stringify(text)}` };
 }
 
 export function parseProfilesCsv(text: string, options: CsvParseOptions = {}): ProfilesCsvParse {
@@ -139,6 +142,7 @@ function converterOf(column: ProfileColumn): (text: string) => CellResult<unknow
     case 'last_updated':
       return optionalTimestampCell;
     case 'market_cap':
+      return marketCapCell;
     case 'beta':
     case 'pe_ratio':
     case 'forward_pe':

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands';
+import { memoryIO } from '../../cli/io';
+import { reportError } from '../../cli/main';
 import { join } from 'node:path';
 import { runCli, runCliProcess, tempDir } from '../support/cli';
 
@@ -49,6 +51,16 @@ describe('CLI basics', () => {
     const r = await runCli(['rnu']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown command "rnu"; did you mean `run`\?/);
+  });
+
+  it('prefixes every error with `error:`, an internal one too (its class in words, not a stack line `TypeError: ...`)', () => {
+    const io = memoryIO();
+    expect(reportError(new TypeError('boom'), io)).toBe(5);
+    expect(reportError('a thrown string', io)).toBe(5);
+    const [bug, text] = io.stderr;
+    expect(bug).toMatch(/^error: internal error \(TypeError\): boom\n {4}at /);
+    expect(text).toBe('error: internal error: a thrown string');
+    expect(io.stderr.join('\n')).not.toMatch(/Error:/);
   });
 
   it('reads the global flags before the command as after it, and says which flags can lead', async () => {

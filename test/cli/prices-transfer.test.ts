@@ -244,9 +244,32 @@ describe('profiles import / export', () => {
     expect(tableContents(db)).toEqual(before);
   });
 
+  it('last_updated may be any ISO 8601 timestamp with a zone, or a date; it is stored in the a.3 form', async () => {
+    const db = join(dir, 'timestamps.db');
+    const input = join(dir, 'timestamps.csv');
+    writeFileSync(input, 'symbol,last_updated\nAAA,2025-07-01T10:00:00Z\nBBB,2025-07-01T06:00:00.5-04:00\nCCC,2025-07-01\nDDD,2025-07-01T10:00:00.123456Z\n');
+    const r = await runCli(['profiles', 'import', input, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(rows(db, `SELECT symbol, last_updated FROM company_profiles WHERE symbol IN ('AAA', 'BBB', 'CCC', 'DDD') ORDER BY symbol`)).toEqual([
+      { symbol: 'AAA', last_updated: '2025-07-01T10:00:00.000000Z' },
+      { symbol: 'BBB', last_updated: '2025-07-01T10:00:00.500000Z' },
+      { symbol: 'CCC', last_updated: '2025-07-01T00:00:00.000000Z' },
+      { symbol: 'DDD', last_updated: '2025-07-01T10:00:00.123456Z' },
+    ]);
+    // The same instants written the stored way are no change.
+    writeFileSync(input, 'symbol,last_updated\nAAA,2025-07-01T10:00:00.000000Z\nBBB,2025-07-01T10:00:00.500000Z\n');
+    expect((await runCli(['profiles', 'import', input, '--db', db])).stdout).toContain('Profiles: 2   Added: 0   Updated: 0   Unchanged: 2');
+  });
+
   it.each([
     ['non-numeric beta', `${HEADER}\nAAPL,Apple,,,,,,,0,0,high,,,,,,,,,\n`, 'line 2, column 11 (beta): expected a number or nothing, got "high"'],
     ['duplicate symbol', 'symbol,sector\nAAPL,Technology\nMSFT,Technology\nAAPL,Technology\n', 'line 4, column 1 (symbol): AAPL again (first on line 2)'],
+    ['negative market cap', 'symbol,sector,market_cap\nMSFT,Technology,3100000000000\nAAPL,Tech,-3500000000000\n', 'line 3, column 3 (market_cap): the market cap must be >= 0, got "-3500000000000"'],
+    [
+      'malformed symbol',
+      'symbol,sector\nMSFT,Technology\nAAPL INC,Technology\n',
+      `line 3, column 1 (symbol): expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "AAPL INC"`,
+    ],
     ['missing symbol column', 'ticker,sector\nAAPL,Technology\n', 'line 1, column ? (symbol): the header has no "symbol" column (found: ticker, sector)'],
     [
       'unknown column',

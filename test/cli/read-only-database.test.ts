@@ -7,7 +7,7 @@
  * portfolio-date on Ctrl-C.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryIO } from '../../cli/io';
@@ -54,13 +54,35 @@ describe('a database that cannot be written', () => {
   it.each([
     ['purge', (_db: string) => ['--yes']],
     ['prices import', (db: string) => [pricesCsv(dirname(db))]],
-  ] as const)('%s: SQLite\'s SQLITE_READONLY becomes exit 5 and what to do', async (command, args) => {
+  ] as const)('%s: exit 5 and what to do (purge refuses up front; prices import reports SQLite\'s SQLITE_READONLY)', async (command, args) => {
     const db = withUnwritableShm();
     const r = await runCli([...command.split(' '), ...args(db), '--db', db], ENV);
     expect(r.code).toBe(5);
     expect(r.stderr.split('\n').at(-1)).toMatch(READ_ONLY);
     expect(backupsOf(db)).toEqual([]);
   }, 60_000);
+
+  it.each([
+    ['purge', (_db: string) => []],
+    ['restore', (db: string) => [copyTo(seeded, 'backup.sqlite')]],
+    ['rebuild', (_db: string) => ['--start-date', '2025-07-01']],
+  ] as const)('%s refuses before it asks for confirmation, as run does (exit 5, the file named), and changes nothing', async (command, args) => {
+    const db = withUnwritableShm();
+    const before = readFileSync(db);
+    // No --yes and no terminal: without the check first, the question would be the refusal (exit 2).
+    const r = await runCli([command, ...args(db), '--db', db], ENV);
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toMatch(READ_ONLY);
+    expect(r.stderr).toContain(`${db}-shm cannot be written`);
+    expect(readFileSync(db).equals(before)).toBe(true);
+    expect(backupsOf(db)).toEqual([]);
+  }, 20_000);
+
+  it('purge --dry-run only reads: it still reports on a database that cannot be written', async () => {
+    const r = await runCli(['purge', '--dry-run', '--db', withUnwritableShm()], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Dry run: nothing was changed.');
+  }, 20_000);
 
   it('a database that still needs its migrations: exit 5 and what to do', async () => {
     const path = join(tempDir(), 'empty.sqlite');

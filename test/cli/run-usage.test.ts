@@ -29,7 +29,8 @@ describe('run: bad input and dry runs', () => {
     ['an unknown portfolio', ['--portfolio', 'nope'], /unknown portfolio "nope"/],
     ['a misspelt flag', ['--chunk-day', '7'], /unknown flag --chunk-day.*did you mean --chunk-days/],
     ['target date with a range', ['--target-date', '2025-07-01', '--start-date', '2025-07-01'], /cannot be combined/],
-    ['a negative chunk size', ['--chunk-days', '-3'], /--chunk-days -3: a value that starts with "-" reads like a flag; if you mean it, write --chunk-days=-3/],
+    // The chunk size cannot be negative: the range, not a hint to write --chunk-days=-3.
+    ['a negative chunk size', ['--chunk-days', '-3'], /^error: --chunk-days -3: must be at least 0 \(see `batchdesk run --help`\)$/],
     ['a negative chunk size written with =', ['--chunk-days=-3'], /--chunk-days -3: must be at least 0 \(see/],
     ['a chunk size that is not a number', ['--chunk-days', 'abc'], /--chunk-days "abc": expected a number \(see/],
     ['a fractional chunk size', ['--chunk-days', '1.5'], /--chunk-days 1\.5: expected a whole number \(see/],
@@ -50,7 +51,7 @@ describe('run: bad input and dry runs', () => {
   it('a required flag left out is named plainly (verify coverage without --start-date), exit 2', async () => {
     const r = await runCli(['verify', 'coverage', '--db', db], { BATCHDESK_NOW: NOW });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--start-date: this flag is required \(see `batchdesk verify coverage --help`\)/);
+    expect(r.stderr).toBe('error: `batchdesk verify coverage` needs --start-date YYYY-MM-DD (see `batchdesk verify coverage --help`)');
     expect(tableContents(db)).toEqual(before);
   });
 

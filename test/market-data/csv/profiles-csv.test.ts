@@ -94,7 +94,11 @@ describe('parseProfilesCsv (profiles import)', () => {
     ['non-numeric market cap', 'X,,,,,,2.8T,,0,0,,,,,,,,,,', 'bad_number', 'market_cap', 7],
     ['bad boolean', 'X,,,,,,,,yes,0,,,,,,,,,,', 'bad_boolean', 'is_etf', 9],
     ['employees not whole', 'X,,,,,,,,0,0,,,,,,,1.5,,,', 'bad_number', 'employees', 17],
-    ['bad timestamp', 'X,,,,,,,,0,0,,,,,,,,,,2024-01-16', 'bad_timestamp', 'last_updated', 20],
+    ['malformed symbol', 'BAD!,,,,,,,,0,0,,,,,,,,,,', 'bad_symbol', 'symbol', 1],
+    ['negative market cap', 'X,,,,,,-2875068203008,,0,0,,,,,,,,,,', 'bad_number', 'market_cap', 7],
+    ['timestamp without a zone', 'X,,,,,,,,0,0,,,,,,,,,,2024-01-16T01:00:00', 'bad_timestamp', 'last_updated', 20],
+    ['timestamp with 7 fraction digits', 'X,,,,,,,,0,0,,,,,,,,,,2024-01-16T01:00:00.1234567Z', 'bad_timestamp', 'last_updated', 20],
+    ['no such day', 'X,,,,,,,,0,0,,,,,,,,,,2025-02-29', 'bad_timestamp', 'last_updated', 20],
     ['description too long', `X,,,,,,,${'d'.repeat(1001)},0,0,,,,,,,,,,`, 'too_long', 'description', 8],
     ['duplicate symbol', 'aapl,,,,,,,,0,0,,,,,,,,,,', 'duplicate', 'symbol', 1],
   ])('%s stops the import with line 3 and the column', (_label, row, kind, column, columnNumber) => {
@@ -110,6 +114,50 @@ describe('parseProfilesCsv (profiles import)', () => {
       [5, 'duplicate'],
     ]);
   });
+
+  it('a malformed symbol, a negative market cap and a bad timestamp say why', () => {
+    const problem = (row: string) => {
+      const r = parseProfilesCsv(`${HEADER}\n${row}\n`);
+      return r.ok ? null : r.problem.message;
+    };
+    expect(problem('BAD!,,,,,,,,0,0,,,,,,,,,,')).toBe(`expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "BAD!"`);
+    expect(problem('X,,,,,,-5,,0,0,,,,,,,,,,')).toBe('the market cap must be >= 0, got "-5"');
+    expect(problem('X,,,,,,,,0,0,,,,,,,,,,16/01/2024')).toBe('expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got "16/01/2024"');
+  });
+
+  it('a zero market cap and the symbols prices import accepts are good rows', () => {
+    const r = parseProfilesCsv('symbol,market_cap\n^vix,0\nbrk.b,\nGC=F,1e9\n');
+    expect(r.ok && r.rows.map((x) => [x.profile.symbol, x.profile.marketCap])).toEqual([
+      ['^VIX', 0],
+      ['BRK-B', null],
+      ['GC=F', 1e9],
+    ]);
+  });
+
+  it.each([
+    ['2024-01-16T01:00:00.000000Z', '2024-01-16T01:00:00.000000Z'],
+    ['2024-01-16T01:00:00Z', '2024-01-16T01:00:00.000000Z'],
+    ['2024-01-16T01:00:00.5Z', '2024-01-16T01:00:00.500000Z'],
+    ['2024-01-16T01:00:00.123Z', '2024-01-16T01:00:00.123000Z'],
+    ['2024-01-16T01:00:00.123456Z', '2024-01-16T01:00:00.123456Z'],
+    ['2024-01-16T01:00Z', '2024-01-16T01:00:00.000000Z'],
+    ['2024-01-16 01:00:00z', '2024-01-16T01:00:00.000000Z'],
+    ['2024-01-15T20:00:00.250-05:00', '2024-01-16T01:00:00.250000Z'],
+    ['2024-01-16T06:30:00+0530', '2024-01-16T01:00:00.000000Z'],
+    ['2024-01-16T03:00:00+02', '2024-01-16T01:00:00.000000Z'],
+    ['2024-12-31T23:30:00-01:00', '2025-01-01T00:30:00.000000Z'],
+    ['2024-02-29', '2024-02-29T00:00:00.000000Z'],
+  ])('last_updated %s is stored as %s', (text, stored) => {
+    const r = parseProfilesCsv(`symbol,last_updated\nX,${text}\n`);
+    expect(r.ok && r.rows[0]!.lastUpdated).toBe(stored);
+  });
+
+  it.each(['2024-01-16T24:00:00Z', '2024-13-01', '2024-01-16T01:60:00Z', '2024-01-16T01:00:00+05:60', '0099-01-01', '9999-12-31T23:00:00-02:00', '2024-01-16T01:00:00.Z', '2024-01-16x'])(
+    'last_updated %s is a bad timestamp',
+    (text) => {
+      expect(parseProfilesCsv(`symbol,last_updated\nX,${text}\n`)).toMatchObject({ ok: false, problem: { line: 2, kind: 'bad_timestamp', column: 'last_updated' } });
+    },
+  );
 
   it('a 1,000-character description is accepted', () => {
     const r = parseProfilesCsv(`symbol,description\nX,${'d'.repeat(1000)}\n`);

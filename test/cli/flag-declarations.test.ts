@@ -1,0 +1,95 @@
+/**
+ * What a command's flag declarations promise (cli/command.ts FlagSpec), held for every command:
+ * - `nonNegative`: `--flag -1` is refused with the allowed range, not with a hint to write
+ *   `--flag=-1` that only leads to that refusal; flags that take negative numbers keep the hint;
+ * - `required`: help marks the flag "(required)", and the command refuses to run without it
+ *   (SPEC.md k.1: a usage error, exit code 2).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../cli/commands';
+import { runCli, tempDir } from '../support/cli';
+
+const NOW = { BATCHDESK_NOW: '2025-07-10T23:00:00Z' };
+
+/** Commands and the arguments that bring them to their flag checks, by `<command> --<flag>`. */
+const NON_NEGATIVE: Record<string, readonly string[]> = {
+  'run --chunk-days': ['run'],
+  'run --max-missing-marks': ['run'],
+  'run --implied-vol': ['run'],
+  'rebuild --chunk-days': ['rebuild', '--start-date', '2025-07-01'],
+  'rebuild --monitor-days': ['rebuild', '--start-date', '2025-07-01'],
+  'history --days': ['history'],
+  'history compare --tolerance-money': ['history', 'compare', 'a.json', 'b.json'],
+  'history compare --tolerance-ratio': ['history', 'compare', 'a.json', 'b.json'],
+  'backup --keep': ['backup'],
+  'serve --port': ['serve'],
+  'seed-demo --seed': ['seed-demo'],
+  'verify rowcounts --since-purge': ['verify', 'rowcounts'],
+  'reconcile --threshold': ['reconcile'],
+  'diagnose --threshold': ['diagnose'],
+  'diagnose equity-cash --threshold': ['diagnose', 'equity-cash'],
+};
+
+const REQUIRED = ['history export-baseline --end-date', 'history export-baseline --out', 'history export-baseline --start-date', 'prices export --out', 'profiles export --out', 'rebuild --start-date', 'verify coverage --start-date'];
+
+const declared = (pick: (f: (typeof COMMANDS)[number]['flags'][string]) => boolean | undefined): string[] =>
+  COMMANDS.flatMap((c) => Object.entries(c.flags).filter(([, f]) => pick(f)).map(([name]) => `${c.name} --${name}`)).sort();
+
+describe('a negative value for a flag that cannot be negative', () => {
+  it('every non-negative flag is covered here', () => {
+    expect(declared((f) => f.nonNegative)).toEqual(Object.keys(NON_NEGATIVE).sort());
+  });
+
+  for (const [key, args] of Object.entries(NON_NEGATIVE)) {
+    const flag = key.slice(key.indexOf('--'));
+    it(`${key} -1 says the allowed range, exit 2, and touches no database`, async () => {
+      const db = join(tempDir(), 'none.db');
+      const r = await runCli([...args, flag, '-1', '--db', db], NOW);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^error: ${flag} "?-1"?: must be (at least|more than) \\d+ \\(see \`batchdesk [a-z -]+ --help\`\\)$`));
+      expect(r.stderr).not.toContain(`${flag}=`);
+      expect(existsSync(db)).toBe(false);
+    });
+  }
+
+  it('a flag that takes negative numbers still says how to write one', async () => {
+    for (const [flag, value] of [['--seed', '-1'], ['--risk-free-rate', '-0.1']] as const) {
+      const r = await runCli(['run', flag, value, '--db', join(tempDir(), 'none.db')], NOW);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`error: ${flag} ${value}: a value that starts with "-" reads like a flag; if you mean it, write ${flag}=${value} (see \`batchdesk run --help\`)`);
+    }
+  });
+});
+
+describe('required flags', () => {
+  it('are the ones these commands cannot run without', () => {
+    expect(declared((f) => f.required)).toEqual(REQUIRED);
+  });
+
+  it('are marked "(required)" in help, and only they are', async () => {
+    for (const c of COMMANDS) {
+      const help = (await runCli([...c.name.split(' '), '--help'])).stdout.split('\n');
+      for (const [name, f] of Object.entries(c.flags)) {
+        const line = help.find((l) => l.startsWith(`  --${name} `) || l === `  --${name}`);
+        expect(line, `${c.name} --${name}`).toBeDefined();
+        expect(line!.includes('(required)'), `${c.name} --${name}: ${line}`).toBe(f.required === true);
+      }
+    }
+  });
+
+  it('left out, or given empty, are a usage error naming each of them, before the database is opened', async () => {
+    for (const c of COMMANDS.filter((x) => Object.values(x.flags).some((f) => f.required))) {
+      const db = join(tempDir(), 'none.db');
+      const needs = Object.entries(c.flags).filter(([, f]) => f.required).map(([name, f]) => `--${name} ${f.valueName}`);
+      const r = await runCli([...c.name.split(' '), '--db', db], NOW);
+      expect(r.code, c.name).toBe(2);
+      expect(r.stderr).toBe(`error: \`batchdesk ${c.name}\` needs ${needs.join(' ')} (see \`batchdesk ${c.name} --help\`)`);
+      expect(existsSync(db)).toBe(false);
+    }
+    const empty = await runCli(['profiles', 'export', '--out=', '--db', join(tempDir(), 'none.db')], NOW);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe('error: `batchdesk profiles export` needs --out FILE (see `batchdesk profiles export --help`)');
+  });
+});
