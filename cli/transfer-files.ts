@@ -3,14 +3,13 @@
  * reading the input file and writing the output file, with failures as data/IO errors
  * (exit code 5, SPEC.md k.3) that name the path, and the flow of an all-or-nothing import.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT } from '../core/api/errors';
 import { newYorkDate } from '../core/calendar';
 import type { IsoDate } from '../core/domain/iso-date';
 import { formatTimestamp } from '../core/domain/timestamp';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
-import { refuseDatabaseOverwrite } from '../db/maintenance/database-paths';
 import { openStore, type OpenedDatabase } from '../host/engine-host';
 import { withMaintenanceLock } from '../host/maintenance/maintenance-lock';
 import { systemClock } from '../host/system-ports';
@@ -26,25 +25,6 @@ export function readInputFile(cwd: string, path: string): { text: string; name: 
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw dataError(`cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
-  }
-}
-
-/**
- * Writes through a temporary file in the same directory, so a failed write leaves no half file.
- * Never over a database file: not `database` (the command's --db), its companions, or any file
- * that is a SQLite database (a usage error, exit code 2).
- */
-export function writeOutputFile(cwd: string, path: string, text: string, database: string): string {
-  const full = resolve(cwd, path);
-  refuseDatabaseOverwrite(full, 'the export', [database]);
-  const tmp = `${full}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text, 'utf8');
-    renameSync(tmp, full);
-    return full;
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw dataError(`cannot write ${full}: ${e.code === 'ENOENT' ? 'the directory does not exist' : e.message}`);
   }
 }
 

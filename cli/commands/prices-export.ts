@@ -1,4 +1,5 @@
 /** `batchdesk prices export --out FILE`: write cached closes as CSV (SPEC.md k.2, m.14). */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { isoDateSchema } from '../../core/domain/iso-date';
@@ -7,7 +8,7 @@ import { openStore } from '../../host/engine-host';
 import { listFlag, nearest, stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
-import { writeOutputFile } from '../transfer-files';
+import { writeOutputFile } from '../../db/maintenance/database-paths';
 
 const optionsSchema = z
   .object({
@@ -38,7 +39,7 @@ export const pricesExportCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
-      const path = writeOutputFile(ctx.io.cwd, o.out, r.text, ctx.global.dbPath);
+      const path = writeOutputFile(resolve(ctx.io.cwd, o.out), r.text, 'the export', [ctx.global.dbPath]);
       ctx.io.out(`Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
       // A symbol that exported nothing is most often a typo or a range outside the cache.
       for (const e of r.empty) {

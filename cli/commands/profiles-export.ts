@@ -1,10 +1,11 @@
 /** `batchdesk profiles export --out FILE`: write every company profile as CSV (SPEC.md k.2). */
+import { resolve } from 'node:path';
 import { EXIT } from '../../core/api/errors';
 import { exportProfilesCsv } from '../../db/csv-transfer/profile-transfer';
 import { openStore } from '../../host/engine-host';
 import { stringFlag } from '../args';
 import type { CommandSpec } from '../command';
-import { writeOutputFile } from '../transfer-files';
+import { writeOutputFile } from '../../db/maintenance/database-paths';
 
 export const profilesExportCommand: CommandSpec = {
   name: 'profiles export',
@@ -18,7 +19,7 @@ export const profilesExportCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = exportProfilesCsv(opened.db);
-      const path = writeOutputFile(ctx.io.cwd, out, r.text, ctx.global.dbPath);
+      const path = writeOutputFile(resolve(ctx.io.cwd, out), r.text, 'the export', [ctx.global.dbPath]);
       ctx.io.out(`Exported ${r.rows} profile(s) to ${path}`);
       return EXIT.ok;
     } finally {

@@ -13,7 +13,7 @@
  * Refusals are usage errors (exit code 2): the value of a flag or argument is invalid, and
  * nothing has been written yet.
  */
-import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 
@@ -91,6 +91,27 @@ export function databaseOverwriteReason(target: string, protectedDatabases: read
 export function refuseDatabaseOverwrite(target: string, what: string, protectedDatabases: readonly string[] = []): void {
   const why = databaseOverwriteReason(target, protectedDatabases);
   if (why) throw new BatchdeskError('usage', `refusing to write ${what} to ${resolve(target)}: ${why}; choose another path`);
+}
+
+/**
+ * Writes a text output (an export, a baseline) through a temporary file in the same folder, so
+ * a failed write leaves no half file, and never over a database (refuseDatabaseOverwrite). A
+ * missing folder or another failure is an I/O error (exit code 5) naming the path. Returns the
+ * absolute path written.
+ */
+export function writeOutputFile(target: string, text: string, what: string, protectedDatabases: readonly string[] = []): string {
+  const full = resolve(target);
+  refuseDatabaseOverwrite(full, what, protectedDatabases);
+  const tmp = `${full}.${process.pid}.tmp`;
+  try {
+    writeFileSync(tmp, text, 'utf8');
+    renameSync(tmp, full);
+    return full;
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const e = err as NodeJS.ErrnoException;
+    throw new BatchdeskError('io', `cannot write ${what} ${full}: ${e.code === 'ENOENT' ? `the folder ${dirname(full)} does not exist` : e.message}`);
+  }
 }
 
 /** True when both paths name the same existing file (also through links). */

@@ -3,7 +3,7 @@
  * values to a file, read one back, and compare two (or a file with the database exported on
  * the fly over the file's range). Comparing two files opens no database (m.24).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 import type { IsoDate } from '../../core/domain/iso-date';
@@ -13,7 +13,7 @@ import { BASELINE_SCHEMA, baselineSchema, compareBaselines, type Baseline, type 
 import type { Tolerances } from '../../core/validation/row-diff';
 import { PORTFOLIO_DATE_TABLES, tableSpec } from '../../core/validation/table-catalog';
 import { checksumRows, loadIdMaps, readKeyedRows, toKeyedRow } from '../../db/canonical';
-import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { writeOutputFile } from '../../db/maintenance/database-paths';
 import { snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
 import { APP_VERSION } from '../app-version';
@@ -57,14 +57,9 @@ export function exportBaseline(db: SqliteDatabase, args: { start: IsoDate; end: 
   return { schema: BASELINE_SCHEMA, created_at: formatTimestamp(args.nowMs), database: args.databaseName, app_version: APP_VERSION, range: { start: args.start, end: args.end }, tracking, outputs };
 }
 
-/** Writes the baseline JSON; never over `database`, its companions or any SQLite file (usage error). */
+/** Writes the baseline JSON (ASCII); never over `database`, its companions or any SQLite file (usage error). */
 export function writeBaselineFile(path: string, b: Baseline, database: string): void {
-  refuseDatabaseOverwrite(path, 'the baseline', [database]);
-  try {
-    writeFileSync(path, `${JSON.stringify(b, null, 1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
-  } catch (err) {
-    throw new BatchdeskError('io', `cannot write the baseline ${path}: ${(err as Error).message}`);
-  }
+  writeOutputFile(path, `${JSON.stringify(b, null, 1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`, 'the baseline', [database]);
 }
 
 export function readBaselineFile(path: string): Baseline {

@@ -7,11 +7,12 @@
  * itself. Here: the rule on its own, then crafted names through the CLI and the contract,
  * each leaving the database exactly as it was.
  */
-import { copyFileSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { databaseOverwriteReason, looksLikeDatabaseFile } from '../../db/maintenance/database-paths';
+import { BatchdeskError } from '../../core/api/errors';
+import { databaseOverwriteReason, looksLikeDatabaseFile, writeOutputFile } from '../../db/maintenance/database-paths';
 import { cli as cliIn, contract as contractIn, type Outcome } from '../reliability/bad-input-harness';
 import { REPO_ROOT, tempDir } from '../support/cli';
 import { tableContents } from '../support/db-content';
@@ -61,6 +62,32 @@ describe('the rule: which paths must never be written', () => {
     expect(databaseOverwriteReason(join(dir, 'notes.txt'), [db])).toBeNull();
     expect(databaseOverwriteReason(join(dir, 'new-export.csv'), [db])).toBeNull();
     expect(databaseOverwriteReason(join(dir, 'sub'), [db])).toBeNull();
+  });
+});
+
+describe('writing an output file (exports, baselines)', () => {
+  it('writes whole or not at all: a missing folder is an I/O error naming it, never a raw ENOENT; a database is refused', () => {
+    const { dir, db } = live();
+    const out = join(dir, 'prices.csv');
+    expect(writeOutputFile(out, 'symbol,date\n', 'the export', [db])).toBe(out);
+    expect(readFileSync(out, 'utf8')).toBe('symbol,date\n');
+
+    const missing = join(dir, 'no-such-folder', 'base.json');
+    const err = (() => {
+      try {
+        writeOutputFile(missing, '{}', 'the baseline', [db]);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    })();
+    expect(err).toBeInstanceOf(BatchdeskError);
+    expect((err as BatchdeskError).exitCode).toBe(5);
+    expect((err as BatchdeskError).message).toBe(`cannot write the baseline ${missing}: the folder ${join(dir, 'no-such-folder')} does not exist`);
+
+    expect(() => writeOutputFile(db, 'x', 'the export', [db])).toThrow(`refusing to write the export to ${db}: it is the database ${db}; choose another path`);
+    // Nothing half-written is left behind: no temporary file beside the outputs.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
