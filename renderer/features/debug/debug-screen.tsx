@@ -314,13 +314,14 @@ const phaseOrder = (phase: string): number => {
 /**
  * The documents to show, by scope: the date-level ones first (the date's summary: the rows of
  * the date phases and their differences; and each date phase's document), then each
- * portfolio's phases in pipeline order. A portfolio's summary repeats its phases' differences
- * and is left out.
+ * portfolio in the order of `portfolioOrder` (the portfolio list; others after it), its phases
+ * in pipeline order. A portfolio's summary repeats its phases' differences and is left out.
  */
-function documentsByScope(documents: readonly TraceDocument[]): Map<string, TraceDocument[]> {
+function documentsByScope(documents: readonly TraceDocument[], portfolioOrder: readonly string[]): Map<string, TraceDocument[]> {
   const m = new Map<string, TraceDocument[]>();
+  const rank = (id: string | null) => (id === null ? -1 : portfolioOrder.includes(id) ? portfolioOrder.indexOf(id) : portfolioOrder.length);
   const shown = documents.filter((d) => d.date !== null && (d.portfolioId === null || d.phase !== 'summary'));
-  for (const d of [...shown].sort((a, b) => Number(a.portfolioId !== null) - Number(b.portfolioId !== null) || phaseOrder(a.phase) - phaseOrder(b.phase))) {
+  for (const d of [...shown].sort((a, b) => rank(a.portfolioId) - rank(b.portfolioId) || (a.portfolioId ?? '').localeCompare(b.portfolioId ?? '') || phaseOrder(a.phase) - phaseOrder(b.phase))) {
     const k = d.portfolioId ?? 'date';
     m.set(k, [...(m.get(k) ?? []), d]);
   }
@@ -352,7 +353,7 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
     }
   };
   const names = new Map((portfolios.data?.portfolios ?? []).map((p) => [p.id, p.name]));
-  const byScope = useMemo(() => documentsByScope(result?.documents ?? []), [result]);
+  const byScope = useMemo(() => documentsByScope(result?.documents ?? [], (portfolios.data?.portfolios ?? []).map((p) => p.id)), [result, portfolios.data]);
   // A date the engine refuses (not a trading day, not settled yet) is the form's to fix; a
   // lock is another run's; anything else is an error that may pass on a second try.
   const refusal = error instanceof EngineError && (error.code === 'usage' || error.code === 'locked') ? error : null;

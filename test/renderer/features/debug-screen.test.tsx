@@ -214,6 +214,15 @@ describe('Debug screen trace', () => {
     expect(cards).toEqual(['debug-phase-date', 'debug-phase-marks', 'debug-phase-snapshots', 'debug-phase-sector_tags', 'debug-phase-analytics']);
     expect(screen.getByRole('region', { name: 'Demo Family Office Public Growth' })).toBeTruthy();
   });
+
+  it('shows the portfolios in the order of the portfolio list, whichever phase each was traced from first', async () => {
+    // The private portfolio's first traced phase (marks) comes before the growth one's (analytics) in pipeline order.
+    const ofPrivate = (phase: string): TraceDocument => ({ ...phaseDoc(phase), file: `${DATE}/${PRIVATE}/${phase}.json`, portfolioId: PRIVATE });
+    renderDebug(() => output([dateSummary, ofPrivate('marks'), phaseDoc('analytics'), ofPrivate('analytics')]));
+    await screen.findByRole('region', { name: 'Demo Family Office Private Opportunities' });
+    const sections = [...screen.getByTestId('debug-result').querySelectorAll('section')].map((x) => x.getAttribute('aria-label'));
+    expect(sections).toEqual(['Date-level phases', 'Demo Family Office Public Growth', 'Demo Family Office Private Opportunities']);
+  });
 });
 
 /** A phase document whose inputs carry the phase's outcome, as the engine traces it. */
