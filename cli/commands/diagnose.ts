@@ -6,12 +6,13 @@ import { formatMoney } from '../../core/domain/money';
 import { diagnoseEquityCash } from '../../host/diagnostics/equity-cash';
 import { diagnosePrices } from '../../host/diagnostics/price-diagnosis';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
+import { checkSettledScope } from '../../host/diagnostics/run-dates';
 import { openStore } from '../../host/engine-host';
 import { systemClock } from '../../host/system-ports';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
-import { DATE_FLAG, PORTFOLIO_FLAG, THRESHOLD_FLAG, checkSettledScope, mark, scopeFlags } from './diagnostic-flags';
+import { DATE_FLAG, PORTFOLIO_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
 
 async function equityCash(ctx: CommandContext): Promise<number> {
   const s = scopeFlags(ctx.flags, 'diagnose equity-cash');

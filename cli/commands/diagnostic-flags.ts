@@ -1,7 +1,5 @@
 /** Flags shared by the report commands (SPEC.md k.2): dates, portfolios, threshold. */
 import { z } from 'zod';
-import type { IsoDate } from '../../core/domain/iso-date';
-import { checkSettledDate } from '../../core/engine/planner';
 import type { FlagSpec, FlagValues } from '../command';
 import { listFlag, stringFlag } from '../args';
 import { parseOrUsage } from '../validate';
@@ -21,16 +19,6 @@ export function scopeFlags(f: FlagValues, command: string): { date?: string; sta
     portfolios: listFlag(f['portfolio']),
     ...(t !== undefined ? { threshold: parseOrUsage(z.coerce.number().positive(), t, command, '--threshold') } : {}),
   };
-}
-
-/**
- * Refuses a report date after the target date as `run` refuses it (SPEC.md k.3: a usage error,
- * exit code 2): no close is settled there yet, so the report could only say nothing was checked.
- */
-export function checkSettledScope(scope: { readonly date?: IsoDate | null | undefined; readonly startDate?: IsoDate | undefined; readonly endDate?: IsoDate | undefined }, target: IsoDate): void {
-  if (scope.date) checkSettledDate(scope.date, target, '--date');
-  if (scope.startDate) checkSettledDate(scope.startDate, target, '--start-date');
-  if (scope.endDate) checkSettledDate(scope.endDate, target, '--end-date');
 }
 
 /** `[FLAG]` or `[ OK ]` as in SPEC.md i.1; `[ n/a]` for checks that do not apply. */

@@ -5,11 +5,12 @@ import { reconcileInputSchema } from '../../core/api/commands/diagnostics-comman
 import { targetDate } from '../../core/calendar';
 import { openStore } from '../../host/engine-host';
 import { latestProcessedDate, reconcileInput } from '../../host/diagnostics/reconcile';
+import { checkSettledScope } from '../../host/diagnostics/run-dates';
 import { systemClock } from '../../host/system-ports';
 import { BANNER, asciiJson, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
-import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, checkSettledScope, mark, scopeFlags } from './diagnostic-flags';
+import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
 
 export const reconcileCommand: CommandSpec = {
   name: 'reconcile',

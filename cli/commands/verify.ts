@@ -8,7 +8,7 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
-import { latestRunDates } from '../../host/diagnostics/run-dates';
+import { checkSettledScope, latestRunDates } from '../../host/diagnostics/run-dates';
 import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
 import { verifyDemo } from '../../host/diagnostics/verify-demo';
 import { verifyRowCounts } from '../../host/diagnostics/verify-rowcounts';
@@ -19,7 +19,7 @@ import { stringFlag } from '../args';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
-import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, checkSettledScope, scopeFlags } from './diagnostic-flags';
+import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, scopeFlags } from './diagnostic-flags';
 
 async function withDb(ctx: CommandContext, fn: (o: OpenedDatabase) => number): Promise<number> {
   const opened = openStore(ctx.global.dbPath, { mustExist: true });

@@ -1,10 +1,11 @@
 /**
  * The dates of the report commands: the default scope of `verify guard` (SPEC.md i.4, the
- * dates processed by the latest run), and the check on a report's single `--date`.
+ * dates processed by the latest run), and the checks on a report's dates.
  */
 import { BatchdeskError } from '../../core/api/errors';
 import { isTradingDay, previousTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
+import { checkSettledDate } from '../../core/engine/planner';
 import type { SqliteDatabase } from '../../db/open-database';
 
 export function latestRunDates(db: SqliteDatabase): { start: IsoDate; end: IsoDate; dates: IsoDate[] } {
@@ -26,4 +27,16 @@ export function latestRunDates(db: SqliteDatabase): { start: IsoDate; end: IsoDa
 export function reportDate(date: IsoDate | null, flag = '--date'): IsoDate | null {
   if (date !== null && !isTradingDay(date)) throw new BatchdeskError('usage', `${flag} ${date} is not a trading day; the previous trading day is ${previousTradingDay(date)}`);
   return date;
+}
+
+/**
+ * Refuses a report date after the target date as `run` refuses it (SPEC.md k.3: a usage error,
+ * exit code 2): no close is settled there yet, so the report could only say nothing was checked
+ * (or, for prices, that every symbol is missing; for coverage, that every day is a gap). The one
+ * check of every report that takes dates, in the CLI and through the contract alike.
+ */
+export function checkSettledScope(scope: { readonly date?: IsoDate | null | undefined; readonly startDate?: IsoDate | undefined; readonly endDate?: IsoDate | undefined }, target: IsoDate): void {
+  if (scope.date) checkSettledDate(scope.date, target, '--date');
+  if (scope.startDate) checkSettledDate(scope.startDate, target, '--start-date');
+  if (scope.endDate) checkSettledDate(scope.endDate, target, '--end-date');
 }

@@ -1,11 +1,10 @@
 /** Handlers of the diagnostics commands (core/api/commands/diagnostics-commands.ts). */
 import { targetDate } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { checkSettledDate } from '../../core/engine/planner';
 import { guardAndGate, readGate, reopenGate } from '../diagnostics/guard';
 import { diagnoseEquityCash } from '../diagnostics/equity-cash';
 import { diagnosePrices } from '../diagnostics/price-diagnosis';
-import { latestRunDates } from '../diagnostics/run-dates';
+import { checkSettledScope, latestRunDates } from '../diagnostics/run-dates';
 import { reconcileInput } from '../diagnostics/reconcile';
 import { verifyCoverage } from '../diagnostics/verify-coverage';
 import { verifyDemo } from '../diagnostics/verify-demo';
@@ -18,14 +17,15 @@ type Names = 'reconcile' | 'diagnoseEquityCash' | 'diagnosePrices' | 'verifyDemo
 
 export const diagnosticsHandlers: HandlerMap<Names> = {
   async reconcile(input, ctx) {
+    checkSettledScope(input, targetDate(ctx.clock.now()));
     return withDatabase(ctx, (o) => plain(reconcileInput(o.db, input)));
   },
   async diagnoseEquityCash(input, ctx) {
+    checkSettledScope(input, targetDate(ctx.clock.now()));
     return withDatabase(ctx, (o) => plain(diagnoseEquityCash(o.db, { date: input.date ?? null, portfolioIds: input.portfolios, ...(input.threshold ? { threshold: input.threshold } : {}) })));
   },
   async diagnosePrices(input, ctx) {
-    // After the target date no close is settled yet: every symbol would look missing.
-    if (input.date) checkSettledDate(input.date, targetDate(ctx.clock.now()), '--date');
+    checkSettledScope(input, targetDate(ctx.clock.now()));
     return withDatabase(ctx, (o) => plain(diagnosePrices(o.db, { date: input.date ?? null, portfolioIds: input.portfolios })));
   },
   async verifyDemo(_input, ctx) {
@@ -35,8 +35,10 @@ export const diagnosticsHandlers: HandlerMap<Names> = {
     });
   },
   async verifyGuard(input, ctx) {
+    const target = targetDate(ctx.clock.now());
+    checkSettledScope(input, target);
     return withDatabase(ctx, (o) => {
-      const scope = input.date ? { start: input.date, end: input.date } : input.startDate ? { start: input.startDate, end: (input.endDate ?? targetDate(ctx.clock.now())) as IsoDate } : latestRunDates(o.db);
+      const scope = input.date ? { start: input.date, end: input.date } : input.startDate ? { start: input.startDate, end: (input.endDate ?? target) as IsoDate } : latestRunDates(o.db);
       const r = guardAndGate(o.db, { ...scope, portfolioIds: input.portfolios }, null, ctx.clock);
       return plain({ status: r.status, checked: r.checked, dates: [...r.dates], findings: [...r.findings], gate: r.gate });
     });
@@ -51,14 +53,14 @@ export const diagnosticsHandlers: HandlerMap<Names> = {
     return withDatabase(ctx, (o) => plain({ gate: readGate(o.db) }));
   },
   async verifyCoverage(input, ctx) {
-    // A date after the target date is not a gap: nothing can be processed there yet.
-    checkSettledDate(input.endDate, targetDate(ctx.clock.now()), '--end-date');
+    checkSettledScope(input, targetDate(ctx.clock.now()));
     return withDatabase(ctx, (o) => plain(verifyCoverage(o.db, { start: input.startDate, end: input.endDate, portfolioIds: input.portfolios })));
   },
   async verifyRowcounts(input, ctx) {
     return withDatabase(ctx, (o) => plain(verifyRowCounts(o.db, input.sincePurge ?? null)));
   },
   async verifyViews(input, ctx) {
+    checkSettledScope(input, targetDate(ctx.clock.now()));
     return withDatabase(ctx, (o) => plain(verifyViews(o.db, { date: input.date ?? null, portfolioIds: input.portfolios })));
   },
 };
