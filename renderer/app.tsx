@@ -74,14 +74,31 @@ function Screen({ route }: { route: Route }): ReactNode {
   }
 }
 
-/** The run in the header, on every screen: its kind (a monitor-only debug run publishes nothing), state and dates done. */
+/** Who did a run of another process, as the header names it. */
+const OTHER_RUN_HOLDERS: Readonly<Record<string, string>> = { cli: 'CLI', app: 'desktop app', serve: 'browser-mode' };
+
+/**
+ * The run in the header, on every screen: its kind (a monitor-only debug run publishes nothing),
+ * state and dates done. While this app runs none, a run of another process on the file (the
+ * live store watches it) is the latest: its dates done while it lasts, then how it ended.
+ */
 export function HeaderRun({ onOpen }: { onOpen: () => void }) {
   const live = useLive();
+  const other = live.otherRun;
+  if (other.state === 'running' || other.state === 'finished') {
+    const kind = `${OTHER_RUN_HOLDERS[other.run.holder] ?? other.run.holder} ${other.run.mode === 'monitor' ? 'monitor-only (debug) run' : 'run'}`;
+    const state = other.state === 'running' ? 'running' : (other.status ?? 'finished');
+    return (
+      <button type="button" className="header-run" data-testid="header-run" data-source="other" data-state={state} data-mode={other.run.mode ?? ''} onClick={onOpen}>
+        {other.state === 'running' ? `${kind}: ${other.run.datesDone}/${other.run.datesPlanned ?? '?'} dates` : `${kind} ${state}`}
+      </button>
+    );
+  }
   const state = runStateOf(live);
   if (!live.run && live.phase === 'idle') return <span data-testid="header-run" data-state="idle" hidden />;
   const monitor = isMonitorRun(live.run);
   return (
-    <button type="button" className={`header-run${monitor ? ' monitor' : ''}`} data-testid="header-run" data-state={state} data-mode={live.run?.mode ?? ''} data-done={live.datesDone} onClick={onOpen}>
+    <button type="button" className={`header-run${monitor ? ' monitor' : ''}`} data-testid="header-run" data-source="app" data-state={state} data-mode={live.run?.mode ?? ''} data-done={live.datesDone} onClick={onOpen}>
       {runKindOf(live.run)} {state}: {live.datesDone}/{live.run?.datesPlanned ?? '?'} dates{monitor ? ' computed, not published' : ''}
     </button>
   );

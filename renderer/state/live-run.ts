@@ -7,6 +7,7 @@
  * (g.12: the app's "Debug a date") publishes nothing, so its dates are kept apart from the
  * database's (`monitorRows`).
  */
+import type { OtherProcessRun } from '../../core/api/commands/run-commands';
 import type { TrackingRow } from '../../core/api/commands/view-commands';
 import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
@@ -94,6 +95,17 @@ export type RunStart =
   /** The engine found nothing to run (its message), e.g. another process ran the dates meanwhile. */
   | { readonly state: 'nothing_to_run'; readonly message: string };
 
+/** What the store last saw of a run another process does on the file (SPEC.md g.9, i.5), read while this app runs none. */
+export type OtherRunWatch =
+  | { readonly state: 'none' }
+  | { readonly state: 'running'; readonly run: OtherProcessRun }
+  /**
+   * The run it showed no longer holds the file (it ended, was cancelled, or its process is gone);
+   * `status`: its history row's status once it let go (null when that row could not be read).
+   */
+  | { readonly state: 'finished'; readonly run: OtherProcessRun; readonly status: string | null }
+  | { readonly state: 'error'; readonly error: unknown };
+
 export interface LiveState {
   readonly phase: 'idle' | 'running' | 'finished';
   readonly run: RunInfo | null;
@@ -111,6 +123,8 @@ export interface LiveState {
   readonly start: RunStart | null;
   /** The run the live run resumes (g.11), once read from the history: its id and batch run id. */
   readonly resumes: { readonly runId: string; readonly batchRunId: string } | null;
+  /** The run of another process on the file, watched while this app runs none. */
+  readonly otherRun: OtherRunWatch;
   readonly current: { readonly date: string; readonly phase: string; readonly portfolioId: string | null; readonly index: number | null; readonly count: number } | null;
   readonly datesDone: number;
   readonly recentDateMs: readonly number[];
@@ -138,6 +152,7 @@ export const EMPTY_LIVE: LiveState = {
   notRunDates: [],
   start: null,
   resumes: null,
+  otherRun: { state: 'none' },
   current: null,
   datesDone: 0,
   recentDateMs: [],

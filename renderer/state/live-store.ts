@@ -3,16 +3,29 @@
  * run has its id or was refused), folds throttled telemetry batches into the
  * live state (one React update per batch, so at most 10 a second), rebuilds itself after a
  * reload from the engine's event ring and the tracking table (SPEC.md h.7), and re-reads
- * tracking when a run ends or the data changes.
+ * tracking when a run ends or the data changes. While this app runs no batch, it watches for
+ * a run another process (the CLI) does on the file, for every screen and the header: the grid
+ * follows that run's dates as it commits them, and is read again once it has ended.
  */
 import { z } from 'zod';
-import type { RunStatus } from '../../core/api/commands/run-commands';
+import type { OtherProcessRun, RunStatus } from '../../core/api/commands/run-commands';
 import { errorShapeSchema } from '../../core/api/errors';
 import type { RunOptionsInput } from '../../core/api/run-options';
 import type { EngineClient } from '../engine-client/engine-client';
 import { EngineError } from '../engine-client/engine-error';
-import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withResumedRun, withStart, type LiveState, type RunStart } from './live-run';
+import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withResumedRun, withStart, type LiveState, type OtherRunWatch, type RunStart } from './live-run';
 import { planSchema } from './run-plan';
+
+/** How often the run of another process is read again while it lasts. */
+export const OTHER_RUN_POLL_MS = 2000;
+/** How often the lock is looked at for a run of another process while there is none (one row read). */
+export const OTHER_RUN_IDLE_POLL_MS = 5000;
+
+/**
+ * Which outcomes of a start that did not start a clear drops: all of them (refusals and "nothing
+ * to run"), only a refusal because the database was held, or all but that refusal.
+ */
+export type RefusalScope = 'all' | 'locked' | 'not-locked';
 
 const noRunSummarySchema = z.object({ message: z.string() }).loose();
 
@@ -33,6 +46,13 @@ export class LiveStore {
   private off: (() => void) | null = null;
   /** UI updates applied (one per delivered batch); the throttle test reads it. */
   updates = 0;
+  /** Whether the run of another process is being watched: started, and this app runs no batch. */
+  private watching = false;
+  /** Bumped when the watch stops or starts again: a read begun before is dropped. */
+  private watchGen = 0;
+  private watchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The run of another process last seen, across reads: its disappearance is its end. */
+  private otherShown: OtherProcessRun | null = null;
 
   constructor(private readonly client: EngineClient) {}
 
@@ -53,11 +73,13 @@ export class LiveStore {
       if (started) void this.readResumedRun().catch(() => undefined);
       if (finished) void this.afterRun().catch(() => undefined);
     });
+    this.syncOtherRunWatch();
   }
 
   stop(): void {
     this.off?.();
     this.off = null;
+    this.syncOtherRunWatch();
   }
 
   /**
@@ -95,12 +117,15 @@ export class LiveStore {
   }
 
   /**
-   * Drops a refusal because the database was held (another process's run has ended, or a new
-   * plan no longer says the file is held): it no longer says why a run cannot start now.
+   * Drops what the last start came to when it did not start (the options changed, a new plan
+   * was made, or the run of another process that held the file has ended): it no longer says
+   * why a run cannot start now. `scope` says which of those outcomes go.
    */
-  clearLockRefusal(): void {
+  clearRefusal(scope: RefusalScope = 'all'): void {
     const start = this.state.start;
-    if (start?.state === 'refused' && start.error.code === 'locked') this.set(withStart(this.state, null));
+    if (!start || start.state === 'starting') return;
+    const locked = start.state === 'refused' && start.error.code === 'locked';
+    if (scope === 'all' || (scope === 'locked') === locked) this.set(withStart(this.state, null));
   }
 
   private async awaitStart(options: RunOptionsInput): Promise<boolean> {
@@ -174,6 +199,68 @@ export class LiveStore {
     if (this.state.run?.runId === run.runId) this.set(withNotRunDates(this.state, dates));
   }
 
+  /** Watches while started and this app runs no batch (nor is starting one); stopping it forgets what it saw. */
+  private syncOtherRunWatch(): void {
+    const enabled = this.off !== null && this.state.phase !== 'running' && this.state.start?.state !== 'starting';
+    if (enabled === this.watching) return;
+    this.watching = enabled;
+    this.watchGen++;
+    clearTimeout(this.watchTimer);
+    this.otherShown = null;
+    if (enabled) void this.readOtherRun(this.watchGen);
+    else this.setOtherRun({ state: 'none' });
+  }
+
+  /**
+   * One read of the run of another process, then the next one: every OTHER_RUN_POLL_MS while
+   * such a run lasts, every OTHER_RUN_IDLE_POLL_MS while there is none or a read failed. The
+   * grid is read again each time its dates done change (its tracking rows are committed), and
+   * once it has ended (its status read from the history first), when a start it refused is past.
+   */
+  private async readOtherRun(gen: number): Promise<void> {
+    let run: OtherProcessRun | null;
+    try {
+      run = (await this.client.call('getOtherProcessRun', {})).run;
+    } catch (error) {
+      // A failed read (the host busy or restarting) is said, and the lock is looked at again.
+      if (gen !== this.watchGen) return;
+      this.setOtherRun({ state: 'error', error });
+      this.watchTimer = setTimeout(() => void this.readOtherRun(gen), OTHER_RUN_IDLE_POLL_MS);
+      return;
+    }
+    if (gen !== this.watchGen) return;
+    const before = this.otherShown;
+    // How the run it showed ended; a read stopped meanwhile leaves it shown, for the next read to say.
+    const status = !run && before ? await this.endStatus(before.runId) : null;
+    if (gen !== this.watchGen) return;
+    this.otherShown = run;
+    if (run) this.setOtherRun({ state: 'running', run });
+    else if (before) this.setOtherRun({ state: 'finished', run: before, status });
+    if (before && before.runId !== run?.runId) {
+      this.clearRefusal('locked');
+      void this.refreshTracking().catch(() => undefined);
+    } else if (run && run.mode !== 'monitor' && run.datesDone !== before?.datesDone) {
+      // A monitor-only run commits no dates (g.12): only a publishing run's rows are read.
+      void this.refreshTracking().catch(() => undefined);
+    }
+    this.watchTimer = setTimeout(() => void this.readOtherRun(gen), run ? OTHER_RUN_POLL_MS : OTHER_RUN_IDLE_POLL_MS);
+  }
+
+  /** The status in a run's history row, written before it let go of the file; null when it cannot be read. */
+  private async endStatus(runId: string): Promise<string | null> {
+    try {
+      return (await this.client.call('listRuns', { ids: [runId], limit: 1 })).runs[0]?.status ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A read that saw nothing new (the same run, figures and state) changes nothing. */
+  private setOtherRun(otherRun: OtherRunWatch): void {
+    if (otherRun.state === this.state.otherRun.state && JSON.stringify(otherRun) === JSON.stringify(this.state.otherRun)) return;
+    this.set({ ...this.state, otherRun });
+  }
+
   private async trackingRows() {
     return (await this.client.call('getTracking', { includeIncomplete: true, limit: 20_000 })).dates;
   }
@@ -182,5 +269,6 @@ export class LiveStore {
     this.state = next;
     this.updates++;
     for (const l of this.listeners) l();
+    this.syncOtherRunWatch();
   }
 }

@@ -49,3 +49,8 @@ export function phaseLabel(phase: string): string {
 
 /** The run lock's holders (run_lock.holder) in words. */
 export const HOLDERS: Readonly<Record<string, string>> = { cli: 'the CLI', app: 'the desktop app', serve: 'browser mode (batchdesk serve)' };
+
+/** A number with thousands separators and `digits` decimals ("1,250.00"), e.g. a quantity. */
+export function fmtDecimal(v: number | null | undefined, digits: number): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}

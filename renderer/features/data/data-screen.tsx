@@ -19,8 +19,24 @@ type PurgeResult = CommandOutput<'purgeDerived'>;
 /** The purge form's words for the purge input, for the engine's messages. */
 const PURGE_LABELS = { from: 'the From date', to: 'the To date' };
 
-function CountsTable({ before, after, deleted }: { before: Record<string, number>; after: Record<string, number>; deleted?: Record<string, number> }) {
-  const tables = Object.keys({ ...before, ...after }).sort();
+/**
+ * The tables the screen lists: the database's own, as getDatabaseInfo lists them. The purge's
+ * counts also hold the migration journal (`__drizzle_migrations`), which is bookkeeping of the
+ * schema, not data, and is never purged.
+ */
+const dataTables = (counts: Record<string, number>): string[] => Object.keys(counts).filter((t) => !t.startsWith('__'));
+
+/** A purge range in words, dates as the date fields show them: "every date", "2025-07-01 to 2025-09-30". */
+function rangeText(start: string | null, end: string | null): string {
+  if (start && end) return start === end ? start : `${start} to ${end}`;
+  if (start) return `every date from ${start} on`;
+  if (end) return `every date up to ${end}`;
+  return 'every date';
+}
+
+/** A table whose rows the purge deleted is highlighted; one that grew meanwhile (maintenance_log records the purge) is not. */
+function CountsTable({ before, after, deleted }: { before: Record<string, number>; after: Record<string, number>; deleted: Record<string, number> }) {
+  const tables = dataTables({ ...before, ...after }).sort();
   return (
     <table className="simple" data-testid="purge-counts">
       <thead>
@@ -33,14 +49,13 @@ function CountsTable({ before, after, deleted }: { before: Record<string, number
       </thead>
       <tbody>
         {tables.map((t) => {
-          const b = before[t] ?? 0;
-          const a = after[t] ?? 0;
+          const removed = deleted[t] ?? 0;
           return (
-            <tr key={t} className={b !== a ? 'changed' : undefined} data-testid={`purge-row-${t}`}>
+            <tr key={t} className={removed > 0 ? 'changed' : undefined} data-testid={`purge-row-${t}`}>
               <td>{t}</td>
-              <td className="num">{fmtInt(b)}</td>
-              <td className="num">{fmtInt(a)}</td>
-              <td className="num">{fmtInt(deleted ? (deleted[t] ?? 0) : b - a)}</td>
+              <td className="num">{fmtInt(before[t] ?? 0)}</td>
+              <td className="num">{fmtInt(after[t] ?? 0)}</td>
+              <td className="num">{fmtInt(removed)}</td>
             </tr>
           );
         })}
@@ -49,7 +64,13 @@ function CountsTable({ before, after, deleted }: { before: Record<string, number
   );
 }
 
-function PurgePanel({ onDone }: { onDone: () => void }) {
+/** Whether a panel's action ran last on the screen (only its outcome is shown), and the call that says it starts one. */
+interface ActionTurn {
+  readonly current: boolean;
+  readonly onAction: () => void;
+}
+
+function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & ActionTurn) {
   const client = useClient();
   const live = useLive();
   const [from, setFrom] = useState('');
@@ -66,9 +87,14 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
       </section>
     );
   const running = live.phase === 'running';
+  // A reversed range is the form's to fix, before anything is asked or backed up.
+  const problem = from && to && to < from ? `The To date ${to} is before the From date ${from}.` : null;
+  const scope = rangeText(from || null, to || null);
   const run = async () => {
+    onAction();
     setBusy(true);
     setError(null);
+    setResult(null);
     try {
       const r = await client.call('purgeDerived', { ...(from ? { from } : {}), ...(to ? { to } : {}), backup: true });
       setResult(r);
@@ -84,23 +110,39 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
     <section aria-labelledby="purge-title" className="panel">
       <h2 id="purge-title">Back up, then purge</h2>
       <p>Makes a verified backup, then deletes the derived rows (marks, snapshots, analytics, missing prices, tracking) so a backfill can rebuild them. Raw data is never purged.</p>
+      {/* The dates are fixed while the confirmation asks about them. */}
       <div className="row">
         <label>
           From (optional)
-          <input type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+          <input type="date" value={from} disabled={confirming} onChange={(e) => setFrom(e.target.value)} data-testid="purge-from" />
         </label>
         <label>
           To (optional)
-          <input type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+          <input
+            type="date"
+            value={to}
+            disabled={confirming}
+            onChange={(e) => setTo(e.target.value)}
+            aria-invalid={problem ? true : undefined}
+            aria-describedby={problem ? 'purge-problem' : undefined}
+            data-testid="purge-to"
+          />
         </label>
       </div>
+      {problem ? (
+        <p className="note bad" id="purge-problem" role="alert" data-testid="purge-problem">
+          {problem}
+        </p>
+      ) : null}
       {!confirming ? (
-        <button type="button" className="danger" disabled={busy || running} onClick={() => setConfirming(true)} data-testid="purge-start">
-          Back up, then purge {from || to ? `${from || 'start'} .. ${to || 'end'}` : 'all derived rows'}
+        <button type="button" className="danger" disabled={busy || running || problem !== null} onClick={() => setConfirming(true)} data-testid="purge-start">
+          Back up, then purge {from || to ? scope : 'all derived rows'}
         </button>
       ) : (
         <div className="confirm" role="alertdialog" aria-labelledby="purge-confirm-text">
-          <p id="purge-confirm-text">A backup is made first; the purge only runs if it is verified. Continue?</p>
+          <p id="purge-confirm-text" data-testid="purge-confirm-text">
+            This deletes the derived rows of {scope}. A backup is made first, and the purge only runs if it is verified. Continue?
+          </p>
           <button type="button" className="danger" disabled={busy} onClick={run} data-testid="purge-confirm">
             {busy ? 'Backing up and purging...' : 'Yes, back up and purge'}
           </button>
@@ -110,12 +152,12 @@ function PurgePanel({ onDone }: { onDone: () => void }) {
         </div>
       )}
       {running ? <p className="note">A run is in progress: purge waits until it ends.</p> : null}
-      {error ? <ErrorState error={error} labels={PURGE_LABELS} /> : null}
-      {result ? (
+      {current && error ? <ErrorState error={error} labels={PURGE_LABELS} /> : null}
+      {current && result ? (
         <div data-testid="purge-result">
           <p role="status">
-            Backup <code>{result.backupFile ?? 'none'}</code>. Purged {result.range.start ?? 'start'} .. {result.range.end ?? 'end'}: {fmtInt(Object.values(result.deleted).reduce((a, b) => a + b, 0))} rows deleted,{' '}
-            {fmtInt(result.trackingDeleted)} tracking rows deleted, {fmtInt(result.positionsReset)} positions reset.
+            Backup <code>{result.backupFile ?? 'none'}</code>. Purged {rangeText(result.range.start, result.range.end)}: {fmtInt(Object.values(result.deleted).reduce((a, b) => a + b, 0))} rows deleted (
+            {fmtInt(result.trackingDeleted)} of them tracking rows), {fmtInt(result.positionsReset)} positions reset.
           </p>
           {result.rebuild ? (
             <p data-testid="purge-rebuild">
@@ -146,7 +188,7 @@ function refusalText(err: unknown): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () => void }) {
+function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: number; onChanged: () => void } & ActionTurn) {
   const client = useClient();
   const backups = useAsync(() => (client.has('listBackups') ? client.call('listBackups', {}) : Promise.resolve(null)), [client, refresh]);
   const [busy, setBusy] = useState<string | null>(null);
@@ -161,6 +203,8 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
       </section>
     );
   const backup = async () => {
+    onAction();
+    setMessage(null);
     setBusy('backup');
     try {
       const r = await client.call('createBackup', { reason: 'manual' });
@@ -173,6 +217,8 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
     }
   };
   const restore = async (file: string) => {
+    onAction();
+    setMessage(null);
     setBusy('restore');
     try {
       const r = await client.call('restoreBackup', { file, safetyBackup: true });
@@ -193,7 +239,7 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
       <button type="button" onClick={backup} disabled={busy !== null} data-testid="backup-now">
         {busy === 'backup' ? 'Backing up...' : 'Back up now'}
       </button>
-      {message ? (
+      {current && message ? (
         <p className={message.failed ? 'note bad' : 'note'} role={message.failed ? 'alert' : 'status'} data-testid="backup-message">
           {message.text}
         </p>
@@ -261,7 +307,7 @@ function BackupsPanel({ refresh, onChanged }: { refresh: number; onChanged: () =
 
 type ImportResult = CommandOutput<'importDump'>;
 
-function ImportPanel({ onDone }: { onDone: () => void }) {
+function ImportPanel({ onDone, current, onAction }: { onDone: () => void } & ActionTurn) {
   const client = useClient();
   const live = useLive();
   const [file, setFile] = useState<File | null>(null);
@@ -280,6 +326,7 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
       </section>
     );
   const start = async (dryRun: boolean) => {
+    onAction();
     setError(null);
     setResult(null);
     try {
@@ -350,8 +397,8 @@ function ImportPanel({ onDone }: { onDone: () => void }) {
           ))}
         </ul>
       ) : null}
-      {error ? <ErrorState error={error} /> : null}
-      {result ? (
+      {current && error ? <ErrorState error={error} /> : null}
+      {current && result ? (
         <div data-testid="import-result">
           <p role="status">
             {result.dryRun ? 'Plan for' : 'Imported into'} <code>{result.database}</code>
@@ -384,7 +431,12 @@ export function DataScreen() {
     setRefresh((r) => r + 1);
     void live.refreshTracking().catch(() => undefined);
   };
+  // The panel whose action ran last: only its outcome is shown, so an older one (a manual
+  // backup's "verified") never stands next to a later action's as if it were the latest.
+  const [lastAction, setLastAction] = useState<'purge' | 'backups' | 'import' | null>(null);
+  const turn = (panel: 'purge' | 'backups' | 'import'): ActionTurn => ({ current: lastAction === panel, onAction: () => setLastAction(panel) });
   const counts = info.data?.rowCounts ?? {};
+  const tables = dataTables(counts);
   return (
     <section aria-labelledby="data-title" data-testid="screen-data">
       <h1 id="data-title" tabIndex={-1}>
@@ -399,13 +451,13 @@ export function DataScreen() {
             {info.data.lock ? `, locked by ${String(info.data.lock['holder'])} (${String(info.data.lock['kind'])})` : ''}.
           </p>
           <details>
-            <summary>Row counts ({Object.keys(counts).length} tables)</summary>
+            <summary>Row counts ({tables.length} tables)</summary>
             <table className="simple" data-testid="row-counts">
               <tbody>
-                {Object.entries(counts).map(([t, n]) => (
+                {tables.map((t) => (
                   <tr key={t}>
                     <td>{t}</td>
-                    <td className="num">{fmtInt(n)}</td>
+                    <td className="num">{fmtInt(counts[t])}</td>
                   </tr>
                 ))}
               </tbody>
@@ -413,9 +465,9 @@ export function DataScreen() {
           </details>
         </section>
       ) : null}
-      <PurgePanel onDone={bump} />
-      <BackupsPanel refresh={refresh} onChanged={bump} />
-      <ImportPanel onDone={bump} />
+      <PurgePanel onDone={bump} {...turn('purge')} />
+      <BackupsPanel refresh={refresh} onChanged={bump} {...turn('backups')} />
+      <ImportPanel onDone={bump} {...turn('import')} />
     </section>
   );
 }

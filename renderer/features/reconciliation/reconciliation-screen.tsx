@@ -7,9 +7,10 @@ import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import type { MarkRow } from '../../../core/api/commands/view-commands';
 import { useClient } from '../../app-context';
+import { EngineError, errorText } from '../../engine-client/engine-error';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
-import { fmtInt, fmtMoney, fmtNum } from '../../ui/format';
+import { fmtDecimal, fmtInt, fmtMoney, fmtNum } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
@@ -36,7 +37,7 @@ export const reconcileResultSchema = z
     sAll: z.number().nullable().optional(),
     markedLots: z.number().optional(),
     unmarkedLots: z.number().optional(),
-    info: z.array(z.object({ kind: z.string(), text: z.string() }).loose()).default([]),
+    info: z.array(z.object({ kind: z.string(), text: z.string(), values: z.record(z.string(), z.number().nullable()).default({}) }).loose()).default([]),
     explanations: z.array(z.string()).default([]),
   })
   .loose();
@@ -45,7 +46,22 @@ export type ReconcileResultView = z.infer<typeof reconcileResultSchema>;
 const reconcileOutputSchema = z.object({ threshold: z.number(), flagged: z.number(), total: z.number(), results: z.array(reconcileResultSchema) }).loose();
 
 /** The filter form's words for the reconcile input, for the engine's messages. */
-const RECONCILE_LABELS = { date: 'date', startDate: 'the from date', endDate: 'the to date', portfolios: 'portfolio', threshold: 'threshold' };
+const RECONCILE_LABELS = { date: 'date', startDate: 'the From date', endDate: 'the To date', portfolios: 'portfolio', threshold: 'threshold' };
+
+type InfoLine = ReconcileResultView['info'][number];
+
+/**
+ * An informational line (SPEC.md i.1) in words; LEVERAGE from its values, in the screen's
+ * number formats. Gross exposure / equity is a leverage ratio only while equity is positive:
+ * with equity at or below zero (the demo hedge fund's goes negative) the quotient means
+ * nothing, so it is not shown.
+ */
+function infoText(line: InfoLine): string {
+  const { borrowed, equity, gross_to_equity: ratio } = line.values;
+  if (line.kind !== 'LEVERAGE' || equity === undefined || equity === null) return line.text;
+  const leverage = equity > 0 ? `= ${fmtNum(ratio, 4)}` : `n/a: equity ≤ 0 (${fmtMoney(equity)})`;
+  return `borrowed ${fmtMoney(borrowed)}; gross exposure / equity ${leverage}`;
+}
 
 const statusClass = (s: string) => (s === 'flag' ? 'st-failed' : s === 'ok' ? 'st-ok' : 'st-skipped');
 
@@ -67,14 +83,15 @@ const RESULT_COLUMNS: Column<ReconcileResultView>[] = [
       </span>
     ),
   },
-  { key: 'marked', header: 'Marked positions', width: '9rem', align: 'right', render: (r) => fmtMoney(r.sMarked ?? null) },
+  { key: 'marked', header: 'Marked value', width: '9rem', align: 'right', render: (r) => fmtMoney(r.sMarked ?? null) },
+  { key: 'markedLots', header: 'Marked lots', width: '6rem', align: 'right', render: (r) => fmtInt(r.markedLots ?? 0) },
   { key: 'unmarked', header: 'Unmarked lots', width: '6rem', align: 'right', render: (r) => fmtInt(r.unmarkedLots ?? 0) },
 ];
 
 const MARK_COLUMNS: Column<MarkRow>[] = [
   { key: 'symbol', header: 'Symbol', width: '7rem', render: (m) => <strong>{m.symbol}</strong> },
   { key: 'type', header: 'Type', width: '4rem', render: (m) => m.positionType },
-  { key: 'qty', header: 'Quantity', width: '6rem', align: 'right', render: (m) => fmtNum(m.quantity, 2) },
+  { key: 'qty', header: 'Quantity', width: '6rem', align: 'right', render: (m) => fmtDecimal(m.quantity, 2) },
   { key: 'price', header: 'Price', width: '6rem', align: 'right', render: (m) => fmtMoney(m.price) },
   { key: 'source', header: 'Source', width: '5.5rem', render: (m) => <span className={`pill src-${m.priceSource}`}>{m.priceSource}</span> },
   { key: 'pdate', header: 'Price date', width: '7rem', render: (m) => m.priceDate ?? '-' },
@@ -133,13 +150,16 @@ function ResultDetail({ result }: { result: ReconcileResultView }) {
         </>
       ) : null}
       {result.info.length > 0 ? (
-        <ul className="info-lines">
-          {result.info.map((i, k) => (
-            <li key={k}>
-              <strong>{i.kind}</strong> {i.text}
-            </li>
-          ))}
-        </ul>
+        <>
+          <h3>For information (never a break by itself)</h3>
+          <ul className="info-lines" data-testid="recon-info">
+            {result.info.map((i, k) => (
+              <li key={k}>
+                <strong>{i.kind}</strong> {infoText(i)}
+              </li>
+            ))}
+          </ul>
+        </>
       ) : null}
       <h3>Positions and marks</h3>
       {marks.error ? <ErrorState error={marks.error} onRetry={marks.reload} /> : null}
@@ -159,6 +179,8 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   const client = useClient();
   const available = client.has('reconcile');
   const info = useAsync(() => client.call('getDatabaseInfo', {}), [client]);
+  // One date or a range, never both: only the fields of the chosen kind are shown and queried.
+  const [mode, setMode] = useState<'date' | 'range'>('date');
   const [date, setDate] = useState(initialDate ?? '');
   const [range, setRange] = useState<{ start: string; end: string }>({ start: '', end: '' });
   const [threshold, setThreshold] = useState('');
@@ -171,8 +193,8 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   // before these effects run is never replaced by the default.
   useEffect(() => {
     const latest = info.data?.latestCompleteDate;
-    if (!date && latest && !range.start) setDate((d) => d || latest);
-  }, [info.data, date, range.start]);
+    if (!date && latest && mode === 'date') setDate((d) => d || latest);
+  }, [info.data, date, mode]);
   useEffect(() => {
     if (applied === null && date) setApplied((a) => a ?? { date, portfolios: portfolio ? [portfolio] : [] });
   }, [applied, date, portfolio]);
@@ -181,12 +203,15 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
     [client, applied, available],
   );
   const rows = useMemo(() => (data.data?.results ?? []).filter((r) => !onlyFlagged || r.flagged), [data.data, onlyFlagged]);
+  // An input the engine refuses (a reversed range, a zero threshold) is the form's to fix, said under its fields.
+  const refusal = data.error instanceof EngineError && data.error.code === 'usage' ? data.error : null;
   if (!available) return <section data-testid="screen-reconciliation"><h1 tabIndex={-1}>Reconciliation</h1><Unavailable command="reconcile" /></section>;
   const apply = () => {
     const t = threshold === '' ? {} : { threshold: Number(threshold) };
     const p = portfolio ? [portfolio] : [];
     setSelected(null);
-    setApplied(range.start ? { startDate: range.start, ...(range.end ? { endDate: range.end } : {}), portfolios: p, ...t } : { ...(date ? { date } : {}), portfolios: p, ...t });
+    const dates = mode === 'range' ? { ...(range.start ? { startDate: range.start } : {}), ...(range.end ? { endDate: range.end } : {}) } : date ? { date } : {};
+    setApplied({ ...dates, portfolios: p, ...t });
   };
   return (
     <section aria-labelledby="recon-title" data-testid="screen-reconciliation">
@@ -201,17 +226,29 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
         }}
       >
         <label>
-          Date
-          <input type="date" value={date} onChange={(e) => setDate(e.target.value)} data-testid="recon-date" />
+          Dates
+          <select value={mode} onChange={(e) => setMode(e.target.value as 'date' | 'range')} data-testid="recon-mode">
+            <option value="date">single date</option>
+            <option value="range">range</option>
+          </select>
         </label>
-        <label>
-          or from
-          <input type="date" value={range.start} onChange={(e) => setRange({ ...range, start: e.target.value })} />
-        </label>
-        <label>
-          to
-          <input type="date" value={range.end} onChange={(e) => setRange({ ...range, end: e.target.value })} />
-        </label>
+        {mode === 'date' ? (
+          <label>
+            Date
+            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-describedby={refusal ? 'recon-form-error' : undefined} data-testid="recon-date" />
+          </label>
+        ) : (
+          <>
+            <label>
+              From
+              <input type="date" value={range.start} onChange={(e) => setRange({ ...range, start: e.target.value })} aria-describedby={refusal ? 'recon-form-error' : undefined} data-testid="recon-from" />
+            </label>
+            <label>
+              To
+              <input type="date" value={range.end} onChange={(e) => setRange({ ...range, end: e.target.value })} aria-describedby={refusal ? 'recon-form-error' : undefined} data-testid="recon-to" />
+            </label>
+          </>
+        )}
         <label>
           Portfolio
           <select value={portfolio} onChange={(e) => setPortfolio(e.target.value)}>
@@ -220,7 +257,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
         </label>
         <label>
           Threshold ($)
-          <input type="number" min={0} step={0.01} value={threshold} placeholder={data.data ? String(data.data.threshold) : '1.00'} onChange={(e) => setThreshold(e.target.value)} />
+          <input type="number" min={0} step={0.01} value={threshold} placeholder={data.data ? String(data.data.threshold) : '1.00'} onChange={(e) => setThreshold(e.target.value)} aria-describedby={refusal ? 'recon-form-error' : undefined} />
         </label>
         <label className="inline">
           <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} />
@@ -234,8 +271,14 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
             Export JSON
           </button>
         </div>
+        {/* Under the fields, across the form's width, as on the Debug screen. */}
+        {refusal ? (
+          <p className="field-error" id="recon-form-error" role="alert" data-testid="recon-form-error">
+            {errorText(refusal, RECONCILE_LABELS)}
+          </p>
+        ) : null}
       </form>
-      {data.error ? <ErrorState error={data.error} onRetry={data.reload} labels={RECONCILE_LABELS} /> : null}
+      {data.error && !refusal ? <ErrorState error={data.error} onRetry={data.reload} labels={RECONCILE_LABELS} /> : null}
       {data.loading && !data.data ? <LoadingState /> : null}
       {data.data ? (
         <p className="muted" role="status" data-testid="recon-summary">

@@ -4,9 +4,10 @@
  * start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
  * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
  * start refused for that goes once that process's run is seen to end or a preview finds the
- * file free.
+ * file free, and any other refusal once the form changes or a new plan is made. Start says why
+ * it is off until a plan is previewed, and Resume when the history holds no run to resume.
  */
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { RunOptionsInput } from '../../../core/api/run-options';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useLive, useServices } from '../../app-context';
@@ -16,7 +17,6 @@ import { planSchema, type Plan } from '../../state/run-plan';
 import { fmtInt, phaseLabel } from '../../ui/format';
 import { ErrorState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
-import { useOtherProcessRun } from '../telemetry/other-process-run';
 import { useGate } from './use-gate';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 import { RUN_FORM_LABELS } from './run-form-labels';
@@ -51,6 +51,9 @@ const INITIAL: FormState = {
   marketData: '',
   portfolio: '',
 };
+
+/** How many runs of the history are read to tell whether one can be resumed. */
+const RUNS_SCANNED = 200;
 
 /** The plan says a run now would be refused because the database is held (g.4: a run lock, or SQLite's write lock). */
 const saysHeld = (p: Plan): boolean => p.refused_by.includes('locked');
@@ -87,12 +90,15 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
   const { navigate } = useNavigation();
   const gate = useGate();
   const [form, setForm] = useState<FormState>(initialStartDate ? { ...INITIAL, dateMode: 'range', startDate: initialStartDate } : INITIAL);
-  const [plan, setPlan] = useState<{ plan: Plan; key: string } | null>(null);
+  // `endedBefore`: the run of another process seen ended when the plan was made (its end is not news to it).
+  const [plan, setPlan] = useState<{ plan: Plan; key: string; endedBefore: string | null } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
   const settings = useAsync(() => client.call('getSettings', {}), [client]);
   const status = useAsync(() => client.call('getRunStatus', {}), [client, live.phase]);
+  // The history again after each run, refused start and run of another process.
+  const runs = useAsync(() => client.call('listRuns', { limit: RUNS_SCANNED }), [client, live.phase, live.start?.state, live.otherRun.state]);
   const built = optionsOf(form);
   const key = built.ok ? JSON.stringify(built.options) : '';
   const planIsCurrent = plan !== null && plan.key === key;
@@ -103,13 +109,18 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
 
   useEffect(() => setMessage(null), [key]);
 
-  // The plan says the file is held, or a start was refused for it: watch for the end of the run that holds it.
+  // The plan says the file is held; the live store watches for the end of the run that holds it.
   const planSaysHeld = plan !== null && saysHeld(plan.plan);
-  const refusedHeld = live.start?.state === 'refused' && live.start.error.code === 'locked';
-  const onOtherRunEnded = useCallback(() => store.clearLockRefusal(), [store]);
-  const otherRun = useOtherProcessRun(!running && (planSaysHeld || refusedHeld), live.start, onOtherRunEnded);
+  const otherEnded = live.otherRun.state === 'finished' ? live.otherRun.run.runId : null;
+  const heldRunEnded = planSaysHeld && otherEnded !== null && otherEnded !== plan.endedBefore;
+  // Resume takes the latest cancelled or interrupted run (g.11): none in the whole history (an answer shorter than asked for is all of it), nothing to resume.
+  const nothingToResume = runs.data !== undefined && runs.data.runs.length < RUNS_SCANNED && !runs.data.runs.some((r) => r.status === 'cancelled' || r.status === 'interrupted');
 
-  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => setForm((f) => ({ ...f, [k]: v }));
+  // A change of the options makes an earlier start's outcome past.
+  const set = <K extends keyof FormState>(k: K, v: FormState[K]) => {
+    setForm((f) => ({ ...f, [k]: v }));
+    store.clearRefusal();
+  };
   const togglePhase = (p: PhaseName) => set('phases', form.phases.includes(p) ? form.phases.filter((x) => x !== p) : PHASE_NAMES.filter((x) => x === p || form.phases.includes(x)));
 
   const preview = async (e?: FormEvent) => {
@@ -119,8 +130,9 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
     try {
       const r = await client.call('planRun', built.options);
       const next = planSchema.parse(r.plan);
-      setPlan({ plan: next, key });
-      if (!saysHeld(next)) store.clearLockRefusal();
+      setPlan({ plan: next, key, endedBefore: otherEnded });
+      // A new plan makes an earlier start's outcome past, but for a refusal because the file is held while it still says so.
+      store.clearRefusal(saysHeld(next) ? 'not-locked' : 'all');
     } catch (err) {
       setPlan(null);
       setMessage({ kind: 'error', text: errorText(err, RUN_FORM_LABELS) });
@@ -256,7 +268,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
             type="button"
             className="primary"
             disabled={!planIsCurrent || busy !== null || running || gateClosed || planSaysHeld || !planSummary?.dates}
-            aria-describedby={planSaysHeld ? 'run-start-held' : undefined}
+            aria-describedby={planSaysHeld ? 'run-start-held' : !planIsCurrent ? 'run-start-preview' : undefined}
             onClick={start}
             data-testid="run-start"
           >
@@ -265,19 +277,34 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
           <button type="button" disabled={!running || busy !== null} onClick={cancel} data-testid="run-cancel">
             Cancel run
           </button>
-          <button type="button" disabled={running || busy !== null || gateClosed} onClick={resume} data-testid="run-resume">
+          <button
+            type="button"
+            disabled={running || busy !== null || gateClosed || nothingToResume}
+            aria-describedby={nothingToResume ? 'run-resume-none' : undefined}
+            onClick={resume}
+            data-testid="run-resume"
+          >
             Resume last cancelled or interrupted run
           </button>
         </div>
+        {nothingToResume ? (
+          <p className="note" id="run-resume-none" data-testid="run-resume-none">
+            Nothing to resume: the history holds no cancelled or interrupted run.
+          </p>
+        ) : null}
         {gateClosed ? <p className="note bad">The regression gate is closed: starting a run is disabled.</p> : null}
         {planSaysHeld ? (
           <p className="note bad" id="run-start-held" data-testid="run-start-held">
-            {otherRun.state === 'finished'
+            {heldRunEnded
               ? 'The run by another process that held the database has ended: preview the plan again to start.'
               : 'Another process holds the database, so the plan says a run now would be refused: starting is disabled. Live shows its run and can ask it to stop; preview the plan again once it has ended.'}
           </p>
         ) : null}
-        {!planIsCurrent && plan ? <p className="note">The options changed since the preview: preview the plan again before starting.</p> : null}
+        {!planIsCurrent ? (
+          <p className="note" id="run-start-preview" data-testid="run-start-preview">
+            {plan ? 'The options changed since the preview: preview the plan again before starting.' : 'Preview the plan first: Start runs the plan it shows.'}
+          </p>
+        ) : null}
         {message ? (
           <p className={message.kind === 'error' ? 'note bad' : 'note'} role={message.kind === 'error' ? 'alert' : 'status'}>
             {message.text}

@@ -50,9 +50,11 @@ export function StartOutcome({ start, onBack }: { start: RunStart | null; onBack
     );
   const holder = knownHolderSchema.safeParse(start.lockHolder);
   const exitCode = start.exitCode !== null ? ` (exit code ${start.exitCode})` : '';
+  // The exit code is the CLI's word: a usage error's message says it all, a holder's refusal folds it away with the engine's message.
+  const titleExitCode = holder.success || start.error.code === 'usage' ? '' : exitCode;
   return (
     <div className="state state-error" role="alert" data-testid="start-outcome" data-state="refused">
-      <p className="state-title">The run did not start{holder.success ? '' : exitCode}</p>
+      <p className="state-title">The run did not start{titleExitCode}</p>
       {holder.success ? (
         <>
           <p className="state-body" data-testid="start-refusal-message">

@@ -5,9 +5,10 @@
  * no run in this session, the grid is the database's tracked dates, under the last run's
  * outcome from the history. A monitor-only (debug) run's dates stay out of the grid: only its
  * current date shows, marked as not published. While this app's engine is idle, a run another
- * process is doing on the file shows with its progress (OtherProcessRunPanel).
+ * process is doing on the file shows with its progress (OtherProcessRunPanel), and the grid
+ * follows its dates (the live store reads them again as it commits them).
  */
-import { useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useClient, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
@@ -17,7 +18,7 @@ import { CancelNote, StartOutcome } from '../run/start-outcome';
 import { CellDetail } from './cell-detail';
 import { CurrentDate } from './current-date';
 import { EventLog } from './event-log';
-import { OtherProcessRunPanel, useOtherProcessRun } from './other-process-run';
+import { OtherProcessRunPanel } from './other-process-run';
 import { PhaseGrid, type CellRef, type PhaseGridHandle } from './phase-grid';
 import { RunProgress } from './run-progress';
 
@@ -31,16 +32,10 @@ export function LiveScreen() {
   const grid = useRef<PhaseGridHandle>(null);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
   const hasRun = live.run !== null;
+  // Once another process's run has ended, its outcome is in the history (the store reads the grid again).
+  const otherEnded = live.otherRun.state === 'finished' ? live.otherRun.run.runId : null;
   // Without a run in this session, the last run the history holds (a CLI run, or one before a restart).
-  const lastRun = useAsync(async () => (hasRun ? null : ((await client.call('listRuns', { limit: 1 })).runs[0] ?? null)), [client, hasRun]);
-  // Once another process's run has ended, its dates and outcome are in the database, and a start it refused is past.
-  const { reload: reloadLastRun } = lastRun;
-  const onOtherRunEnded = useCallback(() => {
-    store.clearLockRefusal();
-    void store.refreshTracking().catch(() => undefined);
-    reloadLastRun();
-  }, [store, reloadLastRun]);
-  const otherRun = useOtherProcessRun(live.phase !== 'running' && live.start?.state !== 'starting', live.start, onOtherRunEnded);
+  const lastRun = useAsync(async () => (hasRun ? null : ((await client.call('listRuns', { limit: 1 })).runs[0] ?? null)), [client, hasRun, otherEnded]);
   const { dates, rows } = useMemo(() => gridView(live), [live]);
   const monitor = isMonitorRun(live.run);
   // The date being processed, else the last date the live run touched.
@@ -85,7 +80,7 @@ export function LiveScreen() {
       ) : null}
       <CancelNote live={live} />
       <StartOutcome start={live.start} onBack={() => navigate('run')} />
-      <OtherProcessRunPanel watch={otherRun} />
+      <OtherProcessRunPanel watch={live.otherRun} />
       <RunProgress live={live} trackedDates={dates.length} lastRun={lastRun.data ?? null} />
       <div className={selected ? 'split' : undefined} onKeyDown={onKeyDown}>
         <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={follow} />

@@ -1,9 +1,9 @@
 /**
  * A run that another process (the CLI's `batchdesk run`, another app on the same file) is doing
  * on this database while this app's engine is idle (SPEC.md g.9, i.5): who holds the file, and
- * the run's progress from the database (the figures `history --running` prints), read again
- * every OTHER_RUN_POLL_MS while that run lasts and Live is shown, and every OTHER_RUN_IDLE_POLL_MS
- * while there is none (a run started from a terminal shows up). Its end is said with how it
+ * the run's progress from the database (the figures `history --running` prints), as the live
+ * store watches it (OTHER_RUN_POLL_MS while that run lasts, OTHER_RUN_IDLE_POLL_MS while there
+ * is none: a run started from a terminal shows up). Its end is said with how it
  * ended (its history row), and it can be asked to stop after its current portfolio-date, as
  * `batchdesk cancel` does (g.10), after a confirmation that takes the focus and gives it back.
  */
@@ -11,85 +11,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { OtherProcessRun } from '../../../core/api/commands/run-commands';
 import { useClient } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
+import type { OtherRunWatch } from '../../state/live-run';
+import { OTHER_RUN_IDLE_POLL_MS } from '../../state/live-store';
 import { fmtInt, fmtTimestamp, HOLDERS } from '../../ui/format';
-
-/** How often the run of another process is read again while it lasts. */
-export const OTHER_RUN_POLL_MS = 2000;
-/** How often the lock is looked at for a run of another process while there is none (one row read). */
-export const OTHER_RUN_IDLE_POLL_MS = 5000;
-
-export type OtherRunWatch =
-  | { readonly state: 'none' }
-  | { readonly state: 'running'; readonly run: OtherProcessRun }
-  /**
-   * The run it showed no longer holds the file (it ended, was cancelled, or its process is gone);
-   * `status`: its history row's status once it let go (null when that row could not be read).
-   */
-  | { readonly state: 'finished'; readonly run: OtherProcessRun; readonly status: string | null }
-  | { readonly state: 'error'; readonly error: unknown };
-
-/**
- * Watches for the run of another process while `enabled` (this app's engine is idle): one read,
- * then one every OTHER_RUN_POLL_MS for as long as such a run is there, and every
- * OTHER_RUN_IDLE_POLL_MS while there is none or a read failed. Its end (its status read from
- * the history first) calls `onEnded`. Reading stops when disabled and on unmount. A change of
- * `checkKey` reads again at once (a start refused because another process holds the file).
- */
-export function useOtherProcessRun(enabled: boolean, checkKey: unknown, onEnded: () => void): OtherRunWatch {
-  const client = useClient();
-  const [watch, setWatch] = useState<OtherRunWatch>({ state: 'none' });
-  // The run last shown, across reads and re-checks: its disappearance is its end.
-  const shown = useRef<OtherProcessRun | null>(null);
-  const ended = useRef(onEnded);
-  useEffect(() => {
-    ended.current = onEnded;
-  }, [onEnded]);
-  useEffect(() => {
-    if (!enabled) {
-      shown.current = null;
-      setWatch({ state: 'none' });
-      return;
-    }
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const read = async () => {
-      let run: OtherProcessRun | null;
-      try {
-        run = (await client.call('getOtherProcessRun', {})).run;
-      } catch (error) {
-        // A failed read (the host busy or restarting) is said, and the lock is looked at again.
-        if (stopped) return;
-        setWatch({ state: 'error', error });
-        timer = setTimeout(() => void read(), OTHER_RUN_IDLE_POLL_MS);
-        return;
-      }
-      if (stopped) return;
-      const before = shown.current;
-      // How the run it showed ended; a read stopped meanwhile leaves it shown, for the next read to say.
-      const status = !run && before ? await endStatus(before.runId) : null;
-      if (stopped) return;
-      shown.current = run;
-      if (before && before.runId !== run?.runId) ended.current();
-      if (run) setWatch({ state: 'running', run });
-      else if (before) setWatch({ state: 'finished', run: before, status });
-      timer = setTimeout(() => void read(), run ? OTHER_RUN_POLL_MS : OTHER_RUN_IDLE_POLL_MS);
-    };
-    // The run's status in its history row, written before it let go of the file; null when it cannot be read.
-    const endStatus = async (runId: string): Promise<string | null> => {
-      try {
-        return (await client.call('listRuns', { ids: [runId], limit: 1 })).runs[0]?.status ?? null;
-      } catch {
-        return null;
-      }
-    };
-    void read();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [client, enabled, checkKey]);
-  return watch;
-}
 
 const runName = (r: OtherProcessRun): string => r.batchRunId ?? r.runId;
 

@@ -7,7 +7,9 @@
  *   - once the run is gone it says how it ended (its history row: completed, cancelled, failed)
  *     and reads the grid and the last run again;
  *     while there is no such run the lock is looked at every 5 s (a run started from a terminal
- *     shows up); once Live is left, nothing is read again;
+ *     shows up); the live store watches on every screen, until it stops;
+ *   - the grid follows the run's dates: the tracking rows are read again when its dates done
+ *     change, and once it has ended, also when Live was not shown meanwhile;
  *   - the run can be asked to stop (after a confirmation), as `batchdesk cancel` does; the
  *     confirmation takes the focus when it opens and gives it back when it closes;
  *   - while this app runs its own batch, nothing of it shows and nothing is read.
@@ -18,11 +20,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-commands';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { OTHER_RUN_IDLE_POLL_MS, OTHER_RUN_POLL_MS } from '../../../renderer/features/telemetry/other-process-run';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
-import { LiveStore } from '../../../renderer/state/live-store';
+import { LiveStore, OTHER_RUN_IDLE_POLL_MS, OTHER_RUN_POLL_MS } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
+import { trackingRow } from '../../support/app/tracking-row';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
 import { runStartEvent } from '../../support/telemetry/event-builders';
 
@@ -86,16 +88,26 @@ function setup(answers: (OtherProcessRun | null)[], commands: Record<string, Fak
   client.connect();
   const live = new LiveStore(client);
   live.start();
-  const view = render(
-    <ServicesProvider value={{ client, live }}>
-      <NavigationContext.Provider value={{ route: { screen: 'live', params: {} }, navigate: vi.fn() }}>
-        <LiveScreen />
-      </NavigationContext.Provider>
-    </ServicesProvider>,
-  );
+  /** Shows the Live screen (again). */
+  const show = () =>
+    render(
+      <ServicesProvider value={{ client, live }}>
+        <NavigationContext.Provider value={{ route: { screen: 'live', params: {} }, navigate: vi.fn() }}>
+          <LiveScreen />
+        </NavigationContext.Provider>
+      </ServicesProvider>,
+    );
+  const view = show();
   const calls = (name: string) => transport.calls.filter((c) => c.name === name).length;
-  return { transport, live, view, calls };
+  return { transport, live, view, show, calls };
 }
+
+/** The dates in the grid (its rows but the heading). */
+const gridDates = () => Number(screen.getByTestId('phase-grid').getAttribute('aria-rowcount')) - 1;
+
+const JULY = ['2025-07-01', '2025-07-02', '2025-07-03', '2025-07-07', '2025-07-08'];
+/** The rest of a getTracking answer. */
+const NO_MORE_TRACKING = { truncated: false, untrackedTradingDays: [], latestSettledDate: null, tradingDaysAfterLast: [] };
 
 const advance = (ms: number) =>
   act(async () => {
@@ -135,6 +147,50 @@ describe('Live and a run by another process', () => {
     await advance(10);
     expect(calls('getOtherProcessRun')).toBe(4);
     expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
+  });
+
+  it('the grid follows the run: its tracking rows are read again each time its dates done change', async () => {
+    // The tracking table holds the dates the run has committed, as its dates done say.
+    let committed = 0;
+    const answers = [cliRun({ datesDone: 2 }), cliRun({ datesDone: 2 }), cliRun({ datesDone: 4 })];
+    const { calls } = setup([], {
+      getOtherProcessRun: () => {
+        const run = answers.shift() ?? cliRun({ datesDone: 4 });
+        committed = run.datesDone;
+        return { run };
+      },
+      getTracking: () => ({ dates: JULY.slice(0, committed).map((d) => trackingRow(d, { runId: 'cli-run' })), ...NO_MORE_TRACKING }),
+    });
+    await advance(0);
+    expect(screen.getByTestId('other-run-progress').textContent).toContain('2 / 10 dates done');
+    expect(gridDates()).toBe(2);
+    const reads = calls('getTracking');
+    // The same figures: nothing new to read.
+    await advance(OTHER_RUN_POLL_MS);
+    expect(calls('getTracking')).toBe(reads);
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('other-run-progress').textContent).toContain('4 / 10 dates done');
+    expect(gridDates()).toBe(4);
+  });
+
+  it('a run that ran and ended while Live was not shown leaves its dates in the grid when Live shows again', async () => {
+    let gone = false;
+    const answers = [cliRun({ datesDone: 0 }), null];
+    const { view, show } = setup([], {
+      getOtherProcessRun: () => {
+        const run = answers.shift() ?? null;
+        gone = run === null;
+        return { run };
+      },
+      getTracking: () => ({ dates: gone ? JULY.map((d) => trackingRow(d, { runId: 'cli-run' })) : [], ...NO_MORE_TRACKING }),
+    });
+    view.unmount();
+    await advance(0);
+    await advance(OTHER_RUN_POLL_MS);
+    show();
+    await advance(0);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('finished');
+    expect(gridDates()).toBe(JULY.length);
   });
 
   it.each([
@@ -213,13 +269,16 @@ describe('Live and a run by another process', () => {
     expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
   });
 
-  it('stops reading once Live is left', async () => {
-    const { calls, view } = setup([cliRun()]);
+  it('keeps reading once Live is left (the header shows the run on every screen), and stops with the store', async () => {
+    const { calls, view, live } = setup([cliRun()]);
     await advance(OTHER_RUN_POLL_MS);
     expect(calls('getOtherProcessRun')).toBe(2);
     view.unmount();
+    await advance(OTHER_RUN_POLL_MS);
+    expect(calls('getOtherProcessRun')).toBe(3);
+    live.stop();
     await advance(10 * OTHER_RUN_POLL_MS);
-    expect(calls('getOtherProcessRun')).toBe(2);
+    expect(calls('getOtherProcessRun')).toBe(3);
   });
 
   it('asks that run to stop after a confirmation, as `batchdesk cancel` does, and says so', async () => {

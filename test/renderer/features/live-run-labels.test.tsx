@@ -7,6 +7,8 @@
  *   - a requested cancel is said until the run_result arrives, then becomes what it came to;
  *   - a monitor-only (debug) run is labelled so in the header and on Live, and its dates stay
  *     out of the grid of the database's dates;
+ *   - a run of another process (the CLI) is the header's run while it lasts, then how it ended:
+ *     an earlier run of this window is not said to be the latest;
  *   - resuming the cancelled live run names it and the dates left to it while it starts;
  *   - the progress text sits beside the bar, and the count columns leave room for their headings;
  *     a grid narrower than its columns (the split view beside a cell detail at 1280 px) scrolls
@@ -14,9 +16,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { RunStatus } from '../../../core/api/commands/run-commands';
+import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-commands';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
 import { HeaderRun } from '../../../renderer/app';
@@ -26,7 +28,7 @@ import { RunScreen } from '../../../renderer/features/run/run-screen';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { PhaseGrid } from '../../../renderer/features/telemetry/phase-grid';
-import { LiveStore } from '../../../renderer/state/live-store';
+import { LiveStore, OTHER_RUN_POLL_MS } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
 import { trackingRow } from '../../support/app/tracking-row';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
@@ -76,6 +78,7 @@ function setup(commands: Record<string, FakeHandler>, tracking: TrackingRow[] = 
 
 afterEach(() => {
   cleanup();
+  vi.useRealTimers();
   vi.restoreAllMocks();
 });
 
@@ -151,6 +154,55 @@ describe('a monitor-only (debug) run', () => {
     render(view(<HeaderRun onOpen={() => undefined} />));
     transport.emit(runStartEvent(1));
     await waitFor(() => expect(screen.getByTestId('header-run').textContent).toBe('run running: 0/3 dates'));
+  });
+});
+
+describe('the header and a run of another process', () => {
+  const cliRun = (datesDone: number): OtherProcessRun => ({
+    runId: 'cli-run',
+    batchRunId: 'batch_cli',
+    mode: 'normal',
+    holder: 'cli',
+    host: 'desk-7',
+    pid: 4242,
+    startedAt: '2025-09-30T23:10:00.000000Z',
+    heartbeatAt: '2025-09-30T23:10:05.000000Z',
+    datesPlanned: 356,
+    datesDone,
+    datesFailed: 0,
+    currentDate: '2025-07-01',
+    cancelRequested: false,
+  });
+
+  it('shows that run while it lasts, then how it ended, not an earlier run of this window', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // None when the store starts; the CLI's run once this window's debug run is over; then it is gone.
+    const answers = [null, cliRun(50), null];
+    const { transport, view } = setup({
+      getOtherProcessRun: () => ({ run: answers.shift() ?? null }),
+      listRuns: (input) => ({
+        runs: (input as { ids?: string[] }).ids?.includes('cli-run')
+          ? [{ id: 'cli-run', batchRunId: 'batch_cli', status: 'completed', mode: 'normal', triggeredBy: 'cli', startedAt: '2025-09-30T23:10:00Z', completedAt: '2025-09-30T23:20:00Z', totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 600, options: {} }]
+          : [],
+      }),
+    });
+    const advance = (ms: number) =>
+      act(async () => {
+        await vi.advanceTimersByTimeAsync(ms);
+      });
+    render(view(<HeaderRun onOpen={() => undefined} />));
+    const start = runStartEvent(1, { dates: 1 });
+    transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor' } });
+    await advance(200);
+    // While this window's run lasts, no other is looked for; once it is over, at once.
+    transport.emit(runResult(2, 'completed', false));
+    await advance(200);
+    expect(screen.getByTestId('header-run').textContent).toBe('CLI run: 50/356 dates');
+    expect(screen.getByTestId('header-run').getAttribute('data-source')).toBe('other');
+    expect(screen.getByTestId('header-run').getAttribute('data-state')).toBe('running');
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('header-run').textContent).toBe('CLI run completed');
+    expect(screen.getByTestId('header-run').getAttribute('data-state')).toBe('completed');
   });
 });
 

@@ -43,10 +43,11 @@ describe('a query that fails after one that worked', () => {
     );
     await waitFor(() => expect(screen.getByTestId('recon-summary').textContent).toContain('Flagged portfolio-dates: 1 / 1'));
     expect(screen.getByTestId('recon-table')).toBeTruthy();
-    fireEvent.change(screen.getByLabelText('or from'), { target: { value: '2026-11-06' } });
-    fireEvent.change(screen.getByLabelText('to'), { target: { value: '2026-11-02' } });
+    fireEvent.change(screen.getByTestId('recon-mode'), { target: { value: 'range' } });
+    fireEvent.change(screen.getByLabelText('From'), { target: { value: '2026-11-06' } });
+    fireEvent.change(screen.getByLabelText('To'), { target: { value: '2026-11-02' } });
     fireEvent.click(screen.getByTestId('recon-apply'));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('The to date 2026-11-02 is before the from date 2026-11-06'));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toContain('The To date 2026-11-02 is before the From date 2026-11-06'));
     expect(screen.queryByTestId('recon-summary')).toBeNull();
     expect(screen.queryByTestId('recon-table')).toBeNull();
   });

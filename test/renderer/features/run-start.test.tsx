@@ -6,8 +6,10 @@
  * batch run id, its time as elsewhere, the engine's message folded away), and the Live screen
  * shows it too with the way back to the form. A plan saying the file is held disables Start
  * with the reason; a refusal for a held file goes once the run that held it is seen to end or
- * a new preview finds the file free. The plan preview of a single date names that date; engine
- * messages about the options read in the form's words.
+ * a new preview finds the file free, any other refusal once the form changes or a new plan is
+ * made; a usage refusal's title has no exit code. Start says to preview the plan first, and
+ * Resume is off, with the reason, when the history holds nothing to resume. The plan preview of
+ * a single date names that date; engine messages about the options read in the form's words.
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -15,10 +17,9 @@ import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { RunScreen } from '../../../renderer/features/run/run-screen';
-import { OTHER_RUN_POLL_MS } from '../../../renderer/features/telemetry/other-process-run';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
-import { LiveStore } from '../../../renderer/state/live-store';
+import { LiveStore, OTHER_RUN_POLL_MS } from '../../../renderer/state/live-store';
 import type { ErrorShape } from '../../../core/api/errors';
 import type { FakeHandler } from '../../support/app/fake-transport';
 import { RefusingTransport, usageError } from '../refusing-transport';
@@ -49,6 +50,12 @@ const plan = (dates: string[], warnings: string[] = []) => ({
     refused_by: warnings.includes(HELD_WARNING) ? ['locked'] : [],
   },
 });
+
+/** What a resume with nothing to resume comes to (the planner's usage error, g.11). */
+const NOTHING_TO_RESUME: RunStatus = { ...IDLE, state: 'failed', exitCode: 2, error: { code: 'usage', message: 'there is no interrupted or cancelled run to resume' } };
+
+/** A run of the history with `status`. */
+const historyRun = (status: string) => ({ id: `run-${status}`, batchRunId: `batch_${status}`, status, mode: 'normal', triggeredBy: 'cli', startedAt: '2026-11-27T22:00:00Z', completedAt: '2026-11-27T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 300, options: {} });
 
 const cliRun: OtherProcessRun = {
   runId: 'held-by-cli',
@@ -97,6 +104,9 @@ async function previewSingleDate(date: string, settle = () => waitFor(() => expe
   fireEvent.click(screen.getByTestId('run-preview'));
   await settle();
 }
+
+/** The start's answer is in: the form's buttons are on again (a refusal shows just before). */
+const answered = () => waitFor(() => expect((screen.getByTestId('run-preview') as HTMLButtonElement).disabled).toBe(false));
 
 /** The refusal's text without its folded-away engine message. */
 function mainText(): string {
@@ -152,6 +162,7 @@ describe('starting a run', () => {
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));
     await waitFor(() => expect(screen.getByTestId('start-refusal-message').textContent).toBe('The CLI (pid 4242 on desk-7) has held the database since 2026-11-27 22:58:00 for a run; Live shows that run and can ask it to stop.'));
+    await answered();
     fireEvent.click(screen.getByTestId('run-start'));
     await waitFor(() => expect(screen.getByTestId('start-refusal-message').textContent).toBe('The CLI (pid 4242 on desk-7) has held the database since 2026-11-27 22:58:00 for a restore; start the run again once it has finished.'));
   });
@@ -177,13 +188,15 @@ describe('starting a run', () => {
     await previewSingleDate('2026-11-02');
     fireEvent.click(screen.getByTestId('run-start'));
     await waitFor(() => expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused'));
+    await answered();
     fireEvent.click(screen.getByTestId('run-preview'));
     await waitFor(() => expect(screen.queryByTestId('start-outcome')).toBeNull());
   });
 
-  it('a refusal for a held file goes once the Run screen sees the run that held it end', async () => {
+  it('a refusal for a held file goes once the run that held it is seen to end', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const reads = [cliRun, cliRun, null];
+    // Read once the store starts, once the refusal is in, then every 2 s.
+    const reads = [cliRun, cliRun, cliRun, null];
     const { live } = renderRun({
       planRun: () => plan(['2026-11-02']),
       startRun: () => ({ accepted: true, status: LOCKED }),
@@ -193,7 +206,7 @@ describe('starting a run', () => {
     fireEvent.click(screen.getByTestId('run-start'));
     await advance(0);
     expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused');
-    // The Run screen watches the holder's run while the refusal shows: still running, the refusal stays.
+    // The live store watches the holder's run: still running, the refusal stays.
     await advance(OTHER_RUN_POLL_MS);
     expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused');
     await advance(OTHER_RUN_POLL_MS);
@@ -210,6 +223,57 @@ describe('starting a run', () => {
     await advance(OTHER_RUN_POLL_MS);
     expect(screen.getByTestId('run-start-held').textContent).toBe('The run by another process that held the database has ended: preview the plan again to start.');
     expect((screen.getByTestId('run-start') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a refused resume says why without the exit code, and goes once the form changes or a new plan is made', async () => {
+    renderRun({ planRun: () => plan(['2026-11-02']), startRun: () => ({ accepted: true, status: NOTHING_TO_RESUME }) });
+    const resumeRefused = async () => {
+      fireEvent.click(screen.getByTestId('run-resume'));
+      await waitFor(() => expect(screen.getByTestId('start-outcome').getAttribute('data-state')).toBe('refused'));
+      await answered();
+    };
+    await resumeRefused();
+    expect(screen.getByTestId('start-outcome').querySelector('.state-title')?.textContent).toBe('The run did not start');
+    expect(screen.getByTestId('start-refusal-message').textContent).toBe('There is no interrupted or cancelled run to resume');
+    expect(screen.getByTestId('start-outcome').textContent).not.toContain('exit code');
+    // A new plan of the same options: its results do not stand under the refusal.
+    fireEvent.click(screen.getByTestId('run-preview'));
+    await waitFor(() => expect(screen.getByTestId('plan-preview')).toBeTruthy());
+    expect(screen.queryByTestId('start-outcome')).toBeNull();
+    await resumeRefused();
+    // A change of the dates' mode: the refusal is past.
+    fireEvent.click(screen.getByLabelText('Date range'));
+    expect(screen.queryByTestId('start-outcome')).toBeNull();
+  });
+
+  it('Resume is off, with the reason, when the history holds no cancelled or interrupted run', async () => {
+    const runs = [historyRun('completed'), historyRun('failed')];
+    renderRun({ listRuns: () => ({ runs }) });
+    const resume = screen.getByTestId('run-resume') as HTMLButtonElement;
+    await waitFor(() => expect(resume.disabled).toBe(true));
+    expect(resume.getAttribute('aria-describedby')).toBe('run-resume-none');
+    expect(document.getElementById('run-resume-none')?.textContent).toBe('Nothing to resume: the history holds no cancelled or interrupted run.');
+    cleanup();
+    renderRun({ listRuns: () => ({ runs: [...runs, historyRun('cancelled')] }) });
+    await waitFor(() => expect(screen.getByTestId('run-resume')).toBeTruthy());
+    await act(async () => undefined);
+    expect((screen.getByTestId('run-resume') as HTMLButtonElement).disabled).toBe(false);
+    expect(screen.queryByTestId('run-resume-none')).toBeNull();
+  });
+
+  it('Start says to preview the plan first while there is no plan of these options', async () => {
+    renderRun({ planRun: () => plan(['2026-11-02']) });
+    const startButton = screen.getByTestId('run-start') as HTMLButtonElement;
+    expect(startButton.disabled).toBe(true);
+    expect(startButton.getAttribute('aria-describedby')).toBe('run-start-preview');
+    expect(document.getElementById('run-start-preview')?.textContent).toBe('Preview the plan first: Start runs the plan it shows.');
+    await previewSingleDate('2026-11-02');
+    expect(startButton.disabled).toBe(false);
+    expect(startButton.getAttribute('aria-describedby')).toBeNull();
+    expect(screen.queryByTestId('run-start-preview')).toBeNull();
+    fireEvent.change(screen.getByTestId('run-target-date'), { target: { value: '2026-11-03' } });
+    expect(startButton.disabled).toBe(true);
+    expect(document.getElementById(startButton.getAttribute('aria-describedby') ?? '')?.textContent).toBe('The options changed since the preview: preview the plan again before starting.');
   });
 
   it('a run that starts opens the Live screen with its dates pending', async () => {
