@@ -6,7 +6,7 @@
  * database that is up to date writes nothing, so it never waits for another writer.
  */
 import Database from 'better-sqlite3';
-import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -49,7 +49,6 @@ export interface OpenDatabaseOptions {
 }
 
 const MIGRATIONS_TABLE = '__drizzle_migrations';
-const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
 export const DEFAULT_MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -171,21 +170,6 @@ export function explainReadOnlyError(err: unknown, path: string): unknown {
   return isReadOnlyError(err) ? new DatabaseOpenError('read_only', readOnlyDatabaseMessage(path), resolve(path)) : err;
 }
 
-function looksLikeSqlite(path: string): boolean {
-  const size = statSync(path).size;
-  if (size === 0) return true; // an empty file is a valid empty database
-  if (size < 100) return false;
-  // The first 16 bytes only: the file may be gigabytes.
-  const head = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, 16, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return head.toString('latin1') === SQLITE_MAGIC;
-}
-
 /** Connection settings only: nothing here writes to the file. */
 function applyPragmas(db: SqliteDatabase, busyTimeoutMs: number, readonly: boolean): void {
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
@@ -229,6 +213,11 @@ function migrate(db: SqliteDatabase, shipped: readonly ShippedMigration[], path:
  * Opens (creating when allowed) a batchdesk database and brings it to the shipped schema.
  * Refuses a missing directory, a file that is not SQLite, a SQLite file of another
  * application, a file from a newer version, and an edited migration history.
+ *
+ * SQLite itself tells a file that is not a database (SQLITE_NOTADB on the first read, before
+ * anything is written): reading its header through Node would open and close the file, and a
+ * close drops every POSIX lock SQLite's other connections in this process hold on it
+ * (sqlite.org/howtocorrupt.html, 2.2), which the app and browser mode always have open.
  */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   const abs = resolve(path);
@@ -243,9 +232,6 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   if (exists) {
     if (statSync(abs).isDirectory()) {
       throw new DatabaseOpenError('not_sqlite', `${abs} is a folder, not a database file.`, abs);
-    }
-    if (!looksLikeSqlite(abs)) {
-      throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database. Check the --db path (it must point at a batchdesk .sqlite file).`, abs);
     }
   }
   const shipped = shippedMigrations(options.migrationsFolder);
@@ -285,7 +271,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     if (err instanceof DatabaseOpenError) throw err;
     const e = err as Error & { code?: string };
     if (e.code === 'SQLITE_NOTADB') {
-      throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted/corrupt). Check the --db path.`, abs);
+      throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted or damaged). Check the --db path (it must point at a batchdesk .sqlite file).`, abs);
     }
     if (isReadOnlyError(e)) throw explainReadOnlyError(e, abs);
     if (e.code?.startsWith('SQLITE_BUSY')) {

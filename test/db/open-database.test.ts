@@ -46,13 +46,20 @@ describe('openDatabase', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('refuses a file that is not SQLite and leaves it untouched', () => {
-    const path = join(tempDir(), 'notes.db');
-    writeFileSync(path, 'these are my notes, not a database\n'.repeat(20));
-    const before = readFileSync(path);
-    expectRefusal(() => openDatabase(path), 'not_sqlite', /is not a SQLite database/);
-    expect(readFileSync(path).equals(before)).toBe(true);
-    expect(existsSync(`${path}-wal`)).toBe(false);
+  it('refuses a file that is not SQLite, short or long, for writing or reading, and leaves it untouched', () => {
+    for (const [name, bytes] of [
+      ['notes.db', Buffer.from('these are my notes, not a database\n'.repeat(20))],
+      ['short.db', Buffer.from('hello\n')],
+      ['binary.db', Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 37 + 11) % 256))],
+    ] as const) {
+      const path = join(tempDir(), name);
+      writeFileSync(path, bytes);
+      for (const readonly of [false, true]) {
+        expectRefusal(() => openDatabase(path, { readonly }), 'not_sqlite', /is not a SQLite database/);
+        expect(readFileSync(path).equals(bytes)).toBe(true);
+        for (const s of ['-wal', '-shm', '-journal']) expect(existsSync(`${path}${s}`)).toBe(false);
+      }
+    }
   });
 
   it("refuses another application's SQLite file", () => {
