@@ -236,6 +236,7 @@ export function planRun(input: PlannerInput): RunPlan {
       checkSettledDate(start, target, '--start-date');
       checkSettledDate(end, target, '--end-date');
       days = tradingDaysBetween(start, end);
+      if (days.length === 0) upToDate = `Nothing to run: ${start === end ? `${start} is not a trading day` : `no trading day from ${start} to ${end}`} (weekends and NYSE holidays are not processed)`;
     }
     dates = days.map((d) => {
       const planned: PlannedPortfolio[] = [];

@@ -157,4 +157,17 @@ describe('demo backfill', () => {
     expect((db.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(1);
     db.close();
   });
+
+  it('says a range without a trading day has none (a weekend, a holiday), exit 0, and writes no history row', async () => {
+    for (const [startDate, endDate, message] of [
+      ['2025-08-02', '2025-08-03', 'Nothing to run: no trading day from 2025-08-02 to 2025-08-03 (weekends and NYSE holidays are not processed)'],
+      ['2025-09-01', '2025-09-01', 'Nothing to run: 2025-09-01 is not a trading day (weekends and NYSE holidays are not processed)'], // Labor Day
+    ] as const) {
+      const r = await runDemo(path, NOW, { startDate, endDate });
+      expect(r).toMatchObject({ kind: 'up_to_date', exitCode: 0, message });
+    }
+    const db = new Database(path, { readonly: true });
+    expect((db.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(1);
+    db.close();
+  });
 });
