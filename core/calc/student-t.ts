@@ -16,22 +16,24 @@ import { regularizedIncompleteBeta } from './incomplete-beta';
 
 /** Two-sided tail probability P(|T| ≥ |t|), T ~ t(ν). In [0, 1]; null for invalid inputs. */
 export function studentTTwoSidedP(t: number, df: number): number | null {
-  if (Number.isNaN(t) || !(df > 0)) return null;
-  if (!Number.isFinite(t)) return 0;
-  if (t === 0) return 1;
-  const t2 = t * t;
-  const denom = df + t2;
-  return clamp01(regularizedIncompleteBeta(df / denom, df / 2, 0.5, t2 / denom));
+  return tailOrCentral(t, df, 'tail');
 }
 
 /** Central probability P(|T| < |t|), T ~ t(ν): 1 − the two-sided tail without cancellation. In [0, 1]; null for invalid inputs. */
 export function studentTCentralP(t: number, df: number): number | null {
+  return tailOrCentral(t, df, 'central');
+}
+
+/** I_x(ν/2, ½) for the tail, I_y(½, ν/2) for the central part, each given the other's argument as its complement. */
+function tailOrCentral(t: number, df: number, part: 'tail' | 'central'): number | null {
   if (Number.isNaN(t) || !(df > 0)) return null;
-  if (!Number.isFinite(t)) return 1;
-  if (t === 0) return 0;
+  const tail = part === 'tail';
+  if (!Number.isFinite(t)) return tail ? 0 : 1;
+  if (t === 0) return tail ? 1 : 0;
   const t2 = t * t;
-  const denom = df + t2;
-  return clamp01(regularizedIncompleteBeta(t2 / denom, 0.5, df / 2, df / denom));
+  const x = df / (df + t2);
+  const y = t2 / (df + t2);
+  return clamp01(tail ? regularizedIncompleteBeta(x, df / 2, 0.5, y) : regularizedIncompleteBeta(y, 0.5, df / 2, x));
 }
 
 /** Cumulative distribution function P(T ≤ t), T ~ t(ν). Null for invalid inputs. */
