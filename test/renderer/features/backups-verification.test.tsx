@@ -7,15 +7,12 @@
  * restored again from the list. A backup file whose manifest was deleted is listed with its
  * time in its name and size, marked as such, and restored from the list with the same confirmation.
  */
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../core/api/contract';
-import { ServicesProvider } from '../../../renderer/app-context';
-import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { backupCheckText } from '../../../core/api/backup-check-text';
-import { DataScreen } from '../../../renderer/features/data/data-screen';
-import { LiveStore } from '../../../renderer/state/live-store';
 import { FakeTransport } from '../../support/app/fake-transport';
+import { renderDataScreen } from '../../support/app/render-data-screen';
 import { RefusingTransport } from '../refusing-transport';
 
 afterEach(cleanup);
@@ -24,17 +21,6 @@ type Listed = CommandOutput<'listBackups'>['backups'][number];
 const FILE = '/data/backups/portfolios.20250710T230000Z.manual.sqlite';
 const REASON = `backup ${FILE} is corrupt: its SHA-256 0e1d1aeff6b0... differs from the manifest's eef7ad3f84af...`;
 const backup = (lastVerification: Listed['lastVerification']): Listed => ({ hasManifest: true, file: FILE, createdAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification });
-
-/** The Data screen on its own client over `transport`. */
-function renderData(transport: ConstructorParameters<typeof EngineClient>[0]): void {
-  const client = new EngineClient(transport);
-  client.connect();
-  render(
-    <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-      <DataScreen />
-    </ServicesProvider>,
-  );
-}
 
 describe('Backups table', () => {
   it('a failed restore check replaces the manifest verdict with the failure and its reason', async () => {
@@ -46,7 +32,7 @@ describe('Backups table', () => {
         throw new Error(REASON);
       },
     });
-    renderData(transport);
+    renderDataScreen(transport);
     const table = await screen.findByTestId('backups-table');
     const row = within(table).getAllByRole('row')[1]!;
     expect(within(row).getAllByRole('cell')[4]!.textContent).toBe('yes');
@@ -67,7 +53,7 @@ describe('Backups table', () => {
         },
       },
     );
-    renderData(transport);
+    renderDataScreen(transport);
     const table = await screen.findByTestId('backups-table');
     const restore = within(table).getByText('Restore...');
     expect((restore as HTMLButtonElement).disabled).toBe(false);
@@ -105,7 +91,7 @@ describe('Backups table', () => {
         return { database: '/data/portfolios.sqlite', restoredFrom: bare, safetyBackup: '/data/backups/portfolios.20250711T081502Z.pre-restore.sqlite', manifestChecked: false, migrationsApplied: 0, rowCounts: {} };
       },
     });
-    renderData(transport);
+    renderDataScreen(transport);
     const table = await screen.findByTestId('backups-table');
     const row = within(table).getAllByRole('row')[2]!;
     expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual([

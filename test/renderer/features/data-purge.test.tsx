@@ -6,14 +6,11 @@
  * first, the counts list the tables the row-count header counts, only tables that lost rows
  * are highlighted, and a new action's outcome replaces an older one's message.
  */
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../core/api/contract';
-import { ServicesProvider } from '../../../renderer/app-context';
-import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { DataScreen } from '../../../renderer/features/data/data-screen';
-import { LiveStore } from '../../../renderer/state/live-store';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
+import { renderDataScreen } from '../../support/app/render-data-screen';
 
 afterEach(cleanup);
 
@@ -48,13 +45,7 @@ function renderData(commands: Record<string, FakeHandler> = {}): FakeTransport {
     createBackup: () => ({ file: MANUAL, manifestFile: `${MANUAL}.json`, sha256: 'a'.repeat(64), bytes: 4096, rowCounts: COUNTS, rowCountsVerified: true, midRun: false, warnings: [], deleted: [] }),
     ...commands,
   });
-  const client = new EngineClient(transport);
-  client.connect();
-  render(
-    <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-      <DataScreen />
-    </ServicesProvider>,
-  );
+  renderDataScreen(transport);
   return transport;
 }
 
