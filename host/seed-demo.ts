@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { usageError } from '../core/api/errors';
+import { syntheticSeedSchema } from '../core/api/run-options';
 import { lookbackStart } from '../core/calendar';
 import { DEMO_PORTFOLIOS, DEMO_START_DATE } from '../core/data/demo-portfolios';
 import { calendarDateSchema } from '../core/calendar/calendar-range-error';
@@ -22,7 +23,7 @@ import { seedReferenceData } from './reference-data';
 export const seedDemoOptionsSchema = z
   .object({
     prices: z.enum(['synthetic', 'online', 'none']).default('synthetic'),
-    seed: z.number().int().min(0).max(0xffffffff).default(42),
+    seed: syntheticSeedSchema.default(42),
     profile: z.enum(['realistic', 'independent']).default('realistic'),
     startDate: calendarDateSchema.default(DEMO_START_DATE as IsoDate),
     endDate: calendarDateSchema,

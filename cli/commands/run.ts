@@ -163,7 +163,7 @@ export const runCommand: CommandSpec = {
     'log-file': { type: 'string', valueName: 'PATH', description: 'write the event log to PATH' },
     'market-data': { type: 'string', valueName: 'online|offline|synthetic', description: 'price source mode', defaultText: 'settings, else online' },
     'csv-dir': { type: 'string', valueName: 'DIR', description: 'CSV price directory' },
-    seed: { type: 'string', valueName: 'N', description: 'synthetic seed' },
+    seed: { type: 'string', valueName: 'N', nonNegative: true, description: 'synthetic seed (0 to 4294967295)' },
     'allow-mixed-sources': { type: 'boolean', description: 'allow online fetching on a database that holds synthetic prices' },
     'max-missing-marks': { type: 'string', valueName: 'FRACTION', nonNegative: true, description: 'missing-marks guard threshold; 1 disables', defaultText: '0.05' },
     'implied-vol': { type: 'string', valueName: 'X', nonNegative: true, description: 'option model implied volatility', defaultText: '0.30' },

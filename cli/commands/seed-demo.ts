@@ -16,7 +16,7 @@ export const seedDemoCommand: CommandSpec = {
   summary: 'create the five demo portfolios with synthetic prices (idempotent)',
   flags: {
     prices: { type: 'string', valueName: 'synthetic|online|none', description: 'where demo prices come from', defaultText: 'synthetic' },
-    seed: { type: 'string', valueName: 'N', nonNegative: true, description: 'synthetic generator seed', defaultText: '42' },
+    seed: { type: 'string', valueName: 'N', nonNegative: true, description: 'synthetic generator seed (0 to 4294967295)', defaultText: '42' },
     profile: { type: 'string', valueName: 'realistic|independent', description: 'synthetic factor profile', defaultText: 'realistic' },
     'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'demo entry date and first backfill date', defaultText: '2025-06-30' },
     'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date with prices', defaultText: 'the target date' },

@@ -10,6 +10,9 @@ import { PHASE_NAMES } from '../domain/phase';
 export const marketDataModeSchema = z.enum(['online', 'offline', 'synthetic']);
 export type MarketDataMode = z.infer<typeof marketDataModeSchema>;
 
+/** The synthetic generator's seed (SPEC.md e.9): an unsigned 32-bit integer, for `run --seed` and `seed-demo --seed`. */
+export const syntheticSeedSchema = z.number().int().min(0).max(0xffffffff);
+
 export const runOptionsSchema = z
   .object({
     startDate: calendarDateSchema.optional(),
@@ -28,7 +31,7 @@ export const runOptionsSchema = z
     maxMissingMarks: z.number().min(0).max(1).optional(),
     marketData: marketDataModeSchema.optional(),
     csvDir: z.string().min(1).optional(),
-    seed: z.number().int().optional(),
+    seed: syntheticSeedSchema.optional(),
     allowMixedSources: z.boolean().default(false),
     impliedVol: z.number().positive().max(5).optional(),
     riskFreeRate: z.number().min(-0.5).max(1).optional(),

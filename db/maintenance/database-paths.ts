@@ -13,7 +13,7 @@
  * Refusals are usage errors (exit code 2): the value of a flag or argument is invalid, and
  * nothing has been written yet.
  */
-import { closeSync, existsSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 
@@ -96,21 +96,26 @@ export function refuseDatabaseOverwrite(target: string, what: string, protectedD
 /**
  * Writes a text output (an export, a baseline) through a temporary file in the same folder, so
  * a failed write leaves no half file, and never over a database (refuseDatabaseOverwrite). A
- * missing folder or another failure is an I/O error (exit code 5) naming the path. Returns the
+ * missing folder is created, as for backups and event logs; a failed write removes the
+ * folders it made. A failure is an I/O error (exit code 5) naming the path. Returns the
  * absolute path written.
  */
 export function writeOutputFile(target: string, text: string, what: string, protectedDatabases: readonly string[] = []): string {
   const full = resolve(target);
   refuseDatabaseOverwrite(full, what, protectedDatabases);
   const tmp = `${full}.${process.pid}.tmp`;
+  let madeFolder: string | undefined;
   try {
+    madeFolder = mkdirSync(dirname(full), { recursive: true });
     writeFileSync(tmp, text, 'utf8');
     renameSync(tmp, full);
     return full;
   } catch (err) {
-    rmSync(tmp, { force: true });
+    if (madeFolder) rmSync(madeFolder, { recursive: true, force: true });
+    else if (existsSync(tmp)) rmSync(tmp);
     const e = err as NodeJS.ErrnoException;
-    throw new BatchdeskError('io', `cannot write ${what} ${full}: ${e.code === 'ENOENT' ? `the folder ${dirname(full)} does not exist` : e.message}`);
+    const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its folder is a file' : e.code === 'EISDIR' ? 'it is a folder' : e.message;
+    throw new BatchdeskError('io', `cannot write ${what} ${full}: ${why}`);
   }
 }
 

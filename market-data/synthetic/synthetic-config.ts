@@ -12,6 +12,7 @@
  * - faults: test-only injected gaps and bad prints (m.8).
  */
 import { z } from 'zod';
+import { syntheticSeedSchema } from '../../core/api/run-options';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { isoDateSchema } from '../../core/domain/iso-date';
 import { canonicalSymbol } from '../../core/domain/symbols';
@@ -42,7 +43,7 @@ export type FaultKind = Fault['kind'];
 
 export const syntheticConfigSchema = z
   .object({
-    seed: z.number().int().min(0).max(0xffffffff).default(42),
+    seed: syntheticSeedSchema.default(42),
     profile: z.enum(['realistic', 'independent']).default('realistic'),
     start: calendarDateSchema,
     end: calendarDateSchema,

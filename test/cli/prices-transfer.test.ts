@@ -61,10 +61,11 @@ describe('prices import / export', () => {
     expect(tableContents(db)).toEqual(before);
   });
 
-  it('export filters by symbols and dates', async () => {
+  it('export filters by symbols and dates, into a folder it makes', async () => {
     const db = join(dir, 'filter.db');
     expect((await runCli(['prices', 'import', file('f.csv', CANONICAL), '--db', db])).code).toBe(0);
-    const out = join(dir, 'filter-out.csv');
+    // The output's folder is made when missing, as for backups and event logs.
+    const out = join(dir, 'exports', 'filtered', 'filter-out.csv');
     const r = await runCli(['prices', 'export', '--out', out, '--symbols', 'spy,BRK.B', '--start-date', '2025-01-02', '--end-date', '2025-01-02', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe('symbol,date,close,volume\nBRK-B,2025-01-02,453.2,\nSPY,2025-01-02,584.64,50204000\n');

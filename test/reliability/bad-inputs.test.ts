@@ -142,6 +142,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'rebuild --market-data offline --csv-dir a folder that does not exist (checked before the purge)', exit: 2, message: /the CSV price folder .*nope does not exist/, run: (e) => cli(['rebuild', '--db', e.db, '--start-date', '2025-07-08', '--yes', '--market-data', 'offline', '--csv-dir', join(e.dir, 'nope'), '--log-file', join(e.dir, 'logs', 'r.jsonl')], ENV), absent: (e) => [join(e.dir, 'logs'), join(e.dir, 'rebuilds')] },
   { surface: 'cli', input: 'run --market-data carrier-pigeon', exit: 2, message: /--market-data/, run: (e) => run(e, '--market-data', 'carrier-pigeon') },
   { surface: 'cli', input: 'run --max-missing-marks 2', exit: 2, message: /--max-missing-marks/, run: (e) => run(e, '--max-missing-marks', '2') },
+  { surface: 'cli', input: 'run --seed 4294967296 (seeds are 0 to 2^32 - 1, as for seed-demo)', exit: 2, message: /--seed 4294967296: must be at most 4294967295/, run: (e) => run(e, '--target-date', '2025-07-10', '--seed', '4294967296') },
   { surface: 'cli', input: 'run --resume batch_does_not_exist', exit: 2, message: /batch_does_not_exist not found/, run: (e) => run(e, '--resume', 'batch_does_not_exist') },
   { surface: 'cli', input: 'run --trace DIR without --monitor-only', exit: 2, message: /--trace needs --monitor-only/, run: (e) => run(e, '--trace', join(e.dir, 'trace')) },
   { surface: 'cli', input: 'run --dry-run --monitor-only', exit: 2, message: /exclude each other/, run: (e) => run(e, '--dry-run', '--monitor-only') },

@@ -66,16 +66,21 @@ describe('the rule: which paths must never be written', () => {
 });
 
 describe('writing an output file (exports, baselines)', () => {
-  it('writes whole or not at all: a missing folder is an I/O error naming it, never a raw ENOENT; a database is refused', () => {
+  it('writes whole or not at all: a missing folder is created, a folder that cannot be made is an I/O error that leaves nothing; a database is refused', () => {
     const { dir, db } = live();
     const out = join(dir, 'prices.csv');
     expect(writeOutputFile(out, 'symbol,date\n', 'the export', [db])).toBe(out);
     expect(readFileSync(out, 'utf8')).toBe('symbol,date\n');
 
-    const missing = join(dir, 'no-such-folder', 'base.json');
+    const nested = join(dir, 'exports', 'daily', 'base.json');
+    expect(writeOutputFile(nested, '{}', 'the baseline', [db])).toBe(nested);
+    expect(readFileSync(nested, 'utf8')).toBe('{}');
+
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const blocked = join(dir, 'a-file', 'sub', 'base.json');
     const err = (() => {
       try {
-        writeOutputFile(missing, '{}', 'the baseline', [db]);
+        writeOutputFile(blocked, '{}', 'the baseline', [db]);
       } catch (e) {
         return e;
       }
@@ -83,7 +88,12 @@ describe('writing an output file (exports, baselines)', () => {
     })();
     expect(err).toBeInstanceOf(BatchdeskError);
     expect((err as BatchdeskError).exitCode).toBe(5);
-    expect((err as BatchdeskError).message).toBe(`cannot write the baseline ${missing}: the folder ${join(dir, 'no-such-folder')} does not exist`);
+    expect((err as BatchdeskError).message).toBe(`cannot write the baseline ${blocked}: a part of its folder is a file`);
+
+    // A write that fails after its folders were made (here: a file name too long) removes them again.
+    const tooLong = join(dir, 'made', 'sub', `${'x'.repeat(300)}.csv`);
+    expect(() => writeOutputFile(tooLong, 'x', 'the export', [db])).toThrow(/^cannot write the export .*ENAMETOOLONG/);
+    expect(readdirSync(dir)).not.toContain('made');
 
     expect(() => writeOutputFile(db, 'x', 'the export', [db])).toThrow(`refusing to write the export to ${db}: it is the database ${db}; choose another path`);
     // Nothing half-written is left behind: no temporary file beside the outputs.
