@@ -5,6 +5,7 @@
  */
 import { CONTRACT, isCommandName, type CommandName, type CommandOutput } from '../core/api/contract';
 import { BatchdeskError, type ErrorShape } from '../core/api/errors';
+import { databaseFileIdentities } from '../db/maintenance/database-paths';
 import { DatabaseOpenError, explainReadOnlyError } from '../db/open-database';
 import type { Handler, HostContext } from './handler-types';
 import { HANDLERS } from './handlers';
@@ -18,6 +19,9 @@ export function toErrorShape(failure: unknown, dbPath: string): ErrorShape {
   if (err instanceof DatabaseOpenError) return { code: err.code === 'busy' ? 'locked' : 'data', message: err.message, details: { reason: err.code } };
   const e = err as Error & { code?: string };
   if (e?.code === 'SQLITE_BUSY') return { code: 'locked', message: 'the database is busy; try again in a moment' };
+  // A database SQLite reads as damaged: the files' identities help tell a damaged file from a
+  // connection whose -wal or -shm was replaced under it by another process.
+  if (e?.code === 'SQLITE_NOTADB' || e?.code?.startsWith('SQLITE_CORRUPT')) return { code: 'io', message: `${e.message} (${e.code})`, details: { files: databaseFileIdentities(dbPath) } };
   if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) return { code: 'io', message: `${e.message} (${e.code})` };
   return { code: 'internal', message: e?.message ?? String(err) };
 }

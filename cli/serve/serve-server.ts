@@ -129,6 +129,10 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       const name = decodeURIComponent(path.slice('/api/commands/'.length));
       const body = await readJsonBody(req);
       const result = await options.engine.call(name, body);
+      // A failure that is not the caller's (I/O, a bug) is logged for whoever runs the server.
+      if (!result.ok && (result.error.code === 'io' || result.error.code === 'internal')) {
+        options.log?.(`serve: ${method} ${path}: ${result.error.message}${result.error.details ? ` ${JSON.stringify(result.error.details)}` : ''}`);
+      }
       sendResult(res, result, await rebuilding());
       return;
     }

@@ -119,6 +119,21 @@ export function writeOutputFile(target: string, text: string, what: string, prot
   }
 }
 
+/** The database file and its companions as found on disk: inode and size, or null when absent. */
+export function databaseFileIdentities(path: string): Record<string, { inode: number; bytes: number } | null> {
+  const out: Record<string, { inode: number; bytes: number } | null> = {};
+  for (const suffix of ['', ...DATABASE_COMPANION_SUFFIXES]) {
+    const file = `${resolve(path)}${suffix}`;
+    try {
+      const s = statSync(file);
+      out[file] = { inode: s.ino, bytes: s.size };
+    } catch {
+      out[file] = null;
+    }
+  }
+  return out;
+}
+
 /** True when both paths name the same existing file (also through links). */
 export function isSameFile(a: string, b: string): boolean {
   return existsSync(a) && existsSync(b) && sameFile(a, b);

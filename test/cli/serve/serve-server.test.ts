@@ -27,6 +27,7 @@ class StubEngine implements EngineConnection {
     if (name === 'getMaintenanceState') return { ok: true as const, output: { active: this.maintenance, reason: this.maintenance ? 'rebuild' : null, since: null } };
     this.calls.push({ name, input });
     if (name === 'listPortfolios') return { ok: true as const, output: { portfolios: [] } };
+    if (name === 'getDataSummary') return { ok: false as const, error: { code: 'io' as const, message: 'database disk image is malformed (SQLITE_CORRUPT)', details: { files: { '/d/p.sqlite': { inode: 7, bytes: 4096 } } } } };
     return { ok: false as const, error: { code: 'not_found' as const, message: `unknown command "${name}"` } };
   }
   onEvent(l: (e: TelemetryEvent) => void) {
@@ -72,12 +73,13 @@ let server: ServeServer;
 const engine = new StubEngine();
 const staticDir = tempDir('serve-static-');
 const uploadDir = tempDir('serve-uploads-');
+const logged: string[] = [];
 
 beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>batchdesk</title>');
   mkdirSync(join(staticDir, 'assets'));
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-  server = await startServeServer({ engine, staticDir, uploadDir, token: 'secret-token-123' });
+  server = await startServeServer({ engine, staticDir, uploadDir, token: 'secret-token-123', log: (line) => logged.push(line) });
 });
 
 afterAll(async () => {
@@ -111,6 +113,16 @@ describe('serve: access control', () => {
     expect(engine.calls.at(-1)).toEqual({ name: 'listPortfolios', input: { includeDeleted: false } });
     const unknown = await send(server, { method: 'POST', path: '/api/commands/dropTables', headers: auth, body: '{}' });
     expect(unknown.status).toBe(404);
+  });
+
+  it('a failure that is not the caller\'s (I/O, internal) is logged with its details; a caller\'s mistake is not', async () => {
+    logged.length = 0;
+    const failed = await send(server, { method: 'POST', path: '/api/commands/getDataSummary', headers: auth, body: '{}' });
+    expect(failed.status).toBe(500);
+    expect(logged).toEqual(['serve: POST /api/commands/getDataSummary: database disk image is malformed (SQLITE_CORRUPT) {"files":{"/d/p.sqlite":{"inode":7,"bytes":4096}}}']);
+    logged.length = 0;
+    expect((await send(server, { method: 'POST', path: '/api/commands/dropTables', headers: auth, body: '{}' })).status).toBe(404);
+    expect(logged).toEqual([]);
   });
 
   it('a request from another Origin gets 403, even with the token; the served origin is allowed', async () => {

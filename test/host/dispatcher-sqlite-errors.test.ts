@@ -4,8 +4,10 @@
  * reportError): SQLITE_READONLY from a handler becomes { code 'data' (exit code 5, HTTP 422),
  * the read-only message, details.reason 'read_only' }, like the refusal of an open or a run.
  * Tests run as root, so the database is made read-only by a -shm that is a folder (m.18).
+ * A database SQLite reads as damaged (SQLITE_CORRUPT, SQLITE_NOTADB) is an I/O error whose
+ * details give the inode and size of the file and of its companions.
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readOnlyDatabaseMessage } from '../../db/open-database';
@@ -41,5 +43,18 @@ describe('the dispatcher and a database that cannot be written', () => {
       expect(toErrorShape(sqliteError(code), '/data/p.sqlite'), code).toEqual({ code: 'data', message: readOnlyDatabaseMessage('/data/p.sqlite'), details: { reason: 'read_only' } });
     }
     expect(toErrorShape(sqliteError('SQLITE_IOERR'), '/data/p.sqlite')).toEqual({ code: 'io', message: 'attempt to write a readonly database (SQLITE_IOERR)' });
+  });
+
+  it('a database SQLite reads as damaged names the identities of the file and its companions', () => {
+    const db = join(tempDir(), 'p.sqlite');
+    writeFileSync(db, 'x'.repeat(10));
+    writeFileSync(`${db}-wal`, '');
+    const shape = toErrorShape(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), db);
+    expect(shape).toEqual({
+      code: 'io',
+      message: 'database disk image is malformed (SQLITE_CORRUPT)',
+      details: { files: { [db]: { inode: statSync(db).ino, bytes: 10 }, [`${db}-wal`]: { inode: statSync(`${db}-wal`).ino, bytes: 0 }, [`${db}-shm`]: null, [`${db}-journal`]: null } },
+    });
+    expect(toErrorShape(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }), db).details).toEqual(shape.details);
   });
 });
