@@ -16,7 +16,7 @@ import { ReconciliationScreen } from './features/reconciliation/reconciliation-s
 import { RunScreen } from './features/run/run-screen';
 import { LiveScreen } from './features/telemetry/live-screen';
 import { GateBanner } from './features/run/gate-banner';
-import { isMonitorRun, runKindOf, runStateOf } from './state/live-run';
+import { isMonitorRun, laterHistoryRun, runKindOf, runStateOf } from './state/live-run';
 import { NavigationContext, SCREENS, type Route, type ScreenId } from './navigation';
 
 function engineLabel(s: EngineStatus): string {
@@ -74,19 +74,35 @@ function Screen({ route }: { route: Route }): ReactNode {
   }
 }
 
-/** Who did a run of another process, as the header names it. */
+/** Who did a run of another process (its lock holder, or its history row's trigger), as the header names it. */
 const OTHER_RUN_HOLDERS: Readonly<Record<string, string>> = { cli: 'CLI', app: 'desktop app', serve: 'browser-mode' };
 
+/** A run of another process, as the header names it: who did it and its kind. */
+function otherRunKind(holder: string | null, mode: string | null): string {
+  return `${holder === null ? 'another' : (OTHER_RUN_HOLDERS[holder] ?? holder)} ${mode === 'monitor' ? 'monitor-only (debug) run' : 'run'}`;
+}
+
 /**
- * The run in the header, on every screen: its kind (a monitor-only debug run publishes nothing),
- * state and dates done. While this app runs none, a run of another process on the file (the
- * live store watches it) is the latest: its dates done while it lasts, then how it ended.
+ * The run in the header, on every screen: the latest run, whatever process did it. This app's
+ * live run with its kind (a monitor-only debug run publishes nothing), state and dates done;
+ * while this app runs none, a run of another process on the file (the live store watches it):
+ * its dates done while it lasts, then how it ended; and a later run that only the history
+ * shows (ended before a reload, or between two looks of the watch) with how it ended.
  */
 export function HeaderRun({ onOpen }: { onOpen: () => void }) {
   const live = useLive();
   const other = live.otherRun;
+  const later = laterHistoryRun(live);
+  if (later) {
+    const state = later.status ?? 'finished';
+    return (
+      <button type="button" className="header-run" data-testid="header-run" data-source="history" data-state={state} data-mode={later.mode ?? ''} onClick={onOpen}>
+        {otherRunKind(later.triggeredBy, later.mode)} {state}
+      </button>
+    );
+  }
   if (other.state === 'running' || other.state === 'finished') {
-    const kind = `${OTHER_RUN_HOLDERS[other.run.holder] ?? other.run.holder} ${other.run.mode === 'monitor' ? 'monitor-only (debug) run' : 'run'}`;
+    const kind = otherRunKind(other.run.holder, other.run.mode);
     const state = other.state === 'running' ? 'running' : (other.status ?? 'finished');
     return (
       <button type="button" className="header-run" data-testid="header-run" data-source="other" data-state={state} data-mode={other.run.mode ?? ''} onClick={onOpen}>

@@ -8,6 +8,7 @@
  * database's (`monitorRows`).
  */
 import type { OtherProcessRun } from '../../core/api/commands/run-commands';
+import type { CommandOutput } from '../../core/api/contract';
 import type { TrackingRow } from '../../core/api/commands/view-commands';
 import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
@@ -95,6 +96,9 @@ export type RunStart =
   /** The engine found nothing to run (its message), e.g. another process ran the dates meanwhile. */
   | { readonly state: 'nothing_to_run'; readonly message: string };
 
+/** A row of `listRuns` (batch_run_history): a run of any process, this app's or another's. */
+export type HistoryRun = CommandOutput<'listRuns'>['runs'][number];
+
 /** What the store last saw of a run another process does on the file (SPEC.md g.9, i.5), read while this app runs none. */
 export type OtherRunWatch =
   | { readonly state: 'none' }
@@ -125,11 +129,19 @@ export interface LiveState {
   readonly resumes: { readonly runId: string; readonly batchRunId: string } | null;
   /** The run of another process on the file, watched while this app runs none. */
   readonly otherRun: OtherRunWatch;
+  /**
+   * The history's latest run, whatever process did it, read while the run of another process is
+   * watched and none holds the file (so also one that started and ended between two looks).
+   */
+  readonly latestRun: HistoryRun | null;
   readonly current: { readonly date: string; readonly phase: string; readonly portfolioId: string | null; readonly index: number | null; readonly count: number } | null;
   readonly datesDone: number;
   readonly recentDateMs: readonly number[];
   readonly counters: Counters;
+  /** The latest LOG_CAPACITY log lines; older ones are dropped. */
   readonly log: readonly LogEntry[];
+  /** Log lines received in all (dropped ones included): more than `log` holds once lines were dropped. */
+  readonly logReceived: number;
   readonly lastSeq: number;
   /** Timestamp (engine clock) of the last event received. */
   readonly lastTs: string | null;
@@ -153,11 +165,13 @@ export const EMPTY_LIVE: LiveState = {
   start: null,
   resumes: null,
   otherRun: { state: 'none' },
+  latestRun: null,
   current: null,
   datesDone: 0,
   recentDateMs: [],
   counters: ZERO,
   log: [],
+  logReceived: 0,
   lastSeq: 0,
   lastTs: null,
   updatedAt: 0,
@@ -310,6 +324,19 @@ export function withResumedRun(state: LiveState, runId: string, resumedBatchRunI
 /** A monitor-only run (g.12, `mode = 'monitor'`): computes and rolls back, publishes nothing. */
 export function isMonitorRun(run: RunInfo | null): boolean {
   return run?.mode === 'monitor';
+}
+
+/**
+ * The history's latest run when it started after the runs the state shows (this app's live run,
+ * the run of another process watched): a run of another process seen only in the history, after
+ * a reload or because it started and ended between two looks. Null when a shown run is the latest.
+ */
+export function laterHistoryRun(s: LiveState): HistoryRun | null {
+  const h = s.latestRun;
+  if (!h) return null;
+  const other = s.otherRun.state === 'running' || s.otherRun.state === 'finished' ? s.otherRun.run : null;
+  const shown = [s.run ? { id: s.run.runId, startedAt: s.run.startedAt } : null, other ? { id: other.runId, startedAt: other.startedAt } : null];
+  return shown.every((r) => r === null || (r.id !== h.id && Date.parse(h.startedAt) > Date.parse(r.startedAt))) ? h : null;
 }
 
 /** The live run's state as the header and the Live screen name it: idle, running, or its outcome. */
@@ -507,7 +534,7 @@ export function applyBatch(state: LiveState, batch: TelemetryBatch, nowMs: numbe
   }
   const last = batch.events[batch.events.length - 1];
   const merged = s.log.length + log.length > LOG_CAPACITY ? [...s.log, ...log].slice(-LOG_CAPACITY) : [...s.log, ...log];
-  return { ...s, log: merged, lastSeq: last ? last.seq : s.lastSeq, lastTs: last ? last.ts : s.lastTs, updatedAt: nowMs };
+  return { ...s, log: merged, logReceived: s.logReceived + log.length, lastSeq: last ? last.seq : s.lastSeq, lastTs: last ? last.ts : s.lastTs, updatedAt: nowMs };
 }
 
 /** Run time so far on the engine's clock (BATCHDESK_NOW may pin it), from the run start to the last event. */

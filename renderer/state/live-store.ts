@@ -5,7 +5,9 @@
  * reload from the engine's event ring and the tracking table (SPEC.md h.7), and re-reads
  * tracking when a run ends or the data changes. While this app runs no batch, it watches for
  * a run another process (the CLI) does on the file, for every screen and the header: the grid
- * follows that run's dates as it commits them, and is read again once it has ended.
+ * follows that run's dates as it commits them, and is read again once it has ended. Meanwhile
+ * it reads the history's latest run too, so the header names the latest run whatever process
+ * did it, also one shorter than the watch's interval or one that ended before a reload.
  */
 import { z } from 'zod';
 import type { OtherProcessRun, RunStatus } from '../../core/api/commands/run-commands';
@@ -13,7 +15,7 @@ import { errorShapeSchema } from '../../core/api/errors';
 import type { RunOptionsInput } from '../../core/api/run-options';
 import type { EngineClient } from '../engine-client/engine-client';
 import { EngineError } from '../engine-client/engine-error';
-import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withResumedRun, withStart, type LiveState, type OtherRunWatch, type RunStart } from './live-run';
+import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withResumedRun, withStart, type HistoryRun, type LiveState, type OtherRunWatch, type RunStart } from './live-run';
 import { planSchema } from './run-plan';
 
 /** How often the run of another process is read again while it lasts. */
@@ -53,6 +55,8 @@ export class LiveStore {
   private watchTimer: ReturnType<typeof setTimeout> | undefined;
   /** The run of another process last seen, across reads: its disappearance is its end. */
   private otherShown: OtherProcessRun | null = null;
+  /** The history's latest run has been read once: a change after that is a run done meanwhile. */
+  private latestRunRead = false;
 
   constructor(private readonly client: EngineClient) {}
 
@@ -216,6 +220,8 @@ export class LiveStore {
    * such a run lasts, every OTHER_RUN_IDLE_POLL_MS while there is none or a read failed. The
    * grid is read again each time its dates done change (its tracking rows are committed), and
    * once it has ended (its status read from the history first), when a start it refused is past.
+   * While none holds the file, the history's latest run is read too: a run that started and
+   * ended between two reads shows there, and the grid is read again for it.
    */
   private async readOtherRun(gen: number): Promise<void> {
     let run: OtherProcessRun | null;
@@ -232,14 +238,16 @@ export class LiveStore {
     const before = this.otherShown;
     // How the run it showed ended; a read stopped meanwhile leaves it shown, for the next read to say.
     const status = !run && before ? await this.endStatus(before.runId) : null;
+    const latest = run ? undefined : await this.latestHistoryRun();
     if (gen !== this.watchGen) return;
     this.otherShown = run;
     if (run) this.setOtherRun({ state: 'running', run });
     else if (before) this.setOtherRun({ state: 'finished', run: before, status });
+    const unseen = latest !== undefined && this.setLatestRun(latest);
     if (before && before.runId !== run?.runId) {
       this.clearRefusal('locked');
       void this.refreshTracking().catch(() => undefined);
-    } else if (run && run.mode !== 'monitor' && run.datesDone !== before?.datesDone) {
+    } else if ((run && run.mode !== 'monitor' && run.datesDone !== before?.datesDone) || unseen) {
       // A monitor-only run commits no dates (g.12): only a publishing run's rows are read.
       void this.refreshTracking().catch(() => undefined);
     }
@@ -253,6 +261,29 @@ export class LiveStore {
     } catch {
       return null;
     }
+  }
+
+  /** The history's latest run; undefined when it cannot be read (the next look reads it again). */
+  private async latestHistoryRun(): Promise<HistoryRun | null | undefined> {
+    try {
+      return (await this.client.call('listRuns', { limit: 1 })).runs[0] ?? null;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Keeps the history's latest run; true when the previous read did not see it so (another run,
+   * or another status): a run that ran meanwhile, unless it is this app's live run, whose rows
+   * the store reads at its end.
+   */
+  private setLatestRun(latestRun: HistoryRun | null): boolean {
+    const before = this.state.latestRun;
+    const read = this.latestRunRead;
+    this.latestRunRead = true;
+    if (JSON.stringify(latestRun) === JSON.stringify(before)) return false;
+    this.set({ ...this.state, latestRun });
+    return read && latestRun !== null && (latestRun.id !== before?.id || latestRun.status !== before?.status) && latestRun.id !== this.state.run?.runId;
   }
 
   /** A read that saw nothing new (the same run, figures and state) changes nothing. */

@@ -153,7 +153,7 @@ describe('browser mode, end to end', () => {
       await page.click('[data-testid=run-preview]');
       await page.waitForSelector('[data-testid=run-start-held]');
       expect(await page.isDisabled('[data-testid=run-start]')).toBe(true);
-      // The Live screen says it too (and leaving the Run screen resets its form for the next test).
+      // The Live screen says it too.
       await nav('live');
       await page.waitForSelector('[data-testid=screen-live] [data-testid=start-outcome][data-state=refused]');
     } finally {

@@ -4,8 +4,7 @@
  * position volatility and correlations (getAnalytics).
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { EChartsCoreOption } from 'echarts/core';
-import type { AnalyticsView, SnapshotRow } from '../../../core/api/commands/view-commands';
+import type { AnalyticsView } from '../../../core/api/commands/view-commands';
 import { useClient } from '../../app-context';
 import { Chart } from '../../ui/chart';
 import { downloadText } from '../../ui/export-file';
@@ -13,34 +12,7 @@ import { fmtMoney, fmtNum, fmtPct } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
-
-const money = (v: number) => Math.round(v).toLocaleString('en-US');
-
-function lineOption(rows: readonly SnapshotRow[], series: { name: string; value: (r: SnapshotRow) => number | null; axis?: number }[], axes: { name: string; percent?: boolean }[]): EChartsCoreOption {
-  return {
-    animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
-    grid: { left: 70, right: axes.length > 1 ? 70 : 20, top: 30, bottom: 50 },
-    dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
-    xAxis: { type: 'category', data: rows.map((r) => r.date) },
-    yAxis: axes.map((a) => ({ type: 'value', name: a.name, scale: true, axisLabel: { formatter: a.percent ? (v: number) => `${(v * 100).toFixed(0)}%` : (v: number) => money(v) } })),
-    series: series.map((s) => ({ name: s.name, type: 'line', showSymbol: false, yAxisIndex: s.axis ?? 0, data: rows.map(s.value), sampling: 'lttb' })),
-  };
-}
-
-function barOption(labels: string[], values: number[], name: string, horizontal = true): EChartsCoreOption {
-  const cat = { type: 'category', data: labels, axisLabel: { width: 160, overflow: 'truncate' } };
-  const val = { type: 'value', axisLabel: { formatter: (v: number) => money(v) } };
-  return {
-    animation: false,
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: horizontal ? 170 : 60, right: 30, top: 20, bottom: 30 },
-    xAxis: horizontal ? val : cat,
-    yAxis: horizontal ? cat : val,
-    series: [{ name, type: 'bar', data: values.map((v) => ({ value: v, itemStyle: { color: v < 0 ? '#c0392b' : '#2e7d32' } })) }],
-  };
-}
+import { barOption, lineOption } from './chart-options';
 
 function DateAnalytics({ view }: { view: AnalyticsView }) {
   const factors = view.factorExposures;

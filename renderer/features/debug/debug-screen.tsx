@@ -18,7 +18,7 @@ import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
 import { tracePhaseOutcomeSchema, type MonitorStatusName, type MonitorVerdict, type TraceDocument, type TracePhaseOutcome } from '../../../core/api/commands/debug-commands';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
-import { useClient } from '../../app-context';
+import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
 import { downloadText } from '../../ui/export-file';
 import { fmtBytes, fmtMoney, phaseLabel } from '../../ui/format';
@@ -331,9 +331,11 @@ function documentsByScope(documents: readonly TraceDocument[], portfolioOrder: r
 export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { initialDate?: string | undefined; initialPortfolio?: string | undefined; initialPhase?: string | undefined }) {
   const client = useClient();
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
-  const [date, setDate] = useState(initialDate ?? '');
-  const [portfolio, setPortfolio] = useState(initialPortfolio ?? '');
-  const [phases, setPhases] = useState<PhaseName[]>(initialPhase && (PHASE_NAMES as readonly string[]).includes(initialPhase) ? [initialPhase as PhaseName] : []);
+  // Opened on a date (a day of History, a cell of Live), the form is that date's; otherwise as it was left.
+  const opened = initialDate !== undefined;
+  const [date, setDate] = useKeptState('debug.date', (kept: string | undefined) => (opened ? initialDate : kept) ?? '');
+  const [portfolio, setPortfolio] = useKeptState('debug.portfolio', (kept: string | undefined) => (opened ? initialPortfolio : kept) ?? '');
+  const [phases, setPhases] = useKeptState<PhaseName[]>('debug.phases', (kept) => (opened ? (initialPhase && (PHASE_NAMES as readonly string[]).includes(initialPhase) ? [initialPhase as PhaseName] : []) : (kept ?? [])));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   /** The last answer, with the date it was asked for (the field may have changed since). */

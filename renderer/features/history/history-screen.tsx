@@ -313,15 +313,19 @@ function optionsText(o: unknown): string {
   return entries.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ') || 'defaults';
 }
 
+/**
+ * Each column as wide as its widest content (a batch run id, a timestamp) and its heading on one
+ * line; together they fit a 1280 px window, where Options keeps the rest.
+ */
 const RUN_COLUMNS: Column<RunRow>[] = [
-  { key: 'id', header: 'Run', width: '15rem', render: (r) => <code>{r.batchRunId}</code> },
+  { key: 'id', header: 'Run', width: '14rem', render: (r) => <code>{r.batchRunId}</code> },
   { key: 'started', header: 'Started', width: '11rem', render: (r) => fmtTimestamp(r.startedAt) },
-  { key: 'status', header: 'Outcome', width: '7rem', render: (r) => <span className={`pill st-${cellClass(r.status)}`}>{r.status ?? '-'}</span> },
-  { key: 'dur', header: 'Duration', width: '6rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
-  { key: 'mode', header: 'Mode', width: '5rem', render: (r) => r.mode ?? '-' },
+  { key: 'status', header: 'Outcome', width: '6.5rem', render: (r) => <span className={`pill st-${cellClass(r.status)}`}>{r.status ?? '-'}</span> },
+  { key: 'dur', header: 'Duration', width: '5.25rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
+  { key: 'mode', header: 'Mode', width: '4.5rem', render: (r) => r.mode ?? '-' },
   { key: 'by', header: 'By', width: '4rem', render: (r) => r.triggeredBy ?? '-' },
-  { key: 'dates', header: 'Dates ok/failed/planned', width: '10.5rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
-  { key: 'opts', header: 'Options', width: 'minmax(10rem, 1fr)', render: (r) => <span title={JSON.stringify(r.options)}>{optionsText(r.options)}</span> },
+  { key: 'dates', header: 'Dates ok/failed/planned', width: '14rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
+  { key: 'opts', header: 'Options', width: 'minmax(9rem, 1fr)', render: (r) => <span title={JSON.stringify(r.options)}>{optionsText(r.options)}</span> },
 ];
 
 /**

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import type { MarkRow } from '../../../core/api/commands/view-commands';
-import { useClient } from '../../app-context';
+import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
@@ -181,20 +181,20 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   const info = useAsync(() => client.call('getDatabaseInfo', {}), [client]);
   // One date or a range, never both: only the fields of the chosen kind are shown and queried.
   const [mode, setMode] = useState<'date' | 'range'>('date');
-  const [date, setDate] = useState(initialDate ?? '');
+  // Opened on a date (a day of History), the form is that date's; otherwise as it was left. A
+  // date not picked is the latest complete one, read anew each time the screen shows.
+  const opened = initialDate !== undefined;
+  const [picked, setDate] = useKeptState('reconciliation.date', (kept: string | undefined) => (opened ? initialDate : kept) ?? '');
+  const date = picked || (info.data?.latestCompleteDate ?? '');
   const [range, setRange] = useState<{ start: string; end: string }>({ start: '', end: '' });
   const [threshold, setThreshold] = useState('');
-  const [portfolio, setPortfolio] = useState(initialPortfolio ?? '');
+  const [portfolio, setPortfolio] = useKeptState('reconciliation.portfolio', (kept: string | undefined) => (opened ? initialPortfolio : kept) ?? '');
   const [applied, setApplied] = useState<Record<string, unknown> | null>(null);
   const [selected, setSelected] = useState<ReconcileResultView | null>(null);
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
-  // Defaults only: the updaters see the current state, so a date typed (or a filter applied)
-  // before these effects run is never replaced by the default.
-  useEffect(() => {
-    const latest = info.data?.latestCompleteDate;
-    if (!date && latest && mode === 'date') setDate((d) => d || latest);
-  }, [info.data, date, mode]);
+  // The first query, of the date: the updater sees the current state, so a filter applied
+  // before this effect runs is never replaced by it.
   useEffect(() => {
     if (applied === null && date) setApplied((a) => a ?? { date, portfolios: portfolio ? [portfolio] : [] });
   }, [applied, date, portfolio]);

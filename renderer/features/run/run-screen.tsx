@@ -5,12 +5,13 @@
  * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
  * start refused for that goes once that process's run is seen to end or a preview finds the
  * file free, and any other refusal once the form changes or a new plan is made. Start says why
- * it is off until a plan is previewed, and Resume when the history holds no run to resume.
+ * it is off until a plan is previewed, and Resume when the history holds no run to resume. The
+ * form keeps the user's choices while other screens show, so also after the run it started.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { RunOptionsInput } from '../../../core/api/run-options';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
-import { useClient, useLive, useServices } from '../../app-context';
+import { useClient, useKeptState, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
 import { planSchema, type Plan } from '../../state/run-plan';
@@ -82,14 +83,18 @@ export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } 
   return { ok: true, options: o };
 }
 
-/** `initialStartDate` (from History's gaps) opens the form on a date range from that date to the latest. */
+/**
+ * `initialStartDate` (from History's gaps) opens the form on a date range from that date to the
+ * latest; otherwise it opens with the choices it was left with.
+ */
 export function RunScreen({ initialStartDate }: { initialStartDate?: string | undefined } = {}) {
   const client = useClient();
   const { live: store } = useServices();
   const live = useLive();
   const { navigate } = useNavigation();
   const gate = useGate();
-  const [form, setForm] = useState<FormState>(initialStartDate ? { ...INITIAL, dateMode: 'range', startDate: initialStartDate } : INITIAL);
+  // The form is as the user left it (also after the run it started), unless opened on a start date.
+  const [form, setForm] = useKeptState<FormState>('run.form', (kept) => (initialStartDate ? { ...INITIAL, dateMode: 'range', startDate: initialStartDate } : (kept ?? INITIAL)));
   // `endedBefore`: the run of another process seen ended when the plan was made (its end is not news to it).
   const [plan, setPlan] = useState<{ plan: Plan; key: string; endedBefore: string | null } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);
@@ -97,8 +102,8 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
   const settings = useAsync(() => client.call('getSettings', {}), [client]);
   const status = useAsync(() => client.call('getRunStatus', {}), [client, live.phase]);
-  // The history again after each run, refused start and run of another process.
-  const runs = useAsync(() => client.call('listRuns', { limit: RUNS_SCANNED }), [client, live.phase, live.start?.state, live.otherRun.state]);
+  // The history again after each run, refused start and run of another process (also one seen only in the history).
+  const runs = useAsync(() => client.call('listRuns', { limit: RUNS_SCANNED }), [client, live.phase, live.start?.state, live.otherRun.state, live.latestRun]);
   const built = optionsOf(form);
   const key = built.ok ? JSON.stringify(built.options) : '';
   const planIsCurrent = plan !== null && plan.key === key;
@@ -355,7 +360,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
                 {plan.plan.dates.slice(0, 500).map((d) => (
                   <tr key={d.date}>
                     <td>{d.date}</td>
-                    <td>{d.date_phases.join(', ') || '-'}</td>
+                    <td>{d.date_phases.map(phaseLabel).join(', ') || '-'}</td>
                     <td>{d.portfolios.length}</td>
                     <td>{d.skipped.length ? d.skipped.map((s) => s.reason).join(', ') : '-'}</td>
                   </tr>

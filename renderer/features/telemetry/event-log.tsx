@@ -1,8 +1,12 @@
-/** The log tail (SPEC.md h.7): human lines of the events, filtered by level, event and text. */
+/**
+ * The log tail (SPEC.md h.7): human lines of the events, filtered by level, event and text. It
+ * holds the latest LOG_CAPACITY lines and says so once older ones were dropped.
+ */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { EVENT_LEVELS, EVENT_NAMES, type EventLevel, type EventName } from '../../../core/api/telemetry-events';
 import type { LogEntry } from '../../state/live-run';
+import { fmtInt } from '../../ui/format';
 
 const RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
@@ -19,7 +23,8 @@ const LogLine = memo(function LogLine({ line, start }: { line: LogEntry; start: 
   );
 });
 
-export function EventLog({ log }: { log: readonly LogEntry[] }) {
+/** `received`: the lines received in all, dropped ones included. */
+export function EventLog({ log, received }: { log: readonly LogEntry[]; received: number }) {
   const [minLevel, setMinLevel] = useState<EventLevel>('info');
   const [events, setEvents] = useState<ReadonlySet<EventName>>(new Set(EVENT_NAMES.filter((e) => e !== 'phase_start')));
   const [text, setText] = useState('');
@@ -41,6 +46,11 @@ export function EventLog({ log }: { log: readonly LogEntry[] }) {
   return (
     <section className="event-log" aria-labelledby="log-title" data-testid="event-log">
       <h2 id="log-title">Event log</h2>
+      {received > log.length ? (
+        <p className="note" data-testid="log-dropped">
+          Showing the latest {fmtInt(log.length)} of {fmtInt(received)} events: older lines were dropped.
+        </p>
+      ) : null}
       <div className="filters" role="group" aria-label="Log filters">
         <label>
           Level at least

@@ -31,11 +31,6 @@ export function LiveScreen() {
   const [note, setNote] = useState<string | null>(null);
   const grid = useRef<PhaseGridHandle>(null);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
-  const hasRun = live.run !== null;
-  // Once another process's run has ended, its outcome is in the history (the store reads the grid again).
-  const otherEnded = live.otherRun.state === 'finished' ? live.otherRun.run.runId : null;
-  // Without a run in this session, the last run the history holds (a CLI run, or one before a restart).
-  const lastRun = useAsync(async () => (hasRun ? null : ((await client.call('listRuns', { limit: 1 })).runs[0] ?? null)), [client, hasRun, otherEnded]);
   const { dates, rows } = useMemo(() => gridView(live), [live]);
   const monitor = isMonitorRun(live.run);
   // The date being processed, else the last date the live run touched.
@@ -81,13 +76,14 @@ export function LiveScreen() {
       <CancelNote live={live} />
       <StartOutcome start={live.start} onBack={() => navigate('run')} />
       <OtherProcessRunPanel watch={live.otherRun} />
-      <RunProgress live={live} trackedDates={dates.length} lastRun={lastRun.data ?? null} />
+      {/* Without a run in this session, the last run the history holds (a CLI run, or one before a restart). */}
+      <RunProgress live={live} trackedDates={dates.length} lastRun={live.latestRun} />
       <div className={selected ? 'split' : undefined} onKeyDown={onKeyDown}>
         <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={follow} />
         {selected ? <CellDetail cell={selected} row={rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={closeDetail} /> : null}
       </div>
       {currentRow ? <CurrentDate row={currentRow} portfolios={portfolios.data?.portfolios ?? []} monitor={monitor} /> : null}
-      <EventLog log={live.log} />
+      <EventLog log={live.log} received={live.logReceived} />
     </section>
   );
 }

@@ -3,12 +3,8 @@
  * this session: what the grid shows (the dates tracked in the database) and the outcome of the
  * last run in the history.
  */
-import type { CommandOutput } from '../../../core/api/contract';
-import { elapsedOf, isMonitorRun, progressOf, runKindOf, runStateOf, type LiveState } from '../../state/live-run';
-import { fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
-
-/** A row of `listRuns` (batch_run_history). */
-export type HistoryRun = CommandOutput<'listRuns'>['runs'][number];
+import { elapsedOf, isMonitorRun, progressOf, runKindOf, runStateOf, type HistoryRun, type LiveState } from '../../state/live-run';
+import { fmtDuration, fmtInt, fmtTimestamp, phaseLabel } from '../../ui/format';
 
 /** The last run of the history, in words: its id, kind, outcome and end. */
 function lastRunText(r: HistoryRun): string {
@@ -59,7 +55,7 @@ export function RunProgress({ live, trackedDates, lastRun }: { live: LiveState; 
         </span>
         {live.current ? (
           <span className="current" data-testid="current-cell">
-            now: {live.current.date} {live.current.phase}
+            now: {live.current.date} {phaseLabel(live.current.phase)}
             {live.current.portfolioId ? ` (portfolio ${(live.current.index ?? 0) + 1}/${live.current.count})` : ''}
           </span>
         ) : null}

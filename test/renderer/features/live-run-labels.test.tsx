@@ -8,14 +8,16 @@
  *   - a monitor-only (debug) run is labelled so in the header and on Live, and its dates stay
  *     out of the grid of the database's dates;
  *   - a run of another process (the CLI) is the header's run while it lasts, then how it ended:
- *     an earlier run of this window is not said to be the latest;
+ *     an earlier run of this window is not said to be the latest; so is one that only the
+ *     history shows, after a reload or ended between two looks of the watch (the grid is read
+ *     again for it), until a later run of this window;
  *   - resuming the cancelled live run names it and the dates left to it while it starts;
- *   - the progress text sits beside the bar, and the count columns leave room for their headings;
- *     a grid narrower than its columns (the split view beside a cell detail at 1280 px) scrolls
- *     sideways, its headings with its rows, and no heading runs into the next.
+ *   - the phase being run is named in words, the progress text sits beside the bar, and the
+ *     count columns leave room for their headings; beside an open cell detail in a 1280 px window
+ *     the grid keeps every column (the panel goes below it); a grid narrower than its columns (a
+ *     narrower window) scrolls sideways, its headings with its rows, and no heading runs into the
+ *     next.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OtherProcessRun, RunStatus } from '../../../core/api/commands/run-commands';
@@ -28,11 +30,12 @@ import { RunScreen } from '../../../renderer/features/run/run-screen';
 import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { PhaseGrid } from '../../../renderer/features/telemetry/phase-grid';
-import { LiveStore, OTHER_RUN_POLL_MS } from '../../../renderer/state/live-store';
+import { LiveStore, OTHER_RUN_IDLE_POLL_MS, OTHER_RUN_POLL_MS } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
 import { trackingRow } from '../../support/app/tracking-row';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
 import { dateResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
+import { lengthOf, px, REM, ruleOf, SCROLLBAR, screenWidth } from '../stylesheet';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
 
@@ -204,6 +207,69 @@ describe('the header and a run of another process', () => {
     expect(screen.getByTestId('header-run').textContent).toBe('CLI run completed');
     expect(screen.getByTestId('header-run').getAttribute('data-state')).toBe('completed');
   });
+
+  /** A run of the history: by `triggeredBy`, started at `startedAt`, ended with `status`. */
+  const historyRun = (id: string, triggeredBy: string, startedAt: string, status = 'completed') => ({ id, batchRunId: `batch_${id}`, status, mode: 'normal', triggeredBy, startedAt, completedAt: startedAt, totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 2, options: {} });
+  const advance = (ms: number) =>
+    act(async () => {
+      await vi.advanceTimersByTimeAsync(ms);
+    });
+
+  it('after a reload, names a run of the CLI that ended after this window\'s last run, not this window\'s run', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The engine's ring holds this window's run (started 23:00); the CLI ran at 23:10, while the page was away.
+    const { live, view } = setup({
+      recentEvents: () => ({ events: [runResult(2, 'completed', false)], runStart: runStartEvent(1) }),
+      listRuns: (input) => ({ runs: (input as { ids?: string[] }).ids ? [] : [historyRun('cli-run', 'cli', '2025-09-30T23:10:00.000000Z')] }),
+    });
+    render(view(<HeaderRun onOpen={() => undefined} />));
+    await act(() => live.rebuild());
+    await advance(0);
+    expect(live.getSnapshot().run?.runId).toBe('run-1');
+    expect(screen.getByTestId('header-run').textContent).toBe('CLI run completed');
+    expect(screen.getByTestId('header-run').getAttribute('data-source')).toBe('history');
+  });
+
+  it('names a run of the CLI shorter than the watch interval, and reads the grid again for it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // The lock is never seen held: the CLI's run starts and ends between two looks.
+    let latest = [historyRun('old-run', 'app', '2025-09-30T22:00:00.000000Z')];
+    const { transport, view } = setup({ listRuns: (input) => ({ runs: (input as { ids?: string[] }).ids ? [] : latest }) });
+    const calls = (name: string) => transport.calls.filter((c) => c.name === name).length;
+    render(view(<HeaderRun onOpen={() => undefined} />));
+    await advance(0);
+    expect(screen.getByTestId('header-run').textContent).toBe('desktop app run completed');
+    const reads = calls('getTracking');
+    latest = [historyRun('cli-run', 'cli', '2025-09-30T23:10:00.000000Z', 'partial')];
+    await advance(OTHER_RUN_IDLE_POLL_MS);
+    expect(screen.getByTestId('header-run').textContent).toBe('CLI run partial');
+    expect(calls('getTracking')).toBe(reads + 1);
+    // Nothing new at the next look: nothing read again.
+    await advance(OTHER_RUN_IDLE_POLL_MS);
+    expect(calls('getTracking')).toBe(reads + 1);
+  });
+
+  it("names this window's run once it is the latest, and its end does not read the grid twice", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let latest = [historyRun('cli-run', 'cli', '2025-09-30T22:00:00.000000Z')];
+    const { transport, view } = setup({ listRuns: (input) => ({ runs: (input as { ids?: string[] }).ids ? [] : latest }) });
+    const calls = (name: string) => transport.calls.filter((c) => c.name === name).length;
+    render(view(<HeaderRun onOpen={() => undefined} />));
+    await advance(0);
+    expect(screen.getByTestId('header-run').textContent).toBe('CLI run completed');
+    transport.emit(runStartEvent(1, { dates: 1 }));
+    await advance(200);
+    expect(screen.getByTestId('header-run').textContent).toBe('run running: 0/1 dates');
+    transport.emit(runResult(2, 'completed', false));
+    latest = [historyRun('run-1', 'app', '2025-09-30T23:00:00.000000Z')];
+    await advance(200);
+    expect(screen.getByTestId('header-run').textContent).toBe('run completed: 0/1 dates');
+    expect(screen.getByTestId('header-run').getAttribute('data-source')).toBe('app');
+    // The run's end read the grid once; its history row, read at the next looks, is not news.
+    const reads = calls('getTracking');
+    await advance(OTHER_RUN_IDLE_POLL_MS * 2);
+    expect(calls('getTracking')).toBe(reads);
+  });
 });
 
 describe('resuming the cancelled live run', () => {
@@ -228,6 +294,23 @@ describe('resuming the cancelled live run', () => {
 });
 
 describe('the progress line and the grid columns', () => {
+  const row = ruleOf('.grid-row');
+  /** Each column's minimum: "6.5rem", or "repeat(6, minmax(4.5rem, 1fr))" for the six phases. */
+  const minimums = ((/grid-template-columns:\s*([^;]+);/.exec(row)?.[1] ?? '').match(/repeat\([^()]*\([^()]*\)\)|\S+/g) ?? []).flatMap((t) => {
+    const rep = /^repeat\((\d+),\s*minmax\(([\d.]+rem),\s*1fr\)\)$/.exec(t);
+    return rep ? Array.from({ length: Number(rep[1]) }, () => px(rep[2]!)) : [px(t)];
+  });
+  /** The row's min-width (a calc of rem and px terms, some "n * x"). */
+  const rowMinWidth = (/min-width:\s*calc\(([^;]+)\);/.exec(row)?.[1] ?? '').split('+').reduce((sum, term) => sum + term.split('*').map((f) => (/^\s*[\d.]+\s*$/.test(f) ? Number(f) : px(f.trim()))).reduce((a, b) => a * b, 1), 0);
+
+  it('names the phase being run as the rest of the app does', async () => {
+    const { transport, view } = setup({});
+    render(view(<LiveScreen />));
+    transport.emit(runStartEvent(1));
+    transport.emit(phaseStartEvent('2025-07-01', 'market_data', null, 2));
+    await waitFor(() => expect(screen.getByTestId('current-cell').textContent).toBe('now: 2025-07-01 market data'));
+  });
+
   it('shows the progress text beside the bar, not on it', async () => {
     const { transport, view } = setup({});
     render(view(<LiveScreen />));
@@ -237,37 +320,21 @@ describe('the progress line and the grid columns', () => {
   });
 
   it('gives Missing and Fallback columns room for their headings, with a gap between columns', () => {
-    const css = readFileSync(resolve(import.meta.dirname, '../../../renderer/styles.css'), 'utf8');
-    const rule = /\.grid-row \{([^}]*)\}/.exec(css)?.[1] ?? '';
-    const columns = /grid-template-columns:\s*([^;]+);/.exec(rule)?.[1]?.trim().split(/\s+(?![^(]*\))/) ?? [];
-    const [missing, fallback] = columns.slice(-3).map((c) => Number(/^([\d.]+)rem$/.exec(c)?.[1] ?? 0));
+    const [missing, fallback] = minimums.slice(-3);
     // "Fallback" in 12px bold is about 52px wide: 4.5rem (72px) leaves room on both sides.
-    expect(missing).toBeGreaterThanOrEqual(4.5);
-    expect(fallback).toBeGreaterThanOrEqual(4.5);
-    expect(Number(/column-gap:\s*(\d+)px/.exec(rule)?.[1] ?? /\bgap:\s*(\d+)px/.exec(rule)?.[1] ?? 0)).toBeGreaterThanOrEqual(8);
+    expect(missing).toBeGreaterThanOrEqual(4.5 * REM);
+    expect(fallback).toBeGreaterThanOrEqual(4.5 * REM);
+    expect(Number(/column-gap:\s*(\d+)px/.exec(row)?.[1] ?? /\bgap:\s*(\d+)px/.exec(row)?.[1] ?? 0)).toBeGreaterThanOrEqual(8);
   });
 
   it('keeps every column at least its minimum in a narrow grid, which scrolls sideways with its headings', () => {
-    const css = readFileSync(resolve(import.meta.dirname, '../../../renderer/styles.css'), 'utf8');
-    const ruleOf = (selector: string) => new RegExp(`(?:^|\\n)${selector.replace(/[.[\]'>]/g, (c) => `\\${c}`)} \\{([^}]*)\\}`).exec(css)?.[1] ?? '';
-    const REM = 14; // :root font-size
-    const px = (v: string) => Number(/^([\d.]+)(rem|px)$/.exec(v)?.[1] ?? NaN) * (v.endsWith('rem') ? REM : 1);
-    const row = ruleOf('.grid-row');
-    const tracks = (/grid-template-columns:\s*([^;]+);/.exec(row)?.[1] ?? '').match(/repeat\([^()]*\([^()]*\)\)|\S+/g) ?? [];
-    // Each track's minimum: "6.5rem", or "repeat(6, minmax(4.5rem, 1fr))" for the six phases.
-    const minimums = tracks.flatMap((t) => {
-      const rep = /^repeat\((\d+),\s*minmax\(([\d.]+rem),\s*1fr\)\)$/.exec(t);
-      return rep ? Array.from({ length: Number(rep[1]) }, () => px(rep[2]!)) : [px(t)];
-    });
     expect(minimums).toHaveLength(11);
     // "analytics" and "sectors" in 12px bold need about 60px: no phase heading runs into the next.
     for (const m of minimums.slice(2, 8)) expect(m).toBeGreaterThanOrEqual(4.5 * REM);
     const gap = px(/column-gap:\s*([\d.]+px)/.exec(row)?.[1] ?? '');
     const padding = px(/padding:\s*0 ([\d.]+px)/.exec(row)?.[1] ?? '');
-    // The row's min-width (a calc of rem and px terms, some "n * x") is the columns, gaps and padding: never narrower.
-    const calc = /min-width:\s*calc\(([^;]+)\);/.exec(row)?.[1] ?? '';
-    const minWidth = calc.split('+').reduce((sum, term) => sum + term.split('*').map((f) => (/^\s*[\d.]+\s*$/.test(f) ? Number(f) : px(f.trim()))).reduce((a, b) => a * b, 1), 0);
-    expect(minWidth).toBe(minimums.reduce((a, b) => a + b, 0) + gap * (minimums.length - 1) + 2 * padding);
+    // The row's min-width is the columns, gaps and padding: never narrower.
+    expect(rowMinWidth).toBe(minimums.reduce((a, b) => a + b, 0) + gap * (minimums.length - 1) + 2 * padding);
     // The heading row is in the scroller with the rows (it scrolls sideways with them), stuck to its top.
     render(<PhaseGrid dates={['2025-07-01']} rows={{}} selected={null} onOpen={() => undefined} follow={null} />);
     const head = screen.getAllByRole('row')[0]!;
@@ -275,5 +342,34 @@ describe('the progress line and the grid columns', () => {
     expect(ruleOf('.grid-head')).toMatch(/position:\s*sticky;[^}]*top:\s*0;/);
     // A heading too long for its column is cut (its full name is in its title), never drawn over the next one.
     expect(ruleOf(".grid-head [role='columnheader']")).toMatch(/overflow:\s*hidden;[^}]*white-space:\s*nowrap;/);
+  });
+
+  it('fits every column of the grid beside an open cell detail in a 1280 px window: the panel goes below it, and beside it where both fit', () => {
+    // The split is a wrapping flex row: the grid's basis is its columns (auto: the heading row's min-width), the panel's 320px.
+    const split = ruleOf('.split');
+    expect(split).toMatch(/display:\s*flex;/);
+    expect(split).toMatch(/flex-wrap:\s*wrap;/);
+    const flex = (selector: string) => /flex:\s*([\d.]+) ([\d.]+) (\S+);/.exec(ruleOf(selector))?.slice(1) ?? [];
+    const [gridGrow, , gridBasis] = flex('.split > .grid');
+    const [panelGrow, , panelBasis] = flex('.split > .cell-detail');
+    expect(gridBasis).toBe('auto');
+    // The grid's width at least: its rows, its border and its own scrollbar (its rows scroll).
+    const gridMin = rowMinWidth + 2 * lengthOf(ruleOf('.grid'), 'border') + SCROLLBAR;
+    const gap = lengthOf(split, 'gap');
+    /** The width the grid's rows get beside (or above) an open panel, as flex-wrap lays them out. */
+    const rowsWidth = (windowWidth: number) => {
+      const width = screenWidth(windowWidth);
+      const free = width - gridMin - gap - px(panelBasis!);
+      const grid = free < 0 ? width : gridMin + (free * Number(gridGrow)) / (Number(gridGrow) + Number(panelGrow));
+      return { wraps: free < 0, rows: grid - 2 * lengthOf(ruleOf('.grid'), 'border') - SCROLLBAR };
+    };
+    // At 1280 px the panel goes below the grid, whose rows keep every column without a sideways scroll.
+    expect(rowsWidth(1280).wraps).toBe(true);
+    expect(rowsWidth(1280).rows).toBeGreaterThanOrEqual(rowMinWidth);
+    // At 1440 px (and wider) both fit side by side, the grid still whole.
+    expect(rowsWidth(1440).wraps).toBe(false);
+    expect(rowsWidth(1440).rows).toBeGreaterThanOrEqual(rowMinWidth);
+    // Alone on a line narrower than its columns (a 1024 px window), the grid shrinks and scrolls sideways, not the page.
+    expect(ruleOf('.split > .grid')).toMatch(/min-width:\s*0;/);
   });
 });

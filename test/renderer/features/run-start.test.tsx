@@ -9,7 +9,9 @@
  * a new preview finds the file free, any other refusal once the form changes or a new plan is
  * made; a usage refusal's title has no exit code. Start says to preview the plan first, and
  * Resume is off, with the reason, when the history holds nothing to resume. The plan preview of
- * a single date names that date; engine messages about the options read in the form's words.
+ * a single date names that date, its details name the phases as the form does; engine messages
+ * about the options read in the form's words. After the run it started, the form still holds
+ * the user's choices.
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -21,7 +23,9 @@ import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore, OTHER_RUN_POLL_MS } from '../../../renderer/state/live-store';
 import type { ErrorShape } from '../../../core/api/errors';
+import type { TelemetryEvent } from '../../../core/api/telemetry-events';
 import type { FakeHandler } from '../../support/app/fake-transport';
+import { dateResultEvent, runStartEvent } from '../../support/telemetry/event-builders';
 import { RefusingTransport, usageError } from '../refusing-transport';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
@@ -49,6 +53,18 @@ const plan = (dates: string[], warnings: string[] = []) => ({
     // The engine names the code of each refusal it warns of.
     refused_by: warnings.includes(HELD_WARNING) ? ['locked'] : [],
   },
+});
+
+/** The end of the run run-1 (one date, completed). */
+const runResultEvent = (seq: number): TelemetryEvent => ({
+  schema: 1,
+  run_id: 'run-1',
+  seq,
+  ts: '2026-11-27T23:00:05.000000Z',
+  source: 'engine',
+  level: 'info',
+  event: 'run_result',
+  payload: { status: 'completed', exit_code: 0, dates_planned: 1, dates_succeeded: 1, dates_partial: 0, dates_failed: 0, dates_skipped: 0, duration_ms: 10, cancelled: false, guard_status: null },
 });
 
 /** What a resume with nothing to resume comes to (the planner's usage error, g.11). */
@@ -288,6 +304,31 @@ describe('starting a run', () => {
     expect(live.getSnapshot().plannedDates).toEqual(['2026-11-02']);
   });
 
+  it("after the run it started, the form comes back with the user's choices, not Automatic", async () => {
+    const growth = { id: 'p-growth', name: 'Demo Growth', accountName: 'Demo', isActive: true, deleted: false, equityBalance: null, initialEquity: null, positions: 12, firstEntryDate: '2025-06-30', latestSnapshotDate: null };
+    const { transport, navigate, live, view, rerender } = renderRun({
+      listPortfolios: () => ({ portfolios: [growth] }),
+      planRun: () => plan(['2026-11-02']),
+      startRun: () => ({ accepted: true, status: { ...IDLE, state: 'running', startedAt: LOCKED.startedAt, runId: 'run-1', batchRunId: 'batch_run-1', datesPlanned: 1 } }),
+    });
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Demo Growth' })).toBeTruthy());
+    fireEvent.click(screen.getByLabelText('marks'));
+    fireEvent.change(screen.getByLabelText('Portfolio'), { target: { value: 'p-growth' } });
+    await previewSingleDate('2026-11-02');
+    fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledWith('live'));
+    // The Live screen shows the run to its end; then the user goes back to the form.
+    rerender(view(<LiveScreen />));
+    transport.emit({ events: [runStartEvent(1, { dates: 1 }), dateResultEvent('2026-11-02', 'success', 2), runResultEvent(3)], counts: {}, coalesced: 0 });
+    await waitFor(() => expect(live.getSnapshot().phase).toBe('finished'));
+    rerender(view(<RunScreen />));
+    expect((screen.getByLabelText('Single date') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByTestId('run-target-date') as HTMLInputElement).value).toBe('2026-11-02');
+    expect((screen.getByLabelText('marks') as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText('market data') as HTMLInputElement).checked).toBe(false);
+    await waitFor(() => expect((screen.getByLabelText('Portfolio') as HTMLSelectElement).value).toBe('p-growth'));
+  });
+
   it('the preview of a single date names that date, not the latest settled date as its target', async () => {
     renderRun({ planRun: () => plan(['2026-11-02']) });
     await previewSingleDate('2026-11-02');
@@ -295,6 +336,14 @@ describe('starting a run', () => {
     expect(screen.getByTestId('plan-span').textContent).toBe('2026-11-02');
     expect(text).toContain('Date 2026-11-02 (the latest settled date is 2026-11-27)');
     expect(text).not.toMatch(/Target date 2026-11-27/);
+  });
+
+  it('the plan details name the phases as the form does', async () => {
+    renderRun({ planRun: () => plan(['2026-11-02']) });
+    await previewSingleDate('2026-11-02');
+    const cells = [...screen.getByTestId('plan-preview').querySelectorAll('tbody td')].map((td) => td.textContent);
+    expect(cells).toEqual(['2026-11-02', 'market data', '1', '-']);
+    expect(screen.getByLabelText('market data')).toBeTruthy();
   });
 
   it("shows the engine's usage errors in the form's words", async () => {
