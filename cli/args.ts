@@ -82,6 +82,19 @@ function missingRequiredFlags(spec: CommandSpec, values: FlagValues): string[] {
     .map(([name, f]) => `--${name}${f.type === 'string' ? ` ${f.valueName ?? 'VALUE'}` : ''}`);
 }
 
+/**
+ * The first flag given an empty value (`--portfolio ''`, `--portfolio ,`): an unset variable in
+ * a script, which must never widen a command's scope to everything, as leaving the flag out does.
+ */
+function emptyValuedFlag(values: FlagValues): string | null {
+  for (const [name, v] of Object.entries(values)) {
+    if (typeof v === 'string' && v.trim() === '') return name;
+    // A repeatable flag's values are comma-separated lists (listFlag).
+    if (Array.isArray(v) && v.some((item) => item.split(',').every((part) => part.trim() === ''))) return name;
+  }
+  return null;
+}
+
 export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedCommandArgs {
   const all: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...spec.flags };
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
@@ -121,6 +134,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     }
     const missing = missingRequiredFlags(spec, parsed.values as FlagValues);
     if (missing.length > 0) throw usageError(`\`batchdesk ${spec.name}\` needs ${missing.join(' ')} (see \`batchdesk ${spec.name} --help\`)`);
+    const empty = emptyValuedFlag(parsed.values as FlagValues);
+    if (empty) throw usageError(`--${empty} is empty: give it a value or leave the flag out (see \`batchdesk ${spec.name} --help\`)`);
   }
   return { flags: parsed.values as FlagValues, positionals };
 }

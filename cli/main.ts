@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BatchdeskError, EXIT } from '../core/api/errors';
+import { BatchdeskError, EXIT, usageError } from '../core/api/errors';
 import { DatabaseOpenError, explainReadOnlyError, isReadOnlyError } from '../db/open-database';
 import { APP_VERSION } from '../host/app-version';
 import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
@@ -78,9 +78,11 @@ export interface MainOptions {
   readonly hardSignal?: AbortSignal;
 }
 
-function resolveDb(flag: string | undefined, io: CliIO): { dbPath: string; dbIsDefault: boolean } {
+function resolveDb(flag: string | undefined, io: CliIO, usesDatabase: boolean): { dbPath: string; dbIsDefault: boolean } {
   if (flag) return { dbPath: resolve(io.cwd, flag), dbIsDefault: false };
   const env = io.env['BATCHDESK_DB'];
+  // Set but empty is a mistake (an unset variable in a script), never the default database.
+  if (usesDatabase && env !== undefined && env.trim() === '') throw usageError('BATCHDESK_DB is set but empty: give it a database path, or unset it to use the default database');
   if (env) return { dbPath: resolve(io.cwd, env), dbIsDefault: false };
   return { dbPath: defaultDatabasePath(io.env), dbIsDefault: true };
 }
@@ -147,7 +149,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       io.out(APP_VERSION);
       return EXIT.ok;
     }
-    const db = resolveDb(stringFlag(parsed.flags['db']), io);
+    const db = resolveDb(stringFlag(parsed.flags['db']), io, spec.usesDatabase !== false);
     dbPath = db.dbPath;
     if (db.dbIsDefault && spec.usesDatabase !== false) mkdirSync(dirname(db.dbPath), { recursive: true });
     const global: GlobalOptions = {

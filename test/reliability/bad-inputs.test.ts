@@ -149,6 +149,13 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'run --monitor-only --trace FILE (the trace folder is a file)', exit: 2, message: /--trace .*not a folder/, prepare: (e) => void file(e, 'trace.txt', 'x'), run: (e) => run(e, '--monitor-only', '--target-date', '2025-07-10', '--trace', join(e.dir, 'trace.txt')) },
   { surface: 'cli', input: 'frobnicate (unknown command)', exit: 2, message: /unknown command "frobnicate"/, run: (e) => cli(['frobnicate', '--db', e.db], ENV) },
   { surface: 'cli', input: 'verify bogus (unknown subcommand)', exit: 2, message: /unknown subcommand "bogus" of `verify`.*demo/, run: (e) => cli(['verify', 'bogus', '--db', e.db], ENV) },
+  // An empty value (an unset variable in a script) never widens the scope to everything, as leaving the flag out would.
+  { surface: 'cli', input: "purge --portfolio '' (empty: not all portfolios)", exit: 2, message: /--portfolio is empty: give it a value or leave the flag out/, run: (e) => cli(['purge', '--db', e.db, '--portfolio', '', '--yes', '--no-backup'], ENV) },
+  { surface: 'cli', input: 'purge --portfolio , (a list of nothing)', exit: 2, message: /--portfolio is empty/, run: (e) => cli(['purge', '--db', e.db, '--portfolio', ',', '--yes', '--no-backup'], ENV) },
+  { surface: 'cli', input: "run --phase '' (empty: not every phase)", exit: 2, message: /--phase is empty/, run: (e) => run(e, '--target-date', '2025-07-10', '--phase', '') },
+  { surface: 'cli', input: "reconcile --date '' (empty: not the latest date)", exit: 2, message: /--date is empty/, run: (e) => cli(['reconcile', '--db', e.db, '--date', ''], ENV) },
+  { surface: 'cli', input: "purge --db '' (empty: not the default database)", exit: 2, message: /--db is empty/, run: (e) => cli(['purge', '--db', '', '--yes', '--no-backup'], { ...ENV, XDG_CONFIG_HOME: e.dir }), absent: (e) => [join(e.dir, 'batchdesk')] },
+  { surface: 'cli', input: 'purge with BATCHDESK_DB set but empty (not the default database)', exit: 2, message: /BATCHDESK_DB is set but empty/, run: (e) => cli(['purge', '--yes', '--no-backup'], { ...ENV, BATCHDESK_DB: '', XDG_CONFIG_HOME: e.dir }), absent: (e) => [join(e.dir, 'batchdesk')] },
   { surface: 'cli', input: 'purge --from 2025-07-08 --to 2025-07-01 (inverted)', exit: 2, message: /--to 2025-07-01 is before --from 2025-07-08/, run: (e) => cli(['purge', '--db', e.db, '--from', '2025-07-08', '--to', '2025-07-01', '--yes'], ENV) },
   { surface: 'cli', input: 'reconcile --date 2025-02-30', exit: 2, message: /--date.*real calendar date/, run: (e) => cli(['reconcile', '--db', e.db, '--date', '2025-02-30'], ENV) },
   { surface: 'cli', input: 'history --days abc', exit: 2, message: /--days/, run: (e) => cli(['history', '--db', e.db, '--days', 'abc'], ENV) },
