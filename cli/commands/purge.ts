@@ -19,6 +19,14 @@ function rebuildLine(rebuild: { startDate: string; automatic: boolean }, portfol
   return `${lead}: batchdesk run --start-date ${rebuild.startDate}${scope}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`;
 }
 
+/** The purged range in words: both ends, one open end, or every date. */
+function rangeText(range: { start: string | null; end: string | null }): string {
+  if (range.start && range.end) return `${range.start} .. ${range.end}`;
+  if (range.start) return `from ${range.start} on`;
+  if (range.end) return `up to ${range.end}`;
+  return 'every date';
+}
+
 export const purgeCommand: CommandSpec = {
   name: 'purge',
   summary: 'delete derived rows (marks, snapshots, analytics, tracking) of a range; raw data is never touched',
@@ -59,7 +67,7 @@ export const purgeCommand: CommandSpec = {
         [
           BANNER,
           `batchdesk purge${r.dryRun ? ' --dry-run' : ''}  ${ctx.global.dbPath}`,
-          `Range: ${r.range.start ?? 'start'} .. ${r.range.end ?? 'end'}   Portfolios: ${r.portfolioIds.length ? r.portfolioIds.join(', ') : 'all'}`,
+          `Range: ${rangeText(r.range)}   Portfolios: ${r.portfolioIds.length ? r.portfolioIds.join(', ') : 'all'}`,
           BANNER,
           r.dryRun ? table(['table', 'rows', 'would delete'], rows, ['l', 'r', 'r']) : table(['table', 'before', 'after', 'deleted'], rows, ['l', 'r', 'r', 'r']),
           '',

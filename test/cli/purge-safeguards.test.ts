@@ -93,6 +93,9 @@ describe('purge of a range and a portfolio', () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.outcome.deleted).toMatchObject({ position_marks: 97 * 2, portfolio_snapshots: 10, batch_run_tracking: 2 });
+    // The header names a range with no end given in words.
+    expect((await runCli(['purge', '--db', db, '--dry-run'], ENV)).stdout).toContain('Range: every date   Portfolios: all');
+    expect((await runCli(['purge', '--db', db, '--to', '2025-07-02', '--dry-run'], ENV)).stdout).toContain('Range: up to 2025-07-02   Portfolios: all');
     expect(tableContents(db)).toEqual(before);
   });
 
@@ -128,7 +131,7 @@ describe('purge of a range and a portfolio', () => {
     // snapshots remain, so the run needs a start date.
     const middle = copyTo(template);
     const p = await runCli(['purge', '--db', middle, '--from', '2025-07-02', '--to', '2025-07-03', '--portfolio', INDIVIDUAL.slice(0, 8), '--yes', '--no-backup'], ENV);
-    expect(p.stdout).toContain(`Portfolios: ${INDIVIDUAL}`);
+    expect(p.stdout).toContain(`Range: 2025-07-02 .. 2025-07-03   Portfolios: ${INDIVIDUAL}`);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toContain(
       `Rebuild: batchdesk run --start-date 2025-07-02 --portfolio ${INDIVIDUAL}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`,
@@ -144,6 +147,7 @@ describe('purge of a range and a portfolio', () => {
     const dry = await runCli(['purge', '--db', tail, '--from', '2025-07-09', '--dry-run', '--json'], ENV);
     expect(JSON.parse(dry.stdout).rebuild).toEqual({ startDate: '2025-07-09', automatic: true });
     const t = await runCli(['purge', '--db', tail, '--from', '2025-07-09', '--yes', '--no-backup'], ENV);
+    expect(t.stdout).toContain('Range: from 2025-07-09 on   Portfolios: all');
     expect(t.stdout).toContain('Rebuild: batchdesk run   (no later snapshot remains, so the automatic range starts again at 2025-07-09)');
     expect((await runCli(['run', '--db', tail], ENV)).code).toBe(0);
     expect(diffChecksums(baseline, derivedOf(tail))).toEqual([]);
