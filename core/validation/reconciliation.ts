@@ -185,11 +185,21 @@ function explainBreaks(input: ReconcileInput, checks: readonly ReconcileCheck[],
   const c5 = byId(5);
   const unmarkedSum = roundCents(unmarked.reduce((a, l) => a + (l.mark === null ? unmarkedValue(l) : 0), 0));
   if ((c1.status === 'flag' || c5.status === 'flag') && unmarked.every((l) => l.mark !== null)) {
-    out.push(`no lot without a mark explains the break: the snapshot's cash (${formatMoney(input.snapshot.cashValue)}) disagrees with equity - marked positions (${formatMoney((input.snapshot.equityBalance ?? input.snapshot.totalValue) - sMarked)}); the snapshot or its marks were changed after the run`);
+    // Check 5 breaks when the cash is off; check 1 alone when NAV is.
+    const { cashValue, totalValue } = input.snapshot;
+    const what =
+      c5.status === 'flag'
+        ? `the snapshot's cash (${formatMoney(cashValue)}) disagrees with equity - marked positions (${formatMoney((input.snapshot.equityBalance ?? totalValue) - sMarked)})`
+        : `NAV - cash (${formatMoney(totalValue - cashValue)}) disagrees with the marked positions (${formatMoney(sMarked)})`;
+    out.push(`no lot without a mark explains the break: ${what}; the snapshot or its marks were changed after the run`);
   } else if (c1.status === 'flag' && c1.difference !== null && Math.abs(c1.difference - unmarkedSum) > 1) {
     out.push(`lots without a mark account for ${formatMoney(unmarkedSum)} of the ${formatMoney(c1.difference)} difference; the rest (${formatMoney(c1.difference - unmarkedSum)}) is not explained by the marks (snapshot cash or NAV changed after the run)`);
   }
-  if (byId(3).status === 'flag') out.push(`daily P&L ${String(input.snapshot.dailyPnl)} does not equal the change in cumulative P&L (${String(input.snapshot.cumulativePnl)} - ${String(input.previous?.cumulativePnl ?? 0)})`);
+  if (byId(3).status === 'flag') {
+    const from = input.previous?.cumulativePnl ?? 0;
+    const to = input.snapshot.cumulativePnl;
+    out.push(`daily P&L ${formatMoney(input.snapshot.dailyPnl)} does not equal the change in cumulative P&L from ${formatMoney(from)} to ${formatMoney(to)} (${formatMoney(to === null ? null : to - from)})`);
+  }
   if (byId(6).status === 'flag') out.push(`equity ${formatMoney(input.snapshot.equityBalance)} does not roll forward from the previous equity ${formatMoney(previousEquity(input))} + daily P&L + capital flow`);
   if (byId(4).status === 'flag') out.push(`equity and NAV disagree${byId(4).secondary?.status === 'flag' ? ' (portfolios.equity_balance differs from the latest snapshot)' : ''}`);
   return out;

@@ -47,6 +47,17 @@ describe('reconciliation (SPEC.md i.1)', () => {
     expect(r.explanations.join('\n')).toMatch(/no lot without a mark explains the break/);
   });
 
+  it('a wrong NAV (cash right) is named as NAV - cash against the marked positions, not as a cash break', () => {
+    const r = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, totalValue: 1000.5, equityBalance: 1000 } }, 0.1);
+    expect(r.checks.find((c) => c.id === 5)!.status).toBe('ok');
+    expect(r.explanations).toContain('no lot without a mark explains the break: NAV - cash (900.50) disagrees with the marked positions (900.00); the snapshot or its marks were changed after the run');
+  });
+
+  it('a daily P&L that does not match the cumulative change names both ends in money format', () => {
+    const r = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, dailyPnl: 5392.67, cumulativePnl: 5392.67 }, previous: { cumulativePnl: -99816.28, equityBalance: 990 } });
+    expect(r.explanations).toContain('daily P&L 5,392.67 does not equal the change in cumulative P&L from -99,816.28 to 5,392.67 (105,208.95)');
+  });
+
   it('leverage is an informational line, never a flag (m.11)', () => {
     const r = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, cashValue: -200, grossExposure: 1200, longValue: 1200 }, lots: [lot('a', 900), lot('b', 300)] });
     expect(r.flagged).toBe(false);
