@@ -5,8 +5,8 @@
  * reload from the engine's event ring and the tracking table (SPEC.md h.7), and re-reads
  * tracking when a run ends or the data changes. While this app runs no batch, it watches for
  * a run another process (the CLI) does on the file, for every screen and the header: the grid
- * follows that run's dates as it commits them, and is read again once it has ended. Meanwhile
- * it reads the history's latest run too, so the header names the latest run whatever process
+ * follows that run's dates as it commits them, and is read again once it has ended. Each look
+ * reads the history's latest run too, so the header names the latest run whatever process
  * did it, also one shorter than the watch's interval or one that ended before a reload.
  */
 import { z } from 'zod';
@@ -220,8 +220,9 @@ export class LiveStore {
    * such a run lasts, every OTHER_RUN_IDLE_POLL_MS while there is none or a read failed. The
    * grid is read again each time its dates done change (its tracking rows are committed), and
    * once it has ended (its status read from the history first), when a start it refused is past.
-   * While none holds the file, the history's latest run is read too: a run that started and
-   * ended between two reads shows there, and the grid is read again for it.
+   * Each read reads the history's latest run too (also after a reload while a run holds the
+   * file): a run that started and ended between two reads shows there, and the grid is read
+   * again for it; the watched run itself is no such run, its dates done say when to read.
    */
   private async readOtherRun(gen: number): Promise<void> {
     let run: OtherProcessRun | null;
@@ -238,12 +239,12 @@ export class LiveStore {
     const before = this.otherShown;
     // How the run it showed ended; a read stopped meanwhile leaves it shown, for the next read to say.
     const status = !run && before ? await this.endStatus(before.runId) : null;
-    const latest = run ? undefined : await this.latestHistoryRun();
+    const latest = await this.latestHistoryRun();
     if (gen !== this.watchGen) return;
     this.otherShown = run;
     if (run) this.setOtherRun({ state: 'running', run });
     else if (before) this.setOtherRun({ state: 'finished', run: before, status });
-    const unseen = latest !== undefined && this.setLatestRun(latest);
+    const unseen = latest !== undefined && this.setLatestRun(latest, run ?? before);
     if (before && before.runId !== run?.runId) {
       this.clearRefusal('locked');
       void this.refreshTracking().catch(() => undefined);
@@ -275,15 +276,15 @@ export class LiveStore {
   /**
    * Keeps the history's latest run; true when the previous read did not see it so (another run,
    * or another status): a run that ran meanwhile, unless it is this app's live run, whose rows
-   * the store reads at its end.
+   * the store reads at its end, or the run of another process `watched`, which the watch follows.
    */
-  private setLatestRun(latestRun: HistoryRun | null): boolean {
+  private setLatestRun(latestRun: HistoryRun | null, watched: OtherProcessRun | null): boolean {
     const before = this.state.latestRun;
     const read = this.latestRunRead;
     this.latestRunRead = true;
     if (JSON.stringify(latestRun) === JSON.stringify(before)) return false;
     this.set({ ...this.state, latestRun });
-    return read && latestRun !== null && (latestRun.id !== before?.id || latestRun.status !== before?.status) && latestRun.id !== this.state.run?.runId;
+    return read && latestRun !== null && (latestRun.id !== before?.id || latestRun.status !== before?.status) && latestRun.id !== this.state.run?.runId && latestRun.id !== watched?.runId;
   }
 
   /** A read that saw nothing new (the same run, figures and state) changes nothing. */

@@ -13,6 +13,8 @@ export interface Column<T> {
   readonly width: string;
   readonly align?: 'left' | 'right';
   readonly render: (row: T) => ReactNode;
+  /** The cell's whole text as its tooltip, for a cell the column's width may cut short. */
+  readonly title?: (row: T) => string;
 }
 
 export interface DataTableProps<T> {
@@ -96,7 +98,7 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
                 }}
               >
                 {columns.map((c) => (
-                  <div key={c.key} role="gridcell" className={c.align === 'right' ? 'num' : undefined}>
+                  <div key={c.key} role="gridcell" className={c.align === 'right' ? 'num' : undefined} title={c.title?.(row)}>
                     {c.render(row)}
                   </div>
                 ))}

@@ -188,7 +188,8 @@ export function AnalyticsScreen({ initialPortfolio }: { initialPortfolio?: strin
       ),
     [rows],
   );
-  const last = rows[rows.length - 1];
+  // The headline is the chosen date's snapshot, the latest one while none is chosen.
+  const headline = (date ? rows.find((r) => r.date === date) : undefined) ?? rows[rows.length - 1];
   return (
     <section aria-labelledby="analytics-title" data-testid="screen-analytics">
       <h1 id="analytics-title" tabIndex={-1}>
@@ -222,9 +223,9 @@ export function AnalyticsScreen({ initialPortfolio }: { initialPortfolio?: strin
       {snapshots.data && rows.length === 0 ? <EmptyState title="No snapshots yet">Run a backfill: NAV, P&L and exposures appear once a date completes.</EmptyState> : null}
       {rows.length > 0 ? (
         <>
-          {last ? (
-            <p className="muted" data-testid="analytics-latest">
-              {last.date}: NAV {fmtMoney(last.totalValue)}, cumulative P&L {fmtMoney(last.cumulativePnl)}, cash {fmtMoney(last.cashValue)}, beta (90d) {fmtNum(last.betaCalculated90d, 2)}
+          {headline ? (
+            <p className="muted" data-testid="analytics-headline">
+              {headline.date}: NAV {fmtMoney(headline.totalValue)}, cumulative P&L {fmtMoney(headline.cumulativePnl)}, cash {fmtMoney(headline.cashValue)}, beta (90d) {fmtNum(headline.betaCalculated90d, 2)}
             </p>
           ) : null}
           <section aria-labelledby="nav-title">

@@ -36,17 +36,26 @@ function filtersProblem(f: Filters): string | null {
   return f.startDate && f.endDate && f.endDate < f.startDate ? `The To date ${f.endDate} is before the From date ${f.startDate}.` : null;
 }
 
+/** Whether the filters narrow the rows of the dates shown (a reason, resolution, symbol or portfolio). */
+function narrowed(f: Filters): boolean {
+  return f.reasons.length > 0 || f.resolution !== '' || f.symbols.trim() !== '' || f.portfolioId !== '';
+}
+
+/** A row's provider and detail, as its Detail cell says them. */
+const detailOf = (r: MissingPriceRow): string => [r.provider, r.detail].filter(Boolean).join(': ') || '-';
+
+/** Each column at least as wide as its heading, on one line; together they fit a 1280 px window. */
 const COLUMNS: Column<MissingPriceRow>[] = [
-  { key: 'date', header: 'Date', width: '7rem', render: (r) => r.date },
-  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong> },
+  { key: 'date', header: 'Date', width: '6.5rem', render: (r) => r.date },
+  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong>, title: (r) => r.symbol },
   { key: 'reason', header: 'Reason', width: '11rem', render: (r) => <code>{r.reason}</code> },
-  { key: 'resolution', header: 'Resolution', width: '6rem', render: (r) => <span className={`pill ${r.resolution === 'missing' ? 'st-failed' : 'st-warning'}`}>{r.resolution}</span> },
-  { key: 'fallback', header: 'Fallback close', width: '7rem', render: (r) => r.fallbackPriceDate ?? '-' },
-  { key: 'age', header: 'Age (days)', width: '5rem', align: 'right', render: (r) => (r.fallbackAgeDays === null ? '-' : r.fallbackAgeDays) },
-  { key: 'last', header: 'Last known', width: '7rem', render: (r) => r.lastKnownPriceDate ?? '-' },
-  { key: 'portfolios', header: 'Portfolios', width: '5rem', align: 'right', render: (r) => r.portfoliosAffected },
-  { key: 'lots', header: 'Lots', width: '4rem', align: 'right', render: (r) => r.positionsAffected },
-  { key: 'detail', header: 'Detail', width: 'minmax(8rem, 1fr)', render: (r) => <span title={r.detail ?? ''}>{[r.provider, r.detail].filter(Boolean).join(': ') || '-'}</span> },
+  { key: 'resolution', header: 'Resolution', width: '6.5rem', render: (r) => <span className={`pill ${r.resolution === 'missing' ? 'st-failed' : 'st-warning'}`}>{r.resolution}</span> },
+  { key: 'fallback', header: 'Fallback date', width: '8rem', render: (r) => r.fallbackPriceDate ?? '-' },
+  { key: 'age', header: 'Age (days)', width: '6.5rem', align: 'right', render: (r) => (r.fallbackAgeDays === null ? '-' : r.fallbackAgeDays) },
+  { key: 'last', header: 'Last close date', width: '9rem', render: (r) => r.lastKnownPriceDate ?? '-' },
+  { key: 'portfolios', header: 'Portfolios', width: '5.5rem', align: 'right', render: (r) => r.portfoliosAffected },
+  { key: 'lots', header: 'Lots', width: '3rem', align: 'right', render: (r) => r.positionsAffected },
+  { key: 'detail', header: 'Detail', width: 'minmax(6.5rem, 1fr)', render: detailOf, title: detailOf },
 ];
 
 const CSV: CsvColumn<MissingPriceRow>[] = [
@@ -188,7 +197,11 @@ export function MissingPricesScreen() {
             {fmtInt(rows.length)} row(s){shown.truncated ? ` of ${fmtInt(shown.total)} (refine the filters to see the rest)` : ''}
           </p>
           {rows.length === 0 ? (
-            <EmptyState title="No missing prices">Every needed symbol had an exact close on the dates shown.</EmptyState>
+            narrowed(filters) ? (
+              <EmptyState title="No rows match the filters">Missing prices of other symbols, reasons, resolutions or portfolios are not shown.</EmptyState>
+            ) : (
+              <EmptyState title="No missing prices">Every needed symbol had an exact close on the dates shown.</EmptyState>
+            )
           ) : (
             <DataTable label="Missing prices" rows={rows} columns={COLUMNS} rowKey={(r) => `${r.date}:${r.symbol}`} height={480} testId="missing-table" />
           )}

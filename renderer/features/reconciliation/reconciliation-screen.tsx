@@ -88,8 +88,11 @@ const RESULT_COLUMNS: Column<ReconcileResultView>[] = [
   { key: 'unmarked', header: 'Unmarked lots', width: '6rem', align: 'right', render: (r) => fmtInt(r.unmarkedLots ?? 0) },
 ];
 
+/** A mark's previous price, its date and basis, as its Previous cell says them. */
+const previousOf = (m: MarkRow): string => (m.prevPrice !== null ? `${fmtMoney(m.prevPrice)} on ${m.prevPriceDate ?? '?'} (${m.prevBasis ?? '-'})` : (m.prevBasis ?? '-'));
+
 const MARK_COLUMNS: Column<MarkRow>[] = [
-  { key: 'symbol', header: 'Symbol', width: '7rem', render: (m) => <strong>{m.symbol}</strong> },
+  { key: 'symbol', header: 'Symbol', width: '7rem', render: (m) => <strong>{m.symbol}</strong>, title: (m) => m.symbol },
   { key: 'type', header: 'Type', width: '4rem', render: (m) => m.positionType },
   { key: 'qty', header: 'Quantity', width: '6rem', align: 'right', render: (m) => fmtDecimal(m.quantity, 2) },
   { key: 'price', header: 'Price', width: '6rem', align: 'right', render: (m) => fmtMoney(m.price) },
@@ -97,7 +100,7 @@ const MARK_COLUMNS: Column<MarkRow>[] = [
   { key: 'pdate', header: 'Price date', width: '7rem', render: (m) => m.priceDate ?? '-' },
   { key: 'mv', header: 'Market value', width: '8rem', align: 'right', render: (m) => fmtMoney(m.marketValue) },
   { key: 'pnl', header: 'Daily P&L', width: '7rem', align: 'right', render: (m) => fmtMoney(m.dailyPnl) },
-  { key: 'prev', header: 'Previous', width: 'minmax(10rem, 1fr)', render: (m) => (m.prevPrice !== null ? `${fmtMoney(m.prevPrice)} on ${m.prevPriceDate ?? '?'} (${m.prevBasis ?? '-'})` : (m.prevBasis ?? '-')) },
+  { key: 'prev', header: 'Previous', width: 'minmax(10rem, 1fr)', render: previousOf, title: previousOf },
   { key: 'active', header: 'Active', width: '4rem', render: (m) => (m.isActive ? 'yes' : 'no') },
 ];
 

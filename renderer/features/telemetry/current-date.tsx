@@ -50,7 +50,7 @@ export const CurrentDate = memo(function CurrentDate({ row, portfolios, monitor 
                 {PORTFOLIO_PHASES.map((p) => {
                   const c = cell(p);
                   return (
-                    <td key={p} title={c?.reason ?? undefined}>
+                    <td key={p} className="phase-status" title={c?.reason ?? undefined}>
                       <span className={`pill st-${cellClass(c?.status)}`}>{c?.status ?? '-'}</span> {c?.durationMs !== null && c?.durationMs !== undefined ? fmtDuration(c.durationMs) : ''}
                     </td>
                   );

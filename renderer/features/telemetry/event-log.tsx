@@ -87,11 +87,17 @@ export function EventLog({ log, received }: { log: readonly LogEntry[]; received
           atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 30;
         }}
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((v) => (
-            <LogLine key={lines[v.index]!.key} line={lines[v.index]!} start={v.start} />
-          ))}
-        </div>
+        {lines.length === 0 ? (
+          <p className="log-empty" data-testid="log-empty">
+            {log.length === 0 ? 'No events yet.' : 'No lines match the filters.'}
+          </p>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((v) => (
+              <LogLine key={lines[v.index]!.key} line={lines[v.index]!} start={v.start} />
+            ))}
+          </div>
+        )}
       </div>
     </section>
   );

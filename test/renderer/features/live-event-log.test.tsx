@@ -2,8 +2,9 @@
 /**
  * The Live screen's event log holds the latest LOG_CAPACITY lines (SPEC.md h.7): once older
  * lines were dropped, it says how many it shows of how many arrived; before that, nothing.
+ * With no line to show it says why: no events yet, or none matching the filters.
  */
-import { cleanup, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
@@ -51,5 +52,15 @@ describe('the event log', () => {
     await liveWithLines(LOG_CAPACITY);
     expect(screen.getByTestId('event-log').textContent).toContain(`of ${LOG_CAPACITY} lines`);
     expect(screen.queryByTestId('log-dropped')).toBeNull();
+  });
+
+  it('says when it has no line yet, and when the filters match none', async () => {
+    await liveWithLines(0);
+    expect(screen.getByTestId('log-empty').textContent).toBe('No events yet.');
+    cleanup();
+    await liveWithLines(3);
+    expect(screen.queryByTestId('log-empty')).toBeNull();
+    fireEvent.change(screen.getByTestId('log-search'), { target: { value: 'no such line' } });
+    expect(screen.getByTestId('log-empty').textContent).toBe('No lines match the filters.');
   });
 });

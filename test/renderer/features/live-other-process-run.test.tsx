@@ -173,6 +173,25 @@ describe('Live and a run by another process', () => {
     expect(gridDates()).toBe(4);
   });
 
+  it('after a reload while the run holds the file, names the history\'s latest run (not "no run yet")', async () => {
+    setup([cliRun()], { listRuns: () => ({ runs: [{ ...historyRow(cliRun(), 'running'), completedAt: null }] }) });
+    await advance(0);
+    expect(screen.getByTestId('other-run').getAttribute('data-state')).toBe('running');
+    expect(screen.getByTestId('idle-summary').textContent).toContain('The last run in the history, batch_20250930_230000: running, started 2025-09-30 23:00:00.');
+  });
+
+  it('the watched run showing up in the history reads no tracking rows: its dates done say when', async () => {
+    const earlier = { ...historyRow(cliRun({ runId: 'h0', batchRunId: 'batch_20250929_230000' }), 'completed') };
+    const history = [[earlier], [{ ...historyRow(cliRun(), 'running'), completedAt: null }]];
+    const { calls } = setup([cliRun()], { listRuns: () => ({ runs: history.length > 1 ? history.shift()! : history[0]! }) });
+    await advance(0);
+    expect(screen.getByTestId('idle-summary').textContent).toContain('batch_20250929_230000: completed');
+    const reads = calls('getTracking');
+    await advance(OTHER_RUN_POLL_MS);
+    expect(screen.getByTestId('idle-summary').textContent).toContain('batch_20250930_230000: running');
+    expect(calls('getTracking')).toBe(reads);
+  });
+
   it('a run that ran and ended while Live was not shown leaves its dates in the grid when Live shows again', async () => {
     let gone = false;
     const answers = [cliRun({ datesDone: 0 }), null];

@@ -3,7 +3,9 @@
  * The Reconciliation screen: one date or a range, never both (what is shown is what is
  * queried); a range the engine refuses is a message under the fields, not a crash card; the
  * LEVERAGE line says n/a when equity is not positive instead of a negative ratio; the
- * results name the marked value and count the marked lots, and quantities have separators.
+ * results name the marked value and count the marked lots, and quantities have separators;
+ * a mark's symbol and previous price, which their columns may cut short, have their whole text
+ * as a tooltip.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -157,5 +159,16 @@ describe('Reconciliation results', () => {
     fireEvent.click(within(table).getByText('Levered'));
     await waitFor(() => expect(screen.getByTestId('recon-detail').textContent).toContain('Levered on 2026-11-03'));
     expect(within(screen.getByTestId('recon-info')).getByText('LEVERAGE').parentElement!.textContent).toBe('LEVERAGE borrowed 1,250,000.00; gross exposure / equity = 2.8663');
+  });
+
+  it('gives a mark\'s symbol and previous price their whole text as a tooltip', async () => {
+    renderRecon({ getMarks: () => ({ portfolioId: 'hedge', date: '2026-11-03', snapshot: null, marks: [{ ...mark, symbol: 'FO_PRIVATE_EQUITY_FUND' }] }) });
+    fireEvent.click(within(await screen.findByTestId('recon-table')).getByText('Hedge'));
+    const marks = await screen.findByTestId('recon-marks');
+    await waitFor(() => expect(within(marks).getAllByRole('row')).toHaveLength(2));
+    const cells = within(within(marks).getAllByRole('row')[1]!).getAllByRole('gridcell');
+    expect(cells[0]!.getAttribute('title')).toBe('FO_PRIVATE_EQUITY_FUND');
+    expect(cells[8]!.getAttribute('title')).toBe(cells[8]!.textContent);
+    expect(cells[8]!.textContent).toContain('on 2026-11-02 (mark)');
   });
 });

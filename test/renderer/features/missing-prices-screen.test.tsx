@@ -1,0 +1,95 @@
+// @vitest-environment happy-dom
+/**
+ * The Missing prices screen: filters that match nothing say so, not that every symbol had a
+ * close; the columns name what they hold (dates), each heading stays on one line in a 1280 px
+ * window, and a cell its column may cut short (symbol, detail) has its whole text as a tooltip.
+ */
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MissingPriceRow } from '../../../core/api/commands/view-commands';
+import type { IsoDate } from '../../../core/domain/iso-date';
+import { ServicesProvider } from '../../../renderer/app-context';
+import { EngineClient } from '../../../renderer/engine-client/engine-client';
+import { MissingPricesScreen } from '../../../renderer/features/missing-prices/missing-prices-screen';
+import { LiveStore } from '../../../renderer/state/live-store';
+import { fakeLayout } from '../../support/app/fake-layout';
+import { FakeTransport } from '../../support/app/fake-transport';
+import { lengthOf, px, ruleOf, screenWidth } from '../stylesheet';
+
+beforeEach(fakeLayout);
+afterEach(cleanup);
+
+const missing: MissingPriceRow = {
+  date: '2026-11-03' as IsoDate,
+  symbol: 'FO_PRIVATE_EQUITY_FUND',
+  reason: 'no_data',
+  resolution: 'missing',
+  fallbackPriceDate: null,
+  fallbackAgeDays: null,
+  lastKnownPriceDate: '2026-09-30',
+  provider: 'yahoo',
+  detail: 'no close returned for the date',
+  positionsAffected: 2,
+  portfoliosAffected: 1,
+};
+
+/** Each heading's width in px, in 14px semibold as Chromium draws it on Debian (DejaVu Sans), rounded up. */
+const HEADING_PX: Readonly<Record<string, number>> = { Date: 38, Symbol: 59, Reason: 58, Resolution: 85, 'Fallback date': 107, 'Age (days)': 85, 'Last close date': 120, Portfolios: 77, Lots: 34, Detail: 47 };
+
+/** The screen over an engine whose missing prices are `rows`, filtered by resolution as the engine does. */
+function renderMissing(rows: MissingPriceRow[]): void {
+  const client = new EngineClient(
+    new FakeTransport({
+      listPortfolios: () => ({ portfolios: [] }),
+      getMissingPrices: (input) => {
+        const resolution = (input as { resolution?: string }).resolution;
+        const matched = rows.filter((r) => !resolution || r.resolution === resolution);
+        return { rows: matched, total: matched.length, truncated: false };
+      },
+      getSuspectPrices: () => ({ rows: [] }),
+    }),
+  );
+  client.connect();
+  render(
+    <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+      <MissingPricesScreen />
+    </ServicesProvider>,
+  );
+}
+
+describe('the Missing prices screen', () => {
+  it('says when the filters match nothing, and keeps the all-clear for no missing price at all', async () => {
+    renderMissing([missing]);
+    await screen.findByTestId('missing-table');
+    fireEvent.change(screen.getByTestId('missing-resolution'), { target: { value: 'fallback' } });
+    fireEvent.click(screen.getByTestId('missing-apply'));
+    await screen.findByText('No rows match the filters');
+    expect(screen.queryByText('No missing prices')).toBeNull();
+    cleanup();
+    renderMissing([]);
+    expect(await screen.findByText('No missing prices')).toBeTruthy();
+  });
+
+  it('names the date columns so, gives every heading room on one line, and fits a 1280 px window', async () => {
+    renderMissing([missing]);
+    const table = await screen.findByTestId('missing-table');
+    const head = table.querySelector<HTMLElement>('.table-head')!;
+    const headings = within(head).getAllByRole('columnheader').map((h) => h.textContent ?? '');
+    expect(headings).toEqual(['Date', 'Symbol', 'Reason', 'Resolution', 'Fallback date', 'Age (days)', 'Last close date', 'Portfolios', 'Lots', 'Detail']);
+    // Each track's least width: "8rem", or the minimum of "minmax(6.5rem, 1fr)".
+    const tracks = (head.style.gridTemplateColumns.match(/minmax\([^()]*\)|\S+/g) ?? []).map((t) => px(/^minmax\(([^,]+),/.exec(t)?.[1] ?? t));
+    expect(headings.filter((h, i) => !(tracks[i]! >= HEADING_PX[h]!))).toEqual([]);
+    const row = ruleOf('.table-head,\n.table-row');
+    const width = tracks.reduce((a, b) => a + b, 0) + lengthOf(row, 'gap') * (tracks.length - 1) + 2 * px(/padding:\s*0 ([\d.]+px)/.exec(row)?.[1] ?? '') + 2 * lengthOf(ruleOf('.table'), 'border');
+    expect(width).toBeLessThanOrEqual(screenWidth(1280));
+  });
+
+  it('gives the symbol and detail cells their whole text as a tooltip', async () => {
+    renderMissing([missing]);
+    const table = await screen.findByTestId('missing-table');
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
+    const cells = within(within(table).getAllByRole('row')[1]!).getAllByRole('gridcell');
+    expect(cells[1]!.getAttribute('title')).toBe('FO_PRIVATE_EQUITY_FUND');
+    expect(cells[9]!.getAttribute('title')).toBe('yahoo: no close returned for the date');
+  });
+});
