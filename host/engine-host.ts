@@ -14,10 +14,10 @@ import { isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/s
 import { formatTimestamp, timestampToEpochMs } from '../core/domain/timestamp';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
-import { mixedSourcesProblem, type EngineSettings } from '../core/engine/settings';
+import { sourcesProblem, type EngineSettings } from '../core/engine/settings';
 import type { Clock } from '../core/ports/clock';
 import type { EngineStore } from '../core/ports/engine-store';
-import type { PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
+import type { FetchOutcome, PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
 import type { LockHolder } from '../core/ports/store';
 import type { TelemetrySink } from '../core/telemetry/record-metric';
 import type { ProviderMetricBinding } from '../core/phases/market-data/provider-metrics';
@@ -60,13 +60,16 @@ export function engineHost(holder: LockHolder, dbPath: string): EngineHost {
 }
 
 /**
- * The synthetic generator configuration of a database: the one seed-demo stored, else one
- * derived from the lots (m.8: each symbol anchored at its earliest lot's entry price on that
- * date, else 100.00 at the window start), which is then stored so later runs agree.
+ * The synthetic generator configuration of a run: the one recorded in settings.synthetic (by
+ * seed-demo, or by the first run that generated prices), else one derived from the lots (m.8:
+ * each symbol anchored at its earliest lot's entry price on that date, else 100.00 at the window
+ * start) with the run's seed. `recorded` says which; a run records a derived configuration only
+ * once it generates prices with it (syntheticSources). A --seed other than the recorded one is
+ * refused before this (sourcesProblem).
  */
-export function syntheticConfigFor(store: EngineStore, seed: number | undefined, nowMs: number): SyntheticConfigInput {
+export function syntheticConfigFor(store: EngineStore, seed: number | undefined, nowMs: number): { config: SyntheticConfigInput; recorded: boolean } {
   const stored = store.loadSettings()['synthetic'] as SyntheticConfigInput | undefined;
-  if (stored && (seed === undefined || stored.seed === seed)) return { ...stored, end: maxDate(stored.end as IsoDate, targetDate(nowMs)) };
+  if (stored) return { config: { ...stored, end: maxDate(stored.end as IsoDate, targetDate(nowMs)) }, recorded: true };
   const portfolios = store.listPortfolios();
   const lots = store.loadLots(portfolios.map((p) => p.id));
   const anchors: Record<string, { date: IsoDate; price: number }> = {};
@@ -78,9 +81,44 @@ export function syntheticConfigFor(store: EngineStore, seed: number | undefined,
   }
   const end = targetDate(nowMs);
   const start = lookbackStart(earliest ?? end, 400);
-  const config = { seed: seed ?? 42, profile: 'realistic' as const, start, end, anchors };
-  store.transaction(() => store.setSetting('synthetic', config, formatTimestamp(nowMs)));
-  return config;
+  return { config: { seed: seed ?? 42, profile: 'realistic', start, end, anchors }, recorded: false };
+}
+
+/**
+ * The generator's price and profile sources. A configuration not recorded yet is recorded when
+ * the generator first answers with prices or a profile, just before the run writes them, so
+ * settings.synthetic never names a seed whose prices the database does not hold: a run that is
+ * refused, finds everything cached, or is monitor-only (which writes no prices) records nothing.
+ */
+function syntheticSources(store: EngineStore, options: Pick<RunOptions, 'seed' | 'monitorOnly'>, nowMs: number): Sources {
+  const { config, recorded } = syntheticConfigFor(store, options.seed, nowMs);
+  const gen = createSyntheticGenerator(config);
+  const prices = createSyntheticPriceSource(gen);
+  const profiles = createSyntheticProfileSource(gen);
+  if (recorded || options.monitorOnly) return { priceSources: [prices], profileSource: profiles };
+  let pending = true;
+  const recordOn = (outcome: FetchOutcome) => {
+    if (!pending || outcome !== 'ok') return;
+    store.transaction(() => store.setSetting('synthetic', config, formatTimestamp(nowMs)));
+    pending = false;
+  };
+  const priceSource: PriceSource = {
+    name: prices.name,
+    async fetchPrices(request, signal) {
+      const r = await prices.fetchPrices(request, signal);
+      recordOn(r.outcome);
+      return r;
+    },
+  };
+  const profileSource: ProfileSource = {
+    name: profiles.name,
+    async fetchProfile(symbol, signal) {
+      const r = await profiles.fetchProfile(symbol, signal);
+      recordOn(r.outcome);
+      return r;
+    },
+  };
+  return { priceSources: [priceSource], profileSource };
 }
 
 function maxDate(a: IsoDate, b: IsoDate): IsoDate {
@@ -96,21 +134,18 @@ export interface Sources {
 export function buildSources(
   store: EngineStore,
   settings: EngineSettings,
-  options: Pick<RunOptions, 'seed' | 'allowMixedSources' | 'marketData'>,
+  options: Pick<RunOptions, 'seed' | 'allowMixedSources' | 'marketData' | 'monitorOnly'>,
   nowMs: number,
   extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener } = {},
 ): Sources {
+  const problem = sourcesProblem(store.loadSettings(), settings, options);
+  if (problem) throw usageError(problem);
   const mode = settings['market_data.mode'];
-  if (mode === 'synthetic') {
-    const gen = createSyntheticGenerator(syntheticConfigFor(store, options.seed, nowMs));
-    return { priceSources: [createSyntheticPriceSource(gen)], profileSource: createSyntheticProfileSource(gen) };
-  }
+  if (mode === 'synthetic') return syntheticSources(store, options, nowMs);
   const csvDir = settings['market_data.csv_dir'];
   if (csvDir) assertCsvDirectory(csvDir);
   const csv: PriceSource[] = csvDir ? [new CsvDirectorySource(csvDir)] : [];
   if (mode === 'offline') return { priceSources: csv, profileSource: null };
-  const mixed = mixedSourcesProblem(store.loadSettings(), settings, options);
-  if (mixed) throw usageError(mixed);
   const relay = providerMetricRelay(extra.onProviderMetric);
   const adapter = createYahooAdapter({
     config: yahooConfigFromSettings((k) => store.loadSettings()[k]),

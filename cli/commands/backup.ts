@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { backupCheckText } from '../../core/api/backup-check-text';
 import { EXIT } from '../../core/api/errors';
-import { backupReasonSchema } from '../../core/api/commands/maintenance-commands';
+import { backupKeepSchema, backupReasonSchema } from '../../core/api/commands/maintenance-commands';
 import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
 import { backupList, makeBackup } from '../../host/maintenance/backup';
@@ -28,7 +28,7 @@ export const backupCommand: CommandSpec = {
   async run(ctx) {
     const f = ctx.flags;
     const reason = parseOrUsage(backupReasonSchema, stringFlag(f['reason']) ?? 'manual', 'backup', '--reason');
-    const keep = stringFlag(f['keep']) === undefined ? undefined : parseOrUsage(z.coerce.number().int().min(1), stringFlag(f['keep']), 'backup', '--keep');
+    const keep = stringFlag(f['keep']) === undefined ? undefined : parseOrUsage(z.coerce.number().pipe(backupKeepSchema), stringFlag(f['keep']), 'backup', '--keep');
     const clock = systemClock(ctx.io.env);
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {

@@ -1,5 +1,6 @@
 /** Flags shared by the report commands (SPEC.md k.2): dates, portfolios, threshold. */
 import { z } from 'zod';
+import { reconcileThresholdSchema } from '../../core/api/commands/diagnostics-commands';
 import type { FlagSpec, FlagValues } from '../command';
 import { listFlag, stringFlag } from '../args';
 import { parseOrUsage } from '../validate';
@@ -17,7 +18,7 @@ export function scopeFlags(f: FlagValues, command: string): { date?: string; sta
     ...(stringFlag(f['start-date']) ? { startDate: stringFlag(f['start-date'])! } : {}),
     ...(stringFlag(f['end-date']) ? { endDate: stringFlag(f['end-date'])! } : {}),
     portfolios: listFlag(f['portfolio']),
-    ...(t !== undefined ? { threshold: parseOrUsage(z.coerce.number().positive(), t, command, '--threshold') } : {}),
+    ...(t !== undefined ? { threshold: parseOrUsage(z.coerce.number().pipe(reconcileThresholdSchema), t, command, '--threshold') } : {}),
   };
 }
 

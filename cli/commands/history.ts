@@ -67,7 +67,10 @@ export const historyCommand: CommandSpec = {
           BANNER,
           `batchdesk history  since ${r.since}`,
           BANNER,
-          table(['batch run id', 'start', 'duration', 'mode', 'trigger', 'status', 'planned', 'completed', 'failed'], r.runs.map((x) => [x.batchRunId, x.startedAt.slice(0, 19), x.durationSeconds === null ? '-' : `${x.durationSeconds.toFixed(1)}s`, x.mode ?? '-', x.triggeredBy ?? '-', x.status ?? '-', String(x.datesPlanned ?? '-'), String(x.datesCompleted ?? '-'), String(x.datesFailed ?? '-')])),
+          table(
+            ['batch run id', 'start', 'duration', 'mode', 'trigger', 'status', 'planned', 'completed', 'failed', 'resumed by'],
+            r.runs.map((x) => [x.batchRunId, x.startedAt.slice(0, 19), x.durationSeconds === null ? '-' : `${x.durationSeconds.toFixed(1)}s`, x.mode ?? '-', x.triggeredBy ?? '-', x.status ?? '-', String(x.datesPlanned ?? '-'), String(x.datesCompleted ?? '-'), String(x.datesFailed ?? '-'), x.resumedBy ?? '-']),
+          ),
           '',
           ...(r.dates.length === 0 && r.olderDates
             ? [`No tracked date in the period shown; ${r.olderDates.count} tracked date(s) are older (from ${r.olderDates.oldest}): use --days ${r.olderDates.days} to see them`]

@@ -6,7 +6,7 @@ import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
 import { PHASE_NAMES } from '../../core/domain/phase';
 import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
 import type { RunPlan } from '../../core/engine/plan-types';
-import type { RunSummary } from '../../core/engine/run-summary';
+import { blockedRunCommand, type RunSummary } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { runOnDatabase } from '../../host/engine-host';
 import { planDocument } from '../../host/plan-document';
@@ -107,6 +107,11 @@ function monitorLines(report: MonitorReport): string[] {
   return [head, ...shown];
 }
 
+/** The `--db` flag that advised commands carry, so they run on this database as printed. */
+function dbFlag(ctx: CommandContext): string {
+  return ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`;
+}
+
 /**
  * The dates a run did not finish, and how to run them: a cancelled run is resumed by its id
  * (g.11); a run stopped by an error cannot be resumed, so its remaining range is run again.
@@ -115,7 +120,7 @@ function notRunLine(ctx: CommandContext, s: RunSummary): string {
   const dates = s.dates.not_run_dates;
   const first = dates[0]!;
   const last = dates.at(-1)!;
-  const db = ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`;
+  const db = dbFlag(ctx);
   const what = dates.length === 1 ? first : `${dates.length} dates from ${first} to ${last}`;
   const how = s.status === 'cancelled' ? `batchdesk run --resume ${s.run_id}${db}` : `batchdesk run --start-date ${first} --end-date ${last}${db}`;
   return `Not run: ${what}; to run them: ${how}`;
@@ -136,7 +141,7 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       ...(s.errors.length > 10 ? [`  ... ${s.errors.length - 10} more errors (all of them: --summary-json)`] : []),
       ...s.blocked.map(
         (b) =>
-          `  ${b.first_date}..${b.last_date} (${b.dates} date${b.dates === 1 ? '' : 's'}, ${b.portfolios.length} portfolio${b.portfolios.length === 1 ? '' : 's'}): blocked by ${b.blocked_by}, which has no snapshot; once it succeeds, batchdesk run --retry-failed-phases`,
+          `  ${b.first_date}..${b.last_date} (${b.dates} date${b.dates === 1 ? '' : 's'}, ${b.portfolios.length} portfolio${b.portfolios.length === 1 ? '' : 's'}): blocked by ${b.blocked_by}, which has no snapshot; to run it and the blocked dates in order: ${blockedRunCommand(b.blocked_by, b.last_date, b.portfolios)}${dbFlag(ctx)}`,
       ),
       BANNER,
     ].join('\n'),
@@ -163,7 +168,7 @@ export const runCommand: CommandSpec = {
     'log-file': { type: 'string', valueName: 'PATH', description: 'write the event log to PATH' },
     'market-data': { type: 'string', valueName: 'online|offline|synthetic', description: 'price source mode', defaultText: 'settings, else online' },
     'csv-dir': { type: 'string', valueName: 'DIR', description: 'CSV price directory' },
-    seed: { type: 'string', valueName: 'N', nonNegative: true, description: 'synthetic seed (0 to 4294967295)' },
+    seed: { type: 'string', valueName: 'N', nonNegative: true, description: 'synthetic seed (0 to 4294967295); a database with synthetic prices takes only their seed', defaultText: 'the seed of the stored synthetic prices, else 42' },
     'allow-mixed-sources': { type: 'boolean', description: 'allow online fetching on a database that holds synthetic prices' },
     'max-missing-marks': { type: 'string', valueName: 'FRACTION', nonNegative: true, description: 'missing-marks guard threshold; 1 disables', defaultText: '0.05' },
     'implied-vol': { type: 'string', valueName: 'X', nonNegative: true, description: 'option model implied volatility', defaultText: '0.30' },
@@ -203,7 +208,7 @@ export const runCommand: CommandSpec = {
         return EXIT.ok;
       }
       if (result.kind === 'up_to_date') {
-        if (f['summary-json']) ctx.io.out(asciiJson({ ...planDocument(result.plan), schema: 'batchdesk.run-summary/1', status: 'up_to_date', exit_code: 0, message: result.message }));
+        if (f['summary-json']) ctx.io.out(asciiJson(result.summary));
         else if (!jsonOnStderr) ctx.io.err(result.message);
         return EXIT.ok;
       }

@@ -13,6 +13,13 @@ export type MarketDataMode = z.infer<typeof marketDataModeSchema>;
 /** The synthetic generator's seed (SPEC.md e.9): an unsigned 32-bit integer, for `run --seed` and `seed-demo --seed`. */
 export const syntheticSeedSchema = z.number().int().min(0).max(0xffffffff);
 
+/** The option model's inputs (SPEC.md d.2.3): `run --implied-vol` and the options.implied_vol setting. */
+export const impliedVolSchema = z.number().positive().max(5);
+/** `run --risk-free-rate` and the options.risk_free_rate setting (d.2.3). */
+export const riskFreeRateSchema = z.number().min(-0.5).max(1);
+/** The missing-marks guard's threshold (d.14): `run --max-missing-marks` and the guard.max_missing_marks setting. */
+export const maxMissingMarksSchema = z.number().min(0).max(1);
+
 export const runOptionsSchema = z
   .object({
     startDate: calendarDateSchema.optional(),
@@ -28,13 +35,13 @@ export const runOptionsSchema = z
     dryRun: z.boolean().default(false),
     monitorOnly: z.boolean().default(false),
     trace: z.string().min(1).optional(),
-    maxMissingMarks: z.number().min(0).max(1).optional(),
+    maxMissingMarks: maxMissingMarksSchema.optional(),
     marketData: marketDataModeSchema.optional(),
     csvDir: z.string().min(1).optional(),
     seed: syntheticSeedSchema.optional(),
     allowMixedSources: z.boolean().default(false),
-    impliedVol: z.number().positive().max(5).optional(),
-    riskFreeRate: z.number().min(-0.5).max(1).optional(),
+    impliedVol: impliedVolSchema.optional(),
+    riskFreeRate: riskFreeRateSchema.optional(),
     guard: z.boolean().default(true),
     ignoreGate: z.boolean().default(false),
     triggeredBy: z.enum(['cli', 'app', 'schedule', 'serve']).default('cli'),

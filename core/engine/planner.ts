@@ -202,14 +202,25 @@ export function planRun(input: PlannerInput): RunPlan {
     const run = options.resume === 'latest' ? input.store.latestResumable() : input.store.getRun(options.resume);
     if (!run) throw usageError(options.resume === 'latest' ? 'there is no interrupted or cancelled run to resume' : `run ${options.resume} not found; see \`batchdesk history\``);
     if (run.status !== 'interrupted' && run.status !== 'cancelled') throw usageError(`run ${run.id} ended ${run.status}; only interrupted or cancelled runs can be resumed`);
-    const stored = run.options as RunOptions;
+    if (run.resumedBy) throw usageError(`run ${run.batchRunId} was resumed already, by ${run.resumedBy}; see \`batchdesk history\``);
+    // A stopped resume continues the plan of the run it resumed: the first run of the chain
+    // holds the plan's options, and what any run of the chain finished is done.
+    const chain = [run];
+    for (let prev = run.resumedRunId; prev !== null; ) {
+      const r = input.store.getRun(prev);
+      if (!r) break;
+      chain.push(r);
+      prev = r.resumedRunId;
+    }
+    const chainIds = new Set(chain.map((r) => r.id));
+    const stored = chain[chain.length - 1]!.options as RunOptions;
     const inner = planRun({ ...input, options: { ...stored, resume: undefined, dryRun: options.dryRun, triggeredBy: options.triggeredBy } });
     resumedRunId = run.id;
     const dates = inner.dates
       .map((pd) => {
         const t = input.store.loadTracking(pd.date);
         const done = (pid: string, phases: readonly PhaseName[]) =>
-          t !== null && t.completedAt !== null && t.runId === run.id && phases.every((ph) => portfolioStatusIn(t, ph, pid)?.status === 'success');
+          t !== null && t.completedAt !== null && t.runId !== null && chainIds.has(t.runId) && phases.every((ph) => portfolioStatusIn(t, ph, pid)?.status === 'success');
         return { ...pd, portfolios: pd.portfolios.filter((p) => !done(p.portfolioId, p.phases)).map((p) => ({ ...p, reason: `resume:${run.batchRunId}` })) };
       })
       .filter((pd) => pd.portfolios.length > 0);

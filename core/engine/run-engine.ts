@@ -9,7 +9,7 @@
 import { BatchdeskError, EXIT } from '../api/errors';
 import type { RunOptions } from '../api/run-options';
 import type { IsoDate } from '../domain/iso-date';
-import { PHASE_NAMES, type DateStatus, type PhaseName, type PhaseOutcome } from '../domain/phase';
+import type { DateStatus, PhaseName, PhaseOutcome } from '../domain/phase';
 import { isActiveOn, type Lot } from '../domain/portfolio';
 import { formatTimestamp } from '../domain/timestamp';
 import { MARKET_DATA_SHARED_KEY, type MarketDataShared } from '../phases/market-data';
@@ -26,13 +26,13 @@ import { MonitorRecorder } from './monitor-recorder';
 import { datePhaseTraceInputs, phaseTraceInputs } from './monitor-trace-inputs';
 import type { EngineStore } from '../ports/engine-store';
 import { lockedError } from './locked-error';
-import { mixedSourcesProblem } from './settings';
+import { sourcesProblem } from './settings';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
-import { groupBlocked, RUN_SUMMARY_SCHEMA, runVerdict, type BlockedPortfolioDate, type DateResult, type PortfolioResult, type RunSummary } from './run-summary';
+import { groupBlocked, RUN_SUMMARY_SCHEMA, runVerdict, upToDateSummary, zeroPhaseTotals, type BlockedPortfolioDate, type DateResult, type PortfolioResult, type RunSummary, type UpToDateSummary } from './run-summary';
 
 export type RunResult =
   | { readonly kind: 'plan'; readonly plan: RunPlan; readonly exitCode: number }
-  | { readonly kind: 'up_to_date'; readonly plan: RunPlan; readonly message: string; readonly exitCode: number }
+  | { readonly kind: 'up_to_date'; readonly plan: RunPlan; readonly message: string; readonly summary: UpToDateSummary; readonly exitCode: number }
   | { readonly kind: 'run'; readonly plan: RunPlan; readonly summary: RunSummary; readonly exitCode: number };
 
 const DATE_PHASES = PHASE_TABLE.filter((p) => p.scope === 'date');
@@ -121,12 +121,23 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       : null,
   ].filter((e): e is BatchdeskError => e !== null);
   if (input.dryRun) {
-    const mixed = mixedSourcesProblem(storedSettings, settings, input);
-    const warnings = [...plan.warnings, ...refusals.map((e) => `a run now would be refused: ${e.message}`), ...(mixed ? [`a run now would be refused: ${mixed}`] : [])];
-    const refusedBy = [...refusals.map((e) => e.code), ...(mixed ? ['usage'] : [])];
+    const sources = sourcesProblem(storedSettings, settings, input);
+    const warnings = [...plan.warnings, ...refusals.map((e) => `a run now would be refused: ${e.message}`), ...(sources ? [`a run now would be refused: ${sources}`] : [])];
+    const refusedBy = [...refusals.map((e) => e.code), ...(sources ? ['usage'] : [])];
     return { kind: 'plan', plan: { ...plan, warnings, refusedBy }, exitCode: EXIT.ok };
   }
-  if (plan.upToDateMessage) return { kind: 'up_to_date', plan, message: plan.upToDateMessage, exitCode: EXIT.ok };
+  if (plan.upToDateMessage) {
+    const summary = upToDateSummary({
+      mode: input.monitorOnly ? 'monitor' : plan.mode,
+      database: deps.host.databaseName,
+      targetDate: plan.targetDate,
+      options: input,
+      marketDataMode: settings['market_data.mode'],
+      warnings: plan.warnings,
+      message: plan.upToDateMessage,
+    });
+    return { kind: 'up_to_date', plan, message: plan.upToDateMessage, summary, exitCode: EXIT.ok };
+  }
   if (refusals[0]) throw refusals[0];
   const { runId, batchRunId } = newRunIds(deps);
   const nowIso = () => formatTimestamp(deps.clock.now());
@@ -238,8 +249,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   const opts = run.options;
   const results: DateResult[] = [];
   const chunks: RunSummary['chunks'] = [];
-  const phaseTotals: Record<string, { runs: number; success: number; failed: number; skipped: number; not_applicable: number; stale: number; duration_seconds: number }> = {};
-  for (const p of PHASE_NAMES) phaseTotals[p] = { runs: 0, success: 0, failed: 0, skipped: 0, not_applicable: 0, stale: 0, duration_seconds: 0 };
+  const phaseTotals = zeroPhaseTotals();
   const analyticsTotals = { jobs_expected: 0, jobs_completed: 0, jobs_failed: 0, jobs_skipped: 0, guard_skips: 0 };
   const errors: string[] = [];
   const blocked: BlockedPortfolioDate[] = [];

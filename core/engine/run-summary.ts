@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { EXIT } from '../api/errors';
+import { PHASE_NAMES } from '../domain/phase';
 import type { RunStatus } from '../ports/store';
 
 export const RUN_SUMMARY_SCHEMA = 'batchdesk.run-summary/1';
@@ -81,6 +82,58 @@ export const runSummarySchema = z.object({
 
 export type RunSummary = z.infer<typeof runSummarySchema> & { results: DateResult[] };
 
+type PhaseTotals = RunSummary['phases'];
+
+/** Every phase with nothing counted yet. */
+export function zeroPhaseTotals(): PhaseTotals {
+  const totals: PhaseTotals = {};
+  for (const p of PHASE_NAMES) totals[p] = { runs: 0, success: 0, failed: 0, skipped: 0, not_applicable: 0, stale: 0, duration_seconds: 0 };
+  return totals;
+}
+
+/** The h.5 document when there is nothing to run (g.2): no run, so no ids or times. */
+export type UpToDateSummary = Omit<RunSummary, 'run_id' | 'batch_run_id' | 'status' | 'started_at' | 'completed_at'> & {
+  run_id: null;
+  batch_run_id: null;
+  status: 'up_to_date';
+  started_at: null;
+  completed_at: null;
+  message: string;
+};
+
+/**
+ * What `--summary-json` prints when there is nothing to run: the keys of a run's summary, so
+ * a reader of `dates.planned` or `phases.marks.runs` reads zero, with `status: "up_to_date"`
+ * and the reason in `message`.
+ */
+export function upToDateSummary(a: { mode: string; database: string; targetDate: string; options: Record<string, unknown>; marketDataMode: unknown; warnings: readonly string[]; message: string }): UpToDateSummary {
+  return {
+    schema: RUN_SUMMARY_SCHEMA,
+    run_id: null,
+    batch_run_id: null,
+    mode: a.mode,
+    status: 'up_to_date',
+    exit_code: EXIT.ok,
+    started_at: null,
+    completed_at: null,
+    duration_seconds: 0,
+    database: a.database,
+    target_date: a.targetDate,
+    options: { ...a.options },
+    dates: { planned: 0, processed: 0, success: 0, partial: 0, failed: 0, skipped: 0, not_run_dates: [], first: null, last: null },
+    chunks: [],
+    phases: zeroPhaseTotals(),
+    market_data: { symbols: 0, requests: 0, retries: 0, rate_limited: 0, circuit_opens: 0, rows_upserted: 0, missing_price_count: 0, fallback_count: 0, model_count: 0, invalid_prices: 0, price_jumps_flagged: 0, mode: a.marketDataMode, sources: [], providers: {} },
+    analytics: { jobs_expected: 0, jobs_completed: 0, jobs_failed: 0, jobs_skipped: 0, guard_skips: 0 },
+    results: [],
+    guard: null,
+    warnings: [...a.warnings],
+    errors: [],
+    blocked: [],
+    message: a.message,
+  };
+}
+
 export interface RunEnding {
   /** The dates processed, in order. */
   readonly results: readonly Pick<DateResult, 'status'>[];
@@ -133,6 +186,16 @@ export interface BlockedPortfolioDate {
   readonly date: string;
   readonly portfolioId: string;
   readonly blockedBy: string;
+}
+
+/**
+ * The command that unblocks portfolio-dates: it runs the blocking date and the dates after it up
+ * to `lastDate`, in order, for the blocked portfolios only (the other portfolios' dates are left
+ * alone). A retry of failed phases would not do: it redoes the blocked dates, but not a blocking
+ * date that was never run for these portfolios, so they would fail again (previous_day_missing).
+ */
+export function blockedRunCommand(blockedBy: string, lastDate: string, portfolioIds: readonly string[]): string {
+  return `batchdesk run --start-date ${blockedBy} --end-date ${lastDate}${portfolioIds.map((id) => ` --portfolio ${id}`).join('')}`;
 }
 
 /** Groups blocked portfolio-dates by the date that blocks them, in date order. */

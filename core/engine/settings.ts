@@ -1,43 +1,60 @@
 /**
  * Engine settings (SPEC.md k.4, m.17): the settings table's values over the built-in
  * defaults, each parsed with zod. Flags override them per run (resolveRunSettings).
+ *
+ * Each key has one schema with the range its meaning allows. The contract's setSettings
+ * checks a value with it, and every reader of the stored settings parses with it; a key that a
+ * flag also sets shares the flag's schema (core/api). Waits and counts of the provider's
+ * politeness rules (e.7, m.17) are read from here by the provider policy too.
  */
 import { z } from 'zod';
+import { dataError } from '../api/errors';
+import { backupKeepSchema } from '../api/commands/maintenance-commands';
+import { reconcileThresholdSchema } from '../api/commands/diagnostics-commands';
+import { impliedVolSchema, marketDataModeSchema, maxMissingMarksSchema, riskFreeRateSchema } from '../api/run-options';
 
-const num = (d: number) => z.number().finite().default(d);
+/** A wait in milliseconds; 0 waits not at all (tests shrink waits, m.17). */
+const waitMs = (d: number) => z.number().nonnegative().default(d);
 
 export const engineSettingsSchema = z.object({
-  'market_data.mode': z.enum(['online', 'offline', 'synthetic']).default('online'),
+  'market_data.mode': marketDataModeSchema.default('online'),
   'market_data.csv_dir': z.string().nullable().default(null),
   'market_data.fetch_option_contracts': z.boolean().default(false),
-  'market_data.settle_hour': num(20),
-  'market_data.jump_threshold': num(0.5),
-  'market_data.min_usable_coverage': num(0.5),
-  'market_data.rate_per_second': num(1),
-  'market_data.max_retries': num(3),
-  'market_data.timeout_ms': num(30_000),
-  'market_data.backoff_base_ms': num(1000),
-  'market_data.backoff_cap_ms': num(30_000),
-  'market_data.retry_after_cap_ms': num(120_000),
-  'market_data.circuit_cooldown_ms': num(60_000),
-  'market_data.circuit_cooldown_max_ms': num(600_000),
-  'market_data.provider_aliases': z.record(z.string(), z.string()).default({ VIX: '^VIX', SPX: '^SPX', NDX: '^NDX', RUT: '^RUT' }),
-  'fundamentals.profile_max_age_days': num(7),
+  /** e.3: the New York hour of a trading day after which its close counts as settled. */
+  'market_data.settle_hour': z.number().int().min(0).max(23).default(20),
+  /** e.4: a one-day move beyond this fraction of the previous close is flagged as a jump. */
+  'market_data.jump_threshold': z.number().positive().default(0.5),
+  /** c.5: the least share of the needed symbols with a close for the date not to fail. */
+  'market_data.min_usable_coverage': z.number().min(0).max(1).default(0.5),
+  'market_data.rate_per_second': z.number().positive().default(1),
+  'market_data.max_retries': z.number().int().min(0).default(3),
+  'market_data.timeout_ms': z.number().positive().default(30_000),
+  'market_data.backoff_base_ms': waitMs(1000),
+  'market_data.backoff_cap_ms': waitMs(30_000),
+  'market_data.retry_after_cap_ms': waitMs(120_000),
+  'market_data.circuit_cooldown_ms': waitMs(60_000),
+  'market_data.circuit_cooldown_max_ms': waitMs(600_000),
+  'market_data.provider_aliases': z.record(z.string(), z.string().min(1)).default({ VIX: '^VIX', SPX: '^SPX', NDX: '^NDX', RUT: '^RUT' }),
+  /** c.6: days after which a profile is fetched again; 0 refreshes every run. */
+  'fundamentals.profile_max_age_days': z.number().nonnegative().default(7),
   'marks.fallback_trading_days': z.number().int().min(0).max(30).default(5),
-  'options.implied_vol': num(0.3),
-  'options.risk_free_rate': num(0.04),
-  'guard.max_missing_marks': z.number().min(0).max(1).default(0.05),
+  'options.implied_vol': impliedVolSchema.default(0.3),
+  'options.risk_free_rate': riskFreeRateSchema.default(0.04),
+  'guard.max_missing_marks': maxMissingMarksSchema.default(0.05),
   'guard.after_run': z.boolean().default(true),
   'stress.include_inactive': z.boolean().default(false),
   'stress.ir_shock_mode': z.enum(['literal', 'duration']).default('literal'),
-  'stress.tlt_duration': num(17),
-  'reconcile.threshold': num(1),
+  /** d.12: TLT's duration in years, for the duration shock mode. */
+  'stress.tlt_duration': z.number().positive().default(17),
+  'reconcile.threshold': reconcileThresholdSchema.default(1),
   'backup.dir': z.string().nullable().default(null),
-  'backup.keep': z.number().int().min(1).default(10),
-  'backup.keep_days': num(30),
-  'history.retention_days': num(365),
-  'lock.heartbeat_interval_ms': num(10_000),
-  'lock.stale_after_ms': num(300_000),
+  'backup.keep': backupKeepSchema.default(10),
+  /** j.2: backups younger than this many days are kept; 0 turns the age rule off. */
+  'backup.keep_days': z.number().nonnegative().default(30),
+  /** h.6: run history older than this many days is pruned at run start. */
+  'history.retention_days': z.number().nonnegative().default(365),
+  'lock.heartbeat_interval_ms': z.number().positive().default(10_000),
+  'lock.stale_after_ms': z.number().positive().default(300_000),
 });
 
 export type EngineSettings = z.infer<typeof engineSettingsSchema>;
@@ -45,22 +62,73 @@ export type SettingKey = keyof EngineSettings;
 
 export const SETTING_KEYS = Object.keys(engineSettingsSchema.shape) as SettingKey[];
 
-/** Parses stored settings (unknown keys such as gate, synthetic, schedule are kept apart). */
-export function parseEngineSettings(stored: Record<string, unknown>): EngineSettings {
-  const known: Record<string, unknown> = {};
-  for (const k of SETTING_KEYS) if (stored[k] !== undefined && stored[k] !== null) known[k] = stored[k];
-  const r = engineSettingsSchema.safeParse(known);
-  if (r.success) return r.data;
-  const bad = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-  throw new Error(`invalid settings in the database (${bad}); fix them with \`batchdesk settings\` or delete the rows`);
+/**
+ * A setting's allowed values in words ("a whole number from 0 to 30", "a number > 0 and <= 5",
+ * "one of \"literal\", \"duration\""), read from its schema so the words and the check cannot
+ * disagree; null when there is nothing short to say (paths, alias maps). zod writes a bare
+ * integer's range as the safe-integer limits, which are no bound here.
+ */
+function allowedValues(schema: z.ZodType): string | null {
+  const j = z.toJSONSchema(schema, { io: 'input' }) as { type?: string; enum?: unknown[]; minimum?: number; exclusiveMinimum?: number; maximum?: number; exclusiveMaximum?: number };
+  if (j.enum) return `one of ${j.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (j.type === 'boolean') return 'true or false';
+  if (j.type !== 'number' && j.type !== 'integer') return null;
+  const kind = j.type === 'integer' ? 'a whole number' : 'a number';
+  const min = j.minimum !== undefined && j.minimum > Number.MIN_SAFE_INTEGER ? j.minimum : undefined;
+  const max = j.maximum !== undefined && j.maximum < Number.MAX_SAFE_INTEGER ? j.maximum : undefined;
+  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
+  const low = min !== undefined ? `>= ${min}` : j.exclusiveMinimum !== undefined ? `> ${j.exclusiveMinimum}` : null;
+  const high = max !== undefined ? `<= ${max}` : j.exclusiveMaximum !== undefined ? `< ${j.exclusiveMaximum}` : null;
+  const range = [low, high].filter((p) => p !== null).join(' and ');
+  return range ? `${kind} ${range}` : kind;
+}
+
+/** Why `value` is not a valid value of the setting `key` (naming the key and what it allows), or null when it is. */
+export function settingValueProblem(key: SettingKey, value: unknown): string | null {
+  const schema = engineSettingsSchema.shape[key];
+  const r = schema.safeParse(value);
+  if (r.success) return null;
+  const allowed = allowedValues(schema);
+  return `setting ${key}: ${JSON.stringify(value)} is not allowed; ${allowed ? `it must be ${allowed}` : (r.error.issues[0]?.message ?? 'invalid value')}`;
 }
 
 /**
- * Why a run would mix real and synthetic prices (an online run on a database that holds
- * synthetic prices, without --allow-mixed-sources), or null: the run is refused with it, and a
- * dry run lists it as a warning (g.4).
+ * Parses stored settings (unknown keys such as gate, synthetic, schedule are kept apart). A
+ * stored value out of its range (a file edited by hand) refuses the command as a data error
+ * naming every such key and its range; nothing runs on a setting the engine cannot honour.
  */
-export function mixedSourcesProblem(stored: Record<string, unknown>, settings: EngineSettings, options: { readonly allowMixedSources: boolean }): string | null {
-  if (settings['market_data.mode'] !== 'online' || stored['synthetic'] === undefined || options.allowMixedSources) return null;
-  return 'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.';
+export function parseEngineSettings(stored: Record<string, unknown>): EngineSettings {
+  const known: Record<string, unknown> = {};
+  for (const k of SETTING_KEYS) if (stored[k] !== undefined && stored[k] !== null) known[k] = stored[k];
+  const problems = SETTING_KEYS.filter((k) => k in known).flatMap((k) => settingValueProblem(k, known[k]) ?? []);
+  if (problems.length > 0) {
+    throw dataError(`invalid settings in the database: ${problems.join('; ')}. Store a valid value with the setSettings command, or delete the row so the default applies`, { problems });
+  }
+  return engineSettingsSchema.parse(known);
+}
+
+/**
+ * Why the run's price source cannot be used as asked, or null: the run is refused with it (a
+ * usage error, before anything is written), and a dry run lists it as a warning (g.4).
+ * - An online run on a database that holds synthetic prices would mix them with real ones,
+ *   unless --allow-mixed-sources.
+ * - A synthetic run with a --seed other than the seed of the database's synthetic prices
+ *   (settings.synthetic, recorded with the first of them, e.9) would continue their paths with
+ *   another seed's, and the stored seed would no longer say where the prices came from.
+ */
+export function sourcesProblem(
+  stored: Record<string, unknown>,
+  settings: EngineSettings,
+  options: { readonly allowMixedSources: boolean; readonly seed?: number | undefined },
+): string | null {
+  const synthetic = stored['synthetic'] as { readonly seed?: unknown } | undefined;
+  if (synthetic === undefined) return null;
+  const mode = settings['market_data.mode'];
+  if (mode === 'online' && !options.allowMixedSources) {
+    return 'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.';
+  }
+  if (mode === 'synthetic' && options.seed !== undefined && options.seed !== synthetic.seed) {
+    return `this database holds synthetic prices of seed ${String(synthetic.seed)}; a run cannot continue them with seed ${options.seed}. Leave out --seed to go on with seed ${String(synthetic.seed)}, or start the demo over with \`batchdesk seed-demo --reset --seed ${options.seed}\`.`;
+  }
+  return null;
 }

@@ -9,6 +9,7 @@ import { nextTradingDay, previousTradingDay } from '../calendar';
 import { computeSnapshot } from '../calc/snapshot';
 import { compensatedSum } from '../domain/money';
 import { outcome, type PortfolioPhase } from '../engine/phase-types';
+import { blockedRunCommand } from '../engine/run-summary';
 
 export const snapshotsPhase: PortfolioPhase = {
   name: 'snapshots',
@@ -30,7 +31,7 @@ export const snapshotsPhase: PortfolioPhase = {
         'failed',
         { previous_snapshot: previous.snapshotDate, blocked_by: blockedBy },
         'previous_day_missing',
-        `${portfolio.name} has no snapshot for ${previousTradingDay(d)} (latest before ${d}: ${previous.snapshotDate}); blocked by ${blockedBy}: run that date first (--retry-failed-phases redoes failed dates in order)`,
+        `${portfolio.name} has no snapshot for ${previousTradingDay(d)} (latest before ${d}: ${previous.snapshotDate}); blocked by ${blockedBy}: run the dates from it in order (${blockedRunCommand(blockedBy, d, [portfolio.id])})`,
       );
     }
     const marks = ctx.state.marks ?? run.store.loadMarks(portfolio.id, d);

@@ -321,6 +321,10 @@ export interface HistoryRecord {
   readonly startedAt: string;
   readonly completedAt: string | null;
   readonly heartbeatAt: string | null;
+  /** For a resume: the id of the run it resumed (its options' resumed_run_id, g.11). */
+  readonly resumedRunId: string | null;
+  /** The batch run id of the resume that continued this run, if one did: the run is then no longer resumable. */
+  readonly resumedBy: string | null;
 }
 
 export interface HistoryStore {
@@ -329,6 +333,7 @@ export interface HistoryStore {
   finishRun(id: string, f: HistoryFinish): void;
   /** Marks a run interrupted (stale lock takeover) and its open tracking rows failed. */
   markInterrupted(runId: string, nowIso: string): void;
+  /** The latest interrupted or cancelled run that no resume has continued yet. */
   latestResumable(): HistoryRecord | null;
   getRun(runId: string): HistoryRecord | null;
   pruneHistory(olderThanIso: string): number;

@@ -3,6 +3,15 @@ import type { HistoryRecord, HistoryStore } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
 
+/**
+ * History rows with the resume that continued each one (g.11): a resume run records the run it
+ * resumed in its options, so the link is read from there rather than stored twice. A monitor-only
+ * run with --resume publishes nothing and continues nothing.
+ */
+const RUNS_WITH_RESUMER = `SELECT h.*, json_extract(h.options, '$.resumed_run_id') AS resumed_run_id,
+  (SELECT r.batch_run_id FROM batch_run_history r WHERE r.mode = 'resume' AND json_extract(r.options, '$.resumed_run_id') = h.id ORDER BY r.started_at LIMIT 1) AS resumed_by
+  FROM batch_run_history h`;
+
 function toRecord(r: Record<string, unknown> | undefined): HistoryRecord | null {
   if (!r) return null;
   return {
@@ -14,6 +23,8 @@ function toRecord(r: Record<string, unknown> | undefined): HistoryRecord | null 
     startedAt: r['started_at'] as string,
     completedAt: (r['completed_at'] as string | null) ?? null,
     heartbeatAt: (r['heartbeat_at'] as string | null) ?? null,
+    resumedRunId: (r['resumed_run_id'] as string | null) ?? null,
+    resumedBy: (r['resumed_by'] as string | null) ?? null,
   };
 }
 
@@ -60,28 +71,28 @@ export function historyRepository(db: SqliteDatabase): HistoryStore {
           `SELECT count(*) AS dates, coalesce(sum(status IN ('success', 'partial')), 0) AS ok, coalesce(sum(status = 'failed'), 0) AS failed
            FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`,
         ).get(runId) as { dates: number; ok: number; failed: number };
-      const committed = countDone().dates;
-      // The date in flight at the kill is failed (interrupted), and counted so, as History shows it.
+      const done = countDone();
+      // The date in flight at the kill is closed as failed (interrupted) so that the next run
+      // redoes it (g.9), but it did not fail: the run's failed_jobs count the dates that failed (h.6).
       sql(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, error_message = ?, updated_at = ? WHERE run_id = ? AND completed_at IS NULL`).run(
         nowIso,
         JSON.stringify({ errors: ['interrupted: the run stopped before this date finished'], reason: 'interrupted' }),
         nowIso,
         runId,
       );
-      const done = countDone();
       sql(`UPDATE batch_run_history SET status = 'interrupted', completed_at = ?, completed_jobs = ?, failed_jobs = ?, error_summary = ? WHERE id = ? AND status = 'running'`).run(
         nowIso,
         done.ok,
         done.failed,
-        JSON.stringify({ interrupted: true, last_heartbeat_at: run?.heartbeat_at ?? null, crashed_after_dates: committed }),
+        JSON.stringify({ interrupted: true, last_heartbeat_at: run?.heartbeat_at ?? null, crashed_after_dates: done.dates }),
         runId,
       );
     },
     latestResumable() {
-      return toRecord(sql(`SELECT * FROM batch_run_history WHERE status IN ('interrupted', 'cancelled') ORDER BY started_at DESC LIMIT 1`).get() as Record<string, unknown> | undefined);
+      return toRecord(sql(`SELECT * FROM (${RUNS_WITH_RESUMER}) WHERE status IN ('interrupted', 'cancelled') AND resumed_by IS NULL ORDER BY started_at DESC LIMIT 1`).get() as Record<string, unknown> | undefined);
     },
     getRun(runId) {
-      return toRecord(sql(`SELECT * FROM batch_run_history WHERE id = ? OR batch_run_id = ?`).get(runId, runId) as Record<string, unknown> | undefined);
+      return toRecord(sql(`${RUNS_WITH_RESUMER} WHERE h.id = ? OR h.batch_run_id = ?`).get(runId, runId) as Record<string, unknown> | undefined);
     },
     pruneHistory(olderThanIso) {
       return sql(`DELETE FROM batch_run_history WHERE started_at < ? AND status != 'running'`).run(olderThanIso).changes;

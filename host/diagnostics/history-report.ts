@@ -69,6 +69,8 @@ export interface HistoryRun {
   readonly datesFailed: number | null;
   /** Its row says 'running' but its process is gone (shown as interrupted; see goneRuns). */
   readonly processGone: boolean;
+  /** The batch run id of the resume that continued this interrupted or cancelled run (g.11), if any. */
+  readonly resumedBy: string | null;
 }
 
 export interface HistoryReport {
@@ -86,6 +88,7 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
   const since = addCalendarDays(args.today, -args.days);
   const sinceTs = `${since}T00:00:00.000000Z`;
   const gone = goneRuns(db, args.isStale);
+  const store = createEngineStore(db);
   const runs = (
     db
       .prepare(`SELECT * FROM batch_run_history WHERE started_at >= ? ORDER BY started_at DESC`)
@@ -95,6 +98,7 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
       const id = r['id'] as string;
       const processGone = gone.has(id);
       const progress = processGone ? trackedProgress(db, id) : null;
+      const stopped = r['status'] === 'interrupted' || r['status'] === 'cancelled';
       return {
         id,
         batchRunId: r['batch_run_id'] as string,
@@ -107,10 +111,10 @@ export function historyReport(db: SqliteDatabase, args: { days: number; status: 
         datesCompleted: progress ? progress.done : ((r['completed_jobs'] as number | null) ?? null),
         datesFailed: progress ? progress.failed : ((r['failed_jobs'] as number | null) ?? null),
         processGone,
+        resumedBy: stopped ? (store.getRun(id)?.resumedBy ?? null) : null,
       };
     })
     .filter((r) => args.status === null || r.status === args.status);
-  const store = createEngineStore(db);
   const shownStatus = openDateStatus(db, args.isStale);
   const all = store
     .loadTrackingRange(null, null)

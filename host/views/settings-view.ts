@@ -1,23 +1,18 @@
 /**
  * Settings (SPEC.md k.4): every engine key with its stored value and default, and validated
- * writes. A value is checked with the key's own schema from the engine settings; `schedule`
- * with the contract's schedule schema. Other stored keys (gate, synthetic, maintenance) are
- * written by their owners and shown read-only.
+ * writes. A value is checked with the key's own schema from the engine settings, the one every
+ * reader of the stored settings parses with, and a refusal names the key and its range;
+ * `schedule` with the contract's schedule schema. Other stored keys (gate, synthetic,
+ * maintenance) are written by their owners and shown read-only.
  */
 import { scheduleSettingSchema, type SettingEntry } from '../../core/api/commands/settings-commands';
 import { usageError } from '../../core/api/errors';
-import { engineSettingsSchema, SETTING_KEYS } from '../../core/engine/settings';
+import { engineSettingsSchema, SETTING_KEYS, settingValueProblem, type SettingKey } from '../../core/engine/settings';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { SqliteDatabase } from '../../db/open-database';
-import type { z } from 'zod';
 
 const DEFAULTS = engineSettingsSchema.parse({}) as Record<string, unknown>;
 const SCHEDULE_DEFAULT = { enabled: false, time: '18:30', mode: 'normal', monitor_until: null };
-
-function schemaOf(key: string): z.ZodType | null {
-  if (key === 'schedule') return scheduleSettingSchema;
-  return (SETTING_KEYS as readonly string[]).includes(key) ? (engineSettingsSchema.shape as Record<string, z.ZodType>)[key]! : null;
-}
 
 export const WRITABLE_KEYS: readonly string[] = [...SETTING_KEYS, 'schedule'];
 
@@ -38,15 +33,20 @@ export function readSettings(db: SqliteDatabase): { settings: SettingEntry[]; ex
 export function writeSettings(db: SqliteDatabase, values: Record<string, unknown>, nowMs: number): string[] {
   const parsed: [string, unknown][] = [];
   for (const [key, value] of Object.entries(values)) {
-    const schema = schemaOf(key);
-    if (!schema) throw usageError(`unknown setting ${JSON.stringify(key)}; known settings: ${WRITABLE_KEYS.join(', ')}`);
+    if (!WRITABLE_KEYS.includes(key)) throw usageError(`unknown setting ${JSON.stringify(key)}; known settings: ${WRITABLE_KEYS.join(', ')}`);
     if (value === null) {
       parsed.push([key, null]);
       continue;
     }
-    const r = schema.safeParse(value);
-    if (!r.success) throw usageError(`setting ${key}: ${r.error.issues[0]?.message ?? 'invalid value'}`, { key, issues: r.error.issues.slice(0, 5) });
-    parsed.push([key, r.data]);
+    if (key === 'schedule') {
+      const r = scheduleSettingSchema.safeParse(value);
+      if (!r.success) throw usageError(`setting schedule: ${r.error.issues[0]?.message ?? 'invalid value'}`, { key, issues: r.error.issues.slice(0, 5) });
+      parsed.push([key, r.data]);
+      continue;
+    }
+    const problem = settingValueProblem(key as SettingKey, value);
+    if (problem) throw usageError(problem, { key, value });
+    parsed.push([key, value]);
   }
   const now = formatTimestamp(nowMs);
   const upsert = db.prepare(

@@ -22,7 +22,8 @@ export const YAHOO_SETTING_KEYS = {
 /**
  * Builds the adapter configuration input from settings values (already JSON-decoded;
  * `undefined` or null = unset, SPEC default). Values are checked when the adapter parses the
- * result with yahooConfigSchema, which names the offending field.
+ * result with yahooConfigSchema, whose fields are the settings' own schemas (a run has already
+ * refused a stored value out of range when it read the settings).
  */
 export function yahooConfigFromSettings(read: (key: string) => unknown): YahooConfigInput {
   const value = (key: string): unknown => {

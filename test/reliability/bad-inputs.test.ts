@@ -143,6 +143,8 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'run --market-data carrier-pigeon', exit: 2, message: /--market-data/, run: (e) => run(e, '--market-data', 'carrier-pigeon') },
   { surface: 'cli', input: 'run --max-missing-marks 2', exit: 2, message: /--max-missing-marks/, run: (e) => run(e, '--max-missing-marks', '2') },
   { surface: 'cli', input: 'run --seed 4294967296 (seeds are 0 to 2^32 - 1, as for seed-demo)', exit: 2, message: /--seed 4294967296: must be at most 4294967295/, run: (e) => run(e, '--target-date', '2025-07-10', '--seed', '4294967296') },
+  // The demo's synthetic prices are seed 42's: another seed would continue them with other paths and record a seed they do not have (e.9).
+  { surface: 'cli', input: 'run --seed 7 on the demo, whose synthetic prices are seed 42', exit: 2, message: /holds synthetic prices of seed 42; a run cannot continue them with seed 7\. .*`batchdesk seed-demo --reset --seed 7`/, run: (e) => run(e, '--target-date', '2025-07-10', '--seed', '7') },
   { surface: 'cli', input: 'run --resume batch_does_not_exist', exit: 2, message: /batch_does_not_exist not found/, run: (e) => run(e, '--resume', 'batch_does_not_exist') },
   { surface: 'cli', input: 'run --trace DIR without --monitor-only', exit: 2, message: /--trace needs --monitor-only/, run: (e) => run(e, '--trace', join(e.dir, 'trace')) },
   { surface: 'cli', input: 'run --dry-run --monitor-only', exit: 2, message: /exclude each other/, run: (e) => run(e, '--dry-run', '--monitor-only') },
@@ -225,6 +227,17 @@ const CASES: readonly BadInput[] = [
   { surface: 'database file', input: 'a database whose migration history was edited', exit: 5, message: /migration history that does not match/, prepare: (e) => sqlOn(e.db, `UPDATE __drizzle_migrations SET hash = 'edited'`), run: (e) => run(e, '--target-date', '2025-07-10') },
   { surface: 'database file', input: 'a database written by a newer version', exit: 5, message: /written by a newer version of batchdesk/, prepare: (e) => sqlOn(e.db, `INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', 99999999999999)`), run: (e) => cli(['reconcile', '--db', e.db], ENV) },
   { surface: 'database file', input: 'a truncated database file', exit: 5, message: /malformed|not a SQLite database/, prepare: (e) => void file(e, 'cut.sqlite', readFileSync(e.db).subarray(0, 20_000)), run: (e) => cli(['verify', 'demo', '--db', join(e.dir, 'cut.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'cut.sqlite')] },
+  // A setting stored out of its range (the file edited by hand) refuses the commands that read the settings as a data error naming it, not an internal error.
+  ...([['run', '--target-date', '2025-07-10'], ['reconcile']] as const).map(
+    ([command, ...flags]): BadInput => ({
+      surface: 'database file',
+      input: `${command} with market_data.min_usable_coverage = 7 stored by hand`,
+      exit: 5,
+      message: /error: invalid settings in the database: setting market_data\.min_usable_coverage: 7 is not allowed; it must be a number from 0 to 1\. Store a valid value with the setSettings command, or delete the row so the default applies\n/,
+      prepare: (e) => sqlOn(e.db, `INSERT INTO settings (key, value) VALUES ('market_data.min_usable_coverage', '7')`),
+      run: (e) => cli([command, '--db', e.db, ...flags], ENV),
+    }),
+  ),
   { surface: 'database file', input: 'run on a database locked by a live batch', exit: 3, message: /locked by another run \(cli pid \d+ on /, prepare: async (e) => writeLiveLock(e.db, (await hold(liveProcess())).pid!, SAFE_NOW), run: (e) => run(e, '--target-date', '2025-07-10') },
   { surface: 'database file', input: 'purge on a database locked by a live batch', exit: 3, message: /locked by another run/, prepare: async (e) => writeLiveLock(e.db, (await hold(liveProcess())).pid!, SAFE_NOW), run: (e) => cli(['purge', '--db', e.db, '--yes'], ENV) },
   { surface: 'database file', input: 'restore onto a database locked by a live batch', exit: 3, message: /locked by another run/, prepare: async (e) => {
@@ -246,6 +259,29 @@ const CASES: readonly BadInput[] = [
   { surface: 'contract', input: 'getTracking { limit: -1 }', exit: 2, message: /limit/, run: (e) => contract(e.db, SAFE_NOW, 'getTracking', { limit: -1 }) },
   { surface: 'contract', input: 'getMissingPrices { symbols: [10,000 chars] }', exit: 2, message: /symbols/, run: (e) => contract(e.db, SAFE_NOW, 'getMissingPrices', { symbols: ['X'.repeat(10_000)] }) },
   { surface: 'contract', input: 'purgeDerived with to before from', exit: 2, message: /--to 2025-07-01 is before --from 2025-07-08/, run: (e) => contract(e.db, SAFE_NOW, 'purgeDerived', { from: '2025-07-08', to: '2025-07-01' }) },
+  // A setting gets the range its meaning allows (k.4); a refusal names the key and the range, and writes none of the values given.
+  ...([
+    ['reconcile.threshold', -5, 'a number > 0'],
+    ['reconcile.threshold', 0, 'a number > 0'],
+    ['options.implied_vol', -1, 'a number > 0 and <= 5'],
+    ['options.risk_free_rate', 50, 'a number from -0.5 to 1'],
+    ['market_data.min_usable_coverage', 7, 'a number from 0 to 1'],
+    ['market_data.settle_hour', 99, 'a whole number from 0 to 23'],
+    ['market_data.jump_threshold', -1, 'a number > 0'],
+    ['history.retention_days', -1, 'a number >= 0'],
+    ['backup.keep_days', -1, 'a number >= 0'],
+    ['fundamentals.profile_max_age_days', -3, 'a number >= 0'],
+    ['stress.tlt_duration', -17, 'a number > 0'],
+  ] as const).map(
+    ([key, value, range]): BadInput => ({
+      surface: 'contract',
+      input: `setSettings { ${key}: ${value} }`,
+      exit: 2,
+      message: new RegExp(`^setting ${key.replace('.', '\\.')}: ${value} is not allowed; it must be ${range.replace('.', '\\.')}$`),
+      run: (e) => contract(e.db, SAFE_NOW, 'setSettings', { values: { [key]: value } }),
+    }),
+  ),
+  { surface: 'contract', input: 'setSettings of a valid and an out-of-range value (all or nothing)', exit: 2, message: /setting market_data\.settle_hour: 99 is not allowed/, run: (e) => contract(e.db, SAFE_NOW, 'setSettings', { values: { 'reconcile.threshold': 2, 'market_data.settle_hour': 99 } }) },
   { surface: 'contract', input: 'restoreBackup of a missing file', exit: 5, message: /not found/, run: (e) => contract(e.db, SAFE_NOW, 'restoreBackup', { file: join(e.dir, 'nope.sqlite') }) },
   { surface: 'contract', input: 'restoreBackup of the live database', exit: 2, message: /it is the database being restored/, run: (e) => contract(e.db, SAFE_NOW, 'restoreBackup', { file: e.db }) },
   { surface: 'contract', input: 'exportBaseline { out: the live database }', exit: 2, message: /refusing to write the baseline/, run: (e) => contract(e.db, SAFE_NOW, 'exportBaseline', { startDate: '2025-06-30', endDate: '2025-07-10', out: e.db }) },
@@ -267,6 +303,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'http', input: 'POST /api/commands/dropEverything', exit: 5, status: 404, message: /unknown command "dropEverything"/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/dropEverything', headers: bearer(e.serve), body: '{}' }) },
   { surface: 'http', input: 'getTracking { limit: "all" }', exit: 2, status: 400, message: /limit/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/getTracking', headers: bearer(e.serve), body: '{"limit":"all"}' }) },
   { surface: 'http', input: 'GET /api/analytics/factors?date=2025-02-30', exit: 2, status: 400, message: /date.*real calendar date/, run: (e) => http(e.serve, { path: `/api/analytics/factors?portfolio_id=${FAMILY_GROWTH}&date=2025-02-30`, headers: bearer(e.serve) }) },
+  { surface: 'http', input: 'setSettings { market_data.min_usable_coverage: 7 } over HTTP', exit: 2, status: 400, message: /setting market_data\.min_usable_coverage: 7 is not allowed; it must be a number from 0 to 1/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/setSettings', headers: bearer(e.serve), body: JSON.stringify({ values: { 'market_data.min_usable_coverage': 7 } }) }) },
   { surface: 'http', input: 'restoreBackup { file: a text file } over HTTP: a data error is 422, not a server error', exit: 5, status: 422, message: /not a SQLite|not a batchdesk|backup/, prepare: (e) => void file(e, 'notes.sqlite', 'hello\n'), run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/restoreBackup', headers: bearer(e.serve), body: JSON.stringify({ file: join(e.dir, 'notes.sqlite') }) }) },
   { surface: 'http', input: 'restoreBackup { file: the live database } over HTTP', exit: 2, status: 400, message: /it is the database being restored/, run: (e) => http(e.serve, { method: 'POST', path: '/api/commands/restoreBackup', headers: bearer(e.serve), body: JSON.stringify({ file: e.db }) }) },
 ];

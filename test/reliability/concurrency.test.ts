@@ -36,12 +36,17 @@ function countOf(path: string, sql: string): number {
   }
 }
 
-/** Resolves once the child's progress shows `dates` finished dates. */
-function afterDates(child: ChildProcess, dates: number): Promise<void> {
+/** A date's last progress line: the date is finished (committed). */
+const DATE_FINISHED = / portfolios \d+\/\d+ /g;
+/** A date's market_data line: the date has started (its tracking row is open) and its portfolio-dates come next. */
+const DATE_STARTED = /  market_data  /g;
+
+/** Resolves once the child's progress shows `dates` dates finished, or with DATE_STARTED started. */
+function afterDates(child: ChildProcess, dates: number, line = DATE_FINISHED): Promise<void> {
   return new Promise((resolve, reject) => {
     let seen = 0;
     const onData = (c: Buffer) => {
-      seen += (c.toString().match(/ portfolios \d+\/\d+ /g) ?? []).length;
+      seen += (c.toString().match(line) ?? []).length;
       if (seen >= dates) {
         child.stderr!.off('data', onData);
         resolve();
@@ -57,6 +62,28 @@ function exited(child: ChildProcess): Promise<number> {
     if (child.exitCode !== null) resolve(child.exitCode);
     else child.once('exit', (code) => resolve(code ?? -1));
   });
+}
+
+/**
+ * Starts `batchdesk <args> --db path` and kills it with SIGKILL once 2 dates are finished: at
+ * once, before the next date starts, or with `midDate` once the third date has started, so that
+ * it is in flight. Its pid.
+ */
+async function killAfterTwoDates(path: string, args: readonly string[], midDate = false): Promise<number> {
+  const child = startCliProcess([...args, '--db', path], ENV);
+  child.stdout!.resume();
+  await (midDate ? afterDates(child, 3, DATE_STARTED) : afterDates(child, 2));
+  child.kill('SIGKILL');
+  await exited(child);
+  return child.pid!;
+}
+
+/** A demo database whose dead lock holders only their dead pid makes stale (a heartbeat timeout of an hour). */
+function demoWithSlowStaleness(prefix: string): string {
+  const path = join(tempDir(prefix), 'portfolios.sqlite');
+  copyFileSync(seedDemoDb(NOW), path);
+  sqlOn(path, `INSERT INTO settings (key, value, updated_at) VALUES ('lock.stale_after_ms', '3600000', NULL)`);
+  return path;
 }
 
 describe('while a batch runs in another process', () => {
@@ -145,21 +172,13 @@ describe('while a batch runs in another process', () => {
 
 describe('stale locks', () => {
   it('a run killed with SIGKILL: its lock is taken over at once (dead pid on this host), its run marked interrupted', async () => {
-    const path = join(tempDir('batchdesk-sigkill-'), 'portfolios.sqlite');
-    copyFileSync(seedDemoDb(NOW), path);
-    // A heartbeat timeout of an hour: only the dead pid can make the lock stale here.
-    sqlOn(path, `INSERT INTO settings (key, value, updated_at) VALUES ('lock.stale_after_ms', '3600000', NULL)`);
-    const child = startCliProcess(['run', '--db', path], ENV);
-    child.stdout!.resume();
-    await afterDates(child, 2);
-    child.kill('SIGKILL');
-    await exited(child);
+    const path = demoWithSlowStaleness('batchdesk-sigkill-');
+    const pid = await killAfterTwoDates(path, ['run']);
     const left = new Database(path, { readonly: true });
     const lock = left.prepare(`SELECT run_id, pid FROM run_lock`).get() as { run_id: string; pid: number } | undefined;
     const committed = (left.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NOT NULL`).get(lock?.run_id) as { n: number }).n;
-    const inFlight = (left.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NULL`).get(lock?.run_id) as { n: number }).n;
     left.close();
-    expect(lock?.pid).toBe(child.pid);
+    expect(lock?.pid).toBe(pid);
     expect(committed).toBeGreaterThanOrEqual(2);
 
     const r = await runCli(['run', '--db', path, '--quiet'], ENV);
@@ -170,9 +189,10 @@ describe('stale locks', () => {
     const open = (db.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE completed_at IS NULL`).get() as { n: number }).n;
     db.close();
     expect(killed.status).toBe('interrupted');
-    // Its counters are the dates it committed, not the last heartbeat's (chunk-end) figures;
-    // the date in flight at the kill (if any) is failed, as its tracking row now says.
-    expect([killed.completed_jobs, killed.failed_jobs]).toEqual([committed, inFlight]);
+    // Its counters are the dates it committed, not the last heartbeat's (chunk-end) figures. The
+    // date in flight at the kill (if any) is closed as failed in tracking, so the next run redoes
+    // it, but it did not fail: no date of the demo fails, so the run counts none.
+    expect([killed.completed_jobs, killed.failed_jobs]).toEqual([committed, 0]);
     expect(JSON.parse(killed.error_summary)).toMatchObject({ interrupted: true, crashed_after_dates: committed });
     expect(lockAfter).toBe(0);
     expect(open).toBe(0);
@@ -180,17 +200,8 @@ describe('stale locks', () => {
   }, 300_000);
 
   it('a run killed with SIGKILL can be resumed at once (--resume takes its stale lock), and cancel releases a dead holder', async () => {
-    const path = join(tempDir('batchdesk-sigkill-resume-'), 'portfolios.sqlite');
-    copyFileSync(seedDemoDb(NOW), path);
-    sqlOn(path, `INSERT INTO settings (key, value, updated_at) VALUES ('lock.stale_after_ms', '3600000', NULL)`);
-    const killAfter = async (args: string[]) => {
-      const child = startCliProcess([...args, '--db', path], ENV);
-      child.stdout!.resume();
-      await afterDates(child, 2);
-      child.kill('SIGKILL');
-      await exited(child);
-      return child.pid!;
-    };
+    const path = demoWithSlowStaleness('batchdesk-sigkill-resume-');
+    const killAfter = (args: string[]) => killAfterTwoDates(path, args);
     const statusOf = (runId: string) => {
       const db = new Database(path, { readonly: true });
       try {
@@ -225,6 +236,62 @@ describe('stale locks', () => {
     expect([lockRunId(), statusOf(second)]).toEqual([null, 'interrupted']);
     expect(countOf(path, `SELECT count(*) AS n FROM batch_run_tracking WHERE completed_at IS NULL`)).toBe(0);
     expect(partialPortfolioDates(path)).toEqual([]);
+  }, 300_000);
+
+  it('a resume retires the run it continues: a killed resume continues the first run\'s plan, and then there is nothing to resume', async () => {
+    const path = demoWithSlowStaleness('batchdesk-resume-once-');
+    const row = (sql: string, ...args: unknown[]) => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare(sql).get(...args) as Record<string, unknown> | undefined;
+      } finally {
+        db.close();
+      }
+    };
+    const lockRunId = () => (row(`SELECT run_id FROM run_lock`)?.['run_id'] as string | undefined) ?? null;
+    const run = (id: string) => row(`SELECT batch_run_id, status, mode, completed_jobs, failed_jobs FROM batch_run_history WHERE id = ?`, id)!;
+
+    // The first run (an explicit range, ending before the target date) and its first resume, both killed.
+    await killAfterTwoDates(path, ['run', '--start-date', '2025-06-30', '--end-date', '2025-09-30'], true);
+    const first = lockRunId()!;
+    expect(row(`SELECT count(*) AS n FROM batch_run_tracking WHERE run_id = ? AND completed_at IS NULL`, first)!['n']).toBe(1);
+    await killAfterTwoDates(path, ['run', '--resume']);
+    const second = lockRunId()!;
+    expect(second).not.toBe(first);
+    const done = row(`SELECT count(*) AS n FROM batch_run_tracking WHERE status = 'success' AND completed_at IS NOT NULL AND run_id IN (?, ?)`, first, second)!['n'] as number;
+    expect(done).toBeGreaterThanOrEqual(4);
+
+    // The second resume continues the killed resume, which continued the first run: the first
+    // run's range, less what either of them finished (not the resume's own options, which name no dates).
+    const third = await runCli(['run', '--db', path, '--resume', '--summary-json'], ENV);
+    expect(third.code, third.stderr).toBe(0);
+    const summary = JSON.parse(third.stdout) as { batch_run_id: string; dates: { planned: number; success: number; last: string } };
+    expect(summary.dates).toMatchObject({ planned: 65 - done, success: 65 - done, last: '2025-09-30' });
+    expect(countOf(path, `SELECT count(*) AS n FROM batch_run_tracking WHERE run_date BETWEEN '2025-06-30' AND '2025-09-30' AND status = 'success' AND completed_at IS NOT NULL`)).toBe(65);
+    expect(partialPortfolioDates(path)).toEqual([]);
+
+    // Each resumed run is done with: no run is resumed twice.
+    const again = await runCli(['run', '--db', path, '--resume'], ENV);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('there is no interrupted or cancelled run to resume');
+    const named = await runCli(['run', '--db', path, '--resume', first], ENV);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(`was resumed already, by ${String(run(second)['batch_run_id'])}`);
+    expect(countOf(path, `SELECT count(*) AS n FROM batch_run_history WHERE mode = 'resume'`)).toBe(2);
+
+    // History keeps how each run ended and says which run resumed it. The date in flight at the
+    // first kill did not fail: the killed runs count no failed date (the demo has none).
+    expect(run(first)).toMatchObject({ status: 'interrupted', mode: 'normal', failed_jobs: 0 });
+    expect(run(second)).toMatchObject({ status: 'interrupted', mode: 'resume', failed_jobs: 0 });
+    const history = await runCli(['history', '--db', path, '--json'], ENV);
+    const runs = (JSON.parse(history.stdout) as { runs: { batchRunId: string; status: string; resumedBy: string | null }[] }).runs;
+    expect(runs.map((r) => [r.batchRunId, r.status, r.resumedBy])).toEqual([
+      [summary.batch_run_id, 'completed', null],
+      [run(second)['batch_run_id'], 'interrupted', summary.batch_run_id],
+      [run(first)['batch_run_id'], 'interrupted', run(second)['batch_run_id']],
+    ]);
+    const text = await runCli(['history', '--db', path], ENV);
+    expect(text.stdout).toMatch(new RegExp(`^${String(run(first)['batch_run_id'])} .* interrupted .* ${String(run(second)['batch_run_id'])}$`, 'm'));
   }, 300_000);
 
   it('a lock from another host: refused while its heartbeat is fresh, taken over after lock.stale_after_ms', async () => {

@@ -7,6 +7,9 @@ import { defineCommand } from '../command-definition';
 const record = z.record(z.string(), z.unknown());
 const list = z.array(record);
 
+/** The money difference above which reconcile and diagnose flag (i.1): `--threshold` and the reconcile.threshold setting. */
+export const reconcileThresholdSchema = z.number().positive();
+
 const dateScope = z
   .object({
     date: calendarDateSchema.optional(),
@@ -19,7 +22,7 @@ const dateScope = z
     endNotBeforeStart(o, ctx);
   });
 
-export const reconcileInputSchema = z.intersection(dateScope, z.object({ threshold: z.number().positive().optional() }));
+export const reconcileInputSchema = z.intersection(dateScope, z.object({ threshold: reconcileThresholdSchema.optional() }));
 export type ReconcileInput = z.infer<typeof reconcileInputSchema>;
 export const guardInputSchema = dateScope;
 export const coverageInputSchema = z
@@ -46,7 +49,7 @@ export const diagnosticsCommands = {
   }),
   diagnoseEquityCash: defineCommand({
     summary: 'equity and cash diagnosis per portfolio for one date (i.2)',
-    input: z.intersection(oneDate, z.object({ threshold: z.number().positive().optional() })),
+    input: z.intersection(oneDate, z.object({ threshold: reconcileThresholdSchema.optional() })),
     output: z.object({ date: z.string().nullable(), threshold: z.number(), flagged: z.number().int(), checked: z.number().int(), lines: list }),
     mutates: false,
   }),

@@ -8,6 +8,9 @@ import { marketDataModeSchema } from '../run-options';
 const record = z.record(z.string(), z.unknown());
 const counts = z.record(z.string(), z.number().int());
 
+/** Backup retention (j.2): `backup --keep` and the backup.keep setting, the newest backups kept. */
+export const backupKeepSchema = z.number().int().min(1);
+
 export const backupReasonSchema = z.enum(['manual', 'pre-purge', 'pre-rebuild', 'pre-restore', 'pre-import', 'scheduled']);
 
 const rangeRefine = (o: { from?: string | undefined; to?: string | undefined }, ctx: z.RefinementCtx) => {
@@ -87,7 +90,7 @@ export type BackupList = z.infer<typeof backupListSchema>;
 export const maintenanceCommands = {
   createBackup: defineCommand({
     summary: 'make a verified online backup of the database (j.1) and apply retention (j.2)',
-    input: z.object({ out: z.string().min(1).optional(), reason: backupReasonSchema.default('manual'), keep: z.number().int().min(1).optional() }).default({ reason: 'manual' }),
+    input: z.object({ out: z.string().min(1).optional(), reason: backupReasonSchema.default('manual'), keep: backupKeepSchema.optional() }).default({ reason: 'manual' }),
     output: backupOutput,
     mutates: true,
   }),

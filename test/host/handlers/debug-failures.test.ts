@@ -24,7 +24,7 @@ beforeAll(async () => {
 }, 120_000);
 
 const growth = DEMO_PORTFOLIOS.publicGrowth.slice(0, 8);
-const BLOCKED_REASON = `2025-07-10 snapshots[${growth}]: Demo Family Office Public Growth has no snapshot for 2025-07-09 (latest before 2025-07-10: 2025-07-08); blocked by 2025-07-09: run that date first (--retry-failed-phases redoes failed dates in order)`;
+const BLOCKED_REASON = `2025-07-10 snapshots[${growth}]: Demo Family Office Public Growth has no snapshot for 2025-07-09 (latest before 2025-07-10: 2025-07-08); blocked by 2025-07-09: run the dates from it in order (batchdesk run --start-date 2025-07-09 --end-date 2025-07-10 --portfolio ${DEMO_PORTFOLIOS.publicGrowth})`;
 
 describe('a failed monitor-only debug run', () => {
   it('returns each failed phase with its reason', async () => {

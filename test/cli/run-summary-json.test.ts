@@ -1,0 +1,38 @@
+/**
+ * `run --summary-json` (SPEC.md h.5) has one shape, also when there is nothing to run (g.2):
+ * the keys of a run's summary, nothing counted, no run ids or times, `status: "up_to_date"` and
+ * the reason in `message`. A script reading `dates.planned` works either way.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../support/cli';
+
+const NOW = '2025-09-30T23:00:00Z';
+const CORE = 'market_data,fundamentals,marks,snapshots,sector_tags';
+
+describe('run --summary-json with nothing to run', () => {
+  const db = join(tempDir(), 'demo.db');
+  beforeAll(async () => {
+    expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
+  });
+
+  it('has the keys of a run summary, with zero counts and the reason', async () => {
+    const ran = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--phase', CORE, '--summary-json', '--quiet'], { BATCHDESK_NOW: NOW });
+    expect(ran.code, ran.stderr).toBe(0);
+    const summary = JSON.parse(ran.stdout) as Record<string, unknown>;
+
+    const none = await runCli(['run', '--db', db, '--retry-failed-phases', '--summary-json', '--quiet'], { BATCHDESK_NOW: NOW });
+    expect(none.code, none.stderr).toBe(0);
+    const doc = JSON.parse(none.stdout) as Record<string, Record<string, unknown>> & { message: string };
+
+    expect(Object.keys(doc).sort()).toEqual([...Object.keys(summary), 'message'].sort());
+    expect(doc).toMatchObject({ schema: 'batchdesk.run-summary/1', status: 'up_to_date', exit_code: 0, run_id: null, batch_run_id: null, started_at: null, completed_at: null, mode: 'retry', database: 'demo.db', target_date: '2025-09-30' });
+    expect(doc.message).toMatch(/^Nothing to retry as of 2025-09-30/);
+    expect(doc['dates']).toEqual({ planned: 0, processed: 0, success: 0, partial: 0, failed: 0, skipped: 0, not_run_dates: [], first: null, last: null });
+    expect(Object.keys(doc['phases'])).toEqual(Object.keys(summary['phases'] as object));
+    expect(doc['phases']['marks']).toEqual({ runs: 0, success: 0, failed: 0, skipped: 0, not_applicable: 0, stale: 0, duration_seconds: 0 });
+    expect(Object.keys(doc['market_data']).sort()).toEqual(Object.keys(summary['market_data'] as object).sort());
+    expect(doc['analytics']).toEqual({ jobs_expected: 0, jobs_completed: 0, jobs_failed: 0, jobs_skipped: 0, guard_skips: 0 });
+    expect(doc['options']).toMatchObject({ retryFailedPhases: true });
+  }, 60_000);
+});
