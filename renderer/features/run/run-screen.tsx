@@ -84,6 +84,15 @@ export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } 
 }
 
 /**
+ * The cancelled or interrupted runs no resume has continued: a resume run names the run it
+ * continues in its options (`resumed_run_id`, g.11), and a resumed run cannot be resumed again.
+ */
+export function resumableRuns<R extends { id: string; status: string | null; mode: string | null; options: unknown }>(runs: readonly R[]): R[] {
+  const resumed = new Set(runs.filter((r) => r.mode === 'resume').map((r) => (r.options as { resumed_run_id?: unknown } | null)?.resumed_run_id));
+  return runs.filter((r) => (r.status === 'cancelled' || r.status === 'interrupted') && !resumed.has(r.id));
+}
+
+/**
  * `initialStartDate` (from History's gaps) opens the form on a date range from that date to the
  * latest; otherwise it opens with the choices it was left with.
  */
@@ -118,8 +127,9 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
   const planSaysHeld = plan !== null && saysHeld(plan.plan);
   const otherEnded = live.otherRun.state === 'finished' ? live.otherRun.run.runId : null;
   const heldRunEnded = planSaysHeld && otherEnded !== null && otherEnded !== plan.endedBefore;
-  // Resume takes the latest cancelled or interrupted run (g.11): none in the whole history (an answer shorter than asked for is all of it), nothing to resume.
-  const nothingToResume = runs.data !== undefined && runs.data.runs.length < RUNS_SCANNED && !runs.data.runs.some((r) => r.status === 'cancelled' || r.status === 'interrupted');
+  // Resume takes the latest cancelled or interrupted run that no resume continued yet (g.11): none in the whole
+  // history (an answer shorter than asked for is all of it), nothing to resume.
+  const nothingToResume = runs.data !== undefined && runs.data.runs.length < RUNS_SCANNED && resumableRuns(runs.data.runs).length === 0;
 
   // A change of the options makes an earlier start's outcome past.
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => {
@@ -294,7 +304,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
         </div>
         {nothingToResume ? (
           <p className="note" id="run-resume-none" data-testid="run-resume-none">
-            Nothing to resume: the history holds no cancelled or interrupted run.
+            Nothing to resume: the history holds no cancelled or interrupted run that was not resumed already.
           </p>
         ) : null}
         {gateClosed ? <p className="note bad">The regression gate is closed: starting a run is disabled.</p> : null}

@@ -268,13 +268,19 @@ describe('starting a run', () => {
     const resume = screen.getByTestId('run-resume') as HTMLButtonElement;
     await waitFor(() => expect(resume.disabled).toBe(true));
     expect(resume.getAttribute('aria-describedby')).toBe('run-resume-none');
-    expect(document.getElementById('run-resume-none')?.textContent).toBe('Nothing to resume: the history holds no cancelled or interrupted run.');
+    expect(document.getElementById('run-resume-none')?.textContent).toBe('Nothing to resume: the history holds no cancelled or interrupted run that was not resumed already.');
     cleanup();
     renderRun({ listRuns: () => ({ runs: [...runs, historyRun('cancelled')] }) });
     await waitFor(() => expect(screen.getByTestId('run-resume')).toBeTruthy());
     await act(async () => undefined);
     expect((screen.getByTestId('run-resume') as HTMLButtonElement).disabled).toBe(false);
     expect(screen.queryByTestId('run-resume-none')).toBeNull();
+    // A stopped run that a resume continued already cannot be resumed again.
+    cleanup();
+    const resumer = { ...historyRun('completed'), id: 'run-resumer', mode: 'resume', options: { resumed_run_id: 'run-cancelled' } };
+    renderRun({ listRuns: () => ({ runs: [resumer, ...runs, historyRun('cancelled')] }) });
+    await waitFor(() => expect((screen.getByTestId('run-resume') as HTMLButtonElement).disabled).toBe(true));
+    expect(screen.getByTestId('run-resume-none')).toBeTruthy();
   });
 
   it('Start says to preview the plan first while there is no plan of these options', async () => {
