@@ -1,7 +1,8 @@
 /** `batchdesk seed-demo`: create or refresh the demo database (SPEC.md j.6, m.7). */
 import { z } from 'zod';
-import { usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
+import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
+import { checkSettledDate } from '../../core/engine/planner';
 import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
 import { openStore } from '../../host/engine-host';
 import { withMaintenanceLock } from '../../host/maintenance/maintenance-lock';
@@ -27,6 +28,10 @@ export const seedDemoCommand: CommandSpec = {
   async run(ctx) {
     const clock = systemClock(ctx.io.env);
     const f = ctx.flags;
+    const target = targetDate(clock.now());
+    // A start after the target date is named as such, before the range check would blame the default end.
+    const start = stringFlag(f['start-date']);
+    if (start !== undefined) checkSettledDate(parseOrUsage(calendarDateSchema, start, 'seed-demo', '--start-date'), target, '--start-date');
     const options = parseOrUsage(
       seedDemoOptionsSchema,
       {
@@ -34,12 +39,12 @@ export const seedDemoCommand: CommandSpec = {
         seed: stringFlag(f['seed']) === undefined ? undefined : parseOrUsage(z.coerce.number().int(), stringFlag(f['seed']), 'seed-demo', '--seed'),
         profile: stringFlag(f['profile']),
         startDate: stringFlag(f['start-date']),
-        endDate: stringFlag(f['end-date']) ?? targetDate(clock.now()),
+        endDate: stringFlag(f['end-date']) ?? target,
         reset: f['reset'] === true,
       },
       'seed-demo',
     );
-    if (options.endDate > targetDate(clock.now())) throw usageError(`--end-date ${options.endDate} is after the target date ${targetDate(clock.now())}`);
+    checkSettledDate(options.endDate, target, '--end-date');
     const opened = openStore(ctx.global.dbPath);
     try {
       // Seeding rewrites raw rows (and --reset deletes derived ones) under a run that would

@@ -61,7 +61,7 @@ function earliestEntry(lots: readonly Lot[] | undefined): IsoDate | null {
  * checked by the options schema). Also used by rebuild before it purges anything.
  */
 export function checkSettledDate(d: IsoDate, target: IsoDate, flag: string): void {
-  if (d > target) throw usageError(`${flag} ${d} is after the target date ${target}: its close is not settled yet`);
+  if (d > target) throw usageError(`${flag} ${d}: its close is not settled yet (the target date, the latest settled trading day, is ${target})`);
 }
 
 function scopePortfolios(input: PlannerInput): PortfolioRecord[] {

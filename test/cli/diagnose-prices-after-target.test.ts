@@ -18,15 +18,15 @@ describe('diagnose prices after the target date', () => {
   it('is a usage error naming the target date, as run gives it', async () => {
     const r = await runCli(['diagnose', 'prices', '--db', db, '--date', '2025-07-14'], ENV);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--date 2025-07-14 is after the target date 2025-07-10: its close is not settled yet');
+    expect(r.stderr).toContain('--date 2025-07-14: its close is not settled yet (the target date, the latest settled trading day, is 2025-07-10)');
     expect(r.stdout).toBe('');
     const run = await runCli(['run', '--db', db, '--target-date', '2025-07-14', '--dry-run'], ENV);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--target-date 2025-07-14 is after the target date 2025-07-10: its close is not settled yet');
+    expect(run.stderr).toContain('--target-date 2025-07-14: its close is not settled yet (the target date, the latest settled trading day, is 2025-07-10)');
   });
 
   it('is a usage error through the contract too', async () => {
-    expect(await contract(db, SAFE_NOW, 'diagnosePrices', { date: '2025-07-14' })).toMatchObject({ code: 2, text: '--date 2025-07-14 is after the target date 2025-07-10: its close is not settled yet' });
+    expect(await contract(db, SAFE_NOW, 'diagnosePrices', { date: '2025-07-14' })).toMatchObject({ code: 2, text: '--date 2025-07-14: its close is not settled yet (the target date, the latest settled trading day, is 2025-07-10)' });
   });
 
   it('the target date itself is diagnosed', async () => {

@@ -41,7 +41,7 @@ describe('report dates after the target date', () => {
     it(`${args.join(' ')}: a usage error naming ${flag}, nothing changed`, async () => {
       const r = await runCli([...args, '--db', db], ENV);
       expect(r.code, r.stdout).toBe(2);
-      expect(r.stderr).toBe(`error: ${flag} ${AFTER} is after the target date ${TARGET}: its close is not settled yet`);
+      expect(r.stderr).toBe(`error: ${flag} ${AFTER}: its close is not settled yet (the target date, the latest settled trading day, is ${TARGET})`);
       expect(r.stdout).toBe('');
       expect(tableContents(db)).toEqual(before);
     });

@@ -25,7 +25,7 @@ describe('run: bad input and dry runs', () => {
     ['end before start', ['--start-date', '2025-08-10', '--end-date', '2025-08-01'], /before --start-date/],
     ['a date that does not parse', ['--start-date', '2025-13-01'], /--start-date.*YYYY-MM-DD/],
     ['a non-trading --target-date', ['--target-date', '2025-07-04'], /not a trading day.*2025-07-03/],
-    ['a date after the target date', ['--target-date', '2025-10-01'], /after the target date 2025-09-30/],
+    ['a date after the target date', ['--target-date', '2025-10-01'], /not settled yet \(the target date, the latest settled trading day, is 2025-09-30\)/],
     ['an unknown portfolio', ['--portfolio', 'nope'], /unknown portfolio "nope"/],
     ['a misspelt flag', ['--chunk-day', '7'], /unknown flag --chunk-day.*did you mean --chunk-days/],
     ['target date with a range', ['--target-date', '2025-07-01', '--start-date', '2025-07-01'], /cannot be combined/],

@@ -43,7 +43,7 @@ describe('report dates after the target date through the contract', () => {
   for (const [name, input, flag] of REFUSED) {
     it(`${name} ${JSON.stringify(input)}: a usage error naming ${flag}, nothing changed`, async () => {
       const r = await dispatch(name, input, ctx);
-      expect(r).toEqual({ ok: false, error: { code: 'usage', message: `${flag} ${AFTER} is after the target date ${TARGET}: its close is not settled yet` } });
+      expect(r).toEqual({ ok: false, error: { code: 'usage', message: `${flag} ${AFTER}: its close is not settled yet (the target date, the latest settled trading day, is ${TARGET})` } });
       expect(tableContents(db)).toEqual(before);
     });
   }
