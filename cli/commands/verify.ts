@@ -8,7 +8,7 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
-import { checkSettledScope, latestRunDates } from '../../host/diagnostics/run-dates';
+import { checkSettledScope, latestRunDates, reportDate } from '../../host/diagnostics/run-dates';
 import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
 import { verifyDemo } from '../../host/diagnostics/verify-demo';
 import { verifyRowCounts } from '../../host/diagnostics/verify-rowcounts';
@@ -88,6 +88,7 @@ export const verifyGuardCommand: CommandSpec = {
     if (stringFlag(f['reason']) !== undefined) throw usageError('--reason only goes with --reopen');
     const s = scopeFlags(f, 'verify guard');
     const input = parseOrUsage(guardInputSchema, s, 'verify guard');
+    reportDate(input.date ?? null);
     checkSettledScope(input, targetDate(clock.now()));
     return withDb(ctx, (o) => {
       const scope = input.date

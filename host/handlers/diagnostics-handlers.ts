@@ -4,7 +4,7 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { guardAndGate, readGate, reopenGate } from '../diagnostics/guard';
 import { diagnoseEquityCash } from '../diagnostics/equity-cash';
 import { diagnosePrices } from '../diagnostics/price-diagnosis';
-import { checkSettledScope, latestRunDates } from '../diagnostics/run-dates';
+import { checkSettledScope, latestRunDates, reportDate } from '../diagnostics/run-dates';
 import { reconcileInput } from '../diagnostics/reconcile';
 import { verifyCoverage } from '../diagnostics/verify-coverage';
 import { verifyDemo } from '../diagnostics/verify-demo';
@@ -36,6 +36,7 @@ export const diagnosticsHandlers: HandlerMap<Names> = {
   },
   async verifyGuard(input, ctx) {
     const target = targetDate(ctx.clock.now());
+    reportDate(input.date ?? null);
     checkSettledScope(input, target);
     return withDatabase(ctx, (o) => {
       const scope = input.date ? { start: input.date, end: input.date } : input.startDate ? { start: input.startDate, end: (input.endDate ?? target) as IsoDate } : latestRunDates(o.db);
