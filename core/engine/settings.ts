@@ -100,11 +100,11 @@ export function settingValueProblem(key: SettingKey, value: unknown): string | n
 export function parseEngineSettings(stored: Record<string, unknown>): EngineSettings {
   const known: Record<string, unknown> = {};
   for (const k of SETTING_KEYS) if (stored[k] !== undefined && stored[k] !== null) known[k] = stored[k];
+  const parsed = engineSettingsSchema.safeParse(known);
+  if (parsed.success) return parsed.data;
+  // Only a refusal names each bad key with its range.
   const problems = SETTING_KEYS.filter((k) => k in known).flatMap((k) => settingValueProblem(k, known[k]) ?? []);
-  if (problems.length > 0) {
-    throw dataError(`invalid settings in the database: ${problems.join('; ')}. Store a valid value with the setSettings command, or delete the row so the default applies`, { problems });
-  }
-  return engineSettingsSchema.parse(known);
+  throw dataError(`invalid settings in the database: ${problems.join('; ')}. Store a valid value with the setSettings command, or delete the row so the default applies`, { problems });
 }
 
 /**
