@@ -106,20 +106,27 @@ function dateStatusIn(t: TrackingRecord, phase: PhaseName): string | null {
   return ((t.phaseStatus as Record<string, { status?: string }> | null)?.[phase]?.status as string | undefined) ?? null;
 }
 
+/** The planned phases of one portfolio on a retried date, and the earliest phase whose failure put them there. */
+interface RetryCell {
+  readonly phases: Set<PhaseName>;
+  cause: PhaseName;
+}
+
 /** g.3 retry rows: the failed, skipped-by-failure, guard-skipped or stale cells plus their dependents. */
-function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], selected: ReadonlySet<PhaseName>): { date: PhaseName[]; portfolios: Map<string, Set<PhaseName>>; legacy: boolean } {
-  const portfolios = new Map<string, Set<PhaseName>>();
+function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], selected: ReadonlySet<PhaseName>): { date: PhaseName[]; portfolios: Map<string, RetryCell>; legacy: boolean } {
+  const portfolios = new Map<string, RetryCell>();
   const datePhases = new Set<PhaseName>();
-  const add = (pid: string, phases: Iterable<PhaseName>) => {
-    let s = portfolios.get(pid);
-    if (!s) portfolios.set(pid, (s = new Set()));
-    for (const p of phases) if (selected.has(p)) s.add(p);
+  const add = (pid: string, cause: PhaseName, phases: Iterable<PhaseName>) => {
+    let cell = portfolios.get(pid);
+    if (!cell) portfolios.set(pid, (cell = { phases: new Set(), cause }));
+    else if (PHASE_NAMES.indexOf(cause) < PHASE_NAMES.indexOf(cell.cause)) cell.cause = cause;
+    for (const p of phases) if (selected.has(p)) cell.phases.add(p);
   };
   if (!t.phaseStatus) {
     const legacyFailed = t.status === 'failed' || t.status === 'imported' ? t.status === 'failed' : false;
     if (legacyFailed) {
       for (const p of DATE_PHASES) if (selected.has(p)) datePhases.add(p);
-      for (const p of scope) add(p.id, PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x)));
+      for (const p of scope) add(p.id, 'market_data', PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x)));
     }
     return { date: ordered(datePhases), portfolios, legacy: legacyFailed };
   }
@@ -128,7 +135,7 @@ function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], select
     if (st === 'failed' || st === 'stale') {
       if (selected.has(dp)) datePhases.add(dp);
       const later = dp === 'market_data' ? PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x)) : dependentsOf(dp).filter((x) => !DATE_PHASES.includes(x));
-      for (const p of scope) add(p.id, later);
+      for (const p of scope) add(p.id, dp, later);
     }
   }
   for (const p of scope) {
@@ -137,10 +144,16 @@ function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], select
       const e = portfolioStatusIn(t, phase, p.id);
       if (!e) continue;
       const redo = e.status === 'failed' || e.status === 'stale' || (e.status === 'skipped' && (e.reason === 'upstream_failed' || e.reason === 'insufficient_marks'));
-      if (redo) add(p.id, [phase, ...dependentsOf(phase)]);
+      if (redo) add(p.id, phase, [phase, ...dependentsOf(phase)]);
     }
   }
   return { date: ordered(datePhases), portfolios, legacy: false };
+}
+
+/** The batch run id (h.5: `batch_...`) of the run that last wrote a tracking row; rows written before it was recorded give the run's id. */
+function batchRunIdOf(t: TrackingRecord): string {
+  const id = t.metadata?.['batch_run_id'];
+  return typeof id === 'string' && id ? id : (t.runId ?? 'unknown');
 }
 
 function planRetry(input: PlannerInput, scope: readonly PortfolioRecord[], selected: ReadonlySet<PhaseName>, target: IsoDate): PlannedDate[] {
@@ -155,8 +168,9 @@ function planRetry(input: PlannerInput, scope: readonly PortfolioRecord[], selec
     const cells = retryCells(t, scope, selected);
     const planned: PlannedPortfolio[] = [];
     for (const p of scope) {
-      const phases = cells.portfolios.get(p.id);
-      if (phases && phases.size) planned.push({ portfolioId: p.id, phases: ordered(phases), reason: cells.legacy ? 'retry_legacy' : `retry:${ordered(phases)[0]}:${t.runId ?? 'unknown'}` });
+      const cell = cells.portfolios.get(p.id);
+      // g.3: `retry:<phase>:<batch_run_id>` names the phase that failed (or went stale), not the first one redone.
+      if (cell && cell.phases.size) planned.push({ portfolioId: p.id, phases: ordered(cell.phases), reason: cells.legacy ? 'retry_legacy' : `retry:${cell.cause}:${batchRunIdOf(t)}` });
     }
     if (planned.length === 0 && cells.date.length === 0) continue;
     out.push({ date: t.runDate, datePhases: cells.date, portfolios: planned, skipped: [] });

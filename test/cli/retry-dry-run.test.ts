@@ -38,7 +38,12 @@ describe('the dry-run plan of a retry', () => {
     expect(r.stdout).toContain('Dates: 2 in 1 chunk(s)   Phases: marks, snapshots, analytics (retry: only the failed, stale and guard-skipped cells and those that depend on them)\n');
     const cells = r.stdout.split('\n').filter((l) => /^2025-07-0[23] /.test(l));
     expect(cells.length).toBeGreaterThan(0);
-    for (const l of cells) expect(l).toMatch(/\srun\s+marks,snapshots,analytics\s+retry:marks:/);
+    // g.3: the reason names the stale phase and the batch run id of the run that recorded it (the backfill).
+    const sqlite = new Database(db, { readonly: true });
+    const { batch_run_id: batch } = sqlite.prepare(`SELECT batch_run_id FROM batch_run_history`).get() as { batch_run_id: string };
+    sqlite.close();
+    expect(batch).toMatch(/^batch_\d{8}_\d{6}_[0-9a-f]{4}$/);
+    for (const l of cells) expect(l).toMatch(new RegExp(`\\srun\\s+marks,snapshots,analytics\\s+retry:marks:${batch}$`));
   });
 
   it('a normal dry run still names the phases it runs', async () => {
