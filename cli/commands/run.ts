@@ -126,6 +126,18 @@ function notRunLine(ctx: CommandContext, s: RunSummary): string {
   return `Not run: ${what}; to run them: ${how}`;
 }
 
+/**
+ * The run's missing prices, summed over its dates: every needed symbol without a close exactly
+ * on the date (a `missing_prices` row, e.6), split into those a fallback close covered and
+ * those left without a usable price (the ones `diagnose prices` lists).
+ */
+function missingPricesLine(s: Pick<RunSummary, 'market_data'>): string {
+  const missing = Number(s.market_data['missing_price_count']);
+  const fallback = Number(s.market_data['fallback_count']);
+  if (missing === 0) return 'Missing prices: none (every needed symbol had a close on each date)';
+  return `Missing prices: ${missing} symbol-date${missing === 1 ? '' : 's'} without a close on the day (${fallback} covered by a fallback close, ${missing - fallback} with no usable price)`;
+}
+
 function printSummary(ctx: CommandContext, s: RunSummary): void {
   const d = s.dates;
   ctx.io.err(
@@ -133,7 +145,8 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       BANNER,
       `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`,
       ...(d.skipped ? [notRunLine(ctx, s)] : []),
-      `Missing prices: ${String(s.market_data['missing_price_count'])}  Fallbacks: ${String(s.market_data['fallback_count'])}  Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
+      missingPricesLine(s),
+      `Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
       `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`,
       `Guard: ${s.guard ? s.guard.status : 'not run'}`,
       ...(s.monitor ? monitorLines(s.monitor as MonitorReport) : []),
