@@ -283,7 +283,9 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
   const cancel = cancelSignal(opened.store, args.control);
   try {
     const settings = resolveRunSettings(opened.store.loadSettings(), args.options);
-    const sources = args.options.dryRun
+    // A dry run names the source chain in its fetch plan (g.4) and asks nothing of it; a chain a
+    // run would refuse is a plan warning instead (runBatch).
+    const sources = args.options.dryRun && sourcesProblem(opened.store.loadSettings(), settings, args.options)
       ? { priceSources: [], profileSource: null }
       : buildSources(opened.store, settings, args.options, clock.now(), { fetch: args.fetch, ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}) });
     const deps: EngineDeps = {

@@ -1,5 +1,19 @@
 /** The dry-run plan as a JSON document (SPEC.md g.4, h.5: schema batchdesk.run-plan/1). */
+import type { ChunkFetchPreview } from '../core/engine/fetch-preview';
 import type { RunPlan } from '../core/engine/plan-types';
+
+/** A chunk's market-data fetch plan (g.4); null when the chunk runs no market_data. */
+function fetchDocument(f: ChunkFetchPreview | undefined): Record<string, unknown> | null {
+  if (!f || !f.marketData) return null;
+  return {
+    sources: f.sources,
+    symbols: f.symbols,
+    ranges: f.ranges.map((r) => ({ symbol: r.symbol, start: r.start, end: r.end, trading_days: r.days })),
+    requested_days: f.requestedDays,
+    estimated_requests: f.estimatedRequests,
+    fetch_mode: f.fetchMode,
+  };
+}
 
 export function planDocument(plan: RunPlan): Record<string, unknown> {
   return {
@@ -10,7 +24,7 @@ export function planDocument(plan: RunPlan): Record<string, unknown> {
     phases: plan.selectedPhases,
     portfolio_scope: plan.portfolioScope,
     up_to_date: plan.upToDateMessage,
-    chunks: plan.chunks.map((c, i) => ({ index: i, first_date: c[0], last_date: c[c.length - 1], dates: c.length })),
+    chunks: plan.chunks.map((c, i) => ({ index: i, first_date: c[0], last_date: c[c.length - 1], dates: c.length, fetch: fetchDocument(plan.fetches?.[i]) })),
     dates: plan.dates.map((d) => ({
       date: d.date,
       date_phases: d.datePhases,

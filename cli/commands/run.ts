@@ -5,6 +5,7 @@ import { EXIT } from '../../core/api/errors';
 import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
 import { PHASE_NAMES } from '../../core/domain/phase';
 import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
+import type { ChunkFetchPreview } from '../../core/engine/fetch-preview';
 import type { RunPlan } from '../../core/engine/plan-types';
 import { blockedRunCommand, type RunSummary } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
@@ -62,10 +63,33 @@ function plannedPhases(plan: RunPlan): string {
   return plan.mode === 'retry' ? `${phases} (retry: only the failed, stale and guard-skipped cells and those that depend on them)` : phases;
 }
 
+const RANGES_SHOWN = 5;
+
+/**
+ * A chunk's market-data fetch plan (g.4): its symbols, the ranges the prefetch would ask for,
+ * the estimated requests and the source chain; the first ranges by name (all of them with
+ * --summary-json).
+ */
+function fetchPlanLines(f: ChunkFetchPreview, chunks: number): string[] {
+  const which = chunks === 1 ? 'Market data' : `Market data, chunk ${f.index + 1} (${f.firstDate}..${f.lastDate})`;
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  if (!f.marketData) return [`${which}: not run; the cache's closes are used`];
+  const chain = f.sources.join(' then ');
+  if (f.ranges.length === 0) return [`${which}: ${n(f.symbols.length, 'symbol')}, all cached; nothing to fetch${chain ? ` (sources: ${chain})` : ''}`];
+  const missing = `${n(f.ranges.length, 'range')} missing (${n(f.requestedDays, 'trading day')}, ${f.fetchMode})`;
+  const head = chain
+    ? `${which}: ${n(f.symbols.length, 'symbol')}, ${missing}; about ${n(f.estimatedRequests, 'request')} to ${chain}`
+    : `${which}: ${n(f.symbols.length, 'symbol')}, ${missing}; offline without a CSV folder nothing is asked: those dates use a fallback close or stay missing`;
+  const shown = f.ranges.slice(0, RANGES_SHOWN).map((r) => `${r.symbol} ${r.start}..${r.end} (${n(r.days, 'day')})`);
+  const more = f.ranges.length > RANGES_SHOWN ? `, and ${f.ranges.length - RANGES_SHOWN} more (all of them: --summary-json)` : '';
+  return [head, `  ${shown.join(', ')}${more}`];
+}
+
 function printPlan(ctx: CommandContext, plan: RunPlan): void {
   const lines = [BANNER, `batchdesk run --dry-run   Target date: ${plan.targetDate} (${plan.targetDerivation})`, BANNER];
   if (plan.upToDateMessage) lines.push(plan.upToDateMessage);
   lines.push(`Dates: ${plan.dates.length} in ${plan.chunks.length} chunk(s)   Phases: ${plannedPhases(plan)}`);
+  for (const f of plan.fetches ?? []) lines.push(...fetchPlanLines(f, plan.fetches!.length));
   const rows: string[][] = [];
   for (const d of plan.dates) {
     for (const p of d.portfolios) rows.push([d.date, p.portfolioId.slice(0, 8), 'run', [...d.datePhases, ...p.phases].join(','), p.reason]);

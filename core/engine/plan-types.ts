@@ -1,6 +1,7 @@
 /** The plan a run executes (SPEC.md g.4): dates in chunks, per date the portfolios with phases and reasons. */
 import type { IsoDate } from '../domain/iso-date';
 import type { PhaseName } from '../domain/phase';
+import type { ChunkFetchPreview } from './fetch-preview';
 
 export interface PlannedPortfolio {
   readonly portfolioId: string;
@@ -35,4 +36,6 @@ export interface RunPlan {
   /** Set when the automatic range is empty. */
   readonly upToDateMessage: string | null;
   readonly resumedRunId: string | null;
+  /** A dry run: the market-data fetch plan of each chunk (g.4). */
+  readonly fetches?: readonly ChunkFetchPreview[];
 }

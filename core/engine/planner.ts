@@ -319,7 +319,9 @@ export function planRun(input: PlannerInput): RunPlan {
         const has = new Set<PhaseName>([...pd.datePhases, ...pp.phases]);
         if (has.has('marks') && !has.has('market_data')) {
           const t = input.store.loadTracking(pd.date);
-          if (!t || dateStatusIn(t, 'market_data') !== 'success') problems.push(`${pd.date}: marks needs market_data`);
+          // A date-level input: said once per date, not once per portfolio.
+          const problem = `${pd.date}: marks needs market_data`;
+          if ((!t || dateStatusIn(t, 'market_data') !== 'success') && !problems.includes(problem)) problems.push(problem);
         }
         if (has.has('snapshots') && !has.has('marks') && !input.store.hasMarks(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: snapshots needs marks`);
         if (has.has('analytics') && !has.has('snapshots') && !input.store.snapshotOf(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs snapshots`);

@@ -14,10 +14,11 @@ import { isActiveOn, type Lot } from '../domain/portfolio';
 import { formatTimestamp } from '../domain/timestamp';
 import { MARKET_DATA_SHARED_KEY, type MarketDataShared } from '../phases/market-data';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
-import { symbolsNeeded } from '../phases/market-data/symbols-needed';
+import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
 import type { LockRecord, RunStatus } from '../ports/store';
 import { createTelemetry, type Telemetry } from '../telemetry/record-metric';
 import { DateTracker, type PhaseEntry } from './date-tracker';
+import { previewFetches } from './fetch-preview';
 import { PHASE_TABLE, validatePhaseOrder } from './phase-table';
 import type { DateContext, PortfolioDateContext, PortfolioPhase, RunContext } from './phase-types';
 import type { PlannedDate, PlannedPortfolio, RunPlan } from './plan-types';
@@ -124,7 +125,8 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
     const sources = sourcesProblem(storedSettings, settings, input);
     const warnings = [...plan.warnings, ...refusals.map((e) => `a run now would be refused: ${e.message}`), ...(sources ? [`a run now would be refused: ${sources}`] : [])];
     const refusedBy = [...refusals.map((e) => e.code), ...(sources ? ['usage'] : [])];
-    return { kind: 'plan', plan: { ...plan, warnings, refusedBy }, exitCode: EXIT.ok };
+    const fetches = previewFetches({ store, settings, plan, lotsByPortfolio: inputs.lotsByPortfolio, sources: deps.priceSources.map((s) => s.name), nowMs: startedMs });
+    return { kind: 'plan', plan: { ...plan, warnings, refusedBy, fetches }, exitCode: EXIT.ok };
   }
   if (plan.upToDateMessage) {
     const summary = upToDateSummary({
@@ -185,7 +187,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       pid: deps.host.pid,
       appVersion: deps.host.appVersion,
     });
-    const neededSymbols = [...new Set(plan.dates.flatMap((pd) => [...symbolsFor(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]))];
+    const neededSymbols = [...new Set(plan.dates.flatMap((pd) => [...symbolsOfPlannedDate(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]))];
     const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
     return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, settings, lockId, monitor });
   } finally {
@@ -220,11 +222,6 @@ function monitoredDeps(deps: EngineDeps, monitor: MonitorRecorder): EngineDeps {
     },
   };
   return { ...deps, store };
-}
-
-function symbolsFor(pd: PlannedDate, lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>, fetchOptions: boolean): Set<string> {
-  const lots = pd.portfolios.flatMap((p) => lotsByPortfolio.get(p.portfolioId) ?? []);
-  return new Set(symbolsNeeded(lots, pd.date, fetchOptions).keys());
 }
 
 interface ExecuteArgs {
@@ -321,7 +318,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
       const chunk = plan.chunks[ci]!;
       const chunkStart = deps.clock.now();
       const needByDate = new Map<IsoDate, Set<string>>();
-      for (const d of chunk) needByDate.set(d, symbolsFor(plannedByDate.get(d)!, run.lotsByPortfolio, run.settings['market_data.fetch_option_contracts']));
+      for (const d of chunk) needByDate.set(d, symbolsOfPlannedDate(plannedByDate.get(d)!, run.lotsByPortfolio, run.settings['market_data.fetch_option_contracts']));
       const usesMarketData = chunk.some((d) => plannedByDate.get(d)!.datePhases.includes('market_data'));
       let prefetchMetrics: Record<string, unknown> | null = null;
       if (usesMarketData) {
@@ -404,7 +401,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     chunks,
     phases: phaseTotals,
     market_data: {
-      symbols: new Set(plan.dates.flatMap((pd) => [...symbolsFor(pd, run.lotsByPortfolio, false)])).size,
+      symbols: new Set(plan.dates.flatMap((pd) => [...symbolsOfPlannedDate(pd, run.lotsByPortfolio, false)])).size,
       requests: mdc.requests,
       retries: mdc.retries,
       rate_limited: mdc.rateLimited,

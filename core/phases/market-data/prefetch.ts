@@ -29,7 +29,12 @@ export interface PrefetchReport {
 const CONCURRENCY = 4;
 const STALE_NAMES_SHOWN = 10;
 
-export function chunkPriceTable(run: RunContext, dates: readonly IsoDate[], symbols: readonly string[]): PriceTable {
+/** What planning a chunk's requests reads: the cache, the settle hour and the requests made so far. */
+export interface FetchPlanningContext extends Pick<RunContext, 'settings' | 'marketData'> {
+  readonly store: Pick<RunContext['store'], 'loadPrices'>;
+}
+
+export function chunkPriceTable(run: Pick<FetchPlanningContext, 'store'>, dates: readonly IsoDate[], symbols: readonly string[]): PriceTable {
   const first = dates[0]!;
   const last = dates[dates.length - 1]!;
   const table = new PriceTable(lookbackStart(first, PRICE_WINDOW_DAYS), last);
@@ -39,7 +44,7 @@ export function chunkPriceTable(run: RunContext, dates: readonly IsoDate[], symb
 }
 
 /** What satisfies a required day of `symbol` (e.3 step 2), over the run's current price table. */
-export function satisfiedCheck(run: RunContext, symbol: string): SatisfiedCheck {
+export function satisfiedCheck(run: Pick<RunContext, 'prices' | 'settings' | 'marketData'>, symbol: string): SatisfiedCheck {
   const table = run.prices;
   const series = table.seriesOf(symbol);
   const settleHour = run.settings['market_data.settle_hour'];
@@ -55,11 +60,29 @@ export function satisfiedCheck(run: RunContext, symbol: string): SatisfiedCheck 
 }
 
 /** Unsatisfied ranges of one symbol over the windows of the dates that need it. */
-export function planSymbolRanges(run: RunContext, symbol: string, dates: readonly IsoDate[]): FetchRange[] {
+export function planSymbolRanges(run: Pick<RunContext, 'prices' | 'settings' | 'marketData'>, symbol: string, dates: readonly IsoDate[]): FetchRange[] {
   return planSymbol(symbol, requiredIndexes(dates), satisfiedCheck(run, symbol));
 }
 
-function reportStale(run: RunContext, datesBySymbol: ReadonlyMap<string, IsoDate[]>): number {
+/** A chunk's fetch plan (e.3 steps 1-2): its price table from the cache, and the ranges each needed symbol lacks. */
+export interface ChunkFetchPlan {
+  readonly prices: PriceTable;
+  /** The needed symbols, sorted, with the chunk dates that need each. */
+  readonly datesBySymbol: ReadonlyMap<string, readonly IsoDate[]>;
+  readonly ranges: readonly FetchRange[];
+}
+
+export function planChunkFetches(run: FetchPlanningContext, dates: readonly IsoDate[], needByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>): ChunkFetchPlan {
+  const bySymbol = new Map<string, IsoDate[]>();
+  for (const d of dates) for (const s of needByDate.get(d) ?? []) (bySymbol.get(s) ?? bySymbol.set(s, []).get(s)!).push(d);
+  const datesBySymbol = new Map([...bySymbol].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const prices = chunkPriceTable(run, dates, [...datesBySymbol.keys()]);
+  const view = { prices, settings: run.settings, marketData: run.marketData };
+  const ranges = [...datesBySymbol].flatMap(([symbol, need]) => planSymbolRanges(view, symbol, need));
+  return { prices, datesBySymbol, ranges };
+}
+
+function reportStale(run: RunContext, datesBySymbol: ReadonlyMap<string, readonly IsoDate[]>): number {
   const stale: { symbol: string; on: IsoDate; last: IsoDate | null }[] = [];
   for (const [symbol, dates] of datesBySymbol) {
     const on = dates[dates.length - 1]!;
@@ -91,12 +114,8 @@ export async function prefetchChunk(
   latestStorable: IsoDate,
 ): Promise<PrefetchReport> {
   const t0 = run.clock.now();
-  const datesBySymbol = new Map<string, IsoDate[]>();
-  for (const d of dates) for (const s of needByDate.get(d) ?? []) (datesBySymbol.get(s) ?? datesBySymbol.set(s, []).get(s)!).push(d);
-  const symbols = [...datesBySymbol.keys()].sort();
-  run.prices = chunkPriceTable(run, dates, symbols);
-  const ranges: FetchRange[] = [];
-  for (const symbol of symbols) ranges.push(...planSymbolRanges(run, symbol, datesBySymbol.get(symbol)!));
+  const { prices, datesBySymbol, ranges } = planChunkFetches(run, dates, needByDate);
+  run.prices = prices;
   if (run.priceSources.length > 0) {
     let next = 0;
     const worker = async () => {
@@ -108,7 +127,7 @@ export async function prefetchChunk(
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ranges.length) }, worker));
   }
   const report: Omit<PrefetchReport, 'staleSymbols'> = {
-    symbols: symbols.length,
+    symbols: datesBySymbol.size,
     ranges: ranges.length,
     requestedDays: ranges.reduce((s, r) => s + r.days, 0),
     fetchMode: fetchModeOf(ranges, dates[dates.length - 1] ?? null),
