@@ -5,7 +5,7 @@
  * Import is all or nothing. The file is parsed first (market-data/csv/prices-csv.ts): the
  * first bad row (a missing column, a malformed symbol, a bad date, a day that is not a trading
  * day or is after today, an empty, non-numeric or non-positive close, a volume that is not a
- * whole number >= 0, the same (symbol, date) twice) stops it with its line and column, and
+ * whole number, the same (symbol, date) twice) stops it with its line and column, and
  * nothing is written, unless `skipBadRows` (then every skipped row is reported). The good rows
  * are then validated like any source's quotes (e.4, the engine's validateQuotes against the
  * stored closes) and merged in ONE transaction with data_source = 'csv':
@@ -13,6 +13,9 @@
  * - an unchanged close and volume leave the stored row alone, data_source included (m.14);
  * - a different close replaces the stored one (a correction), unless it is a flagged jump
  *   over a stored valid close: then the stored close stays and the row is reported (m.13);
+ * - an empty volume means "not given", and a negative one is invalid (e.4: null): neither
+ *   erases a stored volume (neither does a provider's answer without volumes), so a file of
+ *   closes only cannot wipe the cache's volumes;
  * - nothing is ever deleted.
  * In the same transaction, the tracked work that read a changed close is marked stale
  * (core/engine/input-staleness.ts), so `run --retry-failed-phases` recomputes it. Symbols no
@@ -20,7 +23,8 @@
  *
  * Export writes the canonical file (sorted by symbol then date, LF, no BOM) of the valid
  * stored closes, optionally limited to symbols and a date range, so an export of an import of
- * a canonical file gives the same file back.
+ * a canonical file gives the same file back (when it gives every volume, or imports into rows
+ * that have none).
  */
 import { isTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';

@@ -61,6 +61,26 @@ describe('prices import / export', () => {
     expect(tableContents(db)).toEqual(before);
   });
 
+  it('an empty volume is "not given": it keeps a stored volume, and a file of closes only wipes no volume', async () => {
+    const db = join(dir, 'volume.db');
+    expect((await runCli(['prices', 'import', file('v1.csv', CANONICAL), '--db', db])).code).toBe(0);
+    const closesOnly = await runCli(['prices', 'import', file('v2.csv', 'symbol,date,close\nAAPL,2025-01-02,243.85\n'), '--db', db]);
+    expect(closesOnly.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 1');
+    const emptyCell = await runCli(['prices', 'import', file('v3.csv', 'symbol,date,close,volume\nSPY,2025-01-03,591.95,\n'), '--db', db]);
+    expect(emptyCell.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 1');
+    // A given volume replaces the stored one; a negative one is invalid (e.4: null), so not given either.
+    const given = await runCli(['prices', 'import', file('v4.csv', 'symbol,date,close,volume\nSPY,2025-01-02,584.64,1\n'), '--db', db]);
+    expect(given.stdout).toContain('Added: 0   Replaced: 1   Unchanged: 0');
+    const negative = await runCli(['prices', 'import', file('v5.csv', 'symbol,date,close,volume\nSPY,2025-01-02,584.64,-5\n'), '--db', db]);
+    expect(negative.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 1');
+    expect(rows(db, `SELECT symbol, date, volume FROM market_data_cache WHERE symbol IN ('AAPL', 'SPY') ORDER BY symbol, date`)).toEqual([
+      { symbol: 'AAPL', date: '2025-01-02', volume: 55740700 },
+      { symbol: 'AAPL', date: '2025-01-03', volume: 40244100 },
+      { symbol: 'SPY', date: '2025-01-02', volume: 1 },
+      { symbol: 'SPY', date: '2025-01-03', volume: 37888500 },
+    ]);
+  });
+
   it('export filters by symbols and dates, into a folder it makes', async () => {
     const db = join(dir, 'filter.db');
     expect((await runCli(['prices', 'import', file('f.csv', CANONICAL), '--db', db])).code).toBe(0);
