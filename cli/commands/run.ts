@@ -85,11 +85,23 @@ function fetchPlanLines(f: ChunkFetchPreview, chunks: number): string[] {
   return [head, `  ${shown.join(', ')}${more}`];
 }
 
+/** The fetch plan of every chunk; chunks with nothing to fetch are counted on one line when there are several. */
+function fetchPlanSection(fetches: readonly ChunkFetchPreview[]): string[] {
+  if (fetches.length <= 1) return fetches.flatMap((f) => fetchPlanLines(f, fetches.length));
+  const quiet = fetches.filter((f) => !f.marketData || f.ranges.length === 0);
+  const cached = quiet.filter((f) => f.marketData);
+  const lines = fetches.filter((f) => !quiet.includes(f)).flatMap((f) => fetchPlanLines(f, fetches.length));
+  const chain = fetches[0]!.sources.join(' then ');
+  if (cached.length > 0) lines.push(`Market data: ${cached.length} of ${fetches.length} chunks have every needed close cached; nothing to fetch for them${chain ? ` (sources: ${chain})` : ''}`);
+  if (quiet.length > cached.length) lines.push(`Market data: ${quiet.length - cached.length} of ${fetches.length} chunks run no market_data; the cache's closes are used`);
+  return lines;
+}
+
 function printPlan(ctx: CommandContext, plan: RunPlan): void {
   const lines = [BANNER, `batchdesk run --dry-run   Target date: ${plan.targetDate} (${plan.targetDerivation})`, BANNER];
   if (plan.upToDateMessage) lines.push(plan.upToDateMessage);
   lines.push(`Dates: ${plan.dates.length} in ${plan.chunks.length} chunk(s)   Phases: ${plannedPhases(plan)}`);
-  for (const f of plan.fetches ?? []) lines.push(...fetchPlanLines(f, plan.fetches!.length));
+  lines.push(...fetchPlanSection(plan.fetches ?? []));
   const rows: string[][] = [];
   for (const d of plan.dates) {
     for (const p of d.portfolios) rows.push([d.date, p.portfolioId.slice(0, 8), 'run', [...d.datePhases, ...p.phases].join(','), p.reason]);

@@ -75,8 +75,20 @@ describe('the fetch plan of a dry run', () => {
     const text = await runCli(['run', '--db', db, '--dry-run', '--chunk-days', '3'], ENV);
     expect(text.stdout).toContain('Market data, chunk 1 (2025-06-30..2025-07-02): 55 symbols, 1 range missing (85 trading days, full_backfill); about 1 request to synthetic\n  MSFT 2025-03-03..2025-07-02 (85 days)\n');
 
-    const run = await runCli(['run', '--db', copyDb(db), '--chunk-days', '3', '--log-json', '--quiet', '--no-guard'], ENV);
+    const ran = copyDb(db);
+    const run = await runCli(['run', '--db', ran, '--chunk-days', '3', '--log-json', '--quiet', '--no-guard'], ENV);
     expect(run.code, run.stderr).toBe(0);
+    // After the run every close is cached, and the chunks with nothing to fetch are counted on one
+    // line. MSFT's close of 07-10 was asked for at 19:00 New York, before that day's settle hour
+    // (20:00, e.3): it is provisional, so the next run asks for it again, and the plan says so.
+    const rerun = await runCli(['run', '--db', ran, '--dry-run', '--chunk-days', '3', '--start-date', '2025-06-30', '--end-date', '2025-07-10'], ENV);
+    expect(rerun.stdout).toContain(
+      [
+        'Market data, chunk 4 (2025-07-09..2025-07-10): 55 symbols, 1 range missing (1 trading day, incremental); about 1 request to synthetic',
+        '  MSFT 2025-07-10..2025-07-10 (1 day)',
+        'Market data: 3 of 4 chunks have every needed close cached; nothing to fetch for them (sources: synthetic)',
+      ].join('\n'),
+    );
     const metrics = run.stderr
       .split('\n')
       .filter((l) => l.startsWith('{'))
