@@ -32,11 +32,17 @@ export type FlagValues = Readonly<Record<string, string | boolean | string[] | u
 export interface GlobalOptions {
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** ANSI colour on stderr, the stream the CLI colours (run's progress): colorEnabled. */
   readonly color: boolean;
   /** --db, else BATCHDESK_DB, else the app's default database; null until resolved. */
   readonly dbPath: string;
   /** True when the path came from neither --db nor BATCHDESK_DB. */
   readonly dbIsDefault: boolean;
+}
+
+/** The `--db` flag of a command the CLI advises, so it runs on this database as printed; none for the default database. */
+export function advisedDbFlag(global: GlobalOptions): string {
+  return global.dbIsDefault ? '' : ` --db ${global.dbPath}`;
 }
 
 export interface CommandContext {

@@ -9,6 +9,7 @@ import { DatabaseOpenError, explainReadOnlyError, isReadOnlyError } from '../db/
 import { APP_VERSION } from '../host/app-version';
 import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
 import type { CommandSpec, GlobalOptions } from './command';
+import { colorEnabled } from './color';
 import { COMMANDS } from './commands';
 import { defaultDatabasePath } from './default-db';
 import { commandHelp, globalHelp } from './help';
@@ -155,7 +156,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
     const global: GlobalOptions = {
       quiet: parsed.flags['quiet'] === true,
       verbose: parsed.flags['verbose'] === true,
-      color: parsed.flags['color'] === true && io.stderrIsTTY && io.env['NO_COLOR'] === undefined,
+      color: colorEnabled(parsed.flags['color'] === true, io.stderrIsTTY, io.env),
       ...db,
     };
     return await spec.run({

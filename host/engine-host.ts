@@ -19,7 +19,7 @@ import type { Clock } from '../core/ports/clock';
 import type { EngineStore } from '../core/ports/engine-store';
 import type { FetchOutcome, PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
 import type { LockHolder } from '../core/ports/store';
-import type { TelemetrySink } from '../core/telemetry/record-metric';
+import type { Telemetry, TelemetrySink } from '../core/telemetry/record-metric';
 import type { ProviderMetricBinding } from '../core/phases/market-data/provider-metrics';
 import type { TraceWriter } from '../core/ports/derived-rows';
 import { createDerivedRowsReader } from '../db/derived-rows-reader';
@@ -187,7 +187,11 @@ export interface RunOnDatabaseArgs {
   readonly sinks: readonly TelemetrySink[];
   readonly control: RunControl;
   readonly clock?: Clock;
-  readonly sqlEcho?: (sql: string) => void;
+  /**
+   * `run --sql-echo`: receives every SQL statement of the run's connection from its opening on,
+   * and the run's telemetry while the run has one, to record them through it (SPEC.md k.2, h.1).
+   */
+  readonly sqlEcho?: { statement(sql: string): void; bindRunTelemetry(telemetry: Telemetry | null): void };
   readonly fetch?: typeof fetch;
   /** Every provider metric of the run's Yahoo adapter, besides the run's telemetry (tests). */
   readonly onProviderMetric?: ProviderMetricListener;
@@ -278,7 +282,8 @@ export function caughtUpClock(db: SqliteDatabase, clock: Clock): Clock {
  */
 export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult> {
   if (!args.options.dryRun) refuseReadOnlyDatabase(args.dbPath);
-  const opened = openStore(args.dbPath, { mustExist: true, sqlEcho: args.sqlEcho });
+  const echo = args.sqlEcho;
+  const opened = openStore(args.dbPath, { mustExist: true, ...(echo ? { sqlEcho: (sql: string) => echo.statement(sql) } : {}) });
   const clock = caughtUpClock(opened.db, args.clock ?? systemClock());
   const cancel = cancelSignal(opened.store, args.control);
   try {
@@ -306,6 +311,7 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
         return () => clearInterval(timer);
       },
       ...(args.hooks ? { hooks: args.hooks } : {}),
+      ...(echo ? { bindRunTelemetry: (telemetry: Telemetry | null) => echo.bindRunTelemetry(telemetry) } : {}),
       ...(args.inheritLock ? { inheritLock: args.inheritLock } : {}),
       ...(args.options.monitorOnly ? { derivedRows: createDerivedRowsReader(opened.db) } : {}),
       ...(args.options.monitorOnly && args.options.trace ? { trace: directoryTraceWriter(args.options.trace) } : {}),

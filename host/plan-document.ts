@@ -1,5 +1,5 @@
 /** The dry-run plan as a JSON document (SPEC.md g.4, h.5: schema batchdesk.run-plan/1). */
-import type { ChunkFetchPreview } from '../core/engine/fetch-preview';
+import type { ChunkFetchPreview } from '../core/engine/plan-types';
 import type { RunPlan } from '../core/engine/plan-types';
 
 /** A chunk's market-data fetch plan (g.4); null when the chunk runs no market_data. */

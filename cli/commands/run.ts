@@ -5,8 +5,7 @@ import { EXIT } from '../../core/api/errors';
 import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
 import { PHASE_NAMES } from '../../core/domain/phase';
 import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
-import type { ChunkFetchPreview } from '../../core/engine/fetch-preview';
-import type { RunPlan } from '../../core/engine/plan-types';
+import type { ChunkFetchPreview, RunPlan } from '../../core/engine/plan-types';
 import { blockedRunCommand, type RunSummary } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { runOnDatabase } from '../../host/engine-host';
@@ -17,6 +16,7 @@ import { BANNER, asciiJson, table } from '../ascii';
 import type { CommandContext, CommandSpec, FlagValues } from '../command';
 import { fileSink, streamSink } from '../telemetry/log-file-sinks';
 import { progressSink } from '../telemetry/progress-sink';
+import { sqlEcho } from '../telemetry/sql-echo';
 import { parseOrUsage } from '../validate';
 
 const num = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseOrUsage(z.coerce.number().finite(), v, 'run', flag));
@@ -240,7 +240,8 @@ export const runCommand: CommandSpec = {
     // the summary's numbers are in the run_result and date_result events (all of it: --summary-json).
     const jsonOnStderr = f['log-json'] === true && !logFile;
     if (jsonOnStderr) sinks.push(streamSink((l) => ctx.io.err(l), 'json'));
-    else if (!options.dryRun) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, quiet: ctx.global.quiet, verbose: ctx.global.verbose, now: () => clock.now() }));
+    // A dry run shows no progress; with --sql-echo the progress sink prints its statements.
+    else if (!options.dryRun || f['sql-echo'] === true) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, quiet: ctx.global.quiet, verbose: ctx.global.verbose, now: () => clock.now(), color: ctx.global.color }));
     try {
       const result = await runOnDatabase({
         dbPath: ctx.global.dbPath,
@@ -249,7 +250,8 @@ export const runCommand: CommandSpec = {
         sinks,
         control: { signal: ctx.signal, hardSignal: ctx.hardSignal },
         clock,
-        ...(f['sql-echo'] ? { sqlEcho: (sql: string) => ctx.io.err(`sql: ${sql}`) } : {}),
+        // --sql-echo (k.2): debug-level `sql` events through the run's sinks (cli/telemetry/sql-echo.ts).
+        ...(f['sql-echo'] ? { sqlEcho: sqlEcho(sinks, clock) } : {}),
       });
       if (result.kind === 'plan') {
         if (f['summary-json']) ctx.io.out(asciiJson(planDocument(result.plan)));

@@ -9,7 +9,7 @@ import { withMaintenanceLock } from '../../host/maintenance/maintenance-lock';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 
 export const seedDemoCommand: CommandSpec = {
@@ -66,7 +66,7 @@ export const seedDemoCommand: CommandSpec = {
             : `Prices: ${options.prices} (nothing generated)`,
           r.reset ? 'Reset: the demo portfolios and their derived rows were deleted first.' : '',
           '',
-          `Next: batchdesk run${ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`}   ${
+          `Next: batchdesk run${advisedDbFlag(ctx.global)}   ${
             r.backfilledThrough ? `(the demo is backfilled through ${r.backfilledThrough}; the automatic range continues after it)` : `(the automatic range starts at ${options.startDate})`
           }`,
         ]

@@ -17,7 +17,7 @@ import { openStore, type OpenedDatabase } from '../../host/engine-host';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
-import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, scopeFlags } from './diagnostic-flags';
 
@@ -140,7 +140,7 @@ export const verifyCoverageCommand: CommandSpec = {
             BANNER,
             ...r.gaps.map((g) => `${toAscii(g.portfolioName)}: ${describeCoverageGap(g)}`),
             `Gaps: ${r.gaps.length}`,
-            ...coverageRemedies(r.gaps),
+            ...coverageRemedies(r.gaps, { lastProcessedDate: latestProcessedDate(o.db), targetDate: target, commandSuffix: advisedDbFlag(ctx.global) }),
           ].join('\n'),
         );
       return r.gaps.length ? EXIT.checkFailed : EXIT.ok;
@@ -163,10 +163,10 @@ export const verifyRowcountsCommand: CommandSpec = {
         ctx.io.out(
           [
             BANNER,
-            `batchdesk verify rowcounts  since purge #${r.maintenanceId} (${r.purgedAt ?? 'n/a'})`,
+            `batchdesk verify rowcounts  ${r.maintenanceId === null ? 'no purge recorded' : `since purge #${r.maintenanceId} (${r.purgedAt ?? 'n/a'})`}`,
             BANNER,
-            table(['table', 'before', 'now', 'result', 'note'], r.lines.map((l) => [l.table, String(l.before ?? '-'), String(l.now), l.status, l.note ?? ''])),
-            `Result: ${r.failed ? 'missing rows' : 'ok'}`,
+            ...(r.lines.length ? [table(['table', 'before', 'now', 'result', 'note'], r.lines.map((l) => [l.table, String(l.before ?? '-'), String(l.now), l.status, l.note ?? '']))] : []),
+            `Result: ${r.message ?? (r.failed ? 'missing rows' : 'ok')}`,
           ].join('\n'),
         );
       return r.failed ? EXIT.checkFailed : EXIT.ok;

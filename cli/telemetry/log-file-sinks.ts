@@ -26,11 +26,15 @@ function kvValue(v: unknown): string {
   return /[\s"=]/.test(s) ? JSON.stringify(s) : s;
 }
 
-/** `2025-07-01T22:30:04.123000Z info phase_result date=... phase=marks portfolio=1d8ddd95 status=success ...` */
+/**
+ * `2025-07-01T22:30:04.123000Z info phase_result date=... phase=marks portfolio=1d8ddd95 status=success ...`;
+ * a metric's tags follow its fields (`... metric name=sql sql="SELECT ..."`), since they are what it says.
+ */
 export function kvLine(e: TelemetryEvent): string {
   const p = e.payload as Record<string, unknown>;
   const parts: string[] = [`${e.ts} ${e.level} ${e.event}`];
-  for (const [k, v] of Object.entries(p)) {
+  const fields = e.event === 'metric' ? [...Object.entries(p).filter(([k]) => k !== 'tags'), ...Object.entries(e.payload.tags)] : Object.entries(p);
+  for (const [k, v] of fields) {
     // Nulls and the static `critical` flag add nothing to a human-readable line (h.3 example).
     if (k === 'metrics' || k === 'options' || k === 'tags' || k === 'critical' || v === undefined || v === null) continue;
     if (k === 'portfolio_id') {

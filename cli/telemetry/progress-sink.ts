@@ -1,11 +1,15 @@
 /**
  * Human progress on stderr for `run` (SPEC.md k.1): a banner, a line per chunk, a line per
- * date (date, phases, duration, missing prices), and on a terminal a progress bar with an ETA.
+ * date (date, phases, duration, fallbacks and missing prices), and on a terminal a progress bar with an ETA.
+ * With colour (cli/color.ts decides it) the bar is green, failures red and warnings yellow;
+ * without it, no colour code is written. With --sql-echo each statement is a line too.
  */
 import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { BANNER } from '../ascii';
+import { paint, type Color } from '../color';
+import { sqlEchoLine } from './sql-echo';
 
 function duration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
@@ -15,7 +19,23 @@ function duration(ms: number): string {
   return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
 }
 
-export function progressSink(write: (line: string) => void, options: { tty: boolean; quiet: boolean; verbose: boolean; now: () => number }): TelemetrySink {
+/** A status word's colour: failures red, partial results yellow, the rest as they are. */
+function statusColor(status: string): Color | null {
+  return status === 'failed' ? 'red' : status === 'partial' ? 'yellow' : null;
+}
+
+/**
+ * A date's missing prices as the market_data line and the run summary count them: the needed
+ * symbols without a close on the day, a fallback close covering some (e.6), the rest missing.
+ */
+function missingPrices(p: { missing_price_count: number; fallback_count: number }): string {
+  return `fallback ${p.fallback_count}  missing ${p.missing_price_count - p.fallback_count}`;
+}
+
+export function progressSink(write: (line: string) => void, options: { tty: boolean; quiet: boolean; verbose: boolean; now: () => number; color?: boolean }): TelemetrySink {
+  const color = options.color ?? false;
+  const tint = (c: Color | null, text: string) => (c ? paint(color, c, text) : text);
+  const warning = (text: string) => tint('yellow', `warning: ${text}`);
   let total = 0;
   let done = 0;
   let started = options.now();
@@ -38,7 +58,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
     const filled = Math.round((done / total) * width);
     const elapsed = options.now() - started;
     const eta = done > 0 ? (elapsed / done) * (total - done) : 0;
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} dates  ETA ${duration(eta)}`);
+    process.stderr.write(`\r[${tint('green', '#'.repeat(filled))}${'.'.repeat(width - filled)}] ${done}/${total} dates  ETA ${duration(eta)}`);
     barShown = true;
   };
   const line = (text: string) => {
@@ -49,6 +69,12 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
   return {
     name: 'progress',
     handle(e: TelemetryEvent) {
+      // Statements are printed whenever --sql-echo asked for them, --quiet or not.
+      const sql = sqlEchoLine(e);
+      if (sql !== null) {
+        line(sql);
+        return;
+      }
       if (options.quiet && e.event !== 'run_result') return;
       switch (e.event) {
         case 'run_start': {
@@ -72,14 +98,14 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           if (p.phase === 'market_data') {
             const m = p.metrics as Record<string, number>;
             line(
-              `${p.date}  market_data  ${p.status === 'success' ? 'ok' : p.status.toUpperCase()}  ${m['symbols_with_exact_close'] ?? 0}/${m['symbols_requested'] ?? 0} symbols  fallback ${p.fallback_count ?? 0}  missing ${m['symbols_missing'] ?? 0}  ${duration(p.duration_ms)}${p.error ? `  ${p.error}` : ''}`,
+              `${p.date}  market_data  ${p.status === 'success' ? 'ok' : tint('red', p.status.toUpperCase())}  ${m['symbols_with_exact_close'] ?? 0}/${m['symbols_requested'] ?? 0} symbols  fallback ${p.fallback_count ?? 0}  missing ${m['symbols_missing'] ?? 0}  ${duration(p.duration_ms)}${p.error ? `  ${p.error}` : ''}`,
             );
           } else if (!options.verbose && p.status === 'failed' && p.reason === 'previous_day_missing') {
             const by = String(p.metrics['blocked_by'] ?? 'an earlier date');
             blockedBy.set(by, (blockedBy.get(by) ?? 0) + 1);
           } else if (options.verbose || (p.status === 'failed' && p.reason !== 'rolled_back')) {
             // A phase rolled back by a later critical failure is not a cause: that failure has its own line.
-            line(`${p.date}  ${p.phase.padEnd(12)} ${(p.portfolio_id ?? '').slice(0, 8)}  ${p.status}${p.reason ? ` (${p.reason})` : ''}${p.error ? `: ${p.error}` : ''}`);
+            line(tint(statusColor(p.status), `${p.date}  ${p.phase.padEnd(12)} ${(p.portfolio_id ?? '').slice(0, 8)}  ${p.status}${p.reason ? ` (${p.reason})` : ''}${p.error ? `: ${p.error}` : ''}`));
           }
           break;
         }
@@ -91,7 +117,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           const blocked = [...blockedBy].map(([by, n]) => `${n} blocked by ${by}`).join(', ');
           blockedBy.clear();
           line(
-            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : p.status}${blocked ? ` (${blocked})` : ''}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  missing prices ${p.missing_price_count}  ${duration(portfoliosMs)}`,
+            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : tint(statusColor(p.status), p.status)}${blocked ? ` (${blocked})` : ''}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  ${missingPrices(p)}  ${duration(portfoliosMs)}`,
           );
           break;
         }
@@ -99,9 +125,9 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           const p = e.payload;
           if (p.name === 'fetch_plan') line(`prefetch: ${String(p.tags['symbols'])} symbols, ${p.value ?? 0} ranges to fetch (${String(p.tags['fetch_mode'])})`);
           else if (p.name === 'market_data_mode') line(String(p.tags['message']));
-          else if (p.name === 'csv_bad_row') line(`warning: ${csvBadRowText(p.tags)}`);
-          else if (p.name === 'price_validation_flag') line(`warning: ${priceFlagText(p.tags, p.date)}`);
-          else if (p.name === 'stale_marked') line(`warning: ${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`);
+          else if (p.name === 'csv_bad_row') line(warning(csvBadRowText(p.tags)));
+          else if (p.name === 'price_validation_flag') line(warning(priceFlagText(p.tags, p.date)));
+          else if (p.name === 'stale_marked') line(warning(`${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`));
           else if (p.name === 'insufficient_coverage' && options.verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;
         }

@@ -13,31 +13,14 @@
 import type { IsoDate } from '../domain/iso-date';
 import type { Lot } from '../domain/portfolio';
 import { formatTimestamp } from '../domain/timestamp';
-import { fetchModeOf, type FetchMode, type FetchRange } from '../phases/market-data/fetch-plan';
+import { fetchModeOf } from '../phases/market-data/fetch-plan';
 import { planChunkFetches } from '../phases/market-data/prefetch';
 import { MarketDataRunState } from '../phases/market-data/run-state';
 import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
 import type { PriceSourceName } from '../ports/market-data';
 import type { EngineStore } from '../ports/engine-store';
-import type { RunPlan } from './plan-types';
+import type { ChunkFetchPreview, RunPlan } from './plan-types';
 import type { EngineSettings } from './settings';
-
-export interface ChunkFetchPreview {
-  readonly index: number;
-  readonly firstDate: IsoDate;
-  readonly lastDate: IsoDate;
-  /** False when no date of the chunk runs market_data: the chunk reads the cache only. */
-  readonly marketData: boolean;
-  /** The needed symbols, sorted. */
-  readonly symbols: readonly string[];
-  readonly ranges: readonly FetchRange[];
-  /** Trading days in the ranges. */
-  readonly requestedDays: number;
-  readonly estimatedRequests: number;
-  readonly fetchMode: FetchMode;
-  /** The source chain, in the order it is asked. */
-  readonly sources: readonly PriceSourceName[];
-}
 
 export interface FetchPreviewInput {
   readonly store: Pick<EngineStore, 'loadPrices' | 'loadFetchLog'>;
@@ -72,7 +55,7 @@ export function previewFetches(input: FetchPreviewInput): ChunkFetchPreview[] {
     return {
       ...base,
       marketData: true,
-      symbols: [...datesBySymbol.keys()],
+      symbols: [...datesBySymbol.keys()].sort(),
       ranges,
       requestedDays: ranges.reduce((s, r) => s + r.days, 0),
       estimatedRequests: sources.length > 0 ? ranges.length : 0,

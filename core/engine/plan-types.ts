@@ -1,7 +1,8 @@
 /** The plan a run executes (SPEC.md g.4): dates in chunks, per date the portfolios with phases and reasons. */
 import type { IsoDate } from '../domain/iso-date';
 import type { PhaseName } from '../domain/phase';
-import type { ChunkFetchPreview } from './fetch-preview';
+import type { FetchMode, FetchRange } from '../phases/market-data/fetch-plan';
+import type { PriceSourceName } from '../ports/market-data';
 
 export interface PlannedPortfolio {
   readonly portfolioId: string;
@@ -38,4 +39,22 @@ export interface RunPlan {
   readonly resumedRunId: string | null;
   /** A dry run: the market-data fetch plan of each chunk (g.4). */
   readonly fetches?: readonly ChunkFetchPreview[];
+}
+
+/** A chunk's market-data fetch plan in a dry run (g.4; fetch-preview.ts). */
+export interface ChunkFetchPreview {
+  readonly index: number;
+  readonly firstDate: IsoDate;
+  readonly lastDate: IsoDate;
+  /** False when no date of the chunk runs market_data: the chunk reads the cache only. */
+  readonly marketData: boolean;
+  /** The needed symbols, sorted. */
+  readonly symbols: readonly string[];
+  readonly ranges: readonly FetchRange[];
+  /** Trading days in the ranges. */
+  readonly requestedDays: number;
+  readonly estimatedRequests: number;
+  readonly fetchMode: FetchMode;
+  /** The source chain, in the order it is asked. */
+  readonly sources: readonly PriceSourceName[];
 }

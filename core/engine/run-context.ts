@@ -80,6 +80,11 @@ export interface EngineDeps {
    * the run beats only between portfolio-dates and chunks.
    */
   readonly every?: (ms: number, fn: () => void) => () => void;
+  /**
+   * Called with the run's telemetry once the run has one, and with null once the run is over:
+   * the host records its own events of the run through it (`run --sql-echo`, SPEC.md h.1).
+   */
+  readonly bindRunTelemetry?: (telemetry: Telemetry | null) => void;
   /** Test seams: called after each committed portfolio-date and before each phase. */
   readonly hooks?: {
     readonly afterPortfolioDate?: (date: IsoDate, portfolioId: string) => void;

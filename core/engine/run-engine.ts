@@ -171,6 +171,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
     ],
   });
   const mode = input.monitorOnly ? 'monitor' : plan.mode === 'retry' ? 'retry' : plan.mode === 'resume' ? 'resume' : 'normal';
+  deps.bindRunTelemetry?.(telemetry);
   try {
     const retention = settings['history.retention_days'];
     if (!input.monitorOnly) store.pruneHistory(formatTimestamp(startedMs - retention * 86_400_000));
@@ -191,6 +192,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
     const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
     return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, settings, lockId, monitor });
   } finally {
+    deps.bindRunTelemetry?.(null);
     try {
       if (!inherited) store.releaseLock(runId);
     } catch {

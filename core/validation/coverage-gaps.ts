@@ -66,15 +66,33 @@ export function describeCoverageGap(g: CoverageGap): string {
   return `${g.table} ${g.problem} ${g.from}..${g.to} (${g.days} trading day${g.days === 1 ? '' : 's'})`;
 }
 
+/** What the advice needs to know beyond the gaps. */
+export interface CoverageRemedyContext {
+  /** The latest processed date of the database (any portfolio), or null when none is. */
+  readonly lastProcessedDate: string | null;
+  /** The target date: a run without --end-date runs to it. */
+  readonly targetDate: string;
+  /** Appended to each command (` --db PATH`), so it runs on the checked database as printed. */
+  readonly commandSuffix?: string;
+}
+
 /**
- * What fills the gaps: a backfill from the first missing date (to the latest date, since the
- * later dates it rewrites would otherwise go stale), and a retry for rows that exist but are
- * stale, failed or unfinished.
+ * What fills the gaps: a backfill from the first missing date, and a retry for rows that exist
+ * but are stale, failed or unfinished. The backfill runs on to the last processed date, since
+ * re-running a date makes the later dates it feeds stale; it stops there (or at the last
+ * missing date, when that is later), so it never backfills dates nobody has processed yet,
+ * and it needs no --end-date when that is the target date anyway.
  */
-export function coverageRemedies(gaps: readonly CoverageGap[]): string[] {
+export function coverageRemedies(gaps: readonly CoverageGap[], context: CoverageRemedyContext): string[] {
+  const suffix = context.commandSuffix ?? '';
   const missing = gaps.filter((g) => g.problem === 'missing');
   const out: string[] = [];
-  if (missing.length) out.push(`Missing dates: batchdesk run --start-date ${missing.reduce((a, g) => (g.from < a ? g.from : a), missing[0]!.from)}`);
-  if (gaps.some((g) => g.problem !== 'missing')) out.push('Stale, failed or unfinished dates: batchdesk run --retry-failed-phases');
+  if (missing.length) {
+    const first = missing.reduce((a, g) => (g.from < a ? g.from : a), missing[0]!.from);
+    const lastMissing = missing.reduce((a, g) => (g.to > a ? g.to : a), missing[0]!.to);
+    const end = context.lastProcessedDate !== null && context.lastProcessedDate > lastMissing ? context.lastProcessedDate : lastMissing;
+    out.push(`Missing dates: batchdesk run --start-date ${first}${end < context.targetDate ? ` --end-date ${end}` : ''}${suffix}`);
+  }
+  if (gaps.some((g) => g.problem !== 'missing')) out.push(`Stale, failed or unfinished dates: batchdesk run --retry-failed-phases${suffix}`);
   return out;
 }

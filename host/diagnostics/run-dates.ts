@@ -13,7 +13,8 @@ export function latestRunDates(db: SqliteDatabase): { start: IsoDate; end: IsoDa
   let dates: IsoDate[] = run ? (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE run_id = ? ORDER BY run_date`).all(run.id) as { run_date: IsoDate }[]).map((r) => r.run_date) : [];
   if (dates.length === 0) {
     const latest = (db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots`).get() as { d: IsoDate | null }).d;
-    if (!latest) throw new BatchdeskError('data', 'nothing to check: the database has no snapshots; run a backfill first or give --date/--start-date');
+    // Not a data error: the database is fine, nothing was checked (k.3: exit code 4, as every report says it).
+    if (!latest) throw new BatchdeskError('check_failed', 'nothing to check: the database has no snapshots; run a backfill first or give --date/--start-date');
     dates = [latest];
   }
   return { start: dates[0]!, end: dates[dates.length - 1]!, dates };

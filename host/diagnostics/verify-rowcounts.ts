@@ -11,18 +11,35 @@ import { tableRowCounts } from '../../db/table-counts';
 import { scopeWhere } from '../../db/table-scope';
 
 export interface RowCountReport {
-  readonly maintenanceId: number;
+  /** The purge compared with; null when none is recorded. */
+  readonly maintenanceId: number | null;
   readonly purgedAt: string | null;
   readonly lines: readonly RowCountLine[];
   readonly failed: boolean;
+  /** Why nothing was compared, or null. */
+  readonly message: string | null;
 }
 
 export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null): RowCountReport {
   const m = maintenanceId === null ? latestMaintenance(db, 'purge') : getMaintenance(db, maintenanceId);
-  if (!m && maintenanceId === null) throw new BatchdeskError('data', 'no completed purge is recorded in maintenance_log; nothing to compare with');
-  // A given id that names no purge is a bad flag value (k.3: usage).
-  if (!m) throw new BatchdeskError('usage', `maintenance_log has no row ${maintenanceId}; give a purge's id, or no id for the latest purge`);
-  if (m.operation !== 'purge') throw new BatchdeskError('usage', `maintenance_log row ${maintenanceId} is a ${m.operation}, not a purge; give a purge's id, or no id for the latest purge`);
+  // No purge ever recorded: the database is fine, there is only no baseline. As the other
+  // reports on nothing processed (reconcile, diagnose, verify guard and views), nothing compared
+  // is not a pass (k.3: exit code 4), nor a data error.
+  if (!m && maintenanceId === null) {
+    return {
+      maintenanceId: null,
+      purgedAt: null,
+      lines: [],
+      failed: true,
+      message: 'no completed purge is recorded in maintenance_log, so nothing was compared; `batchdesk purge` (or `batchdesk rebuild`) records the row counts before it deletes, and this command compares with them afterwards',
+    };
+  }
+  // A given id that names no purge is a bad flag value (k.3: usage), whatever the database holds.
+  if (!m || m.operation !== 'purge') {
+    const latest = latestMaintenance(db, 'purge');
+    const what = m ? `maintenance_log row ${maintenanceId} is a ${m.operation}, not a purge` : `maintenance_log has no row ${maintenanceId}`;
+    throw new BatchdeskError('usage', `${what}; give a purge's id, or no id for the latest purge (${latest ? `#${latest.id}` : 'none is recorded yet'})`);
+  }
   const before = (m.details['counts_before'] ?? {}) as Record<string, number>;
   const range = (m.details['range'] ?? {}) as { start?: string | null; end?: string | null };
   const importedRange = Number(m.details['imported_dates'] ?? 0) > 0;
@@ -43,5 +60,5 @@ export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null
     }
     lines.push(compareRowCount({ table, class: cls, before: before[table] ?? null, now: now[table] ?? 0, rowsAfterLastDate: after, growable: GROWABLE_RAW_TABLES.has(table), importedRange }));
   }
-  return { maintenanceId: m.id, purgedAt: m.completedAt, lines, failed: rowCountsFailed(lines) };
+  return { maintenanceId: m.id, purgedAt: m.completedAt, lines, failed: rowCountsFailed(lines), message: null };
 }

@@ -32,7 +32,8 @@ export interface ViewsReport {
 export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; portfolioIds: readonly string[] }): ViewsReport {
   const portfolioIds = portfolioIdsIn(db, args.portfolioIds);
   const date = reportDate(args.date) ?? latestProcessedDate(db);
-  if (!date) return { date: null, checks: [], failed: false, message: 'nothing to check: no date has been processed yet' };
+  // Nothing processed yet is not a pass either: nothing was checked (k.3, as below).
+  if (!date) return { date: null, checks: [], failed: true, message: 'nothing to check: no date has been processed yet; run a backfill first (`batchdesk run`)' };
   const reader = new PortfolioDateReader(db);
   const checks: ViewCheck[] = [];
   for (const ref of snapshotRefs(db, { start: date, end: date, portfolioIds })) {

@@ -3,13 +3,15 @@
  * verification of the copy (integrity_check, foreign_key_check, migrations, and row counts
  * when nothing can have written meanwhile), SHA-256 manifest, rename, a maintenance_log row,
  * then retention. A database that cannot be written (the backup records itself in its
- * maintenance_log) is refused before anything is copied. On any failure every file the backup made is deleted (the
+ * maintenance_log) is refused before anything is copied, and so is an --out that can never be
+ * written (a file on its folder path, a folder that cannot be written: a usage error, nothing logged).
+ * On any failure every file the backup made is deleted (the
  * partial copy and its journals, or the backup and its manifest when recording it fails) and
  * the error is an I/O error (exit code 5), or `cancelled` (130) when the signal stopped the
  * copy; the source database is never changed except for its maintenance_log row.
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { BackupList, ListedBackupView } from '../../core/api/commands/maintenance-commands';
 import { BatchdeskError } from '../../core/api/errors';
@@ -150,6 +152,23 @@ function ioError(message: string, cause?: unknown): BatchdeskError {
   return new BatchdeskError('io', `${message}${e ? `: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}` : ''}`);
 }
 
+/**
+ * Why no backup can be written at `file`, or null: the nearest existing folder on its path is a
+ * file, or cannot be written (root passes, as it passes the copy's own checks). Known before
+ * anything is copied, so bad input is refused as such (m.22) instead of failing as a backup.
+ */
+function destinationProblem(file: string): string | null {
+  let existing = dirname(file);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) return `${existing} is a file, not a folder`;
+  try {
+    accessSync(existing, constants.W_OK);
+    return null;
+  } catch {
+    return `the folder ${existing} cannot be written`;
+  }
+}
+
 /** The partial copy and the journals SQLite keeps beside it while writing it. */
 const partialFiles = (partial: string): string[] => [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`];
 
@@ -179,6 +198,12 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   // Refusals of the request itself change nothing, not even the maintenance log (m.22). The
   // partial copy and the manifest are written (and the partial removed on failure) too.
   for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [manifestPathOf(file), 'the backup manifest']] as const) refuseDatabaseOverwrite(path, what, [opened.path]);
+  // A destination chosen outside the backup folder (--out) that can never be written is bad
+  // input, not a failed backup: a usage error before anything is logged. The backup folder is
+  // the database's own setting: a backup that cannot use it fails, and is logged, as a copy that
+  // fails (purge, rebuild and import then stop on it).
+  const unusable = req.out !== undefined && resolve(dirname(file)) !== resolve(dir) ? destinationProblem(file) : null;
+  if (unusable) throw new BatchdeskError('usage', `cannot back up to ${file}: ${unusable}; choose another --out path (a missing folder is created)`);
   if (existsSync(file)) throw ioError(`backup destination ${file} already exists; choose another --out`);
   const readOnly = readOnlyDatabaseProblem(opened.path);
   if (readOnly) throw new BatchdeskError('io', `cannot back up: ${readOnly}`);

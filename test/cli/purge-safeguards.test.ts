@@ -58,9 +58,10 @@ describe('purge refuses', () => {
       { operation: 'backup', status: 'failed' },
       { operation: 'purge', status: 'failed' },
     ]);
-    // `backup --out` under a file is the same I/O error.
+    // `backup --out` under a file is bad input, not a failed backup: a usage error that logs nothing.
     const b = await runCli(['backup', '--db', db, '--out', join(file, 'x.sqlite')], ENV);
-    expect(b.code).toBe(5);
+    expect(b.code).toBe(2);
+    expect(new Database(db, { readonly: true }).prepare(`SELECT count(*) AS n FROM maintenance_log`).get()).toEqual({ n: 2 });
   });
 
   it('without --yes and without a terminal to ask on: exit 2 naming --yes, no backup, unchanged', async () => {

@@ -125,7 +125,7 @@ describe('PortfolioDateReader', () => {
       ]);
       expect(describeCoverageGap(r.gaps.find((g) => g.problem === 'stale')!)).toBe('batch_run_tracking stale 2025-07-02..2025-07-03 (2 trading days)');
       // The missing date is backfilled from there on; the others are retried.
-      expect(coverageRemedies(r.gaps)).toEqual(['Missing dates: batchdesk run --start-date 2025-07-01', 'Stale, failed or unfinished dates: batchdesk run --retry-failed-phases']);
+      expect(coverageRemedies(r.gaps, { lastProcessedDate: '2025-07-10', targetDate: '2025-07-10' })).toEqual(['Missing dates: batchdesk run --start-date 2025-07-01', 'Stale, failed or unfinished dates: batchdesk run --retry-failed-phases']);
     } finally {
       db.close();
     }

@@ -92,7 +92,7 @@ export const diagnosticsCommands = {
   verifyRowcounts: defineCommand({
     summary: 'row counts against the counts recorded before a purge (i.8)',
     input: z.object({ sincePurge: z.number().int().positive().optional() }).default({}),
-    output: z.object({ maintenanceId: z.number().int(), purgedAt: z.string().nullable(), failed: z.boolean(), lines: list }),
+    output: z.object({ maintenanceId: z.number().int().nullable(), purgedAt: z.string().nullable(), failed: z.boolean(), lines: list, message: z.string().nullable() }),
     mutates: false,
   }),
   verifyViews: defineCommand({

@@ -67,18 +67,18 @@ export function planSymbolRanges(run: Pick<RunContext, 'prices' | 'settings' | '
 /** A chunk's fetch plan (e.3 steps 1-2): its price table from the cache, and the ranges each needed symbol lacks. */
 export interface ChunkFetchPlan {
   readonly prices: PriceTable;
-  /** The needed symbols, sorted, with the chunk dates that need each. */
+  /** The needed symbols (factor ETFs first, as e.2 lists them), with the chunk dates that need each. */
   readonly datesBySymbol: ReadonlyMap<string, readonly IsoDate[]>;
   readonly ranges: readonly FetchRange[];
 }
 
 export function planChunkFetches(run: FetchPlanningContext, dates: readonly IsoDate[], needByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>): ChunkFetchPlan {
-  const bySymbol = new Map<string, IsoDate[]>();
-  for (const d of dates) for (const s of needByDate.get(d) ?? []) (bySymbol.get(s) ?? bySymbol.set(s, []).get(s)!).push(d);
-  const datesBySymbol = new Map([...bySymbol].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const prices = chunkPriceTable(run, dates, [...datesBySymbol.keys()]);
+  const datesBySymbol = new Map<string, IsoDate[]>();
+  for (const d of dates) for (const s of needByDate.get(d) ?? []) (datesBySymbol.get(s) ?? datesBySymbol.set(s, []).get(s)!).push(d);
+  const symbols = [...datesBySymbol.keys()].sort();
+  const prices = chunkPriceTable(run, dates, symbols);
   const view = { prices, settings: run.settings, marketData: run.marketData };
-  const ranges = [...datesBySymbol].flatMap(([symbol, need]) => planSymbolRanges(view, symbol, need));
+  const ranges = symbols.flatMap((symbol) => planSymbolRanges(view, symbol, datesBySymbol.get(symbol)!));
   return { prices, datesBySymbol, ranges };
 }
 

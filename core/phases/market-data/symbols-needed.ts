@@ -6,7 +6,6 @@
  * symbol, directly or as an underlying (missing_prices.positions_affected).
  */
 import type { IsoDate } from '../../domain/iso-date';
-import type { PlannedDate } from '../../engine/plan-types';
 import { isActiveOn, type Lot } from '../../domain/portfolio';
 import { FACTOR_ETFS, isOptionContractSymbol, isPrivateLookingSymbol, parseOptionContract } from '../../domain/symbols';
 
@@ -43,8 +42,8 @@ export function symbolsNeeded(lots: Iterable<Lot>, d: IsoDate, fetchOptionContra
   return out;
 }
 
-/** The symbols a planned date needs: those of the lots of its planned portfolios. */
-export function symbolsOfPlannedDate(pd: PlannedDate, lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>, fetchOptionContracts: boolean): Set<string> {
+/** The symbols a planned date (engine/plan-types.ts PlannedDate) needs: those of the lots of its planned portfolios. */
+export function symbolsOfPlannedDate(pd: { readonly date: IsoDate; readonly portfolios: readonly { readonly portfolioId: string }[] }, lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>, fetchOptionContracts: boolean): Set<string> {
   const lots = pd.portfolios.flatMap((p) => lotsByPortfolio.get(p.portfolioId) ?? []);
   return new Set(symbolsNeeded(lots, pd.date, fetchOptionContracts).keys());
 }

@@ -98,7 +98,7 @@ describe('progress on stderr', () => {
       '2026-11-24  market_data  ok  53/54 symbols  fallback 1  missing 0  19ms',
       '2026-11-24  snapshots    1d8ddd95  failed (exception): disk I/O error',
       // The portfolios' part of the date: 985 ms less market_data's 19 ms.
-      '2026-11-24  portfolios 5/5 ok  jobs 30/31  missing prices 2  966ms',
+      '2026-11-24  portfolios 5/5 ok  jobs 30/31  fallback 1  missing 1  966ms',
     ]);
     expect(lines.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
   });

@@ -22,8 +22,9 @@ describe('coverage gaps (SPEC.md i.6)', () => {
       ['stale', '2025-08-12', '2025-08-12'],
     ]);
     expect(describeCoverageGap(gaps[1]!)).toBe('batch_run_tracking missing 2025-08-11..2025-08-11 (1 trading day)');
-    expect(coverageRemedies([])).toEqual([]);
-    expect(coverageRemedies(gaps.filter((g) => g.problem === 'stale'))).toEqual(['Stale, failed or unfinished dates: batchdesk run --retry-failed-phases']);
+    const context = { lastProcessedDate: '2025-08-12', targetDate: '2025-08-12' };
+    expect(coverageRemedies([], context)).toEqual([]);
+    expect(coverageRemedies(gaps.filter((g) => g.problem === 'stale'), context)).toEqual(['Stale, failed or unfinished dates: batchdesk run --retry-failed-phases']);
   });
 });
 

@@ -1,0 +1,79 @@
+/**
+ * `backup --out` at a place no backup can ever be written (under a regular file) is bad input
+ * (SPEC.md m.22, k.3): a usage error, exit 2, that says what to do, with the database left as it
+ * was, maintenance_log included, and no file or folder made. A backup that fails while copying
+ * (a real I/O failure) is still a failed backup: exit 5 and a failed row in maintenance_log
+ * (j.1). The exports that take --out (prices, profiles, baselines) log nothing either way.
+ */
+import Database from 'better-sqlite3';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../support/cli';
+import { seedDemoDb } from '../support/demo-db';
+import { copyTo, ENV, SAFE_NOW } from '../support/safeguards';
+import { tableContents } from '../support/db-content';
+
+vi.mock('../../db/maintenance/database-file', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../db/maintenance/database-file')>();
+  return {
+    ...original,
+    // A disk that fills up during the copy, for the copies made into a folder named `full-disk`.
+    copyDatabase: (db: Parameters<typeof original.copyDatabase>[0], target: string, options: Parameters<typeof original.copyDatabase>[2]) =>
+      target.includes('full-disk') ? Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })) : original.copyDatabase(db, target, options),
+  };
+});
+
+let seeded = '';
+beforeAll(() => {
+  seeded = seedDemoDb(SAFE_NOW);
+}, 120_000);
+
+describe('backup --out under a regular file', () => {
+  it('is a usage error that changes nothing, maintenance_log included', async () => {
+    const db = copyTo(seeded);
+    const file = join(dirname(db), 'somefile');
+    writeFileSync(file, 'x');
+    const before = tableContents(db);
+    const filesBefore = readdirSync(dirname(db)).sort();
+    for (const out of [join(file, 'x.sqlite'), join(file, 'deeper', 'x.sqlite')]) {
+      const r = await runCli(['backup', '--db', db, '--out', out], ENV);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`error: cannot back up to ${out}: ${file} is a file, not a folder; choose another --out path (a missing folder is created)`);
+    }
+    expect(tableContents(db)).toEqual(before);
+    expect(readdirSync(dirname(db)).sort()).toEqual(filesBefore);
+  });
+
+  it('a failure during the copy is still logged as a failed backup (exit 5)', async () => {
+    const db = copyTo(seeded);
+    const out = join(dirname(db), 'full-disk', 'x.sqlite');
+    const r = await runCli(['backup', '--db', db, '--out', out], ENV);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^error: backup to .*full-disk\/x\.sqlite\.partial failed: ENOSPC: no space left on device/);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    const d = new Database(db, { readonly: true });
+    try {
+      expect(d.prepare(`SELECT operation, status FROM maintenance_log`).all()).toEqual([{ operation: 'backup', status: 'failed' }]);
+    } finally {
+      d.close();
+    }
+  });
+
+  it('the exports with --out under a file fail without a maintenance_log row', async () => {
+    const db = copyTo(seeded);
+    const file = join(dirname(db), 'somefile');
+    writeFileSync(file, 'x');
+    const before = tableContents(db);
+    for (const args of [
+      ['prices', 'export', '--out', join(file, 'p.csv')],
+      ['profiles', 'export', '--out', join(file, 'p.csv')],
+      ['history', 'export-baseline', '--start-date', '2025-06-30', '--end-date', '2025-07-10', '--out', join(file, 'b.json')],
+    ]) {
+      const r = await runCli([...args, '--db', db], ENV);
+      expect(r.code, args.join(' ')).toBe(5);
+      expect(r.stderr).toMatch(/a part of its folder is a file/);
+    }
+    expect(tableContents(db)).toEqual(before);
+  });
+});
