@@ -28,7 +28,11 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
     return withDatabase(ctx, backupList);
   },
   async restoreBackup(input, ctx) {
-    const r = await restoreBackup({ dbPath: ctx.dbPath, file: input.file, safetyBackup: input.safetyBackup, holder: ctx.holder }, ctx.clock);
+    // Each step reaches the host's event bus as a `restore_step` metric, for the app's progress.
+    const r = await restoreBackup(
+      { dbPath: ctx.dbPath, file: input.file, safetyBackup: input.safetyBackup, holder: ctx.holder, sinks: [ctx.bus.sink()], source: ctx.triggeredBy === 'cli' ? 'cli' : 'app' },
+      ctx.clock,
+    );
     return { database: r.database, restoredFrom: r.restoredFrom, safetyBackup: r.safetyBackup, manifestChecked: r.manifestChecked, migrationsApplied: r.migrationsApplied, rowCounts: r.rowCounts };
   },
   async purgeDerived(input, ctx) {

@@ -12,13 +12,21 @@
  *      file is gone with it, and any lock row captured in the image is cleared.
  * Bad input (a missing or corrupt file) changes nothing in the database and is a data error
  * (exit code 5).
+ *
+ * Each step reports its start as a `restore_step` metric event (value: its number from 1;
+ * tags: `step`, its key, and `steps`, the words of every step planned, in order), as the dump
+ * import reports `import_progress`: the app shows the steps as they happen. Every event says
+ * the whole plan, so a view that missed one (a UI bridge keeps the latest metric of a name per
+ * update) still shows which steps are done.
  */
 import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
+import type { EventSource } from '../../core/api/telemetry-events';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
+import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
 import { readManifest } from '../../db/maintenance/backup-manifest';
 import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { DATABASE_COMPANION_SUFFIXES, isSameFile } from '../../db/maintenance/database-paths';
@@ -35,6 +43,31 @@ export interface RestoreRequest {
   readonly file: string;
   readonly safetyBackup: boolean;
   readonly holder: LockHolder;
+  /** Receive the `restore_step` metric events. */
+  readonly sinks?: readonly TelemetrySink[];
+  /** The events' source: the host that asked (default `app`). */
+  readonly source?: EventSource;
+}
+
+/** The steps of a restore that take time, in order, with the words the app shows for each. */
+export const RESTORE_STEPS = {
+  verify: 'Verifying the backup: checksum, integrity and foreign keys',
+  safety_backup: 'Making a verified safety backup of the current database',
+  replace: 'Replacing the database with the backup',
+  reopen: 'Opening the restored database and applying migrations',
+} as const;
+export type RestoreStep = keyof typeof RESTORE_STEPS;
+
+/** The steps a restore will take: no safety backup when it is turned off or there is no database to back up. */
+export function plannedRestoreSteps(safetyBackup: boolean, databaseExists: boolean): RestoreStep[] {
+  return ['verify', ...(safetyBackup && databaseExists ? (['safety_backup'] as const) : []), 'replace', 'reopen'];
+}
+
+/** Reports the start of each planned step as a `restore_step` metric event. */
+function stepReporter(req: RestoreRequest, clock: Clock, planned: readonly RestoreStep[]): (step: RestoreStep) => void {
+  const telemetry = createTelemetry({ clock, sinks: req.sinks ?? [] });
+  const steps = planned.map((s) => RESTORE_STEPS[s]);
+  return (step) => telemetry.metric('restore_step', planned.indexOf(step) + 1, { source: req.source ?? 'app', tags: { step, steps } });
 }
 
 export interface RestoreResult {
@@ -90,17 +123,23 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
   for (const suffix of ['', ...DATABASE_COMPANION_SUFFIXES]) {
     if (isSameFile(file, dbPath + suffix)) throw new BatchdeskError('usage', `cannot restore ${file}: it is the database being restored${suffix ? ` (its ${suffix.slice(1)} file)` : ''}; name a backup file`);
   }
+  const exists = existsSync(dbPath);
+  const report = stepReporter(req, clock, plannedRestoreSteps(req.safetyBackup, exists));
+  report('verify');
   const checked = verifyAndRecord(file, dbPath, clock);
   const started = formatTimestamp(clock.now());
   let safety: string | null = null;
-  const exists = existsSync(dbPath);
   if (exists) {
     const opened = openStore(dbPath, { mustExist: true });
     let lock: ReturnType<typeof acquireMaintenanceLock> | null = null;
     let swapped = false;
     try {
       lock = acquireMaintenanceLock(opened.db, opened.store, 'restore', req.holder, clock, dbPath);
-      if (req.safetyBackup) safety = (await makeBackup(opened, { reason: 'pre-restore', holdsLock: true }, clock)).file;
+      if (req.safetyBackup) {
+        report('safety_backup');
+        safety = (await makeBackup(opened, { reason: 'pre-restore', holdsLock: true }, clock)).file;
+      }
+      report('replace');
       const tmp = join(dirname(dbPath), `.${basename(dbPath)}.restore-${process.pid}.tmp`);
       try {
         rmSync(tmp, { force: true });
@@ -131,11 +170,13 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     }
   } else {
     if (!existsSync(dirname(dbPath))) throw new BatchdeskError('io', `cannot restore to ${dbPath}: the folder ${dirname(dbPath)} does not exist`);
+    report('replace');
     const tmp = `${dbPath}.restore-${process.pid}.tmp`;
     copyFileSync(file, tmp);
     fsyncFile(tmp);
     renameSync(tmp, dbPath);
   }
+  report('reopen');
   const reopened = openStore(dbPath, { mustExist: true });
   try {
     const migrationsApplied = shippedMigrations().length - checked.migrations;

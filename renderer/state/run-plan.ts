@@ -1,10 +1,22 @@
 /**
  * The plan of a run as `planRun` returns it (SPEC.md g.4, the run-plan document): the target
- * date, chunks, and per date the date phases, the portfolios with their phases and reasons,
+ * date, chunks with their market-data fetch plans, and per date the date phases, the portfolios with their phases and reasons,
  * and the portfolios left out. The Run screen previews it; the live store reads a cancelled
  * run's resume plan from it (the dates that run did not finish, g.10 and g.11).
  */
 import { z } from 'zod';
+
+const chunkFetchSchema = z
+  .object({
+    sources: z.array(z.string()),
+    symbols: z.array(z.string()),
+    ranges: z.array(z.object({ symbol: z.string(), start: z.string(), end: z.string(), trading_days: z.number() })),
+    requested_days: z.number(),
+    estimated_requests: z.number(),
+    fetch_mode: z.string(),
+  })
+  .loose();
+export type ChunkFetch = z.infer<typeof chunkFetchSchema>;
 
 export const planSchema = z
   .object({
@@ -12,7 +24,20 @@ export const planSchema = z
     mode: z.string().optional(),
     phases: z.array(z.string()).optional(),
     up_to_date: z.string().nullable().optional(),
-    chunks: z.array(z.object({ index: z.number(), first_date: z.string().optional(), last_date: z.string().optional(), dates: z.number() }).loose()).default([]),
+    chunks: z
+      .array(
+        z
+          .object({
+            index: z.number(),
+            first_date: z.string().optional(),
+            last_date: z.string().optional(),
+            dates: z.number(),
+            /** The chunk's market-data fetch plan (g.4); null when the chunk runs no market_data. */
+            fetch: chunkFetchSchema.nullable().optional(),
+          })
+          .loose(),
+      )
+      .default([]),
     dates: z
       .array(
         z

@@ -1,7 +1,8 @@
 /**
  * End-to-end in real Chromium (headless, Debian's /usr/bin/chromium via playwright-core)
  * against `batchdesk serve` on a freshly seeded demo database (issue 8):
- *   a start refused while another process holds the lock says so on the form, naming it;
+ *   a start refused while another process holds the lock (taken after the last look for one) says so on the
+ *   form, naming it;
  *   start a backfill and watch the grid fill and the progress advance; cancel (the dates it
  *   did not run show as not run, also after a reload), then resume;
  *   open a failed cell (a price gap injected for SPY makes market_data fail on the last dates);
@@ -141,6 +142,10 @@ describe('browser mode, end to end', () => {
     await page.fill('[data-testid=run-target-date]', '2025-07-01');
     await page.click('[data-testid=run-preview]');
     await page.waitForSelector('[data-testid=plan-preview]');
+    // The watch for runs of other processes is kept blind meanwhile: once it sees the holder (within 5 s) the Run
+    // screen says a run is in progress and turns Start off; this step is about the start made before that look.
+    const blind = '**/api/commands/getOtherProcessRun';
+    await page.route(blind, (r) => r.fulfill({ json: { ok: true, output: { run: null } } }));
     const holder = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       expect(await new Promise<string>((resolve) => holder.stdout!.once('data', (d: Buffer) => resolve(d.toString())))).toMatch(/^locked \d+/);
@@ -157,6 +162,7 @@ describe('browser mode, end to end', () => {
       await nav('live');
       await page.waitForSelector('[data-testid=screen-live] [data-testid=start-outcome][data-state=refused]');
     } finally {
+      await page.unroute(blind);
       const exited = new Promise((r) => holder.once('exit', r));
       holder.kill('SIGKILL');
       await exited;
@@ -172,6 +178,8 @@ describe('browser mode, end to end', () => {
     await page.click('[data-testid=run-preview]');
     await page.waitForSelector('[data-testid=plan-preview]');
     expect(await page.textContent('[data-testid=plan-dates]')).toBe('65');
+    // g.4: the plan says what the run will fetch, and from which source.
+    expect(await page.textContent('[data-testid=fetch-plan]')).toMatch(/^Market data: \d+ symbol\(s\); (every needed close is cached, nothing to fetch \(sources: synthetic\)\.|\d+ range\(s\) missing from the cache \(\d+ trading days\): about \d+ request\(s\) to synthetic\.)/);
     await shot('02-run-plan');
     await page.click('[data-testid=run-start]');
     await page.waitForSelector('[data-testid=screen-live]');

@@ -52,11 +52,14 @@ const monitorCountsSchema = z.object({ compared: count, ...(Object.fromEntries(m
  * The monitor report's figures the app's verdict reads (the report is core/engine's
  * MonitorReport): each date's date-level rows and the portfolio-dates counted apart, per
  * status, and each entry's status so a portfolio's section can say its own (with, for a
- * portfolio-date not run, the date phase that failed before it).
+ * portfolio-date not run, the date phase that failed before it); and the tolerances the
+ * comparison judged numbers by (g.12: money in dollars, every other number absolute), so a
+ * difference within them is shown as such.
  */
 export const monitorVerdictSchema = z
   .object({
     clean: z.boolean(),
+    tolerances: z.object({ money: z.number(), ratio: z.number() }),
     date_level: monitorCountsSchema,
     portfolio_dates: monitorCountsSchema,
     entries: z

@@ -14,13 +14,13 @@ import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 import { barOption, lineOption } from './chart-options';
 
+/** Betas on the factor chart: plain numbers, not money. */
+const BETA_FORMAT = { axis: (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 }), value: (v: number) => fmtNum(v, 3) };
+
 function DateAnalytics({ view }: { view: AnalyticsView }) {
   const factors = view.factorExposures;
   const stress = view.stressTests;
-  const factorOption = useMemo(() => {
-    const o = barOption(factors.map((f) => f.name), factors.map((f) => f.exposureValue), 'exposure (beta)');
-    return { ...o, xAxis: { type: 'value' } };
-  }, [factors]);
+  const factorOption = useMemo(() => barOption(factors.map((f) => f.name), factors.map((f) => f.exposureValue), 'exposure (beta)', BETA_FORMAT), [factors]);
   const stressOption = useMemo(() => barOption(stress.map((s) => s.name), stress.map((s) => s.correlatedPnl ?? s.directPnl ?? 0), 'correlated P&L ($)'), [stress]);
   const corr = view.correlations[0] ?? null;
   const jobs = Object.entries(view.jobs);

@@ -46,16 +46,41 @@ export function lineOption(rows: readonly SnapshotRow[], series: readonly LineSe
   };
 }
 
-/** Bars of one value per label, red below 0 and green above; horizontal by default. */
-export function barOption(labels: string[], values: number[], name: string, horizontal = true): EChartsCoreOption {
-  const cat = { type: 'category', data: labels, axisLabel: { width: 160, overflow: 'truncate' } };
-  const val = { type: 'value', axisLabel: { formatter: (v: number) => money(v) } };
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+/** Money in a few characters for a value axis: "-900K", "1.2M", so tick labels never run into each other. */
+const compactMoney = (v: number): string => compact.format(v);
+
+/**
+ * The widest a bar's name is drawn, in px: wider names end in "..." (the label's tooltip, and
+ * the bar's, give the whole name). The names' column is as wide as the longest one up to this,
+ * and the plot gets the rest of the width; a chart narrower than NARROW_CHART gives the names
+ * less (NARROW_LABEL_WIDTH), so the bars keep room.
+ */
+const BAR_LABEL_WIDTH = 210;
+const NARROW_CHART = 480;
+const NARROW_LABEL_WIDTH = 140;
+
+/**
+ * Horizontal bars of one value per label, red below 0 and green above: the names on the
+ * category axis, every one drawn (a row per bar, so they never overlap), inside the chart
+ * (the grid shrinks to hold them); the values on the value axis in `format.axis` (money in
+ * compact form by default), labels that would still touch left out, and in `format.value` in
+ * the tooltip. A media query narrows the names' column in a narrow chart, on every resize.
+ */
+export function barOption(labels: readonly string[], values: readonly number[], name: string, format: { axis: (v: number) => string; value: (v: number) => string } = { axis: compactMoney, value: money }): EChartsCoreOption {
+  const names = (width: number) => ({ yAxis: { axisLabel: { interval: 0, width, overflow: 'truncate', ellipsis: '...' } } });
   return {
-    animation: false,
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    grid: { left: horizontal ? 170 : 60, right: 30, top: 20, bottom: 30 },
-    xAxis: horizontal ? val : cat,
-    yAxis: horizontal ? cat : val,
-    series: [{ name, type: 'bar', data: values.map((v) => ({ value: v, itemStyle: { color: v < 0 ? '#c0392b' : '#2e7d32' } })) }],
+    baseOption: {
+      animation: false,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => format.value(v) },
+      // The rect below is for the axes; outerBounds 'same' shrinks it until every label fits inside it.
+      grid: { left: 8, right: 24, top: 12, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+      // Few ticks: the plot shares the width with the names, and labels that touched would be dropped unevenly.
+      xAxis: { type: 'value', splitNumber: 4, axisLabel: { formatter: format.axis, hideOverlap: true } },
+      yAxis: { type: 'category', data: labels, tooltip: { show: true } },
+      series: [{ name, type: 'bar', data: values.map((v) => ({ value: v, itemStyle: { color: v < 0 ? '#c0392b' : '#2e7d32' } })) }],
+    },
+    // The names' labels: the narrow chart's, else (the entry without a query) the default.
+    media: [{ query: { maxWidth: NARROW_CHART }, option: names(NARROW_LABEL_WIDTH) }, { option: names(BAR_LABEL_WIDTH) }],
   };
 }

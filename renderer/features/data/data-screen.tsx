@@ -1,7 +1,8 @@
 /**
  * Data: the database and its row counts; backups (list, make one, restore one; a backup file
  * whose manifest was deleted is listed too, with its file time and size, and restored after the
- * integrity check restore makes of every backup); the one-click
+ * integrity check restore makes of every backup; a restore shows its steps as they happen and
+ * the time since the click in a blocking dialog, restore-progress.tsx); the one-click
  * "back up, then purge" with row counts before and after (SPEC.md j.1-j.4); and the import of
  * a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
  * dialog; SPEC.md m.19) with its progress and report.
@@ -13,6 +14,7 @@ import { useClient, useLive, useServices } from '../../app-context';
 import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { elapsedText, RestoreDialog, useRestoreProgress } from './restore-progress';
 
 type PurgeResult = CommandOutput<'purgeDerived'>;
 
@@ -195,6 +197,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
   // The outcome of the last backup or restore: a success is a status, a refusal an alert.
   const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null);
   const [restoreFile, setRestoreFile] = useState<string | null>(null);
+  const restoring = useRestoreProgress(client);
   if (!client.has('listBackups'))
     return (
       <section className="panel">
@@ -220,15 +223,18 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
     onAction();
     setMessage(null);
     setBusy('restore');
+    restoring.start(file);
+    const began = Date.now();
     try {
       const r = await client.call('restoreBackup', { file, safetyBackup: true });
-      setMessage({ text: `Restored ${r.restoredFrom}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`, failed: false });
+      setMessage({ text: `Restored ${r.restoredFrom} in ${elapsedText(Date.now() - began)}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`, failed: false });
       onChanged();
     } catch (err) {
       setMessage({ text: refusalText(err), failed: true });
       // A backup that failed its check now carries that verdict: show it in the list.
       onChanged();
     } finally {
+      restoring.stop();
       setBusy(null);
       setRestoreFile(null);
     }
@@ -239,6 +245,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
       <button type="button" onClick={backup} disabled={busy !== null} data-testid="backup-now">
         {busy === 'backup' ? 'Backing up...' : 'Back up now'}
       </button>
+      {restoring.progress ? <RestoreDialog progress={restoring.progress} now={restoring.now} /> : null}
       {current && message ? (
         <p className={message.failed ? 'note bad' : 'note'} role={message.failed ? 'alert' : 'status'} data-testid="backup-message">
           {message.text}

@@ -9,7 +9,10 @@
  * verdict counts what the sections show: the date-level rows, and the portfolio-dates by
  * status, each section saying its own; the portfolio-dates not run because a date-level phase failed first (nothing of
  * them was compared) are counted apart, naming that phase. A table's differences name every
- * column that changed, text and dates included. A run that did not complete
+ * column that changed beyond the comparison's tolerance, text and dates included; a number
+ * that differs only within it is shown as within tolerance, naming the tolerance, as the CLI
+ * does not count it either. The run's exit code says what it means (for 4, the check that
+ * failed: the comparison). A run that did not complete
  * (failed, cancelled, or partial: some phases failed) says so, with each failed phase's reason
  * as the CLI prints it and the portfolio named. A refused date (not a trading day, not settled
  * yet) is a message under the form's fields, describing the date; a locked database says who holds the lock.
@@ -20,6 +23,7 @@ import { tracePhaseOutcomeSchema, type MonitorStatusName, type MonitorVerdict, t
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
+import { exitCodeText } from '../../ui/exit-code';
 import { downloadText } from '../../ui/export-file';
 import { fmtBytes, fmtMoney, phaseLabel } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
@@ -60,6 +64,12 @@ function monitorVerdict(m: MonitorVerdict): string {
   const notRun = `${plural(p.not_run, 'portfolio-date')} not run: ${failedFirst ? `the date's ${phaseLabel(failedFirst)} phase` : 'a date-level phase'} failed before ${p.not_run === 1 ? 'it' : 'them'}, so nothing of ${p.not_run === 1 ? 'it' : 'them'} was compared.`;
   return [dateStatus ? `Date-level rows: ${STATUS_WORDS[dateStatus]}.` : '', p.compared > 0 ? `Portfolio-dates (${p.compared}): ${counts.join(', ')}.` : '', p.not_run > 0 ? notRun : ''].filter(Boolean).join(' ');
 }
+
+/**
+ * The check whose failure gives a monitor-only run exit code 4 (g.12; the debug run has no
+ * guard): the computed rows against the stored ones. The verdict after it says which differ.
+ */
+const MONITOR_CHECK = 'the monitor-only comparison found results that are not the same as stored';
 
 /** What a run that did not complete means for the rows shown, per run state. */
 function failureSentence(state: string): string {
@@ -131,36 +141,50 @@ function fmtDiff(v: number, money: boolean): string {
 
 const numbers = (v: unknown): Map<string, number> => new Map(Object.entries(obj(v)).filter((e): e is [string, number] => typeof e[1] === 'number'));
 
+/** A difference within tolerance at two significant digits: at the cent it would read 0.00. */
+const fmtSmall = (v: number): string => String(Number(v.toPrecision(2)));
+
+/** The tolerances the comparison (g.12) judged numbers by: money's, and every other number's. */
+type ComparisonTolerances = MonitorVerdict['tolerances'];
+
 /**
- * A table's differences per column: each column that changed beyond tolerance in some rows
- * (text and dates too) or whose numbers differ at all, with its largest absolute difference
- * when numeric; then how many numeric columns do not differ.
+ * A table's differences per column, as the comparison judged them: each column that changed
+ * beyond tolerance in some rows (text and dates too), with its largest absolute difference
+ * when numeric; then the numeric columns that differ only within their tolerance (not
+ * differences: the CLI does not count them either), each with its difference and the
+ * tolerance; then how many numeric columns do not differ at all.
  */
-function ColumnDifferences({ maxAbsDiff, changedColumns, money }: { maxAbsDiff: unknown; changedColumns: unknown; money: ReadonlySet<string> }) {
+function ColumnDifferences({ maxAbsDiff, changedColumns, money, tolerances }: { maxAbsDiff: unknown; changedColumns: unknown; money: ReadonlySet<string>; tolerances: ComparisonTolerances | null }) {
   const largest = numbers(maxAbsDiff);
   const changed = new Map([...numbers(changedColumns)].filter(([, n]) => n > 0));
-  const listed = [...new Set([...changed.keys(), ...[...largest].filter(([, v]) => v !== 0).map(([c]) => c)])].sort();
-  const zero = [...largest.keys()].filter((c) => !listed.includes(c)).length;
-  if (listed.length === 0 && zero === 0) return <>-</>;
+  const listed = [...changed.keys()].sort();
+  const within = [...largest].filter(([c, v]) => v !== 0 && !changed.has(c)).sort(([a], [b]) => (a < b ? -1 : 1));
+  const zero = [...largest].filter(([c, v]) => v === 0 && !changed.has(c)).length;
+  if (listed.length === 0 && within.length === 0 && zero === 0) return <>-</>;
+  const tolerance = (c: string) => (tolerances ? `within the tolerance of ${money.has(c) ? tolerances.money : tolerances.ratio}` : 'within tolerance');
   return (
     <ul className="diff-columns">
       {listed.map((c) => {
         const v = largest.get(c) ?? 0;
-        const rows = changed.get(c);
         return (
           <li key={c}>
             {c} {v !== 0 ? <span className="num">{fmtDiff(v, money.has(c))}</span> : null}
-            {v !== 0 && rows !== undefined ? ', ' : null}
-            {rows !== undefined ? `changed in ${plural(rows, 'row')}` : null}
+            {v !== 0 ? ', ' : null}
+            {`changed in ${plural(changed.get(c)!, 'row')}`}
           </li>
         );
       })}
-      {zero > 0 ? <li className="muted">{listed.length > 0 ? `0 in the other ${plural(zero, 'column')}` : zero === 1 ? '0' : `0 in all ${zero} columns`}</li> : null}
+      {within.map(([c, v]) => (
+        <li key={c} className="muted" data-testid="diff-within-tolerance">
+          {c} <span className="num">{fmtSmall(v)}</span>: {tolerance(c)}
+        </li>
+      ))}
+      {zero > 0 ? <li className="muted">{listed.length + within.length > 0 ? `0 in the other ${plural(zero, 'column')}` : zero === 1 ? '0' : `0 in all ${zero} columns`}</li> : null}
     </ul>
   );
 }
 
-function Differences({ value, money }: { value: unknown; money: ReadonlySet<string> }) {
+function Differences({ value, money, tolerances }: { value: unknown; money: ReadonlySet<string>; tolerances: ComparisonTolerances | null }) {
   const list = Array.isArray(value) ? (value as Json[]) : [];
   if (list.length === 0) return <p className="muted">No stored rows to compare.</p>;
   return (
@@ -189,7 +213,7 @@ function Differences({ value, money }: { value: unknown; money: ReadonlySet<stri
               <td className="num">{n('removed')}</td>
               <td className="num">{n('changed')}</td>
               <td>
-                <ColumnDifferences maxAbsDiff={d['maxAbsDiff'] ?? d['max_abs_diff']} changedColumns={d['changedColumns'] ?? d['changed_columns']} money={money} />
+                <ColumnDifferences maxAbsDiff={d['maxAbsDiff'] ?? d['max_abs_diff']} changedColumns={d['changedColumns'] ?? d['changed_columns']} money={money} tolerances={tolerances} />
               </td>
             </tr>
           );
@@ -255,7 +279,7 @@ function PhaseOutcomeLine({ outcome, phase }: { outcome: TracePhaseOutcome; phas
  * rows computed and stored. A phase that did not succeed has no differences to show: the rows
  * read after it are not its output.
  */
-function PhaseCard({ doc }: { doc: TraceDocument }) {
+function PhaseCard({ doc, tolerances }: { doc: TraceDocument; tolerances: ComparisonTolerances | null }) {
   const d = obj(doc.document);
   const outcome = outcomeOf(d);
   const computed = !outcome || outcome.status === 'success';
@@ -265,7 +289,7 @@ function PhaseCard({ doc }: { doc: TraceDocument }) {
         {phaseLabel(doc.phase)} <span className="muted">{doc.file}</span>
       </h3>
       {outcome ? <PhaseOutcomeLine outcome={outcome} /> : null}
-      {computed ? <Differences value={d['differences']} money={moneyColumns(d)} /> : null}
+      {computed ? <Differences value={d['differences']} money={moneyColumns(d)} tolerances={tolerances} /> : null}
       {d['inputs'] !== undefined ? <JsonBlock value={d['inputs']} label="Inputs read" /> : null}
       {d['outputs'] !== undefined ? <JsonBlock value={d['outputs']} label={computed ? 'Rows computed' : 'Rows after the phase (not its output)'} /> : null}
       {d['stored'] !== undefined ? <JsonBlock value={d['stored']} label="Stored rows" /> : null}
@@ -279,7 +303,7 @@ function PhaseCard({ doc }: { doc: TraceDocument }) {
  * each phase read, the rows computed and stored (from the phases' documents), and the coverage
  * and fallback figures; first, each date phase's outcome.
  */
-function DateLevelCard({ summary, phases }: { summary: TraceDocument | undefined; phases: readonly TraceDocument[] }) {
+function DateLevelCard({ summary, phases, tolerances }: { summary: TraceDocument | undefined; phases: readonly TraceDocument[]; tolerances: ComparisonTolerances | null }) {
   const d = obj(summary?.document);
   const merged = (key: string) => Object.assign({}, ...phases.map((p) => obj(obj(p.document)[key]))) as Json;
   const outcomes = phases.flatMap((p) => {
@@ -294,7 +318,7 @@ function DateLevelCard({ summary, phases }: { summary: TraceDocument | undefined
       {outcomes.map((o) => (
         <PhaseOutcomeLine key={o.phase} outcome={o.outcome} phase={o.phase} />
       ))}
-      <Differences value={d['differences']} money={moneyColumns(d)} />
+      <Differences value={d['differences']} money={moneyColumns(d)} tolerances={tolerances} />
       {phases.map((p) => (
         <JsonBlock key={p.file} value={obj(p.document)['inputs']} label={`Inputs read: ${datePhaseLabel(p.phase)}`} />
       ))}
@@ -432,7 +456,8 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
       ) : result ? (
         <div data-testid="debug-result">
           <p role="status">
-            Monitor-only run{result.batchRunId ? ` ${result.batchRunId}` : ''}: {result.state}, exit code {result.exitCode ?? '-'}. {monitor ? monitorVerdict(monitor) : ''}
+            Monitor-only run{result.batchRunId ? ` ${result.batchRunId}` : ''}: {result.state}
+            {result.exitCode !== null ? `, ${exitCodeText(result.exitCode, monitor && !monitor.clean ? MONITOR_CHECK : undefined)}` : ''}. {monitor ? monitorVerdict(monitor) : ''}
             {result.omitted > 0 ? ` ${result.omitted} trace document(s) left out (too large).` : ''}
           </p>
           {result.error ? <ErrorState error={result.error} /> : null}
@@ -454,9 +479,9 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
                   ) : null}
                 </h2>
                 {scope === 'date' ? (
-                  <DateLevelCard summary={docs.find((d) => d.phase === 'summary')} phases={docs.filter((d) => d.phase !== 'summary')} />
+                  <DateLevelCard summary={docs.find((d) => d.phase === 'summary')} phases={docs.filter((d) => d.phase !== 'summary')} tolerances={monitor?.tolerances ?? null} />
                 ) : (
-                  docs.map((d) => <PhaseCard key={d.file} doc={d} />)
+                  docs.map((d) => <PhaseCard key={d.file} doc={d} tolerances={monitor?.tolerances ?? null} />)
                 )}
               </section>
             );

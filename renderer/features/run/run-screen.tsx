@@ -1,11 +1,14 @@
 /**
  * Run: choose dates (automatic, a range or one date), phases, chunk size, retry-failed, the
- * coverage-guard threshold and the provider; preview the plan (a dry run) before starting;
+ * coverage-guard threshold and the provider; preview the plan (a dry run, with what it will
+ * fetch) before starting;
  * start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
  * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
  * start refused for that goes once that process's run is seen to end or a preview finds the
  * file free, and any other refusal once the form changes or a new plan is made. Start says why
- * it is off until a plan is previewed, and Resume when the history holds no run to resume. The
+ * it is off until a plan is previewed, and Resume when the history holds no run to resume. While
+ * a run is in progress (this app's, or another process's the live store watches), the screen
+ * says which, how far it is and why Start and Resume are off, with the way to Live. The
  * form keeps the user's choices while other screens show, so also after the run it started.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
@@ -22,6 +25,8 @@ import { useGate } from './use-gate';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 import { RUN_FORM_LABELS } from './run-form-labels';
 import { CancelNote, StartOutcome } from './start-outcome';
+import { activeRunOf, ActiveRunNotice } from './active-run';
+import { FetchPlan } from './fetch-plan';
 
 type DateMode = 'automatic' | 'range' | 'single';
 
@@ -58,6 +63,12 @@ const RUNS_SCANNED = 200;
 
 /** The plan says a run now would be refused because the database is held (g.4: a run lock, or SQLite's write lock). */
 const saysHeld = (p: Plan): boolean => p.refused_by.includes('locked');
+
+/** The ids of the sentences saying why Start is off: a run in progress, a plan saying the file is held, no current plan. */
+function startOffReasons(activeRun: boolean, held: boolean, planIsCurrent: boolean): string | undefined {
+  const ids = [activeRun ? 'run-start-busy' : '', held ? 'run-start-held' : '', planIsCurrent ? '' : 'run-start-preview'].filter(Boolean);
+  return ids.length > 0 ? ids.join(' ') : undefined;
+}
 
 /** The run options of the form, or a message saying what is missing. */
 export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; message: string } {
@@ -117,6 +128,9 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
   const key = built.ok ? JSON.stringify(built.options) : '';
   const planIsCurrent = plan !== null && plan.key === key;
   const running = live.phase === 'running' || status.data?.state === 'running' || status.data?.state === 'cancelling';
+  // The run in progress, this app's or another process's: Start and Resume are off until it ends, and it says why.
+  const active = activeRunOf(live, status.data);
+  const busyRun = running || active !== null;
   const gateClosed = gate?.state === 'closed';
   const storedMode = settings.data?.settings.find((s) => s.key === 'market_data.mode')?.value as string | undefined;
   const storedGuard = settings.data?.settings.find((s) => s.key === 'guard.max_missing_marks')?.value as number | undefined;
@@ -198,6 +212,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
       <h1 id="run-title" tabIndex={-1}>
         Run the batch
       </h1>
+      {active ? <ActiveRunNotice run={active} reasonId="run-start-busy" onOpenLive={() => navigate('live')} /> : null}
       <form className="run-form" onSubmit={preview}>
         <fieldset>
           <legend>Dates</legend>
@@ -282,8 +297,8 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
           <button
             type="button"
             className="primary"
-            disabled={!planIsCurrent || busy !== null || running || gateClosed || planSaysHeld || !planSummary?.dates}
-            aria-describedby={planSaysHeld ? 'run-start-held' : !planIsCurrent ? 'run-start-preview' : undefined}
+            disabled={!planIsCurrent || busy !== null || busyRun || gateClosed || planSaysHeld || !planSummary?.dates}
+            aria-describedby={startOffReasons(active !== null, planSaysHeld, planIsCurrent)}
             onClick={start}
             data-testid="run-start"
           >
@@ -294,8 +309,8 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
           </button>
           <button
             type="button"
-            disabled={running || busy !== null || gateClosed || nothingToResume}
-            aria-describedby={nothingToResume ? 'run-resume-none' : undefined}
+            disabled={busyRun || busy !== null || gateClosed || nothingToResume}
+            aria-describedby={active ? 'run-start-busy' : nothingToResume ? 'run-resume-none' : undefined}
             onClick={resume}
             data-testid="run-resume"
           >
@@ -348,6 +363,7 @@ export function RunScreen({ initialStartDate }: { initialStartDate?: string | un
             , mode {plan.plan.mode ?? 'normal'}: <strong data-testid="plan-dates">{fmtInt(planSummary?.dates)}</strong> date(s) in {fmtInt(planSummary?.chunks)} chunk(s),{' '}
             {fmtInt(planSummary?.portfolioDates)} portfolio-date(s).
           </p>
+          <FetchPlan plan={plan.plan} />
           {plan.plan.warnings.length > 0 ? (
             <ul className="warnings">
               {plan.plan.warnings.map((w, i) => (

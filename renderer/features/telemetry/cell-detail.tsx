@@ -1,8 +1,8 @@
 /**
  * What one grid cell holds: the phase's status, reason and error, each portfolio's outcome,
- * the phase metrics, and for analytics the job outcomes ({ success, reason, metrics }). For a
- * finished date it reads the tracking row (getDateDetail); while the date runs, it shows what
- * the telemetry brought.
+ * the phase metrics (in words and formatted numbers, the raw JSON folded away), and for
+ * analytics the job outcomes ({ success, reason, metrics }). For a finished date it reads the
+ * tracking row (getDateDetail); while the date runs, it shows what the telemetry brought.
  */
 import { useMemo } from 'react';
 import type { PortfolioSummary } from '../../../core/api/commands/view-commands';
@@ -12,24 +12,49 @@ import { cellClass, type GridRow, type PortfolioCell } from '../../state/live-ru
 import { fmtDuration, phaseLabel } from '../../ui/format';
 import { ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { metricLabel, metricParts, metricText } from './metric-format';
 import type { CellRef } from './phase-grid';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
 
+/** A job's outcome (h.4): a job that does not apply is reported unsuccessful with the reason not_applicable, and is no failure. */
+function jobOutcome(j: Json | null): string {
+  if (j?.['success']) return 'success';
+  return j?.['reason'] === 'not_applicable' ? 'not applicable' : 'failed';
+}
+
+/** Metrics as label and value (the key is the label's tooltip); a value with parts of its own lists them under its label, one level in. */
+function MetricEntries({ entries }: { entries: [string, unknown][] }) {
+  return (
+    <dl className="metrics">
+      {entries.map(([k, v]) => {
+        const text = metricText(k, v);
+        return (
+          <div key={k} className={text === null ? 'nested' : undefined}>
+            <dt title={k}>{metricLabel(k)}</dt>
+            <dd data-metric={k}>{text ?? <MetricEntries entries={metricParts(v)} />}</dd>
+          </div>
+        );
+      })}
+    </dl>
+  );
+}
+
+/**
+ * The metrics as a labelled list (the job outcomes have their own table), and the metrics as
+ * stored, folded away under "Raw JSON" for debugging.
+ */
 function MetricsList({ metrics }: { metrics: Json | null }) {
   if (!metrics || Object.keys(metrics).length === 0) return <p className="muted">No metrics recorded.</p>;
   return (
-    <dl className="metrics">
-      {Object.entries(metrics)
-        .filter(([k]) => k !== 'jobs')
-        .map(([k, v]) => (
-          <div key={k}>
-            <dt>{k}</dt>
-            <dd>{typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}</dd>
-          </div>
-        ))}
-    </dl>
+    <>
+      <MetricEntries entries={Object.entries(metrics).filter(([k]) => k !== 'jobs')} />
+      <details className="raw-json" data-testid="metrics-raw">
+        <summary>Raw JSON</summary>
+        <pre>{JSON.stringify(metrics, null, 2)}</pre>
+      </details>
+    </>
   );
 }
 
@@ -129,14 +154,13 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
                     <tbody>
                       {Object.entries(jobs).map(([job, o]) => {
                         const j = obj(o);
+                        const jobMetrics = metricParts(j?.['metrics']);
                         return (
                           <tr key={job}>
                             <td>{job}</td>
-                            <td>{j?.['success'] ? 'success' : 'failed'}</td>
+                            <td>{jobOutcome(j)}</td>
                             <td>{String(j?.['reason'] ?? '-')}</td>
-                            <td>
-                              <code>{JSON.stringify(j?.['metrics'] ?? {})}</code>
-                            </td>
+                            <td>{jobMetrics.length > 0 ? <MetricEntries entries={jobMetrics} /> : '-'}</td>
                           </tr>
                         );
                       })}

@@ -1,6 +1,6 @@
 /**
  * Live: the running batch phase by phase. Progress with ETA and counters, the date x phase
- * grid coloured by status, a drill-down for any cell (Escape or Close returns to the cell),
+ * grid coloured by status (with a symbol per status, named by the legend above it), a drill-down for any cell (Escape or Close returns to the cell),
  * and the event log. A run this window started that did not start says why here too. With
  * no run in this session, the grid is the database's tracked dates, under the last run's
  * outcome from the history. A monitor-only (debug) run's dates stay out of the grid: only its
@@ -19,7 +19,7 @@ import { CellDetail } from './cell-detail';
 import { CurrentDate } from './current-date';
 import { EventLog } from './event-log';
 import { OtherProcessRunPanel } from './other-process-run';
-import { PhaseGrid, type CellRef, type PhaseGridHandle } from './phase-grid';
+import { GridLegend, PhaseGrid, type CellRef, type PhaseGridHandle } from './phase-grid';
 import { RunProgress } from './run-progress';
 
 export function LiveScreen() {
@@ -78,6 +78,7 @@ export function LiveScreen() {
       <OtherProcessRunPanel watch={live.otherRun} />
       {/* Without a run in this session, the last run the history holds (a CLI run, or one before a restart). */}
       <RunProgress live={live} trackedDates={dates.length} lastRun={live.latestRun} />
+      <GridLegend />
       <div className={selected ? 'split' : undefined} onKeyDown={onKeyDown}>
         <PhaseGrid ref={grid} dates={dates} rows={rows} selected={selected} onOpen={setSelected} follow={follow} />
         {selected ? <CellDetail cell={selected} row={rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={closeDetail} /> : null}

@@ -1,19 +1,19 @@
 /**
- * The date x phase grid, coloured by status (pending, running, ok, warning, failed, skipped)
- * and virtualized by row. Keyboard (the WAI-ARIA grid pattern, as the History heatmap): one
+ * The date x phase grid, coloured by status (pending, running, ok, warning, failed, skipped),
+ * each status with its own symbol as well (GridLegend), and virtualized by row. Keyboard (the WAI-ARIA grid pattern, as the History heatmap): one
  * tab stop; arrow keys move between cells, PageUp/PageDown by a page of rows, Home/End to the
  * first/last cell of the row, Ctrl+Home/Ctrl+End to the first/last cell of the grid; Enter or
  * Space opens the cell (roving focus inside the grid). The row holding the tab stop stays
  * rendered while scrolled away, so a focused cell keeps the focus; while the focus is elsewhere,
  * a scroll moves the tab stop to a row in view, so Tab and the arrows go on from what is shown.
  * The heading row sits in the scroller (sticky): a grid narrower than its columns scrolls
- * sideways with its headings. The screen can move the focus back to a cell (after its detail
+ * sideways with its headings, and the date column stays at the left edge meanwhile (sticky too). The screen can move the focus back to a cell (after its detail
  * closes) through the grid's handle.
  */
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useImperativeHandle, useRef, useState, type FocusEvent, type KeyboardEvent, type Ref } from 'react';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
-import { cellClass, type GridRow } from '../../state/live-run';
+import { cellClass, type CellClass, type GridRow } from '../../state/live-run';
 import { phaseLabel } from '../../ui/format';
 
 export interface CellRef {
@@ -98,8 +98,34 @@ const GridRowView = memo(function GridRowView({ date, row, index, start, selecte
 /** Column headings short enough for the split view; the full name is in the title. */
 const PHASE_SHORT: Record<PhaseName, string> = { market_data: 'market', fundamentals: 'fund.', marks: 'marks', snapshots: 'snaps', sector_tags: 'sectors', analytics: 'analytics' };
 
-/** A symbol per class, so that status does not rely on colour alone. */
-const CELL_MARK: Record<ReturnType<typeof cellClass>, string> = { running: '...', failed: '!', warning: '~', ok: '', skipped: '-', pending: '' };
+/** A symbol per class, so that no status relies on colour alone (the legend names them). */
+export const CELL_MARK: Readonly<Record<CellClass, string>> = { ok: '\u2713', warning: '~', failed: '!', running: '...', skipped: '-', pending: '\u25CB' };
+
+/** The legend's order and words: what each cell class stands for. */
+const LEGEND: readonly [CellClass, string][] = [
+  ['ok', 'ok'],
+  ['warning', 'warning (partial, stale)'],
+  ['failed', 'failed'],
+  ['running', 'running'],
+  ['pending', 'pending'],
+  ['skipped', 'skipped or not run'],
+];
+
+/** What each cell's symbol and colour mean; each cell's tooltip names its status too. */
+export function GridLegend() {
+  return (
+    <ul className="grid-legend" aria-label="Cell symbols" data-testid="grid-legend">
+      {LEGEND.map(([cls, words]) => (
+        <li key={cls}>
+          <span className={`cell c-${cls}`} aria-hidden="true">
+            {CELL_MARK[cls]}
+          </span>{' '}
+          {words}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function PhaseGrid({
   dates,
@@ -157,7 +183,10 @@ export function PhaseGrid({
     if (focus.r < view.first || focus.r > view.last) setFocus({ r: Math.min(dates.length - 1, view.first), c: focus.c });
   };
   const onScroll = () => {
-    if (!scrollRef.current?.contains(document.activeElement)) tabStopToView();
+    const el = scrollRef.current;
+    // The sticky date column shows its edge while cells pass under it (an attribute set here: no render per scroll).
+    el?.toggleAttribute('data-scrolled-x', el.scrollLeft > 0);
+    if (!el?.contains(document.activeElement)) tabStopToView();
   };
   const onBlur = (e: FocusEvent) => {
     if (!e.currentTarget.contains(e.relatedTarget as Node | null)) tabStopToView();

@@ -111,7 +111,7 @@ describe('Backups table', () => {
     fireEvent.click(within(confirm).getByText('Restore'));
     const message = await screen.findByTestId('backup-message');
     expect(message.getAttribute('role')).toBe('status');
-    expect(message.textContent).toBe(`Restored ${bare}; the previous state is kept in /data/backups/portfolios.20250711T081502Z.pre-restore.sqlite.`);
+    expect(message.textContent).toBe(`Restored ${bare} in ${/ in (\d+ s);/.exec(message.textContent!)?.[1]}; the previous state is kept in /data/backups/portfolios.20250711T081502Z.pre-restore.sqlite.`);
     expect(restored).toEqual([{ file: bare, safetyBackup: true }]);
   });
 });

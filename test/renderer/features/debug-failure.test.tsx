@@ -28,6 +28,7 @@ const debugOutput = (failures: string[]) => ({
   nothingToRun: null,
   monitor: {
     schema: 'batchdesk.monitor/1',
+    tolerances: { money: 0.01, ratio: 1e-6 },
     clean: false,
     entries_compared: 2,
     entries_different: 0,
@@ -62,7 +63,7 @@ describe('Debug screen', () => {
   it('a failed monitor-only run shows the failure and each failed phase reason', async () => {
     renderDebug([`2025-07-10 ${MARKS}`, `2025-07-10 ${SNAPSHOTS}`]);
     const failures = await screen.findByTestId('debug-failures');
-    expect(screen.getByTestId('debug-result').querySelector('[role=status]')!.textContent).toBe(`Monitor-only run ${RUN}: failed, exit code 1. Date-level rows: new (nothing stored yet). Portfolio-dates (1): 1 failed (rolled back).`);
+    expect(screen.getByTestId('debug-result').querySelector('[role=status]')!.textContent).toBe(`Monitor-only run ${RUN}: failed, exit code 1 (some dates failed or are partial). Date-level rows: new (nothing stored yet). Portfolio-dates (1): 1 failed (rolled back).`);
     expect(failures.getAttribute('role')).toBe('alert');
     expect(failures.textContent).toContain('The monitor-only run failed');
     expect([...failures.querySelectorAll('li')].map((li) => li.textContent)).toEqual([`2025-07-10 ${MARKS}`, `2025-07-10 ${SNAPSHOTS}`]);

@@ -98,6 +98,7 @@ const counts = (statuses: Status[]) => ({ compared: statuses.filter((x) => x !==
  */
 const monitorOf = (dateLevel: Status, portfolios: [string, Status][]) => ({
   schema: 'batchdesk.monitor/1',
+  tolerances: { money: 0.01, ratio: 1e-6 },
   clean: dateLevel === 'same' && portfolios.every(([, x]) => x === 'same'),
   entries_compared: 1 + portfolios.filter(([, x]) => x !== 'not_run').length,
   date_level: counts([dateLevel]),
@@ -139,12 +140,35 @@ function renderDebug(answer: () => unknown, refusal?: ErrorShape): FakeTransport
 
 describe('Debug screen trace', () => {
   it('shows each column that differs at its precision, and counts the columns that do not', async () => {
-    const snapshots = difference('portfolio_snapshots', { cash_value: 0, daily_return: 0.0001234566999999999, hhi: 0, total_value: 21.834100000094622, num_positions: 0 }, { total_value: 1 });
+    const snapshots = difference('portfolio_snapshots', { cash_value: 0, daily_return: 0.0001234566999999999, hhi: 0, total_value: 21.834100000094622, num_positions: 0 }, { daily_return: 1, total_value: 1 });
     renderDebug(() => output([phaseDoc('snapshots', [snapshots], ['cash_value', 'total_value'])]));
     const table = await screen.findByTestId('debug-differences');
     const cell = within(table).getAllByRole('row')[1]!.querySelectorAll('td')[6]!;
-    expect([...cell.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['daily_return 0.000123457', 'total_value 21.83, changed in 1 row', '0 in the other 3 columns']);
+    expect([...cell.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['daily_return 0.000123457, changed in 1 row', 'total_value 21.83, changed in 1 row', '0 in the other 3 columns']);
     expect(cell.textContent).not.toContain('{');
+  });
+
+  it('a number that differs only within the comparison\'s tolerance is not listed as a difference: it says "within tolerance" and names the tolerance', async () => {
+    // As the real comparison reports a sub-cent drift of the unrounded P&L (core/validation/row-diff.ts):
+    // its largest difference is kept, but no row changed, so the table counts no change.
+    const snapshots = difference('portfolio_snapshots', { cash_value: 0, cumulative_pnl: 0, cumulative_pnl_raw: 0.0031000000052154064, daily_return: 4.2e-7, total_value: 0 });
+    renderDebug(() => output([phaseDoc('snapshots', [snapshots], ['cash_value', 'cumulative_pnl', 'cumulative_pnl_raw', 'total_value'])]));
+    const row = within(await screen.findByTestId('debug-differences')).getAllByRole('row')[1]!;
+    expect(row.className).not.toBe('changed');
+    const cell = row.querySelectorAll('td')[6]!;
+    expect([...cell.querySelectorAll('li')].map((li) => li.textContent)).toEqual([
+      'cumulative_pnl_raw 0.0031: within the tolerance of 0.01',
+      'daily_return 4.2e-7: within the tolerance of 0.000001',
+      '0 in the other 3 columns',
+    ]);
+    expect(within(cell).getAllByTestId('diff-within-tolerance').every((li) => li.classList.contains('muted'))).toBe(true);
+  });
+
+  it('a column beyond tolerance in some rows is a difference, with its rows, next to one within tolerance', async () => {
+    const snapshots = difference('portfolio_snapshots', { cumulative_pnl_raw: 0.004, total_value: 0.5 }, { total_value: 2 });
+    renderDebug(() => output([phaseDoc('snapshots', [snapshots], ['cumulative_pnl_raw', 'total_value'])]));
+    const cell = within(await screen.findByTestId('debug-differences')).getAllByRole('row')[1]!.querySelectorAll('td')[6]!;
+    expect([...cell.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['total_value 0.50, changed in 2 rows', 'cumulative_pnl_raw 0.004: within the tolerance of 0.01']);
   });
 
   it('names the text and date columns that changed, so "Changed 9" never stands next to "0 in all columns"', async () => {
@@ -303,7 +327,7 @@ describe('Debug screen verdict', () => {
     const marksOf = (id: string): TraceDocument => ({ ...phaseDoc('marks', [{ ...difference('position_marks', {}), storedRows: 0, computedRows: 12, added: ['a'] }]), file: `${DATE}/${id}/marks.json`, portfolioId: id });
     renderDebug(() => output([dateSummary, marksOf(GROWTH), marksOf(PRIVATE)], { state: 'failed', exitCode: 1, monitor, failures: [`${DATE} snapshots[9381dd8d]: no snapshot for 2025-07-09`] }));
     await screen.findByTestId('debug-failures');
-    expect(verdict()).toBe('Monitor-only run batch_20250715_230000_d716: failed, exit code 1. Date-level rows: new (nothing stored yet). Portfolio-dates (2): 2 failed (rolled back).');
+    expect(verdict()).toBe('Monitor-only run batch_20250715_230000_d716: failed, exit code 1 (some dates failed or are partial). Date-level rows: new (nothing stored yet). Portfolio-dates (2): 2 failed (rolled back).');
     expect(statuses()).toEqual([
       ['Date-level phases', 'new (nothing stored yet)'],
       ['Demo Family Office Public Growth', 'failed (rolled back)'],
@@ -320,7 +344,7 @@ describe('Debug screen verdict', () => {
     renderDebug(() => output([{ ...dateSummary, document: { ...(dateSummary.document as object), status: 'failed' } }], { state: 'failed', exitCode: 1, monitor, failures: [`${DATE} market_data: provider down`] }));
     await screen.findByTestId('debug-failures');
     expect(verdict()).toBe(
-      "Monitor-only run batch_20250715_230000_d716: failed, exit code 1. Date-level rows: failed (rolled back). 2 portfolio-dates not run: the date's market data phase failed before them, so nothing of them was compared.",
+      "Monitor-only run batch_20250715_230000_d716: failed, exit code 1 (some dates failed or are partial). Date-level rows: failed (rolled back). 2 portfolio-dates not run: the date's market data phase failed before them, so nothing of them was compared.",
     );
     expect(statuses()).toEqual([['Date-level phases', 'failed (rolled back)']]);
   });
@@ -332,7 +356,7 @@ describe('Debug screen verdict', () => {
     ]);
     renderDebug(() => output([dateSummary, phaseDoc('marks'), { ...phaseDoc('marks'), file: `${DATE}/${PRIVATE}/marks.json`, portfolioId: PRIVATE }], { exitCode: 4, monitor }));
     await screen.findAllByTestId('debug-phase-marks');
-    expect(verdict()).toContain('exit code 4. Date-level rows: the same as stored. Portfolio-dates (2): 1 differs from the stored results, 1 new (nothing stored yet).');
+    expect(verdict()).toContain('exit code 4 (a check failed: the monitor-only comparison found results that are not the same as stored). Date-level rows: the same as stored. Portfolio-dates (2): 1 differs from the stored results, 1 new (nothing stored yet).');
     expect(statuses()).toEqual([
       ['Date-level phases', 'the same as stored'],
       ['Demo Family Office Public Growth', 'differ from the stored results'],
@@ -352,13 +376,13 @@ describe('Debug screen verdict', () => {
   it('a run without a run id prints none, and no stray colon', async () => {
     renderDebug(() => output([dateSummary], { batchRunId: null }));
     await screen.findByTestId('debug-phase-date');
-    expect(verdict()).toMatch(/^Monitor-only run: completed, exit code 0\. /);
+    expect(verdict()).toMatch(/^Monitor-only run: completed, exit code 0 \(success\)\. /);
   });
 
   it('a clean run says nothing differs, for the date-level rows and every portfolio-date', async () => {
     renderDebug(() => output([dateSummary, phaseDoc('marks')]));
     await screen.findByTestId('debug-phase-marks');
-    expect(verdict()).toContain('exit code 0. Nothing differs from the stored results: the date-level rows and 2 portfolio-dates are the same.');
+    expect(verdict()).toContain('exit code 0 (success). Nothing differs from the stored results: the date-level rows and 2 portfolio-dates are the same.');
   });
 });
 

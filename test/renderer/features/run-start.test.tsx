@@ -211,8 +211,8 @@ describe('starting a run', () => {
 
   it('a refusal for a held file goes once the run that held it is seen to end', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    // Read once the store starts, once the refusal is in, then every 2 s.
-    const reads = [cliRun, cliRun, cliRun, null];
+    // Read once the store starts (the holder took the file after that look: Start is on), once the refusal is in, then every 2 s.
+    const reads = [null, cliRun, cliRun, null];
     const { live } = renderRun({
       planRun: () => plan(['2026-11-02']),
       startRun: () => ({ accepted: true, status: LOCKED }),

@@ -1,0 +1,82 @@
+/**
+ * The plan's market-data fetch plan (SPEC.md g.4): what the run will ask of which sources
+ * before it starts, over all chunks in one sentence, then per chunk the symbols, the ranges
+ * missing from the cache and the estimated requests, with the ranges listed.
+ */
+import type { Plan } from '../../state/run-plan';
+import { fmtInt } from '../../ui/format';
+
+const RANGES_LISTED = 200;
+
+export function FetchPlan({ plan }: { plan: Plan }) {
+  const chunks = plan.chunks.filter((c) => c.fetch);
+  if (chunks.length === 0) {
+    if (plan.chunks.length === 0) return null;
+    return <p data-testid="fetch-plan">Market data: not run; the cache's closes are used.</p>;
+  }
+  const fetches = chunks.map((c) => c.fetch!);
+  const sources = fetches[0]!.sources;
+  const ranges = fetches.flatMap((f) => f.ranges);
+  const days = fetches.reduce((s, f) => s + f.requested_days, 0);
+  const requests = fetches.reduce((s, f) => s + f.estimated_requests, 0);
+  const symbols = new Set(fetches.flatMap((f) => f.symbols)).size;
+  const chain = sources.length ? sources.join(' then ') : null;
+  return (
+    <div data-testid="fetch-plan">
+      <p>
+        Market data: {fmtInt(symbols)} symbol(s);{' '}
+        {ranges.length === 0 ? (
+          <>every needed close is cached, nothing to fetch{chain ? ` (sources: ${chain})` : ''}.</>
+        ) : chain ? (
+          <>
+            {fmtInt(ranges.length)} range(s) missing from the cache ({fmtInt(days)} trading days): about <strong>{fmtInt(requests)}</strong> request(s) to {chain}.
+          </>
+        ) : (
+          <>
+            {fmtInt(ranges.length)} range(s) missing from the cache ({fmtInt(days)} trading days). Offline without a CSV folder nothing is asked: those dates use a fallback close or
+            stay missing.
+          </>
+        )}
+      </p>
+      {ranges.length > 0 ? (
+        <details>
+          <summary>Ranges to fetch, per chunk</summary>
+          <table className="simple">
+            <thead>
+              <tr>
+                <th>Chunk</th>
+                <th>Symbols</th>
+                <th>Ranges</th>
+                <th>Trading days</th>
+                <th>Requests</th>
+                <th>Mode</th>
+              </tr>
+            </thead>
+            <tbody>
+              {chunks.map((c) => (
+                <tr key={c.index}>
+                  <td>
+                    {c.index + 1}: {c.first_date === c.last_date ? c.first_date : `${c.first_date} .. ${c.last_date}`}
+                  </td>
+                  <td>{fmtInt(c.fetch!.symbols.length)}</td>
+                  <td>{fmtInt(c.fetch!.ranges.length)}</td>
+                  <td>{fmtInt(c.fetch!.requested_days)}</td>
+                  <td>{fmtInt(c.fetch!.estimated_requests)}</td>
+                  <td>{c.fetch!.fetch_mode.replace('_', ' ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ul className="fetch-ranges">
+            {ranges.slice(0, RANGES_LISTED).map((r, i) => (
+              <li key={i}>
+                {r.symbol} {r.start === r.end ? r.start : `${r.start} .. ${r.end}`} ({fmtInt(r.trading_days)} trading day(s))
+              </li>
+            ))}
+            {ranges.length > RANGES_LISTED ? <li>... and {fmtInt(ranges.length - RANGES_LISTED)} more</li> : null}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}

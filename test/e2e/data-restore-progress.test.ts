@@ -1,0 +1,128 @@
+/**
+ * A restore on the Data screen in real Chromium (Debian's /usr/bin/chromium via
+ * playwright-core) against `batchdesk serve` on a seeded demo database: while the restore
+ * runs, a blocking dialog lists its steps as the host reports them (verifying the backup,
+ * the safety backup, replacing the database, opening it) and the time since the click; then
+ * the dialog closes and the outcome says how long it took. Every state the dialog showed is
+ * recorded in the page as it happens, so a fast restore is checked as well as a slow one.
+ * Screenshots (1280 px wide) go to test-artifacts/e2e/ (gitignored).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FULL_NOW } from '../support/app/demo-fixture';
+import { seedDemoDb } from '../support/demo-db';
+import { artifactPath, launchChromium } from '../support/e2e/browser';
+import { ensureFreshRenderer } from '../support/e2e/fresh-renderer';
+import { startServe, type ServeProcess } from '../support/e2e/serve-process';
+
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+/** What the restore dialog showed at one moment: open or not, the elapsed line, each step's words and state. */
+interface Seen {
+  readonly open: boolean;
+  readonly elapsed: string;
+  readonly steps: readonly (readonly [string, string])[];
+}
+
+/** Records every state of the restore dialog, from now on, into window.restoreSeen. */
+async function recordRestoreDialog(): Promise<void> {
+  await page.evaluate(() => {
+    const seen: Seen[] = [];
+    (window as unknown as { restoreSeen: Seen[] }).restoreSeen = seen;
+    const snapshot = () => {
+      const d = document.querySelector<HTMLDialogElement>('[data-testid=restore-progress]');
+      if (!d) return;
+      const s: Seen = {
+        open: d.open,
+        elapsed: d.querySelector('[data-testid=restore-elapsed]')?.textContent ?? '',
+        steps: [...d.querySelectorAll('[data-testid=restore-steps] li')].map((li) => [li.querySelector('.restore-step-label')?.textContent ?? '', li.getAttribute('data-state') ?? ''] as const),
+      };
+      const last = seen[seen.length - 1];
+      if (!last || JSON.stringify(last) !== JSON.stringify(s)) seen.push(s);
+    };
+    new MutationObserver(snapshot).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+}
+
+beforeAll(async () => {
+  ensureFreshRenderer();
+  const dbPath = seedDemoDb(FULL_NOW);
+  serve = await startServe(dbPath, { BATCHDESK_NOW: FULL_NOW });
+  browser = await launchChromium();
+  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  await page.goto(serve.url);
+  await page.waitForSelector('[data-testid=engine-status]:has-text("engine ready")');
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  expect(await serve?.stop()).toBe(0);
+  expect(pageErrors).toEqual([]);
+});
+
+describe('restore progress, end to end', () => {
+  it('shows the steps as they happen and the elapsed time in a blocking dialog, then the outcome', async () => {
+    await page.click('[data-testid=nav-data]');
+    await page.waitForSelector('[data-testid=screen-data]');
+    await page.click('[data-testid=backup-now]');
+    await page.waitForSelector('[data-testid=backup-message]:has-text("verified")', { timeout: 60_000 });
+    const row = page.locator('[data-testid=backups-table] tbody tr').first();
+    await row.getByRole('button', { name: 'Restore...' }).click();
+    await recordRestoreDialog();
+    const clicked = Date.now();
+    await row.getByRole('button', { name: 'Restore', exact: true }).click();
+
+    // While it runs: the dialog is modal (the navigation behind it cannot be clicked) and lists the steps.
+    await page.waitForSelector('[data-testid=restore-progress][open]');
+    const blocked = await page.evaluate(() => {
+      const nav = document.querySelector('[data-testid=nav-live]')!.getBoundingClientRect();
+      const top = document.elementFromPoint(nav.x + nav.width / 2, nav.y + nav.height / 2);
+      return top?.closest('[data-testid=nav-live]') === null;
+    });
+    await page.screenshot({ path: artifactPath('data-restore-progress-1280.png') });
+
+    const message = page.locator('[data-testid=backup-message]');
+    await message.waitFor({ timeout: 60_000 });
+    const took = Date.now() - clicked;
+    expect(await message.getAttribute('role')).toBe('status');
+    expect(await message.textContent()).toMatch(/^Restored .+\.manual\.sqlite in \d+ s; the previous state is kept in .+\.pre-restore\.sqlite\.$/);
+    expect(await page.locator('[data-testid=restore-progress]').count()).toBe(0);
+
+    const seen = await page.evaluate(() => (window as unknown as { restoreSeen: Seen[] }).restoreSeen);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((s) => s.open)).toBe(true);
+    // The plan, in order, the same in every state that lists it.
+    const listed = seen.filter((s) => s.steps.length > 0);
+    expect(listed.length).toBeGreaterThan(0);
+    const plan = listed[0]!.steps.map(([label]) => label);
+    expect(plan).toEqual([
+      'Verifying the backup: checksum, integrity and foreign keys',
+      'Making a verified safety backup of the current database',
+      'Replacing the database with the backup',
+      'Opening the restored database and applying migrations',
+    ]);
+    expect(listed.every((s) => JSON.stringify(s.steps.map(([label]) => label)) === JSON.stringify(plan))).toBe(true);
+    // Each state is some steps done, one running, the rest to come; the running step only moves forward.
+    const running = listed.map((s) => {
+      const states = s.steps.map(([, state]) => state).join(' ');
+      expect(states).toMatch(/^(done )*running( pending)*$/);
+      return s.steps.findIndex(([, state]) => state === 'running');
+    });
+    expect([...running].sort((a, b) => a - b)).toEqual(running);
+    // The dialog saw the restore move on (the result may arrive before the last step's event is shown).
+    expect(new Set(running).size).toBeGreaterThan(1);
+    // The elapsed time is shown from the click, and never runs ahead of the wall clock.
+    expect(seen[0]!.elapsed).toBe('Elapsed: 0 s');
+    const lastElapsed = Number(/(\d+) s$/.exec(seen.at(-1)!.elapsed)?.[1]);
+    expect(lastElapsed).toBeLessThanOrEqual(Math.ceil(took / 1000));
+    expect(blocked).toBe(true);
+    console.log(`restore took ${took} ms; the dialog showed ${seen.length} states, running steps ${running.join(',')}`);
+  }, 120_000);
+});

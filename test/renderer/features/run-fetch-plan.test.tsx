@@ -1,0 +1,53 @@
+// @vitest-environment happy-dom
+/**
+ * The Run screen's plan shows its market-data fetch plan (SPEC.md g.4: "the market-data fetch
+ * plan per chunk: symbols, ranges, estimated request count, and the sources"), from the plan
+ * document `planRun` returns: one sentence over all chunks, then the chunks and their ranges.
+ */
+import { cleanup, render, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FetchPlan } from '../../../renderer/features/run/fetch-plan';
+import { planSchema } from '../../../renderer/state/run-plan';
+
+afterEach(cleanup);
+
+const fetchOf = (ranges: { symbol: string; start: string; end: string; trading_days: number }[], sources = ['csv', 'yahoo']) => ({
+  sources,
+  symbols: ['AAPL', 'MSFT', 'SPY'],
+  ranges,
+  requested_days: ranges.reduce((s, r) => s + r.trading_days, 0),
+  estimated_requests: sources.length ? ranges.length : 0,
+  fetch_mode: 'full_backfill',
+});
+
+const planWith = (chunks: unknown[]) => planSchema.parse({ target_date: '2025-07-10', chunks, dates: [] });
+
+describe('the fetch plan of the Run screen', () => {
+  it('sums the chunks, names the sources and lists each chunk and range', () => {
+    render(
+      <FetchPlan
+        plan={planWith([
+          { index: 0, first_date: '2025-06-30', last_date: '2025-07-02', dates: 3, fetch: fetchOf([{ symbol: 'MSFT', start: '2025-03-03', end: '2025-07-02', trading_days: 85 }]) },
+          { index: 1, first_date: '2025-07-03', last_date: '2025-07-03', dates: 1, fetch: fetchOf([{ symbol: 'MSFT', start: '2025-07-03', end: '2025-07-03', trading_days: 1 }]) },
+        ])}
+      />,
+    );
+    const box = screen.getByTestId('fetch-plan');
+    expect(box.querySelector('p')!.textContent).toBe('Market data: 3 symbol(s); 2 range(s) missing from the cache (86 trading days): about 2 request(s) to csv then yahoo.');
+    const rows = within(box).getAllByRole('row').slice(1).map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent));
+    expect(rows).toEqual([
+      ['1: 2025-06-30 .. 2025-07-02', '3', '1', '85', '1', 'full backfill'],
+      ['2: 2025-07-03', '3', '1', '1', '1', 'full backfill'],
+    ]);
+    expect([...box.querySelectorAll('.fetch-ranges li')].map((li) => li.textContent)).toEqual(['MSFT 2025-03-03 .. 2025-07-02 (85 trading day(s))', 'MSFT 2025-07-03 (1 trading day(s))']);
+  });
+
+  it('says when everything is cached, when nothing is asked offline, and when market data does not run', () => {
+    const { rerender } = render(<FetchPlan plan={planWith([{ index: 0, first_date: '2025-06-30', last_date: '2025-07-02', dates: 3, fetch: fetchOf([], ['synthetic']) }])} />);
+    expect(screen.getByTestId('fetch-plan').textContent).toBe('Market data: 3 symbol(s); every needed close is cached, nothing to fetch (sources: synthetic).');
+    rerender(<FetchPlan plan={planWith([{ index: 0, first_date: '2025-06-30', last_date: '2025-07-02', dates: 3, fetch: fetchOf([{ symbol: 'MSFT', start: '2025-03-03', end: '2025-07-02', trading_days: 85 }], []) }])} />);
+    expect(screen.getByTestId('fetch-plan').querySelector('p')!.textContent).toContain('Offline without a CSV folder nothing is asked');
+    rerender(<FetchPlan plan={planWith([{ index: 0, first_date: '2025-06-30', last_date: '2025-07-02', dates: 3, fetch: null }])} />);
+    expect(screen.getByTestId('fetch-plan').textContent).toBe("Market data: not run; the cache's closes are used.");
+  });
+});
