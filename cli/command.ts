@@ -40,9 +40,14 @@ export interface GlobalOptions {
   readonly dbIsDefault: boolean;
 }
 
-/** The `--db` flag of a command the CLI advises, so it runs on this database as printed; none for the default database. */
+/** A word of an advised command as a POSIX shell reads it back: single-quoted when it holds anything but plain path characters. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `--db` flag of a command the CLI advises, so it runs on this database as printed (pasted into a shell); none for the default database. */
 export function advisedDbFlag(global: GlobalOptions): string {
-  return global.dbIsDefault ? '' : ` --db ${global.dbPath}`;
+  return global.dbIsDefault ? '' : ` --db ${shellWord(global.dbPath)}`;
 }
 
 export interface CommandContext {

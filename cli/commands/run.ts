@@ -13,7 +13,7 @@ import { planDocument } from '../../host/plan-document';
 import { systemClock } from '../../host/system-ports';
 import { listFlag, stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
-import type { CommandContext, CommandSpec, FlagValues } from '../command';
+import { advisedDbFlag, type CommandContext, type CommandSpec, type FlagValues } from '../command';
 import { fileSink, streamSink } from '../telemetry/log-file-sinks';
 import { progressSink } from '../telemetry/progress-sink';
 import { sqlEcho } from '../telemetry/sql-echo';
@@ -144,9 +144,6 @@ function monitorLines(report: MonitorReport): string[] {
 }
 
 /** The `--db` flag that advised commands carry, so they run on this database as printed. */
-function dbFlag(ctx: CommandContext): string {
-  return ctx.global.dbIsDefault ? '' : ` --db ${ctx.global.dbPath}`;
-}
 
 /**
  * The dates a run did not finish, and how to run them: a cancelled run is resumed by its id
@@ -156,7 +153,7 @@ function notRunLine(ctx: CommandContext, s: RunSummary): string {
   const dates = s.dates.not_run_dates;
   const first = dates[0]!;
   const last = dates.at(-1)!;
-  const db = dbFlag(ctx);
+  const db = advisedDbFlag(ctx.global);
   const what = dates.length === 1 ? first : `${dates.length} dates from ${first} to ${last}`;
   const how = s.status === 'cancelled' ? `batchdesk run --resume ${s.run_id}${db}` : `batchdesk run --start-date ${first} --end-date ${last}${db}`;
   return `Not run: ${what}; to run them: ${how}`;
@@ -190,7 +187,7 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       ...(s.errors.length > 10 ? [`  ... ${s.errors.length - 10} more errors (all of them: --summary-json)`] : []),
       ...s.blocked.map(
         (b) =>
-          `  ${b.first_date}..${b.last_date} (${b.dates} date${b.dates === 1 ? '' : 's'}, ${b.portfolios.length} portfolio${b.portfolios.length === 1 ? '' : 's'}): blocked by ${b.blocked_by}, which has no snapshot; to run it and the blocked dates in order: ${blockedRunCommand(b.blocked_by, b.last_date, b.portfolios)}${dbFlag(ctx)}`,
+          `  ${b.first_date}..${b.last_date} (${b.dates} date${b.dates === 1 ? '' : 's'}, ${b.portfolios.length} portfolio${b.portfolios.length === 1 ? '' : 's'}): blocked by ${b.blocked_by}, which has no snapshot; to run it and the blocked dates in order: ${blockedRunCommand(b.blocked_by, b.last_date, b.portfolios)}${advisedDbFlag(ctx.global)}`,
       ),
       BANNER,
     ].join('\n'),

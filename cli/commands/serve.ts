@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { BatchdeskError } from '../../core/api/errors';
 import { EngineWorkerClient } from '../../host/engine-worker-client';
 import { stringFlag } from '../args';
-import type { CommandSpec } from '../command';
+import { shellWord, type CommandSpec } from '../command';
 import { ensureRenderer } from '../serve/renderer-bundle';
 import { startServeServer } from '../serve/serve-server';
 import { parseOrUsage } from '../validate';
@@ -34,7 +34,7 @@ export const serveCommand: CommandSpec = {
   async run(ctx) {
     const port = parseOrUsage(z.coerce.number().int().min(0).max(65_535), stringFlag(ctx.flags['port']) ?? '0', 'serve', '--port');
     const dbPath = ctx.global.dbPath;
-    if (!existsSync(dbPath)) throw new BatchdeskError('data', `database ${dbPath} does not exist. Create it with \`batchdesk seed-demo --db ${dbPath}\` or import a dump.`);
+    if (!existsSync(dbPath)) throw new BatchdeskError('data', `database ${dbPath} does not exist. Create it with \`batchdesk seed-demo --db ${shellWord(dbPath)}\` or import a dump.`);
     const staticDir = ensureRenderer((l) => ctx.io.err(l));
     const engine = new EngineWorkerClient({
       workerPath: WORKER_BOOTSTRAP,
