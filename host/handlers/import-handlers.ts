@@ -15,13 +15,15 @@ import { plain } from './with-database';
 
 /**
  * Refuses, before anything is imported, a --report path whose folder does not exist (exit code
- * 5) or that names a database: the import's own target or the host's database, their
- * companions, or any SQLite file (usage error, exit code 2).
+ * 5), that is a folder, or that names a database: the import's own target or the host's
+ * database, their companions, or any SQLite file (usage error, exit code 2).
  */
 export function checkImportReportPath(path: string, databases: readonly string[]): void {
   refuseDatabaseOverwrite(path, 'the import report', databases);
   const dir = dirname(path);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BatchdeskError('io', `cannot write the report to ${path}: the folder ${dir} does not exist`);
+  // Found now, not after the import has committed: the report names a file, not a folder.
+  if (existsSync(path) && statSync(path).isDirectory()) throw new BatchdeskError('usage', `--report ${path} is a folder; name a file for the import report, e.g. ${resolve(path, 'import-report.json')}`);
 }
 
 /** Writes the --report JSON; a path that cannot be written is an I/O error. */
