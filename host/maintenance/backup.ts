@@ -204,7 +204,8 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   // fails (purge, rebuild and import then stop on it).
   const unusable = req.out !== undefined && resolve(dirname(file)) !== resolve(dir) ? destinationProblem(file) : null;
   if (unusable) throw new BatchdeskError('usage', `cannot back up to ${file}: ${unusable}; choose another --out path (a missing folder is created)`);
-  if (existsSync(file)) throw ioError(`backup destination ${file} already exists; choose another --out`);
+  // A chosen --out that is taken is bad input, like one under a file (the automatic name never is).
+  if (existsSync(file)) throw new BatchdeskError('usage', `backup destination ${file} already exists; choose another --out`);
   const readOnly = readOnlyDatabaseProblem(opened.path);
   if (readOnly) throw new BatchdeskError('io', `cannot back up: ${readOnly}`);
   try {
