@@ -164,11 +164,16 @@ function notRunLine(ctx: CommandContext, s: RunSummary): string {
  * on the date (a `missing_prices` row, e.6), split into those a fallback close covered and
  * those left without a usable price (the ones `diagnose prices` lists).
  */
-function missingPricesLine(s: Pick<RunSummary, 'market_data'>): string {
+function missingPricesLine(s: Pick<RunSummary, 'market_data' | 'phases' | 'dates'>): string {
+  const ran = s.phases['market_data']?.runs ?? 0;
+  // A run without market_data (a retry of later phases, --phase) checked no price: it says so
+  // rather than "none", and where the cache's missing prices are listed.
+  if (ran === 0) return 'Missing prices: not checked (market_data did not run; `batchdesk diagnose prices --date D` lists what a date lacks)';
   const missing = Number(s.market_data['missing_price_count']);
   const fallback = Number(s.market_data['fallback_count']);
-  if (missing === 0) return 'Missing prices: none (every needed symbol had a close on each date)';
-  return `Missing prices: ${missing} symbol-date${missing === 1 ? '' : 's'} without a close on the day (${fallback} covered by a fallback close, ${missing - fallback} with no usable price)`;
+  const where = ran < s.dates.processed ? ` on the ${ran} date${ran === 1 ? '' : 's'} market_data ran` : '';
+  if (missing === 0) return `Missing prices: none (every needed symbol had a close${where || ' on each date'})`;
+  return `Missing prices: ${missing} symbol-date${missing === 1 ? '' : 's'} without a close on the day${where} (${fallback} covered by a fallback close, ${missing - fallback} with no usable price)`;
 }
 
 function printSummary(ctx: CommandContext, s: RunSummary): void {

@@ -28,7 +28,9 @@ function statusColor(status: string): Color | null {
  * A date's missing prices as the market_data line and the run summary count them: the needed
  * symbols without a close on the day, a fallback close covering some (e.6), the rest missing.
  */
-function missingPrices(p: { missing_price_count: number; fallback_count: number }): string {
+function missingPrices(p: { missing_price_count: number; fallback_count: number; symbol_coverage_pct: number | null }): string {
+  // No coverage: market_data did not run on the date, so no price was checked.
+  if (p.symbol_coverage_pct === null) return 'prices not checked';
   return `fallback ${p.fallback_count}  missing ${p.missing_price_count - p.fallback_count}`;
 }
 

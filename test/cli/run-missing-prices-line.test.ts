@@ -28,6 +28,13 @@ describe('the run summary names missing prices and their fallbacks apart', () =>
     expect(rows.filter((x) => x.resolution === 'fallback')).toEqual([{ symbol: 'AAPL', date: '2025-07-08', resolution: 'fallback' }]);
     expect(rows.filter((x) => x.resolution === 'missing').map((x) => x.symbol)).toEqual(Array(8).fill('MSFT'));
     expect(r.stderr).toContain('\nMissing prices: 9 symbol-dates without a close on the day (1 covered by a fallback close, 8 with no usable price)\n');
+    expect(r.stderr).toContain('\n2025-07-08  portfolios ');
+    expect(r.stderr).toMatch(/\n2025-07-08  portfolios .*  fallback 1  missing 1  /);
+
+    // A run without market_data checked no price: it does not claim that none is missing.
+    const later = await runCli(['run', '--db', db, '--phase', 'analytics', '--start-date', '2025-07-08', '--end-date', '2025-07-09', '--market-data', 'offline', '--no-guard'], ENV);
+    expect(later.stderr).toContain('\nMissing prices: not checked (market_data did not run; `batchdesk diagnose prices --date D` lists what a date lacks)\n');
+    expect(later.stderr).toMatch(/\n2025-07-08  portfolios .*  prices not checked  /);
   });
 
   it('says none when every needed symbol had its close', async () => {
