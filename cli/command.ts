@@ -1,4 +1,5 @@
 /** Shape of a CLI command: its flags (for parsing and help) and its handler. */
+import { shellWord } from '../core/api/shell-word';
 import type { CliIO } from './io';
 
 export interface FlagSpec {
@@ -38,11 +39,6 @@ export interface GlobalOptions {
   readonly dbPath: string;
   /** True when the path came from neither --db nor BATCHDESK_DB. */
   readonly dbIsDefault: boolean;
-}
-
-/** A word of an advised command as a POSIX shell reads it back: single-quoted when it holds anything but plain path characters. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The `--db` flag of a command the CLI advises, so it runs on this database as printed (pasted into a shell); none for the default database. */

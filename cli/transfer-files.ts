@@ -35,8 +35,8 @@ export function refusedImport(problem: CsvProblem): Error {
 }
 
 /** The line naming the processed dates an import made stale, and how to recompute them; none when nothing went stale. */
-export function staleLines(stale: StaleSummary, what: string): string[] {
-  return stale.dates > 0 ? [`Stale: ${stale.dates} processed date(s) from ${stale.first} to ${stale.last} read ${what} this import changed; \`batchdesk run --retry-failed-phases\` recomputes them`] : [];
+export function staleLines(stale: StaleSummary, what: string, db: string): string[] {
+  return stale.dates > 0 ? [`Stale: ${stale.dates} processed date(s) from ${stale.first} to ${stale.last} read ${what} this import changed; \`batchdesk run --retry-failed-phases${db}\` recomputes them`] : [];
 }
 
 /** Lines reporting the rows skipped with --skip-bad-rows (every one). */

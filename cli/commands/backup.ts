@@ -11,7 +11,7 @@ import { restoreBackup } from '../../host/maintenance/restore';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { confirmOrAbort } from './confirm';
 
@@ -83,7 +83,7 @@ export const backupListCommand: CommandSpec = {
           BANNER,
           `Folder: ${list.dir}`,
           ...(list.backups.length === 0
-            ? ['No backups yet: `batchdesk backup` makes one.']
+            ? [`No backups yet: \`batchdesk backup${advisedDbFlag(ctx.global)}\` makes one.`]
             : [
                 table(
                   ['file', 'made (UTC)', 'reason', 'bytes', 'verified'],

@@ -14,7 +14,7 @@ import { systemClock } from '../../host/system-ports';
 import { staleJudge } from '../../host/maintenance/maintenance-lock';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, inlineList, table } from '../ascii';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
 
@@ -46,9 +46,9 @@ export const historyCommand: CommandSpec = {
               'batchdesk history --running',
               BANNER,
               r.lock
-                ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}${r.lock['stale'] ? ' (stale: its process is gone; the next run or `batchdesk cancel` releases it)' : ''}`
+                ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}${r.lock['stale'] ? ` (stale: its process is gone; the next run or \`batchdesk cancel${advisedDbFlag(ctx.global)}\` releases it)` : ''}`
                 : 'Lock: free (no run in flight)',
-              ...(r.run?.processGone ? [`Run ${r.run.batchRunId} stopped without finishing (its process is gone): continue it with \`batchdesk run --resume ${r.run.id}\``] : []),
+              ...(r.run?.processGone ? [`Run ${r.run.batchRunId} stopped without finishing (its process is gone): continue it with \`batchdesk run --resume ${r.run.id}${advisedDbFlag(ctx.global)}\``] : []),
               r.run ? `Run: ${r.run.batchRunId} ${r.run.status ?? ''}  dates ${r.run.datesCompleted ?? 0}/${r.run.datesPlanned ?? 0} done, ${r.run.datesFailed ?? 0} failed, heartbeat ${r.run.heartbeatAt ?? 'n/a'}` : 'Run: none',
               `Dates in progress: ${r.openDates.join(', ') || 'none'}   Latest completed date: ${r.latestCompletedDate ?? 'none'}`,
               ...(r.unfinishedDates.length ? [`Dates left unfinished by a cancelled or interrupted run: ${r.unfinishedDates.join(', ')} (the next run redoes them)`] : []),

@@ -1,7 +1,7 @@
 /** `batchdesk prices import FILE`: add closes to the price cache from CSV (SPEC.md k.2, m.14). */
 import { parseEngineSettings } from '../../core/engine/settings';
 import { importPricesCsv } from '../../db/csv-transfer/price-transfer';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { runCsvImport, staleLines } from '../transfer-files';
 
 export const pricesImportCommand: CommandSpec = {
@@ -23,7 +23,7 @@ export const pricesImportCommand: CommandSpec = {
         ...s.jumps.filter((j) => !j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split)`),
         ...s.jumps.filter((j) => j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} differs from the stored ${j.reference} beyond the jump threshold; the stored close stays`),
         ...(s.unneededSymbols.length ? [`warning: ${s.unneededSymbols.length} imported symbol(s) no portfolio or factor needs: ${s.unneededSymbols.join(', ')} (imported anyway; check for a typo)`] : []),
-        ...staleLines(s.stale, 'closes'),
+        ...staleLines(s.stale, 'closes', advisedDbFlag(ctx.global)),
       ],
     );
   },

@@ -3,7 +3,7 @@
  * file carries on stored ones (SPEC.md k.2).
  */
 import { importProfilesCsv } from '../../db/csv-transfer/profile-transfer';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { runCsvImport, staleLines } from '../transfer-files';
 
 export const profilesImportCommand: CommandSpec = {
@@ -20,7 +20,7 @@ export const profilesImportCommand: CommandSpec = {
       ctx,
       'profiles import',
       (opened, input) => importProfilesCsv(opened.db, input.text, input),
-      (s) => [`Profiles: ${s.rows}   Added: ${s.inserted}   Updated: ${s.updated}   Unchanged: ${s.unchanged}`, ...staleLines(s.stale, 'profiles')],
+      (s) => [`Profiles: ${s.rows}   Added: ${s.inserted}   Updated: ${s.updated}   Unchanged: ${s.unchanged}`, ...staleLines(s.stale, 'profiles', advisedDbFlag(ctx.global))],
     );
   },
 };

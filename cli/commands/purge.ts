@@ -7,16 +7,16 @@ import { runPurge } from '../../host/maintenance/purge';
 import { systemClock } from '../../host/system-ports';
 import { listFlag, stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { confirmOrAbort } from './confirm';
 
 /** The command that rebuilds the purged rows, and why it needs (or not) a start date. */
-function rebuildLine(rebuild: { startDate: string; automatic: boolean }, portfolioIds: readonly string[], dryRun: boolean): string {
+function rebuildLine(rebuild: { startDate: string; automatic: boolean }, portfolioIds: readonly string[], dryRun: boolean, db: string): string {
   const lead = dryRun ? 'Rebuild after the purge' : 'Rebuild';
-  if (rebuild.automatic) return `${lead}: batchdesk run   (no later snapshot remains, so the automatic range starts again at ${rebuild.startDate})`;
+  if (rebuild.automatic) return `${lead}: batchdesk run${db}   (no later snapshot remains, so the automatic range starts again at ${rebuild.startDate})`;
   const scope = portfolioIds.map((id) => ` --portfolio ${id}`).join('');
-  return `${lead}: batchdesk run --start-date ${rebuild.startDate}${scope}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`;
+  return `${lead}: batchdesk run --start-date ${rebuild.startDate}${scope}${db}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`;
 }
 
 /** The purged range in words: both ends, one open end, or every date. */
@@ -72,7 +72,7 @@ export const purgeCommand: CommandSpec = {
           r.dryRun ? table(['table', 'rows', 'would delete'], rows, ['l', 'r', 'r']) : table(['table', 'before', 'after', 'deleted'], rows, ['l', 'r', 'r', 'r']),
           '',
           `Lots whose mark cache is reset: ${r.outcome.positionsReset}   Portfolios whose equity is reset: ${r.outcome.portfoliosReset}`,
-          ...(r.rebuild ? [rebuildLine(r.rebuild, r.portfolioIds, r.dryRun)] : []),
+          ...(r.rebuild ? [rebuildLine(r.rebuild, r.portfolioIds, r.dryRun, advisedDbFlag(ctx.global))] : []),
           r.dryRun ? 'Dry run: nothing was changed.' : `Backup: ${r.backupFile ?? 'none (--no-backup)'}   maintenance_log #${r.maintenanceId}`,
         ].join('\n'),
       );

@@ -8,7 +8,8 @@ import { formatSeconds, rebuild } from '../../host/maintenance/rebuild';
 import { systemClock } from '../../host/system-ports';
 import { listFlag, stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { shellWord } from '../../core/api/shell-word';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { fileSink } from '../telemetry/log-file-sinks';
 import { parseOrUsage } from '../validate';
 import { confirmOrAbort } from './confirm';
@@ -83,8 +84,8 @@ export const rebuildCommand: CommandSpec = {
             '',
             `Folder: ${r.folder}   Backup: ${r.backupFile ?? 'none'}   maintenance_log #${r.maintenanceId}`,
             r.status === 'success'
-              ? `Next: watch the fallback pricing for ${r.monitorDays} trading day(s) with \`batchdesk run --monitor-only\` before trusting new results.`
-              : `The gate is closed. Restore with \`batchdesk restore ${r.backupFile ?? '<backup>'}\` if needed.`,
+              ? `Next: watch the fallback pricing for ${r.monitorDays} trading day(s) with \`batchdesk run --monitor-only${advisedDbFlag(ctx.global)}\` before trusting new results.`
+              : `The gate is closed. Restore with \`batchdesk restore ${shellWord(r.backupFile ?? '<backup>')}${advisedDbFlag(ctx.global)}\` if needed.`,
           ].join('\n'),
         );
       // A backfill stopped by Ctrl-C (or `batchdesk cancel`) ends the rebuild as cancelled (k.3: 130).

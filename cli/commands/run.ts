@@ -164,11 +164,11 @@ function notRunLine(ctx: CommandContext, s: RunSummary): string {
  * on the date (a `missing_prices` row, e.6), split into those a fallback close covered and
  * those left without a usable price (the ones `diagnose prices` lists).
  */
-function missingPricesLine(s: Pick<RunSummary, 'market_data' | 'phases' | 'dates'>): string {
+function missingPricesLine(s: Pick<RunSummary, 'market_data' | 'phases' | 'dates'>, db: string): string {
   const ran = s.phases['market_data']?.runs ?? 0;
   // A run without market_data (a retry of later phases, --phase) checked no price: it says so
   // rather than "none", and where the cache's missing prices are listed.
-  if (ran === 0) return 'Missing prices: not checked (market_data did not run; `batchdesk diagnose prices --date D` lists what a date lacks)';
+  if (ran === 0) return `Missing prices: not checked (market_data did not run; \`batchdesk diagnose prices --date D${db}\` lists what a date lacks)`;
   const missing = Number(s.market_data['missing_price_count']);
   const fallback = Number(s.market_data['fallback_count']);
   const where = ran < s.dates.processed ? ` on the ${ran} date${ran === 1 ? '' : 's'} market_data ran` : '';
@@ -183,7 +183,7 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       BANNER,
       `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`,
       ...(d.skipped ? [notRunLine(ctx, s)] : []),
-      missingPricesLine(s),
+      missingPricesLine(s, advisedDbFlag(ctx.global)),
       `Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
       `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`,
       `Guard: ${s.guard ? s.guard.status : 'not run'}`,

@@ -33,7 +33,7 @@ export function verifyViews(db: SqliteDatabase, args: { date: IsoDate | null; po
   const portfolioIds = portfolioIdsIn(db, args.portfolioIds);
   const date = reportDate(args.date) ?? latestProcessedDate(db);
   // Nothing processed yet is not a pass either: nothing was checked (k.3, as below).
-  if (!date) return { date: null, checks: [], failed: true, message: 'nothing to check: no date has been processed yet; run a backfill first (`batchdesk run`)' };
+  if (!date) return { date: null, checks: [], failed: true, message: 'nothing to check: no date has been processed yet; run a backfill first' };
   const reader = new PortfolioDateReader(db);
   const checks: ViewCheck[] = [];
   for (const ref of snapshotRefs(db, { start: date, end: date, portfolioIds })) {

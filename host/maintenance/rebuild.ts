@@ -17,6 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
+import { shellWord } from '../../core/api/shell-word';
 import type { RunOptions } from '../../core/api/run-options';
 import { DEMO_PORTFOLIOS } from '../../core/data/demo-portfolios';
 import { targetDate, tradingDaysBetween } from '../../core/calendar';
@@ -44,6 +45,11 @@ import { backupStamp, makeBackup } from './backup';
 import { acquireMaintenanceLock } from './maintenance-lock';
 import { runPurge } from './purge';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
+
+/** The command that puts the rebuild's backup back, naming the database so that it runs as printed. */
+function restoreCommand(backupFile: string, dbPath: string): string {
+  return `batchdesk restore ${shellWord(backupFile)} --db ${shellWord(dbPath)}`;
+}
 
 export interface RebuildRequest {
   readonly dbPath: string;
@@ -138,7 +144,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     return report;
   };
   const stop = (why: string): RebuildReport => {
-    failures.push(`${why}${backupFile ? `; restore the backup with \`batchdesk restore ${backupFile}\`` : ''}`);
+    failures.push(`${why}${backupFile ? `; restore the backup with \`${restoreCommand(backupFile, dbPath)}\`` : ''}`);
     const findings: GuardFinding[] = [{ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'rebuild completed', actual: why, message: `rebuild failed: ${why}` }];
     try {
       closeGate(opened.db, findings, [], lock.lockId, clock);
@@ -242,7 +248,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     if (verificationFailed) {
       const findings: GuardFinding[] = failures.map((f) => ({ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'verification passed', actual: f, message: `rebuild verification failed: ${f}` }));
       closeGate(opened.db, [...guard.findings, ...findings], guard.dates, lock.lockId, clock);
-      failures.push(`the gate is closed; restore the backup with \`batchdesk restore ${backupFile}\` if the rebuilt data cannot be trusted`);
+      failures.push(`the gate is closed; restore the backup with \`${restoreCommand(backupFile, dbPath)}\` if the rebuilt data cannot be trusted`);
       return finish('failed');
     }
     return finish('success');

@@ -25,7 +25,7 @@ describe('backup list', () => {
     const r = await runCli(['backup', 'list', '--db', db], ENV);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Folder: ${join(db, '..', 'backups')}`);
-    expect(r.stdout).toContain('No backups yet: `batchdesk backup` makes one.');
+    expect(r.stdout).toContain(`No backups yet: \`batchdesk backup --db ${db}\` makes one.`);
     expect(JSON.parse((await runCli(['backup', 'list', '--db', db, '--json'], ENV)).stdout)).toEqual({ dir: join(db, '..', 'backups'), backups: [] });
   });
 

@@ -88,7 +88,7 @@ describe('prices import over processed dates', () => {
     const imp = await runCli(['prices', 'import', csv, '--db', late], ENV);
     expect(imp.code, imp.stderr).toBe(0);
     expect(imp.stdout).toContain('Replaced: 3');
-    expect(imp.stdout).toContain('Stale: 4 processed date(s) from 2025-07-08 to 2025-07-11 read closes this import changed; `batchdesk run --retry-failed-phases` recomputes them');
+    expect(imp.stdout).toContain(`Stale: 4 processed date(s) from 2025-07-08 to 2025-07-11 read closes this import changed; \`batchdesk run --retry-failed-phases --db ${late}\` recomputes them`);
 
     // Holders: marks and what reads them, from the AAPL change on the 8th; the others: only
     // their (successful) analytics, from the SPY change on the 10th; nothing before the 8th.

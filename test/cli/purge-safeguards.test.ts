@@ -135,7 +135,7 @@ describe('purge of a range and a portfolio', () => {
     expect(p.stdout).toContain(`Range: 2025-07-02 .. 2025-07-03   Portfolios: ${INDIVIDUAL}`);
     expect(p.code, p.stderr).toBe(0);
     expect(p.stdout).toContain(
-      `Rebuild: batchdesk run --start-date 2025-07-02 --portfolio ${INDIVIDUAL}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`,
+      `Rebuild: batchdesk run --start-date 2025-07-02 --portfolio ${INDIVIDUAL} --db ${middle}   (to the latest date: later snapshots remain, so a run without dates would resume after them and skip the purged dates)`,
     );
     const automatic = await runCli(['run', '--db', middle], ENV);
     expect(automatic.stderr).toContain('Already up to date');
@@ -149,7 +149,8 @@ describe('purge of a range and a portfolio', () => {
     expect(JSON.parse(dry.stdout).rebuild).toEqual({ startDate: '2025-07-09', automatic: true });
     const t = await runCli(['purge', '--db', tail, '--from', '2025-07-09', '--yes', '--no-backup'], ENV);
     expect(t.stdout).toContain('Range: from 2025-07-09 on   Portfolios: all');
-    expect(t.stdout).toContain('Rebuild: batchdesk run   (no later snapshot remains, so the automatic range starts again at 2025-07-09)');
+    // The advised command names the database it was given (and runs as printed, below).
+    expect(t.stdout).toContain(`Rebuild: batchdesk run --db ${tail}   (no later snapshot remains, so the automatic range starts again at 2025-07-09)`);
     expect((await runCli(['run', '--db', tail], ENV)).code).toBe(0);
     expect(diffChecksums(baseline, derivedOf(tail))).toEqual([]);
 

@@ -78,7 +78,9 @@ describe('Ctrl-C during a run', () => {
     expect(sent).toBe(true);
     expect(code, stderr).toBe(130);
     expect(stdout).toMatch(/rebuild .*: FAILED/);
-    expect(stdout).toMatch(/the backfill was cancelled; restore the backup with `batchdesk restore .*pre-rebuild\.sqlite`/);
+    // The advice names the database, so that it restores this file as printed (not the default one).
+    expect(stdout).toMatch(/the backfill was cancelled; restore the backup with `batchdesk restore .*pre-rebuild\.sqlite --db (\S+)`/);
+    expect(/pre-rebuild\.sqlite --db (\S+)`/.exec(stdout)![1]).toBe(path);
     expect(stdout).toContain('The gate is closed.');
   }, 120_000);
 });

@@ -5,7 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { advisedDbFlag, shellWord } from '../../cli/command';
+import { advisedDbFlag } from '../../cli/command';
+import { shellWord } from '../../core/api/shell-word';
 
 const shellReads = (word: string) => execFileSync('/bin/sh', ['-c', `printf '%s' ${word}`], { encoding: 'utf8' });
 

@@ -58,7 +58,7 @@ describe('verify views and verify guard on a database where no date was processe
     const db = copyTo(seeded);
     const views = await runCli(['verify', 'views', '--db', db], ENV);
     expect(views.code).toBe(4);
-    expect(views.stdout).toContain('Result: nothing to check: no date has been processed yet; run a backfill first (`batchdesk run`)');
+    expect(views.stdout).toContain('Result: nothing to check: no date has been processed yet; run a backfill first');
     const guard = await runCli(['verify', 'guard', '--db', db], ENV);
     expect(guard.code).toBe(4);
     expect(guard.stderr).toBe('error: nothing to check: the database has no snapshots; run a backfill first or give --date/--start-date');
