@@ -9,7 +9,7 @@ import { tradingDaysBetween } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { TrackingRecord } from '../../core/ports/store';
 import { isActiveOn } from '../../core/domain/portfolio';
-import { isBenignSkip } from '../../core/phases/analytics/job-types';
+import { isBenignSkip } from '../../core/domain/job-outcome';
 import { coverageGaps, type CoverageDay, type CoverageGap } from '../../core/validation/coverage-gaps';
 import { JOB_TABLES } from '../../core/validation/regression-guard';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';

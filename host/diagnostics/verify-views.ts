@@ -7,7 +7,7 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { factorView, stressView } from '../../db/diagnostics/analytics-views';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
-import { isBenignSkip } from '../../core/phases/analytics/job-types';
+import { isBenignSkip } from '../../core/domain/job-outcome';
 import { latestProcessedDate } from './reconcile';
 import { reportDate } from './run-dates';
 import { portfolioIdsIn } from '../../db/portfolio-ids';

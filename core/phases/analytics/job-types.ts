@@ -4,6 +4,7 @@
  * skips such as insufficient_observations before a window fills), does not count as
  * expected and does not make the date partial.
  */
+import type { BenignSkipReason } from '../../domain/job-outcome';
 import type { LotMark } from '../../domain/mark';
 import type { Lot } from '../../domain/portfolio';
 import type { PortfolioDateContext } from '../../engine/phase-types';
@@ -27,28 +28,6 @@ export const JOB_NAMES = [
 export type JobName = (typeof JOB_NAMES)[number];
 
 export type JobStatus = 'success' | 'failed' | 'not_applicable' | 'benign_skip';
-
-/**
- * Every reason for which a job may skip as benign: its inputs legitimately do not exist (m.23),
- * or they are edge input that the run records and goes past (m.22: E <= 0). The stored outcome
- * keeps only `{ success: false, reason }`, so the checks that expect a job's rows (verify
- * coverage, verify views) read this list to tell such a skip from a failure.
- */
-export const BENIGN_SKIP_REASONS = [
-  'not_applicable',
-  'insufficient_observations',
-  'no_price_data',
-  'no_positions',
-  'no_symbol_beta',
-  'no_factor_exposures',
-  'non_positive_equity',
-] as const;
-export type BenignSkipReason = (typeof BENIGN_SKIP_REASONS)[number];
-
-/** True when a stored job outcome is a benign skip (or not applicable), not a failure. */
-export function isBenignSkip(outcome: { readonly success: boolean; readonly reason: string | null }): boolean {
-  return !outcome.success && (BENIGN_SKIP_REASONS as readonly (string | null)[]).includes(outcome.reason);
-}
 
 export interface JobResult {
   readonly status: JobStatus;

@@ -16,7 +16,8 @@
 import { COVERAGE_WARNING_BELOW, portfolioFactorBeta } from '../../calc/factor-aggregation';
 import type { FactorExposureRow, SymbolExposureRow } from '../../ports/analytics-store';
 import { equityOf, publicMarkedLots, type MarkedLot } from './job-lots';
-import { jobBenignSkip, jobFailed, jobNotApplicable, type BenignSkipReason, type JobContext, type JobResult } from './job-types';
+import type { BenignSkipReason } from '../../domain/job-outcome';
+import { jobBenignSkip, jobFailed, jobNotApplicable, type JobContext, type JobResult } from './job-types';
 import { NO_SYMBOL_BETA, type SymbolBetaTable } from './symbol-beta-table';
 
 export interface FactorAggregate {

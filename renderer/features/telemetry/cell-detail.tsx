@@ -12,16 +12,21 @@ import { cellClass, type GridRow, type PortfolioCell } from '../../state/live-ru
 import { fmtDuration, phaseLabel } from '../../ui/format';
 import { ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { isBenignSkip } from '../../../core/domain/job-outcome';
 import { metricLabel, metricParts, metricText } from './metric-format';
 import type { CellRef } from './phase-grid';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
 
-/** A job's outcome (h.4): a job that does not apply is reported unsuccessful with the reason not_applicable, and is no failure. */
+/**
+ * A job's outcome (h.4): a job that does not apply, or that skipped for a benign reason (m.22,
+ * m.23: no equity to weight by, too few observations...), is stored unsuccessful with its
+ * reason and is no failure; the date's counts call it not applicable too.
+ */
 function jobOutcome(j: Json | null): string {
   if (j?.['success']) return 'success';
-  return j?.['reason'] === 'not_applicable' ? 'not applicable' : 'failed';
+  return isBenignSkip({ success: false, reason: typeof j?.['reason'] === 'string' ? j['reason'] : null }) ? 'not applicable' : 'failed';
 }
 
 /** Metrics as label and value (the key is the label's tooltip); a value with parts of its own lists them under its label, one level in. */

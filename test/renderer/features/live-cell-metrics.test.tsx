@@ -43,6 +43,7 @@ const METADATA = {
           market_beta: { success: true, reason: null, metrics: { positions: 12, beta: 0.293760621, r_squared: 0.178 } },
           volatility: { success: false, reason: 'not_applicable', metrics: { positions: 0, detail: 'no_lot_with_price_history' } },
           stress_tests: { success: false, reason: 'no_factor_exposures', metrics: {} },
+          ir_beta: { success: false, reason: 'exception', metrics: {} },
         },
       },
     },
@@ -169,7 +170,9 @@ describe('the cell detail metrics', () => {
     expect(cells.map((c) => c.slice(0, 3).map((td) => td.textContent))).toEqual([
       ['market_beta', 'success', '-'],
       ['volatility', 'not applicable', 'not_applicable'],
-      ['stress_tests', 'failed', 'no_factor_exposures'],
+      // A benign skip (m.22, m.23) is counted as not applicable, and reads so; only a real failure reads failed.
+      ['stress_tests', 'not applicable', 'no_factor_exposures'],
+      ['ir_beta', 'failed', 'exception'],
     ]);
     expect(entries(cells[0]![3]!.querySelector('dl')!)).toEqual([
       ['Positions', '12'],
