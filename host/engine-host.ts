@@ -288,11 +288,11 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
   const cancel = cancelSignal(opened.store, args.control);
   try {
     const settings = resolveRunSettings(opened.store.loadSettings(), args.options);
-    // A dry run names the source chain in its fetch plan (g.4) and asks nothing of it; a chain a
-    // run would refuse is a plan warning instead (runBatch).
-    const sources = args.options.dryRun && sourcesProblem(opened.store.loadSettings(), settings, args.options)
-      ? { priceSources: [], profileSource: null }
-      : buildSources(opened.store, settings, args.options, clock.now(), { fetch: args.fetch, ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}) });
+    // A dry run names the source chain in its fetch plan (g.4) and asks nothing of it. A chain a
+    // run would refuse (mixed sources, another seed) is still named: the refusal is a plan
+    // warning (runBatch), and the plan says what the run would ask once it is allowed.
+    const sourceOptions = args.options.dryRun ? { ...args.options, allowMixedSources: true, seed: undefined } : args.options;
+    const sources = buildSources(opened.store, settings, sourceOptions, clock.now(), { fetch: args.fetch, ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}) });
     const deps: EngineDeps = {
       store: opened.store,
       clock,

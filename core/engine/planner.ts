@@ -348,7 +348,7 @@ export function planRun(input: PlannerInput): RunPlan {
 
   return {
     targetDate: target,
-    targetDerivation: 'the latest trading day whose close is settled (16:30 America/New_York)',
+    targetDerivation: 'the latest trading day whose close is settled, at 16:30 America/New_York',
     mode: options.monitorOnly ? 'monitor' : options.retryFailedPhases ? 'retry' : 'normal',
     selectedPhases: selected,
     portfolioScope: options.portfolios.length ? scope.map((p) => p.id) : 'all',

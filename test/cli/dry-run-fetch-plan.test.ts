@@ -109,6 +109,13 @@ describe('the fetch plan of a dry run', () => {
     expect(text.stdout).toContain('Market data: 55 symbols, 1 range missing (90 trading days, full_backfill); offline without a CSV folder nothing is asked: those dates use a fallback close or stay missing\n');
   });
 
+  it('a chain the run would refuse is still named, with the refusal as a warning', async () => {
+    const r = await runCli(['run', '--db', db, '--dry-run', '--market-data', 'online'], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Market data: 55 symbols, 1 range missing (90 trading days, full_backfill); about 1 request to yahoo\n');
+    expect(r.stdout).toContain('warning: a run now would be refused: this database holds synthetic prices; an online run would mix them with real ones.');
+  });
+
   it('a chunk that runs no market_data has no fetch plan', async () => {
     const done = copyDb(db);
     const run = await runCli(['run', '--db', done, '--start-date', '2025-06-30', '--end-date', '2025-07-01', '--quiet', '--no-guard'], ENV);
