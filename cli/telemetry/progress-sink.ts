@@ -34,6 +34,13 @@ function missingPrices(p: { missing_price_count: number; fallback_count: number;
   return `fallback ${p.fallback_count}  missing ${p.missing_price_count - p.fallback_count}`;
 }
 
+/** A chunk's prefetch, as k.1 shows it: `[chunk 1/19] 2025-07-01 .. 2025-07-07  prefetch: 64 symbols, 12 ranges to fetch (incremental)`. */
+function prefetchLine(first: string | null, ranges: number, tags: Readonly<Record<string, unknown>>): string {
+  const index = tags['chunk_index'];
+  const where = typeof index === 'number' ? `[chunk ${index + 1}/${String(tags['chunk_count'])}] ${first ?? ''} .. ${String(tags['last_date'])}  ` : '';
+  return `${where}prefetch: ${String(tags['symbols'])} symbols, ${ranges} range${ranges === 1 ? '' : 's'} to fetch (${String(tags['fetch_mode'])})`;
+}
+
 export function progressSink(write: (line: string) => void, options: { tty: boolean; quiet: boolean; verbose: boolean; now: () => number; color?: boolean }): TelemetrySink {
   const color = options.color ?? false;
   const tint = (c: Color | null, text: string) => (c ? paint(color, c, text) : text);
@@ -125,7 +132,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
         }
         case 'metric': {
           const p = e.payload;
-          if (p.name === 'fetch_plan') line(`prefetch: ${String(p.tags['symbols'])} symbols, ${p.value ?? 0} ranges to fetch (${String(p.tags['fetch_mode'])})`);
+          if (p.name === 'fetch_plan') line(prefetchLine(p.date, p.value ?? 0, p.tags));
           else if (p.name === 'market_data_mode') line(String(p.tags['message']));
           else if (p.name === 'csv_bad_row') line(warning(csvBadRowText(p.tags)));
           else if (p.name === 'price_validation_flag') line(warning(priceFlagText(p.tags, p.date)));

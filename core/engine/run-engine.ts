@@ -324,7 +324,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
       const usesMarketData = chunk.some((d) => plannedByDate.get(d)!.datePhases.includes('market_data'));
       let prefetchMetrics: Record<string, unknown> | null = null;
       if (usesMarketData) {
-        const r = await prefetchChunk(run, chunk, needByDate, plan.targetDate);
+        const r = await prefetchChunk(run, chunk, needByDate, plan.targetDate, { index: ci, count: plan.chunks.length });
         prefetchMetrics = { symbols: r.symbols, ranges: r.ranges, requested_days: r.requestedDays, fetch_mode: r.fetchMode, duration_ms: r.durationMs, sources: r.sources };
       } else {
         const all = [...new Set([...needByDate.values()].flatMap((s) => [...s]))];

@@ -112,6 +112,8 @@ export async function prefetchChunk(
   dates: readonly IsoDate[],
   needByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>,
   latestStorable: IsoDate,
+  /** The chunk's place in the run (0-based index, count), for the fetch_plan metric. */
+  chunk: { readonly index: number; readonly count: number },
 ): Promise<PrefetchReport> {
   const t0 = run.clock.now();
   const { prices, datesBySymbol, ranges } = planChunkFetches(run, dates, needByDate);
@@ -136,7 +138,7 @@ export async function prefetchChunk(
   };
   run.telemetry.metric('fetch_plan', report.ranges, {
     date: dates[0] ?? null,
-    tags: { symbols: report.symbols, requested_days: report.requestedDays, fetch_mode: report.fetchMode, sources: report.sources, first_index: dates[0] ? tradingDayIndex(dates[0]) : null },
+    tags: { symbols: report.symbols, requested_days: report.requestedDays, fetch_mode: report.fetchMode, sources: report.sources, first_index: dates[0] ? tradingDayIndex(dates[0]) : null, chunk_index: chunk.index, chunk_count: chunk.count, last_date: dates[dates.length - 1] ?? null },
     source: 'market_data',
   });
   const staleSymbols = run.settings['market_data.mode'] === 'offline' ? reportStale(run, datesBySymbol) : 0;

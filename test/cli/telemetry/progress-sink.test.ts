@@ -62,7 +62,7 @@ describe('progress on stderr', () => {
   it('prints the banner, the prefetch plan, market data, failed phases and a line per date, in ASCII', () => {
     const { lines, telemetry } = setup({ tty: false });
     runStart(telemetry, 2);
-    telemetry.metric('fetch_plan', 54, { tags: { symbols: 54, fetch_mode: 'incremental' } });
+    telemetry.metric('fetch_plan', 54, { date: '2026-11-24', tags: { symbols: 54, fetch_mode: 'incremental', chunk_index: 0, chunk_count: 1, last_date: '2026-11-25' } });
     telemetry.recordMetric('phase_result', {
       date: '2026-11-24',
       phase: 'market_data',
@@ -94,7 +94,8 @@ describe('progress on stderr', () => {
       'Database: demo.db   Target date: 2026-11-27',
       'Dates: 2026-11-24 .. 2026-11-25 (2 trading days, 1 chunk)',
       '============================================================',
-      'prefetch: 54 symbols, 54 ranges to fetch (incremental)',
+      // k.1: the chunk, its dates, then what its prefetch asks for.
+      '[chunk 1/1] 2026-11-24 .. 2026-11-25  prefetch: 54 symbols, 54 ranges to fetch (incremental)',
       '2026-11-24  market_data  ok  53/54 symbols  fallback 1  missing 0  19ms',
       '2026-11-24  snapshots    1d8ddd95  failed (exception): disk I/O error',
       // The portfolios' part of the date: 985 ms less market_data's 19 ms.
