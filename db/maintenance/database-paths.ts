@@ -13,7 +13,7 @@
  * Refusals are usage errors (exit code 2): the value of a flag or argument is invalid, and
  * nothing has been written yet.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 
@@ -91,6 +91,24 @@ export function databaseOverwriteReason(target: string, protectedDatabases: read
 export function refuseDatabaseOverwrite(target: string, what: string, protectedDatabases: readonly string[] = []): void {
   const why = databaseOverwriteReason(target, protectedDatabases);
   if (why) throw new BatchdeskError('usage', `refusing to write ${what} to ${resolve(target)}: ${why}; choose another path`);
+}
+
+/**
+ * Why no output (a backup, a report) can be written at `file`, or null: the nearest existing
+ * folder on its path is a file, or cannot be written (root passes, as it passes the writes' own
+ * checks). Known before anything is done, so bad input is refused as such (m.22) instead of
+ * failing after the work; a missing folder is no problem (it is created).
+ */
+export function outputLocationProblem(file: string): string | null {
+  let existing = dirname(file);
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) return `${existing} is a file, not a folder`;
+  try {
+    accessSync(existing, constants.W_OK);
+    return null;
+  } catch {
+    return `the folder ${existing} cannot be written`;
+  }
 }
 
 /**

@@ -4,35 +4,32 @@
  * the host's database. Progress reaches the host's event bus as `import_progress` metrics; a
  * long-lived host's read connection is closed before the file is swapped.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
-import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { outputLocationProblem, refuseDatabaseOverwrite, writeOutputFile } from '../../db/maintenance/database-paths';
 import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
 import type { HandlerMap } from '../handler-types';
 import { importDumpFile, planDumpFile } from '../maintenance/dump-import';
 import { plain } from './with-database';
 
 /**
- * Refuses, before anything is imported, a --report path whose folder does not exist (exit code
- * 5), that is a folder, or that names a database: the import's own target or the host's
- * database, their companions, or any SQLite file (usage error, exit code 2).
+ * Refuses, before anything is imported, a --report path under a file or in a folder that
+ * cannot be written, that is a folder, or that names a database: the import's own target or the
+ * host's database, their companions, or any SQLite file (usage error, exit code 2). A missing
+ * folder is made when the report is written.
  */
 export function checkImportReportPath(path: string, databases: readonly string[]): void {
   refuseDatabaseOverwrite(path, 'the import report', databases);
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BatchdeskError('io', `cannot write the report to ${path}: the folder ${dir} does not exist`);
-  // Found now, not after the import has committed: the report names a file, not a folder.
+  // Found now, not after the import has committed.
+  const problem = outputLocationProblem(path);
+  if (problem) throw new BatchdeskError('usage', `cannot write the import report to ${path}: ${problem}; choose another --report path (a missing folder is created)`);
   if (existsSync(path) && statSync(path).isDirectory()) throw new BatchdeskError('usage', `--report ${path} is a folder; name a file for the import report, e.g. ${resolve(path, 'import-report.json')}`);
 }
 
-/** Writes the --report JSON; a path that cannot be written is an I/O error. */
+/** Writes the --report JSON (its folder made when missing, as for backups and event logs); a failed write is an I/O error. */
 export function writeImportReport(path: string, value: unknown): void {
-  try {
-    writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
-  } catch (err) {
-    throw new BatchdeskError('io', `cannot write the import report to ${path}: ${(err as Error).message}`);
-  }
+  writeOutputFile(path, `${JSON.stringify(value, null, 2)}\n`, 'the import report');
 }
 
 export const importHandlers: HandlerMap<'importDump'> = {

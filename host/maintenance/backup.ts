@@ -11,7 +11,7 @@
  * copy; the source database is never changed except for its maintenance_log row.
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  */
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { BackupList, ListedBackupView } from '../../core/api/commands/maintenance-commands';
 import { BatchdeskError } from '../../core/api/errors';
@@ -22,7 +22,7 @@ import type { Clock } from '../../core/ports/clock';
 import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
-import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { outputLocationProblem, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
@@ -152,23 +152,6 @@ function ioError(message: string, cause?: unknown): BatchdeskError {
   return new BatchdeskError('io', `${message}${e ? `: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}` : ''}`);
 }
 
-/**
- * Why no backup can be written at `file`, or null: the nearest existing folder on its path is a
- * file, or cannot be written (root passes, as it passes the copy's own checks). Known before
- * anything is copied, so bad input is refused as such (m.22) instead of failing as a backup.
- */
-function destinationProblem(file: string): string | null {
-  let existing = dirname(file);
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  if (!statSync(existing).isDirectory()) return `${existing} is a file, not a folder`;
-  try {
-    accessSync(existing, constants.W_OK);
-    return null;
-  } catch {
-    return `the folder ${existing} cannot be written`;
-  }
-}
-
 /** The partial copy and the journals SQLite keeps beside it while writing it. */
 const partialFiles = (partial: string): string[] => [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`];
 
@@ -202,7 +185,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   // input, not a failed backup: a usage error before anything is logged. The backup folder is
   // the database's own setting: a backup that cannot use it fails, and is logged, as a copy that
   // fails (purge, rebuild and import then stop on it).
-  const unusable = req.out !== undefined && resolve(dirname(file)) !== resolve(dir) ? destinationProblem(file) : null;
+  const unusable = req.out !== undefined && resolve(dirname(file)) !== resolve(dir) ? outputLocationProblem(file) : null;
   if (unusable) throw new BatchdeskError('usage', `cannot back up to ${file}: ${unusable}; choose another --out path (a missing folder is created)`);
   // A chosen --out that is taken is bad input, like one under a file (the automatic name never is).
   if (existsSync(file)) throw new BatchdeskError('usage', `backup destination ${file} already exists; choose another --out`);

@@ -257,8 +257,14 @@ describe('targets, flags and outputs', () => {
       const row = d.prepare(`SELECT details FROM maintenance_log WHERE operation = 'import'`).get() as { details: string };
       expect(JSON.parse(row.details).tables).toEqual(saved.tables);
     });
+    // A missing folder for the report is made, as for backups and event logs.
     const noFolder = await runCli(['import', REF, '--db', join(dir, 'q.sqlite'), '--report', join(dir, 'none', 'r.json')], ENV);
-    expect(noFolder.code).toBe(5);
-    expect(existsSync(join(dir, 'q.sqlite'))).toBe(false);
+    expect(noFolder.code, noFolder.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'none', 'r.json'), 'utf8'))).toMatchObject({ source: REF, mode: 'new' });
+    // A report path under a file is refused before anything is imported.
+    const underFile = await runCli(['import', REF, '--db', join(dir, 'u.sqlite'), '--report', join(dir, 'q.sqlite', 'r.json')], ENV);
+    expect(underFile.code).toBe(2);
+    expect(underFile.stderr).toContain('is a file, not a folder; choose another --report path');
+    expect(existsSync(join(dir, 'u.sqlite'))).toBe(false);
   });
 });

@@ -122,6 +122,7 @@ const CRAFTED: readonly Crafted[] = [
   { input: 'rebuild --log-file the database', exit: 2, message: /refusing to write the event log .*it is the database/, run: (p) => cli(['rebuild', '--db', p.db, '--start-date', '2025-07-01', '--yes', '--log-file', p.db]) },
   { input: 'import --merge --report a hard link to the database', exit: 2, message: /refusing to write the import report .*it is the database/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', p.hardlink]) },
   // A folder as the report was found only after the import had committed (then exit 5).
+  { input: 'import --merge --report under a file', exit: 2, message: /cannot write the import report to .*: .* is a file, not a folder; choose another --report path/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', join(p.db, 'report.json')]) },
   { input: 'import --merge --report an existing folder', exit: 2, message: /--report .* is a folder; name a file for the import report/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', p.dir]) },
   { input: 'contract createBackup { out: <db>-shm }', exit: 2, message: /refusing to write the backup .*shm file/, run: (p) => contract(p.db, 'createBackup', { out: `${p.db}-shm` }) },
   { input: 'contract restoreBackup { file: a symbolic link to the database }', exit: 2, message: /it is the database being restored/, run: (p) => contract(p.db, 'restoreBackup', { file: p.symlink }) },
