@@ -19,7 +19,7 @@ export const pricesImportCommand: CommandSpec = {
       'prices import',
       (opened, input) => importPricesCsv(opened.db, input.text, { ...input, jumpThreshold: parseEngineSettings(opened.store.loadSettings())['market_data.jump_threshold'] }),
       (s) => [
-        `Rows: ${s.rows} (${s.symbols} symbols)   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}   Kept stored: ${s.keptStored}`,
+        `Rows: ${s.rows} (${s.symbols} symbol${s.symbols === 1 ? '' : 's'})   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}   Kept stored: ${s.keptStored}`,
         ...s.jumps.filter((j) => !j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split)`),
         ...s.jumps.filter((j) => j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} differs from the stored ${j.reference} beyond the jump threshold; the stored close stays`),
         ...(s.unneededSymbols.length ? [`warning: ${s.unneededSymbols.length} imported symbol(s) no portfolio or factor needs: ${s.unneededSymbols.join(', ')} (imported anyway; check for a typo)`] : []),

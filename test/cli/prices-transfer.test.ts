@@ -162,7 +162,7 @@ describe('prices import / export', () => {
     const text = 'symbol,date,close\nAAPL,2025-01-06,245\nAAPL,2025-01-07,abc\nAAPL,2025-01-08,246\nAAPL,2025-01-06,245\n';
     const r = await runCli(['prices', 'import', file('skip.csv', text), '--skip-bad-rows', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Rows: 2 (1 symbols)   Added: 2');
+    expect(r.stdout).toContain('Rows: 2 (1 symbol)   Added: 2');
     expect(r.stdout).toContain(
       ['Skipped 2 bad row(s):', '  skip.csv line 3, column 3 (close): expected a number, got "abc"', '  skip.csv line 5, column 2 (date): AAPL on 2025-01-06 again (first on line 2)'].join('\n'),
     );
