@@ -22,17 +22,20 @@ function pickTransport(): Transport | null {
 }
 
 const root = createRoot(document.getElementById('root')!);
-const transport = pickTransport();
-if (!transport) {
+
+/** The page shown instead of the app when browser mode has no usable token. */
+function tokenPage(problem: string) {
   root.render(
     <main className="app-main standalone">
       <h1>batchdesk</h1>
-      <p role="alert">
-        This page needs the access token. Open the full URL that <code>batchdesk serve</code> printed (it ends with <code>#token=...</code>).
+      <p role="alert" data-testid="token-problem">
+        {problem} Open the full URL that <code>batchdesk serve</code> printed (it ends with <code>#token=...</code>); each start of <code>serve</code> prints a new one.
       </p>
     </main>,
   );
-} else {
+}
+
+function mountApp(transport: Transport) {
   const client = new EngineClient(transport);
   const live = new LiveStore(client);
   root.render(
@@ -42,4 +45,17 @@ if (!transport) {
       </ServicesProvider>
     </StrictMode>,
   );
+}
+
+const transport = pickTransport();
+if (!transport) tokenPage('This page needs the access token.');
+else if (transport.kind !== 'http') mountApp(transport);
+else {
+  // A wrong token (an old URL, a server started again) is said at once, instead of an app whose
+  // every view would be empty.
+  void transport.invoke('getRunStatus', {}).then((r) => {
+    const code = (r as { ok?: boolean; error?: { code?: string } }).error?.code;
+    if (code === 'unauthorized') tokenPage('The access token in this URL is not the one this server expects.');
+    else mountApp(transport);
+  });
 }

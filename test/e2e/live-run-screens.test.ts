@@ -185,6 +185,16 @@ describe('navigation', () => {
   });
 });
 
+describe('the access token', () => {
+  it('a wrong token says so at once, instead of an app with empty views', async () => {
+    await page.goto('about:blank');
+    await page.goto(serve.url.replace(`token=${serve.token}`, 'token=not-the-token'));
+    const problem = await page.waitForSelector('[data-testid=token-problem]');
+    expect(await problem.textContent()).toMatch(/^The access token in this URL is not the one this server expects\. Open the full URL that batchdesk serve printed/);
+    expect(await page.$('[data-testid=screen-live]')).toBeNull();
+  });
+});
+
 describe('the Run screen', () => {
   it('says a run of another process is in progress, why Start is off, and leads to Live', async () => {
     const holder = await holdLock();
