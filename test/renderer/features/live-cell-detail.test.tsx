@@ -4,14 +4,10 @@
  * panel or from the grid, and the focus goes back to the cell it was opened from, as it does
  * after the Close button.
  */
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ServicesProvider } from '../../../renderer/app-context';
-import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
-import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
-import { FakeTransport } from '../../support/app/fake-transport';
+import { renderLiveScreen } from '../../support/app/render-live-screen';
 import { dateResultEvent, phaseResultEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
 beforeEach(() => {
@@ -23,16 +19,7 @@ afterEach(() => {
 });
 
 async function renderLive() {
-  const transport = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getDateDetail: () => ({ row: null, phaseStatus: null, metadata: null }), getOtherProcessRun: () => ({ run: null }) });
-  const client = new EngineClient(transport);
-  client.connect();
-  const live = new LiveStore(client);
-  live.start();
-  render(
-    <ServicesProvider value={{ client, live }}>
-      <LiveScreen />
-    </ServicesProvider>,
-  );
+  const { transport } = renderLiveScreen({ listPortfolios: () => ({ portfolios: [] }), getDateDetail: () => ({ row: null, phaseStatus: null, metadata: null }) });
   await act(async () => {
     transport.emit({ events: [runStartEvent(1), phaseResultEvent('2025-07-01', 'market_data', null, 'success', 2), dateResultEvent('2025-07-01', 'success', 3), dateResultEvent('2025-07-02', 'success', 4)], counts: {}, coalesced: 0 });
   });

@@ -6,15 +6,11 @@
  * the job outcomes' metrics the same way, a job that does not apply as "not applicable". The
  * metrics as stored stay available, folded away under "Raw JSON".
  */
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ServicesProvider } from '../../../renderer/app-context';
-import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { metricLabel, metricText } from '../../../renderer/features/telemetry/metric-format';
-import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
-import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
-import { FakeTransport } from '../../support/app/fake-transport';
+import { renderLiveScreen } from '../../support/app/render-live-screen';
 import { trackingRow } from '../../support/app/tracking-row';
 import { dateResultEvent, phaseResultEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
@@ -63,20 +59,10 @@ afterEach(() => {
 });
 
 async function openCell(phase: string) {
-  const transport = new FakeTransport({
+  const { transport } = renderLiveScreen({
     listPortfolios: () => ({ portfolios: [PORTFOLIO] }),
     getDateDetail: () => ({ row: ROW, phaseStatus: null, metadata: METADATA }),
-    getOtherProcessRun: () => ({ run: null }),
   });
-  const client = new EngineClient(transport);
-  client.connect();
-  const live = new LiveStore(client);
-  live.start();
-  render(
-    <ServicesProvider value={{ client, live }}>
-      <LiveScreen />
-    </ServicesProvider>,
-  );
   await act(async () => {
     transport.emit({ events: [runStartEvent(1), phaseResultEvent(DATE, 'market_data', null, 'success', 2), dateResultEvent(DATE, 'success', 3)], counts: {}, coalesced: 0 });
   });

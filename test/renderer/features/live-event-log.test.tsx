@@ -4,15 +4,11 @@
  * lines were dropped, it says how many it shows of how many arrived; before that, nothing.
  * With no line to show it says why: no events yet, or none matching the filters.
  */
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ServicesProvider } from '../../../renderer/app-context';
-import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { LOG_CAPACITY } from '../../../renderer/state/live-run';
-import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
-import { FakeTransport } from '../../support/app/fake-transport';
+import { renderLiveScreen } from '../../support/app/render-live-screen';
 import { dateResultEvent } from '../../support/telemetry/event-builders';
 
 afterEach(() => {
@@ -23,16 +19,7 @@ afterEach(() => {
 /** The Live screen over a store fed `events` date results (one log line each), in batches of 500. */
 async function liveWithLines(events: number) {
   fakeLayout();
-  const transport = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), listRuns: () => ({ runs: [] }), getOtherProcessRun: () => ({ run: null }) });
-  const client = new EngineClient(transport);
-  client.connect();
-  const live = new LiveStore(client);
-  live.start();
-  render(
-    <ServicesProvider value={{ client, live }}>
-      <LiveScreen />
-    </ServicesProvider>,
-  );
+  const { transport, live } = renderLiveScreen({ listPortfolios: () => ({ portfolios: [] }), listRuns: () => ({ runs: [] }) });
   for (let seq = 1; seq <= events; seq += 500) {
     const batch = Array.from({ length: Math.min(500, events - seq + 1) }, (_, k) => dateResultEvent('2025-07-01', 'success', seq + k));
     transport.emit({ events: batch, counts: {}, coalesced: 0 });

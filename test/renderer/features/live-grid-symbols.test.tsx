@@ -4,15 +4,11 @@
  * running, pending, skipped or not run) shows its own symbol, ok and pending included, and the
  * legend beside the grid names each symbol; each cell's tooltip names its status.
  */
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ServicesProvider } from '../../../renderer/app-context';
-import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { LiveScreen } from '../../../renderer/features/telemetry/live-screen';
 import { CELL_MARK } from '../../../renderer/features/telemetry/phase-grid';
-import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
-import { FakeTransport } from '../../support/app/fake-transport';
+import { renderLiveScreen } from '../../support/app/render-live-screen';
 import { dateResultEvent, phaseResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
 beforeEach(() => {
@@ -25,16 +21,7 @@ afterEach(() => {
 
 /** A run on 07-01 (ok, warning, failed and skipped cells) still running on 07-02 (running and pending cells). */
 async function renderGrid() {
-  const transport = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getOtherProcessRun: () => ({ run: null }) });
-  const client = new EngineClient(transport);
-  client.connect();
-  const live = new LiveStore(client);
-  live.start();
-  render(
-    <ServicesProvider value={{ client, live }}>
-      <LiveScreen />
-    </ServicesProvider>,
-  );
+  const { transport } = renderLiveScreen({ listPortfolios: () => ({ portfolios: [] }) });
   await act(async () => {
     transport.emit({
       events: [
