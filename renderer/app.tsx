@@ -13,7 +13,7 @@ import { DebugScreen } from './features/debug/debug-screen';
 import { HistoryScreen } from './features/history/history-screen';
 import { MissingPricesScreen } from './features/missing-prices/missing-prices-screen';
 import { ReconciliationScreen } from './features/reconciliation/reconciliation-screen';
-import { RunScreen } from './features/run/run-screen';
+import { RunScreen, runOpening } from './features/run/run-screen';
 import { LiveScreen } from './features/telemetry/live-screen';
 import { GateBanner } from './features/run/gate-banner';
 import { isMonitorRun, laterHistoryRun, runKindOf, runStateOf } from './state/live-run';
@@ -55,7 +55,7 @@ function useEngineState(): { status: EngineStatus; connection: ConnectionState; 
 function Screen({ route }: { route: Route }): ReactNode {
   switch (route.screen) {
     case 'run':
-      return <RunScreen initialStartDate={route.params['startDate']} />;
+      return <RunScreen opening={runOpening(route.params)} />;
     case 'live':
       // Always mounted, below: see App.
       return null;

@@ -1,17 +1,28 @@
 /**
- * Handler of the import command (core/api/commands/import-commands.ts). New-file imports
- * write `target` (else the host's database, which must not exist); replace and merge work on
- * the host's database. Progress reaches the host's event bus as `import_progress` metrics; a
- * long-lived host's read connection is closed before the file is swapped.
+ * Handlers of the import commands (core/api/commands/import-commands.ts).
+ *
+ * importDump: new-file imports write `target` (else the host's database, which must not
+ * exist); replace and merge work on the host's database. Progress reaches the host's event bus
+ * as `import_progress` metrics; a long-lived host's read connection is closed before the file
+ * is swapped.
+ *
+ * importPrices: the app's "Add prices from CSV" (e.8), the import `prices import` makes, under
+ * the same maintenance lock (refused while a run holds the database), all or nothing.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BatchdeskError } from '../../core/api/errors';
+import { BatchdeskError, dataError } from '../../core/api/errors';
+import { newYorkDate } from '../../core/calendar';
+import { formatTimestamp } from '../../core/domain/timestamp';
+import { parseEngineSettings } from '../../core/engine/settings';
+import { importPricesCsv } from '../../db/csv-transfer/price-transfer';
 import { outputLocationProblem, refuseDatabaseOverwrite, writeOutputFile } from '../../db/maintenance/database-paths';
 import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
 import type { HandlerMap } from '../handler-types';
+import { formatCsvProblem, isFileProblem } from '../../market-data/csv/csv-problem';
 import { importDumpFile, planDumpFile } from '../maintenance/dump-import';
-import { plain } from './with-database';
+import { withMaintenanceLock } from '../maintenance/maintenance-lock';
+import { plain, withDatabase } from './with-database';
 
 /**
  * Refuses, before anything is imported, a --report path under a file or in a folder that
@@ -32,7 +43,7 @@ export function writeImportReport(path: string, value: unknown): void {
   writeOutputFile(path, `${JSON.stringify(value, null, 2)}\n`, 'the import report');
 }
 
-export const importHandlers: HandlerMap<'importDump'> = {
+export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
   async importDump(input, ctx) {
     const dbPath = resolve(input.mode === 'new' && input.target ? input.target : ctx.dbPath);
     // A new file must not be the host's database or one of its -wal/-shm/-journal files.
@@ -65,5 +76,36 @@ export const importHandlers: HandlerMap<'importDump'> = {
     if (dbPath === resolve(ctx.dbPath)) ctx.reader?.close();
     if (input.reportPath) writeImportReport(resolve(input.reportPath), { ...r.report, backupFile: r.backupFile });
     return { dryRun: false, mode: r.mode, database: r.database, backupFile: r.backupFile, report: plain(r.report), plan: null, text: formatImportReport(r.report) };
+  },  async importPrices(input, ctx) {
+    return withDatabase(ctx, (opened) => {
+      const now = ctx.clock.now();
+      const r = withMaintenanceLock(opened, 'import', ctx.holder, ctx.clock, () =>
+        importPricesCsv(opened.db, input.text, {
+          file: input.fileName,
+          skipBadRows: input.skipBadRows,
+          nowIso: formatTimestamp(now),
+          today: newYorkDate(now),
+          jumpThreshold: parseEngineSettings(opened.store.loadSettings())['market_data.jump_threshold'],
+        }),
+      );
+      if (!r.ok) {
+        const fix = isFileProblem(r.problem) ? 'fix the header or the file' : 'fix the row, or skip bad rows to import the others';
+        throw dataError(`${formatCsvProblem(r.problem)}; nothing was imported (${fix})`, { problem: r.problem });
+      }
+      const s = r.summary;
+      return {
+        file: input.fileName,
+        rows: s.rows,
+        symbols: s.symbols,
+        inserted: s.inserted,
+        updated: s.updated,
+        unchanged: s.unchanged,
+        keptStored: s.keptStored,
+        jumps: s.jumps.map((j) => ({ ...j })),
+        stale: { ...s.stale },
+        skipped: s.skipped.map(formatCsvProblem),
+        unneededSymbols: [...s.unneededSymbols],
+      };
+    });
   },
 };

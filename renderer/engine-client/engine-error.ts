@@ -48,6 +48,9 @@ function usageText(err: EngineError, labels: FieldLabels): string {
   return inFormWords(err.message, labels);
 }
 
+/** A message that starts with a file name or path (`prices.csv line 3: ...`, `/data/x.db: ...`). */
+const FILE_NAME_FIRST = /^[^\s:]*[./\\]/;
+
 /**
  * A human line for an error of any kind, in the words of the form that sent the command
  * (`labels`, keyed by the contract's field names): flags and field names become the form's
@@ -57,7 +60,8 @@ function usageText(err: EngineError, labels: FieldLabels): string {
 export function errorText(err: unknown, labels: FieldLabels = {}): string {
   if (err instanceof EngineError) {
     const text = err.code === 'usage' ? usageText(err, labels) : `${inFormWords(err.message, labels)} (${err.code})`;
-    return text.charAt(0).toUpperCase() + text.slice(1);
+    // A sentence starts with a capital; a file name or path that starts the message stays as it is.
+    return FILE_NAME_FIRST.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);
   }
   if (err instanceof Error) return err.message;
   return String(err);

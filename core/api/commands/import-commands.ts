@@ -1,4 +1,4 @@
-/** The PostgreSQL dump import command (SPEC.md j.7, m.15). */
+/** The import commands: a PostgreSQL dump (SPEC.md j.7, m.15) and closes from a CSV file (e.8, m.13, m.14). */
 import { z } from 'zod';
 import { defineCommand } from '../command-definition';
 
@@ -35,6 +35,26 @@ export const importDumpInputSchema = z
 
 export type ImportDumpInput = z.infer<typeof importDumpInputSchema>;
 
+/**
+ * The largest CSV text importPrices takes: the request stays under the app's 10 MB JSON body
+ * limit (m.19). A larger file goes through `batchdesk prices import FILE`.
+ */
+export const MAX_PRICES_CSV_CHARS = 8_000_000;
+
+export const importPricesInputSchema = z.object({
+  /** The file's text: `symbol,date,close[,volume]` (e.8's combined layout, as `prices import`). */
+  text: z
+    .string()
+    .min(1, 'the file is empty')
+    .max(MAX_PRICES_CSV_CHARS, `the file is larger than ${MAX_PRICES_CSV_CHARS / 1_000_000} MB: import it with \`batchdesk prices import FILE\``),
+  /** The file's name, as problems name it. */
+  fileName: z.string().min(1),
+  /** Skip bad rows (each reported) instead of refusing the whole file. */
+  skipBadRows: z.boolean().default(false),
+});
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
 export const importCommands = {
   importDump: defineCommand({
     summary: 'import a PostgreSQL dump into a new database file, or replace or merge into this one (j.7)',
@@ -52,6 +72,28 @@ export const importCommands = {
       plan: z.record(z.string(), z.unknown()).nullable(),
       /** The report as text, as the CLI prints it. */
       text: z.string(),
+    }),
+    mutates: true,
+  }),
+  importPrices: defineCommand({
+    summary: 'add closes from CSV text to the price cache, all or nothing, and mark stale the processed work that read a changed close (e.8, m.14)',
+    input: importPricesInputSchema,
+    output: z.object({
+      file: z.string(),
+      rows: z.number().int(),
+      symbols: z.number().int(),
+      inserted: z.number().int(),
+      updated: z.number().int(),
+      unchanged: z.number().int(),
+      /** Rows whose stored close stayed: a jump over a stored valid close (m.13). */
+      keptStored: z.number().int(),
+      jumps: z.array(z.object({ symbol: z.string(), date: isoDate, close: z.number(), reference: z.number(), storedCloseKept: z.boolean() })),
+      /** The processed dates that read a close this import changed; `run --retry-failed-phases` over them recomputes that work. */
+      stale: z.object({ dates: z.number().int(), first: isoDate.nullable(), last: isoDate.nullable() }),
+      /** The bad rows skipped (with skipBadRows), each as "file line N, column C (name): problem". */
+      skipped: z.array(z.string()),
+      /** Imported symbols no lot and no factor needs (a typo?). */
+      unneededSymbols: z.array(z.string()),
     }),
     mutates: true,
   }),

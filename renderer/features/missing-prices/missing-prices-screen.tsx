@@ -2,7 +2,8 @@
  * Missing prices: every (date, symbol) without an exact close, with its reason, the fallback
  * used and its age, and the portfolios touched; filters run in the engine (bound SQL), and
  * the list exports as CSV or JSON. The table is virtualized for long backfills. Below it, the
- * suspect prices (SPEC.md e.4): stored closes flagged as one-day jumps, kept but listed for review.
+ * import of closes from CSV with the retry of the dates it makes stale (e.8, add-prices-panel.tsx),
+ * then the suspect prices (SPEC.md e.4): stored closes flagged as one-day jumps, kept but listed for review.
  * A reversed range is caught by the form before any query (the engine refuses it too), so it
  * never reads as an all-clear.
  */
@@ -16,6 +17,7 @@ import { fmtInt } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
+import { AddPricesPanel } from './add-prices-panel';
 
 type Reason = (typeof MISSING_REASONS)[number];
 
@@ -207,6 +209,12 @@ export function MissingPricesScreen() {
           )}
         </>
       ) : null}
+      <AddPricesPanel
+        onImported={() => {
+          data.reload();
+          suspect.reload();
+        }}
+      />
       <h2 id="suspect-title">Suspect prices</h2>
       <p className="muted">Closes that moved more than the jump threshold in one day. They are kept and used (real moves and splits look the same); check them against another source.</p>
       {suspect.error ? <ErrorState error={suspect.error} onRetry={suspect.reload} labels={MISSING_LABELS} /> : null}

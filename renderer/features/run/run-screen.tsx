@@ -103,18 +103,37 @@ export function resumableRuns<R extends { id: string; status: string | null; mod
   return runs.filter((r) => (r.status === 'cancelled' || r.status === 'interrupted') && !resumed.has(r.id));
 }
 
+/** Where another screen opens the Run screen: a range (History's gaps) and, for the dates an import made stale, retry mode. */
+export interface RunScreenOpening {
+  readonly startDate: string;
+  /** The latest date when absent. */
+  readonly endDate?: string | undefined;
+  readonly retryFailedPhases?: boolean;
+}
+
+/** The opening a route's parameters name (`startDate`, `endDate`, `retry=1`), or none. */
+export function runOpening(params: Readonly<Record<string, string>>): RunScreenOpening | undefined {
+  const startDate = params['startDate'];
+  return startDate ? { startDate, endDate: params['endDate'], retryFailedPhases: params['retry'] === '1' } : undefined;
+}
+
+/** The form opened on `opening`: that range, retry mode as asked, every other choice at its default. */
+function formOpenedOn(opening: RunScreenOpening): FormState {
+  return { ...INITIAL, dateMode: 'range', startDate: opening.startDate, endDate: opening.endDate ?? '', retryFailedPhases: opening.retryFailedPhases ?? false };
+}
+
 /**
- * `initialStartDate` (from History's gaps) opens the form on a date range from that date to the
- * latest; otherwise it opens with the choices it was left with.
+ * `opening` (History's gaps, the Missing prices screen's retry after an import) opens the form
+ * on that range; otherwise it opens with the choices it was left with.
  */
-export function RunScreen({ initialStartDate }: { initialStartDate?: string | undefined } = {}) {
+export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined } = {}) {
   const client = useClient();
   const { live: store } = useServices();
   const live = useLive();
   const { navigate } = useNavigation();
   const gate = useGate();
-  // The form is as the user left it (also after the run it started), unless opened on a start date.
-  const [form, setForm] = useKeptState<FormState>('run.form', (kept) => (initialStartDate ? { ...INITIAL, dateMode: 'range', startDate: initialStartDate } : (kept ?? INITIAL)));
+  // The form is as the user left it (also after the run it started), unless opened on a range.
+  const [form, setForm] = useKeptState<FormState>('run.form', (kept) => (opening ? formOpenedOn(opening) : (kept ?? INITIAL)));
   // `endedBefore`: the run of another process seen ended when the plan was made (its end is not news to it).
   const [plan, setPlan] = useState<{ plan: Plan; key: string; endedBefore: string | null } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);

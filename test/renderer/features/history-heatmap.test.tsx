@@ -163,7 +163,7 @@ describe('History heatmap', () => {
     client.connect();
     render(
       <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-        <RunScreen initialStartDate="2025-07-03" />
+        <RunScreen opening={{ startDate: '2025-07-03' }} />
       </ServicesProvider>,
     );
     expect((screen.getByDisplayValue('range') as HTMLInputElement).checked).toBe(true);

@@ -46,7 +46,7 @@ function renderMissing(rows: MissingPriceRow[]): void {
         const matched = rows.filter((r) => !resolution || r.resolution === resolution);
         return { rows: matched, total: matched.length, truncated: false };
       },
-      getSuspectPrices: () => ({ rows: [] }),
+      getSuspectPrices: () => ({ rows: [], total: 0, truncated: false }),
     }),
   );
   client.connect();
