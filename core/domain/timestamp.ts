@@ -5,9 +5,16 @@
  */
 export type Timestamp = string & { readonly __brand: 'Timestamp' };
 
+/** The last instant formatted: a backfill stamps thousands of rows and events within one millisecond. */
+let lastMs = Number.NaN;
+let lastText = '' as Timestamp;
+
 export function formatTimestamp(epochMs: number): Timestamp {
+  if (epochMs === lastMs) return lastText;
   const iso = new Date(epochMs).toISOString(); // 2025-07-01T22:30:04.123Z
-  return `${iso.slice(0, 23)}000Z` as Timestamp;
+  lastMs = epochMs;
+  lastText = `${iso.slice(0, 23)}000Z` as Timestamp;
+  return lastText;
 }
 
 const TS_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
