@@ -163,7 +163,7 @@ export function buildSources(
 }
 
 /**
- * The adapter reports provider metrics (provider_request, provider_retry, circuit_state) from
+ * The adapter reports provider metrics (provider_http_request, provider_retry, circuit_state) from
  * its construction on; the engine binds its run telemetry once the run has one
  * (core/phases/market-data/provider-metrics.ts). `also` receives every metric too (tests).
  */

@@ -19,7 +19,7 @@ export const backupCommand: CommandSpec = {
   name: 'backup',
   summary: 'make a verified online backup (integrity, foreign keys, migrations, row counts, SHA-256 manifest)',
   flags: {
-    out: { type: 'string', valueName: 'PATH', description: 'backup file', defaultText: '<backup.dir>/<db>.<UTC>.<reason>.sqlite' },
+    out: { type: 'string', valueName: 'PATH', description: 'backup file, or an existing folder to write it into under the automatic name', defaultText: '<backup.dir>/<db file name>.<UTC>.<reason>.sqlite' },
     reason: { type: 'string', valueName: 'TEXT', description: 'manual, pre-purge, pre-rebuild, pre-restore, pre-import or scheduled', defaultText: 'manual' },
     keep: { type: 'string', valueName: 'N', nonNegative: true, description: 'retention: keep the newest N backups', defaultText: 'backup.keep (10)' },
     json: JSON_FLAG,
@@ -111,7 +111,7 @@ export const restoreCommand: CommandSpec = {
     'no-safety-backup': { type: 'boolean', description: 'skip the safety backup of the current database' },
     json: JSON_FLAG,
   },
-  example: 'batchdesk restore backups/portfolios.20251107T223000Z.pre-purge.sqlite --yes',
+  example: 'batchdesk restore backups/portfolios.sqlite.20251107T223000Z.pre-purge.sqlite --yes',
   async run(ctx) {
     const clock = systemClock(ctx.io.env);
     const file = ctx.positionals[0]!;

@@ -51,8 +51,13 @@ export interface PriceResponse {
   readonly rateLimited: boolean;
   /** True when the circuit breaker refused the request without contacting the source. */
   readonly circuitOpen: boolean;
-  /** HTTP requests actually sent, retries included. */
-  readonly requests: number;
+  /**
+   * HTTP requests actually sent for this answer, retries included: none for the sources that
+   * send none (the CSV folder, the synthetic generator). The engine's request count has its own
+   * unit, one per symbol range asked of a provider (fetch-range.ts).
+   */
+  readonly httpRequests: number;
+  /** Of the HTTP requests, the retries. */
   readonly retries: number;
 }
 
@@ -91,7 +96,8 @@ export interface ProfileResponse {
   readonly error: string | null;
   readonly rateLimited: boolean;
   readonly circuitOpen: boolean;
-  readonly requests: number;
+  /** HTTP requests actually sent, retries included (as PriceResponse.httpRequests). */
+  readonly httpRequests: number;
   readonly retries: number;
 }
 
@@ -101,11 +107,12 @@ export interface ProfileSource {
 }
 
 /**
- * Provider-level telemetry the adapters report (SPEC.md h.2 named metrics provider_request,
- * provider_retry, circuit_state). The host wires it to recordMetric.
+ * Provider-level telemetry the adapters report: each HTTP request (provider_http_request; the
+ * engine's provider_request counts symbol ranges asked, SPEC.md h.2), each retry
+ * (provider_retry) and each circuit change (circuit_state). The host wires it to recordMetric.
  */
 export type ProviderMetric =
-  | { readonly name: 'provider_request'; readonly provider: PriceSourceName; readonly symbol: string; readonly status: number | 'network_error' | 'timeout' | 'circuit_open'; readonly durationMs: number }
+  | { readonly name: 'provider_http_request'; readonly provider: PriceSourceName; readonly symbol: string; readonly status: number | 'network_error' | 'timeout' | 'circuit_open'; readonly durationMs: number }
   | { readonly name: 'provider_retry'; readonly provider: PriceSourceName; readonly symbol: string; readonly attempt: number; readonly delayMs: number; readonly cause: string }
   | { readonly name: 'circuit_state'; readonly provider: PriceSourceName; readonly state: 'closed' | 'open' | 'half_open'; readonly cause: 'rate_limited' | 'errors' | null };
 

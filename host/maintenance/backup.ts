@@ -12,7 +12,7 @@
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { BackupList, ListedBackupView } from '../../core/api/commands/maintenance-commands';
 import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -35,7 +35,7 @@ export type BackupReason = (typeof BACKUP_REASONS)[number];
 
 export interface BackupRequest {
   readonly reason: BackupReason;
-  /** Explicit destination file (`--out`). */
+  /** Explicit destination (`--out`): the backup file, or an existing folder to write it into under its automatic name. */
   readonly out?: string;
   /** Overrides backup.keep for this run's retention. */
   readonly keep?: number;
@@ -60,14 +60,18 @@ export function backupStamp(epochMs: number): string {
 }
 
 /**
- * `<stem>.<reason>.sqlite` in `dir`, or `<stem>-2.<reason>.sqlite`, `-3`, ... when a backup of
- * the same second already has that name (two purges in one second, or a pinned clock). The
- * stem is `<database base name>.<backupStamp>`; parseBackupName reads these names back.
+ * The automatic backup file of the database `dbPath` made at `epochMs`, in `dir`:
+ * `<database file name>.<backupStamp>.<reason>.sqlite`, or `...<backupStamp>-2.<reason>.sqlite`,
+ * `-3`, ... when a backup of the same second already has that name, its manifest or a partial
+ * copy (two purges in one second, or a pinned clock). The database's whole file name, extension
+ * included, names it: `a.sqlite` and `a.db` sharing a backup folder never take each other's
+ * backups for their own. parseBackupName reads these names back.
  */
-function freeBackupName(dir: string, stem: string, reason: string): string {
+function freeBackupName(dir: string, dbPath: string, epochMs: number, reason: BackupReason): string {
+  const stem = `${basename(dbPath)}.${backupStamp(epochMs)}`;
   for (let n = 1; ; n++) {
     const file = join(dir, `${stem}${n === 1 ? '' : `-${n}`}.${reason}.sqlite`);
-    if (!existsSync(file) && !existsSync(`${file}.json`)) return file;
+    if (![file, manifestPathOf(file), `${file}.partial`].some((f) => existsSync(f))) return file;
   }
 }
 
@@ -75,21 +79,18 @@ const BACKUP_NAME_TAIL = /^\.(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z(?:-\d+
 
 /**
  * The reason and the time made (the UTC stamp of backupStamp, to the second) in `name` when it
- * is a backup file name of the database `databaseBase` (its base name without extension) as
- * freeBackupName makes them, `<base>.<UTC stamp>[-n].<reason>.sqlite`; null for any other name.
+ * is a backup file name of the database file `databaseFile` (its file name, extension included)
+ * as freeBackupName makes them, `<database file name>.<UTC stamp>[-n].<reason>.sqlite`; null for
+ * any other name, also for a name that gives only the database's stem (`a.<stamp>...` could be
+ * a backup of `a.sqlite` or of `a.db`).
  */
-export function parseBackupName(databaseBase: string, name: string): { readonly reason: BackupReason; readonly madeAt: string } | null {
-  if (!name.startsWith(databaseBase)) return null;
-  const m = BACKUP_NAME_TAIL.exec(name.slice(databaseBase.length));
+export function parseBackupName(databaseFile: string, name: string): { readonly reason: BackupReason; readonly madeAt: string } | null {
+  if (!name.startsWith(databaseFile)) return null;
+  const m = BACKUP_NAME_TAIL.exec(name.slice(databaseFile.length));
   const reason = m && BACKUP_REASONS.find((r) => r === m[7]);
   if (!m || !reason) return null;
   const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
   return Number.isNaN(ms) ? null : { reason, madeAt: formatTimestamp(ms) };
-}
-
-export function databaseBaseName(dbPath: string): string {
-  const b = basename(dbPath);
-  return extname(b) ? b.slice(0, -extname(b).length) : b;
 }
 
 /** backup.dir, else a `backups` folder next to the database. */
@@ -113,8 +114,9 @@ const madeAt = (b: ListedBackup): string => (b.hasManifest ? b.manifest.created_
 
 /**
  * Backups of the database `dbPath` in a folder, newest first: each file with a valid manifest
- * naming the database as its source, and each file without a manifest named as a backup of it
- * (parseBackupName). `verification` is the latest check after it was made (at restore).
+ * naming the database file as its source, and each file without a manifest named as a backup
+ * of that database file (parseBackupName). `verification` is the latest check after it was made
+ * (at restore).
  */
 export function listBackupsIn(dir: string, dbPath: string): ListedBackup[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
@@ -128,7 +130,7 @@ export function listBackupsIn(dir: string, dbPath: string): ListedBackup[] {
       if (m.source === basename(dbPath)) out.push({ hasManifest: true, file, manifest: m, verification: readVerification(file) });
       continue;
     }
-    const named = parseBackupName(databaseBaseName(dbPath), name);
+    const named = parseBackupName(basename(dbPath), name);
     const stat = named === null ? null : statSync(file, { throwIfNoEntry: false });
     if (named !== null && stat?.isFile()) out.push({ hasManifest: false, file, reason: named.reason, bytes: stat.size, madeAt: named.madeAt, verification: readVerification(file) });
   }
@@ -158,7 +160,9 @@ const partialFiles = (partial: string): string[] => [partial, `${partial}-journa
 export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clock: Clock): Promise<BackupResult> {
   const started = formatTimestamp(clock.now());
   const dir = backupDirOf(opened);
-  const file = resolve(req.out ?? freeBackupName(dir, `${databaseBaseName(opened.path)}.${backupStamp(clock.now())}`, req.reason));
+  // An --out naming an existing folder gets the backup under its automatic name, as the backup folder would.
+  const outFolder = req.out !== undefined && existsSync(req.out) && statSync(req.out).isDirectory() ? req.out : undefined;
+  const file = resolve(req.out === undefined || outFolder !== undefined ? freeBackupName(outFolder ?? dir, opened.path, clock.now(), req.reason) : req.out);
   const partial = `${file}.partial`;
   const warnings: string[] = [];
   let renamed = false;
@@ -188,7 +192,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   const unusable = req.out !== undefined && resolve(dirname(file)) !== resolve(dir) ? outputLocationProblem(file) : null;
   if (unusable) throw new BatchdeskError('usage', `cannot back up to ${file}: ${unusable}; choose another --out path (a missing folder is created)`);
   // A chosen --out that is taken is bad input, like one under a file (the automatic name never is).
-  if (existsSync(file)) throw new BatchdeskError('usage', `backup destination ${file} already exists; choose another --out`);
+  if (existsSync(file)) throw new BatchdeskError('usage', `backup destination ${file} already exists; choose another --out file, or give a folder to write the backup into under its automatic name`);
   const readOnly = readOnlyDatabaseProblem(opened.path);
   if (readOnly) throw new BatchdeskError('io', `cannot back up: ${readOnly}`);
   try {

@@ -30,7 +30,7 @@ import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOption
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { engineHost, openStore, type OpenedDatabase } from '../engine-host';
 import { seedReferenceData } from '../reference-data';
-import { backupDirOf, backupStamp, databaseBaseName, makeBackup, removeBackupFiles, type BackupResult } from './backup';
+import { backupDirOf, makeBackup, removeBackupFiles, type BackupResult } from './backup';
 import { staleJudge, type HeldLock } from './maintenance-lock';
 import { lockedError } from '../../core/engine/locked-error';
 
@@ -172,14 +172,6 @@ function removeFileSet(path: string): void {
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(path + s, { force: true });
 }
 
-/** The pre-import backup's file: the usual name, with a counter when one of that second exists. */
-function preImportBackupPath(opened: OpenedDatabase, clock: Clock): string {
-  const stem = join(backupDirOf(opened), `${databaseBaseName(opened.path)}.${backupStamp(clock.now())}`);
-  let path = `${stem}.pre-import.sqlite`;
-  for (let i = 2; existsSync(path) || existsSync(`${path}.partial`); i++) path = `${stem}-${i}.pre-import.sqlite`;
-  return path;
-}
-
 /**
  * Undoes a backup made for an import that then failed: the file, its manifest, its log row,
  * and the backup folder when this backup created it.
@@ -208,7 +200,7 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
     const built = await importIntoNewFile({ ...baseOptions(req, clock, importTelemetry(req, clock, lock)), targetPath: dbPath, keepTemp: true });
     tmp = built.path;
     folderExisted = existsSync(backupDirOf(opened));
-    backup = await makeBackup(opened, { reason: 'pre-import', out: preImportBackupPath(opened, clock), holdsLock: true }, clock);
+    backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true }, clock);
     const backupFile = backup.file;
     // The import's maintenance_log row in the new file names the backup of the file it replaced
     // and the file's final name.
@@ -260,7 +252,7 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
     lock = acquireImportLock(opened, req.holder, clock, dbPath);
     folderExisted = existsSync(backupDirOf(opened));
     // Retention waits for the next backup: a merge that fails must not have deleted older backups.
-    backup = await makeBackup(opened, { reason: 'pre-import', out: preImportBackupPath(opened, clock), holdsLock: true, keep: Number.MAX_SAFE_INTEGER }, clock);
+    backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true, keep: Number.MAX_SAFE_INTEGER }, clock);
     const report = await mergeIntoDatabase(opened.db, {
       ...baseOptions(req, clock, importTelemetry(req, clock, lock)),
       databasePath: dbPath,

@@ -34,7 +34,7 @@ import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { shippedMigrations } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
 import { openStore } from '../engine-host';
-import { databaseBaseName, makeBackup, parseBackupName } from './backup';
+import { makeBackup, parseBackupName } from './backup';
 import { recordVerification } from './backup-verification';
 import { acquireMaintenanceLock } from './maintenance-lock';
 
@@ -97,12 +97,12 @@ export function verifyBackupFile(file: string): { manifestChecked: boolean; migr
 
 /**
  * Step 1, with its verdict recorded beside the backup when the file is one the Backups list
- * shows (it has a valid manifest, or none and a backup's name of this database): the list
+ * shows (it has a valid manifest, or none and a backup's name of this database file): the list
  * shows the verdict. Any other file gets no verdict file, and a file that is not there has none.
  */
 function verifyAndRecord(file: string, dbPath: string, clock: Clock): ReturnType<typeof verifyBackupFile> {
   const m = existsSync(file) ? readManifest(file) : 'absent';
-  const listed = m === null ? parseBackupName(databaseBaseName(dbPath), basename(file)) !== null : m !== 'invalid' && m !== 'absent';
+  const listed = m === null ? parseBackupName(basename(dbPath), basename(file)) !== null : m !== 'invalid' && m !== 'absent';
   const record = (problem: string | null) => {
     if (listed) recordVerification(file, clock.now(), problem, [dbPath]);
   };

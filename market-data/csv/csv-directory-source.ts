@@ -12,7 +12,9 @@
  *
  * Outcomes: `ok` with quotes in the range; `no_data` when the files have none for it (or
  * there are no files for the symbol); `provider_error` when the directory or a file cannot be
- * read. Parsed files are kept per source instance and re-read when their size or mtime changes.
+ * read. A request counts once however many files it reads (the engine counts one request per
+ * symbol range asked) and sends no HTTP request. Parsed files are kept per source instance and
+ * re-read when their size or mtime changes.
  */
 import { accessSync, constants, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -79,13 +81,13 @@ export class CsvDirectorySource implements PriceSource {
     signal.throwIfAborted();
     if (request.start > request.end) throw new RangeError(`price request range is reversed: ${request.start} > ${request.end}`);
     const symbol = canonicalSymbol(request.symbol);
-    const base = { symbol, start: request.start, end: request.end, firstTradeDate: null, rateLimited: false, circuitOpen: false, retries: 0 };
+    const base = { symbol, start: request.start, end: request.end, firstTradeDate: null, rateLimited: false, circuitOpen: false, httpRequests: 0, retries: 0 };
 
     let names: string[];
     try {
       names = (await readdir(this.dir)).sort();
     } catch (error) {
-      return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read the CSV directory ${this.dir}: ${message(error)}`, requests: 0, problems: [], files: [] };
+      return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read the CSV directory ${this.dir}: ${message(error)}`, problems: [], files: [] };
     }
     const perSymbol = names.filter((n) => /\.csv$/i.test(n) && n.toLowerCase() !== COMBINED_PRICE_FILE && canonicalSymbol(n.slice(0, -4)) === symbol);
     const combined = names.find((n) => n.toLowerCase() === COMBINED_PRICE_FILE);
@@ -101,7 +103,7 @@ export class CsvDirectorySource implements PriceSource {
         parsed = await this.parsed(name, layout, signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read ${join(this.dir, name)}: ${message(error)}`, requests: files.length, problems, files };
+        return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read ${join(this.dir, name)}: ${message(error)}`, problems, files };
       }
       for (const row of parsed.rows) {
         if (row.symbol !== symbol || byDate.has(row.date)) continue;
@@ -114,7 +116,7 @@ export class CsvDirectorySource implements PriceSource {
     const quotes = [...byDate.values()].filter((q) => q.date >= request.start && q.date <= request.end).sort((a, b) => (a.date < b.date ? -1 : 1));
     const outcome = quotes.length > 0 ? 'ok' : 'no_data';
     const error = quotes.length > 0 ? null : files.length === 0 ? `no CSV file for ${symbol} in ${this.dir}` : `no rows for ${symbol} in the requested range`;
-    return { ...base, outcome, quotes, error, requests: files.length, problems, files };
+    return { ...base, outcome, quotes, error, problems, files };
   }
 
   private async parsed(name: string, layout: PriceFileLayout, signal: AbortSignal): Promise<PriceFile> {

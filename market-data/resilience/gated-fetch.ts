@@ -1,7 +1,7 @@
 /**
  * The fetch one logical request hands to the provider library: every HTTP request it makes
  * (retries and cookie/crumb calls included) is checked against the circuit, waits for the rate
- * limiter (a circuit opening meanwhile ends the wait with its refusal), is re-checked, is counted, reports a provider_request metric, and has its HTTP status
+ * limiter (a circuit opening meanwhile ends the wait with its refusal), is re-checked, is counted, reports a provider_http_request metric, and has its HTTP status
  * classified here, where the status and headers are still known.
  */
 import type { Clock } from '../../core/ports/clock';

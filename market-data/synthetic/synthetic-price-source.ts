@@ -25,7 +25,7 @@ export function createSyntheticPriceSource(generator: SyntheticGenerator): Price
         end: request.end,
         rateLimited: false,
         circuitOpen: false,
-        requests: 0,
+        httpRequests: 0,
         retries: 0,
       };
       if (!generator.canGenerate(symbol)) {

@@ -18,7 +18,7 @@ export function createSyntheticProfileSource(generator: SyntheticGenerator): Pro
         error: profile ? null : 'not generated: private or option symbol',
         rateLimited: false,
         circuitOpen: false,
-        requests: 0,
+        httpRequests: 0,
         retries: 0,
       };
     },

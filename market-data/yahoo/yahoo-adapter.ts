@@ -123,7 +123,7 @@ export class YahooAdapter implements PriceSource, ProfileSource {
     const plan = planProviderSymbol(request.symbol, this.config.providerAliases);
     const base = { symbol: plan.canonical, start: request.start, end: request.end };
     if (!plan.request) {
-      return { ...base, outcome: 'no_data', quotes: [], firstTradeDate: null, error: describeRefusal(plan.reason), rateLimited: false, circuitOpen: false, requests: 0, retries: 0 };
+      return { ...base, outcome: 'no_data', quotes: [], firstTradeDate: null, error: describeRefusal(plan.reason), rateLimited: false, circuitOpen: false, httpRequests: 0, retries: 0 };
     }
     const providerSymbol = plan.providerSymbol;
     const result = await this.call(plan.canonical, signal, async (context): Promise<ChartQuotes> => {
@@ -140,7 +140,7 @@ export class YahooAdapter implements PriceSource, ProfileSource {
       }
       return parsed.value;
     });
-    const counts = { requests: result.requests, retries: result.retries };
+    const counts = { httpRequests: result.requests, retries: result.retries };
     switch (result.status) {
       case 'ok': {
         const { quotes, firstTradeDate } = result.value;
@@ -164,7 +164,7 @@ export class YahooAdapter implements PriceSource, ProfileSource {
   async fetchProfile(symbol: string, signal: AbortSignal): Promise<ProfileResponse> {
     const plan = planProviderSymbol(symbol, this.config.providerAliases);
     if (!plan.request) {
-      return { symbol: plan.canonical, outcome: 'no_data', profile: null, error: describeRefusal(plan.reason), rateLimited: false, circuitOpen: false, requests: 0, retries: 0 };
+      return { symbol: plan.canonical, outcome: 'no_data', profile: null, error: describeRefusal(plan.reason), rateLimited: false, circuitOpen: false, httpRequests: 0, retries: 0 };
     }
     const providerSymbol = plan.providerSymbol;
     let modules: readonly string[] = PROFILE_MODULES;
@@ -187,7 +187,7 @@ export class YahooAdapter implements PriceSource, ProfileSource {
       }
       return parsed.profile;
     });
-    const counts = { requests: result.requests, retries: result.retries };
+    const counts = { httpRequests: result.requests, retries: result.retries };
     switch (result.status) {
       case 'ok':
         return { symbol: plan.canonical, outcome: 'ok', profile: result.value, error: null, rateLimited: false, circuitOpen: false, ...counts };
@@ -213,7 +213,7 @@ export class YahooAdapter implements PriceSource, ProfileSource {
       },
     ).then((result) => {
       if (result.status === 'refused') {
-        this.onMetric({ name: 'provider_request', provider: 'yahoo', symbol, status: 'circuit_open', durationMs: 0 });
+        this.onMetric({ name: 'provider_http_request', provider: 'yahoo', symbol, status: 'circuit_open', durationMs: 0 });
       }
       return result;
     });
@@ -227,7 +227,7 @@ export class YahooAdapter implements PriceSource, ProfileSource {
         breaker: this.breaker,
         clock: this.clock,
         classify: classifyYahooResponse,
-        onRequest: (event) => this.onMetric({ name: 'provider_request', provider: 'yahoo', symbol, status: event.status, durationMs: event.durationMs }),
+        onRequest: (event) => this.onMetric({ name: 'provider_http_request', provider: 'yahoo', symbol, status: event.status, durationMs: event.durationMs }),
       },
       context,
     );

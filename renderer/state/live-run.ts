@@ -72,6 +72,11 @@ export interface Counters {
   readonly missingPrices: number;
   readonly fallbacks: number;
   readonly modelMarks: number;
+  /**
+   * Symbol ranges asked of the price sources: one `provider_request` event each, so the count
+   * equals the run summary's `market_data.requests` (Yahoo's HTTP requests are
+   * `provider_http_request` events, not counted here).
+   */
   readonly providerRequests: number;
   readonly retries: number;
   readonly circuitState: string | null;

@@ -41,8 +41,8 @@ describe('backup list', () => {
     expect(r.code, r.stderr).toBe(0);
     expect([...Buffer.from(r.stdout + r.stderr)].every((b) => b < 0x80)).toBe(true);
     const lines = r.stdout.split('\n');
-    const withManifestLine = lines.findIndex((l) => l.startsWith('portfolios.20250710T230000Z.pre-purge.sqlite '));
-    const bareLine = lines.findIndex((l) => l.startsWith('portfolios.20250710T230000Z.manual.sqlite '));
+    const withManifestLine = lines.findIndex((l) => l.startsWith('portfolios.sqlite.20250710T230000Z.pre-purge.sqlite '));
+    const bareLine = lines.findIndex((l) => l.startsWith('portfolios.sqlite.20250710T230000Z.manual.sqlite '));
     expect(withManifestLine).toBeGreaterThan(0);
     expect(bareLine).toBeGreaterThan(withManifestLine);
     expect(lines[withManifestLine]).toMatch(/ 2025-07-10 23:00:0\d +pre-purge +\d+ +yes$/);

@@ -1,4 +1,6 @@
 /**
+ * `backup --out` naming an existing folder writes the backup into it under its automatic name,
+ * as the backup folder gets it (a second backup of that second gets the next free name).
  * `backup --out` at a place no backup can ever be written (under a regular file) is bad input
  * (SPEC.md m.22, k.3): a usage error, exit 2, that says what to do, with the database left as it
  * was, maintenance_log included, and no file or folder made. A backup that fails while copying
@@ -6,13 +8,14 @@
  * (j.1). The exports that take --out (prices, profiles, baselines) log nothing either way.
  */
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
 import { copyTo, ENV, SAFE_NOW } from '../support/safeguards';
 import { tableContents } from '../support/db-content';
+import { sha256File } from '../../db/maintenance/database-file';
 
 vi.mock('../../db/maintenance/database-file', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../db/maintenance/database-file')>();
@@ -28,6 +31,25 @@ let seeded = '';
 beforeAll(() => {
   seeded = seedDemoDb(SAFE_NOW);
 }, 120_000);
+
+describe('backup --out an existing folder', () => {
+  it('writes the backup into the folder under its automatic name, with its manifest', async () => {
+    const db = copyTo(seeded);
+    const folder = join(dirname(db), 'chosen');
+    mkdirSync(folder);
+    const files: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await runCli(['backup', '--db', db, '--out', folder, '--json'], ENV);
+      expect(r.code, r.stderr).toBe(0);
+      const { file, manifest } = JSON.parse(r.stdout);
+      expect(manifest.sha256).toBe(sha256File(file));
+      files.push(file);
+    }
+    expect(files).toEqual([join(folder, 'portfolios.sqlite.20250710T230000Z.manual.sqlite'), join(folder, 'portfolios.sqlite.20250710T230000Z-2.manual.sqlite')]);
+    expect(readdirSync(folder).sort()).toEqual(files.flatMap((f) => [f, `${f}.json`]).map((f) => f.slice(folder.length + 1)).sort());
+    expect(existsSync(join(dirname(db), 'backups'))).toBe(false);
+  });
+});
 
 describe('backup --out under a regular file', () => {
   it('is a usage error that changes nothing, maintenance_log included', async () => {

@@ -134,7 +134,7 @@ describe('--replace and --merge', () => {
     expect(readdirSync(dir).sort()).toEqual(['backups', 'portfolios.sqlite']);
     const out = JSON.parse(r.stdout);
     expect(out.mode).toBe('replace');
-    expect(out.backupFile).toMatch(/backups\/portfolios\.\d{8}T\d{6}Z\.pre-import\.sqlite$/);
+    expect(out.backupFile).toMatch(/backups\/portfolios\.sqlite\.\d{8}T\d{6}Z\.pre-import\.sqlite$/);
     expect(checksumsOf(out.backupFile)).toEqual(old);
     expect(readJson(`${out.backupFile}.json`)).toMatchObject({ reason: 'pre-import', integrity: 'ok', row_counts_verified: true });
     expect(checksumsOf(db)).toEqual(checksumsOf(fresh));

@@ -115,12 +115,13 @@ describe('circuit breaker through the engine', () => {
 
     // The event log warns about each failed request and each symbol's first refusal of the
     // opening; the refusals after that are debug events (the circuit_state event warned).
-    const requests = run.events.flatMap((e) => (e.event === 'metric' && e.payload.name === 'provider_request' ? [{ level: e.level, tags: e.payload.tags }] : []));
-    const warned = requests.filter((r) => r.level === 'warn');
-    const refusedAgain = requests.filter((r) => r.level === 'debug' && (r.tags['status'] === 'circuit_open' || r.tags['outcome'] === 'provider_error'));
-    expect(refusedAgain.length).toBeGreaterThan(0);
-    expect(warned.filter((r) => r.tags['scope'] === 'range').length).toBeLessThanOrEqual(2 * NEEDED.length);
-    expect(warned.filter((r) => r.tags['status'] === 'circuit_open')).toEqual([]);
+    const metrics = (name: string) => run.events.flatMap((e) => (e.event === 'metric' && e.payload.name === name ? [{ level: e.level, tags: e.payload.tags }] : []));
+    const ranges = metrics('provider_request');
+    const http = metrics('provider_http_request');
+    expect(ranges.filter((r) => r.level === 'debug' && r.tags['outcome'] === 'provider_error').length).toBeGreaterThan(0);
+    expect(http.filter((r) => r.level === 'debug' && r.tags['status'] === 'circuit_open').length).toBeGreaterThan(0);
+    expect(ranges.filter((r) => r.level === 'warn').length).toBeLessThanOrEqual(2 * NEEDED.length);
+    expect(http.filter((r) => r.level === 'warn' && r.tags['status'] === 'circuit_open')).toEqual([]);
   });
 
   it('a multi-chunk backfill with the circuit open logs every refused date, few rows; a later run from the log gives the same reasons', async () => {
@@ -160,7 +161,7 @@ describe('circuit breaker through the engine', () => {
     expect(missingPrices(db).map((r) => `${r.price_date} ${r.symbol} ${r.reason} ${r.provider}`)).toEqual(reasons);
   });
 
-  it('per provider, requests are the HTTP requests sent, failures those that failed, refusals apart (h.5)', async () => {
+  it('per provider, requests are the symbol ranges asked, failures and refusals of them apart, HTTP requests named apart (h.5)', async () => {
     const db = join(dir, `counts-${++n}.db`);
     createSmallDatabase(db, LOTS, { ...SHRUNK_WAIT_SETTINGS, 'market_data.circuit_cooldown_ms': 60_000, 'market_data.circuit_cooldown_max_ms': 600_000 }, Date.parse(NOW));
     mock.failEverything({ kind: 'server_error' });
@@ -169,17 +170,20 @@ describe('circuit breaker through the engine', () => {
     if (run.result.kind !== 'run') return;
     const md = run.result.summary.market_data;
     const yahoo = (md['providers'] as Record<string, Record<string, number>>)['yahoo']!;
-    // The run's HTTP requests (the CLI's "Provider requests") are Yahoo's: every one failed.
-    expect(md['requests']).toBeGreaterThan(0);
+    // The run's requests (the CLI's "Provider requests", the app's live counter) are the ranges
+    // asked of Yahoo, one provider_request event each.
+    const count = (name: string) => run.events.filter((e) => e.event === 'metric' && e.payload.name === name).length;
+    expect(md['requests']).toBe(count('provider_request'));
     expect(yahoo['requests']).toBe(md['requests']);
-    expect(yahoo['failures']).toBe(yahoo['requests']);
-    // They are the chart requests the mock received (profiles are not price requests).
-    expect(yahoo['requests']).toBe(mock.count({ endpoint: 'chart' }));
-    // Every range request but those that failed (each logged) was refused by the open circuit.
-    const ranges = run.events.filter((e) => e.event === 'metric' && e.payload.name === 'provider_request' && e.payload.tags['scope'] === 'range').length;
+    // Each one failed or was refused by the open circuit; the failures are logged each.
     const failed = querySql<{ n: number }>(db, `SELECT count(*) AS n FROM market_data_fetch_log WHERE error NOT LIKE 'circuit open%'`)[0]!.n;
-    expect(yahoo['refused']).toBe(ranges - failed);
+    expect(yahoo['failures']).toBe(failed);
+    expect(yahoo['failures']! + yahoo['refused']!).toBe(yahoo['requests']);
     expect(yahoo['refused']).toBeGreaterThan(NEEDED.length);
+    // The HTTP requests are the chart requests the mock received (profiles are not price requests),
+    // with their retries: more than the failed ranges that sent them.
+    expect(yahoo['http_requests']).toBe(mock.count({ endpoint: 'chart' }));
+    expect(yahoo['http_requests']).toBeGreaterThan(failed);
     expect(yahoo['rows']).toBe(0);
   });
 

@@ -141,7 +141,7 @@ describe('market data faults through the engine (online, Yahoo mock)', () => {
     expectCompleted(run);
     expect(reasons(db)).toEqual(FAULT_DATES.map((d) => [d, 'MSFT', 'provider_error', '2025-03-07']));
     for (const r of missingPrices(db)) expect(r.detail).toBe('request timed out after 120 ms');
-    expect(run.providerMetrics.some((m) => m.name === 'provider_request' && m.status === 'timeout')).toBe(true);
+    expect(run.providerMetrics.some((m) => m.name === 'provider_http_request' && m.status === 'timeout')).toBe(true);
     expectStoredRowsUnchanged(db);
   });
 

@@ -76,7 +76,7 @@ export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
     file: z.string(),
     /** When it was made, from the UTC stamp in its name (to the second): no manifest says so. */
     madeAt: z.string(),
-    /** From the file name (`<db>.<UTC>.<reason>.sqlite`). */
+    /** From the file name (`<database file name>.<UTC>.<reason>.sqlite`). */
     reason: z.string(),
     bytes: z.number().int(),
     lastVerification: lastVerificationSchema,

@@ -22,8 +22,12 @@
  *   for such a date are counted as the provider's `dropped` rows (e.4). A rejected close or a
  *   flagged jump read from a file names its file and line (the quote's origin) in the warning,
  *   and a rejection also in its reason.
- * - Per provider the run counts the requests actually sent, the failed ones, and the refusals
- *   of its open circuit apart (run-state.ts countProvider).
+ * - Each ask is one request, whatever the source does to answer it (HTTP requests and their
+ *   retries, files read, nothing at all): the unit of the dry run's estimate and of the fetch
+ *   log (one row per ask, besides the one-day rows of rejected closes). The run counts it, per
+ *   provider with the failed ones, the refusals of its open circuit and the HTTP requests it
+ *   took (run-state.ts countProvider), and reports it as one provider_request event, the event
+ *   the app's live view counts.
  * - A cancelled run stops asking; the request in flight is aborted by the signal and is not
  *   logged as a provider failure.
  */
@@ -97,7 +101,7 @@ async function ask(run: RunContext, source: PriceSource, symbol: string, start: 
   } catch (err) {
     if (run.signal.aborted) return null;
     // Adapters report expected failures as outcomes; anything thrown is a provider fault.
-    return { symbol, start, end, outcome: 'provider_error', quotes: [], firstTradeDate: null, error: (err as Error).message, rateLimited: false, circuitOpen: false, requests: 1, retries: 0 };
+    return { symbol, start, end, outcome: 'provider_error', quotes: [], firstTradeDate: null, error: (err as Error).message, rateLimited: false, circuitOpen: false, httpRequests: 0, retries: 0 };
   }
 }
 
@@ -115,7 +119,7 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     const resp = await ask(run, source, symbol, from, to);
     if (resp === null) break;
     const c = run.marketData.counters;
-    c.requests += resp.requests;
+    c.requests++;
     c.retries += resp.retries;
     // Rate-limited answers (HTTP 429); a refusal of a circuit opened by them sent nothing.
     if (resp.rateLimited && !resp.circuitOpen) c.rateLimited++;
@@ -192,16 +196,15 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
       if (!run.monitorOnly && logged) run.store.appendFetchLog(e);
     }
     run.marketData.countProvider(source.name, {
-      requests: resp.requests,
-      retries: resp.retries,
+      httpRequests: resp.httpRequests,
       failed: outcome !== 'ok' && outcome !== 'no_data',
       refused: resp.circuitOpen,
       rows: v.valid.length,
       dropped,
     });
-    run.telemetry.metric('provider_request', resp.requests, {
+    run.telemetry.metric('provider_request', 1, {
       unit: 'requests',
-      tags: { scope: 'range', symbol, provider: source.name, outcome, start: from, end: to, rows: v.valid.length, retries: resp.retries },
+      tags: { symbol, provider: source.name, outcome, start: from, end: to, rows: v.valid.length, http_requests: resp.httpRequests, retries: resp.retries },
       source: 'market_data',
       // A refusal whose dates the log already explains is routine while the circuit stays open.
       level: outcome === 'ok' || outcome === 'no_data' || !logged ? 'debug' : 'warn',

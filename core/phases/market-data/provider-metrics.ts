@@ -1,16 +1,18 @@
 /**
- * Provider-level telemetry (SPEC.md h.2 named metrics provider_request, provider_retry and
- * circuit_state). Adapters report ProviderMetric values; a source that can be bound to a
+ * Provider-level telemetry (SPEC.md h.2 named metrics provider_retry and circuit_state, and
+ * each HTTP request). Adapters report ProviderMetric values; a source that can be bound to a
  * run's telemetry exposes `bindProviderMetrics` (the host wraps its Yahoo adapter so), and the
  * engine binds it once per run before the first request. Every metric then goes through
  * recordMetric like any other event (h.1).
  *
  * Metric shapes:
- *   provider_request  value = duration (ms); tags provider, symbol, status (HTTP status,
- *                     network_error, timeout, circuit_open), scope 'http'; warn for a failed
- *                     request, debug for an answer and for a refusal of the open circuit
- *   provider_retry    value = delay before the retry (ms); tags provider, symbol, attempt, cause
- *   circuit_state     value = null; tags provider, state (closed, open, half_open), cause
+ *   provider_http_request  value = duration (ms); tags provider, symbol, status (HTTP status,
+ *                          network_error, timeout, circuit_open); warn for a failed request,
+ *                          debug for an answer and for a refusal of the open circuit. Not
+ *                          provider_request, which counts symbol ranges asked (fetch-range.ts):
+ *                          one range may take several HTTP requests, or none.
+ *   provider_retry         value = delay before the retry (ms); tags provider, symbol, attempt, cause
+ *   circuit_state          value = null; tags provider, state (closed, open, half_open), cause
  *
  * Each transition to open is counted once (the run summary's `circuit_opens`), however many
  * refusals follow.
@@ -37,12 +39,12 @@ export function providerMetricListener(run: RunContext): ProviderMetricListener 
   const unreachable = new Map<string, boolean>();
   return (m: ProviderMetric) => {
     switch (m.name) {
-      case 'provider_request': {
+      case 'provider_http_request': {
         const answered = typeof m.status === 'number';
         if (m.status !== 'circuit_open') unreachable.set(m.provider, !answered);
-        run.telemetry.metric('provider_request', m.durationMs, {
+        run.telemetry.metric('provider_http_request', m.durationMs, {
           unit: 'ms',
-          tags: { scope: 'http', provider: m.provider, symbol: m.symbol, status: m.status },
+          tags: { provider: m.provider, symbol: m.symbol, status: m.status },
           source: 'market_data',
           // A refusal of the open circuit sends nothing: the circuit_state event said it opened.
           level: m.status === 'circuit_open' || (answered && (m.status as number) < 400) ? 'debug' : 'warn',

@@ -14,7 +14,9 @@ import type { IsoDate } from '../../domain/iso-date';
 import type { FetchLogEntry } from '../../ports/store';
 
 export interface MarketDataCounters {
+  /** Symbol ranges asked of the providers, one request each (SPEC.md e.3); a range asked of the CSV folder, then of Yahoo, is two. */
   requests: number;
+  /** HTTP retries (Yahoo's; the other sources send no HTTP request). */
   retries: number;
   rateLimited: number;
   /** Transitions of a provider's circuit to open (circuit_state metrics), not its refusals. */
@@ -25,25 +27,30 @@ export interface MarketDataCounters {
   providers: Record<string, ProviderCounters>;
 }
 
-/** What the run summary and the phase metrics report per provider (SPEC.md c.5, h.5). */
+/**
+ * What the run summary and the phase metrics report per provider (SPEC.md c.5, h.5). Requests
+ * are symbol ranges asked, one each whatever the provider does to answer it: the unit of the
+ * fetch log, of the dry run's estimate and of the run's provider_request events.
+ */
 export interface ProviderCounters {
-  /** Requests actually sent (HTTP requests with their retries; files read, for the CSV folder). */
+  /** Symbol ranges asked of the provider. */
   requests: number;
-  /** Of those, the ones that failed: every request of a failed answer, the retried ones of another. */
+  /** Of those, the ones answered with a failure (any outcome but ok and no_data). */
   failures: number;
-  /** Answers refused by the provider's open circuit (e.7); what one sent before it opened counts above. */
+  /** Of those, the ones its open circuit refused (e.7), whatever it sent before it opened. */
   refused: number;
+  /** HTTP requests sent for them, retries included (Yahoo; the CSV folder and the synthetic generator send none). */
+  http_requests: number;
   /** Valid rows returned. */
   rows: number;
   /** Rows dropped because their date is not a trading day (e.4). */
   dropped: number;
 }
 
-/** One answer of a provider, as countProvider counts it. */
+/** The answer to one symbol range asked of a provider, as countProvider counts it. */
 export interface ProviderAnswer {
-  /** Requests sent for it (PriceResponse.requests), and how many of them were retries. */
-  readonly requests: number;
-  readonly retries: number;
+  /** HTTP requests sent for it (PriceResponse.httpRequests). */
+  readonly httpRequests: number;
   /** The answer failed (any outcome but ok and no_data). */
   readonly failed: boolean;
   /** The open circuit refused the request (PriceResponse.circuitOpen). */
@@ -52,7 +59,7 @@ export interface ProviderAnswer {
   readonly dropped: number;
 }
 
-const NO_PROVIDER_COUNTS: Readonly<ProviderCounters> = { requests: 0, failures: 0, refused: 0, rows: 0, dropped: 0 };
+const NO_PROVIDER_COUNTS: Readonly<ProviderCounters> = { requests: 0, failures: 0, refused: 0, http_requests: 0, rows: 0, dropped: 0 };
 
 /** Per provider, the counts of `now` minus those of `before` (a phase's share of the run's). */
 export function providerCountsSince(now: Readonly<Record<string, ProviderCounters>>, before: Readonly<Record<string, ProviderCounters>>): Record<string, ProviderCounters> {
@@ -60,6 +67,7 @@ export function providerCountsSince(now: Readonly<Record<string, ProviderCounter
     requests: p.requests - b.requests,
     failures: p.failures - b.failures,
     refused: p.refused - b.refused,
+    http_requests: p.http_requests - b.http_requests,
     rows: p.rows - b.rows,
     dropped: p.dropped - b.dropped,
   });
@@ -166,16 +174,15 @@ export class MarketDataRunState {
   }
 
   /**
-   * Counts one answer of provider `name`: the requests it sent, and as failures all of them
-   * when it failed, else its retries (each followed a failed request); a refusal of the open
-   * circuit is counted as refused, not as a request (it sent nothing, or only its failed
-   * attempts before the circuit opened).
+   * Counts one symbol range asked of provider `name`: one request, a refusal of its open circuit
+   * as refused and any other failed answer as a failure, and the HTTP requests it took.
    */
   countProvider(name: string, answer: ProviderAnswer): void {
     const p = (this.counters.providers[name] ??= { ...NO_PROVIDER_COUNTS });
-    p.requests += answer.requests;
-    p.failures += answer.failed ? answer.requests : answer.retries;
+    p.requests++;
     if (answer.refused) p.refused++;
+    else if (answer.failed) p.failures++;
+    p.http_requests += answer.httpRequests;
     p.rows += answer.rows;
     p.dropped += answer.dropped;
   }

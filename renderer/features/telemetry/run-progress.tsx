@@ -94,7 +94,7 @@ export function RunProgress({ live, trackedDates, lastRun }: { live: LiveState; 
           <dd>{fmtInt(c.modelMarks)}</dd>
         </div>
         <div>
-          <dt>Provider requests</dt>
+          <dt title="Symbol ranges asked of the price sources, one request each, as the run summary counts them">Provider requests</dt>
           <dd>{fmtInt(c.providerRequests)}</dd>
         </div>
         <div>

@@ -36,7 +36,7 @@ describe('monitor-only trace inputs of market_data', () => {
     const source: PriceSource = {
       name: 'synthetic',
       async fetchPrices(request: PriceRequest): Promise<PriceResponse> {
-        const base = { symbol: request.symbol, start: request.start, end: request.end, firstTradeDate: null, rateLimited: false, circuitOpen: false, requests: 1, retries: 0 };
+        const base = { symbol: request.symbol, start: request.start, end: request.end, firstTradeDate: null, rateLimited: false, circuitOpen: false, httpRequests: 0, retries: 0 };
         if (down) return { ...base, outcome: 'provider_error', quotes: [], error: 'source down' };
         const quotes = request.symbol === 'SPY' && request.start <= D && D <= request.end ? [{ date: D, close, volume: null, open: null, high: null, low: null }] : [];
         return { ...base, outcome: quotes.length ? 'ok' : 'no_data', quotes, error: null };

@@ -6,7 +6,7 @@
  * backups, are not listed; retention leaves a file without a manifest alone.
  */
 import { copyFileSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../host/dispatcher';
 import type { HostContext } from '../../../host/handler-types';
@@ -89,12 +89,55 @@ describe('backups without a manifest', () => {
     expect((await listed()).find((b) => b.file === bare)).toMatchObject({ hasManifest: false });
   });
 
-  it('a backup name is the database base name, the UTC stamp, an optional counter and a known reason', () => {
+  it('a backup name is the database file name, the UTC stamp, an optional counter and a known reason', () => {
+    expect(parseBackupName('portfolios.sqlite', 'portfolios.sqlite.20250709T120000Z.manual.sqlite')).toEqual({ reason: 'manual', madeAt: '2025-07-09T12:00:00.000000Z' });
+    expect(parseBackupName('portfolios.sqlite', 'portfolios.sqlite.20250709T120000Z-3.pre-import.sqlite')).toEqual({ reason: 'pre-import', madeAt: '2025-07-09T12:00:00.000000Z' });
+    expect(parseBackupName('portfolios.sqlite', 'portfolios.sqlite.20250709T120000Z.weekly.sqlite')).toBeNull();
+    expect(parseBackupName('portfolios.sqlite', 'portfolios.sqlite2.20250709T120000Z.manual.sqlite')).toBeNull();
+    expect(parseBackupName('portfolios.sqlite', 'portfolios.sqlite')).toBeNull();
+    // The stem alone does not say which database: portfolios.sqlite, portfolios.db ...
+    expect(parseBackupName('portfolios.sqlite', 'portfolios.20250709T120000Z.manual.sqlite')).toBeNull();
+    expect(parseBackupName('portfolios.db', 'portfolios.sqlite.20250709T120000Z.manual.sqlite')).toBeNull();
+    // A database without an extension: its file name is its stem.
     expect(parseBackupName('portfolios', 'portfolios.20250709T120000Z.manual.sqlite')).toEqual({ reason: 'manual', madeAt: '2025-07-09T12:00:00.000000Z' });
-    expect(parseBackupName('portfolios', 'portfolios.20250709T120000Z-3.pre-import.sqlite')).toEqual({ reason: 'pre-import', madeAt: '2025-07-09T12:00:00.000000Z' });
-    expect(parseBackupName('portfolios', 'portfolios.20250709T120000Z.weekly.sqlite')).toBeNull();
-    expect(parseBackupName('portfolios', 'portfolios2.20250709T120000Z.manual.sqlite')).toBeNull();
-    expect(parseBackupName('portfolios', 'portfolios.sqlite')).toBeNull();
-    expect(parseBackupName('my.db', 'my.db.20250709T235959Z.scheduled.sqlite')).toEqual({ reason: 'scheduled', madeAt: '2025-07-09T23:59:59.000000Z' });
+  });
+});
+
+describe('databases of the same stem sharing a backup folder (a.sqlite and a.db)', () => {
+  it("each lists its own backups, with and without a manifest, and an older backup of its own with its manifest; neither the other's", async () => {
+    const a = copyTo(seedDemoDb(SAFE_NOW), 'a.sqlite');
+    const b = join(dirname(a), 'a.db');
+    copyFileSync(a, b);
+    const ctxA = testHostContext(a, SAFE_NOW, { reader: false });
+    const ctxB = testHostContext(b, SAFE_NOW, { reader: false });
+    const backupOf = async (c: HostContext, input: unknown): Promise<string> => (await dispatchOk(c, 'createBackup', input)).file as string;
+    const filesOf = async (c: HostContext): Promise<{ file: string; hasManifest: boolean }[]> =>
+      ((await dispatchOk(c, 'listBackups', {})).backups as { file: string; hasManifest: boolean }[]).map(({ file, hasManifest }) => ({ file, hasManifest }));
+
+    // Made in the same second, into the same folder: each named after its own database file.
+    const bareA = await backupOf(ctxA, {});
+    const bareB = await backupOf(ctxB, {});
+    expect([basename(bareA), basename(bareB)]).toEqual(['a.sqlite.20250710T230000Z.manual.sqlite', 'a.db.20250710T230000Z.manual.sqlite']);
+    rmSync(`${bareA}.json`);
+    rmSync(`${bareB}.json`);
+    const withManifestA = await backupOf(ctxA, { reason: 'pre-purge' });
+    const withManifestB = await backupOf(ctxB, { reason: 'pre-purge' });
+    // Older backups named by the stem alone: with its manifest, the manifest says whose it is;
+    // without one, it could be either database's, so it is neither's.
+    const dir = dirname(bareA);
+    const olderA = join(dir, 'a.20250709T120000Z.manual.sqlite');
+    copyFileSync(withManifestA, olderA);
+    writeFileSync(`${olderA}.json`, JSON.stringify({ ...JSON.parse(readFileSync(`${withManifestA}.json`, 'utf8')), file: basename(olderA), created_at: '2025-07-09T12:00:00.000000Z' }));
+    copyFileSync(bareA, join(dir, 'a.20250708T120000Z.manual.sqlite'));
+
+    expect(await filesOf(ctxA)).toEqual([
+      { file: withManifestA, hasManifest: true },
+      { file: bareA, hasManifest: false },
+      { file: olderA, hasManifest: true },
+    ]);
+    expect(await filesOf(ctxB)).toEqual([
+      { file: withManifestB, hasManifest: true },
+      { file: bareB, hasManifest: false },
+    ]);
   });
 });

@@ -26,7 +26,7 @@ describe('backup', () => {
       expect(r.code, r.stderr).toBe(0);
       files.push(basename(JSON.parse(r.stdout).file as string));
     }
-    expect(files).toEqual(['portfolios.20250710T230000Z.manual.sqlite', 'portfolios.20250710T230000Z-2.manual.sqlite', 'portfolios.20250710T230000Z-3.manual.sqlite']);
+    expect(files).toEqual(['portfolios.sqlite.20250710T230000Z.manual.sqlite', 'portfolios.sqlite.20250710T230000Z-2.manual.sqlite', 'portfolios.sqlite.20250710T230000Z-3.manual.sqlite']);
   });
 
   it('writes a verified copy and a manifest whose checksum matches the file', async () => {
@@ -34,7 +34,7 @@ describe('backup', () => {
     const r = await runCli(['backup', '--db', db, '--json'], ENV);
     expect(r.code, r.stderr).toBe(0);
     const { file } = JSON.parse(r.stdout);
-    expect(basename(file)).toBe('portfolios.20250710T230000Z.manual.sqlite');
+    expect(basename(file)).toBe('portfolios.sqlite.20250710T230000Z.manual.sqlite');
     expect(dirname(file)).toBe(join(dirname(db), 'backups'));
     const m = readJson(`${file}.json`);
     expect(m.sha256).toBe(sha256File(file));

@@ -32,7 +32,7 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
     const source = new CsvDirectorySource(dir);
     const r = await source.fetchPrices({ symbol: 'AAPL', start: d('2024-01-02'), end: d('2024-01-05') }, signal);
     expect(source.name).toBe('csv');
-    expect(r).toMatchObject({ symbol: 'AAPL', outcome: 'ok', error: null, firstTradeDate: null, rateLimited: false, circuitOpen: false, retries: 0, requests: 1, files: ['AAPL.csv'] });
+    expect(r).toMatchObject({ symbol: 'AAPL', outcome: 'ok', error: null, firstTradeDate: null, rateLimited: false, circuitOpen: false, retries: 0, httpRequests: 0, files: ['AAPL.csv'] });
     // Each quote says where it was read (line 1 is the header).
     expect(r.quotes).toEqual([
       { date: '2024-01-02', close: 185.64, open: 187.15, high: 188.44, low: 183.89, volume: 82488700, origin: { file: 'AAPL.csv', line: 2 } },
@@ -91,8 +91,8 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
   it('no file for the symbol, or no rows in the range, is no_data', async () => {
     writeFileSync(join(dir, 'AAPL.csv'), AAPL_DOWNLOAD);
     const source = new CsvDirectorySource(dir);
-    expect(await source.fetchPrices({ symbol: 'TSLA', start: d('2024-01-02'), end: d('2024-01-05') }, signal)).toMatchObject({ outcome: 'no_data', requests: 0, quotes: [] });
-    expect(await source.fetchPrices({ symbol: 'AAPL', start: d('2023-01-02'), end: d('2023-01-05') }, signal)).toMatchObject({ outcome: 'no_data', requests: 1, error: 'no rows for AAPL in the requested range' });
+    expect(await source.fetchPrices({ symbol: 'TSLA', start: d('2024-01-02'), end: d('2024-01-05') }, signal)).toMatchObject({ outcome: 'no_data', httpRequests: 0, quotes: [] });
+    expect(await source.fetchPrices({ symbol: 'AAPL', start: d('2023-01-02'), end: d('2023-01-05') }, signal)).toMatchObject({ outcome: 'no_data', httpRequests: 0, error: 'no rows for AAPL in the requested range' });
   });
 
   it('a file without a usable header is reported and gives nothing', async () => {

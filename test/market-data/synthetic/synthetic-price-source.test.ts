@@ -19,7 +19,7 @@ describe('synthetic PriceSource', () => {
   it('is named synthetic and returns the generated quotes of the range', async () => {
     expect(source.name).toBe('synthetic');
     const res = await source.fetchPrices(req('SPY', '2025-06-01', '2025-06-30'), signal);
-    expect(res).toMatchObject({ symbol: 'SPY', outcome: 'ok', error: null, rateLimited: false, circuitOpen: false, requests: 0, retries: 0, firstTradeDate: '2000-01-03' });
+    expect(res).toMatchObject({ symbol: 'SPY', outcome: 'ok', error: null, rateLimited: false, circuitOpen: false, httpRequests: 0, retries: 0, firstTradeDate: '2000-01-03' });
     expect(res.quotes).toEqual(generator.quotes('SPY', D('2025-06-01'), D('2025-06-30')));
     expect(res.quotes.at(-1)).toMatchObject({ date: '2025-06-30', close: 615 });
   });
@@ -53,7 +53,7 @@ describe('synthetic ProfileSource', () => {
   it('returns the generator profile', async () => {
     const res = await profiles.fetchProfile('AAPL', signal);
     expect(profiles.name).toBe('synthetic');
-    expect(res).toMatchObject({ symbol: 'AAPL', outcome: 'ok', error: null, requests: 0 });
+    expect(res).toMatchObject({ symbol: 'AAPL', outcome: 'ok', error: null, httpRequests: 0 });
     expect(res.profile).toEqual(generator.profile('AAPL'));
   });
 

@@ -22,15 +22,15 @@ describe('circuit breaker when everything fails', () => {
     const results: PriceResponse[] = [];
     for (const symbol of symbols(30)) results.push(await adapter.fetchPrices({ symbol, ...range }, signal));
 
-    expect(results.slice(0, 5).map((r) => [r.outcome, r.requests, r.circuitOpen])).toEqual(Array(5).fill(['provider_error', 4, false]));
+    expect(results.slice(0, 5).map((r) => [r.outcome, r.httpRequests, r.circuitOpen])).toEqual(Array(5).fill(['provider_error', 4, false]));
     for (const r of results.slice(5)) {
-      expect(r).toMatchObject({ outcome: 'provider_error', circuitOpen: true, rateLimited: false, requests: 0, retries: 0, quotes: [] });
+      expect(r).toMatchObject({ outcome: 'provider_error', circuitOpen: true, rateLimited: false, httpRequests: 0, retries: 0, quotes: [] });
       expect(r.error).toMatch(/^circuit open after provider errors/);
     }
     // Provenance: 5 logical requests x (1 + max_retries 3) HTTP requests.
     expect(yahoo.mock.requests).toHaveLength(20);
     expect(circuitEvents(metrics)).toEqual([['open', 'errors']]);
-    expect(metrics.filter((m) => m.name === 'provider_request' && m.status === 'circuit_open')).toHaveLength(25);
+    expect(metrics.filter((m) => m.name === 'provider_http_request' && m.status === 'circuit_open')).toHaveLength(25);
     expect(adapter.circuit()).toMatchObject({ state: 'open', cause: 'errors' });
   });
 
@@ -54,7 +54,7 @@ describe('circuit breaker when everything fails', () => {
     const results: PriceResponse[] = [];
     for (const symbol of symbols(8)) results.push(await adapter.fetchPrices({ symbol, ...range }, signal));
     expect(results.slice(0, 5).every((r) => r.outcome === 'rate_limited' && r.rateLimited && !r.circuitOpen)).toBe(true);
-    for (const r of results.slice(5)) expect(r).toMatchObject({ outcome: 'rate_limited', rateLimited: true, circuitOpen: true, requests: 0 });
+    for (const r of results.slice(5)) expect(r).toMatchObject({ outcome: 'rate_limited', rateLimited: true, circuitOpen: true, httpRequests: 0 });
     expect(circuitEvents(metrics)).toEqual([['open', 'rate_limited']]);
   });
 
@@ -93,7 +93,7 @@ describe('circuit breaker when everything fails', () => {
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     for (const symbol of symbols(5)) await adapter.fetchPrices({ symbol, ...range }, signal);
     const r = await adapter.fetchProfile('AAPL', signal);
-    expect(r).toMatchObject({ outcome: 'provider_error', circuitOpen: true, requests: 0, profile: null });
+    expect(r).toMatchObject({ outcome: 'provider_error', circuitOpen: true, httpRequests: 0, profile: null });
   });
 
   it('half-open after the cooldown: a failed trial (no retries) doubles the cooldown, a good one closes it', async () => {
@@ -106,7 +106,7 @@ describe('circuit breaker when everything fails', () => {
     time!.advance(openedAt + 60_000 - time!.now());
     const before = yahoo.mock.requests.length;
     const trial = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(trial).toMatchObject({ outcome: 'provider_error', circuitOpen: false, requests: 1, retries: 0 });
+    expect(trial).toMatchObject({ outcome: 'provider_error', circuitOpen: false, httpRequests: 1, retries: 0 });
     expect(yahoo.mock.requests.length - before).toBe(1);
     expect(adapter.circuit()).toMatchObject({ state: 'open', cooldownMs: 120_000 });
 

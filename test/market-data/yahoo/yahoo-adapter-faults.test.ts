@@ -27,10 +27,10 @@ describe('HTTP 429', () => {
     yahoo.mock.script('AAPL', [{ kind: 'rate_limit' }]);
     const { adapter, time, metrics } = createMockYahooAdapter(yahoo.mock, { random: fixedRandom(0.5) });
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'ok', requests: 2, retries: 1, rateLimited: false, circuitOpen: false });
+    expect(r).toMatchObject({ outcome: 'ok', httpRequests: 2, retries: 1, rateLimited: false, circuitOpen: false });
     // Provenance: draw 0.5 x ceiling 1 s (retry 1); the second request has a token (burst 2).
     expect(time!.sleeps).toEqual([500]);
-    expect(metrics.filter((m) => m.name === 'provider_request').map((m) => m.name === 'provider_request' && m.status)).toEqual([429, 200]);
+    expect(metrics.filter((m) => m.name === 'provider_http_request').map((m) => m.name === 'provider_http_request' && m.status)).toEqual([429, 200]);
     expect(metrics.find((m) => m.name === 'provider_retry')).toEqual({ name: 'provider_retry', provider: 'yahoo', symbol: 'AAPL', attempt: 1, delayMs: 500, cause: 'rate_limited' });
   });
 
@@ -68,7 +68,7 @@ describe('HTTP 429', () => {
     yahoo.mock.always('AAPL', { kind: 'rate_limit' });
     const { adapter, time } = createMockYahooAdapter(yahoo.mock, { random: fixedRandom(0.5) });
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'rate_limited', rateLimited: true, circuitOpen: false, quotes: [], requests: 4, retries: 3 });
+    expect(r).toMatchObject({ outcome: 'rate_limited', rateLimited: true, circuitOpen: false, quotes: [], httpRequests: 4, retries: 3 });
     expect(r.error).toMatch(/^HTTP 429/);
     // Backoff draws of 1, 2, 4 s ceilings; the bucket had refilled by then.
     expect(time!.sleeps).toEqual([500, 1_000, 2_000]);
@@ -81,7 +81,7 @@ describe('HTTP 5xx', () => {
     yahoo.mock.script('AAPL', [{ kind: 'server_error' }, { kind: 'server_error', status: 503 }]);
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'ok', requests: 3, retries: 2 });
+    expect(r).toMatchObject({ outcome: 'ok', httpRequests: 3, retries: 2 });
     expect(r.quotes).toHaveLength(4);
   });
 
@@ -89,21 +89,21 @@ describe('HTTP 5xx', () => {
     yahoo.mock.always('AAPL', { kind: 'server_error' });
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'provider_error', rateLimited: false, circuitOpen: false, requests: 4, retries: 3, error: 'HTTP 500: mock server error' });
+    expect(r).toMatchObject({ outcome: 'provider_error', rateLimited: false, circuitOpen: false, httpRequests: 4, retries: 3, error: 'HTTP 500: mock server error' });
   });
 
   it('max_retries is a setting', async () => {
     yahoo.mock.always('AAPL', { kind: 'server_error' });
     const { adapter } = createMockYahooAdapter(yahoo.mock, { config: { maxRetries: 0 } });
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'provider_error', requests: 1, retries: 0 });
+    expect(r).toMatchObject({ outcome: 'provider_error', httpRequests: 1, retries: 0 });
   });
 
   it('a failing crumb route fails the profile the same way', async () => {
     yahoo.mock.failEverything({ kind: 'server_error', status: 502 });
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchProfile('AAPL', signal);
-    expect(r).toMatchObject({ outcome: 'provider_error', profile: null, requests: 4, retries: 3 });
+    expect(r).toMatchObject({ outcome: 'provider_error', profile: null, httpRequests: 4, retries: 3 });
     expect(yahoo.mock.requests.every((q) => q.endpoint === 'quote_page')).toBe(true);
   });
 });
@@ -113,16 +113,16 @@ describe('timeouts (timeout_ms shrunk to milliseconds)', () => {
     yahoo.mock.script('AAPL', [{ kind: 'hang' }]);
     const { adapter, metrics } = createMockYahooAdapter(yahoo.mock, { config: { timeoutMs: 250 } });
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'ok', requests: 2, retries: 1 });
+    expect(r).toMatchObject({ outcome: 'ok', httpRequests: 2, retries: 1 });
     expect(yahoo.mock.requests.map((q) => q.status)).toEqual(['hang', 200]);
-    expect(metrics.filter((m) => m.name === 'provider_request').map((m) => m.name === 'provider_request' && m.status)).toEqual(['timeout', 200]);
+    expect(metrics.filter((m) => m.name === 'provider_http_request').map((m) => m.name === 'provider_http_request' && m.status)).toEqual(['timeout', 200]);
   });
 
   it('hanging every time: provider_error naming the timeout', async () => {
     yahoo.mock.always('AAPL', { kind: 'hang' });
     const { adapter } = createMockYahooAdapter(yahoo.mock, { config: { maxRetries: 1, timeoutMs: 100 } });
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'provider_error', rateLimited: false, requests: 2, retries: 1, error: 'request timed out after 100 ms' });
+    expect(r).toMatchObject({ outcome: 'provider_error', rateLimited: false, httpRequests: 2, retries: 1, error: 'request timed out after 100 ms' });
   });
 });
 
@@ -131,7 +131,7 @@ describe('answers that are not retried', () => {
     yahoo.mock.always('AAPL', { kind: 'malformed_json' });
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'provider_error', requests: 1, retries: 0, rateLimited: false });
+    expect(r).toMatchObject({ outcome: 'provider_error', httpRequests: 1, retries: 0, rateLimited: false });
     expect(r.error).toMatch(/not parsable/);
   });
 
@@ -141,7 +141,7 @@ describe('answers that are not retried', () => {
     await dead.close();
     const { adapter } = createMockYahooAdapter(dead, { config: { maxRetries: 2 } });
     const r = await adapter.fetchPrices({ symbol: 'AAPL', ...range }, signal);
-    expect(r).toMatchObject({ outcome: 'provider_error', requests: 3, retries: 2 });
+    expect(r).toMatchObject({ outcome: 'provider_error', httpRequests: 3, retries: 2 });
     expect(r.error).toMatch(/^network error: fetch failed \(ECONNREFUSED/);
     // The transport was asked three times; the closed server logged nothing.
     expect(dead.transportLog).toHaveLength(3);

@@ -24,7 +24,7 @@ describe('YahooAdapter.fetchPrices against the mock', () => {
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchPrices({ symbol: 'AAPL', start: d('2024-01-02'), end: d('2024-01-12') }, signal);
     const fixture = chartFixture('chart-AAPL-2024-01.json');
-    expect(r).toMatchObject({ symbol: 'AAPL', start: '2024-01-02', end: '2024-01-12', outcome: 'ok', error: null, firstTradeDate: '1980-12-12', rateLimited: false, circuitOpen: false, requests: 1, retries: 0 });
+    expect(r).toMatchObject({ symbol: 'AAPL', start: '2024-01-02', end: '2024-01-12', outcome: 'ok', error: null, firstTradeDate: '1980-12-12', rateLimited: false, circuitOpen: false, httpRequests: 1, retries: 0 });
     expect(r.quotes).toEqual(fixture.bars.map((b) => ({ date: b.date, close: b.close, volume: b.volume, open: b.open, high: b.high, low: b.low })));
     // Spot check against the fixture text: 2024-01-02 close 185.63999938964844 (float32 of 185.64).
     expect(r.quotes[0]).toEqual({ date: '2024-01-02', close: 185.63999938964844, volume: 82488700, open: 187.14999389648438, high: 188.44000244140625, low: 183.88999938964844 });
@@ -75,7 +75,7 @@ describe('YahooAdapter.fetchPrices against the mock', () => {
   it.each(['HOME_EQUITY', 'EQ5D6A2D8F', 'FO_ABC', 'SPY250117C00500000'])('never requests %s: no_data without a request', async (symbol) => {
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchPrices({ symbol, start: d('2024-01-02'), end: d('2024-01-05') }, signal);
-    expect(r).toMatchObject({ outcome: 'no_data', quotes: [], requests: 0, retries: 0, circuitOpen: false, rateLimited: false });
+    expect(r).toMatchObject({ outcome: 'no_data', quotes: [], httpRequests: 0, retries: 0, circuitOpen: false, rateLimited: false });
     expect(r.error).toMatch(/not requested/);
     expect(yahoo.mock.requests).toHaveLength(0);
   });
@@ -111,7 +111,7 @@ describe('YahooAdapter.fetchPrices against the mock', () => {
     yahoo.mock.script('EMPT', [{ kind: 'empty_series' }]);
     const { adapter } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchPrices({ symbol: 'EMPT', start: d('2024-01-02'), end: d('2024-01-12') }, signal);
-    expect(r).toMatchObject({ outcome: 'no_data', quotes: [], firstTradeDate: '2000-01-03', requests: 1, retries: 0, error: 'no quotes in the requested range' });
+    expect(r).toMatchObject({ outcome: 'no_data', quotes: [], firstTradeDate: '2000-01-03', httpRequests: 1, retries: 0, error: 'no quotes in the requested range' });
   });
 
   it('a range before the first trade date is no_data and reports the first trade date (not_listed_yet)', async () => {
@@ -138,7 +138,7 @@ describe('YahooAdapter.fetchPrices against the mock', () => {
     yahoo.mock.always('GONE', { kind: 'not_found' });
     const { adapter, time } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchPrices({ symbol: 'GONE', start: d('2024-01-02'), end: d('2024-01-05') }, signal);
-    expect(r).toMatchObject({ outcome: 'no_data', quotes: [], firstTradeDate: null, requests: 1, retries: 0, rateLimited: false, circuitOpen: false });
+    expect(r).toMatchObject({ outcome: 'no_data', quotes: [], firstTradeDate: null, httpRequests: 1, retries: 0, rateLimited: false, circuitOpen: false });
     expect(r.error).toBe('No data found, symbol may be delisted');
     expect(time!.sleeps).toEqual([]);
   });

@@ -24,7 +24,7 @@ describe('YahooAdapter.fetchProfile against the mock', () => {
       error: null,
       rateLimited: false,
       circuitOpen: false,
-      requests: 3,
+      httpRequests: 3,
       retries: 0,
       profile: {
         symbol: 'AAPL',
@@ -58,7 +58,7 @@ describe('YahooAdapter.fetchProfile against the mock', () => {
     const first = createMockYahooAdapter(yahoo.mock).adapter;
     await first.fetchProfile('AAPL', signal);
     const again = await first.fetchProfile('SPY', signal);
-    expect(again.requests).toBe(1);
+    expect(again.httpRequests).toBe(1);
     await createMockYahooAdapter(yahoo.mock).adapter.fetchProfile('AAPL', signal);
     expect(yahoo.mock.count({ endpoint: 'getcrumb' })).toBe(2);
     expect(yahoo.mock.count({ endpoint: 'quote_page' })).toBe(2);
@@ -75,7 +75,7 @@ describe('YahooAdapter.fetchProfile against the mock', () => {
   it('retries once with price and summaryDetail when a module is unavailable (mutual fund)', async () => {
     const { adapter, logger } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchProfile('VFIAX', signal);
-    expect(r).toMatchObject({ outcome: 'ok', retries: 0, requests: 4 });
+    expect(r).toMatchObject({ outcome: 'ok', retries: 0, httpRequests: 4 });
     expect(r.profile).toMatchObject({ companyName: 'Vanguard 500 Index Fund Admiral Shares', isFund: true, isEtf: false, exchange: 'Nasdaq', sector: null, description: null, week52High: 438.86, week52Low: 348.85 });
     const summaries = yahoo.mock.requests.filter((q) => q.endpoint === 'quoteSummary');
     expect(summaries.map((q) => [q.query.modules, q.status])).toEqual([
@@ -114,7 +114,7 @@ describe('YahooAdapter.fetchProfile against the mock', () => {
     yahoo.mock.always('NOSUCH', { kind: 'not_found' }, 'quoteSummary');
     const { adapter, time } = createMockYahooAdapter(yahoo.mock);
     const r = await adapter.fetchProfile('NOSUCH', signal);
-    expect(r).toMatchObject({ symbol: 'NOSUCH', outcome: 'no_data', profile: null, requests: 3, retries: 0, error: 'Quote not found for symbol: NOSUCH' });
+    expect(r).toMatchObject({ symbol: 'NOSUCH', outcome: 'no_data', profile: null, httpRequests: 3, retries: 0, error: 'Quote not found for symbol: NOSUCH' });
     expect(yahoo.mock.count({ endpoint: 'quoteSummary' })).toBe(1);
     // The only wait is the token bucket's (burst 2 at 1/s: the third request waits 1 s).
     expect(time!.sleeps).toEqual([1_000]);
@@ -140,6 +140,6 @@ describe('YahooAdapter.fetchProfile against the mock', () => {
     expect(vix.symbol).toBe('VIX');
     expect(yahoo.mock.requests.filter((q) => q.endpoint === 'quoteSummary').map((q) => q.symbol)).toEqual(['^VIX']);
     const privateOne = await adapter.fetchProfile('TWO_SIGMA_FUND', signal);
-    expect(privateOne).toMatchObject({ outcome: 'no_data', requests: 0 });
+    expect(privateOne).toMatchObject({ outcome: 'no_data', httpRequests: 0 });
   });
 });

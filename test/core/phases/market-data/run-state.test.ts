@@ -1,8 +1,8 @@
 /**
  * The run's market-data state: circuit openings are counted as transitions, a refusal of an
  * open circuit goes to the fetch log unless the log already gives every date of its range the
- * same reason (SPEC.md e.7, e.6), and the per-provider counts tell requests sent, failed ones
- * and refusals apart (h.5).
+ * same reason (SPEC.md e.7, e.6), and the per-provider counts tell symbol ranges asked (one
+ * request each), failed ones, refusals and the HTTP requests they took apart (h.5).
  */
 import { describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../../core/domain/iso-date';
@@ -68,25 +68,26 @@ describe('MarketDataRunState circuit refusals', () => {
 });
 
 describe('MarketDataRunState provider counts', () => {
-  it('counts requests sent, failed ones (a failed answer all, another its retries) and refusals apart', () => {
+  it('counts one request per symbol range asked, the failed ones and the refusals apart, and the HTTP requests they took', () => {
     const s = new MarketDataRunState();
-    const answer = { requests: 0, retries: 0, failed: false, refused: false, rows: 0, dropped: 0 };
-    s.countProvider('yahoo', { ...answer, requests: 4, retries: 3, failed: true });
-    s.countProvider('yahoo', { ...answer, requests: 2, retries: 1, rows: 5 });
+    const answer = { httpRequests: 0, failed: false, refused: false, rows: 0, dropped: 0 };
+    s.countProvider('yahoo', { ...answer, httpRequests: 4, failed: true });
+    s.countProvider('yahoo', { ...answer, httpRequests: 2, rows: 5 });
     s.countProvider('yahoo', { ...answer, failed: true, refused: true });
-    s.countProvider('yahoo', { ...answer, requests: 2, retries: 1, failed: true, refused: true });
-    s.countProvider('csv', { ...answer, requests: 1, rows: 3, dropped: 2 });
+    s.countProvider('yahoo', { ...answer, httpRequests: 2, failed: true, refused: true });
+    // The CSV folder reads files and the generator computes: one request each all the same.
+    s.countProvider('csv', { ...answer, rows: 3, dropped: 2 });
     expect(s.counters.providers).toEqual({
-      yahoo: { requests: 8, failures: 7, refused: 2, rows: 5, dropped: 0 },
-      csv: { requests: 1, failures: 0, refused: 0, rows: 3, dropped: 2 },
+      yahoo: { requests: 4, failures: 1, refused: 2, http_requests: 8, rows: 5, dropped: 0 },
+      csv: { requests: 1, failures: 0, refused: 0, http_requests: 0, rows: 3, dropped: 2 },
     });
     const before = providerCountsSince(s.counters.providers, {});
     s.countProvider('yahoo', { ...answer, failed: true, refused: true });
     s.countProvider('synthetic', { ...answer, rows: 1 });
     expect(providerCountsSince(s.counters.providers, before)).toEqual({
-      yahoo: { requests: 0, failures: 0, refused: 1, rows: 0, dropped: 0 },
-      csv: { requests: 0, failures: 0, refused: 0, rows: 0, dropped: 0 },
-      synthetic: { requests: 0, failures: 0, refused: 0, rows: 1, dropped: 0 },
+      yahoo: { requests: 1, failures: 0, refused: 1, http_requests: 0, rows: 0, dropped: 0 },
+      csv: { requests: 0, failures: 0, refused: 0, http_requests: 0, rows: 0, dropped: 0 },
+      synthetic: { requests: 1, failures: 0, refused: 0, http_requests: 0, rows: 1, dropped: 0 },
     });
   });
 });

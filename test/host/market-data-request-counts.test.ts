@@ -1,0 +1,111 @@
+/**
+ * One unit for provider requests (SPEC.md e.3 "one request per range", h.5, h.7): a symbol
+ * range asked of a provider is one request, whatever the provider does to answer it. The CSV
+ * folder reads every file that has the symbol (here MSFT.csv and prices.csv), the synthetic
+ * generator reads nothing and Yahoo sends an HTTP request per attempt (here a retry after a
+ * 500): each range is still one request in the fetch log, in the dry run's estimate, in the run
+ * summary (market_data.requests and providers.<name>.requests) and in the run's provider_request
+ * events, which the app's live view counts. Yahoo's HTTP requests are named apart
+ * (providers.yahoo.http_requests, provider_http_request events).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunOptionsInput } from '../../core/api/run-options';
+import type { IsoDate } from '../../core/domain/iso-date';
+import { tempDir } from '../support/cli';
+import { advancingClock, createSmallDatabase, querySql, runEngine, SHRUNK_WAIT_SETTINGS, type EngineRun } from '../support/market-data-engine';
+import { startYahooMock, type YahooMock } from '../support/yahoo-mock';
+
+const ENTRY = '2025-03-03' as IsoDate;
+const LOTS = [{ symbol: 'MSFT', quantity: 100, entryDate: ENTRY }];
+const NOW = '2025-03-15T12:00:00Z';
+const RANGE = { startDate: '2025-03-03', endDate: '2025-03-07' } as const;
+const offline = () => Promise.reject(new Error('offline: nothing is fetched'));
+
+/** The run's requests as each place counts them. */
+function requestCounts(db: string, run: EngineRun, provider: string) {
+  if (run.result.kind !== 'run') throw new Error(`expected a run, got ${run.result.kind}`);
+  const md = run.result.summary.market_data;
+  const events = (name: string) => run.events.flatMap((e) => (e.event === 'metric' && e.payload.name === name ? [e.payload.tags] : []));
+  return {
+    summary: md['requests'],
+    provider: (md['providers'] as Record<string, Record<string, number>>)[provider],
+    events: events('provider_request').length,
+    httpEvents: events('provider_http_request').length,
+    fetchLog: querySql<{ n: number }>(db, `SELECT count(*) AS n FROM market_data_fetch_log WHERE provider = ?`, provider)[0]!.n,
+    perSymbol: (symbol: string) => ({
+      events: events('provider_request').filter((t) => t['symbol'] === symbol).length,
+      fetchLog: querySql<{ n: number }>(db, `SELECT count(*) AS n FROM market_data_fetch_log WHERE provider = ? AND symbol = ?`, provider, symbol)[0]!.n,
+    }),
+  };
+}
+
+/** The dry run's estimated requests for the same options. */
+async function estimate(db: string, options: RunOptionsInput, fetch: Parameters<typeof runEngine>[2]): Promise<number> {
+  const plan = await runEngine(db, { ...options, dryRun: true }, fetch, advancingClock(NOW));
+  if (plan.result.kind !== 'plan') throw new Error(`expected a plan, got ${plan.result.kind}`);
+  return (plan.result.plan.fetches ?? []).reduce((s, f) => s + f.estimatedRequests, 0);
+}
+
+describe('provider requests: one per symbol range asked, for every provider', () => {
+  const dir = tempDir('batchdesk-md-request-counts-');
+  let mock: YahooMock;
+  beforeAll(async () => {
+    mock = await startYahooMock();
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+
+  it('the CSV folder, with MSFT in MSFT.csv and in prices.csv: one request per range, as the dry run estimated', async () => {
+    const csvDir = join(dir, 'csv');
+    mkdirSync(csvDir, { recursive: true });
+    const days = ['2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07'];
+    writeFileSync(join(csvDir, 'MSFT.csv'), ['date,close', ...days.map((d, i) => `${d},${400 + i}`), ''].join('\n'));
+    writeFileSync(join(csvDir, 'prices.csv'), ['symbol,date,close', 'MSFT,2025-02-28,399', ...days.map((d, i) => `SPY,${d},${580 + i}`), ''].join('\n'));
+    const db = join(dir, 'csv.db');
+    createSmallDatabase(db, LOTS, { 'market_data.mode': 'offline', 'market_data.csv_dir': csvDir }, Date.parse(NOW));
+    const estimated = await estimate(db, RANGE, offline);
+
+    const c = requestCounts(db, await runEngine(db, RANGE, offline, advancingClock(NOW)), 'csv');
+    expect(c.fetchLog).toBeGreaterThan(1);
+    expect(c.summary).toBe(c.fetchLog);
+    expect(c.events).toBe(c.fetchLog);
+    expect(c.summary).toBe(estimated);
+    expect(c.provider).toMatchObject({ requests: c.fetchLog, http_requests: 0 });
+    // MSFT was read from two files for each range, and asked once per range.
+    const msft = c.perSymbol('MSFT');
+    expect(msft.fetchLog).toBeGreaterThan(0);
+    expect(msft.events).toBe(msft.fetchLog);
+    expect(c.httpEvents).toBe(0);
+  });
+
+  it('the synthetic generator: one request per range (not none), as the dry run estimated', async () => {
+    const db = join(dir, 'synthetic.db');
+    createSmallDatabase(db, LOTS, { 'market_data.mode': 'synthetic' }, Date.parse(NOW));
+    const estimated = await estimate(db, RANGE, offline);
+
+    const c = requestCounts(db, await runEngine(db, RANGE, offline, advancingClock(NOW)), 'synthetic');
+    expect(c.fetchLog).toBeGreaterThan(1);
+    expect(c.summary).toBe(c.fetchLog);
+    expect(c.events).toBe(c.fetchLog);
+    expect(c.summary).toBe(estimated);
+    expect(c.provider).toMatchObject({ requests: c.fetchLog, failures: 0, http_requests: 0 });
+  });
+
+  it('Yahoo, with a retry after a 500: one request per range, its HTTP requests counted apart', async () => {
+    const db = join(dir, 'yahoo.db');
+    createSmallDatabase(db, LOTS, SHRUNK_WAIT_SETTINGS, Date.parse(NOW));
+    const estimated = await estimate(db, RANGE, mock.fetch);
+    mock.script('MSFT', [{ kind: 'server_error' }], 'chart');
+
+    const c = requestCounts(db, await runEngine(db, RANGE, mock.fetch, advancingClock(NOW)), 'yahoo');
+    expect(c.summary).toBe(c.fetchLog);
+    expect(c.events).toBe(c.fetchLog);
+    expect(c.summary).toBe(estimated);
+    expect(c.provider).toMatchObject({ requests: c.fetchLog, failures: 0, refused: 0, http_requests: mock.count({ endpoint: 'chart' }) });
+    expect(c.provider!['http_requests']).toBe(c.fetchLog + 1);
+    expect(c.httpEvents).toBeGreaterThanOrEqual(c.fetchLog + 1);
+  });
+});
