@@ -17,7 +17,7 @@ import { RunScreen, runOpening } from './features/run/run-screen';
 import { LiveScreen } from './features/telemetry/live-screen';
 import { GateBanner } from './features/run/gate-banner';
 import { isMonitorRun, laterHistoryRun, runKindOf, runStateOf } from './state/live-run';
-import { hashWithRoute, NavigationContext, routeFromHash, SCREENS, type Route, type ScreenId } from './navigation';
+import { NavigationContext, SCREENS, useRouteInUrl, type Route, type ScreenId } from './navigation';
 
 function engineLabel(s: EngineStatus): string {
   switch (s.state) {
@@ -128,8 +128,8 @@ function focusHeading(main: HTMLElement | null): void {
 
 export function App() {
   const { client, live } = useServices();
-  // The screen the URL names: a reload opens the screen it showed.
-  const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
+  // The screen the URL names: a reload opens the screen it showed, Back the one before.
+  const { route, go } = useRouteInUrl();
   const [dbName, setDbName] = useState<string | null>(null);
   const { status, connection, rebuilding } = useEngineState();
   const mainRef = useRef<HTMLElement>(null);
@@ -137,18 +137,13 @@ export function App() {
     () => ({
       route,
       navigate: (screen: ScreenId, params: Record<string, string> = {}) => {
-        setRoute({ screen, params });
+        go({ screen, params });
         // Move focus to the new screen's heading for keyboard and screen-reader users.
         requestAnimationFrame(() => focusHeading(mainRef.current));
       },
     }),
-    [route],
+    [route, go],
   );
-  // The URL names the screen shown, in place: a screen change adds no history entry (the app has no back/forward between screens).
-  useEffect(() => {
-    const hash = hashWithRoute(window.location.hash, route);
-    if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', hash);
-  }, [route]);
   useEffect(() => {
     client.connect();
     live.start();

@@ -2,9 +2,11 @@
  * Screen navigation: one screen at a time, with optional parameters (a date, a portfolio). The
  * screen and its parameters live in the URL fragment too, so a reload opens the screen it
  * showed: `#token=...&screen=debug&date=2025-07-01`. Browser mode's access token is the
- * fragment's `token` part (main.tsx reads it on load); it is kept as it is, first.
+ * fragment's `token` part (main.tsx reads it on load); it is kept as it is, first. Each screen
+ * change is a history entry, so Back and Forward move between screens, and a fragment edited by
+ * hand opens the screen it names.
  */
-import { createContext, useContext } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 
 export const SCREENS = [
   { id: 'run', label: 'Run' },
@@ -48,6 +50,39 @@ export function hashWithRoute(hash: string, route: Route): string {
   const token = hashParts(hash).filter((p) => p.startsWith('token='));
   const q = new URLSearchParams({ screen: route.screen, ...route.params });
   return `#${[...token, q.toString()].join('&')}`;
+}
+
+const sameRoute = (a: Route, b: Route): boolean => hashWithRoute('', a) === hashWithRoute('', b);
+
+/**
+ * The route shown, kept in step with the URL both ways: `go` shows a route and adds a history
+ * entry for it; Back, Forward and an edit of the fragment (popstate, hashchange) show the route
+ * the URL then names. The fragment is rewritten in place to the route shown, so one naming a
+ * screen the app does not have reads Live, its token kept.
+ */
+export function useRouteInUrl(): { route: Route; go: (next: Route) => void } {
+  const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
+  useEffect(() => {
+    const follow = () => {
+      const next = routeFromHash(window.location.hash);
+      const hash = hashWithRoute(window.location.hash, next);
+      if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', hash);
+      setRoute((shown) => (sameRoute(shown, next) ? shown : next));
+    };
+    follow();
+    window.addEventListener('popstate', follow);
+    window.addEventListener('hashchange', follow);
+    return () => {
+      window.removeEventListener('popstate', follow);
+      window.removeEventListener('hashchange', follow);
+    };
+  }, []);
+  const go = useCallback((next: Route) => {
+    const hash = hashWithRoute(window.location.hash, next);
+    if (hash !== window.location.hash) window.history.pushState(null, '', hash);
+    setRoute(next);
+  }, []);
+  return { route, go };
 }
 
 export const NavigationContext = createContext<Navigation>({ route: { screen: 'live', params: {} }, navigate: () => undefined });

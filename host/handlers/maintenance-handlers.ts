@@ -37,7 +37,22 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
   },
   async purgeDerived(input, ctx) {
     return withDatabase(ctx, async (opened) => {
-      const r = await runPurge(opened, { start: input.from ?? null, end: input.to ?? null, portfolioIds: input.portfolios, keepTracking: input.keepTracking, backup: input.backup, dryRun: input.dryRun, holder: ctx.holder }, ctx.clock);
+      // Each step reaches the host's event bus as a `purge_step` metric, for the app's progress.
+      const r = await runPurge(
+        opened,
+        {
+          start: input.from ?? null,
+          end: input.to ?? null,
+          portfolioIds: input.portfolios,
+          keepTracking: input.keepTracking,
+          backup: input.backup,
+          dryRun: input.dryRun,
+          holder: ctx.holder,
+          sinks: [ctx.bus.sink()],
+          source: ctx.triggeredBy === 'cli' ? 'cli' : 'app',
+        },
+        ctx.clock,
+      );
       return {
         dryRun: r.dryRun,
         range: r.range,

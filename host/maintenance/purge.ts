@@ -2,11 +2,17 @@
  * Purge (SPEC.md j.4): in-flight check and lock (kind 'purge'), a verified backup (reason
  * pre-purge) unless explicitly disabled (if it fails nothing is purged), row counts before,
  * the purge in one transaction, row counts after, all in one maintenance_log row.
+ *
+ * Each step reports its start as a `purge_step` metric event, as a restore reports
+ * `restore_step` (value: its number from 1; tags: `step`, its key, and `steps`, the words of
+ * every step planned, in order): the app shows the steps as they happen.
  */
+import type { EventSource } from '../../core/api/telemetry-events';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
+import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
 import { finishMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
 import { countPurge, purgeDerived, rebuildAfterPurge, type PurgeOutcome } from '../../db/maintenance/purge-derived';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
@@ -25,6 +31,32 @@ export interface PurgeRequest {
   readonly holder: LockHolder;
   /** The caller already holds the lock (rebuild); no lock or in-flight check here. */
   readonly lockHeld?: boolean;
+  /** Receive the `purge_step` metric events. */
+  readonly sinks?: readonly TelemetrySink[];
+  /** The events' source: the host that asked (default `app`). */
+  readonly source?: EventSource;
+}
+
+/** The steps of a purge that take time, in order, with the words the app shows for each. */
+export const PURGE_STEPS = {
+  backup: 'Making a verified backup of the database: copy, integrity check, row counts',
+  count: 'Counting the rows of every table',
+  purge: 'Deleting the derived rows in one transaction',
+  record: 'Counting the rows left and recording the purge',
+} as const;
+export type PurgeStep = keyof typeof PURGE_STEPS;
+
+/** The steps a purge will take: no backup when it is turned off. */
+export function plannedPurgeSteps(backup: boolean): PurgeStep[] {
+  return [...(backup ? (['backup'] as const) : []), 'count', 'purge', 'record'];
+}
+
+/** Reports the start of each planned step as a `purge_step` metric event. */
+function stepReporter(req: PurgeRequest, clock: Clock): (step: PurgeStep) => void {
+  const planned = plannedPurgeSteps(req.backup);
+  const telemetry = createTelemetry({ clock, sinks: req.sinks ?? [] });
+  const steps = planned.map((s) => PURGE_STEPS[s]);
+  return (step) => telemetry.metric('purge_step', planned.indexOf(step) + 1, { source: req.source ?? 'app', tags: { step, steps } });
 }
 
 export interface PurgeReport {
@@ -50,9 +82,11 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
   }
   const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path);
   try {
+    const report = stepReporter(req, clock);
     const started = formatTimestamp(clock.now());
     let backupFile: string | null = null;
     if (req.backup) {
+      report('backup');
       try {
         backupFile = (await makeBackup(opened, { reason: 'pre-purge', holdsLock: true }, clock)).file;
       } catch (err) {
@@ -61,6 +95,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
         throw err;
       }
     }
+    report('count');
     const countsBefore = tableRowCounts(opened.db);
     const rebuild = rebuildAfterPurge(opened.db, scope);
     // Dates imported from the reference system: their rows followed its rules (verify rowcounts).
@@ -73,12 +108,14 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
       lock?.lockId ?? null,
     );
     let outcome: PurgeOutcome;
+    report('purge');
     try {
       outcome = purgeDerived(opened.db, scope, formatTimestamp(clock.now()));
     } catch (err) {
       finishMaintenance(opened.db, id, 'failed', { error: (err as Error).message }, formatTimestamp(clock.now()));
       throw err;
     }
+    report('record');
     const countsAfter = tableRowCounts(opened.db);
     finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
     return { dryRun: false, range, portfolioIds, backupFile, countsBefore, countsAfter, outcome, maintenanceId: id, rebuild };

@@ -43,7 +43,12 @@ function endedBeforeStart(s: RunStatus): RunStart {
 }
 
 export class LiveStore {
+  /** The state every change folds into. */
   private state: LiveState = EMPTY_LIVE;
+  /** The state the screens see: `state` as of the last change, except while a rebuild is in flight (rebuild). */
+  private shown: LiveState = EMPTY_LIVE;
+  /** Rebuilds in flight: what they build is not shown until they are done. */
+  private rebuilding = 0;
   private readonly listeners = new Set<() => void>();
   private off: (() => void) | null = null;
   /** UI updates applied (one per delivered batch); the throttle test reads it. */
@@ -60,7 +65,7 @@ export class LiveStore {
 
   constructor(private readonly client: EngineClient) {}
 
-  readonly getSnapshot = (): LiveState => this.state;
+  readonly getSnapshot = (): LiveState => this.shown;
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -157,17 +162,26 @@ export class LiveStore {
   /**
    * After a reload: replay the latest run from its run_start and the ring, then rebuild the
    * rows from the tracking table; dates whose events left the ring count from their tracking
-   * rows. A cancelled run's dates it did not run are read again, as after the run.
+   * rows. A cancelled run's dates it did not run are read again, as after the run. The replay
+   * alone counts only the dates whose events are still in the ring (a long run's "56/292
+   * dates"), so nothing of the rebuild is shown before the tracking rows have made it whole;
+   * events arriving meanwhile are folded in as ever, and shown with it.
    */
   async rebuild(): Promise<void> {
-    const { events, runStart } = await this.client.call('recentEvents', { limit: 5000 });
-    if (runStart) {
-      const runEvents = events.filter((e) => e.run_id === runStart.run_id && e.seq > runStart.seq);
-      this.set(applyBatch(EMPTY_LIVE, { events: [runStart, ...runEvents], counts: {}, coalesced: 0 }, performance.now()));
-      void this.readResumedRun().catch(() => undefined);
+    this.rebuilding++;
+    try {
+      const { events, runStart } = await this.client.call('recentEvents', { limit: 5000 });
+      if (runStart) {
+        const runEvents = events.filter((e) => e.run_id === runStart.run_id && e.seq > runStart.seq);
+        this.set(applyBatch(EMPTY_LIVE, { events: [runStart, ...runEvents], counts: {}, coalesced: 0 }, performance.now()));
+        void this.readResumedRun().catch(() => undefined);
+      }
+      const rows = await this.trackingRows();
+      this.set(seedFromTracking(countTrackedDates(this.state, rows), rows));
+    } finally {
+      this.rebuilding--;
+      this.show();
     }
-    const rows = await this.trackingRows();
-    this.set(seedFromTracking(countTrackedDates(this.state, rows), rows));
     await this.readNotRunDates();
   }
 
@@ -300,7 +314,14 @@ export class LiveStore {
   private set(next: LiveState): void {
     this.state = next;
     this.updates++;
-    for (const l of this.listeners) l();
+    this.show();
     this.syncOtherRunWatch();
+  }
+
+  /** Shows the state to the screens, unless a rebuild is in flight. */
+  private show(): void {
+    if (this.rebuilding > 0 || this.shown === this.state) return;
+    this.shown = this.state;
+    for (const l of this.listeners) l();
   }
 }

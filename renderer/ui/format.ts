@@ -35,11 +35,12 @@ export function fmtTimestamp(ts: string): string {
   return ts.slice(0, 19).replace('T', ' ');
 }
 
+/** A size in bytes with binary (1024-based) units, named as such: "512 B", "4.0 KiB", "25.7 MiB", "1.25 GiB". */
 export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;
-  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
 /** Phase names as people read them. */

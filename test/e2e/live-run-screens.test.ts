@@ -3,9 +3,13 @@
  * done (SHORT_NOW), for what the Live and Run screens and the navigation look like and do:
  *   - at 900 px the Live grid's date column and its heading stay at the left edge while the grid
  *     scrolls sideways, over the cells that pass under them;
+ *   - at 900 px, during a run, the current date's table of portfolios scrolls sideways inside its
+ *     own box, never the page;
  *   - every grid cell shows a symbol (ok ones too), named by the legend;
  *   - a cell's detail lists its metrics with labels and formatted values, the raw JSON folded away;
  *   - a reload keeps the screen shown (and its parameters), and the access token still works;
+ *   - Back and Forward move between the screens shown, and a fragment edited by hand opens the
+ *     screen it names (Live for one the app does not have), the token kept;
  *   - while another process holds the file for a run, the Run screen says so, with why Start is
  *     off, and leads to Live.
  * Screenshots at 1280 and 900 px go to test-artifacts/e2e/ (gitignored).
@@ -161,7 +165,72 @@ describe('the Live screen', () => {
   }
 });
 
+describe('the current date during a run', () => {
+  it('at 900 px its table of portfolios scrolls inside its own box: the page never scrolls sideways', async () => {
+    await open(900);
+    await nav('run');
+    await page.getByLabel('Date range').check();
+    await page.fill('[data-testid=run-start-date]', '2025-06-30');
+    await page.fill('[data-testid=run-end-date]', '2025-07-15');
+    await page.click('[data-testid=run-preview]');
+    await page.waitForSelector('[data-testid=plan-preview]');
+    await page.click('[data-testid=run-start]');
+    await page.waitForSelector('[data-testid=screen-live]');
+    // Measured the moment the table has a row (it is there while the run is).
+    const widths = (await (
+      await page.waitForFunction(
+        () => {
+          const table = document.querySelector<HTMLElement>('[data-testid=current-date] table');
+          if (!table?.querySelector('tbody tr')) return null;
+          const page = document.scrollingElement!;
+          const box = table.parentElement!;
+          return { pageScroll: page.scrollWidth, pageClient: page.clientWidth, table: table.getBoundingClientRect().width, boxScroll: box.scrollWidth, boxClient: box.clientWidth, boxOverflow: getComputedStyle(box).overflowX };
+        },
+        undefined,
+        { timeout: 60_000 },
+      )
+    ).jsonValue())!;
+    await shot('live-current-date-900');
+    expect(widths.pageScroll).toBeLessThanOrEqual(widths.pageClient);
+    // The table is wider than the room it gets: its own box scrolls it.
+    expect(widths.table).toBeGreaterThan(widths.boxClient);
+    expect(widths.boxScroll).toBeGreaterThan(widths.boxClient);
+    expect(widths.boxOverflow).toBe('auto');
+    await page.waitForFunction(() => ['completed', 'partial', 'failed'].includes(document.querySelector('[data-testid=header-run]')?.getAttribute('data-state') ?? ''), undefined, { timeout: 120_000 });
+  });
+});
+
 describe('navigation', () => {
+  it('Back and Forward move between the screens shown, and a fragment edited by hand opens the screen it names, the token kept', async () => {
+    await open(1280);
+    const shown = async (screen: string) => {
+      await page.waitForSelector(`main[data-screen=${screen}]`);
+      expect(new URL(page.url()).hash).toBe(`#token=${serve.token}&screen=${screen}`);
+    };
+    await shown('live');
+    await nav('history');
+    await nav('data');
+    await page.goBack();
+    await shown('history');
+    await page.goBack();
+    await shown('live');
+    await page.goForward();
+    await shown('history');
+    // An edited fragment opens its screen, and Back returns from it.
+    await page.evaluate((token) => (window.location.hash = `#token=${token}&screen=missing`), serve.token);
+    await shown('missing');
+    await page.waitForSelector('[data-testid=missing-count]');
+    // One naming no screen of the app opens Live, the token kept; the commands still work.
+    await page.evaluate((token) => (window.location.hash = `#token=${token}&screen=nowhere`), serve.token);
+    await shown('live');
+    await page.goBack();
+    await shown('missing');
+    await page.goBack();
+    await shown('history');
+    await page.waitForSelector('[data-testid=runs-table] .table-row');
+  });
+
+
   it('a reload opens the screen shown, with its parameters, and the access token still works', async () => {
     await open(1280);
     await nav('history');

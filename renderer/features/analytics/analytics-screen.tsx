@@ -12,16 +12,19 @@ import { fmtMoney, fmtNum, fmtPct } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
-import { barOption, lineOption } from './chart-options';
+import { barOption, lineOption, type BarFormat } from './chart-options';
+import { stressBars } from './stress-bars';
 
 /** Betas on the factor chart: plain numbers, not money. */
-const BETA_FORMAT = { axis: (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 }), value: (v: number) => fmtNum(v, 3) };
+const BETA_FORMAT: BarFormat = { axis: (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 }), value: (v: number) => fmtNum(v, 3) };
 
 function DateAnalytics({ view }: { view: AnalyticsView }) {
   const factors = view.factorExposures;
   const stress = view.stressTests;
-  const factorOption = useMemo(() => barOption(factors.map((f) => f.name), factors.map((f) => f.exposureValue), 'exposure (beta)', BETA_FORMAT), [factors]);
-  const stressOption = useMemo(() => barOption(stress.map((s) => s.name), stress.map((s) => s.correlatedPnl ?? s.directPnl ?? 0), 'correlated P&L ($)'), [stress]);
+  const factorOption = useMemo(() => barOption(factors.map((f) => f.name), factors.map((f) => f.exposureValue), 'Exposure (beta)', { format: BETA_FORMAT }), [factors]);
+  const bars = useMemo(() => stressBars(view), [view]);
+  const stressOption = useMemo(() => barOption(bars.map((b) => b.name), bars.map((b) => b.value), 'Correlated P&L ($)', { reasons: bars.map((b) => b.reason) }), [bars]);
+  const unavailable = bars.filter((b) => b.value === null);
   const corr = view.correlations[0] ?? null;
   const jobs = Object.entries(view.jobs);
   return (
@@ -40,7 +43,14 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
           {stress.length === 0 ? (
             <EmptyState title="No stress results">{jobOutcomeText(view, ['stress_tests'])}</EmptyState>
           ) : (
-            <Chart option={stressOption} label={`Stress test P&L of the portfolio on ${view.date}`} height={Math.max(220, stress.length * 22 + 60)} testId="chart-stress" />
+            <>
+              <Chart option={stressOption} label={`Stress test P&L of the portfolio on ${view.date}, in dollars`} height={Math.max(220, stress.length * 22 + 60)} testId="chart-stress" />
+              {unavailable.length > 0 ? (
+                <p className="note" data-testid="stress-unavailable">
+                  No result (n/a on the chart): {unavailable.map((b) => `${b.name} (${b.reason})`).join(', ')}.
+                </p>
+              ) : null}
+            </>
           )}
         </section>
       </div>

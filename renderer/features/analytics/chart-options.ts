@@ -60,25 +60,55 @@ const BAR_LABEL_WIDTH = 210;
 const NARROW_CHART = 480;
 const NARROW_LABEL_WIDTH = 140;
 
+/** How a bar chart writes its values: on the value axis (short) and in the tooltip. */
+export interface BarFormat {
+  axis(v: number): string;
+  value(v: number): string;
+}
+
+/** Money in compact form on the axis, whole dollars in the tooltip. */
+const MONEY_BARS: BarFormat = { axis: compactMoney, value: money };
+
 /**
  * Horizontal bars of one value per label, red below 0 and green above: the names on the
  * category axis, every one drawn (a row per bar, so they never overlap), inside the chart
  * (the grid shrinks to hold them); the values on the value axis in `format.axis` (money in
  * compact form by default), labels that would still touch left out, and in `format.value` in
- * the tooltip. A media query narrows the names' column in a narrow chart, on every resize.
+ * the tooltip. `name` titles the value axis (say its unit) and names the series. A null value
+ * has no result: its row draws no bar but "n/a", and its tooltip says why (`reasons`, by
+ * index), so it never reads as a real 0. A media query narrows the names' column in a narrow
+ * chart, on every resize.
  */
-export function barOption(labels: readonly string[], values: readonly number[], name: string, format: { axis: (v: number) => string; value: (v: number) => string } = { axis: compactMoney, value: money }): EChartsCoreOption {
+export function barOption(
+  labels: readonly string[],
+  values: readonly (number | null)[],
+  name: string,
+  { format = MONEY_BARS, reasons = [] }: { format?: BarFormat; reasons?: readonly (string | null)[] } = {},
+): EChartsCoreOption {
   const names = (width: number) => ({ yAxis: { axisLabel: { interval: 0, width, overflow: 'truncate', ellipsis: '...' } } });
+  // "n/a" sits at the zero line, on the side the bars leave free when they all point one way.
+  const naSide = values.some((v) => v !== null && v > 0) ? 'right' : 'left';
+  const naText = (i: number) => `n/a (${reasons[i] ?? 'no result'})`;
   return {
     baseOption: {
       animation: false,
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number) => format.value(v) },
-      // The rect below is for the axes; outerBounds 'same' shrinks it until every label fits inside it.
-      grid: { left: 8, right: 24, top: 12, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number, i: number) => (values[i] === null ? naText(i) : format.value(v)) },
+      // The rect below is for the axes; outerBounds 'same' shrinks it until every label and the axis title fit inside it.
+      grid: { left: 8, right: 24, top: 12, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'all' },
       // Few ticks: the plot shares the width with the names, and labels that touched would be dropped unevenly.
-      xAxis: { type: 'value', splitNumber: 4, axisLabel: { formatter: format.axis, hideOverlap: true } },
+      xAxis: { type: 'value', name, nameLocation: 'middle', nameGap: 26, splitNumber: 4, axisLabel: { formatter: format.axis, hideOverlap: true } },
       yAxis: { type: 'category', data: labels, tooltip: { show: true } },
-      series: [{ name, type: 'bar', data: values.map((v) => ({ value: v, itemStyle: { color: v < 0 ? '#c0392b' : '#2e7d32' } })) }],
+      series: [
+        {
+          name,
+          type: 'bar',
+          data: values.map((v) =>
+            v === null
+              ? { value: 0, itemStyle: { color: 'transparent' }, label: { show: true, position: naSide, formatter: 'n/a', color: '#5b6474' } }
+              : { value: v, itemStyle: { color: v < 0 ? '#c0392b' : '#2e7d32' } },
+          ),
+        },
+      ],
     },
     // The names' labels: the narrow chart's, else (the entry without a query) the default.
     media: [{ query: { maxWidth: NARROW_CHART }, option: names(NARROW_LABEL_WIDTH) }, { option: names(BAR_LABEL_WIDTH) }],

@@ -1,10 +1,10 @@
 /**
  * Data: the database and its row counts; backups (list, make one, restore one; a backup file
  * whose manifest was deleted is listed too, with its file time and size, and restored after the
- * integrity check restore makes of every backup; a restore shows its steps as they happen and
- * the time since the click in a blocking dialog, restore-progress.tsx); the one-click
- * "back up, then purge" with row counts before and after (SPEC.md j.1-j.4); and the import of
- * a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
+ * integrity check restore makes of every backup); the one-click "back up, then purge" with row
+ * counts before and after (SPEC.md j.1-j.4); a restore and a purge show their steps as they
+ * happen and the time since the click in a blocking dialog (step-progress.tsx); and the import
+ * of a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
  * dialog; SPEC.md m.19) with its progress and report.
  */
 import { useMemo, useState } from 'react';
@@ -14,7 +14,7 @@ import { useClient, useLive, useServices } from '../../app-context';
 import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
-import { elapsedText, RestoreDialog, useRestoreProgress } from './restore-progress';
+import { elapsedText, StepDialog, useStepProgress } from './step-progress';
 
 type PurgeResult = CommandOutput<'purgeDerived'>;
 
@@ -81,6 +81,7 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<PurgeResult | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const purging = useStepProgress(client, 'purge');
   if (!client.has('purgeDerived'))
     return (
       <section className="panel">
@@ -97,6 +98,7 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
     setBusy(true);
     setError(null);
     setResult(null);
+    purging.start();
     try {
       const r = await client.call('purgeDerived', { ...(from ? { from } : {}), ...(to ? { to } : {}), backup: true });
       setResult(r);
@@ -104,6 +106,7 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
     } catch (err) {
       setError(err);
     } finally {
+      purging.stop();
       setBusy(false);
       setConfirming(false);
     }
@@ -153,6 +156,11 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
           </button>
         </div>
       )}
+      {purging.progress ? (
+        <StepDialog progress={purging.progress} now={purging.now}>
+          <p>The derived rows of {scope} are deleted after a verified backup. You can use the app again when it is done.</p>
+        </StepDialog>
+      ) : null}
       {running ? <p className="note">A run is in progress: purge waits until it ends.</p> : null}
       {current && error ? <ErrorState error={error} labels={PURGE_LABELS} /> : null}
       {current && result ? (
@@ -197,7 +205,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
   // The outcome of the last backup or restore: a success is a status, a refusal an alert.
   const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null);
   const [restoreFile, setRestoreFile] = useState<string | null>(null);
-  const restoring = useRestoreProgress(client);
+  const restoring = useStepProgress(client, 'restore');
   if (!client.has('listBackups'))
     return (
       <section className="panel">
@@ -223,7 +231,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
     onAction();
     setMessage(null);
     setBusy('restore');
-    restoring.start(file);
+    restoring.start();
     const began = Date.now();
     try {
       const r = await client.call('restoreBackup', { file, safetyBackup: true });
@@ -245,7 +253,13 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
       <button type="button" onClick={backup} disabled={busy !== null} data-testid="backup-now">
         {busy === 'backup' ? 'Backing up...' : 'Back up now'}
       </button>
-      {restoring.progress ? <RestoreDialog progress={restoring.progress} now={restoring.now} /> : null}
+      {restoring.progress && restoreFile ? (
+        <StepDialog progress={restoring.progress} now={restoring.now}>
+          <p>
+            <code>{restoreFile.split(/[\\/]/).pop()}</code> replaces the database. You can use the app again when it is done.
+          </p>
+        </StepDialog>
+      ) : null}
       {current && message ? (
         <p className={message.failed ? 'note bad' : 'note'} role={message.failed ? 'alert' : 'status'} data-testid="backup-message">
           {message.text}

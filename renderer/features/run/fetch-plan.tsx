@@ -1,11 +1,12 @@
 /**
  * The plan's market-data fetch plan (SPEC.md g.4): what the run will ask of which sources
  * before it starts, over all chunks in one sentence, then per chunk the symbols, the ranges
- * missing from the cache and the estimated requests, with the ranges listed.
+ * missing from the cache and the estimated requests, with that chunk's ranges listed under it.
  */
 import type { Plan } from '../../state/run-plan';
 import { fmtInt } from '../../ui/format';
 
+/** The ranges listed per chunk; more are counted. */
 const RANGES_LISTED = 200;
 
 export function FetchPlan({ plan }: { plan: Plan }) {
@@ -52,29 +53,39 @@ export function FetchPlan({ plan }: { plan: Plan }) {
                 <th>Mode</th>
               </tr>
             </thead>
-            <tbody>
-              {chunks.map((c) => (
-                <tr key={c.index}>
-                  <td>
-                    {c.index + 1}: {c.first_date === c.last_date ? c.first_date : `${c.first_date} .. ${c.last_date}`}
-                  </td>
-                  <td>{fmtInt(c.fetch!.symbols.length)}</td>
-                  <td>{fmtInt(c.fetch!.ranges.length)}</td>
-                  <td>{fmtInt(c.fetch!.requested_days)}</td>
-                  <td>{fmtInt(c.fetch!.estimated_requests)}</td>
-                  <td>{c.fetch!.fetch_mode.replace('_', ' ')}</td>
-                </tr>
-              ))}
-            </tbody>
+            {/* One group per chunk: its figures, then the ranges it fetches. */}
+            {chunks.map((c) => {
+              const f = c.fetch!;
+              return (
+                <tbody key={c.index} data-testid={`fetch-chunk-${c.index + 1}`}>
+                  <tr>
+                    <th scope="rowgroup">
+                      {c.index + 1}: {c.first_date === c.last_date ? c.first_date : `${c.first_date} .. ${c.last_date}`}
+                    </th>
+                    <td>{fmtInt(f.symbols.length)}</td>
+                    <td>{fmtInt(f.ranges.length)}</td>
+                    <td>{fmtInt(f.requested_days)}</td>
+                    <td>{fmtInt(f.estimated_requests)}</td>
+                    <td>{f.fetch_mode.replace('_', ' ')}</td>
+                  </tr>
+                  {f.ranges.length > 0 ? (
+                    <tr className="fetch-ranges-row">
+                      <td colSpan={6}>
+                        <ul className="fetch-ranges" aria-label={`Ranges of chunk ${c.index + 1}`}>
+                          {f.ranges.slice(0, RANGES_LISTED).map((r, i) => (
+                            <li key={i}>
+                              {r.symbol} {r.start === r.end ? r.start : `${r.start} .. ${r.end}`} ({fmtInt(r.trading_days)} trading day(s))
+                            </li>
+                          ))}
+                          {f.ranges.length > RANGES_LISTED ? <li>... and {fmtInt(f.ranges.length - RANGES_LISTED)} more</li> : null}
+                        </ul>
+                      </td>
+                    </tr>
+                  ) : null}
+                </tbody>
+              );
+            })}
           </table>
-          <ul className="fetch-ranges">
-            {ranges.slice(0, RANGES_LISTED).map((r, i) => (
-              <li key={i}>
-                {r.symbol} {r.start === r.end ? r.start : `${r.start} .. ${r.end}`} ({fmtInt(r.trading_days)} trading day(s))
-              </li>
-            ))}
-            {ranges.length > RANGES_LISTED ? <li>... and {fmtInt(ranges.length - RANGES_LISTED)} more</li> : null}
-          </ul>
         </details>
       ) : null}
     </div>

@@ -98,7 +98,7 @@ describe('Backups table', () => {
       'portfolios.20250709T230000Z.pre-purge.sqlite',
       '2025-07-09 23:00:07',
       'pre-purge',
-      '3.0 MB',
+      '3.0 MiB',
       'no manifest: restore checks integrity first',
       'Restore...',
     ]);

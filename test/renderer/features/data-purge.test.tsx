@@ -111,11 +111,11 @@ describe('Back up, then purge', () => {
   it("replaces an earlier backup's message with the purge's result, and the other way round", async () => {
     renderData();
     fireEvent.click(await screen.findByTestId('backup-now'));
-    await waitFor(() => expect(screen.getByTestId('backup-message').textContent).toBe(`Backup ${MANUAL} (4.0 KB) verified.`));
+    await waitFor(() => expect(screen.getByTestId('backup-message').textContent).toBe(`Backup ${MANUAL} (4.0 KiB) verified.`));
     await purge();
     expect(screen.queryByTestId('backup-message')).toBeNull();
     fireEvent.click(screen.getByTestId('backup-now'));
-    await waitFor(() => expect(screen.getByTestId('backup-message').textContent).toBe(`Backup ${MANUAL} (4.0 KB) verified.`));
+    await waitFor(() => expect(screen.getByTestId('backup-message').textContent).toBe(`Backup ${MANUAL} (4.0 KiB) verified.`));
     expect(screen.queryByTestId('purge-result')).toBeNull();
   });
 });

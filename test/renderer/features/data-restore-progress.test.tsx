@@ -11,7 +11,7 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../core/api/contract';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
-import { applyRestoreEvent, elapsedText, restoreStepLines, startRestoreProgress } from '../../../renderer/features/data/restore-progress';
+import { applyStepEvent, elapsedText, startStepProgress, stepLines } from '../../../renderer/features/data/step-progress';
 import { FakeTransport } from '../../support/app/fake-transport';
 import { renderDataScreen } from '../../support/app/render-data-screen';
 
@@ -68,7 +68,7 @@ async function clickRestore() {
   fireEvent.click(within(row).getByText('Restore'));
 }
 
-const stepStates = () => [...screen.getByTestId('restore-steps').querySelectorAll('li')].map((li) => [li.querySelector('.restore-step-label')!.textContent, li.getAttribute('data-state')]);
+const stepStates = () => [...screen.getByTestId('restore-steps').querySelectorAll('li')].map((li) => [li.querySelector('.step-label')!.textContent, li.getAttribute('data-state')]);
 
 describe('restore progress on the Data screen', () => {
   it('opens a blocking dialog at the click, lists the steps as they happen, and closes with the outcome and the time it took', async () => {
@@ -123,29 +123,31 @@ describe('restore progress on the Data screen', () => {
 
 describe('restore progress state', () => {
   it('a step that arrives without the one before it marks that one done, its duration unknown', () => {
-    let p = startRestoreProgress(FILE, 0);
-    p = applyRestoreEvent(p, stepEvent('verify'), 1_000);
-    p = applyRestoreEvent(p, stepEvent('replace'), 9_000);
-    expect(restoreStepLines(p, 9_500)).toEqual([
+    let p = startStepProgress('restore', 0);
+    p = applyStepEvent(p, stepEvent('verify'), 1_000);
+    p = applyStepEvent(p, stepEvent('replace'), 9_000);
+    expect(stepLines(p, 9_500)).toEqual([
       { label: WORDS[0], state: 'done', ms: null },
       { label: WORDS[1], state: 'done', ms: null },
       { label: WORDS[2], state: 'running', ms: 500 },
       { label: WORDS[3], state: 'pending', ms: null },
     ]);
-    p = applyRestoreEvent(p, stepEvent('reopen'), 12_000);
-    expect(restoreStepLines(p, 12_000)[2]).toEqual({ label: WORDS[2], state: 'done', ms: 3_000 });
+    p = applyStepEvent(p, stepEvent('reopen'), 12_000);
+    expect(stepLines(p, 12_000)[2]).toEqual({ label: WORDS[2], state: 'done', ms: 3_000 });
   });
 
-  it('a step seen already, and other events, change nothing', () => {
-    const p = applyRestoreEvent(startRestoreProgress(FILE, 0), stepEvent('safety_backup'), 1_000);
-    expect(applyRestoreEvent(p, stepEvent('verify'), 2_000)).toBe(p);
-    expect(applyRestoreEvent(p, { ...stepEvent('replace'), payload: { ...(stepEvent('replace').payload as object), name: 'import_progress' } } as TelemetryEvent, 2_000)).toBe(p);
+  it("a step seen already, and other events, change nothing; nor does a restore's step a purge's progress", () => {
+    const p = applyStepEvent(startStepProgress('restore', 0), stepEvent('safety_backup'), 1_000);
+    expect(applyStepEvent(p, stepEvent('verify'), 2_000)).toBe(p);
+    expect(applyStepEvent(p, { ...stepEvent('replace'), payload: { ...(stepEvent('replace').payload as object), name: 'import_progress' } } as TelemetryEvent, 2_000)).toBe(p);
+    const purge = startStepProgress('purge', 0);
+    expect(applyStepEvent(purge, stepEvent('verify'), 1_000)).toBe(purge);
   });
 
   it('the plan without a safety backup has three steps', () => {
     const plan: RestoreStep[] = ['verify', 'replace', 'reopen'];
-    const p = applyRestoreEvent(startRestoreProgress(FILE, 0), stepEvent('verify', plan), 10);
-    expect(restoreStepLines(p, 10).map((l) => l.label)).toEqual([RESTORE_STEPS.verify, RESTORE_STEPS.replace, RESTORE_STEPS.reopen]);
+    const p = applyStepEvent(startStepProgress('restore', 0), stepEvent('verify', plan), 10);
+    expect(stepLines(p, 10).map((l) => l.label)).toEqual([RESTORE_STEPS.verify, RESTORE_STEPS.replace, RESTORE_STEPS.reopen]);
   });
 
   it('the elapsed time reads in whole seconds, then minutes', () => {

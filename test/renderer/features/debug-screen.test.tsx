@@ -217,7 +217,7 @@ describe('Debug screen trace', () => {
     expect(within(card).getAllByRole('row').map((r) => r.querySelector('td')?.textContent).slice(1)).toEqual(['missing_prices', 'symbol_factor_exposures']);
   });
 
-  it('the coverage block gives its real size, not "0 KB"', async () => {
+  it('the coverage block gives its real size, not "0 KiB"', async () => {
     renderDebug(() => output([dateSummary]));
     const card = await screen.findByTestId('debug-phase-date');
     const bytes = new TextEncoder().encode(JSON.stringify((dateSummary.document as { computed: unknown }).computed, null, 2)).length;

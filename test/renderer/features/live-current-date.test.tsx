@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
 /**
  * Live's table of the current date, per portfolio: each phase's status pill and its duration
- * stay on one line ("success 0 ms", not "success 0" above "ms") in a 1280 px window.
+ * stay on one line ("success 0 ms", not "success 0" above "ms") in a 1280 px window, and in a
+ * narrower one the table scrolls sideways in its own box, which the keyboard can scroll too
+ * (test/e2e/live-run-screens.test.ts measures it at 900 px).
  */
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,5 +24,14 @@ describe('the current date table', () => {
     expect(cells.map((c) => c.textContent)).toEqual(['success 0 ms', 'success 0 ms']);
     for (const c of cells) expect(c.className).toBe('phase-status');
     expect(ruleOf('.current-date td.phase-status')).toContain('white-space: nowrap;');
+  });
+
+  it('sits in a box of its own that scrolls sideways and takes the focus', () => {
+    render(<CurrentDate row={row} portfolios={[]} />);
+    const box = screen.getByRole('group', { name: '2026-11-03: portfolios (running)' });
+    expect(box.className).toBe('table-scroll');
+    expect(box.tabIndex).toBe(0);
+    expect(box.firstElementChild!.tagName).toBe('TABLE');
+    expect(ruleOf('.table-scroll')).toContain('overflow-x: auto;');
   });
 });

@@ -2,7 +2,8 @@
 /**
  * The Run screen's plan shows its market-data fetch plan (SPEC.md g.4: "the market-data fetch
  * plan per chunk: symbols, ranges, estimated request count, and the sources"), from the plan
- * document `planRun` returns: one sentence over all chunks, then the chunks and their ranges.
+ * document `planRun` returns: one sentence over all chunks, then each chunk with the ranges it
+ * fetches listed under it.
  */
 import { cleanup, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,12 +35,36 @@ describe('the fetch plan of the Run screen', () => {
     );
     const box = screen.getByTestId('fetch-plan');
     expect(box.querySelector('p')!.textContent).toBe('Market data: 3 symbol(s); 2 range(s) missing from the cache (86 trading days): about 2 request(s) to csv then yahoo.');
-    const rows = within(box).getAllByRole('row').slice(1).map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent));
-    expect(rows).toEqual([
+    // Each chunk is a group of rows: its figures, then the ranges it fetches.
+    const chunks = [1, 2].map((n) => screen.getByTestId(`fetch-chunk-${n}`));
+    expect(chunks.map((c) => [...c.querySelector('tr')!.children].map((cell) => cell.textContent))).toEqual([
       ['1: 2025-06-30 .. 2025-07-02', '3', '1', '85', '1', 'full backfill'],
       ['2: 2025-07-03', '3', '1', '1', '1', 'full backfill'],
     ]);
-    expect([...box.querySelectorAll('.fetch-ranges li')].map((li) => li.textContent)).toEqual(['MSFT 2025-03-03 .. 2025-07-02 (85 trading day(s))', 'MSFT 2025-07-03 (1 trading day(s))']);
+    expect(chunks.map((c) => within(c).getAllByRole('listitem').map((li) => li.textContent))).toEqual([['MSFT 2025-03-03 .. 2025-07-02 (85 trading day(s))'], ['MSFT 2025-07-03 (1 trading day(s))']]);
+    expect(within(box).getByRole('list', { name: 'Ranges of chunk 2' }).closest('tbody')).toBe(chunks[1]);
+  });
+
+  it('lists no ranges under a chunk whose closes are all cached, and the ranges of the others under each', () => {
+    render(
+      <FetchPlan
+        plan={planWith([
+          { index: 0, first_date: '2025-06-30', last_date: '2025-07-02', dates: 3, fetch: fetchOf([]) },
+          {
+            index: 1,
+            first_date: '2025-07-03',
+            last_date: '2025-07-08',
+            dates: 3,
+            fetch: fetchOf([
+              { symbol: 'AAPL', start: '2025-07-03', end: '2025-07-08', trading_days: 3 },
+              { symbol: 'SPY', start: '2025-07-07', end: '2025-07-08', trading_days: 2 },
+            ]),
+          },
+        ])}
+      />,
+    );
+    expect(within(screen.getByTestId('fetch-chunk-1')).queryByRole('list')).toBeNull();
+    expect(within(screen.getByTestId('fetch-chunk-2')).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['AAPL 2025-07-03 .. 2025-07-08 (3 trading day(s))', 'SPY 2025-07-07 .. 2025-07-08 (2 trading day(s))']);
   });
 
   it('says when everything is cached, when nothing is asked offline, and when market data does not run', () => {
