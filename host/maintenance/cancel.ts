@@ -4,7 +4,8 @@
  * its lock released at once. With force, a holder on this host that has not let go within the
  * wait is treated as stale: its run is marked interrupted and the lock freed. With a run id, only
  * that run is asked (the app's Live screen names the run it shows): a run that ended meanwhile,
- * or the next one that took the lock, is left alone.
+ * or the next one that took the lock, is left alone. A purge, restore or import holding the lock
+ * cannot be stopped part-way: it is not asked, and force does not take its lock while it lives.
  *
  * A running engine holds the write lock for each whole date and frees it only briefly in
  * between, which SQLite's busy wait (sleeping up to 100 ms between tries, blocking the thread)
@@ -14,6 +15,7 @@
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockRecord } from '../../core/ports/store';
+import { isCancellable } from '../../core/engine/locked-error';
 import type { OpenedDatabase } from '../engine-host';
 import { engineHost } from '../engine-host';
 import { staleJudge } from './maintenance-lock';
@@ -71,6 +73,16 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       stopped: true,
       forced: false,
       message: `the ${holder.kind} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume\` continues it)`,
+    };
+  }
+  // A purge, restore or import never looks at the request: it is not asked, and --force does not take its lock from a live holder.
+  if (!isCancellable(holder.kind)) {
+    return {
+      requested: false,
+      holder,
+      stopped: false,
+      forced: false,
+      message: `the ${holder.kind} holding the lock (${holder.holder} pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}) cannot be cancelled; it releases the lock when it finishes`,
     };
   }
   if (!(await writeWhenFree(opened, () => opened.store.requestCancel(formatTimestamp(clock.now()), args.runId ?? holder.runId ?? undefined)))) return notThatRun;

@@ -39,5 +39,7 @@ describe('the lock holder', () => {
 
     store.acquireLock(lock('purge', 'purge-1'), () => false, NOW);
     expect(lockedError(store.readLock()!).message).toContain('locked by another purge (cli pid 4242 on desk-7, since 2026-11-27T23:00:00.000000Z,');
+    // A purge cannot be stopped part-way (g.10 cancels runs): the refusal says to wait.
+    expect(lockedError(store.readLock()!).message).toMatch(/; wait for it to finish \(it cannot be cancelled\)$/);
   });
 });

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { LockKind } from '../../core/ports/store';
 import { fileContentChecksums, type ContentChecksums } from '../../db/canonical';
 import { REPO_ROOT, tempDir } from './cli';
 import { runDemo, seedDemoDb } from './demo-db';
@@ -47,9 +48,9 @@ export interface LockHolder {
   stop(): Promise<void>;
 }
 
-/** Spawns test/support/hold-lock.ts: a real process that takes the run lock and keeps it. */
-export async function holdLockInChild(dbPath: string): Promise<LockHolder> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+/** Spawns test/support/hold-lock.ts: a real process that takes the run lock (as a `kind` holder) and keeps it. */
+export async function holdLockInChild(dbPath: string, kind: LockKind = 'run'): Promise<LockHolder> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), dbPath, kind], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     child.stdout!.once('data', (d: Buffer) => resolve(d.toString()));
     child.once('exit', (code) => reject(new Error(`hold-lock exited with ${code}`)));

@@ -1,7 +1,8 @@
 /**
  * Cross-process cancel (SPEC.md g.10): `batchdesk cancel` sets run_lock.cancel_requested and a
  * run in another process stops at the next portfolio-date boundary with exit code 130;
- * `--force` frees the lock of a holder on this host that does not respond.
+ * `--force` frees the lock of a holder on this host that does not respond. A purge, restore or
+ * import is not asked and keeps its lock, even with --force: it cannot stop part-way.
  */
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +66,28 @@ describe('cancel', () => {
     }
     const nothing = await runCli(['cancel', '--db', db], ENV);
     expect(nothing.stdout).toMatch(/nothing to cancel/);
+  });
+  it('a purge holding the lock is not asked to stop and keeps its lock, even with force; the refusal of a run says to wait', async () => {
+    const db = copyTo(seeded);
+    const holder = await holdLockInChild(db, 'purge');
+    try {
+      const opened = openStore(db, { mustExist: true });
+      try {
+        for (const force of [false, true]) {
+          const r = await cancelRun(opened, { force, waitMs: 300 }, systemClock(ENV));
+          expect(r).toMatchObject({ requested: false, stopped: false, forced: false });
+          expect(r.message).toMatch(/^the purge holding the lock \(cli pid \d+ on .+, since .+\) cannot be cancelled; it releases the lock when it finishes$/);
+          expect(opened.store.readLock()).toMatchObject({ kind: 'purge', cancelRequested: false });
+        }
+      } finally {
+        opened.close();
+      }
+      const run = await runCli(['run', '--db', db, '--target-date', '2025-07-01'], ENV);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/locked by another purge \(cli pid \d+ .*\); wait for it to finish \(it cannot be cancelled\)/);
+      expect(run.stderr).not.toMatch(/batchdesk cancel/);
+    } finally {
+      await holder.stop();
+    }
   });
 });
