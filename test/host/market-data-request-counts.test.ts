@@ -105,7 +105,9 @@ describe('provider requests: one per symbol range asked, for every provider', ()
     expect(c.events).toBe(c.fetchLog);
     expect(c.summary).toBe(estimated);
     expect(c.provider).toMatchObject({ requests: c.fetchLog, failures: 0, refused: 0, http_requests: mock.count({ endpoint: 'chart' }) });
-    expect(c.provider!['http_requests']).toBe(c.fetchLog + 1);
-    expect(c.httpEvents).toBeGreaterThanOrEqual(c.fetchLog + 1);
+    // At least the scripted retry; a loaded machine can time out more (short waits), each one
+    // more HTTP request for the same range.
+    expect(c.provider!['http_requests']).toBeGreaterThan(c.fetchLog);
+    expect(c.httpEvents).toBeGreaterThanOrEqual(c.provider!['http_requests'] as number);
   });
 });
