@@ -25,12 +25,14 @@ export interface DataTableProps<T> {
   readonly onActivate?: (row: T) => void;
   readonly selectedKey?: string | null;
   readonly rowClass?: (row: T) => string;
-  /** Height of the scroll area in px. */
+  /** Height of the scroll area in px when the rows fill it; fewer rows take only their own height. */
   readonly height?: number;
   readonly testId?: string;
 }
 
 const ROW_HEIGHT = 30;
+/** Room below the rows for a horizontal scroll bar, so a short list shows its last row whole. */
+const FRAME_PX = 16;
 
 export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selectedKey, rowClass, height = 420, testId }: DataTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -73,7 +75,7 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
       <div
         ref={scrollRef}
         className="table-body"
-        style={{ height }}
+        style={{ height: Math.min(height, Math.max(1, rows.length) * ROW_HEIGHT + FRAME_PX) }}
         tabIndex={0}
         onKeyDown={onKeyDown}
         aria-activedescendant={rows.length > 0 ? `${id}-r${active}` : undefined}
