@@ -107,4 +107,21 @@ describe('bad CSV rows found by validation (offline, CSV folder)', () => {
     expect(providers['csv']).toMatchObject({ dropped: 2, rows: 7 });
     expect(querySql(db, `SELECT count(*) AS n FROM market_data_cache WHERE symbol = 'MSFT' AND date IN ('2025-03-08', '2025-03-09')`)).toEqual([{ n: 0 }]);
   });
+  it("a CSV folder's 'no data' does not settle the days: a file added later is read by the next run", async () => {
+    const csvDir = join(dir, 'csv-later');
+    mkdirSync(csvDir, { recursive: true });
+    const db = join(dir, 'later.db');
+    createSmallDatabase(db, LOTS, { 'market_data.mode': 'offline', 'market_data.csv_dir': csvDir }, Date.parse(NOW));
+    const offline = () => Promise.reject(new Error('offline: nothing is fetched'));
+    const range = { startDate: '2025-03-03', endDate: '2025-03-07' };
+    await runEngine(db, range, offline, advancingClock(NOW));
+    expect(querySql(db, `SELECT DISTINCT provider, outcome FROM market_data_fetch_log WHERE symbol = 'MSFT'`)).toEqual([{ provider: 'csv', outcome: 'no_data' }]);
+    expect(missingPrices(db).filter((r) => r.symbol === 'MSFT').map((r) => r.price_date)).toEqual(['2025-03-03', '2025-03-04', '2025-03-05', '2025-03-06', '2025-03-07']);
+
+    writeFileSync(join(csvDir, 'MSFT.csv'), ['Date,Close', '2025-03-03,100', '2025-03-04,101', '2025-03-05,102', '2025-03-06,103', '2025-03-07,104', ''].join('\n'));
+    const again = await runEngine(db, range, offline, advancingClock(NOW));
+    expect(again.result.kind).toBe('run');
+    expect(querySql(db, `SELECT count(*) AS n FROM market_data_cache WHERE symbol = 'MSFT' AND data_source = 'csv'`)).toEqual([{ n: 5 }]);
+    expect(missingPrices(db).filter((r) => r.symbol === 'MSFT')).toEqual([]);
+  });
 });

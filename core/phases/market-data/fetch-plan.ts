@@ -1,8 +1,9 @@
 /**
  * The fetch plan of a chunk (SPEC.md e.3): per symbol, the required trading days are the
  * union of the windows [D − 366, D] of the chunk's dates on which it is needed; a day is
- * satisfied by a valid cached close, by an earlier answered request (ok or no_data) made
- * after the day's settle time, or by lying before the symbol's first trade date. The
+ * satisfied by a valid cached close, by an earlier answered request (ok, or a provider's
+ * no_data, not the CSV folder's: prefetch.ts) made after the day's settle time, or by lying
+ * before the symbol's first trade date. The
  * unsatisfied days are grouped into ranges, merging gaps of up to 10 trading days; one
  * request per range. A close stored from an answer made before its day's settle time does
  * not satisfy the day: the next run asks again.

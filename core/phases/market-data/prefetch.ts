@@ -11,6 +11,7 @@ import { lookbackStart, tradingDayIndex } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
 import { PriceTable } from '../../engine/price-table';
 import type { RunContext } from '../../engine/phase-types';
+import type { FetchLogEntry } from '../../ports/store';
 import { fetchRange } from './fetch-range';
 import { fetchModeOf, planSymbol, PRICE_WINDOW_DAYS, requiredIndexes, type FetchMode, type FetchRange, type SatisfiedCheck } from './fetch-plan';
 import { settleInstantMs } from './settle-time';
@@ -43,6 +44,14 @@ export function chunkPriceTable(run: Pick<FetchPlanningContext, 'store'>, dates:
   return table;
 }
 
+/**
+ * Whether a logged answer settles its days (e.3 step 2): a close, or a provider's "no data". A
+ * CSV folder's "no data" says only that the folder lacks the rows, not that the market had no
+ * close: the folder may get the file later, and a later source of the chain (Yahoo) may have
+ * failed for the same range after it. Such days are asked again.
+ */
+const answersTheMarket = (e: FetchLogEntry): boolean => e.outcome === 'ok' || (e.outcome === 'no_data' && e.provider !== 'csv');
+
 /** What satisfies a required day of `symbol` (e.3 step 2), over the run's current price table. */
 export function satisfiedCheck(run: Pick<RunContext, 'prices' | 'settings' | 'marketData'>, symbol: string): SatisfiedCheck {
   const table = run.prices;
@@ -53,7 +62,7 @@ export function satisfiedCheck(run: Pick<RunContext, 'prices' | 'settings' | 'ma
       const i = g - table.startIndex;
       return series !== null && i >= 0 && i < table.length && !Number.isNaN(series[i]!);
     },
-    answered: run.marketData.entries(symbol).filter((e) => e.outcome === 'ok' || e.outcome === 'no_data'),
+    answered: run.marketData.entries(symbol).filter(answersTheMarket),
     firstTradeDate: run.marketData.firstTradeDate(symbol),
     settleMs: (d) => settleInstantMs(d, settleHour),
   };
