@@ -90,47 +90,34 @@ export function fsyncFile(path: string): void {
   }
 }
 
-/** How long an online backup may go without getting further before it fails. */
-export const BACKUP_STALL_MS = 10_000;
-
-/** Pages copied per backup step (better-sqlite3's default); readers and writers go on between steps. */
-const BACKUP_PAGES_PER_STEP = 100;
+/**
+ * Pages copied per backup step: all of them. SQLite restarts a stepwise backup whenever another
+ * connection writes to the source between two steps, so with a run committing a date every few
+ * tens of milliseconds a copy of 100 pages a step started over until the run ended (and slowed
+ * it down). One step copies the whole file inside one read transaction: a consistent image of
+ * what was committed when it began, while the writer goes on (WAL). It blocks this thread for
+ * the copy, about a second per 300 MB.
+ */
+const ALL_PAGES = 0x7fffffff;
 
 export interface CopyOptions {
-  /** Stops the copy at its next step; the copy then rejects with the signal's reason. */
+  /** Checked before the copy starts; the copy then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
-  /** How long the copy may go without getting further (default BACKUP_STALL_MS). */
-  readonly stallMs?: number;
 }
 
 /**
  * Online backup of an open database into `target` (SPEC.md j.1: SQLite's backup API copies a
- * consistent image of committed data while readers keep working), then switched to rollback
- * journal mode so the copy is one self-contained file, and flushed to disk.
- *
- * better-sqlite3 repeats a step at once, without end, while SQLite answers it SQLITE_BUSY or
- * restarts the copy because the source looks changed (a source whose -shm file cannot be
- * written restarts at every step). A step that leaves no fewer pages to copy than the one
- * before does not count as progress, and after `stallMs` without progress the copy fails.
- * On a failure better-sqlite3 removes the target it created.
+ * consistent image of committed data while readers keep working), in one step (ALL_PAGES),
+ * then switched to rollback journal mode so the copy is one self-contained file, and flushed to
+ * disk. On a failure better-sqlite3 removes the target it created.
  */
 export async function copyDatabase(db: SqliteDatabase, target: string, options: CopyOptions = {}): Promise<void> {
-  const stallMs = options.stallMs ?? BACKUP_STALL_MS;
   options.signal?.throwIfAborted();
-  let remainingBefore = Number.POSITIVE_INFINITY;
-  let progressAt = performance.now();
+  // better-sqlite3 opens the backup with a first step of no pages, then asks for the next step's size.
   await db.backup(target, {
-    progress: ({ remainingPages }) => {
+    progress: () => {
       options.signal?.throwIfAborted();
-      const now = performance.now();
-      if (remainingPages < remainingBefore) progressAt = now;
-      else if (now - progressAt > stallMs) {
-        throw new Error(
-          `the online backup got no further for ${stallMs / 1000} s (${remainingPages} of its pages left): SQLite kept waiting for a lock or restarting the copy (another process keeps writing to the database, or its -wal or -shm file cannot be written)`,
-        );
-      }
-      remainingBefore = remainingPages;
-      return BACKUP_PAGES_PER_STEP;
+      return ALL_PAGES;
     },
   });
   const copy = new Database(target, { fileMustExist: true });
