@@ -36,7 +36,8 @@ export interface CsvProblem {
 /** "prices.csv line 7, column 3 (close): expected a number, got "abc"" */
 export function formatCsvProblem(problem: CsvProblem): string {
   const where = [problem.file, `line ${problem.line}`].filter((p) => p !== null).join(' ');
-  const column = problem.column === null ? '' : `, column ${problem.columnNumber ?? '?'} (${problem.column})`;
+  // A column the header lacks has no position; the message names it.
+  const column = problem.column === null || problem.columnNumber === null ? '' : `, column ${problem.columnNumber} (${problem.column})`;
   return `${where}${column}: ${problem.message}`;
 }
 

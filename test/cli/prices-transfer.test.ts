@@ -6,11 +6,12 @@
  * only some columns updates those and keeps the others.
  */
 import Database from 'better-sqlite3';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli';
 import { tableContents } from '../support/db-content';
+import { openStore } from '../../host/engine-host';
 
 const NOW = '2025-07-11T23:00:00Z';
 
@@ -23,6 +24,12 @@ const CANONICAL = [
   'SPY,2025-01-03,591.95,37888500',
   '',
 ].join('\n');
+
+/** A new, empty batchdesk database: the imports refuse a missing one, as every other command does. */
+function newDb(path: string): string {
+  openStore(path).close();
+  return path;
+}
 
 function rows(path: string, sql: string): unknown[] {
   const db = new Database(path, { readonly: true });
@@ -42,7 +49,7 @@ describe('prices import / export', () => {
   };
 
   it('round trip: an import (BOM, CRLF, BRK.B) then an export gives the canonical file back', async () => {
-    const db = join(dir, 'rt.db');
+    const db = newDb(join(dir, 'rt.db'));
     const input = `\ufeff${CANONICAL.replace('BRK-B', 'BRK.B').replace(/\n/g, '\r\n')}`;
     const imp = await runCli(['prices', 'import', file('rt.csv', input), '--db', db], { BATCHDESK_NOW: NOW });
     expect(imp.code, imp.stderr).toBe(0);
@@ -62,7 +69,7 @@ describe('prices import / export', () => {
   });
 
   it('an empty volume is "not given": it keeps a stored volume, and a file of closes only wipes no volume', async () => {
-    const db = join(dir, 'volume.db');
+    const db = newDb(join(dir, 'volume.db'));
     expect((await runCli(['prices', 'import', file('v1.csv', CANONICAL), '--db', db])).code).toBe(0);
     const closesOnly = await runCli(['prices', 'import', file('v2.csv', 'symbol,date,close\nAAPL,2025-01-02,243.85\n'), '--db', db]);
     expect(closesOnly.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 1');
@@ -82,7 +89,7 @@ describe('prices import / export', () => {
   });
 
   it('export filters by symbols and dates, into a folder it makes', async () => {
-    const db = join(dir, 'filter.db');
+    const db = newDb(join(dir, 'filter.db'));
     expect((await runCli(['prices', 'import', file('f.csv', CANONICAL), '--db', db])).code).toBe(0);
     // The output's folder is made when missing, as for backups and event logs.
     const out = join(dir, 'exports', 'filtered', 'filter-out.csv');
@@ -93,7 +100,7 @@ describe('prices import / export', () => {
   });
 
   it('export warns about a requested symbol that exported nothing: a likely typo, or dates outside the cache', async () => {
-    const db = join(dir, 'warn.db');
+    const db = newDb(join(dir, 'warn.db'));
     expect((await runCli(['prices', 'import', file('w.csv', CANONICAL), '--db', db])).code).toBe(0);
     const out = join(dir, 'warn-out.csv');
     const typo = await runCli(['prices', 'export', '--out', out, '--symbols', 'APPL,SPY,ZZZQ', '--db', db]);
@@ -109,7 +116,7 @@ describe('prices import / export', () => {
     expect((await runCli(['seed-demo', '--db', demo], { BATCHDESK_NOW: NOW })).code).toBe(0);
     const first = join(dir, 'demo-prices.csv');
     expect((await runCli(['prices', 'export', '--out', first, '--db', demo])).code).toBe(0);
-    const copy = join(dir, 'demo-copy.db');
+    const copy = newDb(join(dir, 'demo-copy.db'));
     const imp = await runCli(['prices', 'import', first, '--db', copy]);
     expect(imp.code, imp.stderr).toBe(0);
     const second = join(dir, 'demo-prices-2.csv');
@@ -120,7 +127,7 @@ describe('prices import / export', () => {
   });
 
   describe('a bad file: line and column, exit 5, nothing imported', () => {
-    const db = join(dir, 'bad.db');
+    const db = newDb(join(dir, 'bad.db'));
     let before: Record<string, string>;
     beforeAll(async () => {
       expect((await runCli(['prices', 'import', file('good.csv', CANONICAL), '--db', db])).code).toBe(0);
@@ -128,7 +135,7 @@ describe('prices import / export', () => {
     });
 
     it.each([
-      ['missing column', 'symbol,date,volume\nAAPL,2025-01-06,1\n', 'line 1, column ? (close): the header has no "close" column (found: symbol, date, volume)'],
+      ['missing column', 'symbol,date,volume\nAAPL,2025-01-06,1\n', 'line 1: the header has no "close" column (found: symbol, date, volume)'],
       ['missing cell', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07\n', 'line 3, column 3 (close): the row has 2 of the header\'s 4 columns; "close" is missing'],
       ['bad date', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-02-30,246.0,1\n', 'line 3, column 2 (date): expected a real calendar date written as YYYY-MM-DD, got "2025-02-30"'],
       ['not a trading day', 'symbol,date,close\nAAPL,2025-01-04,245.0\n', 'line 2, column 2 (date): 2025-01-04 is not a NYSE trading day'],
@@ -158,7 +165,7 @@ describe('prices import / export', () => {
   });
 
   it('--skip-bad-rows imports the good rows and reports every skipped one', async () => {
-    const db = join(dir, 'skip.db');
+    const db = newDb(join(dir, 'skip.db'));
     const text = 'symbol,date,close\nAAPL,2025-01-06,245\nAAPL,2025-01-07,abc\nAAPL,2025-01-08,246\nAAPL,2025-01-06,245\n';
     const r = await runCli(['prices', 'import', file('skip.csv', text), '--skip-bad-rows', '--db', db]);
     expect(r.code, r.stderr).toBe(0);
@@ -169,7 +176,7 @@ describe('prices import / export', () => {
   });
 
   it('warns about imported symbols no portfolio or factor needs, and imports them', async () => {
-    const db = join(dir, 'unneeded.db');
+    const db = newDb(join(dir, 'unneeded.db'));
     expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
     const text = 'symbol,date,close,volume\nZZZZQ,2025-07-07,12.5,100\nAAPL,2025-07-07,210,100\nSPY,2025-07-07,600,100\nhome_equity,2025-07-07,1,\n';
     const r = await runCli(['prices', 'import', file('unneeded.csv', text), '--db', db], { BATCHDESK_NOW: NOW });
@@ -226,7 +233,7 @@ describe('profiles import / export', () => {
   ].join('\n');
 
   it('round trip: import then export gives the same file; a second import changes nothing', async () => {
-    const db = join(dir, 'p.db');
+    const db = newDb(join(dir, 'p.db'));
     const input = join(dir, 'profiles.csv');
     writeFileSync(input, CANONICAL_PROFILES.replace(/\n/g, '\r\n'));
     const r = await runCli(['profiles', 'import', input, '--db', db]);
@@ -242,7 +249,7 @@ describe('profiles import / export', () => {
   });
 
   it('a file with only some columns sets those on a stored profile and keeps the others; a new symbol gets them and empties', async () => {
-    const db = join(dir, 'partial.db');
+    const db = newDb(join(dir, 'partial.db'));
     const full = join(dir, 'partial-full.csv');
     writeFileSync(full, CANONICAL_PROFILES);
     expect((await runCli(['profiles', 'import', full, '--db', db])).code).toBe(0);
@@ -266,7 +273,7 @@ describe('profiles import / export', () => {
   });
 
   it('last_updated may be any ISO 8601 timestamp with a zone, or a date; it is stored in the a.3 form', async () => {
-    const db = join(dir, 'timestamps.db');
+    const db = newDb(join(dir, 'timestamps.db'));
     const input = join(dir, 'timestamps.csv');
     writeFileSync(input, 'symbol,last_updated\nAAA,2025-07-01T10:00:00Z\nBBB,2025-07-01T06:00:00.5-04:00\nCCC,2025-07-01\nDDD,2025-07-01T10:00:00.123456Z\n');
     const r = await runCli(['profiles', 'import', input, '--db', db]);
@@ -291,14 +298,14 @@ describe('profiles import / export', () => {
       'symbol,sector\nMSFT,Technology\nAAPL INC,Technology\n',
       `line 3, column 1 (symbol): expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "AAPL INC"`,
     ],
-    ['missing symbol column', 'ticker,sector\nAAPL,Technology\n', 'line 1, column ? (symbol): the header has no "symbol" column (found: ticker, sector)'],
+    ['missing symbol column', 'ticker,sector\nAAPL,Technology\n', 'line 1: the header has no "symbol" column (found: ticker, sector)'],
     [
       'unknown column',
       'symbol,bogus_col\nAAPL,x\n',
       `line 1, column 2 (bogus_col): unknown column "bogus_col" (accepted: ${HEADER.replace(/,/g, ', ')})`,
     ],
   ])('a bad file (%s): line and column, exit 5, nothing imported', async (kind, text, message) => {
-    const db = join(dir, 'bad.db');
+    const db = newDb(join(dir, 'bad.db'));
     expect((await runCli(['profiles', 'import', join(dir, 'profiles.csv'), '--db', db])).code).toBe(0);
     const before = tableContents(db);
     const name = `bad-${kind.replace(/ /g, '-')}.csv`;
@@ -308,5 +315,27 @@ describe('profiles import / export', () => {
     const fix = /column/.test(kind) ? 'fix the header or the file' : 'fix the row, or pass --skip-bad-rows to import the other rows';
     expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (${fix})`);
     expect(tableContents(db)).toEqual(before);
+  });
+});
+
+describe('the CSV transfers on a database that does not exist (a mistyped --db)', () => {
+  it('are refused as every command refuses it: exit 5, the seed-demo hint, and no database made', async () => {
+    const dir = tempDir('batchdesk-missing-db-');
+    writeFileSync(join(dir, 'good.csv'), CANONICAL);
+    writeFileSync(join(dir, 'profiles.csv'), 'symbol,sector\nAAPL,Technology\n');
+    const missing = join(dir, 'mistyped.sqlite');
+    for (const args of [
+      ['prices', 'import', join(dir, 'good.csv')],
+      ['profiles', 'import', join(dir, 'profiles.csv')],
+      ['prices', 'import', join(dir, 'good.csv'), '--json'],
+      ['prices', 'export', '--out', join(dir, 'out.csv')],
+      ['profiles', 'export', '--out', join(dir, 'out.csv')],
+    ]) {
+      const r = await runCli([...args, '--db', missing], { BATCHDESK_NOW: NOW });
+      expect(r.code, args.join(' ')).toBe(5);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`error: database ${missing} does not exist. Create it with \`batchdesk seed-demo --db ${missing}\` or import a dump.`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['good.csv', 'profiles.csv']);
   });
 });
