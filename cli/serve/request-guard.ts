@@ -39,6 +39,19 @@ export function bearerToken(headers: IncomingHttpHeaders): string | null {
   return m ? m[1]! : null;
 }
 
+/**
+ * The request target as a URL on this server, or null when it is not a path. It is appended to
+ * the origin, not resolved against it: `//x` is a path here, not another host.
+ */
+export function requestUrl(target: string, origin: string): URL | null {
+  if (!target.startsWith('/')) return null;
+  try {
+    return new URL(`${origin}${target}`);
+  } catch {
+    return null;
+  }
+}
+
 export function checkRequest(req: { readonly url: string; readonly headers: IncomingHttpHeaders }, cfg: GuardConfig): GuardResult {
   const host = req.headers.host?.toLowerCase();
   if (!host || !allowedHosts(cfg.port).includes(host)) {
@@ -48,7 +61,8 @@ export function checkRequest(req: { readonly url: string; readonly headers: Inco
   if (origin !== undefined && !allowedOrigins(cfg.port).includes(origin.toLowerCase())) {
     return { ok: false, status: 403, error: { code: 'forbidden', message: 'requests from another origin are refused' } };
   }
-  const url = new URL(req.url, `http://${host}`);
+  const url = requestUrl(req.url, `http://${host}`);
+  if (!url) return { ok: false, status: 400, error: { code: 'usage', message: 'the request target is not a path on this server' } };
   if (!url.pathname.startsWith('/api/')) return { ok: true };
   const given = bearerToken(req.headers) ?? (url.pathname === '/api/events' ? url.searchParams.get('token') : null);
   if (!tokenMatches(given, cfg.token)) {

@@ -15,7 +15,7 @@ import { BatchdeskError, type ErrorCode, type ErrorShape } from '../../core/api/
 import type { DispatchResult } from '../../host/dispatcher';
 import { readJsonBody, streamBodyToFile } from './body-reader';
 import { openEventStream, type EventSourceLike } from './event-stream';
-import { checkRequest } from './request-guard';
+import { checkRequest, requestUrl } from './request-guard';
 import { SECURITY_HEADERS, serveStatic } from './static-files';
 
 export const SERVE_HOST = '127.0.0.1';
@@ -113,7 +113,8 @@ export async function startServeServer(options: ServeServerOptions): Promise<Ser
       sendError(res, guard.error, guard.status);
       return;
     }
-    const url = new URL(req.url ?? '/', `http://${SERVE_HOST}:${port}`);
+    // The guard has checked that the target is a path.
+    const url = requestUrl(req.url ?? '/', `http://${SERVE_HOST}:${port}`)!;
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (!path.startsWith('/api/')) {

@@ -265,6 +265,18 @@ describe('serve: static files', () => {
     expect((await send(server, { method: 'DELETE', path: '/' })).status).toBe(405);
   });
 
+  it('takes a target starting with // as a path on this server, not another host; a target that is no path gets 400', async () => {
+    for (const path of ['//', '//evil.example/x']) {
+      const r = await send(server, { path });
+      expect(r.status, path).toBe(200);
+      expect(r.body, path).toContain('<title>batchdesk</title>');
+    }
+    expect((await send(server, { path: '//assets/app.js' })).headers['content-type']).toMatch(/javascript/);
+    const star = await send(server, { method: 'OPTIONS', path: '*' });
+    expect(star.status).toBe(400);
+    expect(JSON.parse(star.body)).toMatchObject({ ok: false, error: { code: 'usage', message: 'the request target is not a path on this server' } });
+  });
+
   it('never serves a file outside the renderer folder', async () => {
     expect(resolveStatic('/srv/app', '/../../etc/passwd')).toBe('/srv/app/etc/passwd');
     expect(resolveStatic('/srv/app', '/%2e%2e/%2e%2e/etc/passwd')).toBe('/srv/app/etc/passwd');
