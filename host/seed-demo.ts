@@ -29,7 +29,12 @@ export const seedDemoOptionsSchema = z
     endDate: calendarDateSchema,
     reset: z.boolean().default(false),
   })
-  .refine((o) => o.startDate <= o.endDate, { message: 'the end date is before the start date', path: ['endDate'] });
+  .refine((o) => o.startDate <= o.endDate, { message: 'the end date is before the start date', path: ['endDate'] })
+  // The lots enter on the demo's entry date (their ids derive from it), so a backfill starts there and needs prices from then on.
+  .refine((o) => o.startDate <= DEMO_START_DATE, {
+    message: `is after the demo's entry date ${DEMO_START_DATE}: its lots enter then and a backfill starts there, so its prices must too; seed without it, then \`batchdesk run --start-date <date>\` backfills from a later date`,
+    path: ['startDate'],
+  });
 export type SeedDemoOptions = z.infer<typeof seedDemoOptionsSchema>;
 
 export interface SeedDemoResult {

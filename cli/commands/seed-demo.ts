@@ -1,6 +1,7 @@
 /** `batchdesk seed-demo`: create or refresh the demo database (SPEC.md j.6, m.7). */
 import { z } from 'zod';
 import { targetDate } from '../../core/calendar';
+import { DEMO_START_DATE } from '../../core/data/demo-portfolios';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { checkSettledDate } from '../../core/engine/planner';
 import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
@@ -19,7 +20,7 @@ export const seedDemoCommand: CommandSpec = {
     prices: { type: 'string', valueName: 'synthetic|online|none', description: 'where demo prices come from', defaultText: 'synthetic' },
     seed: { type: 'string', valueName: 'N', nonNegative: true, description: 'synthetic generator seed (0 to 4294967295)', defaultText: '42' },
     profile: { type: 'string', valueName: 'realistic|independent', description: 'synthetic factor profile', defaultText: 'realistic' },
-    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'demo entry date and first backfill date', defaultText: '2025-06-30' },
+    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: `first date the synthetic prices serve (they start 400 days before it, for the lookback windows); not after the demo's entry date ${DEMO_START_DATE}`, defaultText: DEMO_START_DATE },
     'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date with prices', defaultText: 'the target date' },
     reset: { type: 'boolean', description: 'delete the demo portfolios and their derived rows first' },
     json: JSON_FLAG,
@@ -67,7 +68,7 @@ export const seedDemoCommand: CommandSpec = {
           r.reset ? 'Reset: the demo portfolios and their derived rows were deleted first.' : '',
           '',
           `Next: batchdesk run${advisedDbFlag(ctx.global)}   ${
-            r.backfilledThrough ? `(the demo is backfilled through ${r.backfilledThrough}; the automatic range continues after it)` : `(the automatic range starts at ${options.startDate})`
+            r.backfilledThrough ? `(the demo is backfilled through ${r.backfilledThrough}; the automatic range continues after it)` : `(the automatic range starts at the demo's entry date, ${DEMO_START_DATE})`
           }`,
         ]
           .filter((l, i, a) => l !== '' || i === a.length - 2)

@@ -4,6 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tradingDaysBetween } from '../../core/calendar';
@@ -112,11 +113,23 @@ describe('seed-demo', () => {
     const path = join(dir, 'next.db');
     const env = { BATCHDESK_NOW: '2025-07-03T23:00:00Z' };
     const fresh = await runCli(['seed-demo', '--db', path], env);
-    expect(fresh.stdout).toContain(`Next: batchdesk run --db ${path}   (the automatic range starts at 2025-06-30)`);
+    expect(fresh.stdout).toContain(`Next: batchdesk run --db ${path}   (the automatic range starts at the demo's entry date, 2025-06-30)`);
     expect((await runCli(['run', '--db', path, '--no-guard'], env)).code).toBe(0);
     const again = await runCli(['seed-demo', '--db', path, '--json'], env);
     expect(JSON.parse(again.stdout).backfilledThrough).toBe('2025-07-03');
     const text = await runCli(['seed-demo', '--db', path], env);
     expect(text.stdout).toContain(`Next: batchdesk run --db ${path}   (the demo is backfilled through 2025-07-03; the automatic range continues after it)`);
+  });
+  it("refuses a --start-date after the demo's entry date (its backfill starts there, so must its prices), and creates nothing", async () => {
+    const path = join(dir, 'late-start.db');
+    const env = { BATCHDESK_NOW: '2025-09-30T23:00:00Z' };
+    const late = await runCli(['seed-demo', '--db', path, '--start-date', '2025-08-01'], env);
+    expect(late.code).toBe(2);
+    expect(late.stderr).toMatch(/--start-date "2025-08-01": is after the demo's entry date 2025-06-30: .*`batchdesk run --start-date <date>` backfills from a later date/);
+    expect(existsSync(path)).toBe(false);
+    // An earlier start only generates more price history; the backfill still starts at the entry date.
+    const early = await runCli(['seed-demo', '--db', path, '--start-date', '2025-06-02'], env);
+    expect(early.code, early.stderr).toBe(0);
+    expect(early.stdout).toContain("(the automatic range starts at the demo's entry date, 2025-06-30)");
   });
 });
