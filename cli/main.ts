@@ -6,9 +6,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BatchdeskError, EXIT, usageError } from '../core/api/errors';
 import { DatabaseOpenError, explainReadOnlyError, isReadOnlyError } from '../db/open-database';
+import { withLockAdvice } from '../core/engine/locked-error';
 import { APP_VERSION } from '../host/app-version';
 import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
-import type { CommandSpec, GlobalOptions } from './command';
+import { advisedDbFlag, type CommandSpec, type GlobalOptions } from './command';
 import { colorEnabled } from './color';
 import { COMMANDS } from './commands';
 import { defaultDatabasePath } from './default-db';
@@ -105,6 +106,7 @@ export function stopNotice(argv: readonly string[]): string {
 export async function main(fullArgv: readonly string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIO();
   let dbPath: string | undefined;
+  let dbFlag = '';
   try {
     const { globals, rest: argv } = leadingGlobals(fullArgv);
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -159,6 +161,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       color: colorEnabled(parsed.flags['color'] === true, io.stderrIsTTY, io.env),
       ...db,
     };
+    dbFlag = advisedDbFlag(global);
     return await spec.run({
       io,
       flags: parsed.flags,
@@ -168,12 +171,18 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       hardSignal: options.hardSignal ?? new AbortController().signal,
     });
   } catch (err) {
-    return reportError(err, io, dbPath);
+    return reportError(err, io, dbPath, dbFlag);
   }
 }
 
-export function reportError(failure: unknown, io: CliIO, dbPath?: string): number {
-  const err = dbPath === undefined ? failure : explainReadOnlyError(failure, dbPath);
+/**
+ * Prints a failure as one `error:` line and returns its exit code. `dbFlag` is the `--db` the
+ * commands advised in it carry (advisedDbFlag): a lock refusal made where the database's origin
+ * was not known (a purge, a restore, an import) gets it here, so its `batchdesk cancel` stops
+ * the holder of this database.
+ */
+export function reportError(failure: unknown, io: CliIO, dbPath?: string, dbFlag = ''): number {
+  const err = withLockAdvice(dbPath === undefined ? failure : explainReadOnlyError(failure, dbPath), dbFlag);
   if (err instanceof BatchdeskError) {
     io.err(`error: ${err.message}`);
     return err.exitCode;

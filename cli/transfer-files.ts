@@ -58,7 +58,7 @@ export type CsvImportResult<S> = { readonly ok: true; readonly summary: S } | { 
 
 /**
  * `<what> import FILE`: reads the file named by the first positional, imports it into the
- * command's database under the run lock (refused whole on a bad row unless --skip-bad-rows;
+ * command's database (which must exist) under the run lock (refused whole on a bad row unless --skip-bad-rows;
  * refused with exit code 3 while a run or maintenance operation holds the lock), then prints the
  * summary as JSON (--json) or as the banner, `report`'s lines and the skipped rows.
  */
@@ -73,7 +73,9 @@ export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[]
   const now = clock.now();
   const nowIso = formatTimestamp(now);
   const today = newYorkDate(now);
-  const opened = openStore(ctx.global.dbPath);
+  // A missing (or empty) database is refused as every other command refuses it (exit 5, with
+  // the seed-demo hint): a mistyped --db must not become a new database holding only the import.
+  const opened = openStore(ctx.global.dbPath, { mustExist: true });
   try {
     // A run in flight read the old data and would record its dates as current: refused (exit 3).
     const r = withMaintenanceLock(opened, 'import', 'cli', clock, () => importFile(opened, { text, file: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, nowIso, today }));

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellWord } from '../core/api/shell-word';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 
 export type SqliteDatabase = Database.Database;
@@ -227,7 +228,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   }
   const exists = existsSync(abs);
   if (!exists && (options.mustExist || options.readonly)) {
-    throw new DatabaseOpenError('not_found', `database ${abs} does not exist. Create it with \`batchdesk seed-demo --db ${path}\` or import a dump.`, abs);
+    throw new DatabaseOpenError('not_found', `database ${abs} does not exist. Create it with \`batchdesk seed-demo --db ${shellWord(abs)}\` or import a dump.`, abs);
   }
   if (exists) {
     if (statSync(abs).isDirectory()) {
@@ -247,12 +248,12 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     if (applied === null) {
       const tables = db.prepare(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).get() as { n: number };
       if (tables.n > 0) {
-        throw new DatabaseOpenError('not_batchdesk', `${abs} is a SQLite database of another application (it has tables but no batchdesk migration history). Choose a batchdesk database, or import data with \`batchdesk import\`.`, abs);
+        throw new DatabaseOpenError('not_batchdesk', `${abs} is a SQLite database of another application (it has tables but no batchdesk migration history). Choose a batchdesk database, or import a dump into a new file with \`batchdesk import <dump> --db <new file>\`.`, abs);
       }
       // An empty file (0 bytes, or SQLite without tables) is not a database yet: a command that
       // needs one refuses it as it refuses a missing file, instead of turning it into one.
       if (options.mustExist) {
-        throw new DatabaseOpenError('not_found', `database ${abs} is empty (not a batchdesk database yet). Create it with \`batchdesk seed-demo --db ${path}\` or import a dump.`, abs);
+        throw new DatabaseOpenError('not_found', `database ${abs} is empty (not a batchdesk database yet). Create it with \`batchdesk seed-demo --db ${shellWord(abs)}\` or import a dump.`, abs);
       }
     } else {
       checkMigrationHistory(applied, shipped, abs);

@@ -136,9 +136,9 @@ export function buildSources(
   settings: EngineSettings,
   options: Pick<RunOptions, 'seed' | 'allowMixedSources' | 'marketData' | 'monitorOnly'>,
   nowMs: number,
-  extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener } = {},
+  extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener; commandSuffix?: string } = {},
 ): Sources {
-  const problem = sourcesProblem(store.loadSettings(), settings, options);
+  const problem = sourcesProblem(store.loadSettings(), settings, options, extra.commandSuffix);
   if (problem) throw usageError(problem);
   const mode = settings['market_data.mode'];
   if (mode === 'synthetic') return syntheticSources(store, options, nowMs);
@@ -200,6 +200,8 @@ export interface RunOnDatabaseArgs {
   readonly hooks?: EngineDeps['hooks'];
   /** Run under a lock this process already holds (rebuild, j.5). */
   readonly inheritLock?: string;
+  /** Appended to the commands the run's refusals advise (EngineDeps.commandSuffix): the CLI's ` --db PATH`. */
+  readonly commandSuffix?: string;
 }
 
 /**
@@ -292,7 +294,11 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
     // run would refuse (mixed sources, another seed) is still named: the refusal is a plan
     // warning (runBatch), and the plan says what the run would ask once it is allowed.
     const sourceOptions = args.options.dryRun ? { ...args.options, allowMixedSources: true, seed: undefined } : args.options;
-    const sources = buildSources(opened.store, settings, sourceOptions, clock.now(), { fetch: args.fetch, ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}) });
+    const sources = buildSources(opened.store, settings, sourceOptions, clock.now(), {
+      fetch: args.fetch,
+      ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}),
+      ...(args.commandSuffix ? { commandSuffix: args.commandSuffix } : {}),
+    });
     const deps: EngineDeps = {
       store: opened.store,
       clock,
@@ -313,6 +319,7 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
       ...(args.hooks ? { hooks: args.hooks } : {}),
       ...(echo ? { bindRunTelemetry: (telemetry: Telemetry | null) => echo.bindRunTelemetry(telemetry) } : {}),
       ...(args.inheritLock ? { inheritLock: args.inheritLock } : {}),
+      ...(args.commandSuffix ? { commandSuffix: args.commandSuffix } : {}),
       ...(args.options.monitorOnly ? { derivedRows: createDerivedRowsReader(opened.db) } : {}),
       ...(args.options.monitorOnly && args.options.trace ? { trace: directoryTraceWriter(args.options.trace) } : {}),
     };

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { backupCheckText } from '../../core/api/backup-check-text';
 import { EXIT } from '../../core/api/errors';
 import { backupKeepSchema, backupReasonSchema } from '../../core/api/commands/maintenance-commands';
+import { resolveOutputPath } from '../../db/maintenance/database-paths';
 import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
 import { backupList, makeBackup } from '../../host/maintenance/backup';
@@ -19,9 +20,21 @@ export const backupCommand: CommandSpec = {
   name: 'backup',
   summary: 'make a verified online backup (integrity, foreign keys, migrations, row counts, SHA-256 manifest)',
   flags: {
-    out: { type: 'string', valueName: 'PATH', description: 'backup file, or an existing folder to write it into under the automatic name', defaultText: '<backup.dir>/<db file name>.<UTC>.<reason>.sqlite' },
+    out: {
+      type: 'string',
+      valueName: 'PATH',
+      description: 'backup file, or a folder to write it into under the automatic name: an existing folder, or a path ending in / (created when missing)',
+      defaultText: '<backup.dir>/<db file name>.<UTC>.<reason>.sqlite',
+    },
     reason: { type: 'string', valueName: 'TEXT', description: 'manual, pre-purge, pre-rebuild, pre-restore, pre-import or scheduled', defaultText: 'manual' },
-    keep: { type: 'string', valueName: 'N', nonNegative: true, description: 'retention: keep the newest N backups', defaultText: 'backup.keep (10)' },
+    keep: {
+      type: 'string',
+      valueName: 'N',
+      nonNegative: true,
+      description:
+        "retention after the backup: keep this database's newest N backups in the backup folder, or in the --out folder (pruned only when --keep is given), plus those younger than backup.keep_days and the newest of each reason; delete the rest. Refused with an --out file outside the backup folder",
+      defaultText: 'backup.keep (10) in the backup folder; an --out folder is not pruned',
+    },
     json: JSON_FLAG,
   },
   example: 'batchdesk backup --db portfolios.sqlite --out /backups/before-rebuild.sqlite',
@@ -34,7 +47,7 @@ export const backupCommand: CommandSpec = {
     try {
       const out = stringFlag(f['out']);
       // A first Ctrl-C or SIGTERM stops the copy: nothing is half-done that is worth finishing.
-      const r = await makeBackup(opened, { reason, ...(out ? { out: resolve(ctx.io.cwd, out) } : {}), ...(keep ? { keep } : {}), holdsLock: false, signal: ctx.signal }, clock);
+      const r = await makeBackup(opened, { reason, ...(out ? { out: resolveOutputPath(ctx.io.cwd, out) } : {}), ...(keep !== undefined ? { keep } : {}), holdsLock: false, signal: ctx.signal }, clock);
       for (const w of r.warnings) ctx.io.err(`warning: ${w}`);
       if (f['json']) ctx.io.out(asciiJson({ file: r.file, manifest: r.manifest, warnings: r.warnings, deleted: r.deleted }, 2));
       else {
@@ -91,7 +104,7 @@ export const backupListCommand: CommandSpec = {
                   ['l', 'l', 'l', 'r', 'l'],
                 ),
                 '',
-                `${list.backups.length} backup(s)${bare > 0 ? `, ${bare} without a manifest (restore checks their integrity first; no checksum to compare)` : ''}. Restore one with \`batchdesk restore <folder>/<file>\`.`,
+                `${list.backups.length} backup(s)${bare > 0 ? `, ${bare} without a manifest (restore checks their integrity first; no checksum to compare)` : ''}. Restore one with \`batchdesk restore <folder>/<file>${advisedDbFlag(ctx.global)}\`.`,
               ]),
         ].join('\n'),
       );

@@ -4,7 +4,7 @@ import { openStore } from '../../host/engine-host';
 import { cancelRun } from '../../host/maintenance/cancel';
 import { systemClock } from '../../host/system-ports';
 import { asciiJson } from '../ascii';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 
 export const cancelCommand: CommandSpec = {
   name: 'cancel',
@@ -17,7 +17,7 @@ export const cancelCommand: CommandSpec = {
   async run(ctx) {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
-      const r = await cancelRun(opened, { force: ctx.flags['force'] === true, waitMs: 30_000 }, systemClock(ctx.io.env));
+      const r = await cancelRun(opened, { force: ctx.flags['force'] === true, waitMs: 30_000, commandSuffix: advisedDbFlag(ctx.global) }, systemClock(ctx.io.env));
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
       else ctx.io.out(r.message);
       return EXIT.ok;

@@ -143,8 +143,6 @@ function monitorLines(report: MonitorReport): string[] {
   return [head, ...shown];
 }
 
-/** The `--db` flag that advised commands carry, so they run on this database as printed. */
-
 /**
  * The dates a run did not finish, and how to run them: a cancelled run is resumed by its id
  * (g.11); a run stopped by an error cannot be resumed, so its remaining range is run again.
@@ -252,6 +250,8 @@ export const runCommand: CommandSpec = {
         sinks,
         control: { signal: ctx.signal, hardSignal: ctx.hardSignal },
         clock,
+        // The lock, gate and resume refusals advise commands on this database, as printed.
+        commandSuffix: advisedDbFlag(ctx.global),
         // --sql-echo (k.2): debug-level `sql` events through the run's sinks (cli/telemetry/sql-echo.ts).
         ...(f['sql-echo'] ? { sqlEcho: sqlEcho(sinks, clock) } : {}),
       });

@@ -37,7 +37,7 @@ export const verifyDemoCommand: CommandSpec = {
   example: 'batchdesk verify demo',
   run: (ctx) =>
     withDb(ctx, (o) => {
-      const r = verifyDemo(o.db, targetDate(systemClock(ctx.io.env).now()));
+      const r = verifyDemo(o.db, targetDate(systemClock(ctx.io.env).now()), advisedDbFlag(ctx.global));
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
       else
         ctx.io.out(
@@ -157,7 +157,7 @@ export const verifyRowcountsCommand: CommandSpec = {
     const v = stringFlag(ctx.flags['since-purge']);
     const id = v === undefined || v === 'latest' ? null : parseOrUsage(z.coerce.number().int().positive(), v, 'verify rowcounts', '--since-purge');
     return withDb(ctx, (o) => {
-      const r = verifyRowCounts(o.db, id);
+      const r = verifyRowCounts(o.db, id, advisedDbFlag(ctx.global));
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
       else
         ctx.io.out(

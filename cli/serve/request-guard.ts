@@ -14,7 +14,7 @@ export interface GuardConfig {
   readonly token: string;
 }
 
-export type GuardResult = { readonly ok: true } | { readonly ok: false; readonly status: 401 | 403; readonly error: ErrorShape };
+export type GuardResult = { readonly ok: true } | { readonly ok: false; readonly status: 400 | 401 | 403; readonly error: ErrorShape };
 
 export function allowedHosts(port: number): readonly string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];

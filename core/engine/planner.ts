@@ -32,6 +32,8 @@ export interface PlannerInput {
   readonly portfolios: readonly PortfolioRecord[];
   readonly lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>;
   readonly store: PlannerStore;
+  /** Appended to the commands its refusals advise (` --db PATH`), so they act on this database as printed. */
+  readonly commandSuffix?: string;
 }
 
 const DATE_PHASES: readonly PhaseName[] = ['market_data', 'fundamentals'];
@@ -214,9 +216,9 @@ export function planRun(input: PlannerInput): RunPlan {
 
   if (options.resume) {
     const run = options.resume === 'latest' ? input.store.latestResumable() : input.store.getRun(options.resume);
-    if (!run) throw usageError(options.resume === 'latest' ? 'there is no interrupted or cancelled run to resume' : `run ${options.resume} not found; see \`batchdesk history\``);
+    if (!run) throw usageError(options.resume === 'latest' ? 'there is no interrupted or cancelled run to resume' : `run ${options.resume} not found; see \`batchdesk history${input.commandSuffix ?? ''}\``);
     if (run.status !== 'interrupted' && run.status !== 'cancelled') throw usageError(`run ${run.id} ended ${run.status}; only interrupted or cancelled runs can be resumed`);
-    if (run.resumedBy) throw usageError(`run ${run.batchRunId} was resumed already, by ${run.resumedBy}; see \`batchdesk history\``);
+    if (run.resumedBy) throw usageError(`run ${run.batchRunId} was resumed already, by ${run.resumedBy}; see \`batchdesk history${input.commandSuffix ?? ''}\``);
     // A stopped resume continues the plan of the run it resumed: the first run of the chain
     // holds the plan's options, and what any run of the chain finished is done.
     const chain = [run];

@@ -63,6 +63,12 @@ export interface EngineDeps {
    * it instead of taking its own, heartbeats it, and leaves it for the holder to release.
    */
   readonly inheritLock?: string;
+  /**
+   * Appended to each command the run's messages advise (the lock and gate refusals, a resume or
+   * seed refusal): the CLI's ` --db PATH` when the user chose a database, so the advice acts on
+   * this database as printed. Absent: the commands as typed for the default database.
+   */
+  readonly commandSuffix?: string;
   /** Monitor-only (g.12): reads stored and computed rows for the difference report. */
   readonly derivedRows?: DerivedRowsReader;
   /** Monitor-only with --trace: receives one JSON document per file (relative path). */

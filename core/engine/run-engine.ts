@@ -104,7 +104,8 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   // g.11: a run killed without a word (kill -9, a crash) still reads 'running' and holds a
   // stale lock; resuming it first takes that lock away, which marks the run interrupted.
   if (input.resume && !input.dryRun && deps.inheritLock === undefined) store.clearStaleLock(isStale, formatTimestamp(startedMs));
-  const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store });
+  const db = deps.commandSuffix ?? '';
+  const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store, commandSuffix: db });
 
   // m.16: the lock is checked (read) before the gate. A dry run lists what would refuse the
   // run as plan warnings (g.4) instead of refusing.
@@ -112,17 +113,17 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
   const gate = storedSettings['gate'] as { state?: string; since?: string; findings?: unknown[] } | undefined;
   const refusals = [
-    held && !inherited && !isStale(held) ? lockedError(held) : null,
+    held && !inherited && !isStale(held) ? lockedError(held, db) : null,
     gate?.state === 'closed' && !input.ignoreGate && !input.monitorOnly
       ? new BatchdeskError(
           'gate_closed',
-          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${(gate.findings ?? []).length} finding(s)); fix the data and run \`batchdesk verify guard\`, reopen it with \`batchdesk verify guard --reopen --reason TEXT\`, or start with --ignore-gate`,
+          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${(gate.findings ?? []).length} finding(s)); fix the data and run \`batchdesk verify guard${db}\`, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`, or start with --ignore-gate`,
           { findings: gate.findings ?? [] },
         )
       : null,
   ].filter((e): e is BatchdeskError => e !== null);
   if (input.dryRun) {
-    const sources = sourcesProblem(storedSettings, settings, input);
+    const sources = sourcesProblem(storedSettings, settings, input, db);
     const warnings = [...plan.warnings, ...refusals.map((e) => `a run now would be refused: ${e.message}`), ...(sources ? [`a run now would be refused: ${sources}`] : [])];
     const refusedBy = [...refusals.map((e) => e.code), ...(sources ? ['usage'] : [])];
     const fetches = previewFetches({ store, settings, plan, lotsByPortfolio: inputs.lotsByPortfolio, sources: deps.priceSources.map((s) => s.name), nowMs: startedMs });
@@ -150,7 +151,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       isStale,
       nowIso(),
     );
-    if (!acquired.acquired) throw lockedError(acquired.holder);
+    if (!acquired.acquired) throw lockedError(acquired.holder, db);
   }
 
   const activity: { timestamp: string; message: string; level: string }[] = [];

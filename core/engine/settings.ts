@@ -120,6 +120,8 @@ export function sourcesProblem(
   stored: Record<string, unknown>,
   settings: EngineSettings,
   options: { readonly allowMixedSources: boolean; readonly seed?: number | undefined },
+  /** Appended to the command it advises (` --db PATH`), so it acts on this database as printed. */
+  commandSuffix = '',
 ): string | null {
   const synthetic = stored['synthetic'] as { readonly seed?: unknown } | undefined;
   if (synthetic === undefined) return null;
@@ -128,7 +130,7 @@ export function sourcesProblem(
     return 'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.';
   }
   if (mode === 'synthetic' && options.seed !== undefined && options.seed !== synthetic.seed) {
-    return `this database holds synthetic prices of seed ${String(synthetic.seed)}; a run cannot continue them with seed ${options.seed}. Leave out --seed to go on with seed ${String(synthetic.seed)}, or start the demo over with \`batchdesk seed-demo --reset --seed ${options.seed}\`.`;
+    return `this database holds synthetic prices of seed ${String(synthetic.seed)}; a run cannot continue them with seed ${options.seed}. Leave out --seed to go on with seed ${String(synthetic.seed)}, or start the demo over with \`batchdesk seed-demo --reset --seed ${options.seed}${commandSuffix}\`.`;
   }
   return null;
 }

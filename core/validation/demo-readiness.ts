@@ -37,6 +37,8 @@ export interface DemoReadinessInput {
   /** Active lots with a non-missing mark on their portfolio's latest snapshot date / active lots. */
   readonly coveredLots: number;
   readonly activeLots: number;
+  /** Appended to each recommended command (` --db PATH`), so it acts on the checked database as printed. */
+  readonly commandSuffix?: string;
 }
 
 export interface DemoReadiness {
@@ -88,10 +90,11 @@ export function demoReadiness(input: DemoReadinessInput): DemoReadiness {
   const readiness = Math.round(raw * 1e9) / 1e9;
   const label = readiness >= 0.9 ? 'READY' : readiness >= 0.7 ? 'MOSTLY READY' : 'NOT READY';
   const recommendations: string[] = [];
-  if (found < expected) recommendations.push('seed the demo: batchdesk seed-demo');
-  if (completeness < 0.8) recommendations.push('run a backfill: batchdesk run');
-  if (!fresh) recommendations.push('refresh market data: batchdesk run (or seed-demo with a later --end-date)');
-  if (priceCoverage < 0.9) recommendations.push('open the missing-price view: batchdesk diagnose prices');
+  const db = input.commandSuffix ?? '';
+  if (found < expected) recommendations.push(`seed the demo: batchdesk seed-demo${db}`);
+  if (completeness < 0.8) recommendations.push(`run a backfill: batchdesk run${db}`);
+  if (!fresh) recommendations.push(`refresh market data: batchdesk run${db} (or seed-demo with a later --end-date)`);
+  if (priceCoverage < 0.9) recommendations.push(`open the missing-price view: batchdesk diagnose prices${db}`);
   return {
     portfoliosFound: found,
     portfoliosExpected: expected,

@@ -9,7 +9,10 @@ import type { SqliteDatabase } from '../open-database';
 import { referenceRepository } from '../repositories/reference-repository';
 import { trackingRepository } from '../repositories/tracking-repository';
 
-/** Tracked dates now stale: how many, first and last. */
+/**
+ * The processed dates that read an input the import changed and are stale after it (marked by
+ * this import, or stale already): how many, first and last.
+ */
 export interface StaleSummary {
   readonly dates: number;
   readonly first: IsoDate | null;
@@ -24,16 +27,46 @@ export function allLots(db: SqliteDatabase): Lot[] {
   return reference.loadLots(reference.listPortfolios().map((p) => p.id));
 }
 
-/** Marks the stale cells; returns the tracked dates whose row changed. */
+/** Tracking cells that read a changed input: `phases` of a portfolio (null: the date-level entries) on `dates`. */
+interface ReadingCells {
+  readonly dates: readonly IsoDate[];
+  readonly portfolioId: string | null;
+  readonly phases: readonly string[];
+}
+
+type PhaseStatus = Record<string, { status?: string; portfolios?: Record<string, { status?: string }> } | undefined>;
+
+/**
+ * Marks the stale cells, then reports every processed date with a cell that read a changed
+ * input and is stale now, whether this import marked it or it was stale already: a second
+ * correction of a close on dates the first one left stale, or later dates an earlier import
+ * or run made stale, still read the changed value, and `run --retry-failed-phases` is what
+ * recomputes them. Counting only the rows this import changed would drop them (and with them
+ * the advice to retry).
+ */
 export function markImportStaleness(db: SqliteDatabase, staleness: InputStaleness, nowIso: string): StaleSummary {
-  const froms = staleness.spans.map((s) => s.from);
   const tracking = trackingRepository(db);
-  const changed = new Set<IsoDate>(tracking.markStale(staleness.marketDataDates, null, ['market_data'], nowIso));
+  const cells: ReadingCells[] = [{ dates: staleness.marketDataDates, portfolioId: null, phases: ['market_data'] }];
+  const froms = staleness.spans.map((s) => s.from);
   if (froms.length > 0) {
     const from = [...froms].sort()[0]!;
     const tracked = (db.prepare(`SELECT run_date FROM batch_run_tracking WHERE run_date >= ? ORDER BY run_date`).all(from) as { run_date: IsoDate }[]).map((r) => r.run_date);
-    for (const span of staleness.spans) for (const d of tracking.markStale(tracked.filter((t) => t >= span.from), span.portfolioId, span.phases, nowIso)) changed.add(d);
+    for (const span of staleness.spans) cells.push({ dates: tracked.filter((t) => t >= span.from), portfolioId: span.portfolioId, phases: span.phases });
   }
-  const dates = [...changed].sort();
+  for (const c of cells) tracking.markStale(c.dates, c.portfolioId, c.phases, nowIso);
+  const statusOf = new Map<IsoDate, PhaseStatus | null>();
+  const phaseStatus = (d: IsoDate): PhaseStatus | null => {
+    if (!statusOf.has(d)) statusOf.set(d, (tracking.loadTracking(d)?.phaseStatus as PhaseStatus | null | undefined) ?? null);
+    return statusOf.get(d)!;
+  };
+  const stale = new Set<IsoDate>();
+  for (const c of cells) {
+    for (const d of c.dates) {
+      if (stale.has(d)) continue;
+      const ps = phaseStatus(d);
+      if (ps && c.phases.some((phase) => (c.portfolioId === null ? ps[phase]?.status : ps[phase]?.portfolios?.[c.portfolioId]?.status) === 'stale')) stale.add(d);
+    }
+  }
+  const dates = [...stale].sort();
   return { dates: dates.length, first: dates[0] ?? null, last: dates[dates.length - 1] ?? null };
 }

@@ -71,8 +71,9 @@ export interface PriceImportSummary {
   readonly keptStored: number;
   readonly jumps: readonly ImportedJump[];
   /**
-   * Tracked dates whose marks, snapshots or analytics read a close this import changed, now
-   * marked stale (`run --retry-failed-phases` recomputes them): how many, first and last.
+   * Tracked dates whose marks, snapshots or analytics read a close this import changed and are
+   * stale after it, marked now or already (`run --retry-failed-phases` recomputes them): how
+   * many, first and last.
    */
   readonly stale: StaleSummary;
   /** Rows skipped with skipBadRows, in line order. */

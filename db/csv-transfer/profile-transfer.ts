@@ -42,7 +42,7 @@ export interface ProfileImportSummary {
   readonly unchanged: number;
   /**
    * Tracked dates whose sector tags or analytics read a profile field this import changed (one
-   * the engine reads: PROFILE_ENGINE_COLUMNS), now marked stale for the holders.
+   * the engine reads: PROFILE_ENGINE_COLUMNS) and are stale after it for the holders, marked now or already.
    */
   readonly stale: StaleSummary;
   readonly skipped: readonly CsvProblem[];

@@ -14,7 +14,7 @@
  * nothing has been written yet.
  */
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 
 export const DATABASE_COMPANION_SUFFIXES = ['-wal', '-shm', '-journal'] as const;
@@ -85,6 +85,25 @@ export function databaseOverwriteReason(target: string, protectedDatabases: read
     if (abs.endsWith(suffix) && looksLikeDatabaseFile(abs.slice(0, -suffix.length))) return `it is the ${suffix.slice(1)} file of the database ${abs.slice(0, -suffix.length)}`;
   }
   return null;
+}
+
+/**
+ * True when a path given for an output says by its spelling that it is a folder: it ends in a
+ * path separator (`backups/`, and `backups\` on Windows) or in a `.` or `..` segment. Such a
+ * path names a folder whether it exists or not; writing a file under that name would lose
+ * what the user said.
+ */
+export function namesFolder(path: string): boolean {
+  return path.endsWith('/') || path.endsWith(sep) || ['.', '..'].includes(basename(path));
+}
+
+/**
+ * An output path given on the command line, made absolute against `cwd`. A trailing
+ * separator survives (`resolve` drops it), so namesFolder still sees that a folder was meant.
+ */
+export function resolveOutputPath(cwd: string, path: string): string {
+  const abs = resolve(cwd, path);
+  return namesFolder(path) && !abs.endsWith(sep) ? `${abs}${sep}` : abs;
 }
 
 /** Throws a usage error when writing `target` could overwrite a database (see the file comment). */

@@ -18,7 +18,8 @@ export interface DemoVerification extends DemoReadiness {
   readonly freshnessDays: number | null;
 }
 
-export function verifyDemo(db: SqliteDatabase, target: IsoDate): DemoVerification {
+/** `commandSuffix` is appended to each recommended command (the CLI's ` --db PATH`, advisedDbFlag). */
+export function verifyDemo(db: SqliteDatabase, target: IsoDate, commandSuffix = ''): DemoVerification {
   const byId = db.prepare(`SELECT id, name FROM portfolios WHERE id = ? AND deleted_at IS NULL`);
   const byHandle = db.prepare(`SELECT p.id, p.name FROM portfolios p JOIN users u ON u.id = p.user_id WHERE u.user_key = ? AND p.name = ? AND p.deleted_at IS NULL`);
   const lots = db.prepare(`SELECT count(*) AS n FROM positions WHERE portfolio_id = ? AND deleted_at IS NULL`);
@@ -64,6 +65,6 @@ export function verifyDemo(db: SqliteDatabase, target: IsoDate): DemoVerificatio
       if (m && m.priceSource !== 'missing') covered++;
     }
   }
-  const r = demoReadiness({ portfolios: found, counts, freshnessDays, coveredLots: covered, activeLots: active });
+  const r = demoReadiness({ portfolios: found, counts, freshnessDays, coveredLots: covered, activeLots: active, commandSuffix });
   return { ...r, targetDate: target, portfolios: found, counts, latestPriceDate: latest, freshnessDays };
 }

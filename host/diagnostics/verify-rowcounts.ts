@@ -20,7 +20,8 @@ export interface RowCountReport {
   readonly message: string | null;
 }
 
-export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null): RowCountReport {
+/** `commandSuffix` is appended to the commands the report advises (the CLI's ` --db PATH`, advisedDbFlag). */
+export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null, commandSuffix = ''): RowCountReport {
   const m = maintenanceId === null ? latestMaintenance(db, 'purge') : getMaintenance(db, maintenanceId);
   // No purge ever recorded: the database is fine, there is only no baseline. As the other
   // reports on nothing processed (reconcile, diagnose, verify guard and views), nothing compared
@@ -31,7 +32,7 @@ export function verifyRowCounts(db: SqliteDatabase, maintenanceId: number | null
       purgedAt: null,
       lines: [],
       failed: true,
-      message: 'no completed purge is recorded in maintenance_log, so nothing was compared; `batchdesk purge` (or `batchdesk rebuild`) records the row counts before it deletes, and this command compares with them afterwards',
+      message: `no completed purge is recorded in maintenance_log, so nothing was compared; \`batchdesk purge${commandSuffix}\` (or \`batchdesk rebuild${commandSuffix}\`) records the row counts before it deletes, and this command compares with them afterwards`,
     };
   }
   // A given id that names no purge is a bad flag value (k.3: usage), whatever the database holds.

@@ -12,7 +12,7 @@
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { BackupList, ListedBackupView } from '../../core/api/commands/maintenance-commands';
 import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -22,7 +22,7 @@ import type { Clock } from '../../core/ports/clock';
 import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
-import { outputLocationProblem, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { namesFolder, outputLocationProblem, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
@@ -35,9 +35,9 @@ export type BackupReason = (typeof BACKUP_REASONS)[number];
 
 export interface BackupRequest {
   readonly reason: BackupReason;
-  /** Explicit destination (`--out`): the backup file, or an existing folder to write it into under its automatic name. */
+  /** Explicit destination (`--out`): the backup file, or a folder (an existing one, or a path ending in a separator) to write it into under its automatic name. */
   readonly out?: string;
-  /** Overrides backup.keep for this run's retention. */
+  /** Overrides backup.keep for this run's retention; with an `out` folder, asks for that folder to be pruned (backupDestination). */
   readonly keep?: number;
   /** The caller holds the run lock, so nothing writes during the copy. */
   readonly holdsLock: boolean;
@@ -154,15 +154,51 @@ function ioError(message: string, cause?: unknown): BatchdeskError {
   return new BatchdeskError('io', `${message}${e ? `: ${e.message}${e.code && !e.message.includes(e.code) ? ` (${e.code})` : ''}` : ''}`);
 }
 
+/**
+ * Where a backup is written (j.1) and which folder retention (j.2) prunes after it:
+ *   - no `out`: the automatic name in the backup folder, which is pruned;
+ *   - `out` naming a folder (an existing one, or a path that ends in a separator: namesFolder,
+ *     created when missing): the automatic name in it. That folder is the user's own, so it is
+ *     pruned only when `keep` asks for it (or when it is the backup folder);
+ *   - `out` naming a file: that file. The backup folder is pruned when the file is in it; a
+ *     `keep` for a file elsewhere has no folder of backups to apply to, and is refused as a
+ *     usage error before anything is done rather than ignored.
+ */
+export function backupDestination(req: Pick<BackupRequest, 'out' | 'keep' | 'reason'>, dir: string, dbPath: string, nowMs: number): { readonly file: string; readonly retentionDir: string | null } {
+  const out = req.out;
+  const outFolder = out !== undefined && (namesFolder(out) || (existsSync(out) && statSync(out).isDirectory())) ? resolve(out) : undefined;
+  const file = resolve(out === undefined || outFolder !== undefined ? freeBackupName(outFolder ?? dir, dbPath, nowMs, req.reason) : out);
+  if (resolve(dirname(file)) === resolve(dir)) return { file, retentionDir: dir };
+  if (outFolder !== undefined) return { file, retentionDir: req.keep === undefined ? null : outFolder };
+  if (req.keep !== undefined) {
+    throw new BatchdeskError(
+      'usage',
+      `--keep prunes the older backups in a folder, but --out ${file} names a file outside the backup folder ${resolve(dir)}, so there is nothing it could apply to; to prune a folder give it as --out (ending in ${sep}), or leave out --keep`,
+    );
+  }
+  return { file, retentionDir: null };
+}
+
+/**
+ * The backups of this database in `folder` that retention (j.2) deletes now that `file` was
+ * made: all but the newest `keep` (else backup.keep), those younger than backup.keep_days and the
+ * newest of each reason. Only backups with a manifest naming this database count; a file whose
+ * manifest is gone stays until deleted by hand, and so does every other file in the folder.
+ */
+function retentionDeletions(opened: OpenedDatabase, folder: string, file: string, keep: number | undefined, nowMs: number): string[] {
+  const settings = parseEngineSettings(opened.store.loadSettings());
+  const entries: BackupEntry[] = listBackupsIn(folder, opened.path).flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
+  const decision = applyRetention(entries, nowMs, { keep: keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
+  return decision.delete.map((d) => d.file).filter((f) => f !== file);
+}
+
 /** The partial copy and the journals SQLite keeps beside it while writing it. */
 const partialFiles = (partial: string): string[] => [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`];
 
 export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clock: Clock): Promise<BackupResult> {
   const started = formatTimestamp(clock.now());
   const dir = backupDirOf(opened);
-  // An --out naming an existing folder gets the backup under its automatic name, as the backup folder would.
-  const outFolder = req.out !== undefined && existsSync(req.out) && statSync(req.out).isDirectory() ? req.out : undefined;
-  const file = resolve(req.out === undefined || outFolder !== undefined ? freeBackupName(outFolder ?? dir, opened.path, clock.now(), req.reason) : req.out);
+  const { file, retentionDir } = backupDestination(req, dir, opened.path, clock.now());
   const partial = `${file}.partial`;
   const warnings: string[] = [];
   let renamed = false;
@@ -245,14 +281,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   } catch (err) {
     fail(`cannot write the manifest of ${file}`, err);
   }
-  const deleted: string[] = [];
-  if (resolve(dirname(file)) === resolve(dir)) {
-    const settings = parseEngineSettings(opened.store.loadSettings());
-    // Retention counts the backups with a manifest (j.2); a file whose manifest is gone stays until deleted by hand.
-    const entries: BackupEntry[] = listBackupsIn(dir, opened.path).flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
-    const decision = applyRetention(entries, clock.now(), { keep: req.keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
-    deleted.push(...decision.delete.map((d) => d.file).filter((f) => f !== file));
-  }
+  const deleted = retentionDir === null ? [] : retentionDeletions(opened, retentionDir, file, req.keep, clock.now());
   // Recorded before retention deletes anything: a backup that cannot be recorded is removed
   // (j.1: a failure leaves nothing) and the older backups stay.
   let maintenanceId = 0;

@@ -56,7 +56,8 @@ async function writeWhenFree<T>(opened: OpenedDatabase, write: () => T): Promise
   }
 }
 
-export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number; runId?: string }, clock: Clock): Promise<CancelResult> {
+/** `args.commandSuffix` is appended to the command a message advises (the CLI's ` --db PATH`, advisedDbFlag). */
+export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number; runId?: string; commandSuffix?: string }, clock: Clock): Promise<CancelResult> {
   const holder = opened.store.readLock();
   if (!holder) return { requested: false, holder: null, stopped: false, forced: false, message: 'no batch or maintenance operation holds the lock on this database; nothing to cancel' };
   // Named as `history` names it: a run by its batch run id, a maintenance operation by its lock id.
@@ -72,7 +73,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       holder,
       stopped: true,
       forced: false,
-      message: `the ${holder.kind} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume\` continues it)`,
+      message: `the ${holder.kind} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume${args.commandSuffix ?? ''}\` continues it)`,
     };
   }
   // A purge, restore or import never looks at the request: it is not asked, and --force does not take its lock from a live holder.

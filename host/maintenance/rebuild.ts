@@ -51,6 +51,11 @@ function restoreCommand(backupFile: string, dbPath: string): string {
   return `batchdesk restore ${shellWord(backupFile)} --db ${shellWord(dbPath)}`;
 }
 
+/** The command that redoes the later dates the rebuild left stale, naming the database as restoreCommand does. */
+function retryCommand(dbPath: string): string {
+  return `batchdesk run --retry-failed-phases --db ${shellWord(dbPath)}`;
+}
+
 export interface RebuildRequest {
   readonly dbPath: string;
   readonly start: IsoDate;
@@ -217,7 +222,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     // Dates after the range that build on it are stale now (g.3): say so, with the command that redoes them.
     const stale = (opened.db.prepare(`SELECT run_date FROM batch_run_tracking WHERE status = 'stale' AND run_date > ? ORDER BY run_date`).all(end) as { run_date: string }[]).map((r) => r.run_date);
     if (stale.length > 0) {
-      step({ step: 'later dates', status: 'info', detail: `${stale.length} later date(s) from ${stale[0]} to ${stale.at(-1)} are now stale: \`batchdesk run --retry-failed-phases\` redoes them` });
+      step({ step: 'later dates', status: 'info', detail: `${stale.length} later date(s) from ${stale[0]} to ${stale.at(-1)} are now stale: \`${retryCommand(dbPath)}\` redoes them` });
     }
     // Step 4: post-run verification.
     const rc = verifyRowCounts(opened.db, purge.maintenanceId);

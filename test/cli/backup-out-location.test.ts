@@ -1,6 +1,7 @@
 /**
  * `backup --out` naming an existing folder writes the backup into it under its automatic name,
- * as the backup folder gets it (a second backup of that second gets the next free name).
+ * as the backup folder gets it (a second backup of that second gets the next free name); so does
+ * an --out that ends in a separator, whose folder is created when missing.
  * `backup --out` at a place no backup can ever be written (under a regular file) is bad input
  * (SPEC.md m.22, k.3): a usage error, exit 2, that says what to do, with the database left as it
  * was, maintenance_log included, and no file or folder made. A backup that fails while copying
@@ -8,14 +9,15 @@
  * (j.1). The exports that take --out (prices, profiles, baselines) log nothing either way.
  */
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../support/cli';
+import { REPO_ROOT, runCli } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
 import { copyTo, ENV, SAFE_NOW } from '../support/safeguards';
 import { tableContents } from '../support/db-content';
 import { sha256File } from '../../db/maintenance/database-file';
+import { namesFolder, resolveOutputPath } from '../../db/maintenance/database-paths';
 
 vi.mock('../../db/maintenance/database-file', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../db/maintenance/database-file')>();
@@ -48,6 +50,51 @@ describe('backup --out an existing folder', () => {
     expect(files).toEqual([join(folder, 'portfolios.sqlite.20250710T230000Z.manual.sqlite'), join(folder, 'portfolios.sqlite.20250710T230000Z-2.manual.sqlite')]);
     expect(readdirSync(folder).sort()).toEqual(files.flatMap((f) => [f, `${f}.json`]).map((f) => f.slice(folder.length + 1)).sort());
     expect(existsSync(join(dirname(db), 'backups'))).toBe(false);
+  });
+});
+
+describe('backup --out a path ending in a separator (a folder that does not exist yet)', () => {
+  it('creates the folder and writes the backup inside under its automatic name, not a file named after the folder', async () => {
+    const db = copyTo(seeded);
+    const folder = join(dirname(db), 'nofolder');
+    // As typed relative to the working directory (the repository root in these tests), and absolute.
+    for (const [out, expected] of [
+      [`${relative(REPO_ROOT, folder)}/`, join(folder, 'portfolios.sqlite.20250710T230000Z.manual.sqlite')],
+      [`${folder}/deeper/`, join(folder, 'deeper', 'portfolios.sqlite.20250710T230000Z.manual.sqlite')],
+    ] as const) {
+      const r = await runCli(['backup', '--db', db, '--out', out, '--json'], ENV);
+      expect(r.code, r.stderr).toBe(0);
+      const { file, manifest } = JSON.parse(r.stdout);
+      expect(file).toBe(expected);
+      expect(manifest.sha256).toBe(sha256File(file));
+    }
+    expect(statSync(folder).isDirectory()).toBe(true);
+    expect(readdirSync(dirname(db)).sort()).toEqual(['nofolder', 'portfolios.sqlite']);
+    expect(readdirSync(folder).sort()).toEqual(['deeper', 'portfolios.sqlite.20250710T230000Z.manual.sqlite', 'portfolios.sqlite.20250710T230000Z.manual.sqlite.json']);
+  });
+
+  it('a trailing separator after a regular file is a usage error that changes nothing', async () => {
+    const db = copyTo(seeded);
+    const file = join(dirname(db), 'somefile');
+    writeFileSync(file, 'x');
+    const before = tableContents(db);
+    const filesBefore = readdirSync(dirname(db)).sort();
+    const r = await runCli(['backup', '--db', db, '--out', `${file}/`], ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: cannot back up to ${join(file, 'portfolios.sqlite.20250710T230000Z.manual.sqlite')}: ${file} is a file, not a folder; choose another --out path (a missing folder is created)`);
+    expect(tableContents(db)).toEqual(before);
+    expect(readdirSync(dirname(db)).sort()).toEqual(filesBefore);
+  });
+});
+
+describe('namesFolder and resolveOutputPath', () => {
+  it('a path ending in a separator or a dot segment names a folder, and keeps saying so once resolved', () => {
+    for (const p of ['x/', 'a/b/', '/', '.', '..', 'x/.', 'x/..']) expect(namesFolder(p), p).toBe(true);
+    for (const p of ['x', 'a/b', 'x.sqlite', '.hidden', 'x..']) expect(namesFolder(p), p).toBe(false);
+    expect(resolveOutputPath('/tmp/w', 'nofolder/')).toBe('/tmp/w/nofolder/');
+    expect(resolveOutputPath('/tmp/w', 'nofolder/.')).toBe('/tmp/w/nofolder/');
+    expect(resolveOutputPath('/tmp/w', 'x.sqlite')).toBe('/tmp/w/x.sqlite');
+    expect(resolveOutputPath('/tmp/w', '/')).toBe('/');
   });
 });
 

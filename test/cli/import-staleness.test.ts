@@ -3,7 +3,9 @@
  * closes or profile fields an import changes make the tracked work that read them stale, and
  * `run --retry-failed-phases` then recomputes exactly that work. The proof is an invariant:
  * import-then-retry leaves the same derived rows, in the canonical form of m.12, as importing
- * the same file before the backfill. Also: a close that fills a missing price re-runs that
+ * the same file before the backfill. The summary names every processed date that reads a changed
+ * input and is stale after the import, also the dates an earlier import left stale (a second
+ * correction), so the retry hint is never dropped. Also: a close that fills a missing price re-runs that
  * date's market_data, and an import is refused (exit code 3, nothing changed) while a run holds
  * the lock.
  */
@@ -125,6 +127,36 @@ describe('prices import over processed dates', () => {
     expect(diffChecksums(derived(plain), derived(late))).toContain('position_marks');
   });
 
+  it('reports every date that reads a changed close and is stale after the import, also those stale already', async () => {
+    const db = copyDb(seeded, tempDir('batchdesk-price-stale-again-'));
+    await run(db);
+    const file = (name: string, rows: readonly string[]) => {
+      const p = join(dir, name);
+      writeFileSync(p, ['symbol,date,close,volume', ...rows, ''].join('\n'));
+      return p;
+    };
+    // A correction on the 10th leaves the holders stale on the 10th and 11th.
+    const first = await runCli(['prices', 'import', file('again-1.csv', scaledRows(seeded, 'AAPL', ['2025-07-10'], 1.01)), '--db', db], ENV);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Stale: 2 processed date(s) from 2025-07-10 to 2025-07-11');
+    // One from the 8th: the 8th and 9th become stale, the 10th and 11th were already; all four read a changed close.
+    const second = await runCli(['prices', 'import', file('again-2.csv', scaledRows(seeded, 'AAPL', ['2025-07-08', '2025-07-10'], 1.02)), '--db', db, '--json'], ENV);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).stale).toEqual({ dates: 4, first: '2025-07-08', last: '2025-07-11' });
+    // A second correction of the same closes changes no tracking row, and still names every date to retry.
+    const third = await runCli(['prices', 'import', file('again-3.csv', scaledRows(seeded, 'AAPL', ['2025-07-08'], 1.03)), '--db', db], ENV);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stdout).toContain('Replaced: 1');
+    expect(third.stdout).toContain(`Stale: 4 processed date(s) from 2025-07-08 to 2025-07-11 read closes this import changed; \`batchdesk run --retry-failed-phases --db ${db}\` recomputes them`);
+    // The same file again changes no close: nothing is reported, though the dates are still stale.
+    const same = await runCli(['prices', 'import', join(dir, 'again-3.csv'), '--db', db], ENV);
+    expect(same.stdout).toContain('Unchanged: 1');
+    expect(same.stdout).not.toContain('Stale:');
+    // What was reported is what the retry redoes.
+    const retry = await run(db, '--retry-failed-phases', '--summary-json');
+    expect((JSON.parse(retry.stdout) as { dates: unknown }).dates).toMatchObject({ processed: 4, first: '2025-07-08', last: '2025-07-11' });
+  });
+
   it('re-runs market_data of a date where an imported close fills a missing price', async () => {
     const gap = copyDb(seeded, tempDir('batchdesk-price-stale-gap-'));
     const row = scaledRows(seeded, 'AAPL', ['2025-07-09'], 1)[0]!;
@@ -196,6 +228,18 @@ describe('prices import over processed dates', () => {
     const ps = phaseStatus(late, '2025-07-01');
     for (const p of holders) expect([cell(ps, 'marks', p), cell(ps, 'sector_tags', p), cell(ps, 'analytics', p)]).toEqual(['success', 'stale', 'stale']);
     for (const p of others) expect(cell(ps, 'sector_tags', p)).not.toBe('stale');
+    // Changed again before the retry (and back): the dates were stale already, and still read the changed profile.
+    const sectorLines = [...lines];
+    edit('AAPL', 'sector', 'Energy');
+    const energyFile = join(dir, 'profiles-energy.csv');
+    writeFileSync(energyFile, lines.join('\n'));
+    lines.splice(0, lines.length, ...sectorLines);
+    for (const f of [energyFile, sectorFile]) {
+      const again = await runCli(['profiles', 'import', f, '--db', late], ENV);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toContain('Updated: 1');
+      expect(again.stdout).toContain('Stale: 9 processed date(s) from 2025-06-30 to 2025-07-11 read profiles this import changed');
+    }
     // With the guard: the retried analytics come after the marks they read (G1).
     const retry = await runCli(['run', '--market-data', 'offline', '--retry-failed-phases', '--db', late], ENV);
     expect(retry.code, retry.stderr).toBe(0);

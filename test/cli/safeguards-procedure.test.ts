@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { shellWord } from '../../core/api/shell-word';
 import { DERIVED_TABLES } from '../../core/validation/table-catalog';
 import { runCli, tempDir, type CliResult } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
@@ -151,13 +152,15 @@ describe('backup -> purge -> backfill -> verify guard -> reconcile -> export-bas
   }, 300_000);
 
   it('rebuild says which later dates it left stale, with the command that redoes them', async () => {
-    const copy = copyTo(db);
+    // A name the shell would split: the advice quotes it.
+    const copy = copyTo(db, 'my portfolios.sqlite');
     const r = await runCli(['rebuild', '--db', copy, '--start-date', '2025-07-08', '--end-date', '2025-07-09', '--yes', '--json'], ENV);
     const report = JSON.parse(r.stdout);
     expect(r.code, JSON.stringify(report.steps, null, 1)).toBe(0);
     expect(report.steps.find((s: { step: string }) => s.step === 'later dates')).toMatchObject({
       status: 'info',
-      detail: '1 later date(s) from 2025-07-10 to 2025-07-10 are now stale: `batchdesk run --retry-failed-phases` redoes them',
+      // Naming the rebuilt database, so the advice redoes them there and not in the default database.
+      detail: `1 later date(s) from 2025-07-10 to 2025-07-10 are now stale: \`batchdesk run --retry-failed-phases --db ${shellWord(copy)}\` redoes them`,
     });
   }, 300_000);
 

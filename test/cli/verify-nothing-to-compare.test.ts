@@ -32,7 +32,8 @@ describe('verify rowcounts without a purge to compare with', () => {
     expect(r.code, r.stderr).toBe(4);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('batchdesk verify rowcounts  no purge recorded');
-    expect(r.stdout).toContain('Result: no completed purge is recorded in maintenance_log, so nothing was compared; `batchdesk purge` (or `batchdesk rebuild`) records the row counts before it deletes');
+    // The advised commands name this database, so they act on it rather than the default one.
+    expect(r.stdout).toContain(`Result: no completed purge is recorded in maintenance_log, so nothing was compared; \`batchdesk purge --db ${db}\` (or \`batchdesk rebuild --db ${db}\`) records the row counts before it deletes`);
     const json = await runCli(['verify', 'rowcounts', '--db', db, '--json'], ENV);
     expect(json.code).toBe(4);
     expect(JSON.parse(json.stdout)).toMatchObject({ maintenanceId: null, purgedAt: null, lines: [], failed: true, message: expect.stringMatching(/^no completed purge is recorded/) });

@@ -29,7 +29,8 @@ describe('the synthetic seed of a run', () => {
     const refused = await runCli(['run', '--db', path, '--target-date', '2025-07-25', '--seed', '7'], ENV);
     expect(refused.code, refused.stderr).toBe(2);
     expect(refused.stderr).toContain(
-      'error: this database holds synthetic prices of seed 42; a run cannot continue them with seed 7. Leave out --seed to go on with seed 42, or start the demo over with `batchdesk seed-demo --reset --seed 7`.',
+      // The advised seed-demo names this database (--db), so it resets this demo and not the default one.
+      `error: this database holds synthetic prices of seed 42; a run cannot continue them with seed 7. Leave out --seed to go on with seed 42, or start the demo over with \`batchdesk seed-demo --reset --seed 7 --db ${path}\`.`,
     );
     expect(tableContents(path)).toEqual(seeded);
 

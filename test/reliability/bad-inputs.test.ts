@@ -147,7 +147,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'run --max-missing-marks 2', exit: 2, message: /--max-missing-marks/, run: (e) => run(e, '--max-missing-marks', '2') },
   { surface: 'cli', input: 'run --seed 4294967296 (seeds are 0 to 2^32 - 1, as for seed-demo)', exit: 2, message: /--seed 4294967296: must be at most 4294967295/, run: (e) => run(e, '--target-date', '2025-07-10', '--seed', '4294967296') },
   // The demo's synthetic prices are seed 42's: another seed would continue them with other paths and record a seed they do not have (e.9).
-  { surface: 'cli', input: 'run --seed 7 on the demo, whose synthetic prices are seed 42', exit: 2, message: /holds synthetic prices of seed 42; a run cannot continue them with seed 7\. .*`batchdesk seed-demo --reset --seed 7`/, run: (e) => run(e, '--target-date', '2025-07-10', '--seed', '7') },
+  { surface: 'cli', input: 'run --seed 7 on the demo, whose synthetic prices are seed 42', exit: 2, message: /holds synthetic prices of seed 42; a run cannot continue them with seed 7\. .*`batchdesk seed-demo --reset --seed 7 --db \S+`/, run: (e) => run(e, '--target-date', '2025-07-10', '--seed', '7') },
   { surface: 'cli', input: 'run --resume batch_does_not_exist', exit: 2, message: /batch_does_not_exist not found/, run: (e) => run(e, '--resume', 'batch_does_not_exist') },
   { surface: 'cli', input: 'run --trace DIR without --monitor-only', exit: 2, message: /--trace needs --monitor-only/, run: (e) => run(e, '--trace', join(e.dir, 'trace')) },
   { surface: 'cli', input: 'run --dry-run --monitor-only', exit: 2, message: /exclude each other/, run: (e) => run(e, '--dry-run', '--monitor-only') },

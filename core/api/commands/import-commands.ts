@@ -45,7 +45,6 @@ export const importPricesInputSchema = z.object({
   /** The file's text: `symbol,date,close[,volume]` (e.8's combined layout, as `prices import`). */
   text: z
     .string()
-    .min(1, 'the file is empty')
     .max(MAX_PRICES_CSV_CHARS, `the file is larger than ${MAX_PRICES_CSV_CHARS / 1_000_000} MB: import it with \`batchdesk prices import FILE\``),
   /** The file's name, as problems name it. */
   fileName: z.string().min(1),
@@ -88,7 +87,7 @@ export const importCommands = {
       /** Rows whose stored close stayed: a jump over a stored valid close (m.13). */
       keptStored: z.number().int(),
       jumps: z.array(z.object({ symbol: z.string(), date: isoDate, close: z.number(), reference: z.number(), storedCloseKept: z.boolean() })),
-      /** The processed dates that read a close this import changed; `run --retry-failed-phases` over them recomputes that work. */
+      /** The processed dates that read a close this import changed and are stale after it (marked now or already); `run --retry-failed-phases` over them recomputes that work. */
       stale: z.object({ dates: z.number().int(), first: isoDate.nullable(), last: isoDate.nullable() }),
       /** The bad rows skipped (with skipBadRows), each as "file line N, column C (name): problem". */
       skipped: z.array(z.string()),

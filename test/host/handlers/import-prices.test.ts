@@ -68,6 +68,17 @@ describe('importPrices', () => {
     ctx.reader!.close();
   });
 
+  it('a second correction of the same close names the same dates to retry, though they were stale already', async () => {
+    const db = copyDb(gap, tempDir('import-prices-again-'));
+    const ctx = testHostContext(db, NOW, { reader: false });
+    const fill = await dispatch('importPrices', { text: `symbol,date,close\nAAPL,2025-07-09,${aaplClose}\n`, fileName: 'fill.csv' }, ctx);
+    if (!fill.ok) throw new Error(fill.error.message);
+    expect(fill.output).toMatchObject({ stale: { dates: 3, first: '2025-07-09', last: '2025-07-11' } });
+    const fix = await dispatch('importPrices', { text: `symbol,date,close\nAAPL,2025-07-09,${(aaplClose * 1.01).toFixed(4)}\n`, fileName: 'fix.csv' }, ctx);
+    if (!fix.ok) throw new Error(fix.error.message);
+    expect(fix.output).toMatchObject({ updated: 1, stale: { dates: 3, first: '2025-07-09', last: '2025-07-11' } });
+  });
+
   it('refuses a file with a bad row whole, and changes nothing; with skipBadRows it imports the others and lists the skipped', async () => {
     const db = copyDb(gap, tempDir('import-prices-bad-'));
     const ctx = testHostContext(db, NOW, { reader: false });
@@ -86,12 +97,13 @@ describe('importPrices', () => {
     expect(!header.ok && header.error.message).toMatch(/nothing was imported \(fix the header or the file\)$/);
   });
 
-  it('refuses a file over the limit with the CLI command to use, and an empty one', async () => {
+  it('refuses a file over the limit with the CLI command to use, and an empty one as the CLI does', async () => {
     const ctx = testHostContext(copyDb(gap, tempDir('import-prices-big-')), NOW, { reader: false });
     const big = await dispatch('importPrices', { text: 'x'.repeat(MAX_PRICES_CSV_CHARS + 1), fileName: 'big.csv' }, ctx);
     expect(!big.ok && big.error).toMatchObject({ code: 'usage', message: expect.stringContaining('import it with `batchdesk prices import FILE`') });
     const empty = await dispatch('importPrices', { text: '', fileName: 'empty.csv' }, ctx);
-    expect(!empty.ok && empty.error).toMatchObject({ code: 'usage', message: expect.stringContaining('the file is empty') });
+    // An empty file is refused as `prices import` refuses it, naming the file.
+    expect(!empty.ok && empty.error).toMatchObject({ code: 'data', message: 'empty.csv line 1: the file has no header row; nothing was imported (fix the header or the file)' });
   });
 
   it('is refused while a run holds the lock, and changes nothing', async () => {
