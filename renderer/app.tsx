@@ -17,7 +17,7 @@ import { RunScreen, runOpening } from './features/run/run-screen';
 import { LiveScreen } from './features/telemetry/live-screen';
 import { GateBanner } from './features/run/gate-banner';
 import { isMonitorRun, laterHistoryRun, runKindOf, runStateOf } from './state/live-run';
-import { NavigationContext, SCREENS, useRouteInUrl, type Route, type ScreenId } from './navigation';
+import { NavigationContext, routeKey, SCREENS, useRouteInUrl, type NavigateOptions, type Route, type ScreenId } from './navigation';
 
 function engineLabel(s: EngineStatus): string {
   switch (s.state) {
@@ -122,7 +122,7 @@ export function HeaderRun({ onOpen }: { onOpen: () => void }) {
 
 /** Focuses the heading of the screen on show (the hidden Live screen's heading is skipped). */
 function focusHeading(main: HTMLElement | null): void {
-  const h1 = [...(main?.querySelectorAll<HTMLElement>('h1') ?? [])].find((h) => h.offsetParent !== null);
+  const h1 = [...(main?.querySelectorAll<HTMLElement>('h1') ?? [])].find((h) => h.checkVisibility());
   h1?.focus();
 }
 
@@ -134,16 +134,18 @@ export function App() {
   const { status, connection, rebuilding } = useEngineState();
   const mainRef = useRef<HTMLElement>(null);
   const nav = useMemo(
-    () => ({
-      route,
-      navigate: (screen: ScreenId, params: Record<string, string> = {}) => {
-        go({ screen, params });
-        // Move focus to the new screen's heading for keyboard and screen-reader users.
-        requestAnimationFrame(() => focusHeading(mainRef.current));
-      },
-    }),
+    () => ({ route, navigate: (screen: ScreenId, params: Record<string, string> = {}, options?: NavigateOptions) => go({ screen, params }, options) }),
     [route, go],
   );
+  // Each screen shown after the first (a navigation, Back or Forward, an edited fragment) gets
+  // the focus on its heading, for keyboard and screen-reader users; the page's load keeps it.
+  const shown = useRef(route);
+  useEffect(() => {
+    if (shown.current === route) return undefined;
+    shown.current = route;
+    const frame = requestAnimationFrame(() => focusHeading(mainRef.current));
+    return () => cancelAnimationFrame(frame);
+  }, [route]);
   useEffect(() => {
     client.connect();
     live.start();
@@ -203,7 +205,9 @@ export function App() {
           <Activity mode={route.screen === 'live' ? 'visible' : 'hidden'}>
             <LiveScreen />
           </Activity>
-          <Screen route={route} />
+          {/* Keyed by the route: the same screen on other parameters (an edited fragment, Back
+              to an entry of another date) opens afresh on them, as screens read them when opened. */}
+          <Screen key={routeKey(route)} route={route} />
         </main>
       </div>
     </NavigationContext.Provider>

@@ -4,7 +4,9 @@
  * showed: `#token=...&screen=debug&date=2025-07-01`. Browser mode's access token is the
  * fragment's `token` part (main.tsx reads it on load); it is kept as it is, first. Each screen
  * change is a history entry, so Back and Forward move between screens, and a fragment edited by
- * hand opens the screen it names.
+ * hand opens the screen it names. A screen that has applied what it was opened with (the Run
+ * screen's form, opened on a link's range) shows in place of its entry without those parameters,
+ * so Back and Forward come back to it as the user left it.
  */
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 
@@ -26,9 +28,14 @@ export interface Route {
   readonly params: Readonly<Record<string, string>>;
 }
 
+/** How a navigation shows its screen: `replace`, in place of the current history entry (no new entry). */
+export interface NavigateOptions {
+  readonly replace?: boolean;
+}
+
 export interface Navigation {
   readonly route: Route;
-  navigate(screen: ScreenId, params?: Record<string, string>): void;
+  navigate(screen: ScreenId, params?: Record<string, string>, options?: NavigateOptions): void;
 }
 
 const SCREEN_IDS: ReadonlySet<string> = new Set(SCREENS.map((s) => s.id));
@@ -52,15 +59,19 @@ export function hashWithRoute(hash: string, route: Route): string {
   return `#${[...token, q.toString()].join('&')}`;
 }
 
-const sameRoute = (a: Route, b: Route): boolean => hashWithRoute('', a) === hashWithRoute('', b);
+/** The route in one string, e.g. `screen=debug&date=2025-07-01`: the same for the same screen and parameters. */
+export const routeKey = (route: Route): string => hashWithRoute('', route).slice(1);
+
+const sameRoute = (a: Route, b: Route): boolean => routeKey(a) === routeKey(b);
 
 /**
  * The route shown, kept in step with the URL both ways: `go` shows a route and adds a history
- * entry for it; Back, Forward and an edit of the fragment (popstate, hashchange) show the route
- * the URL then names. The fragment is rewritten in place to the route shown, so one naming a
- * screen the app does not have reads Live, its token kept.
+ * entry for it (or, `replace`, rewrites the current one); Back, Forward and an edit of the
+ * fragment (popstate, hashchange) show the route the URL then names. The fragment is rewritten
+ * in place to the route shown, so one naming a screen the app does not have reads Live, its
+ * token kept.
  */
-export function useRouteInUrl(): { route: Route; go: (next: Route) => void } {
+export function useRouteInUrl(): { route: Route; go: (next: Route, options?: NavigateOptions) => void } {
   const [route, setRoute] = useState<Route>(() => routeFromHash(window.location.hash));
   useEffect(() => {
     const follow = () => {
@@ -77,9 +88,12 @@ export function useRouteInUrl(): { route: Route; go: (next: Route) => void } {
       window.removeEventListener('hashchange', follow);
     };
   }, []);
-  const go = useCallback((next: Route) => {
+  const go = useCallback((next: Route, { replace = false }: NavigateOptions = {}) => {
     const hash = hashWithRoute(window.location.hash, next);
-    if (hash !== window.location.hash) window.history.pushState(null, '', hash);
+    if (hash !== window.location.hash) {
+      if (replace) window.history.replaceState(window.history.state, '', hash);
+      else window.history.pushState(null, '', hash);
+    }
     setRoute(next);
   }, []);
   return { route, go };

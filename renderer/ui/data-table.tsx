@@ -1,10 +1,12 @@
 /**
  * A virtualized table (@tanstack/react-virtual): only the visible rows are in the DOM, so
  * 100k rows stay fast. Keyboard: the table is one tab stop; arrow keys, Page Up/Down, Home
- * and End move the active row (aria-activedescendant), Enter or Space opens it.
+ * and End move the active row (aria-activedescendant), Enter or Space opens it. The heading
+ * row is the scroller's first child, stuck to its top: a table narrower than its columns (a
+ * narrow window) scrolls sideways in its own box, headings and cells together, never the page.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 
 export interface Column<T> {
   readonly key: string;
@@ -25,7 +27,7 @@ export interface DataTableProps<T> {
   readonly onActivate?: (row: T) => void;
   readonly selectedKey?: string | null;
   readonly rowClass?: (row: T) => string;
-  /** Height of the scroll area in px when the rows fill it; fewer rows take only their own height. */
+  /** Height of the rows' area in px when the rows fill it (the heading row comes on top); fewer rows take only their own height. */
   readonly height?: number;
   readonly testId?: string;
 }
@@ -36,9 +38,30 @@ const FRAME_PX = 16;
 
 export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selectedKey, rowClass, height = 420, testId }: DataTableProps<T>) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLDivElement>(null);
+  const rowsRef = useRef<HTMLDivElement>(null);
+  // The rows start below the heading row, whose height depends on how its headings wrap.
+  const [headHeight, setHeadHeight] = useState(0);
+  useLayoutEffect(() => {
+    const head = headRef.current;
+    if (!head) return undefined;
+    const measure = () => setHeadHeight(rowsRef.current?.offsetTop ?? 0);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(head);
+    return () => observer.disconnect();
+  }, []);
   const [active, setActive] = useState(0);
   const id = useId();
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+    scrollMargin: headHeight,
+    // A row scrolled to by the keyboard shows below the sticky heading row, not under it.
+    scrollPaddingStart: headHeight,
+  });
   const template = columns.map((c) => c.width).join(' ');
   const move = (to: number) => {
     const i = Math.max(0, Math.min(rows.length - 1, to));
@@ -65,48 +88,50 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
   };
   return (
     <div className="table" role="grid" aria-label={label} aria-rowcount={rows.length + 1} data-testid={testId}>
-      <div className="table-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
-        {columns.map((c) => (
-          <div key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : undefined}>
-            {c.header}
-          </div>
-        ))}
-      </div>
       <div
         ref={scrollRef}
         className="table-body"
-        style={{ height: Math.min(height, Math.max(1, rows.length) * ROW_HEIGHT + FRAME_PX) }}
+        style={{ height: Math.min(height, Math.max(1, rows.length) * ROW_HEIGHT + FRAME_PX) + headHeight }}
         tabIndex={0}
         onKeyDown={onKeyDown}
         aria-activedescendant={rows.length > 0 ? `${id}-r${active}` : undefined}
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((v) => {
-            const row = rows[v.index]!;
-            const key = rowKey(row);
-            const classes = ['table-row', v.index === active ? 'active' : '', key === selectedKey ? 'selected' : '', rowClass?.(row) ?? ''].filter(Boolean).join(' ');
-            return (
-              <div
-                key={key}
-                id={`${id}-r${v.index}`}
-                role="row"
-                aria-rowindex={v.index + 2}
-                aria-selected={key === selectedKey}
-                className={classes}
-                style={{ gridTemplateColumns: template, transform: `translateY(${v.start}px)`, height: ROW_HEIGHT }}
-                onClick={() => {
-                  setActive(v.index);
-                  onActivate?.(row);
-                }}
-              >
-                {columns.map((c) => (
-                  <div key={c.key} role="gridcell" className={c.align === 'right' ? 'num' : undefined} title={c.title?.(row)}>
-                    {c.render(row)}
-                  </div>
-                ))}
+        <div className="table-columns">
+          <div ref={headRef} className="table-head" role="row" aria-rowindex={1} style={{ gridTemplateColumns: template }}>
+            {columns.map((c) => (
+              <div key={c.key} role="columnheader" className={c.align === 'right' ? 'num' : undefined}>
+                {c.header}
               </div>
-            );
-          })}
+            ))}
+          </div>
+          <div ref={rowsRef} className="table-rows" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              const row = rows[v.index]!;
+              const key = rowKey(row);
+              const classes = ['table-row', v.index === active ? 'active' : '', key === selectedKey ? 'selected' : '', rowClass?.(row) ?? ''].filter(Boolean).join(' ');
+              return (
+                <div
+                  key={key}
+                  id={`${id}-r${v.index}`}
+                  role="row"
+                  aria-rowindex={v.index + 2}
+                  aria-selected={key === selectedKey}
+                  className={classes}
+                  style={{ gridTemplateColumns: template, transform: `translateY(${v.start - headHeight}px)`, height: ROW_HEIGHT }}
+                  onClick={() => {
+                    setActive(v.index);
+                    onActivate?.(row);
+                  }}
+                >
+                  {columns.map((c) => (
+                    <div key={c.key} role="gridcell" className={c.align === 'right' ? 'num' : undefined} title={c.title?.(row)}>
+                      {c.render(row)}
+                    </div>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
     </div>

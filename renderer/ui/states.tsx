@@ -19,11 +19,14 @@ export function LoadingState({ label = 'Loading...' }: { label?: string }) {
   );
 }
 
-/** `labels`: the form's words for the fields the failed command took (see errorText). */
-export function ErrorState({ error, onRetry, labels }: { error: unknown; onRetry?: () => void; labels?: FieldLabels }) {
+/**
+ * `labels`: the form's words for the fields the failed command took (see errorText); `title`:
+ * what happened, when the screen knows it better than "Something went wrong".
+ */
+export function ErrorState({ error, onRetry, labels, title = 'Something went wrong' }: { error: unknown; onRetry?: () => void; labels?: FieldLabels; title?: string }) {
   return (
     <div className="state state-error" role="alert">
-      <p className="state-title">Something went wrong</p>
+      <p className="state-title">{title}</p>
       <p className="state-body">{errorText(error, labels)}</p>
       {onRetry ? (
         <button type="button" onClick={onRetry}>

@@ -1,17 +1,20 @@
 /**
  * The Analytics screen's stress-test chart in real Chromium (Debian's /usr/bin/chromium via
  * playwright-core): the option the screen builds (chart-options.ts barOption) drawn with the
- * app's ECharts build, with the 22 catalog scenarios, at the width the chart gets in a
- * 1280 px and a 1920 px window and in the narrowest column the layout allows. Every scenario
- * name is drawn, inside the chart, and no two labels overlap (the names' rows, the value
- * axis's ticks); a name cut short ends in "..." and hovering it shows the whole name.
+ * app's ECharts build, on a page served with the app's Content-Security-Policy, with the 22
+ * catalog scenarios, at the width the chart gets in a 1280 px and a 1920 px window and in the
+ * narrowest column the layout allows. Every scenario name is drawn, inside the chart, and no
+ * two labels overlap (the names' rows, the value axis's ticks); a name cut short ends in "..."
+ * and hovering it shows the whole name. Hovering a bar shows its tooltip, the series name and
+ * the value apart, with no inline style for the policy to refuse (no console error).
  * Screenshots go to test-artifacts/e2e/ (gitignored).
  */
 import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONTENT_SECURITY_POLICY } from '../../core/api/content-security-policy';
 import { STRESS_CATALOG } from '../../core/data/stress-scenarios';
-import type { DrawnChart, DrawnLabel } from '../support/e2e/bar-chart-harness';
+import type { DrawnChart, DrawnLabel, DrawnRun } from '../support/e2e/bar-chart-harness';
 import { artifactPath, launchChromium } from '../support/e2e/browser';
 import { bundleHarness } from '../support/e2e/bundle-harness';
 import { REPO_ROOT } from '../support/e2e/serve-process';
@@ -25,6 +28,9 @@ const VALUES = NAMES.map((_, i) => Math.round((i % 2 === 0 ? -1 : 0.62) * (1_038
 /** The chart's height as the screen sizes it: a row per scenario. */
 const HEIGHT = Math.max(220, NAMES.length * 22 + 60);
 
+/** The harness page's origin: its page and script are answered by the test, the page with the app's CSP. */
+const ORIGIN = 'http://harness.test';
+
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -35,13 +41,31 @@ async function draw(width: number): Promise<DrawnChart> {
   return page.evaluate(([w, h, names, values]) => (window as unknown as { drawBars: (...a: unknown[]) => DrawnChart }).drawBars(w, h, names, values), [width, HEIGHT, NAMES, VALUES] as const);
 }
 
+/** The tooltip shown, as drawn in the chart's canvas. */
+async function tooltip(): Promise<DrawnRun[]> {
+  return page.evaluate(() => (window as unknown as { drawnTooltip: () => DrawnRun[] }).drawnTooltip());
+}
+
 beforeAll(async () => {
   const script = await bundleHarness(resolve(REPO_ROOT, 'test/support/e2e/bar-chart-harness.ts'));
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1000, height: HEIGHT + 100 } })).newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.setContent('<!doctype html><html><body style="margin:0;font-family:sans-serif"></body></html>');
-  await page.addScriptTag({ content: script });
+  // A style the policy refuses is a console error ("Applying inline style violates ... style-src 'self'").
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text());
+  });
+  const files: Record<string, { type: string; body: string }> = {
+    '/': { type: 'text/html; charset=utf-8', body: '<!doctype html><html><head><link rel="stylesheet" href="/harness.css"><script src="/harness.js"></script></head><body></body></html>' },
+    '/harness.css': { type: 'text/css; charset=utf-8', body: 'body { margin: 0; font-family: sans-serif; }' },
+    // UTF-8: the script holds characters ECharts measures text with.
+    '/harness.js': { type: 'text/javascript; charset=utf-8', body: script },
+  };
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const file = files[new URL(route.request().url()).pathname];
+    return file ? route.fulfill({ contentType: file.type, headers: { 'content-security-policy': CONTENT_SECURITY_POLICY }, body: file.body }) : route.fulfill({ status: 404 });
+  });
+  await page.goto(`${ORIGIN}/`);
 }, 120_000);
 
 afterAll(async () => {
@@ -75,7 +99,24 @@ describe('stress-test chart labels', () => {
     const cut = chart.labels.find((l) => l.truncated);
     expect(cut, 'the longest catalog names are cut at 1280 px').toBeDefined();
     await page.mouse.move(cut!.x + cut!.width / 2, cut!.y + cut!.height / 2);
-    await expect.poll(() => page.locator('#chart').innerText(), { timeout: 5_000 }).toContain(cut!.name!);
+    await expect.poll(async () => (await tooltip()).map((r) => r.text).join(''), { timeout: 5_000 }).toContain(cut!.name!);
     await page.locator('#chart').screenshot({ path: artifactPath('analytics-stress-label-tooltip.png') });
+  });
+
+  it("a bar's tooltip shows the series name and the value apart, under the app's Content-Security-Policy", async () => {
+    const chart = await draw(WIDTHS['1280']);
+    const i = NAMES.findIndex((_, k) => VALUES[k]! < 0);
+    const bar = chart.bars[i]!;
+    await page.mouse.move(bar.x, bar.y);
+    const value = Math.round(VALUES[i]!).toLocaleString('en-US');
+    await expect.poll(async () => (await tooltip()).map((r) => r.text), { timeout: 5_000 }).toContain(value);
+    await page.locator('#chart').screenshot({ path: artifactPath('analytics-stress-bar-tooltip.png') });
+    const runs = await tooltip();
+    expect(runs.map((r) => r.text)).toEqual([NAMES[i], 'correlated P&L ($)', value]);
+    // The series name and its value on one line, the value clear of the name.
+    const [, name, amount] = runs;
+    expect(Math.abs(amount!.y - name!.y)).toBeLessThan(2);
+    expect(amount!.x - (name!.x + name!.width)).toBeGreaterThanOrEqual(10);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -3,8 +3,9 @@
  * playwright-core) against `batchdesk serve` on a seeded demo database: while the restore
  * runs, a blocking dialog lists its steps as the host reports them (verifying the backup,
  * the safety backup, replacing the database, opening it) and the time since the click; then
- * the dialog closes and the outcome says how long it took. "Back up, then purge" shows the
- * same dialog with its own steps (the backup, counting, deleting, recording). Every state a
+ * it shows every step done, their times adding up to the elapsed time, the dialog closes and
+ * the outcome says how long it took. "Back up, then purge" shows the same dialog with its own
+ * steps (the backup, counting, deleting, recording), and ends the same way. Every state a
  * dialog showed is recorded in the page as it happens, so a fast operation is checked as well
  * as a slow one. Screenshots (1280 px wide) go to test-artifacts/e2e/ (gitignored).
  */
@@ -21,11 +22,11 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-/** What a step dialog showed at one moment: open or not, the elapsed line, each step's words and state. */
+/** What a step dialog showed at one moment: open or not, the elapsed line, each step's words, state and state text ("(done, 2 s)"). */
 interface Seen {
   readonly open: boolean;
   readonly elapsed: string;
-  readonly steps: readonly (readonly [string, string])[];
+  readonly steps: readonly (readonly [string, string, string])[];
 }
 
 /** Records every state of the dialog of `operation` (restore, purge), from now on, into window.seen. */
@@ -39,7 +40,9 @@ async function recordStepDialog(operation: 'restore' | 'purge'): Promise<void> {
       const s: Seen = {
         open: d.open,
         elapsed: d.querySelector(`[data-testid=${op}-elapsed]`)?.textContent ?? '',
-        steps: [...d.querySelectorAll(`[data-testid=${op}-steps] li`)].map((li) => [li.querySelector('.step-label')?.textContent ?? '', li.getAttribute('data-state') ?? ''] as const),
+        steps: [...d.querySelectorAll(`[data-testid=${op}-steps] li`)].map(
+          (li) => [li.querySelector('.step-label')?.textContent ?? '', li.getAttribute('data-state') ?? '', li.querySelector('.step-state')?.textContent ?? ''] as const,
+        ),
       };
       const last = seen[seen.length - 1];
       if (!last || JSON.stringify(last) !== JSON.stringify(s)) seen.push(s);
@@ -57,20 +60,32 @@ async function navigationBlocked(): Promise<boolean> {
   });
 }
 
-/** The states the dialog showed that list the steps: the plan the same in each, some steps done, one running, the rest to come, the running one only moving forward. */
+/**
+ * The states the dialog showed that list the steps: the plan the same in each, some steps done,
+ * one running, the rest to come, the running one only moving forward; then, last, every step
+ * done, the steps' known times adding up to no more than the elapsed time (to it when all are
+ * known: a step whose start the answer overtook has none).
+ */
 async function checkedStates(plan: readonly string[], tookMs: number): Promise<{ seen: Seen[]; running: number[] }> {
   const seen = await page.evaluate(() => (window as unknown as { seen: Seen[] }).seen);
   expect(seen.length).toBeGreaterThan(0);
   expect(seen.every((s) => s.open)).toBe(true);
   const listed = seen.filter((s) => s.steps.length > 0);
-  expect(listed.length).toBeGreaterThan(0);
+  expect(listed.length).toBeGreaterThan(1);
   for (const s of listed) expect(s.steps.map(([label]) => label)).toEqual(plan);
-  const running = listed.map((s) => {
+  const final = listed.at(-1)!;
+  const running = listed.slice(0, -1).map((s) => {
     const states = s.steps.map(([, state]) => state).join(' ');
     expect(states).toMatch(/^(done )*running( pending)*$/);
     return s.steps.findIndex(([, state]) => state === 'running');
   });
   expect([...running].sort((a, b) => a - b)).toEqual(running);
+  expect(final.steps.map(([, state]) => state)).toEqual(plan.map(() => 'done'));
+  const times = final.steps.map(([, , text]) => /^\(done, (\d+) s\)$/.exec(text)?.[1]).filter((t) => t !== undefined).map(Number);
+  const finalElapsed = Number(/^Elapsed: (\d+) s$/.exec(final.elapsed)?.[1]);
+  const sum = times.reduce((a, b) => a + b, 0);
+  if (times.length === plan.length) expect(sum).toBe(finalElapsed);
+  else expect(sum).toBeLessThanOrEqual(finalElapsed);
   // The elapsed time is shown from the click, and never runs ahead of the wall clock.
   expect(seen[0]!.elapsed).toBe('Elapsed: 0 s');
   const lastElapsed = Number(/(\d+) s$/.exec(seen.at(-1)!.elapsed)?.[1]);
@@ -120,7 +135,8 @@ describe('restore progress, end to end', () => {
     const took = Date.now() - clicked;
     expect(await message.getAttribute('role')).toBe('status');
     expect(await message.textContent()).toMatch(/^Restored .+\.manual\.sqlite in \d+ s; the previous state is kept in .+\.pre-restore\.sqlite\.$/);
-    expect(await page.locator('[data-testid=restore-progress]').count()).toBe(0);
+    // The dialog shows the restore done a moment, then closes.
+    await page.waitForSelector('[data-testid=restore-progress]', { state: 'detached', timeout: 10_000 });
 
     const { seen, running } = await checkedStates(
       [
@@ -133,6 +149,8 @@ describe('restore progress, end to end', () => {
     );
     // The dialog saw the restore move on (the result may arrive before the last step's event is shown).
     expect(new Set(running).size).toBeGreaterThan(1);
+    // The outcome says the time the dialog ended on.
+    expect(await message.textContent()).toContain(` in ${/(\d+ s)$/.exec(seen.at(-1)!.elapsed)![1]};`);
     expect(blocked).toBe(true);
     console.log(`restore took ${took} ms; the dialog showed ${seen.length} states, running steps ${running.join(',')}`);
   }, 120_000);
@@ -151,7 +169,7 @@ describe('purge progress, end to end', () => {
     await page.waitForSelector('[data-testid=purge-result]', { timeout: 60_000 });
     const took = Date.now() - clicked;
     expect(await page.textContent('[data-testid=purge-result]')).toMatch(/^Backup .+\.pre-purge\.sqlite\. Purged every date:/);
-    expect(await page.locator('[data-testid=purge-progress]').count()).toBe(0);
+    await page.waitForSelector('[data-testid=purge-progress]', { state: 'detached', timeout: 10_000 });
     const { seen, running } = await checkedStates(
       ['Making a verified backup of the database: copy, integrity check, row counts', 'Counting the rows of every table', 'Deleting the derived rows in one transaction', 'Counting the rows left and recording the purge'],
       took,

@@ -4,12 +4,14 @@
  *   - at 900 px the Live grid's date column and its heading stay at the left edge while the grid
  *     scrolls sideways, over the cells that pass under them;
  *   - at 900 px, during a run, the current date's table of portfolios scrolls sideways inside its
- *     own box, never the page;
+ *     own box, never the page; so do the tables of Data (backups), History (runs) and
+ *     Reconciliation (results, marks), their headings over their cells;
  *   - every grid cell shows a symbol (ok ones too), named by the legend;
  *   - a cell's detail lists its metrics with labels and formatted values, the raw JSON folded away;
  *   - a reload keeps the screen shown (and its parameters), and the access token still works;
  *   - Back and Forward move between the screens shown, and a fragment edited by hand opens the
- *     screen it names (Live for one the app does not have), the token kept;
+ *     screen it names (Live for one the app does not have), the token kept; the focus goes to
+ *     the heading of the screen shown, as after a click in the navigation;
  *   - while another process holds the file for a run, the Run screen says so, with why Start is
  *     off, and leads to Live.
  * Screenshots at 1280 and 900 px go to test-artifacts/e2e/ (gitignored).
@@ -200,25 +202,107 @@ describe('the current date during a run', () => {
   });
 });
 
+/**
+ * How a table sits in a 900 px window: the page's sideways overflow, its scroll box's, and, for
+ * the virtualized tables (role=grid), each heading's edges against its first row's cell's, with
+ * the box scrolled to the far right as well; the last heading is inside the table's frame.
+ */
+async function tableAt900(table: string): Promise<{ page: number; box: { scroll: number; client: number; overflow: string }; misaligned: string[]; lastHeadingInFrame: boolean }> {
+  return page.evaluate(async (selector) => {
+    const el = document.querySelector<HTMLElement>(selector)!;
+    const grid = el.getAttribute('role') === 'grid';
+    const box = grid ? el.querySelector<HTMLElement>('.table-body')! : el.closest<HTMLElement>('.table-scroll')!;
+    const misaligned: string[] = [];
+    const compare = () => {
+      if (!grid) return;
+      const heads = [...el.querySelectorAll<HTMLElement>('[role=columnheader]')];
+      const cells = [...el.querySelectorAll<HTMLElement>('[role=row][aria-rowindex="2"] [role=gridcell]')];
+      heads.forEach((h, i) => {
+        const a = h.getBoundingClientRect();
+        const b = cells[i]!.getBoundingClientRect();
+        if (Math.abs(a.left - b.left) > 1 || Math.abs(a.right - b.right) > 1) misaligned.push(`${h.textContent} at scrollLeft ${box.scrollLeft}`);
+      });
+    };
+    compare();
+    box.scrollLeft = box.scrollWidth;
+    await new Promise((r) => requestAnimationFrame(r));
+    compare();
+    const frame = el.getBoundingClientRect();
+    const last = [...el.querySelectorAll<HTMLElement>('th, [role=columnheader]')].at(-1)!.getBoundingClientRect();
+    const result = {
+      page: document.scrollingElement!.scrollWidth - document.scrollingElement!.clientWidth,
+      box: { scroll: box.scrollWidth, client: box.clientWidth, overflow: getComputedStyle(box).overflowX },
+      misaligned,
+      lastHeadingInFrame: last.right <= Math.min(frame.right, box.getBoundingClientRect().right) + 1,
+    };
+    box.scrollLeft = 0;
+    return result;
+  }, table);
+}
+
+/** The table fits the 900 px window: the page does not scroll sideways; the table does, in its own box, its headings over their cells. */
+async function expectTableFits(table: string, screenshot: string): Promise<void> {
+  const t = await tableAt900(table);
+  await shot(screenshot);
+  expect(t.page, `${table}: the page scrolls sideways`).toBeLessThanOrEqual(0);
+  expect(t.box.scroll, `${table} is wider than the room it gets`).toBeGreaterThan(t.box.client);
+  expect(t.box.overflow).toBe('auto');
+  expect(t.misaligned).toEqual([]);
+  expect(t.lastHeadingInFrame).toBe(true);
+}
+
+describe('the tables at 900 px', () => {
+  it('Data, History and Reconciliation: each table scrolls sideways in its own box, its headings over their cells; the page never does', async () => {
+    await open(900);
+    await nav('data');
+    await page.click('[data-testid=backup-now]');
+    await page.waitForSelector('[data-testid=backup-message]:has-text("verified")', { timeout: 60_000 });
+    await page.waitForSelector('[data-testid=backups-table] tbody tr');
+    await expectTableFits('[data-testid=backups-table]', 'data-backups-900');
+
+    await nav('history');
+    await page.waitForSelector('[data-testid=runs-table] .table-row');
+    await expectTableFits('[data-testid=runs-table]', 'history-runs-900');
+
+    await nav('reconciliation');
+    await page.waitForSelector('[data-testid=recon-table] .table-row');
+    await page.click('[data-testid=recon-table] .table-row');
+    await page.waitForSelector('[data-testid=recon-marks] .table-row');
+    await expectTableFits('[data-testid=recon-table]', 'reconciliation-900');
+    await expectTableFits('[data-testid=recon-marks]', 'reconciliation-marks-900');
+  });
+});
+
 describe('navigation', () => {
-  it('Back and Forward move between the screens shown, and a fragment edited by hand opens the screen it names, the token kept', async () => {
+  it('Back and Forward move between the screens shown, and a fragment edited by hand opens the screen it names, the token kept; the focus goes to its heading', async () => {
     await open(1280);
     const shown = async (screen: string) => {
       await page.waitForSelector(`main[data-screen=${screen}]`);
       expect(new URL(page.url()).hash).toBe(`#token=${serve.token}&screen=${screen}`);
     };
+    // As a click in the navigation moves the focus to the new screen's heading, so do Back, Forward and an edited fragment.
+    const headingFocused = (screen: string) =>
+      page.waitForFunction((s) => {
+        const a = document.activeElement as HTMLElement | null;
+        return a?.tagName === 'H1' && a.checkVisibility() && a.closest(`[data-testid=screen-${s}]`) !== null;
+      }, screen);
     await shown('live');
     await nav('history');
     await nav('data');
+    await headingFocused('data');
     await page.goBack();
     await shown('history');
+    await headingFocused('history');
     await page.goBack();
     await shown('live');
+    await headingFocused('live');
     await page.goForward();
     await shown('history');
+    await headingFocused('history');
     // An edited fragment opens its screen, and Back returns from it.
     await page.evaluate((token) => (window.location.hash = `#token=${token}&screen=missing`), serve.token);
     await shown('missing');
+    await headingFocused('missing');
     await page.waitForSelector('[data-testid=missing-count]');
     // One naming no screen of the app opens Live, the token kept; the commands still work.
     await page.evaluate((token) => (window.location.hash = `#token=${token}&screen=nowhere`), serve.token);

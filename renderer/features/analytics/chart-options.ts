@@ -8,6 +8,14 @@ import { zeroAlignedAxes, type AxisExtent } from '../../ui/zero-aligned-axes';
 
 const money = (v: number) => Math.round(v).toLocaleString('en-US');
 
+/**
+ * The charts' tooltips are drawn in the canvas (ECharts' rich text): its HTML tooltips lay out
+ * their content with inline style attributes, which the app's Content-Security-Policy
+ * (style-src 'self', core/api/content-security-policy.ts) refuses, so the series name and the
+ * value would run together.
+ */
+const TOOLTIP = { renderMode: 'richText' } as const;
+
 export interface LineSeries {
   readonly name: string;
   readonly value: (r: SnapshotRow) => number | null;
@@ -31,7 +39,7 @@ export function lineOption(rows: readonly SnapshotRow[], series: readonly LineSe
   const aligned = axes.length > 1 ? zeroAlignedAxes(extentsOf(rows, series, axes.length)) : null;
   return {
     animation: false,
-    tooltip: { trigger: 'axis' },
+    tooltip: { ...TOOLTIP, trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 70, right: axes.length > 1 ? 70 : 20, top: 30, bottom: 50 },
     dataZoom: [{ type: 'inside' }, { type: 'slider', height: 18, bottom: 8 }],
@@ -92,7 +100,7 @@ export function barOption(
   return {
     baseOption: {
       animation: false,
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number, i: number) => (values[i] === null ? naText(i) : format.value(v)) },
+      tooltip: { ...TOOLTIP, trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: number, i: number) => (values[i] === null ? naText(i) : format.value(v)) },
       // The rect below is for the axes; outerBounds 'same' shrinks it until every label and the axis title fit inside it.
       grid: { left: 8, right: 24, top: 12, bottom: 8, outerBoundsMode: 'same', outerBoundsContain: 'all' },
       // Few ticks: the plot shares the width with the names, and labels that touched would be dropped unevenly.

@@ -101,12 +101,13 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
     purging.start();
     try {
       const r = await client.call('purgeDerived', { ...(from ? { from } : {}), ...(to ? { to } : {}), backup: true });
+      purging.finish(true);
       setResult(r);
       onDone();
     } catch (err) {
+      purging.finish(false);
       setError(err);
     } finally {
-      purging.stop();
       setBusy(false);
       setConfirming(false);
     }
@@ -204,7 +205,9 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
   const [busy, setBusy] = useState<string | null>(null);
   // The outcome of the last backup or restore: a success is a status, a refusal an alert.
   const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null);
+  // The backup whose restore is asked to confirm, and the one the restore dialog is about (it stays a moment after the restore).
   const [restoreFile, setRestoreFile] = useState<string | null>(null);
+  const [restoringFile, setRestoringFile] = useState<string | null>(null);
   const restoring = useStepProgress(client, 'restore');
   if (!client.has('listBackups'))
     return (
@@ -231,18 +234,20 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
     onAction();
     setMessage(null);
     setBusy('restore');
+    setRestoringFile(file);
     restoring.start();
-    const began = Date.now();
     try {
       const r = await client.call('restoreBackup', { file, safetyBackup: true });
-      setMessage({ text: `Restored ${r.restoredFrom} in ${elapsedText(Date.now() - began)}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`, failed: false });
+      // The time the dialog ends on.
+      const took = restoring.finish(true);
+      setMessage({ text: `Restored ${r.restoredFrom} in ${elapsedText(took)}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`, failed: false });
       onChanged();
     } catch (err) {
+      restoring.finish(false);
       setMessage({ text: refusalText(err), failed: true });
       // A backup that failed its check now carries that verdict: show it in the list.
       onChanged();
     } finally {
-      restoring.stop();
       setBusy(null);
       setRestoreFile(null);
     }
@@ -253,10 +258,10 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
       <button type="button" onClick={backup} disabled={busy !== null} data-testid="backup-now">
         {busy === 'backup' ? 'Backing up...' : 'Back up now'}
       </button>
-      {restoring.progress && restoreFile ? (
+      {restoring.progress && restoringFile ? (
         <StepDialog progress={restoring.progress} now={restoring.now}>
           <p>
-            <code>{restoreFile.split(/[\\/]/).pop()}</code> replaces the database. You can use the app again when it is done.
+            <code>{restoringFile.split(/[\\/]/).pop()}</code> replaces the database. You can use the app again when it is done.
           </p>
         </StepDialog>
       ) : null}
@@ -271,55 +276,58 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
         backups.data.backups.length === 0 ? (
           <EmptyState title="No backups yet">Backups go to {backups.data.dir}.</EmptyState>
         ) : (
-          <table className="simple" data-testid="backups-table">
-            <thead>
-              <tr>
-                <th>File</th>
-                <th>Made</th>
-                <th>Reason</th>
-                <th className="num">Size</th>
-                <th>Verified</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {backups.data.backups.map((b) => (
-                <tr key={b.file}>
-                  <td>
-                    <code>{b.file.split(/[\\/]/).pop()}</code>
-                  </td>
-                  <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it was made: this is the time in its name.">{fmtTimestamp(b.madeAt)}</span>}</td>
-                  <td>{b.reason}</td>
-                  <td className="num">{fmtBytes(b.bytes)}</td>
-                  <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>
-                  <td>
-                    {restoreFile === b.file ? (
-                      <span role="alertdialog" aria-label="Confirm restore">
-                        Replace the database with this backup (a safety backup is made first)?{' '}
-                        <button type="button" className="danger" disabled={busy !== null} onClick={() => restore(b.file)}>
-                          Restore
-                        </button>{' '}
-                        <button type="button" onClick={() => setRestoreFile(null)}>
-                          No
-                        </button>
-                      </span>
-                    ) : (
-                      <button
-                        type="button"
-                        disabled={busy !== null || failedCheck(b)}
-                        title={failedCheck(b) ? 'This backup failed its latest check: restoring it would be refused.' : undefined}
-                        onClick={() => setRestoreFile(b.file)}
-                      >
-                        Restore...
-                      </button>
-                    )}
-                  </td>
+          // Wider than a narrow window leaves it (the file names): it scrolls sideways in its own box, never the page.
+          <div className="table-scroll" role="group" aria-labelledby="backups-title" tabIndex={0}>
+            <table className="simple" data-testid="backups-table">
+              <thead>
+                <tr>
+                  <th>File</th>
+                  <th>Made</th>
+                  <th>Reason</th>
+                  <th className="num">Size</th>
+                  <th>Verified</th>
+                  <th>
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {backups.data.backups.map((b) => (
+                  <tr key={b.file}>
+                    <td>
+                      <code>{b.file.split(/[\\/]/).pop()}</code>
+                    </td>
+                    <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it was made: this is the time in its name.">{fmtTimestamp(b.madeAt)}</span>}</td>
+                    <td>{b.reason}</td>
+                    <td className="num">{fmtBytes(b.bytes)}</td>
+                    <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>
+                    <td>
+                      {restoreFile === b.file ? (
+                        <span role="alertdialog" aria-label="Confirm restore">
+                          Replace the database with this backup (a safety backup is made first)?{' '}
+                          <button type="button" className="danger" disabled={busy !== null} onClick={() => restore(b.file)}>
+                            Restore
+                          </button>{' '}
+                          <button type="button" onClick={() => setRestoreFile(null)}>
+                            No
+                          </button>
+                        </span>
+                      ) : (
+                        <button
+                          type="button"
+                          disabled={busy !== null || failedCheck(b)}
+                          title={failedCheck(b) ? 'This backup failed its latest check: restoring it would be refused.' : undefined}
+                          onClick={() => setRestoreFile(b.file)}
+                        >
+                          Restore...
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )
       ) : null}
     </section>

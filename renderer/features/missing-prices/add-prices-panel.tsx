@@ -4,12 +4,15 @@
  * unless "skip bad rows"), exactly as `batchdesk prices import FILE`. The import marks stale the
  * processed dates that read a close it changed (a filled missing price re-runs that date's
  * market data), and the panel then offers the retry of those dates: the Run screen opens on
- * them with "retry failed phases only", where the plan is shown before anything starts.
+ * them with "retry failed phases only", where the plan is shown before anything starts. The
+ * outcome (the result, or the refusal) takes the focus when it comes: the Import button, off
+ * while the import runs, has lost it. Another file or skip choice clears it.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { MAX_PRICES_CSV_CHARS } from '../../../core/api/commands/import-commands';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient } from '../../app-context';
+import { EngineError } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
 import { fmtInt } from '../../ui/format';
 import { ErrorState } from '../../ui/states';
@@ -38,7 +41,16 @@ export function AddPricesPanel({ onImported }: { onImported: () => void }) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<PricesImport | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result || error) outcome.current?.focus();
+  }, [result, error]);
   const tooLarge = file !== null && file.size > MAX_PRICES_CSV_CHARS;
+  // The outcome shown is of the file and choice it was made with.
+  const clearOutcome = () => {
+    setResult(null);
+    setError(null);
+  };
   const start = async () => {
     if (!file) return;
     setBusy(true);
@@ -70,14 +82,21 @@ export function AddPricesPanel({ onImported }: { onImported: () => void }) {
             accept=".csv,text/csv"
             onChange={(e) => {
               setFile(e.target.files?.[0] ?? null);
-              setResult(null);
-              setError(null);
+              clearOutcome();
             }}
             data-testid="add-prices-file"
           />
         </label>
         <label className="inline">
-          <input type="checkbox" checked={skipBadRows} onChange={(e) => setSkipBadRows(e.target.checked)} data-testid="add-prices-skip" />
+          <input
+            type="checkbox"
+            checked={skipBadRows}
+            onChange={(e) => {
+              setSkipBadRows(e.target.checked);
+              clearOutcome();
+            }}
+            data-testid="add-prices-skip"
+          />
           skip bad rows (each is listed)
         </label>
       </div>
@@ -91,42 +110,45 @@ export function AddPricesPanel({ onImported }: { onImported: () => void }) {
           {busy ? 'Importing...' : 'Import'}
         </button>
       </div>
-      {error ? <ErrorState error={error} /> : null}
-      {result ? (
-        <div data-testid="add-prices-result">
-          <p role="status">
-            {result.file}: {plural(result.rows, 'row')} ({plural(result.symbols, 'symbol')}). Added {fmtInt(result.inserted)}, replaced {fmtInt(result.updated)}, unchanged{' '}
-            {fmtInt(result.unchanged)}, kept stored {fmtInt(result.keptStored)}.
-          </p>
-          {warnings.length > 0 ? (
-            <ul className="note" aria-label="Warnings">
-              {warnings.map((w) => (
-                <li key={w}>{w}</li>
-              ))}
-            </ul>
-          ) : null}
-          {result.skipped.length > 0 ? (
-            <details>
-              <summary>Skipped {plural(result.skipped.length, 'bad row')}</summary>
-              <ul>
-                {result.skipped.map((s) => (
-                  <li key={s}>{s}</li>
+      {/* The engine refused the file (all or nothing: none of it went in), or the result. */}
+      <div ref={outcome} tabIndex={-1} data-testid="add-prices-outcome">
+        {error ? <ErrorState error={error} title={error instanceof EngineError ? 'Nothing was imported' : undefined} /> : null}
+        {result ? (
+          <div data-testid="add-prices-result">
+            <p role="status">
+              {result.file}: {plural(result.rows, 'row')} ({plural(result.symbols, 'symbol')}). Added {fmtInt(result.inserted)}, replaced {fmtInt(result.updated)}, unchanged{' '}
+              {fmtInt(result.unchanged)}, kept stored {fmtInt(result.keptStored)}.
+            </p>
+            {warnings.length > 0 ? (
+              <ul className="note" aria-label="Warnings">
+                {warnings.map((w) => (
+                  <li key={w}>{w}</li>
                 ))}
               </ul>
-            </details>
-          ) : null}
-          {result.stale.dates > 0 && result.stale.first && result.stale.last ? (
-            <p className="note" data-testid="add-prices-stale">
-              {plural(result.stale.dates, 'processed date')} from {result.stale.first} to {result.stale.last} read closes this import changed.{' '}
-              <button type="button" onClick={() => navigate('run', { startDate: result.stale.first!, endDate: result.stale.last!, retry: '1' })} data-testid="add-prices-retry">
-                Retry these dates...
-              </button>
-            </p>
-          ) : (
-            <p className="muted">No processed date read a close this import changed; nothing to retry.</p>
-          )}
-        </div>
-      ) : null}
+            ) : null}
+            {result.skipped.length > 0 ? (
+              <details>
+                <summary>Skipped {plural(result.skipped.length, 'bad row')}</summary>
+                <ul>
+                  {result.skipped.map((s) => (
+                    <li key={s}>{s}</li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
+            {result.stale.dates > 0 && result.stale.first && result.stale.last ? (
+              <p className="note" data-testid="add-prices-stale">
+                {plural(result.stale.dates, 'processed date')} {result.stale.first === result.stale.last ? `on ${result.stale.first}` : `from ${result.stale.first} to ${result.stale.last}`} read closes this import changed.{' '}
+                <button type="button" onClick={() => navigate('run', { startDate: result.stale.first!, endDate: result.stale.last!, retry: '1' })} data-testid="add-prices-retry">
+                  Retry {result.stale.dates === 1 ? 'this date' : 'these dates'}...
+                </button>
+              </p>
+            ) : (
+              <p className="muted">No processed date read a close this import changed; nothing to retry.</p>
+            )}
+          </div>
+        ) : null}
+      </div>
     </section>
   );
 }

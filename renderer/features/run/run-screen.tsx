@@ -9,7 +9,9 @@
  * it is off until a plan is previewed, and Resume when the history holds no run to resume. While
  * a run is in progress (this app's, or another process's the live store watches), the screen
  * says which, how far it is and why Start and Resume are off, with the way to Live. The
- * form keeps the user's choices while other screens show, so also after the run it started.
+ * form keeps the user's choices while other screens show, so also after the run it started. A
+ * link's range (History's gaps, Missing prices' retry) opens the form once: its history entry
+ * becomes the plain Run screen, so Back and Forward show the form as the user left it.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import type { RunOptionsInput } from '../../../core/api/run-options';
@@ -124,7 +126,8 @@ function formOpenedOn(opening: RunScreenOpening): FormState {
 
 /**
  * `opening` (History's gaps, the Missing prices screen's retry after an import) opens the form
- * on that range; otherwise it opens with the choices it was left with.
+ * on that range, once: the screen then shows as the plain Run screen in place of the link's
+ * history entry. Otherwise it opens with the choices it was left with.
  */
 export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined } = {}) {
   const client = useClient();
@@ -134,6 +137,11 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const gate = useGate();
   // The form is as the user left it (also after the run it started), unless opened on a range.
   const [form, setForm] = useKeptState<FormState>('run.form', (kept) => (opening ? formOpenedOn(opening) : (kept ?? INITIAL)));
+  // The link's range is applied (and kept, above): Back to this entry, or a reload, must not apply it again over the user's changes.
+  const opened = opening !== undefined;
+  useEffect(() => {
+    if (opened) navigate('run', {}, { replace: true });
+  }, [opened, navigate]);
   // `endedBefore`: the run of another process seen ended when the plan was made (its end is not news to it).
   const [plan, setPlan] = useState<{ plan: Plan; key: string; endedBefore: string | null } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);

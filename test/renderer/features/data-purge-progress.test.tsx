@@ -3,13 +3,15 @@
  * "Back up, then purge" shows what it is doing while it runs, as a restore does (the same
  * dialog, step-progress.tsx): the host's `purge_step` events (host/maintenance/purge.ts) become
  * the list of steps, each done, running or still to come, with the time since the click; the
- * dialog blocks the app until the purge ends, then goes, and the outcome (the counts, or why
- * it failed) is shown.
+ * dialog blocks the app until the purge ends; a purge that succeeds shows every step done for a
+ * moment (also the last steps, whose events the answer may overtake), then the dialog goes, and
+ * the outcome (the counts, or why it failed) is shown.
  */
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../core/api/contract';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
+import { DONE_SHOWN_MS } from '../../../renderer/features/data/step-progress';
 import { FakeTransport } from '../../support/app/fake-transport';
 import { renderDataScreen } from '../../support/app/render-data-screen';
 
@@ -78,7 +80,7 @@ async function clickPurge() {
 const stepStates = () => [...screen.getByTestId('purge-steps').querySelectorAll('li')].map((li) => [li.querySelector('.step-label')!.textContent, li.getAttribute('data-state')]);
 
 describe('purge progress on the Data screen', () => {
-  it('opens a blocking dialog at the click, lists the steps as they happen, and closes with the counts', async () => {
+  it('opens a blocking dialog at the click, lists the steps as they happen, shows them all done, and closes with the counts', async () => {
     const { transport, finish } = renderWithPendingPurge();
     await clickPurge();
     const dialog = (await screen.findByTestId('purge-progress')) as HTMLDialogElement;
@@ -97,9 +99,11 @@ describe('purge progress on the Data screen', () => {
     await waitFor(() => expect(stepStates().map(([, s]) => s)).toEqual(['done', 'done', 'running', 'pending']));
     await waitFor(() => expect(screen.getByTestId('purge-elapsed').textContent).toBe('Elapsed: 1 s'), { timeout: 3_000 });
 
+    // The purge answers before the last step's event arrives: every step shows done, the last one too.
     finish(true);
-    await waitFor(() => expect(screen.queryByTestId('purge-progress')).toBeNull());
+    await waitFor(() => expect(stepStates().map(([, s]) => s)).toEqual(['done', 'done', 'done', 'done']));
     expect(screen.getByTestId('purge-result').textContent).toContain('Purged every date: 120 rows deleted');
+    await waitFor(() => expect(screen.queryByTestId('purge-progress')).toBeNull(), { timeout: DONE_SHOWN_MS + 1_000 });
   });
 
   it('a failed purge closes the dialog and says why', async () => {
@@ -122,6 +126,6 @@ describe('purge progress on the Data screen', () => {
     expect(cancel.defaultPrevented).toBe(true);
     expect(dialog.open).toBe(true);
     finish(true);
-    await waitFor(() => expect(screen.queryByTestId('purge-progress')).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('purge-progress')).toBeNull(), { timeout: DONE_SHOWN_MS + 1_000 });
   });
 });

@@ -2,16 +2,17 @@
 /**
  * A restore shows what it is doing while it runs (SPEC.md j.3 "a blocking progress dialog"):
  * the host's `restore_step` events (host/maintenance/restore.ts) become the list of steps,
- * each done, running or still to come, with the time since the click ticking; the dialog goes
- * when the restore ends, and the outcome says how long it took. A step whose event was
- * coalesced into a later one's (the UI bridge keeps the latest metric of a name) still shows
- * as done.
+ * each done, running or still to come, with the time since the click ticking; when the restore
+ * succeeds every step shows done for a moment, then the dialog goes, and the outcome says how
+ * long it took, as the dialog's clock last said. A step whose event was coalesced into a later
+ * one's (the UI bridge keeps the latest metric of a name) still shows as done. The steps' times
+ * and the elapsed time read one clock in whole seconds since the click, so they add up.
  */
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandOutput } from '../../../core/api/contract';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
-import { applyStepEvent, elapsedText, startStepProgress, stepLines } from '../../../renderer/features/data/step-progress';
+import { applyStepEvent, DONE_SHOWN_MS, elapsedText, finishStepProgress, startStepProgress, StepDialog, stepLines } from '../../../renderer/features/data/step-progress';
 import { FakeTransport } from '../../support/app/fake-transport';
 import { renderDataScreen } from '../../support/app/render-data-screen';
 
@@ -70,6 +71,13 @@ async function clickRestore() {
 
 const stepStates = () => [...screen.getByTestId('restore-steps').querySelectorAll('li')].map((li) => [li.querySelector('.step-label')!.textContent, li.getAttribute('data-state')]);
 
+/** The seconds the dialog's elapsed time says, and those its done steps say, in order. */
+function dialogSeconds(): { elapsed: number; steps: number[] } {
+  const elapsed = Number(/^Elapsed: (\d+) s$/.exec(screen.getByTestId('restore-elapsed').textContent ?? '')?.[1]);
+  const steps = [...screen.getByTestId('restore-steps').querySelectorAll('.step-state')].map((s) => Number(/^\(done, (\d+) s\)$/.exec(s.textContent ?? '')?.[1]));
+  return { elapsed, steps };
+}
+
 describe('restore progress on the Data screen', () => {
   it('opens a blocking dialog at the click, lists the steps as they happen, and closes with the outcome and the time it took', async () => {
     const { transport, finish } = renderWithPendingRestore();
@@ -87,14 +95,25 @@ describe('restore progress on the Data screen', () => {
 
     act(() => transport.emit(stepEvent('safety_backup')));
     await waitFor(() => expect(stepStates().map(([, s]) => s)).toEqual(['done', 'running', 'pending', 'pending']));
-    expect(screen.getByTestId('restore-steps').querySelector('li')!.textContent).toMatch(new RegExp(`^${WORDS[0]!.replace(/[()]/g, '\\$&')} \\(done, \\d+ m?s\\)$`));
+    expect(screen.getByTestId('restore-steps').querySelector('li')!.textContent).toMatch(new RegExp(`^${WORDS[0]!.replace(/[()]/g, '\\$&')} \\(done, \\d+ s\\)$`));
     expect(screen.getByTestId('restore-steps').querySelectorAll('li')[3]!.textContent).toBe(`${WORDS[3]} (waiting)`);
     // The clock moves while the restore runs.
     await waitFor(() => expect(screen.getByTestId('restore-elapsed').textContent).toBe('Elapsed: 1 s'), { timeout: 3_000 });
+    act(() => transport.emit(stepEvent('replace')));
+    await waitFor(() => expect(stepStates().map(([, s]) => s)).toEqual(['done', 'done', 'running', 'pending']));
+    act(() => transport.emit(stepEvent('reopen')));
+    await waitFor(() => expect(stepStates().map(([, s]) => s)).toEqual(['done', 'done', 'done', 'running']));
 
+    // Done: every step shows done, their times adding up to the elapsed time, which the outcome says too.
     finish(true);
-    await waitFor(() => expect(screen.queryByTestId('restore-progress')).toBeNull());
-    expect(screen.getByTestId('backup-message').textContent).toMatch(/^Restored \/data\/backups\/portfolios\.20250710T230000Z\.manual\.sqlite in \d+ s; the previous state is kept in .*pre-restore\.sqlite\.$/);
+    await waitFor(() => expect(stepStates().map(([, s]) => s)).toEqual(['done', 'done', 'done', 'done']));
+    const { elapsed, steps } = dialogSeconds();
+    expect(steps.reduce((a, b) => a + b, 0)).toBe(elapsed);
+    expect(screen.getByTestId('backup-message').textContent).toMatch(
+      new RegExp(`^Restored /data/backups/portfolios\\.20250710T230000Z\\.manual\\.sqlite in ${elapsed} s; the previous state is kept in .*pre-restore\\.sqlite\\.$`),
+    );
+    // Then the dialog goes.
+    await waitFor(() => expect(screen.queryByTestId('restore-progress')).toBeNull(), { timeout: DONE_SHOWN_MS + 1_000 });
   });
 
   it('a failed restore closes the dialog and says why', async () => {
@@ -117,7 +136,7 @@ describe('restore progress on the Data screen', () => {
     expect(cancel.defaultPrevented).toBe(true);
     expect(dialog.open).toBe(true);
     finish(true);
-    await waitFor(() => expect(screen.queryByTestId('restore-progress')).toBeNull());
+    await waitFor(() => expect(screen.queryByTestId('restore-progress')).toBeNull(), { timeout: DONE_SHOWN_MS + 1_000 });
   });
 });
 
@@ -126,14 +145,49 @@ describe('restore progress state', () => {
     let p = startStepProgress('restore', 0);
     p = applyStepEvent(p, stepEvent('verify'), 1_000);
     p = applyStepEvent(p, stepEvent('replace'), 9_000);
-    expect(stepLines(p, 9_500)).toEqual([
+    expect(stepLines(p, 10_200)).toEqual([
       { label: WORDS[0], state: 'done', ms: null },
       { label: WORDS[1], state: 'done', ms: null },
-      { label: WORDS[2], state: 'running', ms: 500 },
+      { label: WORDS[2], state: 'running', ms: 1_000 },
       { label: WORDS[3], state: 'pending', ms: null },
     ]);
     p = applyStepEvent(p, stepEvent('reopen'), 12_000);
     expect(stepLines(p, 12_000)[2]).toEqual({ label: WORDS[2], state: 'done', ms: 3_000 });
+  });
+
+  it('the steps and the elapsed time read one clock in whole seconds since the click: they agree, and add up', () => {
+    // The first step's event comes 0.1 s after the click, the second's 8.6 s after it: at 8.9 s,
+    // the first step took 8 s (from the click), as the elapsed time says, not 8.5 s rounded to 9.
+    let p = applyStepEvent(startStepProgress('restore', 0), stepEvent('verify'), 100);
+    p = applyStepEvent(p, stepEvent('safety_backup'), 8_600);
+    const view = render(
+      <StepDialog progress={p} now={8_900}>
+        <p>restoring</p>
+      </StepDialog>,
+    );
+    expect(screen.getByTestId('restore-elapsed').textContent).toBe('Elapsed: 8 s');
+    expect(screen.getByTestId('restore-steps').querySelector('li')!.textContent).toBe(`${WORDS[0]} (done, 8 s)`);
+    // Each boundary falls in its own second; the four steps' times add up to the elapsed time it ends on.
+    p = applyStepEvent(applyStepEvent(p, stepEvent('replace'), 9_300), stepEvent('reopen'), 17_400);
+    view.rerender(
+      <StepDialog progress={finishStepProgress(p, 17_950)} now={99_000}>
+        <p>restoring</p>
+      </StepDialog>,
+    );
+    expect(dialogSeconds()).toEqual({ elapsed: 17, steps: [8, 1, 8, 0] });
+  });
+
+  it('a succeeded operation shows every step done (the ones whose start was not seen without a time), and stops its clock', () => {
+    const p = finishStepProgress(applyStepEvent(startStepProgress('restore', 0), stepEvent('safety_backup'), 2_500), 4_200);
+    // The first step ran from the click to the second's start; the second's end (the third's start) was not seen.
+    expect(stepLines(p, 60_000)).toEqual([
+      { label: WORDS[0], state: 'done', ms: 2_000 },
+      { label: WORDS[1], state: 'done', ms: null },
+      { label: WORDS[2], state: 'done', ms: null },
+      { label: WORDS[3], state: 'done', ms: null },
+    ]);
+    // A step's event after the end changes nothing.
+    expect(applyStepEvent(p, stepEvent('reopen'), 5_000)).toBe(p);
   });
 
   it("a step seen already, and other events, change nothing; nor does a restore's step a purge's progress", () => {

@@ -3,8 +3,11 @@
  * "Add prices from CSV" on the Missing prices screen (SPEC.md e.8): the chosen file's text goes
  * to the engine's importPrices with the skip-bad-rows choice; the result says what was added and
  * warns of jumps and unneeded symbols; the dates the import made stale open the Run screen in
- * retry mode on exactly that range (its plan previewed with those options); a refused file shows the engine's message; a file over the
- * limit is refused before it is read, naming the CLI command that takes it.
+ * retry mode on exactly that range (its plan previewed with those options), a single date said
+ * as one; a refused file says nothing was imported, with the engine's message; the outcome takes
+ * the focus (the Import button, off while the import runs, has lost it), and goes when another
+ * file or skip choice is made; a file over the limit is refused before it is read, naming the CLI
+ * command that takes it.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -18,6 +21,7 @@ import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
+import { RefusingTransport } from '../refusing-transport';
 
 beforeEach(fakeLayout);
 afterEach(cleanup);
@@ -36,13 +40,17 @@ const IMPORTED: CommandOutput<'importPrices'> = {
   unneededSymbols: ['ZZZZ'],
 };
 
-function renderScreen(importPrices: FakeHandler) {
-  const transport = new FakeTransport({
-    listPortfolios: () => ({ portfolios: [] }),
-    getMissingPrices: () => ({ rows: [], total: 0, truncated: false }),
-    getSuspectPrices: () => ({ rows: [], total: 0, truncated: false }),
-    importPrices,
-  });
+/** The screen whose importPrices answers with `importPrices`, or refuses with `refusal` (as the engine refuses a file: a data error). */
+function renderScreen(importPrices: FakeHandler, refusal?: string) {
+  const transport = new RefusingTransport(
+    {
+      listPortfolios: () => ({ portfolios: [] }),
+      getMissingPrices: () => ({ rows: [], total: 0, truncated: false }),
+      getSuspectPrices: () => ({ rows: [], total: 0, truncated: false }),
+      importPrices,
+    },
+    refusal === undefined ? {} : { importPrices: { code: 'data', message: refusal } },
+  );
   const client = new EngineClient(transport);
   client.connect();
   const navigate = vi.fn();
@@ -68,6 +76,8 @@ describe('Add prices from CSV', () => {
     fireEvent.click(screen.getByTestId('add-prices-skip'));
     fireEvent.click(importButton);
     const result = await screen.findByTestId('add-prices-result');
+    // The outcome has the focus: the Import button lost it while it was off.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('add-prices-outcome')));
     expect(transport.calls.find((c) => c.name === 'importPrices')!.input).toEqual({ text, fileName: 'fill.csv', skipBadRows: true });
     expect(result.textContent).toContain('fill.csv: 3 rows (2 symbols). Added 2, replaced 1, unchanged 0, kept stored 0.');
     expect(result.textContent).toContain("NVDA 2025-07-10: close 300 is a jump from 150; stored flagged 'jump' (check for a split).");
@@ -88,14 +98,39 @@ describe('Add prices from CSV', () => {
     expect(screen.queryByTestId('add-prices-retry')).toBeNull();
   });
 
-  it("shows the engine's refusal", async () => {
-    renderScreen(() => {
-      throw new Error('bad.csv line 3, column 3 (close): expected a number, got "abc"; nothing was imported (fix the row, or skip bad rows to import the others)');
-    });
+  it('says a single stale date as one', async () => {
+    renderScreen(() => ({ ...IMPORTED, stale: { dates: 1, first: '2026-10-20', last: '2026-10-20' } }));
+    choose(new File(['symbol,date,close\nAAPL,2026-10-20,211.5\n'], 'one.csv'));
+    fireEvent.click(screen.getByTestId('add-prices-import'));
+    expect((await screen.findByTestId('add-prices-stale')).textContent).toBe('1 processed date on 2026-10-20 read closes this import changed. Retry this date...');
+  });
+
+  it('clears the outcome when the skip choice changes, as when another file is chosen', async () => {
+    renderScreen(() => IMPORTED);
+    choose(new File(['symbol,date,close\nAAPL,2025-07-09,211.5\n'], 'fill.csv'));
+    fireEvent.click(screen.getByTestId('add-prices-import'));
+    await screen.findByTestId('add-prices-result');
+    fireEvent.click(screen.getByTestId('add-prices-skip'));
+    expect(screen.queryByTestId('add-prices-result')).toBeNull();
+    fireEvent.click(screen.getByTestId('add-prices-import'));
+    await screen.findByTestId('add-prices-result');
+    choose(new File(['symbol,date,close\nAAPL,2025-07-10,212\n'], 'other.csv'));
+    expect(screen.queryByTestId('add-prices-result')).toBeNull();
+  });
+
+  it("says nothing was imported, with the engine's refusal, and gives it the focus", async () => {
+    renderScreen(() => IMPORTED, 'bad.csv line 3, column 3 (close): expected a number, got "abc"; nothing was imported (fix the row, or skip bad rows to import the others)');
     choose(new File(['symbol,date,close\nAAPL,2025-07-09,abc\n'], 'bad.csv'));
     fireEvent.click(screen.getByTestId('add-prices-import'));
-    expect((await screen.findByRole('alert')).textContent).toContain('nothing was imported (fix the row, or skip bad rows to import the others)');
+    const alert = await screen.findByRole('alert');
+    expect(alert.querySelector('.state-title')!.textContent).toBe('Nothing was imported');
+    expect(alert.textContent).toContain('nothing was imported (fix the row, or skip bad rows to import the others)');
     expect(screen.queryByTestId('add-prices-result')).toBeNull();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('add-prices-outcome')));
+    expect(screen.getByTestId('add-prices-outcome').contains(alert)).toBe(true);
+    // Skipping bad rows is another import: the refusal goes.
+    fireEvent.click(screen.getByTestId('add-prices-skip'));
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('refuses a file over the limit before reading it, naming the CLI command', async () => {

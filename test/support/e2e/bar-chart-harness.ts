@@ -2,7 +2,8 @@
  * Browser entry for test/e2e/analytics-bar-labels.test.ts: draws the Analytics screen's bar
  * option (renderer/features/analytics/chart-options.ts) with the app's ECharts build into a
  * box of a given width, and returns every axis label as drawn: its text (as cut) and its box
- * in the chart's pixels. Bundled for Chromium by bundleBarChartHarness.
+ * in the chart's pixels, and the middle of each bar (to hover it); `drawnTooltip` returns the
+ * tooltip shown, as drawn in the canvas. Bundled for Chromium by bundleHarness.
  */
 import { barOption } from '../../../renderer/features/analytics/chart-options';
 import { echarts } from '../../../renderer/ui/echarts-setup';
@@ -20,6 +21,17 @@ export interface DrawnLabel {
 
 export interface DrawnChart {
   readonly labels: DrawnLabel[];
+  /** The middle of each bar, in the chart's pixels, by name. */
+  readonly bars: { readonly name: string; readonly x: number; readonly y: number }[];
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A run of a drawn text (one style of a rich text) and its box in the chart's pixels. */
+export interface DrawnRun {
+  readonly text: string;
+  readonly x: number;
+  readonly y: number;
   readonly width: number;
   readonly height: number;
 }
@@ -46,6 +58,13 @@ interface Drawn {
   getComputedTransform(): unknown;
 }
 
+/** The box of a drawn span in the chart's pixels. */
+function boxOf(span: Drawn): Rect {
+  const rect = span.getBoundingRect().clone();
+  rect.applyTransform(span.getComputedTransform());
+  return rect;
+}
+
 function drawBars(width: number, height: number, names: string[], values: number[]): DrawnChart {
   const box = document.createElement('div');
   box.id = 'chart';
@@ -58,13 +77,35 @@ function drawBars(width: number, height: number, names: string[], values: number
   for (const span of chart.getZr().storage.getDisplayList() as unknown as Drawn[]) {
     const label = span.parent;
     if (span.type !== 'tspan' || !span.style.text || label?.type !== 'text' || !label.anid?.startsWith('label_')) continue;
-    const rect = span.getBoundingRect().clone();
-    rect.applyTransform(span.getComputedTransform());
+    const rect = boxOf(span);
     // The label's own text is the whole name (a category label) or the formatted value.
     const full = label.style.text ?? '';
     labels.push({ text: span.style.text, name: names.includes(full) ? full : null, truncated: label.isTruncated === true, x: rect.x, y: rect.y, width: rect.width, height: rect.height });
   }
-  return { labels, width: chart.getWidth(), height: chart.getHeight() };
+  const bars = names.map((name, i) => {
+    const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, [values[i]! / 2, i]) as number[];
+    return { name, x: x!, y: y! };
+  });
+  return { labels, bars, width: chart.getWidth(), height: chart.getHeight() };
 }
 
-(window as unknown as { drawBars: typeof drawBars }).drawBars = drawBars;
+/**
+ * The tooltip shown, as drawn in the canvas (a rich text at zrender's root, where the chart's
+ * own texts sit in its groups): its runs of text (not the blank one of the series' colour
+ * marker), line by line (by their middles), left to right. Empty while none is shown, or when
+ * it is an HTML tooltip (not drawn in the canvas).
+ */
+function drawnTooltip(): DrawnRun[] {
+  const chart = echarts.getInstanceByDom(document.getElementById('chart')!)!;
+  const runs: DrawnRun[] = [];
+  for (const span of chart.getZr().storage.getDisplayList() as unknown as Drawn[]) {
+    const text = span.parent;
+    if (span.type !== 'tspan' || !span.style.text?.trim() || text?.type !== 'text' || text.parent) continue;
+    const rect = boxOf(span);
+    runs.push({ text: span.style.text, x: rect.x, y: rect.y, width: rect.width, height: rect.height });
+  }
+  const line = (r: DrawnRun) => Math.round(r.y + r.height / 2);
+  return runs.sort((a, b) => line(a) - line(b) || a.x - b.x);
+}
+
+Object.assign(window, { drawBars, drawnTooltip });
