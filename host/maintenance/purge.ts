@@ -7,12 +7,11 @@
  * `restore_step` (value: its number from 1; tags: `step`, its key, and `steps`, the words of
  * every step planned, in order): the app shows the steps as they happen.
  */
-import type { EventSource } from '../../core/api/telemetry-events';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
-import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
+import { stepReporter, type StepEventTarget } from './step-events';
 import { finishMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
 import { countPurge, purgeDerived, rebuildAfterPurge, type PurgeOutcome } from '../../db/maintenance/purge-derived';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
@@ -21,7 +20,8 @@ import type { OpenedDatabase } from '../engine-host';
 import { makeBackup } from './backup';
 import { acquireMaintenanceLock } from './maintenance-lock';
 
-export interface PurgeRequest {
+/** With `sinks`, the purge reports its steps as `purge_step` events (step-events.ts). */
+export interface PurgeRequest extends StepEventTarget {
   readonly start: IsoDate | null;
   readonly end: IsoDate | null;
   readonly portfolioIds: readonly string[];
@@ -31,10 +31,6 @@ export interface PurgeRequest {
   readonly holder: LockHolder;
   /** The caller already holds the lock (rebuild); no lock or in-flight check here. */
   readonly lockHeld?: boolean;
-  /** Receive the `purge_step` metric events. */
-  readonly sinks?: readonly TelemetrySink[];
-  /** The events' source: the host that asked (default `app`). */
-  readonly source?: EventSource;
 }
 
 /** The steps of a purge that take time, in order, with the words the app shows for each. */
@@ -49,14 +45,6 @@ export type PurgeStep = keyof typeof PURGE_STEPS;
 /** The steps a purge will take: no backup when it is turned off. */
 export function plannedPurgeSteps(backup: boolean): PurgeStep[] {
   return [...(backup ? (['backup'] as const) : []), 'count', 'purge', 'record'];
-}
-
-/** Reports the start of each planned step as a `purge_step` metric event. */
-function stepReporter(req: PurgeRequest, clock: Clock): (step: PurgeStep) => void {
-  const planned = plannedPurgeSteps(req.backup);
-  const telemetry = createTelemetry({ clock, sinks: req.sinks ?? [] });
-  const steps = planned.map((s) => PURGE_STEPS[s]);
-  return (step) => telemetry.metric('purge_step', planned.indexOf(step) + 1, { source: req.source ?? 'app', tags: { step, steps } });
 }
 
 export interface PurgeReport {
@@ -82,7 +70,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
   }
   const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path);
   try {
-    const report = stepReporter(req, clock);
+    const report = stepReporter('purge_step', PURGE_STEPS, plannedPurgeSteps(req.backup), req, clock);
     const started = formatTimestamp(clock.now());
     let backupFile: string | null = null;
     if (req.backup) {

@@ -23,10 +23,9 @@ import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import type { EventSource } from '../../core/api/telemetry-events';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
-import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
+import { stepReporter, type StepEventTarget } from './step-events';
 import { readManifest } from '../../db/maintenance/backup-manifest';
 import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { DATABASE_COMPANION_SUFFIXES, isSameFile } from '../../db/maintenance/database-paths';
@@ -38,15 +37,12 @@ import { makeBackup, parseBackupName } from './backup';
 import { recordVerification } from './backup-verification';
 import { acquireMaintenanceLock } from './maintenance-lock';
 
-export interface RestoreRequest {
+/** With `sinks`, the restore reports its steps as `restore_step` events (step-events.ts). */
+export interface RestoreRequest extends StepEventTarget {
   readonly dbPath: string;
   readonly file: string;
   readonly safetyBackup: boolean;
   readonly holder: LockHolder;
-  /** Receive the `restore_step` metric events. */
-  readonly sinks?: readonly TelemetrySink[];
-  /** The events' source: the host that asked (default `app`). */
-  readonly source?: EventSource;
 }
 
 /** The steps of a restore that take time, in order, with the words the app shows for each. */
@@ -61,13 +57,6 @@ export type RestoreStep = keyof typeof RESTORE_STEPS;
 /** The steps a restore will take: no safety backup when it is turned off or there is no database to back up. */
 export function plannedRestoreSteps(safetyBackup: boolean, databaseExists: boolean): RestoreStep[] {
   return ['verify', ...(safetyBackup && databaseExists ? (['safety_backup'] as const) : []), 'replace', 'reopen'];
-}
-
-/** Reports the start of each planned step as a `restore_step` metric event. */
-function stepReporter(req: RestoreRequest, clock: Clock, planned: readonly RestoreStep[]): (step: RestoreStep) => void {
-  const telemetry = createTelemetry({ clock, sinks: req.sinks ?? [] });
-  const steps = planned.map((s) => RESTORE_STEPS[s]);
-  return (step) => telemetry.metric('restore_step', planned.indexOf(step) + 1, { source: req.source ?? 'app', tags: { step, steps } });
 }
 
 export interface RestoreResult {
@@ -124,7 +113,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     if (isSameFile(file, dbPath + suffix)) throw new BatchdeskError('usage', `cannot restore ${file}: it is the database being restored${suffix ? ` (its ${suffix.slice(1)} file)` : ''}; name a backup file`);
   }
   const exists = existsSync(dbPath);
-  const report = stepReporter(req, clock, plannedRestoreSteps(req.safetyBackup, exists));
+  const report = stepReporter('restore_step', RESTORE_STEPS, plannedRestoreSteps(req.safetyBackup, exists), req, clock);
   report('verify');
   const checked = verifyAndRecord(file, dbPath, clock);
   const started = formatTimestamp(clock.now());

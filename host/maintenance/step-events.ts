@@ -1,0 +1,22 @@
+/**
+ * The steps of a long maintenance operation as the app shows them (restore, purge): each step's
+ * start is one metric event (`restore_step`, `purge_step`) whose value is its number from 1 and
+ * whose tags carry its key (`step`) and the words of every planned step in order (`steps`).
+ */
+import type { EventSource } from '../../core/api/telemetry-events';
+import type { Clock } from '../../core/ports/clock';
+import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
+
+export interface StepEventTarget {
+  /** Receive the step events. */
+  readonly sinks?: readonly TelemetrySink[];
+  /** The events' source: the host that asked (default `app`). */
+  readonly source?: EventSource;
+}
+
+/** Reports the start of each of `planned` as a `metric` event named `metric`. */
+export function stepReporter<S extends string>(metric: string, words: Readonly<Record<S, string>>, planned: readonly S[], target: StepEventTarget, clock: Clock): (step: S) => void {
+  const telemetry = createTelemetry({ clock, sinks: target.sinks ?? [] });
+  const steps = planned.map((s) => words[s]);
+  return (step) => telemetry.metric(metric, planned.indexOf(step) + 1, { source: target.source ?? 'app', tags: { step, steps } });
+}
