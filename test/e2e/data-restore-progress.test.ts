@@ -9,18 +9,15 @@
  * dialog showed is recorded in the page as it happens, so a fast operation is checked as well
  * as a slow one. Screenshots (1280 px wide) go to test-artifacts/e2e/ (gitignored).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FULL_NOW } from '../support/app/demo-fixture';
 import { seedDemoDb } from '../support/demo-db';
-import { artifactPath, launchChromium } from '../support/e2e/browser';
-import { ensureFreshRenderer } from '../support/e2e/fresh-renderer';
-import { startServe, type ServeProcess } from '../support/e2e/serve-process';
+import { artifactPath } from '../support/e2e/browser';
+import { openServedApp, type ServedApp } from '../support/e2e/served-app';
 
-let serve: ServeProcess;
-let browser: Browser;
+let app: ServedApp;
 let page: Page;
-const pageErrors: string[] = [];
 
 /** What a step dialog showed at one moment: open or not, the elapsed line, each step's words, state and state text ("(done, 2 s)"). */
 interface Seen {
@@ -94,23 +91,12 @@ async function checkedStates(plan: readonly string[], tookMs: number): Promise<{
 }
 
 beforeAll(async () => {
-  ensureFreshRenderer();
-  const dbPath = seedDemoDb(FULL_NOW);
-  serve = await startServe(dbPath, { BATCHDESK_NOW: FULL_NOW });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(serve.url);
-  await page.waitForSelector('[data-testid=engine-status]:has-text("engine ready")');
+  app = await openServedApp(seedDemoDb(FULL_NOW), { BATCHDESK_NOW: FULL_NOW });
+  page = app.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await serve?.stop()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  await app?.close();
 });
 
 describe('restore progress, end to end', () => {

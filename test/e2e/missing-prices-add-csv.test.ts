@@ -6,44 +6,31 @@
  * the run is over, the Missing prices screen has nothing left for that date.
  */
 import Database from 'better-sqlite3';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo, seedDemoDb } from '../support/demo-db';
-import { artifactPath, launchChromium } from '../support/e2e/browser';
-import { ensureFreshRenderer } from '../support/e2e/fresh-renderer';
-import { startServe, type ServeProcess } from '../support/e2e/serve-process';
+import { artifactPath } from '../support/e2e/browser';
+import { openServedApp, type ServedApp } from '../support/e2e/served-app';
 
 const NOW = '2025-07-11T23:00:00Z';
 
-let serve: ServeProcess;
-let browser: Browser;
+let app: ServedApp;
 let page: Page;
 let close: number;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  ensureFreshRenderer();
   const dbPath = seedDemoDb(NOW);
   const db = new Database(dbPath);
   close = (db.prepare(`SELECT close FROM market_data_cache WHERE symbol = 'AAPL' AND date = '2025-07-09'`).get() as { close: number }).close;
   db.prepare(`DELETE FROM market_data_cache WHERE symbol = 'AAPL' AND date = '2025-07-09'`).run();
   db.close();
   expect((await runDemo(dbPath, NOW, { marketData: 'offline', guard: false })).exitCode).toBe(0);
-  serve = await startServe(dbPath, { BATCHDESK_NOW: NOW });
-  browser = await launchChromium();
-  page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
-  page.on('pageerror', (e) => pageErrors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  await page.goto(serve.url);
-  await page.waitForSelector('[data-testid=engine-status]:has-text("engine ready")');
+  app = await openServedApp(dbPath, { BATCHDESK_NOW: NOW });
+  page = app.page;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  expect(await serve?.stop()).toBe(0);
-  expect(pageErrors).toEqual([]);
+  await app?.close();
 });
 
 /** The Missing prices screen filtered to 2025-07-09: its rows' symbols, once loaded. */

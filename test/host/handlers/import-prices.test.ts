@@ -15,18 +15,10 @@ import { testHostContext } from '../../support/app/host-context';
 import { tempDir } from '../../support/cli';
 import { tableContents } from '../../support/db-content';
 import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
+import { querySql } from '../../support/market-data-engine';
 import { holdLockInChild } from '../../support/safeguards';
 
 const NOW = '2025-07-11T23:00:00Z';
-
-function query<T>(path: string, sql: string, ...args: unknown[]): T[] {
-  const db = new Database(path, { readonly: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 describe('importPrices', () => {
   let gap: string;
@@ -35,13 +27,13 @@ describe('importPrices', () => {
   beforeAll(async () => {
     const seeded = seedDemoDb(NOW, tempDir('import-prices-seed-'));
     gap = copyDb(seeded, tempDir('import-prices-gap-'));
-    aaplClose = query<{ close: number }>(seeded, `SELECT close FROM market_data_cache WHERE symbol = 'AAPL' AND date = '2025-07-09'`)[0]!.close;
+    aaplClose = querySql<{ close: number }>(seeded, `SELECT close FROM market_data_cache WHERE symbol = 'AAPL' AND date = '2025-07-09'`)[0]!.close;
     const db = new Database(gap);
     db.prepare(`DELETE FROM market_data_cache WHERE symbol = 'AAPL' AND date = '2025-07-09'`).run();
     db.close();
     const r = await runDemo(gap, NOW, { marketData: 'offline', guard: false });
     expect(r.exitCode).toBe(0);
-    expect(query(gap, `SELECT symbol FROM missing_prices WHERE price_date = '2025-07-09'`)).toEqual([{ symbol: 'AAPL' }]);
+    expect(querySql(gap, `SELECT symbol FROM missing_prices WHERE price_date = '2025-07-09'`)).toEqual([{ symbol: 'AAPL' }]);
   });
 
   it('fills a missing close and names the processed dates to retry', async () => {
@@ -62,8 +54,8 @@ describe('importPrices', () => {
       unneededSymbols: ['ZZZZ'],
       stale: { dates: 3, first: '2025-07-09', last: '2025-07-11' },
     });
-    expect(query(db, `SELECT data_source FROM market_data_cache WHERE symbol = 'AAPL' AND date = '2025-07-09'`)).toEqual([{ data_source: 'csv' }]);
-    const ps = JSON.parse(query<{ phase_status: string }>(db, `SELECT phase_status FROM batch_run_tracking WHERE run_date = '2025-07-09'`)[0]!.phase_status) as Record<string, { status: string }>;
+    expect(querySql(db, `SELECT data_source FROM market_data_cache WHERE symbol = 'AAPL' AND date = '2025-07-09'`)).toEqual([{ data_source: 'csv' }]);
+    const ps = JSON.parse(querySql<{ phase_status: string }>(db, `SELECT phase_status FROM batch_run_tracking WHERE run_date = '2025-07-09'`)[0]!.phase_status) as Record<string, { status: string }>;
     expect(ps['market_data']!.status).toBe('stale');
     ctx.reader!.close();
   });
