@@ -44,3 +44,16 @@ export function globalHelp(specs: readonly CommandSpec[], version: string): stri
   ];
   return lines.join('\n');
 }
+
+/** A command group's help (`batchdesk prices --help`): its subcommands with their summaries. */
+export function groupHelp(group: string, specs: readonly CommandSpec[]): string {
+  const subs = specs.filter((s) => s.name.startsWith(`${group} `));
+  return [
+    `Usage: batchdesk ${group} <${subs.map((s) => s.name.slice(group.length + 1)).join('|')}> [flags]`,
+    '',
+    'Commands:',
+    ...subs.map((s) => `  ${s.name.padEnd(22)} ${s.summary}`),
+    '',
+    `Run \`batchdesk ${group} <command> --help\` for the flags of a command.`,
+  ].join('\n');
+}

@@ -13,7 +13,7 @@ import { advisedDbFlag, type CommandSpec, type GlobalOptions } from './command';
 import { colorEnabled } from './color';
 import { COMMANDS } from './commands';
 import { defaultDatabasePath } from './default-db';
-import { commandHelp, globalHelp } from './help';
+import { commandHelp, globalHelp, groupHelp } from './help';
 import { processIO, type CliIO } from './io';
 
 /**
@@ -133,6 +133,11 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       if (subs.length > 0) {
         const at = subcommandIndex(argv);
         const sub = at === null ? undefined : argv[at];
+        // `batchdesk prices --help`: the group's subcommands, as `batchdesk --help` lists commands.
+        if (sub === undefined && argv.some((a) => a === '--help' || a === '-h')) {
+          io.out(groupHelp(argv[0]!, COMMANDS));
+          return EXIT.ok;
+        }
         const near = sub ? nearest(sub, subs) : null;
         throw new BatchdeskError(
           'usage',
