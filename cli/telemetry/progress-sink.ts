@@ -95,7 +95,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
               BANNER,
               `batchdesk run  ${p.batch_run_id}`,
               `Database: ${p.database}   Target date: ${p.target_date}`,
-              `Dates: ${p.first_date ?? '-'} .. ${p.last_date ?? '-'} (${p.date_count} trading days, ${p.chunk_count} chunk${p.chunk_count === 1 ? '' : 's'})`,
+              `Dates: ${p.first_date ?? '-'} .. ${p.last_date ?? '-'} (${p.date_count} trading day${p.date_count === 1 ? '' : 's'}, ${p.chunk_count} chunk${p.chunk_count === 1 ? '' : 's'})`,
               BANNER,
             ].join('\n'),
           );

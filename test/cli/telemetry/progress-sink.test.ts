@@ -104,6 +104,12 @@ describe('progress on stderr', () => {
     expect(lines.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
   });
 
+  it('names a single date in the singular', () => {
+    const { lines, telemetry } = setup({ tty: false });
+    runStart(telemetry, 1);
+    expect(lines.join('\n')).toContain('(1 trading day, 1 chunk)');
+  });
+
   it('on a terminal, draws a progress bar with the dates done and an ETA from the elapsed time', () => {
     const writes: string[] = [];
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => (writes.push(String(chunk)), true));
