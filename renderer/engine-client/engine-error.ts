@@ -55,11 +55,12 @@ const FILE_NAME_FIRST = /^[^\s:]*[./\\]/;
  * A human line for an error of any kind, in the words of the form that sent the command
  * (`labels`, keyed by the contract's field names): flags and field names become the form's
  * labels, and a usage error loses its command-name prefix and its code (the message says
- * what to change). Other engine errors keep their code in parentheses.
+ * what to change), a data error its code (the message says what is wrong with the input, e.g.
+ * a CSV row). Other engine errors keep their code in parentheses.
  */
 export function errorText(err: unknown, labels: FieldLabels = {}): string {
   if (err instanceof EngineError) {
-    const text = err.code === 'usage' ? usageText(err, labels) : `${inFormWords(err.message, labels)} (${err.code})`;
+    const text = err.code === 'usage' ? usageText(err, labels) : err.code === 'data' ? inFormWords(err.message, labels) : `${inFormWords(err.message, labels)} (${err.code})`;
     // A sentence starts with a capital; a file name or path that starts the message stays as it is.
     return FILE_NAME_FIRST.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);
   }

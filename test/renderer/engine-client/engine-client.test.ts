@@ -66,7 +66,8 @@ describe('engine client', () => {
     // Other codes keep their code.
     expect(errorText(new EngineError({ code: 'locked', message: 'the database is locked by another run (cli pid 7 on h)' }))).toBe('The database is locked by another run (cli pid 7 on h) (locked)');
     // A message that starts with a file name keeps its case.
-    expect(errorText(new EngineError({ code: 'data', message: 'bad.csv line 3, column 3 (close): expected a number' }))).toBe('bad.csv line 3, column 3 (close): expected a number (data)');
+    // A data error's message says what is wrong with the input: no code after it.
+    expect(errorText(new EngineError({ code: 'data', message: 'bad.csv line 3, column 3 (close): expected a number' }))).toBe('bad.csv line 3, column 3 (close): expected a number');
     expect(errorText(new EngineError({ code: 'io', message: '/tmp/x.db: cannot write' }))).toBe('/tmp/x.db: cannot write (io)');
   });
 
