@@ -336,14 +336,15 @@ export function planRun(input: PlannerInput): RunPlan {
     }
   }
 
+  // g.8: one warning per date, naming the portfolios (by name and short id) whose later snapshots go stale.
+  const nameOf = new Map(input.portfolios.map((p) => [p.id, `${p.name} (${p.id.slice(0, 8)})`]));
   for (const pd of dates) {
-    for (const pp of pd.portfolios) {
+    const staled = pd.portfolios.filter((pp) => {
+      if (options.retryFailedPhases || !(pp.phases.includes('snapshots') || pp.phases.includes('marks'))) return false;
       const latest = input.store.latestSnapshotDate(pp.portfolioId);
-      if ((pp.phases.includes('snapshots') || pp.phases.includes('marks')) && latest !== null && latest > pd.date && !options.retryFailedPhases) {
-        const msg = `re-running ${pd.date} makes later snapshots of ${pp.portfolioId} stale unless they are re-run too`;
-        if (!warnings.includes(msg) && !dates.some((x) => x.date > pd.date && x.portfolios.some((y) => y.portfolioId === pp.portfolioId))) warnings.push(msg);
-      }
-    }
+      return latest !== null && latest > pd.date && !dates.some((x) => x.date > pd.date && x.portfolios.some((y) => y.portfolioId === pp.portfolioId));
+    });
+    if (staled.length > 0) warnings.push(`re-running ${pd.date} makes later snapshots of ${staled.map((pp) => nameOf.get(pp.portfolioId) ?? pp.portfolioId).join(', ')} stale unless they are re-run too`);
   }
 
   if (!options.monitorOnly) warnings.push(...brokenChainWarnings(dates, scope, input.store));

@@ -51,4 +51,13 @@ describe('the dry-run plan of a retry', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('Dates: 1 in 1 chunk(s)   Phases: market_data, fundamentals, marks, snapshots, sector_tags, analytics\n');
   });
+  it('warns once per date of the later snapshots a re-run makes stale, naming the portfolios', async () => {
+    const r = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--dry-run', '--summary-json'], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    const sqlite = new Database(db, { readonly: true });
+    const portfolios = sqlite.prepare(`SELECT id, name FROM portfolios ORDER BY name, id`).all() as { id: string; name: string }[];
+    sqlite.close();
+    const warnings = (JSON.parse(r.stdout) as { warnings: string[] }).warnings.filter((w) => w.includes('later snapshots'));
+    expect(warnings).toEqual([`re-running 2025-07-01 makes later snapshots of ${portfolios.map((p) => `${p.name} (${p.id.slice(0, 8)})`).join(', ')} stale unless they are re-run too`]);
+  });
 });
