@@ -5,14 +5,11 @@
  * replayed from it are a part of those done: the header (and Live) must not show that partial
  * count ("2/292 dates") while the tracking rows are still being read, only the whole one.
  */
-import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import { HeaderRun } from '../../../renderer/app';
-import { ServicesProvider } from '../../../renderer/app-context';
-import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import { LiveStore } from '../../../renderer/state/live-store';
-import { FakeTransport } from '../../support/app/fake-transport';
+import { renderLiveScreen } from '../../support/app/render-live-screen';
 import { trackingRow } from '../../support/app/tracking-row';
 import { dateResultEvent, runStartEvent } from '../../support/telemetry/event-builders';
 
@@ -25,20 +22,13 @@ const RING = [dateResultEvent('2025-07-07', 'success', 40), dateResultEvent('202
 describe('the header after a reload during a run', () => {
   it('shows no count while the rebuild reads the tracking rows, then the whole one', async () => {
     let answerTracking: (rows: TrackingRow[]) => void = () => undefined;
-    const transport = new FakeTransport({
-      recentEvents: () => ({ events: RING, runStart: runStartEvent(1, { dates: 292 }) }),
-      getTracking: () => new Promise((resolve) => (answerTracking = (dates) => resolve({ dates, truncated: false, untrackedTradingDays: [], latestSettledDate: null, tradingDaysAfterLast: [] }))),
-      listRuns: () => ({ runs: [] }),
-      getOtherProcessRun: () => ({ run: null }),
-    });
-    const client = new EngineClient(transport);
-    client.connect();
-    const live = new LiveStore(client);
-    live.start();
-    render(
-      <ServicesProvider value={{ client, live }}>
-        <HeaderRun onOpen={() => undefined} />
-      </ServicesProvider>,
+    const { transport, live } = renderLiveScreen(
+      {
+        recentEvents: () => ({ events: RING, runStart: runStartEvent(1, { dates: 292 }) }),
+        getTracking: () => new Promise((resolve) => (answerTracking = (dates) => resolve({ dates, truncated: false, untrackedTradingDays: [], latestSettledDate: null, tradingDaysAfterLast: [] }))),
+        listRuns: () => ({ runs: [] }),
+      },
+      <HeaderRun onOpen={() => undefined} />,
     );
     const rebuilt = live.rebuild();
     await waitFor(() => expect(transport.calls.map((c) => c.name)).toContain('getTracking'));
