@@ -33,7 +33,7 @@ export const importCommand: CommandSpec = {
     database: { type: 'string', valueName: 'NAME', description: 'the database of a pg_dumpall cluster dump' },
     strict: { type: 'boolean', description: 'fail on the first value or row that cannot be converted (default: skip and report it)' },
     'allow-empty': { type: 'boolean', description: "import a dump that has none of batchdesk's tables" },
-    'dry-run': { type: 'boolean', description: 'print the plan (tables, columns, conversions); read no rows, change nothing' },
+    'dry-run': { type: 'boolean', description: 'print the plan (tables, columns, conversions, row counts); convert and write no rows, change nothing' },
     report: { type: 'string', valueName: 'PATH', description: 'also save the report as JSON' },
     json: JSON_FLAG,
   },

@@ -15,7 +15,7 @@ import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, 
 export const reconcileCommand: CommandSpec = {
   name: 'reconcile',
   summary: 'reconcile NAV, positions, cash, P&L and equity per portfolio-date; leverage is informational',
-  flags: { date: DATE_FLAG, 'start-date': START_FLAG, 'end-date': { ...END_FLAG, defaultText: 'the latest processed date' }, portfolio: PORTFOLIO_FLAG, threshold: THRESHOLD_FLAG, json: JSON_FLAG },
+  flags: { date: DATE_FLAG, 'start-date': { ...START_FLAG, defaultText: 'the first processed date, with --end-date' }, 'end-date': { ...END_FLAG, defaultText: 'the latest processed date' }, portfolio: PORTFOLIO_FLAG, threshold: THRESHOLD_FLAG, json: JSON_FLAG },
   example: 'batchdesk reconcile --start-date 2025-07-01 --end-date 2025-09-30',
   async run(ctx) {
     const input = parseOrUsage(reconcileInputSchema, scopeFlags(ctx.flags, 'reconcile'), 'reconcile');
@@ -28,7 +28,7 @@ export const reconcileCommand: CommandSpec = {
       const nothing = r.total === 0;
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
       else {
-        const lines = [BANNER, `batchdesk reconcile  ${r.range.start ?? 'n/a'} .. ${r.range.end ?? 'n/a'}   threshold ${formatMoney(r.threshold)}`, BANNER];
+        const lines = [BANNER, `batchdesk reconcile  ${r.range.start ?? 'first processed date'} .. ${r.range.end ?? 'n/a'}   threshold ${formatMoney(r.threshold)}`, BANNER];
         for (const x of r.results) {
           lines.push('', `${toAscii(x.portfolioName)}  ${x.date}${x.flagged ? '  FLAGGED' : ''}   marked lots ${x.markedLots}, unmarked ${x.unmarkedLots}`);
           for (const c of x.checks) {

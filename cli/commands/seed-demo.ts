@@ -15,14 +15,14 @@ import { parseOrUsage } from '../validate';
 
 export const seedDemoCommand: CommandSpec = {
   name: 'seed-demo',
-  summary: 'create the five demo portfolios with synthetic prices (idempotent)',
+  summary: 'create the five demo portfolios with synthetic prices (again with the same seed: changes nothing)',
   flags: {
     prices: { type: 'string', valueName: 'synthetic|online|none', description: 'where demo prices come from', defaultText: 'synthetic' },
     seed: { type: 'string', valueName: 'N', nonNegative: true, description: 'synthetic generator seed (0 to 4294967295)', defaultText: '42' },
     profile: { type: 'string', valueName: 'realistic|independent', description: 'synthetic factor profile', defaultText: 'realistic' },
     'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: `first date the synthetic prices serve (they start 400 days before it, for the lookback windows); not after the demo's entry date ${DEMO_START_DATE}`, defaultText: DEMO_START_DATE },
     'end-date': { type: 'string', valueName: 'YYYY-MM-DD', description: 'last date with prices', defaultText: 'the target date' },
-    reset: { type: 'boolean', description: 'delete the demo portfolios and their derived rows first' },
+    reset: { type: 'boolean', description: 'delete the demo portfolios, their derived rows and the synthetic prices and profiles first (to start over, e.g. with another --seed)' },
     json: JSON_FLAG,
   },
   example: 'batchdesk seed-demo --db /tmp/demo.db',
@@ -65,7 +65,7 @@ export const seedDemoCommand: CommandSpec = {
           r.priceRange
             ? `Prices: synthetic, seed ${options.seed} (${options.profile}), ${r.symbols} symbols, ${r.priceRange.start} .. ${r.priceRange.end}, ${r.priceRowsAdded} rows added`
             : `Prices: ${options.prices} (nothing generated)`,
-          r.reset ? 'Reset: the demo portfolios and their derived rows were deleted first.' : '',
+          r.reset ? 'Reset: the demo portfolios, their derived rows and the synthetic prices and profiles were deleted first.' : '',
           '',
           `Next: batchdesk run${advisedDbFlag(ctx.global)}   ${
             r.backfilledThrough ? `(the demo is backfilled through ${r.backfilledThrough}; the automatic range continues after it)` : `(the automatic range starts at the demo's entry date, ${DEMO_START_DATE})`

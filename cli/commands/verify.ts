@@ -65,7 +65,7 @@ export const verifyGuardCommand: CommandSpec = {
     // i.4: without dates the guard checks what the latest run processed, not one date.
     date: { ...DATE_FLAG, defaultText: 'the dates the latest run processed' },
     'start-date': START_FLAG,
-    'end-date': END_FLAG,
+    'end-date': { ...END_FLAG, description: 'last date of a range (only with --start-date)', defaultText: 'the target date (the latest settled trading day)' },
     portfolio: PORTFOLIO_FLAG,
     reopen: { type: 'boolean', description: 'reopen the gate without a passing guard (needs --reason)' },
     reason: { type: 'string', valueName: 'TEXT', description: 'why the gate is reopened (recorded in maintenance_log)' },
@@ -88,6 +88,8 @@ export const verifyGuardCommand: CommandSpec = {
     if (stringFlag(f['reason']) !== undefined) throw usageError('--reason only goes with --reopen');
     const s = scopeFlags(f, 'verify guard');
     const input = parseOrUsage(guardInputSchema, s, 'verify guard');
+    // Without --start-date the guard checks the latest run's dates; an end alone would be dropped.
+    if (input.endDate && !input.startDate && !input.date) throw usageError('--end-date needs --start-date; for one date use --date YYYY-MM-DD');
     reportDate(input.date ?? null);
     checkSettledScope(input, targetDate(clock.now()));
     return withDb(ctx, (o) => {
@@ -121,7 +123,7 @@ export const verifyGuardCommand: CommandSpec = {
 export const verifyCoverageCommand: CommandSpec = {
   name: 'verify coverage',
   summary: 'snapshots, marks, exposures, stress results and tracking without gaps over a range',
-  flags: { 'start-date': { ...START_FLAG, required: true }, 'end-date': END_FLAG, portfolio: PORTFOLIO_FLAG, json: JSON_FLAG },
+  flags: { 'start-date': { ...START_FLAG, required: true }, 'end-date': { ...END_FLAG, defaultText: 'the target date (the latest settled trading day)' }, portfolio: PORTFOLIO_FLAG, json: JSON_FLAG },
   example: 'batchdesk verify coverage --start-date 2025-07-01 --end-date 2025-09-30',
   run: (ctx) => {
     const s = scopeFlags(ctx.flags, 'verify coverage');

@@ -47,6 +47,13 @@ describe('CLI basics', () => {
     expect(r.stdout).toMatch(/--date YYYY-MM-DD +one date \(default: the dates the latest run processed\)/);
   });
 
+  it("names the stored settings as run's defaults for the guard and option-model flags (k.4: flags override them for one run)", async () => {
+    const r = await runCli(['run', '--help']);
+    expect(r.stdout).toMatch(/--max-missing-marks FRACTION[^\n]*\(default: setting guard\.max_missing_marks \(0\.05\)\)/);
+    expect(r.stdout).toMatch(/--implied-vol X[^\n]*\(default: setting options\.implied_vol \(0\.30\)\)/);
+    expect(r.stdout).toMatch(/--risk-free-rate X[^\n]*\(default: setting options\.risk_free_rate \(0\.04\)\)/);
+  });
+
   it('refuses an unknown command with exit 2 and a suggestion', async () => {
     const r = await runCli(['rnu']);
     expect(r.code).toBe(2);
