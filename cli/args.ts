@@ -95,13 +95,28 @@ function emptyValuedFlag(values: FlagValues): string | null {
   return null;
 }
 
+/**
+ * The first flag that takes one value but was given more than once (`--start-date A
+ * --start-date B`), with its values in order: parseArgs would silently keep the last. Flags
+ * declared `multiple` (--portfolio, --phase, --symbols) repeat by design; a repeated boolean
+ * says the same thing twice.
+ */
+function repeatedSingleValueFlag(flags: Readonly<Record<string, FlagSpec>>, tokens: ReturnType<typeof parseArgs>['tokens']): { name: string; values: string[] } | null {
+  const given = new Map<string, string[]>();
+  for (const t of tokens ?? []) {
+    if (t.kind === 'option' && flags[t.name]?.type === 'string' && !flags[t.name]?.multiple) given.set(t.name, [...(given.get(t.name) ?? []), t.value ?? '']);
+  }
+  const [name, values] = [...given].find(([, v]) => v.length > 1) ?? [];
+  return name && values ? { name, values } : null;
+}
+
 export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedCommandArgs {
   const all: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...spec.flags };
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, f] of Object.entries(all)) options[name] = f.multiple ? { type: f.type, multiple: true } : { type: f.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: joinFlagValues(argv, all), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinFlagValues(argv, all), options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     const e = err as Error & { code?: string };
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(e.message);
@@ -125,6 +140,11 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   const positionals = [...parsed.positionals];
   const allowed = spec.positionals ?? [];
   if (!parsed.values['help']) {
+    const repeated = repeatedSingleValueFlag(all, parsed.tokens);
+    if (repeated) {
+      const shown = repeated.values.map((v) => JSON.stringify(v)).join(', then ');
+      throw usageError(`--${repeated.name} is given ${repeated.values.length === 2 ? 'twice' : `${repeated.values.length} times`} (${shown}) but takes one value; keep one (see \`batchdesk ${spec.name} --help\`)`);
+    }
     const required = allowed.filter((p) => p.required).length;
     if (positionals.length < required) {
       throw usageError(`\`batchdesk ${spec.name}\` needs ${allowed.filter((p) => p.required).map((p) => `<${p.name}>`).join(' ')} (see \`batchdesk ${spec.name} --help\`)`);

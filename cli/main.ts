@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BatchdeskError, EXIT, usageError } from '../core/api/errors';
+import { BatchdeskError, EXIT, usageError, type ErrorShape } from '../core/api/errors';
 import { DatabaseOpenError, explainReadOnlyError, isReadOnlyError } from '../db/open-database';
 import { withLockAdvice } from '../core/engine/locked-error';
 import { APP_VERSION } from '../host/app-version';
@@ -14,6 +14,7 @@ import { colorEnabled } from './color';
 import { COMMANDS } from './commands';
 import { defaultDatabasePath } from './default-db';
 import { commandHelp, globalHelp, groupHelp } from './help';
+import { asciiJson } from './ascii';
 import { processIO, type CliIO } from './io';
 
 /**
@@ -107,6 +108,8 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
   const io = options.io ?? processIO();
   let dbPath: string | undefined;
   let dbFlag = '';
+  // A command given --json answers a refusal with JSON on stdout too (reportError).
+  let json = false;
   try {
     const { globals, rest: argv } = leadingGlobals(fullArgv);
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -148,6 +151,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       throw new BatchdeskError('usage', `unknown command ${JSON.stringify(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
     }
     const { spec, rest } = found;
+    json = spec.flags['json'] !== undefined && rest.includes('--json');
     const parsed = parseCommandArgs(spec, [...rest, ...globals]);
     if (parsed.flags['help']) {
       io.out(commandHelp(spec));
@@ -176,52 +180,49 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       hardSignal: options.hardSignal ?? new AbortController().signal,
     });
   } catch (err) {
-    return reportError(err, io, dbPath, dbFlag);
+    return reportError(err, io, dbPath, dbFlag, json);
   }
+}
+
+/** A failure as the CLI reports it: its exit code, and the error shape of the contract (core/api/errors.ts). */
+interface CliFailure {
+  readonly exitCode: number;
+  readonly error: ErrorShape;
+  /** What follows `error: ` on stderr, when it says more than the message (a bug's stack frames). */
+  readonly text?: string;
+}
+
+function describeFailure(failure: unknown, dbPath: string | undefined, dbFlag: string): CliFailure {
+  const err = withLockAdvice(dbPath === undefined ? failure : explainReadOnlyError(failure, dbPath), dbFlag);
+  if (err instanceof BatchdeskError) return { exitCode: err.exitCode, error: err.toShape() };
+  if (err instanceof DatabaseOpenError) return { exitCode: err.code === 'busy' ? EXIT.locked : EXIT.data, error: { code: err.code === 'busy' ? 'locked' : 'data', message: err.message, details: { reason: err.code } } };
+  const e = err as Error & { code?: string };
+  if (e?.code === 'SQLITE_FULL') return { exitCode: EXIT.data, error: { code: 'io', message: `the disk is full (${e.message}); free some space and run the command again. Nothing was changed.` } };
+  // Before the database path is known (explainReadOnlyError names it once it is).
+  if (isReadOnlyError(e)) return { exitCode: EXIT.data, error: { code: 'io', message: `${e.message}; copy the database to a writable folder or fix its permissions` } };
+  if (e?.code === 'SQLITE_BUSY') return { exitCode: EXIT.locked, error: { code: 'locked', message: 'the database is locked by another process; try again when it has finished.' } };
+  if (typeof e?.code === 'string' && (e.code.startsWith('SQLITE_') || e.code.startsWith('E'))) return { exitCode: EXIT.data, error: { code: 'io', message: `${e.message} (${e.code})` } };
+  // A bug: the one `error:` prefix, the error's class and message, then its stack frames (the
+  // stack's own first line would repeat them as `TypeError: ...`).
+  if (!(err instanceof Error)) return { exitCode: EXIT.data, error: { code: 'internal', message: `internal error: ${String(err)}` } };
+  const message = `internal error (${err.name}): ${err.message}`;
+  const head = `${err.name}: ${err.message}`;
+  const frames = err.stack?.startsWith(head) ? err.stack.slice(head.length) : '';
+  return { exitCode: EXIT.data, error: { code: 'internal', message }, text: `${message}${frames}` };
 }
 
 /**
  * Prints a failure as one `error:` line and returns its exit code. `dbFlag` is the `--db` the
  * commands advised in it carry (advisedDbFlag): a lock refusal made where the database's origin
  * was not known (a purge, a restore, an import) gets it here, so its `batchdesk cancel` stops
- * the holder of this database.
+ * the holder of this database. With `json` (the command was given --json) stdout also gets one
+ * JSON document, the contract's failure answer plus the exit code:
+ * `{ "ok": false, "error": { "code", "message", "details"? }, "exit_code" }`, so a script that
+ * reads --json output gets JSON on a refusal too.
  */
-export function reportError(failure: unknown, io: CliIO, dbPath?: string, dbFlag = ''): number {
-  const err = withLockAdvice(dbPath === undefined ? failure : explainReadOnlyError(failure, dbPath), dbFlag);
-  if (err instanceof BatchdeskError) {
-    io.err(`error: ${err.message}`);
-    return err.exitCode;
-  }
-  if (err instanceof DatabaseOpenError) {
-    io.err(`error: ${err.message}`);
-    return err.code === 'busy' ? EXIT.locked : EXIT.data;
-  }
-  const e = err as Error & { code?: string };
-  if (e?.code === 'SQLITE_FULL') {
-    io.err(`error: the disk is full (${e.message}); free some space and run the command again. Nothing was changed.`);
-    return EXIT.data;
-  }
-  // Before the database path is known (explainReadOnlyError names it once it is).
-  if (isReadOnlyError(e)) {
-    io.err(`error: ${e.message}; copy the database to a writable folder or fix its permissions`);
-    return EXIT.data;
-  }
-  if (e?.code === 'SQLITE_BUSY') {
-    io.err('error: the database is locked by another process; try again when it has finished.');
-    return EXIT.locked;
-  }
-  if (typeof e?.code === 'string' && (e.code.startsWith('SQLITE_') || e.code.startsWith('E'))) {
-    io.err(`error: ${e.message} (${e.code})`);
-    return EXIT.data;
-  }
-  // A bug: the one `error:` prefix, the error's class and message, then its stack frames (the
-  // stack's own first line would repeat them as `TypeError: ...`).
-  if (!(err instanceof Error)) {
-    io.err(`error: internal error: ${String(err)}`);
-    return EXIT.data;
-  }
-  const head = `${err.name}: ${err.message}`;
-  const frames = err.stack?.startsWith(head) ? err.stack.slice(head.length) : '';
-  io.err(`error: internal error (${err.name}): ${err.message}${frames}`);
-  return EXIT.data;
+export function reportError(failure: unknown, io: CliIO, dbPath?: string, dbFlag = '', json = false): number {
+  const f = describeFailure(failure, dbPath, dbFlag);
+  io.err(`error: ${f.text ?? f.error.message}`);
+  if (json) io.out(asciiJson({ ok: false, error: f.error, exit_code: f.exitCode }, 2));
+  return f.exitCode;
 }

@@ -223,8 +223,11 @@ function migrate(db: SqliteDatabase, shipped: readonly ShippedMigration[], path:
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): SqliteDatabase {
   const abs = resolve(path);
   const dir = dirname(abs);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+  if (!existsSync(dir)) {
     throw new DatabaseOpenError('directory_missing', `cannot open ${abs}: the folder ${dir} does not exist. Create it first or choose another --db path.`, abs);
+  }
+  if (!statSync(dir).isDirectory()) {
+    throw new DatabaseOpenError('directory_missing', `cannot open ${abs}: ${dir} is a file, not a folder. Choose another --db path.`, abs);
   }
   const exists = existsSync(abs);
   if (!exists && (options.mustExist || options.readonly)) {

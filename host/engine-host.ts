@@ -2,7 +2,7 @@
  * The engine host: the composition root that binds core to SQLite and the market-data
  * adapters. The CLI, `serve` and the Electron worker all run the engine through here.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError, usageError } from '../core/api/errors';
@@ -14,7 +14,7 @@ import { isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/s
 import { formatTimestamp, timestampToEpochMs } from '../core/domain/timestamp';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
-import { sourcesProblem, type EngineSettings } from '../core/engine/settings';
+import { csvDirProblem, sourcesProblem, type EngineSettings } from '../core/engine/settings';
 import type { Clock } from '../core/ports/clock';
 import type { EngineStore } from '../core/ports/engine-store';
 import type { FetchOutcome, PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
@@ -25,6 +25,7 @@ import type { TraceWriter } from '../core/ports/derived-rows';
 import { createDerivedRowsReader } from '../db/derived-rows-reader';
 import { createEngineStore } from '../db/engine-store';
 import { postRunGuardFor } from './diagnostics/guard';
+import { outputLocationProblem, outputPathError } from '../db/maintenance/database-paths';
 import { openDatabase, refuseReadOnlyDatabase, type SqliteDatabase } from '../db/open-database';
 import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
 import { assertCsvDirectory, CsvDirectorySource } from '../market-data/csv/csv-directory-source';
@@ -134,11 +135,11 @@ export interface Sources {
 export function buildSources(
   store: EngineStore,
   settings: EngineSettings,
-  options: Pick<RunOptions, 'seed' | 'allowMixedSources' | 'marketData' | 'monitorOnly'>,
+  options: Pick<RunOptions, 'seed' | 'allowMixedSources' | 'marketData' | 'monitorOnly' | 'csvDir'>,
   nowMs: number,
   extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener; commandSuffix?: string } = {},
 ): Sources {
-  const problem = sourcesProblem(store.loadSettings(), settings, options, extra.commandSuffix);
+  const problem = csvDirProblem(settings, options) ?? sourcesProblem(store.loadSettings(), settings, options, extra.commandSuffix);
   if (problem) throw usageError(problem);
   const mode = settings['market_data.mode'];
   if (mode === 'synthetic') return syntheticSources(store, options, nowMs);
@@ -206,13 +207,13 @@ export interface RunOnDatabaseArgs {
 
 /**
  * `--trace DIR`: one JSON file per document under DIR (created on first write). A DIR that is
- * a file, or lies under one, is refused up front (usage error), before anything runs.
+ * a file, lies under one or cannot be written is refused up front, before anything runs, as
+ * every output path is (an I/O error: database-paths.ts outputPathError).
  */
 export function directoryTraceWriter(dir: string): TraceWriter {
   const root = resolve(dir);
-  let existing = root;
-  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  if (!statSync(existing).isDirectory()) throw usageError(`--trace ${root}: ${existing} is not a folder; name a folder for the trace files`);
+  const problem = outputLocationProblem(join(root, 'trace.json'));
+  if (problem) throw outputPathError('the trace files', root, problem, '--trace');
   return {
     write(relativePath, document) {
       const file = join(root, relativePath);

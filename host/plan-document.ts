@@ -25,6 +25,8 @@ export function planDocument(plan: RunPlan): Record<string, unknown> {
     portfolio_scope: plan.portfolioScope,
     up_to_date: plan.upToDateMessage,
     chunks: plan.chunks.map((c, i) => ({ index: i, first_date: c[0], last_date: c[c.length - 1], dates: c.length, fetch: fetchDocument(plan.fetches?.[i]) })),
+    // Over all chunks, a range several chunks lack counted once (offline, every chunk whose windows need it lists it).
+    fetch_total: plan.fetchTotal ? { ranges: plan.fetchTotal.ranges, requested_days: plan.fetchTotal.requestedDays } : null,
     dates: plan.dates.map((d) => ({
       date: d.date,
       date_phases: d.datePhases,

@@ -77,7 +77,7 @@ const timeText = (ts: string): string => ts.slice(0, 19).replace('T', ' ');
 
 export const backupListCommand: CommandSpec = {
   name: 'backup list',
-  summary: "the database's backups in the backup folder, newest first, with how each was checked (also files whose manifest is gone)",
+  summary: "the database's backups in the backup folder, newest first, with how each was checked (also files whose manifest is gone, which retention never deletes)",
   flags: { json: JSON_FLAG },
   example: 'batchdesk backup list --db portfolios.sqlite',
   async run(ctx) {
@@ -99,12 +99,12 @@ export const backupListCommand: CommandSpec = {
             ? [`No backups yet: \`batchdesk backup${advisedDbFlag(ctx.global)}\` makes one.`]
             : [
                 table(
-                  ['file', 'made (UTC)', 'reason', 'bytes', 'verified'],
-                  list.backups.map((b) => [basename(b.file), timeText(b.hasManifest ? b.createdAt : b.madeAt), b.reason, String(b.bytes), backupCheckText(b, timeText)]),
-                  ['l', 'l', 'l', 'r', 'l'],
+                  ['file', 'made (UTC)', 'reason', 'bytes', 'retention', 'verified'],
+                  list.backups.map((b) => [basename(b.file), timeText(b.madeAt ?? (b.hasManifest ? b.createdAt : '')), b.reason, String(b.bytes), b.hasManifest ? 'managed' : 'not managed', backupCheckText(b, timeText)]),
+                  ['l', 'l', 'l', 'r', 'l', 'l'],
                 ),
                 '',
-                `${list.backups.length} backup(s)${bare > 0 ? `, ${bare} without a manifest (restore checks their integrity first; no checksum to compare)` : ''}. Restore one with \`batchdesk restore <folder>/<file>${advisedDbFlag(ctx.global)}\`.`,
+                `${list.backups.length} backup(s)${bare > 0 ? `, ${bare} without a manifest (restore checks their integrity first; no checksum to compare; not managed by retention, which never deletes them: delete them by hand when no longer needed)` : ''}. Restore one with \`batchdesk restore <folder>/<file>${advisedDbFlag(ctx.global)}\`.`,
               ]),
         ].join('\n'),
       );
@@ -131,7 +131,11 @@ export const restoreCommand: CommandSpec = {
     // A database that cannot be written cannot be replaced either: refused before the question, as `run` refuses it.
     refuseReadOnlyDatabase(ctx.global.dbPath);
     await confirmOrAbort(`Replace ${ctx.global.dbPath} with ${file}?`, ctx.flags['yes'] === true);
-    const r = await restoreBackup({ dbPath: ctx.global.dbPath, file: resolve(ctx.io.cwd, file), safetyBackup: ctx.flags['no-safety-backup'] !== true, holder: 'cli' }, clock);
+    const r = await restoreBackup(
+      { dbPath: ctx.global.dbPath, file: resolve(ctx.io.cwd, file), safetyBackup: ctx.flags['no-safety-backup'] !== true, holder: 'cli', commandSuffix: advisedDbFlag(ctx.global) },
+      clock,
+    );
+    for (const w of r.safetyBackupWarnings ?? []) ctx.io.err(`warning: ${w}`);
     if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
     else
       ctx.io.out(

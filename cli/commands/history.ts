@@ -108,7 +108,7 @@ export const exportBaselineCommand: CommandSpec = {
     try {
       const b = exportBaseline(opened.db, { start, end, databaseName: basename(opened.path), nowMs: clock.now() });
       const file = resolve(ctx.io.cwd, out);
-      writeBaselineFile(file, b, ctx.global.dbPath);
+      writeBaselineFile(file, b, ctx.global.dbPath, '--out');
       if (f['json']) ctx.io.out(asciiJson({ file, dates: b.tracking.length, outputs: b.outputs.length }, 2));
       else ctx.io.out(`Baseline ${file}: ${start} .. ${end}, ${b.tracking.length} tracked dates, ${b.outputs.length} portfolio-dates`);
       return EXIT.ok;

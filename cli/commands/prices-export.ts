@@ -39,7 +39,7 @@ export const pricesExportCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
-      const path = writeOutputFile(resolve(ctx.io.cwd, o.out), r.text, 'the export', [ctx.global.dbPath]);
+      const path = writeOutputFile(resolve(ctx.io.cwd, o.out), r.text, 'the export', [ctx.global.dbPath], '--out');
       ctx.io.out(`Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
       // A symbol that exported nothing is most often a typo or a range outside the cache.
       for (const e of r.empty) {

@@ -19,7 +19,7 @@ export const profilesExportCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       const r = exportProfilesCsv(opened.db);
-      const path = writeOutputFile(resolve(ctx.io.cwd, out), r.text, 'the export', [ctx.global.dbPath]);
+      const path = writeOutputFile(resolve(ctx.io.cwd, out), r.text, 'the export', [ctx.global.dbPath], '--out');
       ctx.io.out(`Exported ${r.rows} profile(s) to ${path}`);
       return EXIT.ok;
     } finally {

@@ -55,6 +55,7 @@ export const purgeCommand: CommandSpec = {
     try {
       if (!input.dryRun) await confirmOrAbort(`Purge derived rows ${input.from ?? 'from the start'} .. ${input.to ?? 'to the end'} in ${ctx.global.dbPath}?`, f['yes'] === true);
       const r = await runPurge(opened, { start: input.from ?? null, end: input.to ?? null, portfolioIds: input.portfolios, keepTracking: input.keepTracking, backup: input.backup, dryRun: input.dryRun, holder: 'cli' }, clock);
+      for (const w of r.backupWarnings ?? []) ctx.io.err(`warning: ${w}`);
       if (f['json']) {
         ctx.io.out(asciiJson(r, 2));
         return EXIT.ok;

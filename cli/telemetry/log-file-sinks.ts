@@ -5,10 +5,9 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, rmdirSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { dataError } from '../../core/api/errors';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
-import { refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { outputPathError, refuseDatabaseOverwrite, refuseUnusableOutput } from '../../db/maintenance/database-paths';
 import { asciiJson, toAscii } from '../ascii';
 
 const ENVELOPE_ORDER = ['event', 'schema', 'run_id', 'seq', 'ts', 'source', 'level', 'payload'] as const;
@@ -56,6 +55,7 @@ export function kvLine(e: TelemetryEvent): string {
  */
 export function fileSink(path: string, format: 'json' | 'kv', database: string): TelemetrySink & { close(): void } {
   refuseDatabaseOverwrite(path, 'the event log', [database]);
+  refuseUnusableOutput(path, 'the event log', '--log-file');
   let fd: number;
   let madeFolder: string | undefined;
   const existed = existsSync(path);
@@ -63,8 +63,7 @@ export function fileSink(path: string, format: 'json' | 'kv', database: string):
     madeFolder = mkdirSync(dirname(path), { recursive: true });
     fd = openSync(path, 'a');
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw dataError(`cannot write the event log to ${path}: ${e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its folder is a file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}; nothing was run`);
+    throw outputPathError('the event log', path, (err as Error).message, '--log-file');
   }
   let written = 0;
   return {

@@ -19,6 +19,8 @@ export const impliedVolSchema = z.number().positive().max(5);
 export const riskFreeRateSchema = z.number().min(-0.5).max(1);
 /** The missing-marks guard's threshold (d.14): `run --max-missing-marks` and the guard.max_missing_marks setting. */
 export const maxMissingMarksSchema = z.number().min(0).max(1);
+/** The largest `--chunk-days` (SPEC.md g.5): a hundred years of calendar days; 0 means one chunk. */
+export const MAX_CHUNK_DAYS = 36_500;
 
 export const runOptionsSchema = z
   .object({
@@ -28,7 +30,7 @@ export const runOptionsSchema = z
     portfolios: z.array(z.string().min(1)).default([]),
     phases: z.array(z.enum(PHASE_NAMES)).default([]),
     withPrerequisites: z.boolean().default(false),
-    chunkDays: z.number().int().min(0).max(36_500).default(0),
+    chunkDays: z.number().int().min(0).max(MAX_CHUNK_DAYS).default(0),
     retryFailedPhases: z.boolean().default(false),
     /** A run id, or 'latest' for the latest interrupted or cancelled run. */
     resume: z.string().min(1).optional(),

@@ -39,6 +39,15 @@ export interface RunPlan {
   readonly resumedRunId: string | null;
   /** A dry run: the market-data fetch plan of each chunk (g.4). */
   readonly fetches?: readonly ChunkFetchPreview[];
+  /** A dry run: the fetch plans' ranges over all chunks, each counted once (fetch-preview.ts). */
+  readonly fetchTotal?: FetchTotal;
+}
+
+/** The ranges of a dry run's fetch plans over all chunks, a range that several chunks lack counted once. */
+export interface FetchTotal {
+  readonly ranges: number;
+  /** Trading days in those ranges. */
+  readonly requestedDays: number;
 }
 
 /** A chunk's market-data fetch plan in a dry run (g.4; fetch-preview.ts). */

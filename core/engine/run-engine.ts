@@ -126,8 +126,8 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
     const sources = sourcesProblem(storedSettings, settings, input, db);
     const warnings = [...plan.warnings, ...refusals.map((e) => `a run now would be refused: ${e.message}`), ...(sources ? [`a run now would be refused: ${sources}`] : [])];
     const refusedBy = [...refusals.map((e) => e.code), ...(sources ? ['usage'] : [])];
-    const fetches = previewFetches({ store, settings, plan, lotsByPortfolio: inputs.lotsByPortfolio, sources: deps.priceSources.map((s) => s.name), nowMs: startedMs });
-    return { kind: 'plan', plan: { ...plan, warnings, refusedBy, fetches }, exitCode: EXIT.ok };
+    const fetches = await previewFetches({ store, settings, plan, lotsByPortfolio: inputs.lotsByPortfolio, sources: deps.priceSources.map((s) => s.name), chain: deps.priceSources, signal: control.signal, nowMs: startedMs });
+    return { kind: 'plan', plan: { ...plan, warnings, refusedBy, fetches: fetches.chunks, fetchTotal: fetches.total }, exitCode: EXIT.ok };
   }
   if (plan.upToDateMessage) {
     const summary = upToDateSummary({
@@ -324,9 +324,22 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
       for (const d of chunk) needByDate.set(d, symbolsOfPlannedDate(plannedByDate.get(d)!, run.lotsByPortfolio, run.settings['market_data.fetch_option_contracts']));
       const usesMarketData = chunk.some((d) => plannedByDate.get(d)!.datePhases.includes('market_data'));
       let prefetchMetrics: Record<string, unknown> | null = null;
+      // The prefetch's report, its requests among them, goes to the first date that runs
+      // market_data: that date's request counters include the prefetch's (market-data.ts).
+      const prefetchDate = chunk.find((d) => plannedByDate.get(d)!.datePhases.includes('market_data'));
       if (usesMarketData) {
         const r = await prefetchChunk(run, chunk, needByDate, plan.targetDate, { index: ci, count: plan.chunks.length });
-        prefetchMetrics = { symbols: r.symbols, ranges: r.ranges, requested_days: r.requestedDays, fetch_mode: r.fetchMode, duration_ms: r.durationMs, sources: r.sources };
+        prefetchMetrics = {
+          symbols: r.symbols,
+          ranges: r.ranges,
+          requested_days: r.requestedDays,
+          fetch_mode: r.fetchMode,
+          duration_ms: r.durationMs,
+          requests_made: r.requests,
+          first_date: chunk[0],
+          last_date: chunk[chunk.length - 1],
+          sources: r.sources,
+        };
       } else {
         const all = [...new Set([...needByDate.values()].flatMap((s) => [...s]))];
         run.prices = chunkPriceTable(run, chunk, all);
@@ -338,7 +351,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
           cancelled = true;
           break;
         }
-        const r = await processDate({ ...a, results, errors, blocked, countPhase, analyticsTotals, heartbeat, wantsStop, rewritten }, plannedByDate.get(d)!, ci, d === chunk[0] ? prefetchMetrics : null);
+        const r = await processDate({ ...a, results, errors, blocked, countPhase, analyticsTotals, heartbeat, wantsStop, rewritten }, plannedByDate.get(d)!, ci, d === prefetchDate ? prefetchMetrics : null);
         results.push(r.result);
         chunkResults.push(r.result);
         if (r.cancelled) {

@@ -108,6 +108,19 @@ export function parseEngineSettings(stored: Record<string, unknown>): EngineSett
 }
 
 /**
+ * Why `--csv-dir` cannot be used with the run's mode, or null: only `online` and `offline` read
+ * a CSV folder (e.1); the synthetic generator answers every request, so a folder given with it
+ * would never be read. Refused as a usage error (k.1: a conflicting combination), whether the
+ * mode comes from --market-data or from the database's market_data.mode. A folder stored in the
+ * setting market_data.csv_dir is no flag and is left alone.
+ */
+export function csvDirProblem(settings: EngineSettings, options: { readonly csvDir?: string | undefined; readonly marketData?: string | undefined }): string | null {
+  if (options.csvDir === undefined || settings['market_data.mode'] !== 'synthetic') return null;
+  const from = options.marketData === 'synthetic' ? '--market-data synthetic' : "this database's market_data.mode (synthetic)";
+  return `--csv-dir ${options.csvDir} is read only by --market-data online (the folder, then Yahoo) or offline (the folder only); with ${from} the synthetic generator answers every request and the folder would never be read. Leave out --csv-dir, or choose --market-data offline or online`;
+}
+
+/**
  * Why the run's price source cannot be used as asked, or null: the run is refused with it (a
  * usage error, before anything is written), and a dry run lists it as a warning (g.4).
  * - An online run on a database that holds synthetic prices would mix them with real ones,

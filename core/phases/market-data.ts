@@ -6,6 +6,15 @@
  * missing_prices rows with reasons and resolutions (e.6; replacing the previous ones at
  * once), and fails the date when SPY has no usable close or fewer than min_usable_coverage of
  * the needed symbols have one.
+ *
+ * The request counters of its metrics (requests_made, retries, rate_limited_count,
+ * circuit_open_count, rows_upserted, invalid_prices, price_jumps_flagged, providers) count what
+ * was asked since the previous date's report: this date's second pass and, on the first date of
+ * a chunk that runs market_data, the chunk prefetch's requests too (its share is the metrics'
+ * `prefetch.requests_made`, with the chunk's range in `prefetch.first_date` and
+ * `prefetch.last_date`). So the tracking rows' market_data.requests_made (and the other
+ * counters) add up over a run's dates to the run summary's market_data totals (SPEC.md c.5
+ * step 2, h.4, h.5).
  */
 import { previousTradingDay } from '../calendar';
 import type { MissingPriceRow } from '../ports/store';
@@ -14,7 +23,7 @@ import { fetchRange } from './market-data/fetch-range';
 import { symbolHistory } from './market-data/first-trade-date';
 import { missingReason } from './market-data/missing-reason';
 import { planSymbolRanges } from './market-data/prefetch';
-import { providerCountsSince } from './market-data/run-state';
+import { copyOfCounters, providerCountsSince } from './market-data/run-state';
 import { symbolsNeeded, type SymbolNeed } from './market-data/symbols-needed';
 
 export const MARKET_DATA_SHARED_KEY = 'market_data';
@@ -55,8 +64,8 @@ export const marketDataPhase: DatePhase = {
     const s = run.settings;
     const needed = symbolsNeeded(lotsOf(ctx), d, s['market_data.fetch_option_contracts']);
     const others = othersNeeds(ctx, s['market_data.fetch_option_contracts']);
-    // The provider counts since nothing: a copy of them.
-    const before = { ...run.marketData.counters, providers: providerCountsSince(run.marketData.counters.providers, {}) };
+    // Counted since the previous report: the chunk prefetch's requests go to the first date after it.
+    const before = run.marketData.reported;
     const fallbackDays = s['marks.fallback_trading_days'];
     const latestStorable = d;
 
@@ -152,6 +161,7 @@ export const marketDataPhase: DatePhase = {
       mode: s['market_data.mode'],
       missing_symbols: rows.slice(0, 20).map((r) => r.symbol),
     };
+    run.marketData.reported = copyOfCounters(c);
     const spy = run.prices.lookup('SPY', d, fallbackDays);
     if (!spy) {
       return outcome('failed', metrics, 'benchmark_missing', `SPY has no close on ${d} or in the ${fallbackDays} trading days before (previous trading day ${previousTradingDay(d)}); add prices or check the provider`);

@@ -63,6 +63,12 @@ export interface PriceResponse {
 
 export interface PriceSource {
   readonly name: PriceSourceName;
+  /**
+   * Asking it only reads local files and changes nothing (the CSV folder): a dry run asks it to
+   * know what it covers, so its estimate counts the requests the later sources of the chain get
+   * for what it lacks (SPEC.md g.4). Any other source is never asked by a dry run.
+   */
+  readonly askedInDryRun?: boolean;
   fetchPrices(request: PriceRequest, signal: AbortSignalLike): Promise<PriceResponse>;
 }
 

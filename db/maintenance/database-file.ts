@@ -2,12 +2,15 @@
  * Checks of a database file on disk (SPEC.md j.1, j.3): opened read-only, `integrity_check`
  * must return exactly `ok`, `foreign_key_check` no rows, the applied migrations must equal
  * (backup) or be a prefix of (restore) the expected list, and optionally the row counts
- * must equal the source's. A file that cannot be opened is reported, never thrown.
+ * must equal the source's. A file that cannot be opened is reported, never thrown; so is a file
+ * without the SQLite header (empty, truncated or another kind of file), which SQLite would
+ * otherwise open as an empty database when it is shorter than a page.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { SqliteDatabase } from '../open-database';
+import { hasSqliteHeader } from './database-paths';
 import { tableRowCounts, type RowCounts } from '../table-counts';
 
 export interface FileVerification {
@@ -33,8 +36,17 @@ export function appliedMigrationHashes(db: SqliteDatabase): string[] {
   return (db.prepare(`SELECT hash FROM "__drizzle_migrations" ORDER BY created_at`).all() as { hash: string }[]).map((r) => r.hash);
 }
 
+/** Why the file cannot be a SQLite database by its first bytes, or null (it may still be damaged further in). */
+function notSqliteProblem(path: string): string | null {
+  const bytes = statSync(path, { throwIfNoEntry: false })?.size;
+  if (bytes === undefined || hasSqliteHeader(path)) return null;
+  return `it is not a SQLite database (${bytes} byte${bytes === 1 ? '' : 's'}, without the SQLite header: empty, truncated or another kind of file)`;
+}
+
 export function verifyDatabaseFile(path: string, expect: VerifyExpectations = {}): FileVerification {
   const problems: string[] = [];
+  const notSqlite = notSqliteProblem(path);
+  if (notSqlite) return { ok: false, integrity: 'unreadable', foreignKeyViolations: 0, migrations: [], rowCounts: {}, problems: [notSqlite] };
   let db: SqliteDatabase | null = null;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });

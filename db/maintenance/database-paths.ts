@@ -12,6 +12,12 @@
  *   - it ends in -wal, -shm or -journal and the file without that suffix is a SQLite database.
  * Refusals are usage errors (exit code 2): the value of a flag or argument is invalid, and
  * nothing has been written yet.
+ *
+ * An output path this file system cannot take (a file on its folder path, a folder that cannot
+ * be written, or the path is itself a folder) is an I/O error (exit code 5, k.3), the same for
+ * every output flag (`backup --out`, `prices|profiles export --out`, `history export-baseline
+ * --out`, `import --report`, `--log-file`, `run --trace`), with one message shape
+ * (outputPathError): `cannot write <what> to <path>: <why>; choose another <flag> path`.
  */
 import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -64,12 +70,17 @@ function header(path: string): Buffer | null {
   }
 }
 
+/** True when the file exists and starts with the SQLite file header ("SQLite format 3\0"). */
+export function hasSqliteHeader(path: string): boolean {
+  const h = header(path);
+  return h !== null && h.length >= SQLITE_HEADER.length && h.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER);
+}
+
 /** True when the file exists and is a SQLite database or a WAL file, by its first bytes. */
 export function looksLikeDatabaseFile(path: string): boolean {
+  if (hasSqliteHeader(path)) return true;
   const h = header(path);
-  if (!h) return false;
-  if (h.length >= SQLITE_HEADER.length && h.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) return true;
-  return h.length >= 4 && WAL_MAGICS.includes(h.readUInt32BE(0));
+  return h !== null && h.length >= 4 && WAL_MAGICS.includes(h.readUInt32BE(0));
 }
 
 /** Why `target` must not be written, or null when it is safe. */
@@ -113,6 +124,22 @@ export function refuseDatabaseOverwrite(target: string, what: string, protectedD
 }
 
 /**
+ * The refusal of an output path that cannot be written (see the file comment): an I/O error,
+ * exit code 5, in the one shape every output flag uses. `flag` is the flag that named the path,
+ * when one did.
+ */
+export function outputPathError(what: string, path: string, why: string, flag?: string): BatchdeskError {
+  return new BatchdeskError('io', `cannot write ${what} to ${path}: ${why}; choose another ${flag ? `${flag} ` : ''}path (a missing folder is created)`);
+}
+
+/** Throws outputPathError when `file` cannot be written (outputLocationProblem) or is a folder. */
+export function refuseUnusableOutput(file: string, what: string, flag?: string): void {
+  const abs = resolve(file);
+  const problem = existsSync(abs) && statSync(abs).isDirectory() ? 'it is a folder' : outputLocationProblem(abs);
+  if (problem) throw outputPathError(what, abs, problem, flag);
+}
+
+/**
  * Why no output (a backup, a report) can be written at `file`, or null: the nearest existing
  * folder on its path is a file, or cannot be written (root passes, as it passes the writes' own
  * checks). Known before anything is done, so bad input is refused as such (m.22) instead of
@@ -134,12 +161,13 @@ export function outputLocationProblem(file: string): string | null {
  * Writes a text output (an export, a baseline) through a temporary file in the same folder, so
  * a failed write leaves no half file, and never over a database (refuseDatabaseOverwrite). A
  * missing folder is created, as for backups and event logs; a failed write removes the
- * folders it made. A failure is an I/O error (exit code 5) naming the path. Returns the
- * absolute path written.
+ * folders it made. A failure is an I/O error (exit code 5) naming the path (outputPathError;
+ * `flag` names the flag that gave it). Returns the absolute path written.
  */
-export function writeOutputFile(target: string, text: string, what: string, protectedDatabases: readonly string[] = []): string {
+export function writeOutputFile(target: string, text: string, what: string, protectedDatabases: readonly string[] = [], flag?: string): string {
   const full = resolve(target);
   refuseDatabaseOverwrite(full, what, protectedDatabases);
+  refuseUnusableOutput(full, what, flag);
   const tmp = `${full}.${process.pid}.tmp`;
   let madeFolder: string | undefined;
   try {
@@ -152,7 +180,7 @@ export function writeOutputFile(target: string, text: string, what: string, prot
     else if (existsSync(tmp)) rmSync(tmp);
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its folder is a file' : e.code === 'EISDIR' ? 'it is a folder' : e.message;
-    throw new BatchdeskError('io', `cannot write ${what} ${full}: ${why}`);
+    throw outputPathError(what, full, why, flag);
   }
 }
 

@@ -58,8 +58,8 @@ export function exportBaseline(db: SqliteDatabase, args: { start: IsoDate; end: 
 }
 
 /** Writes the baseline JSON (ASCII); never over `database`, its companions or any SQLite file (usage error). */
-export function writeBaselineFile(path: string, b: Baseline, database: string): void {
-  writeOutputFile(path, `${JSON.stringify(b, null, 1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`, 'the baseline', [database]);
+export function writeBaselineFile(path: string, b: Baseline, database: string, flag?: string): void {
+  writeOutputFile(path, `${JSON.stringify(b, null, 1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`, 'the baseline', [database], flag);
 }
 
 export function readBaselineFile(path: string): Baseline {

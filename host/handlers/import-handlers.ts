@@ -9,14 +9,13 @@
  * importPrices: the app's "Add prices from CSV" (e.8), the import `prices import` makes, under
  * the same maintenance lock (refused while a run holds the database), all or nothing.
  */
-import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BatchdeskError, dataError } from '../../core/api/errors';
+import { dataError } from '../../core/api/errors';
 import { newYorkDate } from '../../core/calendar';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { parseEngineSettings } from '../../core/engine/settings';
 import { importPricesCsv } from '../../db/csv-transfer/price-transfer';
-import { outputLocationProblem, refuseDatabaseOverwrite, writeOutputFile } from '../../db/maintenance/database-paths';
+import { refuseDatabaseOverwrite, refuseUnusableOutput, writeOutputFile } from '../../db/maintenance/database-paths';
 import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
 import type { HandlerMap } from '../handler-types';
 import { formatCsvProblem, isFileProblem } from '../../market-data/csv/csv-problem';
@@ -25,22 +24,20 @@ import { withMaintenanceLock } from '../maintenance/maintenance-lock';
 import { plain, withDatabase } from './with-database';
 
 /**
- * Refuses, before anything is imported, a --report path under a file or in a folder that
- * cannot be written, that is a folder, or that names a database: the import's own target or the
- * host's database, their companions, or any SQLite file (usage error, exit code 2). A missing
- * folder is made when the report is written.
+ * Refuses, before anything is imported, a --report path that names a database: the import's
+ * own target or the host's database, their companions, or any SQLite file (usage error, exit
+ * code 2); and one under a file, in a folder that cannot be written, or that is a folder (an
+ * I/O error, exit code 5, as for every output path: database-paths.ts). Found now, not after
+ * the import has committed. A missing folder is made when the report is written.
  */
 export function checkImportReportPath(path: string, databases: readonly string[]): void {
   refuseDatabaseOverwrite(path, 'the import report', databases);
-  // Found now, not after the import has committed.
-  const problem = outputLocationProblem(path);
-  if (problem) throw new BatchdeskError('usage', `cannot write the import report to ${path}: ${problem}; choose another --report path (a missing folder is created)`);
-  if (existsSync(path) && statSync(path).isDirectory()) throw new BatchdeskError('usage', `--report ${path} is a folder; name a file for the import report, e.g. ${resolve(path, 'import-report.json')}`);
+  refuseUnusableOutput(path, 'the import report', '--report');
 }
 
 /** Writes the --report JSON (its folder made when missing, as for backups and event logs); a failed write is an I/O error. */
 export function writeImportReport(path: string, value: unknown): void {
-  writeOutputFile(path, `${JSON.stringify(value, null, 2)}\n`, 'the import report');
+  writeOutputFile(path, `${JSON.stringify(value, null, 2)}\n`, 'the import report', [], '--report');
 }
 
 export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {

@@ -4,7 +4,7 @@
  * when nothing can have written meanwhile), SHA-256 manifest, rename, a maintenance_log row,
  * then retention. A database that cannot be written (the backup records itself in its
  * maintenance_log) is refused before anything is copied, and so is an --out that can never be
- * written (a file on its folder path, a folder that cannot be written: a usage error, nothing logged).
+ * written (a file on its folder path, a folder that cannot be written: an I/O error, nothing logged).
  * On any failure every file the backup made is deleted (the
  * partial copy and its journals, or the backup and its manifest when recording it fails) and
  * the error is an I/O error (exit code 5), or `cancelled` (130) when the signal stopped the
@@ -22,7 +22,7 @@ import type { Clock } from '../../core/ports/clock';
 import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
-import { namesFolder, outputLocationProblem, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { namesFolder, outputLocationProblem, outputPathError, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
@@ -142,9 +142,10 @@ export function backupList(opened: OpenedDatabase): BackupList {
   const dir = backupDirOf(opened);
   const backups = listBackupsIn(dir, opened.path).map((b): ListedBackupView => {
     const lastVerification = b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem };
+    // Both kinds say when they were made as madeAt (createdAt stays for older readers), and whether retention manages them.
     return b.hasManifest
-      ? { hasManifest: true, file: b.file, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification }
-      : { hasManifest: false, file: b.file, madeAt: b.madeAt, reason: b.reason, bytes: b.bytes, lastVerification };
+      ? { hasManifest: true, file: b.file, madeAt: b.manifest.created_at, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification, managedByRetention: true }
+      : { hasManifest: false, file: b.file, madeAt: b.madeAt, reason: b.reason, bytes: b.bytes, lastVerification, managedByRetention: false };
   });
   return { dir, backups };
 }
@@ -183,13 +184,22 @@ export function backupDestination(req: Pick<BackupRequest, 'out' | 'keep' | 'rea
  * The backups of this database in `folder` that retention (j.2) deletes now that `file` was
  * made: all but the newest `keep` (else backup.keep), those younger than backup.keep_days and the
  * newest of each reason. Only backups with a manifest naming this database count; a file whose
- * manifest is gone stays until deleted by hand, and so does every other file in the folder.
+ * manifest is gone stays until deleted by hand (a decision: without a manifest nothing says the
+ * file is a verified backup of this database), and so does every other file in the folder.
+ * `unmanaged` lists those backup files without a manifest, so the pass can say it left them.
  */
-function retentionDeletions(opened: OpenedDatabase, folder: string, file: string, keep: number | undefined, nowMs: number): string[] {
+function retentionPass(opened: OpenedDatabase, folder: string, file: string, keep: number | undefined, nowMs: number): { readonly deleted: string[]; readonly unmanaged: string[] } {
   const settings = parseEngineSettings(opened.store.loadSettings());
-  const entries: BackupEntry[] = listBackupsIn(folder, opened.path).flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
+  const listed = listBackupsIn(folder, opened.path);
+  const entries: BackupEntry[] = listed.flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
   const decision = applyRetention(entries, nowMs, { keep: keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
-  return decision.delete.map((d) => d.file).filter((f) => f !== file);
+  return { deleted: decision.delete.map((d) => d.file).filter((f) => f !== file), unmanaged: listed.filter((b) => !b.hasManifest).map((b) => b.file) };
+}
+
+/** The warning of a retention pass that left backup files without a manifest (retentionPass). */
+export function unmanagedBackupsWarning(folder: string, unmanaged: readonly string[]): string {
+  const n = unmanaged.length;
+  return `retention left ${n} backup file${n === 1 ? '' : 's'} without a manifest in ${folder}: retention never deletes ${n === 1 ? 'it' : 'them'}, so delete ${n === 1 ? 'it' : 'them'} by hand when no longer needed (\`batchdesk backup list\` marks ${n === 1 ? 'it' : 'them'} "not managed")`;
 }
 
 /** The partial copy and the journals SQLite keeps beside it while writing it. */
@@ -221,12 +231,13 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   // Refusals of the request itself change nothing, not even the maintenance log (m.22). The
   // partial copy and the manifest are written (and the partial removed on failure) too.
   for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [manifestPathOf(file), 'the backup manifest']] as const) refuseDatabaseOverwrite(path, what, [opened.path]);
-  // A destination chosen outside the backup folder (--out) that can never be written is bad
-  // input, not a failed backup: a usage error before anything is logged. The backup folder is
-  // the database's own setting: a backup that cannot use it fails, and is logged, as a copy that
-  // fails (purge, rebuild and import then stop on it).
+  // A destination chosen outside the backup folder (--out) that can never be written is refused
+  // before anything is logged, as every output path is (an I/O error, exit code 5, in the shape of
+  // database-paths.ts outputPathError). The backup folder is the database's own setting: a backup
+  // that cannot use it fails, and is logged, as a copy that fails (purge, rebuild and import then
+  // stop on it).
   const unusable = req.out !== undefined && resolve(dirname(file)) !== resolve(dir) ? outputLocationProblem(file) : null;
-  if (unusable) throw new BatchdeskError('usage', `cannot back up to ${file}: ${unusable}; choose another --out path (a missing folder is created)`);
+  if (unusable) throw outputPathError('the backup', file, unusable, '--out');
   // A chosen --out that is taken is bad input, like one under a file (the automatic name never is).
   if (existsSync(file)) throw new BatchdeskError('usage', `backup destination ${file} already exists; choose another --out file, or give a folder to write the backup into under its automatic name`);
   const readOnly = readOnlyDatabaseProblem(opened.path);
@@ -281,7 +292,9 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   } catch (err) {
     fail(`cannot write the manifest of ${file}`, err);
   }
-  const deleted = retentionDir === null ? [] : retentionDeletions(opened, retentionDir, file, req.keep, clock.now());
+  const retention = retentionDir === null ? { deleted: [], unmanaged: [] } : retentionPass(opened, retentionDir, file, req.keep, clock.now());
+  const deleted = retention.deleted;
+  if (retention.unmanaged.length > 0) warnings.push(unmanagedBackupsWarning(retentionDir!, retention.unmanaged));
   // Recorded before retention deletes anything: a backup that cannot be recorded is removed
   // (j.1: a failure leaves nothing) and the older backups stay.
   let maintenanceId = 0;
@@ -290,7 +303,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
       opened.db,
       'backup',
       'success',
-      { reason: req.reason, file, sha256: sha, bytes, row_counts: v.rowCounts, row_counts_verified: manifest.row_counts_verified, mid_run: midRun, integrity: v.integrity, retention_deleted: deleted },
+      { reason: req.reason, file, sha256: sha, bytes, row_counts: v.rowCounts, row_counts_verified: manifest.row_counts_verified, mid_run: midRun, integrity: v.integrity, retention_deleted: deleted, retention_unmanaged: retention.unmanaged },
       started,
       formatTimestamp(clock.now()),
     );

@@ -52,6 +52,8 @@ export interface PurgeReport {
   readonly range: { readonly start: IsoDate | null; readonly end: IsoDate | null };
   readonly portfolioIds: readonly string[];
   readonly backupFile: string | null;
+  /** The backup's warnings (makeBackup): a retention pass that left files without a manifest says so. */
+  readonly backupWarnings?: readonly string[];
   readonly countsBefore: Record<string, number>;
   readonly countsAfter: Record<string, number>;
   readonly outcome: PurgeOutcome;
@@ -73,10 +75,11 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     const report = stepReporter('purge_step', PURGE_STEPS, plannedPurgeSteps(req.backup), req, clock);
     const started = formatTimestamp(clock.now());
     let backupFile: string | null = null;
+    let backupWarnings: readonly string[] = [];
     if (req.backup) {
       report('backup');
       try {
-        backupFile = (await makeBackup(opened, { reason: 'pre-purge', holdsLock: true }, clock)).file;
+        ({ file: backupFile, warnings: backupWarnings } = await makeBackup(opened, { reason: 'pre-purge', holdsLock: true }, clock));
       } catch (err) {
         const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: portfolioIds, error: `backup failed, nothing purged: ${(err as Error).message}` }, started);
         finishMaintenance(opened.db, id, 'failed', {}, formatTimestamp(clock.now()));
@@ -106,7 +109,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     report('record');
     const countsAfter = tableRowCounts(opened.db);
     finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
-    return { dryRun: false, range, portfolioIds, backupFile, countsBefore, countsAfter, outcome, maintenanceId: id, rebuild };
+    return { dryRun: false, range, portfolioIds, backupFile, ...(backupWarnings.length ? { backupWarnings } : {}), countsBefore, countsAfter, outcome, maintenanceId: id, rebuild };
   } finally {
     lock?.release();
   }

@@ -22,6 +22,8 @@ import type { RunOptions } from '../../core/api/run-options';
 import { DEMO_PORTFOLIOS } from '../../core/data/demo-portfolios';
 import { targetDate, tradingDaysBetween } from '../../core/calendar';
 import { checkSettledDate } from '../../core/engine/planner';
+import { resolveRunSettings } from '../../core/engine/run-context';
+import { csvDirProblem } from '../../core/engine/settings';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { RunSummary } from '../../core/engine/run-summary';
@@ -117,6 +119,10 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
   try {
     // --portfolio values as full ids (an unknown one is a usage error before anything starts).
     req = { ...req, portfolioIds: portfolioIdsIn(opened.db, req.portfolioIds) };
+    // A --csv-dir the mode never reads is refused before anything is purged, as `run` refuses it.
+    const settings = resolveRunSettings(opened.store.loadSettings(), { ...(req.marketData ? { marketData: req.marketData } : {}) } as RunOptions);
+    const csvProblem = csvDirProblem(settings, req);
+    if (csvProblem) throw new BatchdeskError('usage', csvProblem);
   } catch (err) {
     opened.close();
     throw err;
@@ -164,8 +170,9 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     step({ step: 'lock', status: 'pass', detail: `lock taken (kind rebuild), consumers paused (settings.maintenance)` });
     try {
       mkdirSync(folder, { recursive: true });
-      backupFile = (await makeBackup(opened, { reason: 'pre-rebuild', holdsLock: true }, clock)).file;
-      step({ step: 'backup', status: 'pass', detail: backupFile });
+      const made = await makeBackup(opened, { reason: 'pre-rebuild', holdsLock: true }, clock);
+      backupFile = made.file;
+      step({ step: 'backup', status: 'pass', detail: [backupFile, ...made.warnings.map((w) => `warning: ${w}`)].join('; ') });
     } catch (err) {
       step({ step: 'backup', status: 'fail', detail: (err as Error).message });
       return stop('the verified backup failed; nothing was purged');

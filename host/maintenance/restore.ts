@@ -26,7 +26,7 @@ import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { stepReporter, type StepEventTarget } from './step-events';
-import { readManifest } from '../../db/maintenance/backup-manifest';
+import { manifestPathOf, readManifest } from '../../db/maintenance/backup-manifest';
 import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { DATABASE_COMPANION_SUFFIXES, isSameFile } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
@@ -43,6 +43,8 @@ export interface RestoreRequest extends StepEventTarget {
   readonly file: string;
   readonly safetyBackup: boolean;
   readonly holder: LockHolder;
+  /** Appended to the commands a refusal advises (the CLI's ` --db PATH`), so they act on this database as printed. */
+  readonly commandSuffix?: string;
 }
 
 /** The steps of a restore that take time, in order, with the words the app shows for each. */
@@ -63,24 +65,40 @@ export interface RestoreResult {
   readonly database: string;
   readonly restoredFrom: string;
   readonly safetyBackup: string | null;
+  /** The safety backup's warnings (makeBackup): a retention pass that left files without a manifest says so. */
+  readonly safetyBackupWarnings?: readonly string[];
   readonly manifestChecked: boolean;
   readonly migrationsApplied: number;
   readonly rowCounts: Record<string, number>;
   readonly maintenanceId: number;
 }
 
-/** Step 1: checks a backup file without changing anything; throws a data error naming the problem. */
-export function verifyBackupFile(file: string): { manifestChecked: boolean; migrations: number } {
+/**
+ * A backup that failed its check: the problem (kept beside the backup as its verdict, and in
+ * `details.problem`), then what to do instead. Restore has no flag that skips a check; a file
+ * whose manifest is removed is restored without the checksum comparison (its integrity,
+ * foreign keys and migrations are still checked).
+ */
+function refusedBackup(problem: string, commandSuffix: string, manifest: string | null): BatchdeskError {
+  const other = `choose another backup (\`batchdesk backup list${commandSuffix}\` lists them with their checks)`;
+  const skip = manifest ? `, or, if you trust this file, remove its manifest ${manifest} and restore again: restore then skips the checksum and still checks the file's integrity` : '';
+  return new BatchdeskError('data', `${problem}; ${other}${skip}`, { problem });
+}
+
+/** Step 1: checks a backup file without changing anything; throws a data error naming the problem and what to do. */
+export function verifyBackupFile(file: string, commandSuffix = ''): { manifestChecked: boolean; migrations: number } {
   if (!existsSync(file)) throw new BatchdeskError('not_found', `backup file ${file} not found`);
   if (!statSync(file).isFile()) throw new BatchdeskError('not_found', `${file} is a folder, not a backup file; give the .sqlite file inside it (see \`batchdesk backup --help\`)`);
   const manifest = readManifest(file);
   if (manifest === 'invalid') throw new BatchdeskError('data', `the manifest ${file}.json is not a valid batchdesk backup manifest; remove it to restore without a checksum check`);
   if (manifest) {
     const sha = sha256File(file);
-    if (sha !== manifest.sha256) throw new BatchdeskError('data', `backup ${file} is corrupt: its SHA-256 ${sha.slice(0, 12)}... differs from the manifest's ${manifest.sha256.slice(0, 12)}...`);
+    if (sha !== manifest.sha256) {
+      throw refusedBackup(`backup ${file} is corrupt: its SHA-256 ${sha.slice(0, 12)}... differs from the manifest's ${manifest.sha256.slice(0, 12)}... (the file changed after the backup was made)`, commandSuffix, manifestPathOf(file));
+    }
   }
   const v = verifyDatabaseFile(file, { migrations: { hashes: shippedMigrations().map((m) => m.hash), mode: 'prefix' } });
-  if (!v.ok) throw new BatchdeskError('data', `backup ${file} cannot be restored: ${v.problems.join('; ')}`);
+  if (!v.ok) throw refusedBackup(`backup ${file} cannot be restored: ${v.problems.join('; ')}`, commandSuffix, null);
   return { manifestChecked: manifest !== null, migrations: v.migrations.length };
 }
 
@@ -89,18 +107,19 @@ export function verifyBackupFile(file: string): { manifestChecked: boolean; migr
  * shows (it has a valid manifest, or none and a backup's name of this database file): the list
  * shows the verdict. Any other file gets no verdict file, and a file that is not there has none.
  */
-function verifyAndRecord(file: string, dbPath: string, clock: Clock): ReturnType<typeof verifyBackupFile> {
+function verifyAndRecord(file: string, dbPath: string, clock: Clock, commandSuffix: string): ReturnType<typeof verifyBackupFile> {
   const m = existsSync(file) ? readManifest(file) : 'absent';
   const listed = m === null ? parseBackupName(basename(dbPath), basename(file)) !== null : m !== 'invalid' && m !== 'absent';
   const record = (problem: string | null) => {
     if (listed) recordVerification(file, clock.now(), problem, [dbPath]);
   };
   try {
-    const checked = verifyBackupFile(file);
+    const checked = verifyBackupFile(file, commandSuffix);
     record(null);
     return checked;
   } catch (err) {
-    if (err instanceof BatchdeskError && err.code === 'data') record(err.message);
+    // The verdict is the problem, without the advice of this refusal.
+    if (err instanceof BatchdeskError && err.code === 'data') record((err.details as { problem?: string } | undefined)?.problem ?? err.message);
     throw err;
   }
 }
@@ -115,9 +134,10 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
   const exists = existsSync(dbPath);
   const report = stepReporter('restore_step', RESTORE_STEPS, plannedRestoreSteps(req.safetyBackup, exists), req, clock);
   report('verify');
-  const checked = verifyAndRecord(file, dbPath, clock);
+  const checked = verifyAndRecord(file, dbPath, clock, req.commandSuffix ?? '');
   const started = formatTimestamp(clock.now());
   let safety: string | null = null;
+  let safetyWarnings: readonly string[] = [];
   if (exists) {
     const opened = openStore(dbPath, { mustExist: true });
     let lock: ReturnType<typeof acquireMaintenanceLock> | null = null;
@@ -126,7 +146,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
       lock = acquireMaintenanceLock(opened.db, opened.store, 'restore', req.holder, clock, dbPath);
       if (req.safetyBackup) {
         report('safety_backup');
-        safety = (await makeBackup(opened, { reason: 'pre-restore', holdsLock: true }, clock)).file;
+        ({ file: safety, warnings: safetyWarnings } = await makeBackup(opened, { reason: 'pre-restore', holdsLock: true }, clock));
       }
       report('replace');
       const tmp = join(dirname(dbPath), `.${basename(dbPath)}.restore-${process.pid}.tmp`);
@@ -178,7 +198,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
       started,
       formatTimestamp(clock.now()),
     );
-    return { database: dbPath, restoredFrom: file, safetyBackup: safety, manifestChecked: checked.manifestChecked, migrationsApplied, rowCounts: tableRowCounts(reopened.db), maintenanceId };
+    return { database: dbPath, restoredFrom: file, safetyBackup: safety, ...(safetyWarnings.length ? { safetyBackupWarnings: safetyWarnings } : {}), manifestChecked: checked.manifestChecked, migrationsApplied, rowCounts: tableRowCounts(reopened.db), maintenanceId };
   } finally {
     reopened.close();
   }

@@ -3,8 +3,10 @@
  *
  * For a request (symbol, [start, end]) it reads every `<SYMBOL>.csv` of the directory whose
  * name is that symbol in canonical form (so `BRK.B.csv` and `brk-b.csv` both serve BRK-B;
- * files in sorted name order, a date already read is a reported duplicate) and the rows of
- * that symbol in `prices.csv`, which fill only dates the per-symbol files lack. Bad rows are
+ * files in sorted name order) and the rows of that symbol in `prices.csv`, which fill only dates
+ * the per-symbol files lack. A date a later file gives another close for is a conflict: the
+ * first file's close is used, and the conflict (dates, files, lines and both closes) is
+ * returned for the engine to report. Bad rows are
  * skipped and returned as problems with file and line (price-file.ts); every request returns
  * the problems of its symbol's rows, wherever they lie, and those no symbol can be named for.
  * Each quote carries the file and line it came from (`origin`), so the engine's validation can
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import { usageError } from '../../core/api/errors';
 import { canonicalSymbol } from '../../core/domain/symbols';
 import type { PriceRequest, PriceResponse, PriceSource, Quote, QuoteOrigin } from '../../core/ports/market-data';
+import type { IsoDate } from '../../core/domain/iso-date';
 import type { CsvProblem } from './csv-problem';
 import { readPriceFile, type PriceFile, type PriceFileLayout } from './price-file';
 
@@ -34,11 +37,29 @@ export interface CsvQuote extends Quote {
   readonly origin: QuoteOrigin;
 }
 
+/** A bad row of this symbol (skipped), with the date written on it when readable. */
+export interface CsvRowProblem extends CsvProblem {
+  readonly date: IsoDate | null;
+}
+
+/**
+ * Two files of the folder with different closes for the symbol on one date: the first read (a
+ * per-symbol file before prices.csv) is used, the other is not. Reported so that the rule never
+ * decides in silence.
+ */
+export interface CsvCloseConflict {
+  readonly date: IsoDate;
+  readonly used: QuoteOrigin & { readonly close: number };
+  readonly ignored: QuoteOrigin & { readonly close: number };
+}
+
 /** PriceResponse plus what the CSV files said about this symbol. */
 export interface CsvPriceResponse extends PriceResponse {
   readonly quotes: readonly CsvQuote[];
   /** Bad rows of this symbol (skipped), with file and line. */
-  readonly problems: readonly CsvProblem[];
+  readonly problems: readonly CsvRowProblem[];
+  /** Dates in the requested range where the files disagree on the close (the first file read wins). */
+  readonly conflicts: readonly CsvCloseConflict[];
   /** Files read for this request (names inside the directory). */
   readonly files: readonly string[];
 }
@@ -73,6 +94,8 @@ interface CachedFile {
 
 export class CsvDirectorySource implements PriceSource {
   readonly name = 'csv' as const;
+  /** It reads files and writes nothing: a dry run asks it what it covers (g.4). */
+  readonly askedInDryRun = true;
   private readonly cache = new Map<string, CachedFile>();
 
   constructor(readonly dir: string) {}
@@ -87,14 +110,15 @@ export class CsvDirectorySource implements PriceSource {
     try {
       names = (await readdir(this.dir)).sort();
     } catch (error) {
-      return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read the CSV directory ${this.dir}: ${message(error)}`, problems: [], files: [] };
+      return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read the CSV directory ${this.dir}: ${message(error)}`, problems: [], conflicts: [], files: [] };
     }
     const perSymbol = names.filter((n) => /\.csv$/i.test(n) && n.toLowerCase() !== COMBINED_PRICE_FILE && canonicalSymbol(n.slice(0, -4)) === symbol);
     const combined = names.find((n) => n.toLowerCase() === COMBINED_PRICE_FILE);
     const files = combined ? [...perSymbol, combined] : perSymbol;
 
     const byDate = new Map<string, CsvQuote>();
-    const problems: CsvProblem[] = [];
+    const problems: CsvRowProblem[] = [];
+    const conflicts: CsvCloseConflict[] = [];
     for (const name of files) {
       signal.throwIfAborted();
       const layout: PriceFileLayout = name === combined ? 'combined' : 'per_symbol';
@@ -103,10 +127,17 @@ export class CsvDirectorySource implements PriceSource {
         parsed = await this.parsed(name, layout, signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read ${join(this.dir, name)}: ${message(error)}`, problems, files };
+        return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read ${join(this.dir, name)}: ${message(error)}`, problems, conflicts: [], files };
       }
       for (const row of parsed.rows) {
-        if (row.symbol !== symbol || byDate.has(row.date)) continue;
+        if (row.symbol !== symbol) continue;
+        const first = byDate.get(row.date);
+        if (first) {
+          if (first.close !== row.close && row.date >= request.start && row.date <= request.end) {
+            conflicts.push({ date: row.date, used: { ...first.origin, close: first.close }, ignored: { file: name, line: row.line, close: row.close } });
+          }
+          continue;
+        }
         byDate.set(row.date, { date: row.date, close: row.close, volume: row.volume, open: row.open, high: row.high, low: row.low, origin: { file: name, line: row.line } });
       }
       // Problems of this symbol's rows, and those that cannot be attributed to a symbol
@@ -116,7 +147,8 @@ export class CsvDirectorySource implements PriceSource {
     const quotes = [...byDate.values()].filter((q) => q.date >= request.start && q.date <= request.end).sort((a, b) => (a.date < b.date ? -1 : 1));
     const outcome = quotes.length > 0 ? 'ok' : 'no_data';
     const error = quotes.length > 0 ? null : files.length === 0 ? `no CSV file for ${symbol} in ${this.dir}` : `no rows for ${symbol} in the requested range`;
-    return { ...base, outcome, quotes, error, problems, files };
+    conflicts.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    return { ...base, outcome, quotes, error, problems, conflicts, files };
   }
 
   private async parsed(name: string, layout: PriceFileLayout, signal: AbortSignal): Promise<PriceFile> {

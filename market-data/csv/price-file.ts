@@ -36,9 +36,10 @@ export interface PriceFileRow extends Quote {
   readonly line: number;
 }
 
-/** A skipped row, with the symbol written on it when readable (null: unknown or whole file). */
+/** A skipped row, with the symbol and date written on it when readable (null: unknown or whole file). */
 export interface PriceFileProblem extends CsvProblem {
   readonly symbol: string | null;
+  readonly date: IsoDate | null;
 }
 
 export interface PriceFile {
@@ -52,7 +53,7 @@ export interface PriceFile {
  */
 export function readPriceFile(text: string, file: string, layout: PriceFileLayout, symbol?: string): PriceFile {
   const fileSymbol = symbol === undefined ? null : canonicalSymbol(symbol);
-  const unattributed = (p: CsvProblem): PriceFileProblem => ({ ...p, symbol: fileSymbol });
+  const unattributed = (p: CsvProblem): PriceFileProblem => ({ ...p, symbol: fileSymbol, date: null });
   const read = readCsvTable(text, { file, skipMalformed: true });
   if (!read.ok) return { rows: [], problems: [unattributed(read.problem)] };
   const { header, headerLine, records } = read.table;
@@ -98,7 +99,7 @@ export function readPriceFile(text: string, file: string, layout: PriceFileLayou
     }
     if (problem || !rowSymbol) {
       const written = at.symbol >= 0 ? canonicalSymbol(record.cells[at.symbol] ?? '') : fileSymbol;
-      if (problem) problems.push({ ...problem, symbol: written === '' ? null : written });
+      if (problem) problems.push({ ...problem, symbol: written === '' ? null : written, date: date ?? null });
       continue;
     }
     rows.push({ symbol: rowSymbol, line: record.line, date: date!, close: close!, volume: volume ?? null, open: open ?? null, high: high ?? null, low: low ?? null });

@@ -8,8 +8,10 @@
  *     when backup.keep would.
  *   - `--out <file> --keep N` outside the backup folder has no folder to prune: a usage error
  *     (exit 2) that says what to do, before anything is written or logged.
+ *   - A retention pass (a backup's, also the one after a purge's or a restore's backup) says how
+ *     many backup files without a manifest it left, since it never deletes them.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli';
@@ -56,6 +58,32 @@ describe('backup --out <folder> --keep N', () => {
     const left = readdirSync(folder).filter((f) => !f.endsWith('.json'));
     expect(left.sort()).toEqual(['notes.txt', ...[bare, otherBackup, prePurge, last.file].map((f) => f.slice(folder.length + 1))].sort());
     expect(readdirSync(folder).filter((f) => f.endsWith('.json')).sort()).toEqual([otherBackup, prePurge, last.file].map((f) => `${f.slice(folder.length + 1)}.json`).sort());
+  });
+
+  it('a retention pass says how many backup files without a manifest it left, to be deleted by hand: backup, purge and restore', async () => {
+    const db = copyTo(seeded);
+    const folder = join(dirname(db), 'backups');
+    mkdirSync(folder);
+    const bare = ['portfolios.sqlite.20250101T000000Z.manual.sqlite', 'portfolios.sqlite.20250102T000000Z.pre-purge.sqlite'].map((n) => join(folder, n));
+    for (const f of bare) writeFileSync(f, 'x');
+    const warning = `warning: retention left 2 backup files without a manifest in ${folder}: retention never deletes them, so delete them by hand when no longer needed (\`batchdesk backup list\` marks them "not managed")`;
+
+    const kept = await runCli(['backup', '--db', db, '--keep', '1', '--json'], at(0));
+    expect(kept.code, kept.stderr).toBe(0);
+    expect(kept.stderr).toBe(warning);
+    expect(JSON.parse(kept.stdout).warnings).toEqual([warning.slice('warning: '.length)]);
+    const purged = await runCli(['purge', '--db', db, '--yes'], at(1));
+    expect(purged.code, purged.stderr).toBe(0);
+    expect(purged.stderr).toContain(warning);
+    const restored = await runCli(['restore', JSON.parse(kept.stdout).file, '--db', db, '--yes'], at(2));
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stderr).toContain(warning);
+    for (const f of bare) expect(readdirSync(folder)).toContain(f.slice(folder.length + 1));
+    // With none left, nothing is said.
+    for (const f of bare) rmSync(f);
+    const quiet = await runCli(['backup', '--db', db, '--json'], at(3));
+    expect(quiet.stderr).toBe('');
+    expect(JSON.parse(quiet.stdout).warnings).toEqual([]);
   });
 
   it('--keep with an --out file outside the backup folder is a usage error that changes nothing', async () => {

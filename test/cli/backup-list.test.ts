@@ -45,16 +45,16 @@ describe('backup list', () => {
     const bareLine = lines.findIndex((l) => l.startsWith('portfolios.sqlite.20250710T230000Z.manual.sqlite '));
     expect(withManifestLine).toBeGreaterThan(0);
     expect(bareLine).toBeGreaterThan(withManifestLine);
-    expect(lines[withManifestLine]).toMatch(/ 2025-07-10 23:00:0\d +pre-purge +\d+ +yes$/);
-    expect(lines[bareLine]).toMatch(/ 2025-07-10 23:00:00 +manual +\d+ +no manifest: restore checks integrity first$/);
-    expect(r.stdout).toContain('2 backup(s), 1 without a manifest');
+    expect(lines[withManifestLine]).toMatch(/ 2025-07-10 23:00:0\d +pre-purge +\d+ +managed +yes$/);
+    expect(lines[bareLine]).toMatch(/ 2025-07-10 23:00:00 +manual +\d+ +not managed +no manifest: restore checks integrity first$/);
+    expect(r.stdout).toContain('2 backup(s), 1 without a manifest (restore checks their integrity first; no checksum to compare; not managed by retention, which never deletes them: delete them by hand when no longer needed)');
 
     const json = await runCli(['backup', 'list', '--db', db, '--json'], ENV);
     expect(json.code).toBe(0);
     const listed = JSON.parse(json.stdout);
-    expect(listed.backups.map((b: { file: string; hasManifest: boolean }) => [b.file, b.hasManifest])).toEqual([
-      [withManifest, true],
-      [made, false],
+    expect(listed.backups.map((b: { file: string; hasManifest: boolean; madeAt: string; managedByRetention: boolean }) => [b.file, b.hasManifest, b.madeAt.slice(0, 18), b.managedByRetention])).toEqual([
+      [withManifest, true, '2025-07-10T23:00:0', true],
+      [made, false, '2025-07-10T23:00:0', false],
     ]);
     const app = await dispatch('listBackups', {}, testHostContext(db, SAFE_NOW, { reader: false }));
     expect(app).toEqual({ ok: true, output: listed });
@@ -62,7 +62,7 @@ describe('backup list', () => {
     // The listed file restores (no checksum to compare), and the list then shows the check it passed.
     expect((await runCli(['restore', made, '--db', db, '--yes'], ENV)).code).toBe(0);
     const after = await runCli(['backup', 'list', '--db', db], ENV);
-    expect(after.stdout).toMatch(/manual +\d+ +no manifest: restore checks integrity first; passed at restore on 2025-07-10 23:00:\d\d/);
+    expect(after.stdout).toMatch(/manual +\d+ +not managed +no manifest: restore checks integrity first; passed at restore on 2025-07-10 23:00:\d\d/);
   });
 
   it('exit codes as k.3: a bad flag is a usage error (2), a missing database a data error (5)', async () => {

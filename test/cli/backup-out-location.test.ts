@@ -2,11 +2,13 @@
  * `backup --out` naming an existing folder writes the backup into it under its automatic name,
  * as the backup folder gets it (a second backup of that second gets the next free name); so does
  * an --out that ends in a separator, whose folder is created when missing.
- * `backup --out` at a place no backup can ever be written (under a regular file) is bad input
- * (SPEC.md m.22, k.3): a usage error, exit 2, that says what to do, with the database left as it
- * was, maintenance_log included, and no file or folder made. A backup that fails while copying
- * (a real I/O failure) is still a failed backup: exit 5 and a failed row in maintenance_log
- * (j.1). The exports that take --out (prices, profiles, baselines) log nothing either way.
+ * `backup --out` at a place no backup can ever be written (under a regular file) is refused
+ * before anything is done (SPEC.md m.22): exit 5, as every output path this file system cannot
+ * take (k.3: an I/O problem, not a misspelt value), with the message every output flag uses,
+ * the database left as it was, maintenance_log included, and no file or folder made. A backup
+ * that fails while copying (a real I/O failure) is still a failed backup: exit 5 and a failed row
+ * in maintenance_log (j.1). The exports that take --out (prices, profiles, baselines) log
+ * nothing either way. Every output flag refuses a path under a file, or a folder, alike.
  */
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -73,15 +75,15 @@ describe('backup --out a path ending in a separator (a folder that does not exis
     expect(readdirSync(folder).sort()).toEqual(['deeper', 'portfolios.sqlite.20250710T230000Z.manual.sqlite', 'portfolios.sqlite.20250710T230000Z.manual.sqlite.json']);
   });
 
-  it('a trailing separator after a regular file is a usage error that changes nothing', async () => {
+  it('a trailing separator after a regular file is refused (exit 5) and changes nothing', async () => {
     const db = copyTo(seeded);
     const file = join(dirname(db), 'somefile');
     writeFileSync(file, 'x');
     const before = tableContents(db);
     const filesBefore = readdirSync(dirname(db)).sort();
     const r = await runCli(['backup', '--db', db, '--out', `${file}/`], ENV);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`error: cannot back up to ${join(file, 'portfolios.sqlite.20250710T230000Z.manual.sqlite')}: ${file} is a file, not a folder; choose another --out path (a missing folder is created)`);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(`error: cannot write the backup to ${join(file, 'portfolios.sqlite.20250710T230000Z.manual.sqlite')}: ${file} is a file, not a folder; choose another --out path (a missing folder is created)`);
     expect(tableContents(db)).toEqual(before);
     expect(readdirSync(dirname(db)).sort()).toEqual(filesBefore);
   });
@@ -99,7 +101,7 @@ describe('namesFolder and resolveOutputPath', () => {
 });
 
 describe('backup --out under a regular file', () => {
-  it('is a usage error that changes nothing, maintenance_log included', async () => {
+  it('is refused (exit 5) and changes nothing, maintenance_log included', async () => {
     const db = copyTo(seeded);
     const file = join(dirname(db), 'somefile');
     writeFileSync(file, 'x');
@@ -107,8 +109,8 @@ describe('backup --out under a regular file', () => {
     const filesBefore = readdirSync(dirname(db)).sort();
     for (const out of [join(file, 'x.sqlite'), join(file, 'deeper', 'x.sqlite')]) {
       const r = await runCli(['backup', '--db', db, '--out', out], ENV);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toBe(`error: cannot back up to ${out}: ${file} is a file, not a folder; choose another --out path (a missing folder is created)`);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toBe(`error: cannot write the backup to ${out}: ${file} is a file, not a folder; choose another --out path (a missing folder is created)`);
     }
     expect(tableContents(db)).toEqual(before);
     expect(readdirSync(dirname(db)).sort()).toEqual(filesBefore);
@@ -141,7 +143,51 @@ describe('backup --out under a regular file', () => {
     ]) {
       const r = await runCli([...args, '--db', db], ENV);
       expect(r.code, args.join(' ')).toBe(5);
-      expect(r.stderr).toMatch(/a part of its folder is a file/);
+      expect(r.stderr).toMatch(/: \S*somefile is a file, not a folder; choose another --out path/);
+    }
+    expect(tableContents(db)).toEqual(before);
+  });
+});
+
+describe('every output flag refuses a path it can never write the same way', () => {
+  // Each flag that names an output path, with the words its message uses for what it writes.
+  const OUTPUTS: readonly (readonly [string, string, (path: string) => string[]])[] = [
+    ['--out', 'the backup', (p) => ['backup', '--out', p]],
+    ['--out', 'the export', (p) => ['prices', 'export', '--out', p]],
+    ['--out', 'the export', (p) => ['profiles', 'export', '--out', p]],
+    ['--out', 'the baseline', (p) => ['history', 'export-baseline', '--start-date', '2025-06-30', '--end-date', '2025-07-10', '--out', p]],
+    ['--report', 'the import report', (p) => ['import', join(REPO_ROOT, 'test/fixtures/pg/committed/reference.dump'), '--merge', '--report', p]],
+    ['--log-file', 'the event log', (p) => ['run', '--target-date', '2025-07-10', '--no-guard', '--log-file', p]],
+    ['--log-file', 'the event log', (p) => ['rebuild', '--start-date', '2025-07-10', '--yes', '--log-file', p]],
+    ['--trace', 'the trace files', (p) => ['run', '--target-date', '2025-07-10', '--monitor-only', '--trace', p]],
+  ];
+
+  it('under a regular file: exit 5, one message shape naming the flag, nothing changed', async () => {
+    const db = copyTo(seeded);
+    const file = join(dirname(db), 'somefile');
+    writeFileSync(file, 'x');
+    const before = tableContents(db);
+    for (const [flag, what, args] of OUTPUTS) {
+      const target = join(file, 'x.out');
+      const r = await runCli([...args(target), '--db', db], ENV);
+      expect(r.code, `${args(target).join(' ')}: ${r.stderr}`).toBe(5);
+      expect(r.stderr).toBe(`error: cannot write ${what} to ${target}: ${file} is a file, not a folder; choose another ${flag} path (a missing folder is created)`);
+    }
+    expect(tableContents(db)).toEqual(before);
+    // No backup, log, report or trace left anywhere (the database's own -wal and -shm aside).
+    expect(readdirSync(dirname(db)).filter((f) => !/-(wal|shm)$/.test(f)).sort()).toEqual(['portfolios.sqlite', 'somefile']);
+  });
+
+  it('a folder where a file is written: exit 5, the same shape', async () => {
+    const db = copyTo(seeded);
+    const folder = join(dirname(db), 'afolder');
+    mkdirSync(folder);
+    const before = tableContents(db);
+    // `backup --out` and `--trace` take a folder: they write into it.
+    for (const [flag, what, args] of OUTPUTS.filter(([, w]) => w !== 'the backup' && w !== 'the trace files')) {
+      const r = await runCli([...args(folder), '--db', db], ENV);
+      expect(r.code, `${args(folder).join(' ')}: ${r.stderr}`).toBe(5);
+      expect(r.stderr).toBe(`error: cannot write ${what} to ${folder}: it is a folder; choose another ${flag} path (a missing folder is created)`);
     }
     expect(tableContents(db)).toEqual(before);
   });

@@ -3,11 +3,14 @@
  * - `nonNegative`: `--flag -1` is refused with the allowed range, not with a hint to write
  *   `--flag=-1` that only leads to that refusal; flags that take negative numbers keep the hint;
  * - `required`: help marks the flag "(required)", and the command refuses to run without it
- *   (SPEC.md k.1: a usage error, exit code 2).
+ *   (SPEC.md k.1: a usage error, exit code 2);
+ * - a flag that takes one value (not `multiple`) given twice is a usage error naming it, never
+ *   the last value kept in silence; the `multiple` ones (--portfolio, --phase, --symbols) repeat.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { GLOBAL_FLAGS } from '../../cli/args';
 import { COMMANDS } from '../../cli/commands';
 import { runCli, tempDir } from '../support/cli';
 
@@ -90,5 +93,43 @@ describe('required flags', () => {
     const empty = await runCli(['profiles', 'export', '--out=', '--db', join(tempDir(), 'none.db')], NOW);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toBe('error: `batchdesk profiles export` needs --out FILE (see `batchdesk profiles export --help`)');
+  });
+});
+
+describe('a flag that takes one value, given more than once', () => {
+  it('is a usage error naming the flag and both values, for every command and such flag, before the database is opened', async () => {
+    const single = COMMANDS.flatMap((c) => Object.entries({ ...GLOBAL_FLAGS, ...c.flags }).flatMap(([name, f]) => (f.type === 'string' && !f.multiple ? [[c.name, name] as const] : [])));
+    expect(single.length).toBeGreaterThan(COMMANDS.length);
+    for (const [command, name] of single) {
+      const db = join(tempDir(), 'none.db');
+      const args = [...command.split(' '), `--${name}`, 'a', `--${name}`, 'b', ...(name === 'db' ? [] : ['--db', db])];
+      const r = await runCli(args, NOW);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe(`error: --${name} is given twice ("a", then "b") but takes one value; keep one (see \`batchdesk ${command} --help\`)`);
+      expect(existsSync(db)).toBe(false);
+    }
+    const three = await runCli(['run', '--start-date', '2025-07-01', '--start-date=2025-07-02', '--db', join(tempDir(), 'none.db'), '--start-date', '2025-07-03'], NOW);
+    expect(three.stderr).toBe('error: --start-date is given 3 times ("2025-07-01", then "2025-07-02", then "2025-07-03") but takes one value; keep one (see `batchdesk run --help`)');
+    // Before the command too: `batchdesk --db A run --db B`.
+    expect((await runCli(['--db', 'a.db', 'history', '--db', 'b.db'], NOW)).stderr).toBe('error: --db is given twice ("b.db", then "a.db") but takes one value; keep one (see `batchdesk history --help`)');
+  });
+
+  it('the flags meant to repeat keep working', async () => {
+    const multiple = COMMANDS.flatMap((c) => Object.entries(c.flags).flatMap(([name, f]) => (f.multiple ? [`${c.name} --${name}`] : []))).sort();
+    expect(multiple).toEqual(expect.arrayContaining(['prices export --symbols', 'purge --portfolio', 'rebuild --portfolio', 'run --phase', 'run --portfolio', 'reconcile --portfolio']));
+    // k.2: --portfolio and --phase are repeatable wherever they are taken.
+    expect(multiple.filter((m) => !/ --(portfolio|phase|symbols)$/.test(m))).toEqual([]);
+    expect(COMMANDS.filter((c) => c.flags['portfolio'] && !c.flags['portfolio'].multiple).map((c) => c.name)).toEqual([]);
+    const db = join(tempDir(), 'none.db');
+    for (const args of [
+      ['run', '--phase', 'market_data', '--phase', 'fundamentals', '--portfolio', 'p1', '--portfolio', 'p2'],
+      ['prices', 'export', '--out', join(tempDir(), 'p.csv'), '--symbols', 'SPY', '--symbols', 'AAPL'],
+      ['purge', '--portfolio', 'p1', '--portfolio', 'p2', '--dry-run'],
+    ]) {
+      const r = await runCli([...args, '--db', db], NOW);
+      // Past the parser: the missing database is what stops them (exit 5).
+      expect(r.stderr, args.join(' ')).toMatch(/^error: database .*none\.db does not exist/);
+      expect(r.code).toBe(5);
+    }
   });
 });

@@ -263,7 +263,7 @@ describe('targets, flags and outputs', () => {
     expect(JSON.parse(readFileSync(join(dir, 'none', 'r.json'), 'utf8'))).toMatchObject({ source: REF, mode: 'new' });
     // A report path under a file is refused before anything is imported.
     const underFile = await runCli(['import', REF, '--db', join(dir, 'u.sqlite'), '--report', join(dir, 'q.sqlite', 'r.json')], ENV);
-    expect(underFile.code).toBe(2);
+    expect(underFile.code).toBe(5);
     expect(underFile.stderr).toContain('is a file, not a folder; choose another --report path');
     expect(existsSync(join(dir, 'u.sqlite'))).toBe(false);
   });

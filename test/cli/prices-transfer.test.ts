@@ -333,9 +333,37 @@ describe('the CSV transfers on a database that does not exist (a mistyped --db)'
     ]) {
       const r = await runCli([...args, '--db', missing], { BATCHDESK_NOW: NOW });
       expect(r.code, args.join(' ')).toBe(5);
-      expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`error: database ${missing} does not exist. Create it with \`batchdesk seed-demo --db ${missing}\` or import a dump.`);
+      const message = `database ${missing} does not exist. Create it with \`batchdesk seed-demo --db ${missing}\` or import a dump.`;
+      // With --json the refusal is also one JSON document on stdout: the contract's failure answer and the exit code.
+      expect(r.stdout === '' ? null : JSON.parse(r.stdout)).toEqual(args.includes('--json') ? { ok: false, error: { code: 'data', message, details: { reason: 'not_found' } }, exit_code: 5 } : null);
+      expect(r.stderr).toBe(`error: ${message}`);
     }
     expect(readdirSync(dir).sort()).toEqual(['good.csv', 'profiles.csv']);
+  });
+});
+
+describe('prices import --json refused', () => {
+  it('prints one JSON document with the error on stdout, besides the error line on stderr', async () => {
+    const dir = tempDir('batchdesk-import-json-');
+    const db = join(dir, 'p.sqlite');
+    expect((await runCli(['seed-demo', '--db', db, '--prices', 'none'], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    writeFileSync(join(dir, 'bad.csv'), 'symbol,date,close\nAAPL,2025-07-01,abc\n');
+    const bad = await runCli(['prices', 'import', join(dir, 'bad.csv'), '--json', '--db', db], { BATCHDESK_NOW: NOW });
+    expect(bad.code).toBe(5);
+    const message = 'bad.csv line 2, column 3 (close): expected a number, got "abc"; nothing was imported (fix the row, or pass --skip-bad-rows to import the other rows)';
+    expect(bad.stderr).toBe(`error: ${message}`);
+    expect(JSON.parse(bad.stdout)).toEqual({
+      ok: false,
+      error: { code: 'data', message, details: { problem: { file: 'bad.csv', line: 2, column: 'close', columnNumber: 3, kind: 'bad_number', message: 'expected a number, got "abc"' } } },
+      exit_code: 5,
+    });
+    const unreadable = await runCli(['prices', 'import', join(dir, 'none.csv'), '--json', '--db', db], { BATCHDESK_NOW: NOW });
+    expect(unreadable.code).toBe(5);
+    expect(JSON.parse(unreadable.stdout)).toMatchObject({ ok: false, error: { code: 'data', message: expect.stringMatching(/^cannot read .*none\.csv: no such file; nothing was imported$/) }, exit_code: 5 });
+    // A usage error too (exit 2), and without --json nothing reaches stdout.
+    const usage = await runCli(['prices', 'import', join(dir, 'bad.csv'), '--json', '--bogus', '--db', db], { BATCHDESK_NOW: NOW });
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ ok: false, error: { code: 'usage' }, exit_code: 2 });
+    expect((await runCli(['prices', 'import', join(dir, 'bad.csv'), '--db', db], { BATCHDESK_NOW: NOW })).stdout).toBe('');
   });
 });

@@ -58,9 +58,10 @@ describe('purge refuses', () => {
       { operation: 'backup', status: 'failed' },
       { operation: 'purge', status: 'failed' },
     ]);
-    // `backup --out` under a file is bad input, not a failed backup: a usage error that logs nothing.
+    // `backup --out` under a file is refused before any backup is tried (exit 5, as every output path under a file): it logs nothing.
     const b = await runCli(['backup', '--db', db, '--out', join(file, 'x.sqlite')], ENV);
-    expect(b.code).toBe(2);
+    expect(b.code).toBe(5);
+    expect(b.stderr).toMatch(/^error: cannot write the backup to .*: .*not-a-folder is a file, not a folder; choose another --out path/);
     expect(new Database(db, { readonly: true }).prepare(`SELECT count(*) AS n FROM maintenance_log`).get()).toEqual({ n: 2 });
   });
 

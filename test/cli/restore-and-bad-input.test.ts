@@ -4,7 +4,7 @@
  * corrupt backup, a restore onto a database held by a running batch in another process)
  * gives a clear message, the exit code of k.3 and no change.
  */
-import { copyFileSync, existsSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli';
@@ -63,11 +63,39 @@ describe('restore', () => {
     const r1 = await runCli(['restore', b, '--db', db, '--yes'], ENV);
     expect(r1.code).toBe(5);
     expect(r1.stderr).toMatch(/is corrupt: its SHA-256 .* differs from the manifest/);
+    // What to do next: another backup, or this one without its manifest (restore has no flag that skips the check).
+    expect(r1.stderr).toMatch(
+      new RegExp(
+        `\\(the file changed after the backup was made\\); choose another backup \\(\`batchdesk backup list --db ${db}\` lists them with their checks\\), or, if you trust this file, remove its manifest ${b}\\.json and restore again: restore then skips the checksum and still checks the file's integrity$`,
+      ),
+    );
     const garbage = join(tempDir(), 'garbage.sqlite');
     writeFileSync(garbage, Buffer.concat([Buffer.from('SQLite format 3\u0000'), Buffer.alloc(4096, 7)]));
     const r2 = await runCli(['restore', garbage, '--db', db, '--yes'], ENV);
     expect(r2.code).toBe(5);
     expect(r2.stderr).toMatch(/cannot be restored/);
+    expect(r2.stderr).toMatch(/; choose another backup \(`batchdesk backup list --db .*` lists them with their checks\)$/);
+    expect(tableContents(db)).toEqual(before);
+  });
+
+  it('a one-byte or empty file named like a backup: not a SQLite database, exit 5, unchanged; the list shows the verdict without the advice', async () => {
+    const db = copyTo(template);
+    const before = tableContents(db);
+    const folder = join(dirname(db), 'backups');
+    for (const [name, bytes] of [
+      ['portfolios.sqlite.20250701T000000Z.manual.sqlite', 'x'],
+      ['portfolios.sqlite.20250702T000000Z.manual.sqlite', ''],
+    ] as const) {
+      const file = join(folder, name);
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(file, bytes);
+      const r = await runCli(['restore', file, '--db', db, '--yes'], ENV);
+      expect(r.code).toBe(5);
+      const problem = `backup ${file} cannot be restored: it is not a SQLite database (${bytes.length} byte${bytes.length === 1 ? '' : 's'}, without the SQLite header: empty, truncated or another kind of file)`;
+      expect(r.stderr).toBe(`error: ${problem}; choose another backup (\`batchdesk backup list --db ${db}\` lists them with their checks)`);
+      const listed = JSON.parse((await runCli(['backup', 'list', '--db', db, '--json'], ENV)).stdout) as { backups: { file: string; lastVerification: { problem: string } | null }[] };
+      expect(listed.backups.find((x) => x.file === file)?.lastVerification?.problem).toBe(problem);
+    }
     expect(tableContents(db)).toEqual(before);
   });
 

@@ -59,7 +59,7 @@ describe('run logs and summary', () => {
     writeFileSync(join(dir, 'afile'), 'x');
     const bad = await runCli(['run', '--db', db, '--target-date', '2025-07-02', '--log-file', join(dir, 'afile', 'run.log')], { BATCHDESK_NOW: NOW });
     expect(bad.code).toBe(5);
-    expect(bad.stderr).toContain(`error: cannot write the event log to ${join(dir, 'afile', 'run.log')}: a part of its folder is a file; nothing was run`);
+    expect(bad.stderr).toContain(`error: cannot write the event log to ${join(dir, 'afile', 'run.log')}: ${join(dir, 'afile')} is a file, not a folder; choose another --log-file path (a missing folder is created)`);
     const d = new Database(db, { readonly: true });
     expect((d.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(1);
     d.close();

@@ -2,7 +2,7 @@
  * `batchdesk run` bad input (issue 3, SPEC.md k.3, m.5, m.22): a clear message, exit code 2 and
  * no change to the database. Also --dry-run writes nothing.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { liveProcess, sqlOn, writeLiveLock } from '../reliability/bad-input-harness';
@@ -37,6 +37,11 @@ describe('run: bad input and dry runs', () => {
     ['a guard threshold above 1', ['--max-missing-marks', '1.5'], /--max-missing-marks 1\.5: must be at most 1 \(see/],
     ['an unknown market-data mode', ['--market-data', 'carrier-pigeon'], /--market-data/],
     ['a missing prerequisite', ['--phase', 'snapshots', '--target-date', '2025-07-01'], /prerequisites.*snapshots needs marks/],
+    // e.1: only online and offline read a CSV folder.
+    ['--csv-dir with --market-data synthetic', ['--market-data', 'synthetic', '--csv-dir', '.'], /^error: --csv-dir \. is read only by --market-data online \(the folder, then Yahoo\) or offline \(the folder only\); with --market-data synthetic the synthetic generator answers every request and the folder would never be read\. Leave out --csv-dir, or choose --market-data offline or online$/],
+    ["--csv-dir on a database whose market_data.mode is synthetic (the demo's)", ['--csv-dir', '.'], /--csv-dir \. is read only by .*with this database's market_data\.mode \(synthetic\)/],
+    ['--csv-dir with --market-data synthetic in a dry run', ['--market-data', 'synthetic', '--csv-dir', '.', '--dry-run'], /--csv-dir \. is read only by --market-data online/],
+    ['a one-value flag given twice', ['--start-date', '2025-07-01', '--start-date', '2025-07-02'], /^error: --start-date is given twice \("2025-07-01", then "2025-07-02"\) but takes one value; keep one/],
   ];
   for (const [name, args, message] of cases) {
     it(`refuses ${name} with exit 2 and changes nothing`, async () => {
@@ -47,6 +52,15 @@ describe('run: bad input and dry runs', () => {
       expect(tableContents(db)).toEqual(before);
     });
   }
+
+  it('rebuild refuses --csv-dir with --market-data synthetic before its backup and purge (exit 2)', async () => {
+    const r = await runCli(['rebuild', '--db', db, '--start-date', '2025-07-01', '--yes', '--market-data', 'synthetic', '--csv-dir', dir, '--log-file', join(dir, 'logs', 'r.jsonl')], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`error: --csv-dir ${dir} is read only by --market-data online (the folder, then Yahoo) or offline (the folder only); with --market-data synthetic`);
+    expect(tableContents(db)).toEqual(before);
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+    expect(existsSync(join(dir, 'logs'))).toBe(false);
+  });
 
   it('a required flag left out is named plainly (verify coverage without --start-date), exit 2', async () => {
     const r = await runCli(['verify', 'coverage', '--db', db], { BATCHDESK_NOW: NOW });

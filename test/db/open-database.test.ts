@@ -46,6 +46,13 @@ describe('openDatabase', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
+  it('refuses a parent that is a file, saying so (not that the folder is missing), creating nothing', () => {
+    const file = join(tempDir(), 'notes.txt');
+    writeFileSync(file, 'notes\n');
+    expectRefusal(() => openDatabase(join(file, 'x.db')), 'directory_missing', /notes\.txt is a file, not a folder\. Choose another --db path\./);
+    expect(readFileSync(file, 'utf8')).toBe('notes\n');
+  });
+
   it('refuses a file that is not SQLite, short or long, for writing or reading, and leaves it untouched', () => {
     for (const [name, bytes] of [
       ['notes.db', Buffer.from('these are my notes, not a database\n'.repeat(20))],

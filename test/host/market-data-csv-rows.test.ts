@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { tempDir } from '../support/cli';
+import { progressSink } from '../../cli/telemetry/progress-sink';
 import { advancingClock, createSmallDatabase, missingPrices, querySql, runEngine } from '../support/market-data-engine';
 
 const NOW = '2025-03-15T12:00:00Z';
@@ -106,6 +107,60 @@ describe('bad CSV rows found by validation (offline, CSV folder)', () => {
     const providers = run.result.summary.market_data['providers'] as Record<string, Record<string, number>>;
     expect(providers['csv']).toMatchObject({ dropped: 2, rows: 7 });
     expect(querySql(db, `SELECT count(*) AS n FROM market_data_cache WHERE symbol = 'MSFT' AND date IN ('2025-03-08', '2025-03-09')`)).toEqual([{ n: 0 }]);
+  });
+  it('a per-symbol file and prices.csv that disagree on closes: the per-symbol file wins, and the run says so with the dates and both closes', async () => {
+    const csvDir = join(dir, 'csv-conflict');
+    mkdirSync(csvDir, { recursive: true });
+    writeFileSync(join(csvDir, 'MSFT.csv'), ['Date,Close', '2025-03-03,100', '2025-03-04,101', '2025-03-05,102', '2025-03-06,103', '2025-03-07,104', ''].join('\n'));
+    // Lines 2 and 4 agree with MSFT.csv; lines 3 and 5 do not; line 6 fills a date MSFT.csv lacks.
+    writeFileSync(join(csvDir, 'prices.csv'), ['symbol,date,close', 'MSFT,2025-03-03,100', 'MSFT,2025-03-04,99', 'MSFT,2025-03-05,102', 'MSFT,2025-03-06,98.5', 'MSFT,2025-02-28,97', ''].join('\n'));
+    const db = join(dir, 'conflict.db');
+    createSmallDatabase(db, LOTS, { 'market_data.mode': 'offline', 'market_data.csv_dir': csvDir }, Date.parse(NOW));
+    const offline = () => Promise.reject(new Error('offline: nothing is fetched'));
+    const run = await runEngine(db, { startDate: '2025-03-03', endDate: '2025-03-07' }, offline, advancingClock(NOW));
+    expect(run.result.kind).toBe('run');
+    const message = 'MSFT: MSFT.csv and prices.csv disagree on 2 close(s); MSFT.csv is used: 2025-03-04 (MSFT.csv line 3: 101, prices.csv line 3: 99), 2025-03-06 (MSFT.csv line 5: 103, prices.csv line 5: 98.5)';
+    const warnings = run.events.flatMap((e) => (e.event === 'metric' && e.payload.name === 'csv_conflict' ? [e.payload] : []));
+    expect(warnings).toMatchObject([{ value: 2, tags: { message, symbol: 'MSFT', dates: ['2025-03-04', '2025-03-06'] } }]);
+    // The stored closes are the per-symbol file's; prices.csv fills the date MSFT.csv lacks.
+    expect(querySql(db, `SELECT date, close FROM market_data_cache WHERE symbol = 'MSFT' AND date IN ('2025-02-28', '2025-03-04', '2025-03-06') ORDER BY date`)).toEqual([
+      { date: '2025-02-28', close: 97 },
+      { date: '2025-03-04', close: 101 },
+      { date: '2025-03-06', close: 103 },
+    ]);
+    // The fetch log notes it on the range that holds those dates.
+    const notes = querySql<{ range_start: string; range_end: string; error: string | null }>(db, `SELECT range_start, range_end, error FROM market_data_fetch_log WHERE symbol = 'MSFT' AND provider = 'csv' ORDER BY id`);
+    expect(notes.filter((n) => n.error?.includes(message))).toHaveLength(1);
+    expect(notes.find((n) => n.error?.includes(message))).toMatchObject({ range_end: '2025-03-07' });
+    // The CLI's progress says it as a warning (cli/telemetry/progress-sink.ts).
+    const lines: string[] = [];
+    const sink = progressSink((l) => lines.push(l), { tty: false, quiet: false, verbose: false, now: () => 0, color: false });
+    for (const e of run.events) sink.handle(e);
+    expect(lines).toContain(`warning: ${message}`);
+  });
+
+  it("a bad row's note is on the fetch-log rows of the ranges that hold its date, not on the others", async () => {
+    // Chunks 2025-03-03..07 and 2025-03-10..14: the first chunk's range ends on 03-07, the
+    // second's holds 03-12, the bad row's date.
+    const csvDir = join(dir, 'csv-note');
+    mkdirSync(csvDir, { recursive: true });
+    writeFileSync(
+      join(csvDir, 'MSFT.csv'),
+      ['Date,Close', '2025-03-03,100', '2025-03-04,101', '2025-03-05,102', '2025-03-06,103', '2025-03-07,104', '2025-03-10,105', '2025-03-11,106', '2025-03-12,abc', '2025-03-13,108', '2025-03-14,109', ''].join('\n'),
+    );
+    const db = join(dir, 'note.db');
+    createSmallDatabase(db, LOTS, { 'market_data.mode': 'offline', 'market_data.csv_dir': csvDir }, Date.parse(NOW));
+    const offline = () => Promise.reject(new Error('offline: nothing is fetched'));
+    const run = await runEngine(db, { startDate: '2025-03-03', endDate: '2025-03-14', chunkDays: 7 }, offline, advancingClock(NOW));
+    expect(run.result.kind).toBe('run');
+    const rows = querySql<{ range_start: string; range_end: string; error: string | null }>(db, `SELECT range_start, range_end, error FROM market_data_fetch_log WHERE symbol = 'MSFT' AND provider = 'csv' AND outcome = 'ok' ORDER BY id`);
+    const note = '1 bad CSV row(s) skipped, first: MSFT.csv line 9: expected a number, got "abc"';
+    const holds = (r: { range_start: string; range_end: string }) => r.range_start <= '2025-03-12' && r.range_end >= '2025-03-12';
+    expect(rows.filter(holds).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => !holds(r)).length).toBeGreaterThan(0);
+    for (const r of rows) expect(r.error?.includes(note) ?? false, `${r.range_start}..${r.range_end}: ${r.error}`).toBe(holds(r));
+    // Reported once as a warning, whichever request read it first.
+    expect(run.events.filter((e) => e.event === 'metric' && e.payload.name === 'csv_bad_row')).toHaveLength(1);
   });
   it("a CSV folder's 'no data' does not settle the days: a file added later is read by the next run", async () => {
     const csvDir = join(dir, 'csv-later');

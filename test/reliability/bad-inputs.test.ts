@@ -151,7 +151,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'run --resume batch_does_not_exist', exit: 2, message: /batch_does_not_exist not found/, run: (e) => run(e, '--resume', 'batch_does_not_exist') },
   { surface: 'cli', input: 'run --trace DIR without --monitor-only', exit: 2, message: /--trace needs --monitor-only/, run: (e) => run(e, '--trace', join(e.dir, 'trace')) },
   { surface: 'cli', input: 'run --dry-run --monitor-only', exit: 2, message: /exclude each other/, run: (e) => run(e, '--dry-run', '--monitor-only') },
-  { surface: 'cli', input: 'run --monitor-only --trace FILE (the trace folder is a file)', exit: 2, message: /--trace .*not a folder/, prepare: (e) => void file(e, 'trace.txt', 'x'), run: (e) => run(e, '--monitor-only', '--target-date', '2025-07-10', '--trace', join(e.dir, 'trace.txt')) },
+  { surface: 'cli', input: 'run --monitor-only --trace FILE (the trace folder is a file)', exit: 5, message: /cannot write the trace files to .*trace\.txt: .*trace\.txt is a file, not a folder; choose another --trace path/, prepare: (e) => void file(e, 'trace.txt', 'x'), run: (e) => run(e, '--monitor-only', '--target-date', '2025-07-10', '--trace', join(e.dir, 'trace.txt')) },
   { surface: 'cli', input: 'frobnicate (unknown command)', exit: 2, message: /unknown command "frobnicate"/, run: (e) => cli(['frobnicate', '--db', e.db], ENV) },
   { surface: 'cli', input: 'verify bogus (unknown subcommand)', exit: 2, message: /unknown subcommand "bogus" of `verify`.*demo/, run: (e) => cli(['verify', 'bogus', '--db', e.db], ENV) },
   // An empty value (an unset variable in a script) never widens the scope to everything, as leaving the flag out would.
@@ -168,7 +168,7 @@ const CASES: readonly BadInput[] = [
   // ---------------------------------------------------------------- CLI: paths
   { surface: 'cli', input: 'restore a folder', exit: 5, message: /is a folder, not a backup file/, prepare: (e) => mkdirSync(join(e.dir, 'a-folder')), run: (e) => cli(['restore', join(e.dir, 'a-folder'), '--db', e.db, '--yes'], ENV) },
   { surface: 'cli', input: 'restore a backup file that does not exist', exit: 5, message: /backup file .*nope\.sqlite not found/, run: (e) => cli(['restore', join(e.dir, 'nope.sqlite'), '--db', e.db, '--yes'], ENV) },
-  { surface: 'cli', input: 'restore a CSV file as a backup', exit: 5, message: /cannot be restored.*not a database/, prepare: (e) => void file(e, 'prices.csv', 'symbol,date,close\n'), run: (e) => cli(['restore', join(e.dir, 'prices.csv'), '--db', e.db, '--yes'], ENV) },
+  { surface: 'cli', input: 'restore a CSV file as a backup', exit: 5, message: /cannot be restored: it is not a SQLite database \(18 bytes, without the SQLite header: empty, truncated or another kind of file\); choose another backup/, prepare: (e) => void file(e, 'prices.csv', 'symbol,date,close\n'), run: (e) => cli(['restore', join(e.dir, 'prices.csv'), '--db', e.db, '--yes'], ENV) },
   { surface: 'cli', input: 'restore the live database onto itself', exit: 2, message: /it is the database being restored/, run: (e) => cli(['restore', e.db, '--db', e.db, '--yes'], ENV) },
   { surface: 'cli', input: 'backup --out an existing file', exit: 2, message: /already exists; choose another --out/, prepare: (e) => void file(e, 'taken.sqlite', 'keep me'), run: (e) => cli(['backup', '--db', e.db, '--out', join(e.dir, 'taken.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'taken.sqlite')] },
   { surface: 'cli', input: 'prices export --out the live database', exit: 2, message: /refusing to write the export .*it is the database/, run: (e) => cli(['prices', 'export', '--db', e.db, '--out', e.db], ENV) },
@@ -212,7 +212,7 @@ const CASES: readonly BadInput[] = [
       keepBytes: (e) => [join(e.dir, 'empty.sqlite')],
     }),
   ),
-  { surface: 'database file', input: '--db whose parent is a file', exit: 5, message: /the folder .* does not exist/, prepare: (e) => void file(e, 'plain-file', 'x'), run: (e) => cli(['run', '--db', join(e.dir, 'plain-file', 'db.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'plain-file')] },
+  { surface: 'database file', input: '--db whose parent is a file', exit: 5, message: /plain-file is a file, not a folder\. Choose another --db path/, prepare: (e) => void file(e, 'plain-file', 'x'), run: (e) => cli(['run', '--db', join(e.dir, 'plain-file', 'db.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'plain-file')] },
   { surface: 'database file', input: '--db in a folder that does not exist', exit: 5, message: /the folder .* does not exist/, run: (e) => cli(['seed-demo', '--db', join(e.dir, 'missing', 'db.sqlite')], ENV), absent: (e) => [join(e.dir, 'missing')] },
   {
     surface: 'database file',

@@ -88,7 +88,7 @@ describe('writing an output file (exports, baselines)', () => {
     })();
     expect(err).toBeInstanceOf(BatchdeskError);
     expect((err as BatchdeskError).exitCode).toBe(5);
-    expect((err as BatchdeskError).message).toBe(`cannot write the baseline ${blocked}: a part of its folder is a file`);
+    expect((err as BatchdeskError).message).toBe(`cannot write the baseline to ${blocked}: ${join(dir, 'a-file')} is a file, not a folder; choose another path (a missing folder is created)`);
 
     // A write that fails after its folders were made (here: a file name too long) removes them again.
     const tooLong = join(dir, 'made', 'sub', `${'x'.repeat(300)}.csv`);
@@ -121,9 +121,10 @@ const CRAFTED: readonly Crafted[] = [
   { input: 'run --log-file a symbolic link to the database', exit: 2, message: /refusing to write the event log .*it is the database/, run: (p) => cli(['run', '--db', p.db, '--target-date', '2025-07-10', '--log-file', p.symlink]) },
   { input: 'rebuild --log-file the database', exit: 2, message: /refusing to write the event log .*it is the database/, run: (p) => cli(['rebuild', '--db', p.db, '--start-date', '2025-07-01', '--yes', '--log-file', p.db]) },
   { input: 'import --merge --report a hard link to the database', exit: 2, message: /refusing to write the import report .*it is the database/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', p.hardlink]) },
-  // A folder as the report was found only after the import had committed (then exit 5).
-  { input: 'import --merge --report under a file', exit: 2, message: /cannot write the import report to .*: .* is a file, not a folder; choose another --report path/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', join(p.db, 'report.json')]) },
-  { input: 'import --merge --report an existing folder', exit: 2, message: /--report .* is a folder; name a file for the import report/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', p.dir]) },
+  // A path this file system cannot take is an I/O error (exit 5), as for every output flag,
+  // found before the import commits (a folder as the report used to be found only after).
+  { input: 'import --merge --report under a file', exit: 5, message: /cannot write the import report to .*: .* is a file, not a folder; choose another --report path/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', join(p.db, 'report.json')]) },
+  { input: 'import --merge --report an existing folder', exit: 5, message: /cannot write the import report to .*: it is a folder; choose another --report path/, run: (p) => cli(['import', PG_DUMP, '--db', p.db, '--merge', '--report', p.dir]) },
   { input: 'contract createBackup { out: <db>-shm }', exit: 2, message: /refusing to write the backup .*shm file/, run: (p) => contract(p.db, 'createBackup', { out: `${p.db}-shm` }) },
   { input: 'contract restoreBackup { file: a symbolic link to the database }', exit: 2, message: /it is the database being restored/, run: (p) => contract(p.db, 'restoreBackup', { file: p.symlink }) },
   { input: 'contract exportBaseline { out: sub/../portfolios.sqlite }', exit: 2, message: /refusing to write the baseline/, run: (p) => contract(p.db, 'exportBaseline', { startDate: '2025-06-30', endDate: '2025-07-10', out: join(p.dir, 'sub', '..', 'portfolios.sqlite') }) },

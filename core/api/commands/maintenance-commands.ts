@@ -64,12 +64,17 @@ export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
   z.object({
     hasManifest: z.literal(true),
     file: z.string(),
+    /** When it was made: its manifest's created_at. Every listing sets it (optional only for readers of older answers). */
+    madeAt: z.string().optional(),
+    /** The same as madeAt, kept for older readers; read madeAt, the key both kinds of entry carry. */
     createdAt: z.string(),
     reason: z.string(),
     sha256: z.string(),
     bytes: z.number().int(),
     rowCountsVerified: z.boolean(),
     lastVerification: lastVerificationSchema,
+    /** Retention (j.2) may delete it: true for every backup with a manifest. Every listing sets it (optional only for older answers). */
+    managedByRetention: z.boolean().optional(),
   }),
   z.object({
     hasManifest: z.literal(false),
@@ -80,6 +85,8 @@ export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
     reason: z.string(),
     bytes: z.number().int(),
     lastVerification: lastVerificationSchema,
+    /** False: retention never deletes a file without a manifest; it is deleted by hand. Every listing sets it (optional only for older answers). */
+    managedByRetention: z.boolean().optional(),
   }),
 ]);
 export type ListedBackupView = z.infer<typeof listedBackupSchema>;

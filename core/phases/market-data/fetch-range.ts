@@ -17,7 +17,12 @@
  *   flagged jump or an invalid close never replaces a stored valid close. In monitor-only
  *   mode nothing is written; the quotes only reach the run's price table.
  * - Bad rows reported by the CSV directory source are reported once per run, with file and
- *   line, as `csv_bad_row` warnings; among them its rows dated on a day that is not a trading
+ *   line, as `csv_bad_row` warnings; the fetch-log row of a request notes only the bad rows
+ *   dated in its range (and those without a readable date, on the request that first reports
+ *   them). Dates where two of its files disagree on the close (the first read, a per-symbol
+ *   file before prices.csv, is used) are a `csv_conflict` warning naming the symbol, the dates,
+ *   the files and both closes, once per date and run, and are noted on the fetch-log rows of the
+ *   ranges that contain them. Among the bad rows are its rows dated on a day that is not a trading
  *   day, wherever they lie in its files (price-file.ts). Those and the quotes validation drops
  *   for such a date are counted as the provider's `dropped` rows (e.4). A rejected close or a
  *   flagged jump read from a file names its file and line (the quote's origin) in the warning,
@@ -54,11 +59,38 @@ interface ReportedProblem {
   readonly line: number;
   readonly column: string | null;
   readonly message: string;
+  /** The date written on the row, when readable. */
+  readonly date?: string | null;
 }
 
 function problemsOf(resp: PriceResponse): readonly ReportedProblem[] {
   const p = (resp as PriceResponse & { problems?: unknown }).problems;
   return Array.isArray(p) ? (p as ReportedProblem[]) : [];
+}
+
+/** Two files with different closes on one date, as the CSV directory source reports it (structural): the first is used. */
+interface ReportedConflict {
+  readonly date: string;
+  readonly used: QuoteOrigin & { readonly close: number };
+  readonly ignored: QuoteOrigin & { readonly close: number };
+}
+
+function conflictsOf(resp: PriceResponse): readonly ReportedConflict[] {
+  const c = (resp as PriceResponse & { conflicts?: unknown }).conflicts;
+  return Array.isArray(c) ? (c as ReportedConflict[]) : [];
+}
+
+const CONFLICTS_NAMED = 5;
+
+/**
+ * `AAPL: AAPL.csv and prices.csv disagree on 2 close(s); AAPL.csv is used: 2025-03-04 (AAPL.csv
+ * line 3: 101, prices.csv line 9: 99), ...`: the first few by date, then how many more.
+ */
+function conflictText(symbol: string, conflicts: readonly ReportedConflict[]): string {
+  const files = (pick: (c: ReportedConflict) => string) => [...new Set(conflicts.map(pick))].join(', ');
+  const named = conflicts.slice(0, CONFLICTS_NAMED).map((c) => `${c.date} (${c.used.file} line ${c.used.line}: ${c.used.close}, ${c.ignored.file} line ${c.ignored.line}: ${c.ignored.close})`);
+  const more = conflicts.length > CONFLICTS_NAMED ? ` and ${conflicts.length - CONFLICTS_NAMED} more` : '';
+  return `${symbol}: ${files((c) => c.used.file)} and ${files((c) => c.ignored.file)} disagree on ${conflicts.length} close(s); ${files((c) => c.used.file)} is used: ${named.join(', ')}${more}`;
 }
 
 /** The `file` and `line` tags of a validation warning, when the quote's source named them. */
@@ -67,7 +99,7 @@ function originTags(origin: QuoteOrigin | null): { file?: string; line?: number 
 }
 
 /** The run's price table as the validator's view of the stored closes. */
-export function storedClosesOf(run: RunContext, symbol: string): StoredCloses {
+export function storedClosesOf(run: Pick<RunContext, 'prices'>, symbol: string): StoredCloses {
   return {
     on: (d) => {
       const close = run.prices.closeOn(symbol, d);
@@ -81,7 +113,7 @@ export function storedClosesOf(run: RunContext, symbol: string): StoredCloses {
 }
 
 /** First and last trading day of [start, end] without a valid close in the price table, or null. */
-function stillMissing(run: RunContext, symbol: string, start: IsoDate, end: IsoDate): { start: IsoDate; end: IsoDate } | null {
+function stillMissing(run: Pick<RunContext, 'prices' | 'marketData'>, symbol: string, start: IsoDate, end: IsoDate): { start: IsoDate; end: IsoDate } | null {
   const firstTrade = run.marketData.firstTradeDate(symbol);
   let first: IsoDate | null = null;
   let last: IsoDate | null = null;
@@ -95,7 +127,7 @@ function stillMissing(run: RunContext, symbol: string, start: IsoDate, end: IsoD
   return first && last ? { start: first, end: last } : null;
 }
 
-async function ask(run: RunContext, source: PriceSource, symbol: string, start: IsoDate, end: IsoDate): Promise<PriceResponse | null> {
+async function ask(run: Pick<RunContext, 'signal'>, source: PriceSource, symbol: string, start: IsoDate, end: IsoDate): Promise<PriceResponse | null> {
   try {
     return await source.fetchPrices({ symbol, start, end }, run.signal);
   } catch (err) {
@@ -105,10 +137,43 @@ async function ask(run: RunContext, source: PriceSource, symbol: string, start: 
   }
 }
 
+/** The latest date a fetch stores a quote for: the range's latest storable date, or today's New York date when earlier. */
+export function storableCap(latestStorable: IsoDate, nowMs: number): IsoDate {
+  const today = newYorkDate(nowMs);
+  return latestStorable < today ? latestStorable : today;
+}
+
+/** What a dry run reads to count a range's requests (previewRangeRequests): the chunk's price table, which it may fill. */
+export type RangePreviewContext = Pick<RunContext, 'prices' | 'marketData' | 'settings' | 'priceSources' | 'signal'>;
+
+/**
+ * The requests fetchRange would make for one range, for a dry run's estimate (SPEC.md g.4): each
+ * source of the chain is asked only for what the ones before it left missing. A source a dry run
+ * may ask (`askedInDryRun`: the CSV folder) is asked, and its valid closes fill `run.prices` (the
+ * dry run's own table), so the estimate counts what the later sources get asked for; any other
+ * source is taken to answer every day asked of it. Nothing is written, logged or reported.
+ */
+export async function previewRangeRequests(run: RangePreviewContext, symbol: string, start: IsoDate, end: IsoDate, cap: IsoDate): Promise<number> {
+  if (start > cap) return 0;
+  let span: { start: IsoDate; end: IsoDate } | null = { start, end: end > cap ? cap : end };
+  let requests = 0;
+  for (const source of run.priceSources) {
+    if (span === null) break;
+    requests++;
+    if (!source.askedInDryRun) break;
+    const { start: from, end: to } = span;
+    const resp = await ask(run, source, symbol, from, to);
+    if (resp === null) break;
+    const v = validateQuotes(symbol, resp.quotes.filter((q) => q.date >= from && q.date <= to), storedClosesOf(run, symbol), run.settings['market_data.jump_threshold']);
+    for (const q of v.valid) if (!q.keepsStored) run.prices.set(symbol, q.date, q.close, q.jump);
+    span = stillMissing(run, symbol, from, to);
+  }
+  return requests;
+}
+
 export async function fetchRange(run: RunContext, symbol: string, start: IsoDate, end: IsoDate, latestStorable: IsoDate): Promise<RangeFetchResult> {
   let last: RangeFetchResult = { outcome: 'no_data', rows: 0, provider: null, error: null };
-  const today = newYorkDate(run.clock.now());
-  const cap = latestStorable < today ? latestStorable : today;
+  const cap = storableCap(latestStorable, run.clock.now());
   if (start > cap) return last;
   bindProviderMetrics(run);
   let span: { start: IsoDate; end: IsoDate } | null = { start, end: end > cap ? cap : end };
@@ -157,10 +222,16 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     }
     const problems = problemsOf(resp);
     let dropped = v.droppedNonTrading.length;
+    // The fetch-log note names the bad rows of this range: those dated in it, and those without
+    // a readable date (the whole file's, a bad date) on the request that first reports them.
+    const noted: ReportedProblem[] = [];
     for (const p of problems) {
       const key = `${p.file ?? ''}:${p.line}`;
+      const dated = typeof p.date === 'string';
+      if (dated && p.date! >= from && p.date! <= to) noted.push(p);
       if (run.marketData.reportedCsvProblems.has(key)) continue;
       run.marketData.reportedCsvProblems.add(key);
+      if (!dated) noted.push(p);
       if (p.kind === 'not_trading_day') dropped++;
       run.telemetry.metric('csv_bad_row', p.line, {
         tags: { symbol, file: p.file, line: p.line, column: p.column, message: p.message },
@@ -168,10 +239,22 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
         level: 'warn',
       });
     }
+    // Files that disagree on a close (the first read is used): a warning, once per date and run.
+    const conflicts = conflictsOf(resp).filter((c) => c.date >= from && c.date <= to);
+    const fresh = conflicts.filter((c) => !run.marketData.reportedCsvConflicts.has(`${symbol} ${c.date}`));
+    for (const c of fresh) run.marketData.reportedCsvConflicts.add(`${symbol} ${c.date}`);
+    if (fresh.length > 0) {
+      run.telemetry.metric('csv_conflict', fresh.length, {
+        date: fresh[0]!.date,
+        tags: { message: conflictText(symbol, fresh), symbol, dates: fresh.map((c) => c.date), conflicts: fresh.map((c) => ({ date: c.date, used: c.used, ignored: c.ignored })) },
+        source: 'market_data',
+        level: 'warn',
+      });
+    }
 
     const outcome: FetchOutcome = resp.outcome === 'ok' && v.valid.length === 0 && v.rejected.length > 0 ? 'invalid' : resp.outcome;
     const rejectedText = v.rejected.map((r) => `${r.date}: ${r.why}`).slice(0, 5).join('; ');
-    const problemText = problems.length ? `${problems.length} bad CSV row(s) skipped, first: ${problems[0]!.file ?? ''} line ${problems[0]!.line}: ${problems[0]!.message}` : '';
+    const problemText = noted.length ? `${noted.length} bad CSV row(s) skipped, first: ${noted[0]!.file ?? ''} line ${noted[0]!.line}: ${noted[0]!.message}` : '';
     const entry: FetchLogEntry = {
       symbol,
       provider: source.name,
@@ -181,7 +264,7 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
       outcome,
       rowsReturned: resp.quotes.length,
       firstTradeDate: resp.firstTradeDate,
-      error: resp.error ?? ([rejectedText, problemText].filter((t) => t !== '').join('; ') || null),
+      error: resp.error ?? ([rejectedText, problemText, conflicts.length ? conflictText(symbol, conflicts) : ''].filter((t) => t !== '').join('; ') || null),
       runId: run.runId,
     };
     // A refusal of an open circuit is logged unless the log already gives its dates the same

@@ -22,6 +22,8 @@ export interface PrefetchReport {
   readonly requestedDays: number;
   readonly fetchMode: FetchMode;
   readonly durationMs: number;
+  /** Requests the prefetch made (one per range asked of a source, fetch-range.ts). */
+  readonly requests: number;
   readonly sources: readonly string[];
   /** Offline: needed symbols without a cached close on the last date that needs them. */
   readonly staleSymbols: number;
@@ -125,6 +127,7 @@ export async function prefetchChunk(
   chunk: { readonly index: number; readonly count: number },
 ): Promise<PrefetchReport> {
   const t0 = run.clock.now();
+  const requestsBefore = run.marketData.counters.requests;
   const { prices, datesBySymbol, ranges } = planChunkFetches(run, dates, needByDate);
   run.prices = prices;
   if (run.priceSources.length > 0) {
@@ -143,6 +146,7 @@ export async function prefetchChunk(
     requestedDays: ranges.reduce((s, r) => s + r.days, 0),
     fetchMode: fetchModeOf(ranges, dates[dates.length - 1] ?? null),
     durationMs: run.clock.now() - t0,
+    requests: run.marketData.counters.requests - requestsBefore,
     sources: run.priceSources.map((s) => s.name),
   };
   run.telemetry.metric('fetch_plan', report.ranges, {

@@ -74,6 +74,11 @@ export function providerCountsSince(now: Readonly<Record<string, ProviderCounter
   return Object.fromEntries(Object.entries(now).map(([name, p]) => [name, since(p, before[name] ?? NO_PROVIDER_COUNTS)]));
 }
 
+/** A copy of the counters (per provider too) that later requests do not change. */
+export function copyOfCounters(c: MarketDataCounters): MarketDataCounters {
+  return { ...c, providers: providerCountsSince(c.providers, {}) };
+}
+
 export class MarketDataRunState {
   private readonly log = new Map<string, FetchLogEntry[]>();
   /** The entries of `log` written to the fetch log: all but the refusals kept in memory only. */
@@ -90,6 +95,11 @@ export class MarketDataRunState {
     jumpsFlagged: 0,
     providers: {},
   };
+  /**
+   * The counters as the last market_data phase reported them: a phase's metrics are the counts
+   * since (market-data.ts), so the first date after a chunk prefetch carries the prefetch's.
+   */
+  reported: MarketDataCounters = copyOfCounters(this.counters);
   /** Symbols for which a source returned rows, per processed date (legacy symbols_fetched). */
   readonly fetchedSymbols = new Set<string>();
   /** The run told the user once that it works offline. */
@@ -102,6 +112,8 @@ export class MarketDataRunState {
   readonly profileAttempts = new Set<string>();
   /** CSV problems already reported (file:line), so a bad row is reported once per run. */
   readonly reportedCsvProblems = new Set<string>();
+  /** CSV close conflicts already reported (`symbol date`), so each is reported once per run. */
+  readonly reportedCsvConflicts = new Set<string>();
   /** Symbols already reported stale in offline mode. */
   readonly reportedStale = new Set<string>();
 

@@ -52,9 +52,13 @@ describe('backups without a manifest', () => {
     const list = await ok('listBackups', {});
     expect(list.dir).toBe(dir);
     expect(list.backups).toEqual([
-      expect.objectContaining({ hasManifest: true, file: withManifest, reason: 'pre-purge' }),
-      { hasManifest: false, file: bare, madeAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', bytes: statSync(bare).size, lastVerification: null },
+      expect.objectContaining({ hasManifest: true, file: withManifest, reason: 'pre-purge', managedByRetention: true }),
+      { hasManifest: false, file: bare, madeAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', bytes: statSync(bare).size, lastVerification: null, managedByRetention: false },
     ]);
+    // One key says when each was made: madeAt (a manifest's entry keeps createdAt, the same time, for older readers).
+    const [first] = list.backups as { madeAt: string; createdAt: string }[];
+    expect(first!.madeAt).toMatch(/^2025-07-10T23:00:0\d\.\d{6}Z$/);
+    expect(first!.createdAt).toBe(first!.madeAt);
 
     // The database changes after the backup; the restore brings the backup's state back.
     const atBackup = contentsBesidesLog();
@@ -86,7 +90,9 @@ describe('backups without a manifest', () => {
     expect(r.deleted).toContain(older);
     expect(r.deleted).not.toContain(bare);
     expect(existsSync(bare)).toBe(true);
-    expect((await listed()).find((b) => b.file === bare)).toMatchObject({ hasManifest: false });
+    expect((await listed()).find((b) => b.file === bare)).toMatchObject({ hasManifest: false, managedByRetention: false });
+    // The pass says it left the files (this one and the first test's), to be deleted by hand.
+    expect(r.warnings).toEqual([expect.stringMatching(/^retention left 2 backup files without a manifest in .*: retention never deletes them, so delete them by hand when no longer needed/)]);
   });
 
   it('a backup name is the database file name, the UTC stamp, an optional counter and a known reason', () => {

@@ -39,7 +39,8 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
       { date: '2024-01-03', close: 184.25, open: 184.22, high: 185.88, low: 183.43, volume: 58414500, origin: { file: 'AAPL.csv', line: 3 } },
       { date: '2024-01-05', close: 181.18, open: 181.99, high: 182.76, low: 180.17, volume: 62303300, origin: { file: 'AAPL.csv', line: 5 } },
     ]);
-    expect(r.problems).toEqual([{ file: 'AAPL.csv', line: 4, column: 'Close', columnNumber: 5, kind: 'missing_value', message: 'the close is empty' }]);
+    // With the row's date, so the engine notes it only on requests whose range holds it.
+    expect(r.problems).toEqual([{ file: 'AAPL.csv', line: 4, column: 'Close', columnNumber: 5, kind: 'missing_value', message: 'the close is empty', date: '2024-01-04' }]);
   });
 
   it('reads a minimal date,close file in any header case, and matches file names canonically (BRK.B.csv serves BRK-B)', async () => {
@@ -64,6 +65,13 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
     ]);
     // SPY's rows are not MSFT's business; MSFT's bad row is.
     expect(r.problems.map((p) => [p.file, p.line, p.kind])).toEqual([['prices.csv', 5, 'bad_number']]);
+    // The two files disagree on 2024-01-05: MSFT.csv is used, and the disagreement is returned.
+    expect(r.conflicts).toEqual([{ date: '2024-01-05', used: { file: 'MSFT.csv', line: 2, close: 367.8 }, ignored: { file: 'prices.csv', line: 6, close: 367.75 } }]);
+    // Only those in the requested range; an agreeing close is no conflict.
+    const before = await new CsvDirectorySource(dir).fetchPrices({ symbol: 'MSFT', start: d('2024-01-01'), end: d('2024-01-04') }, signal);
+    expect(before.conflicts).toEqual([]);
+    writeFileSync(join(dir, 'MSFT.csv'), 'date,close\n2024-01-05,367.75\n');
+    expect((await new CsvDirectorySource(dir).fetchPrices({ symbol: 'MSFT', start: d('2024-01-01'), end: d('2024-01-31') }, signal)).conflicts).toEqual([]);
   });
 
   it('keeps only the requested range', async () => {
