@@ -1,6 +1,7 @@
 /**
  * Renderer entry: picks the transport (the preload bridge in the desktop app, HTTP with the
- * token from the URL fragment in browser mode) and mounts the app.
+ * token from the URL fragment in browser mode, else the one this tab kept after the server
+ * took it) and mounts the app.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -10,14 +11,18 @@ import { ServicesProvider } from './app-context';
 import { EngineClient } from './engine-client/engine-client';
 import { HttpTransport, tokenFromLocation } from './engine-client/http-transport';
 import { IpcTransport } from './engine-client/ipc-transport';
+import { forgetToken, keepToken, keptToken } from './engine-client/session-token';
 import type { Transport } from './engine-client/transport';
 import { LiveStore } from './state/live-store';
 import './styles.css';
 
+/** Browser mode's token: the URL's, else the one this tab kept (a fragment edited without it, then reloaded). */
+const urlToken = tokenFromLocation(window.location.hash);
+const token = urlToken ?? keptToken();
+
 function pickTransport(): Transport | null {
   const bridge = (window as unknown as Record<string, BatchdeskBridge | undefined>)[BRIDGE_KEY];
   if (bridge) return new IpcTransport(bridge);
-  const token = tokenFromLocation(window.location.hash);
   return token ? new HttpTransport(token) : null;
 }
 
@@ -52,10 +57,15 @@ if (!transport) tokenPage('This page needs the access token.');
 else if (transport.kind !== 'http') mountApp(transport);
 else {
   // A wrong token (an old URL, a server started again) is said at once, instead of an app whose
-  // every view would be empty.
+  // every view would be empty. A token the server took is kept for this tab (session-token.ts).
   void transport.invoke('getRunStatus', {}).then((r) => {
-    const code = (r as { ok?: boolean; error?: { code?: string } }).error?.code;
-    if (code === 'unauthorized') tokenPage('The access token in this URL is not the one this server expects.');
-    else mountApp(transport);
+    const answer = r as { ok?: boolean; error?: { code?: string } };
+    if (answer.error?.code === 'unauthorized') {
+      if (token === keptToken()) forgetToken();
+      tokenPage(urlToken ? 'The access token in this URL is not the one this server expects.' : 'The access token this tab kept is not the one this server expects.');
+      return;
+    }
+    if (answer.ok && token) keepToken(token);
+    mountApp(transport);
   });
 }

@@ -2,13 +2,15 @@
  * Screen navigation: one screen at a time, with optional parameters (a date, a portfolio). The
  * screen and its parameters live in the URL fragment too, so a reload opens the screen it
  * showed: `#token=...&screen=debug&date=2025-07-01`. Browser mode's access token is the
- * fragment's `token` part (main.tsx reads it on load); it is kept as it is, first. Each screen
+ * fragment's `token` part (main.tsx reads it on load); it is kept as it is, first, and put back
+ * when the fragment is edited without it (the token the tab kept, session-token.ts). Each screen
  * change is a history entry, so Back and Forward move between screens, and a fragment edited by
- * hand opens the screen it names. A screen that has applied what it was opened with (the Run
- * screen's form, opened on a link's range) shows in place of its entry without those parameters,
- * so Back and Forward come back to it as the user left it.
+ * hand opens the screen it names. A screen opened on a link (the Run screen on a range, Debug and
+ * Reconciliation on a date) keeps the link in its entry, for a reload, and applies it once
+ * (useLinkOnce), so Back and Forward come back to it as the user left it.
  */
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { keptToken } from './engine-client/session-token';
 
 export const SCREENS = [
   { id: 'run', label: 'Run' },
@@ -52,9 +54,13 @@ export function routeFromHash(hash: string): Route {
   return { screen: screen as ScreenId, params: Object.fromEntries(q) };
 }
 
-/** The fragment naming `route`, with the token part of `hash` kept first and as it is. */
-export function hashWithRoute(hash: string, route: Route): string {
-  const token = hashParts(hash).filter((p) => p.startsWith('token='));
+/**
+ * The fragment naming `route`, with the token part of `hash` kept first and as it is; a hash
+ * without one gets `keptToken` (browser mode's, kept for the tab) back.
+ */
+export function hashWithRoute(hash: string, route: Route, keptToken: string | null = null): string {
+  const inHash = hashParts(hash).filter((p) => p.startsWith('token='));
+  const token = inHash.length > 0 ? inHash : keptToken ? [`token=${keptToken}`] : [];
   const q = new URLSearchParams({ screen: route.screen, ...route.params });
   return `#${[...token, q.toString()].join('&')}`;
 }
@@ -76,7 +82,7 @@ export function useRouteInUrl(): { route: Route; go: (next: Route, options?: Nav
   useEffect(() => {
     const follow = () => {
       const next = routeFromHash(window.location.hash);
-      const hash = hashWithRoute(window.location.hash, next);
+      const hash = hashWithRoute(window.location.hash, next, keptToken());
       if (hash !== window.location.hash) window.history.replaceState(window.history.state, '', hash);
       setRoute((shown) => (sameRoute(shown, next) ? shown : next));
     };
@@ -89,7 +95,7 @@ export function useRouteInUrl(): { route: Route; go: (next: Route, options?: Nav
     };
   }, []);
   const go = useCallback((next: Route, { replace = false }: NavigateOptions = {}) => {
-    const hash = hashWithRoute(window.location.hash, next);
+    const hash = hashWithRoute(window.location.hash, next, keptToken());
     if (hash !== window.location.hash) {
       if (replace) window.history.replaceState(window.history.state, '', hash);
       else window.history.pushState(null, '', hash);
@@ -97,6 +103,24 @@ export function useRouteInUrl(): { route: Route; go: (next: Route, options?: Nav
     setRoute(next);
   }, []);
   return { route, go };
+}
+
+/** The key of history.state under which an entry says its screen applied the link its route names (useLinkOnce). */
+const LINK_APPLIED = 'linkApplied';
+
+/**
+ * Whether the screen shown opens on what its route names (a link's date) over the choices it
+ * kept, because its history entry shows for the first time. The entry is marked then
+ * (history.state), so Back and Forward to it show the screen as the user left it. A reload keeps
+ * the mark but not the screen's kept choices: with none kept, the screen opens on the link again.
+ */
+export function useLinkOnce(hasLink: boolean): boolean {
+  const key = routeKey(useNavigation().route);
+  const [appliedBefore] = useState(() => (window.history.state as Record<string, unknown> | null)?.[LINK_APPLIED] === key);
+  useEffect(() => {
+    if (hasLink) window.history.replaceState({ ...(window.history.state as Record<string, unknown> | null), [LINK_APPLIED]: key }, '');
+  }, [hasLink, key]);
+  return hasLink && !appliedBefore;
 }
 
 export const NavigationContext = createContext<Navigation>({ route: { screen: 'live', params: {} }, navigate: () => undefined });

@@ -38,6 +38,8 @@ export const planSchema = z
           .loose(),
       )
       .default([]),
+    /** The chunks' ranges over all chunks, a range several chunks lack counted once; absent from an older host's plan. */
+    fetch_total: z.object({ ranges: z.number(), requested_days: z.number() }).nullable().optional(),
     dates: z
       .array(
         z

@@ -9,6 +9,8 @@
  *   - every grid cell shows a symbol (ok ones too), named by the legend;
  *   - a cell's detail lists its metrics with labels and formatted values, the raw JSON folded away;
  *   - a reload keeps the screen shown (and its parameters), and the access token still works;
+ *   - a token deleted by hand from the fragment comes back, and the tab that used it opens a URL
+ *     without it (a reload then) still authorized; another tab without the token is refused;
  *   - Back and Forward move between the screens shown, and a fragment edited by hand opens the
  *     screen it names (Live for one the app does not have), the token kept; the focus goes to
  *     the heading of the screen shown, as after a click in the navigation;
@@ -339,6 +341,26 @@ describe('navigation', () => {
 });
 
 describe('the access token', () => {
+  it('deleted by hand from the fragment comes back; the tab that used it reloads a URL without it, another tab is refused', async () => {
+    await open(1280);
+    await nav('history');
+    await page.evaluate(() => (window.location.hash = '#screen=history'));
+    await page.waitForFunction((t) => window.location.hash === `#token=${t}&screen=history`, serve.token);
+    // A URL without the token loaded afresh in this tab: the token it kept authorizes it, and the fragment has it again.
+    await page.goto('about:blank');
+    await page.goto(`${serve.origin}/#screen=history`);
+    await page.waitForSelector('[data-testid=runs-table] .table-row');
+    expect(new URL(page.url()).hash).toBe(`#token=${serve.token}&screen=history`);
+    // The token is this tab's only.
+    const other = await page.context().newPage();
+    try {
+      await other.goto(`${serve.origin}/#screen=history`);
+      expect(await (await other.waitForSelector('[data-testid=token-problem]')).textContent()).toMatch(/^This page needs the access token\./);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a wrong token says so at once, instead of an app with empty views', async () => {
     await page.goto('about:blank');
     await page.goto(serve.url.replace(`token=${serve.token}`, 'token=not-the-token'));

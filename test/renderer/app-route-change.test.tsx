@@ -7,6 +7,10 @@
  *   - the Run screen opened from a link's range (Missing prices' retry, History's gaps) applies
  *     it once: the entry becomes the plain Run screen, so Back to it shows the form as the user
  *     left it, not the link's range again;
+ *   - Debug and Reconciliation opened from a link's date (History's days, Live's cells) apply it
+ *     once too: Back to the entry shows the date the user chose there, and a reload of the entry
+ *     (nothing kept) opens on the link's date again;
+ *   - browser mode's access token, kept for the tab, comes back into a fragment edited without it;
  *   - Back, Forward and an edited fragment move the focus to the shown screen's heading, as a
  *     click in the navigation does.
  */
@@ -82,26 +86,72 @@ describe('a fragment edited to other parameters of the screen shown', () => {
 });
 
 describe('the Run screen opened from a link', () => {
-  it("applies the link's range once: Back to it shows the form as the user left it", async () => {
+  it("applies the link's range once: Back to it shows the form as the user left it; a reload opens on the range again", async () => {
     renderApp('#screen=missing');
     await screen.findByTestId('screen-missing');
     // Missing prices' "Retry these dates...", as its link names the Run screen.
     editFragment('#screen=run&startDate=2026-10-15&endDate=2026-10-20&retry=1');
     await waitFor(async () => expect(await valueOf('run-end-date')).toBe('2026-10-20'));
     expect(screen.getByLabelText(/retry failed phases only/).closest('label')!.querySelector('input')!.checked).toBe(true);
-    // The entry is the plain Run screen now.
-    await waitFor(() => expect(window.location.hash).toBe('#screen=run'));
     fireEvent.change(screen.getByTestId('run-end-date'), { target: { value: '2026-10-16' } });
     fireEvent.change(screen.getByLabelText(/Chunk size/), { target: { value: '5' } });
     fireEvent.click(screen.getByTestId('nav-data'));
     await screen.findByTestId('screen-data');
     window.history.back();
     await screen.findByTestId('screen-run');
-    expect(window.location.hash).toBe('#screen=run');
+    expect(window.location.hash).toBe('#screen=run&startDate=2026-10-15&endDate=2026-10-20&retry=1');
     expect(await valueOf('run-start-date')).toBe('2026-10-15');
     expect(await valueOf('run-end-date')).toBe('2026-10-16');
     expect((screen.getByLabelText(/Chunk size/) as HTMLInputElement).value).toBe('5');
     expect(screen.getByLabelText(/retry failed phases only/).closest('label')!.querySelector('input')!.checked).toBe(true);
+    // A reload: the app starts afresh on this entry, with nothing kept.
+    cleanup();
+    renderApp(window.location.hash);
+    await waitFor(async () => expect(await valueOf('run-end-date')).toBe('2026-10-20'));
+    expect((screen.getByLabelText(/Chunk size/) as HTMLInputElement).value).not.toBe('5');
+  });
+});
+
+describe('Debug and Reconciliation opened from a link', () => {
+  for (const c of [
+    { screen: 'debug', field: 'debug-date', title: 'Debug a date' },
+    { screen: 'reconciliation', field: 'recon-date', title: 'Reconciliation' },
+  ]) {
+    it(`${c.screen}: applies the link's date once, so Back shows the date chosen there; a reload opens on the link's date`, async () => {
+      renderApp('#screen=history');
+      await screen.findByTestId('screen-history');
+      // A link to the screen on 2026-10-15 (a day of History), then another date chosen there.
+      editFragment(`#screen=${c.screen}&date=2026-10-15`);
+      await waitFor(async () => expect(await valueOf(c.field)).toBe('2026-10-15'));
+      fireEvent.change(screen.getByTestId(c.field), { target: { value: '2026-10-20' } });
+      fireEvent.click(screen.getByTestId('nav-data'));
+      await screen.findByTestId('screen-data');
+      window.history.back();
+      await headingFocused(c.title);
+      expect(window.location.hash).toBe(`#screen=${c.screen}&date=2026-10-15`);
+      expect(await valueOf(c.field)).toBe('2026-10-20');
+      // A reload: the app starts afresh on this entry, with nothing kept.
+      cleanup();
+      renderApp(window.location.hash);
+      await waitFor(async () => expect(await valueOf(c.field)).toBe('2026-10-15'));
+    });
+  }
+});
+
+describe('the access token the tab kept', () => {
+  it('comes back first into a fragment edited without it', async () => {
+    window.sessionStorage.setItem('batchdesk.token', 'kept_TOKEN-1');
+    try {
+      renderApp('#token=kept_TOKEN-1&screen=history');
+      await screen.findByTestId('screen-history');
+      editFragment('#screen=data');
+      await screen.findByTestId('screen-data');
+      await waitFor(() => expect(window.location.hash).toBe('#token=kept_TOKEN-1&screen=data'));
+      fireEvent.click(screen.getByTestId('nav-history'));
+      expect(window.location.hash).toBe('#token=kept_TOKEN-1&screen=history');
+    } finally {
+      window.sessionStorage.clear();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The screen shown lives in the URL fragment, so a reload opens it again: the fragment names the
  * screen and its parameters beside browser mode's access token, which is kept as it is and
- * still read by the transport.
+ * still read by the transport; a fragment that lost the token gets back the one the tab kept.
  */
 import { describe, expect, it } from 'vitest';
 import { tokenFromLocation } from '../../renderer/engine-client/http-transport';
@@ -37,5 +37,12 @@ describe('the route in the URL fragment', () => {
   it('carries parameter values that need escaping', () => {
     const route = { screen: 'reconciliation' as const, params: { portfolio: 'a&b=c #1' } };
     expect(routeFromHash(hashWithRoute(`#token=${TOKEN}`, route))).toEqual(route);
+  });
+
+  it("puts the token the tab kept back first into a fragment without one, and keeps a fragment's own", () => {
+    const route = { screen: 'history' as const, params: {} };
+    expect(hashWithRoute('#screen=debug', route, TOKEN)).toBe(`#token=${TOKEN}&screen=history`);
+    expect(hashWithRoute('#token=other', route, TOKEN)).toBe('#token=other&screen=history');
+    expect(hashWithRoute('', route, null)).toBe('#screen=history');
   });
 });

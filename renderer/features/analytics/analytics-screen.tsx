@@ -12,6 +12,7 @@ import { fmtMoney, fmtNum, fmtPct } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
+import { metricLabel } from '../telemetry/metric-format';
 import { barOption, lineOption, type BarFormat } from './chart-options';
 import { stressBars } from './stress-bars';
 
@@ -140,9 +141,31 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
   );
 }
 
+/** A code in words inside a sentence ("no_public_marked_lots" -> "no public marked lots"), an acronym kept ("IR beta"). */
+const codeWords = (code: string): string => {
+  const label = metricLabel(code);
+  return /^.[a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+};
+
+/** A job's outcome in words: ran, or why not, with the detail a job that does not apply gives. */
+function outcomeWords(outcome: AnalyticsView['jobs'][string]): string {
+  if (outcome.success) return 'ran';
+  const detail = outcome.metrics['detail'];
+  return `${outcome.reason ? codeWords(outcome.reason) : 'failed'}${typeof detail === 'string' ? ` (${codeWords(detail)})` : ''}`;
+}
+
+/** Why a section is empty: its jobs' outcomes in words, the jobs of one outcome named together ("Market beta and spread factors: not applicable (...)"). */
 function jobOutcomeText(view: AnalyticsView, jobs: string[]): string {
-  const reasons = jobs.map((j) => (view.jobs[j] ? `${j}: ${view.jobs[j]!.success ? 'ran' : (view.jobs[j]!.reason ?? 'failed')}` : null)).filter(Boolean);
-  return reasons.length ? reasons.join('; ') : 'The analytics did not run for this portfolio-date.';
+  const byOutcome = new Map<string, string[]>();
+  for (const j of jobs) {
+    const outcome = view.jobs[j];
+    if (!outcome) continue;
+    const words = outcomeWords(outcome);
+    byOutcome.set(words, [...(byOutcome.get(words) ?? []), j]);
+  }
+  if (byOutcome.size === 0) return 'The analytics did not run for this portfolio-date.';
+  const named = (names: string[]) => [names.slice(0, -1).join(', '), names.at(-1)!].filter(Boolean).join(' and ');
+  return `${[...byOutcome].map(([words, js]) => `${named(js.map((j, i) => (i === 0 ? metricLabel(j) : codeWords(j))))}: ${words}`).join('; ')}.`;
 }
 
 export function AnalyticsScreen({ initialPortfolio }: { initialPortfolio?: string | undefined }) {

@@ -276,58 +276,64 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
         backups.data.backups.length === 0 ? (
           <EmptyState title="No backups yet">Backups go to {backups.data.dir}.</EmptyState>
         ) : (
-          // Wider than a narrow window leaves it (the file names): it scrolls sideways in its own box, never the page.
-          <div className="table-scroll" role="group" aria-labelledby="backups-title" tabIndex={0}>
-            <table className="simple" data-testid="backups-table">
-              <thead>
-                <tr>
-                  <th>File</th>
-                  <th>Made</th>
-                  <th>Reason</th>
-                  <th className="num">Size</th>
-                  <th>Verified</th>
-                  <th>
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {backups.data.backups.map((b) => (
-                  <tr key={b.file}>
-                    <td>
-                      <code>{b.file.split(/[\\/]/).pop()}</code>
-                    </td>
-                    <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it was made: this is the time in its name.">{fmtTimestamp(b.madeAt)}</span>}</td>
-                    <td>{b.reason}</td>
-                    <td className="num">{fmtBytes(b.bytes)}</td>
-                    <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>
-                    <td>
-                      {restoreFile === b.file ? (
-                        <span role="alertdialog" aria-label="Confirm restore">
-                          Replace the database with this backup (a safety backup is made first)?{' '}
-                          <button type="button" className="danger" disabled={busy !== null} onClick={() => restore(b.file)}>
-                            Restore
-                          </button>{' '}
-                          <button type="button" onClick={() => setRestoreFile(null)}>
-                            No
-                          </button>
-                        </span>
-                      ) : (
-                        <button
-                          type="button"
-                          disabled={busy !== null || failedCheck(b)}
-                          title={failedCheck(b) ? 'This backup failed its latest check: restoring it would be refused.' : undefined}
-                          onClick={() => setRestoreFile(b.file)}
-                        >
-                          Restore...
-                        </button>
-                      )}
-                    </td>
+          <>
+            {/* A name's time is the start, the manifest's the end: the two differ by the backup's duration. */}
+            <p className="note" data-testid="backups-times">
+              The time in a backup&apos;s file name is when it started; Finished is when it was verified and complete.
+            </p>
+            {/* Wider than a narrow window leaves it (the file names): it scrolls sideways in its own box, never the page. */}
+            <div className="table-scroll" role="group" aria-labelledby="backups-title" tabIndex={0}>
+              <table className="simple" data-testid="backups-table">
+                <thead>
+                  <tr>
+                    <th>File</th>
+                    <th>Finished</th>
+                    <th>Reason</th>
+                    <th className="num">Size</th>
+                    <th>Verified</th>
+                    <th>
+                      <span className="sr-only">Actions</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                </thead>
+                <tbody>
+                  {backups.data.backups.map((b) => (
+                    <tr key={b.file}>
+                      <td>
+                        <code>{b.file.split(/[\\/]/).pop()}</code>
+                      </td>
+                      <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it finished: this is the time in its name.">started {fmtTimestamp(b.madeAt)}</span>}</td>
+                      <td>{b.reason}</td>
+                      <td className="num">{fmtBytes(b.bytes)}</td>
+                      <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>
+                      <td>
+                        {restoreFile === b.file ? (
+                          <span role="alertdialog" aria-label="Confirm restore">
+                            Replace the database with this backup (a safety backup is made first)?{' '}
+                            <button type="button" className="danger" disabled={busy !== null} onClick={() => restore(b.file)}>
+                              Restore
+                            </button>{' '}
+                            <button type="button" onClick={() => setRestoreFile(null)}>
+                              No
+                            </button>
+                          </span>
+                        ) : (
+                          <button
+                            type="button"
+                            disabled={busy !== null || failedCheck(b)}
+                            title={failedCheck(b) ? 'This backup failed its latest check: restoring it would be refused.' : undefined}
+                            onClick={() => setRestoreFile(b.file)}
+                          >
+                            Restore...
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
         )
       ) : null}
     </section>

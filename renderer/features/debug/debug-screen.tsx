@@ -23,6 +23,7 @@ import { tracePhaseOutcomeSchema, type MonitorStatusName, type MonitorVerdict, t
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
+import { useLinkOnce } from '../../navigation';
 import { exitCodeText } from '../../ui/exit-code';
 import { downloadText } from '../../ui/export-file';
 import { fmtBytes, fmtMoney, phaseLabel } from '../../ui/format';
@@ -355,11 +356,14 @@ function documentsByScope(documents: readonly TraceDocument[], portfolioOrder: r
 export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { initialDate?: string | undefined; initialPortfolio?: string | undefined; initialPhase?: string | undefined }) {
   const client = useClient();
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
-  // Opened on a date (a day of History, a cell of Live), the form is that date's; otherwise as it was left.
+  // Opened on a date (a day of History, a cell of Live), the form is that date's, once: Back to
+  // that entry shows it as the user left it; a reload (nothing kept) opens on the date again.
   const opened = initialDate !== undefined;
-  const [date, setDate] = useKeptState('debug.date', (kept: string | undefined) => (opened ? initialDate : kept) ?? '');
-  const [portfolio, setPortfolio] = useKeptState('debug.portfolio', (kept: string | undefined) => (opened ? initialPortfolio : kept) ?? '');
-  const [phases, setPhases] = useKeptState<PhaseName[]>('debug.phases', (kept) => (opened ? (initialPhase && (PHASE_NAMES as readonly string[]).includes(initialPhase) ? [initialPhase as PhaseName] : []) : (kept ?? [])));
+  const linked = useLinkOnce(opened);
+  const onLink = (kept: unknown) => opened && (linked || kept === undefined);
+  const [date, setDate] = useKeptState('debug.date', (kept: string | undefined) => (onLink(kept) ? initialDate : kept) ?? '');
+  const [portfolio, setPortfolio] = useKeptState('debug.portfolio', (kept: string | undefined) => (onLink(kept) ? initialPortfolio : kept) ?? '');
+  const [phases, setPhases] = useKeptState<PhaseName[]>('debug.phases', (kept) => (onLink(kept) ? (initialPhase && (PHASE_NAMES as readonly string[]).includes(initialPhase) ? [initialPhase as PhaseName] : []) : (kept ?? [])));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   /** The last answer, with the date it was asked for (the field may have changed since). */

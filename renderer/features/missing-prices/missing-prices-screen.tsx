@@ -74,11 +74,13 @@ const CSV: CsvColumn<MissingPriceRow>[] = [
   { header: 'detail', value: (r) => r.detail },
 ];
 
+/** Each column as wide as its heading and its values (the previous close and its date apart); in a narrow window the table scrolls in its own box. */
 const SUSPECT_COLUMNS: Column<SuspectPriceRow>[] = [
   { key: 'date', header: 'Date', width: '7rem', render: (r) => r.date },
-  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong> },
+  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong>, title: (r) => r.symbol },
   { key: 'close', header: 'Close', width: '7rem', align: 'right', render: (r) => r.close.toFixed(4) },
-  { key: 'prev', header: 'Previous close', width: '10rem', align: 'right', render: (r) => (r.previousClose === null ? '-' : `${r.previousClose.toFixed(4)} (${r.previousDate})`) },
+  { key: 'prev', header: 'Previous close', width: '8.5rem', align: 'right', render: (r) => (r.previousClose === null ? '-' : r.previousClose.toFixed(4)) },
+  { key: 'prevDate', header: 'Previous date', width: '8rem', render: (r) => r.previousDate ?? '-' },
   { key: 'change', header: 'Change', width: '6rem', align: 'right', render: (r) => (r.change === null ? '-' : `${(r.change * 100).toFixed(1)} %`) },
   { key: 'source', header: 'Source', width: 'minmax(5rem, 1fr)', render: (r) => r.dataSource },
 ];

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { MarkRow } from '../../../core/api/commands/view-commands';
 import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
+import { useLinkOnce } from '../../navigation';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
 import { fmtDecimal, fmtInt, fmtMoney, fmtNum } from '../../ui/format';
@@ -184,14 +185,17 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   const info = useAsync(() => client.call('getDatabaseInfo', {}), [client]);
   // One date or a range, never both: only the fields of the chosen kind are shown and queried.
   const [mode, setMode] = useState<'date' | 'range'>('date');
-  // Opened on a date (a day of History), the form is that date's; otherwise as it was left. A
-  // date not picked is the latest complete one, read anew each time the screen shows.
+  // Opened on a date (a day of History), the form is that date's, once: Back to that entry shows
+  // it as the user left it; a reload (nothing kept) opens on the date again. A date not picked is
+  // the latest complete one, read anew each time the screen shows.
   const opened = initialDate !== undefined;
-  const [picked, setDate] = useKeptState('reconciliation.date', (kept: string | undefined) => (opened ? initialDate : kept) ?? '');
+  const linked = useLinkOnce(opened);
+  const onLink = (kept: unknown) => opened && (linked || kept === undefined);
+  const [picked, setDate] = useKeptState('reconciliation.date', (kept: string | undefined) => (onLink(kept) ? initialDate : kept) ?? '');
   const date = picked || (info.data?.latestCompleteDate ?? '');
   const [range, setRange] = useState<{ start: string; end: string }>({ start: '', end: '' });
   const [threshold, setThreshold] = useState('');
-  const [portfolio, setPortfolio] = useKeptState('reconciliation.portfolio', (kept: string | undefined) => (opened ? initialPortfolio : kept) ?? '');
+  const [portfolio, setPortfolio] = useKeptState('reconciliation.portfolio', (kept: string | undefined) => (onLink(kept) ? initialPortfolio : kept) ?? '');
   const [applied, setApplied] = useState<Record<string, unknown> | null>(null);
   const [selected, setSelected] = useState<ReconcileResultView | null>(null);
   const [onlyFlagged, setOnlyFlagged] = useState(false);

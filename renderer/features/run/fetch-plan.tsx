@@ -2,12 +2,19 @@
  * The plan's market-data fetch plan (SPEC.md g.4): what the run will ask of which sources
  * before it starts, over all chunks in one sentence, then per chunk the symbols, the ranges
  * missing from the cache and the estimated requests, with that chunk's ranges listed under it.
+ * The sentence counts a range once: offline nothing is fetched, so a gap stays missing from
+ * every chunk whose windows need it, and each of those chunks lists it.
  */
 import type { Plan } from '../../state/run-plan';
 import { fmtInt } from '../../ui/format';
 
 /** The ranges listed per chunk; more are counted. */
 const RANGES_LISTED = 200;
+
+/** Dates from `first` to `last` on one line: a narrow window wraps the text around them, never inside them. */
+function DateSpan({ first, last }: { first: string | undefined; last: string | undefined }) {
+  return <span className="one-line">{first === last ? first : `${first} .. ${last}`}</span>;
+}
 
 export function FetchPlan({ plan }: { plan: Plan }) {
   const chunks = plan.chunks.filter((c) => c.fetch);
@@ -18,7 +25,8 @@ export function FetchPlan({ plan }: { plan: Plan }) {
   const fetches = chunks.map((c) => c.fetch!);
   const sources = fetches[0]!.sources;
   const ranges = fetches.flatMap((f) => f.ranges);
-  const days = fetches.reduce((s, f) => s + f.requested_days, 0);
+  // A plan without the total (an older host) has only the chunks' sums.
+  const total = plan.fetch_total ?? { ranges: ranges.length, requested_days: fetches.reduce((s, f) => s + f.requested_days, 0) };
   const requests = fetches.reduce((s, f) => s + f.estimated_requests, 0);
   const symbols = new Set(fetches.flatMap((f) => f.symbols)).size;
   const chain = sources.length ? sources.join(' then ') : null;
@@ -30,11 +38,11 @@ export function FetchPlan({ plan }: { plan: Plan }) {
           <>every needed close is cached, nothing to fetch{chain ? ` (sources: ${chain})` : ''}.</>
         ) : chain ? (
           <>
-            {fmtInt(ranges.length)} range(s) missing from the cache ({fmtInt(days)} trading days): about <strong>{fmtInt(requests)}</strong> request(s) to {chain}.
+            {fmtInt(total.ranges)} range(s) missing from the cache ({fmtInt(total.requested_days)} trading days): about <strong>{fmtInt(requests)}</strong> request(s) to {chain}.
           </>
         ) : (
           <>
-            {fmtInt(ranges.length)} range(s) missing from the cache ({fmtInt(days)} trading days). Offline without a CSV folder nothing is asked: those dates use a fallback close or
+            {fmtInt(total.ranges)} range(s) missing from the cache ({fmtInt(total.requested_days)} trading days). Offline without a CSV folder nothing is asked: those dates use a fallback close or
             stay missing.
           </>
         )}
@@ -59,8 +67,8 @@ export function FetchPlan({ plan }: { plan: Plan }) {
               return (
                 <tbody key={c.index} data-testid={`fetch-chunk-${c.index + 1}`}>
                   <tr>
-                    <th scope="rowgroup">
-                      {c.index + 1}: {c.first_date === c.last_date ? c.first_date : `${c.first_date} .. ${c.last_date}`}
+                    <th scope="rowgroup" className="one-line">
+                      {c.index + 1}: <DateSpan first={c.first_date} last={c.last_date} />
                     </th>
                     <td>{fmtInt(f.symbols.length)}</td>
                     <td>{fmtInt(f.ranges.length)}</td>
@@ -74,7 +82,7 @@ export function FetchPlan({ plan }: { plan: Plan }) {
                         <ul className="fetch-ranges" aria-label={`Ranges of chunk ${c.index + 1}`}>
                           {f.ranges.slice(0, RANGES_LISTED).map((r, i) => (
                             <li key={i}>
-                              {r.symbol} {r.start === r.end ? r.start : `${r.start} .. ${r.end}`} ({fmtInt(r.trading_days)} trading day(s))
+                              {r.symbol} <DateSpan first={r.start} last={r.end} /> ({fmtInt(r.trading_days)} trading day(s))
                             </li>
                           ))}
                           {f.ranges.length > RANGES_LISTED ? <li>... and {fmtInt(f.ranges.length - RANGES_LISTED)} more</li> : null}

@@ -14,11 +14,11 @@
  * becomes the plain Run screen, so Back and Forward show the form as the user left it.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import type { RunOptionsInput } from '../../../core/api/run-options';
+import { MAX_CHUNK_DAYS, type RunOptionsInput } from '../../../core/api/run-options';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useKeptState, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
-import { useNavigation } from '../../navigation';
+import { useLinkOnce, useNavigation } from '../../navigation';
 import { planSchema, type Plan } from '../../state/run-plan';
 import { fmtInt, phaseLabel } from '../../ui/format';
 import { ErrorState } from '../../ui/states';
@@ -84,7 +84,7 @@ export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } 
     o.targetDate = f.targetDate;
   }
   const chunk = Number(f.chunkDays || '0');
-  if (!Number.isInteger(chunk) || chunk < 0) return { ok: false, message: 'Chunk size is a whole number of days (0 = one chunk).' };
+  if (!Number.isInteger(chunk) || chunk < 0 || chunk > MAX_CHUNK_DAYS) return { ok: false, message: `Chunk size is a whole number of days from 0 to ${fmtInt(MAX_CHUNK_DAYS)} (0 = one chunk).` };
   o.chunkDays = chunk;
   if (f.maxMissingMarks !== '') {
     const g = Number(f.maxMissingMarks);
@@ -126,8 +126,9 @@ function formOpenedOn(opening: RunScreenOpening): FormState {
 
 /**
  * `opening` (History's gaps, the Missing prices screen's retry after an import) opens the form
- * on that range, once: the screen then shows as the plain Run screen in place of the link's
- * history entry. Otherwise it opens with the choices it was left with.
+ * on that range, once (useLinkOnce): Back to the link's entry shows the form as the user left
+ * it; a reload (nothing kept) opens on the range again. Otherwise it opens with the choices it
+ * was left with.
  */
 export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined } = {}) {
   const client = useClient();
@@ -136,12 +137,8 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const { navigate } = useNavigation();
   const gate = useGate();
   // The form is as the user left it (also after the run it started), unless opened on a range.
-  const [form, setForm] = useKeptState<FormState>('run.form', (kept) => (opening ? formOpenedOn(opening) : (kept ?? INITIAL)));
-  // The link's range is applied (and kept, above): Back to this entry, or a reload, must not apply it again over the user's changes.
-  const opened = opening !== undefined;
-  useEffect(() => {
-    if (opened) navigate('run', {}, { replace: true });
-  }, [opened, navigate]);
+  const linked = useLinkOnce(opening !== undefined);
+  const [form, setForm] = useKeptState<FormState>('run.form', (kept) => (opening && (linked || kept === undefined) ? formOpenedOn(opening) : (kept ?? INITIAL)));
   // `endedBefore`: the run of another process seen ended when the plan was made (its end is not news to it).
   const [plan, setPlan] = useState<{ plan: Plan; key: string; endedBefore: string | null } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);

@@ -98,8 +98,9 @@ export function RunProgress({ live, trackedDates, lastRun }: { live: LiveState; 
           <dd>{fmtInt(c.providerRequests)}</dd>
         </div>
         <div>
-          <dt>Retries</dt>
-          <dd>{fmtInt(c.retries)}</dd>
+          {/* Every provider_retry: Yahoo's profile requests retry too, which the run summary's market_data.retries leaves out. */}
+          <dt title="Yahoo requests sent again after a failure, for prices and for company profiles; the run summary's retries count those of price requests only">Retries (prices and profiles)</dt>
+          <dd data-testid="counter-retries">{fmtInt(c.retries)}</dd>
         </div>
         <div>
           <dt>Circuit</dt>

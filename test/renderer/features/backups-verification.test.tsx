@@ -6,6 +6,8 @@
  * alert with the engine's message only, and a backup that failed its check cannot be
  * restored again from the list. A backup file whose manifest was deleted is listed with its
  * time in its name and size, marked as such, and restored from the list with the same confirmation.
+ * The times read consistently: a name holds the time the backup started, the table the time its
+ * manifest says it finished, and the screen says which is which.
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,7 +86,7 @@ describe('Backups table', () => {
     const transport = new FakeTransport({
       listBackups: () => ({
         dir: '/data/backups',
-        backups: [backup(null), { hasManifest: false, file: bare, madeAt: '2025-07-09T23:00:07.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null }],
+        backups: [backup(null), { hasManifest: false, file: bare, madeAt: '2025-07-09T23:00:00.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null }],
       }),
       restoreBackup: (input) => {
         restored.push(input);
@@ -96,7 +98,7 @@ describe('Backups table', () => {
     const row = within(table).getAllByRole('row')[2]!;
     expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual([
       'portfolios.20250709T230000Z.pre-purge.sqlite',
-      '2025-07-09 23:00:07',
+      'started 2025-07-09 23:00:00',
       'pre-purge',
       '3.0 MiB',
       'no manifest: restore checks integrity first',
@@ -113,5 +115,14 @@ describe('Backups table', () => {
     expect(message.getAttribute('role')).toBe('status');
     expect(message.textContent).toBe(`Restored ${bare} in ${/ in (\d+ s);/.exec(message.textContent!)?.[1]}; the previous state is kept in /data/backups/portfolios.20250711T081502Z.pre-restore.sqlite.`);
     expect(restored).toEqual([{ file: bare, safetyBackup: true }]);
+  });
+
+  it('says the time in a name is the start and the one in the table the finish, which a manifest gives', async () => {
+    // Started at 23:00:00 (its name), finished 4 s later (its manifest).
+    renderDataScreen(new FakeTransport({ listBackups: () => ({ dir: '/data/backups', backups: [{ ...backup(null), createdAt: '2025-07-10T23:00:04.000000Z' }] }) }));
+    const table = await screen.findByTestId('backups-table');
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['File', 'Finished', 'Reason', 'Size', 'Verified', 'Actions']);
+    expect(within(table).getAllByRole('cell').slice(0, 2).map((c) => c.textContent)).toEqual(['portfolios.20250710T230000Z.manual.sqlite', '2025-07-10 23:00:04']);
+    expect(screen.getByTestId('backups-times').textContent).toBe("The time in a backup's file name is when it started; Finished is when it was verified and complete.");
   });
 });

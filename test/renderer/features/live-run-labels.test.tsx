@@ -12,7 +12,8 @@
  *     history shows, after a reload or ended between two looks of the watch (the grid is read
  *     again for it), until a later run of this window;
  *   - resuming the cancelled live run names it and the dates left to it while it starts;
- *   - the phase being run is named in words, the progress text sits beside the bar, and the
+ *   - the phase being run is named in words, the progress text sits beside the bar, the retries
+ *     counter says it counts profile retries too (the run summary's retries are price ones), and the
  *     count columns leave room for their headings; beside an open cell detail in a 1280 px window
  *     the grid keeps every column (the panel goes below it); a grid narrower than its columns (a
  *     narrower window) scrolls sideways, its headings with its rows, and no heading runs into the
@@ -34,7 +35,7 @@ import { LiveStore, OTHER_RUN_IDLE_POLL_MS, OTHER_RUN_POLL_MS } from '../../../r
 import { fakeLayout } from '../../support/app/fake-layout';
 import { trackingRow } from '../../support/app/tracking-row';
 import { FakeTransport, type FakeHandler } from '../../support/app/fake-transport';
-import { dateResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
+import { dateResultEvent, metricEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
 import { lengthOf, px, REM, ruleOf, SCROLLBAR, screenWidth } from '../stylesheet';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
@@ -317,6 +318,17 @@ describe('the progress line and the grid columns', () => {
     transport.emit(runStartEvent(1));
     await waitFor(() => expect(screen.getByTestId('progress-text').textContent).toContain('0 / 3 dates done'));
     expect(screen.getByTestId('progress').contains(screen.getByTestId('progress-text'))).toBe(false);
+  });
+
+  it('labels the retries as counting price and profile requests, which the run summary does not', async () => {
+    const { transport, view } = setup({});
+    render(view(<LiveScreen />));
+    transport.emit(runStartEvent(1));
+    transport.emit(metricEvent('provider_retry', 50, 2));
+    await waitFor(() => expect(screen.getByTestId('counter-retries').textContent).toBe('1'));
+    const label = screen.getByTestId('counter-retries').previousElementSibling!;
+    expect(label.textContent).toBe('Retries (prices and profiles)');
+    expect(label.getAttribute('title')).toBe("Yahoo requests sent again after a failure, for prices and for company profiles; the run summary's retries count those of price requests only");
   });
 
   it('gives Missing and Fallback columns room for their headings, with a gap between columns', () => {

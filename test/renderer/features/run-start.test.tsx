@@ -10,8 +10,8 @@
  * made; a usage refusal's title has no exit code. Start says to preview the plan first, and
  * Resume is off, with the reason, when the history holds nothing to resume. The plan preview of
  * a single date names that date, its details name the phases as the form does; engine messages
- * about the options read in the form's words. After the run it started, the form still holds
- * the user's choices.
+ * about the options read in the form's words, and a chunk size out of range says the range the
+ * form takes. After the run it started, the form still holds the user's choices.
  */
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -359,5 +359,13 @@ describe('starting a run', () => {
     fireEvent.change(screen.getByTestId('run-end-date'), { target: { value: '2026-11-10' } });
     fireEvent.click(screen.getByTestId('run-preview'));
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('End date 2026-11-10 is before start date 2026-11-20'));
+  });
+
+  it("a chunk size over the largest one says the range it takes, not the validator's text", async () => {
+    const { transport } = renderRun({}, { planRun: usageError('planRun', 'chunkDays', 'Too big: expected number to be <=36500') });
+    fireEvent.change(screen.getByLabelText(/Chunk size/), { target: { value: '36501' } });
+    fireEvent.click(screen.getByTestId('run-preview'));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Chunk size is a whole number of days from 0 to 36,500 (0 = one chunk).'));
+    expect(transport.calls.filter((c) => c.name === 'planRun')).toEqual([]);
   });
 });

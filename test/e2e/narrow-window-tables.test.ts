@@ -1,0 +1,99 @@
+/**
+ * Tables of the Missing prices and Run screens in real Chromium, at 1280 and 900 px, against
+ * `batchdesk serve` on a demo database (no run) with closes flagged as jumps and a gap of AAPL
+ * closes in the cache:
+ *   - the Suspect prices table cuts no cell (the previous close and its date have columns of their
+ *     own, as wide as their values); where the window is too narrow for it, it scrolls sideways
+ *     in its own box, never the page;
+ *   - the Run screen's fetch plan (offline, in chunks, every chunk listing the gap) keeps each
+ *     date range on one line, in the chunks' headings and in the ranges under them.
+ * Screenshots go to test-artifacts/e2e/ (gitignored).
+ */
+import Database from 'better-sqlite3';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SHORT_NOW } from '../support/app/demo-fixture';
+import { seedDemoDb } from '../support/demo-db';
+import { artifactPath } from '../support/e2e/browser';
+import { openServedApp, type ServedApp } from '../support/e2e/served-app';
+
+let app: ServedApp;
+let page: Page;
+
+beforeAll(async () => {
+  const dbPath = seedDemoDb(SHORT_NOW);
+  const db = new Database(dbPath);
+  // Jumps of large closes (the widest figures), with a previous close each.
+  db.prepare(`UPDATE market_data_cache SET validation_flag = 'jump', close = close * 3 WHERE symbol IN ('BRK-B', 'SPY', 'AAPL') AND date IN ('2025-07-01', '2025-07-02')`).run();
+  db.prepare(`DELETE FROM market_data_cache WHERE symbol = 'AAPL' AND date BETWEEN '2025-03-03' AND '2025-03-14'`).run();
+  db.close();
+  app = await openServedApp(dbPath, { BATCHDESK_NOW: SHORT_NOW });
+  page = app.page;
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+async function nav(screen: string): Promise<void> {
+  await page.click(`[data-testid=nav-${screen}]`);
+  await page.waitForSelector(`[data-testid=screen-${screen}]`);
+}
+
+describe('the Suspect prices table', () => {
+  for (const width of [1280, 900]) {
+    it(`at ${width} px cuts no cell, and scrolls in its own box where it does not fit, never the page`, async () => {
+      await page.setViewportSize({ width, height: 1000 });
+      await nav('missing');
+      await page.waitForSelector('[data-testid=suspect-table] .table-row');
+      const t = await page.evaluate(() => {
+        const table = document.querySelector<HTMLElement>('[data-testid=suspect-table]')!;
+        const box = table.querySelector<HTMLElement>('.table-body')!;
+        const cells = [...table.querySelectorAll<HTMLElement>('[role=columnheader], [role=gridcell]')];
+        return {
+          headings: [...table.querySelectorAll('[role=columnheader]')].map((h) => h.textContent),
+          cut: cells.filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight).map((c) => c.textContent),
+          page: document.scrollingElement!.scrollWidth - document.scrollingElement!.clientWidth,
+          box: { scroll: box.scrollWidth, client: box.clientWidth, overflow: getComputedStyle(box).overflowX },
+        };
+      });
+      await page.screenshot({ path: artifactPath(`suspect-prices-${width}.png`), fullPage: true });
+      expect(t.headings).toEqual(['Date', 'Symbol', 'Close', 'Previous close', 'Previous date', 'Change', 'Source']);
+      expect(t.cut).toEqual([]);
+      expect(t.page).toBeLessThanOrEqual(0);
+      expect(t.box.overflow).toBe('auto');
+      if (t.box.scroll > t.box.client) expect(width).toBe(900);
+    });
+  }
+});
+
+describe("the Run screen's fetch plan", () => {
+  it('at 900 px keeps each date range on one line', async () => {
+    await page.setViewportSize({ width: 900, height: 1000 });
+    await nav('run');
+    await page.getByLabel('Date range').check();
+    // The demo's dates start on 2025-06-30.
+    await page.fill('[data-testid=run-start-date]', '2025-06-30');
+    await page.fill('[data-testid=run-end-date]', '2025-07-15');
+    await page.getByLabel(/Chunk size/).fill('5');
+    await page.getByLabel('Provider').selectOption('offline');
+    await page.click('[data-testid=run-preview]');
+    await page.waitForSelector('[data-testid=plan-preview]');
+    await page.click('[data-testid=fetch-plan] summary');
+    await page.waitForSelector('[data-testid=fetch-chunk-3]');
+    // The lines its text takes: the distinct tops of the boxes of its text.
+    const texts = await page.$$eval('[data-testid=fetch-plan] tbody .one-line', (els) =>
+      els.map((e) => {
+        const range = document.createRange();
+        range.selectNodeContents(e);
+        return { text: e.textContent, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+      }),
+    );
+    await page.screenshot({ path: artifactPath('run-fetch-plan-900.png'), fullPage: true });
+    // Per chunk its heading, its dates and the gap under it.
+    expect(texts.filter((s) => s.text === '2025-03-03 .. 2025-03-14').length).toBe(texts.length / 3);
+    expect(texts.length).toBeGreaterThanOrEqual(9);
+    expect(texts.filter((s) => s.lines !== 1)).toEqual([]);
+    expect(await page.textContent('[data-testid=fetch-plan] p')).toContain('1 range(s) missing from the cache (10 trading days)');
+  });
+});

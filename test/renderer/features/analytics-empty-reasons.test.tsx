@@ -1,0 +1,64 @@
+// @vitest-environment happy-dom
+/**
+ * An empty section of the Analytics screen says why in words, not in the engine's codes: each
+ * job's outcome ("not applicable", "no factor exposures") with the detail a job that does not
+ * apply gives ("no public marked lots"), the jobs of one outcome named together; a job that ran
+ * says so.
+ */
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AnalyticsView } from '../../../core/api/commands/view-commands';
+import type { IsoDate } from '../../../core/domain/iso-date';
+import { ServicesProvider } from '../../../renderer/app-context';
+import { EngineClient } from '../../../renderer/engine-client/engine-client';
+import { AnalyticsScreen } from '../../../renderer/features/analytics/analytics-screen';
+import { LiveStore } from '../../../renderer/state/live-store';
+import { FakeTransport } from '../../support/app/fake-transport';
+
+// The charts draw on a canvas, which happy-dom has not.
+vi.mock('../../../renderer/ui/chart', () => ({ Chart: () => null }));
+
+afterEach(cleanup);
+
+const notApplicable = (detail: string) => ({ success: false, reason: 'not_applicable', metrics: { positions: 0, detail } });
+
+/** A date of a portfolio without public lots, as the demo's private one has. */
+const view: AnalyticsView = {
+  portfolioId: 'p1',
+  date: '2026-11-03' as IsoDate,
+  snapshot: null,
+  factorExposures: [],
+  stressTests: [],
+  positionVolatility: [],
+  correlations: [],
+  sectorExposure: null,
+  jobs: {
+    market_beta: notApplicable('no_public_marked_lots'),
+    ridge_factors: notApplicable('no_public_marked_lots'),
+    spread_factors: notApplicable('no_public_marked_lots'),
+    ir_beta: { success: false, reason: 'non_positive_equity', metrics: {} },
+    stress_tests: { success: false, reason: 'no_factor_exposures', metrics: { scenarios_tested: 0 } },
+    volatility: notApplicable('no_lot_with_price_history'),
+    correlations: { success: true, reason: null, metrics: {} },
+  },
+};
+
+/** The text under the empty state titled `title`. */
+const why = (title: string) => screen.getByText(title).closest('.state')!.querySelector('.state-body')!.textContent;
+
+describe('an empty Analytics section', () => {
+  it('says why in words', async () => {
+    const client = new EngineClient(new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getSnapshots: () => ({ portfolioId: 'p1', rows: [] }), getAnalytics: () => view }));
+    client.connect();
+    render(
+      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+        <AnalyticsScreen initialPortfolio="p1" />
+      </ServicesProvider>,
+    );
+    await screen.findByText('No factor exposures');
+    expect(why('No factor exposures')).toBe('Market beta, ridge factors and spread factors: not applicable (no public marked lots).');
+    expect(why('No stress results')).toBe('Stress tests: no factor exposures.');
+    expect(why('No position volatility')).toBe('Volatility: not applicable (no lot with price history).');
+    expect(why('No correlations')).toBe('Correlations: ran.');
+  });
+});
