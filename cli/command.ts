@@ -1,5 +1,6 @@
 /** Shape of a CLI command: its flags (for parsing and help) and its handler. */
 import { shellWord } from '../core/api/shell-word';
+import type { EventLevel } from '../core/api/telemetry-events';
 import type { CliIO } from './io';
 
 export interface FlagSpec {
@@ -31,7 +32,11 @@ export interface PositionalSpec {
 export type FlagValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
 
 export interface GlobalOptions {
+  /** The console's level (log-level.ts): --verbose, --quiet, else BATCHDESK_LOG_LEVEL, else info. */
+  readonly logLevel: EventLevel;
+  /** Only warnings, errors and results on the console (levels warn and error). */
   readonly quiet: boolean;
+  /** The console's extra detail (level debug). */
   readonly verbose: boolean;
   /** ANSI colour on stderr, the stream the CLI colours (run's progress): colorEnabled. */
   readonly color: boolean;

@@ -40,6 +40,7 @@ export function globalHelp(specs: readonly CommandSpec[], version: string): stri
     ...Object.entries(GLOBAL_FLAGS).map(([n, f]) => flagLine(n, f)),
     '',
     'Database: --db PATH, else BATCHDESK_DB, else the desktop app default database.',
+    'Console: --quiet or --verbose, else BATCHDESK_LOG_LEVEL (debug, info, warn, error), else info.',
     'Run `batchdesk <command> --help` for the flags of a command.',
   ];
   return lines.join('\n');

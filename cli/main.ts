@@ -14,6 +14,7 @@ import { colorEnabled } from './color';
 import { COMMANDS } from './commands';
 import { defaultDatabasePath } from './default-db';
 import { commandHelp, globalHelp, groupHelp } from './help';
+import { consoleLogLevel } from './log-level';
 import { asciiJson } from './ascii';
 import { processIO, type CliIO } from './io';
 
@@ -164,9 +165,11 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
     const db = resolveDb(stringFlag(parsed.flags['db']), io, spec.usesDatabase !== false);
     dbPath = db.dbPath;
     if (db.dbIsDefault && spec.usesDatabase !== false) mkdirSync(dirname(db.dbPath), { recursive: true });
+    const logLevel = consoleLogLevel({ quiet: parsed.flags['quiet'] === true, verbose: parsed.flags['verbose'] === true }, io.env);
     const global: GlobalOptions = {
-      quiet: parsed.flags['quiet'] === true,
-      verbose: parsed.flags['verbose'] === true,
+      logLevel,
+      quiet: logLevel === 'warn' || logLevel === 'error',
+      verbose: logLevel === 'debug',
       color: colorEnabled(parsed.flags['color'] === true, io.stderrIsTTY, io.env),
       ...db,
     };

@@ -241,7 +241,7 @@ export const runCommand: CommandSpec = {
     const jsonOnStderr = f['log-json'] === true && !logFile;
     if (jsonOnStderr) sinks.push(streamSink((l) => ctx.io.err(l), 'json'));
     // A dry run shows no progress; with --sql-echo the progress sink prints its statements.
-    else if (!options.dryRun || f['sql-echo'] === true) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, quiet: ctx.global.quiet, verbose: ctx.global.verbose, now: () => clock.now(), color: ctx.global.color }));
+    else if (!options.dryRun || f['sql-echo'] === true) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, level: ctx.global.logLevel, now: () => clock.now(), color: ctx.global.color }));
     try {
       const result = await runOnDatabase({
         dbPath: ctx.global.dbPath,
@@ -265,7 +265,7 @@ export const runCommand: CommandSpec = {
         else if (!jsonOnStderr) ctx.io.err(result.message);
         return EXIT.ok;
       }
-      if (!jsonOnStderr && (!ctx.global.quiet || f['summary-json'])) printSummary(ctx, result.summary);
+      if (!jsonOnStderr && (ctx.global.logLevel !== 'error' || f['summary-json'])) printSummary(ctx, result.summary);
       if (f['summary-json']) ctx.io.out(asciiJson(result.summary));
       return result.exitCode;
     } finally {

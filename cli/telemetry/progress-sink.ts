@@ -5,7 +5,7 @@
  * without it, no colour code is written. With --sql-echo each statement is a line too.
  */
 import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
-import type { TelemetryEvent } from '../../core/api/telemetry-events';
+import type { EventLevel, TelemetryEvent } from '../../core/api/telemetry-events';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { BANNER } from '../ascii';
 import { paint, type Color } from '../color';
@@ -41,7 +41,12 @@ function prefetchLine(first: string | null, ranges: number, tags: Readonly<Recor
   return `${where}prefetch: ${String(tags['symbols'])} symbols, ${ranges} range${ranges === 1 ? '' : 's'} to fetch (${String(tags['fetch_mode'])})`;
 }
 
-export function progressSink(write: (line: string) => void, options: { tty: boolean; quiet: boolean; verbose: boolean; now: () => number; color?: boolean }): TelemetrySink {
+/**
+ * `level` is the console's (cli/log-level.ts): `debug` adds detail, `warn` keeps only the lines
+ * of warn- and error-level events, `error` prints nothing but what --sql-echo asked for.
+ */
+export function progressSink(write: (line: string) => void, options: { tty: boolean; level: EventLevel; now: () => number; color?: boolean }): TelemetrySink {
+  const verbose = options.level === 'debug';
   const color = options.color ?? false;
   const tint = (c: Color | null, text: string) => (c ? paint(color, c, text) : text);
   const warning = (text: string) => tint('yellow', `warning: ${text}`);
@@ -84,7 +89,10 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
         line(sql);
         return;
       }
-      if (options.quiet && e.event !== 'run_result') return;
+      if (e.event !== 'run_result') {
+        if (options.level === 'error') return;
+        if (options.level === 'warn' && e.level !== 'warn' && e.level !== 'error') return;
+      }
       switch (e.event) {
         case 'run_start': {
           const p = e.payload;
@@ -109,10 +117,10 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
             line(
               `${p.date}  market_data  ${p.status === 'success' ? 'ok' : tint('red', p.status.toUpperCase())}  ${m['symbols_with_exact_close'] ?? 0}/${m['symbols_requested'] ?? 0} symbols  fallback ${p.fallback_count ?? 0}  missing ${m['symbols_missing'] ?? 0}  ${duration(p.duration_ms)}${p.error ? `  ${p.error}` : ''}`,
             );
-          } else if (!options.verbose && p.status === 'failed' && p.reason === 'previous_day_missing') {
+          } else if (!verbose && p.status === 'failed' && p.reason === 'previous_day_missing') {
             const by = String(p.metrics['blocked_by'] ?? 'an earlier date');
             blockedBy.set(by, (blockedBy.get(by) ?? 0) + 1);
-          } else if (options.verbose || (p.status === 'failed' && p.reason !== 'rolled_back')) {
+          } else if (verbose || (p.status === 'failed' && p.reason !== 'rolled_back')) {
             // A phase rolled back by a later critical failure is not a cause: that failure has its own line.
             line(tint(statusColor(p.status), `${p.date}  ${p.phase.padEnd(12)} ${(p.portfolio_id ?? '').slice(0, 8)}  ${p.status}${p.reason ? ` (${p.reason})` : ''}${p.error ? `: ${p.error}` : ''}`));
           }
@@ -138,7 +146,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           else if (p.name === 'csv_conflict') line(warning(String(p.tags['message'])));
           else if (p.name === 'price_validation_flag') line(warning(priceFlagText(p.tags, p.date)));
           else if (p.name === 'stale_marked') line(warning(`${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`));
-          else if (p.name === 'insufficient_coverage' && options.verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
+          else if (p.name === 'insufficient_coverage' && verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;
         }
         case 'run_result':

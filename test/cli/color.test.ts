@@ -44,7 +44,7 @@ describe('the colour rule', () => {
 describe("run's progress", () => {
   function progress(color: boolean): { lines: string[]; bar: () => Promise<string> } {
     const lines: string[] = [];
-    const sink = progressSink((l) => lines.push(l), { tty: true, quiet: false, verbose: false, now: () => 0, color });
+    const sink = progressSink((l) => lines.push(l), { tty: true, level: 'info', now: () => 0, color });
     const t = createTelemetry({ clock: { now: () => Date.parse(NOW) }, sinks: [sink], strict: true, runId: 'r1' });
     return {
       lines,

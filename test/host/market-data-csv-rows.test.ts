@@ -134,7 +134,7 @@ describe('bad CSV rows found by validation (offline, CSV folder)', () => {
     expect(notes.find((n) => n.error?.includes(message))).toMatchObject({ range_end: '2025-03-07' });
     // The CLI's progress says it as a warning (cli/telemetry/progress-sink.ts).
     const lines: string[] = [];
-    const sink = progressSink((l) => lines.push(l), { tty: false, quiet: false, verbose: false, now: () => 0, color: false });
+    const sink = progressSink((l) => lines.push(l), { tty: false, level: 'info', now: () => 0, color: false });
     for (const e of run.events) sink.handle(e);
     expect(lines).toContain(`warning: ${message}`);
   });

@@ -1,0 +1,32 @@
+/**
+ * The console's level (SPEC.md k.4 `BATCHDESK_LOG_LEVEL`; cli/log-level.ts): --verbose and
+ * --quiet win for one command, else the variable, else info; a value outside the four levels
+ * is a usage error that names them.
+ */
+import { describe, expect, it } from 'vitest';
+import { consoleLogLevel } from '../../cli/log-level';
+import { BatchdeskError } from '../../core/api/errors';
+import { runCli } from '../support/cli';
+
+describe('the console level', () => {
+  it('comes from the flags, else BATCHDESK_LOG_LEVEL (any case), else info', () => {
+    const none = { quiet: false, verbose: false };
+    expect(consoleLogLevel(none, {})).toBe('info');
+    expect(consoleLogLevel(none, { BATCHDESK_LOG_LEVEL: '' })).toBe('info');
+    for (const l of ['debug', 'info', 'warn', 'error'] as const) expect(consoleLogLevel(none, { BATCHDESK_LOG_LEVEL: l })).toBe(l);
+    expect(consoleLogLevel(none, { BATCHDESK_LOG_LEVEL: 'WARN' })).toBe('warn');
+    expect(consoleLogLevel({ quiet: true, verbose: false }, { BATCHDESK_LOG_LEVEL: 'debug' })).toBe('error');
+    expect(consoleLogLevel({ quiet: false, verbose: true }, { BATCHDESK_LOG_LEVEL: 'error' })).toBe('debug');
+  });
+
+  it('refuses an unknown level and --quiet with --verbose, as usage errors', () => {
+    expect(() => consoleLogLevel({ quiet: false, verbose: false }, { BATCHDESK_LOG_LEVEL: 'loud' })).toThrow(BatchdeskError);
+    expect(() => consoleLogLevel({ quiet: true, verbose: true }, {})).toThrow(/--quiet and --verbose contradict each other/);
+  });
+
+  it('through the CLI: an unknown level exits 2 naming the four levels', async () => {
+    const r = await runCli(['history', '--db', '/nonexistent/x.sqlite'], { BATCHDESK_LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('BATCHDESK_LOG_LEVEL must be one of debug, info, warn, error (it is "loud"); unset it for the default, info');
+  });
+});
