@@ -6,8 +6,9 @@ import { EXIT, usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import { compareBaselines, differenceSample } from '../../core/validation/baseline';
-import { exportBaseline, readBaselineFile, writeBaselineFile } from '../../host/diagnostics/baseline';
+import { differenceSample } from '../../core/validation/baseline';
+import { exportBaseline, writeBaselineFile } from '../../host/diagnostics/baseline';
+import { compareBaseline } from '../../host/diagnostics/baseline-compare';
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
 import { openStore } from '../../host/engine-host';
 import { systemClock } from '../../host/system-ports';
@@ -142,17 +143,12 @@ export const compareBaselineCommand: CommandSpec = {
       ratio: parseOrUsage(z.coerce.number().min(0), stringFlag(f['tolerance-ratio']) ?? '1e-6', 'history compare', '--tolerance-ratio'),
     };
     const [pa, pb] = ctx.positionals as [string, string];
-    const a = readBaselineFile(resolve(ctx.io.cwd, pa));
-    let b;
-    if (pb === 'db') {
-      const opened = openStore(ctx.global.dbPath, { mustExist: true });
-      try {
-        b = exportBaseline(opened.db, { start: a.range.start as never, end: a.range.end as never, databaseName: basename(opened.path), nowMs: systemClock(ctx.io.env).now() });
-      } finally {
-        opened.close();
-      }
-    } else b = readBaselineFile(resolve(ctx.io.cwd, pb));
-    const r = compareBaselines(a, b, tol);
+    // The clock is read (and BATCHDESK_NOW checked) only when B is the database.
+    const r = compareBaseline(resolve(ctx.io.cwd, pa), pb === 'db' ? 'db' : { file: resolve(ctx.io.cwd, pb) }, {
+      dbPath: ctx.global.dbPath,
+      clock: { now: () => systemClock(ctx.io.env).now() },
+      tolerances: tol,
+    });
     if (f['json']) ctx.io.out(asciiJson(r, 2));
     else {
       const show = (v: unknown) => (typeof v === 'string' && v.length > 16 ? `${v.slice(0, 12)}...` : JSON.stringify(v));

@@ -12,8 +12,7 @@ import { resolve } from 'node:path';
 import { BatchdeskError, EXIT } from '../../core/api/errors';
 import { importDumpInputSchema } from '../../core/api/commands/import-commands';
 import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
-import { checkImportReportPath, writeImportReport } from '../../host/handlers/import-handlers';
-import { importDumpFile, planDumpFile } from '../../host/maintenance/dump-import';
+import { runDumpImport } from '../../host/maintenance/dump-import';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
@@ -59,38 +58,52 @@ export const importCommand: CommandSpec = {
     );
     const dumpPath = resolve(ctx.io.cwd, input.path);
     const reportPath = input.reportPath ? resolve(ctx.io.cwd, input.reportPath) : null;
-    if (reportPath) checkImportReportPath(reportPath, [ctx.global.dbPath]);
-    const common = { dumpPath, dbPath: ctx.global.dbPath, schema: input.schema, ...(input.database ? { database: input.database } : {}), allowEmpty: input.allowEmpty, signal: ctx.signal };
+    const progress = input.dryRun
+      ? null
+      : importProgressSink(
+          (t) => {
+            if (!ctx.global.quiet) ctx.io.err(t);
+          },
+          (t) => {
+            if (!ctx.global.quiet) process.stderr.write(t);
+          },
+          { tty: ctx.io.stderrIsTTY, now: () => Date.now() },
+        );
+    let outcome;
+    try {
+      outcome = await runDumpImport(
+        {
+          dumpPath,
+          dbPath: ctx.global.dbPath,
+          mode: input.mode,
+          schema: input.schema,
+          ...(input.database ? { database: input.database } : {}),
+          allowEmpty: input.allowEmpty,
+          ...(input.onConflict ? { onConflict: input.onConflict } : {}),
+          strict: input.strict,
+          dryRun: input.dryRun,
+          reportPath,
+          dbIsDefault: ctx.global.dbIsDefault,
+          holder: 'cli',
+          ...(progress ? { sinks: [progress] } : {}),
+          signal: ctx.signal,
+          // The progress line ends before anything else is printed or written.
+          afterImport: () => progress?.finish(),
+        },
+        // A dry run reads no clock (a bad BATCHDESK_NOW does not refuse it).
+        input.dryRun ? { now: () => Date.now() } : systemClock(ctx.io.env),
+      );
+    } finally {
+      progress?.finish();
+    }
 
-    if (input.dryRun) {
-      const plan = await planDumpFile(common);
-      if (reportPath) writeImportReport(reportPath, { dryRun: true, plan });
+    if (outcome.dryRun) {
+      const plan = outcome.plan;
       if (f['json']) ctx.io.out(asciiJson({ dryRun: true, mode: input.mode, database: ctx.global.dbPath, plan }, 2));
       else ctx.io.out([BANNER, `batchdesk import --dry-run  ${dumpPath}`, `Database: ${ctx.global.dbPath} (${input.mode})`, BANNER, formatImportPlan(plan)].join('\n'));
       return EXIT.ok;
     }
-
-    const clock = systemClock(ctx.io.env);
-    const progress = importProgressSink(
-      (t) => {
-        if (!ctx.global.quiet) ctx.io.err(t);
-      },
-      (t) => {
-        if (!ctx.global.quiet) process.stderr.write(t);
-      },
-      { tty: ctx.io.stderrIsTTY, now: () => Date.now() },
-    );
-    let r;
-    try {
-      r = await importDumpFile(
-        { ...common, mode: input.mode, ...(input.onConflict ? { onConflict: input.onConflict } : {}), strict: input.strict, holder: 'cli', sinks: [progress] },
-        clock,
-        { dbIsDefault: ctx.global.dbIsDefault },
-      );
-    } finally {
-      progress.finish();
-    }
-    if (reportPath) writeImportReport(reportPath, { ...r.report, backupFile: r.backupFile });
+    const r = outcome.result;
     if (f['json']) {
       ctx.io.out(asciiJson({ mode: r.mode, database: r.database, backupFile: r.backupFile, report: r.report }, 2));
       return EXIT.ok;

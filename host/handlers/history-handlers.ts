@@ -2,8 +2,8 @@
 import { basename, resolve } from 'node:path';
 import { targetDate } from '../../core/calendar';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import { compareBaselines } from '../../core/validation/baseline';
-import { exportBaseline, readBaselineFile, writeBaselineFile } from '../diagnostics/baseline';
+import { exportBaseline, writeBaselineFile } from '../diagnostics/baseline';
+import { compareBaseline } from '../diagnostics/baseline-compare';
 import { historyReport, runningReport } from '../diagnostics/history-report';
 import type { HandlerMap } from '../handler-types';
 import { staleJudge } from '../maintenance/maintenance-lock';
@@ -26,11 +26,7 @@ export const historyHandlers: HandlerMap<'getHistory' | 'getRunningState' | 'exp
     });
   },
   async compareBaselines(input, ctx) {
-    const a = readBaselineFile(resolve(input.a));
-    const b =
-      input.b === 'db'
-        ? await withDatabase(ctx, (o) => exportBaseline(o.db, { start: a.range.start as never, end: a.range.end as never, databaseName: basename(o.path), nowMs: ctx.clock.now() }))
-        : readBaselineFile(resolve(input.b));
-    return plain(compareBaselines(a, b, { money: input.toleranceMoney, ratio: input.toleranceRatio }));
+    const b = input.b === 'db' ? 'db' : { file: resolve(input.b) };
+    return plain(compareBaseline(resolve(input.a), b, { dbPath: ctx.dbPath, clock: ctx.clock, tolerances: { money: input.toleranceMoney, ratio: input.toleranceRatio } }));
   },
 };

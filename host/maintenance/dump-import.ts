@@ -14,6 +14,9 @@
  * none of our tables, an unreadable path) is a data error (exit code 5) whose message names
  * the problem; cancellation is exit code 130. Progress goes out as `metric` events named
  * `import_progress` (source `import`): dump bytes consumed per table.
+ *
+ * runDumpImport is the whole sequence both hosts call (`batchdesk import` and importDump):
+ * check the --report path, then plan (--dry-run) or import, then write the report.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
@@ -25,6 +28,7 @@ import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
 import { fsyncFile } from '../../db/maintenance/database-file';
+import { refuseDatabaseOverwrite, refuseUnusableOutput, writeOutputFile } from '../../db/maintenance/database-paths';
 import { isDumpError } from '../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
@@ -310,4 +314,61 @@ export async function planDumpFile(req: Pick<DumpImportRequest, 'dumpPath' | 'sc
   } catch (err) {
     throw hostImportError(err);
   }
+}
+
+/**
+ * Refuses, before anything is imported, a --report path that names a database: the import's
+ * own target or the host's database, their companions, or any SQLite file (usage error, exit
+ * code 2); and one under a file, in a folder that cannot be written, or that is a folder (an
+ * I/O error, exit code 5, as for every output path: database-paths.ts). Found now, not after
+ * the import has committed. A missing folder is made when the report is written.
+ */
+export function checkImportReportPath(path: string, databases: readonly string[]): void {
+  refuseDatabaseOverwrite(path, 'the import report', databases);
+  refuseUnusableOutput(path, 'the import report', '--report');
+}
+
+/** Writes the --report JSON (its folder made when missing, as for backups and event logs); a failed write is an I/O error. */
+export function writeImportReport(path: string, value: unknown): void {
+  writeOutputFile(path, `${JSON.stringify(value, null, 2)}\n`, 'the import report', [], '--report');
+}
+
+export interface DumpImportRun extends DumpImportRequest {
+  /** --dry-run: plan only (see planDumpFile); nothing is opened or written but the report. */
+  readonly dryRun: boolean;
+  /** --report: the absolute path the report is also saved to as JSON, or null. */
+  readonly reportPath: string | null;
+  /**
+   * The host's own database when it may differ from dbPath (the app's new-file import into
+   * another target): dbPath must not be it or one of its -wal/-shm/-journal files, and the
+   * report must not name it.
+   */
+  readonly hostDatabase?: string;
+  /** The target is the default database (no --db): its refusal advises --db, --merge, --replace. */
+  readonly dbIsDefault?: boolean;
+  /** Called once the import has succeeded, before the report is written (a host closes its read connection). */
+  readonly afterImport?: (result: DumpImportResult) => void;
+}
+
+export type DumpImportOutcome = { readonly dryRun: true; readonly plan: DumpImportPlan } | { readonly dryRun: false; readonly result: DumpImportResult };
+
+/**
+ * The dump import of both hosts: refuses a target that is the host's database under another
+ * name and an unusable --report path before anything is read; then plans (dry run) or imports
+ * (importDumpFile); then saves the report (the plan, or the import report with its backup file).
+ */
+export async function runDumpImport(req: DumpImportRun, clock: Clock): Promise<DumpImportOutcome> {
+  const dbPath = resolve(req.dbPath);
+  const host = req.hostDatabase !== undefined ? resolve(req.hostDatabase) : dbPath;
+  if (dbPath !== host) refuseDatabaseOverwrite(dbPath, 'the imported database', [host]);
+  if (req.reportPath) checkImportReportPath(req.reportPath, [dbPath, host]);
+  if (req.dryRun) {
+    const plan = await planDumpFile(req);
+    if (req.reportPath) writeImportReport(req.reportPath, { dryRun: true, plan });
+    return { dryRun: true, plan };
+  }
+  const result = await importDumpFile(req, clock, { dbIsDefault: req.dbIsDefault ?? false });
+  req.afterImport?.(result);
+  if (req.reportPath) writeImportReport(req.reportPath, { ...result.report, backupFile: result.backupFile });
+  return { dryRun: false, result };
 }
