@@ -4,8 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { BatchdeskError, EXIT, usageError, type ErrorShape } from '../core/api/errors';
-import { DatabaseOpenError, explainReadOnlyError, isReadOnlyError } from '../db/open-database';
+import { BatchdeskError, EXIT, usageError } from '../core/api/errors';
+import { classifyFailure, type ClassifiedFailure } from '../db/storage-errors';
 import { withLockAdvice } from '../core/engine/locked-error';
 import { APP_VERSION } from '../host/app-version';
 import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
@@ -187,31 +187,9 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
   }
 }
 
-/** A failure as the CLI reports it: its exit code, and the error shape of the contract (core/api/errors.ts). */
-interface CliFailure {
-  readonly exitCode: number;
-  readonly error: ErrorShape;
-  /** What follows `error: ` on stderr, when it says more than the message (a bug's stack frames). */
-  readonly text?: string;
-}
-
-function describeFailure(failure: unknown, dbPath: string | undefined, dbFlag: string): CliFailure {
-  const err = withLockAdvice(dbPath === undefined ? failure : explainReadOnlyError(failure, dbPath), dbFlag);
-  if (err instanceof BatchdeskError) return { exitCode: err.exitCode, error: err.toShape() };
-  if (err instanceof DatabaseOpenError) return { exitCode: err.code === 'busy' ? EXIT.locked : EXIT.data, error: { code: err.code === 'busy' ? 'locked' : 'data', message: err.message, details: { reason: err.code } } };
-  const e = err as Error & { code?: string };
-  if (e?.code === 'SQLITE_FULL') return { exitCode: EXIT.data, error: { code: 'io', message: `the disk is full (${e.message}); free some space and run the command again. Nothing was changed.` } };
-  // Before the database path is known (explainReadOnlyError names it once it is).
-  if (isReadOnlyError(e)) return { exitCode: EXIT.data, error: { code: 'io', message: `${e.message}; copy the database to a writable folder or fix its permissions` } };
-  if (e?.code === 'SQLITE_BUSY') return { exitCode: EXIT.locked, error: { code: 'locked', message: 'the database is locked by another process; try again when it has finished.' } };
-  if (typeof e?.code === 'string' && (e.code.startsWith('SQLITE_') || e.code.startsWith('E'))) return { exitCode: EXIT.data, error: { code: 'io', message: `${e.message} (${e.code})` } };
-  // A bug: the one `error:` prefix, the error's class and message, then its stack frames (the
-  // stack's own first line would repeat them as `TypeError: ...`).
-  if (!(err instanceof Error)) return { exitCode: EXIT.data, error: { code: 'internal', message: `internal error: ${String(err)}` } };
-  const message = `internal error (${err.name}): ${err.message}`;
-  const head = `${err.name}: ${err.message}`;
-  const frames = err.stack?.startsWith(head) ? err.stack.slice(head.length) : '';
-  return { exitCode: EXIT.data, error: { code: 'internal', message }, text: `${message}${frames}` };
+/** A failure as the CLI reports it: the one classification of every host (db/storage-errors.ts), with the lock advice's `--db`. */
+function describeFailure(failure: unknown, dbPath: string | undefined, dbFlag: string): ClassifiedFailure {
+  return classifyFailure(withLockAdvice(failure, dbFlag), dbPath);
 }
 
 /**

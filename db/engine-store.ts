@@ -11,6 +11,7 @@ import { markRepository } from './repositories/mark-repository';
 import { priceRepository } from './repositories/price-repository';
 import { referenceRepository } from './repositories/reference-repository';
 import { snapshotRepository } from './repositories/snapshot-repository';
+import { describeStorageError, isFatalStorageError } from './storage-errors';
 import { tagRepository } from './repositories/tag-repository';
 import { trackingRepository } from './repositories/tracking-repository';
 
@@ -43,6 +44,8 @@ export function createEngineStore(db: SqliteDatabase): EngineStore {
     checkpoint() {
       db.pragma('wal_checkpoint(PASSIVE)');
     },
+    isFatalStorageError,
+    describeStorageError,
     ...referenceRepository(db),
     ...priceRepository(db),
     ...markRepository(db),

@@ -4,26 +4,16 @@
  * details }. The worker thread, `serve` and tests all dispatch through it.
  */
 import { CONTRACT, isCommandName, type CommandName, type CommandOutput } from '../core/api/contract';
-import { BatchdeskError, type ErrorShape } from '../core/api/errors';
-import { databaseFileIdentities } from '../db/maintenance/database-paths';
-import { DatabaseOpenError, explainReadOnlyError } from '../db/open-database';
+import type { ErrorShape } from '../core/api/errors';
+import { classifyFailure } from '../db/storage-errors';
 import type { Handler, HostContext } from './handler-types';
 import { HANDLERS } from './handlers';
 
 export type DispatchResult<N extends CommandName = CommandName> = { readonly ok: true; readonly output: CommandOutput<N> } | { readonly ok: false; readonly error: ErrorShape };
 
-/** A failure as { code, message, details }; SQLite's refusal to write the database at `dbPath` says what to do, as the CLI says it. */
+/** A failure as { code, message, details }, classified as every host does (db/storage-errors.ts): SQLite's refusal to write the database at `dbPath` says what to do, as the CLI says it. */
 export function toErrorShape(failure: unknown, dbPath: string): ErrorShape {
-  const err = explainReadOnlyError(failure, dbPath);
-  if (err instanceof BatchdeskError) return err.toShape();
-  if (err instanceof DatabaseOpenError) return { code: err.code === 'busy' ? 'locked' : 'data', message: err.message, details: { reason: err.code } };
-  const e = err as Error & { code?: string };
-  if (e?.code === 'SQLITE_BUSY') return { code: 'locked', message: 'the database is busy; try again in a moment' };
-  // A database SQLite reads as damaged: the files' identities help tell a damaged file from a
-  // connection whose -wal or -shm was replaced under it by another process.
-  if (e?.code === 'SQLITE_NOTADB' || e?.code?.startsWith('SQLITE_CORRUPT')) return { code: 'io', message: `${e.message} (${e.code})`, details: { files: databaseFileIdentities(dbPath) } };
-  if (typeof e?.code === 'string' && e.code.startsWith('SQLITE_')) return { code: 'io', message: `${e.message} (${e.code})` };
-  return { code: 'internal', message: e?.message ?? String(err) };
+  return classifyFailure(failure, dbPath).error;
 }
 
 export async function dispatch(name: string, rawInput: unknown, ctx: HostContext): Promise<DispatchResult> {

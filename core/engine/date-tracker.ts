@@ -7,8 +7,9 @@
  */
 import type { IsoDate } from '../domain/iso-date';
 import type { DateStatus, PhaseName } from '../domain/phase';
-import { PHASE_NAMES } from '../domain/phase';
+import { aggregateStatus, PHASE_NAMES } from '../domain/phase';
 import type { TrackingRecord, TrackingWrite } from '../ports/store';
+import { PHASE_TABLE } from './phase-table';
 
 export interface PhaseEntry {
   status: string;
@@ -29,38 +30,28 @@ type PhaseStatusJson = { schema: 1 } & Partial<Record<PhaseName, PhaseEntry | Po
 /** The parts of a portfolio's metadata entry that date-level totals read. */
 interface PortfolioMetrics {
   readonly marks?: { readonly marked_model?: number };
-  readonly analytics?: { readonly jobs_expected?: number; readonly jobs_completed?: number; readonly jobs_failed?: number; readonly jobs_not_applicable?: number; readonly analytics_skipped?: boolean };
+  readonly analytics?: { readonly jobs_expected?: number; readonly jobs_completed?: number; readonly jobs_failed?: number; readonly jobs_skipped?: number; readonly jobs_not_applicable?: number; readonly analytics_skipped?: boolean };
 }
 
-/** Analytics job counts of portfolio-dates; `guard` counts portfolios whose analytics the guard skipped. */
+/**
+ * Analytics job counts of portfolio-dates; `skipped` counts the jobs not run because the guard
+ * skipped their portfolio's analytics, `guard` those portfolios.
+ */
 export interface AnalyticsTotals {
   readonly expected: number;
   readonly completed: number;
   readonly failed: number;
+  readonly skipped: number;
   readonly notApplicable: number;
   readonly guard: number;
 }
 
 const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_tags', 'analytics'];
-const CRITICAL = new Set<PhaseName>(['market_data', 'marks', 'snapshots']);
-const BENIGN_SKIPS = new Set(['no_positions', 'not_selected', 'before_first_entry', 'up_to_date']);
+/** The phases whose failure fails the date: each declaration's `critical` (phase-table.ts). */
+const CRITICAL: ReadonlySet<PhaseName> = new Set(PHASE_TABLE.filter((p) => p.critical).map((p) => p.name));
 
 function clone<T>(x: T): T {
   return JSON.parse(JSON.stringify(x)) as T;
-}
-
-export function aggregateStatus(entries: readonly PhaseEntry[]): string {
-  if (entries.length === 0) return 'not_run';
-  if (entries.some((e) => e.status === 'stale')) return 'stale';
-  if (entries.some((e) => e.status === 'running')) return 'running';
-  const failed = entries.filter((e) => e.status === 'failed').length;
-  const ok = entries.filter((e) => e.status === 'success' || e.status === 'not_applicable' || (e.status === 'skipped' && BENIGN_SKIPS.has(e.reason ?? ''))).length;
-  if (failed === entries.length) return 'failed';
-  if (failed > 0) return 'partial';
-  if (entries.every((e) => e.status === 'not_run')) return 'not_run';
-  if (ok === entries.length || entries.every((e) => e.status === 'success' || e.status === 'not_run' || e.status === 'not_applicable')) return 'success';
-  if (entries.every((e) => e.status === 'skipped')) return 'skipped';
-  return 'partial';
 }
 
 export class DateTracker {
@@ -118,7 +109,7 @@ export class DateTracker {
    */
   portfolioTotals(only?: readonly string[]): AnalyticsTotals & { readonly modelMarks: number } {
     const all = (this.metadata['portfolios'] ?? {}) as Record<string, PortfolioMetrics | undefined>;
-    const t = { expected: 0, completed: 0, failed: 0, notApplicable: 0, guard: 0, modelMarks: 0 };
+    const t = { expected: 0, completed: 0, failed: 0, skipped: 0, notApplicable: 0, guard: 0, modelMarks: 0 };
     for (const id of only ?? Object.keys(all)) {
       const m = all[id];
       t.modelMarks += m?.marks?.marked_model ?? 0;
@@ -127,6 +118,7 @@ export class DateTracker {
       t.expected += an.jobs_expected ?? 0;
       t.completed += an.jobs_completed ?? 0;
       t.failed += an.jobs_failed ?? 0;
+      t.skipped += an.jobs_skipped ?? 0;
       t.notApplicable += an.jobs_not_applicable ?? 0;
       if (an.analytics_skipped) t.guard++;
     }

@@ -125,7 +125,7 @@ function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], select
     for (const p of phases) if (selected.has(p)) cell.phases.add(p);
   };
   if (!t.phaseStatus) {
-    const legacyFailed = t.status === 'failed' || t.status === 'imported' ? t.status === 'failed' : false;
+    const legacyFailed = t.status === 'failed';
     if (legacyFailed) {
       for (const p of DATE_PHASES) if (selected.has(p)) datePhases.add(p);
       for (const p of scope) add(p.id, 'market_data', PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x)));

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { EXIT } from '../api/errors';
 import { PHASE_NAMES } from '../domain/phase';
+import { formatTimestamp } from '../domain/timestamp';
 import type { RunStatus } from '../ports/store';
 
 export const RUN_SUMMARY_SCHEMA = 'batchdesk.run-summary/1';
@@ -64,8 +65,13 @@ export const runSummarySchema = z.object({
     last: z.string().nullable(),
   }),
   chunks: z.array(z.object({ index: z.number().int(), first_date: z.string(), last_date: z.string(), dates: z.number().int(), status: z.string(), duration_seconds: z.number() })),
+  /**
+   * Per phase, the outcomes of its runs (`runs` = success + failed + skipped + not_applicable),
+   * and `stale`: its portfolio-date entries this run marked stale without running it (g.8).
+   */
   phases: z.record(z.string(), z.object({ runs: z.number(), success: z.number(), failed: z.number(), skipped: z.number(), not_applicable: z.number(), stale: z.number(), duration_seconds: z.number() })),
   market_data: z.record(z.string(), z.unknown()),
+  /** Analytics jobs of this run's portfolio-dates; `jobs_skipped`: not run as the guard skipped their portfolio-date, counted in `guard_skips`. */
   analytics: z.object({ jobs_expected: z.number(), jobs_completed: z.number(), jobs_failed: z.number(), jobs_skipped: z.number(), guard_skips: z.number() }),
   results: z.array(z.unknown()),
   guard: z.object({ status: z.string(), findings: z.array(z.unknown()) }).nullable(),
@@ -152,6 +158,31 @@ export interface RunVerdict {
   readonly counts: { readonly success: number; readonly partial: number; readonly failed: number };
 }
 
+/** The processed dates by status; a date cancelled part-way is none of them. */
+export function dateCounts(results: readonly Pick<DateResult, 'status'>[]): RunVerdict['counts'] {
+  const counts = { success: 0, partial: 0, failed: 0 };
+  for (const r of results) {
+    if (r.status === 'success') counts.success++;
+    else if (r.status === 'partial') counts.partial++;
+    else if (r.status === 'failed') counts.failed++;
+  }
+  return counts;
+}
+
+export interface JobProgress {
+  readonly completedJobs: number;
+  readonly failedJobs: number;
+}
+
+/**
+ * The history row's progress (SPEC.md h.6): completed_jobs counts the dates finished success
+ * or partial, failed_jobs the failed ones; a date cancelled part-way is neither.
+ */
+export function jobProgress(results: readonly Pick<DateResult, 'status'>[]): JobProgress {
+  const c = dateCounts(results);
+  return { completedJobs: c.success + c.partial, failedJobs: c.failed };
+}
+
 /**
  * How a run ended (SPEC.md g.6, k.3, m.16). Status: cancelled, else failed on a fatal error,
  * else completed when every processed date succeeded, failed when every one failed, otherwise
@@ -159,12 +190,7 @@ export interface RunVerdict {
  * 1 when a date failed or is partial; 4 when the guard failed; 0.
  */
 export function runVerdict(e: RunEnding): RunVerdict {
-  const counts = { success: 0, partial: 0, failed: 0 };
-  for (const r of e.results) {
-    if (r.status === 'success') counts.success++;
-    else if (r.status === 'partial') counts.partial++;
-    else if (r.status === 'failed') counts.failed++;
-  }
+  const counts = dateCounts(e.results);
   const n = e.results.length;
   const status = e.cancelled ? 'cancelled' : e.fatal ? 'failed' : n > 0 && counts.success === n ? 'completed' : n > 0 && counts.failed === n ? 'failed' : 'partial';
   // m.16: 130, else 5, else 1 for a failed or partial date, else 4 for a failed check (the
@@ -212,4 +238,102 @@ export function groupBlocked(blocked: readonly BlockedPortfolioDate[]): RunSumma
       const dates = [...g.dates].sort();
       return { blocked_by: blockedBy, portfolios: [...g.portfolios].sort(), first_date: dates[0]!, last_date: dates[dates.length - 1]!, dates: dates.length };
     });
+}
+
+/** What the run summary is built from, gathered when the run ends. */
+export interface RunSummaryInput {
+  readonly runId: string;
+  readonly batchRunId: string;
+  readonly mode: string;
+  readonly verdict: RunVerdict;
+  readonly startedMs: number;
+  readonly completedMs: number;
+  readonly database: string;
+  readonly targetDate: string;
+  readonly options: Record<string, unknown>;
+  /** The planned dates, in order. */
+  readonly plannedDates: readonly string[];
+  readonly tally: {
+    readonly results: readonly DateResult[];
+    readonly chunks: RunSummary['chunks'];
+    readonly phases: RunSummary['phases'];
+    readonly analytics: RunSummary['analytics'];
+    readonly errors: readonly string[];
+    readonly blocked: readonly BlockedPortfolioDate[];
+  };
+  readonly marketData: {
+    /** Distinct symbols of the planned dates. */
+    readonly symbols: number;
+    readonly counters: {
+      readonly requests: number;
+      readonly retries: number;
+      readonly rateLimited: number;
+      readonly circuitOpens: number;
+      readonly rowsUpserted: number;
+      readonly invalidPrices: number;
+      readonly jumpsFlagged: number;
+      readonly providers: unknown;
+    };
+    readonly mode: unknown;
+    readonly sources: readonly string[];
+  };
+  readonly guard: { readonly status: string; readonly findings: readonly unknown[] } | null;
+  readonly monitor: unknown;
+  readonly warnings: readonly string[];
+  /** Telemetry sinks that failed and were disabled. */
+  readonly disabledSinks: readonly string[];
+}
+
+/** The h.5 document of a run that ran. */
+export function buildRunSummary(i: RunSummaryInput): RunSummary {
+  const { results } = i.tally;
+  // A date cancelled part-way is redone by a resume: it is not run, like the dates never reached.
+  const finished = new Set(results.filter((r) => r.status !== 'cancelled').map((r) => r.date));
+  const notRun = i.plannedDates.filter((d) => !finished.has(d));
+  const mdc = i.marketData.counters;
+  return {
+    schema: RUN_SUMMARY_SCHEMA,
+    run_id: i.runId,
+    batch_run_id: i.batchRunId,
+    mode: i.mode,
+    status: i.verdict.status,
+    exit_code: i.verdict.exitCode,
+    started_at: formatTimestamp(i.startedMs),
+    completed_at: formatTimestamp(i.completedMs),
+    duration_seconds: (i.completedMs - i.startedMs) / 1000,
+    database: i.database,
+    target_date: i.targetDate,
+    options: { ...i.options },
+    dates: { planned: i.plannedDates.length, processed: results.length, ...i.verdict.counts, skipped: notRun.length, not_run_dates: notRun, first: i.plannedDates[0] ?? null, last: i.plannedDates[i.plannedDates.length - 1] ?? null },
+    chunks: i.tally.chunks,
+    phases: i.tally.phases,
+    market_data: {
+      symbols: i.marketData.symbols,
+      requests: mdc.requests,
+      retries: mdc.retries,
+      rate_limited: mdc.rateLimited,
+      circuit_opens: mdc.circuitOpens,
+      rows_upserted: mdc.rowsUpserted,
+      missing_price_count: results.reduce((s, r) => s + r.missing_price_count, 0),
+      fallback_count: results.reduce((s, r) => s + r.fallback_count, 0),
+      model_count: results.reduce((s, r) => s + r.portfolios.reduce((x, p) => x + (p.marks['model'] ?? 0), 0), 0),
+      invalid_prices: mdc.invalidPrices,
+      price_jumps_flagged: mdc.jumpsFlagged,
+      mode: i.marketData.mode,
+      sources: [...i.marketData.sources],
+      providers: mdc.providers,
+    },
+    analytics: i.tally.analytics,
+    results: [...results],
+    guard: i.guard ? { status: i.guard.status, findings: [...i.guard.findings] } : null,
+    ...(i.monitor ? { monitor: i.monitor } : {}),
+    warnings: [
+      ...i.warnings,
+      ...(mdc.jumpsFlagged > 0 ? [`${mdc.jumpsFlagged} price(s) moved beyond the jump threshold in one day; they are kept and listed as suspect prices for review`] : []),
+      ...(mdc.invalidPrices > 0 ? [`${mdc.invalidPrices} invalid close(s) (non-finite or not positive) were rejected and never stored`] : []),
+      ...i.disabledSinks.map((s) => `telemetry sink ${s} failed and was disabled`),
+    ],
+    errors: i.tally.errors.slice(0, 100),
+    blocked: groupBlocked(i.tally.blocked),
+  };
 }

@@ -9,6 +9,13 @@ export interface TransactionRunner {
   rollbackOnly<T>(fn: () => T): T;
   /** WAL checkpoint at chunk end. */
   checkpoint(): void;
+  /**
+   * Whether err is the storage itself failing (disk full, file read-only, I/O error): it stops
+   * the run, every committed portfolio-date intact, instead of failing one phase.
+   */
+  isFatalStorageError(err: unknown): boolean;
+  /** A failure that stopped a run, in words for its message ("the disk is full (SQLITE_FULL)"). */
+  describeStorageError(err: unknown): string;
 }
 
 export interface EngineStore

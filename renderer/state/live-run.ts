@@ -13,7 +13,7 @@ import type { TrackingRow } from '../../core/api/commands/view-commands';
 import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
 import type { EventPayload, TelemetryEvent } from '../../core/api/telemetry-events';
-import { PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
+import { aggregateStatus as aggregatePhaseStatus, PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
 import type { EngineError } from '../engine-client/engine-error';
 
 export interface PortfolioCell {
@@ -211,17 +211,13 @@ export function cellClass(status: string | undefined | null): CellClass {
   }
 }
 
-/** Aggregate of a portfolio phase over its portfolios (SPEC.md h.4). */
+/**
+ * Aggregate of a portfolio phase over its portfolios (SPEC.md h.4): the rule the tracking row
+ * is written with (core/domain/phase.ts), so the live grid and the stored row agree; a phase
+ * with no portfolio yet is pending.
+ */
 export function aggregateStatus(portfolios: readonly PortfolioCell[]): string {
-  if (portfolios.length === 0) return 'pending';
-  const s = portfolios.map((p) => p.status);
-  if (s.some((x) => x === 'running')) return 'running';
-  if (s.some((x) => x === 'stale')) return 'stale';
-  const failed = s.filter((x) => x === 'failed').length;
-  if (failed === s.length) return 'failed';
-  if (failed > 0) return 'partial';
-  if (s.every((x) => x === 'skipped')) return 'skipped';
-  return 'success';
+  return portfolios.length === 0 ? 'pending' : aggregatePhaseStatus(portfolios);
 }
 
 const emptyRow = (date: string): GridRow => ({ date, status: 'pending', cells: {}, missingPrices: 0, fallbacks: 0, jobsExpected: 0, jobsCompleted: 0, complete: false, live: false, errors: [], portfolioCount: null });

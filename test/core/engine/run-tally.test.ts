@@ -1,0 +1,52 @@
+/**
+ * What a run counts (run-tally.ts): progress counts success and partial dates as completed and
+ * never a date cancelled part-way (SPEC.md h.6, the same rule at every heartbeat, chunk end and
+ * the history row's end); analytics jobs the guard skipped are counted in jobs_skipped, their
+ * portfolio-dates in guard_skips; a phase entry marked stale is counted in its phase's stale.
+ */
+import { describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../../core/domain/iso-date';
+import { DateTracker } from '../../../core/engine/date-tracker';
+import { portfolioStatus } from '../../../core/engine/portfolio-date';
+import { RunTally } from '../../../core/engine/run-tally';
+import type { DateResult } from '../../../core/engine/run-summary';
+
+const date = (status: string): DateResult => ({ date: '2025-07-01', status, duration_seconds: 0, missing_price_count: 0, fallback_count: 0, missing_symbols: [], portfolios: [], errors: [] });
+
+describe('the run tally', () => {
+  it('progress: success and partial dates are completed, failed ones failed, a cancelled one neither', () => {
+    const t = new RunTally();
+    for (const s of ['success', 'partial', 'failed', 'cancelled']) t.addDate(date(s));
+    expect(t.progress()).toEqual({ completedJobs: 2, failedJobs: 1 });
+  });
+
+  it('the guard-skipped jobs of a date count in jobs_skipped, the portfolio-date in guard_skips', () => {
+    let tr = DateTracker.start('2025-07-01' as IsoDate, null, { runId: 'r', batchRunId: 'b', mode: 'normal' }, '2025-07-01T22:00:00Z');
+    tr = tr.withPortfolio('p1', {}, { analytics: { jobs_expected: 0, jobs_completed: 0, jobs_failed: 0, jobs_skipped: 7, analytics_skipped: true } });
+    tr = tr.withPortfolio('p2', {}, { analytics: { jobs_expected: 7, jobs_completed: 6, jobs_failed: 1, jobs_skipped: 0, analytics_skipped: false } });
+    const t = new RunTally();
+    t.addAnalytics(tr.portfolioTotals());
+    expect(t.analytics).toEqual({ jobs_expected: 7, jobs_completed: 6, jobs_failed: 1, jobs_skipped: 7, guard_skips: 1 });
+  });
+
+  it('counts phase outcomes and the entries marked stale', () => {
+    const t = new RunTally();
+    t.countPhase('marks', { status: 'success' }, 1000);
+    t.countPhase('marks', { status: 'not_applicable' }, 0);
+    t.countStale('analytics');
+    expect(t.phases['marks']).toEqual({ runs: 2, success: 1, failed: 0, skipped: 0, not_applicable: 1, stale: 0, duration_seconds: 1 });
+    expect(t.phases['analytics']!.stale).toBe(1);
+    expect(t.phases['analytics']!.runs).toBe(0);
+  });
+});
+
+describe('a portfolio-date status', () => {
+  const ph = (status: string, reason: string | null = null) => ({ status, duration_ms: 0, reason, error: null });
+  it('failed, partial, skipped or success', () => {
+    expect(portfolioStatus(true, { marks: ph('success') })).toBe('failed');
+    expect(portfolioStatus(false, { marks: ph('success'), analytics: ph('skipped', 'insufficient_marks') })).toBe('partial');
+    expect(portfolioStatus(false, { sector_tags: ph('failed', 'exception') })).toBe('partial');
+    expect(portfolioStatus(false, { marks: ph('skipped', 'not_selected') })).toBe('skipped');
+    expect(portfolioStatus(false, { marks: ph('success'), analytics: ph('not_applicable', 'no_positions') })).toBe('success');
+  });
+});
