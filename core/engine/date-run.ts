@@ -85,6 +85,9 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
   // The run's error list leaves out blocked portfolio-dates: the summary groups them (g.3).
   a.tally.errors.push(...day.errors.filter((_, k) => !day.blockedErrors.has(k)).map((e) => `${d} ${e}`));
   const durationMs = deps.clock.now() - t0;
+  // The date line counts this run's portfolios, as the run summary does; the tracking row's
+  // analytics_totals (dateTotals) count every portfolio of the date, those of earlier runs too.
+  const runTotals = day.tracker.portfolioTotals(pd.portfolios.map((p) => p.portfolioId));
   const result = dateResultOf({ date: d, status: cancelled ? 'cancelled' : status, durationMs, md: md ?? null, portfolios: work.portfolios, skipped: pd.skipped, errors: day.errors });
   a.telemetry.recordMetric(
     'date_result',
@@ -100,9 +103,9 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
       symbol_coverage_pct: md ? md.coveragePct : null,
       missing_price_count: result.missing_price_count,
       fallback_count: result.fallback_count,
-      model_count: dateTotals.modelMarks,
-      analytics_jobs_expected: dateTotals.expected,
-      analytics_jobs_completed: dateTotals.completed,
+      model_count: runTotals.modelMarks,
+      analytics_jobs_expected: runTotals.expected,
+      analytics_jobs_completed: runTotals.completed,
       errors: result.errors,
     },
     { level: status === 'failed' ? 'error' : status === 'partial' ? 'warn' : 'info' },

@@ -6,7 +6,8 @@
  * (analytics_totals, model_count) still cover every portfolio of the date.
  *
  * Fixture: the demo over 2025-06-30 .. 2025-07-10 with no AMD close on 07-09 (AMD is held
- * only by the hedge fund), so 07-09 has one missing-price row (a fallback to 07-08).
+ * only by the hedge fund), so 07-09 has one missing-price row (a fallback to 07-08). The
+ * progress line of such a run counts the run's portfolios, as its summary does.
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +46,16 @@ describe('run --portfolio on a processed date', () => {
     const one = await runCli(['run', '--db', db, '--target-date', DAY, '--portfolio', DEMO_PORTFOLIOS.individual, '--quiet'], env);
     expect(one.code, one.stderr).toBe(0);
     expect(dateState(db)).toEqual(before);
+
+    // Its progress line counts the run's portfolio, as the summary does (not the date's five).
+    const shown = await runCli(['run', '--db', db, '--target-date', DAY, '--portfolio', DEMO_PORTFOLIOS.individual, '--no-guard'], env);
+    expect(shown.code, shown.stderr).toBe(0);
+    const line = /portfolios 1\/1 ok\s+jobs (\d+)\/(\d+)/.exec(shown.stderr);
+    const summary = /Analytics jobs: (\d+)\/(\d+) completed/.exec(shown.stdout + shown.stderr);
+    expect(line, shown.stderr).not.toBeNull();
+    expect(summary).not.toBeNull();
+    expect([line![1], line![2]]).toEqual([summary![1], summary![2]]);
+    expect(Number(line![2])).toBeLessThan((before.analyticsTotals as { jobs_expected: number }).jobs_expected);
 
     // The hedge fund's own re-run judges AMD again and writes the same row.
     const hedge = await runCli(['run', '--db', db, '--target-date', DAY, '--portfolio', DEMO_PORTFOLIOS.hedgeFund, '--quiet'], env);
