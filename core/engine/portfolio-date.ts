@@ -72,6 +72,8 @@ function phaseRecorder(a: PortfolioDateArgs, date: IsoDate, portfolioId: string,
   const entries: Partial<Record<PhaseName, PhaseEntry>> = {};
   const metrics: Partial<Record<PhaseName, unknown>> = {};
   const results: PortfolioResult['phases'] = {};
+  // What the run's totals hold for each phase, so that a rollback's record replaces it.
+  const counted = new Map<PhaseName, { status: PhaseOutcome['status']; ms: number }>();
   return {
     entries,
     metrics,
@@ -80,7 +82,8 @@ function phaseRecorder(a: PortfolioDateArgs, date: IsoDate, portfolioId: string,
       entries[name] = entryOf(o, ms);
       metrics[name] = o.metrics;
       results[name] = { status: o.status, duration_ms: ms, reason: o.reason, error: o.error };
-      a.tally.countPhase(name, o, ms);
+      a.tally.countPhase(name, o, ms, counted.get(name));
+      counted.set(name, { status: o.status, ms });
       if (o.status === 'failed') dateErrors.push(`${name}[${portfolioId.slice(0, 8)}]: ${o.error ?? o.reason}`);
       recordPhaseResult(a.run.telemetry, { date, phase: name, portfolioId, outcome: o, critical, durationMs: ms });
     },

@@ -19,9 +19,18 @@ export class RunTally {
   /** Per portfolio, the dates whose marks or snapshots this run rewrote. */
   readonly rewritten = new Map<string, Set<IsoDate>>();
 
-  /** One phase outcome of a date or a portfolio-date. */
-  countPhase(name: PhaseName, o: { readonly status: PhaseOutcomeStatus }, ms: number): void {
+  /**
+   * One phase outcome of a date or a portfolio-date. `replacing` is the outcome counted before
+   * for the same phase of the same portfolio-date (a success that a later critical failure rolled
+   * back): it is taken out, so the phase counts once, as it ended.
+   */
+  countPhase(name: PhaseName, o: { readonly status: PhaseOutcomeStatus }, ms: number, replacing?: { readonly status: PhaseOutcomeStatus; readonly ms: number }): void {
     const t = this.phases[name]!;
+    if (replacing) {
+      t.runs--;
+      t[replacing.status]--;
+      t.duration_seconds -= replacing.ms / 1000;
+    }
     t.runs++;
     t[o.status]++;
     t.duration_seconds += ms / 1000;

@@ -10,6 +10,7 @@ import { DateTracker } from '../../../core/engine/date-tracker';
 import { portfolioStatus } from '../../../core/engine/portfolio-date';
 import { RunTally } from '../../../core/engine/run-tally';
 import type { DateResult } from '../../../core/engine/run-summary';
+import { runDemo, seedDemoDb } from '../../support/demo-db';
 
 const date = (status: string): DateResult => ({ date: '2025-07-01', status, duration_seconds: 0, missing_price_count: 0, fallback_count: 0, missing_symbols: [], portfolios: [], errors: [] });
 
@@ -49,4 +50,23 @@ describe('a portfolio-date status', () => {
     expect(portfolioStatus(false, { marks: ph('skipped', 'not_selected') })).toBe('skipped');
     expect(portfolioStatus(false, { marks: ph('success'), analytics: ph('not_applicable', 'no_positions') })).toBe('success');
   });
+});
+
+describe("a run's phase totals when a critical failure rolls a portfolio-date back", () => {
+  it('count each phase of that portfolio-date once, as it ended (rolled back), not once more as a success', async () => {
+    const HF = 'fcd71196-e93e-f000-5a74-31a9eead3118';
+    const path = seedDemoDb('2025-07-03T23:00:00Z');
+    const r = await runDemo(path, '2025-07-03T23:00:00Z', { startDate: '2025-07-01', endDate: '2025-07-02', noGuard: true }, {
+      hooks: {
+        beforePhase: (phase, date, pid) => {
+          if (phase === 'snapshots' && date === '2025-07-02' && pid === HF) throw new Error('injected snapshots failure');
+        },
+      },
+    });
+    expect(r.kind).toBe('run');
+    if (r.kind !== 'run') return;
+    // 2 dates x 5 portfolios ran marks; the hedge fund's 07-02 marks were rolled back with its snapshot.
+    expect(r.summary.phases['marks']).toMatchObject({ runs: 10, success: 9, failed: 1 });
+    expect(r.summary.phases['snapshots']).toMatchObject({ runs: 10, success: 9, failed: 1 });
+  }, 120_000);
 });
