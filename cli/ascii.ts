@@ -31,10 +31,8 @@ export function toAscii(text: string): string {
   return out;
 }
 
-/** JSON text with every non-ASCII character written as a \u escape, surrogate pairs for astral characters. */
-export function asciiJson(value: unknown, indent?: number): string {
-  return JSON.stringify(value, null, indent).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+/** JSON text in ASCII only: the one implementation, shared with host/ (core/api/ascii-json.ts). */
+export { asciiJson } from '../core/api/ascii-json';
 
 export const BANNER = '='.repeat(60);
 

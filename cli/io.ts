@@ -1,6 +1,7 @@
 /**
  * The CLI's output streams. Everything written goes through toAscii, so no byte above 0x7F
- * ever reaches a terminal or a pipe (SPEC.md k.1). Tests pass an in-memory implementation.
+ * ever reaches a terminal or a pipe (SPEC.md k.1). Tests pass an in-memory implementation
+ * (test/support/memory-io.ts).
  */
 import { toAscii } from './ascii';
 
@@ -21,20 +22,5 @@ export function processIO(): CliIO {
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
-  };
-}
-
-/** Captures output in memory (tests, and `serve` when it runs a CLI-shaped report). */
-export function memoryIO(env: Record<string, string | undefined> = {}, cwd = process.cwd()): CliIO & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (t) => stdout.push(toAscii(t)),
-    err: (t) => stderr.push(toAscii(t)),
-    stderrIsTTY: false,
-    env,
-    cwd,
   };
 }

@@ -19,7 +19,7 @@ import {
   type KeyedRow,
 } from '../core/validation/canonical-form';
 import { TABLE_CATALOG, tableSpec, type IdMapping, type TableSpec } from '../core/validation/table-catalog';
-import type { SqliteDatabase } from './open-database';
+import { tableExists, type SqliteDatabase } from './open-database';
 import { statementCache } from './statement-cache';
 import { scopeWhere, type RowScope } from './table-scope';
 
@@ -38,10 +38,6 @@ export interface IdMaps {
   readonly scenario: ReadonlyMap<string, string>;
   readonly correlation: ReadonlyMap<string, string>;
   readonly tag: ReadonlyMap<string, string>;
-}
-
-function tableExists(db: SqliteDatabase, name: string): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
 }
 
 /** Loads the id → natural key maps (correlation keys only for the given calculation ids when provided). */
@@ -166,13 +162,6 @@ export function fileContentChecksums(path: string, options: ChecksumOptions = {}
   } finally {
     db.close();
   }
-}
-
-/** One digest over all table checksums (table names included). */
-export function contentDigest(checksums: ContentChecksums): string {
-  const h = createHash('sha256');
-  for (const name of Object.keys(checksums).sort()) h.update(`${name} ${checksums[name]!.rows} ${checksums[name]!.sha256}\n`);
-  return h.digest('hex');
 }
 
 /** Tables whose checksums differ (or exist on one side only). */

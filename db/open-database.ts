@@ -72,11 +72,13 @@ interface AppliedMigration {
   readonly createdAt: number;
 }
 
+/** Whether the database has a table of this name. */
+export function tableExists(db: SqliteDatabase, name: string): boolean {
+  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(name) !== undefined;
+}
+
 function appliedMigrations(db: SqliteDatabase): AppliedMigration[] | null {
-  const exists = db
-    .prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`)
-    .get(MIGRATIONS_TABLE);
-  if (!exists) return null;
+  if (!tableExists(db, MIGRATIONS_TABLE)) return null;
   return (
     db.prepare(`SELECT hash, created_at AS createdAt FROM "${MIGRATIONS_TABLE}" ORDER BY created_at`).all() as {
       hash: string;

@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { asciiJson } from '../core/api/ascii-json';
 import { BatchdeskError, usageError } from '../core/api/errors';
 import type { RunOptions } from '../core/api/run-options';
 import { targetDate } from '../core/calendar';
@@ -218,7 +219,7 @@ export function directoryTraceWriter(dir: string): TraceWriter {
     write(relativePath, document) {
       const file = join(root, relativePath);
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify(document, null, 2).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`);
+      writeFileSync(file, `${asciiJson(document, 2)}\n`);
     },
   };
 }

@@ -16,6 +16,7 @@ import { FACTOR_ETFS, isOptionContractSymbol, isPrivateLookingSymbol } from '../
 import { settleInstantMs } from '../core/phases/market-data/settle-time';
 import { formatTimestamp } from '../core/domain/timestamp';
 import type { SqliteDatabase } from '../db/open-database';
+import { inList } from '../db/sql-lists';
 import { priceRowId } from '../db/repositories/price-repository';
 import { createSyntheticGenerator, type SyntheticConfigInput } from '../market-data/synthetic';
 import { seedReferenceData } from './reference-data';
@@ -92,7 +93,7 @@ const DEMO_IDS = DEMO_PORTFOLIOS.map((p) => p.portfolio_id_deterministic);
 
 function resetDemo(db: SqliteDatabase): void {
   const ids = DEMO_IDS;
-  const q = ids.map(() => '?').join(', ');
+  const q = inList(ids);
   const lotSub = `SELECT id FROM positions WHERE portfolio_id IN (${q})`;
   const run = (sql: string, args: unknown[] = ids) => db.prepare(sql).run(...args);
   run(`DELETE FROM pairwise_correlations WHERE correlation_calculation_id IN (SELECT id FROM correlation_calculations WHERE portfolio_id IN (${q}))`);

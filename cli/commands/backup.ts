@@ -100,7 +100,7 @@ export const backupListCommand: CommandSpec = {
             : [
                 table(
                   ['file', 'made (UTC)', 'reason', 'bytes', 'retention', 'verified'],
-                  list.backups.map((b) => [basename(b.file), timeText(b.madeAt ?? (b.hasManifest ? b.createdAt : '')), b.reason, String(b.bytes), b.hasManifest ? 'managed' : 'not managed', backupCheckText(b, timeText)]),
+                  list.backups.map((b) => [basename(b.file), timeText(b.madeAt), b.reason, String(b.bytes), b.hasManifest ? 'managed' : 'not managed', backupCheckText(b, timeText)]),
                   ['l', 'l', 'l', 'r', 'l', 'l'],
                 ),
                 '',

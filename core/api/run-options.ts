@@ -8,7 +8,6 @@ import { endNotBeforeStart } from './date-range';
 import { PHASE_NAMES } from '../domain/phase';
 
 export const marketDataModeSchema = z.enum(['online', 'offline', 'synthetic']);
-export type MarketDataMode = z.infer<typeof marketDataModeSchema>;
 
 /** The synthetic generator's seed (SPEC.md e.9): an unsigned 32-bit integer, for `run --seed` and `seed-demo --seed`. */
 export const syntheticSeedSchema = z.number().int().min(0).max(0xffffffff);

@@ -56,12 +56,6 @@ export function sampleStd(values: ArrayLike<number>, start = 0, length = values.
   return Math.sqrt(sampleVariance(values, start, length));
 }
 
-/** Population standard deviation, divisor n (used by the ridge standardisation, SPEC.md d.7). NaN when empty. */
-export function populationStd(values: ArrayLike<number>, start = 0, length = values.length - start): number {
-  if (length <= 0) return NaN;
-  return Math.sqrt(centredSumOfSquares(values, start, length) / length);
-}
-
 /** Largest |x| over the slice (0 for an empty slice; NaN if any value is NaN). */
 export function maxAbs(values: ArrayLike<number>, start = 0, length = values.length - start): number {
   let m = 0;
@@ -85,11 +79,4 @@ export function isNoiseLevelSpread(sumOfSquares: number, length: number, largest
   if (length <= 0) return true;
   const rms = Math.sqrt(sumOfSquares / length);
   return rms <= 16 * Number.EPSILON * largestAbs;
-}
-
-/** True when every value in the slice is a finite number. */
-export function allFinite(values: ArrayLike<number>, start = 0, length = values.length - start): boolean {
-  const end = start + length;
-  for (let i = start; i < end; i++) if (!Number.isFinite(values[i]!)) return false;
-  return true;
 }

@@ -65,8 +65,9 @@ export function portfolioFactorBeta(
   let withBeta = 0;
   let without = 0;
   for (const lot of lots) {
-    if (!Number.isFinite(lot.marketValue)) continue;
-    const w = lot.marketValue / equity;
+    // Null only for a non-finite market value here: equity was checked above.
+    const w = signedWeight(lot.marketValue, equity);
+    if (w === null) continue;
     total.add(Math.abs(w));
     if (lot.beta !== null && Number.isFinite(lot.beta)) {
       beta.add(w * lot.beta);

@@ -21,10 +21,3 @@ export function identityMatrix(size: number): SquareMatrix {
 export function matrixAt(m: SquareMatrix, i: number, j: number): number {
   return m.data[i * m.size + j]!;
 }
-
-/** Rows as plain arrays (for JSON output and tests). */
-export function matrixRows(m: SquareMatrix): number[][] {
-  const rows: number[][] = [];
-  for (let i = 0; i < m.size; i++) rows.push(Array.from(m.data.subarray(i * m.size, (i + 1) * m.size)));
-  return rows;
-}

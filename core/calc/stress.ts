@@ -27,6 +27,7 @@
 import type { IsoDate } from '../domain/iso-date';
 import { CompensatedSum } from '../domain/money';
 import type { FactorCorrelationMatrix } from './ewma-correlation';
+import { matrixAt } from './square-matrix';
 
 export type IrShockMode = 'literal' | 'duration';
 
@@ -151,7 +152,7 @@ function correlationOf(matrix: FactorCorrelationMatrix, a: string, b: string): n
   const i = matrix.factors.indexOf(a);
   const j = matrix.factors.indexOf(b);
   if (i < 0 || j < 0) return a === b ? 1 : 0;
-  return matrix.matrix.data[i * matrix.matrix.size + j]!;
+  return matrixAt(matrix.matrix, i, j);
 }
 
 /** One scenario (SPEC.md d.12). `asOf` is D (the correlation matrix date). */

@@ -39,7 +39,6 @@ const demoPortfolioSchema = z.object({
   positions: z.array(demoPositionSchema),
 });
 
-export type DemoPosition = z.infer<typeof demoPositionSchema>;
 export type DemoPortfolio = z.infer<typeof demoPortfolioSchema>;
 
 export const DEMO_PORTFOLIOS: readonly DemoPortfolio[] = z.array(demoPortfolioSchema).parse(raw);

@@ -1,5 +1,6 @@
 /** Factor definitions and regression set-up (factors.json; SPEC.md b.2, d.6-d.9), parsed at load. */
 import { z } from 'zod';
+import { FACTOR_ETFS, type FactorEtf } from '../domain/symbols';
 import raw from './factors.json';
 
 const factorSchema = z.object({
@@ -12,12 +13,14 @@ const factorSchema = z.object({
   description: z.string(),
 });
 
+const factorEtfSchema = z.enum(FACTOR_ETFS);
+
 const factorsFileSchema = z.object({
   schema: z.literal('batchdesk.factors/1'),
   factor_etfs: z.array(z.string()).length(8),
   factors: z.array(factorSchema).min(1),
   ridge: z.object({
-    factors: z.array(z.object({ name: z.string(), etf: z.string() })).length(6),
+    factors: z.array(z.object({ name: z.string(), etf: factorEtfSchema })).length(6),
     alpha: z.number().positive(),
     window_days: z.number().int(),
     fetch_days: z.number().int(),
@@ -25,7 +28,7 @@ const factorsFileSchema = z.object({
     beta_cap: z.number().positive(),
   }),
   spreads: z.object({
-    definitions: z.array(z.object({ name: z.string(), long: z.string(), short: z.string() })).length(4),
+    definitions: z.array(z.object({ name: z.string(), long: factorEtfSchema, short: factorEtfSchema })).length(4),
     window_days: z.number().int(),
     fetch_days: z.number().int(),
     min_observations: z.number().int(),
@@ -44,9 +47,8 @@ export type FactorDefinitionSeed = z.infer<typeof factorSchema>;
 export const FACTORS_FILE = factorsFileSchema.parse(raw);
 export const FACTOR_DEFINITIONS: readonly FactorDefinitionSeed[] = FACTORS_FILE.factors;
 
-/** Factor names used by the jobs (SPEC.md d.6-d.9). */
-export const FACTOR = {
-  market: 'Market Beta (90D)',
-  provider: 'Provider Beta (1Y)',
-  ir: 'IR Beta',
-} as const;
+/** The six ridge style factors (d.7) and the ETF each regresses on, in factors.json order. */
+export const RIDGE_FACTORS: readonly { readonly name: string; readonly etf: FactorEtf }[] = FACTORS_FILE.ridge.factors;
+
+/** The four spread factors (d.8), in factors.json order: return = r_long - r_short. */
+export const SPREAD_FACTORS: readonly { readonly name: string; readonly long: FactorEtf; readonly short: FactorEtf }[] = FACTORS_FILE.spreads.definitions;

@@ -56,8 +56,6 @@ const stressFileSchema = z
     }
   });
 
-export type StressScenarioSeed = z.infer<typeof scenarioSchema>;
-export type StressConfiguration = z.infer<typeof configurationSchema>;
 export type StressCatalogFile = z.infer<typeof stressFileSchema>;
 
 export function parseStressCatalog(input: unknown): StressCatalogFile {

@@ -31,12 +31,6 @@ export function daysInMonth(year: number, month1: number): number {
   return month1 === 2 && leap ? 29 : MONTH_DAYS[month1 - 1]!;
 }
 
-/** Parses a date string, throwing a RangeError naming the input when it is not a valid date. */
-export function parseIsoDate(s: string): IsoDate {
-  if (!isIsoDate(s)) throw new RangeError(`not a valid date (expected YYYY-MM-DD): ${JSON.stringify(s)}`);
-  return s;
-}
-
 /** zod schema for an IsoDate, with a message that says what to do. */
 export const isoDateSchema = z
   .string()

@@ -73,16 +73,6 @@ export function classifySymbol(symbol: string): InvestmentClass {
   return 'PUBLIC';
 }
 
-export type PrivateSubtype = 'PRIVATE_EQUITY' | 'VENTURE_CAPITAL' | 'PRIVATE_REIT' | 'HEDGE_FUND';
-
-export function privateSubtype(symbol: string): PrivateSubtype | null {
-  if (symbol.includes('PRIVATE_EQUITY') || symbol.includes('BX')) return 'PRIVATE_EQUITY';
-  if (symbol.includes('VC') || symbol.includes('A16Z')) return 'VENTURE_CAPITAL';
-  if (symbol.includes('REIT') || symbol.includes('STARWOOD')) return 'PRIVATE_REIT';
-  if (symbol.includes('FUND') || symbol.includes('SIGMA')) return 'HEDGE_FUND';
-  return null;
-}
-
 /** The eight factor ETFs every date needs (SPEC.md e.2). */
 export const FACTOR_ETFS = ['SPY', 'VTV', 'VUG', 'MTUM', 'QUAL', 'IWM', 'USMV', 'TLT'] as const;
 export type FactorEtf = (typeof FACTOR_ETFS)[number];

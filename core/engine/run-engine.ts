@@ -10,6 +10,7 @@
  */
 import { BatchdeskError, EXIT } from '../api/errors';
 import type { RunOptions } from '../api/run-options';
+import { gateFromSetting, type Gate } from '../api/commands/diagnostics-commands';
 import type { IsoDate } from '../domain/iso-date';
 import { formatTimestamp } from '../domain/timestamp';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
@@ -147,18 +148,16 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
   // m.16: the lock is checked (read) before the gate.
   const held = store.readLock();
   const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
-  const refusals = runRefusals({ held: held && !inherited && !isStale(held) ? held : null, gate: storedSettings['gate'] as GateSetting | undefined, input, db });
+  const refusals = runRefusals({ held: held && !inherited && !isStale(held) ? held : null, gate: gateFromSetting(storedSettings['gate']), input, db });
   return { deps, monitor, startedMs, storedSettings, settings, inputs, plan, db, isStale, inherited, refusals };
 }
 
-type GateSetting = { state?: string; since?: string; findings?: unknown[] };
-
 /** What refuses a run (m.16): a live holder of the run lock, then a closed gate (unless ignored, or monitor-only). */
-function runRefusals(a: { held: LockRecord | null; gate: GateSetting | undefined; input: RunOptions; db: string }): BatchdeskError[] {
+function runRefusals(a: { held: LockRecord | null; gate: Gate; input: RunOptions; db: string }): BatchdeskError[] {
   const { gate, input, db } = a;
   return [
     a.held ? lockedError(a.held, db) : null,
-    gate?.state === 'closed' && !input.ignoreGate && !input.monitorOnly
+    gate.state === 'closed' && !input.ignoreGate && !input.monitorOnly
       ? new BatchdeskError(
           'gate_closed',
           `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${(gate.findings ?? []).length} finding(s)); fix the data and run \`batchdesk verify guard${db}\`, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`, or start with --ignore-gate`,

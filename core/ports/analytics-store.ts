@@ -136,15 +136,6 @@ export interface RecentFactorExposure {
   readonly exposureDollar: number | null;
 }
 
-export type AnalyticsJobTable =
-  | 'factor_exposures'
-  | 'position_factor_exposures'
-  | 'position_market_betas'
-  | 'position_interest_rate_betas'
-  | 'position_volatility'
-  | 'correlation_calculations'
-  | 'stress_test_results';
-
 export interface AnalyticsStore {
   /** Replaces D's symbol rows for these symbols (one transaction, by the caller). */
   replaceSymbolExposures(date: IsoDate, symbols: readonly string[], rows: readonly SymbolExposureRow[], nowIso: string): void;

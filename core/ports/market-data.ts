@@ -72,6 +72,9 @@ export interface PriceSource {
   fetchPrices(request: PriceRequest, signal: AbortSignalLike): Promise<PriceResponse>;
 }
 
+/** SPEC.md b.2 company_profiles.description: at most 1,000 characters (the Yahoo mapping and the profiles CSV both hold to it). */
+export const PROFILE_DESCRIPTION_MAX_CHARS = 1000;
+
 /** Kept profile fields (SPEC.md b.2 company_profiles, e.7 mapping). */
 export interface CompanyProfile {
   readonly symbol: string;

@@ -44,7 +44,6 @@ export const baselineSchema = z.object({
 });
 
 export type Baseline = z.infer<typeof baselineSchema>;
-export type BaselineTracking = z.infer<typeof baselineTrackingSchema>;
 export type BaselineOutput = z.infer<typeof baselineOutputSchema>;
 
 export type DifferenceKind = 'date' | 'status' | 'phase_status' | 'metric' | 'output' | 'snapshot' | 'row_count' | 'hash';

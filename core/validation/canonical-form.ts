@@ -13,9 +13,6 @@
  */
 import { roundCents } from '../domain/money';
 
-/** Tables outside the content (bookkeeping of runs and maintenance, and the migration history). */
-export const NON_CONTENT_TABLES: ReadonlySet<string> = new Set(['maintenance_log', 'run_lock', 'batch_run_history', '__drizzle_migrations']);
-
 /**
  * Money columns (SPEC.md a.3), plus the unrounded P&L columns of marks and snapshots and the
  * correlation filter's dollar threshold: compared in cents.
@@ -28,9 +25,6 @@ export const MONEY_COLUMNS: ReadonlySet<string> = new Set([
   'correlation_effect', 'portfolio_delta', 'portfolio_gamma', 'portfolio_theta', 'portfolio_vega',
   'cost_basis', 'closing_pnl', 'min_position_value', 'portfolio_value', 'equity',
 ]);
-
-/** Column classes used by comparisons with tolerances. */
-export type ColumnClass = 'money' | 'ratio' | 'integer' | 'text' | 'json' | 'null';
 
 /** A timestamp, a duration, or a run identifier: never part of the content. */
 export function isVolatileName(name: string): boolean {

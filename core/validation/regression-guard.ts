@@ -68,7 +68,8 @@ export interface GuardPortfolioDate {
   readonly reconcile: ReconcileResult;
 }
 
-export interface GuardFinding {
+/** A type, not an interface: the gate (core/api gateSchema) stores findings as plain records, which an interface is not assignable to. */
+export type GuardFinding = {
   readonly portfolio_id: string | null;
   readonly portfolio_name: string | null;
   readonly date: string;
@@ -76,7 +77,7 @@ export interface GuardFinding {
   readonly expected: string;
   readonly actual: string;
   readonly message: string;
-}
+};
 
 export interface GuardResult {
   readonly status: 'pass' | 'fail';

@@ -16,6 +16,7 @@ import { hasUsableMark, reconcilePortfolioDate, type ReconcileInput, type Reconc
 import { tableSpec } from '../../core/validation/table-catalog';
 import { createEngineStore } from '../engine-store';
 import type { SqliteDatabase } from '../open-database';
+import { inList } from '../sql-lists';
 import { markFromRow } from '../repositories/mark-repository';
 import { groupedByPortfolioOnDate } from '../table-scope';
 
@@ -36,7 +37,7 @@ export function snapshotRefs(db: SqliteDatabase, scope: DateScope): PortfolioDat
   const params: unknown[] = [scope.start, scope.start, scope.end, scope.end];
   let pf = '';
   if (scope.portfolioIds.length) {
-    pf = ` AND p.id IN (${scope.portfolioIds.map(() => '?').join(', ')})`;
+    pf = ` AND p.id IN (${inList(scope.portfolioIds)})`;
     params.push(...scope.portfolioIds);
   }
   return (
@@ -95,7 +96,7 @@ export class PortfolioDateReader {
   /** The rows of one date per kind (snapshots, marks, ...), with the date they belong to. */
   private readonly dateRows = new Map<string, { date: IsoDate; rows: unknown }>();
 
-  constructor(private readonly db: SqliteDatabase) {
+  constructor(db: SqliteDatabase) {
     this.store = createEngineStore(db);
     for (const p of this.store.listPortfolios()) this.portfolios.set(p.id, p);
     const ids = [...this.portfolios.keys()];

@@ -68,7 +68,3 @@ export function latestMaintenance(db: SqliteDatabase, operation: MaintenanceOper
     .get(operation, status, status) as Record<string, unknown> | undefined;
   return r ? toRecord(r) : null;
 }
-
-export function listMaintenance(db: SqliteDatabase, limit = 100): MaintenanceRecord[] {
-  return (db.prepare(`SELECT * FROM maintenance_log ORDER BY id DESC LIMIT ?`).all(limit) as Record<string, unknown>[]).map(toRecord);
-}

@@ -96,8 +96,3 @@ export function parsePgType(raw: string): PgType {
   base = ALIASES[base] ?? base;
   return { raw: text, base, typmod, arrayDims };
 }
-
-/** Element type of an array type (the same type with no dimensions). */
-export function elementType(t: PgType): PgType {
-  return { ...t, arrayDims: 0 };
-}

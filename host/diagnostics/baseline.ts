@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { asciiJson } from '../../core/api/ascii-json';
 import { BatchdeskError } from '../../core/api/errors';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { canonicalJsonValue, isVolatileName } from '../../core/validation/canonical-form';
-import { BASELINE_SCHEMA, baselineSchema, compareBaselines, type Baseline, type BaselineComparison } from '../../core/validation/baseline';
-import type { Tolerances } from '../../core/validation/row-diff';
+import { BASELINE_SCHEMA, baselineSchema, type Baseline } from '../../core/validation/baseline';
 import { PORTFOLIO_DATE_TABLES, tableSpec } from '../../core/validation/table-catalog';
 import { checksumRows, loadIdMaps, readKeyedRows, toKeyedRow } from '../../db/canonical';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
@@ -59,7 +59,7 @@ export function exportBaseline(db: SqliteDatabase, args: { start: IsoDate; end: 
 
 /** Writes the baseline JSON (ASCII); never over `database`, its companions or any SQLite file (usage error). */
 export function writeBaselineFile(path: string, b: Baseline, database: string, flag?: string): void {
-  writeOutputFile(path, `${JSON.stringify(b, null, 1).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`, 'the baseline', [database], flag);
+  writeOutputFile(path, `${asciiJson(b, 1)}\n`, 'the baseline', [database], flag);
 }
 
 export function readBaselineFile(path: string): Baseline {
@@ -73,8 +73,4 @@ export function readBaselineFile(path: string): Baseline {
   const r = baselineSchema.safeParse(raw);
   if (!r.success) throw new BatchdeskError('data', `${basename(path)} is not a batchdesk baseline (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
   return r.data;
-}
-
-export function compareBaselineDocuments(a: Baseline, b: Baseline, tol: Tolerances): BaselineComparison {
-  return compareBaselines(a, b, tol);
 }

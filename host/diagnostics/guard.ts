@@ -5,6 +5,7 @@
  * gate reopens when the guard passes over every date that failed, or by an explicit reopen
  * with a reason.
  */
+import { gateFromSetting, type Gate } from '../../core/api/commands/diagnostics-commands';
 import { BatchdeskError } from '../../core/api/errors';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -18,18 +19,12 @@ import type { SqliteDatabase } from '../../db/open-database';
 import { createEngineStore } from '../../db/engine-store';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
 
-export interface GateState {
-  readonly state: 'open' | 'closed';
-  readonly since: string | null;
-  readonly run_id?: string | null;
-  readonly findings?: readonly GuardFinding[];
-  readonly dates?: readonly string[];
-  readonly reason?: string | null;
-}
+/** The gate as settings.gate stores it and the getGate/verifyGuard/reopenGate commands return it. */
+export type GateState = Gate;
 
+/** settings.gate as the contract reads it (gateFromSetting: an unreadable value is a closed gate). */
 export function readGate(db: SqliteDatabase): GateState {
-  const g = createEngineStore(db).loadSettings()['gate'] as GateState | undefined;
-  return g && g.state === 'closed' ? g : { state: 'open', since: g?.since ?? null, reason: g?.reason ?? null };
+  return gateFromSetting(createEngineStore(db).loadSettings()['gate']);
 }
 
 export interface GuardScope {

@@ -9,6 +9,7 @@ import { isActiveOn } from '../../core/domain/portfolio';
 import { demoReadiness, type DemoPortfolioFound, type DemoReadiness } from '../../core/validation/demo-readiness';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
+import { inList } from '../../db/sql-lists';
 
 export interface DemoVerification extends DemoReadiness {
   readonly targetDate: string;
@@ -36,15 +37,15 @@ export function verifyDemo(db: SqliteDatabase, target: IsoDate, commandSuffix = 
       foundPositions: row ? (lots.get(row.id) as { n: number }).n : 0,
     });
   }
-  const inList = ids.length ? ids.map(() => '?').join(', ') : "''";
+  const placeholders = ids.length ? inList(ids) : "''";
   const count = (sql: string) => (db.prepare(sql).get(...ids) as { n: number }).n;
   const counts = {
-    optionMarksWithGreeks: count(`SELECT count(*) AS n FROM position_marks WHERE portfolio_id IN (${inList}) AND delta IS NOT NULL`),
-    positionFactorExposures: count(`SELECT count(*) AS n FROM position_factor_exposures WHERE position_id IN (SELECT id FROM positions WHERE portfolio_id IN (${inList}))`),
-    correlationCalculations: count(`SELECT count(*) AS n FROM correlation_calculations WHERE portfolio_id IN (${inList})`),
-    portfolioSnapshots: count(`SELECT count(*) AS n FROM portfolio_snapshots WHERE portfolio_id IN (${inList})`),
+    optionMarksWithGreeks: count(`SELECT count(*) AS n FROM position_marks WHERE portfolio_id IN (${placeholders}) AND delta IS NOT NULL`),
+    positionFactorExposures: count(`SELECT count(*) AS n FROM position_factor_exposures WHERE position_id IN (SELECT id FROM positions WHERE portfolio_id IN (${placeholders}))`),
+    correlationCalculations: count(`SELECT count(*) AS n FROM correlation_calculations WHERE portfolio_id IN (${placeholders})`),
+    portfolioSnapshots: count(`SELECT count(*) AS n FROM portfolio_snapshots WHERE portfolio_id IN (${placeholders})`),
     marketDataSymbols: (db.prepare(`SELECT count(DISTINCT symbol) AS n FROM market_data_cache`).get() as { n: number }).n,
-    positions: count(`SELECT count(*) AS n FROM positions WHERE portfolio_id IN (${inList}) AND deleted_at IS NULL`),
+    positions: count(`SELECT count(*) AS n FROM positions WHERE portfolio_id IN (${placeholders}) AND deleted_at IS NULL`),
   };
   const latest = (db.prepare(`SELECT MAX(date) AS d FROM market_data_cache`).get() as { d: IsoDate | null }).d;
   const freshnessDays = latest ? calendarDaysBetween(latest, target) : null;

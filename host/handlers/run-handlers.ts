@@ -3,6 +3,7 @@ import { planDocument } from '../plan-document';
 import type { HandlerMap } from '../handler-types';
 import { engineHost, runOnDatabase, openStore } from '../engine-host';
 import { otherProcessRun } from '../other-process-run';
+import { inList } from '../../db/sql-lists';
 import { readerStaleJudge, withReader } from './with-database';
 
 export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'getOtherProcessRun' | 'planRun' | 'listRuns'> = {
@@ -32,7 +33,7 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
       const ids = input.ids ?? null;
       const rows = opened.db
         .prepare(
-          `SELECT id, batch_run_id, status, mode, triggered_by, started_at, completed_at, total_jobs, completed_jobs, failed_jobs, options FROM batch_run_history${ids ? ` WHERE id IN (${ids.map(() => '?').join(', ')})` : ''} ORDER BY started_at DESC LIMIT ?`,
+          `SELECT id, batch_run_id, status, mode, triggered_by, started_at, completed_at, total_jobs, completed_jobs, failed_jobs, options FROM batch_run_history${ids ? ` WHERE id IN (${inList(ids)})` : ''} ORDER BY started_at DESC LIMIT ?`,
         )
         .all(...(ids ?? []), input.limit) as Record<string, unknown>[];
       return {

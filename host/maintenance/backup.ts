@@ -142,9 +142,9 @@ export function backupList(opened: OpenedDatabase): BackupList {
   const dir = backupDirOf(opened);
   const backups = listBackupsIn(dir, opened.path).map((b): ListedBackupView => {
     const lastVerification = b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem };
-    // Both kinds say when they were made as madeAt (createdAt stays for older readers), and whether retention manages them.
+    // Both kinds say when they were made as madeAt, and whether retention manages them.
     return b.hasManifest
-      ? { hasManifest: true, file: b.file, madeAt: b.manifest.created_at, createdAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification, managedByRetention: true }
+      ? { hasManifest: true, file: b.file, madeAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification, managedByRetention: true }
       : { hasManifest: false, file: b.file, madeAt: b.madeAt, reason: b.reason, bytes: b.bytes, lastVerification, managedByRetention: false };
   });
   return { dir, backups };

@@ -3,17 +3,8 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import type { SqliteDatabase } from '../../db/open-database';
+import { tableRowCounts } from '../../db/table-counts';
 import { parseJsonColumn } from './json-column';
-
-/** Row counts of every batchdesk table (names from sqlite_master, quoted as identifiers). */
-export function rowCounts(db: SqliteDatabase): Record<string, number> {
-  const tables = db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_%' ESCAPE '\\' ORDER BY name`)
-    .all() as { name: string }[];
-  const out: Record<string, number> = {};
-  for (const { name } of tables) out[name] = (db.prepare(`SELECT count(*) AS n FROM "${name.replaceAll('"', '""')}"`).get() as { n: number }).n;
-  return out;
-}
 
 const record = z.record(z.string(), z.unknown());
 
@@ -40,7 +31,8 @@ export function databaseInfo(db: SqliteDatabase, path: string) {
     path,
     name: basename(path),
     sizeBytes,
-    rowCounts: rowCounts(db),
+    // Every batchdesk table; the migration history is not one.
+    rowCounts: tableRowCounts(db, { skipInternal: true }),
     latestCompleteDate: latest.d,
     gate: setting('gate'),
     maintenance: setting('maintenance'),

@@ -163,10 +163,6 @@ export class CsvDirectorySource implements PriceSource {
   }
 }
 
-export function createCsvDirectorySource(dir: string): CsvDirectorySource {
-  return new CsvDirectorySource(dir);
-}
-
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

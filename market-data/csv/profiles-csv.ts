@@ -26,7 +26,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Timestamp } from '../../core/domain/timestamp';
-import type { CompanyProfile } from '../../core/ports/market-data';
+import { PROFILE_DESCRIPTION_MAX_CHARS, type CompanyProfile } from '../../core/ports/market-data';
 import { booleanCell, optionalIntegerCell, optionalNumberCell, optionalTextCell, optionalTimestampCell, symbolCell, type CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells, type CsvParseOptions } from './csv-row-cells';
@@ -68,8 +68,6 @@ export type ProfilesCsvParse =
   | { readonly ok: true; readonly rows: readonly ProfileCsvRow[]; readonly skipped: readonly CsvProblem[]; readonly columns: readonly ProfileColumn[] }
   | { readonly ok: false; readonly problem: CsvProblem };
 
-/** SPEC.md b.2: description at most 1,000 characters. */
-export const PROFILE_DESCRIPTION_MAX_CHARS = 1000;
 /** data_source of imported rows that do not name one. */
 export const PROFILE_CSV_DEFAULT_SOURCE = 'csv';
 

@@ -43,4 +43,3 @@ export const providerPolicySchema = z.object({
 });
 
 export type ProviderPolicy = z.infer<typeof providerPolicySchema>;
-export type ProviderPolicyInput = z.input<typeof providerPolicySchema>;

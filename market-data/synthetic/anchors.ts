@@ -14,8 +14,6 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import type { Anchor, SyntheticConfig } from './synthetic-config';
 
 export const DEFAULT_ANCHOR_DATE = '2025-06-30' as IsoDate;
-/** SPY's anchor when a demo lot holds it: that lot's entry price (Appendix B.1). */
-export const DEMO_SPY_ANCHOR_PRICE = 616.1418;
 export const OTHER_SYMBOL_ANCHOR_PRICE = 100;
 
 /** Appendix B.1 default anchor prices (factor ETFs and the unheld option underlying VIX). */

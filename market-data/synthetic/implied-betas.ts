@@ -10,7 +10,8 @@
  *
  * Units: return per unit factor return (dimensionless).
  */
-import { IR_BETA_FACTOR, MARKET_BETA_FACTOR, RIDGE_FACTORS, SPREAD_FACTORS } from '../../core/domain/factor-names';
+import { RIDGE_FACTORS, SPREAD_FACTORS } from '../../core/data/factors';
+import { IR_BETA_FACTOR, MARKET_BETA_FACTOR } from '../../core/domain/factor-names';
 import { cholesky, solveFactored } from '../../core/calc/cholesky';
 import { FACTOR_COUNT, factorIndex, type FactorModel } from './factor-model';
 

@@ -15,7 +15,7 @@
  *       spread: one uniform picks the spread (factors.json order), then b ~ U(-1, 1) on its
  *               long ETF and -b on its short ETF.
  */
-import { SPREAD_FACTORS } from '../../core/domain/factor-names';
+import { SPREAD_FACTORS } from '../../core/data/factors';
 import { FACTOR_COUNT, factorIndex, type SyntheticProfile } from './factor-model';
 import { RandomStream } from './prng';
 

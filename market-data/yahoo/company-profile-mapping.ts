@@ -14,10 +14,7 @@
  * anything else in the result is ignored.
  */
 import { z } from 'zod';
-import type { CompanyProfile } from '../../core/ports/market-data';
-
-/** SPEC.md b.2 company_profiles.description: at most 1,000 characters. */
-export const DESCRIPTION_MAX_CHARS = 1000;
+import { PROFILE_DESCRIPTION_MAX_CHARS, type CompanyProfile } from '../../core/ports/market-data';
 
 const text = z
   .string()
@@ -90,7 +87,7 @@ export function profileFromQuoteSummary(symbol: string, raw: unknown, dataSource
       exchange: price?.exchangeName ?? null,
       country: asset?.country ?? null,
       marketCap: detail?.marketCap ?? price?.marketCap ?? null,
-      description: description === null ? null : cutToChars(description, DESCRIPTION_MAX_CHARS),
+      description: description === null ? null : cutToChars(description, PROFILE_DESCRIPTION_MAX_CHARS),
       isEtf: price?.quoteType === 'ETF',
       isFund: price?.quoteType === 'MUTUALFUND',
       beta: detail?.beta ?? null,

@@ -89,11 +89,6 @@ export class EngineClient {
     return () => this.rebuildingListeners.delete(listener);
   }
 
-  /** Whether this engine knows a command (commands land in the contract over time). */
-  has(name: string): boolean {
-    return isCommandName(name);
-  }
-
   async call<N extends CommandName>(name: N, input: CommandInput<N>): Promise<CommandOutput<N>> {
     const raw = await this.transport.invoke(name, input);
     return this.unwrap(name, raw, CONTRACT[name].output as z.ZodType) as CommandOutput<N>;

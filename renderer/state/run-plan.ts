@@ -16,7 +16,6 @@ const chunkFetchSchema = z
     fetch_mode: z.string(),
   })
   .loose();
-export type ChunkFetch = z.infer<typeof chunkFetchSchema>;
 
 export const planSchema = z
   .object({

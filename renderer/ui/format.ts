@@ -3,6 +3,10 @@
 const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const int = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
+/**
+ * Money in a view cell. Not core/domain/money.ts formatMoney, the text reports' form: an empty
+ * cell reads '-' like every fmt* here, where a report line says 'n/a'.
+ */
 export function fmtMoney(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '-' : money.format(v);
 }

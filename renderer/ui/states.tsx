@@ -36,11 +36,3 @@ export function ErrorState({ error, onRetry, labels, title = 'Something went wro
     </div>
   );
 }
-
-export function Unavailable({ command }: { command: string }) {
-  return (
-    <EmptyState title="Not available in this version">
-      This engine has no <code>{command}</code> command yet.
-    </EmptyState>
-  );
-}

@@ -12,7 +12,7 @@ import { createAlignWorkspace } from '../../core/calc/align';
 import { spreadBetas, type SpreadConfig } from '../../core/calc/spread-betas';
 import { styleFactorBetas, type StyleFactorConfig } from '../../core/calc/style-betas';
 import { DEFAULT_SYMBOL_OLS_CONFIG, symbolOlsBeta } from '../../core/calc/symbol-ols-beta';
-import { RIDGE_FACTORS, SPREAD_FACTORS } from '../../core/domain/factor-names';
+import { RIDGE_FACTORS, SPREAD_FACTORS } from '../../core/data/factors';
 import { FACTOR_ETFS } from '../../core/domain/symbols';
 import { normalSeries, pricesFromReturns, seededRng } from '../support/calc-random';
 

@@ -14,7 +14,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import zlib from 'node:zlib';
-import { memoryIO } from '../../cli/io';
+import { memoryIO } from '../support/memory-io';
 import { main } from '../../cli/main';
 import { openDump } from '../../db/pg-import/open-dump';
 import { parseArchive, writeArchive } from '../support/pg-archive-writer';

@@ -6,7 +6,7 @@
 import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memoryIO } from '../../cli/io';
+import { memoryIO } from '../support/memory-io';
 import { main } from '../../cli/main';
 import { dispatch } from '../../host/dispatcher';
 import { runCli } from '../support/cli';

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands';
-import { memoryIO } from '../../cli/io';
+import { memoryIO } from '../support/memory-io';
 import { reportError } from '../../cli/main';
 import { join } from 'node:path';
 import { runCli, runCliProcess, tempDir } from '../support/cli';

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { colorEnabled, paint } from '../../cli/color';
-import { memoryIO } from '../../cli/io';
+import { memoryIO } from '../support/memory-io';
 import { main } from '../../cli/main';
 import { progressSink } from '../../cli/telemetry/progress-sink';
 import { createTelemetry } from '../../core/telemetry/record-metric';

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memoryIO } from '../../cli/io';
+import { memoryIO } from '../support/memory-io';
 import { main, stopNotice } from '../../cli/main';
 import { REPO_ROOT, runCli, tempDir } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';

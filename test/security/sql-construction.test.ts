@@ -100,7 +100,7 @@ const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     'spec.dateColumn': 'a date column name from the constant table catalog',
     'w.where': 'scopeWhere(): catalog columns and ? placeholders',
   },
-  'db/table-counts.ts': { t: 'a table name read from sqlite_master of the database itself' },
+  'db/table-counts.ts': { internal: "a literal clause or '', chosen in code" },
   'host/seed-demo.ts': {
     q: 'an IN list of ? placeholders',
     t: 'an element of a literal list of table names in the loop above',

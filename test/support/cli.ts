@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { main } from '../../cli/main';
-import { memoryIO } from '../../cli/io';
+import { memoryIO } from './memory-io';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = join(REPO_ROOT, 'cli/bin/batchdesk.mjs');

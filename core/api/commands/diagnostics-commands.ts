@@ -39,6 +39,23 @@ export const gateSchema = z.object({
   dates: z.array(z.string()).optional(),
   reason: z.string().nullable().optional(),
 });
+/** The regression gate: settings.gate, and what getGate, verifyGuard and reopenGate return (i.4). */
+export type Gate = z.infer<typeof gateSchema>;
+
+/**
+ * The gate that a stored settings.gate value means: none is open; a value of another shape (an
+ * edited settings row) is closed, never silently open, until the guard or a reopen with a reason
+ * rewrites it. Read this way by the run's refusal and by getGate alike.
+ */
+export function gateFromSetting(stored: unknown): Gate {
+  if (stored === undefined || stored === null) return { state: 'open', since: null, reason: null };
+  const parsed = gateSchema.safeParse(stored);
+  if (!parsed.success) {
+    return { state: 'closed', since: null, reason: 'the stored gate (settings.gate) is unreadable; run `batchdesk verify guard` over the dates to check, or `batchdesk verify guard --reopen --reason "..."`' };
+  }
+  const g = parsed.data;
+  return g.state === 'closed' ? g : { state: 'open', since: g.since ?? null, reason: g.reason ?? null };
+}
 
 export const diagnosticsCommands = {
   reconcile: defineCommand({

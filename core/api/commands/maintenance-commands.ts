@@ -64,17 +64,15 @@ export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
   z.object({
     hasManifest: z.literal(true),
     file: z.string(),
-    /** When it was made: its manifest's created_at. Every listing sets it (optional only for readers of older answers). */
-    madeAt: z.string().optional(),
-    /** The same as madeAt, kept for older readers; read madeAt, the key both kinds of entry carry. */
-    createdAt: z.string(),
+    /** When it was made: its manifest's created_at. */
+    madeAt: z.string(),
     reason: z.string(),
     sha256: z.string(),
     bytes: z.number().int(),
     rowCountsVerified: z.boolean(),
     lastVerification: lastVerificationSchema,
-    /** Retention (j.2) may delete it: true for every backup with a manifest. Every listing sets it (optional only for older answers). */
-    managedByRetention: z.boolean().optional(),
+    /** Retention (j.2) may delete it: true for every backup with a manifest. */
+    managedByRetention: z.literal(true),
   }),
   z.object({
     hasManifest: z.literal(false),
@@ -85,8 +83,8 @@ export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
     reason: z.string(),
     bytes: z.number().int(),
     lastVerification: lastVerificationSchema,
-    /** False: retention never deletes a file without a manifest; it is deleted by hand. Every listing sets it (optional only for older answers). */
-    managedByRetention: z.boolean().optional(),
+    /** False: retention never deletes a file without a manifest; it is deleted by hand. */
+    managedByRetention: z.literal(false),
   }),
 ]);
 export type ListedBackupView = z.infer<typeof listedBackupSchema>;

@@ -12,7 +12,7 @@ import { backupCheckText } from '../../../core/api/backup-check-text';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
 import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
-import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { elapsedText, StepDialog, useStepProgress } from './step-progress';
 
@@ -82,13 +82,6 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
   const [result, setResult] = useState<PurgeResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const purging = useStepProgress(client, 'purge');
-  if (!client.has('purgeDerived'))
-    return (
-      <section className="panel">
-        <h2>Back up, then purge</h2>
-        <Unavailable command="purgeDerived" />
-      </section>
-    );
   const running = live.phase === 'running';
   // A reversed range is the form's to fix, before anything is asked or backed up.
   const problem = from && to && to < from ? `The To date ${to} is before the From date ${from}.` : null;
@@ -201,7 +194,7 @@ function refusalText(err: unknown): string {
 
 function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: number; onChanged: () => void } & ActionTurn) {
   const client = useClient();
-  const backups = useAsync(() => (client.has('listBackups') ? client.call('listBackups', {}) : Promise.resolve(null)), [client, refresh]);
+  const backups = useAsync(() => client.call('listBackups', {}), [client, refresh]);
   const [busy, setBusy] = useState<string | null>(null);
   // The outcome of the last backup or restore: a success is a status, a refusal an alert.
   const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null);
@@ -209,13 +202,6 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
   const [restoreFile, setRestoreFile] = useState<string | null>(null);
   const [restoringFile, setRestoringFile] = useState<string | null>(null);
   const restoring = useStepProgress(client, 'restore');
-  if (!client.has('listBackups'))
-    return (
-      <section className="panel">
-        <h2>Backups</h2>
-        <Unavailable command="listBackups" />
-      </section>
-    );
   const backup = async () => {
     onAction();
     setMessage(null);
@@ -302,7 +288,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
                       <td>
                         <code>{b.file.split(/[\\/]/).pop()}</code>
                       </td>
-                      <td>{b.hasManifest ? fmtTimestamp(b.createdAt) : <span title="No manifest says when it finished: this is the time in its name.">started {fmtTimestamp(b.madeAt)}</span>}</td>
+                      <td>{b.hasManifest ? fmtTimestamp(b.madeAt) : <span title="No manifest says when it finished: this is the time in its name.">started {fmtTimestamp(b.madeAt)}</span>}</td>
                       <td>{b.reason}</td>
                       <td className="num">{fmtBytes(b.bytes)}</td>
                       <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>
@@ -353,13 +339,6 @@ function ImportPanel({ onDone, current, onAction }: { onDone: () => void } & Act
   const [error, setError] = useState<unknown>(null);
   const transport = client.transport;
   const importLines = useMemo(() => live.log.filter((l) => l.text.startsWith('import_progress')).slice(-5), [live.log]);
-  if (!client.has('importDump'))
-    return (
-      <section aria-labelledby="import-title" className="panel">
-        <h2 id="import-title">Import a PostgreSQL dump</h2>
-        <Unavailable command="importDump" />
-      </section>
-    );
   const start = async (dryRun: boolean) => {
     onAction();
     setError(null);

@@ -102,7 +102,11 @@ export function stepLines(p: StepProgress, now: number): StepLine[] {
   });
 }
 
-/** Time since the click in whole seconds, as a clock that ticks each second: "7 s", "1 min 05 s". */
+/**
+ * Time since the click in whole seconds, as a clock that ticks each second: "7 s", "1 min 05 s".
+ * Not fmtDuration: a clock truncates (fmtDuration rounds, so 1.6 s would read 2 s before the
+ * second is up) and never shows milliseconds or switches to hours.
+ */
 export function elapsedText(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;

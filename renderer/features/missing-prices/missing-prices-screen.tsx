@@ -109,7 +109,7 @@ export function MissingPricesScreen() {
   const problem = filtersProblem(filters);
   const data = useAsync(() => (problem ? Promise.resolve(null) : client.call('getMissingPrices', query)), [client, query, problem]);
   const suspectQuery = useMemo(() => ({ ...(query.startDate ? { startDate: query.startDate } : {}), ...(query.endDate ? { endDate: query.endDate } : {}), symbols: query.symbols }), [query]);
-  const suspect = useAsync(() => (!problem && client.has('getSuspectPrices') ? client.call('getSuspectPrices', suspectQuery) : Promise.resolve(null)), [client, suspectQuery, problem]);
+  const suspect = useAsync(() => (problem ? Promise.resolve(null) : client.call('getSuspectPrices', suspectQuery)), [client, suspectQuery, problem]);
   // With a reversed range nothing is shown, not even the previous filters' results while the
   // loaders settle: an empty list there would read as an all-clear.
   const shown = problem ? null : data.data;

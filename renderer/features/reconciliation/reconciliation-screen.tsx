@@ -12,7 +12,7 @@ import { useLinkOnce } from '../../navigation';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
 import { fmtDecimal, fmtInt, fmtMoney, fmtNum } from '../../ui/format';
-import { EmptyState, ErrorState, LoadingState, Unavailable } from '../../ui/states';
+import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 
@@ -181,7 +181,6 @@ function ResultDetail({ result }: { result: ReconcileResultView }) {
 
 export function ReconciliationScreen({ initialDate, initialPortfolio }: { initialDate?: string | undefined; initialPortfolio?: string | undefined }) {
   const client = useClient();
-  const available = client.has('reconcile');
   const info = useAsync(() => client.call('getDatabaseInfo', {}), [client]);
   // One date or a range, never both: only the fields of the chosen kind are shown and queried.
   const [mode, setMode] = useState<'date' | 'range'>('date');
@@ -206,13 +205,12 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
     if (applied === null && date) setApplied((a) => a ?? { date, portfolios: portfolio ? [portfolio] : [] });
   }, [applied, date, portfolio]);
   const data = useAsync(
-    () => (applied && available ? client.callNamed('reconcile', applied, reconcileOutputSchema) : Promise.resolve(null)),
-    [client, applied, available],
+    () => (applied ? client.callNamed('reconcile', applied, reconcileOutputSchema) : Promise.resolve(null)),
+    [client, applied],
   );
   const rows = useMemo(() => (data.data?.results ?? []).filter((r) => !onlyFlagged || r.flagged), [data.data, onlyFlagged]);
   // An input the engine refuses (a reversed range, a zero threshold) is the form's to fix, said under its fields.
   const refusal = data.error instanceof EngineError && data.error.code === 'usage' ? data.error : null;
-  if (!available) return <section data-testid="screen-reconciliation"><h1 tabIndex={-1}>Reconciliation</h1><Unavailable command="reconcile" /></section>;
   const apply = () => {
     const t = threshold === '' ? {} : { threshold: Number(threshold) };
     const p = portfolio ? [portfolio] : [];

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main';
-import { memoryIO } from '../../../cli/io';
+import { memoryIO } from '../../support/memory-io';
 import { SHORT_NOW } from '../../support/app/demo-fixture';
 import { seedDemoDb } from '../../support/demo-db';
 import { tempDir } from '../../support/cli';

@@ -7,10 +7,11 @@ import { correlationSignificance, effectivePositions, overallCorrelation } from 
 import { minCorrelationObservations, positionCorrelations } from '../../../core/calc/position-correlations';
 import { repairCorrelationMatrix } from '../../../core/calc/psd-repair';
 import { countValidCloses } from '../../../core/calc/returns';
-import { matrixAt, matrixRows, squareMatrix, type SquareMatrix } from '../../../core/calc/square-matrix';
+import { matrixAt, squareMatrix, type SquareMatrix } from '../../../core/calc/square-matrix';
 import { symmetricEigen } from '../../../core/calc/symmetric-eigen';
 import { expectAllClose, expectClose } from '../../support/calc-assert';
 import { normalSeries, pricesFromReturns, seededRng } from '../../support/calc-random';
+import { matrixRows } from '../../support/matrix-rows';
 
 const sq = (rows: number[][]): SquareMatrix => squareMatrix(rows.length, Float64Array.from(rows.flat()));
 

@@ -56,7 +56,7 @@ describe("a run's phase totals when a critical failure rolls a portfolio-date ba
   it('count each phase of that portfolio-date once, as it ended (rolled back), not once more as a success', async () => {
     const HF = 'fcd71196-e93e-f000-5a74-31a9eead3118';
     const path = seedDemoDb('2025-07-03T23:00:00Z');
-    const r = await runDemo(path, '2025-07-03T23:00:00Z', { startDate: '2025-07-01', endDate: '2025-07-02', noGuard: true }, {
+    const r = await runDemo(path, '2025-07-03T23:00:00Z', { startDate: '2025-07-01', endDate: '2025-07-02', guard: false }, {
       hooks: {
         beforePhase: (phase, date, pid) => {
           if (phase === 'snapshots' && date === '2025-07-02' && pid === HF) throw new Error('injected snapshots failure');

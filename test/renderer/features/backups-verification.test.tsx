@@ -22,7 +22,7 @@ afterEach(cleanup);
 type Listed = CommandOutput<'listBackups'>['backups'][number];
 const FILE = '/data/backups/portfolios.20250710T230000Z.manual.sqlite';
 const REASON = `backup ${FILE} is corrupt: its SHA-256 0e1d1aeff6b0... differs from the manifest's eef7ad3f84af...`;
-const backup = (lastVerification: Listed['lastVerification']): Listed => ({ hasManifest: true, file: FILE, createdAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification });
+const backup = (lastVerification: Listed['lastVerification']): Listed => ({ hasManifest: true, file: FILE, madeAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification, managedByRetention: true });
 
 describe('Backups table', () => {
   it('a failed restore check replaces the manifest verdict with the failure and its reason', async () => {
@@ -74,7 +74,7 @@ describe('Backups table', () => {
     expect(backupCheckText(backup({ checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null }), time)).toBe('yes; checked again at restore on <2025-07-11T08:15:02.000000Z>');
     // A mid-run image passed every check but the row counts (j.1): it is not "no".
     expect(backupCheckText({ ...backup(null), rowCountsVerified: false } as Listed, time)).toBe('yes, a mid-run image (row counts not compared)');
-    const bare: Listed = { hasManifest: false, file: FILE, madeAt: '2025-07-10T23:00:04.000000Z', reason: 'manual', bytes: 4096, lastVerification: null };
+    const bare: Listed = { hasManifest: false, file: FILE, madeAt: '2025-07-10T23:00:04.000000Z', reason: 'manual', bytes: 4096, lastVerification: null, managedByRetention: false };
     expect(backupCheckText(bare, time)).toBe('no manifest: restore checks integrity first');
     expect(backupCheckText({ ...bare, lastVerification: { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: true, problem: null } }, time)).toBe('no manifest: restore checks integrity first; passed at restore on <2025-07-11T08:15:02.000000Z>');
     expect(backupCheckText({ ...bare, lastVerification: { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: false, problem: 'not a database' } }, time)).toBe('failed at restore on <2025-07-11T08:15:02.000000Z>: not a database');
@@ -86,7 +86,7 @@ describe('Backups table', () => {
     const transport = new FakeTransport({
       listBackups: () => ({
         dir: '/data/backups',
-        backups: [backup(null), { hasManifest: false, file: bare, madeAt: '2025-07-09T23:00:00.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null }],
+        backups: [backup(null), { hasManifest: false, file: bare, madeAt: '2025-07-09T23:00:00.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null, managedByRetention: false }],
       }),
       restoreBackup: (input) => {
         restored.push(input);
@@ -119,7 +119,7 @@ describe('Backups table', () => {
 
   it('says the time in a name is the start and the one in the table the finish, which a manifest gives', async () => {
     // Started at 23:00:00 (its name), finished 4 s later (its manifest).
-    renderDataScreen(new FakeTransport({ listBackups: () => ({ dir: '/data/backups', backups: [{ ...backup(null), createdAt: '2025-07-10T23:00:04.000000Z' }] }) }));
+    renderDataScreen(new FakeTransport({ listBackups: () => ({ dir: '/data/backups', backups: [{ ...backup(null), madeAt: '2025-07-10T23:00:04.000000Z' }] }) }));
     const table = await screen.findByTestId('backups-table');
     expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['File', 'Finished', 'Reason', 'Size', 'Verified', 'Actions']);
     expect(within(table).getAllByRole('cell').slice(0, 2).map((c) => c.textContent)).toEqual(['portfolios.20250710T230000Z.manual.sqlite', '2025-07-10 23:00:04']);

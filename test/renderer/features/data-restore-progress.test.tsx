@@ -34,7 +34,7 @@ const PLAN: readonly RestoreStep[] = ['verify', 'safety_backup', 'replace', 'reo
 const WORDS = PLAN.map((s) => RESTORE_STEPS[s]);
 
 type Listed = CommandOutput<'listBackups'>['backups'][number];
-const listed: Listed = { hasManifest: true, file: FILE, createdAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification: null };
+const listed: Listed = { hasManifest: true, file: FILE, madeAt: '2025-07-10T23:00:00.000000Z', reason: 'manual', sha256: 'a'.repeat(64), bytes: 4096, rowCountsVerified: true, lastVerification: null, managedByRetention: true };
 
 let seq = 0;
 /** A restore_step event as the host's restore sends it. */
