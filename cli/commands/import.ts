@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { BatchdeskError, EXIT } from '../../core/api/errors';
 import { importDumpInputSchema } from '../../core/api/commands/import-commands';
 import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
-import { runDumpImport } from '../../host/maintenance/dump-import';
+import { dumpImportOptions, runDumpImport } from '../../host/maintenance/dump-import';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
@@ -75,13 +75,7 @@ export const importCommand: CommandSpec = {
         {
           dumpPath,
           dbPath: ctx.global.dbPath,
-          mode: input.mode,
-          schema: input.schema,
-          ...(input.database ? { database: input.database } : {}),
-          allowEmpty: input.allowEmpty,
-          ...(input.onConflict ? { onConflict: input.onConflict } : {}),
-          strict: input.strict,
-          dryRun: input.dryRun,
+          ...dumpImportOptions(input),
           reportPath,
           dbIsDefault: ctx.global.dbIsDefault,
           holder: 'cli',

@@ -18,7 +18,7 @@ import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-
 import { formatCsvProblem } from '../../market-data/csv/csv-problem';
 import type { HandlerMap } from '../handler-types';
 import { importPricesFile } from '../maintenance/csv-import';
-import { runDumpImport } from '../maintenance/dump-import';
+import { dumpImportOptions, runDumpImport } from '../maintenance/dump-import';
 import { plain } from './with-database';
 
 export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
@@ -29,13 +29,7 @@ export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
         dumpPath: resolve(input.path),
         dbPath,
         hostDatabase: ctx.dbPath,
-        mode: input.mode,
-        schema: input.schema,
-        ...(input.database ? { database: input.database } : {}),
-        allowEmpty: input.allowEmpty,
-        ...(input.onConflict ? { onConflict: input.onConflict } : {}),
-        strict: input.strict,
-        dryRun: input.dryRun,
+        ...dumpImportOptions(input),
         reportPath: input.reportPath ? resolve(input.reportPath) : null,
         holder: ctx.holder,
         sinks: [ctx.bus.sink()],

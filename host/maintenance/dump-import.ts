@@ -22,6 +22,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ImportDumpInput } from '../../core/api/commands/import-commands';
 import { BatchdeskError, usageError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
@@ -192,6 +193,11 @@ async function importNew(req: DumpImportRequest, dbPath: string, clock: Clock): 
   return { mode: 'new', database: dbPath, backupFile: null, report };
 }
 
+/** The pre-import backup's warnings (a retention pass that left files, say), as the import report's. */
+function backupWarnings(backup: BackupResult): string[] {
+  return backup.warnings.map((w) => `pre-import backup: ${w}`);
+}
+
 async function importReplace(req: DumpImportRequest, dbPath: string, clock: Clock): Promise<DumpImportResult> {
   const opened = openStore(dbPath, { mustExist: true });
   let lock: HeldLock | null = null;
@@ -227,6 +233,7 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
     renameSync(tmp, dbPath);
     swapped = true;
     built.report.resultFile = dbPath;
+    built.report.warnings.push(...backupWarnings(backup));
     return { mode: 'replace', database: dbPath, backupFile, report: built.report };
   } catch (err) {
     if (!swapped) {
@@ -262,6 +269,7 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
       databasePath: dbPath,
       onConflict: req.onConflict ?? 'skip',
     });
+    report.warnings.push(...backupWarnings(backup));
     return { mode: 'merge', database: dbPath, backupFile: backup.file, report };
   } catch (err) {
     try {
@@ -348,6 +356,19 @@ export interface DumpImportRun extends DumpImportRequest {
   readonly dbIsDefault?: boolean;
   /** Called once the import has succeeded, before the report is written (a host closes its read connection). */
   readonly afterImport?: (result: DumpImportResult) => void;
+}
+
+/** The options of a dump import as the contract's input carries them, passed alike by `batchdesk import` and the importDump handler. */
+export function dumpImportOptions(input: ImportDumpInput): Pick<DumpImportRun, 'mode' | 'schema' | 'database' | 'allowEmpty' | 'onConflict' | 'strict' | 'dryRun'> {
+  return {
+    mode: input.mode,
+    schema: input.schema,
+    ...(input.database ? { database: input.database } : {}),
+    allowEmpty: input.allowEmpty,
+    ...(input.onConflict ? { onConflict: input.onConflict } : {}),
+    strict: input.strict,
+    dryRun: input.dryRun,
+  };
 }
 
 export type DumpImportOutcome = { readonly dryRun: true; readonly plan: DumpImportPlan } | { readonly dryRun: false; readonly result: DumpImportResult };

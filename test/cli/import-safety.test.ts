@@ -174,6 +174,21 @@ describe('--replace and --merge', () => {
     expect(readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.sqlite'))).toHaveLength(2);
   });
 
+  it("the pre-import backup's warnings reach the import report: --replace and --merge, printed and in --json", async () => {
+    const { dir, db } = await liveDatabase();
+    const folder = join(dir, 'backups');
+    mkdirSync(folder);
+    // Named as a backup of this database but without a manifest: retention never deletes it, and says so.
+    writeFileSync(join(folder, 'portfolios.sqlite.20250101T000000Z.manual.sqlite'), 'x');
+    const warning = `pre-import backup: retention left 1 backup file without a manifest in ${folder}: retention never deletes it, so delete it by hand when no longer needed (\`batchdesk backup list\` marks it "not managed")`;
+    const replaced = await runCli(['import', REF, '--db', db, '--replace', '--json'], ENV);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(JSON.parse(replaced.stdout).report.warnings).toContain(warning);
+    const merged = await runCli(['import', REF, '--db', db, '--merge'], ENV);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stdout).toContain(`  warning: ${warning}`);
+  });
+
   it('--replace and --merge refuse with exit code 3 while another process holds the lock; nothing changes', async () => {
     const { dir, db } = await liveDatabase();
     const holder = await holdLockInChild(db);

@@ -33,6 +33,8 @@ export const importDumpInputSchema = z
     if (o.target !== undefined && o.mode !== 'new') ctx.addIssue({ code: 'custom', message: 'a target file applies only to an import into a new file', path: ['target'] });
   });
 
+export type ImportDumpInput = z.infer<typeof importDumpInputSchema>;
+
 /**
  * The largest CSV text importPrices takes: the request stays under the app's 10 MB JSON body
  * limit (m.19). A larger file goes through `batchdesk prices import FILE`.
