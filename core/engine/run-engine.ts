@@ -12,6 +12,7 @@ import { BatchdeskError, EXIT } from '../api/errors';
 import type { RunOptions } from '../api/run-options';
 import { gateFromSetting, type Gate } from '../api/commands/diagnostics-commands';
 import type { IsoDate } from '../domain/iso-date';
+import type { PhaseName } from '../domain/phase';
 import { formatTimestamp } from '../domain/timestamp';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
 import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
@@ -274,7 +275,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   try {
     const plannedByDate = new Map(plan.dates.map((d) => [d.date, d]));
     for (let ci = 0; ci < plan.chunks.length && !cancelled; ci++) cancelled = await runChunk(ctx, ci, plannedByDate);
-    if (!run.monitorOnly) markStaleAfterRewrites(run, tally.rewritten, plan);
+    if (!run.monitorOnly) markStaleAfterRewrites(run, tally, plan);
   } catch (err) {
     fatal = err as Error;
     tally.errors.push(`fatal: ${(err as Error).message}`);
@@ -465,14 +466,22 @@ function recordRunEnd(a: DateArgs, e: { summary: RunSummary; verdict: RunVerdict
   return fatal;
 }
 
-/** g.8: later snapshot dates of a portfolio whose marks or snapshots were rewritten, and not rewritten in this run, become stale. */
-function markStaleAfterRewrites(run: RunContext, rewritten: ReadonlyMap<string, ReadonlySet<IsoDate>>, plan: RunPlan): void {
-  for (const [pid, dates] of rewritten) {
+/** The phases a rewrite of a portfolio's marks or snapshots makes stale on its later dates (g.8). */
+const STALE_AFTER_REWRITE: readonly PhaseName[] = ['marks', 'snapshots', 'analytics'];
+
+/**
+ * g.8: later snapshot dates of a portfolio whose marks or snapshots were rewritten, and not
+ * rewritten in this run, become stale; the run's phase totals count each entry it marked.
+ */
+function markStaleAfterRewrites(run: RunContext, tally: RunTally, plan: RunPlan): void {
+  for (const [pid, dates] of tally.rewritten) {
     const earliest = [...dates].sort()[0];
     if (!earliest) continue;
     const later = run.store.snapshotDatesAfter(pid, earliest).filter((x) => !dates.has(x));
     if (later.length === 0) continue;
-    const n = run.store.transaction(() => run.store.markStale(later, pid, ['marks', 'snapshots', 'analytics'], run.nowIso())).length;
+    const marked = run.store.transaction(() => run.store.markStale(later, pid, STALE_AFTER_REWRITE, run.nowIso()));
+    for (const m of marked) for (const p of m.phases) tally.countStale(p as PhaseName);
+    const n = marked.length;
     if (n > 0) run.telemetry.metric('stale_marked', n, { portfolioId: pid, tags: { from: later[0], to: later[later.length - 1], after: earliest, target_date: plan.targetDate }, level: 'warn' });
   }
 }

@@ -227,18 +227,24 @@ export interface TrackingWrite {
   };
 }
 
+/** A tracked date that markStale changed, and the phases whose entry it marked stale. */
+export interface StaleMarked {
+  readonly date: IsoDate;
+  readonly phases: readonly string[];
+}
+
 export interface TrackingStore {
   loadTracking(d: IsoDate): TrackingRecord | null;
   /** Tracking rows in [start, end] (either bound optional), ascending. */
   loadTrackingRange(start: IsoDate | null, end: IsoDate | null): TrackingRecord[];
   /** Upsert by run_date. */
   writeTracking(row: TrackingWrite, nowIso: string): void;
-  /** Marks the given portfolios' phase entries of later dates stale (g.8). */
   /**
-   * Sets the successful entries of `phases` to `stale` on the tracked `dates`: the portfolio's
-   * entries, or with `portfolioId` null the date-level entries. Returns the dates it changed.
+   * Sets the successful entries of `phases` to `stale` on the tracked `dates` (g.8): the
+   * portfolio's entries, or with `portfolioId` null the date-level entries. Returns the dates it
+   * changed, each with the phases whose entry it marked.
    */
-  markStale(dates: readonly IsoDate[], portfolioId: string | null, phases: readonly string[], nowIso: string): IsoDate[];
+  markStale(dates: readonly IsoDate[], portfolioId: string | null, phases: readonly string[], nowIso: string): StaleMarked[];
 }
 
 export type LockKind = 'run' | 'rebuild' | 'purge' | 'restore' | 'import';

@@ -1,6 +1,6 @@
 /** batch_run_tracking rows (SPEC.md b.4, h.4): one per date, upserted by run_date. */
 import type { IsoDate } from '../../core/domain/iso-date';
-import type { TrackingRecord, TrackingStore } from '../../core/ports/store';
+import type { StaleMarked, TrackingRecord, TrackingStore } from '../../core/ports/store';
 import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
@@ -55,25 +55,25 @@ export function trackingRepository(db: SqliteDatabase): TrackingStore {
       );
     },
     markStale(dates, portfolioId, phases, nowIso) {
-      const changedDates: IsoDate[] = [];
+      const changed: StaleMarked[] = [];
       for (const d of dates) {
         const r = one.get(d) as Record<string, unknown> | undefined;
         if (!r || !r['phase_status']) continue;
         const ps = JSON.parse(r['phase_status'] as string) as Record<string, { status?: string; portfolios?: Record<string, { status: string }> }>;
-        let changed = false;
+        const marked: string[] = [];
         for (const phase of phases) {
           const entry = portfolioId === null ? ps[phase] : ps[phase]?.portfolios?.[portfolioId];
           if (entry && entry.status === 'success') {
             entry.status = 'stale';
             ps[phase]!.status = 'stale';
-            changed = true;
+            marked.push(phase);
           }
         }
-        if (!changed) continue;
+        if (marked.length === 0) continue;
         sql(`UPDATE batch_run_tracking SET phase_status = ?, status = 'stale', updated_at = ? WHERE run_date = ?`).run(JSON.stringify(ps), nowIso, d);
-        changedDates.push(d);
+        changed.push({ date: d, phases: marked });
       }
-      return changedDates;
+      return changed;
     },
   };
 }

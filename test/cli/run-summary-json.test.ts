@@ -36,3 +36,24 @@ describe('run --summary-json with nothing to run', () => {
     expect(doc['options']).toMatchObject({ retryFailedPhases: true });
   }, 60_000);
 });
+
+describe('run --summary-json after a rewrite of an earlier date', () => {
+  it("counts in phases.*.stale the later dates' entries the rewrite marked stale (g.8)", async () => {
+    const db = join(tempDir(), 'demo.db');
+    expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
+    const first = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-03', '--phase', CORE, '--quiet'], { BATCHDESK_NOW: NOW });
+    expect(first.code, first.stderr).toBe(0);
+    // Marks and snapshots of 2025-07-01 rewritten: 2025-07-02 and 2025-07-03 of the five portfolios become stale.
+    const again = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--phase', 'marks,snapshots', '--summary-json', '--quiet'], { BATCHDESK_NOW: NOW });
+    expect(again.code, again.stderr).toBe(0);
+    const doc = JSON.parse(again.stdout) as { phases: Record<string, { runs: number; stale: number }> };
+    expect(Object.fromEntries(Object.entries(doc.phases).map(([p, t]) => [p, [t.runs, t.stale]]))).toEqual({
+      market_data: [0, 0],
+      fundamentals: [0, 0],
+      marks: [5, 10],
+      snapshots: [5, 10],
+      sector_tags: [0, 0],
+      analytics: [0, 0],
+    });
+  }, 60_000);
+});
