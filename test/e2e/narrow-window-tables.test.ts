@@ -68,7 +68,7 @@ describe('the Suspect prices table', () => {
 });
 
 describe("the Run screen's fetch plan", () => {
-  it('at 900 px keeps each date range on one line', async () => {
+  it('at 900 px keeps each date range and fetch mode on one line', async () => {
     await page.setViewportSize({ width: 900, height: 1000 });
     await nav('run');
     await page.getByLabel('Date range').check();
@@ -90,8 +90,9 @@ describe("the Run screen's fetch plan", () => {
       }),
     );
     await page.screenshot({ path: artifactPath('run-fetch-plan-900.png'), fullPage: true });
-    // Per chunk its heading, its dates and the gap under it.
-    expect(texts.filter((s) => s.text === '2025-03-03 .. 2025-03-14').length).toBe(texts.length / 3);
+    // Per chunk its heading, its dates, its fetch mode ("gap fill") and the gap under it.
+    expect(texts.filter((s) => s.text === '2025-03-03 .. 2025-03-14').length).toBe(texts.length / 4);
+    expect(texts.filter((s) => s.text === 'gap fill').length).toBe(texts.length / 4);
     expect(texts.length).toBeGreaterThanOrEqual(9);
     expect(texts.filter((s) => s.lines !== 1)).toEqual([]);
     expect(await page.textContent('[data-testid=fetch-plan] p')).toContain('1 range(s) missing from the cache (10 trading days)');

@@ -12,7 +12,7 @@ import { fmtMoney, fmtNum, fmtPct } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
-import { metricLabel } from '../telemetry/metric-format';
+import { codeWords, jobOutcomeWord, metricLabel } from '../telemetry/metric-format';
 import { barOption, lineOption, type BarFormat } from './chart-options';
 import { stressBars } from './stress-bars';
 
@@ -122,13 +122,20 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
           {jobs.length > 0 ? (
             <details>
               <summary>Analytics job outcomes</summary>
-              <table className="simple">
+              <table className="simple" data-testid="analytics-job-outcomes">
+                <thead>
+                  <tr>
+                    <th>Job</th>
+                    <th>Outcome</th>
+                    <th>Reason</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {jobs.map(([name, j]) => (
                     <tr key={name}>
-                      <td>{name}</td>
-                      <td>{j.success ? 'success' : 'failed'}</td>
-                      <td>{j.reason ?? ''}</td>
+                      <td title={name}>{metricLabel(name)}</td>
+                      <td>{jobOutcomeWord(j)}</td>
+                      <td title={j.reason ?? undefined}>{j.success ? '-' : outcomeWords(j)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -140,12 +147,6 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
     </>
   );
 }
-
-/** A code in words inside a sentence ("no_public_marked_lots" -> "no public marked lots"), an acronym kept ("IR beta"). */
-const codeWords = (code: string): string => {
-  const label = metricLabel(code);
-  return /^.[a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
-};
 
 /** A job's outcome in words: ran, or why not, with the detail a job that does not apply gives. */
 function outcomeWords(outcome: AnalyticsView['jobs'][string]): string {

@@ -6,6 +6,7 @@
  * result either.
  */
 import type { AnalyticsView } from '../../../core/api/commands/view-commands';
+import { codeWords } from '../telemetry/metric-format';
 
 /** The catalog's category of the interest-rate scenarios. */
 const RATES = 'rates';
@@ -14,7 +15,7 @@ export interface StressBar {
   readonly name: string;
   /** Dollars; null when the scenario has no result. */
   readonly value: number | null;
-  /** Why there is no result (a reason code); null when there is one. */
+  /** Why there is no result, in words ("non positive equity"); null when there is one. */
   readonly reason: string | null;
 }
 
@@ -22,11 +23,12 @@ export function stressBars(view: AnalyticsView): StressBar[] {
   const ir = view.jobs['ir_beta'];
   // Why the date has no IR beta, when its ir_beta job did not succeed.
   const irReason = ir && !ir.success ? (ir.reason ?? 'ir_beta failed') : null;
+  const irWhy = irReason === null ? null : codeWords(irReason);
   return view.stressTests.map((s) => {
     const rate = s.category === RATES;
     const value = s.correlatedPnl ?? s.directPnl;
-    if (rate && irReason === 'non_positive_equity') return { name: s.name, value: null, reason: irReason };
-    if (value === null) return { name: s.name, value: null, reason: (rate ? irReason : null) ?? 'no result stored' };
+    if (rate && irReason === 'non_positive_equity') return { name: s.name, value: null, reason: irWhy };
+    if (value === null) return { name: s.name, value: null, reason: (rate ? irWhy : null) ?? 'no result stored' };
     return { name: s.name, value, reason: null };
   });
 }

@@ -74,7 +74,7 @@ export function FetchPlan({ plan }: { plan: Plan }) {
                     <td>{fmtInt(f.ranges.length)}</td>
                     <td>{fmtInt(f.requested_days)}</td>
                     <td>{fmtInt(f.estimated_requests)}</td>
-                    <td>{f.fetch_mode.replace('_', ' ')}</td>
+                    <td className="one-line">{f.fetch_mode.replace('_', ' ')}</td>
                   </tr>
                   {f.ranges.length > 0 ? (
                     <tr className="fetch-ranges-row">

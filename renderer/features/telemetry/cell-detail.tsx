@@ -12,22 +12,11 @@ import { cellClass, type GridRow, type PortfolioCell } from '../../state/live-ru
 import { fmtDuration, phaseLabel } from '../../ui/format';
 import { ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
-import { isBenignSkip } from '../../../core/domain/job-outcome';
-import { metricLabel, metricParts, metricText } from './metric-format';
+import { codeWords, jobOutcomeWord, metricLabel, metricParts, metricText } from './metric-format';
 import type { CellRef } from './phase-grid';
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
-
-/**
- * A job's outcome (h.4): a job that does not apply, or that skipped for a benign reason (m.22,
- * m.23: no equity to weight by, too few observations...), is stored unsuccessful with its
- * reason and is no failure; the date's counts call it not applicable too.
- */
-function jobOutcome(j: Json | null): string {
-  if (j?.['success']) return 'success';
-  return isBenignSkip({ success: false, reason: typeof j?.['reason'] === 'string' ? j['reason'] : null }) ? 'not applicable' : 'failed';
-}
 
 /** Metrics as label and value (the key is the label's tooltip); a value with parts of its own lists them under its label, one level in. */
 function MetricEntries({ entries }: { entries: [string, unknown][] }) {
@@ -160,11 +149,12 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
                       {Object.entries(jobs).map(([job, o]) => {
                         const j = obj(o);
                         const jobMetrics = metricParts(j?.['metrics']);
+                        const reason = typeof j?.['reason'] === 'string' ? j['reason'] : null;
                         return (
                           <tr key={job}>
-                            <td>{job}</td>
-                            <td>{jobOutcome(j)}</td>
-                            <td>{String(j?.['reason'] ?? '-')}</td>
+                            <td title={job}>{metricLabel(job)}</td>
+                            <td>{jobOutcomeWord(j)}</td>
+                            <td title={reason ?? undefined}>{reason ? codeWords(reason) : '-'}</td>
                             <td>{jobMetrics.length > 0 ? <MetricEntries entries={jobMetrics} /> : '-'}</td>
                           </tr>
                         );

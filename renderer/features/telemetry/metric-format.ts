@@ -4,6 +4,7 @@
  * counts with thousands separators). The keys follow the spec's naming, so the unit is read
  * from the key; a key the rules do not know still reads as words and a plain number.
  */
+import { isBenignSkip } from '../../../core/domain/job-outcome';
 import { fmtDuration, fmtInt, fmtMoney, fmtPct } from '../../ui/format';
 
 /** Words that read better in their usual form than capitalized. */
@@ -32,6 +33,22 @@ export function metricLabel(key: string): string {
   const words = key.replace(UNIT_SUFFIX, '').split('_').filter(Boolean).map((w) => WORDS[w] ?? w);
   const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A code in words inside a sentence ("no_public_marked_lots" -> "no public marked lots"), an acronym kept ("IR beta"). */
+export function codeWords(code: string): string {
+  const label = metricLabel(code);
+  return /^.[a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
+/**
+ * A stored analytics job outcome (h.4) in words: a job that does not apply, or that skipped
+ * for a benign reason (m.22, m.23: no equity to weight by, too few observations...), is stored
+ * unsuccessful with its reason and is no failure; the date's counts call it not applicable too.
+ */
+export function jobOutcomeWord(outcome: { readonly success?: unknown; readonly reason?: unknown } | null): 'success' | 'not applicable' | 'failed' {
+  if (outcome?.success === true) return 'success';
+  return isBenignSkip({ success: false, reason: typeof outcome?.reason === 'string' ? outcome.reason : null }) ? 'not applicable' : 'failed';
 }
 
 /** A duration: milliseconds under a second, seconds with decimals under a minute (5.12 s), then as elsewhere. */

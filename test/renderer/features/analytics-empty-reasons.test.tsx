@@ -61,4 +61,27 @@ describe('an empty Analytics section', () => {
     expect(why('No position volatility')).toBe('Volatility: not applicable (no lot with price history).');
     expect(why('No correlations')).toBe('Correlations: ran.');
   });
+
+  it("lists every job's outcome in words, a benign skip as not applicable, the codes as tooltips", async () => {
+    const client = new EngineClient(new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getSnapshots: () => ({ portfolioId: 'p1', rows: [] }), getAnalytics: () => view }));
+    client.connect();
+    render(
+      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+        <AnalyticsScreen initialPortfolio="p1" />
+      </ServicesProvider>,
+    );
+    const table = await screen.findByTestId('analytics-job-outcomes');
+    const rows = [...table.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')]);
+    expect(rows.map((r) => r.map((td) => td.textContent))).toEqual([
+      ['Market beta', 'not applicable', 'not applicable (no public marked lots)'],
+      ['Ridge factors', 'not applicable', 'not applicable (no public marked lots)'],
+      ['Spread factors', 'not applicable', 'not applicable (no public marked lots)'],
+      ['IR beta', 'not applicable', 'non positive equity'],
+      ['Stress tests', 'not applicable', 'no factor exposures'],
+      ['Volatility', 'not applicable', 'not applicable (no lot with price history)'],
+      ['Correlations', 'success', '-'],
+    ]);
+    expect(rows.map((r) => r[0]!.getAttribute('title'))).toEqual(Object.keys(view.jobs));
+    expect(rows[3]![2]!.getAttribute('title')).toBe('non_positive_equity');
+  });
 });

@@ -154,11 +154,18 @@ describe('the cell detail metrics', () => {
     const rows = [...within(panel).getByTestId('job-outcomes').querySelectorAll('tbody tr')];
     const cells = rows.map((r) => [...r.querySelectorAll(':scope > td')]);
     expect(cells.map((c) => c.slice(0, 3).map((td) => td.textContent))).toEqual([
-      ['market_beta', 'success', '-'],
-      ['volatility', 'not applicable', 'not_applicable'],
+      ['Market beta', 'success', '-'],
+      ['Volatility', 'not applicable', 'not applicable'],
       // A benign skip (m.22, m.23) is counted as not applicable, and reads so; only a real failure reads failed.
-      ['stress_tests', 'not applicable', 'no_factor_exposures'],
-      ['ir_beta', 'failed', 'exception'],
+      ['Stress tests', 'not applicable', 'no factor exposures'],
+      ['IR beta', 'failed', 'exception'],
+    ]);
+    // The codes stay at hand as the cells' tooltips.
+    expect(cells.map((c) => [c[0]!.getAttribute('title'), c[2]!.getAttribute('title')])).toEqual([
+      ['market_beta', null],
+      ['volatility', 'not_applicable'],
+      ['stress_tests', 'no_factor_exposures'],
+      ['ir_beta', 'exception'],
     ]);
     expect(entries(cells[0]![3]!.querySelector('dl')!)).toEqual([
       ['Positions', '12'],
