@@ -52,7 +52,6 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
   const day: DayState = { tracker: DateTracker.start(d, store.loadTracking(d), { runId: run.runId, batchRunId: run.batchRunId, mode: a.mode }, run.nowIso()), errors: [], blockedErrors: new Set() };
   const writeTracking = (status: string, completedAt: string | null) => store.writeTracking(day.tracker.toWrite(run.runId, status, completedAt, day.errors), run.nowIso());
   writeTransaction(run, () => writeTracking('running', null));
-  run.marketData.fetchedSymbols.clear();
 
   const dateCtx: DateContext = { run, date: d, chunkIndex, portfolioIds: pd.portfolios.map((p) => p.portfolioId), shared: new Map() };
   const dateFailedPhase = await runDatePhases(a, pd, dateCtx, day, prefetch);
@@ -61,7 +60,9 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
     day.tracker.setMeta('symbol_coverage', { requested: md.requested, exact: md.exact, fallback: md.fallback, missing: md.missing, coverage_pct: md.coveragePct, usable_coverage_pct: md.usableCoveragePct });
     day.tracker.setMeta('missing_price_count', md.missingSymbols.length);
     day.tracker.setMeta('fallback_count', md.fallback);
+    // Since the last report, as the request counters: a chunk prefetch's symbols go to the first date after it.
     day.tracker.setMeta('symbols_fetched', run.marketData.fetchedSymbols.size);
+    run.marketData.fetchedSymbols.clear();
   }
   writeTransaction(run, () => writeTracking('running', null));
 

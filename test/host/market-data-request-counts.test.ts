@@ -175,5 +175,11 @@ describe('provider requests: one per symbol range asked, for every provider', ()
     }
     // The prefetches asked for everything: the other dates asked nothing.
     expect(withPrefetch.reduce((s, r) => s + Number(r.md.prefetch!['requests_made']), 0)).toBe(summary['requests']);
+    // The legacy symbols_fetched column counts the prefetch's symbols on the same dates: MSFT and
+    // the factor ETFs the first chunk fetched, what the second chunk's prefetch fetched, none after.
+    const fetched = querySql<{ run_date: string; symbols_fetched: number }>(db, `SELECT run_date, symbols_fetched FROM batch_run_tracking ORDER BY run_date`);
+    const withSymbols = fetched.filter((r) => r.symbols_fetched > 0).map((r) => r.run_date);
+    expect(withSymbols).toEqual(['2025-03-03', '2025-03-10']);
+    expect(fetched[0]!.symbols_fetched).toBe(withPrefetch[0]!.md.prefetch!['symbols']);
   });
 });

@@ -100,7 +100,10 @@ export class MarketDataRunState {
    * since (market-data.ts), so the first date after a chunk prefetch carries the prefetch's.
    */
   reported: MarketDataCounters = copyOfCounters(this.counters);
-  /** Symbols for which a source returned rows, per processed date (legacy symbols_fetched). */
+  /**
+   * Symbols for which a source returned rows since the last market_data report (legacy
+   * symbols_fetched): as for the counters, a chunk prefetch's go to the first date after it.
+   */
   readonly fetchedSymbols = new Set<string>();
   /** The run told the user once that it works offline. */
   offlineNoticeGiven = false;
