@@ -1,7 +1,9 @@
-// npm `prepare` (runs after `npm ci` / `npm install`): builds the renderer into dist/renderer,
-// so that `npx batchdesk serve` works right after installing (SPEC.md m.19). Without the dev
-// dependencies (a production install) there is no Vite: `serve` then reports that the
-// renderer must be built. A failed build does not fail the install; `serve` retries it.
+// npm `prepare` (runs after `npm ci` / `npm install`): bundles the CLI into dist/cli, so that a
+// command starts without transforming its TypeScript modules (build/bundle-cli.mjs), and builds
+// the renderer into dist/renderer, so that `npx batchdesk serve` works right after installing
+// (SPEC.md m.19). Without the dev dependencies (a production install) there is no Vite: `serve`
+// then reports that the renderer must be built. A failed build does not fail the install: the
+// CLI runs its sources through tsx, and `serve` tries the renderer build again on first start.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,6 +12,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
+
+try {
+  const { bundleCli } = await import('./bundle-cli.mjs');
+  const r = await bundleCli();
+  console.log(`prepare: CLI bundled into dist/cli (${r.inputs} modules)`);
+} catch (err) {
+  console.warn(`prepare: the CLI bundle failed (${err instanceof Error ? err.message : err}); the CLI runs its TypeScript sources`);
+}
 
 let viteBin;
 try {

@@ -14,6 +14,8 @@ import { runCalcBench } from './calc-bench';
 import { BENCH_NOW, type BackfillFigures } from './engine-bench';
 import { seedDemoDb } from '../support/demo-db';
 import { printPgImportBench } from './pg-import-bench';
+// @ts-expect-error plain ES module of the bin, without types
+import { freshBundle } from '../../cli/bin/fresh-bundle.mjs';
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,6 +46,22 @@ function backfillRuns(kind: 'core' | 'full', runs: number, seeded: string): Back
   return JSON.parse(out.trim().split('\n').pop()!) as BackfillFigures[];
 }
 
+/** Wall time of `batchdesk --version` in a fresh process, median of 5: through the CLI bundle (when built and fresh) and through tsx. */
+function cliStart(): string {
+  const bin = fileURLToPath(new URL('../../cli/bin/batchdesk.mjs', import.meta.url));
+  const time = (env: Record<string, string>) => {
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      execFileSync(process.execPath, [bin, '--version'], { stdio: 'ignore', env: { ...process.env, ...env } });
+      runs.push(performance.now() - t0);
+    }
+    return sec(median(runs));
+  };
+  const bundled = freshBundle(fileURLToPath(new URL('../../dist/cli/', import.meta.url))) !== null;
+  return `CLI start (\`batchdesk --version\`, fresh process): ${bundled ? `bundle ${time({})}` : 'no up-to-date bundle (node build/bundle-cli.mjs builds it)'}, TypeScript sources through tsx ${time({ BATCHDESK_NO_BUNDLE: '1' })} (median of 5)`;
+}
+
 async function main(): Promise<void> {
   console.log(`batchdesk bench (clock pinned at ${BENCH_NOW}; node ${process.version}; ${process.platform}/${process.arch})`);
   const seeded = seedDemoDb(BENCH_NOW);
@@ -54,6 +72,7 @@ async function main(): Promise<void> {
   const calc: number[] = [];
   for (let i = 0; i < 5; i++) calc.push(runCalcBench({ symbols: 1200 }));
   console.log(`symbol betas (market, IR, ridge, spreads) for 1,200 symbols on one date: median ${median(calc).toFixed(0)} ms of 5   [target <= 1 s]`);
+  console.log(cliStart());
   await printPgImportBench();
 }
 

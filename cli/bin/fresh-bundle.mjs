@@ -1,0 +1,22 @@
+// Whether the CLI bundle (build/bundle-cli.mjs) may run: it exists, and every project source it
+// was built from still has the size and modification time it had then. An edited, moved or
+// deleted source, or an unreadable list, means the TypeScript sources run instead.
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The bundle's path in `dir` when it is up to date with its sources, else null. */
+export function freshBundle(dir) {
+  try {
+    const { inputs } = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
+    if (!Array.isArray(inputs) || inputs.length === 0) return null;
+    for (const [path, size, mtimeMs] of inputs) {
+      const s = statSync(join(dir, path));
+      if (s.size !== size || s.mtimeMs !== mtimeMs) return null;
+    }
+    const bundle = join(dir, 'batchdesk.mjs');
+    statSync(bundle);
+    return bundle;
+  } catch {
+    return null;
+  }
+}
