@@ -3,8 +3,12 @@
  *
  *   G1 marks before analytics: every lot active on D has a mark of D; the latest computed_at
  *      of those marks is not after the snapshot's analytics_computed_at nor after the
- *      analytics rows' created_at; the positions.mark cache equals the mark for lots whose
- *      latest mark is D;
+ *      analytics rows' created_at (one finding when either is older), unless tracking
+ *      records the portfolio-date's analytics as stale: a run that re-ran marks without
+ *      analytics marked them so (g.8), history and verify coverage show them, and
+ *      `run --retry-failed-phases` redoes them, so the known, recorded state is no finding
+ *      that would close the gate against that very retry; the positions.mark cache equals
+ *      the mark for lots whose latest mark is D;
  *   G2 analytics row counts: each job recorded as successful has the rows it reported
  *      (`rows_<table>` metrics, stress `scenarios_saved`); tables of failed or skipped jobs
  *      have no rows; over the range, position_factor_exposures, position_market_betas and
@@ -60,6 +64,8 @@ export interface GuardPortfolioDate {
   readonly analyticsComputedAt: string | null;
   /** The earliest created_at among the portfolio-date's analytics rows, or null. */
   readonly earliestAnalyticsRowAt: string | null;
+  /** Tracking records the portfolio-date's analytics as stale (g.8). */
+  readonly analyticsStale: boolean;
   readonly cacheMismatches: readonly CacheMismatch[];
   /** Stored job outcomes of the portfolio-date (tracking metadata), or null when analytics did not run. */
   readonly jobs: Readonly<Record<string, StoredJob>> | null;
@@ -90,12 +96,11 @@ function checkPortfolioDate(pd: GuardPortfolioDate): GuardFinding[] {
   const f = (check: GuardFinding['check'], expected: string, actual: string, message: string) =>
     out.push({ portfolio_id: pd.portfolioId, portfolio_name: pd.portfolioName, date: pd.date, check, expected, actual, message });
   for (const id of pd.lotsWithoutMark) f('G1', 'a mark of D for every active lot', `no mark for lot ${id}`, `lot ${id} is active on ${pd.date} but has no position_marks row`);
-  if (pd.latestMarkComputedAt) {
-    if (pd.analyticsComputedAt && pd.latestMarkComputedAt > pd.analyticsComputedAt) {
-      f('G1', `marks computed before analytics (${pd.analyticsComputedAt})`, `latest mark computed at ${pd.latestMarkComputedAt}`, 'marks were recomputed after the analytics of the date');
-    }
-    if (pd.earliestAnalyticsRowAt && pd.latestMarkComputedAt > pd.earliestAnalyticsRowAt) {
-      f('G1', `marks computed before the analytics rows (${pd.earliestAnalyticsRowAt})`, `latest mark computed at ${pd.latestMarkComputedAt}`, 'analytics rows are older than the marks they should be based on');
+  if (pd.latestMarkComputedAt && !pd.analyticsStale) {
+    // The older of the snapshot's analytics time and the analytics rows' earliest time.
+    const analyticsAt = [pd.analyticsComputedAt, pd.earliestAnalyticsRowAt].filter((t): t is string => t !== null).sort()[0];
+    if (analyticsAt !== undefined && pd.latestMarkComputedAt > analyticsAt) {
+      f('G1', `marks computed before the analytics (${analyticsAt})`, `latest mark computed at ${pd.latestMarkComputedAt}`, 'the marks were recomputed after the analytics of the date, and tracking does not record the analytics as stale');
     }
   }
   for (const m of pd.cacheMismatches) {

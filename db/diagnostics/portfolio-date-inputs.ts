@@ -204,6 +204,12 @@ export class PortfolioDateReader {
     return close ? { value: q * multiplierOf(l) * close.close, basis: 'latest_close', priceDate: close.date } : { value: q * multiplierOf(l) * l.entryPrice, basis: 'entry_price', priceDate: null };
   }
 
+  /** Whether tracking marks the portfolio's analytics entry of D stale (g.8: a phase it reads was re-run without it). */
+  analyticsStale(portfolioId: string, d: IsoDate): boolean {
+    const entry = (this.trackingOf(d)?.phaseStatus ?? {})['analytics'] as { portfolios?: Record<string, { status?: string }> } | undefined;
+    return entry?.portfolios?.[portfolioId]?.status === 'stale';
+  }
+
   /** Whether tracking marks this portfolio-date stale. */
   isStale(portfolioId: string, d: IsoDate): boolean {
     const t = this.trackingOf(d);
@@ -307,6 +313,7 @@ export class PortfolioDateReader {
       latestMarkComputedAt,
       analyticsComputedAt: (s['analytics_computed_at'] as string | null) ?? null,
       earliestAnalyticsRowAt: analytics.earliest,
+      analyticsStale: this.analyticsStale(ref.portfolioId, ref.date),
       cacheMismatches,
       jobs: an?.jobs ?? null,
       rowCounts: analytics.counts,

@@ -26,6 +26,7 @@ const pd = (over: Partial<GuardPortfolioDate> = {}): GuardPortfolioDate => ({
   latestMarkComputedAt: '2025-07-02T22:00:00.000000Z',
   analyticsComputedAt: '2025-07-02T22:00:01.000000Z',
   earliestAnalyticsRowAt: '2025-07-02T22:00:01.000000Z',
+  analyticsStale: false,
   cacheMismatches: [],
   jobs: {
     market_beta: { success: true, reason: null, metrics: { rows_position_market_betas: 1, rows_factor_exposures: 1 } },
@@ -47,7 +48,21 @@ describe('regression guard (SPEC.md i.4)', () => {
   it('G1: a missing mark, marks newer than analytics, and a stale mark cache', () => {
     const r = evaluateGuard([pd({ lotsWithoutMark: ['l2'], latestMarkComputedAt: '2025-07-03T00:00:00.000000Z', cacheMismatches: [{ positionId: 'l', field: 'last_price', expected: 10, actual: 9 }] })], { start: '2025-07-02', end: '2025-07-02' });
     expect(r.status).toBe('fail');
-    expect(r.findings.filter((f) => f.check === 'G1')).toHaveLength(4);
+    // Marks newer than both the snapshot's analytics time and the analytics rows: one finding, naming the older.
+    expect(r.findings.filter((f) => f.check === 'G1').map((f) => f.expected)).toEqual([
+      'a mark of D for every active lot',
+      'marks computed before the analytics (2025-07-02T22:00:01.000000Z)',
+      'positions.last_price = 10',
+    ]);
+    const rows = evaluateGuard([pd({ earliestAnalyticsRowAt: '2025-07-02T21:00:00.000000Z' })], { start: '2025-07-02', end: '2025-07-02' });
+    expect(rows.findings.map((f) => [f.check, f.expected])).toEqual([['G1', 'marks computed before the analytics (2025-07-02T21:00:00.000000Z)']]);
+  });
+
+  it('G1: marks newer than analytics that tracking records as stale (g.8) are no finding; the other G1 checks still apply', () => {
+    const newer = { latestMarkComputedAt: '2025-07-03T00:00:00.000000Z', analyticsStale: true };
+    expect(evaluateGuard([pd(newer)], { start: '2025-07-02', end: '2025-07-02' })).toMatchObject({ status: 'pass', findings: [] });
+    const r = evaluateGuard([pd({ ...newer, lotsWithoutMark: ['l2'] })], { start: '2025-07-02', end: '2025-07-02' });
+    expect(r.findings.map((f) => f.expected)).toEqual(['a mark of D for every active lot']);
   });
 
   it('G2: row counts must equal what successful jobs reported; failed jobs leave no rows', () => {
