@@ -224,6 +224,34 @@ export function directoryTraceWriter(dir: string): TraceWriter {
   };
 }
 
+/** How often, at most, the run leaves the write lock free between dates for other processes' writes. */
+export const WRITE_WINDOW_EVERY_MS = 250;
+/** How long that window lasts: several tries of a `batchdesk cancel` polling every millisecond. */
+export const WRITE_WINDOW_MS = 4;
+
+/**
+ * The engine's pause between dates (EngineDeps.yieldToHost): one turn of the event loop, so a
+ * Ctrl-C (the CLI's signal handler) is seen at the next date instead of after the run; and at
+ * most every WRITE_WINDOW_EVERY_MS a pause of WRITE_WINDOW_MS with no transaction open. A
+ * backfill otherwise holds SQLite's write lock for each whole date and frees it only for
+ * microseconds in between, so another process's short write, a `batchdesk cancel` above all,
+ * waited for seconds to get in (SQLite serves writers in no order). The windows cost at most
+ * WRITE_WINDOW_MS / WRITE_WINDOW_EVERY_MS (1.6%) of a run.
+ */
+export function betweenDates(now: () => number = () => performance.now()): () => Promise<void> {
+  let lastWindow = now();
+  return () => {
+    const t = now();
+    if (t - lastWindow < WRITE_WINDOW_EVERY_MS) return new Promise<void>((resolve) => setImmediate(resolve));
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        lastWindow = now();
+        resolve();
+      }, WRITE_WINDOW_MS),
+    );
+  };
+}
+
 /** How often a run checks the database for a `batchdesk cancel` from another process. */
 const CANCEL_POLL_MS = 500;
 
@@ -310,9 +338,7 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
       profileSource: sources.profileSource,
       host: engineHost(args.holder, args.dbPath),
       postRunGuard: args.postRunGuard ?? postRunGuardFor(opened.db, clock),
-      // One turn of the event loop between dates: a Ctrl-C (the CLI's signal handler) is seen
-      // at the next date instead of after the run.
-      yieldToHost: () => new Promise<void>((resolve) => setImmediate(resolve)),
+      yieldToHost: betweenDates(),
       every: (ms, fn) => {
         const timer = setInterval(fn, ms);
         timer.unref();
