@@ -49,7 +49,7 @@ export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[]
   report: (summary: S) => string[],
 ): number {
   const { text, name } = readInputFile(ctx.io.cwd, ctx.positionals[0]!);
-  const s = importFile({ dbPath: ctx.global.dbPath, text, fileName: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, holder: 'cli', clock: systemClock(ctx.io.env) });
+  const s = importFile({ dbPath: ctx.global.dbPath, text, fileName: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, skipBadRowsFlag: '--skip-bad-rows', holder: 'cli', clock: systemClock(ctx.io.env) });
   ctx.io.out(ctx.flags['json'] ? asciiJson({ file: name, ...s }, 2) : [BANNER, `batchdesk ${command}  ${name}`, BANNER, ...report(s), ...skippedLines(s.skipped)].join('\n'));
   return EXIT.ok;
 }

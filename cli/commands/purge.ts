@@ -1,9 +1,10 @@
 /** `batchdesk purge`: delete derived rows of a range after a verified backup (SPEC.md j.4). */
 import { EXIT } from '../../core/api/errors';
+import { targetDate } from '../../core/calendar';
 import { purgeInputSchema } from '../../core/api/commands/maintenance-commands';
 import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
-import { runPurge } from '../../host/maintenance/purge';
+import { checkPurgeRange, runPurge } from '../../host/maintenance/purge';
 import { systemClock } from '../../host/system-ports';
 import { listFlag, stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
@@ -49,6 +50,8 @@ export const purgeCommand: CommandSpec = {
       'purge',
     );
     const clock = systemClock(ctx.io.env);
+    // A range that holds no trading day, or dates after the target date, is refused before the question (runPurge checks it again).
+    checkPurgeRange(input.from ?? null, input.to ?? null, targetDate(clock.now()));
     // A database that cannot be written is refused before the question, as `run` refuses it (a dry run only reads).
     if (!input.dryRun) refuseReadOnlyDatabase(ctx.global.dbPath);
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
@@ -72,7 +75,7 @@ export const purgeCommand: CommandSpec = {
           BANNER,
           r.dryRun ? table(['table', 'rows', 'would delete'], rows, ['l', 'r', 'r']) : table(['table', 'before', 'after', 'deleted'], rows, ['l', 'r', 'r', 'r']),
           '',
-          `Lots whose mark cache is reset: ${r.outcome.positionsReset}   Portfolios whose equity is reset: ${r.outcome.portfoliosReset}`,
+          `Positions whose mark cache is reset: ${r.outcome.positionsReset}   Portfolios whose equity is reset: ${r.outcome.portfoliosReset}`,
           ...(r.rebuild ? [rebuildLine(r.rebuild, r.portfolioIds, r.dryRun, advisedDbFlag(ctx.global))] : []),
           r.dryRun ? 'Dry run: nothing was changed.' : `Backup: ${r.backupFile ?? 'none (--no-backup)'}   maintenance_log #${r.maintenanceId}`,
         ].join('\n'),

@@ -174,6 +174,29 @@ function missingPricesLine(s: Pick<RunSummary, 'market_data' | 'phases' | 'dates
   return `Missing prices: ${missing} symbol-date${missing === 1 ? '' : 's'} without a close on the day${where} (${fallback} covered by a fallback close, ${missing - fallback} with no usable price)`;
 }
 
+/** A provider's counters in the summary (core/phases/market-data/run-state.ts ProviderCounters). */
+const providerCountersSchema = z.object({ requests: z.number(), failures: z.number(), refused: z.number(), http_requests: z.number() });
+
+/**
+ * Advice when a network provider could not be reached during the run and dates failed for lack
+ * of prices (market_data failed: SPY or too few symbols without a close, c.5): run offline, or
+ * add the closes from a file. Not reached: its circuit opened (requests refused), or every
+ * request it was sent failed. Read from the summary's provider counters; null otherwise.
+ */
+export function unreachableProviderAdvice(s: Pick<RunSummary, 'market_data' | 'phases'>, db: string): string | null {
+  const failedDates = s.phases['market_data']?.failed ?? 0;
+  if (failedDates === 0) return null;
+  const providers = Object.entries((s.market_data['providers'] ?? {}) as Record<string, unknown>).flatMap(([name, raw]) => {
+    const p = providerCountersSchema.safeParse(raw);
+    return p.success ? [{ name, ...p.data }] : [];
+  });
+  const silent = providers.filter((p) => p.refused > 0 || (p.requests > 0 && p.http_requests > 0 && p.failures === p.requests));
+  if (silent.length === 0) return null;
+  const who = silent.map((p) => `${p.name} (${p.failures + p.refused} of ${p.requests} requests failed or refused)`).join(', ');
+  const dates = `${failedDates} date${failedDates === 1 ? '' : 's'}`;
+  return `Prices: ${who} could not be reached and market_data failed on ${dates} for lack of closes; run with --market-data offline (the price cache, a --csv-dir folder and fallback closes; no network), e.g. \`batchdesk run --retry-failed-phases --market-data offline${db}\`, or add closes with \`batchdesk prices import FILE${db}\``;
+}
+
 function printSummary(ctx: CommandContext, s: RunSummary): void {
   const d = s.dates;
   ctx.io.err(
@@ -182,6 +205,7 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`,
       ...(d.skipped ? [notRunLine(ctx, s)] : []),
       missingPricesLine(s, advisedDbFlag(ctx.global)),
+      ...[unreachableProviderAdvice(s, advisedDbFlag(ctx.global))].filter((l) => l !== null),
       `Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
       `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`,
       `Guard: ${s.guard ? s.guard.status : 'not run'}`,

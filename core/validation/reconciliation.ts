@@ -84,6 +84,7 @@ export interface ReconcileCheck {
 export interface InfoLine {
   readonly kind: 'LEVERAGE' | 'STALE' | 'REALIZED';
   readonly text: string;
+  /** LEVERAGE: borrowed, gross_exposure, equity and gross_to_equity (null when equity <= 0: no meaningful ratio). */
   readonly values: Readonly<Record<string, number | null>>;
 }
 
@@ -148,10 +149,13 @@ export function reconcilePortfolioDate(input: ReconcileInput, threshold = 1): Re
 
   const info: InfoLine[] = [];
   if (s.cashValue < 0) {
-    const lev = equity !== 0 ? s.grossExposure / equity : null;
+    // A leverage ratio only while equity is positive: at or below zero (the demo hedge fund's goes
+    // negative) the quotient means nothing, so it is null and the line says why, as the app's
+    // Reconciliation screen does (ASCII here).
+    const lev = equity > 0 ? s.grossExposure / equity : null;
     info.push({
       kind: 'LEVERAGE',
-      text: `borrowed ${formatMoney(-s.cashValue)}; gross exposure / equity = ${lev === null ? 'n/a' : lev.toFixed(4)}`,
+      text: `borrowed ${formatMoney(-s.cashValue)}; gross exposure / equity ${lev === null ? `n/a: equity <= 0 (${formatMoney(equity)})` : `= ${lev.toFixed(4)}`}`,
       values: { borrowed: roundCents(-s.cashValue), gross_exposure: s.grossExposure, equity, gross_to_equity: lev },
     });
   }

@@ -27,6 +27,11 @@ export interface CsvImportRequest {
   /** The file name as given, named in problems and refusals. */
   readonly fileName: string;
   readonly skipBadRows: boolean;
+  /**
+   * How the caller's user asks to skip bad rows, named in the refusal of a bad row: the CLI's
+   * flag (`--skip-bad-rows`). Without it the refusal names the app's checkbox, "skip bad rows".
+   */
+  readonly skipBadRowsFlag?: string;
   /** Who takes the maintenance lock. */
   readonly holder: LockHolder;
   /** Stamps the rows written; today (its New York date, SPEC.md f.3) is the last date a close may carry. */
@@ -35,10 +40,11 @@ export interface CsvImportRequest {
 
 /**
  * The refusal of an all-or-nothing import: the first bad row with its line and column, and what
- * to do. "skip bad rows" names both the CLI's --skip-bad-rows and the app's checkbox.
+ * to do: with `skipBadRowsFlag` (the CLI) it names that flag, else the app's "skip bad rows" checkbox.
  */
-export function refusedCsvImport(problem: CsvProblem): Error {
-  const fix = isFileProblem(problem) ? 'fix the header or the file' : 'fix the row, or skip bad rows to import the others';
+export function refusedCsvImport(problem: CsvProblem, skipBadRowsFlag?: string): Error {
+  const skip = skipBadRowsFlag ? `run it again with ${skipBadRowsFlag}` : 'skip bad rows';
+  const fix = isFileProblem(problem) ? 'fix the header or the file' : `fix the row, or ${skip} to import the others`;
   return dataError(`${formatCsvProblem(problem)}; nothing was imported (${fix})`, { problem });
 }
 
@@ -51,7 +57,7 @@ function importCsvFile<S>(req: CsvImportRequest, importFile: (opened: OpenedData
     const r = withMaintenanceLock(opened, 'import', req.holder, req.clock, () =>
       importFile(opened, { file: req.fileName, skipBadRows: req.skipBadRows, nowIso: formatTimestamp(now) }, now),
     );
-    if (!r.ok) throw refusedCsvImport(r.problem);
+    if (!r.ok) throw refusedCsvImport(r.problem, req.skipBadRowsFlag);
     return r.summary;
   } finally {
     opened.close();

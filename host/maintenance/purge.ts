@@ -7,7 +7,10 @@
  * `restore_step` (value: its number from 1; tags: `step`, its key, and `steps`, the words of
  * every step planned, in order): the app shows the steps as they happen.
  */
+import { BatchdeskError } from '../../core/api/errors';
+import { targetDate, tradingDaysBetween } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
+import { checkSettledDate } from '../../core/engine/planner';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
@@ -62,7 +65,23 @@ export interface PurgeReport {
   readonly rebuild: { readonly startDate: IsoDate; readonly automatic: boolean } | null;
 }
 
+/**
+ * Refuses a purge range that can hold no derived row, before any backup or log row, as `run`
+ * refuses the same range (SPEC.md k.3: a usage error, exit code 2): a date after the target date
+ * (no close is settled there, nothing was processed), or a range with no trading day (weekends
+ * and NYSE holidays are never processed). The CLI and the app's purgeDerived both get it here.
+ */
+export function checkPurgeRange(start: IsoDate | null, end: IsoDate | null, target: IsoDate): void {
+  if (start) checkSettledDate(start, target, '--from');
+  if (end) checkSettledDate(end, target, '--to');
+  if (start && end && end >= start && tradingDaysBetween(start, end).length === 0) {
+    const what = start === end ? `${start} is not a trading day` : `no trading day from ${start} to ${end}`;
+    throw new BatchdeskError('usage', `Nothing to purge: ${what} (weekends and NYSE holidays are not processed, so no derived row is dated there); choose a range with a trading day. Nothing was changed.`);
+  }
+}
+
 export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock: Clock): Promise<PurgeReport> {
+  checkPurgeRange(req.start, req.end, targetDate(clock.now()));
   const portfolioIds = portfolioIdsIn(opened.db, req.portfolioIds);
   const scope = { start: req.start, end: req.end, portfolioIds, keepTracking: req.keepTracking };
   const range = { start: req.start, end: req.end };

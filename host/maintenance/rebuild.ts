@@ -39,7 +39,7 @@ import { verifyCoverage } from '../diagnostics/verify-coverage';
 import { verifyDemo } from '../diagnostics/verify-demo';
 import { verifyRowCounts } from '../diagnostics/verify-rowcounts';
 import { verifyViews } from '../diagnostics/verify-views';
-import { compareBaselines } from '../../core/validation/baseline';
+import { compareBaselines, type Baseline, type BaselineComparison } from '../../core/validation/baseline';
 import { describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { assertCsvDirectory } from '../../market-data/csv/csv-directory-source';
 import { openStore, runOnDatabase } from '../engine-host';
@@ -97,6 +97,21 @@ export interface RebuildReport {
   readonly maintenanceId: number;
   readonly monitorDays: number;
   readonly runExitCode: number | null;
+}
+
+/**
+ * The comparison of the baselines in words. A range that had no derived rows before the rebuild
+ * (purged earlier, or never run) has nothing to compare with: every rebuilt field would count as
+ * a difference, so it says that instead; dates that were new to the rebuild are named apart.
+ */
+export function comparisonText(before: Baseline, after: Baseline, cmp: BaselineComparison): string {
+  if (before.tracking.length === 0 && before.outputs.length === 0) {
+    return `nothing to compare: the range had no derived rows before the rebuild (purged earlier or never run), so all ${after.tracking.length} date(s) and ${after.outputs.length} portfolio-date(s) are new`;
+  }
+  const had = new Set(before.tracking.map((t) => t.run_date));
+  const fresh = after.tracking.filter((t) => !had.has(t.run_date)).length;
+  const text = `${cmp.differences.length} difference(s); ${(cmp.match_share * 100).toFixed(2)}% of ${cmp.compared_fields} fields match`;
+  return fresh > 0 ? `${text}; ${fresh} of the ${after.tracking.length} date(s) had no derived rows before the rebuild and count as differences` : text;
 }
 
 /** A step's duration for the report lines: "0.4 s", "12.3 s". */
@@ -255,7 +270,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     writeBaselineFile(join(folder, 'after.json'), after, opened.path);
     const cmp = compareBaselines(before, after);
     writeFileSync(join(folder, 'comparison.json'), `${JSON.stringify(cmp, null, 2)}\n`);
-    step({ step: 'compare baselines', status: 'info', detail: `${cmp.differences.length} difference(s); ${(cmp.match_share * 100).toFixed(2)}% of ${cmp.compared_fields} fields match (${join(folder, 'comparison.json')})` });
+    step({ step: 'compare baselines', status: 'info', detail: `${comparisonText(before, after, cmp)} (${join(folder, 'comparison.json')})` });
     const verificationFailed = steps.some((s) => s.status === 'fail');
     if (verificationFailed) {
       const findings: GuardFinding[] = failures.map((f) => ({ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'verification passed', actual: f, message: `rebuild verification failed: ${f}` }));

@@ -151,7 +151,7 @@ describe('prices import / export', () => {
       const r = await runCli(['prices', 'import', file(name, text), '--db', db], { BATCHDESK_NOW: NOW });
       expect(r.code).toBe(5);
       // A header problem cannot be skipped row by row.
-      const fix = _kind === 'missing column' ? 'fix the header or the file' : 'fix the row, or skip bad rows to import the others';
+      const fix = _kind === 'missing column' ? 'fix the header or the file' : 'fix the row, or run it again with --skip-bad-rows to import the others';
       expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (${fix})`);
       expect(tableContents(db)).toEqual(before);
     });
@@ -312,7 +312,7 @@ describe('profiles import / export', () => {
     writeFileSync(join(dir, name), text);
     const r = await runCli(['profiles', 'import', join(dir, name), '--db', db]);
     expect(r.code).toBe(5);
-    const fix = /column/.test(kind) ? 'fix the header or the file' : 'fix the row, or skip bad rows to import the others';
+    const fix = /column/.test(kind) ? 'fix the header or the file' : 'fix the row, or run it again with --skip-bad-rows to import the others';
     expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (${fix})`);
     expect(tableContents(db)).toEqual(before);
   });
@@ -350,7 +350,7 @@ describe('prices import --json refused', () => {
     writeFileSync(join(dir, 'bad.csv'), 'symbol,date,close\nAAPL,2025-07-01,abc\n');
     const bad = await runCli(['prices', 'import', join(dir, 'bad.csv'), '--json', '--db', db], { BATCHDESK_NOW: NOW });
     expect(bad.code).toBe(5);
-    const message = 'bad.csv line 2, column 3 (close): expected a number, got "abc"; nothing was imported (fix the row, or skip bad rows to import the others)';
+    const message = 'bad.csv line 2, column 3 (close): expected a number, got "abc"; nothing was imported (fix the row, or run it again with --skip-bad-rows to import the others)';
     expect(bad.stderr).toBe(`error: ${message}`);
     expect(JSON.parse(bad.stdout)).toEqual({
       ok: false,

@@ -164,6 +164,27 @@ describe('backup -> purge -> backfill -> verify guard -> reconcile -> export-bas
     });
   }, 300_000);
 
+  it('rebuild of a range purged before has nothing to compare: it says so, as information, and succeeds', async () => {
+    const copy = copyTo(db);
+    const purge = await runCli(['purge', '--db', copy, '--from', '2025-07-08', '--to', '2025-07-09', '--no-backup', '--yes'], ENV);
+    expect(purge.code, purge.stderr).toBe(0);
+    const r = await runCli(['rebuild', '--db', copy, '--start-date', '2025-07-08', '--end-date', '2025-07-09', '--yes', '--json', '--log-file', join(tempDir(), 'rebuild.jsonl')], ENV);
+    const report = JSON.parse(r.stdout);
+    expect(r.code, JSON.stringify(report.steps, null, 1)).toBe(0);
+    expect(report.status).toBe('success');
+    expect(report.steps.find((s: { step: string }) => s.step === 'baseline before').detail).toMatch(/\(0 dates, 0 portfolio-dates\)$/);
+    const compare = report.steps.find((s: { step: string }) => s.step === 'compare baselines');
+    expect(compare.status).toBe('info');
+    expect(compare.detail).toBe(
+      `nothing to compare: the range had no derived rows before the rebuild (purged earlier or never run), so all 2 date(s) and 10 portfolio-date(s) are new (${join(report.folder, 'comparison.json')})`,
+    );
+    expect(compare.detail).not.toMatch(/difference|% of/);
+    // The human report says the same.
+    const human = await runCli(['rebuild', '--db', copyTo(db), '--start-date', '2025-07-08', '--end-date', '2025-07-08', '--yes', '--log-file', join(tempDir(), 'rebuild.jsonl')], ENV);
+    expect(human.code, human.stdout).toBe(0);
+    expect(human.stdout).toMatch(/\[INFO {3}\] +[\d.]+ s {2}compare baselines: 0 difference\(s\); 100\.00% of \d+ fields match \(/);
+  }, 300_000);
+
   it('writes only ASCII', () => {
     for (const o of outputs) {
       expect(isAscii(o.stdout)).toBe(true);

@@ -66,6 +66,21 @@ describe('reconciliation (SPEC.md i.1)', () => {
     expect(lev.values['gross_to_equity']).toBeCloseTo(1.2, 12);
   });
 
+  it('leverage with equity at or below zero gives no ratio (meaningless there): n/a with the equity, as the app words it', () => {
+    // Equity -100 = positions 1,100 + cash -1,200 (previous equity -110, daily P&L 10).
+    const negative = { ...base.snapshot, totalValue: -100, equityBalance: -100, cashValue: -1200, grossExposure: 1100, longValue: 1100 };
+    const r = reconcilePortfolioDate({ ...base, snapshot: negative, previous: { cumulativePnl: 10, equityBalance: -110 }, portfolioEquityBalance: -100, lots: [lot('a', 800), lot('b', 300)] });
+    expect(r.flagged).toBe(false);
+    const lev = r.info.find((i) => i.kind === 'LEVERAGE')!;
+    expect(lev.text).toBe('borrowed 1,200.00; gross exposure / equity n/a: equity <= 0 (-100.00)');
+    expect(lev.values).toEqual({ borrowed: 1200, gross_exposure: 1100, equity: -100, gross_to_equity: null });
+    const zero = reconcilePortfolioDate({ ...base, snapshot: { ...negative, totalValue: 0, equityBalance: 0 }, previous: { cumulativePnl: 10, equityBalance: -10 }, portfolioEquityBalance: 0, lots: [lot('a', 900), lot('b', 300)] });
+    expect(zero.info.find((i) => i.kind === 'LEVERAGE')!.text).toBe('borrowed 1,200.00; gross exposure / equity n/a: equity <= 0 (0.00)');
+    // Positive equity keeps its ratio.
+    const pos = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, cashValue: -200, grossExposure: 1200, longValue: 1200 }, lots: [lot('a', 900), lot('b', 300)] });
+    expect(pos.info.find((i) => i.kind === 'LEVERAGE')!.text).toBe('borrowed 200.00; gross exposure / equity = 1.2000');
+  });
+
   it('threshold: a difference of exactly T is OK, above T is flagged; imported dates skip 1, 2 and 5', () => {
     const one = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, equityBalance: 1001, totalValue: 1001 }, previous: { cumulativePnl: 10, equityBalance: 991 } }, 1);
     expect(one.checks.find((c) => c.id === 1)!.status).toBe('ok'); // 901 - 900 = 1.00

@@ -5,7 +5,7 @@
  * the rows, deleting the derived rows, recording the purge. Each event carries the whole plan,
  * so a view that missed one still knows which steps are done.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
@@ -13,6 +13,7 @@ import { dispatch } from '../../../host/dispatcher';
 import { openStore } from '../../../host/engine-host';
 import { PURGE_STEPS } from '../../../host/maintenance/purge';
 import { tempDir } from '../../support/cli';
+import { tableContents } from '../../support/db-content';
 import { dispatchOk, testHostContext } from '../../support/app/host-context';
 import { execOn } from '../../support/safeguards';
 
@@ -64,6 +65,23 @@ describe('purgeDerived steps', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'io' } });
     expect(steps().map((s) => s.tags['step'])).toEqual(['backup']);
   });
+
+  // The target date of NOW is 2025-07-03; 2025-06-28/29 is a weekend, 2025-07-04 a holiday.
+  for (const [input, message] of [
+    [{ from: '2025-06-28', to: '2025-06-29' }, 'Nothing to purge: no trading day from 2025-06-28 to 2025-06-29 (weekends and NYSE holidays are not processed, so no derived row is dated there); choose a range with a trading day. Nothing was changed.'],
+    [{ from: '2025-07-07', to: '2025-07-08' }, '--from 2025-07-07: its close is not settled yet (the target date, the latest settled trading day, is 2025-07-03)'],
+    [{ from: '2025-07-01', to: '2025-07-04' }, '--to 2025-07-04: its close is not settled yet (the target date, the latest settled trading day, is 2025-07-03)'],
+  ] as const) {
+    it(`a range with nothing to purge (${input.from} .. ${input.to}) is a usage error before any step: no backup, no log row`, async () => {
+      const { db, ctx, steps } = withDatabase();
+      const before = tableContents(db);
+      const r = await dispatch('purgeDerived', input, ctx);
+      expect(r).toEqual({ ok: false, error: { code: 'usage', message } });
+      expect(steps()).toEqual([]);
+      expect(tableContents(db)).toEqual(before);
+      expect(existsSync(join(dirname(db), 'backups'))).toBe(false);
+    });
+  }
 
   it('a dry run reports no step: it changes nothing', async () => {
     const { ctx, steps } = withDatabase();
