@@ -26,12 +26,26 @@ export function isFatalStorageError(err: unknown): boolean {
   return code === 'SQLITE_FULL' || code === 'SQLITE_READONLY' || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN';
 }
 
-/** A failure that stopped a run, in words: "the disk is full (SQLITE_FULL)"; any other error is its message (and code). */
+/** SQLite reads the file as damaged (not a database, a malformed page). */
+const isDamaged = (code: string | null): boolean => code === 'SQLITE_NOTADB' || (code?.startsWith('SQLITE_CORRUPT') ?? false);
+
+/** What to do about a database SQLite reads as damaged. */
+const DAMAGED_ADVICE = 'the database file is damaged: restore a backup (`batchdesk backup list` lists them, `batchdesk restore FILE` puts one back) or import the reference dump again';
+
+/**
+ * A failure that stopped a run, in words, with what to do: "the disk is full (SQLITE_FULL).
+ * Every committed portfolio-date is intact; free some space, then run again to continue." A
+ * damaged file is not "intact": it is to be restored.
+ */
 export function describeStorageError(err: unknown): string {
   const e = err as CodedError;
   const code = typeof e?.code === 'string' ? e.code : null;
-  const what = code === 'SQLITE_FULL' ? 'the disk is full' : code === 'SQLITE_READONLY' ? 'the database is read-only' : (e?.message ?? String(err));
-  return `${what}${code ? ` (${code})` : ''}`;
+  const coded = (what: string) => `${what}${code ? ` (${code})` : ''}`;
+  if (isDamaged(code)) return `${coded(e.message)}: ${DAMAGED_ADVICE}, then run again`;
+  const intact = 'Every committed portfolio-date is intact';
+  if (code === 'SQLITE_FULL') return `${coded('the disk is full')}. ${intact}; free some space, then run again to continue`;
+  if (code === 'SQLITE_READONLY') return `${coded('the database is read-only')}. ${intact}; fix the file's or its folder's permissions, then run again to continue`;
+  return `${coded(e?.message ?? String(err))}. ${intact}; fix the cause, then run again to continue`;
 }
 
 /** A failure as a host reports it: the contract's error shape and its exit code. */
@@ -60,7 +74,7 @@ export function classifyFailure(failure: unknown, dbPath?: string): ClassifiedFa
   if (code?.startsWith('SQLITE_BUSY')) return shaped({ code: 'locked', message: 'the database is locked by another process; try again when it has finished.' });
   // A database SQLite reads as damaged: the files' identities help tell a damaged file from a
   // connection whose -wal or -shm was replaced under it by another process.
-  if ((code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT')) && dbPath !== undefined) return shaped({ code: 'io', message: `${e.message} (${code})`, details: { files: databaseFileIdentities(dbPath) } });
+  if (isDamaged(code)) return shaped({ code: 'io', message: `${e.message} (${code}): ${DAMAGED_ADVICE}`, ...(dbPath !== undefined ? { details: { files: databaseFileIdentities(dbPath) } } : {}) });
   // SQLite's other errors and the file system's (ENOENT, EACCES, ...).
   if (code !== null && (code.startsWith('SQLITE_') || code.startsWith('E'))) return shaped({ code: 'io', message: `${e.message} (${code})` });
   // A bug: its class and message, and for a terminal its stack frames (the stack's own first

@@ -313,7 +313,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
   fatal = recordRunEnd(ctx, { summary, verdict, completedMs, cancelled, guardStatus: guard?.status ?? null, fatal });
   if (fatal) {
     if (fatal instanceof BatchdeskError) throw fatal;
-    throw new BatchdeskError('io', `the run stopped: ${store.describeStorageError(fatal)}. Every committed portfolio-date is intact; free space or fix the file, then run again to continue.`, { summary });
+    throw new BatchdeskError('io', `the run stopped: ${store.describeStorageError(fatal)}.`, { summary });
   }
   return { kind: 'run', plan, summary, exitCode: verdict.exitCode };
 }

@@ -14,7 +14,7 @@ export interface TransactionRunner {
    * the run, every committed portfolio-date intact, instead of failing one phase.
    */
   isFatalStorageError(err: unknown): boolean;
-  /** A failure that stopped a run, in words for its message ("the disk is full (SQLITE_FULL)"). */
+  /** A failure that stopped a run, in words for its message, with what to do ("the disk is full (SQLITE_FULL). Every committed portfolio-date is intact; free some space, ..."). */
   describeStorageError(err: unknown): string;
 }
 

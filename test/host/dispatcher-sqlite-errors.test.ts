@@ -11,6 +11,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readOnlyDatabaseMessage } from '../../db/open-database';
+import { describeStorageError } from '../../db/storage-errors';
 import { dispatch, toErrorShape } from '../../host/dispatcher';
 import { runCli, tempDir } from '../support/cli';
 import { testHostContext } from '../support/app/host-context';
@@ -52,9 +53,20 @@ describe('the dispatcher and a database that cannot be written', () => {
     const shape = toErrorShape(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }), db);
     expect(shape).toEqual({
       code: 'io',
-      message: 'database disk image is malformed (SQLITE_CORRUPT)',
+      message:
+        'database disk image is malformed (SQLITE_CORRUPT): the database file is damaged: restore a backup (`batchdesk backup list` lists them, `batchdesk restore FILE` puts one back) or import the reference dump again',
       details: { files: { [db]: { inode: statSync(db).ino, bytes: 10 }, [`${db}-wal`]: { inode: statSync(`${db}-wal`).ino, bytes: 0 }, [`${db}-shm`]: null, [`${db}-journal`]: null } },
     });
     expect(toErrorShape(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }), db).details).toEqual(shape.details);
+  });
+
+  it('a run stopped by the storage says what to do: free space, fix permissions, or restore a damaged file (not "intact")', () => {
+    expect(describeStorageError(sqliteError('SQLITE_FULL'))).toBe('the disk is full (SQLITE_FULL). Every committed portfolio-date is intact; free some space, then run again to continue');
+    expect(describeStorageError(sqliteError('SQLITE_READONLY'))).toBe(
+      "the database is read-only (SQLITE_READONLY). Every committed portfolio-date is intact; fix the file's or its folder's permissions, then run again to continue",
+    );
+    const damaged = describeStorageError(Object.assign(new Error('database disk image is malformed'), { code: 'SQLITE_CORRUPT' }));
+    expect(damaged).toBe('database disk image is malformed (SQLITE_CORRUPT): the database file is damaged: restore a backup (`batchdesk backup list` lists them, `batchdesk restore FILE` puts one back) or import the reference dump again, then run again');
+    expect(damaged).not.toMatch(/intact|free/);
   });
 });
