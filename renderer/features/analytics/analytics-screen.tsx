@@ -177,7 +177,10 @@ export function AnalyticsScreen({ initialPortfolio }: { initialPortfolio?: strin
   useEffect(() => {
     // Default to the largest portfolio with snapshots: most likely to have every analytics job.
     const withData = (portfolios.data?.portfolios ?? []).filter((p) => p.latestSnapshotDate);
-    const first = [...withData].sort((a, b) => b.positions - a.positions)[0] ?? portfolios.data?.portfolios[0];
+    // The fullest picture first: a portfolio with positive equity (one without has no factor
+    // exposures or rate stress results, m.22), then the one with the most positions.
+    const positive = (p: { equityBalance: number | null }) => ((p.equityBalance ?? 0) > 0 ? 1 : 0);
+    const first = [...withData].sort((a, b) => positive(b) - positive(a) || b.positions - a.positions)[0] ?? portfolios.data?.portfolios[0];
     if (!portfolio && first) setPortfolio(first.id);
   }, [portfolios.data, portfolio]);
   const snapshots = useAsync(() => (portfolio ? client.call('getSnapshots', { portfolioId: portfolio }) : Promise.resolve(null)), [client, portfolio]);

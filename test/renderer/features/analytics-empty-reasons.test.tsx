@@ -5,7 +5,7 @@
  * apply gives ("no public marked lots"), the jobs of one outcome named together; a job that ran
  * says so.
  */
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AnalyticsView } from '../../../core/api/commands/view-commands';
 import type { IsoDate } from '../../../core/domain/iso-date';
@@ -60,6 +60,26 @@ describe('an empty Analytics section', () => {
     expect(why('No stress results')).toBe('Stress tests: no factor exposures.');
     expect(why('No position volatility')).toBe('Volatility: not applicable (no lot with price history).');
     expect(why('No correlations')).toBe('Correlations: ran.');
+  });
+
+  it('opens on the portfolio with positive equity and the most positions, not on one whose equity is negative', async () => {
+    const summary = (id: string, positions: number, equityBalance: number) => ({ id, name: id, accountName: id, isActive: true, deleted: false, equityBalance, initialEquity: 1_000_000, positions, firstEntryDate: '2025-06-30', latestSnapshotDate: '2026-11-03' });
+    const asked: string[] = [];
+    const client = new EngineClient(
+      new FakeTransport({
+        listPortfolios: () => ({ portfolios: [summary('small', 5, 400_000), summary('levered', 30, -800_000), summary('large', 20, 2_000_000)] }),
+        getSnapshots: (input: { portfolioId: string }) => (asked.push(input.portfolioId), { portfolioId: input.portfolioId, rows: [] }),
+        getAnalytics: () => view,
+      }),
+    );
+    client.connect();
+    render(
+      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+        <AnalyticsScreen />
+      </ServicesProvider>,
+    );
+    await waitFor(() => expect((screen.getByTestId('analytics-portfolio') as HTMLSelectElement).value).toBe('large'));
+    expect(asked).not.toContain('levered');
   });
 
   it("lists every job's outcome in words, a benign skip as not applicable, the codes as tooltips", async () => {
