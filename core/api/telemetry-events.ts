@@ -119,8 +119,16 @@ export const telemetryEventSchema = z.discriminatedUnion('event', [
 
 export type TelemetryEvent = z.infer<typeof telemetryEventSchema>;
 
+/**
+ * The metric a host publishes once a restore or an import has replaced its database: the runs
+ * it had kept for the live view (its ring, the latest run_start) are gone from the file, so it
+ * forgot them, and an open view drops them too and reads the restored file again.
+ * Tags: `cause` (`restore` or `import`).
+ */
+export const DATABASE_REPLACED_METRIC = 'database_replaced';
+
 /** Events that must never be dropped by a throttling bridge (SPEC.md h.1). */
 export function isDiscreteEvent(e: TelemetryEvent): boolean {
   if (e.event !== 'metric' && e.event !== 'phase_start') return true;
-  return e.event === 'metric' && ['gate_changed', 'guard_result', 'chunk_result', 'insufficient_coverage', 'circuit_state'].includes(e.payload.name);
+  return e.event === 'metric' && ['gate_changed', 'guard_result', 'chunk_result', 'insufficient_coverage', 'circuit_state', DATABASE_REPLACED_METRIC].includes(e.payload.name);
 }

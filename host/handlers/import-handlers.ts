@@ -4,7 +4,8 @@
  * importDump: new-file imports write `target` (else the host's database, which must not
  * exist); replace and merge work on the host's database. Progress reaches the host's event bus
  * as `import_progress` metrics; a long-lived host's read connection is closed before the file
- * is swapped.
+ * is swapped. An import that replaced the host's database (replace, or new at its path) makes the
+ * host forget the runs it kept for the live view (database-replaced.ts).
  *
  * Both run the flow `batchdesk import` and `prices import` run (host/maintenance/dump-import.ts
  * runDumpImport, host/maintenance/csv-import.ts importPricesFile) and only map its result onto
@@ -19,6 +20,7 @@ import { formatCsvProblem } from '../../market-data/csv/csv-problem';
 import type { HandlerMap } from '../handler-types';
 import { importPricesFile } from '../maintenance/csv-import';
 import { dumpImportOptions, runDumpImport } from '../maintenance/dump-import';
+import { afterDatabaseReplaced } from './database-replaced';
 import { plain } from './with-database';
 
 export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
@@ -42,6 +44,8 @@ export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
     );
     if (outcome.dryRun) return { dryRun: true, mode: input.mode, database: dbPath, backupFile: null, report: null, plan: plain(outcome.plan), text: formatImportPlan(outcome.plan) };
     const r = outcome.result;
+    // A new or replaced file at the host's database holds none of the runs the live view kept; a merge keeps them.
+    if (r.mode !== 'merge' && resolve(r.database) === resolve(ctx.dbPath)) afterDatabaseReplaced(ctx, 'import');
     return { dryRun: false, mode: r.mode, database: r.database, backupFile: r.backupFile, report: plain(r.report), plan: null, text: formatImportReport(r.report) };
   },
   async importPrices(input, ctx) {

@@ -5,6 +5,7 @@ import { cancelRun } from '../maintenance/cancel';
 import { runPurge } from '../maintenance/purge';
 import { rebuild } from '../maintenance/rebuild';
 import { restoreBackup } from '../maintenance/restore';
+import { afterDatabaseReplaced } from './database-replaced';
 import { plain, withDatabase } from './with-database';
 
 export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'restoreBackup' | 'purgeDerived' | 'rebuildHistory' | 'requestCancel'> = {
@@ -33,6 +34,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
       { dbPath: ctx.dbPath, file: input.file, safetyBackup: input.safetyBackup, holder: ctx.holder, sinks: [ctx.bus.sink()], source: ctx.triggeredBy === 'cli' ? 'cli' : 'app' },
       ctx.clock,
     );
+    afterDatabaseReplaced(ctx, 'restore');
     return { database: r.database, restoredFrom: r.restoredFrom, safetyBackup: r.safetyBackup, manifestChecked: r.manifestChecked, migrationsApplied: r.migrationsApplied, rowCounts: r.rowCounts };
   },
   async purgeDerived(input, ctx) {

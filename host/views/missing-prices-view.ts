@@ -1,9 +1,11 @@
 /**
  * The missing-price list (SPEC.md b.3 missing_prices, e.6): one row per (date, symbol) with
- * its reason, the fallback used and its age, and how many lots and portfolios it touched.
+ * its reason, the fallback used and its age (in calendar and in trading days), and how many lots and portfolios it touched.
  * Filters are bound parameters; lists travel as one JSON parameter read with json_each.
  */
 import type { MissingPriceRow } from '../../core/api/commands/view-commands';
+import { CalendarRangeError, countTradingDaysBetween } from '../../core/calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
 import type { SqliteDatabase } from '../../db/open-database';
 import { includeFlag, visibleDateSql } from './completeness';
 
@@ -52,6 +54,19 @@ interface Row {
   portfolios_affected: number;
 }
 
+/**
+ * Trading days from the fallback close to the date (the fallback window's unit, e.6): 1 when the
+ * fallback is the previous trading day, also over a weekend or a holiday. Null outside the calendar.
+ */
+export function tradingDaysBack(fallbackDate: string, date: string): number | null {
+  try {
+    return countTradingDaysBetween(fallbackDate as IsoDate, date as IsoDate) - 1;
+  } catch (err) {
+    if (err instanceof CalendarRangeError) return null;
+    throw err;
+  }
+}
+
 export function missingPrices(db: SqliteDatabase, q: MissingPriceQuery): { rows: MissingPriceRow[]; total: number; truncated: boolean } {
   const p = params(q);
   const total = (db.prepare(`SELECT count(*) AS n FROM missing_prices mp ${WHERE}`).get(...p) as { n: number }).n;
@@ -74,6 +89,7 @@ export function missingPrices(db: SqliteDatabase, q: MissingPriceQuery): { rows:
       resolution: r.resolution,
       fallbackPriceDate: r.fallback_price_date,
       fallbackAgeDays: r.fallback_price_date === null ? null : r.age,
+      fallbackAgeTradingDays: r.fallback_price_date === null ? null : tradingDaysBack(r.fallback_price_date, r.price_date),
       lastKnownPriceDate: r.last_known_price_date,
       provider: r.provider,
       detail: r.detail,

@@ -322,6 +322,18 @@ export function withResumedRun(state: LiveState, runId: string, resumedBatchRunI
   return state.run?.runId === runId ? { ...state, resumes: { runId, batchRunId: resumedBatchRunId } } : state;
 }
 
+/**
+ * A restore or an import replaced the database (the host's `database_replaced` event): the runs
+ * this state shows (the live run, its log lines, the history's latest run, another process's run)
+ * may not be in the new file, so they go; the rows stay until the tracking rows are read again
+ * (seedFromTracking). A run in progress keeps everything: its events are still coming.
+ */
+export function withDatabaseReplaced(state: LiveState): LiveState {
+  if (state.phase === 'running') return state;
+  const log = state.log.filter((l) => l.key.startsWith('-:'));
+  return { ...EMPTY_LIVE, rows: untouched(state.rows), log, logReceived: log.length, lastSeq: state.lastSeq, lastTs: state.lastTs, updatedAt: state.updatedAt };
+}
+
 /** A monitor-only run (g.12, `mode = 'monitor'`): computes and rolls back, publishes nothing. */
 export function isMonitorRun(run: RunInfo | null): boolean {
   return run?.mode === 'monitor';

@@ -7,15 +7,17 @@
  * a run another process (the CLI) does on the file, for every screen and the header: the grid
  * follows that run's dates as it commits them, and is read again once it has ended. Each look
  * reads the history's latest run too, so the header names the latest run whatever process
- * did it, also one shorter than the watch's interval or one that ended before a reload.
+ * did it, also one shorter than the watch's interval or one that ended before a reload. After a
+ * restore or an import replaced the database, the runs it showed go and it reads the new file.
  */
 import { z } from 'zod';
 import type { OtherProcessRun, RunStatus } from '../../core/api/commands/run-commands';
 import { errorShapeSchema } from '../../core/api/errors';
+import { DATABASE_REPLACED_METRIC } from '../../core/api/telemetry-events';
 import type { RunOptionsInput } from '../../core/api/run-options';
 import type { EngineClient } from '../engine-client/engine-client';
 import { EngineError } from '../engine-client/engine-error';
-import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withResumedRun, withStart, type HistoryRun, type LiveState, type OtherRunWatch, type RunStart } from './live-run';
+import { applyBatch, countTrackedDates, EMPTY_LIVE, isMonitorRun, seedFromTracking, withCancelRequested, withNotRunDates, withPlannedDates, withDatabaseReplaced, withResumedRun, withStart, type HistoryRun, type LiveState, type OtherRunWatch, type RunStart } from './live-run';
 import { planSchema } from './run-plan';
 
 /** How often the run of another process is read again while it lasts. */
@@ -77,7 +79,10 @@ export class LiveStore {
     this.off = this.client.onTelemetry((batch) => {
       const started = batch.events.some((e) => e.event === 'run_start');
       const finished = batch.events.some((e) => e.event === 'run_result');
-      this.set(applyBatch(this.state, batch, performance.now()));
+      const replaced = batch.events.some((e) => e.event === 'metric' && e.payload.name === DATABASE_REPLACED_METRIC);
+      const next = applyBatch(this.state, batch, performance.now());
+      this.set(replaced ? withDatabaseReplaced(next) : next);
+      if (replaced) this.afterDatabaseReplaced();
       // A failed read leaves the run unnamed (readResumedRun) or the rows the events built; the next run or reload reads again.
       if (started) void this.readResumedRun().catch(() => undefined);
       if (finished) void this.afterRun().catch(() => undefined);
@@ -197,6 +202,20 @@ export class LiveStore {
     if (!resumedId) return;
     const [resumed] = (await this.client.call('listRuns', { ids: [resumedId], limit: 1 })).runs;
     this.set(withResumedRun(this.state, run.runId, resumed?.batchRunId ?? resumedId));
+  }
+
+  /**
+   * A restore or an import replaced the database: the runs shown are dropped (withDatabaseReplaced),
+   * the grid is read again from the new file, and the watch looks at once for the latest run of
+   * its history. A failed read leaves the rows; the watch's next look reads again.
+   */
+  private afterDatabaseReplaced(): void {
+    void this.refreshTracking().catch(() => undefined);
+    if (!this.watching) return;
+    this.watchGen++;
+    clearTimeout(this.watchTimer);
+    this.otherShown = null;
+    void this.readOtherRun(this.watchGen);
   }
 
   private async afterRun(): Promise<void> {

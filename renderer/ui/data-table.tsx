@@ -4,6 +4,7 @@
  * and End move the active row (aria-activedescendant), Enter or Space opens it. The heading
  * row is the scroller's first child, stuck to its top: a table narrower than its columns (a
  * narrow window) scrolls sideways in its own box, headings and cells together, never the page.
+ * A column may wrap its text (Column.wrap): its rows then grow to fit and are measured as drawn.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
@@ -17,6 +18,11 @@ export interface Column<T> {
   readonly render: (row: T) => ReactNode;
   /** The cell's whole text as its tooltip, for a cell the column's width may cut short. */
   readonly title?: (row: T) => string;
+  /**
+   * The cell's text wraps onto more lines (at spaces, else anywhere) instead of being cut short;
+   * its row grows to fit, measured as it is drawn.
+   */
+  readonly wrap?: boolean;
 }
 
 export interface DataTableProps<T> {
@@ -63,6 +69,8 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
     scrollPaddingStart: headHeight,
   });
   const template = columns.map((c) => c.width).join(' ');
+  // Rows with a wrapping cell take the height of their text: each is measured as it is drawn.
+  const measured = columns.some((c) => c.wrap);
   const move = (to: number) => {
     const i = Math.max(0, Math.min(rows.length - 1, to));
     setActive(i);
@@ -91,7 +99,7 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
       <div
         ref={scrollRef}
         className="table-body"
-        style={{ height: Math.min(height, Math.max(1, rows.length) * ROW_HEIGHT + FRAME_PX) + headHeight }}
+        style={{ height: Math.min(height, Math.max(ROW_HEIGHT, virtualizer.getTotalSize()) + FRAME_PX) + headHeight }}
         tabIndex={0}
         onKeyDown={onKeyDown}
         aria-activedescendant={rows.length > 0 ? `${id}-r${active}` : undefined}
@@ -112,19 +120,21 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
               return (
                 <div
                   key={key}
+                  ref={measured ? virtualizer.measureElement : undefined}
+                  data-index={v.index}
                   id={`${id}-r${v.index}`}
                   role="row"
                   aria-rowindex={v.index + 2}
                   aria-selected={key === selectedKey}
                   className={classes}
-                  style={{ gridTemplateColumns: template, transform: `translateY(${v.start - headHeight}px)`, height: ROW_HEIGHT }}
+                  style={{ gridTemplateColumns: template, transform: `translateY(${v.start - headHeight}px)`, ...(measured ? { minHeight: ROW_HEIGHT } : { height: ROW_HEIGHT }) }}
                   onClick={() => {
                     setActive(v.index);
                     onActivate?.(row);
                   }}
                 >
                   {columns.map((c) => (
-                    <div key={c.key} role="gridcell" className={c.align === 'right' ? 'num' : undefined} title={c.title?.(row)}>
+                    <div key={c.key} role="gridcell" className={[c.align === 'right' ? 'num' : '', c.wrap ? 'wrap' : ''].filter(Boolean).join(' ') || undefined} title={c.title?.(row)}>
                       {c.render(row)}
                     </div>
                   ))}

@@ -5,6 +5,9 @@
  *   - the Suspect prices table cuts no cell (the previous close and its date have columns of their
  *     own, as wide as their values); where the window is too narrow for it, it scrolls sideways
  *     in its own box, never the page;
+ *   - the Missing prices table (rows of missing prices with long details) cuts no cell: its
+ *     Detail column wraps its text onto more lines, each row as tall as its text, rather than
+ *     cutting it at 1280 px ("cache: last cl..."); at 900 px the table scrolls in its own box;
  *   - the Run screen's fetch plan (offline, in chunks, every chunk listing the gap) keeps each
  *     date range on one line, in the chunks' headings and in the ranges under them.
  * Screenshots go to test-artifacts/e2e/ (gitignored).
@@ -26,6 +29,15 @@ beforeAll(async () => {
   // Jumps of large closes (the widest figures), with a previous close each.
   db.prepare(`UPDATE market_data_cache SET validation_flag = 'jump', close = close * 3 WHERE symbol IN ('BRK-B', 'SPY', 'AAPL') AND date IN ('2025-07-01', '2025-07-02')`).run();
   db.prepare(`DELETE FROM market_data_cache WHERE symbol = 'AAPL' AND date BETWEEN '2025-03-03' AND '2025-03-14'`).run();
+  // Missing prices on two processed dates before the demo's entry date (so no plan below changes), with long details.
+  const at = '2025-07-15T23:00:00.000Z';
+  for (const d of ['2025-06-26', '2025-06-27']) db.prepare(`INSERT INTO batch_run_tracking (id, run_date, created_at, completed_at, status) VALUES (?, ?, ?, ?, 'success')`).run(`e2e-${d}`, d, at, at);
+  const missing = db.prepare(
+    `INSERT INTO missing_prices (price_date, symbol, reason, resolution, fallback_price_date, last_known_price_date, provider, detail, positions_affected, portfolios_affected, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2, 1, ?)`,
+  );
+  missing.run('2025-06-27', 'AAPL', 'no_data', 'fallback', '2025-06-25', '2025-06-25', 'cache', 'last close 2025-06-25', at);
+  missing.run('2025-06-27', 'ZM', 'stale_beyond_fallback', 'missing', null, null, 'cache', 'no close on or before this date in the cache', at);
+  missing.run('2025-06-26', 'MSFT', 'provider_error', 'missing', null, '2025-06-20', 'yahoo', 'HTTP 503 Service Unavailable after 3 retries; the circuit opened after repeated errors', at);
   db.close();
   app = await openServedApp(dbPath, { BATCHDESK_NOW: SHORT_NOW });
   page = app.page;
@@ -60,6 +72,46 @@ describe('the Suspect prices table', () => {
       await page.screenshot({ path: artifactPath(`suspect-prices-${width}.png`), fullPage: true });
       expect(t.headings).toEqual(['Date', 'Symbol', 'Close', 'Previous close', 'Previous date', 'Change', 'Source']);
       expect(t.cut).toEqual([]);
+      expect(t.page).toBeLessThanOrEqual(0);
+      expect(t.box.overflow).toBe('auto');
+      if (t.box.scroll > t.box.client) expect(width).toBe(900);
+    });
+  }
+});
+
+describe('the Missing prices table', () => {
+  for (const width of [1280, 900]) {
+    it(`at ${width} px shows every detail whole, on more lines, cuts no cell, and scrolls in its own box where it does not fit`, async () => {
+      await page.setViewportSize({ width, height: 1000 });
+      await nav('missing');
+      await page.waitForSelector('[data-testid=missing-table] .table-row');
+      const t = await page.evaluate(() => {
+        const table = document.querySelector<HTMLElement>('[data-testid=missing-table]')!;
+        const box = table.querySelector<HTMLElement>('.table-body')!;
+        const rows = [...table.querySelectorAll<HTMLElement>('.table-row')].sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        const cells = [...table.querySelectorAll<HTMLElement>('[role=columnheader], [role=gridcell]')];
+        const rects = rows.map((r) => r.getBoundingClientRect());
+        return {
+          details: rows.map((r) => r.querySelectorAll('[role=gridcell]')[9]!.textContent),
+          detailLines: rows.map((r) => {
+            const range = document.createRange();
+            range.selectNodeContents(r.querySelectorAll('[role=gridcell]')[9]!);
+            return new Set([...range.getClientRects()].map((x) => Math.round(x.top))).size;
+          }),
+          cut: cells.filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight).map((c) => c.textContent),
+          // Each row ends where the next one begins, or above: no row is drawn over another.
+          overlaps: rects.slice(1).filter((r, i) => r.top < rects[i]!.bottom - 1).length,
+          inBox: rects.every((r) => r.bottom <= box.getBoundingClientRect().bottom + 1),
+          page: document.scrollingElement!.scrollWidth - document.scrollingElement!.clientWidth,
+          box: { scroll: box.scrollWidth, client: box.clientWidth, overflow: getComputedStyle(box).overflowX },
+        };
+      });
+      await page.screenshot({ path: artifactPath(`missing-prices-${width}.png`), fullPage: true });
+      expect(t.details).toEqual(['cache: last close 2025-06-25', 'cache: no close on or before this date in the cache', 'yahoo: HTTP 503 Service Unavailable after 3 retries; the circuit opened after repeated errors']);
+      expect(t.cut).toEqual([]);
+      expect(Math.max(...t.detailLines)).toBeGreaterThan(1);
+      expect(t.overlaps).toBe(0);
+      expect(t.inBox).toBe(true);
       expect(t.page).toBeLessThanOrEqual(0);
       expect(t.box.overflow).toBe('auto');
       if (t.box.scroll > t.box.client) expect(width).toBe(900);

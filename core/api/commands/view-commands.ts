@@ -94,6 +94,11 @@ export const missingPriceRowSchema = z.object({
   fallbackPriceDate: z.string().nullable(),
   /** Calendar days between the fallback close and the date; null without a fallback. */
   fallbackAgeDays: z.number().int().nullable(),
+  /**
+   * Trading days between the fallback close and the date (1: the previous trading day), the unit
+   * of the five-trading-day fallback window (e.6); null without a fallback.
+   */
+  fallbackAgeTradingDays: z.number().int().nullable(),
   lastKnownPriceDate: z.string().nullable(),
   provider: z.string().nullable(),
   detail: z.string().nullable(),

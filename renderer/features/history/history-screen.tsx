@@ -16,6 +16,7 @@ import { downloadText } from '../../ui/export-file';
 import { fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { runOptionsWords } from './run-options-words';
 
 interface Month {
   readonly key: string;
@@ -307,26 +308,28 @@ interface RunRow {
   options: unknown;
 }
 
-function optionsText(o: unknown): string {
-  if (!o || typeof o !== 'object') return '-';
-  const entries = Object.entries(o as Record<string, unknown>).filter(([, v]) => v !== null && v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0) && v !== '');
-  return entries.map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ') || 'defaults';
+/** A run's options in words (run-options-words.ts), a resume naming its run by its batch run id when the runs read hold it. */
+function optionsText(r: RunRow, batchRunIdOf: (runId: string) => string | null): string {
+  return runOptionsWords(r.options, batchRunIdOf).join(', ') || '-';
 }
 
 /**
  * Each column as wide as its widest content (a batch run id, a timestamp) and its heading on one
- * line; together they fit a 1280 px window, where Options keeps the rest.
+ * line; together they fit a 1280 px window, where Options keeps the rest (its whole text as the
+ * tooltip). `batchRunIdOf` names the run a resume continues.
  */
-const RUN_COLUMNS: Column<RunRow>[] = [
-  { key: 'id', header: 'Run', width: '14rem', render: (r) => <code>{r.batchRunId}</code> },
-  { key: 'started', header: 'Started', width: '11rem', render: (r) => fmtTimestamp(r.startedAt) },
-  { key: 'status', header: 'Outcome', width: '6.5rem', render: (r) => <span className={`pill st-${cellClass(r.status)}`}>{r.status ?? '-'}</span> },
-  { key: 'dur', header: 'Duration', width: '5.25rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
-  { key: 'mode', header: 'Mode', width: '4.5rem', render: (r) => r.mode ?? '-' },
-  { key: 'by', header: 'By', width: '4rem', render: (r) => r.triggeredBy ?? '-' },
-  { key: 'dates', header: 'Dates ok/failed/planned', width: '14rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
-  { key: 'opts', header: 'Options', width: 'minmax(9rem, 1fr)', render: (r) => <span title={JSON.stringify(r.options)}>{optionsText(r.options)}</span> },
-];
+function runColumns(batchRunIdOf: (runId: string) => string | null): Column<RunRow>[] {
+  return [
+    { key: 'id', header: 'Run', width: '14rem', render: (r) => <code>{r.batchRunId}</code> },
+    { key: 'started', header: 'Started', width: '11rem', render: (r) => fmtTimestamp(r.startedAt) },
+    { key: 'status', header: 'Outcome', width: '6.5rem', render: (r) => <span className={`pill st-${cellClass(r.status)}`}>{r.status ?? '-'}</span> },
+    { key: 'dur', header: 'Duration', width: '5.25rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
+    { key: 'mode', header: 'Mode', width: '4.5rem', render: (r) => r.mode ?? '-' },
+    { key: 'by', header: 'By', width: '4rem', render: (r) => r.triggeredBy ?? '-' },
+    { key: 'dates', header: 'Dates ok/failed/planned', width: '14rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
+    { key: 'opts', header: 'Options', width: 'minmax(9rem, 1fr)', render: (r) => optionsText(r, batchRunIdOf), title: (r) => optionsText(r, batchRunIdOf) },
+  ];
+}
 
 /**
  * The live store's latest run_result: a new value each time a run ends (and null from a run's
@@ -343,6 +346,10 @@ export function HistoryScreen() {
   const tracking = useAsync(() => client.call('getTracking', { limit: 20_000 }), [client, runEnd]);
   const runs = useAsync(() => client.call('listRuns', { limit: 200 }), [client, runEnd]);
   const dates = tracking.data?.dates;
+  const runColumnsOf = useMemo(() => {
+    const batchRunIds = new Map((runs.data?.runs ?? []).map((r) => [r.id, r.batchRunId]));
+    return runColumns((id) => batchRunIds.get(id) ?? null);
+  }, [runs.data]);
   const [selectedRun, setSelectedRun] = useState<RunRow | null>(null);
   const refresh = () => {
     tracking.reload();
@@ -396,7 +403,7 @@ export function HistoryScreen() {
                 Export JSON
               </button>
             </div>
-            <DataTable label="Runs" rows={runs.data.runs} columns={RUN_COLUMNS} rowKey={(r) => r.id} onActivate={setSelectedRun} selectedKey={selectedRun?.id ?? null} height={Math.min(360, 30 * runs.data.runs.length + 4)} testId="runs-table" />
+            <DataTable label="Runs" rows={runs.data.runs} columns={runColumnsOf} rowKey={(r) => r.id} onActivate={setSelectedRun} selectedKey={selectedRun?.id ?? null} height={Math.min(360, 30 * runs.data.runs.length + 4)} testId="runs-table" />
           </>
         )
       ) : null}

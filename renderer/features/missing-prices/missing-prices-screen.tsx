@@ -18,8 +18,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 import { AddPricesPanel } from './add-prices-panel';
-
-type Reason = (typeof MISSING_REASONS)[number];
+import { reasonLabel, reasonTitle, type MissingReason as Reason } from './missing-reasons';
 
 interface Filters {
   startDate: string;
@@ -46,18 +45,24 @@ function narrowed(f: Filters): boolean {
 /** A row's provider and detail, as its Detail cell says them. */
 const detailOf = (r: MissingPriceRow): string => [r.provider, r.detail].filter(Boolean).join(': ') || '-';
 
-/** Each column at least as wide as its heading, on one line; together they fit a 1280 px window. */
+/** The fallback's age in trading days, the unit of the five-trading-day fallback window (e.6). */
+const ageText = (r: MissingPriceRow): string => (r.fallbackAgeTradingDays === null ? '-' : `${r.fallbackAgeTradingDays} trading day${r.fallbackAgeTradingDays === 1 ? '' : 's'}`);
+
+/**
+ * Each column at least as wide as its heading, on one line; together they fit a 1280 px window.
+ * The detail wraps onto more lines rather than being cut short.
+ */
 const COLUMNS: Column<MissingPriceRow>[] = [
   { key: 'date', header: 'Date', width: '6.5rem', render: (r) => r.date },
   { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong>, title: (r) => r.symbol },
-  { key: 'reason', header: 'Reason', width: '11rem', render: (r) => <code>{r.reason}</code> },
+  { key: 'reason', header: 'Reason', width: '8rem', render: (r) => reasonLabel(r.reason), title: (r) => reasonTitle(r.reason) },
   { key: 'resolution', header: 'Resolution', width: '6.5rem', render: (r) => <span className={`pill ${r.resolution === 'missing' ? 'st-failed' : 'st-warning'}`}>{r.resolution}</span> },
   { key: 'fallback', header: 'Fallback date', width: '8rem', render: (r) => r.fallbackPriceDate ?? '-' },
-  { key: 'age', header: 'Age (days)', width: '6.5rem', align: 'right', render: (r) => (r.fallbackAgeDays === null ? '-' : r.fallbackAgeDays) },
+  { key: 'age', header: 'Fallback age', width: '7.5rem', align: 'right', render: ageText, title: (r) => (r.fallbackAgeDays === null ? '' : `${ageText(r)} (${r.fallbackAgeDays} calendar days) before the date; the fallback window is 5 trading days`) },
   { key: 'last', header: 'Last close date', width: '9rem', render: (r) => r.lastKnownPriceDate ?? '-' },
   { key: 'portfolios', header: 'Portfolios', width: '5.5rem', align: 'right', render: (r) => r.portfoliosAffected },
   { key: 'lots', header: 'Lots', width: '3rem', align: 'right', render: (r) => r.positionsAffected },
-  { key: 'detail', header: 'Detail', width: 'minmax(6.5rem, 1fr)', render: detailOf, title: detailOf },
+  { key: 'detail', header: 'Detail', width: 'minmax(8.5rem, 1fr)', render: detailOf, title: detailOf, wrap: true },
 ];
 
 const CSV: CsvColumn<MissingPriceRow>[] = [
@@ -67,6 +72,7 @@ const CSV: CsvColumn<MissingPriceRow>[] = [
   { header: 'resolution', value: (r) => r.resolution },
   { header: 'fallback_price_date', value: (r) => r.fallbackPriceDate },
   { header: 'fallback_age_days', value: (r) => r.fallbackAgeDays },
+  { header: 'fallback_age_trading_days', value: (r) => r.fallbackAgeTradingDays },
   { header: 'last_known_price_date', value: (r) => r.lastKnownPriceDate },
   { header: 'portfolios_affected', value: (r) => r.portfoliosAffected },
   { header: 'positions_affected', value: (r) => r.positionsAffected },
@@ -160,9 +166,9 @@ export function MissingPricesScreen() {
         <fieldset>
           <legend>Reasons</legend>
           {MISSING_REASONS.map((r) => (
-            <label key={r} className="inline">
+            <label key={r} className="inline" title={reasonTitle(r)}>
               <input type="checkbox" checked={draft.reasons.includes(r)} onChange={() => toggleReason(r)} data-testid={`missing-reason-${r}`} />
-              {r}
+              {reasonLabel(r)}
             </label>
           ))}
         </fieldset>

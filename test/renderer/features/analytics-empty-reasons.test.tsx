@@ -68,7 +68,11 @@ describe('an empty Analytics section', () => {
     const client = new EngineClient(
       new FakeTransport({
         listPortfolios: () => ({ portfolios: [summary('small', 5, 400_000), summary('levered', 30, -800_000), summary('large', 20, 2_000_000)] }),
-        getSnapshots: (input: { portfolioId: string }) => (asked.push(input.portfolioId), { portfolioId: input.portfolioId, rows: [] }),
+        getSnapshots: (input) => {
+          const portfolioId = (input as { portfolioId: string }).portfolioId;
+          asked.push(portfolioId);
+          return { portfolioId, rows: [] };
+        },
         getAnalytics: () => view,
       }),
     );

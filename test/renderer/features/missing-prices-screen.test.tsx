@@ -3,6 +3,8 @@
  * The Missing prices screen: filters that match nothing say so, not that every symbol had a
  * close; the columns name what they hold (dates), each heading stays on one line in a 1280 px
  * window, and a cell its column may cut short (symbol, detail) has its whole text as a tooltip.
+ * Reasons read in words (the filter's checkboxes and the Reason cells), their code in the tooltip,
+ * the filter still sends the codes; a fallback's age is in trading days, the fallback window's unit.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +28,7 @@ const missing: MissingPriceRow = {
   resolution: 'missing',
   fallbackPriceDate: null,
   fallbackAgeDays: null,
+  fallbackAgeTradingDays: null,
   lastKnownPriceDate: '2026-09-30',
   provider: 'yahoo',
   detail: 'no close returned for the date',
@@ -34,16 +37,17 @@ const missing: MissingPriceRow = {
 };
 
 /** Each heading's width in px, in 14px semibold as Chromium draws it on Debian (DejaVu Sans), rounded up. */
-const HEADING_PX: Readonly<Record<string, number>> = { Date: 38, Symbol: 59, Reason: 58, Resolution: 85, 'Fallback date': 107, 'Age (days)': 85, 'Last close date': 120, Portfolios: 77, Lots: 34, Detail: 47 };
+const HEADING_PX: Readonly<Record<string, number>> = { Date: 38, Symbol: 59, Reason: 58, Resolution: 85, 'Fallback date': 107, 'Fallback age': 99, 'Last close date': 120, Portfolios: 77, Lots: 34, Detail: 47 };
 
 /** The screen over an engine whose missing prices are `rows`, filtered by resolution as the engine does. */
-function renderMissing(rows: MissingPriceRow[]): void {
+function renderMissing(rows: MissingPriceRow[], asked: unknown[] = []): void {
   const client = new EngineClient(
     new FakeTransport({
       listPortfolios: () => ({ portfolios: [] }),
       getMissingPrices: (input) => {
-        const resolution = (input as { resolution?: string }).resolution;
-        const matched = rows.filter((r) => !resolution || r.resolution === resolution);
+        asked.push(input);
+        const { resolution, reasons = [] } = input as { resolution?: string; reasons?: string[] };
+        const matched = rows.filter((r) => (!resolution || r.resolution === resolution) && (reasons.length === 0 || reasons.includes(r.reason)));
         return { rows: matched, total: matched.length, truncated: false };
       },
       getSuspectPrices: () => ({ rows: [], total: 0, truncated: false }),
@@ -75,8 +79,8 @@ describe('the Missing prices screen', () => {
     const table = await screen.findByTestId('missing-table');
     const head = table.querySelector<HTMLElement>('.table-head')!;
     const headings = within(head).getAllByRole('columnheader').map((h) => h.textContent ?? '');
-    expect(headings).toEqual(['Date', 'Symbol', 'Reason', 'Resolution', 'Fallback date', 'Age (days)', 'Last close date', 'Portfolios', 'Lots', 'Detail']);
-    // Each track's least width: "8rem", or the minimum of "minmax(6.5rem, 1fr)".
+    expect(headings).toEqual(['Date', 'Symbol', 'Reason', 'Resolution', 'Fallback date', 'Fallback age', 'Last close date', 'Portfolios', 'Lots', 'Detail']);
+    // Each track's least width: "8rem", or the minimum of "minmax(8.5rem, 1fr)".
     const tracks = (head.style.gridTemplateColumns.match(/minmax\([^()]*\)|\S+/g) ?? []).map((t) => px(/^minmax\(([^,]+),/.exec(t)?.[1] ?? t));
     expect(headings.filter((h, i) => !(tracks[i]! >= HEADING_PX[h]!))).toEqual([]);
     const row = ruleOf('.table-head,\n.table-row');
@@ -91,5 +95,51 @@ describe('the Missing prices screen', () => {
     const cells = within(within(table).getAllByRole('row')[1]!).getAllByRole('gridcell');
     expect(cells[1]!.getAttribute('title')).toBe('FO_PRIVATE_EQUITY_FUND');
     expect(cells[9]!.getAttribute('title')).toBe('yahoo: no close returned for the date');
+  });
+
+  it('says the reasons in words, with their code in the tooltip, and filters by code', async () => {
+    const stale: MissingPriceRow = { ...missing, symbol: 'ZM', reason: 'stale_beyond_fallback' };
+    const asked: unknown[] = [];
+    renderMissing([missing, stale], asked);
+    const table = await screen.findByTestId('missing-table');
+    const legend = screen.getByText('Reasons').closest('fieldset')!;
+    const labels = [...legend.querySelectorAll('label')].map((l) => [l.textContent, l.getAttribute('title')?.split(':')[0]]);
+    expect(labels).toEqual([
+      ['one-off gap', 'no_data'],
+      ['provider error', 'provider_error'],
+      ['rate limited', 'rate_limited'],
+      ['stale (5+ days)', 'stale_beyond_fallback'],
+      ['invalid price', 'invalid_price'],
+      ['not listed yet', 'not_listed_yet'],
+    ]);
+    expect(legend.textContent).not.toMatch(/_/);
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    const reasonCells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[2]!);
+    expect(reasonCells.map((c) => c.textContent)).toEqual(['one-off gap', 'stale (5+ days)']);
+    expect(reasonCells[1]!.getAttribute('title')).toMatch(/^stale_beyond_fallback: no close on the date nor in the five trading days before/);
+    fireEvent.click(screen.getByLabelText('stale (5+ days)'));
+    fireEvent.click(screen.getByTestId('missing-apply'));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
+    expect(asked.at(-1)).toMatchObject({ reasons: ['stale_beyond_fallback'] });
+  });
+
+  it("shows a fallback's age in trading days, its calendar days in the tooltip", async () => {
+    // 2026-11-30 (Monday) fell back to 2026-11-25 (Wednesday): Thanksgiving and a weekend between.
+    const fallback: MissingPriceRow = { ...missing, date: '2026-11-30' as IsoDate, resolution: 'fallback', fallbackPriceDate: '2026-11-25', fallbackAgeDays: 5, fallbackAgeTradingDays: 2 };
+    renderMissing([fallback, { ...missing, symbol: 'ZM' }]);
+    const table = await screen.findByTestId('missing-table');
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    const ages = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[5]!);
+    expect(ages.map((c) => c.textContent)).toEqual(['2 trading days', '-']);
+    expect(ages[0]!.getAttribute('title')).toBe('2 trading days (5 calendar days) before the date; the fallback window is 5 trading days');
+  });
+
+  it('wraps the detail onto more lines instead of cutting it short', async () => {
+    renderMissing([missing]);
+    const table = await screen.findByTestId('missing-table');
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
+    const detail = within(within(table).getAllByRole('row')[1]!).getAllByRole('gridcell')[9]!;
+    expect(detail.classList.contains('wrap')).toBe(true);
+    expect(ruleOf('.table-row > div.wrap')).toMatch(/white-space:\s*normal/);
   });
 });

@@ -89,10 +89,10 @@ describe('the fetch plan of the Run screen', () => {
     expect([1, 2, 3].map((n) => within(screen.getByTestId(`fetch-chunk-${n}`)).getAllByRole('listitem').map((li) => li.textContent))).toEqual([1, 2, 3].map(() => ['AAPL 2025-03-03 .. 2025-03-14 (10 trading day(s))']));
   });
 
-  it('keeps each date range on one line', () => {
+  it('keeps each date range and the fetch mode on one line', () => {
     render(<FetchPlan plan={planWith([{ index: 0, first_date: '2025-10-01', last_date: '2025-10-30', dates: 20, fetch: fetchOf([{ symbol: 'AAPL', start: '2025-03-03', end: '2025-03-14', trading_days: 10 }]) }])} />);
     const lines = [...screen.getByTestId('fetch-chunk-1').querySelectorAll('.one-line')].map((s) => s.textContent);
-    expect(lines).toEqual(['1: 2025-10-01 .. 2025-10-30', '2025-10-01 .. 2025-10-30', '2025-03-03 .. 2025-03-14']);
+    expect(lines).toEqual(['1: 2025-10-01 .. 2025-10-30', '2025-10-01 .. 2025-10-30', 'full backfill', '2025-03-03 .. 2025-03-14']);
     expect(ruleOf('.one-line')).toContain('white-space: nowrap;');
   });
 });
