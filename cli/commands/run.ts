@@ -123,8 +123,8 @@ function monitorLines(report: MonitorReport): string[] {
   const dl = report.date_level;
   const counts = (c: MonitorCounts) => `${c.compared} compared, ${c.different} different, ${c.new} new${c.failed > 0 ? `, ${c.failed} failed` : ''}${c.not_run > 0 ? `, ${c.not_run} not run` : ''}`;
   const head = report.clean
-    ? `Monitor: clean: ${pd.compared} portfolio-date${pd.compared === 1 ? '' : 's'} and the date-level rows of ${dl.compared} date${dl.compared === 1 ? '' : 's'} compared, all the same; nothing was written`
-    : `Monitor: ${pd.failed + pd.not_run + dl.failed > 0 ? 'FAILED' : 'DIFFERENT'}: portfolio-dates ${counts(pd)}; date-level rows ${counts(dl)} (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written`;
+    ? `Monitor: clean: ${pd.compared} portfolio-date${pd.compared === 1 ? '' : 's'} and the date-level rows of ${dl.compared} date${dl.compared === 1 ? '' : 's'} compared, all the same; nothing was written but the run's history row`
+    : `Monitor: ${pd.failed + pd.not_run + dl.failed > 0 ? 'FAILED' : 'DIFFERENT'}: portfolio-dates ${counts(pd)}; date-level rows ${counts(dl)} (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written but the run's history row`;
   const rows: string[] = [];
   for (const e of report.entries) {
     if (e.status === 'same') continue;
@@ -153,7 +153,8 @@ function notRunLine(ctx: CommandContext, s: RunSummary): string {
   const last = dates.at(-1)!;
   const db = advisedDbFlag(ctx.global);
   const what = dates.length === 1 ? first : `${dates.length} dates from ${first} to ${last}`;
-  const how = s.status === 'cancelled' ? `batchdesk run --resume ${s.run_id}${db}` : `batchdesk run --start-date ${first} --end-date ${last}${db}`;
+  // By the batch run id `history` and the app show (--resume takes either id).
+  const how = s.status === 'cancelled' ? `batchdesk run --resume ${s.batch_run_id}${db}` : `batchdesk run --start-date ${first} --end-date ${last}${db}`;
   return `Not run: ${what}; to run them: ${how}`;
 }
 

@@ -308,7 +308,8 @@ export function planRun(input: PlannerInput): RunPlan {
     } else {
       const reasons = new Map<string, number>();
       for (const sk of requested.flatMap((d) => d.skipped)) reasons.set(sk.reason, (reasons.get(sk.reason) ?? 0) + 1);
-      const why = [...reasons].map(([r, n]) => `${r} x${n}`).join(', ');
+      // In words: "5 before first entry" (the reason codes of g.3, their underscores as spaces).
+      const why = [...reasons].map(([r, n]) => `${n} ${r.replace(/_/g, ' ')}`).join(', ');
       upToDate = `Nothing to run: no portfolio in scope is processed on the requested dates${why ? ` (portfolio-dates left out: ${why})` : ''}`;
     }
   }

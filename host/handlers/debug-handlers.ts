@@ -94,7 +94,7 @@ const NOTHING_TO_RUN_LEAD = /^Nothing to run:\s*/;
 /**
  * Why a completed request ran nothing: the engine's message without its "Nothing to run:" lead
  * (the CLI prints the whole message), e.g. "no portfolio in scope is processed on the requested
- * dates (portfolio-dates left out: before_first_entry x5)". Null for a run.
+ * dates (portfolio-dates left out: 5 before first entry)". Null for a run.
  */
 export function nothingToRunReason(state: string, summary: unknown): string | null {
   if (state !== 'completed') return null;

@@ -88,7 +88,7 @@ describe('monitor-only', () => {
     expect(s.monitor).toMatchObject({ clean: true, entries_different: 0, totals: { rows_added: 0, rows_removed: 0, rows_changed: 0 } });
     expect(s.monitor.entries_compared).toBe(3 * 6); // 3 dates x (5 portfolios + date-level rows)
     // The human summary on stderr says so too.
-    expect(r.stderr).toContain('Monitor: clean: 15 portfolio-dates and the date-level rows of 3 dates compared, all the same; nothing was written');
+    expect(r.stderr).toContain("Monitor: clean: 15 portfolio-dates and the date-level rows of 3 dates compared, all the same; nothing was written but the run's history row");
     expect(checksumsOf(db)).toEqual(before);
     const d = new Database(db, { readonly: true });
     expect(d.prepare(`SELECT mode, status FROM batch_run_history WHERE mode = 'monitor'`).all()).toEqual([{ mode: 'monitor', status: 'completed' }]);
@@ -114,7 +114,7 @@ describe('monitor-only', () => {
     expect(snaps.changed).toBe(1);
     expect(snaps.max_abs_diff.total_value).toBeGreaterThan(0.01);
     // On stderr: the verdict and a line per table that differs, with its largest difference.
-    expect(r.stderr).toMatch(/Monitor: DIFFERENT: portfolio-dates 1 compared, 1 different, 0 new; date-level rows 1 compared, \d+ different, 0 new \(rows added 0, removed 0, changed \d+\); nothing was written/);
+    expect(r.stderr).toMatch(/Monitor: DIFFERENT: portfolio-dates 1 compared, 1 different, 0 new; date-level rows 1 compared, \d+ different, 0 new \(rows added 0, removed 0, changed \d+\); nothing was written but the run's history row/);
     expect(r.stderr).toMatch(new RegExp(`  2025-07-10  ${INDIVIDUAL.slice(0, 8)}  portfolio_snapshots  added 0, removed 0, changed 1  largest difference: \\w+ [0-9.e-]+`));
     expect(checksumsOf(db)).toEqual(before);
     const dir = join(trace, '2025-07-10', INDIVIDUAL);

@@ -39,7 +39,7 @@ describe('Ctrl-C during a run', () => {
     expect(code, stderr).toBe(130);
     expect(stderr).toContain('Cancelling after the current portfolio-date');
     expect(stderr).toMatch(/Status: cancelled \(\d+ success, 0 partial, 0 failed, \d+ not run\)/);
-    expect(stderr).toMatch(/Not run: \d+ dates from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; to run them: batchdesk run --resume [0-9a-f-]{36} --db \S+/);
+    expect(stderr).toMatch(/Not run: \d+ dates from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; to run them: batchdesk run --resume batch_\d{8}_\d{6}_[0-9a-f]{4} --db \S+/);
 
     const db = new Database(path, { readonly: true });
     const status = (db.prepare(`SELECT status FROM batch_run_history`).get() as { status: string }).status;
@@ -53,7 +53,9 @@ describe('Ctrl-C during a run', () => {
     expect(dates).toBeLessThan(all);
     expect(perDate.every((r) => r.n === 5)).toBe(true);
 
-    const resumed = await runCli(['run', '--db', path, '--no-guard', '--resume'], ENV);
+    // The hint's command, by the batch run id history shows, resumes the run.
+    const hinted = /--resume (batch_\S+)/.exec(stderr)![1]!;
+    const resumed = await runCli(['run', '--db', path, '--no-guard', '--resume', hinted], ENV);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(diffChecksums(derived(reference), derived(path))).toEqual([]);
   }, 120_000);

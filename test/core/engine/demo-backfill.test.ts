@@ -152,7 +152,7 @@ describe('demo backfill', () => {
     const r = await runDemo(path, NOW, { startDate: '2025-06-02', endDate: '2025-06-06' });
     expect(r.kind).toBe('up_to_date');
     expect(r.exitCode).toBe(0);
-    if (r.kind === 'up_to_date') expect(r.message).toBe('Nothing to run: no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x25)');
+    if (r.kind === 'up_to_date') expect(r.message).toBe('Nothing to run: no portfolio in scope is processed on the requested dates (portfolio-dates left out: 25 before first entry)');
     const db = new Database(path, { readonly: true });
     expect((db.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n).toBe(1);
     db.close();

@@ -90,7 +90,7 @@ describe('debugDate', () => {
     if (!r.ok) throw new Error(r.error.message);
     const out = r.output as CommandOutput<'debugDate'>;
     expect(out).toMatchObject({ state: 'completed', exitCode: 0, batchRunId: null, monitor: null, documents: [] });
-    expect(out.nothingToRun).toMatch(/^no portfolio in scope is processed on the requested dates \(portfolio-dates left out: before_first_entry x\d+\)$/);
+    expect(out.nothingToRun).toMatch(/^no portfolio in scope is processed on the requested dates \(portfolio-dates left out: \d+ before first entry\)$/);
   });
 
   it('a date that ran has no nothing-to-run reason', async () => {
@@ -124,8 +124,8 @@ describe('withMoneyColumns', () => {
 
 describe('nothingToRunReason', () => {
   it("is the engine's message without its lead, only for a completed request that recorded no run", () => {
-    const message = 'Nothing to run: no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x5)';
-    expect(nothingToRunReason('completed', { message })).toBe('no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x5)');
+    const message = 'Nothing to run: no portfolio in scope is processed on the requested dates (portfolio-dates left out: 5 before first entry)';
+    expect(nothingToRunReason('completed', { message })).toBe('no portfolio in scope is processed on the requested dates (portfolio-dates left out: 5 before first entry)');
     // A run's summary (SPEC.md h.5) or a run that did not complete is no "nothing to run".
     expect(nothingToRunReason('completed', { schema: 'batchdesk.run-summary/1', batch_run_id: 'batch_x', message })).toBeNull();
     expect(nothingToRunReason('failed', { message })).toBeNull();

@@ -365,7 +365,7 @@ describe('Debug screen verdict', () => {
   });
 
   it('a date on which nothing runs says so with the engine\'s reason, without a run line or "no trace documents"', async () => {
-    const reason = 'no portfolio in scope is processed on the requested dates (portfolio-dates left out: before_first_entry x5)';
+    const reason = 'no portfolio in scope is processed on the requested dates (portfolio-dates left out: 5 before first entry)';
     renderDebug(() => output([], { batchRunId: null, monitor: null, nothingToRun: reason }));
     await screen.findByTestId('debug-result');
     expect(verdict()).toBe(`Nothing to run on ${DATE}: ${reason}`);
