@@ -43,18 +43,23 @@ const view: AnalyticsView = {
   },
 };
 
+/** The Analytics screen on a fake host (by default one without portfolios, opened on p1's view; null: no portfolio given). */
+function renderScreen(handlers: ConstructorParameters<typeof FakeTransport>[0] = {}, initialPortfolio: string | null = 'p1'): void {
+  const client = new EngineClient(new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getSnapshots: () => ({ portfolioId: 'p1', rows: [] }), getAnalytics: () => view, ...handlers }));
+  client.connect();
+  render(
+    <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+      <AnalyticsScreen initialPortfolio={initialPortfolio ?? undefined} />
+    </ServicesProvider>,
+  );
+}
+
 /** The text under the empty state titled `title`. */
 const why = (title: string) => screen.getByText(title).closest('.state')!.querySelector('.state-body')!.textContent;
 
 describe('an empty Analytics section', () => {
   it('says why in words', async () => {
-    const client = new EngineClient(new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getSnapshots: () => ({ portfolioId: 'p1', rows: [] }), getAnalytics: () => view }));
-    client.connect();
-    render(
-      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-        <AnalyticsScreen initialPortfolio="p1" />
-      </ServicesProvider>,
-    );
+    renderScreen();
     await screen.findByText('No factor exposures');
     expect(why('No factor exposures')).toBe('Market beta, ridge factors and spread factors: not applicable (no public marked lots).');
     expect(why('No stress results')).toBe('Stress tests: no factor exposures.');
@@ -65,35 +70,23 @@ describe('an empty Analytics section', () => {
   it('opens on the portfolio with positive equity and the most positions, not on one whose equity is negative', async () => {
     const summary = (id: string, positions: number, equityBalance: number) => ({ id, name: id, accountName: id, isActive: true, deleted: false, equityBalance, initialEquity: 1_000_000, positions, firstEntryDate: '2025-06-30', latestSnapshotDate: '2026-11-03' });
     const asked: string[] = [];
-    const client = new EngineClient(
-      new FakeTransport({
+    renderScreen(
+      {
         listPortfolios: () => ({ portfolios: [summary('small', 5, 400_000), summary('levered', 30, -800_000), summary('large', 20, 2_000_000)] }),
         getSnapshots: (input) => {
           const portfolioId = (input as { portfolioId: string }).portfolioId;
           asked.push(portfolioId);
           return { portfolioId, rows: [] };
         },
-        getAnalytics: () => view,
-      }),
-    );
-    client.connect();
-    render(
-      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-        <AnalyticsScreen />
-      </ServicesProvider>,
+      },
+      null,
     );
     await waitFor(() => expect((screen.getByTestId('analytics-portfolio') as HTMLSelectElement).value).toBe('large'));
     expect(asked).not.toContain('levered');
   });
 
   it("lists every job's outcome in words, a benign skip as not applicable, the codes as tooltips", async () => {
-    const client = new EngineClient(new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), getSnapshots: () => ({ portfolioId: 'p1', rows: [] }), getAnalytics: () => view }));
-    client.connect();
-    render(
-      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
-        <AnalyticsScreen initialPortfolio="p1" />
-      </ServicesProvider>,
-    );
+    renderScreen();
     const table = await screen.findByTestId('analytics-job-outcomes');
     const rows = [...table.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')]);
     expect(rows.map((r) => r.map((td) => td.textContent))).toEqual([

@@ -5,24 +5,12 @@
  * restored file. A real run on the demo database through the real host handlers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostContext } from '../../../host/handler-types';
-import { dispatch } from '../../../host/dispatcher';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import type { Transport } from '../../../renderer/engine-client/transport';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { SHORT_NOW } from '../../support/app/demo-fixture';
-import { testHostContext } from '../../support/app/host-context';
+import { hostTransport, nodeTimer, testHostContext } from '../../support/app/host-context';
 import { seedDemoDb } from '../../support/demo-db';
 
-const nodeTimer = { now: () => performance.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
-
-function hostTransport(ctx: HostContext): Transport {
-  return {
-    kind: 'fake',
-    invoke: (name, input) => dispatch(name, input, ctx),
-    subscribe: (handlers) => ctx.bus.subscribe((e) => handlers.onTelemetry(e)),
-  };
-}
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;

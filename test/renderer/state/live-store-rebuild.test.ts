@@ -5,26 +5,13 @@
  * from the ring and the tracking table must show what a store that followed the whole stream shows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostContext } from '../../../host/handler-types';
-import { dispatch } from '../../../host/dispatcher';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
-import type { Transport } from '../../../renderer/engine-client/transport';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { injectPriceGaps, SHORT_NOW } from '../../support/app/demo-fixture';
-import { testHostContext } from '../../support/app/host-context';
+import { hostTransport, nodeTimer, testHostContext } from '../../support/app/host-context';
 import { seedDemoDb } from '../../support/demo-db';
 
 const RING = 300;
-const nodeTimer = { now: () => performance.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
-
-/** The host in this process: commands go to the dispatcher, telemetry comes from its bus. */
-function hostTransport(ctx: HostContext): Transport {
-  return {
-    kind: 'fake',
-    invoke: (name, input) => dispatch(name, input, ctx),
-    subscribe: (handlers) => ctx.bus.subscribe((e) => handlers.onTelemetry(e)),
-  };
-}
 
 let ctx: ReturnType<typeof testHostContext>;
 let followed: LiveStore;

@@ -15,26 +15,15 @@ import type { HostContext } from '../../../host/handler-types';
 import { dispatch } from '../../../host/dispatcher';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { errorText } from '../../../renderer/engine-client/engine-error';
-import type { Transport } from '../../../renderer/engine-client/transport';
 import { gridView, type LiveState } from '../../../renderer/state/live-run';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { planSchema } from '../../../renderer/state/run-plan';
 import { REPO_ROOT } from '../../support/cli';
 import { SHORT_NOW } from '../../support/app/demo-fixture';
-import { testHostContext } from '../../support/app/host-context';
+import { hostTransport, nodeTimer, testHostContext } from '../../support/app/host-context';
 import { seedDemoDb } from '../../support/demo-db';
 
-const nodeTimer = { now: () => performance.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
 const RANGE = { startDate: '2025-06-30', endDate: '2025-07-15' };
-
-/** The host in this process: commands go to the dispatcher, telemetry comes from its bus. */
-function hostTransport(ctx: HostContext): Transport {
-  return {
-    kind: 'fake',
-    invoke: (name, input) => dispatch(name, input, ctx),
-    subscribe: (handlers) => ctx.bus.subscribe((e) => handlers.onTelemetry(e)),
-  };
-}
 
 /** A store on its own client, following the telemetry as the app does. */
 function followingStore(ctx: HostContext): { store: LiveStore; client: EngineClient } {

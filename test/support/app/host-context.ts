@@ -5,6 +5,7 @@ import { ReadConnection } from '../../../host/read-connection';
 import { InProcessRunManager } from './in-process-run-manager';
 import { systemClock } from '../../../host/system-ports';
 import { dispatch } from '../../../host/dispatcher';
+import type { Transport } from '../../../renderer/engine-client/transport';
 
 export function testHostContext(dbPath: string, now: string, options: { reader?: boolean; ringCapacity?: number } = {}): HostContext & { bus: EventBus } {
   const bus = new EventBus(options.ringCapacity);
@@ -25,4 +26,16 @@ export async function dispatchOk(ctx: HostContext, name: string, input: unknown)
   const r = await dispatch(name, input, ctx);
   if (!r.ok) throw new Error(`${name}: ${r.error.code} ${r.error.message}`);
   return r.output;
+}
+
+/** The renderer's timer on Node's clock, for an EngineClient in tests. */
+export const nodeTimer = { now: () => performance.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as ReturnType<typeof setTimeout>) };
+
+/** The host in this process as the renderer's transport: commands go to the dispatcher, telemetry comes from its bus. */
+export function hostTransport(ctx: HostContext): Transport {
+  return {
+    kind: 'fake',
+    invoke: (name, input) => dispatch(name, input, ctx),
+    subscribe: (handlers) => ctx.bus.subscribe((e) => handlers.onTelemetry(e)),
+  };
 }
