@@ -72,7 +72,7 @@ describe('PortfolioDateReader', () => {
         ['G1', FAMILY_GROWTH, D],
         ['G2', FAMILY_GROWTH, D],
       ]);
-      expect(r.findings[0]!.expected).toMatch(/before the analytics rows \(2000-01-01/);
+      expect(r.findings[0]!.expected).toMatch(/before the analytics \(2000-01-01/);
       expect(r.findings[1]!.message).toMatch(/position_factor_exposures row count differs/);
     } finally {
       db.close();
