@@ -13,10 +13,11 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUNDLE_NAME, INPUTS_NAME } from '../cli/bin/fresh-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const BUNDLE_NAME = 'batchdesk.mjs';
-export const INPUTS_NAME = 'inputs.json';
+/** A path inside an installed package, not a project source. */
+const inPackage = (path) => path.split(/[\\/]/).includes('node_modules');
 
 /** esbuild as tsx (a dependency) brings it. */
 async function loadEsbuild() {
@@ -30,7 +31,7 @@ function ownUrlPlugin(outDir) {
     name: 'batchdesk-own-url',
     setup(build) {
       build.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (args.path.includes(`${join('node_modules', '')}`)) return undefined;
+        if (inPackage(args.path)) return undefined;
         const text = readFileSync(args.path, 'utf8');
         if (!text.includes('import.meta.url')) return undefined;
         const own = relative(outDir, args.path).split('\\').join('/');
@@ -58,7 +59,7 @@ export async function bundleCli(outDir = join(root, 'dist', 'cli')) {
   });
   // Every project file the bundle holds, with what tells a later edit: size and modification time.
   const inputs = Object.keys(result.metafile.inputs)
-    .filter((p) => !p.includes('node_modules'))
+    .filter((p) => !inPackage(p))
     .sort()
     .map((p) => {
       const s = statSync(join(root, p));

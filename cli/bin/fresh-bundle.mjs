@@ -4,16 +4,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The bundle's file and the list of the sources it was built from, in its folder (build/bundle-cli.mjs writes both). */
+export const BUNDLE_NAME = 'batchdesk.mjs';
+export const INPUTS_NAME = 'inputs.json';
+
 /** The bundle's path in `dir` when it is up to date with its sources, else null. */
 export function freshBundle(dir) {
   try {
-    const { inputs } = JSON.parse(readFileSync(join(dir, 'inputs.json'), 'utf8'));
+    const { inputs } = JSON.parse(readFileSync(join(dir, INPUTS_NAME), 'utf8'));
     if (!Array.isArray(inputs) || inputs.length === 0) return null;
     for (const [path, size, mtimeMs] of inputs) {
       const s = statSync(join(dir, path));
       if (s.size !== size || s.mtimeMs !== mtimeMs) return null;
     }
-    const bundle = join(dir, 'batchdesk.mjs');
+    const bundle = join(dir, BUNDLE_NAME);
     statSync(bundle);
     return bundle;
   } catch {
