@@ -195,7 +195,7 @@ function runDatePortfolios(a: DateRunArgs, pd: PlannedDate, dateCtx: DateContext
     }
     day.tracker = r.tracker;
     portfolios.push(r.result);
-    if (r.rewroteMarks) a.tally.addRewrite(portfolio.id, d);
+    if (r.rewroteMarks) a.tally.addRewrite(portfolio.id, d, r.marksChanged);
     deps.hooks?.afterPortfolioDate?.(d, portfolio.id);
   }
   // The run's totals count this run's portfolios; the date's count every portfolio of the

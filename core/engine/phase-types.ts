@@ -68,6 +68,13 @@ export interface PortfolioDateState {
   marks?: LotMark[];
   snapshot?: SnapshotValues;
   analytics?: AnalyticsRunnerOutcome;
+  /** Phases that rewrote exactly the rows they replaced: what reads them is not stale (g.8). */
+  unchanged?: Set<PhaseName>;
+}
+
+/** Records that a phase's rewrite left its rows as they were (g.8). */
+export function noteUnchanged(ctx: PortfolioDateContext, phase: PhaseName, changed: boolean): void {
+  if (!changed) (ctx.state.unchanged ??= new Set()).add(phase);
 }
 
 export interface PortfolioDateContext {

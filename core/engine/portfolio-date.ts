@@ -54,8 +54,10 @@ export interface PortfolioDateOutcome {
   /** The tracking row with this portfolio's entries (adopted once its transaction committed). */
   readonly tracker: DateTracker;
   readonly result: PortfolioResult;
-  /** Its marks or snapshots were rewritten: later dates of the portfolio may become stale (g.8). */
+  /** Its marks or snapshots were rewritten: a later date this makes stale is up to date again (g.8). */
   readonly rewroteMarks: boolean;
+  /** ... with other values than before: later dates of the portfolio may become stale (g.8). */
+  readonly marksChanged: boolean;
   /** The date with no snapshot that blocked it (previous_day_missing), if that failed it. */
   readonly blockedBy: string | null;
 }
@@ -111,7 +113,7 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
       const before = tracker;
       tracker = writeTransaction(run, () => {
         runPortfolioPhases(a, ctx, rec, x.index, x.count);
-        stale = markDependentsStale(before, portfolio.id, selected, rec.entries);
+        stale = markDependentsStale(before, portfolio.id, selected, rec.entries, ctx.state.unchanged);
         return before.withPortfolio(portfolio.id, rec.entries, rec.metrics);
       });
       for (const p of stale) a.tally.countStale(p);
@@ -136,6 +138,7 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
     tracker,
     blockedBy,
     rewroteMarks: ran && (selected.has('marks') || selected.has('snapshots')),
+    marksChanged: ran && (['marks', 'snapshots'] as const).some((p) => selected.has(p) && !ctx.state.unchanged?.has(p)),
     result: {
       portfolio_id: portfolio.id,
       name: portfolio.name,
@@ -214,17 +217,23 @@ export function portfolioStatus(failed: boolean, phases: PortfolioResult['phases
 
 /**
  * g.8: a later phase that reads what a re-run phase wrote, and did not run itself, becomes
- * stale. Returns the phases it marked.
+ * stale, unless the re-run wrote exactly the rows it replaced. Returns the phases it marked.
  */
-function markDependentsStale(tracker: DateTracker, portfolioId: string, selected: ReadonlySet<PhaseName>, entries: Partial<Record<PhaseName, PhaseEntry>>): PhaseName[] {
+function markDependentsStale(
+  tracker: DateTracker,
+  portfolioId: string,
+  selected: ReadonlySet<PhaseName>,
+  entries: Partial<Record<PhaseName, PhaseEntry>>,
+  unchanged: ReadonlySet<PhaseName> = new Set(),
+): PhaseName[] {
   const order = PORTFOLIO_PHASES.map((p) => p.name);
-  const ran = order.filter((p) => selected.has(p) && entries[p]?.status === 'success');
-  if (ran.length === 0) return [];
+  const rewrote = order.filter((p) => selected.has(p) && entries[p]?.status === 'success' && !unchanged.has(p));
+  if (rewrote.length === 0) return [];
   const marked: PhaseName[] = [];
-  const dirty = new Set(PORTFOLIO_PHASES.filter((p) => ran.includes(p.name)).flatMap((p) => p.writes));
+  const dirty = new Set(PORTFOLIO_PHASES.filter((p) => rewrote.includes(p.name)).flatMap((p) => p.writes));
   for (const p of PORTFOLIO_PHASES) {
     if (selected.has(p.name)) {
-      if (ran.includes(p.name)) for (const w of p.writes) dirty.add(w);
+      if (rewrote.includes(p.name)) for (const w of p.writes) dirty.add(w);
       continue;
     }
     if (!p.reads.some((r) => dirty.has(r))) continue;

@@ -470,14 +470,16 @@ function recordRunEnd(a: DateArgs, e: { summary: RunSummary; verdict: RunVerdict
 const STALE_AFTER_REWRITE: readonly PhaseName[] = ['marks', 'snapshots', 'analytics'];
 
 /**
- * g.8: later snapshot dates of a portfolio whose marks or snapshots were rewritten, and not
- * rewritten in this run, become stale; the run's phase totals count each entry it marked.
+ * g.8: later snapshot dates of a portfolio whose marks or snapshots changed value, and not
+ * rewritten in this run (a date re-run after the change read the new values), become stale;
+ * the run's phase totals count each entry it marked.
  */
 function markStaleAfterRewrites(run: RunContext, tally: RunTally, plan: RunPlan): void {
-  for (const [pid, dates] of tally.rewritten) {
-    const earliest = [...dates].sort()[0];
+  for (const [pid, changed] of tally.changed) {
+    const earliest = [...changed].sort()[0];
     if (!earliest) continue;
-    const later = run.store.snapshotDatesAfter(pid, earliest).filter((x) => !dates.has(x));
+    const rewritten = tally.rewritten.get(pid) ?? changed;
+    const later = run.store.snapshotDatesAfter(pid, earliest).filter((x) => !rewritten.has(x));
     if (later.length === 0) continue;
     const marked = run.store.transaction(() => run.store.markStale(later, pid, STALE_AFTER_REWRITE, run.nowIso()));
     for (const m of marked) for (const p of m.phases) tally.countStale(p as PhaseName);

@@ -18,6 +18,8 @@ export class RunTally {
   readonly blocked: BlockedPortfolioDate[] = [];
   /** Per portfolio, the dates whose marks or snapshots this run rewrote. */
   readonly rewritten = new Map<string, Set<IsoDate>>();
+  /** Per portfolio, the rewritten dates whose marks or snapshots changed value. */
+  readonly changed = new Map<string, Set<IsoDate>>();
 
   /**
    * One phase outcome of a date or a portfolio-date. `replacing` is the outcome counted before
@@ -54,12 +56,17 @@ export class RunTally {
     this.results.push(result);
   }
 
-  addRewrite(portfolioId: string, date: IsoDate): void {
-    (this.rewritten.get(portfolioId) ?? this.rewritten.set(portfolioId, new Set()).get(portfolioId)!).add(date);
+  addRewrite(portfolioId: string, date: IsoDate, changed: boolean): void {
+    addTo(this.rewritten, portfolioId, date);
+    if (changed) addTo(this.changed, portfolioId, date);
   }
 
   /** The history row's completed_jobs and failed_jobs so far (h.6). */
   progress(): JobProgress {
     return jobProgress(this.results);
   }
+}
+
+function addTo(map: Map<string, Set<IsoDate>>, key: string, date: IsoDate): void {
+  (map.get(key) ?? map.set(key, new Set()).get(key)!).add(date);
 }

@@ -7,7 +7,7 @@ import { markLot } from '../calc/lot-mark';
 import { lotAsOf } from '../calc/lot-quantity';
 import type { LotMark } from '../domain/mark';
 import { isActiveOn } from '../domain/portfolio';
-import { outcome, type PortfolioDateContext, type PortfolioPhase } from '../engine/phase-types';
+import { noteUnchanged, outcome, type PortfolioDateContext, type PortfolioPhase } from '../engine/phase-types';
 import { symbolsNeeded } from './market-data/symbols-needed';
 
 export function lotsConsidered(ctx: PortfolioDateContext) {
@@ -64,7 +64,7 @@ export const marksPhase: PortfolioPhase = {
         }),
       );
     }
-    run.store.replaceMarks(portfolio.id, d, marks, run.runId, run.nowIso());
+    noteUnchanged(ctx, 'marks', run.store.replaceMarks(portfolio.id, d, marks, run.runId, run.nowIso()));
     ctx.state.marks = marks;
     const active = marks.filter((m) => m.isActive);
     const eligible = active.filter((m) => {

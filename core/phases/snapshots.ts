@@ -8,7 +8,7 @@
 import { nextTradingDay, previousTradingDay } from '../calendar';
 import { computeSnapshot } from '../calc/snapshot';
 import { compensatedSum } from '../domain/money';
-import { outcome, type PortfolioPhase } from '../engine/phase-types';
+import { noteUnchanged, outcome, type PortfolioPhase } from '../engine/phase-types';
 import { blockedRunCommand } from '../engine/run-summary';
 
 export const snapshotsPhase: PortfolioPhase = {
@@ -50,7 +50,7 @@ export const snapshotsPhase: PortfolioPhase = {
       equityChanges: changes,
     });
     const nowIso = run.nowIso();
-    run.store.writeSnapshotCore({ ...snap, portfolioId: portfolio.id }, run.runId, nowIso);
+    noteUnchanged(ctx, 'snapshots', run.store.writeSnapshotCore({ ...snap, portfolioId: portfolio.id }, run.runId, nowIso));
     const latest = run.store.latestSnapshotDate(portfolio.id);
     if (latest === null || d >= latest) run.store.setEquityBalance(portfolio.id, snap.equityBalance, nowIso);
     ctx.state.snapshot = snap;

@@ -137,8 +137,13 @@ export interface MarkStore {
   earliestMarkDate(portfolioId: string): IsoDate | null;
   loadMarks(portfolioId: string, d: IsoDate): LotMark[];
   hasMarks(portfolioId: string, d: IsoDate): boolean;
-  /** Deletes the portfolio-date's marks and writes these; refreshes the positions.mark cache where D >= marked_as_of. */
-  replaceMarks(portfolioId: string, d: IsoDate, marks: readonly LotMark[], runId: string, nowIso: string): void;
+  /**
+   * Deletes the portfolio-date's marks and writes these; refreshes the positions.mark cache where
+   * D >= marked_as_of. Returns whether the marks differ from the stored ones (true when there
+   * were none). Marks equal in every value are kept as they are, with the run and time that
+   * wrote them: a rewrite that changes nothing leaves what reads them as it was (g.8).
+   */
+  replaceMarks(portfolioId: string, d: IsoDate, marks: readonly LotMark[], runId: string, nowIso: string): boolean;
 }
 
 export interface SnapshotRecord {
@@ -164,8 +169,12 @@ export interface SnapshotStore {
   previousSnapshot(portfolioId: string, d: IsoDate): SnapshotRecord | null;
   snapshotOf(portfolioId: string, d: IsoDate): SnapshotRecord | null;
   latestSnapshotDate(portfolioId: string): IsoDate | null;
-  /** Upserts the core columns, keeping the analytics columns of an existing row. */
-  writeSnapshotCore(row: SnapshotValues & { readonly portfolioId: string }, runId: string, nowIso: string): void;
+  /**
+   * Upserts the core columns, keeping the analytics columns of an existing row. Returns whether
+   * a core value differs from the stored row's (true when there was none); a row equal in every
+   * core value is kept as it is, as replaceMarks keeps equal marks.
+   */
+  writeSnapshotCore(row: SnapshotValues & { readonly portfolioId: string }, runId: string, nowIso: string): boolean;
   setEquityBalance(portfolioId: string, equity: number, nowIso: string): void;
   /** Snapshot dates after D for the portfolio (to mark them stale). */
   snapshotDatesAfter(portfolioId: string, d: IsoDate): IsoDate[];

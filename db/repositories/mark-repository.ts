@@ -44,6 +44,23 @@ export function markFromRow(r: Record<string, unknown>): LotMark {
   };
 }
 
+/**
+ * Whether a portfolio-date's new marks differ from its stored ones in any value (not the run
+ * that wrote them): another lot, a price, a quantity, a Greek or a flag. None stored = differ.
+ */
+function marksDiffer(stored: readonly LotMark[], next: readonly LotMark[]): boolean {
+  if (stored.length === 0 || stored.length !== next.length) return true;
+  const byLot = new Map(stored.map((m) => [m.positionId, m]));
+  return next.some((m) => {
+    const s = byLot.get(m.positionId);
+    if (!s) return true;
+    for (const k of Object.keys(m) as (keyof LotMark)[]) {
+      if (k === 'flags' ? s.flags.join('\n') !== m.flags.join('\n') : (s[k] ?? null) !== (m[k] ?? null)) return true;
+    }
+    return false;
+  });
+}
+
 export function markRepository(db: SqliteDatabase): MarkStore {
   const insert = prepareInsert(db, positionMarks);
   const pricedMarks = db.prepare(`SELECT position_id, mark_date, price FROM position_marks WHERE price IS NOT NULL ORDER BY mark_date`).raw();
@@ -80,42 +97,48 @@ export function markRepository(db: SqliteDatabase): MarkStore {
       return has.get(portfolioId, d) !== undefined;
     },
     replaceMarks(portfolioId, d, marks, runId, nowIso) {
-      del.run(portfolioId, d);
-      insert.many(
-        marks.map((m) => ({
-          positionId: m.positionId,
-          portfolioId: m.portfolioId,
-          markDate: m.markDate,
-          isActive: m.isActive ? 1 : 0,
-          quantity: m.quantity,
-          multiplier: m.multiplier,
-          price: m.price,
-          priceDate: m.priceDate,
-          priceSource: m.priceSource,
-          marketValue: m.marketValue,
-          costBasis: m.costBasis,
-          unrealizedPnl: m.unrealizedPnl,
-          prevPrice: m.prevPrice,
-          prevPriceDate: m.prevPriceDate,
-          prevBasis: m.prevBasis,
-          closedQuantity: m.closedQuantity,
-          closingPnl: m.closingPnl,
-          dailyPnl: m.dailyPnl,
-          underlyingPrice: m.underlyingPrice,
-          underlyingPriceDate: m.underlyingPriceDate,
-          impliedVol: m.impliedVol,
-          riskFreeRate: m.riskFreeRate,
-          timeToExpiry: m.timeToExpiry,
-          delta: m.delta,
-          gamma: m.gamma,
-          theta: m.theta,
-          vega: m.vega,
-          flags: m.flags.length ? JSON.stringify(m.flags) : null,
-          runId,
-          computedAt: nowIso,
-        })),
-      );
+      const changed = marksDiffer((load.all(portfolioId, d) as Record<string, unknown>[]).map(markFromRow), marks);
+      if (changed) replace(portfolioId, d, marks, runId, nowIso);
       for (const m of marks) cache.run(m.price, m.marketValue, m.unrealizedPnl, m.priceDate, m.priceSource, d, nowIso, m.positionId, d);
+      return changed;
     },
   };
+
+  function replace(portfolioId: string, d: IsoDate, marks: readonly LotMark[], runId: string, nowIso: string): void {
+    del.run(portfolioId, d);
+    insert.many(
+      marks.map((m) => ({
+        positionId: m.positionId,
+        portfolioId: m.portfolioId,
+        markDate: m.markDate,
+        isActive: m.isActive ? 1 : 0,
+        quantity: m.quantity,
+        multiplier: m.multiplier,
+        price: m.price,
+        priceDate: m.priceDate,
+        priceSource: m.priceSource,
+        marketValue: m.marketValue,
+        costBasis: m.costBasis,
+        unrealizedPnl: m.unrealizedPnl,
+        prevPrice: m.prevPrice,
+        prevPriceDate: m.prevPriceDate,
+        prevBasis: m.prevBasis,
+        closedQuantity: m.closedQuantity,
+        closingPnl: m.closingPnl,
+        dailyPnl: m.dailyPnl,
+        underlyingPrice: m.underlyingPrice,
+        underlyingPriceDate: m.underlyingPriceDate,
+        impliedVol: m.impliedVol,
+        riskFreeRate: m.riskFreeRate,
+        timeToExpiry: m.timeToExpiry,
+        delta: m.delta,
+        gamma: m.gamma,
+        theta: m.theta,
+        vega: m.vega,
+        flags: m.flags.length ? JSON.stringify(m.flags) : null,
+        runId,
+        computedAt: nowIso,
+      })),
+    );
+  }
 }

@@ -7,8 +7,10 @@ import type { SnapshotRecord, SnapshotStore } from '../../core/ports/store';
 import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
 
-const CORE =
-  'total_value, cash_value, long_value, short_value, gross_exposure, net_exposure, daily_pnl, daily_return, cumulative_pnl, cumulative_pnl_raw, daily_realized_pnl, cumulative_realized_pnl, daily_capital_flow, cumulative_capital_flow, portfolio_delta, portfolio_gamma, portfolio_theta, portfolio_vega, num_positions, num_long_positions, num_short_positions, num_unmarked_positions, equity_balance, is_baseline, is_complete, run_id, computed_at';
+/** The core value columns, in the order writeSnapshotCore binds them. */
+const CORE_VALUES =
+  'total_value, cash_value, long_value, short_value, gross_exposure, net_exposure, daily_pnl, daily_return, cumulative_pnl, cumulative_pnl_raw, daily_realized_pnl, cumulative_realized_pnl, daily_capital_flow, cumulative_capital_flow, portfolio_delta, portfolio_gamma, portfolio_theta, portfolio_vega, num_positions, num_long_positions, num_short_positions, num_unmarked_positions, equity_balance, is_baseline, is_complete';
+const CORE = `${CORE_VALUES}, run_id, computed_at`;
 
 function toRecord(r: Record<string, unknown> | undefined): SnapshotRecord | null {
   if (!r) return null;
@@ -45,6 +47,7 @@ export function snapshotRepository(db: SqliteDatabase): SnapshotStore {
        .map((c) => `${c.trim()} = excluded.${c.trim()}`)
        .join(', ')}`,
   );
+  const coreOf = db.prepare(`SELECT ${CORE_VALUES} FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date = ?`).raw();
   const equity = db.prepare(`UPDATE portfolios SET equity_balance = ?, updated_at = ? WHERE id = ?`);
   const after = db.prepare(`SELECT snapshot_date FROM portfolio_snapshots WHERE portfolio_id = ? AND snapshot_date > ? ORDER BY snapshot_date`);
   return {
@@ -52,13 +55,16 @@ export function snapshotRepository(db: SqliteDatabase): SnapshotStore {
     snapshotOf: (pid, d) => toRecord(of.get(pid, d) as Record<string, unknown> | undefined),
     latestSnapshotDate: (pid) => ((latest.get(pid) as { d: IsoDate | null }).d ?? null) as IsoDate | null,
     writeSnapshotCore(s, runId, nowIso) {
-      upsert.run(
-        snapshotRowId(s.portfolioId, s.snapshotDate), s.portfolioId, s.snapshotDate, nowIso,
+      const values = [
         s.totalValue, s.cashValue, s.longValue, s.shortValue, s.grossExposure, s.netExposure, s.dailyPnl, s.dailyReturn,
         s.cumulativePnl, s.cumulativePnlRaw, s.dailyRealizedPnl, s.cumulativeRealizedPnl, s.dailyCapitalFlow, s.cumulativeCapitalFlow,
         s.portfolioDelta, s.portfolioGamma, s.portfolioTheta, s.portfolioVega, s.numPositions, s.numLongPositions, s.numShortPositions,
-        s.numUnmarkedPositions, s.equityBalance, s.isBaseline ? 1 : 0, 1, runId, nowIso,
-      );
+        s.numUnmarkedPositions, s.equityBalance, s.isBaseline ? 1 : 0, 1,
+      ].map((v) => v ?? null);
+      const stored = coreOf.get(s.portfolioId, s.snapshotDate) as unknown[] | undefined;
+      const changed = stored === undefined || values.some((v, i) => v !== stored[i]);
+      if (changed) upsert.run(snapshotRowId(s.portfolioId, s.snapshotDate), s.portfolioId, s.snapshotDate, nowIso, ...values, runId, nowIso);
+      return changed;
     },
     setEquityBalance(pid, value, nowIso) {
       equity.run(value, nowIso, pid);

@@ -1,6 +1,7 @@
 /**
  * Re-running marks and snapshots of a processed date without analytics (`run --phase
- * marks,snapshots`) leaves that date's analytics older than its marks, and tracking records
+ * marks,snapshots`) after one of its closes changed leaves that date's analytics older than its
+ * marks, and tracking records
  * them as stale (c.11, g.8). The post-run guard does not count that known, recorded state
  * against G1 (marks before analytics), so the gate stays open and `run --retry-failed-phases`
  * redoes the stale work; before, the guard closed the gate and refused that very retry.
@@ -33,6 +34,9 @@ describe('run --phase marks,snapshots on a processed date', () => {
     expect(first.code, first.stderr).toBe(0);
 
     const pid = DEMO_PORTFOLIOS.individual;
+    const c = new Database(db);
+    c.prepare(`UPDATE market_data_cache SET close = close * 1.10 WHERE date = '2025-07-01' AND symbol = (SELECT min(symbol) FROM positions WHERE portfolio_id = ? AND investment_class = 'PUBLIC')`).run(pid);
+    c.close();
     const again = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--portfolio', pid, '--phase', 'marks,snapshots', '--summary-json', '--quiet'], env);
     // Partial (its analytics are stale), not a closed gate (4).
     expect(again.code, again.stderr).toBe(1);

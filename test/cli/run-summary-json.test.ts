@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli';
+import { execOn, INDIVIDUAL } from '../support/safeguards';
 
 const NOW = '2025-09-30T23:00:00Z';
 const CORE = 'market_data,fundamentals,marks,snapshots,sector_tags';
@@ -37,23 +38,48 @@ describe('run --summary-json with nothing to run', () => {
   }, 60_000);
 });
 
-describe('run --summary-json after a rewrite of an earlier date', () => {
-  it("counts in phases.*.stale the later dates' entries the rewrite marked stale (g.8)", async () => {
-    const db = join(tempDir(), 'demo.db');
+describe('run --summary-json after a rewrite of an earlier date (g.8)', () => {
+  const db = join(tempDir(), 'demo.db');
+  beforeAll(async () => {
     expect((await runCli(['seed-demo', '--db', db], { BATCHDESK_NOW: NOW })).code).toBe(0);
     const first = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-03', '--phase', CORE, '--quiet'], { BATCHDESK_NOW: NOW });
     expect(first.code, first.stderr).toBe(0);
-    // Marks and snapshots of 2025-07-01 rewritten: 2025-07-02 and 2025-07-03 of the five portfolios become stale.
-    const again = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--phase', 'marks,snapshots', '--summary-json', '--quiet'], { BATCHDESK_NOW: NOW });
-    expect(again.code, again.stderr).toBe(0);
-    const doc = JSON.parse(again.stdout) as { phases: Record<string, { runs: number; stale: number }> };
-    expect(Object.fromEntries(Object.entries(doc.phases).map(([p, t]) => [p, [t.runs, t.stale]]))).toEqual({
-      market_data: [0, 0],
-      fundamentals: [0, 0],
-      marks: [5, 10],
-      snapshots: [5, 10],
-      sector_tags: [0, 0],
-      analytics: [0, 0],
+  }, 60_000);
+
+  const rerunJuly1 = async () => {
+    const r = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--phase', 'marks,snapshots', '--summary-json'], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { phases: Record<string, { runs: number; stale: number }> };
+    return { stderr: r.stderr, runsAndStale: Object.fromEntries(Object.entries(doc.phases).map(([p, t]) => [p, [t.runs, t.stale]])) };
+  };
+
+  it('a rewrite that changes nothing leaves the later dates as they were', async () => {
+    const again = await rerunJuly1();
+    expect(again.runsAndStale).toEqual({ market_data: [0, 0], fundamentals: [0, 0], marks: [5, 0], snapshots: [5, 0], sector_tags: [0, 0], analytics: [0, 0] });
+    expect(again.stderr).not.toMatch(/now stale/);
+    expect(trackingStatuses(db, '2025-07-02')).toEqual(new Set(['success']));
+  }, 60_000);
+
+  it("counts in phases.*.stale the later dates' entries a changed rewrite marked stale, for the portfolios it changed", async () => {
+    // One close of 2025-07-01 moves: the marks and snapshots of the portfolios holding it change.
+    const holders = execOn(db, (d) => {
+      const symbol = (d.prepare(`SELECT symbol FROM positions WHERE portfolio_id = ? AND investment_class = 'PUBLIC' ORDER BY symbol LIMIT 1`).get(INDIVIDUAL) as { symbol: string }).symbol;
+      d.prepare(`UPDATE market_data_cache SET close = close * 1.10 WHERE symbol = ? AND date = '2025-07-01'`).run(symbol);
+      return (d.prepare(`SELECT count(DISTINCT portfolio_id) AS n FROM positions WHERE symbol = ? AND entry_date <= '2025-07-01'`).get(symbol) as { n: number }).n;
     });
+    expect(holders).toBeGreaterThan(0);
+    expect(holders).toBeLessThan(5);
+    const again = await rerunJuly1();
+    // Their 2025-07-02 and 2025-07-03 become stale; the other portfolios' do not.
+    expect(again.runsAndStale).toEqual({ market_data: [0, 0], fundamentals: [0, 0], marks: [5, 2 * holders], snapshots: [5, 2 * holders], sector_tags: [0, 0], analytics: [0, 0] });
+    expect(again.stderr.match(/later date\(s\) of \w+ are now stale/g)).toHaveLength(holders);
+    expect(trackingStatuses(db, '2025-07-03')).toEqual(new Set(['success', 'stale']));
   }, 60_000);
 });
+
+/** The statuses of a date's marks and snapshots entries, over its portfolios, in tracking. */
+function trackingStatuses(db: string, date: string): Set<string> {
+  const row = execOn(db, (d) => d.prepare(`SELECT phase_status FROM batch_run_tracking WHERE run_date = ?`).get(date) as { phase_status: string });
+  const phases = JSON.parse(row.phase_status) as Record<string, { portfolios?: Record<string, { status: string }> }>;
+  return new Set(['marks', 'snapshots'].flatMap((p) => Object.values(phases[p]?.portfolios ?? {}).map((e) => e.status)));
+}

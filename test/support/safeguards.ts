@@ -87,10 +87,10 @@ export function rowCountsOf(path: string): Record<string, number> {
 }
 
 /** Runs SQL on a database file (test injections), then closes it. */
-export function execOn(path: string, fn: (db: Database.Database) => void): void {
+export function execOn<T>(path: string, fn: (db: Database.Database) => T): T {
   const db = new Database(path, { fileMustExist: true });
   try {
-    fn(db);
+    return fn(db);
   } finally {
     db.close();
   }
