@@ -17,12 +17,21 @@ const FLAG_NAMES: Record<string, string> = {
 
 type Issue = z.ZodError['issues'][number];
 
-/** zod's number messages in the CLI's words ("expected number, received NaN" says nothing to a user). */
+/** The values a flag takes, as a sentence: `"a", "b" or "c"`. */
+function oneOf(values: readonly unknown[]): string {
+  const words = values.map((v) => JSON.stringify(v));
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : (words[0] ?? '');
+}
+
+/** zod's messages in the CLI's words ("Invalid option" or "expected number, received NaN" say little to a user). */
 function plainMessage(issue: Issue): string {
+  if (issue.code === 'invalid_value') return `expected one of ${oneOf(issue.values)}`;
   if (issue.code === 'invalid_type' && issue.expected === 'number') return 'expected a number';
   if (issue.code === 'invalid_type' && issue.expected === 'int') return 'expected a whole number';
   if (issue.code === 'too_small' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
   if (issue.code === 'too_big' && issue.origin === 'number') return `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
+  if (issue.code === 'too_small' && issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `needs at least ${String(issue.minimum)} characters`;
+  if (issue.code === 'too_small' && (issue.origin === 'array' || issue.origin === 'set')) return `needs at least ${String(issue.minimum)} value(s)`;
   return issue.message;
 }
 

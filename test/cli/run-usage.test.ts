@@ -21,7 +21,7 @@ describe('run: bad input and dry runs', () => {
   });
 
   const cases: [string, string[], RegExp][] = [
-    ['unknown phase', ['--phase', 'markz'], /--phase.*markz|markz/],
+    ['unknown phase', ['--phase', 'markz'], /^error: --phase "markz": expected one of "market_data", "fundamentals", "marks", "snapshots", "sector_tags" or "analytics" \(see `batchdesk run --help`\)$/],
     ['end before start', ['--start-date', '2025-08-10', '--end-date', '2025-08-01'], /before --start-date/],
     ['a date that does not parse', ['--start-date', '2025-13-01'], /--start-date.*YYYY-MM-DD/],
     ['a non-trading --target-date', ['--target-date', '2025-07-04'], /not a trading day.*2025-07-03/],
@@ -35,7 +35,7 @@ describe('run: bad input and dry runs', () => {
     ['a chunk size that is not a number', ['--chunk-days', 'abc'], /--chunk-days "abc": expected a number \(see/],
     ['a fractional chunk size', ['--chunk-days', '1.5'], /--chunk-days 1\.5: expected a whole number \(see/],
     ['a guard threshold above 1', ['--max-missing-marks', '1.5'], /--max-missing-marks 1\.5: must be at most 1 \(see/],
-    ['an unknown market-data mode', ['--market-data', 'carrier-pigeon'], /--market-data/],
+    ['an unknown market-data mode', ['--market-data', 'carrier-pigeon'], /^error: --market-data "carrier-pigeon": expected one of "online", "offline" or "synthetic" \(see/],
     ['a missing prerequisite', ['--phase', 'snapshots', '--target-date', '2025-07-01'], /prerequisites.*snapshots needs marks/],
     // e.1: only online and offline read a CSV folder.
     ['--csv-dir with --market-data synthetic', ['--market-data', 'synthetic', '--csv-dir', '.'], /^error: --csv-dir \. is read only by --market-data online \(the folder, then Yahoo\) or offline \(the folder only\); with --market-data synthetic the synthetic generator answers every request and the folder would never be read\. Leave out --csv-dir, or choose --market-data offline or online$/],
