@@ -337,7 +337,8 @@ export function planRun(input: PlannerInput): RunPlan {
     }
   }
 
-  // g.8: one warning per date, naming the portfolios (by name and short id) whose later snapshots go stale.
+  // g.8: one warning per date, naming the portfolios (by name and short id) whose later snapshots go
+  // stale if the re-run changes a value (the run knows only once it has written them).
   const nameOf = new Map(input.portfolios.map((p) => [p.id, `${p.name} (${p.id.slice(0, 8)})`]));
   for (const pd of dates) {
     const staled = pd.portfolios.filter((pp) => {
@@ -345,7 +346,7 @@ export function planRun(input: PlannerInput): RunPlan {
       const latest = input.store.latestSnapshotDate(pp.portfolioId);
       return latest !== null && latest > pd.date && !dates.some((x) => x.date > pd.date && x.portfolios.some((y) => y.portfolioId === pp.portfolioId));
     });
-    if (staled.length > 0) warnings.push(`re-running ${pd.date} makes later snapshots of ${staled.map((pp) => nameOf.get(pp.portfolioId) ?? pp.portfolioId).join(', ')} stale unless they are re-run too`);
+    if (staled.length > 0) warnings.push(`re-running ${pd.date} makes later snapshots of ${staled.map((pp) => nameOf.get(pp.portfolioId) ?? pp.portfolioId).join(', ')} stale if its marks or snapshot change, unless they are re-run too`);
   }
 
   if (!options.monitorOnly) warnings.push(...brokenChainWarnings(dates, scope, input.store));

@@ -58,6 +58,6 @@ describe('the dry-run plan of a retry', () => {
     const portfolios = sqlite.prepare(`SELECT id, name FROM portfolios ORDER BY name, id`).all() as { id: string; name: string }[];
     sqlite.close();
     const warnings = (JSON.parse(r.stdout) as { warnings: string[] }).warnings.filter((w) => w.includes('later snapshots'));
-    expect(warnings).toEqual([`re-running 2025-07-01 makes later snapshots of ${portfolios.map((p) => `${p.name} (${p.id.slice(0, 8)})`).join(', ')} stale unless they are re-run too`]);
+    expect(warnings).toEqual([`re-running 2025-07-01 makes later snapshots of ${portfolios.map((p) => `${p.name} (${p.id.slice(0, 8)})`).join(', ')} stale if its marks or snapshot change, unless they are re-run too`]);
   });
 });
