@@ -10,7 +10,6 @@
 import type { OtherProcessRun } from '../../core/api/commands/run-commands';
 import type { CommandOutput } from '../../core/api/contract';
 import type { TrackingRow } from '../../core/api/commands/view-commands';
-import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
 import type { EventPayload, TelemetryEvent } from '../../core/api/telemetry-events';
 import { aggregateStatus as aggregatePhaseStatus, PHASE_NAMES, type PhaseName } from '../../core/domain/phase';
@@ -65,7 +64,8 @@ export interface LogEntry {
   readonly ts: string;
   readonly level: TelemetryEvent['level'];
   readonly event: TelemetryEvent['event'];
-  readonly text: string;
+  /** The event itself: the log words it (renderer/features/telemetry/log-words.ts), with the portfolio names it knows. */
+  readonly origin: TelemetryEvent;
 }
 
 export interface Counters {
@@ -400,39 +400,6 @@ function setPortfolioCell(row: GridRow, phase: PhaseName, portfolioId: string, c
   return { ...row, cells: { ...row.cells, [phase]: agg } };
 }
 
-function describe(e: TelemetryEvent): string {
-  switch (e.event) {
-    case 'run_start':
-      return `run ${e.payload.batch_run_id} started: ${e.payload.date_count} date(s) ${e.payload.first_date ?? ''}..${e.payload.last_date ?? ''}, ${e.payload.chunk_count} chunk(s), mode ${e.payload.mode}`;
-    case 'phase_start':
-      return `${e.payload.date} ${e.payload.phase}${e.payload.portfolio_id ? ` [${e.payload.portfolio_id.slice(0, 8)}]` : ''} started`;
-    case 'phase_result': {
-      const p = e.payload;
-      const extra = [p.reason ? `reason=${p.reason}` : '', p.error ? `error=${p.error}` : '', p.missing_price_count ? `missing=${p.missing_price_count}` : '', p.fallback_count ? `fallback=${p.fallback_count}` : ''].filter(Boolean).join(' ');
-      return `${p.date} ${p.phase}${p.portfolio_id ? ` [${p.portfolio_id.slice(0, 8)}]` : ''} ${p.status} ${Math.round(p.duration_ms)}ms${extra ? ` ${extra}` : ''}`;
-    }
-    case 'date_result': {
-      const p = e.payload;
-      return `${p.date} ${p.status}: portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ok, missing ${p.missing_price_count}, fallback ${p.fallback_count}, jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}, ${Math.round(p.duration_ms)}ms`;
-    }
-    case 'run_result': {
-      const p = e.payload;
-      return `run ${p.status} (exit ${p.exit_code}): ${p.dates_succeeded} success, ${p.dates_partial} partial, ${p.dates_failed} failed${p.cancelled ? ', cancelled' : ''}`;
-    }
-    case 'metric': {
-      const p = e.payload;
-      // These two carry their whole message in their tags: they read as the CLI's warnings.
-      if (p.name === 'price_validation_flag') return `${p.name}: ${priceFlagText(p.tags, p.date)}`;
-      if (p.name === 'csv_bad_row') return `${p.name}: ${csvBadRowText(p.tags)}`;
-      const tags = Object.entries(p.tags)
-        .slice(0, 4)
-        .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-        .join(' ');
-      return `${p.name}${p.value !== null ? `=${p.value}${p.unit ? p.unit : ''}` : ''}${p.date ? ` date=${p.date}` : ''}${tags ? ` ${tags}` : ''}`;
-    }
-  }
-}
-
 /** The rows the live run's events go to: the database's, or a monitor-only run's own. */
 function liveRowsOf(s: LiveState): Readonly<Record<string, GridRow>> {
   return isMonitorRun(s.run) ? s.monitorRows : s.rows;
@@ -543,7 +510,7 @@ export function applyBatch(state: LiveState, batch: TelemetryBatch, nowMs: numbe
   const log: LogEntry[] = [];
   for (const e of batch.events) {
     s = applyEvent(s, e, batch.counts);
-    log.push({ key: `${e.run_id ?? '-'}:${e.seq}:${e.event}`, seq: e.seq, ts: e.ts, level: e.level, event: e.event, text: describe(e) });
+    log.push({ key: `${e.run_id ?? '-'}:${e.seq}:${e.event}`, seq: e.seq, ts: e.ts, level: e.level, event: e.event, origin: e });
   }
   const last = batch.events[batch.events.length - 1];
   const merged = s.log.length + log.length > LOG_CAPACITY ? [...s.log, ...log].slice(-LOG_CAPACITY) : [...s.log, ...log];

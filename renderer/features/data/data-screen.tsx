@@ -12,6 +12,7 @@ import { backupCheckText } from '../../../core/api/backup-check-text';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
 import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
+import { logText } from '../telemetry/log-words';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { elapsedText, StepDialog, useStepProgress } from './step-progress';
@@ -338,7 +339,7 @@ function ImportPanel({ onDone, current, onAction }: { onDone: () => void } & Act
   const [result, setResult] = useState<ImportResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const transport = client.transport;
-  const importLines = useMemo(() => live.log.filter((l) => l.text.startsWith('import_progress')).slice(-5), [live.log]);
+  const importLines = useMemo(() => live.log.filter((l) => l.origin.event === 'metric' && l.origin.payload.name === 'import_progress').slice(-5), [live.log]);
   const start = async (dryRun: boolean) => {
     onAction();
     setError(null);
@@ -407,7 +408,7 @@ function ImportPanel({ onDone, current, onAction }: { onDone: () => void } & Act
       {importLines.length > 0 && progress ? (
         <ul className="muted">
           {importLines.map((l) => (
-            <li key={l.key}>{l.text}</li>
+            <li key={l.key}>{logText(l.origin)}</li>
           ))}
         </ul>
       ) : null}

@@ -1,21 +1,45 @@
 /**
- * The log tail (SPEC.md h.7): human lines of the events, filtered by level, event and text. It
- * holds the latest LOG_CAPACITY lines and says so once older ones were dropped.
+ * The log tail (SPEC.md h.7): human lines of the events (log-words.ts), filtered by level, event
+ * and text. A line about a portfolio names it once the portfolios are read, and the text filter
+ * matches the line as shown, names included. It holds the latest LOG_CAPACITY lines and says so
+ * once older ones were dropped.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { EVENT_LEVELS, EVENT_NAMES, type EventLevel, type EventName } from '../../../core/api/telemetry-events';
 import type { LogEntry } from '../../state/live-run';
 import { fmtInt } from '../../ui/format';
+import { logText, type PortfolioNames } from './log-words';
 
 const RANK: Record<EventLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function filterLog(log: readonly LogEntry[], minLevel: EventLevel, events: ReadonlySet<EventName>, text: string): LogEntry[] {
+/** A log entry with its words. */
+export interface LogLine extends LogEntry {
+  readonly text: string;
+}
+
+export function filterLog(log: readonly LogLine[], minLevel: EventLevel, events: ReadonlySet<EventName>, text: string): LogLine[] {
   const needle = text.trim().toLowerCase();
   return log.filter((l) => RANK[l.level] >= RANK[minLevel] && events.has(l.event) && (needle === '' || l.text.toLowerCase().includes(needle)));
 }
 
-const LogLine = memo(function LogLine({ line, start }: { line: LogEntry; start: number }) {
+/**
+ * The entries worded with the portfolio names the log knows. `worded` keeps each entry's line
+ * once made (one cache per names), so a new batch words only its own entries and the others stay
+ * the same objects for the memoized rows.
+ */
+export function wordLines(log: readonly LogEntry[], names: PortfolioNames, worded: WeakMap<LogEntry, LogLine>): readonly LogLine[] {
+  return log.map((l) => {
+    let line = worded.get(l);
+    if (!line) {
+      line = { ...l, text: logText(l.origin, names) };
+      worded.set(l, line);
+    }
+    return line;
+  });
+}
+
+const LogRow = memo(function LogRow({ line, start }: { line: LogLine; start: number }) {
   return (
     <div className={`log-line lvl-${line.level}`} style={{ transform: `translateY(${start}px)` }}>
       <span className="ts">{line.ts.slice(11, 23)}</span> <span className="lvl">{line.level}</span> {line.text}
@@ -23,12 +47,15 @@ const LogLine = memo(function LogLine({ line, start }: { line: LogEntry; start: 
   );
 });
 
-/** `received`: the lines received in all, dropped ones included. */
-export function EventLog({ log, received }: { log: readonly LogEntry[]; received: number }) {
+/** `received`: the lines received in all, dropped ones included; `portfolios`: the names the lines use. */
+export function EventLog({ log, received, portfolios }: { log: readonly LogEntry[]; received: number; portfolios: readonly { readonly id: string; readonly name: string }[] }) {
   const [minLevel, setMinLevel] = useState<EventLevel>('info');
   const [events, setEvents] = useState<ReadonlySet<EventName>>(new Set(EVENT_NAMES.filter((e) => e !== 'phase_start')));
   const [text, setText] = useState('');
-  const lines = useMemo(() => filterLog(log, minLevel, events, text), [log, minLevel, events, text]);
+  const names = useMemo<PortfolioNames>(() => new Map(portfolios.map((p) => [p.id, p.name])), [portfolios]);
+  const worded = useMemo(() => new WeakMap<LogEntry, LogLine>(), [names]);
+  const shown = useMemo(() => wordLines(log, names, worded), [log, names, worded]);
+  const lines = useMemo(() => filterLog(shown, minLevel, events, text), [shown, minLevel, events, text]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const virtualizer = useVirtualizer({ count: lines.length, getScrollElement: () => scrollRef.current, estimateSize: () => 22, overscan: 8 });
@@ -94,7 +121,7 @@ export function EventLog({ log, received }: { log: readonly LogEntry[]; received
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => (
-              <LogLine key={lines[v.index]!.key} line={lines[v.index]!} start={v.start} />
+              <LogRow key={lines[v.index]!.key} line={lines[v.index]!} start={v.start} />
             ))}
           </div>
         )}

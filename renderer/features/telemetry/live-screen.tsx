@@ -22,6 +22,8 @@ import { OtherProcessRunPanel } from './other-process-run';
 import { GridLegend, PhaseGrid, type CellRef, type PhaseGridHandle } from './phase-grid';
 import { RunProgress } from './run-progress';
 
+const NO_PORTFOLIOS: readonly { readonly id: string; readonly name: string }[] = [];
+
 export function LiveScreen() {
   const client = useClient();
   const { live: store } = useServices();
@@ -84,7 +86,7 @@ export function LiveScreen() {
         {selected ? <CellDetail cell={selected} row={rows[selected.date]} portfolios={portfolios.data?.portfolios ?? []} onClose={closeDetail} /> : null}
       </div>
       {currentRow ? <CurrentDate row={currentRow} portfolios={portfolios.data?.portfolios ?? []} monitor={monitor} /> : null}
-      <EventLog log={live.log} received={live.logReceived} />
+      <EventLog log={live.log} received={live.logReceived} portfolios={portfolios.data?.portfolios ?? NO_PORTFOLIOS} />
     </section>
   );
 }

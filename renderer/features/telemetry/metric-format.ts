@@ -26,11 +26,16 @@ const isRatio = (key: string): boolean => /_(ratio|return|fraction)$/.test(key);
 const decimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 const percent = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
+/** A code's words from `words`, if it lists the code (never an object's own property, such as `constructor`). */
+export function wordOf(words: Readonly<Record<string, string>>, code: string): string | undefined {
+  return Object.hasOwn(words, code) ? words[code] : undefined;
+}
+
 /** "symbols_with_exact_close" -> "Symbols with exact close"; "daily_pnl" -> "Daily P&L". */
 export function metricLabel(key: string): string {
-  const known = LABELS[key];
+  const known = wordOf(LABELS, key);
   if (known) return known;
-  const words = key.replace(UNIT_SUFFIX, '').split('_').filter(Boolean).map((w) => WORDS[w] ?? w);
+  const words = key.replace(UNIT_SUFFIX, '').split('_').filter(Boolean).map((w) => wordOf(WORDS, w) ?? w);
   const text = words.join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -51,8 +56,11 @@ export function jobOutcomeWord(outcome: { readonly success?: unknown; readonly r
   return isBenignSkip({ success: false, reason: typeof outcome?.reason === 'string' ? outcome.reason : null }) ? 'not applicable' : 'failed';
 }
 
-/** A duration: milliseconds under a second, seconds with decimals under a minute (5.12 s), then as elsewhere. */
-function durationText(ms: number): string {
+/**
+ * A duration: milliseconds under a second, seconds with decimals under a minute (5.12 s), then
+ * as elsewhere. The event log words its durations so too (log-words.ts).
+ */
+export function durationText(ms: number): string {
   if (ms >= 1000 && ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
   return fmtDuration(ms);
 }

@@ -8,6 +8,7 @@ import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
 import { aggregateStatus, applyBatch, cellClass, countTrackedDates, EMPTY_LIVE, gridView, LOG_CAPACITY, progressOf, seedFromTracking, withNotRunDates, withPlannedDates, withStart } from '../../../renderer/state/live-run';
 import { dateResultEvent, metricEvent, phaseResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
+import { logText } from '../../../renderer/features/telemetry/log-words';
 
 const batch = (events: TelemetryEvent[], counts: Record<string, number> = {}) => ({ events, counts, coalesced: 0 });
 
@@ -68,7 +69,7 @@ describe('applyBatch', () => {
     expect(s.phase).toBe('finished');
     expect(s.current).toBeNull();
     expect(s.log.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(s.log[5]!.text).toContain('reason=exception error=boom');
+    expect(logText(s.log[5]!.origin)).toContain('reason=exception error=boom');
   });
 
   it('counts coalesced provider requests from the batch counts', () => {
@@ -92,7 +93,7 @@ describe('applyBatch', () => {
       ]),
       0,
     );
-    expect(s.log.map((l) => l.text)).toEqual([
+    expect(s.log.map((l) => logText(l.origin))).toEqual([
       'price_validation_flag: AAPL on 2025-07-03 from csv (prices/aapl.csv line 14): the close moved beyond the jump threshold; kept and listed as a suspect price',
       'price_validation_flag: MSFT on 2025-07-03 from csv (prices/msft.csv line 9): the close moved beyond the jump threshold; the stored close stays',
       'price_validation_flag: NVDA on 2025-07-03 from csv: prices/nvda.csv line 4: a close must be positive; rejected, not stored',

@@ -10,6 +10,7 @@ import { LiveStore } from '../../../renderer/state/live-store';
 import { SHORT_NOW } from '../../support/app/demo-fixture';
 import { hostTransport, nodeTimer, testHostContext } from '../../support/app/host-context';
 import { seedDemoDb } from '../../support/demo-db';
+import { logText } from '../../../renderer/features/telemetry/log-words';
 
 
 async function until(check: () => boolean, ms = 10_000): Promise<void> {
@@ -67,7 +68,7 @@ describe('the live view after a restore', () => {
     expect(s.result).toBeNull();
     expect(s.latestRun!.id).not.toBe(runId);
     expect(s.log.some((l) => l.key.startsWith(`${runId}:`))).toBe(false);
-    expect(s.log.some((l) => l.text.startsWith('database_replaced'))).toBe(true);
+    expect(s.log.some((l) => logText(l.origin).startsWith('database_replaced'))).toBe(true);
     expect(Object.keys(s.rows).sort()).toEqual(['2025-06-30', '2025-07-01', '2025-07-02']);
   });
 });
