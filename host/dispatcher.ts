@@ -1,13 +1,16 @@
 /**
  * The one entry point every transport calls: validates the input with the contract's schema,
  * runs the handler, validates the output, and turns every failure into { code, message,
- * details }. The worker thread, `serve` and tests all dispatch through it.
+ * details }. The worker thread, `serve` and tests all dispatch through it. Before each command
+ * the host looks whether another process replaced its database (database-replaced.ts), so no
+ * answer comes from the runs it kept of the file that was there.
  */
 import { CONTRACT, isCommandName, type CommandName, type CommandOutput } from '../core/api/contract';
 import type { ErrorShape } from '../core/api/errors';
 import { classifyFailure } from '../db/storage-errors';
 import type { Handler, HostContext } from './handler-types';
 import { HANDLERS } from './handlers';
+import { noticeReplacementByOtherProcess } from './handlers/database-replaced';
 
 export type DispatchResult<N extends CommandName = CommandName> = { readonly ok: true; readonly output: CommandOutput<N> } | { readonly ok: false; readonly error: ErrorShape };
 
@@ -25,6 +28,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HostContext
     return { ok: false, error: { code: 'usage', message: `${name}: ${issue.path.join('.') || 'input'}: ${issue.message}`, details: { issues: parsed.error.issues.slice(0, 10) } } };
   }
   try {
+    noticeReplacementByOtherProcess(ctx);
     const handler = HANDLERS[name] as Handler<typeof name>;
     const output = await handler(parsed.data as never, ctx);
     const checked = def.output.safeParse(output);

@@ -120,12 +120,16 @@ export const telemetryEventSchema = z.discriminatedUnion('event', [
 export type TelemetryEvent = z.infer<typeof telemetryEventSchema>;
 
 /**
- * The metric a host publishes once a restore or an import has replaced its database: the runs
- * it had kept for the live view (its ring, the latest run_start) are gone from the file, so it
- * forgot them, and an open view drops them too and reads the restored file again.
- * Tags: `cause` (`restore` or `import`).
+ * The metric a host publishes once a restore or an import, its own or another process's, has
+ * replaced its database: the runs it had kept for the live view (its ring, the latest run_start)
+ * are gone from the file, so it forgot them, and an open view drops them too and reads the
+ * restored file again.
+ * Tags: `cause` (DatabaseReplacedCause).
  */
 export const DATABASE_REPLACED_METRIC = 'database_replaced';
+
+/** What replaced the database: the host's own restore or import, or another process (a `batchdesk restore` or `import` from a terminal). */
+export type DatabaseReplacedCause = 'restore' | 'import' | 'other_process';
 
 /** Events that must never be dropped by a throttling bridge (SPEC.md h.1). */
 export function isDiscreteEvent(e: TelemetryEvent): boolean {

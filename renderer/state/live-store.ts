@@ -8,7 +8,9 @@
  * follows that run's dates as it commits them, and is read again once it has ended. Each look
  * reads the history's latest run too, so the header names the latest run whatever process
  * did it, also one shorter than the watch's interval or one that ended before a reload. After a
- * restore or an import replaced the database, the runs it showed go and it reads the new file.
+ * restore or an import replaced the database, the runs it showed go and it reads the new file;
+ * the watch's looks are also what makes the host notice one made by another process, a
+ * `batchdesk restore` from a terminal (host/handlers/database-replaced.ts).
  */
 import { z } from 'zod';
 import type { OtherProcessRun, RunStatus } from '../../core/api/commands/run-commands';
