@@ -9,7 +9,7 @@
  *   const diff = diffChecksums(a, contentChecksums(other));
  */
 import { createHash } from 'node:crypto';
-import Database, { type Statement } from 'better-sqlite3';
+import type { Statement } from 'better-sqlite3';
 import {
   canonicalRowText,
   isVolatileName,
@@ -19,7 +19,7 @@ import {
   type KeyedRow,
 } from '../core/validation/canonical-form';
 import { TABLE_CATALOG, tableSpec, type IdMapping, type TableSpec } from '../core/validation/table-catalog';
-import { tableExists, type SqliteDatabase } from './open-database';
+import { openReadOnlyConnection, tableExists, type SqliteDatabase } from './open-database';
 import { statementCache } from './statement-cache';
 import { scopeWhere, type RowScope } from './table-scope';
 
@@ -156,7 +156,7 @@ export function contentChecksums(db: SqliteDatabase, options: ChecksumOptions = 
 
 /** Checksums of a database file, opened read-only (the file is not changed). */
 export function fileContentChecksums(path: string, options: ChecksumOptions = {}): ContentChecksums {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openReadOnlyConnection(path);
   try {
     return contentChecksums(db, options);
   } finally {

@@ -3,10 +3,11 @@
  * migrations. Every refusal is a DatabaseOpenError with a code the hosts map to exit code 5
  * (`busy`, another process holding the write lock, maps to 3 as SPEC.md m.16 says) and a
  * message that says what to do. A refused open never creates or changes a file. Opening a
- * database that is up to date writes nothing, so it never waits for another writer.
+ * database that is up to date writes nothing, so it never waits for another writer. A read-only
+ * open also reads a file that nobody may write (openReadOnlyConnection).
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellWord } from '../core/api/shell-word';
@@ -173,6 +174,64 @@ export function explainReadOnlyError(err: unknown, path: string): unknown {
   return isReadOnlyError(err) ? new DatabaseOpenError('read_only', readOnlyDatabaseMessage(path), resolve(path)) : err;
 }
 
+/**
+ * SQLite's answer when it cannot read a WAL database in place: it has to create or open the -wal
+ * or -shm file beside it (SQLITE_READONLY_DIRECTORY, SQLITE_CANTOPEN and their kin).
+ */
+function cannotReadInPlace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return isReadOnlyError(err) || (typeof code === 'string' && code.startsWith('SQLITE_CANTOPEN'));
+}
+
+/** Whether the -wal file beside `abs` may hold changes that are not in the database file yet (any content at all). */
+function walMayHoldChanges(abs: string): boolean {
+  const wal = statSync(`${abs}-wal`, { throwIfNoEntry: false });
+  return wal !== undefined && wal.isFile() && wal.size > 0;
+}
+
+/** What to do about a read-only WAL database whose -wal file SQLite cannot read without creating a -shm file. */
+export function unreadableWalMessage(path: string): string {
+  const abs = resolve(path);
+  return `cannot read ${abs}: its -wal file may hold changes that are not in the database file yet, and SQLite can read them only by creating ${abs}-shm, which the read-only file or folder does not allow. Copy the database together with its -wal file to a writable folder and open the copy there`;
+}
+
+/**
+ * The file's bytes as an in-memory read-only database, read as a rollback-journal database
+ * (header bytes 18-19: an image has no -wal file to consult). Only for a file nobody writes:
+ * the image does not see later commits.
+ */
+function openImage(abs: string, verbose: ((sql: string) => void) | undefined): SqliteDatabase {
+  if (walMayHoldChanges(abs)) throw new DatabaseOpenError('read_only', unreadableWalMessage(abs), abs);
+  const image = readFileSync(abs);
+  if (image[18] === 2 && image[19] === 2) image[18] = image[19] = 1;
+  return new Database(image, { readonly: true, verbose: verbose as ((m?: unknown) => void) | undefined });
+}
+
+/**
+ * A read-only connection to an existing database file: the one way batchdesk opens a file only
+ * to read it (SPEC.md b.1). SQLite reads a WAL database in place when it can use or create the
+ * -wal and -shm files beside it: always for a file this process may write, so a reader sees each
+ * commit of a running batch. On a read-only mount, or in a read-only folder without those files
+ * (a copy, a file shared read-only), it cannot; its `immutable=1` URI would do, but
+ * better-sqlite3 is built without URI filenames. Such a file (one this process cannot write,
+ * readOnlyDatabaseProblem, and no writer has open, or the -wal and -shm files would be there) is
+ * read from an image of it in memory (batchdesk databases are tens of megabytes), unless a -wal
+ * file may hold changes the image would miss: that is refused with what to do, never shown stale.
+ */
+export function openReadOnlyConnection(path: string, verbose?: (sql: string) => void): SqliteDatabase {
+  const abs = resolve(path);
+  const db = new Database(abs, { readonly: true, fileMustExist: true, verbose: verbose as ((m?: unknown) => void) | undefined });
+  try {
+    // The first read: SQLite opens (or fails to create) the -wal and -shm files here.
+    db.pragma('schema_version');
+    return db;
+  } catch (err) {
+    db.close();
+    if (!cannotReadInPlace(err) || readOnlyDatabaseProblem(abs) === null) throw err;
+    return openImage(abs, verbose);
+  }
+}
+
 /** Connection settings only: nothing here writes to the file. */
 function applyPragmas(db: SqliteDatabase, busyTimeoutMs: number, readonly: boolean): void {
   db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
@@ -243,9 +302,11 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   const shipped = shippedMigrations(options.migrationsFolder);
   let db: SqliteDatabase;
   try {
-    db = new Database(abs, { readonly: options.readonly ?? false, fileMustExist: exists, verbose: options.verbose as ((m?: unknown) => void) | undefined });
+    db = options.readonly
+      ? openReadOnlyConnection(abs, options.verbose)
+      : new Database(abs, { fileMustExist: exists, verbose: options.verbose as ((m?: unknown) => void) | undefined });
   } catch (err) {
-    throw new DatabaseOpenError('io_error', `cannot open ${abs}: ${(err as Error).message}`, abs);
+    throw openFailure(err, abs);
   }
   try {
     applyPragmas(db, options.busyTimeoutMs ?? 5000, options.readonly ?? false);
@@ -274,15 +335,30 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     return db;
   } catch (err) {
     db.close();
-    if (err instanceof DatabaseOpenError) throw err;
-    const e = err as Error & { code?: string };
-    if (e.code === 'SQLITE_NOTADB') {
-      throw new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted or damaged). Check the --db path (it must point at a batchdesk .sqlite file).`, abs);
-    }
-    if (isReadOnlyError(e)) throw explainReadOnlyError(e, abs);
-    if (e.code?.startsWith('SQLITE_BUSY')) {
-      throw new DatabaseOpenError('busy', `cannot open ${abs}: another process is writing to it (${e.message}); try again when it has finished`, abs);
-    }
-    throw new DatabaseOpenError('io_error', `cannot open ${abs}: ${e.message}`, abs);
+    throw openFailure(err, abs);
   }
+}
+
+/** A failed open as the DatabaseOpenError that says what happened and what to do. */
+function openFailure(err: unknown, abs: string): DatabaseOpenError {
+  if (err instanceof DatabaseOpenError) return err;
+  const e = err as Error & { code?: string };
+  if (e.code === 'SQLITE_NOTADB') {
+    return new DatabaseOpenError('not_sqlite', `${abs} is not a SQLite database (or is encrypted or damaged). Check the --db path (it must point at a batchdesk .sqlite file).`, abs);
+  }
+  if (isReadOnlyError(e)) return new DatabaseOpenError('read_only', readOnlyDatabaseMessage(abs), abs);
+  if (e.code?.startsWith('SQLITE_BUSY')) {
+    return new DatabaseOpenError('busy', `cannot open ${abs}: another process is writing to it (${e.message}); try again when it has finished`, abs);
+  }
+  return new DatabaseOpenError('io_error', `cannot open ${abs}: ${e.message}`, abs);
+}
+
+/**
+ * Opens an existing database for a command that only reads (history, reconcile, diagnose, verify,
+ * the exports): for writing when SQLite can write it, so pending migrations are applied as every
+ * command applies them; read-only (openReadOnlyConnection) when it cannot, so a file on a
+ * read-only mount or shared read-only is still read.
+ */
+export function openDatabaseToRead(path: string, options: Omit<OpenDatabaseOptions, 'readonly' | 'mustExist'> = {}): SqliteDatabase {
+  return openDatabase(path, { ...options, mustExist: true, readonly: readOnlyDatabaseProblem(path) !== null });
 }

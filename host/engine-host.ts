@@ -27,7 +27,7 @@ import { createDerivedRowsReader } from '../db/derived-rows-reader';
 import { createEngineStore } from '../db/engine-store';
 import { postRunGuardFor } from './diagnostics/guard';
 import { outputLocationProblem, outputPathError } from '../db/maintenance/database-paths';
-import { openDatabase, refuseReadOnlyDatabase, type SqliteDatabase } from '../db/open-database';
+import { openDatabase, openDatabaseToRead, refuseReadOnlyDatabase, type SqliteDatabase } from '../db/open-database';
 import { createSyntheticGenerator, createSyntheticPriceSource, createSyntheticProfileSource, type SyntheticConfigInput } from '../market-data/synthetic';
 import { assertCsvDirectory, CsvDirectorySource } from '../market-data/csv/csv-directory-source';
 import { createYahooAdapter } from '../market-data/yahoo/yahoo-adapter';
@@ -42,8 +42,12 @@ export interface OpenedDatabase {
   close(): void;
 }
 
-export function openStore(path: string, options: { mustExist?: boolean; sqlEcho?: (sql: string) => void } = {}): OpenedDatabase {
-  const db = openDatabase(path, { mustExist: options.mustExist, verbose: options.sqlEcho });
+/**
+ * The database with its store. `toRead`: for a command that only reads, an existing file that
+ * is opened read-only when it cannot be written (db/open-database.ts openDatabaseToRead).
+ */
+export function openStore(path: string, options: { mustExist?: boolean; toRead?: boolean; sqlEcho?: (sql: string) => void } = {}): OpenedDatabase {
+  const db = options.toRead ? openDatabaseToRead(path, { verbose: options.sqlEcho }) : openDatabase(path, { mustExist: options.mustExist, verbose: options.sqlEcho });
   return { db, store: createEngineStore(db), path, close: () => db.close() };
 }
 
@@ -315,7 +319,7 @@ export function caughtUpClock(db: SqliteDatabase, clock: Clock): Clock {
 export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult> {
   if (!args.options.dryRun) refuseReadOnlyDatabase(args.dbPath);
   const echo = args.sqlEcho;
-  const opened = openStore(args.dbPath, { mustExist: true, ...(echo ? { sqlEcho: (sql: string) => echo.statement(sql) } : {}) });
+  const opened = openStore(args.dbPath, { mustExist: true, toRead: args.options.dryRun, ...(echo ? { sqlEcho: (sql: string) => echo.statement(sql) } : {}) });
   const clock = caughtUpClock(opened.db, args.clock ?? systemClock());
   const cancel = cancelSignal(opened.store, args.control);
   try {

@@ -81,7 +81,7 @@ export const backupListCommand: CommandSpec = {
   flags: { json: JSON_FLAG },
   example: 'batchdesk backup list --db portfolios.sqlite',
   async run(ctx) {
-    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const list = backupList(opened);
       if (ctx.flags['json']) {

@@ -7,18 +7,18 @@ import { diagnoseEquityCash } from '../../host/diagnostics/equity-cash';
 import { diagnosePrices } from '../../host/diagnostics/price-diagnosis';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
 import { checkSettledScope } from '../../host/diagnostics/run-dates';
-import { openStore } from '../../host/engine-host';
 import { systemClock } from '../../host/system-ports';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { DATE_FLAG, PORTFOLIO_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
+import { openStore } from '../../host/engine-host';
 
 async function equityCash(ctx: CommandContext): Promise<number> {
   const s = scopeFlags(ctx.flags, 'diagnose equity-cash');
   const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'diagnose equity-cash', '--date') : null;
   checkSettledScope({ date }, targetDate(systemClock(ctx.io.env).now()));
-  const opened = openStore(ctx.global.dbPath, { mustExist: true });
+  const opened = openStore(ctx.global.dbPath, { toRead: true });
   try {
     const r = diagnoseEquityCash(opened.db, { date, portfolioIds: s.portfolios, ...(s.threshold ? { threshold: s.threshold } : {}) });
     // A date without a snapshot is not a pass: nothing was checked (as reconcile and verify say).
@@ -78,7 +78,7 @@ export const diagnosePricesCommand: CommandSpec = {
     const date = s.date ? parseOrUsage(calendarDateSchema, s.date, 'diagnose prices', '--date') : null;
     // After the target date no close is settled yet: every symbol would look missing (k.3).
     checkSettledScope({ date }, targetDate(systemClock(ctx.io.env).now()));
-    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const r = diagnosePrices(opened.db, { date, portfolioIds: s.portfolios });
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));

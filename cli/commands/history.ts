@@ -10,7 +10,6 @@ import { differenceSample } from '../../core/validation/baseline';
 import { exportBaseline, writeBaselineFile } from '../../host/diagnostics/baseline';
 import { compareBaseline } from '../../host/diagnostics/baseline-compare';
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
-import { openStore } from '../../host/engine-host';
 import { systemClock } from '../../host/system-ports';
 import { staleJudge } from '../../host/maintenance/maintenance-lock';
 import { stringFlag } from '../args';
@@ -18,6 +17,7 @@ import { BANNER, asciiJson, inlineList, table } from '../ascii';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
+import { openStore } from '../../host/engine-host';
 
 export const historyCommand: CommandSpec = {
   name: 'history',
@@ -35,7 +35,7 @@ export const historyCommand: CommandSpec = {
     const days = parseOrUsage(z.coerce.number().int().min(1), stringFlag(f['days']) ?? '30', 'history', '--days');
     const statusFlag = stringFlag(f['status']);
     const status = statusFlag === undefined ? null : parseOrUsage(historyStatusSchema, statusFlag, 'history', '--status');
-    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       if (f['running']) {
         const r = runningReport(opened.db, staleJudge(opened.store, clock, opened.path));
@@ -105,7 +105,7 @@ export const exportBaselineCommand: CommandSpec = {
     if (end < start) throw usageError(`--end-date ${end} is before --start-date ${start}`);
     const out = stringFlag(f['out'])!;
     const clock = systemClock(ctx.io.env);
-    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const b = exportBaseline(opened.db, { start, end, databaseName: basename(opened.path), nowMs: clock.now() });
       const file = resolve(ctx.io.cwd, out);

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { isoDateSchema } from '../../core/domain/iso-date';
 import { exportPricesCsv } from '../../db/csv-transfer/price-transfer';
-import { openStore } from '../../host/engine-host';
 import { listFlag, nearest, stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
+import { openStore } from '../../host/engine-host';
 
 const optionsSchema = z
   .object({
@@ -36,7 +36,7 @@ export const pricesExportCommand: CommandSpec = {
       { out: stringFlag(f['out']), startDate: stringFlag(f['start-date']), endDate: stringFlag(f['end-date']), symbols: listFlag(f['symbols']) },
       'prices export',
     );
-    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
       const path = writeOutputFile(resolve(ctx.io.cwd, o.out), r.text, 'the export', [ctx.global.dbPath], '--out');

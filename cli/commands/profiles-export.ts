@@ -2,10 +2,10 @@
 import { resolve } from 'node:path';
 import { EXIT } from '../../core/api/errors';
 import { exportProfilesCsv } from '../../db/csv-transfer/profile-transfer';
-import { openStore } from '../../host/engine-host';
 import { stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
+import { openStore } from '../../host/engine-host';
 
 export const profilesExportCommand: CommandSpec = {
   name: 'profiles export',
@@ -16,7 +16,7 @@ export const profilesExportCommand: CommandSpec = {
   example: 'batchdesk profiles export --out profiles.csv',
   async run(ctx) {
     const out = stringFlag(ctx.flags['out'])!;
-    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const r = exportProfilesCsv(opened.db);
       const path = writeOutputFile(resolve(ctx.io.cwd, out), r.text, 'the export', [ctx.global.dbPath], '--out');

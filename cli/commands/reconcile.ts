@@ -3,7 +3,6 @@ import { EXIT } from '../../core/api/errors';
 import { formatMoney } from '../../core/domain/money';
 import { reconcileInputSchema } from '../../core/api/commands/diagnostics-commands';
 import { targetDate } from '../../core/calendar';
-import { openStore } from '../../host/engine-host';
 import { latestProcessedDate, reconcileInput } from '../../host/diagnostics/reconcile';
 import { checkSettledScope } from '../../host/diagnostics/run-dates';
 import { systemClock } from '../../host/system-ports';
@@ -11,6 +10,7 @@ import { BANNER, asciiJson, toAscii } from '../ascii';
 import { JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
+import { openStore } from '../../host/engine-host';
 
 export const reconcileCommand: CommandSpec = {
   name: 'reconcile',
@@ -20,7 +20,7 @@ export const reconcileCommand: CommandSpec = {
   async run(ctx) {
     const input = parseOrUsage(reconcileInputSchema, scopeFlags(ctx.flags, 'reconcile'), 'reconcile');
     checkSettledScope(input, targetDate(systemClock(ctx.io.env).now()));
-    const opened = openStore(ctx.global.dbPath, { mustExist: true });
+    const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const r = reconcileInput(opened.db, input);
       // A range without a complete snapshot is not a pass: nothing was checked (a date not run

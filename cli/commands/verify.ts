@@ -21,8 +21,9 @@ import { advisedDbFlag, JSON_FLAG, type CommandContext, type CommandSpec } from 
 import { parseOrUsage } from '../validate';
 import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, scopeFlags } from './diagnostic-flags';
 
-async function withDb(ctx: CommandContext, fn: (o: OpenedDatabase) => number): Promise<number> {
-  const opened = openStore(ctx.global.dbPath, { mustExist: true });
+/** Runs `fn` on the database opened to read (openStore with toRead), or to write (`write`: the gate reopen), and closes it. */
+async function withDb(ctx: CommandContext, fn: (o: OpenedDatabase) => number, write = false): Promise<number> {
+  const opened = openStore(ctx.global.dbPath, write ? { mustExist: true } : { toRead: true });
   try {
     return fn(opened);
   } finally {
@@ -83,7 +84,7 @@ export const verifyGuardCommand: CommandSpec = {
         if (f['json']) ctx.io.out(asciiJson({ gate: g }, 2));
         else ctx.io.out(`Gate reopened: ${toAscii(reason)}`);
         return EXIT.ok;
-      });
+      }, true);
     }
     if (stringFlag(f['reason']) !== undefined) throw usageError('--reason only goes with --reopen');
     const s = scopeFlags(f, 'verify guard');

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { SqliteDatabase } from '../open-database';
+import { openReadOnlyConnection, type SqliteDatabase } from '../open-database';
 import { hasSqliteHeader } from './database-paths';
 import { tableRowCounts, type RowCounts } from '../table-counts';
 
@@ -49,7 +49,7 @@ export function verifyDatabaseFile(path: string, expect: VerifyExpectations = {}
   if (notSqlite) return { ok: false, integrity: 'unreadable', foreignKeyViolations: 0, migrations: [], rowCounts: {}, problems: [notSqlite] };
   let db: SqliteDatabase | null = null;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = openReadOnlyConnection(path);
     const integrityRows = db.prepare('PRAGMA integrity_check').all() as { integrity_check: string }[];
     const integrity = integrityRows.map((r) => r.integrity_check).join('; ');
     if (integrity !== 'ok') problems.push(`integrity_check: ${integrity.slice(0, 500)}`);

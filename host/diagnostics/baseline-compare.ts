@@ -31,7 +31,7 @@ function rangeDate(aPath: string, field: 'start' | 'end', value: string): IsoDat
 
 /** The baseline of the database over `range` (the database's file name recorded in it). */
 export function databaseBaseline(dbPath: string, range: { readonly start: IsoDate; readonly end: IsoDate }, clock: Clock): Baseline {
-  const opened = openStore(dbPath, { mustExist: true });
+  const opened = openStore(dbPath, { toRead: true });
   try {
     return exportBaseline(opened.db, { start: range.start, end: range.end, databaseName: basename(opened.path), nowMs: clock.now() });
   } finally {
