@@ -92,6 +92,8 @@ const readers = (out: string): string[][] => [
   ['profiles', 'export', '--out', join(out, 'profiles.csv')],
   ['history', 'export-baseline', '--start-date', '2025-07-01', '--end-date', '2025-07-10', '--out', join(out, 'baseline.json')],
   ['backup', 'list'],
+  ['history', 'compare', join(out, 'baseline.json'), 'db'],
+  ['run', '--dry-run', '--start-date', '2025-07-08', '--end-date', '2025-07-10'],
 ];
 
 /** A baseline without the time it was written. */
@@ -104,6 +106,8 @@ describe('a database file and folder nobody may write', () => {
     const before = snapshot(roDir);
     const roOut = folder(0o777);
     const readOnly = runAsReader(db, readers(roOut));
+    // Each succeeds on the read-only file (and says so the same way on a writable one, below).
+    expect(readOnly.map((r, i) => `${readers(roOut)[i]!.join(' ')}: ${r.code}`)).toEqual(readers(roOut).map((args) => `${args.join(' ')}: 0`));
 
     const rwDir = folder(0o755);
     const rwDb = join(rwDir, 'portfolios.sqlite');
