@@ -106,8 +106,10 @@ describe('a database file and folder nobody may write', () => {
     const before = snapshot(roDir);
     const roOut = folder(0o777);
     const readOnly = runAsReader(db, readers(roOut));
-    // Each succeeds on the read-only file (and says so the same way on a writable one, below).
-    expect(readOnly.map((r, i) => `${readers(roOut)[i]!.join(' ')}: ${r.code}`)).toEqual(readers(roOut).map((args) => `${args.join(' ')}: 0`));
+    // Each does its work on the read-only file (as on a writable one, below): exit 0, but for
+    // `verify rowcounts`, which has no purge to compare with and says so (exit 4).
+    const expectedCode = (args: readonly string[]) => (args[1] === 'rowcounts' ? 4 : 0);
+    expect(readOnly.map((r, i) => `${readers(roOut)[i]!.join(' ')}: ${r.code}`)).toEqual(readers(roOut).map((args) => `${args.join(' ')}: ${expectedCode(args)}`));
 
     const rwDir = folder(0o755);
     const rwDb = join(rwDir, 'portfolios.sqlite');
