@@ -7,6 +7,7 @@
  */
 import { CONTRACT, isCommandName, type CommandName, type CommandOutput } from '../core/api/contract';
 import type { ErrorShape } from '../core/api/errors';
+import { issueWords } from '../core/api/issue-words';
 import { classifyFailure } from '../db/storage-errors';
 import type { Handler, HostContext } from './handler-types';
 import { HANDLERS } from './handlers';
@@ -25,7 +26,7 @@ export async function dispatch(name: string, rawInput: unknown, ctx: HostContext
   const parsed = def.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, error: { code: 'usage', message: `${name}: ${issue.path.join('.') || 'input'}: ${issue.message}`, details: { issues: parsed.error.issues.slice(0, 10) } } };
+    return { ok: false, error: { code: 'usage', message: `${name}: ${issue.path.join('.') || 'input'}: ${issueWords(issue)}`, details: { issues: parsed.error.issues.slice(0, 10).map((i) => ({ ...i, message: issueWords(i) })) } } };
   }
   try {
     noticeReplacementByOtherProcess(ctx);

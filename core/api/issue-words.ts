@@ -1,0 +1,33 @@
+/**
+ * zod's validation issues in a user's words, for every boundary that validates input (the CLI's
+ * flags, the commands the app and the browser mode send): "Invalid option: expected one of
+ * \"a\"|\"b\"" or "Too big: expected int to be <=9007199254740991" say little to a user.
+ */
+import type { z } from 'zod';
+
+type Issue = z.ZodError['issues'][number];
+
+/** The values a field takes, as a sentence: `"a", "b" or "c"`. */
+function oneOf(values: readonly unknown[]): string {
+  const words = values.map((v) => JSON.stringify(v));
+  return words.length > 1 ? `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}` : (words[0] ?? '');
+}
+
+const isNumeric = (origin: string): boolean => origin === 'number' || origin === 'int' || origin === 'bigint';
+
+/** What is wrong with the value, in words; zod's own message for an issue without them. */
+export function issueWords(issue: Issue): string {
+  if (issue.code === 'invalid_value') return `expected one of ${oneOf(issue.values)}`;
+  if (issue.code === 'invalid_type' && issue.expected === 'number') return 'expected a number';
+  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'expected a whole number';
+  if (issue.code === 'too_small' && isNumeric(issue.origin)) return `must be ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+  if (issue.code === 'too_big' && isNumeric(issue.origin)) {
+    // A whole number beyond 2^53 - 1 (zod's safe-integer bound) is too large for any field here.
+    return Number(issue.maximum) >= Number.MAX_SAFE_INTEGER ? 'is too large' : `must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'must not be empty' : `needs at least ${String(issue.minimum)} characters`;
+  if (issue.code === 'too_big' && issue.origin === 'string') return `must be at most ${String(issue.maximum)} characters`;
+  if (issue.code === 'too_small' && (issue.origin === 'array' || issue.origin === 'set')) return `needs at least ${String(issue.minimum)} value(s)`;
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return 'is required';
+  return issue.message;
+}
