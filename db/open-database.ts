@@ -147,8 +147,9 @@ function writable(path: string): boolean {
  */
 export function readOnlyDatabaseProblem(path: string): string | null {
   const abs = resolve(path);
-  // A missing database or folder is the opener's error to give ("does not exist").
-  if (!existsSync(abs)) return null;
+  // A missing database or folder, or a folder given as the database, is the opener's error to
+  // give ("does not exist", "is a folder, not a database file").
+  if (!existsSync(abs) || statSync(abs).isDirectory()) return null;
   const files = [abs, `${abs}-wal`, `${abs}-shm`];
   const blocked =
     files.find((f) => existsSync(f) && !(statSync(f).isFile() && writable(f))) ??

@@ -201,6 +201,9 @@ const CASES: readonly BadInput[] = [
   // ---------------------------------------------------------------- the database file
   { surface: 'database file', input: '--db a text file', exit: 5, message: /is not a SQLite database/, prepare: (e) => void file(e, 'notes.sqlite', 'hello\n'), run: (e) => cli(['run', '--db', join(e.dir, 'notes.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'notes.sqlite')] },
   { surface: 'database file', input: '--db a folder', exit: 5, message: /is a folder, not a database file/, prepare: (e) => mkdirSync(join(e.dir, 'folder.sqlite')), run: (e) => cli(['verify', 'demo', '--db', join(e.dir, 'folder.sqlite')], ENV) },
+  // A command that writes says the same, not that the "file" is read-only.
+  { surface: 'database file', input: '--db a folder (run)', exit: 5, message: /is a folder, not a database file/, prepare: (e) => mkdirSync(join(e.dir, 'folder.sqlite')), run: (e) => cli(['run', '--db', join(e.dir, 'folder.sqlite')], ENV) },
+  { surface: 'database file', input: '--db a folder (purge)', exit: 5, message: /is a folder, not a database file/, prepare: (e) => mkdirSync(join(e.dir, 'folder.sqlite')), run: (e) => cli(['purge', '--db', join(e.dir, 'folder.sqlite'), '--yes'], ENV) },
   ...(['history', 'verify demo', 'backup', 'run'] as const).map(
     (command): BadInput => ({
       surface: 'database file',
