@@ -79,10 +79,10 @@ export const verifyGuardCommand: CommandSpec = {
     if (f['reopen']) {
       const reason = stringFlag(f['reason']) ?? '';
       return withDb(ctx, (o) => {
-        reopenGate(o.db, reason, clock);
+        const change = reopenGate(o.db, reason, clock);
         const g = readGate(o.db);
         if (f['json']) ctx.io.out(asciiJson({ gate: g }, 2));
-        else ctx.io.out(`Gate reopened: ${toAscii(reason)}`);
+        else ctx.io.out(change ? `Gate reopened: ${toAscii(reason)}` : `The gate is already open${g.since ? ` (since ${g.since})` : ''}; nothing changed.`);
         return EXIT.ok;
       }, true);
     }

@@ -101,9 +101,13 @@ export function guardAndGate(db: SqliteDatabase, scope: GuardScope, runId: strin
   return { ...result, gate: readGate(db), gateChange: change };
 }
 
-/** Explicit reopen (`verify guard --reopen --reason`). */
-export function reopenGate(db: SqliteDatabase, reason: string, clock: Clock): GateChange {
+/**
+ * Explicit reopen (`verify guard --reopen --reason`). A gate that is open already stays as it is,
+ * with nothing recorded: null.
+ */
+export function reopenGate(db: SqliteDatabase, reason: string, clock: Clock): GateChange | null {
   if (reason.trim().length === 0) throw new BatchdeskError('usage', '--reopen needs --reason "<text>" (recorded in maintenance_log)');
+  if (readGate(db).state === 'open') return null;
   return openGate(db, reason.trim(), 'reopen', clock);
 }
 

@@ -89,6 +89,12 @@ describe('injected breaks', () => {
     expect(reopen.code).toBe(0);
     expect(gate(db).gate).toMatchObject({ state: 'open', reason: 'checked by hand' });
     expect(gate(db).log[1]).toMatchObject({ action: 'reopen', reason: 'checked by hand' });
+    // A reopen of an open gate changes nothing and records nothing.
+    const again = await runCli(['verify', 'guard', '--db', db, '--reopen', '--reason', 'once more'], ENV);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^The gate is already open \(since \S+\); nothing changed\.$/m);
+    expect(gate(db).gate).toMatchObject({ state: 'open', reason: 'checked by hand' });
+    expect(gate(db).log).toHaveLength(2);
     // Re-running the broken dates repairs them; the guard passes over them.
     const fix = await runCli(['run', '--db', db, '--start-date', '2025-07-09', '--quiet'], ENV);
     expect(fix.code, fix.stderr).toBe(0);
