@@ -15,8 +15,12 @@ function oneOf(values: readonly unknown[]): string {
 
 const isNumeric = (origin: string): boolean => origin === 'number' || origin === 'int' || origin === 'bigint';
 
-/** What is wrong with the value, in words; zod's own message for an issue without them. */
+/** zod's own messages ("Too big: ...", "Invalid option: ..."); a schema's own message stays as it is. */
+const ZOD_DEFAULT = /^(Too (big|small)|Invalid( [a-z]+)?):/;
+
+/** What is wrong with the value, in words; a schema's own message, or zod's for an issue without words here. */
 export function issueWords(issue: Issue): string {
+  if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
   if (issue.code === 'invalid_value') return `expected one of ${oneOf(issue.values)}`;
   if (issue.code === 'invalid_type' && issue.expected === 'number') return 'expected a number';
   if (issue.code === 'invalid_type' && issue.expected === 'int') return 'expected a whole number';

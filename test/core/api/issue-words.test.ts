@@ -29,6 +29,7 @@ describe('issueWords', () => {
     ['a string too long', z.string().max(3), 'abcd', 'must be at most 3 characters'],
     ['an empty list', z.array(z.string()).min(1), [], 'needs at least 1 value(s)'],
     ['a missing value', z.object({ portfolioId: z.string() }), {}, 'is required'],
+    ["a schema's own message", z.string().max(3, 'too long for a symbol; use at most 3 letters'), 'abcd', 'too long for a symbol; use at most 3 letters'],
   ])('%s', (_, schema, value, words) => {
     expect(wordsOf(schema, value)).toBe(words);
   });
