@@ -1,10 +1,13 @@
 /**
  * The run lock (SPEC.md g.9, m.16, m.17): at most one row. Acquire reads and writes it in one
  * immediate transaction; a stale holder (the caller decides: dead pid on this host, or a
- * heartbeat older than the timeout) is taken over and its run marked interrupted.
+ * heartbeat older than the timeout) is taken over and its run marked interrupted; the
+ * maintenance it left open (maintenance_log rows, a rebuild's settings.maintenance and gate)
+ * is closed in the same transaction (interrupted-maintenance.ts), whoever the taker is.
  * SQLITE_BUSY while acquiring is reported as "locked", never a crash.
  */
 import type { AcquireResult, LockRecord, LockStore } from '../../core/ports/store';
+import { closeInterruptedMaintenance } from '../maintenance/interrupted-maintenance';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
 
@@ -39,6 +42,11 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
   const insert = sql(
     `INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0)`,
   );
+  const takeOver = (stale: LockRecord, nowIso: string): void => {
+    onTakeover(stale, nowIso);
+    closeInterruptedMaintenance(db, stale, nowIso);
+    del.run();
+  };
   const readLock = (): LockRecord | null => {
     const r = read.get() as LockRow | undefined;
     return r ? toRecord(r) : null;
@@ -52,8 +60,7 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
         if (held) {
           if (!isStale(held)) return { acquired: false, holder: held };
           tookOver = held;
-          onTakeover(held, nowIso);
-          del.run();
+          takeOver(held, nowIso);
         }
         insert.run(want.kind, want.runId, want.holder, want.host, want.pid, want.acquiredAt, want.heartbeatAt);
         return { acquired: true, tookOver };
@@ -79,8 +86,7 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
         .transaction((): LockRecord | null => {
           const held = readLock();
           if (!held || !isStale(held)) return null;
-          onTakeover(held, nowIso);
-          del.run();
+          takeOver(held, nowIso);
           return held;
         })
         .immediate();

@@ -8,6 +8,7 @@ import { addCalendarDays, calendarDaysBetween, type IsoDate } from '../../core/d
 import { historyDateLine, type HistoryDateLine } from '../../core/validation/history-report';
 import type { LockRecord } from '../../core/ports/store';
 import { createEngineStore } from '../../db/engine-store';
+import { interruptedRebuild, type InterruptedRebuild } from '../../db/maintenance/interrupted-maintenance';
 import type { SqliteDatabase } from '../../db/open-database';
 
 /** Whether a lock row is stale: its holder is gone (maintenance-lock.ts staleJudge). */
@@ -137,6 +138,12 @@ export interface RunningReport {
   readonly unfinishedDates: readonly string[];
   readonly latestCompletedDate: string | null;
   readonly portfolios: readonly { readonly portfolioId: string; readonly name: string; readonly latestSnapshot: string | null }[];
+  /**
+   * A rebuild whose process is gone (the lock is free or stale) but whose maintenance_log row
+   * or settings.maintenance is still open: it is not rebuilding any more; the next taker of the
+   * lock closes it and the gate (interrupted-maintenance.ts). Names the pre-rebuild backup.
+   */
+  readonly interruptedRebuild: InterruptedRebuild | null;
 }
 
 export function runningReport(db: SqliteDatabase, isStale: LockStaleness): RunningReport {
@@ -176,5 +183,6 @@ export function runningReport(db: SqliteDatabase, isStale: LockStaleness): Runni
     unfinishedDates,
     latestCompletedDate: latest,
     portfolios,
+    interruptedRebuild: lock === null || stale ? interruptedRebuild(db) : null,
   };
 }

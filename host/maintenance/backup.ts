@@ -7,18 +7,23 @@
  * written (a file on its folder path, a folder that cannot be written: an I/O error, nothing logged).
  * On any failure every file the backup made is deleted (the
  * partial copy and its journals, or the backup and its manifest when recording it fails) and
- * the error is an I/O error (exit code 5), or `cancelled` (130) when the signal stopped the
- * copy; the source database is never changed except for its maintenance_log row.
+ * the error is an I/O error (exit code 5), `cancelled` (130) when the signal stopped the copy, or
+ * `locked` (3, naming the lock holder) when another process keeps the write lock past the busy
+ * timeout so the backup cannot be recorded (m.16; the copy itself only reads, so a backup during
+ * a run works, j.1); the source database is never changed except for its maintenance_log row.
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { BackupList, ListedBackupView } from '../../core/api/commands/maintenance-commands';
 import { BatchdeskError } from '../../core/api/errors';
+import { shellWord } from '../../core/api/shell-word';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { parseEngineSettings } from '../../core/engine/settings';
 import { applyRetention, type BackupEntry } from '../../core/maintenance/backup-retention';
 import type { Clock } from '../../core/ports/clock';
+import type { LockRecord } from '../../core/ports/store';
+import { lockedError } from '../../core/engine/locked-error';
 import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
@@ -202,6 +207,19 @@ export function unmanagedBackupsWarning(folder: string, unmanaged: readonly stri
   return `retention left ${n} backup file${n === 1 ? '' : 's'} without a manifest in ${folder}: retention never deletes ${n === 1 ? 'it' : 'them'}, so delete ${n === 1 ? 'it' : 'them'} by hand when no longer needed (\`batchdesk backup list\` marks ${n === 1 ? 'it' : 'them'} "not managed")`;
 }
 
+const isBusyError = (err: unknown): boolean => (err as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY') === true;
+
+/**
+ * The refusal when the backup cannot be recorded because another process holds the database's
+ * write lock (SPEC.md m.16: exit code 3, never a crash), naming the lock holder when one is known
+ * and the database in the cancel command it advises. The holder is not in the error's details:
+ * the CLI would rebuild the message from it (withLockAdvice) and drop that the copy was removed.
+ */
+export function busyRecordError(why: string, holder: LockRecord | null, dbPath: string): BatchdeskError {
+  const reason = holder ? lockedError(holder, ` --db ${shellWord(dbPath)}`).message : 'another process is writing to the database (a run, an import or a maintenance operation); try again when it has finished';
+  return new BatchdeskError('locked', `${why}: ${reason}`);
+}
+
 /** The partial copy and the journals SQLite keeps beside it while writing it. */
 const partialFiles = (partial: string): string[] => [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`];
 
@@ -212,13 +230,16 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   const partial = `${file}.partial`;
   const warnings: string[] = [];
   let renamed = false;
-  const fail = (message: string, cause?: unknown): never => {
+  const removeMade = (): void => {
     try {
       for (const f of partialFiles(partial)) rmSync(f, { force: true });
       if (renamed) removeBackupFiles(file);
     } catch {
       // the files may not exist or their folder may be unusable
     }
+  };
+  const fail = (message: string, cause?: unknown): never => {
+    removeMade();
     const cancelled = req.signal?.aborted === true && cause === req.signal.reason;
     const err = cancelled ? new BatchdeskError('cancelled', `backup to ${file} cancelled; nothing was kept`) : ioError(message, cause);
     try {
@@ -310,6 +331,12 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   } catch (err) {
     const why = 'cannot record the backup in maintenance_log, so it was removed';
     if (isReadOnlyError(err)) fail(`${why}: ${readOnlyDatabaseMessage(opened.path)}`);
+    if (isBusyError(err)) {
+      // Another process kept the write lock past the busy timeout (a run stopped mid-date):
+      // m.16, "locked" naming the holder. Logging the failure would only wait as long again.
+      removeMade();
+      throw busyRecordError(why, activeLockHolder(opened.store, clock, opened.path), opened.path);
+    }
     fail(why, err);
   }
   for (const f of deleted) removeBackupFiles(f);

@@ -31,6 +31,7 @@ import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import type { GuardFinding } from '../../core/validation/regression-guard';
+import { restoreCommandFor } from '../../db/maintenance/interrupted-maintenance';
 import { finishMaintenance, startMaintenance, updateMaintenance } from '../../db/maintenance/maintenance-log';
 import { exportBaseline, writeBaselineFile } from '../diagnostics/baseline';
 import { closeGate, guardAndGate } from '../diagnostics/guard';
@@ -48,12 +49,7 @@ import { acquireMaintenanceLock } from './maintenance-lock';
 import { runPurge } from './purge';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
 
-/** The command that puts the rebuild's backup back, naming the database so that it runs as printed. */
-function restoreCommand(backupFile: string, dbPath: string): string {
-  return `batchdesk restore ${shellWord(backupFile)} --db ${shellWord(dbPath)}`;
-}
-
-/** The command that redoes the later dates the rebuild left stale, naming the database as restoreCommand does. */
+/** The command that redoes the later dates the rebuild left stale, naming the database as restoreCommandFor does. */
 function retryCommand(dbPath: string): string {
   return `batchdesk run --retry-failed-phases --db ${shellWord(dbPath)}`;
 }
@@ -170,7 +166,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     return report;
   };
   const stop = (why: string): RebuildReport => {
-    failures.push(`${why}${backupFile ? `; restore the backup with \`${restoreCommand(backupFile, dbPath)}\`` : ''}`);
+    failures.push(`${why}${backupFile ? `; restore the backup with \`${restoreCommandFor(backupFile, dbPath)}\`` : ''}`);
     const findings: GuardFinding[] = [{ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'rebuild completed', actual: why, message: `rebuild failed: ${why}` }];
     try {
       closeGate(opened.db, findings, [], lock.lockId, clock);
@@ -187,6 +183,8 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
       mkdirSync(folder, { recursive: true });
       const made = await makeBackup(opened, { reason: 'pre-rebuild', holdsLock: true }, clock);
       backupFile = made.file;
+      // Recorded now: a rebuild killed later is closed by whoever takes its lock over, naming this backup.
+      updateMaintenance(opened.db, maintId, { backup_file: backupFile });
       step({ step: 'backup', status: 'pass', detail: [backupFile, ...made.warnings.map((w) => `warning: ${w}`)].join('; ') });
     } catch (err) {
       step({ step: 'backup', status: 'fail', detail: (err as Error).message });
@@ -275,7 +273,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     if (verificationFailed) {
       const findings: GuardFinding[] = failures.map((f) => ({ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'verification passed', actual: f, message: `rebuild verification failed: ${f}` }));
       closeGate(opened.db, [...guard.findings, ...findings], guard.dates, lock.lockId, clock);
-      failures.push(`the gate is closed; restore the backup with \`${restoreCommand(backupFile, dbPath)}\` if the rebuilt data cannot be trusted`);
+      failures.push(`the gate is closed; restore the backup with \`${restoreCommandFor(backupFile, dbPath)}\` if the rebuilt data cannot be trusted`);
       return finish('failed');
     }
     return finish('success');

@@ -5,14 +5,12 @@ import { z } from 'zod';
 import type { SqliteDatabase } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
 import { parseJsonColumn } from './json-column';
+import { maintenanceOf } from './maintenance-state';
 
 const record = z.record(z.string(), z.unknown());
 
-/** settings.maintenance (written by rebuild: { active, reason, since }), or null. */
-export function maintenanceOf(db: SqliteDatabase): Record<string, unknown> | null {
-  const r = db.prepare(`SELECT value FROM settings WHERE key = 'maintenance'`).get() as { value: string } | undefined;
-  return parseJsonColumn(r?.value, record);
-}
+/** settings.maintenance as the app shows it (maintenance-state.ts), kept importable from here. */
+export { maintenanceOf };
 
 export function databaseInfo(db: SqliteDatabase, path: string) {
   const setting = (key: string) => {
@@ -35,7 +33,7 @@ export function databaseInfo(db: SqliteDatabase, path: string) {
     rowCounts: tableRowCounts(db, { skipInternal: true }),
     latestCompleteDate: latest.d,
     gate: setting('gate'),
-    maintenance: setting('maintenance'),
+    maintenance: maintenanceOf(db),
     lock: lock ?? null,
   };
 }
