@@ -8,17 +8,25 @@ import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT } from '../core/api/errors';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
+import { isPipe, specialFileProblem } from '../db/csv-transfer/input-file-kind';
 import type { CsvImportRequest } from '../host/maintenance/csv-import';
 import { systemClock } from '../host/system-ports';
 import { formatCsvProblem, type CsvProblem } from '../market-data/csv/csv-problem';
 import { asciiJson, BANNER } from './ascii';
 import type { CommandContext } from './command';
 
-/** The file's text (UTF-8; a BOM is left for the CSV reader, which accepts it). */
+/**
+ * The file's text (UTF-8; a BOM is left for the CSV reader, which accepts it) and the name that
+ * reports it: the file's own name, or the path as given for a pipe (a process substitution
+ * `<(cat f.csv)` is /dev/fd/63, whose own name says nothing). A device or a socket is refused
+ * before it is read (input-file-kind.ts: /dev/zero would never end).
+ */
 export function readInputFile(cwd: string, path: string): { text: string; name: string } {
   const full = resolve(cwd, path);
+  const special = specialFileProblem(full);
+  if (special) throw dataError(`${special}; nothing was imported`);
   try {
-    return { text: readFileSync(full, 'utf8'), name: basename(full) };
+    return { text: readFileSync(full, 'utf8'), name: isPipe(full) ? path : basename(full) };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw dataError(`cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
@@ -39,17 +47,18 @@ export function skippedLines(skipped: readonly CsvProblem[]): string[] {
  * `<what> import FILE`: reads the file named by the first positional, imports it with the host's
  * `importFile` (host/maintenance/csv-import.ts: into the command's database, which must exist,
  * under the maintenance lock; refused whole on a bad row unless --skip-bad-rows; refused with exit
- * code 3 while a run or maintenance operation holds the lock), then prints the summary as JSON
+ * code 3 while a run or maintenance operation holds the lock; stopped by Ctrl-C between the parse
+ * and the write, exit code 130, nothing imported), then prints the summary as JSON
  * (--json) or as the banner, `report`'s lines and the skipped rows.
  */
-export function runCsvImport<S extends { readonly skipped: readonly CsvProblem[] }>(
+export async function runCsvImport<S extends { readonly skipped: readonly CsvProblem[] }>(
   ctx: CommandContext,
   command: string,
-  importFile: (request: CsvImportRequest) => S,
+  importFile: (request: CsvImportRequest, signal: AbortSignal) => Promise<S>,
   report: (summary: S) => string[],
-): number {
+): Promise<number> {
   const { text, name } = readInputFile(ctx.io.cwd, ctx.positionals[0]!);
-  const s = importFile({ dbPath: ctx.global.dbPath, text, fileName: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, skipBadRowsFlag: '--skip-bad-rows', holder: 'cli', clock: systemClock(ctx.io.env) });
+  const s = await importFile({ dbPath: ctx.global.dbPath, text, fileName: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, skipBadRowsFlag: '--skip-bad-rows', holder: 'cli', clock: systemClock(ctx.io.env) }, ctx.signal);
   ctx.io.out(ctx.flags['json'] ? asciiJson({ file: name, ...s }, 2) : [BANNER, `batchdesk ${command}  ${name}`, BANNER, ...report(s), ...skippedLines(s.skipped)].join('\n'));
   return EXIT.ok;
 }

@@ -132,7 +132,7 @@ export const restoreCommand: CommandSpec = {
     refuseReadOnlyDatabase(ctx.global.dbPath);
     await confirmOrAbort(`Replace ${ctx.global.dbPath} with ${file}?`, ctx.flags['yes'] === true);
     const r = await restoreBackup(
-      { dbPath: ctx.global.dbPath, file: resolve(ctx.io.cwd, file), safetyBackup: ctx.flags['no-safety-backup'] !== true, holder: 'cli', commandSuffix: advisedDbFlag(ctx.global) },
+      { dbPath: ctx.global.dbPath, file: resolve(ctx.io.cwd, file), safetyBackup: ctx.flags['no-safety-backup'] !== true, holder: 'cli', commandSuffix: advisedDbFlag(ctx.global), signal: ctx.signal },
       clock,
     );
     for (const w of r.safetyBackupWarnings ?? []) ctx.io.err(`warning: ${w}`);

@@ -57,8 +57,10 @@ export const purgeCommand: CommandSpec = {
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {
       if (!input.dryRun) await confirmOrAbort(`Purge derived rows ${input.from ?? 'from the start'} .. ${input.to ?? 'to the end'} in ${ctx.global.dbPath}?`, f['yes'] === true);
-      const r = await runPurge(opened, { start: input.from ?? null, end: input.to ?? null, portfolioIds: input.portfolios, keepTracking: input.keepTracking, backup: input.backup, dryRun: input.dryRun, holder: 'cli' }, clock);
+      const r = await runPurge(opened, { start: input.from ?? null, end: input.to ?? null, portfolioIds: input.portfolios, keepTracking: input.keepTracking, backup: input.backup, dryRun: input.dryRun, holder: 'cli', signal: ctx.signal }, clock);
       for (const w of r.backupWarnings ?? []) ctx.io.err(`warning: ${w}`);
+      // Ctrl-C stops a purge only before its delete (exit code 130, nothing deleted); one that came later met the transaction already running.
+      if (!r.dryRun && ctx.signal.aborted) ctx.io.err('Ctrl-C came after the delete transaction had begun: a transaction runs to its end, so the purge below is complete.');
       if (f['json']) {
         ctx.io.out(asciiJson(r, 2));
         return EXIT.ok;

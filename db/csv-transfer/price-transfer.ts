@@ -36,6 +36,7 @@ import { validateQuotes, type StoredCloses } from '../../core/phases/market-data
 import type { Quote } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
 import { formatPricesCsv, parsePricesCsv, type PriceCsvRow } from '../../market-data/csv/prices-csv';
+import type { CsvParse } from '../../market-data/csv/csv-row-cells';
 import type { SqliteDatabase } from '../open-database';
 import { priceRepository } from '../repositories/price-repository';
 import { inList } from '../sql-lists';
@@ -82,7 +83,8 @@ export interface PriceImportSummary {
   readonly unneededSymbols: readonly string[];
 }
 
-export type PriceImportResult = { readonly ok: true; readonly summary: PriceImportSummary } | { readonly ok: false; readonly problem: CsvProblem };
+/** A file parsed without a refusing problem: the rows to write (and the bad rows skipped). */
+export type ParsedPrices = Extract<CsvParse<PriceCsvRow>, { ok: true }>;
 
 /** Why a date cannot hold a close (e.4), or null when it is a trading day. */
 export function tradingDayProblem(d: IsoDate): string | null {
@@ -149,9 +151,13 @@ function symbolsEverNeeded(lots: readonly Lot[]): Set<string> {
   return out;
 }
 
-export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImportOptions): PriceImportResult {
-  const parsed = parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, today: o.today, checkDate: tradingDayProblem });
-  if (!parsed.ok) return parsed;
+/** The file's rows as an import reads them (no database): every row, or its first bad row (or the bad rows skipped). */
+export function parsePricesImport(text: string, o: Pick<PriceImportOptions, 'file' | 'skipBadRows' | 'today'>): CsvParse<PriceCsvRow> {
+  return parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, today: o.today, checkDate: tradingDayProblem });
+}
+
+/** Merges parsed rows into the price cache in ONE transaction (see the file comment). */
+export function writePricesImport(db: SqliteDatabase, parsed: ParsedPrices, o: PriceImportOptions): PriceImportSummary {
   const bySymbol = new Map<string, PriceCsvRow[]>();
   for (const r of parsed.rows) (bySymbol.get(r.symbol) ?? bySymbol.set(r.symbol, []).get(r.symbol)!).push(r);
   const repo = priceRepository(db);
@@ -176,7 +182,7 @@ export function importPricesCsv(db: SqliteDatabase, text: string, o: PriceImport
   }).immediate();
   const needed = symbolsEverNeeded(allLots(db));
   const unneededSymbols = [...bySymbol.keys()].filter((symbol) => !needed.has(symbol)).sort();
-  return { ok: true, summary: { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, stale, skipped: parsed.skipped, unneededSymbols } };
+  return { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, stale, skipped: parsed.skipped, unneededSymbols };
 }
 
 export interface PriceExportOptions {

@@ -24,7 +24,7 @@ import { formatTimestamp, isTimestamp, type Timestamp } from '../../core/domain/
 import { staleAfterProfileChanges } from '../../core/engine/input-staleness';
 import type { CompanyProfile } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
-import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileCsvRow } from '../../market-data/csv/profiles-csv';
+import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileCsvRow, type ProfilesCsvParse } from '../../market-data/csv/profiles-csv';
 import type { SqliteDatabase } from '../open-database';
 import { PROFILE_ENGINE_COLUMNS } from '../repositories/reference-repository';
 import { allLots, markImportStaleness, NOTHING_STALE, type StaleSummary } from './import-staleness';
@@ -48,7 +48,8 @@ export interface ProfileImportSummary {
   readonly skipped: readonly CsvProblem[];
 }
 
-export type ProfileImportResult = { readonly ok: true; readonly summary: ProfileImportSummary } | { readonly ok: false; readonly problem: CsvProblem };
+/** A file parsed without a refusing problem: the profiles to write (and the bad rows skipped). */
+export type ParsedProfiles = Extract<ProfilesCsvParse, { ok: true }>;
 
 /** The value columns of a profile: the CSV's columns without its bookkeeping ones. */
 const COLUMNS = PROFILE_CSV_COLUMNS.filter((c): c is Exclude<(typeof PROFILE_CSV_COLUMNS)[number], 'data_source' | 'last_updated'> => c !== 'data_source' && c !== 'last_updated');
@@ -79,9 +80,13 @@ function valuesOf(p: CompanyProfile): unknown[] {
   ];
 }
 
-export function importProfilesCsv(db: SqliteDatabase, text: string, o: ProfileImportOptions): ProfileImportResult {
-  const parsed = parseProfilesCsv(text, { file: o.file, skipBadRows: o.skipBadRows });
-  if (!parsed.ok) return parsed;
+/** The file's profiles as an import reads them (no database): every row, or its first bad row (or the bad rows skipped). */
+export function parseProfilesImport(text: string, o: Pick<ProfileImportOptions, 'file' | 'skipBadRows'>): ProfilesCsvParse {
+  return parseProfilesCsv(text, { file: o.file, skipBadRows: o.skipBadRows });
+}
+
+/** Adds the parsed profiles, or updates the columns the file carries on stored ones, in ONE transaction. */
+export function writeProfilesImport(db: SqliteDatabase, parsed: ParsedProfiles, o: ProfileImportOptions): ProfileImportSummary {
   const select = db.prepare(`SELECT ${COLUMNS.join(', ')}, data_source, last_updated FROM company_profiles WHERE symbol = ?`);
   const insert = db.prepare(
     `INSERT INTO company_profiles (${COLUMNS.join(', ')}, data_source, last_updated, created_at, updated_at) VALUES (${[...COLUMNS, 'a', 'b', 'c', 'd'].map(() => '?').join(', ')})`,
@@ -118,7 +123,7 @@ export function importProfilesCsv(db: SqliteDatabase, text: string, o: ProfileIm
       stale = markImportStaleness(db, staleAfterProfileChanges(changed, allLots(db), first), o.nowIso);
     }
   }).immediate();
-  return { ok: true, summary: { rows: parsed.rows.length, ...totals, stale, skipped: parsed.skipped } };
+  return { rows: parsed.rows.length, ...totals, stale, skipped: parsed.skipped };
 }
 
 /** A stored last_updated in the canonical timestamp form, or null when it cannot be read. */

@@ -3,7 +3,7 @@
  * values to a file, read one back, and compare two (or a file with the database exported on
  * the fly over the file's range). Comparing two files opens no database (m.24).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { asciiJson } from '../../core/api/ascii-json';
 import { BatchdeskError } from '../../core/api/errors';
@@ -13,6 +13,7 @@ import { canonicalJsonValue, isVolatileName } from '../../core/validation/canoni
 import { BASELINE_SCHEMA, baselineSchema, type Baseline } from '../../core/validation/baseline';
 import { PORTFOLIO_DATE_TABLES, tableSpec } from '../../core/validation/table-catalog';
 import { checksumRows, loadIdMaps, readKeyedRows, toKeyedRow } from '../../db/canonical';
+import { isPipe, specialFileProblem } from '../../db/csv-transfer/input-file-kind';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
 import { snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import type { SqliteDatabase } from '../../db/open-database';
@@ -62,8 +63,16 @@ export function writeBaselineFile(path: string, b: Baseline, database: string, f
   writeOutputFile(path, `${asciiJson(b, 1)}\n`, 'the baseline', [database], flag);
 }
 
+/**
+ * Reads a baseline file back: a regular file, or a pipe (`<(cat before.json)`, named as given);
+ * a missing path, a folder, a device or a socket is refused before anything is read (/dev/zero
+ * would never end).
+ */
 export function readBaselineFile(path: string): Baseline {
   if (!existsSync(path)) throw new BatchdeskError('not_found', `baseline file ${path} not found`);
+  if (statSync(path).isDirectory()) throw new BatchdeskError('data', `${path} is a folder, not a baseline file; give the .json file \`batchdesk history export-baseline\` wrote`);
+  const special = specialFileProblem(path);
+  if (special) throw new BatchdeskError('data', special);
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -71,6 +80,6 @@ export function readBaselineFile(path: string): Baseline {
     throw new BatchdeskError('data', `${path} is not JSON: ${(err as Error).message}`);
   }
   const r = baselineSchema.safeParse(raw);
-  if (!r.success) throw new BatchdeskError('data', `${basename(path)} is not a batchdesk baseline (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
+  if (!r.success) throw new BatchdeskError('data', `${isPipe(path) ? path : basename(path)} is not a batchdesk baseline (${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message})`);
   return r.data;
 }

@@ -6,6 +6,13 @@
  * Each step reports its start as a `purge_step` metric event, as a restore reports
  * `restore_step` (value: its number from 1; tags: `step`, its key, and `steps`, the words of
  * every step planned, in order): the app shows the steps as they happen.
+ *
+ * With a `signal` (Ctrl-C in the CLI) the purge stops at a step boundary: before the backup,
+ * during it (the partial backup file is removed), after it, and before the delete transaction.
+ * A stopped purge deleted nothing: it is a `cancelled` error (exit code 130, SPEC.md k.3) that
+ * says so and names the backup it completed, the purge is logged `cancelled` in maintenance_log,
+ * and the lock is released. Once the delete transaction has begun it runs to its end: it is one
+ * synchronous transaction, so no signal is seen before it has committed.
  */
 import { BatchdeskError } from '../../core/api/errors';
 import { targetDate, tradingDaysBetween } from '../../core/calendar';
@@ -14,8 +21,8 @@ import { checkSettledDate } from '../../core/engine/planner';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
-import { stepReporter, type StepEventTarget } from './step-events';
-import { finishMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
+import { stepReporter, stopIfCancelled, type StepEventTarget } from './step-events';
+import { finishMaintenance, logMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
 import { countPurge, purgeDerived, rebuildAfterPurge, type PurgeOutcome } from '../../db/maintenance/purge-derived';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
 import { tableRowCounts } from '../../db/table-counts';
@@ -34,6 +41,8 @@ export interface PurgeRequest extends StepEventTarget {
   readonly holder: LockHolder;
   /** The caller already holds the lock (rebuild); no lock or in-flight check here. */
   readonly lockHeld?: boolean;
+  /** Stops the purge at its next step boundary before the delete transaction (see the file comment). */
+  readonly signal?: AbortSignal;
 }
 
 /** The steps of a purge that take time, in order, with the words the app shows for each. */
@@ -63,6 +72,11 @@ export interface PurgeReport {
   readonly maintenanceId: number | null;
   /** How a backfill rebuilds the purged rows (rebuildAfterPurge); null when no snapshot was in the range. */
   readonly rebuild: { readonly startDate: IsoDate; readonly automatic: boolean } | null;
+}
+
+/** What a purge stopped before its delete says: nothing deleted, and the backup it kept, if it completed one. */
+export function purgeCancelledMessage(backupFile: string | null): string {
+  return `purge cancelled before the delete; nothing was deleted${backupFile ? ` (the pre-purge backup it completed is kept: ${backupFile})` : ''}`;
 }
 
 /**
@@ -95,21 +109,36 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     const started = formatTimestamp(clock.now());
     let backupFile: string | null = null;
     let backupWarnings: readonly string[] = [];
-    if (req.backup) {
-      report('backup');
+    // A step boundary: a Ctrl-C seen here stops the purge, logged as cancelled, before it deletes anything.
+    const boundary = async (): Promise<void> => {
       try {
-        ({ file: backupFile, warnings: backupWarnings } = await makeBackup(opened, { reason: 'pre-purge', holdsLock: true }, clock));
+        await stopIfCancelled(req.signal, () => purgeCancelledMessage(backupFile));
       } catch (err) {
-        const id = startMaintenance(opened.db, 'purge', { range, portfolio_ids: portfolioIds, error: `backup failed, nothing purged: ${(err as Error).message}` }, started);
-        finishMaintenance(opened.db, id, 'failed', {}, formatTimestamp(clock.now()));
+        logMaintenance(opened.db, 'purge', 'cancelled', { range, portfolio_ids: portfolioIds, backup_file: backupFile, error: (err as Error).message }, started, formatTimestamp(clock.now()));
         throw err;
       }
+    };
+    if (req.backup) {
+      await boundary();
+      report('backup');
+      try {
+        ({ file: backupFile, warnings: backupWarnings } = await makeBackup(opened, { reason: 'pre-purge', holdsLock: true, ...(req.signal ? { signal: req.signal } : {}) }, clock));
+      } catch (err) {
+        const cancelled = err instanceof BatchdeskError && err.code === 'cancelled';
+        const failure = cancelled ? new BatchdeskError('cancelled', `purge cancelled during the pre-purge backup; the partial backup file was removed and nothing was deleted`) : err;
+        const status = cancelled ? 'cancelled' : 'failed';
+        logMaintenance(opened.db, 'purge', status, { range, portfolio_ids: portfolioIds, error: cancelled ? (failure as Error).message : `backup failed, nothing purged: ${(err as Error).message}` }, started, formatTimestamp(clock.now()));
+        throw failure;
+      }
     }
+    await boundary();
     report('count');
     const countsBefore = tableRowCounts(opened.db);
     const rebuild = rebuildAfterPurge(opened.db, scope);
     // Dates imported from the reference system: their rows followed its rules (verify rowcounts).
     const importedDates = (opened.db.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE status = 'imported' AND (? IS NULL OR run_date >= ?) AND (? IS NULL OR run_date <= ?)`).get(req.start, req.start, req.end, req.end) as { n: number }).n;
+    // The last boundary: from here the delete transaction runs to its end.
+    await boundary();
     const id = startMaintenance(
       opened.db,
       'purge',

@@ -10,8 +10,15 @@
  *      remove -wal and -shm, rename the copy over the database, reopen and migrate;
  *   5. record the restore in the restored database's maintenance_log; the lock row of the old
  *      file is gone with it, and any lock row captured in the image is cleared.
- * Bad input (a missing or corrupt file) changes nothing in the database and is a data error
- * (exit code 5).
+ * Bad input (a missing or corrupt file, or anything that is not a regular file: a device, a pipe,
+ * a socket, a folder) changes nothing in the database and is a data error (exit code 5).
+ *
+ * With a `signal` (Ctrl-C in the CLI) the restore stops at a step boundary before the swap:
+ * after the verification, during the safety backup (its partial file is removed), after it, and
+ * after the copy of the backup (the copy is removed). A stopped restore is a `cancelled` error
+ * (exit code 130, SPEC.md k.3) saying the database was not changed; as for any failure before
+ * the swap, the safety backup it completed is kept and named, the restore is logged (here
+ * `cancelled`) and the lock is released. Once the rename has begun the restore completes.
  *
  * Each step reports its start as a `restore_step` metric event (value: its number from 1;
  * tags: `step`, its key, and `steps`, the words of every step planned, in order), as the dump
@@ -25,7 +32,7 @@ import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
-import { stepReporter, type StepEventTarget } from './step-events';
+import { stepReporter, stopIfCancelled, type StepEventTarget } from './step-events';
 import { manifestPathOf, readManifest } from '../../db/maintenance/backup-manifest';
 import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { DATABASE_COMPANION_SUFFIXES, isSameFile } from '../../db/maintenance/database-paths';
@@ -45,6 +52,8 @@ export interface RestoreRequest extends StepEventTarget {
   readonly holder: LockHolder;
   /** Appended to the commands a refusal advises (the CLI's ` --db PATH`), so they act on this database as printed. */
   readonly commandSuffix?: string;
+  /** Stops the restore at its next step boundary before the swap (see the file comment). */
+  readonly signal?: AbortSignal;
 }
 
 /** The steps of a restore that take time, in order, with the words the app shows for each. */
@@ -88,7 +97,9 @@ function refusedBackup(problem: string, commandSuffix: string, manifest: string 
 /** Step 1: checks a backup file without changing anything; throws a data error naming the problem and what to do. */
 export function verifyBackupFile(file: string, commandSuffix = ''): { manifestChecked: boolean; migrations: number } {
   if (!existsSync(file)) throw new BatchdeskError('not_found', `backup file ${file} not found`);
-  if (!statSync(file).isFile()) throw new BatchdeskError('not_found', `${file} is a folder, not a backup file; give the .sqlite file inside it (see \`batchdesk backup --help\`)`);
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new BatchdeskError('not_found', `${file} is a folder, not a backup file; give the .sqlite file inside it (see \`batchdesk backup --help\`)`);
+  if (!stat.isFile()) throw new BatchdeskError('not_found', `${file} is not a regular file (a device, pipe or socket), so it is no backup; give a backup .sqlite file (\`batchdesk backup list\` lists them)`);
   const manifest = readManifest(file);
   if (manifest === 'invalid') throw new BatchdeskError('data', `the manifest ${file}.json is not a valid batchdesk backup manifest; remove it to restore without a checksum check`);
   if (manifest) {
@@ -100,6 +111,11 @@ export function verifyBackupFile(file: string, commandSuffix = ''): { manifestCh
   const v = verifyDatabaseFile(file, { migrations: { hashes: shippedMigrations().map((m) => m.hash), mode: 'prefix' } });
   if (!v.ok) throw refusedBackup(`backup ${file} cannot be restored: ${v.problems.join('; ')}`, commandSuffix, null);
   return { manifestChecked: manifest !== null, migrations: v.migrations.length };
+}
+
+/** What a restore stopped before the swap says: the database unchanged, and the safety backup it kept, if it completed one. */
+export function restoreCancelledMessage(dbPath: string, safetyBackup: string | null): string {
+  return `restore cancelled before the database was replaced; ${dbPath} was not changed${safetyBackup ? ` (the safety backup it completed is kept: ${safetyBackup})` : ''}`;
 }
 
 /**
@@ -138,6 +154,8 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
   const started = formatTimestamp(clock.now());
   let safety: string | null = null;
   let safetyWarnings: readonly string[] = [];
+  const boundary = () => stopIfCancelled(req.signal, () => restoreCancelledMessage(dbPath, safety));
+  await boundary();
   if (exists) {
     const opened = openStore(dbPath, { mustExist: true });
     let lock: ReturnType<typeof acquireMaintenanceLock> | null = null;
@@ -146,7 +164,13 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
       lock = acquireMaintenanceLock(opened.db, opened.store, 'restore', req.holder, clock, dbPath);
       if (req.safetyBackup) {
         report('safety_backup');
-        ({ file: safety, warnings: safetyWarnings } = await makeBackup(opened, { reason: 'pre-restore', holdsLock: true }, clock));
+        try {
+          ({ file: safety, warnings: safetyWarnings } = await makeBackup(opened, { reason: 'pre-restore', holdsLock: true, ...(req.signal ? { signal: req.signal } : {}) }, clock));
+        } catch (err) {
+          if (err instanceof BatchdeskError && err.code === 'cancelled') throw new BatchdeskError('cancelled', `${restoreCancelledMessage(dbPath, null)}; the partial safety backup was removed`);
+          throw err;
+        }
+        await boundary();
       }
       report('replace');
       const tmp = join(dirname(dbPath), `.${basename(dbPath)}.restore-${process.pid}.tmp`);
@@ -154,8 +178,10 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
         rmSync(tmp, { force: true });
         copyFileSync(file, tmp);
         fsyncFile(tmp);
+        await boundary();
       } catch (err) {
         rmSync(tmp, { force: true });
+        if (err instanceof BatchdeskError) throw err;
         throw new BatchdeskError('io', `cannot copy ${file} next to the database: ${(err as Error).message}`);
       }
       opened.db.pragma('wal_checkpoint(TRUNCATE)');
@@ -168,7 +194,8 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
         try {
           if (lock) {
             lock.release();
-            logMaintenance(opened.db, 'restore', 'failed', { file, error: (err as Error).message, safety_backup: safety }, started, formatTimestamp(clock.now()));
+            const status = err instanceof BatchdeskError && err.code === 'cancelled' ? 'cancelled' : 'failed';
+            logMaintenance(opened.db, 'restore', status, { file, error: (err as Error).message, safety_backup: safety }, started, formatTimestamp(clock.now()));
           }
           opened.close();
         } catch {
@@ -181,8 +208,14 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     if (!existsSync(dirname(dbPath))) throw new BatchdeskError('io', `cannot restore to ${dbPath}: the folder ${dirname(dbPath)} does not exist`);
     report('replace');
     const tmp = `${dbPath}.restore-${process.pid}.tmp`;
-    copyFileSync(file, tmp);
-    fsyncFile(tmp);
+    try {
+      copyFileSync(file, tmp);
+      fsyncFile(tmp);
+      await boundary();
+    } catch (err) {
+      rmSync(tmp, { force: true });
+      throw err;
+    }
     renameSync(tmp, dbPath);
   }
   report('reopen');
