@@ -8,18 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { SHORT_NOW } from '../../support/app/demo-fixture';
-import { hostTransport, nodeTimer, testHostContext } from '../../support/app/host-context';
+import { hostTransport, nodeTimer, testHostContext, until } from '../../support/app/host-context';
 import { seedDemoDb } from '../../support/demo-db';
 import { logText } from '../../../renderer/features/telemetry/log-words';
-
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let ctx: ReturnType<typeof testHostContext>;
 let client: EngineClient;

@@ -39,3 +39,12 @@ export function hostTransport(ctx: HostContext): Transport {
     subscribe: (handlers) => ctx.bus.subscribe((e) => handlers.onTelemetry(e)),
   };
 }
+
+/** Waits until `check` holds, polling every 20 ms; fails after `ms`. */
+export async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
