@@ -4,7 +4,7 @@
  * (exit code 5, SPEC.md k.3) that name the path, and the output of an all-or-nothing import
  * (the import itself is the host's: host/maintenance/csv-import.ts).
  */
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, createReadStream, statSync, type ReadStream } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT } from '../core/api/errors';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
@@ -16,22 +16,29 @@ import { asciiJson, BANNER } from './ascii';
 import type { CommandContext } from './command';
 
 /**
- * The file's text (UTF-8; a BOM is left for the CSV reader, which accepts it) and the name that
- * reports it: the file's own name, or the path as given for a pipe (a process substitution
- * `<(cat f.csv)` is /dev/fd/63, whose own name says nothing). A device or a socket is refused
- * before it is read (input-file-kind.ts: /dev/zero would never end).
+ * The file as a stream of its bytes (the CSV reader accepts a BOM) that `signal` ends (Ctrl-C
+ * stops a long read, or an endless pipe), and the name that reports it: the file's own name,
+ * or the path as given for a pipe (a process substitution `<(cat f.csv)` is /dev/fd/63, whose
+ * own name says nothing). A device or a socket is refused before it is read
+ * (input-file-kind.ts: /dev/zero would never end). A file that cannot be read at all (missing, a
+ * folder, no permission) is refused here, before the database is opened.
  */
-export function readInputFile(cwd: string, path: string): { text: string; name: string } {
+export function openInputFile(cwd: string, path: string, signal: AbortSignal): { source: ReadStream; name: string } {
   const full = resolve(cwd, path);
   const special = specialFileProblem(full);
   if (special) throw dataError(`${special}; nothing was imported`);
   try {
-    return { text: readFileSync(full, 'utf8'), name: isPipe(full) ? path : basename(full) };
+    if (statSync(full).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    accessSync(full, constants.R_OK);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     throw dataError(`cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
   }
+  return { source: createReadStream(full, { signal, highWaterMark: CHUNK_BYTES }), name: isPipe(full) ? path : basename(full) };
 }
+
+/** Bytes read at a time: large enough to read fast, small enough that Ctrl-C is seen at once. */
+const CHUNK_BYTES = 1 << 20;
 
 /** The line naming the processed dates an import made stale, and how to recompute them; none when nothing went stale. */
 export function staleLines(stale: StaleSummary, what: string, db: string): string[] {
@@ -54,11 +61,12 @@ export function skippedLines(skipped: readonly CsvProblem[]): string[] {
 export async function runCsvImport<S extends { readonly skipped: readonly CsvProblem[] }>(
   ctx: CommandContext,
   command: string,
-  importFile: (request: CsvImportRequest, signal: AbortSignal) => Promise<S>,
+  importFile: (request: CsvImportRequest) => Promise<S>,
   report: (summary: S) => string[],
 ): Promise<number> {
-  const { text, name } = readInputFile(ctx.io.cwd, ctx.positionals[0]!);
-  const s = await importFile({ dbPath: ctx.global.dbPath, text, fileName: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, skipBadRowsFlag: '--skip-bad-rows', holder: 'cli', clock: systemClock(ctx.io.env) }, ctx.signal);
+  const { source, name } = openInputFile(ctx.io.cwd, ctx.positionals[0]!, ctx.signal);
+  const request = { dbPath: ctx.global.dbPath, source, fileName: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, skipBadRowsFlag: '--skip-bad-rows', holder: 'cli', clock: systemClock(ctx.io.env), signal: ctx.signal } as const;
+  const s = await importFile(request).finally(() => source.destroy());
   ctx.io.out(ctx.flags['json'] ? asciiJson({ file: name, ...s }, 2) : [BANNER, `batchdesk ${command}  ${name}`, BANNER, ...report(s), ...skippedLines(s.skipped)].join('\n'));
   return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 /** `batchdesk prices import FILE`: add closes to the price cache from CSV (SPEC.md k.2, m.14). */
-import { importPricesFileCancellable } from '../../host/maintenance/csv-import';
+import { importPricesFile } from '../../host/maintenance/csv-import';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { runCsvImport, staleLines } from '../transfer-files';
 
@@ -16,7 +16,7 @@ export const pricesImportCommand: CommandSpec = {
     return runCsvImport(
       ctx,
       'prices import',
-      importPricesFileCancellable,
+      importPricesFile,
       (s) => [
         `Rows: ${s.rows} (${s.symbols} symbol${s.symbols === 1 ? '' : 's'})   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}   Kept stored: ${s.keptStored}`,
         ...s.jumps.filter((j) => !j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split)`),

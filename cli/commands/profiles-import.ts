@@ -2,7 +2,7 @@
  * `batchdesk profiles import FILE`: add company profiles from CSV, or update the columns the
  * file carries on stored ones (SPEC.md k.2).
  */
-import { importProfilesFileCancellable } from '../../host/maintenance/csv-import';
+import { importProfilesFile } from '../../host/maintenance/csv-import';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { runCsvImport, staleLines } from '../transfer-files';
 
@@ -19,7 +19,7 @@ export const profilesImportCommand: CommandSpec = {
     return runCsvImport(
       ctx,
       'profiles import',
-      importProfilesFileCancellable,
+      importProfilesFile,
       (s) => [`Profiles: ${s.rows}   Added: ${s.inserted}   Updated: ${s.updated}   Unchanged: ${s.unchanged}`, ...staleLines(s.stale, 'profiles', advisedDbFlag(ctx.global))],
     );
   },

@@ -37,6 +37,7 @@ import type { Quote } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
 import { formatPricesCsv, parsePricesCsv, type PriceCsvRow } from '../../market-data/csv/prices-csv';
 import type { CsvParse } from '../../market-data/csv/csv-row-cells';
+import type { CsvSource } from '../../market-data/csv/csv-table';
 import type { SqliteDatabase } from '../open-database';
 import { priceRepository } from '../repositories/price-repository';
 import { inList } from '../sql-lists';
@@ -152,8 +153,8 @@ function symbolsEverNeeded(lots: readonly Lot[]): Set<string> {
 }
 
 /** The file's rows as an import reads them (no database): every row, or its first bad row (or the bad rows skipped). */
-export function parsePricesImport(text: string, o: Pick<PriceImportOptions, 'file' | 'skipBadRows' | 'today'>): CsvParse<PriceCsvRow> {
-  return parsePricesCsv(text, { file: o.file, skipBadRows: o.skipBadRows, today: o.today, checkDate: tradingDayProblem });
+export function parsePricesImport(source: CsvSource, o: Pick<PriceImportOptions, 'file' | 'skipBadRows' | 'today'>): Promise<CsvParse<PriceCsvRow>> {
+  return parsePricesCsv(source, { file: o.file, skipBadRows: o.skipBadRows, today: o.today, checkDate: tradingDayProblem });
 }
 
 /** Merges parsed rows into the price cache in ONE transaction (see the file comment). */

@@ -25,6 +25,7 @@ import { staleAfterProfileChanges } from '../../core/engine/input-staleness';
 import type { CompanyProfile } from '../../core/ports/market-data';
 import type { CsvProblem } from '../../market-data/csv/csv-problem';
 import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileCsvRow, type ProfilesCsvParse } from '../../market-data/csv/profiles-csv';
+import type { CsvSource } from '../../market-data/csv/csv-table';
 import type { SqliteDatabase } from '../open-database';
 import { PROFILE_ENGINE_COLUMNS } from '../repositories/reference-repository';
 import { allLots, markImportStaleness, NOTHING_STALE, type StaleSummary } from './import-staleness';
@@ -81,8 +82,8 @@ function valuesOf(p: CompanyProfile): unknown[] {
 }
 
 /** The file's profiles as an import reads them (no database): every row, or its first bad row (or the bad rows skipped). */
-export function parseProfilesImport(text: string, o: Pick<ProfileImportOptions, 'file' | 'skipBadRows'>): ProfilesCsvParse {
-  return parseProfilesCsv(text, { file: o.file, skipBadRows: o.skipBadRows });
+export function parseProfilesImport(source: CsvSource, o: Pick<ProfileImportOptions, 'file' | 'skipBadRows'>): Promise<ProfilesCsvParse> {
+  return parseProfilesCsv(source, { file: o.file, skipBadRows: o.skipBadRows });
 }
 
 /** Adds the parsed profiles, or updates the columns the file carries on stored ones, in ONE transaction. */

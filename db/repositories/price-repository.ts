@@ -19,12 +19,21 @@ import { inList } from '../sql-lists';
 
 const BATCH = 1000;
 
+/** A stored cache row, as the merge compares it with a quote. */
+interface StoredRow {
+  readonly date: IsoDate;
+  readonly close: number;
+  readonly volume: number | null;
+  readonly data_source: string;
+  readonly validation_flag: string | null;
+}
+
 /** Deterministic cache row id, so identical data gives identical rows whatever the source. */
 export const priceRowId = (symbol: string, date: string): string => datedRowId(date, `market_data_cache:${symbol}:${date}`);
 
 export function priceRepository(db: SqliteDatabase): PriceStore {
   const sql = statementCache(db);
-  const existing = sql(`SELECT close, volume, data_source, validation_flag FROM market_data_cache WHERE symbol = ? AND date = ?`);
+  const existing = sql(`SELECT date, close, volume, data_source, validation_flag FROM market_data_cache WHERE symbol = ? AND date >= ? AND date <= ?`);
   const insert = sql(
     `INSERT INTO market_data_cache (id, symbol, date, open, high, low, close, volume, data_source, validation_flag, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -50,14 +59,24 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
       const changed = (d: IsoDate) => {
         if (result.earliestChange === null || d < result.earliestChange) result.earliestChange = d;
       };
+      if (quotes.length === 0) return result;
+      // The stored rows of the quotes' range, read in one go (an import brings a million quotes).
+      let first = quotes[0]!.date;
+      let last = first;
+      for (const q of quotes) {
+        if (q.date < first) first = q.date;
+        if (q.date > last) last = q.date;
+      }
+      const stored = new Map((existing.all(symbol, first, last) as StoredRow[]).map((r) => [r.date, r]));
       for (let i = 0; i < quotes.length; i += BATCH) {
         const batch = quotes.slice(i, i + BATCH);
         db.transaction(() => {
           for (const q of batch) {
             const flag = q.jump ? 'jump' : null;
-            const cur = existing.get(symbol, q.date) as { close: number; volume: number | null; data_source: string; validation_flag: string | null } | undefined;
+            const cur = stored.get(q.date);
             if (!cur) {
               insert.run(priceRowId(symbol, q.date), symbol, q.date, q.open, q.high, q.low, q.close, q.volume, source, flag, nowIso, nowIso);
+              stored.set(q.date, { date: q.date, close: q.close, volume: q.volume, data_source: source, validation_flag: flag });
               result.inserted++;
               changed(q.date);
             } else if (cur.close === q.close && (q.volume === null || cur.volume === q.volume)) {
@@ -66,6 +85,7 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
               result.keptStored++;
             } else {
               update.run(q.open, q.high, q.low, q.close, q.volume ?? cur.volume, source, flag, nowIso, symbol, q.date);
+              stored.set(q.date, { date: q.date, close: q.close, volume: q.volume ?? cur.volume, data_source: source, validation_flag: flag });
               result.updated++;
               if (cur.close !== q.close || cur.validation_flag !== flag) changed(q.date);
             }

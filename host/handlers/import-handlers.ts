@@ -49,7 +49,7 @@ export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
     return { dryRun: false, mode: r.mode, database: r.database, backupFile: r.backupFile, report: plain(r.report), plan: null, text: formatImportReport(r.report) };
   },
   async importPrices(input, ctx) {
-    const s = importPricesFile({ dbPath: ctx.dbPath, text: input.text, fileName: input.fileName, skipBadRows: input.skipBadRows, holder: ctx.holder, clock: ctx.clock });
+    const s = await importPricesFile({ dbPath: ctx.dbPath, source: input.text, fileName: input.fileName, skipBadRows: input.skipBadRows, holder: ctx.holder, clock: ctx.clock });
     return {
       file: input.fileName,
       rows: s.rows,

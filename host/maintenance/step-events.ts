@@ -29,12 +29,15 @@ export function stepReporter<S extends string>(metric: string, words: Readonly<R
 
 /**
  * A step boundary where `signal` may stop the operation: throws `cancelled` (exit code 130) with
- * `message()` when it is aborted. It first gives the event loop one turn, because a SIGINT
- * handler runs only between synchronous stretches: without the turn a Ctrl-C pressed during the
- * previous step would be seen only after the next one had already changed the database.
+ * `message()` when it is aborted. It first lets the event loop poll, because a SIGINT handler
+ * runs only between synchronous stretches: without it a Ctrl-C pressed during the previous step
+ * would be seen only after the next one had already changed the database. One setImmediate turn
+ * is not enough: it runs in the check phase of the loop's current round, after that round's
+ * poll, and a signal is delivered in a poll; the second turn comes after the next round's poll.
  */
 export async function stopIfCancelled(signal: AbortSignal | undefined, message: () => string): Promise<void> {
   if (!signal) return;
+  await nextTurn();
   await nextTurn();
   if (signal.aborted) throw new BatchdeskError('cancelled', message());
 }

@@ -18,8 +18,8 @@
  * symbol range asked) and sends no HTTP request. Parsed files are kept per source instance and
  * re-read when their size or mtime changes.
  */
-import { accessSync, constants, statSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { accessSync, constants, createReadStream, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '../../core/api/errors';
 import { canonicalSymbol } from '../../core/domain/symbols';
@@ -156,8 +156,7 @@ export class CsvDirectorySource implements PriceSource {
     const info = await stat(path);
     const cached = this.cache.get(path);
     if (cached && cached.size === info.size && cached.mtimeMs === info.mtimeMs) return cached.parsed;
-    const text = await readFile(path, { encoding: 'utf8', signal });
-    const parsed = readPriceFile(text, name, layout, layout === 'per_symbol' ? name.slice(0, -4) : undefined);
+    const parsed = await readPriceFile(createReadStream(path, { signal }), name, layout, layout === 'per_symbol' ? name.slice(0, -4) : undefined);
     this.cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, parsed });
     return parsed;
   }

@@ -1,15 +1,20 @@
 /**
- * Reads CSV text into a header and records of text cells, each with its line number.
- * Every cell stays text (no auto-typing: "00123" must not become 123); callers convert cells
+ * Reads CSV in a stream: a header, then records of text cells, each with its line number,
+ * handed one at a time to a reader that judges them. Nothing but the reader's own rows is
+ * kept, so a file of any size is read in the memory of its chunk (SPEC.md k.2: imports of
+ * large files), and a source that is a file stream gives the event loop a turn between
+ * chunks, so Ctrl-C (its abort signal) stops the read of a long file or an endless pipe.
+ * Every cell stays text (no auto-typing: "00123" must not become 123); readers convert cells
  * with the zod rules of csv-cells.ts.
  *
  * Accepted: a UTF-8 BOM, LF / CRLF / CR line ends, quoted fields (RFC 4180) including
  * line breaks inside quotes, blank lines (skipped), spaces around unquoted fields (trimmed).
- * A row may have fewer or more cells than the header; callers report that per row.
- * A syntax error (an unclosed quote ...) is a `malformed_csv` problem: fatal, or with
- * `skipMalformed` skipped and reported.
+ * A row may have fewer or more cells than the header; readers report that per row.
+ * A syntax error (an unclosed quote ...) is a `malformed_csv` problem: with `skipBadRows`
+ * skipped and reported, else fatal. So is a record the reader finds bad: the first one stops
+ * the read (nothing after it is read) unless `skipBadRows`.
  */
-import { CsvError, parse, type InfoRecord, type Options } from 'csv-parse/sync';
+import { CsvError, parse, type InfoRecord, type Options, type Parser } from 'csv-parse';
 import type { CsvProblem } from './csv-problem';
 
 export interface CsvRecord {
@@ -18,101 +23,193 @@ export interface CsvRecord {
   readonly cells: readonly string[];
 }
 
-export interface CsvTable {
-  /** Header cells as written (trimmed). */
-  readonly header: readonly string[];
-  readonly headerLine: number;
-  readonly records: readonly CsvRecord[];
+/** The CSV bytes: the whole text, or its chunks (a file stream: `fs.createReadStream`, whose abort ends the read). */
+export type CsvSource = string | Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
+
+/** What a format makes of the file: a verdict on the header, then one on each record. */
+export interface CsvReader<P extends CsvProblem = CsvProblem> {
+  /** The header's problem, which refuses the whole file (a required column absent ...), or null. */
+  header(cells: readonly string[], line: number): CsvProblem | null;
+  /** The record's problem (the row is bad), or null when the reader took the row. */
+  record(record: CsvRecord): P | null;
 }
 
-export type CsvTableRead =
-  | { readonly ok: true; readonly table: CsvTable; readonly skipped: readonly CsvProblem[] }
-  | { readonly ok: false; readonly problem: CsvProblem };
+export type CsvRead<P extends CsvProblem = CsvProblem> =
+  | { readonly ok: true; readonly headerLine: number; readonly skipped: readonly (P | CsvProblem)[] }
+  | { readonly ok: false; readonly problem: P | CsvProblem; readonly skipped: readonly (P | CsvProblem)[] };
 
 export interface ReadCsvOptions {
+  /** Named in problems. */
   readonly file?: string | null;
-  readonly skipMalformed?: boolean;
+  /** Skip bad rows (unreadable CSV or a record the reader refuses), each reported, instead of stopping at the first. */
+  readonly skipBadRows?: boolean;
 }
 
-const LINE_BREAK = /\r\n|\n|\r/g;
-const LEADING_BLANK_LINES = /^(?:[ \t]*(?:\r\n|\n|\r))*/;
-
-export function readCsvTable(text: string, options: ReadCsvOptions = {}): CsvTableRead {
+/**
+ * Reads `source` through `reader`. Resolves to the verdict: the problem that refused the file
+ * (its header, a missing header, or the first bad row without skipBadRows), or the rows
+ * skipped, in line order. Rejects only with the source's own error (an unreadable file, the
+ * AbortError of a stopped stream) or a reader's exception.
+ */
+export async function readCsv<P extends CsvProblem>(source: CsvSource, options: ReadCsvOptions, reader: CsvReader<P>): Promise<CsvRead<P>> {
   const file = options.file ?? null;
-  const lines = lineIndex(text);
-  const records: CsvRecord[] = [];
-  const skipped: CsvProblem[] = [];
+  const skipBadRows = options.skipBadRows === true;
+  const lines = new LineIndex();
+  const skipped: (P | CsvProblem)[] = [];
+  const malformedLines = new Set<number>();
+  let headerLine: number | null = null;
+  let refusal: P | CsvProblem | null = null;
   // Byte offset just past the last record read, to place an unterminated quote.
   let lastEnd = 0;
+
+  // The error's `bytes` is where csv-parse began the bad record (its `lines` miscounts after a
+  // quoted CRLF, and points past an unclosed quote to the end of the file).
   const malformed = (error: CsvError | undefined): CsvProblem => {
     const unclosed = error?.code === 'CSV_QUOTE_NOT_CLOSED';
-    const line = unclosed ? lines.lineAfter(lastEnd) : typeof error?.lines === 'number' ? error.lines : lines.lineAfter(lastEnd);
+    const line = lines.firstFilledLineFrom(typeof error?.bytes === 'number' ? error.bytes : lastEnd);
     const message = unclosed ? 'not valid CSV: a quote opened on this line is never closed' : `not valid CSV: ${error?.message ?? 'unreadable record'}`;
     return { file, line, column: null, columnNumber: null, kind: 'malformed_csv', message };
   };
+  const take = (record: CsvRecord): void => {
+    if (refusal) return;
+    if (headerLine === null) {
+      headerLine = record.line;
+      refusal = record.cells.every((c) => c === '') ? missingHeader(file, record.line) : reader.header(record.cells, record.line);
+      return;
+    }
+    const problem = reader.record(record);
+    if (!problem) return;
+    if (skipBadRows) skipped.push(problem);
+    else refusal = problem;
+  };
+
+  const parser = parse({
+    bom: true,
+    raw: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+    skip_records_with_error: skipBadRows,
+    // With `raw`, csv-parse hands over { record, raw }; bytes counts through the record's end.
+    // The record is judged here and not passed on (null), so nothing piles up in the stream.
+    on_record: ((entry: { record: string[]; raw: string }, context: InfoRecord) => {
+      const start = context.bytes - Buffer.byteLength(entry.raw);
+      lastEnd = context.bytes;
+      take({ line: lines.firstFilledLineFrom(start), cells: entry.record });
+      return null;
+    }) as unknown as Options['on_record'],
+    on_skip: (error: CsvError | undefined): undefined => {
+      const problem = malformed(error);
+      // csv-parse may report one skipped record twice.
+      if (!malformedLines.has(problem.line)) skipped.push(problem);
+      malformedLines.add(problem.line);
+    },
+  });
+  // Errors reach the write and end callbacks below; this keeps the stream's own event quiet.
+  parser.on('error', () => undefined);
   try {
-    parse(text, {
-      bom: true,
-      raw: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-      skip_records_with_error: options.skipMalformed === true,
-      // With `raw`, csv-parse hands over { record, raw }; bytes counts through the record's end.
-      on_record: ((entry: { record: string[]; raw: string }, context: InfoRecord) => {
-        const start = context.bytes - Buffer.byteLength(entry.raw);
-        lastEnd = context.bytes;
-        records.push({ line: lines.lineAt(start) + countBreaks(LEADING_BLANK_LINES.exec(entry.raw)?.[0] ?? ''), cells: entry.record });
-        return entry;
-      }) as unknown as Options['on_record'],
-      on_skip: (error: CsvError | undefined): undefined => {
-        const problem = malformed(error);
-        // csv-parse may report one skipped record twice.
-        if (!skipped.some((p) => p.line === problem.line)) skipped.push(problem);
-      },
-    });
+    for await (const chunk of chunksOf(source)) {
+      lines.scan(chunk);
+      await write(parser, chunk);
+      if (refusal) break;
+    }
+    lines.end();
+    if (!refusal) await end(parser);
   } catch (error) {
-    if (error instanceof CsvError) return { ok: false, problem: malformed(error) };
-    throw error;
+    if (!(error instanceof CsvError)) throw error;
+    refusal = malformed(error);
+  } finally {
+    parser.destroy();
   }
-  const [head, ...body] = records;
-  if (!head || head.cells.every((c) => c === '')) {
-    return { ok: false, problem: { file, line: head?.line ?? 1, column: null, columnNumber: null, kind: 'missing_header', message: 'the file has no header row' } };
-  }
-  return { ok: true, table: { header: head.cells, headerLine: head.line, records: body }, skipped };
+  skipped.sort((a, b) => a.line - b.line);
+  if (refusal) return { ok: false, problem: refusal, skipped };
+  if (headerLine === null) return { ok: false, problem: missingHeader(file, 1), skipped };
+  return { ok: true, headerLine, skipped };
 }
 
-/** Line numbers of byte offsets in the UTF-8 form of `text` (csv-parse counts bytes, BOM included). */
-function lineIndex(text: string): { lineAt(offset: number): number; lineAfter(offset: number): number } {
-  const bytes = Buffer.from(text, 'utf8');
-  const breaks: number[] = []; // offset of the last byte of each line break
-  for (let i = 0; i < bytes.length; i += 1) {
-    if (bytes[i] === 0x0a) breaks.push(i);
-    else if (bytes[i] === 0x0d && bytes[i + 1] !== 0x0a) breaks.push(i);
+function missingHeader(file: string | null, line: number): CsvProblem {
+  return { file, line, column: null, columnNumber: null, kind: 'missing_header', message: 'the file has no header row' };
+}
+
+function chunksOf(source: CsvSource): Iterable<Uint8Array> | AsyncIterable<Uint8Array> {
+  return typeof source === 'string' ? [Buffer.from(source, 'utf8')] : source;
+}
+
+function write(parser: Parser, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    parser.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
+function end(parser: Parser): Promise<void> {
+  return new Promise((resolve, reject) => {
+    parser.end((error?: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
+
+/**
+ * Line numbers of byte offsets in the stream (csv-parse counts bytes, BOM included), built as
+ * the chunks go by: where each line break ends, and which lines hold only spaces and tabs.
+ */
+class LineIndex {
+  /** Offset of the last byte of each line break. */
+  private readonly breaks: number[] = [];
+  /** 1-based numbers of the lines that hold only spaces and tabs (and a BOM). */
+  private readonly blank = new Set<number>();
+  private offset = 0;
+  /** Offset of a CR whose meaning (a break of its own, or the start of CRLF) waits for the next byte, or -1. */
+  private pendingCr = -1;
+  private lineBlank = true;
+
+  scan(chunk: Uint8Array): void {
+    for (let i = 0; i < chunk.length; i += 1) {
+      const at = this.offset + i;
+      const byte = chunk[i]!;
+      if (this.pendingCr >= 0) {
+        const crlf = byte === 0x0a;
+        this.lineBreak(crlf ? at : this.pendingCr);
+        this.pendingCr = -1;
+        if (crlf) continue;
+      }
+      if (byte === 0x0a) this.lineBreak(at);
+      else if (byte === 0x0d) this.pendingCr = at;
+      else if (byte !== 0x20 && byte !== 0x09 && !(at < 3 && BOM[at] === byte)) this.lineBlank = false;
+    }
+    this.offset += chunk.length;
   }
-  const lineAt = (offset: number): number => {
+
+  /** The source ended: a CR at its very end is a break of its own. */
+  end(): void {
+    if (this.pendingCr >= 0) this.lineBreak(this.pendingCr);
+    this.pendingCr = -1;
+  }
+
+  /** The first line at or after the line holding `offset` that is not blank. */
+  firstFilledLineFrom(offset: number): number {
+    let line = this.lineAt(offset);
+    while (this.blank.has(line)) line += 1;
+    return line;
+  }
+
+  private lineAt(offset: number): number {
     let lo = 0;
-    let hi = breaks.length;
+    let hi = this.breaks.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (breaks[mid]! < offset) lo = mid + 1;
+      if (this.breaks[mid]! < offset) lo = mid + 1;
       else hi = mid;
     }
     return lo + 1;
-  };
-  return {
-    lineAt,
-    /** The first non-blank line at or after `offset`. */
-    lineAfter(offset: number): number {
-      const rest = bytes.subarray(offset).toString('utf8');
-      return lineAt(offset) + countBreaks(LEADING_BLANK_LINES.exec(rest)?.[0] ?? '');
-    },
-  };
+  }
+
+  private lineBreak(at: number): void {
+    if (this.lineBlank) this.blank.add(this.breaks.length + 1);
+    this.breaks.push(at);
+    this.lineBlank = true;
+  }
 }
 
-function countBreaks(s: string): number {
-  return s.match(LINE_BREAK)?.length ?? 0;
-}
+const BOM = [0xef, 0xbb, 0xbf];
 
 /** Position of a column by name: trimmed, case-insensitive; -1 when absent. */
 export function columnIndex(header: readonly string[], name: string): number {

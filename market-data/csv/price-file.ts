@@ -26,7 +26,7 @@ import type { Quote } from '../../core/ports/market-data';
 import { dateCell, numberCell, optionalNumberCell } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells } from './csv-row-cells';
-import { columnIndex, readCsvTable } from './csv-table';
+import { columnIndex, readCsv, type CsvSource } from './csv-table';
 
 export type PriceFileLayout = 'per_symbol' | 'combined';
 
@@ -51,61 +51,63 @@ export interface PriceFile {
  * Reads one file. For a per-symbol file `symbol` names the symbol (canonicalised). A file that
  * cannot be used at all (no header, a required column absent) gives no rows and one problem.
  */
-export function readPriceFile(text: string, file: string, layout: PriceFileLayout, symbol?: string): PriceFile {
+export async function readPriceFile(source: CsvSource, file: string, layout: PriceFileLayout, symbol?: string): Promise<PriceFile> {
   const fileSymbol = symbol === undefined ? null : canonicalSymbol(symbol);
-  const unattributed = (p: CsvProblem): PriceFileProblem => ({ ...p, symbol: fileSymbol, date: null });
-  const read = readCsvTable(text, { file, skipMalformed: true });
-  if (!read.ok) return { rows: [], problems: [unattributed(read.problem)] };
-  const { header, headerLine, records } = read.table;
-  const headerProblem = checkHeader(header, layout === 'combined' ? ['symbol', 'date', 'close'] : ['date', 'close'], headerLine, file);
-  if (headerProblem) return { rows: [], problems: [...read.skipped, headerProblem].map(unattributed) };
-
-  const at = {
-    symbol: layout === 'combined' ? columnIndex(header, 'symbol') : -1,
-    date: columnIndex(header, 'date'),
-    close: columnIndex(header, 'close'),
-    volume: columnIndex(header, 'volume'),
-    open: columnIndex(header, 'open'),
-    high: columnIndex(header, 'high'),
-    low: columnIndex(header, 'low'),
-  };
+  const attributed = (p: CsvProblem): PriceFileProblem => ('symbol' in p ? (p as PriceFileProblem) : { ...p, symbol: fileSymbol, date: null });
+  let header: readonly string[] = [];
+  let at = { symbol: -1, date: -1, close: -1, volume: -1, open: -1, high: -1, low: -1 };
   const rows: PriceFileRow[] = [];
-  const problems: PriceFileProblem[] = read.skipped.map(unattributed);
   const seen = new Map<string, number>();
-  for (const record of records) {
-    const cells = new RowCells(record, header, file);
-    const rowSymbol =
-      at.symbol >= 0
-        ? cells.get(at.symbol, (t) => (t === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(t) }))
-        : fileSymbol;
-    const date = cells.get(at.date, dateCell);
-    const close = cells.get(at.close, (t) => numberCell(t.toLowerCase() === 'null' ? '' : t, 'close'));
-    const volume = cells.get(at.volume, optionalNumberCell);
-    const open = cells.get(at.open, optionalNumberCell);
-    const high = cells.get(at.high, optionalNumberCell);
-    const low = cells.get(at.low, optionalNumberCell);
-    let problem = cells.problem;
-    const notTrading = problem ? null : notTradingMessage(date!);
-    if (notTrading !== null) {
-      problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'not_trading_day', message: notTrading };
-    } else if (!problem && rowSymbol) {
-      const key = `${rowSymbol} ${date}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'duplicate', message: `${rowSymbol} on ${date} again (first on line ${first}, which is used)` };
-      } else {
-        seen.set(key, record.line);
+  const read = await readCsv<PriceFileProblem>(source, { file, skipBadRows: true }, {
+    header(cells, line) {
+      header = cells;
+      at = {
+        symbol: layout === 'combined' ? columnIndex(header, 'symbol') : -1,
+        date: columnIndex(header, 'date'),
+        close: columnIndex(header, 'close'),
+        volume: columnIndex(header, 'volume'),
+        open: columnIndex(header, 'open'),
+        high: columnIndex(header, 'high'),
+        low: columnIndex(header, 'low'),
+      };
+      return checkHeader(header, layout === 'combined' ? ['symbol', 'date', 'close'] : ['date', 'close'], line, file);
+    },
+    record(record) {
+      const cells = new RowCells(record, header, file);
+      const rowSymbol =
+        at.symbol >= 0
+          ? cells.get(at.symbol, (t) => (t === '' ? { ok: false, kind: 'missing_value', message: 'the symbol is empty' } : { ok: true, value: canonicalSymbol(t) }))
+          : fileSymbol;
+      const date = cells.get(at.date, dateCell);
+      const close = cells.get(at.close, (t) => numberCell(t.toLowerCase() === 'null' ? '' : t, 'close'));
+      const volume = cells.get(at.volume, optionalNumberCell);
+      const open = cells.get(at.open, optionalNumberCell);
+      const high = cells.get(at.high, optionalNumberCell);
+      const low = cells.get(at.low, optionalNumberCell);
+      let problem = cells.problem;
+      const notTrading = problem ? null : notTradingMessage(date!);
+      if (notTrading !== null) {
+        problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'not_trading_day', message: notTrading };
+      } else if (!problem && rowSymbol) {
+        const key = `${rowSymbol} ${date}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'duplicate', message: `${rowSymbol} on ${date} again (first on line ${first}, which is used)` };
+        } else {
+          seen.set(key, record.line);
+        }
       }
-    }
-    if (problem || !rowSymbol) {
-      const written = at.symbol >= 0 ? canonicalSymbol(record.cells[at.symbol] ?? '') : fileSymbol;
-      if (problem) problems.push({ ...problem, symbol: written === '' ? null : written, date: date ?? null });
-      continue;
-    }
-    rows.push({ symbol: rowSymbol, line: record.line, date: date!, close: close!, volume: volume ?? null, open: open ?? null, high: high ?? null, low: low ?? null });
-  }
-  problems.sort((a, b) => a.line - b.line);
-  return { rows, problems };
+      if (problem) {
+        const written = at.symbol >= 0 ? canonicalSymbol(record.cells[at.symbol] ?? '') : fileSymbol;
+        return { ...problem, symbol: written === '' ? null : written, date: date ?? null };
+      }
+      if (rowSymbol) rows.push({ symbol: rowSymbol, line: record.line, date: date!, close: close!, volume: volume ?? null, open: open ?? null, high: high ?? null, low: low ?? null });
+      return null;
+    },
+  });
+  // A file that cannot be used at all gives no rows: the problems read up to its refusal.
+  if (!read.ok) return { rows: [], problems: [...read.skipped, read.problem].map(attributed) };
+  return { rows, problems: read.skipped.map(attributed) };
 }
 
 /** Why a row dated `date` carries no close (not a trading day, or outside the calendar), or null. */

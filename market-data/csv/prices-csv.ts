@@ -23,9 +23,8 @@
 import { stringify } from 'csv-stringify/sync';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { closeCell, dateCell, optionalIntegerCell, symbolCell, type CellResult } from './csv-cells';
-import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells, type CsvParse, type CsvParseOptions } from './csv-row-cells';
-import { columnIndex, readCsvTable } from './csv-table';
+import { columnIndex, readCsv, type CsvSource } from './csv-table';
 
 export interface PriceCsvRow {
   readonly symbol: string;
@@ -50,46 +49,38 @@ export interface PricesCsvParseOptions extends CsvParseOptions {
 }
 const REQUIRED = ['symbol', 'date', 'close'] as const;
 
-export function parsePricesCsv(text: string, options: PricesCsvParseOptions = {}): CsvParse<PriceCsvRow> {
+export async function parsePricesCsv(source: CsvSource, options: PricesCsvParseOptions = {}): Promise<CsvParse<PriceCsvRow>> {
   const file = options.file ?? null;
-  const skipBadRows = options.skipBadRows === true;
-  const read = readCsvTable(text, { file, skipMalformed: skipBadRows });
-  if (!read.ok) return read;
-  const { header, headerLine, records } = read.table;
-
-  const headerProblem = checkHeader(header, REQUIRED, headerLine, file);
-  if (headerProblem) return { ok: false, problem: headerProblem };
-  const at = { symbol: columnIndex(header, 'symbol'), date: columnIndex(header, 'date'), close: columnIndex(header, 'close'), volume: columnIndex(header, 'volume') };
-
+  let header: readonly string[] = [];
+  let at = { symbol: -1, date: -1, close: -1, volume: -1 };
   const rows: PriceCsvRow[] = [];
-  const skipped: CsvProblem[] = [...read.skipped];
-  const firstLine = new Map<string, number>();
-  for (const record of records) {
-    const cells = new RowCells(record, header, file);
-    const symbol = cells.get(at.symbol, symbolCell);
-    const date = cells.get(at.date, (t) => closeDateCell(t, options));
-    const close = cells.get(at.close, closeCell);
-    const volume = at.volume >= 0 ? cells.get(at.volume, optionalIntegerCell) : null;
-    cells.checkLength();
-    let problem = cells.problem;
-    if (!problem) {
-      const key = `${symbol} ${date}`;
-      const first = firstLine.get(key);
+  // symbol -> date -> the line it was first on.
+  const firstLine = new Map<string, Map<IsoDate, number>>();
+  const read = await readCsv(source, options, {
+    header(cells, line) {
+      header = cells;
+      at = { symbol: columnIndex(header, 'symbol'), date: columnIndex(header, 'date'), close: columnIndex(header, 'close'), volume: columnIndex(header, 'volume') };
+      return checkHeader(header, REQUIRED, line, file);
+    },
+    record(record) {
+      const cells = new RowCells(record, header, file);
+      const symbol = cells.get(at.symbol, symbolCell);
+      const date = cells.get(at.date, (t) => closeDateCell(t, options));
+      const close = cells.get(at.close, closeCell);
+      const volume = at.volume >= 0 ? cells.get(at.volume, optionalIntegerCell) : null;
+      cells.checkLength();
+      if (cells.problem) return cells.problem;
+      const dates = firstLine.get(symbol!) ?? firstLine.set(symbol!, new Map()).get(symbol!)!;
+      const first = dates.get(date!);
       if (first !== undefined) {
-        problem = { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'duplicate', message: `${symbol} on ${date} again (first on line ${first})` };
-      } else {
-        firstLine.set(key, record.line);
+        return { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'duplicate', message: `${symbol} on ${date} again (first on line ${first})` };
       }
-    }
-    if (problem) {
-      if (!skipBadRows) return { ok: false, problem };
-      skipped.push(problem);
-      continue;
-    }
-    rows.push({ symbol: symbol!, date: date!, close: close!, volume: volume ?? null });
-  }
-  skipped.sort((a, b) => a.line - b.line);
-  return { ok: true, rows, skipped };
+      dates.set(date!, record.line);
+      rows.push({ symbol: symbol!, date: date!, close: close!, volume: volume ?? null });
+      return null;
+    },
+  });
+  return read.ok ? { ok: true, rows, skipped: read.skipped } : { ok: false, problem: read.problem };
 }
 
 /** A date cell that can carry a close: a real date, not after `today`, and passing `checkDate`. */

@@ -30,7 +30,7 @@ import { PROFILE_DESCRIPTION_MAX_CHARS, type CompanyProfile } from '../../core/p
 import { booleanCell, optionalIntegerCell, optionalNumberCell, optionalTextCell, optionalTimestampCell, symbolCell, type CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells, type CsvParseOptions } from './csv-row-cells';
-import { columnIndex, readCsvTable } from './csv-table';
+import { columnIndex, readCsv, type CsvSource } from './csv-table';
 
 export interface ProfileCsvRow {
   readonly profile: CompanyProfile;
@@ -84,46 +84,40 @@ function marketCapCell(text: string): CellResult<number | null> {
   return !cap.ok || cap.value === null || cap.value >= 0 ? cap : { ok: false, kind: 'bad_number', message: `the market cap must be >= 0, got ${JSON.stringify(text)}` };
 }
 
-export function parseProfilesCsv(text: string, options: CsvParseOptions = {}): ProfilesCsvParse {
+export async function parseProfilesCsv(source: CsvSource, options: CsvParseOptions = {}): Promise<ProfilesCsvParse> {
   const file = options.file ?? null;
-  const skipBadRows = options.skipBadRows === true;
-  const read = readCsvTable(text, { file, skipMalformed: skipBadRows });
-  if (!read.ok) return read;
-  const { header, headerLine, records } = read.table;
-  const headerProblem = checkHeader(header, ['symbol'], headerLine, file, PROFILE_CSV_COLUMNS);
-  if (headerProblem) return { ok: false, problem: headerProblem };
-  const at = Object.fromEntries(PROFILE_CSV_COLUMNS.map((c) => [c, columnIndex(header, c)])) as Record<ProfileColumn, number>;
-  const columns = PROFILE_CSV_COLUMNS.filter((c) => at[c] >= 0);
+  let header: readonly string[] = [];
+  let at = {} as Record<ProfileColumn, number>;
+  let columns: readonly ProfileColumn[] = [];
   // Converted in file order so the reported column is the leftmost bad one.
-  const order = [...columns].sort((a, b) => at[a] - at[b]);
-
+  let order: readonly ProfileColumn[] = [];
   const rows: ProfileCsvRow[] = [];
-  const skipped: CsvProblem[] = [...read.skipped];
   const firstLine = new Map<string, number>();
-  for (const record of records) {
-    const cells = new RowCells(record, header, file);
-    const values: Partial<Record<ProfileColumn, unknown>> = {};
-    for (const column of order) values[column] = cells.get(at[column], converterOf(column));
-    cells.checkLength();
-    let problem = cells.problem;
-    const symbol = values.symbol as string | undefined;
-    if (!problem && symbol !== undefined) {
+  const read = await readCsv(source, options, {
+    header(cells, line) {
+      header = cells;
+      at = Object.fromEntries(PROFILE_CSV_COLUMNS.map((c) => [c, columnIndex(header, c)])) as Record<ProfileColumn, number>;
+      columns = PROFILE_CSV_COLUMNS.filter((c) => at[c] >= 0);
+      order = [...columns].sort((a, b) => at[a] - at[b]);
+      return checkHeader(header, ['symbol'], line, file, PROFILE_CSV_COLUMNS);
+    },
+    record(record) {
+      const cells = new RowCells(record, header, file);
+      const values: Partial<Record<ProfileColumn, unknown>> = {};
+      for (const column of order) values[column] = cells.get(at[column], converterOf(column));
+      cells.checkLength();
+      if (cells.problem) return cells.problem;
+      const symbol = values.symbol as string;
       const first = firstLine.get(symbol);
       if (first !== undefined) {
-        problem = { file, line: record.line, column: header[at.symbol]!, columnNumber: at.symbol + 1, kind: 'duplicate', message: `${symbol} again (first on line ${first})` };
-      } else {
-        firstLine.set(symbol, record.line);
+        return { file, line: record.line, column: header[at.symbol]!, columnNumber: at.symbol + 1, kind: 'duplicate', message: `${symbol} again (first on line ${first})` };
       }
-    }
-    if (problem) {
-      if (!skipBadRows) return { ok: false, problem };
-      skipped.push(problem);
-      continue;
-    }
-    rows.push(rowOf(values));
-  }
-  skipped.sort((a, b) => a.line - b.line);
-  return { ok: true, rows, skipped, columns };
+      firstLine.set(symbol, record.line);
+      rows.push(rowOf(values));
+      return null;
+    },
+  });
+  return read.ok ? { ok: true, rows, skipped: read.skipped, columns } : { ok: false, problem: read.problem };
 }
 
 function converterOf(column: ProfileColumn): (text: string) => CellResult<unknown> {

@@ -1,17 +1,17 @@
 /**
- * Ctrl-C on `purge` and `restore` (audit, SPEC.md k.3), through a real child
+ * Ctrl-C on `purge`, `restore` and `prices import` (audit, SPEC.md k.3), through a real child
  * process and a real SIGINT: each stops before it changes anything, exits 130 with a message
  * that says nothing was changed, and leaves the content (canonical checksums) as it was and the
  * lock free. The signal goes out at a moment seen from outside: the backup's partial file
- * appears. The child is paused around the signal (SIGSTOP .. SIGCONT) so that it cannot
+ * appears, or the import holds the lock while it reads a pipe that has not ended. The child is paused around the signal (SIGSTOP .. SIGCONT) so that it cannot
  * run past the step while the signal is on its way.
  */
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync } from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startCliProcess } from '../support/cli';
+import { startCliProcess, tempDir } from '../support/cli';
 import { backfilledDemo, checksumsOf, copyTo, SAFE_NOW } from '../support/safeguards';
 
 const ENV = { BATCHDESK_NOW: SAFE_NOW };
@@ -76,6 +76,28 @@ describe('Ctrl-C before a maintenance command changes anything', () => {
     expect(r.sent).toBe(true);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain(`restore cancelled before the database was replaced; ${db} was not changed`);
+    expect(checksumsOf(db)).toEqual(before);
+    expect(lockRows(db)).toBe(0);
+  }, 120_000);
+
+  it('prices import reading a pipe that does not end: Ctrl-C stops the read, exit 130, nothing imported, lock free', async () => {
+    const db = copyTo(demo);
+    const before = checksumsOf(db);
+    const dir = tempDir();
+    const fifo = join(dir, 'prices.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const csv = join(dir, 'head.csv');
+    writeFileSync(csv, 'symbol,date,close\nAAPL,2025-07-01,200\n');
+    // The writer keeps the pipe open after its rows, as a feed that has not finished would.
+    const writer = spawn('sh', ['-c', `(cat "${csv}"; sleep 120) > "${fifo}"`]);
+    try {
+      const r = await interrupted(['prices', 'import', fifo, '--db', db], () => lockRows(db) === 1);
+      expect(r.sent).toBe(true);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain(`the import of ${fifo} was cancelled before anything was written; nothing was imported`);
+    } finally {
+      writer.kill();
+    }
     expect(checksumsOf(db)).toEqual(before);
     expect(lockRows(db)).toBe(0);
   }, 120_000);

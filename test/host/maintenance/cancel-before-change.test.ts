@@ -14,7 +14,7 @@ import type { TelemetryEvent } from '../../../core/api/telemetry-events';
 import type { TelemetrySink } from '../../../core/telemetry/record-metric';
 import { openStore } from '../../../host/engine-host';
 import { makeBackup } from '../../../host/maintenance/backup';
-import { importPricesFileCancellable, importProfilesFileCancellable } from '../../../host/maintenance/csv-import';
+import { importPricesFile, importProfilesFile } from '../../../host/maintenance/csv-import';
 import { runPurge, type PurgeRequest } from '../../../host/maintenance/purge';
 import { restoreBackup } from '../../../host/maintenance/restore';
 import { systemClock } from '../../../host/system-ports';
@@ -176,19 +176,19 @@ describe('CSV imports stopped by their signal', () => {
   it('prices import: stopped after the parse, nothing imported, lock free', async () => {
     const path = copyTo(demo);
     const before = checksumsOf(path);
-    const req = { dbPath: path, text: 'symbol,date,close\nZZZT,2025-07-01,10\n', fileName: 'p.csv', skipBadRows: false, holder: 'cli' as const, clock };
-    const err = await cancelledError(importPricesFileCancellable(req, stopped()));
+    const req = { dbPath: path, source: 'symbol,date,close\nZZZT,2025-07-01,10\n', fileName: 'p.csv', skipBadRows: false, holder: 'cli' as const, clock };
+    const err = await cancelledError(importPricesFile({ ...req, signal: stopped() }));
     expect(err.message).toBe('the import of p.csv was cancelled before anything was written; nothing was imported');
     expect(checksumsOf(path)).toEqual(before);
     expect(lockRows(path)).toBe(0);
     // Not stopped, the same file is imported.
-    expect((await importPricesFileCancellable(req, new AbortController().signal)).inserted).toBe(1);
+    expect((await importPricesFile({ ...req, signal: new AbortController().signal })).inserted).toBe(1);
   });
 
   it('profiles import: stopped after the parse, nothing imported', async () => {
     const path = copyTo(demo);
     const before = checksumsOf(path);
-    const err = await cancelledError(importProfilesFileCancellable({ dbPath: path, text: 'symbol,company_name\nZZZT,Test Co\n', fileName: 'profiles.csv', skipBadRows: false, holder: 'cli', clock }, stopped()));
+    const err = await cancelledError(importProfilesFile({ dbPath: path, source: 'symbol,company_name\nZZZT,Test Co\n', fileName: 'profiles.csv', skipBadRows: false, holder: 'cli', clock, signal: stopped() }));
     expect(err.message).toBe('the import of profiles.csv was cancelled before anything was written; nothing was imported');
     expect(checksumsOf(path)).toEqual(before);
   });

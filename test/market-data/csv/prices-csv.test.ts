@@ -5,9 +5,9 @@ import { seededRandom } from '../../support/yahoo-mock/test-doubles';
 
 const CANONICAL = ['symbol,date,close,volume', 'AAPL,2024-01-02,185.64,82488700', 'AAPL,2024-01-03,184.25,', 'BRK-B,2024-01-02,362.5,3904300', 'SPY,2024-01-02,472.65,123623700', ''].join('\n');
 
-describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
-  it('reads rows, with an empty volume as null', () => {
-    const r = parsePricesCsv(CANONICAL);
+describe('parsePricesCsv (prices import, SPEC k.2, m.14)', async () => {
+  it('reads rows, with an empty volume as null', async () => {
+    const r = await parsePricesCsv(CANONICAL);
     expect(r).toEqual({
       ok: true,
       skipped: [],
@@ -20,8 +20,8 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
     });
   });
 
-  it('accepts a BOM, CRLF, any header case and order, no volume column, extra columns; canonicalises symbols', () => {
-    const r = parsePricesCsv('\ufeffDate,Close,Symbol,Note\r\n2024-01-02,362.5,brk.b,x\r\n');
+  it('accepts a BOM, CRLF, any header case and order, no volume column, extra columns; canonicalises symbols', async () => {
+    const r = await parsePricesCsv('\ufeffDate,Close,Symbol,Note\r\n2024-01-02,362.5,brk.b,x\r\n');
     expect(r).toEqual({ ok: true, skipped: [], rows: [{ symbol: 'BRK-B', date: '2024-01-02', close: 362.5, volume: null }] });
   });
 
@@ -41,65 +41,65 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
     ['extra cell', 'AAPL,2024-01-04,1,1,9', 'extra_column', null, 5],
     ['duplicate (symbol, date)', 'AAPL,2024-01-02,186,1', 'duplicate', 'date', 2],
     ['duplicate after canonicalisation', 'aapl,2024-01-02,186,1', 'duplicate', 'date', 2],
-  ])('%s stops the import with line 3 and the column', (_label, row, kind, column, columnNumber) => {
+  ])('%s stops the import with line 3 and the column', async (_label, row, kind, column, columnNumber) => {
     const text = `symbol,date,close,volume\nAAPL,2024-01-02,185.64,82488700\n${row}\nAAPL,2024-01-05,181.18,1\n`;
-    const r = parsePricesCsv(text, { file: 'in.csv' });
+    const r = await parsePricesCsv(text, { file: 'in.csv' });
     expect(r).toMatchObject({ ok: false, problem: { file: 'in.csv', line: 3, kind, column, columnNumber } });
   });
 
-  it('a volume is a whole number, in any decimal notation, or empty (a negative one is read; e.4 stores it as null)', () => {
-    const r = parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,0\nA,2024-01-03,1,2.0\nA,2024-01-04,1,1e3\nA,2024-01-05,1,\nA,2024-01-08,1,-3\n');
+  it('a volume is a whole number, in any decimal notation, or empty (a negative one is read; e.4 stores it as null)', async () => {
+    const r = await parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,0\nA,2024-01-03,1,2.0\nA,2024-01-04,1,1e3\nA,2024-01-05,1,\nA,2024-01-08,1,-3\n');
     expect(r.ok && r.rows.map((x) => x.volume)).toEqual([0, 2, 1000, null, -3]);
-    expect(parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,1.5\n')).toMatchObject({
+    expect(await parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,1.5\n')).toMatchObject({
       ok: false,
       problem: { line: 2, column: 'volume', columnNumber: 4, kind: 'bad_number', message: 'expected a whole number or nothing, got "1.5"' },
     });
   });
 
-  it('a symbol is well formed once canonical; anything else is a bad row', () => {
-    const r = parsePricesCsv('symbol,date,close\nbrk.b,2024-01-02,1\n^VIX,2024-01-02,1\nGC=F,2024-01-02,1\nHOME_EQUITY,2024-01-02,1\nSPY250919C00460000,2024-01-02,1\n');
+  it('a symbol is well formed once canonical; anything else is a bad row', async () => {
+    const r = await parsePricesCsv('symbol,date,close\nbrk.b,2024-01-02,1\n^VIX,2024-01-02,1\nGC=F,2024-01-02,1\nHOME_EQUITY,2024-01-02,1\nSPY250919C00460000,2024-01-02,1\n');
     expect(r.ok && r.rows.map((x) => x.symbol)).toEqual(['BRK-B', '^VIX', 'GC=F', 'HOME_EQUITY', 'SPY250919C00460000']);
     for (const bad of ['BADSYM!!', 'A B', '-A', '$SPY', 'X'.repeat(33)]) {
-      expect(parsePricesCsv(`symbol,date,close\n${bad},2024-01-02,1\n`), bad).toMatchObject({ ok: false, problem: { line: 2, column: 'symbol', columnNumber: 1, kind: 'bad_symbol' } });
+      expect(await parsePricesCsv(`symbol,date,close\n${bad},2024-01-02,1\n`), bad).toMatchObject({ ok: false, problem: { line: 2, column: 'symbol', columnNumber: 1, kind: 'bad_symbol' } });
     }
   });
 
-  it('a close dated after today is a bad row; today and earlier are not', () => {
+  it('a close dated after today is a bad row; today and earlier are not', async () => {
     const text = 'symbol,date,close\nA,2024-01-04,1\nA,2024-01-05,1\nA,2024-01-08,1\n';
     const today = '2024-01-05' as IsoDate;
-    expect(parsePricesCsv(text, { file: 'in.csv', today })).toMatchObject({
+    expect(await parsePricesCsv(text, { file: 'in.csv', today })).toMatchObject({
       ok: false,
       problem: { file: 'in.csv', line: 4, column: 'date', columnNumber: 2, kind: 'bad_date', message: '2024-01-08 is after today (2024-01-05 in New York)' },
     });
-    const skipping = parsePricesCsv(text, { today, skipBadRows: true });
+    const skipping = await parsePricesCsv(text, { today, skipBadRows: true });
     expect(skipping.ok && skipping.rows.map((x) => x.date)).toEqual(['2024-01-04', '2024-01-05']);
     expect(skipping.ok && skipping.skipped.map((p) => [p.line, p.kind])).toEqual([[4, 'bad_date']]);
     // Checked before checkDate, which would give a less telling reason.
-    expect(parsePricesCsv('symbol,date,close\nA,2024-01-08,1\n', { today, checkDate: () => 'not a trading day' })).toMatchObject({
+    expect(await parsePricesCsv('symbol,date,close\nA,2024-01-08,1\n', { today, checkDate: () => 'not a trading day' })).toMatchObject({
       ok: false,
       problem: { line: 2, message: '2024-01-08 is after today (2024-01-05 in New York)' },
     });
   });
 
-  it('names the leftmost bad column of a row', () => {
-    const r = parsePricesCsv('symbol,date,close,volume\nAAPL,nope,abc,x\n');
+  it('names the leftmost bad column of a row', async () => {
+    const r = await parsePricesCsv('symbol,date,close,volume\nAAPL,nope,abc,x\n');
     expect(r).toMatchObject({ ok: false, problem: { line: 2, column: 'date', kind: 'bad_date' } });
   });
 
-  it('a duplicate names the line of the first occurrence', () => {
-    const r = parsePricesCsv('symbol,date,close\nA,2024-01-02,1\nB,2024-01-02,1\nA,2024-01-02,2\n');
+  it('a duplicate names the line of the first occurrence', async () => {
+    const r = await parsePricesCsv('symbol,date,close\nA,2024-01-02,1\nB,2024-01-02,1\nA,2024-01-02,2\n');
     expect(r).toMatchObject({ ok: false, problem: { line: 4, message: 'A on 2024-01-02 again (first on line 2)' } });
   });
 
-  it('a header without a required column is refused whatever skipBadRows says', () => {
+  it('a header without a required column is refused whatever skipBadRows says', async () => {
     for (const skipBadRows of [false, true]) {
-      expect(parsePricesCsv('symbol,day,close\nA,2024-01-02,1\n', { skipBadRows })).toMatchObject({ ok: false, problem: { line: 1, kind: 'missing_column', column: 'date' } });
+      expect(await parsePricesCsv('symbol,day,close\nA,2024-01-02,1\n', { skipBadRows })).toMatchObject({ ok: false, problem: { line: 1, kind: 'missing_column', column: 'date' } });
     }
-    expect(parsePricesCsv('symbol,date,close,Close\n')).toMatchObject({ ok: false, problem: { kind: 'duplicate_header', column: 'Close', columnNumber: 4 } });
-    expect(parsePricesCsv('')).toMatchObject({ ok: false, problem: { kind: 'missing_header' } });
+    expect(await parsePricesCsv('symbol,date,close,Close\n')).toMatchObject({ ok: false, problem: { kind: 'duplicate_header', column: 'Close', columnNumber: 4 } });
+    expect(await parsePricesCsv('')).toMatchObject({ ok: false, problem: { kind: 'missing_header' } });
   });
 
-  it('with skipBadRows keeps the good rows and reports every skipped row in line order', () => {
+  it('with skipBadRows keeps the good rows and reports every skipped row in line order', async () => {
     const text = [
       'symbol,date,close,volume',
       'AAPL,2024-01-02,185.64,1', // 2 ok
@@ -107,7 +107,7 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
       'AAPL,2024-01-03,0,1', // 4 non-positive
       'AAPL,"2024-01-04,1,1', // 5 an unclosed quote: the rest of the file is one broken record
     ].join('\n');
-    const r = parsePricesCsv(`${text}\n`, { skipBadRows: true });
+    const r = await parsePricesCsv(`${text}\n`, { skipBadRows: true });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.rows.map((x) => x.date)).toEqual(['2024-01-02']);
@@ -118,25 +118,25 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', () => {
     ]);
   });
 
-  it('with skipBadRows a duplicate keeps the first occurrence', () => {
-    const r = parsePricesCsv('symbol,date,close\nA,2024-01-02,1\nA,2024-01-02,2\nA,2024-01-03,3\n', { skipBadRows: true });
+  it('with skipBadRows a duplicate keeps the first occurrence', async () => {
+    const r = await parsePricesCsv('symbol,date,close\nA,2024-01-02,1\nA,2024-01-02,2\nA,2024-01-03,3\n', { skipBadRows: true });
     expect(r.ok && r.rows.map((x) => x.close)).toEqual([1, 3]);
     expect(r.ok && r.skipped.map((p) => [p.line, p.kind])).toEqual([[3, 'duplicate']]);
   });
 
-  it('an unclosed quote without skipBadRows stops, naming the line where the quote opens', () => {
-    const r = parsePricesCsv('symbol,date,close\nA,2024-01-02,1\n\nA,"2024-01-03,2\nA,2024-01-04,3\n');
+  it('an unclosed quote without skipBadRows stops, naming the line where the quote opens', async () => {
+    const r = await parsePricesCsv('symbol,date,close\nA,2024-01-02,1\n\nA,"2024-01-03,2\nA,2024-01-04,3\n');
     expect(r).toMatchObject({ ok: false, problem: { kind: 'malformed_csv', line: 4, message: 'not valid CSV: a quote opened on this line is never closed' } });
   });
 });
 
-describe('formatPricesCsv (prices export)', () => {
-  it('export of an import gives the same file back (canonical file)', () => {
-    const r = parsePricesCsv(CANONICAL);
+describe('formatPricesCsv (prices export)', async () => {
+  it('export of an import gives the same file back (canonical file)', async () => {
+    const r = await parsePricesCsv(CANONICAL);
     expect(r.ok && formatPricesCsv(r.rows)).toBe(CANONICAL);
   });
 
-  it('sorts by symbol then date, writes LF, shortest numbers, no BOM', () => {
+  it('sorts by symbol then date, writes LF, shortest numbers, no BOM', async () => {
     const rows: PriceCsvRow[] = [
       { symbol: 'SPY', date: '2024-01-03' as IsoDate, close: 470.1, volume: null },
       { symbol: 'AAPL', date: '2024-01-03' as IsoDate, close: 184.25, volume: 0 },
@@ -146,7 +146,7 @@ describe('formatPricesCsv (prices export)', () => {
     expect(formatPricesCsv([])).toBe('symbol,date,close,volume\n');
   });
 
-  it('invariant: parse(format(rows)) == rows and format(parse(format(rows))) == format(rows), 200 random rows', () => {
+  it('invariant: parse(format(rows)) == rows and format(parse(format(rows))) == format(rows), 200 random rows', async () => {
     const random = seededRandom(2024);
     const symbols = ['AAPL', 'BRK-B', 'SPY', '^VIX', 'X'];
     const seen = new Set<string>();
@@ -160,7 +160,7 @@ describe('formatPricesCsv (prices export)', () => {
       rows.push({ symbol, date, close, volume: random.next() < 0.2 ? null : Math.floor(random.next() * 1e9) });
     }
     const text = formatPricesCsv(rows);
-    const back = parsePricesCsv(text);
+    const back = await parsePricesCsv(text);
     expect(back.ok).toBe(true);
     if (!back.ok) return;
     const sorted = [...rows].sort((a, b) => (a.symbol + a.date < b.symbol + b.date ? -1 : 1));

@@ -32,9 +32,9 @@ const profile = (p: Partial<CompanyProfile> & { symbol: string }): CompanyProfil
   ...p,
 });
 
-describe('parseProfilesCsv (profiles import)', () => {
-  it('reads every column', () => {
-    const r = parseProfilesCsv(CANONICAL);
+describe('parseProfilesCsv (profiles import)', async () => {
+  it('reads every column', async () => {
+    const r = await parseProfilesCsv(CANONICAL);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.rows[0]).toEqual({
@@ -64,8 +64,8 @@ describe('parseProfilesCsv (profiles import)', () => {
     expect(r.columns).toEqual(PROFILE_CSV_COLUMNS);
   });
 
-  it('needs only the symbol column; absent columns read as empty and are not among the columns', () => {
-    const r = parseProfilesCsv('\ufeffIS_ETF,Symbol,Sector\r\ntrue,brk.b,Financial Services\r\n');
+  it('needs only the symbol column; absent columns read as empty and are not among the columns', async () => {
+    const r = await parseProfilesCsv('\ufeffIS_ETF,Symbol,Sector\r\ntrue,brk.b,Financial Services\r\n');
     expect(r).toEqual({
       ok: true,
       skipped: [],
@@ -74,15 +74,15 @@ describe('parseProfilesCsv (profiles import)', () => {
     });
   });
 
-  it('refuses a header with a column that is not a company_profiles column, naming every unknown one and the accepted ones', () => {
+  it('refuses a header with a column that is not a company_profiles column, naming every unknown one and the accepted ones', async () => {
     const accepted = `(accepted: ${PROFILE_CSV_COLUMNS.join(', ')})`;
     for (const skipBadRows of [false, true]) {
-      expect(parseProfilesCsv('symbol,bogus_col\nAAPL,x\n', { file: 'p.csv', skipBadRows })).toEqual({
+      expect(await parseProfilesCsv('symbol,bogus_col\nAAPL,x\n', { file: 'p.csv', skipBadRows })).toEqual({
         ok: false,
         problem: { file: 'p.csv', line: 1, column: 'bogus_col', columnNumber: 2, kind: 'unknown_column', message: `unknown column "bogus_col" ${accepted}` },
       });
     }
-    expect(parseProfilesCsv('symbol,Sector,ticker,,marketcap\n')).toMatchObject({
+    expect(await parseProfilesCsv('symbol,Sector,ticker,,marketcap\n')).toMatchObject({
       ok: false,
       problem: { column: 'ticker', columnNumber: 3, kind: 'unknown_column', message: `unknown columns "ticker", "", "marketcap" ${accepted}` },
     });
@@ -101,13 +101,13 @@ describe('parseProfilesCsv (profiles import)', () => {
     ['no such day', 'X,,,,,,,,0,0,,,,,,,,,,2025-02-29', 'bad_timestamp', 'last_updated', 20],
     ['description too long', `X,,,,,,,${'d'.repeat(1001)},0,0,,,,,,,,,,`, 'too_long', 'description', 8],
     ['duplicate symbol', 'aapl,,,,,,,,0,0,,,,,,,,,,', 'duplicate', 'symbol', 1],
-  ])('%s stops the import with line 3 and the column', (_label, row, kind, column, columnNumber) => {
-    const r = parseProfilesCsv(`${HEADER}\n${AAPL_LINE}\n${row}\n${SPY_LINE}\n`, { file: 'profiles.csv' });
+  ])('%s stops the import with line 3 and the column', async (_label, row, kind, column, columnNumber) => {
+    const r = await parseProfilesCsv(`${HEADER}\n${AAPL_LINE}\n${row}\n${SPY_LINE}\n`, { file: 'profiles.csv' });
     expect(r).toMatchObject({ ok: false, problem: { file: 'profiles.csv', line: 3, kind, column, columnNumber } });
   });
 
-  it('with skipBadRows keeps the good rows and reports the others', () => {
-    const r = parseProfilesCsv(`${HEADER}\n${AAPL_LINE}\nX,,,,,,bad,,0,0,,,,,,,,,,\n${SPY_LINE}\nAAPL,,,,,,,,0,0,,,,,,,,,,\n`, { skipBadRows: true });
+  it('with skipBadRows keeps the good rows and reports the others', async () => {
+    const r = await parseProfilesCsv(`${HEADER}\n${AAPL_LINE}\nX,,,,,,bad,,0,0,,,,,,,,,,\n${SPY_LINE}\nAAPL,,,,,,,,0,0,,,,,,,,,,\n`, { skipBadRows: true });
     expect(r.ok && r.rows.map((x) => x.profile.symbol)).toEqual(['AAPL', 'SPY']);
     expect(r.ok && r.skipped.map((p) => [p.line, p.kind])).toEqual([
       [3, 'bad_number'],
@@ -115,18 +115,18 @@ describe('parseProfilesCsv (profiles import)', () => {
     ]);
   });
 
-  it('a malformed symbol, a negative market cap and a bad timestamp say why', () => {
-    const problem = (row: string) => {
-      const r = parseProfilesCsv(`${HEADER}\n${row}\n`);
+  it('a malformed symbol, a negative market cap and a bad timestamp say why', async () => {
+    const problem = async (row: string) => {
+      const r = await parseProfilesCsv(`${HEADER}\n${row}\n`);
       return r.ok ? null : r.problem.message;
     };
-    expect(problem('BAD!,,,,,,,,0,0,,,,,,,,,,')).toBe(`expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "BAD!"`);
-    expect(problem('X,,,,,,-5,,0,0,,,,,,,,,,')).toBe('the market cap must be >= 0, got "-5"');
-    expect(problem('X,,,,,,,,0,0,,,,,,,,,,16/01/2024')).toBe('expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got "16/01/2024"');
+    expect(await problem('BAD!,,,,,,,,0,0,,,,,,,,,,')).toBe(`expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "BAD!"`);
+    expect(await problem('X,,,,,,-5,,0,0,,,,,,,,,,')).toBe('the market cap must be >= 0, got "-5"');
+    expect(await problem('X,,,,,,,,0,0,,,,,,,,,,16/01/2024')).toBe('expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got "16/01/2024"');
   });
 
-  it('a zero market cap and the symbols prices import accepts are good rows', () => {
-    const r = parseProfilesCsv('symbol,market_cap\n^vix,0\nbrk.b,\nGC=F,1e9\n');
+  it('a zero market cap and the symbols prices import accepts are good rows', async () => {
+    const r = await parseProfilesCsv('symbol,market_cap\n^vix,0\nbrk.b,\nGC=F,1e9\n');
     expect(r.ok && r.rows.map((x) => [x.profile.symbol, x.profile.marketCap])).toEqual([
       ['^VIX', 0],
       ['BRK-B', null],
@@ -147,41 +147,41 @@ describe('parseProfilesCsv (profiles import)', () => {
     ['2024-01-16T03:00:00+02', '2024-01-16T01:00:00.000000Z'],
     ['2024-12-31T23:30:00-01:00', '2025-01-01T00:30:00.000000Z'],
     ['2024-02-29', '2024-02-29T00:00:00.000000Z'],
-  ])('last_updated %s is stored as %s', (text, stored) => {
-    const r = parseProfilesCsv(`symbol,last_updated\nX,${text}\n`);
+  ])('last_updated %s is stored as %s', async (text, stored) => {
+    const r = await parseProfilesCsv(`symbol,last_updated\nX,${text}\n`);
     expect(r.ok && r.rows[0]!.lastUpdated).toBe(stored);
   });
 
   it.each(['2024-01-16T24:00:00Z', '2024-13-01', '2024-01-16T01:60:00Z', '2024-01-16T01:00:00+05:60', '0099-01-01', '9999-12-31T23:00:00-02:00', '2024-01-16T01:00:00.Z', '2024-01-16x'])(
     'last_updated %s is a bad timestamp',
-    (text) => {
-      expect(parseProfilesCsv(`symbol,last_updated\nX,${text}\n`)).toMatchObject({ ok: false, problem: { line: 2, kind: 'bad_timestamp', column: 'last_updated' } });
+    async (text) => {
+      expect(await parseProfilesCsv(`symbol,last_updated\nX,${text}\n`)).toMatchObject({ ok: false, problem: { line: 2, kind: 'bad_timestamp', column: 'last_updated' } });
     },
   );
 
-  it('a 1,000-character description is accepted', () => {
-    const r = parseProfilesCsv(`symbol,description\nX,${'d'.repeat(1000)}\n`);
+  it('a 1,000-character description is accepted', async () => {
+    const r = await parseProfilesCsv(`symbol,description\nX,${'d'.repeat(1000)}\n`);
     expect(r.ok && r.rows[0]!.profile.description).toHaveLength(1000);
   });
 
-  it('refuses a header without symbol', () => {
-    expect(parseProfilesCsv('ticker,sector\nX,Y\n')).toMatchObject({ ok: false, problem: { line: 1, kind: 'missing_column', column: 'symbol' } });
+  it('refuses a header without symbol', async () => {
+    expect(await parseProfilesCsv('ticker,sector\nX,Y\n')).toMatchObject({ ok: false, problem: { line: 1, kind: 'missing_column', column: 'symbol' } });
   });
 });
 
-describe('formatProfilesCsv (profiles export)', () => {
-  it('export of an import gives the same file back', () => {
-    const r = parseProfilesCsv(CANONICAL);
+describe('formatProfilesCsv (profiles export)', async () => {
+  it('export of an import gives the same file back', async () => {
+    const r = await parseProfilesCsv(CANONICAL);
     expect(r.ok && formatProfilesCsv(r.rows)).toBe(CANONICAL);
   });
 
-  it('invariant: parse(format(rows)) == rows, including quotes, commas, line breaks and edge spaces', () => {
+  it('invariant: parse(format(rows)) == rows, including quotes, commas, line breaks and edge spaces', async () => {
     const rows: ProfileCsvRow[] = [
       { lastUpdated: null, profile: profile({ symbol: 'B', companyName: ' padded ', description: 'a "quoted", multi\r\nline text', isFund: true, employees: 0, beta: -0.5 }) },
       { lastUpdated: '2024-02-01T00:00:00.000000Z' as Timestamp, profile: profile({ symbol: 'A', dataSource: 'yahoo', marketCap: 1e21, dividendYield: 1e-7 }) },
     ];
     const text = formatProfilesCsv(rows);
-    const back = parseProfilesCsv(text);
+    const back = await parseProfilesCsv(text);
     expect(back.ok && back.rows).toEqual([rows[1], rows[0]]);
     expect(back.ok && formatProfilesCsv(back.rows)).toBe(text);
   });
