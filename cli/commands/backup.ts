@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { backupCheckText } from '../../core/api/backup-check-text';
 import { EXIT } from '../../core/api/errors';
-import { backupKeepSchema, backupReasonSchema } from '../../core/api/commands/maintenance-commands';
+import { backupKeepSchema, backupReasonSchema, type BackupList } from '../../core/api/commands/maintenance-commands';
 import { resolveOutputPath } from '../../db/maintenance/database-paths';
 import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
@@ -49,7 +49,7 @@ export const backupCommand: CommandSpec = {
       // A first Ctrl-C or SIGTERM stops the copy: nothing is half-done that is worth finishing.
       const r = await makeBackup(opened, { reason, ...(out ? { out: resolveOutputPath(ctx.io.cwd, out) } : {}), ...(keep !== undefined ? { keep } : {}), holdsLock: false, signal: ctx.signal }, clock);
       for (const w of r.warnings) ctx.io.err(`warning: ${w}`);
-      if (f['json']) ctx.io.out(asciiJson({ file: r.file, manifest: r.manifest, warnings: r.warnings, deleted: r.deleted }, 2));
+      if (f['json']) ctx.io.out(asciiJson({ file: r.file, manifest: r.manifest, warnings: r.warnings, deleted: r.deleted, removedIncomplete: r.removedIncomplete }, 2));
       else {
         ctx.io.out(
           [
@@ -62,6 +62,9 @@ export const backupCommand: CommandSpec = {
             `Size:       ${r.manifest.bytes} bytes   Tables: ${Object.keys(r.manifest.row_counts).length}   Rows: ${Object.values(r.manifest.row_counts).reduce((a, b) => a + b, 0)}`,
             `Verified:   integrity ${r.manifest.integrity}, foreign keys ok, migrations equal${r.manifest.row_counts_verified ? ', row counts equal' : ' (mid-run image: row counts not compared)'}`,
             ...(r.deleted.length ? [`Retention:  deleted ${r.deleted.length} older backup(s)`, ...r.deleted.map((d) => `  ${d}`)] : []),
+            ...(r.removedIncomplete.length
+              ? [`Removed:    ${r.removedIncomplete.length} incomplete backup(s) that stopped backups had left (partial copies nothing writes any more)`, ...r.removedIncomplete.map((d) => `  ${d}`)]
+              : []),
           ].join('\n'),
         );
       }
@@ -75,9 +78,38 @@ export const backupCommand: CommandSpec = {
 /** A stored timestamp as the CLI prints times: `YYYY-MM-DD HH:MM:SS` (UTC). */
 const timeText = (ts: string): string => ts.slice(0, 19).replace('T', ' ');
 
+/** An age at the precision that matters for a leftover file: `40 s`, `12 min`, `5 h 03 min`, `3 d 2 h`. */
+function ageText(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const m = Math.floor(s / 60);
+  const h = Math.floor(m / 60);
+  if (s < 60) return `${s} s`;
+  if (m < 60) return `${m} min`;
+  if (h < 48) return `${h} h ${String(m % 60).padStart(2, '0')} min`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
+}
+
+/** The partial copies stopped backups left (backupList's `incomplete`): what each is and what removes it. */
+function incompleteLines(incomplete: BackupList['incomplete']): string[] {
+  if (incomplete.length === 0) return [];
+  const bytes = incomplete.reduce((n, p) => n + p.bytes, 0);
+  return [
+    '',
+    'Incomplete backups: partial copies of backups stopped while writing them (killed, crashed, the machine went down). They cannot be restored.',
+    table(
+      ['file', 'last written (UTC)', 'age', 'bytes', 'removal'],
+      incomplete.map((p) => [basename(p.file), timeText(p.lastWrittenAt), ageText(p.ageMs), String(p.bytes), p.removal]),
+      ['l', 'l', 'r', 'r', 'l'],
+    ),
+    '',
+    `${incomplete.length} incomplete backup(s), ${bytes} bytes. A backup of this database into this folder removes those nothing writes any more; delete one by hand only when no backup is writing it.`,
+  ];
+}
+
 export const backupListCommand: CommandSpec = {
   name: 'backup list',
-  summary: "the database's backups in the backup folder, newest first, with how each was checked (also files whose manifest is gone, which retention never deletes)",
+  summary:
+    "the database's backups in the backup folder, newest first, with how each was checked (also files whose manifest is gone, which retention never deletes), and the partial copies stopped backups left, with what removes them",
   flags: { json: JSON_FLAG },
   example: 'batchdesk backup list --db portfolios.sqlite',
   async run(ctx) {
@@ -106,6 +138,7 @@ export const backupListCommand: CommandSpec = {
                 '',
                 `${list.backups.length} backup(s)${bare > 0 ? `, ${bare} without a manifest (restore checks their integrity first; no checksum to compare; not managed by retention, which never deletes them: delete them by hand when no longer needed)` : ''}. Restore one with \`batchdesk restore <folder>/<file>${advisedDbFlag(ctx.global)}\`.`,
               ]),
+          ...incompleteLines(list.incomplete),
         ].join('\n'),
       );
       return EXIT.ok;

@@ -7,6 +7,10 @@
  *   - the newest backup of each reason (manual, pre-purge, pre-rebuild, ...).
  * Every other backup is deleted (with its manifest). Ties on the creation time are broken by
  * file name so the result never depends on input order.
+ *
+ * The same pass removes the partial copies (`<destination>.partial`, j.1) of backups that were
+ * stopped while writing them (killed, crashed, the machine went down): judgePartialBackup says
+ * which of them nothing writes any more.
  */
 
 export interface BackupEntry {
@@ -45,4 +49,49 @@ export function applyRetention(backups: readonly BackupEntry[], nowMs: number, p
     if (!why[b.file]) why[b.file] = 'newest_of_reason';
   }
   return { keep: sorted.filter((b) => why[b.file]), delete: sorted.filter((b) => !why[b.file]), why };
+}
+
+/**
+ * How long a partial copy whose writer cannot be checked (no record of it: an older batchdesk,
+ * or a backup on another machine sharing the folder) must stay unchanged before it counts as
+ * abandoned. A live backup leaves its partial copy untouched only while it verifies the copy and
+ * hashes it, seconds to minutes even for a large database, so a day never takes a live one.
+ */
+export const UNCHECKED_PARTIAL_ABANDONED_AFTER_MS = DAY_MS;
+
+/** A partial backup copy as found on disk. */
+export interface PartialBackupFacts {
+  /** Epoch ms of the newest change to its files (the file system's clock). */
+  readonly lastWrittenMs: number;
+  /** The process that recorded itself as writing it; null when there is no record. */
+  readonly writer: { readonly host: string; readonly pid: number } | null;
+}
+
+/** The process judging: its machine, the file system's time now, and whether a pid of its machine runs. */
+export interface PartialBackupObserver {
+  readonly host: string;
+  readonly nowMs: number;
+  isPidAlive(pid: number): boolean;
+}
+
+/**
+ * Whether a partial copy may be removed:
+ *   - `writing`: its writer, on this machine, still runs (a pid reused by another program keeps
+ *     it too: keeping a dead copy is the safe mistake);
+ *   - `abandoned`: its writer on this machine is gone (`writer-stopped`), or, when its writer
+ *     cannot be checked, nothing changed it for UNCHECKED_PARTIAL_ABANDONED_AFTER_MS (`unchanged`);
+ *   - `unconfirmed`: its writer cannot be checked and it changed more recently: kept until
+ *     `removableFromMs`.
+ */
+export type PartialBackupVerdict =
+  | { readonly state: 'writing'; readonly pid: number }
+  | { readonly state: 'abandoned'; readonly because: 'writer-stopped'; readonly pid: number }
+  | { readonly state: 'abandoned'; readonly because: 'unchanged' }
+  | { readonly state: 'unconfirmed'; readonly removableFromMs: number };
+
+export function judgePartialBackup(partial: PartialBackupFacts, here: PartialBackupObserver): PartialBackupVerdict {
+  const { writer } = partial;
+  if (writer !== null && writer.host === here.host) return here.isPidAlive(writer.pid) ? { state: 'writing', pid: writer.pid } : { state: 'abandoned', because: 'writer-stopped', pid: writer.pid };
+  const removableFromMs = partial.lastWrittenMs + UNCHECKED_PARTIAL_ABANDONED_AFTER_MS;
+  return here.nowMs >= removableFromMs ? { state: 'abandoned', because: 'unchanged' } : { state: 'unconfirmed', removableFromMs };
 }

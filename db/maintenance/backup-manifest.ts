@@ -2,6 +2,10 @@
  * The manifest written next to every backup (`<backup>.json`, SPEC.md j.1): schema,
  * created_at, source file name, reason, app version, migrations, SHA-256 of the file, row
  * counts per table and the integrity result. Restore checks the checksum when it exists.
+ *
+ * While the copy is written to `<backup>.partial`, a writer record beside it
+ * (`<backup>.partial.writer.json`) names the database it copies and the process writing it, so
+ * a later backup can tell a copy still being written from one a stopped backup left behind.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -42,5 +46,34 @@ export function readManifest(backupFile: string): BackupManifest | null | 'inval
     return r.success ? r.data : 'invalid';
   } catch {
     return 'invalid';
+  }
+}
+
+export const PARTIAL_WRITER_SCHEMA = 'batchdesk.partial-backup-writer/1';
+
+export const partialWriterSchema = z.object({
+  schema: z.literal(PARTIAL_WRITER_SCHEMA),
+  /** The database file name, as a manifest's `source`. */
+  source: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+});
+
+export type PartialWriter = z.infer<typeof partialWriterSchema>;
+
+export const writerPathOf = (partial: string): string => `${partial}.writer.json`;
+
+export function writePartialWriter(partial: string, writer: PartialWriter): void {
+  writeFileSync(writerPathOf(partial), `${JSON.stringify(writer, null, 2)}\n`);
+}
+
+/** The writer record of a partial copy: null when there is none or it does not parse (a writer killed while writing it). */
+export function readPartialWriter(partial: string): PartialWriter | null {
+  const p = writerPathOf(partial);
+  if (!existsSync(p)) return null;
+  try {
+    return partialWriterSchema.safeParse(JSON.parse(readFileSync(p, 'utf8'))).data ?? null;
+  } catch {
+    return null;
   }
 }

@@ -12,26 +12,43 @@
  * timeout so the backup cannot be recorded (m.16; the copy itself only reads, so a backup during
  * a run works, j.1); the source database is never changed except for its maintenance_log row.
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
+ *
+ * A backup stopped while writing (killed, crashed, the machine went down) cannot delete its
+ * partial copy. A writer record beside the copy names the process writing it, so the next backup
+ * into the folder that retention prunes removes the copies of this database that nothing writes
+ * any more (core/maintenance/backup-retention.ts judgePartialBackup) before it copies (they may
+ * be what fills the disk), and reports them; `backup list` shows the ones left.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import type { BackupList, ListedBackupView } from '../../core/api/commands/maintenance-commands';
+import type { BackupList, IncompleteBackupView, ListedBackupView } from '../../core/api/commands/maintenance-commands';
 import { BatchdeskError } from '../../core/api/errors';
 import { shellWord } from '../../core/api/shell-word';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { parseEngineSettings } from '../../core/engine/settings';
-import { applyRetention, type BackupEntry } from '../../core/maintenance/backup-retention';
+import { applyRetention, judgePartialBackup, type BackupEntry, type PartialBackupFacts, type PartialBackupObserver, type PartialBackupVerdict } from '../../core/maintenance/backup-retention';
 import type { Clock } from '../../core/ports/clock';
 import type { LockRecord } from '../../core/ports/store';
 import { lockedError } from '../../core/engine/locked-error';
-import { BACKUP_MANIFEST_SCHEMA, manifestPathOf, readManifest, writeManifest, type BackupManifest } from '../../db/maintenance/backup-manifest';
+import {
+  BACKUP_MANIFEST_SCHEMA,
+  manifestPathOf,
+  PARTIAL_WRITER_SCHEMA,
+  readManifest,
+  readPartialWriter,
+  writeManifest,
+  writePartialWriter,
+  writerPathOf,
+  type BackupManifest,
+} from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
 import { namesFolder, outputLocationProblem, outputPathError, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
-import type { OpenedDatabase } from '../engine-host';
+import { isPidAlive, type OpenedDatabase } from '../engine-host';
 import { readVerification, verificationPathOf, type BackupVerification } from './backup-verification';
 import { activeLockHolder } from './maintenance-lock';
 
@@ -56,6 +73,8 @@ export interface BackupResult {
   readonly manifest: BackupManifest;
   readonly warnings: readonly string[];
   readonly deleted: readonly string[];
+  /** The partial copies stopped backups had left, removed before this one copied (removeAbandonedPartials). */
+  readonly removedIncomplete: readonly string[];
   readonly maintenanceId: number;
 }
 
@@ -142,9 +161,117 @@ export function listBackupsIn(dir: string, dbPath: string): ListedBackup[] {
   return out.sort((a, b) => (madeAt(a) < madeAt(b) ? 1 : madeAt(a) > madeAt(b) ? -1 : a.file < b.file ? 1 : -1));
 }
 
-/** The backup folder of a database and its backups (listBackupsIn): the app's Backups list and `backup list`. */
+/** The partial copy and the files beside it while it is written: SQLite's journals and the writer record. */
+const partialFiles = (partial: string): string[] => [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`, writerPathOf(partial)];
+
+/** The partial copy (`<backup>.partial`) a file name in a backup folder belongs to (partialFiles), or null. */
+const PARTIAL_FILE = /^(.+\.partial)(?:-journal|-wal|-shm|\.writer\.json)?$/;
+
+/** A partial copy in a backup folder, with the files of it that exist. */
+interface FoundPartial extends PartialBackupFacts {
+  readonly file: string;
+  readonly files: readonly string[];
+  readonly bytes: number;
+}
+
+/**
+ * The partial copies of the database `dbPath` in a folder, newest first: each one whose writer
+ * record names the database file as its source, and each one without a readable record (an
+ * older batchdesk wrote it) named as a backup of that database file (parseBackupName). A copy of
+ * which only a journal or the record is left is one too.
+ */
+function partialBackupsIn(dir: string, dbPath: string): FoundPartial[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  const partials = new Set(readdirSync(dir).flatMap((name) => PARTIAL_FILE.exec(name)?.[1] ?? []));
+  const found: FoundPartial[] = [];
+  for (const name of partials) {
+    const partial = join(dir, name);
+    const writer = readPartialWriter(partial);
+    const ofThisDatabase = writer ? writer.source === basename(dbPath) : parseBackupName(basename(dbPath), name.slice(0, -'.partial'.length)) !== null;
+    if (!ofThisDatabase) continue;
+    const files = partialFiles(partial).flatMap((f) => {
+      const stat = statSync(f, { throwIfNoEntry: false });
+      return stat?.isFile() ? [{ f, stat }] : [];
+    });
+    if (files.length === 0) continue;
+    found.push({
+      file: partial,
+      files: files.map((x) => x.f),
+      bytes: files.reduce((n, x) => n + x.stat.size, 0),
+      lastWrittenMs: Math.max(...files.map((x) => x.stat.mtimeMs)),
+      writer: writer && { host: writer.host, pid: writer.pid },
+    });
+  }
+  return found.sort((a, b) => b.lastWrittenMs - a.lastWrittenMs || (a.file < b.file ? -1 : 1));
+}
+
+/**
+ * This process as the judge of partial copies: its machine, its pids, and the time now by the
+ * real clock, as the file times it compares are (never the clock BATCHDESK_NOW pins).
+ */
+const partialObserver = (): PartialBackupObserver => ({ host: hostname(), nowMs: Date.now(), isPidAlive });
+
+/** A time for the words of a listing: `2025-07-10 23:00:00 UTC`. */
+const utcText = (ms: number): string => `${formatTimestamp(ms).slice(0, 19).replace('T', ' ')} UTC`;
+
+/** What removes a partial copy (judgePartialBackup), in words. */
+function removalText(p: FoundPartial, v: PartialBackupVerdict): string {
+  const nextBackup = 'the next backup of this database in this folder removes it';
+  const writerText = p.writer === null ? 'no record of its writer (an older batchdesk wrote it)' : `written on another machine (${p.writer.host}, process ${p.writer.pid})`;
+  switch (v.state) {
+    case 'writing':
+      return `process ${v.pid} on this machine is still writing it: its backup removes it when it finishes or fails`;
+    case 'abandoned':
+      return v.because === 'writer-stopped' ? `its backup (process ${v.pid} on this machine) stopped: ${nextBackup}` : `${writerText}, unchanged for over a day: ${nextBackup}`;
+    case 'unconfirmed':
+      return `${writerText}: the first backup of this database in this folder from ${utcText(v.removableFromMs)} on removes it, unless it changes again`;
+  }
+}
+
+function incompleteView(p: FoundPartial, here: PartialBackupObserver): IncompleteBackupView {
+  const v = judgePartialBackup(p, here);
+  return {
+    file: p.file,
+    files: [...p.files],
+    bytes: p.bytes,
+    lastWrittenAt: formatTimestamp(p.lastWrittenMs),
+    ageMs: Math.max(0, Math.round(here.nowMs - p.lastWrittenMs)),
+    writer: p.writer,
+    state: v.state,
+    removableFrom: v.state === 'unconfirmed' ? formatTimestamp(v.removableFromMs) : null,
+    restorable: false,
+    removal: removalText(p, v),
+  };
+}
+
+/**
+ * Removes the partial copies of this database in `folder` that nothing writes any more
+ * (judgePartialBackup: `abandoned`), each with its journals and writer record. One that cannot
+ * be removed is a warning: it does not stop the backup.
+ */
+function removeAbandonedPartials(folder: string, dbPath: string): { readonly removed: string[]; readonly warnings: string[] } {
+  const here = partialObserver();
+  const removed: string[] = [];
+  const warnings: string[] = [];
+  for (const p of partialBackupsIn(folder, dbPath)) {
+    if (judgePartialBackup(p, here).state !== 'abandoned') continue;
+    try {
+      for (const f of partialFiles(p.file)) rmSync(f, { force: true });
+      removed.push(p.file);
+    } catch (err) {
+      warnings.push(`cannot remove the incomplete backup ${p.file} a stopped backup left (${(err as Error).message}): delete it by hand`);
+    }
+  }
+  return { removed, warnings };
+}
+
+/**
+ * The backup folder of a database, its backups (listBackupsIn) and the partial copies stopped
+ * backups left in it (partialBackupsIn): the app's Backups list and `backup list`.
+ */
 export function backupList(opened: OpenedDatabase): BackupList {
   const dir = backupDirOf(opened);
+  const here = partialObserver();
   const backups = listBackupsIn(dir, opened.path).map((b): ListedBackupView => {
     const lastVerification = b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem };
     // Both kinds say when they were made as madeAt, and whether retention manages them.
@@ -152,7 +279,7 @@ export function backupList(opened: OpenedDatabase): BackupList {
       ? { hasManifest: true, file: b.file, madeAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification, managedByRetention: true }
       : { hasManifest: false, file: b.file, madeAt: b.madeAt, reason: b.reason, bytes: b.bytes, lastVerification, managedByRetention: false };
   });
-  return { dir, backups };
+  return { dir, backups, incomplete: partialBackupsIn(dir, opened.path).map((p) => incompleteView(p, here)) };
 }
 
 function ioError(message: string, cause?: unknown): BatchdeskError {
@@ -207,6 +334,10 @@ export function unmanagedBackupsWarning(folder: string, unmanaged: readonly stri
   return `retention left ${n} backup file${n === 1 ? '' : 's'} without a manifest in ${folder}: retention never deletes ${n === 1 ? 'it' : 'them'}, so delete ${n === 1 ? 'it' : 'them'} by hand when no longer needed (\`batchdesk backup list\` marks ${n === 1 ? 'it' : 'them'} "not managed")`;
 }
 
+/** Removed partial copies in the words of a failed backup's message. */
+const removedIncompleteText = (files: readonly string[]): string =>
+  `${files.length} incomplete backup${files.length === 1 ? '' : 's'} that stopped backups had left: ${files.join(', ')}`;
+
 const isBusyError = (err: unknown): boolean => (err as { code?: string } | null)?.code?.startsWith('SQLITE_BUSY') === true;
 
 /**
@@ -220,15 +351,16 @@ export function busyRecordError(why: string, holder: LockRecord | null, dbPath: 
   return new BatchdeskError('locked', `${why}: ${reason}`);
 }
 
-/** The partial copy and the journals SQLite keeps beside it while writing it. */
-const partialFiles = (partial: string): string[] => [partial, `${partial}-journal`, `${partial}-wal`, `${partial}-shm`];
-
 export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clock: Clock): Promise<BackupResult> {
   const started = formatTimestamp(clock.now());
   const dir = backupDirOf(opened);
   const { file, retentionDir } = backupDestination(req, dir, opened.path, clock.now());
   const partial = `${file}.partial`;
   const warnings: string[] = [];
+  let removedIncomplete: readonly string[] = [];
+  // A failure still says which leftovers it removed before the copy: nothing disappears unsaid.
+  const sayingRemoved = (err: BatchdeskError): BatchdeskError =>
+    removedIncomplete.length === 0 ? err : new BatchdeskError(err.code, `${err.message} (before the copy it removed ${removedIncompleteText(removedIncomplete)})`);
   let renamed = false;
   const removeMade = (): void => {
     try {
@@ -241,17 +373,19 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   const fail = (message: string, cause?: unknown): never => {
     removeMade();
     const cancelled = req.signal?.aborted === true && cause === req.signal.reason;
-    const err = cancelled ? new BatchdeskError('cancelled', `backup to ${file} cancelled; nothing was kept`) : ioError(message, cause);
+    const err = sayingRemoved(cancelled ? new BatchdeskError('cancelled', `backup to ${file} cancelled; nothing was kept`) : ioError(message, cause));
     try {
-      logMaintenance(opened.db, 'backup', cancelled ? 'cancelled' : 'failed', { reason: req.reason, file, error: err.message }, started, formatTimestamp(clock.now()));
+      logMaintenance(opened.db, 'backup', cancelled ? 'cancelled' : 'failed', { reason: req.reason, file, error: err.message, removed_incomplete: removedIncomplete }, started, formatTimestamp(clock.now()));
     } catch {
       // logging must not hide the backup failure
     }
     throw err;
   };
   // Refusals of the request itself change nothing, not even the maintenance log (m.22). The
-  // partial copy and the manifest are written (and the partial removed on failure) too.
-  for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [manifestPathOf(file), 'the backup manifest']] as const) refuseDatabaseOverwrite(path, what, [opened.path]);
+  // partial copy, its writer record and the manifest are written (and removed on failure) too.
+  for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [writerPathOf(partial), 'the partial backup writer record'], [manifestPathOf(file), 'the backup manifest']] as const) {
+    refuseDatabaseOverwrite(path, what, [opened.path]);
+  }
   // A destination chosen outside the backup folder (--out) that can never be written is refused
   // before anything is logged, as every output path is (an I/O error, exit code 5, in the shape of
   // database-paths.ts outputPathError). The backup folder is the database's own setting: a backup
@@ -268,14 +402,20 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   } catch (err) {
     fail(`cannot create the backup folder ${dirname(file)}`, err);
   }
+  if (retentionDir !== null) {
+    const sweep = removeAbandonedPartials(retentionDir, opened.path);
+    removedIncomplete = sweep.removed;
+    warnings.push(...sweep.warnings);
+  }
   const midRun = !req.holdsLock && activeLockHolder(opened.store, clock, opened.path) !== null;
   if (midRun) warnings.push('a run or maintenance operation holds the lock: this backup is a mid-run image (row counts not compared)');
   const migrations = appliedMigrationHashes(opened.db);
   const sourceCounts = midRun ? undefined : tableRowCounts(opened.db);
   try {
-    rmSync(partial, { force: true });
+    for (const f of partialFiles(partial)) rmSync(f, { force: true });
     // A verdict left by a deleted backup of the same name is not about this copy.
     rmSync(verificationPathOf(file), { force: true });
+    writePartialWriter(partial, { schema: PARTIAL_WRITER_SCHEMA, source: basename(opened.path), host: hostname(), pid: process.pid });
     await copyDatabase(opened.db, partial, req.signal ? { signal: req.signal } : {});
   } catch (err) {
     fail(`backup to ${partial} failed`, err);
@@ -289,6 +429,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     bytes = statSync(partial).size;
     renameSync(partial, file);
     renamed = true;
+    rmSync(writerPathOf(partial), { force: true });
   } catch (err) {
     fail(`cannot finish the backup ${file}`, err);
   }
@@ -324,7 +465,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
       opened.db,
       'backup',
       'success',
-      { reason: req.reason, file, sha256: sha, bytes, row_counts: v.rowCounts, row_counts_verified: manifest.row_counts_verified, mid_run: midRun, integrity: v.integrity, retention_deleted: deleted, retention_unmanaged: retention.unmanaged },
+      { reason: req.reason, file, sha256: sha, bytes, row_counts: v.rowCounts, row_counts_verified: manifest.row_counts_verified, mid_run: midRun, integrity: v.integrity, retention_deleted: deleted, retention_unmanaged: retention.unmanaged, removed_incomplete: removedIncomplete },
       started,
       formatTimestamp(clock.now()),
     );
@@ -335,10 +476,10 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
       // Another process kept the write lock past the busy timeout (a run stopped mid-date):
       // m.16, "locked" naming the holder. Logging the failure would only wait as long again.
       removeMade();
-      throw busyRecordError(why, activeLockHolder(opened.store, clock, opened.path), opened.path);
+      throw sayingRemoved(busyRecordError(why, activeLockHolder(opened.store, clock, opened.path), opened.path));
     }
     fail(why, err);
   }
   for (const f of deleted) removeBackupFiles(f);
-  return { file, manifestFile: manifestPathOf(file), manifest, warnings, deleted, maintenanceId };
+  return { file, manifestFile: manifestPathOf(file), manifest, warnings, deleted, removedIncomplete, maintenanceId };
 }

@@ -26,7 +26,7 @@ describe('backup list', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Folder: ${join(db, '..', 'backups')}`);
     expect(r.stdout).toContain(`No backups yet: \`batchdesk backup --db ${db}\` makes one.`);
-    expect(JSON.parse((await runCli(['backup', 'list', '--db', db, '--json'], ENV)).stdout)).toEqual({ dir: join(db, '..', 'backups'), backups: [] });
+    expect(JSON.parse((await runCli(['backup', 'list', '--db', db, '--json'], ENV)).stdout)).toEqual({ dir: join(db, '..', 'backups'), backups: [], incomplete: [] });
   });
 
   it('lists each backup with its time, reason, size and check, a file without a manifest marked, newest first; --json is the app list', async () => {

@@ -89,7 +89,34 @@ export const listedBackupSchema = z.discriminatedUnion('hasManifest', [
 ]);
 export type ListedBackupView = z.infer<typeof listedBackupSchema>;
 
-export const backupListSchema = z.object({ dir: z.string(), backups: z.array(listedBackupSchema) });
+/**
+ * What a backup stopped while writing its copy (killed, crashed, the machine went down) left in
+ * the backup folder: `<backup>.partial`, maybe with its journals and writer record (j.1). It is
+ * no backup and cannot be restored. `state` says whether anything still writes it: `writing`
+ * (its process on this machine runs: kept), `abandoned` (the next backup of this database in
+ * this folder removes it), `unconfirmed` (its writer cannot be checked: the first backup from
+ * `removableFrom` on removes it). `removal` says the same in words.
+ */
+export const incompleteBackupSchema = z.object({
+  /** The partial copy, `<backup>.partial` (also when only its journals or writer record are left). */
+  file: z.string(),
+  /** Every file of it that exists: the copy, its journals, its writer record. */
+  files: z.array(z.string()),
+  /** Their size together. */
+  bytes: z.number().int(),
+  /** The newest change to its files. */
+  lastWrittenAt: z.string(),
+  ageMs: z.number().int().nonnegative(),
+  /** The process that recorded itself as writing it; null when there is no record (an older batchdesk). */
+  writer: z.object({ host: z.string(), pid: z.number().int() }).nullable(),
+  state: z.enum(['writing', 'abandoned', 'unconfirmed']),
+  removableFrom: z.string().nullable(),
+  restorable: z.literal(false),
+  removal: z.string(),
+});
+export type IncompleteBackupView = z.infer<typeof incompleteBackupSchema>;
+
+export const backupListSchema = z.object({ dir: z.string(), backups: z.array(listedBackupSchema), incomplete: z.array(incompleteBackupSchema) });
 export type BackupList = z.infer<typeof backupListSchema>;
 
 export const maintenanceCommands = {

@@ -1,7 +1,8 @@
 /**
  * Data: the database and its row counts; backups (list, make one, restore one; a backup file
  * whose manifest was deleted is listed too, with its file time and size, and restored after the
- * integrity check restore makes of every backup); the one-click "back up, then purge" with row
+ * integrity check restore makes of every backup; the partial copies of backups stopped while
+ * writing them are listed apart, as not restorable, with what removes them); the one-click "back up, then purge" with row
  * counts before and after (SPEC.md j.1-j.4); a restore and a purge show their steps as they
  * happen and the time since the click in a blocking dialog (step-progress.tsx); and the import
  * of a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
@@ -11,7 +12,7 @@ import { useMemo, useState } from 'react';
 import { backupCheckText } from '../../../core/api/backup-check-text';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
-import { fmtBytes, fmtInt, fmtTimestamp } from '../../ui/format';
+import { fmtBytes, fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
 import { logText } from '../telemetry/log-words';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
@@ -180,6 +181,44 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
 }
 
 type ListedBackup = CommandOutput<'listBackups'>['backups'][number];
+type IncompleteBackup = CommandOutput<'listBackups'>['incomplete'][number];
+
+/** The partial copies stopped backups left (j.1): no restore, only what they are and what removes them. */
+function IncompleteBackups({ incomplete }: { incomplete: readonly IncompleteBackup[] }) {
+  if (incomplete.length === 0) return null;
+  return (
+    <>
+      <h3 id="incomplete-backups-title">Incomplete backups</h3>
+      <p className="note">Partial copies of backups stopped while writing them (killed, crashed, the machine went down). They cannot be restored.</p>
+      <div className="table-scroll" role="group" aria-labelledby="incomplete-backups-title" tabIndex={0}>
+        <table className="simple" data-testid="incomplete-backups-table">
+          <thead>
+            <tr>
+              <th>File</th>
+              <th>Last written</th>
+              <th className="num">Age</th>
+              <th className="num">Size</th>
+              <th>Removal</th>
+            </tr>
+          </thead>
+          <tbody>
+            {incomplete.map((p) => (
+              <tr key={p.file}>
+                <td>
+                  <code>{p.file.split(/[\\/]/).pop()}</code>
+                </td>
+                <td>{fmtTimestamp(p.lastWrittenAt)}</td>
+                <td className="num">{fmtDuration(p.ageMs)}</td>
+                <td className="num">{fmtBytes(p.bytes)}</td>
+                <td>{p.removal}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
 
 /** A backup whose latest check failed (a corrupt or altered file): restoring it would be refused. */
 const failedCheck = (b: ListedBackup): boolean => b.lastVerification?.ok === false;
@@ -323,6 +362,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
           </>
         )
       ) : null}
+      {backups.data ? <IncompleteBackups incomplete={backups.data.incomplete} /> : null}
     </section>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRetention, type BackupEntry } from '../../../core/maintenance/backup-retention';
+import { applyRetention, judgePartialBackup, UNCHECKED_PARTIAL_ABANDONED_AFTER_MS, type BackupEntry, type PartialBackupObserver } from '../../../core/maintenance/backup-retention';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 9, 1);
@@ -27,5 +27,23 @@ describe('backup retention (SPEC.md j.2)', () => {
     expect(applyRetention([], NOW).keep).toEqual([]);
     // keepDays 0 disables the age rule, even for a backup stamped after `now`.
     expect(applyRetention([b('a', -0.001), b('b', 1)], NOW, { keep: 1, keepDays: 0 }).delete.map((x) => x.file)).toEqual(['b']);
+  });
+});
+
+describe('partial backup copies (SPEC.md j.1: what a stopped backup left)', () => {
+  const here: PartialBackupObserver = { host: 'desk', nowMs: NOW, isPidAlive: (pid) => pid === 100 };
+  const written = (agoMs: number) => NOW - agoMs;
+
+  it('on this machine, follows its writer: kept while the pid runs, abandoned once it is gone, whatever its age', () => {
+    expect(judgePartialBackup({ lastWrittenMs: written(3 * DAY), writer: { host: 'desk', pid: 100 } }, here)).toEqual({ state: 'writing', pid: 100 });
+    expect(judgePartialBackup({ lastWrittenMs: written(1000), writer: { host: 'desk', pid: 200 } }, here)).toEqual({ state: 'abandoned', because: 'writer-stopped', pid: 200 });
+  });
+
+  it('without a writer that can be checked (no record, another machine), abandoned only once unchanged for a day', () => {
+    expect(UNCHECKED_PARTIAL_ABANDONED_AFTER_MS).toBe(DAY);
+    for (const writer of [null, { host: 'laptop', pid: 100 }, { host: 'laptop', pid: 200 }]) {
+      expect(judgePartialBackup({ lastWrittenMs: written(DAY - 1), writer }, here)).toEqual({ state: 'unconfirmed', removableFromMs: NOW + 1 });
+      expect(judgePartialBackup({ lastWrittenMs: written(DAY), writer }, here)).toEqual({ state: 'abandoned', because: 'unchanged' });
+    }
   });
 });

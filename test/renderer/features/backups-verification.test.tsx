@@ -28,7 +28,7 @@ describe('Backups table', () => {
   it('a failed restore check replaces the manifest verdict with the failure and its reason', async () => {
     let checked: Listed['lastVerification'] = null;
     const transport = new FakeTransport({
-      listBackups: () => ({ dir: '/data/backups', backups: [backup(checked)] }),
+      listBackups: () => ({ dir: '/data/backups', backups: [backup(checked)], incomplete: [] }),
       restoreBackup: () => {
         checked = { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: false, problem: REASON };
         throw new Error(REASON);
@@ -47,7 +47,7 @@ describe('Backups table', () => {
   it('a refused restore is an error alert with the message only, and the failed backup can no longer be chosen', async () => {
     let checked: Listed['lastVerification'] = null;
     const transport = new RefusingTransport(
-      { listBackups: () => ({ dir: '/data/backups', backups: [backup(checked)] }) },
+      { listBackups: () => ({ dir: '/data/backups', backups: [backup(checked)], incomplete: [] }) },
       {
         restoreBackup: () => {
           checked = { checkedAt: '2025-07-11T08:15:02.000000Z', stage: 'restore', ok: false, problem: REASON };
@@ -87,6 +87,7 @@ describe('Backups table', () => {
       listBackups: () => ({
         dir: '/data/backups',
         backups: [backup(null), { hasManifest: false, file: bare, madeAt: '2025-07-09T23:00:00.000000Z', reason: 'pre-purge', bytes: 3 * 1024 * 1024, lastVerification: null, managedByRetention: false }],
+        incomplete: [],
       }),
       restoreBackup: (input) => {
         restored.push(input);
@@ -119,7 +120,7 @@ describe('Backups table', () => {
 
   it('says the time in a name is the start and the one in the table the finish, which a manifest gives', async () => {
     // Started at 23:00:00 (its name), finished 4 s later (its manifest).
-    renderDataScreen(new FakeTransport({ listBackups: () => ({ dir: '/data/backups', backups: [{ ...backup(null), madeAt: '2025-07-10T23:00:04.000000Z' }] }) }));
+    renderDataScreen(new FakeTransport({ listBackups: () => ({ dir: '/data/backups', backups: [{ ...backup(null), madeAt: '2025-07-10T23:00:04.000000Z' }], incomplete: [] }) }));
     const table = await screen.findByTestId('backups-table');
     expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['File', 'Finished', 'Reason', 'Size', 'Verified', 'Actions']);
     expect(within(table).getAllByRole('cell').slice(0, 2).map((c) => c.textContent)).toEqual(['portfolios.20250710T230000Z.manual.sqlite', '2025-07-10 23:00:04']);

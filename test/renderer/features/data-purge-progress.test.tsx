@@ -65,7 +65,7 @@ function renderWithPendingPurge() {
   let finish: (ok: boolean) => void = () => undefined;
   const transport = new FakeTransport({
     getDatabaseInfo: () => ({ path: '/data/portfolios.sqlite', name: 'portfolios.sqlite', sizeBytes: 4096, rowCounts: { portfolio_snapshots: 120 }, latestCompleteDate: '2026-11-06', gate: null, maintenance: null, lock: null }),
-    listBackups: () => ({ dir: '/data/backups', backups: [] }),
+    listBackups: () => ({ dir: '/data/backups', backups: [], incomplete: [] }),
     purgeDerived: () => new Promise((resolve, reject) => (finish = (ok) => (ok ? resolve(purged) : reject(new Error('backup failed, nothing purged'))))),
   });
   renderDataScreen(transport);

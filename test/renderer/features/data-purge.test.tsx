@@ -40,7 +40,7 @@ function purged(input: { from?: string; to?: string }): CommandOutput<'purgeDeri
 function renderData(commands: Record<string, FakeHandler> = {}): FakeTransport {
   const transport = new FakeTransport({
     getDatabaseInfo: () => ({ path: '/data/portfolios.sqlite', name: 'portfolios.sqlite', sizeBytes: 4096, rowCounts: COUNTS, latestCompleteDate: '2026-11-06', gate: null, maintenance: null, lock: null }),
-    listBackups: () => ({ dir: '/data/backups', backups: [] }),
+    listBackups: () => ({ dir: '/data/backups', backups: [], incomplete: [] }),
     purgeDerived: (input) => purged(input as { from?: string; to?: string }),
     createBackup: () => ({ file: MANUAL, manifestFile: `${MANUAL}.json`, sha256: 'a'.repeat(64), bytes: 4096, rowCounts: COUNTS, rowCountsVerified: true, midRun: false, warnings: [], deleted: [] }),
     ...commands,

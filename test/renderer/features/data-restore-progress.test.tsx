@@ -53,7 +53,7 @@ const stepEvent = (step: RestoreStep, plan: readonly RestoreStep[] = PLAN): Tele
 function renderWithPendingRestore() {
   let finish: (ok: boolean) => void = () => undefined;
   const transport = new FakeTransport({
-    listBackups: () => ({ dir: '/data/backups', backups: [listed] }),
+    listBackups: () => ({ dir: '/data/backups', backups: [listed], incomplete: [] }),
     restoreBackup: () =>
       new Promise((resolve, reject) => {
         finish = (ok) => (ok ? resolve({ database: '/data/portfolios.sqlite', restoredFrom: FILE, safetyBackup: '/data/backups/portfolios.20250711T081502Z.pre-restore.sqlite', manifestChecked: true, migrationsApplied: 0, rowCounts: {} }) : reject(new Error('the restore broke')));
