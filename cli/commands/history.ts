@@ -10,6 +10,7 @@ import { differenceSample } from '../../core/validation/baseline';
 import { exportBaseline, writeBaselineFile } from '../../host/diagnostics/baseline';
 import { compareBaseline } from '../../host/diagnostics/baseline-compare';
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
+import type { InterruptedRebuild } from '../../db/maintenance/interrupted-maintenance';
 import { systemClock } from '../../host/system-ports';
 import { staleJudge } from '../../host/maintenance/maintenance-lock';
 import { stringFlag } from '../args';
@@ -18,6 +19,23 @@ import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
 import { openStore } from '../../host/engine-host';
+
+/**
+ * A rebuild whose process is gone, in words (SPEC.md j.5): what stopped, over which range, when
+ * it started, and what to do: run the rebuild again, or put the pre-rebuild backup back.
+ */
+function interruptedRebuildLines(rebuild: InterruptedRebuild): string[] {
+  const range = rebuild.range ? `${rebuild.range.start} .. ${rebuild.range.end}` : 'an unknown range';
+  const rerun = rebuild.rerunCommand ? `\`${rebuild.rerunCommand}\`` : 'the same rebuild command';
+  return [
+    `Rebuild interrupted: the rebuild of ${range} started ${rebuild.startedAt ?? 'at an unknown time'} (maintenance_log #${rebuild.maintenanceId}) stopped before it finished; its process is gone.`,
+    `  Its range may be partly purged or rebuilt. Run it again with ${rerun}`,
+    rebuild.restoreCommand
+      ? `  or put the pre-rebuild backup ${rebuild.backupFile} back with \`${rebuild.restoreCommand}\`.`
+      : '  (it stopped before its pre-rebuild backup was made, so there is none to restore).',
+    '  The next run or maintenance operation closes the rebuild as failed and closes the gate over its range.',
+  ];
+}
 
 export const historyCommand: CommandSpec = {
   name: 'history',
@@ -50,6 +68,7 @@ export const historyCommand: CommandSpec = {
                 ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}${r.lock['stale'] ? ` (stale: its process is gone; the next run or \`batchdesk cancel${advisedDbFlag(ctx.global)}\` releases it)` : ''}`
                 : 'Lock: free (no run in flight)',
               ...(r.run?.processGone ? [`Run ${r.run.batchRunId} stopped without finishing (its process is gone): continue it with \`batchdesk run --resume ${r.run.batchRunId}${advisedDbFlag(ctx.global)}\``] : []),
+              ...(r.interruptedRebuild ? interruptedRebuildLines(r.interruptedRebuild) : []),
               r.run ? `Run: ${r.run.batchRunId} ${r.run.status ?? ''}  dates ${r.run.datesCompleted ?? 0}/${r.run.datesPlanned ?? 0} done, ${r.run.datesFailed ?? 0} failed, heartbeat ${r.run.heartbeatAt ?? 'n/a'}` : 'Run: none',
               `Dates in progress: ${r.openDates.join(', ') || 'none'}   Latest completed date: ${r.latestCompletedDate ?? 'none'}`,
               ...(r.unfinishedDates.length ? [`Dates left unfinished by a cancelled or interrupted run: ${r.unfinishedDates.join(', ')} (the next run redoes them)`] : []),

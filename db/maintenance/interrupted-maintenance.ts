@@ -3,34 +3,44 @@
  * cleans it up (SPEC.md g.9, m.17, j.5).
  *
  * Purge, restore, import and rebuild run under the run lock and open a maintenance_log row
- * (b.4) that they complete when they end; a rebuild also sets settings.maintenance (j.5 step 0).
- * A process killed in between (SIGKILL, power loss) leaves the row open with a NULL status and,
- * for a rebuild, the flag on: `serve` would answer "rebuilding" forever. Whoever takes over the
- * stale lock (lock-repository.ts, the one place every taker passes through) calls
+ * (b.4) that they complete when they end; a rebuild also sets settings.maintenance (j.5 step 0)
+ * and runs its backfill as a run of its own process. A process killed in between (SIGKILL, power
+ * loss) leaves the row open with a NULL status and, for a rebuild, the flag on and its backfill
+ * 'running': `serve` would answer "rebuilding" forever. Whoever takes over the stale lock
+ * (lock-repository.ts, the one place every taker passes through) calls
  * closeInterruptedMaintenance, which does what a cancelled rebuild does: it closes the row as
- * failed (marked interrupted), clears the flag, closes the gate over the range and names the
- * pre-rebuild backup to restore.
+ * failed (marked interrupted), marks the runs the process left running interrupted, clears the
+ * flag, closes the gate over the range (gate-setting.ts) and names the pre-rebuild backup to
+ * restore. takeoverGateChange reads back the gate change a takeover made, for a taker that
+ * reports it (`gate_changed`).
  */
 import { shellWord } from '../../core/api/shell-word';
 import type { LockRecord } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
-import { latestMaintenance, logMaintenance, type MaintenanceOperation } from './maintenance-log';
+import { historyRepository } from '../repositories/history-repository';
+import { closeGateSetting, type GateChange } from './gate-setting';
+import { latestMaintenance, type MaintenanceOperation } from './maintenance-log';
 
 /** The operations that hold the run lock while their maintenance_log row is open. */
 const LOCKED_OPERATIONS: readonly MaintenanceOperation[] = ['purge', 'restore', 'import', 'rebuild'];
 
 export interface InterruptedRebuild {
   readonly maintenanceId: number;
+  /** When the rebuild started (its maintenance_log row). */
+  readonly startedAt: string | null;
   readonly range: { readonly start: string; readonly end: string } | null;
   /** The verified pre-rebuild backup, when the rebuild got that far. */
   readonly backupFile: string | null;
   /** The command that puts the backup back, or null when no backup was made. */
   readonly restoreCommand: string | null;
+  /** The command that runs the rebuild again over its range and portfolios, or null when its range is unknown. */
+  readonly rerunCommand: string | null;
 }
 
 interface OpenRow {
   readonly id: number;
   readonly operation: MaintenanceOperation;
+  readonly startedAt: string | null;
   readonly details: Record<string, unknown>;
 }
 
@@ -39,10 +49,19 @@ export function restoreCommandFor(backupFile: string, dbPath: string): string {
   return `batchdesk restore ${shellWord(backupFile)} --db ${shellWord(dbPath)}`;
 }
 
+/** The command that rebuilds `range` (of `portfolioIds`, all when empty) in the database at `dbPath` again. */
+export function rebuildCommandFor(range: { readonly start: string; readonly end: string }, portfolioIds: readonly string[], dbPath: string): string {
+  const portfolios = portfolioIds.map((id) => ` --portfolio ${shellWord(id)}`).join('');
+  return `batchdesk rebuild --start-date ${range.start} --end-date ${range.end}${portfolios} --db ${shellWord(dbPath)}`;
+}
+
+type RowColumns = { id: number; operation: MaintenanceOperation; started_at: string | null; details: string | null };
+const toRow = (r: RowColumns): OpenRow => ({ id: r.id, operation: r.operation, startedAt: r.started_at, details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : {} });
+
 function openRows(db: SqliteDatabase): OpenRow[] {
   const marks = LOCKED_OPERATIONS.map(() => '?').join(', ');
-  const rows = db.prepare(`SELECT id, operation, details FROM maintenance_log WHERE status IS NULL AND completed_at IS NULL AND operation IN (${marks}) ORDER BY id`).all(...LOCKED_OPERATIONS) as { id: number; operation: MaintenanceOperation; details: string | null }[];
-  return rows.map((r) => ({ id: r.id, operation: r.operation, details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : {} }));
+  const rows = db.prepare(`SELECT id, operation, started_at, details FROM maintenance_log WHERE status IS NULL AND completed_at IS NULL AND operation IN (${marks}) ORDER BY id`).all(...LOCKED_OPERATIONS) as RowColumns[];
+  return rows.map(toRow);
 }
 
 function rangeOf(details: Record<string, unknown>): InterruptedRebuild['range'] {
@@ -52,7 +71,16 @@ function rangeOf(details: Record<string, unknown>): InterruptedRebuild['range'] 
 
 function rebuildOf(row: OpenRow, dbPath: string): InterruptedRebuild {
   const backupFile = typeof row.details['backup_file'] === 'string' ? row.details['backup_file'] : null;
-  return { maintenanceId: row.id, range: rangeOf(row.details), backupFile, restoreCommand: backupFile ? restoreCommandFor(backupFile, dbPath) : null };
+  const range = rangeOf(row.details);
+  const portfolioIds = Array.isArray(row.details['portfolio_ids']) ? row.details['portfolio_ids'].filter((p): p is string => typeof p === 'string') : [];
+  return {
+    maintenanceId: row.id,
+    startedAt: row.startedAt,
+    range,
+    backupFile,
+    restoreCommand: backupFile ? restoreCommandFor(backupFile, dbPath) : null,
+    rerunCommand: range ? rebuildCommandFor(range, portfolioIds, dbPath) : null,
+  };
 }
 
 /** Whether settings.maintenance says a rebuild holds the database. */
@@ -71,7 +99,7 @@ export function interruptedRebuild(db: SqliteDatabase, dbPath: string = db.name)
   if (open) return rebuildOf(open, dbPath);
   if (!rebuildFlagged(db)) return null;
   const last = latestMaintenance(db, 'rebuild', null);
-  return last ? rebuildOf({ id: last.id, operation: 'rebuild', details: last.details }, dbPath) : null;
+  return last ? rebuildOf({ id: last.id, operation: 'rebuild', startedAt: last.startedAt, details: last.details }, dbPath) : null;
 }
 
 /** Why the row was closed, in words, naming the process that stopped. */
@@ -89,22 +117,32 @@ function setSetting(db: SqliteDatabase, key: string, value: unknown, nowIso: str
   db.prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`).run(key, JSON.stringify(value), nowIso);
 }
 
-/** Closes the gate over the rebuild's range, as a cancelled rebuild does (host/diagnostics/guard.ts closeGate). */
-function closeGateForRebuild(db: SqliteDatabase, rebuild: InterruptedRebuild, why: string, runId: string | null, nowIso: string): void {
-  const r = db.prepare(`SELECT value FROM settings WHERE key = 'gate'`).get() as { value: string } | undefined;
-  const before = r ? (JSON.parse(r.value) as { state?: string; since?: string; dates?: string[] }) : {};
-  const closed = before.state === 'closed';
+/** Why the gate closed over an interrupted rebuild: its finding's message and the gate change's reason. */
+const gateReason = (advice: string): string => `rebuild failed: ${advice}`;
+
+/** The gate closed over an interrupted rebuild's range, as a cancelled rebuild closes it (host/maintenance/rebuild.ts). */
+function closeGateForRebuild(db: SqliteDatabase, rebuild: InterruptedRebuild, advice: string, runId: string | null, nowIso: string): void {
   const date = rebuild.range ? `${rebuild.range.start}..${rebuild.range.end}` : 'unknown range';
-  const findings = [{ portfolio_id: null, portfolio_name: null, date, check: 'G1', expected: 'rebuild completed', actual: why, message: `rebuild failed: ${why}` }];
-  const dates = closed ? (before.dates ?? []) : [];
-  setSetting(db, 'gate', { state: 'closed', since: closed ? before.since : nowIso, run_id: runId, findings, dates }, nowIso);
-  logMaintenance(db, 'gate', 'success', { action: 'close', run_id: runId, findings: findings.length, dates, first_findings: findings }, nowIso, nowIso, runId);
+  const message = gateReason(advice);
+  closeGateSetting(db, { findings: [{ portfolio_id: null, portfolio_name: null, date, check: 'G1', expected: 'rebuild completed', actual: advice, message }], dates: [], runId, reason: message }, nowIso);
+}
+
+/**
+ * Marks the runs the dead process left 'running' as interrupted (a rebuild's backfill runs under
+ * the rebuild's lock, so the takeover's own mark of the lock's run does not reach it): their
+ * rows stop claiming a run in flight, and the date they were on is redone by the next run.
+ */
+function closeRunsOf(db: SqliteDatabase, stale: LockRecord, nowIso: string): void {
+  const runs = db.prepare(`SELECT id FROM batch_run_history WHERE status = 'running' AND host = ? AND pid = ?`).all(stale.host, stale.pid) as { id: string }[];
+  const history = historyRepository(db);
+  for (const r of runs) history.markInterrupted(r.id, nowIso);
 }
 
 /**
  * Cleans up after the dead holder of `stale`: closes every maintenance_log row it left open as
- * failed and interrupted, and for a rebuild clears settings.maintenance, closes the gate and
- * records the restore command. Runs inside the takeover's transaction.
+ * failed and interrupted and the runs it left running, and for a rebuild clears
+ * settings.maintenance, closes the gate and records the restore command. Runs inside the
+ * takeover's transaction.
  */
 export function closeInterruptedMaintenance(db: SqliteDatabase, stale: LockRecord, nowIso: string): InterruptedRebuild | null {
   const rebuild = interruptedRebuild(db);
@@ -115,7 +153,19 @@ export function closeInterruptedMaintenance(db: SqliteDatabase, stale: LockRecor
     const details = { ...row.details, interrupted: true, error: why, ...(row.operation === 'rebuild' ? { failures: [...failures, advice ?? why] } : {}) };
     db.prepare(`UPDATE maintenance_log SET status = 'failed', completed_at = ?, details = ? WHERE id = ?`).run(nowIso, JSON.stringify(details), row.id);
   }
+  closeRunsOf(db, stale, nowIso);
   if (rebuildFlagged(db)) setSetting(db, 'maintenance', { active: false, reason: null, since: nowIso }, nowIso);
   if (rebuild && advice) closeGateForRebuild(db, rebuild, advice, stale.runId, nowIso);
   return rebuild;
+}
+
+/**
+ * The gate change the takeover of `stale` made (closeInterruptedMaintenance), read back from the
+ * rebuild row it closed as interrupted (a rebuild's row carries its lock id): the gate closed
+ * over the rebuild's range. Null when the lock was no rebuild's or it left nothing open.
+ */
+export function takeoverGateChange(db: SqliteDatabase, stale: LockRecord): GateChange | null {
+  if (stale.runId === null) return null;
+  const r = db.prepare(`SELECT id, operation, started_at, details FROM maintenance_log WHERE operation = 'rebuild' AND run_id = ? AND json_extract(details, '$.interrupted') = 1 ORDER BY id DESC LIMIT 1`).get(stale.runId) as RowColumns | undefined;
+  return r ? { state: 'closed', reason: gateReason(rebuildAdvice(rebuildOf(toRow(r), db.name), stale)) } : null;
 }

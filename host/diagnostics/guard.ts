@@ -1,31 +1,31 @@
 /**
  * The regression guard and the gate (SPEC.md i.4, m.10). The guard evaluates G1-G3 over a
  * set of dates; a failure closes the gate (settings.gate = { state: 'closed', since, run_id,
- * findings, dates }, a maintenance_log row, and a gate_changed metric from the engine); the
- * gate reopens when the guard passes over every date that failed, or by an explicit reopen
- * with a reason.
+ * findings, dates } and a maintenance_log row, written by db/maintenance/gate-setting.ts, and
+ * a gate_changed metric: from the engine after its post-run guard, from announceGateChange when
+ * a maintenance operation's lock takeover closes it over a killed rebuild); the gate reopens
+ * when the guard passes over every date that failed, or by an explicit reopen with a reason.
  */
-import { gateFromSetting, type Gate } from '../../core/api/commands/diagnostics-commands';
+import type { Gate } from '../../core/api/commands/diagnostics-commands';
 import { BatchdeskError } from '../../core/api/errors';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import type { EngineDeps, GuardReport } from '../../core/engine/run-context';
+import type { EngineDeps } from '../../core/engine/run-context';
 import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
+import { createTelemetry } from '../../core/telemetry/record-metric';
 import { evaluateGuard, type GuardFinding, type GuardResult } from '../../core/validation/regression-guard';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
-import { logMaintenance } from '../../db/maintenance/maintenance-log';
+import { closeGateSetting, openGateSetting, readGate, type GateChange } from '../../db/maintenance/gate-setting';
 import type { SqliteDatabase } from '../../db/open-database';
 import { createEngineStore } from '../../db/engine-store';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
+import type { StepEventTarget } from '../maintenance/step-events';
+
+export { readGate, type GateChange };
 
 /** The gate as settings.gate stores it and the getGate/verifyGuard/reopenGate commands return it. */
 export type GateState = Gate;
-
-/** settings.gate as the contract reads it (gateFromSetting: an unreadable value is a closed gate). */
-export function readGate(db: SqliteDatabase): GateState {
-  return gateFromSetting(createEngineStore(db).loadSettings()['gate']);
-}
 
 export interface GuardScope {
   readonly start: IsoDate;
@@ -50,35 +50,24 @@ export function evaluateGuardOn(db: SqliteDatabase, scope: GuardScope): GuardRes
   return { ...result, dates: [...new Set(refs.map((r) => r.date))] };
 }
 
-export interface GateChange {
-  readonly state: 'open' | 'closed';
-  readonly reason: string;
-}
-
 /** Closes the gate with the guard's findings (or refreshes them when already closed). */
 export function closeGate(db: SqliteDatabase, findings: readonly GuardFinding[], dates: readonly string[], runId: string | null, clock: Clock): GateChange {
-  const now = formatTimestamp(clock.now());
-  const before = readGate(db);
-  const failedDates = [...new Set([...(before.state === 'closed' ? (before.dates ?? []) : []), ...findings.map((f) => f.date).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)), ...(findings.some((f) => !/^\d{4}-\d{2}-\d{2}$/.test(f.date)) ? dates : [])])].sort();
-  const gate: GateState = { state: 'closed', since: before.state === 'closed' ? before.since : now, run_id: runId, findings: findings.slice(0, 200), dates: failedDates };
-  const store = createEngineStore(db);
-  store.transaction(() => {
-    store.setSetting('gate', gate, now);
-    logMaintenance(db, 'gate', 'success', { action: 'close', run_id: runId, findings: findings.length, dates: failedDates, first_findings: findings.slice(0, 20) }, now, now, runId);
-  });
-  return { state: 'closed', reason: `guard failed with ${findings.length} finding(s)` };
+  return closeGateSetting(db, { findings, dates, runId, reason: `guard failed with ${findings.length} finding(s)` }, formatTimestamp(clock.now()));
 }
 
 /** Opens the gate, recording why (guard passed over the failed dates, or an explicit reopen). */
 export function openGate(db: SqliteDatabase, reason: string, how: 'guard_passed' | 'reopen', clock: Clock, runId: string | null = null): GateChange {
-  const now = formatTimestamp(clock.now());
-  const before = readGate(db);
-  const store = createEngineStore(db);
-  store.transaction(() => {
-    store.setSetting('gate', { state: 'open', since: now, reason }, now);
-    logMaintenance(db, 'gate', 'success', { action: how, reason, closed_since: before.since, dates: before.dates ?? [], findings: before.findings?.length ?? 0 }, now, now, runId);
-  });
-  return { state: 'open', reason };
+  return openGateSetting(db, reason, how, runId, formatTimestamp(clock.now()));
+}
+
+/**
+ * Reports a gate change outside a run as the engine reports its guard's (a `gate_changed`
+ * metric, an error when the gate closed) to the caller's sinks: the log file and the app's
+ * event stream show it as they show a run's.
+ */
+export function announceGateChange(change: GateChange, target: StepEventTarget, clock: Clock): void {
+  if (!target.sinks?.length) return;
+  createTelemetry({ clock, sinks: target.sinks }).metric('gate_changed', null, { tags: { state: change.state, reason: change.reason }, level: change.state === 'closed' ? 'error' : 'info', source: target.source ?? 'app' });
 }
 
 export interface GuardOutcome extends GuardResult {

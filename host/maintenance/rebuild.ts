@@ -3,7 +3,8 @@
  * maintenance_log row (operation 'rebuild').
  *
  *   0 safeguards: in-flight check and lock (kind 'rebuild', held to the end; the embedded run
- *     works under it), settings.maintenance = { active, reason, since }, a verified backup;
+ *     works under it), a verified backup, then the maintenance_log row and settings.maintenance
+ *     = { active, reason, since } (after the backup: restoring it leaves no trace of the rebuild);
  *   1 baseline before.json of [S, E] and the purge of [S, E] with counts;
  *   2 a normal run over [S, E] (JSON-lines log and summary next to it), then one retry of
  *     failed dates with --retry-failed-phases;
@@ -43,7 +44,7 @@ import { verifyViews } from '../diagnostics/verify-views';
 import { compareBaselines, type Baseline, type BaselineComparison } from '../../core/validation/baseline';
 import { describeCoverageGap } from '../../core/validation/coverage-gaps';
 import { assertCsvDirectory } from '../../market-data/csv/csv-directory-source';
-import { openStore, runOnDatabase } from '../engine-host';
+import { openStore, runOnDatabase, type OpenedDatabase } from '../engine-host';
 import { backupStamp, makeBackup } from './backup';
 import { acquireMaintenanceLock } from './maintenance-lock';
 import { runPurge } from './purge';
@@ -115,6 +116,20 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/**
+ * The verified pre-rebuild backup (step 0) as its step; a failure is the step's, never thrown,
+ * so the rebuild records it and stops before anything is purged.
+ */
+async function preRebuildBackup(opened: OpenedDatabase, folder: string, clock: Clock): Promise<{ readonly file: string | null; readonly step: Omit<RebuildStep, 'durationMs'> }> {
+  try {
+    mkdirSync(folder, { recursive: true });
+    const made = await makeBackup(opened, { reason: 'pre-rebuild', holdsLock: true }, clock);
+    return { file: made.file, step: { step: 'backup', status: 'pass', detail: [made.file, ...made.warnings.map((w) => `warning: ${w}`)].join('; ') } };
+  } catch (err) {
+    return { file: null, step: { step: 'backup', status: 'fail', detail: (err as Error).message } };
+  }
+}
+
 export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line: string) => void = () => {}): Promise<RebuildReport> {
   const dbPath = resolve(req.dbPath);
   // The range is checked before anything is written: a bad date must not cost a purge.
@@ -150,10 +165,20 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     progress(`[${s.status.toUpperCase().padEnd(4)}] ${formatSeconds(s.durationMs).padStart(7)}  ${s.step}: ${s.detail}`);
   };
   const now = () => formatTimestamp(clock.now());
-  const lock = acquireMaintenanceLock(opened.db, opened.store, 'rebuild', req.holder, clock, dbPath);
+  const lock = acquireMaintenanceLock(opened.db, opened.store, 'rebuild', req.holder, clock, dbPath, { sinks: req.sinks, source: req.holder === 'cli' ? 'cli' : 'app' });
   const folder = resolve(req.folder ?? join(dirname(dbPath), 'rebuilds', `rebuild_${req.start}_to_${end}_${backupStamp(clock.now())}`));
-  const maintId = startMaintenance(opened.db, 'rebuild', { range: { start: req.start, end }, portfolio_ids: req.portfolioIds, folder }, now(), lock.lockId);
-  let backupFile: string | null = null;
+  // Step 0: safeguards. The backup comes first, under the lock and before the rebuild's
+  // maintenance_log row and settings.maintenance exist: restored, it is the database as it was
+  // before the rebuild, with nothing of the rebuild in it and nothing written in between.
+  step({ step: 'lock', status: 'pass', detail: 'lock taken (kind rebuild); consumers are paused (settings.maintenance) once the backup is made' });
+  const backup = await preRebuildBackup(opened, folder, clock);
+  step(backup.step);
+  const backupFile = backup.file;
+  const maintId = opened.store.transaction(() => {
+    const id = startMaintenance(opened.db, 'rebuild', { range: { start: req.start, end }, portfolio_ids: req.portfolioIds, folder, backup_file: backupFile }, now(), lock.lockId);
+    opened.store.setSetting('maintenance', { active: true, reason: 'rebuild', since: now() }, now());
+    return id;
+  });
   let runExitCode: number | null = null;
   const finish = (status: 'success' | 'failed'): RebuildReport => {
     const report: RebuildReport = { status, range: { start: req.start, end }, folder, backupFile, steps, failures, maintenanceId: maintId, monitorDays: req.monitorDays, runExitCode };
@@ -176,20 +201,7 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     return finish('failed');
   };
   try {
-    // Step 0: safeguards.
-    opened.store.transaction(() => opened.store.setSetting('maintenance', { active: true, reason: 'rebuild', since: now() }, now()));
-    step({ step: 'lock', status: 'pass', detail: `lock taken (kind rebuild), consumers paused (settings.maintenance)` });
-    try {
-      mkdirSync(folder, { recursive: true });
-      const made = await makeBackup(opened, { reason: 'pre-rebuild', holdsLock: true }, clock);
-      backupFile = made.file;
-      // Recorded now: a rebuild killed later is closed by whoever takes its lock over, naming this backup.
-      updateMaintenance(opened.db, maintId, { backup_file: backupFile });
-      step({ step: 'backup', status: 'pass', detail: [backupFile, ...made.warnings.map((w) => `warning: ${w}`)].join('; ') });
-    } catch (err) {
-      step({ step: 'backup', status: 'fail', detail: (err as Error).message });
-      return stop('the verified backup failed; nothing was purged');
-    }
+    if (backupFile === null) return stop('the verified backup failed; nothing was purged');
     // Step 1: baseline and purge.
     const before = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
     writeBaselineFile(join(folder, 'before.json'), before, opened.path);

@@ -161,7 +161,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     let lock: ReturnType<typeof acquireMaintenanceLock> | null = null;
     let swapped = false;
     try {
-      lock = acquireMaintenanceLock(opened.db, opened.store, 'restore', req.holder, clock, dbPath);
+      lock = acquireMaintenanceLock(opened.db, opened.store, 'restore', req.holder, clock, dbPath, req);
       if (req.safetyBackup) {
         report('safety_backup');
         try {

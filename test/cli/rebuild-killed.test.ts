@@ -1,33 +1,50 @@
 /**
  * A rebuild killed with SIGKILL (SPEC.md j.5, g.9, m.17): a real `batchdesk rebuild` child is
- * killed once its purge step is reported. Until someone takes its lock over, `history --running`
- * and the app's maintenance state report an interrupted rebuild naming the pre-rebuild backup
- * (not "rebuilding"); the next run that takes the dead lock clears settings.maintenance, closes
- * the maintenance_log row as failed and interrupted, and closes the gate as a cancelled rebuild
- * does, with the restore command.
+ * killed once its purge step is reported (or once its backfill has committed a date). Until
+ * someone takes its lock over, `history --running` (text and --json) and the app's maintenance
+ * state report an interrupted rebuild naming the pre-rebuild backup and what to do (not
+ * "rebuilding"); the next run that takes the dead lock clears settings.maintenance, closes the
+ * maintenance_log row as failed and interrupted, marks its backfill run interrupted (so nothing
+ * advises resuming it), and closes the gate as a cancelled rebuild does, with the restore command;
+ * a rebuild that takes the lock over reports that gate change (`gate_changed`) in its log. The
+ * pre-rebuild backup holds nothing of the rebuild: restored, the database is as it was before.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { maintenanceOf } from '../../host/views/database-info-view';
-import { runCli, startCliProcess } from '../support/cli';
+import { runCli, startCliProcess, tempDir } from '../support/cli';
 import { backfilledDemo, copyTo, ENV } from '../support/safeguards';
 
 const CHILD_ENV = { ...ENV, BATCHDESK_NO_BUNDLE: '1' };
 
-/** Starts a rebuild of 2025-07-01 .. 2025-07-08 and SIGKILLs it once the purge step line appears. */
-async function killRebuildAfterPurge(db: string): Promise<string> {
+/**
+ * Starts a rebuild of 2025-07-01 .. 2025-07-08 and SIGKILLs it once `due` says so: by default
+ * when the purge step line appears. Returns its output and the pre-rebuild backup it named.
+ */
+async function killRebuild(db: string, due: (output: string) => boolean = (output) => /\bpurge: /.test(output)): Promise<{ output: string; backup: string }> {
   const child = startCliProcess(['rebuild', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--yes'], CHILD_ENV);
   let output = '';
+  const check = () => {
+    if (child.exitCode === null && child.signalCode === null && due(output)) child.kill('SIGKILL');
+  };
   const onData = (d: Buffer) => {
     output += d.toString();
-    if (/\bpurge: /.test(output) && child.exitCode === null) child.kill('SIGKILL');
+    check();
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
+  const poll = setInterval(check, 20);
   const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, s) => resolve(s)));
+  clearInterval(poll);
   expect(signal, output).toBe('SIGKILL');
-  return output;
+  return { output, backup: /backup: (\S+\.pre-rebuild\.sqlite)/.exec(output)![1]! };
 }
+
+/** Whether the rebuild's backfill run has committed a date (read from the database the child writes). */
+const backfillCommittedADate = (db: string) => () =>
+  read<{ n: number }>(db, `SELECT count(*) AS n FROM batch_run_tracking t JOIN batch_run_history h ON h.id = t.run_id WHERE h.status = 'running' AND t.completed_at IS NOT NULL`).n > 0;
 
 function read<T>(db: string, sql: string): T {
   const d = new Database(db, { readonly: true });
@@ -44,8 +61,7 @@ const rebuildRow = (db: string) => read<{ status: string | null; completed_at: s
 describe('a rebuild killed with SIGKILL', () => {
   it('reads as interrupted until the next run takes its lock, which clears the flag, closes the row and the gate, and names the backup', async () => {
     const db = copyTo(await backfilledDemo());
-    const output = await killRebuildAfterPurge(db);
-    const backup = /backup: (\S+\.pre-rebuild\.sqlite)/.exec(output)![1]!;
+    const { backup } = await killRebuild(db);
 
     // What the dead process left: the flag on and its row open.
     expect(setting(db, 'maintenance')).toMatchObject({ active: true, reason: 'rebuild' });
@@ -55,6 +71,12 @@ describe('a rebuild killed with SIGKILL', () => {
     const running = await runCli(['history', '--running', '--json', '--db', db], ENV);
     expect(running.code, running.stderr).toBe(0);
     expect(JSON.parse(running.stdout).interruptedRebuild).toMatchObject({ range: { start: '2025-07-01', end: '2025-07-08' }, backupFile: backup });
+    // The text form says it too: what stopped, when, its range, and the two ways out, naming the backup.
+    const text = await runCli(['history', '--running', '--db', db], ENV);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/Rebuild interrupted: the rebuild of 2025-07-01 \.\. 2025-07-08 started 2025-07-10T23:00:\S+ \(maintenance_log #\d+\) stopped before it finished/);
+    expect(text.stdout).toContain(`Run it again with \`batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db ${db}\``);
+    expect(text.stdout).toContain(`or put the pre-rebuild backup ${backup} back with \`batchdesk restore ${backup} --db ${db}\``);
     const reader = new Database(db, { readonly: true });
     const state = maintenanceOf(reader);
     reader.close();
@@ -82,5 +104,57 @@ describe('a rebuild killed with SIGKILL', () => {
     // Nothing is left to report as interrupted.
     const after = await runCli(['history', '--running', '--json', '--db', db], ENV);
     expect(JSON.parse(after.stdout).interruptedRebuild).toBeNull();
+  }, 180_000);
+
+  it('closes the backfill run it left running, so nothing advises resuming it: the rebuild is what to run again', async () => {
+    const db = copyTo(await backfilledDemo());
+    await killRebuild(db, backfillCommittedADate(db));
+    const backfill = read<{ id: string; batch_run_id: string }>(db, `SELECT id, batch_run_id FROM batch_run_history WHERE status = 'running'`);
+    expect(backfill).toBeDefined();
+
+    // `cancel` takes the dead lock over, as the Lock line of `history --running` advises.
+    const cancel = await runCli(['cancel', '--db', db], ENV);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(read<{ status: string }>(db, `SELECT status FROM batch_run_history WHERE id = '${backfill.id}'`).status).toBe('interrupted');
+    const text = await runCli(['history', '--running', '--db', db], ENV);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).not.toContain('--resume');
+    expect(text.stdout).not.toContain(backfill.batch_run_id);
+    expect(text.stdout).toContain('Run: none');
+  }, 180_000);
+
+  it('leaves a pre-rebuild backup that restores the database as it was before the rebuild', async () => {
+    const db = copyTo(await backfilledDemo());
+    const maintenanceBefore = read<{ value: string } | undefined>(db, `SELECT value FROM settings WHERE key = 'maintenance'`);
+    const { backup } = await killRebuild(db);
+
+    const restored = await runCli(['restore', backup, '--db', db, '--yes'], ENV);
+    expect(restored.code, restored.stderr).toBe(0);
+    // Nothing of the rebuild came back: no rebuild row, no open row, the flag as it was.
+    expect(read<{ n: number }>(db, `SELECT count(*) AS n FROM maintenance_log WHERE operation = 'rebuild' OR status IS NULL`).n).toBe(0);
+    expect(read<{ value: string } | undefined>(db, `SELECT value FROM settings WHERE key = 'maintenance'`)).toEqual(maintenanceBefore);
+    const running = await runCli(['history', '--running', '--json', '--db', db], ENV);
+    expect(JSON.parse(running.stdout).interruptedRebuild).toBeNull();
+
+    // So the next lock taker has no rebuild to close, nor a gate to close over it.
+    const run = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08'], ENV);
+    expect(run.code, run.stderr).toBe(0);
+    expect(read<{ n: number }>(db, `SELECT count(*) AS n FROM maintenance_log WHERE operation = 'rebuild' OR details LIKE '%rebuild completed%'`).n).toBe(0);
+  }, 180_000);
+
+  it('a rebuild that takes the dead lock over reports the gate it closed (gate_changed) in its log', async () => {
+    const db = copyTo(await backfilledDemo());
+    const { backup } = await killRebuild(db);
+    const log = join(tempDir(), 'rebuild.jsonl');
+
+    const again = await runCli(['rebuild', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--yes', '--log-file', log], ENV);
+    expect(again.code, again.stderr).toBe(0);
+    const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; level: string; payload: { name?: string; tags?: Record<string, string> } });
+    const changes = events.filter((e) => e.event === 'metric' && e.payload.name === 'gate_changed');
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.level).toBe('error');
+    expect(changes[0]!.payload.tags!['state']).toBe('closed');
+    expect(changes[0]!.payload.tags!['reason']).toMatch(/^rebuild failed: interrupted: the rebuild process \(pid \d+ on .+\) stopped before it finished; restore the backup with `batchdesk restore /);
+    expect(changes[0]!.payload.tags!['reason']).toContain(backup);
   }, 180_000);
 });
