@@ -14,6 +14,7 @@ import { runCalcBench } from './calc-bench';
 import { BENCH_NOW, type BackfillFigures } from './engine-bench';
 import { seedDemoDb } from '../support/demo-db';
 import { printPgImportBench } from './pg-import-bench';
+import { printCsvImportBench } from './csv-import-bench';
 // @ts-expect-error plain ES module of the bin, without types
 import { freshBundle } from '../../cli/bin/fresh-bundle.mjs';
 
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   console.log(`symbol betas (market, IR, ridge, spreads) for 1,200 symbols on one date: median ${median(calc).toFixed(0)} ms of 5   [target <= 1 s]`);
   console.log(cliStart());
   await printPgImportBench();
+  await printCsvImportBench(seeded);
 }
 
 await main();
