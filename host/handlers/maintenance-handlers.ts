@@ -22,6 +22,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
         midRun: r.manifest.mid_run,
         warnings: [...r.warnings],
         deleted: [...r.deleted],
+        removedIncomplete: [...r.removedIncomplete],
       };
     });
   },

@@ -49,7 +49,10 @@ const backupOutput = z.object({
   rowCountsVerified: z.boolean(),
   midRun: z.boolean(),
   warnings: z.array(z.string()),
+  /** Older backups retention deleted (j.2). */
   deleted: z.array(z.string()),
+  /** Partial copies stopped backups had left, removed before this one copied. */
+  removedIncomplete: z.array(z.string()),
 });
 
 /** The latest check of a backup file after it was made (restore verifies it again, j.3); null when none. */

@@ -223,6 +223,17 @@ function IncompleteBackups({ incomplete }: { incomplete: readonly IncompleteBack
 /** A backup whose latest check failed (a corrupt or altered file): restoring it would be refused. */
 const failedCheck = (b: ListedBackup): boolean => b.lastVerification?.ok === false;
 
+/** A backup's result in words: the file, what retention deleted, the leftovers it removed, and its warnings (as `batchdesk backup` prints them). */
+function backupMessage(r: CommandOutput<'createBackup'>): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return [
+    `Backup ${r.file} (${fmtBytes(r.bytes)}) verified${r.rowCountsVerified ? '' : ': a mid-run image, row counts not compared'}.`,
+    ...(r.deleted.length ? [`Retention deleted ${plural(r.deleted.length, 'older backup')}: ${r.deleted.join(', ')}.`] : []),
+    ...(r.removedIncomplete.length ? [`Removed ${plural(r.removedIncomplete.length, 'incomplete backup')} that stopped backups had left: ${r.removedIncomplete.join(', ')}.`] : []),
+    ...r.warnings.map((w) => `Warning: ${w}.`),
+  ].join(' ');
+}
+
 /**
  * A refused backup or restore in the engine's words: the message says what is wrong with the
  * file or why the operation cannot run now, so it stands alone, without the error's code.
@@ -248,7 +259,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
     setBusy('backup');
     try {
       const r = await client.call('createBackup', { reason: 'manual' });
-      setMessage({ text: `Backup ${r.file} (${fmtBytes(r.bytes)}) verified${r.rowCountsVerified ? '' : ': a mid-run image, row counts not compared'}.`, failed: false });
+      setMessage({ text: backupMessage(r), failed: false });
       onChanged();
     } catch (err) {
       setMessage({ text: refusalText(err), failed: true });

@@ -42,7 +42,7 @@ function renderData(commands: Record<string, FakeHandler> = {}): FakeTransport {
     getDatabaseInfo: () => ({ path: '/data/portfolios.sqlite', name: 'portfolios.sqlite', sizeBytes: 4096, rowCounts: COUNTS, latestCompleteDate: '2026-11-06', gate: null, maintenance: null, lock: null }),
     listBackups: () => ({ dir: '/data/backups', backups: [], incomplete: [] }),
     purgeDerived: (input) => purged(input as { from?: string; to?: string }),
-    createBackup: () => ({ file: MANUAL, manifestFile: `${MANUAL}.json`, sha256: 'a'.repeat(64), bytes: 4096, rowCounts: COUNTS, rowCountsVerified: true, midRun: false, warnings: [], deleted: [] }),
+    createBackup: () => ({ file: MANUAL, manifestFile: `${MANUAL}.json`, sha256: 'a'.repeat(64), bytes: 4096, rowCounts: COUNTS, rowCountsVerified: true, midRun: false, warnings: [], deleted: [], removedIncomplete: [] }),
     ...commands,
   });
   renderDataScreen(transport);
@@ -54,6 +54,22 @@ async function purge(): Promise<HTMLElement> {
   fireEvent.click(screen.getByTestId('purge-confirm'));
   return screen.findByTestId('purge-result');
 }
+
+describe('Back up now', () => {
+  it('says what retention deleted, the leftovers it removed and its warnings', async () => {
+    const OLD = '/data/backups/portfolios.20261001T080000Z.manual.sqlite';
+    const PARTIAL = '/data/backups/portfolios.20261109T080000Z.manual.sqlite.partial';
+    renderData({
+      createBackup: () => ({ file: MANUAL, manifestFile: `${MANUAL}.json`, sha256: 'a'.repeat(64), bytes: 4096, rowCounts: COUNTS, rowCountsVerified: true, midRun: false, warnings: ['retention left 1 backup file without a manifest'], deleted: [OLD], removedIncomplete: [PARTIAL] }),
+    });
+    fireEvent.click(await screen.findByTestId('backup-now'));
+    await waitFor(() =>
+      expect(screen.getByTestId('backup-message').textContent).toBe(
+        `Backup ${MANUAL} (4.0 KiB) verified. Retention deleted 1 older backup: ${OLD}. Removed 1 incomplete backup that stopped backups had left: ${PARTIAL}. Warning: retention left 1 backup file without a manifest.`,
+      ),
+    );
+  });
+});
 
 describe('Back up, then purge', () => {
   it('says "every date" for a purge without a range, and the dates of a range', async () => {
