@@ -13,8 +13,8 @@
  * - an unchanged close and volume leave the stored row alone, data_source included (m.14);
  * - a different close replaces the stored one (a correction), unless it is a flagged jump
  *   over a stored valid close: then the stored close stays and the row is reported (m.13);
- * - an empty volume means "not given", and a negative one is invalid (e.4: null): neither
- *   erases a stored volume (neither does a provider's answer without volumes), so a file of
+ * - an empty volume means "not given" (a negative one is a bad row of the file): it does not
+ *   erase a stored volume (neither does a provider's answer without volumes), so a file of
  *   closes only cannot wipe the cache's volumes;
  * - nothing is ever deleted.
  * In the same transaction, the tracked work that read a changed close is marked stale

@@ -82,8 +82,8 @@ function valuesOf(p: CompanyProfile): unknown[] {
 }
 
 /** The file's profiles as an import reads them (no database): every row, or its first bad row (or the bad rows skipped). */
-export function parseProfilesImport(source: CsvSource, o: Pick<ProfileImportOptions, 'file' | 'skipBadRows'>): Promise<ProfilesCsvParse> {
-  return parseProfilesCsv(source, { file: o.file, skipBadRows: o.skipBadRows });
+export function parseProfilesImport(source: CsvSource, o: ProfileImportOptions): Promise<ProfilesCsvParse> {
+  return parseProfilesCsv(source, { file: o.file, skipBadRows: o.skipBadRows, now: o.nowIso as Timestamp });
 }
 
 /** Adds the parsed profiles, or updates the columns the file carries on stored ones, in ONE transaction. */

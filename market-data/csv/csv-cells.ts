@@ -21,7 +21,7 @@ export const decimalSchema = z
   .regex(DECIMAL_RE)
   .transform(Number)
   .pipe(z.number().refine(Number.isFinite));
-export const integerSchema = decimalSchema.pipe(z.number().int());
+export const countSchema = decimalSchema.pipe(z.number().int().min(0));
 export const booleanSchema = z
   .string()
   .transform((s) => s.toLowerCase())
@@ -91,9 +91,10 @@ export function optionalNumberCell(text: string): CellResult<number | null> {
   return via(decimalSchema, text, 'bad_number', 'a number or nothing');
 }
 
-export function optionalIntegerCell(text: string): CellResult<number | null> {
+/** Empty -> null, else a whole number >= 0: a count (a volume, employees), which cannot be negative. */
+export function optionalCountCell(text: string): CellResult<number | null> {
   if (text === '') return { ok: true, value: null };
-  return via(integerSchema, text, 'bad_number', 'a whole number or nothing');
+  return via(countSchema, text, 'bad_number', 'a whole number >= 0 or nothing');
 }
 
 /** Empty -> false; 0/1/true/false (any case). */
@@ -110,7 +111,22 @@ export function optionalTimestampCell(text: string): CellResult<Timestamp | null
   return { ok: false, kind: 'bad_timestamp', message: `expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got ${shown(text)}` };
 }
 
-/** Empty -> null, else the text. */
-export function optionalTextCell(text: string): CellResult<string | null> {
+/** Empty -> null, else the text, of at most `maxChars` characters (code points). */
+export function optionalTextCell(text: string, name: string, maxChars: number): CellResult<string | null> {
+  const length = Array.from(text).length;
+  if (length > maxChars) return { ok: false, kind: 'too_long', message: `the ${name} has ${length} characters, at most ${maxChars} are kept` };
   return { ok: true, value: text === '' ? null : text };
 }
+
+/**
+ * Empty -> null, else a timestamp (optionalTimestampCell) not over a day after `now`: nothing
+ * was updated in the future, and a day is more than any two clocks disagree by (another
+ * machine's export, a demo's pinned clock).
+ */
+export function optionalPastTimestampCell(text: string, now: Timestamp): CellResult<Timestamp | null> {
+  const r = optionalTimestampCell(text);
+  if (!r.ok || r.value === null || Date.parse(r.value) <= Date.parse(now) + DAY_MS) return r;
+  return { ok: false, kind: 'bad_timestamp', message: `${shown(text)} is more than a day after now (${now})` };
+}
+
+const DAY_MS = 86_400_000;

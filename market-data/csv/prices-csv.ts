@@ -6,7 +6,7 @@
  *
  * Parsing is all or nothing: the first bad row stops it with its line and column (missing
  * column, empty or non-numeric value, a malformed symbol, bad date, a date after `today`,
- * non-positive close, a volume that is not a whole number, the same (symbol, date) twice in
+ * non-positive close, a volume that is not a whole number >= 0, the same (symbol, date) twice in
  * the file); with
  * `skipBadRows` every bad row is skipped and reported instead.
  * The header must name symbol, date and close (any case, any order); volume is optional,
@@ -17,12 +17,12 @@
  * JavaScript's shortest round-trip form, LF line ends, no BOM. So an export of an import of
  * a canonical file is the same file, byte for byte, and parse(format(rows)) == rows.
  *
- * Value checks beyond these (trading day, jump flag, a negative volume stored as null) are the
+ * Value checks beyond these (trading day, jump flag) are the
  * e.4 validation the importer applies to every source.
  */
 import { stringify } from 'csv-stringify/sync';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { closeCell, dateCell, optionalIntegerCell, symbolCell, type CellResult } from './csv-cells';
+import { closeCell, dateCell, optionalCountCell, symbolCell, type CellResult } from './csv-cells';
 import { checkHeader, RowCells, type CsvParse, type CsvParseOptions } from './csv-row-cells';
 import { columnIndex, readCsv, type CsvSource } from './csv-table';
 
@@ -67,7 +67,7 @@ export async function parsePricesCsv(source: CsvSource, options: PricesCsvParseO
       const symbol = cells.get(at.symbol, symbolCell);
       const date = cells.get(at.date, (t) => closeDateCell(t, options));
       const close = cells.get(at.close, closeCell);
-      const volume = at.volume >= 0 ? cells.get(at.volume, optionalIntegerCell) : null;
+      const volume = at.volume >= 0 ? cells.get(at.volume, optionalCountCell) : null;
       cells.checkLength();
       if (cells.problem) return cells.problem;
       const dates = firstLine.get(symbol!) ?? firstLine.set(symbol!, new Map()).get(symbol!)!;

@@ -16,8 +16,9 @@
  * prices-csv.ts (csv-cells.ts symbolCell). A last_updated may be any ISO 8601 timestamp with a
  * zone, or a date (csv-cells.ts optionalTimestampCell); it is stored in the a.3 form. All or
  * nothing like prices-csv.ts: the first bad row (missing column, a malformed symbol,
- * non-numeric number, a negative market cap, employees not a whole number, bad boolean or
- * timestamp, a description over 1,000 characters, the same symbol twice) stops the parse with
+ * non-numeric number, a negative market cap, employees not a whole number >= 0, bad boolean or
+ * timestamp, a last_updated after now, a description over 1,000 characters or another text over
+ * 200, the same symbol twice) stops the parse with
  * its line and column, unless skipBadRows.
  *
  * Writing gives every column in the order above, rows sorted by symbol, booleans as 0/1,
@@ -27,7 +28,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Timestamp } from '../../core/domain/timestamp';
 import { PROFILE_DESCRIPTION_MAX_CHARS, type CompanyProfile } from '../../core/ports/market-data';
-import { booleanCell, optionalIntegerCell, optionalNumberCell, optionalTextCell, optionalTimestampCell, symbolCell, type CellResult } from './csv-cells';
+import { booleanCell, optionalCountCell, optionalNumberCell, optionalPastTimestampCell, optionalTextCell, optionalTimestampCell, symbolCell, type CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { checkHeader, RowCells, type CsvParseOptions } from './csv-row-cells';
 import { columnIndex, readCsv, type CsvSource } from './csv-table';
@@ -71,21 +72,22 @@ export type ProfilesCsvParse =
 /** data_source of imported rows that do not name one. */
 export const PROFILE_CSV_DEFAULT_SOURCE = 'csv';
 
-function descriptionCell(text: string): CellResult<string | null> {
-  const length = Array.from(text).length;
-  if (length > PROFILE_DESCRIPTION_MAX_CHARS) {
-    return { ok: false, kind: 'too_long', message: `the description has ${length} characters, at most ${PROFILE_DESCRIPTION_MAX_CHARS} are kept` };
-  }
-  return optionalTextCell(text);
-}
+/** Most characters a name, sector, industry, exchange, country, website or data source may have. */
+export const PROFILE_TEXT_MAX_CHARS = 200;
 
 function marketCapCell(text: string): CellResult<number | null> {
   const cap = optionalNumberCell(text);
   return !cap.ok || cap.value === null || cap.value >= 0 ? cap : { ok: false, kind: 'bad_number', message: `the market cap must be >= 0, got ${JSON.stringify(text)}` };
 }
 
-export async function parseProfilesCsv(source: CsvSource, options: CsvParseOptions = {}): Promise<ProfilesCsvParse> {
+export interface ProfilesCsvParseOptions extends CsvParseOptions {
+  /** Now, in the stored form: a last_updated after it makes the row bad (kind bad_timestamp). Absent: no such check. */
+  readonly now?: Timestamp;
+}
+
+export async function parseProfilesCsv(source: CsvSource, options: ProfilesCsvParseOptions = {}): Promise<ProfilesCsvParse> {
   const file = options.file ?? null;
+  const converters = Object.fromEntries(PROFILE_CSV_COLUMNS.map((c) => [c, converterOf(c, options.now)])) as Record<ProfileColumn, (text: string) => CellResult<unknown>>;
   let header: readonly string[] = [];
   let at = {} as Record<ProfileColumn, number>;
   let columns: readonly ProfileColumn[] = [];
@@ -104,7 +106,7 @@ export async function parseProfilesCsv(source: CsvSource, options: CsvParseOptio
     record(record) {
       const cells = new RowCells(record, header, file);
       const values: Partial<Record<ProfileColumn, unknown>> = {};
-      for (const column of order) values[column] = cells.get(at[column], converterOf(column));
+      for (const column of order) values[column] = cells.get(at[column], converters[column]);
       cells.checkLength();
       if (cells.problem) return cells.problem;
       const symbol = values.symbol as string;
@@ -120,19 +122,19 @@ export async function parseProfilesCsv(source: CsvSource, options: CsvParseOptio
   return read.ok ? { ok: true, rows, skipped: read.skipped, columns } : { ok: false, problem: read.problem };
 }
 
-function converterOf(column: ProfileColumn): (text: string) => CellResult<unknown> {
+function converterOf(column: ProfileColumn, now: Timestamp | undefined): (text: string) => CellResult<unknown> {
   switch (column) {
     case 'symbol':
       return symbolCell;
     case 'description':
-      return descriptionCell;
+      return (t) => optionalTextCell(t, 'description', PROFILE_DESCRIPTION_MAX_CHARS);
     case 'is_etf':
     case 'is_fund':
       return booleanCell;
     case 'employees':
-      return optionalIntegerCell;
+      return optionalCountCell;
     case 'last_updated':
-      return optionalTimestampCell;
+      return now === undefined ? optionalTimestampCell : (t) => optionalPastTimestampCell(t, now);
     case 'market_cap':
       return marketCapCell;
     case 'beta':
@@ -143,7 +145,7 @@ function converterOf(column: ProfileColumn): (text: string) => CellResult<unknow
     case 'week_52_low':
       return optionalNumberCell;
     default:
-      return optionalTextCell;
+      return (t) => optionalTextCell(t, column.replace(/_/g, ' '), PROFILE_TEXT_MAX_CHARS);
   }
 }
 

@@ -75,11 +75,12 @@ describe('prices import / export', () => {
     expect(closesOnly.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 1');
     const emptyCell = await runCli(['prices', 'import', file('v3.csv', 'symbol,date,close,volume\nSPY,2025-01-03,591.95,\n'), '--db', db]);
     expect(emptyCell.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 1');
-    // A given volume replaces the stored one; a negative one is invalid (e.4: null), so not given either.
+    // A given volume replaces the stored one; a negative one is a bad row: refused, nothing changed.
     const given = await runCli(['prices', 'import', file('v4.csv', 'symbol,date,close,volume\nSPY,2025-01-02,584.64,1\n'), '--db', db]);
     expect(given.stdout).toContain('Added: 0   Replaced: 1   Unchanged: 0');
     const negative = await runCli(['prices', 'import', file('v5.csv', 'symbol,date,close,volume\nSPY,2025-01-02,584.64,-5\n'), '--db', db]);
-    expect(negative.stdout).toContain('Added: 0   Replaced: 0   Unchanged: 1');
+    expect(negative.code).toBe(5);
+    expect(negative.stderr).toContain('v5.csv line 2, column 4 (volume): expected a whole number >= 0 or nothing, got "-5"; nothing was imported');
     expect(rows(db, `SELECT symbol, date, volume FROM market_data_cache WHERE symbol IN ('AAPL', 'SPY') ORDER BY symbol, date`)).toEqual([
       { symbol: 'AAPL', date: '2025-01-02', volume: 55740700 },
       { symbol: 'AAPL', date: '2025-01-03', volume: 40244100 },
@@ -141,7 +142,7 @@ describe('prices import / export', () => {
       ['not a trading day', 'symbol,date,close\nAAPL,2025-01-04,245.0\n', 'line 2, column 2 (date): 2025-01-04 is not a NYSE trading day'],
       ['non-numeric close', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07,abc,1\n', 'line 3, column 3 (close): expected a number, got "abc"'],
       ['non-positive close', 'symbol,date,close\nAAPL,2025-01-06,-1\n', 'line 2, column 3 (close): the close must be > 0, got "-1"'],
-      ['fractional volume', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1.5\n', 'line 2, column 4 (volume): expected a whole number or nothing, got "1.5"'],
+      ['fractional volume', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1.5\n', 'line 2, column 4 (volume): expected a whole number >= 0 or nothing, got "1.5"'],
       ['malformed symbol', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nBADSYM!!,2025-01-06,1.0,1\n', `line 3, column 1 (symbol): expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "BADSYM!!"`],
       // NOW is Friday 2025-07-11 after the close; the Monday after is a trading day not yet come.
       ['close dated after today', 'symbol,date,close,volume\nAAPL,2025-07-11,245.0,1\nAAPL,2025-07-14,246.0,1\n', 'line 3, column 2 (date): 2025-07-14 is after today (2025-07-11 in New York)'],

@@ -47,13 +47,15 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', async () => {
     expect(r).toMatchObject({ ok: false, problem: { file: 'in.csv', line: 3, kind, column, columnNumber } });
   });
 
-  it('a volume is a whole number, in any decimal notation, or empty (a negative one is read; e.4 stores it as null)', async () => {
-    const r = await parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,0\nA,2024-01-03,1,2.0\nA,2024-01-04,1,1e3\nA,2024-01-05,1,\nA,2024-01-08,1,-3\n');
-    expect(r.ok && r.rows.map((x) => x.volume)).toEqual([0, 2, 1000, null, -3]);
-    expect(await parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,1.5\n')).toMatchObject({
-      ok: false,
-      problem: { line: 2, column: 'volume', columnNumber: 4, kind: 'bad_number', message: 'expected a whole number or nothing, got "1.5"' },
-    });
+  it('a volume is a whole number >= 0, in any decimal notation, or empty', async () => {
+    const r = await parsePricesCsv('symbol,date,close,volume\nA,2024-01-02,1,0\nA,2024-01-03,1,2.0\nA,2024-01-04,1,1e3\nA,2024-01-05,1,\n');
+    expect(r.ok && r.rows.map((x) => x.volume)).toEqual([0, 2, 1000, null]);
+    for (const [volume, shown] of [['1.5', '"1.5"'], ['-3', '"-3"']]) {
+      expect(await parsePricesCsv(`symbol,date,close,volume\nA,2024-01-02,1,${volume}\n`), volume).toMatchObject({
+        ok: false,
+        problem: { line: 2, column: 'volume', columnNumber: 4, kind: 'bad_number', message: `expected a whole number >= 0 or nothing, got ${shown}` },
+      });
+    }
   });
 
   it('a symbol is well formed once canonical; anything else is a bad row', async () => {

@@ -100,6 +100,9 @@ describe('parseProfilesCsv (profiles import)', async () => {
     ['timestamp with 7 fraction digits', 'X,,,,,,,,0,0,,,,,,,,,,2024-01-16T01:00:00.1234567Z', 'bad_timestamp', 'last_updated', 20],
     ['no such day', 'X,,,,,,,,0,0,,,,,,,,,,2025-02-29', 'bad_timestamp', 'last_updated', 20],
     ['description too long', `X,,,,,,,${'d'.repeat(1001)},0,0,,,,,,,,,,`, 'too_long', 'description', 8],
+    ['negative employees', 'X,,,,,,,,0,0,,,,,,,-5,,,', 'bad_number', 'employees', 17],
+    ['sector too long', `X,,${'s'.repeat(201)},,,,,,0,0,,,,,,,,,,`, 'too_long', 'sector', 3],
+    ['data source too long', `X,,,,,,,,0,0,,,,,,,,,${'d'.repeat(201)},`, 'too_long', 'data_source', 19],
     ['duplicate symbol', 'aapl,,,,,,,,0,0,,,,,,,,,,', 'duplicate', 'symbol', 1],
   ])('%s stops the import with line 3 and the column', async (_label, row, kind, column, columnNumber) => {
     const r = await parseProfilesCsv(`${HEADER}\n${AAPL_LINE}\n${row}\n${SPY_LINE}\n`, { file: 'profiles.csv' });
@@ -123,6 +126,16 @@ describe('parseProfilesCsv (profiles import)', async () => {
     expect(await problem('BAD!,,,,,,,,0,0,,,,,,,,,,')).toBe(`expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got "BAD!"`);
     expect(await problem('X,,,,,,-5,,0,0,,,,,,,,,,')).toBe('the market cap must be >= 0, got "-5"');
     expect(await problem('X,,,,,,,,0,0,,,,,,,,,,16/01/2024')).toBe('expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got "16/01/2024"');
+  });
+
+  it('a last_updated over a day after now is a bad timestamp; a day ahead (clocks disagree) and a 200-character sector are fine', async () => {
+    const now = '2026-11-27T23:00:00.000000Z' as Timestamp;
+    expect(await parseProfilesCsv('symbol,last_updated\nX,2026-11-28T23:00:00.001Z\n', { now })).toMatchObject({
+      ok: false,
+      problem: { line: 2, kind: 'bad_timestamp', column: 'last_updated', message: '"2026-11-28T23:00:00.001Z" is more than a day after now (2026-11-27T23:00:00.000000Z)' },
+    });
+    const r = await parseProfilesCsv(`symbol,sector,last_updated\nX,${'s'.repeat(200)},2026-11-28T18:00:00-05:00\n`, { now });
+    expect(r.ok && [r.rows[0]!.lastUpdated, r.rows[0]!.profile.sector?.length]).toEqual(['2026-11-28T23:00:00.000000Z', 200]);
   });
 
   it('a zero market cap and the symbols prices import accepts are good rows', async () => {
