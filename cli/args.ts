@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { usageError } from '../core/api/errors';
 import type { CommandSpec, FlagSpec, FlagValues } from './command';
+import { shownValue, SHOWN_VALUE_MAX } from './validate';
 
 export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   db: { type: 'string', valueName: 'PATH', description: 'database file (else BATCHDESK_DB, else the app default)' },
@@ -131,7 +132,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     if (ambiguous) {
       const flag = ambiguous[1]!;
       const value = argv[argv.indexOf(flag) + 1] ?? '';
-      throw usageError(`${flag} ${value}: a value that starts with "-" reads like a flag; if you mean it, write ${flag}=${value} (see \`batchdesk ${spec.name} --help\`)`);
+      const joined = `${flag}=${[...value].length > SHOWN_VALUE_MAX ? 'VALUE' : value}`;
+      throw usageError(`${flag} ${shownValue(value)}: a value that starts with "-" reads like a flag; if you mean it, write ${joined} (see \`batchdesk ${spec.name} --help\`)`);
     }
     const missing = /Option '(-{1,2}[^']+)(?: <value>)?' argument missing/.exec(e.message);
     if (missing) throw usageError(`flag ${missing[1]} needs a value (see \`batchdesk ${spec.name} --help\`)`);
@@ -142,7 +144,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   if (!parsed.values['help']) {
     const repeated = repeatedSingleValueFlag(all, parsed.tokens);
     if (repeated) {
-      const shown = repeated.values.map((v) => JSON.stringify(v)).join(', then ');
+      const shown = repeated.values.map(shownValue).join(', then ');
       throw usageError(`--${repeated.name} is given ${repeated.values.length === 2 ? 'twice' : `${repeated.values.length} times`} (${shown}) but takes one value; keep one (see \`batchdesk ${spec.name} --help\`)`);
     }
     const required = allowed.filter((p) => p.required).length;
@@ -150,7 +152,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
       throw usageError(`\`batchdesk ${spec.name}\` needs ${allowed.filter((p) => p.required).map((p) => `<${p.name}>`).join(' ')} (see \`batchdesk ${spec.name} --help\`)`);
     }
     if (positionals.length > allowed.length) {
-      throw usageError(`unexpected argument ${JSON.stringify(positionals[allowed.length])} for \`batchdesk ${spec.name}\` (see \`batchdesk ${spec.name} --help\`)`);
+      throw usageError(`unexpected argument ${shownValue(positionals[allowed.length]!)} for \`batchdesk ${spec.name}\` (see \`batchdesk ${spec.name} --help\`)`);
     }
     const missing = missingRequiredFlags(spec, parsed.values as FlagValues);
     if (missing.length > 0) throw usageError(`\`batchdesk ${spec.name}\` needs ${missing.join(' ')} (see \`batchdesk ${spec.name} --help\`)`);

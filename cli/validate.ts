@@ -1,16 +1,31 @@
-/** zod parsing at the CLI boundary: a failure is a usage error (exit 2) naming the flag. */
+/**
+ * zod parsing at the CLI boundary: a failure is a usage error (exit 2, SPEC.md k.1, k.3) naming
+ * the flag. A value a usage error echoes is written by shownValue, cut to a readable length.
+ */
 import type { z } from 'zod';
+import { asciiJson } from '../core/api/ascii-json';
 import { usageError } from '../core/api/errors';
 import { issueWords } from '../core/api/issue-words';
+
+/** The most characters of a value an error echoes; a longer one is cut and its length said. */
+export const SHOWN_VALUE_MAX = 60;
+
+/**
+ * A value as an error echoes it: quoted, so spaces and an empty string show; a character
+ * outside ASCII as its \u escape, so a full-width `\uff17` is not printed as a plain 7 (k.1);
+ * cut after SHOWN_VALUE_MAX characters with `...` and its length, so a pasted file or a runaway
+ * variable does not fill the terminal: `"aaaa"... (5000 characters)`.
+ */
+export function shownValue(value: string): string {
+  const chars = [...value];
+  if (chars.length <= SHOWN_VALUE_MAX) return asciiJson(value);
+  return `${asciiJson(chars.slice(0, SHOWN_VALUE_MAX).join(''))}... (${chars.length} characters)`;
+}
 
 const FLAG_NAMES: Record<string, string> = {
   startDate: '--start-date',
   endDate: '--end-date',
   targetDate: '--target-date',
-  chunkDays: '--chunk-days',
-  maxMissingMarks: '--max-missing-marks',
-  impliedVol: '--implied-vol',
-  riskFreeRate: '--risk-free-rate',
   marketData: '--market-data',
   phases: '--phase',
   portfolios: '--portfolio',
@@ -26,5 +41,6 @@ export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, com
   for (const k of issue.path) shown = shown !== null && typeof shown === 'object' ? (shown as Record<string | number, unknown>)[k as string | number] : undefined;
   // A required flag left out: zod says "expected string, received undefined"; say it plainly.
   const message = shown === undefined && issue.code === 'invalid_type' ? 'this flag is required' : issueWords(issue);
-  throw usageError(`${flag}${shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : ''}: ${message} (see \`batchdesk ${command} --help\`)`);
+  const echoed = typeof shown === 'string' ? ` ${shownValue(shown)}` : shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : '';
+  throw usageError(`${flag}${echoed}: ${message} (see \`batchdesk ${command} --help\`)`);
 }

@@ -1,6 +1,5 @@
 /** `batchdesk backup`, `backup list`, `restore`: verified backups, the backups list and restores (SPEC.md j.1-j.3). */
 import { basename, resolve } from 'node:path';
-import { z } from 'zod';
 import { backupCheckText } from '../../core/api/backup-check-text';
 import { EXIT } from '../../core/api/errors';
 import { backupKeepSchema, backupReasonSchema, type BackupList } from '../../core/api/commands/maintenance-commands';
@@ -13,8 +12,11 @@ import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
+import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
 import { confirmOrAbort } from './confirm';
+
+const KEEP_NUMBER: NumberFlag = { name: '--keep', range: backupKeepSchema, example: '10' };
 
 export const backupCommand: CommandSpec = {
   name: 'backup',
@@ -41,7 +43,7 @@ export const backupCommand: CommandSpec = {
   async run(ctx) {
     const f = ctx.flags;
     const reason = parseOrUsage(backupReasonSchema, stringFlag(f['reason']) ?? 'manual', 'backup', '--reason');
-    const keep = stringFlag(f['keep']) === undefined ? undefined : parseOrUsage(z.coerce.number().pipe(backupKeepSchema), stringFlag(f['keep']), 'backup', '--keep');
+    const keep = readNumberFlag(KEEP_NUMBER, stringFlag(f['keep']), 'backup');
     const clock = systemClock(ctx.io.env);
     const opened = openStore(ctx.global.dbPath, { mustExist: true });
     try {

@@ -1,7 +1,6 @@
 /** `batchdesk history`, `history export-baseline`, `history compare` (SPEC.md i.5, i.7, m.24). */
 import { basename, resolve } from 'node:path';
-import { z } from 'zod';
-import { historyStatusSchema } from '../../core/api/commands/history-commands';
+import { historyCommands, historyDaysSchema, historyStatusSchema } from '../../core/api/commands/history-commands';
 import { EXIT, usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
@@ -16,6 +15,7 @@ import { staleJudge } from '../../host/maintenance/maintenance-lock';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, inlineList, table } from '../ascii';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
+import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
 import { openStore } from '../../host/engine-host';
@@ -37,6 +37,8 @@ function interruptedRebuildLines(rebuild: InterruptedRebuild): string[] {
   ];
 }
 
+const DAYS_NUMBER: NumberFlag = { name: '--days', range: historyDaysSchema, example: '30' };
+
 export const historyCommand: CommandSpec = {
   name: 'history',
   summary: 'recent runs and tracked dates: phase letters, missing prices, jobs; --running for the run in flight',
@@ -50,7 +52,7 @@ export const historyCommand: CommandSpec = {
   async run(ctx) {
     const f = ctx.flags;
     const clock = systemClock(ctx.io.env);
-    const days = parseOrUsage(z.coerce.number().int().min(1), stringFlag(f['days']) ?? '30', 'history', '--days');
+    const days = readNumberFlag(DAYS_NUMBER, stringFlag(f['days']) ?? '30', 'history');
     const statusFlag = stringFlag(f['status']);
     const status = statusFlag === undefined ? null : parseOrUsage(historyStatusSchema, statusFlag, 'history', '--status');
     const opened = openStore(ctx.global.dbPath, { toRead: true });
@@ -141,6 +143,10 @@ export const exportBaselineCommand: CommandSpec = {
 /** Differences of each kind the human report of `history compare` lists; --json lists them all. */
 const LISTED_PER_KIND = 50;
 
+const tolerances = historyCommands.compareBaselines.input.shape;
+const TOLERANCE_MONEY_NUMBER: NumberFlag = { name: '--tolerance-money', range: tolerances.toleranceMoney.unwrap(), example: '0.01' };
+const TOLERANCE_RATIO_NUMBER: NumberFlag = { name: '--tolerance-ratio', range: tolerances.toleranceRatio.unwrap(), example: '1e-6', exponent: true };
+
 export const compareBaselineCommand: CommandSpec = {
   name: 'history compare',
   usesDatabase: false,
@@ -158,8 +164,8 @@ export const compareBaselineCommand: CommandSpec = {
   async run(ctx) {
     const f = ctx.flags;
     const tol = {
-      money: parseOrUsage(z.coerce.number().min(0), stringFlag(f['tolerance-money']) ?? '0.01', 'history compare', '--tolerance-money'),
-      ratio: parseOrUsage(z.coerce.number().min(0), stringFlag(f['tolerance-ratio']) ?? '1e-6', 'history compare', '--tolerance-ratio'),
+      money: readNumberFlag(TOLERANCE_MONEY_NUMBER, stringFlag(f['tolerance-money']) ?? '0.01', 'history compare'),
+      ratio: readNumberFlag(TOLERANCE_RATIO_NUMBER, stringFlag(f['tolerance-ratio']) ?? '1e-6', 'history compare'),
     };
     const [pa, pb] = ctx.positionals as [string, string];
     // The clock is read (and BATCHDESK_NOW checked) only when B is the database.

@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { EXIT } from '../../core/api/errors';
 import { rebuildInputSchema } from '../../core/api/commands/maintenance-commands';
-import { z } from 'zod';
 import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { formatSeconds, rebuild } from '../../host/maintenance/rebuild';
 import { systemClock } from '../../host/system-ports';
@@ -11,8 +10,12 @@ import { BANNER, asciiJson } from '../ascii';
 import { shellWord } from '../../core/api/shell-word';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { fileSink } from '../telemetry/log-file-sinks';
+import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
 import { confirmOrAbort } from './confirm';
+
+const CHUNK_DAYS_NUMBER: NumberFlag = { name: '--chunk-days', range: rebuildInputSchema.shape.chunkDays.unwrap(), example: '7' };
+const MONITOR_DAYS_NUMBER: NumberFlag = { name: '--monitor-days', range: rebuildInputSchema.shape.monitorDays.unwrap(), example: '3' };
 
 export const rebuildCommand: CommandSpec = {
   name: 'rebuild',
@@ -32,17 +35,16 @@ export const rebuildCommand: CommandSpec = {
   example: 'batchdesk rebuild --start-date 2025-07-01 --end-date 2025-09-30 --chunk-days 7 --yes',
   async run(ctx) {
     const f = ctx.flags;
-    const int = (flag: string) => (stringFlag(f[flag]) === undefined ? undefined : parseOrUsage(z.coerce.number().int(), stringFlag(f[flag]), 'rebuild', `--${flag}`));
     const input = parseOrUsage(
       rebuildInputSchema,
       {
         startDate: stringFlag(f['start-date']),
         endDate: stringFlag(f['end-date']),
-        chunkDays: int('chunk-days'),
+        chunkDays: readNumberFlag(CHUNK_DAYS_NUMBER, stringFlag(f['chunk-days']), 'rebuild'),
         portfolios: listFlag(f['portfolio']),
         marketData: stringFlag(f['market-data']),
         csvDir: stringFlag(f['csv-dir']),
-        monitorDays: int('monitor-days'),
+        monitorDays: readNumberFlag(MONITOR_DAYS_NUMBER, stringFlag(f['monitor-days']), 'rebuild'),
       },
       'rebuild',
     );

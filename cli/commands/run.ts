@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
-import { runOptionsSchema, type RunOptions } from '../../core/api/run-options';
+import { impliedVolSchema, maxMissingMarksSchema, riskFreeRateSchema, runOptionsSchema, syntheticSeedSchema, type RunOptions } from '../../core/api/run-options';
 import { PHASE_NAMES } from '../../core/domain/phase';
 import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
 import type { ChunkFetchPreview, RunPlan } from '../../core/engine/plan-types';
@@ -17,9 +17,14 @@ import { advisedDbFlag, type CommandContext, type CommandSpec, type FlagValues }
 import { fileSink, streamSink } from '../telemetry/log-file-sinks';
 import { progressSink } from '../telemetry/progress-sink';
 import { sqlEcho } from '../telemetry/sql-echo';
+import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
 
-const num = (v: string | undefined, flag: string) => (v === undefined ? undefined : parseOrUsage(z.coerce.number().finite(), v, 'run', flag));
+const CHUNK_DAYS_NUMBER: NumberFlag = { name: '--chunk-days', range: runOptionsSchema.shape.chunkDays.unwrap(), example: '7' };
+const SEED_NUMBER: NumberFlag = { name: '--seed', range: syntheticSeedSchema, example: '42' };
+const MAX_MISSING_MARKS_NUMBER: NumberFlag = { name: '--max-missing-marks', range: maxMissingMarksSchema, example: '0.05' };
+const IMPLIED_VOL_NUMBER: NumberFlag = { name: '--implied-vol', range: impliedVolSchema, example: '0.30' };
+const RISK_FREE_RATE_NUMBER: NumberFlag = { name: '--risk-free-rate', range: riskFreeRateSchema, example: '0.04' };
 
 export function runOptionsFromFlags(f: FlagValues, triggeredBy: RunOptions['triggeredBy'] = 'cli'): RunOptions {
   const resume = stringFlag(f['resume']);
@@ -32,19 +37,19 @@ export function runOptionsFromFlags(f: FlagValues, triggeredBy: RunOptions['trig
       portfolios: listFlag(f['portfolio']),
       phases: listFlag(f['phase']),
       withPrerequisites: f['with-prerequisites'] === true,
-      chunkDays: num(stringFlag(f['chunk-days']), '--chunk-days') ?? 0,
+      chunkDays: readNumberFlag(CHUNK_DAYS_NUMBER, stringFlag(f['chunk-days']), 'run'),
       retryFailedPhases: f['retry-failed-phases'] === true,
       resume,
       dryRun: f['dry-run'] === true,
       monitorOnly: f['monitor-only'] === true,
       trace: stringFlag(f['trace']),
-      maxMissingMarks: num(stringFlag(f['max-missing-marks']), '--max-missing-marks'),
+      maxMissingMarks: readNumberFlag(MAX_MISSING_MARKS_NUMBER, stringFlag(f['max-missing-marks']), 'run'),
       marketData: stringFlag(f['market-data']),
       csvDir: stringFlag(f['csv-dir']),
-      seed: num(stringFlag(f['seed']), '--seed'),
+      seed: readNumberFlag(SEED_NUMBER, stringFlag(f['seed']), 'run'),
       allowMixedSources: f['allow-mixed-sources'] === true,
-      impliedVol: num(stringFlag(f['implied-vol']), '--implied-vol'),
-      riskFreeRate: num(stringFlag(f['risk-free-rate']), '--risk-free-rate'),
+      impliedVol: readNumberFlag(IMPLIED_VOL_NUMBER, stringFlag(f['implied-vol']), 'run'),
+      riskFreeRate: readNumberFlag(RISK_FREE_RATE_NUMBER, stringFlag(f['risk-free-rate']), 'run'),
       guard: f['no-guard'] !== true,
       ignoreGate: f['ignore-gate'] === true,
       triggeredBy,
@@ -97,8 +102,33 @@ function fetchPlanSection(fetches: readonly ChunkFetchPreview[]): string[] {
   return lines;
 }
 
-function printPlan(ctx: CommandContext, plan: RunPlan): void {
-  const lines = [BANNER, `batchdesk run --dry-run   Target date: ${plan.targetDate} (${plan.targetDerivation})`, BANNER];
+/**
+ * A dry run's heading (g.4): the dates asked for, as the flags wrote them; the dates they
+ * resolved to; and the target date. The plan's target date is the latest settled trading day,
+ * the automatic range's end: with --target-date D the heading names D, as asked.
+ */
+function dryRunHeading(options: RunOptions, plan: Pick<RunPlan, 'targetDate' | 'targetDerivation' | 'dates'>): string[] {
+  const asked = [
+    options.targetDate && `--target-date ${options.targetDate}`,
+    options.startDate && `--start-date ${options.startDate}`,
+    options.endDate && `--end-date ${options.endDate}`,
+    options.retryFailedPhases && '--retry-failed-phases',
+    options.resume && `--resume ${options.resume}`,
+  ].filter((a) => typeof a === 'string');
+  const first = plan.dates[0]?.date;
+  const last = plan.dates.at(-1)?.date;
+  const n = plan.dates.length;
+  const resolved = first === undefined ? 'no date to run' : `${first === last ? first : `${first} .. ${last}`} (${n} date${n === 1 ? '' : 's'} to run)`;
+  const target = options.targetDate && !options.resume ? `${options.targetDate} (as asked; the latest settled trading day is ${plan.targetDate})` : `${plan.targetDate} (${plan.targetDerivation})`;
+  return [
+    `batchdesk run --dry-run   Asked: ${asked.length ? asked.join(' ') : 'no dates (every date not yet run, up to the target date)'}`,
+    `Resolved: ${resolved}`,
+    `Target date: ${target}`,
+  ];
+}
+
+function printPlan(ctx: CommandContext, options: RunOptions, plan: RunPlan): void {
+  const lines = [BANNER, ...dryRunHeading(options, plan), BANNER];
   if (plan.upToDateMessage) lines.push(plan.upToDateMessage);
   lines.push(`Dates: ${plan.dates.length} in ${plan.chunks.length} chunk(s)   Phases: ${plannedPhases(plan)}`);
   lines.push(...fetchPlanSection(plan.fetches ?? []));
@@ -282,7 +312,7 @@ export const runCommand: CommandSpec = {
       });
       if (result.kind === 'plan') {
         if (f['summary-json']) ctx.io.out(asciiJson(planDocument(result.plan)));
-        else printPlan(ctx, result.plan);
+        else printPlan(ctx, options, result.plan);
         return EXIT.ok;
       }
       if (result.kind === 'up_to_date') {

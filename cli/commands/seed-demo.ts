@@ -1,5 +1,5 @@
 /** `batchdesk seed-demo`: create or refresh the demo database (SPEC.md j.6, m.7). */
-import { z } from 'zod';
+import { syntheticSeedSchema } from '../../core/api/run-options';
 import { targetDate } from '../../core/calendar';
 import { DEMO_START_DATE } from '../../core/data/demo-portfolios';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
@@ -11,7 +11,10 @@ import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson } from '../ascii';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
+import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
+
+const SEED_NUMBER: NumberFlag = { name: '--seed', range: syntheticSeedSchema, example: '42' };
 
 export const seedDemoCommand: CommandSpec = {
   name: 'seed-demo',
@@ -37,7 +40,7 @@ export const seedDemoCommand: CommandSpec = {
       seedDemoOptionsSchema,
       {
         prices: stringFlag(f['prices']),
-        seed: stringFlag(f['seed']) === undefined ? undefined : parseOrUsage(z.coerce.number().int(), stringFlag(f['seed']), 'seed-demo', '--seed'),
+        seed: readNumberFlag(SEED_NUMBER, stringFlag(f['seed']), 'seed-demo'),
         profile: stringFlag(f['profile']),
         startDate: stringFlag(f['start-date']),
         endDate: stringFlag(f['end-date']) ?? target,

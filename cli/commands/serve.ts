@@ -13,7 +13,10 @@ import { shellWord } from '../../core/api/shell-word';
 import type { CommandSpec } from '../command';
 import { ensureRenderer } from '../serve/renderer-bundle';
 import { startServeServer } from '../serve/serve-server';
-import { parseOrUsage } from '../validate';
+import { readNumberFlag, type NumberFlag } from '../number-flag';
+
+/** A TCP port; 0 asks the system for a free one. */
+const PORT_NUMBER: NumberFlag = { name: '--port', range: z.number().int().min(0).max(65_535), example: '8765' };
 
 const WORKER_BOOTSTRAP = new URL('../../host/engine-worker-bootstrap.mjs', import.meta.url);
 
@@ -33,7 +36,7 @@ export const serveCommand: CommandSpec = {
   },
   example: 'batchdesk serve --db /tmp/demo.db --port 8765',
   async run(ctx) {
-    const port = parseOrUsage(z.coerce.number().int().min(0).max(65_535), stringFlag(ctx.flags['port']) ?? '0', 'serve', '--port');
+    const port = readNumberFlag(PORT_NUMBER, stringFlag(ctx.flags['port']) ?? '0', 'serve');
     const dbPath = ctx.global.dbPath;
     if (!existsSync(dbPath)) throw new BatchdeskError('data', `database ${dbPath} does not exist. Create it with \`batchdesk seed-demo --db ${shellWord(dbPath)}\` or import a dump.`);
     const staticDir = ensureRenderer((l) => ctx.io.err(l));

@@ -19,6 +19,7 @@ import { stringFlag } from '../args';
 import { BANNER, asciiJson, table, toAscii } from '../ascii';
 import { advisedDbFlag, JSON_FLAG, type CommandContext, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
+import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, scopeFlags } from './diagnostic-flags';
 
 /** Runs `fn` on the database opened to read (openStore with toRead), or to write (`write`: the gate reopen), and closes it. */
@@ -151,6 +152,9 @@ export const verifyCoverageCommand: CommandSpec = {
   },
 };
 
+/** `--since-purge ID`: a maintenance_log id. */
+const SINCE_PURGE_NUMBER: NumberFlag = { name: '--since-purge', range: z.number().int().positive(), example: '3' };
+
 export const verifyRowcountsCommand: CommandSpec = {
   name: 'verify rowcounts',
   summary: 'row counts against the counts recorded before the latest (or a given) purge',
@@ -158,7 +162,7 @@ export const verifyRowcountsCommand: CommandSpec = {
   example: 'batchdesk verify rowcounts --since-purge',
   run: (ctx) => {
     const v = stringFlag(ctx.flags['since-purge']);
-    const id = v === undefined || v === 'latest' ? null : parseOrUsage(z.coerce.number().int().positive(), v, 'verify rowcounts', '--since-purge');
+    const id = v === undefined || v === 'latest' ? null : readNumberFlag(SINCE_PURGE_NUMBER, v, 'verify rowcounts');
     return withDb(ctx, (o) => {
       const r = verifyRowCounts(o.db, id, advisedDbFlag(ctx.global));
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));

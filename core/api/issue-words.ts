@@ -2,8 +2,9 @@
  * zod's validation issues in a user's words, for every boundary that validates input (the CLI's
  * flags, the commands the app and the browser mode send): "Invalid option: expected one of
  * \"a\"|\"b\"" or "Too big: expected int to be <=9007199254740991" say little to a user.
+ * Also a number schema's whole range in words, for a refusal that says what is accepted.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 type Issue = z.ZodError['issues'][number];
 
@@ -14,6 +15,24 @@ function oneOf(values: readonly unknown[]): string {
 }
 
 const isNumeric = (origin: string): boolean => origin === 'number' || origin === 'int' || origin === 'bigint';
+
+/**
+ * The numbers a schema takes, in words: "a whole number from 1 to 36500", "a number > 0 and
+ * <= 5", "a whole number >= 1", read from the schema so the words and the check cannot
+ * disagree (the same words as a setting's range, core/engine/settings.ts). zod writes a bare
+ * whole number's range as the safe-integer limits, which are no bound here.
+ */
+export function numberRangeWords(schema: z.ZodType<number>): string {
+  const j = z.toJSONSchema(schema, { io: 'input' }) as { type?: string; minimum?: number; exclusiveMinimum?: number; maximum?: number; exclusiveMaximum?: number };
+  const kind = j.type === 'integer' ? 'a whole number' : 'a number';
+  const min = j.minimum !== undefined && j.minimum > Number.MIN_SAFE_INTEGER ? j.minimum : undefined;
+  const max = j.maximum !== undefined && j.maximum < Number.MAX_SAFE_INTEGER ? j.maximum : undefined;
+  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
+  const low = min !== undefined ? `>= ${min}` : j.exclusiveMinimum !== undefined ? `> ${j.exclusiveMinimum}` : null;
+  const high = max !== undefined ? `<= ${max}` : j.exclusiveMaximum !== undefined ? `< ${j.exclusiveMaximum}` : null;
+  const range = [low, high].filter((p) => p !== null).join(' and ');
+  return range ? `${kind} ${range}` : kind;
+}
 
 /** zod's own messages ("Too big: ...", "Invalid option: ..."); a schema's own message stays as it is. */
 const ZOD_DEFAULT = /^(Too (big|small)|Invalid( [a-z]+)?):/;

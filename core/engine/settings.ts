@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { dataError } from '../api/errors';
+import { numberRangeWords } from '../api/issue-words';
 import { backupKeepSchema } from '../api/commands/maintenance-commands';
 import { reconcileThresholdSchema } from '../api/commands/diagnostics-commands';
 import { impliedVolSchema, marketDataModeSchema, maxMissingMarksSchema, riskFreeRateSchema } from '../api/run-options';
@@ -63,24 +64,16 @@ export type SettingKey = keyof EngineSettings;
 export const SETTING_KEYS = Object.keys(engineSettingsSchema.shape) as SettingKey[];
 
 /**
- * A setting's allowed values in words ("a whole number from 0 to 30", "a number > 0 and <= 5",
- * "one of \"literal\", \"duration\""), read from its schema so the words and the check cannot
- * disagree; null when there is nothing short to say (paths, alias maps). zod writes a bare
- * integer's range as the safe-integer limits, which are no bound here.
+ * A setting's allowed values in words ("a whole number from 0 to 30", "a number > 0 and <= 5"
+ * as numberRangeWords says them, "one of \"literal\", \"duration\""), read from its schema so
+ * the words and the check cannot disagree; null when there is nothing short to say (paths,
+ * alias maps).
  */
 function allowedValues(schema: z.ZodType): string | null {
-  const j = z.toJSONSchema(schema, { io: 'input' }) as { type?: string; enum?: unknown[]; minimum?: number; exclusiveMinimum?: number; maximum?: number; exclusiveMaximum?: number };
+  const j = z.toJSONSchema(schema, { io: 'input' }) as { type?: string; enum?: unknown[] };
   if (j.enum) return `one of ${j.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   if (j.type === 'boolean') return 'true or false';
-  if (j.type !== 'number' && j.type !== 'integer') return null;
-  const kind = j.type === 'integer' ? 'a whole number' : 'a number';
-  const min = j.minimum !== undefined && j.minimum > Number.MIN_SAFE_INTEGER ? j.minimum : undefined;
-  const max = j.maximum !== undefined && j.maximum < Number.MAX_SAFE_INTEGER ? j.maximum : undefined;
-  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
-  const low = min !== undefined ? `>= ${min}` : j.exclusiveMinimum !== undefined ? `> ${j.exclusiveMinimum}` : null;
-  const high = max !== undefined ? `<= ${max}` : j.exclusiveMaximum !== undefined ? `< ${j.exclusiveMaximum}` : null;
-  const range = [low, high].filter((p) => p !== null).join(' and ');
-  return range ? `${kind} ${range}` : kind;
+  return j.type === 'number' || j.type === 'integer' ? numberRangeWords(schema as z.ZodType<number>) : null;
 }
 
 /** Why `value` is not a valid value of the setting `key` (naming the key and what it allows), or null when it is. */

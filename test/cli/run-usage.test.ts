@@ -30,11 +30,11 @@ describe('run: bad input and dry runs', () => {
     ['a misspelt flag', ['--chunk-day', '7'], /unknown flag --chunk-day.*did you mean --chunk-days/],
     ['target date with a range', ['--target-date', '2025-07-01', '--start-date', '2025-07-01'], /cannot be combined/],
     // The chunk size cannot be negative: the range, not a hint to write --chunk-days=-3.
-    ['a negative chunk size', ['--chunk-days', '-3'], /^error: --chunk-days -3: must be at least 0 \(see `batchdesk run --help`\)$/],
-    ['a negative chunk size written with =', ['--chunk-days=-3'], /--chunk-days -3: must be at least 0 \(see/],
-    ['a chunk size that is not a number', ['--chunk-days', 'abc'], /--chunk-days "abc": expected a number \(see/],
-    ['a fractional chunk size', ['--chunk-days', '1.5'], /--chunk-days 1\.5: expected a whole number \(see/],
-    ['a guard threshold above 1', ['--max-missing-marks', '1.5'], /--max-missing-marks 1\.5: must be at most 1 \(see/],
+    ['a negative chunk size', ['--chunk-days', '-3'], /^error: --chunk-days "-3": expected a whole number from 0 to 36500, written in digits, e\.g\. --chunk-days 7 \(see `batchdesk run --help`\)$/],
+    ['a negative chunk size written with =', ['--chunk-days=-3'], /--chunk-days "-3": expected a whole number from 0 to 36500/],
+    ['a chunk size that is not a number', ['--chunk-days', 'abc'], /--chunk-days "abc": expected a whole number from 0 to 36500/],
+    ['a fractional chunk size', ['--chunk-days', '1.5'], /--chunk-days "1\.5": expected a whole number from 0 to 36500/],
+    ['a guard threshold above 1', ['--max-missing-marks', '1.5'], /--max-missing-marks "1\.5": expected a number from 0 to 1, written in digits with an optional decimal point, e\.g\. --max-missing-marks 0\.05 \(see/],
     ['an unknown market-data mode', ['--market-data', 'carrier-pigeon'], /^error: --market-data "carrier-pigeon": expected one of "online", "offline" or "synthetic" \(see/],
     ['a missing prerequisite', ['--phase', 'snapshots', '--target-date', '2025-07-01'], /prerequisites.*snapshots needs marks/],
     // e.1: only online and offline read a CSV folder.

@@ -25,10 +25,13 @@ export const historyStatusSchema = z.enum({
   imported: 'imported',
 } satisfies { readonly [S in RunStatus | DateStatus]: S });
 
+/** The period of `history --days` and getHistory, in calendar days: at most a hundred years (the calendar's span and more). */
+export const historyDaysSchema = z.number().int().min(1).max(36_500);
+
 export const historyCommands = {
   getHistory: defineCommand({
     summary: 'runs and tracked dates of the last days, with short and failed dates (i.5)',
-    input: z.object({ days: z.number().int().min(1).max(36_500).default(30), status: historyStatusSchema.optional() }).default({ days: 30 }),
+    input: z.object({ days: historyDaysSchema.default(30), status: historyStatusSchema.optional() }).default({ days: 30 }),
     output: z.object({ since: z.string(), runs: list, dates: list, shortDates: list, failedDates: list, untrackedDays: z.array(z.string()), olderDates: z.object({ count: z.number().int(), oldest: z.string(), days: z.number().int() }).nullable() }),
     mutates: false,
   }),

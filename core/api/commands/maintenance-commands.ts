@@ -9,7 +9,7 @@ const record = z.record(z.string(), z.unknown());
 const counts = z.record(z.string(), z.number().int());
 
 /** Backup retention (j.2): `backup --keep` and the backup.keep setting, the newest backups kept. */
-export const backupKeepSchema = z.number().int().min(1);
+export const backupKeepSchema = z.number().int().min(1).max(10_000);
 
 export const backupReasonSchema = z.enum(['manual', 'pre-purge', 'pre-rebuild', 'pre-restore', 'pre-import', 'scheduled']);
 

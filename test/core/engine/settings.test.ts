@@ -26,7 +26,7 @@ const REFUSED: readonly [SettingKey, unknown, string][] = [
   ['backup.keep_days', -1, 'a number >= 0'],
   ['fundamentals.profile_max_age_days', -3, 'a number >= 0'],
   ['stress.tlt_duration', -17, 'a number > 0'],
-  ['backup.keep', 0, 'a whole number >= 1'],
+  ['backup.keep', 0, 'a whole number from 1 to 10000'],
   ['guard.max_missing_marks', 1.5, 'a number from 0 to 1'],
   ['marks.fallback_trading_days', 31, 'a whole number from 0 to 30'],
   ['market_data.rate_per_second', 0, 'a number > 0'],

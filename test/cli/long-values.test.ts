@@ -1,0 +1,48 @@
+/**
+ * A value an error echoes is cut to a readable length (cli/validate.ts shownValue): its first
+ * 60 characters, then `...` and how long it was, so a pasted file or a runaway variable given to
+ * a flag does not fill the terminal. Every usage error that echoes a flag's value or an argument
+ * says it this way, and in ASCII (SPEC.md k.1).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shownValue } from '../../cli/validate';
+import { runCli, tempDir } from '../support/cli';
+
+const NOW = { BATCHDESK_NOW: '2025-07-10T23:00:00Z' };
+const LONG = '7'.repeat(5000);
+const CUT = `"${'7'.repeat(60)}"... (5000 characters)`;
+
+describe('shownValue', () => {
+  it.each<[string, string, string]>([
+    ['a short value, quoted', 'abc', '"abc"'],
+    ['an empty value', '', '""'],
+    ['spaces, which the quotes show', ' 7 ', '" 7 "'],
+    ['60 characters, whole', 'x'.repeat(60), `"${'x'.repeat(60)}"`],
+    ['61 characters, cut', 'x'.repeat(61), `"${'x'.repeat(60)}"... (61 characters)`],
+    ['a character outside ASCII, escaped', '\uff17', '"\\uff17"'],
+    ['an astral character, counted once and never split', '\u{1F600}'.repeat(61), `"${'\\ud83d\\ude00'.repeat(60)}"... (61 characters)`],
+  ])('%s', (_, value, shown) => {
+    expect(shownValue(value)).toBe(shown);
+  });
+});
+
+describe('usage errors echo a long value cut', () => {
+  const db = join(tempDir(), 'none.db');
+  it.each<[string, string[], string]>([
+    ['a number flag', ['history', '--days', LONG], `error: --days ${CUT}: expected a whole number from 1 to 36500, written in digits, e.g. --days 30 (see \`batchdesk history --help\`)`],
+    ['a choice flag', ['history', '--status', LONG], `error: --status ${CUT}: expected one of "running", "completed", "partial", "failed", "cancelled", "interrupted", "success", "stale" or "imported" (see \`batchdesk history --help\`)`],
+    ['a flag in the run options', ['run', '--market-data', LONG], `error: --market-data ${CUT}: expected one of "online", "offline" or "synthetic" (see \`batchdesk run --help\`)`],
+    ['a one-value flag given twice', ['history', '--days', LONG, '--days', '7'], `error: --days is given twice (${CUT}, then "7") but takes one value; keep one (see \`batchdesk history --help\`)`],
+    ['an unexpected argument', ['history', LONG], `error: unexpected argument ${CUT} for \`batchdesk history\` (see \`batchdesk history --help\`)`],
+    [
+      'a value that reads like a flag',
+      ['run', '--risk-free-rate', `-${LONG}`],
+      `error: --risk-free-rate "-${'7'.repeat(59)}"... (5001 characters): a value that starts with "-" reads like a flag; if you mean it, write --risk-free-rate=VALUE (see \`batchdesk run --help\`)`,
+    ],
+  ])('%s', async (_, args, message) => {
+    const r = await runCli([...args, '--db', db], NOW);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(message);
+  });
+});
