@@ -10,7 +10,7 @@ import type { Clock } from '../ports/clock';
 import type { EngineStore } from '../ports/engine-store';
 import type { PriceSource, ProfileSource } from '../ports/market-data';
 import type { Random } from '../ports/random';
-import type { LockHolder, PortfolioRecord } from '../ports/store';
+import type { GateChange, LockHolder, PortfolioRecord } from '../ports/store';
 import type { Telemetry, TelemetrySink } from '../telemetry/record-metric';
 import { MarketDataRunState } from '../phases/market-data/run-state';
 import type { IsoDate } from '../domain/iso-date';
@@ -34,7 +34,7 @@ export interface GuardReport {
   readonly status: 'pass' | 'fail';
   readonly findings: readonly unknown[];
   /** Set when the guard opened or closed the gate (emitted as a gate_changed metric). */
-  readonly gateChange?: { readonly state: 'open' | 'closed'; readonly reason: string } | null;
+  readonly gateChange?: GateChange | null;
 }
 
 /** A portfolio-date a run processed (its phases ran, whatever their outcome). */

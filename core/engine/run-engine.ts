@@ -17,7 +17,7 @@ import { formatTimestamp } from '../domain/timestamp';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
 import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
 import type { EngineStore } from '../ports/engine-store';
-import type { LockRecord } from '../ports/store';
+import type { LockRecord, LockTakeover } from '../ports/store';
 import { createTelemetry, type Telemetry, type TelemetrySink } from '../telemetry/record-metric';
 import { processDate, type DateRunArgs } from './date-run';
 import { previewFetches } from './fetch-preview';
@@ -70,6 +70,8 @@ interface PreparedRun {
   readonly inherited: boolean;
   /** What refuses the run: another holder of the lock, a closed gate (m.16). */
   readonly refusals: readonly BatchdeskError[];
+  /** The stale lock a resume took away before planning (g.11), with what that cleaned up. */
+  readonly resumeTakeover: LockTakeover | null;
 }
 
 /** Plans (and for a dry run, stops); otherwise executes the plan. */
@@ -94,10 +96,11 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const { runId, batchRunId } = newRunIds(deps);
   const nowIso = () => formatTimestamp(deps.clock.now());
   const lockId = p.inherited ? deps.inheritLock! : runId;
-  if (!p.inherited) acquireRunLock(p, runId);
+  const takeover = p.inherited ? null : acquireRunLock(p, runId);
 
   const activity: ActivityLog = [];
   const telemetry = createTelemetry({ clock: deps.clock, strict: deps.strictTelemetry ?? false, runId, sinks: [...deps.sinks, historyActivitySink(activity)] });
+  for (const t of [p.resumeTakeover, takeover]) if (t?.gateChange) reportGateChange(telemetry, t.gateChange);
   const mode = input.monitorOnly ? 'monitor' : plan.mode === 'retry' ? 'retry' : plan.mode === 'resume' ? 'resume' : 'normal';
   deps.bindRunTelemetry?.(telemetry);
   try {
@@ -143,14 +146,14 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
     startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
   // g.11: a run killed without a word (kill -9, a crash) still reads 'running' and holds a
   // stale lock; resuming it first takes that lock away, which marks the run interrupted.
-  if (input.resume && !input.dryRun && deps.inheritLock === undefined) store.clearStaleLock(isStale, formatTimestamp(startedMs));
+  const resumeTakeover = input.resume && !input.dryRun && deps.inheritLock === undefined ? store.clearStaleLock(isStale, formatTimestamp(startedMs)) : null;
   const db = deps.commandSuffix ?? '';
   const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store, commandSuffix: db });
   // m.16: the lock is checked (read) before the gate.
   const held = store.readLock();
   const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
   const refusals = runRefusals({ held: held && !inherited && !isStale(held) ? held : null, gate: gateFromSetting(storedSettings['gate']), input, db });
-  return { deps, monitor, startedMs, storedSettings, settings, inputs, plan, db, isStale, inherited, refusals };
+  return { deps, monitor, startedMs, storedSettings, settings, inputs, plan, db, isStale, inherited, refusals, resumeTakeover };
 }
 
 /** What refuses a run (m.16): a live holder of the run lock, then a closed gate (unless ignored, or monitor-only). */
@@ -178,7 +181,12 @@ async function dryRunResult(p: PreparedRun, input: RunOptions, control: RunContr
   return { kind: 'plan', plan: { ...plan, warnings, refusedBy, fetches: fetches.chunks, fetchTotal: fetches.total }, exitCode: EXIT.ok };
 }
 
-function acquireRunLock(p: PreparedRun, runId: string): void {
+/**
+ * Takes the run lock, or throws the refusal naming its live holder. Returns the stale lock it
+ * took over, with what that cleaned up after its dead holder (a killed rebuild closed, the gate
+ * closed over its range: reported as `gate_changed` once the run's telemetry exists).
+ */
+function acquireRunLock(p: PreparedRun, runId: string): LockTakeover | null {
   const { deps } = p;
   const nowIso = () => formatTimestamp(deps.clock.now());
   const acquired = deps.store.acquireLock(
@@ -187,6 +195,12 @@ function acquireRunLock(p: PreparedRun, runId: string): void {
     nowIso(),
   );
   if (!acquired.acquired) throw lockedError(acquired.holder, p.db);
+  return acquired.tookOver;
+}
+
+/** A change of the gate as the run reports it (i.4): the `gate_changed` metric, an error when it closed. */
+function reportGateChange(telemetry: Telemetry, change: NonNullable<LockTakeover['gateChange']>): void {
+  telemetry.metric('gate_changed', null, { tags: { state: change.state, reason: change.reason }, level: change.state === 'closed' ? 'error' : 'info' });
 }
 
 /** The history row's activity log (h.6): the info+ events, metrics only when they warn, at most 5000. */
@@ -421,7 +435,7 @@ function runPostRunGuard(a: DateArgs): GuardReport | null {
   if (run.monitorOnly || !run.options.guard || !run.settings['guard.after_run'] || !deps.postRunGuard || !processed.length) return null;
   const guard = deps.postRunGuard(processed, run.runId);
   telemetry.metric('guard_result', guard.findings.length, { tags: { status: guard.status }, level: guard.status === 'pass' ? 'info' : 'error' });
-  if (guard.gateChange) telemetry.metric('gate_changed', null, { tags: { state: guard.gateChange.state, reason: guard.gateChange.reason }, level: guard.gateChange.state === 'closed' ? 'error' : 'info' });
+  if (guard.gateChange) reportGateChange(telemetry, guard.gateChange);
   return guard;
 }
 

@@ -272,24 +272,56 @@ export interface LockRecord {
   readonly cancelRequested: boolean;
 }
 
+/** A rebuild whose process is gone (SPEC.md j.5): what stopped, and the two ways out. */
+export interface InterruptedRebuild {
+  readonly maintenanceId: number;
+  /** When the rebuild started (its maintenance_log row). */
+  readonly startedAt: string | null;
+  readonly range: { readonly start: string; readonly end: string } | null;
+  /** The verified pre-rebuild backup, when the rebuild got that far. */
+  readonly backupFile: string | null;
+  /** The command that puts the backup back, or null when no backup was made. */
+  readonly restoreCommand: string | null;
+  /** The command that runs the rebuild again over its range and portfolios, or null when its range is unknown. */
+  readonly rerunCommand: string | null;
+}
+
+/** A change of the regression gate (SPEC.md i.4, m.10), as the `gate_changed` metric reports it. */
+export interface GateChange {
+  readonly state: 'open' | 'closed';
+  readonly reason: string;
+}
+
+/**
+ * A stale lock taken over (SPEC.md g.9, m.17) and what the takeover cleaned up after its dead
+ * holder: the rebuild it left unfinished, closed as failed, and the gate change that made (the
+ * gate closed over the rebuild's range), which the taker reports as `gate_changed`.
+ */
+export interface LockTakeover {
+  readonly lock: LockRecord;
+  readonly interruptedRebuild: InterruptedRebuild | null;
+  readonly gateChange: GateChange | null;
+}
+
 export type AcquireResult =
-  | { readonly acquired: true; readonly tookOver: LockRecord | null }
+  | { readonly acquired: true; readonly tookOver: LockTakeover | null }
   | { readonly acquired: false; readonly holder: LockRecord };
 
 export interface LockStore {
   readLock(): LockRecord | null;
   /**
    * In one immediate transaction: take the lock when it is free or stale (isStale decides),
-   * else report the holder. Taking over a stale lock marks its run interrupted.
+   * else report the holder. Taking over a stale lock marks its run interrupted and closes the
+   * maintenance it left open; the result says what that cleaned up.
    */
   acquireLock(want: Omit<LockRecord, 'cancelRequested' | 'batchRunId'>, isStale: (held: LockRecord) => boolean, nowIso: string): AcquireResult;
   heartbeat(runId: string | null, nowIso: string): void;
   releaseLock(runId: string | null): void;
   /**
    * In one immediate transaction: when the lock is held and isStale says its holder is gone,
-   * delete it and mark its run interrupted (as a takeover does) and return it; else null.
+   * delete it and clean up after its holder (as a takeover does) and return what it took over; else null.
    */
-  clearStaleLock(isStale: (held: LockRecord) => boolean, nowIso: string): LockRecord | null;
+  clearStaleLock(isStale: (held: LockRecord) => boolean, nowIso: string): LockTakeover | null;
   /** Sets the cancel request on the lock; with `runId`, only while that run holds it. False when nothing was asked. */
   requestCancel(nowIso: string, runId?: string): boolean;
   isCancelRequested(): boolean;

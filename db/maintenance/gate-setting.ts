@@ -8,15 +8,10 @@
  * change the gate through here, so the two never disagree on its shape.
  */
 import { gateFromSetting, type Gate } from '../../core/api/commands/diagnostics-commands';
+import type { GateChange } from '../../core/ports/store';
 import type { GuardFinding } from '../../core/validation/regression-guard';
 import type { SqliteDatabase } from '../open-database';
 import { logMaintenance } from './maintenance-log';
-
-/** A change of the gate, as the `gate_changed` metric reports it. */
-export interface GateChange {
-  readonly state: 'open' | 'closed';
-  readonly reason: string;
-}
 
 /** What closes the gate: the findings, the dates checked, the run or lock that closed it and why. */
 export interface GateClosing {

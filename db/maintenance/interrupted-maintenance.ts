@@ -11,31 +11,24 @@
  * closeInterruptedMaintenance, which does what a cancelled rebuild does: it closes the row as
  * failed (marked interrupted), marks the runs the process left running interrupted, clears the
  * flag, closes the gate over the range (gate-setting.ts) and names the pre-rebuild backup to
- * restore. takeoverGateChange reads back the gate change a takeover made, for a taker that
- * reports it (`gate_changed`).
+ * restore. It returns what it cleaned up (the interrupted rebuild, the gate change), which the
+ * lock repository hands to the taker in its acquire result, for the taker to report
+ * (`gate_changed`, cancel's advice).
  */
 import { shellWord } from '../../core/api/shell-word';
-import type { LockRecord } from '../../core/ports/store';
+import type { GateChange, InterruptedRebuild, LockRecord, LockTakeover } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
 import { historyRepository } from '../repositories/history-repository';
-import { closeGateSetting, type GateChange } from './gate-setting';
+import { closeGateSetting } from './gate-setting';
 import { latestMaintenance, type MaintenanceOperation } from './maintenance-log';
 
 /** The operations that hold the run lock while their maintenance_log row is open. */
 const LOCKED_OPERATIONS: readonly MaintenanceOperation[] = ['purge', 'restore', 'import', 'rebuild'];
 
-export interface InterruptedRebuild {
-  readonly maintenanceId: number;
-  /** When the rebuild started (its maintenance_log row). */
-  readonly startedAt: string | null;
-  readonly range: { readonly start: string; readonly end: string } | null;
-  /** The verified pre-rebuild backup, when the rebuild got that far. */
-  readonly backupFile: string | null;
-  /** The command that puts the backup back, or null when no backup was made. */
-  readonly restoreCommand: string | null;
-  /** The command that runs the rebuild again over its range and portfolios, or null when its range is unknown. */
-  readonly rerunCommand: string | null;
-}
+export type { InterruptedRebuild };
+
+/** What a takeover cleaned up after the dead holder of a lock (the rest of a LockTakeover). */
+export type TakeoverCleanup = Omit<LockTakeover, 'lock'>;
 
 interface OpenRow {
   readonly id: number;
@@ -121,10 +114,10 @@ function setSetting(db: SqliteDatabase, key: string, value: unknown, nowIso: str
 const gateReason = (advice: string): string => `rebuild failed: ${advice}`;
 
 /** The gate closed over an interrupted rebuild's range, as a cancelled rebuild closes it (host/maintenance/rebuild.ts). */
-function closeGateForRebuild(db: SqliteDatabase, rebuild: InterruptedRebuild, advice: string, runId: string | null, nowIso: string): void {
+function closeGateForRebuild(db: SqliteDatabase, rebuild: InterruptedRebuild, advice: string, runId: string | null, nowIso: string): GateChange {
   const date = rebuild.range ? `${rebuild.range.start}..${rebuild.range.end}` : 'unknown range';
   const message = gateReason(advice);
-  closeGateSetting(db, { findings: [{ portfolio_id: null, portfolio_name: null, date, check: 'G1', expected: 'rebuild completed', actual: advice, message }], dates: [], runId, reason: message }, nowIso);
+  return closeGateSetting(db, { findings: [{ portfolio_id: null, portfolio_name: null, date, check: 'G1', expected: 'rebuild completed', actual: advice, message }], dates: [], runId, reason: message }, nowIso);
 }
 
 /**
@@ -142,9 +135,9 @@ function closeRunsOf(db: SqliteDatabase, stale: LockRecord, nowIso: string): voi
  * Cleans up after the dead holder of `stale`: closes every maintenance_log row it left open as
  * failed and interrupted and the runs it left running, and for a rebuild clears
  * settings.maintenance, closes the gate and records the restore command. Runs inside the
- * takeover's transaction.
+ * takeover's transaction; returns the rebuild it closed and the gate change that made.
  */
-export function closeInterruptedMaintenance(db: SqliteDatabase, stale: LockRecord, nowIso: string): InterruptedRebuild | null {
+export function closeInterruptedMaintenance(db: SqliteDatabase, stale: LockRecord, nowIso: string): TakeoverCleanup {
   const rebuild = interruptedRebuild(db);
   const advice = rebuild ? rebuildAdvice(rebuild, stale) : null;
   for (const row of openRows(db)) {
@@ -155,17 +148,6 @@ export function closeInterruptedMaintenance(db: SqliteDatabase, stale: LockRecor
   }
   closeRunsOf(db, stale, nowIso);
   if (rebuildFlagged(db)) setSetting(db, 'maintenance', { active: false, reason: null, since: nowIso }, nowIso);
-  if (rebuild && advice) closeGateForRebuild(db, rebuild, advice, stale.runId, nowIso);
-  return rebuild;
-}
-
-/**
- * The gate change the takeover of `stale` made (closeInterruptedMaintenance), read back from the
- * rebuild row it closed as interrupted (a rebuild's row carries its lock id): the gate closed
- * over the rebuild's range. Null when the lock was no rebuild's or it left nothing open.
- */
-export function takeoverGateChange(db: SqliteDatabase, stale: LockRecord): GateChange | null {
-  if (stale.runId === null) return null;
-  const r = db.prepare(`SELECT id, operation, started_at, details FROM maintenance_log WHERE operation = 'rebuild' AND run_id = ? AND json_extract(details, '$.interrupted') = 1 ORDER BY id DESC LIMIT 1`).get(stale.runId) as RowColumns | undefined;
-  return r ? { state: 'closed', reason: gateReason(rebuildAdvice(rebuildOf(toRow(r), db.name), stale)) } : null;
+  const gateChange = rebuild && advice ? closeGateForRebuild(db, rebuild, advice, stale.runId, nowIso) : null;
+  return { interruptedRebuild: rebuild, gateChange };
 }

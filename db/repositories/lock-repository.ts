@@ -3,10 +3,11 @@
  * immediate transaction; a stale holder (the caller decides: dead pid on this host, or a
  * heartbeat older than the timeout) is taken over and its run marked interrupted; the
  * maintenance it left open (maintenance_log rows, a rebuild's settings.maintenance and gate)
- * is closed in the same transaction (interrupted-maintenance.ts), whoever the taker is.
- * SQLITE_BUSY while acquiring is reported as "locked", never a crash.
+ * is closed in the same transaction (interrupted-maintenance.ts), whoever the taker is, and
+ * what that cleaned up is the taker's result (LockTakeover), for it to report. SQLITE_BUSY
+ * while acquiring is reported as "locked", never a crash.
  */
-import type { AcquireResult, LockRecord, LockStore } from '../../core/ports/store';
+import type { AcquireResult, LockRecord, LockStore, LockTakeover } from '../../core/ports/store';
 import { closeInterruptedMaintenance } from '../maintenance/interrupted-maintenance';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
@@ -42,10 +43,11 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
   const insert = sql(
     `INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0)`,
   );
-  const takeOver = (stale: LockRecord, nowIso: string): void => {
+  const takeOver = (stale: LockRecord, nowIso: string): LockTakeover => {
     onTakeover(stale, nowIso);
-    closeInterruptedMaintenance(db, stale, nowIso);
+    const cleanup = closeInterruptedMaintenance(db, stale, nowIso);
     del.run();
+    return { lock: stale, ...cleanup };
   };
   const readLock = (): LockRecord | null => {
     const r = read.get() as LockRow | undefined;
@@ -56,12 +58,8 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
     acquireLock(want, isStale, nowIso): AcquireResult {
       const tx = db.transaction((): AcquireResult => {
         const held = readLock();
-        let tookOver: LockRecord | null = null;
-        if (held) {
-          if (!isStale(held)) return { acquired: false, holder: held };
-          tookOver = held;
-          takeOver(held, nowIso);
-        }
+        if (held && !isStale(held)) return { acquired: false, holder: held };
+        const tookOver = held ? takeOver(held, nowIso) : null;
         insert.run(want.kind, want.runId, want.holder, want.host, want.pid, want.acquiredAt, want.heartbeatAt);
         return { acquired: true, tookOver };
       });
@@ -83,11 +81,9 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
     },
     clearStaleLock(isStale, nowIso) {
       return db
-        .transaction((): LockRecord | null => {
+        .transaction((): LockTakeover | null => {
           const held = readLock();
-          if (!held || !isStale(held)) return null;
-          takeOver(held, nowIso);
-          return held;
+          return held && isStale(held) ? takeOver(held, nowIso) : null;
         })
         .immediate();
     },

@@ -2,9 +2,10 @@
  * The regression guard and the gate (SPEC.md i.4, m.10). The guard evaluates G1-G3 over a
  * set of dates; a failure closes the gate (settings.gate = { state: 'closed', since, run_id,
  * findings, dates } and a maintenance_log row, written by db/maintenance/gate-setting.ts, and
- * a gate_changed metric: from the engine after its post-run guard, from announceGateChange when
- * a maintenance operation's lock takeover closes it over a killed rebuild); the gate reopens
- * when the guard passes over every date that failed, or by an explicit reopen with a reason.
+ * a gate_changed metric: from the engine after its post-run guard or its own lock takeover,
+ * from announceGateChange when a maintenance operation or `cancel` takes over a killed
+ * rebuild's lock, which closes the gate over its range); the gate reopens when the guard passes
+ * over every date that failed, or by an explicit reopen with a reason.
  */
 import type { Gate } from '../../core/api/commands/diagnostics-commands';
 import { BatchdeskError } from '../../core/api/errors';
@@ -16,13 +17,14 @@ import type { Clock } from '../../core/ports/clock';
 import { createTelemetry } from '../../core/telemetry/record-metric';
 import { evaluateGuard, type GuardFinding, type GuardResult } from '../../core/validation/regression-guard';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
-import { closeGateSetting, openGateSetting, readGate, type GateChange } from '../../db/maintenance/gate-setting';
+import type { GateChange } from '../../core/ports/store';
+import { closeGateSetting, openGateSetting, readGate } from '../../db/maintenance/gate-setting';
 import type { SqliteDatabase } from '../../db/open-database';
 import { createEngineStore } from '../../db/engine-store';
 import { portfolioIdsIn } from '../../db/portfolio-ids';
 import type { StepEventTarget } from '../maintenance/step-events';
 
-export { readGate, type GateChange };
+export { readGate };
 
 /** The gate as settings.gate stores it and the getGate/verifyGuard/reopenGate commands return it. */
 export type GateState = Gate;

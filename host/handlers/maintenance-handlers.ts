@@ -94,7 +94,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
   },
   async requestCancel(input, ctx) {
     return withDatabase(ctx, async (opened) => {
-      const r = await cancelRun(opened, { force: input.force, waitMs: input.waitMs, ...(input.runId ? { runId: input.runId } : {}) }, ctx.clock);
+      const r = await cancelRun(opened, { force: input.force, waitMs: input.waitMs, ...(input.runId ? { runId: input.runId } : {}), events: { sinks: [ctx.bus.sink()], source: ctx.triggeredBy === 'cli' ? 'cli' : 'app' } }, ctx.clock);
       return { requested: r.requested, holder: r.holder ? { ...r.holder } : null, stopped: r.stopped, forced: r.forced, message: r.message };
     });
   },

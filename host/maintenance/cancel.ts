@@ -7,6 +7,12 @@
  * or the next one that took the lock, is left alone. A purge, restore or import holding the lock
  * cannot be stopped part-way: it is not asked, and force does not take its lock while it lives.
  *
+ * Releasing a lock cleans up after its holder (the lock store's takeover): the message says
+ * what to do next from what that cleaned up. A run is continued with `run --resume`; a killed
+ * rebuild was closed as failed and the gate closed over its range, so it is run again or its
+ * pre-rebuild backup restored (j.5), and the gate change is reported to `events` as the guard
+ * reports one (`gate_changed`).
+ *
  * A running engine holds the write lock for each whole date and frees it only briefly in
  * between, which SQLite's busy wait (sleeping up to 100 ms between tries, blocking the thread)
  * often misses until its timeout: the request is written without a busy wait, tried every
@@ -14,11 +20,14 @@
  */
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
-import type { LockRecord } from '../../core/ports/store';
+import type { LockRecord, LockTakeover } from '../../core/ports/store';
 import { isCancellable } from '../../core/engine/locked-error';
+import { announceGateChange } from '../diagnostics/guard';
 import type { OpenedDatabase } from '../engine-host';
 import { engineHost } from '../engine-host';
+import { interruptedRebuildWaysOut } from '../views/maintenance-state';
 import { staleJudge } from './maintenance-lock';
+import type { StepEventTarget } from './step-events';
 
 export interface CancelResult {
   readonly requested: boolean;
@@ -56,8 +65,34 @@ async function writeWhenFree<T>(opened: OpenedDatabase, write: () => T): Promise
   }
 }
 
-/** `args.commandSuffix` is appended to the command a message advises (the CLI's ` --db PATH`, advisedDbFlag). */
-export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number; runId?: string; commandSuffix?: string }, clock: Clock): Promise<CancelResult> {
+/**
+ * What became of a released lock's holder and what to do next: a run is marked interrupted and
+ * continued with `run --resume`; a killed rebuild is closed as failed with the gate closed over
+ * its range, and is run again or its backup restored; anything else simply did not finish.
+ */
+function afterRelease(takeover: LockTakeover, commandSuffix: string): string {
+  const rebuild = takeover.interruptedRebuild;
+  if (rebuild) {
+    const range = rebuild.range ? `${rebuild.range.start} .. ${rebuild.range.end}` : 'its range';
+    return `its lock was released, the rebuild closed as failed and the regression gate closed over ${range}; ${interruptedRebuildWaysOut(rebuild)}`;
+  }
+  if (takeover.lock.kind === 'run') return `its lock was released and its run marked interrupted (\`batchdesk run --resume${commandSuffix}\` continues it)`;
+  return `its lock was released; the ${takeover.lock.kind} did not finish: run it again if it is still needed`;
+}
+
+/** The lock's release, reported: the gate change it made to `events`, and the message saying what to do next. */
+function released(takeover: LockTakeover, events: StepEventTarget, clock: Clock, commandSuffix: string): string {
+  if (takeover.gateChange) announceGateChange(takeover.gateChange, events, clock);
+  return afterRelease(takeover, commandSuffix);
+}
+
+/**
+ * `args.commandSuffix` is appended to the command a message advises (the CLI's ` --db PATH`,
+ * advisedDbFlag); `args.events` receive the gate change releasing a killed rebuild's lock makes.
+ */
+export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; waitMs: number; runId?: string; commandSuffix?: string; events?: StepEventTarget }, clock: Clock): Promise<CancelResult> {
+  const suffix = args.commandSuffix ?? '';
+  const events = args.events ?? {};
   const holder = opened.store.readLock();
   if (!holder) return { requested: false, holder: null, stopped: false, forced: false, message: 'no batch or maintenance operation holds the lock on this database; nothing to cancel' };
   // Named as `history` names it: a run by its batch run id, a maintenance operation by its lock id.
@@ -65,7 +100,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
   const notThatRun: CancelResult = { requested: false, holder, stopped: false, forced: false, message: `run ${args.runId ?? heldBy} no longer holds this database; nothing to cancel` };
   if (args.runId !== undefined && holder.runId !== args.runId) return notThatRun;
   // A holder that is gone (a dead pid on this host, or a heartbeat past the timeout, m.17)
-  // cannot stop: its lock is released at once and its run marked interrupted.
+  // cannot stop: its lock is released at once and what it left is cleaned up.
   const gone = await writeWhenFree(opened, () => opened.store.clearStaleLock(staleJudge(opened.store, clock, opened.path), formatTimestamp(clock.now())));
   if (gone) {
     return {
@@ -73,7 +108,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       holder,
       stopped: true,
       forced: false,
-      message: `the ${holder.kind} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; its lock was released and its run marked interrupted (\`batchdesk run --resume${args.commandSuffix ?? ''}\` continues it)`,
+      message: `the ${holder.kind} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; ${released(gone, events, clock, suffix)}`,
     };
   }
   // A purge, restore or import never looks at the request: it is not asked, and --force does not take its lock from a live holder.
@@ -96,6 +131,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
   }
   const me = engineHost('cli', opened.path);
   if (holder.host !== me.host) return { requested: true, holder, stopped: false, forced: false, message: `the holder runs on another host (${holder.host}); it is taken over only after the heartbeat timeout` };
-  await writeWhenFree(opened, () => opened.store.clearStaleLock((held) => held.runId === holder.runId, formatTimestamp(clock.now())));
-  return { requested: true, holder, stopped: false, forced: true, message: `the holder (pid ${holder.pid}) did not respond within ${Math.round(args.waitMs / 1000)} s; its lock was released and its run marked interrupted` };
+  const taken = await writeWhenFree(opened, () => opened.store.clearStaleLock((held) => held.runId === holder.runId, formatTimestamp(clock.now())));
+  if (!taken) return { requested: true, holder, stopped: true, forced: false, message: 'the run stopped' };
+  return { requested: true, holder, stopped: false, forced: true, message: `the holder (pid ${holder.pid}) did not respond within ${Math.round(args.waitMs / 1000)} s; ${released(taken, events, clock, suffix)}` };
 }

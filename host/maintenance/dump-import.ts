@@ -34,6 +34,7 @@ import { isDumpError } from '../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { engineHost, openStore, type OpenedDatabase } from '../engine-host';
+import { announceGateChange } from '../diagnostics/guard';
 import { seedReferenceData } from '../reference-data';
 import { backupDirOf, makeBackup, removeBackupFiles, type BackupResult } from './backup';
 import { staleJudge, type HeldLock } from './maintenance-lock';
@@ -53,7 +54,7 @@ export interface DumpImportRequest {
   readonly strict?: boolean;
   readonly allowEmpty?: boolean;
   readonly holder: LockHolder;
-  /** Receive the `import_progress` metric events. */
+  /** Receive the `import_progress` metric events (and `gate_changed` when the import takes over a killed rebuild's lock). */
   readonly sinks?: readonly TelemetrySink[];
   readonly signal?: AbortSignal;
   /** Called right before the live file is replaced, so long-lived hosts close their connections. */
@@ -160,7 +161,7 @@ export const seedMissingReferenceData: ReferenceSeeder = (db, nowIso) => {
  * tracking rows an import brings (status `imported`, `completed_at` as the reference left it)
  * are no run in flight.
  */
-function acquireImportLock(opened: OpenedDatabase, holder: LockHolder, clock: Clock, dbPath: string): HeldLock {
+function acquireImportLock(opened: OpenedDatabase, holder: LockHolder, clock: Clock, dbPath: string, sinks: readonly TelemetrySink[] | undefined): HeldLock {
   const nowIso = () => formatTimestamp(clock.now());
   const me = engineHost(holder, dbPath);
   const lockId = `import-${randomUUID()}`;
@@ -170,6 +171,8 @@ function acquireImportLock(opened: OpenedDatabase, holder: LockHolder, clock: Cl
     nowIso(),
   );
   if (!r.acquired) throw lockedError(r.holder);
+  // Taking over a killed rebuild's lock closed the gate: said as every taker says it.
+  if (r.tookOver?.gateChange) announceGateChange(r.tookOver.gateChange, { sinks: sinks ?? [] }, clock);
   return { lockId, kind: 'import', heartbeat: () => opened.store.heartbeat(lockId, nowIso()), release: () => opened.store.releaseLock(lockId) };
 }
 
@@ -206,7 +209,7 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
   let folderExisted = true;
   let swapped = false;
   try {
-    lock = acquireImportLock(opened, req.holder, clock, dbPath);
+    lock = acquireImportLock(opened, req.holder, clock, dbPath, req.sinks);
     const built = await importIntoNewFile({ ...baseOptions(req, clock, importTelemetry(req, clock, lock)), targetPath: dbPath, keepTemp: true });
     tmp = built.path;
     folderExisted = existsSync(backupDirOf(opened));
@@ -260,7 +263,7 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
   let backup: BackupResult | null = null;
   let folderExisted = true;
   try {
-    lock = acquireImportLock(opened, req.holder, clock, dbPath);
+    lock = acquireImportLock(opened, req.holder, clock, dbPath, req.sinks);
     folderExisted = existsSync(backupDirOf(opened));
     // Retention waits for the next backup: a merge that fails must not have deleted older backups.
     backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true, keep: Number.MAX_SAFE_INTEGER }, clock);

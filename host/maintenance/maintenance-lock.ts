@@ -3,8 +3,9 @@
  * with their own kind after the in-flight check. The lock must be free (or stale: a dead pid
  * on this host, or a heartbeat older than lock.stale_after_ms), and no tracking row may be
  * open unless it belongs to a run that is no longer alive (it is then marked interrupted).
- * Taking over a killed rebuild's lock closes the gate (interrupted-maintenance.ts); a taker
- * with telemetry sinks reports that as the guard's gate changes are reported (`gate_changed`).
+ * Taking over a killed rebuild's lock closes the gate (interrupted-maintenance.ts); the lock
+ * store's result says so, and a taker with telemetry sinks reports it as the guard's gate
+ * changes are reported (`gate_changed`).
  */
 import { randomUUID } from 'node:crypto';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -13,7 +14,6 @@ import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import type { EngineStore } from '../../core/ports/engine-store';
 import type { LockHolder, LockKind, LockRecord } from '../../core/ports/store';
-import { takeoverGateChange } from '../../db/maintenance/interrupted-maintenance';
 import type { SqliteDatabase } from '../../db/open-database';
 import { announceGateChange } from '../diagnostics/guard';
 import type { StepEventTarget } from './step-events';
@@ -50,8 +50,7 @@ export function acquireMaintenanceLock(db: SqliteDatabase, store: EngineStore, k
   const lockId = `${kind}-${randomUUID()}`;
   const r = store.acquireLock({ kind, runId: lockId, holder, host: me.host, pid: me.pid, acquiredAt: nowIso(), heartbeatAt: nowIso() }, staleJudge(store, clock, dbPath), nowIso());
   if (!r.acquired) throw lockedError(r.holder);
-  const gateChange = r.tookOver ? takeoverGateChange(db, r.tookOver) : null;
-  if (gateChange) announceGateChange(gateChange, events, clock);
+  if (r.tookOver?.gateChange) announceGateChange(r.tookOver.gateChange, events, clock);
   // In-flight check: with the lock ours, any open tracking row belongs to a run that is gone.
   // Imported rows (status 'imported') describe the reference system's history, not a run here.
   const open = db.prepare(`SELECT DISTINCT run_id FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported'`).all() as { run_id: string | null }[];

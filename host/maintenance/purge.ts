@@ -103,7 +103,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     const counts = tableRowCounts(opened.db);
     return { dryRun: true, range, portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null, rebuild: rebuildAfterPurge(opened.db, scope) };
   }
-  const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path);
+  const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path, req);
   try {
     const report = stepReporter('purge_step', PURGE_STEPS, plannedPurgeSteps(req.backup), req, clock);
     const started = formatTimestamp(clock.now());

@@ -3,8 +3,8 @@
  * data responses): settings.maintenance as a rebuild wrote it, unless the rebuild's process is
  * gone. A killed rebuild cannot clear its own flag; until the next run, purge, rebuild, restore
  * or import takes its lock over (db/maintenance/interrupted-maintenance.ts) the flag would say
- * "rebuilding" forever. Here it reads as an interrupted rebuild instead, naming the
- * pre-rebuild backup and the command that restores it.
+ * "rebuilding" forever. Here it reads as an interrupted rebuild instead, with the two ways out
+ * (as `history --running` gives them): run the rebuild again, or restore the pre-rebuild backup.
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
@@ -34,10 +34,20 @@ export function deadRebuild(db: SqliteDatabase, dbPath: string = db.name): Inter
   return interruptedRebuild(db, dbPath);
 }
 
+/**
+ * The two ways out of an interrupted rebuild, in words: run it again over its range, or put the
+ * pre-rebuild backup back (none when it stopped before the backup was made).
+ */
+export function interruptedRebuildWaysOut(r: InterruptedRebuild): string {
+  const rerun = `run it again with ${r.rerunCommand ? `\`${r.rerunCommand}\`` : 'the same rebuild command'}`;
+  return r.restoreCommand
+    ? `${rerun}, or put the pre-rebuild backup ${r.backupFile} back with \`${r.restoreCommand}\``
+    : `${rerun} (it stopped before its pre-rebuild backup was made, so there is none to restore)`;
+}
+
 /** What an interrupted rebuild means for the user, in words. */
 export function interruptedRebuildText(r: InterruptedRebuild): string {
-  const restore = r.restoreCommand ? `; if its data cannot be trusted, restore the pre-rebuild backup ${r.backupFile} with \`${r.restoreCommand}\`` : '; it stopped before its backup was made';
-  return `rebuild interrupted: its process is gone (the next run or maintenance operation closes it and the gate)${restore}`;
+  return `rebuild interrupted: its process is gone (the next run or maintenance operation closes it and the gate); its range may be partly purged or rebuilt: ${interruptedRebuildWaysOut(r)}`;
 }
 
 /** settings.maintenance as the app shows it ({ active, reason, since }): an interrupted rebuild is no longer active. */

@@ -56,7 +56,6 @@ const ROWS: Record<string, NumberFlagRow> = {
   'reconcile --threshold': { args: ['reconcile'], help: 'reconcile', accepts: `a number > 0, ${DECIMAL}, e.g. --threshold 1.00`, good: ['1', '1.00', '0.5', '2500'], bad: ['0', '-1', '1e3'] },
   'diagnose --threshold': { args: ['diagnose'], help: 'diagnose equity-cash', accepts: `a number > 0, ${DECIMAL}, e.g. --threshold 1.00`, good: ['1', '0.25'], bad: ['0', '1e3'] },
   'verify rowcounts --since-purge': { args: ['verify', 'rowcounts'], help: 'verify rowcounts', accepts: `a whole number > 0, ${WHOLE}, e.g. --since-purge 3`, good: ['1', '42'], bad: ['0', '-3', '2.0'] },
-  'verify rowcounts --since-purge': { args: ['verify', 'rowcounts'], help: 'verify rowcounts', accepts: `a whole number > 0, ${WHOLE}, e.g. --since-purge 3`, good: ['1', '42'], bad: ['0', '-3', '2.0'] },
   'diagnose equity-cash --threshold': { args: ['diagnose', 'equity-cash'], help: 'diagnose equity-cash', accepts: `a number > 0, ${DECIMAL}, e.g. --threshold 1.00`, good: ['1', '0.25'], bad: ['0', '1e3'] },
 };
 

@@ -6,8 +6,9 @@
  * "rebuilding"); the next run that takes the dead lock clears settings.maintenance, closes the
  * maintenance_log row as failed and interrupted, marks its backfill run interrupted (so nothing
  * advises resuming it), and closes the gate as a cancelled rebuild does, with the restore command;
- * a rebuild that takes the lock over reports that gate change (`gate_changed`) in its log. The
- * pre-rebuild backup holds nothing of the rebuild: restored, the database is as it was before.
+ * a rebuild or a run that takes the lock over reports that gate change (`gate_changed`) in its
+ * log, and `cancel` advises running the rebuild again or restoring its backup. The pre-rebuild
+ * backup holds nothing of the rebuild: restored, the database is as it was before.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,6 +41,17 @@ async function killRebuild(db: string, due: (output: string) => boolean = (outpu
   clearInterval(poll);
   expect(signal, output).toBe('SIGKILL');
   return { output, backup: /backup: (\S+\.pre-rebuild\.sqlite)/.exec(output)![1]! };
+}
+
+/** The JSON-lines log at `log` holds one `gate_changed`: the gate closed over the killed rebuild, naming its backup. */
+function expectOneGateClosing(log: string, backup: string): void {
+  const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; level: string; payload: { name?: string; tags?: Record<string, string> } });
+  const changes = events.filter((e) => e.event === 'metric' && e.payload.name === 'gate_changed');
+  expect(changes).toHaveLength(1);
+  expect(changes[0]!.level).toBe('error');
+  expect(changes[0]!.payload.tags!['state']).toBe('closed');
+  expect(changes[0]!.payload.tags!['reason']).toMatch(/^rebuild failed: interrupted: the rebuild process \(pid \d+ on .+\) stopped before it finished; restore the backup with `batchdesk restore /);
+  expect(changes[0]!.payload.tags!['reason']).toContain(backup);
 }
 
 /** Whether the rebuild's backfill run has committed a date (read from the database the child writes). */
@@ -81,7 +93,9 @@ describe('a rebuild killed with SIGKILL', () => {
     const state = maintenanceOf(reader);
     reader.close();
     expect(state).toMatchObject({ active: false, interrupted: true, backup_file: backup });
-    expect(String(state!['reason'])).toContain(`batchdesk restore ${backup}`);
+    // The app offers both ways out, as `history --running` does: run it again, or restore.
+    expect(String(state!['reason'])).toContain(`run it again with \`batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db ${db}\``);
+    expect(String(state!['reason'])).toContain(`put the pre-rebuild backup ${backup} back with \`batchdesk restore ${backup} --db ${db}\``);
 
     // The next run takes the dead lock over and closes what the rebuild left open.
     const run = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08'], ENV);
@@ -108,13 +122,17 @@ describe('a rebuild killed with SIGKILL', () => {
 
   it('closes the backfill run it left running, so nothing advises resuming it: the rebuild is what to run again', async () => {
     const db = copyTo(await backfilledDemo());
-    await killRebuild(db, backfillCommittedADate(db));
+    const { backup } = await killRebuild(db, backfillCommittedADate(db));
     const backfill = read<{ id: string; batch_run_id: string }>(db, `SELECT id, batch_run_id FROM batch_run_history WHERE status = 'running'`);
     expect(backfill).toBeDefined();
 
-    // `cancel` takes the dead lock over, as the Lock line of `history --running` advises.
+    // `cancel` takes the dead lock over, as the Lock line of `history --running` advises, and
+    // says what became of the rebuild and what to do: run it again or restore, not resume.
     const cancel = await runCli(['cancel', '--db', db], ENV);
     expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toMatch(/the rebuild holding the lock \(rebuild-\S+, pid \d+ on .+\) is no longer running; its lock was released, the rebuild closed as failed and the regression gate closed over 2025-07-01 \.\. 2025-07-08; run it again with `batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db /);
+    expect(cancel.stdout).toContain(`, or put the pre-rebuild backup ${backup} back with \`batchdesk restore ${backup} --db ${db}\``);
+    expect(cancel.stdout).not.toContain('--resume');
     expect(read<{ status: string }>(db, `SELECT status FROM batch_run_history WHERE id = '${backfill.id}'`).status).toBe('interrupted');
     const text = await runCli(['history', '--running', '--db', db], ENV);
     expect(text.code, text.stderr).toBe(0);
@@ -149,12 +167,16 @@ describe('a rebuild killed with SIGKILL', () => {
 
     const again = await runCli(['rebuild', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--yes', '--log-file', log], ENV);
     expect(again.code, again.stderr).toBe(0);
-    const events = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; level: string; payload: { name?: string; tags?: Record<string, string> } });
-    const changes = events.filter((e) => e.event === 'metric' && e.payload.name === 'gate_changed');
-    expect(changes).toHaveLength(1);
-    expect(changes[0]!.level).toBe('error');
-    expect(changes[0]!.payload.tags!['state']).toBe('closed');
-    expect(changes[0]!.payload.tags!['reason']).toMatch(/^rebuild failed: interrupted: the rebuild process \(pid \d+ on .+\) stopped before it finished; restore the backup with `batchdesk restore /);
-    expect(changes[0]!.payload.tags!['reason']).toContain(backup);
+    expectOneGateClosing(log, backup);
+  }, 180_000);
+
+  it('a run that takes the dead lock over reports the gate it closed (gate_changed) in its --log-file', async () => {
+    const db = copyTo(await backfilledDemo());
+    const { backup } = await killRebuild(db);
+    const log = join(tempDir(), 'run.jsonl');
+
+    const run = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--no-guard', '--log-json', '--log-file', log], ENV);
+    expect(run.code, run.stderr).toBe(0);
+    expectOneGateClosing(log, backup);
   }, 180_000);
 });

@@ -1,19 +1,29 @@
 /**
  * Taking over the lock of a dead maintenance process (db/maintenance/interrupted-maintenance.ts,
- * SPEC.md g.9, m.17): every taker passes through the lock repository, so a purge, restore or
+ * SPEC.md g.9, m.17, j.5): every taker passes through the lock repository, so a purge, restore or
  * import row left open with a NULL status is closed as failed and interrupted whether the taker
  * is a maintenance operation (acquireMaintenanceLock) or `cancel` (clearStaleLock); a live
- * holder's row is left alone.
+ * holder's row is left alone. For a killed rebuild the takeover's result says what it cleaned
+ * up (the rebuild, the gate it closed over its range), and every taker reports it from there:
+ * the engine (a run, a resume) and `cancel` emit `gate_changed` through their telemetry, and
+ * `cancel` advises running the rebuild again or restoring its backup, not resuming a run.
+ * (test/cli/rebuild-killed.test.ts does the same with a real rebuild process killed.)
  */
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { TelemetryEvent } from '../../../core/api/telemetry-events';
 import { formatTimestamp } from '../../../core/domain/timestamp';
+import type { TelemetrySink } from '../../../core/telemetry/record-metric';
+import { readGate } from '../../../db/maintenance/gate-setting';
 import { getMaintenance, startMaintenance } from '../../../db/maintenance/maintenance-log';
-import { openStore } from '../../../host/engine-host';
+import { openStore, type OpenedDatabase } from '../../../host/engine-host';
+import { cancelRun } from '../../../host/maintenance/cancel';
 import { acquireMaintenanceLock, staleJudge } from '../../../host/maintenance/maintenance-lock';
 import { tempDir } from '../../support/cli';
+import { runDemo, seedDemoDb } from '../../support/demo-db';
+import { SAFE_NOW } from '../../support/safeguards';
 
 const NOW = Date.parse('2025-07-10T23:00:00Z');
 const clock = { now: () => NOW };
@@ -66,4 +76,112 @@ describe('taking over the lock of a dead maintenance process', () => {
       opened.close();
     }
   });
+});
+
+const BACKUP = '/backups/portfolios.pre-rebuild.sqlite';
+
+/** Leaves in `opened` what a rebuild killed after its backup leaves: its lock (held by `pid`), its open row naming the backup, settings.maintenance on. */
+function leaveKilledRebuild(opened: OpenedDatabase, pid: number): number {
+  opened.store.acquireLock({ kind: 'rebuild', runId: 'rebuild-dead', holder: 'cli', host: hostname(), pid, acquiredAt: nowIso, heartbeatAt: nowIso }, () => false, nowIso);
+  const id = startMaintenance(opened.db, 'rebuild', { range: { start: '2025-07-01', end: '2025-07-08' }, portfolio_ids: [], folder: '/backups', backup_file: BACKUP }, nowIso, 'rebuild-dead');
+  opened.store.setSetting('maintenance', { active: true, reason: 'rebuild', since: nowIso }, nowIso);
+  return id;
+}
+
+/** Why the takeover closed the gate (its gate change's reason, and the finding's message). */
+const gateReason = (pid: number, dbPath: string) =>
+  `rebuild failed: interrupted: the rebuild process (pid ${pid} on ${hostname()}) stopped before it finished; restore the backup with \`batchdesk restore ${BACKUP} --db ${dbPath}\``;
+
+/** A sink that keeps the `gate_changed` metrics it receives. */
+function gateChanges(): { sink: TelemetrySink; events: TelemetryEvent[] } {
+  const events: TelemetryEvent[] = [];
+  return { events, sink: { name: 'gate-changes', handle: (e) => void (e.event === 'metric' && e.payload.name === 'gate_changed' && events.push(e)) } };
+}
+
+describe('taking over the lock of a killed rebuild', () => {
+  it('returns what it cleaned up: the rebuild it closed and the gate change, from acquireLock and clearStaleLock alike', () => {
+    const takers = {
+      acquireLock: (o: OpenedDatabase) => {
+        const r = o.store.acquireLock({ kind: 'purge', runId: 'taker', holder: 'cli', host: hostname(), pid: process.pid, acquiredAt: nowIso, heartbeatAt: nowIso }, staleJudge(o.store, clock, o.path), nowIso);
+        return r.acquired ? r.tookOver : null;
+      },
+      clearStaleLock: (o: OpenedDatabase) => o.store.clearStaleLock(staleJudge(o.store, clock, o.path), nowIso),
+    };
+    for (const [name, take] of Object.entries(takers)) {
+      const pid = deadPid();
+      const opened = openStore(join(tempDir(), 'left.db'));
+      try {
+        const id = leaveKilledRebuild(opened, pid);
+        const takeover = take(opened);
+        expect(takeover, name).toEqual({
+          lock: expect.objectContaining({ kind: 'rebuild', runId: 'rebuild-dead', pid }),
+          interruptedRebuild: {
+            maintenanceId: id,
+            startedAt: nowIso,
+            range: { start: '2025-07-01', end: '2025-07-08' },
+            backupFile: BACKUP,
+            restoreCommand: `batchdesk restore ${BACKUP} --db ${opened.path}`,
+            rerunCommand: `batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db ${opened.path}`,
+          },
+          gateChange: { state: 'closed', reason: gateReason(pid, opened.path) },
+        });
+        // The change it returns is the one it made.
+        expect(readGate(opened.db).findings?.[0]?.message, name).toBe(takeover!.gateChange!.reason);
+      } finally {
+        opened.close();
+      }
+    }
+  });
+
+  it('`cancel` reports the gate it closed (gate_changed) and advises running the rebuild again or restoring its backup, not resuming a run', async () => {
+    const pid = deadPid();
+    const opened = openStore(join(tempDir(), 'left.db'));
+    try {
+      leaveKilledRebuild(opened, pid);
+      const seen = gateChanges();
+      const r = await cancelRun(opened, { force: false, waitMs: 0, commandSuffix: ' --db x', events: { sinks: [seen.sink], source: 'cli' } }, clock);
+      expect(r).toMatchObject({ requested: false, stopped: true });
+      expect(r.message).toBe(
+        `the rebuild holding the lock (rebuild-dead, pid ${pid} on ${hostname()}) is no longer running; its lock was released, the rebuild closed as failed and the regression gate closed over 2025-07-01 .. 2025-07-08; ` +
+          `run it again with \`batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db ${opened.path}\`, or put the pre-rebuild backup ${BACKUP} back with \`batchdesk restore ${BACKUP} --db ${opened.path}\``,
+      );
+      expect(seen.events.map((e) => [e.level, e.source, e.payload])).toEqual([['error', 'cli', expect.objectContaining({ tags: { state: 'closed', reason: gateReason(pid, opened.path) } })]]);
+    } finally {
+      opened.close();
+    }
+  });
+
+  it('a run, and a resume, that take it over report the gate it closed (gate_changed) through the run\'s telemetry', async () => {
+    const seeded = seedDemoDb(SAFE_NOW);
+    const leave = (pid: number) => {
+      const opened = openStore(seeded, { mustExist: true });
+      try {
+        leaveKilledRebuild(opened, pid);
+      } finally {
+        opened.close();
+      }
+    };
+
+    // A run: its own acquisition of the lock takes it over.
+    const runPid = deadPid();
+    leave(runPid);
+    const run = gateChanges();
+    const ran = await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-01', endDate: '2025-07-02', guard: false }, { sinks: [run.sink] });
+    expect(ran.kind).toBe('run');
+    expect(run.events.map((e) => [e.level, e.payload])).toEqual([['error', expect.objectContaining({ tags: { state: 'closed', reason: gateReason(runPid, seeded) } })]]);
+    expect(run.events[0]!.run_id).not.toBeNull();
+
+    // A resume: it takes the stale lock away before planning (g.11); the run it resumes reports it.
+    const controller = new AbortController();
+    let dates = 0;
+    const stop: TelemetrySink = { name: 'cancel-after-1', handle: (e) => void (e.event === 'date_result' && ++dates === 1 && controller.abort()) };
+    const cancelled = await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-03', endDate: '2025-07-08', guard: false, ignoreGate: true }, { sinks: [stop], signal: controller.signal });
+    expect(cancelled.exitCode).toBe(130);
+    const resumePid = deadPid();
+    leave(resumePid);
+    const resume = gateChanges();
+    const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false, ignoreGate: true }, { sinks: [resume.sink] });
+    expect(resumed.kind).toBe('run');
+    expect(resume.events.map((e) => [e.level, e.payload])).toEqual([['error', expect.objectContaining({ tags: { state: 'closed', reason: gateReason(resumePid, seeded) } })]]);
+  }, 120_000);
 });
