@@ -17,10 +17,27 @@ export interface CliIO {
 
 export function processIO(): CliIO {
   return {
-    out: (t) => process.stdout.write(`${toAscii(t)}\n`),
-    err: (t) => process.stderr.write(`${toAscii(t)}\n`),
+    out: writerTo(process.stdout),
+    err: writerTo(process.stderr),
     stderrIsTTY: Boolean(process.stderr.isTTY),
     env: process.env,
     cwd: process.cwd(),
+  };
+}
+
+/**
+ * Lines to `stream`, until its reader goes away: `batchdesk run --dry-run | head` closes the
+ * pipe after a few lines. That is no error of the command, which finishes its work (a run does
+ * not stop halfway because nobody reads its summary) and exits with its own code; the lines
+ * nobody reads are dropped. Any other write error is thrown as before.
+ */
+function writerTo(stream: NodeJS.WriteStream): (text: string) => void {
+  let readerGone = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    readerGone = true;
+  });
+  return (text) => {
+    if (!readerGone) stream.write(`${toAscii(text)}\n`);
   };
 }
