@@ -1,8 +1,8 @@
 /**
  * Reads CSV in a stream: a header, then records of text cells, each with its line number,
  * handed one at a time to a reader that judges them. Nothing but the reader's own rows is
- * kept, so a file of any size is read in the memory of its chunk (SPEC.md k.2: imports of
- * large files), and a source that is a file stream gives the event loop a turn between
+ * kept, so the memory an import needs grows with its good rows, not with the file's text
+ * (SPEC.md k.2: imports of large files), and a source that is a file stream gives the event loop a turn between
  * chunks, so Ctrl-C (its abort signal) stops the read of a long file or an endless pipe.
  * Every cell stays text (no auto-typing: "00123" must not become 123); readers convert cells
  * with the zod rules of csv-cells.ts.
@@ -89,6 +89,9 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
     relax_column_count: true,
     skip_empty_lines: true,
     trim: true,
+    // Every line may end its own way: csv-parse would take the first line's ending for the whole
+    // file, and read a CRLF header over LF rows as one record.
+    record_delimiter: ['\r\n', '\n', '\r'],
     skip_records_with_error: skipBadRows,
     // With `raw`, csv-parse hands over { record, raw }; bytes counts through the record's end.
     // The record is judged here and not passed on (null), so nothing piles up in the stream.

@@ -86,6 +86,11 @@ describe('readCsv', () => {
     }
   });
 
+  it('reads each line with its own ending: a CRLF header over LF rows, a lone CR among LFs', async () => {
+    expect((await lines('a,b\r\n1,2\n3,4\n')).records).toEqual([[2, '1', '2'], [3, '3', '4']]);
+    expect((await lines('a,b\n1,2\r3,4\r\n5,6\n')).records).toEqual([[2, '1', '2'], [3, '3', '4'], [4, '5', '6']]);
+  });
+
   it('stops reading the source at the first bad row (nothing after it is read)', async () => {
     let pulled = 0;
     async function* source() {
