@@ -156,6 +156,19 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
   return { deps, monitor, startedMs, storedSettings, settings, inputs, plan, db, isStale, inherited, refusals, resumeTakeover };
 }
 
+/** A closed gate's findings in words: how many, and the first one's message and date. */
+function gateFindingsText(gate: Gate): string {
+  const findings = gate.findings ?? [];
+  const first = findings[0];
+  return `${findings.length} finding(s)${first ? `, the first on ${first.date}: ${first.message}` : ''}`;
+}
+
+/** `verify guard`'s range flags over a closed gate's failed dates (empty when it records none). */
+function gateRangeFlags(gate: Gate): string {
+  const dates = [...(gate.dates ?? [])].sort();
+  return dates.length ? ` --start-date ${dates[0]} --end-date ${dates[dates.length - 1]}` : '';
+}
+
 /** What refuses a run (m.16): a live holder of the run lock, then a closed gate (unless ignored, or monitor-only). */
 function runRefusals(a: { held: LockRecord | null; gate: Gate; input: RunOptions; db: string }): BatchdeskError[] {
   const { gate, input, db } = a;
@@ -164,7 +177,7 @@ function runRefusals(a: { held: LockRecord | null; gate: Gate; input: RunOptions
     gate.state === 'closed' && !input.ignoreGate && !input.monitorOnly
       ? new BatchdeskError(
           'gate_closed',
-          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${(gate.findings ?? []).length} finding(s)); fix the data and run \`batchdesk verify guard${db}\`, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`, or start with --ignore-gate`,
+          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${gateFindingsText(gate)}); fix the data and run \`batchdesk verify guard${gateRangeFlags(gate)}${db}\`, which reopens it once it passes over the failed dates, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`, or start with --ignore-gate`,
           { findings: gate.findings ?? [] },
         )
       : null,

@@ -16,6 +16,8 @@
  * (`gate_changed`, cancel's advice).
  */
 import { shellWord } from '../../core/api/shell-word';
+import { tradingDaysBetween } from '../../core/calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
 import type { GateChange, InterruptedRebuild, LockRecord, LockTakeover } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
 import { historyRepository } from '../repositories/history-repository';
@@ -117,7 +119,10 @@ const gateReason = (advice: string): string => `rebuild failed: ${advice}`;
 function closeGateForRebuild(db: SqliteDatabase, rebuild: InterruptedRebuild, advice: string, runId: string | null, nowIso: string): GateChange {
   const date = rebuild.range ? `${rebuild.range.start}..${rebuild.range.end}` : 'unknown range';
   const message = gateReason(advice);
-  return closeGateSetting(db, { findings: [{ portfolio_id: null, portfolio_name: null, date, check: 'G1', expected: 'rebuild completed', actual: advice, message }], dates: [], runId, reason: message }, nowIso);
+  // Every trading day of the range counts as failed: a guard that passes over them all (the
+  // rebuild run again, `verify guard` over the range) reopens the gate.
+  const dates = rebuild.range ? tradingDaysBetween(rebuild.range.start as IsoDate, rebuild.range.end as IsoDate) : [];
+  return closeGateSetting(db, { findings: [{ portfolio_id: null, portfolio_name: null, date, check: 'G1', expected: 'rebuild completed', actual: advice, message }], dates, runId, reason: message }, nowIso);
 }
 
 /**

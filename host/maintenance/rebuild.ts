@@ -194,7 +194,8 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     failures.push(`${why}${backupFile ? `; restore the backup with \`${restoreCommandFor(backupFile, dbPath)}\`` : ''}`);
     const findings: GuardFinding[] = [{ portfolio_id: null, portfolio_name: null, date: `${req.start}..${end}`, check: 'G1', expected: 'rebuild completed', actual: why, message: `rebuild failed: ${why}` }];
     try {
-      closeGate(opened.db, findings, [], lock.lockId, clock);
+      // Every trading day of the range counts as failed: a guard that passes over them all reopens the gate.
+      closeGate(opened.db, findings, days, lock.lockId, clock);
     } catch {
       // keep the original failure
     }

@@ -79,7 +79,7 @@ describe('injected breaks', () => {
 
     const run = await runCli(['run', '--db', db, '--target-date', '2025-07-10'], ENV);
     expect(run.code).toBe(4);
-    expect(run.stderr).toMatch(/the regression gate is closed since .* \(3 finding\(s\)\)/);
+    expect(run.stderr).toMatch(/the regression gate is closed since .* \(3 finding\(s\), the first on 2025-07-\d\d: .+\); fix the data and run `batchdesk verify guard --start-date 2025-07-09 --end-date 2025-07-10 --db \S+`, which reopens it once it passes over the failed dates/);
     const monitor = await runCli(['run', '--db', db, '--target-date', '2025-07-10', '--monitor-only', '--quiet'], ENV);
     expect(monitor.stderr).not.toMatch(/gate is closed/); // monitor-only runs are allowed while the gate is closed
 
