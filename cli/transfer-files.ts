@@ -4,7 +4,9 @@
  * (exit code 5, SPEC.md k.3) that name the path, and the output of an all-or-nothing import
  * (the import itself is the host's: host/maintenance/csv-import.ts).
  */
-import { accessSync, constants, createReadStream, statSync, type ReadStream } from 'node:fs';
+import { accessSync, constants, createReadStream, openSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT } from '../core/api/errors';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
@@ -23,7 +25,7 @@ import type { CommandContext } from './command';
  * (input-file-kind.ts: /dev/zero would never end). A file that cannot be read at all (missing, a
  * folder, no permission) is refused here, before the database is opened.
  */
-export function openInputFile(cwd: string, path: string, signal: AbortSignal): { source: ReadStream; name: string } {
+export function openInputFile(cwd: string, path: string, signal: AbortSignal): { source: Readable; name: string } {
   const full = resolve(cwd, path);
   const special = specialFileProblem(full);
   if (special) throw dataError(`${special}; nothing was imported`);
@@ -34,7 +36,20 @@ export function openInputFile(cwd: string, path: string, signal: AbortSignal): {
     const e = err as NodeJS.ErrnoException;
     throw dataError(`cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
   }
-  return { source: createReadStream(full, { signal, highWaterMark: CHUNK_BYTES }), name: isPipe(full) ? path : basename(full) };
+  if (!isPipe(full)) return { source: createReadStream(full, { signal, highWaterMark: CHUNK_BYTES }), name: basename(full) };
+  return { source: addAbortSignal(signal, pipeStream(full)), name: path };
+}
+
+/**
+ * A pipe read without blocking a thread: a file stream waits in a worker thread on a pipe that
+ * has gone quiet (its writer alive, nothing written), and cannot stop until the read returns,
+ * so Ctrl-C would hang. Opened non-blocking, the pipe is watched by the event loop as stdin is,
+ * and the abort ends it at once. A named pipe whose writer has not come yet is waited for, as
+ * before (the event loop sees no end until a writer has come and gone).
+ */
+function pipeStream(path: string): Readable {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  return new Socket({ fd, readable: true, writable: false });
 }
 
 /** Bytes read at a time: large enough to read fast, small enough that Ctrl-C is seen at once. */

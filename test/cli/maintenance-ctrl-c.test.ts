@@ -80,7 +80,7 @@ describe('Ctrl-C before a maintenance command changes anything', () => {
     expect(lockRows(db)).toBe(0);
   }, 120_000);
 
-  it('prices import reading a pipe that does not end: Ctrl-C stops the read, exit 130, nothing imported, lock free', async () => {
+  it('prices import reading a quiet pipe that does not end: Ctrl-C stops the read, exit 130, nothing imported, lock free', async () => {
     const db = copyTo(demo);
     const before = checksumsOf(db);
     const dir = tempDir();
@@ -91,7 +91,12 @@ describe('Ctrl-C before a maintenance command changes anything', () => {
     // The writer keeps the pipe open after its rows, as a feed that has not finished would.
     const writer = spawn('sh', ['-c', `(cat "${csv}"; sleep 120) > "${fifo}"`]);
     try {
-      const r = await interrupted(['prices', 'import', fifo, '--db', db], () => lockRows(db) === 1);
+      // Signalled a while after the lock, once the read waits on the quiet pipe.
+      let lockedAt = 0;
+      const r = await interrupted(['prices', 'import', fifo, '--db', db], () => {
+        if (lockedAt === 0 && lockRows(db) === 1) lockedAt = Date.now();
+        return lockedAt > 0 && Date.now() - lockedAt > 500;
+      });
       expect(r.sent).toBe(true);
       expect(r.code, r.stderr).toBe(130);
       expect(r.stderr).toContain(`the import of ${fifo} was cancelled before anything was written; nothing was imported`);
