@@ -67,7 +67,7 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
   const malformed = (error: CsvError | undefined): CsvProblem => {
     const unclosed = error?.code === 'CSV_QUOTE_NOT_CLOSED';
     const line = lines.firstFilledLineFrom(typeof error?.bytes === 'number' ? error.bytes : lastEnd);
-    const message = unclosed ? 'not valid CSV: a quote opened on this line is never closed' : `not valid CSV: ${error?.message ?? 'unreadable record'}`;
+    const message = unclosed ? 'not valid CSV: a quote opened on this line is never closed' : `not valid CSV: ${error ? parserWords(error.message) : 'unreadable record'}`;
     return { file, line, column: null, columnNumber: null, kind: 'malformed_csv', message };
   };
   const take = (record: CsvRecord): void => {
@@ -128,6 +128,15 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
   if (refusal) return { ok: false, problem: refusal, skipped };
   if (headerLine === null) return { ok: false, problem: missingHeader(file, 1), skipped };
   return { ok: true, headerLine, skipped };
+}
+
+/**
+ * csv-parse's message in the words of the other problems: its own line count is dropped (the
+ * problem carries the line the record starts on, which csv-parse miscounts after a quoted CRLF)
+ * and its 0-based "field N" becomes the 1-based column.
+ */
+function parserWords(message: string): string {
+  return message.replace(/ at line \d+/, '').replace(/\bon field (\d+)/, (_, n: string) => `in column ${Number(n) + 1}`);
 }
 
 function missingHeader(file: string | null, line: number): CsvProblem {

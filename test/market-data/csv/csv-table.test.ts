@@ -91,6 +91,11 @@ describe('readCsv', () => {
     expect((await lines('a,b\n1,2\r3,4\r\n5,6\n')).records).toEqual([[2, '1', '2'], [3, '3', '4'], [4, '5', '6']]);
   });
 
+  it("words csv-parse's message without its own line count and with a 1-based column", async () => {
+    const { read } = await readTable('a,b\r\n1,"x\r\ny"\r\n3,x"y"\r\n', { file: 'f.csv' });
+    expect(read.ok ? null : read.problem).toMatchObject({ line: 4, message: expect.stringMatching(/^not valid CSV: Invalid Opening Quote: a quote is found in column 2, /) });
+  });
+
   it('stops reading the source at the first bad row (nothing after it is read)', async () => {
     let pulled = 0;
     async function* source() {
