@@ -146,6 +146,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           else if (p.name === 'csv_conflict') line(warning(String(p.tags['message'])));
           else if (p.name === 'price_validation_flag') line(warning(priceFlagText(p.tags, p.date)));
           else if (p.name === 'stale_marked') line(warning(`${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`));
+          else if (p.name === 'gate_changed') line(p.tags['state'] === 'closed' ? warning(`the regression gate closed: ${String(p.tags['reason'])}`) : `The regression gate reopened: ${String(p.tags['reason'])}`);
           else if (p.name === 'insufficient_coverage' && verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;
         }

@@ -177,7 +177,7 @@ function runRefusals(a: { held: LockRecord | null; gate: Gate; input: RunOptions
     gate.state === 'closed' && !input.ignoreGate && !input.monitorOnly
       ? new BatchdeskError(
           'gate_closed',
-          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${gateFindingsText(gate)}); fix the data and run \`batchdesk verify guard${gateRangeFlags(gate)}${db}\`, which reopens it once it passes over the failed dates, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`, or start with --ignore-gate`,
+          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${gateFindingsText(gate)}); fix the data and run \`batchdesk verify guard${gateRangeFlags(gate)}${db}\`${gateRangeFlags(gate) ? ', which reopens it once it passes over the failed dates' : ''}, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`, or start with --ignore-gate`,
           { findings: gate.findings ?? [] },
         )
       : null,

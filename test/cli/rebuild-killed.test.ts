@@ -182,5 +182,7 @@ describe('a rebuild killed with SIGKILL', () => {
     const run = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--no-guard', '--log-json', '--log-file', log], ENV);
     expect(run.code, run.stderr).toBe(0);
     expectOneGateClosing(log, backup);
+    // And says so on the terminal.
+    expect(run.stderr).toMatch(/warning: the regression gate closed: rebuild failed: interrupted: the rebuild process \(pid \d+ on .+\) stopped before it finished; restore the backup with `batchdesk restore /);
   }, 180_000);
 });
