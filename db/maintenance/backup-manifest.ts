@@ -67,13 +67,21 @@ export function writePartialWriter(partial: string, writer: PartialWriter): void
   writeFileSync(writerPathOf(partial), `${JSON.stringify(writer, null, 2)}\n`);
 }
 
-/** The writer record of a partial copy: null when there is none or it does not parse (a writer killed while writing it). */
-export function readPartialWriter(partial: string): PartialWriter | null {
-  const p = writerPathOf(partial);
-  if (!existsSync(p)) return null;
+/**
+ * A small JSON record kept beside a backup (a partial copy's writer, a later check): what `schema`
+ * reads in the file at `path`, or null when there is none or it does not parse (its writer was
+ * killed while writing it, or it was edited).
+ */
+export function readJsonRecord<T>(path: string, schema: z.ZodType<T>): T | null {
+  if (!existsSync(path)) return null;
   try {
-    return partialWriterSchema.safeParse(JSON.parse(readFileSync(p, 'utf8'))).data ?? null;
+    return schema.safeParse(JSON.parse(readFileSync(path, 'utf8'))).data ?? null;
   } catch {
     return null;
   }
+}
+
+/** The writer record of a partial copy (readJsonRecord). */
+export function readPartialWriter(partial: string): PartialWriter | null {
+  return readJsonRecord(writerPathOf(partial), partialWriterSchema);
 }

@@ -9,10 +9,11 @@
  * the check is bad input, which leaves the database unchanged (m.22), and the file can be
  * restored into another database. It is written, replaced and deleted with the backup.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { databaseOverwriteReason } from '../../db/maintenance/database-paths';
+import { readJsonRecord } from '../../db/maintenance/backup-manifest';
 
 export const BACKUP_VERIFICATION_SCHEMA = 'batchdesk.backup-verification/1';
 
@@ -51,13 +52,7 @@ export function recordVerification(backupFile: string, epochMs: number, problem:
   }
 }
 
-/** The latest recorded check of a backup: null when there is none or it does not parse. */
+/** The latest recorded check of a backup: null when there is none or it does not parse (readJsonRecord). */
 export function readVerification(backupFile: string): BackupVerification | null {
-  const p = verificationPathOf(backupFile);
-  if (!existsSync(p)) return null;
-  try {
-    return backupVerificationSchema.safeParse(JSON.parse(readFileSync(p, 'utf8'))).data ?? null;
-  } catch {
-    return null;
-  }
+  return readJsonRecord(verificationPathOf(backupFile), backupVerificationSchema);
 }
