@@ -14,6 +14,7 @@ import { gateFromSetting, type Gate } from '../api/commands/diagnostics-commands
 import type { IsoDate } from '../domain/iso-date';
 import type { PhaseName } from '../domain/phase';
 import { formatTimestamp } from '../domain/timestamp';
+import { interruptedRebuildRange, interruptedRebuildWaysOut } from '../maintenance/interrupted-rebuild';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
 import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
 import type { EngineStore } from '../ports/engine-store';
@@ -87,16 +88,22 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       targetDate: plan.targetDate,
       options: input,
       marketDataMode: settings['market_data.mode'],
-      warnings: plan.warnings,
+      warnings: [...plan.warnings, ...[p.resumeTakeover && takeoverWords(p.resumeTakeover)].filter((w): w is string => !!w)],
       message: plan.upToDateMessage,
     });
     return { kind: 'up_to_date', plan, message: plan.upToDateMessage, summary, exitCode: EXIT.ok };
   }
-  if (p.refusals[0]) throw p.refusals[0];
+  if (p.refusals[0]) throw withTakeoverWords(p.refusals[0], p.resumeTakeover);
   const { runId, batchRunId } = newRunIds(deps);
   const nowIso = () => formatTimestamp(deps.clock.now());
   const lockId = p.inherited ? deps.inheritLock! : runId;
   const takeover = p.inherited ? null : acquireRunLock(p, runId);
+  // g.6 checks the gate after the lock is taken: taking over a killed rebuild's lock closes it.
+  const closedNow = takeover?.gateChange ? runRefusals({ held: null, gate: gateFromSetting(store.loadSettings()['gate']), input, db: p.db })[0] : undefined;
+  if (closedNow) {
+    store.releaseLock(runId);
+    throw withTakeoverWords(closedNow, takeover);
+  }
 
   const activity: ActivityLog = [];
   const telemetry = createTelemetry({ clock: deps.clock, strict: deps.strictTelemetry ?? false, runId, sinks: [...deps.sinks, historyActivitySink(activity)] });
@@ -138,8 +145,8 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
   const deps = monitor ? monitoredDeps(baseDeps, monitor) : baseDeps;
   const store = deps.store;
   const startedMs = deps.clock.now();
-  const storedSettings = store.loadSettings();
-  const settings = resolveRunSettings(storedSettings, input);
+  const settingsBefore = store.loadSettings();
+  const settings = resolveRunSettings(settingsBefore, input);
   const inputs = loadRunInputs(store);
   const staleAfter = settings['lock.stale_after_ms'];
   const isStale = (l: LockRecord) =>
@@ -147,6 +154,8 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
   // g.11: a run killed without a word (kill -9, a crash) still reads 'running' and holds a
   // stale lock; resuming it first takes that lock away, which marks the run interrupted.
   const resumeTakeover = input.resume && !input.dryRun && deps.inheritLock === undefined ? store.clearStaleLock(isStale, formatTimestamp(startedMs)) : null;
+  // The takeover may have closed the gate (a killed rebuild's): the gate below is the one after it.
+  const storedSettings = resumeTakeover?.gateChange ? store.loadSettings() : settingsBefore;
   const db = deps.commandSuffix ?? '';
   const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store, commandSuffix: db });
   // m.16: the lock is checked (read) before the gate.
@@ -209,6 +218,22 @@ function acquireRunLock(p: PreparedRun, runId: string): LockTakeover | null {
   );
   if (!acquired.acquired) throw lockedError(acquired.holder, p.db);
   return acquired.tookOver;
+}
+
+/**
+ * A gate refusal that a takeover's own gate change caused (a killed rebuild's lock taken over):
+ * what the takeover found and the ways out instead; any other refusal as it is.
+ */
+function withTakeoverWords(refusal: BatchdeskError, takeover: LockTakeover | null): BatchdeskError {
+  const words = takeover ? takeoverWords(takeover) : null;
+  return refusal.code === 'gate_closed' && words ? new BatchdeskError(refusal.code, `${words}, or start the run with --ignore-gate`, refusal.details) : refusal;
+}
+
+/** What taking over a killed rebuild's lock did (the rebuild closed as failed, the gate closed over its range) and the ways out; null for any other takeover. */
+function takeoverWords(takeover: LockTakeover): string | null {
+  const r = takeover.interruptedRebuild;
+  if (!r || takeover.gateChange?.state !== 'closed') return null;
+  return `the rebuild holding the lock (pid ${takeover.lock.pid} on ${takeover.lock.host}) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over ${interruptedRebuildRange(r)}; ${interruptedRebuildWaysOut(r)}`;
 }
 
 /** A change of the gate as the run reports it (i.4): the `gate_changed` metric, an error when it closed. */

@@ -25,7 +25,7 @@ import { isCancellable } from '../../core/engine/locked-error';
 import { announceGateChange } from '../diagnostics/guard';
 import type { OpenedDatabase } from '../engine-host';
 import { engineHost } from '../engine-host';
-import { interruptedRebuildWaysOut } from '../views/maintenance-state';
+import { interruptedRebuildRange, interruptedRebuildWaysOut } from '../../core/maintenance/interrupted-rebuild';
 import { staleJudge } from './maintenance-lock';
 import type { StepEventTarget } from './step-events';
 
@@ -73,8 +73,7 @@ async function writeWhenFree<T>(opened: OpenedDatabase, write: () => T): Promise
 function afterRelease(takeover: LockTakeover, commandSuffix: string): string {
   const rebuild = takeover.interruptedRebuild;
   if (rebuild) {
-    const range = rebuild.range ? `${rebuild.range.start} .. ${rebuild.range.end}` : 'its range';
-    return `its lock was released, the rebuild closed as failed and the regression gate closed over ${range}; ${interruptedRebuildWaysOut(rebuild)}`;
+    return `its lock was released, the rebuild closed as failed and the regression gate closed over ${interruptedRebuildRange(rebuild)}; ${interruptedRebuildWaysOut(rebuild)}`;
   }
   if (takeover.lock.kind === 'run') return `its lock was released and its run marked interrupted (\`batchdesk run --resume${commandSuffix}\` continues it)`;
   return `its lock was released; the ${takeover.lock.kind} did not finish: run it again if it is still needed`;

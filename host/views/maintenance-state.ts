@@ -8,6 +8,7 @@
  */
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { interruptedRebuildWaysOut } from '../../core/maintenance/interrupted-rebuild';
 import { interruptedRebuild, type InterruptedRebuild } from '../../db/maintenance/interrupted-maintenance';
 import type { SqliteDatabase } from '../../db/open-database';
 import { isPidAlive } from '../engine-host';
@@ -32,17 +33,6 @@ export function deadRebuild(db: SqliteDatabase, dbPath: string = db.name): Inter
   const m = storedMaintenance(db);
   if (m?.['active'] !== true || m['reason'] !== 'rebuild' || !lockHolderGone(db)) return null;
   return interruptedRebuild(db, dbPath);
-}
-
-/**
- * The two ways out of an interrupted rebuild, in words: run it again over its range, or put the
- * pre-rebuild backup back (none when it stopped before the backup was made).
- */
-export function interruptedRebuildWaysOut(r: InterruptedRebuild): string {
-  const rerun = `run it again with ${r.rerunCommand ? `\`${r.rerunCommand}\`` : 'the same rebuild command'}`;
-  return r.restoreCommand
-    ? `${rerun}, or put the pre-rebuild backup ${r.backupFile} back with \`${r.restoreCommand}\``
-    : `${rerun} (it stopped before its pre-rebuild backup was made, so there is none to restore)`;
 }
 
 /** What an interrupted rebuild means for the user, in words. */

@@ -6,8 +6,10 @@
  * "rebuilding"); the next run that takes the dead lock clears settings.maintenance, closes the
  * maintenance_log row as failed and interrupted, marks its backfill run interrupted (so nothing
  * advises resuming it), and closes the gate as a cancelled rebuild does, with the restore command;
- * a rebuild or a run that takes the lock over reports that gate change (`gate_changed`) in its
- * log, and `cancel` advises running the rebuild again or restoring its backup. The pre-rebuild
+ * that run is then refused at the gate it closed (g.6: the gate is checked after the lock), naming
+ * the ways out; a rebuild, or a run with --ignore-gate, that takes the lock over goes on and
+ * reports that gate change (`gate_changed`) in its log, and `cancel` advises running the rebuild
+ * again or restoring its backup. The pre-rebuild
  * backup holds nothing of the rebuild: restored, the database is as it was before.
  */
 import { readFileSync } from 'node:fs';
@@ -97,9 +99,14 @@ describe('a rebuild killed with SIGKILL', () => {
     expect(String(state!['reason'])).toContain(`run it again with \`batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db ${db}\``);
     expect(String(state!['reason'])).toContain(`put the pre-rebuild backup ${backup} back with \`batchdesk restore ${backup} --db ${db}\``);
 
-    // The next run takes the dead lock over and closes what the rebuild left open.
+    // The next run takes the dead lock over and closes what the rebuild left open. The gate that
+    // closed is checked after the lock is taken (g.6), so the run is refused as at any closed
+    // gate, saying what it found and the ways out.
     const run = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08'], ENV);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(4);
+    expect(run.stderr).toMatch(/the rebuild holding the lock \(pid \d+ on .+\) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over 2025-07-01 \.\. 2025-07-08; run it again with `batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db /);
+    expect(run.stderr).toContain(`, or put the pre-rebuild backup ${backup} back with \`batchdesk restore ${backup} --db ${db}\`, or start the run with --ignore-gate`);
+    expect(read<{ n: number }>(db, `SELECT count(*) AS n FROM batch_run_history WHERE started_at > (SELECT started_at FROM maintenance_log WHERE operation = 'rebuild') AND mode <> 'rebuild'`).n).toBe(0);
     expect(setting(db, 'maintenance')).toMatchObject({ active: false, reason: null });
     const row = rebuildRow(db);
     expect(row.status).toBe('failed');
@@ -174,12 +181,12 @@ describe('a rebuild killed with SIGKILL', () => {
     expect(setting(db, 'gate')).toMatchObject({ state: 'open' });
   }, 180_000);
 
-  it('a run that takes the dead lock over reports the gate it closed (gate_changed) in its --log-file', async () => {
+  it('a run that takes the dead lock over with --ignore-gate goes on and reports the gate it closed (gate_changed) in its --log-file', async () => {
     const db = copyTo(await backfilledDemo());
     const { backup } = await killRebuild(db);
     const log = join(tempDir(), 'run.jsonl');
 
-    const run = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--no-guard', '--log-json', '--log-file', log], ENV);
+    const run = await runCli(['run', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--no-guard', '--ignore-gate', '--log-json', '--log-file', log], ENV);
     expect(run.code, run.stderr).toBe(0);
     expectOneGateClosing(log, backup);
     // And says so on the terminal.

@@ -162,11 +162,11 @@ describe('taking over the lock of a killed rebuild', () => {
       }
     };
 
-    // A run: its own acquisition of the lock takes it over.
+    // A run: its own acquisition of the lock takes it over (with --ignore-gate: the gate it closed refuses a run without).
     const runPid = deadPid();
     leave(runPid);
     const run = gateChanges();
-    const ran = await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-01', endDate: '2025-07-02', guard: false }, { sinks: [run.sink] });
+    const ran = await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-01', endDate: '2025-07-02', guard: false, ignoreGate: true }, { sinks: [run.sink] });
     expect(ran.kind).toBe('run');
     expect(run.events.map((e) => [e.level, e.payload])).toEqual([['error', expect.objectContaining({ tags: { state: 'closed', reason: gateReason(runPid, seeded) } })]]);
     expect(run.events[0]!.run_id).not.toBeNull();
@@ -183,5 +183,69 @@ describe('taking over the lock of a killed rebuild', () => {
     const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false, ignoreGate: true }, { sinks: [resume.sink] });
     expect(resumed.kind).toBe('run');
     expect(resume.events.map((e) => [e.level, e.payload])).toEqual([['error', expect.objectContaining({ tags: { state: 'closed', reason: gateReason(resumePid, seeded) } })]]);
+  }, 120_000);
+
+  it('refuses the run that took it over, and a resume that did, as at any closed gate (g.6 checks the gate after the lock), saying what it found and the ways out', async () => {
+    const seeded = seedDemoDb(SAFE_NOW);
+    const leave = (pid: number) => {
+      const opened = openStore(seeded, { mustExist: true });
+      try {
+        leaveKilledRebuild(opened, pid);
+      } finally {
+        opened.close();
+      }
+    };
+    const refusal = (pid: number) =>
+      `the rebuild holding the lock (pid ${pid} on ${hostname()}) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over 2025-07-01 .. 2025-07-08; ` +
+      `run it again with \`batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db ${seeded}\`, or put the pre-rebuild backup ${BACKUP} back with \`batchdesk restore ${BACKUP} --db ${seeded}\`, or start the run with --ignore-gate`;
+    const runs = () => {
+      const opened = openStore(seeded, { mustExist: true });
+      try {
+        return (opened.db.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n;
+      } finally {
+        opened.close();
+      }
+    };
+
+    const runPid = deadPid();
+    leave(runPid);
+    await expect(runDemo(seeded, SAFE_NOW, { startDate: '2025-07-01', endDate: '2025-07-02' })).rejects.toMatchObject({ code: 'gate_closed', exitCode: 4, message: refusal(runPid) });
+    // Refused before it started: no history row, the lock free again, the gate closed with the rebuild's finding.
+    expect(runs()).toBe(0);
+    const after = openStore(seeded, { mustExist: true });
+    try {
+      expect(after.store.readLock()).toBeNull();
+      expect(readGate(after.db)).toMatchObject({ state: 'closed', dates: ['2025-07-01', '2025-07-02', '2025-07-03', '2025-07-07', '2025-07-08'] });
+    } finally {
+      after.close();
+    }
+
+    // A resume takes the stale lock away before planning (g.11): refused the same way.
+    const controller = new AbortController();
+    let dates = 0;
+    const stop: TelemetrySink = { name: 'cancel-after-1', handle: (e) => void (e.event === 'date_result' && ++dates === 1 && controller.abort()) };
+    expect((await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-03', endDate: '2025-07-08', guard: false, ignoreGate: true }, { sinks: [stop], signal: controller.signal })).exitCode).toBe(130);
+    const resumePid = deadPid();
+    leave(resumePid);
+    await expect(runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false })).rejects.toMatchObject({ code: 'gate_closed', message: refusal(resumePid) });
+  }, 120_000);
+
+  it('an up-to-date resume that took it over says so among its warnings (it has no telemetry to report the gate change through)', async () => {
+    const seeded = seedDemoDb(SAFE_NOW);
+    // A run over the automatic range cancelled after its first date, whose other dates another run then did: its resume is up to date.
+    const controller = new AbortController();
+    const stop: TelemetrySink = { name: 'cancel-after-1', handle: (e) => void (e.event === 'date_result' && controller.abort()) };
+    expect((await runDemo(seeded, SAFE_NOW, { guard: false }, { sinks: [stop], signal: controller.signal })).exitCode).toBe(130);
+    expect((await runDemo(seeded, SAFE_NOW, { guard: false })).exitCode).toBe(0);
+    const pid = deadPid();
+    const opened = openStore(seeded, { mustExist: true });
+    try {
+      leaveKilledRebuild(opened, pid);
+    } finally {
+      opened.close();
+    }
+    const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false });
+    expect(resumed.kind).toBe('up_to_date');
+    expect(resumed.kind === 'up_to_date' && resumed.summary.warnings).toContainEqual(expect.stringMatching(new RegExp(`^the rebuild holding the lock \\(pid ${pid} on .+\\) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over 2025-07-01 \\.\\. 2025-07-08; run it again with `)));
   }, 120_000);
 });
