@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { usageError } from '../core/api/errors';
 import type { CommandSpec, FlagSpec, FlagValues } from './command';
-import { shownValue, SHOWN_VALUE_MAX } from './validate';
+import { shownValue, SHOWN_VALUE_MAX } from '../core/api/ascii-json';
 
 export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
   db: { type: 'string', valueName: 'PATH', description: 'database file (else BATCHDESK_DB, else the app default)' },

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { EVENT_LEVELS, type EventLevel } from '../core/api/telemetry-events';
+import { shownValue } from '../core/api/ascii-json';
 import { usageError } from '../core/api/errors';
 
 const levelSchema = z.enum(EVENT_LEVELS);
@@ -23,6 +24,6 @@ export function consoleLogLevel(flags: { quiet: boolean; verbose: boolean }, env
   const raw = env['BATCHDESK_LOG_LEVEL'];
   if (raw === undefined || raw === '') return 'info';
   const parsed = levelSchema.safeParse(raw.trim().toLowerCase());
-  if (!parsed.success) throw usageError(`BATCHDESK_LOG_LEVEL must be one of ${EVENT_LEVELS.join(', ')} (it is ${JSON.stringify(raw)}); unset it for the default, info`);
+  if (!parsed.success) throw usageError(`BATCHDESK_LOG_LEVEL must be one of ${EVENT_LEVELS.join(', ')} (it is ${shownValue(raw)}); unset it for the default, info`);
   return parsed.data;
 }

@@ -16,6 +16,7 @@ import { defaultDatabasePath } from './default-db';
 import { commandHelp, globalHelp, groupHelp } from './help';
 import { consoleLogLevel } from './log-level';
 import { asciiJson } from './ascii';
+import { shownValue } from '../core/api/ascii-json';
 import { processIO, type CliIO } from './io';
 
 /**
@@ -149,7 +150,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
         );
       }
       const near = nearest(word, [...new Set(names)]);
-      throw new BatchdeskError('usage', `unknown command ${JSON.stringify(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
+      throw new BatchdeskError('usage', `unknown command ${shownValue(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
     }
     const { spec, rest } = found;
     json = spec.flags['json'] !== undefined && rest.includes('--json');

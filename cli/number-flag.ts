@@ -10,7 +10,7 @@
 import type { z } from 'zod';
 import { usageError } from '../core/api/errors';
 import { numberRangeWords } from '../core/api/issue-words';
-import { shownValue } from './validate';
+import { shownValue } from '../core/api/ascii-json';
 
 export interface NumberFlag {
   /** As the command line writes it: `--days`. */

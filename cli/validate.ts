@@ -3,24 +3,9 @@
  * the flag. A value a usage error echoes is written by shownValue, cut to a readable length.
  */
 import type { z } from 'zod';
-import { asciiJson } from '../core/api/ascii-json';
+import { shownValue } from '../core/api/ascii-json';
 import { usageError } from '../core/api/errors';
 import { issueWords } from '../core/api/issue-words';
-
-/** The most characters of a value an error echoes; a longer one is cut and its length said. */
-export const SHOWN_VALUE_MAX = 60;
-
-/**
- * A value as an error echoes it: quoted, so spaces and an empty string show; a character
- * outside ASCII as its \u escape, so a full-width `\uff17` is not printed as a plain 7 (k.1);
- * cut after SHOWN_VALUE_MAX characters with `...` and its length, so a pasted file or a runaway
- * variable does not fill the terminal: `"aaaa"... (5000 characters)`.
- */
-export function shownValue(value: string): string {
-  const chars = [...value];
-  if (chars.length <= SHOWN_VALUE_MAX) return asciiJson(value);
-  return `${asciiJson(chars.slice(0, SHOWN_VALUE_MAX).join(''))}... (${chars.length} characters)`;
-}
 
 const FLAG_NAMES: Record<string, string> = {
   startDate: '--start-date',

@@ -5,6 +5,7 @@
  * lowercase UUIDs, so `FCD71196` names fcd71196-...). Anything else is a usage error listing the
  * known ids; a report limited to an unknown id would otherwise check nothing and pass.
  */
+import { shownValue } from '../api/ascii-json';
 import { usageError } from '../api/errors';
 
 export const MIN_ID_PREFIX = 8;
@@ -22,12 +23,12 @@ export function resolvePortfolioIds(known: readonly { readonly id: string }[], r
       continue;
     }
     const matches = r.length >= MIN_ID_PREFIX ? ids.filter((id) => id.toLowerCase().startsWith(wanted)) : [];
-    if (matches.length > 1) throw usageError(`portfolio ${JSON.stringify(r)} is ambiguous: it starts ${matches.join(', ')}; give more of the id`);
+    if (matches.length > 1) throw usageError(`portfolio ${shownValue(r)} is ambiguous: it starts ${matches.join(', ')}; give more of the id`);
     if (matches.length === 1) out.add(matches[0]!);
     else unknown.push(r);
   }
   if (unknown.length) {
-    throw usageError(`unknown portfolio ${unknown.map((u) => JSON.stringify(u)).join(', ')}; known ids: ${ids.join(', ') || 'none'} (an id or its first ${MIN_ID_PREFIX} or more characters)`);
+    throw usageError(`unknown portfolio ${unknown.map(shownValue).join(', ')}; known ids: ${ids.join(', ') || 'none'} (an id or its first ${MIN_ID_PREFIX} or more characters)`);
   }
   return [...out];
 }

@@ -1,13 +1,14 @@
 /**
- * A value an error echoes is cut to a readable length (cli/validate.ts shownValue): its first
+ * A value an error echoes is cut to a readable length (core/api/ascii-json.ts shownValue): its first
  * 60 characters, then `...` and how long it was, so a pasted file or a runaway variable given to
  * a flag does not fill the terminal. Every usage error that echoes a flag's value or an argument
  * says it this way, and in ASCII (SPEC.md k.1).
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shownValue } from '../../cli/validate';
+import { shownValue } from '../../core/api/ascii-json';
 import { runCli, tempDir } from '../support/cli';
+import { seedDemoDb } from '../support/demo-db';
 
 const NOW = { BATCHDESK_NOW: '2025-07-10T23:00:00Z' };
 const LONG = '7'.repeat(5000);
@@ -44,5 +45,26 @@ describe('usage errors echo a long value cut', () => {
     const r = await runCli([...args, '--db', db], NOW);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(message);
+  });
+});
+
+describe('other errors that echo a value cut it too', () => {
+  it('an unknown command', async () => {
+    const r = await runCli([LONG], NOW);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: unknown command ${CUT} (see \`batchdesk --help\`)`);
+  });
+
+  it('BATCHDESK_LOG_LEVEL', async () => {
+    const r = await runCli(['history', '--db', join(tempDir(), 'none.db')], { ...NOW, BATCHDESK_LOG_LEVEL: LONG });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: BATCHDESK_LOG_LEVEL must be one of debug, info, warn, error (it is ${CUT}); unset it for the default, info`);
+  });
+
+  it('an unknown portfolio (core: the run, purge and the app say it the same way)', async () => {
+    const db = seedDemoDb(NOW.BATCHDESK_NOW);
+    const r = await runCli(['run', '--db', db, '--portfolio', LONG], NOW);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^error: unknown portfolio ${CUT.replace(/[.()]/g, '\\$&')}; known ids: `));
   });
 });
