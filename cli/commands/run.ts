@@ -15,7 +15,7 @@ import { listFlag, stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
 import { advisedDbFlag, type CommandContext, type CommandSpec, type FlagValues } from '../command';
 import { fileSink, streamSink } from '../telemetry/log-file-sinks';
-import { progressSink } from '../telemetry/progress-sink';
+import { progressSink, targetDateWords } from '../telemetry/progress-sink';
 import { sqlEcho } from '../telemetry/sql-echo';
 import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
@@ -119,7 +119,7 @@ function dryRunHeading(options: RunOptions, plan: Pick<RunPlan, 'targetDate' | '
   const last = plan.dates.at(-1)?.date;
   const n = plan.dates.length;
   const resolved = first === undefined ? 'no date to run' : `${first === last ? first : `${first} .. ${last}`} (${n} date${n === 1 ? '' : 's'} to run)`;
-  const target = options.targetDate && !options.resume ? `${options.targetDate} (as asked; the latest settled trading day is ${plan.targetDate})` : `${plan.targetDate} (${plan.targetDerivation})`;
+  const target = targetDateWords(options.resume ? undefined : options.targetDate, plan.targetDate, plan.targetDerivation);
   return [
     `batchdesk run --dry-run   Asked: ${asked.length ? asked.join(' ') : 'no dates (every date not yet run, up to the target date)'}`,
     `Resolved: ${resolved}`,

@@ -45,6 +45,14 @@ function prefetchLine(first: string | null, ranges: number, tags: Readonly<Recor
  * `level` is the console's (cli/log-level.ts): `debug` adds detail, `warn` keeps only the lines
  * of warn- and error-level events, `error` prints nothing but what --sql-echo asked for.
  */
+/**
+ * The target date a run's heading shows: the one `--target-date` asked for, beside the latest
+ * settled trading day (the automatic target), so neither reads as the other.
+ */
+export function targetDateWords(asked: string | undefined, settled: string, derivation?: string): string {
+  return asked ? `${asked} (as asked; the latest settled trading day is ${settled})` : derivation ? `${settled} (${derivation})` : settled;
+}
+
 export function progressSink(write: (line: string) => void, options: { tty: boolean; level: EventLevel; now: () => number; color?: boolean }): TelemetrySink {
   const verbose = options.level === 'debug';
   const color = options.color ?? false;
@@ -102,7 +110,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
             [
               BANNER,
               `batchdesk run  ${p.batch_run_id}`,
-              `Database: ${p.database}   Target date: ${p.target_date}`,
+              `Database: ${p.database}   Target date: ${targetDateWords(p.mode === 'resume' ? undefined : (p.options['targetDate'] as string | undefined), p.target_date)}`,
               `Dates: ${p.first_date ?? '-'} .. ${p.last_date ?? '-'} (${p.date_count} trading day${p.date_count === 1 ? '' : 's'}, ${p.chunk_count} chunk${p.chunk_count === 1 ? '' : 's'})`,
               BANNER,
             ].join('\n'),

@@ -18,10 +18,10 @@ function setup(options: { tty: boolean; quiet?: boolean; level?: EventLevel }): 
   return { lines, telemetry, tick: (ms) => (now += ms) };
 }
 
-function runStart(t: Telemetry, dates: number): void {
+function runStart(t: Telemetry, dates: number, extra: { mode?: 'normal' | 'resume'; options?: Record<string, unknown> } = {}): void {
   t.recordMetric('run_start', {
     batch_run_id: 'batch_20261127_230000_abcd',
-    mode: 'normal',
+    mode: extra.mode ?? 'normal',
     triggered_by: 'cli',
     database: 'demo.db',
     target_date: '2026-11-27',
@@ -32,7 +32,7 @@ function runStart(t: Telemetry, dates: number): void {
     chunk_count: 1,
     phases: ['market_data', 'marks'],
     portfolio_scope: 'all',
-    options: {},
+    options: extra.options ?? {},
     app_version: '0.1.0',
   });
 }
@@ -103,6 +103,15 @@ describe('progress on stderr', () => {
       '2026-11-24  portfolios 5/5 ok  jobs 30/31  fallback 1  missing 1  966ms',
     ]);
     expect(lines.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+
+  it('names the date --target-date asked for beside the latest settled one (as the dry run does); a resume, the settled one', () => {
+    const asked = setup({ tty: false });
+    runStart(asked.telemetry, 1, { options: { targetDate: '2026-11-24' } });
+    expect(asked.lines.join('\n')).toContain('Database: demo.db   Target date: 2026-11-24 (as asked; the latest settled trading day is 2026-11-27)\n');
+    const resumed = setup({ tty: false });
+    runStart(resumed.telemetry, 1, { mode: 'resume', options: { targetDate: '2026-11-24' } });
+    expect(resumed.lines.join('\n')).toContain('Database: demo.db   Target date: 2026-11-27\n');
   });
 
   it('names a single date in the singular', () => {
