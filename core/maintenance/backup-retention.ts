@@ -59,39 +59,85 @@ export function applyRetention(backups: readonly BackupEntry[], nowMs: number, p
  */
 export const UNCHECKED_PARTIAL_ABANDONED_AFTER_MS = DAY_MS;
 
+/**
+ * When a partial copy's writer started, as its machine tells processes apart, so that a pid the
+ * system gave to another program (after a restart, or once pids wrapped around) does not keep a
+ * dead copy "being written". Records of older batchdesk versions have none.
+ */
+export interface WriterStart {
+  /** The boot of the machine (Linux's boot_id); null where the system has none. */
+  readonly bootId: string | null;
+  /** Epoch ms the machine booted, by the writer's clock: tells boots apart where there is no boot id. */
+  readonly bootedAtMs: number;
+  /** The process's start in clock ticks since boot (Linux); null where it cannot be read. */
+  readonly ticks: number | null;
+}
+
+/**
+ * How much later the judge's boot time may be than the one its writer recorded before the machine
+ * counts as restarted, where there is no boot id: boot times come from the wall clock less the
+ * uptime, which a clock adjustment moves; a restart moves them by the whole time the machine was up.
+ */
+export const BOOT_TIME_SLACK_MS = 10 * 60_000;
+
 /** A partial backup copy as found on disk. */
 export interface PartialBackupFacts {
   /** Epoch ms of the newest change to its files (the file system's clock). */
   readonly lastWrittenMs: number;
   /** The process that recorded itself as writing it; null when there is no record. */
-  readonly writer: { readonly host: string; readonly pid: number } | null;
+  readonly writer: { readonly host: string; readonly pid: number; readonly start?: WriterStart } | null;
 }
 
-/** The process judging: its machine, the file system's time now, and whether a pid of its machine runs. */
+/**
+ * The process judging: its machine and that machine's boot, the file system's time now, whether a
+ * pid of its machine runs, and when it started (clock ticks since boot; null when unknown).
+ */
 export interface PartialBackupObserver {
   readonly host: string;
   readonly nowMs: number;
+  readonly boot: Pick<WriterStart, 'bootId' | 'bootedAtMs'>;
   isPidAlive(pid: number): boolean;
+  processStartTicks(pid: number): number | null;
 }
 
 /**
  * Whether a partial copy may be removed:
- *   - `writing`: its writer, on this machine, still runs (a pid reused by another program keeps
- *     it too: keeping a dead copy is the safe mistake);
- *   - `abandoned`: its writer on this machine is gone (`writer-stopped`), or, when its writer
- *     cannot be checked, nothing changed it for UNCHECKED_PARTIAL_ABANDONED_AFTER_MS (`unchanged`);
+ *   - `writing`: its writer, on this machine, still runs: its pid runs and, when the record says
+ *     when the writer started, the process of that pid is the writer (a record without it, of an
+ *     older batchdesk, is kept whenever the pid runs: keeping a dead copy is the safe mistake);
+ *   - `abandoned`: its writer on this machine is gone (`writer-stopped`; `machine-restarted` or
+ *     `pid-reused` when its pid now runs another program), or, when its writer cannot be checked,
+ *     nothing changed it for UNCHECKED_PARTIAL_ABANDONED_AFTER_MS (`unchanged`);
  *   - `unconfirmed`: its writer cannot be checked and it changed more recently: kept until
  *     `removableFromMs`.
  */
 export type PartialBackupVerdict =
   | { readonly state: 'writing'; readonly pid: number }
-  | { readonly state: 'abandoned'; readonly because: 'writer-stopped'; readonly pid: number }
+  | { readonly state: 'abandoned'; readonly because: 'writer-stopped' | 'machine-restarted' | 'pid-reused'; readonly pid: number }
   | { readonly state: 'abandoned'; readonly because: 'unchanged' }
   | { readonly state: 'unconfirmed'; readonly removableFromMs: number };
 
+/**
+ * Why the running process with the writer's pid is not the writer (the machine restarted since
+ * the writer started, or the pid started at another time), or null when it may be. A boot id
+ * decides the restart where both sides have one, else the boot times (BOOT_TIME_SLACK_MS); start
+ * ticks count only within one boot.
+ */
+function pidTakenOver(start: WriterStart, pid: number, here: PartialBackupObserver): 'machine-restarted' | 'pid-reused' | null {
+  const restarted = start.bootId !== null && here.boot.bootId !== null ? start.bootId !== here.boot.bootId : here.boot.bootedAtMs - start.bootedAtMs > BOOT_TIME_SLACK_MS;
+  if (restarted) return 'machine-restarted';
+  const ticks = start.ticks === null ? null : here.processStartTicks(pid);
+  return ticks !== null && ticks !== start.ticks ? 'pid-reused' : null;
+}
+
+/** Whether a partial copy may be removed (PartialBackupVerdict), from what is on disk and who judges. */
 export function judgePartialBackup(partial: PartialBackupFacts, here: PartialBackupObserver): PartialBackupVerdict {
   const { writer } = partial;
-  if (writer !== null && writer.host === here.host) return here.isPidAlive(writer.pid) ? { state: 'writing', pid: writer.pid } : { state: 'abandoned', because: 'writer-stopped', pid: writer.pid };
+  if (writer !== null && writer.host === here.host) {
+    if (!here.isPidAlive(writer.pid)) return { state: 'abandoned', because: 'writer-stopped', pid: writer.pid };
+    const takenOver = writer.start ? pidTakenOver(writer.start, writer.pid, here) : null;
+    return takenOver === null ? { state: 'writing', pid: writer.pid } : { state: 'abandoned', because: takenOver, pid: writer.pid };
+  }
   const removableFromMs = partial.lastWrittenMs + UNCHECKED_PARTIAL_ABANDONED_AFTER_MS;
   return here.nowMs >= removableFromMs ? { state: 'abandoned', because: 'unchanged' } : { state: 'unconfirmed', removableFromMs };
 }

@@ -146,7 +146,12 @@ export function refuseUnusableOutput(file: string, what: string, flag?: string):
  * failing after the work; a missing folder is no problem (it is created).
  */
 export function outputLocationProblem(file: string): string | null {
-  let existing = dirname(file);
+  return folderLocationProblem(dirname(file));
+}
+
+/** Why no output can be written into `folder` (outputLocationProblem: its nearest existing folder), or null. */
+export function folderLocationProblem(folder: string): string | null {
+  let existing = folder;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   if (!statSync(existing).isDirectory()) return `${existing} is a file, not a folder`;
   try {

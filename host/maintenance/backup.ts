@@ -14,10 +14,12 @@
  * Later checks of a backup (at restore) are kept beside it (backup-verification.ts).
  *
  * A backup stopped while writing (killed, crashed, the machine went down) cannot delete its
- * partial copy. A writer record beside the copy names the process writing it, so the next backup
- * into the folder that retention prunes removes the copies of this database that nothing writes
- * any more (core/maintenance/backup-retention.ts judgePartialBackup) before it copies (they may
- * be what fills the disk), and reports them; `backup list` shows the ones left.
+ * partial copy. A writer record beside the copy names the process writing it and when it started,
+ * so the next backup into the folder (the backup folder, or the same --out folder) removes the
+ * copies of this database that nothing writes any more (core/maintenance/backup-retention.ts
+ * judgePartialBackup) before it copies (they may be what fills the disk) and before it chooses
+ * its name (a removed copy no longer takes it), and reports them; `backup list` shows the ones
+ * left in the backup folder.
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -33,10 +35,13 @@ import type { LockRecord } from '../../core/ports/store';
 import { lockedError } from '../../core/engine/locked-error';
 import {
   BACKUP_MANIFEST_SCHEMA,
+  machineBoot,
   manifestPathOf,
-  PARTIAL_WRITER_SCHEMA,
+  partialWriterFacts,
+  processStartTicks,
   readManifest,
   readPartialWriter,
+  thisProcessWriter,
   writeManifest,
   writePartialWriter,
   writerPathOf,
@@ -44,7 +49,7 @@ import {
 } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
-import { namesFolder, outputLocationProblem, outputPathError, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { folderLocationProblem, namesFolder, outputPathError, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
@@ -199,17 +204,18 @@ function partialBackupsIn(dir: string, dbPath: string): FoundPartial[] {
       files: files.map((x) => x.f),
       bytes: files.reduce((n, x) => n + x.stat.size, 0),
       lastWrittenMs: Math.max(...files.map((x) => x.stat.mtimeMs)),
-      writer: writer && { host: writer.host, pid: writer.pid },
+      writer: writer && partialWriterFacts(writer),
     });
   }
   return found.sort((a, b) => b.lastWrittenMs - a.lastWrittenMs || (a.file < b.file ? -1 : 1));
 }
 
 /**
- * This process as the judge of partial copies: its machine, its pids, and the time now by the
- * real clock, as the file times it compares are (never the clock BATCHDESK_NOW pins).
+ * This process as the judge of partial copies: its machine and its boot, its pids and when they
+ * started, and the time now by the real clock, as the file times it compares are (never the
+ * clock BATCHDESK_NOW pins).
  */
-const partialObserver = (): PartialBackupObserver => ({ host: hostname(), nowMs: Date.now(), isPidAlive });
+const partialObserver = (): PartialBackupObserver => ({ host: hostname(), nowMs: Date.now(), boot: machineBoot(), isPidAlive, processStartTicks });
 
 /** A time for the words of a listing: `2025-07-10 23:00:00 UTC`. */
 const utcText = (ms: number): string => `${formatTimestamp(ms).slice(0, 19).replace('T', ' ')} UTC`;
@@ -222,7 +228,16 @@ function removalText(p: FoundPartial, v: PartialBackupVerdict): string {
     case 'writing':
       return `process ${v.pid} on this machine is still writing it: its backup removes it when it finishes or fails`;
     case 'abandoned':
-      return v.because === 'writer-stopped' ? `its backup (process ${v.pid} on this machine) stopped: ${nextBackup}` : `${writerText}, unchanged for over a day: ${nextBackup}`;
+      switch (v.because) {
+        case 'writer-stopped':
+          return `its backup (process ${v.pid} on this machine) stopped: ${nextBackup}`;
+        case 'machine-restarted':
+          return `its backup (process ${v.pid} on this machine) stopped when the machine restarted (process ${v.pid} is another program now): ${nextBackup}`;
+        case 'pid-reused':
+          return `its backup (process ${v.pid} on this machine) stopped (process ${v.pid} is another program now, started after it): ${nextBackup}`;
+        case 'unchanged':
+          return `${writerText}, unchanged for over a day: ${nextBackup}`;
+      }
     case 'unconfirmed':
       return `${writerText}: the first backup of this database in this folder from ${utcText(v.removableFromMs)} on removes it, unless it changes again`;
   }
@@ -236,7 +251,7 @@ function incompleteView(p: FoundPartial, here: PartialBackupObserver): Incomplet
     bytes: p.bytes,
     lastWrittenAt: formatTimestamp(p.lastWrittenMs),
     ageMs: Math.max(0, Math.round(here.nowMs - p.lastWrittenMs)),
-    writer: p.writer,
+    writer: p.writer && { host: p.writer.host, pid: p.writer.pid },
     state: v.state,
     removableFrom: v.state === 'unconfirmed' ? formatTimestamp(v.removableFromMs) : null,
     restorable: false,
@@ -288,28 +303,39 @@ function ioError(message: string, cause?: unknown): BatchdeskError {
 }
 
 /**
- * Where a backup is written (j.1) and which folder retention (j.2) prunes after it:
- *   - no `out`: the automatic name in the backup folder, which is pruned;
+ * Where a backup is written (j.1), which folder retention (j.2) prunes after it, and which folder
+ * is swept of the partial copies stopped backups left (removeAbandonedPartials):
+ *   - no `out`: the automatic name in the backup folder, which is pruned and swept;
  *   - `out` naming a folder (an existing one, or a path that ends in a separator: namesFolder,
  *     created when missing): the automatic name in it. That folder is the user's own, so it is
- *     pruned only when `keep` asks for it (or when it is the backup folder);
- *   - `out` naming a file: that file. The backup folder is pruned when the file is in it; a
- *     `keep` for a file elsewhere has no folder of backups to apply to, and is refused as a
+ *     pruned only when `keep` asks for it (or when it is the backup folder); it is always swept,
+ *     as nothing else would ever remove what a backup stopped there left;
+ *   - `out` naming a file: that file. The backup folder is pruned and swept when the file is in
+ *     it; a `keep` for a file elsewhere has no folder of backups to apply to, and is refused as a
  *     usage error before anything is done rather than ignored.
+ * The automatic name (`named` null) is chosen only after the sweep (freeBackupName): a partial
+ * copy the sweep removes must not push it to `-2`.
  */
-export function backupDestination(req: Pick<BackupRequest, 'out' | 'keep' | 'reason'>, dir: string, dbPath: string, nowMs: number): { readonly file: string; readonly retentionDir: string | null } {
+export function backupDestination(
+  req: Pick<BackupRequest, 'out' | 'keep'>,
+  dir: string,
+): { readonly folder: string; readonly named: string | null; readonly retentionDir: string | null; readonly sweepDir: string | null } {
   const out = req.out;
-  const outFolder = out !== undefined && (namesFolder(out) || (existsSync(out) && statSync(out).isDirectory())) ? resolve(out) : undefined;
-  const file = resolve(out === undefined || outFolder !== undefined ? freeBackupName(outFolder ?? dir, dbPath, nowMs, req.reason) : out);
-  if (resolve(dirname(file)) === resolve(dir)) return { file, retentionDir: dir };
-  if (outFolder !== undefined) return { file, retentionDir: req.keep === undefined ? null : outFolder };
+  const backupFolder = resolve(dir);
+  if (out === undefined) return { folder: backupFolder, named: null, retentionDir: backupFolder, sweepDir: backupFolder };
+  if (namesFolder(out) || (existsSync(out) && statSync(out).isDirectory())) {
+    const folder = resolve(out);
+    return { folder, named: null, retentionDir: folder === backupFolder || req.keep !== undefined ? folder : null, sweepDir: folder };
+  }
+  const named = resolve(out);
+  if (dirname(named) === backupFolder) return { folder: backupFolder, named, retentionDir: backupFolder, sweepDir: backupFolder };
   if (req.keep !== undefined) {
     throw new BatchdeskError(
       'usage',
-      `--keep prunes the older backups in a folder, but --out ${file} names a file outside the backup folder ${resolve(dir)}, so there is nothing it could apply to; to prune a folder give it as --out (ending in ${sep}), or leave out --keep`,
+      `--keep prunes the older backups in a folder, but --out ${named} names a file outside the backup folder ${backupFolder}, so there is nothing it could apply to; to prune a folder give it as --out (ending in ${sep}), or leave out --keep`,
     );
   }
-  return { file, retentionDir: null };
+  return { folder: dirname(named), named, retentionDir: null, sweepDir: null };
 }
 
 /**
@@ -351,13 +377,48 @@ export function busyRecordError(why: string, holder: LockRecord | null, dbPath: 
   return new BatchdeskError('locked', `${why}: ${reason}`);
 }
 
+/**
+ * Refuses (a usage error, before anything is written) a backup `file` whose own path, partial
+ * copy, writer record or manifest would overwrite a database (refuseDatabaseOverwrite).
+ */
+function refuseBackupPathsOverwrite(file: string, dbPath: string): void {
+  const partial = `${file}.partial`;
+  for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [writerPathOf(partial), 'the partial backup writer record'], [manifestPathOf(file), 'the backup manifest']] as const) {
+    refuseDatabaseOverwrite(path, what, [dbPath]);
+  }
+}
+
 export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clock: Clock): Promise<BackupResult> {
   const started = formatTimestamp(clock.now());
   const dir = backupDirOf(opened);
-  const { file, retentionDir } = backupDestination(req, dir, opened.path, clock.now());
-  const partial = `${file}.partial`;
+  const dest = backupDestination(req, dir);
+  // Refusals of the request itself change nothing, not even the maintenance log (m.22). The
+  // partial copy, its writer record and the manifest are written (and removed on failure) too.
+  if (dest.named !== null) refuseBackupPathsOverwrite(dest.named, opened.path);
+  // A destination chosen outside the backup folder (--out) that can never be written is refused
+  // before anything is logged, as every output path is (an I/O error, exit code 5, in the shape of
+  // database-paths.ts outputPathError). The backup folder is the database's own setting: a backup
+  // that cannot use it fails, and is logged, as a copy that fails (purge, rebuild and import then
+  // stop on it).
+  const unusable = req.out !== undefined && dest.folder !== resolve(dir) ? folderLocationProblem(dest.folder) : null;
+  if (unusable) throw outputPathError('the backup', dest.named ?? freeBackupName(dest.folder, opened.path, clock.now(), req.reason), unusable, '--out');
+  // A chosen --out that is taken is bad input, like one under a file (the automatic name never is).
+  if (dest.named !== null && existsSync(dest.named)) {
+    throw new BatchdeskError('usage', `backup destination ${dest.named} already exists; choose another --out file, or give a folder to write the backup into under its automatic name`);
+  }
+  const readOnly = readOnlyDatabaseProblem(opened.path);
+  if (readOnly) throw new BatchdeskError('io', `cannot back up: ${readOnly}`);
   const warnings: string[] = [];
   let removedIncomplete: readonly string[] = [];
+  if (dest.sweepDir !== null) {
+    const sweep = removeAbandonedPartials(dest.sweepDir, opened.path);
+    removedIncomplete = sweep.removed;
+    warnings.push(...sweep.warnings);
+  }
+  // Named after the sweep: a copy it removed no longer takes the name.
+  const file = dest.named ?? freeBackupName(dest.folder, opened.path, clock.now(), req.reason);
+  if (dest.named === null) refuseBackupPathsOverwrite(file, opened.path);
+  const partial = `${file}.partial`;
   // A failure still says which leftovers it removed before the copy: nothing disappears unsaid.
   const sayingRemoved = (err: BatchdeskError): BatchdeskError =>
     removedIncomplete.length === 0 ? err : new BatchdeskError(err.code, `${err.message} (before the copy it removed ${removedIncompleteText(removedIncomplete)})`);
@@ -381,31 +442,10 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     }
     throw err;
   };
-  // Refusals of the request itself change nothing, not even the maintenance log (m.22). The
-  // partial copy, its writer record and the manifest are written (and removed on failure) too.
-  for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [writerPathOf(partial), 'the partial backup writer record'], [manifestPathOf(file), 'the backup manifest']] as const) {
-    refuseDatabaseOverwrite(path, what, [opened.path]);
-  }
-  // A destination chosen outside the backup folder (--out) that can never be written is refused
-  // before anything is logged, as every output path is (an I/O error, exit code 5, in the shape of
-  // database-paths.ts outputPathError). The backup folder is the database's own setting: a backup
-  // that cannot use it fails, and is logged, as a copy that fails (purge, rebuild and import then
-  // stop on it).
-  const unusable = req.out !== undefined && resolve(dirname(file)) !== resolve(dir) ? outputLocationProblem(file) : null;
-  if (unusable) throw outputPathError('the backup', file, unusable, '--out');
-  // A chosen --out that is taken is bad input, like one under a file (the automatic name never is).
-  if (existsSync(file)) throw new BatchdeskError('usage', `backup destination ${file} already exists; choose another --out file, or give a folder to write the backup into under its automatic name`);
-  const readOnly = readOnlyDatabaseProblem(opened.path);
-  if (readOnly) throw new BatchdeskError('io', `cannot back up: ${readOnly}`);
   try {
     mkdirSync(dirname(file), { recursive: true });
   } catch (err) {
     fail(`cannot create the backup folder ${dirname(file)}`, err);
-  }
-  if (retentionDir !== null) {
-    const sweep = removeAbandonedPartials(retentionDir, opened.path);
-    removedIncomplete = sweep.removed;
-    warnings.push(...sweep.warnings);
   }
   const midRun = !req.holdsLock && activeLockHolder(opened.store, clock, opened.path) !== null;
   if (midRun) warnings.push('a run or maintenance operation holds the lock: this backup is a mid-run image (row counts not compared)');
@@ -415,7 +455,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     for (const f of partialFiles(partial)) rmSync(f, { force: true });
     // A verdict left by a deleted backup of the same name is not about this copy.
     rmSync(verificationPathOf(file), { force: true });
-    writePartialWriter(partial, { schema: PARTIAL_WRITER_SCHEMA, source: basename(opened.path), host: hostname(), pid: process.pid });
+    writePartialWriter(partial, thisProcessWriter(basename(opened.path)));
     await copyDatabase(opened.db, partial, req.signal ? { signal: req.signal } : {});
   } catch (err) {
     fail(`backup to ${partial} failed`, err);
@@ -454,6 +494,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   } catch (err) {
     fail(`cannot write the manifest of ${file}`, err);
   }
+  const { retentionDir } = dest;
   const retention = retentionDir === null ? { deleted: [], unmanaged: [] } : retentionPass(opened, retentionDir, file, req.keep, clock.now());
   const deleted = retention.deleted;
   if (retention.unmanaged.length > 0) warnings.push(unmanagedBackupsWarning(retentionDir!, retention.unmanaged));

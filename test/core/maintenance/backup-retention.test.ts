@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRetention, judgePartialBackup, UNCHECKED_PARTIAL_ABANDONED_AFTER_MS, type BackupEntry, type PartialBackupObserver } from '../../../core/maintenance/backup-retention';
+import { applyRetention, BOOT_TIME_SLACK_MS, judgePartialBackup, UNCHECKED_PARTIAL_ABANDONED_AFTER_MS, type BackupEntry, type PartialBackupObserver, type WriterStart } from '../../../core/maintenance/backup-retention';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2025, 9, 1);
@@ -31,7 +31,9 @@ describe('backup retention (SPEC.md j.2)', () => {
 });
 
 describe('partial backup copies (SPEC.md j.1: what a stopped backup left)', () => {
-  const here: PartialBackupObserver = { host: 'desk', nowMs: NOW, isPidAlive: (pid) => pid === 100 };
+  const BOOTED = NOW - 5 * DAY;
+  // Pid 100 runs, and started at tick 5000 of this boot.
+  const here: PartialBackupObserver = { host: 'desk', nowMs: NOW, boot: { bootId: 'boot-b', bootedAtMs: BOOTED }, isPidAlive: (pid) => pid === 100, processStartTicks: (pid) => (pid === 100 ? 5000 : null) };
   const written = (agoMs: number) => NOW - agoMs;
 
   it('on this machine, follows its writer: kept while the pid runs, abandoned once it is gone, whatever its age', () => {
@@ -45,5 +47,35 @@ describe('partial backup copies (SPEC.md j.1: what a stopped backup left)', () =
       expect(judgePartialBackup({ lastWrittenMs: written(DAY - 1), writer }, here)).toEqual({ state: 'unconfirmed', removableFromMs: NOW + 1 });
       expect(judgePartialBackup({ lastWrittenMs: written(DAY), writer }, here)).toEqual({ state: 'abandoned', because: 'unchanged' });
     }
+  });
+
+  it('a pid that runs another program now (the machine restarted, or the pid came round again) no longer keeps it', () => {
+    const judge = (start: WriterStart, on: PartialBackupObserver = here) => judgePartialBackup({ lastWrittenMs: written(1000), writer: { host: 'desk', pid: 100, start } }, on);
+    // The writer itself: same boot, same start.
+    expect(judge({ bootId: 'boot-b', bootedAtMs: BOOTED, ticks: 5000 })).toEqual({ state: 'writing', pid: 100 });
+    // Another boot by its id, whatever the boot times say.
+    expect(judge({ bootId: 'boot-a', bootedAtMs: BOOTED, ticks: 5000 })).toEqual({ state: 'abandoned', because: 'machine-restarted', pid: 100 });
+    // This boot, another start: the pid came round again.
+    expect(judge({ bootId: 'boot-b', bootedAtMs: BOOTED, ticks: 4000 })).toEqual({ state: 'abandoned', because: 'pid-reused', pid: 100 });
+    // Where start ticks cannot be read on either side, the pid running is what counts.
+    expect(judge({ bootId: 'boot-b', bootedAtMs: BOOTED, ticks: null })).toEqual({ state: 'writing', pid: 100 });
+    expect(judge({ bootId: 'boot-b', bootedAtMs: BOOTED, ticks: 4000 }, { ...here, processStartTicks: () => null })).toEqual({ state: 'writing', pid: 100 });
+    // A pid that does not run: stopped, whatever was recorded.
+    expect(judgePartialBackup({ lastWrittenMs: written(1000), writer: { host: 'desk', pid: 200, start: { bootId: 'boot-b', bootedAtMs: BOOTED, ticks: 1 } } }, here)).toEqual({ state: 'abandoned', because: 'writer-stopped', pid: 200 });
+  });
+
+  it('without boot ids, a boot time later by more than the slack is a restart; clock adjustments within it are not', () => {
+    const noId: PartialBackupObserver = { ...here, boot: { bootId: null, bootedAtMs: BOOTED }, processStartTicks: () => null };
+    const judge = (bootedAtMs: number, bootId: string | null = null) => judgePartialBackup({ lastWrittenMs: written(1000), writer: { host: 'desk', pid: 100, start: { bootId, bootedAtMs, ticks: null } } }, noId);
+    expect(BOOT_TIME_SLACK_MS).toBe(600_000);
+    expect(judge(BOOTED - BOOT_TIME_SLACK_MS)).toEqual({ state: 'writing', pid: 100 });
+    expect(judge(BOOTED + 3 * BOOT_TIME_SLACK_MS)).toEqual({ state: 'writing', pid: 100 });
+    expect(judge(BOOTED - BOOT_TIME_SLACK_MS - 1)).toEqual({ state: 'abandoned', because: 'machine-restarted', pid: 100 });
+    // A boot id on one side only: the boot times decide.
+    expect(judge(BOOTED, 'boot-a')).toEqual({ state: 'writing', pid: 100 });
+  });
+
+  it('an old record (no start) is judged as before: kept while its pid runs', () => {
+    expect(judgePartialBackup({ lastWrittenMs: written(3 * DAY), writer: { host: 'desk', pid: 100 } }, { ...here, boot: { bootId: 'boot-z', bootedAtMs: NOW } })).toEqual({ state: 'writing', pid: 100 });
   });
 });
