@@ -69,7 +69,8 @@ export const historyCommand: CommandSpec = {
               r.lock
                 ? `Lock: ${String(r.lock['kind'])} held by ${String(r.lock['holder'])} pid ${String(r.lock['pid'])} on ${String(r.lock['host'])} since ${String(r.lock['acquiredAt'])}, heartbeat ${String(r.lock['heartbeatAt'])}${r.lock['stale'] ? ` (stale: its process is gone; the next run or \`batchdesk cancel${advisedDbFlag(ctx.global)}\` releases it)` : ''}`
                 : 'Lock: free (no run in flight)',
-              ...(r.run?.processGone ? [`Run ${r.run.batchRunId} stopped without finishing (its process is gone): continue it with \`batchdesk run --resume ${r.run.batchRunId}${advisedDbFlag(ctx.global)}\``] : []),
+              // A rebuild's run is not resumed: the interrupted rebuild's lines say to run it again.
+              ...(r.run?.processGone && r.run.mode !== 'rebuild' ? [`Run ${r.run.batchRunId} stopped without finishing (its process is gone): continue it with \`batchdesk run --resume ${r.run.batchRunId}${advisedDbFlag(ctx.global)}\``] : []),
               ...(r.interruptedRebuild ? interruptedRebuildLines(r.interruptedRebuild) : []),
               r.run ? `Run: ${r.run.batchRunId} ${r.run.status ?? ''}  dates ${r.run.datesCompleted ?? 0}/${r.run.datesPlanned ?? 0} done, ${r.run.datesFailed ?? 0} failed, heartbeat ${r.run.heartbeatAt ?? 'n/a'}` : 'Run: none',
               `Dates in progress: ${r.openDates.join(', ') || 'none'}   Latest completed date: ${r.latestCompletedDate ?? 'none'}`,

@@ -16,8 +16,9 @@ import {
 import type { IsoDate } from '../domain/iso-date';
 import { PHASE_NAMES, type PhaseName } from '../domain/phase';
 import type { Lot } from '../domain/portfolio';
+import { rebuildCommandFor } from '../maintenance/interrupted-rebuild';
 import type { EngineStore } from '../ports/engine-store';
-import type { PortfolioRecord, TrackingRecord } from '../ports/store';
+import type { HistoryRecord, PortfolioRecord, TrackingRecord } from '../ports/store';
 import { chunkDates } from './chunks';
 import { dependentsOf, PHASE_TABLE } from './phase-table';
 import { resolvePortfolioIds } from './portfolio-scope';
@@ -205,6 +206,21 @@ function brokenChainWarnings(dates: readonly PlannedDate[], scope: readonly Port
   );
 }
 
+/**
+ * Why a rebuild's stopped run (history mode 'rebuild': its backfill or retry, j.5) is not
+ * resumed, and what to do: a resume would redo the backfill's dates only, while the rebuild
+ * purged the range before and verifies it after, so the rebuild is what to run again. Its
+ * range and portfolios are the run's options, as the rebuild gave them. `latest` when
+ * `--resume` named no run: only such runs are left, so nothing is resumable.
+ */
+function rebuildRunRefusal(run: HistoryRecord, latest: boolean, commandSuffix: string): string {
+  const o = (run.options ?? {}) as Partial<RunOptions>;
+  const range = o.startDate && o.endDate ? ` of ${o.startDate} .. ${o.endDate}` : '';
+  const rerun = o.startDate && o.endDate ? `\`${rebuildCommandFor({ start: o.startDate, end: o.endDate }, o.portfolios ?? [], commandSuffix)}\`` : 'the same rebuild command';
+  const step = `was a step of the rebuild${range}, which a resume cannot finish (the rebuild purged the range before that run and verifies it after); run the rebuild again with ${rerun}`;
+  return latest ? `there is no interrupted or cancelled run to resume: the latest one, ${run.batchRunId}, ${step}` : `run ${run.batchRunId} ${step}`;
+}
+
 export function planRun(input: PlannerInput): RunPlan {
   const { options } = input;
   const target = targetDateOf(input.nowMs);
@@ -218,6 +234,7 @@ export function planRun(input: PlannerInput): RunPlan {
     const run = options.resume === 'latest' ? input.store.latestResumable() : input.store.getRun(options.resume);
     if (!run) throw usageError(options.resume === 'latest' ? 'there is no interrupted or cancelled run to resume' : `run ${options.resume} not found; see \`batchdesk history${input.commandSuffix ?? ''}\``);
     if (run.status !== 'interrupted' && run.status !== 'cancelled') throw usageError(`run ${run.id} ended ${run.status}; only interrupted or cancelled runs can be resumed`);
+    if (run.mode === 'rebuild') throw usageError(rebuildRunRefusal(run, options.resume === 'latest', input.commandSuffix ?? ''));
     if (run.resumedBy) throw usageError(`run ${run.batchRunId} was resumed already, by ${run.resumedBy}; see \`batchdesk history${input.commandSuffix ?? ''}\``);
     // A stopped resume continues the plan of the run it resumed: the first run of the chain
     // holds the plan's options, and what any run of the chain finished is done.

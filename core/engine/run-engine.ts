@@ -108,7 +108,9 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const activity: ActivityLog = [];
   const telemetry = createTelemetry({ clock: deps.clock, strict: deps.strictTelemetry ?? false, runId, sinks: [...deps.sinks, historyActivitySink(activity)] });
   for (const t of [p.resumeTakeover, takeover]) if (t?.gateChange) reportGateChange(telemetry, t.gateChange);
-  const mode = input.monitorOnly ? 'monitor' : plan.mode === 'retry' ? 'retry' : plan.mode === 'resume' ? 'resume' : 'normal';
+  // A run under a rebuild's lock is the rebuild's own backfill or retry (j.5): mode 'rebuild'
+  // (b.4), which keeps `run --resume` off it (a resume cannot finish a rebuild).
+  const mode = p.inherited ? 'rebuild' : input.monitorOnly ? 'monitor' : plan.mode === 'retry' ? 'retry' : plan.mode === 'resume' ? 'resume' : 'normal';
   deps.bindRunTelemetry?.(telemetry);
   try {
     const retention = settings['history.retention_days'];

@@ -2,7 +2,17 @@
  * What to do about a rebuild that stopped before it finished (SPEC.md j.5, m.17), in words shared
  * by `history --running`, the app, `cancel` and the run that takes its lock over.
  */
+import { shellWord } from '../api/shell-word';
 import type { InterruptedRebuild } from '../ports/store';
+
+/**
+ * The command that rebuilds `range` (of `portfolioIds`, all when empty) again; `dbSuffix` is the
+ * `--db` part the messages advise (empty for the default database).
+ */
+export function rebuildCommandFor(range: { readonly start: string; readonly end: string }, portfolioIds: readonly string[], dbSuffix: string): string {
+  const portfolios = portfolioIds.map((id) => ` --portfolio ${shellWord(id)}`).join('');
+  return `batchdesk rebuild --start-date ${range.start} --end-date ${range.end}${portfolios}${dbSuffix}`;
+}
 
 /**
  * The two ways out of an interrupted rebuild, in words: run it again over its range, or put the

@@ -380,7 +380,10 @@ export interface HistoryStore {
   finishRun(id: string, f: HistoryFinish): void;
   /** Marks a run interrupted (stale lock takeover) and its open tracking rows failed. */
   markInterrupted(runId: string, nowIso: string): void;
-  /** The latest interrupted or cancelled run that no resume has continued yet. */
+  /**
+   * The latest interrupted or cancelled run that no resume has continued yet; a rebuild's run
+   * (mode 'rebuild') only when no other is left (the planner then refuses it, naming the rebuild).
+   */
   latestResumable(): HistoryRecord | null;
   getRun(runId: string): HistoryRecord | null;
   pruneHistory(olderThanIso: string): number;

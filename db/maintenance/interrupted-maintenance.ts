@@ -18,6 +18,7 @@
 import { shellWord } from '../../core/api/shell-word';
 import { tradingDaysBetween } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
+import { rebuildCommandFor } from '../../core/maintenance/interrupted-rebuild';
 import type { GateChange, InterruptedRebuild, LockRecord, LockTakeover } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
 import { historyRepository } from '../repositories/history-repository';
@@ -44,12 +45,6 @@ export function restoreCommandFor(backupFile: string, dbPath: string): string {
   return `batchdesk restore ${shellWord(backupFile)} --db ${shellWord(dbPath)}`;
 }
 
-/** The command that rebuilds `range` (of `portfolioIds`, all when empty) in the database at `dbPath` again. */
-export function rebuildCommandFor(range: { readonly start: string; readonly end: string }, portfolioIds: readonly string[], dbPath: string): string {
-  const portfolios = portfolioIds.map((id) => ` --portfolio ${shellWord(id)}`).join('');
-  return `batchdesk rebuild --start-date ${range.start} --end-date ${range.end}${portfolios} --db ${shellWord(dbPath)}`;
-}
-
 type RowColumns = { id: number; operation: MaintenanceOperation; started_at: string | null; details: string | null };
 const toRow = (r: RowColumns): OpenRow => ({ id: r.id, operation: r.operation, startedAt: r.started_at, details: r.details ? (JSON.parse(r.details) as Record<string, unknown>) : {} });
 
@@ -74,7 +69,7 @@ function rebuildOf(row: OpenRow, dbPath: string): InterruptedRebuild {
     range,
     backupFile,
     restoreCommand: backupFile ? restoreCommandFor(backupFile, dbPath) : null,
-    rerunCommand: range ? rebuildCommandFor(range, portfolioIds, dbPath) : null,
+    rerunCommand: range ? rebuildCommandFor(range, portfolioIds, ` --db ${shellWord(dbPath)}`) : null,
   };
 }
 

@@ -89,7 +89,13 @@ export function historyRepository(db: SqliteDatabase): HistoryStore {
       );
     },
     latestResumable() {
-      return toRecord(sql(`SELECT * FROM (${RUNS_WITH_RESUMER}) WHERE status IN ('interrupted', 'cancelled') AND resumed_by IS NULL ORDER BY started_at DESC LIMIT 1`).get() as Record<string, unknown> | undefined);
+      // A rebuild's run comes last: it is returned only when no other stopped run is left, so
+      // that the planner refuses it with the rebuild to run again instead of "nothing to resume".
+      return toRecord(
+        sql(`SELECT * FROM (${RUNS_WITH_RESUMER}) WHERE status IN ('interrupted', 'cancelled') AND resumed_by IS NULL ORDER BY mode IS 'rebuild', started_at DESC LIMIT 1`).get() as
+          | Record<string, unknown>
+          | undefined,
+      );
     },
     getRun(runId) {
       return toRecord(sql(`${RUNS_WITH_RESUMER} WHERE h.id = ? OR h.batch_run_id = ?`).get(runId, runId) as Record<string, unknown> | undefined);

@@ -136,6 +136,7 @@ export interface RunningReport {
   readonly openDates: readonly string[];
   /** Dates a cancelled or interrupted run left unfinished (the next run redoes them). */
   readonly unfinishedDates: readonly string[];
+  /** The latest date a run finished without failing (a date it failed on, or a killed run was on, is closed as failed). */
   readonly latestCompletedDate: string | null;
   readonly portfolios: readonly { readonly portfolioId: string; readonly name: string; readonly latestSnapshot: string | null }[];
   /**
@@ -146,17 +147,34 @@ export interface RunningReport {
   readonly interruptedRebuild: InterruptedRebuild | null;
 }
 
+/**
+ * The history row of the run the lock is for: a run's own, a rebuild's backfill (its run works
+ * under the rebuild's lock, j.5, and is recorded with mode 'rebuild'), else with no lock the
+ * latest row still 'running'.
+ */
+function lockedRun(db: SqliteDatabase, lock: LockRecord | null): Record<string, unknown> | undefined {
+  const row =
+    lock?.kind === 'rebuild'
+      ? db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' AND mode = 'rebuild' ORDER BY started_at DESC LIMIT 1`).get()
+      : lock?.runId
+        ? db.prepare(`SELECT * FROM batch_run_history WHERE id = ?`).get(lock.runId)
+        : db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`).get();
+  return row as Record<string, unknown> | undefined;
+}
+
 export function runningReport(db: SqliteDatabase, isStale: LockStaleness): RunningReport {
   const store = createEngineStore(db);
   const lock = store.readLock();
   const stale = lock !== null && isStale(lock);
-  const row = (lock?.runId ? db.prepare(`SELECT * FROM batch_run_history WHERE id = ?`).get(lock.runId) : db.prepare(`SELECT * FROM batch_run_history WHERE status = 'running' ORDER BY started_at DESC LIMIT 1`).get()) as Record<string, unknown> | undefined;
+  const row = lockedRun(db, lock);
   const open = db.prepare(`SELECT run_date, run_id FROM batch_run_tracking WHERE completed_at IS NULL AND status IS NOT 'imported' ORDER BY run_date`).all() as { run_date: string; run_id: string | null }[];
   const processGone = row !== undefined && row['status'] === 'running' && (lock === null || stale);
   const inFlight = row && row['status'] === 'running' && lock && !stale ? (row['id'] as string) : null;
   const openDates = open.filter((r) => r.run_id !== null && r.run_id === inFlight).map((r) => r.run_date);
   const unfinishedDates = open.filter((r) => r.run_id === null || r.run_id !== inFlight).map((r) => r.run_date);
-  const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null }).d;
+  // A failed date is closed too (completed_at set), the one a killed run was on among them: the
+  // latest completed date is the latest one a run finished without failing (as trackedProgress counts it).
+  const latest = (db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL AND status IS NOT 'failed'`).get() as { d: string | null }).d;
   // A run in flight writes its progress to history only with its heartbeat; its tracking rows
   // are committed date by date, so they give the dates done so far (also for a run whose
   // process is gone). A monitor-only run (g.12) rolls its tracking rows back: its heartbeat's

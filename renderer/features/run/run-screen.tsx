@@ -99,10 +99,11 @@ export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } 
 /**
  * The cancelled or interrupted runs no resume has continued: a resume run names the run it
  * continues in its options (`resumed_run_id`, g.11), and a resumed run cannot be resumed again.
+ * A rebuild's run (mode 'rebuild') is not resumable either: the rebuild is run again (j.5).
  */
 export function resumableRuns<R extends { id: string; status: string | null; mode: string | null; options: unknown }>(runs: readonly R[]): R[] {
   const resumed = new Set(runs.filter((r) => r.mode === 'resume').map((r) => (r.options as { resumed_run_id?: unknown } | null)?.resumed_run_id));
-  return runs.filter((r) => (r.status === 'cancelled' || r.status === 'interrupted') && !resumed.has(r.id));
+  return runs.filter((r) => (r.status === 'cancelled' || r.status === 'interrupted') && r.mode !== 'rebuild' && !resumed.has(r.id));
 }
 
 /** Where another screen opens the Run screen: a range (History's gaps) and, for the dates an import made stale, retry mode. */
