@@ -4,40 +4,47 @@
  * (exit code 5, SPEC.md k.3) that name the path, and the output of an all-or-nothing import
  * (the import itself is the host's: host/maintenance/csv-import.ts).
  */
-import { accessSync, constants, createReadStream, openSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, openSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT } from '../core/api/errors';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
-import { isPipe, specialFileProblem } from '../db/csv-transfer/input-file-kind';
+import { specialKindProblem } from '../db/csv-transfer/input-file-kind';
 import type { CsvImportRequest } from '../host/maintenance/csv-import';
 import { systemClock } from '../host/system-ports';
 import { formatCsvProblem, type CsvProblem } from '../market-data/csv/csv-problem';
 import { asciiJson, BANNER } from './ascii';
 import type { CommandContext } from './command';
 
+/** The input path that means standard input. */
+const STDIN = '-';
+
 /**
  * The file as a stream of its bytes (the CSV reader accepts a BOM) that `signal` ends (Ctrl-C
  * stops a long read, or an endless pipe), and the name that reports it: the file's own name,
  * or the path as given for a pipe (a process substitution `<(cat f.csv)` is /dev/fd/63, whose
- * own name says nothing). A device or a socket is refused before it is read
+ * own name says nothing). `-` is standard input, as for Unix tools (`cat f.csv | batchdesk prices
+ * import -`), named `stdin`. A device or a socket is refused before it is read
  * (input-file-kind.ts: /dev/zero would never end). A file that cannot be read at all (missing, a
- * folder, no permission) is refused here, before the database is opened.
+ * folder, no permission) is refused here, before the database is opened. The path is stat'ed once.
  */
 export function openInputFile(cwd: string, path: string, signal: AbortSignal): { source: Readable; name: string } {
-  const full = resolve(cwd, path);
-  const special = specialFileProblem(full);
-  if (special) throw dataError(`${special}; nothing was imported`);
+  const stdin = path === STDIN;
+  const full = stdin ? '/dev/stdin' : resolve(cwd, path);
+  let stats: Stats;
   try {
-    if (statSync(full).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    stats = statSync(full);
+    if (stats.isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
     accessSync(full, constants.R_OK);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw dataError(`cannot read ${full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
+    throw dataError(`cannot read ${stdin ? 'standard input' : full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
   }
-  if (!isPipe(full)) return { source: createReadStream(full, { signal, highWaterMark: CHUNK_BYTES }), name: basename(full) };
-  return { source: addAbortSignal(signal, pipeStream(full)), name: path };
+  const special = specialKindProblem(stdin ? 'standard input' : full, stats);
+  if (special) throw dataError(`${special}; nothing was imported`);
+  if (!stats.isFIFO()) return { source: createReadStream(full, { signal, highWaterMark: CHUNK_BYTES }), name: stdin ? 'stdin' : basename(full) };
+  return { source: addAbortSignal(signal, pipeStream(full)), name: stdin ? 'stdin' : path };
 }
 
 /**
@@ -69,8 +76,8 @@ export function skippedLines(skipped: readonly CsvProblem[]): string[] {
  * `<what> import FILE`: reads the file named by the first positional, imports it with the host's
  * `importFile` (host/maintenance/csv-import.ts: into the command's database, which must exist,
  * under the maintenance lock; refused whole on a bad row unless --skip-bad-rows; refused with exit
- * code 3 while a run or maintenance operation holds the lock; stopped by Ctrl-C between the parse
- * and the write, exit code 130, nothing imported), then prints the summary as JSON
+ * code 3 while a run or maintenance operation holds the lock; stopped by Ctrl-C while it reads or
+ * writes, exit code 130, nothing imported), then prints the summary as JSON
  * (--json) or as the banner, `report`'s lines and the skipped rows.
  */
 export async function runCsvImport<S extends { readonly skipped: readonly CsvProblem[] }>(

@@ -9,7 +9,7 @@ import { runCsvImport, staleLines } from '../transfer-files';
 export const profilesImportCommand: CommandSpec = {
   name: 'profiles import',
   summary: 'import company profiles from a CSV file (the company_profiles columns); all or nothing',
-  positionals: [{ name: 'file', required: true, description: 'CSV file with a symbol column and any company_profiles columns (the others keep their stored values)' }],
+  positionals: [{ name: 'file', required: true, description: 'CSV file with a symbol column and any company_profiles columns (the others keep their stored values); - reads standard input' }],
   flags: {
     'skip-bad-rows': { type: 'boolean', description: 'skip bad rows (each is reported) instead of refusing the whole file' },
     json: JSON_FLAG,

@@ -2,7 +2,8 @@
  * The refusal of a run or a maintenance operation because another one holds the database's
  * run lock (SPEC.md g.9, m.16; exit code 3). It names the holder: what it is doing, who and
  * where, since when, and for a run its batch run id, the id `history` shows and
- * `run --resume` accepts; and what to do: wait, or for a run or rebuild, `batchdesk cancel`.
+ * `run --resume` accepts; and what to do: wait, or for a run or rebuild, `batchdesk cancel`, or
+ * for a purge, restore or import the CLI runs, Ctrl-C in its terminal.
  * A host that names the database in the commands it advises (the CLI's ` --db PATH` when the user
  * chose one) passes that as `commandSuffix`, so the advice stops the holder of the same file.
  */
@@ -11,11 +12,27 @@ import type { LockKind, LockRecord } from '../ports/store';
 
 /**
  * The lock holders `batchdesk cancel` can stop (g.10): a run, and a rebuild (its backfill checks
- * the request at each portfolio-date). A purge, restore or import works in one go and releases
- * the lock when it ends; nothing interrupts it part-way.
+ * the request at each portfolio-date). A purge, restore or import never looks at the request; it
+ * releases the lock when it ends (see stopsOnCtrlC for what still stops it).
  */
 export function isCancellable(kind: LockKind): boolean {
   return kind === 'run' || kind === 'rebuild';
+}
+
+/**
+ * Whether a holder `batchdesk cancel` cannot stop still stops on Ctrl-C in its own terminal: a
+ * purge, restore or import the CLI runs watches its SIGINT (it stops at a step boundary, or
+ * between the batches of an import's write, with nothing changed). The app's and `serve`'s do not.
+ */
+export function stopsOnCtrlC(holder: Pick<LockRecord, 'kind' | 'holder'>): boolean {
+  return !isCancellable(holder.kind) && holder.holder === 'cli';
+}
+
+/** What a refused caller can do about `holder`: wait, and stop it where it can be stopped. */
+function waysOut(holder: LockRecord, commandSuffix: string): string {
+  if (isCancellable(holder.kind)) return `wait for it to finish or stop it with \`batchdesk cancel${commandSuffix}\``;
+  if (stopsOnCtrlC(holder)) return `wait for it to finish, or stop it with Ctrl-C in the terminal running it (pid ${holder.pid}); it cannot be cancelled from elsewhere`;
+  return 'wait for it to finish (it cannot be cancelled)';
 }
 
 export function lockedError(holder: LockRecord, commandSuffix = ''): BatchdeskError {
@@ -26,7 +43,7 @@ export function lockedError(holder: LockRecord, commandSuffix = ''): BatchdeskEr
   const run = holder.kind === 'run' ? `, run ${holder.batchRunId ?? holder.runId ?? 'n/a'}` : '';
   return new BatchdeskError(
     'locked',
-    `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}${run}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); ${isCancellable(holder.kind) ? `wait for it to finish or stop it with \`batchdesk cancel${commandSuffix}\`` : 'wait for it to finish (it cannot be cancelled)'}`,
+    `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}${run}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); ${waysOut(holder, commandSuffix)}`,
     { holder },
   );
 }

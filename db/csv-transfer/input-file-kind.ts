@@ -4,7 +4,7 @@
  * substitution `<(cat prices.csv)`, which reads to its end like a file. A device (`/dev/zero` never
  * ends, and reading it ran out of memory) or a socket is refused before anything is read.
  */
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 
 /** Whether `path` is a pipe (a process substitution is one), whose own name (`63` of /dev/fd/63) says nothing. */
 export function isPipe(path: string): boolean {
@@ -17,6 +17,11 @@ export function isPipe(path: string): boolean {
  */
 export function specialFileProblem(path: string): string | null {
   const s = statSync(path, { throwIfNoEntry: false });
-  if (!s || s.isFile() || s.isFIFO() || s.isDirectory()) return null;
-  return `${path} is not a regular file (a device or a socket, which may never end); give a file`;
+  return s ? specialKindProblem(path, s) : null;
+}
+
+/** specialFileProblem for a path already stat'ed (`stats`), named `name` in the words. */
+export function specialKindProblem(name: string, stats: Stats): string | null {
+  if (stats.isFile() || stats.isFIFO() || stats.isDirectory()) return null;
+  return `${name} is not a regular file (a device or a socket, which may never end); give a file`;
 }

@@ -41,6 +41,7 @@ import type { CsvSource } from '../../market-data/csv/csv-table';
 import type { SqliteDatabase } from '../open-database';
 import { priceRepository } from '../repositories/price-repository';
 import { inList } from '../sql-lists';
+import { batchedTransaction, type WriteCheckpoint } from './batched-transaction';
 import { allLots, markImportStaleness, NOTHING_STALE, type StaleSummary } from './import-staleness';
 
 export interface PriceImportOptions {
@@ -157,16 +158,19 @@ export function parsePricesImport(source: CsvSource, o: Pick<PriceImportOptions,
   return parsePricesCsv(source, { file: o.file, skipBadRows: o.skipBadRows, today: o.today, checkDate: tradingDayProblem });
 }
 
-/** Merges parsed rows into the price cache in ONE transaction (see the file comment). */
-export function writePricesImport(db: SqliteDatabase, parsed: ParsedPrices, o: PriceImportOptions): PriceImportSummary {
+/**
+ * Merges parsed rows into the price cache in ONE transaction (see the file comment), symbol by
+ * symbol, letting `checkpoint` in between batches (batched-transaction.ts): a checkpoint that
+ * rejects (Ctrl-C) rolls the whole merge back.
+ */
+export async function writePricesImport(db: SqliteDatabase, parsed: ParsedPrices, o: PriceImportOptions, checkpoint: WriteCheckpoint): Promise<PriceImportSummary> {
   const bySymbol = new Map<string, PriceCsvRow[]>();
   for (const r of parsed.rows) (bySymbol.get(r.symbol) ?? bySymbol.set(r.symbol, []).get(r.symbol)!).push(r);
   const repo = priceRepository(db);
   const totals = { inserted: 0, updated: 0, unchanged: 0, keptStored: 0 };
   const jumps: ImportedJump[] = [];
   const changes = new Map<string, IsoDate>();
-  let stale: StaleSummary = NOTHING_STALE;
-  db.transaction(() => {
+  const stale = await batchedTransaction(db, checkpoint, async (wrote) => {
     for (const [symbol, rows] of [...bySymbol].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const quotes: Quote[] = rows.map((r) => ({ date: r.date, close: r.close, volume: r.volume, open: null, high: null, low: null }));
       const end = rows.reduce((m, r) => (r.date > m ? r.date : m), rows[0]!.date);
@@ -178,9 +182,10 @@ export function writePricesImport(db: SqliteDatabase, parsed: ParsedPrices, o: P
       totals.unchanged += m.unchanged;
       totals.keptStored += m.keptStored;
       if (m.earliestChange) changes.set(symbol, m.earliestChange);
+      await wrote(rows.length);
     }
-    if (changes.size > 0) stale = markImportStaleness(db, staleAfterCloseChanges(changes, allLots(db), missingDatesOf(db, [...changes.keys()])), o.nowIso);
-  }).immediate();
+    return changes.size > 0 ? markImportStaleness(db, staleAfterCloseChanges(changes, allLots(db), missingDatesOf(db, [...changes.keys()])), o.nowIso) : NOTHING_STALE;
+  });
   const needed = symbolsEverNeeded(allLots(db));
   const unneededSymbols = [...bySymbol.keys()].filter((symbol) => !needed.has(symbol)).sort();
   return { rows: parsed.rows.length, symbols: bySymbol.size, ...totals, jumps, stale, skipped: parsed.skipped, unneededSymbols };

@@ -28,6 +28,7 @@ import { formatProfilesCsv, parseProfilesCsv, PROFILE_CSV_COLUMNS, type ProfileC
 import type { CsvSource } from '../../market-data/csv/csv-table';
 import type { SqliteDatabase } from '../open-database';
 import { PROFILE_ENGINE_COLUMNS } from '../repositories/reference-repository';
+import { batchedTransaction, type WriteCheckpoint } from './batched-transaction';
 import { allLots, markImportStaleness, NOTHING_STALE, type StaleSummary } from './import-staleness';
 
 export interface ProfileImportOptions {
@@ -86,8 +87,12 @@ export function parseProfilesImport(source: CsvSource, o: ProfileImportOptions):
   return parseProfilesCsv(source, { file: o.file, skipBadRows: o.skipBadRows, now: o.nowIso as Timestamp });
 }
 
-/** Adds the parsed profiles, or updates the columns the file carries on stored ones, in ONE transaction. */
-export function writeProfilesImport(db: SqliteDatabase, parsed: ParsedProfiles, o: ProfileImportOptions): ProfileImportSummary {
+/**
+ * Adds the parsed profiles, or updates the columns the file carries on stored ones, in ONE
+ * transaction that lets `checkpoint` in between batches (batched-transaction.ts): a checkpoint
+ * that rejects (Ctrl-C) rolls it all back.
+ */
+export async function writeProfilesImport(db: SqliteDatabase, parsed: ParsedProfiles, o: ProfileImportOptions, checkpoint: WriteCheckpoint): Promise<ProfileImportSummary> {
   const select = db.prepare(`SELECT ${COLUMNS.join(', ')}, data_source, last_updated FROM company_profiles WHERE symbol = ?`);
   const insert = db.prepare(
     `INSERT INTO company_profiles (${COLUMNS.join(', ')}, data_source, last_updated, created_at, updated_at) VALUES (${[...COLUMNS, 'a', 'b', 'c', 'd'].map(() => '?').join(', ')})`,
@@ -97,9 +102,9 @@ export function writeProfilesImport(db: SqliteDatabase, parsed: ParsedProfiles, 
   const totals = { inserted: 0, updated: 0, unchanged: 0 };
   const engineRead = PROFILE_ENGINE_COLUMNS.map((c) => COLUMNS.indexOf(c));
   const changed = new Set<string>();
-  let stale: StaleSummary = NOTHING_STALE;
-  db.transaction(() => {
+  const stale = await batchedTransaction(db, checkpoint, async (wrote): Promise<StaleSummary> => {
     for (const { profile, lastUpdated } of parsed.rows) {
+      await wrote(1);
       const stamp = lastUpdated ?? o.nowIso;
       const cur = select.get(profile.symbol) as StoredProfile | undefined;
       if (!cur) {
@@ -119,11 +124,10 @@ export function writeProfilesImport(db: SqliteDatabase, parsed: ParsedProfiles, 
         if (engineRead.some((i) => cur[COLUMNS[i]!] !== values[i])) changed.add(profile.symbol);
       }
     }
-    if (changed.size > 0) {
-      const first = (db.prepare(`SELECT min(run_date) AS d FROM batch_run_tracking`).get() as { d: IsoDate | null }).d;
-      stale = markImportStaleness(db, staleAfterProfileChanges(changed, allLots(db), first), o.nowIso);
-    }
-  }).immediate();
+    if (changed.size === 0) return NOTHING_STALE;
+    const first = (db.prepare(`SELECT min(run_date) AS d FROM batch_run_tracking`).get() as { d: IsoDate | null }).d;
+    return markImportStaleness(db, staleAfterProfileChanges(changed, allLots(db), first), o.nowIso);
+  });
   return { rows: parsed.rows.length, ...totals, stale, skipped: parsed.skipped };
 }
 

@@ -21,7 +21,7 @@
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockRecord, LockTakeover } from '../../core/ports/store';
-import { isCancellable } from '../../core/engine/locked-error';
+import { isCancellable, stopsOnCtrlC } from '../../core/engine/locked-error';
 import { announceGateChange } from '../diagnostics/guard';
 import type { OpenedDatabase } from '../engine-host';
 import { engineHost } from '../engine-host';
@@ -117,7 +117,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       holder,
       stopped: false,
       forced: false,
-      message: `the ${holder.kind} holding the lock (${holder.holder} pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}) cannot be cancelled; it releases the lock when it finishes`,
+      message: `the ${holder.kind} holding the lock (${holder.holder} pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}) cannot be cancelled; it releases the lock when it finishes${stopsOnCtrlC(holder) ? ', or stops on Ctrl-C in the terminal running it' : ''}`,
     };
   }
   if (!(await writeWhenFree(opened, () => opened.store.requestCancel(formatTimestamp(clock.now()), args.runId ?? holder.runId ?? undefined)))) return notThatRun;

@@ -6,9 +6,10 @@
  * dates as current: refused with exit code 3), reads the file in a stream (csv-table.ts: only
  * the good rows are kept), and writes them in ONE transaction, or refuses the whole file on its
  * first bad row unless skipBadRows (a data error, exit code 5, worded once here for every
- * caller). The request's signal (Ctrl-C) stops the read of the file, and is looked at once more
- * before the write: stopped there, nothing was imported (`cancelled`, exit code 130); once begun,
- * the write transaction runs to its end.
+ * caller). The request's signal (Ctrl-C) stops the read of the file, is looked at once more
+ * before the write, and between the write's batches (db/csv-transfer/batched-transaction.ts):
+ * stopped anywhere, the write transaction is rolled back and nothing was imported (`cancelled`,
+ * exit code 130).
  */
 import { BatchdeskError, dataError } from '../../core/api/errors';
 import { newYorkDate } from '../../core/calendar';
@@ -17,6 +18,7 @@ import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { parsePricesImport, writePricesImport, type ParsedPrices, type PriceImportSummary } from '../../db/csv-transfer/price-transfer';
+import type { WriteCheckpoint } from '../../db/csv-transfer/batched-transaction';
 import { parseProfilesImport, writeProfilesImport, type ParsedProfiles, type ProfileImportSummary } from '../../db/csv-transfer/profile-transfer';
 import { formatCsvProblem, isFileProblem, type CsvProblem } from '../../market-data/csv/csv-problem';
 import type { CsvSource } from '../../market-data/csv/csv-table';
@@ -44,17 +46,25 @@ export interface CsvImportRequest {
   readonly holder: LockHolder;
   /** Stamps the rows written; today (its New York date, SPEC.md f.3) is the last date a close may carry. */
   readonly clock: Clock;
-  /** Stops the import before it writes anything (Ctrl-C). */
+  /** Stops the import (Ctrl-C) while it reads or writes; nothing is imported then. */
   readonly signal?: AbortSignal;
 }
 
 /**
  * The refusal of an all-or-nothing import: the first bad row with its line and column, and what
- * to do: with `skipBadRowsFlag` (the CLI) it names that flag, else the app's "skip bad rows" checkbox.
+ * to do, fitted to the problem: a header problem is fixed in the file; a quote never closed
+ * made the rest of the file one row, so it is closed (skipping would drop every row after it);
+ * only a bad row is worth skipping: with `skipBadRowsFlag` (the CLI) the advice names that flag,
+ * else the app's "skip bad rows" checkbox.
  */
 export function refusedCsvImport(problem: CsvProblem, skipBadRowsFlag?: string): Error {
   const skip = skipBadRowsFlag ? `run it again with ${skipBadRowsFlag}` : 'skip bad rows';
-  const fix = isFileProblem(problem) ? 'fix the header or the file' : `fix the row, or ${skip} to import the others`;
+  const fix =
+    problem.kind === 'unclosed_quote'
+      ? 'close the quote opened on that line: the rest of the file was read as part of that row'
+      : isFileProblem(problem)
+        ? 'fix the header or the file'
+        : `fix the row, or ${skip} to import the others`;
   return dataError(`${formatCsvProblem(problem)}; nothing was imported (${fix})`, { problem });
 }
 
@@ -65,10 +75,13 @@ interface CsvImportCommon {
   readonly nowIso: string;
 }
 
-/** An import in its two halves: reading the file (no database) and writing the rows in ONE transaction. */
+/**
+ * An import in its two halves: reading the file (no database) and writing the rows in ONE
+ * transaction, which lets `checkpoint` in between batches (a rejection rolls it back).
+ */
 interface CsvImporter<P, S> {
   readonly parse: (source: CsvSource, common: CsvImportCommon, now: number) => Promise<P | { readonly ok: false; readonly problem: CsvProblem }>;
-  readonly write: (opened: OpenedDatabase, parsed: P, common: CsvImportCommon, now: number) => S;
+  readonly write: (opened: OpenedDatabase, parsed: P, common: CsvImportCommon, now: number, checkpoint: WriteCheckpoint) => Promise<S>;
 }
 
 async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportRequest, importer: CsvImporter<P, S>): Promise<S> {
@@ -84,7 +97,8 @@ async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportR
       });
       if (!parsed.ok) throw refusedCsvImport(parsed.problem, req.skipBadRowsFlag);
       await stopIfCancelled(req.signal, cancelled);
-      return importer.write(opened, parsed, common, now);
+      const rolledBack = () => `the import of ${req.fileName} was cancelled while it wrote; what it had written was rolled back, so nothing was imported`;
+      return await importer.write(opened, parsed, common, now, () => stopIfCancelled(req.signal, rolledBack));
     } finally {
       lock.release();
     }
@@ -95,13 +109,13 @@ async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportR
 
 const PRICES: CsvImporter<ParsedPrices, PriceImportSummary> = {
   parse: (source, common, now) => parsePricesImport(source, { ...common, today: newYorkDate(now) }),
-  write: (opened, parsed, common, now) =>
-    writePricesImport(opened.db, parsed, { ...common, today: newYorkDate(now), jumpThreshold: parseEngineSettings(opened.store.loadSettings())['market_data.jump_threshold'] }),
+  write: (opened, parsed, common, now, checkpoint) =>
+    writePricesImport(opened.db, parsed, { ...common, today: newYorkDate(now), jumpThreshold: parseEngineSettings(opened.store.loadSettings())['market_data.jump_threshold'] }, checkpoint),
 };
 
 const PROFILES: CsvImporter<ParsedProfiles, ProfileImportSummary> = {
   parse: (source, common) => parseProfilesImport(source, common),
-  write: (opened, parsed, common) => writeProfilesImport(opened.db, parsed, common),
+  write: (opened, parsed, common, _now, checkpoint) => writeProfilesImport(opened.db, parsed, common, checkpoint),
 };
 
 /** Adds the file's closes to the price cache (jumps judged with the stored market_data.jump_threshold); rejects with the refusal of a bad file. */

@@ -6,6 +6,7 @@
  */
 export type CsvProblemKind =
   | 'malformed_csv'
+  | 'unclosed_quote'
   | 'missing_header'
   | 'duplicate_header'
   | 'missing_column'
@@ -42,13 +43,14 @@ export function formatCsvProblem(problem: CsvProblem): string {
 }
 
 /**
- * Whether a problem is the file's as a whole (it cannot be parsed, or its header lacks, repeats
- * or adds a column: a required column the header lacks has no position), so skipping bad rows
- * cannot step over it.
+ * Whether a problem is the file's as a whole, so skipping bad rows cannot step over it: its header
+ * lacks, repeats or adds a column (a required column the header lacks has no position), or a quote
+ * is never closed, which makes the rest of the file one broken row. Any other syntax error
+ * (`malformed_csv`) spoils one row only.
  */
 export function isFileProblem(problem: CsvProblem): boolean {
   switch (problem.kind) {
-    case 'malformed_csv':
+    case 'unclosed_quote':
     case 'missing_header':
     case 'duplicate_header':
     case 'unknown_column':

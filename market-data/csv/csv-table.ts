@@ -10,8 +10,9 @@
  * Accepted: a UTF-8 BOM, LF / CRLF / CR line ends, quoted fields (RFC 4180) including
  * line breaks inside quotes, blank lines (skipped), spaces around unquoted fields (trimmed).
  * A row may have fewer or more cells than the header; readers report that per row.
- * A syntax error (an unclosed quote ...) is a `malformed_csv` problem: with `skipBadRows`
- * skipped and reported, else fatal. So is a record the reader finds bad: the first one stops
+ * A syntax error is a `malformed_csv` problem, or `unclosed_quote` for a quote that is never
+ * closed (the rest of the file is then one broken record): with `skipBadRows` skipped and
+ * reported, else fatal. So is a record the reader finds bad: the first one stops
  * the read (nothing after it is read) unless `skipBadRows`.
  */
 import { CsvError, parse, type InfoRecord, type Options, type Parser } from 'csv-parse';
@@ -68,7 +69,7 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
     const unclosed = error?.code === 'CSV_QUOTE_NOT_CLOSED';
     const line = lines.firstFilledLineFrom(typeof error?.bytes === 'number' ? error.bytes : lastEnd);
     const message = unclosed ? 'not valid CSV: a quote opened on this line is never closed' : `not valid CSV: ${error ? parserWords(error.message) : 'unreadable record'}`;
-    return { file, line, column: null, columnNumber: null, kind: 'malformed_csv', message };
+    return { file, line, column: null, columnNumber: null, kind: unclosed ? 'unclosed_quote' : 'malformed_csv', message };
   };
   const take = (record: CsvRecord): void => {
     if (refusal) return;

@@ -3,13 +3,16 @@
  * process and a real SIGINT: each stops before it changes anything, exits 130 with a message
  * that says nothing was changed, and leaves the content (canonical checksums) as it was and the
  * lock free. The signal goes out at a moment seen from outside: the backup's partial file
- * appears, or the import holds the lock while it reads a pipe that has not ended. The child is paused around the signal (SIGSTOP .. SIGCONT) so that it cannot
+ * appears, the import holds the lock while it reads a pipe that has not ended, or the import's
+ * write transaction holds SQLite's write lock. The child is paused around the signal (SIGSTOP .. SIGCONT) so that it cannot
  * run past the step while the signal is on its way.
  */
 import Database from 'better-sqlite3';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { tradingDaysBetween } from '../../core/calendar';
+import type { IsoDate } from '../../core/domain/iso-date';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startCliProcess, tempDir } from '../support/cli';
 import { backfilledDemo, checksumsOf, copyTo, SAFE_NOW } from '../support/safeguards';
@@ -42,6 +45,26 @@ async function interrupted(args: readonly string[], ready: (child: ChildProcess)
 
 const backupDir = (db: string) => join(dirname(db), 'backups');
 const partialIn = (dir: string) => () => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.partial'));
+/** Whether another connection holds SQLite's write lock on `db` now (an import's write transaction), probed with `probe`. */
+const writing = (probe: Database.Database): boolean => {
+  try {
+    probe.exec('BEGIN IMMEDIATE');
+    probe.exec('ROLLBACK');
+    return false;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') return true;
+    throw err;
+  }
+};
+
+/** A price file of `symbols` made-up symbols with a close on each of the `days` trading days up to 2025-06-27. */
+function bigPriceFile(path: string, symbols: number, days: number): void {
+  const dates = tradingDaysBetween('2010-01-01' as IsoDate, '2025-06-27' as IsoDate).slice(-days);
+  const lines = ['symbol,date,close,volume'];
+  for (let s = 0; s < symbols; s++) for (let d = 0; d < dates.length; d++) lines.push(`ZC${s.toString(36).toUpperCase().padStart(3, '0')},${dates[d]},${50 + ((s + d) % 100) / 4},${1000 + d}`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
 const lockRows = (db: string) => {
   const d = new Database(db, { readonly: true });
   try {
@@ -106,4 +129,28 @@ describe('Ctrl-C before a maintenance command changes anything', () => {
     expect(checksumsOf(db)).toEqual(before);
     expect(lockRows(db)).toBe(0);
   }, 120_000);
+
+  it('prices import stopped during its write transaction: exit 130, what it wrote rolled back, the database unchanged, lock free', async () => {
+    const db = copyTo(demo);
+    const before = checksumsOf(db);
+    const file = join(tempDir(), 'prices.csv');
+    // 200,000 rows: the write takes seconds, well past the moment its transaction is seen.
+    bigPriceFile(file, 80, 2_500);
+    const probe = new Database(db, { timeout: 0 });
+    try {
+      let locked = false;
+      const r = await interrupted(['prices', 'import', file, '--db', db], () => {
+        locked ||= lockRows(db) === 1;
+        return locked && writing(probe);
+      });
+      expect(r.sent).toBe(true);
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain('Stopping...');
+      expect(r.stderr).toContain('the import of prices.csv was cancelled while it wrote; what it had written was rolled back, so nothing was imported');
+    } finally {
+      probe.close();
+    }
+    expect(checksumsOf(db)).toEqual(before);
+    expect(lockRows(db)).toBe(0);
+  }, 180_000);
 });

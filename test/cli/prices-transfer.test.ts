@@ -147,12 +147,21 @@ describe('prices import / export', () => {
       // NOW is Friday 2025-07-11 after the close; the Monday after is a trading day not yet come.
       ['close dated after today', 'symbol,date,close,volume\nAAPL,2025-07-11,245.0,1\nAAPL,2025-07-14,246.0,1\n', 'line 3, column 2 (date): 2025-07-14 is after today (2025-07-11 in New York)'],
       ['duplicate rows', 'symbol,date,close\nAAPL,2025-01-06,245\nMSFT,2025-01-06,420\naapl,2025-01-06,245\n', 'line 4, column 2 (date): AAPL on 2025-01-06 again (first on line 2)'],
+      // One row's stray quote spoils that row only: --skip-bad-rows steps over it.
+      ['stray quote in a row', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07,24"6,1\nAAPL,2025-01-08,247.0,1\n', 'line 3: not valid CSV: Invalid Opening Quote: a quote is found in column 3, value is "24"'],
+      // A quote never closed takes in the rest of the file: skipping it would drop every row after it.
+      ['unclosed quote', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,"2025-01-07,246.0,1\nAAPL,2025-01-08,247.0,1\n', 'line 3: not valid CSV: a quote opened on this line is never closed'],
     ])('%s', async (_kind, text, message) => {
       const name = `bad-${_kind.replace(/ /g, '-')}.csv`;
       const r = await runCli(['prices', 'import', file(name, text), '--db', db], { BATCHDESK_NOW: NOW });
       expect(r.code).toBe(5);
       // A header problem cannot be skipped row by row.
-      const fix = _kind === 'missing column' ? 'fix the header or the file' : 'fix the row, or run it again with --skip-bad-rows to import the others';
+      const fix =
+        _kind === 'missing column'
+          ? 'fix the header or the file'
+          : _kind === 'unclosed quote'
+            ? 'close the quote opened on that line: the rest of the file was read as part of that row'
+            : 'fix the row, or run it again with --skip-bad-rows to import the others';
       expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (${fix})`);
       expect(tableContents(db)).toEqual(before);
     });
@@ -182,10 +191,21 @@ describe('prices import / export', () => {
     const text = 'symbol,date,close,volume\nZZZZQ,2025-07-07,12.5,100\nAAPL,2025-07-07,210,100\nSPY,2025-07-07,600,100\nhome_equity,2025-07-07,1,\n';
     const r = await runCli(['prices', 'import', file('unneeded.csv', text), '--db', db], { BATCHDESK_NOW: NOW });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('warning: 2 imported symbol(s) no portfolio or factor needs: HOME_EQUITY, ZZZZQ (imported anyway; check for a typo)');
+    expect(r.stdout).toContain('warning: 2 imported symbol(s) no portfolio or factor needs (HOME_EQUITY, ZZZZQ): imported anyway; check for a typo');
     expect(rows(db, `SELECT close FROM market_data_cache WHERE symbol = 'ZZZZQ'`)).toEqual([{ close: 12.5 }]);
     const json = JSON.parse((await runCli(['prices', 'import', file('unneeded.csv', text), '--db', db, '--json'], { BATCHDESK_NOW: NOW })).stdout);
     expect(json.unneededSymbols).toEqual(['HOME_EQUITY', 'ZZZZQ']);
+  });
+
+  it('names the first 10 unneeded symbols and how many more; --json lists them all', async () => {
+    const db = newDb(join(dir, 'unneeded-many.db'));
+    const symbols = Array.from({ length: 25 }, (_, i) => `ZQ${String(i).padStart(2, '0')}`);
+    const text = `symbol,date,close\n${symbols.map((s) => `${s},2025-07-07,10`).join('\n')}\n`;
+    const r = await runCli(['prices', 'import', file('unneeded-many.csv', text), '--db', db], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`warning: 25 imported symbol(s) no portfolio or factor needs (${symbols.slice(0, 10).join(', ')}, ... 15 more): imported anyway; check for a typo (--json lists them all)`);
+    const json = JSON.parse((await runCli(['prices', 'import', file('unneeded-many.csv', text), '--db', db, '--json'], { BATCHDESK_NOW: NOW })).stdout);
+    expect(json.unneededSymbols).toEqual(symbols);
   });
 
   it('an unchanged close keeps its data_source; a correction becomes csv; a jump never replaces a stored close', async () => {

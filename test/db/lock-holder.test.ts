@@ -12,7 +12,7 @@ const NOW = '2026-11-27T23:00:00.000000Z';
 let opened: OpenedDatabase | null = null;
 afterEach(() => opened?.close());
 
-const lock = (kind: 'run' | 'purge', runId: string) => ({ kind, runId, holder: 'cli' as const, host: 'desk-7', pid: 4242, acquiredAt: NOW, heartbeatAt: NOW });
+const lock = (kind: 'run' | 'purge' | 'import', runId: string, holder: 'cli' | 'app' = 'cli') => ({ kind, runId, holder, host: 'desk-7', pid: 4242, acquiredAt: NOW, heartbeatAt: NOW });
 
 describe('the lock holder', () => {
   it('a run with a history row is named by its batch run id; one without, by its lock id; a maintenance operation, by its kind', () => {
@@ -39,7 +39,12 @@ describe('the lock holder', () => {
 
     store.acquireLock(lock('purge', 'purge-1'), () => false, NOW);
     expect(lockedError(store.readLock()!).message).toContain('locked by another purge (cli pid 4242 on desk-7, since 2026-11-27T23:00:00.000000Z,');
-    // A purge cannot be stopped part-way (g.10 cancels runs): the refusal says to wait.
-    expect(lockedError(store.readLock()!).message).toMatch(/; wait for it to finish \(it cannot be cancelled\)$/);
+    // `batchdesk cancel` does not stop a purge (g.10 cancels runs), but Ctrl-C in the CLI's terminal does.
+    expect(lockedError(store.readLock()!).message).toMatch(/; wait for it to finish, or stop it with Ctrl-C in the terminal running it \(pid 4242\); it cannot be cancelled from elsewhere$/);
+    store.releaseLock('purge-1');
+
+    // The app's import watches no Ctrl-C: the refusal says to wait.
+    store.acquireLock(lock('import', 'import-1', 'app'), () => false, NOW);
+    expect(lockedError(store.readLock()!).message).toMatch(/locked by another import \(app pid 4242 .*; wait for it to finish \(it cannot be cancelled\)$/);
   });
 });

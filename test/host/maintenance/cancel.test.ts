@@ -76,7 +76,7 @@ describe('cancel', () => {
         for (const force of [false, true]) {
           const r = await cancelRun(opened, { force, waitMs: 300 }, systemClock(ENV));
           expect(r).toMatchObject({ requested: false, stopped: false, forced: false });
-          expect(r.message).toMatch(/^the purge holding the lock \(cli pid \d+ on .+, since .+\) cannot be cancelled; it releases the lock when it finishes$/);
+          expect(r.message).toMatch(/^the purge holding the lock \(cli pid \d+ on .+, since .+\) cannot be cancelled; it releases the lock when it finishes, or stops on Ctrl-C in the terminal running it$/);
           expect(opened.store.readLock()).toMatchObject({ kind: 'purge', cancelRequested: false });
         }
       } finally {
@@ -84,7 +84,7 @@ describe('cancel', () => {
       }
       const run = await runCli(['run', '--db', db, '--target-date', '2025-07-01'], ENV);
       expect(run.code).toBe(3);
-      expect(run.stderr).toMatch(/locked by another purge \(cli pid \d+ .*\); wait for it to finish \(it cannot be cancelled\)/);
+      expect(run.stderr).toMatch(/locked by another purge \(cli pid (\d+) .*\); wait for it to finish, or stop it with Ctrl-C in the terminal running it \(pid \1\); it cannot be cancelled from elsewhere/);
       expect(run.stderr).not.toMatch(/batchdesk cancel/);
     } finally {
       await holder.stop();

@@ -116,7 +116,7 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', async () => {
     expect(r.skipped.map((p) => [p.line, p.kind])).toEqual([
       [3, 'bad_date'],
       [4, 'non_positive_close'],
-      [5, 'malformed_csv'],
+      [5, 'unclosed_quote'],
     ]);
   });
 
@@ -128,7 +128,7 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', async () => {
 
   it('an unclosed quote without skipBadRows stops, naming the line where the quote opens', async () => {
     const r = await parsePricesCsv('symbol,date,close\nA,2024-01-02,1\n\nA,"2024-01-03,2\nA,2024-01-04,3\n');
-    expect(r).toMatchObject({ ok: false, problem: { kind: 'malformed_csv', line: 4, message: 'not valid CSV: a quote opened on this line is never closed' } });
+    expect(r).toMatchObject({ ok: false, problem: { kind: 'unclosed_quote', line: 4, message: 'not valid CSV: a quote opened on this line is never closed' } });
   });
 });
 
