@@ -88,6 +88,16 @@ function leaveKilledRebuild(opened: OpenedDatabase, pid: number): number {
   return id;
 }
 
+/** leaveKilledRebuild on the database file at `path`. */
+function leaveKilledRebuildIn(path: string, pid: number): void {
+  const opened = openStore(path, { mustExist: true });
+  try {
+    leaveKilledRebuild(opened, pid);
+  } finally {
+    opened.close();
+  }
+}
+
 /** Why the takeover closed the gate (its gate change's reason, and the finding's message). */
 const gateReason = (pid: number, dbPath: string) =>
   `rebuild failed: interrupted: the rebuild process (pid ${pid} on ${hostname()}) stopped before it finished; restore the backup with \`batchdesk restore ${BACKUP} --db ${dbPath}\``;
@@ -153,14 +163,7 @@ describe('taking over the lock of a killed rebuild', () => {
 
   it('a run, and a resume, that take it over report the gate it closed (gate_changed) through the run\'s telemetry', async () => {
     const seeded = seedDemoDb(SAFE_NOW);
-    const leave = (pid: number) => {
-      const opened = openStore(seeded, { mustExist: true });
-      try {
-        leaveKilledRebuild(opened, pid);
-      } finally {
-        opened.close();
-      }
-    };
+    const leave = (pid: number) => leaveKilledRebuildIn(seeded, pid);
 
     // A run: its own acquisition of the lock takes it over (with --ignore-gate: the gate it closed refuses a run without).
     const runPid = deadPid();
@@ -187,14 +190,7 @@ describe('taking over the lock of a killed rebuild', () => {
 
   it('refuses the run that took it over, and a resume that did, as at any closed gate (g.6 checks the gate after the lock), saying what it found and the ways out', async () => {
     const seeded = seedDemoDb(SAFE_NOW);
-    const leave = (pid: number) => {
-      const opened = openStore(seeded, { mustExist: true });
-      try {
-        leaveKilledRebuild(opened, pid);
-      } finally {
-        opened.close();
-      }
-    };
+    const leave = (pid: number) => leaveKilledRebuildIn(seeded, pid);
     const refusal = (pid: number) =>
       `the rebuild holding the lock (pid ${pid} on ${hostname()}) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over 2025-07-01 .. 2025-07-08; ` +
       `run it again with \`batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --db ${seeded}\`, or put the pre-rebuild backup ${BACKUP} back with \`batchdesk restore ${BACKUP} --db ${seeded}\`, or start the run with --ignore-gate`;
@@ -238,12 +234,7 @@ describe('taking over the lock of a killed rebuild', () => {
     expect((await runDemo(seeded, SAFE_NOW, { guard: false }, { sinks: [stop], signal: controller.signal })).exitCode).toBe(130);
     expect((await runDemo(seeded, SAFE_NOW, { guard: false })).exitCode).toBe(0);
     const pid = deadPid();
-    const opened = openStore(seeded, { mustExist: true });
-    try {
-      leaveKilledRebuild(opened, pid);
-    } finally {
-      opened.close();
-    }
+    leaveKilledRebuildIn(seeded, pid);
     const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false });
     expect(resumed.kind).toBe('up_to_date');
     expect(resumed.kind === 'up_to_date' && resumed.summary.warnings).toContainEqual(expect.stringMatching(new RegExp(`^the rebuild holding the lock \\(pid ${pid} on .+\\) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over 2025-07-01 \\.\\. 2025-07-08; run it again with `)));
