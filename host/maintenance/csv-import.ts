@@ -52,20 +52,23 @@ export interface CsvImportRequest {
 
 /**
  * The refusal of an all-or-nothing import: the first bad row with its line and column, and what
- * to do, fitted to the problem: a header problem is fixed in the file; a quote never closed
- * made the rest of the file one row, so it is closed (skipping would drop every row after it);
+ * to do, fitted to the problem: a header problem is fixed in the file; a quote problem that
+ * hides the lines after it (never closed, or text after the closing quote) refuses the file even
+ * when bad rows are skipped, so the advice says why skipping cannot help and to fix the quote;
  * only a bad row is worth skipping: with `skipBadRowsFlag` (the CLI) the advice names that flag,
  * else the app's "skip bad rows" checkbox.
  */
 export function refusedCsvImport(problem: CsvProblem, skipBadRowsFlag?: string): Error {
-  const skip = skipBadRowsFlag ? `run it again with ${skipBadRowsFlag}` : 'skip bad rows';
-  const fix =
-    problem.kind === 'unclosed_quote'
-      ? 'close the quote opened on that line: the rest of the file was read as part of that row'
-      : isFileProblem(problem)
-        ? 'fix the header or the file'
-        : `fix the row, or ${skip} to import the others`;
-  return dataError(`${formatCsvProblem(problem)}; nothing was imported (${fix})`, { problem });
+  return dataError(`${formatCsvProblem(problem)}; nothing was imported (${refusalAdvice(problem, skipBadRowsFlag)})`, { problem });
+}
+
+/** What to do about the problem that refused a file (see refusedCsvImport); skipping is named only where it helps. */
+function refusalAdvice(problem: CsvProblem, skipBadRowsFlag: string | undefined): string {
+  const noSkip = 'so skipping bad rows cannot help';
+  if (problem.kind === 'unclosed_quote') return `close the quote opened on that line: the rest of the file was read as part of that row, ${noSkip}`;
+  if (problem.kind === 'bad_closing_quote') return `a quote problem on line ${problem.line} makes the lines after it unreadable, ${noSkip}: fix the quote`;
+  if (isFileProblem(problem)) return 'fix the header or the file';
+  return `fix the row, or ${skipBadRowsFlag ? `run it again with ${skipBadRowsFlag}` : 'skip bad rows'} to import the others`;
 }
 
 /** What both halves of an import get: the file name named in problems, the bad-row choice and the rows' stamp. */

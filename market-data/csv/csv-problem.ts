@@ -7,6 +7,7 @@
 export type CsvProblemKind =
   | 'malformed_csv'
   | 'unclosed_quote'
+  | 'bad_closing_quote'
   | 'missing_header'
   | 'duplicate_header'
   | 'missing_column'
@@ -44,13 +45,16 @@ export function formatCsvProblem(problem: CsvProblem): string {
 
 /**
  * Whether a problem is the file's as a whole, so skipping bad rows cannot step over it: its header
- * lacks, repeats or adds a column (a required column the header lacks has no position), or a quote
- * is never closed, which makes the rest of the file one broken row. Any other syntax error
- * (`malformed_csv`) spoils one row only.
+ * lacks, repeats or adds a column (a required column the header lacks has no position), or a
+ * quote problem leaves the parser inside a quoted value, so the lines after it cannot be read as
+ * rows (a quote never closed, `unclosed_quote`; a quote closed by text other than a comma or the
+ * line end, `bad_closing_quote`). Any other syntax error (`malformed_csv`, a quote inside an
+ * unquoted value) spoils one row only.
  */
 export function isFileProblem(problem: CsvProblem): boolean {
   switch (problem.kind) {
     case 'unclosed_quote':
+    case 'bad_closing_quote':
     case 'missing_header':
     case 'duplicate_header':
     case 'unknown_column':

@@ -10,13 +10,17 @@
  * Accepted: a UTF-8 BOM, LF / CRLF / CR line ends, quoted fields (RFC 4180) including
  * line breaks inside quotes, blank lines (skipped), spaces around unquoted fields (trimmed).
  * A row may have fewer or more cells than the header; readers report that per row.
- * A syntax error is a `malformed_csv` problem, or `unclosed_quote` for a quote that is never
- * closed (the rest of the file is then one broken record): with `skipBadRows` skipped and
- * reported, else fatal. So is a record the reader finds bad: the first one stops
- * the read (nothing after it is read) unless `skipBadRows`.
+ * A syntax error is a `malformed_csv` problem (a quote inside an unquoted value: that record
+ * only): with `skipBadRows` skipped and reported, else fatal. So is a record the reader finds
+ * bad: the first one stops the read (nothing after it is read) unless `skipBadRows`. A quote
+ * problem that leaves csv-parse inside a quoted value is fatal even with `skipBadRows`: a quote
+ * never closed (`unclosed_quote`) or one closed by other text than a comma or the line end
+ * (`bad_closing_quote`). csv-parse then reads the lines after it into that value, or drops
+ * them (text after a closing quote and a space), so skipping it would lose the good rows after
+ * it without a word, and it offers no way to resume reading at the next line.
  */
 import { CsvError, parse, type InfoRecord, type Options, type Parser } from 'csv-parse';
-import type { CsvProblem } from './csv-problem';
+import { isFileProblem, type CsvProblem, type CsvProblemKind } from './csv-problem';
 
 export interface CsvRecord {
   /** Line where the record starts (1-based). */
@@ -42,14 +46,17 @@ export type CsvRead<P extends CsvProblem = CsvProblem> =
 export interface ReadCsvOptions {
   /** Named in problems. */
   readonly file?: string | null;
-  /** Skip bad rows (unreadable CSV or a record the reader refuses), each reported, instead of stopping at the first. */
+  /**
+   * Skip bad rows (unreadable CSV or a record the reader refuses), each reported, instead of
+   * stopping at the first; a quote problem that hides the lines after it still refuses the file.
+   */
   readonly skipBadRows?: boolean;
 }
 
 /**
  * Reads `source` through `reader`. Resolves to the verdict: the problem that refused the file
- * (its header, a missing header, or the first bad row without skipBadRows), or the rows
- * skipped, in line order. Rejects only with the source's own error (an unreadable file, the
+ * (its header, a missing header, a quote problem that hides the lines after it, or the first
+ * bad row without skipBadRows), or the rows skipped, in line order. Rejects only with the source's own error (an unreadable file, the
  * AbortError of a stopped stream) or a reader's exception.
  */
 export async function readCsv<P extends CsvProblem>(source: CsvSource, options: ReadCsvOptions, reader: CsvReader<P>): Promise<CsvRead<P>> {
@@ -66,10 +73,9 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
   // The error's `bytes` is where csv-parse began the bad record (its `lines` miscounts after a
   // quoted CRLF, and points past an unclosed quote to the end of the file).
   const malformed = (error: CsvError | undefined): CsvProblem => {
-    const unclosed = error?.code === 'CSV_QUOTE_NOT_CLOSED';
+    const kind = syntaxErrorKind(error);
     const line = lines.firstFilledLineFrom(typeof error?.bytes === 'number' ? error.bytes : lastEnd);
-    const message = unclosed ? 'not valid CSV: a quote opened on this line is never closed' : `not valid CSV: ${error ? parserWords(error.message) : 'unreadable record'}`;
-    return { file, line, column: null, columnNumber: null, kind: unclosed ? 'unclosed_quote' : 'malformed_csv', message };
+    return { file, line, column: null, columnNumber: null, kind, message: syntaxErrorMessage(kind, error) };
   };
   const take = (record: CsvRecord): void => {
     if (refusal) return;
@@ -103,9 +109,12 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
       return null;
     }) as unknown as Options['on_record'],
     on_skip: (error: CsvError | undefined): undefined => {
+      if (refusal) return;
       const problem = malformed(error);
+      // A quote problem that hides the lines after it cannot be skipped (see the top of this file).
+      if (isFileProblem(problem)) refusal = problem;
       // csv-parse may report one skipped record twice.
-      if (!malformedLines.has(problem.line)) skipped.push(problem);
+      else if (!malformedLines.has(problem.line)) skipped.push(problem);
       malformedLines.add(problem.line);
     },
   });
@@ -129,6 +138,34 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
   if (refusal) return { ok: false, problem: refusal, skipped };
   if (headerLine === null) return { ok: false, problem: missingHeader(file, 1), skipped };
   return { ok: true, headerLine, skipped };
+}
+
+/**
+ * The kind of a csv-parse error: a quote that leaves the parser inside a quoted value (never
+ * closed, or closed by other text than a comma or the line end) is told apart from the syntax
+ * errors that spoil their own record only.
+ */
+function syntaxErrorKind(error: CsvError | undefined): CsvProblemKind {
+  switch (error?.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'unclosed_quote';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'bad_closing_quote';
+    default:
+      return 'malformed_csv';
+  }
+}
+
+/**
+ * What a syntax error says: the quote problems in words of their own, naming the fix (csv-parse
+ * words a bad closing quote in its own terms: "trimable character (if activated)"), any other
+ * error in csv-parse's words.
+ */
+function syntaxErrorMessage(kind: CsvProblemKind, error: CsvError | undefined): string {
+  if (kind === 'unclosed_quote') return 'not valid CSV: a quote opened on this line is never closed';
+  if (kind === 'bad_closing_quote') return 'not valid CSV: a quoted value opened on this line has text after its closing quote (a quote inside a quoted value is written twice: "")';
+  return `not valid CSV: ${error ? parserWords(error.message) : 'unreadable record'}`;
 }
 
 /**

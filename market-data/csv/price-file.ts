@@ -49,7 +49,8 @@ export interface PriceFile {
 
 /**
  * Reads one file. For a per-symbol file `symbol` names the symbol (canonicalised). A file that
- * cannot be used at all (no header, a required column absent) gives no rows and one problem.
+ * cannot be used at all (no header, a required column absent, or a quote problem that hides the
+ * lines after it: csv-table.ts) gives no rows and one problem.
  */
 export async function readPriceFile(source: CsvSource, file: string, layout: PriceFileLayout, symbol?: string): Promise<PriceFile> {
   const fileSymbol = symbol === undefined ? null : canonicalSymbol(symbol);

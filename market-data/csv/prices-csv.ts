@@ -8,7 +8,8 @@
  * column, empty or non-numeric value, a malformed symbol, bad date, a date after `today`,
  * non-positive close, a volume that is not a whole number >= 0, the same (symbol, date) twice in
  * the file); with
- * `skipBadRows` every bad row is skipped and reported instead.
+ * `skipBadRows` every bad row is skipped and reported instead, but for a quote problem that
+ * hides the lines after it (csv-table.ts), which refuses the file all the same.
  * The header must name symbol, date and close (any case, any order); volume is optional,
  * other columns are ignored. Symbols are stored canonical (e.4: BRK.B -> BRK-B). A UTF-8 BOM
  * and CRLF line ends are accepted.

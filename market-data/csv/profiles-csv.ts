@@ -19,7 +19,8 @@
  * non-numeric number, a negative market cap, employees not a whole number >= 0, bad boolean or
  * timestamp, a last_updated after now, a description over 1,000 characters or another text over
  * 200, the same symbol twice) stops the parse with
- * its line and column, unless skipBadRows.
+ * its line and column, unless skipBadRows (but for a quote problem that hides the lines after
+ * it, csv-table.ts).
  *
  * Writing gives every column in the order above, rows sorted by symbol, booleans as 0/1,
  * numbers in shortest round-trip form, LF line ends: an export of an import of such a file is

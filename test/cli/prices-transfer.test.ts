@@ -151,17 +151,25 @@ describe('prices import / export', () => {
       ['stray quote in a row', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07,24"6,1\nAAPL,2025-01-08,247.0,1\n', 'line 3: not valid CSV: Invalid Opening Quote: a quote is found in column 3, value is "24"'],
       // A quote never closed takes in the rest of the file: skipping it would drop every row after it.
       ['unclosed quote', 'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,"2025-01-07,246.0,1\nAAPL,2025-01-08,247.0,1\n', 'line 3: not valid CSV: a quote opened on this line is never closed'],
+      // Text after a closing quote leaves the parser in the quoted value: the same.
+      [
+        'text after a closing quote',
+        'symbol,date,close,volume\nAAPL,2025-01-06,245.0,1\nAAPL,2025-01-07,"246.0"x,1\nAAPL,2025-01-08,247.0,1\n',
+        'line 3: not valid CSV: a quoted value opened on this line has text after its closing quote (a quote inside a quoted value is written twice: "")',
+      ],
     ])('%s', async (_kind, text, message) => {
       const name = `bad-${_kind.replace(/ /g, '-')}.csv`;
       const r = await runCli(['prices', 'import', file(name, text), '--db', db], { BATCHDESK_NOW: NOW });
       expect(r.code).toBe(5);
-      // A header problem cannot be skipped row by row.
+      // A header problem, and a quote problem that hides the lines after it, cannot be skipped row by row.
       const fix =
         _kind === 'missing column'
           ? 'fix the header or the file'
           : _kind === 'unclosed quote'
-            ? 'close the quote opened on that line: the rest of the file was read as part of that row'
-            : 'fix the row, or run it again with --skip-bad-rows to import the others';
+            ? 'close the quote opened on that line: the rest of the file was read as part of that row, so skipping bad rows cannot help'
+            : _kind === 'text after a closing quote'
+              ? 'a quote problem on line 3 makes the lines after it unreadable, so skipping bad rows cannot help: fix the quote'
+              : 'fix the row, or run it again with --skip-bad-rows to import the others';
       expect(r.stderr).toBe(`error: ${name} ${message}; nothing was imported (${fix})`);
       expect(tableContents(db)).toEqual(before);
     });

@@ -64,6 +64,21 @@ describe('readCsv', () => {
     expect(r.ok && r.skipped.map((p) => [p.line, p.kind])).toEqual([[3, 'malformed_csv']]);
   });
 
+  it.each([
+    // The quote opens on line 3 and is closed on line 4 by a quote followed by text.
+    ['text after a closing quote, the value spanning two lines', 'a,b\n1,2\n3,"x\ny"z\n4,5\n6,7\n', 3, 'bad_closing_quote'],
+    ['a space and text after a closing quote, CRLF', 'a,b\r\n1,2\r\n3,"x" y\r\n4,5\r\n6,7\r\n', 3, 'bad_closing_quote'],
+    ['a quote never closed, after a blank line', 'a,b\n1,2\n\n3,"x\n4,5\n6,7\n', 4, 'unclosed_quote'],
+  ])('a quote problem that hides the lines after it refuses the file even with skipBadRows, read in chunks of any size (%s)', async (_label, text, line, kind) => {
+    const bytes = Buffer.from(text);
+    for (let size = 1; size <= bytes.length; size += 1) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const { read, records } = await readTable(chunks, { skipBadRows: true });
+      expect({ read, records }, `chunks of ${size} bytes`).toEqual({ read: { ok: false, problem: expect.objectContaining({ line, kind }), skipped: [] }, records: [[2, '1', '2']] });
+    }
+  });
+
   it('an empty file has no header', async () => {
     expect((await readTable('')).read).toMatchObject({ ok: false, problem: { line: 1, kind: 'missing_header' } });
     expect((await readTable('\n\n')).read).toMatchObject({ ok: false, problem: { kind: 'missing_header' } });

@@ -5,6 +5,9 @@ import { seededRandom } from '../../support/yahoo-mock/test-doubles';
 
 const CANONICAL = ['symbol,date,close,volume', 'AAPL,2024-01-02,185.64,82488700', 'AAPL,2024-01-03,184.25,', 'BRK-B,2024-01-02,362.5,3904300', 'SPY,2024-01-02,472.65,123623700', ''].join('\n');
 
+/** What csv-parse's "Invalid Closing Quote" becomes: a quote followed by text, which leaves the parser in the quoted value. */
+const BAD_CLOSING_QUOTE = 'not valid CSV: a quoted value opened on this line has text after its closing quote (a quote inside a quoted value is written twice: "")';
+
 describe('parsePricesCsv (prices import, SPEC k.2, m.14)', async () => {
   it('reads rows, with an empty volume as null', async () => {
     const r = await parsePricesCsv(CANONICAL);
@@ -107,17 +110,32 @@ describe('parsePricesCsv (prices import, SPEC k.2, m.14)', async () => {
       'AAPL,2024-01-02,185.64,1', // 2 ok
       'AAPL,2024-13-01,1,1', // 3 bad date
       'AAPL,2024-01-03,0,1', // 4 non-positive
-      'AAPL,"2024-01-04,1,1', // 5 an unclosed quote: the rest of the file is one broken record
+      'AAPL,2024-01-04,1"5,1', // 5 a quote inside an unquoted value: this row only
+      'AAPL,2024-01-05,186,1', // 6 ok
     ].join('\n');
     const r = await parsePricesCsv(`${text}\n`, { skipBadRows: true });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.rows.map((x) => x.date)).toEqual(['2024-01-02']);
+    expect(r.rows.map((x) => x.date)).toEqual(['2024-01-02', '2024-01-05']);
     expect(r.skipped.map((p) => [p.line, p.kind])).toEqual([
       [3, 'bad_date'],
       [4, 'non_positive_close'],
-      [5, 'unclosed_quote'],
+      [5, 'malformed_csv'],
     ]);
+  });
+
+  // csv-parse reads the lines after such a quote into the quoted value: skipping its row would
+  // drop the good rows after it without a word, so the file is refused, skipBadRows or not.
+  it.each([
+    ['text after a closing quote', 'AAPL,2025-07-02,"2"x', 'bad_closing_quote', BAD_CLOSING_QUOTE],
+    ['a space and text after a closing quote', 'AAPL,2025-07-02,"2" x', 'bad_closing_quote', BAD_CLOSING_QUOTE],
+    ['a quote not doubled inside a quoted value', 'AAPL,"2025-07-"02"",2', 'bad_closing_quote', BAD_CLOSING_QUOTE],
+    ['a quote never closed', 'AAPL,"2025-07-02,2', 'unclosed_quote', 'not valid CSV: a quote opened on this line is never closed'],
+  ])('%s refuses the file even with skipBadRows, naming the line the quote opens on', async (_label, row, kind, message) => {
+    const text = `symbol,date,close\nAAPL,2025-07-01,1\n${row}\nAAPL,2025-07-03,3\nAAPL,2025-07-07,4\n`;
+    for (const skipBadRows of [true, false]) {
+      expect(await parsePricesCsv(text, { file: 'p.csv', skipBadRows })).toEqual({ ok: false, problem: { file: 'p.csv', line: 3, column: null, columnNumber: null, kind, message } });
+    }
   });
 
   it('with skipBadRows a duplicate keeps the first occurrence', async () => {

@@ -118,6 +118,26 @@ describe('parseProfilesCsv (profiles import)', async () => {
     ]);
   });
 
+  it('with skipBadRows a quote inside an unquoted value skips that row only', async () => {
+    const r = await parseProfilesCsv('symbol,company_name,sector\nAAPL,Apple,Tech\nMSFT,Micro"soft,Tech\nSPY,SPDR,\n', { file: 'p.csv', skipBadRows: true });
+    expect(r.ok && r.rows.map((x) => x.profile.symbol)).toEqual(['AAPL', 'SPY']);
+    expect(r.ok && r.skipped).toEqual([
+      { file: 'p.csv', line: 3, column: null, columnNumber: null, kind: 'malformed_csv', message: 'not valid CSV: Invalid Opening Quote: a quote is found in column 2, value is "Micro"' },
+    ]);
+  });
+
+  // csv-parse reads the lines after such a quote into the quoted value (here the rows of MSFT
+  // and SPY): skipping it would drop them without a word, so the file is refused, skipBadRows or not.
+  it.each([
+    ['a quote not doubled inside a quoted value', 'AAPL,"Apple "the" company",Tech', 'bad_closing_quote', 'not valid CSV: a quoted value opened on this line has text after its closing quote (a quote inside a quoted value is written twice: "")'],
+    ['a quote never closed', 'AAPL,"Apple,Tech', 'unclosed_quote', 'not valid CSV: a quote opened on this line is never closed'],
+  ])('%s refuses the file even with skipBadRows', async (_label, row, kind, message) => {
+    const text = `symbol,company_name,sector\nIBM,IBM,Tech\n${row}\nMSFT,Microsoft,Tech\nSPY,SPDR,\n`;
+    for (const skipBadRows of [true, false]) {
+      expect(await parseProfilesCsv(text, { file: 'p.csv', skipBadRows })).toEqual({ ok: false, problem: { file: 'p.csv', line: 3, column: null, columnNumber: null, kind, message } });
+    }
+  });
+
   it('a malformed symbol, a negative market cap and a bad timestamp say why', async () => {
     const problem = async (row: string) => {
       const r = await parseProfilesCsv(`${HEADER}\n${row}\n`);
