@@ -83,15 +83,30 @@ export function looksLikeDatabaseFile(path: string): boolean {
   return h !== null && h.length >= 4 && WAL_MAGICS.includes(h.readUInt32BE(0));
 }
 
-/** Why `target` must not be written, or null when it is safe. */
-export function databaseOverwriteReason(target: string, protectedDatabases: readonly string[] = []): string | null {
+/**
+ * Why `target` must not be written because it is one of `protectedDatabases` or a companion file
+ * of one (by resolved name, or the same file through a link), or null. The first check of
+ * databaseOverwriteReason; alone, for a file the caller knows to be its own leftover to replace.
+ */
+export function protectedDatabaseReason(target: string, protectedDatabases: readonly string[]): string | null {
   const abs = resolve(target);
   for (const db of protectedDatabases) {
     for (const suffix of ['', ...DATABASE_COMPANION_SUFFIXES]) {
       if (sameFile(abs, resolve(db) + suffix)) return suffix ? `it is the ${suffix.slice(1)} file of the database ${resolve(db)}` : `it is the database ${resolve(db)}`;
     }
   }
-  if (looksLikeDatabaseFile(abs)) return 'it is a SQLite database file';
+  return null;
+}
+
+/** The reason of databaseOverwriteReason for a file that is a SQLite database by its first bytes. */
+export const SQLITE_FILE_REASON = 'it is a SQLite database file';
+
+/** Why `target` must not be written, or null when it is safe. */
+export function databaseOverwriteReason(target: string, protectedDatabases: readonly string[] = []): string | null {
+  const abs = resolve(target);
+  const protectedReason = protectedDatabaseReason(abs, protectedDatabases);
+  if (protectedReason) return protectedReason;
+  if (looksLikeDatabaseFile(abs)) return SQLITE_FILE_REASON;
   for (const suffix of DATABASE_COMPANION_SUFFIXES) {
     if (abs.endsWith(suffix) && looksLikeDatabaseFile(abs.slice(0, -suffix.length))) return `it is the ${suffix.slice(1)} file of the database ${abs.slice(0, -suffix.length)}`;
   }
@@ -120,7 +135,15 @@ export function resolveOutputPath(cwd: string, path: string): string {
 /** Throws a usage error when writing `target` could overwrite a database (see the file comment). */
 export function refuseDatabaseOverwrite(target: string, what: string, protectedDatabases: readonly string[] = []): void {
   const why = databaseOverwriteReason(target, protectedDatabases);
-  if (why) throw new BatchdeskError('usage', `refusing to write ${what} to ${resolve(target)}: ${why}; choose another path`);
+  if (why) throw databaseOverwriteError(what, target, why);
+}
+
+/**
+ * The refusal of refuseDatabaseOverwrite (a usage error, nothing written yet) for the reason `why`,
+ * for callers that weigh the reasons themselves (a backup's own leftover, host/maintenance/backup.ts).
+ */
+export function databaseOverwriteError(what: string, target: string, why: string): BatchdeskError {
+  return new BatchdeskError('usage', `refusing to write ${what} to ${resolve(target)}: ${why}; choose another path`);
 }
 
 /**

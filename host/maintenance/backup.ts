@@ -19,7 +19,10 @@
  * copies of this database that nothing writes any more (core/maintenance/backup-retention.ts
  * judgePartialBackup) before it copies (they may be what fills the disk) and before it chooses
  * its name (a removed copy no longer takes it), and reports them; `backup list` shows the ones
- * left in the backup folder.
+ * left in the backup folder. A backup to a chosen --out file does the same with that file's own
+ * partial copy, wherever it is, when its writer record says a backup of this database left it;
+ * while another backup still writes it, or when no such record vouches for a SQLite file there
+ * (it may be the user's), the backup is refused (refuseBackupPathsOverwrite).
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -46,10 +49,11 @@ import {
   writePartialWriter,
   writerPathOf,
   type BackupManifest,
+  type PartialWriter,
 } from '../../db/maintenance/backup-manifest';
 import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
-import { folderLocationProblem, namesFolder, outputPathError, refuseDatabaseOverwrite } from '../../db/maintenance/database-paths';
+import { databaseOverwriteError, databaseOverwriteReason, folderLocationProblem, namesFolder, outputPathError, protectedDatabaseReason, SQLITE_FILE_REASON } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { tableRowCounts } from '../../db/table-counts';
 import { APP_VERSION } from '../app-version';
@@ -193,21 +197,46 @@ function partialBackupsIn(dir: string, dbPath: string): FoundPartial[] {
     const partial = join(dir, name);
     const writer = readPartialWriter(partial);
     const ofThisDatabase = writer ? writer.source === basename(dbPath) : parseBackupName(basename(dbPath), name.slice(0, -'.partial'.length)) !== null;
-    if (!ofThisDatabase) continue;
-    const files = partialFiles(partial).flatMap((f) => {
-      const stat = statSync(f, { throwIfNoEntry: false });
-      return stat?.isFile() ? [{ f, stat }] : [];
-    });
-    if (files.length === 0) continue;
-    found.push({
-      file: partial,
-      files: files.map((x) => x.f),
-      bytes: files.reduce((n, x) => n + x.stat.size, 0),
-      lastWrittenMs: Math.max(...files.map((x) => x.stat.mtimeMs)),
-      writer: writer && partialWriterFacts(writer),
-    });
+    const copy = ofThisDatabase ? foundPartial(partial, writer) : null;
+    if (copy) found.push(copy);
   }
   return found.sort((a, b) => b.lastWrittenMs - a.lastWrittenMs || (a.file < b.file ? -1 : 1));
+}
+
+/** The partial copy `partial` with the files of it that exist (partialFiles) and its writer record, or null when none exists. */
+function foundPartial(partial: string, writer: PartialWriter | null): FoundPartial | null {
+  const files = partialFiles(partial).flatMap((f) => {
+    const stat = statSync(f, { throwIfNoEntry: false });
+    return stat?.isFile() ? [{ f, stat }] : [];
+  });
+  if (files.length === 0) return null;
+  return {
+    file: partial,
+    files: files.map((x) => x.f),
+    bytes: files.reduce((n, x) => n + x.stat.size, 0),
+    lastWrittenMs: Math.max(...files.map((x) => x.stat.mtimeMs)),
+    writer: writer && partialWriterFacts(writer),
+  };
+}
+
+/** The partial copy of a chosen --out file that has a writer record: whether a backup of this database wrote it, and the verdict on it. */
+interface RecordedPartial {
+  readonly found: FoundPartial;
+  readonly ofThisDatabase: boolean;
+  readonly verdict: PartialBackupVerdict;
+}
+
+/**
+ * The partial copy of the --out file `file` (`<file>.partial`) when a readable writer record goes
+ * with it, judged now (judgePartialBackup); null when there is none, as then nothing says a backup
+ * wrote the file there. What a backup of `dbPath` to that file may do with it:
+ * refuseBackupPathsOverwrite.
+ */
+function recordedPartialOf(file: string, dbPath: string): RecordedPartial | null {
+  const partial = `${file}.partial`;
+  const writer = readPartialWriter(partial);
+  const found = writer && foundPartial(partial, writer);
+  return writer && found ? { found, ofThisDatabase: writer.source === basename(dbPath), verdict: judgePartialBackup(found, partialObserver()) } : null;
 }
 
 /**
@@ -260,15 +289,16 @@ function incompleteView(p: FoundPartial, here: PartialBackupObserver): Incomplet
 }
 
 /**
- * Removes the partial copies of this database in `folder` that nothing writes any more
- * (judgePartialBackup: `abandoned`), each with its journals and writer record. One that cannot
- * be removed is a warning: it does not stop the backup.
+ * Removes those of `partials` (this database's: partialBackupsIn, recordedPartialOf) that nothing
+ * writes any more (judgePartialBackup: `abandoned`), each with its journals and writer record, once
+ * each (a chosen --out file's own copy is also in its folder's). One that cannot be removed is a
+ * warning: it does not stop the backup.
  */
-function removeAbandonedPartials(folder: string, dbPath: string): { readonly removed: string[]; readonly warnings: string[] } {
+function removeAbandonedPartials(partials: readonly FoundPartial[]): { readonly removed: string[]; readonly warnings: string[] } {
   const here = partialObserver();
   const removed: string[] = [];
   const warnings: string[] = [];
-  for (const p of partialBackupsIn(folder, dbPath)) {
+  for (const p of new Map(partials.map((x) => [x.file, x])).values()) {
     if (judgePartialBackup(p, here).state !== 'abandoned') continue;
     try {
       for (const f of partialFiles(p.file)) rmSync(f, { force: true });
@@ -314,7 +344,8 @@ function ioError(message: string, cause?: unknown): BatchdeskError {
  *     it; a `keep` for a file elsewhere has no folder of backups to apply to, and is refused as a
  *     usage error before anything is done rather than ignored.
  * The automatic name (`named` null) is chosen only after the sweep (freeBackupName): a partial
- * copy the sweep removes must not push it to `-2`.
+ * copy the sweep removes must not push it to `-2`. A named file's own partial copy is removed
+ * wherever the file is, when a stopped backup of this database left it (recordedPartialOf).
  */
 export function backupDestination(
   req: Pick<BackupRequest, 'out' | 'keep'>,
@@ -379,12 +410,35 @@ export function busyRecordError(why: string, holder: LockRecord | null, dbPath: 
 
 /**
  * Refuses (a usage error, before anything is written) a backup `file` whose own path, partial
- * copy, writer record or manifest would overwrite a database (refuseDatabaseOverwrite).
+ * copy, writer record or manifest would overwrite a database (databaseOverwriteReason), and one
+ * whose partial copy another backup still writes. `recorded` is that copy when a writer record
+ * goes with it (recordedPartialOf):
+ *   - a live writer (judgePartialBackup `writing`), of any database: refused, naming its process;
+ *   - a backup of this database on another machine that may still write it (`unconfirmed`):
+ *     refused, saying from when a backup to this file removes it;
+ *   - a backup of this database that stopped (`abandoned`): the copy and its record are this
+ *     backup's to remove (removeAbandonedPartials), so only their being the database itself is
+ *     refused; any other SQLite file there is refused as one batchdesk cannot vouch for.
  */
-function refuseBackupPathsOverwrite(file: string, dbPath: string): void {
+function refuseBackupPathsOverwrite(file: string, dbPath: string, recorded: RecordedPartial | null): void {
   const partial = `${file}.partial`;
+  const v = recorded?.verdict;
+  if (v?.state === 'writing') {
+    throw new BatchdeskError('usage', `refusing to write the partial backup to ${partial}: another backup (process ${v.pid} on this machine) is writing it, to make ${file}; let that backup finish, or choose another --out file`);
+  }
+  const ours = recorded?.ofThisDatabase === true;
+  const writer = recorded?.found.writer;
+  if (ours && v?.state === 'unconfirmed' && writer) {
+    throw new BatchdeskError(
+      'usage',
+      `refusing to write the partial backup to ${partial}: a backup of this database on another machine (${writer.host}, process ${writer.pid}) wrote it at ${utcText(recorded.found.lastWrittenMs)} and may still be writing it; run this backup again from ${utcText(v.removableFromMs)} on (it then removes the copy unless it changed again), or choose another --out file`,
+    );
+  }
+  const leftover = ours && v?.state === 'abandoned' ? [partial, writerPathOf(partial)] : [];
   for (const [path, what] of [[file, 'the backup'], [partial, 'the partial backup'], [writerPathOf(partial), 'the partial backup writer record'], [manifestPathOf(file), 'the backup manifest']] as const) {
-    refuseDatabaseOverwrite(path, what, [dbPath]);
+    const why = leftover.includes(path) ? protectedDatabaseReason(path, [dbPath]) : databaseOverwriteReason(path, [dbPath]);
+    const unvouched = path === partial && why === SQLITE_FILE_REASON;
+    if (why) throw databaseOverwriteError(what, path, unvouched ? `${why}, and not a backup leftover batchdesk can vouch for (no writer record says a stopped backup of ${basename(dbPath)} left it), so it may be a database of yours` : why);
   }
 }
 
@@ -393,8 +447,10 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   const dir = backupDirOf(opened);
   const dest = backupDestination(req, dir);
   // Refusals of the request itself change nothing, not even the maintenance log (m.22). The
-  // partial copy, its writer record and the manifest are written (and removed on failure) too.
-  if (dest.named !== null) refuseBackupPathsOverwrite(dest.named, opened.path);
+  // partial copy, its writer record and the manifest are written (and removed on failure) too;
+  // a partial copy a stopped backup to this very file left is removed only after every refusal.
+  const recorded = dest.named === null ? null : recordedPartialOf(dest.named, opened.path);
+  if (dest.named !== null) refuseBackupPathsOverwrite(dest.named, opened.path, recorded);
   // A destination chosen outside the backup folder (--out) that can never be written is refused
   // before anything is logged, as every output path is (an I/O error, exit code 5, in the shape of
   // database-paths.ts outputPathError). The backup folder is the database's own setting: a backup
@@ -409,15 +465,13 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   const readOnly = readOnlyDatabaseProblem(opened.path);
   if (readOnly) throw new BatchdeskError('io', `cannot back up: ${readOnly}`);
   const warnings: string[] = [];
-  let removedIncomplete: readonly string[] = [];
-  if (dest.sweepDir !== null) {
-    const sweep = removeAbandonedPartials(dest.sweepDir, opened.path);
-    removedIncomplete = sweep.removed;
-    warnings.push(...sweep.warnings);
-  }
+  const ownLeftover = recorded?.ofThisDatabase === true ? [recorded.found] : [];
+  const sweep = removeAbandonedPartials([...(dest.sweepDir === null ? [] : partialBackupsIn(dest.sweepDir, opened.path)), ...ownLeftover]);
+  const removedIncomplete: readonly string[] = sweep.removed;
+  warnings.push(...sweep.warnings);
   // Named after the sweep: a copy it removed no longer takes the name.
   const file = dest.named ?? freeBackupName(dest.folder, opened.path, clock.now(), req.reason);
-  if (dest.named === null) refuseBackupPathsOverwrite(file, opened.path);
+  if (dest.named === null) refuseBackupPathsOverwrite(file, opened.path, null);
   const partial = `${file}.partial`;
   // A failure still says which leftovers it removed before the copy: nothing disappears unsaid.
   const sayingRemoved = (err: BatchdeskError): BatchdeskError =>
