@@ -9,7 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { firstOutput, killChild, reapChildrenAfterEach } from '../support/child-processes';
 import { REPO_ROOT, runCli } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
 import { ENV, SAFE_NOW } from '../support/safeguards';
@@ -27,23 +28,12 @@ process.stdout.write('writing\\n');
 setInterval(() => {}, 1000);
 `;
 
-let writer: ChildProcess | null = null;
+const children = reapChildrenAfterEach();
 
-afterEach(async () => {
-  if (writer && writer.exitCode === null && writer.signalCode === null) {
-    const exited = new Promise((r) => writer!.once('exit', r));
-    writer.kill('SIGKILL');
-    await exited;
-  }
-  writer = null;
-});
-
+/** Starts the WRITER child on `db` and resolves once it holds the write transaction. */
 async function holdWriteLock(db: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-e', WRITER, db], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`writer exited with ${code}`)));
-  });
+  const child = children.track(spawn(process.execPath, ['-e', WRITER, db], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] }));
+  await firstOutput(child, 'writer');
   return child;
 }
 
@@ -60,7 +50,7 @@ describe('backup while another process holds the write lock', () => {
   it('exits 3 naming the holder and keeps nothing; succeeds once the writer is gone', async () => {
     const db = seedDemoDb(SAFE_NOW);
     const backups = join(dirname(db), 'backups');
-    writer = await holdWriteLock(db);
+    const writer = await holdWriteLock(db);
 
     const refused = await runCli(['backup', '--db', db], ENV);
     expect(refused.code, refused.stderr).toBe(3);
@@ -69,9 +59,7 @@ describe('backup while another process holds the write lock', () => {
     expect(refused.stderr).toContain(`stop it with \`batchdesk cancel --db ${db}\``);
     expect(existsSync(backups) ? readdirSync(backups) : []).toEqual([]);
 
-    const exited = new Promise((r) => writer!.once('exit', r));
-    writer.kill('SIGKILL');
-    await exited;
+    await killChild(writer);
     expect(backupRows(db)).toBe(0);
 
     const made = await runCli(['backup', '--db', db], ENV);

@@ -6,63 +6,32 @@
  * next backup removes the copy with its journal and writer record and says so in its output. A
  * partial copy of another database in the same folder is left alone throughout.
  */
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { killChild, reapChildrenAfterEach, signalWhen } from '../support/child-processes';
 import { runCli, startCliProcess } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
-import { copyTo, ENV, execOn, isAscii, SAFE_NOW } from '../support/safeguards';
+import { copyTo, ENV, isAscii, SAFE_NOW, withBallast } from '../support/safeguards';
 
 const CHILD_ENV = { ...ENV, BATCHDESK_NO_BUNDLE: '1' };
 
 let template = '';
 beforeAll(() => {
-  template = seedDemoDb(SAFE_NOW);
   // Ballast, so the child's copy and its checks take long enough to catch it at work.
-  execOn(template, (d) => {
-    d.exec('CREATE TABLE ballast (b BLOB)');
-    const add = d.prepare('INSERT INTO ballast VALUES (randomblob(1048576))');
-    d.transaction(() => {
-      for (let i = 0; i < 96; i++) add.run();
-    })();
-  });
+  template = withBallast(seedDemoDb(SAFE_NOW), 96);
 }, 120_000);
 
-let child: ChildProcess | null = null;
-afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-  child = null;
-});
+const children = reapChildrenAfterEach();
 
 const partialsIn = (dir: string): string[] => readdirSync(dir).filter((n) => n.endsWith('.partial'));
 
-/** Starts `batchdesk backup` and freezes it (SIGSTOP) as soon as its partial copy appears; the copy's path. */
-async function freezeBackupMidCopy(db: string, dir: string): Promise<string> {
-  const c = startCliProcess(['backup', '--db', db], CHILD_ENV);
-  child = c;
-  let output = '';
-  c.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  c.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const name = await new Promise<string>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const found = partialsIn(dir).find((n) => n.startsWith('portfolios.sqlite.'));
-      if (found) {
-        c.kill('SIGSTOP');
-        clearInterval(poll);
-        resolve(found);
-      }
-    }, 1);
-    c.once('exit', (code) => {
-      clearInterval(poll);
-      reject(new Error(`the backup ended (${code}) before its partial copy was seen: ${output}`));
-    });
-  });
-  return join(dir, name);
+/** Starts `batchdesk backup` and freezes it (SIGSTOP) as soon as its partial copy appears; the child and the copy's path. */
+async function freezeBackupMidCopy(db: string, dir: string): Promise<{ child: ChildProcess; partial: string }> {
+  const child = children.track(startCliProcess(['backup', '--db', db], CHILD_ENV));
+  const name = await signalWhen(child, 'SIGSTOP', () => partialsIn(dir).find((n) => n.startsWith('portfolios.sqlite.')));
+  return { child, partial: join(dir, name) };
 }
 
 const listJson = async (db: string) => {
@@ -82,8 +51,8 @@ describe('the partial copy of a backup stopped mid-copy', () => {
     const longAgo = new Date(Date.now() - 5 * 86_400_000);
     utimesSync(others, longAgo, longAgo);
 
-    const partial = await freezeBackupMidCopy(db, dir);
-    const pid = child!.pid!;
+    const { child, partial } = await freezeBackupMidCopy(db, dir);
+    const pid = child.pid!;
 
     // Live (frozen) writer: listed as being written, not restorable; a backup keeps it.
     const live = await listJson(db);
@@ -101,9 +70,7 @@ describe('the partial copy of a backup stopped mid-copy', () => {
     expect(partialsIn(dir)).toContain(basename(partial));
 
     // Killed: nothing of it could clean up. The list says the next backup removes it.
-    const exited = new Promise((r) => child!.once('exit', r));
-    child!.kill('SIGKILL');
-    await exited;
+    await killChild(child);
     const dead = (await listJson(db)).incomplete;
     expect(dead).toEqual([expect.objectContaining({ file: partial, state: 'abandoned', removal: `its backup (process ${pid} on this machine) stopped: the next backup of this database in this folder removes it` })]);
     const leftFiles = dead[0]!.files;

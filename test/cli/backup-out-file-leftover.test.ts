@@ -14,47 +14,31 @@
  *   - a refusal for another reason (the --out file exists) removes nothing (m.22), and a
  *     leftover that is the database itself is never removed, whatever its record says.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PARTIAL_WRITER_SCHEMA } from '../../db/maintenance/backup-manifest';
+import { exitedPid, killChild, reapChildrenAfterEach, signalWhen } from '../support/child-processes';
 import { runCli, startCliProcess, tempDir } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
-import { copyTo, ENV, execOn, SAFE_NOW } from '../support/safeguards';
+import { copyTo, ENV, execOn, SAFE_NOW, withBallast } from '../support/safeguards';
 
 const CHILD_ENV = { ...ENV, BATCHDESK_NO_BUNDLE: '1' };
 
 let seeded = '';
 let ballasted = '';
 let deadPid = 0;
-beforeAll(async () => {
+beforeAll(() => {
   seeded = seedDemoDb(SAFE_NOW);
   // Ballast, so the child's verification takes long enough to catch it there.
-  ballasted = copyTo(seeded);
-  execOn(ballasted, (d) => {
-    d.exec('CREATE TABLE ballast (b BLOB)');
-    const add = d.prepare('INSERT INTO ballast VALUES (randomblob(1048576))');
-    d.transaction(() => {
-      for (let i = 0; i < 96; i++) add.run();
-    })();
-  });
-  // The pid of a process that has exited: a killed backup's writer.
-  const gone = spawn(process.execPath, ['-e', '']);
-  await new Promise((r) => gone.once('exit', r));
-  deadPid = gone.pid!;
+  ballasted = withBallast(copyTo(seeded), 96);
+  // A killed backup's writer.
+  deadPid = exitedPid();
 }, 120_000);
 
-let child: ChildProcess | null = null;
-afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-  child = null;
-});
+const children = reapChildrenAfterEach();
 
 /**
  * True once the copy is made and reopened for its checks: byte 18 of the header (the write
@@ -77,24 +61,8 @@ function copyMade(partial: string): boolean {
 
 /** Starts `batchdesk backup --db DB --out FILE` and freezes it (SIGSTOP) once `reached` holds for its partial copy. */
 async function freezeBackup(db: string, file: string, reached: (partial: string) => boolean): Promise<ChildProcess> {
-  const c = startCliProcess(['backup', '--db', db, '--out', file], CHILD_ENV);
-  child = c;
-  let output = '';
-  c.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  c.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const poll = setInterval(() => {
-      if (reached(`${file}.partial`)) {
-        c.kill('SIGSTOP');
-        clearInterval(poll);
-        resolve();
-      }
-    }, 1);
-    c.once('exit', (code) => {
-      clearInterval(poll);
-      reject(new Error(`the backup ended (${code}) before the test could freeze it: ${output}`));
-    });
-  });
+  const c = children.track(startCliProcess(['backup', '--db', db, '--out', file], CHILD_ENV));
+  await signalWhen(c, 'SIGSTOP', () => reached(`${file}.partial`));
   return c;
 }
 
@@ -129,9 +97,7 @@ describe('backup --out FILE again after a backup to FILE stopped once its copy w
     );
     expect(readdirSync(folder).sort()).toEqual(left);
 
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await exited;
+    await killChild(c);
     const next = await runCli(['backup', '--db', db, '--out', file], ENV);
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toContain(`Removed:    1 incomplete backup(s) that stopped backups had left (partial copies nothing writes any more)\n  ${partial}`);

@@ -11,11 +11,11 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ChildProcess } from 'node:child_process';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { killChild, reapChildrenAfterEach, signalWhen } from '../support/child-processes';
 import { runCli, startCliProcess, tempDir } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
-import { copyTo, ENV, execOn, SAFE_NOW } from '../support/safeguards';
+import { copyTo, ENV, SAFE_NOW, withBallast } from '../support/safeguards';
 
 const CHILD_ENV = { ...ENV, BATCHDESK_NO_BUNDLE: '1' };
 /** The automatic name of a manual backup of portfolios.sqlite at SAFE_NOW (the pinned clock). */
@@ -23,49 +23,17 @@ const FIRST_NAME = 'portfolios.sqlite.20250710T230000Z.manual.sqlite';
 
 let template = '';
 beforeAll(() => {
-  template = seedDemoDb(SAFE_NOW);
   // Ballast, so the child's copy takes long enough to catch it at work.
-  execOn(template, (d) => {
-    d.exec('CREATE TABLE ballast (b BLOB)');
-    const add = d.prepare('INSERT INTO ballast VALUES (randomblob(1048576))');
-    d.transaction(() => {
-      for (let i = 0; i < 96; i++) add.run();
-    })();
-  });
+  template = withBallast(seedDemoDb(SAFE_NOW), 96);
 }, 120_000);
 
-let child: ChildProcess | null = null;
-afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child!.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
-  }
-  child = null;
-});
+const children = reapChildrenAfterEach();
 
 /** Starts `batchdesk backup ARGS` and kills it (SIGKILL) as soon as its partial copy appears in `dir`; the files it left. */
 async function killBackupMidCopy(args: readonly string[], dir: string): Promise<string[]> {
-  const c = startCliProcess(['backup', ...args], CHILD_ENV);
-  child = c;
-  let output = '';
-  c.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  c.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise((r) => c.once('exit', r));
-  await new Promise<void>((resolve, reject) => {
-    const poll = setInterval(() => {
-      if (existsSync(join(dir, `${FIRST_NAME}.partial`))) {
-        c.kill('SIGKILL');
-        clearInterval(poll);
-        resolve();
-      }
-    }, 1);
-    c.once('exit', (code) => {
-      clearInterval(poll);
-      reject(new Error(`the backup ended (${code}) before its partial copy was seen: ${output}`));
-    });
-  });
-  await exited;
+  const c = children.track(startCliProcess(['backup', ...args], CHILD_ENV));
+  await signalWhen(c, 'SIGKILL', () => existsSync(join(dir, `${FIRST_NAME}.partial`)));
+  await killChild(c);
   return readdirSync(dir).sort();
 }
 

@@ -1,7 +1,8 @@
 /**
  * Fixtures of the safeguard tests: a backfilled demo database (seeded with synthetic prices
- * and run in process over 2025-06-30 .. 2025-07-10, 8 trading days), copies of it, a child
- * process that holds the run lock, and content checksums of a file (SPEC.md m.12).
+ * and run in process over 2025-06-30 .. 2025-07-10, 8 trading days), copies of it, ballast
+ * that slows a backup down, a child process that holds the run lock, the backup list of a file,
+ * and content checksums of a file (SPEC.md m.12).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { LockKind } from '../../core/ports/store';
 import { fileContentChecksums, type ContentChecksums } from '../../db/canonical';
+import { openStore } from '../../host/engine-host';
+import { backupList } from '../../host/maintenance/backup';
+import { firstOutput, killChild } from './child-processes';
 import { REPO_ROOT, tempDir } from './cli';
 import { runDemo, seedDemoDb } from './demo-db';
 
@@ -51,20 +55,19 @@ export interface LockHolder {
 /** Spawns test/support/hold-lock.ts: a real process that takes the run lock (as a `kind` holder) and keeps it. */
 export async function holdLockInChild(dbPath: string, kind: LockKind = 'run'): Promise<LockHolder> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/support/hold-lock.ts'), dbPath, kind], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (d: Buffer) => resolve(d.toString()));
-    child.once('exit', (code) => reject(new Error(`hold-lock exited with ${code}`)));
-  });
+  const line = await firstOutput(child, 'hold-lock');
   if (!/^locked \d+/.test(line)) throw new Error(`hold-lock did not take the lock: ${line}`);
-  return {
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    },
-  };
+  return { child, stop: () => killChild(child) };
+}
+
+/** What `backup list` shows for the database file at `db` (opened to read, then closed), for tests that check the listing itself. */
+export function backupListOf(db: string): ReturnType<typeof backupList> {
+  const opened = openStore(db, { toRead: true });
+  try {
+    return backupList(opened);
+  } finally {
+    opened.close();
+  }
 }
 
 /** Canonical content checksums of a closed database file. */
@@ -94,6 +97,22 @@ export function execOn<T>(path: string, fn: (db: Database.Database) => T): T {
   } finally {
     db.close();
   }
+}
+
+/**
+ * Adds a `ballast` table of `megabytes` random 1 MiB blobs to the closed database at `path` (and
+ * returns the path), so a backup's copy and checks of it take long enough for a test to catch the
+ * real process at work.
+ */
+export function withBallast(path: string, megabytes: number): string {
+  execOn(path, (d) => {
+    d.exec('CREATE TABLE ballast (b BLOB)');
+    const add = d.prepare('INSERT INTO ballast VALUES (randomblob(1048576))');
+    d.transaction(() => {
+      for (let i = 0; i < megabytes; i++) add.run();
+    })();
+  });
+  return path;
 }
 
 /** True when every byte is ASCII (SPEC.md k.1). */

@@ -7,49 +7,33 @@
  * is one whose writer cannot be checked (no writer record, another machine) until it has been
  * unchanged for a day; other databases' copies and other files are never touched.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BatchdeskError } from '../../../core/api/errors';
 import type { Clock } from '../../../core/ports/clock';
 import { PARTIAL_WRITER_SCHEMA } from '../../../db/maintenance/backup-manifest';
 import { openStore } from '../../../host/engine-host';
-import { backupList, makeBackup } from '../../../host/maintenance/backup';
+import { makeBackup } from '../../../host/maintenance/backup';
+import { exitedPid, reapChildrenAfterEach, runningProcess } from '../../support/child-processes';
 import { seedDemoDb } from '../../support/demo-db';
 import { tempDir } from '../../support/temp-dirs';
-import { copyTo, execOn, SAFE_NOW } from '../../support/safeguards';
+import { backupListOf, copyTo, execOn, SAFE_NOW } from '../../support/safeguards';
 
 const DAY = 86_400_000;
 const clock: Clock = { now: () => Date.parse(SAFE_NOW) };
 
 let seeded = '';
 let deadPid = 0;
-beforeAll(async () => {
+beforeAll(() => {
   seeded = seedDemoDb(SAFE_NOW);
-  // The pid of a process that has exited: a killed backup's writer.
-  const gone = spawn(process.execPath, ['-e', '']);
-  await new Promise((r) => gone.once('exit', r));
-  deadPid = gone.pid!;
+  // A killed backup's writer.
+  deadPid = exitedPid();
 }, 120_000);
 
-let live: ChildProcess | null = null;
-afterEach(async () => {
-  if (live && live.exitCode === null && live.signalCode === null) {
-    const exited = new Promise((r) => live!.once('exit', r));
-    live.kill('SIGKILL');
-    await exited;
-  }
-  live = null;
-});
-
-/** A process that runs until the test ends: a backup still writing its copy. */
-async function liveWriter(): Promise<number> {
-  live = spawn(process.execPath, ['-e', 'process.stdout.write("up\\n"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((r) => live!.stdout!.once('data', r));
-  return live.pid!;
-}
+// A live writer: a process that runs until the test ends, as a backup still writing its copy.
+const children = reapChildrenAfterEach();
 
 /** Writes a partial copy as a backup leaves it: the copy, optionally its journal and writer record, all last changed `agoMs` ago. */
 function leftover(dir: string, name: string, o: { writer?: { source: string; host: string; pid: number }; journal?: boolean; copy?: boolean; agoMs?: number } = {}): string {
@@ -78,15 +62,6 @@ async function backup(db: string, req: Partial<Parameters<typeof makeBackup>[1]>
   }
 }
 
-function listed(db: string) {
-  const opened = openStore(db, { toRead: true });
-  try {
-    return backupList(opened);
-  } finally {
-    opened.close();
-  }
-}
-
 const lastBackupDetails = (db: string): Record<string, unknown> =>
   JSON.parse(execOn(db, (d) => (d.prepare(`SELECT details FROM maintenance_log WHERE operation = 'backup' ORDER BY id DESC LIMIT 1`).get() as { details: string }).details));
 
@@ -95,7 +70,7 @@ describe('incomplete backups (partial copies stopped backups left)', () => {
     const db = copyTo(seeded);
     const dir = join(dirname(db), 'backups');
     mkdirSync(dir);
-    const livePid = await liveWriter();
+    const livePid = await runningProcess(children);
     const killed = leftover(dir, 'portfolios.sqlite.20250701T000000Z.pre-purge.sqlite.partial', { writer: mine(deadPid), journal: true, agoMs: 60_000 });
     const writing = leftover(dir, 'portfolios.sqlite.20250702T000000Z.manual.sqlite.partial', { writer: mine(livePid), agoMs: 3 * DAY });
     const oldUnknown = leftover(dir, 'portfolios.sqlite.20250703T000000Z.manual.sqlite.partial', { agoMs: 2 * DAY });
@@ -113,7 +88,7 @@ describe('incomplete backups (partial copies stopped backups left)', () => {
       leftover(dir, 'portfolios.sqlite.20250701T000000Z.manual.sqlite.verification.json.partial', { agoMs: 5 * DAY }),
     ];
 
-    const before = listed(db);
+    const before = backupListOf(db);
     expect(before.backups).toEqual([]);
     const byFile = new Map(before.incomplete.map((p) => [p.file, p]));
     expect([...byFile.keys()].sort()).toEqual([killed, writing, oldUnknown, freshUnknown, otherMachine, namedByHand, recordOnly].sort());
@@ -122,7 +97,7 @@ describe('incomplete backups (partial copies stopped backups left)', () => {
     expect(byFile.get(killed)).toEqual({
       file: killed,
       files: [killed, `${killed}-journal`, `${killed}.writer.json`],
-      bytes: [killed, `${killed}-journal`, `${killed}.writer.json`].reduce((n, f) => n + statSync(f).size, 0),
+      bytes: [killed, `${killed}-journal`].reduce((n, f) => n + statSync(f).size, 0),
       lastWrittenAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
       ageMs: expect.any(Number),
       writer: { host: hostname(), pid: deadPid },
@@ -160,7 +135,7 @@ describe('incomplete backups (partial copies stopped backups left)', () => {
     // The new backup left no partial copy or writer record of its own.
     expect(existsSync(`${r.file}.partial`) || existsSync(`${r.file}.partial.writer.json`)).toBe(false);
 
-    const after = listed(db);
+    const after = backupListOf(db);
     expect(after.backups.map((b) => b.file)).toEqual([r.file]);
     expect(after.incomplete.map((p) => [p.file, p.state])).toEqual([
       [freshUnknown, 'unconfirmed'],

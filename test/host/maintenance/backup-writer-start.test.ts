@@ -10,17 +10,17 @@
  *     runs, as before;
  * and a real backup records its own start as the judge reads it for its pid.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '../../../core/ports/clock';
 import { machineBoot, PARTIAL_WRITER_SCHEMA, processStartTicks, thisProcessWriter } from '../../../db/maintenance/backup-manifest';
 import { openStore } from '../../../host/engine-host';
-import { backupList, makeBackup } from '../../../host/maintenance/backup';
+import { makeBackup } from '../../../host/maintenance/backup';
+import { reapChildrenAfterEach, runningProcess } from '../../support/child-processes';
 import { seedDemoDb } from '../../support/demo-db';
-import { copyTo, SAFE_NOW } from '../../support/safeguards';
+import { backupListOf, copyTo, SAFE_NOW } from '../../support/safeguards';
 
 const clock: Clock = { now: () => Date.parse(SAFE_NOW) };
 
@@ -29,22 +29,8 @@ beforeAll(() => {
   seeded = seedDemoDb(SAFE_NOW);
 }, 120_000);
 
-let live: ChildProcess | null = null;
-afterEach(async () => {
-  if (live && live.exitCode === null && live.signalCode === null) {
-    const exited = new Promise((r) => live!.once('exit', r));
-    live.kill('SIGKILL');
-    await exited;
-  }
-  live = null;
-});
-
-/** A process that runs until the test ends: the program a reused pid now belongs to. */
-async function runningProcess(): Promise<number> {
-  live = spawn(process.execPath, ['-e', 'process.stdout.write("up\\n"); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((r) => live!.stdout!.once('data', r));
-  return live.pid!;
-}
+// The program a reused pid now belongs to: a process that runs until the test ends.
+const children = reapChildrenAfterEach();
 
 /** A partial copy with its writer record, as a backup of portfolios.sqlite on this machine leaves it. */
 function leftover(dir: string, name: string, pid: number, start?: { boot_id: string | null; booted_at_ms: number; ticks: number | null }): string {
@@ -54,21 +40,12 @@ function leftover(dir: string, name: string, pid: number, start?: { boot_id: str
   return partial;
 }
 
-function listed(db: string) {
-  const opened = openStore(db, { toRead: true });
-  try {
-    return backupList(opened);
-  } finally {
-    opened.close();
-  }
-}
-
 describe.runIf(process.platform === 'linux')('a partial copy whose writer pid runs another program now', () => {
   it('is abandoned when the record is of another boot or another start, kept when it is the writer or the record is old', async () => {
     const db = copyTo(seeded);
     const dir = join(dirname(db), 'backups');
     mkdirSync(dir);
-    const pid = await runningProcess();
+    const pid = await runningProcess(children);
     const boot = machineBoot();
     const ticks = processStartTicks(pid);
     expect(boot.bootId).toMatch(/^[0-9a-f-]{36}$/);
@@ -78,7 +55,7 @@ describe.runIf(process.platform === 'linux')('a partial copy whose writer pid ru
     const itsOwn = leftover(dir, 'portfolios.sqlite.20250703T000000Z.manual.sqlite.partial', pid, { boot_id: boot.bootId, booted_at_ms: boot.bootedAtMs, ticks });
     const oldRecord = leftover(dir, 'portfolios.sqlite.20250704T000000Z.manual.sqlite.partial', pid);
 
-    const byFile = new Map(listed(db).incomplete.map((p) => [p.file, p]));
+    const byFile = new Map(backupListOf(db).incomplete.map((p) => [p.file, p]));
     expect(byFile.get(previousBoot)).toMatchObject({
       state: 'abandoned',
       writer: { host: hostname(), pid },

@@ -9,7 +9,6 @@
  * `cancel` advises running the rebuild again or restoring its backup, not resuming a run.
  * (test/cli/rebuild-killed.test.ts does the same with a real rebuild process killed.)
  */
-import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import { getMaintenance, startMaintenance } from '../../../db/maintenance/mainte
 import { openStore, type OpenedDatabase } from '../../../host/engine-host';
 import { cancelRun } from '../../../host/maintenance/cancel';
 import { acquireMaintenanceLock, staleJudge } from '../../../host/maintenance/maintenance-lock';
+import { exitedPid } from '../../support/child-processes';
 import { tempDir } from '../../support/cli';
 import { runDemo, seedDemoDb } from '../../support/demo-db';
 import { SAFE_NOW } from '../../support/safeguards';
@@ -28,11 +28,6 @@ import { SAFE_NOW } from '../../support/safeguards';
 const NOW = Date.parse('2025-07-10T23:00:00Z');
 const clock = { now: () => NOW };
 const nowIso = formatTimestamp(NOW);
-
-/** The pid of a process that has exited. */
-function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid!;
-}
 
 /** A new database whose lock is held by `pid` (kind purge) with an open purge row. */
 function leftByPurge(pid: number) {
@@ -44,7 +39,7 @@ function leftByPurge(pid: number) {
 
 describe('taking over the lock of a dead maintenance process', () => {
   it('closes the purge row it left open as failed and interrupted (maintenance lock)', () => {
-    const pid = deadPid();
+    const pid = exitedPid();
     const { opened, id } = leftByPurge(pid);
     try {
       acquireMaintenanceLock(opened.db, opened.store, 'restore', 'cli', clock, opened.path).release();
@@ -58,7 +53,7 @@ describe('taking over the lock of a dead maintenance process', () => {
   });
 
   it('closes it as well when `cancel` clears the stale lock', () => {
-    const { opened, id } = leftByPurge(deadPid());
+    const { opened, id } = leftByPurge(exitedPid());
     try {
       expect(opened.store.clearStaleLock(staleJudge(opened.store, clock, opened.path), nowIso)).not.toBeNull();
       expect(getMaintenance(opened.db, id)).toMatchObject({ status: 'failed', details: { interrupted: true } });
@@ -118,7 +113,7 @@ describe('taking over the lock of a killed rebuild', () => {
       clearStaleLock: (o: OpenedDatabase) => o.store.clearStaleLock(staleJudge(o.store, clock, o.path), nowIso),
     };
     for (const [name, take] of Object.entries(takers)) {
-      const pid = deadPid();
+      const pid = exitedPid();
       const opened = openStore(join(tempDir(), 'left.db'));
       try {
         const id = leaveKilledRebuild(opened, pid);
@@ -144,7 +139,7 @@ describe('taking over the lock of a killed rebuild', () => {
   });
 
   it('`cancel` reports the gate it closed (gate_changed) and advises running the rebuild again or restoring its backup, not resuming a run', async () => {
-    const pid = deadPid();
+    const pid = exitedPid();
     const opened = openStore(join(tempDir(), 'left.db'));
     try {
       leaveKilledRebuild(opened, pid);
@@ -166,7 +161,7 @@ describe('taking over the lock of a killed rebuild', () => {
     const leave = (pid: number) => leaveKilledRebuildIn(seeded, pid);
 
     // A run: its own acquisition of the lock takes it over (with --ignore-gate: the gate it closed refuses a run without).
-    const runPid = deadPid();
+    const runPid = exitedPid();
     leave(runPid);
     const run = gateChanges();
     const ran = await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-01', endDate: '2025-07-02', guard: false, ignoreGate: true }, { sinks: [run.sink] });
@@ -180,7 +175,7 @@ describe('taking over the lock of a killed rebuild', () => {
     const stop: TelemetrySink = { name: 'cancel-after-1', handle: (e) => void (e.event === 'date_result' && ++dates === 1 && controller.abort()) };
     const cancelled = await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-03', endDate: '2025-07-08', guard: false, ignoreGate: true }, { sinks: [stop], signal: controller.signal });
     expect(cancelled.exitCode).toBe(130);
-    const resumePid = deadPid();
+    const resumePid = exitedPid();
     leave(resumePid);
     const resume = gateChanges();
     const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false, ignoreGate: true }, { sinks: [resume.sink] });
@@ -203,7 +198,7 @@ describe('taking over the lock of a killed rebuild', () => {
       }
     };
 
-    const runPid = deadPid();
+    const runPid = exitedPid();
     leave(runPid);
     await expect(runDemo(seeded, SAFE_NOW, { startDate: '2025-07-01', endDate: '2025-07-02' })).rejects.toMatchObject({ code: 'gate_closed', exitCode: 4, message: refusal(runPid) });
     // Refused before it started: no history row, the lock free again, the gate closed with the rebuild's finding.
@@ -221,7 +216,7 @@ describe('taking over the lock of a killed rebuild', () => {
     let dates = 0;
     const stop: TelemetrySink = { name: 'cancel-after-1', handle: (e) => void (e.event === 'date_result' && ++dates === 1 && controller.abort()) };
     expect((await runDemo(seeded, SAFE_NOW, { startDate: '2025-07-03', endDate: '2025-07-08', guard: false, ignoreGate: true }, { sinks: [stop], signal: controller.signal })).exitCode).toBe(130);
-    const resumePid = deadPid();
+    const resumePid = exitedPid();
     leave(resumePid);
     await expect(runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false })).rejects.toMatchObject({ code: 'gate_closed', message: refusal(resumePid) });
   }, 120_000);
@@ -233,7 +228,7 @@ describe('taking over the lock of a killed rebuild', () => {
     const stop: TelemetrySink = { name: 'cancel-after-1', handle: (e) => void (e.event === 'date_result' && controller.abort()) };
     expect((await runDemo(seeded, SAFE_NOW, { guard: false }, { sinks: [stop], signal: controller.signal })).exitCode).toBe(130);
     expect((await runDemo(seeded, SAFE_NOW, { guard: false })).exitCode).toBe(0);
-    const pid = deadPid();
+    const pid = exitedPid();
     leaveKilledRebuildIn(seeded, pid);
     const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false });
     expect(resumed.kind).toBe('up_to_date');
