@@ -42,17 +42,19 @@ function prefetchLine(first: string | null, ranges: number, tags: Readonly<Recor
 }
 
 /**
+ * The target date a run's heading shows: the one `--target-date` asked for, beside the latest
+ * settled trading day (the automatic target), so neither reads as the other; when they are the
+ * same day, it is said so rather than the date twice.
+ */
+export function targetDateWords(asked: string | undefined, settled: string, derivation?: string): string {
+  if (asked) return asked === settled ? `${asked} (as asked; the latest settled trading day)` : `${asked} (as asked; the latest settled trading day is ${settled})`;
+  return derivation ? `${settled} (${derivation})` : settled;
+}
+
+/**
  * `level` is the console's (cli/log-level.ts): `debug` adds detail, `warn` keeps only the lines
  * of warn- and error-level events, `error` prints nothing but what --sql-echo asked for.
  */
-/**
- * The target date a run's heading shows: the one `--target-date` asked for, beside the latest
- * settled trading day (the automatic target), so neither reads as the other.
- */
-export function targetDateWords(asked: string | undefined, settled: string, derivation?: string): string {
-  return asked ? `${asked} (as asked; the latest settled trading day is ${settled})` : derivation ? `${settled} (${derivation})` : settled;
-}
-
 export function progressSink(write: (line: string) => void, options: { tty: boolean; level: EventLevel; now: () => number; color?: boolean }): TelemetrySink {
   const verbose = options.level === 'debug';
   const color = options.color ?? false;

@@ -203,17 +203,22 @@ function partialBackupsIn(dir: string, dbPath: string): FoundPartial[] {
   return found.sort((a, b) => b.lastWrittenMs - a.lastWrittenMs || (a.file < b.file ? -1 : 1));
 }
 
-/** The partial copy `partial` with the files of it that exist (partialFiles) and its writer record, or null when none exists. */
+/**
+ * The partial copy `partial` with the files of it that exist (partialFiles) and its writer record,
+ * or null when none exists. Its bytes are the copy's (the partial and SQLite's journals), not the
+ * writer record's: they say how much of the backup was written.
+ */
 function foundPartial(partial: string, writer: PartialWriter | null): FoundPartial | null {
   const files = partialFiles(partial).flatMap((f) => {
     const stat = statSync(f, { throwIfNoEntry: false });
     return stat?.isFile() ? [{ f, stat }] : [];
   });
   if (files.length === 0) return null;
+  const record = writerPathOf(partial);
   return {
     file: partial,
     files: files.map((x) => x.f),
-    bytes: files.reduce((n, x) => n + x.stat.size, 0),
+    bytes: files.reduce((n, x) => n + (x.f === record ? 0 : x.stat.size), 0),
     lastWrittenMs: Math.max(...files.map((x) => x.stat.mtimeMs)),
     writer: writer && partialWriterFacts(writer),
   };

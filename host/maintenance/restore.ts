@@ -96,10 +96,10 @@ function refusedBackup(problem: string, commandSuffix: string, manifest: string 
 
 /** Step 1: checks a backup file without changing anything; throws a data error naming the problem and what to do. */
 export function verifyBackupFile(file: string, commandSuffix = ''): { manifestChecked: boolean; migrations: number } {
-  if (!existsSync(file)) throw new BatchdeskError('not_found', `backup file ${file} not found`);
+  if (!existsSync(file)) throw new BatchdeskError('not_found', `backup file ${file} not found; list the backups with \`batchdesk backup list${commandSuffix}\``);
   const stat = statSync(file);
   if (stat.isDirectory()) throw new BatchdeskError('not_found', `${file} is a folder, not a backup file; give the .sqlite file inside it (see \`batchdesk backup --help\`)`);
-  if (!stat.isFile()) throw new BatchdeskError('not_found', `${file} is not a regular file (a device, pipe or socket), so it is no backup; give a backup .sqlite file (\`batchdesk backup list\` lists them)`);
+  if (!stat.isFile()) throw new BatchdeskError('not_found', `${file} is not a regular file (a device, pipe or socket), so it is no backup; give a backup .sqlite file (\`batchdesk backup list${commandSuffix}\` lists them)`);
   const manifest = readManifest(file);
   if (manifest === 'invalid') throw new BatchdeskError('data', `the manifest ${file}.json is not a valid batchdesk backup manifest; remove it to restore without a checksum check`);
   if (manifest) {

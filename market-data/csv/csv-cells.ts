@@ -7,6 +7,7 @@
  * optional.
  */
 import { z } from 'zod';
+import { shownValue } from '../../core/api/ascii-json';
 import { isoDateSchema, type IsoDate } from '../../core/domain/iso-date';
 import { canonicalSymbol, isWellFormedSymbol } from '../../core/domain/symbols';
 import type { Timestamp } from '../../core/domain/timestamp';
@@ -54,11 +55,9 @@ function storedTimestamp(text: string): Timestamp | null {
   return `${utc.slice(0, 19)}.${(g['frac'] ?? '').padEnd(6, '0')}Z` as Timestamp;
 }
 
-const shown = (text: string): string => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text);
-
 function via<T>(schema: z.ZodType<T>, text: string, kind: CsvProblemKind, expected: string): CellResult<T> {
   const r = schema.safeParse(text);
-  return r.success ? { ok: true, value: r.data } : { ok: false, kind, message: `expected ${expected}, got ${shown(text)}` };
+  return r.success ? { ok: true, value: r.data } : { ok: false, kind, message: `expected ${expected}, got ${shownValue(text)}` };
 }
 
 export function dateCell(text: string): CellResult<IsoDate> {
@@ -70,7 +69,7 @@ export function dateCell(text: string): CellResult<IsoDate> {
 export function symbolCell(text: string): CellResult<string> {
   if (text === '') return { ok: false, kind: 'missing_value', message: 'the symbol is empty' };
   const symbol = canonicalSymbol(text);
-  return isWellFormedSymbol(symbol) ? { ok: true, value: symbol } : { ok: false, kind: 'bad_symbol', message: `expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got ${shown(text)}` };
+  return isWellFormedSymbol(symbol) ? { ok: true, value: symbol } : { ok: false, kind: 'bad_symbol', message: `expected a symbol of letters, digits, '-', '_' or '=' (at most 32, an optional leading '^'), got ${shownValue(text)}` };
 }
 
 export function numberCell(text: string, name: string): CellResult<number> {
@@ -82,7 +81,7 @@ export function numberCell(text: string, name: string): CellResult<number> {
 export function closeCell(text: string): CellResult<number> {
   const n = numberCell(text, 'close');
   if (!n.ok) return n;
-  return n.value > 0 ? n : { ok: false, kind: 'non_positive_close', message: `the close must be > 0, got ${shown(text)}` };
+  return n.value > 0 ? n : { ok: false, kind: 'non_positive_close', message: `the close must be > 0, got ${shownValue(text)}` };
 }
 
 /** Empty (or Yahoo's "null") -> null, else a number. */
@@ -108,7 +107,7 @@ export function optionalTimestampCell(text: string): CellResult<Timestamp | null
   if (text === '') return { ok: true, value: null };
   const value = storedTimestamp(text);
   if (value !== null) return { ok: true, value };
-  return { ok: false, kind: 'bad_timestamp', message: `expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got ${shown(text)}` };
+  return { ok: false, kind: 'bad_timestamp', message: `expected a timestamp with Z or an offset (2025-07-01T10:00:00Z, 2025-07-01T06:00:00.123-04:00), a date YYYY-MM-DD, or nothing, got ${shownValue(text)}` };
 }
 
 /** Empty -> null, else the text, of at most `maxChars` characters (code points). */
@@ -126,7 +125,7 @@ export function optionalTextCell(text: string, name: string, maxChars: number): 
 export function optionalPastTimestampCell(text: string, now: Timestamp): CellResult<Timestamp | null> {
   const r = optionalTimestampCell(text);
   if (!r.ok || r.value === null || Date.parse(r.value) <= Date.parse(now) + DAY_MS) return r;
-  return { ok: false, kind: 'bad_timestamp', message: `${shown(text)} is more than a day after now (${now})` };
+  return { ok: false, kind: 'bad_timestamp', message: `${shownValue(text)} is more than a day after now (${now})` };
 }
 
 const DAY_MS = 86_400_000;

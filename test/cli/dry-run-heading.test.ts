@@ -31,6 +31,10 @@ describe('the dry-run heading', () => {
     ]);
   });
 
+  it('with --target-date the latest settled day says so instead of naming the day twice', async () => {
+    expect((await heading('--target-date', '2025-07-10'))[2]).toBe('Target date: 2025-07-10 (as asked; the latest settled trading day)');
+  });
+
   it('with a range names its flags and the trading days in it (the Fourth of July left out)', async () => {
     expect(await heading('--start-date', '2025-07-02', '--end-date', '2025-07-08')).toEqual([
       'batchdesk run --dry-run   Asked: --start-date 2025-07-02 --end-date 2025-07-08',

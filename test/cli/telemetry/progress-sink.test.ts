@@ -114,6 +114,12 @@ describe('progress on stderr', () => {
     expect(resumed.lines.join('\n')).toContain('Database: demo.db   Target date: 2026-11-27\n');
   });
 
+  it('says the date --target-date asked for is the latest settled one instead of naming it twice', () => {
+    const { lines, telemetry } = setup({ tty: false });
+    runStart(telemetry, 1, { options: { targetDate: '2026-11-27' } });
+    expect(lines.join('\n')).toContain('Database: demo.db   Target date: 2026-11-27 (as asked; the latest settled trading day)\n');
+  });
+
   it('names a single date in the singular', () => {
     const { lines, telemetry } = setup({ tty: false });
     runStart(telemetry, 1);
