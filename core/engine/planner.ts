@@ -210,13 +210,14 @@ function brokenChainWarnings(dates: readonly PlannedDate[], scope: readonly Port
  * Why a rebuild's stopped run (history mode 'rebuild': its backfill or retry, j.5) is not
  * resumed, and what to do: a resume would redo the backfill's dates only, while the rebuild
  * purged the range before and verifies it after, so the rebuild is what to run again. Its
- * range and portfolios are the run's options, as the rebuild gave them. `latest` when
- * `--resume` named no run: only such runs are left, so nothing is resumable.
+ * range, portfolios and the options that changed what it computed are the run's options, as
+ * the rebuild gave them. `latest` when `--resume` named no run: only such runs are left, so
+ * nothing is resumable.
  */
 function rebuildRunRefusal(run: HistoryRecord, latest: boolean, commandSuffix: string): string {
   const o = (run.options ?? {}) as Partial<RunOptions>;
   const range = o.startDate && o.endDate ? ` of ${o.startDate} .. ${o.endDate}` : '';
-  const rerun = o.startDate && o.endDate ? `\`${rebuildCommandFor({ start: o.startDate, end: o.endDate }, o.portfolios ?? [], commandSuffix)}\`` : 'the same rebuild command';
+  const rerun = o.startDate && o.endDate ? `\`${rebuildCommandFor({ range: { start: o.startDate, end: o.endDate }, portfolioIds: o.portfolios ?? [], options: { chunkDays: o.chunkDays, marketData: o.marketData, csvDir: o.csvDir } }, commandSuffix)}\`` : 'the same rebuild command';
   const step = `was a step of the rebuild${range}, which a resume cannot finish (the rebuild purged the range before that run and verifies it after); run the rebuild again with ${rerun}`;
   return latest ? `there is no interrupted or cancelled run to resume: the latest one, ${run.batchRunId}, ${step}` : `run ${run.batchRunId} ${step}`;
 }

@@ -2,16 +2,46 @@
  * What to do about a rebuild that stopped before it finished (SPEC.md j.5, m.17), in words shared
  * by `history --running`, the app, `cancel` and the run that takes its lock over.
  */
+import { rebuildInputSchema } from '../api/commands/maintenance-commands';
 import { shellWord } from '../api/shell-word';
 import type { InterruptedRebuild } from '../ports/store';
 
 /**
- * The command that rebuilds `range` (of `portfolioIds`, all when empty) again; `dbSuffix` is the
- * `--db` part the messages advise (empty for the default database).
+ * The options of a rebuild that change what it computes, as it ran with them: the rebuild's
+ * maintenance_log row records them (details.options) and its backfill run's history row holds
+ * them too. Unset when the rebuild was not given them (it used the settings).
  */
-export function rebuildCommandFor(range: { readonly start: string; readonly end: string }, portfolioIds: readonly string[], dbSuffix: string): string {
-  const portfolios = portfolioIds.map((id) => ` --portfolio ${shellWord(id)}`).join('');
-  return `batchdesk rebuild --start-date ${range.start} --end-date ${range.end}${portfolios}${dbSuffix}`;
+export interface RebuildRunOptions {
+  readonly chunkDays?: number | undefined;
+  readonly marketData?: string | undefined;
+  readonly csvDir?: string | undefined;
+}
+
+/** What a rebuild is run again with: its range, its portfolios (all when empty) and its options. */
+export interface RebuildRerun {
+  readonly range: { readonly start: string; readonly end: string };
+  readonly portfolioIds: readonly string[];
+  readonly options: RebuildRunOptions;
+}
+
+/** The chunk size `rebuild` takes without --chunk-days. */
+const DEFAULT_CHUNK_DAYS = rebuildInputSchema.shape.chunkDays.parse(undefined);
+
+/** A flag of the advised command, its value shell-quoted; none when the value is unset. */
+const flag = (name: string, value: string | number | undefined): string => (value === undefined ? '' : ` --${name} ${shellWord(String(value))}`);
+
+/**
+ * The command that runs `rerun` again, in `rebuild`'s flag order, repeating every option that
+ * changed what it computed (a pasted command without them would use the settings' price source
+ * or the default chunk size); the default chunk size is left out, as it goes without saying.
+ * Never `--yes`: whoever pastes it confirms. `dbSuffix` is the `--db` part the messages advise
+ * (empty for the default database).
+ */
+export function rebuildCommandFor(rerun: RebuildRerun, dbSuffix: string): string {
+  const { range, portfolioIds, options } = rerun;
+  const chunkDays = options.chunkDays === DEFAULT_CHUNK_DAYS ? undefined : options.chunkDays;
+  const portfolios = portfolioIds.map((id) => flag('portfolio', id)).join('');
+  return `batchdesk rebuild${flag('start-date', range.start)}${flag('end-date', range.end)}${flag('chunk-days', chunkDays)}${portfolios}${flag('market-data', options.marketData)}${flag('csv-dir', options.csvDir)}${dbSuffix}`;
 }
 
 /**

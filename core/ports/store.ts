@@ -282,7 +282,7 @@ export interface InterruptedRebuild {
   readonly backupFile: string | null;
   /** The command that puts the backup back, or null when no backup was made. */
   readonly restoreCommand: string | null;
-  /** The command that runs the rebuild again over its range and portfolios, or null when its range is unknown. */
+  /** The command that runs the rebuild again over its range and portfolios, with the options it ran with, or null when its range is unknown. */
   readonly rerunCommand: string | null;
 }
 

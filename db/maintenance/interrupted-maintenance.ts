@@ -18,7 +18,7 @@
 import { shellWord } from '../../core/api/shell-word';
 import { tradingDaysBetween } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { rebuildCommandFor } from '../../core/maintenance/interrupted-rebuild';
+import { rebuildCommandFor, type RebuildRunOptions } from '../../core/maintenance/interrupted-rebuild';
 import type { GateChange, InterruptedRebuild, LockRecord, LockTakeover } from '../../core/ports/store';
 import type { SqliteDatabase } from '../open-database';
 import { historyRepository } from '../repositories/history-repository';
@@ -59,6 +59,19 @@ function rangeOf(details: Record<string, unknown>): InterruptedRebuild['range'] 
   return typeof range?.start === 'string' && typeof range.end === 'string' ? { start: range.start, end: range.end } : null;
 }
 
+/**
+ * The rebuild's options as its row records them (details.options, host/maintenance/rebuild.ts);
+ * none for a row written before they were recorded, whose rerun command names its range only.
+ */
+function optionsOf(details: Record<string, unknown>): RebuildRunOptions {
+  const o = (details['options'] ?? {}) as { chunk_days?: unknown; market_data?: unknown; csv_dir?: unknown };
+  return {
+    ...(Number.isInteger(o.chunk_days) ? { chunkDays: o.chunk_days as number } : {}),
+    ...(typeof o.market_data === 'string' ? { marketData: o.market_data } : {}),
+    ...(typeof o.csv_dir === 'string' ? { csvDir: o.csv_dir } : {}),
+  };
+}
+
 function rebuildOf(row: OpenRow, dbPath: string): InterruptedRebuild {
   const backupFile = typeof row.details['backup_file'] === 'string' ? row.details['backup_file'] : null;
   const range = rangeOf(row.details);
@@ -69,7 +82,7 @@ function rebuildOf(row: OpenRow, dbPath: string): InterruptedRebuild {
     range,
     backupFile,
     restoreCommand: backupFile ? restoreCommandFor(backupFile, dbPath) : null,
-    rerunCommand: range ? rebuildCommandFor(range, portfolioIds, ` --db ${shellWord(dbPath)}`) : null,
+    rerunCommand: range ? rebuildCommandFor({ range, portfolioIds, options: optionsOf(row.details) }, ` --db ${shellWord(dbPath)}`) : null,
   };
 }
 

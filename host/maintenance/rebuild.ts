@@ -175,7 +175,9 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
   step(backup.step);
   const backupFile = backup.file;
   const maintId = opened.store.transaction(() => {
-    const id = startMaintenance(opened.db, 'rebuild', { range: { start: req.start, end }, portfolio_ids: req.portfolioIds, folder, backup_file: backupFile }, now(), lock.lockId);
+    // Its options too: the command that runs an interrupted rebuild again repeats them (interrupted-maintenance.ts).
+    const options = { chunk_days: req.chunkDays, ...(req.marketData ? { market_data: req.marketData } : {}), ...(req.csvDir ? { csv_dir: req.csvDir } : {}) };
+    const id = startMaintenance(opened.db, 'rebuild', { range: { start: req.start, end }, portfolio_ids: req.portfolioIds, options, folder, backup_file: backupFile }, now(), lock.lockId);
     opened.store.setSetting('maintenance', { active: true, reason: 'rebuild', since: now() }, now());
     return id;
   });
