@@ -125,7 +125,8 @@ export function csvDirProblem(settings: EngineSettings, options: { readonly csvD
 export function sourcesProblem(
   stored: Record<string, unknown>,
   settings: EngineSettings,
-  options: { readonly allowMixedSources: boolean; readonly seed?: number | undefined },
+  /** `mixedSourcesFlag` false for a command without --allow-mixed-sources (rebuild): the advice leaves it out. */
+  options: { readonly allowMixedSources: boolean; readonly seed?: number | undefined; readonly mixedSourcesFlag?: boolean },
   /** Appended to the command it advises (` --db PATH`), so it acts on this database as printed. */
   commandSuffix = '',
 ): string | null {
@@ -133,7 +134,7 @@ export function sourcesProblem(
   if (synthetic === undefined) return null;
   const mode = settings['market_data.mode'];
   if (mode === 'online' && !options.allowMixedSources) {
-    return 'this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline), or pass --allow-mixed-sources.';
+    return `this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline)${options.mixedSourcesFlag === false ? '' : ', or pass --allow-mixed-sources'}.`;
   }
   if (mode === 'synthetic' && options.seed !== undefined && options.seed !== synthetic.seed) {
     return `this database holds synthetic prices of seed ${String(synthetic.seed)}; a run cannot continue them with seed ${options.seed}. Leave out --seed to go on with seed ${String(synthetic.seed)}, or start the demo over with \`batchdesk seed-demo --reset --seed ${options.seed}${commandSuffix}\`.`;

@@ -24,7 +24,7 @@ import { DEMO_PORTFOLIOS } from '../../core/data/demo-portfolios';
 import { targetDate, tradingDaysBetween } from '../../core/calendar';
 import { checkSettledDate } from '../../core/engine/planner';
 import { resolveRunSettings } from '../../core/engine/run-context';
-import { csvDirProblem } from '../../core/engine/settings';
+import { csvDirProblem, sourcesProblem } from '../../core/engine/settings';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { RunSummary } from '../../core/engine/run-summary';
@@ -149,6 +149,10 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     const settings = resolveRunSettings(opened.store.loadSettings(), { ...(req.marketData ? { marketData: req.marketData } : {}) } as RunOptions);
     const csvProblem = csvDirProblem(settings, req);
     if (csvProblem) throw new BatchdeskError('usage', csvProblem);
+    // So is a price source the backfill would refuse (synthetic prices mixed with real ones):
+    // found after the purge, it left the range purged and the gate closed.
+    const sources = sourcesProblem(opened.store.loadSettings(), settings, { allowMixedSources: false, mixedSourcesFlag: false });
+    if (sources) throw new BatchdeskError('usage', `cannot rebuild: ${sources}`);
   } catch (err) {
     opened.close();
     throw err;

@@ -62,6 +62,15 @@ describe('run: bad input and dry runs', () => {
     expect(existsSync(join(dir, 'logs'))).toBe(false);
   });
 
+  it('rebuild refuses --market-data online over synthetic prices before its backup and purge (exit 2; it purged, then its backfill refused)', async () => {
+    const r = await runCli(['rebuild', '--db', db, '--start-date', '2025-07-01', '--yes', '--market-data', 'online', '--log-file', join(dir, 'logs', 'r.jsonl')], { BATCHDESK_NOW: NOW });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe('error: cannot rebuild: this database holds synthetic prices; an online run would mix them with real ones. Use --market-data synthetic (or offline).');
+    expect(tableContents(db)).toEqual(before);
+    expect(existsSync(join(dir, 'backups'))).toBe(false);
+    expect(existsSync(join(dir, 'logs'))).toBe(false);
+  });
+
   it('a required flag left out is named plainly (verify coverage without --start-date), exit 2', async () => {
     const r = await runCli(['verify', 'coverage', '--db', db], { BATCHDESK_NOW: NOW });
     expect(r.code).toBe(2);
