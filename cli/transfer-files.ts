@@ -78,9 +78,11 @@ export function skippedLines(skipped: readonly CsvProblem[]): string[] {
  * under the maintenance lock; refused whole on a bad row unless --skip-bad-rows; refused with exit
  * code 3 while a run or maintenance operation holds the lock; stopped by Ctrl-C while it reads or
  * writes, exit code 130, nothing imported), then prints the summary as JSON
- * (--json) or as the banner, `report`'s lines and the skipped rows.
+ * (--json) or as the banner, `report`'s lines, the summary's warnings (a killed rebuild's lock
+ * taken over closed the gate: said here, or the import would end as if nothing else happened)
+ * and the skipped rows.
  */
-export async function runCsvImport<S extends { readonly skipped: readonly CsvProblem[] }>(
+export async function runCsvImport<S extends { readonly skipped: readonly CsvProblem[]; readonly warnings: readonly string[] }>(
   ctx: CommandContext,
   command: string,
   importFile: (request: CsvImportRequest) => Promise<S>,
@@ -89,6 +91,6 @@ export async function runCsvImport<S extends { readonly skipped: readonly CsvPro
   const { source, name } = openInputFile(ctx.io.cwd, ctx.positionals[0]!, ctx.signal);
   const request = { dbPath: ctx.global.dbPath, source, fileName: name, skipBadRows: ctx.flags['skip-bad-rows'] === true, skipBadRowsFlag: '--skip-bad-rows', holder: 'cli', clock: systemClock(ctx.io.env), signal: ctx.signal } as const;
   const s = await importFile(request).finally(() => source.destroy());
-  ctx.io.out(ctx.flags['json'] ? asciiJson({ file: name, ...s }, 2) : [BANNER, `batchdesk ${command}  ${name}`, BANNER, ...report(s), ...skippedLines(s.skipped)].join('\n'));
+  ctx.io.out(ctx.flags['json'] ? asciiJson({ file: name, ...s }, 2) : [BANNER, `batchdesk ${command}  ${name}`, BANNER, ...report(s), ...s.warnings.map((w) => `warning: ${w}`), ...skippedLines(s.skipped)].join('\n'));
   return EXIT.ok;
 }

@@ -58,7 +58,7 @@ export const purgeCommand: CommandSpec = {
     try {
       if (!input.dryRun) await confirmOrAbort(`Purge derived rows ${input.from ?? 'from the start'} .. ${input.to ?? 'to the end'} in ${ctx.global.dbPath}?`, f['yes'] === true);
       const r = await runPurge(opened, { start: input.from ?? null, end: input.to ?? null, portfolioIds: input.portfolios, keepTracking: input.keepTracking, backup: input.backup, dryRun: input.dryRun, holder: 'cli', signal: ctx.signal }, clock);
-      for (const w of r.backupWarnings ?? []) ctx.io.err(`warning: ${w}`);
+      for (const w of [...r.warnings, ...(r.backupWarnings ?? [])]) ctx.io.err(`warning: ${w}`);
       // Ctrl-C stops a purge only before its delete (exit code 130, nothing deleted); one that came later met the transaction already running.
       if (!r.dryRun && ctx.signal.aborted) ctx.io.err('Ctrl-C came after the delete transaction had begun: a transaction runs to its end, so the purge below is complete.');
       if (f['json']) {
@@ -78,7 +78,7 @@ export const purgeCommand: CommandSpec = {
           r.dryRun ? table(['table', 'rows', 'would delete'], rows, ['l', 'r', 'r']) : table(['table', 'before', 'after', 'deleted'], rows, ['l', 'r', 'r', 'r']),
           '',
           `Positions whose mark cache is reset: ${r.outcome.positionsReset}   Portfolios whose equity is reset: ${r.outcome.portfoliosReset}`,
-          ...(r.rebuild ? [rebuildLine(r.rebuild, r.portfolioIds, r.dryRun, advisedDbFlag(ctx.global))] : []),
+          ...(r.gateClosedWaysOut ? [`Rebuild: \`batchdesk run\` is refused at the gate the lock takeover above closed; for the interrupted rebuild, ${r.gateClosedWaysOut}`] : r.rebuild ? [rebuildLine(r.rebuild, r.portfolioIds, r.dryRun, advisedDbFlag(ctx.global))] : []),
           r.dryRun ? 'Dry run: nothing was changed.' : `Backup: ${r.backupFile ?? 'none (--no-backup)'}   maintenance_log #${r.maintenanceId}`,
         ].join('\n'),
       );

@@ -317,7 +317,11 @@ export const runCommand: CommandSpec = {
       }
       if (result.kind === 'up_to_date') {
         if (f['summary-json']) ctx.io.out(asciiJson(result.summary));
-        else if (!jsonOnStderr) ctx.io.err(result.message);
+        else if (!jsonOnStderr) {
+          // What it found on the way (a dead holder's lock taken over, a closed gate) before "nothing to do".
+          for (const w of result.summary.warnings) ctx.io.err(`warning: ${w}`);
+          ctx.io.err(result.message);
+        }
         return EXIT.ok;
       }
       if (!jsonOnStderr && (ctx.global.logLevel !== 'error' || f['summary-json'])) printSummary(ctx, result.summary);

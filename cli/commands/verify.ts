@@ -6,7 +6,7 @@ import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
-import { guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
+import { gateStaysClosedWords, guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
 import { checkSettledScope, latestRunDates, reportDate } from '../../host/diagnostics/run-dates';
 import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
@@ -104,7 +104,9 @@ export const verifyGuardCommand: CommandSpec = {
       // A range without a processed portfolio-date is not a pass: nothing was checked (the
       // gate is left as it was).
       const nothing = r.checked === 0;
-      if (f['json']) ctx.io.out(asciiJson(r, 2));
+      // A pass that leaves the gate closed says why, or `Gate: closed` would read as a contradiction.
+      const staysClosed = gateStaysClosedWords(r, scope, advisedDbFlag(ctx.global));
+      if (f['json']) ctx.io.out(asciiJson({ ...r, gateStaysClosed: staysClosed }, 2));
       else
         ctx.io.out(
           [
@@ -113,7 +115,7 @@ export const verifyGuardCommand: CommandSpec = {
             BANNER,
             ...(r.findings.length ? [table(['check', 'date', 'portfolio', 'expected', 'actual'], r.findings.map((x) => [x.check, x.date, toAscii(x.portfolio_name ?? '-'), toAscii(x.expected), toAscii(x.actual)]))] : []),
             `Guard: ${nothing ? 'not checked' : r.status}`,
-            `Gate: ${r.gate.state}${r.gateChange ? ` (${r.gateChange.state === 'closed' ? 'closed now' : 'reopened now'}: ${r.gateChange.reason})` : ''}`,
+            `Gate: ${r.gate.state}${r.gateChange ? ` (${r.gateChange.state === 'closed' ? 'closed now' : 'reopened now'}: ${r.gateChange.reason})` : ''}${staysClosed ? `, and stays closed: ${staysClosed}` : ''}`,
             ...(nothing ? [`Result: no processed portfolio-date in this range, so nothing was checked; the latest processed date is ${latestProcessedDate(o.db) ?? 'none'}`] : []),
           ].join('\n'),
         );

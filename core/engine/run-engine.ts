@@ -1,9 +1,9 @@
 /**
  * The orchestrator (SPEC.md g.6): one loop over a declared phase table. It validates the
- * options and the phase order, plans, takes the run lock, checks the gate, writes the
- * history row, then per chunk prefetches prices and per date runs the date-scoped phases,
- * the analytics symbol stage and one transaction per portfolio-date (date-run.ts,
- * portfolio-date.ts).
+ * options and the phase order, takes a dead holder's stale lock away, plans, takes the run
+ * lock, checks the gate, writes the history row, then per chunk prefetches prices and per date
+ * runs the date-scoped phases, the analytics symbol stage and one transaction per
+ * portfolio-date (date-run.ts, portfolio-date.ts).
  * Cancellation stops at a portfolio-date boundary; a crash leaves every committed
  * portfolio-date intact and nothing of the one in progress. What the run counts is kept in a
  * RunTally (run-tally.ts); the summary is built from it at the end (run-summary.ts).
@@ -14,7 +14,7 @@ import { gateFromSetting, type Gate } from '../api/commands/diagnostics-commands
 import type { IsoDate } from '../domain/iso-date';
 import type { PhaseName } from '../domain/phase';
 import { formatTimestamp } from '../domain/timestamp';
-import { interruptedRebuildRange, interruptedRebuildWaysOut } from '../maintenance/interrupted-rebuild';
+import { takeoverWarnings, takeoverWords } from '../maintenance/takeover-words';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
 import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
 import type { EngineStore } from '../ports/engine-store';
@@ -71,8 +71,12 @@ interface PreparedRun {
   readonly inherited: boolean;
   /** What refuses the run: another holder of the lock, a closed gate (m.16). */
   readonly refusals: readonly BatchdeskError[];
-  /** The stale lock a resume took away before planning (g.11), with what that cleaned up. */
-  readonly resumeTakeover: LockTakeover | null;
+  /**
+   * The stale lock the run took away before planning (g.11), with what that cleaned up: every
+   * non-dry run does, so that one with nothing to do still releases a dead holder's lock (and
+   * closes a killed rebuild) as `history --running` says the next run does.
+   */
+  readonly staleTakeover: LockTakeover | null;
 }
 
 /** Plans (and for a dry run, stops); otherwise executes the plan. */
@@ -88,12 +92,12 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       targetDate: plan.targetDate,
       options: input,
       marketDataMode: settings['market_data.mode'],
-      warnings: [...plan.warnings, ...[p.resumeTakeover && takeoverWords(p.resumeTakeover)].filter((w): w is string => !!w)],
+      warnings: [...plan.warnings, ...upToDateGateWarnings(p)],
       message: plan.upToDateMessage,
     });
     return { kind: 'up_to_date', plan, message: plan.upToDateMessage, summary, exitCode: EXIT.ok };
   }
-  if (p.refusals[0]) throw withTakeoverWords(p.refusals[0], p.resumeTakeover);
+  if (p.refusals[0]) throw withTakeoverWords(p.refusals[0], p.staleTakeover);
   const { runId, batchRunId } = newRunIds(deps);
   const nowIso = () => formatTimestamp(deps.clock.now());
   const lockId = p.inherited ? deps.inheritLock! : runId;
@@ -107,7 +111,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
 
   const activity: ActivityLog = [];
   const telemetry = createTelemetry({ clock: deps.clock, strict: deps.strictTelemetry ?? false, runId, sinks: [...deps.sinks, historyActivitySink(activity)] });
-  for (const t of [p.resumeTakeover, takeover]) if (t?.gateChange) reportGateChange(telemetry, t.gateChange);
+  for (const t of [p.staleTakeover, takeover]) if (t?.gateChange) reportGateChange(telemetry, t.gateChange);
   // A run under a rebuild's lock is the rebuild's own backfill or retry (j.5): mode 'rebuild'
   // (b.4), which keeps `run --resume` off it (a resume cannot finish a rebuild).
   const mode = p.inherited ? 'rebuild' : input.monitorOnly ? 'monitor' : plan.mode === 'retry' ? 'retry' : plan.mode === 'resume' ? 'resume' : 'normal';
@@ -154,17 +158,20 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
   const isStale = (l: LockRecord) =>
     startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
   // g.11: a run killed without a word (kill -9, a crash) still reads 'running' and holds a
-  // stale lock; resuming it first takes that lock away, which marks the run interrupted.
-  const resumeTakeover = input.resume && !input.dryRun && deps.inheritLock === undefined ? store.clearStaleLock(isStale, formatTimestamp(startedMs)) : null;
+  // stale lock; a run first takes that lock away, which marks the run interrupted (so a resume
+  // finds it) and closes a killed rebuild, also when it then has nothing to do. A dry run changes nothing.
+  const staleTakeover = !input.dryRun && deps.inheritLock === undefined ? store.clearStaleLock(isStale, formatTimestamp(startedMs)) : null;
   // The takeover may have closed the gate (a killed rebuild's): the gate below is the one after it.
-  const storedSettings = resumeTakeover?.gateChange ? store.loadSettings() : settingsBefore;
+  const storedSettings = staleTakeover?.gateChange ? store.loadSettings() : settingsBefore;
   const db = deps.commandSuffix ?? '';
-  const plan = planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store, commandSuffix: db });
+  const plan = withTakeoverNote(staleTakeover, () =>
+    planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store, commandSuffix: db }),
+  );
   // m.16: the lock is checked (read) before the gate.
   const held = store.readLock();
   const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
   const refusals = runRefusals({ held: held && !inherited && !isStale(held) ? held : null, gate: gateFromSetting(storedSettings['gate']), input, db });
-  return { deps, monitor, startedMs, storedSettings, settings, inputs, plan, db, isStale, inherited, refusals, resumeTakeover };
+  return { deps, monitor, startedMs, storedSettings, settings, inputs, plan, db, isStale, inherited, refusals, staleTakeover };
 }
 
 /** A closed gate's findings in words: how many, and the first one's message and date. */
@@ -231,11 +238,28 @@ function withTakeoverWords(refusal: BatchdeskError, takeover: LockTakeover | nul
   return refusal.code === 'gate_closed' && words ? new BatchdeskError(refusal.code, `${words}, or start the run with --ignore-gate`, refusal.details) : refusal;
 }
 
-/** What taking over a killed rebuild's lock did (the rebuild closed as failed, the gate closed over its range) and the ways out; null for any other takeover. */
-function takeoverWords(takeover: LockTakeover): string | null {
-  const r = takeover.interruptedRebuild;
-  if (!r || takeover.gateChange?.state !== 'closed') return null;
-  return `the rebuild holding the lock (pid ${takeover.lock.pid} on ${takeover.lock.host}) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over ${interruptedRebuildRange(r)}; ${interruptedRebuildWaysOut(r)}`;
+/**
+ * `plan()`, with a refusal it throws (a resume with nothing to resume, say) also saying what the
+ * takeover before it did: the run stops there, and the gate that takeover closed would go unsaid.
+ */
+function withTakeoverNote<T>(takeover: LockTakeover | null, plan: () => T): T {
+  try {
+    return plan();
+  } catch (err) {
+    const words = takeover ? takeoverWords(takeover) : null;
+    if (!(err instanceof BatchdeskError) || !words) throw err;
+    throw new BatchdeskError(err.code, `${err.message.replace(/\.$/, '')}. Nothing was run, but ${words}`, err.details);
+  }
+}
+
+/**
+ * The warnings of a run with nothing to do about the gate (it has no telemetry to report a gate
+ * change through): a closed gate that would refuse the next run with something to do, in the
+ * refusal's words, else what its takeover of a killed rebuild's lock did (under --ignore-gate).
+ */
+function upToDateGateWarnings(p: PreparedRun): string[] {
+  const gate = p.refusals.find((e) => e.code === 'gate_closed');
+  return gate ? [withTakeoverWords(gate, p.staleTakeover).message] : takeoverWarnings(p.staleTakeover);
 }
 
 /** A change of the gate as the run reports it (i.4): the `gate_changed` metric, an error when it closed. */

@@ -5,7 +5,9 @@
  * a gate_changed metric: from the engine after its post-run guard or its own lock takeover,
  * from announceGateChange when a maintenance operation or `cancel` takes over a killed
  * rebuild's lock, which closes the gate over its range); the gate reopens when the guard passes
- * over every date that failed, or by an explicit reopen with a reason.
+ * over every date that failed, or by an explicit reopen with a reason. A guard that passes while
+ * some of those dates went unchecked (outside its range, or purged and never processed again, so
+ * without a row) leaves the gate closed, and gateStaysClosedWords says why and what reopens it.
  */
 import type { Gate } from '../../core/api/commands/diagnostics-commands';
 import { BatchdeskError } from '../../core/api/errors';
@@ -76,6 +78,33 @@ export interface GuardOutcome extends GuardResult {
   readonly dates: readonly string[];
   readonly gate: GateState;
   readonly gateChange: GateChange | null;
+}
+
+/**
+ * Why the gate stays closed after a guard that passed (null when it did not pass, checked nothing,
+ * or the gate is open): the failed dates the gate reopens over (`dates`) that this guard did not
+ * check, those in its scope (no processed row: purged and never run again) and those outside it,
+ * and what reopens the gate: processing the former (a run, at the closed gate only with
+ * --ignore-gate), then the guard over every failed date, or an explicit reopen. `db` is the
+ * `--db` suffix of the advised commands.
+ */
+export function gateStaysClosedWords(o: GuardOutcome, scope: GuardScope, db: string): string | null {
+  if (o.status !== 'pass' || o.checked === 0 || o.gate.state !== 'closed') return null;
+  const reopen = `reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\``;
+  const failed = [...(o.gate.dates ?? [])].sort();
+  if (failed.length === 0) return `it records no failed dates for a passing guard to reopen it over; ${reopen}`;
+  const covered = new Set(o.dates);
+  const checkedDates = scope.dates ? new Set<string>(scope.dates) : null;
+  const inScope = (d: string) => (checkedDates ? checkedDates.has(d) : d >= scope.start && d <= scope.end);
+  const unchecked = failed.filter((d) => !covered.has(d));
+  const noRows = unchecked.filter(inScope);
+  const outside = unchecked.filter((d) => !inScope(d));
+  const of = (dates: readonly string[], what: string) => `${dates.length} of its ${failed.length} failed dates ${what} (the first: ${dates[0]})`;
+  const why = [
+    ...(noRows.length ? [`${of(noRows, 'have no processed rows to check')}; process them with \`batchdesk run --start-date ${noRows[0]} --end-date ${noRows[noRows.length - 1]} --ignore-gate${db}\``] : []),
+    ...(outside.length ? [of(outside, `lie outside the dates checked`)] : []),
+  ].join('; ');
+  return `${why}; ${noRows.length ? 'then ' : ''}\`batchdesk verify guard --start-date ${failed[0]} --end-date ${failed[failed.length - 1]}${db}\` reopens it once it passes over all of them, or ${reopen}`;
 }
 
 /** Runs the guard over a scope and applies its result to the gate. */

@@ -9,13 +9,15 @@
  * caller). The request's signal (Ctrl-C) stops the read of the file, is looked at once more
  * before the write, and between the write's batches (db/csv-transfer/batched-transaction.ts):
  * stopped anywhere, the write transaction is rolled back and nothing was imported (`cancelled`,
- * exit code 130).
+ * exit code 130). A lock taken over from a killed rebuild closed the gate over its range: the
+ * summary's `warnings` say so (takeover-words.ts), which the caller prints.
  */
 import { BatchdeskError, dataError } from '../../core/api/errors';
 import { newYorkDate } from '../../core/calendar';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
+import { takeoverWarnings } from '../../core/maintenance/takeover-words';
 import type { LockHolder } from '../../core/ports/store';
 import { parsePricesImport, writePricesImport, type ParsedPrices, type PriceImportSummary } from '../../db/csv-transfer/price-transfer';
 import type { WriteCheckpoint } from '../../db/csv-transfer/batched-transaction';
@@ -87,7 +89,10 @@ interface CsvImporter<P, S> {
   readonly write: (opened: OpenedDatabase, parsed: P, common: CsvImportCommon, now: number, checkpoint: WriteCheckpoint) => Promise<S>;
 }
 
-async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportRequest, importer: CsvImporter<P, S>): Promise<S> {
+/** An import's summary with what taking the lock did that the user must hear of (a killed rebuild's gate closed), in words; none usually. */
+export type CsvImportResult<S> = S & { readonly warnings: readonly string[] };
+
+async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportRequest, importer: CsvImporter<P, S>): Promise<CsvImportResult<S>> {
   const now = req.clock.now();
   const common: CsvImportCommon = { file: req.fileName, skipBadRows: req.skipBadRows, nowIso: formatTimestamp(now) };
   const cancelled = () => `the import of ${req.fileName} was cancelled before anything was written; nothing was imported`;
@@ -101,7 +106,8 @@ async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportR
       if (!parsed.ok) throw refusedCsvImport(parsed.problem, req.skipBadRowsFlag);
       await stopIfCancelled(req.signal, cancelled);
       const rolledBack = () => `the import of ${req.fileName} was cancelled while it wrote; what it had written was rolled back, so nothing was imported`;
-      return await importer.write(opened, parsed, common, now, () => stopIfCancelled(req.signal, rolledBack));
+      const summary = await importer.write(opened, parsed, common, now, () => stopIfCancelled(req.signal, rolledBack));
+      return { ...summary, warnings: takeoverWarnings(lock.takeover) };
     } finally {
       lock.release();
     }
@@ -122,11 +128,11 @@ const PROFILES: CsvImporter<ParsedProfiles, ProfileImportSummary> = {
 };
 
 /** Adds the file's closes to the price cache (jumps judged with the stored market_data.jump_threshold); rejects with the refusal of a bad file. */
-export function importPricesFile(req: CsvImportRequest): Promise<PriceImportSummary> {
+export function importPricesFile(req: CsvImportRequest): Promise<CsvImportResult<PriceImportSummary>> {
   return importCsvFile(req, PRICES);
 }
 
 /** Adds the file's company profiles, or updates the columns it carries on stored ones; rejects with the refusal of a bad file. */
-export function importProfilesFile(req: CsvImportRequest): Promise<ProfileImportSummary> {
+export function importProfilesFile(req: CsvImportRequest): Promise<CsvImportResult<ProfileImportSummary>> {
   return importCsvFile(req, PROFILES);
 }

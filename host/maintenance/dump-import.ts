@@ -26,6 +26,7 @@ import type { ImportDumpInput } from '../../core/api/commands/import-commands';
 import { BatchdeskError, usageError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
+import { takeoverWarnings } from '../../core/maintenance/takeover-words';
 import type { LockHolder } from '../../core/ports/store';
 import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
 import { fsyncFile } from '../../db/maintenance/database-file';
@@ -173,7 +174,7 @@ function acquireImportLock(opened: OpenedDatabase, holder: LockHolder, clock: Cl
   if (!r.acquired) throw lockedError(r.holder);
   // Taking over a killed rebuild's lock closed the gate: said as every taker says it.
   if (r.tookOver?.gateChange) announceGateChange(r.tookOver.gateChange, { sinks: sinks ?? [] }, clock);
-  return { lockId, kind: 'import', heartbeat: () => opened.store.heartbeat(lockId, nowIso()), release: () => opened.store.releaseLock(lockId) };
+  return { lockId, kind: 'import', takeover: r.tookOver, heartbeat: () => opened.store.heartbeat(lockId, nowIso()), release: () => opened.store.releaseLock(lockId) };
 }
 
 function removeFileSet(path: string): void {
@@ -209,6 +210,7 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
   let folderExisted = true;
   let swapped = false;
   try {
+    // What taking over a killed rebuild's lock changed (its gate closed) is in the file this replaces, so it goes unsaid.
     lock = acquireImportLock(opened, req.holder, clock, dbPath, req.sinks);
     const built = await importIntoNewFile({ ...baseOptions(req, clock, importTelemetry(req, clock, lock)), targetPath: dbPath, keepTemp: true });
     tmp = built.path;
@@ -272,7 +274,8 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
       databasePath: dbPath,
       onConflict: req.onConflict ?? 'skip',
     });
-    report.warnings.push(...backupWarnings(backup));
+    // Taking over a killed rebuild's lock closed the gate of this file, which the merge keeps: said here too.
+    report.warnings.push(...takeoverWarnings(lock.takeover), ...backupWarnings(backup));
     return { mode: 'merge', database: dbPath, backupFile: backup.file, report };
   } catch (err) {
     try {

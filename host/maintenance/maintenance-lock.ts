@@ -4,8 +4,9 @@
  * on this host, or a heartbeat older than lock.stale_after_ms), and no tracking row may be
  * open unless it belongs to a run that is no longer alive (it is then marked interrupted).
  * Taking over a killed rebuild's lock closes the gate (interrupted-maintenance.ts); the lock
- * store's result says so, and a taker with telemetry sinks reports it as the guard's gate
- * changes are reported (`gate_changed`).
+ * store's result says so, a taker with telemetry sinks reports it as the guard's gate changes
+ * are reported (`gate_changed`), and the held lock keeps it (`takeover`) for the taker's result
+ * to say in words (core/maintenance/takeover-words.ts): a CLI command prints no telemetry.
  */
 import { randomUUID } from 'node:crypto';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -13,7 +14,7 @@ import { lockedError } from '../../core/engine/locked-error';
 import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import type { EngineStore } from '../../core/ports/engine-store';
-import type { LockHolder, LockKind, LockRecord } from '../../core/ports/store';
+import type { LockHolder, LockKind, LockRecord, LockTakeover } from '../../core/ports/store';
 import type { SqliteDatabase } from '../../db/open-database';
 import { announceGateChange } from '../diagnostics/guard';
 import type { StepEventTarget } from './step-events';
@@ -22,6 +23,8 @@ import { engineHost, type OpenedDatabase } from '../engine-host';
 export interface HeldLock {
   readonly lockId: string;
   readonly kind: LockKind;
+  /** The stale lock taking this one took over, with what that cleaned up after its dead holder; null when the lock was free. */
+  readonly takeover: LockTakeover | null;
   heartbeat(): void;
   release(): void;
 }
@@ -65,6 +68,7 @@ export function acquireMaintenanceLock(db: SqliteDatabase, store: EngineStore, k
   return {
     lockId,
     kind,
+    takeover: r.tookOver,
     heartbeat: () => store.heartbeat(lockId, nowIso()),
     release: () => store.releaseLock(lockId),
   };

@@ -13,6 +13,10 @@
  * says so and names the backup it completed, the purge is logged `cancelled` in maintenance_log,
  * and the lock is released. Once the delete transaction has begun it runs to its end: it is one
  * synchronous transaction, so no signal is seen before it has committed.
+ *
+ * A purge that takes over a killed rebuild's lock closes the gate over that rebuild's range
+ * (interrupted-maintenance.ts): its report says so (`warnings`, takeover-words.ts), and its
+ * advice is then the rebuild's ways out, since a run would be refused at that gate.
  */
 import { BatchdeskError } from '../../core/api/errors';
 import { targetDate, tradingDaysBetween } from '../../core/calendar';
@@ -20,7 +24,9 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { checkSettledDate } from '../../core/engine/planner';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
-import type { LockHolder } from '../../core/ports/store';
+import { interruptedRebuildWaysOut } from '../../core/maintenance/interrupted-rebuild';
+import { takeoverWarnings } from '../../core/maintenance/takeover-words';
+import type { LockHolder, LockTakeover } from '../../core/ports/store';
 import { stepReporter, stopIfCancelled, type StepEventTarget } from './step-events';
 import { finishMaintenance, logMaintenance, startMaintenance } from '../../db/maintenance/maintenance-log';
 import { countPurge, purgeDerived, rebuildAfterPurge, type PurgeOutcome } from '../../db/maintenance/purge-derived';
@@ -72,6 +78,20 @@ export interface PurgeReport {
   readonly maintenanceId: number | null;
   /** How a backfill rebuilds the purged rows (rebuildAfterPurge); null when no snapshot was in the range. */
   readonly rebuild: { readonly startDate: IsoDate; readonly automatic: boolean } | null;
+  /** What taking the lock over from a killed rebuild did (the gate closed over its range), in words; empty otherwise. */
+  readonly warnings: readonly string[];
+  /**
+   * When that takeover closed the gate: the killed rebuild's ways out (run it again, or restore
+   * its backup), the advice instead of a run over `rebuild`, which the closed gate would refuse.
+   */
+  readonly gateClosedWaysOut: string | null;
+}
+
+/** The warnings and the advice of a purge whose lock was taken over from `takeover`'s dead holder (see PurgeReport). */
+function takeoverReport(takeover: LockTakeover | null): Pick<PurgeReport, 'warnings' | 'gateClosedWaysOut'> {
+  const warnings = takeoverWarnings(takeover);
+  const rebuild = takeover?.interruptedRebuild;
+  return { warnings, gateClosedWaysOut: warnings.length && rebuild ? interruptedRebuildWaysOut(rebuild) : null };
 }
 
 /** What a purge stopped before its delete says: nothing deleted, and the backup it kept, if it completed one. */
@@ -101,7 +121,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
   const range = { start: req.start, end: req.end };
   if (req.dryRun) {
     const counts = tableRowCounts(opened.db);
-    return { dryRun: true, range, portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null, rebuild: rebuildAfterPurge(opened.db, scope) };
+    return { dryRun: true, range, portfolioIds, backupFile: null, countsBefore: counts, countsAfter: counts, outcome: countPurge(opened.db, scope), maintenanceId: null, rebuild: rebuildAfterPurge(opened.db, scope), ...takeoverReport(null) };
   }
   const lock = req.lockHeld ? null : acquireMaintenanceLock(opened.db, opened.store, 'purge', req.holder, clock, opened.path, req);
   try {
@@ -157,7 +177,7 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
     report('record');
     const countsAfter = tableRowCounts(opened.db);
     finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
-    return { dryRun: false, range, portfolioIds, backupFile, ...(backupWarnings.length ? { backupWarnings } : {}), countsBefore, countsAfter, outcome, maintenanceId: id, rebuild };
+    return { dryRun: false, range, portfolioIds, backupFile, ...(backupWarnings.length ? { backupWarnings } : {}), countsBefore, countsAfter, outcome, maintenanceId: id, rebuild, ...takeoverReport(lock?.takeover ?? null) };
   } finally {
     lock?.release();
   }
