@@ -1,30 +1,17 @@
 /**
- * The confirmation prompt of a destructive command (cli/commands/confirm.ts) on a real terminal:
- * `script` (util-linux) gives the child a pseudo-terminal, and the test types into it. Ctrl-C
+ * The confirmation prompt of a destructive command (cli/commands/confirm.ts) on a real terminal
+ * (test/support/pseudo-terminal.ts), where the test types into it. Ctrl-C
  * and Ctrl-D at the prompt abort like a "no": exit code 130, "aborted; nothing was changed", and
  * the database as it was (Ctrl-C printed an internal error with a stack trace, exit code 5).
  */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { shellWord } from '../../core/api/shell-word';
 import { BIN } from '../support/cli';
+import { atPrompt } from '../support/pseudo-terminal';
 import { backfilledDemo, checksumsOf, copyTo, ENV } from '../support/safeguards';
 
-/** Runs `batchdesk ARGS` on a pseudo-terminal, types `keys` once the prompt shows, and returns the exit code and what the terminal showed. */
-function atPrompt(args: readonly string[], keys: string): Promise<{ code: number | null; screen: string }> {
-  const command = [process.execPath, BIN, ...args].map(shellWord).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...ENV, BATCHDESK_NO_BUNDLE: '1' } });
-  let screen = '';
-  let typed = false;
-  child.stdout.on('data', (d: Buffer) => {
-    screen += d.toString();
-    if (!typed && screen.includes('[y/N]')) {
-      typed = true;
-      child.stdin.write(keys);
-    }
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, screen })));
-}
+/** Runs `batchdesk ARGS` on a pseudo-terminal and types `keys` once the prompt shows. */
+const promptOf = (args: readonly string[], keys: string) => atPrompt([process.execPath, BIN, ...args].map(shellWord).join(' '), keys, { ...ENV, BATCHDESK_NO_BUNDLE: '1' });
 
 describe('the confirmation prompt', () => {
   it.each<[string, string, string[]]>([
@@ -35,7 +22,7 @@ describe('the confirmation prompt', () => {
   ])('%s aborts with exit code 130 and changes nothing', async (_, keys, args) => {
     const db = copyTo(await backfilledDemo());
     const before = checksumsOf(db);
-    const r = await atPrompt([...args, '--db', db], keys);
+    const r = await promptOf([...args, '--db', db], keys);
     expect(r.code, r.screen).toBe(130);
     expect(r.screen).toContain('error: aborted; nothing was changed');
     expect(r.screen).not.toMatch(/internal error|AbortError|\n\s+at /);

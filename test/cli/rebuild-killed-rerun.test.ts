@@ -8,72 +8,33 @@
  * `--market-data synthetic` would take the settings' online one: its backfill is refused, after
  * the purge).
  */
-import { spawn } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { shellWord } from '../../core/api/shell-word';
-import { BIN, runCli, startCliProcess, tempDir } from '../support/cli';
+import { BIN, runCli, tempDir } from '../support/cli';
+import { backfillCommittedADate, killRebuildChild, purgeReported, readRow } from '../support/killed-rebuild';
+import { atPrompt } from '../support/pseudo-terminal';
 import { backfilledDemo, copyTo, ENV, execOn, FAMILY_PRIVATE } from '../support/safeguards';
-
-const CHILD_ENV = { ...ENV, BATCHDESK_NO_BUNDLE: '1' };
 
 /** The rebuild's own flags, as given (besides --db and --yes). */
 const REBUILD_ARGS = ['--start-date', '2025-07-01', '--end-date', '2025-07-08', '--chunk-days', '3', '--portfolio', FAMILY_PRIVATE, '--market-data', 'synthetic'];
 
-function read<T>(db: string, sql: string): T {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).get() as T;
-  } finally {
-    d.close();
-  }
-}
-
-/** Whether the rebuild's backfill run has committed a date (read from the database the child writes). */
-const backfillCommittedADate = (db: string) => () =>
-  read<{ n: number }>(db, `SELECT count(*) AS n FROM batch_run_tracking t JOIN batch_run_history h ON h.id = t.run_id WHERE h.status = 'running' AND t.completed_at IS NOT NULL`).n > 0;
-
-/** Starts `batchdesk rebuild` with `REBUILD_ARGS` on `db` and SIGKILLs it once `due()` says so. */
-async function killRebuild(db: string, due: () => boolean): Promise<void> {
-  const child = startCliProcess(['rebuild', ...REBUILD_ARGS, '--db', db, '--yes'], CHILD_ENV);
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const poll = setInterval(() => {
-    if (child.exitCode === null && child.signalCode === null && /\bpurge: /.test(output) && due()) child.kill('SIGKILL');
-  }, 10);
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, s) => resolve(s)));
-  clearInterval(poll);
-  expect(signal, output).toBe('SIGKILL');
-}
-
 /**
  * Runs `command` as a user pasting it into a terminal would: through /bin/sh with `batchdesk` on
- * the PATH, on a pseudo-terminal (`script`, util-linux) where it answers y to the confirmation.
+ * the PATH, on a pseudo-terminal where it answers y to the confirmation.
  */
 function paste(command: string): Promise<{ code: number | null; screen: string }> {
   const bin = tempDir();
   writeFileSync(join(bin, 'batchdesk'), `#!/bin/sh\nexec ${shellWord(process.execPath)} ${shellWord(BIN)} "$@"\n`);
   chmodSync(join(bin, 'batchdesk'), 0o755);
-  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...process.env, ...CHILD_ENV, SHELL: '/bin/sh', PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
-  let screen = '';
-  let typed = false;
-  child.stdout.on('data', (d: Buffer) => {
-    screen += d.toString();
-    if (!typed && screen.includes('[y/N]')) {
-      typed = true;
-      child.stdin.write('y\r');
-    }
-  });
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, screen })));
+  return atPrompt(command, 'y\r', { ...ENV, BATCHDESK_NO_BUNDLE: '1', PATH: `${bin}:${process.env['PATH'] ?? ''}` });
 }
 
 describe('a killed rebuild run again', () => {
   it("is advised with the rebuild's own flags, and the pasted command rebuilds with them", async () => {
     const db = copyTo(await backfilledDemo(), 'my portfolios.sqlite');
-    await killRebuild(db, backfillCommittedADate(db));
+    await killRebuildChild([...REBUILD_ARGS, '--db', db], (output) => purgeReported(output) && backfillCommittedADate(db)());
     const rerun = `batchdesk rebuild --start-date 2025-07-01 --end-date 2025-07-08 --chunk-days 3 --portfolio ${FAMILY_PRIVATE} --market-data synthetic --db '${db}'`;
 
     const text = await runCli(['history', '--running', '--db', db], ENV);
@@ -93,11 +54,11 @@ describe('a killed rebuild run again', () => {
     expect(pasted.code, pasted.screen).toBe(0);
     expect(pasted.screen).toContain(`Rebuild 2025-07-01 .. 2025-07-08 in ${db} (backup, purge, backfill)? [y/N]`);
     expect(pasted.screen).toContain('batchdesk rebuild  2025-07-01 .. 2025-07-08: SUCCESS');
-    const row = read<{ status: string; details: string }>(db, `SELECT status, details FROM maintenance_log WHERE operation = 'rebuild' ORDER BY id DESC LIMIT 1`);
-    expect(row.status).toBe('success');
-    expect(JSON.parse(row.details)).toMatchObject({ portfolio_ids: [FAMILY_PRIVATE], options: { chunk_days: 3, market_data: 'synthetic' } });
-    const backfill = read<{ status: string; options: string }>(db, `SELECT status, options FROM batch_run_history WHERE mode = 'rebuild' ORDER BY started_at DESC LIMIT 1`);
-    expect(backfill.status).toBe('completed');
-    expect(JSON.parse(backfill.options)).toMatchObject({ chunkDays: 3, marketData: 'synthetic', portfolios: [FAMILY_PRIVATE] });
+    const row = readRow<{ status: string; details: string }>(db, `SELECT status, details FROM maintenance_log WHERE operation = 'rebuild' ORDER BY id DESC LIMIT 1`);
+    expect(row!.status).toBe('success');
+    expect(JSON.parse(row!.details)).toMatchObject({ portfolio_ids: [FAMILY_PRIVATE], options: { chunk_days: 3, market_data: 'synthetic' } });
+    const backfill = readRow<{ status: string; options: string }>(db, `SELECT status, options FROM batch_run_history WHERE mode = 'rebuild' ORDER BY started_at DESC LIMIT 1`);
+    expect(backfill!.status).toBe('completed');
+    expect(JSON.parse(backfill!.options)).toMatchObject({ chunkDays: 3, marketData: 'synthetic', portfolios: [FAMILY_PRIVATE] });
   }, 300_000);
 });

@@ -9,19 +9,11 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCliProcess } from '../support/cli';
+import { runCli } from '../support/cli';
+import { killRebuildChild, purgeReported, readRow } from '../support/killed-rebuild';
 import { backfilledDemo, copyTo, ENV } from '../support/safeguards';
 
-const CHILD_ENV = { ...ENV, BATCHDESK_NO_BUNDLE: '1' };
-
-function read<T>(db: string, sql: string): T | undefined {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).get() as T | undefined;
-  } finally {
-    d.close();
-  }
-}
+const read = readRow;
 
 /** The date the rebuild's backfill has started and not finished (committed at the date's start), if any. */
 const openBackfillDate = (db: string): string | null =>
@@ -32,18 +24,9 @@ const onASecondDate = (db: string) => () =>
   openBackfillDate(db) !== null &&
   read<{ n: number }>(db, `SELECT count(*) AS n FROM batch_run_tracking t JOIN batch_run_history h ON h.id = t.run_id WHERE h.status = 'running' AND t.completed_at IS NOT NULL`)!.n > 0;
 
-/** A real `batchdesk rebuild` of `start .. end`, SIGKILLed once `due()` says so (polled from the database it writes). */
+/** A real `batchdesk rebuild` of `start .. end`, SIGKILLed in its backfill once `due()` says so (polled from the database it writes). */
 async function killRebuild(db: string, start: string, end: string, due: () => boolean): Promise<void> {
-  const child = startCliProcess(['rebuild', '--db', db, '--start-date', start, '--end-date', end, '--yes'], CHILD_ENV);
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const poll = setInterval(() => {
-    if (child.exitCode === null && child.signalCode === null && /\bpurge: /.test(output) && due()) child.kill('SIGKILL');
-  }, 10);
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, s) => resolve(s)));
-  clearInterval(poll);
-  expect(signal, output).toBe('SIGKILL');
+  await killRebuildChild(['--db', db, '--start-date', start, '--end-date', end], (output) => purgeReported(output) && due());
 }
 
 describe('run --resume and history after a killed rebuild', () => {

@@ -17,31 +17,16 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { maintenanceOf } from '../../host/views/database-info-view';
-import { runCli, startCliProcess, tempDir } from '../support/cli';
+import { runCli, tempDir } from '../support/cli';
+import { backfillCommittedADate, killRebuildChild, purgeReported, readRow } from '../support/killed-rebuild';
 import { backfilledDemo, copyTo, ENV } from '../support/safeguards';
-
-const CHILD_ENV = { ...ENV, BATCHDESK_NO_BUNDLE: '1' };
 
 /**
  * Starts a rebuild of 2025-07-01 .. 2025-07-08 and SIGKILLs it once `due` says so: by default
  * when the purge step line appears. Returns its output and the pre-rebuild backup it named.
  */
-async function killRebuild(db: string, due: (output: string) => boolean = (output) => /\bpurge: /.test(output)): Promise<{ output: string; backup: string }> {
-  const child = startCliProcess(['rebuild', '--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08', '--yes'], CHILD_ENV);
-  let output = '';
-  const check = () => {
-    if (child.exitCode === null && child.signalCode === null && due(output)) child.kill('SIGKILL');
-  };
-  const onData = (d: Buffer) => {
-    output += d.toString();
-    check();
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const poll = setInterval(check, 20);
-  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, s) => resolve(s)));
-  clearInterval(poll);
-  expect(signal, output).toBe('SIGKILL');
+async function killRebuild(db: string, due: (output: string) => boolean = purgeReported): Promise<{ output: string; backup: string }> {
+  const output = await killRebuildChild(['--db', db, '--start-date', '2025-07-01', '--end-date', '2025-07-08'], due);
   return { output, backup: /backup: (\S+\.pre-rebuild\.sqlite)/.exec(output)![1]! };
 }
 
@@ -56,18 +41,8 @@ function expectOneGateClosing(log: string, backup: string): void {
   expect(changes[0]!.payload.tags!['reason']).toContain(backup);
 }
 
-/** Whether the rebuild's backfill run has committed a date (read from the database the child writes). */
-const backfillCommittedADate = (db: string) => () =>
-  read<{ n: number }>(db, `SELECT count(*) AS n FROM batch_run_tracking t JOIN batch_run_history h ON h.id = t.run_id WHERE h.status = 'running' AND t.completed_at IS NOT NULL`).n > 0;
-
-function read<T>(db: string, sql: string): T {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d.prepare(sql).get() as T;
-  } finally {
-    d.close();
-  }
-}
+/** One row of `sql` from the database file at `db`. */
+const read = <T,>(db: string, sql: string): T => readRow<T>(db, sql)!;
 
 const setting = (db: string, key: string) => JSON.parse(read<{ value: string }>(db, `SELECT value FROM settings WHERE key = '${key}'`).value) as Record<string, any>;
 const rebuildRow = (db: string) => read<{ status: string | null; completed_at: string | null; details: string }>(db, `SELECT status, completed_at, details FROM maintenance_log WHERE operation = 'rebuild'`);
