@@ -1,4 +1,5 @@
 /** `batchdesk prices import FILE`: add closes to the price cache from CSV (SPEC.md k.2, m.14). */
+import { importedJumpText } from '../../core/api/metric-text';
 import { importPricesFile } from '../../host/maintenance/csv-import';
 import { inlineList } from '../ascii';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
@@ -20,8 +21,7 @@ export const pricesImportCommand: CommandSpec = {
       importPricesFile,
       (s) => [
         `Rows: ${s.rows} (${s.symbols} symbol${s.symbols === 1 ? '' : 's'})   Added: ${s.inserted}   Replaced: ${s.updated}   Unchanged: ${s.unchanged}   Kept stored: ${s.keptStored}`,
-        ...s.jumps.filter((j) => !j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split)`),
-        ...s.jumps.filter((j) => j.storedCloseKept).map((j) => `warning: ${j.symbol} ${j.date} close ${j.close} differs from the stored ${j.reference} beyond the jump threshold; the stored close stays`),
+        ...[...s.jumps.filter((j) => !j.storedCloseKept), ...s.jumps.filter((j) => j.storedCloseKept)].map((j) => `warning: ${importedJumpText(j)}`),
         ...(s.unneededSymbols.length
           ? [`warning: ${s.unneededSymbols.length} imported symbol(s) no portfolio or factor needs${inlineList(s.unneededSymbols)}: imported anyway; check for a typo${s.unneededSymbols.length > 10 ? ' (--json lists them all)' : ''}`]
           : []),

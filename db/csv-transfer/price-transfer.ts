@@ -62,6 +62,8 @@ export interface ImportedJump {
   readonly reference: number;
   /** The stored close stayed (m.13); otherwise the row was stored flagged `jump`. */
   readonly storedCloseKept: boolean;
+  /** The close stored for the day before the import (the one that stayed when storedCloseKept), if any. */
+  readonly storedClose: number | null;
 }
 
 export interface PriceImportSummary {
@@ -175,7 +177,7 @@ export async function writePricesImport(db: SqliteDatabase, parsed: ParsedPrices
       const quotes: Quote[] = rows.map((r) => ({ date: r.date, close: r.close, volume: r.volume, open: null, high: null, low: null }));
       const end = rows.reduce((m, r) => (r.date > m ? r.date : m), rows[0]!.date);
       const v = validateQuotes(symbol, quotes, storedCloses(db, symbol, end), o.jumpThreshold);
-      for (const j of v.jumps) jumps.push({ symbol, date: j.date, close: j.close, reference: j.reference, storedCloseKept: j.keepsStored });
+      for (const j of v.jumps) jumps.push({ symbol, date: j.date, close: j.close, reference: j.reference, storedCloseKept: j.keepsStored, storedClose: j.storedClose });
       const m = repo.mergeQuotes(symbol, 'csv', v.valid, o.nowIso);
       totals.inserted += m.inserted;
       totals.updated += m.updated;

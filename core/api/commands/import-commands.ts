@@ -86,7 +86,7 @@ export const importCommands = {
       unchanged: z.number().int(),
       /** Rows whose stored close stayed: a jump over a stored valid close (m.13). */
       keptStored: z.number().int(),
-      jumps: z.array(z.object({ symbol: z.string(), date: isoDate, close: z.number(), reference: z.number(), storedCloseKept: z.boolean() })),
+      jumps: z.array(z.object({ symbol: z.string(), date: isoDate, close: z.number(), reference: z.number(), storedCloseKept: z.boolean(), storedClose: z.number().nullable() })),
       /** The processed dates that read a close this import changed and are stale after it (marked now or already); `run --retry-failed-phases` over them recomputes that work. */
       stale: z.object({ dates: z.number().int(), first: isoDate.nullable(), last: isoDate.nullable() }),
       /** The bad rows skipped (with skipBadRows), each as "file line N, column C (name): problem". */

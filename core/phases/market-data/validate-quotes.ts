@@ -60,6 +60,8 @@ export interface FlaggedJump {
   readonly reference: number;
   /** The quote is not stored: the stored valid close of the day stays (m.13). */
   readonly keepsStored: boolean;
+  /** The close stored for the day before this quote, if any (the one that stays when keepsStored). */
+  readonly storedClose: number | null;
   readonly origin: QuoteOrigin | null;
 }
 
@@ -149,7 +151,7 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
       }
     }
     const keepsStored = jump && current !== null && !current.jump && current.close !== q.close;
-    if (jump && !(current && current.close === q.close)) jumps.push({ date: q.date, close: q.close, reference, keepsStored, origin });
+    if (jump && !(current && current.close === q.close)) jumps.push({ date: q.date, close: q.close, reference, keepsStored, storedClose: current?.close ?? null, origin });
     valid.push({
       date: q.date,
       close: q.close,

@@ -11,6 +11,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { MAX_PRICES_CSV_CHARS } from '../../../core/api/commands/import-commands';
 import type { CommandOutput } from '../../../core/api/contract';
+import { importedJumpText } from '../../../core/api/metric-text';
 import { useClient } from '../../app-context';
 import { EngineError } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
@@ -24,11 +25,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${fmtInt(n)} ${n =
 /** The import's warnings, as `prices import` prints them. */
 function warningsOf(r: PricesImport): string[] {
   return [
-    ...r.jumps.map((j) =>
-      j.storedCloseKept
-        ? `${j.symbol} ${j.date}: close ${j.close} differs from the stored ${j.reference} beyond the jump threshold; the stored close stays.`
-        : `${j.symbol} ${j.date}: close ${j.close} is a jump from ${j.reference}; stored flagged 'jump' (check for a split).`,
-    ),
+    ...r.jumps.map((j) => `${importedJumpText(j)}.`),
     ...(r.unneededSymbols.length ? [`${plural(r.unneededSymbols.length, 'imported symbol')} no portfolio or factor needs: ${r.unneededSymbols.join(', ')} (imported anyway; check for a typo).`] : []),
   ];
 }

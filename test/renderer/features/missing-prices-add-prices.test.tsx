@@ -34,7 +34,7 @@ const IMPORTED: CommandOutput<'importPrices'> = {
   updated: 1,
   unchanged: 0,
   keptStored: 0,
-  jumps: [{ symbol: 'NVDA', date: '2025-07-10', close: 300, reference: 150, storedCloseKept: false }],
+  jumps: [{ symbol: 'NVDA', date: '2025-07-10', close: 300, reference: 150, storedCloseKept: false, storedClose: null }],
   stale: { dates: 3, first: '2025-07-09', last: '2025-07-11' },
   skipped: ['fill.csv line 4, column 3 (close): expected a number, got "abc"'],
   unneededSymbols: ['ZZZZ'],
@@ -80,7 +80,7 @@ describe('Add prices from CSV', () => {
     await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId('add-prices-outcome')));
     expect(transport.calls.find((c) => c.name === 'importPrices')!.input).toEqual({ text, fileName: 'fill.csv', skipBadRows: true });
     expect(result.textContent).toContain('fill.csv: 3 rows (2 symbols). Added 2, replaced 1, unchanged 0, kept stored 0.');
-    expect(result.textContent).toContain("NVDA 2025-07-10: close 300 is a jump from 150; stored flagged 'jump' (check for a split).");
+    expect(result.textContent).toContain("NVDA 2025-07-10 close 300 is a jump from 150; stored flagged 'jump' (check for a split).");
     expect(result.textContent).toContain('1 imported symbol no portfolio or factor needs: ZZZZ');
     expect(result.textContent).toContain('Skipped 1 bad row');
     expect(screen.getByTestId('add-prices-stale').textContent).toContain('3 processed dates from 2025-07-09 to 2025-07-11 read closes this import changed.');

@@ -66,7 +66,7 @@ describe('validateQuotes', () => {
   it('a rejected close over a stored one leaves the stored close as the next reference', () => {
     const v = validateQuotes('AAPL', [q('2025-01-06', -1), q('2025-01-07', 1000)], stored({ '2025-01-03': 90, '2025-01-06': 100 }), 0.5);
     expect(v.rejected).toEqual([{ date: '2025-01-06', close: -1, why: 'invalid close -1', origin: null, storedStays: true }]);
-    expect(v.jumps).toEqual([{ date: '2025-01-07', close: 1000, reference: 100, keepsStored: false, origin: null }]);
+    expect(v.jumps).toEqual([{ date: '2025-01-07', close: 1000, reference: 100, keepsStored: false, storedClose: null, origin: null }]);
   });
 
   it('a quote that says where it was read (a CSV row) passes its file and line on; a rejection names them', () => {
@@ -74,7 +74,7 @@ describe('validateQuotes', () => {
     const v = validateQuotes('AAPL', [at(q('2025-01-04', 100), 2), at(q('2025-01-06', 0), 3), at(q('2025-01-07', 100), 4), at(q('2025-01-08', 1000), 5)], stored({}), 0.5);
     expect(v.droppedNonTrading).toEqual([{ date: '2025-01-04', origin: { file: 'AAPL.csv', line: 2 } }]);
     expect(v.rejected).toEqual([{ date: '2025-01-06', close: 0, why: 'invalid close 0 (AAPL.csv line 3)', origin: { file: 'AAPL.csv', line: 3 }, storedStays: false }]);
-    expect(v.jumps).toEqual([{ date: '2025-01-08', close: 1000, reference: 100, keepsStored: false, origin: { file: 'AAPL.csv', line: 5 } }]);
+    expect(v.jumps).toEqual([{ date: '2025-01-08', close: 1000, reference: 100, keepsStored: false, storedClose: null, origin: { file: 'AAPL.csv', line: 5 } }]);
     // The stored rows carry no origin.
     expect(v.valid.map((x) => Object.keys(x).includes('origin'))).toEqual([false, false]);
   });
