@@ -20,6 +20,9 @@ import type { CommandContext } from './command';
 /** The input path that means standard input. */
 const STDIN = '-';
 
+/** Why `-` cannot be read when standard input is a terminal or a device, and how to give the file. */
+const STDIN_NOT_A_FILE = 'standard input is a terminal or a device, not a file: pipe or redirect the CSV file in (`- < file.csv`), or give its path instead of `-`';
+
 /**
  * The file as a stream of its bytes (the CSV reader accepts a BOM) that `signal` ends (Ctrl-C
  * stops a long read, or an endless pipe), and the name that reports it: the file's own name,
@@ -41,7 +44,8 @@ export function openInputFile(cwd: string, path: string, signal: AbortSignal): {
     const e = err as NodeJS.ErrnoException;
     throw dataError(`cannot read ${stdin ? 'standard input' : full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
   }
-  const special = specialKindProblem(stdin ? 'standard input' : full, stats);
+  // `-` from a terminal or a device: the file is to be piped or redirected in.
+  const special = stdin && specialKindProblem('standard input', stats) ? STDIN_NOT_A_FILE : specialKindProblem(full, stats);
   if (special) throw dataError(`${special}; nothing was imported`);
   if (!stats.isFIFO()) return { source: createReadStream(full, { signal, highWaterMark: CHUNK_BYTES }), name: stdin ? 'stdin' : basename(full) };
   return { source: addAbortSignal(signal, pipeStream(full)), name: stdin ? 'stdin' : path };

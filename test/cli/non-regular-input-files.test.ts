@@ -66,6 +66,14 @@ describe('input files that are not regular files', () => {
     expect(after['company_profiles']).toBe(before['company_profiles']! + 1);
   }, 60_000);
 
+  it('`-` with standard input a device (or a terminal) says to pipe or redirect the file in, and imports nothing', () => {
+    const before = rowCountsOf(db);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" prices import - --db "${db}" < /dev/null`], { encoding: 'utf8', env: { ...process.env, ...ENV } });
+    expect(r.status).toBe(5);
+    expect(r.stderr).toBe('error: standard input is a terminal or a device, not a file: pipe or redirect the CSV file in (`- < file.csv`), or give its path instead of `-`; nothing was imported\n');
+    expect(rowCountsOf(db)).toEqual(before);
+  }, 60_000);
+
   it('a bad row read from standard input is named as stdin', () => {
     const file = join(tempDir(), 'bad.csv');
     writeFileSync(file, 'symbol,date\nAAPL,2025-07-01\n');
