@@ -45,8 +45,8 @@ export function openInputFile(cwd: string, path: string, signal: AbortSignal): {
     throw dataError(`cannot read ${stdin ? 'standard input' : full}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a directory' : e.message}; nothing was imported`);
   }
   // `-` from a terminal or a device: the file is to be piped or redirected in.
-  const special = stdin && specialKindProblem('standard input', stats) ? STDIN_NOT_A_FILE : specialKindProblem(full, stats);
-  if (special) throw dataError(`${special}; nothing was imported`);
+  const special = specialKindProblem(full, stats);
+  if (special) throw dataError(`${stdin ? STDIN_NOT_A_FILE : special}; nothing was imported`);
   if (!stats.isFIFO()) return { source: createReadStream(full, { signal, highWaterMark: CHUNK_BYTES }), name: stdin ? 'stdin' : basename(full) };
   return { source: addAbortSignal(signal, pipeStream(full)), name: stdin ? 'stdin' : path };
 }

@@ -146,12 +146,13 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     // --portfolio values as full ids (an unknown one is a usage error before anything starts).
     req = { ...req, portfolioIds: portfolioIdsIn(opened.db, req.portfolioIds) };
     // A --csv-dir the mode never reads is refused before anything is purged, as `run` refuses it.
-    const settings = resolveRunSettings(opened.store.loadSettings(), { ...(req.marketData ? { marketData: req.marketData } : {}) } as RunOptions);
+    const stored = opened.store.loadSettings();
+    const settings = resolveRunSettings(stored, { ...(req.marketData ? { marketData: req.marketData } : {}) } as RunOptions);
     const csvProblem = csvDirProblem(settings, req);
     if (csvProblem) throw new BatchdeskError('usage', csvProblem);
     // So is a price source the backfill would refuse (synthetic prices mixed with real ones):
     // found after the purge, it left the range purged and the gate closed.
-    const sources = sourcesProblem(opened.store.loadSettings(), settings, { allowMixedSources: false, mixedSourcesFlag: false });
+    const sources = sourcesProblem(stored, settings, { allowMixedSources: false, mixedSourcesFlag: false });
     if (sources) throw new BatchdeskError('usage', `cannot rebuild: ${sources}`);
   } catch (err) {
     opened.close();
