@@ -68,9 +68,14 @@ export function markRepository(db: SqliteDatabase): MarkStore {
   const load = db.prepare(`SELECT * FROM position_marks WHERE portfolio_id = ? AND mark_date = ? ORDER BY position_id`);
   const has = db.prepare(`SELECT 1 FROM position_marks WHERE portfolio_id = ? AND mark_date = ? LIMIT 1`);
   const del = db.prepare(`DELETE FROM position_marks WHERE portfolio_id = ? AND mark_date = ?`);
+  // The cache columns of every lot of the portfolio-date, from the marks just written (or kept as
+  // equal): one statement per portfolio-date instead of one per lot.
   const cache = db.prepare(
-    `UPDATE positions SET last_price = ?, market_value = ?, unrealized_pnl = ?, price_date = ?, price_source = ?, marked_as_of = ?, updated_at = ?
-     WHERE id = ? AND (marked_as_of IS NULL OR marked_as_of <= ?)`,
+    `UPDATE positions SET last_price = m.price, market_value = m.market_value, unrealized_pnl = m.unrealized_pnl,
+       price_date = m.price_date, price_source = m.price_source, marked_as_of = m.mark_date, updated_at = ?
+     FROM position_marks AS m
+     WHERE m.portfolio_id = ? AND m.mark_date = ? AND positions.id = m.position_id
+       AND (positions.marked_as_of IS NULL OR positions.marked_as_of <= m.mark_date)`,
   );
   return {
     loadPricedMarks(lotIds) {
@@ -99,7 +104,7 @@ export function markRepository(db: SqliteDatabase): MarkStore {
     replaceMarks(portfolioId, d, marks, runId, nowIso) {
       const changed = marksDiffer((load.all(portfolioId, d) as Record<string, unknown>[]).map(markFromRow), marks);
       if (changed) replace(portfolioId, d, marks, runId, nowIso);
-      for (const m of marks) cache.run(m.price, m.marketValue, m.unrealizedPnl, m.priceDate, m.priceSource, d, nowIso, m.positionId, d);
+      cache.run(nowIso, portfolioId, d);
       return changed;
     },
   };
