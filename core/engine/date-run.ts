@@ -64,7 +64,6 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
     day.tracker.setMeta('symbols_fetched', run.marketData.fetchedSymbols.size);
     run.marketData.fetchedSymbols.clear();
   }
-  writeTransaction(run, () => writeTracking('running', null));
 
   // One transaction for the date's portfolio work: the symbol stage and every portfolio-date,
   // each in its own savepoint (all or nothing per portfolio-date, m.1), and the finished tracking

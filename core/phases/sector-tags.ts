@@ -32,9 +32,11 @@ export const sectorTagsPhase: PortfolioPhase = {
       wanted.set(lot.id, name);
     }
     // Within a run nothing else writes this portfolio's links: when the wanted set equals the one
-    // this phase last left in place, the links are unchanged without reading them again.
+    // this phase last left in place, the links are unchanged without reading them again. The run's
+    // lots keep their order, so the pairs in that order identify the set.
     const memoKey = `sector_tags:${portfolio.id}`;
-    const signature = [...wanted].map(([lot, name]) => `${lot}=${name}`).sort().join('\n');
+    let signature = '';
+    for (const [lot, name] of wanted) signature += `${lot}=${name}\n`;
     if (run.memo.get(memoKey) === signature) {
       return outcome('success', { positions_tagged: wanted.size, tags_created: 0, links_added: 0, links_removed: 0, uncategorized_count: uncategorized, unchanged: true });
     }

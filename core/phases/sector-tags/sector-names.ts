@@ -2,13 +2,21 @@
 
 export const UNCATEGORIZED = 'Uncategorized';
 
+/** Names already cased: a backfill asks for the same few sectors for every lot of every date. */
+const cased = new Map<string, string>();
+
 /** Upper-cases the first letter of each word and lower-cases the rest; words split on space, hyphen and slash. */
 export function titleCaseSector(raw: string): string {
-  return raw
-    .trim()
-    .split(/([ \-/])/)
-    .map((part) => (/^[ \-/]$/.test(part) || part === '' ? part : part[0]!.toUpperCase() + part.slice(1).toLowerCase()))
-    .join('');
+  let name = cased.get(raw);
+  if (name === undefined) {
+    name = raw
+      .trim()
+      .split(/([ \-/])/)
+      .map((part) => (/^[ \-/]$/.test(part) || part === '' ? part : part[0]!.toUpperCase() + part.slice(1).toLowerCase()))
+      .join('');
+    if (cased.size < 10_000) cased.set(raw, name);
+  }
+  return name;
 }
 
 const COLORS: Record<string, string> = {
