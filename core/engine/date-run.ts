@@ -53,7 +53,7 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
   const writeTracking = (status: string, completedAt: string | null) => store.writeTracking(day.tracker.toWrite(run.runId, status, completedAt, day.errors), run.nowIso());
   writeTransaction(run, () => writeTracking('running', null));
 
-  const dateCtx: DateContext = { run, date: d, chunkIndex, portfolioIds: pd.portfolios.map((p) => p.portfolioId), shared: new Map() };
+  const dateCtx: DateContext = { run, date: d, chunkIndex, portfolioIds: pd.portfolios.map((p) => p.portfolioId), datePhases: pd.datePhases, shared: new Map() };
   const dateFailedPhase = await runDatePhases(a, pd, dateCtx, day, prefetch);
   const md = dateCtx.shared.get(MARKET_DATA_SHARED_KEY) as MarketDataShared | undefined;
   if (md) {

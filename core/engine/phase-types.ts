@@ -60,6 +60,8 @@ export interface DateContext {
   readonly chunkIndex: number;
   /** Portfolios planned on this date, in processing order. */
   readonly portfolioIds: readonly string[];
+  /** The date-scoped phases this run runs on this date. */
+  readonly datePhases: readonly PhaseName[];
   /** Per-date values later phases use (coverage, missing counts). */
   readonly shared: Map<string, unknown>;
 }
@@ -84,7 +86,7 @@ export interface PortfolioDateContext {
   readonly portfolio: PortfolioRecord;
   readonly lots: readonly Lot[];
   readonly state: PortfolioDateState;
-  /** Phases of this portfolio-date that run in this run (prerequisite checks use it). */
+  /** Phases that run in this run for this portfolio-date: its own and the date's date-scoped ones (prerequisite checks use it). */
   readonly selected: ReadonlySet<PhaseName>;
 }
 

@@ -96,7 +96,7 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
   const { run } = a;
   const { portfolio, dateCtx, dateFailedPhase } = x;
   const d = dateCtx.date;
-  const selected = new Set<PhaseName>(x.planned.phases);
+  const selected = new Set<PhaseName>([...dateCtx.datePhases, ...x.planned.phases]);
   const ctx: PortfolioDateContext = { run, date: d, dateContext: dateCtx, portfolio, lots: run.lotsByPortfolio.get(portfolio.id) ?? [], state: {}, selected };
   const rec = phaseRecorder(a, d, portfolio.id, x.dateErrors);
   let tracker = x.tracker;

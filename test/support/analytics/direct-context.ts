@@ -57,7 +57,7 @@ export function directRunContext(store: EngineStore, o: DirectRunOptions): RunCo
 }
 
 export function directDateContext(run: RunContext, date: IsoDate, portfolioIds: readonly string[]): DateContext {
-  return { run, date, chunkIndex: 0, portfolioIds, shared: new Map() };
+  return { run, date, chunkIndex: 0, portfolioIds, datePhases: [], shared: new Map() };
 }
 
 /** A price table over [start, end] with each series' closes on consecutive trading days from `start`. */
