@@ -14,6 +14,7 @@ import { gateFromSetting, type Gate } from '../api/commands/diagnostics-commands
 import type { IsoDate } from '../domain/iso-date';
 import type { PhaseName } from '../domain/phase';
 import { formatTimestamp } from '../domain/timestamp';
+import { isOptionContractSymbol } from '../domain/symbols';
 import { takeoverWarnings, takeoverWords } from '../maintenance/takeover-words';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
 import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
@@ -132,9 +133,10 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       pid: deps.host.pid,
       appVersion: deps.host.appVersion,
     });
-    const neededSymbols = [...new Set(plan.dates.flatMap((pd) => [...symbolsOfPlannedDate(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]))];
+    const symbolsByDate = new Map(plan.dates.map((pd) => [pd.date, symbolsOfPlannedDate(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]));
+    const neededSymbols = [...new Set([...symbolsByDate.values()].flatMap((s) => [...s]))];
     const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
-    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, lockId, monitor: p.monitor });
+    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, lockId, monitor: p.monitor, symbolsByDate, neededSymbols });
   } finally {
     deps.bindRunTelemetry?.(null);
     try {
@@ -317,6 +319,9 @@ interface ExecuteArgs {
   lockId: string;
   /** Monitor-only difference recorder (g.12). */
   monitor: MonitorRecorder | null;
+  /** The symbols each planned date needs (e.2), and all of them. */
+  symbolsByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>;
+  neededSymbols: readonly string[];
 }
 
 type DateArgs = ExecuteArgs & DateRunArgs;
@@ -378,7 +383,8 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     plannedDates: plan.dates.map((pd) => pd.date),
     tally,
     marketData: {
-      symbols: new Set(plan.dates.flatMap((pd) => [...symbolsOfPlannedDate(pd, run.lotsByPortfolio, false)])).size,
+      // The symbols needed, option contracts left out whether or not they are fetched.
+      symbols: a.neededSymbols.filter((sym) => !isOptionContractSymbol(sym)).length,
       counters: run.marketData.counters,
       mode: run.settings['market_data.mode'],
       sources: run.priceSources.map((s) => s.name),
@@ -431,8 +437,7 @@ async function runChunk(a: DateArgs, ci: number, plannedByDate: ReadonlyMap<IsoD
   const { deps, run, plan, tally } = a;
   const chunk = plan.chunks[ci]!;
   const chunkStart = deps.clock.now();
-  const needByDate = new Map<IsoDate, Set<string>>();
-  for (const d of chunk) needByDate.set(d, symbolsOfPlannedDate(plannedByDate.get(d)!, run.lotsByPortfolio, run.settings['market_data.fetch_option_contracts']));
+  const needByDate = new Map(chunk.map((d) => [d, a.symbolsByDate.get(d)!]));
   // The prefetch's report, its requests among them, goes to the first date that runs
   // market_data: that date's request counters include the prefetch's (market-data.ts).
   const prefetchDate = chunk.find((d) => plannedByDate.get(d)!.datePhases.includes('market_data'));
