@@ -14,6 +14,7 @@ import type { IsoDate } from '../core/domain/iso-date';
 import { isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/symbols';
 import { formatTimestamp, timestampToEpochMs } from '../core/domain/timestamp';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
+import { withResumedOptions } from '../core/engine/resume-options';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
 import { csvDirProblem, sourcesProblem, type EngineSettings } from '../core/engine/settings';
 import type { Clock } from '../core/ports/clock';
@@ -323,11 +324,13 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
   const clock = caughtUpClock(opened.db, args.clock ?? systemClock());
   const cancel = cancelSignal(opened.store, args.control);
   try {
-    const settings = resolveRunSettings(opened.store.loadSettings(), args.options);
+    // A resume runs with the continued run's price source and overrides unless it gives its own (g.11).
+    const options = withResumedOptions(args.options, opened.store);
+    const settings = resolveRunSettings(opened.store.loadSettings(), options);
     // A dry run names the source chain in its fetch plan (g.4) and asks nothing of it. A chain a
     // run would refuse (mixed sources, another seed) is still named: the refusal is a plan
     // warning (runBatch), and the plan says what the run would ask once it is allowed.
-    const sourceOptions = args.options.dryRun ? { ...args.options, allowMixedSources: true, seed: undefined } : args.options;
+    const sourceOptions = options.dryRun ? { ...options, allowMixedSources: true, seed: undefined } : options;
     const sources = buildSources(opened.store, settings, sourceOptions, clock.now(), {
       fetch: args.fetch,
       ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}),
@@ -352,10 +355,10 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
       ...(echo ? { bindRunTelemetry: (telemetry: Telemetry | null) => echo.bindRunTelemetry(telemetry) } : {}),
       ...(args.inheritLock ? { inheritLock: args.inheritLock } : {}),
       ...(args.commandSuffix ? { commandSuffix: args.commandSuffix } : {}),
-      ...(args.options.monitorOnly ? { derivedRows: createDerivedRowsReader(opened.db) } : {}),
-      ...(args.options.monitorOnly && args.options.trace ? { trace: directoryTraceWriter(args.options.trace) } : {}),
+      ...(options.monitorOnly ? { derivedRows: createDerivedRowsReader(opened.db) } : {}),
+      ...(options.monitorOnly && options.trace ? { trace: directoryTraceWriter(options.trace) } : {}),
     };
-    return await runBatch(deps, args.options, { ...args.control, signal: cancel.signal });
+    return await runBatch(deps, options, { ...args.control, signal: cancel.signal });
   } finally {
     cancel.dispose();
     opened.close();

@@ -23,6 +23,7 @@ import { chunkDates } from './chunks';
 import { dependentsOf, PHASE_TABLE } from './phase-table';
 import { resolvePortfolioIds } from './portfolio-scope';
 import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
+import { resumeChain } from './resume-options';
 
 export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking' | 'previousSnapshot'>;
 
@@ -239,13 +240,7 @@ export function planRun(input: PlannerInput): RunPlan {
     if (run.resumedBy) throw usageError(`run ${run.batchRunId} was resumed already, by ${run.resumedBy}; see \`batchdesk history${input.commandSuffix ?? ''}\``);
     // A stopped resume continues the plan of the run it resumed: the first run of the chain
     // holds the plan's options, and what any run of the chain finished is done.
-    const chain = [run];
-    for (let prev = run.resumedRunId; prev !== null; ) {
-      const r = input.store.getRun(prev);
-      if (!r) break;
-      chain.push(r);
-      prev = r.resumedRunId;
-    }
+    const chain = resumeChain(input.store, run);
     const chainIds = new Set(chain.map((r) => r.id));
     const stored = chain[chain.length - 1]!.options as RunOptions;
     const inner = planRun({ ...input, options: { ...stored, resume: undefined, dryRun: options.dryRun, triggeredBy: options.triggeredBy } });

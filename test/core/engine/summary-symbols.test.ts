@@ -27,7 +27,7 @@ async function runOnce(fetchContracts: boolean): Promise<{ summarySymbols: numbe
     market_data: { symbols_requested: number; missing_symbols: string[] };
   };
   db.close();
-  return { summarySymbols: r.summary.market_data.symbols, requested: meta.market_data.symbols_requested, missing: meta.market_data.missing_symbols };
+  return { summarySymbols: (r.summary.market_data as { symbols: number }).symbols, requested: meta.market_data.symbols_requested, missing: meta.market_data.missing_symbols };
 }
 
 describe('summary market_data.symbols', () => {

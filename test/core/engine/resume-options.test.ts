@@ -1,0 +1,105 @@
+/**
+ * A resume continues the stopped run as it was started (SPEC.md g.11): its plan and its price
+ * source. Here the database's setting says `online` and the run was started with
+ * `--market-data synthetic`; `run --resume` with no flag goes on with synthetic prices (it was
+ * refused for mixing sources, as it would have run online), after a cancel as after a kill
+ * (whose run reads 'running' until the resume takes its dead lock over). A flag given to the
+ * resume still wins.
+ */
+import Database from 'better-sqlite3';
+import { hostname } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../../core/domain/iso-date';
+import { putSettings } from '../../support/app/demo-fixture';
+import { exitedPid } from '../../support/child-processes';
+import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
+
+const NOW = '2025-07-31T23:00:00Z';
+let seeded = '';
+
+beforeAll(() => {
+  seeded = seedDemoDb(NOW);
+  putSettings(seeded, { 'market_data.mode': 'online' });
+}, 60_000);
+
+/** A copy of the demo with a synthetic run stopped (cancelled) after 3 dates; returns its path and run id. */
+async function stoppedSyntheticRun(): Promise<{ path: string; runId: string }> {
+  const path = copyDb(seeded);
+  const controller = new AbortController();
+  let dates = 0;
+  const r = await runDemo(
+    path,
+    NOW,
+    { marketData: 'synthetic' },
+    { signal: controller.signal, sinks: [{ name: 'stop-after-3', handle: (e) => void (e.event === 'date_result' && ++dates === 3 && controller.abort()) }] },
+  );
+  expect(r.exitCode).toBe(130);
+  if (r.kind !== 'run') throw new Error('a run was expected');
+  return { path, runId: r.summary.run_id };
+}
+
+interface HistoryRow {
+  id: string;
+  status: string;
+  mode: string;
+  options: string;
+}
+
+function history(path: string): HistoryRow[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare(`SELECT id, status, mode, options FROM batch_run_history ORDER BY started_at`).all() as HistoryRow[];
+  } finally {
+    db.close();
+  }
+}
+
+function snapshotDates(path: string): IsoDate[] {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare(`SELECT DISTINCT snapshot_date AS d FROM portfolio_snapshots ORDER BY 1`).all() as { d: IsoDate }[]).map((r) => r.d);
+  } finally {
+    db.close();
+  }
+}
+
+describe('run --resume', () => {
+  it('goes on with the stopped run’s price source after a cancel', async () => {
+    const { path, runId } = await stoppedSyntheticRun();
+    const r = await runDemo(path, NOW, { resume: 'latest' });
+    expect(r.kind).toBe('run');
+    expect(r.exitCode).toBe(0);
+    const [first, resume] = history(path);
+    expect(first).toMatchObject({ id: runId, status: 'cancelled' });
+    expect(resume).toMatchObject({ status: 'completed', mode: 'resume' });
+    expect(JSON.parse(resume!.options)).toMatchObject({ marketData: 'synthetic', resume: 'latest', resumed_run_id: runId });
+    expect(snapshotDates(path).at(-1)).toBe('2025-07-31');
+  }, 120_000);
+
+  it('and after a kill, taking over the dead run’s lock first', async () => {
+    const { path, runId } = await stoppedSyntheticRun();
+    // What a SIGKILL leaves: the run reads 'running' and its lock names a process that is gone.
+    const db = new Database(path);
+    db.prepare(`UPDATE batch_run_history SET status = 'running', completed_at = NULL WHERE id = ?`).run(runId);
+    db.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (1, 'run', ?, 'cli', ?, ?, ?, ?)`).run(
+      runId,
+      hostname(),
+      exitedPid(),
+      '2025-07-31T22:59:00.000000Z',
+      '2025-07-31T22:59:00.000000Z',
+    );
+    db.close();
+    const r = await runDemo(path, NOW, { resume: 'latest' });
+    expect(r.exitCode).toBe(0);
+    const [first, resume] = history(path);
+    expect(first).toMatchObject({ id: runId, status: 'interrupted' });
+    expect(JSON.parse(resume!.options)).toMatchObject({ marketData: 'synthetic', resumed_run_id: runId });
+  }, 120_000);
+
+  it('takes a price source given to it over the stopped run’s', async () => {
+    const { path } = await stoppedSyntheticRun();
+    const r = await runDemo(path, NOW, { resume: 'latest', marketData: 'offline' });
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(history(path)[1]!.options)).toMatchObject({ marketData: 'offline' });
+  }, 120_000);
+});
