@@ -23,7 +23,7 @@ import { chunkDates } from './chunks';
 import { dependentsOf, PHASE_TABLE } from './phase-table';
 import { resolvePortfolioIds } from './portfolio-scope';
 import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
-import { resumeChain } from './resume-options';
+import { resumeChain, runToResume } from './resume-options';
 
 export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking' | 'previousSnapshot'>;
 
@@ -36,6 +36,12 @@ export interface PlannerInput {
   readonly store: PlannerStore;
   /** Appended to the commands its refusals advise (` --db PATH`), so they act on this database as printed. */
   readonly commandSuffix?: string;
+  /**
+   * A dry run's view of a killed run: the run of a stale lock, which still reads 'running'. A run
+   * takes that lock over (marking the run interrupted) before it plans; a dry run changes nothing
+   * and plans a resume of it as the run would.
+   */
+  readonly deadRunId?: string | null;
 }
 
 const DATE_PHASES: readonly PhaseName[] = ['market_data', 'fundamentals'];
@@ -233,9 +239,11 @@ export function planRun(input: PlannerInput): RunPlan {
   let resumedRunId: string | null = null;
 
   if (options.resume) {
-    const run = options.resume === 'latest' ? input.store.latestResumable() : input.store.getRun(options.resume);
+    const dead = input.deadRunId ? input.store.getRun(input.deadRunId) : null;
+    const run = runToResume(input.store, options.resume, dead);
     if (!run) throw usageError(options.resume === 'latest' ? 'there is no interrupted or cancelled run to resume' : `run ${options.resume} not found; see \`batchdesk history${input.commandSuffix ?? ''}\``);
-    if (run.status !== 'interrupted' && run.status !== 'cancelled') throw usageError(`run ${run.id} ended ${run.status}; only interrupted or cancelled runs can be resumed`);
+    const stopped = run.status === 'interrupted' || run.status === 'cancelled' || (run.status === 'running' && run.id === dead?.id);
+    if (!stopped) throw usageError(`run ${run.id} ended ${run.status}; only interrupted or cancelled runs can be resumed`);
     if (run.mode === 'rebuild') throw usageError(rebuildRunRefusal(run, options.resume === 'latest', input.commandSuffix ?? ''));
     if (run.resumedBy) throw usageError(`run ${run.batchRunId} was resumed already, by ${run.resumedBy}; see \`batchdesk history${input.commandSuffix ?? ''}\``);
     // A stopped resume continues the plan of the run it resumed: the first run of the chain

@@ -30,24 +30,26 @@ export function resumeChain(store: Pick<EngineStore, 'getRun'>, run: HistoryReco
 }
 
 /**
- * The run a resume will continue, looked up before the run takes the lock: by id; or the
- * latest stopped run, unless a newer run still reads 'running' and holds the lock, which a
- * killed run does until the resume takes its lock over and marks it interrupted (a live
- * holder refuses the resume anyway). Null when there is none (the planner refuses it).
+ * The run `--resume` continues: by id; or the latest stopped run, unless `dead` is newer: a run
+ * that still reads 'running' because it was killed, whose lock the resume takes over (and so
+ * marks interrupted) before it plans. Null when there is none (the planner refuses it).
  */
-function runToResume(store: ResumeStore, resume: string): HistoryRecord | null {
+export function runToResume(store: Pick<EngineStore, 'getRun' | 'latestResumable'>, resume: string, dead: HistoryRecord | null): HistoryRecord | null {
   if (resume !== 'latest') return store.getRun(resume);
   const stopped = store.latestResumable();
-  const lock = store.readLock();
-  const holder = lock?.runId ? store.getRun(lock.runId) : null;
-  if (holder && holder.status === 'running' && (!stopped || holder.startedAt > stopped.startedAt)) return holder;
+  if (dead && dead.status === 'running' && (!stopped || dead.startedAt > stopped.startedAt)) return dead;
   return stopped;
 }
 
-/** The options of a run: for a resume, those it gives, completed by the continued run's (CONTINUED_OPTIONS). */
+/**
+ * The options of a run: for a resume, those it gives, completed by the continued run's
+ * (CONTINUED_OPTIONS). Looked up before the run takes the lock: a run still 'running' that holds
+ * it is the killed run the resume will take over (a live holder refuses the resume anyway).
+ */
 export function withResumedOptions(input: RunOptions, store: ResumeStore): RunOptions {
   if (!input.resume) return input;
-  const run = runToResume(store, input.resume);
+  const lock = store.readLock();
+  const run = runToResume(store, input.resume, lock?.runId ? store.getRun(lock.runId) : null);
   if (!run) return input;
   const chain = resumeChain(store, run);
   const stored = (chain[chain.length - 1]!.options ?? {}) as Partial<RunOptions>;

@@ -166,11 +166,12 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
   // The takeover may have closed the gate (a killed rebuild's): the gate below is the one after it.
   const storedSettings = staleTakeover?.gateChange ? store.loadSettings() : settingsBefore;
   const db = deps.commandSuffix ?? '';
-  const plan = withTakeoverNote(staleTakeover, () =>
-    planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store, commandSuffix: db }),
-  );
-  // m.16: the lock is checked (read) before the gate.
+  // m.16: the lock is checked (read) before the gate. A dry run leaves a dead holder's lock in place: it plans as if taken over.
   const held = store.readLock();
+  const deadRunId = input.dryRun && held && isStale(held) ? held.runId : null;
+  const plan = withTakeoverNote(staleTakeover, () =>
+    planRun({ options: input, nowMs: startedMs, portfolios: inputs.portfolios, lotsByPortfolio: inputs.lotsByPortfolio, store, commandSuffix: db, deadRunId }),
+  );
   const inherited = deps.inheritLock !== undefined && held !== null && held.runId === deps.inheritLock;
   const refusals = runRefusals({ held: held && !inherited && !isStale(held) ? held : null, gate: gateFromSetting(storedSettings['gate']), input, db });
   return { deps, monitor, startedMs, storedSettings, settings, inputs, plan, db, isStale, inherited, refusals, staleTakeover };

@@ -4,7 +4,8 @@
  * `--market-data synthetic`; `run --resume` with no flag goes on with synthetic prices (it was
  * refused for mixing sources, as it would have run online), after a cancel as after a kill
  * (whose run reads 'running' until the resume takes its dead lock over). A flag given to the
- * resume still wins.
+ * resume still wins. A dry run of the resume plans it as the run would, the killed run's lock
+ * left in place.
  */
 import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
@@ -12,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../core/domain/iso-date';
 import { putSettings } from '../../support/app/demo-fixture';
 import { exitedPid } from '../../support/child-processes';
+import { tableContents } from '../../support/db-content';
 import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
 
 const NOW = '2025-07-31T23:00:00Z';
@@ -36,6 +38,22 @@ async function stoppedSyntheticRun(): Promise<{ path: string; runId: string }> {
   expect(r.exitCode).toBe(130);
   if (r.kind !== 'run') throw new Error('a run was expected');
   return { path, runId: r.summary.run_id };
+}
+
+/** The same, left as a SIGKILL leaves it: the run reads 'running' and its lock names a process that is gone. */
+async function killedSyntheticRun(): Promise<{ path: string; runId: string }> {
+  const stopped = await stoppedSyntheticRun();
+  const db = new Database(stopped.path);
+  db.prepare(`UPDATE batch_run_history SET status = 'running', completed_at = NULL WHERE id = ?`).run(stopped.runId);
+  db.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (1, 'run', ?, 'cli', ?, ?, ?, ?)`).run(
+    stopped.runId,
+    hostname(),
+    exitedPid(),
+    '2025-07-31T22:59:00.000000Z',
+    '2025-07-31T22:59:00.000000Z',
+  );
+  db.close();
+  return stopped;
 }
 
 interface HistoryRow {
@@ -77,23 +95,28 @@ describe('run --resume', () => {
   }, 120_000);
 
   it('and after a kill, taking over the dead run’s lock first', async () => {
-    const { path, runId } = await stoppedSyntheticRun();
-    // What a SIGKILL leaves: the run reads 'running' and its lock names a process that is gone.
-    const db = new Database(path);
-    db.prepare(`UPDATE batch_run_history SET status = 'running', completed_at = NULL WHERE id = ?`).run(runId);
-    db.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (1, 'run', ?, 'cli', ?, ?, ?, ?)`).run(
-      runId,
-      hostname(),
-      exitedPid(),
-      '2025-07-31T22:59:00.000000Z',
-      '2025-07-31T22:59:00.000000Z',
-    );
-    db.close();
+    const { path, runId } = await killedSyntheticRun();
     const r = await runDemo(path, NOW, { resume: 'latest' });
     expect(r.exitCode).toBe(0);
     const [first, resume] = history(path);
     expect(first).toMatchObject({ id: runId, status: 'interrupted' });
     expect(JSON.parse(resume!.options)).toMatchObject({ marketData: 'synthetic', resumed_run_id: runId });
+  }, 120_000);
+
+  it.each([['latest'], ['the killed run’s id']])('--dry-run with --resume %s plans the killed run’s resume as a run would, and changes nothing', async (which) => {
+    const { path, runId } = await killedSyntheticRun();
+    const before = tableContents(path);
+    const r = await runDemo(path, NOW, { resume: which === 'latest' ? 'latest' : runId, dryRun: true });
+    if (r.kind !== 'plan') throw new Error(`a plan was expected, got ${r.kind}`);
+    expect(r.plan).toMatchObject({ mode: 'resume', resumedRunId: runId });
+    // The three dates the run finished are not planned again; the month's others are.
+    const done = snapshotDates(path);
+    expect(done).toHaveLength(3);
+    const planned = r.plan.dates.map((d) => d.date);
+    expect(planned.filter((d) => done.includes(d))).toEqual([]);
+    expect(planned.at(-1)).toBe('2025-07-31');
+    expect(r.plan.warnings.join('\n')).not.toMatch(/mix/i);
+    expect(tableContents(path)).toEqual(before);
   }, 120_000);
 
   it('takes a price source given to it over the stopped run’s', async () => {
