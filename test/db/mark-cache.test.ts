@@ -9,7 +9,7 @@ import type { IsoDate } from '../../core/domain/iso-date';
 import { createEngineStore } from '../../db/engine-store';
 import { openDatabase, type SqliteDatabase } from '../../db/open-database';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../support/app/demo-fixture';
-import { copyDb, runDemo, seedDemoDb } from '../support/demo-db';
+import { copyDb, demoWithMarks } from '../support/demo-db';
 
 const D1 = '2025-07-01' as IsoDate;
 const D2 = '2025-07-02' as IsoDate;
@@ -18,9 +18,7 @@ const NOW = '2030-01-01T00:00:00.000Z';
 let demo = '';
 
 beforeAll(async () => {
-  demo = seedDemoDb(SHORT_NOW);
-  const r = await runDemo(demo, SHORT_NOW, { startDate: D1, endDate: D2, phases: ['market_data', 'fundamentals', 'marks'] });
-  expect(r.kind).toBe('run');
+  demo = await demoWithMarks(SHORT_NOW, D1, D2);
 }, 60_000);
 
 interface CacheRow {

@@ -47,3 +47,14 @@ export async function runDemo(
     ...(extra.hooks ? { hooks: extra.hooks } : {}),
   });
 }
+
+/**
+ * A seeded demo (clock `now`) whose market_data, fundamentals and marks ran over `start`..`end`:
+ * the set-up of tests about marks and what reads them.
+ */
+export async function demoWithMarks(now: string, start: string, end: string): Promise<string> {
+  const path = seedDemoDb(now);
+  const r = await runDemo(path, now, { startDate: start, endDate: end, phases: ['market_data', 'fundamentals', 'marks'] });
+  if (r.exitCode !== 0) throw new Error(`the marks set-up run exited ${r.exitCode}`);
+  return path;
+}

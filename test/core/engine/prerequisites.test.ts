@@ -9,7 +9,7 @@ import type { IsoDate } from '../../../core/domain/iso-date';
 import type { DateResult } from '../../../core/engine/run-summary';
 import { openDatabase } from '../../../db/open-database';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
-import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
+import { copyDb, demoWithMarks, runDemo } from '../../support/demo-db';
 
 const D = '2025-07-02' as IsoDate;
 const PID = DEMO_PORTFOLIOS.individual;
@@ -17,9 +17,7 @@ let demo = '';
 let symbol = '';
 
 beforeAll(async () => {
-  demo = seedDemoDb(SHORT_NOW);
-  const r = await runDemo(demo, SHORT_NOW, { startDate: '2025-07-01', endDate: D, phases: ['market_data', 'fundamentals', 'marks'] });
-  expect(r.exitCode).toBe(0);
+  demo = await demoWithMarks(SHORT_NOW, '2025-07-01', D);
   const db = openDatabase(demo, { readonly: true });
   symbol = (
     db.prepare(`SELECT symbol FROM positions WHERE portfolio_id = ? AND investment_class = 'PUBLIC' AND deleted_at IS NULL AND entry_date < ? ORDER BY symbol LIMIT 1`).get(PID, D) as {
