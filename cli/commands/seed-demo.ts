@@ -4,6 +4,7 @@ import { targetDate } from '../../core/calendar';
 import { DEMO_START_DATE } from '../../core/data/demo-portfolios';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { checkSettledDate } from '../../core/engine/planner';
+import { takeoverWarnings } from '../../core/maintenance/takeover-words';
 import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
 import { openStore } from '../../host/engine-host';
 import { withMaintenanceLock } from '../../host/maintenance/maintenance-lock';
@@ -53,9 +54,11 @@ export const seedDemoCommand: CommandSpec = {
     try {
       // Seeding rewrites raw rows (and --reset deletes derived ones) under a run that would
       // record its dates as done: a live run or maintenance operation refuses it (exit 3).
-      const r = withMaintenanceLock(opened, 'import', 'cli', clock, () => seedDemo(opened.db, options, clock.now()));
+      // A dead holder's lock taken over (a killed rebuild's: closed, the gate closed) is said, as every taker says it.
+      const { r, warnings } = withMaintenanceLock(opened, 'import', 'cli', clock, (lock) => ({ r: seedDemo(opened.db, options, clock.now()), warnings: takeoverWarnings(lock.takeover) }));
+      for (const w of warnings) ctx.io.err(`warning: ${w}`);
       if (f['json']) {
-        ctx.io.out(asciiJson({ database: ctx.global.dbPath, ...r }, 2));
+        ctx.io.out(asciiJson({ database: ctx.global.dbPath, ...r, warnings }, 2));
         return 0;
       }
       ctx.io.out(

@@ -74,11 +74,11 @@ export function acquireMaintenanceLock(db: SqliteDatabase, store: EngineStore, k
   };
 }
 
-/** Runs `fn` holding the lock with `kind` (taken as acquireMaintenanceLock takes it) and releases it after. */
-export function withMaintenanceLock<T>(opened: OpenedDatabase, kind: LockKind, holder: LockHolder, clock: Clock, fn: () => T): T {
+/** Runs `fn` holding the lock with `kind` (taken as acquireMaintenanceLock takes it, which `fn` gets: what it took over) and releases it after. */
+export function withMaintenanceLock<T>(opened: OpenedDatabase, kind: LockKind, holder: LockHolder, clock: Clock, fn: (lock: HeldLock) => T): T {
   const lock = acquireMaintenanceLock(opened.db, opened.store, kind, holder, clock, opened.path);
   try {
-    return fn();
+    return fn(lock);
   } finally {
     lock.release();
   }

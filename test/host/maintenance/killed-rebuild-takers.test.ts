@@ -2,8 +2,8 @@
  * Every taker of a killed rebuild's lock says what the takeover did (the rebuild closed as failed,
  * the gate closed over its range) and the ways out, in the same words (core/maintenance/
  * takeover-words.ts), where a user sees them: a run with nothing to do (its summary's warnings,
- * which also name a closed gate), a resume refused for having nothing to resume, `prices import`,
- * `profiles import`, `purge` (whose rebuild advice is then the ways out: a run is refused at that
+ * which also name a closed gate), a resume refused for having nothing to resume, `seed-demo`,
+ * `prices import`, `profiles import`, `purge` (whose rebuild advice is then the ways out: a run is refused at that
  * gate) and `import --merge`. `verify guard` passing over a range some of whose failed dates were
  * purged says why the gate stays closed, and following its advice reopens it.
  */
@@ -83,6 +83,18 @@ describe('a run with nothing to do', () => {
 });
 
 describe('maintenance commands that take the lock over', () => {
+  it('`seed-demo` succeeds with one warning line saying what the takeover did, in --json too', async () => {
+    const { path, pid } = withKilledRebuild();
+    const r = await runCli(['seed-demo', '--db', path], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([`warning: ${killedRebuildWords(pid, path)}`]);
+    expect(leftState(path)).toMatchObject({ lock: null, gate: { state: 'closed' } });
+    const again = withKilledRebuild();
+    const json = await runCli(['seed-demo', '--json', '--db', again.path], ENV);
+    expect(json.code, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as { warnings: string[] }).warnings).toEqual([killedRebuildWords(again.pid, again.path)]);
+  }, 120_000);
+
   it('`prices import` and `profiles import` succeed with one warning line saying what the takeover did', async () => {
     const dir = tempDir();
     const files = { prices: join(dir, 'one.csv'), profiles: join(dir, 'prof.csv') };
