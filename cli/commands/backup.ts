@@ -6,7 +6,7 @@ import { backupKeepSchema, backupReasonSchema, type BackupList } from '../../cor
 import { resolveOutputPath } from '../../db/maintenance/database-paths';
 import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
-import { backupList, makeBackup } from '../../host/maintenance/backup';
+import { backupList, makeBackup, retentionKeptText } from '../../host/maintenance/backup';
 import { restoreBackup } from '../../host/maintenance/restore';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
@@ -51,7 +51,7 @@ export const backupCommand: CommandSpec = {
       // A first Ctrl-C or SIGTERM stops the copy: nothing is half-done that is worth finishing.
       const r = await makeBackup(opened, { reason, ...(out ? { out: resolveOutputPath(ctx.io.cwd, out) } : {}), ...(keep !== undefined ? { keep } : {}), holdsLock: false, signal: ctx.signal }, clock);
       for (const w of r.warnings) ctx.io.err(`warning: ${w}`);
-      if (f['json']) ctx.io.out(asciiJson({ file: r.file, manifest: r.manifest, warnings: r.warnings, deleted: r.deleted, removedIncomplete: r.removedIncomplete }, 2));
+      if (f['json']) ctx.io.out(asciiJson({ file: r.file, manifest: r.manifest, warnings: r.warnings, deleted: r.deleted, kept: r.kept, removedIncomplete: r.removedIncomplete }, 2));
       else {
         ctx.io.out(
           [
@@ -63,7 +63,7 @@ export const backupCommand: CommandSpec = {
             `SHA-256:    ${r.manifest.sha256}`,
             `Size:       ${r.manifest.bytes} bytes   Tables: ${Object.keys(r.manifest.row_counts).length}   Rows: ${Object.values(r.manifest.row_counts).reduce((a, b) => a + b, 0)}`,
             `Verified:   integrity ${r.manifest.integrity}, foreign keys ok, migrations equal${r.manifest.row_counts_verified ? ', row counts equal' : ' (mid-run image: row counts not compared)'}`,
-            ...(r.deleted.length ? [`Retention:  deleted ${r.deleted.length} older backup(s)`, ...r.deleted.map((d) => `  ${d}`)] : []),
+            ...(r.kept ? [`Retention:  ${retentionKeptText(r.kept)}${r.deleted.length ? `; deleted ${r.deleted.length} older backup(s)` : ''}`, ...r.deleted.map((d) => `  ${d}`)] : []),
             ...(r.removedIncomplete.length
               ? [`Removed:    ${r.removedIncomplete.length} incomplete backup(s) that stopped backups had left (partial copies nothing writes any more)`, ...r.removedIncomplete.map((d) => `  ${d}`)]
               : []),

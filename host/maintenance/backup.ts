@@ -82,9 +82,19 @@ export interface BackupResult {
   readonly manifest: BackupManifest;
   readonly warnings: readonly string[];
   readonly deleted: readonly string[];
+  /** What retention kept (this backup included) and by which rule (j.2); null when no retention pass ran (an --out file, or folder without --keep). */
+  readonly kept: RetentionKept | null;
   /** The partial copies stopped backups had left, removed before this one copied (removeAbandonedPartials). */
   readonly removedIncomplete: readonly string[];
   readonly maintenanceId: number;
+}
+
+/** The backups a retention pass kept, by the first rule that keeps each (j.2), and the age limit of its `young` rule. */
+export interface RetentionKept {
+  readonly newest: number;
+  readonly young: number;
+  readonly newestOfReason: number;
+  readonly keepDays: number;
 }
 
 /** `20251107T223000Z` */
@@ -382,12 +392,30 @@ export function backupDestination(
  * file is a verified backup of this database), and so does every other file in the folder.
  * `unmanaged` lists those backup files without a manifest, so the pass can say it left them.
  */
-function retentionPass(opened: OpenedDatabase, folder: string, file: string, keep: number | undefined, nowMs: number): { readonly deleted: string[]; readonly unmanaged: string[] } {
+function retentionPass(opened: OpenedDatabase, folder: string, file: string, keep: number | undefined, nowMs: number): { readonly deleted: string[]; readonly unmanaged: string[]; readonly kept: RetentionKept } {
   const settings = parseEngineSettings(opened.store.loadSettings());
   const listed = listBackupsIn(folder, opened.path);
   const entries: BackupEntry[] = listed.flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
-  const decision = applyRetention(entries, nowMs, { keep: keep ?? settings['backup.keep'], keepDays: settings['backup.keep_days'] });
-  return { deleted: decision.delete.map((d) => d.file).filter((f) => f !== file), unmanaged: listed.filter((b) => !b.hasManifest).map((b) => b.file) };
+  const keepDays = settings['backup.keep_days'];
+  const decision = applyRetention(entries, nowMs, { keep: keep ?? settings['backup.keep'], keepDays });
+  const rules = Object.values(decision.why);
+  const count = (rule: (typeof rules)[number]) => rules.filter((r) => r === rule).length;
+  return {
+    deleted: decision.delete.map((d) => d.file).filter((f) => f !== file),
+    unmanaged: listed.filter((b) => !b.hasManifest).map((b) => b.file),
+    kept: { newest: count('newest'), young: count('young'), newestOfReason: count('newest_of_reason'), keepDays },
+  };
+}
+
+/** A retention pass's kept backups in words: `kept 4: the newest 1, 2 younger than 30 days (backup.keep_days), 1 the newest of its reason`. */
+export function retentionKeptText(k: RetentionKept): string {
+  const total = k.newest + k.young + k.newestOfReason;
+  const parts = [
+    `the newest ${k.newest}`,
+    ...(k.young ? [`${k.young} younger than ${k.keepDays} days (backup.keep_days)`] : []),
+    ...(k.newestOfReason ? [`${k.newestOfReason} the newest of ${k.newestOfReason === 1 ? 'its reason' : 'their reasons'}`] : []),
+  ];
+  return `kept ${total}: ${parts.join(', ')}`;
 }
 
 /** The warning of a retention pass that left backup files without a manifest (retentionPass). */
@@ -554,7 +582,7 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     fail(`cannot write the manifest of ${file}`, err);
   }
   const { retentionDir } = dest;
-  const retention = retentionDir === null ? { deleted: [], unmanaged: [] } : retentionPass(opened, retentionDir, file, req.keep, clock.now());
+  const retention = retentionDir === null ? { deleted: [], unmanaged: [], kept: null } : retentionPass(opened, retentionDir, file, req.keep, clock.now());
   const deleted = retention.deleted;
   if (retention.unmanaged.length > 0) warnings.push(unmanagedBackupsWarning(retentionDir!, retention.unmanaged));
   // Recorded before retention deletes anything: a backup that cannot be recorded is removed
@@ -581,5 +609,5 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
     fail(why, err);
   }
   for (const f of deleted) removeBackupFiles(f);
-  return { file, manifestFile: manifestPathOf(file), manifest, warnings, deleted, removedIncomplete, maintenanceId };
+  return { file, manifestFile: manifestPathOf(file), manifest, warnings, deleted, kept: retention.kept, removedIncomplete, maintenanceId };
 }

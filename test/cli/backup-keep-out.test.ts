@@ -107,3 +107,33 @@ describe('backup --out <folder> --keep N', () => {
     expect(r.stdout).toMatch(/--out PATH .*a path ending in \/ \(created when missing\)/);
   });
 });
+
+describe('what retention kept, and why', () => {
+  it('--keep 1 says the backups it kept beyond the newest by their rule: younger than backup.keep_days, the newest of a reason', async () => {
+    const db = copyTo(seeded);
+    const folder = join(tempDir(), 'kept');
+    mkdirSync(folder);
+    await backup(['--db', db, '--out', `${folder}/`, '--reason', 'pre-purge'], 0);
+    await backup(['--db', db, '--out', `${folder}/`], 1);
+    const text = await runCli(['backup', '--db', db, '--out', `${folder}/`, '--keep', '1'], at(2));
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n').filter((l) => l.startsWith('Retention:'))).toEqual(['Retention:  kept 3: the newest 1, 2 younger than 30 days (backup.keep_days)']);
+
+    execOn(db, (d) => d.prepare(`INSERT INTO settings (key, value) VALUES ('backup.keep_days', '0')`).run());
+    const json = await runCli(['backup', '--db', db, '--out', `${folder}/`, '--keep', '1', '--json'], at(3));
+    expect(json.code, json.stderr).toBe(0);
+    const r = JSON.parse(json.stdout) as { kept: unknown; deleted: string[] };
+    expect(r.kept).toEqual({ newest: 1, young: 0, newestOfReason: 1, keepDays: 0 });
+    expect(r.deleted).toHaveLength(2);
+    const again = await runCli(['backup', '--db', db, '--out', `${folder}/`, '--keep', '1'], at(4));
+    expect(again.stdout.split('\n').filter((l) => l.startsWith('Retention:'))).toEqual(['Retention:  kept 2: the newest 1, 1 the newest of its reason; deleted 1 older backup(s)']);
+  }, 120_000);
+
+  it('an --out file says nothing of retention (none ran), in --json a null', async () => {
+    const db = copyTo(seeded);
+    const file = join(tempDir(), 'one.sqlite');
+    const r = await runCli(['backup', '--db', db, '--out', file, '--json'], at(0));
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { kept: unknown }).kept).toBeNull();
+  }, 60_000);
+});
