@@ -12,7 +12,9 @@
  * the contract's output.
  *
  * importPrices: the app's "Add prices from CSV" (e.8), the import `prices import` makes, under
- * the same maintenance lock (refused while a run holds the database), all or nothing.
+ * the same maintenance lock (refused while a run holds the database), all or nothing. Its
+ * warnings (a killed rebuild's lock taken over closed the gate) reach the app as the CLI prints
+ * them; importDump's are in its report and its `text`.
  */
 import { resolve } from 'node:path';
 import { formatImportPlan, formatImportReport } from '../../db/pg-import/import-report';
@@ -62,6 +64,7 @@ export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
       stale: { ...s.stale },
       skipped: s.skipped.map(formatCsvProblem),
       unneededSymbols: [...s.unneededSymbols],
+      warnings: [...s.warnings],
     };
   },
 };

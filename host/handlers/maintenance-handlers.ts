@@ -70,6 +70,8 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
         trackingMarkedStale: r.outcome.trackingMarkedStale,
         maintenanceId: r.maintenanceId,
         rebuild: r.rebuild,
+        warnings: [...r.warnings],
+        gateClosedWaysOut: r.gateClosedWaysOut,
       };
     });
   },

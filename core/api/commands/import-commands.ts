@@ -93,6 +93,8 @@ export const importCommands = {
       skipped: z.array(z.string()),
       /** Imported symbols no lot and no factor needs (a typo?). */
       unneededSymbols: z.array(z.string()),
+      /** What taking the lock over from a killed rebuild did (closed it as failed, closed the gate over its range) and its ways out, as `prices import` prints them; empty otherwise. */
+      warnings: z.array(z.string()),
     }),
     mutates: true,
   }),

@@ -38,6 +38,18 @@ function rangeText(start: string | null, end: string | null): string {
   return 'every date';
 }
 
+/**
+ * How the purged rows are rebuilt, as `batchdesk purge` advises it: a purge that took over a killed
+ * rebuild's lock closed the gate, which refuses a run, so the advice is then that rebuild's ways out.
+ */
+function rebuildAdvice(r: PurgeResult): string | null {
+  if (r.gateClosedWaysOut) return `To rebuild: a run is refused at the regression gate the lock takeover above closed; for the interrupted rebuild, ${r.gateClosedWaysOut}.`;
+  if (!r.rebuild) return null;
+  return r.rebuild.automatic
+    ? `To rebuild: run without dates; the automatic range starts again at ${r.rebuild.startDate}.`
+    : `To rebuild: run from ${r.rebuild.startDate} to the latest date. Later snapshots remain, so a run without dates would resume after them and skip the purged dates.`;
+}
+
 /** A table whose rows the purge deleted is highlighted; one that grew meanwhile (maintenance_log records the purge) is not. */
 function CountsTable({ before, after, deleted }: { before: Record<string, number>; after: Record<string, number>; deleted: Record<string, number> }) {
   const tables = dataTables({ ...before, ...after }).sort();
@@ -88,6 +100,7 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
   // A reversed range is the form's to fix, before anything is asked or backed up.
   const problem = from && to && to < from ? `The To date ${to} is before the From date ${from}.` : null;
   const scope = rangeText(from || null, to || null);
+  const advice = result ? rebuildAdvice(result) : null;
   const run = async () => {
     onAction();
     setBusy(true);
@@ -165,14 +178,12 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
             Backup <code>{result.backupFile ?? 'none'}</code>. Purged {rangeText(result.range.start, result.range.end)}: {fmtInt(Object.values(result.deleted).reduce((a, b) => a + b, 0))} rows deleted (
             {fmtInt(result.trackingDeleted)} of them tracking rows), {fmtInt(result.positionsReset)} positions reset.
           </p>
-          {result.rebuild ? (
-            <p data-testid="purge-rebuild">
-              To rebuild:{' '}
-              {result.rebuild.automatic
-                ? `run without dates; the automatic range starts again at ${result.rebuild.startDate}.`
-                : `run from ${result.rebuild.startDate} to the latest date. Later snapshots remain, so a run without dates would resume after them and skip the purged dates.`}
+          {result.warnings.length > 0 ? (
+            <p className="note" data-testid="purge-warnings">
+              {result.warnings.map((w) => `Warning: ${w}.`).join(' ')}
             </p>
           ) : null}
+          {advice ? <p data-testid="purge-rebuild">{advice}</p> : null}
           <CountsTable before={result.countsBefore} after={result.countsAfter} deleted={result.deleted} />
         </div>
       ) : null}

@@ -22,11 +22,12 @@ type PricesImport = CommandOutput<'importPrices'>;
 
 const plural = (n: number, one: string, many = `${one}s`) => `${fmtInt(n)} ${n === 1 ? one : many}`;
 
-/** The import's warnings, as `prices import` prints them. */
+/** The import's warnings, as `prices import` prints them: the jumps, the unneeded symbols, then what taking over a killed rebuild's lock did. */
 function warningsOf(r: PricesImport): string[] {
   return [
     ...r.jumps.map((j) => `${importedJumpText(j)}.`),
     ...(r.unneededSymbols.length ? [`${plural(r.unneededSymbols.length, 'imported symbol')} no portfolio or factor needs: ${r.unneededSymbols.join(', ')} (imported anyway; check for a typo).`] : []),
+    ...r.warnings.map((w) => `${w}.`),
   ];
 }
 
@@ -117,7 +118,7 @@ export function AddPricesPanel({ onImported }: { onImported: () => void }) {
               {fmtInt(result.unchanged)}, kept stored {fmtInt(result.keptStored)}.
             </p>
             {warnings.length > 0 ? (
-              <ul className="note" aria-label="Warnings">
+              <ul className="note" aria-label="Warnings" data-testid="add-prices-warnings">
                 {warnings.map((w) => (
                   <li key={w}>{w}</li>
                 ))}

@@ -58,6 +58,8 @@ const purged: CommandOutput<'purgeDerived'> = {
   trackingMarkedStale: 0,
   maintenanceId: 4,
   rebuild: null,
+  warnings: [],
+  gateClosedWaysOut: null,
 };
 
 /** The Data screen whose purge answers when the test says so. */

@@ -34,6 +34,8 @@ function purged(input: { from?: string; to?: string }): CommandOutput<'purgeDeri
     trackingMarkedStale: 0,
     maintenanceId: 4,
     rebuild: { startDate: '2026-11-02', automatic: true },
+    warnings: [],
+    gateClosedWaysOut: null,
   };
 }
 

@@ -38,6 +38,7 @@ const IMPORTED: CommandOutput<'importPrices'> = {
   stale: { dates: 3, first: '2025-07-09', last: '2025-07-11' },
   skipped: ['fill.csv line 4, column 3 (close): expected a number, got "abc"'],
   unneededSymbols: ['ZZZZ'],
+  warnings: [],
 };
 
 /** The screen whose importPrices answers with `importPrices`, or refuses with `refusal` (as the engine refuses a file: a data error). */
