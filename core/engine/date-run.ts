@@ -64,6 +64,9 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
     day.tracker.setMeta('symbols_fetched', run.marketData.fetchedSymbols.size);
     run.marketData.fetchedSymbols.clear();
   }
+  // h.4: the row is written again after the date-scoped phases, so a reader (and a row a kill
+  // leaves) sees their outcome while the date's portfolios run.
+  writeTransaction(run, () => writeTracking('running', null));
 
   // One transaction for the date's portfolio work: the symbol stage and every portfolio-date,
   // each in its own savepoint (all or nothing per portfolio-date, m.1), and the finished tracking

@@ -1,0 +1,44 @@
+/**
+ * The date's tracking row while its portfolios run (SPEC.md h.4): written at the date's start,
+ * again after the date-scoped phases, then finished in the date's transaction. A reader on
+ * another connection (the app, `history --running`) and the row a kill leaves behind therefore
+ * show the outcome of market_data and fundamentals while the portfolio phases run, and the date
+ * as not complete.
+ */
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SHORT_NOW } from '../../support/app/demo-fixture';
+import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
+
+let seeded = '';
+beforeAll(() => {
+  seeded = seedDemoDb(SHORT_NOW);
+}, 60_000);
+
+describe('the tracking row during a date', () => {
+  it('holds the date phases’ outcome, not complete, when the first portfolio phase starts', async () => {
+    const path = copyDb(seeded);
+    const seen: { status: string; completed_at: string | null; phase_1_status: string | null; phase_status: string }[] = [];
+    const r = await runDemo(path, SHORT_NOW, { targetDate: '2025-07-01' }, {
+      hooks: {
+        beforePhase: (phase, date, portfolioId) => {
+          if (phase !== 'marks' || seen.length > 0 || portfolioId === null) return;
+          const reader = new Database(path, { readonly: true });
+          try {
+            seen.push(reader.prepare(`SELECT status, completed_at, phase_1_status, phase_status FROM batch_run_tracking WHERE run_date = ?`).get(date) as (typeof seen)[number]);
+          } finally {
+            reader.close();
+          }
+        },
+      },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(seen).toHaveLength(1);
+    const row = seen[0]!;
+    expect(row).toMatchObject({ status: 'running', completed_at: null, phase_1_status: 'success' });
+    const phases = JSON.parse(row.phase_status) as Record<string, { status?: string }>;
+    expect(phases['market_data']?.status).toBe('success');
+    expect(phases['fundamentals']?.status).toBe('success');
+    expect(phases['marks']).toBeUndefined();
+  }, 60_000);
+});
