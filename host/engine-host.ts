@@ -16,11 +16,11 @@ import { formatTimestamp, timestampToEpochMs } from '../core/domain/timestamp';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
 import { withResumedOptions } from '../core/engine/resume-options';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
-import { csvDirProblem, sourcesProblem, type EngineSettings } from '../core/engine/settings';
+import { csvDirProblem, parseEngineSettings, sourcesProblem, type EngineSettings } from '../core/engine/settings';
 import type { Clock } from '../core/ports/clock';
 import type { EngineStore } from '../core/ports/engine-store';
 import type { FetchOutcome, PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
-import type { LockHolder } from '../core/ports/store';
+import type { LockHolder, LockRecord } from '../core/ports/store';
 import type { Telemetry, TelemetrySink } from '../core/telemetry/record-metric';
 import type { ProviderMetricBinding } from '../core/phases/market-data/provider-metrics';
 import type { TraceWriter } from '../core/ports/derived-rows';
@@ -64,6 +64,13 @@ export function isPidAlive(pid: number): boolean {
 
 export function engineHost(holder: LockHolder, dbPath: string): EngineHost {
   return { holder, host: hostname(), pid: process.pid, appVersion: APP_VERSION, databaseName: basename(dbPath), isPidAlive };
+}
+
+/** Whether a lock row is stale for this process (m.17): no heartbeat within lock.stale_after_ms, or its holder on this host is gone. */
+export function staleJudge(store: EngineStore, clock: Clock, dbPath: string): (l: LockRecord) => boolean {
+  const staleAfter = parseEngineSettings(store.loadSettings())['lock.stale_after_ms'];
+  const me = engineHost('cli', dbPath);
+  return (l) => clock.now() - Date.parse(l.heartbeatAt) > staleAfter || (l.host === me.host && l.pid !== me.pid && !me.isPidAlive(l.pid));
 }
 
 /**
@@ -325,7 +332,9 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
   const cancel = cancelSignal(opened.store, args.control);
   try {
     // A resume runs with the continued run's price source and overrides unless it gives its own (g.11).
-    const options = withResumedOptions(args.options, opened.store);
+    const lock = args.options.resume ? opened.store.readLock() : null;
+    const dead = lock?.runId && staleJudge(opened.store, clock, args.dbPath)(lock) ? opened.store.getRun(lock.runId) : null;
+    const options = withResumedOptions(args.options, opened.store, dead);
     const settings = resolveRunSettings(opened.store.loadSettings(), options);
     // A dry run names the source chain in its fetch plan (g.4) and asks nothing of it. A chain a
     // run would refuse (mixed sources, another seed) is still named: the refusal is a plan

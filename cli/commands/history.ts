@@ -11,14 +11,13 @@ import { compareBaseline } from '../../host/diagnostics/baseline-compare';
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
 import type { InterruptedRebuild } from '../../db/maintenance/interrupted-maintenance';
 import { systemClock } from '../../host/system-ports';
-import { staleJudge } from '../../host/maintenance/maintenance-lock';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, inlineList, table } from '../ascii';
 import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
-import { openStore } from '../../host/engine-host';
+import { openStore, staleJudge } from '../../host/engine-host';
 
 /**
  * A rebuild whose process is gone, in words (SPEC.md j.5): what stopped, over which range, when

@@ -1,8 +1,9 @@
 /**
  * What a resume continues (SPEC.md g.11): the run `--resume` names and the options it runs
  * with. The plan comes from the stored options of the first run of the resume chain (a stopped
- * resume continues the plan of the run it resumed; planner.ts); so do the options that decide
- * where prices come from and how the phases compute them, unless the resume gives them itself:
+ * resume continues the plan of the run it resumed; planner.ts). The options that decide where
+ * prices come from and how the phases compute them come from the run it resumes, whose stored
+ * options are the ones it ran with (a resume records its own), unless the resume gives them:
  * `run --market-data synthetic` stopped and then `run --resume` goes on with synthetic prices,
  * not with the database's setting.
  */
@@ -10,10 +11,16 @@ import type { RunOptions } from '../api/run-options';
 import type { EngineStore } from '../ports/engine-store';
 import type { HistoryRecord } from '../ports/store';
 
-/** The run options, besides the plan's, that a resume takes from the run it continues when not given. */
-const CONTINUED_OPTIONS = ['marketData', 'csvDir', 'seed', 'impliedVol', 'riskFreeRate', 'maxMissingMarks'] as const satisfies readonly (keyof RunOptions)[];
+/**
+ * The price source's options: taken from the run resumed as a whole, or not at all when the resume
+ * names a source of its own (`--market-data` or `--csv-dir`): a CSV folder of an offline run means
+ * nothing to a resume with `--market-data synthetic`, which would refuse it.
+ */
+const SOURCE_OPTIONS = ['marketData', 'csvDir', 'seed', 'allowMixedSources'] as const satisfies readonly (keyof RunOptions)[];
+/** The option model's and the guard's overrides: each taken from the run resumed when the resume does not give it. */
+const OVERRIDE_OPTIONS = ['impliedVol', 'riskFreeRate', 'maxMissingMarks'] as const satisfies readonly (keyof RunOptions)[];
 
-type ResumeStore = Pick<EngineStore, 'getRun' | 'latestResumable' | 'readLock'>;
+type ResumeStore = Pick<EngineStore, 'getRun' | 'latestResumable'>;
 
 /** The run and the runs it resumed, newest first: the last one holds the plan's options. */
 export function resumeChain(store: Pick<EngineStore, 'getRun'>, run: HistoryRecord): HistoryRecord[] {
@@ -42,19 +49,18 @@ export function runToResume(store: Pick<EngineStore, 'getRun' | 'latestResumable
 }
 
 /**
- * The options of a run: for a resume, those it gives, completed by the continued run's
- * (CONTINUED_OPTIONS). Looked up before the run takes the lock: a run still 'running' that holds
- * it is the killed run the resume will take over (a live holder refuses the resume anyway).
+ * The options of a run: for a resume, those it gives, completed by those of the run it resumes
+ * (SOURCE_OPTIONS, OVERRIDE_OPTIONS). Looked up before the run takes the lock: `dead` is the run
+ * of a stale lock, a killed run the resume will take over.
  */
-export function withResumedOptions(input: RunOptions, store: ResumeStore): RunOptions {
+export function withResumedOptions(input: RunOptions, store: ResumeStore, dead: HistoryRecord | null): RunOptions {
   if (!input.resume) return input;
-  const lock = store.readLock();
-  const run = runToResume(store, input.resume, lock?.runId ? store.getRun(lock.runId) : null);
-  if (!run) return input;
-  const chain = resumeChain(store, run);
-  const stored = (chain[chain.length - 1]!.options ?? {}) as Partial<RunOptions>;
+  const run = runToResume(store, input.resume, dead);
+  if (!run || !run.options) return input;
+  const stored = run.options as Partial<RunOptions>;
   const out: Record<string, unknown> = { ...input };
-  for (const k of CONTINUED_OPTIONS) if (out[k] === undefined && stored[k] !== undefined) out[k] = stored[k];
-  if (stored.allowMixedSources === true) out['allowMixedSources'] = true;
+  const ownSource = input.marketData !== undefined || input.csvDir !== undefined;
+  const inherit = [...(ownSource ? [] : SOURCE_OPTIONS), ...OVERRIDE_OPTIONS];
+  for (const k of inherit) if ((out[k] === undefined || out[k] === false) && stored[k] !== undefined) out[k] = stored[k];
   return out as RunOptions;
 }

@@ -11,7 +11,7 @@ import { createEngineStore } from '../../db/engine-store';
 import { interruptedRebuild, type InterruptedRebuild } from '../../db/maintenance/interrupted-maintenance';
 import type { SqliteDatabase } from '../../db/open-database';
 
-/** Whether a lock row is stale: its holder is gone (maintenance-lock.ts staleJudge). */
+/** Whether a lock row is stale: its holder is gone (engine-host.ts staleJudge). */
 export type LockStaleness = (lock: LockRecord) => boolean;
 
 /**

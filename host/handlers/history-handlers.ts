@@ -4,9 +4,9 @@ import { targetDate } from '../../core/calendar';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { exportBaseline, writeBaselineFile } from '../diagnostics/baseline';
 import { compareBaseline } from '../diagnostics/baseline-compare';
+import { staleJudge } from '../engine-host';
 import { historyReport, runningReport } from '../diagnostics/history-report';
 import type { HandlerMap } from '../handler-types';
-import { staleJudge } from '../maintenance/maintenance-lock';
 import { plain, withDatabase } from './with-database';
 
 export const historyHandlers: HandlerMap<'getHistory' | 'getRunningState' | 'exportBaseline' | 'compareBaselines'> = {

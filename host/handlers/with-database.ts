@@ -1,10 +1,9 @@
 /** Opens the host's database for one command and always closes it, or reads on the host's read-only connection. */
 import { createEngineStore } from '../../db/engine-store';
 import { openDatabase, type SqliteDatabase } from '../../db/open-database';
-import { openStore, type OpenedDatabase } from '../engine-host';
+import { openStore, staleJudge, type OpenedDatabase } from '../engine-host';
 import type { HostContext } from '../handler-types';
 import type { LockStaleness } from '../diagnostics/history-report';
-import { staleJudge } from '../maintenance/maintenance-lock';
 
 export async function withDatabase<T>(ctx: Pick<HostContext, 'dbPath'>, fn: (opened: OpenedDatabase) => T | Promise<T>): Promise<T> {
   const opened = openStore(ctx.dbPath, { mustExist: true });

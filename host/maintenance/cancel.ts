@@ -24,9 +24,8 @@ import type { LockRecord, LockTakeover } from '../../core/ports/store';
 import { isCancellable, stopsOnCtrlC } from '../../core/engine/locked-error';
 import { announceGateChange } from '../diagnostics/guard';
 import type { OpenedDatabase } from '../engine-host';
-import { engineHost } from '../engine-host';
+import { engineHost, staleJudge } from '../engine-host';
 import { interruptedRebuildRange, interruptedRebuildWaysOut } from '../../core/maintenance/interrupted-rebuild';
-import { staleJudge } from './maintenance-lock';
 import type { StepEventTarget } from './step-events';
 
 export interface CancelResult {

@@ -34,11 +34,11 @@ import { refuseDatabaseOverwrite, refuseUnusableOutput, writeOutputFile } from '
 import { isDumpError } from '../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
-import { engineHost, openStore, type OpenedDatabase } from '../engine-host';
+import { engineHost, openStore, staleJudge, type OpenedDatabase } from '../engine-host';
 import { announceGateChange } from '../diagnostics/guard';
 import { seedReferenceData } from '../reference-data';
 import { backupDirOf, makeBackup, removeBackupFiles, type BackupResult } from './backup';
-import { staleJudge, type HeldLock } from './maintenance-lock';
+import { type HeldLock } from './maintenance-lock';
 import { lockedError } from '../../core/engine/locked-error';
 
 export type DumpImportMode = 'new' | 'replace' | 'merge';

@@ -11,14 +11,13 @@
 import { randomUUID } from 'node:crypto';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { lockedError } from '../../core/engine/locked-error';
-import { parseEngineSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import type { EngineStore } from '../../core/ports/engine-store';
 import type { LockHolder, LockKind, LockRecord, LockTakeover } from '../../core/ports/store';
 import type { SqliteDatabase } from '../../db/open-database';
 import { announceGateChange } from '../diagnostics/guard';
 import type { StepEventTarget } from './step-events';
-import { engineHost, type OpenedDatabase } from '../engine-host';
+import { engineHost, staleJudge, type OpenedDatabase } from '../engine-host';
 
 export interface HeldLock {
   readonly lockId: string;
@@ -27,13 +26,6 @@ export interface HeldLock {
   readonly takeover: LockTakeover | null;
   heartbeat(): void;
   release(): void;
-}
-
-/** Whether a lock row is stale for this process (m.17). */
-export function staleJudge(store: EngineStore, clock: Clock, dbPath: string): (l: LockRecord) => boolean {
-  const staleAfter = parseEngineSettings(store.loadSettings())['lock.stale_after_ms'];
-  const me = engineHost('cli', dbPath);
-  return (l) => clock.now() - Date.parse(l.heartbeatAt) > staleAfter || (l.host === me.host && l.pid !== me.pid && !me.isPidAlive(l.pid));
 }
 
 /** The lock as another process holds it (not stale), or null. */

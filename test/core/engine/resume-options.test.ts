@@ -10,10 +10,12 @@
 import Database from 'better-sqlite3';
 import { hostname } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { RunOptionsInput } from '../../../core/api/run-options';
 import type { IsoDate } from '../../../core/domain/iso-date';
 import { putSettings } from '../../support/app/demo-fixture';
 import { exitedPid } from '../../support/child-processes';
 import { tableContents } from '../../support/db-content';
+import { tempDir } from '../../support/cli';
 import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
 
 const NOW = '2025-07-31T23:00:00Z';
@@ -23,6 +25,16 @@ beforeAll(() => {
   seeded = seedDemoDb(NOW);
   putSettings(seeded, { 'market_data.mode': 'online' });
 }, 60_000);
+
+/** Runs `options` on `path` and stops it (cancel) after `dates` dates; returns the run id. */
+async function stopAfter(path: string, options: RunOptionsInput, dates: number): Promise<string> {
+  const controller = new AbortController();
+  let done = 0;
+  const r = await runDemo(path, NOW, options, { signal: controller.signal, sinks: [{ name: 'stop', handle: (e) => void (e.event === 'date_result' && ++done === dates && controller.abort()) }] });
+  expect(r.exitCode).toBe(130);
+  if (r.kind !== 'run') throw new Error('a run was expected');
+  return r.summary.run_id;
+}
 
 /** A copy of the demo with a synthetic run stopped (cancelled) after 3 dates; returns its path and run id. */
 async function stoppedSyntheticRun(): Promise<{ path: string; runId: string }> {
@@ -117,6 +129,52 @@ describe('run --resume', () => {
     expect(planned.at(-1)).toBe('2025-07-31');
     expect(r.plan.warnings.join('\n')).not.toMatch(/mix/i);
     expect(tableContents(path)).toEqual(before);
+  }, 120_000);
+
+  it('a resume of a resume goes on with the overrides the stopped resume ran with', async () => {
+    const path = copyDb(seeded);
+    await stopAfter(path, { marketData: 'synthetic', impliedVol: 0.4, maxMissingMarks: 0.5 }, 2);
+    await stopAfter(path, { resume: 'latest', impliedVol: 0.5, maxMissingMarks: 0.9 }, 2);
+    expect((await runDemo(path, NOW, { resume: 'latest' })).exitCode).toBe(0);
+    const options = history(path).map((h) => JSON.parse(h.options) as RunOptionsInput);
+    expect(options.map((o) => [o.marketData, o.impliedVol, o.maxMissingMarks])).toEqual([
+      ['synthetic', 0.4, 0.5],
+      ['synthetic', 0.5, 0.9],
+      ['synthetic', 0.5, 0.9],
+    ]);
+  }, 120_000);
+
+  it('with a price source of its own, leaves the stopped run’s CSV folder behind', async () => {
+    const path = copyDb(seeded);
+    const folder = tempDir();
+    await stopAfter(path, { marketData: 'offline', csvDir: folder }, 2);
+    const r = await runDemo(path, NOW, { resume: 'latest', marketData: 'synthetic' });
+    expect(r.exitCode).toBe(0);
+    const resumed = JSON.parse(history(path)[1]!.options) as RunOptionsInput;
+    expect(resumed).toMatchObject({ marketData: 'synthetic' });
+    expect(resumed.csvDir).toBeUndefined();
+  }, 120_000);
+
+  it('--dry-run while another run holds the lock plans with the stopped run’s source, not the holder’s', async () => {
+    const { path, runId } = await stoppedSyntheticRun();
+    // A live run started since, offline: its history row and its lock, held by a live process (this one) with a fresh heartbeat.
+    const db = new Database(path);
+    db.prepare(
+      `INSERT INTO batch_run_history (id, batch_run_id, triggered_by, started_at, status, mode, options, created_at, heartbeat_at, host, pid)
+       VALUES ('live-run', 'batch_live', 'cli', '2025-07-31T23:10:00.000000Z', 'running', 'normal', ?, '2025-07-31T23:10:00.000000Z', '2025-07-31T23:10:00.000000Z', ?, ?)`,
+    ).run(JSON.stringify({ marketData: 'offline' }), hostname(), process.pid);
+    db.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (1, 'run', 'live-run', 'cli', ?, ?, ?, ?)`).run(
+      hostname(),
+      process.pid,
+      '2025-07-31T23:10:00.000000Z',
+      '2025-07-31T23:10:00.000000Z',
+    );
+    db.close();
+    const r = await runDemo(path, NOW, { resume: 'latest', dryRun: true });
+    if (r.kind !== 'plan') throw new Error(`a plan was expected, got ${r.kind}`);
+    expect(r.plan.resumedRunId).toBe(runId);
+    expect(r.plan.fetches?.[0]?.sources).toEqual(['synthetic']);
+    expect(r.plan.warnings.join('\n')).toMatch(/a run now would be refused: .*live-run|batch_live/);
   }, 120_000);
 
   it('takes a price source given to it over the stopped run’s', async () => {
