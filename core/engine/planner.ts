@@ -122,8 +122,19 @@ interface RetryCell {
   cause: PhaseName;
 }
 
-/** g.3 retry rows: the failed, skipped-by-failure, guard-skipped or stale cells plus their dependents. */
-function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], selected: ReadonlySet<PhaseName>): { date: PhaseName[]; portfolios: Map<string, RetryCell>; legacy: boolean } {
+/**
+ * g.3 retry rows: the failed, skipped-by-failure, guard-skipped or stale cells plus their
+ * dependents. A date a run left unfinished (killed: closed as failed, `interrupted`, when its
+ * lock was taken over; or still open) recorded nothing for the portfolios whose work it had not committed: each
+ * such portfolio processed on the date (`firstEntry` on or before it) is redone from its first
+ * phase, after the date phases that did not succeed (m.1: the date's rows were rolled back).
+ */
+function retryCells(
+  t: TrackingRecord,
+  scope: readonly PortfolioRecord[],
+  selected: ReadonlySet<PhaseName>,
+  firstEntry: ReadonlyMap<string, IsoDate | null>,
+): { date: PhaseName[]; portfolios: Map<string, RetryCell>; legacy: boolean } {
   const portfolios = new Map<string, RetryCell>();
   const datePhases = new Set<PhaseName>();
   const add = (pid: string, cause: PhaseName, phases: Iterable<PhaseName>) => {
@@ -148,13 +159,22 @@ function retryCells(t: TrackingRecord, scope: readonly PortfolioRecord[], select
       for (const p of scope) add(p.id, dp, later);
     }
   }
+  const portfolioPhases = PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x));
+  const unfinished = t.completedAt === null || t.interrupted === true;
   for (const p of scope) {
-    for (const phase of PHASE_NAMES) {
-      if (DATE_PHASES.includes(phase)) continue;
+    let recorded = false;
+    for (const phase of portfolioPhases) {
       const e = portfolioStatusIn(t, phase, p.id);
       if (!e) continue;
+      recorded = true;
       const redo = e.status === 'failed' || e.status === 'stale' || (e.status === 'skipped' && (e.reason === 'upstream_failed' || e.reason === 'insufficient_marks'));
       if (redo) add(p.id, phase, [phase, ...dependentsOf(phase)]);
+    }
+    const entry = firstEntry.get(p.id) ?? null;
+    if (unfinished && !recorded && entry !== null && entry <= t.runDate) {
+      const notDone = DATE_PHASES.filter((dp) => dateStatusIn(t, dp) !== 'success');
+      for (const dp of notDone) if (selected.has(dp)) datePhases.add(dp);
+      add(p.id, notDone[0] ?? portfolioPhases[0]!, portfolioPhases);
     }
   }
   return { date: ordered(datePhases), portfolios, legacy: false };
@@ -171,11 +191,12 @@ function planRetry(input: PlannerInput, scope: readonly PortfolioRecord[], selec
   let rows: TrackingRecord[];
   if (options.targetDate) rows = input.store.loadTrackingRange(options.targetDate, options.targetDate);
   else if (options.startDate) rows = input.store.loadTrackingRange(options.startDate, options.endDate ?? target);
-  else rows = input.store.loadTrackingRange(null, target).filter((r) => r.status === 'failed' || r.status === 'partial' || r.status === 'stale');
+  else rows = input.store.loadTrackingRange(null, target).filter((r) => r.status === 'failed' || r.status === 'partial' || r.status === 'stale' || (r.completedAt === null && r.status !== 'imported'));
+  const firstEntry = new Map(scope.map((p) => [p.id, earliestEntry(input.lotsByPortfolio.get(p.id))]));
   const out: PlannedDate[] = [];
   for (const t of rows) {
     if (t.runDate > target) continue;
-    const cells = retryCells(t, scope, selected);
+    const cells = retryCells(t, scope, selected, firstEntry);
     const planned: PlannedPortfolio[] = [];
     for (const p of scope) {
       const cell = cells.portfolios.get(p.id);

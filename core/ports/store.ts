@@ -212,6 +212,8 @@ export interface TrackingRecord {
   readonly startedAt: string | null;
   readonly completedAt: string | null;
   readonly createdAt: string;
+  /** Closed as failed when a killed run's lock was taken over (its work rolled back), not by a phase failing. */
+  readonly interrupted?: boolean;
 }
 
 export interface TrackingWrite {

@@ -16,7 +16,18 @@ function toRecord(r: Record<string, unknown>): TrackingRecord {
     startedAt: (r['started_at'] as string | null) ?? null,
     completedAt: (r['completed_at'] as string | null) ?? null,
     createdAt: r['created_at'] as string,
+    interrupted: closedAsInterrupted(r['error_message']),
   };
+}
+
+/** Whether a row's error_message is the one a lock takeover writes into the date a killed run left open (history-repository.ts markInterrupted). */
+function closedAsInterrupted(errorMessage: unknown): boolean {
+  if (typeof errorMessage !== 'string' || !errorMessage.includes('interrupted')) return false;
+  try {
+    return (JSON.parse(errorMessage) as { reason?: unknown }).reason === 'interrupted';
+  } catch {
+    return false;
+  }
 }
 
 export function trackingRepository(db: SqliteDatabase): TrackingStore {

@@ -77,3 +77,40 @@ describe('retry reason codes (g.3)', () => {
     expect(plan.dates[0]!.portfolios.map((p) => p.reason)).toEqual(['retry:marks:run-uuid']);
   });
 });
+
+/**
+ * A date a killed run left (m.1, m.3): its portfolios' rows were rolled back, so its tracking
+ * row records no cell for them; the lock's takeover closed it as failed (`interrupted`), or it is
+ * still open. Retry redoes those portfolios from their first phase (after the date phases that
+ * did not succeed), and nothing on a date that failed for another reason.
+ */
+describe('retry of a date a killed run left', () => {
+  const interrupted = (row: TrackingRecord, extra: Partial<TrackingRecord>): TrackingRecord => ({ ...row, ...extra });
+
+  it('closed as interrupted after its date phases: every portfolio, every portfolio phase', () => {
+    const plan = planWith(interrupted(tracking({ schema: 1, market_data: ok, fundamentals: ok }, { batch_run_id: BATCH }), { interrupted: true }));
+    const d = plan.dates.find((x) => x.date === '2025-07-02')!;
+    expect(d.datePhases).toEqual([]);
+    expect(d.portfolios.map((p) => [p.portfolioId, p.phases.join(','), p.reason])).toEqual([
+      ['p1', 'marks,snapshots,sector_tags,analytics', `retry:marks:${BATCH}`],
+      ['p2', 'marks,snapshots,sector_tags,analytics', `retry:marks:${BATCH}`],
+    ]);
+  });
+
+  it('still open, killed during market_data: the date phases too', () => {
+    const row = interrupted(tracking({ schema: 1 }, { batch_run_id: BATCH }), { status: 'running', completedAt: null });
+    const d = planWith(row).dates.find((x) => x.date === '2025-07-02')!;
+    expect(d.datePhases).toEqual(['market_data', 'fundamentals']);
+    expect(d.portfolios.map((p) => [p.portfolioId, p.reason])).toEqual([
+      ['p1', `retry:market_data:${BATCH}`],
+      ['p2', `retry:market_data:${BATCH}`],
+    ]);
+  });
+
+  it('a portfolio the interrupted date recorded keeps its cells; a date that failed otherwise gets no portfolio it never ran', () => {
+    const partly = tracking({ schema: 1, market_data: ok, fundamentals: ok, marks: block({ p1: ok }), snapshots: block({ p1: ok }), sector_tags: block({ p1: ok }), analytics: block({ p1: ok }) }, { batch_run_id: BATCH });
+    expect(planWith(interrupted(partly, { interrupted: true })).dates[0]!.portfolios.map((p) => p.portfolioId)).toEqual(['p2']);
+    const failedSnapshot = tracking({ schema: 1, market_data: ok, fundamentals: ok, marks: block({ p1: ok }), snapshots: block({ p1: { status: 'failed', duration_ms: 1, reason: 'error', error: 'x' } }) }, { batch_run_id: BATCH });
+    expect(planWith(failedSnapshot).dates[0]!.portfolios.map((p) => [p.portfolioId, p.reason])).toEqual([['p1', `retry:snapshots:${BATCH}`]]);
+  });
+});
