@@ -48,6 +48,8 @@ export interface RunContext {
   prices: PriceTable;
   /** Run-scoped values a phase keeps between dates (each key documents what it caches). */
   readonly memo: Map<string, unknown>;
+  /** Appended to the commands a phase's messages advise (EngineDeps.commandSuffix: the CLI's ` --db PATH`), else empty. */
+  readonly commandSuffix: string;
   /** The lots' priced marks, kept equal to the store (previous marks, d.3). */
   readonly markHistory: MarkHistory;
   readonly marketData: MarketDataRunState;

@@ -174,6 +174,7 @@ export function createRunContext(args: {
     marketData: new MarketDataRunState(store.loadFetchLog(args.neededSymbols)),
     markHistory: new MarkHistory((ids) => store.loadPricedMarks(ids)),
     memo: new Map(),
+    commandSuffix: deps.commandSuffix ?? '',
     nowIso: () => formatTimestamp(deps.clock.now()),
   };
 }

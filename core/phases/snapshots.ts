@@ -31,7 +31,7 @@ export const snapshotsPhase: PortfolioPhase = {
         'failed',
         { previous_snapshot: previous.snapshotDate, blocked_by: blockedBy },
         'previous_day_missing',
-        `${portfolio.name} has no snapshot for ${previousTradingDay(d)} (latest before ${d}: ${previous.snapshotDate}); blocked by ${blockedBy}: run the dates from it in order (${blockedRunCommand(blockedBy, d, [portfolio.id])})`,
+        `${portfolio.name} has no snapshot for ${previousTradingDay(d)} (latest before ${d}: ${previous.snapshotDate}); blocked by ${blockedBy}: run the dates from it in order (${blockedRunCommand(blockedBy, d, [portfolio.id])}${run.commandSuffix})`,
       );
     }
     const marks = ctx.state.marks ?? run.store.loadMarks(portfolio.id, d);
