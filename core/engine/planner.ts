@@ -125,9 +125,9 @@ interface RetryCell {
 /**
  * g.3 retry rows: the failed, skipped-by-failure, guard-skipped or stale cells plus their
  * dependents. A date a run left unfinished (killed: closed as failed, `interrupted`, when its
- * lock was taken over; or still open) recorded nothing for the portfolios whose work it had not committed: each
- * such portfolio processed on the date (`firstEntry` on or before it) is redone from its first
- * phase, after the date phases that did not succeed (m.1: the date's rows were rolled back).
+ * lock was taken over; or still open) recorded nothing for the portfolios whose work it had not
+ * committed: each such portfolio processed on the date (`firstEntry` on or before it) is redone
+ * from its first phase, after the date phases that did not succeed (m.1: its rows rolled back).
  */
 function retryCells(
   t: TrackingRecord,
