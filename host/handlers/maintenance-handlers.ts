@@ -70,7 +70,8 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
         trackingMarkedStale: r.outcome.trackingMarkedStale,
         maintenanceId: r.maintenanceId,
         rebuild: r.rebuild,
-        warnings: [...r.warnings],
+        // As `purge` prints them: a lock takeover's, then the pre-purge backup's (its retention pass).
+        warnings: [...r.warnings, ...(r.backupWarnings ?? [])],
         gateClosedWaysOut: r.gateClosedWaysOut,
       };
     });

@@ -159,7 +159,7 @@ export const maintenanceCommands = {
       maintenanceId: z.number().int().nullable(),
       /** How a backfill rebuilds the purged rows: from startDate to the latest date; `automatic` when a run without dates does it. */
       rebuild: z.object({ startDate: z.string(), automatic: z.boolean() }).nullable(),
-      /** What taking the lock over from a killed rebuild did (closed it as failed, closed the gate over its range), as `purge` prints them; empty otherwise. */
+      /** The warnings `purge` prints: what taking the lock over from a killed rebuild did (closed it as failed, closed the gate over its range), then the pre-purge backup's (its retention pass); empty when none. */
       warnings: z.array(z.string()),
       /** When that takeover closed the gate: the killed rebuild's ways out (run it again, or restore its backup), the advice instead of `rebuild`'s run, which the closed gate refuses. */
       gateClosedWaysOut: z.string().nullable(),

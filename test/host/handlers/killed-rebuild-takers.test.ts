@@ -6,7 +6,8 @@
  * refuses a run. Without a takeover both are empty. (importDump's merge says it in its report and
  * its text, as `import --merge` prints it.)
  */
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readGate } from '../../../db/maintenance/gate-setting';
 import { openStore } from '../../../host/engine-host';
@@ -51,6 +52,18 @@ describe('the app\'s takers of a killed rebuild\'s lock', () => {
     expect(out.warnings).toEqual([words]);
     expect(out.gateClosedWaysOut).toBe(words.split('; ')[1]);
     expect(gateState(path)).toBe('closed');
+  });
+
+  it('purgeDerived also returns its pre-purge backup\'s warnings, as `purge` prints them', async () => {
+    const { path, ctx } = database(false);
+    const folder = join(dirname(path), 'backups');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'portfolios.sqlite.20250101T000000Z.manual.sqlite'), 'x');
+    const out = await dispatchOk(ctx, 'purgeDerived', { ...PURGE, backup: true });
+    expect(out.backupFile).not.toBeNull();
+    expect(out.warnings).toEqual([
+      `retention left 1 backup file without a manifest in ${folder}: retention never deletes it, so delete it by hand when no longer needed (\`batchdesk backup list\` marks it "not managed")`,
+    ]);
   });
 
   it('without a takeover both return no warning and no ways out', async () => {
