@@ -51,6 +51,9 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
   a.monitor?.beginDate(d);
   const day: DayState = { tracker: DateTracker.start(d, store.loadTracking(d), { runId: run.runId, batchRunId: run.batchRunId, mode: a.mode }, run.nowIso()), errors: [], blockedErrors: new Set() };
   const writeTracking = (status: string, completedAt: string | null) => store.writeTracking(day.tracker.toWrite(run.runId, status, completedAt, day.errors), run.nowIso());
+  // The first date phase is running from the date's start: its legacy phase_1_status reads `in_progress` (h.4).
+  const first = DATE_PHASES.find((p) => pd.datePhases.includes(p.name));
+  if (first) day.tracker.setDatePhase(first.name, { status: 'running', started_at: run.nowIso(), duration_ms: 0, reason: null, error: null });
   writeTransaction(run, () => writeTracking('running', null));
 
   const dateCtx: DateContext = { run, date: d, chunkIndex, portfolioIds: pd.portfolios.map((p) => p.portfolioId), datePhases: pd.datePhases, shared: new Map() };

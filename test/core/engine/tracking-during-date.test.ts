@@ -1,9 +1,9 @@
 /**
- * The date's tracking row while its portfolios run (SPEC.md h.4): written at the date's start,
- * again after the date-scoped phases, then finished in the date's transaction. A reader on
- * another connection (the app, `history --running`) and the row a kill leaves behind therefore
- * show the outcome of market_data and fundamentals while the portfolio phases run, and the date
- * as not complete.
+ * The date's tracking row while its portfolios run (SPEC.md h.4): written at the date's start
+ * (market_data running: the legacy phase_1_status reads `in_progress`), again after the
+ * date-scoped phases, then finished in the date's transaction. A reader on another connection
+ * (the app, `history --running`) and the row a kill leaves behind therefore show the outcome of
+ * market_data and fundamentals while the portfolio phases run, and the date as not complete.
  */
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,5 +40,28 @@ describe('the tracking row during a date', () => {
     expect(phases['market_data']?.status).toBe('success');
     expect(phases['fundamentals']?.status).toBe('success');
     expect(phases['marks']).toBeUndefined();
+  }, 60_000);
+
+  it('says market_data is running (phase_1_status in_progress) while it runs', async () => {
+    const path = copyDb(seeded);
+    const seen: { phase_1_status: string | null; phase_status: string }[] = [];
+    const r = await runDemo(path, SHORT_NOW, { targetDate: '2025-07-01' }, {
+      hooks: {
+        beforePhase: (phase, date) => {
+          if (phase !== 'market_data') return;
+          const reader = new Database(path, { readonly: true });
+          try {
+            seen.push(reader.prepare(`SELECT phase_1_status, phase_status FROM batch_run_tracking WHERE run_date = ?`).get(date) as (typeof seen)[number]);
+          } finally {
+            reader.close();
+          }
+        },
+      },
+    });
+    expect(r.exitCode).toBe(0);
+    expect(seen.map((x) => [x.phase_1_status, (JSON.parse(x.phase_status) as Record<string, { status?: string }>)['market_data']?.status])).toEqual([['in_progress', 'running']]);
+    const done = new Database(path, { readonly: true });
+    expect(done.prepare(`SELECT phase_1_status FROM batch_run_tracking WHERE run_date = '2025-07-01'`).get()).toEqual({ phase_1_status: 'success' });
+    done.close();
   }, 60_000);
 });
