@@ -136,7 +136,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
     const symbolsByDate = new Map(plan.dates.map((pd) => [pd.date, symbolsOfPlannedDate(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]));
     const neededSymbols = [...new Set([...symbolsByDate.values()].flatMap((s) => [...s]))];
     const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
-    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, lockId, monitor: p.monitor, symbolsByDate, neededSymbols });
+    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, lockId, monitor: p.monitor, symbolsByDate });
   } finally {
     deps.bindRunTelemetry?.(null);
     try {
@@ -320,9 +320,8 @@ interface ExecuteArgs {
   lockId: string;
   /** Monitor-only difference recorder (g.12). */
   monitor: MonitorRecorder | null;
-  /** The symbols each planned date needs (e.2), and all of them. */
+  /** The symbols each planned date needs (e.2). */
   symbolsByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>;
-  neededSymbols: readonly string[];
 }
 
 type DateArgs = ExecuteArgs & DateRunArgs;
@@ -385,7 +384,7 @@ async function execute(a: ExecuteArgs): Promise<RunResult> {
     tally,
     marketData: {
       // The symbols needed, option contracts left out whether or not they are fetched.
-      symbols: a.neededSymbols.filter((sym) => !isOptionContractSymbol(sym)).length,
+      symbols: new Set([...a.symbolsByDate.values()].flatMap((syms) => [...syms].filter((sym) => !isOptionContractSymbol(sym)))).size,
       counters: run.marketData.counters,
       mode: run.settings['market_data.mode'],
       sources: run.priceSources.map((s) => s.name),
