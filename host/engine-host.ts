@@ -13,6 +13,7 @@ import { lookbackStart } from '../core/calendar';
 import type { IsoDate } from '../core/domain/iso-date';
 import { isOptionContractSymbol, isPrivateLookingSymbol } from '../core/domain/symbols';
 import { formatTimestamp, timestampToEpochMs } from '../core/domain/timestamp';
+import { isLockStale } from '../core/engine/lock-staleness';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
 import { withResumedOptions } from '../core/engine/resume-options';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
@@ -66,11 +67,11 @@ export function engineHost(holder: LockHolder, dbPath: string): EngineHost {
   return { holder, host: hostname(), pid: process.pid, appVersion: APP_VERSION, databaseName: basename(dbPath), isPidAlive };
 }
 
-/** Whether a lock row is stale for this process (m.17): no heartbeat within lock.stale_after_ms, or its holder on this host is gone. */
+/** The stale-lock rule (m.17, core/engine/lock-staleness.ts) for this process, with the database's lock.stale_after_ms and the clock at each call. */
 export function staleJudge(store: EngineStore, clock: Clock, dbPath: string): (l: LockRecord) => boolean {
   const staleAfter = parseEngineSettings(store.loadSettings())['lock.stale_after_ms'];
   const me = engineHost('cli', dbPath);
-  return (l) => clock.now() - Date.parse(l.heartbeatAt) > staleAfter || (l.host === me.host && l.pid !== me.pid && !me.isPidAlive(l.pid));
+  return (l) => isLockStale(l, clock.now(), staleAfter, me);
 }
 
 /**

@@ -30,6 +30,7 @@ import { PHASE_TABLE, validatePhaseOrder } from './phase-table';
 import type { RunContext } from './phase-types';
 import type { PlannedDate, RunPlan } from './plan-types';
 import { planRun } from './planner';
+import { isLockStale } from './lock-staleness';
 import { createRunContext, loadRunInputs, resolveRunSettings, type EngineDeps, type GuardReport, type RunControl } from './run-context';
 import { buildRunSummary, runVerdict, upToDateSummary, type DateResult, type RunSummary, type RunVerdict, type UpToDateSummary } from './run-summary';
 import { RunTally } from './run-tally';
@@ -157,8 +158,7 @@ function prepareRun(baseDeps: EngineDeps, input: RunOptions): PreparedRun {
   const settings = resolveRunSettings(settingsBefore, input);
   const inputs = loadRunInputs(store);
   const staleAfter = settings['lock.stale_after_ms'];
-  const isStale = (l: LockRecord) =>
-    startedMs - Date.parse(l.heartbeatAt) > staleAfter || (l.host === deps.host.host && l.pid !== deps.host.pid && !deps.host.isPidAlive(l.pid));
+  const isStale = (l: LockRecord) => isLockStale(l, startedMs, staleAfter, deps.host);
   // g.11: a run killed without a word (kill -9, a crash) still reads 'running' and holds a
   // stale lock; a run first takes that lock away, which marks the run interrupted (so a resume
   // finds it) and closes a killed rebuild, also when it then has nothing to do. A dry run changes nothing.
