@@ -17,7 +17,7 @@ import { formatTimestamp } from '../domain/timestamp';
 import { isOptionContractSymbol } from '../domain/symbols';
 import { takeoverWarnings, takeoverWords } from '../maintenance/takeover-words';
 import { chunkPriceTable, prefetchChunk } from '../phases/market-data/prefetch';
-import { symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
+import { cachedOnlyContracts, symbolsOfPlannedDate } from '../phases/market-data/symbols-needed';
 import type { EngineStore } from '../ports/engine-store';
 import type { LockRecord, LockTakeover } from '../ports/store';
 import { createTelemetry, type Telemetry, type TelemetrySink } from '../telemetry/record-metric';
@@ -137,7 +137,9 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
     const symbolsByDate = new Map(plan.dates.map((pd) => [pd.date, symbolsOfPlannedDate(pd, inputs.lotsByPortfolio, settings['market_data.fetch_option_contracts'])]));
     const neededSymbols = [...new Set([...symbolsByDate.values()].flatMap((s) => [...s]))];
     const run = createRunContext({ deps, options: input, settings, inputs, telemetry, runId, batchRunId, signal: control.signal, neededSymbols });
-    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, lockId, monitor: p.monitor, symbolsByDate });
+    const plannedLots = [...new Set(plan.dates.flatMap((pd) => pd.portfolios.map((pp) => pp.portfolioId)))].flatMap((id) => inputs.lotsByPortfolio.get(id) ?? []);
+    const cachedContracts = cachedOnlyContracts(plannedLots, settings['market_data.fetch_option_contracts']);
+    return await execute({ deps, run, plan, control, telemetry, activity, mode, startedMs, lockId, monitor: p.monitor, symbolsByDate, cachedContracts });
   } finally {
     deps.bindRunTelemetry?.(null);
     try {
@@ -322,6 +324,8 @@ interface ExecuteArgs {
   monitor: MonitorRecorder | null;
   /** The symbols each planned date needs (e.2). */
   symbolsByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>;
+  /** Option contracts whose cached closes every chunk's price table holds, unfetched (d.2.2). */
+  cachedContracts: readonly string[];
 }
 
 type DateArgs = ExecuteArgs & DateRunArgs;
@@ -443,7 +447,7 @@ async function runChunk(a: DateArgs, ci: number, plannedByDate: ReadonlyMap<IsoD
   const prefetchDate = chunk.find((d) => plannedByDate.get(d)!.datePhases.includes('market_data'));
   let prefetchMetrics: Record<string, unknown> | null = null;
   if (prefetchDate !== undefined) {
-    const r = await prefetchChunk(run, chunk, needByDate, plan.targetDate, { index: ci, count: plan.chunks.length });
+    const r = await prefetchChunk(run, chunk, needByDate, plan.targetDate, { index: ci, count: plan.chunks.length }, a.cachedContracts);
     prefetchMetrics = {
       symbols: r.symbols,
       ranges: r.ranges,
@@ -456,7 +460,7 @@ async function runChunk(a: DateArgs, ci: number, plannedByDate: ReadonlyMap<IsoD
       sources: r.sources,
     };
   } else {
-    const all = [...new Set([...needByDate.values()].flatMap((s) => [...s]))];
+    const all = [...new Set([...needByDate.values()].flatMap((s) => [...s]).concat(a.cachedContracts))];
     run.prices = chunkPriceTable(run, chunk, all);
   }
   let cancelled = false;

@@ -83,11 +83,17 @@ export interface ChunkFetchPlan {
   readonly ranges: readonly FetchRange[];
 }
 
-export function planChunkFetches(run: FetchPlanningContext, dates: readonly IsoDate[], needByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>): ChunkFetchPlan {
+export function planChunkFetches(
+  run: FetchPlanningContext,
+  dates: readonly IsoDate[],
+  needByDate: ReadonlyMap<IsoDate, ReadonlySet<string>>,
+  /** Symbols the table also loads from the cache, never fetched (symbols-needed.ts cachedOnlyContracts). */
+  cachedOnly: readonly string[] = [],
+): ChunkFetchPlan {
   const datesBySymbol = new Map<string, IsoDate[]>();
   for (const d of dates) for (const s of needByDate.get(d) ?? []) (datesBySymbol.get(s) ?? datesBySymbol.set(s, []).get(s)!).push(d);
   const symbols = [...datesBySymbol.keys()].sort();
-  const prices = chunkPriceTable(run, dates, symbols);
+  const prices = chunkPriceTable(run, dates, [...symbols, ...cachedOnly.filter((s) => !datesBySymbol.has(s))]);
   const view = { prices, settings: run.settings, marketData: run.marketData };
   const ranges = symbols.flatMap((symbol) => planSymbolRanges(view, symbol, datesBySymbol.get(symbol)!));
   return { prices, datesBySymbol, ranges };
@@ -125,10 +131,11 @@ export async function prefetchChunk(
   latestStorable: IsoDate,
   /** The chunk's place in the run (0-based index, count), for the fetch_plan metric. */
   chunk: { readonly index: number; readonly count: number },
+  cachedOnly: readonly string[] = [],
 ): Promise<PrefetchReport> {
   const t0 = run.clock.now();
   const requestsBefore = run.marketData.counters.requests;
-  const { prices, datesBySymbol, ranges } = planChunkFetches(run, dates, needByDate);
+  const { prices, datesBySymbol, ranges } = planChunkFetches(run, dates, needByDate, cachedOnly);
   run.prices = prices;
   if (run.priceSources.length > 0) {
     let next = 0;

@@ -47,3 +47,16 @@ export function symbolsOfPlannedDate(pd: { readonly date: IsoDate; readonly port
   const lots = pd.portfolios.flatMap((p) => lotsByPortfolio.get(p.portfolioId) ?? []);
   return new Set(symbolsNeeded(lots, pd.date, fetchOptionContracts).keys());
 }
+
+/**
+ * The option contract symbols of `lots` whose closes a run reads from the cache without
+ * fetching them: every contract when fetch_option_contracts is off (when it is on they are
+ * needed symbols). d.2.2 marks a contract from its own cached close (imported data, say) when
+ * there is one, before the model.
+ */
+export function cachedOnlyContracts(lots: Iterable<Lot>, fetchOptionContracts: boolean): string[] {
+  if (fetchOptionContracts) return [];
+  const out = new Set<string>();
+  for (const lot of lots) if (lot.investmentClass === 'OPTIONS' && isOptionContractSymbol(lot.symbol)) out.add(lot.symbol);
+  return [...out].sort();
+}
