@@ -17,6 +17,7 @@
  * step 2, h.4, h.5).
  */
 import { previousTradingDay } from '../calendar';
+import { isOptionContractSymbol } from '../domain/symbols';
 import type { MissingPriceRow } from '../ports/store';
 import { outcome, type DatePhase, type DateContext } from '../engine/phase-types';
 import { fetchRange } from './market-data/fetch-range';
@@ -95,6 +96,9 @@ export const marketDataPhase: DatePhase = {
         continue;
       }
       const hit = run.prices.lookup(symbol, d, fallbackDays);
+      // e.6: a contract without a close of its own is priced by the model, or is covered by
+      // its underlying's row when that is missing too: no row of its own.
+      if (!hit && isOptionContractSymbol(symbol)) continue;
       if (hit) fallback++;
       const lastKnown = run.prices.lastKnownBefore(symbol, d);
       const last = run.marketData.lastCovering(symbol, d);

@@ -7,6 +7,7 @@ import { markLot } from '../calc/lot-mark';
 import { lotAsOf } from '../calc/lot-quantity';
 import type { LotMark } from '../domain/mark';
 import { isActiveOn } from '../domain/portfolio';
+import { isOptionContractSymbol } from '../domain/symbols';
 import { noteUnchanged, outcome, type PortfolioDateContext, type PortfolioPhase } from '../engine/phase-types';
 import { symbolsNeeded } from './market-data/symbols-needed';
 
@@ -35,7 +36,8 @@ export const marksPhase: PortfolioPhase = {
     if (ctx.selected.has('market_data')) return null;
     const missingRows = ctx.run.store.missingPriceSymbols(ctx.date);
     const needed = symbolsNeeded(ctx.lots, ctx.date, ctx.run.settings['market_data.fetch_option_contracts']);
-    const uncovered = [...needed.keys()].filter((s) => ctx.run.prices.closeOn(s, ctx.date) === null && !missingRows.has(s));
+    // A contract without a close has no row of its own (e.6): the model prices it.
+    const uncovered = [...needed.keys()].filter((s) => !isOptionContractSymbol(s) && ctx.run.prices.closeOn(s, ctx.date) === null && !missingRows.has(s));
     return uncovered.length ? `market_data has not run for ${ctx.date}: no close and no missing_prices row for ${uncovered.slice(0, 5).join(', ')}` : null;
   },
   run(ctx) {

@@ -4,13 +4,16 @@
  * though contracts are never fetched (market_data.fetch_option_contracts off, the default);
  * only without one does the model price it. The chunk price tables held only fetched symbols,
  * so every contract was model-marked whatever the cache had. The closes below are the
- * auditor's, checked by hand against d.2.1's lookup.
+ * auditor's, checked by hand against d.2.1's lookup. And e.6: a contract the model prices has
+ * no missing_prices row of its own (with fetch_option_contracts on, each had one).
  */
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isOptionContractSymbol } from '../../../core/domain/symbols';
 import { runCli, tempDir } from '../../support/cli';
+import { putSettings } from '../../support/app/demo-fixture';
 import { seedDemoDb } from '../../support/demo-db';
 
 const NOW = '2026-11-27T23:00:00Z';
@@ -76,5 +79,35 @@ describe('option contracts marked from their own cached closes (d.2.2)', () => {
     const retry = await runCli(['run', '--retry-failed-phases', '--db', db], env);
     expect(retry.code, retry.stderr).toBe(0);
     expectContractMarks(db);
+  });
+
+  it('with fetch_option_contracts on, a model-priced contract has no missing_prices row; a fallback-marked one has its row', async () => {
+    const db = seedDemoDb(NOW, tempDir('batchdesk-contract-closes-fetch-'));
+    expect((await runCli(['prices', 'import', csv, '--db', db], env)).code).toBe(0);
+    putSettings(db, { 'market_data.fetch_option_contracts': true });
+    const run = await runCli(['run', '--start-date', '2025-07-08', '--end-date', '2025-07-25', '--market-data', 'offline', '--db', db], env);
+    expect(run.code, run.stderr).toBe(0);
+    expectContractMarks(db);
+    const conn = new Database(db, { readonly: true });
+    try {
+      const held = conn.prepare(`SELECT COUNT(DISTINCT symbol) AS n FROM positions WHERE investment_class = 'OPTIONS'`).get() as { n: number };
+      expect(held.n).toBeGreaterThan(1);
+      const rows = (conn.prepare(`SELECT price_date, symbol, resolution, fallback_price_date FROM missing_prices ORDER BY price_date, symbol`).all() as { symbol: string }[]).filter((r) =>
+        isOptionContractSymbol(r.symbol),
+      );
+      expect(rows).toEqual(
+        ['2025-07-11', '2025-07-14', '2025-07-16', '2025-07-17', '2025-07-18', '2025-07-21', '2025-07-22'].map((d) => ({
+          price_date: d,
+          symbol: 'QQQ250815C00420000',
+          resolution: 'fallback',
+          fallback_price_date: d < '2025-07-15' ? '2025-07-10' : '2025-07-15',
+        })),
+      );
+    } finally {
+      conn.close();
+    }
+    // Nor does the marks prerequisite miss a row for it: marks alone runs on the date.
+    const marksOnly = await runCli(['run', '--target-date', '2025-07-09', '--phase', 'marks', '--market-data', 'offline', '--db', db], env);
+    expect(marksOnly.code, marksOnly.stderr).toBe(0);
   });
 });
