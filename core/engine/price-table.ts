@@ -12,6 +12,8 @@ import type { StoredPrice } from '../ports/store';
 export class PriceTable implements PriceLookup {
   private readonly series = new Map<string, Float64Array>();
   private readonly jumps = new Map<string, Set<number>>();
+  /** Days with a stored row whose close is not a valid close (a hand-edited cache, say). */
+  private readonly invalidRows = new Map<string, Set<number>>();
   /** Values derived from this table's series (computed on first use; dropped with the table). */
   private readonly memo = new Map<string, unknown>();
   /** Trading-day index of element 0. */
@@ -61,7 +63,14 @@ export class PriceTable implements PriceLookup {
     if (this.memo.size > 0) this.memo.clear();
     const idx = tradingDayIndex(date) - this.startIndex;
     if (idx < 0 || idx >= this.length) return;
-    this.ensure(symbol)[idx] = Number.isFinite(close) && close > 0 ? close : NaN;
+    const valid = Number.isFinite(close) && close > 0;
+    this.ensure(symbol)[idx] = valid ? close : NaN;
+    if (valid) this.invalidRows.get(symbol)?.delete(idx);
+    else {
+      let bad = this.invalidRows.get(symbol);
+      if (!bad) this.invalidRows.set(symbol, (bad = new Set()));
+      bad.add(idx);
+    }
     if (jump) {
       let j = this.jumps.get(symbol);
       if (!j) this.jumps.set(symbol, (j = new Set()));
@@ -106,6 +115,12 @@ export class PriceTable implements PriceLookup {
     if (!s || idx < 0) return null;
     const v = s[idx]!;
     return Number.isNaN(v) ? null : v;
+  }
+
+  /** Whether D has a row whose close is not finite and > 0 (e.6 `invalid_price`: a row existed but fails validation). */
+  hasInvalidRow(symbol: string, d: IsoDate): boolean {
+    const idx = this.indexOf(d);
+    return idx >= 0 && (this.invalidRows.get(symbol)?.has(idx) ?? false);
   }
 
   isJump(symbol: string, d: IsoDate): boolean {

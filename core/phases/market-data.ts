@@ -106,7 +106,7 @@ export const marketDataPhase: DatePhase = {
       const why = missingReason({
         d,
         firstTradeDate: history.firstTradeDate,
-        invalidReason: run.marketData.invalidReason(symbol, d),
+        invalidReason: run.marketData.invalidReason(symbol, d) ?? (run.prices.hasInvalidRow(symbol, d) ? 'the cached close is not a number > 0' : null),
         lastRequest: last,
         fallbackDate: hit?.date ?? null,
         lastKnownDate: lastKnown?.date ?? null,

@@ -4,6 +4,7 @@
  * 10x jump in MSFT.csv. Each is reported with its file and line, and the invalid close's
  * missing-price reason names them too, so the user knows which row to fix.
  */
+import Database from 'better-sqlite3';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -178,5 +179,30 @@ describe('bad CSV rows found by validation (offline, CSV folder)', () => {
     expect(again.result.kind).toBe('run');
     expect(querySql(db, `SELECT count(*) AS n FROM market_data_cache WHERE symbol = 'MSFT' AND data_source = 'csv'`)).toEqual([{ n: 5 }]);
     expect(missingPrices(db).filter((r) => r.symbol === 'MSFT')).toEqual([]);
+  });
+
+  it('a close that is not a number, in a CSV row or in the cache, is an invalid price (e.6), not a gap', async () => {
+    const offline = () => Promise.reject(new Error('offline: nothing is fetched'));
+    const csvDir = join(dir, 'csv-not-a-number');
+    mkdirSync(csvDir, { recursive: true });
+    writeFileSync(join(csvDir, 'MSFT.csv'), ['Date,Close', '2025-03-03,100', '2025-03-04,NaN', '2025-03-05,101', ''].join('\n'));
+    const fromCsv = join(dir, 'not-a-number-csv.db');
+    createSmallDatabase(fromCsv, LOTS, { 'market_data.mode': 'offline', 'market_data.csv_dir': csvDir }, Date.parse(NOW));
+    expect((await runEngine(fromCsv, { startDate: '2025-03-03', endDate: '2025-03-05' }, offline, advancingClock(NOW))).result.kind).toBe('run');
+    expect(missingPrices(fromCsv).filter((r) => r.symbol === 'MSFT')).toMatchObject([
+      { price_date: '2025-03-04', reason: 'invalid_price', resolution: 'fallback', detail: 'invalid close: expected a number, got "NaN" (MSFT.csv line 3)' },
+    ]);
+
+    // Hand-edited cache rows (the table's CHECK close > 0 lets both in): an infinite close and a text one.
+    const fromCache = join(dir, 'not-a-number-cache.db');
+    createSmallDatabase(fromCache, LOTS, { 'market_data.mode': 'offline' }, Date.parse(NOW));
+    const edit = new Database(fromCache);
+    edit.exec(`INSERT INTO market_data_cache (id, symbol, date, close, data_source) VALUES ('x1', 'MSFT', '2025-03-03', 100, 'csv'), ('x2', 'MSFT', '2025-03-04', 9e999, 'csv'), ('x3', 'MSFT', '2025-03-05', 'abc', 'csv')`);
+    edit.close();
+    expect((await runEngine(fromCache, { startDate: '2025-03-03', endDate: '2025-03-05' }, offline, advancingClock(NOW))).result.kind).toBe('run');
+    expect(missingPrices(fromCache).filter((r) => r.symbol === 'MSFT')).toMatchObject([
+      { price_date: '2025-03-04', reason: 'invalid_price', resolution: 'fallback', detail: 'the cached close is not a number > 0' },
+      { price_date: '2025-03-05', reason: 'invalid_price', resolution: 'fallback', detail: 'the cached close is not a number > 0' },
+    ]);
   });
 });

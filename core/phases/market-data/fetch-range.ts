@@ -228,7 +228,13 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     for (const p of problems) {
       const key = `${p.file ?? ''}:${p.line}`;
       const dated = typeof p.date === 'string';
-      if (dated && p.date! >= from && p.date! <= to) noted.push(p);
+      if (dated && p.date! >= from && p.date! <= to) {
+        noted.push(p);
+        // A row for the day whose close could not be read is an invalid price (e.6), not a gap.
+        if (p.column?.toLowerCase() === 'close' && run.prices.closeOn(symbol, p.date as IsoDate) === null) {
+          run.marketData.markInvalid(symbol, p.date as IsoDate, `invalid close: ${p.message} (${p.file ?? source.name} line ${p.line})`);
+        }
+      }
       if (run.marketData.reportedCsvProblems.has(key)) continue;
       run.marketData.reportedCsvProblems.add(key);
       if (!dated) noted.push(p);
