@@ -76,10 +76,13 @@ export function lotAsOf(lot: Lot, events: readonly RealizedEvent[], d: IsoDate):
   const qD = current + s * after;
   const qStart = qD + s * today;
   if (s * qD < -QTY_EPS || s * qStart < -QTY_EPS) {
-    return {
-      ok: false,
-      error: `lot ${lot.id} (${lot.symbol}, ${lot.positionType}) would hold ${qD} as of ${d}: its realized events close more than it held`,
-    };
+    // Closes only ever add back to a quantity of the right sign: the stored quantity has the
+    // wrong sign, or an event closes a negative quantity.
+    const lotName = `lot ${lot.id} (${lot.symbol}, ${lot.positionType})`;
+    if (s * current < -QTY_EPS) return { ok: false, error: `${lotName} has quantity ${current}, of the wrong sign for its type: fix positions.quantity (or the position type)` };
+    const negative = events.find((e) => e.tradeDate >= d && !(e.quantityClosed > 0));
+    const culprit = negative ? `realized event ${negative.id} (${negative.tradeDate}) closes ${negative.quantityClosed}, not a quantity > 0` : 'its realized events close more than it held';
+    return { ok: false, error: `${lotName} would hold ${qD} as of ${d}: ${culprit}; fix position_realized_events` };
   }
   return { ok: true, qD: Math.abs(qD) < QTY_EPS ? 0 : qD, qStart, closedQuantity: today, closesToday, flags };
 }
