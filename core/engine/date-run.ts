@@ -8,13 +8,13 @@ import type { IsoDate } from '../domain/iso-date';
 import type { DateStatus, PhaseName } from '../domain/phase';
 import { MARKET_DATA_SHARED_KEY, type MarketDataShared } from '../phases/market-data';
 import type { Telemetry } from '../telemetry/record-metric';
-import { DateTracker } from './date-tracker';
+import { DateTracker, type PhaseEntry } from './date-tracker';
 import type { MonitorRecorder } from './monitor-recorder';
 import { datePhaseTraceInputs } from './monitor-trace-inputs';
 import { entryOf, recordPhaseResult, safeRun, safeRunAsync, writeTransaction } from './phase-run';
 import { PHASE_TABLE } from './phase-table';
 import type { DateContext, RunContext } from './phase-types';
-import type { PlannedDate } from './plan-types';
+import type { PlannedDate, PlannedPortfolio } from './plan-types';
 import { PORTFOLIO_PHASES, processPortfolioDate } from './portfolio-date';
 import type { EngineDeps } from './run-context';
 import type { DateResult, PortfolioResult } from './run-summary';
@@ -81,8 +81,9 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
     runSymbolStage(a, pd, dateCtx, day, dateFailedPhase);
     work = runDatePortfolios(a, pd, dateCtx, day, dateFailedPhase);
     // Every portfolio-date's entry commits with its rows: this write is inside the date
-    // transaction (a cancelled date keeps completed_at null and is redone by the next run).
-    writeTransaction(run, () => writeTracking(work.cancelled ? 'running' : work.status, work.cancelled ? null : run.nowIso()));
+    // transaction. A cancelled date is finished too (g.6): its portfolios not run are recorded
+    // `skipped` (cancelled), so the date reads partial and a resume or retry redoes them.
+    writeTransaction(run, () => writeTracking(work.status, run.nowIso()));
   };
   if (run.monitorOnly) portfolioWork();
   else store.transaction(portfolioWork);
@@ -174,6 +175,18 @@ interface PortfolioWork {
   readonly dateTotals: ReturnType<DateTracker['portfolioTotals']>;
 }
 
+/**
+ * A portfolio-date a cancel left unrun (g.10): each planned phase without an entry is recorded
+ * `skipped` for `cancelled`; entries an earlier run stored stay, as the date's previous state.
+ */
+function withCancelled(tracker: DateTracker, planned: PlannedPortfolio): DateTracker {
+  const entries: Partial<Record<PhaseName, PhaseEntry>> = {};
+  for (const phase of planned.phases) {
+    if (tracker.portfolioEntry(phase, planned.portfolioId) === null) entries[phase] = { status: 'skipped', duration_ms: 0, reason: 'cancelled', error: null };
+  }
+  return Object.keys(entries).length ? tracker.withPortfolio(planned.portfolioId, entries, {}) : tracker;
+}
+
 /** The date's portfolio-dates in order, until a stop request (the rest are cancelled); then the date's totals. */
 function runDatePortfolios(a: DateRunArgs, pd: PlannedDate, dateCtx: DateContext, day: DayState, dateFailedPhase: PhaseName | null): PortfolioWork {
   const { deps, run } = a;
@@ -188,6 +201,7 @@ function runDatePortfolios(a: DateRunArgs, pd: PlannedDate, dateCtx: DateContext
       for (const rest of pd.portfolios.slice(i)) {
         const p = run.portfolios.get(rest.portfolioId)!;
         portfolios.push({ portfolio_id: p.id, name: p.name, status: 'cancelled', nav: null, daily_pnl: null, cash: null, phases: {}, analytics_jobs: {}, marks: {} });
+        day.tracker = withCancelled(day.tracker, rest);
       }
       break;
     }

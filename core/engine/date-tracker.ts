@@ -135,7 +135,7 @@ export class DateTracker {
     return e && !('portfolios' in e) ? (e as PhaseEntry) : null;
   }
 
-  /** Date status (h.4): failed on a critical failure, partial on a non-critical failure or guard skip. */
+  /** Date status (h.4): failed on a critical failure, partial on a non-critical failure, a guard skip or a portfolio a cancel left unrun. */
   status(): DateStatus {
     let partial = false;
     for (const phase of PHASE_NAMES) {
@@ -148,7 +148,7 @@ export class DateTracker {
           partial = true;
         }
         if (x.status === 'skipped' && x.reason === 'upstream_failed') return 'failed';
-        if (x.status === 'skipped' && x.reason === 'insufficient_marks') partial = true;
+        if (x.status === 'skipped' && (x.reason === 'insufficient_marks' || x.reason === 'cancelled')) partial = true;
         if (x.status === 'stale') partial = true;
       }
     }

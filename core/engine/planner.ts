@@ -167,7 +167,7 @@ function retryCells(
       const e = portfolioStatusIn(t, phase, p.id);
       if (!e) continue;
       recorded = true;
-      const redo = e.status === 'failed' || e.status === 'stale' || (e.status === 'skipped' && (e.reason === 'upstream_failed' || e.reason === 'insufficient_marks'));
+      const redo = e.status === 'failed' || e.status === 'stale' || (e.status === 'skipped' && (e.reason === 'upstream_failed' || e.reason === 'insufficient_marks' || e.reason === 'cancelled'));
       if (redo) add(p.id, phase, [phase, ...dependentsOf(phase)]);
     }
     const entry = firstEntry.get(p.id) ?? null;

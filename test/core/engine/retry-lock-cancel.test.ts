@@ -155,5 +155,35 @@ describe('cancel and resume', () => {
     expect(d.not_run_dates[0]).toBe(cancelledDates[0]);
     expect(d.skipped).toBe(d.planned - d.success - d.partial - d.failed);
     expect(d.not_run_dates).toEqual(r.plan.dates.map((pd) => pd.date).filter((x) => !results.some((res) => res.date === x && res.status !== 'cancelled')));
+
+    // The date's tracking row is finished (g.6), not left running: partial, the portfolios the
+    // cancel left unrun recorded skipped (cancelled) in every planned phase.
+    const date = cancelledDates[0]!;
+    const planned = r.plan.dates.find((pd) => pd.date === date)!.portfolios.map((p) => p.portfolioId);
+    const tracking = () => {
+      const db = new Database(path, { readonly: true });
+      const row = db.prepare(`SELECT status, completed_at, phase_status FROM batch_run_tracking WHERE run_date = ?`).get(date) as { status: string; completed_at: string | null; phase_status: string };
+      const snapshots = (db.prepare(`SELECT count(*) AS n FROM portfolio_snapshots WHERE snapshot_date = ?`).get(date) as { n: number }).n;
+      db.close();
+      return { ...row, snapshots, phases: JSON.parse(row.phase_status) as Record<string, { status: string; portfolios?: Record<string, { status: string; reason: string | null }> }> };
+    };
+    const after = tracking();
+    expect(after).toMatchObject({ status: 'partial', snapshots: 1 });
+    expect(after.completed_at).not.toBeNull();
+    for (const phase of ['marks', 'snapshots', 'sector_tags', 'analytics']) {
+      const entries = Object.entries(after.phases[phase]!.portfolios!);
+      expect(after.phases[phase]!.status).toBe('partial');
+      expect(entries.filter(([, e]) => e.status === 'success').map(([id]) => id)).toEqual([planned[0]]);
+      expect(Object.fromEntries(entries.filter(([id]) => id !== planned[0]))).toEqual(Object.fromEntries(planned.slice(1).map((id) => [id, expect.objectContaining({ status: 'skipped', reason: 'cancelled' })])));
+    }
+    // A resume (on a copy) starts with the portfolios the cancel left unrun on that date.
+    const resumed = await runDemo(copyDb(path), NOW, { resume: 'latest', dryRun: true });
+    if (resumed.kind !== 'plan' && resumed.kind !== 'run') throw new Error(`a plan was expected, got ${resumed.kind}`);
+    expect(resumed.plan.dates[0]).toMatchObject({ date, portfolios: planned.slice(1).map((portfolioId) => expect.objectContaining({ portfolioId })) });
+    // The retry redoes exactly the portfolios the cancel left unrun.
+    const retry = await runDemo(path, NOW, { retryFailedPhases: true, targetDate: date });
+    if (retry.kind !== 'run') throw new Error('a run was expected');
+    expect(retry.plan.dates.map((pd) => [pd.date, pd.portfolios.map((p) => p.portfolioId)])).toEqual([[date, planned.slice(1)]]);
+    expect(tracking()).toMatchObject({ status: 'success', snapshots: planned.length });
   }, 300_000);
 });
