@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { BatchdeskError } from '../../core/api/errors';
+import { openStore } from '../../host/engine-host';
 import { EngineWorkerClient } from '../../host/engine-worker-client';
 import { stringFlag } from '../args';
 import { shellWord } from '../../core/api/shell-word';
@@ -39,6 +40,10 @@ export const serveCommand: CommandSpec = {
     const port = readNumberFlag(PORT_NUMBER, stringFlag(ctx.flags['port']) ?? '0', 'serve');
     const dbPath = ctx.global.dbPath;
     if (!existsSync(dbPath)) throw new BatchdeskError('data', `database ${dbPath} does not exist. Create it with \`batchdesk seed-demo --db ${shellWord(dbPath)}\` or import a dump.`);
+    // Opened once before listening, as every command opens its database: a file that is no
+    // batchdesk database (or one that needs what no open can give it) is refused here with the
+    // command's words, instead of an app that starts and cannot read it.
+    openStore(dbPath, { mustExist: true }).close();
     const staticDir = ensureRenderer((l) => ctx.io.err(l));
     const engine = new EngineWorkerClient({
       workerPath: WORKER_BOOTSTRAP,

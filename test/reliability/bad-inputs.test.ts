@@ -200,6 +200,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'dump', input: 'import --merge --report the live database', exit: 2, message: /refusing to write the import report .*it is the database/, run: (e) => cli(['import', join(PG, 'reference.dump'), '--db', e.db, '--merge', '--report', e.db], ENV) },
   // ---------------------------------------------------------------- the database file
   { surface: 'database file', input: '--db a text file', exit: 5, message: /is not a SQLite database/, prepare: (e) => void file(e, 'notes.sqlite', 'hello\n'), run: (e) => cli(['run', '--db', join(e.dir, 'notes.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'notes.sqlite')] },
+  { surface: 'database file', input: 'serve --db a text file (refused before listening)', exit: 5, message: /is not a SQLite database/, prepare: (e) => void file(e, 'served.sqlite', 'hello\n'), run: (e) => cli(['serve', '--port', '0', '--db', join(e.dir, 'served.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'served.sqlite')] },
   { surface: 'database file', input: '--db a folder', exit: 5, message: /is a folder, not a database file/, prepare: (e) => mkdirSync(join(e.dir, 'folder.sqlite')), run: (e) => cli(['verify', 'demo', '--db', join(e.dir, 'folder.sqlite')], ENV) },
   // A command that writes says the same, not that the "file" is read-only.
   { surface: 'database file', input: '--db a folder (run)', exit: 5, message: /is a folder, not a database file/, prepare: (e) => mkdirSync(join(e.dir, 'folder.sqlite')), run: (e) => cli(['run', '--db', join(e.dir, 'folder.sqlite')], ENV) },
