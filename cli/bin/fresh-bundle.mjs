@@ -8,8 +8,11 @@ import { join } from 'node:path';
 export const BUNDLE_NAME = 'batchdesk.mjs';
 export const INPUTS_NAME = 'inputs.json';
 
-/** The bundle's path in `dir` when it is up to date with its sources, else null. */
-export function freshBundle(dir) {
+/**
+ * The bundle's path in `dir` (its file `name`) when it is up to date with its sources, else null.
+ * The renderer build (build/vite.renderer.config.ts) writes the same list beside its index.html.
+ */
+export function freshBundle(dir, name = BUNDLE_NAME) {
   try {
     const { inputs } = JSON.parse(readFileSync(join(dir, INPUTS_NAME), 'utf8'));
     if (!Array.isArray(inputs) || inputs.length === 0) return null;
@@ -17,7 +20,7 @@ export function freshBundle(dir) {
       const s = statSync(join(dir, path));
       if (s.size !== size || s.mtimeMs !== mtimeMs) return null;
     }
-    const bundle = join(dir, BUNDLE_NAME);
+    const bundle = join(dir, name);
     statSync(bundle);
     return bundle;
   } catch {

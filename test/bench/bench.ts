@@ -15,7 +15,6 @@ import { BENCH_NOW, type BackfillFigures } from './engine-bench';
 import { seedDemoDb } from '../support/demo-db';
 import { printPgImportBench } from './pg-import-bench';
 import { printCsvImportBench } from './csv-import-bench';
-// @ts-expect-error plain ES module of the bin, without types
 import { freshBundle } from '../../cli/bin/fresh-bundle.mjs';
 
 const median = (xs: readonly number[]): number => {

@@ -15,7 +15,6 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ES module of the build, without types
 import { bundleCli } from '../../build/bundle-cli.mjs';
-// @ts-expect-error plain ES module of the bin, without types
 import { freshBundle } from '../../cli/bin/fresh-bundle.mjs';
 import { BIN, REPO_ROOT, runCliProcess, tempDir } from '../support/cli';
 import { COMMITTED } from '../support/pg-fixtures';

@@ -1,22 +1,14 @@
 /**
  * The E2E suite serves dist/renderer. `npm ci` builds it (prepare) and the test command builds
- * it when missing; this rebuilds it when any renderer or contract source is newer, so a stale
- * bundle never tests old code. NODE_ENV is forced to production: vitest sets it to `test`,
- * which would give Vite's build React's development runtime.
+ * it when missing; this rebuilds it when it is not fresh (cli/serve/renderer-bundle.ts: a
+ * source it was built from changed), so a stale bundle never tests old code. NODE_ENV is forced
+ * to production: vitest sets it to `test`, which would give Vite's build React's development runtime.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rendererFresh } from '../../../cli/serve/renderer-bundle';
 import { REPO_ROOT } from './serve-process';
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
 
 /** A bundle built with NODE_ENV other than production carries React's development runtime. */
 function developmentBuild(): boolean {
@@ -25,9 +17,7 @@ function developmentBuild(): boolean {
 }
 
 export function ensureFreshRenderer(): void {
-  const index = join(REPO_ROOT, 'dist/renderer/index.html');
-  const sources = Math.max(newest(join(REPO_ROOT, 'renderer')), newest(join(REPO_ROOT, 'core/api')), newest(join(REPO_ROOT, 'core/domain')), statSync(join(REPO_ROOT, 'build/vite.renderer.config.ts')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sources && !developmentBuild()) return;
+  if (rendererFresh() && !developmentBuild()) return;
   const r = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'build/vite.renderer.config.ts', '--logLevel', 'warn'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error(`renderer build failed: ${r.stderr}`);
 }
