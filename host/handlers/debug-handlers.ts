@@ -13,6 +13,7 @@ import { runOptionsSchema } from '../../core/api/run-options';
 import type { MonitorReport } from '../../core/engine/monitor-recorder';
 import { isMoneyColumn } from '../../core/validation/canonical-form';
 import type { HandlerMap } from '../handler-types';
+import { withStatusLockAdvice } from './app-advice';
 
 /** Trace documents returned at most (bytes of JSON); the rest are counted as omitted. */
 export const TRACE_LIMIT_BYTES = 32 * 1024 * 1024;
@@ -118,7 +119,7 @@ export const debugHandlers: HandlerMap<'debugDate'> = {
       });
       ctx.runs.start(options);
       await ctx.runs.settled();
-      const status = ctx.runs.status();
+      const status = withStatusLockAdvice(ctx.runs.status(), ctx);
       // A run that could not start or broke (locked, bad options, I/O) is the command's error;
       // differences found (exit code 4) are its result.
       if (status.error) {

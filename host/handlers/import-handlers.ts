@@ -22,13 +22,14 @@ import { formatCsvProblem } from '../../market-data/csv/csv-problem';
 import type { HandlerMap } from '../handler-types';
 import { importPricesFile } from '../maintenance/csv-import';
 import { dumpImportOptions, runDumpImport } from '../maintenance/dump-import';
+import { withAppLockAdvice } from './app-advice';
 import { afterDatabaseReplaced } from './database-replaced';
 import { plain } from './with-database';
 
 export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
   async importDump(input, ctx) {
     const dbPath = resolve(input.mode === 'new' && input.target ? input.target : ctx.dbPath);
-    const outcome = await runDumpImport(
+    const outcome = await withAppLockAdvice(ctx, () => runDumpImport(
       {
         dumpPath: resolve(input.path),
         dbPath,
@@ -43,7 +44,7 @@ export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
         },
       },
       ctx.clock,
-    );
+    ));
     if (outcome.dryRun) return { dryRun: true, mode: input.mode, database: dbPath, backupFile: null, report: null, plan: plain(outcome.plan), text: formatImportPlan(outcome.plan) };
     const r = outcome.result;
     // A new or replaced file at the host's database holds none of the runs the live view kept; a merge keeps them.
@@ -51,7 +52,7 @@ export const importHandlers: HandlerMap<'importDump' | 'importPrices'> = {
     return { dryRun: false, mode: r.mode, database: r.database, backupFile: r.backupFile, report: plain(r.report), plan: null, text: formatImportReport(r.report) };
   },
   async importPrices(input, ctx) {
-    const s = await importPricesFile({ dbPath: ctx.dbPath, source: input.text, fileName: input.fileName, skipBadRows: input.skipBadRows, holder: ctx.holder, clock: ctx.clock });
+    const s = await withAppLockAdvice(ctx, () => importPricesFile({ dbPath: ctx.dbPath, source: input.text, fileName: input.fileName, skipBadRows: input.skipBadRows, holder: ctx.holder, clock: ctx.clock }));
     return {
       file: input.fileName,
       rows: s.rows,

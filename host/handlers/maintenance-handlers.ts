@@ -5,6 +5,7 @@ import { cancelRun } from '../maintenance/cancel';
 import { runPurge } from '../maintenance/purge';
 import { rebuild } from '../maintenance/rebuild';
 import { restoreBackup } from '../maintenance/restore';
+import { appDbFlag, withAppLockAdvice } from './app-advice';
 import { afterDatabaseReplaced } from './database-replaced';
 import { plain, withDatabase } from './with-database';
 
@@ -31,9 +32,12 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
   },
   async restoreBackup(input, ctx) {
     // Each step reaches the host's event bus as a `restore_step` metric, for the app's progress.
-    const r = await restoreBackup(
-      { dbPath: ctx.dbPath, file: input.file, safetyBackup: input.safetyBackup, holder: ctx.holder, sinks: [ctx.bus.sink()], source: ctx.triggeredBy === 'cli' ? 'cli' : 'app' },
-      ctx.clock,
+    // Its refusals advise commands on the app's database (commandSuffix; a lock taken first by another process too).
+    const r = await withAppLockAdvice(ctx, () =>
+      restoreBackup(
+        { dbPath: ctx.dbPath, file: input.file, safetyBackup: input.safetyBackup, holder: ctx.holder, commandSuffix: appDbFlag(ctx), sinks: [ctx.bus.sink()], source: ctx.triggeredBy === 'cli' ? 'cli' : 'app' },
+        ctx.clock,
+      ),
     );
     afterDatabaseReplaced(ctx, 'restore');
     return { database: r.database, restoredFrom: r.restoredFrom, safetyBackup: r.safetyBackup, manifestChecked: r.manifestChecked, migrationsApplied: r.migrationsApplied, rowCounts: r.rowCounts };
@@ -41,7 +45,8 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
   async purgeDerived(input, ctx) {
     return withDatabase(ctx, async (opened) => {
       // Each step reaches the host's event bus as a `purge_step` metric, for the app's progress.
-      const r = await runPurge(
+      // A lock refusal advises `batchdesk cancel` on the app's database.
+      const r = await withAppLockAdvice(ctx, () => runPurge(
         opened,
         {
           start: input.from ?? null,
@@ -55,7 +60,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
           source: ctx.triggeredBy === 'cli' ? 'cli' : 'app',
         },
         ctx.clock,
-      );
+      ));
       return {
         dryRun: r.dryRun,
         range: r.range,
@@ -77,7 +82,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
     });
   },
   async rebuildHistory(input, ctx) {
-    const r = await rebuild(
+    const r = await withAppLockAdvice(ctx, () => rebuild(
       {
         dbPath: ctx.dbPath,
         start: input.startDate,
@@ -92,12 +97,12 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
         logFile: null,
       },
       ctx.clock,
-    );
+    ));
     return plain({ ...r, steps: [...r.steps], failures: [...r.failures] });
   },
   async requestCancel(input, ctx) {
     return withDatabase(ctx, async (opened) => {
-      const r = await cancelRun(opened, { force: input.force, waitMs: input.waitMs, ...(input.runId ? { runId: input.runId } : {}), events: { sinks: [ctx.bus.sink()], source: ctx.triggeredBy === 'cli' ? 'cli' : 'app' } }, ctx.clock);
+      const r = await cancelRun(opened, { force: input.force, waitMs: input.waitMs, ...(input.runId ? { runId: input.runId } : {}), commandSuffix: appDbFlag(ctx), events: { sinks: [ctx.bus.sink()], source: ctx.triggeredBy === 'cli' ? 'cli' : 'app' } }, ctx.clock);
       return { requested: r.requested, holder: r.holder ? { ...r.holder } : null, stopped: r.stopped, forced: r.forced, message: r.message };
     });
   },

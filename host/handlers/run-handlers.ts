@@ -4,6 +4,7 @@ import type { HandlerMap } from '../handler-types';
 import { engineHost, runOnDatabase, openStore } from '../engine-host';
 import { otherProcessRun } from '../other-process-run';
 import { inList } from '../../db/sql-lists';
+import { appDbFlag, withoutIgnoreGate, withStatusLockAdvice } from './app-advice';
 import { readerStaleJudge, withReader } from './with-database';
 
 export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'getOtherProcessRun' | 'planRun' | 'listRuns'> = {
@@ -11,21 +12,22 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
     ctx.runs.start({ ...input, dryRun: false, triggeredBy: ctx.triggeredBy });
     // Answered once the run has its id or was refused (a held lock, bad options found by the
     // engine, nothing to run): the caller learns the outcome of its start without polling.
-    return { accepted: true, status: await ctx.runs.started() };
+    return { accepted: true, status: withStatusLockAdvice(await ctx.runs.started(), ctx) };
   },
   async cancelRun(input, ctx) {
     const requested = ctx.runs.cancel(input.force);
-    return { requested, status: ctx.runs.status() };
+    return { requested, status: withStatusLockAdvice(ctx.runs.status(), ctx) };
   },
   async getRunStatus(_input, ctx) {
-    return ctx.runs.status();
+    return withStatusLockAdvice(ctx.runs.status(), ctx);
   },
   async getOtherProcessRun(_input, ctx) {
     return { run: withReader(ctx, (db) => otherProcessRun(db, readerStaleJudge(ctx, db), engineHost(ctx.holder, ctx.dbPath))) };
   },
   async planRun(input, ctx) {
-    const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock });
-    return { plan: planDocument(r.plan) };
+    // The refusals a run now would meet advise commands on the app's database, and no CLI-only flag.
+    const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock, commandSuffix: appDbFlag(ctx) });
+    return { plan: planDocument({ ...r.plan, warnings: r.plan.warnings.map(withoutIgnoreGate) }) };
   },
   async listRuns(input, ctx) {
     const opened = openStore(ctx.dbPath, { mustExist: true });

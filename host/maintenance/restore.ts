@@ -1,10 +1,11 @@
 /**
  * Restore of a backup (SPEC.md j.3):
  *   1. verify the backup: manifest checksum (when a manifest exists), integrity_check,
- *      foreign_key_check, migrations a prefix of the shipped list; the verdict, passed or
- *      failed, is kept next to the backup for the Backups list (backup-verification.ts);
- *   2. refuse while a run or another maintenance operation is in flight; take the lock
- *      (kind 'restore');
+ *      foreign_key_check, migrations a prefix of the shipped list; the verdict is kept next to
+ *      the backup for the Backups list (backup-verification.ts): a failed one at once, a passed
+ *      one once the backup has replaced the database (a refused or stopped restore keeps none);
+ *   2. refuse while a run or another maintenance operation is in flight (read before step 1,
+ *      so a refused restore does not verify first); take the lock (kind 'restore');
  *   3. a verified safety backup of the current database (reason pre-restore), unless disabled;
  *   4. copy the backup next to the database and flush it; close the connection, checkpoint,
  *      remove -wal and -shm, rename the copy over the database, reopen and migrate;
@@ -30,6 +31,7 @@ import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
+import { lockedError } from '../../core/engine/locked-error';
 import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { stepReporter, stopIfCancelled, type StepEventTarget } from './step-events';
@@ -37,12 +39,13 @@ import { manifestPathOf, readManifest } from '../../db/maintenance/backup-manife
 import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { DATABASE_COMPANION_SUFFIXES, isSameFile } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
-import { shippedMigrations } from '../../db/open-database';
+import { createEngineStore } from '../../db/engine-store';
+import { openDatabase, shippedMigrations, type SqliteDatabase } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
 import { openStore } from '../engine-host';
 import { makeBackup, parseBackupName } from './backup';
 import { recordVerification } from './backup-verification';
-import { acquireMaintenanceLock } from './maintenance-lock';
+import { acquireMaintenanceLock, activeLockHolder } from './maintenance-lock';
 
 /** With `sinks`, the restore reports its steps as `restore_step` events (step-events.ts). */
 export interface RestoreRequest extends StepEventTarget {
@@ -122,21 +125,46 @@ export function restoreCancelledMessage(dbPath: string, safetyBackup: string | n
  * Step 1, with its verdict recorded beside the backup when the file is one the Backups list
  * shows (it has a valid manifest, or none and a backup's name of this database file): the list
  * shows the verdict. Any other file gets no verdict file, and a file that is not there has none.
+ * A failed check is recorded at once (it is about the file, whatever the restore does next); a
+ * passed one by `recordPassed`, called once the backup has replaced the database, so the list
+ * says "checked again at restore" only for a restore that happened, at the time of the check.
  */
-function verifyAndRecord(file: string, dbPath: string, clock: Clock, commandSuffix: string): ReturnType<typeof verifyBackupFile> {
+function verifyAndRecord(file: string, dbPath: string, clock: Clock, commandSuffix: string): ReturnType<typeof verifyBackupFile> & { recordPassed: () => void } {
   const m = existsSync(file) ? readManifest(file) : 'absent';
   const listed = m === null ? parseBackupName(basename(dbPath), basename(file)) !== null : m !== 'invalid' && m !== 'absent';
-  const record = (problem: string | null) => {
-    if (listed) recordVerification(file, clock.now(), problem, [dbPath]);
+  const record = (at: number, problem: string | null) => {
+    if (listed) recordVerification(file, at, problem, [dbPath]);
   };
   try {
     const checked = verifyBackupFile(file, commandSuffix);
-    record(null);
-    return checked;
+    const at = clock.now();
+    return { ...checked, recordPassed: () => record(at, null) };
   } catch (err) {
     // The verdict is the problem, without the advice of this refusal.
-    if (err instanceof BatchdeskError && err.code === 'data') record((err.details as { problem?: string } | undefined)?.problem ?? err.message);
+    if (err instanceof BatchdeskError && err.code === 'data') record(clock.now(), (err.details as { problem?: string } | undefined)?.problem ?? err.message);
     throw err;
+  }
+}
+
+/**
+ * Step 2's refusal, read before step 1: while another process holds the lock, the restore is
+ * refused at once, not after verifying the backup for seconds. The lock is only read, on a
+ * read-only connection that neither migrates nor writes; it is taken after the verification,
+ * as before, so a holder that appears meanwhile still refuses the restore there. A database
+ * this connection cannot read is left to the open after the verification, which says why.
+ */
+function refuseWhileHeld(dbPath: string, clock: Clock, commandSuffix: string): void {
+  let db: SqliteDatabase;
+  try {
+    db = openDatabase(dbPath, { readonly: true });
+  } catch {
+    return;
+  }
+  try {
+    const held = activeLockHolder(createEngineStore(db), clock, dbPath);
+    if (held) throw lockedError(held, commandSuffix);
+  } finally {
+    db.close();
   }
 }
 
@@ -148,6 +176,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     if (isSameFile(file, dbPath + suffix)) throw new BatchdeskError('usage', `cannot restore ${file}: it is the database being restored${suffix ? ` (its ${suffix.slice(1)} file)` : ''}; name a backup file`);
   }
   const exists = existsSync(dbPath);
+  if (exists) refuseWhileHeld(dbPath, clock, req.commandSuffix ?? '');
   const report = stepReporter('restore_step', RESTORE_STEPS, plannedRestoreSteps(req.safetyBackup, exists), req, clock);
   report('verify');
   const checked = verifyAndRecord(file, dbPath, clock, req.commandSuffix ?? '');
@@ -218,6 +247,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     }
     renameSync(tmp, dbPath);
   }
+  checked.recordPassed();
   report('reopen');
   const reopened = openStore(dbPath, { mustExist: true });
   try {

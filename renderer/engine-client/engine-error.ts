@@ -28,9 +28,25 @@ function labelOf(field: string, labels: FieldLabels): string {
   return labels[field] ?? field.replace(/([A-Z])/g, ' $1').toLowerCase();
 }
 
-/** The engine's message with its flags (--end-date) named by the form's labels of their fields (endDate). */
-function inFormWords(message: string, labels: FieldLabels): string {
-  return message.replace(FLAG, (_, flag: string) => labelOf(flag.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase()), labels));
+/** A command the engine's message quotes in backquotes (`batchdesk cancel --db x.db`): it stays verbatim. */
+const QUOTED = /(`[^`]*`)/;
+
+/**
+ * The engine's message with the flags of its prose (--end-date) named by the form's labels of
+ * their fields (endDate). A quoted command keeps every flag: it is pasted as printed. A flag the
+ * form has no label for reads as its field in words ("target date") in a usage error, which is
+ * about the input the form sent (`inputFlags`); elsewhere it is CLI advice, no field of the form
+ * (--db, --ignore-gate), and keeps its name.
+ */
+function inFormWords(message: string, labels: FieldLabels, inputFlags = false): string {
+  const word = (flag: string, name: string): string => {
+    const field = name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+    return inputFlags ? labelOf(field, labels) : (labels[field] ?? flag);
+  };
+  return message
+    .split(QUOTED)
+    .map((part) => (part.startsWith('`') ? part : part.replace(FLAG, word)))
+    .join('');
 }
 
 /**
@@ -43,24 +59,37 @@ function usageText(err: EngineError, labels: FieldLabels): string {
     const { message, path } = parsed.data.issues[0]!;
     const field = path.length > 0 ? String(path[0]) : '';
     // A message that names its flags stands alone; a generic one ("Too small ...") gets its field's label.
-    return /--[a-z]/.test(message) || !field ? inFormWords(message, labels) : `${labelOf(field, labels)}: ${message}`;
+    return /--[a-z]/.test(message) || !field ? inFormWords(message, labels, true) : `${labelOf(field, labels)}: ${message}`;
   }
-  return inFormWords(err.message, labels);
+  return inFormWords(err.message, labels, true);
 }
 
 /** A message that starts with a file name or path (`prices.csv line 3: ...`, `/data/x.db: ...`). */
 const FILE_NAME_FIRST = /^[^\s:]*[./\\]/;
 
 /**
+ * What happened, for the title of an expected refusal: another process holds the database
+ * (`locked`), the regression gate is closed (`gate_closed`). Null for any other error.
+ */
+export function refusalTitle(err: unknown): string | null {
+  if (!(err instanceof EngineError)) return null;
+  if (err.code === 'locked') return 'The database is busy';
+  if (err.code === 'gate_closed') return 'The regression gate is closed';
+  return null;
+}
+
+/**
  * A human line for an error of any kind, in the words of the form that sent the command
  * (`labels`, keyed by the contract's field names): flags and field names become the form's
  * labels, and a usage error loses its command-name prefix and its code (the message says
  * what to change), a data error its code (the message says what is wrong with the input, e.g.
- * a CSV row). Other engine errors keep their code in parentheses.
+ * a CSV row), and an expected refusal (refusalTitle) its code (the message names the holder
+ * or the gate, and what to do). Other engine errors keep their code in parentheses.
  */
 export function errorText(err: unknown, labels: FieldLabels = {}): string {
   if (err instanceof EngineError) {
-    const text = err.code === 'usage' ? usageText(err, labels) : err.code === 'data' ? inFormWords(err.message, labels) : `${inFormWords(err.message, labels)} (${err.code})`;
+    const bare = err.code === 'data' || refusalTitle(err) !== null;
+    const text = err.code === 'usage' ? usageText(err, labels) : bare ? inFormWords(err.message, labels) : `${inFormWords(err.message, labels)} (${err.code})`;
     // A sentence starts with a capital; a file name or path that starts the message stays as it is.
     return FILE_NAME_FIRST.test(text) ? text : text.charAt(0).toUpperCase() + text.slice(1);
   }

@@ -21,3 +21,25 @@ export function useGate(): Gate | null {
   }, [client, finishedRun]);
   return gate;
 }
+
+/**
+ * The path of the app's database, read (getDatabaseInfo) only while `wanted`: the commands a
+ * closed gate's banner advises name it with --db, so pasted into a shell they act on this file
+ * and not on the CLI's default database. Null until read, or when it cannot be read.
+ */
+export function useDatabasePath(wanted: boolean): string | null {
+  const client = useClient();
+  const [path, setPath] = useState<string | null>(null);
+  useEffect(() => {
+    if (!wanted) return undefined;
+    let stale = false;
+    client.call('getDatabaseInfo', {}).then(
+      (r) => !stale && setPath(r.path),
+      () => !stale && setPath(null),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [client, wanted]);
+  return path;
+}

@@ -62,11 +62,27 @@ describe('engine client', () => {
       'Date 2026-11-26 is not a trading day; the previous trading day is 2026-11-25',
     );
     // Other codes keep their code.
-    expect(errorText(new EngineError({ code: 'locked', message: 'the database is locked by another run (cli pid 7 on h)' }))).toBe('The database is locked by another run (cli pid 7 on h) (locked)');
+    expect(errorText(new EngineError({ code: 'internal', message: 'the run stopped unexpectedly' }))).toBe('The run stopped unexpectedly (internal)');
+    // An expected refusal says who holds the database and what to do: no raw code after it.
+    expect(errorText(new EngineError({ code: 'locked', message: 'the database is locked by another run (cli pid 7 on h)' }))).toBe('The database is locked by another run (cli pid 7 on h)');
     // A message that starts with a file name keeps its case.
     // A data error's message says what is wrong with the input: no code after it.
     expect(errorText(new EngineError({ code: 'data', message: 'bad.csv line 3, column 3 (close): expected a number' }))).toBe('bad.csv line 3, column 3 (close): expected a number');
     expect(errorText(new EngineError({ code: 'io', message: '/tmp/x.db: cannot write' }))).toBe('/tmp/x.db: cannot write (io)');
+  });
+
+  it('keeps backquoted commands verbatim, and the CLI advice of a refusal that is no usage error', () => {
+    const labels = { startDate: 'start date', endDate: 'end date' };
+    const notFound = new EngineError({ code: 'not_found', message: 'database /tmp/x.db does not exist. Create it with `batchdesk seed-demo --db /tmp/x.db` or import a dump.' });
+    expect(errorText(notFound, labels)).toBe('Database /tmp/x.db does not exist. Create it with `batchdesk seed-demo --db /tmp/x.db` or import a dump. (not_found)');
+    const notSqlite = new EngineError({ code: 'data', message: '/tmp/x.db is not a SQLite database (or is encrypted or damaged). Check the --db path (it must point at a batchdesk .sqlite file).' });
+    expect(errorText(notSqlite)).toBe('/tmp/x.db is not a SQLite database (or is encrypted or damaged). Check the --db path (it must point at a batchdesk .sqlite file).');
+    // A usage error is about the form's input: its flags read as the form's labels (else as words); the command after them is pasted as printed.
+    const usage = new EngineError({ code: 'usage', message: '--end-date 2025-07-01 is before --start-date 2025-07-09; see `batchdesk run --help` and `batchdesk verify guard --start-date 2025-07-01 --end-date 2025-07-09 --db x.db`' });
+    expect(errorText(new EngineError({ code: 'usage', message: '--target-date 2025-07-05 is not a trading day; see `batchdesk run --target-date 2025-07-03`' }))).toBe(
+      'Target date 2025-07-05 is not a trading day; see `batchdesk run --target-date 2025-07-03`',
+    );
+    expect(errorText(usage, labels)).toBe('End date 2025-07-01 is before start date 2025-07-09; see `batchdesk run --help` and `batchdesk verify guard --start-date 2025-07-01 --end-date 2025-07-09 --db x.db`');
   });
 
   it('reads the token from the URL fragment only', () => {
