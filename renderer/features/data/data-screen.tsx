@@ -6,7 +6,8 @@
  * counts before and after (SPEC.md j.1-j.4); a restore and a purge show their steps as they
  * happen and the time since the click in a blocking dialog (step-progress.tsx); and the import
  * of a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
- * dialog; SPEC.md m.19) with its progress and report.
+ * dialog; SPEC.md m.19) with its progress and report. The purge's and a restore's
+ * confirmations take the focus, close on Escape and give it back (ui/use-confirmation.ts).
  */
 import { useMemo, useState } from 'react';
 import { backupCheckText } from '../../../core/api/backup-check-text';
@@ -16,6 +17,7 @@ import { fmtBytes, fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
 import { logText } from '../telemetry/log-words';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
+import { useConfirmation } from '../../ui/use-confirmation';
 import { elapsedText, StepDialog, useStepProgress } from './step-progress';
 
 type PurgeResult = CommandOutput<'purgeDerived'>;
@@ -91,11 +93,13 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
   const live = useLive();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
-  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<PurgeResult | null>(null);
   const [error, setError] = useState<unknown>(null);
   const purging = useStepProgress(client, 'purge');
+  // The focus comes back once the progress dialog, which holds it while the purge runs, is gone.
+  const confirm = useConfirmation(busy || purging.progress !== null);
+  const confirming = confirm.asking !== null;
   const running = live.phase === 'running';
   // A reversed range is the form's to fix, before anything is asked or backed up.
   const problem = from && to && to < from ? `The To date ${to} is before the From date ${from}.` : null;
@@ -117,11 +121,11 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
       setError(err);
     } finally {
       setBusy(false);
-      setConfirming(false);
+      confirm.close();
     }
   };
   return (
-    <section aria-labelledby="purge-title" className="panel">
+    <section ref={confirm.fallbackRef} tabIndex={-1} aria-labelledby="purge-title" className="panel">
       <h2 id="purge-title">Back up, then purge</h2>
       <p>Makes a verified backup, then deletes the derived rows (marks, snapshots, analytics, missing prices, tracking) so a backfill can rebuild them. Raw data is never purged.</p>
       {/* The dates are fixed while the confirmation asks about them. */}
@@ -149,18 +153,25 @@ function PurgePanel({ onDone, current, onAction }: { onDone: () => void } & Acti
         </p>
       ) : null}
       {!confirming ? (
-        <button type="button" className="danger" disabled={busy || running || problem !== null} onClick={() => setConfirming(true)} data-testid="purge-start">
+        <button
+          ref={confirm.triggerRef(true)}
+          type="button"
+          className="danger"
+          disabled={busy || running || problem !== null}
+          onClick={() => confirm.ask(true)}
+          data-testid="purge-start"
+        >
           Back up, then purge {from || to ? scope : 'all derived rows'}
         </button>
       ) : (
-        <div className="confirm" role="alertdialog" aria-labelledby="purge-confirm-text">
+        <div className="confirm" role="alertdialog" aria-labelledby="purge-confirm-text" onKeyDown={confirm.onKeyDown}>
           <p id="purge-confirm-text" data-testid="purge-confirm-text">
             This deletes the derived rows of {scope}. A backup is made first, and the purge only runs if it is verified. Continue?
           </p>
-          <button type="button" className="danger" disabled={busy} onClick={run} data-testid="purge-confirm">
+          <button ref={confirm.firstRef} type="button" className="danger" disabled={busy} onClick={run} data-testid="purge-confirm">
             {busy ? 'Backing up and purging...' : 'Yes, back up and purge'}
           </button>
-          <button type="button" disabled={busy} onClick={() => setConfirming(false)}>
+          <button type="button" disabled={busy} onClick={confirm.close}>
             No
           </button>
         </div>
@@ -260,10 +271,11 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
   const [busy, setBusy] = useState<string | null>(null);
   // The outcome of the last backup or restore: a success is a status, a refusal an alert.
   const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null);
-  // The backup whose restore is asked to confirm, and the one the restore dialog is about (it stays a moment after the restore).
-  const [restoreFile, setRestoreFile] = useState<string | null>(null);
+  // The backup the restore dialog is about (it stays a moment after the restore).
   const [restoringFile, setRestoringFile] = useState<string | null>(null);
   const restoring = useStepProgress(client, 'restore');
+  // The backup whose restore is asked to confirm; the focus comes back once the restore dialog is gone.
+  const confirm = useConfirmation<string>(busy !== null || restoring.progress !== null);
   const backup = async () => {
     onAction();
     setMessage(null);
@@ -297,11 +309,11 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
       onChanged();
     } finally {
       setBusy(null);
-      setRestoreFile(null);
+      confirm.close();
     }
   };
   return (
-    <section aria-labelledby="backups-title" className="panel">
+    <section ref={confirm.fallbackRef} tabIndex={-1} aria-labelledby="backups-title" className="panel">
       <h2 id="backups-title">Backups</h2>
       <button type="button" onClick={backup} disabled={busy !== null} data-testid="backup-now">
         {busy === 'backup' ? 'Backing up...' : 'Back up now'}
@@ -355,22 +367,23 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
                       <td className="num">{fmtBytes(b.bytes)}</td>
                       <td className={failedCheck(b) ? 'error-text' : undefined}>{backupCheckText(b, fmtTimestamp)}</td>
                       <td>
-                        {restoreFile === b.file ? (
-                          <span role="alertdialog" aria-label="Confirm restore">
+                        {confirm.asking === b.file ? (
+                          <span role="alertdialog" aria-label="Confirm restore" onKeyDown={confirm.onKeyDown}>
                             Replace the database with this backup (a safety backup is made first)?{' '}
-                            <button type="button" className="danger" disabled={busy !== null} onClick={() => restore(b.file)}>
+                            <button ref={confirm.firstRef} type="button" className="danger" disabled={busy !== null} onClick={() => restore(b.file)}>
                               Restore
                             </button>{' '}
-                            <button type="button" onClick={() => setRestoreFile(null)}>
+                            <button type="button" disabled={busy !== null} onClick={confirm.close}>
                               No
                             </button>
                           </span>
                         ) : (
                           <button
+                            ref={confirm.triggerRef(b.file)}
                             type="button"
                             disabled={busy !== null || failedCheck(b)}
                             title={failedCheck(b) ? 'This backup failed its latest check: restoring it would be refused.' : undefined}
-                            onClick={() => setRestoreFile(b.file)}
+                            onClick={() => confirm.ask(b.file)}
                           >
                             Restore...
                           </button>

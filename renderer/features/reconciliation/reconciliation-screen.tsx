@@ -3,7 +3,7 @@
  * the explanation of each break; a row opens the positions and marks of that portfolio-date
  * with their provenance (source, price date, previous price and basis).
  */
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
 import type { MarkRow } from '../../../core/api/commands/view-commands';
 import { useClient, useKeptState } from '../../app-context';
@@ -66,14 +66,20 @@ function infoText(line: InfoLine): string {
 
 const statusClass = (s: string) => (s === 'flag' ? 'st-failed' : s === 'ok' ? 'st-ok' : 'st-skipped');
 
+/*
+ * The columns' widths: the portfolio name, which tells the rows apart, wraps onto a second line
+ * rather than be cut ("Demo Family Office Private Opportunities" and "... Public Growth" in a
+ * 1024 px window); the fixed columns are as wide as their content, so the table fits there
+ * without a sideways scroll.
+ */
 const RESULT_COLUMNS: Column<ReconcileResultView>[] = [
-  { key: 'flag', header: 'Result', width: '5.5rem', render: (r) => <span className={`pill ${r.flagged ? 'st-failed' : 'st-ok'}`}>{r.flagged ? 'FLAG' : 'OK'}</span> },
-  { key: 'date', header: 'Date', width: '7rem', render: (r) => r.date },
-  { key: 'portfolio', header: 'Portfolio', width: 'minmax(12rem, 1fr)', render: (r) => r.portfolioName },
+  { key: 'flag', header: 'Result', width: '4.5rem', render: (r) => <span className={`pill ${r.flagged ? 'st-failed' : 'st-ok'}`}>{r.flagged ? 'FLAG' : 'OK'}</span> },
+  { key: 'date', header: 'Date', width: '6rem', render: (r) => r.date },
+  { key: 'portfolio', header: 'Portfolio', width: 'minmax(9rem, 1fr)', render: (r) => r.portfolioName, title: (r) => r.portfolioName, wrap: true },
   {
     key: 'checks',
     header: 'Checks 1-6',
-    width: '10rem',
+    width: '9rem',
     render: (r) => (
       <span className="check-dots">
         {r.checks.map((c) => (
@@ -84,25 +90,62 @@ const RESULT_COLUMNS: Column<ReconcileResultView>[] = [
       </span>
     ),
   },
-  { key: 'marked', header: 'Marked value', width: '9rem', align: 'right', render: (r) => fmtMoney(r.sMarked ?? null) },
-  { key: 'markedLots', header: 'Marked lots', width: '6rem', align: 'right', render: (r) => fmtInt(r.markedLots ?? 0) },
+  { key: 'marked', header: 'Marked value', width: '7.5rem', align: 'right', render: (r) => fmtMoney(r.sMarked ?? null) },
+  { key: 'markedLots', header: 'Marked lots', width: '4.5rem', align: 'right', render: (r) => fmtInt(r.markedLots ?? 0) },
   { key: 'unmarked', header: 'Unmarked lots', width: '6rem', align: 'right', render: (r) => fmtInt(r.unmarkedLots ?? 0) },
 ];
 
-/** A mark's previous price, its date and basis, as its Previous cell says them. */
-const previousOf = (m: MarkRow): string => (m.prevPrice !== null ? `${fmtMoney(m.prevPrice)} on ${m.prevPriceDate ?? '?'} (${m.prevBasis ?? '-'})` : (m.prevBasis ?? '-'));
+/** A mark's previous price, its date and basis: the parts its Previous cell wraps between, never inside. */
+const previousParts = (m: MarkRow): string[] => (m.prevPrice !== null ? [fmtMoney(m.prevPrice), `on ${m.prevPriceDate ?? '?'}`, `(${m.prevBasis ?? '-'})`] : [m.prevBasis ?? '-']);
 
+/** A mark's previous price, its date and basis, as its Previous cell says them. */
+const previousOf = (m: MarkRow): string => previousParts(m).join(' ');
+
+/** The Previous cell: a narrow column wraps it as "253,059.80" / "on 2025-09-15" / "(mark)". */
+function Previous({ mark }: { mark: MarkRow }) {
+  return previousParts(mark).map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 ? ' ' : null}
+      <span className="unbroken">{part}</span>
+    </Fragment>
+  ));
+}
+
+/**
+ * A symbol's text with a line break allowed after each underscore: a narrow Symbol column
+ * wraps "RENTAL_COMMERCIAL" as "RENTAL_" / "COMMERCIAL" rather than inside a word.
+ */
+function BreakableSymbol({ symbol }: { symbol: string }) {
+  return (
+    <strong>
+      {symbol.split(/(?<=_)/).map((part, i) => (
+        <span key={i}>
+          {i > 0 ? <wbr /> : null}
+          {part}
+        </span>
+      ))}
+    </strong>
+  );
+}
+
+/*
+ * The symbol, which tells the rows apart, and the previous price wrap rather than be cut (a
+ * 1280 px window cut "HOME_EQUITY" and "253,059.80 on 2025-09-15 (mark)"); the fixed columns
+ * are as wide as their content, so the table fits a 1024 px window without a sideways scroll.
+ * The two growing columns share the room in the ratio of their least widths (7.5 : 4.5), so
+ * neither asks for more than that least width when the room is short.
+ */
 const MARK_COLUMNS: Column<MarkRow>[] = [
-  { key: 'symbol', header: 'Symbol', width: '7rem', render: (m) => <strong>{m.symbol}</strong>, title: (m) => m.symbol },
-  { key: 'type', header: 'Type', width: '4rem', render: (m) => m.positionType },
-  { key: 'qty', header: 'Quantity', width: '6rem', align: 'right', render: (m) => fmtDecimal(m.quantity, 2) },
+  { key: 'symbol', header: 'Symbol', width: 'minmax(4.5rem, 1fr)', render: (m) => <BreakableSymbol symbol={m.symbol} />, title: (m) => m.symbol, wrap: true },
+  { key: 'type', header: 'Type', width: '3.5rem', render: (m) => m.positionType },
+  { key: 'qty', header: 'Quantity', width: '5rem', align: 'right', render: (m) => fmtDecimal(m.quantity, 2) },
   { key: 'price', header: 'Price', width: '6rem', align: 'right', render: (m) => fmtMoney(m.price) },
-  { key: 'source', header: 'Source', width: '5.5rem', render: (m) => <span className={`pill src-${m.priceSource}`}>{m.priceSource}</span> },
-  { key: 'pdate', header: 'Price date', width: '7rem', render: (m) => m.priceDate ?? '-' },
-  { key: 'mv', header: 'Market value', width: '8rem', align: 'right', render: (m) => fmtMoney(m.marketValue) },
-  { key: 'pnl', header: 'Daily P&L', width: '7rem', align: 'right', render: (m) => fmtMoney(m.dailyPnl) },
-  { key: 'prev', header: 'Previous', width: 'minmax(10rem, 1fr)', render: previousOf, title: previousOf },
-  { key: 'active', header: 'Active', width: '4rem', render: (m) => (m.isActive ? 'yes' : 'no') },
+  { key: 'source', header: 'Source', width: '4.5rem', render: (m) => <span className={`pill src-${m.priceSource}`}>{m.priceSource}</span> },
+  { key: 'pdate', header: 'Price date', width: '6rem', render: (m) => m.priceDate ?? '-' },
+  { key: 'mv', header: 'Market value', width: '7rem', align: 'right', render: (m) => fmtMoney(m.marketValue) },
+  { key: 'pnl', header: 'Daily P&L', width: '5.75rem', align: 'right', render: (m) => fmtMoney(m.dailyPnl) },
+  { key: 'prev', header: 'Previous', width: 'minmax(7.5rem, 1.67fr)', render: (m) => <Previous mark={m} />, title: previousOf, wrap: true },
+  { key: 'active', header: 'Active', width: '3.75rem', render: (m) => (m.isActive ? 'yes' : 'no') },
 ];
 
 function ResultDetail({ result }: { result: ReconcileResultView }) {
@@ -300,7 +343,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
           selectedKey={selected ? `${selected.portfolioId}:${selected.date}` : null}
           onActivate={setSelected}
           rowClass={(r) => (r.flagged ? 'flagged' : '')}
-          height={Math.min(360, 30 * rows.length + 4)}
+          height={360}
           testId="recon-table"
         />
       ) : null}

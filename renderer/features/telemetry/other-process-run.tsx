@@ -5,15 +5,17 @@
  * store watches it (OTHER_RUN_POLL_MS while that run lasts, OTHER_RUN_IDLE_POLL_MS while there
  * is none: a run started from a terminal shows up). Its end is said with how it
  * ended (its history row), and it can be asked to stop after its current portfolio-date, as
- * `batchdesk cancel` does (g.10), after a confirmation that takes the focus and gives it back.
+ * `batchdesk cancel` does (g.10), after a confirmation that takes the focus and gives it back
+ * (ui/use-confirmation.ts).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { OtherProcessRun } from '../../../core/api/commands/run-commands';
 import { useClient } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import type { OtherRunWatch } from '../../state/live-run';
 import { OTHER_RUN_IDLE_POLL_MS } from '../../state/live-store';
 import { fmtInt, fmtTimestamp, HOLDERS } from '../../ui/format';
+import { useConfirmation } from '../../ui/use-confirmation';
 
 const runName = (r: OtherProcessRun): string => r.batchRunId ?? r.runId;
 
@@ -39,24 +41,8 @@ function endedText(status: string | null): string {
 
 function Running({ run }: { run: OtherProcessRun }) {
   const client = useClient();
-  const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
-  const panel = useRef<HTMLElement>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
-  const confirmFirst = useRef<HTMLButtonElement>(null);
-  // The confirmation was closed: the focus goes back to its trigger, else (a cancel requested) to the panel.
-  const refocus = useRef(false);
-  useEffect(() => {
-    if (confirming) confirmFirst.current?.focus();
-    else if (refocus.current) {
-      refocus.current = false;
-      (trigger.current ?? panel.current)?.focus();
-    }
-  }, [confirming]);
-  const closeConfirm = () => {
-    refocus.current = true;
-    setConfirming(false);
-  };
+  const confirm = useConfirmation(busy);
   // The request this window made (its next read says so too), or why it was not made.
   const [asked, setAsked] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -71,14 +57,14 @@ function Running({ run }: { run: OtherProcessRun }) {
       setRefusal(errorText(err));
     } finally {
       setBusy(false);
-      closeConfirm();
+      confirm.close();
     }
   };
   const planned = run.datesPlanned;
   const pct = planned ? Math.round((Math.min(run.datesDone, planned) / planned) * 1000) / 10 : null;
   const cancelRequested = run.cancelRequested || asked;
   return (
-    <section ref={panel} tabIndex={-1} className="run-progress" aria-label="Run by another process" data-testid="other-run" data-state="running">
+    <section ref={confirm.fallbackRef} tabIndex={-1} className="run-progress" aria-label="Run by another process" data-testid="other-run" data-state="running">
       <div className="run-title">
         <strong data-testid="other-run-title">
           A run by another process (pid {run.pid}, started at {fmtTimestamp(run.startedAt)}) is working on this file.
@@ -107,20 +93,20 @@ function Running({ run }: { run: OtherProcessRun }) {
         <p className="note" role="status" data-testid="other-run-cancel-note">
           Cancel requested: it stops after its current portfolio-date.
         </p>
-      ) : confirming ? (
-        <div className="confirm" role="alertdialog" aria-labelledby="other-run-confirm-text">
+      ) : confirm.asking ? (
+        <div className="confirm" role="alertdialog" aria-labelledby="other-run-confirm-text" onKeyDown={confirm.onKeyDown}>
           <p id="other-run-confirm-text">
             Ask run {runName(run)} (pid {run.pid}) to stop after its current portfolio-date, as <code>batchdesk cancel</code> does? The dates it finished stay; <code>batchdesk run --resume</code> continues it.
           </p>
-          <button ref={confirmFirst} type="button" className="danger" disabled={busy} onClick={cancel} data-testid="other-run-cancel-confirm">
+          <button ref={confirm.firstRef} type="button" className="danger" disabled={busy} onClick={cancel} data-testid="other-run-cancel-confirm">
             Ask it to stop
           </button>{' '}
-          <button type="button" disabled={busy} onClick={closeConfirm}>
+          <button type="button" disabled={busy} onClick={confirm.close}>
             Keep it running
           </button>
         </div>
       ) : (
-        <button ref={trigger} type="button" onClick={() => setConfirming(true)} data-testid="other-run-cancel">
+        <button ref={confirm.triggerRef(true)} type="button" onClick={() => confirm.ask(true)} data-testid="other-run-cancel">
           Cancel that run...
         </button>
       )}

@@ -11,7 +11,7 @@
  *   - the grid follows the run's dates: the tracking rows are read again when its dates done
  *     change, and once it has ended, also when Live was not shown meanwhile;
  *   - the run can be asked to stop (after a confirmation), as `batchdesk cancel` does; the
- *     confirmation takes the focus when it opens and gives it back when it closes;
+ *     confirmation takes the focus when it opens, closes on Escape, and gives it back when it closes;
  *   - while this app runs its own batch, nothing of it shows and nothing is read.
  */
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
@@ -320,7 +320,7 @@ describe('Live and a run by another process', () => {
     expect(screen.getByTestId('other-run-cancel-note')).toBeTruthy();
   });
 
-  it('the confirmation takes the focus when it opens and gives it back to its trigger, or to the panel once a cancel is requested', async () => {
+  it('the confirmation takes the focus when it opens, closes on Escape, and gives the focus back to its trigger, or to the panel once a cancel is requested', async () => {
     const cancel = vi.fn(() => ({ requested: true, holder: null, stopped: false, forced: false, message: 'cancel requested' }));
     setup([cliRun()], { requestCancel: cancel });
     await advance(0);
@@ -328,6 +328,11 @@ describe('Live and a run by another process', () => {
     fireEvent.click(screen.getByTestId('other-run-cancel'));
     expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel-confirm'));
     fireEvent.click(screen.getByRole('button', { name: 'Keep it running' }));
+    expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel'));
+    // Escape closes it too, like a dialog.
+    fireEvent.click(screen.getByTestId('other-run-cancel'));
+    fireEvent.keyDown(document.activeElement!, { key: 'Escape' });
+    expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel'));
     fireEvent.click(screen.getByTestId('other-run-cancel'));
     expect(document.activeElement).toBe(screen.getByTestId('other-run-cancel-confirm'));

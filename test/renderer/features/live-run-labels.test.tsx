@@ -356,6 +356,13 @@ describe('the progress line and the grid columns', () => {
     expect(ruleOf(".grid-head [role='columnheader']")).toMatch(/overflow:\s*hidden;[^}]*white-space:\s*nowrap;/);
   });
 
+  it('fits every column of the grid in a 1024 px window, without a sideways scroll, and its sticky date column covers the gap after it', () => {
+    // The grid's width at least: its rows, its border and its own scrollbar (its rows scroll).
+    expect(rowMinWidth + 2 * lengthOf(ruleOf('.grid'), 'border') + SCROLLBAR).toBeLessThanOrEqual(screenWidth(1024));
+    const gap = px(/column-gap:\s*([\d.]+px)/.exec(row)?.[1] ?? '');
+    expect(lengthOf(ruleOf(".grid-head > [role='columnheader']:first-child"), 'box-shadow')).toBe(gap);
+  });
+
   it('fits every column of the grid beside an open cell detail in a 1280 px window: the panel goes below it, and beside it where both fit', () => {
     // The split is a wrapping flex row: the grid's basis is its columns (auto: the heading row's min-width), the panel's 320px.
     const split = ruleOf('.split');
@@ -381,7 +388,7 @@ describe('the progress line and the grid columns', () => {
     // At 1440 px (and wider) both fit side by side, the grid still whole.
     expect(rowsWidth(1440).wraps).toBe(false);
     expect(rowsWidth(1440).rows).toBeGreaterThanOrEqual(rowMinWidth);
-    // Alone on a line narrower than its columns (a 1024 px window), the grid shrinks and scrolls sideways, not the page.
+    // Alone on a line narrower than its columns (a window narrower than 1024 px), the grid shrinks and scrolls sideways, not the page.
     expect(ruleOf('.split > .grid')).toMatch(/min-width:\s*0;/);
   });
 });

@@ -4,8 +4,8 @@
  * queried); a range the engine refuses is a message under the fields, not a crash card; the
  * LEVERAGE line says n/a when equity is not positive instead of a negative ratio; the
  * results name the marked value and count the marked lots, and quantities have separators;
- * a mark's symbol and previous price, which their columns may cut short, have their whole text
- * as a tooltip.
+ * a portfolio name, a mark's symbol and its previous price wrap in a narrow column rather than
+ * be cut, and have their whole text as a tooltip.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,6 +15,7 @@ import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { ReconciliationScreen } from '../../../renderer/features/reconciliation/reconciliation-screen';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { fakeLayout } from '../../support/app/fake-layout';
+import { lengthOf, px, ruleOf, SCROLLBAR, screenWidth } from '../stylesheet';
 import type { FakeHandler } from '../../support/app/fake-transport';
 import { RefusingTransport, usageError } from '../refusing-transport';
 
@@ -170,5 +171,61 @@ describe('Reconciliation results', () => {
     expect(cells[0]!.getAttribute('title')).toBe('FO_PRIVATE_EQUITY_FUND');
     expect(cells[8]!.getAttribute('title')).toBe(cells[8]!.textContent);
     expect(cells[8]!.textContent).toContain('on 2026-11-02 (mark)');
+  });
+
+  it('fits the results and the positions and marks in a 1024 px window, without a sideways scroll', async () => {
+    renderRecon();
+    fireEvent.click(within(await screen.findByTestId('recon-table')).getByText('Hedge'));
+    const marks = await screen.findByTestId('recon-marks');
+    await waitFor(() => expect(within(marks).getAllByRole('row')).toHaveLength(2));
+    /**
+     * The least width of a table whose heading row is `head`, in the rule `row`'s gaps and
+     * padding: a fixed track's width, and the growing ones ("minmax(4.5rem, 1fr)") as a table as
+     * wide as its columns sizes them (each at least its minimum, all in the ratio of their fr).
+     */
+    const leastWidth = (head: HTMLElement, row: string): number => {
+      const tracks = (head.style.gridTemplateColumns.match(/minmax\([^()]*\)|\S+/g) ?? []).map((t) => {
+        const grow = /^minmax\(([^,]+),\s*([\d.]+)fr\)$/.exec(t);
+        return grow ? { min: px(grow[1]!), fr: Number(grow[2]) } : { min: px(t), fr: 0 };
+      });
+      const fraction = Math.max(...tracks.filter((t) => t.fr > 0).map((t) => t.min / t.fr));
+      const columns = tracks.reduce((sum, t) => sum + (t.fr > 0 ? fraction * t.fr : t.min), 0);
+      // A left-aligned column after a right-aligned one may keep a distance of its own.
+      const cells = [...head.children];
+      const after = cells.filter((c, i) => i > 0 && cells[i - 1]!.classList.contains('num') && !c.classList.contains('num')).length;
+      const extra = lengthOf(ruleOf('.recon-detail .num + :not(.num)'), 'padding-left') || 0;
+      return columns + lengthOf(row, 'gap') * (tracks.length - 1) + 2 * px(/padding:\s*0 ([\d.]+px)/.exec(ruleOf('.table-head,\n.table-row'))?.[1] ?? '') + after * extra + 2 * lengthOf(ruleOf('.table'), 'border');
+    };
+    const headOf = (table: HTMLElement) => table.querySelector<HTMLElement>('.table-head')!;
+    const rowRule = ruleOf('.table-head,\n.table-row');
+    const marksRule = ruleOf('.recon-detail .table-head,\n.recon-detail .table-row') || rowRule;
+    expect(leastWidth(headOf(screen.getByTestId('recon-table')), rowRule)).toBeLessThanOrEqual(screenWidth(1024));
+    // The marks scroll down in their own box (320 px of rows): its scrollbar takes room too.
+    expect(leastWidth(headOf(marks), marksRule) + SCROLLBAR).toBeLessThanOrEqual(screenWidth(1024));
+  });
+
+  // A narrow window (1024 px) has no room for the whole text on one line: it wraps, never cut.
+  it('wraps a portfolio name, a symbol and a previous price rather than cut them, with their whole text as a tooltip', async () => {
+    const name = 'Demo Family Office Private Opportunities';
+    renderRecon({
+      reconcile: () => ({ threshold: 1, range: { start: '2026-11-03', end: '2026-11-03' }, flagged: 0, total: 1, results: [result(name, [])] }),
+      getMarks: () => ({ portfolioId: 'fo', date: '2026-11-03', snapshot: null, marks: [{ ...mark, symbol: 'RENTAL_COMMERCIAL', prevPrice: 253_059.8 }] }),
+    });
+    const table = await screen.findByTestId('recon-table');
+    const portfolio = within(within(table).getAllByRole('row')[1]!).getAllByRole('gridcell')[2]!;
+    expect(portfolio.textContent).toBe(name);
+    expect(portfolio.getAttribute('title')).toBe(name);
+    expect(portfolio.classList.contains('wrap')).toBe(true);
+    fireEvent.click(portfolio);
+    const marks = await screen.findByTestId('recon-marks');
+    await waitFor(() => expect(within(marks).getAllByRole('row')).toHaveLength(2));
+    const [symbol, , , , , , , , previous] = within(within(marks).getAllByRole('row')[1]!).getAllByRole('gridcell');
+    expect(symbol!.classList.contains('wrap')).toBe(true);
+    expect(previous!.classList.contains('wrap')).toBe(true);
+    // The symbol may break after its underscores; the previous price between its parts, never inside one.
+    expect(symbol!.textContent).toBe('RENTAL_COMMERCIAL');
+    expect(symbol!.querySelectorAll('wbr')).toHaveLength(1);
+    expect([...previous!.querySelectorAll('.unbroken')].map((p) => p.textContent)).toEqual(['253,059.80', 'on 2026-11-02', '(mark)']);
+    expect(previous!.getAttribute('title')).toBe('253,059.80 on 2026-11-02 (mark)');
   });
 });
