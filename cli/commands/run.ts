@@ -197,7 +197,10 @@ function missingPricesLine(s: Pick<RunSummary, 'market_data' | 'phases' | 'dates
   const ran = s.phases['market_data']?.runs ?? 0;
   // A run without market_data (a retry of later phases, --phase) checked no price: it says so
   // rather than "none", and where the cache's missing prices are listed.
-  if (ran === 0) return `Missing prices: not checked (market_data did not run; \`batchdesk diagnose prices --date D${db}\` lists what a date lacks)`;
+  if (ran === 0) {
+    const date = s.dates.last ? ` --date ${s.dates.last}` : '';
+    return `Missing prices: not checked (market_data did not run; \`batchdesk diagnose prices${date}${db}\` lists what a date lacks)`;
+  }
   const missing = Number(s.market_data['missing_price_count']);
   const fallback = Number(s.market_data['fallback_count']);
   const where = ran < s.dates.processed ? ` on the ${ran} date${ran === 1 ? '' : 's'} market_data ran` : '';

@@ -33,7 +33,7 @@ describe('the run summary names missing prices and their fallbacks apart', () =>
 
     // A run without market_data checked no price: it does not claim that none is missing.
     const later = await runCli(['run', '--db', db, '--phase', 'analytics', '--start-date', '2025-07-08', '--end-date', '2025-07-09', '--market-data', 'offline', '--no-guard'], ENV);
-    expect(later.stderr).toContain(`\nMissing prices: not checked (market_data did not run; \`batchdesk diagnose prices --date D --db ${db}\` lists what a date lacks)\n`);
+    expect(later.stderr).toContain(`\nMissing prices: not checked (market_data did not run; \`batchdesk diagnose prices --date 2025-07-09 --db ${db}\` lists what a date lacks)\n`);
     expect(later.stderr).toMatch(/\n2025-07-08  portfolios .*  prices not checked  /);
   });
 
