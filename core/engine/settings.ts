@@ -95,9 +95,14 @@ export function parseEngineSettings(stored: Record<string, unknown>): EngineSett
   for (const k of SETTING_KEYS) if (stored[k] !== undefined && stored[k] !== null) known[k] = stored[k];
   const parsed = engineSettingsSchema.safeParse(known);
   if (parsed.success) return parsed.data;
-  // Only a refusal names each bad key with its range.
-  const problems = SETTING_KEYS.filter((k) => k in known).flatMap((k) => settingValueProblem(k, known[k]) ?? []);
-  throw dataError(`invalid settings in the database: ${problems.join('; ')}. Store a valid value with the setSettings command, or delete the row so the default applies`, { problems });
+  // Only a refusal names each bad key with its range, and the SQL that gives it its default back.
+  const bad = SETTING_KEYS.filter((k) => k in known && settingValueProblem(k, known[k]) !== null);
+  const problems = bad.map((k) => settingValueProblem(k, known[k])!);
+  const keys = bad.map((k) => `'${k}'`).join(', ');
+  throw dataError(
+    `invalid settings in the database: ${problems.join('; ')}. Delete the row so the default applies (in sqlite3 on the database file: DELETE FROM settings WHERE key IN (${keys});), or store a valid value with the app contract's setSettings command`,
+    { problems },
+  );
 }
 
 /**

@@ -41,9 +41,12 @@ export function historyDateLine(t: TrackedDate): HistoryDateLine {
   const ps = t.phaseStatus ?? {};
   const meta = t.metadata ?? {};
   const letters = PHASE_NAMES.map((p) => phaseLetter((ps[p] as { status?: unknown } | undefined)?.status)).join('');
+  // A phase failed when one of its entries did: a portfolio block is `partial` also when the
+  // guard skipped a portfolio's analytics or a cancel left a portfolio unrun, which fail nothing.
   const failedPhases = PHASE_NAMES.filter((p) => {
-    const s = (ps[p] as { status?: unknown } | undefined)?.status;
-    return s === 'failed' || s === 'partial';
+    const e = ps[p] as { status?: unknown; portfolios?: Record<string, { status?: unknown }> } | undefined;
+    if (e?.portfolios) return Object.values(e.portfolios).some((x) => x?.status === 'failed');
+    return e?.status === 'failed' || e?.status === 'partial';
   });
   let expected = 0;
   let completed = 0;

@@ -242,7 +242,7 @@ const CASES: readonly BadInput[] = [
       surface: 'database file',
       input: `${command} with market_data.min_usable_coverage = 7 stored by hand`,
       exit: 5,
-      message: /error: invalid settings in the database: setting market_data\.min_usable_coverage: 7 is not allowed; it must be a number from 0 to 1\. Store a valid value with the setSettings command, or delete the row so the default applies\n/,
+      message: /error: invalid settings in the database: setting market_data\.min_usable_coverage: 7 is not allowed; it must be a number from 0 to 1\. Delete the row so the default applies \(in sqlite3 on the database file: DELETE FROM settings WHERE key IN \('market_data\.min_usable_coverage'\);\), or store a valid value with the app contract's setSettings command\n/,
       prepare: (e) => sqlOn(e.db, `INSERT INTO settings (key, value) VALUES ('market_data.min_usable_coverage', '7')`),
       run: (e) => cli([command, '--db', e.db, ...flags], ENV),
     }),

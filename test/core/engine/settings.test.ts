@@ -122,7 +122,7 @@ describe('parseEngineSettings on stored values', () => {
     expect((err as BatchdeskError).code).toBe('data');
     expect((err as BatchdeskError).message).toBe(
       'invalid settings in the database: setting market_data.min_usable_coverage: 7 is not allowed; it must be a number from 0 to 1; ' +
-        'setting reconcile.threshold: 0 is not allowed; it must be a number > 0. Store a valid value with the setSettings command, or delete the row so the default applies',
+        "setting reconcile.threshold: 0 is not allowed; it must be a number > 0. Delete the row so the default applies (in sqlite3 on the database file: DELETE FROM settings WHERE key IN ('market_data.min_usable_coverage', 'reconcile.threshold');), or store a valid value with the app contract's setSettings command",
     );
   });
 });

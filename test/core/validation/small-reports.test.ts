@@ -42,6 +42,14 @@ describe('history letters (SPEC.md i.5)', () => {
     expect(l).toMatchObject({ short: true, jobsExpected: 9, jobsCompleted: 8, missingPrices: 2, failedPhases: ['analytics'] });
     expect(l.reasons[0]).toMatch(/correlations insufficient_observations/);
   });
+
+  it("counts a phase failed by its portfolios' entries: a guard skip or a cancel makes it partial, not failed", () => {
+    const block = (...statuses: [string, string | null][]) => ({ status: 'partial', portfolios: Object.fromEntries(statuses.map(([status, reason], i) => [`p${i}`, { status, reason }])) });
+    const line = (analytics: ReturnType<typeof block>) => historyDateLine({ runDate: '2025-07-01', status: 'partial', completedAt: 'x', phaseStatus: { market_data: { status: 'success' }, analytics }, metadata: {} });
+    expect(line(block(['success', null], ['skipped', 'insufficient_marks'])).failedPhases).toEqual([]);
+    expect(line(block(['success', null], ['skipped', 'cancelled'])).failedPhases).toEqual([]);
+    expect(line(block(['success', null], ['failed', 'job_error'])).failedPhases).toEqual(['analytics']);
+  });
 });
 
 describe('row counts since a purge (SPEC.md i.8)', () => {

@@ -46,7 +46,7 @@ describe('runningReport', () => {
     expect(seen.every((s) => s.run?.datesPlanned === dates && s.lock !== null)).toBe(true);
   }, 120_000);
 
-  it('shows a date a cancelled run left open as unfinished and cancelled, not as in progress', async () => {
+  it('shows a date a cancel stopped part-way as finished and partial (g.6), not as in progress', async () => {
     const path = seedDemoDb(DEMO_NOW_SHORT, tempDir('batchdesk-running-cancel-'));
     const controller = new AbortController();
     let portfolioDates = 0;
@@ -56,13 +56,15 @@ describe('runningReport', () => {
     const db = openDatabase(path, { readonly: true });
     try {
       const running = runningReport(db, NEVER_STALE);
-      expect(running).toMatchObject({ lock: null, run: null, openDates: [], unfinishedDates: ['2025-07-02'], latestCompletedDate: '2025-07-01' });
+      expect(running).toMatchObject({ lock: null, run: null, openDates: [], unfinishedDates: [], latestCompletedDate: '2025-07-02' });
       const history = historyReport(db, { days: 30, status: null, today: '2025-07-03' as IsoDate, nowIso: '2025-07-03T00:00:00.000000Z', isStale: NEVER_STALE });
       expect(history.dates.map((d) => [d.date, d.status])).toEqual([
         ['2025-06-30', 'success'],
         ['2025-07-01', 'success'],
-        ['2025-07-02', 'cancelled'],
+        ['2025-07-02', 'partial'],
       ]);
+      // Its failed phases: none (the portfolios a cancel left unrun are skipped, not failed).
+      expect(history.failedDates).toEqual([]);
     } finally {
       db.close();
     }
