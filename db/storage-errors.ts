@@ -7,6 +7,7 @@
  * (db/engine-store.ts isFatalStorageError, describeStorageError).
  */
 import { BatchdeskError, exitCodeFor, type ErrorShape } from '../core/api/errors';
+import { CalendarRangeError } from '../core/calendar/calendar-range-error';
 import { databaseFileIdentities } from './maintenance/database-paths';
 import { DatabaseOpenError, explainReadOnlyError, isReadOnlyError } from './open-database';
 
@@ -77,6 +78,8 @@ export function classifyFailure(failure: unknown, dbPath?: string): ClassifiedFa
   if (isDamaged(code)) return shaped({ code: 'io', message: `${e.message} (${code}): ${DAMAGED_ADVICE}`, ...(dbPath !== undefined ? { details: { files: databaseFileIdentities(dbPath) } } : {}) });
   // SQLite's other errors and the file system's (ENOENT, EACCES, ...).
   if (code !== null && (code.startsWith('SQLITE_') || code.startsWith('E'))) return shaped({ code: 'io', message: `${e.message} (${code})` });
+  // A clock or a stored date past the trading calendar (f.1): no bug, a limit of the tool.
+  if (err instanceof CalendarRangeError) return shaped({ code: 'data', message: `${err.message}; the trading calendar covers no other dates (check the clock or BATCHDESK_NOW, and the dates given)` });
   // A bug: its class and message, and for a terminal its stack frames (the stack's own first
   // line would repeat them as `TypeError: ...`).
   if (!(err instanceof Error)) return shaped({ code: 'internal', message: `internal error: ${String(err)}` });

@@ -7,17 +7,12 @@ import { randomInt } from 'node:crypto';
 import type { Clock } from '../core/ports/clock';
 import type { Random } from '../core/ports/random';
 import { usageError } from '../core/api/errors';
-import { CALENDAR_END, CALENDAR_START } from '../core/calendar/calendar-range-error';
 
 export function systemClock(env: Readonly<Record<string, string | undefined>> = process.env): Clock {
   const pinned = env['BATCHDESK_NOW'];
   if (!pinned) return { now: () => Date.now() };
   const at = Date.parse(pinned);
   if (!Number.isFinite(at) || !/^\d{4}-\d{2}-\d{2}T/.test(pinned)) throw usageError(`BATCHDESK_NOW=${pinned} is not an ISO timestamp (for example 2025-07-01T22:30:00-04:00)`);
-  // Every command reads the trading calendar at "now": a pin outside it is refused here, in one
-  // line, not by the first calendar lookup. The day after the start leaves room for New York's date.
-  const day = new Date(at).toISOString().slice(0, 10);
-  if (day <= CALENDAR_START || day > CALENDAR_END) throw usageError(`BATCHDESK_NOW=${pinned} is outside the trading calendar (${CALENDAR_START} to ${CALENDAR_END}); pin a time inside it, or unset it for the real clock`);
   const offset = at - Date.now();
   return { now: () => Date.now() + offset };
 }

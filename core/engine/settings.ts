@@ -99,8 +99,10 @@ export function parseEngineSettings(stored: Record<string, unknown>): EngineSett
   const bad = SETTING_KEYS.filter((k) => k in known && settingValueProblem(k, known[k]) !== null);
   const problems = bad.map((k) => settingValueProblem(k, known[k])!);
   const keys = bad.map((k) => `'${k}'`).join(', ');
+  // Advice for the user to run in sqlite3; the engine never executes it.
+  const restoreDefaults = `DELETE FROM settings WHERE key IN (${keys});`;
   throw dataError(
-    `invalid settings in the database: ${problems.join('; ')}. Delete the row so the default applies (in sqlite3 on the database file: DELETE FROM settings WHERE key IN (${keys});), or store a valid value with the app contract's setSettings command`,
+    `invalid settings in the database: ${problems.join('; ')}. Delete the row so the default applies (in sqlite3 on the database file: ${restoreDefaults}), or store a valid value with the app contract's setSettings command`,
     { problems },
   );
 }

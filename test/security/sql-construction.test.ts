@@ -40,6 +40,9 @@ const SQL_TEXT =
 
 /** Pattern 5: local names that only ever hold constants, catalog names or placeholder clauses. */
 const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  'core/engine/settings.ts': {
+    keys: "the engine's own SETTING_KEYS that failed their schema, quoted: advice text for the user to run, never executed",
+  },
   'db/canonical.ts': {
     table: 'a table of the canonical catalog: tableSpec(table) throws for any other name before the query',
     where: 'scopeWhere(): catalog date columns and ? placeholders only',
