@@ -4,6 +4,7 @@
  */
 import type { EngineStore } from '../core/ports/engine-store';
 import type { SqliteDatabase } from './open-database';
+import { purgeDerived } from './maintenance/purge-derived';
 import { analyticsRepository } from './repositories/analytics-repository';
 import { historyRepository } from './repositories/history-repository';
 import { lockRepository } from './repositories/lock-repository';
@@ -43,6 +44,11 @@ export function createEngineStore(db: SqliteDatabase): EngineStore {
     },
     checkpoint() {
       db.pragma('wal_checkpoint(PASSIVE)');
+    },
+    discardPortfolioDate(portfolioId, d, nowIso) {
+      // The purge of one portfolio-date, its tracking left to the engine (which records the failure).
+      const r = purgeDerived(db, { start: d, end: d, portfolioIds: [portfolioId], keepTracking: true }, nowIso);
+      return Object.values(r.deleted).some((n) => n > 0);
     },
     isFatalStorageError,
     describeStorageError,

@@ -4,7 +4,7 @@
  * the rolled-back earlier phases and the skipped later ones are recorded instead. When a
  * critical date phase failed, the portfolio-date does not run and every phase is recorded
  * skipped (upstream_failed). A later phase that reads what a re-run phase wrote, and did not run
- * itself, becomes stale (g.8).
+ * itself, becomes stale (g.8). A failed portfolio-date keeps no row of an earlier run (g.8).
  */
 import { isBenignSkip, type PhaseName, type PhaseOutcome } from '../domain/phase';
 import { isActiveOn } from '../domain/portfolio';
@@ -126,6 +126,10 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
   }
 
   const ran = dateFailedPhase === null && failedPhase === null;
+  // g.8: a re-run leaves exactly the rows a first run would have, and a first run that failed
+  // here left none: the rows an earlier run wrote go with the failure (in the date's
+  // transaction), when this run owned every portfolio phase of the portfolio-date.
+  const discarded = !ran && PORTFOLIO_PHASES.every((p) => selected.has(p.name)) && run.store.discardPortfolioDate(portfolio.id, d, run.nowIso());
   const snap = ctx.state.snapshot;
   const marks = ctx.state.marks ?? [];
   // Keep the in-memory priced marks equal to the store: only marks that stay written count.
@@ -137,8 +141,9 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
   return {
     tracker,
     blockedBy,
-    rewroteMarks: ran && (selected.has('marks') || selected.has('snapshots')),
-    marksChanged: ran && (['marks', 'snapshots'] as const).some((p) => selected.has(p) && !ctx.state.unchanged?.has(p)),
+    // Discarded rows change what later dates read, as rewritten ones do (their dates become stale).
+    rewroteMarks: discarded || (ran && (selected.has('marks') || selected.has('snapshots'))),
+    marksChanged: discarded || (ran && (['marks', 'snapshots'] as const).some((p) => selected.has(p) && !ctx.state.unchanged?.has(p))),
     result: {
       portfolio_id: portfolio.id,
       name: portfolio.name,

@@ -1,4 +1,5 @@
 /** Everything the engine reads and writes, plus transactions (implemented over SQLite in db/). */
+import type { IsoDate } from '../domain/iso-date';
 import type { AnalyticsStore } from './analytics-store';
 import type { HistoryStore, LockStore, MarkStore, PriceStore, ReferenceStore, SnapshotStore, TagStore, TrackingStore } from './store';
 
@@ -18,8 +19,18 @@ export interface TransactionRunner {
   describeStorageError(err: unknown): string;
 }
 
+/** What a failed portfolio-date leaves (g.8): no derived row, as after a first run that failed. */
+export interface FailedPortfolioDateStore {
+  /**
+   * Deletes the portfolio-date's derived rows (marks, snapshot, analytics) and points the lots'
+   * mark cache and the portfolio's equity balance at what remains. Returns whether a row was deleted.
+   */
+  discardPortfolioDate(portfolioId: string, d: IsoDate, nowIso: string): boolean;
+}
+
 export interface EngineStore
   extends TransactionRunner,
+    FailedPortfolioDateStore,
     ReferenceStore,
     PriceStore,
     MarkStore,
