@@ -9,6 +9,7 @@ import { differenceSample } from '../../core/validation/baseline';
 import { exportBaseline, writeBaselineFile } from '../../host/diagnostics/baseline';
 import { compareBaseline } from '../../host/diagnostics/baseline-compare';
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
+import { checkSettledScope } from '../../host/diagnostics/run-dates';
 import type { InterruptedRebuild } from '../../db/maintenance/interrupted-maintenance';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
@@ -126,6 +127,8 @@ export const exportBaselineCommand: CommandSpec = {
     if (end < start) throw usageError(`--end-date ${end} is before --start-date ${start}`);
     const out = stringFlag(f['out'])!;
     const clock = systemClock(ctx.io.env);
+    // A baseline of days not settled yet would archive nothing, as every report that takes dates refuses them.
+    checkSettledScope({ startDate: start, endDate: end }, targetDate(clock.now()));
     const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const b = exportBaseline(opened.db, { start, end, databaseName: basename(opened.path), nowMs: clock.now() });

@@ -132,7 +132,10 @@ export const verifyCoverageCommand: CommandSpec = {
   run: (ctx) => {
     const s = scopeFlags(ctx.flags, 'verify coverage');
     const target = targetDate(systemClock(ctx.io.env).now());
-    const input = parseOrUsage(coverageInputSchema, { startDate: s.startDate, endDate: s.endDate ?? target, portfolios: s.portfolios }, 'verify coverage');
+    // Without --end-date the range ends at the target date; a --start-date after it is refused
+    // for itself below ("not settled yet"), not as an end before the start nobody typed.
+    const endDate = s.endDate ?? (s.startDate !== undefined && s.startDate > target ? s.startDate : target);
+    const input = parseOrUsage(coverageInputSchema, { startDate: s.startDate, endDate, portfolios: s.portfolios }, 'verify coverage');
     // A date after the target date is not a gap: nothing can be processed there yet.
     checkSettledScope(input, target);
     return withDb(ctx, (o) => {

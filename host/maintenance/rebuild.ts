@@ -135,6 +135,8 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
   // The range is checked before anything is written: a bad date must not cost a purge.
   const target = targetDate(clock.now());
   const end = req.end ?? target;
+  // A start after the target date is refused for itself, not as an end (maybe not given) before it.
+  checkSettledDate(req.start, target, '--start-date');
   if (end < req.start) throw new BatchdeskError('usage', `--end-date ${end} is before --start-date ${req.start}`);
   checkSettledDate(end, target, '--end-date');
   const days = tradingDaysBetween(req.start, end);
