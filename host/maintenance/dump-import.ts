@@ -31,7 +31,7 @@ import type { LockHolder } from '../../core/ports/store';
 import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
 import { fsyncFile } from '../../db/maintenance/database-file';
 import { refuseDatabaseOverwrite, refuseUnusableOutput, writeOutputFile } from '../../db/maintenance/database-paths';
-import { isDumpError } from '../../db/pg-import/dump-error';
+import { DumpError, isDumpError } from '../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { engineHost, openStore, staleJudge, type OpenedDatabase } from '../engine-host';
@@ -300,6 +300,9 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
 export async function importDumpFile(req: DumpImportRequest, clock: Clock, options: { dbIsDefault?: boolean } = {}): Promise<DumpImportResult> {
   const dbPath = resolve(req.dbPath);
   const mode: DumpImportMode = req.mode === 'replace' && !existsSync(dbPath) ? 'new' : req.mode;
+  // A dump that is not there is said first: the target's refusals would only send the user to
+  // --replace or --merge, then to this.
+  if (!existsSync(req.dumpPath)) throw hostImportError(new DumpError('not_found', `${req.dumpPath} does not exist`));
   checkImportTarget(dbPath, mode, options.dbIsDefault ?? false);
   try {
     if (mode === 'new') {
