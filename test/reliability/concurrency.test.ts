@@ -20,6 +20,7 @@ import { testHostContext } from '../support/app/host-context';
 import { runCli, startCliProcess, tempDir } from '../support/cli';
 import { tableContents } from '../support/db-content';
 import { seedDemoDb } from '../support/demo-db';
+import { COMMITTED } from '../support/pg-fixtures';
 import { partialPortfolioDates } from './crash-harness';
 import { sqlOn, stopChild } from './bad-input-harness';
 
@@ -115,7 +116,7 @@ describe('while a batch runs in another process', () => {
       ['run', ['run', '--db', path, '--target-date', '2025-07-01']],
       ['purge', ['purge', '--db', path, '--yes']],
       ['restore', ['restore', backup, '--db', path, '--yes']],
-      ['import', ['import', join(dir, 'missing.dump'), '--db', path, '--merge']],
+      ['import', ['import', join(COMMITTED, 'custom.dump'), '--db', path, '--merge']],
       ['rebuild', ['rebuild', '--db', path, '--start-date', '2025-07-01', '--yes', '--log-file', join(dir, 'rebuild.jsonl')]],
     ];
     for (const [name, args] of attempts) {
