@@ -2,6 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { Gate } from '../../../core/api/commands/diagnostics-commands';
 import { useClient, useLive } from '../../app-context';
+import { useAsync } from '../../ui/use-async';
 
 /** Reads the gate from getGate; re-reads after each run. */
 export function useGate(): Gate | null {
@@ -29,17 +30,6 @@ export function useGate(): Gate | null {
  */
 export function useDatabasePath(wanted: boolean): string | null {
   const client = useClient();
-  const [path, setPath] = useState<string | null>(null);
-  useEffect(() => {
-    if (!wanted) return undefined;
-    let stale = false;
-    client.call('getDatabaseInfo', {}).then(
-      (r) => !stale && setPath(r.path),
-      () => !stale && setPath(null),
-    );
-    return () => {
-      stale = true;
-    };
-  }, [client, wanted]);
-  return path;
+  const info = useAsync(() => (wanted ? client.call('getDatabaseInfo', {}).then((r) => r.path) : Promise.resolve(null)), [client, wanted]);
+  return info.data ?? null;
 }
