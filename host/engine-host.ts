@@ -17,7 +17,7 @@ import { isLockStale } from '../core/engine/lock-staleness';
 import { resolveRunSettings, type EngineDeps, type EngineHost, type RunControl } from '../core/engine/run-context';
 import { withResumedOptions } from '../core/engine/resume-options';
 import { runBatch, type RunResult } from '../core/engine/run-engine';
-import { csvDirProblem, parseEngineSettings, sourcesProblem, type EngineSettings } from '../core/engine/settings';
+import { csvDirProblem, parseSettings, sourcesProblem, type EngineSettings } from '../core/engine/settings';
 import type { Clock } from '../core/ports/clock';
 import type { EngineStore } from '../core/ports/engine-store';
 import type { FetchOutcome, PriceSource, ProfileSource, ProviderMetricListener } from '../core/ports/market-data';
@@ -69,7 +69,7 @@ export function engineHost(holder: LockHolder, dbPath: string): EngineHost {
 
 /** The stale-lock rule (m.17, core/engine/lock-staleness.ts) for this process, with the database's lock.stale_after_ms and the clock at each call. */
 export function staleJudge(store: EngineStore, clock: Clock, dbPath: string): (l: LockRecord) => boolean {
-  const staleAfter = parseEngineSettings(store.loadSettings())['lock.stale_after_ms'];
+  const staleAfter = parseSettings(store.loadSettings(), ['lock.stale_after_ms'])['lock.stale_after_ms'];
   const me = engineHost('cli', dbPath);
   return (l) => isLockStale(l, clock.now(), staleAfter, me);
 }

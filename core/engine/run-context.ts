@@ -105,17 +105,15 @@ export interface RunControl {
   readonly hardSignal?: AbortSignalLike;
 }
 
-/** Stored settings with the run's flag overrides applied. */
+/** Stored settings with the run's flag overrides applied: a flag gets past a bad stored value of its setting. */
 export function resolveRunSettings(stored: Record<string, unknown>, options: RunOptions): EngineSettings {
-  const s = parseEngineSettings(stored);
-  return {
-    ...s,
+  return parseEngineSettings(stored, {
     ...(options.marketData ? { 'market_data.mode': options.marketData } : {}),
     ...(options.csvDir ? { 'market_data.csv_dir': options.csvDir } : {}),
     ...(options.impliedVol !== undefined ? { 'options.implied_vol': options.impliedVol } : {}),
     ...(options.riskFreeRate !== undefined ? { 'options.risk_free_rate': options.riskFreeRate } : {}),
     ...(options.maxMissingMarks !== undefined ? { 'guard.max_missing_marks': options.maxMissingMarks } : {}),
-  };
+  });
 }
 
 export interface RunInputs {

@@ -86,25 +86,40 @@ export function settingValueProblem(key: SettingKey, value: unknown): string | n
 }
 
 /**
- * Parses stored settings (unknown keys such as gate, synthetic, schedule are kept apart). A
- * stored value out of its range (a file edited by hand) refuses the command as a data error
- * naming every such key and its range; nothing runs on a setting the engine cannot honour.
+ * Parses the stored settings a command reads (unknown keys such as gate, synthetic, schedule are
+ * kept apart). `overrides` are the command's flags for settings (`--implied-vol`,
+ * `--threshold`, ...): they take the stored value's place before it is checked, so a flag gets
+ * past a bad stored value. A stored value out of its range (a file edited by hand) among
+ * `keys` refuses the command as a data error naming every such key, its range and the SQL that
+ * gives it its default back; nothing runs on a setting it cannot honour. A bad value of a key
+ * the command does not read (say `options.implied_vol` for `backup`) does not stop it.
  */
-export function parseEngineSettings(stored: Record<string, unknown>): EngineSettings {
-  const known: Record<string, unknown> = {};
-  for (const k of SETTING_KEYS) if (stored[k] !== undefined && stored[k] !== null) known[k] = stored[k];
-  const parsed = engineSettingsSchema.safeParse(known);
-  if (parsed.success) return parsed.data;
-  // Only a refusal names each bad key with its range, and the SQL that gives it its default back.
-  const bad = SETTING_KEYS.filter((k) => k in known && settingValueProblem(k, known[k]) !== null);
-  const problems = bad.map((k) => settingValueProblem(k, known[k])!);
-  const keys = bad.map((k) => `'${k}'`).join(', ');
+export function parseSettings<K extends SettingKey>(stored: Record<string, unknown>, keys: readonly K[], overrides: Partial<Pick<EngineSettings, K>> = {}): Pick<EngineSettings, K> {
+  const out: Partial<Record<SettingKey, unknown>> = {};
+  const bad: K[] = [];
+  const problems: string[] = [];
+  for (const k of keys) {
+    // A missing or null value takes the default.
+    const value = overrides[k] ?? stored[k] ?? undefined;
+    const parsed = engineSettingsSchema.shape[k].safeParse(value);
+    if (parsed.success) out[k] = parsed.data;
+    else {
+      bad.push(k);
+      problems.push(settingValueProblem(k, value)!);
+    }
+  }
+  if (bad.length === 0) return out as Pick<EngineSettings, K>;
   // Advice for the user to run in sqlite3; the engine never executes it.
-  const restoreDefaults = `DELETE FROM settings WHERE key IN (${keys});`;
+  const restoreDefaults = `DELETE FROM settings WHERE key IN (${bad.map((k) => `'${k}'`).join(', ')});`;
   throw dataError(
     `invalid settings in the database: ${problems.join('; ')}. Delete the row so the default applies (in sqlite3 on the database file: ${restoreDefaults}), or store a valid value with the app contract's setSettings command`,
     { problems },
   );
+}
+
+/** Every engine setting, parsed as parseSettings does: what a run reads. */
+export function parseEngineSettings(stored: Record<string, unknown>, overrides: Partial<EngineSettings> = {}): EngineSettings {
+  return parseSettings(stored, SETTING_KEYS, overrides);
 }
 
 /**

@@ -14,7 +14,7 @@ import { BatchdeskError } from '../../core/api/errors';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { EngineDeps } from '../../core/engine/run-context';
-import { parseEngineSettings } from '../../core/engine/settings';
+import { parseSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import { createTelemetry } from '../../core/telemetry/record-metric';
 import { evaluateGuard, type GuardFinding, type GuardResult } from '../../core/validation/regression-guard';
@@ -43,7 +43,7 @@ export interface GuardScope {
 
 /** Evaluates the guard over a scope (reads only). */
 export function evaluateGuardOn(db: SqliteDatabase, scope: GuardScope): GuardResult & { readonly dates: readonly string[] } {
-  const threshold = parseEngineSettings(createEngineStore(db).loadSettings())['reconcile.threshold'];
+  const threshold = parseSettings(createEngineStore(db).loadSettings(), ['reconcile.threshold'])['reconcile.threshold'];
   const only = scope.dates ? new Set<string>(scope.dates) : null;
   const refs = snapshotRefs(db, { start: scope.start, end: scope.end, portfolioIds: portfolioIdsIn(db, scope.portfolioIds) }).filter(
     (r) => (!only || only.has(r.date)) && (!scope.portfolioDates || scope.portfolioDates.has(`${r.date}|${r.portfolioId}`)),

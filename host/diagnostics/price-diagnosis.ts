@@ -6,7 +6,7 @@
  */
 import { addTradingDays } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { parseEngineSettings } from '../../core/engine/settings';
+import { parseSettings } from '../../core/engine/settings';
 import { symbolsNeeded, underlyingOf } from '../../core/phases/market-data/symbols-needed';
 import { PortfolioDateReader } from '../../db/diagnostics/portfolio-date-inputs';
 import { createEngineStore } from '../../db/engine-store';
@@ -41,7 +41,7 @@ export function diagnosePrices(db: SqliteDatabase, args: { date: IsoDate | null;
   const portfolios = portfoliosIn(db, args.portfolioIds);
   const date = reportDate(args.date) ?? latestProcessedDate(db);
   if (!date) return { date: null, symbols: [], unmarkedLots: [], counts: { exact: 0, fallback: 0, missing: 0, suspect: 0 } };
-  const settings = parseEngineSettings(createEngineStore(db).loadSettings());
+  const settings = parseSettings(createEngineStore(db).loadSettings(), ['market_data.fetch_option_contracts', 'marks.fallback_trading_days']);
   const reader = new PortfolioDateReader(db);
   const lots = portfolios.flatMap((p) => [...reader.lotsOf(p.id)]);
   const needed = symbolsNeeded(lots, date, settings['market_data.fetch_option_contracts']);

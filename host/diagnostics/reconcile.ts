@@ -4,7 +4,7 @@
  */
 import type { ReconcileInput } from '../../core/api/commands/diagnostics-commands';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { parseEngineSettings } from '../../core/engine/settings';
+import { parseSettings } from '../../core/engine/settings';
 import { sortReconcileResults, type ReconcileResult } from '../../core/validation/reconciliation';
 import { PortfolioDateReader, snapshotRefs } from '../../db/diagnostics/portfolio-date-inputs';
 import { createEngineStore } from '../../db/engine-store';
@@ -37,7 +37,7 @@ export function latestProcessedDate(db: SqliteDatabase, onOrBefore: IsoDate | nu
 }
 
 export function thresholdOf(db: SqliteDatabase, override?: number): number {
-  return override ?? parseEngineSettings(createEngineStore(db).loadSettings())['reconcile.threshold'];
+  return parseSettings(createEngineStore(db).loadSettings(), ['reconcile.threshold'], override === undefined ? {} : { 'reconcile.threshold': override })['reconcile.threshold'];
 }
 
 /**

@@ -31,7 +31,7 @@ import type { BackupList, IncompleteBackupView, ListedBackupView } from '../../c
 import { BatchdeskError } from '../../core/api/errors';
 import { shellWord } from '../../core/api/shell-word';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import { parseEngineSettings } from '../../core/engine/settings';
+import { parseSettings } from '../../core/engine/settings';
 import { applyRetention, judgePartialBackup, type BackupEntry, type PartialBackupFacts, type PartialBackupObserver, type PartialBackupVerdict } from '../../core/maintenance/backup-retention';
 import type { Clock } from '../../core/ports/clock';
 import type { LockRecord } from '../../core/ports/store';
@@ -138,7 +138,7 @@ export function parseBackupName(databaseFile: string, name: string): { readonly 
 
 /** backup.dir, else a `backups` folder next to the database. */
 export function backupDirOf(opened: OpenedDatabase): string {
-  const configured = parseEngineSettings(opened.store.loadSettings())['backup.dir'];
+  const configured = parseSettings(opened.store.loadSettings(), ['backup.dir'])['backup.dir'];
   return configured ? resolve(dirname(opened.path), configured) : join(dirname(resolve(opened.path)), 'backups');
 }
 
@@ -393,7 +393,7 @@ export function backupDestination(
  * `unmanaged` lists those backup files without a manifest, so the pass can say it left them.
  */
 function retentionPass(opened: OpenedDatabase, folder: string, file: string, keep: number | undefined, nowMs: number): { readonly deleted: string[]; readonly unmanaged: string[]; readonly kept: RetentionKept } {
-  const settings = parseEngineSettings(opened.store.loadSettings());
+  const settings = parseSettings(opened.store.loadSettings(), ['backup.keep', 'backup.keep_days']);
   const listed = listBackupsIn(folder, opened.path);
   const entries: BackupEntry[] = listed.flatMap((b) => (b.hasManifest ? [{ file: b.file, createdMs: Date.parse(b.manifest.created_at.slice(0, 23) + 'Z'), reason: b.manifest.reason }] : []));
   const keepDays = settings['backup.keep_days'];

@@ -15,7 +15,7 @@
 import { BatchdeskError, dataError } from '../../core/api/errors';
 import { newYorkDate } from '../../core/calendar';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import { parseEngineSettings } from '../../core/engine/settings';
+import { parseSettings } from '../../core/engine/settings';
 import type { Clock } from '../../core/ports/clock';
 import { takeoverWarnings } from '../../core/maintenance/takeover-words';
 import type { LockHolder } from '../../core/ports/store';
@@ -119,7 +119,7 @@ async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportR
 const PRICES: CsvImporter<ParsedPrices, PriceImportSummary> = {
   parse: (source, common, now) => parsePricesImport(source, { ...common, today: newYorkDate(now) }),
   write: (opened, parsed, common, now, checkpoint) =>
-    writePricesImport(opened.db, parsed, { ...common, today: newYorkDate(now), jumpThreshold: parseEngineSettings(opened.store.loadSettings())['market_data.jump_threshold'] }, checkpoint),
+    writePricesImport(opened.db, parsed, { ...common, today: newYorkDate(now), jumpThreshold: parseSettings(opened.store.loadSettings(), ['market_data.jump_threshold'])['market_data.jump_threshold'] }, checkpoint),
 };
 
 const PROFILES: CsvImporter<ParsedProfiles, ProfileImportSummary> = {

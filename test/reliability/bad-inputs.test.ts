@@ -240,11 +240,11 @@ const CASES: readonly BadInput[] = [
   { surface: 'database file', input: 'a database whose migration history was edited', exit: 5, message: /migration history that does not match/, prepare: (e) => sqlOn(e.db, `UPDATE __drizzle_migrations SET hash = 'edited'`), run: (e) => run(e, '--target-date', '2025-07-10') },
   { surface: 'database file', input: 'a database written by a newer version', exit: 5, message: /written by a newer version of batchdesk/, prepare: (e) => sqlOn(e.db, `INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('future', 99999999999999)`), run: (e) => cli(['reconcile', '--db', e.db], ENV) },
   { surface: 'database file', input: 'a truncated database file', exit: 5, message: /malformed|not a SQLite database/, prepare: (e) => void file(e, 'cut.sqlite', readFileSync(e.db).subarray(0, 20_000)), run: (e) => cli(['verify', 'demo', '--db', join(e.dir, 'cut.sqlite')], ENV), keepBytes: (e) => [join(e.dir, 'cut.sqlite')] },
-  // A setting stored out of its range (the file edited by hand) refuses the commands that read the settings as a data error naming it, not an internal error.
-  ...([['run', '--target-date', '2025-07-10'], ['reconcile']] as const).map(
+  // A setting stored out of its range (the file edited by hand) refuses the commands that read it as a data error naming it, not an internal error (test/cli/bad-setting-scope.test.ts: only those commands).
+  ...([['run', '--target-date', '2025-07-10'], ['run', '--dry-run']] as const).map(
     ([command, ...flags]): BadInput => ({
       surface: 'database file',
-      input: `${command} with market_data.min_usable_coverage = 7 stored by hand`,
+      input: `${[command, ...flags].join(' ')} with market_data.min_usable_coverage = 7 stored by hand`,
       exit: 5,
       message: /error: invalid settings in the database: setting market_data\.min_usable_coverage: 7 is not allowed; it must be a number from 0 to 1\. Delete the row so the default applies \(in sqlite3 on the database file: DELETE FROM settings WHERE key IN \('market_data\.min_usable_coverage'\);\), or store a valid value with the app contract's setSettings command\n/,
       prepare: (e) => sqlOn(e.db, `INSERT INTO settings (key, value) VALUES ('market_data.min_usable_coverage', '7')`),
