@@ -188,6 +188,20 @@ export function demoSyntheticConfig(o: SeedDemoOptions): SyntheticConfigInput & 
   return { seed: o.seed, profile: o.profile, start: lookbackStart(o.startDate, 400), end: o.endDate, symbols: demoSymbols(), anchors: demoAnchors() };
 }
 
+/**
+ * Why seeding with `options` is refused, or null: synthetic prices of another seed or profile
+ * are stored already and `--reset` was not given (their paths would mix). Read-only, so the
+ * command can refuse before it takes the lock and leave the file's bytes as they were.
+ */
+export function seedConflict(db: SqliteDatabase, options: SeedDemoOptions): string | null {
+  if (options.prices !== 'synthetic' || options.reset) return null;
+  const stored = db.prepare(`SELECT value FROM settings WHERE key = 'synthetic'`).get() as { value: string } | undefined;
+  if (!stored) return null;
+  const prev = JSON.parse(stored.value) as { seed?: number; profile?: string };
+  if (prev.seed === options.seed && prev.profile === options.profile) return null;
+  return `this database already holds synthetic prices for seed ${prev.seed} (${prev.profile}); use --reset to start over with seed ${options.seed} (${options.profile})`;
+}
+
 export function seedDemo(db: SqliteDatabase, options: SeedDemoOptions, nowMs: number): SeedDemoResult {
   const nowIso = formatTimestamp(nowMs);
   const apply = db.transaction((): SeedDemoResult => {
@@ -198,14 +212,9 @@ export function seedDemo(db: SqliteDatabase, options: SeedDemoOptions, nowMs: nu
     let priceRange: SeedDemoResult['priceRange'] = null;
     const symbols = demoSymbols();
     if (options.prices === 'synthetic') {
-      const stored = db.prepare(`SELECT value FROM settings WHERE key = 'synthetic'`).get() as { value: string } | undefined;
       const config = demoSyntheticConfig(options);
-      if (stored && !options.reset) {
-        const prev = JSON.parse(stored.value) as { seed?: number; profile?: string };
-        if (prev.seed !== config.seed || prev.profile !== config.profile) {
-          throw usageError(`this database already holds synthetic prices for seed ${prev.seed} (${prev.profile}); use --reset to start over with seed ${config.seed} (${config.profile})`);
-        }
-      }
+      const conflict = seedConflict(db, options);
+      if (conflict) throw usageError(conflict);
       const gen = createSyntheticGenerator(config);
       const { rows: priceRows } = gen.priceRows(symbols, config.start, config.end);
       const insert = db.prepare(

@@ -1,11 +1,12 @@
 /** `batchdesk seed-demo`: create or refresh the demo database (SPEC.md j.6, m.7). */
+import { usageError } from '../../core/api/errors';
 import { syntheticSeedSchema } from '../../core/api/run-options';
 import { targetDate } from '../../core/calendar';
 import { DEMO_START_DATE } from '../../core/data/demo-portfolios';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { checkSettledDate } from '../../core/engine/planner';
 import { takeoverWarnings } from '../../core/maintenance/takeover-words';
-import { seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
+import { seedConflict, seedDemo, seedDemoOptionsSchema } from '../../host/seed-demo';
 import { openStore } from '../../host/engine-host';
 import { withMaintenanceLock } from '../../host/maintenance/maintenance-lock';
 import { systemClock } from '../../host/system-ports';
@@ -52,6 +53,9 @@ export const seedDemoCommand: CommandSpec = {
     checkSettledDate(options.endDate, target, '--end-date');
     const opened = openStore(ctx.global.dbPath);
     try {
+      // Refused before the lock is taken, so a refused seed leaves the file as it was, byte for byte.
+      const conflict = seedConflict(opened.db, options);
+      if (conflict) throw usageError(conflict);
       // Seeding rewrites raw rows (and --reset deletes derived ones) under a run that would
       // record its dates as done: a live run or maintenance operation refuses it (exit 3).
       // A dead holder's lock taken over (a killed rebuild's: closed, the gate closed) is said, as every taker says it.

@@ -25,7 +25,8 @@ import { parseProfilesImport, writeProfilesImport, type ParsedProfiles, type Pro
 import { formatCsvProblem, isFileProblem, type CsvProblem } from '../../market-data/csv/csv-problem';
 import type { CsvSource } from '../../market-data/csv/csv-table';
 import { openStore, type OpenedDatabase } from '../engine-host';
-import { acquireMaintenanceLock } from './maintenance-lock';
+import { lockedError } from '../../core/engine/locked-error';
+import { acquireMaintenanceLock, activeLockHolder } from './maintenance-lock';
 import { stopIfCancelled } from './step-events';
 
 export interface CsvImportRequest {
@@ -98,13 +99,17 @@ async function importCsvFile<P extends { readonly ok: true }, S>(req: CsvImportR
   const cancelled = () => `the import of ${req.fileName} was cancelled before anything was written; nothing was imported`;
   const opened = openStore(req.dbPath, { mustExist: true });
   try {
+    // The file is read before the lock is taken, so a refused file leaves the database as it
+    // was, byte for byte; a live holder is named first, before the user waits for the read.
+    const busy = activeLockHolder(opened.store, req.clock, opened.path);
+    if (busy) throw lockedError(busy);
+    const parsed = await importer.parse(req.source, common, now).catch((error: unknown) => {
+      throw req.signal?.aborted ? new BatchdeskError('cancelled', cancelled()) : error;
+    });
+    if (!parsed.ok) throw refusedCsvImport(parsed.problem, req.skipBadRowsFlag);
+    await stopIfCancelled(req.signal, cancelled);
     const lock = acquireMaintenanceLock(opened.db, opened.store, 'import', req.holder, req.clock, opened.path);
     try {
-      const parsed = await importer.parse(req.source, common, now).catch((error: unknown) => {
-        throw req.signal?.aborted ? new BatchdeskError('cancelled', cancelled()) : error;
-      });
-      if (!parsed.ok) throw refusedCsvImport(parsed.problem, req.skipBadRowsFlag);
-      await stopIfCancelled(req.signal, cancelled);
       const rolledBack = () => `the import of ${req.fileName} was cancelled while it wrote; what it had written was rolled back, so nothing was imported`;
       const summary = await importer.write(opened, parsed, common, now, () => stopIfCancelled(req.signal, rolledBack));
       return { ...summary, warnings: takeoverWarnings(lock.takeover) };

@@ -111,14 +111,16 @@ describe('Ctrl-C before a maintenance command changes anything', () => {
     execFileSync('mkfifo', [fifo]);
     const csv = join(dir, 'head.csv');
     writeFileSync(csv, 'symbol,date,close\nAAPL,2025-07-01,200\n');
-    // The writer keeps the pipe open after its rows, as a feed that has not finished would.
-    const writer = spawn('sh', ['-c', `(cat "${csv}"; sleep 120) > "${fifo}"`]);
+    // The writer keeps the pipe open after its rows, as a feed that has not finished would; the
+    // marker file appears once the import has opened the pipe and the rows are in it.
+    const written = join(dir, 'written');
+    const writer = spawn('sh', ['-c', `(cat "${csv}"; touch "${written}"; sleep 120) > "${fifo}"`]);
     try {
-      // Signalled a while after the lock, once the read waits on the quiet pipe.
-      let lockedAt = 0;
+      // Signalled a while after the rows, once the read waits on the quiet pipe (the file is read before the lock is taken).
+      let writtenAt = 0;
       const r = await interrupted(['prices', 'import', fifo, '--db', db], () => {
-        if (lockedAt === 0 && lockRows(db) === 1) lockedAt = Date.now();
-        return lockedAt > 0 && Date.now() - lockedAt > 500;
+        if (writtenAt === 0 && existsSync(written)) writtenAt = Date.now();
+        return writtenAt > 0 && Date.now() - writtenAt > 500;
       });
       expect(r.sent).toBe(true);
       expect(r.code, r.stderr).toBe(130);
