@@ -6,7 +6,7 @@ import { impliedVolSchema, maxMissingMarksSchema, riskFreeRateSchema, runOptions
 import { PHASE_NAMES } from '../../core/domain/phase';
 import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
 import type { ChunkFetchPreview, RunPlan } from '../../core/engine/plan-types';
-import { blockedRunCommand, type RunSummary } from '../../core/engine/run-summary';
+import { blockedRunCommand, type DateResult, type RunSummary } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { runOnDatabase } from '../../host/engine-host';
 import { planDocument } from '../../host/plan-document';
@@ -231,6 +231,24 @@ export function unreachableProviderAdvice(s: Pick<RunSummary, 'market_data' | 'p
   return `Prices: ${who} could not be reached and market_data failed on ${dates} for lack of closes; run with --market-data offline (the price cache, a --csv-dir folder and fallback closes; no network), e.g. \`batchdesk run --retry-failed-phases --market-data offline${db}\`, or add closes with \`batchdesk prices import FILE${db}\``;
 }
 
+/**
+ * What to do after a run that left failed or partial dates, or null (a clean, cancelled or
+ * monitor-only run, or one whose unreachable provider has its own advice). When closes were
+ * missing with no usable fallback: where they are listed (diagnose prices on the first such
+ * date) and how to add them; then the retry that redoes the failed and partial portfolio-dates
+ * and the later dates they made stale (g.3).
+ */
+export function nextStepLine(s: RunSummary, db: string): string | null {
+  if ((s.status !== 'partial' && s.status !== 'failed') || s.mode === 'monitor' || unreachableProviderAdvice(s, db) !== null) return null;
+  const results: readonly DateResult[] = s.results;
+  const unfinished = results.filter((r) => r.status === 'partial' || r.status === 'failed');
+  if (unfinished.length === 0) return null;
+  const retry = `\`batchdesk run --retry-failed-phases${db}\``;
+  const lacking = unfinished.find((r) => r.missing_price_count > r.fallback_count);
+  if (lacking) return `Next: \`batchdesk diagnose prices --date ${lacking.date}${db}\` lists the closes ${lacking.date} lacks; add them with \`batchdesk prices import FILE${db}\`, then ${retry} redoes the failed and partial dates and the later dates they made stale`;
+  return `Next: once the errors above are fixed, ${retry} redoes the failed and partial dates and the later dates they made stale`;
+}
+
 function printSummary(ctx: CommandContext, s: RunSummary): void {
   const d = s.dates;
   ctx.io.err(
@@ -250,6 +268,7 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
         (b) =>
           `  ${b.first_date}..${b.last_date} (${b.dates} date${b.dates === 1 ? '' : 's'}, ${b.portfolios.length} portfolio${b.portfolios.length === 1 ? '' : 's'}): blocked by ${b.blocked_by}, which has no snapshot; to run it and the blocked dates in order: ${blockedRunCommand(b.blocked_by, b.last_date, b.portfolios)}${advisedDbFlag(ctx.global)}`,
       ),
+      ...[nextStepLine(s, advisedDbFlag(ctx.global))].filter((l) => l !== null),
       BANNER,
     ].join('\n'),
   );
@@ -299,7 +318,7 @@ export const runCommand: CommandSpec = {
     const jsonOnStderr = f['log-json'] === true && !logFile;
     if (jsonOnStderr) sinks.push(streamSink((l) => ctx.io.err(l), 'json'));
     // A dry run shows no progress; with --sql-echo the progress sink prints its statements.
-    else if (!options.dryRun || f['sql-echo'] === true) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, level: ctx.global.logLevel, now: () => clock.now(), color: ctx.global.color }));
+    else if (!options.dryRun || f['sql-echo'] === true) sinks.push(progressSink((l) => ctx.io.err(l), { tty: ctx.io.stderrIsTTY, level: ctx.global.logLevel, now: () => clock.now(), color: ctx.global.color, commandSuffix: advisedDbFlag(ctx.global) }));
     try {
       const result = await runOnDatabase({
         dbPath: ctx.global.dbPath,

@@ -55,7 +55,7 @@ export function targetDateWords(asked: string | undefined, settled: string, deri
  * `level` is the console's (cli/log-level.ts): `debug` adds detail, `warn` keeps only the lines
  * of warn- and error-level events, `error` prints nothing but what --sql-echo asked for.
  */
-export function progressSink(write: (line: string) => void, options: { tty: boolean; level: EventLevel; now: () => number; color?: boolean }): TelemetrySink {
+export function progressSink(write: (line: string) => void, options: { tty: boolean; level: EventLevel; now: () => number; color?: boolean; commandSuffix?: string }): TelemetrySink {
   const verbose = options.level === 'debug';
   const color = options.color ?? false;
   const tint = (c: Color | null, text: string) => (c ? paint(color, c, text) : text);
@@ -155,7 +155,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           else if (p.name === 'csv_bad_row') line(warning(csvBadRowText(p.tags)));
           else if (p.name === 'csv_conflict') line(warning(String(p.tags['message'])));
           else if (p.name === 'price_validation_flag') line(warning(priceFlagText(p.tags, p.date)));
-          else if (p.name === 'stale_marked') line(warning(`${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); re-run them or use --retry-failed-phases`));
+          else if (p.name === 'stale_marked') line(warning(`${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); \`batchdesk run --retry-failed-phases${options.commandSuffix ?? ''}\` recomputes them`));
           else if (p.name === 'gate_changed') line(p.tags['state'] === 'closed' ? warning(`the regression gate closed: ${String(p.tags['reason'])}`) : `The regression gate reopened: ${String(p.tags['reason'])}`);
           else if (p.name === 'insufficient_coverage' && verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;

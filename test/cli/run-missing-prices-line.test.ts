@@ -30,6 +30,10 @@ describe('the run summary names missing prices and their fallbacks apart', () =>
     expect(r.stderr).toContain('\nMissing prices: 9 symbol-dates without a close on the day (1 covered by a fallback close, 8 with no usable price)\n');
     expect(r.stderr).toContain('\n2025-07-08  portfolios ');
     expect(r.stderr).toMatch(/\n2025-07-08  portfolios .*  fallback 1  missing 1  /);
+    // The partial run says where the lacking closes are listed, how to add them and how to redo the dates.
+    expect(r.stderr).toContain(
+      `\nNext: \`batchdesk diagnose prices --date 2025-06-30 --db ${db}\` lists the closes 2025-06-30 lacks; add them with \`batchdesk prices import FILE --db ${db}\`, then \`batchdesk run --retry-failed-phases --db ${db}\` redoes the failed and partial dates and the later dates they made stale\n`,
+    );
 
     // A run without market_data checked no price: it does not claim that none is missing.
     const later = await runCli(['run', '--db', db, '--phase', 'analytics', '--start-date', '2025-07-08', '--end-date', '2025-07-09', '--market-data', 'offline', '--no-guard'], ENV);
@@ -42,5 +46,6 @@ describe('the run summary names missing prices and their fallbacks apart', () =>
     const r = await runCli(['run', '--db', db, '--end-date', '2025-07-02', '--start-date', '2025-06-30', '--market-data', 'offline', '--no-guard'], ENV);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('\nMissing prices: none (every needed symbol had a close on each date)\n');
+    expect(r.stderr).not.toContain('Next:');
   });
 });

@@ -10,10 +10,10 @@ import { createTelemetry, type Telemetry } from '../../../core/telemetry/record-
 import { progressSink } from '../../../cli/telemetry/progress-sink';
 import type { EventLevel } from '../../../core/api/telemetry-events';
 
-function setup(options: { tty: boolean; quiet?: boolean; level?: EventLevel }): { lines: string[]; telemetry: Telemetry; tick: (ms: number) => void } {
+function setup(options: { tty: boolean; quiet?: boolean; level?: EventLevel; commandSuffix?: string }): { lines: string[]; telemetry: Telemetry; tick: (ms: number) => void } {
   let now = 0;
   const lines: string[] = [];
-  const sink = progressSink((l) => lines.push(l), { tty: options.tty, level: options.level ?? (options.quiet ? 'error' : 'info'), now: () => now });
+  const sink = progressSink((l) => lines.push(l), { tty: options.tty, level: options.level ?? (options.quiet ? 'error' : 'info'), now: () => now, ...(options.commandSuffix ? { commandSuffix: options.commandSuffix } : {}) });
   const telemetry = createTelemetry({ clock: { now: () => Date.parse('2026-11-27T23:00:00Z') + now }, sinks: [sink], strict: true, runId: 'r1' });
   return { lines, telemetry, tick: (ms) => (now += ms) };
 }
@@ -145,12 +145,12 @@ describe('progress on stderr', () => {
     dateResult(telemetry, '2026-11-24', 10);
     expect(lines).toEqual([]);
   });
-  it('at level warn (BATCHDESK_LOG_LEVEL=warn) prints only the lines of warn- and error-level events', () => {
-    const { lines, telemetry } = setup({ tty: false, level: 'warn' });
+  it('at level warn (BATCHDESK_LOG_LEVEL=warn) prints only the lines of warn- and error-level events; a stale warning names the whole retry command', () => {
+    const { lines, telemetry } = setup({ tty: false, level: 'warn', commandSuffix: ' --db /tmp/x.sqlite' });
     runStart(telemetry, 1);
     dateResult(telemetry, '2026-11-24', 10);
     telemetry.metric('stale_marked', 3, { portfolioId: 'p1234567-x', tags: { from: '2026-11-25', to: '2026-11-27', after: '2026-11-24', target_date: '2026-11-27' }, level: 'warn' });
-    expect(lines).toEqual(['warning: 3 later date(s) of p1234567 are now stale (from 2026-11-25); re-run them or use --retry-failed-phases']);
+    expect(lines).toEqual(['warning: 3 later date(s) of p1234567 are now stale (from 2026-11-25); `batchdesk run --retry-failed-phases --db /tmp/x.sqlite` recomputes them']);
   });
 
   it('says what happened to a flagged close: a jump is kept (or the stored close stays), an invalid close is rejected', () => {
