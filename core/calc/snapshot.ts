@@ -132,7 +132,7 @@ export function computeSnapshot(input: SnapshotInput): SnapshotValues {
   return {
     snapshotDate: input.d,
     totalValue: newEquity,
-    cashValue: roundCents(newEquity - netRaw),
+    cashValue: roundCents(newEquity - netExposure),
     longValue: roundCents(long.value),
     shortValue: roundCents(short.value),
     grossExposure: roundCents(gross.value),
