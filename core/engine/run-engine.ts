@@ -87,6 +87,11 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const { deps, plan, settings, inputs, startedMs } = p;
   const store = deps.store;
   if (input.dryRun) return dryRunResult(p, input, control);
+  // m.16: a live holder of the lock refuses the run before anything else, also when there is
+  // nothing to do (what the plan read may be that holder's work in progress). A closed gate
+  // with nothing to do is a warning (upToDateGateWarnings).
+  const locked = p.refusals.find((e) => e.code === 'locked');
+  if (locked) throw withTakeoverWords(locked, p.staleTakeover);
   if (plan.upToDateMessage) {
     const summary = upToDateSummary({
       mode: input.monitorOnly ? 'monitor' : plan.mode,
