@@ -50,7 +50,7 @@ export function runToResume(store: Pick<EngineStore, 'getRun' | 'latestResumable
 
 /**
  * The options of a run: for a resume, those it gives, completed by those of the run it resumes
- * (SOURCE_OPTIONS, OVERRIDE_OPTIONS). Looked up before the run takes the lock: `dead` is the run
+ * (SOURCE_OPTIONS, OVERRIDE_OPTIONS), with the chunk size of the plan it continues. Looked up before the run takes the lock: `dead` is the run
  * of a stale lock, a killed run the resume will take over.
  */
 export function withResumedOptions(input: RunOptions, store: ResumeStore, dead: HistoryRecord | null): RunOptions {
@@ -62,5 +62,9 @@ export function withResumedOptions(input: RunOptions, store: ResumeStore, dead: 
   const ownSource = input.marketData !== undefined || input.csvDir !== undefined;
   const inherit = [...(ownSource ? [] : SOURCE_OPTIONS), ...OVERRIDE_OPTIONS];
   for (const k of inherit) if ((out[k] === undefined || out[k] === false) && stored[k] !== undefined) out[k] = stored[k];
+  // The plan, its chunks included, is the chain's first run's (planner.ts): the resume records
+  // the chunk size it runs with, not its own default of one chunk.
+  const planOptions = resumeChain(store, run).at(-1)!.options as Partial<RunOptions> | null;
+  if (planOptions?.chunkDays !== undefined) out['chunkDays'] = planOptions.chunkDays;
   return out as RunOptions;
 }

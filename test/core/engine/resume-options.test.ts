@@ -131,6 +131,17 @@ describe('run --resume', () => {
     expect(tableContents(path)).toEqual(before);
   }, 120_000);
 
+  it('records the chunk size of the plan it continues, over a resume of a resume too', async () => {
+    const path = copyDb(seeded);
+    await stopAfter(path, { marketData: 'synthetic', chunkDays: 7 }, 2);
+    await stopAfter(path, { resume: 'latest' }, 2);
+    const r = await runDemo(path, NOW, { resume: 'latest' });
+    expect(r.exitCode).toBe(0);
+    if (r.kind !== 'run') throw new Error('a run was expected');
+    expect(r.summary.chunks.length).toBeGreaterThan(1);
+    expect(history(path).map((h) => (JSON.parse(h.options) as RunOptionsInput).chunkDays)).toEqual([7, 7, 7]);
+  }, 120_000);
+
   it('a resume of a resume goes on with the overrides the stopped resume ran with', async () => {
     const path = copyDb(seeded);
     await stopAfter(path, { marketData: 'synthetic', impliedVol: 0.4, maxMissingMarks: 0.5 }, 2);
