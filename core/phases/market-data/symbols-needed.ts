@@ -4,6 +4,11 @@
  * fetch_option_contracts is on), and the eight factor ETFs. Private-looking symbols and
  * option contracts are never requested. Also counts the lots and portfolios that need each
  * symbol, directly or as an underlying (missing_prices.positions_affected).
+ *
+ * A lot fully closed on D (exit_date = D) is no longer active on D, but it is still marked
+ * on D (d.3: a row with is_active = 0 and its closing part), at D's close by d.2.1, so it
+ * needs its symbol on D like an active lot. Without it the mark of the exit day depended on
+ * whether an earlier date of the same chunk had loaded the symbol (m.12).
  */
 import type { IsoDate } from '../../domain/iso-date';
 import { isActiveOn, type Lot } from '../../domain/portfolio';
@@ -18,6 +23,15 @@ export function underlyingOf(lot: Lot): string | null {
   return lot.underlyingSymbol ?? parseOptionContract(lot.symbol)?.root ?? null;
 }
 
+/**
+ * Whether `lot` is marked on D with a market price, so its symbol (or underlying) is needed on
+ * D: active on D, or fully closed on D (its exit-day mark, d.3).
+ */
+function markedOn(lot: Lot, d: IsoDate): boolean {
+  return isActiveOn(lot, d) || (lot.exitDate === d && lot.entryDate <= d);
+}
+
+/** The symbols needed on D by `lots` (e.2, with the exit-day lots), each with the lots and portfolios that need it. */
 export function symbolsNeeded(lots: Iterable<Lot>, d: IsoDate, fetchOptionContracts: boolean): Map<string, SymbolNeed> {
   const out = new Map<string, SymbolNeed>();
   const add = (symbol: string | null, lot: Lot | null) => {
@@ -32,7 +46,7 @@ export function symbolsNeeded(lots: Iterable<Lot>, d: IsoDate, fetchOptionContra
   };
   for (const etf of FACTOR_ETFS) add(etf, null);
   for (const lot of lots) {
-    if (!isActiveOn(lot, d)) continue;
+    if (!markedOn(lot, d)) continue;
     if (lot.investmentClass === 'PUBLIC') add(lot.symbol, lot);
     else if (lot.investmentClass === 'OPTIONS') {
       add(underlyingOf(lot), lot);
