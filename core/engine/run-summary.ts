@@ -306,7 +306,8 @@ export function buildRunSummary(i: RunSummaryInput): RunSummary {
     options: { ...i.options },
     dates: { planned: i.plannedDates.length, processed: results.length, ...i.verdict.counts, skipped: notRun.length, not_run_dates: notRun, first: i.plannedDates[0] ?? null, last: i.plannedDates[i.plannedDates.length - 1] ?? null },
     chunks: i.tally.chunks,
-    phases: i.tally.phases,
+    // Sums of millisecond durations, said in whole milliseconds (no float noise such as 0.020000000000000004).
+    phases: Object.fromEntries(Object.entries(i.tally.phases).map(([name, t]) => [name, { ...t, duration_seconds: Math.round(t.duration_seconds * 1000) / 1000 }])),
     market_data: {
       symbols: i.marketData.symbols,
       requests: mdc.requests,

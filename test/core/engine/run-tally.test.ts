@@ -70,3 +70,13 @@ describe("a run's phase totals when a critical failure rolls a portfolio-date ba
     expect(r.summary.phases['snapshots']).toMatchObject({ runs: 10, success: 9, failed: 1 });
   }, 120_000);
 });
+
+describe("a run's phase durations", () => {
+  it('are said in whole milliseconds, without the float noise of summing them (0.020000000000000004)', async () => {
+    const path = seedDemoDb('2025-07-31T23:00:00Z');
+    const r = await runDemo(path, '2025-07-31T23:00:00Z', { guard: false });
+    if (r.kind !== 'run') throw new Error('a run was expected');
+    const durations = Object.values(r.summary.phases).map((p) => p.duration_seconds);
+    expect(durations.filter((s) => !/^\d+(\.\d{1,3})?$/.test(String(s)))).toEqual([]);
+  }, 120_000);
+});
