@@ -15,8 +15,9 @@ import {
 } from '../calendar';
 import type { IsoDate } from '../domain/iso-date';
 import { PHASE_NAMES, type PhaseName } from '../domain/phase';
-import type { Lot } from '../domain/portfolio';
+import type { Lot, RealizedEvent } from '../domain/portfolio';
 import { rebuildCommandFor } from '../maintenance/interrupted-rebuild';
+import { marksInPlace } from '../phases/marks';
 import type { EngineStore } from '../ports/engine-store';
 import type { HistoryRecord, PortfolioRecord, TrackingRecord } from '../ports/store';
 import { chunkDates } from './chunks';
@@ -25,7 +26,7 @@ import { resolvePortfolioIds } from './portfolio-scope';
 import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
 import { resumeChain, runToResume } from './resume-options';
 
-export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking' | 'previousSnapshot'>;
+export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking' | 'previousSnapshot' | 'loadRealizedEvents'>;
 
 export interface PlannerInput {
   readonly options: RunOptions;
@@ -110,6 +111,22 @@ function cursorOf(p: PortfolioRecord, input: PlannerInput, incomplete: IsoDate |
 function portfolioStatusIn(t: TrackingRecord, phase: PhaseName, portfolioId: string): { status: string; reason: string | null } | null {
   const entry = (t.phaseStatus as Record<string, { portfolios?: Record<string, { status: string; reason: string | null }> }> | null)?.[phase];
   return entry?.portfolios?.[portfolioId] ?? null;
+}
+
+/**
+ * A lot's realized events, for the planned portfolios, read once and only when asked: the
+ * prerequisite check needs them only for a portfolio-date without stored marks.
+ */
+function realizedEventsOf(store: PlannerStore, dates: readonly PlannedDate[]): (lotId: string) => readonly RealizedEvent[] {
+  let byLot: Map<string, RealizedEvent[]> | null = null;
+  return (lotId) => {
+    if (!byLot) {
+      byLot = new Map();
+      const ids = [...new Set(dates.flatMap((d) => d.portfolios.map((p) => p.portfolioId)))];
+      for (const e of store.loadRealizedEvents(ids)) (byLot.get(e.positionId) ?? byLot.set(e.positionId, []).get(e.positionId)!).push(e);
+    }
+    return byLot.get(lotId) ?? [];
+  };
 }
 
 function dateStatusIn(t: TrackingRecord, phase: PhaseName): string | null {
@@ -359,6 +376,7 @@ export function planRun(input: PlannerInput): RunPlan {
   // Prerequisites (c.11): inputs of selected phases whose producers are not selected.
   if (!options.withPrerequisites && !options.retryFailedPhases) {
     const problems: string[] = [];
+    const eventsOf = realizedEventsOf(input.store, dates);
     for (const pd of dates) {
       for (const pp of pd.portfolios) {
         const has = new Set<PhaseName>([...pd.datePhases, ...pp.phases]);
@@ -368,9 +386,10 @@ export function planRun(input: PlannerInput): RunPlan {
           const problem = `${pd.date}: marks needs market_data`;
           if ((!t || dateStatusIn(t, 'market_data') !== 'success') && !problems.includes(problem)) problems.push(problem);
         }
-        if (has.has('snapshots') && !has.has('marks') && !input.store.hasMarks(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: snapshots needs marks`);
+        const marksMissing = !has.has('marks') && !marksInPlace(input.store.hasMarks(pp.portfolioId, pd.date), input.lotsByPortfolio.get(pp.portfolioId) ?? [], eventsOf, pd.date);
+        if (has.has('snapshots') && marksMissing) problems.push(`${pd.date} ${pp.portfolioId}: snapshots needs marks`);
         if (has.has('analytics') && !has.has('snapshots') && !input.store.snapshotOf(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs snapshots`);
-        if (has.has('analytics') && !has.has('marks') && !input.store.hasMarks(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs marks`);
+        if (has.has('analytics') && marksMissing) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs marks`);
         if (problems.length > 20) break;
       }
     }

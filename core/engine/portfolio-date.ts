@@ -7,8 +7,8 @@
  * itself, becomes stale (g.8). A failed portfolio-date keeps no row of an earlier run (g.8).
  */
 import { isBenignSkip, type PhaseName, type PhaseOutcome } from '../domain/phase';
-import { isActiveOn } from '../domain/portfolio';
 import type { IsoDate } from '../domain/iso-date';
+import { lotsConsidered } from '../phases/marks';
 import type { DateTracker, PhaseEntry } from './date-tracker';
 import type { MonitorRecorder } from './monitor-recorder';
 import { phaseTraceInputs } from './monitor-trace-inputs';
@@ -166,8 +166,7 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
 function runPortfolioPhases(a: PortfolioDateArgs, ctx: PortfolioDateContext, rec: PhaseRecorder, index: number, count: number): void {
   const { deps, run } = a;
   const { date: d, portfolio } = ctx;
-  const lots = ctx.lots.filter((l) => l.entryDate <= d);
-  const noLots = lots.filter((l) => isActiveOn(l, d) || (run.eventsByLot.get(l.id) ?? []).some((e) => e.tradeDate === d)).length === 0;
+  const noLots = lotsConsidered(ctx).length === 0;
   for (const phase of PORTFOLIO_PHASES) {
     if (!ctx.selected.has(phase.name)) continue;
     run.telemetry.recordMetric('phase_start', { date: d, phase: phase.name, scope: 'portfolio', portfolio_id: portfolio.id, portfolio_index: index, portfolio_count: count, chunk_index: ctx.dateContext.chunkIndex });

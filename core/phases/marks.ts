@@ -5,19 +5,38 @@
  */
 import { markLot } from '../calc/lot-mark';
 import { lotAsOf } from '../calc/lot-quantity';
+import type { IsoDate } from '../domain/iso-date';
 import type { LotMark } from '../domain/mark';
-import { isActiveOn } from '../domain/portfolio';
+import { isActiveOn, type Lot, type RealizedEvent } from '../domain/portfolio';
 import { isOptionContractSymbol } from '../domain/symbols';
 import { noteUnchanged, outcome, type PortfolioDateContext, type PortfolioPhase } from '../engine/phase-types';
 import { symbolsNeeded } from './market-data/symbols-needed';
 
-export function lotsConsidered(ctx: PortfolioDateContext) {
-  const d = ctx.date;
-  return ctx.lots.filter((lot) => {
+/**
+ * The lots the marks phase marks on D: entered by D and held on D, or closed on D by a realized
+ * event (`eventsOf` gives a lot's events). None means the phase writes no row for D, which the
+ * phases after it and the planner read as marks in place, not missing (m.22).
+ */
+export function lotsMarkedOn(lots: readonly Lot[], eventsOf: (lotId: string) => readonly RealizedEvent[], d: IsoDate): Lot[] {
+  return lots.filter((lot) => {
     if (lot.entryDate > d) return false;
     if (isActiveOn(lot, d)) return true;
-    return (ctx.run.eventsByLot.get(lot.id) ?? []).some((e) => e.tradeDate === d);
+    return eventsOf(lot.id).some((e) => e.tradeDate === d);
   });
+}
+
+/** The lots the marks phase marks on the portfolio-date (lotsMarkedOn with the run's events). */
+export function lotsConsidered(ctx: PortfolioDateContext): Lot[] {
+  return lotsMarkedOn(ctx.lots, (id) => ctx.run.eventsByLot.get(id) ?? [], ctx.date);
+}
+
+/**
+ * Whether the marks of a portfolio on D are in place for a phase that reads them: rows are
+ * stored, or none are due because no lot is marked on D (a portfolio whose lots all closed
+ * before D is edge input, not a missing prerequisite, m.22).
+ */
+export function marksInPlace(hasMarks: boolean, lots: readonly Lot[], eventsOf: (lotId: string) => readonly RealizedEvent[], d: IsoDate): boolean {
+  return hasMarks || lotsMarkedOn(lots, eventsOf, d).length === 0;
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
@@ -66,7 +85,9 @@ export const marksPhase: PortfolioPhase = {
         }),
       );
     }
-    noteUnchanged(ctx, 'marks', run.store.replaceMarks(portfolio.id, d, marks, run.runId, run.nowIso()));
+    // No lot to mark and none stored: nothing is replaced, so what reads the marks is not stale (g.8).
+    const changed = marks.length > 0 || run.store.hasMarks(portfolio.id, d) ? run.store.replaceMarks(portfolio.id, d, marks, run.runId, run.nowIso()) : false;
+    noteUnchanged(ctx, 'marks', changed);
     ctx.state.marks = marks;
     const active = marks.filter((m) => m.isActive);
     const eligible = active.filter((m) => {

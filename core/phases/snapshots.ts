@@ -10,6 +10,7 @@ import { computeSnapshot } from '../calc/snapshot';
 import { compensatedSum } from '../domain/money';
 import { noteUnchanged, outcome, type PortfolioPhase } from '../engine/phase-types';
 import { blockedRunCommand } from '../engine/run-summary';
+import { marksInPlace } from './marks';
 
 export const snapshotsPhase: PortfolioPhase = {
   name: 'snapshots',
@@ -19,7 +20,8 @@ export const snapshotsPhase: PortfolioPhase = {
   writes: ['portfolio_snapshots', 'portfolios.equity'],
   prerequisite(ctx) {
     if (ctx.selected.has('marks')) return null;
-    return ctx.run.store.hasMarks(ctx.portfolio.id, ctx.date) ? null : `marks have not run for ${ctx.portfolio.name} on ${ctx.date}`;
+    const inPlace = marksInPlace(ctx.run.store.hasMarks(ctx.portfolio.id, ctx.date), ctx.lots, (id) => ctx.run.eventsByLot.get(id) ?? [], ctx.date);
+    return inPlace ? null : `marks have not run for ${ctx.portfolio.name} on ${ctx.date}`;
   },
   run(ctx) {
     const { run, date: d, portfolio } = ctx;

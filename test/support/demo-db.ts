@@ -1,4 +1,5 @@
 /** A seeded demo database for engine tests, plus an in-process run with a pinned clock. */
+import Database from 'better-sqlite3';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runOptionsSchema, type RunOptionsInput } from '../../core/api/run-options';
@@ -57,4 +58,23 @@ export async function demoWithMarks(now: string, start: string, end: string): Pr
   const r = await runDemo(path, now, { startDate: start, endDate: end, phases: ['market_data', 'fundamentals', 'marks'] });
   if (r.exitCode !== 0) throw new Error(`the marks set-up run exited ${r.exitCode}`);
   return path;
+}
+
+/**
+ * Leaves `portfolioId` one lot, AAPL, closed fully on `closedOn` by a realized event (its other
+ * lots deleted): a portfolio that holds no lot on the dates after it (m.22).
+ */
+export function closeAllLotsOf(path: string, portfolioId: string, closedOn: string): void {
+  const db = new Database(path);
+  try {
+    db.prepare(`UPDATE positions SET deleted_at = '2025-06-01T00:00:00.000000Z' WHERE portfolio_id = ? AND symbol <> 'AAPL'`).run(portfolioId);
+    const lot = db.prepare(`SELECT id, quantity FROM positions WHERE portfolio_id = ? AND symbol = 'AAPL' AND deleted_at IS NULL`).get(portfolioId) as { id: string; quantity: number };
+    db.prepare(`UPDATE positions SET quantity = 0, exit_date = ? WHERE id = ?`).run(closedOn, lot.id);
+    db.prepare(
+      `INSERT INTO position_realized_events (id, position_id, portfolio_id, trade_date, quantity_closed, realized_pnl, exit_price, created_at)
+       VALUES ('e0000000-0000-4000-8000-000000000001', ?, ?, ?, ?, 12.5, NULL, ?)`,
+    ).run(lot.id, portfolioId, closedOn, lot.quantity, `${closedOn}T21:00:00.000000Z`);
+  } finally {
+    db.close();
+  }
 }
