@@ -59,6 +59,7 @@ export interface RunInfo {
 }
 
 export interface LogEntry {
+  /** Unique among the lines of a state: the line's serial number (LiveState.logSerial). */
   readonly key: string;
   readonly seq: number;
   readonly ts: string;
@@ -147,9 +148,18 @@ export interface LiveState {
   readonly log: readonly LogEntry[];
   /** Log lines received in all (dropped ones included): more than `log` holds once lines were dropped. */
   readonly logReceived: number;
+  /**
+   * The serial number the next log line's key takes. An event's own fields make no key: the
+   * events of no run (a purge's, a restore's steps) carry no run id, and each operation numbers
+   * its events from 1, so a purge's step 1 and a restore's step 1 would share one.
+   */
+  readonly logSerial: number;
   readonly lastSeq: number;
-  /** Timestamp (engine clock) of the last event received. */
-  readonly lastTs: string | null;
+  /**
+   * Timestamp (engine clock) of the live run's latest event up to its run_result: where its
+   * duration ends. Events of no run (a purge's steps) and of other runs leave it as it is.
+   */
+  readonly runLastTs: string | null;
   /** Wall-clock receipt of the last batch (ms, performance.now()), for the ETA. */
   readonly updatedAt: number;
 }
@@ -177,8 +187,9 @@ export const EMPTY_LIVE: LiveState = {
   counters: ZERO,
   log: [],
   logReceived: 0,
+  logSerial: 0,
   lastSeq: 0,
-  lastTs: null,
+  runLastTs: null,
   updatedAt: 0,
 };
 
@@ -330,8 +341,8 @@ export function withResumedRun(state: LiveState, runId: string, resumedBatchRunI
  */
 export function withDatabaseReplaced(state: LiveState): LiveState {
   if (state.phase === 'running') return state;
-  const log = state.log.filter((l) => l.key.startsWith('-:'));
-  return { ...EMPTY_LIVE, rows: untouched(state.rows), log, logReceived: log.length, lastSeq: state.lastSeq, lastTs: state.lastTs, updatedAt: state.updatedAt };
+  const log = state.log.filter((l) => l.origin.run_id === null);
+  return { ...EMPTY_LIVE, rows: untouched(state.rows), log, logReceived: log.length, logSerial: state.logSerial, lastSeq: state.lastSeq, updatedAt: state.updatedAt };
 }
 
 /** A monitor-only run (g.12, `mode = 'monitor'`): computes and rolls back, publishes nothing. */
@@ -504,23 +515,36 @@ function applyEvent(s: LiveState, e: TelemetryEvent, counts: Readonly<Record<str
   }
 }
 
+/**
+ * The live run's clock after `e`: an event of that run moves it while the run lasts, its
+ * run_result last, so its duration is its own (not stretched by a later purge's steps).
+ */
+function withRunClock(s: LiveState, e: TelemetryEvent): LiveState {
+  const own = e.run_id !== null && e.run_id === s.run?.runId;
+  return own && (s.phase === 'running' || e.event === 'run_result') ? { ...s, runLastTs: e.ts } : s;
+}
+
 /** Folds one throttled batch into the state (one UI update). */
 export function applyBatch(state: LiveState, batch: TelemetryBatch, nowMs: number): LiveState {
   let s = state;
   const log: LogEntry[] = [];
   for (const e of batch.events) {
-    s = applyEvent(s, e, batch.counts);
-    log.push({ key: `${e.run_id ?? '-'}:${e.seq}:${e.event}`, seq: e.seq, ts: e.ts, level: e.level, event: e.event, origin: e });
+    s = withRunClock(applyEvent(s, e, batch.counts), e);
+    log.push({ key: String(s.logSerial + log.length), seq: e.seq, ts: e.ts, level: e.level, event: e.event, origin: e });
   }
   const last = batch.events[batch.events.length - 1];
   const merged = s.log.length + log.length > LOG_CAPACITY ? [...s.log, ...log].slice(-LOG_CAPACITY) : [...s.log, ...log];
-  return { ...s, log: merged, logReceived: s.logReceived + log.length, lastSeq: last ? last.seq : s.lastSeq, lastTs: last ? last.ts : s.lastTs, updatedAt: nowMs };
+  return { ...s, log: merged, logReceived: s.logReceived + log.length, logSerial: s.logSerial + log.length, lastSeq: last ? last.seq : s.lastSeq, updatedAt: nowMs };
 }
 
-/** Run time so far on the engine's clock (BATCHDESK_NOW may pin it), from the run start to the last event. */
+/**
+ * The live run's duration on the engine's clock (BATCHDESK_NOW may pin it): from its run_start
+ * to its run_result, or to its latest event while it runs. Only its own events count: the
+ * steps of a purge or a restore done after it have no run id and leave it as it was.
+ */
 export function elapsedOf(s: LiveState): number | null {
-  if (!s.run || !s.lastTs) return null;
-  const ms = Date.parse(s.lastTs) - Date.parse(s.run.startedAt);
+  if (!s.run || !s.runLastTs) return null;
+  const ms = Date.parse(s.runLastTs) - Date.parse(s.run.startedAt);
   return Number.isFinite(ms) ? Math.max(0, ms) : null;
 }
 

@@ -50,12 +50,12 @@ const ageText = (r: MissingPriceRow): string => (r.fallbackAgeTradingDays === nu
 
 /**
  * Each column at least as wide as its heading, on one line; together they fit a 1280 px window.
- * The detail wraps onto more lines rather than being cut short.
+ * The reason and the detail wrap onto more lines rather than being cut short.
  */
 const COLUMNS: Column<MissingPriceRow>[] = [
   { key: 'date', header: 'Date', width: '6.5rem', render: (r) => r.date },
   { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong>, title: (r) => r.symbol },
-  { key: 'reason', header: 'Reason', width: '8rem', render: (r) => reasonLabel(r.reason), title: (r) => reasonTitle(r.reason) },
+  { key: 'reason', header: 'Reason', width: '8rem', render: (r) => reasonLabel(r.reason), title: (r) => reasonTitle(r.reason), wrap: true },
   { key: 'resolution', header: 'Resolution', width: '6.5rem', render: (r) => <span className={`pill ${r.resolution === 'missing' ? 'st-failed' : 'st-warning'}`}>{r.resolution}</span> },
   { key: 'fallback', header: 'Fallback date', width: '8rem', render: (r) => r.fallbackPriceDate ?? '-' },
   { key: 'age', header: 'Fallback age', width: '7.5rem', align: 'right', render: ageText, title: (r) => (r.fallbackAgeDays === null ? '' : `${ageText(r)} (${r.fallbackAgeDays} calendar days) before the date; the fallback window is 5 trading days`) },

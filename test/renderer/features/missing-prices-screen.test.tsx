@@ -108,19 +108,34 @@ describe('the Missing prices screen', () => {
       ['one-off gap', 'no_data'],
       ['provider error', 'provider_error'],
       ['rate limited', 'rate_limited'],
-      ['stale (5+ days)', 'stale_beyond_fallback'],
+      ['stale (over 5 trading days)', 'stale_beyond_fallback'],
       ['invalid price', 'invalid_price'],
       ['not listed yet', 'not_listed_yet'],
     ]);
     expect(legend.textContent).not.toMatch(/_/);
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
     const reasonCells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[2]!);
-    expect(reasonCells.map((c) => c.textContent)).toEqual(['one-off gap', 'stale (5+ days)']);
+    expect(reasonCells.map((c) => c.textContent)).toEqual(['one-off gap', 'stale (over 5 trading days)']);
     expect(reasonCells[1]!.getAttribute('title')).toMatch(/^stale_beyond_fallback: no close on the date nor in the five trading days before/);
-    fireEvent.click(screen.getByLabelText('stale (5+ days)'));
+    fireEvent.click(screen.getByLabelText('stale (over 5 trading days)'));
     fireEvent.click(screen.getByTestId('missing-apply'));
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
     expect(asked.at(-1)).toMatchObject({ reasons: ['stale_beyond_fallback'] });
+  });
+
+  it("labels stale what is over the fallback window's 5 trading days: a 5-trading-day fallback is a one-off gap, the Reason cell wraps the longer label", async () => {
+    // JPM's last close 2026-11-13: on 2026-11-20 it is 5 trading days old (a fallback), on 2026-11-23 6 (stale).
+    const gap: MissingPriceRow = { ...missing, date: '2026-11-20' as IsoDate, symbol: 'JPM', resolution: 'fallback', fallbackPriceDate: '2026-11-13', fallbackAgeDays: 7, fallbackAgeTradingDays: 5, lastKnownPriceDate: '2026-11-13' };
+    const stale: MissingPriceRow = { ...gap, date: '2026-11-23' as IsoDate, reason: 'stale_beyond_fallback', resolution: 'missing', fallbackPriceDate: null, fallbackAgeDays: null, fallbackAgeTradingDays: null };
+    renderMissing([stale, gap]);
+    const table = await screen.findByTestId('missing-table');
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    const cells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell'));
+    expect(cells.map((c) => [c[2]!.textContent, c[5]!.textContent])).toEqual([
+      ['stale (over 5 trading days)', '-'],
+      ['one-off gap', '5 trading days'],
+    ]);
+    expect(cells[0]![2]!.classList.contains('wrap')).toBe(true);
   });
 
   it("shows a fallback's age in trading days, its calendar days in the tooltip", async () => {

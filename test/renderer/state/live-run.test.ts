@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackingRow } from '../../../core/api/commands/view-commands';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
-import { aggregateStatus, applyBatch, cellClass, countTrackedDates, EMPTY_LIVE, gridView, LOG_CAPACITY, progressOf, seedFromTracking, withNotRunDates, withPlannedDates, withStart } from '../../../renderer/state/live-run';
+import { aggregateStatus, applyBatch, cellClass, countTrackedDates, elapsedOf, EMPTY_LIVE, gridView, LOG_CAPACITY, progressOf, seedFromTracking, withDatabaseReplaced, withNotRunDates, withPlannedDates, withStart } from '../../../renderer/state/live-run';
 import { dateResultEvent, metricEvent, phaseResultEvent, phaseStartEvent, runStartEvent } from '../../support/telemetry/event-builders';
 import { logText } from '../../../renderer/features/telemetry/log-words';
 
@@ -114,6 +114,42 @@ describe('applyBatch', () => {
     for (let i = 0; i < 5; i++) s = applyBatch(s, batch(Array.from({ length: 600 }, (_, k) => dateResultEvent('2025-07-01', 'success', i * 600 + k + 1))), 0);
     expect(s.log).toHaveLength(LOG_CAPACITY);
     expect(s.log[s.log.length - 1]!.seq).toBe(3000);
+  });
+});
+
+/** An event at `ts`; `runId` null: a maintenance operation's, which numbers its events from 1 with no run id. */
+const at = (e: TelemetryEvent, ts: string, runId: string | null = 'run-1'): TelemetryEvent => ({ ...e, ts, run_id: runId });
+
+/** A maintenance operation's step events (`purge_step`, `restore_step`), numbered from 1 as each operation numbers them. */
+const steps = (name: string, ts: string, count = 4): TelemetryEvent[] => Array.from({ length: count }, (_, i) => at({ ...metricEvent(name, i + 1, i + 1), payload: { name, value: i + 1, unit: null, date: null, portfolio_id: null, tags: {} } } as TelemetryEvent, ts, null));
+
+describe("the run's duration and the log's lines around maintenance", () => {
+  it('runs from the run_start to the run_result: a purge or a restore done afterwards does not stretch it', () => {
+    let s = applyBatch(EMPTY_LIVE, batch([at(runStart(1), '2026-11-27T23:00:54.000000Z'), at(dateResultEvent('2025-07-01', 'success', 2), '2026-11-27T23:00:55.000000Z')]), 0);
+    // While it runs: up to its latest event; an event of no run meanwhile is not its.
+    expect(elapsedOf(s)).toBe(1000);
+    s = applyBatch(s, batch([at(metricEvent('gate_changed', null, 1), '2026-11-27T23:00:55.500000Z', null)]), 0);
+    expect(elapsedOf(s)).toBe(1000);
+    s = applyBatch(s, batch([at(runResultEvent(3, false), '2026-11-27T23:00:56.000000Z')]), 0);
+    expect(elapsedOf(s)).toBe(2000);
+    // Thirteen minutes later: a purge's steps, then a late event of the finished run.
+    s = applyBatch(s, batch(steps('purge_step', '2026-11-27T23:14:37.000000Z')), 0);
+    expect(s.phase).toBe('finished');
+    expect(elapsedOf(s)).toBe(2000);
+    s = applyBatch(s, batch([at(metricEvent('guard_result', null, 4), '2026-11-27T23:14:40.000000Z')]), 0);
+    expect(elapsedOf(s)).toBe(2000);
+  });
+
+  it("gives every line its own key: a purge's and a restore's steps, numbered alike with no run id, stay apart after the restore", () => {
+    let s = applyBatch(EMPTY_LIVE, batch([runStart(1), dateResultEvent('2025-07-01', 'success', 2), runResultEvent(3, false)]), 0);
+    s = applyBatch(s, batch(steps('purge_step', '2026-11-27T23:06:00.000000Z')), 0);
+    s = applyBatch(s, batch([...steps('restore_step', '2026-11-27T23:06:32.000000Z'), at(metricEvent('database_replaced', null, 1), '2026-11-27T23:06:33.000000Z', null)]), 0);
+    s = withDatabaseReplaced(s);
+    // The run's lines went with it; the nine lines of no run stay, each under its own key.
+    expect(s.log.map((l) => (l.origin.event === 'metric' ? l.origin.payload.name : l.event))).toEqual([...Array(4).fill('purge_step'), ...Array(4).fill('restore_step'), 'database_replaced']);
+    expect(new Set(s.log.map((l) => l.key)).size).toBe(9);
+    s = applyBatch(s, batch([runStartEvent(1, { runId: 'run-2' }), ...steps('purge_step', '2026-11-27T23:07:00.000000Z', 1)]), 0);
+    expect(new Set(s.log.map((l) => l.key)).size).toBe(11);
   });
 });
 

@@ -58,7 +58,7 @@ describe('the live view after a restore', () => {
     expect(s.phase).toBe('idle');
     expect(s.result).toBeNull();
     expect(s.latestRun!.id).not.toBe(runId);
-    expect(s.log.some((l) => l.key.startsWith(`${runId}:`))).toBe(false);
+    expect(s.log.some((l) => l.origin.run_id === runId)).toBe(false);
     expect(s.log.some((l) => logText(l.origin).startsWith('database_replaced'))).toBe(true);
     expect(Object.keys(s.rows).sort()).toEqual(['2025-06-30', '2025-07-01', '2025-07-02']);
   });

@@ -49,7 +49,7 @@ describe('the live view after a restore from a terminal', () => {
     const s = page.getSnapshot();
     expect(s.phase).toBe('idle');
     expect(s.result).toBeNull();
-    expect(s.log.some((l) => l.key.startsWith(`${runId}:`))).toBe(false);
+    expect(s.log.some((l) => l.origin.run_id === runId)).toBe(false);
     const replaced = s.log.filter((l) => logText(l.origin).startsWith('database_replaced'));
     expect(replaced).toHaveLength(1);
     expect(logText(replaced[0]!.origin)).toMatch(/other.process/);
