@@ -1,13 +1,15 @@
 /** `batchdesk backup`, `backup list`, `restore`: verified backups, the backups list and restores (SPEC.md j.1-j.3). */
-import { basename, resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { backupCheckText } from '../../core/api/backup-check-text';
-import { EXIT } from '../../core/api/errors';
+import { BatchdeskError, EXIT } from '../../core/api/errors';
 import { backupKeepSchema, backupReasonSchema, type BackupList } from '../../core/api/commands/maintenance-commands';
 import { resolveOutputPath } from '../../db/maintenance/database-paths';
-import { refuseReadOnlyDatabase } from '../../db/open-database';
+import { createEngineStore } from '../../db/engine-store';
+import { openDatabase, refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
-import { backupList, makeBackup, retentionKeptText } from '../../host/maintenance/backup';
-import { restoreBackup } from '../../host/maintenance/restore';
+import { backupDirOf, backupList, makeBackup, retentionKeptText } from '../../host/maintenance/backup';
+import { restoreBackup, verifyBackupFile } from '../../host/maintenance/restore';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
@@ -150,24 +152,70 @@ export const backupListCommand: CommandSpec = {
   },
 };
 
+/**
+ * The backup folder of the database being restored (backupDirOf), for restore's not-found
+ * message: read on a read-only connection, as restore reads the lock before its checks, so a
+ * refused restore changes nothing; the `backups` folder beside a database that is not there yet.
+ * Null when the database cannot be read (a damaged database is a reason to restore) or its
+ * backup.dir setting is bad: the message then names only the command that lists the backups.
+ */
+function backupFolderOf(dbPath: string): string | null {
+  if (!existsSync(dbPath)) return join(dirname(resolve(dbPath)), 'backups');
+  try {
+    const db = openDatabase(dbPath, { readonly: true });
+    try {
+      return backupDirOf({ db, store: createEngineStore(db), path: dbPath, close: () => db.close() });
+    } finally {
+      db.close();
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Restore's backup file, checked before its question so a wrong path is said at once, not only
+ * after `--yes` (the question would ask to replace the database with a file that is not there).
+ * A missing file: where this database's backups are and the command that lists them, whose
+ * `<folder>/<file>` is the path to give. A folder, device, pipe or socket: restore's own words
+ * (verifyBackupFile refuses those before it reads anything). A file that cannot be read: why.
+ */
+function refuseUnusableBackupFile(file: string, dbPath: string, commandSuffix: string): void {
+  if (!existsSync(file)) {
+    const folder = backupFolderOf(dbPath);
+    throw new BatchdeskError(
+      'not_found',
+      `backup file ${file} not found; list the backups with \`batchdesk backup list${commandSuffix}\`${folder ? ` (this database's backups are in ${folder}; give one as ${join(folder, '<file>')})` : ''}`,
+    );
+  }
+  if (!statSync(file).isFile()) verifyBackupFile(file, commandSuffix);
+  try {
+    accessSync(file, constants.R_OK);
+  } catch (err) {
+    throw new BatchdeskError('io', `cannot read backup file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a backup file this user can read`);
+  }
+}
+
 export const restoreCommand: CommandSpec = {
   name: 'restore',
   summary: 'restore a verified backup over the database (a safety backup is taken first)',
-  positionals: [{ name: 'backup-file', required: true, description: 'the backup to restore' }],
+  positionals: [{ name: 'backup-file', required: true, description: "the backup to restore: a path from the current folder, as `backup list` prints it (<folder>/<file>; the backup folder is <db folder>/backups unless backup.dir says otherwise)" }],
   flags: {
     yes: { type: 'boolean', description: 'do not ask for confirmation' },
     'no-safety-backup': { type: 'boolean', description: 'skip the safety backup of the current database' },
     json: JSON_FLAG,
   },
-  example: 'batchdesk restore backups/portfolios.sqlite.20251107T223000Z.pre-purge.sqlite --yes',
+  example: 'batchdesk restore /data/backups/portfolios.sqlite.20251107T223000Z.pre-purge.sqlite --db /data/portfolios.sqlite --yes',
   async run(ctx) {
     const clock = systemClock(ctx.io.env);
     const file = ctx.positionals[0]!;
     // A database that cannot be written cannot be replaced either: refused before the question, as `run` refuses it.
     refuseReadOnlyDatabase(ctx.global.dbPath);
+    const backupFile = resolve(ctx.io.cwd, file);
+    refuseUnusableBackupFile(backupFile, ctx.global.dbPath, advisedDbFlag(ctx.global));
     await confirmOrAbort(`Replace ${ctx.global.dbPath} with ${file}?`, ctx.flags['yes'] === true);
     const r = await restoreBackup(
-      { dbPath: ctx.global.dbPath, file: resolve(ctx.io.cwd, file), safetyBackup: ctx.flags['no-safety-backup'] !== true, holder: 'cli', commandSuffix: advisedDbFlag(ctx.global), signal: ctx.signal },
+      { dbPath: ctx.global.dbPath, file: backupFile, safetyBackup: ctx.flags['no-safety-backup'] !== true, holder: 'cli', commandSuffix: advisedDbFlag(ctx.global), signal: ctx.signal },
       clock,
     );
     for (const w of r.safetyBackupWarnings ?? []) ctx.io.err(`warning: ${w}`);
