@@ -35,7 +35,7 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
       const ids = input.ids ?? null;
       const rows = opened.db
         .prepare(
-          `SELECT id, batch_run_id, status, mode, triggered_by, started_at, completed_at, total_jobs, completed_jobs, failed_jobs, options FROM batch_run_history${ids ? ` WHERE id IN (${inList(ids)})` : ''} ORDER BY started_at DESC LIMIT ?`,
+          `SELECT id, batch_run_id, status, mode, triggered_by, started_at, completed_at, total_jobs, completed_jobs, failed_jobs, json_extract(summary, '$.dates.partial') AS partial_dates, options FROM batch_run_history${ids ? ` WHERE id IN (${inList(ids)})` : ''} ORDER BY started_at DESC LIMIT ?`,
         )
         .all(...(ids ?? []), input.limit) as Record<string, unknown>[];
       return {
@@ -50,6 +50,7 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
           totalJobs: (r['total_jobs'] as number | null) ?? null,
           completedJobs: (r['completed_jobs'] as number | null) ?? null,
           failedJobs: (r['failed_jobs'] as number | null) ?? null,
+          partialDates: (r['partial_dates'] as number | null) ?? null,
           durationSeconds: r['completed_at'] ? (Date.parse(r['completed_at'] as string) - Date.parse(r['started_at'] as string)) / 1000 : null,
           options: r['options'] ? JSON.parse(r['options'] as string) : null,
         })),

@@ -323,7 +323,7 @@ describe('browser mode, end to end', () => {
     expect(await page.getAttribute(`[data-testid=day-${FAILED_DATE}]`, 'class')).toContain('c-failed');
     expect(await page.locator('[data-testid=runs-table] .table-row').count()).toBeGreaterThanOrEqual(2);
     await shot('09-history');
-    // At 1280px no header of the runs table runs into the next ("Dates ok/failed/planned" into "Options").
+    // At 1280px no header of the runs table runs into the next ("Dates ok/partial/failed/all" into "Options").
     await page.setViewportSize({ width: 1280, height: 1000 });
     try {
       const overflowing = await page.$$eval('[data-testid=runs-table] [role=columnheader]', (cells) =>

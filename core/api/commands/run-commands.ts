@@ -97,6 +97,8 @@ export const runCommands = {
           totalJobs: z.number().nullable(),
           completedJobs: z.number().nullable(),
           failedJobs: z.number().nullable(),
+          /** The finished run's partial dates (counted in completedJobs too); null while it runs or when its summary lacks them. */
+          partialDates: z.number().nullable(),
           durationSeconds: z.number().nullable(),
           options: z.unknown(),
         }),

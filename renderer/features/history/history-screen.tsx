@@ -305,7 +305,15 @@ interface RunRow {
   totalJobs: number | null;
   completedJobs: number | null;
   failedJobs: number | null;
+  /** Counted in completedJobs too; null while the run runs. */
+  partialDates: number | null;
   options: unknown;
+}
+
+/** A run's dates: ok (success), partial, failed, all planned; partial is '-' until the run's summary counts it. */
+function datesText(r: RunRow): string {
+  const ok = r.completedJobs === null ? null : r.completedJobs - (r.partialDates ?? 0);
+  return `${fmtInt(ok)}/${r.partialDates === null ? '-' : fmtInt(r.partialDates)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}`;
 }
 
 /** A run's options in words (run-options-words.ts), a resume naming its run by its batch run id when the runs read hold it. */
@@ -326,7 +334,7 @@ function runColumns(batchRunIdOf: (runId: string) => string | null): Column<RunR
     { key: 'dur', header: 'Duration', width: '5.25rem', align: 'right', render: (r) => fmtDuration(r.durationSeconds === null ? null : r.durationSeconds * 1000) },
     { key: 'mode', header: 'Mode', width: '4.5rem', render: (r) => r.mode ?? '-' },
     { key: 'by', header: 'By', width: '4rem', render: (r) => r.triggeredBy ?? '-' },
-    { key: 'dates', header: 'Dates ok/failed/planned', width: '14rem', align: 'right', render: (r) => `${fmtInt(r.completedJobs)}/${fmtInt(r.failedJobs)}/${fmtInt(r.totalJobs)}` },
+    { key: 'dates', header: 'Dates ok/partial/failed/all', width: '14.5rem', align: 'right', render: datesText },
     { key: 'opts', header: 'Options', width: 'minmax(9rem, 1fr)', render: (r) => optionsText(r, batchRunIdOf), title: (r) => optionsText(r, batchRunIdOf) },
   ];
 }

@@ -23,7 +23,7 @@ const DEFAULTS = { portfolios: [], phases: [], withPrerequisites: false, chunkDa
 const FIRST = '0b6c2a51-7d0e-4c1a-9f3e-2a7b1c9d8e01';
 const GONE = '7f1e9d2c-3b4a-4c5d-8e6f-9a0b1c2d3e4f';
 
-const run = (id: string, batchRunId: string, mode: string, options: unknown) => ({ id, batchRunId, status: 'completed', mode, triggeredBy: 'cli', startedAt: '2026-11-27T22:58:00Z', completedAt: '2026-11-27T23:00:00Z', totalJobs: 3, completedJobs: 3, failedJobs: 0, durationSeconds: 120, options });
+const run = (id: string, batchRunId: string, mode: string, options: unknown) => ({ id, batchRunId, status: 'completed', mode, triggeredBy: 'cli', startedAt: '2026-11-27T22:58:00Z', completedAt: '2026-11-27T23:00:00Z', totalJobs: 3, completedJobs: 3, failedJobs: 0, partialDates: 0, durationSeconds: 120, options });
 
 describe('the runs table options', () => {
   it('are words, a resume named by its batch run id', async () => {

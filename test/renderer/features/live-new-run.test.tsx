@@ -46,6 +46,7 @@ const historyRun = (id: string, batchRunId: string, mode: string, options: unkno
   totalJobs: null,
   completedJobs: null,
   failedJobs: null,
+  partialDates: null,
   durationSeconds: null,
   options,
 });

@@ -59,6 +59,7 @@ const historyRow = (run: OtherProcessRun, status: string): CommandOutput<'listRu
   totalJobs: null,
   completedJobs: null,
   failedJobs: null,
+  partialDates: null,
   durationSeconds: 300,
   options: null,
 });

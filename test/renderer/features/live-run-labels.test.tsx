@@ -90,7 +90,7 @@ describe('the Live screen with no run in this session', () => {
   it("says the grid is the database's tracked dates and gives the last run's outcome from the history", async () => {
     fakeLayout();
     const { live, view } = setup(
-      { listRuns: () => ({ runs: [{ id: 'h1', batchRunId: 'batch_2025', status: 'cancelled', mode: 'normal', triggeredBy: 'cli', startedAt: '2025-09-30T22:00:00Z', completedAt: '2025-09-30T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 300, options: {} }] }) },
+      { listRuns: () => ({ runs: [{ id: 'h1', batchRunId: 'batch_2025', status: 'cancelled', mode: 'normal', triggeredBy: 'cli', startedAt: '2025-09-30T22:00:00Z', completedAt: '2025-09-30T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, partialDates: null, durationSeconds: 300, options: {} }] }) },
       [tracked('2025-07-01'), tracked('2025-07-02'), tracked('2025-07-03')],
     );
     await live.refreshTracking();
@@ -186,7 +186,7 @@ describe('the header and a run of another process', () => {
       getOtherProcessRun: () => ({ run: answers.shift() ?? null }),
       listRuns: (input) => ({
         runs: (input as { ids?: string[] }).ids?.includes('cli-run')
-          ? [{ id: 'cli-run', batchRunId: 'batch_cli', status: 'completed', mode: 'normal', triggeredBy: 'cli', startedAt: '2025-09-30T23:10:00Z', completedAt: '2025-09-30T23:20:00Z', totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 600, options: {} }]
+          ? [{ id: 'cli-run', batchRunId: 'batch_cli', status: 'completed', mode: 'normal', triggeredBy: 'cli', startedAt: '2025-09-30T23:10:00Z', completedAt: '2025-09-30T23:20:00Z', totalJobs: null, completedJobs: null, failedJobs: null, partialDates: null, durationSeconds: 600, options: {} }]
           : [],
       }),
     });
@@ -210,7 +210,7 @@ describe('the header and a run of another process', () => {
   });
 
   /** A run of the history: by `triggeredBy`, started at `startedAt`, ended with `status`. */
-  const historyRun = (id: string, triggeredBy: string, startedAt: string, status = 'completed') => ({ id, batchRunId: `batch_${id}`, status, mode: 'normal', triggeredBy, startedAt, completedAt: startedAt, totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 2, options: {} });
+  const historyRun = (id: string, triggeredBy: string, startedAt: string, status = 'completed') => ({ id, batchRunId: `batch_${id}`, status, mode: 'normal', triggeredBy, startedAt, completedAt: startedAt, totalJobs: null, completedJobs: null, failedJobs: null, partialDates: null, durationSeconds: 2, options: {} });
   const advance = (ms: number) =>
     act(async () => {
       await vi.advanceTimersByTimeAsync(ms);

@@ -66,7 +66,7 @@ function renderRun(commands: Record<string, FakeHandler> = {}) {
     getDatabaseInfo: () => ({}),
     getRunStatus: () => IDLE,
     getOtherProcessRun: () => ({ run: null }),
-    listRuns: () => ({ runs: [{ id: 'r0', batchRunId: 'batch_r0', status: 'cancelled', mode: 'normal', triggeredBy: 'cli', startedAt: '2026-11-27T22:00:00Z', completedAt: '2026-11-27T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 300, options: {} }] }),
+    listRuns: () => ({ runs: [{ id: 'r0', batchRunId: 'batch_r0', status: 'cancelled', mode: 'normal', triggeredBy: 'cli', startedAt: '2026-11-27T22:00:00Z', completedAt: '2026-11-27T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, partialDates: null, durationSeconds: 300, options: {} }] }),
     planRun: () => plan,
     ...commands,
   });

@@ -71,7 +71,7 @@ const runResultEvent = (seq: number): TelemetryEvent => ({
 const NOTHING_TO_RESUME: RunStatus = { ...IDLE, state: 'failed', exitCode: 2, error: { code: 'usage', message: 'there is no interrupted or cancelled run to resume' } };
 
 /** A run of the history with `status`. */
-const historyRun = (status: string) => ({ id: `run-${status}`, batchRunId: `batch_${status}`, status, mode: 'normal', triggeredBy: 'cli', startedAt: '2026-11-27T22:00:00Z', completedAt: '2026-11-27T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, durationSeconds: 300, options: {} });
+const historyRun = (status: string) => ({ id: `run-${status}`, batchRunId: `batch_${status}`, status, mode: 'normal', triggeredBy: 'cli', startedAt: '2026-11-27T22:00:00Z', completedAt: '2026-11-27T22:05:00Z', totalJobs: null, completedJobs: null, failedJobs: null, partialDates: null, durationSeconds: 300, options: {} });
 
 const cliRun: OtherProcessRun = {
   runId: 'held-by-cli',
