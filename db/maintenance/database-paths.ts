@@ -187,7 +187,8 @@ export function folderLocationProblem(folder: string): string | null {
 
 /**
  * Writes a text output (an export, a baseline) through a temporary file in the same folder, so
- * a failed write leaves no half file, and never over a database (refuseDatabaseOverwrite). A
+ * a failed write leaves no half file, and never over a database (refuseDatabaseOverwrite); into
+ * a device or a pipe (`--out /dev/stdout`) directly. A
  * missing folder is created, as for backups and event logs; a failed write removes the
  * folders it made. A failure is an I/O error (exit code 5) naming the path (outputPathError;
  * `flag` names the flag that gave it). Returns the absolute path written.
@@ -196,6 +197,16 @@ export function writeOutputFile(target: string, text: string, what: string, prot
   const full = resolve(target);
   refuseDatabaseOverwrite(full, what, protectedDatabases);
   refuseUnusableOutput(full, what, flag);
+  // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written into, never renamed over: a
+  // rename put a plain file in the place of /dev/null.
+  if (existsSync(full) && !statSync(full).isFile()) {
+    try {
+      writeFileSync(full, text, 'utf8');
+      return full;
+    } catch (err) {
+      throw outputPathError(what, full, (err as Error).message, flag);
+    }
+  }
   const tmp = `${full}.${process.pid}.tmp`;
   let madeFolder: string | undefined;
   try {
