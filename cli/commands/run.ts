@@ -246,7 +246,7 @@ export function nextStepLine(s: RunSummary, db: string): string | null {
   const retry = `\`batchdesk run --retry-failed-phases${db}\``;
   const lacking = unfinished.find((r) => r.missing_price_count > r.fallback_count);
   if (lacking) return `Next: \`batchdesk diagnose prices --date ${lacking.date}${db}\` lists the closes ${lacking.date} lacks; add them with \`batchdesk prices import FILE${db}\`, then ${retry} redoes the failed and partial dates and the later dates they made stale`;
-  return `Next: once the errors above are fixed, ${retry} redoes the failed and partial dates and the later dates they made stale`;
+  return `Next: once the cause is fixed, ${retry} redoes the failed and partial dates and the later dates they made stale`;
 }
 
 function printSummary(ctx: CommandContext, s: RunSummary): void {

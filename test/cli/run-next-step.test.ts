@@ -35,7 +35,7 @@ describe('the next step after a run', () => {
 
   it('names the retry alone when no close was lacking', () => {
     expect(nextStepLine(summary('failed', [{ status: 'failed' }]), DB)).toBe(
-      'Next: once the errors above are fixed, `batchdesk run --retry-failed-phases --db /tmp/p.sqlite` redoes the failed and partial dates and the later dates they made stale',
+      'Next: once the cause is fixed, `batchdesk run --retry-failed-phases --db /tmp/p.sqlite` redoes the failed and partial dates and the later dates they made stale',
     );
   });
 });
