@@ -88,12 +88,34 @@ export interface DecodedRow {
   readonly hasErrors: boolean;
 }
 
+/**
+ * Collects the issues of one row, each tagged with the column being converted (raw text cut
+ * to 200 characters). Shared by the dump's column converters (RowConverter) and the fitting
+ * of values to our column types (target-coercion.ts), so both report alike.
+ */
+export class RowIssues implements IssueSink {
+  /** The column the next issues belong to. */
+  column = '';
+  list: ValueIssue[] | null = null;
+  /** True once an issue of severity `error` was collected. */
+  errors = false;
+
+  /** Starts a new row. */
+  reset(): void {
+    this.list = null;
+    this.errors = false;
+  }
+
+  issue(code: IssueCode, severity: IssueSeverity, raw: string, message: string): void {
+    (this.list ??= []).push({ code, severity, column: this.column, raw: raw.length > 200 ? `${raw.slice(0, 200)}…` : raw, message });
+    if (severity === 'error') this.errors = true;
+  }
+}
+
 /** Applies the column converters to text rows. One instance per table read. */
-export class RowConverter implements IssueSink {
+export class RowConverter {
   private readonly converters: (ValueConverter | null)[];
-  private column = '';
-  private issues: ValueIssue[] | null = null;
-  private errors = false;
+  private readonly sink = new RowIssues();
 
   constructor(
     private readonly columnNames: readonly string[],
@@ -103,15 +125,10 @@ export class RowConverter implements IssueSink {
     this.converters = types.map((t) => converterFor(t, enums));
   }
 
-  issue(code: IssueCode, severity: IssueSeverity, raw: string, message: string): void {
-    (this.issues ??= []).push({ code, severity, column: this.column, raw: raw.length > 200 ? `${raw.slice(0, 200)}…` : raw, message });
-    if (severity === 'error') this.errors = true;
-  }
-
   /** Converts in place: the text row becomes the values array. */
   convert(row: (string | null)[], rowNumber: number): DecodedRow {
-    this.issues = null;
-    this.errors = false;
+    const sink = this.sink;
+    sink.reset();
     const values = row as SqliteValue[];
     const convs = this.converters;
     for (let i = 0; i < row.length; i++) {
@@ -119,10 +136,10 @@ export class RowConverter implements IssueSink {
       if (t === null || t === undefined) continue;
       const conv = convs[i];
       if (conv) {
-        this.column = this.columnNames[i] ?? `#${i + 1}`;
-        values[i] = conv(t, this);
+        sink.column = this.columnNames[i] ?? `#${i + 1}`;
+        values[i] = conv(t, sink);
       }
     }
-    return { rowNumber, values, issues: this.issues, hasErrors: this.errors };
+    return { rowNumber, values, issues: sink.list, hasErrors: sink.errors };
   }
 }

@@ -31,6 +31,7 @@ export type DumpErrorCode =
   // import stage (SPEC.md j.7, m.15)
   | 'no_data'
   | 'no_batchdesk_tables'
+  | 'no_batchdesk_rows'
   | 'target_exists'
   | 'strict_violation';
 

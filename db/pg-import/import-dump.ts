@@ -52,6 +52,7 @@ import { IMPORT_NOTE, MERGE_RULE, newTableReport, noteChange, noteSkip, noteValu
 import { newRuleMemo, ruleFor, type ImportRow } from './import-table-rules';
 import { readTargetTables, schemaHintFor, shippedTargetTables, type TargetTable } from './import-target';
 import { coerce, coercionOf } from './target-coercion';
+import { RowIssues } from './column-converter';
 import { openDump } from './open-dump';
 import { MergedIds, parentsFirst } from './merged-ids';
 import { rowKey, TableWriter } from './table-writer';
@@ -144,7 +145,7 @@ function emptyReport(reader: DumpRowSource, mode: ImportReport['mode'], onConfli
 
 /** Which dump tables go where (also the --dry-run plan). */
 export function planTables(
-  reader: DumpRowSource,
+  reader: Pick<DumpRowSource, 'tables'>,
   targets: ReadonlyMap<string, TargetTable>,
   schema: string,
 ): { mapped: { table: DumpTable; target: TargetTable }[]; skipped: SkippedTable[] } {
@@ -247,7 +248,9 @@ async function loadTables(o: LoadOptions): Promise<void> {
     });
     // The per-row work is kept free of allocations it does not need: one row object, and a
     // rule context shared by every row of the table.
-    const sources = mappedIdx.map((m) => ({ from: m.from, name: m.name, how: coercionOf(byName.get(m.name)!) }));
+    const sources = mappedIdx.map((m) => ({ from: m.from, name: m.name, how: coercionOf(target.name, byName.get(m.name)!, table.columns[m.from]!.type) }));
+    // Values that do not fit our column's type (text in a REAL or date column) are issues as the converters' are.
+    const fitIssues = new RowIssues();
     // Every row starts as a copy of one template holding the written columns (null), so all rows
     // share one shape and the per-column stores below update existing properties.
     const template: ImportRow = Object.fromEntries(cols.map((c) => [c.name, null]));
@@ -262,22 +265,25 @@ async function loadTables(o: LoadOptions): Promise<void> {
         row = { ...template };
         rowNumber = dr.rowNumber;
         const dv = dr.values;
+        fitIssues.reset();
         for (let k = 0; k < sources.length; k++) {
           const m = sources[k]!;
-          row[m.name] = coerce(dv[m.from], m.how);
+          fitIssues.column = m.name;
+          row[m.name] = coerce(dv[m.from], m.how, fitIssues);
         }
-        if (dr.issues) {
+        const issues = fitIssues.list === null ? dr.issues : dr.issues === null ? fitIssues.list : [...dr.issues, ...fitIssues.list];
+        if (issues) {
           const key = keyOf();
-          for (const is of dr.issues) {
+          for (const is of issues) {
             const ex = { row: key, column: is.column, value: is.raw, detail: is.message };
             if (is.code === 'lossy_numeric') noteValue(rep.lossy, ex);
             else if (is.severity === 'error') noteValue(rep.unconvertible, ex);
             else if (is.code === 'unknown_enum_label') noteChange(rep, key, 'unknown_enum_labels', `${is.column}=${is.raw}`);
             else noteValue(rep.nulled, ex);
           }
-          if (dr.hasErrors) {
+          if (dr.hasErrors || fitIssues.errors) {
             writer.flush();
-            const first = dr.issues.find((i) => i.severity === 'error')!;
+            const first = issues.find((i) => i.severity === 'error')!;
             if (strict) {
               throw new DumpError('strict_violation', `--strict: ${label} row ${dr.rowNumber}, column ${first.column}: ${first.message}`, {
                 table: label,
@@ -331,6 +337,52 @@ function runPostSteps(db: SqliteDatabase, state: LoadState, strict: boolean, run
   }
 }
 
+/** The way past the refusals of a dump that would import nothing (m.15). */
+const ALLOW_EMPTY_ADVICE = 'use --allow-empty to import it anyway, or --schema to pick another schema';
+
+/**
+ * Refuses a dump whose batchdesk tables hold no rows at all, as one with none of our tables
+ * is refused (m.15 `--allow-empty`): it would write an empty database, over a live one with
+ * --replace. `rows` are the rows read (or counted) per mapped table; none mapped is the other
+ * refusal's case.
+ */
+function refuseNoRows(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'allowEmpty'>, rows: readonly number[]): void {
+  if (o.allowEmpty || rows.length === 0 || rows.some((n) => n > 0)) return;
+  throw new DumpError('no_batchdesk_rows', `${o.dumpPath} has batchdesk's tables in schema ${o.schema ?? 'public'} but no rows in any of them; ${ALLOW_EMPTY_ADVICE}`);
+}
+
+/** Refuses a schema-only dump, and one with none of our tables in the schema unless `allowEmpty` (m.15). */
+function refuseNoTables(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'allowEmpty'>, reader: Pick<DumpRowSource, 'facts' | 'tables'>, targets: ReadonlyMap<string, TargetTable>): void {
+  const schema = o.schema ?? 'public';
+  if (!reader.facts.hasData) throw new DumpError('no_data', `${o.dumpPath}: this dump contains no data (it was made with --schema-only)`);
+  if (!o.allowEmpty && planTables(reader, targets, schema).mapped.length === 0) {
+    throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; ${ALLOW_EMPTY_ADVICE}`);
+  }
+}
+
+/**
+ * The refusals of a dump that would import nothing (schema only, none of our tables, no rows
+ * in them; m.15), checked before a host takes the lock of a live database (--replace,
+ * --merge), so such a dump leaves the file as it was, byte for byte. Each mapped table is read
+ * only up to its first row; a plain dump is scanned once more for its index, a wrapped one
+ * unpacked once more. The import itself refuses the same dumps again (a new file).
+ */
+export async function refuseDumpImportingNothing(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'database' | 'tempDir' | 'signal' | 'allowEmpty'>): Promise<void> {
+  const targets = shippedTargetTables();
+  const schema = o.schema ?? 'public';
+  const reader = await openDump(o.dumpPath, { database: o.database, tempDir: o.tempDir, signal: o.signal, schemaHint: schemaHintFor(targets, schema) });
+  try {
+    refuseNoTables(o, reader, targets);
+    if (o.allowEmpty) return;
+    for (const { table } of planTables(reader, targets, schema).mapped) {
+      for await (const b of reader.textBatches(table, { batchSize: 1, signal: o.signal })) if (b.rows.length > 0) return;
+    }
+    refuseNoRows(o, [0]);
+  } finally {
+    await reader.close();
+  }
+}
+
 async function openForImport(o: ImportOptions, targets: ReadonlyMap<string, TargetTable>): Promise<DumpRowSource> {
   const schema = o.schema ?? 'public';
   const reader = await openDumpForImport({
@@ -342,10 +394,7 @@ async function openForImport(o: ImportOptions, targets: ReadonlyMap<string, Targ
     inWorker: o.readInWorker ?? 'auto',
   });
   try {
-    if (!reader.facts.hasData) throw new DumpError('no_data', `${o.dumpPath}: this dump contains no data (it was made with --schema-only)`);
-    if (!o.allowEmpty && planTables(reader, targets, schema).mapped.length === 0) {
-      throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; use --allow-empty to import it anyway, or --schema to pick another schema`);
-    }
+    refuseNoTables(o, reader, targets);
     return reader;
   } catch (e) {
     await reader.close();
@@ -431,6 +480,7 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
         }
       },
     });
+    refuseNoRows(o, report.tables.map((t) => t.rowsRead));
     report.timings['loadMs'] = clock.lap();
     for (const ix of deferred) rebuildIndex(d, ix, report, o.strict ?? false, targets.get(ix.table)?.primaryKey ?? []);
     report.timings['indexesMs'] = clock.lap();
@@ -501,6 +551,7 @@ export async function mergeIntoDatabase(
       betweenBatches: () => {},
       mergedIds: new MergedIds(targets),
     });
+    refuseNoRows(o, report.tables.map((t) => t.rowsRead));
     report.timings['loadMs'] = clock.lap();
     throwIfAborted(o.signal);
     runPostSteps(db, state, o.strict ?? false, `import-${newId()}`, startedAt, o.seedReferenceData);
@@ -524,7 +575,8 @@ export async function mergeIntoDatabase(
 /**
  * --dry-run: what would be read and where it would go. With `countRows` each mapped table's
  * data is decoded to count its rows (nothing is converted or written). A dump with none of
- * our tables is refused as the import would refuse it, unless `allowEmpty`.
+ * our tables, or (rows counted) with no rows in them, is refused as the import would refuse
+ * it, unless `allowEmpty`.
  */
 export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'database' | 'tempDir' | 'signal' | 'allowEmpty'> & { readonly countRows?: boolean }): Promise<DumpImportPlan> {
   const targets = shippedTargetTables();
@@ -533,7 +585,7 @@ export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema
   try {
     const plan = planTables(reader, targets, schema);
     if (o.allowEmpty === false && plan.mapped.length === 0) {
-      throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; use --allow-empty to import it anyway, or --schema to pick another schema`);
+      throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; ${ALLOW_EMPTY_ADVICE}`);
     }
     const rows = new Map<string, number>();
     if (o.countRows) {
@@ -542,6 +594,7 @@ export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema
         for await (const b of reader.textBatches(table, { batchSize: 20_000, signal: o.signal })) n += b.rows.length;
         rows.set(table.id, n);
       }
+      if (o.allowEmpty === false) refuseNoRows(o, [...rows.values()]);
     }
     return {
       facts: reader.facts,

@@ -140,7 +140,9 @@ export function formatImportReport(r: ImportReport): string {
     if (t.columnsDefaulted.length) lines.push(`    columns filled with defaults: ${t.columnsDefaulted.join(', ')}`);
     if (t.lossy.count) lines.push(`    lossy values: ${t.lossy.count} (e.g. ${t.lossy.examples.slice(0, 3).map((e) => `${e.row} ${e.column}=${e.value}`).join('; ')})`);
     if (t.nulled.count) lines.push(`    values stored as null: ${t.nulled.count}`);
-    if (t.unconvertible.count) lines.push(`    values that could not be converted: ${t.unconvertible.count}`);
+    if (t.unconvertible.count) {
+      lines.push(`    values that could not be converted (their rows are skipped): ${t.unconvertible.count} (e.g. ${t.unconvertible.examples.slice(0, 3).map((e) => `${e.row} ${e.column}=${e.value}`).join('; ')})`);
+    }
     for (const [k, v] of Object.entries(t.changes)) lines.push(`    ${k.replace(/_/g, ' ')}: ${v}`);
   }
   if (r.tablesSkipped.length) lines.push(`  tables skipped: ${r.tablesSkipped.map((t) => `${t.table} (${t.reason.replace(/_/g, ' ')})`).join(', ')}`);

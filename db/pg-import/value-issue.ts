@@ -17,7 +17,12 @@ export type IssueCode =
   /** text that is not a valid value of the column's type (value → null; an error). */
   | 'invalid_value'
   /** an enum label the dump's own type does not list (value kept). */
-  | 'unknown_enum_label';
+  | 'unknown_enum_label'
+  /**
+   * text the dump holds in a text column that does not parse as our column's type: a number,
+   * an integer, a 0/1 flag, a date or a timestamp (target-coercion.ts; value → null; an error).
+   */
+  | 'unconvertible_value';
 
 export type IssueSeverity = 'warning' | 'error';
 

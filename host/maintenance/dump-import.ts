@@ -7,11 +7,11 @@
  * | mode | what happens | a failure leaves |
  * |---|---|---|
  * | new | `<db>.importing` is built and renamed to `<db>`; `<db>` must not exist | nothing: the temporary file is deleted |
- * | replace | the lock (kind `import`) is taken, `<db>.importing` is built, a verified `pre-import` backup of the live file is made, then the new file is flushed and renamed over the live one with every connection closed, as for a restore (j.3) | the live file as it was; no temporary file, no backup |
- * | merge | the lock (kind `import`) is taken, a verified `pre-import` backup is made, then the dump is merged in one transaction by the merge rule (db/pg-import/import-dump.ts: missing rows are inserted; existing rows keep their locally derived equity, mark cache and user key; rows matched by natural key under another id have the dump's references re-pointed to them; stored batch_run_tracking and batch_run_history rows are never replaced) | the live file as it was (rolled back); the backup of this attempt, its manifest and its log row are removed again |
+ * | replace | a dump that would import nothing is refused (refuseBeforeLock), the lock (kind `import`) is taken, `<db>.importing` is built, a verified `pre-import` backup of the live file is made, then the new file is flushed and renamed over the live one with every connection closed, as for a restore (j.3) | the live file as it was; no temporary file, no backup |
+ * | merge | a dump that would import nothing is refused (refuseBeforeLock), the lock (kind `import`) is taken, a verified `pre-import` backup is made, then the dump is merged in one transaction by the merge rule (db/pg-import/import-dump.ts: missing rows are inserted; existing rows keep their locally derived equity, mark cache and user key; rows matched by natural key under another id have the dump's references re-pointed to them; stored batch_run_tracking and batch_run_history rows are never replaced) | the live file as it was (rolled back); the backup of this attempt, its manifest, its log row and the log's counter are removed again |
  *
  * Every bad dump (truncated, corrupt, wrong magic, future version, a COPY block cut short,
- * none of our tables, an unreadable path) is a data error (exit code 5) whose message names
+ * none of our tables or no rows in them, an unreadable path) is a data error (exit code 5) whose message names
  * the problem; cancellation is exit code 130. Progress goes out as `metric` events named
  * `import_progress` (source `import`): dump bytes consumed per table.
  *
@@ -32,13 +32,13 @@ import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record
 import { fsyncFile } from '../../db/maintenance/database-file';
 import { refuseDatabaseOverwrite, refuseUnusableOutput, writeOutputFile } from '../../db/maintenance/database-paths';
 import { DumpError, isDumpError } from '../../db/pg-import/dump-error';
-import { importIntoNewFile, mergeIntoDatabase, planDumpImport, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
+import { importIntoNewFile, mergeIntoDatabase, planDumpImport, refuseDumpImportingNothing, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { engineHost, openStore, staleJudge, type OpenedDatabase } from '../engine-host';
 import { announceGateChange } from '../diagnostics/guard';
 import { seedReferenceData } from '../reference-data';
 import { backupDirOf, makeBackup, removeBackupFiles, type BackupResult } from './backup';
-import { type HeldLock } from './maintenance-lock';
+import { activeLockHolder, type HeldLock } from './maintenance-lock';
 import { lockedError } from '../../core/engine/locked-error';
 
 export type DumpImportMode = 'new' | 'replace' | 'merge';
@@ -177,17 +177,45 @@ function acquireImportLock(opened: OpenedDatabase, holder: LockHolder, clock: Cl
   return { lockId, kind: 'import', takeover: r.tookOver, heartbeat: () => opened.store.heartbeat(lockId, nowIso()), release: () => opened.store.releaseLock(lockId) };
 }
 
+/**
+ * What a --replace or --merge refuses before it takes the lock of the live file, so the file
+ * stays as it was, byte for byte (taking and releasing the lock rewrites a page): a live
+ * holder first (exit code 3, as the lock would say), then a dump that would import nothing
+ * (refuseDumpImportingNothing: schema only, none of our tables, no rows; exit code 5).
+ */
+async function refuseBeforeLock(req: DumpImportRequest, opened: OpenedDatabase, clock: Clock, dbPath: string): Promise<void> {
+  const busy = activeLockHolder(opened.store, clock, dbPath);
+  if (busy) throw lockedError(busy);
+  await refuseDumpImportingNothing(baseOptions(req, clock, () => {}));
+}
+
 function removeFileSet(path: string): void {
   for (const s of ['', '-wal', '-shm', '-journal']) rmSync(path + s, { force: true });
 }
 
 /**
- * Undoes a backup made for an import that then failed: the file, its manifest, its log row,
- * and the backup folder when this backup created it.
+ * maintenance_log's AUTOINCREMENT counter (its sqlite_sequence row), or null when the table
+ * has never had a row: read before the pre-import backup logs its row, so a failed import
+ * can put it back (discardBackup).
  */
-function discardBackup(opened: OpenedDatabase, b: BackupResult, folderExisted: boolean): void {
+function maintenanceLogSequence(opened: OpenedDatabase): number | null {
+  const r = opened.db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'maintenance_log'`).get() as { seq: number } | undefined;
+  return r ? r.seq : null;
+}
+
+/**
+ * Undoes a backup made for an import that then failed: the file, its manifest, its log row
+ * and the counter that row advanced (`sequence`, as maintenanceLogSequence read it before the
+ * backup; the file's `.dump` is then as it was, SPEC.md j.7 "a failed import changes
+ * nothing"), and the backup folder when this backup created it.
+ */
+function discardBackup(opened: OpenedDatabase, b: BackupResult, folderExisted: boolean, sequence: number | null): void {
   removeBackupFiles(b.file);
-  opened.db.prepare(`DELETE FROM maintenance_log WHERE id = ?`).run(b.maintenanceId);
+  opened.db.transaction(() => {
+    opened.db.prepare(`DELETE FROM maintenance_log WHERE id = ?`).run(b.maintenanceId);
+    if (sequence === null) opened.db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'maintenance_log'`).run();
+    else opened.db.prepare(`UPDATE sqlite_sequence SET seq = CAST(? AS INTEGER) WHERE name = 'maintenance_log'`).run(sequence);
+  })();
   const dir = dirname(b.file);
   if (!folderExisted && existsSync(dir) && readdirSync(dir).length === 0) rmdirSync(dir);
 }
@@ -208,13 +236,16 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
   let tmp: string | null = null;
   let backup: BackupResult | null = null;
   let folderExisted = true;
+  let sequence: number | null = null;
   let swapped = false;
   try {
+    await refuseBeforeLock(req, opened, clock, dbPath);
     // What taking over a killed rebuild's lock changed (its gate closed) is in the file this replaces, so it goes unsaid.
     lock = acquireImportLock(opened, req.holder, clock, dbPath, req.sinks);
     const built = await importIntoNewFile({ ...baseOptions(req, clock, importTelemetry(req, clock, lock)), targetPath: dbPath, keepTemp: true });
     tmp = built.path;
     folderExisted = existsSync(backupDirOf(opened));
+    sequence = maintenanceLogSequence(opened);
     backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true }, clock);
     const backupFile = backup.file;
     // The import's maintenance_log row in the new file names the backup of the file it replaced
@@ -244,7 +275,7 @@ async function importReplace(req: DumpImportRequest, dbPath: string, clock: Cloc
     if (!swapped) {
       if (tmp) removeFileSet(tmp);
       try {
-        if (backup) discardBackup(opened, backup, folderExisted);
+        if (backup) discardBackup(opened, backup, folderExisted, sequence);
         lock?.release();
       } catch {
         // the connection may be closed already; the original error matters
@@ -264,9 +295,12 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
   let lock: HeldLock | null = null;
   let backup: BackupResult | null = null;
   let folderExisted = true;
+  let sequence: number | null = null;
   try {
+    await refuseBeforeLock(req, opened, clock, dbPath);
     lock = acquireImportLock(opened, req.holder, clock, dbPath, req.sinks);
     folderExisted = existsSync(backupDirOf(opened));
+    sequence = maintenanceLogSequence(opened);
     // Retention waits for the next backup: a merge that fails must not have deleted older backups.
     backup = await makeBackup(opened, { reason: 'pre-import', holdsLock: true, keep: Number.MAX_SAFE_INTEGER }, clock);
     const report = await mergeIntoDatabase(opened.db, {
@@ -279,7 +313,7 @@ async function importMerge(req: DumpImportRequest, dbPath: string, clock: Clock)
     return { mode: 'merge', database: dbPath, backupFile: backup.file, report };
   } catch (err) {
     try {
-      if (backup) discardBackup(opened, backup, folderExisted);
+      if (backup) discardBackup(opened, backup, folderExisted, sequence);
     } catch {
       // the original error matters
     }
