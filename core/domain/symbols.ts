@@ -73,6 +73,19 @@ export function classifySymbol(symbol: string): InvestmentClass {
   return 'PUBLIC';
 }
 
+/** e.5's private subtype rules, in order: the first whose marker the symbol contains gives the subtype. */
+const PRIVATE_SUBTYPES: readonly (readonly [readonly string[], string])[] = [
+  [['PRIVATE_EQUITY', 'BX'], 'PRIVATE_EQUITY'],
+  [['VC', 'A16Z'], 'VENTURE_CAPITAL'],
+  [['REIT', 'STARWOOD'], 'PRIVATE_REIT'],
+  [['FUND', 'SIGMA'], 'HEDGE_FUND'],
+];
+
+/** Subtype of a PRIVATE row that lacks one (import and seeding, e.5), or null when no rule matches. */
+export function privateSubtype(symbol: string): string | null {
+  return PRIVATE_SUBTYPES.find(([markers]) => markers.some((m) => symbol.includes(m)))?.[1] ?? null;
+}
+
 /** The eight factor ETFs every date needs (SPEC.md e.2). */
 export const FACTOR_ETFS = ['SPY', 'VTV', 'VUG', 'MTUM', 'QUAL', 'IWM', 'USMV', 'TLT'] as const;
 export type FactorEtf = (typeof FACTOR_ETFS)[number];

@@ -19,7 +19,7 @@
 import { STRESS_CATALOG } from '../../core/data/stress-scenarios';
 import { toEpochDay, type IsoDate } from '../../core/domain/iso-date';
 import { POSITION_TYPES } from '../../core/domain/portfolio';
-import { canonicalSymbol, classifySymbol } from '../../core/domain/symbols';
+import { canonicalSymbol, classifySymbol, privateSubtype } from '../../core/domain/symbols';
 import { noteChange, type TableImportReport } from './import-report';
 import type { SqliteValue } from './value-issue';
 
@@ -145,7 +145,7 @@ const RULES: Record<string, TableRule> = {
     },
   },
   positions: {
-    writes: ['investment_class', 'realized_pnl', 'price_date', 'price_source', 'marked_as_of'],
+    writes: ['investment_class', 'investment_subtype', 'realized_pnl', 'price_date', 'price_source', 'marked_as_of'],
     apply(row, ctx) {
       canonical(row, 'symbol', ctx);
       canonical(row, 'underlying_symbol', ctx);
@@ -158,6 +158,9 @@ const RULES: Record<string, TableRule> = {
         const filled = classifySymbol(String(row['symbol']));
         row['investment_class'] = filled;
         noteChange(ctx.report, ctx.key(), 'investment_class_filled', `${String(row['symbol'])} → ${filled}`);
+        // e.5: a PRIVATE row without a subtype takes the subtype its symbol says, when one does.
+        const subtype = filled === 'PRIVATE' && (row['investment_subtype'] === null || row['investment_subtype'] === undefined || row['investment_subtype'] === '') ? privateSubtype(String(row['symbol'])) : null;
+        if (subtype) row['investment_subtype'] = subtype;
       } else if (cls !== 'PUBLIC' && cls !== 'OPTIONS' && cls !== 'PRIVATE') {
         return 'invalid_investment_class';
       }

@@ -210,3 +210,26 @@ describe('reading in a worker thread', () => {
     }
   });
 });
+
+describe('the positions rule for a row without a class (e.5)', () => {
+  const rule = ruleFor('positions')!;
+  const ctx = () => ({ nowIso: '2025-07-03T12:00:00.000000Z', present: new Set(['symbol', 'investment_class', 'investment_subtype', 'realized_pnl']), report: newTableReport('positions'), key: () => 'k', memo: newRuleMemo() });
+  const row = (symbol: string, subtype: string | null = null): ImportRow => ({ id: 'p', symbol, entry_date: '2025-06-30', position_type: 'LONG', entry_price: 1, quantity: 1, investment_class: null, investment_subtype: subtype, realized_pnl: 0 });
+
+  it.each([
+    ['TWO_SIGMA_FUND', 'PRIVATE', 'HEDGE_FUND'],
+    ['STARWOOD_REIT', 'PRIVATE', 'PRIVATE_REIT'],
+    ['HOME_EQUITY', 'PRIVATE', null],
+    ['AAPL', 'PUBLIC', null],
+  ])('fills %s with class %s and subtype %s', (symbol, cls, subtype) => {
+    const r = row(symbol);
+    expect(rule.apply(r, ctx())).toBeNull();
+    expect([r['investment_class'], r['investment_subtype']]).toEqual([cls, subtype]);
+  });
+
+  it('keeps a subtype the row gives', () => {
+    const r = row('TWO_SIGMA_FUND', 'MULTI_STRATEGY');
+    rule.apply(r, ctx());
+    expect(r['investment_subtype']).toBe('MULTI_STRATEGY');
+  });
+});
