@@ -9,6 +9,7 @@ import { coverageRemedies, describeCoverageGap } from '../../core/validation/cov
 import { gateStaysClosedWords, guardAndGate, readGate, reopenGate } from '../../host/diagnostics/guard';
 import { latestProcessedDate } from '../../host/diagnostics/reconcile';
 import { checkSettledScope, latestRunDates, reportDate } from '../../host/diagnostics/run-dates';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 import { verifyCoverage } from '../../host/diagnostics/verify-coverage';
 import { verifyDemo } from '../../host/diagnostics/verify-demo';
 import { verifyRowCounts } from '../../host/diagnostics/verify-rowcounts';
@@ -95,6 +96,8 @@ export const verifyGuardCommand: CommandSpec = {
     reportDate(input.date ?? null);
     checkSettledScope(input, targetDate(clock.now()));
     return withDb(ctx, (o) => {
+      // An unknown --portfolio is named before "nothing to check" could hide it.
+      portfolioIdsIn(o.db, input.portfolios);
       const scope = input.date
         ? { start: input.date, end: input.date }
         : input.startDate

@@ -5,6 +5,7 @@ import { guardAndGate, readGate, reopenGate } from '../diagnostics/guard';
 import { diagnoseEquityCash } from '../diagnostics/equity-cash';
 import { diagnosePrices } from '../diagnostics/price-diagnosis';
 import { checkSettledScope, latestRunDates, reportDate } from '../diagnostics/run-dates';
+import { portfolioIdsIn } from '../../db/portfolio-ids';
 import { reconcileInput } from '../diagnostics/reconcile';
 import { verifyCoverage } from '../diagnostics/verify-coverage';
 import { verifyDemo } from '../diagnostics/verify-demo';
@@ -39,6 +40,8 @@ export const diagnosticsHandlers: HandlerMap<Names> = {
     reportDate(input.date ?? null);
     checkSettledScope(input, target);
     return withDatabase(ctx, (o) => {
+      // An unknown portfolio is named before "nothing to check" could hide it.
+      portfolioIdsIn(o.db, input.portfolios);
       const scope = input.date ? { start: input.date, end: input.date } : input.startDate ? { start: input.startDate, end: (input.endDate ?? target) as IsoDate } : latestRunDates(o.db);
       const r = guardAndGate(o.db, { ...scope, portfolioIds: input.portfolios }, null, ctx.clock);
       return plain({ status: r.status, checked: r.checked, dates: [...r.dates], findings: [...r.findings], gate: r.gate });
