@@ -23,6 +23,8 @@ describe('--portfolio errors name the portfolios', () => {
   it.each([
     ['run', ['run']],
     ['purge', ['purge', '--from', '2025-07-08', '--yes']],
+    // A database never run: the unknown id is named before "nothing to check" could hide it.
+    ['verify guard', ['verify', 'guard']],
   ])('an unknown id on %s lists every id with its name, by name (exit 2)', async (_command, args) => {
     const r = await runCli([...args, '--db', db, '--portfolio', 'nope'], ENV);
     expect(r.code, r.stderr).toBe(2);
