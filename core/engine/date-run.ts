@@ -49,6 +49,8 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
   const d = pd.date;
   const t0 = deps.clock.now();
   a.monitor?.beginDate(d);
+  // The date's row before this run touched it: a cancel before any of its portfolios ran puts it back.
+  const before = store.trackingImage(d);
   const day: DayState = { tracker: DateTracker.start(d, store.loadTracking(d), { runId: run.runId, batchRunId: run.batchRunId, mode: a.mode }, run.nowIso()), errors: [], blockedErrors: new Set() };
   const writeTracking = (status: string, completedAt: string | null) => store.writeTracking(day.tracker.toWrite(run.runId, status, completedAt, day.errors), run.nowIso());
   // The first date phase is running from the date's start: its legacy phase_1_status reads `in_progress` (h.4).
@@ -82,8 +84,11 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
     work = runDatePortfolios(a, pd, dateCtx, day, dateFailedPhase);
     // Every portfolio-date's entry commits with its rows: this write is inside the date
     // transaction. A cancelled date is finished too (g.6): its portfolios not run are recorded
-    // `skipped` (cancelled), so the date reads partial and a resume or retry redoes them.
-    writeTransaction(run, () => writeTracking(work.status, run.nowIso()));
+    // `skipped` (cancelled), so the date reads partial and a resume or retry redoes them. A
+    // cancel before the first of them ran leaves the date not run (g.10): its row as it was
+    // (none, or an earlier run's), not claimed by this run, so a resume redoes the date.
+    const noneRan = work.cancelled && pd.portfolios.length > 0 && work.portfolios.every((p) => p.status === 'cancelled');
+    writeTransaction(run, () => (noneRan ? store.restoreTracking(d, before) : writeTracking(work.status, run.nowIso())));
   };
   if (run.monitorOnly) portfolioWork();
   else store.transaction(portfolioWork);

@@ -90,15 +90,15 @@ export function settingValueProblem(key: SettingKey, value: unknown): string | n
  * kept apart). `overrides` are the command's flags for settings (`--implied-vol`,
  * `--threshold`, ...): they take the stored value's place before it is checked, so a flag gets
  * past a bad stored value. A stored value out of its range (a file edited by hand) among
- * `keys` refuses the command as a data error naming every such key, its range and the SQL that
+ * `wanted` refuses the command as a data error naming every such key, its range and the SQL that
  * gives it its default back; nothing runs on a setting it cannot honour. A bad value of a key
  * the command does not read (say `options.implied_vol` for `backup`) does not stop it.
  */
-export function parseSettings<K extends SettingKey>(stored: Record<string, unknown>, keys: readonly K[], overrides: Partial<Pick<EngineSettings, K>> = {}): Pick<EngineSettings, K> {
+export function parseSettings<K extends SettingKey>(stored: Record<string, unknown>, wanted: readonly K[], overrides: Partial<Pick<EngineSettings, K>> = {}): Pick<EngineSettings, K> {
   const out: Partial<Record<SettingKey, unknown>> = {};
   const bad: K[] = [];
   const problems: string[] = [];
-  for (const k of keys) {
+  for (const k of wanted) {
     // A missing or null value takes the default.
     const value = overrides[k] ?? stored[k] ?? undefined;
     const parsed = engineSettingsSchema.shape[k].safeParse(value);
@@ -110,7 +110,8 @@ export function parseSettings<K extends SettingKey>(stored: Record<string, unkno
   }
   if (bad.length === 0) return out as Pick<EngineSettings, K>;
   // Advice for the user to run in sqlite3; the engine never executes it.
-  const restoreDefaults = `DELETE FROM settings WHERE key IN (${bad.map((k) => `'${k}'`).join(', ')});`;
+  const keys = bad.map((k) => `'${k}'`).join(', ');
+  const restoreDefaults = `DELETE FROM settings WHERE key IN (${keys});`;
   throw dataError(
     `invalid settings in the database: ${problems.join('; ')}. Delete the row so the default applies (in sqlite3 on the database file: ${restoreDefaults}), or store a valid value with the app contract's setSettings command`,
     { problems },

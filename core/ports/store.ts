@@ -244,8 +244,18 @@ export interface StaleMarked {
   readonly phases: readonly string[];
 }
 
+/** A date's tracking row as stored, every column (opaque to the engine): what restoreTracking puts back. */
+export type TrackingImage = Readonly<Record<string, unknown>>;
+
 export interface TrackingStore {
   loadTracking(d: IsoDate): TrackingRecord | null;
+  /** The date's row as stored, or null when the date has none. */
+  trackingImage(d: IsoDate): TrackingImage | null;
+  /**
+   * Puts the date's row back as `image` holds it, or deletes it when `image` is null: a date a
+   * cancel reached before any of its portfolios ran is not run (g.10), and keeps its previous row.
+   */
+  restoreTracking(d: IsoDate, image: TrackingImage | null): void;
   /** Tracking rows in [start, end] (either bound optional), ascending. */
   loadTrackingRange(start: IsoDate | null, end: IsoDate | null): TrackingRecord[];
   /** Upsert by run_date. */

@@ -57,6 +57,18 @@ export function trackingRepository(db: SqliteDatabase): TrackingStore {
           .all(start, start, end, end) as Record<string, unknown>[]
       ).map(toRecord);
     },
+    trackingImage(d) {
+      return (one.get(d) as Record<string, unknown> | undefined) ?? null;
+    },
+    restoreTracking(d, image) {
+      sql(`DELETE FROM batch_run_tracking WHERE run_date = ?`).run(d);
+      if (!image) return;
+      // The column names are the stored row's own (SELECT *), never input.
+      const columns = Object.keys(image);
+      const storedColumns = columns.map((c) => `"${c}"`).join(', ');
+      const placeholders = columns.map(() => '?').join(', ');
+      db.prepare(`INSERT INTO batch_run_tracking (${storedColumns}) VALUES (${placeholders})`).run(...columns.map((c) => image[c]));
+    },
     writeTracking(t, nowIso) {
       const l = t.legacy;
       upsert.run(

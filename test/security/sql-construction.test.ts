@@ -43,6 +43,9 @@ const REVIEWED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'core/engine/settings.ts': {
     keys: "the engine's own SETTING_KEYS that failed their schema, quoted: advice text for the user to run, never executed",
   },
+  'db/repositories/tracking-repository.ts': {
+    storedColumns: 'the column names of a batch_run_tracking row as SELECT * returned it (restoreTracking puts the row back), never input',
+  },
   'db/canonical.ts': {
     table: 'a table of the canonical catalog: tableSpec(table) throws for any other name before the query',
     where: 'scopeWhere(): catalog date columns and ? placeholders only',

@@ -186,4 +186,48 @@ describe('cancel and resume', () => {
     expect(retry.plan.dates.map((pd) => [pd.date, pd.portfolios.map((p) => p.portfolioId)])).toEqual([[date, planned.slice(1)]]);
     expect(tracking()).toMatchObject({ status: 'success', snapshots: planned.length });
   }, 300_000);
+
+  // A cancel that arrives once a date's market_data is done and before any of its portfolios
+  // ran (a tester's cancel from the app): the date is not run (g.10). It keeps the row it had,
+  // not claimed by the cancelled run, and a resume redoes it.
+  const cancelAfterMarketDataOf = (date: string, controller: AbortController) => ({
+    name: 'cancel-after-market-data',
+    handle: (e: { event: string; payload: Record<string, unknown> }) => {
+      if (e.event === 'phase_result' && e.payload['phase'] === 'market_data' && e.payload['date'] === date) controller.abort();
+    },
+  });
+  const trackingRow = (path: string, date: string) => {
+    const db = new Database(path, { readonly: true });
+    const row = db.prepare(`SELECT * FROM batch_run_tracking WHERE run_date = ?`).get(date) as Record<string, unknown> | undefined;
+    db.close();
+    return row ?? null;
+  };
+
+  it('a date reached by a cancel before any of its portfolios ran keeps its earlier row, and the resume redoes it', async () => {
+    const path = copyDb(seedDemoDb(NOW));
+    await runDemo(path, NOW, { startDate: '2025-06-30', endDate: '2025-07-10' });
+    const before = trackingRow(path, '2025-07-03');
+    expect(before).toMatchObject({ status: 'success' });
+    const controller = new AbortController();
+    const r = await runDemo(path, NOW, { startDate: '2025-07-01', endDate: '2025-07-10' }, { signal: controller.signal, sinks: [cancelAfterMarketDataOf('2025-07-03', controller)] });
+    if (r.kind !== 'run') throw new Error('a run was expected');
+    expect(r.exitCode).toBe(130);
+    expect(r.summary.dates).toMatchObject({ processed: 3, success: 2 });
+    expect(r.summary.dates.not_run_dates[0]).toBe('2025-07-03');
+    expect(trackingRow(path, '2025-07-03')).toEqual(before);
+    const resumed = await runDemo(path, NOW, { resume: 'latest' });
+    if (resumed.kind !== 'run') throw new Error('a run was expected');
+    expect(resumed.plan.dates[0]!.date).toBe('2025-07-03');
+    expect(trackingRow(path, '2025-07-03')).toMatchObject({ status: 'success', run_id: resumed.summary.run_id });
+  }, 300_000);
+
+  it('a date never run before that a cancel reaches before any of its portfolios ran has no tracking row', async () => {
+    const path = copyDb(seedDemoDb(NOW));
+    const controller = new AbortController();
+    const r = await runDemo(path, NOW, { startDate: '2025-06-30', endDate: '2025-07-10' }, { signal: controller.signal, sinks: [cancelAfterMarketDataOf('2025-07-02', controller)] });
+    if (r.kind !== 'run') throw new Error('a run was expected');
+    expect(r.exitCode).toBe(130);
+    expect(trackingRow(path, '2025-07-02')).toBeNull();
+    expect(trackingRow(path, '2025-06-30')).toMatchObject({ status: 'success' });
+  }, 300_000);
 });
