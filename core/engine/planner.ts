@@ -114,6 +114,39 @@ function portfolioStatusIn(t: TrackingRecord, phase: PhaseName, portfolioId: str
 }
 
 /**
+ * The inputs a --phase selection lacks (c.11), gathered per phase and producer over the plan:
+ * said once each with its dates and portfolios by name, not once per portfolio-date.
+ */
+class PrerequisiteGaps {
+  private readonly byPair = new Map<string, { phase: PhaseName; needs: PhaseName; dates: Set<IsoDate>; portfolios: Set<string> }>();
+
+  add(phase: PhaseName, needs: PhaseName, date: IsoDate, portfolioId: string | null): void {
+    const key = `${phase}|${needs}`;
+    const gap = this.byPair.get(key) ?? this.byPair.set(key, { phase, needs, dates: new Set(), portfolios: new Set() }).get(key)!;
+    gap.dates.add(date);
+    if (portfolioId !== null) gap.portfolios.add(portfolioId);
+  }
+
+  /** "analytics needs snapshots on 23 dates (2025-06-30 .. 2025-07-31) of 5 portfolios (A, B, C and 2 more)". */
+  words(nameOf: (id: string) => string): string[] {
+    return [...this.byPair.values()].map((g) => {
+      const dates = [...g.dates].sort();
+      const when = dates.length === 1 ? `on ${dates[0]}` : `on ${dates.length} dates (${dates[0]} .. ${dates[dates.length - 1]})`;
+      const names = [...g.portfolios].map(nameOf).sort();
+      const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+      const who = names.length === 0 ? '' : names.length === 1 ? ` of portfolio ${shown}` : ` of ${names.length} portfolios (${shown})`;
+      return `${g.phase} needs ${g.needs} ${when}${who}`;
+    });
+  }
+
+  /** The selected phases with the producers they lack, in the phase table's order. */
+  phasesToAdd(selected: readonly string[]): PhaseName[] {
+    const wanted = new Set<string>([...selected, ...[...this.byPair.values()].map((g) => g.needs)]);
+    return PHASE_NAMES.filter((p) => wanted.has(p));
+  }
+}
+
+/**
  * A lot's realized events, for the planned portfolios, read once and only when asked: the
  * prerequisite check needs them only for a portfolio-date without stored marks.
  */
@@ -375,26 +408,26 @@ export function planRun(input: PlannerInput): RunPlan {
 
   // Prerequisites (c.11): inputs of selected phases whose producers are not selected.
   if (!options.withPrerequisites && !options.retryFailedPhases) {
-    const problems: string[] = [];
+    const gaps = new PrerequisiteGaps();
     const eventsOf = realizedEventsOf(input.store, dates);
     for (const pd of dates) {
       for (const pp of pd.portfolios) {
         const has = new Set<PhaseName>([...pd.datePhases, ...pp.phases]);
         if (has.has('marks') && !has.has('market_data')) {
           const t = input.store.loadTracking(pd.date);
-          // A date-level input: said once per date, not once per portfolio.
-          const problem = `${pd.date}: marks needs market_data`;
-          if ((!t || dateStatusIn(t, 'market_data') !== 'success') && !problems.includes(problem)) problems.push(problem);
+          // A date-level input: no portfolio of its own.
+          if (!t || dateStatusIn(t, 'market_data') !== 'success') gaps.add('marks', 'market_data', pd.date, null);
         }
         const marksMissing = !has.has('marks') && !marksInPlace(input.store.hasMarks(pp.portfolioId, pd.date), input.lotsByPortfolio.get(pp.portfolioId) ?? [], eventsOf, pd.date);
-        if (has.has('snapshots') && marksMissing) problems.push(`${pd.date} ${pp.portfolioId}: snapshots needs marks`);
-        if (has.has('analytics') && !has.has('snapshots') && !input.store.snapshotOf(pp.portfolioId, pd.date)) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs snapshots`);
-        if (has.has('analytics') && marksMissing) problems.push(`${pd.date} ${pp.portfolioId}: analytics needs marks`);
-        if (problems.length > 20) break;
+        if (has.has('snapshots') && marksMissing) gaps.add('snapshots', 'marks', pd.date, pp.portfolioId);
+        if (has.has('analytics') && !has.has('snapshots') && !input.store.snapshotOf(pp.portfolioId, pd.date)) gaps.add('analytics', 'snapshots', pd.date, pp.portfolioId);
+        if (has.has('analytics') && marksMissing) gaps.add('analytics', 'marks', pd.date, pp.portfolioId);
       }
     }
-    if (problems.length) {
-      throw new BatchdeskError('usage', `missing prerequisites for --phase: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}. Add the producer phases or use --with-prerequisites.`, { problems });
+    const nameOf = new Map(input.portfolios.map((p) => [p.id, p.name]));
+    const words = gaps.words((id) => nameOf.get(id) ?? id);
+    if (words.length) {
+      throw new BatchdeskError('usage', `missing prerequisites for --phase: ${words.join('; ')}. Add the producer phases (--phase ${gaps.phasesToAdd(options.phases).join(',')}), or let the run add them (--with-prerequisites)`, { problems: words });
     }
   }
 

@@ -131,6 +131,6 @@ describe('the fetch plan of a dry run', () => {
   it('a missing date-level prerequisite is named once per date, not once per portfolio', async () => {
     const r = await runCli(['run', '--db', db, '--dry-run', '--phase', 'marks', '--start-date', '2025-06-30', '--end-date', '2025-07-01'], ENV);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('missing prerequisites for --phase: 2025-06-30: marks needs market_data; 2025-07-01: marks needs market_data. Add the producer phases or use --with-prerequisites.');
+    expect(r.stderr).toContain('missing prerequisites for --phase: marks needs market_data on 2 dates (2025-06-30 .. 2025-07-01). Add the producer phases (--phase market_data,marks), or let the run add them (--with-prerequisites)');
   });
 });

@@ -59,7 +59,14 @@ describe('--phase prerequisites of a portfolio with no lot on the date', () => {
     db.prepare(`DELETE FROM position_marks WHERE portfolio_id = ? AND mark_date = ?`).run(WITH_LOTS, D);
     db.close();
     await expect(runDemo(path, SHORT_NOW, { targetDate: D, phases: ['analytics'] })).rejects.toThrow(
-      `missing prerequisites for --phase: ${D} ${WITH_LOTS}: analytics needs marks. Add the producer phases or use --with-prerequisites.`,
+      `missing prerequisites for --phase: analytics needs marks on ${D} of portfolio Demo Family Office Public Growth. Add the producer phases (--phase marks,analytics), or let the run add them (--with-prerequisites)`,
+    );
+  }, 120_000);
+
+  it('says each missing input once, with its dates and the portfolios by name (a tester got one line per portfolio-date, by UUID)', async () => {
+    const fresh = copyDb(seedDemoDb(SHORT_NOW));
+    await expect(runDemo(fresh, SHORT_NOW, { startDate: '2025-06-30', endDate: '2025-07-03', phases: ['analytics'] })).rejects.toThrow(
+      'missing prerequisites for --phase: analytics needs snapshots on 4 dates (2025-06-30 .. 2025-07-03) of 5 portfolios (Demo Family Office Private Opportunities, Demo Family Office Public Growth, Demo Hedge Fund Style Investor Portfolio and 2 more); analytics needs marks on 4 dates (2025-06-30 .. 2025-07-03) of 5 portfolios (Demo Family Office Private Opportunities, Demo Family Office Public Growth, Demo Hedge Fund Style Investor Portfolio and 2 more). Add the producer phases (--phase marks,snapshots,analytics), or let the run add them (--with-prerequisites)',
     );
   }, 120_000);
 });
