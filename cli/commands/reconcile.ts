@@ -7,7 +7,7 @@ import { latestProcessedDate, reconcileInput } from '../../host/diagnostics/reco
 import { checkSettledScope } from '../../host/diagnostics/run-dates';
 import { systemClock } from '../../host/system-ports';
 import { BANNER, asciiJson, toAscii } from '../ascii';
-import { JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { DATE_FLAG, END_FLAG, PORTFOLIO_FLAG, START_FLAG, THRESHOLD_FLAG, mark, scopeFlags } from './diagnostic-flags';
 import { openStore } from '../../host/engine-host';
@@ -25,7 +25,7 @@ export const reconcileCommand: CommandSpec = {
       const r = reconcileInput(opened.db, input);
       // A range without a complete snapshot is not a pass: nothing was checked (a date not run
       // yet, purged, or mistyped).
-      const nothing = r.total === 0;
+      const nothing = r.total === 0 && r.missingSnapshots.length === 0;
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));
       else {
         const lines = [BANNER, `batchdesk reconcile  ${r.range.start ?? 'first processed date'} .. ${r.range.end ?? 'n/a'}   threshold ${formatMoney(r.threshold)}`, BANNER];
@@ -38,11 +38,16 @@ export const reconcileCommand: CommandSpec = {
           for (const i of x.info) lines.push(`  ${i.kind}: ${i.text}`);
           for (const e of x.explanations) lines.push(`  cause: ${toAscii(e)}`);
         }
+        if (r.missingSnapshots.length) {
+          lines.push('', `Tracked portfolio-dates without a snapshot: ${r.missingSnapshots.length} (nothing there can be reconciled, and the next date rolls forward from an older snapshot)`);
+          for (const m of r.missingSnapshots.slice(0, 20)) lines.push(`  ${m.date}  ${toAscii(m.portfolioName)}: run it again with \`batchdesk run --target-date ${m.date} --portfolio ${m.portfolioId}${advisedDbFlag(ctx.global)}\`, then \`batchdesk run --retry-failed-phases${advisedDbFlag(ctx.global)}\` for the later dates it makes stale`);
+          if (r.missingSnapshots.length > 20) lines.push(`  ... ${r.missingSnapshots.length - 20} more (all of them: --json)`);
+        }
         lines.push('', `Flagged portfolio-dates: ${r.flagged} / ${r.total}`);
         if (nothing) lines.push(`Result: no complete snapshot in this range${input.portfolios.length ? ' for these portfolios' : ''}, so nothing was reconciled; the latest processed date is ${latestProcessedDate(opened.db) ?? 'none'}`);
         ctx.io.out(lines.join('\n'));
       }
-      return r.flagged > 0 || nothing ? EXIT.checkFailed : EXIT.ok;
+      return r.flagged > 0 || r.missingSnapshots.length > 0 || nothing ? EXIT.checkFailed : EXIT.ok;
     } finally {
       opened.close();
     }

@@ -26,6 +26,28 @@ export interface ReconcileReport {
   readonly results: readonly ReconcileResult[];
   readonly flagged: number;
   readonly total: number;
+  /**
+   * Portfolio-dates whose tracking says their snapshot was computed (success, or stale since)
+   * but that have none (deleted by hand, or lost): nothing there can be reconciled, and the next
+   * date's roll-forward reads an older snapshot. Each is a break of its own.
+   */
+  readonly missingSnapshots: readonly { readonly portfolioId: string; readonly portfolioName: string; readonly date: string }[];
+}
+
+/** The tracked portfolio-dates of `refs`' scope without a snapshot (ReconcileReport.missingSnapshots). */
+function trackedWithoutSnapshot(db: SqliteDatabase, scope: { start: IsoDate | null; end: IsoDate | null; portfolioIds: readonly string[] }, refs: readonly { portfolioId: string; date: string }[]): ReconcileReport['missingSnapshots'] {
+  const have = new Set(refs.map((r) => `${r.date}|${r.portfolioId}`));
+  const names = new Map((db.prepare(`SELECT id, name FROM portfolios WHERE deleted_at IS NULL`).all() as { id: string; name: string }[]).map((p) => [p.id, p.name]));
+  const wanted = scope.portfolioIds.length ? new Set(scope.portfolioIds) : null;
+  const out: { portfolioId: string; portfolioName: string; date: string }[] = [];
+  for (const t of createEngineStore(db).loadTrackingRange(scope.start, scope.end)) {
+    const entries = ((t.phaseStatus?.['snapshots'] as { portfolios?: Record<string, { status?: string }> } | undefined)?.portfolios ?? {}) as Record<string, { status?: string }>;
+    for (const [id, e] of Object.entries(entries)) {
+      if ((e.status !== 'success' && e.status !== 'stale') || !names.has(id) || (wanted && !wanted.has(id)) || have.has(`${t.runDate}|${id}`)) continue;
+      out.push({ portfolioId: id, portfolioName: names.get(id)!, date: t.runDate });
+    }
+  }
+  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.portfolioName < b.portfolioName ? -1 : 1));
 }
 
 /** The latest date with a complete tracking row (or any snapshot) on or before `onOrBefore`. */
@@ -58,7 +80,9 @@ export function reconcileScope(db: SqliteDatabase, scope: ReconcileScope): Recon
   let { start, end } = scope;
   if (!start && !end) start = end = latestProcessedDate(db);
   const reader = new PortfolioDateReader(db);
-  const results = start || end ? snapshotRefs(db, { start, end, portfolioIds }).map((r) => reader.reconcile(r, threshold)!).filter(Boolean) : [];
+  const refs = start || end ? snapshotRefs(db, { start, end, portfolioIds }) : [];
+  const results = refs.map((r) => reader.reconcile(r, threshold)!).filter(Boolean);
   const sorted = sortReconcileResults(results);
-  return { threshold, range: { start, end }, results: sorted, flagged: sorted.filter((r) => r.flagged).length, total: sorted.length };
+  const missingSnapshots = start || end ? trackedWithoutSnapshot(db, { start, end, portfolioIds }, refs) : [];
+  return { threshold, range: { start, end }, results: sorted, flagged: sorted.filter((r) => r.flagged).length, total: sorted.length, missingSnapshots };
 }

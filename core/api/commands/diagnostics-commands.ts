@@ -61,7 +61,15 @@ export const diagnosticsCommands = {
   reconcile: defineCommand({
     summary: 'reconciliation checks per portfolio-date (i.1)',
     input: reconcileInputSchema,
-    output: z.object({ threshold: z.number(), range: z.object({ start: z.string().nullable(), end: z.string().nullable() }), flagged: z.number().int(), total: z.number().int(), results: list }),
+    output: z.object({
+      threshold: z.number(),
+      range: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
+      flagged: z.number().int(),
+      total: z.number().int(),
+      results: list,
+      /** Tracked portfolio-dates without their snapshot (each a break: nothing there can be reconciled). */
+      missingSnapshots: z.array(z.object({ portfolioId: z.string(), portfolioName: z.string(), date: z.string() })),
+    }),
     mutates: false,
   }),
   diagnoseEquityCash: defineCommand({

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { MarkRow } from '../../../core/api/commands/view-commands';
 import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
-import { useLinkOnce } from '../../navigation';
+import { useLinkOnce, useNavigation } from '../../navigation';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
 import { fmtDecimal, fmtInt, fmtMoney, fmtNum } from '../../ui/format';
@@ -44,7 +44,44 @@ export const reconcileResultSchema = z
   .loose();
 export type ReconcileResultView = z.infer<typeof reconcileResultSchema>;
 
-const reconcileOutputSchema = z.object({ threshold: z.number(), flagged: z.number(), total: z.number(), results: z.array(reconcileResultSchema) }).loose();
+const reconcileOutputSchema = z
+  .object({
+    threshold: z.number(),
+    flagged: z.number(),
+    total: z.number(),
+    results: z.array(reconcileResultSchema),
+    /** Tracked portfolio-dates whose snapshot is gone: nothing there is reconciled, so each is said apart. */
+    missingSnapshots: z.array(z.object({ portfolioId: z.string(), portfolioName: z.string(), date: z.string() })).default([]),
+  })
+  .loose();
+
+/**
+ * The tracked portfolio-dates of the scope without a snapshot (deleted by hand, or lost): each a
+ * break the table cannot show, with the way to redo its date on the Run screen.
+ */
+function MissingSnapshots({ missing }: { missing: z.infer<typeof reconcileOutputSchema>['missingSnapshots'] }) {
+  const { navigate } = useNavigation();
+  if (missing.length === 0) return null;
+  return (
+    <div className="note bad" role="alert" data-testid="recon-missing-snapshots">
+      <p>
+        Tracked portfolio-dates without a snapshot: {fmtInt(missing.length)}. Nothing there can be reconciled, and the next date rolls forward from an older snapshot. Run the date again,
+        then run with &quot;retry failed phases&quot; for the later dates it makes stale.
+      </p>
+      <ul>
+        {missing.slice(0, 20).map((m) => (
+          <li key={`${m.portfolioId}:${m.date}`}>
+            {m.date} {m.portfolioName}{' '}
+            <button type="button" onClick={() => navigate('run', { startDate: m.date, endDate: m.date })}>
+              Run {m.date} again...
+            </button>
+          </li>
+        ))}
+      </ul>
+      {missing.length > 20 ? <p>... and {fmtInt(missing.length - 20)} more.</p> : null}
+    </div>
+  );
+}
 
 /** The filter form's words for the reconcile input, for the engine's messages. */
 const RECONCILE_LABELS = { date: 'date', startDate: 'the From date', endDate: 'the To date', portfolios: 'portfolio', threshold: 'threshold' };
@@ -333,6 +370,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
           Flagged portfolio-dates: {data.data.flagged} / {data.data.total} (threshold {fmtMoney(data.data.threshold)})
         </p>
       ) : null}
+      {data.data ? <MissingSnapshots missing={data.data.missingSnapshots} /> : null}
       {data.data && rows.length === 0 ? <EmptyState title="Nothing to reconcile">No complete portfolio-date in this scope{onlyFlagged ? ' is flagged' : ''}.</EmptyState> : null}
       {rows.length > 0 ? (
         <DataTable

@@ -101,6 +101,24 @@ function renderRecon(commands: Record<string, FakeHandler> = {}, refusals: Const
 
 const reconcileInputs = (t: RefusingTransport) => t.calls.filter((c) => c.name === 'reconcile').map((c) => c.input);
 
+describe('a tracked portfolio-date without its snapshot', () => {
+  it('is said apart from the table, with a way to run its date again (a tester saw the portfolio left out without a word)', async () => {
+    renderRecon({
+      reconcile: () => ({ threshold: 1, range: { start: '2026-11-03', end: '2026-11-03' }, flagged: 0, total: 1, results: [result('Hedge', [])], missingSnapshots: [{ portfolioId: 'ind', portfolioName: 'Individual', date: '2026-11-03' }] }),
+    });
+    const box = await screen.findByTestId('recon-missing-snapshots');
+    expect(box.textContent).toContain('Tracked portfolio-dates without a snapshot: 1.');
+    expect(within(box).getByText(/2026-11-03 Individual/)).toBeTruthy();
+    expect(within(box).getByRole('button', { name: 'Run 2026-11-03 again...' })).toBeTruthy();
+  });
+
+  it('is not shown when every tracked portfolio-date has its snapshot', async () => {
+    renderRecon();
+    await screen.findByTestId('recon-summary');
+    expect(screen.queryByTestId('recon-missing-snapshots')).toBeNull();
+  });
+});
+
 describe('Reconciliation filters', () => {
   it('queries one date or a range, never both, with only the chosen fields shown', async () => {
     const transport = renderRecon();
