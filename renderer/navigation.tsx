@@ -2,12 +2,13 @@
  * Screen navigation: one screen at a time, with optional parameters (a date, a portfolio). The
  * screen and its parameters live in the URL fragment too, so a reload opens the screen it
  * showed: `#token=...&screen=debug&date=2025-07-01`. Browser mode's access token is the
- * fragment's `token` part (main.tsx reads it on load); it is kept as it is, first, and put back
- * when the fragment is edited without it (the token the tab kept, session-token.ts). Each screen
- * change is a history entry, so Back and Forward move between screens, and a fragment edited by
- * hand opens the screen it names. A screen opened on a link (the Run screen on a range, Debug and
- * Reconciliation on a date) keeps the link in its entry, for a reload, and applies it once
- * (useLinkOnce), so Back and Forward come back to it as the user left it.
+ * fragment's `token` part (browser-session.tsx reads it on load and when it changes); it is
+ * kept as it is, first, and put back when the fragment is edited without it (the token the tab
+ * kept, session-token.ts). Each screen change is a history entry, so Back and Forward move
+ * between screens, and a fragment edited by hand opens the screen it names. A screen opened on
+ * a link (the Run screen on a range, Debug and Reconciliation on a date) keeps the link in its
+ * entry, for a reload, and applies it once (useLinkOnce), so Back and Forward come back to it as
+ * the user left it.
  */
 import { createContext, useCallback, useContext, useEffect, useState } from 'react';
 import { keptToken } from './engine-client/session-token';

@@ -3,7 +3,8 @@
  * by hand without it gets it back, and a reload of a URL without it still works. The tab's
  * sessionStorage holds it: this origin's and this tab's only, never sent to the server, gone
  * when the tab closes; the page itself never contains the token (docs/desktop-app.md, browser
- * mode security). A token the server refuses is not kept.
+ * mode security). A token the server refuses is not kept, and a token in the fragment replaces
+ * it once the server took it (browser-session.tsx).
  */
 import { tokenFromLocation } from './http-transport';
 

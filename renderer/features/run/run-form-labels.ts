@@ -15,5 +15,8 @@ export const RUN_FORM_LABELS: FieldLabels = {
   maxMissingMarks: 'coverage guard',
   marketData: 'provider',
   portfolios: 'portfolio',
+  impliedVol: 'implied volatility',
+  riskFreeRate: 'risk-free rate',
+  noGuard: 'no guard',
   allowMixedSources: 'the allow-mixed-sources option (CLI only)',
 };

@@ -1,7 +1,11 @@
 /**
  * Run: choose dates (automatic, a range or one date), phases, chunk size, retry-failed, the
- * coverage-guard threshold and the provider; preview the plan (a dry run, with what it will
- * fetch) before starting;
+ * coverage-guard threshold and the provider, and in the Advanced group the option model's
+ * implied volatility and risk-free rate and whether the regression guard runs after the run
+ * (the options object the CLI's flags make, SPEC.md g.1; the CLI-only `--ignore-gate` is not
+ * offered: a closed gate disables starting, host/handlers/app-advice.ts); the app checks every
+ * value with the contract's schemas and says what is wrong on the form (the browser's own
+ * checks are off); preview the plan (a dry run, with what it will fetch) before starting;
  * start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
  * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
  * start refused for that goes once that process's run is seen to end or a preview finds the
@@ -14,7 +18,9 @@
  * becomes the plain Run screen, so Back and Forward show the form as the user left it.
  */
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { MAX_CHUNK_DAYS, type RunOptionsInput } from '../../../core/api/run-options';
+import type { z } from 'zod';
+import { impliedVolSchema, MAX_CHUNK_DAYS, maxMissingMarksSchema, riskFreeRateSchema, runOptionsSchema, type RunOptionsInput } from '../../../core/api/run-options';
+import { numberRangeWords } from '../../../core/api/issue-words';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useKeptState, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
@@ -44,6 +50,11 @@ interface FormState {
   maxMissingMarks: string;
   marketData: '' | 'online' | 'offline' | 'synthetic';
   portfolio: string;
+  /** The option model's overrides for this run (d.2.3); empty: the setting. */
+  impliedVol: string;
+  riskFreeRate: string;
+  /** `run --no-guard`: the regression guard does not run after the run (i.4). */
+  noGuard: boolean;
 }
 
 const INITIAL: FormState = {
@@ -58,6 +69,9 @@ const INITIAL: FormState = {
   maxMissingMarks: '',
   marketData: '',
   portfolio: '',
+  impliedVol: '',
+  riskFreeRate: '',
+  noGuard: false,
 };
 
 /** How many runs of the history are read to tell whether one can be resumed. */
@@ -72,28 +86,58 @@ function startOffReasons(activeRun: boolean, held: boolean, planIsCurrent: boole
   return ids.length > 0 ? ids.join(' ') : undefined;
 }
 
-/** The run options of the form, or a message saying what is missing. */
+/** The chunk size's range, the contract's (g.5). */
+const chunkDaysSchema = runOptionsSchema.shape.chunkDays.unwrap();
+
+/**
+ * A number field's value read with the contract's `schema`: undefined when empty (the
+ * default, or the setting, applies), null when it is no number the schema takes.
+ */
+function fieldNumber(text: string, schema: z.ZodType<number>): number | undefined | null {
+  if (text.trim() === '') return undefined;
+  const parsed = schema.safeParse(Number(text));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The words saying what each number field of the form takes, when it holds something else. */
+const NUMBER_FIELD_WORDS = {
+  chunkDays: `Chunk size is a whole number of days from 0 to ${fmtInt(MAX_CHUNK_DAYS)} (0 = one chunk).`,
+  maxMissingMarks: 'The coverage guard is a fraction between 0 and 1.',
+  impliedVol: `Implied volatility is ${numberRangeWords(impliedVolSchema)} (0.30 for 30%), or empty for the setting.`,
+  riskFreeRate: `The risk-free rate is ${numberRangeWords(riskFreeRateSchema)} (0.04 for 4%), or empty for the setting.`,
+} as const;
+
+/**
+ * The run options of the form, or the sentences saying what is missing or wrong, one for each
+ * field: the numbers are read with the contract's own schemas (core/api/run-options.ts), so
+ * the form refuses what the engine would, and says so.
+ */
 export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; message: string } {
   const o: RunOptionsInput = { phases: f.phases, withPrerequisites: f.withPrerequisites, retryFailedPhases: f.retryFailedPhases, triggeredBy: 'app' };
+  const problems: string[] = [];
   if (f.dateMode === 'range') {
-    if (!f.startDate) return { ok: false, message: 'Choose a start date.' };
-    o.startDate = f.startDate;
+    if (f.startDate) o.startDate = f.startDate;
+    else problems.push('Choose a start date.');
     if (f.endDate) o.endDate = f.endDate;
   } else if (f.dateMode === 'single') {
-    if (!f.targetDate) return { ok: false, message: 'Choose the date.' };
-    o.targetDate = f.targetDate;
+    if (f.targetDate) o.targetDate = f.targetDate;
+    else problems.push('Choose the date.');
   }
-  const chunk = Number(f.chunkDays || '0');
-  if (!Number.isInteger(chunk) || chunk < 0 || chunk > MAX_CHUNK_DAYS) return { ok: false, message: `Chunk size is a whole number of days from 0 to ${fmtInt(MAX_CHUNK_DAYS)} (0 = one chunk).` };
-  o.chunkDays = chunk;
-  if (f.maxMissingMarks !== '') {
-    const g = Number(f.maxMissingMarks);
-    if (!(g >= 0 && g <= 1)) return { ok: false, message: 'The coverage guard is a fraction between 0 and 1.' };
-    o.maxMissingMarks = g;
+  const numbers = {
+    chunkDays: fieldNumber(f.chunkDays, chunkDaysSchema),
+    maxMissingMarks: fieldNumber(f.maxMissingMarks, maxMissingMarksSchema),
+    impliedVol: fieldNumber(f.impliedVol, impliedVolSchema),
+    riskFreeRate: fieldNumber(f.riskFreeRate, riskFreeRateSchema),
+  };
+  for (const [field, value] of Object.entries(numbers) as [keyof typeof numbers, number | null | undefined][]) {
+    if (value === null) problems.push(NUMBER_FIELD_WORDS[field]);
+    else if (value !== undefined) o[field] = value;
   }
+  o.chunkDays ??= 0;
+  if (f.noGuard) o.guard = false;
   if (f.marketData) o.marketData = f.marketData;
   if (f.portfolio) o.portfolios = [f.portfolio];
-  return { ok: true, options: o };
+  return problems.length > 0 ? { ok: false, message: problems.join(' ') } : { ok: true, options: o };
 }
 
 /**
@@ -158,7 +202,10 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const busyRun = running || active !== null;
   const gateClosed = gate?.state === 'closed';
   const storedMode = settings.data?.settings.find((s) => s.key === 'market_data.mode')?.value as string | undefined;
-  const storedGuard = settings.data?.settings.find((s) => s.key === 'guard.max_missing_marks')?.value as number | undefined;
+  const stored = (key: string) => settings.data?.settings.find((s) => s.key === key)?.value as number | undefined;
+  const storedGuard = stored('guard.max_missing_marks');
+  const storedVol = stored('options.implied_vol');
+  const storedRate = stored('options.risk_free_rate');
 
   useEffect(() => setMessage(null), [key]);
 
@@ -238,7 +285,9 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
         Run the batch
       </h1>
       {active ? <ActiveRunNotice run={active} reasonId="run-start-busy" onOpenLive={() => navigate('live')} /> : null}
-      <form className="run-form" onSubmit={preview}>
+      {/* noValidate: the app checks every value itself (optionsOf) and says what is wrong; the
+          browser's own checks would block the submit without a word on the form. */}
+      <form className="run-form" onSubmit={preview} noValidate>
         <fieldset>
           <legend>Dates</legend>
           {(['automatic', 'range', 'single'] as const).map((m) => (
@@ -313,6 +362,23 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
           <label className="inline">
             <input type="checkbox" checked={form.retryFailedPhases} onChange={(e) => set('retryFailedPhases', e.target.checked)} />
             retry failed phases only (failed, skipped by a failure, guard-skipped and stale cells)
+          </label>
+        </fieldset>
+        <fieldset>
+          <legend>Advanced</legend>
+          <div className="row">
+            <label>
+              Implied volatility (option model, for this run)
+              <input type="number" min={0} max={5} step={0.01} placeholder={`setting (${storedVol ?? 0.3})`} value={form.impliedVol} onChange={(e) => set('impliedVol', e.target.value)} data-testid="run-implied-vol" />
+            </label>
+            <label>
+              Risk-free rate (option model, for this run)
+              <input type="number" min={-0.5} max={1} step={0.005} placeholder={`setting (${storedRate ?? 0.04})`} value={form.riskFreeRate} onChange={(e) => set('riskFreeRate', e.target.value)} data-testid="run-risk-free-rate" />
+            </label>
+          </div>
+          <label className="inline">
+            <input type="checkbox" checked={form.noGuard} onChange={(e) => set('noGuard', e.target.checked)} data-testid="run-no-guard" />
+            no guard: do not run the regression guard after the run
           </label>
         </fieldset>
         <div className="actions">

@@ -1,7 +1,9 @@
 /**
  * What one grid cell holds: the phase's status, reason and error, each portfolio's outcome,
- * the phase metrics (in words and formatted numbers, the raw JSON folded away), and for
- * analytics the job outcomes ({ success, reason, metrics }). For a finished date it reads the
+ * the phase metrics (in words and formatted numbers, each said once, the raw JSON folded away;
+ * for market data the price coverage first: exact, fallback and missing counts, the symbols
+ * that used a fallback apart from those with no usable price), and for analytics the job
+ * outcomes ({ success, reason, metrics }). For a finished date it reads the
  * tracking row (getDateDetail); while the date runs, it shows what the telemetry brought.
  */
 import { useMemo } from 'react';
@@ -13,6 +15,7 @@ import { fmtDuration, phaseLabel } from '../../ui/format';
 import { ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { codeWords, jobOutcomeWord, metricLabel, metricParts, metricText } from './metric-format';
+import { listedMetrics, listedSymbols, needsResolutions, priceCoverageOf, type PriceCoverage } from './market-data-metrics';
 import type { CellRef } from './phase-grid';
 
 type Json = Record<string, unknown>;
@@ -35,15 +38,65 @@ function MetricEntries({ entries }: { entries: [string, unknown][] }) {
   );
 }
 
+/** A count and the symbols of it named ("1: AAPL"), and how many more there are (the metrics name at most 20 symbols). */
+function countOf(n: number, symbols: readonly string[]): string {
+  if (n === 0 || symbols.length === 0) return String(n);
+  return `${n}: ${symbols.join(', ')}${n > symbols.length ? ` and ${n - symbols.length} more` : ''}`;
+}
+
 /**
- * The metrics as a labelled list (the job outcomes have their own table), and the metrics as
- * stored, folded away under "Raw JSON" for debugging.
+ * The market-data cell's price coverage, said once (market-data-metrics.ts). Which listed
+ * symbols used a fallback is read from the date's Missing prices rows when the counts do not
+ * tell (some of each kind).
  */
-function MetricsList({ metrics }: { metrics: Json | null }) {
+function PriceCoverageList({ date, coverage }: { date: string; coverage: PriceCoverage }) {
+  const client = useClient();
+  const needed = needsResolutions(coverage);
+  const rows = useAsync(
+    () => (needed ? client.call('getMissingPrices', { startDate: date, endDate: date, symbols: [...coverage.listed], includeIncomplete: true }) : Promise.resolve(null)),
+    [client, date, needed, coverage.listed.join(' ')],
+  );
+  const symbols = listedSymbols(coverage, rows.data ? new Map(rows.data.rows.map((r) => [r.symbol, r.resolution])) : null);
+  const pct = (v: number | null) => (v === null ? null : metricText('coverage_pct', v));
+  const coverageText = [pct(coverage.coveragePct) && `${pct(coverage.coveragePct)} exact`, pct(coverage.usableCoveragePct) && `${pct(coverage.usableCoveragePct)} usable`].filter(Boolean).join(', ');
+  return (
+    <dl className="metrics" data-testid="price-coverage">
+      <div>
+        <dt>Symbols needed</dt>
+        <dd>{metricText('symbols_requested', coverage.requested)}</dd>
+      </div>
+      <div>
+        <dt>Exact close</dt>
+        <dd>{metricText('symbols_with_exact_close', coverage.exact)}</dd>
+      </div>
+      <div>
+        <dt>Fallback close</dt>
+        <dd data-testid="price-coverage-fallback">{countOf(coverage.fallback, symbols.fallback)}</dd>
+      </div>
+      <div>
+        <dt>No usable price</dt>
+        <dd data-testid="price-coverage-missing">{countOf(coverage.missing, symbols.missing)}</dd>
+      </div>
+      {coverageText ? (
+        <div>
+          <dt>Coverage</dt>
+          <dd>{coverageText}</dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}
+
+/**
+ * The metrics as a labelled list, each said once (listedMetrics: the job outcomes have their
+ * own table, the price coverage `coverage` says is left to it), and the metrics as stored,
+ * folded away under "Raw JSON" for debugging.
+ */
+function MetricsList({ metrics, coverage = null }: { metrics: Json | null; coverage?: PriceCoverage | null }) {
   if (!metrics || Object.keys(metrics).length === 0) return <p className="muted">No metrics recorded.</p>;
   return (
     <>
-      <MetricEntries entries={Object.entries(metrics).filter(([k]) => k !== 'jobs')} />
+      <MetricEntries entries={listedMetrics(metrics, coverage)} />
       <details className="raw-json" data-testid="metrics-raw">
         <summary>Raw JSON</summary>
         <pre>{JSON.stringify(metrics, null, 2)}</pre>
@@ -70,6 +123,7 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
     if (pid === null) return obj(meta?.[cell.phase]) ?? obj(live?.metrics);
     return obj(obj(obj(meta?.['portfolios'])?.[pid])?.[cell.phase]) ?? obj(livePortfolios[pid]?.metrics);
   };
+  const coverage = cell.phase === 'market_data' ? priceCoverageOf(metricsOf(null)) : null;
   const jobsOf = (pid: string): Json | null => obj(obj(obj(obj(meta?.['portfolios'])?.[pid])?.['analytics'])?.['jobs']) ?? obj(livePortfolios[pid]?.metrics?.['jobs']);
   return (
     <aside className="cell-detail" aria-labelledby="cell-detail-title" data-testid="cell-detail" data-loaded={detail.data ? 'true' : 'false'}>
@@ -100,7 +154,8 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
       {detail.loading && !detail.data ? null : merged.length === 0 ? (
         <>
           <h3>Metrics</h3>
-          <MetricsList metrics={metricsOf(null)} />
+          {coverage ? <PriceCoverageList date={cell.date} coverage={coverage} /> : null}
+          <MetricsList metrics={metricsOf(null)} coverage={coverage} />
         </>
       ) : (
         <>

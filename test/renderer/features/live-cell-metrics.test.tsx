@@ -3,8 +3,9 @@
  * The Live cell detail shows a cell's metrics (SPEC.md c.5 to c.10, h.4) as a readable list, not
  * as JSON: a label per metric, durations in ms or s, percentages, money and counts with thousands
  * separators, yes/no, lists as words, nested values as their own labelled list one level in;
- * the job outcomes' metrics the same way, a job that does not apply as "not applicable". The
- * metrics as stored stay available, folded away under "Raw JSON".
+ * the job outcomes' metrics the same way, a job that does not apply as "not applicable"; an
+ * empty list or object is no row of its own. The metrics as stored stay available, folded
+ * away under "Raw JSON".
  */
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -107,7 +108,7 @@ describe('metric labels and values', () => {
 });
 
 describe('the cell detail metrics', () => {
-  it('lists a date phase\'s metrics with labels and formatted values, nested ones one level in, and no JSON', async () => {
+  it('lists a date phase\'s metrics with labels and formatted values, nested ones one level in, no empty ones, and no JSON', async () => {
     const panel = await openCell('market_data');
     const list = panel.querySelector('dl.metrics')!;
     expect(entries(list)).toEqual([
@@ -115,8 +116,6 @@ describe('the cell detail metrics', () => {
       ['Coverage', '96.88%'],
       ['Requests made', '0'],
       ['Sources', 'synthetic, cache'],
-      ['Missing symbols', 'none'],
-      ['Providers', 'none'],
       ['Prefetch', 'Duration1.53 sFetch modecachedSymbols55'],
     ]);
     expect(entries(list.querySelector('[data-metric=prefetch] dl')!)).toEqual([
