@@ -1,7 +1,7 @@
 /**
  * A run's stored options (batch_run_history.options: the run options of SPEC.md g.1 as the run
  * parsed them, every default included, plus `resumed_run_id` for a resume, g.11) in words for
- * the History screen's runs table: "chunk size: one chunk, coverage guard: on, started from: CLI",
+ * the History screen's runs table: "chunk size: one chunk, guard after the run: on, started from: CLI",
  * a resume named by the batch run id the rest of the app shows for the run it continues.
  */
 import { codeWords } from '../telemetry/metric-format';
@@ -51,8 +51,9 @@ export function runOptionsWords(options: unknown, batchRunIdOf: (runId: string) 
   if (o['allowMixedSources'] === true) words.push('mixed price sources allowed');
   if (num(o['impliedVol']) !== null) words.push(`implied volatility: ${pct(num(o['impliedVol'])!)}`);
   if (num(o['riskFreeRate']) !== null) words.push(`risk-free rate: ${pct(num(o['riskFreeRate'])!)}`);
-  if (typeof o['guard'] === 'boolean') words.push(`coverage guard: ${o['guard'] ? 'on' : 'off'}${num(o['maxMissingMarks']) !== null ? ` (at most ${pct(num(o['maxMissingMarks'])!)} missing marks)` : ''}`);
-  else if (num(o['maxMissingMarks']) !== null) words.push(`coverage guard: at most ${pct(num(o['maxMissingMarks'])!)} missing marks`);
+  // `guard` is the regression guard after the run (i.4, `--no-guard`); the missing-marks coverage guard (d.14) is maxMissingMarks.
+  if (typeof o['guard'] === 'boolean') words.push(`guard after the run: ${o['guard'] ? 'on' : 'off'}`);
+  if (num(o['maxMissingMarks']) !== null) words.push(`coverage guard: at most ${pct(num(o['maxMissingMarks'])!)} missing marks`);
   if (o['ignoreGate'] === true) words.push('regression gate ignored');
   const by = str(o['triggeredBy']);
   if (by) words.push(`started from: ${STARTED_FROM[by] ?? by}`);

@@ -48,9 +48,9 @@ describe('the runs table options', () => {
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(4));
     const cells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell').at(-1)!);
     expect(cells.map((c) => c.textContent)).toEqual([
-      'resumes 7f1e9d2c, chunk size: one chunk, coverage guard: on, started from: app',
-      'resumes batch_20261127_225800_a1b2, chunk size: one chunk, coverage guard: on, started from: browser',
-      'dates 2025-07-01 to 2025-07-15, phases: market data, marks, chunk size: 7 days, coverage guard: off, started from: CLI',
+      'resumes 7f1e9d2c, chunk size: one chunk, guard after the run: on, started from: app',
+      'resumes batch_20261127_225800_a1b2, chunk size: one chunk, guard after the run: on, started from: browser',
+      'dates 2025-07-01 to 2025-07-15, phases: market data, marks, chunk size: 7 days, guard after the run: off, started from: CLI',
     ]);
     expect(cells.map((c) => c.getAttribute('title'))).toEqual(cells.map((c) => c.textContent));
     expect(cells.some((c) => /[a-z]=|_id|chunkDays|triggeredBy/.test(c.textContent ?? ''))).toBe(false);
@@ -65,7 +65,8 @@ describe('the runs table options', () => {
       'monitor only',
       'trace: out.json',
       'prices: offline',
-      'coverage guard: on (at most 5% missing marks)',
+      'guard after the run: on',
+      'coverage guard: at most 5% missing marks',
       'regression gate ignored',
       'started from: CLI',
     ]);
