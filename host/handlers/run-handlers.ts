@@ -12,7 +12,8 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
     ctx.runs.start({ ...input, dryRun: false, triggeredBy: ctx.triggeredBy });
     // Answered once the run has its id or was refused (a held lock, bad options found by the
     // engine, nothing to run): the caller learns the outcome of its start without polling.
-    return { accepted: true, status: withStatusLockAdvice(await ctx.runs.started(), ctx) };
+    const status = withStatusLockAdvice(await ctx.runs.started(), ctx);
+    return { accepted: status.runId !== null, status };
   },
   async cancelRun(input, ctx) {
     const requested = ctx.runs.cancel(input.force);

@@ -148,11 +148,8 @@ export class LiveStore {
     let outcome: RunStart | null;
     try {
       const r = await this.client.call('startRun', options);
-      outcome = !r.accepted
-        ? { state: 'refused', error: new EngineError({ code: 'internal', message: 'the engine did not accept the run' }), exitCode: null, lockHolder: null }
-        : r.status.runId !== null
-          ? null
-          : endedBeforeStart(r.status);
+      // A start that did not begin a run says why in its status (a held lock, a closed gate, nothing to run).
+      outcome = r.status.runId !== null ? null : endedBeforeStart(r.status);
     } catch (err) {
       const error = err instanceof EngineError ? err : new EngineError({ code: 'internal', message: (err as Error).message });
       outcome = { state: 'refused', error, exitCode: null, lockHolder: null };

@@ -53,6 +53,7 @@ export const runCommands = {
   startRun: defineCommand({
     summary: 'start a run in the background; answers once it has started (its run id) or was refused; progress arrives as telemetry events',
     input: runOptionsSchema,
+    /** `accepted`: a run started (it has an id); a refused start (a held lock, a closed gate) or nothing to run says why in `status`. */
     output: z.object({ accepted: z.boolean(), status: runStatusSchema }),
     mutates: true,
   }),
