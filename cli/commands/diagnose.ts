@@ -90,7 +90,7 @@ export const diagnosePricesCommand: CommandSpec = {
             BANNER,
             table(
               ['symbol', 'resolution', 'price date', 'reason', 'latest known', 'last fetch', 'jump', 'lots'],
-              r.symbols.map((x) => [x.symbol, x.resolution, x.priceDate ?? '-', x.neverPriced ? `${x.reason ?? 'missing'}: never priced, check the symbol` : (x.reason ?? '-'), x.latestKnown ? `${x.latestKnown.date} ${x.latestKnown.close}` : '-', x.lastFetch ? `${x.lastFetch.provider} ${x.lastFetch.outcome}` : '-', x.jump ? 'yes' : '', String(x.positions)]),
+              r.symbols.map((x) => [x.symbol, x.resolution, x.priceDate ?? '-', x.neverPriced && x.reason !== 'provider_error' ? `${x.reason ?? 'missing'}: never priced, check the symbol` : (x.reason ?? '-'), x.latestKnown ? `${x.latestKnown.date} ${x.latestKnown.close}` : '-', x.lastFetch ? `${x.lastFetch.provider} ${x.lastFetch.outcome}` : '-', x.jump ? 'yes' : '', String(x.positions)]),
             ),
             '',
             `Lots without a mark: ${r.unmarkedLots.length}`,

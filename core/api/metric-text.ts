@@ -17,7 +17,9 @@ export function priceFlagText(tags: Tags, date: string | null): string {
 
 /** A skipped row of a price file: file, line, column and why. */
 export function csvBadRowText(tags: Tags): string {
-  return `bad CSV row skipped: ${String(tags['file'] ?? '')} line ${String(tags['line'])}${tags['column'] ? ` column ${String(tags['column'])}` : ''}: ${String(tags['message'])}`;
+  // A problem that makes the whole file unusable (its header, an empty file) says so at its end.
+  const what = String(tags['message']).endsWith('the whole file is ignored') ? 'CSV file ignored' : 'bad CSV row skipped';
+  return `${what}: ${String(tags['file'] ?? '')} line ${String(tags['line'])}${tags['column'] ? ` column ${String(tags['column'])}` : ''}: ${String(tags['message'])}`;
 }
 
 /**

@@ -129,11 +129,16 @@ function storedCloses(db: SqliteDatabase, symbol: string, end: IsoDate): StoredC
   };
 }
 
-/** The dates on which each of `symbols` was recorded missing. */
+/**
+ * The dates on which each of `symbols` was recorded missing. The symbols are matched here, not in
+ * an IN list: an import may change any number of symbols, more than one call (or SQLite) takes
+ * as arguments.
+ */
 function missingDatesOf(db: SqliteDatabase, symbols: readonly string[]): Map<string, IsoDate[]> {
+  const wanted = new Set(symbols);
   const out = new Map<string, IsoDate[]>();
-  for (const r of db.prepare(`SELECT symbol, price_date FROM missing_prices WHERE symbol IN (${inList(symbols)})`).all(...symbols) as { symbol: string; price_date: IsoDate }[]) {
-    (out.get(r.symbol) ?? out.set(r.symbol, []).get(r.symbol)!).push(r.price_date);
+  for (const r of db.prepare(`SELECT symbol, price_date FROM missing_prices`).iterate() as IterableIterator<{ symbol: string; price_date: IsoDate }>) {
+    if (wanted.has(r.symbol)) (out.get(r.symbol) ?? out.set(r.symbol, []).get(r.symbol)!).push(r.price_date);
   }
   return out;
 }

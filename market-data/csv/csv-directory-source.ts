@@ -8,17 +8,22 @@
  * first file's close is used, and the conflict (dates, files, lines and both closes) is
  * returned for the engine to report. Bad rows are
  * skipped and returned as problems with file and line (price-file.ts); every request returns
- * the problems of its symbol's rows, wherever they lie, and those no symbol can be named for.
+ * the problems of its symbol's rows, wherever they lie, and those no symbol can be named for:
+ * per file the first ones and each date's first bad close, the rest counted (`unlisted`), so a
+ * file of a million bad rows costs no more than its list.
  * Each quote carries the file and line it came from (`origin`), so the engine's validation can
  * point at the row too.
  *
  * Outcomes: `ok` with quotes in the range; `no_data` when the files have none for it (or
  * there are no files for the symbol); `provider_error` when the directory or a file cannot be
- * read. A request counts once however many files it reads (the engine counts one request per
+ * read, or when there is no quote and a file of the symbol is ignored as a whole (no header, a
+ * required column absent: the error names the file and why, and becomes the days' missing-price
+ * detail). A request counts once however many files it reads (the engine counts one request per
  * symbol range asked) and sends no HTTP request. Parsed files are kept per source instance and
- * re-read when their size or mtime changes.
+ * re-read when their size or mtime changes; across runs, `lastModifiedMs` lets the fetch plan
+ * ask again for days read before a file changed (prefetch.ts).
  */
-import { accessSync, constants, createReadStream, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, readdirSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '../../core/api/errors';
@@ -26,7 +31,7 @@ import { canonicalSymbol } from '../../core/domain/symbols';
 import type { PriceRequest, PriceResponse, PriceSource, Quote, QuoteOrigin } from '../../core/ports/market-data';
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { CsvProblem } from './csv-problem';
-import { readPriceFile, type PriceFile, type PriceFileLayout } from './price-file';
+import { readPriceFile, type PriceFile, type PriceFileLayout, type PriceFileProblem, type UnlistedProblems } from './price-file';
 
 /**
  * A quote with the file (name inside the directory) and line it was read from. The engine's
@@ -56,8 +61,10 @@ export interface CsvCloseConflict {
 /** PriceResponse plus what the CSV files said about this symbol. */
 export interface CsvPriceResponse extends PriceResponse {
   readonly quotes: readonly CsvQuote[];
-  /** Bad rows of this symbol (skipped), with file and line. */
+  /** Bad rows of this symbol (skipped), with file and line: the first ones of each file (price-file.ts). */
   readonly problems: readonly CsvRowProblem[];
+  /** Per file, the bad rows of this symbol skipped but not in `problems`. */
+  readonly unlisted: readonly (UnlistedProblems & { readonly file: string })[];
   /** Dates in the requested range where the files disagree on the close (the first file read wins). */
   readonly conflicts: readonly CsvCloseConflict[];
   /** Files read for this request (names inside the directory). */
@@ -108,27 +115,28 @@ export class CsvDirectorySource implements PriceSource {
 
     let names: string[];
     try {
-      names = (await readdir(this.dir)).sort();
+      names = await readdir(this.dir);
     } catch (error) {
-      return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read the CSV directory ${this.dir}: ${message(error)}`, problems: [], conflicts: [], files: [] };
+      return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read the CSV directory ${this.dir}: ${message(error)}`, problems: [], unlisted: [], conflicts: [], files: [] };
     }
-    const perSymbol = names.filter((n) => /\.csv$/i.test(n) && n.toLowerCase() !== COMBINED_PRICE_FILE && canonicalSymbol(n.slice(0, -4)) === symbol);
-    const combined = names.find((n) => n.toLowerCase() === COMBINED_PRICE_FILE);
-    const files = combined ? [...perSymbol, combined] : perSymbol;
+    const files = filesServing(names, symbol);
 
     const byDate = new Map<string, CsvQuote>();
     const problems: CsvRowProblem[] = [];
+    const unlisted: (UnlistedProblems & { file: string })[] = [];
     const conflicts: CsvCloseConflict[] = [];
+    const refusals: PriceFileProblem[] = [];
     for (const name of files) {
       signal.throwIfAborted();
-      const layout: PriceFileLayout = name === combined ? 'combined' : 'per_symbol';
+      const layout: PriceFileLayout = name.toLowerCase() === COMBINED_PRICE_FILE ? 'combined' : 'per_symbol';
       let parsed: PriceFile;
       try {
         parsed = await this.parsed(name, layout, signal);
       } catch (error) {
         if (signal.aborted) throw signal.reason;
-        return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read ${join(this.dir, name)}: ${message(error)}`, problems, conflicts: [], files };
+        return { ...base, outcome: 'provider_error', quotes: [], error: `cannot read ${join(this.dir, name)}: ${message(error)}`, problems, unlisted, conflicts: [], files };
       }
+      if (parsed.refusal) refusals.push(parsed.refusal);
       for (const row of parsed.rows) {
         if (row.symbol !== symbol) continue;
         const first = byDate.get(row.date);
@@ -141,14 +149,49 @@ export class CsvDirectorySource implements PriceSource {
         byDate.set(row.date, { date: row.date, close: row.close, volume: row.volume, open: row.open, high: row.high, low: row.low, origin: { file: name, line: row.line } });
       }
       // Problems of this symbol's rows, and those that cannot be attributed to a symbol
-      // (no header, unreadable CSV, an empty symbol cell).
-      problems.push(...parsed.problems.filter((p) => p.symbol === null || p.symbol === symbol).map(({ symbol: _s, ...p }) => p));
+      // (no header, unreadable CSV, an empty symbol cell). One at a time: a spread of a long list
+      // into one call overflows the stack.
+      for (const { symbol: rowSymbol, ...p } of parsed.problems) if (rowSymbol === null || rowSymbol === symbol) problems.push(p);
+      const more = bothUnlisted(parsed.unlisted.get(null), parsed.unlisted.get(symbol));
+      if (more) unlisted.push({ file: name, ...more });
     }
     const quotes = [...byDate.values()].filter((q) => q.date >= request.start && q.date <= request.end).sort((a, b) => (a.date < b.date ? -1 : 1));
-    const outcome = quotes.length > 0 ? 'ok' : 'no_data';
-    const error = quotes.length > 0 ? null : files.length === 0 ? `no CSV file for ${symbol} in ${this.dir}` : `no rows for ${symbol} in the requested range`;
+    const outcome = quotes.length > 0 ? 'ok' : refusals.length > 0 ? 'provider_error' : 'no_data';
+    const error =
+      quotes.length > 0
+        ? null
+        : refusals.length > 0
+          ? refusalText(refusals)
+          : files.length === 0
+            ? `no CSV file for ${symbol} in ${this.dir}`
+            : `no rows for ${symbol} in the requested range`;
     conflicts.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-    return { ...base, outcome, quotes, error, problems, conflicts, files };
+    return { ...base, outcome, quotes, error, problems, unlisted, conflicts, files };
+  }
+
+  /**
+   * When the files that serve `symbol` last changed: the newest modification time (epoch ms)
+   * among them, or null when there is none (or the folder cannot be read). The fetch plan asks
+   * again for days read from the folder before that time (prefetch.ts), so an edited file's
+   * corrected closes reach the cache.
+   */
+  lastModifiedMs(symbol: string): number | null {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return null;
+    }
+    let newest: number | null = null;
+    for (const name of filesServing(names, canonicalSymbol(symbol))) {
+      try {
+        const mtimeMs = statSync(join(this.dir, name)).mtimeMs;
+        if (newest === null || mtimeMs > newest) newest = mtimeMs;
+      } catch {
+        // Gone since the listing: a read reports it.
+      }
+    }
+    return newest;
   }
 
   private async parsed(name: string, layout: PriceFileLayout, signal: AbortSignal): Promise<PriceFile> {
@@ -160,6 +203,26 @@ export class CsvDirectorySource implements PriceSource {
     this.cache.set(path, { size: info.size, mtimeMs: info.mtimeMs, parsed });
     return parsed;
   }
+}
+
+/** The files of a folder listing that serve canonical `symbol`: its own `<SYMBOL>.csv` files in sorted name order, then prices.csv. */
+function filesServing(names: readonly string[], symbol: string): string[] {
+  const sorted = [...names].sort();
+  const perSymbol = sorted.filter((n) => /\.csv$/i.test(n) && n.toLowerCase() !== COMBINED_PRICE_FILE && canonicalSymbol(n.slice(0, -4)) === symbol);
+  const combined = sorted.find((n) => n.toLowerCase() === COMBINED_PRICE_FILE);
+  return combined ? [...perSymbol, combined] : perSymbol;
+}
+
+/** `MSFT.csv is ignored as a whole (line 1: the header has no "date" column ...); fix it and run the dates again` */
+function refusalText(refusals: readonly PriceFileProblem[]): string {
+  const each = refusals.map((r) => `${r.file ?? ''} is ignored as a whole (line ${r.line}: ${r.message})`);
+  return `${each.join('; ')}; fix ${refusals.length > 1 ? 'them' : 'it'} and run the dates again`;
+}
+
+/** The unlisted bad rows of a file's two shares (no symbol, this symbol) together, or undefined when neither has any. */
+function bothUnlisted(a: UnlistedProblems | undefined, b: UnlistedProblems | undefined): UnlistedProblems | undefined {
+  if (!a || !b) return a ?? b;
+  return { rows: a.rows + b.rows, notTradingDay: a.notTradingDay + b.notTradingDay, firstLine: Math.min(a.firstLine, b.firstLine) };
 }
 
 function message(error: unknown): string {

@@ -51,6 +51,12 @@ export interface ReadCsvOptions {
    * stopping at the first; a quote problem that hides the lines after it still refuses the file.
    */
   readonly skipBadRows?: boolean;
+  /**
+   * With skipBadRows, told of every skipped row in the order read; it says whether the row's
+   * problem is kept in `skipped`. A file of a million bad rows would otherwise hold a million
+   * problems; the caller counts those it drops. Absent: every problem is kept.
+   */
+  readonly keepSkipped?: (problem: CsvProblem) => boolean;
 }
 
 /**
@@ -62,6 +68,7 @@ export interface ReadCsvOptions {
 export async function readCsv<P extends CsvProblem>(source: CsvSource, options: ReadCsvOptions, reader: CsvReader<P>): Promise<CsvRead<P>> {
   const file = options.file ?? null;
   const skipBadRows = options.skipBadRows === true;
+  const keep = options.keepSkipped ?? (() => true);
   const lines = new LineIndex();
   const skipped: (P | CsvProblem)[] = [];
   const malformedLines = new Set<number>();
@@ -86,8 +93,8 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
     }
     const problem = reader.record(record);
     if (!problem) return;
-    if (skipBadRows) skipped.push(problem);
-    else refusal = problem;
+    if (!skipBadRows) refusal = problem;
+    else if (keep(problem)) skipped.push(problem);
   };
 
   const parser = parse({
@@ -114,7 +121,7 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
       // A quote problem that hides the lines after it cannot be skipped (see the top of this file).
       if (isFileProblem(problem)) refusal = problem;
       // csv-parse may report one skipped record twice.
-      else if (!malformedLines.has(problem.line)) skipped.push(problem);
+      else if (!malformedLines.has(problem.line) && keep(problem)) skipped.push(problem);
       malformedLines.add(problem.line);
     },
   });

@@ -17,6 +17,10 @@
  * directory source passes each row's `line` on as its quote's origin). Yahoo's "null"
  * placeholders count as a bad row for the close and as absent for the other numbers. Within
  * one file a repeated date (per symbol) is a bad row; the first one is kept.
+ *
+ * A file may hold any number of bad rows (a million repeated lines): per symbol only the first
+ * PROBLEMS_LISTED problems are kept, and the first bad close of each calendar date (the engine
+ * makes that date's missing price an invalid_price); the others are counted (`unlisted`).
  */
 import { CALENDAR_END, CALENDAR_START } from '../../core/calendar/calendar-range-error';
 import { isTradingDay } from '../../core/calendar/trading-calendar';
@@ -42,15 +46,58 @@ export interface PriceFileProblem extends CsvProblem {
   readonly date: IsoDate | null;
 }
 
+/** The bad rows of one symbol (null: those no symbol can be named for) that a file did not keep as problems. */
+export interface UnlistedProblems {
+  readonly rows: number;
+  /** Of those, rows dated on a day that is not a trading day (the provider's dropped rows, e.4). */
+  readonly notTradingDay: number;
+  /** The line of the first of them. */
+  readonly firstLine: number;
+}
+
 export interface PriceFile {
   readonly rows: readonly PriceFileRow[];
+  /** Bad rows kept, in line order (see the top of this file). */
   readonly problems: readonly PriceFileProblem[];
+  /** Per symbol, the bad rows not kept in `problems`. */
+  readonly unlisted: ReadonlyMap<string | null, UnlistedProblems>;
+  /** The problem that makes the whole file unusable (no rows), also the last of `problems`; null when the file is read. */
+  readonly refusal: PriceFileProblem | null;
+}
+
+/** Said of a problem that refuses the whole file, so no one reads it as one bad row. */
+const WHOLE_FILE_IGNORED = 'the whole file is ignored';
+
+/** Problems kept per symbol and file besides each date's first bad close. */
+export const PROBLEMS_LISTED = 20;
+
+/**
+ * The keepSkipped rule of readPriceFile: keeps a symbol's first PROBLEMS_LISTED problems and the
+ * first bad close of each calendar date, and counts the rest in `unlisted`.
+ */
+function problemKeeper(unlisted: Map<string | null, UnlistedProblems>): (p: PriceFileProblem) => boolean {
+  const kept = new Map<string | null, number>();
+  const closeDates = new Set<string>();
+  return (p) => {
+    const isClose = p.column?.toLowerCase() === 'close' && p.date !== null && p.date >= CALENDAR_START && p.date <= CALENDAR_END;
+    const firstCloseOfDate = isClose && !closeDates.has(`${p.symbol ?? ''} ${p.date}`);
+    if (firstCloseOfDate) closeDates.add(`${p.symbol ?? ''} ${p.date}`);
+    const n = kept.get(p.symbol) ?? 0;
+    if (firstCloseOfDate || n < PROBLEMS_LISTED) {
+      kept.set(p.symbol, n + 1);
+      return true;
+    }
+    const u = unlisted.get(p.symbol);
+    unlisted.set(p.symbol, { rows: (u?.rows ?? 0) + 1, notTradingDay: (u?.notTradingDay ?? 0) + (p.kind === 'not_trading_day' ? 1 : 0), firstLine: Math.min(u?.firstLine ?? p.line, p.line) });
+    return false;
+  };
 }
 
 /**
  * Reads one file. For a per-symbol file `symbol` names the symbol (canonicalised). A file that
  * cannot be used at all (no header, a required column absent, or a quote problem that hides the
- * lines after it: csv-table.ts) gives no rows and one problem.
+ * lines after it: csv-table.ts) gives no rows, its `refusal`, and that problem last among its
+ * problems, saying that the whole file is ignored.
  */
 export async function readPriceFile(source: CsvSource, file: string, layout: PriceFileLayout, symbol?: string): Promise<PriceFile> {
   const fileSymbol = symbol === undefined ? null : canonicalSymbol(symbol);
@@ -59,7 +106,9 @@ export async function readPriceFile(source: CsvSource, file: string, layout: Pri
   let at = { symbol: -1, date: -1, close: -1, volume: -1, open: -1, high: -1, low: -1 };
   const rows: PriceFileRow[] = [];
   const seen = new Map<string, number>();
-  const read = await readCsv<PriceFileProblem>(source, { file, skipBadRows: true }, {
+  const unlisted = new Map<string | null, UnlistedProblems>();
+  const keep = problemKeeper(unlisted);
+  const read = await readCsv<PriceFileProblem>(source, { file, skipBadRows: true, keepSkipped: (p) => keep(attributed(p)) }, {
     header(cells, line) {
       header = cells;
       at = {
@@ -107,8 +156,11 @@ export async function readPriceFile(source: CsvSource, file: string, layout: Pri
     },
   });
   // A file that cannot be used at all gives no rows: the problems read up to its refusal.
-  if (!read.ok) return { rows: [], problems: [...read.skipped, read.problem].map(attributed) };
-  return { rows, problems: read.skipped.map(attributed) };
+  if (!read.ok) {
+    const refusal = attributed(read.problem);
+    return { rows: [], problems: [...read.skipped.map(attributed), { ...refusal, message: `${refusal.message}; ${WHOLE_FILE_IGNORED}` }], unlisted, refusal };
+  }
+  return { rows, problems: read.skipped.map(attributed), unlisted, refusal: null };
 }
 
 /** Why a row dated `date` carries no close (not a trading day, or outside the calendar), or null. */

@@ -3,7 +3,8 @@
  * union of the windows [D − 366, D] of the chunk's dates on which it is needed; a day is
  * satisfied by a valid cached close, by an earlier answered request (ok, or a provider's
  * no_data, not the CSV folder's: prefetch.ts) made after the day's settle time, or by lying
- * before the symbol's first trade date. The
+ * before the symbol's first trade date; but neither a close nor an answer satisfies a day whose
+ * CSV folder file changed after an earlier run read it (prefetch.ts). The
  * unsatisfied days are grouped into ranges, merging gaps of up to 10 trading days; one
  * request per range. A close stored from an answer made before its day's settle time does
  * not satisfy the day: the next run asks again.
@@ -45,6 +46,12 @@ export interface SatisfiedCheck {
   readonly firstTradeDate: IsoDate | null;
   /** Epoch ms of a day's settle time (settle_hour New York). */
   settleMs(d: IsoDate): number;
+  /**
+   * True for a day whose source file changed after the read that last covered it (a CSV folder
+   * file edited since an earlier run read it): asked again though cached or answered, so its
+   * corrected close replaces the stored one by the e.4 rules.
+   */
+  changedSinceRead?(d: IsoDate): boolean;
 }
 
 /**
@@ -77,10 +84,11 @@ export function planSymbol(symbol: string, spans: readonly [number, number][], c
   for (const [from, to] of spans) {
     for (let i = from; i <= to; i++) {
       const day = tradingDayAt(i);
-      if (check.hasClose(i) && !provisional.has(day)) continue;
+      const changed = check.changedSinceRead?.(day) === true;
+      if (check.hasClose(i) && !provisional.has(day) && !changed) continue;
       if (check.firstTradeDate && day < check.firstTradeDate) continue;
       const settle = check.settleMs(day);
-      const answered = check.answered.some((e) => e.rangeStart <= day && e.rangeEnd >= day && Date.parse(e.requestedAt) >= settle);
+      const answered = !changed && check.answered.some((e) => e.rangeStart <= day && e.rangeEnd >= day && Date.parse(e.requestedAt) >= settle);
       if (!answered) missing.push(i);
     }
   }

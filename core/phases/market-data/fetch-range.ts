@@ -10,14 +10,17 @@
  *   so only when the log does not already give every date of its range the same reason
  *   (run-state.ts logsRefusal), and is otherwise kept in the run's memory, where it gives the
  *   dates their reasons (the logged row gives them the same ones in a later run). A close
- *   rejected by validation also writes a one-day `invalid` row (same request time), unless a
- *   valid close for that day is stored and stays, so the reason `invalid_price` survives into
- *   later runs; an answer whose rows were all rejected has the outcome `invalid` itself.
+ *   rejected by validation, or a CSV row whose close cannot be read (NaN, empty) on a day without
+ *   a stored close, also writes a one-day `invalid` row (same request time), unless a valid close
+ *   for that day is stored and stays, so the reason `invalid_price` and its detail survive into
+ *   later runs (missing-reason.ts); an answer whose rows were all rejected has the outcome
+ *   `invalid` itself. Both kinds count in `invalid_prices` (e.4), once per run and row.
  * - Quotes are validated (validate-quotes.ts) and merged into the cache, never purging; a
  *   flagged jump or an invalid close never replaces a stored valid close. In monitor-only
  *   mode nothing is written; the quotes only reach the run's price table.
  * - Bad rows reported by the CSV directory source are reported once per run, with file and
- *   line, as `csv_bad_row` warnings; the fetch-log row of a request notes only the bad rows
+ *   line, as `csv_bad_row` warnings (the source lists a file's first ones; those it only counted
+ *   are one more warning, from the line of the first); the fetch-log row of a request notes only the bad rows
  *   dated in its range (and those without a readable date, on the request that first reports
  *   them). Dates where two of its files disagree on the close (the first read, a per-symbol
  *   file before prices.csv, is used) are a `csv_conflict` warning naming the symbol, the dates,
@@ -68,6 +71,20 @@ function problemsOf(resp: PriceResponse): readonly ReportedProblem[] {
   return Array.isArray(p) ? (p as ReportedProblem[]) : [];
 }
 
+/** A file's bad rows of the symbol that the CSV directory source counted but did not list (structural). */
+interface UnlistedRows {
+  readonly file: string;
+  readonly rows: number;
+  /** Of those, rows dated on a day that is not a trading day. */
+  readonly notTradingDay: number;
+  readonly firstLine: number;
+}
+
+function unlistedOf(resp: PriceResponse): readonly UnlistedRows[] {
+  const u = (resp as PriceResponse & { unlisted?: unknown }).unlisted;
+  return Array.isArray(u) ? (u as UnlistedRows[]) : [];
+}
+
 /** Two files with different closes on one date, as the CSV directory source reports it (structural): the first is used. */
 interface ReportedConflict {
   readonly date: string;
@@ -91,6 +108,14 @@ function conflictText(symbol: string, conflicts: readonly ReportedConflict[]): s
   const named = conflicts.slice(0, CONFLICTS_NAMED).map((c) => `${c.date} (${c.used.file} line ${c.used.line}: ${c.used.close}, ${c.ignored.file} line ${c.ignored.line}: ${c.ignored.close})`);
   const more = conflicts.length > CONFLICTS_NAMED ? ` and ${conflicts.length - CONFLICTS_NAMED} more` : '';
   return `${symbol}: ${files((c) => c.used.file)} and ${files((c) => c.ignored.file)} disagree on ${conflicts.length} close(s); ${files((c) => c.used.file)} is used: ${named.join(', ')}${more}`;
+}
+
+/** The first bad row a fetch-log note names: the first listed one, else where the unlisted ones start. */
+function firstNoted(noted: readonly ReportedProblem[], unlisted: readonly UnlistedRows[]): string {
+  const p = noted[0];
+  if (p) return `${p.file ?? ''} line ${p.line}: ${p.message}`;
+  const u = unlisted[0]!;
+  return `${u.file} line ${u.firstLine}`;
 }
 
 /** The `file` and `line` tags of a validation warning, when the quote's source named them. */
@@ -225,14 +250,22 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     // The fetch-log note names the bad rows of this range: those dated in it, and those without
     // a readable date (the whole file's, a bad date) on the request that first reports them.
     const noted: ReportedProblem[] = [];
+    // Rows for a day whose close could not be read: invalid prices (e.4, e.6), not gaps.
+    const unreadable: { date: IsoDate; why: string }[] = [];
     for (const p of problems) {
       const key = `${p.file ?? ''}:${p.line}`;
       const dated = typeof p.date === 'string';
       if (dated && p.date! >= from && p.date! <= to) {
         noted.push(p);
-        // A row for the day whose close could not be read is an invalid price (e.6), not a gap.
         if (p.column?.toLowerCase() === 'close' && run.prices.closeOn(symbol, p.date as IsoDate) === null) {
-          run.marketData.markInvalid(symbol, p.date as IsoDate, `invalid close: ${p.message} (${p.file ?? source.name} line ${p.line})`);
+          const why = `invalid close: ${p.message} (${p.file ?? source.name} line ${p.line})`;
+          run.marketData.markInvalid(symbol, p.date as IsoDate, why);
+          unreadable.push({ date: p.date as IsoDate, why });
+          // Counted once per run, as a rejected close is when first read.
+          if (!run.marketData.reportedCsvProblems.has(`invalid ${key}`)) {
+            run.marketData.reportedCsvProblems.add(`invalid ${key}`);
+            c.invalidPrices++;
+          }
         }
       }
       if (run.marketData.reportedCsvProblems.has(key)) continue;
@@ -241,6 +274,18 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
       if (p.kind === 'not_trading_day') dropped++;
       run.telemetry.metric('csv_bad_row', p.line, {
         tags: { symbol, file: p.file, line: p.line, column: p.column, message: p.message },
+        source: 'market_data',
+        level: 'warn',
+      });
+    }
+    // Bad rows too many to list (a file of repeated lines): one warning per file and symbol, and
+    // on the fetch-log row of the request that first reports them.
+    const unlisted = unlistedOf(resp).filter((u) => !run.marketData.reportedCsvProblems.has(`${u.file}:unlisted:${symbol}`));
+    for (const u of unlisted) {
+      run.marketData.reportedCsvProblems.add(`${u.file}:unlisted:${symbol}`);
+      dropped += u.notTradingDay;
+      run.telemetry.metric('csv_bad_row', u.firstLine, {
+        tags: { symbol, file: u.file, line: u.firstLine, column: null, message: `${u.rows} more bad row(s) of ${symbol}, the first on this line, are skipped without a warning each`, rows: u.rows },
         source: 'market_data',
         level: 'warn',
       });
@@ -260,7 +305,8 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
 
     const outcome: FetchOutcome = resp.outcome === 'ok' && v.valid.length === 0 && v.rejected.length > 0 ? 'invalid' : resp.outcome;
     const rejectedText = v.rejected.map((r) => `${r.date}: ${r.why}`).slice(0, 5).join('; ');
-    const problemText = noted.length ? `${noted.length} bad CSV row(s) skipped, first: ${noted[0]!.file ?? ''} line ${noted[0]!.line}: ${noted[0]!.message}` : '';
+    const unlistedRows = unlisted.reduce((n, u) => n + u.rows, 0);
+    const problemText = noted.length + unlistedRows > 0 ? `${noted.length + unlistedRows} bad CSV row(s) skipped, first: ${firstNoted(noted, unlisted)}` : '';
     const entry: FetchLogEntry = {
       symbol,
       provider: source.name,
@@ -277,8 +323,10 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     // reason (run-state.ts).
     const logged = !resp.circuitOpen || run.marketData.logsRefusal(entry);
     const entries: FetchLogEntry[] = [entry];
-    for (const r of v.rejected) {
-      if (!r.storedStays) entries.push({ ...entry, rangeStart: r.date, rangeEnd: r.date, outcome: 'invalid', rowsReturned: 1, firstTradeDate: null, error: `${r.why} from ${source.name}` });
+    // One-day `invalid` rows keep each rejection for later runs (missing-reason.ts).
+    const invalidDays = [...v.rejected.filter((r) => !r.storedStays), ...unreadable];
+    for (const r of invalidDays) {
+      entries.push({ ...entry, rangeStart: r.date, rangeEnd: r.date, outcome: 'invalid', rowsReturned: 1, firstTradeDate: null, error: `${r.why} from ${source.name}` });
     }
     for (const e of entries) {
       run.marketData.record(e, logged);

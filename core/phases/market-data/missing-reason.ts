@@ -10,7 +10,9 @@
  * Rule 2 holds when this run saw D's close rejected, or when the last request covering D is
  * the fetch log's one-day `invalid` entry that fetch-range.ts writes for a rejected close (so
  * a later run gives the same reason). A multi-day `invalid` entry (every returned row failed)
- * says nothing about days that had no row at all; those fall through to rules 5 and 6.
+ * says nothing about days that had no row at all; those fall through to rules 5 and 6. Its
+ * detail is the rejection in the words this run gives it, so a re-run that reads nothing writes
+ * the same row.
  */
 import type { IsoDate } from '../../domain/iso-date';
 import type { FetchLogEntry, MissingPriceRow } from '../../ports/store';
@@ -31,7 +33,7 @@ export function missingReason(i: MissingReasonInput): { reason: MissingPriceRow[
   if (i.firstTradeDate !== null && i.firstTradeDate > i.d) return { reason: 'not_listed_yet', detail: `first trade date ${i.firstTradeDate}` };
   const last = i.lastRequest;
   if (i.invalidReason !== null) return { reason: 'invalid_price', detail: i.invalidReason };
-  if (last && last.outcome === 'invalid' && last.rangeStart === i.d && last.rangeEnd === i.d) return { reason: 'invalid_price', detail: last.error };
+  if (last && last.outcome === 'invalid' && last.rangeStart === i.d && last.rangeEnd === i.d) return { reason: 'invalid_price', detail: loggedRejection(last) };
   if (last && last.outcome === 'rate_limited') return { reason: 'rate_limited', detail: last.error };
   if (last && last.outcome === 'provider_error') return { reason: 'provider_error', detail: last.error };
   if (i.fallbackDate === null) {
@@ -41,4 +43,14 @@ export function missingReason(i: MissingReasonInput): { reason: MissingPriceRow[
     };
   }
   return { reason: 'no_data', detail: null };
+}
+
+/**
+ * The rejection a one-day `invalid` fetch-log row records, without the ` from <provider>` that
+ * fetch-range.ts adds to the log: the words the run that rejected the close gave the day's
+ * detail, so that run and a later one that only reads the log write the same missing_prices row.
+ */
+function loggedRejection(entry: FetchLogEntry): string | null {
+  const from = ` from ${entry.provider}`;
+  return entry.error?.endsWith(from) ? entry.error.slice(0, -from.length) : entry.error;
 }

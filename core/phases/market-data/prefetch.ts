@@ -5,12 +5,17 @@
  *
  * Offline (e.8), the chain is at most the CSV directory and the prefetch mostly computes
  * coverage; it then reports once per symbol what is stale: the needed symbols without a
- * cached close on the last chunk date that needs them, with their last cached close.
+ * cached close on the last chunk date that needs them, with their last cached close. A CSV
+ * folder file changed since an earlier run read it is read again for the days it served
+ * (changedSinceRead), cached or not, so its corrections reach the cache (m.13). "Changed" compares
+ * the file's modification time with the fetch-log row's request time, so a clock set by
+ * BATCHDESK_NOW before the files' times makes every run read them again.
  */
 import { lookbackStart, tradingDayIndex } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
 import { PriceTable } from '../../engine/price-table';
 import type { RunContext } from '../../engine/phase-types';
+import type { PriceSource } from '../../ports/market-data';
 import type { FetchLogEntry } from '../../ports/store';
 import { fetchRange } from './fetch-range';
 import { fetchModeOf, planSymbol, PRICE_WINDOW_DAYS, requiredIndexes, type FetchMode, type FetchRange, type SatisfiedCheck } from './fetch-plan';
@@ -33,7 +38,7 @@ const CONCURRENCY = 4;
 const STALE_NAMES_SHOWN = 10;
 
 /** What planning a chunk's requests reads: the cache, the settle hour and the requests made so far. */
-export interface FetchPlanningContext extends Pick<RunContext, 'settings' | 'marketData'> {
+export interface FetchPlanningContext extends Pick<RunContext, 'settings' | 'marketData'>, Partial<Pick<RunContext, 'priceSources' | 'runId'>> {
   readonly store: Pick<RunContext['store'], 'loadPrices'>;
 }
 
@@ -54,9 +59,46 @@ export function chunkPriceTable(run: Pick<FetchPlanningContext, 'store'>, dates:
  */
 const answersTheMarket = (e: FetchLogEntry): boolean => e.outcome === 'ok' || (e.outcome === 'no_data' && e.provider !== 'csv');
 
+/** A source whose answers come from files that can change between runs (the CSV folder; structural: core does not import it). */
+interface FileBackedSource {
+  readonly name: string;
+  /** The newest modification time (epoch ms) of the files that serve the symbol, or null. */
+  lastModifiedMs(symbol: string): number | null;
+}
+
+function isFileBacked(source: PriceSource): source is PriceSource & FileBackedSource {
+  return typeof (source as Partial<FileBackedSource>).lastModifiedMs === 'function';
+}
+
+/** The run's view a fetch plan reads; with the chain and the run's id, days of edited CSV files are asked again. */
+export type SatisfiedCheckContext = Pick<RunContext, 'prices' | 'settings' | 'marketData'> & Partial<Pick<RunContext, 'priceSources' | 'runId'>>;
+
+/**
+ * The days of `symbol` whose files changed after the read that last covered them (m.13: a later
+ * read that returns a different valid close replaces the stored one): for each file-backed source,
+ * a day whose latest fetch-log row of that source was written by an earlier run before the files'
+ * newest modification time. A read of this run is current: a run reads a file once.
+ */
+function changedSinceRead(run: SatisfiedCheckContext, symbol: string): ((d: IsoDate) => boolean) | undefined {
+  const checks: ((d: IsoDate) => boolean)[] = [];
+  for (const source of run.priceSources ?? []) {
+    if (!isFileBacked(source)) continue;
+    const modified = source.lastModifiedMs(symbol);
+    const reads = run.marketData.entries(symbol).filter((e) => e.provider === source.name);
+    if (modified === null || reads.length === 0) continue;
+    checks.push((d) => {
+      let latest: FetchLogEntry | null = null;
+      for (const e of reads) if (e.rangeStart <= d && e.rangeEnd >= d && (!latest || e.requestedAt >= latest.requestedAt)) latest = e;
+      return latest !== null && latest.runId !== (run.runId ?? null) && Date.parse(latest.requestedAt) < modified;
+    });
+  }
+  return checks.length === 0 ? undefined : (d) => checks.some((changed) => changed(d));
+}
+
 /** What satisfies a required day of `symbol` (e.3 step 2), over the run's current price table. */
-export function satisfiedCheck(run: Pick<RunContext, 'prices' | 'settings' | 'marketData'>, symbol: string): SatisfiedCheck {
+export function satisfiedCheck(run: SatisfiedCheckContext, symbol: string): SatisfiedCheck {
   const table = run.prices;
+  const changed = changedSinceRead(run, symbol);
   const series = table.seriesOf(symbol);
   const settleHour = run.settings['market_data.settle_hour'];
   return {
@@ -67,11 +109,12 @@ export function satisfiedCheck(run: Pick<RunContext, 'prices' | 'settings' | 'ma
     answered: run.marketData.entries(symbol).filter(answersTheMarket),
     firstTradeDate: run.marketData.firstTradeDate(symbol),
     settleMs: (d) => settleInstantMs(d, settleHour),
+    ...(changed ? { changedSinceRead: changed } : {}),
   };
 }
 
 /** Unsatisfied ranges of one symbol over the windows of the dates that need it. */
-export function planSymbolRanges(run: Pick<RunContext, 'prices' | 'settings' | 'marketData'>, symbol: string, dates: readonly IsoDate[]): FetchRange[] {
+export function planSymbolRanges(run: SatisfiedCheckContext, symbol: string, dates: readonly IsoDate[]): FetchRange[] {
   return planSymbol(symbol, requiredIndexes(dates), satisfiedCheck(run, symbol));
 }
 
@@ -94,7 +137,7 @@ export function planChunkFetches(
   for (const d of dates) for (const s of needByDate.get(d) ?? []) (datesBySymbol.get(s) ?? datesBySymbol.set(s, []).get(s)!).push(d);
   const symbols = [...datesBySymbol.keys()].sort();
   const prices = chunkPriceTable(run, dates, [...symbols, ...cachedOnly.filter((s) => !datesBySymbol.has(s))]);
-  const view = { prices, settings: run.settings, marketData: run.marketData };
+  const view = { prices, settings: run.settings, marketData: run.marketData, priceSources: run.priceSources, runId: run.runId };
   const ranges = symbols.flatMap((symbol) => planSymbolRanges(view, symbol, datesBySymbol.get(symbol)!));
   return { prices, datesBySymbol, ranges };
 }

@@ -103,10 +103,10 @@ describe('CsvDirectorySource (SPEC e.8)', () => {
     expect(await source.fetchPrices({ symbol: 'AAPL', start: d('2023-01-02'), end: d('2023-01-05') }, signal)).toMatchObject({ outcome: 'no_data', httpRequests: 0, error: 'no rows for AAPL in the requested range' });
   });
 
-  it('a file without a usable header is reported and gives nothing', async () => {
+  it('a file without a usable header is reported, ignored as a whole and gives nothing (a provider error naming the file, not no data)', async () => {
     writeFileSync(join(dir, 'AAPL.csv'), 'Date,Price\n2024-01-02,1\n');
     const r = await new CsvDirectorySource(dir).fetchPrices({ symbol: 'AAPL', start: d('2024-01-02'), end: d('2024-01-05') }, signal);
-    expect(r).toMatchObject({ outcome: 'no_data', problems: [{ file: 'AAPL.csv', line: 1, kind: 'missing_column', column: 'close' }] });
+    expect(r).toMatchObject({ outcome: 'provider_error', problems: [{ file: 'AAPL.csv', line: 1, kind: 'missing_column', column: 'close' }] });
   });
 
   it('an unreadable directory is provider_error', async () => {

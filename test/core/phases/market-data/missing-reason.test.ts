@@ -24,7 +24,8 @@ describe('missingReason', () => {
     ['not listed yet wins over everything', { firstTradeDate: '2025-03-12', invalidReason: 'invalid close -1', lastRequest: entry('rate_limited') }, 'not_listed_yet', 'first trade date 2025-03-12'],
     ['a first trade date on D is listed', { firstTradeDate: D, fallbackDate: '2025-03-10' }, 'no_data', null],
     ['invalid close seen in this run', { invalidReason: 'invalid close -1', lastRequest: entry('provider_error') }, 'invalid_price', 'invalid close -1'],
-    ['one-day invalid fetch-log row (a later run)', { lastRequest: entry('invalid', D, D, 'invalid close -1 from yahoo') }, 'invalid_price', 'invalid close -1 from yahoo'],
+    // Read back without its provider, so a re-run words it as the run that rejected it (g.8).
+    ['one-day invalid fetch-log row (a later run)', { lastRequest: entry('invalid', D, D, 'invalid close -1 from yahoo') }, 'invalid_price', 'invalid close -1'],
     ['a multi-day invalid answer says nothing about D', { lastRequest: entry('invalid'), fallbackDate: '2025-03-10' }, 'no_data', null],
     ['rate limited', { lastRequest: entry('rate_limited', undefined, undefined, 'HTTP 429'), fallbackDate: '2025-03-10' }, 'rate_limited', 'HTTP 429'],
     ['provider error', { lastRequest: entry('provider_error', undefined, undefined, 'HTTP 500') }, 'provider_error', 'HTTP 500'],
