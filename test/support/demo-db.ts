@@ -78,3 +78,12 @@ export function closeAllLotsOf(path: string, portfolioId: string, closedOn: stri
     db.close();
   }
 }
+
+/** The demo backfilled after closeAllLotsOf(portfolioId, closedOn): a portfolio with no lot on the later dates. */
+export async function backfilledWithClosedPortfolio(now: string, portfolioId: string, closedOn: string): Promise<string> {
+  const path = copyDb(seedDemoDb(now));
+  closeAllLotsOf(path, portfolioId, closedOn);
+  const r = await runDemo(path, now);
+  if (r.exitCode !== 0) throw new Error(`the backfill exited ${r.exitCode}`);
+  return path;
+}

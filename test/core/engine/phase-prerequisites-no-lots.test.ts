@@ -12,7 +12,7 @@ import type { IsoDate } from '../../../core/domain/iso-date';
 import type { RunResult } from '../../../core/engine/run-engine';
 import type { DateResult } from '../../../core/engine/run-summary';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
-import { closeAllLotsOf, copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
+import { backfilledWithClosedPortfolio, copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
 
 /** The portfolio whose only lot (AAPL) closed fully on CLOSED_ON. */
 const P = DEMO_PORTFOLIOS.individual;
@@ -28,10 +28,7 @@ function phaseOf(r: RunResult, portfolioId: string, phase: string) {
 let backfilled = '';
 
 beforeAll(async () => {
-  backfilled = copyDb(seedDemoDb(SHORT_NOW));
-  closeAllLotsOf(backfilled, P, CLOSED_ON);
-  const r = await runDemo(backfilled, SHORT_NOW);
-  if (r.exitCode !== 0) throw new Error(`the backfill exited ${r.exitCode}`);
+  backfilled = await backfilledWithClosedPortfolio(SHORT_NOW, P, CLOSED_ON);
   const db = new Database(backfilled, { readonly: true });
   const marks = (db.prepare(`SELECT count(*) AS n FROM position_marks WHERE portfolio_id = ? AND mark_date = ?`).get(P, D) as { n: number }).n;
   db.close();

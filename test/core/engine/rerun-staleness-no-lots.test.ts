@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IsoDate } from '../../../core/domain/iso-date';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
-import { closeAllLotsOf, copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
+import { backfilledWithClosedPortfolio, copyDb, runDemo } from '../../support/demo-db';
 
 /** The portfolio whose only lot (AAPL) closed fully on CLOSED_ON. */
 const P = DEMO_PORTFOLIOS.individual;
@@ -40,10 +40,7 @@ function staleCells(path: string): string[] {
 let backfilled = '';
 
 beforeAll(async () => {
-  backfilled = copyDb(seedDemoDb(SHORT_NOW));
-  closeAllLotsOf(backfilled, P, CLOSED_ON);
-  const r = await runDemo(backfilled, SHORT_NOW);
-  if (r.exitCode !== 0) throw new Error(`the backfill exited ${r.exitCode}`);
+  backfilled = await backfilledWithClosedPortfolio(SHORT_NOW, P, CLOSED_ON);
   if (staleCells(backfilled).length !== 0) throw new Error('the backfill left stale cells');
 }, 180_000);
 
