@@ -160,10 +160,10 @@ describe('the Live screen', () => {
       await shot(`live-cell-metrics-${width}`);
       await raw.locator('summary').click();
       expect(JSON.parse((await raw.locator('pre').textContent())!)).toHaveProperty('nav');
-      // A date phase: its metrics, nested ones listed under their label.
+      // A date phase: its price coverage said once, above its other metrics.
       await page.click(`[data-testid=cell-${DATE}-market_data]`);
       await page.waitForSelector('[data-testid=cell-detail][data-loaded=true]');
-      expect(await page.textContent('[data-testid=cell-detail] [data-metric=coverage_pct]')).toBe('100%');
+      expect(await page.textContent('[data-testid=cell-detail] [data-testid=price-coverage]')).toContain('100% exact, 100% usable');
       await shot(`live-cell-market-data-${width}`);
     });
   }
