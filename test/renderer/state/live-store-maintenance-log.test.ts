@@ -70,9 +70,9 @@ describe('the live view of a finished run around a purge and a restore', () => {
     expect(lines[0]).toBe('purge_step');
     expect(lines.at(-2)).toBe('restore_step');
     expect(lines.at(-1)).toBe('database_replaced');
-    // The purge, the restore and the database_replaced metric each number their events from 1:
-    // lines alike in run id, number and event, yet no event came twice (each its own name and time).
-    expect(new Set(after.log.map(eventKey)).size).toBeLessThan(after.log.length);
+    // The purge, the restore and the database_replaced metric each number their events from 1, so
+    // lines can be alike in run id, number and event (how many the throttle leaves depends on the
+    // timing); no event came twice (each its own name and time).
     expect(new Set(after.log.map((l) => `${eventKey(l)}:${nameOf(l)}:${l.ts}`)).size).toBe(after.log.length);
     // No two lines share a key: the list draws one row per key.
     expect(new Set(after.log.map((l) => l.key)).size).toBe(after.log.length);
