@@ -85,9 +85,7 @@ export const marksPhase: PortfolioPhase = {
         }),
       );
     }
-    // No lot to mark and none stored: nothing is replaced, so what reads the marks is not stale (g.8).
-    const changed = marks.length > 0 || run.store.hasMarks(portfolio.id, d) ? run.store.replaceMarks(portfolio.id, d, marks, run.runId, run.nowIso()) : false;
-    noteUnchanged(ctx, 'marks', changed);
+    noteUnchanged(ctx, 'marks', run.store.replaceMarks(portfolio.id, d, marks, run.runId, run.nowIso()));
     ctx.state.marks = marks;
     const active = marks.filter((m) => m.isActive);
     const eligible = active.filter((m) => {

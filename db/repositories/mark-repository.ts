@@ -49,7 +49,8 @@ export function markFromRow(r: Record<string, unknown>): LotMark {
  * that wrote them): another lot, a price, a quantity, a Greek or a flag. None stored = differ.
  */
 function marksDiffer(stored: readonly LotMark[], next: readonly LotMark[]): boolean {
-  if (stored.length === 0 || stored.length !== next.length) return true;
+  // No rows before and none now is no change (a portfolio with no lot on D, m.22).
+  if (stored.length !== next.length) return true;
   const byLot = new Map(stored.map((m) => [m.positionId, m]));
   return next.some((m) => {
     const s = byLot.get(m.positionId);
