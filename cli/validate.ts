@@ -26,6 +26,7 @@ export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, com
   for (const k of issue.path) shown = shown !== null && typeof shown === 'object' ? (shown as Record<string | number, unknown>)[k as string | number] : undefined;
   // A required flag left out: zod says "expected string, received undefined"; say it plainly.
   const message = shown === undefined && issue.code === 'invalid_type' ? 'this flag is required' : issueWords(issue);
-  const echoed = typeof shown === 'string' ? ` ${shownValue(shown)}` : shown !== undefined && typeof shown !== 'object' ? ` ${JSON.stringify(shown)}` : '';
+  // A switch is named, not echoed: "--dry-run true" reads as a value the user never typed.
+  const echoed = typeof shown === 'string' ? ` ${shownValue(shown)}` : shown !== undefined && typeof shown !== 'object' && typeof shown !== 'boolean' ? ` ${JSON.stringify(shown)}` : '';
   throw usageError(`${flag}${echoed}: ${message} (see \`batchdesk ${command} --help\`)`);
 }

@@ -8,7 +8,7 @@
  */
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellWord } from '../core/api/shell-word';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -297,7 +297,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
   }
   if (exists) {
     if (statSync(abs).isDirectory()) {
-      throw new DatabaseOpenError('not_sqlite', `${abs} is a folder, not a database file.`, abs);
+      throw new DatabaseOpenError('not_sqlite', `${abs} is a folder, not a database file. Give a file, e.g. --db ${shellWord(join(abs, 'portfolios.sqlite'))}.`, abs);
     }
   }
   const shipped = shippedMigrations(options.migrationsFolder);
