@@ -86,12 +86,17 @@ function missingRequiredFlags(spec: CommandSpec, values: FlagValues): string[] {
 /**
  * The first flag given an empty value (`--portfolio ''`, `--portfolio ,`): an unset variable in
  * a script, which must never widen a command's scope to everything, as leaving the flag out does.
+ * An empty item in a list (`--phase marks,`, `--phase marks,,analytics`) is one too: the list
+ * would silently lose the item the variable was meant to give.
  */
-function emptyValuedFlag(values: FlagValues): string | null {
+function emptyValuedFlag(values: FlagValues): { name: string; item: boolean } | null {
   for (const [name, v] of Object.entries(values)) {
-    if (typeof v === 'string' && v.trim() === '') return name;
+    if (typeof v === 'string' && v.trim() === '') return { name, item: false };
     // A repeatable flag's values are comma-separated lists (listFlag).
-    if (Array.isArray(v) && v.some((item) => item.split(',').every((part) => part.trim() === ''))) return name;
+    if (!Array.isArray(v)) continue;
+    const parts = v.map((item) => item.split(',').map((part) => part.trim()));
+    if (parts.some((p) => p.every((part) => part === ''))) return { name, item: false };
+    if (parts.some((p) => p.some((part) => part === ''))) return { name, item: true };
   }
   return null;
 }
@@ -157,12 +162,13 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     const missing = missingRequiredFlags(spec, parsed.values as FlagValues);
     if (missing.length > 0) throw usageError(`\`batchdesk ${spec.name}\` needs ${missing.join(' ')} (see \`batchdesk ${spec.name} --help\`)`);
     const empty = emptyValuedFlag(parsed.values as FlagValues);
-    if (empty) throw usageError(`--${empty} is empty: give it a value or leave the flag out (see \`batchdesk ${spec.name} --help\`)`);
+    if (empty?.item) throw usageError(`--${empty.name} has an empty item in its comma-separated list: remove the extra comma or give the missing value (see \`batchdesk ${spec.name} --help\`)`);
+    if (empty) throw usageError(`--${empty.name} is empty: give it a value or leave the flag out (see \`batchdesk ${spec.name} --help\`)`);
   }
   return { flags: parsed.values as FlagValues, positionals };
 }
 
-/** Comma-separated or repeated values of a multiple flag, trimmed, empty parts dropped. */
+/** Comma-separated or repeated values of a multiple flag, trimmed (parseArgs refuses empty parts). */
 export function listFlag(v: string | boolean | string[] | undefined): string[] {
   if (v === undefined || typeof v === 'boolean') return [];
   const items = Array.isArray(v) ? v : [v];

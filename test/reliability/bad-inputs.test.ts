@@ -158,6 +158,7 @@ const CASES: readonly BadInput[] = [
   { surface: 'cli', input: 'frobnicate (unknown command)', exit: 2, message: /unknown command "frobnicate"/, run: (e) => cli(['frobnicate', '--db', e.db], ENV) },
   { surface: 'cli', input: 'verify bogus (unknown subcommand)', exit: 2, message: /unknown subcommand "bogus" of `verify`.*demo/, run: (e) => cli(['verify', 'bogus', '--db', e.db], ENV) },
   // An empty value (an unset variable in a script) never widens the scope to everything, as leaving the flag out would.
+  { surface: 'cli', input: 'run --phase marks, (an empty list item)', exit: 2, message: /--phase has an empty item in its comma-separated list: remove the extra comma/, run: (e) => run(e, '--phase', 'marks,', '--dry-run') },
   { surface: 'cli', input: "purge --portfolio '' (empty: not all portfolios)", exit: 2, message: /--portfolio is empty: give it a value or leave the flag out/, run: (e) => cli(['purge', '--db', e.db, '--portfolio', '', '--yes', '--no-backup'], ENV) },
   { surface: 'cli', input: 'purge --portfolio , (a list of nothing)', exit: 2, message: /--portfolio is empty/, run: (e) => cli(['purge', '--db', e.db, '--portfolio', ',', '--yes', '--no-backup'], ENV) },
   { surface: 'cli', input: "run --phase '' (empty: not every phase)", exit: 2, message: /--phase is empty/, run: (e) => run(e, '--target-date', '2025-07-10', '--phase', '') },
