@@ -427,7 +427,10 @@ export function planRun(input: PlannerInput): RunPlan {
     const nameOf = new Map(input.portfolios.map((p) => [p.id, p.name]));
     const words = gaps.words((id) => nameOf.get(id) ?? id);
     if (words.length) {
-      throw new BatchdeskError('usage', `missing prerequisites for --phase: ${words.join('; ')}. Add the producer phases (--phase ${gaps.phasesToAdd(options.phases).join(',')}), or let the run add them (--with-prerequisites)`, { problems: words });
+      const fix = `Add the producer phases (--phase ${gaps.phasesToAdd(options.phases).join(',')}), or let the run add them (--with-prerequisites)`;
+      // g.4: a dry run shows the plan with the gap among its warnings, as it does a closed gate or a held lock.
+      if (options.dryRun) warnings.push(`missing prerequisites for --phase: ${words.join('; ')}; the run is refused as planned. ${fix}`);
+      else throw new BatchdeskError('usage', `missing prerequisites for --phase: ${words.join('; ')}. ${fix}`, { problems: words });
     }
   }
 
