@@ -49,9 +49,10 @@ export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | n
   const lines: EquityCashLine[] = portfolios.map((p) => {
     const notes: string[] = [];
     const lots = reader.lotsOf(p.id);
+    // The notes are about the date diagnosed: a lot held on it, or one closed by then.
     for (const l of lots) {
-      if (l.investmentClass === 'OPTIONS' && l.entryPrice === 0) notes.push(`zero-premium option lot ${l.id} (${l.symbol})`);
-      if (l.exitDate !== null && reader.eventsOf(l.id).length === 0) notes.push(`lot ${l.id} (${l.symbol}) is closed without realized events`);
+      if (l.investmentClass === 'OPTIONS' && l.entryPrice === 0 && (!date || isActiveOn(l, date))) notes.push(`zero-premium option lot ${l.id} (${l.symbol})`);
+      if (l.exitDate !== null && (!date || l.exitDate <= date) && reader.eventsOf(l.id).length === 0) notes.push(`lot ${l.id} (${l.symbol}) is closed without realized events`);
     }
     const priv = db.prepare(`SELECT id, symbol, quantity, entry_price, market_value FROM positions WHERE portfolio_id = ? AND deleted_at IS NULL AND investment_class = 'PRIVATE' AND market_value IS NOT NULL`).all(p.id) as { id: string; symbol: string; quantity: number; entry_price: number; market_value: number }[];
     for (const r of priv) if (Math.abs(r.market_value - roundCents(r.quantity * r.entry_price)) > threshold) notes.push(`private lot ${r.id} (${r.symbol}) holds value ${formatMoney(r.market_value)}, its entry value is ${formatMoney(r.quantity * r.entry_price)}`);
