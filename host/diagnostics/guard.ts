@@ -78,15 +78,17 @@ export interface GuardOutcome extends GuardResult {
   readonly dates: readonly string[];
   readonly gate: GateState;
   readonly gateChange: GateChange | null;
+  /** The gate's failed dates without a processed row of the scope's portfolios (purged, or a killed run's): none to check yet. */
+  readonly failedWithoutRows: readonly string[];
 }
 
 /**
  * Why the gate stays closed after a guard that passed (null when it did not pass, checked nothing,
  * or the gate is open): the failed dates the gate reopens over (`dates`) that this guard did not
- * check, those in its scope (no processed row: purged and never run again) and those outside it,
- * and what reopens the gate: processing the former (a run, at the closed gate only with
- * --ignore-gate), then the guard over every failed date, or an explicit reopen. `db` is the
- * `--db` suffix of the advised commands.
+ * check, those without a processed row (purged, or a killed run's, never run again; in its scope
+ * or not) and those with rows outside its scope, and what reopens the gate: processing the former
+ * (a run, at the closed gate only with --ignore-gate), then the guard over every failed date, or
+ * an explicit reopen. `db` is the `--db` suffix of the advised commands.
  */
 export function gateStaysClosedWords(o: GuardOutcome, scope: GuardScope, db: string): string | null {
   if (o.status !== 'pass' || o.checked === 0 || o.gate.state !== 'closed') return null;
@@ -94,11 +96,10 @@ export function gateStaysClosedWords(o: GuardOutcome, scope: GuardScope, db: str
   const failed = [...(o.gate.dates ?? [])].sort();
   if (failed.length === 0) return `it records no failed dates for a passing guard to reopen it over; ${reopen}`;
   const covered = new Set(o.dates);
-  const checkedDates = scope.dates ? new Set<string>(scope.dates) : null;
-  const inScope = (d: string) => (checkedDates ? checkedDates.has(d) : d >= scope.start && d <= scope.end);
+  const withoutRows = new Set(o.failedWithoutRows);
   const unchecked = failed.filter((d) => !covered.has(d));
-  const noRows = unchecked.filter(inScope);
-  const outside = unchecked.filter((d) => !inScope(d));
+  const noRows = unchecked.filter((d) => withoutRows.has(d));
+  const outside = unchecked.filter((d) => !withoutRows.has(d));
   const of = (dates: readonly string[], what: string) => `${dates.length} of its ${failed.length} failed dates ${what} (the first: ${dates[0]})`;
   const why = [
     ...(noRows.length ? [`${of(noRows, 'have no processed rows to check')}; process them with \`batchdesk run --start-date ${noRows[0]} --end-date ${noRows[noRows.length - 1]} --ignore-gate${db}\``] : []),
@@ -118,7 +119,17 @@ export function guardAndGate(db: SqliteDatabase, scope: GuardScope, runId: strin
     const failed = before.dates ?? [];
     if (failed.length > 0 && failed.every((d) => covered.has(d))) change = openGate(db, `guard passed over the dates that failed (${failed[0]}..${failed[failed.length - 1]})`, 'guard_passed', clock, runId);
   }
-  return { ...result, gate: readGate(db), gateChange: change };
+  const gate = readGate(db);
+  return { ...result, gate, gateChange: change, failedWithoutRows: gate.state === 'closed' ? failedDatesWithoutRows(db, gate.dates ?? [], scope.portfolioIds) : [] };
+}
+
+/** The failed dates of a closed gate on which no portfolio of the scope has a processed row. */
+function failedDatesWithoutRows(db: SqliteDatabase, failed: readonly string[], portfolioIds: readonly string[] | undefined): string[] {
+  if (failed.length === 0) return [];
+  const sorted = [...failed].sort();
+  const ids = portfolioIdsIn(db, portfolioIds);
+  const processed = new Set<string>(snapshotRefs(db, { start: sorted[0] as IsoDate, end: sorted[sorted.length - 1] as IsoDate, portfolioIds: ids }).map((r) => r.date));
+  return sorted.filter((d) => !processed.has(d));
 }
 
 /**

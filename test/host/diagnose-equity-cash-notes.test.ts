@@ -4,6 +4,7 @@
  * tester saw the demo's eight expired calls and puts listed for 2026).
  */
 import { describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../core/domain/iso-date';
 import { diagnoseEquityCash } from '../../host/diagnostics/equity-cash';
 import { openDatabase } from '../../db/open-database';
 import { seedDemoDb } from '../support/demo-db';
@@ -13,7 +14,7 @@ const NOW = '2026-11-27T23:00:00Z';
 function zeroPremiumNotes(date: string): string[] {
   const db = openDatabase(path);
   try {
-    return diagnoseEquityCash(db, { date, portfolioIds: [] })
+    return diagnoseEquityCash(db, { date: date as IsoDate, portfolioIds: [] })
       .lines.flatMap((l) => l.notes)
       .filter((n) => n.startsWith('zero-premium option lot'))
       .map((n) => /\((\S+)\)$/.exec(n)![1]!)
