@@ -2,7 +2,7 @@
  * The engine host: the composition root that binds core to SQLite and the market-data
  * adapters. The CLI, `serve` and the Electron worker all run the engine through here.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { asciiJson } from '../core/api/ascii-json';
@@ -143,6 +143,14 @@ function maxDate(a: IsoDate, b: IsoDate): IsoDate {
 export interface Sources {
   readonly priceSources: PriceSource[];
   readonly profileSource: ProfileSource | null;
+}
+
+/**
+ * A resume reads the CSV folder of the run it resumes (g.11): one gone since is named as that
+ * run's, with the way to give its new place, not as a --csv-dir the user never typed.
+ */
+function resumedCsvDirCheck(dir: string): void {
+  if (!existsSync(dir)) throw usageError(`the run being resumed read prices from the CSV folder ${dir}, which no longer exists; give the folder's new place with --csv-dir DIR (the resume then reads that one)`);
 }
 
 /** The source chain of SPEC.md e.1 for the resolved mode. */
@@ -336,6 +344,7 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
     const lock = args.options.resume ? opened.store.readLock() : null;
     const dead = lock?.runId && staleJudge(opened.store, clock, args.dbPath)(lock) ? opened.store.getRun(lock.runId) : null;
     const options = withResumedOptions(args.options, opened.store, dead);
+    if (options.csvDir !== undefined && args.options.csvDir === undefined) resumedCsvDirCheck(options.csvDir);
     const settings = resolveRunSettings(opened.store.loadSettings(), options);
     // A dry run names the source chain in its fetch plan (g.4) and asks nothing of it. A chain a
     // run would refuse (mixed sources, another seed) is still named: the refusal is a plan
