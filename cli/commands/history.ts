@@ -4,6 +4,7 @@ import { historyCommands, historyDaysSchema, historyStatusSchema } from '../../c
 import { EXIT, usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
+import { shortIds } from '../../core/domain/short-ids';
 import { formatTimestamp } from '../../core/domain/timestamp';
 import { differenceSample } from '../../core/validation/baseline';
 import { exportBaseline, writeBaselineFile } from '../../host/diagnostics/baseline';
@@ -181,6 +182,7 @@ export const compareBaselineCommand: CommandSpec = {
     else {
       const show = (v: unknown) => (typeof v === 'string' && v.length > 16 ? `${v.slice(0, 12)}...` : JSON.stringify(v));
       const listed = differenceSample(r.differences, LISTED_PER_KIND);
+      const short = shortIds(r.differences.flatMap((d) => (d.portfolio_id ? [d.portfolio_id] : [])));
       const unlisted = r.differences.length - listed.length;
       ctx.io.out(
         [
@@ -189,7 +191,7 @@ export const compareBaselineCommand: CommandSpec = {
           BANNER,
           ...(r.differences.length
             ? [
-                table(['date', 'portfolio', 'kind', 'field', 'A', 'B', '|diff|'], listed.map((d) => [d.date, d.portfolio_id ? d.portfolio_id.slice(0, 8) : '-', d.kind, d.field, show(d.a), show(d.b), d.abs_diff === undefined ? '' : String(d.abs_diff)])),
+                table(['date', 'portfolio', 'kind', 'field', 'A', 'B', '|diff|'], listed.map((d) => [d.date, d.portfolio_id ? short(d.portfolio_id) : '-', d.kind, d.field, show(d.a), show(d.b), d.abs_diff === undefined ? '' : String(d.abs_diff)])),
                 ...(unlisted ? [`... ${unlisted} more differences (the first ${LISTED_PER_KIND} of each kind are listed): --json lists them all`] : []),
               ]
             : ['No differences.']),

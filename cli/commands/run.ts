@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EXIT } from '../../core/api/errors';
 import { impliedVolSchema, maxMissingMarksSchema, riskFreeRateSchema, runOptionsSchema, syntheticSeedSchema, type RunOptions } from '../../core/api/run-options';
 import { PHASE_NAMES } from '../../core/domain/phase';
+import { shortIds } from '../../core/domain/short-ids';
 import type { MonitorCounts, MonitorReport } from '../../core/engine/monitor-recorder';
 import type { ChunkFetchPreview, RunPlan } from '../../core/engine/plan-types';
 import { blockedRunCommand, type DateResult, type RunSummary } from '../../core/engine/run-summary';
@@ -132,10 +133,11 @@ function printPlan(ctx: CommandContext, options: RunOptions, plan: RunPlan): voi
   if (plan.upToDateMessage) lines.push(plan.upToDateMessage);
   lines.push(`Dates: ${plan.dates.length} in ${plan.chunks.length} chunk(s)   Phases: ${plannedPhases(plan)}`);
   lines.push(...fetchPlanSection(plan.fetches ?? []));
+  const short = shortIds(plan.dates.flatMap((d) => [...d.portfolios, ...d.skipped].map((p) => p.portfolioId)));
   const rows: string[][] = [];
   for (const d of plan.dates) {
-    for (const p of d.portfolios) rows.push([d.date, p.portfolioId.slice(0, 8), 'run', [...d.datePhases, ...p.phases].join(','), p.reason]);
-    for (const s of d.skipped) rows.push([d.date, s.portfolioId.slice(0, 8), 'skip', '-', s.reason]);
+    for (const p of d.portfolios) rows.push([d.date, short(p.portfolioId), 'run', [...d.datePhases, ...p.phases].join(','), p.reason]);
+    for (const s of d.skipped) rows.push([d.date, short(s.portfolioId), 'skip', '-', s.reason]);
   }
   if (rows.length) lines.push('', table(['date', 'portfolio', 'action', 'phases', 'why'], rows));
   for (const w of plan.warnings) lines.push(`warning: ${w}`);
@@ -155,10 +157,11 @@ function monitorLines(report: MonitorReport): string[] {
   const head = report.clean
     ? `Monitor: clean: ${pd.compared} portfolio-date${pd.compared === 1 ? '' : 's'} and the date-level rows of ${dl.compared} date${dl.compared === 1 ? '' : 's'} compared, all the same; nothing was written but the run's history row`
     : `Monitor: ${pd.failed + pd.not_run + dl.failed > 0 ? 'FAILED' : 'DIFFERENT'}: portfolio-dates ${counts(pd)}; date-level rows ${counts(dl)} (rows added ${t.rows_added}, removed ${t.rows_removed}, changed ${t.rows_changed}); nothing was written but the run's history row`;
+  const short = shortIds(report.entries.flatMap((e) => (e.portfolio_id ? [e.portfolio_id] : [])));
   const rows: string[] = [];
   for (const e of report.entries) {
     if (e.status === 'same') continue;
-    const who = `${e.date}  ${e.portfolio_id ? e.portfolio_id.slice(0, 8) : 'date    '}`;
+    const who = `${e.date}  ${e.portfolio_id ? short(e.portfolio_id) : 'date    '}`;
     if (e.status === 'new') rows.push(`  ${who}  new: nothing stored yet`);
     if (e.status === 'failed') rows.push(`  ${who}  failed: a critical phase failed (rolled back); its rows computed before the failure are compared`);
     if (e.status === 'not_run') rows.push(`  ${who}  not run: the date's ${e.date_failed_phase} phase failed before it; nothing was compared`);

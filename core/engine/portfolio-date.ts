@@ -8,6 +8,7 @@
  */
 import { isBenignSkip, type PhaseName, type PhaseOutcome } from '../domain/phase';
 import type { IsoDate } from '../domain/iso-date';
+import { shortIds } from '../domain/short-ids';
 import { lotsConsidered } from '../phases/marks';
 import type { DateTracker, PhaseEntry } from './date-tracker';
 import type { MonitorRecorder } from './monitor-recorder';
@@ -86,7 +87,8 @@ function phaseRecorder(a: PortfolioDateArgs, date: IsoDate, portfolioId: string,
       results[name] = { status: o.status, duration_ms: ms, reason: o.reason, error: o.error };
       a.tally.countPhase(name, o, ms, counted.get(name));
       counted.set(name, { status: o.status, ms });
-      if (o.status === 'failed') dateErrors.push(`${name}[${portfolioId.slice(0, 8)}]: ${o.error ?? o.reason}`);
+      // Short among the run's portfolios: imported ids can share their first 8 characters.
+      if (o.status === 'failed') dateErrors.push(`${name}[${shortIds(a.run.portfolios.keys())(portfolioId)}]: ${o.error ?? o.reason}`);
       recordPhaseResult(a.run.telemetry, { date, phase: name, portfolioId, outcome: o, critical, durationMs: ms });
     },
   };

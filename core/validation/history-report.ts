@@ -5,6 +5,7 @@
  * analytics completed fewer jobs than expected are marked and listed with their reasons.
  */
 import { PHASE_NAMES } from '../domain/phase';
+import { shortIds } from '../domain/short-ids';
 
 export interface TrackedDate {
   readonly runDate: string;
@@ -52,15 +53,17 @@ export function historyDateLine(t: TrackedDate): HistoryDateLine {
   let completed = 0;
   const reasons: string[] = [];
   const portfolios = (meta['portfolios'] ?? {}) as Record<string, { analytics?: { jobs_expected?: number; jobs_completed?: number; analytics_skipped?: boolean; skip_reason?: string | null; jobs?: Record<string, { success?: boolean; reason?: string | null }> } }>;
+  // Short among the date's portfolios: imported ids can share their first 8 characters.
+  const short = shortIds(Object.keys(portfolios));
   for (const [pid, p] of Object.entries(portfolios)) {
     const a = p?.analytics;
     if (!a) continue;
     expected += a.jobs_expected ?? 0;
     completed += a.jobs_completed ?? 0;
     if ((a.jobs_completed ?? 0) < (a.jobs_expected ?? 0) || a.analytics_skipped) {
-      if (a.analytics_skipped) reasons.push(`${pid.slice(0, 8)}: analytics skipped (${a.skip_reason ?? 'guard'})`);
+      if (a.analytics_skipped) reasons.push(`${short(pid)}: analytics skipped (${a.skip_reason ?? 'guard'})`);
       for (const [job, o] of Object.entries(a.jobs ?? {})) {
-        if (!o.success && o.reason !== 'not_applicable') reasons.push(`${pid.slice(0, 8)}: ${job} ${o.reason ?? 'failed'}`);
+        if (!o.success && o.reason !== 'not_applicable') reasons.push(`${short(pid)}: ${job} ${o.reason ?? 'failed'}`);
       }
     }
   }

@@ -89,7 +89,7 @@ describe('portfolios whose snapshots stop before the blocking date', () => {
     expect(summary.blocked).toEqual([{ blocked_by: '2025-07-02', portfolios: [GROWTH, RETIREMENT], first_date: '2025-07-25', last_date: '2025-07-25', dates: 1 }]);
     // Each blocked portfolio-date's message (the summary JSON, the tracking row, the app) names its own command.
     expect((summary.results as DateResult[])[0]!.errors).toContain(
-      `snapshots[a1000000]: Growth has no snapshot for 2025-07-24 (latest before 2025-07-25: 2025-07-01); blocked by 2025-07-02: run the dates from it in order (batchdesk run --start-date 2025-07-02 --end-date 2025-07-25 --portfolio ${GROWTH} --db ${db})`,
+      `snapshots[${GROWTH}]: Growth has no snapshot for 2025-07-24 (latest before 2025-07-25: 2025-07-01); blocked by 2025-07-02: run the dates from it in order (batchdesk run --start-date 2025-07-02 --end-date 2025-07-25 --portfolio ${GROWTH} --db ${db})`,
     );
     const advice = /blocked by 2025-07-02, which has no snapshot; to run it and the blocked dates in order: batchdesk (run .*)$/m.exec(r.stderr);
     expect(advice, r.stderr).not.toBeNull();
