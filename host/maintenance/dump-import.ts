@@ -31,7 +31,7 @@ import type { LockHolder } from '../../core/ports/store';
 import { createTelemetry, type TelemetrySink } from '../../core/telemetry/record-metric';
 import { fsyncFile } from '../../db/maintenance/database-file';
 import { refuseDatabaseOverwrite, refuseUnusableOutput, writeOutputFile } from '../../db/maintenance/database-paths';
-import { DumpError, isDumpError } from '../../db/pg-import/dump-error';
+import { DumpError, isDumpError, type DumpErrorCode } from '../../db/pg-import/dump-error';
 import { importIntoNewFile, mergeIntoDatabase, planDumpImport, refuseDumpImportingNothing, type ImportOptions, type ImportProgress, type ReferenceSeeder } from '../../db/pg-import/import-dump';
 import type { DumpImportPlan, ImportReport } from '../../db/pg-import/import-report';
 import { engineHost, openStore, staleJudge, type OpenedDatabase } from '../engine-host';
@@ -72,11 +72,23 @@ export interface DumpImportResult {
   readonly report: ImportReport;
 }
 
+/**
+ * What to do about a dump error the reader's message does not say. pg_dump --encoding=UTF8
+ * checks every byte and fails on any that is not UTF-8 (a SQL_ASCII database can hold them),
+ * so a UTF8 dump with invalid bytes was changed after pg_dump wrote it.
+ */
+const NEXT_STEP: Partial<Record<DumpErrorCode, string>> = {
+  invalid_text:
+    'the dump is marked UTF8 but holds bytes that are not UTF-8, which pg_dump never writes: the file was changed after it was made (edited, re-encoded or damaged in transfer); ' +
+    'make the dump again with `pg_dump --encoding=UTF8` and import it unchanged (if that pg_dump stops at an "invalid byte sequence", the database is SQL_ASCII: dump it without --encoding)',
+};
+
 /** A DumpError (or a cancellation) in the hosts' error vocabulary: exit code 5, or 130. */
 export function hostImportError(err: unknown): unknown {
   if (!isDumpError(err)) return err;
   if (err.code === 'cancelled') return new BatchdeskError('cancelled', 'the import was cancelled; nothing was changed');
-  return new BatchdeskError('data', `import failed: ${err.message}; nothing was changed`, { reason: err.code, ...err.context });
+  const next = NEXT_STEP[err.code];
+  return new BatchdeskError('data', `import failed: ${err.message}; nothing was changed${next ? `; ${next}` : ''}`, { reason: err.code, ...err.context });
 }
 
 /** Refusals that need no dump: the target's state against the mode (m.15, m.22). */
