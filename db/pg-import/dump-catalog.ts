@@ -79,6 +79,11 @@ export class DumpCatalog {
     return this.tables.has(refKey(r));
   }
 
+  /** The defined tables that hold rows themselves, in definition order: all but partitioned tables, whose rows are in their partitions. */
+  tablesHoldingRows(): TableRef[] {
+    return [...this.tables.values()].filter((t) => !t.partitioned).map((t) => toRef(t.table));
+  }
+
   /** The table whose data this relation's rows are: the partition root, or itself. */
   targetOf(r: TableRef): TableRef {
     let cur = r;

@@ -324,13 +324,11 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     if (m) m.ranges.push(...r.ranges);
     else merged.set(k, { ...r, ranges: [...r.ranges] });
   }
-  let n = 0;
-  for (const r of merged.values()) {
-    const id = `insert:${++n}`;
+  const insertTable = (id: string, r: InsertRun): DumpTable => {
     runById.set(id, r);
     textById.set(id, r.text);
     const { columns, defined } = catalog.dataColumns(r.table, catalog.hasTable(r.table) ? null : r.columns, 'insert', input.hint);
-    tables.push({
+    return {
       id,
       schema: r.table.schema,
       name: r.table.name,
@@ -340,7 +338,27 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
       hasDefinition: defined,
       dataBytes: r.ranges.reduce((s, x) => s + (x.end - x.start), 0),
       rowCount: null,
-    });
+    };
+  };
+  let n = 0;
+  for (const r of merged.values()) tables.push(insertTable(`insert:${++n}`, r));
+  const hasData = tables.length > 0;
+  // pg_dump --inserts writes nothing for a table without rows, where COPY writes an empty
+  // block: such a dump's defined tables without INSERTs are its empty tables, listed with no
+  // data (so the import report names them with 0 rows as for a COPY dump), each where pg_dump
+  // would have written its data: before the first table defined after it. A partition whose
+  // rows went in through its root (--load-via-partition-root) is not one.
+  if (merged.size > 0) {
+    const defined = catalog.tablesHoldingRows();
+    const order = new Map(defined.map((r, i) => [refKey(r), i]));
+    const orderOf = (r: TableRef) => order.get(refKey(r)) ?? defined.length;
+    const withData = new Set(tables.map(refKey));
+    for (const r of defined) {
+      if (withData.has(refKey(r)) || withData.has(refKey(catalog.targetOf(r)))) continue;
+      const empty = insertTable(`insert:${++n}`, { table: r, columns: null, prefix: Buffer.alloc(0), ranges: [], text: settingsOf(section) });
+      const before = tables.findIndex((t) => orderOf(t) > orderOf(r));
+      tables.splice(before < 0 ? tables.length : before, 0, empty);
+    }
   }
   // The section's encoding is the one its data was written in (the first data block's).
   const first = [...textById.values()][0] ?? settingsOf(section);
@@ -363,7 +381,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     createdLocal: null,
     clusterDatabases: isCluster ? names : null,
     hasSchema: catalog.tableCount > 0,
-    hasData: tables.length > 0,
+    hasData,
     sizeBytes: source.size,
     warnings,
   };

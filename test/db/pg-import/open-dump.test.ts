@@ -66,11 +66,8 @@ describe('openDump on committed real dumps', () => {
     await expectMatchesOracle(join(COMMITTED, file), AWKWARD);
   });
 
-  it('plain --column-inserts --rows-per-insert=3 (tables without rows have no INSERTs)', async () => {
-    await expectMatchesOracle(
-      join(COMMITTED, 'column-inserts.sql'),
-      AWKWARD.filter((t) => t !== 'public.empty_table'),
-    );
+  it('plain --column-inserts --rows-per-insert=3 (a defined table without INSERTs is listed with no rows, as COPY lists it)', async () => {
+    await expectMatchesOracle(join(COMMITTED, 'column-inserts.sql'), AWKWARD);
   });
 
   it('partitions map to their root table; --load-via-partition-root names the root in the COPY', async () => {
