@@ -13,6 +13,7 @@ import {
   targetDate as targetDateOf,
   tradingDaysBetween,
 } from '../calendar';
+import { shortIds } from '../domain/short-ids';
 import type { IsoDate } from '../domain/iso-date';
 import { PHASE_NAMES, type PhaseName } from '../domain/phase';
 import type { Lot, RealizedEvent } from '../domain/portfolio';
@@ -436,7 +437,8 @@ export function planRun(input: PlannerInput): RunPlan {
 
   // g.8: one warning per date, naming the portfolios (by name and short id) whose later snapshots go
   // stale if the re-run changes a value (the run knows only once it has written them).
-  const nameOf = new Map(input.portfolios.map((p) => [p.id, `${p.name} (${p.id.slice(0, 8)})`]));
+  const short = shortIds(input.portfolios.map((p) => p.id));
+  const nameOf = new Map(input.portfolios.map((p) => [p.id, `${p.name} (${short(p.id)})`]));
   for (const pd of dates) {
     const staled = pd.portfolios.filter((pp) => {
       if (options.retryFailedPhases || !(pp.phases.includes('snapshots') || pp.phases.includes('marks'))) return false;
