@@ -1,6 +1,7 @@
 /** `batchdesk rebuild`: backup, baseline, purge, backfill and verification in one procedure (SPEC.md j.5). */
 import { resolve } from 'node:path';
 import { EXIT } from '../../core/api/errors';
+import { targetDate } from '../../core/calendar';
 import { rebuildInputSchema } from '../../core/api/commands/maintenance-commands';
 import { refuseReadOnlyDatabase } from '../../db/open-database';
 import { formatSeconds, rebuild } from '../../host/maintenance/rebuild';
@@ -52,7 +53,8 @@ export const rebuildCommand: CommandSpec = {
     // A database that cannot be written is refused before the question, as `run` refuses it.
     refuseReadOnlyDatabase(ctx.global.dbPath);
     await confirmOrAbort(`Rebuild ${input.startDate} .. ${input.endDate ?? 'the target date'} in ${ctx.global.dbPath} (backup, purge, backfill)?`, f['yes'] === true);
-    const end = input.endDate ?? 'target';
+    // The log is named by the dates rebuilt, as the summary beside it is (j.5): the end is the target date when not given.
+    const end = input.endDate ?? targetDate(clock.now());
     const logFile = resolve(ctx.io.cwd, stringFlag(f['log-file']) ?? `logs/rebuild_${input.startDate}_to_${end}.jsonl`);
     const sink = fileSink(logFile, 'json', ctx.global.dbPath);
     try {
