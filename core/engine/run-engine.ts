@@ -87,11 +87,10 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const { deps, plan, settings, inputs, startedMs } = p;
   const store = deps.store;
   if (input.dryRun) return dryRunResult(p, input, control);
-  // m.16: a live holder of the lock refuses the run before anything else, also when there is
-  // nothing to do (what the plan read may be that holder's work in progress). A closed gate
-  // with nothing to do is a warning (upToDateGateWarnings).
-  const locked = p.refusals.find((e) => e.code === 'locked');
-  if (locked) throw withTakeoverWords(locked, p.staleTakeover);
+  // m.16: a live holder of the lock, then a closed gate, refuse the run before anything else,
+  // also when there is nothing to do (what the plan read may be that holder's work in progress;
+  // a closed gate says the stored results are in doubt, whatever is left to run).
+  if (p.refusals[0]) throw withTakeoverWords(p.refusals[0], p.staleTakeover);
   if (plan.upToDateMessage) {
     const summary = upToDateSummary({
       mode: input.monitorOnly ? 'monitor' : plan.mode,
@@ -99,12 +98,11 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       targetDate: plan.targetDate,
       options: input,
       marketDataMode: settings['market_data.mode'],
-      warnings: [...plan.warnings, ...upToDateGateWarnings(p)],
+      warnings: [...plan.warnings, ...takeoverWarnings(p.staleTakeover)],
       message: plan.upToDateMessage,
     });
     return { kind: 'up_to_date', plan, message: plan.upToDateMessage, summary, exitCode: EXIT.ok };
   }
-  if (p.refusals[0]) throw withTakeoverWords(p.refusals[0], p.staleTakeover);
   const { runId, batchRunId } = newRunIds(deps);
   const nowIso = () => formatTimestamp(deps.clock.now());
   const lockId = p.inherited ? deps.inheritLock! : runId;
@@ -260,16 +258,6 @@ function withTakeoverNote<T>(takeover: LockTakeover | null, plan: () => T): T {
     if (!(err instanceof BatchdeskError) || !words) throw err;
     throw new BatchdeskError(err.code, `${err.message.replace(/\.$/, '')}. Nothing was run, but ${words}`, err.details);
   }
-}
-
-/**
- * The warnings of a run with nothing to do about the gate (it has no telemetry to report a gate
- * change through): a closed gate that would refuse the next run with something to do, in the
- * refusal's words, else what its takeover of a killed rebuild's lock did (under --ignore-gate).
- */
-function upToDateGateWarnings(p: PreparedRun): string[] {
-  const gate = p.refusals.find((e) => e.code === 'gate_closed');
-  return gate ? [withTakeoverWords(gate, p.staleTakeover).message] : takeoverWarnings(p.staleTakeover);
 }
 
 /** A change of the gate as the run reports it (i.4): the `gate_changed` metric, an error when it closed. */

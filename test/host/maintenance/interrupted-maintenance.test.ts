@@ -221,7 +221,7 @@ describe('taking over the lock of a killed rebuild', () => {
     await expect(runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false })).rejects.toMatchObject({ code: 'gate_closed', message: refusal(resumePid) });
   }, 120_000);
 
-  it('an up-to-date resume that took it over says so among its warnings (it has no telemetry to report the gate change through)', async () => {
+  it('an up-to-date resume that took it over is refused at the gate it closed (m.16), saying so; with --ignore-gate among its warnings', async () => {
     const seeded = seedDemoDb(SAFE_NOW);
     // A run over the automatic range cancelled after its first date, whose other dates another run then did: its resume is up to date.
     const controller = new AbortController();
@@ -230,8 +230,11 @@ describe('taking over the lock of a killed rebuild', () => {
     expect((await runDemo(seeded, SAFE_NOW, { guard: false })).exitCode).toBe(0);
     const pid = exitedPid();
     leaveKilledRebuildIn(seeded, pid);
-    const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false });
+    const took = new RegExp(`^the rebuild holding the lock \\(pid ${pid} on .+\\) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over 2025-07-01 \\.\\. 2025-07-08; run it again with `);
+    await expect(runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false })).rejects.toMatchObject({ code: 'gate_closed', message: expect.stringMatching(took) });
+    leaveKilledRebuildIn(seeded, pid);
+    const resumed = await runDemo(seeded, SAFE_NOW, { resume: 'latest', guard: false, ignoreGate: true });
     expect(resumed.kind).toBe('up_to_date');
-    expect(resumed.kind === 'up_to_date' && resumed.summary.warnings).toContainEqual(expect.stringMatching(new RegExp(`^the rebuild holding the lock \\(pid ${pid} on .+\\) stopped before it finished: taking its lock over closed it as failed and closed the regression gate over 2025-07-01 \\.\\. 2025-07-08; run it again with `)));
+    expect(resumed.kind === 'up_to_date' && resumed.summary.warnings).toContainEqual(expect.stringMatching(took));
   }, 120_000);
 });

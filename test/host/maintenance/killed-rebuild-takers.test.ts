@@ -1,8 +1,8 @@
 /**
  * Every taker of a killed rebuild's lock says what the takeover did (the rebuild closed as failed,
  * the gate closed over its range) and the ways out, in the same words (core/maintenance/
- * takeover-words.ts), where a user sees them: a run with nothing to do (its summary's warnings,
- * which also name a closed gate), a resume refused for having nothing to resume, `seed-demo`,
+ * takeover-words.ts), where a user sees them: a run with nothing to do (refused at the gate the
+ * takeover closed, m.16; with --ignore-gate among its warnings), a resume refused for having nothing to resume, `seed-demo`,
  * `prices import`, `profiles import`, `purge` (whose rebuild advice is then the ways out: a run is refused at that
  * gate) and `import --merge`. `verify guard` passing over a range some of whose failed dates were
  * purged says why the gate stays closed, and following its advice reopens it.
@@ -47,25 +47,22 @@ const gateRefusal = (pid: number, path: string, since: string) =>
   `fix the data and run \`batchdesk verify guard --start-date 2025-07-01 --end-date 2025-07-08\`, which reopens it once it passes over the failed dates, reopen it with \`batchdesk verify guard --reopen --reason TEXT\`, or start with --ignore-gate`;
 
 describe('a run with nothing to do', () => {
-  it('takes the dead rebuild\'s lock over and says so among its warnings; the next one says the gate is closed', async () => {
+  it("takes the dead rebuild's lock over and is refused at the gate that closed (m.16: before 'up to date'), saying what the takeover did; the next one is refused at the gate", async () => {
     const { path, pid } = withKilledRebuild();
-    const first = await runDemo(path, SAFE_NOW, { guard: false });
-    expect(first.kind).toBe('up_to_date');
-    expect(first.kind === 'up_to_date' && first.summary.warnings).toEqual([`${killedRebuildWords(pid, path)}, or start the run with --ignore-gate`]);
+    await expect(runDemo(path, SAFE_NOW, { guard: false })).rejects.toMatchObject({ code: 'gate_closed', message: `${killedRebuildWords(pid, path)}, or start the run with --ignore-gate` });
     expect(leftState(path)).toMatchObject({ lock: null, maintenance: { active: false }, gate: { state: 'closed', dates: [...KILLED_RANGE_DATES] } });
 
-    const next = await runDemo(path, SAFE_NOW, { guard: false });
-    expect(next.kind === 'up_to_date' && next.summary.warnings).toEqual([gateRefusal(pid, path, leftState(path).gate.since!)]);
+    await expect(runDemo(path, SAFE_NOW, { guard: false })).rejects.toMatchObject({ code: 'gate_closed', message: gateRefusal(pid, path, leftState(path).gate.since!) });
   }, 120_000);
 
-  it('the CLI prints those warnings before "Already up to date"', async () => {
+  it('the CLI prints that refusal and exits 4', async () => {
     const { path, pid } = withKilledRebuild();
     const r = await runCli(['run', '--db', path], ENV);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr.trim().split('\n')).toEqual([`warning: ${killedRebuildWords(pid, path)}, or start the run with --ignore-gate`, expect.stringMatching(/^Already up to date as of /)]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr.trim().split('\n')).toEqual([`error: ${killedRebuildWords(pid, path)}, or start the run with --ignore-gate`]);
   }, 120_000);
 
-  it('with --ignore-gate says what the takeover did, without the gate refusal', async () => {
+  it('with --ignore-gate says what the takeover did among its warnings, and is up to date', async () => {
     const { path, pid } = withKilledRebuild();
     const r = await runDemo(path, SAFE_NOW, { guard: false, ignoreGate: true });
     expect(r.kind === 'up_to_date' && r.summary.warnings).toEqual([killedRebuildWords(pid, path)]);
