@@ -1,7 +1,8 @@
 /**
  * Purge (SPEC.md j.4): in-flight check and lock (kind 'purge'), a verified backup (reason
  * pre-purge) unless explicitly disabled (if it fails nothing is purged), row counts before,
- * the purge in one transaction, row counts after, all in one maintenance_log row.
+ * the purge in one transaction, row counts after, all in one maintenance_log row, whose finish
+ * commits in the purge's transaction.
  *
  * Each step reports its start as a `purge_step` metric event, as a restore reports
  * `restore_step` (value: its number from 1; tags: `step`, its key, and `steps`, the words of
@@ -166,17 +167,24 @@ export async function runPurge(opened: OpenedDatabase, req: PurgeRequest, clock:
       started,
       lock?.lockId ?? null,
     );
-    let outcome: PurgeOutcome;
     report('purge');
+    // The delete and the log row saying it finished commit together: a purge killed at any
+    // point has either deleted nothing with its row open, or deleted and recorded it.
+    const deleteAndRecord = opened.db.transaction(() => {
+      const outcome = purgeDerived(opened.db, scope, formatTimestamp(clock.now()));
+      report('record');
+      const countsAfter = tableRowCounts(opened.db);
+      finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
+      return { outcome, countsAfter };
+    });
+    let outcome: PurgeOutcome;
+    let countsAfter: Record<string, number>;
     try {
-      outcome = purgeDerived(opened.db, scope, formatTimestamp(clock.now()));
+      ({ outcome, countsAfter } = deleteAndRecord.immediate());
     } catch (err) {
       finishMaintenance(opened.db, id, 'failed', { error: (err as Error).message }, formatTimestamp(clock.now()));
       throw err;
     }
-    report('record');
-    const countsAfter = tableRowCounts(opened.db);
-    finishMaintenance(opened.db, id, 'success', { counts_after: countsAfter, deleted: outcome.deleted, positions_reset: outcome.positionsReset, portfolios_reset: outcome.portfoliosReset, tracking_deleted: outcome.trackingDeleted, tracking_marked_stale: outcome.trackingMarkedStale }, formatTimestamp(clock.now()));
     return { dryRun: false, range, portfolioIds, backupFile, ...(backupWarnings.length ? { backupWarnings } : {}), countsBefore, countsAfter, outcome, maintenanceId: id, rebuild, ...takeoverReport(lock?.takeover ?? null) };
   } finally {
     lock?.release();
