@@ -9,7 +9,7 @@ import { createEngineStore } from '../../db/engine-store';
 import { openDatabase, refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
 import { backupDirOf, backupList, makeBackup, retentionKeptText } from '../../host/maintenance/backup';
-import { restoreBackup, verifyBackupFile } from '../../host/maintenance/restore';
+import { removedLeftoversText, restoreBackup, verifyBackupFile } from '../../host/maintenance/restore';
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, table } from '../ascii';
@@ -230,6 +230,7 @@ export const restoreCommand: CommandSpec = {
           `Safety backup:  ${r.safetyBackup ?? 'none (--no-safety-backup)'}`,
           `Migrations applied after restore: ${r.migrationsApplied}`,
           `Rows: ${Object.values(r.rowCounts).reduce((a, b) => a + b, 0)} in ${Object.keys(r.rowCounts).length} tables`,
+          ...(r.removedLeftovers ? [`Before the copy it ${removedLeftoversText(r.removedLeftovers)}`] : []),
         ].join('\n'),
       );
     return EXIT.ok;

@@ -7,10 +7,14 @@
  *   2. refuse while a run or another maintenance operation is in flight (read before step 1,
  *      so a refused restore does not verify first); take the lock (kind 'restore');
  *   3. a verified safety backup of the current database (reason pre-restore), unless disabled;
- *   4. copy the backup next to the database and flush it; close the connection, checkpoint,
- *      remove -wal and -shm, rename the copy over the database, reopen and migrate;
- *   5. record the restore in the restored database's maintenance_log; the lock row of the old
- *      file is gone with it, and any lock row captured in the image is cleared.
+ *   4. copy the backup next to the database; in the copy, clear any lock row captured in the
+ *      image, record the restore in its maintenance_log, and flush it; close the connection,
+ *      checkpoint, remove -wal and -shm, rename the copy over the database, reopen and migrate.
+ *      The rename is the single commit point: a restore killed right after it leaves the
+ *      restored database free of locks and its restore recorded; the lock row of the old file
+ *      is gone with it.
+ * A copy a killed restore left beside the database (its process no longer alive) is removed by
+ * the next restore, which says so (removedLeftovers).
  * Bad input (a missing or corrupt file, or anything that is not a regular file: a device, a pipe,
  * a socket, a folder) changes nothing in the database and is a data error (exit code 5).
  *
@@ -27,7 +31,8 @@
  * the whole plan, so a view that missed one (a UI bridge keeps the latest metric of a name per
  * update) still shows which steps are done.
  */
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 import { formatTimestamp } from '../../core/domain/timestamp';
@@ -42,7 +47,7 @@ import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { createEngineStore } from '../../db/engine-store';
 import { openDatabase, shippedMigrations, type SqliteDatabase } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
-import { openStore } from '../engine-host';
+import { isPidAlive, openStore } from '../engine-host';
 import { makeBackup, parseBackupName } from './backup';
 import { recordVerification } from './backup-verification';
 import { acquireMaintenanceLock, activeLockHolder } from './maintenance-lock';
@@ -83,6 +88,8 @@ export interface RestoreResult {
   readonly migrationsApplied: number;
   readonly rowCounts: Record<string, number>;
   readonly maintenanceId: number;
+  /** The files killed restores had left beside the database, removed before this one copied (removeKilledRestoreCopies). */
+  readonly removedLeftovers?: readonly string[];
 }
 
 /**
@@ -168,6 +175,84 @@ function refuseWhileHeld(dbPath: string, clock: Clock, commandSuffix: string): v
   }
 }
 
+const regexpText = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The copies restores of the database `dbPath` make beside it: `.<database>.restore-<pid>.tmp`
+ * (`<database>.restore-<pid>.tmp` when there was no database yet), with the journals SQLite keeps
+ * beside one while the restore readies it; the match's group is the restore's pid.
+ */
+const restoreCopyName = (dbPath: string): RegExp => new RegExp(`^\\.?${regexpText(basename(dbPath))}\\.restore-(\\d+)\\.tmp(?:-wal|-shm|-journal)?$`);
+
+/**
+ * Removes the copies (restoreCopyName) that killed restores left beside the database: those of a
+ * process that is no longer alive. A live process's copy is kept, as it may be a restore at work;
+ * so is a file that cannot be removed (the next restore tries again). Returns the files removed.
+ */
+function removeKilledRestoreCopies(dbPath: string): string[] {
+  const dir = dirname(dbPath);
+  const name = restoreCopyName(dbPath);
+  return readdirSync(dir).sort().flatMap((f) => {
+    const m = name.exec(f);
+    if (!m || isPidAlive(Number(m[1]))) return [];
+    try {
+      rmSync(join(dir, f), { force: true });
+      return [join(dir, f)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The removed leftovers in the words of restore's report: `removed 1 file a killed restore left beside the database: ...`. */
+export function removedLeftoversText(files: readonly string[]): string {
+  return `removed ${files.length} file${files.length === 1 ? '' : 's'} a killed restore left beside the database: ${files.join(', ')}`;
+}
+
+/**
+ * Readies the copy `tmp` of the backup to become the database, so the rename that follows is the
+ * restore's single commit point: clears the lock rows the image carries (the lock the backup was
+ * made under belonged to a process of the past) and records the restore in its maintenance_log
+ * (tables every migration history has), checkpoints the copy into its one file and flushes it.
+ * Its pending migrations are left to the reopen after the rename (j.3). Returns the row's id.
+ */
+function readyRestoredCopy(tmp: string, details: Record<string, unknown>, started: string, clock: Clock): number {
+  const db = new Database(tmp, { fileMustExist: true });
+  try {
+    const id = db.transaction(() => {
+      db.prepare(`DELETE FROM run_lock`).run();
+      return logMaintenance(db, 'restore', 'success', details, started, formatTimestamp(clock.now()));
+    })();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return id;
+  } finally {
+    db.close();
+    fsyncFile(tmp);
+  }
+}
+
+/**
+ * Step 4's copy of `file` at `tmp`, readied (readyRestoredCopy) and past the step boundary
+ * `boundary`; returns the restore's log row id in it. On any failure, a stop included, the copy
+ * and its journals are removed, and what is no BatchdeskError is an I/O error naming the copy.
+ */
+async function stageCopy(file: string, tmp: string, ready: () => number, boundary: () => Promise<void>): Promise<number> {
+  const remove = () => {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) rmSync(f, { force: true });
+  };
+  try {
+    remove();
+    copyFileSync(file, tmp);
+    const id = ready();
+    await boundary();
+    return id;
+  } catch (err) {
+    remove();
+    if (err instanceof BatchdeskError) throw err;
+    throw new BatchdeskError('io', `cannot copy ${file} next to the database: ${(err as Error).message}`);
+  }
+}
+
 export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<RestoreResult> {
   const file = resolve(req.file);
   const dbPath = resolve(req.dbPath);
@@ -181,16 +266,23 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
   report('verify');
   const checked = verifyAndRecord(file, dbPath, clock, req.commandSuffix ?? '');
   const started = formatTimestamp(clock.now());
+  const migrationsApplied = shippedMigrations().length - checked.migrations;
   let safety: string | null = null;
   let safetyWarnings: readonly string[] = [];
   const boundary = () => stopIfCancelled(req.signal, () => restoreCancelledMessage(dbPath, safety));
   await boundary();
+  let removedLeftovers: readonly string[] = [];
+  // Read when the copy is readied: the safety backup is named by then.
+  const ready = (tmp: string) => () => readyRestoredCopy(tmp, { file, manifest_checked: checked.manifestChecked, safety_backup: safety, migrations_applied: migrationsApplied }, started, clock);
+  let maintenanceId: number;
   if (exists) {
     const opened = openStore(dbPath, { mustExist: true });
     let lock: ReturnType<typeof acquireMaintenanceLock> | null = null;
     let swapped = false;
     try {
       lock = acquireMaintenanceLock(opened.db, opened.store, 'restore', req.holder, clock, dbPath, req);
+      // Under the lock, before the safety backup: a leftover may be what fills the disk.
+      removedLeftovers = removeKilledRestoreCopies(dbPath);
       if (req.safetyBackup) {
         report('safety_backup');
         try {
@@ -203,16 +295,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
       }
       report('replace');
       const tmp = join(dirname(dbPath), `.${basename(dbPath)}.restore-${process.pid}.tmp`);
-      try {
-        rmSync(tmp, { force: true });
-        copyFileSync(file, tmp);
-        fsyncFile(tmp);
-        await boundary();
-      } catch (err) {
-        rmSync(tmp, { force: true });
-        if (err instanceof BatchdeskError) throw err;
-        throw new BatchdeskError('io', `cannot copy ${file} next to the database: ${(err as Error).message}`);
-      }
+      maintenanceId = await stageCopy(file, tmp, ready(tmp), boundary);
       opened.db.pragma('wal_checkpoint(TRUNCATE)');
       opened.close();
       for (const suffix of ['-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
@@ -236,32 +319,26 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
   } else {
     if (!existsSync(dirname(dbPath))) throw new BatchdeskError('io', `cannot restore to ${dbPath}: the folder ${dirname(dbPath)} does not exist`);
     report('replace');
+    removedLeftovers = removeKilledRestoreCopies(dbPath);
     const tmp = `${dbPath}.restore-${process.pid}.tmp`;
-    try {
-      copyFileSync(file, tmp);
-      fsyncFile(tmp);
-      await boundary();
-    } catch (err) {
-      rmSync(tmp, { force: true });
-      throw err;
-    }
+    maintenanceId = await stageCopy(file, tmp, ready(tmp), boundary);
     renameSync(tmp, dbPath);
   }
   checked.recordPassed();
   report('reopen');
   const reopened = openStore(dbPath, { mustExist: true });
   try {
-    const migrationsApplied = shippedMigrations().length - checked.migrations;
-    reopened.db.prepare(`DELETE FROM run_lock`).run();
-    const maintenanceId = logMaintenance(
-      reopened.db,
-      'restore',
-      'success',
-      { file, manifest_checked: checked.manifestChecked, safety_backup: safety, migrations_applied: migrationsApplied },
-      started,
-      formatTimestamp(clock.now()),
-    );
-    return { database: dbPath, restoredFrom: file, safetyBackup: safety, ...(safetyWarnings.length ? { safetyBackupWarnings: safetyWarnings } : {}), manifestChecked: checked.manifestChecked, migrationsApplied, rowCounts: tableRowCounts(reopened.db), maintenanceId };
+    return {
+      database: dbPath,
+      restoredFrom: file,
+      safetyBackup: safety,
+      ...(safetyWarnings.length ? { safetyBackupWarnings: safetyWarnings } : {}),
+      manifestChecked: checked.manifestChecked,
+      migrationsApplied,
+      rowCounts: tableRowCounts(reopened.db),
+      maintenanceId,
+      ...(removedLeftovers.length ? { removedLeftovers } : {}),
+    };
   } finally {
     reopened.close();
   }
