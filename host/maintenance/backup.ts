@@ -234,6 +234,17 @@ function foundPartial(partial: string, writer: PartialWriter | null): FoundParti
   };
 }
 
+/**
+ * Whether `p` is only the writer record of a backup that finished: a backup renames its partial
+ * copy to the backup only once the copy passed its checks, then removes the record, and the name
+ * was free when it began (freeBackupName, or an --out file that must not exist), so a record with
+ * no copy left beside a file of the backup's name is what a backup killed between the rename and
+ * the record's removal leaves. The backup is complete: the record is a leftover, no incomplete backup.
+ */
+function isFinishedBackupRecord(p: FoundPartial): boolean {
+  return p.files.length === 1 && p.files[0] === writerPathOf(p.file) && statSync(p.file.slice(0, -'.partial'.length), { throwIfNoEntry: false })?.isFile() === true;
+}
+
 /** The partial copy of a chosen --out file that has a writer record: whether a backup of this database wrote it, and the verdict on it. */
 interface RecordedPartial {
   readonly found: FoundPartial;
@@ -307,13 +318,23 @@ function incompleteView(p: FoundPartial, here: PartialBackupObserver): Incomplet
  * Removes those of `partials` (this database's: partialBackupsIn, recordedPartialOf) that nothing
  * writes any more (judgePartialBackup: `abandoned`), each with its journals and writer record, once
  * each (a chosen --out file's own copy is also in its folder's). One that cannot be removed is a
- * warning: it does not stop the backup.
+ * warning: it does not stop the backup. The writer record of a finished backup
+ * (isFinishedBackupRecord) is removed whoever wrote it, as its writer would, and is not reported:
+ * no backup was incomplete.
  */
 function removeAbandonedPartials(partials: readonly FoundPartial[]): { readonly removed: string[]; readonly warnings: string[] } {
   const here = partialObserver();
   const removed: string[] = [];
   const warnings: string[] = [];
   for (const p of new Map(partials.map((x) => [x.file, x])).values()) {
+    if (isFinishedBackupRecord(p)) {
+      try {
+        rmSync(writerPathOf(p.file), { force: true });
+      } catch {
+        // a record left in place is harmless: it is never listed, and the next backup tries again
+      }
+      continue;
+    }
     if (judgePartialBackup(p, here).state !== 'abandoned') continue;
     try {
       for (const f of partialFiles(p.file)) rmSync(f, { force: true });
@@ -339,7 +360,8 @@ export function backupList(opened: OpenedDatabase): BackupList {
       ? { hasManifest: true, file: b.file, madeAt: b.manifest.created_at, reason: b.manifest.reason, sha256: b.manifest.sha256, bytes: b.manifest.bytes, rowCountsVerified: b.manifest.row_counts_verified, lastVerification, managedByRetention: true }
       : { hasManifest: false, file: b.file, madeAt: b.madeAt, reason: b.reason, bytes: b.bytes, lastVerification, managedByRetention: false };
   });
-  return { dir, backups, incomplete: partialBackupsIn(dir, opened.path).map((p) => incompleteView(p, here)) };
+  const incomplete = partialBackupsIn(dir, opened.path).filter((p) => !isFinishedBackupRecord(p));
+  return { dir, backups, incomplete: incomplete.map((p) => incompleteView(p, here)) };
 }
 
 function ioError(message: string, cause?: unknown): BatchdeskError {
