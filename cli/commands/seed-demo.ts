@@ -59,7 +59,7 @@ export const seedDemoCommand: CommandSpec = {
       // Seeding rewrites raw rows (and --reset deletes derived ones) under a run that would
       // record its dates as done: a live run or maintenance operation refuses it (exit 3).
       // A dead holder's lock taken over (a killed rebuild's: closed, the gate closed) is said, as every taker says it.
-      const { r, warnings } = withMaintenanceLock(opened, 'import', 'cli', clock, (lock) => ({ r: seedDemo(opened.db, options, clock.now()), warnings: takeoverWarnings(lock.takeover) }));
+      const { r, warnings } = withMaintenanceLock(opened, 'seed', 'cli', clock, (lock) => ({ r: seedDemo(opened.db, options, clock.now()), warnings: takeoverWarnings(lock.takeover) }));
       for (const w of warnings) ctx.io.err(`warning: ${w}`);
       if (f['json']) {
         ctx.io.out(asciiJson({ database: ctx.global.dbPath, ...r, warnings }, 2));

@@ -10,6 +10,11 @@
 import { BatchdeskError } from '../api/errors';
 import type { LockKind, LockRecord } from '../ports/store';
 
+/** What a holder of each kind is, in the words of a message: its kind, and seed-demo by its command. */
+export function lockKindWords(kind: LockKind): string {
+  return kind === 'seed' ? 'seed-demo' : kind;
+}
+
 /**
  * The lock holders `batchdesk cancel` can stop (g.10): a run, and a rebuild (its backfill checks
  * the request at each portfolio-date). A purge, restore or import never looks at the request; it
@@ -22,10 +27,11 @@ export function isCancellable(kind: LockKind): boolean {
 /**
  * Whether a holder `batchdesk cancel` cannot stop still stops on Ctrl-C in its own terminal: a
  * purge, restore or import the CLI runs watches its SIGINT (it stops at a step boundary, or
- * between the batches of an import's write, with nothing changed). The app's and `serve`'s do not.
+ * between the batches of an import's write, with nothing changed). The app's and `serve`'s do not,
+ * nor does seed-demo: it writes in one synchronous transaction, which no signal interrupts.
  */
 export function stopsOnCtrlC(holder: Pick<LockRecord, 'kind' | 'holder'>): boolean {
-  return !isCancellable(holder.kind) && holder.holder === 'cli';
+  return !isCancellable(holder.kind) && holder.kind !== 'seed' && holder.holder === 'cli';
 }
 
 /** What a refused caller can do about `holder`: wait, and stop it where it can be stopped. */
@@ -43,7 +49,7 @@ export function lockedError(holder: LockRecord, commandSuffix = ''): BatchdeskEr
   const run = holder.kind === 'run' ? `, run ${holder.batchRunId ?? holder.runId ?? 'n/a'}` : '';
   return new BatchdeskError(
     'locked',
-    `the database is locked by another ${holder.kind} (${holder.holder} pid ${holder.pid} on ${holder.host}${run}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); ${waysOut(holder, commandSuffix)}`,
+    `the database is locked by another ${lockKindWords(holder.kind)} (${holder.holder} pid ${holder.pid} on ${holder.host}${run}, since ${holder.acquiredAt}, last heartbeat ${holder.heartbeatAt}); ${waysOut(holder, commandSuffix)}`,
     { holder },
   );
 }

@@ -268,7 +268,12 @@ export interface TrackingStore {
   markStale(dates: readonly IsoDate[], portfolioId: string | null, phases: readonly string[], nowIso: string): StaleMarked[];
 }
 
-export type LockKind = 'run' | 'rebuild' | 'purge' | 'restore' | 'import';
+/**
+ * What holds the run lock. `seed` (seed-demo) is stored as `import` in run_lock, whose kinds
+ * SPEC.md b.4 fixes, and told apart by its lock id, `seed-<uuid>` (lock-repository.ts): older
+ * versions reading the row see the import they always saw.
+ */
+export type LockKind = 'run' | 'rebuild' | 'purge' | 'restore' | 'import' | 'seed';
 export type LockHolder = 'cli' | 'app' | 'serve';
 
 export interface LockRecord {

@@ -7,13 +7,13 @@
  * what that cleaned up is the taker's result (LockTakeover), for it to report. SQLITE_BUSY
  * while acquiring is reported as "locked", never a crash.
  */
-import type { AcquireResult, LockRecord, LockStore, LockTakeover } from '../../core/ports/store';
+import type { AcquireResult, LockKind, LockRecord, LockStore, LockTakeover } from '../../core/ports/store';
 import { closeInterruptedMaintenance } from '../maintenance/interrupted-maintenance';
 import type { SqliteDatabase } from '../open-database';
 import { statementCache } from '../statement-cache';
 
 interface LockRow {
-  kind: LockRecord['kind'];
+  kind: StoredLockKind;
   run_id: string | null;
   batch_run_id: string | null;
   holder: LockRecord['holder'];
@@ -24,8 +24,17 @@ interface LockRow {
   cancel_requested: number;
 }
 
+/** The kinds run_lock.kind holds (its CHECK, SPEC.md b.4): a seed's lock is stored as an import. */
+type StoredLockKind = Exclude<LockKind, 'seed'>;
+
+/** The lock id a seed's lock has (maintenance-lock.ts names lock ids `<kind>-<uuid>`), which tells it from an import's. */
+const SEED_LOCK_ID = /^seed-/;
+
+const storedKind = (kind: LockKind): StoredLockKind => (kind === 'seed' ? 'import' : kind);
+const kindOf = (r: LockRow): LockKind => (r.kind === 'import' && r.run_id !== null && SEED_LOCK_ID.test(r.run_id) ? 'seed' : r.kind);
+
 const toRecord = (r: LockRow): LockRecord => ({
-  kind: r.kind,
+  kind: kindOf(r),
   runId: r.run_id,
   batchRunId: r.batch_run_id,
   holder: r.holder,
@@ -60,7 +69,7 @@ export function lockRepository(db: SqliteDatabase, onTakeover: (stale: LockRecor
         const held = readLock();
         if (held && !isStale(held)) return { acquired: false, holder: held };
         const tookOver = held ? takeOver(held, nowIso) : null;
-        insert.run(want.kind, want.runId, want.holder, want.host, want.pid, want.acquiredAt, want.heartbeatAt);
+        insert.run(storedKind(want.kind), want.runId, want.holder, want.host, want.pid, want.acquiredAt, want.heartbeatAt);
         return { acquired: true, tookOver };
       });
       try {

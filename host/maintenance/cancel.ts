@@ -21,7 +21,7 @@
 import { formatTimestamp } from '../../core/domain/timestamp';
 import type { Clock } from '../../core/ports/clock';
 import type { LockRecord, LockTakeover } from '../../core/ports/store';
-import { isCancellable, stopsOnCtrlC } from '../../core/engine/locked-error';
+import { isCancellable, lockKindWords, stopsOnCtrlC } from '../../core/engine/locked-error';
 import { announceGateChange } from '../diagnostics/guard';
 import type { OpenedDatabase } from '../engine-host';
 import { engineHost, staleJudge } from '../engine-host';
@@ -75,7 +75,7 @@ function afterRelease(takeover: LockTakeover, commandSuffix: string): string {
     return `its lock was released, the rebuild closed as failed and the regression gate closed over ${interruptedRebuildRange(rebuild)}; ${interruptedRebuildWaysOut(rebuild)}`;
   }
   if (takeover.lock.kind === 'run') return `its lock was released and its run marked interrupted (\`batchdesk run --resume${commandSuffix}\` continues it)`;
-  return `its lock was released; the ${takeover.lock.kind} did not finish: run it again if it is still needed`;
+  return `its lock was released; the ${lockKindWords(takeover.lock.kind)} did not finish: run it again if it is still needed`;
 }
 
 /** The lock's release, reported: the gate change it made to `events`, and the message saying what to do next. */
@@ -106,7 +106,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       holder,
       stopped: true,
       forced: false,
-      message: `the ${holder.kind} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; ${released(gone, events, clock, suffix)}`,
+      message: `the ${lockKindWords(holder.kind)} holding the lock (${heldBy}, pid ${holder.pid} on ${holder.host}) is no longer running; ${released(gone, events, clock, suffix)}`,
     };
   }
   // A purge, restore or import never looks at the request: it is not asked, and --force does not take its lock from a live holder.
@@ -116,7 +116,7 @@ export async function cancelRun(opened: OpenedDatabase, args: { force: boolean; 
       holder,
       stopped: false,
       forced: false,
-      message: `the ${holder.kind} holding the lock (${holder.holder} pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}) cannot be cancelled; it releases the lock when it finishes${stopsOnCtrlC(holder) ? ', or stops on Ctrl-C in the terminal running it' : ''}`,
+      message: `the ${lockKindWords(holder.kind)} holding the lock (${holder.holder} pid ${holder.pid} on ${holder.host}, since ${holder.acquiredAt}) cannot be cancelled; it releases the lock when it finishes${stopsOnCtrlC(holder) ? ', or stops on Ctrl-C in the terminal running it' : ''}`,
     };
   }
   if (!(await writeWhenFree(opened, () => opened.store.requestCancel(formatTimestamp(clock.now()), args.runId ?? holder.runId ?? undefined)))) return notThatRun;

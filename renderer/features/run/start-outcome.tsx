@@ -20,7 +20,7 @@ const knownHolderSchema = z
   .loose();
 
 /** What a lock of each kind is held for (a run is named apart). */
-const HELD_FOR: Readonly<Record<string, string>> = { rebuild: 'a rebuild', purge: 'a purge', restore: 'a restore', import: 'an import' };
+const HELD_FOR: Readonly<Record<string, string>> = { rebuild: 'a rebuild', purge: 'a purge', restore: 'a restore', import: 'an import', seed: 'seeding the demo data (seed-demo)' };
 
 /**
  * The refusal in one sentence, in the UI's words and time format: who holds the database, since
