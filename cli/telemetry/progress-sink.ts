@@ -1,11 +1,16 @@
 /**
  * Human progress on stderr for `run` (SPEC.md k.1): a banner, a line per chunk, a line per
- * date (date, phases, duration, fallbacks and missing prices), and on a terminal a progress bar with an ETA.
+ * date (date, phases, duration, fallbacks and missing prices), market-data warnings (bad or
+ * misnamed CSV files, flagged closes, a circuit that opened and the requests it refused), and on a
+ * terminal a progress bar with an ETA. A run the provider rate-limited, or whose circuit opened,
+ * ends with one line of its totals and what to do next.
  * With colour (cli/color.ts decides it) the bar is green, failures red and warnings yellow;
  * without it, no colour code is written. With --sql-echo each statement is a line too.
  */
+import { z } from 'zod';
 import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { EventLevel, TelemetryEvent } from '../../core/api/telemetry-events';
+import { providerRefusalWarning, refusedRequests } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { BANNER } from '../ascii';
 import { paint, type Color } from '../color';
@@ -34,11 +39,32 @@ function missingPrices(p: { missing_price_count: number; fallback_count: number;
   return `fallback ${p.fallback_count}  missing ${p.missing_price_count - p.fallback_count}`;
 }
 
+/**
+ * What the prefetch does with the ranges the cache lacks, in the words of its source chain: a
+ * chain with a network source fetches them; the CSV folder alone (offline) reads them from its
+ * files; an empty chain (offline without a folder) asks nothing, so they stay missing.
+ */
+function rangesWords(ranges: number, tags: Readonly<Record<string, unknown>>): string {
+  const n = `${ranges} range${ranges === 1 ? '' : 's'}`;
+  const sources = tags['sources'];
+  const mode = `(${String(tags['fetch_mode'])})`;
+  if (!Array.isArray(sources) || sources.some((s) => s !== 'csv')) return `${n} to fetch ${mode}`;
+  return sources.length > 0 ? `${n} to read from the CSV folder ${mode}` : `${n} missing from the cache (offline: nothing is fetched)`;
+}
+
 /** A chunk's prefetch, as k.1 shows it: `[chunk 1/19] 2025-07-01 .. 2025-07-07  prefetch: 64 symbols, 12 ranges to fetch (incremental)`. */
 function prefetchLine(first: string | null, ranges: number, tags: Readonly<Record<string, unknown>>): string {
   const index = tags['chunk_index'];
   const where = typeof index === 'number' ? `[chunk ${index + 1}/${String(tags['chunk_count'])}] ${first ?? ''} .. ${String(tags['last_date'])}  ` : '';
-  return `${where}prefetch: ${String(tags['symbols'])} symbols, ${ranges} range${ranges === 1 ? '' : 's'} to fetch (${String(tags['fetch_mode'])})`;
+  return `${where}prefetch: ${String(tags['symbols'])} symbols, ${rangesWords(ranges, tags)}`;
+}
+
+/** The per-provider counters of a market_data phase's metrics, as far as the refusals go (core/phases/market-data/run-state.ts ProviderCounters). */
+const providerRefusalsSchema = z.record(z.string(), z.object({ refused: z.number() }));
+
+function refusalsOf(providers: unknown): number {
+  const parsed = providerRefusalsSchema.safeParse(providers);
+  return parsed.success ? refusedRequests(parsed.data) : 0;
 }
 
 /**
@@ -70,6 +96,9 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
   // Portfolios of the current date blocked by an earlier date without a snapshot, by that date:
   // one note on the date line instead of two failure lines per portfolio (g.3).
   const blockedBy = new Map<string, number>();
+  // What the provider refused over the run, summed from the market_data metrics (each date's share
+  // adds up to the run summary's totals): said once the run ends, with what to do next.
+  const refusals = { rateLimited: 0, circuitOpens: 0, refused: 0 };
   const clearBar = () => {
     if (barShown) {
       process.stderr.write('\r\x1b[2K');
@@ -98,6 +127,12 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
       if (sql !== null) {
         line(sql);
         return;
+      }
+      if (e.event === 'phase_result' && e.payload.phase === 'market_data') {
+        const m = e.payload.metrics;
+        refusals.rateLimited += Number(m['rate_limited_count']) || 0;
+        refusals.circuitOpens += Number(m['circuit_open_count']) || 0;
+        refusals.refused += refusalsOf(m['providers']);
       }
       if (e.event !== 'run_result') {
         if (options.level === 'error') return;
@@ -153,16 +188,22 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           if (p.name === 'fetch_plan') line(prefetchLine(p.date, p.value ?? 0, p.tags));
           else if (p.name === 'market_data_mode') line(String(p.tags['message']));
           else if (p.name === 'csv_bad_row') line(warning(csvBadRowText(p.tags)));
-          else if (p.name === 'csv_conflict') line(warning(String(p.tags['message'])));
+          else if (p.name === 'csv_conflict' || p.name === 'csv_ignored_file') line(warning(String(p.tags['message'])));
+          else if (p.name === 'circuit_state' && typeof p.tags['message'] === 'string') line(p.tags['state'] === 'open' ? warning(p.tags['message']) : p.tags['message']);
+          else if (p.name === 'circuit_refusals') line(warning(String(p.tags['message'])));
           else if (p.name === 'price_validation_flag') line(warning(priceFlagText(p.tags, p.date)));
           else if (p.name === 'stale_marked') line(warning(`${p.value} later date(s) of ${String(p.portfolio_id).slice(0, 8)} are now stale (from ${String(p.tags['from'])}); \`batchdesk run --retry-failed-phases${options.commandSuffix ?? ''}\` recomputes them`));
           else if (p.name === 'gate_changed') line(p.tags['state'] === 'closed' ? warning(`the regression gate closed: ${String(p.tags['reason'])}`) : `The regression gate reopened: ${String(p.tags['reason'])}`);
           else if (p.name === 'insufficient_coverage' && verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;
         }
-        case 'run_result':
+        case 'run_result': {
           clearBar();
+          // Printed where the summary follows, as its first line (the summary prints unless --log-level error).
+          const refused = options.level === 'error' ? null : providerRefusalWarning(refusals);
+          if (refused) write(warning(refused));
           break;
+        }
         default:
           break;
       }

@@ -272,7 +272,8 @@ export interface RunSummaryInput {
       readonly rowsUpserted: number;
       readonly invalidPrices: number;
       readonly jumpsFlagged: number;
-      readonly providers: unknown;
+      /** Per provider; `refused`: the requests its open circuit refused (run-state.ts ProviderCounters). */
+      readonly providers: Readonly<Record<string, { readonly refused: number }>>;
     };
     readonly mode: unknown;
     readonly sources: readonly string[];
@@ -282,6 +283,34 @@ export interface RunSummaryInput {
   readonly warnings: readonly string[];
   /** Telemetry sinks that failed and were disabled. */
   readonly disabledSinks: readonly string[];
+}
+
+/** What the provider refused in a run: failures on its rate limit, and its circuit's openings and refusals. */
+export interface ProviderRefusals {
+  /** Requests that ended rate-limited (HTTP 429) after their retries. */
+  readonly rateLimited: number;
+  readonly circuitOpens: number;
+  /** Requests the open circuit refused without sending them. */
+  readonly refused: number;
+}
+
+/** The requests every provider's open circuit refused. */
+export function refusedRequests(providers: Readonly<Record<string, { readonly refused: number }>>): number {
+  return Object.values(providers).reduce((n, p) => n + p.refused, 0);
+}
+
+/**
+ * The run summary's line when the provider rate-limited requests or its circuit opened (SPEC.md
+ * e.6, e.7): what happened, what it left, and what to do next; null when neither happened.
+ */
+export function providerRefusalWarning(r: ProviderRefusals): string | null {
+  if (r.rateLimited === 0 && r.circuitOpens === 0) return null;
+  const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const parts = [
+    ...(r.rateLimited > 0 ? [`${times(r.rateLimited, 'request')} ended rate-limited (HTTP 429) after ${r.rateLimited === 1 ? 'its' : 'their'} retries`] : []),
+    ...(r.circuitOpens > 0 ? [`the circuit breaker opened ${times(r.circuitOpens, 'time')}${r.refused > 0 ? ` and refused ${times(r.refused, 'request')} without sending them` : ''}`] : []),
+  ];
+  return `the price provider refused requests: ${parts.join('; ')}. The closes it did not give are recorded as rate_limited or provider_error, and a fallback close is used where one exists; run again later, or with --market-data offline (the price cache and a --csv-dir folder, no network)`;
 }
 
 /** The h.5 document of a run that ran. */
@@ -332,6 +361,7 @@ export function buildRunSummary(i: RunSummaryInput): RunSummary {
       ...i.warnings,
       ...(mdc.jumpsFlagged > 0 ? [`${mdc.jumpsFlagged} price(s) moved beyond the jump threshold in one day; they are kept and listed as suspect prices for review`] : []),
       ...(mdc.invalidPrices > 0 ? [`${mdc.invalidPrices} invalid close(s) (non-finite or not positive) were rejected and never stored`] : []),
+      ...[providerRefusalWarning({ rateLimited: mdc.rateLimited, circuitOpens: mdc.circuitOpens, refused: refusedRequests(mdc.providers) })].filter((w) => w !== null),
       ...i.disabledSinks.map((s) => `telemetry sink ${s} failed and was disabled`),
     ],
     errors: i.tally.errors.slice(0, 100),

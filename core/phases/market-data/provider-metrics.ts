@@ -12,7 +12,12 @@
  *                          provider_request, which counts symbol ranges asked (fetch-range.ts):
  *                          one range may take several HTTP requests, or none.
  *   provider_retry         value = delay before the retry (ms); tags provider, symbol, attempt, cause
- *   circuit_state          value = null; tags provider, state (closed, open, half_open), cause
+ *   circuit_state          value = null; tags provider, state (closed, open, half_open), cause;
+ *                          an opening (warn) and a closing also say in `message` what it means
+ *   circuit_refusals       value = the requests the circuit refused (not sent) since its previous
+ *                          change of state, reported at its next change (warn); tags provider,
+ *                          cause, message. Refusals of a circuit still open when the run ends
+ *                          are in the run summary's count (run-summary.ts).
  *
  * Each transition to open is counted once (the run summary's `circuit_opens`), however many
  * refusals follow.
@@ -37,11 +42,17 @@ export function reportsProviderMetrics(source: PriceSource | ProfileSource | nul
 export function providerMetricListener(run: RunContext): ProviderMetricListener {
   // Per provider: did every HTTP request since the last answer fail at the network level?
   const unreachable = new Map<string, boolean>();
+  // Per provider: the requests its circuit refused since its last change of state, and why it opened.
+  const refused = new Map<string, { count: number; cause: CircuitCause }>();
   return (m: ProviderMetric) => {
     switch (m.name) {
       case 'provider_http_request': {
         const answered = typeof m.status === 'number';
         if (m.status !== 'circuit_open') unreachable.set(m.provider, !answered);
+        else {
+          const r = refused.get(m.provider);
+          if (r) r.count++;
+        }
         run.telemetry.metric('provider_http_request', m.durationMs, {
           unit: 'ms',
           tags: { provider: m.provider, symbol: m.symbol, status: m.status },
@@ -59,10 +70,15 @@ export function providerMetricListener(run: RunContext): ProviderMetricListener 
           level: 'info',
         });
         return;
-      case 'circuit_state':
+      case 'circuit_state': {
+        const before = refused.get(m.provider);
+        if (before && before.count > 0) reportRefusals(run, m.provider, before.count, before.cause);
+        if (m.state === 'closed') refused.delete(m.provider);
+        else refused.set(m.provider, { count: 0, cause: m.cause ?? before?.cause ?? 'errors' });
         if (m.state === 'open') run.marketData.circuitOpened();
+        const message = circuitMessage(m.provider, m.state, m.cause);
         run.telemetry.metric('circuit_state', null, {
-          tags: { provider: m.provider, state: m.state, cause: m.cause },
+          tags: { provider: m.provider, state: m.state, cause: m.cause, ...(message ? { message } : {}) },
           source: 'market_data',
           level: m.state === 'open' ? 'warn' : 'info',
         });
@@ -80,8 +96,36 @@ export function providerMetricListener(run: RunContext): ProviderMetricListener 
           });
         }
         return;
+      }
     }
   };
+}
+
+type CircuitCause = NonNullable<Extract<ProviderMetric, { name: 'circuit_state' }>['cause']>;
+
+/** The missing-price reason of the dates a circuit opened for `cause` leaves without a close (e.6). */
+const reasonOf = (cause: CircuitCause): string => (cause === 'rate_limited' ? 'rate_limited' : 'provider_error');
+
+/** What an opening or a closing of the circuit means, for the log and the terminal; null for half-open (its refusals are reported then). */
+function circuitMessage(provider: string, state: 'closed' | 'open' | 'half_open', cause: CircuitCause | null): string | null {
+  if (state === 'closed') return `the ${provider} circuit closed: its trial request was answered, and requests are sent to ${provider} again`;
+  if (state === 'half_open') return null;
+  const why = cause === 'rate_limited' ? 'rate limiting (HTTP 429)' : 'provider errors';
+  return `the ${provider} circuit opened after repeated ${why}: requests to ${provider} are refused without being sent until its cooldown ends, then one trial request goes; dates left without a close are recorded as ${reasonOf(cause ?? 'errors')}`;
+}
+
+/** One line for the requests a circuit refused since its previous change of state. */
+function reportRefusals(run: RunContext, provider: string, count: number, cause: CircuitCause): void {
+  run.telemetry.metric('circuit_refusals', count, {
+    unit: 'requests',
+    tags: {
+      provider,
+      cause,
+      message: `the open ${provider} circuit refused ${count} request${count === 1 ? '' : 's'} without sending ${count === 1 ? 'it' : 'them'}; their dates without a close are recorded as ${reasonOf(cause)}`,
+    },
+    source: 'market_data',
+    level: 'warn',
+  });
 }
 
 /** Binds every source of the run that reports provider metrics to the run's telemetry (once). */

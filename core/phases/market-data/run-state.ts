@@ -113,7 +113,7 @@ export class MarketDataRunState {
   providerMetricsBound = false;
   /** Symbols whose profile fetch was attempted in this run (c.6: at most once per run). */
   readonly profileAttempts = new Set<string>();
-  /** CSV problems already reported (file:line), so a bad row is reported once per run. */
+  /** CSV problems already reported (file:line; a misnamed folder file by its name), so each is reported once per run. */
   readonly reportedCsvProblems = new Set<string>();
   /** CSV close conflicts already reported (`symbol date`), so each is reported once per run. */
   readonly reportedCsvConflicts = new Set<string>();

@@ -11,7 +11,8 @@
  * The CLI words some of these metrics for its progress lines (cli/telemetry/progress-sink.ts)
  * in its own layout, with its own flags and unformatted numbers; what both hosts say alike is
  * written once, in core/api/metric-text.ts (a flagged close, a bad CSV row) or by the engine in
- * the event's `message` tag (the offline notices, conflicting CSV files).
+ * the event's `message` tag (the offline notices, conflicting or misnamed CSV files, the requests
+ * an open circuit refused).
  */
 import { z } from 'zod';
 import { csvBadRowText, priceFlagText } from '../../../core/api/metric-text';
@@ -108,12 +109,23 @@ const WORDINGS: ReadonlyMap<string, Wording> = new Map<string, Wording>(
     heartbeat: () => 'the run is alive: it wrote its lock heartbeat',
     market_data_mode: messageWords,
     csv_conflict: messageWords,
+    csv_ignored_file: messageWords,
+    circuit_refusals: messageWords,
     price_validation_flag: (m) => priceFlagText(m.tags, m.date),
     csv_bad_row: (m) => csvBadRowText(m.tags),
     fetch_plan: fromTags(z.object({ symbols: num, requested_days: num, fetch_mode: text, sources: z.array(text), chunk_index: num, chunk_count: num, last_date: text.nullable() }), (t, m) => {
       const ranges = m.value ?? 0;
-      const from = t.sources.length ? ` from ${t.sources.join(', ')}` : '';
-      const fetches = ranges === 0 ? 'nothing to fetch' : `${count(ranges, 'range')} to fetch (${count(t.requested_days, 'day')})${from}`;
+      const asked = `${count(ranges, 'range')} (${count(t.requested_days, 'day')})`;
+      // Offline the chain is the CSV folder or nothing: its ranges are read from files, or stay missing.
+      const offline = t.sources.every((s) => s === 'csv');
+      const fetches =
+        ranges === 0
+          ? 'nothing to fetch'
+          : t.sources.length === 0
+            ? `${asked} missing from the cache, not fetched (offline)`
+            : offline
+              ? `${asked} to read from the CSV folder`
+              : `${count(ranges, 'range')} to fetch (${count(t.requested_days, 'day')}) from ${t.sources.join(', ')}`;
       const dates = m.date ? ` (${span(m.date, t.last_date ?? m.date)})` : '';
       return `chunk ${fmtInt(t.chunk_index + 1)} of ${fmtInt(t.chunk_count)}${dates}: ${count(t.symbols, 'symbol')}, ${fetches}; fetch mode ${codeWords(t.fetch_mode)}`;
     }),

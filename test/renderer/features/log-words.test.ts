@@ -85,6 +85,27 @@ const SENTENCES: Readonly<Record<string, readonly [Metric, string][]>> = {
       metric('fetch_plan', 0, { date: '2025-07-01', tags: { symbols: 64, requested_days: 0, fetch_mode: 'cached', sources: [], first_index: 100, chunk_index: 0, chunk_count: 1, last_date: '2025-07-01' } }),
       'fetch_plan: chunk 1 of 1 (2025-07-01): 64 symbols, nothing to fetch; fetch mode cached',
     ],
+    // Offline: the CSV folder alone reads its ranges from files; without one nothing is asked.
+    [
+      metric('fetch_plan', 3, { date: '2025-07-01', tags: { symbols: 55, requested_days: 6, fetch_mode: 'incremental', sources: ['csv'], first_index: 100, chunk_index: 0, chunk_count: 1, last_date: '2025-07-10' } }),
+      'fetch_plan: chunk 1 of 1 (2025-07-01 .. 2025-07-10): 55 symbols, 3 ranges (6 days) to read from the CSV folder; fetch mode incremental',
+    ],
+    [
+      metric('fetch_plan', 3, { date: '2025-07-01', tags: { symbols: 55, requested_days: 6, fetch_mode: 'incremental', sources: [], first_index: 100, chunk_index: 0, chunk_count: 1, last_date: '2025-07-10' } }),
+      'fetch_plan: chunk 1 of 1 (2025-07-01 .. 2025-07-10): 55 symbols, 3 ranges (6 days) missing from the cache, not fetched (offline); fetch mode incremental',
+    ],
+  ],
+  csv_ignored_file: [
+    [
+      metric('csv_ignored_file', null, { tags: { provider: 'csv', file: '^VIX.csv', symbol: 'VIX', message: '^VIX.csv in the CSV folder is not read: rename it VIX.csv' } }),
+      'csv_ignored_file: ^VIX.csv in the CSV folder is not read: rename it VIX.csv',
+    ],
+  ],
+  circuit_refusals: [
+    [
+      metric('circuit_refusals', 12, { unit: 'requests', tags: { provider: 'yahoo', cause: 'errors', message: 'the open yahoo circuit refused 12 requests without sending them' } }),
+      'circuit_refusals: the open yahoo circuit refused 12 requests without sending them',
+    ],
   ],
   // core/phases/market-data/provider-metrics.ts
   provider_http_request: [
