@@ -22,12 +22,18 @@
  * symbol range asked) and sends no HTTP request. Parsed files are kept per source instance and
  * re-read when their size or mtime changes; across runs, `lastModifiedMs` lets the fetch plan
  * ask again for days read before a file changed (prefetch.ts).
+ *
+ * A `.csv` file whose name is no symbol (`AAPL (1).csv`), or is a provider's index symbol
+ * (`^VIX.csv`: the cache and the folder name the index VIX, e.5), is not read for the symbol it
+ * seems meant for, but never ignored silently. `misnamedFiles` names such files with why and, when it can tell which
+ * needed symbol a file was meant for, the name it should have (the engine warns once per run),
+ * and a request that finds no file for a symbol names the file meant for it.
  */
 import { accessSync, constants, createReadStream, readdirSync, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '../../core/api/errors';
-import { canonicalSymbol } from '../../core/domain/symbols';
+import { canonicalSymbol, isWellFormedSymbol } from '../../core/domain/symbols';
 import type { PriceRequest, PriceResponse, PriceSource, Quote, QuoteOrigin } from '../../core/ports/market-data';
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { CsvProblem } from './csv-problem';
@@ -72,6 +78,15 @@ export interface CsvPriceResponse extends PriceResponse {
 }
 
 export const COMBINED_PRICE_FILE = 'prices.csv';
+
+/** A `.csv` file of the folder that is not read for any needed symbol, though named like a price file. */
+export interface MisnamedCsvFile {
+  readonly file: string;
+  /** The needed symbol it seems meant for, or null when it cannot tell. */
+  readonly symbol: string | null;
+  /** What happened and what to do: rename it, naming the name it should have. */
+  readonly message: string;
+}
 
 /**
  * Checks, before a run writes anything, that the CSV price folder (`--csv-dir` or the setting
@@ -163,7 +178,7 @@ export class CsvDirectorySource implements PriceSource {
         : refusals.length > 0
           ? refusalText(refusals)
           : files.length === 0
-            ? `no CSV file for ${symbol} in ${this.dir}`
+            ? `no CSV file for ${symbol} in ${this.dir}${meantFor(names, symbol)}`
             : `no rows for ${symbol} in the requested range`;
     conflicts.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     return { ...base, outcome, quotes, error, problems, unlisted, conflicts, files };
@@ -194,6 +209,30 @@ export class CsvDirectorySource implements PriceSource {
     return newest;
   }
 
+  /**
+   * The folder's `.csv` files that no symbol of `needed` reads although one seems meant (an index
+   * under its provider symbol, `^VIX.csv` for VIX; a name with more than the symbol, `AAPL (1).csv`),
+   * and those whose name is no symbol at all. A file named after a symbol not needed is not listed:
+   * it serves that symbol when a run needs it. Empty when the folder cannot be read (a request says why).
+   */
+  misnamedFiles(needed: ReadonlySet<string>): MisnamedCsvFile[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const out: MisnamedCsvFile[] = [];
+    for (const file of names.filter(isPerSymbolName).sort()) {
+      const own = canonicalSymbol(file.slice(0, -4));
+      if (needed.has(own)) continue;
+      const meant = intendedSymbol(file);
+      if (meant !== null && needed.has(meant)) out.push({ file, symbol: meant, message: `${file} in the CSV folder is not read: ${whyNot(file)}; rename it ${meant}.csv` });
+      else if (!isWellFormedSymbol(own)) out.push({ file, symbol: null, message: `${file} in the CSV folder is not read: ${whyNot(file)}; name a per-symbol file <SYMBOL>.csv (AAPL.csv), or put its rows in ${COMBINED_PRICE_FILE} with a symbol column` });
+    }
+    return out;
+  }
+
   private async parsed(name: string, layout: PriceFileLayout, signal: AbortSignal): Promise<PriceFile> {
     const path = join(this.dir, name);
     const info = await stat(path);
@@ -205,10 +244,41 @@ export class CsvDirectorySource implements PriceSource {
   }
 }
 
+/** A `.csv` file other than the combined prices.csv: a per-symbol file, `<SYMBOL>.csv`. */
+function isPerSymbolName(name: string): boolean {
+  return /\.csv$/i.test(name) && name.toLowerCase() !== COMBINED_PRICE_FILE;
+}
+
+/**
+ * The symbol a per-symbol file whose name is not that symbol seems meant for: an index under its
+ * provider symbol (`^VIX.csv`: VIX), or the symbol that starts a name that is no symbol
+ * (`AAPL (1).csv`, a browser's second download: AAPL). Null when the name is a symbol of its own.
+ */
+function intendedSymbol(file: string): string | null {
+  const own = canonicalSymbol(file.slice(0, -4));
+  if (isWellFormedSymbol(own) && !own.startsWith('^')) return null;
+  const lead = /^\^?([A-Z0-9][A-Z0-9_=-]*)/.exec(own)?.[1];
+  return lead !== undefined && isWellFormedSymbol(lead) ? lead : null;
+}
+
+/** Why a misnamed file serves no symbol it seems meant for. */
+function whyNot(file: string): string {
+  const own = canonicalSymbol(file.slice(0, -4));
+  return own.startsWith('^') && isWellFormedSymbol(own)
+    ? `${own} is the provider's name for the index ${own.slice(1)}, and files are named after the symbol as batchdesk stores it`
+    : `"${file.slice(0, -4)}" is no symbol`;
+}
+
+/** `; ^VIX.csv is there but not read: rename it VIX.csv`, when a file of the listing seems meant for `symbol`. */
+function meantFor(names: readonly string[], symbol: string): string {
+  const file = names.filter(isPerSymbolName).sort().find((n) => intendedSymbol(n) === symbol);
+  return file === undefined ? '' : `; ${file} is there but not read (${whyNot(file)}): rename it ${symbol}.csv`;
+}
+
 /** The files of a folder listing that serve canonical `symbol`: its own `<SYMBOL>.csv` files in sorted name order, then prices.csv. */
 function filesServing(names: readonly string[], symbol: string): string[] {
   const sorted = [...names].sort();
-  const perSymbol = sorted.filter((n) => /\.csv$/i.test(n) && n.toLowerCase() !== COMBINED_PRICE_FILE && canonicalSymbol(n.slice(0, -4)) === symbol);
+  const perSymbol = sorted.filter((n) => isPerSymbolName(n) && canonicalSymbol(n.slice(0, -4)) === symbol);
   const combined = sorted.find((n) => n.toLowerCase() === COMBINED_PRICE_FILE);
   return combined ? [...perSymbol, combined] : perSymbol;
 }

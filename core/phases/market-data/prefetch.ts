@@ -9,7 +9,9 @@
  * folder file changed since an earlier run read it is read again for the days it served
  * (changedSinceRead), cached or not, so its corrections reach the cache (m.13). "Changed" compares
  * the file's modification time with the fetch-log row's request time, so a clock set by
- * BATCHDESK_NOW before the files' times makes every run read them again.
+ * BATCHDESK_NOW before the files' times makes every run read them again. A folder file no needed
+ * symbol reads because of its name (`^VIX.csv`, `AAPL (1).csv`) is a `csv_ignored_file` warning,
+ * once per run, saying the name it should have.
  */
 import { lookbackStart, tradingDayIndex } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
@@ -68,6 +70,28 @@ interface FileBackedSource {
 
 function isFileBacked(source: PriceSource): source is PriceSource & FileBackedSource {
   return typeof (source as Partial<FileBackedSource>).lastModifiedMs === 'function';
+}
+
+/** A source that can name its files no needed symbol reads for their name (the CSV folder; structural). */
+interface NamedFilesSource {
+  misnamedFiles(needed: ReadonlySet<string>): readonly { readonly file: string; readonly symbol: string | null; readonly message: string }[];
+}
+
+function namesItsFiles(source: PriceSource): source is PriceSource & NamedFilesSource {
+  return typeof (source as Partial<NamedFilesSource>).misnamedFiles === 'function';
+}
+
+/** Warns, once per file and run, of the chain's files that the chunk's needed symbols do not read because of their name. */
+function reportMisnamedFiles(run: RunContext, needed: ReadonlySet<string>): void {
+  for (const source of run.priceSources) {
+    if (!namesItsFiles(source)) continue;
+    for (const f of source.misnamedFiles(needed)) {
+      const key = `misnamed ${source.name} ${f.file}`;
+      if (run.marketData.reportedCsvProblems.has(key)) continue;
+      run.marketData.reportedCsvProblems.add(key);
+      run.telemetry.metric('csv_ignored_file', null, { tags: { provider: source.name, file: f.file, symbol: f.symbol, message: f.message }, source: 'market_data', level: 'warn' });
+    }
+  }
 }
 
 /** The run's view a fetch plan reads; with the chain and the run's id, days of edited CSV files are asked again. */
@@ -180,6 +204,7 @@ export async function prefetchChunk(
   const requestsBefore = run.marketData.counters.requests;
   const { prices, datesBySymbol, ranges } = planChunkFetches(run, dates, needByDate, cachedOnly);
   run.prices = prices;
+  reportMisnamedFiles(run, new Set(datesBySymbol.keys()));
   if (run.priceSources.length > 0) {
     let next = 0;
     const worker = async () => {
