@@ -99,9 +99,12 @@ export function tradingDayProblem(d: IsoDate): string | null {
   }
 }
 
-/** The stored valid closes of a symbol up to `end`, as the validator's view. */
+/**
+ * The stored valid closes of a symbol up to `end`, and the first one after it (whose flag a
+ * correction of the last imported day re-evaluates), as the validator's view.
+ */
 function storedCloses(db: SqliteDatabase, symbol: string, end: IsoDate): StoredCloses {
-  const rows = (db.prepare(`SELECT date, close, validation_flag FROM market_data_cache WHERE symbol = ? AND date <= ? ORDER BY date`).all(symbol, end) as {
+  const rows = (db.prepare(`SELECT date, close, validation_flag FROM market_data_cache WHERE symbol = ? AND date <= (SELECT coalesce(min(date), ?) FROM market_data_cache WHERE symbol = ? AND date > ?) ORDER BY date`).all(symbol, end, symbol, end) as {
     date: IsoDate;
     close: number;
     validation_flag: string | null;
@@ -113,20 +116,26 @@ function storedCloses(db: SqliteDatabase, symbol: string, end: IsoDate): StoredC
       return r ? { close: r.close, jump: r.validation_flag === 'jump' } : null;
     },
     before: (d) => {
-      // Binary search for the last row strictly before d.
-      let lo = 0;
-      let hi = rows.length - 1;
-      let found = -1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (rows[mid]!.date < d) {
-          found = mid;
-          lo = mid + 1;
-        } else hi = mid - 1;
-      }
-      return found < 0 ? null : { date: rows[found]!.date, close: rows[found]!.close };
+      const r = rows[firstIndexAfter(rows, d, false) - 1];
+      return r ? { date: r.date, close: r.close } : null;
+    },
+    after: (d) => {
+      const r = rows[firstIndexAfter(rows, d, true)];
+      return r ? { date: r.date, close: r.close, jump: r.validation_flag === 'jump' } : null;
     },
   };
+}
+
+/** Binary search in rows sorted by date: the index of the first row dated after d (on or after d unless `strictly`). */
+function firstIndexAfter(rows: readonly { readonly date: IsoDate }[], d: IsoDate, strictly: boolean): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.date < d || (strictly && rows[mid]!.date === d)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -183,7 +192,7 @@ export async function writePricesImport(db: SqliteDatabase, parsed: ParsedPrices
       const end = rows.reduce((m, r) => (r.date > m ? r.date : m), rows[0]!.date);
       const v = validateQuotes(symbol, quotes, storedCloses(db, symbol, end), o.jumpThreshold);
       for (const j of v.jumps) jumps.push({ symbol, date: j.date, close: j.close, reference: j.reference, storedCloseKept: j.keepsStored, storedClose: j.storedClose });
-      const m = repo.mergeQuotes(symbol, 'csv', v.valid, o.nowIso);
+      const m = repo.mergeQuotes(symbol, 'csv', [...v.valid, ...v.reflagged], o.nowIso);
       totals.inserted += m.inserted;
       totals.updated += m.updated;
       totals.unchanged += m.unchanged;

@@ -4,7 +4,8 @@
  * nothing; a different valid close replaces the stored one (provider corrections); a
  * flagged jump never replaces a stored valid close; synthetic data never overwrites a
  * close from another source (m.8); an unchanged close and volume keep the stored row as it
- * is, data_source included (m.14). Writes go in batches of 1,000 rows per transaction.
+ * is, data_source included (m.14), except for its jump flag when the validation re-evaluated it
+ * (its previous close changed, e.4). Writes go in batches of 1,000 rows per transaction.
  *
  * A fetched profile replaces the stored one, except that a field the provider left empty
  * keeps its stored value (a fund's answer without assetProfile does not erase its sector).
@@ -41,6 +42,8 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
   const update = sql(
     `UPDATE market_data_cache SET open = ?, high = ?, low = ?, close = ?, volume = ?, data_source = ?, validation_flag = ?, updated_at = ? WHERE symbol = ? AND date = ?`,
   );
+  // A flag re-evaluated on an unchanged close (its previous close was corrected): the row stays, data_source included.
+  const reflag = sql(`UPDATE market_data_cache SET validation_flag = ?, updated_at = ? WHERE symbol = ? AND date = ?`);
   const logInsert = sql(
     `INSERT INTO market_data_fetch_log (symbol, provider, range_start, range_end, requested_at, outcome, rows_returned, first_trade_date, error, run_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -79,9 +82,14 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
               stored.set(q.date, { date: q.date, close: q.close, volume: q.volume, data_source: source, validation_flag: flag });
               result.inserted++;
               changed(q.date);
-            } else if (cur.close === q.close && (q.volume === null || cur.volume === q.volume)) {
+            } else if (cur.close === q.close && (q.volume === null || cur.volume === q.volume) && cur.validation_flag === flag) {
               result.unchanged++;
-            } else if ((q.jump && cur.validation_flag !== 'jump' && Number.isFinite(cur.close) && cur.close > 0) || (source === 'synthetic' && cur.data_source !== 'synthetic')) {
+            } else if (cur.close === q.close && (q.volume === null || cur.volume === q.volume)) {
+              reflag.run(flag, nowIso, symbol, q.date);
+              stored.set(q.date, { ...cur, validation_flag: flag });
+              result.updated++;
+              changed(q.date);
+            } else if ((q.jump && cur.close !== q.close && cur.validation_flag !== 'jump' && Number.isFinite(cur.close) && cur.close > 0) || (source === 'synthetic' && cur.data_source !== 'synthetic')) {
               result.keptStored++;
             } else {
               update.run(q.open, q.high, q.low, q.close, q.volume ?? cur.volume, source, flag, nowIso, symbol, q.date);

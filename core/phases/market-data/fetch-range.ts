@@ -123,8 +123,33 @@ function originTags(origin: QuoteOrigin | null): { file?: string; line?: number 
   return origin ? { file: origin.file, line: origin.line } : {};
 }
 
-/** The run's price table as the validator's view of the stored closes. */
-export function storedClosesOf(run: Pick<RunContext, 'prices'>, symbol: string): StoredCloses {
+/** The first valid close of `symbol` in the price table strictly after d, with its flag, or null. */
+function nextInTable(table: RunContext['prices'], symbol: string, d: IsoDate): ReturnType<StoredCloses['after']> {
+  const series = table.seriesOf(symbol);
+  if (!series) return null;
+  for (let i = table.indexOnOrAfter(d); i < table.length; i++) {
+    const date = table.dateAt(i);
+    if (date > d && !Number.isNaN(series[i]!)) return { date, close: series[i]!, jump: table.isJump(symbol, date) };
+  }
+  return null;
+}
+
+/** The first stored close of `symbol` after the price table's last day (the cache may hold later dates than the run). */
+function nextInStore(store: Pick<RunContext['store'], 'loadPrices'>, table: RunContext['prices'], symbol: string): ReturnType<StoredCloses['after']> {
+  if (table.length === 0) return null;
+  const last = table.dateAt(table.length - 1);
+  let next: ReturnType<StoredCloses['after']> = null;
+  for (const r of store.loadPrices([symbol], last, LAST_DATE)) if (r.date > last && (!next || r.date < next.date)) next = { date: r.date, close: r.close, jump: r.jump };
+  return next;
+}
+
+const LAST_DATE = '9999-12-31' as IsoDate;
+
+/**
+ * The run's price table as the validator's view of the stored closes; with the store, the next
+ * close after the table's last day is read from the cache (a correction re-evaluates its flag).
+ */
+export function storedClosesOf(run: Pick<RunContext, 'prices'> & Partial<Pick<RunContext, 'store'>>, symbol: string): StoredCloses {
   return {
     on: (d) => {
       const close = run.prices.closeOn(symbol, d);
@@ -134,6 +159,7 @@ export function storedClosesOf(run: Pick<RunContext, 'prices'>, symbol: string):
       const hit = run.prices.lastKnownBefore(symbol, d);
       return hit ? { date: hit.date, close: hit.price } : null;
     },
+    after: (d) => nextInTable(run.prices, symbol, d) ?? (run.store ? nextInStore(run.store, run.prices, symbol) : null),
   };
 }
 
@@ -218,12 +244,14 @@ export async function fetchRange(run: RunContext, symbol: string, start: IsoDate
     const v = validateQuotes(symbol, inRange, storedClosesOf(run, symbol), run.settings['market_data.jump_threshold']);
     let rows = 0;
     if (v.valid.length > 0) {
+      // The next stored days whose flag the answer's corrections changed are merged with it (e.4).
+      const merging = [...v.valid, ...v.reflagged];
       if (!run.monitorOnly) {
-        const merged = run.store.mergeQuotes(symbol, source.name, v.valid, run.nowIso());
+        const merged = run.store.mergeQuotes(symbol, source.name, merging, run.nowIso());
         rows = merged.inserted + merged.updated;
-      } else rows = v.valid.filter((q) => !q.keepsStored).length;
+      } else rows = merging.filter((q) => !q.keepsStored).length;
       c.rowsUpserted += rows;
-      for (const q of v.valid) if (!q.keepsStored) run.prices.set(symbol, q.date, q.close, q.jump);
+      for (const q of merging) if (!q.keepsStored) run.prices.set(symbol, q.date, q.close, q.jump);
       run.marketData.fetchedSymbols.add(symbol);
     }
     for (const j of v.jumps) {

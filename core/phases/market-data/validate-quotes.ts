@@ -17,13 +17,17 @@
  * with `keepsStored` and the stored close stays. A stored row that is itself flagged `jump`
  * is replaced by a different valid close, whose flag is evaluated again (e.4).
  *
- * A quote equal to the stored close changes nothing and is not flagged again.
+ * A quote equal to the stored close changes no close; when the answer corrected the close before
+ * it (replaced a different stored close), its flag is evaluated again against the corrected one,
+ * and reported only when newly flagged. A corrected close also re-evaluates the flag of the next
+ * stored close after it that the answer does not hold (`reflagged`): that day's flag was set
+ * against the close now replaced.
  *
  * A quote may say where it was read (`origin`, the CSV directory source's file and line); a
  * rejected, dropped or flagged quote carries it on, and a rejection's reason names it, so the
  * warnings and the missing-price reason point at the row to fix.
  */
-import { isTradingDay } from '../../calendar';
+import { isTradingDay, tradingDayIndex } from '../../calendar';
 import type { IsoDate } from '../../domain/iso-date';
 import { isOptionContractSymbol } from '../../domain/symbols';
 import type { Quote, QuoteOrigin } from '../../ports/market-data';
@@ -41,6 +45,8 @@ export interface StoredCloses {
   on(d: IsoDate): StoredClose | null;
   /** The latest stored valid close strictly before d, or null. */
   before(d: IsoDate): { readonly date: IsoDate; readonly close: number } | null;
+  /** The earliest stored valid close strictly after d, with its flag, or null. */
+  after(d: IsoDate): (StoredClose & { readonly date: IsoDate }) | null;
 }
 
 export interface RejectedQuote {
@@ -83,6 +89,11 @@ export interface QuoteValidation {
   /** Quotes dropped because they are not dated on trading days. */
   readonly droppedNonTrading: readonly DroppedQuote[];
   readonly jumps: readonly FlaggedJump[];
+  /**
+   * Stored closes outside the answer whose flag changes because the close before them was corrected:
+   * the stored close with its new flag, to merge (its close, volume and source stay).
+   */
+  readonly reflagged: readonly ValidatedForMerge[];
 }
 
 function tradingDayOrFalse(d: IsoDate): boolean {
@@ -117,8 +128,9 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
   const dropped: DroppedQuote[] = [];
   const jumps: FlaggedJump[] = [];
   const checkJumps = !isOptionContractSymbol(symbol);
-  // The close the cache will hold on the latest day seen so far in this answer.
-  let effective: { date: IsoDate; close: number } | null = null;
+  // The close the cache will hold on the latest day seen so far in this answer; `corrected`: it
+  // replaces a different stored close.
+  let effective: { date: IsoDate; close: number; corrected: boolean } | null = null;
   let lastDate: IsoDate | null = null;
   for (const q of sorted) {
     if (q.date === lastDate) continue;
@@ -132,15 +144,20 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
     if (!Number.isFinite(q.close) || q.close <= 0) {
       const why = `invalid close ${String(q.close)}${origin ? ` (${describeOrigin(origin)})` : ''}`;
       rejected.push({ date: q.date, close: q.close, why, origin, storedStays: current !== null });
-      if (current) effective = { date: q.date, close: current.close };
+      if (current) effective = { date: q.date, close: current.close, corrected: false };
       continue;
     }
     const before = stored.before(q.date);
-    const previous = effective && (!before || effective.date >= before.date) ? effective.close : (before?.close ?? null);
+    const fromAnswer = effective !== null && (!before || effective.date >= before.date);
+    const previous = fromAnswer ? effective!.close : (before?.close ?? null);
     let jump = false;
     let reference = 0;
-    if (current && current.close === q.close) {
-      jump = current.jump;
+    const unchanged = current !== null && current.close === q.close;
+    if (unchanged) {
+      // Its flag compared it with a previous close this answer corrected: compared again.
+      const recheck = checkJumps && fromAnswer && effective!.corrected;
+      jump = recheck ? isJump(q.close, previous!, jumpThreshold) : current.jump;
+      reference = previous ?? 0;
     } else if (checkJumps) {
       if (current && !current.jump && isJump(q.close, current.close, jumpThreshold)) {
         jump = true;
@@ -151,7 +168,7 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
       }
     }
     const keepsStored = jump && current !== null && !current.jump && current.close !== q.close;
-    if (jump && !(current && current.close === q.close)) jumps.push({ date: q.date, close: q.close, reference, keepsStored, storedClose: current?.close ?? null, origin });
+    if (jump && !(unchanged && current.jump)) jumps.push({ date: q.date, close: q.close, reference, keepsStored, storedClose: current?.close ?? null, origin });
     valid.push({
       date: q.date,
       close: q.close,
@@ -162,7 +179,30 @@ export function validateQuotes(symbol: string, quotes: readonly Quote[], stored:
       jump,
       keepsStored,
     });
-    effective = { date: q.date, close: keepsStored ? current!.close : q.close };
+    effective = { date: q.date, close: keepsStored ? current!.close : q.close, corrected: !keepsStored && current !== null && current.close !== q.close };
   }
-  return { valid, rejected, droppedNonTrading: dropped, jumps };
+  const reflags = checkJumps ? nextDaysReflagged(valid, stored, jumpThreshold) : [];
+  for (const { quote: r, reference } of reflags) if (r.jump) jumps.push({ date: r.date, close: r.close, reference, keepsStored: false, storedClose: r.close, origin: null });
+  return { valid, rejected, droppedNonTrading: dropped, jumps, reflagged: reflags.map((r) => r.quote) };
+}
+
+/**
+ * For each quote that replaces a different stored close of its day (a correction), the next stored
+ * close after it when the answer does not hold that day (nor any day between): its flag evaluated
+ * against the corrected close, when that differs from the stored flag. A close filling a gap is
+ * no correction: the stored days after it are left as they are.
+ */
+function nextDaysReflagged(valid: readonly ValidatedForMerge[], stored: StoredCloses, jumpThreshold: number): { quote: ValidatedForMerge; reference: number }[] {
+  const out: { quote: ValidatedForMerge; reference: number }[] = [];
+  valid.forEach((q, i) => {
+    const following = valid[i + 1];
+    const was = stored.on(q.date);
+    // When the answer holds the next trading day, that quote was evaluated against this one above.
+    if (q.keepsStored || !was || was.close === q.close || (following && tradingDayIndex(following.date) === tradingDayIndex(q.date) + 1)) return;
+    const next = stored.after(q.date);
+    if (!next || (following && following.date <= next.date)) return;
+    const jump = isJump(next.close, q.close, jumpThreshold);
+    if (jump !== next.jump) out.push({ quote: { date: next.date, close: next.close, volume: null, open: null, high: null, low: null, jump, keepsStored: false }, reference: q.close });
+  });
+  return out;
 }

@@ -26,7 +26,7 @@ describe('importedJumpText', () => {
       ['2025-07-07', { close: 294.5, jump: false }],
       ['2025-07-08', { close: 195.5, jump: false }],
     ]);
-    const closes: StoredCloses = { on: (d) => stored.get(d) ?? null, before: (d) => (d > '2025-07-07' ? { date: '2025-07-07' as IsoDate, close: 294.5 } : null) };
+    const closes: StoredCloses = { on: (d) => stored.get(d) ?? null, before: (d) => (d > '2025-07-07' ? { date: '2025-07-07' as IsoDate, close: 294.5 } : null), after: () => null };
     const v = validateQuotes('AAPL', [q('2025-07-08', 100)], closes, 0.5);
     const [j] = v.jumps;
     expect(j).toMatchObject({ close: 100, reference: 294.5, keepsStored: true, storedClose: 195.5 });

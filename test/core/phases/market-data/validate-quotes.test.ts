@@ -25,6 +25,7 @@ function stored(rows: Record<string, number | [number, 'jump']>): StoredCloses {
       const e = entries.filter((r) => r.date < x).pop();
       return e ? { date: e.date, close: e.close } : null;
     },
+    after: (x) => entries.find((r) => r.date > x) ?? null,
   };
 }
 
