@@ -1,6 +1,7 @@
 /** A failed command, in the contract's one error shape { code, message, details }. */
 import { z } from 'zod';
 import type { ErrorShape } from '../../core/api/errors';
+import { withAppTimes } from '../ui/format';
 
 export class EngineError extends Error {
   readonly code: ErrorShape['code'];
@@ -33,7 +34,8 @@ const QUOTED = /(`[^`]*`)/;
 
 /**
  * The engine's message with the flags of its prose (--end-date) named by the form's labels of
- * their fields (endDate). A quoted command keeps every flag: it is pasted as printed. A flag the
+ * their fields (endDate), and its timestamps as the app shows times (a lock refusal's "since").
+ * A quoted command keeps every flag: it is pasted as printed. A flag the
  * form has no label for reads as its field in words ("target date") in a usage error, which is
  * about the input the form sent (`inputFlags`); elsewhere it is CLI advice, no field of the form
  * (--db, --ignore-gate), and keeps its name.
@@ -45,7 +47,7 @@ function inFormWords(message: string, labels: FieldLabels, inputFlags = false): 
   };
   return message
     .split(QUOTED)
-    .map((part) => (part.startsWith('`') ? part : part.replace(FLAG, word)))
+    .map((part) => (part.startsWith('`') ? part : withAppTimes(part.replace(FLAG, word))))
     .join('');
 }
 

@@ -40,6 +40,17 @@ export function fmtTimestamp(ts: string): string {
   return ts.slice(0, 19).replace('T', ' ');
 }
 
+/** A stored UTC timestamp inside an engine message ("since 2026-11-27T23:00:00.000000Z"). */
+const TIMESTAMP_IN_TEXT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
+
+/**
+ * An engine message with its timestamps as the app shows times (fmtTimestamp): a lock refusal
+ * names when its holder took the lock and last wrote its heartbeat in the stored form.
+ */
+export function withAppTimes(text: string): string {
+  return text.replace(TIMESTAMP_IN_TEXT, (ts) => fmtTimestamp(ts));
+}
+
 /** A size in bytes with binary (1024-based) units, named as such: "512 B", "4.0 KiB", "25.7 MiB", "1.25 GiB". */
 export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;

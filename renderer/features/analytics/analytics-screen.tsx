@@ -13,6 +13,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
 import { codeWords, jobOutcomeWord, metricLabel } from '../telemetry/metric-format';
+import { reasonWords } from '../telemetry/reason-words';
 import { barOption, lineOption, type BarFormat } from './chart-options';
 import { stressBars } from './stress-bars';
 
@@ -152,7 +153,7 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
 function outcomeWords(outcome: AnalyticsView['jobs'][string]): string {
   if (outcome.success) return 'ran';
   const detail = outcome.metrics['detail'];
-  return `${outcome.reason ? codeWords(outcome.reason) : 'failed'}${typeof detail === 'string' ? ` (${codeWords(detail)})` : ''}`;
+  return `${outcome.reason ? reasonWords(outcome.reason) : 'failed'}${typeof detail === 'string' ? ` (${codeWords(detail)})` : ''}`;
 }
 
 /** Why a section is empty: its jobs' outcomes in words, the jobs of one outcome named together ("Market beta and spread factors: not applicable (...)"). */

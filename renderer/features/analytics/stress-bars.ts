@@ -6,7 +6,7 @@
  * result either.
  */
 import type { AnalyticsView } from '../../../core/api/commands/view-commands';
-import { codeWords } from '../telemetry/metric-format';
+import { reasonWords } from '../telemetry/reason-words';
 
 /** The catalog's category of the interest-rate scenarios. */
 const RATES = 'rates';
@@ -15,7 +15,7 @@ export interface StressBar {
   readonly name: string;
   /** Dollars; null when the scenario has no result. */
   readonly value: number | null;
-  /** Why there is no result, in words ("non positive equity"); null when there is one. */
+  /** Why there is no result, in words ("equity at or below zero"); null when there is one. */
   readonly reason: string | null;
 }
 
@@ -23,7 +23,7 @@ export function stressBars(view: AnalyticsView): StressBar[] {
   const ir = view.jobs['ir_beta'];
   // Why the date has no IR beta, when its ir_beta job did not succeed.
   const irReason = ir && !ir.success ? (ir.reason ?? 'ir_beta failed') : null;
-  const irWhy = irReason === null ? null : codeWords(irReason);
+  const irWhy = irReason === null ? null : reasonWords(irReason);
   return view.stressTests.map((s) => {
     const rate = s.category === RATES;
     const value = s.correlatedPnl ?? s.directPnl;

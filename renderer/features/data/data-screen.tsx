@@ -13,7 +13,7 @@ import { useMemo, useState } from 'react';
 import { backupCheckText } from '../../../core/api/backup-check-text';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
-import { fmtBytes, fmtDuration, fmtInt, fmtTimestamp } from '../../ui/format';
+import { fmtBytes, fmtDuration, fmtInt, fmtTimestamp, withAppTimes } from '../../ui/format';
 import { logText } from '../telemetry/log-words';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
@@ -258,10 +258,11 @@ function backupMessage(r: CommandOutput<'createBackup'>): string {
 
 /**
  * A refused backup or restore in the engine's words: the message says what is wrong with the
- * file or why the operation cannot run now, so it stands alone, without the error's code.
+ * file or why the operation cannot run now, so it stands alone, without the error's code (its
+ * timestamps, a lock holder's, as the app shows times).
  */
 function refusalText(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = withAppTimes(err instanceof Error ? err.message : String(err));
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

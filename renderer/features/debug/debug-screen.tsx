@@ -26,10 +26,11 @@ import { EngineError, errorText } from '../../engine-client/engine-error';
 import { useLinkOnce } from '../../navigation';
 import { exitCodeText } from '../../ui/exit-code';
 import { downloadText } from '../../ui/export-file';
-import { fmtBytes, fmtMoney, phaseLabel } from '../../ui/format';
+import { fmtBytes, fmtMoney, phaseLabel, withAppTimes } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
+import { ReasonText } from '../telemetry/reason-words';
 
 /** The form's words for the debugDate input, for the engine's messages. */
 const DEBUG_LABELS = { date: 'date', portfolios: 'portfolio', phases: 'phases' };
@@ -113,7 +114,7 @@ function RunFailures({ state, failures, names }: { state: string; failures: read
 function LockRefusal({ error }: { error: EngineError }) {
   return (
     <div className="note bad" role="alert" data-testid="debug-locked">
-      Not run: {error.message}
+      Not run: {withAppTimes(error.message)}
     </div>
   );
 }
@@ -263,7 +264,11 @@ function PhaseOutcomeLine({ outcome, phase }: { outcome: TracePhaseOutcome; phas
           {who}
           {OUTCOME_WORDS[outcome.status]}
         </strong>
-        {outcome.reason ? ` (${outcome.reason})` : null}
+        {outcome.reason ? (
+          <>
+            : <ReasonText code={outcome.reason} />
+          </>
+        ) : null}
         {outcome.error ? `: ${outcome.error}` : null}
       </p>
       <p>

@@ -119,6 +119,9 @@ export function MissingPricesScreen() {
   // With a reversed range nothing is shown, not even the previous filters' results while the
   // loaders settle: an empty list there would read as an all-clear.
   const shown = problem ? null : data.data;
+  // What is wrong is said of the fields as they are now: fixed in the form, the applied filters'
+  // problem gives way to the step that shows the dates.
+  const draftProblem = filtersProblem(draft);
   const suspectShown = problem ? null : suspect.data;
   const suspectRows = suspectShown?.rows ?? [];
   const rows = shown?.rows ?? [];
@@ -194,9 +197,13 @@ export function MissingPricesScreen() {
           </button>
         </div>
       </form>
-      {problem ? (
+      {draftProblem ? (
         <p className="note bad" role="alert" data-testid="missing-problem">
-          {problem}
+          {draftProblem}
+        </p>
+      ) : problem ? (
+        <p className="note" role="status" data-testid="missing-apply-fixed">
+          The dates are fixed: apply the filters to show their missing prices.
         </p>
       ) : null}
       {data.error ? <ErrorState error={data.error} onRetry={data.reload} labels={MISSING_LABELS} /> : null}

@@ -12,6 +12,7 @@ import { useLinkOnce, useNavigation } from '../../navigation';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
 import { fmtDecimal, fmtInt, fmtMoney, fmtNum } from '../../ui/format';
+import { notANumberWords, readNumberField } from '../../ui/number-field';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
@@ -83,6 +84,27 @@ function MissingSnapshots({ missing }: { missing: z.infer<typeof reconcileOutput
   );
 }
 
+/** The filter form's fields, as the user left them. */
+interface ReconcileForm {
+  readonly mode: 'date' | 'range';
+  readonly date: string;
+  readonly range: { readonly start: string; readonly end: string };
+  readonly threshold: string;
+  readonly portfolio: string;
+}
+
+/**
+ * The reconcile input of the form, or what is wrong with its threshold: text that is no number
+ * is said, never read as "not given" (which would reconcile with the default threshold).
+ */
+function queryOf(f: ReconcileForm): { ok: true; query: Record<string, unknown> } | { ok: false; thresholdProblem: string } {
+  const threshold = readNumberField(f.threshold);
+  if (threshold.kind === 'not_a_number') return { ok: false, thresholdProblem: `${notANumberWords(threshold.text)} The threshold is an amount in dollars (1.00), or empty for the setting.` };
+  const t = threshold.kind === 'number' ? { threshold: threshold.value } : {};
+  const dates = f.mode === 'range' ? { ...(f.range.start ? { startDate: f.range.start } : {}), ...(f.range.end ? { endDate: f.range.end } : {}) } : f.date ? { date: f.date } : {};
+  return { ok: true, query: { ...dates, portfolios: f.portfolio ? [f.portfolio] : [], ...t } };
+}
+
 /** The filter form's words for the reconcile input, for the engine's messages. */
 const RECONCILE_LABELS = { date: 'date', startDate: 'the From date', endDate: 'the To date', portfolios: 'portfolio', threshold: 'threshold' };
 
@@ -99,6 +121,24 @@ function infoText(line: InfoLine): string {
   if (line.kind !== 'LEVERAGE' || equity === undefined || equity === null) return line.text;
   const leverage = equity > 0 ? `= ${fmtNum(ratio, 4)}` : `n/a: equity ≤ 0 (${fmtMoney(equity)})`;
   return `borrowed ${fmtMoney(borrowed)}; gross exposure / equity ${leverage}`;
+}
+
+/**
+ * The next step after a STALE line: the date's snapshot was computed before upstream work
+ * changed, so its checks read old figures until it is recomputed. The Run screen opens on the
+ * date with "retry failed phases only", which redoes stale cells (g.2, g.3), and shows the plan
+ * before anything starts.
+ */
+function StaleNextStep({ date }: { date: string }) {
+  const { navigate } = useNavigation();
+  return (
+    <>
+      ; retry the date to recompute it, then reconcile again.{' '}
+      <button type="button" onClick={() => navigate('run', { startDate: date, endDate: date, retry: '1' })} data-testid="recon-stale-retry">
+        Retry this date...
+      </button>
+    </>
+  );
 }
 
 const statusClass = (s: string) => (s === 'flag' ? 'st-failed' : s === 'ok' ? 'st-ok' : 'st-skipped');
@@ -240,6 +280,7 @@ function ResultDetail({ result }: { result: ReconcileResultView }) {
             {result.info.map((i, k) => (
               <li key={k}>
                 <strong>{i.kind}</strong> {infoText(i)}
+                {i.kind === 'STALE' ? <StaleNextStep date={result.date} /> : null}
               </li>
             ))}
           </ul>
@@ -276,6 +317,8 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   const [threshold, setThreshold] = useState('');
   const [portfolio, setPortfolio] = useKeptState('reconciliation.portfolio', (kept: string | undefined) => (onLink(kept) ? initialPortfolio : kept) ?? '');
   const [applied, setApplied] = useState<Record<string, unknown> | null>(null);
+  // Reconcile was asked for with a threshold that is no number: said under the field while it holds one.
+  const [checked, setChecked] = useState(false);
   const [selected, setSelected] = useState<ReconcileResultView | null>(null);
   const [onlyFlagged, setOnlyFlagged] = useState(false);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
@@ -284,19 +327,24 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   useEffect(() => {
     if (applied === null && date) setApplied((a) => a ?? { date, portfolios: portfolio ? [portfolio] : [] });
   }, [applied, date, portfolio]);
+  const built = queryOf({ mode, date, range, threshold, portfolio });
+  const thresholdProblem = checked && !built.ok ? built.thresholdProblem : null;
   const data = useAsync(
     () => (applied ? client.callNamed('reconcile', applied, reconcileOutputSchema) : Promise.resolve(null)),
     [client, applied],
   );
   const rows = useMemo(() => (data.data?.results ?? []).filter((r) => !onlyFlagged || r.flagged), [data.data, onlyFlagged]);
-  // An input the engine refuses (a reversed range, a zero threshold) is the form's to fix, said under its fields.
-  const refusal = data.error instanceof EngineError && data.error.code === 'usage' ? data.error : null;
+  // An input the engine refuses (a reversed range, a zero threshold) is the form's to fix, said
+  // under its fields while they hold what was refused: a field changed since, the message goes.
+  const refused = data.error instanceof EngineError && data.error.code === 'usage' ? data.error : null;
+  const refusal = refused && built.ok && JSON.stringify(built.query) === JSON.stringify(applied) ? refused : null;
+  const formError = thresholdProblem ?? (refusal ? errorText(refusal, RECONCILE_LABELS) : null);
+  const describedBy = formError ? 'recon-form-error' : undefined;
   const apply = () => {
-    const t = threshold === '' ? {} : { threshold: Number(threshold) };
-    const p = portfolio ? [portfolio] : [];
+    setChecked(true);
+    if (!built.ok) return;
     setSelected(null);
-    const dates = mode === 'range' ? { ...(range.start ? { startDate: range.start } : {}), ...(range.end ? { endDate: range.end } : {}) } : date ? { date } : {};
-    setApplied({ ...dates, portfolios: p, ...t });
+    setApplied(built.query);
   };
   return (
     <section aria-labelledby="recon-title" data-testid="screen-reconciliation">
@@ -320,17 +368,17 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
         {mode === 'date' ? (
           <label>
             Date
-            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-describedby={refusal ? 'recon-form-error' : undefined} data-testid="recon-date" />
+            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-describedby={describedBy} data-testid="recon-date" />
           </label>
         ) : (
           <>
             <label>
               From
-              <input type="date" value={range.start} onChange={(e) => setRange({ ...range, start: e.target.value })} aria-describedby={refusal ? 'recon-form-error' : undefined} data-testid="recon-from" />
+              <input type="date" value={range.start} onChange={(e) => setRange({ ...range, start: e.target.value })} aria-describedby={describedBy} data-testid="recon-from" />
             </label>
             <label>
               To
-              <input type="date" value={range.end} onChange={(e) => setRange({ ...range, end: e.target.value })} aria-describedby={refusal ? 'recon-form-error' : undefined} data-testid="recon-to" />
+              <input type="date" value={range.end} onChange={(e) => setRange({ ...range, end: e.target.value })} aria-describedby={describedBy} data-testid="recon-to" />
             </label>
           </>
         )}
@@ -342,7 +390,16 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
         </label>
         <label>
           Threshold ($)
-          <input type="number" min={0} step={0.01} value={threshold} placeholder={data.data ? String(data.data.threshold) : '1.00'} onChange={(e) => setThreshold(e.target.value)} aria-describedby={refusal ? 'recon-form-error' : undefined} />
+          <input
+            type="text"
+            inputMode="decimal"
+            value={threshold}
+            placeholder={data.data ? String(data.data.threshold) : '1.00'}
+            onChange={(e) => setThreshold(e.target.value)}
+            aria-invalid={thresholdProblem ? true : undefined}
+            aria-describedby={describedBy}
+            data-testid="recon-threshold"
+          />
         </label>
         <label className="inline">
           <input type="checkbox" checked={onlyFlagged} onChange={(e) => setOnlyFlagged(e.target.checked)} />
@@ -357,13 +414,13 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
           </button>
         </div>
         {/* Under the fields, across the form's width, as on the Debug screen. */}
-        {refusal ? (
+        {formError ? (
           <p className="field-error" id="recon-form-error" role="alert" data-testid="recon-form-error">
-            {errorText(refusal, RECONCILE_LABELS)}
+            {formError}
           </p>
         ) : null}
       </form>
-      {data.error && !refusal ? <ErrorState error={data.error} onRetry={data.reload} labels={RECONCILE_LABELS} /> : null}
+      {data.error && !refused ? <ErrorState error={data.error} onRetry={data.reload} labels={RECONCILE_LABELS} /> : null}
       {data.loading && !data.data ? <LoadingState /> : null}
       {data.data ? (
         <p className="muted" role="status" data-testid="recon-summary">

@@ -4,9 +4,10 @@
  * implied volatility and risk-free rate and whether the regression guard runs after the run
  * (the options object the CLI's flags make, SPEC.md g.1; the CLI-only `--ignore-gate` is not
  * offered: a closed gate disables starting, host/handlers/app-advice.ts); the app checks every
- * value with the contract's schemas and says what is wrong on the form (the browser's own
- * checks are off); preview the plan (a dry run, with what it will fetch) before starting;
- * start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
+ * value with the contract's schemas and says what is wrong next to its field, from what the
+ * field holds now (the browser's own checks are off; a number field keeps the text typed, so
+ * text that is no number is said, never read as "not given"); preview the plan (a dry run,
+ * with what it will fetch) before starting; start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
  * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
  * start refused for that goes once that process's run is seen to end or a preview finds the
  * file free, and any other refusal once the form changes or a new plan is made. Start says why
@@ -17,7 +18,7 @@
  * link's range (History's gaps, Missing prices' retry) opens the form once: its history entry
  * becomes the plain Run screen, so Back and Forward show the form as the user left it.
  */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { z } from 'zod';
 import { impliedVolSchema, MAX_CHUNK_DAYS, maxMissingMarksSchema, riskFreeRateSchema, runOptionsSchema, type RunOptionsInput } from '../../../core/api/run-options';
 import { numberRangeWords } from '../../../core/api/issue-words';
@@ -26,7 +27,8 @@ import { useClient, useKeptState, useLive, useServices } from '../../app-context
 import { errorText } from '../../engine-client/engine-error';
 import { useLinkOnce, useNavigation } from '../../navigation';
 import { planSchema, type Plan } from '../../state/run-plan';
-import { fmtInt, phaseLabel } from '../../ui/format';
+import { fmtInt, phaseLabel, withAppTimes } from '../../ui/format';
+import { notANumberWords, readNumberField } from '../../ui/number-field';
 import { ErrorState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { useGate } from './use-gate';
@@ -91,12 +93,15 @@ const chunkDaysSchema = runOptionsSchema.shape.chunkDays.unwrap();
 
 /**
  * A number field's value read with the contract's `schema`: undefined when empty (the
- * default, or the setting, applies), null when it is no number the schema takes.
+ * default, or the setting, applies); else the number, or what is wrong with the text: no
+ * number at all, or one the schema does not take (`takes`, what the field takes).
  */
-function fieldNumber(text: string, schema: z.ZodType<number>): number | undefined | null {
-  if (text.trim() === '') return undefined;
-  const parsed = schema.safeParse(Number(text));
-  return parsed.success ? parsed.data : null;
+function fieldNumber(text: string, schema: z.ZodType<number>, takes: string): { value: number | undefined } | { problem: string } {
+  const read = readNumberField(text);
+  if (read.kind === 'empty') return { value: undefined };
+  if (read.kind === 'not_a_number') return { problem: `${notANumberWords(read.text)} ${takes}` };
+  const parsed = schema.safeParse(read.value);
+  return parsed.success ? { value: parsed.data } : { problem: takes };
 }
 
 /** The words saying what each number field of the form takes, when it holds something else. */
@@ -107,37 +112,65 @@ const NUMBER_FIELD_WORDS = {
   riskFreeRate: `The risk-free rate is ${numberRangeWords(riskFreeRateSchema)} (0.04 for 4%), or empty for the setting.`,
 } as const;
 
+/** The fields whose value the form checks, each said wrong next to it. */
+type CheckedField = 'startDate' | 'targetDate' | keyof typeof NUMBER_FIELD_WORDS;
+type FieldProblems = Partial<Record<CheckedField, string>>;
+
 /**
- * The run options of the form, or the sentences saying what is missing or wrong, one for each
- * field: the numbers are read with the contract's own schemas (core/api/run-options.ts), so
+ * The run options of the form, or, field by field, the sentence saying what is missing or
+ * wrong: the numbers are read with the contract's own schemas (core/api/run-options.ts), so
  * the form refuses what the engine would, and says so.
  */
-export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; message: string } {
+export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; problems: FieldProblems } {
   const o: RunOptionsInput = { phases: f.phases, withPrerequisites: f.withPrerequisites, retryFailedPhases: f.retryFailedPhases, triggeredBy: 'app' };
-  const problems: string[] = [];
+  const problems: FieldProblems = {};
   if (f.dateMode === 'range') {
     if (f.startDate) o.startDate = f.startDate;
-    else problems.push('Choose a start date.');
+    else problems.startDate = 'Choose a start date.';
     if (f.endDate) o.endDate = f.endDate;
   } else if (f.dateMode === 'single') {
     if (f.targetDate) o.targetDate = f.targetDate;
-    else problems.push('Choose the date.');
+    else problems.targetDate = 'Choose the date.';
   }
   const numbers = {
-    chunkDays: fieldNumber(f.chunkDays, chunkDaysSchema),
-    maxMissingMarks: fieldNumber(f.maxMissingMarks, maxMissingMarksSchema),
-    impliedVol: fieldNumber(f.impliedVol, impliedVolSchema),
-    riskFreeRate: fieldNumber(f.riskFreeRate, riskFreeRateSchema),
+    chunkDays: fieldNumber(f.chunkDays, chunkDaysSchema, NUMBER_FIELD_WORDS.chunkDays),
+    maxMissingMarks: fieldNumber(f.maxMissingMarks, maxMissingMarksSchema, NUMBER_FIELD_WORDS.maxMissingMarks),
+    impliedVol: fieldNumber(f.impliedVol, impliedVolSchema, NUMBER_FIELD_WORDS.impliedVol),
+    riskFreeRate: fieldNumber(f.riskFreeRate, riskFreeRateSchema, NUMBER_FIELD_WORDS.riskFreeRate),
   };
-  for (const [field, value] of Object.entries(numbers) as [keyof typeof numbers, number | null | undefined][]) {
-    if (value === null) problems.push(NUMBER_FIELD_WORDS[field]);
-    else if (value !== undefined) o[field] = value;
+  for (const [field, read] of Object.entries(numbers) as [keyof typeof numbers, ReturnType<typeof fieldNumber>][]) {
+    if ('problem' in read) problems[field] = read.problem;
+    else if (read.value !== undefined) o[field] = read.value;
   }
   o.chunkDays ??= 0;
   if (f.noGuard) o.guard = false;
   if (f.marketData) o.marketData = f.marketData;
   if (f.portfolio) o.portfolios = [f.portfolio];
-  return problems.length > 0 ? { ok: false, message: problems.join(' ') } : { ok: true, options: o };
+  return Object.keys(problems).length > 0 ? { ok: false, problems } : { ok: true, options: o };
+}
+
+/**
+ * A field's message, next to it (FieldWithProblem): its id for the field's aria-describedby,
+ * or undefined when the field is fine.
+ */
+const problemId = (field: CheckedField, problems: FieldProblems): string | undefined => (problems[field] ? `run-${field}-problem` : undefined);
+
+/**
+ * A field of the form with what is wrong with it under it. The message is no part of the
+ * label (the field's name stays its name); the field points at it with aria-describedby.
+ */
+function FieldWithProblem({ field, problems, children }: { field: CheckedField; problems: FieldProblems; children: ReactNode }) {
+  const problem = problems[field];
+  return (
+    <div className="field">
+      {children}
+      {problem ? (
+        <span className="error-text field-note" id={problemId(field, problems)} role="alert" data-testid={problemId(field, problems)}>
+          {problem}
+        </span>
+      ) : null}
+    </div>
+  );
 }
 
 /**
@@ -188,12 +221,17 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const [plan, setPlan] = useState<{ plan: Plan; key: string; endedBefore: string | null } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
+  // Once a preview was asked for, each field says what is wrong with it, from what it holds now:
+  // a message goes as soon as its field is fixed.
+  const [checked, setChecked] = useState(false);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
   const settings = useAsync(() => client.call('getSettings', {}), [client]);
   const status = useAsync(() => client.call('getRunStatus', {}), [client, live.phase]);
   // The history again after each run, refused start and run of another process (also one seen only in the history).
   const runs = useAsync(() => client.call('listRuns', { limit: RUNS_SCANNED }), [client, live.phase, live.start?.state, live.otherRun.state, live.latestRun]);
   const built = optionsOf(form);
+  const problems: FieldProblems = checked && !built.ok ? built.problems : {};
+  const problemProps = (field: CheckedField) => ({ 'aria-invalid': problems[field] ? true : undefined, 'aria-describedby': problemId(field, problems) });
   const key = built.ok ? JSON.stringify(built.options) : '';
   const planIsCurrent = plan !== null && plan.key === key;
   const running = live.phase === 'running' || status.data?.state === 'running' || status.data?.state === 'cancelling';
@@ -226,7 +264,8 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
 
   const preview = async (e?: FormEvent) => {
     e?.preventDefault();
-    if (!built.ok) return setMessage({ kind: 'error', text: built.message });
+    setChecked(true);
+    if (!built.ok) return;
     setBusy('plan');
     try {
       const r = await client.call('planRun', built.options);
@@ -298,10 +337,12 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
           ))}
           {form.dateMode === 'range' ? (
             <div className="row">
-              <label>
-                Start date
-                <input type="date" value={form.startDate} onChange={(e) => set('startDate', e.target.value)} data-testid="run-start-date" />
-              </label>
+              <FieldWithProblem field="startDate" problems={problems}>
+                <label>
+                  Start date
+                  <input type="date" value={form.startDate} onChange={(e) => set('startDate', e.target.value)} {...problemProps('startDate')} data-testid="run-start-date" />
+                </label>
+              </FieldWithProblem>
               <label>
                 End date
                 <input type="date" value={form.endDate} onChange={(e) => set('endDate', e.target.value)} data-testid="run-end-date" aria-describedby="run-end-date-hint" />
@@ -313,10 +354,12 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
             </div>
           ) : null}
           {form.dateMode === 'single' ? (
-            <label>
-              Date
-              <input type="date" value={form.targetDate} onChange={(e) => set('targetDate', e.target.value)} data-testid="run-target-date" />
-            </label>
+            <FieldWithProblem field="targetDate" problems={problems}>
+              <label>
+                Date
+                <input type="date" value={form.targetDate} onChange={(e) => set('targetDate', e.target.value)} {...problemProps('targetDate')} data-testid="run-target-date" />
+              </label>
+            </FieldWithProblem>
           ) : null}
         </fieldset>
         <fieldset>
@@ -335,14 +378,26 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
         <fieldset>
           <legend>Options</legend>
           <div className="row">
-            <label>
-              Chunk size (calendar days, 0 = one chunk)
-              <input type="number" min={0} step={1} value={form.chunkDays} onChange={(e) => set('chunkDays', e.target.value)} />
-            </label>
-            <label>
-              Coverage guard (max missing marks, 0..1)
-              <input type="number" min={0} max={1} step={0.01} placeholder={storedGuard !== undefined ? String(storedGuard) : '0.05'} value={form.maxMissingMarks} onChange={(e) => set('maxMissingMarks', e.target.value)} />
-            </label>
+            <FieldWithProblem field="chunkDays" problems={problems}>
+              <label>
+                Chunk size (calendar days, 0 = one chunk)
+                <input type="text" inputMode="numeric" value={form.chunkDays} onChange={(e) => set('chunkDays', e.target.value)} {...problemProps('chunkDays')} data-testid="run-chunk-days" />
+              </label>
+            </FieldWithProblem>
+            <FieldWithProblem field="maxMissingMarks" problems={problems}>
+              <label>
+                Coverage guard (max missing marks, 0..1)
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  placeholder={storedGuard !== undefined ? String(storedGuard) : '0.05'}
+                  value={form.maxMissingMarks}
+                  onChange={(e) => set('maxMissingMarks', e.target.value)}
+                  {...problemProps('maxMissingMarks')}
+                  data-testid="run-max-missing-marks"
+                />
+              </label>
+            </FieldWithProblem>
             <label>
               Provider
               <select value={form.marketData} onChange={(e) => set('marketData', e.target.value as FormState['marketData'])}>
@@ -367,14 +422,34 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
         <fieldset>
           <legend>Advanced</legend>
           <div className="row">
-            <label>
-              Implied volatility (option model, for this run)
-              <input type="number" min={0} max={5} step={0.01} placeholder={`setting (${storedVol ?? 0.3})`} value={form.impliedVol} onChange={(e) => set('impliedVol', e.target.value)} data-testid="run-implied-vol" />
-            </label>
-            <label>
-              Risk-free rate (option model, for this run)
-              <input type="number" min={-0.5} max={1} step={0.005} placeholder={`setting (${storedRate ?? 0.04})`} value={form.riskFreeRate} onChange={(e) => set('riskFreeRate', e.target.value)} data-testid="run-risk-free-rate" />
-            </label>
+            <FieldWithProblem field="impliedVol" problems={problems}>
+              <label>
+                Implied volatility (option model, for this run)
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  placeholder={`setting (${storedVol ?? 0.3})`}
+                  value={form.impliedVol}
+                  onChange={(e) => set('impliedVol', e.target.value)}
+                  {...problemProps('impliedVol')}
+                  data-testid="run-implied-vol"
+                />
+              </label>
+            </FieldWithProblem>
+            <FieldWithProblem field="riskFreeRate" problems={problems}>
+              <label>
+                Risk-free rate (option model, for this run)
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  placeholder={`setting (${storedRate ?? 0.04})`}
+                  value={form.riskFreeRate}
+                  onChange={(e) => set('riskFreeRate', e.target.value)}
+                  {...problemProps('riskFreeRate')}
+                  data-testid="run-risk-free-rate"
+                />
+              </label>
+            </FieldWithProblem>
           </div>
           <label className="inline">
             <input type="checkbox" checked={form.noGuard} onChange={(e) => set('noGuard', e.target.checked)} data-testid="run-no-guard" />
@@ -458,7 +533,7 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
           {plan.plan.warnings.length > 0 ? (
             <ul className="warnings">
               {plan.plan.warnings.map((w, i) => (
-                <li key={i}>{typeof w === 'string' ? w : JSON.stringify(w)}</li>
+                <li key={i}>{typeof w === 'string' ? withAppTimes(w) : JSON.stringify(w)}</li>
               ))}
             </ul>
           ) : null}

@@ -3,8 +3,9 @@
  * the phase metrics (in words and formatted numbers, each said once, the raw JSON folded away;
  * for market data the price coverage first: exact, fallback and missing counts, the symbols
  * that used a fallback apart from those with no usable price), and for analytics the job
- * outcomes ({ success, reason, metrics }). For a finished date it reads the
- * tracking row (getDateDetail); while the date runs, it shows what the telemetry brought.
+ * outcomes ({ success, reason, metrics }); each reason in words, its code muted after them
+ * (reason-words.tsx). For a finished date it reads the tracking row (getDateDetail); while
+ * the date runs, it shows what the telemetry brought.
  */
 import { useMemo } from 'react';
 import type { PortfolioSummary } from '../../../core/api/commands/view-commands';
@@ -14,7 +15,8 @@ import { cellClass, type GridRow, type PortfolioCell } from '../../state/live-ru
 import { fmtDuration, phaseLabel } from '../../ui/format';
 import { ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
-import { codeWords, jobOutcomeWord, metricLabel, metricParts, metricText } from './metric-format';
+import { jobOutcomeWord, metricLabel, metricParts, metricText } from './metric-format';
+import { ReasonText, reasonWords } from './reason-words';
 import { listedMetrics, listedSymbols, needsResolutions, priceCoverageOf, type PriceCoverage } from './market-data-metrics';
 import type { CellRef } from './phase-grid';
 
@@ -140,7 +142,7 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
         {reason ? (
           <>
             {' '}
-            reason <code data-testid="cell-detail-reason">{reason}</code>
+            reason <ReasonText code={reason} testId="cell-detail-reason" />
           </>
         ) : null}
       </p>
@@ -177,7 +179,11 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
                     <span className={`pill st-${cellClass(c.status)}`}>{c.status}</span>
                   </td>
                   <td>{fmtDuration(c.durationMs)}</td>
-                  <td>{[c.reason, c.error].filter(Boolean).join(': ') || '-'}</td>
+                  <td>
+                    {c.reason ? <ReasonText code={c.reason} /> : null}
+                    {c.reason && c.error ? ': ' : null}
+                    {c.error ?? (c.reason ? null : '-')}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -209,7 +215,7 @@ export function CellDetail({ cell, row, portfolios, onClose }: { cell: CellRef; 
                           <tr key={job}>
                             <td title={job}>{metricLabel(job)}</td>
                             <td>{jobOutcomeWord(j)}</td>
-                            <td title={reason ?? undefined}>{reason ? codeWords(reason) : '-'}</td>
+                            <td title={reason ?? undefined}>{reason ? reasonWords(reason) : '-'}</td>
                             <td>{jobMetrics.length > 0 ? <MetricEntries entries={jobMetrics} /> : '-'}</td>
                           </tr>
                         );

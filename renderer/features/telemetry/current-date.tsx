@@ -10,6 +10,7 @@ import type { PortfolioSummary } from '../../../core/api/commands/view-commands'
 import type { PhaseName } from '../../../core/domain/phase';
 import { cellClass, type GridRow } from '../../state/live-run';
 import { fmtDuration, fmtMoney, phaseLabel } from '../../ui/format';
+import { reasonTitle } from './reason-words';
 
 const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_tags', 'analytics'];
 
@@ -53,7 +54,7 @@ export const CurrentDate = memo(function CurrentDate({ row, portfolios, monitor 
                   {PORTFOLIO_PHASES.map((p) => {
                     const c = cell(p);
                     return (
-                      <td key={p} className="phase-status" title={c?.reason ?? undefined}>
+                      <td key={p} className="phase-status" title={c?.reason ? reasonTitle(c.reason) : undefined}>
                         <span className={`pill st-${cellClass(c?.status)}`}>{c?.status ?? '-'}</span> {c?.durationMs !== null && c?.durationMs !== undefined ? fmtDuration(c.durationMs) : ''}
                       </td>
                     );

@@ -15,6 +15,7 @@ import { memo, useCallback, useEffect, useImperativeHandle, useRef, useState, ty
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { cellClass, type CellClass, type GridRow } from '../../state/live-run';
 import { phaseLabel } from '../../ui/format';
+import { reasonTitle } from './reason-words';
 
 export interface CellRef {
   readonly date: string;
@@ -73,7 +74,7 @@ const GridRowView = memo(function GridRowView({ date, row, index, start, selecte
               data-testid={`cell-${date}-${p}`}
               data-status={cls}
               aria-label={`${date} ${phaseLabel(p)}: ${status}`}
-              title={`${phaseLabel(p)}: ${status}${cell?.reason ? ` (${cell.reason})` : ''}`}
+              title={`${phaseLabel(p)}: ${status}${cell?.reason ? `: ${reasonTitle(cell.reason)}` : ''}`}
               onFocus={() => onFocusCell({ r: index, c })}
               onClick={() => onOpen({ date, phase: p })}
             >

@@ -93,7 +93,7 @@ describe('an empty Analytics section', () => {
       ['Market beta', 'not applicable', 'not applicable (no public marked lots)'],
       ['Ridge factors', 'not applicable', 'not applicable (no public marked lots)'],
       ['Spread factors', 'not applicable', 'not applicable (no public marked lots)'],
-      ['IR beta', 'not applicable', 'non positive equity'],
+      ['IR beta', 'not applicable', 'equity at or below zero'],
       ['Stress tests', 'not applicable', 'no factor exposures'],
       ['Volatility', 'not applicable', 'not applicable (no lot with price history)'],
       ['Correlations', 'success', '-'],

@@ -97,8 +97,8 @@ describe('the stress-test chart', () => {
     // No bar where there is no result: only its "n/a" label.
     expect(bars[1]!.itemStyle.color).toBe('transparent');
     expect(bars[2]!.itemStyle.color).not.toBe('transparent');
-    expect(tooltips).toEqual(['-12,500', 'n/a (non positive equity)', '0', 'n/a (non positive equity)']);
-    expect(screen.getByTestId('stress-unavailable').textContent).toBe('No result (n/a on the chart): Rates Up 50bp (non positive equity), Rates Down 50bp (non positive equity).');
+    expect(tooltips).toEqual(['-12,500', 'n/a (equity at or below zero)', '0', 'n/a (equity at or below zero)']);
+    expect(screen.getByTestId('stress-unavailable').textContent).toBe('No result (n/a on the chart): Rates Up 50bp (equity at or below zero), Rates Down 50bp (equity at or below zero).');
   });
 
   it('a scenario stored without a value is n/a too, and a rate scenario with its IR beta draws its figure', async () => {

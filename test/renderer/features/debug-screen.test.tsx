@@ -268,7 +268,7 @@ describe('Debug screen phase outcome', () => {
     // At the top of the card, under its title, marked as a failure.
     expect(card.querySelector('h3')!.nextElementSibling).toBe(outcome);
     expect(outcome.className).toContain('bad');
-    expect(outcome.querySelector('p')!.textContent).toBe(`Failed (previous_day_missing): ${NO_SNAPSHOT}`);
+    expect(outcome.querySelector('p')!.textContent).toBe(`Failed: no snapshot of the previous trading day (previous_day_missing): ${NO_SNAPSHOT}`);
     expect(outcome.textContent).toContain('The phase failed, so its rows were not computed');
     // No "1 1 0 0 0 · 0 in all columns" comparison, and no "Rows computed" that are not its output.
     expect(within(card).queryByTestId('debug-differences')).toBeNull();
@@ -277,8 +277,8 @@ describe('Debug screen phase outcome', () => {
   });
 
   it.each([
-    ['skipped', 'insufficient_marks', 'Skipped (insufficient_marks)', 'The phase was skipped, so its rows were not computed'],
-    ['not_applicable', 'no_positions', 'Not applicable (no_positions)', 'The phase did not apply, so its rows were not computed'],
+    ['skipped', 'insufficient_marks', 'Skipped: too many unmarked positions for the coverage guard (insufficient_marks)', 'The phase was skipped, so its rows were not computed'],
+    ['not_applicable', 'no_positions', 'Not applicable: no positions on the date (no_positions)', 'The phase did not apply, so its rows were not computed'],
   ])('a %s phase says so at the top of its card, apart from a failure, and compares nothing', async (status, reason, line, note) => {
     renderDebug(() => output([withOutcome(phaseDoc('analytics'), { status, reason })]));
     const card = await screen.findByTestId('debug-phase-analytics');
@@ -307,7 +307,7 @@ describe('Debug screen phase outcome', () => {
     const outcomes = within(card).getAllByTestId('debug-phase-outcome');
     expect(outcomes.map((o) => o.querySelector('strong')?.textContent ?? o.textContent)).toEqual(['market data: Failed', 'fundamentals: Succeeded']);
     expect(outcomes[0]!.className).toContain('bad');
-    expect(outcomes[0]!.querySelector('p')!.textContent).toBe('market data: Failed (insufficient_price_coverage): coverage 40% below 95%');
+    expect(outcomes[0]!.querySelector('p')!.textContent).toBe('market data: Failed: too few symbols with a usable close (insufficient_price_coverage): coverage 40% below 95%');
     expect(outcomes[0]!.textContent).toContain('The phase failed, so its rows were not computed: the rows computed below are not its output.');
   });
 });
@@ -420,12 +420,14 @@ describe('Debug screen refusals', () => {
     expect(rule).not.toMatch(/overflow-wrap|word-break|(^|[;\s])width:/);
   });
 
-  it('a locked database says who holds the lock, without "Try again"', async () => {
-    const held = 'the database is locked by another run (cli pid 4242 on desk-7, run batch_20250715_220000_a1b2, since 2025-07-15T22:00:00Z, last heartbeat 2025-07-15T22:05:00Z); wait for it to finish or stop it with `batchdesk cancel`';
+  it('a locked database says who holds the lock and since when, in the app\'s time format, without "Try again"', async () => {
+    const held = 'the database is locked by another run (cli pid 4242 on desk-7, run batch_20250715_220000_a1b2, since 2025-07-15T22:00:00.000000Z, last heartbeat 2025-07-15T22:05:00Z); wait for it to finish or stop it with `batchdesk cancel`';
     renderDebug(() => output([]), { code: 'locked', message: held });
     const alert = await screen.findByTestId('debug-locked');
     expect(alert.getAttribute('role')).toBe('alert');
-    expect(alert.textContent).toBe(`Not run: ${held}`);
+    expect(alert.textContent).toBe(
+      'Not run: the database is locked by another run (cli pid 4242 on desk-7, run batch_20250715_220000_a1b2, since 2025-07-15 22:00:00, last heartbeat 2025-07-15 22:05:00); wait for it to finish or stop it with `batchdesk cancel`',
+    );
     expect(screen.queryByText('Something went wrong')).toBeNull();
     expect(screen.queryByText('Try again')).toBeNull();
   });

@@ -157,7 +157,7 @@ describe('the cell detail metrics', () => {
       ['Volatility', 'not applicable', 'not applicable'],
       // A benign skip (m.22, m.23) is counted as not applicable, and reads so; only a real failure reads failed.
       ['Stress tests', 'not applicable', 'no factor exposures'],
-      ['IR beta', 'failed', 'exception'],
+      ['IR beta', 'failed', 'unexpected error'],
     ]);
     // The codes stay at hand as the cells' tooltips.
     expect(cells.map((c) => [c[0]!.getAttribute('title'), c[2]!.getAttribute('title')])).toEqual([

@@ -5,8 +5,9 @@
  *     "no guard" (the regression guard after the run), and the run started gets the options
  *     `batchdesk run` makes of the same flags; there is no ignore-gate (a closed gate
  *     disables starting in the app, host/handlers/app-advice.ts);
- *   - every value out of its contract range gets the form's own message (the browser's
- *     min/step/max checks would block the submit without a word), and nothing is sent.
+ *   - every value out of its contract range, and text that is no number, gets the form's own
+ *     message next to its field (the browser's min/step/max checks would block the submit
+ *     without a word), and nothing is sent; the message goes once its field is fixed.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -100,11 +101,77 @@ describe('a value out of its range', () => {
     });
   }
 
-  it('several at once are each said', async () => {
+  it('several at once are each said, next to its field', async () => {
     renderRun();
     change(/Chunk size/, '-1');
     change(/Coverage guard/, '2');
     fireEvent.click(screen.getByTestId('run-preview'));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Chunk size is a whole number of days from 0 to 36,500 (0 = one chunk). The coverage guard is a fraction between 0 and 1.'));
+    await waitFor(() => expect(screen.getAllByRole('alert').map((a) => a.textContent)).toEqual(['Chunk size is a whole number of days from 0 to 36,500 (0 = one chunk).', 'The coverage guard is a fraction between 0 and 1.']));
+    expect(screen.getByLabelText(/Chunk size/).getAttribute('aria-describedby')).toBe(screen.getByTestId('run-chunkDays-problem').id);
+    expect(screen.getByLabelText(/Coverage guard/).getAttribute('aria-describedby')).toBe(screen.getByTestId('run-maxMissingMarks-problem').id);
+  });
+});
+
+/*
+ * A browser's number input gives the page an empty value for text it cannot parse ("0,3"), so
+ * the form read it as "not given" and ran with the setting: the fields keep the text typed,
+ * and text that is no number is said next to its field and blocks the preview.
+ */
+describe('text that is no number', () => {
+  const cases: { label: RegExp | string; testId: string; value: string; words: string }[] = [
+    { label: 'Implied volatility (option model, for this run)', testId: 'run-impliedVol-problem', value: '0,3', words: '"0,3" is not a number. Implied volatility is a number > 0 and <= 5 (0.30 for 30%), or empty for the setting.' },
+    { label: 'Risk-free rate (option model, for this run)', testId: 'run-riskFreeRate-problem', value: '4%', words: '"4%" is not a number. The risk-free rate is a number from -0.5 to 1 (0.04 for 4%), or empty for the setting.' },
+    { label: /Chunk size/, testId: 'run-chunkDays-problem', value: 'ten', words: '"ten" is not a number. Chunk size is a whole number of days from 0 to 36,500 (0 = one chunk).' },
+    { label: /Coverage guard/, testId: 'run-maxMissingMarks-problem', value: '0x1', words: '"0x1" is not a number. The coverage guard is a fraction between 0 and 1.' },
+  ];
+  for (const c of cases) {
+    it(`${String(c.label)} = ${c.value} is said next to the field, and nothing is planned`, async () => {
+      const transport = renderRun();
+      change(c.label, c.value);
+      expect((screen.getByLabelText(c.label) as HTMLInputElement).value).toBe(c.value);
+      fireEvent.click(screen.getByTestId('run-preview'));
+      const problem = await screen.findByTestId(c.testId);
+      expect(problem.textContent).toBe(c.words);
+      expect(problem.getAttribute('role')).toBe('alert');
+      expect(screen.getByLabelText(c.label).getAttribute('aria-invalid')).toBe('true');
+      expect(screen.getByLabelText(c.label).getAttribute('aria-describedby')).toBe(problem.id);
+      expect(transport.calls.filter((x) => x.name === 'planRun')).toEqual([]);
+    });
+  }
+
+  it('a number with spaces around it, a sign or an exponent is a number', async () => {
+    const transport = renderRun();
+    change('Implied volatility (option model, for this run)', ' 0.25 ');
+    change('Risk-free rate (option model, for this run)', '-4e-2');
+    fireEvent.click(screen.getByTestId('run-preview'));
+    await waitFor(() => expect(transport.calls.some((c) => c.name === 'planRun')).toBe(true));
+    const sent = runOptionsSchema.parse(transport.calls.find((c) => c.name === 'planRun')!.input);
+    expect([sent.impliedVol, sent.riskFreeRate]).toEqual([0.25, -0.04]);
+  });
+});
+
+/* A message about a field lasted until the next Preview, after the field was fixed. */
+describe('a message about a field', () => {
+  it('goes as soon as its field is fixed, while the message of a field still wrong stays', async () => {
+    renderRun();
+    change('Implied volatility (option model, for this run)', 'abc');
+    change(/Chunk size/, '-1');
+    fireEvent.click(screen.getByTestId('run-preview'));
+    await screen.findByTestId('run-impliedVol-problem');
+    change('Implied volatility (option model, for this run)', '0.25');
+    expect(screen.queryByTestId('run-impliedVol-problem')).toBeNull();
+    expect(screen.getByLabelText('Implied volatility (option model, for this run)').getAttribute('aria-invalid')).toBeNull();
+    expect(screen.getByTestId('run-chunkDays-problem').textContent).toBe('Chunk size is a whole number of days from 0 to 36,500 (0 = one chunk).');
+    change(/Chunk size/, '5');
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+  });
+
+  it('a date to choose goes once the date is chosen', async () => {
+    renderRun();
+    fireEvent.click(screen.getByLabelText('Single date'));
+    fireEvent.click(screen.getByTestId('run-preview'));
+    expect((await screen.findByTestId('run-targetDate-problem')).textContent).toBe('Choose the date.');
+    change('Date', '2026-04-15');
+    expect(screen.queryByTestId('run-targetDate-problem')).toBeNull();
   });
 });

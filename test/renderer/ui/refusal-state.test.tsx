@@ -2,8 +2,8 @@
 /**
  * An expected refusal (another process holds the database: code `locked`) is no failure of
  * the app: its error state is titled by what happened, not "Something went wrong", and its
- * body is the engine's message without the raw code (ErrorState, used by the purge, the CSV
- * import and the Data panels).
+ * body is the engine's message without the raw code and with its timestamps as the app shows
+ * times (ErrorState, used by the purge, the CSV import and the Data panels).
  */
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,13 +17,13 @@ afterEach(cleanup);
 const LOCKED = 'the database is locked by another run (cli pid 15956 on vm, run batch_20261127_230241_e23b, since 2026-11-27T23:02:41.870000Z, last heartbeat 2026-11-27T23:02:41.870000Z); wait for it to finish or stop it with `batchdesk cancel --db /data/portfolios.sqlite`';
 
 describe('an expected refusal', () => {
-  it('is titled by what happened and ends with no raw code', () => {
+  it('is titled by what happened and ends with no raw code; its times read as the app shows times', () => {
     render(<ErrorState error={new EngineError({ code: 'locked', message: LOCKED })} />);
     const state = screen.getByRole('alert');
     expect(within(state).getByText('The database is busy')).toBeTruthy();
     expect(state.textContent).not.toContain('Something went wrong');
     expect(state.querySelector('.state-body')?.textContent).toBe(
-      'The database is locked by another run (cli pid 15956 on vm, run batch_20261127_230241_e23b, since 2026-11-27T23:02:41.870000Z, last heartbeat 2026-11-27T23:02:41.870000Z); wait for it to finish or stop it with `batchdesk cancel --db /data/portfolios.sqlite`',
+      'The database is locked by another run (cli pid 15956 on vm, run batch_20261127_230241_e23b, since 2026-11-27 23:02:41, last heartbeat 2026-11-27 23:02:41); wait for it to finish or stop it with `batchdesk cancel --db /data/portfolios.sqlite`',
     );
   });
 
