@@ -227,7 +227,7 @@ export const restoreCommand: CommandSpec = {
           `batchdesk restore  ${r.database}`,
           BANNER,
           `Restored from:  ${r.restoredFrom}${r.manifestChecked ? ' (manifest checksum verified)' : ' (no manifest)'}`,
-          `Safety backup:  ${r.safetyBackup ?? 'none (--no-safety-backup)'}`,
+          `Safety backup:  ${r.safetyBackup ?? (ctx.flags['no-safety-backup'] === true ? 'none (--no-safety-backup)' : 'none (there was no database to back up)')}`,
           `Migrations applied after restore: ${r.migrationsApplied}`,
           `Rows: ${Object.values(r.rowCounts).reduce((a, b) => a + b, 0)} in ${Object.keys(r.rowCounts).length} tables`,
           ...(r.removedLeftovers ? [`Before the copy it ${removedLeftoversText(r.removedLeftovers)}`] : []),

@@ -44,6 +44,17 @@ describe('restore', () => {
     expect(checksumsOf(out.safetyBackup)).toEqual(changed);
   }, 120_000);
 
+  it('onto a database file that does not exist yet: says there was nothing to back up, not a flag never given', async () => {
+    const db = copyTo(template);
+    const b = await runCli(['backup', '--db', db, '--json'], ENV);
+    expect(b.code, b.stderr).toBe(0);
+    const fresh = join(tempDir(), 'new.sqlite');
+    const r = await runCli(['restore', JSON.parse(b.stdout).file as string, '--db', fresh, '--yes'], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('Safety backup:'))).toEqual(['Safety backup:  none (there was no database to back up)']);
+    expect(checksumsOf(fresh)).toEqual(checksumsOf(db));
+  }, 120_000);
+
   it('an unknown backup file: exit 5, message, database unchanged', async () => {
     const db = copyTo(template);
     const before = tableContents(db);
