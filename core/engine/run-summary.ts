@@ -108,6 +108,15 @@ export type UpToDateSummary = Omit<RunSummary, 'run_id' | 'batch_run_id' | 'stat
 };
 
 /**
+ * The run's options as the summary document spells its keys (h.5: `start_date`, `chunk_days`):
+ * snake_case like every other key of it. The history row's `options` keep the run options' own
+ * names (a resume reads them back).
+ */
+export function summaryOptions(options: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v]));
+}
+
+/**
  * What `--summary-json` prints when there is nothing to run: the keys of a run's summary, so
  * a reader of `dates.planned` or `phases.marks.runs` reads zero, with `status: "up_to_date"`
  * and the reason in `message`.
@@ -125,7 +134,7 @@ export function upToDateSummary(a: { mode: string; database: string; targetDate:
     duration_seconds: 0,
     database: a.database,
     target_date: a.targetDate,
-    options: { ...a.options },
+    options: summaryOptions(a.options),
     dates: { planned: 0, processed: 0, success: 0, partial: 0, failed: 0, skipped: 0, not_run_dates: [], first: null, last: null },
     chunks: [],
     phases: zeroPhaseTotals(),
@@ -332,7 +341,7 @@ export function buildRunSummary(i: RunSummaryInput): RunSummary {
     duration_seconds: (i.completedMs - i.startedMs) / 1000,
     database: i.database,
     target_date: i.targetDate,
-    options: { ...i.options },
+    options: summaryOptions(i.options),
     dates: { planned: i.plannedDates.length, processed: results.length, ...i.verdict.counts, skipped: notRun.length, not_run_dates: notRun, first: i.plannedDates[0] ?? null, last: i.plannedDates[i.plannedDates.length - 1] ?? null },
     chunks: i.tally.chunks,
     // Sums of millisecond durations, said in whole milliseconds (no float noise such as 0.020000000000000004).

@@ -34,7 +34,10 @@ describe('run --summary-json with nothing to run', () => {
     expect(doc['phases']['marks']).toEqual({ runs: 0, success: 0, failed: 0, skipped: 0, not_applicable: 0, stale: 0, duration_seconds: 0 });
     expect(Object.keys(doc['market_data']).sort()).toEqual(Object.keys(summary['market_data'] as object).sort());
     expect(doc['analytics']).toEqual({ jobs_expected: 0, jobs_completed: 0, jobs_failed: 0, jobs_skipped: 0, guard_skips: 0 });
-    expect(doc['options']).toMatchObject({ retryFailedPhases: true });
+    // h.5 spells the options' keys as the rest of the document does.
+    expect(doc['options']).toMatchObject({ retry_failed_phases: true });
+    expect(summary['options']).toMatchObject({ target_date: '2025-07-01', chunk_days: 0, with_prerequisites: false });
+    for (const d of [doc, summary]) expect(Object.keys(d['options'] as object).filter((k) => /[A-Z]/.test(k))).toEqual([]);
   }, 60_000);
 });
 
