@@ -267,6 +267,8 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       ...(s.monitor ? monitorLines(s.monitor as MonitorReport) : []),
       ...s.errors.slice(0, 10).map((e) => `  ${e}`),
       ...(s.errors.length > 10 ? [`  ... ${s.errors.length - 10} more errors (all of them: --summary-json)`] : []),
+      // The plan's warnings (a re-run making later dates stale, ...) and the run's (flagged closes, a provider that refused requests).
+      ...s.warnings.map((w) => `warning: ${w}`),
       ...s.blocked.map(
         (b) =>
           `  ${b.first_date}..${b.last_date} (${b.dates} date${b.dates === 1 ? '' : 's'}, ${b.portfolios.length} portfolio${b.portfolios.length === 1 ? '' : 's'}): blocked by ${b.blocked_by}, which has no snapshot; to run it and the blocked dates in order: ${blockedRunCommand(b.blocked_by, b.last_date, b.portfolios)}${advisedDbFlag(ctx.global)}`,

@@ -2,15 +2,13 @@
  * Human progress on stderr for `run` (SPEC.md k.1): a banner, a line per chunk, a line per
  * date (date, phases, duration, fallbacks and missing prices), market-data warnings (bad or
  * misnamed CSV files, flagged closes, a circuit that opened and the requests it refused), and on a
- * terminal a progress bar with an ETA. A run the provider rate-limited, or whose circuit opened,
- * ends with one line of its totals and what to do next.
+ * terminal a progress bar with an ETA. The run's totals and warnings are the summary's to print
+ * (cli/commands/run.ts printSummary).
  * With colour (cli/color.ts decides it) the bar is green, failures red and warnings yellow;
  * without it, no colour code is written. With --sql-echo each statement is a line too.
  */
-import { z } from 'zod';
 import { csvBadRowText, priceFlagText } from '../../core/api/metric-text';
 import type { EventLevel, TelemetryEvent } from '../../core/api/telemetry-events';
-import { providerRefusalWarning, refusedRequests } from '../../core/engine/run-summary';
 import type { TelemetrySink } from '../../core/telemetry/record-metric';
 import { BANNER } from '../ascii';
 import { paint, type Color } from '../color';
@@ -59,14 +57,6 @@ function prefetchLine(first: string | null, ranges: number, tags: Readonly<Recor
   return `${where}prefetch: ${String(tags['symbols'])} symbols, ${rangesWords(ranges, tags)}`;
 }
 
-/** The per-provider counters of a market_data phase's metrics, as far as the refusals go (core/phases/market-data/run-state.ts ProviderCounters). */
-const providerRefusalsSchema = z.record(z.string(), z.object({ refused: z.number() }));
-
-function refusalsOf(providers: unknown): number {
-  const parsed = providerRefusalsSchema.safeParse(providers);
-  return parsed.success ? refusedRequests(parsed.data) : 0;
-}
-
 /**
  * The target date a run's heading shows: the one `--target-date` asked for, beside the latest
  * settled trading day (the automatic target), so neither reads as the other; when they are the
@@ -96,9 +86,6 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
   // Portfolios of the current date blocked by an earlier date without a snapshot, by that date:
   // one note on the date line instead of two failure lines per portfolio (g.3).
   const blockedBy = new Map<string, number>();
-  // What the provider refused over the run, summed from the market_data metrics (each date's share
-  // adds up to the run summary's totals): said once the run ends, with what to do next.
-  const refusals = { rateLimited: 0, circuitOpens: 0, refused: 0 };
   const clearBar = () => {
     if (barShown) {
       process.stderr.write('\r\x1b[2K');
@@ -127,12 +114,6 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
       if (sql !== null) {
         line(sql);
         return;
-      }
-      if (e.event === 'phase_result' && e.payload.phase === 'market_data') {
-        const m = e.payload.metrics;
-        refusals.rateLimited += Number(m['rate_limited_count']) || 0;
-        refusals.circuitOpens += Number(m['circuit_open_count']) || 0;
-        refusals.refused += refusalsOf(m['providers']);
       }
       if (e.event !== 'run_result') {
         if (options.level === 'error') return;
@@ -197,13 +178,9 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           else if (p.name === 'insufficient_coverage' && verbose) line(`${p.date}  analytics skipped for ${String(p.portfolio_id).slice(0, 8)}: missing marks ratio ${p.value}`);
           break;
         }
-        case 'run_result': {
+        case 'run_result':
           clearBar();
-          // Printed where the summary follows, as its first line (the summary prints unless --log-level error).
-          const refused = options.level === 'error' ? null : providerRefusalWarning(refusals);
-          if (refused) write(warning(refused));
           break;
-        }
         default:
           break;
       }

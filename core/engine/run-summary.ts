@@ -295,7 +295,7 @@ export interface RunSummaryInput {
 }
 
 /** What the provider refused in a run: failures on its rate limit, and its circuit's openings and refusals. */
-export interface ProviderRefusals {
+interface ProviderRefusals {
   /** Requests that ended rate-limited (HTTP 429) after their retries. */
   readonly rateLimited: number;
   readonly circuitOpens: number;
@@ -304,7 +304,7 @@ export interface ProviderRefusals {
 }
 
 /** The requests every provider's open circuit refused. */
-export function refusedRequests(providers: Readonly<Record<string, { readonly refused: number }>>): number {
+function refusedRequests(providers: Readonly<Record<string, { readonly refused: number }>>): number {
   return Object.values(providers).reduce((n, p) => n + p.refused, 0);
 }
 
@@ -312,7 +312,7 @@ export function refusedRequests(providers: Readonly<Record<string, { readonly re
  * The run summary's line when the provider rate-limited requests or its circuit opened (SPEC.md
  * e.6, e.7): what happened, what it left, and what to do next; null when neither happened.
  */
-export function providerRefusalWarning(r: ProviderRefusals): string | null {
+function providerRefusalWarning(r: ProviderRefusals): string | null {
   if (r.rateLimited === 0 && r.circuitOpens === 0) return null;
   const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   const parts = [
