@@ -4,7 +4,7 @@
  * explanation and, for a misspelt flag, the nearest valid one.
  */
 import { parseArgs } from 'node:util';
-import { usageError } from '../core/api/errors';
+import { type BatchdeskError, usageError } from '../core/api/errors';
 import type { CommandSpec, FlagSpec, FlagValues } from './command';
 import { shownValue, SHOWN_VALUE_MAX } from '../core/api/ascii-json';
 
@@ -44,16 +44,71 @@ export function nearest(word: string, candidates: readonly string[]): string | n
   return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
 }
 
+/**
+ * The flags a misspelt one most likely meant (SPEC.md k.1): the same name in other letter case;
+ * else every flag the word begins (`--start` is `--start-date`, `--tolerance` both tolerances);
+ * else the nearest by edit distance. Flag names are lower case.
+ */
+export function flagSuggestions(word: string, names: readonly string[]): string[] {
+  const w = word.toLowerCase();
+  if (w === '') return [];
+  if (names.includes(w)) return [w];
+  const begun = names.filter((n) => n.startsWith(w));
+  if (begun.length > 0) return begun;
+  const near = nearest(w, names);
+  return near ? [near] : [];
+}
+
+/** `--a`, `--a or --b`, `--a, --b or --c`. */
+function flagAlternatives(names: readonly string[]): string {
+  const flags = names.map((n) => `--${n}`);
+  return flags.length > 1 ? `${flags.slice(0, -1).join(', ')} or ${flags.at(-1)}` : (flags[0] ?? '');
+}
+
+/**
+ * The unknown flag parseArgs reported, as the user typed it, with what it most likely meant. A
+ * single-dash word (`-dry-run`) is reported by its first letter, so it is read back from argv.
+ */
+function unknownFlagWords(reported: string, argv: readonly string[], names: readonly string[]): { typed: string; hint: string } {
+  if (reported.startsWith('--')) {
+    const suggestions = flagSuggestions(reported.slice(2).split('=')[0]!, names);
+    return { typed: reported, hint: suggestions.length ? `; did you mean ${flagAlternatives(suggestions)}?` : '' };
+  }
+  const token = argv.find((a) => !a.startsWith('--') && a.startsWith(reported)) ?? reported;
+  const name = token.split('=')[0]!;
+  const typed = name.length > 1 ? name : token;
+  const word = name.slice(1);
+  const suggestions = word.length > 1 ? flagSuggestions(word, names) : [];
+  return { typed, hint: suggestions.length ? `; did you mean ${flagAlternatives(suggestions)}?` : '; flags are written in full, as --name' };
+}
+
+/**
+ * A command group's subcommand that is none of its own (`verify bogus`, `diagnose bogus`), or
+ * none given where one is needed: names them all, and the nearest.
+ */
+export function subcommandError(group: string, sub: string | undefined, subs: readonly string[]): BatchdeskError {
+  const near = sub ? nearest(sub, subs) : null;
+  const what = sub === undefined ? `\`${group}\` needs a subcommand` : `unknown subcommand ${shownValue(sub)} of \`${group}\``;
+  return usageError(`${what}; one of: ${subs.join(', ')}${near ? `; did you mean \`${group} ${near}\`?` : ''} (see \`batchdesk --help\`)`);
+}
+
 export interface ParsedCommandArgs {
   readonly flags: FlagValues;
   readonly positionals: string[];
+}
+
+/** True when `token` is a flag that takes the next word as its value (`--out`, not `--out=F` or `--resume`). */
+function awaitsValue(token: string | undefined, flags: Readonly<Record<string, FlagSpec>>): boolean {
+  const spec = token?.startsWith('--') && !token.includes('=') ? flags[token.slice(2)] : undefined;
+  return spec?.type === 'string' && spec.optionalValue === undefined;
 }
 
 /**
  * Writes two shapes of argv as `--name=VALUE` for parseArgs: a flag whose value is optional
  * given alone (`--resume` is `--resume=<optionalValue>`), and a non-negative number flag with a
  * value that starts with "-" (`--chunk-days -1` is `--chunk-days=-1`, which the command refuses
- * with its allowed range).
+ * with its allowed range). `-h` is `--help`, as it is before a command (`batchdesk -h`), unless
+ * it is the value of the flag before it.
  */
 function joinFlagValues(argv: readonly string[], flags: Readonly<Record<string, FlagSpec>>): string[] {
   const out: string[] = [];
@@ -62,7 +117,11 @@ function joinFlagValues(argv: readonly string[], flags: Readonly<Record<string, 
     const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null;
     const spec = name ? flags[name] : undefined;
     const next = argv[i + 1];
-    if (spec?.optionalValue !== undefined && (next === undefined || next.startsWith('--'))) {
+    if (a === '-h' && !awaitsValue(argv[i - 1], flags)) {
+      out.push('--help');
+      continue;
+    }
+    if (spec?.optionalValue !== undefined && (next === undefined || next.startsWith('--') || next === '-h')) {
       out.push(`--${name}=${spec.optionalValue}`);
       continue;
     }
@@ -116,7 +175,12 @@ function repeatedSingleValueFlag(flags: Readonly<Record<string, FlagSpec>>, toke
   return name && values ? { name, values } : null;
 }
 
-export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): ParsedCommandArgs {
+/**
+ * Parses a command's argv. `subcommands` are the second words of the two-word commands that
+ * share this command's first word (`diagnose` has `equity-cash` and `prices`): an unexpected
+ * first argument is then named as an unknown one of them.
+ */
+export function parseCommandArgs(spec: CommandSpec, argv: readonly string[], subcommands: readonly string[] = []): ParsedCommandArgs {
   const all: Record<string, FlagSpec> = { ...GLOBAL_FLAGS, ...spec.flags };
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
   for (const [name, f] of Object.entries(all)) options[name] = f.multiple ? { type: f.type, multiple: true } : { type: f.type };
@@ -127,11 +191,8 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
     const e = err as Error & { code?: string };
     const unknown = /Unknown option '(-{1,2}[^']+)'/.exec(e.message);
     if (unknown) {
-      const flag = unknown[1]!.replace(/^-+/, '').split('=')[0]!;
-      const suggestion = nearest(flag, Object.keys(all));
-      throw usageError(
-        `unknown flag --${flag} for \`batchdesk ${spec.name}\`${suggestion ? `; did you mean --${suggestion}?` : ''} (see \`batchdesk ${spec.name} --help\`)`,
-      );
+      const { typed, hint } = unknownFlagWords(unknown[1]!, argv, Object.keys(all));
+      throw usageError(`unknown flag ${typed} for \`batchdesk ${spec.name}\`${hint} (see \`batchdesk ${spec.name} --help\`)`);
     }
     const ambiguous = /Option '(-{1,2}[^' ]+)[^']*' argument is ambiguous/.exec(e.message);
     if (ambiguous) {
@@ -147,6 +208,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
   const positionals = [...parsed.positionals];
   const allowed = spec.positionals ?? [];
   if (!parsed.values['help']) {
+    if (parsed.values['quiet'] && parsed.values['verbose']) throw usageError(`--quiet and --verbose exclude each other: keep one (see \`batchdesk ${spec.name} --help\`)`);
     const repeated = repeatedSingleValueFlag(all, parsed.tokens);
     if (repeated) {
       const shown = repeated.values.map(shownValue).join(', then ');
@@ -157,6 +219,7 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
       throw usageError(`\`batchdesk ${spec.name}\` needs ${allowed.filter((p) => p.required).map((p) => `<${p.name}>`).join(' ')} (see \`batchdesk ${spec.name} --help\`)`);
     }
     if (positionals.length > allowed.length) {
+      if (allowed.length === 0 && subcommands.length > 0) throw subcommandError(spec.name, positionals[0], subcommands);
       throw usageError(`unexpected argument ${shownValue(positionals[allowed.length]!)} for \`batchdesk ${spec.name}\` (see \`batchdesk ${spec.name} --help\`)`);
     }
     const missing = missingRequiredFlags(spec, parsed.values as FlagValues);

@@ -1,7 +1,7 @@
 /**
  * The console's level (SPEC.md k.4's `BATCHDESK_LOG_LEVEL`): which of a command's progress lines
- * reach stderr. `--verbose` is `debug` and `--quiet` is `error` (it wins over --verbose), for one
- * command; without either, `BATCHDESK_LOG_LEVEL` decides, else `info`.
+ * reach stderr. `--verbose` is `debug` and `--quiet` is `error`, for one command (the two together
+ * are a usage error, cli/args.ts); without either, `BATCHDESK_LOG_LEVEL` decides, else `info`.
  *
  * - `debug`: every line, with the detail --verbose adds;
  * - `info`: progress, warnings and failures (the default);
@@ -18,7 +18,6 @@ import { usageError } from '../core/api/errors';
 const levelSchema = z.enum(EVENT_LEVELS);
 
 export function consoleLogLevel(flags: { quiet: boolean; verbose: boolean }, env: Readonly<Record<string, string | undefined>>): EventLevel {
-  // Both given: --quiet wins, as it always has (a script's --quiet stays quiet).
   if (flags.quiet) return 'error';
   if (flags.verbose) return 'debug';
   const raw = env['BATCHDESK_LOG_LEVEL'];

@@ -8,7 +8,7 @@ import { BatchdeskError, EXIT, usageError } from '../core/api/errors';
 import { classifyFailure, type ClassifiedFailure } from '../db/storage-errors';
 import { withLockAdvice } from '../core/engine/locked-error';
 import { APP_VERSION } from '../host/app-version';
-import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag } from './args';
+import { GLOBAL_FLAGS, nearest, parseCommandArgs, stringFlag, subcommandError } from './args';
 import { advisedDbFlag, type CommandSpec, type GlobalOptions } from './command';
 import { colorEnabled } from './color';
 import { COMMANDS } from './commands';
@@ -47,6 +47,11 @@ function findCommand(argv: readonly string[]): { spec: CommandSpec; rest: string
   if (two) return { spec: two, rest: argv.filter((_, i) => i !== 0 && i !== sub) };
   const one = COMMANDS.find((c) => c.name === argv[0]);
   return one ? { spec: one, rest: argv.slice(1) } : null;
+}
+
+/** The second words of the two-word commands that start with `group` (`verify` has `demo`, `guard`, ...). */
+function subcommandsOf(group: string): string[] {
+  return COMMANDS.filter((c) => c.name.startsWith(`${group} `)).map((c) => c.name.split(' ')[1]!);
 }
 
 /** The global flags that may come before the command (--help and --version lead on their own). */
@@ -134,7 +139,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       const word = argv.find((a) => !a.startsWith('-')) ?? argv[0]!;
       const names = COMMANDS.map((c) => c.name.split(' ')[0]!);
       // A command group (`verify demo|guard|...`) with an unknown or missing subcommand.
-      const subs = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `)).map((c) => c.name.split(' ')[1]!);
+      const subs = subcommandsOf(argv[0]!);
       if (subs.length > 0) {
         const at = subcommandIndex(argv);
         const sub = at === null ? undefined : argv[at];
@@ -143,18 +148,14 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
           io.out(groupHelp(argv[0]!, COMMANDS));
           return EXIT.ok;
         }
-        const near = sub ? nearest(sub, subs) : null;
-        throw new BatchdeskError(
-          'usage',
-          `${sub ? `unknown subcommand ${JSON.stringify(sub)} of \`${argv[0]}\`` : `\`${argv[0]}\` needs a subcommand`}; one of: ${subs.join(', ')}${near ? `; did you mean \`${argv[0]} ${near}\`?` : ''} (see \`batchdesk --help\`)`,
-        );
+        throw subcommandError(argv[0]!, sub, subs);
       }
       const near = nearest(word, [...new Set(names)]);
       throw new BatchdeskError('usage', `unknown command ${shownValue(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
     }
     const { spec, rest } = found;
     json = spec.flags['json'] !== undefined && rest.includes('--json');
-    const parsed = parseCommandArgs(spec, [...rest, ...globals]);
+    const parsed = parseCommandArgs(spec, [...rest, ...globals], subcommandsOf(spec.name));
     if (parsed.flags['help']) {
       io.out(commandHelp(spec));
       return EXIT.ok;

@@ -26,7 +26,18 @@ export function parseOrUsage<S extends z.ZodType>(schema: S, value: unknown, com
   for (const k of issue.path) shown = shown !== null && typeof shown === 'object' ? (shown as Record<string | number, unknown>)[k as string | number] : undefined;
   // A required flag left out: zod says "expected string, received undefined"; say it plainly.
   const message = shown === undefined && issue.code === 'invalid_type' ? 'this flag is required' : issueWords(issue);
+  throw usageError(`${refusal(flag, shown, message)} (see \`batchdesk ${command} --help\`)`);
+}
+
+/**
+ * The flag, the value given and what is wrong with it. A schema's message that starts with a
+ * flag is a whole sentence already (`--end-date 2026-11-10 is before --start-date 2026-11-20`,
+ * `--resume cannot be combined with ...`): it stands alone, so the flag and its value are not
+ * said twice, nor a value the user never typed (a bare `--resume` is "latest").
+ */
+function refusal(flag: string, shown: unknown, message: string): string {
+  if (message.startsWith('--')) return message;
   // A switch is named, not echoed: "--dry-run true" reads as a value the user never typed.
   const echoed = typeof shown === 'string' ? ` ${shownValue(shown)}` : shown !== undefined && typeof shown !== 'object' && typeof shown !== 'boolean' ? ` ${JSON.stringify(shown)}` : '';
-  throw usageError(`${flag}${echoed}: ${message} (see \`batchdesk ${command} --help\`)`);
+  return `${flag}${echoed}: ${message}`;
 }

@@ -3,10 +3,11 @@ import { basename, resolve } from 'node:path';
 import { historyCommands, historyDaysSchema, historyStatusSchema } from '../../core/api/commands/history-commands';
 import { EXIT, usageError } from '../../core/api/errors';
 import { targetDate } from '../../core/calendar';
-import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import { shortIds } from '../../core/domain/short-ids';
 import { formatTimestamp } from '../../core/domain/timestamp';
-import { differenceSample } from '../../core/validation/baseline';
+import { formatMoney } from '../../core/domain/money';
+import { differenceSample, type BaselineDifference } from '../../core/validation/baseline';
+import { isMoneyColumn } from '../../core/validation/canonical-form';
 import { exportBaseline, writeBaselineFile } from '../../host/diagnostics/baseline';
 import { compareBaseline } from '../../host/diagnostics/baseline-compare';
 import { historyReport, runningReport } from '../../host/diagnostics/history-report';
@@ -15,7 +16,7 @@ import type { InterruptedRebuild } from '../../db/maintenance/interrupted-mainte
 import { systemClock } from '../../host/system-ports';
 import { stringFlag } from '../args';
 import { BANNER, asciiJson, inlineList, table } from '../ascii';
-import { advisedDbFlag, JSON_FLAG, type CommandSpec } from '../command';
+import { advisedDbFlag, JSON_FLAG, type CommandSpec, type FlagValues } from '../command';
 import { readNumberFlag, type NumberFlag } from '../number-flag';
 import { parseOrUsage } from '../validate';
 import { END_FLAG, START_FLAG } from './diagnostic-flags';
@@ -38,6 +39,17 @@ function interruptedRebuildLines(rebuild: InterruptedRebuild): string[] {
   ];
 }
 
+/**
+ * `--running` shows the run in flight now; a period (`--days`) or a status filter (`--status`)
+ * has nothing to select there, so they are refused rather than silently ignored.
+ */
+function refuseRunningWithPeriod(f: FlagValues): void {
+  if (!f['running']) return;
+  const given = ['days', 'status'].filter((name) => f[name] !== undefined).map((name) => `--${name}`);
+  if (given.length === 0) return;
+  throw usageError(`--running cannot be combined with ${given.join(' or ')}: it shows the run in flight now; leave ${given.length > 1 ? 'them' : 'it'} out, or drop --running for the runs and dates of a period (see \`batchdesk history --help\`)`);
+}
+
 const DAYS_NUMBER: NumberFlag = { name: '--days', range: historyDaysSchema, example: '30' };
 
 export const historyCommand: CommandSpec = {
@@ -45,13 +57,14 @@ export const historyCommand: CommandSpec = {
   summary: 'recent runs and tracked dates: phase letters, missing prices, jobs; --running for the run in flight',
   flags: {
     days: { type: 'string', valueName: 'N', nonNegative: true, description: 'period in calendar days', defaultText: '30' },
-    status: { type: 'string', valueName: 'S', description: 'only runs and dates with this status' },
+    status: { type: 'string', valueName: 'S', description: `only runs and dates with this status: ${historyStatusSchema.options.join(', ')}` },
     running: { type: 'boolean', description: 'the lock holder, the running run and the latest committed dates' },
     json: JSON_FLAG,
   },
   example: 'batchdesk history --days 7',
   async run(ctx) {
     const f = ctx.flags;
+    refuseRunningWithPeriod(f);
     const clock = systemClock(ctx.io.env);
     const days = readNumberFlag(DAYS_NUMBER, stringFlag(f['days']) ?? '30', 'history');
     const statusFlag = stringFlag(f['status']);
@@ -123,9 +136,8 @@ export const exportBaselineCommand: CommandSpec = {
   example: 'batchdesk history export-baseline --start-date 2025-07-01 --end-date 2025-09-30 --out before.json',
   async run(ctx) {
     const f = ctx.flags;
-    const start = parseOrUsage(calendarDateSchema, stringFlag(f['start-date']), 'history export-baseline', '--start-date');
-    const end = parseOrUsage(calendarDateSchema, stringFlag(f['end-date']), 'history export-baseline', '--end-date');
-    if (end < start) throw usageError(`--end-date ${end} is before --start-date ${start}`);
+    const range = { startDate: stringFlag(f['start-date']), endDate: stringFlag(f['end-date']) };
+    const { startDate: start, endDate: end } = parseOrUsage(historyCommands.exportBaseline.input, range, 'history export-baseline');
     const out = stringFlag(f['out'])!;
     const clock = systemClock(ctx.io.env);
     // A baseline of days not settled yet would archive nothing, as every report that takes dates refuses them.
@@ -146,6 +158,16 @@ export const exportBaselineCommand: CommandSpec = {
 
 /** Differences of each kind the human report of `history compare` lists; --json lists them all. */
 const LISTED_PER_KIND = 50;
+
+/**
+ * A compared value or difference as the report prints it: a snapshot's money field as money
+ * (SPEC.md k.1; the same columns the money tolerance applies to), other numbers to 10
+ * significant digits (the precision baselines hash at), long texts (hashes) cut.
+ */
+function compareCell(d: BaselineDifference, v: unknown): string {
+  if (typeof v === 'number') return d.kind === 'snapshot' && isMoneyColumn(d.field) ? formatMoney(v) : String(Number(v.toPrecision(10)));
+  return typeof v === 'string' && v.length > 16 ? `${v.slice(0, 12)}...` : JSON.stringify(v);
+}
 
 const tolerances = historyCommands.compareBaselines.input.shape;
 const TOLERANCE_MONEY_NUMBER: NumberFlag = { name: '--tolerance-money', range: tolerances.toleranceMoney.unwrap(), example: '0.01' };
@@ -180,7 +202,6 @@ export const compareBaselineCommand: CommandSpec = {
     });
     if (f['json']) ctx.io.out(asciiJson(r, 2));
     else {
-      const show = (v: unknown) => (typeof v === 'string' && v.length > 16 ? `${v.slice(0, 12)}...` : JSON.stringify(v));
       const listed = differenceSample(r.differences, LISTED_PER_KIND);
       const short = shortIds(r.differences.flatMap((d) => (d.portfolio_id ? [d.portfolio_id] : [])));
       const unlisted = r.differences.length - listed.length;
@@ -191,7 +212,11 @@ export const compareBaselineCommand: CommandSpec = {
           BANNER,
           ...(r.differences.length
             ? [
-                table(['date', 'portfolio', 'kind', 'field', 'A', 'B', '|diff|'], listed.map((d) => [d.date, d.portfolio_id ? short(d.portfolio_id) : '-', d.kind, d.field, show(d.a), show(d.b), d.abs_diff === undefined ? '' : String(d.abs_diff)])),
+                table(
+                  ['date', 'portfolio', 'kind', 'field', 'A', 'B', '|diff|'],
+                  listed.map((d) => [d.date, d.portfolio_id ? short(d.portfolio_id) : '-', d.kind, d.field, compareCell(d, d.a), compareCell(d, d.b), d.abs_diff === undefined ? '' : compareCell(d, d.abs_diff)]),
+                  ['l', 'l', 'l', 'l', 'r', 'r', 'r'],
+                ),
                 ...(unlisted ? [`... ${unlisted} more differences (the first ${LISTED_PER_KIND} of each kind are listed): --json lists them all`] : []),
               ]
             : ['No differences.']),

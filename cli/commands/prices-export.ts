@@ -1,6 +1,7 @@
 /** `batchdesk prices export --out FILE`: write cached closes as CSV (SPEC.md k.2, m.14). */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { endNotBeforeStart } from '../../core/api/date-range';
 import { EXIT } from '../../core/api/errors';
 import { isoDateSchema } from '../../core/domain/iso-date';
 import { exportPricesCsv } from '../../db/csv-transfer/price-transfer';
@@ -17,7 +18,7 @@ const optionsSchema = z
     endDate: isoDateSchema.optional(),
     symbols: z.array(z.string().min(1)),
   })
-  .refine((o) => !o.startDate || !o.endDate || o.startDate <= o.endDate, { message: 'is before --start-date', path: ['endDate'] });
+  .superRefine(endNotBeforeStart);
 
 export const pricesExportCommand: CommandSpec = {
   name: 'prices export',

@@ -1,7 +1,7 @@
 /**
- * The console's level (SPEC.md k.4 `BATCHDESK_LOG_LEVEL`; cli/log-level.ts): --verbose and
- * --quiet win for one command (--quiet over --verbose), else the variable, else info; a value
- * outside the four levels is a usage error that names them.
+ * The console's level (SPEC.md k.4 `BATCHDESK_LOG_LEVEL`; cli/log-level.ts): --verbose or
+ * --quiet win for one command, else the variable, else info; a value outside the four levels is
+ * a usage error that names them, and so are --quiet and --verbose together (k.1).
  */
 import { describe, expect, it } from 'vitest';
 import { consoleLogLevel } from '../../cli/log-level';
@@ -19,9 +19,14 @@ describe('the console level', () => {
     expect(consoleLogLevel({ quiet: false, verbose: true }, { BATCHDESK_LOG_LEVEL: 'error' })).toBe('debug');
   });
 
-  it('refuses an unknown level as a usage error; --quiet wins over --verbose', () => {
+  it('refuses an unknown level as a usage error', () => {
     expect(() => consoleLogLevel({ quiet: false, verbose: false }, { BATCHDESK_LOG_LEVEL: 'loud' })).toThrow(BatchdeskError);
-    expect(consoleLogLevel({ quiet: true, verbose: true }, {})).toBe('error');
+  });
+
+  it('through the CLI: --quiet with --verbose exits 2 naming both, before anything runs', async () => {
+    const r = await runCli(['run', '--db', '/nonexistent/x.sqlite', '--quiet', '--verbose', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --quiet and --verbose exclude each other: keep one (see `batchdesk run --help`)');
   });
 
   it('through the CLI: an unknown level exits 2 naming the four levels', async () => {

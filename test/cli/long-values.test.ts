@@ -35,7 +35,8 @@ describe('usage errors echo a long value cut', () => {
     ['a choice flag', ['history', '--status', LONG], `error: --status ${CUT}: expected one of "running", "completed", "partial", "failed", "cancelled", "interrupted", "success", "stale" or "imported" (see \`batchdesk history --help\`)`],
     ['a flag in the run options', ['run', '--market-data', LONG], `error: --market-data ${CUT}: expected one of "online", "offline" or "synthetic" (see \`batchdesk run --help\`)`],
     ['a one-value flag given twice', ['history', '--days', LONG, '--days', '7'], `error: --days is given twice (${CUT}, then "7") but takes one value; keep one (see \`batchdesk history --help\`)`],
-    ['an unexpected argument', ['history', LONG], `error: unexpected argument ${CUT} for \`batchdesk history\` (see \`batchdesk history --help\`)`],
+    ['an unexpected argument', ['cancel', LONG], `error: unexpected argument ${CUT} for \`batchdesk cancel\` (see \`batchdesk cancel --help\`)`],
+    ['an unknown subcommand', ['history', LONG], `error: unknown subcommand ${CUT} of \`history\`; one of: export-baseline, compare (see \`batchdesk --help\`)`],
     [
       'a value that reads like a flag',
       ['run', '--risk-free-rate', `-${LONG}`],
