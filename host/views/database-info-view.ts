@@ -4,6 +4,8 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import type { SqliteDatabase } from '../../db/open-database';
 import { tableRowCounts } from '../../db/table-counts';
+import { lockRepository } from '../../db/repositories/lock-repository';
+import { lockKindWords } from '../../core/engine/locked-error';
 import { parseJsonColumn } from './json-column';
 import { maintenanceOf } from './maintenance-state';
 
@@ -17,7 +19,8 @@ export function databaseInfo(db: SqliteDatabase, path: string) {
     const r = db.prepare(`SELECT value FROM settings WHERE key = ?`).get(key) as { value: string } | undefined;
     return parseJsonColumn(r?.value, record);
   };
-  const lock = db.prepare(`SELECT kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested FROM run_lock WHERE id = 1`).get() as Record<string, unknown> | undefined;
+  // Read as the engine reads it: a seed's lock row (stored as an import, b.4) is seed-demo's.
+  const lock = lockRepository(db, () => {}).readLock();
   const latest = db.prepare(`SELECT max(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL`).get() as { d: string | null };
   let sizeBytes = 0;
   try {
@@ -34,6 +37,6 @@ export function databaseInfo(db: SqliteDatabase, path: string) {
     latestCompleteDate: latest.d,
     gate: setting('gate'),
     maintenance: maintenanceOf(db),
-    lock: lock ?? null,
+    lock: lock && { what: lockKindWords(lock.kind), holder: lock.holder, host: lock.host, pid: lock.pid, acquiredAt: lock.acquiredAt, heartbeatAt: lock.heartbeatAt },
   };
 }

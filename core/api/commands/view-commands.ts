@@ -232,6 +232,17 @@ export type AnalyticsView = z.infer<typeof analyticsViewSchema>;
 
 const portfolioDate = z.object({ portfolioId: z.string().min(1), date: calendarDateSchema.optional() });
 
+/** The run lock's holder (SPEC.md g.9) as the Data screen names it. */
+const databaseLockSchema = z.object({
+  /** What holds it, in words: run, rebuild, purge, restore, import or seed-demo. */
+  what: z.string(),
+  holder: z.enum(['cli', 'app', 'serve']),
+  host: z.string(),
+  pid: z.number().int(),
+  acquiredAt: z.string(),
+  heartbeatAt: z.string(),
+});
+
 export const viewCommands = {
   listPortfolios: defineCommand({
     summary: 'the portfolios with their lot counts and latest complete snapshot date',
@@ -346,7 +357,7 @@ export const viewCommands = {
       latestCompleteDate: z.string().nullable(),
       gate: z.record(z.string(), z.unknown()).nullable(),
       maintenance: z.record(z.string(), z.unknown()).nullable(),
-      lock: z.record(z.string(), z.unknown()).nullable(),
+      lock: databaseLockSchema.nullable(),
     }),
     mutates: false,
   }),

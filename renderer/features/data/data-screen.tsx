@@ -33,6 +33,12 @@ const PURGE_LABELS = { from: 'the From date', to: 'the To date' };
 const dataTables = (counts: Record<string, number>): string[] => Object.keys(counts).filter((t) => !t.startsWith('__'));
 
 /** A purge range in words, dates as the date fields show them: "every date", "2025-07-01 to 2025-09-30". */
+/** The lock's holder in words: "the CLI's seed-demo (pid 4242 on laptop, since 2026-11-27 23:00:00)". */
+function lockWords(lock: NonNullable<CommandOutput<'getDatabaseInfo'>['lock']>): string {
+  const who = lock.holder === 'cli' ? "the CLI's" : lock.holder === 'app' ? "the app's" : "serve's";
+  return `${who} ${lock.what} (pid ${lock.pid} on ${lock.host}, since ${fmtTimestamp(lock.acquiredAt)})`;
+}
+
 function rangeText(start: string | null, end: string | null): string {
   if (start && end) return start === end ? start : `${start} to ${end}`;
   if (start) return `every date from ${start} on`;
@@ -539,7 +545,7 @@ export function DataScreen() {
           <h2 id="db-title">Database</h2>
           <p>
             <code>{info.data.path}</code>, {fmtBytes(info.data.sizeBytes)}, latest complete date {info.data.latestCompleteDate ?? 'none'}
-            {info.data.lock ? `, locked by ${String(info.data.lock['holder'])} (${String(info.data.lock['kind'])})` : ''}.
+            {info.data.lock ? `, locked by ${lockWords(info.data.lock)}` : ''}.
           </p>
           <details>
             <summary>Row counts ({tables.length} tables)</summary>

@@ -223,6 +223,18 @@ describe('portfolios, snapshots, marks and analytics', () => {
     expect(out.lock).toBeNull();
     expect(out.sizeBytes).toBeGreaterThan(0);
   });
+
+  it("names a seed-demo's lock as seed-demo, though its row is stored as an import's (b.4)", async () => {
+    const copy = join(tempDir(), 'locked.db');
+    copyFileSync(dbPath, copy);
+    const raw = new Database(copy);
+    raw
+      .prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at, cancel_requested) VALUES (1, 'import', 'seed-0b6f', 'cli', 'laptop', 4242, ?, ?, 0)`)
+      .run('2025-07-15T23:00:00.000Z', '2025-07-15T23:00:05.000Z');
+    raw.close();
+    const out = await ok('getDatabaseInfo', {}, testHostContext(copy, SHORT_NOW, { reader: false }));
+    expect(out.lock).toEqual({ what: 'seed-demo', holder: 'cli', host: 'laptop', pid: 4242, acquiredAt: '2025-07-15T23:00:00.000Z', heartbeatAt: '2025-07-15T23:00:05.000Z' });
+  });
 });
 
 describe('incomplete dates are hidden unless asked (g.7, m.1)', () => {
