@@ -103,6 +103,27 @@ export function fsyncFile(path: string): void {
 }
 
 /**
+ * Makes a rename inside `dir` durable: the new name is on disk once this returns, so a power cut
+ * after it cannot bring the old file back. Platforms that cannot open a folder for fsync
+ * (Windows) keep the rename as their file system orders it.
+ */
+export function fsyncDirectory(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    if (!['EISDIR', 'EPERM', 'EINVAL', 'EBADF'].includes((err as { code?: string }).code ?? '')) throw err;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Pages copied per backup step: all of them. SQLite restarts a stepwise backup whenever another
  * connection writes to the source between two steps, so with a run committing a date every few
  * tens of milliseconds a copy of 100 pages a step started over until the run ended (and slowed

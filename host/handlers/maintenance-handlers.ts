@@ -40,7 +40,7 @@ export const maintenanceHandlers: HandlerMap<'createBackup' | 'listBackups' | 'r
       ),
     );
     afterDatabaseReplaced(ctx, 'restore');
-    return { database: r.database, restoredFrom: r.restoredFrom, safetyBackup: r.safetyBackup, manifestChecked: r.manifestChecked, migrationsApplied: r.migrationsApplied, rowCounts: r.rowCounts };
+    return { database: r.database, restoredFrom: r.restoredFrom, safetyBackup: r.safetyBackup, manifestChecked: r.manifestChecked, migrationsApplied: r.migrationsApplied, rowCounts: r.rowCounts, removedLeftovers: [...(r.removedLeftovers ?? [])] };
   },
   async purgeDerived(input, ctx) {
     return withDatabase(ctx, async (opened) => {

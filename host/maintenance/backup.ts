@@ -51,7 +51,7 @@ import {
   type BackupManifest,
   type PartialWriter,
 } from '../../db/maintenance/backup-manifest';
-import { appliedMigrationHashes, copyDatabase, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
+import { appliedMigrationHashes, copyDatabase, fsyncDirectory, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { isReadOnlyError, readOnlyDatabaseMessage, readOnlyDatabaseProblem } from '../../db/open-database';
 import { databaseOverwriteError, databaseOverwriteReason, folderLocationProblem, namesFolder, outputPathError, protectedDatabaseReason, SQLITE_FILE_REASON } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
@@ -600,6 +600,8 @@ export async function makeBackup(opened: OpenedDatabase, req: BackupRequest, clo
   };
   try {
     writeManifest(file, manifest);
+    // The backup's and its manifest's names on disk before a purge may rely on them.
+    fsyncDirectory(dirname(file));
   } catch (err) {
     fail(`cannot write the manifest of ${file}`, err);
   }

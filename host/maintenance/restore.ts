@@ -41,7 +41,7 @@ import type { Clock } from '../../core/ports/clock';
 import type { LockHolder } from '../../core/ports/store';
 import { stepReporter, stopIfCancelled, type StepEventTarget } from './step-events';
 import { manifestPathOf, readManifest } from '../../db/maintenance/backup-manifest';
-import { fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
+import { fsyncDirectory, fsyncFile, sha256File, verifyDatabaseFile } from '../../db/maintenance/database-file';
 import { DATABASE_COMPANION_SUFFIXES, isSameFile } from '../../db/maintenance/database-paths';
 import { logMaintenance } from '../../db/maintenance/maintenance-log';
 import { createEngineStore } from '../../db/engine-store';
@@ -204,11 +204,6 @@ function removeKilledRestoreCopies(dbPath: string): string[] {
   });
 }
 
-/** The removed leftovers in the words of restore's report: `removed 1 file a killed restore left beside the database: ...`. */
-export function removedLeftoversText(files: readonly string[]): string {
-  return `removed ${files.length} file${files.length === 1 ? '' : 's'} a killed restore left beside the database: ${files.join(', ')}`;
-}
-
 /**
  * Readies the copy `tmp` of the backup to become the database, so the rename that follows is the
  * restore's single commit point: clears the lock rows the image carries (the lock the backup was
@@ -301,6 +296,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
       for (const suffix of ['-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
       renameSync(tmp, dbPath);
       swapped = true;
+      fsyncDirectory(dirname(dbPath));
     } catch (err) {
       if (!swapped) {
         try {
@@ -323,6 +319,7 @@ export async function restoreBackup(req: RestoreRequest, clock: Clock): Promise<
     const tmp = `${dbPath}.restore-${process.pid}.tmp`;
     maintenanceId = await stageCopy(file, tmp, ready(tmp), boundary);
     renameSync(tmp, dbPath);
+    fsyncDirectory(dirname(dbPath));
   }
   checked.recordPassed();
   report('reopen');

@@ -1,12 +1,14 @@
 /**
+ * fsyncDirectory flushes a folder after a rename (backup and restore), and keeps quiet where a
+ * folder cannot be flushed or is gone.
  * sha256File reads a file in 1 MB pieces: checked against the published FIPS 180-2 vector for
  * "abc" and against one-shot hashing of a 2.5 MB file whose pieces end mid-way.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256File } from '../../db/maintenance/database-file';
+import { fsyncDirectory, sha256File } from '../../db/maintenance/database-file';
 import { tempDir } from '../support/cli';
 
 describe('sha256File', () => {
@@ -23,5 +25,16 @@ describe('sha256File', () => {
     const file = join(dir, 'big');
     writeFileSync(file, big);
     expect(sha256File(file)).toBe(createHash('sha256').update(big).digest('hex'));
+  });
+});
+
+describe('fsyncDirectory', () => {
+  it('flushes a folder after a rename in it, and returns quietly for a folder that is gone', () => {
+    const dir = tempDir('fsync-dir-');
+    writeFileSync(join(dir, 'a.tmp'), 'x');
+    renameSync(join(dir, 'a.tmp'), join(dir, 'a'));
+    expect(() => fsyncDirectory(dir)).not.toThrow();
+    expect(readdirSync(dir)).toEqual(['a']);
+    expect(() => fsyncDirectory(join(dir, 'gone'))).not.toThrow();
   });
 });

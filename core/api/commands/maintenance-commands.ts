@@ -138,7 +138,16 @@ export const maintenanceCommands = {
   restoreBackup: defineCommand({
     summary: 'restore a backup over the database after a safety backup (j.3)',
     input: z.object({ file: z.string().min(1), safetyBackup: z.boolean().default(true) }),
-    output: z.object({ database: z.string(), restoredFrom: z.string(), safetyBackup: z.string().nullable(), manifestChecked: z.boolean(), migrationsApplied: z.number().int(), rowCounts: counts }),
+    output: z.object({
+      database: z.string(),
+      restoredFrom: z.string(),
+      safetyBackup: z.string().nullable(),
+      manifestChecked: z.boolean(),
+      migrationsApplied: z.number().int(),
+      rowCounts: counts,
+      /** The copies a killed restore had left beside the database, removed before this one's copy; empty when none. */
+      removedLeftovers: z.array(z.string()),
+    }),
     mutates: true,
   }),
   purgeDerived: defineCommand({

@@ -11,6 +11,7 @@
  */
 import { useMemo, useState } from 'react';
 import { backupCheckText } from '../../../core/api/backup-check-text';
+import { removedLeftoversText } from '../../../core/api/restore-words';
 import type { CommandOutput } from '../../../core/api/contract';
 import { useClient, useLive, useServices } from '../../app-context';
 import { fmtBytes, fmtDuration, fmtInt, fmtTimestamp, withAppTimes } from '../../ui/format';
@@ -307,7 +308,8 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
       const r = await client.call('restoreBackup', { file, safetyBackup: true });
       // The time the dialog ends on.
       const took = restoring.finish(true);
-      setMessage({ text: `Restored ${r.restoredFrom} in ${elapsedText(took)}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.`, failed: false });
+      const leftovers = r.removedLeftovers.length ? ` Before the copy it ${removedLeftoversText(r.removedLeftovers)}.` : '';
+      setMessage({ text: `Restored ${r.restoredFrom} in ${elapsedText(took)}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.${leftovers}`, failed: false });
       onChanged();
     } catch (err) {
       restoring.finish(false);

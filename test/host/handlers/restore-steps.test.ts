@@ -5,13 +5,14 @@
  * safety backup, replacing the database, opening the restored file. Each event carries the
  * whole plan, so a view that missed one still knows which steps are done.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../../core/api/telemetry-events';
 import { dispatch } from '../../../host/dispatcher';
 import { openStore } from '../../../host/engine-host';
 import { RESTORE_STEPS } from '../../../host/maintenance/restore';
+import { exitedPid } from '../../support/child-processes';
 import { tempDir } from '../../support/cli';
 import { dispatchOk, testHostContext } from '../../support/app/host-context';
 
@@ -42,6 +43,16 @@ describe('restoreBackup steps', () => {
       { value: 4, source: 'app', tags: { step: 'reopen', steps: plan } },
     ]);
     expect(plan.every((words) => /^[A-Z][a-z]/.test(words))).toBe(true);
+  });
+
+  it("names the copies a killed restore had left, which it removed first (the app's message says them)", async () => {
+    const { ctx, backup } = await withBackup();
+    const leftover = join(ctx.dbPath, '..', `.portfolios.sqlite.restore-${exitedPid()}.tmp`);
+    writeFileSync(leftover, Buffer.alloc(4096, 1));
+    const out = await dispatchOk(ctx, 'restoreBackup', { file: backup.file });
+    expect(out.removedLeftovers).toEqual([leftover]);
+    expect(existsSync(leftover)).toBe(false);
+    expect((await dispatchOk(ctx, 'restoreBackup', { file: backup.file })).removedLeftovers).toEqual([]);
   });
 
   it('without a safety backup the plan has no such step', async () => {

@@ -91,7 +91,7 @@ describe('Backups table', () => {
       }),
       restoreBackup: (input) => {
         restored.push(input);
-        return { database: '/data/portfolios.sqlite', restoredFrom: bare, safetyBackup: '/data/backups/portfolios.20250711T081502Z.pre-restore.sqlite', manifestChecked: false, migrationsApplied: 0, rowCounts: {} };
+        return { database: '/data/portfolios.sqlite', restoredFrom: bare, safetyBackup: '/data/backups/portfolios.20250711T081502Z.pre-restore.sqlite', manifestChecked: false, migrationsApplied: 0, rowCounts: {}, removedLeftovers: [] };
       },
     });
     renderDataScreen(transport);

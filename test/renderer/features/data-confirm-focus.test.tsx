@@ -114,7 +114,7 @@ describe("a backup's Restore...", () => {
     const transport = renderData({
       restoreBackup: () =>
         new Promise((resolve) => {
-          finish = () => resolve({ database: '/data/portfolios.sqlite', restoredFrom: BACKUPS[1]!.file, safetyBackup: '/data/backups/portfolios.20250712T081502Z.pre-restore.sqlite', manifestChecked: true, migrationsApplied: 0, rowCounts: {} });
+          finish = () => resolve({ database: '/data/portfolios.sqlite', restoredFrom: BACKUPS[1]!.file, safetyBackup: '/data/backups/portfolios.20250712T081502Z.pre-restore.sqlite', manifestChecked: true, migrationsApplied: 0, rowCounts: {}, removedLeftovers: [] });
         }),
     });
     fireEvent.click(await restoreButton(1));

@@ -50,13 +50,13 @@ const stepEvent = (step: RestoreStep, plan: readonly RestoreStep[] = PLAN): Tele
 });
 
 /** The Data screen whose restore answers when the test says so. */
-function renderWithPendingRestore() {
+function renderWithPendingRestore(removedLeftovers: string[] = []) {
   let finish: (ok: boolean) => void = () => undefined;
   const transport = new FakeTransport({
     listBackups: () => ({ dir: '/data/backups', backups: [listed], incomplete: [] }),
     restoreBackup: () =>
       new Promise((resolve, reject) => {
-        finish = (ok) => (ok ? resolve({ database: '/data/portfolios.sqlite', restoredFrom: FILE, safetyBackup: '/data/backups/portfolios.20250711T081502Z.pre-restore.sqlite', manifestChecked: true, migrationsApplied: 0, rowCounts: {} }) : reject(new Error('the restore broke')));
+        finish = (ok) => (ok ? resolve({ database: '/data/portfolios.sqlite', restoredFrom: FILE, safetyBackup: '/data/backups/portfolios.20250711T081502Z.pre-restore.sqlite', manifestChecked: true, migrationsApplied: 0, rowCounts: {}, removedLeftovers }) : reject(new Error('the restore broke')));
       }),
   });
   renderDataScreen(transport);
@@ -114,6 +114,15 @@ describe('restore progress on the Data screen', () => {
     );
     // Then the dialog goes.
     await waitFor(() => expect(screen.queryByTestId('restore-progress')).toBeNull(), { timeout: DONE_SHOWN_MS + 1_000 });
+  });
+
+  it('says the copies a killed restore had left, which it removed first', async () => {
+    const left = '/data/.portfolios.sqlite.restore-4242.tmp';
+    const { finish } = renderWithPendingRestore([left]);
+    await clickRestore();
+    await screen.findByTestId('restore-progress');
+    finish(true);
+    await waitFor(() => expect(screen.getByTestId('backup-message').textContent).toMatch(/pre-restore\.sqlite\. Before the copy it removed 1 file a killed restore left beside the database: \/data\/\.portfolios\.sqlite\.restore-4242\.tmp\.$/));
   });
 
   it('a failed restore closes the dialog and says why', async () => {
