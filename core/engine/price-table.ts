@@ -58,7 +58,7 @@ export class PriceTable implements PriceLookup {
     return v;
   }
 
-  /** Stores a row; non-trading days and rows outside the window are ignored. */
+  /** Stores a row, its close and jump flag replacing any before; non-trading days and rows outside the window are ignored. */
   set(symbol: string, date: IsoDate, close: number, jump = false): void {
     if (this.memo.size > 0) this.memo.clear();
     const idx = tradingDayIndex(date) - this.startIndex;
@@ -71,11 +71,12 @@ export class PriceTable implements PriceLookup {
       if (!bad) this.invalidRows.set(symbol, (bad = new Set()));
       bad.add(idx);
     }
+    // The row's flag replaces the one before (a corrected close re-checks its next day's, e.4).
     if (jump) {
       let j = this.jumps.get(symbol);
       if (!j) this.jumps.set(symbol, (j = new Set()));
       j.add(idx);
-    }
+    } else this.jumps.get(symbol)?.delete(idx);
   }
 
   load(rows: readonly StoredPrice[]): void {
