@@ -37,6 +37,7 @@ import { RUN_FORM_LABELS } from './run-form-labels';
 import { CancelNote, StartOutcome } from './start-outcome';
 import { activeRunOf, ActiveRunNotice } from './active-run';
 import { FetchPlan } from './fetch-plan';
+import { reasonTitle } from '../telemetry/reason-words';
 
 type DateMode = 'automatic' | 'range' | 'single';
 
@@ -83,6 +84,14 @@ const RUNS_SCANNED = 200;
 const saysHeld = (p: Plan): boolean => p.refused_by.includes('locked');
 
 /** The ids of the sentences saying why Start is off: a run in progress, a plan saying the file is held, no current plan. */
+/** A planned date's skipped portfolios by reason, in words: "2 portfolios: before the portfolio's first entry (before_first_entry)". */
+function skippedText(skipped: readonly { readonly reason: string }[]): string {
+  if (skipped.length === 0) return '-';
+  const byReason = new Map<string, number>();
+  for (const s of skipped) byReason.set(s.reason, (byReason.get(s.reason) ?? 0) + 1);
+  return [...byReason].map(([reason, n]) => `${n} portfolio${n === 1 ? '' : 's'}: ${reasonTitle(reason)}`).join('; ');
+}
+
 function startOffReasons(activeRun: boolean, held: boolean, planIsCurrent: boolean): string | undefined {
   const ids = [activeRun ? 'run-start-busy' : '', held ? 'run-start-held' : '', planIsCurrent ? '' : 'run-start-preview'].filter(Boolean);
   return ids.length > 0 ? ids.join(' ') : undefined;
@@ -554,7 +563,7 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
                     <td>{d.date}</td>
                     <td>{d.date_phases.map(phaseLabel).join(', ') || '-'}</td>
                     <td>{d.portfolios.length}</td>
-                    <td>{d.skipped.length ? d.skipped.map((s) => s.reason).join(', ') : '-'}</td>
+                    <td>{skippedText(d.skipped)}</td>
                   </tr>
                 ))}
               </tbody>

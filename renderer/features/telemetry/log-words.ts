@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { csvBadRowText, priceFlagText } from '../../../core/api/metric-text';
 import { DATABASE_REPLACED_METRIC, type EventPayload, type TelemetryEvent } from '../../../core/api/telemetry-events';
 import { fmtBytes, fmtInt, fmtPct } from '../../ui/format';
+import { reasonTitle, reasonWords } from './reason-words';
 import { codeWords, durationText, jobOutcomeWord, wordOf } from './metric-format';
 
 /** Portfolio names by id, as the screen knows them; empty when it knows none. */
@@ -161,8 +162,8 @@ const WORDINGS: ReadonlyMap<string, Wording> = new Map<string, Wording>(
     analytics_job_result: fromTags(z.object({ job: text, success: z.boolean(), reason: text.nullable().optional() }), (t, m, names) => {
       if (m.portfolio_id === null) return null;
       const outcome = jobOutcomeWord(t);
-      const why = outcome !== 'success' && t.reason ? ` (${codeWords(t.reason)})` : '';
-      const took = m.value === null ? '' : ` in ${durationText(m.value)}`;
+      const why = outcome !== 'success' && t.reason ? `, ${reasonTitle(t.reason)}` : '';
+      const took = m.value === null ? '' : `${why ? ',' : ''} in ${durationText(m.value)}`;
       return `${m.date ? `${m.date} ` : ''}${codeWords(t.job)} for ${portfolioLabel(m.portfolio_id, names)}: ${outcome}${why}${took}`;
     }),
     stale_marked: fromTags(z.object({ from: text, to: text, after: text }), (t, m, names) => {
@@ -208,7 +209,7 @@ export function logText(e: TelemetryEvent, names: PortfolioNames = NO_NAMES): st
       return `${e.payload.date} ${e.payload.phase}${portfolio(e.payload.portfolio_id)} started`;
     case 'phase_result': {
       const p = e.payload;
-      const extra = [p.reason ? `reason=${p.reason}` : '', p.error ? `error=${p.error}` : '', p.missing_price_count ? `missing=${p.missing_price_count}` : '', p.fallback_count ? `fallback=${p.fallback_count}` : ''].filter(Boolean).join(' ');
+      const extra = [p.reason ? `reason=${p.reason} (${reasonWords(p.reason)})` : '', p.error ? `error=${p.error}` : '', p.missing_price_count ? `missing=${p.missing_price_count}` : '', p.fallback_count ? `fallback=${p.fallback_count}` : ''].filter(Boolean).join(' ');
       return `${p.date} ${p.phase}${portfolio(p.portfolio_id)} ${p.status} ${Math.round(p.duration_ms)}ms${extra ? ` ${extra}` : ''}`;
     }
     case 'date_result': {

@@ -136,7 +136,7 @@ const SENTENCES: Readonly<Record<string, readonly [Metric, string][]>> = {
     ],
     [
       metric('analytics_job_result', 1500, { unit: 'ms', date: '2025-07-01', portfolio_id: PID, tags: { job: 'factor_exposures', success: false, reason: 'exception', status: 'failed' } }),
-      'analytics_job_result: 2025-07-01 factor exposures for 1d8ddd95 (Growth Fund): failed (exception) in 1.50 s',
+      'analytics_job_result: 2025-07-01 factor exposures for 1d8ddd95 (Growth Fund): failed, unexpected error (exception), in 1.50 s',
     ],
   ],
   // host/maintenance/dump-import.ts

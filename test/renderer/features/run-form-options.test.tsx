@@ -7,7 +7,8 @@
  *     disables starting in the app, host/handlers/app-advice.ts);
  *   - every value out of its contract range, and text that is no number, gets the form's own
  *     message next to its field (the browser's min/step/max checks would block the submit
- *     without a word), and nothing is sent; the message goes once its field is fixed.
+ *     without a word), and nothing is sent; the message goes once its field is fixed;
+ *   - the preview's plan table says why portfolios are skipped in words, counted by reason.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,7 +24,7 @@ import { FakeTransport } from '../../support/app/fake-transport';
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
 const plan = { plan: { target_date: '2026-04-15', mode: 'normal', up_to_date: null, chunks: [{ index: 0, dates: 1 }], dates: [{ date: '2026-04-15', date_phases: ['market_data'], portfolios: [{ portfolio_id: 'p1', phases: ['marks'] }], skipped: [] }], warnings: [], refused_by: [] } };
 
-function renderRun(): FakeTransport {
+function renderRun(planned: unknown = plan): FakeTransport {
   const transport = new FakeTransport({
     listPortfolios: () => ({ portfolios: [] }),
     getSettings: () => ({ settings: [{ key: 'options.implied_vol', value: 0.3, source: 'default' }], extra: {} }),
@@ -31,7 +32,7 @@ function renderRun(): FakeTransport {
     getOtherProcessRun: () => ({ run: null }),
     listRuns: () => ({ runs: [] }),
     getGate: () => ({ gate: null }),
-    planRun: () => plan,
+    planRun: () => planned,
     startRun: () => ({ accepted: true, status: { ...IDLE, state: 'running', startedAt: '2026-04-16T08:00:00.000Z', runId: 'run-1', batchRunId: 'batch_1', datesPlanned: 1 } }),
   });
   const client = new EngineClient(transport);
@@ -173,5 +174,19 @@ describe('a message about a field', () => {
     expect((await screen.findByTestId('run-targetDate-problem')).textContent).toBe('Choose the date.');
     change('Date', '2026-04-15');
     expect(screen.queryByTestId('run-targetDate-problem')).toBeNull();
+  });
+});
+
+describe("the preview's plan table", () => {
+  it('counts the skipped portfolios of a date by reason, in words with the code', async () => {
+    const skipped = [
+      { portfolio_id: 'p2', reason: 'before_first_entry' },
+      { portfolio_id: 'p3', reason: 'before_first_entry' },
+      { portfolio_id: 'p4', reason: 'up_to_date' },
+    ];
+    renderRun({ plan: { ...plan.plan, dates: [{ ...plan.plan.dates[0]!, skipped }] } });
+    fireEvent.click(screen.getByTestId('run-preview'));
+    const row = await screen.findByRole('row', { name: /2026-04-15/ });
+    expect(row.textContent).toContain("2 portfolios: before the portfolio's first entry (before_first_entry); 1 portfolio: already up to date (up_to_date)");
   });
 });

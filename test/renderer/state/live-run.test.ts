@@ -69,7 +69,7 @@ describe('applyBatch', () => {
     expect(s.phase).toBe('finished');
     expect(s.current).toBeNull();
     expect(s.log.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    expect(logText(s.log[5]!.origin)).toContain('reason=exception error=boom');
+    expect(logText(s.log[5]!.origin)).toContain('reason=exception (unexpected error) error=boom');
   });
 
   it('counts coalesced provider requests from the batch counts', () => {
