@@ -41,7 +41,8 @@ export function nearest(word: string, candidates: readonly string[]): string | n
       best = c;
     }
   }
-  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+  // Close enough, and not a whole rewrite: `--x` is no typo of `--db` (2 edits, nothing shared).
+  return best !== null && bestD <= Math.max(2, Math.floor(word.length / 3)) && bestD < Math.max(word.length, best.length) ? best : null;
 }
 
 /**

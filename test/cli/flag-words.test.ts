@@ -29,6 +29,9 @@ describe('flagSuggestions', () => {
     ['portfoli', ['portfolio']],
     ['frobnicate', []],
     ['', []],
+    // One letter shares nothing with `db`: no suggestion; one letter off it is a typo of it.
+    ['x', []],
+    ['dx', ['db']],
   ])('%s -> %j', (word, expected) => {
     expect(flagSuggestions(word, names)).toEqual(expected);
   });
