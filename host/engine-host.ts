@@ -159,7 +159,7 @@ export function buildSources(
   settings: EngineSettings,
   options: Pick<RunOptions, 'seed' | 'allowMixedSources' | 'marketData' | 'monitorOnly' | 'csvDir'>,
   nowMs: number,
-  extra: { fetch?: typeof fetch; onProviderMetric?: ProviderMetricListener; commandSuffix?: string } = {},
+  extra: { fetch?: typeof fetch; providerClock?: Clock; onProviderMetric?: ProviderMetricListener; commandSuffix?: string } = {},
 ): Sources {
   const problem = csvDirProblem(settings, options) ?? sourcesProblem(store.loadSettings(), settings, options, extra.commandSuffix);
   if (problem) throw usageError(problem);
@@ -174,6 +174,7 @@ export function buildSources(
     config: yahooConfigFromSettings((k) => store.loadSettings()[k]),
     logger: { debug() {}, info() {}, warn() {}, error() {} },
     ...(extra.fetch ? { transport: extra.fetch } : {}),
+    ...(extra.providerClock ? { clock: extra.providerClock } : {}),
     onMetric: relay.emit,
   });
   const yahoo: PriceSource & ProfileSource & ProviderMetricBinding = {
@@ -216,6 +217,11 @@ export interface RunOnDatabaseArgs {
    */
   readonly sqlEcho?: { statement(sql: string): void; bindRunTelemetry(telemetry: Telemetry | null): void };
   readonly fetch?: typeof fetch;
+  /**
+   * The Yahoo adapter's time: its rate limiter's and its circuit's cooldowns. Default: the
+   * machine's clock. Tests give one that moves with the work done, not with the machine's load.
+   */
+  readonly providerClock?: Clock;
   /** Every provider metric of the run's Yahoo adapter, besides the run's telemetry (tests). */
   readonly onProviderMetric?: ProviderMetricListener;
   /** The post-run guard; default: the regression guard and gate of SPEC.md i.4 on this database. */
@@ -352,6 +358,7 @@ export async function runOnDatabase(args: RunOnDatabaseArgs): Promise<RunResult>
     const sourceOptions = options.dryRun ? { ...options, allowMixedSources: true, seed: undefined } : options;
     const sources = buildSources(opened.store, settings, sourceOptions, clock.now(), {
       fetch: args.fetch,
+      ...(args.providerClock ? { providerClock: args.providerClock } : {}),
       ...(args.onProviderMetric ? { onProviderMetric: args.onProviderMetric } : {}),
       ...(args.commandSuffix ? { commandSuffix: args.commandSuffix } : {}),
     });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import type { IsoDate } from '../../core/domain/iso-date';
+import type { Clock } from '../../core/ports/clock';
 import { tempDir } from '../support/cli';
 import { advancingClock, createSmallDatabase, runEngine, SHRUNK_WAIT_SETTINGS } from '../support/market-data-engine';
 import { guardNetwork, startYahooMock, type MockFault, type NetworkGuard, type YahooMock } from '../support/yahoo-mock';
@@ -18,6 +19,16 @@ const ENTRY = '2025-03-03' as IsoDate;
 const LOTS = ['MSFT', 'KO', 'NVDA'].map((symbol) => ({ symbol, quantity: 100, entryDate: ENTRY }));
 const NOW = '2025-03-15T12:00:00Z';
 const RANGE = { startDate: '2025-03-03', endDate: '2025-03-07' };
+
+/**
+ * The provider's clock, moving 1 ms each time it is read, whatever the machine's load: the
+ * circuit's 100 ms cooldown then ends after the same work in every run (on a busy machine real
+ * time let it end between any two requests, so none was refused and no spell was reported).
+ */
+function steppingClock(startIso: string): Clock {
+  let t = Date.parse(startIso);
+  return { now: () => (t += 1) };
+}
 
 const metrics = (events: readonly TelemetryEvent[], name: string) => events.flatMap((e) => (e.event === 'metric' && e.payload.name === name ? [{ level: e.level, value: e.payload.value, tags: e.payload.tags }] : []));
 
@@ -66,14 +77,15 @@ describe('rate limits and an open circuit are said', () => {
     const db = join(dir, `errors-${++n}.db`);
     createSmallDatabase(db, LOTS, SHRUNK_WAIT_SETTINGS, Date.parse(NOW));
     mock.failEverything({ kind: 'server_error' } as MockFault);
-    const run = await runEngine(db, RANGE, mock.fetch, advancingClock(NOW));
+    const run = await runEngine(db, RANGE, mock.fetch, advancingClock(NOW), undefined, steppingClock(NOW));
     expect(run.result.kind).toBe('run');
     if (run.result.kind !== 'run') return;
 
     const spells = metrics(run.events, 'circuit_refusals');
     const refused = (run.result.summary.market_data['providers'] as Record<string, { refused: number }>)['yahoo']!.refused;
-    expect(refused).toBeGreaterThan(0);
-    expect(spells.length).toBeGreaterThan(0);
+    const states = metrics(run.events, 'circuit_state').map((m) => m.tags['state']);
+    expect(refused, JSON.stringify({ md: run.result.summary.market_data, states })).toBeGreaterThan(0);
+    expect(spells.length, JSON.stringify({ md: run.result.summary.market_data, states })).toBeGreaterThan(0);
     for (const s of spells) {
       expect(s.level).toBe('warn');
       expect(s.value).toBeGreaterThan(0);

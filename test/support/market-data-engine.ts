@@ -92,7 +92,7 @@ export interface EngineRun {
 }
 
 /** Runs the engine on the database through the host, with the mock's fetch as Yahoo's transport. */
-export async function runEngine(path: string, options: RunOptionsInput, fetch: FetchLike, clock: Clock, signal?: AbortSignal): Promise<EngineRun> {
+export async function runEngine(path: string, options: RunOptionsInput, fetch: FetchLike, clock: Clock, signal?: AbortSignal, providerClock?: Clock): Promise<EngineRun> {
   const events: TelemetryEvent[] = [];
   const providerMetrics: ProviderMetric[] = [];
   const result = await runOnDatabase({
@@ -103,6 +103,7 @@ export async function runEngine(path: string, options: RunOptionsInput, fetch: F
     control: { signal: signal ?? new AbortController().signal },
     clock,
     fetch: fetch as typeof globalThis.fetch,
+    ...(providerClock ? { providerClock } : {}),
     onProviderMetric: (m) => void providerMetrics.push(m),
   });
   return { result, events, providerMetrics };
