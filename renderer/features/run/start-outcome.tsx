@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { errorText } from '../../engine-client/engine-error';
-import { fmtTimestamp, HOLDERS } from '../../ui/format';
+import { fmtTimestamp, HOLDERS, withAppTimes } from '../../ui/format';
 import { cancelNoteOf, type LiveState, type RunStart } from '../../state/live-run';
 import { RUN_FORM_LABELS } from './run-form-labels';
 
@@ -63,7 +63,7 @@ export function StartOutcome({ start, onBack }: { start: RunStart | null; onBack
           <details data-testid="start-refusal-details">
             <summary>The engine's message</summary>
             <p>
-              {start.error.message}
+              {withAppTimes(start.error.message)}
               {exitCode}
             </p>
           </details>

@@ -158,6 +158,7 @@ describe('starting a run', () => {
     expect(mainText()).not.toMatch(/T22:58|\.000000Z|\(locked\)|held-by-cli|batchdesk cancel/);
     // The engine's message stays available, folded away, with the exit code.
     expect(screen.getByTestId('start-refusal-details').textContent).toContain('the database is locked by another run (cli pid 4242 on desk-7, run batch_20261127_225800');
+    expect(screen.getByTestId('start-refusal-details').textContent).toContain('since 2026-11-27 22:58:00, last heartbeat 2026-11-27 22:59:50)');
     expect(screen.getByTestId('start-refusal-details').textContent).toContain('(exit code 3)');
     // The form and its choices are still there; the refused run's dates are not pending anywhere.
     expect((screen.getByTestId('run-target-date') as HTMLInputElement).value).toBe('2026-11-02');
