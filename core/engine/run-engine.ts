@@ -90,7 +90,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   // m.16: a live holder of the lock, then a closed gate, refuse the run before anything else,
   // also when there is nothing to do (what the plan read may be that holder's work in progress;
   // a closed gate says the stored results are in doubt, whatever is left to run).
-  if (p.refusals[0]) throw withTakeoverWords(p.refusals[0], p.staleTakeover);
+  if (p.refusals[0]) throw withTakeoverWords(p.refusals[0], p.staleTakeover, input);
   if (plan.upToDateMessage) {
     const summary = upToDateSummary({
       mode: input.monitorOnly ? 'monitor' : plan.mode,
@@ -111,7 +111,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   const closedNow = takeover?.gateChange ? runRefusals({ held: null, gate: gateFromSetting(store.loadSettings()['gate']), input, db: p.db })[0] : undefined;
   if (closedNow) {
     store.releaseLock(runId);
-    throw withTakeoverWords(closedNow, takeover);
+    throw withTakeoverWords(closedNow, takeover, input);
   }
 
   const activity: ActivityLog = [];
@@ -195,6 +195,14 @@ function gateRangeFlags(gate: Gate): string {
   return dates.length ? ` --start-date ${dates[0]} --end-date ${dates[dates.length - 1]}` : '';
 }
 
+/**
+ * The last way past a closed gate, `--ignore-gate`, for a run the CLI starts: the app and serve
+ * have no such option (a closed gate disables their Start), so their refusals leave it out.
+ */
+function ignoreGateWay(input: Pick<RunOptions, 'triggeredBy'>, verb: 'start' | 'start the run'): string {
+  return input.triggeredBy === 'app' || input.triggeredBy === 'serve' ? '' : `, or ${verb} with --ignore-gate`;
+}
+
 /** What refuses a run (m.16): a live holder of the run lock, then a closed gate (unless ignored, or monitor-only). */
 function runRefusals(a: { held: LockRecord | null; gate: Gate; input: RunOptions; db: string }): BatchdeskError[] {
   const { gate, input, db } = a;
@@ -203,7 +211,7 @@ function runRefusals(a: { held: LockRecord | null; gate: Gate; input: RunOptions
     gate.state === 'closed' && !input.ignoreGate && !input.monitorOnly
       ? new BatchdeskError(
           'gate_closed',
-          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${gateFindingsText(gate)}); fix the data and run \`batchdesk verify guard${gateRangeFlags(gate)}${db}\`${gateRangeFlags(gate) ? ', which reopens it once it passes over the failed dates' : ''}, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`, or start with --ignore-gate`,
+          `the regression gate is closed since ${gate.since ?? 'an earlier run'} (${gateFindingsText(gate)}); fix the data and run \`batchdesk verify guard${gateRangeFlags(gate)}${db}\`${gateRangeFlags(gate) ? ', which reopens it once it passes over the failed dates' : ''}, reopen it with \`batchdesk verify guard --reopen --reason TEXT${db}\`${ignoreGateWay(input, 'start')}`,
           { findings: gate.findings ?? [] },
         )
       : null,
@@ -241,9 +249,9 @@ function acquireRunLock(p: PreparedRun, runId: string): LockTakeover | null {
  * A gate refusal that a takeover's own gate change caused (a killed rebuild's lock taken over):
  * what the takeover found and the ways out instead; any other refusal as it is.
  */
-function withTakeoverWords(refusal: BatchdeskError, takeover: LockTakeover | null): BatchdeskError {
+function withTakeoverWords(refusal: BatchdeskError, takeover: LockTakeover | null, input: RunOptions): BatchdeskError {
   const words = takeover ? takeoverWords(takeover) : null;
-  return refusal.code === 'gate_closed' && words ? new BatchdeskError(refusal.code, `${words}, or start the run with --ignore-gate`, refusal.details) : refusal;
+  return refusal.code === 'gate_closed' && words ? new BatchdeskError(refusal.code, `${words}${ignoreGateWay(input, 'start the run')}`, refusal.details) : refusal;
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * The commands the app's refusals advise, made right for the app: they name the database the
  * app has open (` --db PATH`, as the CLI's advisedDbFlag does for a database the user chose),
- * so pasted into a shell they act on this file and not on the CLI's default database; and the
- * CLI-only way past a closed gate (`--ignore-gate`), which the app does not offer, is left out.
+ * so pasted into a shell they act on this file and not on the CLI's default database. (The
+ * CLI-only way past a closed gate, `--ignore-gate`, the engine leaves out for the app's runs.)
  */
 import { BatchdeskError } from '../../core/api/errors';
 import type { RunStatus } from '../../core/api/commands/run-commands';
@@ -32,12 +32,4 @@ export function withStatusLockAdvice(status: RunStatus, ctx: Pick<HostContext, '
   if (status.error?.code !== 'locked' || !status.lockHolder) return status;
   const advised = withLockAdvice(new BatchdeskError('locked', status.error.message, { holder: status.lockHolder }), appDbFlag(ctx));
   return { ...status, error: { ...status.error, message: (advised as Error).message } };
-}
-
-/** The engine's last way past a closed gate, `--ignore-gate`: a CLI flag the app has no option for. */
-const IGNORE_GATE_ADVICE = /,? or start (?:the run )?with --ignore-gate/g;
-
-/** A refusal's words without the CLI-only `--ignore-gate` (the ways the app's user has stay). */
-export function withoutIgnoreGate(text: string): string {
-  return text.replace(IGNORE_GATE_ADVICE, '');
 }

@@ -4,7 +4,7 @@ import type { HandlerMap } from '../handler-types';
 import { engineHost, runOnDatabase, openStore } from '../engine-host';
 import { otherProcessRun } from '../other-process-run';
 import { inList } from '../../db/sql-lists';
-import { appDbFlag, withoutIgnoreGate, withStatusLockAdvice } from './app-advice';
+import { appDbFlag, withStatusLockAdvice } from './app-advice';
 import { readerStaleJudge, withReader } from './with-database';
 
 export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' | 'getOtherProcessRun' | 'planRun' | 'listRuns'> = {
@@ -27,8 +27,8 @@ export const runHandlers: HandlerMap<'startRun' | 'cancelRun' | 'getRunStatus' |
   },
   async planRun(input, ctx) {
     // The refusals a run now would meet advise commands on the app's database, and no CLI-only flag.
-    const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock, commandSuffix: appDbFlag(ctx) });
-    return { plan: planDocument({ ...r.plan, warnings: r.plan.warnings.map(withoutIgnoreGate) }) };
+    const r = await runOnDatabase({ dbPath: ctx.dbPath, options: { ...input, dryRun: true, triggeredBy: ctx.triggeredBy }, holder: ctx.holder, sinks: [], control: { signal: new AbortController().signal }, clock: ctx.clock, commandSuffix: appDbFlag(ctx) });
+    return { plan: planDocument(r.plan) };
   },
   async listRuns(input, ctx) {
     const opened = openStore(ctx.dbPath, { mustExist: true });

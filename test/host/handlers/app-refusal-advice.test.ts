@@ -3,8 +3,8 @@
  * quoted for a shell), as the CLI's do for a database the user chose: pasted into a shell they
  * act on this file, not on the CLI's default database. That holds for the lock refusals of Run
  * (plan and start), purge, restore and CSV import while another process holds the file, and
- * for the plan's closed-gate refusal, which leaves out the CLI's --ignore-gate: the app has no
- * such option (its Start is off while the gate is closed).
+ * for the plan's and the start's closed-gate refusal, which leave out the CLI's --ignore-gate:
+ * the app has no such option (its Start is off while the gate is closed).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,8 +64,8 @@ describe('lock refusals while another process holds the database', () => {
   });
 });
 
-describe("the plan's closed-gate refusal", () => {
-  it('names verify guard with --db and no --ignore-gate', async () => {
+describe("the plan's and the start's closed-gate refusal", () => {
+  it('names verify guard with --db and no --ignore-gate, which the engine leaves out for the app', async () => {
     const db = demoCopy();
     const gate = { state: 'closed', since: '2025-07-10T23:00:00.000000Z', run_id: null, findings: [{ portfolio_id: 'p', portfolio_name: 'Growth', date: '2025-07-09', check: 'G2', expected: '0 rows', actual: '1 rows', message: 'factor_exposures has rows' }], dates: ['2025-07-08', '2025-07-09'] };
     execOn(db, (d) => d.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('gate', ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(JSON.stringify(gate), '2025-07-10T23:00:00.000000Z'));
@@ -74,5 +74,10 @@ describe("the plan's closed-gate refusal", () => {
     expect(plan.warnings.find((w) => w.includes('regression gate'))).toBe(
       `a run now would be refused: the regression gate is closed since 2025-07-10T23:00:00.000000Z (1 finding(s), the first on 2025-07-09: factor_exposures has rows); fix the data and run \`batchdesk verify guard --start-date 2025-07-08 --end-date 2025-07-09 --db '${db}'\`, which reopens it once it passes over the failed dates, reopen it with \`batchdesk verify guard --reopen --reason TEXT --db '${db}'\``,
     );
+    // A start that meets the gate (the app's Start is off then; a race, or a call of the API) says the same.
+    const started = (await dispatchOk(ctx, 'startRun', { targetDate: '2025-07-10' })).status as { error: { code: string; message: string } };
+    expect(started.error.code).toBe('gate_closed');
+    expect(started.error.message).toContain('reopen it with `batchdesk verify guard --reopen --reason TEXT');
+    expect(started.error.message).not.toContain('--ignore-gate');
   });
 });
