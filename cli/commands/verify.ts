@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { EXIT, usageError } from '../../core/api/errors';
 import { coverageInputSchema, guardInputSchema } from '../../core/api/commands/diagnostics-commands';
-import { targetDate } from '../../core/calendar';
+import { targetDate, tradingDaysBetween } from '../../core/calendar';
 import { calendarDateSchema } from '../../core/calendar/calendar-range-error';
 import type { IsoDate } from '../../core/domain/iso-date';
 import { coverageRemedies, describeCoverageGap } from '../../core/validation/coverage-gaps';
@@ -141,6 +141,10 @@ export const verifyCoverageCommand: CommandSpec = {
     const input = parseOrUsage(coverageInputSchema, { startDate: s.startDate, endDate, portfolios: s.portfolios }, 'verify coverage');
     // A date after the target date is not a gap: nothing can be processed there yet.
     checkSettledScope(input, target);
+    // A range of weekends and holidays has nothing to check, as it has nothing to purge or rebuild.
+    if (tradingDaysBetween(input.startDate, input.endDate).length === 0) {
+      throw usageError(`${input.startDate} .. ${input.endDate} holds no trading day (weekends and NYSE holidays are not processed), so there is nothing to check; widen the range`);
+    }
     return withDb(ctx, (o) => {
       const r = verifyCoverage(o.db, { start: input.startDate, end: input.endDate, portfolioIds: input.portfolios });
       if (ctx.flags['json']) ctx.io.out(asciiJson(r, 2));

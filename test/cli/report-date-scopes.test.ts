@@ -2,7 +2,7 @@
  * The report commands' date flags say what they default to and refuse what they would drop:
  * `verify guard --end-date` alone used to check the latest run's dates instead (SPEC.md i.4,
  * k.1: a meaningless combination is a usage error), and `reconcile --end-date` alone printed
- * its open start as "n/a".
+ * its open start as "n/a"; `verify coverage` over weekends printed "Gaps: 0" and exit 0.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
@@ -20,6 +20,13 @@ describe('date scopes of the report commands', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--end-date needs --start-date; for one date use --date YYYY-MM-DD');
     expect(r.stdout).not.toContain('verify guard  ');
+  });
+
+  it('verify coverage refuses a range without a trading day (exit 2), as purge and rebuild do', async () => {
+    const r = await runCli(['verify', 'coverage', '--db', copyTo(seeded), '--start-date', '2025-07-05', '--end-date', '2025-07-06'], ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('error: 2025-07-05 .. 2025-07-06 holds no trading day (weekends and NYSE holidays are not processed), so there is nothing to check; widen the range');
+    expect(r.stdout).toBe('');
   });
 
   it('verify guard and verify coverage name the default end date in their help', async () => {
