@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flagSuggestions } from '../../cli/args';
-import { BASELINE_SCHEMA, type Baseline } from '../../core/validation/baseline';
+import { baselineOf } from '../support/baseline-document';
 import { runCli, tempDir } from '../support/cli';
 
 const NOW = { BATCHDESK_NOW: '2025-07-10T23:00:00Z' };
@@ -99,17 +99,7 @@ describe('subcommands and accepted values are named', () => {
 });
 
 describe('history compare in human form', () => {
-  function baseline(snapshot: Record<string, number>): Baseline {
-    return {
-      schema: BASELINE_SCHEMA,
-      created_at: '2025-07-01T00:00:00.000000Z',
-      database: 'a.sqlite',
-      app_version: '0.1.0',
-      range: { start: '2025-07-01', end: '2025-07-01' },
-      tracking: [],
-      outputs: [{ portfolio_id: 'p0000001', date: '2025-07-01', snapshot, row_counts: { position_marks: 9 }, hashes: {} }],
-    };
-  }
+  const baseline = (snapshot: Record<string, number>) => baselineOf({ outputs: [{ portfolio_id: 'p0000001', date: '2025-07-01', snapshot, row_counts: { position_marks: 9 }, hashes: {} }] });
 
   it('prints money fields as money and other numbers plainly', async () => {
     const dir = tempDir();

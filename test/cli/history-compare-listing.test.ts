@@ -5,21 +5,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BASELINE_SCHEMA, type Baseline } from '../../core/validation/baseline';
+import type { Baseline } from '../../core/validation/baseline';
+import { baselineOf } from '../support/baseline-document';
 import { runCli, tempDir } from '../support/cli';
 
 const portfolios = Array.from({ length: 300 }, (_, i) => `p${String(i).padStart(7, '0')}`);
 
 function baseline(jobs: number, nav: number, hash: string): Baseline {
-  return {
-    schema: BASELINE_SCHEMA,
-    created_at: '2025-07-01T00:00:00.000000Z',
-    database: 'a.sqlite',
-    app_version: '0.1.0',
+  return baselineOf({
     range: { start: '2025-07-01', end: '2025-07-02' },
     tracking: [{ run_date: '2025-07-01', status: 'success', phase_status: null, metadata: { portfolios: Object.fromEntries(portfolios.map((p) => [p, { analytics: { jobs_expected: jobs, jobs_completed: jobs, jobs_failed: 0 } }])) }, legacy: {} }],
     outputs: portfolios.slice(0, 80).map((p) => ({ portfolio_id: p, date: '2025-07-02', snapshot: { total_value: nav }, row_counts: {}, hashes: { position_marks: hash } })),
-  };
+  });
 }
 
 describe('history compare listing', () => {

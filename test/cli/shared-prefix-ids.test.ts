@@ -8,7 +8,7 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSummarySchema, type DateResult } from '../../core/engine/run-summary';
-import { BASELINE_SCHEMA, type Baseline } from '../../core/validation/baseline';
+import { baselineOf } from '../support/baseline-document';
 import { runCli, tempDir } from '../support/cli';
 import { COMMITTED } from '../support/pg-fixtures';
 import { execOn } from '../support/safeguards';
@@ -63,15 +63,7 @@ describe('ids sharing their first 8 characters', () => {
   });
 
   it('are told apart in `history compare`', async () => {
-    const baseline = (nav: number): Baseline => ({
-      schema: BASELINE_SCHEMA,
-      created_at: '2025-07-01T00:00:00.000000Z',
-      database: 'a.sqlite',
-      app_version: '0.1.0',
-      range: { start: '2025-07-01', end: '2025-07-01' },
-      tracking: [],
-      outputs: [GROWTH, RETIREMENT].map((portfolio_id) => ({ portfolio_id, date: '2025-07-01', snapshot: { total_value: nav }, row_counts: {}, hashes: {} })),
-    });
+    const baseline = (nav: number) => baselineOf({ outputs: [GROWTH, RETIREMENT].map((portfolio_id) => ({ portfolio_id, date: '2025-07-01', snapshot: { total_value: nav }, row_counts: {}, hashes: {} })) });
     const [a, b] = [join(dir, 'a.json'), join(dir, 'b.json')];
     writeFileSync(a, JSON.stringify(baseline(1000)));
     writeFileSync(b, JSON.stringify(baseline(1100)));
