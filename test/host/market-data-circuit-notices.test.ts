@@ -7,13 +7,13 @@
  * every call.
  */
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TelemetryEvent } from '../../core/api/telemetry-events';
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { Clock } from '../../core/ports/clock';
 import { tempDir } from '../support/cli';
 import { advancingClock, createSmallDatabase, runEngine, SHRUNK_WAIT_SETTINGS } from '../support/market-data-engine';
-import { guardNetwork, startYahooMock, type MockFault, type NetworkGuard, type YahooMock } from '../support/yahoo-mock';
+import { useGuardedYahooMock, type MockFault } from '../support/yahoo-mock';
 
 const ENTRY = '2025-03-03' as IsoDate;
 const LOTS = ['MSFT', 'KO', 'NVDA'].map((symbol) => ({ symbol, quantity: 100, entryDate: ENTRY }));
@@ -34,24 +34,15 @@ const metrics = (events: readonly TelemetryEvent[], name: string) => events.flat
 
 describe('rate limits and an open circuit are said', () => {
   const dir = tempDir('batchdesk-md-circuit-notices-');
-  let mock: YahooMock;
-  let guard: NetworkGuard;
+  const yahoo = useGuardedYahooMock();
   let n = 0;
-  beforeEach(async () => {
-    mock = await startYahooMock();
-    guard = guardNetwork();
-  });
-  afterEach(async () => {
-    guard.verify(mock);
-    await mock.close();
-  });
 
   it('rate limiting: the opening warns in words, and the summary counts the 429s and the refusals, with what to do', async () => {
     // The SPEC cooldown (60 s): the circuit opens in the prefetch and stays open to the end.
     const db = join(dir, `limited-${++n}.db`);
     createSmallDatabase(db, LOTS, { ...SHRUNK_WAIT_SETTINGS, 'market_data.circuit_cooldown_ms': 60_000, 'market_data.circuit_cooldown_max_ms': 600_000 }, Date.parse(NOW));
-    mock.failEverything({ kind: 'rate_limit' } as MockFault);
-    const run = await runEngine(db, RANGE, mock.fetch, advancingClock(NOW));
+    yahoo.mock.failEverything({ kind: 'rate_limit' } as MockFault);
+    const run = await runEngine(db, RANGE, yahoo.mock.fetch, advancingClock(NOW));
     expect(run.result.kind).toBe('run');
     if (run.result.kind !== 'run') return;
 
@@ -76,8 +67,8 @@ describe('rate limits and an open circuit are said', () => {
   it('server errors with a short cooldown: each spell of refusals is one warn line when the circuit half-opens, adding up to the summary', async () => {
     const db = join(dir, `errors-${++n}.db`);
     createSmallDatabase(db, LOTS, SHRUNK_WAIT_SETTINGS, Date.parse(NOW));
-    mock.failEverything({ kind: 'server_error' } as MockFault);
-    const run = await runEngine(db, RANGE, mock.fetch, advancingClock(NOW), undefined, steppingClock(NOW));
+    yahoo.mock.failEverything({ kind: 'server_error' } as MockFault);
+    const run = await runEngine(db, RANGE, yahoo.mock.fetch, advancingClock(NOW), undefined, steppingClock(NOW));
     expect(run.result.kind).toBe('run');
     if (run.result.kind !== 'run') return;
 
