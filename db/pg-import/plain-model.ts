@@ -54,6 +54,8 @@ interface Section {
   readonly inserts: InsertRun[];
   serverVersion: string | null;
   pgDumpVersion: string | null;
+  /** A `Type: TABLE DATA` heading was seen: the dump has data, though `--inserts` writes no statement for an empty table. */
+  tableData: boolean;
 }
 
 function newSection(name: string | null): Section {
@@ -67,8 +69,12 @@ function newSection(name: string | null): Section {
     inserts: [],
     serverVersion: null,
     pgDumpVersion: null,
+    tableData: false,
   };
 }
+
+/** The heading pg_dump writes before each table's data (`-- Data for Name: t; Type: TABLE DATA; Schema: public; ...`). */
+const TABLE_DATA_HEADING = Buffer.from('; Type: TABLE DATA;');
 
 function settingsOf(s: Section): TextSettings {
   return { encoding: s.encoding, encodingName: s.encodingName, std: s.std };
@@ -169,6 +175,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     {
       statement(bytes, start, end) {
         const t = skipTrivia(bytes);
+        if (!cur.tableData && t > 2 && bytes.subarray(0, t).includes(TABLE_DATA_HEADING)) cur.tableData = true;
         if (cur.serverVersion === null && t > 0) {
           const comments = bytes.toString('latin1', 0, t);
           const from = /-- Dumped from database version (.*)/.exec(comments);
@@ -342,13 +349,15 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
   };
   let n = 0;
   for (const r of merged.values()) tables.push(insertTable(`insert:${++n}`, r));
-  const hasData = tables.length > 0;
+  // A dump whose tables are all empty, made with --inserts, has data headings and no statement.
+  const insertsOnly = merged.size > 0 || (section.tableData && section.copies.length === 0);
+  const hasData = tables.length > 0 || insertsOnly;
   // pg_dump --inserts writes nothing for a table without rows, where COPY writes an empty
   // block: such a dump's defined tables without INSERTs are its empty tables, listed with no
   // data (so the import report names them with 0 rows as for a COPY dump), each where pg_dump
   // would have written its data: before the first table defined after it. A partition whose
   // rows went in through its root (--load-via-partition-root) is not one.
-  if (merged.size > 0) {
+  if (insertsOnly) {
     const defined = catalog.tablesHoldingRows();
     const order = new Map(defined.map((r, i) => [refKey(r), i]));
     const orderOf = (r: TableRef) => order.get(refKey(r)) ?? defined.length;

@@ -5,7 +5,9 @@
  * Tables that are not batchdesk's are listed as skipped alike. Fixtures: the committed
  * awkward-value dumps (plain COPY and --column-inserts, with `public.empty_table`), and with
  * PostgreSQL 15 installed the committed reference dump restored into a private cluster with
- * three tables emptied (two of batchdesk's, one it does not keep) and dumped again in each form.
+ * three tables emptied (two of batchdesk's, one it does not keep) and dumped again in each form;
+ * then with every table emptied, where an --inserts dump holds only the tables' data headings
+ * (`-- Data for Name: ...; Type: TABLE DATA`): a dump without rows, not a schema-only one.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +65,12 @@ describe('empty tables in the import report', () => {
           dumps[name] = join(dir, name);
           pg.run('pg_dump', [...args, '-f', dumps[name], 'ref']);
         }
+        // Every table emptied: an --inserts dump then holds the tables' data headings and no statement.
+        pg.psql('ref', "DO $$ DECLARE t record; BEGIN FOR t IN SELECT schemaname, tablename FROM pg_tables WHERE schemaname IN ('public', 'extra') LOOP EXECUTE format('TRUNCATE %I.%I CASCADE', t.schemaname, t.tablename); END LOOP; END $$");
+        for (const [name, args] of [['all-empty-inserts.sql', ['-Fp', '--inserts']], ['schema-only.sql', ['-Fp', '--schema-only']]] as const) {
+          dumps[name] = join(dir, name);
+          pg.run('pg_dump', [...args, '-f', dumps[name], 'ref']);
+        }
       } finally {
         pg.stop();
       }
@@ -80,6 +88,18 @@ describe('empty tables in the import report', () => {
         expect(r.text, name).toContain('  correlation_calculations: read 0, imported 0\n');
         expect(r.text, name).toContain('  equity_changes: read 0, imported 0\n');
       }
+    }, 120_000);
+
+    it('an --inserts dump of empty tables is one with no rows (--allow-empty imports it), not a schema-only one', async () => {
+      const refused = await runCli(['import', dumps['all-empty-inserts.sql']!, '--db', join(dir, 'all-empty.db')], ENV);
+      expect(refused.code).toBe(5);
+      expect(refused.stderr).toContain("has batchdesk's tables in schema public but no rows in any of them; use --allow-empty to import it anyway");
+      const allowed = await report(dumps['all-empty-inserts.sql']!, '--allow-empty');
+      expect(allowed.report.tables.find((x) => x.table === 'equity_changes')).toMatchObject({ rowsRead: 0, imported: 0 });
+      // A schema-only dump is still refused as one, whatever the flags.
+      const schemaOnly = await runCli(['import', dumps['schema-only.sql']!, '--db', join(dir, 'schema-only.db'), '--allow-empty'], ENV);
+      expect(schemaOnly.code).toBe(5);
+      expect(schemaOnly.stderr).toContain('this dump contains no data (it was made with --schema-only)');
     }, 120_000);
   });
 });
