@@ -54,8 +54,12 @@ interface Section {
   readonly inserts: InsertRun[];
   serverVersion: string | null;
   pgDumpVersion: string | null;
-  /** A `Type: TABLE DATA` heading was seen: the dump has data, though `--inserts` writes no statement for an empty table. */
-  tableData: boolean;
+  /**
+   * The tables whose data pg_dump headed (`-- Data for Name: t; Type: TABLE DATA; Schema: s`), as
+   * `schema.name`: the dump has data though `--inserts` writes no statement for an empty table,
+   * and a table without a heading had its data left out (`--exclude-table-data`).
+   */
+  readonly tableData: Set<string>;
 }
 
 function newSection(name: string | null): Section {
@@ -69,12 +73,13 @@ function newSection(name: string | null): Section {
     inserts: [],
     serverVersion: null,
     pgDumpVersion: null,
-    tableData: false,
+    tableData: new Set(),
   };
 }
 
-/** The heading pg_dump writes before each table's data (`-- Data for Name: t; Type: TABLE DATA; Schema: public; ...`). */
+/** The heading pg_dump writes before each table's data (`-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: o`). */
 const TABLE_DATA_HEADING = Buffer.from('; Type: TABLE DATA;');
+const TABLE_DATA_NAMES = /^-- Data for Name: (.*); Type: TABLE DATA; Schema: (.*); Owner: /gm;
 
 function settingsOf(s: Section): TextSettings {
   return { encoding: s.encoding, encodingName: s.encodingName, std: s.std };
@@ -175,7 +180,9 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     {
       statement(bytes, start, end) {
         const t = skipTrivia(bytes);
-        if (!cur.tableData && t > 2 && bytes.subarray(0, t).includes(TABLE_DATA_HEADING)) cur.tableData = true;
+        if (t > 2 && bytes.subarray(0, t).includes(TABLE_DATA_HEADING)) {
+          for (const m of decode(bytes.subarray(0, t)).matchAll(TABLE_DATA_NAMES)) cur.tableData.add(refKey({ schema: m[2]!, name: m[1]! }));
+        }
         if (cur.serverVersion === null && t > 0) {
           const comments = bytes.toString('latin1', 0, t);
           const from = /-- Dumped from database version (.*)/.exec(comments);
@@ -350,7 +357,7 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
   let n = 0;
   for (const r of merged.values()) tables.push(insertTable(`insert:${++n}`, r));
   // A dump whose tables are all empty, made with --inserts, has data headings and no statement.
-  const insertsOnly = merged.size > 0 || (section.tableData && section.copies.length === 0);
+  const insertsOnly = merged.size > 0 || (section.tableData.size > 0 && section.copies.length === 0);
   const hasData = tables.length > 0 || insertsOnly;
   // pg_dump --inserts writes nothing for a table without rows, where COPY writes an empty
   // block: such a dump's defined tables without INSERTs are its empty tables, listed with no
@@ -364,6 +371,8 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
     const withData = new Set(tables.map(refKey));
     for (const r of defined) {
       if (withData.has(refKey(r)) || withData.has(refKey(catalog.targetOf(r)))) continue;
+      // Data left out of the dump (--exclude-table-data) is no empty table: it is not listed, as in a COPY dump.
+      if (section.tableData.size > 0 && !section.tableData.has(refKey(r))) continue;
       const empty = insertTable(`insert:${++n}`, { table: r, columns: null, prefix: Buffer.alloc(0), ranges: [], text: settingsOf(section) });
       const before = tables.findIndex((t) => orderOf(t) > orderOf(r));
       tables.splice(before < 0 ? tables.length : before, 0, empty);

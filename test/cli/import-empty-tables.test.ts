@@ -51,6 +51,9 @@ describe('empty tables in the import report', () => {
       'column-inserts.sql': ['-Fp', '--column-inserts', '--rows-per-insert=3'],
       'inserts.dump': ['-Fc', '--inserts'],
       'copy.dump': ['-Fc'],
+      // Data left out on purpose is no empty table: the same report in both plain forms.
+      'copy-excluded.sql': ['-Fp', '--exclude-table-data=public.equity_changes'],
+      'inserts-excluded.sql': ['-Fp', '--inserts', '--exclude-table-data=public.equity_changes'],
     };
 
     beforeAll(() => {
@@ -88,6 +91,13 @@ describe('empty tables in the import report', () => {
         expect(r.text, name).toContain('  correlation_calculations: read 0, imported 0\n');
         expect(r.text, name).toContain('  equity_changes: read 0, imported 0\n');
       }
+    }, 120_000);
+
+    it('a table whose data --exclude-table-data left out is not listed as empty, in the --inserts form as in the COPY form', async () => {
+      const copy = await report(dumps['copy-excluded.sql']!);
+      const inserts = await report(dumps['inserts-excluded.sql']!);
+      expect(copy.report.tables.find((x) => x.table === 'equity_changes')).toBeUndefined();
+      expect(tableLines(inserts.report)).toEqual(tableLines(copy.report));
     }, 120_000);
 
     it('an --inserts dump of empty tables is one with no rows (--allow-empty imports it), not a schema-only one', async () => {
