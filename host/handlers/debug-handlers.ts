@@ -112,6 +112,8 @@ export const debugHandlers: HandlerMap<'debugDate'> = {
         portfolios: input.portfolios,
         phases: input.phases,
         withPrerequisites: input.withPrerequisites,
+        impliedVol: input.impliedVol,
+        riskFreeRate: input.riskFreeRate,
         monitorOnly: true,
         trace: dir,
         guard: false,

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { calendarDateSchema } from '../../calendar/calendar-range-error';
 import { PHASE_NAMES, type PhaseOutcomeStatus } from '../../domain/phase';
 import { defineCommand } from '../command-definition';
+import { impliedVolSchema, riskFreeRateSchema } from '../run-options';
 
 export const traceDocumentSchema = z.object({
   /** Path inside the trace folder: DATE/PORTFOLIO_ID|date/PHASE.json or .../summary.json. */
@@ -77,6 +78,9 @@ export const debugCommands = {
       portfolios: z.array(z.string().min(1)).max(50).default([]),
       phases: z.array(z.enum(PHASE_NAMES)).default([]),
       withPrerequisites: z.boolean().default(true),
+      /** The option model's overrides for this run (d.2.3, `run --implied-vol/--risk-free-rate`); absent: the settings. */
+      impliedVol: impliedVolSchema.optional(),
+      riskFreeRate: riskFreeRateSchema.optional(),
     }),
     output: z.object({
       state: z.string(),

@@ -1,5 +1,6 @@
 /**
- * Debug a date (SPEC.md g.12, m.21): pick a date, a portfolio and phases; the engine runs
+ * Debug a date (SPEC.md g.12, m.21): pick a date, a portfolio and phases, and the option
+ * model's overrides for the run if any (d.2.3, as on the Run form); the engine runs
  * monitor-only with a trace on the working database (everything rolls back) and this screen
  * shows, per phase, the inputs it read, the rows it computed, the stored rows and the
  * differences, in pipeline order, with the date-level rows first (one card: their differences,
@@ -30,6 +31,7 @@ import { fmtBytes, fmtMoney, phaseLabel, withAppTimes } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
+import { OPTION_MODEL_LABELS, readOptionModel, type OptionModelField } from '../../ui/option-model';
 import { ReasonText } from '../telemetry/reason-words';
 
 /** The form's words for the debugDate input, for the engine's messages. */
@@ -369,6 +371,8 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
   const [date, setDate] = useKeptState('debug.date', (kept: string | undefined) => (onLink(kept) ? initialDate : kept) ?? '');
   const [portfolio, setPortfolio] = useKeptState('debug.portfolio', (kept: string | undefined) => (onLink(kept) ? initialPortfolio : kept) ?? '');
   const [phases, setPhases] = useKeptState<PhaseName[]>('debug.phases', (kept) => (onLink(kept) ? (initialPhase && (PHASE_NAMES as readonly string[]).includes(initialPhase) ? [initialPhase as PhaseName] : []) : (kept ?? [])));
+  const [model, setModel] = useKeptState<Record<OptionModelField, string>>('debug.optionModel', (kept) => kept ?? { impliedVol: '', riskFreeRate: '' });
+  const [modelProblems, setModelProblems] = useState<Partial<Record<OptionModelField, string>>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   /** The last answer, with the date it was asked for (the field may have changed since). */
@@ -376,11 +380,14 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
   const result = answer?.result ?? null;
   const run = async () => {
     if (!date) return;
+    const overrides = readOptionModel(model);
+    setModelProblems(overrides.problems);
+    if (Object.keys(overrides.problems).length > 0) return;
     setBusy(true);
     setError(null);
     setAnswer(null);
     try {
-      setAnswer({ date, result: await client.call('debugDate', { date, portfolios: portfolio ? [portfolio] : [], phases, withPrerequisites: true }) });
+      setAnswer({ date, result: await client.call('debugDate', { date, portfolios: portfolio ? [portfolio] : [], phases, withPrerequisites: true, ...overrides.values }) });
     } catch (err) {
       setError(err);
     } finally {
@@ -437,6 +444,36 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
               {phaseLabel(p)}
             </label>
           ))}
+        </fieldset>
+        <fieldset>
+          <legend>Option model (empty: the settings)</legend>
+          <div className="row">
+            {(Object.keys(OPTION_MODEL_LABELS) as OptionModelField[]).map((field) => (
+              <div className="field" key={field}>
+                <label>
+                  {OPTION_MODEL_LABELS[field]}
+                  <input
+                    type="text"
+                    inputMode="decimal"
+                    placeholder="setting"
+                    value={model[field]}
+                    onChange={(e) => {
+                      setModel({ ...model, [field]: e.target.value });
+                      setModelProblems({ ...modelProblems, [field]: undefined });
+                    }}
+                    aria-invalid={modelProblems[field] ? true : undefined}
+                    aria-describedby={modelProblems[field] ? `debug-${field}-problem` : undefined}
+                    data-testid={`debug-${field}`}
+                  />
+                </label>
+                {modelProblems[field] ? (
+                  <span className="error-text field-note" id={`debug-${field}-problem`} role="alert" data-testid={`debug-${field}-problem`}>
+                    {modelProblems[field]}
+                  </span>
+                ) : null}
+              </div>
+            ))}
+          </div>
         </fieldset>
         <div className="actions">
           <button type="submit" className="primary" disabled={!date || busy} data-testid="debug-run">

@@ -20,15 +20,15 @@
  */
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import type { z } from 'zod';
-import { impliedVolSchema, MAX_CHUNK_DAYS, maxMissingMarksSchema, riskFreeRateSchema, runOptionsSchema, type RunOptionsInput } from '../../../core/api/run-options';
-import { numberRangeWords } from '../../../core/api/issue-words';
+import { MAX_CHUNK_DAYS, maxMissingMarksSchema, runOptionsSchema, type RunOptionsInput } from '../../../core/api/run-options';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useKeptState, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { useLinkOnce, useNavigation } from '../../navigation';
 import { planSchema, type Plan } from '../../state/run-plan';
 import { fmtInt, phaseLabel, withAppTimes } from '../../ui/format';
-import { notANumberWords, readNumberField } from '../../ui/number-field';
+import { fieldNumber } from '../../ui/number-field';
+import { OPTION_MODEL_LABELS, OPTION_MODEL_WORDS, readOptionModel } from '../../ui/option-model';
 import { ErrorState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { useGate } from './use-gate';
@@ -100,25 +100,11 @@ function startOffReasons(activeRun: boolean, held: boolean, planIsCurrent: boole
 /** The chunk size's range, the contract's (g.5). */
 const chunkDaysSchema = runOptionsSchema.shape.chunkDays.unwrap();
 
-/**
- * A number field's value read with the contract's `schema`: undefined when empty (the
- * default, or the setting, applies); else the number, or what is wrong with the text: no
- * number at all, or one the schema does not take (`takes`, what the field takes).
- */
-function fieldNumber(text: string, schema: z.ZodType<number>, takes: string): { value: number | undefined } | { problem: string } {
-  const read = readNumberField(text);
-  if (read.kind === 'empty') return { value: undefined };
-  if (read.kind === 'not_a_number') return { problem: `${notANumberWords(read.text)} ${takes}` };
-  const parsed = schema.safeParse(read.value);
-  return parsed.success ? { value: parsed.data } : { problem: takes };
-}
-
 /** The words saying what each number field of the form takes, when it holds something else. */
 const NUMBER_FIELD_WORDS = {
   chunkDays: `Chunk size is a whole number of days from 0 to ${fmtInt(MAX_CHUNK_DAYS)} (0 = one chunk).`,
   maxMissingMarks: 'The coverage guard is a fraction between 0 and 1.',
-  impliedVol: `Implied volatility is ${numberRangeWords(impliedVolSchema)} (0.30 for 30%), or empty for the setting.`,
-  riskFreeRate: `The risk-free rate is ${numberRangeWords(riskFreeRateSchema)} (0.04 for 4%), or empty for the setting.`,
+  ...OPTION_MODEL_WORDS,
 } as const;
 
 /** The fields whose value the form checks, each said wrong next to it. */
@@ -144,13 +130,14 @@ export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } 
   const numbers = {
     chunkDays: fieldNumber(f.chunkDays, chunkDaysSchema, NUMBER_FIELD_WORDS.chunkDays),
     maxMissingMarks: fieldNumber(f.maxMissingMarks, maxMissingMarksSchema, NUMBER_FIELD_WORDS.maxMissingMarks),
-    impliedVol: fieldNumber(f.impliedVol, impliedVolSchema, NUMBER_FIELD_WORDS.impliedVol),
-    riskFreeRate: fieldNumber(f.riskFreeRate, riskFreeRateSchema, NUMBER_FIELD_WORDS.riskFreeRate),
   };
   for (const [field, read] of Object.entries(numbers) as [keyof typeof numbers, ReturnType<typeof fieldNumber>][]) {
     if ('problem' in read) problems[field] = read.problem;
     else if (read.value !== undefined) o[field] = read.value;
   }
+  const model = readOptionModel({ impliedVol: f.impliedVol, riskFreeRate: f.riskFreeRate });
+  Object.assign(problems, model.problems);
+  Object.assign(o, model.values);
   o.chunkDays ??= 0;
   if (f.noGuard) o.guard = false;
   if (f.marketData) o.marketData = f.marketData;
@@ -433,7 +420,7 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
           <div className="row">
             <FieldWithProblem field="impliedVol" problems={problems}>
               <label>
-                Implied volatility (option model, for this run)
+                {OPTION_MODEL_LABELS.impliedVol}
                 <input
                   type="text"
                   inputMode="decimal"
@@ -447,7 +434,7 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
             </FieldWithProblem>
             <FieldWithProblem field="riskFreeRate" problems={problems}>
               <label>
-                Risk-free rate (option model, for this run)
+                {OPTION_MODEL_LABELS.riskFreeRate}
                 <input
                   type="text"
                   inputMode="decimal"

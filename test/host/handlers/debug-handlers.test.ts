@@ -93,6 +93,23 @@ describe('debugDate', () => {
     expect(out.nothingToRun).toMatch(/^no portfolio in scope is processed on the requested dates \(portfolio-dates left out: \d+ before first entry\)$/);
   });
 
+  it("takes the option model's overrides for its run: the hedge fund's model-priced options are marked at the volatility given", async () => {
+    const ctx = testHostContext(dbPath, SHORT_NOW);
+    const changedMarks = async (input: Record<string, unknown>) => {
+      const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.hedgeFund], phases: ['marks'], ...input }, ctx);
+      expect(r.ok).toBe(true);
+      const out = (r.ok ? r.output : null) as { documents: { phase: string; document: Record<string, unknown> }[]; monitor: { clean: boolean } };
+      const marks = out.documents.find((d) => d.phase === 'marks')!.document;
+      return (marks['differences'] as { table: string; changedColumns: Record<string, number> }[]).find((t) => t.table === 'position_marks')?.changedColumns ?? {};
+    };
+    // The settings' volatility: the marks the backfill stored.
+    expect(await changedMarks({})).toEqual({});
+    // Another volatility moves the option marks' prices and values.
+    const changed = await changedMarks({ impliedVol: 0.9, riskFreeRate: 0.01 });
+    // The 8 model-marked contracts of the demo hedge fund on that date; their inputs are recorded on each mark.
+    expect(changed).toMatchObject({ implied_vol: 8, risk_free_rate: 8, price: 8, market_value: 8 });
+  });
+
   it('a date that ran has no nothing-to-run reason', async () => {
     const ctx = testHostContext(dbPath, SHORT_NOW);
     const r = await dispatch('debugDate', { date: '2025-07-10', portfolios: [DEMO_PORTFOLIOS.publicGrowth], phases: ['marks'] }, ctx);
