@@ -116,8 +116,11 @@ export const historyCommand: CommandSpec = {
                 table(['date', 'status', 'phases', 'missing', 'fallbacks', 'jobs', ''], r.dates.map((d) => [d.date, d.status, d.phases, String(d.missingPrices), String(d.fallbacks), `${d.jobsCompleted}/${d.jobsExpected}`, d.short ? '!' : ''])),
               ]),
           '',
-          `Dates with fewer analytics jobs than expected: ${r.shortDates.length}`,
-          ...r.shortDates.flatMap((d) => [`  ${d.date}: ${d.jobsCompleted}/${d.jobsExpected}`, ...d.reasons.map((x) => `    ${x}`)]),
+          `Dates with analytics not run in full (fewer jobs than expected, or skipped by the coverage guard): ${r.shortDates.length}`,
+          ...r.shortDates.flatMap((d) => [
+            `  ${d.date}: ${d.jobsCompleted}/${d.jobsExpected}${d.guardSkipped ? `, and ${d.guardSkipped} portfolio${d.guardSkipped === 1 ? "'s" : "s'"} analytics skipped by the coverage guard` : ''}`,
+            ...d.reasons.map((x) => `    ${x}`),
+          ]),
           `Dates with failed phases: ${r.failedDates.length}${inlineList(r.failedDates.map((d) => `${d.date} ${d.failedPhases.join('+')}`))}`,
           `Trading days without a tracking row between tracked dates: ${r.untrackedDays.length}${inlineList(r.untrackedDays)}`,
         ].join('\n'),

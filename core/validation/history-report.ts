@@ -24,8 +24,10 @@ export interface HistoryDateLine {
   readonly fallbacks: number;
   readonly jobsCompleted: number;
   readonly jobsExpected: number;
-  /** Fewer analytics jobs completed than expected. */
+  /** Fewer analytics jobs completed than expected, or a portfolio's analytics skipped by the coverage guard. */
   readonly short: boolean;
+  /** Portfolios whose analytics the coverage guard skipped (their jobs are not among the expected). */
+  readonly guardSkipped: number;
   readonly failedPhases: readonly string[];
   /** Why jobs fell short: "portfolio: job reason", first 20. */
   readonly reasons: readonly string[];
@@ -52,6 +54,9 @@ export function historyDateLine(t: TrackedDate): HistoryDateLine {
   let expected = 0;
   let completed = 0;
   const reasons: string[] = [];
+  // A portfolio whose analytics the coverage guard skipped expects no job (h.4): the date's
+  // jobs read complete, yet none of its jobs ran, so it is listed with them.
+  let guardSkipped = 0;
   const portfolios = (meta['portfolios'] ?? {}) as Record<string, { analytics?: { jobs_expected?: number; jobs_completed?: number; analytics_skipped?: boolean; skip_reason?: string | null; jobs?: Record<string, { success?: boolean; reason?: string | null }> } }>;
   // Short among the date's portfolios: imported ids can share their first 8 characters.
   const short = shortIds(Object.keys(portfolios));
@@ -61,7 +66,10 @@ export function historyDateLine(t: TrackedDate): HistoryDateLine {
     expected += a.jobs_expected ?? 0;
     completed += a.jobs_completed ?? 0;
     if ((a.jobs_completed ?? 0) < (a.jobs_expected ?? 0) || a.analytics_skipped) {
-      if (a.analytics_skipped) reasons.push(`${short(pid)}: analytics skipped (${a.skip_reason ?? 'guard'})`);
+      if (a.analytics_skipped) {
+        guardSkipped++;
+        reasons.push(`${short(pid)}: analytics skipped (${a.skip_reason ?? 'guard'})`);
+      }
       for (const [job, o] of Object.entries(a.jobs ?? {})) {
         if (!o.success && o.reason !== 'not_applicable') reasons.push(`${short(pid)}: ${job} ${o.reason ?? 'failed'}`);
       }
@@ -76,7 +84,8 @@ export function historyDateLine(t: TrackedDate): HistoryDateLine {
     fallbacks: num(meta['fallback_count']),
     jobsCompleted: completed,
     jobsExpected: expected,
-    short: completed < expected,
+    short: completed < expected || guardSkipped > 0,
+    guardSkipped,
     failedPhases,
     reasons: reasons.slice(0, 20),
     complete: t.completedAt !== null,

@@ -1,6 +1,7 @@
 /**
  * `history` and `history --running` (SPEC.md i.5): the runs and tracked dates of a period,
- * dates with fewer analytics jobs than expected or failed phases, untracked trading days
+ * dates with analytics not run in full (fewer jobs than expected, or a portfolio skipped by the
+ * coverage guard) or failed phases, untracked trading days
  * between tracked ones, and the in-flight view (lock holder, progress, latest committed dates).
  */
 import { tradingDaysMissingBetween } from '../../core/calendar';

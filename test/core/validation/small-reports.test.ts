@@ -43,6 +43,24 @@ describe('history letters (SPEC.md i.5)', () => {
     expect(l.reasons[0]).toMatch(/correlations insufficient_observations/);
   });
 
+  it("lists a date whose portfolio's analytics the coverage guard skipped: its jobs read complete, yet none of that portfolio's ran", () => {
+    const l = historyDateLine({
+      runDate: '2025-07-01',
+      status: 'partial',
+      completedAt: 'x',
+      phaseStatus: { analytics: { status: 'partial' } },
+      metadata: {
+        portfolios: {
+          p1: { analytics: { jobs_expected: 9, jobs_completed: 9 } },
+          p2: { analytics: { jobs_expected: 0, jobs_completed: 0, analytics_skipped: true, skip_reason: 'insufficient_marks' } },
+        },
+      },
+    });
+    expect(l).toMatchObject({ short: true, guardSkipped: 1, jobsExpected: 9, jobsCompleted: 9, reasons: ['p2: analytics skipped (insufficient_marks)'] });
+    const full = historyDateLine({ runDate: '2025-07-01', status: 'success', completedAt: 'x', phaseStatus: {}, metadata: { portfolios: { p1: { analytics: { jobs_expected: 9, jobs_completed: 9 } } } } });
+    expect(full).toMatchObject({ short: false, guardSkipped: 0, reasons: [] });
+  });
+
   it("counts a phase failed by its portfolios' entries: a guard skip or a cancel makes it partial, not failed", () => {
     const block = (...statuses: [string, string | null][]) => ({ status: 'partial', portfolios: Object.fromEntries(statuses.map(([status, reason], i) => [`p${i}`, { status, reason }])) });
     const line = (analytics: ReturnType<typeof block>) => historyDateLine({ runDate: '2025-07-01', status: 'partial', completedAt: 'x', phaseStatus: { market_data: { status: 'success' }, analytics }, metadata: {} });
