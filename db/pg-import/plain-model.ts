@@ -356,15 +356,16 @@ export async function buildPlainModel(input: PlainModelInput): Promise<DumpModel
   };
   let n = 0;
   for (const r of merged.values()) tables.push(insertTable(`insert:${++n}`, r));
-  // A dump whose tables are all empty, made with --inserts, has data headings and no statement.
-  const insertsOnly = merged.size > 0 || (section.tableData.size > 0 && section.copies.length === 0);
-  const hasData = tables.length > 0 || insertsOnly;
+  // The dump's data is INSERT statements: some, or none at all when every table is empty (its
+  // data headings are there, and no COPY block).
+  const insertForm = merged.size > 0 || (section.tableData.size > 0 && section.copies.length === 0);
+  const hasData = tables.length > 0 || insertForm;
   // pg_dump --inserts writes nothing for a table without rows, where COPY writes an empty
   // block: such a dump's defined tables without INSERTs are its empty tables, listed with no
   // data (so the import report names them with 0 rows as for a COPY dump), each where pg_dump
   // would have written its data: before the first table defined after it. A partition whose
   // rows went in through its root (--load-via-partition-root) is not one.
-  if (insertsOnly) {
+  if (insertForm) {
     const defined = catalog.tablesHoldingRows();
     const order = new Map(defined.map((r, i) => [refKey(r), i]));
     const orderOf = (r: TableRef) => order.get(refKey(r)) ?? defined.length;
