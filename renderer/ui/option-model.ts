@@ -15,6 +15,18 @@ export const OPTION_MODEL_LABELS = {
 
 export type OptionModelField = keyof typeof OPTION_MODEL_LABELS;
 
+/** The setting each field stands in for when it is empty. */
+const OPTION_MODEL_SETTINGS: Readonly<Record<OptionModelField, string>> = { impliedVol: 'options.implied_vol', riskFreeRate: 'options.risk_free_rate' };
+
+/**
+ * An empty field's placeholder: the stored setting the run takes instead, as `getSettings`
+ * answers it (the default when none is stored), or "setting" until the answer is in.
+ */
+export function optionModelPlaceholder(field: OptionModelField, settings: readonly { readonly key: string; readonly value: unknown }[] | undefined): string {
+  const value = settings?.find((s) => s.key === OPTION_MODEL_SETTINGS[field])?.value;
+  return typeof value === 'number' ? `setting (${value})` : 'setting';
+}
+
 /** What each field takes, said when it holds something else. */
 export const OPTION_MODEL_WORDS: Readonly<Record<OptionModelField, string>> = {
   impliedVol: `Implied volatility is ${numberRangeWords(impliedVolSchema)} (0.30 for 30%), or empty for the setting.`,

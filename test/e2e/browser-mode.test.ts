@@ -332,6 +332,11 @@ describe('browser mode, end to end', () => {
       expect(overflowing).toEqual([]);
       const head = await page.$eval('[data-testid=runs-table] .table-head', (h) => ({ scroll: h.scrollHeight, client: h.clientHeight }));
       expect(head.scroll).toBeLessThanOrEqual(head.client);
+      // Nor is a run's Options text cut short: it wraps, and its row grows.
+      const cutOptions = await page.$$eval('[data-testid=runs-table] .table-row [role=gridcell]:last-child', (cells) =>
+        cells.filter((c) => c.scrollWidth > c.clientWidth || c.scrollHeight > c.clientHeight).map((c) => c.textContent),
+      );
+      expect(cutOptions).toEqual([]);
       // Only the focused widget looks focused: the runs table's current row is outlined while the table has the focus, not while a day has it.
       const activeOutline = () => page.$eval('[data-testid=runs-table] .table-row.active', (r) => getComputedStyle(r).outlineStyle);
       await page.focus('[data-testid=runs-table] .table-body');

@@ -31,7 +31,7 @@ import { fmtBytes, fmtMoney, phaseLabel, withAppTimes } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
-import { OPTION_MODEL_LABELS, readOptionModel, type OptionModelField } from '../../ui/option-model';
+import { OPTION_MODEL_LABELS, optionModelPlaceholder, readOptionModel, type OptionModelField } from '../../ui/option-model';
 import { ReasonText } from '../telemetry/reason-words';
 
 /** The form's words for the debugDate input, for the engine's messages. */
@@ -363,6 +363,7 @@ function documentsByScope(documents: readonly TraceDocument[], portfolioOrder: r
 export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { initialDate?: string | undefined; initialPortfolio?: string | undefined; initialPhase?: string | undefined }) {
   const client = useClient();
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
+  const settings = useAsync(() => client.call('getSettings', {}), [client]);
   // Opened on a date (a day of History, a cell of Live), the form is that date's, once: Back to
   // that entry shows it as the user left it; a reload (nothing kept) opens on the date again.
   const opened = initialDate !== undefined;
@@ -455,7 +456,7 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
                   <input
                     type="text"
                     inputMode="decimal"
-                    placeholder="setting"
+                    placeholder={optionModelPlaceholder(field, settings.data?.settings)}
                     value={model[field]}
                     onChange={(e) => {
                       setModel({ ...model, [field]: e.target.value });

@@ -323,8 +323,8 @@ function optionsText(r: RunRow, batchRunIdOf: (runId: string) => string | null):
 
 /**
  * Each column as wide as its widest content (a batch run id, a timestamp) and its heading on one
- * line; together they fit a 1280 px window, where Options keeps the rest (its whole text as the
- * tooltip). `batchRunIdOf` names the run a resume continues.
+ * line; together they fit a 1280 px window, where Options keeps the rest and wraps its words onto
+ * more lines (its row grows) rather than cutting them. `batchRunIdOf` names the run a resume continues.
  */
 function runColumns(batchRunIdOf: (runId: string) => string | null): Column<RunRow>[] {
   return [
@@ -335,7 +335,7 @@ function runColumns(batchRunIdOf: (runId: string) => string | null): Column<RunR
     { key: 'mode', header: 'Mode', width: '4.5rem', render: (r) => r.mode ?? '-' },
     { key: 'by', header: 'By', width: '4rem', render: (r) => r.triggeredBy ?? '-' },
     { key: 'dates', header: 'Dates ok/partial/failed/all', width: '14.5rem', align: 'right', render: datesText },
-    { key: 'opts', header: 'Options', width: 'minmax(9rem, 1fr)', render: (r) => optionsText(r, batchRunIdOf), title: (r) => optionsText(r, batchRunIdOf) },
+    { key: 'opts', header: 'Options', width: 'minmax(9rem, 1fr)', render: (r) => optionsText(r, batchRunIdOf), title: (r) => optionsText(r, batchRunIdOf), wrap: true },
   ];
 }
 
@@ -411,7 +411,7 @@ export function HistoryScreen() {
                 Export JSON
               </button>
             </div>
-            <DataTable label="Runs" rows={runs.data.runs} columns={runColumnsOf} rowKey={(r) => r.id} onActivate={setSelectedRun} selectedKey={selectedRun?.id ?? null} height={Math.min(360, 30 * runs.data.runs.length + 4)} testId="runs-table" />
+            <DataTable label="Runs" rows={runs.data.runs} columns={runColumnsOf} rowKey={(r) => r.id} onActivate={setSelectedRun} selectedKey={selectedRun?.id ?? null} height={360} testId="runs-table" />
           </>
         )
       ) : null}

@@ -28,7 +28,7 @@ import { useLinkOnce, useNavigation } from '../../navigation';
 import { planSchema, type Plan } from '../../state/run-plan';
 import { fmtInt, phaseLabel, withAppTimes } from '../../ui/format';
 import { fieldNumber } from '../../ui/number-field';
-import { OPTION_MODEL_LABELS, OPTION_MODEL_WORDS, readOptionModel } from '../../ui/option-model';
+import { OPTION_MODEL_LABELS, OPTION_MODEL_WORDS, optionModelPlaceholder, readOptionModel } from '../../ui/option-model';
 import { ErrorState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { useGate } from './use-gate';
@@ -238,8 +238,6 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const storedMode = settings.data?.settings.find((s) => s.key === 'market_data.mode')?.value as string | undefined;
   const stored = (key: string) => settings.data?.settings.find((s) => s.key === key)?.value as number | undefined;
   const storedGuard = stored('guard.max_missing_marks');
-  const storedVol = stored('options.implied_vol');
-  const storedRate = stored('options.risk_free_rate');
 
   useEffect(() => setMessage(null), [key]);
 
@@ -424,7 +422,7 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
                 <input
                   type="text"
                   inputMode="decimal"
-                  placeholder={`setting (${storedVol ?? 0.3})`}
+                  placeholder={optionModelPlaceholder('impliedVol', settings.data?.settings)}
                   value={form.impliedVol}
                   onChange={(e) => set('impliedVol', e.target.value)}
                   {...problemProps('impliedVol')}
@@ -438,7 +436,7 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
                 <input
                   type="text"
                   inputMode="decimal"
-                  placeholder={`setting (${storedRate ?? 0.04})`}
+                  placeholder={optionModelPlaceholder('riskFreeRate', settings.data?.settings)}
                   value={form.riskFreeRate}
                   onChange={(e) => set('riskFreeRate', e.target.value)}
                   {...problemProps('riskFreeRate')}

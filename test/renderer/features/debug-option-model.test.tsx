@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 /**
  * Debug a date takes the option model's overrides for its run (d.2.3), as the Run form does:
- * empty fields send none (the settings apply); values are sent as numbers; text that is no
+ * empty fields send none (the settings apply, named in their placeholders); values are sent as numbers; text that is no
  * number, or a value out of the contract's range, is said next to its field and nothing runs.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
@@ -17,7 +17,14 @@ afterEach(cleanup);
 const NOTHING = { state: 'completed', exitCode: 0, batchRunId: null, nothingToRun: 'no portfolio is processed on 2025-07-10', monitor: null, failures: [], documents: [], omitted: 0, error: null };
 
 function renderDebug(): FakeTransport {
-  const transport = new FakeTransport({ listPortfolios: () => ({ portfolios: [] }), debugDate: () => NOTHING });
+  const transport = new FakeTransport({
+    listPortfolios: () => ({ portfolios: [] }),
+    getSettings: () => ({ settings: [
+        { key: 'options.implied_vol', value: 0.25, defaultValue: 0.3, stored: true, updatedAt: '2026-11-20T10:00:00.000000Z' },
+        { key: 'options.risk_free_rate', value: 0.04, defaultValue: 0.04, stored: false, updatedAt: null },
+      ], extra: {} }),
+    debugDate: () => NOTHING,
+  });
   const client = new EngineClient(transport);
   client.connect();
   render(
@@ -31,6 +38,12 @@ function renderDebug(): FakeTransport {
 const debugCalls = (t: FakeTransport) => t.calls.filter((c) => c.name === 'debugDate').map((c) => c.input as Record<string, unknown>);
 
 describe('the option model on Debug a date', () => {
+  it('names the settings an empty field stands for, as the Run form does', async () => {
+    renderDebug();
+    await waitFor(() => expect(screen.getByLabelText('Implied volatility (option model, for this run)').getAttribute('placeholder')).toBe('setting (0.25)'));
+    expect(screen.getByLabelText('Risk-free rate (option model, for this run)').getAttribute('placeholder')).toBe('setting (0.04)');
+  });
+
   it('sends no override when the fields are empty, and the numbers typed when they are not', async () => {
     const transport = renderDebug();
     fireEvent.click(screen.getByTestId('debug-run'));
