@@ -5,7 +5,8 @@
  * flagged jump never replaces a stored valid close; synthetic data never overwrites a
  * close from another source (m.8); an unchanged close and volume keep the stored row as it
  * is, data_source included (m.14), except for its jump flag when the validation re-evaluated it
- * (its previous close changed, e.4). Writes go in batches of 1,000 rows per transaction.
+ * (its previous close changed, e.4). Writes go in batches of 1,000 rows per transaction, or
+ * in the caller's transaction when there is one (an import's).
  *
  * A fetched profile replaces the stored one, except that a field the provider left empty
  * keeps its stored value (a fund's answer without assetProfile does not erase its sector).
@@ -71,9 +72,12 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
         if (q.date > last) last = q.date;
       }
       const stored = new Map((existing.all(symbol, first, last) as StoredRow[]).map((r) => [r.date, r]));
+      // Inside a caller's transaction (an import's one), a savepoint per batch would only make
+      // SQLite copy every page the batch touches first: the caller's transaction is the unit.
+      const inBatch = db.inTransaction ? (fn: () => void) => fn() : (fn: () => void) => db.transaction(fn)();
       for (let i = 0; i < quotes.length; i += BATCH) {
         const batch = quotes.slice(i, i + BATCH);
-        db.transaction(() => {
+        inBatch(() => {
           for (const q of batch) {
             const flag = q.jump ? 'jump' : null;
             const cur = stored.get(q.date);
@@ -98,7 +102,7 @@ export function priceRepository(db: SqliteDatabase): PriceStore {
               if (cur.close !== q.close || cur.validation_flag !== flag) changed(q.date);
             }
           }
-        })();
+        });
       }
       return result;
     },
