@@ -1,20 +1,21 @@
 /**
  * Benchmark of `batchdesk prices import` (SPEC.md k.2): a canonical 1,000,000-row price file
  * (400 symbols x 2,500 trading days, generated outside the timed section) is read alone (the
- * stream, the CSV reader and every row's checks, no database), then imported end to end into a
- * copy of the seeded demo database, in this process, sampling its resident memory. The reader
+ * stream, the CSV reader and every row's checks, no database), in this process, sampling its
+ * resident memory; then imported end to end into a copy of the seeded demo database by the CLI in
+ * a fresh process (csv-import-run.ts), whose peak memory is the import's alone. The reader
  * keeps only the good rows, so its memory is the rows', not the file's.
  *
  * Not a vitest test: the bench runner imports printCsvImportBench and prints the figures.
  */
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, createReadStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tradingDaysBetween } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
-import { main } from '../../cli/main';
 import { parsePricesImport } from '../../db/csv-transfer/price-transfer';
-import { memoryIO } from '../support/memory-io';
 import { BENCH_NOW } from './engine-bench';
 
 const SYMBOLS = 400;
@@ -61,12 +62,12 @@ export async function printCsvImportBench(seeded: string, log: (line: string) =>
     global.gc?.();
     const db = join(dir, 'bench.sqlite');
     copyFileSync(seeded, db);
-    const io = memoryIO({ BATCHDESK_NOW: BENCH_NOW }, dir);
-    const full = await measured(() => main(['prices', 'import', file, '--db', db, '--json'], { io }));
-    if (full.result !== 0) throw new Error(`prices import failed (${full.result}): ${io.stderr.join('\n')}`);
-    const inserted = (JSON.parse(io.stdout.join('\n')) as { inserted: number }).inserted;
-    if (inserted !== rows) throw new Error(`prices import added ${inserted} rows, expected ${rows}`);
-    log(`  batchdesk prices import into the demo database: ${(full.ms / 1000).toFixed(2)} s, ${Math.round(rows / (full.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${full.peakRssMb.toFixed(0)} MB (+${full.riseMb.toFixed(0)})`);
+    const script = fileURLToPath(new URL('./csv-import-run.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--import', 'tsx', script, file, db], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const full = JSON.parse(out.trim().split('\n').pop()!) as { exitCode: number; ms: number; inserted: number | null; peakRssMb: number; stderr: string };
+    if (full.exitCode !== 0) throw new Error(`prices import failed (${full.exitCode}): ${full.stderr}`);
+    if (full.inserted !== rows) throw new Error(`prices import added ${full.inserted} rows, expected ${rows}`);
+    log(`  batchdesk prices import into the demo database (a fresh process): ${(full.ms / 1000).toFixed(2)} s, ${Math.round(rows / (full.ms / 1000)).toLocaleString('en-US')} rows/s, peak RSS ${full.peakRssMb.toFixed(0)} MB`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
