@@ -57,6 +57,15 @@ export async function parsePricesCsv(source: CsvSource, options: PricesCsvParseO
   const rows: PriceCsvRow[] = [];
   // symbol -> date -> the line it was first on.
   const firstLine = new Map<string, Map<IsoDate, number>>();
+  // One string per distinct symbol and date, shared by every row that holds it: a million rows
+  // name a few hundred symbols and a few thousand days.
+  const strings = new Map<string, string>();
+  const shared = <S extends string>(text: S): S => {
+    const kept = strings.get(text);
+    if (kept !== undefined) return kept as S;
+    strings.set(text, text);
+    return text;
+  };
   const read = await readCsv(source, options, {
     header(cells, line) {
       header = cells;
@@ -77,7 +86,7 @@ export async function parsePricesCsv(source: CsvSource, options: PricesCsvParseO
         return { file, line: record.line, column: header[at.date]!, columnNumber: at.date + 1, kind: 'duplicate', message: `${symbol} on ${date} again (first on line ${first})` };
       }
       dates.set(date!, record.line);
-      rows.push({ symbol: symbol!, date: date!, close: close!, volume: volume ?? null });
+      rows.push({ symbol: shared(symbol!), date: shared(date!), close: close!, volume: volume ?? null });
       return null;
     },
   });
