@@ -4,6 +4,7 @@
  */
 import type { CommandSpec } from '../command';
 import { importCommand } from './import';
+import { portfoliosCommand } from './portfolios';
 import { pricesExportCommand } from './prices-export';
 import { pricesImportCommand } from './prices-import';
 import { profilesExportCommand } from './profiles-export';
@@ -13,4 +14,4 @@ import { seedDemoCommand } from './seed-demo';
 import { SAFEGUARD_COMMANDS } from './safeguard-commands';
 import { serveCommand } from './serve';
 
-export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, importCommand, pricesImportCommand, pricesExportCommand, profilesImportCommand, profilesExportCommand, serveCommand, ...SAFEGUARD_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [runCommand, seedDemoCommand, portfoliosCommand, importCommand, pricesImportCommand, pricesExportCommand, profilesImportCommand, profilesExportCommand, serveCommand, ...SAFEGUARD_COMMANDS];

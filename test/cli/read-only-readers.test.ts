@@ -92,6 +92,7 @@ const readers = (out: string): string[][] => [
   ['profiles', 'export', '--out', join(out, 'profiles.csv')],
   ['history', 'export-baseline', '--start-date', '2025-07-01', '--end-date', '2025-07-10', '--out', join(out, 'baseline.json')],
   ['backup', 'list'],
+  ['portfolios'],
   ['history', 'compare', join(out, 'baseline.json'), 'db'],
   ['run', '--dry-run', '--start-date', '2025-07-08', '--end-date', '2025-07-10'],
 ];
