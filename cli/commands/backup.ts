@@ -115,29 +115,37 @@ export const backupListCommand: CommandSpec = {
   name: 'backup list',
   summary:
     "the database's backups in the backup folder, newest first, with how each was checked (also files whose manifest is gone, which retention never deletes), and the partial copies stopped backups left, with what removes them",
-  flags: { json: JSON_FLAG },
+  flags: {
+    dir: { type: 'string', valueName: 'FOLDER', description: 'list the backups of this database in another folder (one `backup --out FOLDER/` wrote to)', defaultText: 'the backup folder' },
+    json: JSON_FLAG,
+  },
   example: 'batchdesk backup list --db portfolios.sqlite',
   async run(ctx) {
+    const dir = stringFlag(ctx.flags['dir']);
+    const folder = dir === undefined ? undefined : existingFolder(resolve(ctx.io.cwd, dir));
     const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
-      const list = backupList(opened);
+      const list = backupList(opened, folder);
       if (ctx.flags['json']) {
         ctx.io.out(asciiJson(list, 2));
         return EXIT.ok;
       }
       const bare = list.backups.filter((b) => !b.hasManifest).length;
+      // A folder of the user's own (`backup --out FOLDER/`) is pruned only when a backup into it is given --keep (j.2).
+      const ownFolder = resolve(list.dir) !== resolve(backupDirOf(opened));
+      const managed = ownFolder ? 'with --keep' : 'managed';
       ctx.io.out(
         [
           BANNER,
           `batchdesk backup list  ${ctx.global.dbPath}`,
           BANNER,
-          `Folder: ${list.dir}`,
+          `Folder: ${list.dir}${ownFolder ? ' (not the backup folder: retention prunes it only when a backup into it is given --keep)' : ''}`,
           ...(list.backups.length === 0
-            ? [`No backups yet: \`batchdesk backup${advisedDbFlag(ctx.global)}\` makes one.`]
+            ? [ownFolder ? 'No backups of this database in this folder.' : `No backups yet: \`batchdesk backup${advisedDbFlag(ctx.global)}\` makes one.`]
             : [
                 table(
                   ['file', 'made (UTC)', 'reason', 'bytes', 'retention', 'verified'],
-                  list.backups.map((b) => [basename(b.file), timeText(b.madeAt), b.reason, String(b.bytes), b.hasManifest ? 'managed' : 'not managed', backupCheckText(b, timeText)]),
+                  list.backups.map((b) => [basename(b.file), timeText(b.madeAt), b.reason, String(b.bytes), b.hasManifest ? managed : 'not managed', backupCheckText(b, timeText)]),
                   ['l', 'l', 'l', 'r', 'l', 'l'],
                 ),
                 '',
@@ -152,6 +160,18 @@ export const backupListCommand: CommandSpec = {
     }
   },
 };
+
+/** `--dir`'s folder, when it is one: anything else is a usage error that says what it is. */
+function existingFolder(path: string): string {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(path).isDirectory();
+  } catch {
+    throw new BatchdeskError('usage', `--dir: there is no folder ${path}; give the folder \`backup --out FOLDER/\` wrote to (or leave --dir out for the backup folder)`);
+  }
+  if (!isFolder) throw new BatchdeskError('usage', `--dir: ${path} is a file, not a folder; give the folder it is in, or \`batchdesk backup list\` without --dir for the backup folder`);
+  return path;
+}
 
 /**
  * The backup folder of the database being restored (backupDirOf), for restore's not-found

@@ -350,8 +350,8 @@ function removeAbandonedPartials(partials: readonly FoundPartial[]): { readonly 
  * The backup folder of a database, its backups (listBackupsIn) and the partial copies stopped
  * backups left in it (partialBackupsIn): the app's Backups list and `backup list`.
  */
-export function backupList(opened: OpenedDatabase): BackupList {
-  const dir = backupDirOf(opened);
+/** The database's backups in `dir` (default: its backup folder; another is a folder `backup --out FOLDER/` wrote to). */
+export function backupList(opened: OpenedDatabase, dir: string = backupDirOf(opened)): BackupList {
   const here = partialObserver();
   const backups = listBackupsIn(dir, opened.path).map((b): ListedBackupView => {
     const lastVerification = b.verification && { checkedAt: b.verification.checked_at, stage: b.verification.stage, ok: b.verification.ok, problem: b.verification.problem };
