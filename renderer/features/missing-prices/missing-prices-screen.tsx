@@ -17,6 +17,7 @@ import { fmtInt } from '../../ui/format';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
+import { BreakableSymbol } from '../../ui/breakable-symbol';
 import { AddPricesPanel } from './add-prices-panel';
 import { reasonLabel, reasonTitle, type MissingReason as Reason } from './missing-reasons';
 
@@ -50,11 +51,12 @@ const ageText = (r: MissingPriceRow): string => (r.fallbackAgeTradingDays === nu
 
 /**
  * Each column at least as wide as its heading, on one line; together they fit a 1280 px window.
- * The reason and the detail wrap onto more lines rather than being cut short.
+ * The symbol (an option contract's is 18 characters), the reason and the detail wrap onto more
+ * lines rather than being cut short.
  */
 const COLUMNS: Column<MissingPriceRow>[] = [
   { key: 'date', header: 'Date', width: '6.5rem', render: (r) => r.date },
-  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong>, title: (r) => r.symbol },
+  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <BreakableSymbol symbol={r.symbol} />, title: (r) => r.symbol, wrap: true },
   { key: 'reason', header: 'Reason', width: '8rem', render: (r) => reasonLabel(r.reason), title: (r) => reasonTitle(r.reason), wrap: true },
   { key: 'resolution', header: 'Resolution', width: '6.5rem', render: (r) => <span className={`pill ${r.resolution === 'missing' ? 'st-failed' : 'st-warning'}`}>{r.resolution}</span> },
   { key: 'fallback', header: 'Fallback date', width: '8rem', render: (r) => r.fallbackPriceDate ?? '-' },
@@ -83,7 +85,7 @@ const CSV: CsvColumn<MissingPriceRow>[] = [
 /** Each column as wide as its heading and its values (the previous close and its date apart); in a narrow window the table scrolls in its own box. */
 const SUSPECT_COLUMNS: Column<SuspectPriceRow>[] = [
   { key: 'date', header: 'Date', width: '7rem', render: (r) => r.date },
-  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <strong>{r.symbol}</strong>, title: (r) => r.symbol },
+  { key: 'symbol', header: 'Symbol', width: '6rem', render: (r) => <BreakableSymbol symbol={r.symbol} />, title: (r) => r.symbol, wrap: true },
   { key: 'close', header: 'Close', width: '7rem', align: 'right', render: (r) => r.close.toFixed(4) },
   { key: 'prev', header: 'Previous close', width: '8.5rem', align: 'right', render: (r) => (r.previousClose === null ? '-' : r.previousClose.toFixed(4)) },
   { key: 'prevDate', header: 'Previous date', width: '8rem', render: (r) => r.previousDate ?? '-' },

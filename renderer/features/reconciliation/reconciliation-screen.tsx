@@ -16,6 +16,7 @@ import { notANumberWords, readNumberField } from '../../ui/number-field';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
+import { BreakableSymbol } from '../../ui/breakable-symbol';
 
 const checkSchema = z
   .object({
@@ -186,23 +187,6 @@ function Previous({ mark }: { mark: MarkRow }) {
       <span className="unbroken">{part}</span>
     </Fragment>
   ));
-}
-
-/**
- * A symbol's text with a line break allowed after each underscore: a narrow Symbol column
- * wraps "RENTAL_COMMERCIAL" as "RENTAL_" / "COMMERCIAL" rather than inside a word.
- */
-function BreakableSymbol({ symbol }: { symbol: string }) {
-  return (
-    <strong>
-      {symbol.split(/(?<=_)/).map((part, i) => (
-        <span key={i}>
-          {i > 0 ? <wbr /> : null}
-          {part}
-        </span>
-      ))}
-    </strong>
-  );
 }
 
 /*

@@ -2,7 +2,8 @@
 /**
  * The Missing prices screen: filters that match nothing say so, not that every symbol had a
  * close; the columns name what they hold (dates), each heading stays on one line in a 1280 px
- * window, and a cell its column may cut short (symbol, detail) has its whole text as a tooltip.
+ * window, a long symbol wraps (after its underscores first), and the symbol and detail cells
+ * have their whole text as a tooltip.
  * Reasons read in words (the filter's checkboxes and the Reason cells), their code in the tooltip,
  * the filter still sends the codes; a fallback's age is in trading days, the fallback window's unit.
  */
@@ -95,6 +96,19 @@ describe('the Missing prices screen', () => {
     const cells = within(within(table).getAllByRole('row')[1]!).getAllByRole('gridcell');
     expect(cells[1]!.getAttribute('title')).toBe('FO_PRIVATE_EQUITY_FUND');
     expect(cells[9]!.getAttribute('title')).toBe('yahoo: no close returned for the date');
+  });
+
+  it('wraps a long symbol onto more lines rather than cutting it: after its underscores, else where it must', async () => {
+    renderMissing([missing, { ...missing, symbol: 'QQQ250815C00420000' }]);
+    const table = await screen.findByTestId('missing-table');
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
+    const symbolCells = within(table).getAllByRole('row').slice(1).map((r) => within(r).getAllByRole('gridcell')[1]!);
+    expect(symbolCells.map((c) => [c.textContent, c.classList.contains('wrap')])).toEqual([
+      ['FO_PRIVATE_EQUITY_FUND', true],
+      ['QQQ250815C00420000', true],
+    ]);
+    // A break is offered after each underscore (FO_ / PRIVATE_ / EQUITY_ / FUND).
+    expect(symbolCells[0]!.querySelectorAll('wbr')).toHaveLength(3);
   });
 
   it('says the reasons in words, with their code in the tooltip, and filters by code', async () => {
