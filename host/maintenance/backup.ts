@@ -347,10 +347,10 @@ function removeAbandonedPartials(partials: readonly FoundPartial[]): { readonly 
 }
 
 /**
- * The backup folder of a database, its backups (listBackupsIn) and the partial copies stopped
- * backups left in it (partialBackupsIn): the app's Backups list and `backup list`.
+ * A folder of a database's backups (listBackupsIn) and the partial copies stopped backups left in
+ * it (partialBackupsIn): the app's Backups list and `backup list`. `dir` is the backup folder
+ * unless given (`backup list --dir`: a folder `backup --out FOLDER/` wrote to).
  */
-/** The database's backups in `dir` (default: its backup folder; another is a folder `backup --out FOLDER/` wrote to). */
 export function backupList(opened: OpenedDatabase, dir: string = backupDirOf(opened)): BackupList {
   const here = partialObserver();
   const backups = listBackupsIn(dir, opened.path).map((b): ListedBackupView => {
