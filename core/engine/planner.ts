@@ -18,7 +18,9 @@ import type { IsoDate } from '../domain/iso-date';
 import { PHASE_NAMES, type PhaseName } from '../domain/phase';
 import type { Lot, RealizedEvent } from '../domain/portfolio';
 import { rebuildCommandFor } from '../maintenance/interrupted-rebuild';
-import { marksInPlace } from '../phases/marks';
+import { FACTOR_ETFS } from '../domain/symbols';
+import { underlyingOf } from '../phases/market-data/symbols-needed';
+import { marksInPlace, uncoveredSymbols } from '../phases/marks';
 import type { EngineStore } from '../ports/engine-store';
 import type { HistoryRecord, PortfolioRecord, TrackingRecord } from '../ports/store';
 import { chunkDates } from './chunks';
@@ -27,7 +29,10 @@ import { resolvePortfolioIds } from './portfolio-scope';
 import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
 import { resumeChain, runToResume } from './resume-options';
 
-export type PlannerStore = Pick<EngineStore, 'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking' | 'previousSnapshot' | 'loadRealizedEvents'>;
+export type PlannerStore = Pick<
+  EngineStore,
+  'latestSnapshotDate' | 'loadTrackingRange' | 'getRun' | 'latestResumable' | 'hasMarks' | 'snapshotOf' | 'loadTracking' | 'previousSnapshot' | 'loadRealizedEvents' | 'loadPrices' | 'missingPriceSymbols'
+>;
 
 export interface PlannerInput {
   readonly options: RunOptions;
@@ -119,24 +124,30 @@ function portfolioStatusIn(t: TrackingRecord, phase: PhaseName, portfolioId: str
  * said once each with its dates and portfolios by name, not once per portfolio-date.
  */
 class PrerequisiteGaps {
-  private readonly byPair = new Map<string, { phase: PhaseName; needs: PhaseName; dates: Set<IsoDate>; portfolios: Set<string> }>();
+  private readonly byPair = new Map<string, { phase: PhaseName; needs: PhaseName; dates: Set<IsoDate>; portfolios: Set<string>; symbols: Set<string> }>();
 
-  add(phase: PhaseName, needs: PhaseName, date: IsoDate, portfolioId: string | null): void {
+  /** `symbols`: the inputs found missing, when the check names them (marks: symbols with no close and no missing_prices row). */
+  add(phase: PhaseName, needs: PhaseName, date: IsoDate, portfolioId: string | null, symbols: readonly string[] = []): void {
     const key = `${phase}|${needs}`;
-    const gap = this.byPair.get(key) ?? this.byPair.set(key, { phase, needs, dates: new Set(), portfolios: new Set() }).get(key)!;
+    const gap = this.byPair.get(key) ?? this.byPair.set(key, { phase, needs, dates: new Set(), portfolios: new Set(), symbols: new Set() }).get(key)!;
     gap.dates.add(date);
     if (portfolioId !== null) gap.portfolios.add(portfolioId);
+    for (const s of symbols) gap.symbols.add(s);
   }
 
-  /** "analytics needs snapshots on 23 dates (2025-06-30 .. 2025-07-31) of 5 portfolios (A, B, C and 2 more)". */
+  /**
+   * "analytics needs snapshots on 23 dates (2025-06-30 .. 2025-07-31) of 5 portfolios (A, B, C and 2 more)";
+   * "marks needs market_data on 2025-07-01 (no close and no missing_prices row for MSFT)".
+   */
   words(nameOf: (id: string) => string): string[] {
+    const some = (items: readonly string[]) => (items.length > 3 ? `${items.slice(0, 3).join(', ')} and ${items.length - 3} more` : items.join(', '));
     return [...this.byPair.values()].map((g) => {
       const dates = [...g.dates].sort();
       const when = dates.length === 1 ? `on ${dates[0]}` : `on ${dates.length} dates (${dates[0]} .. ${dates[dates.length - 1]})`;
       const names = [...g.portfolios].map(nameOf).sort();
-      const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-      const who = names.length === 0 ? '' : names.length === 1 ? ` of portfolio ${shown}` : ` of ${names.length} portfolios (${shown})`;
-      return `${g.phase} needs ${g.needs} ${when}${who}`;
+      const who = names.length === 0 ? '' : names.length === 1 ? ` of portfolio ${some(names)}` : ` of ${names.length} portfolios (${some(names)})`;
+      const what = g.symbols.size ? ` (no close and no missing_prices row for ${some([...g.symbols].sort())})` : '';
+      return `${g.phase} needs ${g.needs} ${when}${who}${what}`;
     });
   }
 
@@ -145,6 +156,27 @@ class PrerequisiteGaps {
     const wanted = new Set<string>([...selected, ...[...this.byPair.values()].map((g) => g.needs)]);
     return PHASE_NAMES.filter((p) => wanted.has(p));
   }
+}
+
+/**
+ * The price cache as the marks prerequisite reads it, per date and only when asked: whether a
+ * symbol has a valid close (positive and finite; a close flagged as a jump is used, e.4) and
+ * which symbols have a missing_prices row.
+ */
+function storedCloses(store: PlannerStore, lotsByPortfolio: ReadonlyMap<string, readonly Lot[]>) {
+  const symbols = [...new Set([...FACTOR_ETFS, ...[...lotsByPortfolio.values()].flat().flatMap((l) => [l.symbol, underlyingOf(l) ?? l.symbol])])];
+  const closed = new Map<IsoDate, Set<string>>();
+  const missing = new Map<IsoDate, Set<string>>();
+  return {
+    has(d: IsoDate): (symbol: string) => boolean {
+      let set = closed.get(d);
+      if (!set) closed.set(d, (set = new Set(store.loadPrices(symbols, d, d).filter((p) => Number.isFinite(p.close) && p.close > 0).map((p) => p.symbol))));
+      return (s) => set.has(s);
+    },
+    missing(d: IsoDate): ReadonlySet<string> {
+      return missing.get(d) ?? missing.set(d, store.missingPriceSymbols(d)).get(d)!;
+    },
+  };
 }
 
 /**
@@ -411,13 +443,14 @@ export function planRun(input: PlannerInput): RunPlan {
   if (!options.withPrerequisites && !options.retryFailedPhases) {
     const gaps = new PrerequisiteGaps();
     const eventsOf = realizedEventsOf(input.store, dates);
+    const closes = storedCloses(input.store, input.lotsByPortfolio);
     for (const pd of dates) {
       for (const pp of pd.portfolios) {
         const has = new Set<PhaseName>([...pd.datePhases, ...pp.phases]);
         if (has.has('marks') && !has.has('market_data')) {
-          const t = input.store.loadTracking(pd.date);
-          // A date-level input: no portfolio of its own.
-          if (!t || dateStatusIn(t, 'market_data') !== 'success') gaps.add('marks', 'market_data', pd.date, null);
+          // A date-level input (no portfolio of its own): a close or a missing_prices row for every symbol needed, as the phase checks it.
+          const uncovered = uncoveredSymbols(input.lotsByPortfolio.get(pp.portfolioId) ?? [], pd.date, closes.has(pd.date), closes.missing(pd.date));
+          if (uncovered.length) gaps.add('marks', 'market_data', pd.date, null, uncovered);
         }
         const marksMissing = !has.has('marks') && !marksInPlace(input.store.hasMarks(pp.portfolioId, pd.date), input.lotsByPortfolio.get(pp.portfolioId) ?? [], eventsOf, pd.date);
         if (has.has('snapshots') && marksMissing) gaps.add('snapshots', 'marks', pd.date, pp.portfolioId);

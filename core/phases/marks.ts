@@ -39,6 +39,17 @@ export function marksInPlace(hasMarks: boolean, lots: readonly Lot[], eventsOf: 
   return hasMarks || lotsMarkedOn(lots, eventsOf, d).length === 0;
 }
 
+/**
+ * The marks prerequisite when market_data does not run on D (c.11), checked by the planner
+ * before a run and by the phase itself: the symbols the lots need on D (their factor ETFs
+ * included, e.2) with neither a close on D nor a missing_prices row for D, sorted. Option
+ * contracts are left out: a contract without a close has no row of its own, the model prices
+ * it (e.6).
+ */
+export function uncoveredSymbols(lots: readonly Lot[], d: IsoDate, hasClose: (symbol: string) => boolean, missingRows: ReadonlySet<string>): string[] {
+  return [...symbolsNeeded(lots, d, false).keys()].filter((s) => !isOptionContractSymbol(s) && !hasClose(s) && !missingRows.has(s)).sort();
+}
+
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
@@ -53,10 +64,7 @@ export const marksPhase: PortfolioPhase = {
   writes: ['position_marks', 'positions.mark'],
   prerequisite(ctx) {
     if (ctx.selected.has('market_data')) return null;
-    const missingRows = ctx.run.store.missingPriceSymbols(ctx.date);
-    const needed = symbolsNeeded(ctx.lots, ctx.date, ctx.run.settings['market_data.fetch_option_contracts']);
-    // A contract without a close has no row of its own (e.6): the model prices it.
-    const uncovered = [...needed.keys()].filter((s) => !isOptionContractSymbol(s) && ctx.run.prices.closeOn(s, ctx.date) === null && !missingRows.has(s));
+    const uncovered = uncoveredSymbols(ctx.lots, ctx.date, (s) => ctx.run.prices.closeOn(s, ctx.date) !== null, ctx.run.store.missingPriceSymbols(ctx.date));
     return uncovered.length ? `market_data has not run for ${ctx.date}: no close and no missing_prices row for ${uncovered.slice(0, 5).join(', ')}` : null;
   },
   run(ctx) {

@@ -132,14 +132,14 @@ describe('the fetch plan of a dry run', () => {
     const args = ['run', '--db', db, '--phase', 'marks', '--start-date', '2025-06-30', '--end-date', '2025-07-01'];
     const r = await runCli(args, ENV);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('missing prerequisites for --phase: marks needs market_data on 2 dates (2025-06-30 .. 2025-07-01). Add the producer phases (--phase market_data,marks), or let the run add them (--with-prerequisites)');
+    expect(r.stderr).toContain('missing prerequisites for --phase: marks needs market_data on 2 dates (2025-06-30 .. 2025-07-01) (no close and no missing_prices row for MSFT). Add the producer phases (--phase market_data,marks), or let the run add them (--with-prerequisites)');
   });
 
   it('a dry run plans despite a missing prerequisite and warns of it (g.4), where the run is refused', async () => {
     const before = sha(db);
     const r = await runCli(['run', '--db', db, '--dry-run', '--phase', 'marks', '--start-date', '2025-06-30', '--end-date', '2025-07-01'], ENV);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('missing prerequisites for --phase: marks needs market_data on 2 dates (2025-06-30 .. 2025-07-01); the run is refused as planned. Add the producer phases (--phase market_data,marks)');
+    expect(r.stdout).toContain('missing prerequisites for --phase: marks needs market_data on 2 dates (2025-06-30 .. 2025-07-01) (no close and no missing_prices row for MSFT); the run is refused as planned. Add the producer phases (--phase market_data,marks)');
     expect(r.stdout).toMatch(/2025-07-01 +\S+ +run +marks/);
     expect(sha(db)).toBe(before);
   });

@@ -1,15 +1,21 @@
 /**
- * Run-time prerequisites (SPEC.md c.11): marks run without market_data on a date needs, for
- * every symbol it marks, a close on D or a missing_prices row saying why there is none. When
- * the date's market_data runs in the same run, it provides one or the other (and marks does
- * not look).
+ * The marks prerequisite (SPEC.md c.11): marks run without market_data on a date needs, for
+ * every symbol it marks, a close on D or a missing_prices row saying why there is none. The
+ * planner checks it before the run starts (refused, exit 2, naming the symbols), the phase again
+ * as it runs (uncoveredSymbols, one rule for both). Whether market_data ever ran on D does not
+ * matter: closes put in the cache another way (a CSV import, a seed) are enough. When the date's
+ * market_data runs in the same run, it provides one or the other (and marks does not look).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BatchdeskError } from '../../../core/api/errors';
 import type { IsoDate } from '../../../core/domain/iso-date';
+import type { Lot } from '../../../core/domain/portfolio';
+import { FACTOR_ETFS } from '../../../core/domain/symbols';
+import { uncoveredSymbols } from '../../../core/phases/marks';
 import type { DateResult } from '../../../core/engine/run-summary';
 import { openDatabase } from '../../../db/open-database';
 import { DEMO_PORTFOLIOS, SHORT_NOW } from '../../support/app/demo-fixture';
-import { copyDb, demoWithMarks, runDemo } from '../../support/demo-db';
+import { copyDb, demoWithMarks, runDemo, seedDemoDb } from '../../support/demo-db';
 
 const D = '2025-07-02' as IsoDate;
 const PID = DEMO_PORTFOLIOS.individual;
@@ -43,19 +49,67 @@ const marksOf = (r: Awaited<ReturnType<typeof runDemo>>) => {
 };
 
 describe('the marks prerequisite', () => {
-  it('fails marks alone, naming the symbol with no close and no missing_prices row', async () => {
-    const r = await runDemo(withoutClose(), SHORT_NOW, { targetDate: D, phases: ['marks'] });
-    const marks = marksOf(r);
-    expect(marks.status).toBe('failed');
-    expect(marks.reason).toBe('prerequisite_missing');
-    expect(marks.error).toContain(`market_data has not run for ${D}: no close and no missing_prices row for`);
-    expect(marks.error).toContain(symbol);
-    expect(r.exitCode).toBe(1);
+  it('refuses marks alone before the run starts, naming the symbol with no close and no missing_prices row, and writes nothing', async () => {
+    const path = withoutClose();
+    const tracked = () => {
+      const db = openDatabase(path, { readonly: true });
+      const n = (db.prepare(`SELECT count(*) AS n FROM batch_run_history`).get() as { n: number }).n;
+      db.close();
+      return n;
+    };
+    const before = tracked();
+    const refusal = await runDemo(path, SHORT_NOW, { targetDate: D, phases: ['marks'] }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(refusal).toBeInstanceOf(BatchdeskError);
+    expect((refusal as BatchdeskError).code).toBe('usage');
+    expect((refusal as BatchdeskError).message).toContain(`marks needs market_data on ${D} (no close and no missing_prices row for ${symbol})`);
+    expect(tracked()).toBe(before);
+  });
+
+  it('lets marks run without market_data on a date market_data never ran on, when every needed symbol has a close', async () => {
+    // A fresh demo: synthetic closes for every day, no run yet (no tracking row for the date).
+    const r = await runDemo(seedDemoDb(SHORT_NOW), SHORT_NOW, { targetDate: '2025-06-30', phases: ['marks', 'snapshots'] });
+    if (r.kind !== 'run') throw new Error(`expected a run, got ${r.kind}`);
+    expect(r.exitCode).toBe(0);
+    const marks = (r.summary.results as DateResult[])[0]!.portfolios.find((p) => p.portfolio_id === PID)!.phases['marks']!;
+    expect(marks).toMatchObject({ status: 'success', reason: null });
+  });
+
+  it('a missing_prices row for the date covers a symbol without a close', async () => {
+    const path = withoutClose();
+    const db = openDatabase(path);
+    db.prepare(`INSERT INTO missing_prices (price_date, symbol, reason, resolution, positions_affected, portfolios_affected, recorded_at) VALUES (?, ?, 'no_data', 'missing', 1, 1, ?)`).run(D, symbol, SHORT_NOW);
+    db.close();
+    const r = await runDemo(path, SHORT_NOW, { targetDate: D, phases: ['marks'] });
+    expect(marksOf(r)).toMatchObject({ status: 'success', reason: null });
   });
 
   it('succeeds when the date’s market_data runs in the same run and fills the gap', async () => {
     const r = await runDemo(withoutClose(), SHORT_NOW, { targetDate: D, phases: ['market_data', 'marks'] });
     expect(marksOf(r)).toMatchObject({ status: 'success', reason: null });
     expect(r.exitCode).toBe(0);
+  });
+});
+
+describe('uncoveredSymbols', () => {
+  const lot = (over: Partial<Lot>): Lot => ({ ...({} as Lot), id: 'l', portfolioId: 'p', investmentClass: 'PUBLIC', entryDate: '2025-01-02', exitDate: null, expirationDate: null, underlyingSymbol: null, ...over }) as Lot;
+  const d = '2025-07-02' as IsoDate;
+  const allEtfs = (s: string) => FACTOR_ETFS.includes(s);
+
+  it('names the held symbols and factor ETFs with neither a close nor a missing_prices row, sorted', () => {
+    const lots = [lot({ id: 'a', symbol: 'MSFT' }), lot({ id: 'b', symbol: 'AAPL' })];
+    expect(uncoveredSymbols(lots, d, allEtfs, new Set())).toEqual(['AAPL', 'MSFT']);
+    expect(uncoveredSymbols(lots, d, allEtfs, new Set(['MSFT']))).toEqual(['AAPL']);
+    expect(uncoveredSymbols(lots, d, (s) => s !== 'SPY', new Set(['AAPL', 'MSFT']))).toEqual(['SPY']);
+  });
+
+  it('leaves out an option contract (the model prices it) but not its underlying, and lots not marked on D', () => {
+    const lots = [
+      lot({ id: 'o', symbol: 'SPY250919C00600000', investmentClass: 'OPTIONS', underlyingSymbol: 'QQQ', expirationDate: '2025-09-19' }),
+      lot({ id: 'later', symbol: 'TSLA', entryDate: '2025-08-01' }),
+    ];
+    expect(uncoveredSymbols(lots, d, (s) => s !== 'QQQ' && allEtfs(s), new Set())).toEqual(['QQQ']);
   });
 });
