@@ -291,7 +291,7 @@ export const runCommand: CommandSpec = {
     'with-prerequisites': { type: 'boolean', description: 'add missing producer phases instead of refusing' },
     'chunk-days': { type: 'string', valueName: 'N', nonNegative: true, description: 'chunk size in calendar days; 0 = one chunk', defaultText: '0' },
     'retry-failed-phases': { type: 'boolean', description: 'redo only failed, skipped-by-failure, guard-skipped and stale work' },
-    resume: { type: 'string', valueName: 'RUN_ID', optionalValue: 'latest', description: 'resume an interrupted or cancelled run' },
+    resume: { type: 'string', valueName: 'RUN_ID', optionalValue: 'latest', description: "resume an interrupted or cancelled run (default: the latest), with that run's dates, phases, portfolios and chunks" },
     'dry-run': { type: 'boolean', description: 'print the plan and exit; writes nothing' },
     'monitor-only': { type: 'boolean', description: 'compute without publishing and report differences' },
     'summary-json': { type: 'boolean', description: 'print the run summary as one JSON document on stdout' },

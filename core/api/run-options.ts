@@ -59,6 +59,16 @@ export const runOptionsSchema = z
     if (o.resume && (o.startDate || o.targetDate || o.retryFailedPhases)) {
       ctx.addIssue({ code: 'custom', message: '--resume cannot be combined with dates or --retry-failed-phases', path: ['resume'] });
     }
+    // g.11: a resume continues the stopped run's plan, rebuilt from its stored options; a plan flag
+    // given beside it would be recorded but not followed.
+    const planFlags = [o.phases.length > 0 && '--phase', o.portfolios.length > 0 && '--portfolio', o.withPrerequisites && '--with-prerequisites', o.chunkDays > 0 && '--chunk-days'].filter((f): f is string => f !== false);
+    if (o.resume && planFlags.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `--resume continues the stopped run's plan (its dates, phases, portfolios and chunks) and cannot be combined with ${planFlags.join(', ')}; run without --resume to plan other phases or portfolios`,
+        path: ['resume'],
+      });
+    }
     if (o.dryRun && o.monitorOnly) ctx.addIssue({ code: 'custom', message: '--dry-run and --monitor-only exclude each other', path: ['dryRun'] });
   });
 

@@ -78,6 +78,12 @@ describe('a refusal says the flag and its value once', () => {
     ['an inverted range', ['run', '--start-date', '2025-07-08', '--end-date', '2025-07-01'], 'error: --end-date 2025-07-01 is before --start-date 2025-07-08 (see `batchdesk run --help`)'],
     ['an inverted export range', ['prices', 'export', '--out', 'x.csv', '--start-date', '2025-07-08', '--end-date', '2025-07-01'], 'error: --end-date 2025-07-01 is before --start-date 2025-07-08 (see `batchdesk prices export --help`)'],
     ['a bare --resume with dates', ['run', '--resume', '--target-date', '2025-07-10'], 'error: --resume cannot be combined with dates or --retry-failed-phases (see `batchdesk run --help`)'],
+    // g.11: the resumed plan's phases, portfolios and chunks are followed, so flags naming others are refused, not recorded and ignored.
+    [
+      '--resume with plan flags',
+      ['run', '--resume', '--phase', 'marks', '--portfolio', 'ab46c3c0', '--with-prerequisites', '--chunk-days', '5'],
+      "error: --resume continues the stopped run's plan (its dates, phases, portfolios and chunks) and cannot be combined with --phase, --portfolio, --with-prerequisites, --chunk-days; run without --resume to plan other phases or portfolios (see `batchdesk run --help`)",
+    ],
     ['--target-date with a range', ['run', '--target-date', '2025-07-10', '--start-date', '2025-07-01'], 'error: --target-date cannot be combined with --start-date/--end-date (see `batchdesk run --help`)'],
     ['a bad value, still echoed', ['run', '--market-data', 'pigeon'], 'error: --market-data "pigeon": expected one of "online", "offline" or "synthetic" (see `batchdesk run --help`)'],
   ])('%s', async (_, args, message) => {
