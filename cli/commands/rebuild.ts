@@ -89,11 +89,15 @@ export const rebuildCommand: CommandSpec = {
             `Folder: ${r.folder}   Backup: ${r.backupFile ?? 'none'}   maintenance_log #${r.maintenanceId}`,
             r.status === 'success'
               ? `Next: watch the fallback pricing for ${r.monitorDays} trading day(s) with \`batchdesk run --monitor-only${advisedDbFlag(ctx.global)}\` before trusting new results.`
-              : `The gate is closed. Restore with \`batchdesk restore ${shellWord(r.backupFile ?? '<backup>')}${advisedDbFlag(ctx.global)}\` if needed.`,
+              : r.backupFile === null
+                ? 'Nothing was changed: the rebuild stopped before its purge, at its verified backup.'
+                : `The gate is closed. Restore with \`batchdesk restore ${shellWord(r.backupFile)}${advisedDbFlag(ctx.global)}\` if needed.`,
           ].join('\n'),
         );
-      // A backfill stopped by Ctrl-C (or `batchdesk cancel`) ends the rebuild as cancelled (k.3: 130).
-      return r.status === 'success' ? EXIT.ok : r.runExitCode === EXIT.cancelled ? EXIT.cancelled : EXIT.checkFailed;
+      // A backfill stopped by Ctrl-C (or `batchdesk cancel`) ends the rebuild as cancelled; a
+      // failed backup (step 0, nothing changed) is a data or I/O error (k.3: 130, 5).
+      if (r.status === 'success') return EXIT.ok;
+      return r.backupFile === null ? EXIT.data : r.runExitCode === EXIT.cancelled ? EXIT.cancelled : EXIT.checkFailed;
     } finally {
       sink.close();
     }

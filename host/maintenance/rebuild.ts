@@ -211,7 +211,12 @@ export async function rebuild(req: RebuildRequest, clock: Clock, progress: (line
     return finish('failed');
   };
   try {
-    if (backupFile === null) return stop('the verified backup failed; nothing was purged');
+    // Nothing has changed yet: the gate stays as it was (the data is as trusted as before) and
+    // there is no backup to restore; the report says so and the command exits 5 (k.3).
+    if (backupFile === null) {
+      failures.push('the verified backup failed; nothing was purged or changed, and the gate is as it was: fix what stopped the backup (above) and run the rebuild again');
+      return finish('failed');
+    }
     // Step 1: baseline and purge.
     const before = exportBaseline(opened.db, { start: req.start, end, databaseName: opened.path, nowMs: clock.now(), portfolioIds: req.portfolioIds });
     writeBaselineFile(join(folder, 'before.json'), before, opened.path);
