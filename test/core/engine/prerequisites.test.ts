@@ -94,9 +94,10 @@ describe('the marks prerequisite', () => {
 });
 
 describe('uncoveredSymbols', () => {
-  const lot = (over: Partial<Lot>): Lot => ({ ...({} as Lot), id: 'l', portfolioId: 'p', investmentClass: 'PUBLIC', entryDate: '2025-01-02', exitDate: null, expirationDate: null, underlyingSymbol: null, ...over }) as Lot;
+  const lot = (over: Record<string, unknown>): Lot => ({ id: 'l', portfolioId: 'p', investmentClass: 'PUBLIC', entryDate: '2025-01-02', exitDate: null, expirationDate: null, underlyingSymbol: null, ...over }) as unknown as Lot;
   const d = '2025-07-02' as IsoDate;
-  const allEtfs = (s: string) => FACTOR_ETFS.includes(s);
+  const etfs: ReadonlySet<string> = new Set(FACTOR_ETFS);
+  const allEtfs = (s: string) => etfs.has(s);
 
   it('names the held symbols and factor ETFs with neither a close nor a missing_prices row, sorted', () => {
     const lots = [lot({ id: 'a', symbol: 'MSFT' }), lot({ id: 'b', symbol: 'AAPL' })];
