@@ -262,7 +262,9 @@ function printSummary(ctx: CommandContext, s: RunSummary): void {
       missingPricesLine(s, advisedDbFlag(ctx.global)),
       ...[unreachableProviderAdvice(s, advisedDbFlag(ctx.global))].filter((l) => l !== null),
       `Model marks: ${String(s.market_data['model_count'])}  Provider requests: ${String(s.market_data['requests'])}`,
-      `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`,
+      (s.phases['analytics']?.runs ?? 0) > 0
+        ? `Analytics jobs: ${s.analytics.jobs_completed}/${s.analytics.jobs_expected} completed, ${s.analytics.jobs_failed} failed, ${s.analytics.guard_skips} guard skips`
+        : 'Analytics jobs: not run (the analytics phase did not run)',
       `Guard: ${s.guard ? s.guard.status : 'not run'}`,
       ...(s.monitor ? monitorLines(s.monitor as MonitorReport) : []),
       ...s.errors.slice(0, 10).map((e) => `  ${e}`),

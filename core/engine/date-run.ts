@@ -99,7 +99,8 @@ export async function processDate(a: DateRunArgs, pd: PlannedDate, chunkIndex: n
   const durationMs = deps.clock.now() - t0;
   // The date line counts this run's portfolios, as the run summary does; the tracking row's
   // analytics_totals (dateTotals) count every portfolio of the date, those of earlier runs too.
-  const runTotals = day.tracker.portfolioTotals(pd.portfolios.map((p) => p.portfolioId));
+  const jobs = day.tracker.portfolioTotals(ranPhase(pd, 'analytics'));
+  const runTotals = { ...jobs, modelMarks: day.tracker.portfolioTotals(ranPhase(pd, 'marks')).modelMarks };
   const result = dateResultOf({ date: d, status: cancelled ? 'cancelled' : status, durationMs, md: md ?? null, portfolios: work.portfolios, skipped: pd.skipped, errors: day.errors });
   a.telemetry.recordMetric(
     'date_result',
@@ -222,9 +223,9 @@ function runDatePortfolios(a: DateRunArgs, pd: PlannedDate, dateCtx: DateContext
     if (r.rewroteMarks) a.tally.addRewrite(portfolio.id, d, r.marksChanged);
     deps.hooks?.afterPortfolioDate?.(d, portfolio.id);
   }
-  // The run's totals count this run's portfolios; the date's count every portfolio of the
-  // date, so re-running some of them keeps the others' share (h.4).
-  a.tally.addAnalytics(day.tracker.portfolioTotals(pd.portfolios.map((p) => p.portfolioId)));
+  // The run's totals count the portfolio-dates this run ran analytics on; the date's count every
+  // portfolio of the date, so re-running some of them (or other phases) keeps the others' share (h.4).
+  a.tally.addAnalytics(day.tracker.portfolioTotals(ranPhase(pd, 'analytics')));
   const dateTotals = day.tracker.portfolioTotals();
   day.tracker.setMeta('model_count', dateTotals.modelMarks);
   if (pd.skipped.length > 0) day.tracker.setMeta('skipped_portfolios', skippedPortfolios(pd.skipped));
@@ -252,3 +253,11 @@ function dateResultOf(x: { date: IsoDate; status: string; durationMs: number; md
   };
 }
 
+/**
+ * The planned portfolios that run `phase` on the date: their metadata holds this run's counts of
+ * it. A portfolio's counts of a phase it does not run are an earlier run's (the tracking row
+ * keeps them), not this run's.
+ */
+function ranPhase(pd: PlannedDate, phase: PhaseName): string[] {
+  return pd.portfolios.filter((p) => p.phases.includes(phase)).map((p) => p.portfolioId);
+}
