@@ -6,6 +6,7 @@
  */
 export type CsvProblemKind =
   | 'malformed_csv'
+  | 'not_utf8'
   | 'unclosed_quote'
   | 'bad_closing_quote'
   | 'missing_header'

@@ -2,6 +2,7 @@
  * Strict, row-by-row reading of an import file (prices, profiles): header checks, per-row
  * cell conversion that remembers the leftmost bad column, and the all-or-nothing result type.
  */
+import { shownValue } from '../../core/api/ascii-json';
 import type { CellResult } from './csv-cells';
 import type { CsvProblem } from './csv-problem';
 import { columnIndex, duplicateHeader, type CsvRecord } from './csv-table';
@@ -69,7 +70,14 @@ export class RowCells {
       this.report(index, 'missing_column', `the row has ${this.record.cells.length} of the header's ${this.header.length} columns; "${name}" is missing`);
       return undefined;
     }
-    const result = convert(this.record.cells[index]!);
+    const text = this.record.cells[index]!;
+    // Said before any conversion's verdict: "expected a symbol ..., got "ZZ\ufffd"" blames the
+    // value for what the file's encoding did (a Latin-1 "é" is one byte that is not UTF-8).
+    if (this.record.notUtf8 && text.includes(REPLACEMENT_CHARACTER)) {
+      this.report(index, 'not_utf8', `not valid UTF-8: got ${shownValue(text)}, where \\ufffd stands for bytes that are no UTF-8 character (save the file as UTF-8)`);
+      return undefined;
+    }
+    const result = convert(text);
     if (!result.ok) {
       this.report(index, result.kind, result.message);
       return undefined;
@@ -89,3 +97,6 @@ export class RowCells {
     if (!this.problem || (this.problem.columnNumber ?? 0) > index + 1) this.problem = candidate;
   }
 }
+
+/** What a decoder puts for bytes that are not UTF-8. */
+const REPLACEMENT_CHARACTER = '\ufffd';

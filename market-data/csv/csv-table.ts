@@ -10,6 +10,9 @@
  * Accepted: a UTF-8 BOM, LF / CRLF / CR line ends, quoted fields (RFC 4180) including
  * line breaks inside quotes, blank lines (skipped), spaces around unquoted fields (trimmed).
  * A row may have fewer or more cells than the header; readers report that per row.
+ * Text is UTF-8: a record whose lines hold bytes that are not is read all the same (each
+ * sequence as U+FFFD) and marked `notUtf8`, so the reader can say so of a cell it reads
+ * (csv-row-cells.ts) and a column it ignores does not spoil the row.
  * A syntax error is a `malformed_csv` problem (a quote inside an unquoted value: that record
  * only): with `skipBadRows` skipped and reported, else fatal. So is a record the reader finds
  * bad: the first one stops the read (nothing after it is read) unless `skipBadRows`. A quote
@@ -26,6 +29,11 @@ export interface CsvRecord {
   /** Line where the record starts (1-based). */
   readonly line: number;
   readonly cells: readonly string[];
+  /**
+   * Whether the record's lines hold bytes that are not UTF-8, each sequence of which the cells
+   * read as U+FFFD: a cell holding U+FFFD then shows the file's encoding, not a value anyone wrote.
+   */
+  readonly notUtf8: boolean;
 }
 
 /** The CSV bytes: the whole text, or its chunks (a file stream: `fs.createReadStream`, whose abort ends the read). */
@@ -81,7 +89,7 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
   // quoted CRLF, and points past an unclosed quote to the end of the file).
   const malformed = (error: CsvError | undefined): CsvProblem => {
     const kind = syntaxErrorKind(error);
-    const line = lines.firstFilledLineFrom(typeof error?.bytes === 'number' ? error.bytes : lastEnd);
+    const line = lines.firstFilledFrom(lines.lineAt(typeof error?.bytes === 'number' ? error.bytes : lastEnd));
     return { file, line, column: null, columnNumber: null, kind, message: syntaxErrorMessage(kind, error) };
   };
   const take = (record: CsvRecord): void => {
@@ -110,9 +118,14 @@ export async function readCsv<P extends CsvProblem>(source: CsvSource, options: 
     // With `raw`, csv-parse hands over { record, raw }; bytes counts through the record's end.
     // The record is judged here and not passed on (null), so nothing piles up in the stream.
     on_record: ((entry: { record: string[]; raw: string }, context: InfoRecord) => {
-      const start = context.bytes - Buffer.byteLength(entry.raw);
       lastEnd = context.bytes;
-      take({ line: lines.firstFilledLineFrom(start), cells: entry.record });
+      // The raw text's length in bytes is not the record's: it is decoded (a byte that is not
+      // UTF-8 becomes U+FFFD, 3 bytes), and csv-parse leaves out the LF of a CRLF line end and
+      // trimmed multi-byte spaces. Its line breaks are all there, so the first line is counted
+      // back from the last (the line of the record's last byte, csv-parse's count being in bytes).
+      const lastLine = lines.lineAt(context.bytes - 1);
+      const line = lines.firstFilledFrom(lastLine - innerLineBreaks(entry.raw));
+      take({ line, cells: entry.record, notUtf8: lines.notUtf8Within(line, lastLine) });
       return null;
     }) as unknown as Options['on_record'],
     on_skip: (error: CsvError | undefined): undefined => {
@@ -184,6 +197,17 @@ function parserWords(message: string): string {
   return message.replace(/ at line \d+/, '').replace(/\bon field (\d+)/, (_, n: string) => `in column ${Number(n) + 1}`);
 }
 
+/**
+ * The line breaks (CRLF, LF or CR) of a record's raw text but the one that ends it. The raw
+ * text starts with the blank lines before the record; where csv-parse left out the LF of a
+ * blank CRLF line, a blank LF line after it makes "\r\n", counted once: the count then falls
+ * short by blank lines only, which firstFilledFrom steps over anyway.
+ */
+function innerLineBreaks(raw: string): number {
+  const breaks = raw.match(/\r\n?|\n/g)?.length ?? 0;
+  return /[\r\n]$/.test(raw) ? breaks - 1 : breaks;
+}
+
 function missingHeader(file: string | null, line: number): CsvProblem {
   return { file, line, column: null, columnNumber: null, kind: 'missing_header', message: 'the file has no header row' };
 }
@@ -206,17 +230,27 @@ function end(parser: Parser): Promise<void> {
 
 /**
  * Line numbers of byte offsets in the stream (csv-parse counts bytes, BOM included), built as
- * the chunks go by: where each line break ends, and which lines hold only spaces and tabs.
+ * the chunks go by: where each line break ends, which lines hold only spaces and tabs, and which
+ * hold bytes that are not UTF-8 (the decoded text cannot tell them from a U+FFFD written as such).
  */
 class LineIndex {
   /** Offset of the last byte of each line break. */
   private readonly breaks: number[] = [];
   /** 1-based numbers of the lines that hold only spaces and tabs (and a BOM). */
   private readonly blank = new Set<number>();
+  /** 1-based numbers of the lines that hold bytes that are not UTF-8, ascending. */
+  private readonly notUtf8: number[] = [];
   private offset = 0;
   /** Offset of a CR whose meaning (a break of its own, or the start of CRLF) waits for the next byte, or -1. */
   private pendingCr = -1;
   private lineBlank = true;
+  /**
+   * UTF-8 continuation bytes still due, and the range the next one must be in (narrower after
+   * E0, ED, F0, F4: no overlong forms, surrogates or code points past U+10FFFF; RFC 3629 s. 4).
+   */
+  private utf8Due = 0;
+  private utf8Lower = 0x80;
+  private utf8Upper = 0xbf;
 
   scan(chunk: Uint8Array): void {
     for (let i = 0; i < chunk.length; i += 1) {
@@ -228,6 +262,8 @@ class LineIndex {
         this.pendingCr = -1;
         if (crlf) continue;
       }
+      // Before the break is counted: a sequence a line break cuts short is on the line before it.
+      this.checkUtf8(byte);
       if (byte === 0x0a) this.lineBreak(at);
       else if (byte === 0x0d) this.pendingCr = at;
       else if (byte !== 0x20 && byte !== 0x09 && !(at < 3 && BOM[at] === byte)) this.lineBlank = false;
@@ -235,28 +271,61 @@ class LineIndex {
     this.offset += chunk.length;
   }
 
-  /** The source ended: a CR at its very end is a break of its own. */
+  /** The source ended: a UTF-8 sequence still open is cut short, a CR at its very end is a break of its own. */
   end(): void {
+    if (this.utf8Due > 0) this.markNotUtf8();
     if (this.pendingCr >= 0) this.lineBreak(this.pendingCr);
     this.pendingCr = -1;
   }
 
-  /** The first line at or after the line holding `offset` that is not blank. */
-  firstFilledLineFrom(offset: number): number {
-    let line = this.lineAt(offset);
-    while (this.blank.has(line)) line += 1;
-    return line;
+  /** The first line at or after `line` that is not blank. */
+  firstFilledFrom(line: number): number {
+    let filled = line;
+    while (this.blank.has(filled)) filled += 1;
+    return filled;
   }
 
-  private lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.breaks.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.breaks[mid]! < offset) lo = mid + 1;
-      else hi = mid;
+  /** The line holding the byte at `offset` (a line break's bytes are on the line they end). */
+  lineAt(offset: number): number {
+    return countBelow(this.breaks, offset) + 1;
+  }
+
+  /** Whether a line from `first` to `last` holds bytes that are not UTF-8. */
+  notUtf8Within(first: number, last: number): boolean {
+    const i = countBelow(this.notUtf8, first);
+    return i < this.notUtf8.length && this.notUtf8[i]! <= last;
+  }
+
+  private checkUtf8(byte: number): void {
+    if (this.utf8Due > 0) {
+      if (byte >= this.utf8Lower && byte <= this.utf8Upper) {
+        this.utf8Due -= 1;
+        this.utf8Lower = 0x80;
+        this.utf8Upper = 0xbf;
+        return;
+      }
+      // Cut short: this byte then starts afresh, as a decoder reads it.
+      this.utf8Due = 0;
+      this.utf8Lower = 0x80;
+      this.utf8Upper = 0xbf;
+      this.markNotUtf8();
     }
-    return lo + 1;
+    if (byte < 0x80) return;
+    if (byte >= 0xc2 && byte <= 0xdf) this.utf8Due = 1;
+    else if (byte >= 0xe0 && byte <= 0xef) {
+      this.utf8Due = 2;
+      if (byte === 0xe0) this.utf8Lower = 0xa0;
+      if (byte === 0xed) this.utf8Upper = 0x9f;
+    } else if (byte >= 0xf0 && byte <= 0xf4) {
+      this.utf8Due = 3;
+      if (byte === 0xf0) this.utf8Lower = 0x90;
+      if (byte === 0xf4) this.utf8Upper = 0x8f;
+    } else this.markNotUtf8();
+  }
+
+  private markNotUtf8(): void {
+    const line = this.breaks.length + 1;
+    if (this.notUtf8[this.notUtf8.length - 1] !== line) this.notUtf8.push(line);
   }
 
   private lineBreak(at: number): void {
@@ -267,6 +336,18 @@ class LineIndex {
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
+
+/** How many of the ascending `values` are below `value`. */
+function countBelow(values: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** Position of a column by name: trimmed, case-insensitive; -1 when absent. */
 export function columnIndex(header: readonly string[], name: string): number {

@@ -5,7 +5,7 @@
  *   AAPL,2024-01-02,185.64,82488700
  *
  * Parsing is all or nothing: the first bad row stops it with its line and column (missing
- * column, empty or non-numeric value, a malformed symbol, bad date, a date after `today`,
+ * column, a value holding bytes that are not UTF-8, empty or non-numeric value, a malformed symbol, bad date, a date after `today`,
  * non-positive close, a volume that is not a whole number >= 0, the same (symbol, date) twice in
  * the file); with
  * `skipBadRows` every bad row is skipped and reported instead, but for a quote problem that

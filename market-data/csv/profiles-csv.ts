@@ -15,7 +15,8 @@
  * importer stamps now). Symbols are stored canonical and must be well formed, as in
  * prices-csv.ts (csv-cells.ts symbolCell). A last_updated may be any ISO 8601 timestamp with a
  * zone, or a date (csv-cells.ts optionalTimestampCell); it is stored in the a.3 form. All or
- * nothing like prices-csv.ts: the first bad row (missing column, a malformed symbol,
+ * nothing like prices-csv.ts: the first bad row (missing column, a value holding bytes that are
+ * not UTF-8, a malformed symbol,
  * non-numeric number, a negative market cap, employees not a whole number >= 0, bad boolean or
  * timestamp, a last_updated after now, a description over 1,000 characters or another text over
  * 200, the same symbol twice) stops the parse with
