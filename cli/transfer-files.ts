@@ -8,7 +8,7 @@ import { accessSync, constants, createReadStream, openSync, statSync, type Stats
 import { Socket } from 'node:net';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { basename, resolve } from 'node:path';
-import { dataError, EXIT } from '../core/api/errors';
+import { dataError, EXIT, usageError } from '../core/api/errors';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
 import { specialKindProblem } from '../db/csv-transfer/input-file-kind';
 import type { CsvImportRequest } from '../host/maintenance/csv-import';
@@ -22,6 +22,16 @@ const STDIN = '-';
 
 /** Why `-` cannot be read when standard input is a terminal or a device, and how to give the file. */
 const STDIN_NOT_A_FILE = 'standard input is a terminal or a device, not a file: pipe or redirect the CSV file in (`- < file.csv`), or give its path instead of `-`';
+
+/**
+ * The file an export writes (`--out FILE`), resolved against `cwd`. `-` is refused: it reads
+ * standard input for an import, but an export's CSV (UTF-8, names as written) does not go to the
+ * console, whose output is ASCII; without the check it wrote a file named `-`.
+ */
+export function exportFilePath(cwd: string, out: string, example: string): string {
+  if (out === STDIN) throw usageError(`--out -: an export writes a file, not standard output; give the file's path, e.g. --out ${example}`);
+  return resolve(cwd, out);
+}
 
 /**
  * The file as a stream of its bytes (the CSV reader accepts a BOM) that `signal` ends (Ctrl-C

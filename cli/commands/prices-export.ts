@@ -1,5 +1,4 @@
 /** `batchdesk prices export --out FILE`: write cached closes as CSV (SPEC.md k.2, m.14). */
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { endNotBeforeStart } from '../../core/api/date-range';
 import { EXIT } from '../../core/api/errors';
@@ -9,6 +8,7 @@ import { listFlag, nearest, stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
+import { exportFilePath } from '../transfer-files';
 import { openStore } from '../../host/engine-host';
 
 const optionsSchema = z
@@ -37,10 +37,11 @@ export const pricesExportCommand: CommandSpec = {
       { out: stringFlag(f['out']), startDate: stringFlag(f['start-date']), endDate: stringFlag(f['end-date']), symbols: listFlag(f['symbols']) },
       'prices export',
     );
+    const out = exportFilePath(ctx.io.cwd, o.out, 'prices.csv');
     const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
-      const path = writeOutputFile(resolve(ctx.io.cwd, o.out), r.text, 'the export', [ctx.global.dbPath], '--out');
+      const path = writeOutputFile(out, r.text, 'the export', [ctx.global.dbPath], '--out');
       ctx.io.out(`Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
       // A symbol that exported nothing is most often a typo or a range outside the cache.
       for (const e of r.empty) {

@@ -1,10 +1,10 @@
 /** `batchdesk profiles export --out FILE`: write every company profile as CSV (SPEC.md k.2). */
-import { resolve } from 'node:path';
 import { EXIT } from '../../core/api/errors';
 import { exportProfilesCsv } from '../../db/csv-transfer/profile-transfer';
 import { stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
+import { exportFilePath } from '../transfer-files';
 import { openStore } from '../../host/engine-host';
 
 export const profilesExportCommand: CommandSpec = {
@@ -15,11 +15,11 @@ export const profilesExportCommand: CommandSpec = {
   },
   example: 'batchdesk profiles export --out profiles.csv',
   async run(ctx) {
-    const out = stringFlag(ctx.flags['out'])!;
+    const out = exportFilePath(ctx.io.cwd, stringFlag(ctx.flags['out'])!, 'profiles.csv');
     const opened = openStore(ctx.global.dbPath, { toRead: true });
     try {
       const r = exportProfilesCsv(opened.db);
-      const path = writeOutputFile(resolve(ctx.io.cwd, out), r.text, 'the export', [ctx.global.dbPath], '--out');
+      const path = writeOutputFile(out, r.text, 'the export', [ctx.global.dbPath], '--out');
       ctx.io.out(`Exported ${r.rows} profile(s) to ${path}`);
       return EXIT.ok;
     } finally {

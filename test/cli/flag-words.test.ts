@@ -84,6 +84,9 @@ describe('a refusal says the flag and its value once', () => {
       ['run', '--resume', '--phase', 'marks', '--portfolio', 'ab46c3c0', '--with-prerequisites', '--chunk-days', '5'],
       "error: --resume continues the stopped run's plan (its dates, phases, portfolios and chunks) and cannot be combined with --phase, --portfolio, --with-prerequisites, --chunk-days; run without --resume to plan other phases or portfolios (see `batchdesk run --help`)",
     ],
+    // `-` is standard input for an import; an export refused it not, and wrote a file named `-`.
+    ['prices export to -', ['prices', 'export', '--out', '-'], "error: --out -: an export writes a file, not standard output; give the file's path, e.g. --out prices.csv"],
+    ['profiles export to -', ['profiles', 'export', '--out', '-'], "error: --out -: an export writes a file, not standard output; give the file's path, e.g. --out profiles.csv"],
     ['--target-date with a range', ['run', '--target-date', '2025-07-10', '--start-date', '2025-07-01'], 'error: --target-date cannot be combined with --start-date/--end-date (see `batchdesk run --help`)'],
     ['a bad value, still echoed', ['run', '--market-data', 'pigeon'], 'error: --market-data "pigeon": expected one of "online", "offline" or "synthetic" (see `batchdesk run --help`)'],
   ])('%s', async (_, args, message) => {
