@@ -115,7 +115,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
   const io = options.io ?? processIO();
   let dbPath: string | undefined;
   let dbFlag = '';
-  // A command given --json answers a refusal with JSON on stdout too (reportError).
+  // A command given --json (run: --summary-json) answers a refusal with JSON on stdout too (reportError).
   let json = false;
   try {
     const { globals, rest: argv } = leadingGlobals(fullArgv);
@@ -154,7 +154,7 @@ export async function main(fullArgv: readonly string[], options: MainOptions = {
       throw new BatchdeskError('usage', `unknown command ${shownValue(word)}${near ? `; did you mean \`${near}\`?` : ''} (see \`batchdesk --help\`)`);
     }
     const { spec, rest } = found;
-    json = spec.flags['json'] !== undefined && rest.includes('--json');
+    json = (['json', 'summary-json'] as const).some((flag) => spec.flags[flag] !== undefined && rest.includes(`--${flag}`));
     const parsed = parseCommandArgs(spec, [...rest, ...globals], subcommandsOf(spec.name));
     if (parsed.flags['help']) {
       io.out(commandHelp(spec));
@@ -198,7 +198,7 @@ function describeFailure(failure: unknown, dbPath: string | undefined, dbFlag: s
  * Prints a failure as one `error:` line and returns its exit code. `dbFlag` is the `--db` the
  * commands advised in it carry (advisedDbFlag): a lock refusal made where the database's origin
  * was not known (a purge, a restore, an import) gets it here, so its `batchdesk cancel` stops
- * the holder of this database. With `json` (the command was given --json) stdout also gets one
+ * the holder of this database. With `json` (the command was given --json, or run --summary-json) stdout also gets one
  * JSON document, the contract's failure answer plus the exit code:
  * `{ "ok": false, "error": { "code", "message", "details"? }, "exit_code" }`, so a script that
  * reads --json output gets JSON on a refusal too.
