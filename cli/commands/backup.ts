@@ -4,7 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { backupCheckText } from '../../core/api/backup-check-text';
 import { BatchdeskError, EXIT } from '../../core/api/errors';
 import { backupKeepSchema, backupReasonSchema, type BackupList } from '../../core/api/commands/maintenance-commands';
-import { resolveOutputPath } from '../../db/maintenance/database-paths';
+import { folderLocationProblem, resolveOutputPath } from '../../db/maintenance/database-paths';
 import { createEngineStore } from '../../db/engine-store';
 import { openDatabase, refuseReadOnlyDatabase } from '../../db/open-database';
 import { openStore } from '../../host/engine-host';
@@ -111,6 +111,19 @@ function incompleteLines(incomplete: BackupList['incomplete']): string[] {
   ];
 }
 
+/**
+ * What an empty listing says: how to make a backup, or, when the backup folder does not exist
+ * and cannot be made (its nearest existing folder is a file, or not writable), that no backup
+ * can be made until backup.dir names a folder that can (it said "No backups yet: `batchdesk
+ * backup` makes one", and that backup then failed).
+ */
+function emptyListText(dir: string, ownFolder: boolean, db: string): string {
+  if (ownFolder) return 'No backups of this database in this folder.';
+  const problem = existsSync(dir) ? null : folderLocationProblem(dir);
+  if (problem) return `No backups, and none can be made: the backup folder cannot be created (${problem}). Set backup.dir to a folder that can be written, or back up elsewhere with \`batchdesk backup --out FOLDER/${db}\`.`;
+  return `No backups yet: \`batchdesk backup${db}\` makes one.`;
+}
+
 export const backupListCommand: CommandSpec = {
   name: 'backup list',
   summary:
@@ -141,7 +154,7 @@ export const backupListCommand: CommandSpec = {
           BANNER,
           `Folder: ${list.dir}${ownFolder ? ' (not the backup folder: retention prunes it only when a backup into it is given --keep)' : ''}`,
           ...(list.backups.length === 0
-            ? [ownFolder ? 'No backups of this database in this folder.' : `No backups yet: \`batchdesk backup${advisedDbFlag(ctx.global)}\` makes one.`]
+            ? [emptyListText(list.dir, ownFolder, advisedDbFlag(ctx.global))]
             : [
                 table(
                   ['file', 'made (UTC)', 'reason', 'bytes', 'retention', 'verified'],

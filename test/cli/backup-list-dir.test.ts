@@ -10,7 +10,7 @@ import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, tempDir } from '../support/cli';
 import { seedDemoDb } from '../support/demo-db';
-import { copyTo, ENV, SAFE_NOW } from '../support/safeguards';
+import { copyTo, ENV, execOn, SAFE_NOW } from '../support/safeguards';
 
 /** The automatic name of a manual backup of portfolios.sqlite at SAFE_NOW (the pinned clock). */
 const NAME = 'portfolios.sqlite.20250710T230000Z.manual.sqlite';
@@ -58,5 +58,16 @@ describe('backup list --dir', () => {
     const f = await runCli(['backup', 'list', '--db', db, '--dir', file], ENV);
     expect(f.code).toBe(2);
     expect(f.stderr).toBe(`error: --dir: ${file} is a file, not a folder; give the folder it is in, or \`batchdesk backup list\` without --dir for the backup folder`);
+  });
+
+  it('says no backup can be made when the backup folder cannot be created (backup.dir under a file)', async () => {
+    const db = copyTo(seedDemoDb(SAFE_NOW));
+    const blocker = join(tempDir(), 'a-file');
+    writeFileSync(blocker, '');
+    execOn(db, (d) => d.prepare(`INSERT INTO settings (key, value) VALUES ('backup.dir', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(JSON.stringify(join(blocker, 'backups'))));
+    const r = await runCli(['backup', 'list', '--db', db], ENV);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`No backups, and none can be made: the backup folder cannot be created (${blocker} is a file, not a folder). Set backup.dir to a folder that can be written, or back up elsewhere with \`batchdesk backup --out FOLDER/ --db ${db}\`.`);
+    expect(r.stdout).not.toContain('No backups yet');
   });
 });
