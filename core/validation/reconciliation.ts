@@ -177,7 +177,7 @@ function explainBreaks(input: ReconcileInput, checks: readonly ReconcileCheck[],
   const out: string[] = [];
   const byId = (id: number) => checks.find((c) => c.id === id)!;
   for (const l of unmarked) {
-    const value = `${l.unmarked?.basis === 'latest_close' ? `valued at its latest close of ${l.unmarked.priceDate}` : 'valued at its entry price'}: ${unmarkedValue(l).toFixed(2)}`;
+    const value = `${l.unmarked?.basis === 'latest_close' ? `valued at its latest close of ${l.unmarked.priceDate}` : 'valued at its entry price'}: ${formatMoney(unmarkedValue(l))}`;
     if (l.mark === null) out.push(`lot ${l.positionId} (${l.symbol}) is active on ${input.date} but has no mark (${value})`);
     else out.push(`lot ${l.positionId} (${l.symbol}) has no price on ${input.date} (mark source missing; ${value})`);
   }

@@ -52,7 +52,8 @@ describe('injected breaks', () => {
     // Check 2 values the unmarked lot at its latest close, so only checks 1 and 5 break (i.1).
     expect(missing.checks.filter((c: { status: string }) => c.status === 'flag').map((c: { id: number }) => c.id)).toEqual([1, 5]);
     expect(missing.explanations.join('\n')).toContain(`lot ${lotId}`);
-    expect(missing.explanations.join('\n')).toMatch(/has no mark \(valued at its latest close of 2025-07-09: \d+\.\d\d\)/);
+    // Money as the checks say it (thousands separators, cents rounded as theirs are).
+    expect(missing.explanations.join('\n')).toMatch(/has no mark \(valued at its latest close of 2025-07-09: \d{1,3}(,\d{3})*\.\d\d\)/);
     const cash = out.results.find((x: { portfolioId: string }) => x.portfolioId === FAMILY_GROWTH);
     // 500 plus the few cents of per-lot rounding between S_marked and net exposure (m.9).
     expect(Math.abs(cash.checks.find((c: { id: number }) => c.id === 5).difference - 500)).toBeLessThanOrEqual(0.05);

@@ -41,6 +41,12 @@ describe('reconciliation (SPEC.md i.1)', () => {
     expect(r.explanations.join('\n')).toMatch(/lot b \(B\) is active on 2025-07-02 but has no mark/);
   });
 
+  it("an unmarked lot's value is said in money format, rounded as the checks round it", () => {
+    // 3608.985 is 3608.98499... in binary: toFixed(2) said 3608.98 beside a check row of 3,608.99.
+    const r = reconcilePortfolioDate({ ...base, lots: [lot('a', 600), { ...lot('b', null, 'none', 3608.985), mark: null }] });
+    expect(r.explanations.join('\n')).toContain('lot b (B) is active on 2025-07-02 but has no mark (valued at its latest close of 2025-07-01: 3,608.99)');
+  });
+
   it('a wrong snapshot cash flags 1 and 5 and says no lot explains it', () => {
     const r = reconcilePortfolioDate({ ...base, snapshot: { ...base.snapshot, cashValue: 150 } });
     expect(r.checks.filter((c) => c.status === 'flag').map((c) => c.id)).toEqual([1, 2, 5]);
