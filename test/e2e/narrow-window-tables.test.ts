@@ -9,7 +9,10 @@
  *     Detail column wraps its text onto more lines, each row as tall as its text, rather than
  *     cutting it at 1280 px ("cache: last cl..."); at 900 px the table scrolls in its own box;
  *   - the Run screen's fetch plan (offline, in chunks, every chunk listing the gap) keeps each
- *     date range on one line, in the chunks' headings and in the ranges under them.
+ *     date range on one line, in the chunks' headings and in the ranges under them;
+ *   - a table whose box hides rows (16 wrapped rows) says under it which rows show and that it
+ *     scrolls, down and (at 900 px) sideways: headless Chromium, like an overlay scroll bar,
+ *     draws no scroll bar.
  * Screenshots go to test-artifacts/e2e/ (gitignored).
  */
 import Database from 'better-sqlite3';
@@ -22,9 +25,10 @@ import { openServedApp, type ServedApp } from '../support/e2e/served-app';
 
 let app: ServedApp;
 let page: Page;
+let dbPath: string;
 
 beforeAll(async () => {
-  const dbPath = seedDemoDb(SHORT_NOW);
+  dbPath = seedDemoDb(SHORT_NOW);
   const db = new Database(dbPath);
   // Jumps of large closes (the widest figures), with a previous close each.
   db.prepare(`UPDATE market_data_cache SET validation_flag = 'jump', close = close * 3 WHERE symbol IN ('BRK-B', 'SPY', 'AAPL') AND date IN ('2025-07-01', '2025-07-02')`).run();
@@ -115,6 +119,9 @@ describe('the Missing prices table', () => {
       expect(t.page).toBeLessThanOrEqual(0);
       expect(t.box.overflow).toBe('auto');
       if (t.box.scroll > t.box.client) expect(width).toBe(900);
+      // Three rows fit the box: nothing is hidden down, so no hint but the sideways one at 900 px.
+      const hint = await page.$('[data-testid=missing-table-hint]');
+      expect(hint === null ? null : await hint.textContent()).toBe(width === 900 ? 'Scroll it sideways for more columns.' : null);
     });
   }
 });
@@ -148,5 +155,64 @@ describe("the Run screen's fetch plan", () => {
     expect(texts.length).toBeGreaterThanOrEqual(9);
     expect(texts.filter((s) => s.lines !== 1)).toEqual([]);
     expect(await page.textContent('[data-testid=fetch-plan] p')).toContain('1 range(s) missing from the cache (10 trading days)');
+  });
+});
+
+describe('a table whose box hides rows', () => {
+  const DAY = '2025-06-24';
+  beforeAll(() => {
+    // Sixteen missing prices on one more processed date, each with a detail long enough to wrap.
+    const db = new Database(dbPath);
+    const at = '2025-07-15T23:00:00.000Z';
+    db.prepare(`INSERT INTO batch_run_tracking (id, run_date, created_at, completed_at, status) VALUES (?, ?, ?, ?, 'success')`).run(`e2e-${DAY}`, DAY, at, at);
+    const missing = db.prepare(
+      `INSERT INTO missing_prices (price_date, symbol, reason, resolution, fallback_price_date, last_known_price_date, provider, detail, positions_affected, portfolios_affected, recorded_at) VALUES (?, ?, 'provider_error', 'missing', NULL, '2025-06-20', 'yahoo', 'HTTP 503 Service Unavailable after 3 retries; the circuit opened after repeated errors', 1, 1, ?)`,
+    );
+    for (let i = 0; i < 16; i++) missing.run(DAY, `SYM${String(i).padStart(2, '0')}`, at);
+    db.close();
+  });
+
+  async function showDay(width: number): Promise<void> {
+    await page.setViewportSize({ width, height: 1000 });
+    await nav('missing');
+    await page.fill('[data-testid=missing-from]', DAY);
+    await page.fill('[data-testid=missing-to]', DAY);
+    await page.click('[data-testid=missing-apply]');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=missing-table] .table-row').length >= 10);
+  }
+
+  /** The hint under the table, and the rows wholly inside the box below its heading row. */
+  const read = () =>
+    page.evaluate(() => {
+      const table = document.querySelector<HTMLElement>('[data-testid=missing-table]')!;
+      const box = table.querySelector<HTMLElement>('.table-body')!.getBoundingClientRect();
+      const head = table.querySelector<HTMLElement>('.table-head')!.getBoundingClientRect();
+      const whole = [...table.querySelectorAll<HTMLElement>('.table-row')]
+        .filter((r) => r.getBoundingClientRect().top >= head.bottom - 1 && r.getBoundingClientRect().bottom <= box.bottom + 1)
+        .map((r) => Number(r.getAttribute('aria-rowindex')) - 1)
+        .sort((a, b) => a - b);
+      return { hint: document.querySelector('[data-testid=missing-table-hint]')?.textContent ?? null, whole };
+    });
+
+  it('at 1280 px says which of its rows show and that it scrolls, at the top and at the bottom', async () => {
+    await showDay(1280);
+    await page.waitForSelector('[data-testid=missing-table-hint]');
+    const top = await read();
+    await page.screenshot({ path: artifactPath('missing-prices-hint-1280.png'), fullPage: true });
+    expect(top.whole[0]).toBe(1);
+    expect(top.whole.length).toBeLessThan(16);
+    expect(top.hint).toBe(`Rows 1-${top.whole.at(-1)} of 16 shown: scroll the table for the rest.`);
+    await page.$eval('[data-testid=missing-table] .table-body', (b) => b.scrollTo({ top: b.scrollHeight }));
+    await page.waitForFunction(() => /of 16 shown/.test(document.querySelector('[data-testid=missing-table-hint]')?.textContent ?? '') && document.querySelector('[data-testid=missing-table-hint]')!.textContent!.includes('-16 of'));
+    const bottom = await read();
+    expect(bottom.whole.at(-1)).toBe(16);
+    expect(bottom.hint).toBe(`Rows ${bottom.whole[0]}-16 of 16 shown: scroll the table for the rest.`);
+  });
+
+  it('at 900 px also says it scrolls sideways for more columns', async () => {
+    await showDay(900);
+    await page.$eval('[data-testid=missing-table] .table-body', (b) => b.scrollTo({ top: 0 }));
+    await page.waitForFunction(() => /^Rows 1-/.test(document.querySelector('[data-testid=missing-table-hint]')?.textContent ?? ''));
+    expect((await read()).hint).toMatch(/^Rows 1-\d+ of 16 shown: scroll the table for the rest\. Scroll it sideways for more columns\.$/);
   });
 });
