@@ -13,8 +13,8 @@
  * column that changed beyond the comparison's tolerance, text and dates included; a number
  * that differs only within it is shown as within tolerance, naming the tolerance, as the CLI
  * does not count it either. The run's exit code says what it means (for 4, the check that
- * failed: the comparison). A run that did not complete
- * (failed, cancelled, or partial: some phases failed) says so, with each failed phase's reason
+ * failed: the comparison). A run that did not complete (failed, cancelled, or partial: some
+ * phases failed, or the coverage guard skipped some) says which, with each failed phase's reason
  * as the CLI prints it and the portfolio named. A refused date (not a trading day, not settled
  * yet) is a message under the form's fields, describing the date; a locked database says who holds the lock.
  */
@@ -75,11 +75,39 @@ function monitorVerdict(m: MonitorVerdict): string {
  */
 const MONITOR_CHECK = 'the monitor-only comparison found results that are not the same as stored';
 
-/** What a run that did not complete means for the rows shown, per run state. */
-function failureSentence(state: string): string {
+/**
+ * The reason the missing-marks coverage guard (c.3) gives the phase it skips: such a skip makes a
+ * portfolio-date partial though no phase failed, and the skipped phase's card shows it.
+ */
+const COVERAGE_GUARD_REASON = 'insufficient_marks';
+
+/**
+ * What the trace documents' outcomes say of a run that did not complete: whether a phase
+ * failed, and the portfolios (ids) whose phase the coverage guard skipped, per phase.
+ */
+function tracedOutcomes(documents: readonly TraceDocument[]): { failed: boolean; guarded: Map<string, string[]> } {
+  const guarded = new Map<string, string[]>();
+  let failed = false;
+  for (const doc of documents) {
+    const outcome = outcomeOf(obj(doc.document));
+    if (outcome?.status === 'failed') failed = true;
+    if (outcome?.status === 'skipped' && outcome.reason === COVERAGE_GUARD_REASON && doc.portfolioId) guarded.set(doc.phase, [...(guarded.get(doc.phase) ?? []), doc.portfolioId]);
+  }
+  return { failed, guarded };
+}
+
+/**
+ * What a run that did not complete means for the rows shown, per run state. A partial run says
+ * what made it partial: failed phases, the coverage guard's skips (`guardSkips`, in words), or,
+ * with neither known, both possibilities.
+ */
+function failureSentence(state: string, failed: boolean, guardSkips: readonly string[]): string {
   if (state === 'failed') return 'The monitor-only run failed: the rows below are only what was computed before the failure.';
   if (state === 'cancelled') return 'The monitor-only run was cancelled: the rows below are only what was computed before it stopped.';
-  if (state === 'partial') return 'The monitor-only run completed, but some phases failed: the rows below are those of the phases that ran.';
+  if (state === 'partial') {
+    const what = [...(failed ? ['some phases failed'] : []), ...guardSkips];
+    return `The monitor-only run completed, but ${what.length > 0 ? what.join('; ') : 'some phases failed or were skipped'}: the rows below are those of the phases that ran.`;
+  }
   return `The monitor-only run ended ${state}: the rows below may be incomplete.`;
 }
 
@@ -95,19 +123,28 @@ function namedReason(reason: string, names: ReadonlyMap<string, string>): string
   });
 }
 
-function RunFailures({ state, failures, names }: { state: string; failures: readonly string[]; names: ReadonlyMap<string, string> }) {
+/**
+ * Why the run did not complete, from what the page has: the failed phases' reasons, listed, and
+ * the phases the coverage guard skipped (a partial run with only those is a warning, not a
+ * failure). The run's log is named only when nothing on the page says why.
+ */
+function RunFailures({ state, failures, documents, names }: { state: string; failures: readonly string[]; documents: readonly TraceDocument[]; names: ReadonlyMap<string, string> }) {
+  const traced = tracedOutcomes(documents);
+  const failed = failures.length > 0 || traced.failed;
+  const guardSkips = [...traced.guarded].map(([phase, ids]) => `${phaseLabel(phase)} was skipped by the coverage guard for ${plural(ids.length, 'portfolio')} (${ids.map((id) => names.get(id) ?? id).join(', ')})`);
+  const bad = state !== 'partial' || failed;
   return (
-    <div className="note bad" role="alert" data-testid="debug-failures">
-      <p>{failureSentence(state)}</p>
-      {failures.length === 0 ? (
-        <p>Its reasons are in the run's log (the Live screen's event log).</p>
-      ) : (
+    <div className={`note ${bad ? 'bad' : 'warn'}`} role={bad ? 'alert' : undefined} data-testid="debug-failures">
+      <p>{failureSentence(state, failed, guardSkips)}</p>
+      {failures.length > 0 ? (
         <ul>
           {failures.map((f) => (
             <li key={f}>{namedReason(f, names)}</li>
           ))}
         </ul>
-      )}
+      ) : !traced.failed && guardSkips.length === 0 ? (
+        <p>Its reasons are in the run's log (the Live screen's event log).</p>
+      ) : null}
     </div>
   );
 }
@@ -477,12 +514,18 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
           </div>
         </fieldset>
         <div className="actions">
-          <button type="submit" className="primary" disabled={!date || busy} data-testid="debug-run">
+          <button type="submit" className="primary" disabled={!date || busy} aria-describedby={date ? undefined : 'debug-date-needed'} data-testid="debug-run">
             {busy ? 'Running monitor-only...' : 'Debug this date'}
           </button>
           <button type="button" disabled={!result} onClick={() => downloadText(`trace_${date}.json`, JSON.stringify(result, null, 2), 'application/json')}>
             Export trace JSON
           </button>
+          {/* Without a date the button is off: say why, rather than leave it greyed without a word. */}
+          {date ? null : (
+            <span className="hint" id="debug-date-needed" data-testid="debug-date-needed">
+              Choose a date to debug.
+            </span>
+          )}
         </div>
         {/* Under the fields, across the form's width: a message as wide as the date field would run to many lines. */}
         {refusal?.code === 'usage' ? (
@@ -508,7 +551,7 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
             {result.omitted > 0 ? ` ${result.omitted} trace document(s) left out (too large).` : ''}
           </p>
           {result.error ? <ErrorState error={result.error} /> : null}
-          {result.state !== 'completed' && !result.error ? <RunFailures state={result.state} failures={result.failures} names={names} /> : null}
+          {result.state !== 'completed' && !result.error ? <RunFailures state={result.state} failures={result.failures} documents={result.documents} names={names} /> : null}
           {byScope.size === 0 && result.state === 'completed' ? (
             <EmptyState title="No trace documents">{result.omitted > 0 ? `All ${result.omitted} trace document(s) were too large to show.` : 'The run wrote no trace for this date and these phases.'}</EmptyState>
           ) : null}

@@ -387,6 +387,26 @@ describe('Debug screen verdict', () => {
 });
 
 describe('Debug screen refusals', () => {
+  it('without a date, says next to the disabled button that a date is needed', async () => {
+    const transport = new RefusingTransport({ listPortfolios: () => ({ portfolios: PORTFOLIOS }), debugDate: () => output([]) }, {});
+    const client = new EngineClient(transport);
+    client.connect();
+    render(
+      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+        <DebugScreen />
+      </ServicesProvider>,
+    );
+    const button = screen.getByTestId('debug-run') as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    const hint = screen.getByTestId('debug-date-needed');
+    expect(hint.textContent).toBe('Choose a date to debug.');
+    expect(button.getAttribute('aria-describedby')).toBe(hint.id);
+    fireEvent.change(screen.getByTestId('debug-date'), { target: { value: DATE } });
+    expect(button.disabled).toBe(false);
+    expect(screen.queryByTestId('debug-date-needed')).toBeNull();
+    expect(button.getAttribute('aria-describedby')).toBeNull();
+  });
+
   it('a date that is not a trading day is a message next to the date, not a crash', async () => {
     const transport = renderDebug(() => output([]), usageError('debugDate', 'targetDate', '--target-date 2025-07-05 is not a trading day; the previous trading day is 2025-07-03'));
     const message = await screen.findByTestId('debug-date-error');
@@ -451,5 +471,16 @@ describe('Debug screen failure alert', () => {
       // A prefix the screen does not know stays as the engine wrote it.
       `${DATE} marks[00000000]: unknown portfolio`,
     ]);
+  });
+
+  it('a run partial only because the coverage guard skipped analytics says so, names the portfolio, and is no failure', async () => {
+    // As the engine makes it: no phase failed (no reasons), the analytics of one portfolio-date skipped with insufficient_marks.
+    const skipped = withOutcome({ ...phaseDoc('analytics'), file: `${DATE}/${PRIVATE}/analytics.json`, portfolioId: PRIVATE }, { status: 'skipped', reason: 'insufficient_marks' });
+    renderDebug(() => output([phaseDoc('marks'), skipped], { state: 'partial', exitCode: 1, failures: [] }));
+    const note = await screen.findByTestId('debug-failures');
+    await within(note).findByText(/Demo Family Office Private Opportunities/);
+    expect(note.textContent).toBe('The monitor-only run completed, but analytics was skipped by the coverage guard for 1 portfolio (Demo Family Office Private Opportunities): the rows below are those of the phases that ran.');
+    expect(note.className).toContain('warn');
+    expect(note.getAttribute('role')).toBeNull();
   });
 });
