@@ -4,7 +4,7 @@
  * position volatility and correlations (getAnalytics).
  */
 import { useEffect, useMemo, useState } from 'react';
-import type { AnalyticsView } from '../../../core/api/commands/view-commands';
+import type { AnalyticsView, Correlation } from '../../../core/api/commands/view-commands';
 import { useClient } from '../../app-context';
 import { Chart } from '../../ui/chart';
 import { downloadText } from '../../ui/export-file';
@@ -19,6 +19,15 @@ import { stressBars } from './stress-bars';
 
 /** Betas on the factor chart: plain numbers, not money. */
 const BETA_FORMAT: BarFormat = { axis: (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 }), value: (v: number) => fmtNum(v, 3) };
+
+/**
+ * The distinct pairs of a correlation matrix, n(n-1)/2 for n symbols: its stored rows are the
+ * whole matrix (n², each pair in both orders and each symbol with itself, SPEC.md d.11), which
+ * is not what "pairs" means to a reader.
+ */
+function distinctPairs(pairs: Correlation['pairs']): number {
+  return new Set(pairs.filter((p) => p.symbol1 !== p.symbol2).map((p) => (p.symbol1 < p.symbol2 ? `${p.symbol1}\n${p.symbol2}` : `${p.symbol2}\n${p.symbol1}`))).size;
+}
 
 function DateAnalytics({ view }: { view: AnalyticsView }) {
   const factors = view.factorExposures;
@@ -114,7 +123,7 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
               </div>
               <div>
                 <dt>Pairs</dt>
-                <dd>{corr.pairs.length}</dd>
+                <dd data-testid="correlation-pairs">{distinctPairs(corr.pairs)}</dd>
               </div>
             </dl>
           ) : (
