@@ -5,6 +5,7 @@
  */
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import { z } from 'zod';
+import { reconcileThresholdSchema } from '../../../core/api/commands/diagnostics-commands';
 import type { MarkRow } from '../../../core/api/commands/view-commands';
 import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
@@ -12,7 +13,7 @@ import { useLinkOnce, useNavigation } from '../../navigation';
 import { DataTable, type Column } from '../../ui/data-table';
 import { downloadText } from '../../ui/export-file';
 import { fmtDecimal, fmtInt, fmtMoney, fmtNum } from '../../ui/format';
-import { notANumberWords, readNumberField } from '../../ui/number-field';
+import { fieldNumber } from '../../ui/number-field';
 import { EmptyState, ErrorState, LoadingState } from '../../ui/states';
 import { useAsync } from '../../ui/use-async';
 import { PortfolioOptions } from '../../ui/portfolio-options';
@@ -94,15 +95,24 @@ interface ReconcileForm {
   readonly portfolio: string;
 }
 
+/** What the form says of a threshold it cannot send: the contract's range (reconcileThresholdSchema), in words. */
+const THRESHOLD_WORDS = 'The threshold is an amount in dollars above 0 (1.00), or empty for the setting.';
+
+/** What is wrong with the form's fields, each said under the fields, the field marked. */
+type FormProblems = { readonly date?: string; readonly threshold?: string };
+
 /**
- * The reconcile input of the form, or what is wrong with its threshold: text that is no number
- * is said, never read as "not given" (which would reconcile with the default threshold).
+ * The reconcile input of the form, or what is wrong with it: a single date left empty (the date
+ * is required, as on the Run and Debug screens: an empty one is not quietly the latest), and a
+ * threshold the contract refuses or text that is no number, never read as "not given" (which
+ * would reconcile with the default threshold).
  */
-function queryOf(f: ReconcileForm): { ok: true; query: Record<string, unknown> } | { ok: false; thresholdProblem: string } {
-  const threshold = readNumberField(f.threshold);
-  if (threshold.kind === 'not_a_number') return { ok: false, thresholdProblem: `${notANumberWords(threshold.text)} The threshold is an amount in dollars (1.00), or empty for the setting.` };
-  const t = threshold.kind === 'number' ? { threshold: threshold.value } : {};
-  const dates = f.mode === 'range' ? { ...(f.range.start ? { startDate: f.range.start } : {}), ...(f.range.end ? { endDate: f.range.end } : {}) } : f.date ? { date: f.date } : {};
+function queryOf(f: ReconcileForm): { ok: true; query: Record<string, unknown> } | { ok: false; problems: FormProblems } {
+  const threshold = fieldNumber(f.threshold, reconcileThresholdSchema, THRESHOLD_WORDS);
+  const problems: FormProblems = { ...(f.mode === 'date' && !f.date ? { date: 'Choose a date to reconcile.' } : {}), ...('problem' in threshold ? { threshold: threshold.problem } : {}) };
+  if ('problem' in threshold || problems.date) return { ok: false, problems };
+  const t = threshold.value !== undefined ? { threshold: threshold.value } : {};
+  const dates = f.mode === 'range' ? { ...(f.range.start ? { startDate: f.range.start } : {}), ...(f.range.end ? { endDate: f.range.end } : {}) } : { date: f.date };
   return { ok: true, query: { ...dates, portfolios: f.portfolio ? [f.portfolio] : [], ...t } };
 }
 
@@ -290,18 +300,19 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   // One date or a range, never both: only the fields of the chosen kind are shown and queried.
   const [mode, setMode] = useState<'date' | 'range'>('date');
   // Opened on a date (a day of History), the form is that date's, once: Back to that entry shows
-  // it as the user left it; a reload (nothing kept) opens on the date again. A date not picked is
-  // the latest complete one, read anew each time the screen shows.
+  // it as the user left it; a reload (nothing kept) opens on the date again. A date not picked
+  // (null) is the latest complete one, read anew each time the screen shows; a date cleared is
+  // empty, and Reconcile says one is needed rather than refill it with the latest.
   const opened = initialDate !== undefined;
   const linked = useLinkOnce(opened);
   const onLink = (kept: unknown) => opened && (linked || kept === undefined);
-  const [picked, setDate] = useKeptState('reconciliation.date', (kept: string | undefined) => (onLink(kept) ? initialDate : kept) ?? '');
-  const date = picked || (info.data?.latestCompleteDate ?? '');
+  const [picked, setDate] = useKeptState<string | null>('reconciliation.date', (kept) => (onLink(kept) ? initialDate : kept) ?? null);
+  const date = picked ?? info.data?.latestCompleteDate ?? '';
   const [range, setRange] = useState<{ start: string; end: string }>({ start: '', end: '' });
   const [threshold, setThreshold] = useState('');
   const [portfolio, setPortfolio] = useKeptState('reconciliation.portfolio', (kept: string | undefined) => (onLink(kept) ? initialPortfolio : kept) ?? '');
   const [applied, setApplied] = useState<Record<string, unknown> | null>(null);
-  // Reconcile was asked for with a threshold that is no number: said under the field while it holds one.
+  // Reconcile was asked for: a field it cannot send (no date, a threshold it refuses) is said under the fields while it holds that.
   const [checked, setChecked] = useState(false);
   const [selected, setSelected] = useState<ReconcileResultView | null>(null);
   const [onlyFlagged, setOnlyFlagged] = useState(false);
@@ -312,7 +323,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
     if (applied === null && date) setApplied((a) => a ?? { date, portfolios: portfolio ? [portfolio] : [] });
   }, [applied, date, portfolio]);
   const built = queryOf({ mode, date, range, threshold, portfolio });
-  const thresholdProblem = checked && !built.ok ? built.thresholdProblem : null;
+  const problems: FormProblems = checked && !built.ok ? built.problems : {};
   const data = useAsync(
     () => (applied ? client.callNamed('reconcile', applied, reconcileOutputSchema) : Promise.resolve(null)),
     [client, applied],
@@ -322,7 +333,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
   // under its fields while they hold what was refused: a field changed since, the message goes.
   const refused = data.error instanceof EngineError && data.error.code === 'usage' ? data.error : null;
   const refusal = refused && built.ok && JSON.stringify(built.query) === JSON.stringify(applied) ? refused : null;
-  const formError = thresholdProblem ?? (refusal ? errorText(refusal, RECONCILE_LABELS) : null);
+  const formError = [problems.date, problems.threshold].filter(Boolean).join(' ') || (refusal ? errorText(refusal, RECONCILE_LABELS) : null);
   const describedBy = formError ? 'recon-form-error' : undefined;
   const apply = () => {
     setChecked(true);
@@ -352,7 +363,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
         {mode === 'date' ? (
           <label>
             Date
-            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-describedby={describedBy} data-testid="recon-date" />
+            <input type="date" value={date} onChange={(e) => setDate(e.target.value)} aria-invalid={problems.date ? true : undefined} aria-describedby={describedBy} data-testid="recon-date" />
           </label>
         ) : (
           <>
@@ -380,7 +391,7 @@ export function ReconciliationScreen({ initialDate, initialPortfolio }: { initia
             value={threshold}
             placeholder={data.data ? String(data.data.threshold) : '1.00'}
             onChange={(e) => setThreshold(e.target.value)}
-            aria-invalid={thresholdProblem ? true : undefined}
+            aria-invalid={problems.threshold ? true : undefined}
             aria-describedby={describedBy}
             data-testid="recon-threshold"
           />

@@ -5,7 +5,10 @@
  *     snapshot was computed) gave no next step; it says to retry the date, and its button opens
  *     the Run screen on that date with "retry failed phases only";
  *   - a threshold that is no number ("1,5") read as empty and reconciled with the default; it is
- *     said under the fields and nothing is reconciled;
+ *     said under the fields and nothing is reconciled; so is one the contract refuses (-5, 0),
+ *     which reached the engine and came back in its words;
+ *   - a date cleared was refilled with the latest complete date and that date reconciled without
+ *     a word; the date is required, said under the fields, and nothing is reconciled;
  *   - a refusal under the fields stayed after the field it was about was changed; it goes then
  *     (and comes back if the refused value is entered again, as it is still refused).
  */
@@ -87,7 +90,7 @@ describe('the threshold', () => {
     fireEvent.change(field, { target: { value: '1,5' } });
     fireEvent.click(screen.getByTestId('recon-apply'));
     const message = await screen.findByTestId('recon-form-error');
-    expect(message.textContent).toBe('"1,5" is not a number. The threshold is an amount in dollars (1.00), or empty for the setting.');
+    expect(message.textContent).toBe('"1,5" is not a number. The threshold is an amount in dollars above 0 (1.00), or empty for the setting.');
     expect(field.getAttribute('aria-invalid')).toBe('true');
     expect(field.getAttribute('aria-describedby')).toBe(message.id);
     expect(reconcileInputs(transport)).toEqual([{ date: '2026-11-03', portfolios: [] }]);
@@ -95,6 +98,36 @@ describe('the threshold', () => {
     expect(screen.queryByTestId('recon-form-error')).toBeNull();
     fireEvent.click(screen.getByTestId('recon-apply'));
     await waitFor(() => expect(reconcileInputs(transport)).toEqual([{ date: '2026-11-03', portfolios: [] }, { date: '2026-11-03', portfolios: [], threshold: 1.5 }]));
+  });
+
+  it.each(['-5', '0'])("%s is said under the fields in the form's words, and nothing is reconciled", async (value) => {
+    const { transport } = renderRecon();
+    await screen.findByTestId('recon-summary');
+    const field = screen.getByLabelText('Threshold ($)');
+    fireEvent.change(field, { target: { value } });
+    fireEvent.click(screen.getByTestId('recon-apply'));
+    expect((await screen.findByTestId('recon-form-error')).textContent).toBe('The threshold is an amount in dollars above 0 (1.00), or empty for the setting.');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(reconcileInputs(transport)).toEqual([{ date: '2026-11-03', portfolios: [] }]);
+  });
+});
+
+describe('the date', () => {
+  it('cleared stays empty: Reconcile says a date is needed and reconciles nothing', async () => {
+    const { transport } = renderRecon();
+    await screen.findByTestId('recon-summary');
+    const field = screen.getByLabelText('Date') as HTMLInputElement;
+    fireEvent.change(field, { target: { value: '' } });
+    expect(field.value).toBe('');
+    fireEvent.click(screen.getByTestId('recon-apply'));
+    const message = await screen.findByTestId('recon-form-error');
+    expect(message.textContent).toBe('Choose a date to reconcile.');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(field.getAttribute('aria-describedby')).toBe(message.id);
+    expect(field.value).toBe('');
+    expect(reconcileInputs(transport)).toEqual([{ date: '2026-11-03', portfolios: [] }]);
+    fireEvent.change(field, { target: { value: '2026-11-04' } });
+    expect(screen.queryByTestId('recon-form-error')).toBeNull();
   });
 });
 
