@@ -4,9 +4,10 @@
  * implied volatility and risk-free rate and whether the regression guard runs after the run
  * (the options object the CLI's flags make, SPEC.md g.1; the CLI-only `--ignore-gate` is not
  * offered: a closed gate disables starting, host/handlers/app-advice.ts); the app checks every
- * value with the contract's schemas and says what is wrong next to its field, from what the
- * field holds now (the browser's own checks are off; a number field keeps the text typed, so
- * text that is no number is said, never read as "not given"); preview the plan (a dry run,
+ * value with the contract's schemas, and the dates as the engine does (an end before the
+ * start, a date after the host's latest settled date), and says what is wrong next to its
+ * field, from what the field holds now (the browser's own checks are off; a number field keeps
+ * the text typed, so text that is no number is said, never read as "not given"); preview the plan (a dry run,
  * with what it will fetch) before starting; start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
  * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
  * start refused for that goes once that process's run is seen to end or a preview finds the
@@ -108,24 +109,39 @@ const NUMBER_FIELD_WORDS = {
 } as const;
 
 /** The fields whose value the form checks, each said wrong next to it. */
-type CheckedField = 'startDate' | 'targetDate' | keyof typeof NUMBER_FIELD_WORDS;
+type CheckedField = 'startDate' | 'endDate' | 'targetDate' | keyof typeof NUMBER_FIELD_WORDS;
 type FieldProblems = Partial<Record<CheckedField, string>>;
 
 /**
- * The run options of the form, or, field by field, the sentence saying what is missing or
- * wrong: the numbers are read with the contract's own schemas (core/api/run-options.ts), so
- * the form refuses what the engine would, and says so.
+ * What is wrong with a date the engine would refuse as not settled yet (core/engine/planner.ts
+ * checkSettledDate): one after the latest settled trading day at the host's clock. Unknown
+ * (`latestSettled` null), the engine's own check stands.
  */
-export function optionsOf(f: FormState): { ok: true; options: RunOptionsInput } | { ok: false; problems: FieldProblems } {
+function unsettledProblem(date: string, latestSettled: string | null): string | undefined {
+  return latestSettled !== null && date > latestSettled ? `${date} is after the latest settled date, ${latestSettled}: its close is not settled yet.` : undefined;
+}
+
+/**
+ * The run options of the form, or, field by field, the sentence saying what is missing or
+ * wrong: the numbers are read with the contract's own schemas (core/api/run-options.ts), and
+ * the dates checked as the engine checks them (the end not before the start, none after
+ * `latestSettled`, the latest settled date), so the form refuses what the engine would, and
+ * says so next to the field instead of sending it.
+ */
+export function optionsOf(f: FormState, latestSettled: string | null = null): { ok: true; options: RunOptionsInput } | { ok: false; problems: FieldProblems } {
   const o: RunOptionsInput = { phases: f.phases, withPrerequisites: f.withPrerequisites, retryFailedPhases: f.retryFailedPhases, triggeredBy: 'app' };
   const problems: FieldProblems = {};
   if (f.dateMode === 'range') {
     if (f.startDate) o.startDate = f.startDate;
-    else problems.startDate = 'Choose a start date.';
     if (f.endDate) o.endDate = f.endDate;
+    const start = f.startDate ? unsettledProblem(f.startDate, latestSettled) : 'Choose a start date.';
+    const end = f.startDate && f.endDate && f.endDate < f.startDate ? `The end date is before the start date, ${f.startDate}.` : f.endDate ? unsettledProblem(f.endDate, latestSettled) : undefined;
+    if (start) problems.startDate = start;
+    if (end) problems.endDate = end;
   } else if (f.dateMode === 'single') {
     if (f.targetDate) o.targetDate = f.targetDate;
-    else problems.targetDate = 'Choose the date.';
+    const target = f.targetDate ? unsettledProblem(f.targetDate, latestSettled) : 'Choose the date.';
+    if (target) problems.targetDate = target;
   }
   const numbers = {
     chunkDays: fieldNumber(f.chunkDays, chunkDaysSchema, NUMBER_FIELD_WORDS.chunkDays),
@@ -225,7 +241,9 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const status = useAsync(() => client.call('getRunStatus', {}), [client, live.phase]);
   // The history again after each run, refused start and run of another process (also one seen only in the history).
   const runs = useAsync(() => client.call('listRuns', { limit: RUNS_SCANNED }), [client, live.phase, live.start?.state, live.otherRun.state, live.latestRun]);
-  const built = optionsOf(form);
+  // The latest settled date at the host's clock (a one-row tracking listing carries it), for the dates the form checks.
+  const tracking = useAsync(() => client.call('getTracking', { limit: 1 }), [client]);
+  const built = optionsOf(form, tracking.data?.latestSettledDate ?? null);
   const problems: FieldProblems = checked && !built.ok ? built.problems : {};
   const problemProps = (field: CheckedField) => ({ 'aria-invalid': problems[field] ? true : undefined, 'aria-describedby': problemId(field, problems) });
   const key = built.ok ? JSON.stringify(built.options) : '';
@@ -259,6 +277,8 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const preview = async (e?: FormEvent) => {
     e?.preventDefault();
     setChecked(true);
+    // The latest settled date moves on while the screen stays open: the form's next check uses today's.
+    tracking.reload();
     if (!built.ok) return;
     setBusy('plan');
     try {
@@ -337,14 +357,25 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
                   <input type="date" value={form.startDate} onChange={(e) => set('startDate', e.target.value)} {...problemProps('startDate')} data-testid="run-start-date" />
                 </label>
               </FieldWithProblem>
-              <label>
-                End date
-                <input type="date" value={form.endDate} onChange={(e) => set('endDate', e.target.value)} data-testid="run-end-date" aria-describedby="run-end-date-hint" />
-              </label>
-              {/* An empty end date runs to the latest settled date (g.1), as History's gaps ask. */}
-              <span id="run-end-date-hint" className="hint" data-testid="run-end-date-hint">
-                {form.endDate ? '' : 'Empty: up to the latest settled date.'}
-              </span>
+              <FieldWithProblem field="endDate" problems={problems}>
+                <label>
+                  End date
+                  <input
+                    type="date"
+                    value={form.endDate}
+                    onChange={(e) => set('endDate', e.target.value)}
+                    {...problemProps('endDate')}
+                    aria-describedby={form.endDate ? problemId('endDate', problems) : 'run-end-date-hint'}
+                    data-testid="run-end-date"
+                  />
+                </label>
+                {/* An empty end date runs to the latest settled date (g.1), as History's gaps ask; said under the field it is about. */}
+                {form.endDate ? null : (
+                  <span id="run-end-date-hint" className="field-note muted" data-testid="run-end-date-hint">
+                    Empty: up to the latest settled date.
+                  </span>
+                )}
+              </FieldWithProblem>
             </div>
           ) : null}
           {form.dateMode === 'single' ? (

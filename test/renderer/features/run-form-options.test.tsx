@@ -8,6 +8,9 @@
  *   - every value out of its contract range, and text that is no number, gets the form's own
  *     message next to its field (the browser's min/step/max checks would block the submit
  *     without a word), and nothing is sent; the message goes once its field is fixed;
+ *   - a date range ending before its start, and a date after the latest settled date (the
+ *     host's, from the tracking listing), are said next to the date field, and nothing is sent;
+ *     an empty end date's hint stands under the End date field;
  *   - the preview's plan table says why portfolios are skipped in words, counted by reason.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
@@ -22,6 +25,8 @@ import { LiveStore } from '../../../renderer/state/live-store';
 import { FakeTransport } from '../../support/app/fake-transport';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
+/** The latest settled date at the host's clock, as its tracking listing gives it. */
+const SETTLED = '2026-04-15';
 const plan = { plan: { target_date: '2026-04-15', mode: 'normal', up_to_date: null, chunks: [{ index: 0, dates: 1 }], dates: [{ date: '2026-04-15', date_phases: ['market_data'], portfolios: [{ portfolio_id: 'p1', phases: ['marks'] }], skipped: [] }], warnings: [], refused_by: [] } };
 
 function renderRun(planned: unknown = plan): FakeTransport {
@@ -32,6 +37,7 @@ function renderRun(planned: unknown = plan): FakeTransport {
     getOtherProcessRun: () => ({ run: null }),
     listRuns: () => ({ runs: [] }),
     getGate: () => ({ gate: null }),
+    getTracking: () => ({ dates: [], truncated: false, untrackedTradingDays: [], latestSettledDate: SETTLED, tradingDaysAfterLast: [] }),
     planRun: () => planned,
     startRun: () => ({ accepted: true, status: { ...IDLE, state: 'running', startedAt: '2026-04-16T08:00:00.000Z', runId: 'run-1', batchRunId: 'batch_1', datesPlanned: 1 } }),
   });
@@ -174,6 +180,48 @@ describe('a message about a field', () => {
     expect((await screen.findByTestId('run-targetDate-problem')).textContent).toBe('Choose the date.');
     change('Date', '2026-04-15');
     expect(screen.queryByTestId('run-targetDate-problem')).toBeNull();
+  });
+});
+
+describe('the dates', () => {
+  const range = (start: string, end: string) => {
+    fireEvent.click(screen.getByLabelText('Date range'));
+    change('Start date', start);
+    change('End date', end);
+  };
+
+  it('an end date before the start date is said next to the end date, and nothing is planned', async () => {
+    const transport = renderRun();
+    range('2026-04-10', '2026-04-01');
+    fireEvent.click(screen.getByTestId('run-preview'));
+    const problem = await screen.findByTestId('run-endDate-problem');
+    expect(problem.textContent).toBe('The end date is before the start date, 2026-04-10.');
+    expect(screen.getByLabelText('End date').getAttribute('aria-describedby')).toBe(problem.id);
+    expect(screen.queryByTestId('run-startDate-problem')).toBeNull();
+    expect(transport.calls.filter((c) => c.name === 'planRun')).toEqual([]);
+  });
+
+  it('a date after the latest settled date is said next to its field, and nothing is planned', async () => {
+    const transport = renderRun();
+    await waitFor(() => expect(transport.calls.some((c) => c.name === 'getTracking')).toBe(true));
+    range('2026-04-20', '2026-04-24');
+    fireEvent.click(screen.getByTestId('run-preview'));
+    expect((await screen.findByTestId('run-startDate-problem')).textContent).toBe('2026-04-20 is after the latest settled date, 2026-04-15: its close is not settled yet.');
+    expect(screen.getByTestId('run-endDate-problem').textContent).toBe('2026-04-24 is after the latest settled date, 2026-04-15: its close is not settled yet.');
+    fireEvent.click(screen.getByLabelText('Single date'));
+    change('Date', '2026-04-16');
+    expect(screen.getByTestId('run-targetDate-problem').textContent).toBe('2026-04-16 is after the latest settled date, 2026-04-15: its close is not settled yet.');
+    expect(transport.calls.filter((c) => c.name === 'planRun')).toEqual([]);
+    change('Date', SETTLED);
+    expect(screen.queryByTestId('run-targetDate-problem')).toBeNull();
+  });
+
+  it("an empty end date's hint stands under the End date field, not beside the row", () => {
+    renderRun();
+    fireEvent.click(screen.getByLabelText('Date range'));
+    const field = screen.getByTestId('run-end-date-hint').closest('.field');
+    expect(field?.contains(screen.getByTestId('run-end-date'))).toBe(true);
+    expect(screen.getByTestId('run-end-date').getAttribute('aria-describedby')).toBe('run-end-date-hint');
   });
 });
 

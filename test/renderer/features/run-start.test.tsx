@@ -354,12 +354,12 @@ describe('starting a run', () => {
   });
 
   it("shows the engine's usage errors in the form's words", async () => {
-    renderRun({}, { planRun: usageError('planRun', 'endDate', '--end-date 2026-11-10 is before --start-date 2026-11-20') });
-    fireEvent.click(screen.getByLabelText('Date range'));
-    fireEvent.change(screen.getByTestId('run-start-date'), { target: { value: '2026-11-20' } });
-    fireEvent.change(screen.getByTestId('run-end-date'), { target: { value: '2026-11-10' } });
+    // A date the page cannot check (the trading calendar is the engine's; an end before the start the form says itself).
+    renderRun({}, { planRun: usageError('planRun', 'targetDate', '--target-date 2026-11-21 is not a trading day; the previous trading day is 2026-11-20') });
+    fireEvent.click(screen.getByLabelText('Single date'));
+    fireEvent.change(screen.getByTestId('run-target-date'), { target: { value: '2026-11-21' } });
     fireEvent.click(screen.getByTestId('run-preview'));
-    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('End date 2026-11-10 is before start date 2026-11-20'));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('Date 2026-11-21 is not a trading day; the previous trading day is 2026-11-20'));
   });
 
   it("a chunk size over the largest one says the range it takes, not the validator's text", async () => {
