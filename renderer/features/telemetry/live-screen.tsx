@@ -8,7 +8,7 @@
  * process is doing on the file shows with its progress (OtherProcessRunPanel), and the grid
  * follows its dates (the live store reads them again as it commits them).
  */
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useClient, useLive, useServices } from '../../app-context';
 import { errorText } from '../../engine-client/engine-error';
 import { useNavigation } from '../../navigation';
@@ -39,8 +39,16 @@ export function LiveScreen() {
   const runRows = monitor ? live.monitorRows : rows;
   const currentDate = live.current?.date ?? (live.run ? Object.keys(runRows).sort().reverse().find((d) => runRows[d]?.live) : undefined);
   const currentRow = currentDate ? runRows[currentDate] : undefined;
+  // Opened with no run going: the first date that failed or is partial, once, so a failure far
+  // down the grid is in view (it opened at the oldest date, all of them green).
+  const [attention, setAttention] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    // A run seen going takes over: after it the grid stays where it followed it.
+    if (live.phase === 'running') setAttention(null);
+    else if (attention === undefined && dates.length > 0) setAttention(dates.find((d) => rows[d]?.status === 'failed' || rows[d]?.status === 'partial') ?? null);
+  }, [attention, dates, rows, live.phase]);
   // The grid keeps the date being processed in view; a run that has just started, its first date.
-  const follow = monitor ? null : (live.current?.date ?? (live.phase === 'running' ? (live.plannedDates[0] ?? live.run?.firstDate ?? null) : null));
+  const follow = monitor ? null : (live.current?.date ?? (live.phase === 'running' ? (live.plannedDates[0] ?? live.run?.firstDate ?? null) : (attention ?? null)));
   const cancel = async () => {
     try {
       // A requested cancel shows from the live state (CancelNote) until the run has stopped.

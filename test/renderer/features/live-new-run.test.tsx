@@ -3,7 +3,8 @@
  * What Live shows as soon as a new run has started (SPEC.md h.7, g.11):
  *   - its planned dates are pending, not what the previous run left in the grid, and a date's
  *     first event starts its row afresh; a date it finished stays finished when tracking is
- *     read again mid-run; the grid scrolls to its first planned date;
+ *     read again mid-run; the grid scrolls to its first planned date; opened with no run going,
+ *     to the first failed or partial date (once);
  *   - a resume says which run it resumes, read from the history (also for a resume of the
  *     latest cancelled run, and after a reload); a normal run says nothing of the kind.
  */
@@ -122,6 +123,24 @@ describe('Live once a new run has started', () => {
     expect(status(planned[1]!, 'market_data')).toBe('pending');
     // A date the run does not plan keeps its stored row.
     expect(live.getSnapshot().rows[dates[30]!]?.status).toBe('success');
+  });
+
+  it('opened with no run going, scrolls to the first failed or partial date, once', async () => {
+    fakeLayout();
+    const dates = Array.from({ length: 40 }, (_, i) => new Date(Date.UTC(2025, 5, 1 + i)).toISOString().slice(0, 10));
+    const { live, show, setTracking } = setup();
+    setTracking(dates.map((d, i) => (i === 30 ? trackingRow(d, { status: 'partial', completedAt: '2025-09-29T23:00:00Z' }) : tracked(d))));
+    await live.refreshTracking();
+    show();
+    const body = screen.getByTestId('phase-grid').querySelector<HTMLElement>('.grid-body')!;
+    // The same position as a run's date 30 gets (phase-grid.tsx): near the bottom of the view.
+    await waitFor(() => expect(body.scrollTop).toBeGreaterThan(0));
+    const at = body.scrollTop;
+    body.scrollTop = 0;
+    fireEvent.scroll(body);
+    await live.refreshTracking();
+    expect(body.scrollTop).toBe(0);
+    expect(at).toBeGreaterThan(0);
   });
 
   it("starts a date's row afresh at its first event, and keeps a date it finished when tracking is read again", async () => {
