@@ -252,12 +252,18 @@ export function nextStepLine(s: RunSummary, db: string): string | null {
   return `Next: once the cause is fixed, ${retry} redoes the failed and partial dates and the later dates they made stale`;
 }
 
+/** The run's result in one line: what --quiet prints of the summary. */
+function statusLine(s: RunSummary): string {
+  const d = s.dates;
+  return `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`;
+}
+
 function printSummary(ctx: CommandContext, s: RunSummary): void {
   const d = s.dates;
   ctx.io.err(
     [
       BANNER,
-      `Status: ${s.status} (${d.success} success, ${d.partial} partial, ${d.failed} failed${d.skipped ? `, ${d.skipped} not run` : ''})  Duration: ${s.duration_seconds.toFixed(1)}s`,
+      statusLine(s),
       ...(d.skipped ? [notRunLine(ctx, s)] : []),
       missingPricesLine(s, advisedDbFlag(ctx.global)),
       ...[unreachableProviderAdvice(s, advisedDbFlag(ctx.global))].filter((l) => l !== null),
@@ -353,7 +359,9 @@ export const runCommand: CommandSpec = {
         }
         return EXIT.ok;
       }
+      // --quiet prints errors and results only (k.1): the run's result is its status line.
       if (!jsonOnStderr && (ctx.global.logLevel !== 'error' || f['summary-json'])) printSummary(ctx, result.summary);
+      else if (!jsonOnStderr) ctx.io.err(statusLine(result.summary));
       if (f['summary-json']) ctx.io.out(asciiJson(result.summary));
       return result.exitCode;
     } finally {
