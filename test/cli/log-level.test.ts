@@ -42,7 +42,7 @@ describe('the console level', () => {
     const db = seedDemoDb(SHORT_NOW);
     const r = await runCli(['run', '--db', db, '--target-date', '2025-07-01', '--quiet'], { BATCHDESK_NOW: SHORT_NOW });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^Status: completed \(1 success, 0 partial, 0 failed\)  Duration: \d+\.\ds\n$/);
+    expect(r.stderr).toMatch(/^Status: completed \(1 success, 0 partial, 0 failed\)  Duration: \d+\.\ds$/);
     expect(r.stdout).toBe('');
   });
 });
