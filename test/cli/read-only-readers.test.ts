@@ -1,6 +1,7 @@
 /**
  * A database file nobody may write (a copy on a read-only mount, a file shared read-only): every
- * command that only reads it prints what it prints for a writable copy, and every command that
+ * command that only reads it prints what it prints for a writable copy (but `backup list`, which
+ * says no backup can be made in that folder), and every command that
  * writes is refused with exit code 5 and changes nothing (SPEC.md k.3). SQLite cannot read a WAL
  * database in place without creating its -wal and -shm files, so such a file is read from an
  * image in memory (db/open-database.ts openReadOnlyConnection); a -wal that may hold changes the
@@ -121,9 +122,21 @@ describe('a database file and folder nobody may write', () => {
       const text = (t: string) => t.replaceAll(dir, '<dir>').replaceAll(out, '<out>');
       return { code: r.code, stdout: text(r.stdout), stderr: text(r.stderr) };
     };
+    // But for what no reader of such a folder can do: `backup list` says no backup can be made
+    // in it (the backup folder beside the file cannot be created), where a writable copy says how to make one.
+    const unwritable = (args: readonly string[], r: ReturnType<typeof same>) =>
+      args.join(' ') === 'backup list'
+        ? {
+            ...r,
+            stdout: r.stdout.replace(
+              'No backups yet: `batchdesk backup --db <dir>/portfolios.sqlite` makes one.',
+              'No backups, and none can be made: the backup folder cannot be created (the folder <dir> cannot be written). Set backup.dir to a folder that can be written, or back up elsewhere with `batchdesk backup --out FOLDER/ --db <dir>/portfolios.sqlite`.',
+            ),
+          }
+        : r;
     for (const [i, args] of commands.entries()) {
       const writable = await runCli([...args, '--db', rwDb], ENV);
-      expect(same(readOnly[i]!, roDir, roOut), args.join(' ')).toEqual(same(writable, rwDir, rwOut));
+      expect(same(readOnly[i]!, roDir, roOut), args.join(' ')).toEqual(unwritable(args, same(writable, rwDir, rwOut)));
     }
     for (const csv of ['prices.csv', 'profiles.csv']) expect(readFileSync(join(roOut, csv), 'utf8'), csv).toBe(readFileSync(join(rwOut, csv), 'utf8'));
     expect(baselineContent(join(roOut, 'baseline.json'))).toEqual(baselineContent(join(rwOut, 'baseline.json')));
