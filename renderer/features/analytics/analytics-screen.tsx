@@ -29,6 +29,16 @@ function distinctPairs(pairs: Correlation['pairs']): number {
   return new Set(pairs.filter((p) => p.symbol1 !== p.symbol2).map((p) => (p.symbol1 < p.symbol2 ? `${p.symbol1}\n${p.symbol2}` : `${p.symbol2}\n${p.symbol1}`))).size;
 }
 
+/**
+ * The factors whose exposure the stress tests took from an earlier date (the stress job's
+ * `exposures_before_date`): d.12 uses each factor's latest exposure at any age, so a date whose
+ * exposure jobs wrote none for a factor (skipped or failed) is stressed with an older one.
+ */
+function staleStressFactors(view: AnalyticsView): string[] {
+  const names = view.jobs['stress_tests']?.metrics['exposures_before_date'];
+  return Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+}
+
 function DateAnalytics({ view }: { view: AnalyticsView }) {
   const factors = view.factorExposures;
   const stress = view.stressTests;
@@ -36,6 +46,7 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
   const bars = useMemo(() => stressBars(view), [view]);
   const stressOption = useMemo(() => barOption(bars.map((b) => b.name), bars.map((b) => b.value), 'Correlated P&L ($)', { reasons: bars.map((b) => b.reason) }), [bars]);
   const unavailable = bars.filter((b) => b.value === null);
+  const stale = staleStressFactors(view);
   const corr = view.correlations[0] ?? null;
   const jobs = Object.entries(view.jobs);
   return (
@@ -59,6 +70,11 @@ function DateAnalytics({ view }: { view: AnalyticsView }) {
               {unavailable.length > 0 ? (
                 <p className="note" data-testid="stress-unavailable">
                   No result (n/a on the chart): {unavailable.map((b) => `${b.name} (${b.reason})`).join(', ')}.
+                </p>
+              ) : null}
+              {stale.length > 0 ? (
+                <p className="note warn" data-testid="stress-stale-exposures">
+                  Exposures from before {view.date} were used for {stale.join(', ')}: no exposure of {stale.length === 1 ? 'it' : 'them'} was computed on this date (see "Analytics job outcomes" below), and the stress tests take each factor's latest one.
                 </p>
               ) : null}
             </>

@@ -4,7 +4,8 @@
  * its unit (correlated P&L in dollars, SPEC.md d.12), and a scenario without a result is "n/a"
  * with its reason, never a bar of 0: a rate scenario on a date whose equity is not positive
  * (its P&L E x beta_IR x shock means nothing, whatever number was stored), or one stored
- * without a value. A real zero stays a zero.
+ * without a value. A real zero stays a zero. Factors stressed with an exposure from before the
+ * date (d.12 takes the latest at any age) are named under the chart.
  */
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -106,5 +107,17 @@ describe('the stress-test chart', () => {
     expect(bars.map((b) => b.label?.formatter ?? b.value)).toEqual(['n/a', 830]);
     expect(tooltips).toEqual(['n/a (no result stored)', '830']);
     expect(screen.getByTestId('stress-unavailable').textContent).toBe('No result (n/a on the chart): Market Rally 5% (no result stored).');
+  });
+
+  it('says which factors it stressed with exposures from before the date, and none when every one is of the date', async () => {
+    const v = view([scenario('Market Decline 5%', 'market', -12_500)], { success: false, reason: 'non_positive_equity', metrics: {} });
+    const stale = { ...v, jobs: { ...v.jobs, stress_tests: { success: true, reason: null, metrics: { exposures_before_date: ['Market Beta', 'Interest Rate Beta'] } } } };
+    await stressChart(stale);
+    expect(screen.getByTestId('stress-stale-exposures').textContent).toBe(
+      `Exposures from before 2026-11-03 were used for Market Beta, Interest Rate Beta: no exposure of them was computed on this date (see "Analytics job outcomes" below), and the stress tests take each factor's latest one.`,
+    );
+    cleanup();
+    await stressChart(v);
+    expect(screen.queryByTestId('stress-stale-exposures')).toBeNull();
   });
 });
