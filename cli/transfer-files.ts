@@ -4,7 +4,7 @@
  * (exit code 5, SPEC.md k.3) that name the path, and the output of an all-or-nothing import
  * (the import itself is the host's: host/maintenance/csv-import.ts).
  */
-import { accessSync, constants, createReadStream, openSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, createReadStream, fstatSync, openSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { basename, resolve } from 'node:path';
@@ -31,6 +31,26 @@ const STDIN_NOT_A_FILE = 'standard input is a terminal or a device, not a file: 
 export function exportFilePath(cwd: string, out: string, example: string): string {
   if (out === STDIN) throw usageError(`--out -: an export writes a file, not standard output; give the file's path, e.g. --out ${example}`);
   return resolve(cwd, out);
+}
+
+/**
+ * Says what an export wrote: on standard output, unless the export was written to standard
+ * output itself (`--out /dev/stdout`, or a path to the file stdout is redirected to), where the
+ * line would land after the CSV's last row; then on standard error.
+ */
+export function reportExport(ctx: CommandContext, path: string, line: string): void {
+  if (isStandardOutput(path)) ctx.io.err(line);
+  else ctx.io.out(line);
+}
+
+function isStandardOutput(path: string): boolean {
+  try {
+    const out = fstatSync(1);
+    const file = statSync(path);
+    return out.dev === file.dev && out.ino === file.ino;
+  } catch {
+    return false;
+  }
 }
 
 /**

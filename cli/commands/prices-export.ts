@@ -8,7 +8,7 @@ import { listFlag, nearest, stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { parseOrUsage } from '../validate';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
-import { exportFilePath } from '../transfer-files';
+import { exportFilePath, reportExport } from '../transfer-files';
 import { openStore } from '../../host/engine-host';
 
 const optionsSchema = z
@@ -42,7 +42,7 @@ export const pricesExportCommand: CommandSpec = {
     try {
       const r = exportPricesCsv(opened.db, { symbols: o.symbols, ...(o.startDate ? { start: o.startDate } : {}), ...(o.endDate ? { end: o.endDate } : {}) });
       const path = writeOutputFile(out, r.text, 'the export', [ctx.global.dbPath], '--out');
-      ctx.io.out(`Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
+      reportExport(ctx, path, `Exported ${r.rows} row(s) of ${r.symbols} symbol(s) to ${path}`);
       // A symbol that exported nothing is most often a typo or a range outside the cache.
       for (const e of r.empty) {
         const near = e.cached ? null : nearest(e.symbol, r.cachedSymbols);

@@ -4,7 +4,7 @@ import { exportProfilesCsv } from '../../db/csv-transfer/profile-transfer';
 import { stringFlag } from '../args';
 import type { CommandSpec } from '../command';
 import { writeOutputFile } from '../../db/maintenance/database-paths';
-import { exportFilePath } from '../transfer-files';
+import { exportFilePath, reportExport } from '../transfer-files';
 import { openStore } from '../../host/engine-host';
 
 export const profilesExportCommand: CommandSpec = {
@@ -20,7 +20,7 @@ export const profilesExportCommand: CommandSpec = {
     try {
       const r = exportProfilesCsv(opened.db);
       const path = writeOutputFile(out, r.text, 'the export', [ctx.global.dbPath], '--out');
-      ctx.io.out(`Exported ${r.rows} profile(s) to ${path}`);
+      reportExport(ctx, path, `Exported ${r.rows} profile(s) to ${path}`);
       return EXIT.ok;
     } finally {
       opened.close();

@@ -19,7 +19,7 @@
  * --out`, `import --report`, `--log-file`, `run --trace`), with one message shape
  * (outputPathError): `cannot write <what> to <path>: <why>; choose another <flag> path`.
  */
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 
@@ -188,7 +188,8 @@ export function folderLocationProblem(folder: string): string | null {
 /**
  * Writes a text output (an export, a baseline) through a temporary file in the same folder, so
  * a failed write leaves no half file, and never over a database (refuseDatabaseOverwrite); into
- * a device or a pipe (`--out /dev/stdout`) directly. A
+ * a device, a pipe or a standard stream (`--out /dev/stdout`) directly, appending; through a
+ * link to a file, into that file (the link is kept). A
  * missing folder is created, as for backups and event logs; a failed write removes the
  * folders it made. A failure is an I/O error (exit code 5) naming the path (outputPathError;
  * `flag` names the flag that gave it). Returns the absolute path written.
@@ -197,22 +198,26 @@ export function writeOutputFile(target: string, text: string, what: string, prot
   const full = resolve(target);
   refuseDatabaseOverwrite(full, what, protectedDatabases);
   refuseUnusableOutput(full, what, flag);
-  // A device or a pipe (/dev/null, /dev/stdout, a FIFO) is written into, never renamed over: a
-  // rename put a plain file in the place of /dev/null.
-  if (existsSync(full) && !statSync(full).isFile()) {
+  // A device, a pipe or a standard stream (/dev/null, a FIFO, /dev/stdout whether it is a
+  // terminal, a pipe or a file the shell redirected it to) is written into, never renamed over: a
+  // rename put a plain file in the place of /dev/null, and of the /dev/stdout link. Appending
+  // leaves what a `>>` redirection already holds.
+  if (existsSync(full) && (!statSync(full).isFile() || isStreamPath(full))) {
     try {
-      writeFileSync(full, text, 'utf8');
+      writeFileSync(full, text, { encoding: 'utf8', flag: 'a' });
       return full;
     } catch (err) {
       throw outputPathError(what, full, (err as Error).message, flag);
     }
   }
-  const tmp = `${full}.${process.pid}.tmp`;
+  // A link to a file: the file it names is replaced, the link is kept.
+  const dest = existsSync(full) && lstatSync(full).isSymbolicLink() ? realpathSync(full) : full;
+  const tmp = `${dest}.${process.pid}.tmp`;
   let madeFolder: string | undefined;
   try {
-    madeFolder = mkdirSync(dirname(full), { recursive: true });
+    madeFolder = mkdirSync(dirname(dest), { recursive: true });
     writeFileSync(tmp, text, 'utf8');
-    renameSync(tmp, full);
+    renameSync(tmp, dest);
     return full;
   } catch (err) {
     if (madeFolder) rmSync(madeFolder, { recursive: true, force: true });
@@ -220,6 +225,17 @@ export function writeOutputFile(target: string, text: string, what: string, prot
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its folder is a file' : e.code === 'EISDIR' ? 'it is a folder' : e.message;
     throw outputPathError(what, full, why, flag);
+  }
+}
+
+/** A path under /dev or /proc, or a link into them (/dev/stdout is a link to /proc/self/fd/1): a stream, not a file to replace. */
+function isStreamPath(path: string): boolean {
+  const special = (p: string) => p.startsWith('/dev/') || p.startsWith('/proc/');
+  if (special(path)) return true;
+  try {
+    return lstatSync(path).isSymbolicLink() && special(resolve(dirname(path), readlinkSync(path)));
+  } catch {
+    return false;
   }
 }
 

@@ -6,10 +6,11 @@
  * only some columns updates those and keeps the others.
  */
 import Database from 'better-sqlite3';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../support/cli';
+import { BIN, REPO_ROOT, runCli, tempDir } from '../support/cli';
 import { tableContents } from '../support/db-content';
 import { openStore } from '../../host/engine-host';
 
@@ -110,6 +111,24 @@ describe('prices import / export', () => {
     expect(typo.stderr.trim().split('\n')).toEqual(['warning: no cached close for APPL at all; did you mean AAPL?', 'warning: no cached close for ZZZQ at all']);
     const range = await runCli(['prices', 'export', '--out', out, '--symbols', 'AAPL', '--start-date', '2025-02-01', '--db', db]);
     expect(range.stderr.trim()).toBe('warning: no cached close for AAPL in the requested dates');
+  });
+
+  it('an export to standard output itself (--out /dev/stdout) keeps the CSV clean: its Exported line goes to standard error', async () => {
+    const db = newDb(join(dir, 'stdout.db'));
+    expect((await runCli(['prices', 'import', file('so.csv', CANONICAL), '--db', db])).code).toBe(0);
+    // A real process whose standard output is a file, as with `> prices.csv`.
+    const redirected = join(dir, 'stdout-redirected.csv');
+    const fd = openSync(redirected, 'w');
+    try {
+      const r = spawnSync(process.execPath, [BIN, 'prices', 'export', '--out', '/dev/stdout', '--db', db], { cwd: REPO_ROOT, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe('Exported 5 row(s) of 3 symbol(s) to /dev/stdout\n');
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(redirected, 'utf8')).toBe(CANONICAL);
+    // Written into, not renamed over: /dev/stdout is still the link to the process's standard output.
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
   });
 
   it('round trip of the seeded demo cache through a new database', async () => {

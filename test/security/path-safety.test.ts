@@ -7,7 +7,7 @@
  * itself. Here: the rule on its own, then crafted names through the CLI and the contract,
  * each leaving the database exactly as it was.
  */
-import { copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,25 @@ describe('writing an output file (exports, baselines)', () => {
 
     expect(() => writeOutputFile(db, 'x', 'the export', [db])).toThrow(`refusing to write the export to ${db}: it is the database ${db}; choose another path`);
     // Nothing half-written is left behind: no temporary file beside the outputs.
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('writing an output file through a link', () => {
+  it('a link to a file: the file it names gets the output and the link stays a link; a link to the database is refused', () => {
+    const { dir, db } = live();
+    const target = join(dir, 'real-prices.csv');
+    writeFileSync(target, 'old\n');
+    const link = join(dir, 'prices-link.csv');
+    symlinkSync(target, link);
+    expect(writeOutputFile(link, 'symbol,date\n', 'the export', [db])).toBe(link);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(target, 'utf8')).toBe('symbol,date\n');
+
+    const toDb = join(dir, 'db-link.csv');
+    symlinkSync(db, toDb);
+    expect(() => writeOutputFile(toDb, 'x', 'the export', [db])).toThrow(/^refusing to write the export to /);
+    expect(lstatSync(toDb).isSymbolicLink()).toBe(true);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
