@@ -23,6 +23,12 @@ import type { RunTally } from './run-tally';
 
 export const PORTFOLIO_PHASES = PHASE_TABLE.filter((p): p is PortfolioPhase => p.scope === 'portfolio');
 
+/**
+ * The phases whose rows discardPortfolioDate removes: the marks, the snapshot (its analytics
+ * columns with it) and the analytics rows. Sector tags stay: they read no mark.
+ */
+const DISCARDED_WITH_A_FAILURE: readonly PhaseName[] = ['marks', 'snapshots', 'analytics'];
+
 const UPSTREAM_FAILED: PhaseOutcome = { status: 'skipped', reason: 'upstream_failed', error: null, metrics: {} };
 
 /** What a portfolio-date needs of the run. */
@@ -130,8 +136,10 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
   const ran = dateFailedPhase === null && failedPhase === null;
   // g.8: a re-run leaves exactly the rows a first run would have, and a first run that failed
   // here left none: the rows an earlier run wrote go with the failure (in the date's
-  // transaction), when this run owned every portfolio phase of the portfolio-date.
-  const discarded = !ran && PORTFOLIO_PHASES.every((p) => selected.has(p.name)) && run.store.discardPortfolioDate(portfolio.id, d, run.nowIso());
+  // transaction), when this run owned every phase whose rows that removes. A retry of stale
+  // marks, snapshots and analytics is such a run: kept, the old snapshot let the later dates
+  // roll forward from it and succeed on values the failure had left stale.
+  const discarded = !ran && DISCARDED_WITH_A_FAILURE.every((p) => selected.has(p)) && run.store.discardPortfolioDate(portfolio.id, d, run.nowIso());
   const snap = ctx.state.snapshot;
   const marks = ctx.state.marks ?? [];
   // Keep the in-memory priced marks equal to the store: only marks that stay written count.
