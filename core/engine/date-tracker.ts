@@ -46,6 +46,13 @@ export interface AnalyticsTotals {
   readonly guard: number;
 }
 
+/**
+ * Metadata key: the portfolios whose entries a purge limited to them removed from the row
+ * (j.4: the row is then stale). Their cells are gone, so a retry redoes all of their phases on
+ * the date; an entry written for the portfolio again takes it off the list.
+ */
+export const PURGED_PORTFOLIOS_KEY = 'purged_portfolios';
+
 const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_tags', 'analytics'];
 /** The phases whose failure fails the date: each declaration's `critical` (phase-table.ts). */
 const CRITICAL: ReadonlySet<PhaseName> = new Set(PHASE_TABLE.filter((p) => p.critical).map((p) => p.name));
@@ -95,10 +102,16 @@ export class DateTracker {
       phaseStatus[phase] = { status: aggregateStatus(all), duration_ms: all.reduce((s, x) => s + (x.duration_ms ?? 0), 0), portfolios };
     }
     const portfolios = (this.metadata['portfolios'] as Record<string, Record<string, unknown>> | undefined) ?? {};
-    const metadata = {
+    const metadata: Record<string, unknown> = {
       ...this.metadata,
       portfolios: { ...portfolios, [portfolioId]: { ...(portfolios[portfolioId] ?? {}), ...(metrics as Record<string, unknown>) } },
     };
+    const purged = this.metadata[PURGED_PORTFOLIOS_KEY];
+    if (Array.isArray(purged)) {
+      const left = purged.filter((id) => id !== portfolioId);
+      if (left.length > 0) metadata[PURGED_PORTFOLIOS_KEY] = left;
+      else delete metadata[PURGED_PORTFOLIOS_KEY];
+    }
     return new DateTracker(this.date, phaseStatus, metadata, this.startedAt, this.createdAt);
   }
 

@@ -24,6 +24,7 @@ import { marksInPlace, uncoveredSymbols } from '../phases/marks';
 import type { EngineStore } from '../ports/engine-store';
 import type { HistoryRecord, PortfolioRecord, TrackingRecord } from '../ports/store';
 import { chunkDates } from './chunks';
+import { PURGED_PORTFOLIOS_KEY } from './date-tracker';
 import { dependentsOf, PHASE_TABLE } from './phase-table';
 import { resolvePortfolioIds } from './portfolio-scope';
 import type { PlannedDate, PlannedPortfolio, RunPlan, SkippedPortfolio } from './plan-types';
@@ -203,6 +204,8 @@ function dateStatusIn(t: TrackingRecord, phase: PhaseName): string | null {
 interface RetryCell {
   readonly phases: Set<PhaseName>;
   cause: PhaseName;
+  /** The portfolio's entries were removed by a purge limited to it (j.4): every phase is redone. */
+  purged?: boolean;
 }
 
 /**
@@ -244,6 +247,8 @@ function retryCells(
   }
   const portfolioPhases = PHASE_NAMES.filter((x) => !DATE_PHASES.includes(x));
   const unfinished = t.completedAt === null || t.interrupted === true;
+  const listed = t.metadata?.[PURGED_PORTFOLIOS_KEY];
+  const purged = new Set(Array.isArray(listed) ? listed.filter((x): x is string => typeof x === 'string') : []);
   for (const p of scope) {
     let recorded = false;
     for (const phase of portfolioPhases) {
@@ -254,7 +259,10 @@ function retryCells(
       if (redo) add(p.id, phase, [phase, ...dependentsOf(phase)]);
     }
     const entry = firstEntry.get(p.id) ?? null;
-    if (unfinished && !recorded && entry !== null && entry <= t.runDate) {
+    if (!recorded && entry !== null && entry <= t.runDate && purged.has(p.id)) {
+      add(p.id, portfolioPhases[0]!, portfolioPhases);
+      portfolios.get(p.id)!.purged = true;
+    } else if (unfinished && !recorded && entry !== null && entry <= t.runDate) {
       const notDone = DATE_PHASES.filter((dp) => dateStatusIn(t, dp) !== 'success');
       for (const dp of notDone) if (selected.has(dp)) datePhases.add(dp);
       add(p.id, notDone[0] ?? portfolioPhases[0]!, portfolioPhases);
@@ -284,7 +292,7 @@ function planRetry(input: PlannerInput, scope: readonly PortfolioRecord[], selec
     for (const p of scope) {
       const cell = cells.portfolios.get(p.id);
       // g.3: `retry:<phase>:<batch_run_id>` names the phase that failed (or went stale), not the first one redone.
-      if (cell && cell.phases.size) planned.push({ portfolioId: p.id, phases: ordered(cell.phases), reason: cells.legacy ? 'retry_legacy' : `retry:${cell.cause}:${batchRunIdOf(t)}` });
+      if (cell && cell.phases.size) planned.push({ portfolioId: p.id, phases: ordered(cell.phases), reason: cells.legacy ? 'retry_legacy' : cell.purged ? 'retry_purged' : `retry:${cell.cause}:${batchRunIdOf(t)}` });
     }
     if (planned.length === 0 && cells.date.length === 0) continue;
     out.push({ date: t.runDate, datePhases: cells.date, portfolios: planned, skipped: [] });

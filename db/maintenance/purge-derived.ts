@@ -14,6 +14,7 @@
 import type { IsoDate } from '../../core/domain/iso-date';
 import { DERIVED_TABLES } from '../../core/validation/table-catalog';
 import type { SqliteDatabase } from '../open-database';
+import { PURGED_PORTFOLIOS_KEY } from '../../core/engine/date-tracker';
 import { scopeWhere } from '../table-scope';
 
 export interface PurgeScope {
@@ -105,11 +106,14 @@ function lotResetSql(scope: PurgeScope): { where: string; params: unknown[] } {
 }
 
 function removePortfolioEntries(json: string | null, portfolioIds: ReadonlySet<string>, kind: 'phase_status' | 'metadata'): string | null {
-  if (!json) return json;
-  const v = JSON.parse(json) as Record<string, unknown>;
+  if (!json && kind === 'phase_status') return json;
+  const v = (json ? JSON.parse(json) : {}) as Record<string, unknown>;
   if (kind === 'metadata') {
     const p = v['portfolios'] as Record<string, unknown> | undefined;
     if (p) for (const id of portfolioIds) delete p[id];
+    // Which portfolios lost their entries here, so that a retry redoes them (their cells are gone).
+    const before = Array.isArray(v[PURGED_PORTFOLIOS_KEY]) ? (v[PURGED_PORTFOLIOS_KEY] as string[]) : [];
+    v[PURGED_PORTFOLIOS_KEY] = [...new Set([...before, ...portfolioIds])].sort();
   } else {
     for (const entry of Object.values(v)) {
       const p = (entry as { portfolios?: Record<string, unknown> } | null)?.portfolios;

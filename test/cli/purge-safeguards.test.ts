@@ -160,4 +160,31 @@ describe('purge of a range and a portfolio', () => {
     const none = await runCli(['purge', '--db', copyTo(template), '--to', '2025-06-27', '--dry-run', '--json'], ENV);
     expect(JSON.parse(none.stdout).rebuild).toBeNull();
   });
+  it('a purge limited to a portfolio is redone by a retry of the stale dates it leaves, that portfolio only', async () => {
+    const derivedOf = (db: string) => checksumsOf(db, DERIVED_TABLES.map((t) => t.name));
+    const baseline = derivedOf(template);
+    const db = copyTo(template);
+    expect((await runCli(['purge', '--db', db, '--from', '2025-07-02', '--to', '2025-07-03', '--portfolio', INDIVIDUAL, '--yes', '--no-backup', '--quiet'], ENV)).code).toBe(0);
+    // Before, the retry found no cell to redo: the purge had removed the portfolio's entries.
+    const plan = await runCli(['run', '--db', db, '--retry-failed-phases', '--dry-run', '--summary-json'], ENV);
+    expect(plan.code, plan.stderr).toBe(0);
+    const dates = (JSON.parse(plan.stdout).dates as { date: string; portfolios: { portfolio_id: string; phases: string[]; reason: string }[] }[]).map((d) => ({ date: d.date, portfolios: d.portfolios }));
+    const redo = { portfolio_id: INDIVIDUAL, phases: ['marks', 'snapshots', 'sector_tags', 'analytics'], reason: 'retry_purged' };
+    expect(dates).toEqual([
+      { date: '2025-07-02', portfolios: [redo] },
+      { date: '2025-07-03', portfolios: [redo] },
+    ]);
+    const retry = await runCli(['run', '--db', db, '--retry-failed-phases', '--quiet'], ENV);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(diffChecksums(baseline, derivedOf(db))).toEqual([]);
+    const d = new Database(db, { readonly: true });
+    try {
+      for (const r of d.prepare(`SELECT status, metadata FROM batch_run_tracking WHERE run_date IN ('2025-07-02', '2025-07-03')`).all() as { status: string; metadata: string }[]) {
+        expect(r.status).toBe('success');
+        expect(JSON.parse(r.metadata)).not.toHaveProperty('purged_portfolios');
+      }
+    } finally {
+      d.close();
+    }
+  });
 });
