@@ -114,11 +114,49 @@ export function trackingMetrics(meta: Record<string, unknown> | null): Record<st
 }
 
 function numericDiff(field: string, a: unknown, b: unknown, tol: Tolerances): { equal: boolean; abs?: number } {
+  const limit = (isMoneyColumn(field) ? tol.money : tol.ratio) + 1e-12;
   if (typeof a === 'number' && typeof b === 'number') {
     const d = Math.abs(a - b);
-    return { equal: d <= (isMoneyColumn(field) ? tol.money : tol.ratio) + 1e-12, abs: d };
+    return { equal: d <= limit, abs: d };
   }
-  return { equal: a === b || JSON.stringify(a) === JSON.stringify(b) };
+  if (a === b) return { equal: true };
+  // A JSON column (sector_exposure): the same keys and shape, its numbers within the tolerance,
+  // so a different summation order (last-digit noise) is no difference.
+  const ja = jsonObject(a);
+  const jb = jsonObject(b);
+  if (ja !== undefined && jb !== undefined) {
+    const d = largestNumberDiff(ja, jb);
+    return d === null ? { equal: false } : { equal: d <= limit, abs: d };
+  }
+  return { equal: JSON.stringify(a) === JSON.stringify(b) };
+}
+
+/** The object or array a JSON text holds; undefined for anything else. */
+function jsonObject(v: unknown): object | undefined {
+  if (typeof v !== 'string' || !/^\s*[[{]/.test(v)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The largest difference between the numbers of two JSON values of the same shape; null when their shapes, keys or other values differ. */
+function largestNumberDiff(a: unknown, b: unknown): number | null {
+  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b ? 0 : null;
+  if (Array.isArray(a) !== Array.isArray(b)) return null;
+  const ka = Object.keys(a).sort();
+  const kb = Object.keys(b).sort();
+  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return null;
+  let largest = 0;
+  for (const k of ka) {
+    const d = largestNumberDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+    if (d === null) return null;
+    largest = Math.max(largest, d);
+  }
+  return largest;
 }
 
 /** Compares baseline B with baseline A (A is the reference), per date and portfolio. */

@@ -32,4 +32,22 @@ describe('baseline compare (SPEC.md i.7)', () => {
     expect(r.differences[1]!.abs_diff).toBeCloseTo(0.0001, 12);
     expect(r.totals.snapshot).toBe(1);
   });
+
+  it('compares a JSON column (sector_exposure) by its numbers: summation-order noise matches, a moved weight or another sector does not', () => {
+    const withSectors = (json: string): Baseline => {
+      const b = structuredClone(base);
+      b.outputs[0]!.snapshot['sector_exposure'] = json;
+      return b;
+    };
+    // The values a tester found after re-running one date's analytics: the same sum in another order.
+    const a = withSectors('{"Technology":0.549421903546632,"Unclassified":0.450578096453368}');
+    expect(compareBaselines(a, withSectors('{"Unclassified":0.45057809645336805,"Technology":0.549421903546632}')).matched).toBe(true);
+
+    const moved = compareBaselines(a, withSectors('{"Technology":0.5494,"Unclassified":0.450578096453368}'));
+    expect(moved.differences.map((d) => d.field)).toEqual(['sector_exposure']);
+    expect(moved.differences[0]!.abs_diff).toBeCloseTo(0.000021903546632, 15);
+    const other = compareBaselines(a, withSectors('{"Energy":0.549421903546632,"Unclassified":0.450578096453368}'));
+    expect(other.differences.map((d) => d.field)).toEqual(['sector_exposure']);
+    expect(other.differences[0]!.abs_diff).toBeUndefined();
+  });
 });
