@@ -1,4 +1,5 @@
 /** `batchdesk history`, `history export-baseline`, `history compare` (SPEC.md i.5, i.7, m.24). */
+import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { historyCommands, historyDaysSchema, historyStatusSchema } from '../../core/api/commands/history-commands';
 import { EXIT, usageError } from '../../core/api/errors';
@@ -176,6 +177,8 @@ const tolerances = historyCommands.compareBaselines.input.shape;
 const TOLERANCE_MONEY_NUMBER: NumberFlag = { name: '--tolerance-money', range: tolerances.toleranceMoney.unwrap(), example: '0.01' };
 const TOLERANCE_RATIO_NUMBER: NumberFlag = { name: '--tolerance-ratio', range: tolerances.toleranceRatio.unwrap(), example: '1e-6', exponent: true };
 
+const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+
 export const compareBaselineCommand: CommandSpec = {
   name: 'history compare',
   usesDatabase: false,
@@ -197,6 +200,9 @@ export const compareBaselineCommand: CommandSpec = {
       ratio: readNumberFlag(TOLERANCE_RATIO_NUMBER, stringFlag(f['tolerance-ratio']) ?? '1e-6', 'history compare'),
     };
     const [pa, pb] = ctx.positionals as [string, string];
+    if (pa === 'db' && !isFile(resolve(ctx.io.cwd, pa))) {
+      throw usageError(`history compare: \`db\` is taken as B only (A, the reference, is a baseline file, whose range B is read over): give the file first, e.g. batchdesk history compare ${pb} db`);
+    }
     // The clock is read (and BATCHDESK_NOW checked) only when B is the database.
     const r = compareBaseline(resolve(ctx.io.cwd, pa), pb === 'db' ? 'db' : { file: resolve(ctx.io.cwd, pb) }, {
       dbPath: ctx.global.dbPath,

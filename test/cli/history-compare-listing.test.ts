@@ -55,4 +55,14 @@ describe('history compare listing', () => {
     expect(text.stdout).toMatch(/2025-07-02 +p0000000 +hash +position_marks/);
     expect(text.stdout).not.toContain('more differences');
   });
+
+  it('`db` as A is a usage error that says to give the baseline file first', async () => {
+    const dir = tempDir();
+    const fa = join(dir, 'a.json');
+    writeFileSync(fa, JSON.stringify(baseline(9, 1000, 'aa')));
+    const r = await runCli(['history', 'compare', 'db', fa], {});
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`\`db\` is taken as B only`);
+    expect(r.stderr).toContain(`batchdesk history compare ${fa} db`);
+  });
 });
