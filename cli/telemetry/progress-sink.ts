@@ -83,6 +83,8 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
   // The date-level phases' time on the current date: the market_data line shows it, so the
   // portfolios line shows the rest of the date (k.1's layout), not the date's total again.
   let datePhaseMs = 0;
+  // Whether the run plans a portfolio phase at all (run_start's phases).
+  let portfolioPhases = true;
   // Portfolios of the current date blocked by an earlier date without a snapshot, by that date:
   // one note on the date line instead of two failure lines per portfolio (g.3).
   const blockedBy = new Map<string, number>();
@@ -124,6 +126,7 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           const p = e.payload;
           total = p.date_count;
           started = options.now();
+          portfolioPhases = p.phases.some((ph) => ph !== 'market_data' && ph !== 'fundamentals');
           line(
             [
               BANNER,
@@ -159,9 +162,11 @@ export function progressSink(write: (line: string) => void, options: { tty: bool
           datePhaseMs = 0;
           const blocked = [...blockedBy].map(([by, n]) => `${n} blocked by ${by}`).join(', ');
           blockedBy.clear();
-          line(
-            `${p.date}  portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : tint(statusColor(p.status), p.status)}${blocked ? ` (${blocked})` : ''}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}  ${missingPrices(p)}  ${duration(portfoliosMs)}`,
-          );
+          // A run of date phases only (`--phase market_data`) runs no portfolio: "0/5" would read as five failures.
+          const portfolios = portfolioPhases
+            ? `portfolios ${p.portfolios_succeeded}/${p.portfolios_total} ${p.status === 'success' ? 'ok' : tint(statusColor(p.status), p.status)}${blocked ? ` (${blocked})` : ''}  jobs ${p.analytics_jobs_completed}/${p.analytics_jobs_expected}`
+            : `date phases ${p.status === 'success' ? 'ok' : tint(statusColor(p.status), p.status)} (no portfolio phase planned)`;
+          line(`${p.date}  ${portfolios}  ${missingPrices(p)}  ${duration(portfoliosMs)}`);
           break;
         }
         case 'metric': {

@@ -18,7 +18,7 @@ function setup(options: { tty: boolean; quiet?: boolean; level?: EventLevel; com
   return { lines, telemetry, tick: (ms) => (now += ms) };
 }
 
-function runStart(t: Telemetry, dates: number, extra: { mode?: 'normal' | 'resume'; options?: Record<string, unknown> } = {}): void {
+function runStart(t: Telemetry, dates: number, extra: { mode?: 'normal' | 'resume'; options?: Record<string, unknown>; phases?: string[] } = {}): void {
   t.recordMetric('run_start', {
     batch_run_id: 'batch_20261127_230000_abcd',
     mode: extra.mode ?? 'normal',
@@ -30,7 +30,7 @@ function runStart(t: Telemetry, dates: number, extra: { mode?: 'normal' | 'resum
     date_count: dates,
     chunk_days: 7,
     chunk_count: 1,
-    phases: ['market_data', 'marks'],
+    phases: (extra.phases ?? ['market_data', 'marks']) as never,
     portfolio_scope: 'all',
     options: extra.options ?? {},
     app_version: '0.1.0',
@@ -103,6 +103,29 @@ describe('progress on stderr', () => {
       '2026-11-24  portfolios 5/5 ok  jobs 30/31  fallback 1  missing 1  966ms',
     ]);
     expect(lines.join('\n')).toMatch(/^[\x20-\x7e\n]*$/);
+  });
+
+  it('a run of date phases only says no portfolio phase was planned, not "portfolios 0/5"', () => {
+    const { lines, telemetry } = setup({ tty: false });
+    runStart(telemetry, 1, { phases: ['market_data'] });
+    telemetry.recordMetric('date_result', {
+      date: '2026-11-24',
+      status: 'success',
+      duration_ms: 40,
+      portfolios_total: 5,
+      portfolios_succeeded: 0,
+      portfolios_failed: 0,
+      portfolios_skipped: 0,
+      phases: { market_data: 'success' },
+      symbol_coverage_pct: 100,
+      missing_price_count: 0,
+      fallback_count: 0,
+      model_count: 0,
+      analytics_jobs_expected: 0,
+      analytics_jobs_completed: 0,
+      errors: [],
+    });
+    expect(lines.at(-1)).toBe('2026-11-24  date phases ok (no portfolio phase planned)  fallback 0  missing 0  40ms');
   });
 
   it('names the date --target-date asked for beside the latest settled one (as the dry run does); a resume, the settled one', () => {
