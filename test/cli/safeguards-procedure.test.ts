@@ -185,6 +185,18 @@ describe('backup -> purge -> backfill -> verify guard -> reconcile -> export-bas
     expect(human.stdout).toMatch(/\[INFO {3}\] +[\d.]+ s {2}compare baselines: 0 difference\(s\); 100\.00% of \d+ fields match \(/);
   }, 300_000);
 
+  it('rebuild of a range before every portfolio\'s first date has nothing to view: it passes and leaves the gate open', async () => {
+    const copy = copyTo(db);
+    const r = await runCli(['rebuild', '--db', copy, '--start-date', '2025-06-02', '--end-date', '2025-06-27', '--yes', '--json', '--log-file', join(tempDir(), 'rebuild.jsonl')], ENV);
+    const report = JSON.parse(r.stdout);
+    // Before, `verify views` failed on it (no view has rows there) and closed the gate.
+    expect(r.code, JSON.stringify(report.steps, null, 1)).toBe(0);
+    expect(report.steps.find((s: { step: string }) => s.step === 'verify views')).toEqual(expect.objectContaining({ status: 'skipped', detail: 'no portfolio-date in the range, so no view to check' }));
+    const next = await runCli(['run', '--db', copy, '--dry-run'], ENV);
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stdout + next.stderr).not.toMatch(/gate is closed/);
+  }, 300_000);
+
   it('writes only ASCII', () => {
     for (const o of outputs) {
       expect(isAscii(o.stdout)).toBe(true);
