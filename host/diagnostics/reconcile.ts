@@ -50,9 +50,18 @@ function trackedWithoutSnapshot(db: SqliteDatabase, scope: { start: IsoDate | nu
   return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.portfolioName < b.portfolioName ? -1 : 1));
 }
 
-/** The latest date with a complete tracking row (or any snapshot) on or before `onOrBefore`. */
+/**
+ * The latest date on or before `onOrBefore` with a complete tracking row and a snapshot (or,
+ * with no tracking at all, any snapshot): the reports that default to it read snapshots, so a
+ * date a run gave marks only (`run --phase marks`) is not it.
+ */
 export function latestProcessedDate(db: SqliteDatabase, onOrBefore: IsoDate | null = null): IsoDate | null {
-  const t = db.prepare(`SELECT MAX(run_date) AS d FROM batch_run_tracking WHERE completed_at IS NOT NULL AND (? IS NULL OR run_date <= ?)`).get(onOrBefore, onOrBefore) as { d: IsoDate | null };
+  const t = db
+    .prepare(
+      `SELECT MAX(run_date) AS d FROM batch_run_tracking t
+        WHERE completed_at IS NOT NULL AND (? IS NULL OR run_date <= ?) AND EXISTS (SELECT 1 FROM portfolio_snapshots s WHERE s.snapshot_date = t.run_date)`,
+    )
+    .get(onOrBefore, onOrBefore) as { d: IsoDate | null };
   if (t.d) return t.d;
   const s = db.prepare(`SELECT MAX(snapshot_date) AS d FROM portfolio_snapshots WHERE (? IS NULL OR snapshot_date <= ?)`).get(onOrBefore, onOrBefore) as { d: IsoDate | null };
   return s.d;
