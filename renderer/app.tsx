@@ -16,7 +16,7 @@ import { ReconciliationScreen } from './features/reconciliation/reconciliation-s
 import { RunScreen, runOpening } from './features/run/run-screen';
 import { LiveScreen } from './features/telemetry/live-screen';
 import { GateBanner } from './features/run/gate-banner';
-import { isMonitorRun, laterHistoryRun, runKindOf, runStateOf } from './state/live-run';
+import { isMonitorRun, laterHistoryRun, runKindOf, runStateLabelOf, runStateOf } from './state/live-run';
 import { NavigationContext, routeKey, SCREENS, useRouteInUrl, type NavigateOptions, type Route, type ScreenId } from './navigation';
 
 function engineLabel(s: EngineStatus): string {
@@ -84,10 +84,11 @@ function otherRunKind(holder: string | null, mode: string | null): string {
 
 /**
  * The run in the header, on every screen: the latest run, whatever process did it. This app's
- * live run with its kind (a monitor-only debug run publishes nothing), state and dates done;
- * while this app runs none, a run of another process on the file (the live store watches it):
- * its dates done while it lasts, then how it ended; and a later run that only the history
- * shows (ended before a reload, or between two looks of the watch) with how it ended.
+ * live run with its kind (a monitor-only debug run publishes nothing), state (a monitor-only run
+ * whose comparison found differences says so) and dates done; while this app runs none, a run
+ * of another process on the file (the live store watches it): its dates done while it lasts,
+ * then how it ended; and a later run that only the history shows (ended before a reload, or
+ * between two looks of the watch) with how it ended.
  */
 export function HeaderRun({ onOpen }: { onOpen: () => void }) {
   const live = useLive();
@@ -115,7 +116,7 @@ export function HeaderRun({ onOpen }: { onOpen: () => void }) {
   const monitor = isMonitorRun(live.run);
   return (
     <button type="button" className={`header-run${monitor ? ' monitor' : ''}`} data-testid="header-run" data-source="app" data-state={state} data-mode={live.run?.mode ?? ''} data-done={live.datesDone} onClick={onOpen}>
-      {runKindOf(live.run)} {state}: {live.datesDone}/{live.run?.datesPlanned ?? '?'} dates{monitor ? ' computed, not published' : ''}
+      {runKindOf(live.run)} {runStateLabelOf(live).words}: {live.datesDone}/{live.run?.datesPlanned ?? '?'} dates{monitor ? ' computed, not published' : ''}
     </button>
   );
 }

@@ -9,6 +9,7 @@
  */
 import type { OtherProcessRun } from '../../core/api/commands/run-commands';
 import type { CommandOutput } from '../../core/api/contract';
+import { EXIT } from '../../core/api/errors';
 import type { TrackingRow } from '../../core/api/commands/view-commands';
 import type { TelemetryBatch } from '../../core/api/telemetry-throttle';
 import type { EventPayload, TelemetryEvent } from '../../core/api/telemetry-events';
@@ -367,6 +368,18 @@ export function laterHistoryRun(s: LiveState): HistoryRun | null {
 export function runStateOf(s: LiveState): string {
   if (s.phase !== 'finished') return s.phase;
   return s.result?.cancelled ? 'cancelled' : (s.result?.status ?? 'finished');
+}
+
+/**
+ * The live run's state as its chip shows it: the words (runStateOf's, except for a monitor-only
+ * run whose comparison found differences) and the status class that colours it. A monitor-only
+ * run that completed with exit code 4 found rows not the same as the stored ones (g.12; a debug
+ * run has no guard): "completed, differences found", in the warning tone, as Debug a date says.
+ */
+export function runStateLabelOf(s: LiveState): { readonly words: string; readonly cls: string } {
+  const state = runStateOf(s);
+  if (state === 'completed' && isMonitorRun(s.run) && s.result?.exit_code === EXIT.checkFailed) return { words: 'completed, differences found', cls: 'warning' };
+  return { words: state, cls: state };
 }
 
 /** What the live run is called: a monitor-only run is the debug kind, which publishes nothing. */

@@ -6,10 +6,12 @@
  * narrow window) scrolls sideways in its own box, headings and cells together, never the page.
  * A column may wrap its text (Column.wrap): its rows then grow to fit and are measured as drawn.
  * Rows or columns the box hides are named under it ("Rows 1-13 of 14 shown: scroll the table for
- * the rest"), since a scroll bar may not be drawn until the box is scrolled (overlay scroll bars).
+ * the rest"), since a scroll bar may not be drawn until the box is scrolled (overlay scroll bars;
+ * ui/overflow-hint.tsx).
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { TableHint, useOverflowHint } from './overflow-hint';
 
 export interface Column<T> {
   readonly key: string;
@@ -42,13 +44,6 @@ export interface DataTableProps<T> {
 
 const ROW_HEIGHT = 30;
 
-/** What the box hides, as its hint under the table says it; null when it shows everything. */
-export function overflowHint(o: { readonly first: number; readonly last: number; readonly rows: number; readonly down: boolean; readonly sideways: boolean }): string | null {
-  const parts: string[] = [];
-  if (o.down) parts.push(o.last >= o.first ? `Rows ${o.first + 1}-${o.last + 1} of ${o.rows} shown: scroll the table for the rest.` : `Scroll the table for its ${o.rows} rows.`);
-  if (o.sideways) parts.push('Scroll it sideways for more columns.');
-  return parts.length ? parts.join(' ') : null;
-}
 /** Room below the rows for a horizontal scroll bar, so a short list shows its last row whole. */
 const FRAME_PX = 16;
 
@@ -68,7 +63,6 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
     return () => observer.disconnect();
   }, []);
   const [active, setActive] = useState(0);
-  const [hint, setHint] = useState<string | null>(null);
   const id = useId();
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -79,32 +73,13 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
     // A row scrolled to by the keyboard shows below the sticky heading row, not under it.
     scrollPaddingStart: headHeight,
   });
-  // The rows wholly inside the box below the heading row, and whether the box hides any row or column.
-  const checkOverflow = useCallback(() => {
-    const box = scrollRef.current;
-    if (!box) return;
+  // The rows wholly inside the box below the heading row.
+  const hint = useOverflowHint(scrollRef, (box) => {
     const top = box.scrollTop + headHeight;
     const bottom = box.scrollTop + box.clientHeight;
     const seen = virtualizer.getVirtualItems().filter((v) => v.start >= top - 1 && v.end <= bottom + 1);
-    const next = overflowHint({
-      first: seen.length ? seen[0]!.index : 0,
-      last: seen.length ? seen[seen.length - 1]!.index : -1,
-      rows: rows.length,
-      down: box.scrollHeight - box.clientHeight > 1,
-      sideways: box.scrollWidth - box.clientWidth > 1,
-    });
-    setHint((h) => (h === next ? h : next));
-  }, [virtualizer, headHeight, rows.length]);
-  useLayoutEffect(() => {
-    checkOverflow();
+    return { first: seen.length ? seen[0]!.index : 0, last: seen.length ? seen[seen.length - 1]!.index : -1, rows: rows.length };
   });
-  useLayoutEffect(() => {
-    const box = scrollRef.current;
-    if (!box) return undefined;
-    const observer = new ResizeObserver(checkOverflow);
-    observer.observe(box);
-    return () => observer.disconnect();
-  }, [checkOverflow]);
   const template = columns.map((c) => c.width).join(' ');
   // Rows with a wrapping cell take the height of their text: each is measured as it is drawn.
   const measured = columns.some((c) => c.wrap);
@@ -139,7 +114,6 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
         style={{ height: Math.min(height, Math.max(ROW_HEIGHT, virtualizer.getTotalSize()) + FRAME_PX) + headHeight }}
         tabIndex={0}
         onKeyDown={onKeyDown}
-        onScroll={checkOverflow}
         aria-activedescendant={rows.length > 0 ? `${id}-r${active}` : undefined}
       >
         <div className="table-columns">
@@ -182,11 +156,7 @@ export function DataTable<T>({ label, rows, columns, rowKey, onActivate, selecte
           </div>
         </div>
       </div>
-      {hint && (
-        <p className="table-hint" data-testid={testId ? `${testId}-hint` : undefined}>
-          {hint}
-        </p>
-      )}
+      <TableHint hint={hint} testId={testId} />
     </div>
   );
 }

@@ -7,9 +7,11 @@
  * happen and the time since the click in a blocking dialog (step-progress.tsx); and the import
  * of a PostgreSQL dump (browser mode uploads the file, the desktop app takes a path from a file
  * dialog; SPEC.md m.19) with its progress and report. The purge's and a restore's
- * confirmations take the focus, close on Escape and give it back (ui/use-confirmation.ts).
+ * confirmations take the focus, close on Escape and give it back (ui/use-confirmation.ts); a
+ * manual backup's outcome takes the focus when it comes ("Back up now", disabled while it runs,
+ * has lost it).
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { backupCheckText } from '../../../core/api/backup-check-text';
 import { removedLeftoversText } from '../../../core/api/restore-words';
 import type { CommandOutput } from '../../../core/api/contract';
@@ -278,7 +280,13 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
   const backups = useAsync(() => client.call('listBackups', {}), [client, refresh]);
   const [busy, setBusy] = useState<string | null>(null);
   // The outcome of the last backup or restore: a success is a status, a refusal an alert.
-  const [message, setMessage] = useState<{ text: string; failed: boolean } | null>(null);
+  const [message, setMessage] = useState<{ text: string; failed: boolean; of: 'backup' | 'restore' } | null>(null);
+  // A backup's outcome takes the focus, which its button lost while disabled; a restore's
+  // confirmation gives the focus back to its Restore... instead (useConfirmation).
+  const messageRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (message?.of === 'backup') messageRef.current?.focus();
+  }, [message]);
   // The backup the restore dialog is about (it stays a moment after the restore).
   const [restoringFile, setRestoringFile] = useState<string | null>(null);
   const restoring = useStepProgress(client, 'restore');
@@ -290,10 +298,10 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
     setBusy('backup');
     try {
       const r = await client.call('createBackup', { reason: 'manual' });
-      setMessage({ text: backupMessage(r), failed: false });
+      setMessage({ text: backupMessage(r), failed: false, of: 'backup' });
       onChanged();
     } catch (err) {
-      setMessage({ text: refusalText(err), failed: true });
+      setMessage({ text: refusalText(err), failed: true, of: 'backup' });
     } finally {
       setBusy(null);
     }
@@ -309,11 +317,11 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
       // The time the dialog ends on.
       const took = restoring.finish(true);
       const leftovers = r.removedLeftovers.length ? ` Before the copy it ${removedLeftoversText(r.removedLeftovers)}.` : '';
-      setMessage({ text: `Restored ${r.restoredFrom} in ${elapsedText(took)}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.${leftovers}`, failed: false });
+      setMessage({ text: `Restored ${r.restoredFrom} in ${elapsedText(took)}; the previous state is kept in ${r.safetyBackup ?? 'no safety backup'}.${leftovers}`, failed: false, of: 'restore' });
       onChanged();
     } catch (err) {
       restoring.finish(false);
-      setMessage({ text: refusalText(err), failed: true });
+      setMessage({ text: refusalText(err), failed: true, of: 'restore' });
       // A backup that failed its check now carries that verdict: show it in the list.
       onChanged();
     } finally {
@@ -335,7 +343,7 @@ function BackupsPanel({ refresh, onChanged, current, onAction }: { refresh: numb
         </StepDialog>
       ) : null}
       {current && message ? (
-        <p className={message.failed ? 'note bad' : 'note'} role={message.failed ? 'alert' : 'status'} data-testid="backup-message">
+        <p ref={messageRef} tabIndex={-1} className={message.failed ? 'note bad' : 'note'} role={message.failed ? 'alert' : 'status'} data-testid="backup-message">
           {message.text}
         </p>
       ) : null}

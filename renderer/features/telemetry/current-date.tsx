@@ -3,13 +3,15 @@
  * duration, with the key metrics the phases report: NAV, daily P&L and cash (snapshots),
  * unmarked lots (marks), analytics jobs completed / expected. A monitor-only run's date
  * (`monitor`) says that nothing of it was published. The columns have widths that fit a
- * 1280 px window; in a narrower one the table scrolls sideways inside its own box.
+ * 1280 px window; in a narrower one the table scrolls sideways inside its own box, and says so
+ * under it (ui/overflow-hint.tsx).
  */
-import { memo } from 'react';
+import { memo, useRef } from 'react';
 import type { PortfolioSummary } from '../../../core/api/commands/view-commands';
 import type { PhaseName } from '../../../core/domain/phase';
 import { cellClass, type GridRow, type PortfolioCell } from '../../state/live-run';
 import { fmtDuration, fmtMoney, phaseLabel } from '../../ui/format';
+import { TableHint, useOverflowHint } from '../../ui/overflow-hint';
 import { reasonTitle } from './reason-words';
 
 const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_tags', 'analytics'];
@@ -65,15 +67,27 @@ const TABLE_MIN_REM = PORTFOLIO_MIN_REM + PORTFOLIO_PHASES.length * PHASE_REM + 
 
 export const CurrentDate = memo(function CurrentDate({ row, portfolios, monitor = false }: { row: GridRow; portfolios: readonly PortfolioSummary[]; monitor?: boolean }) {
   const ids = [...new Set(PORTFOLIO_PHASES.flatMap((p) => Object.keys(row.cells[p]?.portfolios ?? {})))];
-  const names = new Map(portfolios.map((p) => [p.id, p.name]));
   if (ids.length === 0) return null;
   return (
     <section className="current-date" aria-labelledby="current-date-title" data-testid="current-date">
       <h2 id="current-date-title">
         {row.date}: portfolios ({row.status}){monitor ? ', monitor-only: computed and rolled back, not published' : ''}
       </h2>
+      <PortfolioTable row={row} ids={ids} portfolios={portfolios} />
+    </section>
+  );
+});
+
+/** The date's portfolios, one row each, in a box that scrolls sideways and says when it hides columns. */
+function PortfolioTable({ row, ids, portfolios }: { row: GridRow; ids: readonly string[]; portfolios: readonly PortfolioSummary[] }) {
+  const names = new Map(portfolios.map((p) => [p.id, p.name]));
+  const box = useRef<HTMLDivElement>(null);
+  // Every row shows: the box scrolls sideways only.
+  const hint = useOverflowHint(box, () => ({ first: 0, last: ids.length - 1, rows: ids.length }));
+  return (
+    <>
       {/* Wider than a narrow window leaves it: it scrolls sideways in its own box, never the page. */}
-      <div className="table-scroll" role="group" aria-labelledby="current-date-title" tabIndex={0}>
+      <div ref={box} className="table-scroll" role="group" aria-labelledby="current-date-title" tabIndex={0}>
         <table className="simple" style={{ minWidth: `${TABLE_MIN_REM}rem` }}>
           <colgroup>
             <col />
@@ -123,6 +137,7 @@ export const CurrentDate = memo(function CurrentDate({ row, portfolios, monitor 
           </tbody>
         </table>
       </div>
-    </section>
+      <TableHint hint={hint} testId="current-date" />
+    </>
   );
-});
+}

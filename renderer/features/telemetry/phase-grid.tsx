@@ -3,18 +3,21 @@
  * each status with its own symbol as well (GridLegend), and virtualized by row. Keyboard (the WAI-ARIA grid pattern, as the History heatmap): one
  * tab stop; arrow keys move between cells, PageUp/PageDown by a page of rows, Home/End to the
  * first/last cell of the row, Ctrl+Home/Ctrl+End to the first/last cell of the grid; Enter or
- * Space opens the cell (roving focus inside the grid). The row holding the tab stop stays
+ * Space opens the cell the keys moved to, also before the focus has followed them (the focus moves
+ * on the next frame; roving focus inside the grid). The row holding the tab stop stays
  * rendered while scrolled away, so a focused cell keeps the focus; while the focus is elsewhere,
  * a scroll moves the tab stop to a row in view, so Tab and the arrows go on from what is shown.
  * The heading row sits in the scroller (sticky): a grid narrower than its columns scrolls
- * sideways with its headings, and the date column stays at the left edge meanwhile (sticky too). The screen can move the focus back to a cell (after its detail
- * closes) through the grid's handle.
+ * sideways with its headings, and the date column stays at the left edge meanwhile (sticky too).
+ * Rows or columns its box hides are named under it, as under every table (ui/overflow-hint.tsx).
+ * The screen can move the focus back to a cell (after its detail closes) through the grid's handle.
  */
 import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useImperativeHandle, useRef, useState, type FocusEvent, type KeyboardEvent, type Ref } from 'react';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { cellClass, type CellClass, type GridRow } from '../../state/live-run';
 import { phaseLabel } from '../../ui/format';
+import { TableHint, useOverflowHint } from '../../ui/overflow-hint';
 import { reasonTitle } from './reason-words';
 
 export interface CellRef {
@@ -144,7 +147,14 @@ export function PhaseGrid({
   ref?: Ref<PhaseGridHandle>;
 }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const [focus, setFocus] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
+  const [focus, setFocusState] = useState<{ r: number; c: number }>({ r: 0, c: 0 });
+  // The tab stop as of the last key, ahead of the DOM focus (moved on the next frame, once its row
+  // is rendered): Enter or Space pressed before that frame opens this cell, not the one still focused.
+  const focusRef = useRef(focus);
+  const setFocus = useCallback((f: { r: number; c: number }) => {
+    focusRef.current = f;
+    setFocusState(f);
+  }, []);
   // The tab stop's row is always rendered: scrolled out of view, its focused cell keeps the focus.
   const rangeExtractor = useCallback((range: Range) => {
     const rows = defaultRangeExtractor(range);
@@ -159,6 +169,10 @@ export function PhaseGrid({
     // The rows start below the heading row, which covers the top of the scroller.
     scrollMargin: HEAD,
     scrollPaddingStart: HEAD,
+  });
+  const hint = useOverflowHint(scrollRef, (el) => {
+    const view = rowsInView(el);
+    return { first: view.first, last: Math.min(view.last, dates.length - 1), rows: dates.length };
   });
   // Keep the running date in view while the run progresses (a direct scroll: cheap at 10 updates a second).
   const followIndex = follow ? dates.indexOf(follow) : -1;
@@ -200,6 +214,7 @@ export function PhaseGrid({
   }));
   const onKeyDown = (e: KeyboardEvent) => {
     const last = PHASE_NAMES.length - 1;
+    const focus = focusRef.current;
     const page = Math.max(1, Math.floor(((scrollRef.current?.clientHeight ?? 0) - HEAD) / ROW));
     const map: Record<string, () => void> = {
       ArrowDown: () => moveTo(focus.r + 1, focus.c),
@@ -216,6 +231,10 @@ export function PhaseGrid({
     if (f) {
       e.preventDefault();
       f();
+    } else if ((e.key === 'Enter' || e.key === ' ') && dates.length > 0) {
+      // Not the focused button's own click: it may still be the cell the arrow key has just left.
+      e.preventDefault();
+      onOpen({ date: dates[Math.min(focus.r, dates.length - 1)]!, phase: PHASE_NAMES[focus.c]! });
     }
   };
   return (
@@ -259,6 +278,7 @@ export function PhaseGrid({
           })}
         </div>
       </div>
+      <TableHint hint={hint} testId="phase-grid" />
     </div>
   );
 }

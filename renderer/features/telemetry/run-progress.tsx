@@ -3,7 +3,7 @@
  * this session: what the grid shows (the dates tracked in the database) and the outcome of the
  * last run in the history.
  */
-import { elapsedOf, isMonitorRun, progressOf, runKindOf, runStateOf, type HistoryRun, type LiveState } from '../../state/live-run';
+import { elapsedOf, isMonitorRun, progressOf, runKindOf, runStateLabelOf, type HistoryRun, type LiveState } from '../../state/live-run';
 import { fmtDuration, fmtInt, fmtTimestamp, phaseLabel } from '../../ui/format';
 
 /** The last run of the history, in words: its id, kind, outcome and end. */
@@ -36,7 +36,7 @@ export function RunProgress({ live, trackedDates, lastRun }: { live: LiveState; 
   const c = live.counters;
   const elapsed = elapsedOf(live);
   const pct = Math.round(p.fraction * 1000) / 10;
-  const state = runStateOf(live);
+  const state = runStateLabelOf(live);
   const monitor = isMonitorRun(live.run);
   return (
     <section className="run-progress" aria-label="Run progress" data-testid="run-progress">
@@ -50,8 +50,8 @@ export function RunProgress({ live, trackedDates, lastRun }: { live: LiveState; 
             resumes run {live.resumes.batchRunId}
           </span>
         ) : null}
-        <span className={`pill st-${state}`} data-testid="run-state">
-          {state}
+        <span className={`pill st-${state.cls}`} data-testid="run-state">
+          {state.words}
         </span>
         {live.current ? (
           <span className="current" data-testid="current-cell">

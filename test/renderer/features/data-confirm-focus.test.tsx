@@ -4,7 +4,8 @@
  * the keyboard where the user is, as the other-process "Cancel that run..." does
  * (ui/use-confirmation.ts): the confirmation takes the focus when it opens, Escape and No
  * close it, and the focus goes back to the button that opened it (the Restore... of the row
- * asked about), after the action too, once its progress dialog is gone.
+ * asked about), after the action too, once its progress dialog is gone. "Back up now", disabled
+ * while the backup runs, loses the focus: the backup's outcome (verified or refused) takes it.
  */
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -131,5 +132,40 @@ describe("a backup's Restore...", () => {
     expect(document.activeElement).not.toBe(await restoreButton(1));
     await waitFor(() => expect(screen.queryByTestId('restore-progress')).toBeNull(), { timeout: DONE_SHOWN_MS + 1_000 });
     await waitFor(async () => expect(document.activeElement).toBe(await restoreButton(1)));
+  });
+});
+
+describe('Back up now', () => {
+  const MANUAL = '/data/backups/portfolios.20250712T081502Z.manual.sqlite';
+
+  it('gives the focus to the verified backup once it is done', async () => {
+    let finish: () => void = () => undefined;
+    renderData({
+      createBackup: () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ file: MANUAL, manifestFile: `${MANUAL}.json`, sha256: 'a'.repeat(64), bytes: 4096, rowCounts: {}, rowCountsVerified: true, midRun: false, warnings: [], deleted: [], removedIncomplete: [] });
+        }),
+    });
+    const button = await screen.findByTestId('backup-now');
+    button.focus();
+    fireEvent.click(button);
+    await waitFor(() => expect(button.textContent).toBe('Backing up...'));
+    act(() => finish());
+    const message = await screen.findByTestId('backup-message');
+    expect(message.textContent).toMatch(/^Backup .* verified\./);
+    await waitFor(() => expect(document.activeElement).toBe(message));
+  });
+
+  it('gives the focus to a refused backup\'s reason', async () => {
+    renderData({
+      createBackup: () => {
+        throw new Error('the backup folder is not writable');
+      },
+    });
+    const button = await screen.findByTestId('backup-now');
+    button.focus();
+    fireEvent.click(button);
+    const alert = await screen.findByRole('alert');
+    await waitFor(() => expect(document.activeElement).toBe(alert));
   });
 });

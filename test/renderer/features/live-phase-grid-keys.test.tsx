@@ -4,7 +4,8 @@
  * does: one tab stop; arrow keys move by one cell; PageUp/PageDown by a page of rows; Home/End
  * go to the first/last cell of the current row, Ctrl+Home/Ctrl+End to the first/last cell of
  * the grid. Scrolling keeps a focused cell focused (its row stays rendered); while the focus is
- * elsewhere, the tab stop follows the scroll to a row in view.
+ * elsewhere, the tab stop follows the scroll to a row in view. Enter or Space opens the cell
+ * holding the tab stop, also when pressed right after an arrow key, before the focus followed it.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -39,6 +40,12 @@ function wheelTo(row: number): void {
 
 function press(key: string, init: { ctrlKey?: boolean } = {}): void {
   fireEvent.keyDown(document.activeElement!, { key, ...init });
+}
+
+/** Presses `key` on the focused element as a browser does: a keydown not prevented activates (clicks) the focused button. */
+function activate(key: string): void {
+  const target = document.activeElement!;
+  if (fireEvent.keyDown(target, { key })) fireEvent.click(target);
 }
 
 async function expectFocus(date: string, phase: string) {
@@ -130,5 +137,21 @@ describe('the Live phase grid keyboard', () => {
     screen.getByRole('button', { name: 'after' }).focus();
     await waitFor(() => expect(screen.getByTestId('phase-grid').querySelector('button[tabindex="0"]')).toBe(cell(MANY[40]!, 'marks')));
     expect(screen.getByTestId('phase-grid').querySelectorAll('button[tabindex="0"]')).toHaveLength(1);
+  });
+
+  it('Enter or Space right after an arrow key opens the cell the arrow moved to, not the one the focus has not left yet', async () => {
+    const onOpen = vi.fn();
+    render(<PhaseGrid dates={DATES} rows={{}} selected={null} onOpen={onOpen} follow={null} />);
+    cell('2025-07-08', 'analytics').focus();
+    await expectFocus('2025-07-08', 'analytics');
+    // No frame between the keys: the DOM focus is still on the cell left.
+    press('ArrowUp');
+    press('ArrowUp');
+    activate('Enter');
+    expect(onOpen.mock.calls).toEqual([[{ date: '2025-07-03', phase: 'analytics' }]]);
+    await expectFocus('2025-07-03', 'analytics');
+    press('ArrowLeft');
+    activate(' ');
+    expect(onOpen.mock.calls).toEqual([[{ date: '2025-07-03', phase: 'analytics' }], [{ date: '2025-07-03', phase: PHASE_NAMES[PHASE_NAMES.length - 2] }]]);
   });
 });

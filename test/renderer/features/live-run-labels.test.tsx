@@ -6,7 +6,8 @@
  *     of the history gives its outcome (not "No run yet"), its time formatted as elsewhere;
  *   - a requested cancel is said until the run_result arrives, then becomes what it came to;
  *   - a monitor-only (debug) run is labelled so in the header and on Live, and its dates stay
- *     out of the grid of the database's dates;
+ *     out of the grid of the database's dates; one whose comparison found differences (exit
+ *     code 4) says so there, its chip not the green of a plain "completed";
  *   - a run of another process (the CLI) is the header's run while it lasts, then how it ended:
  *     an earlier run of this window is not said to be the latest; so is one that only the
  *     history shows, after a reload or ended between two looks of the watch (the grid is read
@@ -151,6 +152,50 @@ describe('a monitor-only (debug) run', () => {
     await waitFor(() => expect(screen.getByTestId('cell-2025-07-01-market_data').getAttribute('data-status')).toBe('ok'));
     expect(live.getSnapshot().rows['2025-07-01']?.status).toBe('success');
     expect(live.getSnapshot().monitorRows['2025-07-01']?.status).toBe('failed');
+  });
+
+  it('says so in the header and on Live when its comparison found differences (exit code 4), not a plain green "completed"', async () => {
+    fakeLayout();
+    const { transport, view } = setup({});
+    render(
+      view(
+        <>
+          <HeaderRun onOpen={() => undefined} />
+          <LiveScreen />
+        </>,
+      ),
+    );
+    const start = runStartEvent(1, { dates: 1 });
+    transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor', first_date: '2025-07-01', last_date: '2025-07-01' } });
+    transport.emit(phaseStartEvent('2025-07-01', 'market_data', null, 2));
+    transport.emit(dateResultEvent('2025-07-01', 'success', 3));
+    const result = runResult(4, 'completed', false);
+    transport.emit({ ...result, payload: { ...(result.payload as object), exit_code: 4 } });
+    await waitFor(() => expect(screen.getByTestId('header-run').getAttribute('data-state')).toBe('completed'));
+    expect(screen.getByTestId('header-run').textContent).toBe('monitor-only (debug) run completed, differences found: 1/1 dates computed, not published');
+    const chip = screen.getByTestId('run-state');
+    expect(chip.textContent).toBe('completed, differences found');
+    expect(chip.className).toBe('pill st-warning');
+  });
+
+  it('a clean monitor-only run (exit code 0) is a plain "completed"', async () => {
+    fakeLayout();
+    const { transport, view } = setup({});
+    render(
+      view(
+        <>
+          <HeaderRun onOpen={() => undefined} />
+          <LiveScreen />
+        </>,
+      ),
+    );
+    const start = runStartEvent(1, { dates: 1 });
+    transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor', first_date: '2025-07-01', last_date: '2025-07-01' } });
+    transport.emit(dateResultEvent('2025-07-01', 'success', 2));
+    transport.emit(runResult(3, 'completed', false));
+    await waitFor(() => expect(screen.getByTestId('header-run').textContent).toBe('monitor-only (debug) run completed: 1/1 dates computed, not published'));
+    expect(screen.getByTestId('run-state').textContent).toBe('completed');
+    expect(screen.getByTestId('run-state').className).toBe('pill st-completed');
   });
 
   it('a normal run keeps the plain label', async () => {
