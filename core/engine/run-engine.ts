@@ -121,6 +121,7 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
   // (b.4), which keeps `run --resume` off it (a resume cannot finish a rebuild).
   const mode = p.inherited ? 'rebuild' : input.monitorOnly ? 'monitor' : plan.mode === 'retry' ? 'retry' : plan.mode === 'resume' ? 'resume' : 'normal';
   deps.bindRunTelemetry?.(telemetry);
+  const scopedIds = plan.portfolioScope === 'all' ? [] : plan.portfolioScope;
   try {
     const retention = settings['history.retention_days'];
     if (!input.monitorOnly) store.pruneHistory(formatTimestamp(startedMs - retention * 86_400_000));
@@ -130,9 +131,10 @@ export async function runBatch(baseDeps: EngineDeps, input: RunOptions, control:
       triggeredBy: input.triggeredBy,
       startedAt: nowIso(),
       mode,
-      options: { ...input, ...(plan.resumedRunId ? { resumed_run_id: plan.resumedRunId } : {}) },
+      // The portfolios as resolved (a short id given on the command line is stored in full, as run_start reports it).
+      options: { ...input, portfolios: [...scopedIds], ...(plan.resumedRunId ? { resumed_run_id: plan.resumedRunId } : {}) },
       totalJobs: plan.dates.length,
-      portfolioId: input.portfolios.length === 1 ? input.portfolios[0]! : null,
+      portfolioId: scopedIds.length === 1 ? scopedIds[0]! : null,
       host: deps.host.host,
       pid: deps.host.pid,
       appVersion: deps.host.appVersion,
