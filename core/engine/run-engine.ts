@@ -23,6 +23,7 @@ import type { LockRecord, LockTakeover } from '../ports/store';
 import { createTelemetry, type Telemetry, type TelemetrySink } from '../telemetry/record-metric';
 import { processDate, type DateRunArgs } from './date-run';
 import { previewFetches } from './fetch-preview';
+import { historyActivitySink, type ActivityLog } from './history-activity';
 import { lockedError } from './locked-error';
 import { MonitorRecorder } from './monitor-recorder';
 import { CriticalFailure } from './phase-run';
@@ -41,7 +42,6 @@ export type RunResult =
   | { readonly kind: 'up_to_date'; readonly plan: RunPlan; readonly message: string; readonly summary: UpToDateSummary; readonly exitCode: number }
   | { readonly kind: 'run'; readonly plan: RunPlan; readonly summary: RunSummary; readonly exitCode: number };
 
-type ActivityLog = { timestamp: string; message: string; level: string }[];
 
 function randomHex(deps: EngineDeps, n: number): string {
   let s = '';
@@ -273,18 +273,6 @@ function withTakeoverNote<T>(takeover: LockTakeover | null, plan: () => T): T {
 /** A change of the gate as the run reports it (i.4): the `gate_changed` metric, an error when it closed. */
 function reportGateChange(telemetry: Telemetry, change: NonNullable<LockTakeover['gateChange']>): void {
   telemetry.metric('gate_changed', null, { tags: { state: change.state, reason: change.reason }, level: change.state === 'closed' ? 'error' : 'info' });
-}
-
-/** The history row's activity log (h.6): the info+ events, metrics only when they warn, at most 5000. */
-function historyActivitySink(activity: ActivityLog): TelemetrySink {
-  return {
-    name: 'history_activity_log',
-    handle: (e) => {
-      if (e.level === 'debug' || activity.length >= 5000) return;
-      if (e.event === 'metric' && e.level === 'info') return;
-      activity.push({ timestamp: e.ts, level: e.level, message: `${e.event}${'date' in e.payload ? ` ${String(e.payload.date)}` : ''}${'phase' in e.payload ? ` ${String(e.payload.phase)}` : ''}${'status' in e.payload ? ` ${String(e.payload.status)}` : ''}` });
-    },
-  };
 }
 
 /**
@@ -526,7 +514,9 @@ function recordRunEnd(a: DateArgs, e: { summary: RunSummary; verdict: RunVerdict
   const phaseDurations: Record<string, number> = {};
   for (const [k, v] of Object.entries(tally.phases)) phaseDurations[k] = Math.round(v.duration_seconds * 1000) / 1000;
   phaseDurations['total_duration'] = summary.duration_seconds;
-  const prefixes = [...new Set(tally.errors.map((x) => x.split(':')[0]!))].slice(0, 5);
+  // h.6's types: the text before ':', without the date and portfolio each error starts with
+  // ("2025-07-14 snapshots[1d8ddd95]: ..." is of type "snapshots"), so that errors group by type.
+  const prefixes = [...new Set(tally.errors.map((x) => x.split(':')[0]!.replace(/^\d{4}-\d{2}-\d{2} /, '').replace(/\[[^\]]*\]$/, '')))].slice(0, 5);
   try {
     deps.store.finishRun(run.runId, {
       status: verdict.status,

@@ -59,6 +59,16 @@ describe('dates blocked by an earlier failed date', () => {
     const history = await runCli(['history', '--db', db, '--days', '30'], { BATCHDESK_NOW: SHORT_NOW });
     expect(history.code, history.stderr).toBe(0);
     expect(history.stdout).toContain('Dates with failed phases: 3 (2025-07-11 market_data, 2025-07-14 market_data, 2025-07-15 marks+snapshots)');
+
+    // The history row (h.6): error types group by kind; the date each error starts with is not
+    // part of its type (they were "2025-07-11 market_data", "2025-07-14 market_data").
+    const c = new Database(db, { readonly: true });
+    try {
+      const row = c.prepare(`SELECT error_summary FROM batch_run_history`).get() as { error_summary: string };
+      expect(JSON.parse(row.error_summary).types).toEqual(['market_data']);
+    } finally {
+      c.close();
+    }
   });
 });
 
