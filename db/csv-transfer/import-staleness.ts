@@ -1,10 +1,14 @@
 /**
  * Applies what an import's changes make stale (core/engine/input-staleness.ts) to the
- * tracking rows, inside the import's transaction, and gives the summary the importers print.
+ * tracking rows, inside the import's transaction, and gives the summary the importers print:
+ * `prices import` and `profiles import`, and a dump merge that replaced closes, marks or
+ * snapshots (`import --merge --on-conflict replace`).
  */
+import { nextTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { Lot } from '../../core/domain/portfolio';
-import type { InputStaleness } from '../../core/engine/input-staleness';
+import { dependentsOf } from '../../core/engine/phase-table';
+import { staleAfterCloseChanges, type InputStaleness, type StaleSpan } from '../../core/engine/input-staleness';
 import type { SqliteDatabase } from '../open-database';
 import { referenceRepository } from '../repositories/reference-repository';
 import { trackingRepository } from '../repositories/tracking-repository';
@@ -69,4 +73,52 @@ export function markImportStaleness(db: SqliteDatabase, staleness: InputStalenes
   }
   const dates = [...stale].sort();
   return { dates: dates.length, first: dates[0] ?? null, last: dates[dates.length - 1] ?? null };
+}
+
+/**
+ * The dates on which each of `symbols` was recorded missing. The symbols are matched here, not in
+ * an IN list: an import may change any number of symbols, more than one call (or SQLite) takes
+ * as arguments.
+ */
+export function missingDatesOf(db: SqliteDatabase, symbols: readonly string[]): Map<string, IsoDate[]> {
+  const wanted = new Set(symbols);
+  const out = new Map<string, IsoDate[]>();
+  for (const r of db.prepare(`SELECT symbol, price_date FROM missing_prices`).iterate() as IterableIterator<{ symbol: string; price_date: IsoDate }>) {
+    if (wanted.has(r.symbol)) (out.get(r.symbol) ?? out.set(r.symbol, []).get(r.symbol)!).push(r.price_date);
+  }
+  return out;
+}
+
+/** The earliest date of each key (a symbol, a portfolio id) whose rows a merge replaced. */
+export interface ReplacedInputs {
+  readonly closes: Map<string, IsoDate>;
+  readonly marks: Map<string, IsoDate>;
+  readonly snapshots: Map<string, IsoDate>;
+}
+
+export const noReplacedInputs = (): ReplacedInputs => ({ closes: new Map(), marks: new Map(), snapshots: new Map() });
+
+/** Keeps the earliest date per key. */
+export function noteReplaced(into: Map<string, IsoDate>, key: unknown, date: unknown): void {
+  if (typeof key !== 'string' || typeof date !== 'string') return;
+  const seen = into.get(key);
+  if (seen === undefined || date < seen) into.set(key, date as IsoDate);
+}
+
+/**
+ * What a merge's replaced rows make stale (g.8), marked as markImportStaleness does: replaced
+ * closes as a `prices import` of them; a portfolio's replaced marks of D, its later phases from D
+ * on (snapshots and what reads them); a replaced snapshot of D, what reads it from D on and every
+ * later snapshot (the equity rolls forward from D's).
+ */
+export function markMergeStaleness(db: SqliteDatabase, replaced: ReplacedInputs, nowIso: string): StaleSummary {
+  const closes = replaced.closes.size > 0 ? staleAfterCloseChanges(replaced.closes, allLots(db), missingDatesOf(db, [...replaced.closes.keys()])) : { spans: [], marketDataDates: [] };
+  const spans: StaleSpan[] = [...closes.spans];
+  for (const [portfolioId, from] of replaced.marks) spans.push({ portfolioId, from, phases: dependentsOf('marks') });
+  for (const [portfolioId, from] of replaced.snapshots) {
+    spans.push({ portfolioId, from, phases: dependentsOf('snapshots') });
+    spans.push({ portfolioId, from: nextTradingDay(from), phases: ['snapshots', ...dependentsOf('snapshots')] });
+  }
+  if (spans.length === 0 && closes.marketDataDates.length === 0) return NOTHING_STALE;
+  return markImportStaleness(db, { spans, marketDataDates: closes.marketDataDates }, nowIso);
 }

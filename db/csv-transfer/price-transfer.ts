@@ -42,7 +42,7 @@ import type { SqliteDatabase } from '../open-database';
 import { priceRepository } from '../repositories/price-repository';
 import { inList } from '../sql-lists';
 import { batchedTransaction, type WriteCheckpoint } from './batched-transaction';
-import { allLots, markImportStaleness, NOTHING_STALE, type StaleSummary } from './import-staleness';
+import { allLots, markImportStaleness, missingDatesOf, NOTHING_STALE, type StaleSummary } from './import-staleness';
 
 export interface PriceImportOptions {
   /** Named in problems (the file name as given). */
@@ -136,20 +136,6 @@ function firstIndexAfter(rows: readonly { readonly date: IsoDate }[], d: IsoDate
     else hi = mid;
   }
   return lo;
-}
-
-/**
- * The dates on which each of `symbols` was recorded missing. The symbols are matched here, not in
- * an IN list: an import may change any number of symbols, more than one call (or SQLite) takes
- * as arguments.
- */
-function missingDatesOf(db: SqliteDatabase, symbols: readonly string[]): Map<string, IsoDate[]> {
-  const wanted = new Set(symbols);
-  const out = new Map<string, IsoDate[]>();
-  for (const r of db.prepare(`SELECT symbol, price_date FROM missing_prices`).iterate() as IterableIterator<{ symbol: string; price_date: IsoDate }>) {
-    if (wanted.has(r.symbol)) (out.get(r.symbol) ?? out.set(r.symbol, []).get(r.symbol)!).push(r.price_date);
-  }
-  return out;
 }
 
 /**

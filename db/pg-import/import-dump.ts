@@ -41,6 +41,7 @@
  */
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { formatTimestamp } from '../../core/domain/timestamp';
+import { markMergeStaleness, noReplacedInputs, noteReplaced, type ReplacedInputs } from '../csv-transfer/import-staleness';
 import { newId } from '../ids';
 import { logMaintenance } from '../maintenance/maintenance-log';
 import { openDatabase, type SqliteDatabase } from '../open-database';
@@ -112,6 +113,8 @@ interface LoadState {
   readonly report: ImportReport;
   readonly portfolios: Set<string>;
   readonly snapshotPortfolios: Set<string>;
+  /** --merge --on-conflict replace: the inputs of processed dates it replaced (marked stale before the commit). */
+  readonly replaced: ReplacedInputs;
 }
 
 function emptyReport(reader: DumpRowSource, mode: ImportReport['mode'], onConflict: ImportReport['onConflict'], schema: string, startedAt: string): ImportReport {
@@ -134,7 +137,7 @@ function emptyReport(reader: DumpRowSource, mode: ImportReport['mode'], onConfli
     durationMs: null,
     tables: [],
     tablesSkipped: [],
-    postSteps: { orphansDeleted: {}, initialEquitySet: 0, baselinesSet: 0, marksBootstrapped: [], factorsSeeded: null, scenariosSeeded: null, integrityCheck: null },
+    postSteps: { orphansDeleted: {}, initialEquitySet: 0, baselinesSet: 0, marksBootstrapped: [], factorsSeeded: null, scenariosSeeded: null, integrityCheck: null, stale: null },
     warnings: [...f.warnings],
     resultFile: null,
     timings: {},
@@ -205,6 +208,15 @@ function trackInserted(table: string, state: LoadState): (row: ImportRow) => voi
   return () => {};
 }
 
+/** Notes the closes, marks and snapshots a merge replaced, by their earliest date. */
+function trackReplaced(table: string, state: LoadState): ((row: ImportRow) => void) | undefined {
+  const r = state.replaced;
+  if (table === 'market_data_cache') return (row) => noteReplaced(r.closes, row['symbol'], row['date']);
+  if (table === 'position_marks') return (row) => noteReplaced(r.marks, row['portfolio_id'], row['mark_date']);
+  if (table === 'portfolio_snapshots') return (row) => noteReplaced(r.snapshots, row['portfolio_id'], row['snapshot_date']);
+  return undefined;
+}
+
 async function loadTables(o: LoadOptions): Promise<void> {
   const { db, reader, state, strict } = o;
   const { mapped, skipped } = planTables(reader, o.targets, o.schema);
@@ -244,6 +256,7 @@ async function loadTables(o: LoadOptions): Promise<void> {
       onConflict: o.onConflict,
       groupRows: o.groupRows,
       onInserted: trackInserted(target.name, state),
+      ...(o.onConflict === 'replace' && trackReplaced(target.name, state) ? { onReplaced: trackReplaced(target.name, state)! } : {}),
       ...(o.mergedIds ? { mergedIds: o.mergedIds } : {}),
     });
     // The per-row work is kept free of allocations it does not need: one row object, and a
@@ -451,7 +464,7 @@ export async function importIntoNewFile(o: ImportOptions & { readonly targetPath
     // the dump (+90 MB per million price rows measured with temp_store = MEMORY).
     db.pragma('temp_store = FILE');
     const report = emptyReport(reader, o.keepTemp ? 'replace' : 'new', null, o.schema ?? 'public', startedAt);
-    const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set() };
+    const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set(), replaced: noReplacedInputs() };
     const d = db;
     const every = o.transactionRows ?? DEFAULT_TRANSACTION_ROWS;
     let pending = 0;
@@ -531,7 +544,7 @@ export async function mergeIntoDatabase(
   const targets = readTargetTables(db);
   const reader = await openForImport(o, targets);
   const report = emptyReport(reader, 'merge', o.onConflict ?? 'skip', o.schema ?? 'public', startedAt);
-  const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set() };
+  const state: LoadState = { report, portfolios: new Set(), snapshotPortfolios: new Set(), replaced: noReplacedInputs() };
   const clock = phaseClock();
   db.exec('BEGIN IMMEDIATE');
   try {
@@ -555,6 +568,8 @@ export async function mergeIntoDatabase(
     report.timings['loadMs'] = clock.lap();
     throwIfAborted(o.signal);
     runPostSteps(db, state, o.strict ?? false, `import-${newId()}`, startedAt, o.seedReferenceData);
+    // g.8: replaced closes, marks or snapshots of processed dates make what read them stale.
+    report.postSteps.stale = markMergeStaleness(db, state.replaced, startedAt);
     report.timings['postStepsMs'] = clock.lap();
     report.postSteps.integrityCheck = integrityCheck(db);
     report.timings['integrityCheckMs'] = clock.lap();

@@ -4,6 +4,7 @@
  * converted, each with up to 20 examples), tables skipped, post-steps, duration and the
  * resulting file. Printed by the hosts, saved with --report, stored in maintenance_log.
  */
+import type { StaleSummary } from '../csv-transfer/import-staleness';
 import type { DumpFacts } from './dump-model';
 
 export const MAX_EXAMPLES = 20;
@@ -70,6 +71,8 @@ export interface ImportReport {
     factorsSeeded: number | null;
     scenariosSeeded: number | null;
     integrityCheck: string | null;
+    /** --merge --on-conflict replace: processed dates that read a replaced close, mark or snapshot, stale now; null otherwise. */
+    stale: StaleSummary | null;
   };
   warnings: string[];
   resultFile: string | null;
@@ -149,6 +152,10 @@ export function formatImportReport(r: ImportReport): string {
   const orphans = Object.entries(r.postSteps.orphansDeleted);
   if (orphans.length) lines.push(`  orphan rows deleted: ${orphans.map(([k, v]) => `${k} ${v}`).join(', ')}`);
   for (const m of r.postSteps.marksBootstrapped) lines.push(`  bootstrap marks: portfolio ${m.portfolio} on ${m.date}: ${m.marks} lots (${m.missing} without a price)`);
+  const stale = r.postSteps.stale;
+  if (stale && stale.dates > 0) {
+    lines.push(`  stale: ${stale.dates} processed date(s) from ${stale.first} to ${stale.last} read a replaced close, mark or snapshot; \`batchdesk run --retry-failed-phases\` recomputes them`);
+  }
   lines.push(`  integrity check: ${r.postSteps.integrityCheck ?? 'not run'}`);
   if (r.mergeRule) lines.push(`  merge rule: ${r.mergeRule}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);

@@ -54,6 +54,8 @@ export interface TableWriterOptions {
   readonly groupRows: number;
   /** Called once for every row stored as a new row. */
   readonly onInserted: (row: ImportRow) => void;
+  /** Called for every stored row the dump's row replaced (--on-conflict replace). */
+  readonly onReplaced?: (row: ImportRow) => void;
   /** --merge: ids resolved to existing rows, shared by the writers of one import. */
   readonly mergedIds?: MergedIds;
 }
@@ -259,6 +261,7 @@ export class TableWriter {
     noteChange(rep, key, 'replaced_existing', change);
     if (this.keepsDerived) rep.changes['derived_columns_kept'] = (rep.changes['derived_columns_kept'] ?? 0) + 1;
     rep.imported++;
+    this.o.onReplaced?.(row);
   }
 
   /**
