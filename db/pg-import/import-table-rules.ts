@@ -20,6 +20,8 @@ import { STRESS_CATALOG } from '../../core/data/stress-scenarios';
 import { toEpochDay, type IsoDate } from '../../core/domain/iso-date';
 import { POSITION_TYPES } from '../../core/domain/portfolio';
 import { canonicalSymbol, classifySymbol, privateSubtype } from '../../core/domain/symbols';
+import { charLength, cutToChars } from '../../core/domain/text-length';
+import { PROFILE_DESCRIPTION_MAX_CHARS } from '../../core/ports/market-data';
 import { noteChange, type TableImportReport } from './import-report';
 import type { SqliteValue } from './value-issue';
 
@@ -193,6 +195,19 @@ const RULES: Record<string, TableRule> = {
           row['id'] = dated;
           ctx.report.changes['ids_date_prefixed'] = (ctx.report.changes['ids_date_prefixed'] ?? 0) + 1;
         }
+      }
+      return null;
+    },
+  },
+  company_profiles: {
+    writes: [],
+    apply(row, ctx) {
+      // b.2 keeps at most 1,000 characters, as the providers' descriptions are cut (e.6): the row
+      // stays, its description cut and reported (it was refused by the column's check, profile and all).
+      const d = row['description'];
+      if (typeof d === 'string' && d.length > PROFILE_DESCRIPTION_MAX_CHARS && charLength(d) > PROFILE_DESCRIPTION_MAX_CHARS) {
+        row['description'] = cutToChars(d, PROFILE_DESCRIPTION_MAX_CHARS);
+        noteChange(ctx.report, ctx.key(), 'descriptions_cut', `${String(row['symbol'])}: ${charLength(d)} characters, the first ${PROFILE_DESCRIPTION_MAX_CHARS} kept`);
       }
       return null;
     },

@@ -14,6 +14,7 @@
  * anything else in the result is ignored.
  */
 import { z } from 'zod';
+import { cutToChars } from '../../core/domain/text-length';
 import { PROFILE_DESCRIPTION_MAX_CHARS, type CompanyProfile } from '../../core/ports/market-data';
 
 const text = z
@@ -63,12 +64,6 @@ export const quoteSummaryProfileSchema = z.object({
 export type ProfileParse =
   | { readonly ok: true; readonly profile: CompanyProfile }
   | { readonly ok: false; readonly kind: 'invalid' | 'empty'; readonly message: string };
-
-/** Cuts to at most `max` characters (code points, as SQLite's length() counts), never inside a pair. */
-export function cutToChars(s: string, max: number): string {
-  const chars = Array.from(s);
-  return chars.length <= max ? s : chars.slice(0, max).join('');
-}
 
 export function profileFromQuoteSummary(symbol: string, raw: unknown, dataSource = 'yahoo'): ProfileParse {
   const parsed = quoteSummaryProfileSchema.safeParse(raw);

@@ -97,6 +97,24 @@ describe('canonical symbols in the price rule', () => {
   });
 });
 
+describe('a company profile with a long description', () => {
+  it('keeps the profile with its description cut to 1,000 characters (b.2), never inside a pair, and reports the cut', () => {
+    const rule = ruleFor('company_profiles')!;
+    const report = newTableReport('company_profiles');
+    const ctx = { nowIso: '2025-07-03T12:00:00.000000Z', present: new Set(['symbol', 'description']), report, key: () => 'XYZ', memo: newRuleMemo() };
+    // 999 characters then an emoji (two UTF-16 units, one character) and more: the cut keeps the emoji whole.
+    const long = `${'D'.repeat(999)}\u{1F4C8}${'E'.repeat(4000)}`;
+    const row: ImportRow = { symbol: 'XYZ', description: long };
+    expect(rule.apply(row, ctx)).toBeNull();
+    expect(row['description']).toBe(`${'D'.repeat(999)}\u{1F4C8}`);
+    expect(report.changes['descriptions_cut']).toBe(1);
+    const short: ImportRow = { symbol: 'ABC', description: 'D'.repeat(1000) };
+    expect(rule.apply(short, ctx)).toBeNull();
+    expect(short['description']).toBe('D'.repeat(1000));
+    expect(report.changes['descriptions_cut']).toBe(1);
+  });
+});
+
 describe('indexes built after the load', () => {
   it('a duplicate natural key: the first row stays, the other is reported, as with a live index', async () => {
     const target = fresh();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cutToChars, profileFromQuoteSummary } from '../../../market-data/yahoo/company-profile-mapping';
+import { cutToChars } from '../../../core/domain/text-length';
+import { profileFromQuoteSummary } from '../../../market-data/yahoo/company-profile-mapping';
 
 describe('profileFromQuoteSummary (SPEC e.7 table)', () => {
   const full = {
