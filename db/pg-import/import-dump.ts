@@ -364,10 +364,15 @@ function refuseNoRows(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'allowEmpty
   throw new DumpError('no_batchdesk_rows', `${o.dumpPath} has batchdesk's tables in schema ${o.schema ?? 'public'} but no rows in any of them; ${ALLOW_EMPTY_ADVICE}`);
 }
 
+/** Refuses a schema-only dump (also with --allow-empty: there is nothing to import, m.15). */
+function refuseNoData(o: Pick<ImportOptions, 'dumpPath'>, reader: Pick<DumpRowSource, 'facts'>): void {
+  if (!reader.facts.hasData) throw new DumpError('no_data', `${o.dumpPath}: this dump contains no data (it was made with --schema-only)`);
+}
+
 /** Refuses a schema-only dump, and one with none of our tables in the schema unless `allowEmpty` (m.15). */
 function refuseNoTables(o: Pick<ImportOptions, 'dumpPath' | 'schema' | 'allowEmpty'>, reader: Pick<DumpRowSource, 'facts' | 'tables'>, targets: ReadonlyMap<string, TargetTable>): void {
   const schema = o.schema ?? 'public';
-  if (!reader.facts.hasData) throw new DumpError('no_data', `${o.dumpPath}: this dump contains no data (it was made with --schema-only)`);
+  refuseNoData(o, reader);
   if (!o.allowEmpty && planTables(reader, targets, schema).mapped.length === 0) {
     throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; ${ALLOW_EMPTY_ADVICE}`);
   }
@@ -598,6 +603,8 @@ export async function planDumpImport(o: Pick<ImportOptions, 'dumpPath' | 'schema
   const schema = o.schema ?? 'public';
   const reader = await openDump(o.dumpPath, { database: o.database, tempDir: o.tempDir, signal: o.signal, schemaHint: schemaHintFor(targets, schema) });
   try {
+    // The refusals in the import's order: a schema-only dump first, as the import says it.
+    refuseNoData(o, reader);
     const plan = planTables(reader, targets, schema);
     if (o.allowEmpty === false && plan.mapped.length === 0) {
       throw new DumpError('no_batchdesk_tables', `${o.dumpPath} has none of batchdesk's tables in schema ${schema}; ${ALLOW_EMPTY_ADVICE}`);

@@ -110,6 +110,13 @@ describe('empty tables in the import report', () => {
       const schemaOnly = await runCli(['import', dumps['schema-only.sql']!, '--db', join(dir, 'schema-only.db'), '--allow-empty'], ENV);
       expect(schemaOnly.code).toBe(5);
       expect(schemaOnly.stderr).toContain('this dump contains no data (it was made with --schema-only)');
+      // Its dry run refuses it in the same words, with or without --allow-empty (it sent the user to
+      // --allow-empty, which the import then refused all the same).
+      for (const flags of [[], ['--allow-empty']]) {
+        const dry = await runCli(['import', dumps['schema-only.sql']!, '--db', join(dir, 'schema-only-dry.db'), '--dry-run', ...flags], ENV);
+        expect(dry.code).toBe(5);
+        expect(dry.stderr).toContain('this dump contains no data (it was made with --schema-only)');
+      }
     }, 120_000);
   });
 });
