@@ -326,14 +326,15 @@ async function loadTables(o: LoadOptions): Promise<void> {
 
 function runPostSteps(db: SqliteDatabase, state: LoadState, strict: boolean, runId: string, nowIso: string, seed: ReferenceSeeder | undefined): void {
   const ps = state.report.postSteps;
-  ps.orphansDeleted = deleteOrphans(db, strict);
-  // Rows deleted as orphans no longer count as imported.
-  for (const t of state.report.tables) {
-    const n = ps.orphansDeleted[t.table];
-    if (n) {
-      t.imported -= n;
-      t.skipped['orphan'] = (t.skipped['orphan'] ?? 0) + n;
-    }
+  const orphans = deleteOrphans(db, strict);
+  ps.orphansDeleted = {};
+  // Rows deleted as orphans no longer count as imported; each is reported with what it pointed at.
+  for (const o of orphans) {
+    ps.orphansDeleted[o.table] = (ps.orphansDeleted[o.table] ?? 0) + 1;
+    const t = state.report.tables.find((x) => x.table === o.table);
+    if (!t) continue;
+    t.imported -= 1;
+    noteSkip(t, o.row, 'orphan', o.detail);
   }
   const existing = (ids: Iterable<string>) => [...ids].filter((id) => db.prepare(`SELECT 1 FROM portfolios WHERE id = ?`).get(id));
   const eq = setInitialEquity(db, existing(state.portfolios));

@@ -28,11 +28,22 @@ import { inList } from '../sql-lists';
 import { DumpError } from './dump-error';
 import type { ImportReport } from './import-report';
 
-/** Deletes rows that violate foreign keys until none are left; returns the count per table. */
-export function deleteOrphans(db: SqliteDatabase, strict: boolean): Record<string, number> {
-  const deleted: Record<string, number> = {};
+/** A row deleted as an orphan: its table, its key (the primary key's values) and the reference that had no row. */
+export interface DeletedOrphan {
+  readonly table: string;
+  readonly row: string;
+  readonly detail: string;
+}
+
+/**
+ * Deletes rows that violate foreign keys until none are left (a deletion can orphan children);
+ * returns each deleted row with what it pointed at (`portfolio_id a1...04: no such portfolios
+ * row`), so the report names them.
+ */
+export function deleteOrphans(db: SqliteDatabase, strict: boolean): DeletedOrphan[] {
+  const deleted: DeletedOrphan[] = [];
   for (let pass = 0; pass < 20; pass++) {
-    const rows = db.prepare('PRAGMA foreign_key_check').all() as { table: string; rowid: number | null; parent: string }[];
+    const rows = db.prepare('PRAGMA foreign_key_check').all() as { table: string; rowid: number | null; parent: string; fkid: number }[];
     if (rows.length === 0) return deleted;
     if (strict) {
       const first = rows[0]!;
@@ -42,11 +53,23 @@ export function deleteOrphans(db: SqliteDatabase, strict: boolean): Record<strin
     }
     for (const r of rows) {
       if (r.rowid === null) continue;
-      const n = db.prepare(`DELETE FROM "${r.table}" WHERE rowid = ?`).run(r.rowid).changes;
-      deleted[r.table] = (deleted[r.table] ?? 0) + n;
+      const described = describeOrphan(db, r);
+      if (db.prepare(`DELETE FROM "${r.table}" WHERE rowid = ?`).run(r.rowid).changes > 0) deleted.push(described);
     }
   }
   throw new DumpError('bad_copy_row', 'foreign-key clean-up did not converge after 20 passes');
+}
+
+/** The orphan row's key and the reference it breaks, read before it is deleted. */
+function describeOrphan(db: SqliteDatabase, r: { table: string; rowid: number; parent: string; fkid: number }): DeletedOrphan {
+  const columns = db.prepare(`PRAGMA table_info("${r.table}")`).all() as { name: string; pk: number }[];
+  const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+  const fk = (db.prepare(`PRAGMA foreign_key_list("${r.table}")`).all() as { id: number; from: string }[]).filter((f) => f.id === r.fkid).map((f) => f.from);
+  const wanted = [...new Set([...pk, ...fk])];
+  const values = (wanted.length ? db.prepare(`SELECT ${wanted.map((c) => `"${c}"`).join(', ')} FROM "${r.table}" WHERE rowid = ?`).get(r.rowid) : {}) as Record<string, unknown> | undefined;
+  const key = pk.length && values ? pk.map((c) => String(values[c])).join('/') : `rowid ${r.rowid}`;
+  const refs = fk.map((c) => `${c} ${String(values?.[c] ?? null)}`).join(', ');
+  return { table: r.table, row: key, detail: `${refs ? `${refs}: ` : ''}no such ${r.parent} row` };
 }
 
 /** Sets initial_equity and the baseline snapshot of the given (imported) portfolios. */

@@ -150,7 +150,10 @@ export function formatImportReport(r: ImportReport): string {
   }
   if (r.tablesSkipped.length) lines.push(`  tables skipped: ${r.tablesSkipped.map((t) => `${t.table} (${t.reason.replace(/_/g, ' ')})`).join(', ')}`);
   const orphans = Object.entries(r.postSteps.orphansDeleted);
-  if (orphans.length) lines.push(`  orphan rows deleted: ${orphans.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (orphans.length) {
+    const examples = r.tables.flatMap((t) => t.skippedExamples.filter((e) => e.reason === 'orphan').map((e) => `${t.table} ${e.row} (${e.detail ?? 'a missing parent'})`));
+    lines.push(`  orphan rows deleted: ${orphans.map(([k, v]) => `${k} ${v}`).join(', ')}${examples.length ? `; e.g. ${examples.slice(0, 3).join('; ')}` : ''}`);
+  }
   for (const m of r.postSteps.marksBootstrapped) lines.push(`  bootstrap marks: portfolio ${m.portfolio} on ${m.date}: ${m.marks} lots (${m.missing} without a price)`);
   const stale = r.postSteps.stale;
   if (stale && stale.dates > 0) {

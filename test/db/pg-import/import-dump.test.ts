@@ -174,6 +174,15 @@ describe('import into a new database file', () => {
     expect(table(report, 'portfolios').columnsDefaulted).toEqual(expect.arrayContaining(['account_name', 'account_type', 'is_active']));
     expect(report.postSteps.orphansDeleted).toEqual({ portfolios: 1 });
     expect(table(report, 'portfolios')).toMatchObject({ imported: 1, skipped: { orphan: 1 } });
+    // Named, with the reference that had no row (j.7: "deleted and reported").
+    expect(table(report, 'portfolios').skippedExamples).toContainEqual({
+      row: '33333333-3333-3333-3333-333333333333',
+      reason: 'orphan',
+      detail: 'user_id 99999999-9999-9999-9999-999999999999: no such users row',
+    });
+    expect(formatImportReport(report)).toContain(
+      '  orphan rows deleted: portfolios 1; e.g. portfolios 33333333-3333-3333-3333-333333333333 (user_id 99999999-9999-9999-9999-999999999999: no such users row)',
+    );
     expect(query(target, `SELECT created_at FROM users`)).toEqual([{ created_at: '2024-12-31T23:00:00.000000Z' }]);
     expect(query(target, `SELECT symbol, close, volume, created_at FROM market_data_cache`)).toEqual([
       { symbol: 'BRK-B', close: 410.25, volume: 100, created_at: '2025-06-30T22:00:00.000000Z' },
