@@ -53,7 +53,7 @@ export function deleteOrphans(db: SqliteDatabase, strict: boolean): DeletedOrpha
     }
     for (const r of rows) {
       if (r.rowid === null) continue;
-      const described = describeOrphan(db, r);
+      const described = describeOrphan(db, { ...r, rowid: r.rowid });
       if (db.prepare(`DELETE FROM "${r.table}" WHERE rowid = ?`).run(r.rowid).changes > 0) deleted.push(described);
     }
   }
