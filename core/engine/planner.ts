@@ -480,13 +480,22 @@ export function planRun(input: PlannerInput): RunPlan {
   // stale if the re-run changes a value (the run knows only once it has written them).
   const short = shortIds(input.portfolios.map((p) => p.id));
   const nameOf = new Map(input.portfolios.map((p) => [p.id, `${p.name} (${short(p.id)})`]));
+  // A date before a portfolio's first snapshot is no re-run: it becomes the new baseline, and
+  // every later date of the portfolio goes stale whatever the values (g.4, g.8).
+  const names = (pps: readonly PlannedPortfolio[]) => pps.map((pp) => nameOf.get(pp.portfolioId) ?? pp.portfolioId).join(', ');
   for (const pd of dates) {
     const staled = pd.portfolios.filter((pp) => {
       if (options.retryFailedPhases || !(pp.phases.includes('snapshots') || pp.phases.includes('marks'))) return false;
       const latest = input.store.latestSnapshotDate(pp.portfolioId);
       return latest !== null && latest > pd.date && !dates.some((x) => x.date > pd.date && x.portfolios.some((y) => y.portfolioId === pp.portfolioId));
     });
-    if (staled.length > 0) warnings.push(`re-running ${pd.date} makes later snapshots of ${staled.map((pp) => nameOf.get(pp.portfolioId) ?? pp.portfolioId).join(', ')} stale if its marks or snapshot change, unless they are re-run too`);
+    const isNewBaseline = (pp: PlannedPortfolio) => input.store.previousSnapshot(pp.portfolioId, pd.date) === null && input.store.snapshotOf(pp.portfolioId, pd.date) === null;
+    const baseline = staled.filter(isNewBaseline);
+    const rerun = staled.filter((pp) => !isNewBaseline(pp));
+    if (baseline.length > 0) {
+      warnings.push(`${pd.date} comes before the first snapshot of ${names(baseline)}: processing it makes it the new baseline, and every later date of ${baseline.length === 1 ? 'that portfolio' : 'those portfolios'} stale`);
+    }
+    if (rerun.length > 0) warnings.push(`re-running ${pd.date} makes later snapshots of ${names(rerun)} stale if its marks or snapshot change, unless they are re-run too`);
   }
 
   if (!options.monitorOnly) warnings.push(...brokenChainWarnings(dates, scope, input.store));
