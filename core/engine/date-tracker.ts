@@ -53,6 +53,17 @@ export interface AnalyticsTotals {
  */
 export const PURGED_PORTFOLIOS_KEY = 'purged_portfolios';
 
+/**
+ * A phase's status in the legacy columns (phase_1..3_status, h.4), which hold success, failed,
+ * skipped or in_progress: `partial` is written as `failed`, and so is `stale` (its work is to be
+ * redone, as a failed phase's is); a phase not run is null.
+ */
+export function legacyPhaseStatus(s: string | undefined): string | null {
+  if (s === undefined || s === 'not_run') return null;
+  if (s === 'partial' || s === 'stale') return 'failed';
+  return s === 'running' ? 'in_progress' : s;
+}
+
 const PORTFOLIO_PHASES: readonly PhaseName[] = ['marks', 'snapshots', 'sector_tags', 'analytics'];
 /** The phases whose failure fails the date: each declaration's `critical` (phase-table.ts). */
 const CRITICAL: ReadonlySet<PhaseName> = new Set(PHASE_TABLE.filter((p) => p.critical).map((p) => p.name));
@@ -187,7 +198,6 @@ export class DateTracker {
 
   toWrite(runId: string, status: string, completedAt: string | null, errors: readonly string[]): TrackingWrite {
     const md = this.datePhase('market_data');
-    const legacyStatus = (s: string | undefined) => (s === undefined || s === 'not_run' ? null : s === 'partial' ? 'failed' : s === 'running' ? 'in_progress' : s);
     const agg = this.phaseAggregates();
     const snapBlock = this.phaseStatus.snapshots as PortfolioPhaseBlock | undefined;
     const anaBlock = this.phaseStatus.analytics as PortfolioPhaseBlock | undefined;
@@ -209,9 +219,9 @@ export class DateTracker {
       startedAt: this.startedAt,
       completedAt,
       legacy: {
-        phase1Status: md ? legacyStatus(md.status) : null,
-        phase2Status: legacyStatus(agg['snapshots']),
-        phase3Status: legacyStatus(agg['analytics']),
+        phase1Status: md ? legacyPhaseStatus(md.status) : null,
+        phase2Status: legacyPhaseStatus(agg['snapshots']),
+        phase3Status: legacyPhaseStatus(agg['analytics']),
         phase1DurationSeconds: md ? Math.round(md.duration_ms / 1000) : null,
         phase2DurationSeconds: snapBlock ? Math.round(snapBlock.duration_ms / 1000) : null,
         phase3DurationSeconds: anaBlock ? Math.round(anaBlock.duration_ms / 1000) : null,

@@ -1,5 +1,6 @@
 /** batch_run_tracking rows (SPEC.md b.4, h.4): one per date, upserted by run_date. */
 import type { IsoDate } from '../../core/domain/iso-date';
+import { legacyPhaseStatus } from '../../core/engine/date-tracker';
 import type { StaleMarked, TrackingRecord, TrackingStore } from '../../core/ports/store';
 import { datedRowId } from '../ids';
 import type { SqliteDatabase } from '../open-database';
@@ -93,7 +94,14 @@ export function trackingRepository(db: SqliteDatabase): TrackingStore {
           }
         }
         if (marked.length === 0) continue;
-        sql(`UPDATE batch_run_tracking SET phase_status = ?, status = 'stale', updated_at = ? WHERE run_date = ?`).run(JSON.stringify(ps), nowIso, d);
+        // The legacy columns follow (h.4): a stale snapshots or analytics aggregate reads `failed` there too.
+        sql(`UPDATE batch_run_tracking SET phase_status = ?, status = 'stale', phase_2_status = coalesce(?, phase_2_status), phase_3_status = coalesce(?, phase_3_status), updated_at = ? WHERE run_date = ?`).run(
+          JSON.stringify(ps),
+          legacyPhaseStatus(ps['snapshots']?.status),
+          legacyPhaseStatus(ps['analytics']?.status),
+          nowIso,
+          d,
+        );
         changed.push({ date: d, phases: marked });
       }
       return changed;

@@ -29,6 +29,11 @@ describe('a dump merge into processed dates', () => {
     execOn(db, (d) => {
       const statuses = (d.prepare(`SELECT DISTINCT status FROM batch_run_tracking`).all() as { status: string }[]).map((x) => x.status);
       expect(statuses).toContain('stale');
+      // The legacy columns follow the phase_status aggregates (h.4: stale, like partial, is written as failed).
+      const rows = d.prepare(`SELECT run_date, phase_2_status, phase_3_status, json_extract(phase_status, '$.snapshots.status') AS s, json_extract(phase_status, '$.analytics.status') AS a FROM batch_run_tracking`).all() as Record<string, string>[];
+      const legacy = (x: string) => (x === 'stale' || x === 'partial' ? 'failed' : x);
+      for (const r of rows) expect([r['phase_2_status'], r['phase_3_status']], r['run_date']).toEqual([legacy(r['s']!), legacy(r['a']!)]);
+      expect(rows.some((r) => r['a'] === 'stale')).toBe(true);
     });
     const text = await runCli(['import', REF, '--db', copyTo(template), '--merge', '--on-conflict', 'replace'], ENV);
     expect(text.stdout).toMatch(/ {2}stale: \d+ processed date\(s\) from 2025-06-30 to \S+ read a replaced close, mark or snapshot; `batchdesk run --retry-failed-phases` recomputes them/);
