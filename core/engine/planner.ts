@@ -362,8 +362,12 @@ export function planRun(input: PlannerInput): RunPlan {
     // holds the plan's options, and what any run of the chain finished is done.
     const chain = resumeChain(input.store, run);
     const chainIds = new Set(chain.map((r) => r.id));
-    const stored = chain[chain.length - 1]!.options as RunOptions;
-    const inner = planRun({ ...input, options: { ...stored, resume: undefined, dryRun: options.dryRun, triggeredBy: options.triggeredBy } });
+    const first = chain[chain.length - 1]!;
+    const stored = first.options as RunOptions;
+    // Planned as of the first run's start: the dates it resolved (its target date included), not
+    // the later ones a run today would add (g.2: a resume runs the plan of the run it resumes).
+    const startedMs = Date.parse(first.startedAt);
+    const inner = planRun({ ...input, nowMs: Number.isFinite(startedMs) ? Math.min(startedMs, input.nowMs) : input.nowMs, options: { ...stored, resume: undefined, dryRun: options.dryRun, triggeredBy: options.triggeredBy } });
     resumedRunId = run.id;
     const dates = inner.dates
       .map((pd) => {

@@ -126,6 +126,12 @@ describe('cancel and resume', () => {
     expect(hist.status).toBe('cancelled');
     expect((db.prepare(`SELECT count(DISTINCT snapshot_date) AS n FROM portfolio_snapshots`).get() as { n: number }).n).toBe(5);
     db.close();
+    // A resume a week later runs the cancelled run's plan: its dates, not the ones the automatic
+    // range has gained since (g.2, g.11: they went up to the later clock's settled date).
+    const later = await runDemo(copyDb(path), '2025-08-08T23:00:00Z', { resume: 'latest', dryRun: true });
+    if (later.kind !== 'plan') throw new Error('a plan was expected');
+    expect(later.plan.dates.map((pd) => pd.date)).toEqual(r.plan.dates.slice(5).map((pd) => pd.date));
+    expect(later.plan.targetDate).toBe(r.plan.targetDate);
     const resumed = await runDemo(path, NOW, { resume: 'latest' });
     expect(resumed.kind).toBe('run');
     expect(resumed.exitCode).toBe(0);
