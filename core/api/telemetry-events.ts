@@ -140,8 +140,12 @@ export const DATABASE_REPLACED_METRIC = 'database_replaced';
 /** What replaced the database: the host's own restore or import, or another process (a `batchdesk restore` or `import` from a terminal). */
 export type DatabaseReplacedCause = 'restore' | 'import' | 'other_process';
 
-/** Events that must never be dropped by a throttling bridge (SPEC.md h.1). */
+/**
+ * Events that must never be dropped by a throttling bridge (SPEC.md h.1), the steps of a
+ * maintenance operation among them: a purge's steps come within milliseconds, and the log
+ * lost the third to the next.
+ */
 export function isDiscreteEvent(e: TelemetryEvent): boolean {
   if (e.event !== 'metric' && e.event !== 'phase_start') return true;
-  return e.event === 'metric' && ['gate_changed', 'guard_result', 'chunk_result', 'insufficient_coverage', 'circuit_state', DATABASE_REPLACED_METRIC].includes(e.payload.name);
+  return e.event === 'metric' && ['gate_changed', 'guard_result', 'chunk_result', 'insufficient_coverage', 'circuit_state', 'purge_step', 'restore_step', DATABASE_REPLACED_METRIC].includes(e.payload.name);
 }

@@ -85,6 +85,15 @@ describe('telemetry throttle', () => {
     expect(got[0]!.coalesced).toBe(2);
   });
 
+  it("keeps every step of a purge or a restore, however close together (the log lost a purge's third step)", () => {
+    const timer = new ManualTimer();
+    const got: TelemetryBatch[] = [];
+    const t = createTelemetryThrottle((b) => got.push(b), timer);
+    for (const [i, name] of ['purge_step', 'purge_step', 'purge_step', 'purge_step', 'restore_step', 'restore_step'].entries()) t.push(metricEvent(name, i + 1, i + 1));
+    timer.advance(1000);
+    expect(got.flatMap((b) => b.events.map((e) => e.seq))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('delivers the first event after a quiet period at once, then waits out the interval', () => {
     const timer = new ManualTimer();
     const at: number[] = [];
