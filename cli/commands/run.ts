@@ -187,8 +187,8 @@ function notRunLine(ctx: CommandContext, s: RunSummary): string {
   const db = advisedDbFlag(ctx.global);
   const what = dates.length === 1 ? first : `${dates.length} dates from ${first} to ${last}`;
   // By the batch run id `history` and the app show (--resume takes either id).
-  const how = s.status === 'cancelled' ? `batchdesk run --resume ${s.batch_run_id}${db}` : `batchdesk run --start-date ${first} --end-date ${last}${db}`;
-  return `Not run: ${what}; to run them: ${how}`;
+  const how = s.dates.not_run_reason === 'cancelled' ? `batchdesk run --resume ${s.batch_run_id}${db}` : `batchdesk run --start-date ${first} --end-date ${last}${db}`;
+  return `Not run (${s.dates.not_run_reason ?? 'stopped'}): ${what}; to run them: ${how}`;
 }
 
 /**

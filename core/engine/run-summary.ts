@@ -61,6 +61,11 @@ export const runSummarySchema = z.object({
     skipped: z.number().int(),
     /** Those dates, in order: what a resume of a cancelled run runs. */
     not_run_dates: z.array(z.string()),
+    /**
+     * Why those dates did not run (g.10: planned work a cancel left is reported `cancelled`):
+     * `cancelled`, or `stopped` by a failure that ended the run; null when every planned date ran.
+     */
+    not_run_reason: z.enum(['cancelled', 'stopped']).nullable(),
     first: z.string().nullable(),
     last: z.string().nullable(),
   }),
@@ -135,7 +140,7 @@ export function upToDateSummary(a: { mode: string; database: string; targetDate:
     database: a.database,
     target_date: a.targetDate,
     options: summaryOptions(a.options),
-    dates: { planned: 0, processed: 0, success: 0, partial: 0, failed: 0, skipped: 0, not_run_dates: [], first: null, last: null },
+    dates: { planned: 0, processed: 0, success: 0, partial: 0, failed: 0, skipped: 0, not_run_dates: [], not_run_reason: null, first: null, last: null },
     chunks: [],
     phases: zeroPhaseTotals(),
     market_data: { symbols: 0, requests: 0, retries: 0, rate_limited: 0, circuit_opens: 0, rows_upserted: 0, missing_price_count: 0, fallback_count: 0, model_count: 0, invalid_prices: 0, price_jumps_flagged: 0, mode: a.marketDataMode, sources: [], providers: {} },
@@ -342,7 +347,7 @@ export function buildRunSummary(i: RunSummaryInput): RunSummary {
     database: i.database,
     target_date: i.targetDate,
     options: summaryOptions(i.options),
-    dates: { planned: i.plannedDates.length, processed: results.length, ...i.verdict.counts, skipped: notRun.length, not_run_dates: notRun, first: i.plannedDates[0] ?? null, last: i.plannedDates[i.plannedDates.length - 1] ?? null },
+    dates: { planned: i.plannedDates.length, processed: results.length, ...i.verdict.counts, skipped: notRun.length, not_run_dates: notRun, not_run_reason: notRun.length === 0 ? null : i.verdict.status === 'cancelled' ? 'cancelled' : 'stopped', first: i.plannedDates[0] ?? null, last: i.plannedDates[i.plannedDates.length - 1] ?? null },
     chunks: i.tally.chunks,
     // Sums of millisecond durations, said in whole milliseconds (no float noise such as 0.020000000000000004).
     phases: Object.fromEntries(Object.entries(i.tally.phases).map(([name, t]) => [name, { ...t, duration_seconds: Math.round(t.duration_seconds * 1000) / 1000 }])),

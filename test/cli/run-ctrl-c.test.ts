@@ -39,7 +39,7 @@ describe('Ctrl-C during a run', () => {
     expect(code, stderr).toBe(130);
     expect(stderr).toContain('Cancelling after the current portfolio-date');
     expect(stderr).toMatch(/Status: cancelled \(\d+ success, 0 partial, 0 failed, \d+ not run\)/);
-    expect(stderr).toMatch(/Not run: \d+ dates from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; to run them: batchdesk run --resume batch_\d{8}_\d{6}_[0-9a-f]{4} --db \S+/);
+    expect(stderr).toMatch(/Not run \(cancelled\): \d+ dates from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d; to run them: batchdesk run --resume batch_\d{8}_\d{6}_[0-9a-f]{4} --db \S+/);
 
     const db = new Database(path, { readonly: true });
     const status = (db.prepare(`SELECT status FROM batch_run_history`).get() as { status: string }).status;

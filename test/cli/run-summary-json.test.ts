@@ -29,7 +29,7 @@ describe('run --summary-json with nothing to run', () => {
     expect(Object.keys(doc).sort()).toEqual([...Object.keys(summary), 'message'].sort());
     expect(doc).toMatchObject({ schema: 'batchdesk.run-summary/1', status: 'up_to_date', exit_code: 0, run_id: null, batch_run_id: null, started_at: null, completed_at: null, mode: 'retry', database: 'demo.db', target_date: '2025-09-30' });
     expect(doc.message).toMatch(/^Nothing to retry as of 2025-09-30/);
-    expect(doc['dates']).toEqual({ planned: 0, processed: 0, success: 0, partial: 0, failed: 0, skipped: 0, not_run_dates: [], first: null, last: null });
+    expect(doc['dates']).toEqual({ planned: 0, processed: 0, success: 0, partial: 0, failed: 0, skipped: 0, not_run_dates: [], not_run_reason: null, first: null, last: null });
     expect(Object.keys(doc['phases'])).toEqual(Object.keys(summary['phases'] as object));
     expect(doc['phases']['marks']).toEqual({ runs: 0, success: 0, failed: 0, skipped: 0, not_applicable: 0, stale: 0, duration_seconds: 0 });
     expect(Object.keys(doc['market_data']).sort()).toEqual(Object.keys(summary['market_data'] as object).sort());

@@ -121,6 +121,8 @@ describe('cancel and resume', () => {
     const d = r.summary.dates;
     expect(d).toMatchObject({ processed: 5, success: 5, skipped: d.planned - 5 });
     expect(d.not_run_dates).toEqual(r.plan.dates.slice(5).map((pd) => pd.date));
+    // g.10: the planned work the cancel left is reported as cancelled.
+    expect(d.not_run_reason).toBe('cancelled');
     const db = new Database(path, { readonly: true });
     const hist = db.prepare(`SELECT status FROM batch_run_history`).get() as { status: string };
     expect(hist.status).toBe('cancelled');
