@@ -126,12 +126,13 @@ describe('a cancel this window asked for', () => {
 });
 
 describe('a monitor-only (debug) run', () => {
-  it('is labelled as such in the header and on Live, and its dates stay out of the grid of tracked dates', async () => {
+  /** The header and Live, with a monitor-only run of 2025-07-01 started (event 1); `tracked` dates are loaded first. */
+  const startMonitorRun = async (trackedDates: string[] = []) => {
     fakeLayout();
-    const { transport, live, view } = setup({}, [tracked('2025-07-01')]);
-    await live.refreshTracking();
+    const s = setup({}, trackedDates.map((d) => tracked(d)));
+    await s.live.refreshTracking();
     render(
-      view(
+      s.view(
         <>
           <HeaderRun onOpen={() => undefined} />
           <LiveScreen />
@@ -139,7 +140,12 @@ describe('a monitor-only (debug) run', () => {
       ),
     );
     const start = runStartEvent(1, { dates: 1 });
-    transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor', first_date: '2025-07-01', last_date: '2025-07-01' } });
+    s.transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor', first_date: '2025-07-01', last_date: '2025-07-01' } });
+    return s;
+  };
+
+  it('is labelled as such in the header and on Live, and its dates stay out of the grid of tracked dates', async () => {
+    const { transport, live } = await startMonitorRun(['2025-07-01']);
     transport.emit(phaseStartEvent('2025-07-01', 'market_data', null, 2));
     transport.emit(dateResultEvent('2025-07-01', 'failed', 3));
     transport.emit(runResult(4, 'failed', false));
@@ -154,48 +160,28 @@ describe('a monitor-only (debug) run', () => {
     expect(live.getSnapshot().monitorRows['2025-07-01']?.status).toBe('failed');
   });
 
-  it('says so in the header and on Live when its comparison found differences (exit code 4), not a plain green "completed"', async () => {
-    fakeLayout();
-    const { transport, view } = setup({});
-    render(
-      view(
-        <>
-          <HeaderRun onOpen={() => undefined} />
-          <LiveScreen />
-        </>,
-      ),
-    );
-    const start = runStartEvent(1, { dates: 1 });
-    transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor', first_date: '2025-07-01', last_date: '2025-07-01' } });
-    transport.emit(phaseStartEvent('2025-07-01', 'market_data', null, 2));
-    transport.emit(dateResultEvent('2025-07-01', 'success', 3));
-    const result = runResult(4, 'completed', false);
-    transport.emit({ ...result, payload: { ...(result.payload as object), exit_code: 4 } });
+  /** A monitor-only run of one date, completed with `exitCode`, seen by the header and Live. */
+  const completedMonitorRun = async (exitCode: number) => {
+    const { transport } = await startMonitorRun();
+    transport.emit(dateResultEvent('2025-07-01', 'success', 2));
+    const result = runResult(3, 'completed', false);
+    transport.emit({ ...result, payload: { ...(result.payload as object), exit_code: exitCode } });
     await waitFor(() => expect(screen.getByTestId('header-run').getAttribute('data-state')).toBe('completed'));
-    expect(screen.getByTestId('header-run').textContent).toBe('monitor-only (debug) run completed, differences found: 1/1 dates computed, not published');
-    const chip = screen.getByTestId('run-state');
+    return { header: screen.getByTestId('header-run').textContent, chip: screen.getByTestId('run-state') };
+  };
+
+  it('says so in the header and on Live when its comparison found differences (exit code 4), not a plain green "completed"', async () => {
+    const { header, chip } = await completedMonitorRun(4);
+    expect(header).toBe('monitor-only (debug) run completed, differences found: 1/1 dates computed, not published');
     expect(chip.textContent).toBe('completed, differences found');
     expect(chip.className).toBe('pill st-warning');
   });
 
   it('a clean monitor-only run (exit code 0) is a plain "completed"', async () => {
-    fakeLayout();
-    const { transport, view } = setup({});
-    render(
-      view(
-        <>
-          <HeaderRun onOpen={() => undefined} />
-          <LiveScreen />
-        </>,
-      ),
-    );
-    const start = runStartEvent(1, { dates: 1 });
-    transport.emit({ ...start, payload: { ...(start.payload as object), mode: 'monitor', first_date: '2025-07-01', last_date: '2025-07-01' } });
-    transport.emit(dateResultEvent('2025-07-01', 'success', 2));
-    transport.emit(runResult(3, 'completed', false));
-    await waitFor(() => expect(screen.getByTestId('header-run').textContent).toBe('monitor-only (debug) run completed: 1/1 dates computed, not published'));
-    expect(screen.getByTestId('run-state').textContent).toBe('completed');
-    expect(screen.getByTestId('run-state').className).toBe('pill st-completed');
+    const { header, chip } = await completedMonitorRun(0);
+    expect(header).toBe('monitor-only (debug) run completed: 1/1 dates computed, not published');
+    expect(chip.textContent).toBe('completed');
+    expect(chip.className).toBe('pill st-completed');
   });
 
   it('a normal run keeps the plain label', async () => {
