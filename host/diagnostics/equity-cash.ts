@@ -59,7 +59,28 @@ export function diagnoseEquityCash(db: SqliteDatabase, args: { date: IsoDate | n
     const rec: ReconcileResult | null = date ? reader.reconcile({ portfolioId: p.id, portfolioName: p.name, date }, threshold) : null;
     if (!rec || !date) {
       const active = date ? lots.filter((l) => isActiveOn(l, date)).length : 0;
-      return { portfolioId: p.id, portfolioName: p.name, date, equity: null, portfolioEquity: null, nav: null, positionsValue: null, positionsCount: active, snapshotCash: null, derivedCash: null, longExposure: null, shortExposure: null, checks: [], flagged: false, notes: [...notes, `no snapshot on ${date ?? 'any date'}`] };
+      // i.2's sum of position values comes from D's marks, which a run of marks alone leaves without a snapshot.
+      const marked = date
+        ? (db.prepare(`SELECT count(*) AS n, sum(market_value) AS mv FROM position_marks WHERE portfolio_id = ? AND mark_date = ? AND is_active = 1 AND market_value IS NOT NULL`).get(p.id, date) as { n: number; mv: number | null })
+        : { n: 0, mv: null };
+      const noSnapshot = marked.n > 0 ? `no snapshot on ${date}, only its marks: run its snapshots phase (\`batchdesk run --target-date ${date} --phase snapshots\`)` : `no snapshot on ${date ?? 'any date'}`;
+      return {
+        portfolioId: p.id,
+        portfolioName: p.name,
+        date,
+        equity: null,
+        portfolioEquity: null,
+        nav: null,
+        positionsValue: marked.n > 0 && marked.mv !== null ? roundCents(marked.mv) : null,
+        positionsCount: marked.n > 0 ? marked.n : active,
+        snapshotCash: null,
+        derivedCash: null,
+        longExposure: null,
+        shortExposure: null,
+        checks: [],
+        flagged: false,
+        notes: [...notes, noSnapshot],
+      };
     }
     const s = reader.snapshot(p.id, date)!;
     const equity = (s['equity_balance'] as number | null) ?? (s['total_value'] as number);

@@ -30,6 +30,13 @@ describe('reports after a marks-only run of the latest date', () => {
     expect(diag.code, diag.stdout + diag.stderr).toBe(0);
   });
 
+  it('diagnose of the marks-only date sums its marks (i.2) and says to run its snapshots phase', async () => {
+    const r = await runCli(['diagnose', '--db', db, '--date', '2025-07-10'], ENV);
+    expect(r.stdout).not.toMatch(/Sum position MV +n\/a/);
+    expect(r.stdout).toMatch(/Sum position MV +[\d,]+\.\d\d {3}\(\d+ lots\)/);
+    expect(r.stdout).toContain('note: no snapshot on 2025-07-10, only its marks: run its snapshots phase (`batchdesk run --target-date 2025-07-10 --phase snapshots`)');
+  });
+
   it('a range holding only the marks-only date names the latest date with snapshots', async () => {
     const r = await runCli(['reconcile', '--db', db, '--date', '2025-07-10'], ENV);
     expect(r.code).toBe(4);
