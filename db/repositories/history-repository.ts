@@ -74,12 +74,13 @@ export function historyRepository(db: SqliteDatabase): HistoryStore {
       const done = countDone();
       // The date in flight at the kill is closed as failed (interrupted) so that the next run
       // redoes it (g.9), but it did not fail: the run's failed_jobs count the dates that failed (h.6).
-      sql(`UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, error_message = ?, updated_at = ? WHERE run_id = ? AND completed_at IS NULL`).run(
-        nowIso,
-        JSON.stringify({ errors: ['interrupted: the run stopped before this date finished'], reason: 'interrupted' }),
-        nowIso,
-        runId,
-      );
+      // h.4's error_message shape (errors, and phase_status with the three legacy keys from the
+      // row's phase_status), plus `reason`, by which a retry knows the date was interrupted.
+      sql(
+        `UPDATE batch_run_tracking SET status = 'failed', completed_at = ?, updated_at = ?,
+           error_message = json_object('errors', json_array(?), 'phase_status', json_object('phase_1_5', json_extract(phase_status, '$.fundamentals'), 'phase_2_5', json_extract(phase_status, '$.marks'), 'phase_2_75', json_extract(phase_status, '$.sector_tags')), 'reason', 'interrupted')
+         WHERE run_id = ? AND completed_at IS NULL`,
+      ).run(nowIso, nowIso, 'interrupted: the run stopped before this date finished', runId);
       sql(`UPDATE batch_run_history SET status = 'interrupted', completed_at = ?, completed_jobs = ?, failed_jobs = ?, error_summary = ? WHERE id = ? AND status = 'running'`).run(
         nowIso,
         done.ok,

@@ -7,6 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { IsoDate } from '../../../core/domain/iso-date';
 import { runOptionsSchema } from '../../../core/api/run-options';
 import { runBatch } from '../../../core/engine/run-engine';
 import { createEngineStore } from '../../../db/engine-store';
@@ -15,7 +16,7 @@ import { engineHost } from '../../../host/engine-host';
 import { systemClock, systemRandom } from '../../../host/system-ports';
 import { hostname } from 'node:os';
 import { exitedPid } from '../../support/child-processes';
-import { runDemo, seedDemoDb } from '../../support/demo-db';
+import { copyDb, runDemo, seedDemoDb } from '../../support/demo-db';
 
 const NOW = '2025-07-31T23:00:00Z';
 
@@ -64,6 +65,16 @@ describe('retry of an unfinished date', () => {
     db.prepare(`UPDATE batch_run_history SET status = 'running', completed_at = NULL WHERE id = ?`).run(runId);
     db.prepare(`INSERT INTO run_lock (id, kind, run_id, holder, host, pid, acquired_at, heartbeat_at) VALUES (1, 'run', ?, 'cli', ?, ?, ?, ?)`).run(runId, hostname(), exitedPid(), '2025-07-31T22:59:00.000000Z', '2025-07-31T22:59:00.000000Z');
     db.close();
+    // A run of another date takes the dead run's lock over and closes the date as interrupted, its
+    // error_message in h.4's shape: errors, and phase_status with the three legacy keys.
+    const copy = copyDb(path);
+    expect((await runDemo(copy, NOW, { targetDate: '2025-07-01' as IsoDate, phases: ['sector_tags'] })).exitCode).toBe(0);
+    const closed = read(copy);
+    const message = JSON.parse((closed.prepare(`SELECT error_message FROM batch_run_tracking WHERE run_date = ?`).get(d) as { error_message: string }).error_message);
+    closed.close();
+    expect(message).toMatchObject({ errors: ['interrupted: the run stopped before this date finished'], reason: 'interrupted' });
+    expect(Object.keys(message.phase_status)).toEqual(['phase_1_5', 'phase_2_5', 'phase_2_75']);
+    expect(message.phase_status.phase_1_5).toMatchObject({ status: expect.any(String) });
     const r = await runDemo(path, NOW, { retryFailedPhases: true });
     expect(r.exitCode).toBe(0);
     if (r.kind === 'run') expect(r.plan.dates.find((x) => x.date === d)?.portfolios.map((p) => p.reason.split(':').slice(0, 2).join(':'))).toEqual(Array(5).fill('retry:marks'));
