@@ -16,11 +16,14 @@
  * failed: the comparison). A run that did not complete (failed, cancelled, or partial: some
  * phases failed, or the coverage guard skipped some) says which, with each failed phase's reason
  * as the CLI prints it and the portfolio named. A refused date (not a trading day, not settled
- * yet) is a message under the form's fields, describing the date; a locked database says who holds the lock.
+ * yet) is a message under the form's fields, describing the date; a Saturday or Sunday is said
+ * there by the form itself as soon as it is chosen, and is not sent (holidays stay the engine's
+ * check, its calendar); a locked database says who holds the lock.
  */
 import { useMemo, useState } from 'react';
 import type { CommandOutput } from '../../../core/api/contract';
 import { tracePhaseOutcomeSchema, type MonitorStatusName, type MonitorVerdict, type TraceDocument, type TracePhaseOutcome } from '../../../core/api/commands/debug-commands';
+import { dayOfWeek, type IsoDate } from '../../../core/domain/iso-date';
 import { PHASE_NAMES, type PhaseName } from '../../../core/domain/phase';
 import { useClient, useKeptState } from '../../app-context';
 import { EngineError, errorText } from '../../engine-client/engine-error';
@@ -36,6 +39,16 @@ import { ReasonText } from '../telemetry/reason-words';
 
 /** The form's words for the debugDate input, for the engine's messages. */
 const DEBUG_LABELS = { date: 'date', portfolios: 'portfolio', phases: 'phases' };
+
+/**
+ * What is wrong with a date on a weekend, in the words the engine refuses a day that is not a
+ * trading day with (core/engine/planner.ts); a holiday is the engine's to say (its calendar).
+ */
+function weekendProblem(date: string): string | undefined {
+  if (date === '') return undefined;
+  const day = dayOfWeek(date as IsoDate);
+  return day === 0 || day === 6 ? `${date} is not a trading day: it is a ${day === 0 ? 'Sunday' : 'Saturday'}.` : undefined;
+}
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
@@ -416,8 +429,9 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
   /** The last answer, with the date it was asked for (the field may have changed since). */
   const [answer, setAnswer] = useState<{ date: string; result: CommandOutput<'debugDate'> } | null>(null);
   const result = answer?.result ?? null;
+  const weekend = weekendProblem(date);
   const run = async () => {
-    if (!date) return;
+    if (!date || weekend) return;
     const overrides = readOptionModel(model);
     setModelProblems(overrides.problems);
     if (Object.keys(overrides.problems).length > 0) return;
@@ -437,6 +451,8 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
   // A date the engine refuses (not a trading day, not settled yet) is the form's to fix; a
   // lock is another run's; anything else is an error that may pass on a second try.
   const refusal = error instanceof EngineError && (error.code === 'usage' || error.code === 'locked') ? error : null;
+  // The date's message under the fields: the form's own (a weekend), else the engine's refusal.
+  const dateError = weekend ?? (refusal?.code === 'usage' ? errorText(refusal, DEBUG_LABELS) : undefined);
   const monitor = result?.monitor ?? null;
   /** A section's status in the monitor report: the date-level entry, or the portfolio-date's. */
   const statusOf = (scope: string) => monitor?.entries.find((e) => e.portfolio_id === (scope === 'date' ? null : scope))?.status;
@@ -463,8 +479,8 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
               setDate(e.target.value);
               if (refusal?.code === 'usage') setError(null);
             }}
-            aria-invalid={refusal?.code === 'usage' ? true : undefined}
-            aria-describedby={refusal?.code === 'usage' ? 'debug-date-error' : undefined}
+            aria-invalid={dateError ? true : undefined}
+            aria-describedby={dateError ? 'debug-date-error' : undefined}
             data-testid="debug-date"
           />
         </label>
@@ -514,7 +530,13 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
           </div>
         </fieldset>
         <div className="actions">
-          <button type="submit" className="primary" disabled={!date || busy} aria-describedby={date ? undefined : 'debug-date-needed'} data-testid="debug-run">
+          <button
+            type="submit"
+            className="primary"
+            disabled={!date || weekend !== undefined || busy}
+            aria-describedby={!date ? 'debug-date-needed' : weekend ? 'debug-date-error' : undefined}
+            data-testid="debug-run"
+          >
             {busy ? 'Running monitor-only...' : 'Debug this date'}
           </button>
           <button type="button" disabled={!result} onClick={() => downloadText(`trace_${date}.json`, JSON.stringify(result, null, 2), 'application/json')}>
@@ -528,9 +550,9 @@ export function DebugScreen({ initialDate, initialPortfolio, initialPhase }: { i
           )}
         </div>
         {/* Under the fields, across the form's width: a message as wide as the date field would run to many lines. */}
-        {refusal?.code === 'usage' ? (
+        {dateError ? (
           <p className="field-error" id="debug-date-error" role="alert" data-testid="debug-date-error">
-            {errorText(refusal, DEBUG_LABELS)}
+            {dateError}
           </p>
         ) : null}
       </form>

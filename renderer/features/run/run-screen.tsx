@@ -5,10 +5,12 @@
  * (the options object the CLI's flags make, SPEC.md g.1; the CLI-only `--ignore-gate` is not
  * offered: a closed gate disables starting, host/handlers/app-advice.ts); the app checks every
  * value with the contract's schemas, and the dates as the engine does (an end before the
- * start, a date after the host's latest settled date), and says what is wrong next to its
- * field, from what the field holds now (the browser's own checks are off; a number field keeps
- * the text typed, so text that is no number is said, never read as "not given"); preview the plan (a dry run,
- * with what it will fetch) before starting; start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
+ * start, a date after the host's latest settled date, one outside the calendar's range), and
+ * says what is wrong next to its field, from what the field holds now: a date given as it is
+ * typed, every field once a preview was asked for (the browser's own checks are off; a number
+ * field keeps the text typed, so text that is no number is said, never read as "not given");
+ * preview the plan (a dry run, with what it will fetch) before starting, a plan of other
+ * options than the form's now dimmed under a heading saying so; start, cancel and resume. A closed gate disables starting (SPEC.md i.4), and so does a plan
  * saying another process holds the database (g.4, g.9) until a new preview says otherwise; a
  * start refused for that goes once that process's run is seen to end or a preview finds the
  * file free, and any other refusal once the form changes or a new plan is made. Start says why
@@ -112,6 +114,21 @@ const NUMBER_FIELD_WORDS = {
 type CheckedField = 'startDate' | 'endDate' | 'targetDate' | keyof typeof NUMBER_FIELD_WORDS;
 type FieldProblems = Partial<Record<CheckedField, string>>;
 
+/** The fields holding a date: a date given is checked as it is typed, a missing one once a preview is asked for. */
+const DATE_FIELDS = ['startDate', 'endDate', 'targetDate'] as const;
+
+/** A run date as the contract takes it (core/api/run-options.ts): a real date inside the trading calendar's range. */
+const runDateSchema = runOptionsSchema.shape.startDate.unwrap();
+
+/**
+ * What is wrong with a date the contract does not take, in its words: "outside the calendar
+ * range 2000-01-01..2030-12-31" (the engine's calendar, read from the contract's date schema).
+ */
+function calendarProblem(date: string): string | undefined {
+  const read = runDateSchema.safeParse(date);
+  return read.success ? undefined : `${date}: ${read.error.issues.map((i) => i.message).join('; ')}.`;
+}
+
 /**
  * What is wrong with a date the engine would refuse as not settled yet (core/engine/planner.ts
  * checkSettledDate): one after the latest settled trading day at the host's clock. Unknown
@@ -124,8 +141,9 @@ function unsettledProblem(date: string, latestSettled: string | null): string | 
 /**
  * The run options of the form, or, field by field, the sentence saying what is missing or
  * wrong: the numbers are read with the contract's own schemas (core/api/run-options.ts), and
- * the dates checked as the engine checks them (the end not before the start, none after
- * `latestSettled`, the latest settled date), so the form refuses what the engine would, and
+ * the dates with its date schema (inside the calendar's range) and as the engine checks them
+ * (the end not before the start, none after `latestSettled`, the latest settled date), so the
+ * form refuses what the engine would, and
  * says so next to the field instead of sending it.
  */
 export function optionsOf(f: FormState, latestSettled: string | null = null): { ok: true; options: RunOptionsInput } | { ok: false; problems: FieldProblems } {
@@ -134,13 +152,14 @@ export function optionsOf(f: FormState, latestSettled: string | null = null): { 
   if (f.dateMode === 'range') {
     if (f.startDate) o.startDate = f.startDate;
     if (f.endDate) o.endDate = f.endDate;
-    const start = f.startDate ? unsettledProblem(f.startDate, latestSettled) : 'Choose a start date.';
-    const end = f.startDate && f.endDate && f.endDate < f.startDate ? `The end date is before the start date, ${f.startDate}.` : f.endDate ? unsettledProblem(f.endDate, latestSettled) : undefined;
+    const start = f.startDate ? (calendarProblem(f.startDate) ?? unsettledProblem(f.startDate, latestSettled)) : 'Choose a start date.';
+    const beforeStart = f.startDate && f.endDate < f.startDate ? `The end date is before the start date, ${f.startDate}.` : undefined;
+    const end = f.endDate ? (calendarProblem(f.endDate) ?? beforeStart ?? unsettledProblem(f.endDate, latestSettled)) : undefined;
     if (start) problems.startDate = start;
     if (end) problems.endDate = end;
   } else if (f.dateMode === 'single') {
     if (f.targetDate) o.targetDate = f.targetDate;
-    const target = f.targetDate ? unsettledProblem(f.targetDate, latestSettled) : 'Choose the date.';
+    const target = f.targetDate ? (calendarProblem(f.targetDate) ?? unsettledProblem(f.targetDate, latestSettled)) : 'Choose the date.';
     if (target) problems.targetDate = target;
   }
   const numbers = {
@@ -159,6 +178,11 @@ export function optionsOf(f: FormState, latestSettled: string | null = null): { 
   if (f.marketData) o.marketData = f.marketData;
   if (f.portfolio) o.portfolios = [f.portfolio];
   return Object.keys(problems).length > 0 ? { ok: false, problems } : { ok: true, options: o };
+}
+
+/** The problems of the dates the form holds, said as they are typed, before any preview. */
+function typedDateProblems(f: FormState, problems: FieldProblems): FieldProblems {
+  return Object.fromEntries(DATE_FIELDS.filter((field) => f[field] !== '' && problems[field]).map((field) => [field, problems[field]]));
 }
 
 /**
@@ -233,8 +257,9 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   const [plan, setPlan] = useState<{ plan: Plan; key: string; endedBefore: string | null } | null>(null);
   const [busy, setBusy] = useState<'plan' | 'start' | 'cancel' | 'resume' | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
-  // Once a preview was asked for, each field says what is wrong with it, from what it holds now:
-  // a message goes as soon as its field is fixed.
+  // A date given says what is wrong with it as it is typed; once a preview was asked for, every
+  // field does (also a date still to choose), from what it holds now: a message goes as soon as
+  // its field is fixed.
   const [checked, setChecked] = useState(false);
   const portfolios = useAsync(() => client.call('listPortfolios', {}), [client]);
   const settings = useAsync(() => client.call('getSettings', {}), [client]);
@@ -244,7 +269,7 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
   // The latest settled date at the host's clock (a one-row tracking listing carries it), for the dates the form checks.
   const tracking = useAsync(() => client.call('getTracking', { limit: 1 }), [client]);
   const built = optionsOf(form, tracking.data?.latestSettledDate ?? null);
-  const problems: FieldProblems = checked && !built.ok ? built.problems : {};
+  const problems: FieldProblems = built.ok ? {} : checked ? built.problems : typedDateProblems(form, built.problems);
   const problemProps = (field: CheckedField) => ({ 'aria-invalid': problems[field] ? true : undefined, 'aria-describedby': problemId(field, problems) });
   const key = built.ok ? JSON.stringify(built.options) : '';
   const planIsCurrent = plan !== null && plan.key === key;
@@ -535,9 +560,11 @@ export function RunScreen({ opening }: { opening?: RunScreenOpening | undefined 
         <StartOutcome start={live.start} />
       </form>
       {status.error ? <ErrorState error={status.error} onRetry={status.reload} /> : null}
+      {/* A plan of other options than the form's now (changed, or no longer valid) is dimmed and
+          says so: its dates may be none the form shows, and Start is off until a new preview. */}
       {plan ? (
-        <section className="plan" aria-labelledby="plan-title" data-testid="plan-preview">
-          <h2 id="plan-title">Plan (dry run)</h2>
+        <section className={planIsCurrent ? 'plan' : 'plan stale'} aria-labelledby="plan-title" data-testid="plan-preview">
+          <h2 id="plan-title">{planIsCurrent ? 'Plan (dry run)' : "Plan of the earlier options (dry run): not the form's options now"}</h2>
           {plan.plan.up_to_date ? <p className="note">{plan.plan.up_to_date}</p> : null}
           <p>
             {planSummary?.first ? (

@@ -4,7 +4,8 @@
  * differences are per-column values at their precision (money to the cent, ratios to 6
  * significant digits), not a JSON object; the date-level phases' rows get their own card (a
  * run of only "market data" shows them, not "the date was not processed"); phases come in
- * pipeline order; a refused date is a form message under the fields, across the form, and a lock refusal says
+ * pipeline order; a refused date is a form message under the fields, across the form (a Saturday or
+ * Sunday the form's own, before anything is sent; a holiday the engine's), and a lock refusal says
  * who holds the lock, neither a crash with "Try again"; and a run that did not complete says
  * what that means for its state, with the portfolios of its reasons named. The verdict counts
  * what the sections show (the date-level rows, the portfolio-dates per status, those not run
@@ -420,6 +421,36 @@ describe('Debug screen refusals', () => {
     fireEvent.change(screen.getByTestId('debug-date'), { target: { value: '2025-07-03' } });
     expect(screen.queryByTestId('debug-date-error')).toBeNull();
     expect(transport.calls.filter((c) => c.name === 'debugDate')).toHaveLength(1);
+  });
+
+  /* A weekend was refused only by the engine, after "Running monitor-only..." showed for a moment. */
+  it('a Saturday or Sunday is said under the fields as soon as it is chosen, and nothing is sent; a holiday is the engine\'s to refuse', async () => {
+    const transport = new RefusingTransport({ listPortfolios: () => ({ portfolios: PORTFOLIOS }), debugDate: () => output([]) }, {});
+    const client = new EngineClient(transport);
+    client.connect();
+    render(
+      <ServicesProvider value={{ client, live: new LiveStore(client) }}>
+        <DebugScreen initialDate="2025-07-05" />
+      </ServicesProvider>,
+    );
+    const field = screen.getByTestId('debug-date');
+    const button = screen.getByTestId('debug-run') as HTMLButtonElement;
+    const message = screen.getByTestId('debug-date-error');
+    expect(message.textContent).toBe('2025-07-05 is not a trading day: it is a Saturday.');
+    expect(message.getAttribute('role')).toBe('alert');
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(field.getAttribute('aria-describedby')).toBe(message.id);
+    expect(button.disabled).toBe(true);
+    expect(button.getAttribute('aria-describedby')).toBe(message.id);
+    fireEvent.submit(button.closest('form')!);
+    fireEvent.change(field, { target: { value: '2025-07-06' } });
+    expect(screen.getByTestId('debug-date-error').textContent).toBe('2025-07-06 is not a trading day: it is a Sunday.');
+    // Independence Day, a Friday: the engine's calendar says so, not the form.
+    fireEvent.change(field, { target: { value: '2025-07-04' } });
+    expect(screen.queryByTestId('debug-date-error')).toBeNull();
+    expect(field.getAttribute('aria-invalid')).toBeNull();
+    expect(button.disabled).toBe(false);
+    expect(transport.calls.filter((c) => c.name === 'debugDate')).toEqual([]);
   });
 
   it("the date's message spans the form under its fields, breaking at spaces only, and keeps the form's width", async () => {

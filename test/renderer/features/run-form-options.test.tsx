@@ -8,10 +8,13 @@
  *   - every value out of its contract range, and text that is no number, gets the form's own
  *     message next to its field (the browser's min/step/max checks would block the submit
  *     without a word), and nothing is sent; the message goes once its field is fixed;
- *   - a date range ending before its start, and a date after the latest settled date (the
- *     host's, from the tracking listing), are said next to the date field, and nothing is sent;
- *     an empty end date's hint stands under the End date field;
- *   - the preview's plan table says why portfolios are skipped in words, counted by reason.
+ *   - a date range ending before its start, a date after the latest settled date (the host's,
+ *     from the tracking listing) and one outside the calendar's range (the contract's date
+ *     schema) are said next to the date field as they are typed, before any preview, and
+ *     nothing is sent; an empty end date's hint stands under the End date field;
+ *   - the preview's plan table says why portfolios are skipped in words, counted by reason; a
+ *     plan of other options than the form's now (invalid ones too) is dimmed under a heading
+ *     saying so, and Start is off.
  */
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,6 +26,7 @@ import { RunScreen } from '../../../renderer/features/run/run-screen';
 import { NavigationContext } from '../../../renderer/navigation';
 import { LiveStore } from '../../../renderer/state/live-store';
 import { FakeTransport } from '../../support/app/fake-transport';
+import { ruleOf } from '../stylesheet';
 
 const IDLE: RunStatus = { state: 'idle', runId: null, batchRunId: null, startedAt: null, datesPlanned: 0, datesDone: 0, exitCode: null, summary: null, error: null, lockHolder: null };
 /** The latest settled date at the host's clock, as its tracking listing gives it. */
@@ -216,6 +220,41 @@ describe('the dates', () => {
     expect(screen.queryByTestId('run-targetDate-problem')).toBeNull();
   });
 
+  /* The end before the start was said only after a Preview, while other date checks showed as typed. */
+  it('each date check is said as the date is typed, before any preview; a date still to choose waits for the preview', async () => {
+    const transport = renderRun();
+    await waitFor(() => expect(transport.calls.some((c) => c.name === 'getTracking')).toBe(true));
+    fireEvent.click(screen.getByLabelText('Date range'));
+    change('End date', '2026-04-01');
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+    change('Start date', '2026-04-10');
+    const problem = screen.getByTestId('run-endDate-problem');
+    expect(problem.textContent).toBe('The end date is before the start date, 2026-04-10.');
+    expect(screen.getByLabelText('End date').getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByLabelText('End date').getAttribute('aria-describedby')).toBe(problem.id);
+    change('End date', '2026-04-20');
+    expect(screen.getByTestId('run-endDate-problem').textContent).toBe('2026-04-20 is after the latest settled date, 2026-04-15: its close is not settled yet.');
+    change('End date', '2026-04-14');
+    expect(screen.queryAllByRole('alert')).toEqual([]);
+    expect(transport.calls.filter((c) => c.name === 'planRun')).toEqual([]);
+  });
+
+  /* A date outside the calendar was sent, and the engine's refusal showed at the foot of the form. */
+  it('a date outside the calendar range is said next to its field as it is typed, in the contract\'s words, and nothing is planned', async () => {
+    const transport = renderRun();
+    await waitFor(() => expect(transport.calls.some((c) => c.name === 'getTracking')).toBe(true));
+    range('1999-12-31', '2031-01-02');
+    expect(screen.getByTestId('run-startDate-problem').textContent).toBe('1999-12-31: outside the calendar range 2000-01-01..2030-12-31.');
+    expect(screen.getByTestId('run-endDate-problem').textContent).toBe('2031-01-02: outside the calendar range 2000-01-01..2030-12-31.');
+    fireEvent.click(screen.getByTestId('run-preview'));
+    fireEvent.click(screen.getByLabelText('Single date'));
+    change('Date', '1999-12-31');
+    expect(screen.getByTestId('run-targetDate-problem').textContent).toBe('1999-12-31: outside the calendar range 2000-01-01..2030-12-31.');
+    change('Date', '2000-01-03');
+    expect(screen.queryByTestId('run-targetDate-problem')).toBeNull();
+    expect(transport.calls.filter((c) => c.name === 'planRun')).toEqual([]);
+  });
+
   it("an empty end date's hint stands under the End date field, not beside the row", () => {
     renderRun();
     fireEvent.click(screen.getByLabelText('Date range'));
@@ -226,6 +265,32 @@ describe('the dates', () => {
 });
 
 describe("the preview's plan table", () => {
+  /* With options no longer valid, a Preview sent nothing and the earlier plan stayed, looking current. */
+  it('a plan of other options than the form\'s now is dimmed under a heading saying so, and Start is off, until a preview of the form\'s options', async () => {
+    const transport = renderRun();
+    fireEvent.click(screen.getByLabelText('Single date'));
+    change('Date', SETTLED);
+    fireEvent.click(screen.getByTestId('run-preview'));
+    const start = screen.getByTestId('run-start') as HTMLButtonElement;
+    await waitFor(() => expect(start.disabled).toBe(false));
+    const preview = screen.getByTestId('plan-preview');
+    expect(preview.className).toBe('plan');
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('Plan (dry run)');
+    change('Date', '1999-12-31');
+    fireEvent.click(screen.getByTestId('run-preview'));
+    expect(transport.calls.filter((c) => c.name === 'planRun')).toHaveLength(1);
+    expect(screen.getByTestId('plan-preview').className).toBe('plan stale');
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe("Plan of the earlier options (dry run): not the form's options now");
+    expect(start.disabled).toBe(true);
+    change('Date', SETTLED);
+    expect(screen.getByTestId('plan-preview').className).toBe('plan');
+    expect(start.disabled).toBe(false);
+  });
+
+  it('the stylesheet dims a stale plan but its heading', () => {
+    expect(ruleOf('.plan.stale > :not(h2)')).toMatch(/opacity:\s*0\.5;/);
+  });
+
   it('counts the skipped portfolios of a date by reason, in words with the code', async () => {
     const skipped = [
       { portfolio_id: 'p2', reason: 'before_first_entry' },
