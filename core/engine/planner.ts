@@ -385,20 +385,23 @@ export function planRun(input: PlannerInput): RunPlan {
   const datePhasesFor = (portfolios: readonly PlannedPortfolio[]) => (portfolios.length ? DATE_PHASES.filter((p) => selectedSet.has(p)) : []);
   const entryOf = new Map(scope.map((p) => [p.id, earliestEntry(input.lotsByPortfolio.get(p.id))]));
 
+  // The dates asked for are checked alike for a retry (m.5, k.3: a usage error, exit 2).
+  if (options.targetDate) {
+    checkSettledDate(options.targetDate, target, '--target-date');
+    if (!isTradingDay(options.targetDate)) throw usageError(`--target-date ${options.targetDate} is not a trading day; the previous trading day is ${previousTradingDay(options.targetDate)}`);
+  } else if (options.startDate) {
+    checkSettledDate(options.startDate, target, '--start-date');
+    checkSettledDate(options.endDate ?? target, target, '--end-date');
+  }
   if (options.retryFailedPhases) {
     dates = planRetry(input, scope, selectedSet, target);
   } else if (options.targetDate || options.startDate) {
     let days: readonly IsoDate[];
     if (options.targetDate) {
-      const d = options.targetDate;
-      checkSettledDate(d, target, '--target-date');
-      if (!isTradingDay(d)) throw usageError(`--target-date ${d} is not a trading day; the previous trading day is ${previousTradingDay(d)}`);
-      days = [d];
+      days = [options.targetDate];
     } else {
       const start = options.startDate!;
       const end = options.endDate ?? target;
-      checkSettledDate(start, target, '--start-date');
-      checkSettledDate(end, target, '--end-date');
       days = tradingDaysBetween(start, end);
       if (days.length === 0) upToDate = `Nothing to run: ${start === end ? `${start} is not a trading day` : `no trading day from ${start} to ${end}`} (weekends and NYSE holidays are not processed)`;
     }

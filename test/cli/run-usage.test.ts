@@ -42,6 +42,10 @@ describe('run: bad input and dry runs', () => {
     ["--csv-dir on a database whose market_data.mode is synthetic (the demo's)", ['--csv-dir', '.'], /--csv-dir \. is read only by .*with this database's market_data\.mode \(synthetic\)/],
     ['--csv-dir with --market-data synthetic in a dry run', ['--market-data', 'synthetic', '--csv-dir', '.', '--dry-run'], /--csv-dir \. is read only by --market-data online/],
     ['a one-value flag given twice', ['--start-date', '2025-07-01', '--start-date', '2025-07-02'], /^error: --start-date is given twice \("2025-07-01", then "2025-07-02"\) but takes one value; keep one/],
+    // A retry checks the dates it is given as a run does (it answered "Nothing to retry", exit 0).
+    ['a retry of a non-trading --target-date', ['--retry-failed-phases', '--target-date', '2025-07-04'], /--target-date 2025-07-04 is not a trading day; the previous trading day is 2025-07-03/],
+    ['a retry of a date after the target date', ['--retry-failed-phases', '--target-date', '2025-10-04'], /not settled yet/],
+    ['a retry of a range ending after the target date', ['--retry-failed-phases', '--start-date', '2025-09-20', '--end-date', '2025-10-15'], /--end-date 2025-10-15: its close is not settled yet/],
   ];
   for (const [name, args, message] of cases) {
     it(`refuses ${name} with exit 2 and changes nothing`, async () => {
