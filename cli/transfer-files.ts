@@ -4,13 +4,14 @@
  * (exit code 5, SPEC.md k.3) that name the path, and the output of an all-or-nothing import
  * (the import itself is the host's: host/maintenance/csv-import.ts).
  */
-import { accessSync, constants, createReadStream, fstatSync, openSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, createReadStream, openSync, statSync, type Stats } from 'node:fs';
 import { Socket } from 'node:net';
 import { addAbortSignal, type Readable } from 'node:stream';
 import { basename, resolve } from 'node:path';
 import { dataError, EXIT, usageError } from '../core/api/errors';
 import type { StaleSummary } from '../db/csv-transfer/import-staleness';
 import { specialKindProblem } from '../db/csv-transfer/input-file-kind';
+import { isProcessStdout } from '../db/maintenance/database-paths';
 import type { CsvImportRequest } from '../host/maintenance/csv-import';
 import { systemClock } from '../host/system-ports';
 import { formatCsvProblem, type CsvProblem } from '../market-data/csv/csv-problem';
@@ -39,18 +40,8 @@ export function exportFilePath(cwd: string, out: string, example: string): strin
  * line would land after the CSV's last row; then on standard error.
  */
 export function reportExport(ctx: CommandContext, path: string, line: string): void {
-  if (isStandardOutput(path)) ctx.io.err(line);
+  if (isProcessStdout(path)) ctx.io.err(line);
   else ctx.io.out(line);
-}
-
-function isStandardOutput(path: string): boolean {
-  try {
-    const out = fstatSync(1);
-    const file = statSync(path);
-    return out.dev === file.dev && out.ino === file.ino;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -19,7 +19,7 @@
  * --out`, `import --report`, `--log-file`, `run --trace`), with one message shape
  * (outputPathError): `cannot write <what> to <path>: <why>; choose another <flag> path`.
  */
-import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readlinkSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { BatchdeskError } from '../../core/api/errors';
 
@@ -204,7 +204,11 @@ export function writeOutputFile(target: string, text: string, what: string, prot
   // leaves what a `>>` redirection already holds.
   if (existsSync(full) && (!statSync(full).isFile() || isStreamPath(full))) {
     try {
-      writeFileSync(full, text, { encoding: 'utf8', flag: 'a' });
+      // Standard output redirected to a file goes through its own descriptor, so the text lands
+      // where the shell's next write would (`{ echo a; export; echo b; } > f` keeps all three in
+      // order); a pipe or a terminal is opened by its path (a blocking descriptor of its own).
+      if (isProcessStdout(full) && fstatSync(1).isFile()) writeAll(1, Buffer.from(text, 'utf8'));
+      else writeFileSync(full, text, { encoding: 'utf8', flag: 'a' });
       return full;
     } catch (err) {
       throw outputPathError(what, full, (err as Error).message, flag);
@@ -225,6 +229,22 @@ export function writeOutputFile(target: string, text: string, what: string, prot
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOTDIR' || e.code === 'EEXIST' ? 'a part of its folder is a file' : e.code === 'EISDIR' ? 'it is a folder' : e.message;
     throw outputPathError(what, full, why, flag);
+  }
+}
+
+/** Writes all of `bytes` to `fd` (a write may take part of them). */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+}
+
+/** True when `path` is the file this process's standard output writes to. */
+export function isProcessStdout(path: string): boolean {
+  try {
+    const out = fstatSync(1);
+    const file = statSync(path);
+    return out.dev === file.dev && out.ino === file.ino;
+  } catch {
+    return false;
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { closeSync, lstatSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO_ROOT, runCli, tempDir } from '../support/cli';
@@ -120,13 +120,17 @@ describe('prices import / export', () => {
     const redirected = join(dir, 'stdout-redirected.csv');
     const fd = openSync(redirected, 'w');
     try {
+      // What the shell wrote before and after the command stays in order around the CSV (the
+      // export wrote at the start of the file, and the shell's next line over the CSV's header).
+      writeSync(fd, 'before\n');
       const r = spawnSync(process.execPath, [BIN, 'prices', 'export', '--out', '/dev/stdout', '--db', db], { cwd: REPO_ROOT, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
       expect(r.stderr).toBe('Exported 5 row(s) of 3 symbol(s) to /dev/stdout\n');
+      writeSync(fd, 'after\n');
     } finally {
       closeSync(fd);
     }
-    expect(readFileSync(redirected, 'utf8')).toBe(CANONICAL);
+    expect(readFileSync(redirected, 'utf8')).toBe(`before\n${CANONICAL}after\n`);
     // Written into, not renamed over: /dev/stdout is still the link to the process's standard output.
     expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
   });
