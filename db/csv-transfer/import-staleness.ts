@@ -8,7 +8,7 @@ import { nextTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';
 import type { Lot } from '../../core/domain/portfolio';
 import { dependentsOf } from '../../core/engine/phase-table';
-import { staleAfterCloseChanges, type InputStaleness, type StaleSpan } from '../../core/engine/input-staleness';
+import { staleAfterCloseChanges, staleAfterProfileChanges, type InputStaleness, type StaleSpan } from '../../core/engine/input-staleness';
 import type { SqliteDatabase } from '../open-database';
 import { referenceRepository } from '../repositories/reference-repository';
 import { trackingRepository } from '../repositories/tracking-repository';
@@ -89,14 +89,20 @@ export function missingDatesOf(db: SqliteDatabase, symbols: readonly string[]): 
   return out;
 }
 
-/** The earliest date of each key (a symbol, a portfolio id) whose rows a merge replaced. */
+/**
+ * What a merge replaced that processed dates read: the earliest date of each symbol's closes and
+ * of each portfolio's marks and snapshots, the symbols whose profiles it replaced, and whether it
+ * replaced a stress scenario or a factor definition (read by every portfolio's analytics).
+ */
 export interface ReplacedInputs {
   readonly closes: Map<string, IsoDate>;
   readonly marks: Map<string, IsoDate>;
   readonly snapshots: Map<string, IsoDate>;
+  readonly profiles: Set<string>;
+  analyticsReference: boolean;
 }
 
-export const noReplacedInputs = (): ReplacedInputs => ({ closes: new Map(), marks: new Map(), snapshots: new Map() });
+export const noReplacedInputs = (): ReplacedInputs => ({ closes: new Map(), marks: new Map(), snapshots: new Map(), profiles: new Set(), analyticsReference: false });
 
 /** Keeps the earliest date per key. */
 export function noteReplaced(into: Map<string, IsoDate>, key: unknown, date: unknown): void {
@@ -107,13 +113,20 @@ export function noteReplaced(into: Map<string, IsoDate>, key: unknown, date: unk
 
 /**
  * What a merge's replaced rows make stale (g.8), marked as markImportStaleness does: replaced
- * closes as a `prices import` of them; a portfolio's replaced marks of D, its later phases from D
- * on (snapshots and what reads them); a replaced snapshot of D, what reads it from D on and every
- * later snapshot (the equity rolls forward from D's).
+ * closes as a `prices import` of them, replaced profiles as a `profiles import`; a portfolio's
+ * replaced marks of D, its later phases from D on (snapshots and what reads them); a replaced
+ * snapshot of D, what reads it from D on and every later snapshot (the equity rolls forward from
+ * D's); a replaced stress scenario or factor definition, every portfolio's analytics on every
+ * tracked date.
  */
 export function markMergeStaleness(db: SqliteDatabase, replaced: ReplacedInputs, nowIso: string): StaleSummary {
-  const closes = replaced.closes.size > 0 ? staleAfterCloseChanges(replaced.closes, allLots(db), missingDatesOf(db, [...replaced.closes.keys()])) : { spans: [], marketDataDates: [] };
-  const spans: StaleSpan[] = [...closes.spans];
+  const lots = replaced.closes.size > 0 || replaced.profiles.size > 0 || replaced.analyticsReference ? allLots(db) : [];
+  const closes = replaced.closes.size > 0 ? staleAfterCloseChanges(replaced.closes, lots, missingDatesOf(db, [...replaced.closes.keys()])) : { spans: [], marketDataDates: [] };
+  const firstTracked = (db.prepare(`SELECT min(run_date) AS d FROM batch_run_tracking`).get() as { d: IsoDate | null }).d;
+  const spans: StaleSpan[] = [...closes.spans, ...staleAfterProfileChanges(replaced.profiles, lots, firstTracked).spans];
+  if (replaced.analyticsReference && firstTracked !== null) {
+    for (const portfolioId of new Set(lots.map((l) => l.portfolioId))) spans.push({ portfolioId, from: firstTracked, phases: ['analytics', ...dependentsOf('analytics')] });
+  }
   for (const [portfolioId, from] of replaced.marks) spans.push({ portfolioId, from, phases: dependentsOf('marks') });
   for (const [portfolioId, from] of replaced.snapshots) {
     spans.push({ portfolioId, from, phases: dependentsOf('snapshots') });

@@ -208,12 +208,22 @@ function trackInserted(table: string, state: LoadState): (row: ImportRow) => voi
   return () => {};
 }
 
-/** Notes the closes, marks and snapshots a merge replaced, by their earliest date. */
+/** Notes what a merge replaced that processed dates read (markMergeStaleness). */
 function trackReplaced(table: string, state: LoadState): ((row: ImportRow) => void) | undefined {
   const r = state.replaced;
   if (table === 'market_data_cache') return (row) => noteReplaced(r.closes, row['symbol'], row['date']);
   if (table === 'position_marks') return (row) => noteReplaced(r.marks, row['portfolio_id'], row['mark_date']);
   if (table === 'portfolio_snapshots') return (row) => noteReplaced(r.snapshots, row['portfolio_id'], row['snapshot_date']);
+  if (table === 'company_profiles') {
+    return (row) => {
+      if (typeof row['symbol'] === 'string') r.profiles.add(row['symbol']);
+    };
+  }
+  if (table === 'stress_test_scenarios' || table === 'factor_definitions') {
+    return () => {
+      r.analyticsReference = true;
+    };
+  }
   return undefined;
 }
 

@@ -71,7 +71,7 @@ export interface ImportReport {
     factorsSeeded: number | null;
     scenariosSeeded: number | null;
     integrityCheck: string | null;
-    /** --merge --on-conflict replace: processed dates that read a replaced close, mark or snapshot, stale now; null otherwise. */
+    /** --merge --on-conflict replace: processed dates that read a replaced close, mark, snapshot, profile, scenario or factor, stale now; null otherwise. */
     stale: StaleSummary | null;
   };
   warnings: string[];
@@ -157,7 +157,7 @@ export function formatImportReport(r: ImportReport): string {
   for (const m of r.postSteps.marksBootstrapped) lines.push(`  bootstrap marks: portfolio ${m.portfolio} on ${m.date}: ${m.marks} lots (${m.missing} without a price)`);
   const stale = r.postSteps.stale;
   if (stale && stale.dates > 0) {
-    lines.push(`  stale: ${stale.dates} processed date(s) from ${stale.first} to ${stale.last} read a replaced close, mark or snapshot; \`batchdesk run --retry-failed-phases\` recomputes them`);
+    lines.push(`  stale: ${stale.dates} processed date(s) from ${stale.first} to ${stale.last} read a replaced close, mark, snapshot, profile, scenario or factor; \`batchdesk run --retry-failed-phases\` recomputes them`);
   }
   lines.push(`  integrity check: ${r.postSteps.integrityCheck ?? 'not run'}`);
   if (r.mergeRule) lines.push(`  merge rule: ${r.mergeRule}`);

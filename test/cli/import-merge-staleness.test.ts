@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli';
+import { runCli, tempDir } from '../support/cli';
 import { COMMITTED } from '../support/pg-fixtures';
 import { backfilledDemo, copyTo, ENV, execOn } from '../support/safeguards';
 
@@ -36,16 +36,30 @@ describe('a dump merge into processed dates', () => {
       expect(rows.some((r) => r['a'] === 'stale')).toBe(true);
     });
     const text = await runCli(['import', REF, '--db', copyTo(template), '--merge', '--on-conflict', 'replace'], ENV);
-    expect(text.stdout).toMatch(/ {2}stale: \d+ processed date\(s\) from 2025-06-30 to \S+ read a replaced close, mark or snapshot; `batchdesk run --retry-failed-phases` recomputes them/);
+    expect(text.stdout).toMatch(/ {2}stale: \d+ processed date\(s\) from 2025-06-30 to \S+ read a replaced close, mark, snapshot, profile, scenario or factor; `batchdesk run --retry-failed-phases` recomputes them/);
 
     const plan = await runCli(['run', '--db', db, '--retry-failed-phases', '--dry-run', '--summary-json'], ENV);
     expect(plan.code, plan.stderr).toBe(0);
     expect(JSON.parse(plan.stdout).dates[0].date).toBe('2025-06-30');
+    // The retry gives what recomputing every portfolio over the whole range gives: the merge also
+    // replaced stress scenarios (one now inactive, one with other shocks) and AAPL's profile beta.
+    const recomputed = copyTo(db);
     const retry = await runCli(['run', '--db', db, '--retry-failed-phases', '--quiet'], ENV);
     expect([0, 1]).toContain(retry.code);
     execOn(db, (d) => {
       expect(d.prepare(`SELECT count(*) AS n FROM batch_run_tracking WHERE status = 'stale'`).get()).toEqual({ n: 0 });
     });
+    // The demo's portfolios (the merged ones have no tracked date for a retry to redo).
+    const demo = execOn(template, (d) => (d.prepare(`SELECT id FROM portfolios`).all() as { id: string }[]).flatMap((p) => ['--portfolio', p.id]));
+    const full = await runCli(['run', '--db', recomputed, '--start-date', '2025-06-30', '--phase', 'marks,snapshots,sector_tags,analytics', ...demo, '--quiet'], ENV);
+    expect(full.code, full.stderr).toBe(0);
+    const dir = tempDir();
+    for (const [name, path] of [['retried', db], ['recomputed', recomputed]] as const) {
+      const b = await runCli(['history', 'export-baseline', '--db', path, '--start-date', '2025-06-30', '--end-date', '2025-07-10', '--out', join(dir, `${name}.json`), '--quiet'], ENV);
+      expect(b.code, b.stderr).toBe(0);
+    }
+    const cmp = await runCli(['history', 'compare', join(dir, 'recomputed.json'), join(dir, 'retried.json')], ENV);
+    expect(cmp.stdout).toContain('No differences.');
   });
 
   it('the default merge (skip existing rows) replaces nothing and marks nothing stale', async () => {
