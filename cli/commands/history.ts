@@ -201,7 +201,7 @@ export const compareBaselineCommand: CommandSpec = {
     };
     const [pa, pb] = ctx.positionals as [string, string];
     if (pa === 'db' && !isFile(resolve(ctx.io.cwd, pa))) {
-      throw usageError(`history compare: \`db\` is taken as B only (A, the reference, is a baseline file, whose range B is read over): give the file first, e.g. batchdesk history compare ${pb} db`);
+      throw usageError(`history compare: \`db\` is taken as B only (A, the reference, is a baseline file, whose range B is read over): give the file first, e.g. batchdesk history compare ${pb === 'db' ? 'before.json' : pb} db`);
     }
     // The clock is read (and BATCHDESK_NOW checked) only when B is the database.
     const r = compareBaseline(resolve(ctx.io.cwd, pa), pb === 'db' ? 'db' : { file: resolve(ctx.io.cwd, pb) }, {

@@ -377,7 +377,14 @@ export function planRun(input: PlannerInput): RunPlan {
         return { ...pd, portfolios: pd.portfolios.filter((p) => !done(p.portfolioId, p.phases)).map((p) => ({ ...p, reason: `resume:${run.batchRunId}` })) };
       })
       .filter((pd) => pd.portfolios.length > 0);
-    return { ...inner, mode: 'resume', dates, chunks: chunkDates(dates.map((d) => d.date), stored.chunkDays ?? 0), resumedRunId };
+    return {
+      ...inner,
+      mode: 'resume',
+      dates,
+      chunks: chunkDates(dates.map((d) => d.date), stored.chunkDays ?? 0),
+      resumedRunId,
+      targetDerivation: `the target date of the run resumed, ${first.batchRunId}, as of its start`,
+    };
   }
 
   let dates: PlannedDate[];

@@ -147,12 +147,17 @@ function largestNumberDiff(a: unknown, b: unknown): number | null {
   if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b);
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a === b ? 0 : null;
   if (Array.isArray(a) !== Array.isArray(b)) return null;
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return null;
+  if (Array.isArray(a) && (a as unknown[]).length !== (b as unknown[]).length) return null;
+  // A key on one side only counts as 0 when the other side's value is a number (a sector whose
+  // weight is noise on one side); any other missing key is a difference.
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
   let largest = 0;
-  for (const k of ka) {
-    const d = largestNumberDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+  for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+    const x = k in ra ? ra[k] : typeof rb[k] === 'number' ? 0 : undefined;
+    const y = k in rb ? rb[k] : typeof ra[k] === 'number' ? 0 : undefined;
+    if (x === undefined || y === undefined) return null;
+    const d = largestNumberDiff(x, y);
     if (d === null) return null;
     largest = Math.max(largest, d);
   }

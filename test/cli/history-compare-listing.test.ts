@@ -64,5 +64,9 @@ describe('history compare listing', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`\`db\` is taken as B only`);
     expect(r.stderr).toContain(`batchdesk history compare ${fa} db`);
+    // Twice `db`: the example names a file, not the same refused command.
+    const both = await runCli(['history', 'compare', 'db', 'db'], {});
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('e.g. batchdesk history compare before.json db');
   });
 });

@@ -134,6 +134,7 @@ describe('cancel and resume', () => {
     if (later.kind !== 'plan') throw new Error('a plan was expected');
     expect(later.plan.dates.map((pd) => pd.date)).toEqual(r.plan.dates.slice(5).map((pd) => pd.date));
     expect(later.plan.targetDate).toBe(r.plan.targetDate);
+    expect(later.plan.targetDerivation).toBe(`the target date of the run resumed, ${r.summary.batch_run_id}, as of its start`);
     const resumed = await runDemo(path, NOW, { resume: 'latest' });
     expect(resumed.kind).toBe('run');
     expect(resumed.exitCode).toBe(0);

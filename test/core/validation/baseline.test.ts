@@ -48,6 +48,9 @@ describe('baseline compare (SPEC.md i.7)', () => {
     expect(moved.differences[0]!.abs_diff).toBeCloseTo(0.000021903546632, 15);
     const other = compareBaselines(a, withSectors('{"Energy":0.549421903546632,"Unclassified":0.450578096453368}'));
     expect(other.differences.map((d) => d.field)).toEqual(['sector_exposure']);
-    expect(other.differences[0]!.abs_diff).toBeUndefined();
+    expect(other.differences[0]!.abs_diff).toBeCloseTo(0.549421903546632, 15);
+    // A sector on one side only, with a weight of noise, counts as 0 on the other.
+    expect(compareBaselines(a, withSectors('{"Technology":0.549421903546632,"Unclassified":0.450578096453368,"Utilities":1e-13}')).matched).toBe(true);
+    expect(compareBaselines(a, withSectors('{"Technology":"x","Unclassified":0.450578096453368}')).differences[0]!.abs_diff).toBeUndefined();
   });
 });
