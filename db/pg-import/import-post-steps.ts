@@ -66,7 +66,9 @@ function describeOrphan(db: SqliteDatabase, r: { table: string; rowid: number; p
   const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
   const fk = (db.prepare(`PRAGMA foreign_key_list("${r.table}")`).all() as { id: number; from: string }[]).filter((f) => f.id === r.fkid).map((f) => f.from);
   const wanted = [...new Set([...pk, ...fk])];
-  const values = (wanted.length ? db.prepare(`SELECT ${wanted.map((c) => `"${c}"`).join(', ')} FROM "${r.table}" WHERE rowid = ?`).get(r.rowid) : {}) as Record<string, unknown> | undefined;
+  // Column names from PRAGMA output of our own schema, quoted.
+  const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
+  const values = (wanted.length ? db.prepare(`SELECT ${wanted.map(q).join(', ')} FROM "${r.table}" WHERE rowid = ?`).get(r.rowid) : {}) as Record<string, unknown> | undefined;
   const key = pk.length && values ? pk.map((c) => String(values[c])).join('/') : `rowid ${r.rowid}`;
   const refs = fk.map((c) => `${c} ${String(values?.[c] ?? null)}`).join(', ');
   return { table: r.table, row: key, detail: `${refs ? `${refs}: ` : ''}no such ${r.parent} row` };
