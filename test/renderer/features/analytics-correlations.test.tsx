@@ -6,12 +6,12 @@
  */
 import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AnalyticsView, Correlation } from '../../../core/api/commands/view-commands';
-import type { IsoDate } from '../../../core/domain/iso-date';
+import type { Correlation } from '../../../core/api/commands/view-commands';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { AnalyticsScreen } from '../../../renderer/features/analytics/analytics-screen';
 import { LiveStore } from '../../../renderer/state/live-store';
+import { analyticsView } from '../../support/app/analytics-view';
 import { FakeTransport } from '../../support/app/fake-transport';
 
 // The charts draw on a canvas, which happy-dom has not.
@@ -24,17 +24,9 @@ const matrix = (symbols: string[]): Correlation['pairs'] => symbols.flatMap((a) 
 
 const symbols = Array.from({ length: 14 }, (_, i) => `S${String(i).padStart(2, '0')}`);
 
-const view: AnalyticsView = {
-  portfolioId: 'p1',
-  date: '2026-11-03' as IsoDate,
-  snapshot: null,
-  factorExposures: [],
-  stressTests: [],
-  positionVolatility: [],
+const view = analyticsView({
   correlations: [{ durationDays: 90, overallCorrelation: 0.5, concentrationScore: 0.1, effectivePositions: 9.5, dataQuality: 'daily', positionsIncluded: 14, positionsExcluded: 0, pairs: matrix(symbols) }],
-  sectorExposure: null,
-  jobs: {},
-};
+});
 
 describe('the Correlations section', () => {
   it('counts the distinct pairs of its 14 symbols, 91, not the 196 matrix entries', async () => {

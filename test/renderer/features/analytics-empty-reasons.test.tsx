@@ -7,12 +7,11 @@
  */
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AnalyticsView } from '../../../core/api/commands/view-commands';
-import type { IsoDate } from '../../../core/domain/iso-date';
 import { ServicesProvider } from '../../../renderer/app-context';
 import { EngineClient } from '../../../renderer/engine-client/engine-client';
 import { AnalyticsScreen } from '../../../renderer/features/analytics/analytics-screen';
 import { LiveStore } from '../../../renderer/state/live-store';
+import { analyticsView } from '../../support/app/analytics-view';
 import { FakeTransport } from '../../support/app/fake-transport';
 
 // The charts draw on a canvas, which happy-dom has not.
@@ -23,15 +22,7 @@ afterEach(cleanup);
 const notApplicable = (detail: string) => ({ success: false, reason: 'not_applicable', metrics: { positions: 0, detail } });
 
 /** A date of a portfolio without public lots, as the demo's private one has. */
-const view: AnalyticsView = {
-  portfolioId: 'p1',
-  date: '2026-11-03' as IsoDate,
-  snapshot: null,
-  factorExposures: [],
-  stressTests: [],
-  positionVolatility: [],
-  correlations: [],
-  sectorExposure: null,
+const view = analyticsView({
   jobs: {
     market_beta: notApplicable('no_public_marked_lots'),
     ridge_factors: notApplicable('no_public_marked_lots'),
@@ -41,7 +32,7 @@ const view: AnalyticsView = {
     volatility: notApplicable('no_lot_with_price_history'),
     correlations: { success: true, reason: null, metrics: {} },
   },
-};
+});
 
 /** The Analytics screen on a fake host (by default one without portfolios, opened on p1's view; null: no portfolio given). */
 function renderScreen(handlers: ConstructorParameters<typeof FakeTransport>[0] = {}, initialPortfolio: string | null = 'p1'): void {
