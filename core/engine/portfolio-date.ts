@@ -148,6 +148,9 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
   for (const m of marks) if (m.isActive) markCounts[m.priceSource] = (markCounts[m.priceSource] ?? 0) + 1;
   if (dateFailedPhase !== null) a.monitor?.portfolioNotRun(d, portfolio.id, portfolio.name, dateFailedPhase);
   else a.monitor?.endPortfolio({ nav: snap?.totalValue ?? null, cash: snap?.cashValue ?? null, daily_pnl: snap?.dailyPnl ?? null, marks: markCounts, phases: rec.results }, failedPhase !== null);
+  // The run's result counts the marks it wrote: a rolled-back portfolio-date's computed marks are
+  // not in the store (the debugger above still sees what was computed).
+  const writtenMarks = ran ? markCounts : {};
   return {
     tracker,
     blockedBy,
@@ -163,7 +166,7 @@ export function processPortfolioDate(a: PortfolioDateArgs, x: PortfolioDateInput
       cash: snap?.cashValue ?? null,
       phases: rec.results,
       analytics_jobs: ctx.state.analytics ? { ...ctx.state.analytics.jobs } : {},
-      marks: markCounts,
+      marks: writtenMarks,
     },
   };
 }

@@ -80,6 +80,8 @@ describe('a failed re-run of a portfolio-date (g.8)', () => {
     if (retry.kind !== 'run') throw new Error(`a run was expected, got ${retry.kind}`);
     expect(retry.exitCode).toBe(1);
     expect(retry.summary.blocked).toMatchObject([{ blocked_by: '2025-07-07', first_date: '2025-07-09' }]);
+    // Every portfolio-date it ran rolled back: none of the marks it computed is counted as written.
+    expect(retry.summary.market_data.model_count).toBe(0);
     // Before, 2025-07-09 failed with its old rows kept, and every later date succeeded on them.
     const db = new Database(path, { readonly: true });
     try {
