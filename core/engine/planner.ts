@@ -503,9 +503,12 @@ export function planRun(input: PlannerInput): RunPlan {
       const latest = input.store.latestSnapshotDate(pp.portfolioId);
       return latest !== null && latest > pd.date && !dates.some((x) => x.date > pd.date && x.portfolios.some((y) => y.portfolioId === pp.portfolioId));
     });
-    const isNewBaseline = (pp: PlannedPortfolio) => input.store.previousSnapshot(pp.portfolioId, pd.date) === null && input.store.snapshotOf(pp.portfolioId, pd.date) === null;
-    const baseline = staled.filter(isNewBaseline);
-    const rerun = staled.filter((pp) => !isNewBaseline(pp));
+    const baseline: PlannedPortfolio[] = [];
+    const rerun: PlannedPortfolio[] = [];
+    for (const pp of staled) {
+      const isNewBaseline = input.store.previousSnapshot(pp.portfolioId, pd.date) === null && input.store.snapshotOf(pp.portfolioId, pd.date) === null;
+      (isNewBaseline ? baseline : rerun).push(pp);
+    }
     if (baseline.length > 0) {
       warnings.push(`${pd.date} comes before the first snapshot of ${names(baseline)}: processing it makes it the new baseline, and every later date of ${baseline.length === 1 ? 'that portfolio' : 'those portfolios'} stale`);
     }

@@ -1,8 +1,9 @@
 /**
  * Applies what an import's changes make stale (core/engine/input-staleness.ts) to the
  * tracking rows, inside the import's transaction, and gives the summary the importers print:
- * `prices import` and `profiles import`, and a dump merge that replaced closes, marks or
- * snapshots (`import --merge --on-conflict replace`).
+ * `prices import` and `profiles import`, and a dump merge that replaced closes, marks,
+ * snapshots, profiles, stress scenarios or factor definitions (`import --merge --on-conflict
+ * replace`).
  */
 import { nextTradingDay } from '../../core/calendar';
 import type { IsoDate } from '../../core/domain/iso-date';

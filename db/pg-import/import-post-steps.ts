@@ -42,6 +42,7 @@ export interface DeletedOrphan {
  */
 export function deleteOrphans(db: SqliteDatabase, strict: boolean): DeletedOrphan[] {
   const deleted: DeletedOrphan[] = [];
+  const describe = orphanDescriber(db);
   for (let pass = 0; pass < 20; pass++) {
     const rows = db.prepare('PRAGMA foreign_key_check').all() as { table: string; rowid: number | null; parent: string; fkid: number }[];
     if (rows.length === 0) return deleted;
@@ -53,25 +54,43 @@ export function deleteOrphans(db: SqliteDatabase, strict: boolean): DeletedOrpha
     }
     for (const r of rows) {
       if (r.rowid === null) continue;
-      const described = describeOrphan(db, { ...r, rowid: r.rowid });
+      const described = describe({ ...r, rowid: r.rowid });
       if (db.prepare(`DELETE FROM "${r.table}" WHERE rowid = ?`).run(r.rowid).changes > 0) deleted.push(described);
     }
   }
   throw new DumpError('bad_copy_row', 'foreign-key clean-up did not converge after 20 passes');
 }
 
-/** The orphan row's key and the reference it breaks, read before it is deleted. */
-function describeOrphan(db: SqliteDatabase, r: { table: string; rowid: number; parent: string; fkid: number }): DeletedOrphan {
-  const columns = db.prepare(`PRAGMA table_info("${r.table}")`).all() as { name: string; pk: number }[];
-  const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
-  const fk = (db.prepare(`PRAGMA foreign_key_list("${r.table}")`).all() as { id: number; from: string }[]).filter((f) => f.id === r.fkid).map((f) => f.from);
-  const wanted = [...new Set([...pk, ...fk])];
+/**
+ * Reads an orphan row's key and the reference it breaks, before it is deleted: the key and
+ * reference columns of each (table, foreign key) and the statement that reads them are looked up
+ * once, however many of its rows are orphans.
+ */
+function orphanDescriber(db: SqliteDatabase): (r: { table: string; rowid: number; parent: string; fkid: number }) => DeletedOrphan {
   // Column names from PRAGMA output of our own schema, quoted.
   const q = (c: string) => `"${c.replace(/"/g, '""')}"`;
-  const values = (wanted.length ? db.prepare(`SELECT ${wanted.map(q).join(', ')} FROM "${r.table}" WHERE rowid = ?`).get(r.rowid) : {}) as Record<string, unknown> | undefined;
-  const key = pk.length && values ? pk.map((c) => String(values[c])).join('/') : `rowid ${r.rowid}`;
-  const refs = fk.map((c) => `${c} ${String(values?.[c] ?? null)}`).join(', ');
-  return { table: r.table, row: key, detail: `${refs ? `${refs}: ` : ''}no such ${r.parent} row` };
+  const shapes = new Map<string, { pk: string[]; fk: string[]; read: ((rowid: number) => Record<string, unknown> | undefined) | null }>();
+  const shapeOf = (r: { table: string; fkid: number }) => {
+    const k = `${r.table}\u0000${r.fkid}`;
+    let shape = shapes.get(k);
+    if (!shape) {
+      const columns = db.prepare(`PRAGMA table_info("${r.table}")`).all() as { name: string; pk: number }[];
+      const pk = columns.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name);
+      const fk = (db.prepare(`PRAGMA foreign_key_list("${r.table}")`).all() as { id: number; from: string }[]).filter((f) => f.id === r.fkid).map((f) => f.from);
+      const wanted = [...new Set([...pk, ...fk])];
+      const stmt = wanted.length ? db.prepare(`SELECT ${wanted.map(q).join(', ')} FROM "${r.table}" WHERE rowid = ?`) : null;
+      shape = { pk, fk, read: stmt ? (rowid) => stmt.get(rowid) as Record<string, unknown> | undefined : null };
+      shapes.set(k, shape);
+    }
+    return shape;
+  };
+  return (r) => {
+    const { pk, fk, read } = shapeOf(r);
+    const values = read ? read(r.rowid) : undefined;
+    const key = pk.length && values ? pk.map((c) => String(values[c])).join('/') : `rowid ${r.rowid}`;
+    const refs = fk.map((c) => `${c} ${String(values?.[c] ?? null)}`).join(', ');
+    return { table: r.table, row: key, detail: `${refs ? `${refs}: ` : ''}no such ${r.parent} row` };
+  };
 }
 
 /** Sets initial_equity and the baseline snapshot of the given (imported) portfolios. */
